@@ -1,0 +1,14 @@
+//! The field of leerrecht as pure types and rules: identifiers, organisations, young people,
+//! enrolments, the school calendar, ages and duties. No I/O, no async, no SQL: everything here
+//! is a function of its arguments, so most tests of the product live in this crate.
+#![forbid(unsafe_code)]
+
+pub mod calendar;
+pub mod date;
+pub mod duty;
+pub mod ids;
+pub mod org;
+pub mod person;
+pub mod schoolyear;
+
+pub use chrono::NaiveDate;
