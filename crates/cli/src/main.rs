@@ -1,1 +1,290 @@
-fn main(){}
+//! The `leerrecht` command: imports, queries and the demo region over the database that
+//! `--db` (or LEERRECHT_DB) names. Exit codes: 0 done, 2 invalid input (nothing was written),
+//! 1 anything else (the database could not be reached, a file could not be read…).
+#![forbid(unsafe_code)]
+
+mod output;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use leerrecht_app::import::ImportKind;
+use leerrecht_app::{Actor, App, AppError};
+use leerrecht_domain::date::parse_date;
+use leerrecht_domain::ids::GemeenteCode;
+
+#[derive(Parser)]
+#[command(
+    name = "leerrecht",
+    version,
+    about = "Verzuim en thuiszitters in beeld: the shared information system of a region's schools, gemeenten and partners."
+)]
+struct Cli {
+    /// Database URL: sqlite://PATH or postgres://USER@HOST:PORT/DB.
+    #[arg(
+        long,
+        global = true,
+        env = "LEERRECHT_DB",
+        default_value = "sqlite://leerrecht.db"
+    )]
+    db: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import a CSV file of the region (all or nothing).
+    Import {
+        #[arg(value_enum)]
+        kind: Kind,
+        file: PathBuf,
+        /// Check and count everything, keep nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// List young people with age, duty status and enrolment on a date.
+    Jongeren {
+        /// The reference date (YYYY-MM-DD or DD-MM-YYYY); default today.
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<NaiveDate>,
+        /// Only people living in this gemeente (GM....).
+        #[arg(long)]
+        gemeente: Option<GemeenteCode>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Per gemeente: young people, leerplichtig and kwalificatieplichtig, and how many are enrolled.
+    Overzicht {
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: TableOrJson,
+    },
+    /// Fill an empty database with a synthetic demo region.
+    Demo {
+        #[arg(long, value_enum, default_value = "region")]
+        scale: Scale,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Kind {
+    Organisaties,
+    Jongeren,
+    Inschrijvingen,
+    Kalender,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum TableOrJson {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Scale {
+    Tiny,
+    Region,
+    National,
+}
+
+fn date_arg(s: &str) -> Result<NaiveDate, String> {
+    parse_date(s)
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// Failures that mean "your input was wrong, nothing was written": exit code 2.
+#[derive(Debug)]
+struct InvalidInput;
+
+impl std::fmt::Display for InvalidInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("invalid input")
+    }
+}
+impl std::error::Error for InvalidInput {}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("LEERRECHT_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is::<InvalidInput>() => ExitCode::from(2),
+        Err(e) => {
+            if let Some(io) = e.downcast_ref::<io::Error>() {
+                if io.kind() == io::ErrorKind::BrokenPipe {
+                    return ExitCode::SUCCESS;
+                }
+            }
+            eprintln!("leerrecht: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn open(db: &str) -> anyhow::Result<App> {
+    let store = leerrecht_store::open(db)
+        .with_context(|| format!("cannot open {}", leerrecht_store::redact_url(db)))?;
+    Ok(App::new(store))
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let actor = Actor::local_operator();
+    match cli.command {
+        Command::Import {
+            kind,
+            file,
+            dry_run,
+        } => import(&open(&cli.db)?, &actor, kind, &file, dry_run),
+        Command::Jongeren {
+            as_of,
+            gemeente,
+            format,
+        } => {
+            let app = open(&cli.db)?;
+            let on = as_of.unwrap_or_else(today);
+            let out = io::stdout().lock();
+            output::jongeren(
+                &app,
+                &actor,
+                on,
+                gemeente.as_ref(),
+                format == Format::Csv,
+                format == Format::Json,
+                out,
+            )
+        }
+        Command::Overzicht { as_of, format } => {
+            let app = open(&cli.db)?;
+            let o = app.overzicht(&actor, as_of.unwrap_or_else(today))?;
+            let mut out = io::stdout().lock();
+            match format {
+                TableOrJson::Json => {
+                    serde_json::to_writer_pretty(&mut out, &output::overzicht_json(&o))?;
+                    writeln!(out)?;
+                }
+                TableOrJson::Table => output::overzicht_table(&o, &mut out)?,
+            }
+            Ok(())
+        }
+        Command::Demo { scale, seed } => demo(&open(&cli.db)?, &actor, scale, seed),
+    }
+}
+
+fn import(
+    app: &App,
+    actor: &Actor,
+    kind: Kind,
+    file: &std::path::Path,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let kind = match kind {
+        Kind::Organisaties => ImportKind::Organisaties,
+        Kind::Jongeren => ImportKind::Jongeren,
+        Kind::Inschrijvingen => ImportKind::Inschrijvingen,
+        Kind::Kalender => ImportKind::Kalender,
+    };
+    let started = Instant::now();
+    let done = Arc::new(AtomicBool::new(false));
+    let mut ticker = None;
+    let report = app.import(actor, kind, file, dry_run, &mut |size, read| {
+        // A progress bar on a terminal; indicatif draws nothing when stderr is piped.
+        let bar = indicatif::ProgressBar::new(size);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+            )
+            .expect("valid template"),
+        );
+        let done = done.clone();
+        ticker = Some(std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                bar.set_position(read.load(Ordering::Relaxed));
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            bar.finish_and_clear();
+        }));
+    });
+    done.store(true, Ordering::Relaxed);
+    if let Some(t) = ticker {
+        let _ = t.join();
+    }
+    let report = match report {
+        Err(AppError::Io { path, source }) => anyhow::bail!("{path}: {source}"),
+        r => r?,
+    };
+    let name = file.display();
+    if !report.errors.is_empty() {
+        let mut err = io::stderr().lock();
+        let mut lines = std::collections::BTreeSet::new();
+        for e in &report.errors {
+            writeln!(err, "{name}:{}: {}: {}", e.line, e.column, e.reason)?;
+            lines.insert(e.line);
+        }
+        writeln!(
+            err,
+            "{name}: nothing was imported: {} invalid row(s) of {}",
+            lines.len(),
+            report.rows
+        )?;
+        return Err(InvalidInput.into());
+    }
+    let c = report.counts;
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "{name}: {} {} rows in {secs:.1} s ({:.0} rows/s): {} nieuw, {} gewijzigd, {} ongewijzigd{}",
+        if dry_run { "checked" } else { "imported" },
+        report.rows,
+        report.rows as f64 / secs.max(1e-9),
+        c.nieuw,
+        c.gewijzigd,
+        c.ongewijzigd,
+        if dry_run { " (dry run: nothing was written)" } else { "" }
+    );
+    Ok(())
+}
+
+fn demo(app: &App, actor: &Actor, scale: Scale, seed: u64) -> anyhow::Result<()> {
+    let scale = match scale {
+        Scale::Tiny => leerrecht_app::demo::Scale::Tiny,
+        Scale::Region => leerrecht_app::demo::Scale::Region,
+        Scale::National => leerrecht_app::demo::Scale::National,
+    };
+    let started = Instant::now();
+    let summary = match app.load_demo(actor, scale, seed, today()) {
+        Err(AppError::Invalid(msg)) => {
+            eprintln!("leerrecht: {msg}");
+            return Err(InvalidInput.into());
+        }
+        r => r?,
+    };
+    println!("{summary}");
+    eprintln!("demo made in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}

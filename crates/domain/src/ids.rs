@@ -274,7 +274,10 @@ mod tests {
         assert!("05KO".parse::<Brin>().is_ok());
         assert!("05ko".parse::<Brin>().is_err());
         assert!("05KO00".parse::<SchoolCode>().is_ok());
-        assert_eq!("07NU01".parse::<SchoolCode>().unwrap().brin().as_str(), "07NU");
+        assert_eq!(
+            "07NU01".parse::<SchoolCode>().unwrap().brin().as_str(),
+            "07NU"
+        );
         assert!("05KO0".parse::<SchoolCode>().is_err());
         assert!("GM0392".parse::<GemeenteCode>().is_ok());
         assert!("GM392".parse::<GemeenteCode>().is_err());

@@ -82,7 +82,8 @@ impl OrgCode {
             _ => {
                 let ok = !t.is_empty()
                     && t.len() <= 40
-                    && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+                    && t.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
                 if !ok {
                     return Err(format!(
                         "{t:?} is not a code: 1 to 40 letters, digits, '-', '_' or '.'"

@@ -1,0 +1,285 @@
+//! Reading the region's CSV files (DOMAIN §12): UTF-8 with or without a byte-order mark,
+//! `;` or `,` detected from the header line, header names case-insensitive. Rows are read one
+//! at a time into a reused record, so memory stays constant however large the file.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use crate::{AppError, Result};
+
+/// One problem with one row (or the header, line 1) of a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    pub line: u64,
+    pub column: String,
+    pub reason: String,
+}
+
+/// Counts bytes as they are read, for a progress bar.
+struct Counting<R> {
+    inner: R,
+    read: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// A CSV file opened for one of the import formats, with its columns mapped.
+pub struct CsvFile {
+    reader: csv::Reader<Counting<BufReader<File>>>,
+    /// For each expected column, its position in the file (None when absent and optional).
+    positions: Vec<Option<usize>>,
+    record: csv::StringRecord,
+    header_len: usize,
+    bytes_read: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    pub size: u64,
+}
+
+/// A column a format expects; `required` columns must be in the header.
+pub struct Column {
+    pub name: &'static str,
+    pub required: bool,
+}
+
+pub const fn col(name: &'static str) -> Column {
+    Column {
+        name,
+        required: true,
+    }
+}
+pub const fn opt(name: &'static str) -> Column {
+    Column {
+        name,
+        required: false,
+    }
+}
+
+impl CsvFile {
+    /// Opens `path`, detects the separator and checks the header against `columns`. A header
+    /// problem is returned as row errors on line 1.
+    pub fn open(
+        path: &Path,
+        columns: &[Column],
+    ) -> Result<std::result::Result<Self, Vec<RowError>>> {
+        let io = |source| AppError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        let file = File::open(path).map_err(io)?;
+        let size = file.metadata().map_err(io)?.len();
+        let mut buf = BufReader::with_capacity(1 << 16, file);
+        let head = buf.fill_buf().map_err(io)?;
+        let bom = head.starts_with(b"\xEF\xBB\xBF");
+        let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+        let semis = first_line.iter().filter(|&&b| b == b';').count();
+        let commas = first_line.iter().filter(|&&b| b == b',').count();
+        let delimiter = if commas > semis { b',' } else { b';' };
+        if bom {
+            buf.consume(3);
+        }
+        let bytes_read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(Counting {
+                inner: buf,
+                read: bytes_read.clone(),
+            });
+        let headers = match reader.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                return Ok(Err(vec![RowError {
+                    line: 1,
+                    column: "header".into(),
+                    reason: format!("cannot read the header: {e}"),
+                }]))
+            }
+        };
+        let names: Vec<String> = headers
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect();
+        let mut errors = Vec::new();
+        let expected: Vec<&str> = columns.iter().map(|c| c.name).collect();
+        for (i, n) in names.iter().enumerate() {
+            if !expected.contains(&n.as_str()) {
+                errors.push(RowError {
+                    line: 1,
+                    column: n.clone(),
+                    reason: format!("unknown column (expected {})", expected.join(";")),
+                });
+            } else if names[..i].contains(n) {
+                errors.push(RowError {
+                    line: 1,
+                    column: n.clone(),
+                    reason: "column appears twice".into(),
+                });
+            }
+        }
+        let positions: Vec<Option<usize>> = columns
+            .iter()
+            .map(|c| names.iter().position(|n| n == c.name))
+            .collect();
+        for (c, p) in columns.iter().zip(&positions) {
+            if c.required && p.is_none() {
+                errors.push(RowError {
+                    line: 1,
+                    column: c.name.into(),
+                    reason: format!("missing column (expected {})", expected.join(";")),
+                });
+            }
+        }
+        if !errors.is_empty() {
+            return Ok(Err(errors));
+        }
+        Ok(Ok(CsvFile {
+            reader,
+            positions,
+            record: csv::StringRecord::new(),
+            header_len: names.len(),
+            bytes_read,
+            size,
+        }))
+    }
+
+    /// A shared counter of the bytes read so far, for a progress display.
+    pub fn progress(&self) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
+        self.bytes_read.clone()
+    }
+
+    /// Reads the next row: `Ok(Some((line, fields)))`, where `fields[i]` is the trimmed value of
+    /// the i-th expected column ("" when absent), or a row error for an unreadable row.
+    pub fn next_row(&mut self) -> Option<std::result::Result<(u64, Fields<'_>), RowError>> {
+        match self.reader.read_record(&mut self.record) {
+            Ok(false) => None,
+            Ok(true) => {
+                let line = self.record.position().map_or(0, |p| p.line());
+                if self.record.len() != self.header_len {
+                    return Some(Err(RowError {
+                        line,
+                        column: "-".into(),
+                        reason: format!(
+                            "has {} fields where the header has {}",
+                            self.record.len(),
+                            self.header_len
+                        ),
+                    }));
+                }
+                Some(Ok((
+                    line,
+                    Fields {
+                        record: &self.record,
+                        positions: &self.positions,
+                    },
+                )))
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                let reason = match e.kind() {
+                    csv::ErrorKind::Utf8 { .. } => "not valid UTF-8: save the file as UTF-8".into(),
+                    _ => format!("unreadable row: {e}"),
+                };
+                Some(Err(RowError {
+                    line,
+                    column: "-".into(),
+                    reason,
+                }))
+            }
+        }
+    }
+}
+
+/// The values of one row, by expected column.
+pub struct Fields<'a> {
+    record: &'a csv::StringRecord,
+    positions: &'a [Option<usize>],
+}
+
+impl Fields<'_> {
+    pub fn get(&self, i: usize) -> &str {
+        self.positions[i]
+            .and_then(|p| self.record.get(p))
+            .map_or("", str::trim)
+    }
+    /// How many fields the row has, against the header's count.
+    pub fn len(&self) -> usize {
+        self.record.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.record.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn file(content: &[u8]) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(content).unwrap();
+        f
+    }
+
+    const COLS: [Column; 3] = [col("code"), col("naam"), opt("regio")];
+
+    fn rows(content: &[u8]) -> Vec<(u64, Vec<String>)> {
+        let f = file(content);
+        let mut csv = CsvFile::open(f.path(), &COLS).unwrap().unwrap();
+        let mut out = Vec::new();
+        while let Some(r) = csv.next_row() {
+            let (line, fields) = r.unwrap();
+            out.push((line, (0..3).map(|i| fields.get(i).to_string()).collect()));
+        }
+        out
+    }
+
+    #[test]
+    fn separator_bom_and_header_case_are_handled() {
+        let semi = rows(b"\xEF\xBB\xBFCODE;Naam\nGM0392; Haarlem \n");
+        assert_eq!(
+            semi,
+            vec![(2, vec!["GM0392".into(), "Haarlem".into(), "".into()])]
+        );
+        let comma = rows(b"naam,code,regio\nHaarlem,GM0392,ZK\n");
+        assert_eq!(
+            comma,
+            vec![(2, vec!["GM0392".into(), "Haarlem".into(), "ZK".into()])]
+        );
+    }
+
+    #[test]
+    fn header_problems_are_named() {
+        let f = file(b"code;nam\nx;y\n");
+        let errs = CsvFile::open(f.path(), &COLS).unwrap().err().unwrap();
+        assert_eq!(errs.len(), 2);
+        assert_eq!(errs[0].column, "nam");
+        assert!(errs[0].reason.starts_with("unknown column"));
+        assert_eq!(errs[1].column, "naam");
+        assert!(errs[1].reason.starts_with("missing column"));
+    }
+
+    #[test]
+    fn line_numbers_count_physical_lines() {
+        let r = rows(b"code;naam\n\"a\nb\";x\nc;y\n");
+        assert_eq!(r[0].0, 2);
+        assert_eq!(r[1].0, 4);
+    }
+
+    #[test]
+    fn invalid_utf8_is_a_row_error() {
+        let f = file(b"code;naam\nGM0392;Haarl\xFFm\n");
+        let mut csv = CsvFile::open(f.path(), &COLS).unwrap().unwrap();
+        let e = csv.next_row().unwrap().err().unwrap();
+        assert_eq!(e.line, 2);
+        assert!(e.reason.contains("UTF-8"));
+    }
+}

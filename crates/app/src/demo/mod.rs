@@ -1,0 +1,288 @@
+//! A deterministic synthetic region for demos, tests and load tests: the real seed region
+//! (Zuid-Kennemerland and IJmond) with made-up schools and young people, and at national
+//! scale a few hundred made-up gemeenten around it. Everything streams into a [`DemoSink`];
+//! memory does not grow with the number of people.
+//!
+//! Same scale, seed, date and calendar → the same items in the same order.
+
+mod names;
+mod numbers;
+mod people;
+mod region;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use leerrecht_domain::calendar::Vakantie;
+use leerrecht_domain::org::{OrgSoort, Organisatie};
+use leerrecht_domain::person::{Inschrijving, Jongere, Sector};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+/// The first school year with enrolment history and a calendar (2016-2017).
+pub const FIRST_SCHOOL_YEAR: i32 = 2016;
+/// The last school year the calendar is asked for (2026-2027).
+pub const LAST_SCHOOL_YEAR: i32 = 2026;
+
+/// How big the generated installation is.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Scale {
+    /// The seed region's 7 gemeenten with 1,000 young people: for fast tests.
+    Tiny,
+    /// The seed region at its real size: 100,000 young people aged 0–23.
+    Region,
+    /// The seed region plus synthetic gemeenten: 3,000,000 young people.
+    National,
+}
+
+impl Scale {
+    pub const ALL: [Scale; 3] = [Scale::Tiny, Scale::Region, Scale::National];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Scale::Tiny => "tiny",
+            Scale::Region => "region",
+            Scale::National => "national",
+        }
+    }
+
+    /// The number of young people this scale generates.
+    pub fn jongeren(self) -> u64 {
+        match self {
+            Scale::Tiny => 1_000,
+            Scale::Region => 100_000,
+            Scale::National => 3_000_000,
+        }
+    }
+}
+
+impl FromStr for Scale {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim().to_ascii_lowercase();
+        Scale::ALL
+            .into_iter()
+            .find(|k| k.code() == t)
+            .ok_or_else(|| format!("unknown scale {s:?}: use tiny, region or national"))
+    }
+}
+
+impl fmt::Display for Scale {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Receives what the generator makes, in an order that respects references: all
+/// organisations first (gemeenten, then samenwerkingsverbanden, then school locations,
+/// leerplicht bureaus, GGDs and CJGs), then the calendar, then each young person directly
+/// followed by their enrolments. An error stops the generator and is returned as is.
+pub trait DemoSink {
+    type Error;
+    fn organisatie(&mut self, o: &Organisatie) -> Result<(), Self::Error>;
+    fn vakantie(&mut self, v: &Vakantie) -> Result<(), Self::Error>;
+    fn jongere(&mut self, j: &Jongere) -> Result<(), Self::Error>;
+    fn inschrijving(&mut self, i: &Inschrijving) -> Result<(), Self::Error>;
+}
+
+/// What a run made. Per-sector arrays follow the order of [`Sector::ALL`]
+/// (PO, SO, VO, VSO, MBO). Duty figures are counted on the peildatum (`today`) by age.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct DemoSummary {
+    pub scale: Scale,
+    pub seed: u64,
+    pub peildatum: NaiveDate,
+    pub regios: usize,
+    pub gemeenten: usize,
+    /// School locations.
+    pub scholen: usize,
+    pub scholen_per_sector: [usize; 5],
+    pub brins: usize,
+    pub samenwerkingsverbanden: usize,
+    pub leerplichtbureaus: usize,
+    pub ggds: usize,
+    pub cjgs: usize,
+    pub vakanties: usize,
+    pub jongeren: u64,
+    pub met_bsn: u64,
+    pub alleen_onderwijsnummer: u64,
+    pub inschrijvingen: u64,
+    pub inschrijvingen_per_sector: [u64; 5],
+    /// Young people with an enrolment covering the peildatum.
+    pub ingeschreven_op_peildatum: u64,
+    pub leerplichtig: u64,
+    /// Leerplichtig and not enrolled: absolute-absence candidates.
+    pub leerplichtig_niet_ingeschreven: u64,
+    /// No longer leerplichtig and not yet 18 (kwalificatieplicht age).
+    pub kwalificatieplichtig: u64,
+    pub kwalificatieplichtig_niet_ingeschreven: u64,
+    pub achttien_plus: u64,
+    pub achttien_plus_niet_ingeschreven: u64,
+}
+
+impl DemoSummary {
+    fn new(scale: Scale, seed: u64, peildatum: NaiveDate) -> Self {
+        DemoSummary {
+            scale,
+            seed,
+            peildatum,
+            regios: 0,
+            gemeenten: 0,
+            scholen: 0,
+            scholen_per_sector: [0; 5],
+            brins: 0,
+            samenwerkingsverbanden: 0,
+            leerplichtbureaus: 0,
+            ggds: 0,
+            cjgs: 0,
+            vakanties: 0,
+            jongeren: 0,
+            met_bsn: 0,
+            alleen_onderwijsnummer: 0,
+            inschrijvingen: 0,
+            inschrijvingen_per_sector: [0; 5],
+            ingeschreven_op_peildatum: 0,
+            leerplichtig: 0,
+            leerplichtig_niet_ingeschreven: 0,
+            kwalificatieplichtig: 0,
+            kwalificatieplichtig_niet_ingeschreven: 0,
+            achttien_plus: 0,
+            achttien_plus_niet_ingeschreven: 0,
+        }
+    }
+
+    /// All organisations of every kind.
+    pub fn organisaties(&self) -> usize {
+        self.gemeenten
+            + self.scholen
+            + self.samenwerkingsverbanden
+            + self.leerplichtbureaus
+            + self.ggds
+            + self.cjgs
+    }
+}
+
+fn per_sector<T: fmt::Display>(f: &mut fmt::Formatter<'_>, counts: &[T; 5]) -> fmt::Result {
+    for (i, (s, n)) in Sector::ALL.iter().zip(counts).enumerate() {
+        let sep = if i == 0 { "" } else { ", " };
+        write!(f, "{sep}{s} {n}")?;
+    }
+    Ok(())
+}
+
+impl fmt::Display for DemoSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "made {} gemeenten in {} sub-regions (scale {}, seed {}, peildatum {})",
+            self.gemeenten, self.regios, self.scale, self.seed, self.peildatum
+        )?;
+        write!(
+            f,
+            "  organisations: {} — {} school locations under {} BRINs (",
+            self.organisaties(),
+            self.scholen,
+            self.brins
+        )?;
+        per_sector(f, &self.scholen_per_sector)?;
+        writeln!(
+            f,
+            "), {} samenwerkingsverbanden, {} leerplicht bureaus, {} GGDs, {} CJGs",
+            self.samenwerkingsverbanden, self.leerplichtbureaus, self.ggds, self.cjgs
+        )?;
+        writeln!(
+            f,
+            "  calendar: {} holidays for school years {}-{} to {}-{}",
+            self.vakanties,
+            FIRST_SCHOOL_YEAR,
+            FIRST_SCHOOL_YEAR + 1,
+            LAST_SCHOOL_YEAR,
+            LAST_SCHOOL_YEAR + 1
+        )?;
+        writeln!(
+            f,
+            "  young people: {} ({} with a BSN, {} with only an onderwijsnummer)",
+            self.jongeren, self.met_bsn, self.alleen_onderwijsnummer
+        )?;
+        write!(f, "  enrolments: {} (", self.inschrijvingen)?;
+        per_sector(f, &self.inschrijvingen_per_sector)?;
+        writeln!(
+            f,
+            "); {} young people enrolled on {}",
+            self.ingeschreven_op_peildatum, self.peildatum
+        )?;
+        write!(
+            f,
+            "  not enrolled: {} of {} leerplichtig, {} of {} aged 16–17 past leerplicht, {} of {} aged 18+",
+            self.leerplichtig_niet_ingeschreven,
+            self.leerplichtig,
+            self.kwalificatieplichtig_niet_ingeschreven,
+            self.kwalificatieplichtig,
+            self.achttien_plus_niet_ingeschreven,
+            self.achttien_plus
+        )
+    }
+}
+
+/// Generates a demo installation into `sink`: organisations, then the calendar (`vakanties`
+/// is called once per school year, with its starting year, for 2016 to 2026), then the young
+/// people aged 0–23 on `today`, each followed by their enrolments since school year 2016-2017.
+pub fn generate<S: DemoSink>(
+    scale: Scale,
+    seed: u64,
+    today: NaiveDate,
+    vakanties: &dyn Fn(i32) -> Vec<Vakantie>,
+    sink: &mut S,
+) -> Result<DemoSummary, S::Error> {
+    let mut summary = DemoSummary::new(scale, seed, today);
+    // Stream 0 builds the geography; gemeente i draws its people from stream i + 1, so the
+    // people of a gemeente do not depend on how many random numbers the geography used.
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let geo = region::build(scale, seed, &mut rng);
+
+    summary.regios = geo.regios.len();
+    summary.brins = geo.brins;
+    for s in &geo.schools {
+        summary.scholen_per_sector[region::sector_index(s.sector)] += 1;
+    }
+    for o in &geo.orgs {
+        match o.soort {
+            OrgSoort::Gemeente => summary.gemeenten += 1,
+            OrgSoort::School => summary.scholen += 1,
+            OrgSoort::Swv => summary.samenwerkingsverbanden += 1,
+            OrgSoort::Leerplicht => summary.leerplichtbureaus += 1,
+            OrgSoort::Ggd => summary.ggds += 1,
+            OrgSoort::Cjg => summary.cjgs += 1,
+        }
+        sink.organisatie(o)?;
+    }
+
+    for year in FIRST_SCHOOL_YEAR..=LAST_SCHOOL_YEAR {
+        for v in vakanties(year) {
+            sink.vakantie(&v)?;
+            summary.vakanties += 1;
+        }
+    }
+
+    let mut people = people::People::new(&geo, seed, today);
+    for gi in 0..geo.gemeenten.len() {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(gi as u64 + 1);
+        people.gemeente(gi, &mut rng, sink, &mut summary)?;
+        tracing::debug!(
+            gemeente = %geo.gemeenten[gi].code,
+            jongeren = geo.gemeenten[gi].jongeren,
+            "demo gemeente generated"
+        );
+    }
+    tracing::info!(
+        scale = %scale,
+        jongeren = summary.jongeren,
+        inschrijvingen = summary.inschrijvingen,
+        "demo region generated"
+    );
+    Ok(summary)
+}

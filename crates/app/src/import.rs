@@ -1,0 +1,546 @@
+//! Imports of the region's files (DOMAIN §12), all or nothing: every row is parsed into domain
+//! types here, references to organisations are checked against the register, and the store
+//! checks what only the stored data can tell (unknown people, duplicates, overlaps). One bad
+//! row anywhere means nothing is written, and every bad row is reported.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use leerrecht_domain::calendar::Vakantie;
+use leerrecht_domain::date::parse_date;
+use leerrecht_domain::ids::{Bsn, GemeenteCode, LeerlingId, Onderwijsnummer, SchoolCode};
+use leerrecht_domain::org::{OrgCode, OrgSoort, Organisatie};
+use leerrecht_domain::person::{Inschrijving, Jongere, Sector};
+use leerrecht_store::{ImportCounts, ImportOutcome, RowIssue};
+
+use crate::access::{authorize, Action, Actor};
+use crate::csvin::{col, opt, Column, CsvFile, Fields, RowError};
+use crate::{App, AppError, Result};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportKind {
+    Organisaties,
+    Jongeren,
+    Inschrijvingen,
+    Kalender,
+}
+
+impl FromStr for ImportKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "organisaties" => ImportKind::Organisaties,
+            "jongeren" => ImportKind::Jongeren,
+            "inschrijvingen" => ImportKind::Inschrijvingen,
+            "kalender" => ImportKind::Kalender,
+            _ => return Err(format!("unknown import {s:?}")),
+        })
+    }
+}
+
+impl fmt::Display for ImportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ImportKind::Organisaties => "organisaties",
+            ImportKind::Jongeren => "jongeren",
+            ImportKind::Inschrijvingen => "inschrijvingen",
+            ImportKind::Kalender => "kalender",
+        })
+    }
+}
+
+/// What an import did: how many rows, what changed, and every bad row.
+#[derive(Clone, Debug)]
+pub struct ImportReport {
+    pub kind: ImportKind,
+    pub rows: u64,
+    pub counts: ImportCounts,
+    pub errors: Vec<RowError>,
+    pub committed: bool,
+    pub dry_run: bool,
+}
+
+const ORGANISATIES: [Column; 7] = [
+    col("code"),
+    col("soort"),
+    col("naam"),
+    opt("gemeente"),
+    opt("regio"),
+    opt("swv"),
+    opt("bedient"),
+];
+const JONGEREN: [Column; 6] = [
+    opt("bsn"),
+    opt("onderwijsnummer"),
+    col("achternaam"),
+    opt("voornamen"),
+    col("geboortedatum"),
+    col("gemeente"),
+];
+const INSCHRIJVINGEN: [Column; 5] = [
+    col("leerling"),
+    col("school"),
+    col("sector"),
+    col("begindatum"),
+    opt("einddatum"),
+];
+const KALENDER: [Column; 4] = [col("naam"), col("van"), col("tot"), opt("school")];
+
+/// Collects the errors of one row while its fields are parsed.
+struct Row<'f, 'a> {
+    line: u64,
+    fields: &'f Fields<'a>,
+    names: &'static [Column],
+    errors: Vec<RowError>,
+}
+
+impl Row<'_, '_> {
+    fn raw(&self, i: usize) -> &str {
+        self.fields.get(i)
+    }
+    fn err(&mut self, i: usize, reason: impl Into<String>) {
+        self.errors.push(RowError {
+            line: self.line,
+            column: self.names[i].name.into(),
+            reason: reason.into(),
+        });
+    }
+    /// A required value parsed with `parse`; None (and an error) when empty or invalid.
+    fn req<T, E: fmt::Display>(
+        &mut self,
+        i: usize,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        let v = self.raw(i);
+        if v.is_empty() {
+            self.err(i, "is empty");
+            return None;
+        }
+        self.parsed(i, v.to_string(), parse)
+    }
+    /// An optional value: Some(None) when empty, None when invalid.
+    fn opt<T, E: fmt::Display>(
+        &mut self,
+        i: usize,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<Option<T>> {
+        let v = self.raw(i);
+        if v.is_empty() {
+            return Some(None);
+        }
+        self.parsed(i, v.to_string(), parse).map(Some)
+    }
+    fn parsed<T, E: fmt::Display>(
+        &mut self,
+        i: usize,
+        v: String,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        match parse(&v) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.err(i, format!("{v:?}: {e}"));
+                None
+            }
+        }
+    }
+    fn text(&mut self, i: usize, required: bool) -> Option<String> {
+        let v = self.raw(i).to_string();
+        if required && v.is_empty() {
+            self.err(i, "is empty");
+            return None;
+        }
+        if v.chars().any(char::is_control) {
+            self.err(i, "contains control characters");
+            return None;
+        }
+        Some(v)
+    }
+}
+
+/// The organisations already registered, for checking references.
+struct Register {
+    soort: HashMap<String, OrgSoort>,
+}
+
+impl Register {
+    fn load(app: &App) -> Result<Self> {
+        let soort = app
+            .store()
+            .organisaties()?
+            .into_iter()
+            .map(|o| (o.code.as_str().to_string(), o.soort))
+            .collect();
+        Ok(Register { soort })
+    }
+    fn is(&self, code: &str, soort: OrgSoort) -> bool {
+        self.soort.get(code) == Some(&soort)
+    }
+}
+
+fn merge(mut errors: Vec<RowError>, issues: &[RowIssue]) -> Vec<RowError> {
+    errors.extend(issues.iter().map(|i| RowError {
+        line: i.line,
+        column: i.column.clone(),
+        reason: i.reason.clone(),
+    }));
+    // Stable: a row's own errors stay in column order.
+    errors.sort_by_key(|e| e.line);
+    errors
+}
+
+/// Streams parsed rows to the store, keeping the errors of rows that did not parse.
+struct Parsed<'c, 'e, T, F> {
+    csv: &'c mut CsvFile,
+    names: &'static [Column],
+    parse: F,
+    errors: &'e RefCell<Vec<RowError>>,
+    rows: &'e Cell<u64>,
+    _t: std::marker::PhantomData<T>,
+}
+
+impl<T, F> Iterator for Parsed<'_, '_, T, F>
+where
+    F: FnMut(&mut Row<'_, '_>) -> Option<T>,
+{
+    type Item = (u64, T);
+    fn next(&mut self) -> Option<(u64, T)> {
+        loop {
+            match self.csv.next_row()? {
+                Err(e) => {
+                    self.rows.set(self.rows.get() + 1);
+                    self.errors.borrow_mut().push(e);
+                }
+                Ok((line, fields)) => {
+                    self.rows.set(self.rows.get() + 1);
+                    let mut row = Row {
+                        line,
+                        fields: &fields,
+                        names: self.names,
+                        errors: Vec::new(),
+                    };
+                    let parsed = (self.parse)(&mut row);
+                    if row.errors.is_empty() {
+                        if let Some(t) = parsed {
+                            return Some((line, t));
+                        }
+                    }
+                    self.errors.borrow_mut().extend(row.errors);
+                }
+            }
+        }
+    }
+}
+
+impl App {
+    /// Imports one file of `kind`. With `dry_run` everything is checked and counted, and
+    /// nothing is kept. `on_open` receives the file size and a live count of bytes read.
+    pub fn import(
+        &self,
+        actor: &Actor,
+        kind: ImportKind,
+        path: &Path,
+        dry_run: bool,
+        on_open: &mut dyn FnMut(u64, Arc<AtomicU64>),
+    ) -> Result<ImportReport> {
+        authorize(
+            actor,
+            match kind {
+                ImportKind::Organisaties | ImportKind::Kalender => Action::BeheerRegister,
+                ImportKind::Jongeren | ImportKind::Inschrijvingen => Action::WritePersons,
+            },
+        )?;
+        let columns: &'static [Column] = match kind {
+            ImportKind::Organisaties => &ORGANISATIES,
+            ImportKind::Jongeren => &JONGEREN,
+            ImportKind::Inschrijvingen => &INSCHRIJVINGEN,
+            ImportKind::Kalender => &KALENDER,
+        };
+        let report = |rows, counts, errors, committed| ImportReport {
+            kind,
+            rows,
+            counts,
+            errors,
+            committed,
+            dry_run,
+        };
+        let mut csv = match CsvFile::open(path, columns)? {
+            Ok(csv) => csv,
+            Err(errors) => return Ok(report(0, ImportCounts::default(), errors, false)),
+        };
+        on_open(csv.size, csv.progress());
+        let register = Register::load(self)?;
+        let errors = RefCell::new(Vec::new());
+        let rows = Cell::new(0u64);
+        let mut decide =
+            |issues: &[RowIssue]| !dry_run && issues.is_empty() && errors.borrow().is_empty();
+        let today = chrono::Local::now().date_naive();
+        macro_rules! run {
+            ($parse:expr, $store_fn:ident) => {{
+                let mut it = Parsed {
+                    csv: &mut csv,
+                    names: columns,
+                    parse: $parse,
+                    errors: &errors,
+                    rows: &rows,
+                    _t: std::marker::PhantomData,
+                };
+                self.store().$store_fn(&mut it, &mut decide)?
+            }};
+        }
+        let outcome: ImportOutcome = match kind {
+            ImportKind::Jongeren => run!(
+                |r: &mut Row| parse_jongere(r, &register, today),
+                import_jongeren
+            ),
+            ImportKind::Inschrijvingen => run!(
+                |r: &mut Row| parse_inschrijving(r, &register),
+                import_inschrijvingen
+            ),
+            ImportKind::Kalender => {
+                run!(|r: &mut Row| parse_vakantie(r, &register), import_vakanties)
+            }
+            ImportKind::Organisaties => {
+                return self.import_organisaties(csv, register, dry_run, kind);
+            }
+        };
+        let errors = merge(errors.into_inner(), &outcome.issues);
+        Ok(report(
+            rows.get(),
+            outcome.counts,
+            errors,
+            outcome.committed,
+        ))
+    }
+
+    /// Organisations refer to each other (a school to its SWV and gemeente, a bureau to the
+    /// gemeenten it serves), in any order within the file, so the file is read whole first; the
+    /// organisation register of even a whole country is small.
+    fn import_organisaties(
+        &self,
+        mut csv: CsvFile,
+        register: Register,
+        dry_run: bool,
+        kind: ImportKind,
+    ) -> Result<ImportReport> {
+        let mut errors = Vec::new();
+        let mut parsed: Vec<(u64, Organisatie, Vec<RowError>)> = Vec::new();
+        let mut rows = 0;
+        while let Some(r) = csv.next_row() {
+            rows += 1;
+            match r {
+                Err(e) => errors.push(e),
+                Ok((line, fields)) => {
+                    let mut row = Row {
+                        line,
+                        fields: &fields,
+                        names: &ORGANISATIES,
+                        errors: Vec::new(),
+                    };
+                    match parse_organisatie(&mut row) {
+                        Some(o) if row.errors.is_empty() => parsed.push((line, o, Vec::new())),
+                        _ => errors.extend(row.errors),
+                    }
+                }
+            }
+        }
+        // References may point at organisations of this file or of the register.
+        let mut soort: HashMap<String, OrgSoort> = register.soort;
+        for (_, o, _) in &parsed {
+            soort.insert(o.code.as_str().to_string(), o.soort);
+        }
+        let is = |code: &str, k: OrgSoort| soort.get(code) == Some(&k);
+        for (line, o, errs) in &mut parsed {
+            let mut e = |column: &str, reason: String| {
+                errs.push(RowError {
+                    line: *line,
+                    column: column.into(),
+                    reason,
+                })
+            };
+            if let Some(g) = &o.gemeente {
+                if !is(g.as_str(), OrgSoort::Gemeente) {
+                    e("gemeente", format!("unknown gemeente {g}: register it as an organisation of soort gemeente"));
+                }
+            }
+            if let Some(s) = &o.swv {
+                if !is(s.as_str(), OrgSoort::Swv) {
+                    e("swv", format!("unknown samenwerkingsverband {s}"));
+                }
+            }
+            for g in &o.bedient {
+                if !is(g.as_str(), OrgSoort::Gemeente) {
+                    e("bedient", format!("unknown gemeente {g}"));
+                }
+            }
+        }
+        for (_, _, errs) in &mut parsed {
+            errors.append(errs);
+        }
+        let file_errors = !errors.is_empty();
+        let mut it = parsed.into_iter().map(|(l, o, _)| (l, o));
+        let outcome = self.store().import_organisaties(&mut it, &mut |issues| {
+            !dry_run && !file_errors && issues.is_empty()
+        })?;
+        Ok(ImportReport {
+            kind,
+            rows,
+            counts: outcome.counts,
+            errors: merge(errors, &outcome.issues),
+            committed: outcome.committed,
+            dry_run,
+        })
+    }
+}
+
+fn parse_organisatie(r: &mut Row<'_, '_>) -> Option<Organisatie> {
+    let soort = r.req(1, OrgSoort::from_str);
+    let code = soort.and_then(|s| r.req(0, |v| OrgCode::parse(s, v)));
+    let naam = r.text(2, true);
+    let gemeente = r.opt(3, GemeenteCode::from_str);
+    let regio = r.text(4, false).map(|s| (!s.is_empty()).then_some(s));
+    let swv = r.opt(5, |v| OrgCode::parse(OrgSoort::Swv, v));
+    let bedient_raw = r.raw(6).to_string();
+    let mut bedient = BTreeSet::new();
+    for part in bedient_raw
+        .split('|')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        match part.parse::<GemeenteCode>() {
+            Ok(g) => {
+                bedient.insert(g);
+            }
+            Err(e) => r.err(6, format!("{part:?}: {e}")),
+        }
+    }
+    let (soort, code, naam, mut gemeente, regio, swv) =
+        (soort?, code?, naam?, gemeente?, regio?, swv?);
+    match soort {
+        OrgSoort::Gemeente => {
+            let own: GemeenteCode = code.as_str().parse().ok()?;
+            if gemeente.as_ref().is_some_and(|g| *g != own) {
+                r.err(
+                    3,
+                    "a gemeente lies in itself: leave empty or repeat the code",
+                );
+            }
+            gemeente = Some(own);
+        }
+        OrgSoort::School if gemeente.is_none() => {
+            r.err(3, "a school needs the gemeente it lies in")
+        }
+        _ => {}
+    }
+    if swv.is_some() && soort != OrgSoort::School {
+        r.err(5, "only a school belongs to a samenwerkingsverband");
+    }
+    if !bedient.is_empty() && !soort.serves_gemeenten() {
+        r.err(
+            6,
+            "only leerplicht, ggd and cjg organisations serve gemeenten",
+        );
+    }
+    if bedient.is_empty() && soort.serves_gemeenten() {
+        r.err(6, "list the gemeenten it serves, separated by |");
+    }
+    Some(Organisatie {
+        code,
+        soort,
+        naam,
+        gemeente,
+        regio,
+        swv,
+        bedient: bedient.into_iter().collect(),
+    })
+}
+
+fn parse_jongere(r: &mut Row<'_, '_>, register: &Register, today: NaiveDate) -> Option<Jongere> {
+    let bsn = r.opt(0, Bsn::from_str);
+    let onr = r.opt(1, Onderwijsnummer::from_str);
+    let achternaam = r.text(2, true);
+    let voornamen = r.text(3, false);
+    let geboortedatum = r.req(4, parse_date);
+    let gemeente = r.req(5, GemeenteCode::from_str);
+    if let Some(g) = &gemeente {
+        if !register.is(g.as_str(), OrgSoort::Gemeente) {
+            r.err(
+                5,
+                format!("unknown gemeente {g}: import it with 'import organisaties' first"),
+            );
+        }
+    }
+    if let Some(d) = geboortedatum {
+        if d > today {
+            r.err(4, format!("{d} lies in the future"));
+        }
+    }
+    let (bsn, onr) = (bsn?, onr?);
+    if bsn.is_none() && onr.is_none() {
+        r.err(0, "give a BSN, or an onderwijsnummer when there is none");
+        return None;
+    }
+    Jongere::new(bsn, onr, achternaam?, voornamen?, geboortedatum?, gemeente?).ok()
+}
+
+fn parse_inschrijving(r: &mut Row<'_, '_>, register: &Register) -> Option<Inschrijving> {
+    let leerling = r.req(0, LeerlingId::from_str);
+    let school = r.req(1, SchoolCode::from_str);
+    if let Some(s) = &school {
+        if !register.is(s.as_str(), OrgSoort::School) {
+            r.err(
+                1,
+                format!("unknown school {s}: import it with 'import organisaties' first"),
+            );
+        }
+    }
+    let sector = r.req(2, Sector::from_str);
+    let begin = r.req(3, parse_date);
+    let eind = r.opt(4, parse_date);
+    if let (Some(b), Some(Some(e))) = (begin, eind) {
+        if e < b {
+            r.err(4, format!("{e} lies before begindatum {b}"));
+            return None;
+        }
+    }
+    Inschrijving::new(leerling?, school?, sector?, begin?, eind?).ok()
+}
+
+fn parse_vakantie(r: &mut Row<'_, '_>, register: &Register) -> Option<Vakantie> {
+    let naam = r.text(0, true);
+    let van = r.req(1, parse_date);
+    let tot = r.req(2, parse_date);
+    let school = r.opt(3, SchoolCode::from_str);
+    if let Some(Some(s)) = &school {
+        if !register.is(s.as_str(), OrgSoort::School) {
+            r.err(
+                3,
+                format!("unknown school {s}: import it with 'import organisaties' first"),
+            );
+        }
+    }
+    if let (Some(v), Some(t)) = (van, tot) {
+        if t < v {
+            r.err(2, format!("{t} lies before van {v}"));
+            return None;
+        }
+    }
+    Some(Vakantie {
+        naam: naam?,
+        van: van?,
+        tot: tot?,
+        school: school?,
+    })
+}
+
+impl AppError {
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, AppError::Invalid(_))
+    }
+}

@@ -1,0 +1,777 @@
+//! The PostgreSQL store: production. Imports stream the rows into a temporary staging table
+//! with COPY and then check and merge them with a few set-based statements, so that a million
+//! rows cost a handful of round trips; all inside one transaction.
+
+use std::io::Write;
+
+use ::postgres::fallible_iterator::FallibleIterator;
+use ::postgres::{Client, NoTls};
+use chrono::NaiveDate;
+use leerrecht_domain::calendar::Vakantie;
+use leerrecht_domain::duty::BirthRanges;
+use leerrecht_domain::ids::{Bsn, GemeenteCode, LeerlingId, Onderwijsnummer, SchoolCode};
+use leerrecht_domain::org::{OrgCode, Organisatie};
+use leerrecht_domain::person::{Inschrijving, Jongere};
+use r2d2_postgres::PostgresConnectionManager;
+
+use crate::sqlite::{overlap_reason, parse_school_sector};
+use crate::{
+    Backend, BulkWriter, Decide, GemeenteTelling, ImportCounts, ImportOutcome, JongereRij, Result,
+    RowIssue, Rows, Store, StoreError,
+};
+
+mod embedded {
+    refinery::embed_migrations!("migrations/postgres");
+}
+
+type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+type Conn = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
+
+pub struct PgStore {
+    pool: Pool,
+}
+
+/// Rows are sent to the server in COPY chunks of about this many bytes.
+const COPY_CHUNK: usize = 4 << 20;
+
+impl PgStore {
+    pub fn open(url: &str) -> Result<Self> {
+        let config: ::postgres::Config = url.parse()?;
+        let pool = r2d2::Pool::builder()
+            .max_size(8)
+            .build(PostgresConnectionManager::new(config, NoTls))?;
+        let mut conn = pool.get()?;
+        embedded::migrations::runner().run(&mut *conn)?;
+        drop(conn);
+        Ok(PgStore { pool })
+    }
+    fn conn(&self) -> Result<Conn> {
+        Ok(self.pool.get()?)
+    }
+}
+
+fn invalid(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Invalid(format!("stored {what} is invalid: {e}"))
+}
+
+fn i32_of(n: u32) -> i32 {
+    // Nine digits always fit: 999,999,999 < 2^31.
+    n as i32
+}
+
+/// Runs `body` inside BEGIN … COMMIT/ROLLBACK; commits only when it returns true.
+fn in_tx<T>(conn: &mut Client, body: impl FnOnce(&mut Client) -> Result<(T, bool)>) -> Result<T> {
+    conn.batch_execute("BEGIN")?;
+    match body(conn) {
+        Ok((v, commit)) => {
+            conn.batch_execute(if commit { "COMMIT" } else { "ROLLBACK" })?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = conn.batch_execute("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+/// Text-format COPY field: `\N` for NULL, with the format's escapes.
+fn field(buf: &mut Vec<u8>, v: Option<&str>) {
+    match v {
+        None => buf.extend_from_slice(b"\\N"),
+        Some(s) => {
+            for b in s.bytes() {
+                match b {
+                    b'\\' => buf.extend_from_slice(b"\\\\"),
+                    b'\t' => buf.extend_from_slice(b"\\t"),
+                    b'\n' => buf.extend_from_slice(b"\\n"),
+                    b'\r' => buf.extend_from_slice(b"\\r"),
+                    _ => buf.push(b),
+                }
+            }
+        }
+    }
+}
+
+fn row(buf: &mut Vec<u8>, fields: &[Option<&str>]) {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            buf.push(b'\t');
+        }
+        field(buf, *f);
+    }
+    buf.push(b'\n');
+}
+
+fn flush_copy(conn: &mut Client, sql: &str, buf: &mut Vec<u8>) -> Result<()> {
+    if buf.is_empty() {
+        return Ok(());
+    }
+    let mut w = conn.copy_in(sql)?;
+    w.write_all(buf)
+        .map_err(|e| StoreError::Invalid(format!("COPY: {e}")))?;
+    w.finish()?;
+    buf.clear();
+    Ok(())
+}
+
+fn ids(l: LeerlingId) -> (Option<String>, Option<String>) {
+    match l {
+        LeerlingId::Bsn(b) => (Some(b.value().to_string()), None),
+        LeerlingId::Onderwijsnummer(o) => (None, Some(o.value().to_string())),
+    }
+}
+
+fn issues_from(
+    conn: &mut Client,
+    sql: &str,
+    column: &str,
+    reason: impl Fn(&::postgres::Row) -> String,
+) -> Result<Vec<RowIssue>> {
+    Ok(conn
+        .query(sql, &[])?
+        .iter()
+        .map(|r| RowIssue::new(r.get::<_, i64>(0) as u64, column, reason(r)))
+        .collect())
+}
+
+fn load_org(conn: &mut Client, code: Option<&OrgCode>) -> Result<Vec<Organisatie>> {
+    let code = code.map(OrgCode::as_str);
+    let rows = conn.query(
+        "SELECT o.code, o.soort, o.naam, o.gemeente, o.regio, o.swv,
+                coalesce(array_agg(b.gemeente ORDER BY b.gemeente)
+                         FILTER (WHERE b.gemeente IS NOT NULL), '{}')
+         FROM organisaties o LEFT JOIN organisatie_bedient b ON b.organisatie = o.code
+         WHERE $1::text IS NULL OR o.code = $1
+         GROUP BY o.code ORDER BY o.code",
+        &[&code],
+    )?;
+    rows.iter()
+        .map(|r| {
+            let gemeente: Option<String> = r.get(3);
+            let swv: Option<String> = r.get(5);
+            let bedient: Vec<String> = r.get(6);
+            Ok(Organisatie {
+                code: OrgCode::from_stored(r.get(0)),
+                soort: r
+                    .get::<_, String>(1)
+                    .parse()
+                    .map_err(|e| invalid("soort", e))?,
+                naam: r.get(2),
+                gemeente: gemeente
+                    .map(|g| g.parse())
+                    .transpose()
+                    .map_err(|e| invalid("gemeente", e))?,
+                regio: r.get(4),
+                swv: swv.map(OrgCode::from_stored),
+                bedient: bedient
+                    .iter()
+                    .map(|g| g.parse().map_err(|e| invalid("bedient", e)))
+                    .collect::<Result<_>>()?,
+            })
+        })
+        .collect()
+}
+
+fn upsert_org(conn: &mut Client, o: &Organisatie) -> Result<()> {
+    conn.execute(
+        "INSERT INTO organisaties (code, soort, naam, gemeente, regio, swv)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (code) DO UPDATE SET soort = excluded.soort, naam = excluded.naam,
+           gemeente = excluded.gemeente, regio = excluded.regio, swv = excluded.swv",
+        &[
+            &o.code.as_str(),
+            &o.soort.code(),
+            &o.naam,
+            &o.gemeente.as_ref().map(GemeenteCode::as_str),
+            &o.regio,
+            &o.swv.as_ref().map(OrgCode::as_str),
+        ],
+    )?;
+    conn.execute(
+        "DELETE FROM organisatie_bedient WHERE organisatie = $1",
+        &[&o.code.as_str()],
+    )?;
+    for g in &o.bedient {
+        conn.execute(
+            "INSERT INTO organisatie_bedient (organisatie, gemeente) VALUES ($1, $2)",
+            &[&o.code.as_str(), &g.as_str()],
+        )?;
+    }
+    Ok(())
+}
+
+fn upsert_vakantie(conn: &mut Client, v: &Vakantie) -> Result<u64> {
+    Ok(conn.execute(
+        "INSERT INTO vakanties (school, van, naam, tot) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (school, van, naam) DO UPDATE SET tot = excluded.tot
+         WHERE vakanties.tot IS DISTINCT FROM excluded.tot",
+        &[
+            &v.school.as_ref().map(SchoolCode::as_str).unwrap_or(""),
+            &v.van,
+            &v.naam,
+            &v.tot,
+        ],
+    )?)
+}
+
+fn build_jongere(r: &::postgres::Row, at: usize) -> Result<Jongere> {
+    let bsn: Option<i32> = r.get(at);
+    let onr: Option<i32> = r.get(at + 1);
+    let gemeente: String = r.get(at + 5);
+    Jongere::new(
+        bsn.and_then(|n| Bsn::new(n as u32).ok()),
+        onr.and_then(|n| Onderwijsnummer::new(n as u32).ok()),
+        r.get(at + 2),
+        r.get(at + 3),
+        r.get(at + 4),
+        gemeente.parse().map_err(|e| invalid("gemeente", e))?,
+    )
+    .map_err(|e| invalid("jongere", e))
+}
+
+fn person_id(conn: &mut Client, l: LeerlingId) -> Result<Option<i64>> {
+    let (sql, n) = match l {
+        LeerlingId::Bsn(b) => ("SELECT id FROM jongeren WHERE bsn = $1", b.value()),
+        LeerlingId::Onderwijsnummer(o) => (
+            "SELECT id FROM jongeren WHERE onderwijsnummer = $1",
+            o.value(),
+        ),
+    };
+    Ok(conn.query_opt(sql, &[&i32_of(n)])?.map(|r| r.get(0)))
+}
+
+impl Store for PgStore {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
+
+    fn is_empty(&self) -> Result<bool> {
+        let row = self.conn()?.query_one(
+            "SELECT NOT EXISTS (SELECT 1 FROM organisaties) AND NOT EXISTS (SELECT 1 FROM jongeren)",
+            &[],
+        )?;
+        Ok(row.get(0))
+    }
+
+    fn organisaties(&self) -> Result<Vec<Organisatie>> {
+        load_org(&mut *self.conn()?, None)
+    }
+
+    fn vakanties(&self) -> Result<Vec<Vakantie>> {
+        let rows = self.conn()?.query(
+            "SELECT school, van, naam, tot FROM vakanties ORDER BY van, school, naam",
+            &[],
+        )?;
+        rows.iter()
+            .map(|r| {
+                let school: String = r.get(0);
+                Ok(Vakantie {
+                    school: if school.is_empty() {
+                        None
+                    } else {
+                        Some(school.parse().map_err(|e| invalid("school", e))?)
+                    },
+                    van: r.get(1),
+                    naam: r.get(2),
+                    tot: r.get(3),
+                })
+            })
+            .collect()
+    }
+
+    fn import_organisaties(
+        &self,
+        rows: Rows<'_, Organisatie>,
+        decide: Decide<'_>,
+    ) -> Result<ImportOutcome> {
+        let mut conn = self.conn()?;
+        in_tx(&mut conn, |conn| {
+            let mut counts = ImportCounts::default();
+            let mut issues = Vec::new();
+            let mut first_line = std::collections::HashMap::new();
+            for (line, o) in rows {
+                if let Some(first) = first_line.get(&o.code) {
+                    issues.push(RowIssue::new(
+                        line,
+                        "code",
+                        format!(
+                            "{} appears twice in the file (first on line {first})",
+                            o.code
+                        ),
+                    ));
+                    continue;
+                }
+                first_line.insert(o.code.clone(), line);
+                let old = load_org(conn, Some(&o.code))?.pop();
+                let changed = old.as_ref() != Some(&o);
+                if changed {
+                    upsert_org(conn, &o)?;
+                }
+                tally(&mut counts, old.is_some(), changed);
+            }
+            decided(counts, issues, decide)
+        })
+    }
+
+    fn import_vakanties(
+        &self,
+        rows: Rows<'_, Vakantie>,
+        decide: Decide<'_>,
+    ) -> Result<ImportOutcome> {
+        let mut conn = self.conn()?;
+        in_tx(&mut conn, |conn| {
+            let mut counts = ImportCounts::default();
+            let mut issues = Vec::new();
+            let mut first_line = std::collections::HashMap::new();
+            for (line, v) in rows {
+                let key = (v.school.clone(), v.van, v.naam.clone());
+                if let Some(first) = first_line.get(&key) {
+                    issues.push(RowIssue::new(
+                        line,
+                        "naam",
+                        format!("this holiday appears twice in the file (first on line {first})"),
+                    ));
+                    continue;
+                }
+                first_line.insert(key, line);
+                let existed = conn
+                    .query_opt(
+                        "SELECT 1 FROM vakanties WHERE school = $1 AND van = $2 AND naam = $3",
+                        &[
+                            &v.school.as_ref().map(SchoolCode::as_str).unwrap_or(""),
+                            &v.van,
+                            &v.naam,
+                        ],
+                    )?
+                    .is_some();
+                let changed = upsert_vakantie(conn, &v)? > 0;
+                tally(&mut counts, existed, changed);
+            }
+            decided(counts, issues, decide)
+        })
+    }
+
+    fn import_jongeren(
+        &self,
+        rows: Rows<'_, Jongere>,
+        decide: Decide<'_>,
+    ) -> Result<ImportOutcome> {
+        let mut conn = self.conn()?;
+        in_tx(&mut conn, |conn| {
+            conn.batch_execute(
+                "CREATE TEMP TABLE stage_j (line BIGINT, bsn INTEGER, onr INTEGER,
+                   achternaam TEXT, voornamen TEXT, geboortedatum DATE, gemeente TEXT,
+                   target BIGINT) ON COMMIT DROP",
+            )?;
+            const COPY: &str = "COPY stage_j (line, bsn, onr, achternaam, voornamen, geboortedatum, gemeente) FROM STDIN";
+            let mut buf = Vec::with_capacity(COPY_CHUNK + 4096);
+            let mut total = 0u64;
+            for (line, j) in rows {
+                total += 1;
+                let bsn = j.bsn().map(|b| b.value().to_string());
+                let onr = j.onderwijsnummer().map(|o| o.value().to_string());
+                row(
+                    &mut buf,
+                    &[
+                        Some(&line.to_string()),
+                        bsn.as_deref(),
+                        onr.as_deref(),
+                        Some(&j.achternaam),
+                        Some(&j.voornamen),
+                        Some(&j.geboortedatum.to_string()),
+                        Some(j.gemeente.as_str()),
+                    ],
+                );
+                if buf.len() >= COPY_CHUNK {
+                    flush_copy(conn, COPY, &mut buf)?;
+                }
+            }
+            flush_copy(conn, COPY, &mut buf)?;
+            conn.batch_execute(
+                "UPDATE stage_j s SET target = j.id FROM jongeren j
+                  WHERE s.bsn IS NOT NULL AND j.bsn = s.bsn;
+                 UPDATE stage_j s SET target = j.id FROM jongeren j
+                  WHERE s.target IS NULL AND s.onr IS NOT NULL AND j.onderwijsnummer = s.onr
+                    AND (s.bsn IS NULL OR j.bsn IS NULL);",
+            )?;
+            let mut issues = issues_from(
+                conn,
+                "SELECT line, first, bsn IS NOT NULL FROM (
+                   SELECT line, bsn, min(line) OVER (PARTITION BY bsn IS NULL, coalesce(bsn, onr)) AS first
+                   FROM stage_j) x WHERE line <> first",
+                "",
+                |r| {
+                    format!(
+                        "this person appears twice in the file (first on line {})",
+                        r.get::<_, i64>(1)
+                    )
+                },
+            )?;
+            for (issue, r) in issues.iter_mut().zip(conn.query(
+                "SELECT bsn IS NOT NULL FROM (
+                   SELECT line, bsn, min(line) OVER (PARTITION BY bsn IS NULL, coalesce(bsn, onr)) AS first
+                   FROM stage_j) x WHERE line <> first ORDER BY line",
+                &[],
+            )?) {
+                issue.column = if r.get(0) { "bsn" } else { "onderwijsnummer" }.into();
+            }
+            issues.sort_by_key(|i| i.line);
+            let dup_lines: std::collections::HashSet<u64> = issues.iter().map(|i| i.line).collect();
+            let taken = issues_from(
+                conn,
+                "SELECT s.line FROM stage_j s JOIN jongeren j ON j.onderwijsnummer = s.onr
+                  WHERE j.id IS DISTINCT FROM s.target
+                 UNION
+                 SELECT line FROM (SELECT line, onr, min(line) OVER (PARTITION BY onr) AS first
+                   FROM stage_j WHERE onr IS NOT NULL) x WHERE line <> first
+                 ORDER BY 1",
+                "onderwijsnummer",
+                |_| "this onderwijsnummer belongs to another person".into(),
+            )?;
+            issues.extend(taken.into_iter().filter(|i| !dup_lines.contains(&i.line)));
+            issues.sort_by_key(|i| i.line);
+            let mut counts = ImportCounts::default();
+            if issues.is_empty() {
+                counts.gewijzigd = conn.execute(
+                    "UPDATE jongeren j SET bsn = coalesce(s.bsn, j.bsn),
+                       onderwijsnummer = coalesce(s.onr, j.onderwijsnummer),
+                       achternaam = s.achternaam, voornamen = s.voornamen,
+                       geboortedatum = s.geboortedatum, gemeente = s.gemeente
+                     FROM stage_j s WHERE s.target = j.id
+                       AND (j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.geboortedatum, j.gemeente)
+                           IS DISTINCT FROM (coalesce(s.bsn, j.bsn), coalesce(s.onr, j.onderwijsnummer),
+                                             s.achternaam, s.voornamen, s.geboortedatum, s.gemeente)",
+                    &[],
+                )?;
+                counts.nieuw = conn.execute(
+                    "INSERT INTO jongeren (bsn, onderwijsnummer, achternaam, voornamen, geboortedatum, gemeente)
+                     SELECT bsn, onr, achternaam, voornamen, geboortedatum, gemeente
+                     FROM stage_j WHERE target IS NULL ORDER BY line",
+                    &[],
+                )?;
+                counts.ongewijzigd = total - counts.nieuw - counts.gewijzigd;
+            }
+            decided(counts, issues, decide)
+        })
+    }
+
+    fn import_inschrijvingen(
+        &self,
+        rows: Rows<'_, Inschrijving>,
+        decide: Decide<'_>,
+    ) -> Result<ImportOutcome> {
+        let mut conn = self.conn()?;
+        in_tx(&mut conn, |conn| {
+            conn.batch_execute(
+                "CREATE TEMP TABLE stage_i (line BIGINT, bsn INTEGER, onr INTEGER, school TEXT,
+                   sector TEXT, begindatum DATE, einddatum DATE, person BIGINT) ON COMMIT DROP",
+            )?;
+            const COPY: &str =
+                "COPY stage_i (line, bsn, onr, school, sector, begindatum, einddatum) FROM STDIN";
+            let mut buf = Vec::with_capacity(COPY_CHUNK + 4096);
+            let mut total = 0u64;
+            for (line, i) in rows {
+                total += 1;
+                let (bsn, onr) = ids(i.leerling);
+                let eind = i.einddatum().map(|d| d.to_string());
+                row(
+                    &mut buf,
+                    &[
+                        Some(&line.to_string()),
+                        bsn.as_deref(),
+                        onr.as_deref(),
+                        Some(i.school.as_str()),
+                        Some(i.sector.code()),
+                        Some(&i.begindatum().to_string()),
+                        eind.as_deref(),
+                    ],
+                );
+                if buf.len() >= COPY_CHUNK {
+                    flush_copy(conn, COPY, &mut buf)?;
+                }
+            }
+            flush_copy(conn, COPY, &mut buf)?;
+            conn.batch_execute(
+                "UPDATE stage_i s SET person = j.id FROM jongeren j WHERE s.bsn IS NOT NULL AND j.bsn = s.bsn;
+                 UPDATE stage_i s SET person = j.id FROM jongeren j WHERE s.onr IS NOT NULL AND j.onderwijsnummer = s.onr;",
+            )?;
+            let mut issues = issues_from(
+                conn,
+                "SELECT line FROM stage_i WHERE person IS NULL ORDER BY line",
+                "leerling",
+                |_| "unknown young person: import them with 'import jongeren' first".into(),
+            )?;
+            issues.extend(issues_from(
+                conn,
+                "SELECT line, first FROM (
+                   SELECT line, min(line) OVER (PARTITION BY person, school, begindatum) AS first
+                   FROM stage_i WHERE person IS NOT NULL) x WHERE line <> first ORDER BY line",
+                "begindatum",
+                |r| {
+                    format!(
+                        "this enrolment appears twice in the file (first on line {})",
+                        r.get::<_, i64>(1)
+                    )
+                },
+            )?);
+            let mut counts = ImportCounts::default();
+            if issues.is_empty() {
+                let r = conn.query_one(
+                    "SELECT count(*) FILTER (WHERE i.jongere_id IS NULL),
+                            count(*) FILTER (WHERE i.jongere_id IS NOT NULL AND
+                              (i.einddatum, i.sector) IS DISTINCT FROM (s.einddatum, s.sector))
+                     FROM stage_i s LEFT JOIN inschrijvingen i ON i.jongere_id = s.person
+                       AND i.school = s.school AND i.begindatum = s.begindatum",
+                    &[],
+                )?;
+                counts.nieuw = r.get::<_, i64>(0) as u64;
+                counts.gewijzigd = r.get::<_, i64>(1) as u64;
+                counts.ongewijzigd = total - counts.nieuw - counts.gewijzigd;
+                conn.execute(
+                    "INSERT INTO inschrijvingen (jongere_id, school, begindatum, einddatum, sector)
+                     SELECT person, school, begindatum, einddatum, sector FROM stage_i
+                     ON CONFLICT (jongere_id, school, begindatum) DO UPDATE
+                       SET einddatum = excluded.einddatum, sector = excluded.sector
+                     WHERE (inschrijvingen.einddatum, inschrijvingen.sector)
+                           IS DISTINCT FROM (excluded.einddatum, excluded.sector)",
+                    &[],
+                )?;
+                // Overlaps in the resulting state; of two rows of this file that overlap,
+                // the later line is the one reported, as a reader of the file expects.
+                let rows = conn.query(
+                    "SELECT DISTINCT ON (s.line) s.line, s.school, o.begindatum, o.einddatum
+                     FROM stage_i s JOIN inschrijvingen o ON o.jongere_id = s.person
+                       AND o.school = s.school AND o.begindatum <> s.begindatum
+                       AND o.begindatum <= coalesce(s.einddatum, 'infinity')
+                       AND coalesce(o.einddatum, 'infinity') >= s.begindatum
+                     WHERE NOT EXISTS (SELECT 1 FROM stage_i l WHERE l.person = o.jongere_id
+                       AND l.school = o.school AND l.begindatum = o.begindatum AND l.line > s.line)
+                     ORDER BY s.line, o.begindatum",
+                    &[],
+                )?;
+                for r in rows {
+                    let school: String = r.get(1);
+                    let school: SchoolCode = school.parse().map_err(|e| invalid("school", e))?;
+                    issues.push(RowIssue::new(
+                        r.get::<_, i64>(0) as u64,
+                        "begindatum",
+                        overlap_reason(&school, r.get(2), r.get(3)),
+                    ));
+                }
+            }
+            issues.sort_by_key(|i| i.line);
+            decided(counts, issues, decide)
+        })
+    }
+
+    fn bulk_writer(&self) -> Result<Box<dyn BulkWriter + '_>> {
+        let mut conn = self.conn()?;
+        conn.batch_execute("BEGIN; LOCK TABLE jongeren IN EXCLUSIVE MODE")?;
+        let next: i64 = conn
+            .query_one("SELECT coalesce(max(id), 0) + 1 FROM jongeren", &[])?
+            .get(0);
+        Ok(Box::new(PgBulk {
+            conn,
+            next_id: next,
+            last: None,
+            jongeren: Vec::with_capacity(COPY_CHUNK + 4096),
+            inschrijvingen: Vec::with_capacity(COPY_CHUNK + 4096),
+            done: false,
+        }))
+    }
+
+    fn for_each_jongere(
+        &self,
+        on: NaiveDate,
+        gemeente: Option<&GemeenteCode>,
+        f: &mut dyn FnMut(JongereRij) -> Result<()>,
+    ) -> Result<()> {
+        let mut conn = self.conn()?;
+        let g = gemeente.map(GemeenteCode::as_str);
+        let params: [&(dyn ::postgres::types::ToSql + Sync); 2] = [&on, &g];
+        let mut it = conn.query_raw(
+            "SELECT j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.geboortedatum, j.gemeente,
+               (SELECT school || '|' || sector FROM inschrijvingen i
+                 WHERE i.jongere_id = j.id AND i.begindatum <= $1
+                   AND (i.einddatum IS NULL OR i.einddatum >= $1)
+                 ORDER BY i.begindatum DESC, i.school LIMIT 1)
+             FROM jongeren j WHERE ($2::text IS NULL OR j.gemeente = $2) ORDER BY j.id",
+            params,
+        )?;
+        while let Some(r) = it.next()? {
+            let ins: Option<String> = r.get(6);
+            f(JongereRij {
+                jongere: build_jongere(&r, 0)?,
+                inschrijving: ins.map(|v| parse_school_sector(&v)).transpose()?,
+            })?;
+        }
+        Ok(())
+    }
+
+    fn jongere(&self, id: LeerlingId) -> Result<Option<Jongere>> {
+        let (col, n) = match id {
+            LeerlingId::Bsn(b) => ("bsn", b.value()),
+            LeerlingId::Onderwijsnummer(o) => ("onderwijsnummer", o.value()),
+        };
+        let sql = format!(
+            "SELECT bsn, onderwijsnummer, achternaam, voornamen, geboortedatum, gemeente
+             FROM jongeren WHERE {col} = $1"
+        );
+        self.conn()?
+            .query_opt(&sql, &[&i32_of(n)])?
+            .map(|r| build_jongere(&r, 0))
+            .transpose()
+    }
+
+    fn overzicht(&self, on: NaiveDate, r: BirthRanges) -> Result<Vec<GemeenteTelling>> {
+        let rows = self.conn()?.query(
+            "WITH ing AS (
+               SELECT DISTINCT jongere_id FROM inschrijvingen
+                WHERE begindatum <= $1 AND (einddatum IS NULL OR einddatum >= $1))
+             SELECT j.gemeente, count(*),
+               count(*) FILTER (WHERE j.geboortedatum BETWEEN $2 AND $3),
+               count(*) FILTER (WHERE j.geboortedatum BETWEEN $2 AND $3 AND ing.jongere_id IS NOT NULL),
+               count(*) FILTER (WHERE j.geboortedatum BETWEEN $4 AND $5),
+               count(*) FILTER (WHERE j.geboortedatum BETWEEN $4 AND $5 AND ing.jongere_id IS NOT NULL)
+             FROM jongeren j LEFT JOIN ing ON ing.jongere_id = j.id
+             GROUP BY j.gemeente ORDER BY j.gemeente",
+            &[
+                &on,
+                &r.leerplichtig.0,
+                &r.leerplichtig.1,
+                &r.kwalificatieplichtig.0,
+                &r.kwalificatieplichtig.1,
+            ],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|row| GemeenteTelling {
+                gemeente: row.get(0),
+                jongeren: row.get::<_, i64>(1) as u64,
+                leerplichtig: row.get::<_, i64>(2) as u64,
+                leerplichtig_ingeschreven: row.get::<_, i64>(3) as u64,
+                kwalificatieplichtig: row.get::<_, i64>(4) as u64,
+                kwalificatieplichtig_ingeschreven: row.get::<_, i64>(5) as u64,
+            })
+            .collect())
+    }
+}
+
+fn tally(c: &mut ImportCounts, existed: bool, changed: bool) {
+    match (existed, changed) {
+        (false, _) => c.nieuw += 1,
+        (true, true) => c.gewijzigd += 1,
+        (true, false) => c.ongewijzigd += 1,
+    }
+}
+
+fn decided(
+    counts: ImportCounts,
+    issues: Vec<RowIssue>,
+    decide: Decide<'_>,
+) -> Result<(ImportOutcome, bool)> {
+    let commit = decide(&issues) && issues.is_empty();
+    Ok((
+        ImportOutcome {
+            counts,
+            issues,
+            committed: commit,
+        },
+        commit,
+    ))
+}
+
+struct PgBulk {
+    conn: Conn,
+    next_id: i64,
+    last: Option<(LeerlingId, i64)>,
+    jongeren: Vec<u8>,
+    inschrijvingen: Vec<u8>,
+    done: bool,
+}
+
+const COPY_J: &str =
+    "COPY jongeren (id, bsn, onderwijsnummer, achternaam, voornamen, geboortedatum, gemeente) FROM STDIN";
+const COPY_I: &str =
+    "COPY inschrijvingen (jongere_id, school, begindatum, einddatum, sector) FROM STDIN";
+
+impl PgBulk {
+    fn flush(&mut self) -> Result<()> {
+        // People first: enrolments refer to them.
+        flush_copy(&mut self.conn, COPY_J, &mut self.jongeren)?;
+        flush_copy(&mut self.conn, COPY_I, &mut self.inschrijvingen)
+    }
+}
+
+impl BulkWriter for PgBulk {
+    fn organisatie(&mut self, o: &Organisatie) -> Result<()> {
+        upsert_org(&mut self.conn, o)
+    }
+    fn vakantie(&mut self, v: &Vakantie) -> Result<()> {
+        upsert_vakantie(&mut self.conn, v).map(|_| ())
+    }
+    fn jongere(&mut self, j: &Jongere) -> Result<()> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let bsn = j.bsn().map(|b| b.value().to_string());
+        let onr = j.onderwijsnummer().map(|o| o.value().to_string());
+        row(
+            &mut self.jongeren,
+            &[
+                Some(&id.to_string()),
+                bsn.as_deref(),
+                onr.as_deref(),
+                Some(&j.achternaam),
+                Some(&j.voornamen),
+                Some(&j.geboortedatum.to_string()),
+                Some(j.gemeente.as_str()),
+            ],
+        );
+        self.last = Some((j.leerling_id(), id));
+        if self.jongeren.len() >= COPY_CHUNK {
+            self.flush()?;
+        }
+        Ok(())
+    }
+    fn inschrijving(&mut self, i: &Inschrijving) -> Result<()> {
+        let id = match self.last {
+            Some((l, id)) if l == i.leerling => id,
+            _ => {
+                self.flush()?;
+                person_id(&mut self.conn, i.leerling)?
+                    .ok_or_else(|| StoreError::Invalid("enrolment of an unknown person".into()))?
+            }
+        };
+        let eind = i.einddatum().map(|d| d.to_string());
+        row(
+            &mut self.inschrijvingen,
+            &[
+                Some(&id.to_string()),
+                Some(i.school.as_str()),
+                Some(&i.begindatum().to_string()),
+                eind.as_deref(),
+                Some(i.sector.code()),
+            ],
+        );
+        if self.inschrijvingen.len() >= COPY_CHUNK {
+            self.flush()?;
+        }
+        Ok(())
+    }
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        self.flush()?;
+        self.conn.batch_execute(
+            "SELECT setval('jongeren_id_seq', greatest((SELECT max(id) FROM jongeren), 1)); COMMIT",
+        )?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl Drop for PgBulk {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = self.conn.batch_execute("ROLLBACK");
+        }
+    }
+}

@@ -1,0 +1,811 @@
+//! The SQLite store: the embedded default. Imports run row by row inside one transaction with
+//! cached prepared statements (in-process calls are cheap), and roll back unless the caller
+//! decides to commit once every row has been checked.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use leerrecht_domain::calendar::Vakantie;
+use leerrecht_domain::duty::BirthRanges;
+use leerrecht_domain::ids::{Bsn, GemeenteCode, LeerlingId, Onderwijsnummer, SchoolCode};
+use leerrecht_domain::org::{OrgCode, OrgSoort, Organisatie};
+use leerrecht_domain::person::{Inschrijving, Jongere, Sector};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::{
+    Backend, BulkWriter, Decide, GemeenteTelling, ImportCounts, ImportOutcome, JongereRij, Result,
+    RowIssue, Rows, Store, StoreError,
+};
+
+mod embedded {
+    refinery::embed_migrations!("migrations/sqlite");
+}
+
+struct Manager {
+    path: String,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = Connection;
+    type Error = rusqlite::Error;
+
+    fn connect(&self) -> Result<Connection, rusqlite::Error> {
+        let conn = Connection::open(&self.path)?;
+        // WAL lets readers carry on while one writer commits; NORMAL sync is durable across
+        // process crashes (only an OS crash can lose the last commits, never corrupt).
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA busy_timeout = 10000;
+             PRAGMA cache_size = -65536;
+             PRAGMA temp_store = FILE;",
+        )?;
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(conn)
+    }
+    fn is_valid(&self, conn: &mut Connection) -> Result<(), rusqlite::Error> {
+        conn.execute_batch("SELECT 1")
+    }
+    fn has_broken(&self, _: &mut Connection) -> bool {
+        false
+    }
+}
+
+pub struct SqliteStore {
+    pool: r2d2::Pool<Manager>,
+}
+
+type Conn = r2d2::PooledConnection<Manager>;
+
+impl SqliteStore {
+    pub fn open(path: &str) -> Result<Self> {
+        let memory = path == ":memory:";
+        if !memory {
+            if let Some(dir) = Path::new(path).parent() {
+                if !dir.as_os_str().is_empty() && !dir.exists() {
+                    return Err(StoreError::Invalid(format!(
+                        "folder {} does not exist",
+                        dir.display()
+                    )));
+                }
+            }
+        }
+        let pool = r2d2::Pool::builder()
+            // An in-memory database lives in its one connection.
+            .max_size(if memory { 1 } else { 4 })
+            .build(Manager {
+                path: path.to_string(),
+            })?;
+        let mut conn = pool.get()?;
+        embedded::migrations::runner().run(&mut *conn)?;
+        drop(conn);
+        Ok(SqliteStore { pool })
+    }
+
+    fn conn(&self) -> Result<Conn> {
+        Ok(self.pool.get()?)
+    }
+}
+
+/// Runs `body` in one write transaction and commits only when it returns Ok(true).
+fn in_tx<T>(conn: &Conn, body: impl FnOnce(&Conn) -> Result<(T, bool)>) -> Result<(T, bool)> {
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    match body(conn) {
+        Ok((v, true)) => {
+            conn.execute_batch("COMMIT")?;
+            Ok((v, true))
+        }
+        Ok((v, false)) => {
+            conn.execute_batch("ROLLBACK")?;
+            Ok((v, false))
+        }
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+fn bsn_of(v: Option<i64>) -> Option<Bsn> {
+    v.and_then(|n| Bsn::new(n as u32).ok())
+}
+fn onr_of(v: Option<i64>) -> Option<Onderwijsnummer> {
+    v.and_then(|n| Onderwijsnummer::new(n as u32).ok())
+}
+
+fn invalid(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Invalid(format!("stored {what} is invalid: {e}"))
+}
+
+struct StoredJongere {
+    id: i64,
+    jongere: Jongere,
+}
+
+/// A person's row as stored: id, bsn, onderwijsnummer, names, birth date, gemeente.
+type RawJongere = (
+    i64,
+    Option<i64>,
+    Option<i64>,
+    String,
+    String,
+    NaiveDate,
+    String,
+);
+
+const JONGERE_COLS: &str =
+    "id, bsn, onderwijsnummer, achternaam, voornamen, geboortedatum, gemeente";
+
+fn row_to_jongere(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawJongere> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+    ))
+}
+
+fn build_jongere(t: RawJongere) -> Result<StoredJongere> {
+    let (id, bsn, onr, achternaam, voornamen, geboortedatum, gemeente) = t;
+    let gemeente: GemeenteCode = gemeente.parse().map_err(|e| invalid("gemeente", e))?;
+    let jongere = Jongere::new(
+        bsn_of(bsn),
+        onr_of(onr),
+        achternaam,
+        voornamen,
+        geboortedatum,
+        gemeente,
+    )
+    .map_err(|e| invalid("jongere", e))?;
+    Ok(StoredJongere { id, jongere })
+}
+
+fn find_jongere(conn: &Connection, id: LeerlingId) -> Result<Option<StoredJongere>> {
+    let (col, n) = match id {
+        LeerlingId::Bsn(b) => ("bsn", b.value()),
+        LeerlingId::Onderwijsnummer(o) => ("onderwijsnummer", o.value()),
+    };
+    let sql = format!("SELECT {JONGERE_COLS} FROM jongeren WHERE {col} = ?1");
+    let row = conn
+        .prepare_cached(&sql)?
+        .query_row([n], row_to_jongere)
+        .optional()?;
+    row.map(build_jongere).transpose()
+}
+
+fn person_id(conn: &Connection, id: LeerlingId) -> Result<Option<i64>> {
+    let (sql, n) = match id {
+        LeerlingId::Bsn(b) => ("SELECT id FROM jongeren WHERE bsn = ?1", b.value()),
+        LeerlingId::Onderwijsnummer(o) => (
+            "SELECT id FROM jongeren WHERE onderwijsnummer = ?1",
+            o.value(),
+        ),
+    };
+    Ok(conn
+        .prepare_cached(sql)?
+        .query_row([n], |r| r.get(0))
+        .optional()?)
+}
+
+fn opt_u32<T: Copy>(v: Option<T>, f: impl Fn(T) -> u32) -> Option<u32> {
+    v.map(f)
+}
+
+fn insert_jongere(conn: &Connection, j: &Jongere) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO jongeren (bsn, onderwijsnummer, achternaam, voornamen, geboortedatum, gemeente)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        opt_u32(j.bsn(), Bsn::value),
+        opt_u32(j.onderwijsnummer(), Onderwijsnummer::value),
+        j.achternaam,
+        j.voornamen,
+        j.geboortedatum,
+        j.gemeente.as_str()
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+fn insert_org(conn: &Connection, o: &Organisatie) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO organisaties (code, soort, naam, gemeente, regio, swv)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (code) DO UPDATE SET soort = excluded.soort, naam = excluded.naam,
+           gemeente = excluded.gemeente, regio = excluded.regio, swv = excluded.swv",
+    )?
+    .execute(params![
+        o.code.as_str(),
+        o.soort.code(),
+        o.naam,
+        o.gemeente.as_ref().map(GemeenteCode::as_str),
+        o.regio,
+        o.swv.as_ref().map(OrgCode::as_str)
+    ])?;
+    conn.prepare_cached("DELETE FROM organisatie_bedient WHERE organisatie = ?1")?
+        .execute([o.code.as_str()])?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO organisatie_bedient (organisatie, gemeente) VALUES (?1, ?2)",
+    )?;
+    for g in &o.bedient {
+        stmt.execute([o.code.as_str(), g.as_str()])?;
+    }
+    Ok(())
+}
+
+fn insert_vakantie(conn: &Connection, v: &Vakantie) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO vakanties (school, van, naam, tot) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (school, van, naam) DO UPDATE SET tot = excluded.tot",
+    )?
+    .execute(params![
+        v.school.as_ref().map(SchoolCode::as_str).unwrap_or(""),
+        v.van,
+        v.naam,
+        v.tot
+    ])?;
+    Ok(())
+}
+
+fn insert_inschrijving(conn: &Connection, person: i64, i: &Inschrijving) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO inschrijvingen (jongere_id, school, begindatum, einddatum, sector)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (jongere_id, school, begindatum) DO UPDATE
+           SET einddatum = excluded.einddatum, sector = excluded.sector",
+    )?
+    .execute(params![
+        person,
+        i.school.as_str(),
+        i.begindatum(),
+        i.einddatum(),
+        i.sector.code()
+    ])?;
+    Ok(())
+}
+
+fn load_organisaties(conn: &Connection) -> Result<Vec<Organisatie>> {
+    let mut bedient: std::collections::BTreeMap<String, Vec<GemeenteCode>> = Default::default();
+    let mut stmt = conn.prepare(
+        "SELECT organisatie, gemeente FROM organisatie_bedient ORDER BY organisatie, gemeente",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let org: String = r.get(0)?;
+        let g: String = r.get(1)?;
+        bedient
+            .entry(org)
+            .or_default()
+            .push(g.parse().map_err(|e| invalid("bedient", e))?);
+    }
+    let mut stmt = conn.prepare(
+        "SELECT code, soort, naam, gemeente, regio, swv FROM organisaties ORDER BY code",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let code: String = r.get(0)?;
+        let soort: String = r.get(1)?;
+        let gemeente: Option<String> = r.get(3)?;
+        let swv: Option<String> = r.get(5)?;
+        out.push(Organisatie {
+            bedient: bedient.remove(&code).unwrap_or_default(),
+            code: OrgCode::from_stored(code),
+            soort: soort.parse::<OrgSoort>().map_err(|e| invalid("soort", e))?,
+            naam: r.get(2)?,
+            gemeente: gemeente
+                .map(|g| g.parse())
+                .transpose()
+                .map_err(|e| invalid("gemeente", e))?,
+            regio: r.get(4)?,
+            swv: swv.map(OrgCode::from_stored),
+        });
+    }
+    Ok(out)
+}
+
+fn find_org(conn: &Connection, code: &OrgCode) -> Result<Option<Organisatie>> {
+    // Organisation files are small; reading back one organisation through the full loader
+    // would be quadratic, so read its row and its served gemeenten directly.
+    let row = conn
+        .prepare_cached(
+            "SELECT soort, naam, gemeente, regio, swv FROM organisaties WHERE code = ?1",
+        )?
+        .query_row([code.as_str()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })
+        .optional()?;
+    let Some((soort, naam, gemeente, regio, swv)) = row else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT gemeente FROM organisatie_bedient WHERE organisatie = ?1 ORDER BY gemeente",
+    )?;
+    let bedient = stmt
+        .query_map([code.as_str()], |r| r.get::<_, String>(0))?
+        .map(|g| g?.parse().map_err(|e| invalid("bedient", e)))
+        .collect::<Result<Vec<GemeenteCode>>>()?;
+    Ok(Some(Organisatie {
+        code: code.clone(),
+        soort: soort.parse().map_err(|e| invalid("soort", e))?,
+        naam,
+        gemeente: gemeente
+            .map(|g| g.parse())
+            .transpose()
+            .map_err(|e| invalid("gemeente", e))?,
+        regio,
+        swv: swv.map(OrgCode::from_stored),
+        bedient,
+    }))
+}
+
+/// Marks a key as seen in this import; on a second sighting returns the first line.
+fn seen_before(conn: &Connection, key: &str, line: u64) -> Result<Option<u64>> {
+    let n = conn
+        .prepare_cached("INSERT OR IGNORE INTO temp.import_seen (k, line) VALUES (?1, ?2)")?
+        .execute(params![key, line as i64])?;
+    if n == 1 {
+        return Ok(None);
+    }
+    let first: i64 = conn
+        .prepare_cached("SELECT line FROM temp.import_seen WHERE k = ?1")?
+        .query_row([key], |r| r.get(0))?;
+    Ok(Some(first as u64))
+}
+
+fn reset_seen(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS import_seen (k TEXT PRIMARY KEY, line INTEGER NOT NULL);
+         DELETE FROM temp.import_seen;",
+    )?;
+    Ok(())
+}
+
+fn count(c: &mut ImportCounts, existed: bool, changed: bool) {
+    match (existed, changed) {
+        (false, _) => c.nieuw += 1,
+        (true, true) => c.gewijzigd += 1,
+        (true, false) => c.ongewijzigd += 1,
+    }
+}
+
+fn finish(
+    conn: &Conn,
+    counts: ImportCounts,
+    issues: Vec<RowIssue>,
+    decide: Decide<'_>,
+) -> Result<(ImportOutcome, bool)> {
+    let commit = decide(&issues) && issues.is_empty();
+    let _ = conn;
+    Ok((
+        ImportOutcome {
+            counts,
+            issues,
+            committed: commit,
+        },
+        commit,
+    ))
+}
+
+impl Store for SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    fn is_empty(&self) -> Result<bool> {
+        let conn = self.conn()?;
+        let n: i64 = conn.query_row(
+            "SELECT (SELECT count(*) FROM (SELECT 1 FROM organisaties LIMIT 1))
+                  + (SELECT count(*) FROM (SELECT 1 FROM jongeren LIMIT 1))",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n == 0)
+    }
+
+    fn organisaties(&self) -> Result<Vec<Organisatie>> {
+        load_organisaties(&*self.conn()?)
+    }
+
+    fn vakanties(&self) -> Result<Vec<Vakantie>> {
+        let conn = self.conn()?;
+        let mut stmt = conn
+            .prepare("SELECT school, van, naam, tot FROM vakanties ORDER BY van, school, naam")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, NaiveDate>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, NaiveDate>(3)?,
+            ))
+        })?;
+        rows.map(|r| {
+            let (school, van, naam, tot) = r?;
+            let school = if school.is_empty() {
+                None
+            } else {
+                Some(school.parse().map_err(|e| invalid("school", e))?)
+            };
+            Ok(Vakantie {
+                naam,
+                van,
+                tot,
+                school,
+            })
+        })
+        .collect()
+    }
+
+    fn import_organisaties(
+        &self,
+        rows: Rows<'_, Organisatie>,
+        decide: Decide<'_>,
+    ) -> Result<ImportOutcome> {
+        let conn = self.conn()?;
+        Ok(in_tx(&conn, |conn| {
+            reset_seen(conn)?;
+            let mut counts = ImportCounts::default();
+            let mut issues = Vec::new();
+            for (line, o) in rows {
+                if let Some(first) = seen_before(conn, o.code.as_str(), line)? {
+                    issues.push(RowIssue::new(
+                        line,
+                        "code",
+                        format!(
+                            "{} appears twice in the file (first on line {first})",
+                            o.code
+                        ),
+                    ));
+                    continue;
+                }
+                let old = find_org(conn, &o.code)?;
+                let changed = old.as_ref() != Some(&o);
+                if changed {
+                    insert_org(conn, &o)?;
+                }
+                count(&mut counts, old.is_some(), changed);
+            }
+            finish(conn, counts, issues, decide)
+        })?
+        .0)
+    }
+
+    fn import_vakanties(
+        &self,
+        rows: Rows<'_, Vakantie>,
+        decide: Decide<'_>,
+    ) -> Result<ImportOutcome> {
+        let conn = self.conn()?;
+        Ok(in_tx(&conn, |conn| {
+            reset_seen(conn)?;
+            let mut counts = ImportCounts::default();
+            let mut issues = Vec::new();
+            for (line, v) in rows {
+                let school = v.school.as_ref().map(SchoolCode::as_str).unwrap_or("");
+                let key = format!("{school}|{}|{}", v.van, v.naam);
+                if let Some(first) = seen_before(conn, &key, line)? {
+                    issues.push(RowIssue::new(
+                        line,
+                        "naam",
+                        format!("this holiday appears twice in the file (first on line {first})"),
+                    ));
+                    continue;
+                }
+                let old: Option<NaiveDate> = conn
+                    .prepare_cached(
+                        "SELECT tot FROM vakanties WHERE school = ?1 AND van = ?2 AND naam = ?3",
+                    )?
+                    .query_row(params![school, v.van, v.naam], |r| r.get(0))
+                    .optional()?;
+                let changed = old != Some(v.tot);
+                if changed {
+                    insert_vakantie(conn, &v)?;
+                }
+                count(&mut counts, old.is_some(), changed);
+            }
+            finish(conn, counts, issues, decide)
+        })?
+        .0)
+    }
+
+    fn import_jongeren(
+        &self,
+        rows: Rows<'_, Jongere>,
+        decide: Decide<'_>,
+    ) -> Result<ImportOutcome> {
+        let conn = self.conn()?;
+        Ok(in_tx(&conn, |conn| {
+            reset_seen(conn)?;
+            let mut counts = ImportCounts::default();
+            let mut issues = Vec::new();
+            for (line, j) in rows {
+                let (col, key) = match j.leerling_id() {
+                    LeerlingId::Bsn(b) => ("bsn", format!("b{}", b.value())),
+                    LeerlingId::Onderwijsnummer(o) => ("onderwijsnummer", format!("o{}", o.value())),
+                };
+                if let Some(first) = seen_before(conn, &key, line)? {
+                    issues.push(RowIssue::new(
+                        line,
+                        col,
+                        format!("this person appears twice in the file (first on line {first})"),
+                    ));
+                    continue;
+                }
+                // Match by BSN; a person known only by onderwijsnummer who now has a BSN is
+                // matched by that onderwijsnummer and gets the BSN.
+                let mut old = find_jongere(conn, j.leerling_id())?;
+                if old.is_none() && j.bsn().is_some() {
+                    if let Some(o) = j.onderwijsnummer() {
+                        old = find_jongere(conn, LeerlingId::Onderwijsnummer(o))?
+                            .filter(|s| s.jongere.bsn().is_none());
+                    }
+                }
+                if let Some(o) = j.onderwijsnummer() {
+                    let holder = person_id(conn, LeerlingId::Onderwijsnummer(o))?;
+                    if holder.is_some() && holder != old.as_ref().map(|s| s.id) {
+                        issues.push(RowIssue::new(
+                            line,
+                            "onderwijsnummer",
+                            "this onderwijsnummer belongs to another person",
+                        ));
+                        continue;
+                    }
+                }
+                match old {
+                    None => {
+                        insert_jongere(conn, &j)?;
+                        count(&mut counts, false, true);
+                    }
+                    Some(s) => {
+                        // A known BSN or onderwijsnummer is never dropped by a file without it.
+                        let merged = Jongere::new(
+                            j.bsn().or(s.jongere.bsn()),
+                            j.onderwijsnummer().or(s.jongere.onderwijsnummer()),
+                            j.achternaam.clone(),
+                            j.voornamen.clone(),
+                            j.geboortedatum,
+                            j.gemeente.clone(),
+                        )
+                        .expect("has an identifier");
+                        let changed = merged != s.jongere;
+                        if changed {
+                            conn.prepare_cached(
+                                "UPDATE jongeren SET bsn = ?2, onderwijsnummer = ?3, achternaam = ?4,
+                                   voornamen = ?5, geboortedatum = ?6, gemeente = ?7 WHERE id = ?1",
+                            )?
+                            .execute(params![
+                                s.id,
+                                opt_u32(merged.bsn(), Bsn::value),
+                                opt_u32(merged.onderwijsnummer(), Onderwijsnummer::value),
+                                merged.achternaam,
+                                merged.voornamen,
+                                merged.geboortedatum,
+                                merged.gemeente.as_str()
+                            ])?;
+                        }
+                        count(&mut counts, true, changed);
+                    }
+                }
+            }
+            finish(conn, counts, issues, decide)
+        })?
+        .0)
+    }
+
+    fn import_inschrijvingen(
+        &self,
+        rows: Rows<'_, Inschrijving>,
+        decide: Decide<'_>,
+    ) -> Result<ImportOutcome> {
+        let conn = self.conn()?;
+        Ok(in_tx(&conn, |conn| {
+            reset_seen(conn)?;
+            let mut counts = ImportCounts::default();
+            let mut issues = Vec::new();
+            for (line, i) in rows {
+                let Some(person) = person_id(conn, i.leerling)? else {
+                    issues.push(RowIssue::new(
+                        line,
+                        "leerling",
+                        "unknown young person: import them with 'import jongeren' first",
+                    ));
+                    continue;
+                };
+                let key = format!("{person}|{}|{}", i.school, i.begindatum());
+                if let Some(first) = seen_before(conn, &key, line)? {
+                    issues.push(RowIssue::new(
+                        line,
+                        "begindatum",
+                        format!("this enrolment appears twice in the file (first on line {first})"),
+                    ));
+                    continue;
+                }
+                let overlap: Option<(NaiveDate, Option<NaiveDate>)> = conn
+                    .prepare_cached(
+                        "SELECT begindatum, einddatum FROM inschrijvingen
+                         WHERE jongere_id = ?1 AND school = ?2 AND begindatum <> ?3
+                           AND begindatum <= coalesce(?4, '9999-12-31')
+                           AND coalesce(einddatum, '9999-12-31') >= ?3
+                         LIMIT 1",
+                    )?
+                    .query_row(
+                        params![person, i.school.as_str(), i.begindatum(), i.einddatum()],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()?;
+                if let Some((b, e)) = overlap {
+                    issues.push(RowIssue::new(
+                        line,
+                        "begindatum",
+                        overlap_reason(&i.school, b, e),
+                    ));
+                    continue;
+                }
+                let old: Option<(Option<NaiveDate>, String)> = conn
+                    .prepare_cached(
+                        "SELECT einddatum, sector FROM inschrijvingen
+                         WHERE jongere_id = ?1 AND school = ?2 AND begindatum = ?3",
+                    )?
+                    .query_row(params![person, i.school.as_str(), i.begindatum()], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })
+                    .optional()?;
+                let changed = old
+                    .as_ref()
+                    .is_none_or(|(e, s)| *e != i.einddatum() || s.as_str() != i.sector.code());
+                if changed {
+                    insert_inschrijving(conn, person, &i)?;
+                }
+                count(&mut counts, old.is_some(), changed);
+            }
+            finish(conn, counts, issues, decide)
+        })?
+        .0)
+    }
+
+    fn bulk_writer(&self) -> Result<Box<dyn BulkWriter + '_>> {
+        let conn = self.conn()?;
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(Box::new(SqliteBulk {
+            conn,
+            last: None,
+            done: false,
+        }))
+    }
+
+    fn for_each_jongere(
+        &self,
+        on: NaiveDate,
+        gemeente: Option<&GemeenteCode>,
+        f: &mut dyn FnMut(JongereRij) -> Result<()>,
+    ) -> Result<()> {
+        let conn = self.conn()?;
+        let sql = format!(
+            "SELECT {JONGERE_COLS},
+               (SELECT school || '|' || sector FROM inschrijvingen i
+                 WHERE i.jongere_id = j.id AND i.begindatum <= ?1
+                   AND (i.einddatum IS NULL OR i.einddatum >= ?1)
+                 ORDER BY i.begindatum DESC, i.school LIMIT 1)
+             FROM jongeren j WHERE (?2 IS NULL OR j.gemeente = ?2) ORDER BY j.id"
+        );
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query(params![on, gemeente.map(GemeenteCode::as_str)])?;
+        while let Some(r) = rows.next()? {
+            let s = build_jongere(row_to_jongere(r)?)?;
+            let ins: Option<String> = r.get(7)?;
+            f(JongereRij {
+                jongere: s.jongere,
+                inschrijving: ins.map(|v| parse_school_sector(&v)).transpose()?,
+            })?;
+        }
+        Ok(())
+    }
+
+    fn jongere(&self, id: LeerlingId) -> Result<Option<Jongere>> {
+        Ok(find_jongere(&*self.conn()?, id)?.map(|s| s.jongere))
+    }
+
+    fn overzicht(&self, on: NaiveDate, r: BirthRanges) -> Result<Vec<GemeenteTelling>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(
+            "WITH ing AS (
+               SELECT DISTINCT jongere_id FROM inschrijvingen
+                WHERE begindatum <= ?1 AND (einddatum IS NULL OR einddatum >= ?1))
+             SELECT j.gemeente, count(*),
+               sum(j.geboortedatum BETWEEN ?2 AND ?3),
+               sum(j.geboortedatum BETWEEN ?2 AND ?3 AND ing.jongere_id IS NOT NULL),
+               sum(j.geboortedatum BETWEEN ?4 AND ?5),
+               sum(j.geboortedatum BETWEEN ?4 AND ?5 AND ing.jongere_id IS NOT NULL)
+             FROM jongeren j LEFT JOIN ing ON ing.jongere_id = j.id
+             GROUP BY j.gemeente ORDER BY j.gemeente",
+        )?;
+        let rows = stmt.query_map(
+            params![
+                on,
+                r.leerplichtig.0,
+                r.leerplichtig.1,
+                r.kwalificatieplichtig.0,
+                r.kwalificatieplichtig.1
+            ],
+            |row| {
+                Ok(GemeenteTelling {
+                    gemeente: row.get(0)?,
+                    jongeren: row.get::<_, i64>(1)? as u64,
+                    leerplichtig: row.get::<_, i64>(2)? as u64,
+                    leerplichtig_ingeschreven: row.get::<_, i64>(3)? as u64,
+                    kwalificatieplichtig: row.get::<_, i64>(4)? as u64,
+                    kwalificatieplichtig_ingeschreven: row.get::<_, i64>(5)? as u64,
+                })
+            },
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+pub(crate) fn overlap_reason(school: &SchoolCode, b: NaiveDate, e: Option<NaiveDate>) -> String {
+    match e {
+        Some(e) => format!("overlaps the enrolment at {school} from {b} to {e}"),
+        None => format!("overlaps the open enrolment at {school} from {b}"),
+    }
+}
+
+pub(crate) fn parse_school_sector(v: &str) -> Result<(SchoolCode, Sector)> {
+    let (s, sec) = v
+        .split_once('|')
+        .ok_or_else(|| invalid("inschrijving", v))?;
+    Ok((
+        s.parse().map_err(|e| invalid("school", e))?,
+        sec.parse().map_err(|e| invalid("sector", e))?,
+    ))
+}
+
+struct SqliteBulk {
+    conn: Conn,
+    last: Option<(LeerlingId, i64)>,
+    done: bool,
+}
+
+impl BulkWriter for SqliteBulk {
+    fn organisatie(&mut self, o: &Organisatie) -> Result<()> {
+        insert_org(&self.conn, o)
+    }
+    fn vakantie(&mut self, v: &Vakantie) -> Result<()> {
+        insert_vakantie(&self.conn, v)
+    }
+    fn jongere(&mut self, j: &Jongere) -> Result<()> {
+        let id = insert_jongere(&self.conn, j)?;
+        self.last = Some((j.leerling_id(), id));
+        Ok(())
+    }
+    fn inschrijving(&mut self, i: &Inschrijving) -> Result<()> {
+        let id = match self.last {
+            Some((l, id)) if l == i.leerling => id,
+            _ => person_id(&self.conn, i.leerling)?
+                .ok_or_else(|| StoreError::Invalid("enrolment of an unknown person".into()))?,
+        };
+        insert_inschrijving(&self.conn, id, i)
+    }
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        self.conn.execute_batch("COMMIT")?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl Drop for SqliteBulk {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The project's test command: `bash scripts/test.sh`.
+#
+# Installs the PostgreSQL server binaries if they are missing (the tests start
+# throwaway clusters from them, see crates/testkit), then checks formatting,
+# runs clippy and runs the whole workspace's tests.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+step() {
+    printf '\n==> %s\n' "$*"
+}
+
+have_pg_server() {
+    compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null
+}
+
+# Runs a command as root: directly, or through sudo.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null; then
+        sudo "$@"
+    else
+        echo "error: need root (or sudo) to run: $*" >&2
+        exit 1
+    fi
+}
+
+step "PostgreSQL server binaries"
+if have_pg_server; then
+    echo "found: $(compgen -G '/usr/lib/postgresql/*/bin/initdb' | tr '\n' ' ')"
+else
+    echo "not found under /usr/lib/postgresql/*/bin: installing the postgresql package"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update
+    # postgresql-common first, so that installing the server does not create
+    # (and start) a default cluster: the tests make their own.
+    as_root apt-get install -y --no-install-recommends postgresql-common
+    if [ -f /etc/postgresql-common/createcluster.conf ]; then
+        as_root sed -ri 's/^#? *create_main_cluster *=.*$/create_main_cluster = false/' \
+            /etc/postgresql-common/createcluster.conf
+    fi
+    as_root apt-get install -y --no-install-recommends postgresql
+    if ! have_pg_server; then
+        echo "error: installed postgresql, but /usr/lib/postgresql/*/bin/initdb is still missing" >&2
+        exit 1
+    fi
+fi
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+
+if cargo nextest --version >/dev/null 2>&1; then
+    step "cargo nextest run"
+    cargo nextest run --workspace
+else
+    step "cargo test (cargo-nextest not installed)"
+    cargo test --workspace
+fi
+
+step "all checks passed"
