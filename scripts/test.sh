@@ -55,12 +55,9 @@ cargo fmt --all -- --check
 step "cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
-if cargo nextest --version >/dev/null 2>&1; then
-    step "cargo nextest run"
-    cargo nextest run --workspace
-else
-    step "cargo test (cargo-nextest not installed)"
-    cargo test --workspace
-fi
+# cargo test rather than nextest: each test binary is one process, so its tests share one
+# throwaway PostgreSQL cluster instead of starting one per test.
+step "cargo test"
+cargo test --workspace
 
 step "all checks passed"

@@ -514,8 +514,17 @@ impl Store for PgStore {
                     )
                 },
             )?);
+            // The rows that passed go on to the overlap check, so that a file's every problem
+            // is reported at once, as the SQLite store does.
+            let dropped = conn.execute(
+                "DELETE FROM stage_i s WHERE s.person IS NULL OR EXISTS (
+                   SELECT 1 FROM stage_i o WHERE o.person = s.person AND o.school = s.school
+                     AND o.begindatum = s.begindatum AND o.line < s.line)",
+                &[],
+            )?;
+            let total = total - dropped;
             let mut counts = ImportCounts::default();
-            if issues.is_empty() {
+            {
                 let r = conn.query_one(
                     "SELECT count(*) FILTER (WHERE i.jongere_id IS NULL),
                             count(*) FILTER (WHERE i.jongere_id IS NOT NULL AND

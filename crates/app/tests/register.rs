@@ -1,0 +1,418 @@
+//! The register's use cases against both real databases: every scenario runs once on SQLite
+//! and once on a throwaway PostgreSQL cluster, and must behave the same on both.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use leerrecht_app::import::{ImportKind, ImportReport};
+use leerrecht_app::{Actor, App};
+use leerrecht_domain::ids::LeerlingId;
+use leerrecht_testkit::{sqlite_url, PgCluster};
+
+struct Db {
+    app: App,
+    dir: tempfile::TempDir,
+}
+
+fn sqlite() -> Db {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::new(leerrecht_store::open(&sqlite_url(&dir)).unwrap());
+    Db { app, dir }
+}
+
+fn postgres() -> Db {
+    let url = PgCluster::shared().fresh_database();
+    let app = App::new(leerrecht_store::open(&url).unwrap());
+    Db {
+        app,
+        dir: tempfile::tempdir().unwrap(),
+    }
+}
+
+/// Generates `name_sqlite` and `name_postgres` tests from one scenario.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite_tests { $( #[test] fn $name() { super::$name(super::sqlite()); } )* }
+        mod postgres_tests { $( #[test] fn $name() { super::$name(super::postgres()); } )* }
+    };
+}
+
+on_both!(
+    imports_round_trip_and_are_idempotent,
+    invalid_rows_are_all_reported_and_nothing_is_written,
+    enrolment_overlaps_and_unknown_people_are_refused,
+    onderwijsnummer_rules,
+    dry_run_counts_but_keeps_nothing,
+    demo_region_loads_and_refuses_a_second_time,
+);
+
+impl Db {
+    fn file(&self, name: &str, content: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::File::create(&p)
+            .unwrap()
+            .write_all(content.as_bytes())
+            .unwrap();
+        p
+    }
+    fn import(&self, kind: ImportKind, content: &str) -> ImportReport {
+        self.import_opt(kind, content, false)
+    }
+    fn import_opt(&self, kind: ImportKind, content: &str, dry_run: bool) -> ImportReport {
+        let p = self.file(&format!("{kind}.csv"), content);
+        self.app
+            .import(&Actor::local_operator(), kind, &p, dry_run, &mut |_, _| {})
+            .unwrap()
+    }
+    fn ok(&self, kind: ImportKind, content: &str) -> ImportReport {
+        let r = self.import(kind, content);
+        assert!(r.errors.is_empty(), "{kind}: {:?}", r.errors);
+        assert!(r.committed);
+        r
+    }
+    fn people(&self, on: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        self.app
+            .jongeren(&Actor::local_operator(), d(on), None, &mut |j| {
+                out.push(format!(
+                    "{} {} {} {} {}",
+                    j.leerling,
+                    j.achternaam,
+                    j.plicht,
+                    j.school.map(|s| s.to_string()).unwrap_or_default(),
+                    j.sector.map(|s| s.to_string()).unwrap_or_default()
+                ));
+                Ok(())
+            })
+            .unwrap();
+        out
+    }
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+const ORGS: &str = "code;soort;naam;gemeente;regio;swv;bedient
+GM0392;gemeente;Haarlem;;Zuid-Kennemerland;;
+GM0453;gemeente;Velsen;GM0453;IJmond;;
+05KO00;school;De Klimop;GM0392;;SWV-PO-ZK;
+SWV-PO-ZK;swv;SWV PO Zuid-Kennemerland;;Zuid-Kennemerland;;
+07NU01;school;Velsen College;GM0453;;;
+RBL-ZKIJ;leerplicht;Regionaal Bureau Leerplicht;GM0392;;;GM0392|GM0453
+";
+
+// Born 2015-03-10: leerplichtig from 2020-04-01. Born 2009-09-01: turns 16 in 2025-2026, so
+// leerplichtig until 2026-07-31. Born 2008-05-05: kwalificatieplichtig until 2026-05-04.
+const JONGEREN: &str = "bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente
+111222333;;Jansen;Sem;2015-03-10;GM0392
+123456782;;De Vries;Noor;01-09-2009;GM0392
+;101222331;Bakker;Lotte;2008-05-05;GM0453
+010000008;;Visser;Daan;2003-01-01;GM0453
+";
+
+const INSCHRIJVINGEN: &str = "leerling;school;sector;begindatum;einddatum
+111222333;05KO00;PO;2019-08-20;
+123456782;07NU01;VO;2021-08-23;2024-07-31
+101222331;07NU01;VO;2020-08-24;
+";
+
+const KALENDER: &str = "naam;van;tot;school
+Herfstvakantie;2025-10-18;2025-10-26;
+Studiedag;2025-11-12;2025-11-12;05KO00
+";
+
+fn imports_round_trip_and_are_idempotent(db: Db) {
+    let r = db.ok(ImportKind::Organisaties, ORGS);
+    assert_eq!((r.counts.nieuw, r.rows), (6, 6));
+    let r = db.ok(ImportKind::Jongeren, JONGEREN);
+    assert_eq!(r.counts.nieuw, 4);
+    let r = db.ok(ImportKind::Inschrijvingen, INSCHRIJVINGEN);
+    assert_eq!(r.counts.nieuw, 3);
+    let r = db.ok(ImportKind::Kalender, KALENDER);
+    assert_eq!(r.counts.nieuw, 2);
+
+    let orgs = db.app.store().organisaties().unwrap();
+    let rbl = orgs.iter().find(|o| o.code.as_str() == "RBL-ZKIJ").unwrap();
+    assert_eq!(rbl.bedient.len(), 2);
+    let school = orgs.iter().find(|o| o.code.as_str() == "05KO00").unwrap();
+    assert_eq!(school.swv.as_ref().unwrap().as_str(), "SWV-PO-ZK");
+    let vak = db.app.store().vakanties().unwrap();
+    assert_eq!(vak.len(), 2);
+    assert_eq!(vak[1].school.as_ref().unwrap().as_str(), "05KO00");
+
+    // On 2025-10-01: Sem (10) leerplichtig at 05KO00; Noor (16) leerplichtig, enrolment ended;
+    // Lotte (17) kwalificatieplichtig at 07NU01; Daan (22) neither.
+    assert_eq!(
+        db.people("2025-10-01"),
+        [
+            "111222333 Jansen leerplichtig 05KO00 PO",
+            "123456782 De Vries leerplichtig  ",
+            "101222331 Bakker kwalificatieplichtig 07NU01 VO",
+            "010000008 Visser geen  ",
+        ]
+    );
+    let o = db
+        .app
+        .overzicht(&Actor::local_operator(), d("2025-10-01"))
+        .unwrap();
+    let counts: Vec<_> = o
+        .gemeenten
+        .iter()
+        .map(|g| {
+            (
+                g.gemeente.as_str(),
+                g.naam.as_str(),
+                g.jongeren,
+                g.leerplichtig,
+                g.leerplichtig_ingeschreven,
+                g.kwalificatieplichtig,
+                g.kwalificatieplichtig_ingeschreven,
+            )
+        })
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("GM0392", "Haarlem", 2, 2, 1, 0, 0),
+            ("GM0453", "Velsen", 2, 0, 0, 1, 1)
+        ]
+    );
+
+    // The same files again: nothing changes.
+    for (kind, content) in [
+        (ImportKind::Organisaties, ORGS),
+        (ImportKind::Jongeren, JONGEREN),
+        (ImportKind::Inschrijvingen, INSCHRIJVINGEN),
+        (ImportKind::Kalender, KALENDER),
+    ] {
+        let r = db.ok(kind, content);
+        assert_eq!(
+            (r.counts.nieuw, r.counts.gewijzigd, r.counts.ongewijzigd),
+            (0, 0, r.rows),
+            "{kind}"
+        );
+    }
+    // A move and an ended enrolment are changes, reported as such.
+    let r = db.ok(
+        ImportKind::Jongeren,
+        "bsn;achternaam;voornamen;geboortedatum;gemeente\n111222333;Jansen;Sem;2015-03-10;GM0453\n",
+    );
+    assert_eq!((r.counts.gewijzigd, r.counts.ongewijzigd), (1, 0));
+    let r = db.ok(
+        ImportKind::Inschrijvingen,
+        "leerling;school;sector;begindatum;einddatum\n111222333;05KO00;PO;2019-08-20;2025-07-31\n",
+    );
+    assert_eq!(r.counts.gewijzigd, 1);
+    assert_eq!(
+        db.people("2025-10-01")[0],
+        "111222333 Jansen leerplichtig  "
+    );
+}
+
+fn invalid_rows_are_all_reported_and_nothing_is_written(db: Db) {
+    db.ok(ImportKind::Organisaties, ORGS);
+    let r = db.import(
+        ImportKind::Jongeren,
+        "bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente
+111222333;;Jansen;Sem;2015-03-10;GM0392
+111222334;;Fout;Bsn;2015-03-10;GM0392
+123456782;;Elders;Iemand;2010-01-01;GM9999
+010000008;;;Leeg;2010-01-01;GM0392
+;;Zonder;Nummer;2010-01-01;GM0392
+111222333;;Jansen;Dubbel;2015-03-10;GM0392
+",
+    );
+    assert!(!r.committed);
+    let got: Vec<(u64, &str)> = r
+        .errors
+        .iter()
+        .map(|e| (e.line, e.column.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (3, "bsn"),
+            (4, "gemeente"),
+            (5, "achternaam"),
+            (6, "bsn"),
+            (7, "bsn")
+        ]
+    );
+    assert!(r.errors[0].reason.contains("11-proef"), "{:?}", r.errors[0]);
+    assert!(
+        r.errors[4].reason.contains("first on line 2"),
+        "{:?}",
+        r.errors[4]
+    );
+    assert!(
+        db.people("2025-10-01").is_empty(),
+        "a bad file writes nothing"
+    );
+
+    let r = db.import(
+        ImportKind::Kalender,
+        "naam;van;tot\nKerst;2025-12-20;2025-12-01\nX;31-02-2025;2025-03-01\n",
+    );
+    assert_eq!(
+        r.errors
+            .iter()
+            .map(|e| (e.line, e.column.as_str()))
+            .collect::<Vec<_>>(),
+        [(2, "tot"), (3, "van")]
+    );
+    assert!(db.app.store().vakanties().unwrap().is_empty());
+
+    let r = db.import(
+        ImportKind::Organisaties,
+        "code;soort;naam;gemeente;regio;swv;bedient\n12AB00;school;Zonder gemeente;;;;\nGGD-X;ggd;GGD;;;;GM0999\nGM0392;gemeente;Haarlem;;;;\n",
+    );
+    assert_eq!(
+        r.errors
+            .iter()
+            .map(|e| (e.line, e.column.as_str()))
+            .collect::<Vec<_>>(),
+        [(2, "gemeente"), (3, "bedient")]
+    );
+    let r = db.import(ImportKind::Jongeren, "bsn;naam\n1;2\n");
+    assert_eq!(
+        r.errors
+            .iter()
+            .map(|e| (e.line, e.column.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            (1, "naam"),
+            (1, "achternaam"),
+            (1, "geboortedatum"),
+            (1, "gemeente")
+        ]
+    );
+}
+
+fn enrolment_overlaps_and_unknown_people_are_refused(db: Db) {
+    db.ok(ImportKind::Organisaties, ORGS);
+    db.ok(ImportKind::Jongeren, JONGEREN);
+    db.ok(ImportKind::Inschrijvingen, INSCHRIJVINGEN);
+    let r = db.import(
+        ImportKind::Inschrijvingen,
+        "leerling;school;sector;begindatum;einddatum
+999999990;05KO00;PO;2019-08-20;
+111222333;99ZZ00;PO;2019-08-20;
+111222333;05KO00;XO;2019-08-20;
+123456782;07NU01;VO;2024-08-01;2024-07-01
+123456782;07NU01;VO;2024-01-01;2025-07-31
+010000008;05KO00;PO;2010-08-01;2015-07-31
+010000008;05KO00;PO;2015-07-01;
+010000008;07NU01;VO;2015-08-01;
+",
+    );
+    let got: Vec<(u64, &str)> = r
+        .errors
+        .iter()
+        .map(|e| (e.line, e.column.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (2, "leerling"),
+            (3, "school"),
+            (4, "sector"),
+            (5, "einddatum"),
+            (6, "begindatum"),
+            (8, "begindatum"),
+        ],
+        "{:?}",
+        r.errors
+    );
+    assert!(r.errors[4].reason.contains("from 2021-08-23 to 2024-07-31"));
+    assert!(r.errors[5].reason.contains("from 2010-08-01 to 2015-07-31"));
+    // Enrolled at two schools at once is allowed; nothing of this file was kept.
+    assert_eq!(
+        db.people("2015-09-01")[3],
+        "010000008 Visser leerplichtig  "
+    );
+}
+
+fn onderwijsnummer_rules(db: Db) {
+    db.ok(ImportKind::Organisaties, ORGS);
+    db.ok(ImportKind::Jongeren, JONGEREN);
+    // Lotte, known by onderwijsnummer only, gets a BSN: the same person, now with both.
+    let r = db.ok(
+        ImportKind::Jongeren,
+        "bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente\n100000009;101222331;Bakker;Lotte;2008-05-05;GM0453\n",
+    );
+    assert_eq!((r.counts.nieuw, r.counts.gewijzigd), (0, 1));
+    let by_bsn = db
+        .app
+        .store()
+        .jongere("100000009".parse::<LeerlingId>().unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_bsn.onderwijsnummer().unwrap().to_string(), "101222331");
+    // Another person cannot take that onderwijsnummer.
+    let r = db.import(
+        ImportKind::Jongeren,
+        "bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente\n123456782;101222331;De Vries;Noor;2009-09-01;GM0392\n",
+    );
+    assert_eq!(r.errors.len(), 1);
+    assert_eq!(r.errors[0].column, "onderwijsnummer");
+    // A BSN in the onderwijsnummer column is refused.
+    let r = db.import(
+        ImportKind::Jongeren,
+        "bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente\n;111222333;X;Y;2009-09-01;GM0392\n",
+    );
+    assert_eq!(r.errors[0].column, "onderwijsnummer");
+}
+
+fn dry_run_counts_but_keeps_nothing(db: Db) {
+    db.ok(ImportKind::Organisaties, ORGS);
+    let r = db.import_opt(ImportKind::Jongeren, JONGEREN, true);
+    assert!(r.errors.is_empty());
+    assert!(!r.committed);
+    assert_eq!(r.counts.nieuw, 4);
+    assert!(db.people("2025-10-01").is_empty());
+}
+
+fn demo_region_loads_and_refuses_a_second_time(db: Db) {
+    let actor = Actor::local_operator();
+    let today = d("2026-11-25");
+    let s = db
+        .app
+        .load_demo(&actor, leerrecht_app::demo::Scale::Tiny, 3, today)
+        .unwrap();
+    let o = db.app.overzicht(&actor, today).unwrap();
+    assert_eq!(o.gemeenten.len(), 7);
+    assert_eq!(
+        o.gemeenten.iter().map(|g| g.jongeren).sum::<u64>(),
+        s.jongeren as u64
+    );
+    assert!(o.gemeenten.iter().any(|g| g.naam == "Haarlem"));
+    // Every person the demo made is listed, each with a valid identifier.
+    assert_eq!(db.people("2026-11-25").len() as u64, s.jongeren as u64);
+    let err = db
+        .app
+        .load_demo(&actor, leerrecht_app::demo::Scale::Tiny, 3, today);
+    assert!(err.is_err());
+}
+
+/// Both databases hold the same demo region for the same seed, to the last count.
+#[test]
+fn sqlite_and_postgres_agree_on_the_demo_region() {
+    let (a, b) = (sqlite(), postgres());
+    let actor = Actor::local_operator();
+    let today = d("2026-11-25");
+    for db in [&a, &b] {
+        db.app
+            .load_demo(&actor, leerrecht_app::demo::Scale::Tiny, 11, today)
+            .unwrap();
+    }
+    for on in ["2017-10-01", "2021-03-15", "2026-11-25"] {
+        assert_eq!(
+            a.app.overzicht(&actor, d(on)).unwrap().gemeenten,
+            b.app.overzicht(&actor, d(on)).unwrap().gemeenten,
+            "{on}"
+        );
+        assert_eq!(a.people(on), b.people(on), "{on}");
+    }
+}
