@@ -62,3 +62,140 @@ impl App {
         Ok(summary)
     }
 }
+
+/// Writes what the generator makes as the region's import files (DOMAIN §12), so that the
+/// demo region can also be loaded, or measured, through the ordinary imports.
+struct CsvSink {
+    organisaties: csv::Writer<std::fs::File>,
+    kalender: csv::Writer<std::fs::File>,
+    jongeren: csv::Writer<std::fs::File>,
+    inschrijvingen: csv::Writer<std::fs::File>,
+}
+
+impl CsvSink {
+    fn create(dir: &std::path::Path) -> Result<Self> {
+        let open = |name: &str, header: &[&str]| -> Result<csv::Writer<std::fs::File>> {
+            let path = dir.join(name);
+            let file = std::fs::File::create(&path).map_err(|source| AppError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            let mut w = csv::WriterBuilder::new()
+                .delimiter(b';')
+                .buffer_capacity(1 << 16)
+                .from_writer(file);
+            w.write_record(header).map_err(|e| csv_err(&path, e))?;
+            Ok(w)
+        };
+        Ok(CsvSink {
+            organisaties: open(
+                "organisaties.csv",
+                &[
+                    "code", "soort", "naam", "gemeente", "regio", "swv", "bedient",
+                ],
+            )?,
+            kalender: open("kalender.csv", &["naam", "van", "tot", "school"])?,
+            jongeren: open(
+                "jongeren.csv",
+                &[
+                    "bsn",
+                    "onderwijsnummer",
+                    "achternaam",
+                    "voornamen",
+                    "geboortedatum",
+                    "gemeente",
+                ],
+            )?,
+            inschrijvingen: open(
+                "inschrijvingen.csv",
+                &["leerling", "school", "sector", "begindatum", "einddatum"],
+            )?,
+        })
+    }
+}
+
+fn csv_err(path: &std::path::Path, e: csv::Error) -> AppError {
+    AppError::Io {
+        path: path.display().to_string(),
+        source: std::io::Error::other(e.to_string()),
+    }
+}
+
+fn opt_str<T: ToString>(v: Option<T>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+impl DemoSink for CsvSink {
+    type Error = csv::Error;
+    fn organisatie(&mut self, o: &Organisatie) -> Result<(), csv::Error> {
+        let bedient: Vec<&str> = o.bedient.iter().map(|g| g.as_str()).collect();
+        self.organisaties.write_record([
+            o.code.as_str(),
+            o.soort.code(),
+            &o.naam,
+            &opt_str(o.gemeente.as_ref()),
+            o.regio.as_deref().unwrap_or(""),
+            &opt_str(o.swv.as_ref()),
+            &bedient.join("|"),
+        ])
+    }
+    fn vakantie(&mut self, v: &Vakantie) -> Result<(), csv::Error> {
+        self.kalender.write_record([
+            v.naam.as_str(),
+            &v.van.to_string(),
+            &v.tot.to_string(),
+            &opt_str(v.school.as_ref()),
+        ])
+    }
+    fn jongere(&mut self, j: &Jongere) -> Result<(), csv::Error> {
+        self.jongeren.write_record([
+            opt_str(j.bsn()).as_str(),
+            &opt_str(j.onderwijsnummer()),
+            &j.achternaam,
+            &j.voornamen,
+            &j.geboortedatum.to_string(),
+            j.gemeente.as_str(),
+        ])
+    }
+    fn inschrijving(&mut self, i: &Inschrijving) -> Result<(), csv::Error> {
+        self.inschrijvingen.write_record([
+            i.leerling.to_string().as_str(),
+            i.school.as_str(),
+            i.sector.code(),
+            &i.begindatum().to_string(),
+            &opt_str(i.einddatum()),
+        ])
+    }
+}
+
+/// Writes the demo region of `scale` as the four import files into `dir`; no database needed.
+pub fn export_demo(
+    actor: &Actor,
+    scale: Scale,
+    seed: u64,
+    today: NaiveDate,
+    dir: &std::path::Path,
+) -> Result<DemoSummary> {
+    authorize(actor, Action::LoadDemo)?;
+    let mut sink = CsvSink::create(dir)?;
+    let summary = generate(
+        scale,
+        seed,
+        today,
+        &|year| demo_vakanties(SchoolYear::new(year)),
+        &mut sink,
+    )
+    .map_err(|e| csv_err(dir, e))?;
+    for w in [
+        &mut sink.organisaties,
+        &mut sink.kalender,
+        &mut sink.jongeren,
+        &mut sink.inschrijvingen,
+    ] {
+        w.flush().map_err(|source| AppError::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
+    }
+    Ok(summary)
+}

@@ -7,6 +7,8 @@ pub mod access;
 pub mod csvin;
 pub mod demo;
 mod demoload;
+
+pub use demoload::export_demo;
 pub mod import;
 pub mod queries;
 

@@ -74,6 +74,10 @@ enum Command {
         scale: Scale,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Write the region as import files (organisaties.csv, kalender.csv, jongeren.csv,
+        /// inschrijvingen.csv) into this folder instead of into the database.
+        #[arg(long, value_name = "DIR")]
+        csv: Option<PathBuf>,
     },
 }
 
@@ -193,7 +197,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Demo { scale, seed } => demo(&open(&cli.db)?, &actor, scale, seed),
+        Command::Demo { scale, seed, csv } => demo(&cli.db, &actor, scale, seed, csv),
     }
 }
 
@@ -270,13 +274,32 @@ fn import(
     Ok(())
 }
 
-fn demo(app: &App, actor: &Actor, scale: Scale, seed: u64) -> anyhow::Result<()> {
+fn demo(
+    db: &str,
+    actor: &Actor,
+    scale: Scale,
+    seed: u64,
+    csv: Option<PathBuf>,
+) -> anyhow::Result<()> {
     let scale = match scale {
         Scale::Tiny => leerrecht_app::demo::Scale::Tiny,
         Scale::Region => leerrecht_app::demo::Scale::Region,
         Scale::National => leerrecht_app::demo::Scale::National,
     };
     let started = Instant::now();
+    if let Some(dir) = csv {
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        let summary = leerrecht_app::export_demo(actor, scale, seed, today(), &dir)?;
+        println!("{summary}");
+        eprintln!(
+            "demo files written to {} in {:.1} s",
+            dir.display(),
+            started.elapsed().as_secs_f64()
+        );
+        return Ok(());
+    }
+    let app = open(db)?;
     let summary = match app.load_demo(actor, scale, seed, today()) {
         Err(AppError::Invalid(msg)) => {
             eprintln!("leerrecht: {msg}");

@@ -286,6 +286,24 @@ impl<'g> People<'g> {
         });
     }
 
+    /// An enrolment at `from` that continues at `to` from `moved` on; one enrolment when
+    /// there was no other school to move to.
+    fn push_moved(
+        &mut self,
+        sector: Sector,
+        (from, to): (u32, u32),
+        begin: NaiveDate,
+        moved: NaiveDate,
+        end: NaiveDate,
+    ) {
+        if from == to {
+            self.push(sector, from, begin, end);
+        } else {
+            self.push(sector, from, begin, moved.pred_opt().expect("valid date"));
+            self.push(sector, to, moved, end);
+        }
+    }
+
     /// The whole school career of someone born on `birth`, planned to its natural end
     /// (the part after today is cut off when emitting).
     fn plan(&mut self, birth: NaiveDate, gi: usize, rng: &mut ChaCha8Rng) {
@@ -340,13 +358,7 @@ impl<'g> People<'g> {
                     plus_days(po_start, rng.gen_range(365..len - 365))
                 };
                 let other = self.school(rng, gi, Sector::Po, 90, Some(po));
-                self.push(
-                    Sector::Po,
-                    po,
-                    po_start,
-                    moved.pred_opt().expect("valid date"),
-                );
-                self.push(Sector::Po, other, moved, po_end);
+                self.push_moved(Sector::Po, (po, other), po_start, moved, po_end);
             } else {
                 self.push(Sector::Po, po, po_start, po_end);
             }
@@ -355,7 +367,8 @@ impl<'g> People<'g> {
         // Secondary: VSO for special education, else vmbo (4 years), havo (5) or vwo (6).
         let vo_start = aug1(vo_year);
         let (vo_end, mbo_per_mille) = if special {
-            let end = jul31(vo_year + rng.gen_range(4..=6));
+            // VSO runs to 17–19 (uitstroom arbeidsmarkt or dagbesteding), past leerplicht.
+            let end = jul31(vo_year + rng.gen_range(5..=7));
             let vso = self.school(rng, gi, Sector::Vso, 70, None);
             self.push(Sector::Vso, vso, vo_start, end);
             (end, 350)
@@ -375,21 +388,15 @@ impl<'g> People<'g> {
                 0..=6 => {
                     let after = rng.gen_range(1..years);
                     let other = self.school(rng, gi, Sector::Vo, 75, Some(vo));
-                    self.push(Sector::Vo, vo, vo_start, jul31(vo_year + after));
-                    self.push(Sector::Vo, other, aug1(vo_year + after), end);
+                    let moved = aug1(vo_year + after);
+                    self.push_moved(Sector::Vo, (vo, other), vo_start, moved, end);
                 }
                 // Changed school during the year (moved house, conflict).
                 7..=8 => {
                     let len = (end - vo_start).num_days();
                     let moved = plus_days(vo_start, rng.gen_range(60..len - 60));
                     let other = self.school(rng, gi, Sector::Vo, 75, Some(vo));
-                    self.push(
-                        Sector::Vo,
-                        vo,
-                        vo_start,
-                        moved.pred_opt().expect("valid date"),
-                    );
-                    self.push(Sector::Vo, other, moved, end);
+                    self.push_moved(Sector::Vo, (vo, other), vo_start, moved, end);
                 }
                 _ => self.push(Sector::Vo, vo, vo_start, end),
             }

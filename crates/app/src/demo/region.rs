@@ -525,9 +525,10 @@ pub(super) fn build(scale: Scale, seed: u64, rng: &mut ChaCha8Rng) -> Geo {
         ));
     }
     // A CJG (in IJmond: jeugdteam) per gemeente.
-    for (gi, g) in gemeenten.iter().enumerate() {
-        let (code, naam) = match SEED.get(gi) {
-            Some(s) if g.regio == 1 => (format!("CJG-{}", s.3), format!("Jeugdteam {}", g.naam)),
+    for g in &gemeenten {
+        let (code, naam) = match SEED.iter().find(|s| s.0 == g.code.as_str()) {
+            // IJmond calls its CJG a jeugdteam.
+            Some(s) if s.2 == 1 => (format!("CJG-{}", s.3), format!("Jeugdteam {}", g.naam)),
             Some(s) => (format!("CJG-{}", s.3), format!("CJG {}", g.naam)),
             None => (format!("CJG-{}", g.code), format!("CJG {}", g.naam)),
         };

@@ -1,0 +1,1071 @@
+//! Black-box tests of the `leerrecht` command: the real binary, run as a user would run it,
+//! against a fresh SQLite file and a fresh PostgreSQL database. Every scenario is a function
+//! taking the database URL, with one `#[test]` per backend.
+//!
+//! The small region used throughout (peildatum 2025-10-01):
+//!
+//! | leerling  | name   | born       | gemeente | enrolled on the peildatum   | duty                 |
+//! |-----------|--------|------------|----------|-----------------------------|----------------------|
+//! | 111222333 | Anna   | 2015-03-10 | GM0392   | 05KO00 PO                   | leerplichtig (10)    |
+//! | 123456782 | Bram   | 2009-05-20 | GM0392   | 07NU00 VO                   | kwalificatieplichtig: turned 16 in 2024-2025 |
+//! | 101222331 | Chris  | 2020-06-15 | GM0473   | 05KO00 PO (onderwijsnummer) | leerplichtig since 2025-07-01 |
+//! | 010000008 | Dirk   | 2020-09-30 | GM0473   | —                           | leerplichtig from 2025-10-01, the peildatum itself |
+//! | 200000007 | Eva    | 2007-10-01 | GM0473   | 07NU00 VO                   | geen: 18 on the peildatum |
+//! | 200000019 | Femke  | 2009-10-02 | GM0392   | — (ended 2025-09-30)        | leerplichtig: turns 16 in 2025-2026 |
+//! | 200000020 | Gijs   | 2021-01-01 | GM0392   | —                           | geen: 4 years old    |
+//!
+//! So GM0392 Haarlem: 4 jongeren, 2 leerplichtig (1 enrolled), 1 kwalificatieplichtig
+//! (enrolled); GM0473 Zandvoort: 3 jongeren, 2 leerplichtig (1 enrolled), none
+//! kwalificatieplichtig.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use leerrecht_testkit::PgCluster;
+use serde_json::{json, Value};
+use tempfile::TempDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_leerrecht");
+const PEILDATUM: &str = "2025-10-01";
+
+const ORGANISATIES: &str = "\
+code;soort;naam;gemeente;regio;swv;bedient
+GM0392;gemeente;Haarlem;;Zuid-Kennemerland;;
+GM0473;gemeente;Zandvoort;;Zuid-Kennemerland;;
+05KO00;school;De Kring;GM0392;;SWV-ZK;
+07NU00;school;Het Lyceum;GM0473;;SWV-ZK;
+SWV-ZK;swv;Samenwerkingsverband VO Zuid-Kennemerland;GM0392;Zuid-Kennemerland;;
+RBL-ZK;leerplicht;Regionaal Bureau Leerplicht;GM0392;Zuid-Kennemerland;;GM0392|GM0473
+";
+
+const JONGEREN: &str = "\
+bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente
+111222333;;Jansen;Anna;2015-03-10;GM0392
+123456782;;Bakker;Bram;20-05-2009;GM0392
+;101222331;de Vries;Chris;2020-06-15;GM0473
+010000008;;Dekker;Dirk;2020-09-30;GM0473
+200000007;;El Amrani;Eva;2007-10-01;GM0473
+200000019;;Fransen;Femke Johanna;2009-10-02;GM0392
+200000020;;Gerritsen;Gijs;2021-01-01;GM0392
+";
+
+/// Comma-separated, with a byte-order mark, upper-case headers, CRLF line ends and
+/// DD-MM-YYYY dates.
+const INSCHRIJVINGEN: &str = "\u{feff}LEERLING,SCHOOL,SECTOR,BEGINDATUM,EINDDATUM\r
+111222333,05KO00,PO,01-08-2019,\r
+123456782,07NU00,VO,01-08-2021,\r
+101222331,05KO00,PO,01-07-2025,\r
+200000007,07NU00,VO,01-08-2019,\r
+200000019,07NU00,VO,01-08-2021,30-09-2025\r
+";
+
+const KALENDER: &str = "\
+naam;van;tot;school
+Herfstvakantie;2025-10-18;2025-10-26;
+Studiedag;2025-11-03;2025-11-03;05KO00
+";
+
+/// `jongeren --as-of 2025-10-01 --format csv` of the region above.
+const JONGEREN_CSV: &str = "\
+leerling;achternaam;voornamen;geboortedatum;gemeente;leeftijd;plicht;school;sector
+111222333;Jansen;Anna;2015-03-10;GM0392;10;leerplichtig;05KO00;PO
+123456782;Bakker;Bram;2009-05-20;GM0392;16;kwalificatieplichtig;07NU00;VO
+101222331;de Vries;Chris;2020-06-15;GM0473;5;leerplichtig;05KO00;PO
+010000008;Dekker;Dirk;2020-09-30;GM0473;5;leerplichtig;;
+200000007;El Amrani;Eva;2007-10-01;GM0473;18;geen;07NU00;VO
+200000019;Fransen;Femke Johanna;2009-10-02;GM0392;15;leerplichtig;;
+200000020;Gerritsen;Gijs;2021-01-01;GM0392;4;geen;;
+";
+
+/// The same people before any enrolment was imported.
+const JONGEREN_CSV_NOT_ENROLLED: &str = "\
+leerling;achternaam;voornamen;geboortedatum;gemeente;leeftijd;plicht;school;sector
+111222333;Jansen;Anna;2015-03-10;GM0392;10;leerplichtig;;
+123456782;Bakker;Bram;2009-05-20;GM0392;16;kwalificatieplichtig;;
+101222331;de Vries;Chris;2020-06-15;GM0473;5;leerplichtig;;
+010000008;Dekker;Dirk;2020-09-30;GM0473;5;leerplichtig;;
+200000007;El Amrani;Eva;2007-10-01;GM0473;18;geen;;
+200000019;Fransen;Femke Johanna;2009-10-02;GM0392;15;leerplichtig;;
+200000020;Gerritsen;Gijs;2021-01-01;GM0392;4;geen;;
+";
+
+const CSV_HEADER: &str =
+    "leerling;achternaam;voornamen;geboortedatum;gemeente;leeftijd;plicht;school;sector\n";
+
+// ---------------------------------------------------------------------------------------------
+// Running the command
+
+/// What one run of the command left behind.
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Out {
+    /// Panics, showing everything the command said, unless it exited with `code`.
+    fn expect(self, code: i32, what: &str) -> Out {
+        assert_eq!(
+            self.code, code,
+            "{what}: exit code {} (expected {code})\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.code, self.stdout, self.stderr
+        );
+        self
+    }
+    fn ok(self, what: &str) -> Out {
+        self.expect(0, what)
+    }
+}
+
+/// A scratch directory for one scenario: its files, and the working directory of every run
+/// (so the default `sqlite://leerrecht.db` would land here, never in the repository).
+struct Work {
+    dir: TempDir,
+}
+
+impl Work {
+    fn new() -> Work {
+        Work {
+            dir: tempfile::tempdir().expect("temporary directory"),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Writes `name` in the scratch directory; commands refer to it by its bare name, so
+    /// error messages read `name:LINE: …`.
+    fn file(&self, name: &str, contents: &str) -> &Work {
+        std::fs::write(self.path(name), contents).expect("write fixture");
+        self
+    }
+
+    /// The command with a clean environment for its settings, stdin closed, output piped.
+    fn command(&self) -> Command {
+        let mut c = Command::new(BIN);
+        c.current_dir(self.dir.path())
+            .env_remove("LEERRECHT_DB")
+            .env_remove("LEERRECHT_LOG")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c
+    }
+
+    fn output(mut c: Command) -> Out {
+        let o = c.output().expect("run leerrecht");
+        Out {
+            code: o.status.code().expect("exited, not killed by a signal"),
+            stdout: String::from_utf8(o.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(o.stderr).expect("stderr is UTF-8"),
+        }
+    }
+
+    /// `leerrecht --db DB ARGS…`
+    fn run(&self, db: &str, args: &[&str]) -> Out {
+        let mut c = self.command();
+        c.arg("--db").arg(db).args(args);
+        Work::output(c)
+    }
+
+    /// `leerrecht ARGS…` with `extra` environment variables.
+    fn run_env(&self, env: &[(&str, &str)], args: &[&str]) -> Out {
+        let mut c = self.command();
+        c.args(args);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        Work::output(c)
+    }
+
+    /// Imports `file` as `kind` and returns the summary line on stderr.
+    fn import(&self, db: &str, kind: &str, file: &str) -> String {
+        let out = self
+            .run(db, &["import", kind, file])
+            .ok(&format!("import {kind} {file}"));
+        assert!(
+            out.stdout.is_empty(),
+            "import prints nothing on stdout: {:?}",
+            out.stdout
+        );
+        out.stderr
+    }
+
+    /// Writes and imports the whole small region.
+    fn import_region(&self, db: &str) {
+        self.file("organisaties.csv", ORGANISATIES)
+            .file("jongeren.csv", JONGEREN)
+            .file("inschrijvingen.csv", INSCHRIJVINGEN)
+            .file("kalender.csv", KALENDER);
+        for (kind, file) in REGION_FILES {
+            self.import(db, kind, file);
+        }
+    }
+
+    fn jongeren_csv(&self, db: &str) -> String {
+        self.run(db, &["jongeren", "--as-of", PEILDATUM, "--format", "csv"])
+            .ok("jongeren --format csv")
+            .stdout
+    }
+
+    fn overzicht_json(&self, db: &str) -> Value {
+        let out = self
+            .run(db, &["overzicht", "--as-of", PEILDATUM, "--format", "json"])
+            .ok("overzicht --format json");
+        serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("overzicht is not JSON ({e}):\n{}", out.stdout))
+    }
+}
+
+const REGION_FILES: [(&str, &str); 4] = [
+    ("organisaties", "organisaties.csv"),
+    ("jongeren", "jongeren.csv"),
+    ("inschrijvingen", "inschrijvingen.csv"),
+    ("kalender", "kalender.csv"),
+];
+
+fn sqlite_db(dir: &TempDir) -> String {
+    format!("sqlite://{}/t.db", dir.path().display())
+}
+
+fn postgres_db() -> String {
+    PgCluster::shared().fresh_database()
+}
+
+/// Runs `scenario` against a fresh SQLite file.
+fn on_sqlite(scenario: fn(&str)) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    scenario(&sqlite_db(&dir));
+}
+
+/// Runs `scenario` against a fresh PostgreSQL database.
+fn on_postgres(scenario: fn(&str)) {
+    scenario(&postgres_db());
+}
+
+/// The counts of an import summary: "… N nieuw, M gewijzigd, K ongewijzigd".
+fn counts(summary: &str) -> (u64, u64, u64) {
+    let number_before = |word: &str| -> u64 {
+        let at = summary
+            .find(&format!(" {word}"))
+            .unwrap_or_else(|| panic!("no {word:?} in the summary {summary:?}"));
+        let digits: String = summary[..at]
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        digits
+            .parse()
+            .unwrap_or_else(|_| panic!("no count before {word:?} in {summary:?}"))
+    };
+    (
+        number_before("nieuw,"),
+        number_before("gewijzigd,"),
+        number_before("ongewijzigd"),
+    )
+}
+
+/// The `FILE:LINE: column: reason` lines of `stderr` about `file`, as (line, column, reason).
+fn row_errors(stderr: &str, file: &str) -> Vec<(u64, String, String)> {
+    stderr
+        .lines()
+        .filter_map(|l| {
+            let rest = l.strip_prefix(file)?.strip_prefix(':')?;
+            let (line, rest) = rest.split_once(": ")?;
+            let line: u64 = line.parse().ok()?;
+            let (column, reason) = rest.split_once(": ")?;
+            Some((line, column.to_string(), reason.to_string()))
+        })
+        .collect()
+}
+
+/// Asserts that `stderr` reports exactly the rows `expected` (line, column, a text the reason
+/// must mention), in that order, and ends with the "nothing was imported" line.
+fn assert_row_errors(stderr: &str, file: &str, expected: &[(u64, &str, &str)]) {
+    let got = row_errors(stderr, file);
+    let got_keys: Vec<(u64, &str)> = got.iter().map(|(l, c, _)| (*l, c.as_str())).collect();
+    let want_keys: Vec<(u64, &str)> = expected.iter().map(|(l, c, _)| (*l, *c)).collect();
+    assert_eq!(got_keys, want_keys, "reported rows, stderr:\n{stderr}");
+    for ((line, column, reason), (_, _, mention)) in got.iter().zip(expected) {
+        assert!(
+            reason.to_lowercase().contains(&mention.to_lowercase()),
+            "{file}:{line}: {column}: the reason {reason:?} should mention {mention:?}"
+        );
+    }
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with(&format!("{file}: nothing was imported")),
+        "the last line says nothing was imported: {last:?}\n{stderr}"
+    );
+}
+
+fn gemeente<'a>(overzicht: &'a Value, code: &str) -> &'a Value {
+    overzicht["gemeenten"]
+        .as_array()
+        .expect("gemeenten is a list")
+        .iter()
+        .find(|g| g["gemeente"] == code)
+        .unwrap_or_else(|| panic!("{code} missing from {overzicht:#}"))
+}
+
+/// A valid BSN (11-proef: weights 9..2, −1) at or after `from`.
+fn next_bsn(from: u32) -> u32 {
+    (from..)
+        .find(|&n| {
+            let digits = format!("{n:09}");
+            let sum: i64 = digits
+                .bytes()
+                .zip([9, 8, 7, 6, 5, 4, 3, 2, -1])
+                .map(|(d, w)| i64::from(d - b'0') * w)
+                .sum();
+            sum.rem_euclid(11) == 0
+        })
+        .expect("a valid BSN exists")
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Importing a small region, and what the queries then say
+
+fn import_small_region(db: &str) {
+    let w = Work::new();
+    w.file("organisaties.csv", ORGANISATIES)
+        .file("jongeren.csv", JONGEREN)
+        .file("inschrijvingen.csv", INSCHRIJVINGEN)
+        .file("kalender.csv", KALENDER);
+    let expected_new = [6, 7, 5, 2];
+    for ((kind, file), n) in REGION_FILES.into_iter().zip(expected_new) {
+        let summary = w.import(db, kind, file);
+        assert_eq!(counts(&summary), (n, 0, 0), "{kind}: {summary}");
+        assert!(!summary.contains("nothing was"), "{summary}");
+    }
+
+    let overzicht = w.overzicht_json(db);
+    assert_eq!(
+        overzicht,
+        json!({
+            "peildatum": "2025-10-01",
+            "gemeenten": [
+                {
+                    "gemeente": "GM0392",
+                    "naam": "Haarlem",
+                    "jongeren": 4,
+                    "leerplichtig": 2,
+                    "leerplichtig_ingeschreven": 1,
+                    "kwalificatieplichtig": 1,
+                    "kwalificatieplichtig_ingeschreven": 1,
+                },
+                {
+                    "gemeente": "GM0473",
+                    "naam": "Zandvoort",
+                    "jongeren": 3,
+                    "leerplichtig": 2,
+                    "leerplichtig_ingeschreven": 1,
+                    "kwalificatieplichtig": 0,
+                    "kwalificatieplichtig_ingeschreven": 0,
+                },
+            ],
+        })
+    );
+
+    // The CSV listing: ages, duties, the enrolment on the day; BSNs keep their leading zero.
+    assert_eq!(w.jongeren_csv(db), JONGEREN_CSV);
+
+    // The JSON listing says the same.
+    let out = w
+        .run(db, &["jongeren", "--as-of", PEILDATUM, "--format", "json"])
+        .ok("jongeren --format json");
+    let people: Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("jongeren is not JSON ({e}):\n{}", out.stdout));
+    let people = people.as_array().expect("a JSON list");
+    assert_eq!(people.len(), 7, "{people:#?}");
+    let chris = people
+        .iter()
+        .find(|p| p["leerling"] == "101222331")
+        .expect("Chris, known by onderwijsnummer only");
+    assert_eq!(chris["achternaam"], "de Vries");
+    assert_eq!(chris["voornamen"], "Chris");
+    assert_eq!(chris["geboortedatum"], "2020-06-15");
+    assert_eq!(chris["gemeente"], "GM0473");
+    assert_eq!(chris["leeftijd"], 5);
+    assert_eq!(chris["plicht"], "leerplichtig");
+    assert_eq!(chris["school"], "05KO00");
+    assert_eq!(chris["sector"], "PO");
+    let summary: Vec<(String, u64, String, Value, Value)> = people
+        .iter()
+        .map(|p| {
+            (
+                p["leerling"].as_str().expect("leerling").to_string(),
+                p["leeftijd"].as_u64().expect("leeftijd"),
+                p["plicht"].as_str().expect("plicht").to_string(),
+                p["school"].clone(),
+                p["sector"].clone(),
+            )
+        })
+        .collect();
+    let s = |v: &str| json!(v);
+    let expected = vec![
+        (
+            "111222333".into(),
+            10,
+            "leerplichtig".into(),
+            s("05KO00"),
+            s("PO"),
+        ),
+        (
+            "123456782".into(),
+            16,
+            "kwalificatieplichtig".into(),
+            s("07NU00"),
+            s("VO"),
+        ),
+        (
+            "101222331".into(),
+            5,
+            "leerplichtig".into(),
+            s("05KO00"),
+            s("PO"),
+        ),
+        (
+            "010000008".into(),
+            5,
+            "leerplichtig".into(),
+            Value::Null,
+            Value::Null,
+        ),
+        ("200000007".into(), 18, "geen".into(), s("07NU00"), s("VO")),
+        (
+            "200000019".into(),
+            15,
+            "leerplichtig".into(),
+            Value::Null,
+            Value::Null,
+        ),
+        (
+            "200000020".into(),
+            4,
+            "geen".into(),
+            Value::Null,
+            Value::Null,
+        ),
+    ];
+    assert_eq!(summary, expected);
+
+    // --gemeente keeps the people of one gemeente; the date may be written DD-MM-YYYY too.
+    let zandvoort = w
+        .run(
+            db,
+            &[
+                "jongeren",
+                "--as-of",
+                "01-10-2025",
+                "--gemeente",
+                "GM0473",
+                "--format",
+                "csv",
+            ],
+        )
+        .ok("jongeren --gemeente GM0473")
+        .stdout;
+    let expected: String = JONGEREN_CSV
+        .lines()
+        .filter(|l| l.starts_with("leerling;") || l.contains(";GM0473;"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(zandvoort, expected);
+    assert_eq!(zandvoort.lines().count(), 4);
+
+    // The table lists the same people of Haarlem, and nobody else.
+    let table = w
+        .run(
+            db,
+            &["jongeren", "--as-of", PEILDATUM, "--gemeente", "GM0392"],
+        )
+        .ok("jongeren table")
+        .stdout;
+    assert_eq!(table.lines().count(), 5, "{table}");
+    for name in ["Jansen", "Bakker", "Fransen", "Gerritsen"] {
+        assert!(table.contains(name), "{name} in\n{table}");
+    }
+    for name in ["de Vries", "Dekker", "El Amrani"] {
+        assert!(!table.contains(name), "{name} not in\n{table}");
+    }
+}
+
+#[test]
+fn import_small_region_sqlite() {
+    on_sqlite(import_small_region);
+}
+
+#[test]
+fn import_small_region_postgres() {
+    on_postgres(import_small_region);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Importing the same files again changes nothing
+
+fn reimport_changes_nothing(db: &str) {
+    let w = Work::new();
+    w.import_region(db);
+    let before = w.overzicht_json(db);
+    let listing = w.jongeren_csv(db);
+
+    let rows = [6, 7, 5, 2];
+    for ((kind, file), n) in REGION_FILES.into_iter().zip(rows) {
+        let summary = w.import(db, kind, file);
+        assert_eq!(counts(&summary), (0, 0, n), "{kind} again: {summary}");
+    }
+    assert_eq!(w.overzicht_json(db), before);
+    assert_eq!(w.jongeren_csv(db), listing);
+
+    // A file with one person moved is one change, and only that.
+    w.file(
+        "verhuisd.csv",
+        &JONGEREN.replace(
+            "200000020;;Gerritsen;Gijs;2021-01-01;GM0392",
+            "200000020;;Gerritsen;Gijs;2021-01-01;GM0473",
+        ),
+    );
+    let summary = w.import(db, "jongeren", "verhuisd.csv");
+    assert_eq!(counts(&summary), (0, 1, 6), "{summary}");
+    assert_eq!(
+        w.jongeren_csv(db),
+        JONGEREN_CSV.replace(
+            "200000020;Gerritsen;Gijs;2021-01-01;GM0392;",
+            "200000020;Gerritsen;Gijs;2021-01-01;GM0473;"
+        )
+    );
+    let after = w.overzicht_json(db);
+    assert_eq!(gemeente(&after, "GM0392")["jongeren"], 3);
+    assert_eq!(gemeente(&after, "GM0473")["jongeren"], 4);
+}
+
+#[test]
+fn reimport_changes_nothing_sqlite() {
+    on_sqlite(reimport_changes_nothing);
+}
+
+#[test]
+fn reimport_changes_nothing_postgres() {
+    on_postgres(reimport_changes_nothing);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. An invalid jongeren file: every bad row reported, nothing written
+
+fn invalid_jongeren_writes_nothing(db: &str) {
+    let w = Work::new();
+    w.import_region(db);
+    let before = w.jongeren_csv(db);
+    let overzicht = w.overzicht_json(db);
+
+    w.file(
+        "fout.csv",
+        "\
+bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente
+200000032;;Hendriks;Hanna;2014-04-04;GM0392
+123456789;;Fout;Bsn;2014-04-04;GM0392
+200000044;;Onbekend;Gemeente;2014-04-04;GM9999
+200000056;;;Leeg;2014-04-04;GM0392
+200000068;;Datum;Fout;31-02-2010;GM0473
+200000032;;Hendriks;Dubbel;2014-04-04;GM0392
+111222333;;Jansen;Anna;2015-03-10;GM0473
+200000081;;Ingrid;Geldig;2012-12-12;GM0473
+",
+    );
+    let out = w
+        .run(db, &["import", "jongeren", "fout.csv"])
+        .expect(2, "import of an invalid jongeren file");
+    assert_row_errors(
+        &out.stderr,
+        "fout.csv",
+        &[
+            (3, "bsn", "123456789"),
+            (4, "gemeente", "GM9999"),
+            (5, "achternaam", "empty"),
+            (6, "geboortedatum", "31-02-2010"),
+            (7, "bsn", "line 2"),
+        ],
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+
+    // Neither the valid new people nor the change of Anna's gemeente were kept.
+    let after = w.jongeren_csv(db);
+    assert_eq!(after, before);
+    for bsn in ["200000032", "200000081"] {
+        assert!(!after.contains(bsn), "{bsn} was not imported:\n{after}");
+    }
+    assert_eq!(w.overzicht_json(db), overzicht);
+}
+
+#[test]
+fn invalid_jongeren_writes_nothing_sqlite() {
+    on_sqlite(invalid_jongeren_writes_nothing);
+}
+
+#[test]
+fn invalid_jongeren_writes_nothing_postgres() {
+    on_postgres(invalid_jongeren_writes_nothing);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Invalid inschrijvingen: every bad row reported, nothing written
+
+fn invalid_inschrijvingen_writes_nothing(db: &str) {
+    let w = Work::new();
+    w.import_region(db);
+    let before = w.jongeren_csv(db);
+    let overzicht = w.overzicht_json(db);
+
+    w.file(
+        "fout.csv",
+        "\
+leerling;school;sector;begindatum;einddatum
+200000032;05KO00;PO;2020-08-01;
+111222333;99XX00;PO;2020-08-01;
+111222333;05KO00;XO;2020-08-01;
+123456782;05KO00;PO;2020-08-01;2019-07-31
+010000008;05KO00;PO;2025-10-01;
+010000008;05KO00;PO;2026-01-01;
+111222333;05KO00;PO;2024-08-01;2025-07-31
+200000020;07NU00;VO;2025-08-01;
+",
+    );
+    let out = w
+        .run(db, &["import", "inschrijvingen", "fout.csv"])
+        .expect(2, "import of an invalid inschrijvingen file");
+    assert_row_errors(
+        &out.stderr,
+        "fout.csv",
+        &[
+            // Nobody has this BSN.
+            (2, "leerling", "unknown"),
+            (3, "school", "99XX00"),
+            (4, "sector", "XO"),
+            (5, "einddatum", "2019-07-31"),
+            // Dirk twice at 05KO00 with open enrolments: the later line is the bad one.
+            (7, "begindatum", "overlap"),
+            // Anna is enrolled at 05KO00 since 2019-08-01, with no end.
+            (8, "begindatum", "2019-08-01"),
+        ],
+    );
+
+    // Gijs's valid enrolment (line 9) and Dirk's first one (line 6) were not kept either.
+    assert_eq!(w.jongeren_csv(db), before);
+    assert_eq!(w.overzicht_json(db), overzicht);
+}
+
+#[test]
+fn invalid_inschrijvingen_writes_nothing_sqlite() {
+    on_sqlite(invalid_inschrijvingen_writes_nothing);
+}
+
+#[test]
+fn invalid_inschrijvingen_writes_nothing_postgres() {
+    on_postgres(invalid_inschrijvingen_writes_nothing);
+}
+
+/// Overlaps, in the file and with a stored enrolment, beside a row that does not parse and
+/// without any unknown leerling: all reported, nothing written.
+fn overlapping_inschrijvingen_are_reported(db: &str) {
+    let w = Work::new();
+    w.import_region(db);
+    let before = w.jongeren_csv(db);
+
+    w.file(
+        "overlap.csv",
+        "\
+leerling;school;sector;begindatum;einddatum
+010000008;05KO00;PO;2025-10-01;
+010000008;05KO00;PO;2026-01-01;
+111222333;05KO00;PO;2024-08-01;2025-07-31
+200000020;07NU00;VO;2025-08-01;
+111222333;05KO00;XO;2020-08-01;
+",
+    );
+    let out = w
+        .run(db, &["import", "inschrijvingen", "overlap.csv"])
+        .expect(2, "import of overlapping enrolments");
+    assert_row_errors(
+        &out.stderr,
+        "overlap.csv",
+        &[
+            (3, "begindatum", "overlap"),
+            (4, "begindatum", "2019-08-01"),
+            (6, "sector", "XO"),
+        ],
+    );
+    assert_eq!(w.jongeren_csv(db), before);
+}
+
+#[test]
+fn overlapping_inschrijvingen_are_reported_sqlite() {
+    on_sqlite(overlapping_inschrijvingen_are_reported);
+}
+
+#[test]
+fn overlapping_inschrijvingen_are_reported_postgres() {
+    on_postgres(overlapping_inschrijvingen_are_reported);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. --dry-run counts and writes nothing
+
+fn dry_run_writes_nothing(db: &str) {
+    let w = Work::new();
+    w.file("organisaties.csv", ORGANISATIES)
+        .file("jongeren.csv", JONGEREN)
+        .file("inschrijvingen.csv", INSCHRIJVINGEN);
+    let dry = |kind: &str, file: &str| -> String {
+        let out = w
+            .run(db, &["import", kind, file, "--dry-run"])
+            .ok(&format!("import {kind} --dry-run"));
+        assert!(out.stderr.contains("dry run"), "{}", out.stderr);
+        out.stderr
+    };
+
+    assert_eq!(counts(&dry("organisaties", "organisaties.csv")), (6, 0, 0));
+    let empty = w.overzicht_json(db);
+    assert_eq!(empty["gemeenten"], json!([]), "{empty:#}");
+
+    w.import(db, "organisaties", "organisaties.csv");
+    assert_eq!(counts(&dry("jongeren", "jongeren.csv")), (7, 0, 0));
+    assert_eq!(w.jongeren_csv(db), CSV_HEADER);
+    assert_eq!(gemeente(&w.overzicht_json(db), "GM0392")["jongeren"], 0);
+
+    // Had the dry run written anything, these would not be new.
+    let summary = w.import(db, "jongeren", "jongeren.csv");
+    assert_eq!(counts(&summary), (7, 0, 0), "{summary}");
+
+    assert_eq!(
+        counts(&dry("inschrijvingen", "inschrijvingen.csv")),
+        (5, 0, 0)
+    );
+    assert_eq!(w.jongeren_csv(db), JONGEREN_CSV_NOT_ENROLLED);
+    let o = w.overzicht_json(db);
+    for g in ["GM0392", "GM0473"] {
+        assert_eq!(gemeente(&o, g)["leerplichtig_ingeschreven"], 0, "{o:#}");
+        assert_eq!(gemeente(&o, g)["kwalificatieplichtig_ingeschreven"], 0);
+    }
+    let summary = w.import(db, "inschrijvingen", "inschrijvingen.csv");
+    assert_eq!(counts(&summary), (5, 0, 0), "{summary}");
+    assert_eq!(w.jongeren_csv(db), JONGEREN_CSV);
+}
+
+#[test]
+fn dry_run_writes_nothing_sqlite() {
+    on_sqlite(dry_run_writes_nothing);
+}
+
+#[test]
+fn dry_run_writes_nothing_postgres() {
+    on_postgres(dry_run_writes_nothing);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Where the database comes from: --db before or after the subcommand, LEERRECHT_DB
+
+fn db_option_and_environment(db: &str) {
+    let w = Work::new();
+    w.file("organisaties.csv", ORGANISATIES)
+        .file("jongeren.csv", JONGEREN)
+        .file("inschrijvingen.csv", INSCHRIJVINGEN);
+
+    // --db before the subcommand.
+    w.run_env(
+        &[],
+        &["--db", db, "import", "organisaties", "organisaties.csv"],
+    )
+    .ok("--db before import");
+    // --db after the subcommand and its arguments.
+    w.run_env(&[], &["import", "jongeren", "jongeren.csv", "--db", db])
+        .ok("--db after import");
+    // LEERRECHT_DB.
+    w.run_env(
+        &[("LEERRECHT_DB", db)],
+        &["import", "inschrijvingen", "inschrijvingen.csv"],
+    )
+    .ok("LEERRECHT_DB import");
+    let listing = w
+        .run_env(
+            &[("LEERRECHT_DB", db)],
+            &["jongeren", "--as-of", PEILDATUM, "--format", "csv"],
+        )
+        .ok("LEERRECHT_DB jongeren")
+        .stdout;
+    assert_eq!(listing, JONGEREN_CSV);
+    assert!(
+        !w.path("leerrecht.db").exists(),
+        "no default database was made beside the files"
+    );
+
+    // --db wins over LEERRECHT_DB, before or after the subcommand.
+    let other = format!("sqlite://{}", w.path("ander.db").display());
+    let args_after = [
+        "jongeren", "--as-of", PEILDATUM, "--format", "csv", "--db", db,
+    ];
+    let listing = w
+        .run_env(&[("LEERRECHT_DB", &other)], &args_after)
+        .ok("--db over LEERRECHT_DB")
+        .stdout;
+    assert_eq!(listing, JONGEREN_CSV);
+    let args_before = [
+        "--db",
+        db,
+        "overzicht",
+        "--as-of",
+        PEILDATUM,
+        "--format",
+        "json",
+    ];
+    let o = w
+        .run_env(&[("LEERRECHT_DB", &other)], &args_before)
+        .ok("--db before, over LEERRECHT_DB")
+        .stdout;
+    let o: Value = serde_json::from_str(&o).expect("JSON");
+    assert_eq!(gemeente(&o, "GM0392")["jongeren"], 4);
+    // …and LEERRECHT_DB alone names that other, empty database.
+    let listing = w
+        .run_env(
+            &[("LEERRECHT_DB", &other)],
+            &["jongeren", "--as-of", PEILDATUM, "--format", "csv"],
+        )
+        .ok("LEERRECHT_DB names another database")
+        .stdout;
+    assert_eq!(listing, CSV_HEADER);
+
+    // Without either, the default is leerrecht.db in the working directory.
+    let listing = w
+        .run_env(&[], &["jongeren", "--as-of", PEILDATUM, "--format", "csv"])
+        .ok("default database")
+        .stdout;
+    assert_eq!(listing, CSV_HEADER);
+    assert!(w.path("leerrecht.db").exists(), "sqlite://leerrecht.db");
+}
+
+#[test]
+fn db_option_and_environment_sqlite() {
+    on_sqlite(db_option_and_environment);
+}
+
+#[test]
+fn db_option_and_environment_postgres() {
+    on_postgres(db_option_and_environment);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. The demo region
+
+const DEMO_GEMEENTEN: [(&str, &str); 7] = [
+    ("GM0375", "Beverwijk"),
+    ("GM0377", "Bloemendaal"),
+    ("GM0392", "Haarlem"),
+    ("GM0396", "Heemskerk"),
+    ("GM0397", "Heemstede"),
+    ("GM0453", "Velsen"),
+    ("GM0473", "Zandvoort"),
+];
+
+/// `db` and `other` are two fresh databases of the same backend.
+fn demo_is_reproducible(db: &str, other: &str) {
+    let w = Work::new();
+    let demo = ["demo", "--scale", "tiny", "--seed", "7"];
+    let first = w.run(db, &demo).ok("demo into a fresh database");
+    assert!(!first.stdout.is_empty(), "the demo says what it made");
+    w.run(other, &demo).ok("demo into another fresh database");
+
+    let a = w.jongeren_csv(db);
+    let b = w.jongeren_csv(other);
+    assert!(a.lines().count() > 100, "the demo has people:\n{a}");
+    assert!(a == b, "the same seed gives the same people");
+
+    // A second demo into a database that holds a register is refused, and changes nothing.
+    let again = w.run(db, &demo).expect(2, "demo into a non-empty database");
+    assert!(
+        again.stderr.contains("--db"),
+        "the refusal says what to do: {}",
+        again.stderr
+    );
+    assert!(w.jongeren_csv(db) == a, "the refused demo changed nothing");
+
+    let o = w.overzicht_json(db);
+    let listed: Vec<(&str, &str)> = o["gemeenten"]
+        .as_array()
+        .expect("gemeenten")
+        .iter()
+        .map(|g| {
+            (
+                g["gemeente"].as_str().expect("code"),
+                g["naam"].as_str().expect("naam"),
+            )
+        })
+        .collect();
+    assert_eq!(listed, DEMO_GEMEENTEN);
+    let total: u64 = o["gemeenten"]
+        .as_array()
+        .expect("gemeenten")
+        .iter()
+        .map(|g| g["jongeren"].as_u64().expect("jongeren"))
+        .sum();
+    assert_eq!(
+        total as usize,
+        a.lines().count() - 1,
+        "everyone is counted once"
+    );
+
+    // The table shows them too.
+    let table = w
+        .run(db, &["overzicht", "--as-of", PEILDATUM])
+        .ok("overzicht table")
+        .stdout;
+    for (code, naam) in DEMO_GEMEENTEN {
+        assert!(
+            table
+                .lines()
+                .any(|l| l.starts_with(code) && l.contains(naam)),
+            "{code} {naam} in\n{table}"
+        );
+    }
+}
+
+#[test]
+fn demo_is_reproducible_sqlite() {
+    let one = tempfile::tempdir().expect("temporary directory");
+    let two = tempfile::tempdir().expect("temporary directory");
+    demo_is_reproducible(&sqlite_db(&one), &sqlite_db(&two));
+}
+
+#[test]
+fn demo_is_reproducible_postgres() {
+    demo_is_reproducible(&postgres_db(), &postgres_db());
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. Piped output is plain: no progress bar, no terminal escapes
+
+fn piped_output_is_plain(db: &str) {
+    let w = Work::new();
+    w.file("organisaties.csv", ORGANISATIES);
+    // Enough people that the import takes a moment, so a progress bar would have drawn.
+    let mut big = String::from("bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente\n");
+    let mut bsn = 300_000_000;
+    for i in 0..2000 {
+        bsn = next_bsn(bsn + 1);
+        let gem = if i % 2 == 0 { "GM0392" } else { "GM0473" };
+        let day = 1 + i % 28;
+        big.push_str(&format!(
+            "{bsn:09};;Achternaam{i};Voornaam;2012-03-{day:02};{gem}\n"
+        ));
+    }
+    w.file("veel.csv", &big);
+
+    // As if on a colour terminal, but piped.
+    let env = [("TERM", "xterm-256color"), ("LEERRECHT_DB", db)];
+    for (kind, file) in [
+        ("organisaties", "organisaties.csv"),
+        ("jongeren", "veel.csv"),
+    ] {
+        let out = w
+            .run_env(&env, &["import", kind, file])
+            .ok(&format!("import {kind}"));
+        assert!(out.stdout.is_empty(), "{:?}", out.stdout);
+        assert!(
+            !out.stderr.contains('\x1b') && !out.stderr.contains('\r'),
+            "no escapes or carriage returns on a piped stderr: {:?}",
+            out.stderr
+        );
+        assert_eq!(
+            out.stderr.lines().count(),
+            1,
+            "just the summary: {:?}",
+            out.stderr
+        );
+    }
+
+    for args in [
+        &["jongeren", "--as-of", PEILDATUM][..],
+        &["jongeren", "--as-of", PEILDATUM, "--format", "csv"],
+        &["jongeren", "--as-of", PEILDATUM, "--format", "json"],
+        &["overzicht", "--as-of", PEILDATUM],
+        &["overzicht", "--as-of", PEILDATUM, "--format", "json"],
+    ] {
+        let out = w.run_env(&env, args).ok(&args.join(" "));
+        assert!(!out.stdout.contains('\x1b'), "{args:?}: escapes on stdout");
+        assert!(out.stderr.is_empty(), "{args:?}: stderr {:?}", out.stderr);
+    }
+    let listing = w
+        .run_env(&env, &["jongeren", "--as-of", PEILDATUM, "--format", "csv"])
+        .ok("jongeren csv")
+        .stdout;
+    assert_eq!(listing.lines().count(), 2001);
+}
+
+#[test]
+fn piped_output_is_plain_sqlite() {
+    on_sqlite(piped_output_is_plain);
+}
+
+#[test]
+fn piped_output_is_plain_postgres() {
+    on_postgres(piped_output_is_plain);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Product bugs found while writing these tests (see the reasons); backend-independent, so
+// SQLite only.
+
+/// With logging turned up (LEERRECHT_LOG=info), log lines on a piped stderr should be plain
+/// text, as the rest of the command's output is.
+#[test]
+#[ignore = "bug: crates/cli/src/main.rs initialises tracing_subscriber::fmt() without \
+            .with_ansi(stderr is a terminal), so log lines on a piped stderr carry ANSI colour \
+            escapes"]
+fn piped_log_lines_are_plain_sqlite() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let db = sqlite_db(&dir);
+    let w = Work::new();
+    w.file("organisaties.csv", ORGANISATIES);
+    let out = w
+        .run_env(
+            &[("LEERRECHT_DB", &db), ("LEERRECHT_LOG", "info")],
+            &["import", "organisaties", "organisaties.csv"],
+        )
+        .ok("import with LEERRECHT_LOG=info");
+    assert!(
+        !out.stderr.contains('\x1b'),
+        "escapes on a piped stderr: {:?}",
+        out.stderr
+    );
+}
+
+/// The `jongeren` table's columns line up: every row's school starts under "school".
+#[test]
+#[ignore = "bug: DutyStatus's Display (crates/domain/src/duty.rs) uses f.write_str, which \
+            ignores the {:<20} width crates/cli/src/output.rs asks for, so the plicht column \
+            is not padded and school/sector shift left"]
+fn jongeren_table_columns_line_up_sqlite() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let db = sqlite_db(&dir);
+    let w = Work::new();
+    w.import_region(&db);
+    let table = w
+        .run(&db, &["jongeren", "--as-of", PEILDATUM])
+        .ok("jongeren table")
+        .stdout;
+    let mut lines = table.lines();
+    let header = lines.next().expect("a header");
+    let at = header.find("school").expect("a school column");
+    for line in lines {
+        let rest: String = line.chars().skip(at).collect();
+        let school_here = rest.starts_with("05KO00") || rest.starts_with("07NU00");
+        let enrolled = line.contains("05KO00") || line.contains("07NU00");
+        assert_eq!(
+            school_here, enrolled,
+            "the school column starts at {at}:\n{header}\n{line}"
+        );
+    }
+}
