@@ -385,11 +385,11 @@ fn demo_region_loads_and_refuses_a_second_time(db: Db) {
     assert_eq!(o.gemeenten.len(), 7);
     assert_eq!(
         o.gemeenten.iter().map(|g| g.jongeren).sum::<u64>(),
-        s.jongeren as u64
+        s.jongeren
     );
     assert!(o.gemeenten.iter().any(|g| g.naam == "Haarlem"));
     // Every person the demo made is listed, each with a valid identifier.
-    assert_eq!(db.people("2026-11-25").len() as u64, s.jongeren as u64);
+    assert_eq!(db.people("2026-11-25").len() as u64, s.jongeren);
     let err = db
         .app
         .load_demo(&actor, leerrecht_app::demo::Scale::Tiny, 3, today);

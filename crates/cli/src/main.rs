@@ -131,6 +131,7 @@ impl std::error::Error for InvalidInput {}
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(io::stderr)
+        .with_ansi(io::IsTerminal::is_terminal(&io::stderr()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("LEERRECHT_LOG")
                 .unwrap_or_else(|_| "warn".into()),

@@ -1021,9 +1021,6 @@ fn piped_output_is_plain_postgres() {
 /// With logging turned up (LEERRECHT_LOG=info), log lines on a piped stderr should be plain
 /// text, as the rest of the command's output is.
 #[test]
-#[ignore = "bug: crates/cli/src/main.rs initialises tracing_subscriber::fmt() without \
-            .with_ansi(stderr is a terminal), so log lines on a piped stderr carry ANSI colour \
-            escapes"]
 fn piped_log_lines_are_plain_sqlite() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let db = sqlite_db(&dir);
@@ -1044,9 +1041,6 @@ fn piped_log_lines_are_plain_sqlite() {
 
 /// The `jongeren` table's columns line up: every row's school starts under "school".
 #[test]
-#[ignore = "bug: DutyStatus's Display (crates/domain/src/duty.rs) uses f.write_str, which \
-            ignores the {:<20} width crates/cli/src/output.rs asks for, so the plicht column \
-            is not padded and school/sector shift left"]
 fn jongeren_table_columns_line_up_sqlite() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let db = sqlite_db(&dir);

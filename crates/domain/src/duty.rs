@@ -31,7 +31,7 @@ impl DutyStatus {
 
 impl fmt::Display for DutyStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+        f.pad(self.code())
     }
 }
 

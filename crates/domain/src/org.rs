@@ -59,7 +59,7 @@ impl FromStr for OrgSoort {
 
 impl fmt::Display for OrgSoort {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+        f.pad(self.code())
     }
 }
 
@@ -104,7 +104,7 @@ impl OrgCode {
 
 impl fmt::Display for OrgCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.pad(&self.0)
     }
 }
 
