@@ -9,6 +9,7 @@ pub mod duty;
 pub mod ids;
 pub mod org;
 pub mod person;
+pub mod rules;
 pub mod schoolyear;
 
 pub use chrono::NaiveDate;

@@ -1,0 +1,284 @@
+//! The vocabulary of the signal engine: kinds of absence, one absence row, the rules and the
+//! signals they produce with their explanation.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// A code in a file or on the command line that is not one of the known ones.
+#[derive(Clone, PartialEq, Eq, Debug, Error)]
+#[error("{code:?} is not a {wat}: use one of {geldig}")]
+pub struct OnbekendeCode {
+    /// What was expected, e.g. `verzuimsoort`.
+    pub wat: &'static str,
+    /// The text as given.
+    pub code: String,
+    /// The valid codes, separated by commas.
+    pub geldig: &'static str,
+}
+
+/// The kind of an absence row (DOMAIN §6). Codes as in files: `ongeoorloofd`, `luxe`,
+/// `te_laat`, `ziek`, `geoorloofd`.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verzuimsoort {
+    /// Unauthorised absence (relatief verzuim).
+    Ongeoorloofd,
+    /// Unauthorised extra holiday outside the school holidays (luxeverzuim).
+    Luxe,
+    /// Arrived late: one row per late arrival.
+    TeLaat,
+    /// Reported sick: authorised, but watched (MAZL).
+    Ziek,
+    /// Authorised absence: leave granted, appointment, religious day…
+    Geoorloofd,
+}
+
+impl Verzuimsoort {
+    pub const ALL: [Verzuimsoort; 5] = [
+        Verzuimsoort::Ongeoorloofd,
+        Verzuimsoort::Luxe,
+        Verzuimsoort::TeLaat,
+        Verzuimsoort::Ziek,
+        Verzuimsoort::Geoorloofd,
+    ];
+
+    /// The code used in files, reports and the database.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Verzuimsoort::Ongeoorloofd => "ongeoorloofd",
+            Verzuimsoort::Luxe => "luxe",
+            Verzuimsoort::TeLaat => "te_laat",
+            Verzuimsoort::Ziek => "ziek",
+            Verzuimsoort::Geoorloofd => "geoorloofd",
+        }
+    }
+
+    /// Whether the minutes of this kind count for `16uur` and `signaal` (unauthorised lesson
+    /// time: `ongeoorloofd` and `luxe`).
+    pub const fn telt_voor_uren(self) -> bool {
+        matches!(self, Verzuimsoort::Ongeoorloofd | Verzuimsoort::Luxe)
+    }
+}
+
+impl fmt::Display for Verzuimsoort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.code())
+    }
+}
+
+impl FromStr for Verzuimsoort {
+    type Err = OnbekendeCode;
+
+    /// The code, ignoring surrounding blanks and ASCII case.
+    fn from_str(s: &str) -> Result<Self, OnbekendeCode> {
+        let t = s.trim();
+        Verzuimsoort::ALL
+            .into_iter()
+            .find(|k| k.code().eq_ignore_ascii_case(t))
+            .ok_or_else(|| OnbekendeCode {
+                wat: "verzuimsoort",
+                code: s.to_string(),
+                geldig: "ongeoorloofd, luxe, te_laat, ziek, geoorloofd",
+            })
+    }
+}
+
+/// One absence row of one pupil at one school: a day, a kind, the lesson minutes missed and
+/// whether all lessons of the day were missed. 8 bytes, so tens of millions fit in memory.
+///
+/// Every row is an absence of its own: two rows on one date add up (their minutes are summed,
+/// two `te_laat` rows are two late arrivals). Removing duplicates of a re-imported file is the
+/// store's job, not the engine's.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
+pub struct Verzuim {
+    pub datum: NaiveDate,
+    pub soort: Verzuimsoort,
+    /// Lesson minutes missed (a day has at most 1440; the import checks the range).
+    pub minuten: u16,
+    /// All lessons of the day were missed (`hele_dag` = `ja` in files).
+    pub hele_dag: bool,
+}
+
+impl Verzuim {
+    pub const fn new(datum: NaiveDate, soort: Verzuimsoort, minuten: u16, hele_dag: bool) -> Self {
+        Verzuim {
+            datum,
+            soort,
+            minuten,
+            hele_dag,
+        }
+    }
+}
+
+/// A rule of DOMAIN §6. Orders as listed there, which is also the order of signals on one date.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
+pub enum Regel {
+    /// Mandatory report: 16 hours of unauthorised absence in 4 lesweken.
+    #[serde(rename = "16uur")]
+    Uur16,
+    /// Preventive signal: 8 hours in 4 lesweken.
+    #[serde(rename = "signaal")]
+    Signaal,
+    /// Frequent lateness: the 9th late arrival in a school year.
+    #[serde(rename = "te_laat")]
+    TeLaat,
+    /// Luxury absence: the first day of a run of luxe days.
+    #[serde(rename = "luxe")]
+    Luxe,
+    /// Long sickness: the 7th consecutive school day of one episode.
+    #[serde(rename = "mazl_7dagen")]
+    Mazl7Dagen,
+    /// Frequent sickness: the 4th episode within 12 lesweken.
+    #[serde(rename = "mazl_4x12")]
+    Mazl4x12,
+    /// Long-term unauthorised absence: the 21st consecutive whole day.
+    #[serde(rename = "lrv")]
+    Lrv,
+    /// Absolute absence: of duty age, not enrolled, not exempted.
+    #[serde(rename = "av")]
+    Av,
+}
+
+impl Regel {
+    pub const ALL: [Regel; 8] = [
+        Regel::Uur16,
+        Regel::Signaal,
+        Regel::TeLaat,
+        Regel::Luxe,
+        Regel::Mazl7Dagen,
+        Regel::Mazl4x12,
+        Regel::Lrv,
+        Regel::Av,
+    ];
+
+    /// The code of DOMAIN §6, used in files, reports, the database and `--regel`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Regel::Uur16 => "16uur",
+            Regel::Signaal => "signaal",
+            Regel::TeLaat => "te_laat",
+            Regel::Luxe => "luxe",
+            Regel::Mazl7Dagen => "mazl_7dagen",
+            Regel::Mazl4x12 => "mazl_4x12",
+            Regel::Lrv => "lrv",
+            Regel::Av => "av",
+        }
+    }
+}
+
+impl fmt::Display for Regel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.code())
+    }
+}
+
+impl FromStr for Regel {
+    type Err = OnbekendeCode;
+
+    /// The code, ignoring surrounding blanks and ASCII case.
+    fn from_str(s: &str) -> Result<Self, OnbekendeCode> {
+        let t = s.trim();
+        Regel::ALL
+            .into_iter()
+            .find(|k| k.code().eq_ignore_ascii_case(t))
+            .ok_or_else(|| OnbekendeCode {
+                wat: "regel",
+                code: s.to_string(),
+                geldig: "16uur, signaal, te_laat, luxe, mazl_7dagen, mazl_4x12, lrv, av",
+            })
+    }
+}
+
+/// Why a signal fired: the window the rule looked at, the dates of the absence rows that made
+/// it, and the figures compared with the threshold.
+///
+/// Per rule:
+///
+/// | regel | `venster_van`..`venster_tot` | `rijen` | `minuten` | `aantal` |
+/// |---|---|---|---|---|
+/// | `16uur`, `signaal` | first day of the earliest lesweek of the window .. the date | dates with unused counted minutes | unused minutes | number of those dates |
+/// | `te_laat` | 1 August, or the day after the last `te_laat` signal when later .. the date | dates of the counted late arrivals | 0 | late arrivals |
+/// | `luxe` | the date .. the date | the date | counted minutes that day | 1 |
+/// | `mazl_7dagen` | first day of the episode .. the date | the sick days | 0 | sick days |
+/// | `mazl_4x12` | first day of the earliest lesweek of the window .. the date | first days of the counted episodes | 0 | episodes |
+/// | `lrv` | first day of the run .. the date | the whole days | their counted minutes | whole days |
+/// | `av` | the reference date .. the reference date | none | 0 | 0 |
+///
+/// Counted minutes are those of `ongeoorloofd` and `luxe`. `rijen` holds each date once, in order. Every date lies on or before the signal's date: a
+/// signal and its explanation depend only on absence up to its own date.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Uitleg {
+    pub venster_van: NaiveDate,
+    pub venster_tot: NaiveDate,
+    pub rijen: Vec<NaiveDate>,
+    pub minuten: u32,
+    pub aantal: u32,
+    /// The threshold that was reached, from the rules that applied on the signal's date (0 for
+    /// `luxe` and `av`, which have none).
+    pub drempel: u32,
+}
+
+/// A dated, explained fact someone must act on, for one (pupil, school): produced by the rules
+/// of DOMAIN §6. The pair (`regel`, `datum`) identifies it: a rule fires at most once per date.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Signaal {
+    pub regel: Regel,
+    pub datum: NaiveDate,
+    pub uitleg: Uitleg,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for s in Verzuimsoort::ALL {
+            assert_eq!(s.code().parse::<Verzuimsoort>(), Ok(s));
+            assert_eq!(s.to_string(), s.code());
+            let de: Verzuimsoort =
+                serde::Deserialize::deserialize(serde::de::value::StrDeserializer::<
+                    serde::de::value::Error,
+                >::new(s.code()))
+                .unwrap();
+            assert_eq!(de, s);
+        }
+        for r in Regel::ALL {
+            assert_eq!(r.code().parse::<Regel>(), Ok(r));
+            assert_eq!(r.to_string(), r.code());
+            let de: Regel = serde::Deserialize::deserialize(serde::de::value::StrDeserializer::<
+                serde::de::value::Error,
+            >::new(r.code()))
+            .unwrap();
+            assert_eq!(de, r);
+        }
+        assert_eq!(
+            " Te_Laat ".parse::<Verzuimsoort>(),
+            Ok(Verzuimsoort::TeLaat)
+        );
+        assert_eq!("16UUR".parse::<Regel>(), Ok(Regel::Uur16));
+        let err = "laat".parse::<Verzuimsoort>().unwrap_err();
+        assert!(err.to_string().contains("te_laat"), "{err}");
+        assert!("16 uur".parse::<Regel>().is_err());
+        assert_eq!(format!("{:>8}|", Regel::Lrv), "     lrv|");
+        assert_eq!(format!("{:<6}|", Verzuimsoort::Ziek), "ziek  |");
+    }
+
+    #[test]
+    fn only_unauthorised_minutes_count_for_hours() {
+        let counting: Vec<_> = Verzuimsoort::ALL
+            .into_iter()
+            .filter(|s| s.telt_voor_uren())
+            .collect();
+        assert_eq!(counting, [Verzuimsoort::Ongeoorloofd, Verzuimsoort::Luxe]);
+    }
+
+    #[test]
+    fn a_row_is_small() {
+        assert!(std::mem::size_of::<Verzuim>() <= 8);
+    }
+}
