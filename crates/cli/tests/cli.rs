@@ -68,25 +68,25 @@ Studiedag;2025-11-03;2025-11-03;05KO00
 /// `jongeren --as-of 2025-10-01 --format csv` of the region above.
 const JONGEREN_CSV: &str = "\
 leerling;achternaam;voornamen;geboortedatum;gemeente;leeftijd;plicht;school;sector
-111222333;Jansen;Anna;2015-03-10;GM0392;10;leerplichtig;05KO00;PO
 123456782;Bakker;Bram;2009-05-20;GM0392;16;kwalificatieplichtig;07NU00;VO
-101222331;de Vries;Chris;2020-06-15;GM0473;5;leerplichtig;05KO00;PO
+200000019;Fransen;Femke Johanna;2009-10-02;GM0392;15;leerplichtig;;
+200000020;Gerritsen;Gijs;2021-01-01;GM0392;4;geen;;
+111222333;Jansen;Anna;2015-03-10;GM0392;10;leerplichtig;05KO00;PO
 010000008;Dekker;Dirk;2020-09-30;GM0473;5;leerplichtig;;
 200000007;El Amrani;Eva;2007-10-01;GM0473;18;geen;07NU00;VO
-200000019;Fransen;Femke Johanna;2009-10-02;GM0392;15;leerplichtig;;
-200000020;Gerritsen;Gijs;2021-01-01;GM0392;4;geen;;
+101222331;de Vries;Chris;2020-06-15;GM0473;5;leerplichtig;05KO00;PO
 ";
 
-/// The same people before any enrolment was imported.
+/// The same people before any enrolment was imported. Listings go by gemeente, then name.
 const JONGEREN_CSV_NOT_ENROLLED: &str = "\
 leerling;achternaam;voornamen;geboortedatum;gemeente;leeftijd;plicht;school;sector
-111222333;Jansen;Anna;2015-03-10;GM0392;10;leerplichtig;;
 123456782;Bakker;Bram;2009-05-20;GM0392;16;kwalificatieplichtig;;
-101222331;de Vries;Chris;2020-06-15;GM0473;5;leerplichtig;;
-010000008;Dekker;Dirk;2020-09-30;GM0473;5;leerplichtig;;
-200000007;El Amrani;Eva;2007-10-01;GM0473;18;geen;;
 200000019;Fransen;Femke Johanna;2009-10-02;GM0392;15;leerplichtig;;
 200000020;Gerritsen;Gijs;2021-01-01;GM0392;4;geen;;
+111222333;Jansen;Anna;2015-03-10;GM0392;10;leerplichtig;;
+010000008;Dekker;Dirk;2020-09-30;GM0473;5;leerplichtig;;
+200000007;El Amrani;Eva;2007-10-01;GM0473;18;geen;;
+101222331;de Vries;Chris;2020-06-15;GM0473;5;leerplichtig;;
 ";
 
 const CSV_HEADER: &str =
@@ -407,14 +407,8 @@ fn import_small_region(db: &str) {
         })
         .collect();
     let s = |v: &str| json!(v);
+    // Listed by gemeente, then name.
     let expected = vec![
-        (
-            "111222333".into(),
-            10,
-            "leerplichtig".into(),
-            s("05KO00"),
-            s("PO"),
-        ),
         (
             "123456782".into(),
             16,
@@ -422,21 +416,6 @@ fn import_small_region(db: &str) {
             s("07NU00"),
             s("VO"),
         ),
-        (
-            "101222331".into(),
-            5,
-            "leerplichtig".into(),
-            s("05KO00"),
-            s("PO"),
-        ),
-        (
-            "010000008".into(),
-            5,
-            "leerplichtig".into(),
-            Value::Null,
-            Value::Null,
-        ),
-        ("200000007".into(), 18, "geen".into(), s("07NU00"), s("VO")),
         (
             "200000019".into(),
             15,
@@ -450,6 +429,28 @@ fn import_small_region(db: &str) {
             "geen".into(),
             Value::Null,
             Value::Null,
+        ),
+        (
+            "111222333".into(),
+            10,
+            "leerplichtig".into(),
+            s("05KO00"),
+            s("PO"),
+        ),
+        (
+            "010000008".into(),
+            5,
+            "leerplichtig".into(),
+            Value::Null,
+            Value::Null,
+        ),
+        ("200000007".into(), 18, "geen".into(), s("07NU00"), s("VO")),
+        (
+            "101222331".into(),
+            5,
+            "leerplichtig".into(),
+            s("05KO00"),
+            s("PO"),
         ),
     ];
     assert_eq!(summary, expected);
@@ -532,12 +533,15 @@ fn reimport_changes_nothing(db: &str) {
     );
     let summary = w.import(db, "jongeren", "verhuisd.csv");
     assert_eq!(counts(&summary), (0, 1, 6), "{summary}");
+    // Listed by gemeente, then name: Gijs now stands among the people of Zandvoort.
     assert_eq!(
         w.jongeren_csv(db),
-        JONGEREN_CSV.replace(
-            "200000020;Gerritsen;Gijs;2021-01-01;GM0392;",
-            "200000020;Gerritsen;Gijs;2021-01-01;GM0473;"
-        )
+        JONGEREN_CSV
+            .replace("200000020;Gerritsen;Gijs;2021-01-01;GM0392;4;geen;;\n", "")
+            .replace(
+                "101222331;de Vries",
+                "200000020;Gerritsen;Gijs;2021-01-01;GM0473;4;geen;;\n101222331;de Vries"
+            )
     );
     let after = w.overzicht_json(db);
     assert_eq!(gemeente(&after, "GM0392")["jongeren"], 3);

@@ -143,8 +143,8 @@ pub trait Store: Send + Sync {
 
     fn bulk_writer(&self) -> Result<Box<dyn BulkWriter + '_>>;
 
-    /// Streams people (optionally of one gemeente) in identifier order, each with the
-    /// enrolment that covers `on` (the most recent one when several do).
+    /// Streams people (optionally of one gemeente) by gemeente, name and birth date, each with
+    /// the enrolment that covers `on` (the most recent one when several do).
     fn for_each_jongere(
         &self,
         on: NaiveDate,

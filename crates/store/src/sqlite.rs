@@ -6,6 +6,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use leerrecht_domain::calendar::Vakantie;
+use leerrecht_domain::date::{iso, parse_date};
 use leerrecht_domain::duty::BirthRanges;
 use leerrecht_domain::ids::{Bsn, GemeenteCode, LeerlingId, Onderwijsnummer, SchoolCode};
 use leerrecht_domain::org::{OrgCode, OrgSoort, Organisatie};
@@ -38,8 +39,9 @@ impl r2d2::ManageConnection for Manager {
              PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
              PRAGMA busy_timeout = 10000;
-             PRAGMA cache_size = -65536;
-             PRAGMA temp_store = FILE;",
+             PRAGMA cache_size = -131072;
+             PRAGMA temp_store = FILE;
+             PRAGMA temp.cache_size = -32768;",
         )?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)
@@ -107,6 +109,29 @@ fn in_tx<T>(conn: &Conn, body: impl FnOnce(&Conn) -> Result<(T, bool)>) -> Resul
     }
 }
 
+/// Dates are stored as ISO text; read them with the fast parser rather than a format string.
+fn date_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
+    let v = r.get_ref(i)?;
+    let s = v.as_str()?;
+    parse_date(s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+    })
+}
+
+fn opt_date_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    match r.get_ref(i)? {
+        rusqlite::types::ValueRef::Null => Ok(None),
+        _ => date_col(r, i).map(Some),
+    }
+}
+
+/// Per gemeente its people, and each person with a duty as (id, gemeente index, leerplichtig).
+type PeopleScan = (Vec<(String, u64)>, Vec<(u32, u32, bool)>);
+
+fn text(v: rusqlite::types::ValueRef<'_>) -> Result<&str> {
+    v.as_str().map_err(|e| invalid("text", e))
+}
+
 fn bsn_of(v: Option<i64>) -> Option<Bsn> {
     v.and_then(|n| Bsn::new(n as u32).ok())
 }
@@ -144,7 +169,7 @@ fn row_to_jongere(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawJongere> {
         r.get(2)?,
         r.get(3)?,
         r.get(4)?,
-        r.get(5)?,
+        date_col(r, 5)?,
         r.get(6)?,
     ))
 }
@@ -205,10 +230,28 @@ fn insert_jongere(conn: &Connection, j: &Jongere) -> Result<i64> {
         opt_u32(j.onderwijsnummer(), Onderwijsnummer::value),
         j.achternaam,
         j.voornamen,
-        j.geboortedatum,
+        iso(j.geboortedatum),
         j.gemeente.as_str()
     ])?;
     Ok(conn.last_insert_rowid())
+}
+
+/// Inserts a person unless their BSN or onderwijsnummer is taken; true when inserted.
+fn try_insert_jongere(conn: &Connection, j: &Jongere) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO jongeren (bsn, onderwijsnummer, achternaam, voornamen, geboortedatum, gemeente)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![
+            opt_u32(j.bsn(), Bsn::value),
+            opt_u32(j.onderwijsnummer(), Onderwijsnummer::value),
+            j.achternaam,
+            j.voornamen,
+            iso(j.geboortedatum),
+            j.gemeente.as_str()
+        ])?;
+    Ok(n == 1)
 }
 
 fn insert_org(conn: &Connection, o: &Organisatie) -> Result<()> {
@@ -244,9 +287,9 @@ fn insert_vakantie(conn: &Connection, v: &Vakantie) -> Result<()> {
     )?
     .execute(params![
         v.school.as_ref().map(SchoolCode::as_str).unwrap_or(""),
-        v.van,
+        iso(v.van),
         v.naam,
-        v.tot
+        iso(v.tot)
     ])?;
     Ok(())
 }
@@ -254,15 +297,13 @@ fn insert_vakantie(conn: &Connection, v: &Vakantie) -> Result<()> {
 fn insert_inschrijving(conn: &Connection, person: i64, i: &Inschrijving) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO inschrijvingen (jongere_id, school, begindatum, einddatum, sector)
-         VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (jongere_id, school, begindatum) DO UPDATE
-           SET einddatum = excluded.einddatum, sector = excluded.sector",
+         VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
     .execute(params![
         person,
         i.school.as_str(),
-        i.begindatum(),
-        i.einddatum(),
+        iso(i.begindatum()),
+        i.einddatum().map(iso),
         i.sector.code()
     ])?;
     Ok(())
@@ -349,26 +390,62 @@ fn find_org(conn: &Connection, code: &OrgCode) -> Result<Option<Organisatie>> {
     }))
 }
 
+/// The key of a row within one import, for finding a file's duplicates. Integer keys go into
+/// an integer-keyed temporary table, which stays fast at millions of rows.
+enum SeenKey<'a> {
+    Int(i64),
+    Text(&'a str),
+}
+
 /// Marks a key as seen in this import; on a second sighting returns the first line.
-fn seen_before(conn: &Connection, key: &str, line: u64) -> Result<Option<u64>> {
+fn seen_before(conn: &Connection, key: SeenKey<'_>, line: u64) -> Result<Option<u64>> {
+    let (insert, select, value): (&str, &str, rusqlite::types::Value) = match key {
+        SeenKey::Int(k) => (
+            "INSERT OR IGNORE INTO temp.import_seen_int (k, line) VALUES (?1, ?2)",
+            "SELECT line FROM temp.import_seen_int WHERE k = ?1",
+            k.into(),
+        ),
+        SeenKey::Text(k) => (
+            "INSERT OR IGNORE INTO temp.import_seen_text (k, line) VALUES (?1, ?2)",
+            "SELECT line FROM temp.import_seen_text WHERE k = ?1",
+            k.to_string().into(),
+        ),
+    };
     let n = conn
-        .prepare_cached("INSERT OR IGNORE INTO temp.import_seen (k, line) VALUES (?1, ?2)")?
-        .execute(params![key, line as i64])?;
+        .prepare_cached(insert)?
+        .execute(params![value, line as i64])?;
     if n == 1 {
         return Ok(None);
     }
     let first: i64 = conn
-        .prepare_cached("SELECT line FROM temp.import_seen WHERE k = ?1")?
-        .query_row([key], |r| r.get(0))?;
+        .prepare_cached(select)?
+        .query_row([value], |r| r.get(0))?;
     Ok(Some(first as u64))
 }
 
 fn reset_seen(conn: &Connection) -> Result<()> {
     conn.execute_batch(
-        "CREATE TEMP TABLE IF NOT EXISTS import_seen (k TEXT PRIMARY KEY, line INTEGER NOT NULL);
-         DELETE FROM temp.import_seen;",
+        "CREATE TEMP TABLE IF NOT EXISTS import_seen_int (k INTEGER PRIMARY KEY, line INTEGER NOT NULL);
+         CREATE TEMP TABLE IF NOT EXISTS import_seen_text (k TEXT PRIMARY KEY, line INTEGER NOT NULL);
+         DELETE FROM temp.import_seen_int;
+         DELETE FROM temp.import_seen_text;",
     )?;
     Ok(())
+}
+
+/// A compact integer key for (person, school, begindatum) when the parts fit, so the file's
+/// duplicate enrolments are found through the fast integer-keyed table.
+fn enrolment_key(
+    schools: &mut std::collections::HashMap<String, i64>,
+    person: i64,
+    school: &SchoolCode,
+    begin: NaiveDate,
+) -> Option<i64> {
+    let next = schools.len() as i64;
+    let idx = *schools.entry(school.as_str().to_string()).or_insert(next);
+    let day = (begin - NaiveDate::from_ymd_opt(1900, 1, 1)?).num_days();
+    ((0..1 << 31).contains(&person) && idx < 1 << 16 && (0..1 << 16).contains(&day))
+        .then_some(person << 32 | idx << 16 | day)
 }
 
 fn count(c: &mut ImportCounts, existed: bool, changed: bool) {
@@ -424,9 +501,9 @@ impl Store for SqliteStore {
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
-                r.get::<_, NaiveDate>(1)?,
+                date_col(r, 1)?,
                 r.get::<_, String>(2)?,
-                r.get::<_, NaiveDate>(3)?,
+                date_col(r, 3)?,
             ))
         })?;
         rows.map(|r| {
@@ -457,7 +534,7 @@ impl Store for SqliteStore {
             let mut counts = ImportCounts::default();
             let mut issues = Vec::new();
             for (line, o) in rows {
-                if let Some(first) = seen_before(conn, o.code.as_str(), line)? {
+                if let Some(first) = seen_before(conn, SeenKey::Text(o.code.as_str()), line)? {
                     issues.push(RowIssue::new(
                         line,
                         "code",
@@ -493,7 +570,7 @@ impl Store for SqliteStore {
             for (line, v) in rows {
                 let school = v.school.as_ref().map(SchoolCode::as_str).unwrap_or("");
                 let key = format!("{school}|{}|{}", v.van, v.naam);
-                if let Some(first) = seen_before(conn, &key, line)? {
+                if let Some(first) = seen_before(conn, SeenKey::Text(&key), line)? {
                     issues.push(RowIssue::new(
                         line,
                         "naam",
@@ -505,7 +582,7 @@ impl Store for SqliteStore {
                     .prepare_cached(
                         "SELECT tot FROM vakanties WHERE school = ?1 AND van = ?2 AND naam = ?3",
                     )?
-                    .query_row(params![school, v.van, v.naam], |r| r.get(0))
+                    .query_row(params![school, iso(v.van), v.naam], |r| date_col(r, 0))
                     .optional()?;
                 let changed = old != Some(v.tot);
                 if changed {
@@ -529,16 +606,14 @@ impl Store for SqliteStore {
             let mut counts = ImportCounts::default();
             let mut issues = Vec::new();
             for (line, j) in rows {
-                let (col, key) = match j.leerling_id() {
-                    LeerlingId::Bsn(b) => ("bsn", format!("b{}", b.value())),
-                    LeerlingId::Onderwijsnummer(o) => ("onderwijsnummer", format!("o{}", o.value())),
-                };
-                if let Some(first) = seen_before(conn, &key, line)? {
-                    issues.push(RowIssue::new(
-                        line,
-                        col,
-                        format!("this person appears twice in the file (first on line {first})"),
-                    ));
+                let col = if j.bsn().is_some() { "bsn" } else { "onderwijsnummer" };
+                // Most rows of a large file are new people: try the insert first; any
+                // uniqueness conflict sends the row down the careful path below. Rows are
+                // remembered by person id, which grows with each insert, so the table of
+                // rows seen in this file is appended to rather than searched.
+                if try_insert_jongere(conn, &j)? {
+                    seen_before(conn, SeenKey::Int(conn.last_insert_rowid()), line)?;
+                    count(&mut counts, false, true);
                     continue;
                 }
                 // Match by BSN; a person known only by onderwijsnummer who now has a BSN is
@@ -561,9 +636,20 @@ impl Store for SqliteStore {
                         continue;
                     }
                 }
+                if let Some(p) = &old {
+                    if let Some(first) = seen_before(conn, SeenKey::Int(p.id), line)? {
+                        issues.push(RowIssue::new(
+                            line,
+                            col,
+                            format!("this person appears twice in the file (first on line {first})"),
+                        ));
+                        continue;
+                    }
+                }
                 match old {
                     None => {
-                        insert_jongere(conn, &j)?;
+                        let id = insert_jongere(conn, &j)?;
+                        seen_before(conn, SeenKey::Int(id), line)?;
                         count(&mut counts, false, true);
                     }
                     Some(s) => {
@@ -589,7 +675,7 @@ impl Store for SqliteStore {
                                 opt_u32(merged.onderwijsnummer(), Onderwijsnummer::value),
                                 merged.achternaam,
                                 merged.voornamen,
-                                merged.geboortedatum,
+                                iso(merged.geboortedatum),
                                 merged.gemeente.as_str()
                             ])?;
                         }
@@ -608,12 +694,23 @@ impl Store for SqliteStore {
         decide: Decide<'_>,
     ) -> Result<ImportOutcome> {
         let conn = self.conn()?;
-        Ok(in_tx(&conn, |conn| {
+        let result = in_tx(&conn, |conn| {
             reset_seen(conn)?;
             let mut counts = ImportCounts::default();
             let mut issues = Vec::new();
+            let mut schools = std::collections::HashMap::new();
+            // Files list a pupil's enrolments together: remember the last person looked up.
+            let mut last: Option<(LeerlingId, Option<i64>)> = None;
             for (line, i) in rows {
-                let Some(person) = person_id(conn, i.leerling)? else {
+                let person = match last {
+                    Some((l, p)) if l == i.leerling => p,
+                    _ => {
+                        let p = person_id(conn, i.leerling)?;
+                        last = Some((i.leerling, p));
+                        p
+                    }
+                };
+                let Some(person) = person else {
                     issues.push(RowIssue::new(
                         line,
                         "leerling",
@@ -621,8 +718,15 @@ impl Store for SqliteStore {
                     ));
                     continue;
                 };
-                let key = format!("{person}|{}|{}", i.school, i.begindatum());
-                if let Some(first) = seen_before(conn, &key, line)? {
+                let text;
+                let key = match enrolment_key(&mut schools, person, &i.school, i.begindatum()) {
+                    Some(k) => SeenKey::Int(k),
+                    None => {
+                        text = format!("{person}|{}|{}", i.school, i.begindatum());
+                        SeenKey::Text(&text)
+                    }
+                };
+                if let Some(first) = seen_before(conn, key, line)? {
                     issues.push(RowIssue::new(
                         line,
                         "begindatum",
@@ -630,19 +734,31 @@ impl Store for SqliteStore {
                     ));
                     continue;
                 }
-                let overlap: Option<(NaiveDate, Option<NaiveDate>)> = conn
-                    .prepare_cached(
-                        "SELECT begindatum, einddatum FROM inschrijvingen
-                         WHERE jongere_id = ?1 AND school = ?2 AND begindatum <> ?3
-                           AND begindatum <= coalesce(?4, '9999-12-31')
-                           AND coalesce(einddatum, '9999-12-31') >= ?3
-                         LIMIT 1",
-                    )?
-                    .query_row(
-                        params![person, i.school.as_str(), i.begindatum(), i.einddatum()],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )
-                    .optional()?;
+                // One look at this person's enrolments at this school: the one with the same
+                // begindatum (to update) and any other that overlaps (an error).
+                // A pupil has a handful of enrolments at one school: read them all and compare
+                // here. (A range on a bound date in the query makes SQLite re-plan it per row.)
+                let mut stmt = conn.prepare_cached(
+                    "SELECT begindatum, einddatum, sector FROM inschrijvingen
+                     WHERE jongere_id = ?1 AND school = ?2",
+                )?;
+                let mut found = stmt.query(params![person, i.school.as_str()])?;
+                let mut old: Option<(Option<NaiveDate>, String)> = None;
+                let mut overlap = None;
+                while let Some(r) = found.next()? {
+                    let b = date_col(r, 0)?;
+                    let e = opt_date_col(r, 1)?;
+                    if b == i.begindatum() {
+                        old = Some((e, r.get(2)?));
+                    } else if overlap.is_none()
+                        && i.einddatum().is_none_or(|ie| b <= ie)
+                        && e.is_none_or(|e| e >= i.begindatum())
+                    {
+                        overlap = Some((b, e));
+                    }
+                }
+                drop(found);
+                drop(stmt);
                 if let Some((b, e)) = overlap {
                     issues.push(RowIssue::new(
                         line,
@@ -651,26 +767,29 @@ impl Store for SqliteStore {
                     ));
                     continue;
                 }
-                let old: Option<(Option<NaiveDate>, String)> = conn
-                    .prepare_cached(
-                        "SELECT einddatum, sector FROM inschrijvingen
-                         WHERE jongere_id = ?1 AND school = ?2 AND begindatum = ?3",
-                    )?
-                    .query_row(params![person, i.school.as_str(), i.begindatum()], |r| {
-                        Ok((r.get(0)?, r.get(1)?))
-                    })
-                    .optional()?;
                 let changed = old
                     .as_ref()
                     .is_none_or(|(e, s)| *e != i.einddatum() || s.as_str() != i.sector.code());
-                if changed {
+                if old.is_none() {
                     insert_inschrijving(conn, person, &i)?;
+                } else if changed {
+                    conn.prepare_cached(
+                        "UPDATE inschrijvingen SET einddatum = ?4, sector = ?5
+                         WHERE jongere_id = ?1 AND school = ?2 AND begindatum = ?3",
+                    )?
+                    .execute(params![
+                        person,
+                        i.school.as_str(),
+                        iso(i.begindatum()),
+                        i.einddatum().map(iso),
+                        i.sector.code()
+                    ])?;
                 }
                 count(&mut counts, old.is_some(), changed);
             }
             finish(conn, counts, issues, decide)
-        })?
-        .0)
+        });
+        Ok(result?.0)
     }
 
     fn bulk_writer(&self) -> Result<Box<dyn BulkWriter + '_>> {
@@ -696,10 +815,12 @@ impl Store for SqliteStore {
                  WHERE i.jongere_id = j.id AND i.begindatum <= ?1
                    AND (i.einddatum IS NULL OR i.einddatum >= ?1)
                  ORDER BY i.begindatum DESC, i.school LIMIT 1)
-             FROM jongeren j WHERE (?2 IS NULL OR j.gemeente = ?2) ORDER BY j.id"
+             FROM jongeren j WHERE (?2 IS NULL OR j.gemeente = ?2)
+             ORDER BY j.gemeente, j.achternaam, j.voornamen, j.geboortedatum,
+                      coalesce(j.bsn, j.onderwijsnummer)"
         );
         let mut stmt = conn.prepare(&sql)?;
-        let mut rows = stmt.query(params![on, gemeente.map(GemeenteCode::as_str)])?;
+        let mut rows = stmt.query(params![iso(on), gemeente.map(GemeenteCode::as_str)])?;
         while let Some(r) = rows.next()? {
             let s = build_jongere(row_to_jongere(r)?)?;
             let ins: Option<String> = r.get(7)?;
@@ -716,39 +837,88 @@ impl Store for SqliteStore {
     }
 
     fn overzicht(&self, on: NaiveDate, r: BirthRanges) -> Result<Vec<GemeenteTelling>> {
-        let conn = self.conn()?;
-        let mut stmt = conn.prepare(
-            "WITH ing AS (
-               SELECT DISTINCT jongere_id FROM inschrijvingen
-                WHERE begindatum <= ?1 AND (einddatum IS NULL OR einddatum >= ?1))
-             SELECT j.gemeente, count(*),
-               sum(j.geboortedatum BETWEEN ?2 AND ?3),
-               sum(j.geboortedatum BETWEEN ?2 AND ?3 AND ing.jongere_id IS NOT NULL),
-               sum(j.geboortedatum BETWEEN ?4 AND ?5),
-               sum(j.geboortedatum BETWEEN ?4 AND ?5 AND ing.jongere_id IS NOT NULL)
-             FROM jongeren j LEFT JOIN ing ON ing.jongere_id = j.id
-             GROUP BY j.gemeente ORDER BY j.gemeente",
-        )?;
-        let rows = stmt.query_map(
-            params![
-                on,
-                r.leerplichtig.0,
-                r.leerplichtig.1,
-                r.kwalificatieplichtig.0,
-                r.kwalificatieplichtig.1
-            ],
-            |row| {
-                Ok(GemeenteTelling {
-                    gemeente: row.get(0)?,
-                    jongeren: row.get::<_, i64>(1)? as u64,
-                    leerplichtig: row.get::<_, i64>(2)? as u64,
-                    leerplichtig_ingeschreven: row.get::<_, i64>(3)? as u64,
-                    kwalificatieplichtig: row.get::<_, i64>(4)? as u64,
-                    kwalificatieplichtig_ingeschreven: row.get::<_, i64>(5)? as u64,
-                })
-            },
-        )?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        // Two scans side by side on two connections, joined here by person id: who is
+        // enrolled on the date, and everyone's gemeente and duty. A join or a look-up per
+        // person inside SQLite costs several times more at national scale.
+        let on = iso(on);
+        let (enrolled_conn, conn) = (self.conn()?, self.conn()?);
+        let (lp0, lp1) = (iso(r.leerplichtig.0), iso(r.leerplichtig.1));
+        let (kw0, kw1) = (iso(r.kwalificatieplichtig.0), iso(r.kwalificatieplichtig.1));
+        let (enrolled, gemeenten, with_duty) = std::thread::scope(|scope| {
+            let on = &on;
+            let enrolled = scope.spawn(move || -> Result<Vec<u64>> {
+                let mut bits: Vec<u64> = Vec::new();
+                let mut stmt = enrolled_conn.prepare(
+                    "SELECT jongere_id FROM inschrijvingen
+                     WHERE begindatum <= ?1 AND (einddatum IS NULL OR einddatum >= ?1)",
+                )?;
+                let mut rows = stmt.query([on])?;
+                while let Some(row) = rows.next()? {
+                    let id = row.get::<_, i64>(0)? as usize;
+                    if bits.len() <= id / 64 {
+                        bits.resize(id / 64 + 1, 0);
+                    }
+                    bits[id / 64] |= 1 << (id % 64);
+                }
+                Ok(bits)
+            });
+            // Meanwhile: everyone per gemeente, and who of them has a duty (id, gemeente, kind).
+            let people = || -> Result<PeopleScan> {
+                let mut gemeenten: Vec<(String, u64)> = Vec::new();
+                let mut index: std::collections::HashMap<String, u32> = Default::default();
+                let mut with_duty = Vec::new();
+                let mut stmt = conn.prepare("SELECT id, gemeente, geboortedatum FROM jongeren")?;
+                let mut rows = stmt.query([])?;
+                while let Some(row) = rows.next()? {
+                    let gemeente = text(row.get_ref(1)?)?;
+                    let g = match index.get(gemeente) {
+                        Some(&g) => g,
+                        None => {
+                            gemeenten.push((gemeente.to_string(), 0));
+                            index.insert(gemeente.to_string(), gemeenten.len() as u32 - 1);
+                            gemeenten.len() as u32 - 1
+                        }
+                    };
+                    gemeenten[g as usize].1 += 1;
+                    // ISO dates compare as text: no need to parse them.
+                    let born = text(row.get_ref(2)?)?;
+                    let leerplichtig = (lp0.as_str()..=lp1.as_str()).contains(&born);
+                    if leerplichtig || (kw0.as_str()..=kw1.as_str()).contains(&born) {
+                        with_duty.push((row.get::<_, i64>(0)? as u32, g, leerplichtig));
+                    }
+                }
+                Ok((gemeenten, with_duty))
+            };
+            let people = people();
+            let enrolled = enrolled.join().expect("the enrolment scan does not panic");
+            people.and_then(|(g, w)| Ok((enrolled?, g, w)))
+        })?;
+        let is_enrolled = |id: u32| {
+            enrolled
+                .get(id as usize / 64)
+                .is_some_and(|w| w >> (id % 64) & 1 == 1)
+        };
+        let mut out: Vec<GemeenteTelling> = gemeenten
+            .into_iter()
+            .map(|(gemeente, jongeren)| GemeenteTelling {
+                gemeente,
+                jongeren,
+                ..Default::default()
+            })
+            .collect();
+        for (id, g, leerplichtig) in with_duty {
+            let t = &mut out[g as usize];
+            let ing = u64::from(is_enrolled(id));
+            if leerplichtig {
+                t.leerplichtig += 1;
+                t.leerplichtig_ingeschreven += ing;
+            } else {
+                t.kwalificatieplichtig += 1;
+                t.kwalificatieplichtig_ingeschreven += ing;
+            }
+        }
+        out.sort_by(|a, b| a.gemeente.cmp(&b.gemeente));
+        Ok(out)
     }
 }
 

@@ -36,7 +36,6 @@ CREATE TABLE jongeren (
     CHECK (bsn IS NOT NULL OR onderwijsnummer IS NOT NULL)
 );
 ALTER SEQUENCE jongeren_id_seq OWNED BY jongeren.id;
-CREATE INDEX jongeren_gemeente ON jongeren (gemeente, geboortedatum);
 
 CREATE TABLE inschrijvingen (
     jongere_id BIGINT NOT NULL REFERENCES jongeren(id),
@@ -46,4 +45,3 @@ CREATE TABLE inschrijvingen (
     sector     TEXT NOT NULL CHECK (sector IN ('PO','SO','VO','VSO','MBO')),
     PRIMARY KEY (jongere_id, school, begindatum)
 );
-CREATE INDEX inschrijvingen_school ON inschrijvingen (school, begindatum);
