@@ -17,7 +17,8 @@ use leerrecht_domain::date::parse_date;
 use leerrecht_domain::ids::{Bsn, GemeenteCode, LeerlingId, Onderwijsnummer, SchoolCode};
 use leerrecht_domain::org::{OrgCode, OrgSoort, Organisatie};
 use leerrecht_domain::person::{Inschrijving, Jongere, Sector};
-use leerrecht_store::{ImportCounts, ImportOutcome, RowIssue};
+use leerrecht_domain::rules::{Verzuim, Verzuimsoort};
+use leerrecht_store::{ImportCounts, ImportOutcome, MeldingRij, RowIssue, VerzuimRij};
 
 use crate::access::{authorize, Action, Actor};
 use crate::csvin::{col, opt, Column, CsvFile, Fields, RowError};
@@ -29,6 +30,8 @@ pub enum ImportKind {
     Jongeren,
     Inschrijvingen,
     Kalender,
+    Verzuim,
+    Meldingen,
 }
 
 impl FromStr for ImportKind {
@@ -39,6 +42,8 @@ impl FromStr for ImportKind {
             "jongeren" => ImportKind::Jongeren,
             "inschrijvingen" => ImportKind::Inschrijvingen,
             "kalender" => ImportKind::Kalender,
+            "verzuim" => ImportKind::Verzuim,
+            "meldingen" => ImportKind::Meldingen,
             _ => return Err(format!("unknown import {s:?}")),
         })
     }
@@ -51,6 +56,8 @@ impl fmt::Display for ImportKind {
             ImportKind::Jongeren => "jongeren",
             ImportKind::Inschrijvingen => "inschrijvingen",
             ImportKind::Kalender => "kalender",
+            ImportKind::Verzuim => "verzuim",
+            ImportKind::Meldingen => "meldingen",
         })
     }
 }
@@ -91,6 +98,22 @@ const INSCHRIJVINGEN: [Column; 5] = [
     opt("einddatum"),
 ];
 const KALENDER: [Column; 4] = [col("naam"), col("van"), col("tot"), opt("school")];
+const VERZUIM: [Column; 6] = [
+    col("leerling"),
+    col("school"),
+    col("datum"),
+    col("soort"),
+    opt("minuten"),
+    opt("hele_dag"),
+];
+const MELDINGEN: [Column; 6] = [
+    col("leerling"),
+    col("school"),
+    col("begindatum"),
+    col("verzuimsoort"),
+    opt("uren"),
+    opt("dagen"),
+];
 
 /// Collects the errors of one row while its fields are parsed.
 struct Row<'f, 'a> {
@@ -253,7 +276,10 @@ impl App {
             actor,
             match kind {
                 ImportKind::Organisaties | ImportKind::Kalender => Action::BeheerRegister,
-                ImportKind::Jongeren | ImportKind::Inschrijvingen => Action::WritePersons,
+                ImportKind::Jongeren
+                | ImportKind::Inschrijvingen
+                | ImportKind::Verzuim
+                | ImportKind::Meldingen => Action::WritePersons,
             },
         )?;
         let columns: &'static [Column] = match kind {
@@ -261,6 +287,8 @@ impl App {
             ImportKind::Jongeren => &JONGEREN,
             ImportKind::Inschrijvingen => &INSCHRIJVINGEN,
             ImportKind::Kalender => &KALENDER,
+            ImportKind::Verzuim => &VERZUIM,
+            ImportKind::Meldingen => &MELDINGEN,
         };
         let report = |rows, counts, errors, committed| ImportReport {
             kind,
@@ -306,6 +334,14 @@ impl App {
             ImportKind::Kalender => {
                 run!(|r: &mut Row| parse_vakantie(r, &register), import_vakanties)
             }
+            ImportKind::Verzuim => run!(
+                |r: &mut Row| parse_verzuim(r, &register, today),
+                import_verzuim
+            ),
+            ImportKind::Meldingen => run!(
+                |r: &mut Row| parse_melding(r, &register, today),
+                import_meldingen
+            ),
             ImportKind::Organisaties => {
                 return self.import_organisaties(csv, register, dry_run, kind);
             }
@@ -536,6 +572,81 @@ fn parse_vakantie(r: &mut Row<'_, '_>, register: &Register) -> Option<Vakantie> 
         van: van?,
         tot: tot?,
         school: school?,
+    })
+}
+
+fn known_school(r: &mut Row<'_, '_>, i: usize, register: &Register) -> Option<SchoolCode> {
+    let school = r.req(i, SchoolCode::from_str)?;
+    if !register.is(school.as_str(), OrgSoort::School) {
+        r.err(
+            i,
+            format!("unknown school {school}: import it with 'import organisaties' first"),
+        );
+    }
+    Some(school)
+}
+
+fn not_future(r: &mut Row<'_, '_>, i: usize, d: Option<NaiveDate>, today: NaiveDate) {
+    if let Some(d) = d {
+        if d > today {
+            r.err(i, format!("{d} lies in the future"));
+        }
+    }
+}
+
+fn parse_verzuim(r: &mut Row<'_, '_>, register: &Register, today: NaiveDate) -> Option<VerzuimRij> {
+    let leerling = r.req(0, LeerlingId::from_str);
+    let school = known_school(r, 1, register);
+    let datum = r.req(2, parse_date);
+    not_future(r, 2, datum, today);
+    let soort = r.req(3, Verzuimsoort::from_str);
+    // A school day has at most 24 hours of lessons; empty means none counted (a late arrival).
+    let minuten = r.opt(4, |v| match v.parse::<u16>() {
+        Ok(n) if n <= 1440 => Ok(n),
+        _ => Err("minutes are a whole number from 0 to 1440"),
+    });
+    let hele_dag = r.opt(5, |v| match v.to_ascii_lowercase().as_str() {
+        "ja" | "j" | "1" | "true" => Ok(true),
+        "nee" | "n" | "0" | "false" => Ok(false),
+        _ => Err("use ja or nee"),
+    });
+    Some(VerzuimRij {
+        leerling: leerling?,
+        school: school?,
+        verzuim: Verzuim::new(
+            datum?,
+            soort?,
+            minuten?.unwrap_or(0),
+            hele_dag?.unwrap_or(false),
+        ),
+    })
+}
+
+/// The kinds of melding (DOMAIN §7).
+pub const MELDING_SOORTEN: [&str; 5] = ["luxe", "beginnend", "signaal", "16uur", "langdurig"];
+
+fn parse_melding(r: &mut Row<'_, '_>, register: &Register, today: NaiveDate) -> Option<MeldingRij> {
+    let leerling = r.req(0, LeerlingId::from_str);
+    let school = known_school(r, 1, register);
+    let begindatum = r.req(2, parse_date);
+    not_future(r, 2, begindatum, today);
+    let soort = r.req(3, |v| {
+        MELDING_SOORTEN
+            .iter()
+            .find(|k| k.eq_ignore_ascii_case(v))
+            .copied()
+            .ok_or("use luxe, beginnend, signaal, 16uur or langdurig")
+    });
+    let number = |v: &str| v.parse::<u32>().map_err(|_| "a whole number of 0 or more");
+    let uren = r.opt(4, number);
+    let dagen = r.opt(5, number);
+    Some(MeldingRij {
+        leerling: leerling?,
+        school: school?,
+        begindatum: begindatum?,
+        verzuimsoort: soort?,
+        uren: uren?,
+        dagen: dagen?,
     })
 }
 

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod config;
 pub mod csvin;
 pub mod demo;
 mod demoload;
@@ -11,6 +12,7 @@ mod demoload;
 pub use demoload::export_demo;
 pub mod import;
 pub mod queries;
+pub mod signals;
 
 use leerrecht_store::{Store, StoreError};
 

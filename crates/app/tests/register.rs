@@ -1,42 +1,12 @@
 //! The register's use cases against both real databases: every scenario runs once on SQLite
 //! and once on a throwaway PostgreSQL cluster, and must behave the same on both.
 
-use std::io::Write;
-use std::path::PathBuf;
+mod common;
 
-use chrono::NaiveDate;
-use leerrecht_app::import::{ImportKind, ImportReport};
-use leerrecht_app::{Actor, App};
+use common::*;
+use leerrecht_app::import::ImportKind;
+use leerrecht_app::Actor;
 use leerrecht_domain::ids::LeerlingId;
-use leerrecht_testkit::{sqlite_url, PgCluster};
-
-struct Db {
-    app: App,
-    dir: tempfile::TempDir,
-}
-
-fn sqlite() -> Db {
-    let dir = tempfile::tempdir().unwrap();
-    let app = App::new(leerrecht_store::open(&sqlite_url(&dir)).unwrap());
-    Db { app, dir }
-}
-
-fn postgres() -> Db {
-    let url = PgCluster::shared().fresh_database();
-    let app = App::new(leerrecht_store::open(&url).unwrap());
-    Db {
-        app,
-        dir: tempfile::tempdir().unwrap(),
-    }
-}
-
-/// Generates `name_sqlite` and `name_postgres` tests from one scenario.
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite_tests { $( #[test] fn $name() { super::$name(super::sqlite()); } )* }
-        mod postgres_tests { $( #[test] fn $name() { super::$name(super::postgres()); } )* }
-    };
-}
 
 on_both!(
     imports_round_trip_and_are_idempotent,
@@ -46,77 +16,6 @@ on_both!(
     dry_run_counts_but_keeps_nothing,
     demo_region_loads_and_refuses_a_second_time,
 );
-
-impl Db {
-    fn file(&self, name: &str, content: &str) -> PathBuf {
-        let p = self.dir.path().join(name);
-        std::fs::File::create(&p)
-            .unwrap()
-            .write_all(content.as_bytes())
-            .unwrap();
-        p
-    }
-    fn import(&self, kind: ImportKind, content: &str) -> ImportReport {
-        self.import_opt(kind, content, false)
-    }
-    fn import_opt(&self, kind: ImportKind, content: &str, dry_run: bool) -> ImportReport {
-        let p = self.file(&format!("{kind}.csv"), content);
-        self.app
-            .import(&Actor::local_operator(), kind, &p, dry_run, &mut |_, _| {})
-            .unwrap()
-    }
-    fn ok(&self, kind: ImportKind, content: &str) -> ImportReport {
-        let r = self.import(kind, content);
-        assert!(r.errors.is_empty(), "{kind}: {:?}", r.errors);
-        assert!(r.committed);
-        r
-    }
-    fn people(&self, on: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        self.app
-            .jongeren(&Actor::local_operator(), d(on), None, &mut |j| {
-                out.push(format!(
-                    "{} {} {} {} {}",
-                    j.leerling,
-                    j.achternaam,
-                    j.plicht,
-                    j.school.map(|s| s.to_string()).unwrap_or_default(),
-                    j.sector.map(|s| s.to_string()).unwrap_or_default()
-                ));
-                Ok(())
-            })
-            .unwrap();
-        out
-    }
-}
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
-
-const ORGS: &str = "code;soort;naam;gemeente;regio;swv;bedient
-GM0392;gemeente;Haarlem;;Zuid-Kennemerland;;
-GM0453;gemeente;Velsen;GM0453;IJmond;;
-05KO00;school;De Klimop;GM0392;;SWV-PO-ZK;
-SWV-PO-ZK;swv;SWV PO Zuid-Kennemerland;;Zuid-Kennemerland;;
-07NU01;school;Velsen College;GM0453;;;
-RBL-ZKIJ;leerplicht;Regionaal Bureau Leerplicht;GM0392;;;GM0392|GM0453
-";
-
-// Born 2015-03-10: leerplichtig from 2020-04-01. Born 2009-09-01: turns 16 in 2025-2026, so
-// leerplichtig until 2026-07-31. Born 2008-05-05: kwalificatieplichtig until 2026-05-04.
-const JONGEREN: &str = "bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente
-111222333;;Jansen;Sem;2015-03-10;GM0392
-123456782;;De Vries;Noor;01-09-2009;GM0392
-;101222331;Bakker;Lotte;2008-05-05;GM0453
-010000008;;Visser;Daan;2003-01-01;GM0453
-";
-
-const INSCHRIJVINGEN: &str = "leerling;school;sector;begindatum;einddatum
-111222333;05KO00;PO;2019-08-20;
-123456782;07NU01;VO;2021-08-23;2024-07-31
-101222331;07NU01;VO;2020-08-24;
-";
 
 const KALENDER: &str = "naam;van;tot;school
 Herfstvakantie;2025-10-18;2025-10-26;

@@ -15,10 +15,12 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
+use leerrecht_app::config::Config;
 use leerrecht_app::import::ImportKind;
 use leerrecht_app::{Actor, App, AppError};
 use leerrecht_domain::date::parse_date;
 use leerrecht_domain::ids::GemeenteCode;
+use leerrecht_domain::rules::Regel;
 
 #[derive(Parser)]
 #[command(
@@ -35,6 +37,10 @@ struct Cli {
         default_value = "sqlite://leerrecht.db"
     )]
     db: String,
+    /// Settings file (the region's rules); default: leerrecht.toml in the working directory,
+    /// when there.
+    #[arg(long, global = true, env = "LEERRECHT_CONFIG")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -68,6 +74,20 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: TableOrJson,
     },
+    /// Bring the signals up to date (only pupils whose absence changed) and list them.
+    Signals {
+        /// List signals up to this date, and absoluut verzuim on it; default today.
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<NaiveDate>,
+        /// Only this rule: 16uur, signaal, te_laat, luxe, mazl_7dagen, mazl_4x12, lrv or av.
+        #[arg(long, value_parser = regel_arg)]
+        regel: Option<Regel>,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: CsvOrJson,
+        /// Re-evaluate every pupil, not only those whose absence changed.
+        #[arg(long)]
+        alles: bool,
+    },
     /// Fill an empty database with a synthetic demo region.
     Demo {
         #[arg(long, value_enum, default_value = "region")]
@@ -87,6 +107,19 @@ enum Kind {
     Jongeren,
     Inschrijvingen,
     Kalender,
+    Verzuim,
+    Meldingen,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum CsvOrJson {
+    Csv,
+    Json,
+}
+
+fn regel_arg(s: &str) -> Result<Regel, String> {
+    s.parse()
+        .map_err(|e: leerrecht_domain::rules::OnbekendeCode| e.to_string())
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -198,8 +231,58 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Signals {
+            as_of,
+            regel,
+            format,
+            alles,
+        } => {
+            let app = open(&cli.db)?;
+            let config = load_config(cli.config.as_deref())?;
+            update_signals(&app, &actor, &config, alles)?;
+            let out = io::stdout().lock();
+            output::signalen(
+                &app,
+                &actor,
+                as_of.unwrap_or_else(today),
+                regel,
+                format == CsvOrJson::Json,
+                out,
+            )
+        }
         Command::Demo { scale, seed, csv } => demo(&cli.db, &actor, scale, seed, csv),
     }
+}
+
+fn load_config(path: Option<&std::path::Path>) -> anyhow::Result<Config> {
+    match Config::load(path) {
+        Err(AppError::Invalid(msg)) => {
+            eprintln!("leerrecht: {msg}");
+            Err(InvalidInput.into())
+        }
+        r => Ok(r?),
+    }
+}
+
+/// Brings the stored signals up to date and says what it did on stderr.
+fn update_signals(app: &App, actor: &Actor, config: &Config, all: bool) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let regels = match app.regels(actor, config, today()) {
+        Err(AppError::Invalid(msg)) => {
+            eprintln!("leerrecht: {msg}");
+            return Err(InvalidInput.into());
+        }
+        r => r?,
+    };
+    let run = app.update_signals(actor, &regels, all)?;
+    eprintln!(
+        "signalen bijgewerkt: {} leerlingen, {} verzuimregels, {} signalen in {:.1} s",
+        run.leerlingen,
+        run.rijen,
+        run.signalen,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn import(
@@ -214,6 +297,8 @@ fn import(
         Kind::Jongeren => ImportKind::Jongeren,
         Kind::Inschrijvingen => ImportKind::Inschrijvingen,
         Kind::Kalender => ImportKind::Kalender,
+        Kind::Verzuim => ImportKind::Verzuim,
+        Kind::Meldingen => ImportKind::Meldingen,
     };
     let started = Instant::now();
     let done = Arc::new(AtomicBool::new(false));

@@ -185,3 +185,43 @@ pub fn overzicht_table(o: &Overzicht, out: &mut impl Write) -> std::io::Result<(
         "", "Totaal", total[0], total[1], total[2], total[3], total[4]
     )
 }
+
+pub fn signalen(
+    app: &App,
+    actor: &Actor,
+    on: NaiveDate,
+    regel: Option<leerrecht_domain::rules::Regel>,
+    json: bool,
+    out: impl Write,
+) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    let mut first = true;
+    if json {
+        write!(out, "[")?;
+    } else {
+        writeln!(out, "leerling;school;regel;datum")?;
+    }
+    let result = app.list_signals(actor, on, regel, &mut |s| {
+        let r = if json {
+            let sep = if first { "\n" } else { ",\n" };
+            first = false;
+            write!(
+                out,
+                "{sep}{}",
+                serde_json::to_string(&s).expect("serialises")
+            )
+        } else {
+            writeln!(out, "{};{};{};{}", s.leerling, s.school, s.regel, s.datum)
+        };
+        r.map_err(io_err)
+    });
+    match result {
+        Err(AppError::Io { source, .. }) => return Err(source.into()),
+        r => r?,
+    }
+    if json {
+        writeln!(out, "{}]", if first { "" } else { "\n" })?;
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -4,7 +4,9 @@
 #![forbid(unsafe_code)]
 
 mod postgres;
+mod postgres_absence;
 mod sqlite;
+mod sqlite_absence;
 
 use chrono::NaiveDate;
 use leerrecht_domain::calendar::Vakantie;
@@ -12,6 +14,7 @@ use leerrecht_domain::duty::BirthRanges;
 use leerrecht_domain::ids::{GemeenteCode, LeerlingId, SchoolCode};
 use leerrecht_domain::org::Organisatie;
 use leerrecht_domain::person::{Inschrijving, Jongere, Sector};
+use leerrecht_domain::rules::Verzuim;
 
 pub use crate::postgres::PgStore;
 pub use crate::sqlite::SqliteStore;
@@ -101,6 +104,68 @@ pub struct GemeenteTelling {
     pub kwalificatieplichtig_ingeschreven: u64,
 }
 
+/// One row of absence as imported: a pupil at a school, one day, one kind.
+#[derive(Clone, Debug)]
+pub struct VerzuimRij {
+    pub leerling: LeerlingId,
+    pub school: SchoolCode,
+    pub verzuim: Verzuim,
+}
+
+/// One formal absence report (melding) as imported.
+#[derive(Clone, Debug)]
+pub struct MeldingRij {
+    pub leerling: LeerlingId,
+    pub school: SchoolCode,
+    pub begindatum: NaiveDate,
+    /// One of `luxe`, `beginnend`, `signaal`, `16uur`, `langdurig` (checked at the edge).
+    pub verzuimsoort: &'static str,
+    pub uren: Option<u32>,
+    pub dagen: Option<u32>,
+}
+
+/// A signal as the store keeps it: the rule's code, its date and its explanation as JSON.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpgeslagenSignaal {
+    pub regel: &'static str,
+    pub datum: NaiveDate,
+    pub uitleg: String,
+}
+
+/// A stored signal with the pupil and school it belongs to, for listing.
+#[derive(Clone, Debug)]
+pub struct SignaalRij {
+    pub leerling: LeerlingId,
+    pub school: SchoolCode,
+    pub regel: String,
+    pub datum: NaiveDate,
+    pub uitleg: String,
+}
+
+/// What a signal run did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SignaalRun {
+    /// Pupil-school pairs evaluated.
+    pub leerlingen: u64,
+    /// Absence rows read.
+    pub rijen: u64,
+    /// Signals stored for those pairs.
+    pub signalen: u64,
+}
+
+/// A person of leerplicht or kwalificatieplicht age without an enrolment on a date, living in
+/// a gemeente a leerplicht organisation serves: a candidate for absoluut verzuim.
+#[derive(Clone, Debug)]
+pub struct AvKandidaat {
+    pub leerling: LeerlingId,
+    pub geboortedatum: NaiveDate,
+    pub gemeente: GemeenteCode,
+}
+
+/// Evaluates one pupil at one school: the rows in date order (a row per late arrival), the
+/// signals to store out.
+pub type Evaluate<'a> = &'a mut dyn FnMut(&SchoolCode, &[Verzuim], &mut Vec<OpgeslagenSignaal>);
+
 /// Trusted, already valid rows written in one transaction, as fast as the database allows.
 /// Used by the demo generator; nothing is visible until `commit`, and dropping without
 /// committing rolls back.
@@ -110,6 +175,13 @@ pub trait BulkWriter {
     fn jongere(&mut self, j: &Jongere) -> Result<()>;
     /// An enrolment of the person written last, or of any earlier one.
     fn inschrijving(&mut self, i: &Inschrijving) -> Result<()>;
+    /// Absence of one pupil at one school, in date order, one row per pupil, school, day and kind.
+    fn verzuim(
+        &mut self,
+        leerling: LeerlingId,
+        school: &SchoolCode,
+        rows: &[Verzuim],
+    ) -> Result<()>;
     fn commit(self: Box<Self>) -> Result<()>;
 }
 
@@ -141,7 +213,40 @@ pub trait Store: Send + Sync {
         decide: Decide<'_>,
     ) -> Result<ImportOutcome>;
 
+    /// Absence rows; a person must be enrolled at that school on that date. Rows of one file
+    /// with the same pupil, school, day and kind are added up; a file replaces what was stored
+    /// for each such key. The pupils whose absence changed are marked for the next signal run.
+    fn import_verzuim(
+        &self,
+        rows: Rows<'_, VerzuimRij>,
+        decide: Decide<'_>,
+    ) -> Result<ImportOutcome>;
+    fn import_meldingen(
+        &self,
+        rows: Rows<'_, MeldingRij>,
+        decide: Decide<'_>,
+    ) -> Result<ImportOutcome>;
+
     fn bulk_writer(&self) -> Result<Box<dyn BulkWriter + '_>>;
+
+    /// The stored versions of the rules: (applies from, rules as JSON), oldest first.
+    fn regelversies(&self) -> Result<Vec<(NaiveDate, String)>>;
+    /// Adds a version of the rules; every pupil's signals will be recomputed.
+    fn add_regelversie(&self, van: NaiveDate, regels: &str) -> Result<()>;
+
+    /// Re-evaluates the pupils whose absence changed since the last run (or all, with `all`)
+    /// and replaces their stored signals, in one transaction.
+    fn bring_signals_up_to_date(&self, all: bool, evaluate: Evaluate<'_>) -> Result<SignaalRun>;
+    /// Streams the stored signals with a date up to `until`, by date.
+    fn signalen(&self, until: NaiveDate, f: &mut dyn FnMut(SignaalRij) -> Result<()>)
+        -> Result<()>;
+    /// Streams the candidates for absoluut verzuim on `on` (see [`AvKandidaat`]).
+    fn av_kandidaten(
+        &self,
+        on: NaiveDate,
+        ranges: BirthRanges,
+        f: &mut dyn FnMut(AvKandidaat) -> Result<()>,
+    ) -> Result<()>;
 
     /// Streams people (optionally of one gemeente) by gemeente, name and birth date, each with
     /// the enrolment that covers `on` (the most recent one when several do).

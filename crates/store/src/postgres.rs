@@ -15,9 +15,12 @@ use leerrecht_domain::person::{Inschrijving, Jongere};
 use r2d2_postgres::PostgresConnectionManager;
 
 use crate::sqlite::{overlap_reason, parse_school_sector};
+use leerrecht_domain::rules::Verzuim;
+
 use crate::{
-    Backend, BulkWriter, Decide, GemeenteTelling, ImportCounts, ImportOutcome, JongereRij, Result,
-    RowIssue, Rows, Store, StoreError,
+    AvKandidaat, Backend, BulkWriter, Decide, Evaluate, GemeenteTelling, ImportCounts,
+    ImportOutcome, JongereRij, MeldingRij, Result, RowIssue, Rows, SignaalRij, SignaalRun, Store,
+    StoreError, VerzuimRij,
 };
 
 mod embedded {
@@ -25,14 +28,14 @@ mod embedded {
 }
 
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
-type Conn = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
+pub(crate) type Conn = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
 
 pub struct PgStore {
     pool: Pool,
 }
 
 /// Rows are sent to the server in COPY chunks of about this many bytes.
-const COPY_CHUNK: usize = 4 << 20;
+pub(crate) const COPY_CHUNK: usize = 4 << 20;
 
 impl PgStore {
     pub fn open(url: &str) -> Result<Self> {
@@ -50,17 +53,20 @@ impl PgStore {
     }
 }
 
-fn invalid(what: &str, e: impl std::fmt::Display) -> StoreError {
+pub(crate) fn invalid(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Invalid(format!("stored {what} is invalid: {e}"))
 }
 
-fn i32_of(n: u32) -> i32 {
+pub(crate) fn i32_of(n: u32) -> i32 {
     // Nine digits always fit: 999,999,999 < 2^31.
     n as i32
 }
 
 /// Runs `body` inside BEGIN … COMMIT/ROLLBACK; commits only when it returns true.
-fn in_tx<T>(conn: &mut Client, body: impl FnOnce(&mut Client) -> Result<(T, bool)>) -> Result<T> {
+pub(crate) fn in_tx<T>(
+    conn: &mut Client,
+    body: impl FnOnce(&mut Client) -> Result<(T, bool)>,
+) -> Result<T> {
     conn.batch_execute("BEGIN")?;
     match body(conn) {
         Ok((v, commit)) => {
@@ -92,7 +98,7 @@ fn field(buf: &mut Vec<u8>, v: Option<&str>) {
     }
 }
 
-fn row(buf: &mut Vec<u8>, fields: &[Option<&str>]) {
+pub(crate) fn row(buf: &mut Vec<u8>, fields: &[Option<&str>]) {
     for (i, f) in fields.iter().enumerate() {
         if i > 0 {
             buf.push(b'\t');
@@ -102,7 +108,7 @@ fn row(buf: &mut Vec<u8>, fields: &[Option<&str>]) {
     buf.push(b'\n');
 }
 
-fn flush_copy(conn: &mut Client, sql: &str, buf: &mut Vec<u8>) -> Result<()> {
+pub(crate) fn flush_copy(conn: &mut Client, sql: &str, buf: &mut Vec<u8>) -> Result<()> {
     if buf.is_empty() {
         return Ok(());
     }
@@ -114,14 +120,14 @@ fn flush_copy(conn: &mut Client, sql: &str, buf: &mut Vec<u8>) -> Result<()> {
     Ok(())
 }
 
-fn ids(l: LeerlingId) -> (Option<String>, Option<String>) {
+pub(crate) fn ids(l: LeerlingId) -> (Option<String>, Option<String>) {
     match l {
         LeerlingId::Bsn(b) => (Some(b.value().to_string()), None),
         LeerlingId::Onderwijsnummer(o) => (None, Some(o.value().to_string())),
     }
 }
 
-fn issues_from(
+pub(crate) fn issues_from(
     conn: &mut Client,
     sql: &str,
     column: &str,
@@ -227,7 +233,7 @@ fn build_jongere(r: &::postgres::Row, at: usize) -> Result<Jongere> {
     .map_err(|e| invalid("jongere", e))
 }
 
-fn person_id(conn: &mut Client, l: LeerlingId) -> Result<Option<i64>> {
+pub(crate) fn person_id(conn: &mut Client, l: LeerlingId) -> Result<Option<i64>> {
     let (sql, n) = match l {
         LeerlingId::Bsn(b) => ("SELECT id FROM jongeren WHERE bsn = $1", b.value()),
         LeerlingId::Onderwijsnummer(o) => (
@@ -360,7 +366,7 @@ impl Store for PgStore {
         decide: Decide<'_>,
     ) -> Result<ImportOutcome> {
         let mut conn = self.conn()?;
-        in_tx(&mut conn, |conn| {
+        let outcome = in_tx(&mut conn, |conn| {
             conn.batch_execute(
                 "CREATE TEMP TABLE stage_j (line BIGINT, bsn INTEGER, onr INTEGER,
                    achternaam TEXT, voornamen TEXT, geboortedatum DATE, gemeente TEXT,
@@ -456,7 +462,9 @@ impl Store for PgStore {
                 counts.ongewijzigd = total - counts.nieuw - counts.gewijzigd;
             }
             decided(counts, issues, decide)
-        })
+        })?;
+        analyze_after(&mut conn, "jongeren", &outcome)?;
+        Ok(outcome)
     }
 
     fn import_inschrijvingen(
@@ -465,7 +473,7 @@ impl Store for PgStore {
         decide: Decide<'_>,
     ) -> Result<ImportOutcome> {
         let mut conn = self.conn()?;
-        in_tx(&mut conn, |conn| {
+        let outcome = in_tx(&mut conn, |conn| {
             conn.batch_execute(
                 "CREATE TEMP TABLE stage_raw (line BIGINT, bsn INTEGER, onr INTEGER, school TEXT,
                    sector TEXT, begindatum DATE, einddatum DATE) ON COMMIT DROP",
@@ -573,7 +581,54 @@ impl Store for PgStore {
             }
             issues.sort_by_key(|i| i.line);
             decided(counts, issues, decide)
-        })
+        })?;
+        analyze_after(&mut conn, "inschrijvingen", &outcome)?;
+        Ok(outcome)
+    }
+
+    fn import_verzuim(
+        &self,
+        rows: Rows<'_, VerzuimRij>,
+        decide: Decide<'_>,
+    ) -> Result<ImportOutcome> {
+        crate::postgres_absence::import_verzuim(&mut *self.conn()?, rows, decide)
+    }
+
+    fn import_meldingen(
+        &self,
+        rows: Rows<'_, MeldingRij>,
+        decide: Decide<'_>,
+    ) -> Result<ImportOutcome> {
+        crate::postgres_absence::import_meldingen(&mut *self.conn()?, rows, decide)
+    }
+
+    fn regelversies(&self) -> Result<Vec<(NaiveDate, String)>> {
+        crate::postgres_absence::regelversies(&mut *self.conn()?)
+    }
+
+    fn add_regelversie(&self, van: NaiveDate, regels: &str) -> Result<()> {
+        crate::postgres_absence::add_regelversie(&mut *self.conn()?, van, regels)
+    }
+
+    fn bring_signals_up_to_date(&self, all: bool, evaluate: Evaluate<'_>) -> Result<SignaalRun> {
+        crate::postgres_absence::bring_signals_up_to_date(&mut *self.conn()?, all, evaluate)
+    }
+
+    fn signalen(
+        &self,
+        until: NaiveDate,
+        f: &mut dyn FnMut(SignaalRij) -> Result<()>,
+    ) -> Result<()> {
+        crate::postgres_absence::signalen(&mut *self.conn()?, until, f)
+    }
+
+    fn av_kandidaten(
+        &self,
+        on: NaiveDate,
+        ranges: BirthRanges,
+        f: &mut dyn FnMut(AvKandidaat) -> Result<()>,
+    ) -> Result<()> {
+        crate::postgres_absence::av_kandidaten(&mut *self.conn()?, on, ranges, f)
     }
 
     fn bulk_writer(&self) -> Result<Box<dyn BulkWriter + '_>> {
@@ -588,6 +643,7 @@ impl Store for PgStore {
             last: None,
             jongeren: Vec::with_capacity(COPY_CHUNK + 4096),
             inschrijvingen: Vec::with_capacity(COPY_CHUNK + 4096),
+            verzuim: Vec::with_capacity(COPY_CHUNK + 4096),
             done: false,
         }))
     }
@@ -671,7 +727,16 @@ impl Store for PgStore {
     }
 }
 
-fn tally(c: &mut ImportCounts, existed: bool, changed: bool) {
+/// After a large change the planner's statistics are stale until autovacuum comes by; a
+/// sampled ANALYZE is cheap and keeps the next query (an overzicht, say) on a good plan.
+fn analyze_after(conn: &mut Client, table: &str, outcome: &ImportOutcome) -> Result<()> {
+    if outcome.committed && outcome.counts.nieuw + outcome.counts.gewijzigd >= 10_000 {
+        conn.batch_execute(&format!("ANALYZE {table}"))?;
+    }
+    Ok(())
+}
+
+pub(crate) fn tally(c: &mut ImportCounts, existed: bool, changed: bool) {
     match (existed, changed) {
         (false, _) => c.nieuw += 1,
         (true, true) => c.gewijzigd += 1,
@@ -679,7 +744,7 @@ fn tally(c: &mut ImportCounts, existed: bool, changed: bool) {
     }
 }
 
-fn decided(
+pub(crate) fn decided(
     counts: ImportCounts,
     issues: Vec<RowIssue>,
     decide: Decide<'_>,
@@ -701,6 +766,7 @@ struct PgBulk {
     last: Option<(LeerlingId, i64)>,
     jongeren: Vec<u8>,
     inschrijvingen: Vec<u8>,
+    verzuim: Vec<u8>,
     done: bool,
 }
 
@@ -713,7 +779,12 @@ impl PgBulk {
     fn flush(&mut self) -> Result<()> {
         // People first: enrolments refer to them.
         flush_copy(&mut self.conn, COPY_J, &mut self.jongeren)?;
-        flush_copy(&mut self.conn, COPY_I, &mut self.inschrijvingen)
+        flush_copy(&mut self.conn, COPY_I, &mut self.inschrijvingen)?;
+        flush_copy(
+            &mut self.conn,
+            crate::postgres_absence::COPY_VERZUIM,
+            &mut self.verzuim,
+        )
     }
 }
 
@@ -772,10 +843,33 @@ impl BulkWriter for PgBulk {
         }
         Ok(())
     }
+    fn verzuim(
+        &mut self,
+        leerling: LeerlingId,
+        school: &SchoolCode,
+        rows: &[Verzuim],
+    ) -> Result<()> {
+        let id = match self.last {
+            Some((l, id)) if l == leerling => id,
+            _ => {
+                self.flush()?;
+                crate::postgres_absence::person_for(&mut self.conn, leerling)?
+            }
+        };
+        crate::postgres_absence::copy_verzuim(&mut self.verzuim, id, school, rows);
+        if self.verzuim.len() >= COPY_CHUNK {
+            self.flush()?;
+        }
+        Ok(())
+    }
     fn commit(mut self: Box<Self>) -> Result<()> {
         self.flush()?;
         self.conn.batch_execute(
-            "SELECT setval('jongeren_id_seq', greatest((SELECT max(id) FROM jongeren), 1)); COMMIT",
+            "SELECT setval('jongeren_id_seq', greatest((SELECT max(id) FROM jongeren), 1));
+             INSERT INTO verzuim_gewijzigd (jongere_id, school)
+               SELECT DISTINCT jongere_id, school FROM verzuim ON CONFLICT DO NOTHING;
+             COMMIT;
+             ANALYZE jongeren; ANALYZE inschrijvingen; ANALYZE verzuim;",
         )?;
         self.done = true;
         Ok(())

@@ -13,16 +13,19 @@ use leerrecht_domain::org::{OrgCode, OrgSoort, Organisatie};
 use leerrecht_domain::person::{Inschrijving, Jongere, Sector};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use leerrecht_domain::rules::Verzuim;
+
 use crate::{
-    Backend, BulkWriter, Decide, GemeenteTelling, ImportCounts, ImportOutcome, JongereRij, Result,
-    RowIssue, Rows, Store, StoreError,
+    AvKandidaat, Backend, BulkWriter, Decide, Evaluate, GemeenteTelling, ImportCounts,
+    ImportOutcome, JongereRij, MeldingRij, Result, RowIssue, Rows, SignaalRij, SignaalRun, Store,
+    StoreError, VerzuimRij,
 };
 
 mod embedded {
     refinery::embed_migrations!("migrations/sqlite");
 }
 
-struct Manager {
+pub(crate) struct Manager {
     path: String,
 }
 
@@ -58,7 +61,7 @@ pub struct SqliteStore {
     pool: r2d2::Pool<Manager>,
 }
 
-type Conn = r2d2::PooledConnection<Manager>;
+pub(crate) type Conn = r2d2::PooledConnection<Manager>;
 
 impl SqliteStore {
     pub fn open(path: &str) -> Result<Self> {
@@ -91,7 +94,10 @@ impl SqliteStore {
 }
 
 /// Runs `body` in one write transaction and commits only when it returns Ok(true).
-fn in_tx<T>(conn: &Conn, body: impl FnOnce(&Conn) -> Result<(T, bool)>) -> Result<(T, bool)> {
+pub(crate) fn in_tx<T>(
+    conn: &Conn,
+    body: impl FnOnce(&Conn) -> Result<(T, bool)>,
+) -> Result<(T, bool)> {
     conn.execute_batch("BEGIN IMMEDIATE")?;
     match body(conn) {
         Ok((v, true)) => {
@@ -110,7 +116,7 @@ fn in_tx<T>(conn: &Conn, body: impl FnOnce(&Conn) -> Result<(T, bool)>) -> Resul
 }
 
 /// Dates are stored as ISO text; read them with the fast parser rather than a format string.
-fn date_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
+pub(crate) fn date_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
     let v = r.get_ref(i)?;
     let s = v.as_str()?;
     parse_date(s).map_err(|e| {
@@ -118,7 +124,7 @@ fn date_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
     })
 }
 
-fn opt_date_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+pub(crate) fn opt_date_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
     match r.get_ref(i)? {
         rusqlite::types::ValueRef::Null => Ok(None),
         _ => date_col(r, i).map(Some),
@@ -128,18 +134,18 @@ fn opt_date_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<Naiv
 /// Per gemeente its people, and each person with a duty as (id, gemeente index, leerplichtig).
 type PeopleScan = (Vec<(String, u64)>, Vec<(u32, u32, bool)>);
 
-fn text(v: rusqlite::types::ValueRef<'_>) -> Result<&str> {
+pub(crate) fn text(v: rusqlite::types::ValueRef<'_>) -> Result<&str> {
     v.as_str().map_err(|e| invalid("text", e))
 }
 
-fn bsn_of(v: Option<i64>) -> Option<Bsn> {
+pub(crate) fn bsn_of(v: Option<i64>) -> Option<Bsn> {
     v.and_then(|n| Bsn::new(n as u32).ok())
 }
-fn onr_of(v: Option<i64>) -> Option<Onderwijsnummer> {
+pub(crate) fn onr_of(v: Option<i64>) -> Option<Onderwijsnummer> {
     v.and_then(|n| Onderwijsnummer::new(n as u32).ok())
 }
 
-fn invalid(what: &str, e: impl std::fmt::Display) -> StoreError {
+pub(crate) fn invalid(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Invalid(format!("stored {what} is invalid: {e}"))
 }
 
@@ -202,7 +208,7 @@ fn find_jongere(conn: &Connection, id: LeerlingId) -> Result<Option<StoredJonger
     row.map(build_jongere).transpose()
 }
 
-fn person_id(conn: &Connection, id: LeerlingId) -> Result<Option<i64>> {
+pub(crate) fn person_id(conn: &Connection, id: LeerlingId) -> Result<Option<i64>> {
     let (sql, n) = match id {
         LeerlingId::Bsn(b) => ("SELECT id FROM jongeren WHERE bsn = ?1", b.value()),
         LeerlingId::Onderwijsnummer(o) => (
@@ -392,13 +398,13 @@ fn find_org(conn: &Connection, code: &OrgCode) -> Result<Option<Organisatie>> {
 
 /// The key of a row within one import, for finding a file's duplicates. Integer keys go into
 /// an integer-keyed temporary table, which stays fast at millions of rows.
-enum SeenKey<'a> {
+pub(crate) enum SeenKey<'a> {
     Int(i64),
     Text(&'a str),
 }
 
 /// Marks a key as seen in this import; on a second sighting returns the first line.
-fn seen_before(conn: &Connection, key: SeenKey<'_>, line: u64) -> Result<Option<u64>> {
+pub(crate) fn seen_before(conn: &Connection, key: SeenKey<'_>, line: u64) -> Result<Option<u64>> {
     let (insert, select, value): (&str, &str, rusqlite::types::Value) = match key {
         SeenKey::Int(k) => (
             "INSERT OR IGNORE INTO temp.import_seen_int (k, line) VALUES (?1, ?2)",
@@ -423,7 +429,7 @@ fn seen_before(conn: &Connection, key: SeenKey<'_>, line: u64) -> Result<Option<
     Ok(Some(first as u64))
 }
 
-fn reset_seen(conn: &Connection) -> Result<()> {
+pub(crate) fn reset_seen(conn: &Connection) -> Result<()> {
     conn.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS import_seen_int (k INTEGER PRIMARY KEY, line INTEGER NOT NULL);
          CREATE TEMP TABLE IF NOT EXISTS import_seen_text (k TEXT PRIMARY KEY, line INTEGER NOT NULL);
@@ -448,7 +454,7 @@ fn enrolment_key(
         .then_some(person << 32 | idx << 16 | day)
 }
 
-fn count(c: &mut ImportCounts, existed: bool, changed: bool) {
+pub(crate) fn count(c: &mut ImportCounts, existed: bool, changed: bool) {
     match (existed, changed) {
         (false, _) => c.nieuw += 1,
         (true, true) => c.gewijzigd += 1,
@@ -456,7 +462,7 @@ fn count(c: &mut ImportCounts, existed: bool, changed: bool) {
     }
 }
 
-fn finish(
+pub(crate) fn finish(
     conn: &Conn,
     counts: ImportCounts,
     issues: Vec<RowIssue>,
@@ -792,6 +798,51 @@ impl Store for SqliteStore {
         Ok(result?.0)
     }
 
+    fn import_verzuim(
+        &self,
+        rows: Rows<'_, VerzuimRij>,
+        decide: Decide<'_>,
+    ) -> Result<ImportOutcome> {
+        crate::sqlite_absence::import_verzuim(&self.conn()?, rows, decide)
+    }
+
+    fn import_meldingen(
+        &self,
+        rows: Rows<'_, MeldingRij>,
+        decide: Decide<'_>,
+    ) -> Result<ImportOutcome> {
+        crate::sqlite_absence::import_meldingen(&self.conn()?, rows, decide)
+    }
+
+    fn regelversies(&self) -> Result<Vec<(NaiveDate, String)>> {
+        crate::sqlite_absence::regelversies(&*self.conn()?)
+    }
+
+    fn add_regelversie(&self, van: NaiveDate, regels: &str) -> Result<()> {
+        crate::sqlite_absence::add_regelversie(&self.conn()?, van, regels)
+    }
+
+    fn bring_signals_up_to_date(&self, all: bool, evaluate: Evaluate<'_>) -> Result<SignaalRun> {
+        crate::sqlite_absence::bring_signals_up_to_date(&self.conn()?, all, evaluate)
+    }
+
+    fn signalen(
+        &self,
+        until: NaiveDate,
+        f: &mut dyn FnMut(SignaalRij) -> Result<()>,
+    ) -> Result<()> {
+        crate::sqlite_absence::signalen(&*self.conn()?, until, f)
+    }
+
+    fn av_kandidaten(
+        &self,
+        on: NaiveDate,
+        ranges: BirthRanges,
+        f: &mut dyn FnMut(AvKandidaat) -> Result<()>,
+    ) -> Result<()> {
+        crate::sqlite_absence::av_kandidaten(&*self.conn()?, on, ranges, f)
+    }
+
     fn bulk_writer(&self) -> Result<Box<dyn BulkWriter + '_>> {
         let conn = self.conn()?;
         conn.execute_batch("BEGIN IMMEDIATE")?;
@@ -964,6 +1015,19 @@ impl BulkWriter for SqliteBulk {
                 .ok_or_else(|| StoreError::Invalid("enrolment of an unknown person".into()))?,
         };
         insert_inschrijving(&self.conn, id, i)
+    }
+    fn verzuim(
+        &mut self,
+        leerling: LeerlingId,
+        school: &SchoolCode,
+        rows: &[Verzuim],
+    ) -> Result<()> {
+        let id = match self.last {
+            Some((l, id)) if l == leerling => id,
+            _ => person_id(&self.conn, leerling)?
+                .ok_or_else(|| StoreError::Invalid("absence of an unknown person".into()))?,
+        };
+        crate::sqlite_absence::insert_verzuim(&self.conn, id, school, rows)
     }
     fn commit(mut self: Box<Self>) -> Result<()> {
         self.conn.execute_batch("COMMIT")?;

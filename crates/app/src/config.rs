@@ -1,0 +1,117 @@
+//! The installation's settings file, `leerrecht.toml`: given with `--config`, or read from the
+//! working directory when there. Today it holds the region's rules (`[regels]`); a setting
+//! left out keeps its default (DOMAIN §6).
+//!
+//! ```toml
+//! [regels]
+//! signaal_minuten = 360       # the preventive signal from 6 hours in 4 lesweken
+//! geldig_vanaf = 2025-08-01   # from when a change applies (default: the day it is first used)
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use leerrecht_domain::rules::Regels;
+use serde::Deserialize;
+
+use crate::{AppError, Result};
+
+/// The settings of the installation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Config {
+    /// The rules the file sets, if it has a `[regels]` table.
+    pub regels: Option<Regels>,
+    /// From when those rules apply, if the file says.
+    pub regels_geldig_vanaf: Option<NaiveDate>,
+    /// Where the settings came from, for messages.
+    pub bron: Option<PathBuf>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    regels: Option<toml::Table>,
+}
+
+impl Config {
+    /// Reads `path`, or `leerrecht.toml` in the working directory when no path is given and
+    /// that file exists; otherwise the defaults.
+    pub fn load(path: Option<&Path>) -> Result<Self> {
+        let path = match path {
+            Some(p) => p.to_path_buf(),
+            None => {
+                let p = PathBuf::from("leerrecht.toml");
+                if !p.exists() {
+                    return Ok(Config::default());
+                }
+                p
+            }
+        };
+        let text = std::fs::read_to_string(&path).map_err(|source| AppError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let mut c = Self::parse(&text)
+            .map_err(|e| AppError::Invalid(format!("{}: {e}", path.display())))?;
+        c.bron = Some(path);
+        Ok(c)
+    }
+
+    /// Parses the text of a settings file.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
+        let Some(mut table) = file.regels else {
+            return Ok(Config::default());
+        };
+        let geldig_vanaf = match table.remove("geldig_vanaf") {
+            None => None,
+            Some(toml::Value::Datetime(d)) => Some(
+                d.to_string()
+                    .parse()
+                    .map_err(|_| format!("regels.geldig_vanaf: {d} is not a date"))?,
+            ),
+            Some(v) => {
+                return Err(format!(
+                    "regels.geldig_vanaf: {v} is not a date (write 2025-08-01)"
+                ))
+            }
+        };
+        let regels: Regels = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| format!("[regels]: {}", e.message()))?;
+        regels.check().map_err(|e| format!("[regels]: {e}"))?;
+        Ok(Config {
+            regels: Some(regels),
+            regels_geldig_vanaf: geldig_vanaf,
+            bron: None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_keep_their_defaults_where_the_file_is_silent() {
+        let c =
+            Config::parse("[regels]\nsignaal_minuten = 360\ngeldig_vanaf = 2025-08-01\n").unwrap();
+        let r = c.regels.unwrap();
+        assert_eq!(r.signaal_minuten, 360);
+        assert_eq!(r.uur16_minuten, Regels::default().uur16_minuten);
+        assert_eq!(c.regels_geldig_vanaf, NaiveDate::from_ymd_opt(2025, 8, 1));
+        assert_eq!(Config::parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        assert!(Config::parse("[regels]\nsignal_minuten = 360\n")
+            .unwrap_err()
+            .contains("signal_minuten"));
+        assert!(Config::parse("[regels]\nuur16_minuten = 0\n").is_err());
+        assert!(Config::parse("[regel]\n").is_err());
+        assert!(Config::parse("[regels]\ngeldig_vanaf = \"morgen\"\n")
+            .unwrap_err()
+            .contains("geldig_vanaf"));
+    }
+}

@@ -1,0 +1,182 @@
+//! Signals (DOMAIN §6): keeps the region's rules, brings the stored signals up to date for the
+//! pupils whose absence changed, and lists them with their explanations. The rules themselves
+//! are the domain's; this module only feeds them and keeps their versions.
+
+use chrono::NaiveDate;
+use leerrecht_domain::calendar::Kalender;
+use leerrecht_domain::duty::{birth_ranges, duty_status};
+use leerrecht_domain::rules::{
+    absoluut_verzuim, Evaluator, Regel, Regels, RegelsHistorie, RegelsVersie,
+};
+use leerrecht_store::{OpgeslagenSignaal, SignaalRun};
+use serde::Serialize;
+
+use crate::access::{authorize, Action, Actor};
+use crate::config::Config;
+use crate::{App, AppError, Result};
+
+/// The first version of the rules applies to everything before it too; it is stored as of
+/// this date.
+fn begin() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date")
+}
+
+/// One signal as listed: who, where, which rule, when, and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct SignaalRegel {
+    pub leerling: String,
+    pub school: String,
+    pub regel: String,
+    pub datum: NaiveDate,
+    pub uitleg: serde_json::Value,
+}
+
+impl App {
+    /// The rules' history, with the settings' rules added as a new version when they differ
+    /// from the latest stored one (which makes every pupil's signals be recomputed).
+    pub fn regels(
+        &self,
+        actor: &Actor,
+        config: &Config,
+        today: NaiveDate,
+    ) -> Result<RegelsHistorie> {
+        authorize(actor, Action::BeheerRegister)?;
+        let parse = |van: NaiveDate, json: &str| -> Result<RegelsVersie> {
+            let regels: Regels = serde_json::from_str(json).map_err(|e| {
+                AppError::Invalid(format!("stored rules of {van} are unreadable: {e}"))
+            })?;
+            Ok(RegelsVersie { van, regels })
+        };
+        let mut versies = self
+            .store()
+            .regelversies()?
+            .iter()
+            .map(|(van, json)| parse(*van, json))
+            .collect::<Result<Vec<_>>>()?;
+        let wanted = config.regels.unwrap_or_default();
+        match versies.last() {
+            None => {
+                self.store().add_regelversie(begin(), &to_json(&wanted))?;
+                versies.push(RegelsVersie {
+                    van: begin(),
+                    regels: wanted,
+                });
+            }
+            Some(last) if config.regels.is_some() && last.regels != wanted => {
+                let van = config.regels_geldig_vanaf.unwrap_or(today);
+                if van <= last.van {
+                    return Err(AppError::Invalid(format!(
+                        "changed rules must apply from a date after {} (the latest version); set regels.geldig_vanaf",
+                        last.van
+                    )));
+                }
+                self.store().add_regelversie(van, &to_json(&wanted))?;
+                versies.push(RegelsVersie {
+                    van,
+                    regels: wanted,
+                });
+            }
+            Some(_) => {}
+        }
+        RegelsHistorie::new(versies).map_err(|e| AppError::Invalid(format!("rules: {e}")))
+    }
+
+    /// Brings the stored signals up to date: re-evaluates the pupils whose absence (or the
+    /// rules) changed since the last run, or everyone with `all`.
+    pub fn update_signals(
+        &self,
+        actor: &Actor,
+        regels: &RegelsHistorie,
+        all: bool,
+    ) -> Result<SignaalRun> {
+        authorize(actor, Action::WritePersons)?;
+        let kalender = Kalender::new(
+            self.store().vakanties()?,
+            NaiveDate::from_ymd_opt(1990, 1, 1).expect("valid date"),
+            NaiveDate::from_ymd_opt(2100, 12, 31).expect("valid date"),
+        );
+        let mut evaluator = Evaluator::new();
+        let mut found = Vec::new();
+        let run = self
+            .store()
+            .bring_signals_up_to_date(all, &mut |school, rows, out| {
+                found.clear();
+                evaluator.evaluate(rows, kalender.voor_school(school), regels, &mut found);
+                out.extend(found.iter().map(|s| OpgeslagenSignaal {
+                    regel: s.regel.code(),
+                    datum: s.datum,
+                    uitleg: serde_json::to_string(&s.uitleg).expect("an explanation serialises"),
+                }));
+            })?;
+        Ok(run)
+    }
+
+    /// Lists the stored signals up to `on`, and the absoluut-verzuim signals of that date, of
+    /// one rule or all.
+    pub fn list_signals(
+        &self,
+        actor: &Actor,
+        on: NaiveDate,
+        regel: Option<Regel>,
+        f: &mut dyn FnMut(SignaalRegel) -> Result<()>,
+    ) -> Result<()> {
+        authorize(actor, Action::ReadPersons)?;
+        let mut failure = None;
+        if regel != Some(Regel::Av) {
+            let wanted = regel.map(Regel::code);
+            self.store()
+                .signalen(on, &mut |s| {
+                    if wanted.is_some_and(|w| w != s.regel) {
+                        return Ok(());
+                    }
+                    let uitleg = serde_json::from_str(&s.uitleg).unwrap_or(serde_json::Value::Null);
+                    f(SignaalRegel {
+                        leerling: s.leerling.to_string(),
+                        school: s.school.to_string(),
+                        regel: s.regel,
+                        datum: s.datum,
+                        uitleg,
+                    })
+                    .map_err(|e| {
+                        let msg = e.to_string();
+                        failure = Some(e);
+                        leerrecht_store::StoreError::Invalid(msg)
+                    })
+                })
+                .map_err(|e| failure.take().unwrap_or(AppError::from(e)))?;
+        }
+        if regel.is_none() || regel == Some(Regel::Av) {
+            self.store()
+                .av_kandidaten(on, birth_ranges(on), &mut |k| {
+                    // The store selects by birth-date range and enrolment; the domain's rule
+                    // decides (no exemptions are registered yet).
+                    if !absoluut_verzuim(k.geboortedatum, on, false, false) {
+                        return Ok(());
+                    }
+                    f(SignaalRegel {
+                        leerling: k.leerling.to_string(),
+                        school: String::new(),
+                        regel: Regel::Av.code().to_string(),
+                        datum: on,
+                        uitleg: serde_json::json!({
+                            "geboortedatum": k.geboortedatum,
+                            "gemeente": k.gemeente,
+                            "plicht": duty_status(k.geboortedatum, on),
+                            "ingeschreven": false,
+                        }),
+                    })
+                    .map_err(|e| {
+                        let msg = e.to_string();
+                        failure = Some(e);
+                        leerrecht_store::StoreError::Invalid(msg)
+                    })
+                })
+                .map_err(|e| failure.take().unwrap_or(AppError::from(e)))?;
+        }
+        Ok(())
+    }
+}
+
+fn to_json(r: &Regels) -> String {
+    serde_json::to_string(r).expect("rules serialise")
+}

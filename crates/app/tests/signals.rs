@@ -1,0 +1,258 @@
+//! Absence, meldingen and signals against both real databases: what a leerplicht officer
+//! would see after a school sends its absence, run once on SQLite and once on PostgreSQL.
+
+mod common;
+
+use common::*;
+use leerrecht_app::config::Config;
+use leerrecht_app::import::ImportKind;
+use leerrecht_app::signals::SignaalRegel;
+use leerrecht_app::Actor;
+use leerrecht_domain::rules::Regel;
+
+on_both!(
+    absence_becomes_signals_once_and_incrementally,
+    absence_import_checks_enrolment_and_folds_a_day,
+    a_change_of_rules_applies_from_its_date,
+    absoluut_verzuim_lists_the_unenrolled,
+    meldingen_are_imported_all_or_nothing,
+);
+
+const KALENDER: &str = "naam;van;tot;school\nHerfstvakantie;2025-10-18;2025-10-26;\n";
+
+fn region(db: &Db) {
+    db.ok(ImportKind::Organisaties, ORGS);
+    db.ok(ImportKind::Kalender, KALENDER);
+    db.ok(ImportKind::Jongeren, JONGEREN);
+    db.ok(ImportKind::Inschrijvingen, INSCHRIJVINGEN);
+}
+
+/// Runs the signals as the command does and lists them up to `on`.
+fn signals(db: &Db, config: &Config, on: &str) -> (leerrecht_store::SignaalRun, Vec<String>) {
+    let actor = Actor::local_operator();
+    let regels = db.app.regels(&actor, config, d("2026-11-25")).unwrap();
+    let run = db.app.update_signals(&actor, &regels, false).unwrap();
+    (run, list(db, on, None))
+}
+
+fn list(db: &Db, on: &str, regel: Option<Regel>) -> Vec<String> {
+    let mut out = Vec::new();
+    db.app
+        .list_signals(
+            &Actor::local_operator(),
+            d(on),
+            regel,
+            &mut |s: SignaalRegel| {
+                out.push(format!(
+                    "{} {} {} {}",
+                    s.leerling, s.school, s.regel, s.datum
+                ));
+                Ok(())
+            },
+        )
+        .unwrap();
+    out
+}
+
+// Sem truants four mornings in a row (8, 9, 10, 11 September 2025): the preventive signal at
+// 480 minutes, the 16-hour report at 960. Lotte is late nine times, and takes a day of luxury
+// absence on the Friday before the autumn holiday.
+const VERZUIM: &str = "leerling;school;datum;soort;minuten;hele_dag
+111222333;05KO00;2025-09-08;ongeoorloofd;240;nee
+111222333;05KO00;2025-09-09;ongeoorloofd;240;nee
+111222333;05KO00;2025-09-10;ongeoorloofd;240;nee
+111222333;05KO00;2025-09-11;ongeoorloofd;240;nee
+101222331;07NU01;2025-09-01;te_laat;10;
+101222331;07NU01;2025-09-02;te_laat;10;
+101222331;07NU01;2025-09-03;te_laat;10;
+101222331;07NU01;2025-09-04;te_laat;10;
+101222331;07NU01;2025-09-05;te_laat;10;
+101222331;07NU01;2025-09-08;te_laat;10;
+101222331;07NU01;2025-09-09;te_laat;10;
+101222331;07NU01;2025-09-10;te_laat;10;
+101222331;07NU01;2025-09-11;te_laat;10;
+101222331;07NU01;2025-10-17;luxe;360;ja
+";
+
+fn absence_becomes_signals_once_and_incrementally(db: Db) {
+    region(&db);
+    let r = db.ok(ImportKind::Verzuim, VERZUIM);
+    assert_eq!(r.counts.nieuw, 14);
+    let config = Config::default();
+    let (run, listed) = signals(&db, &config, "2025-12-31");
+    assert_eq!((run.leerlingen, run.rijen), (2, 14));
+    // By date, then school.
+    let expected = [
+        "111222333 05KO00 signaal 2025-09-09",
+        "111222333 05KO00 16uur 2025-09-11",
+        "101222331 07NU01 te_laat 2025-09-11",
+        "101222331 07NU01 luxe 2025-10-17",
+    ];
+    let mut got = listed.clone();
+    got.retain(|s| !s.contains(" av "));
+    assert_eq!(got, expected);
+    // Listing up to an earlier date shows what was known then.
+    assert_eq!(
+        list(&db, "2025-09-10", None)
+            .into_iter()
+            .filter(|s| !s.contains(" av "))
+            .collect::<Vec<_>>(),
+        ["111222333 05KO00 signaal 2025-09-09"]
+    );
+    assert_eq!(
+        list(&db, "2025-12-31", Some(Regel::Uur16)),
+        ["111222333 05KO00 16uur 2025-09-11"]
+    );
+    // A second run has nothing to do and stores nothing twice.
+    let (run, again) = signals(&db, &config, "2025-12-31");
+    assert_eq!(run.leerlingen, 0);
+    assert_eq!(again, listed);
+    // New absence of one pupil: only that pupil is evaluated again.
+    db.ok(
+        ImportKind::Verzuim,
+        "leerling;school;datum;soort;minuten\n101222331;07NU01;2025-11-03;ziek;300\n",
+    );
+    let (run, _) = signals(&db, &config, "2025-12-31");
+    assert_eq!((run.leerlingen, run.rijen), (1, 11));
+    // Re-evaluating everyone gives the same signals.
+    let actor = Actor::local_operator();
+    let regels = db.app.regels(&actor, &config, d("2026-11-25")).unwrap();
+    let run = db.app.update_signals(&actor, &regels, true).unwrap();
+    assert_eq!(run.leerlingen, 2);
+    assert_eq!(list(&db, "2025-12-31", None), listed);
+}
+
+fn absence_import_checks_enrolment_and_folds_a_day(db: Db) {
+    region(&db);
+    let r = db.import(
+        ImportKind::Verzuim,
+        "leerling;school;datum;soort;minuten;hele_dag
+123456782;07NU01;2025-09-10;ongeoorloofd;60;nee
+999999990;05KO00;2025-09-10;ongeoorloofd;60;nee
+111222333;05KO00;2025-09-10;spijbelen;60;nee
+111222333;05KO00;2025-09-10;ziek;60;misschien
+111222333;99ZZ00;2025-09-10;ziek;60;nee
+111222333;05KO00;2030-01-01;ziek;60;nee
+111222333;05KO00;2025-09-10;ziek;2000;nee
+",
+    );
+    assert_eq!(
+        r.errors
+            .iter()
+            .map(|e| (e.line, e.column.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            (2, "datum"),
+            (3, "leerling"),
+            (4, "soort"),
+            (5, "hele_dag"),
+            (6, "school"),
+            (7, "datum"),
+            (8, "minuten")
+        ],
+        "{:?}",
+        r.errors
+    );
+    assert!(r.errors[0]
+        .reason
+        .contains("not enrolled at 07NU01 on 2025-09-10"));
+    // Two late arrivals on one day are two; the file again changes nothing.
+    let late = "leerling;school;datum;soort;minuten\n\
+                101222331;07NU01;2025-09-01;te_laat;5\n\
+                101222331;07NU01;2025-09-01;te_laat;15\n";
+    let r = db.ok(ImportKind::Verzuim, late);
+    assert_eq!((r.counts.nieuw, r.rows), (1, 2));
+    let r = db.ok(ImportKind::Verzuim, late);
+    assert_eq!(
+        (r.counts.nieuw, r.counts.gewijzigd, r.counts.ongewijzigd),
+        (0, 0, 1)
+    );
+    let r = db.ok(
+        ImportKind::Verzuim,
+        "leerling;school;datum;soort;minuten\n101222331;07NU01;2025-09-01;te_laat;5\n",
+    );
+    assert_eq!(r.counts.gewijzigd, 1);
+}
+
+fn a_change_of_rules_applies_from_its_date(db: Db) {
+    region(&db);
+    db.ok(ImportKind::Verzuim, VERZUIM);
+    let (_, before) = signals(&db, &Config::default(), "2025-12-31");
+    assert!(before.contains(&"111222333 05KO00 16uur 2025-09-11".to_string()));
+    // From 1 August 2025 the region reports at 20 hours; the preventive signal stays at 8.
+    let config =
+        Config::parse("[regels]\nuur16_minuten = 1200\ngeldig_vanaf = 2025-08-01\n").unwrap();
+    let (run, after) = signals(&db, &config, "2025-12-31");
+    assert_eq!(run.leerlingen, 2, "a change of rules re-evaluates everyone");
+    let sem: Vec<_> = after
+        .iter()
+        .filter(|s| s.starts_with("111222333"))
+        .collect();
+    assert_eq!(
+        sem,
+        [
+            "111222333 05KO00 signaal 2025-09-09",
+            "111222333 05KO00 signaal 2025-09-11"
+        ]
+    );
+    let stored = db.app.store().regelversies().unwrap();
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored[1].0, d("2025-08-01"));
+    // The same settings again add no version; an earlier date than the latest is refused.
+    signals(&db, &config, "2025-12-31");
+    assert_eq!(db.app.store().regelversies().unwrap().len(), 2);
+    let earlier =
+        Config::parse("[regels]\nuur16_minuten = 900\ngeldig_vanaf = 2025-01-01\n").unwrap();
+    assert!(db
+        .app
+        .regels(&Actor::local_operator(), &earlier, d("2026-11-25"))
+        .is_err());
+}
+
+fn absoluut_verzuim_lists_the_unenrolled(db: Db) {
+    region(&db);
+    // On 1 October 2025 Noor (16, leerplichtig until 31 July 2026) has no enrolment: her
+    // gemeente is served by a leerplicht bureau, so she is a case of absoluut verzuim.
+    assert_eq!(
+        list(&db, "2025-10-01", Some(Regel::Av)),
+        ["123456782  av 2025-10-01"]
+    );
+    // Enrolled again, she is not.
+    db.ok(
+        ImportKind::Inschrijvingen,
+        "leerling;school;sector;begindatum;einddatum\n123456782;07NU01;VO;2025-09-01;\n",
+    );
+    assert!(list(&db, "2025-10-01", Some(Regel::Av)).is_empty());
+}
+
+fn meldingen_are_imported_all_or_nothing(db: Db) {
+    region(&db);
+    let good = "leerling;school;begindatum;verzuimsoort;uren;dagen
+111222333;05KO00;2025-09-08;16uur;16;4
+101222331;07NU01;2025-10-17;luxe;;1
+";
+    let r = db.ok(ImportKind::Meldingen, good);
+    assert_eq!(r.counts.nieuw, 2);
+    let r = db.ok(ImportKind::Meldingen, good);
+    assert_eq!(r.counts.ongewijzigd, 2);
+    let r = db.import(
+        ImportKind::Meldingen,
+        "leerling;school;begindatum;verzuimsoort;uren;dagen
+111222333;05KO00;2025-09-08;16uur;17;4
+123456782;07NU01;2025-09-08;beginnend;2;1
+111222333;05KO00;2025-09-15;spijbelen;2;1
+111222333;05KO00;2025-09-08;16uur;18;4
+",
+    );
+    assert_eq!(
+        r.errors
+            .iter()
+            .map(|e| (e.line, e.column.as_str()))
+            .collect::<Vec<_>>(),
+        [(3, "begindatum"), (4, "verzuimsoort"), (5, "begindatum")]
+    );
+    assert!(r.errors[2].reason.contains("first on line 2"));
+    // Nothing of the bad file was kept: the first file's hours stand.
+    let r = db.ok(ImportKind::Meldingen, good);
+    assert_eq!(r.counts.ongewijzigd, 2);
+}
