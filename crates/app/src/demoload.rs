@@ -1,15 +1,16 @@
 //! Loads the demo region into the store: the generator's output goes straight into one bulk
 //! transaction, so a failed or interrupted demo leaves the database as empty as it was.
 
-use chrono::NaiveDate;
 use leerrecht_domain::calendar::{demo_vakanties, Vakantie};
+use leerrecht_domain::ids::{LeerlingId, SchoolCode};
 use leerrecht_domain::org::Organisatie;
 use leerrecht_domain::person::{Inschrijving, Jongere};
+use leerrecht_domain::rules::Verzuim;
 use leerrecht_domain::schoolyear::SchoolYear;
 use leerrecht_store::{BulkWriter, StoreError};
 
 use crate::access::{authorize, Action, Actor};
-use crate::demo::{generate, DemoSink, DemoSummary, Scale};
+use crate::demo::{generate_with, DemoOptions, DemoSink, DemoSummary};
 use crate::{App, AppError, Result};
 
 struct StoreSink<'a> {
@@ -30,17 +31,19 @@ impl DemoSink for StoreSink<'_> {
     fn inschrijving(&mut self, i: &Inschrijving) -> Result<(), StoreError> {
         self.writer.inschrijving(i)
     }
+    fn verzuim(
+        &mut self,
+        leerling: LeerlingId,
+        school: &SchoolCode,
+        rows: &[Verzuim],
+    ) -> Result<(), StoreError> {
+        self.writer.verzuim(leerling, school, rows)
+    }
 }
 
 impl App {
     /// Fills an empty database with the demo region of `scale`, the same for the same seed.
-    pub fn load_demo(
-        &self,
-        actor: &Actor,
-        scale: Scale,
-        seed: u64,
-        today: NaiveDate,
-    ) -> Result<DemoSummary> {
+    pub fn load_demo(&self, actor: &Actor, options: &DemoOptions) -> Result<DemoSummary> {
         authorize(actor, Action::LoadDemo)?;
         if !self.store().is_empty()? {
             return Err(AppError::Invalid(
@@ -51,10 +54,8 @@ impl App {
         let mut sink = StoreSink {
             writer: self.store().bulk_writer()?,
         };
-        let summary = generate(
-            scale,
-            seed,
-            today,
+        let summary = generate_with(
+            options,
             &|year| demo_vakanties(SchoolYear::new(year)),
             &mut sink,
         )?;
@@ -70,6 +71,7 @@ struct CsvSink {
     kalender: csv::Writer<std::fs::File>,
     jongeren: csv::Writer<std::fs::File>,
     inschrijvingen: csv::Writer<std::fs::File>,
+    verzuim: csv::Writer<std::fs::File>,
 }
 
 impl CsvSink {
@@ -109,6 +111,12 @@ impl CsvSink {
             inschrijvingen: open(
                 "inschrijvingen.csv",
                 &["leerling", "school", "sector", "begindatum", "einddatum"],
+            )?,
+            verzuim: open(
+                "verzuim.csv",
+                &[
+                    "leerling", "school", "datum", "soort", "minuten", "hele_dag",
+                ],
             )?,
         })
     }
@@ -166,22 +174,37 @@ impl DemoSink for CsvSink {
             &opt_str(i.einddatum()),
         ])
     }
+    fn verzuim(
+        &mut self,
+        leerling: LeerlingId,
+        school: &SchoolCode,
+        rows: &[Verzuim],
+    ) -> Result<(), csv::Error> {
+        let leerling = leerling.to_string();
+        for v in rows {
+            self.verzuim.write_record([
+                leerling.as_str(),
+                school.as_str(),
+                &v.datum.to_string(),
+                v.soort.code(),
+                &v.minuten.to_string(),
+                if v.hele_dag { "ja" } else { "nee" },
+            ])?;
+        }
+        Ok(())
+    }
 }
 
 /// Writes the demo region of `scale` as the four import files into `dir`; no database needed.
 pub fn export_demo(
     actor: &Actor,
-    scale: Scale,
-    seed: u64,
-    today: NaiveDate,
+    options: &DemoOptions,
     dir: &std::path::Path,
 ) -> Result<DemoSummary> {
     authorize(actor, Action::LoadDemo)?;
     let mut sink = CsvSink::create(dir)?;
-    let summary = generate(
-        scale,
-        seed,
-        today,
+    let summary = generate_with(
+        options,
         &|year| demo_vakanties(SchoolYear::new(year)),
         &mut sink,
     )

@@ -95,9 +95,14 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Write the region as import files (organisaties.csv, kalender.csv, jongeren.csv,
-        /// inschrijvingen.csv) into this folder instead of into the database.
+        /// inschrijvingen.csv, verzuim.csv) into this folder instead of into the database.
         #[arg(long, value_name = "DIR")]
         csv: Option<PathBuf>,
+        /// School years with absence: `geen`, one year (`2024-2025`) or a range
+        /// (`2018-2019..2024-2025`). Default: 2018-2019 to 2024-2025, and none at national
+        /// scale (hundreds of millions of rows; see `leerrecht bench signals`).
+        #[arg(long, value_name = "JAREN", value_parser = years_arg)]
+        verzuim: Option<Option<std::ops::RangeInclusive<i32>>>,
     },
 }
 
@@ -115,6 +120,21 @@ enum Kind {
 enum CsvOrJson {
     Csv,
     Json,
+}
+
+/// `geen`, `2024-2025` or `2018-2019..2024-2025`, as start years.
+fn years_arg(s: &str) -> Result<Option<std::ops::RangeInclusive<i32>>, String> {
+    use leerrecht_domain::schoolyear::SchoolYear;
+    if s.eq_ignore_ascii_case("geen") {
+        return Ok(None);
+    }
+    let (a, b) = s.split_once("..").unwrap_or((s, s));
+    let year = |v: &str| v.parse::<SchoolYear>().map_err(|e| e.to_string());
+    let (a, b) = (year(a)?, year(b)?);
+    if b < a {
+        return Err(format!("{b} comes before {a}"));
+    }
+    Ok(Some(a.start_year()..=b.start_year()))
 }
 
 fn regel_arg(s: &str) -> Result<Regel, String> {
@@ -250,7 +270,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 out,
             )
         }
-        Command::Demo { scale, seed, csv } => demo(&cli.db, &actor, scale, seed, csv),
+        Command::Demo {
+            scale,
+            seed,
+            csv,
+            verzuim,
+        } => {
+            let config = load_config(cli.config.as_deref())?;
+            demo(&cli.db, &actor, &config, scale, seed, csv, verzuim)
+        }
     }
 }
 
@@ -363,20 +391,30 @@ fn import(
 fn demo(
     db: &str,
     actor: &Actor,
+    config: &Config,
     scale: Scale,
     seed: u64,
     csv: Option<PathBuf>,
+    verzuim: Option<Option<std::ops::RangeInclusive<i32>>>,
 ) -> anyhow::Result<()> {
+    use leerrecht_app::demo::{DemoOptions, Scale as S, ABSENCE_YEARS};
     let scale = match scale {
-        Scale::Tiny => leerrecht_app::demo::Scale::Tiny,
-        Scale::Region => leerrecht_app::demo::Scale::Region,
-        Scale::National => leerrecht_app::demo::Scale::National,
+        Scale::Tiny => S::Tiny,
+        Scale::Region => S::Region,
+        Scale::National => S::National,
     };
+    let mut options = DemoOptions::new(scale, seed, today());
+    match verzuim {
+        Some(None) => options.with_absence = false,
+        Some(Some(years)) => options.absence_years = years,
+        None if scale == S::National => options.with_absence = false,
+        None => options.absence_years = ABSENCE_YEARS,
+    }
     let started = Instant::now();
     if let Some(dir) = csv {
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
-        let summary = leerrecht_app::export_demo(actor, scale, seed, today(), &dir)?;
+        let summary = leerrecht_app::export_demo(actor, &options, &dir)?;
         println!("{summary}");
         eprintln!(
             "demo files written to {} in {:.1} s",
@@ -386,7 +424,7 @@ fn demo(
         return Ok(());
     }
     let app = open(db)?;
-    let summary = match app.load_demo(actor, scale, seed, today()) {
+    let summary = match app.load_demo(actor, &options) {
         Err(AppError::Invalid(msg)) => {
             eprintln!("leerrecht: {msg}");
             return Err(InvalidInput.into());
@@ -395,5 +433,8 @@ fn demo(
     };
     println!("{summary}");
     eprintln!("demo made in {:.1} s", started.elapsed().as_secs_f64());
+    if options.absence_years_effective().is_some() {
+        update_signals(&app, actor, config, false)?;
+    }
     Ok(())
 }

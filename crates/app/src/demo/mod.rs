@@ -3,8 +3,11 @@
 //! scale a few hundred made-up gemeenten around it. Everything streams into a [`DemoSink`];
 //! memory does not grow with the number of people.
 //!
-//! Same scale, seed, date and calendar → the same items in the same order.
+//! Same scale, seed, date and calendar → the same items in the same order. Absence (see
+//! [`DemoOptions`]) draws from random streams of its own: switching it on or off, or changing
+//! its years, leaves the people and enrolments exactly as they are.
 
+mod absence;
 mod names;
 mod numbers;
 mod people;
@@ -13,12 +16,15 @@ mod region;
 mod tests;
 
 use std::fmt;
+use std::ops::RangeInclusive;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
 use leerrecht_domain::calendar::Vakantie;
+use leerrecht_domain::ids::{LeerlingId, SchoolCode};
 use leerrecht_domain::org::{OrgSoort, Organisatie};
 use leerrecht_domain::person::{Inschrijving, Jongere, Sector};
+use leerrecht_domain::rules::{Verzuim, Verzuimsoort};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -26,6 +32,8 @@ use rand_chacha::ChaCha8Rng;
 pub const FIRST_SCHOOL_YEAR: i32 = 2016;
 /// The last school year the calendar is asked for (2026-2027).
 pub const LAST_SCHOOL_YEAR: i32 = 2026;
+/// The school years (by starting year) that get absence by default: 2018-2019 to 2024-2025.
+pub const ABSENCE_YEARS: RangeInclusive<i32> = 2018..=2024;
 
 /// How big the generated installation is.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -79,13 +87,68 @@ impl fmt::Display for Scale {
 /// Receives what the generator makes, in an order that respects references: all
 /// organisations first (gemeenten, then samenwerkingsverbanden, then school locations,
 /// leerplicht bureaus, GGDs and CJGs), then the calendar, then each young person directly
-/// followed by their enrolments. An error stops the generator and is returned as is.
+/// followed by their enrolments and then their absence. An error stops the generator and is
+/// returned as is.
 pub trait DemoSink {
     type Error;
     fn organisatie(&mut self, o: &Organisatie) -> Result<(), Self::Error>;
     fn vakantie(&mut self, v: &Vakantie) -> Result<(), Self::Error>;
     fn jongere(&mut self, j: &Jongere) -> Result<(), Self::Error>;
     fn inschrijving(&mut self, i: &Inschrijving) -> Result<(), Self::Error>;
+    /// The absence of the young person just sent (`leerling`) at `school` in one school year,
+    /// in date order, never empty: called once per (pupil, school, school year), after the
+    /// person's enrolments. Every row lies on a school day of the calendar sent before, on a
+    /// day an enrolment of the pupil at `school` covers, and not after the peildatum. The
+    /// slice is a reused buffer: copy what you keep. Ignored unless implemented.
+    fn verzuim(
+        &mut self,
+        leerling: LeerlingId,
+        school: &SchoolCode,
+        rows: &[Verzuim],
+    ) -> Result<(), Self::Error> {
+        let _ = (leerling, school, rows);
+        Ok(())
+    }
+}
+
+/// What [`generate_with`] makes. [`DemoOptions::new`] gives what [`generate`] makes: absence
+/// for [`ABSENCE_YEARS`].
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct DemoOptions {
+    pub scale: Scale,
+    pub seed: u64,
+    /// The peildatum: people are 0–23 on it, and nothing after it is generated.
+    pub today: NaiveDate,
+    /// Whether to generate absence ([`DemoSink::verzuim`]) at all.
+    pub with_absence: bool,
+    /// The school years (by starting year: 2018 is 2018-2019) that get absence; only those
+    /// within the calendar's years ([`FIRST_SCHOOL_YEAR`] to [`LAST_SCHOOL_YEAR`]) and up to
+    /// `today`. Fewer years make proportionally fewer rows (about 15 per pupil a year); the
+    /// rows of one year do not depend on which other years are generated.
+    pub absence_years: RangeInclusive<i32>,
+}
+
+impl DemoOptions {
+    /// With absence for [`ABSENCE_YEARS`].
+    pub fn new(scale: Scale, seed: u64, today: NaiveDate) -> Self {
+        DemoOptions {
+            scale,
+            seed,
+            today,
+            with_absence: true,
+            absence_years: ABSENCE_YEARS,
+        }
+    }
+
+    /// The years that actually get absence: `absence_years` within the calendar and up to
+    /// `today`'s school year; `None` without absence.
+    pub fn absence_years_effective(&self) -> Option<RangeInclusive<i32>> {
+        let from = (*self.absence_years.start()).max(FIRST_SCHOOL_YEAR);
+        let to = (*self.absence_years.end())
+            .min(LAST_SCHOOL_YEAR)
+            .min(people::school_year_of(self.today));
+        (self.with_absence && from <= to).then_some(from..=to)
+    }
 }
 
 /// What a run made. Per-sector arrays follow the order of [`Sector::ALL`]
@@ -121,6 +184,14 @@ pub struct DemoSummary {
     pub kwalificatieplichtig_niet_ingeschreven: u64,
     pub achttien_plus: u64,
     pub achttien_plus_niet_ingeschreven: u64,
+    /// The school years (by starting year, both included) that got absence; `None` without.
+    pub verzuim_jaren: Option<(i32, i32)>,
+    /// Absence rows sent, in total and per kind (in the order of [`Verzuimsoort::ALL`]).
+    pub verzuim: u64,
+    pub verzuim_per_soort: [u64; 5],
+    /// (Pupil, school year) pairs within those years with an enrolment on at least one school
+    /// day: the pupil-years that could have absence.
+    pub verzuim_leerlingjaren: u64,
 }
 
 impl DemoSummary {
@@ -151,6 +222,10 @@ impl DemoSummary {
             kwalificatieplichtig_niet_ingeschreven: 0,
             achttien_plus: 0,
             achttien_plus_niet_ingeschreven: 0,
+            verzuim_jaren: None,
+            verzuim: 0,
+            verzuim_per_soort: [0; 5],
+            verzuim_leerlingjaren: 0,
         }
     }
 
@@ -223,13 +298,37 @@ impl fmt::Display for DemoSummary {
             self.kwalificatieplichtig,
             self.achttien_plus_niet_ingeschreven,
             self.achttien_plus
-        )
+        )?;
+        if let Some((from, to)) = self.verzuim_jaren {
+            let per_jaar = self.verzuim as f64 / self.verzuim_leerlingjaren.max(1) as f64;
+            write!(
+                f,
+                "\n  absence: {} rows in school years {}-{} to {}-{}, {per_jaar:.1} per pupil a year (",
+                self.verzuim,
+                from,
+                from + 1,
+                to,
+                to + 1
+            )?;
+            for (i, (s, n)) in Verzuimsoort::ALL
+                .iter()
+                .zip(&self.verzuim_per_soort)
+                .enumerate()
+            {
+                let sep = if i == 0 { "" } else { ", " };
+                write!(f, "{sep}{s} {n}")?;
+            }
+            write!(f, ")")?;
+        }
+        Ok(())
     }
 }
 
 /// Generates a demo installation into `sink`: organisations, then the calendar (`vakanties`
 /// is called once per school year, with its starting year, for 2016 to 2026), then the young
-/// people aged 0–23 on `today`, each followed by their enrolments since school year 2016-2017.
+/// people aged 0–23 on `today`, each followed by their enrolments since school year 2016-2017
+/// and their absence in the school years [`ABSENCE_YEARS`] up to `today`. The same as
+/// [`generate_with`] with [`DemoOptions::new`].
 pub fn generate<S: DemoSink>(
     scale: Scale,
     seed: u64,
@@ -237,6 +336,21 @@ pub fn generate<S: DemoSink>(
     vakanties: &dyn Fn(i32) -> Vec<Vakantie>,
     sink: &mut S,
 ) -> Result<DemoSummary, S::Error> {
+    generate_with(&DemoOptions::new(scale, seed, today), vakanties, sink)
+}
+
+/// Generates a demo installation as [`generate`] does, with absence as `options` say. The
+/// absence lies on the school days of the calendar that `vakanties` gives (its holidays for
+/// every school, and any days off of a school for that school).
+pub fn generate_with<S: DemoSink>(
+    options: &DemoOptions,
+    vakanties: &dyn Fn(i32) -> Vec<Vakantie>,
+    sink: &mut S,
+) -> Result<DemoSummary, S::Error> {
+    let DemoOptions {
+        scale, seed, today, ..
+    } = *options;
+    let absence_years = options.absence_years_effective();
     let mut summary = DemoSummary::new(scale, seed, today);
     // Stream 0 builds the geography; gemeente i draws its people from stream i + 1, so the
     // people of a gemeente do not depend on how many random numbers the geography used.
@@ -260,14 +374,28 @@ pub fn generate<S: DemoSink>(
         sink.organisatie(o)?;
     }
 
+    let mut calendar = Vec::new();
     for year in FIRST_SCHOOL_YEAR..=LAST_SCHOOL_YEAR {
         for v in vakanties(year) {
             sink.vakantie(&v)?;
             summary.vakanties += 1;
+            if absence_years.is_some() {
+                calendar.push(v);
+            }
         }
     }
 
-    let mut people = people::People::new(&geo, seed, today);
+    let absence = absence_years.map(|years| {
+        summary.verzuim_jaren = Some((*years.start(), *years.end()));
+        absence::Absence::new(
+            calendar,
+            years,
+            seed,
+            today,
+            people::aug1(FIRST_SCHOOL_YEAR),
+        )
+    });
+    let mut people = people::People::new(&geo, seed, today, absence);
     for gi in 0..geo.gemeenten.len() {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(gi as u64 + 1);
@@ -282,6 +410,7 @@ pub fn generate<S: DemoSink>(
         scale = %scale,
         jongeren = summary.jongeren,
         inschrijvingen = summary.inschrijvingen,
+        verzuim = summary.verzuim,
         "demo region generated"
     );
     Ok(summary)

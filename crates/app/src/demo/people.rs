@@ -8,6 +8,7 @@ use leerrecht_domain::person::{Inschrijving, Jongere, Sector};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use super::absence::Absence;
 use super::names;
 use super::numbers::{BsnGen, OnderwijsnummerGen};
 use super::region::{sector_index, Geo};
@@ -83,12 +84,13 @@ fn plus_days(d: NaiveDate, n: i64) -> NaiveDate {
     }
 }
 
+/// One planned enrolment: a school (index in the geography) from `begin` to `end`.
 #[derive(Clone, Copy)]
-struct Segment {
-    sector: Sector,
-    school: u32,
-    begin: NaiveDate,
-    end: NaiveDate,
+pub(super) struct Segment {
+    pub(super) sector: Sector,
+    pub(super) school: u32,
+    pub(super) begin: NaiveDate,
+    pub(super) end: NaiveDate,
 }
 
 pub(super) struct People<'g> {
@@ -98,13 +100,16 @@ pub(super) struct People<'g> {
     bsn: BsnGen,
     onderwijsnummer: OnderwijsnummerGen,
     segments: Vec<Segment>,
+    /// Makes each person's absence after their enrolments, when absence is asked for. It
+    /// draws from streams of its own, so the people are the same with or without it.
+    absence: Option<Absence>,
     // Reused between persons, so a person costs no allocation for names and gemeente.
     achternaam: String,
     voornamen: String,
 }
 
 impl<'g> People<'g> {
-    pub(super) fn new(geo: &'g Geo, seed: u64, today: NaiveDate) -> Self {
+    pub(super) fn new(geo: &'g Geo, seed: u64, today: NaiveDate, absence: Option<Absence>) -> Self {
         People {
             geo,
             today,
@@ -112,6 +117,7 @@ impl<'g> People<'g> {
             bsn: BsnGen::new(seed),
             onderwijsnummer: OnderwijsnummerGen::new(seed),
             segments: Vec::with_capacity(8),
+            absence,
             achternaam: String::with_capacity(32),
             voornamen: String::with_capacity(48),
         }
@@ -201,6 +207,9 @@ impl<'g> People<'g> {
                 }
             }
             let enrolled = self.emit(leerling, sink, summary)?;
+            if let Some(absence) = self.absence.as_mut() {
+                absence.pupil(leerling, birth, &self.segments, self.geo, sink, summary)?;
+            }
 
             if leerplichtig(birth, today) {
                 summary.leerplichtig += 1;

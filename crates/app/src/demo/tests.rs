@@ -1,4 +1,5 @@
 use std::collections::{HashMap, HashSet};
+use std::ops::RangeInclusive;
 
 use chrono::NaiveDate;
 use leerrecht_domain::calendar::Vakantie;
@@ -484,4 +485,313 @@ fn national_streams_three_million() {
     println!("{s}\nin {:?}", start.elapsed());
     assert_eq!(c.0, 3_000_000);
     assert_eq!(c.1, s.inschrijvingen);
+}
+
+// ---- Absence ----
+
+use leerrecht_domain::calendar::{demo_vakanties, Kalender, SchoolDays};
+use leerrecht_domain::rules::{Evaluator, Regel, RegelsHistorie, Verzuim, Verzuimsoort};
+use leerrecht_domain::schoolyear::SchoolYear;
+
+fn demo_kalender(year: i32) -> Vec<Vakantie> {
+    demo_vakanties(SchoolYear::new(year))
+}
+
+fn common_days() -> SchoolDays {
+    let mut all = Vec::new();
+    for y in FIRST_SCHOOL_YEAR..=LAST_SCHOOL_YEAR {
+        all.extend(demo_kalender(y));
+    }
+    Kalender::new(
+        all,
+        aug1(FIRST_SCHOOL_YEAR),
+        people::jul31(LAST_SCHOOL_YEAR + 1),
+    )
+    .common()
+    .clone()
+}
+
+/// Checks every absence call against the person and enrolments sent just before, and runs
+/// the rules per (pupil, school) when the next person comes. Keeps the people and enrolments
+/// (to compare runs), the absence calls when asked, and per rule how many signals fired and
+/// in how many pupil-years.
+struct AbsenceCheck {
+    days: SchoolDays,
+    years: RangeInclusive<i32>,
+    keep_rows: bool,
+    people: Vec<Item>,
+    calls: Vec<(LeerlingId, SchoolCode, Vec<Verzuim>)>,
+    current: Option<(LeerlingId, NaiveDate)>,
+    enrolments: Vec<Inschrijving>,
+    seen: HashSet<(String, i32)>,
+    per_school: HashMap<String, Vec<Verzuim>>,
+    evaluator: Evaluator,
+    regels: RegelsHistorie,
+    signals: HashMap<Regel, u64>,
+    signal_years: HashMap<Regel, u64>,
+    rows: u64,
+    per_soort: [u64; 5],
+}
+
+impl AbsenceCheck {
+    fn new(years: RangeInclusive<i32>, keep_rows: bool) -> Self {
+        AbsenceCheck {
+            days: common_days(),
+            years,
+            keep_rows,
+            people: Vec::new(),
+            calls: Vec::new(),
+            current: None,
+            enrolments: Vec::new(),
+            seen: HashSet::new(),
+            per_school: HashMap::new(),
+            evaluator: Evaluator::new(),
+            regels: RegelsHistorie::default(),
+            signals: HashMap::new(),
+            signal_years: HashMap::new(),
+            rows: 0,
+            per_soort: [0; 5],
+        }
+    }
+
+    /// Runs the rules over the finished person's rows, per school.
+    fn finish_person(&mut self) {
+        let mut out = Vec::new();
+        for (_, rows) in self.per_school.drain() {
+            out.clear();
+            self.evaluator
+                .evaluate(&rows, &self.days, &self.regels, &mut out);
+            let mut years = HashSet::new();
+            for s in &out {
+                *self.signals.entry(s.regel).or_default() += 1;
+                if years.insert((s.regel, SchoolYear::containing(s.datum))) {
+                    *self.signal_years.entry(s.regel).or_default() += 1;
+                }
+            }
+        }
+    }
+}
+
+impl DemoSink for AbsenceCheck {
+    type Error = std::convert::Infallible;
+    fn organisatie(&mut self, _: &Organisatie) -> Result<(), Self::Error> {
+        Ok(())
+    }
+    fn vakantie(&mut self, _: &Vakantie) -> Result<(), Self::Error> {
+        Ok(())
+    }
+    fn jongere(&mut self, j: &Jongere) -> Result<(), Self::Error> {
+        self.finish_person();
+        self.people.push(Item::Jongere(j.clone()));
+        self.current = Some((j.leerling_id(), j.geboortedatum));
+        self.enrolments.clear();
+        Ok(())
+    }
+    fn inschrijving(&mut self, i: &Inschrijving) -> Result<(), Self::Error> {
+        self.people.push(Item::Inschrijving(i.clone()));
+        self.enrolments.push(i.clone());
+        Ok(())
+    }
+    fn verzuim(
+        &mut self,
+        leerling: LeerlingId,
+        school: &SchoolCode,
+        rows: &[Verzuim],
+    ) -> Result<(), Self::Error> {
+        let (current, birth) = self.current.expect("a person first");
+        assert_eq!(leerling, current, "absence follows its person");
+        assert!(!rows.is_empty(), "no empty calls");
+        assert!(rows.is_sorted_by_key(|r| r.datum), "rows in date order");
+        let year = SchoolYear::containing(rows[0].datum);
+        assert!(self.years.contains(&year.start_year()), "{year}");
+        assert!(
+            self.seen
+                .insert((format!("{leerling}/{school}"), year.start_year())),
+            "one call per (pupil, school, school year)"
+        );
+        for r in rows {
+            assert_eq!(
+                SchoolYear::containing(r.datum),
+                year,
+                "one school year a call"
+            );
+            assert!(r.datum <= today(), "{r:?} after today");
+            assert!(self.days.is_school_day(r.datum), "{r:?} not a school day");
+            assert!(age_on(birth, r.datum) >= 4, "{r:?} before the age of 4");
+            assert!(
+                self.enrolments.iter().any(|i| &i.school == school
+                    && i.begindatum() <= r.datum
+                    && i.einddatum().is_none_or(|e| r.datum <= e)),
+                "{r:?} outside an enrolment at {school}"
+            );
+            assert!((1..=720).contains(&r.minuten), "{r:?}");
+            assert!(!r.hele_dag || r.minuten >= 300, "{r:?}");
+            self.per_soort[r.soort as usize] += 1;
+        }
+        self.rows += rows.len() as u64;
+        self.per_school
+            .entry(school.to_string())
+            .or_default()
+            .extend_from_slice(rows);
+        if self.keep_rows {
+            self.calls.push((leerling, school.clone(), rows.to_vec()));
+        }
+        Ok(())
+    }
+}
+
+fn run_absence(options: &DemoOptions, keep_rows: bool) -> (AbsenceCheck, DemoSummary) {
+    let years = options.absence_years.clone();
+    let mut check = AbsenceCheck::new(years, keep_rows);
+    let summary = generate_with(options, &demo_kalender, &mut check).unwrap();
+    check.finish_person();
+    (check, summary)
+}
+
+#[test]
+fn absence_is_valid_and_fires_every_rule() {
+    let (c, s) = run_absence(&DemoOptions::new(Scale::Tiny, 3, today()), false);
+    assert_eq!(s.verzuim_jaren, Some((2018, 2024)));
+    assert_eq!(c.rows, s.verzuim);
+    assert_eq!(c.per_soort, s.verzuim_per_soort);
+    assert!(s.verzuim_per_soort.iter().all(|&n| n > 0), "{s}");
+    // About 15 rows per pupil a year.
+    let per_year = s.verzuim as f64 / s.verzuim_leerlingjaren as f64;
+    assert!((10.0..20.0).contains(&per_year), "{s}");
+    for regel in Regel::ALL {
+        let n = c.signals.get(&regel).copied().unwrap_or(0);
+        if regel == Regel::Av {
+            assert_eq!(n, 0);
+        } else {
+            assert!(n > 0, "{regel} never fired: {:?}", c.signals);
+        }
+    }
+    assert!(s.to_string().contains("absence: "), "{s}");
+}
+
+#[test]
+fn absence_is_deterministic_and_leaves_the_people_alone() {
+    let options = DemoOptions::new(Scale::Tiny, 11, today());
+    let (a, sa) = run_absence(&options, true);
+    let (b, sb) = run_absence(&options, true);
+    assert_eq!(sa, sb);
+    assert_eq!(a.calls, b.calls);
+    assert!(!a.calls.is_empty());
+
+    // Another seed, other absence.
+    let (other, _) = run_absence(&DemoOptions::new(Scale::Tiny, 12, today()), true);
+    assert_ne!(a.calls, other.calls);
+
+    // Without absence: nothing is sent, and the people and enrolments are the same.
+    let off = DemoOptions {
+        with_absence: false,
+        ..options.clone()
+    };
+    let (c, sc) = run_absence(&off, true);
+    assert!(c.calls.is_empty());
+    assert_eq!((sc.verzuim, sc.verzuim_jaren), (0, None));
+    assert_eq!(c.people, a.people);
+    let strip = |s: &DemoSummary| DemoSummary {
+        verzuim_jaren: None,
+        verzuim: 0,
+        verzuim_per_soort: [0; 5],
+        verzuim_leerlingjaren: 0,
+        ..s.clone()
+    };
+    assert_eq!(strip(&sa), sc);
+    assert!(!sc.to_string().contains("absence"));
+    // An empty range of years is the same as none.
+    let none = DemoOptions {
+        absence_years: 2030..=2031,
+        ..options.clone()
+    };
+    assert_eq!(none.absence_years_effective(), None);
+
+    // One year on its own gives the same rows for that year, and the same people.
+    let one = DemoOptions {
+        absence_years: 2022..=2022,
+        ..options.clone()
+    };
+    let (d, sd) = run_absence(&one, true);
+    assert_eq!(sd.verzuim_jaren, Some((2022, 2022)));
+    assert_eq!(d.people, a.people);
+    let in_2022: Vec<_> = a
+        .calls
+        .iter()
+        .filter(|(_, _, rows)| SchoolYear::containing(rows[0].datum) == SchoolYear::new(2022))
+        .cloned()
+        .collect();
+    assert!(!in_2022.is_empty());
+    assert_eq!(d.calls, in_2022);
+
+    // The existing entry point makes absence too, on its calendar's school days.
+    let mut days_of = AbsenceCheck::new(ABSENCE_YEARS, false);
+    let s = generate(Scale::Tiny, 11, today(), &demo_kalender, &mut days_of).unwrap();
+    assert_eq!(s, sa);
+}
+
+/// Figures for the absence at region scale: rows per pupil-year and per kind, and per rule
+/// the share of pupil-years with a signal. Run with
+/// `cargo test --release -p leerrecht-app demo::tests::region_absence -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn region_absence_figures() {
+    struct Count(u64);
+    impl DemoSink for Count {
+        type Error = std::convert::Infallible;
+        fn organisatie(&mut self, _: &Organisatie) -> Result<(), Self::Error> {
+            Ok(())
+        }
+        fn vakantie(&mut self, _: &Vakantie) -> Result<(), Self::Error> {
+            Ok(())
+        }
+        fn jongere(&mut self, _: &Jongere) -> Result<(), Self::Error> {
+            Ok(())
+        }
+        fn inschrijving(&mut self, _: &Inschrijving) -> Result<(), Self::Error> {
+            Ok(())
+        }
+        fn verzuim(
+            &mut self,
+            _: LeerlingId,
+            _: &SchoolCode,
+            r: &[Verzuim],
+        ) -> Result<(), Self::Error> {
+            self.0 += r.len() as u64;
+            Ok(())
+        }
+    }
+    for with_absence in [false, true] {
+        let options = DemoOptions {
+            with_absence,
+            ..DemoOptions::new(Scale::Region, 1, today())
+        };
+        let start = std::time::Instant::now();
+        let mut count = Count(0);
+        generate_with(&options, &demo_kalender, &mut count).unwrap();
+        println!(
+            "generated with_absence={with_absence}: {} rows in {:?}",
+            count.0,
+            start.elapsed()
+        );
+    }
+    let start = std::time::Instant::now();
+    let (c, s) = run_absence(&DemoOptions::new(Scale::Region, 1, today()), false);
+    println!("{s}\nin {:?}", start.elapsed());
+    let py = s.verzuim_leerlingjaren as f64;
+    println!(
+        "{} pupil-years, {:.2} rows per pupil-year",
+        s.verzuim_leerlingjaren,
+        s.verzuim as f64 / py
+    );
+    for (soort, n) in Verzuimsoort::ALL.iter().zip(s.verzuim_per_soort) {
+        println!("  {soort:<12} {:>6.2} per pupil-year", n as f64 / py);
+    }
+    for regel in Regel::ALL {
+        println!(
+            "  {regel:<12} {:>8} signals, in {:>6.2}% of pupil-years",
+            c.signals.get(&regel).copied().unwrap_or(0),
+            100.0 * c.signal_years.get(&regel).copied().unwrap_or(0) as f64 / py
+        );
+    }
 }
