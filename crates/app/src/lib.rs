@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod bench;
 pub mod config;
 pub mod csvin;
 pub mod demo;
@@ -26,7 +27,8 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     Invalid(String),
-    #[error("{path}: {source}")]
+    /// The reason is the source error: `{:#}` (anyhow) prints "path: reason".
+    #[error("{path}")]
     Io {
         path: String,
         source: std::io::Error,

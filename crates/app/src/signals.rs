@@ -25,7 +25,8 @@ fn begin() -> NaiveDate {
 #[derive(Clone, Debug, Serialize)]
 pub struct SignaalRegel {
     pub leerling: String,
-    pub school: String,
+    /// None for absoluut verzuim, which is about not being at any school.
+    pub school: Option<String>,
     pub regel: String,
     pub datum: NaiveDate,
     pub uitleg: serde_json::Value,
@@ -132,7 +133,7 @@ impl App {
                     let uitleg = serde_json::from_str(&s.uitleg).unwrap_or(serde_json::Value::Null);
                     f(SignaalRegel {
                         leerling: s.leerling.to_string(),
-                        school: s.school.to_string(),
+                        school: Some(s.school.to_string()),
                         regel: s.regel,
                         datum: s.datum,
                         uitleg,
@@ -155,7 +156,7 @@ impl App {
                     }
                     f(SignaalRegel {
                         leerling: k.leerling.to_string(),
-                        school: String::new(),
+                        school: None,
                         regel: Regel::Av.code().to_string(),
                         datum: on,
                         uitleg: serde_json::json!({

@@ -336,7 +336,7 @@ fn sqlite_and_postgres_agree_on_the_demo_region() {
         db.app
             .list_signals(&actor, today, None, &mut |s| {
                 out.push(format!(
-                    "{} {} {} {} {}",
+                    "{} {:?} {} {} {}",
                     s.leerling, s.school, s.regel, s.datum, s.uitleg
                 ));
                 Ok(())

@@ -45,7 +45,10 @@ fn list(db: &Db, on: &str, regel: Option<Regel>) -> Vec<String> {
             &mut |s: SignaalRegel| {
                 out.push(format!(
                     "{} {} {} {}",
-                    s.leerling, s.school, s.regel, s.datum
+                    s.leerling,
+                    s.school.unwrap_or_default(),
+                    s.regel,
+                    s.datum
                 ));
                 Ok(())
             },

@@ -88,6 +88,11 @@ enum Command {
         #[arg(long)]
         alles: bool,
     },
+    /// Measure the product on the demo region (prints figures; asserts nothing).
+    Bench {
+        #[command(subcommand)]
+        what: BenchWhat,
+    },
     /// Fill an empty database with a synthetic demo region.
     Demo {
         #[arg(long, value_enum, default_value = "region")]
@@ -103,6 +108,19 @@ enum Command {
         /// scale (hundreds of millions of rows; see `leerrecht bench signals`).
         #[arg(long, value_name = "JAREN", value_parser = years_arg)]
         verzuim: Option<Option<std::ops::RangeInclusive<i32>>>,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchWhat {
+    /// Absence import, rule evaluation in memory and from the store, and the incremental run
+    /// after one more school day, on one school year of the demo region's absence.
+    Signals {
+        #[arg(long, value_enum, default_value = "region")]
+        scale: Scale,
+        /// Folder for the demo files and the database (kept afterwards).
+        #[arg(long, default_value = "bench-out/signals")]
+        dir: PathBuf,
     },
 }
 
@@ -269,6 +287,31 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 format == CsvOrJson::Json,
                 out,
             )
+        }
+        Command::Bench {
+            what: BenchWhat::Signals { scale, dir },
+        } => {
+            let scale = match scale {
+                Scale::Tiny => leerrecht_app::demo::Scale::Tiny,
+                Scale::Region => leerrecht_app::demo::Scale::Region,
+                Scale::National => leerrecht_app::demo::Scale::National,
+            };
+            let started = Instant::now();
+            leerrecht_app::bench::bench_signals(scale, &dir, today(), &mut |m| {
+                println!(
+                    "{:<88} {:>11} rows {:>8.2} s {:>12.0} rows/s",
+                    m.wat,
+                    m.rijen,
+                    m.duur.as_secs_f64(),
+                    m.per_seconde()
+                );
+            })?;
+            println!(
+                "total {:.1} s, peak memory {} MiB",
+                started.elapsed().as_secs_f64(),
+                leerrecht_app::bench::peak_memory_mib().map_or("?".into(), |m| m.to_string())
+            );
+            Ok(())
         }
         Command::Demo {
             scale,

@@ -211,7 +211,14 @@ pub fn signalen(
                 serde_json::to_string(&s).expect("serialises")
             )
         } else {
-            writeln!(out, "{};{};{};{}", s.leerling, s.school, s.regel, s.datum)
+            writeln!(
+                out,
+                "{};{};{};{}",
+                s.leerling,
+                s.school.as_deref().unwrap_or(""),
+                s.regel,
+                s.datum
+            )
         };
         r.map_err(io_err)
     });

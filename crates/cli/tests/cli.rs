@@ -147,6 +147,7 @@ impl Work {
         c.current_dir(self.dir.path())
             .env_remove("LEERRECHT_DB")
             .env_remove("LEERRECHT_LOG")
+            .env_remove("LEERRECHT_CONFIG")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -1019,6 +1020,449 @@ fn piped_output_is_plain_postgres() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 9. Absence becomes signals
+//
+// The absence of the small region (`VERZUIM`): Anna (111222333, 05KO00) misses 240 minutes
+// ongeoorloofd on each of Monday to Thursday 8–11 September 2025, so the preventive signal
+// fires at 480 minutes (the 9th) and the 16-hour report at 960 (the 11th); Bram (123456782,
+// 07NU00) arrives late on the nine school days of 1–11 September, the 9th late arrival on the
+// 11th. On the peildatum Femke (enrolment ended 2025-09-30) and Dirk (leerplichtig from that
+// day) are leerplichtig without a school, in gemeenten that RBL-ZK serves: absoluut verzuim,
+// listed by gemeente (Haarlem, then Zandvoort), with no school.
+
+const VERZUIM: &str = "\
+leerling;school;datum;soort;minuten;hele_dag
+111222333;05KO00;2025-09-08;ongeoorloofd;240;nee
+111222333;05KO00;2025-09-09;ongeoorloofd;240;nee
+111222333;05KO00;2025-09-10;ongeoorloofd;240;nee
+111222333;05KO00;2025-09-11;ongeoorloofd;240;nee
+123456782;07NU00;2025-09-01;te_laat;10;
+123456782;07NU00;2025-09-02;te_laat;10;
+123456782;07NU00;2025-09-03;te_laat;10;
+123456782;07NU00;2025-09-04;te_laat;10;
+123456782;07NU00;2025-09-05;te_laat;10;
+123456782;07NU00;2025-09-08;te_laat;10;
+123456782;07NU00;2025-09-09;te_laat;10;
+123456782;07NU00;2025-09-10;te_laat;10;
+123456782;07NU00;2025-09-11;te_laat;10;
+";
+
+const SIGNALS_HEADER: &str = "leerling;school;regel;datum\n";
+
+/// The absoluut verzuim of the peildatum.
+const AV_CSV: &str = "\
+200000019;;av;2025-10-01
+010000008;;av;2025-10-01
+";
+
+/// `signals --as-of 2025-10-01 --format csv` after importing `VERZUIM`, with the default rules:
+/// by date, then school.
+const SIGNALS_CSV: &str = "\
+leerling;school;regel;datum
+111222333;05KO00;signaal;2025-09-09
+111222333;05KO00;16uur;2025-09-11
+123456782;07NU00;te_laat;2025-09-11
+200000019;;av;2025-10-01
+010000008;;av;2025-10-01
+";
+
+impl Work {
+    /// `leerrecht --db DB signals --as-of PEILDATUM ARGS…`, which must succeed, print its
+    /// summary on stderr and nothing else there; returns stdout and the summary's counts.
+    fn signals(&self, db: &str, args: &[&str]) -> (String, (u64, u64, u64)) {
+        let mut all = vec!["signals", "--as-of", PEILDATUM];
+        all.extend_from_slice(args);
+        let out = self.run(db, &all).ok(&all.join(" "));
+        (out.stdout, signal_run(&out.stderr))
+    }
+}
+
+/// The counts of the summary "signalen bijgewerkt: L leerlingen, R verzuimregels, S signalen
+/// in T s", which must be all of `stderr`.
+fn signal_run(stderr: &str) -> (u64, u64, u64) {
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "just the summary on stderr: {stderr:?}");
+    let rest = lines[0]
+        .strip_prefix("signalen bijgewerkt: ")
+        .unwrap_or_else(|| panic!("a summary of the signal run: {stderr:?}"));
+    let parts: Vec<&str> = rest.split(", ").collect();
+    assert_eq!(parts.len(), 3, "{stderr:?}");
+    let count = |part: &str, word: &str| -> u64 {
+        let (n, w) = part
+            .split_once(' ')
+            .unwrap_or_else(|| panic!("{part:?} in {stderr:?}"));
+        assert!(w.starts_with(word), "{word:?} in {stderr:?}");
+        n.parse()
+            .unwrap_or_else(|_| panic!("a count before {word:?} in {stderr:?}"))
+    };
+    (
+        count(parts[0], "leerlingen"),
+        count(parts[1], "verzuimregels"),
+        count(parts[2], "signalen in "),
+    )
+}
+
+/// The JSON list `signals --format json` printed.
+fn signals_json(stdout: &str) -> Vec<Value> {
+    let v: Value = serde_json::from_str(stdout)
+        .unwrap_or_else(|e| panic!("signals is not JSON ({e}):\n{stdout}"));
+    v.as_array().expect("a JSON list").clone()
+}
+
+/// A JSON signal as the CSV line of it.
+fn as_csv_line(s: &Value) -> String {
+    let text = |k: &str| -> String {
+        match &s[k] {
+            // A signal without a school (av) may say so either way.
+            Value::Null => String::new(),
+            Value::String(t) => t.clone(),
+            other => panic!("{k} is {other} in {s}"),
+        }
+    };
+    format!(
+        "{};{};{};{}\n",
+        text("leerling"),
+        text("school"),
+        text("regel"),
+        text("datum")
+    )
+}
+
+fn absence_becomes_signals(db: &str) {
+    let w = Work::new();
+    w.import_region(db);
+    w.file("verzuim.csv", VERZUIM);
+    let summary = w.import(db, "verzuim", "verzuim.csv");
+    assert_eq!(counts(&summary), (13, 0, 0), "{summary}");
+
+    // The first run evaluates both pupils and their 13 rows into 3 signals.
+    let (listing, run) = w.signals(db, &["--format", "csv"]);
+    assert_eq!(listing, SIGNALS_CSV);
+    assert_eq!(run, (2, 13, 3));
+
+    // Again: nothing changed, nothing to do, the same list.
+    let (listing, run) = w.signals(db, &["--format", "csv"]);
+    assert_eq!(listing, SIGNALS_CSV);
+    assert_eq!(run, (0, 0, 0));
+    // CSV is the default format.
+    assert_eq!(w.signals(db, &[]).0, SIGNALS_CSV);
+    // Everyone again: the same signals.
+    let (listing, run) = w.signals(db, &["--alles"]);
+    assert_eq!(listing, SIGNALS_CSV);
+    assert_eq!(run, (2, 13, 3));
+
+    // An earlier date shows what was known then: only the preventive signal, and no absoluut
+    // verzuim (Femke was still enrolled, Dirk not yet leerplichtig).
+    let out = w
+        .run(db, &["signals", "--as-of", "10-09-2025", "--format", "csv"])
+        .ok("signals --as-of 10-09-2025");
+    assert_eq!(
+        out.stdout,
+        format!("{SIGNALS_HEADER}111222333;05KO00;signaal;2025-09-09\n")
+    );
+
+    // --regel keeps one rule.
+    let (listing, _) = w.signals(db, &["--regel", "16uur"]);
+    assert_eq!(
+        listing,
+        format!("{SIGNALS_HEADER}111222333;05KO00;16uur;2025-09-11\n")
+    );
+    let (listing, _) = w.signals(db, &["--regel", "av"]);
+    assert_eq!(listing, format!("{SIGNALS_HEADER}{AV_CSV}"));
+    let (listing, _) = w.signals(db, &["--regel", "lrv"]);
+    assert_eq!(listing, SIGNALS_HEADER);
+
+    // JSON: the same signals, each with its explanation.
+    let (listing, _) = w.signals(db, &["--format", "json"]);
+    let list = signals_json(&listing);
+    let as_csv: String = list.iter().map(as_csv_line).collect();
+    assert_eq!(format!("{SIGNALS_HEADER}{as_csv}"), SIGNALS_CSV);
+    for s in &list {
+        let mut keys: Vec<&str> = s
+            .as_object()
+            .unwrap_or_else(|| panic!("a signal is an object: {s}"))
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            ["datum", "leerling", "regel", "school", "uitleg"],
+            "{s}"
+        );
+        assert!(s["uitleg"].is_object(), "an explanation: {s}");
+    }
+    let uur16 = &list[1];
+    assert_eq!(uur16["regel"], "16uur", "{uur16}");
+    let uitleg = &uur16["uitleg"];
+    assert!(
+        uitleg["minuten"].as_u64().expect("minuten") >= 960,
+        "{uitleg}"
+    );
+    assert_eq!(uitleg["drempel"], 960, "{uitleg}");
+    assert_eq!(
+        uitleg["rijen"],
+        json!(["2025-09-08", "2025-09-09", "2025-09-10", "2025-09-11"]),
+        "{uitleg}"
+    );
+    let te_laat = &list[2];
+    assert_eq!(te_laat["regel"], "te_laat", "{te_laat}");
+    assert_eq!(te_laat["uitleg"]["aantal"], 9, "{te_laat}");
+    assert_eq!(te_laat["uitleg"]["drempel"], 9, "{te_laat}");
+    assert_eq!(
+        te_laat["uitleg"]["rijen"].as_array().map(Vec::len),
+        Some(9),
+        "{te_laat}"
+    );
+    // --regel and --format together.
+    let (listing, _) = w.signals(db, &["--regel", "16uur", "--format", "json"]);
+    assert_eq!(signals_json(&listing), std::slice::from_ref(uur16));
+
+    // An unknown rule is refused with the valid ones, before anything is done.
+    let out = w
+        .run(db, &["signals", "--as-of", PEILDATUM, "--regel", "onzin"])
+        .expect(2, "signals --regel onzin");
+    assert!(out.stdout.is_empty(), "{:?}", out.stdout);
+    assert!(
+        out.stderr.contains("onzin") && out.stderr.contains("16uur"),
+        "the refusal names the value and the valid rules: {}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("signalen bijgewerkt"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn absence_becomes_signals_sqlite() {
+    on_sqlite(absence_becomes_signals);
+}
+
+#[test]
+fn absence_becomes_signals_postgres() {
+    on_postgres(absence_becomes_signals);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10. The region's rules from leerrecht.toml, --config or LEERRECHT_CONFIG
+
+fn settings_change_the_rules(db: &str) {
+    let w = Work::new();
+    w.import_region(db);
+    w.file("verzuim.csv", VERZUIM);
+    w.import(db, "verzuim", "verzuim.csv");
+    // Without settings, the covenant's defaults: a 16-hour report at 960 minutes.
+    assert_eq!(w.signals(db, &[]).0, SIGNALS_CSV);
+
+    // The region reports at 20 hours from 1 August 2025: Anna's 960 minutes make no 16-hour
+    // report, but a second preventive signal; everyone is evaluated again.
+    w.file(
+        "leerrecht.toml",
+        "[regels]\nuur16_minuten = 1200\ngeldig_vanaf = 2025-08-01\n",
+    );
+    let at_20_hours = SIGNALS_CSV.replace(
+        "111222333;05KO00;16uur;2025-09-11",
+        "111222333;05KO00;signaal;2025-09-11",
+    );
+    let (listing, run) = w.signals(db, &[]);
+    assert_eq!(listing, at_20_hours);
+    assert_eq!(run.0, 2, "a change of rules re-evaluates everyone");
+    // The same settings again change nothing.
+    let (listing, run) = w.signals(db, &[]);
+    assert_eq!(listing, at_20_hours);
+    assert_eq!(run, (0, 0, 0));
+
+    // --config wins over the working directory's file: 15 hours from 1 September.
+    w.file(
+        "other.toml",
+        "[regels]\nuur16_minuten = 900\ngeldig_vanaf = 2025-09-01\n",
+    );
+    let (listing, run) = w.signals(db, &["--config", "other.toml"]);
+    assert_eq!(listing, SIGNALS_CSV);
+    assert_eq!(run.0, 2);
+    let (listing, _) = w.signals(
+        db,
+        &[
+            "--config",
+            "other.toml",
+            "--regel",
+            "16uur",
+            "--format",
+            "json",
+        ],
+    );
+    let list = signals_json(&listing);
+    assert_eq!(list.len(), 1, "{listing}");
+    assert_eq!(list[0]["uitleg"]["drempel"], 900, "{listing}");
+    // So does LEERRECHT_CONFIG.
+    let out = w
+        .run_env(
+            &[("LEERRECHT_DB", db), ("LEERRECHT_CONFIG", "other.toml")],
+            &["signals", "--as-of", PEILDATUM],
+        )
+        .ok("signals with LEERRECHT_CONFIG");
+    assert_eq!(out.stdout, SIGNALS_CSV);
+    assert_eq!(signal_run(&out.stderr), (0, 0, 0));
+
+    // The working directory's file now asks for rules from 1 August, before the stored version
+    // of 1 September: refused, and nothing changes.
+    let out = w
+        .run(db, &["signals", "--as-of", PEILDATUM])
+        .expect(2, "rules from before the latest stored version");
+    assert!(out.stdout.is_empty(), "{:?}", out.stdout);
+    assert!(
+        out.stderr.contains("2025-09-01") && out.stderr.contains("geldig_vanaf"),
+        "the refusal names the latest version and what to set: {}",
+        out.stderr
+    );
+    // Not after is not on the same day either.
+    w.file(
+        "same_day.toml",
+        "[regels]\nuur16_minuten = 1000\ngeldig_vanaf = 2025-09-01\n",
+    );
+    let out = w
+        .run(
+            db,
+            &["signals", "--as-of", PEILDATUM, "--config", "same_day.toml"],
+        )
+        .expect(2, "changed rules from the day of the latest version");
+    assert!(out.stdout.is_empty(), "{:?}", out.stdout);
+    assert!(out.stderr.contains("2025-09-01"), "{}", out.stderr);
+    let (listing, run) = w.signals(db, &["--config", "other.toml"]);
+    assert_eq!(listing, SIGNALS_CSV);
+    assert_eq!(run, (0, 0, 0), "the refused settings stored nothing");
+
+    // A misspelt setting is named, given with --config or found in the working directory.
+    w.file("bad.toml", "[regels]\nfoo = 1\n");
+    let out = w
+        .run(
+            db,
+            &["signals", "--as-of", PEILDATUM, "--config", "bad.toml"],
+        )
+        .expect(2, "an unknown setting in --config");
+    assert!(out.stdout.is_empty(), "{:?}", out.stdout);
+    assert!(
+        out.stderr.contains("bad.toml") && out.stderr.contains("foo"),
+        "the refusal names the file and the key: {}",
+        out.stderr
+    );
+    w.file("leerrecht.toml", "[regels]\nfoo = 1\n");
+    let out = w
+        .run(db, &["signals", "--as-of", PEILDATUM])
+        .expect(2, "an unknown setting in leerrecht.toml");
+    assert!(
+        out.stderr.contains("leerrecht.toml") && out.stderr.contains("foo"),
+        "the refusal names the file and the key: {}",
+        out.stderr
+    );
+}
+
+#[test]
+fn settings_change_the_rules_sqlite() {
+    on_sqlite(settings_change_the_rules);
+}
+
+#[test]
+fn settings_change_the_rules_postgres() {
+    on_postgres(settings_change_the_rules);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 11. Absence and meldingen imports: all or nothing, and again changes nothing
+
+fn invalid_verzuim_writes_nothing(db: &str) {
+    let w = Work::new();
+    w.import_region(db);
+    // Anna's absence is fine; Femke's enrolment at 07NU00 ended on 2025-09-30, and Dirk was
+    // never enrolled at 05KO00.
+    let good = "\
+leerling;school;datum;soort;minuten;hele_dag
+111222333;05KO00;2025-09-08;ongeoorloofd;240;nee
+111222333;05KO00;2025-09-09;ongeoorloofd;240;nee
+111222333;05KO00;2025-09-10;ongeoorloofd;240;nee
+111222333;05KO00;2025-09-11;ongeoorloofd;240;nee
+";
+    w.file(
+        "verzuim-fout.csv",
+        &format!(
+            "{good}\
+200000019;07NU00;2025-10-06;ongeoorloofd;60;nee
+010000008;05KO00;2025-10-01;ziek;0;ja
+"
+        ),
+    );
+    let out = w
+        .run(db, &["import", "verzuim", "verzuim-fout.csv"])
+        .expect(2, "import of verzuim of pupils not enrolled");
+    assert!(out.stdout.is_empty(), "{:?}", out.stdout);
+    assert_row_errors(
+        &out.stderr,
+        "verzuim-fout.csv",
+        &[
+            (
+                6,
+                "datum",
+                "200000019 is not enrolled at 07NU00 on 2025-10-06",
+            ),
+            (
+                7,
+                "datum",
+                "010000008 is not enrolled at 05KO00 on 2025-10-01",
+            ),
+        ],
+    );
+
+    // Nothing of the file was kept: no signals from Anna's absence…
+    let (listing, run) = w.signals(db, &[]);
+    assert_eq!(listing, format!("{SIGNALS_HEADER}{AV_CSV}"));
+    assert_eq!(run, (0, 0, 0));
+    // …whose rows are all new when they come on their own.
+    w.file("verzuim-goed.csv", good);
+    let summary = w.import(db, "verzuim", "verzuim-goed.csv");
+    assert_eq!(counts(&summary), (4, 0, 0), "{summary}");
+}
+
+#[test]
+fn invalid_verzuim_writes_nothing_sqlite() {
+    on_sqlite(invalid_verzuim_writes_nothing);
+}
+
+#[test]
+fn invalid_verzuim_writes_nothing_postgres() {
+    on_postgres(invalid_verzuim_writes_nothing);
+}
+
+fn meldingen_import_and_again(db: &str) {
+    let w = Work::new();
+    w.import_region(db);
+    w.file(
+        "meldingen.csv",
+        "\
+leerling;school;begindatum;verzuimsoort;uren;dagen
+111222333;05KO00;2025-09-08;16uur;16;4
+123456782;07NU00;2025-09-01;beginnend;;
+",
+    );
+    let summary = w.import(db, "meldingen", "meldingen.csv");
+    assert_eq!(counts(&summary), (2, 0, 0), "{summary}");
+    assert!(summary.contains("imported 2 rows"), "{summary}");
+    let summary = w.import(db, "meldingen", "meldingen.csv");
+    assert_eq!(counts(&summary), (0, 0, 2), "{summary}");
+}
+
+#[test]
+fn meldingen_import_and_again_sqlite() {
+    on_sqlite(meldingen_import_and_again);
+}
+
+#[test]
+fn meldingen_import_and_again_postgres() {
+    on_postgres(meldingen_import_and_again);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Product bugs found while writing these tests (see the reasons); backend-independent, so
 // SQLite only.
 
@@ -1066,4 +1510,20 @@ fn jongeren_table_columns_line_up_sqlite() {
             "the school column starts at {at}:\n{header}\n{line}"
         );
     }
+}
+
+/// A settings file that does not exist is "a file that cannot be read": exit 1, naming the
+/// file, with the reason said once.
+#[test]
+fn missing_settings_file_is_reported_once_sqlite() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let db = sqlite_db(&dir);
+    let w = Work::new();
+    let out = w
+        .run(&db, &["signals", "--config", "missing.toml"])
+        .expect(1, "signals with a settings file that is not there");
+    assert!(out.stdout.is_empty(), "{:?}", out.stdout);
+    assert!(out.stderr.contains("missing.toml"), "{}", out.stderr);
+    let said = out.stderr.matches("(os error").count();
+    assert_eq!(said, 1, "the reason once: {}", out.stderr);
 }

@@ -315,10 +315,12 @@ pub(crate) fn bring_signals_up_to_date(
             "SELECT jongere_id, school, datum, soort, minuten, aantal, hele_dag FROM verzuim
              ORDER BY jongere_id, school, datum"
         } else {
+            // CROSS JOIN fixes the loop order: the few changed pupils outside, each one's rows
+            // found by key inside; left to itself SQLite may scan all absence instead.
             "SELECT v.jongere_id, v.school, v.datum, v.soort, v.minuten, v.aantal, v.hele_dag
-             FROM verzuim_gewijzigd g JOIN verzuim v
+             FROM verzuim_gewijzigd g CROSS JOIN verzuim v
                ON v.jongere_id = g.jongere_id AND v.school = g.school
-             ORDER BY v.jongere_id, v.school, v.datum"
+             ORDER BY g.jongere_id, g.school, v.datum"
         };
         let mut run = SignaalRun::default();
         let mut insert = conn.prepare_cached(

@@ -1,0 +1,258 @@
+//! `leerrecht bench signals`: the signal engine's figures on the demo region's absence —
+//! import with full validation, rule evaluation in memory, full re-evaluation from the store,
+//! and the incremental run after one more school day. It prints what it measures and asserts
+//! nothing; the data is a fresh SQLite database in a folder of the caller's choosing.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use leerrecht_domain::calendar::{demo_vakanties, Kalender};
+use leerrecht_domain::date::parse_date;
+use leerrecht_domain::ids::SchoolCode;
+use leerrecht_domain::rules::{Evaluator, RegelsHistorie, Verzuim, Verzuimsoort};
+use leerrecht_domain::schoolyear::SchoolYear;
+
+use crate::access::Actor;
+use crate::config::Config;
+use crate::demo::{DemoOptions, Scale};
+use crate::import::ImportKind;
+use crate::{App, AppError, Result};
+
+/// One measured step.
+#[derive(Clone, Debug)]
+pub struct Meting {
+    pub wat: String,
+    pub rijen: u64,
+    pub duur: Duration,
+}
+
+impl Meting {
+    pub fn per_seconde(&self) -> f64 {
+        self.rijen as f64 / self.duur.as_secs_f64().max(1e-9)
+    }
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> AppError + '_ {
+    move |source| AppError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Splits the demo's absence file: everything but the last day with absence, and that day.
+fn split_last_day(all: &Path, base: &Path, day: &Path) -> Result<NaiveDate> {
+    let last = {
+        let mut last: Option<NaiveDate> = None;
+        for line in BufReader::new(std::fs::File::open(all).map_err(io(all))?)
+            .lines()
+            .skip(1)
+        {
+            let line = line.map_err(io(all))?;
+            if let Some(d) = line.split(';').nth(2).and_then(|d| parse_date(d).ok()) {
+                last = last.max(Some(d));
+            }
+        }
+        last.ok_or_else(|| AppError::Invalid("the demo made no absence".into()))?
+    };
+    let last_text = last.to_string();
+    let mut b = BufWriter::new(std::fs::File::create(base).map_err(io(base))?);
+    let mut d = BufWriter::new(std::fs::File::create(day).map_err(io(day))?);
+    for (i, line) in BufReader::new(std::fs::File::open(all).map_err(io(all))?)
+        .lines()
+        .enumerate()
+    {
+        let line = line.map_err(io(all))?;
+        let to_day = i > 0 && line.split(';').nth(2) == Some(last_text.as_str());
+        if i == 0 {
+            writeln!(b, "{line}").map_err(io(base))?;
+            writeln!(d, "{line}").map_err(io(day))?;
+        } else if to_day {
+            writeln!(d, "{line}").map_err(io(day))?;
+        } else {
+            writeln!(b, "{line}").map_err(io(base))?;
+        }
+    }
+    b.flush().map_err(io(base))?;
+    d.flush().map_err(io(day))?;
+    Ok(last)
+}
+
+/// Reads the absence file into rows per pupil and school, for the in-memory measurement.
+/// Absence rows per pupil and school, in the order of the file.
+type Groups = Vec<(SchoolCode, Vec<Verzuim>)>;
+
+fn load_groups(path: &Path) -> Result<(Groups, u64)> {
+    let mut groups: HashMap<(String, String), usize> = HashMap::new();
+    let mut out: Groups = Vec::new();
+    let mut n = 0;
+    for line in BufReader::new(std::fs::File::open(path).map_err(io(path))?)
+        .lines()
+        .skip(1)
+    {
+        let line = line.map_err(io(path))?;
+        let f: Vec<&str> = line.split(';').collect();
+        let bad = || AppError::Invalid(format!("{}: unreadable row {line:?}", path.display()));
+        let (Some(datum), Ok(soort), Ok(minuten)) = (
+            parse_date(f[2]).ok(),
+            Verzuimsoort::from_str(f[3]),
+            f[4].parse::<u16>(),
+        ) else {
+            return Err(bad());
+        };
+        let key = (f[0].to_string(), f[1].to_string());
+        let i = match groups.get(&key) {
+            Some(&i) => i,
+            None => {
+                out.push((f[1].parse().map_err(|_| bad())?, Vec::new()));
+                groups.insert(key, out.len() - 1);
+                out.len() - 1
+            }
+        };
+        out[i]
+            .1
+            .push(Verzuim::new(datum, soort, minuten, f[5] == "ja"));
+        n += 1;
+    }
+    Ok((out, n))
+}
+
+/// Runs the benchmark at `scale` in `dir` (made when missing) and reports each step as it
+/// finishes.
+pub fn bench_signals(
+    scale: Scale,
+    dir: &Path,
+    today: NaiveDate,
+    report: &mut dyn FnMut(&Meting),
+) -> Result<Vec<Meting>> {
+    let actor = Actor::local_operator();
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let year = SchoolYear::containing(today).prev();
+    let mut options = DemoOptions::new(scale, 1, today);
+    options.absence_years = year.start_year()..=year.start_year();
+    let mut metingen = Vec::new();
+    let mut meet = |wat: &str, rijen: u64, started: Instant, metingen: &mut Vec<Meting>| {
+        let m = Meting {
+            wat: wat.to_string(),
+            rijen,
+            duur: started.elapsed(),
+        };
+        report(&m);
+        metingen.push(m);
+    };
+
+    let started = Instant::now();
+    let summary = crate::export_demo(&actor, &options, dir)?;
+    meet(
+        &format!("demo files, school year {year}"),
+        summary.verzuim,
+        started,
+        &mut metingen,
+    );
+    let all = dir.join("verzuim.csv");
+    let (base, day) = (dir.join("verzuim-basis.csv"), dir.join("verzuim-dag.csv"));
+    let last = split_last_day(&all, &base, &day)?;
+
+    let db = dir.join("bench.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(PathBuf::from(format!("{}{suffix}", db.display())));
+    }
+    let app = App::new(leerrecht_store::open(&format!(
+        "sqlite://{}",
+        db.display()
+    ))?);
+    let import = |kind: ImportKind, path: &Path| -> Result<u64> {
+        let r = app.import(&actor, kind, path, false, &mut |_, _| {})?;
+        if let Some(e) = r.errors.first() {
+            return Err(AppError::Invalid(format!(
+                "{}:{}: {}: {}",
+                path.display(),
+                e.line,
+                e.column,
+                e.reason
+            )));
+        }
+        Ok(r.rows)
+    };
+    for (kind, file) in [
+        (ImportKind::Organisaties, "organisaties.csv"),
+        (ImportKind::Kalender, "kalender.csv"),
+        (ImportKind::Jongeren, "jongeren.csv"),
+        (ImportKind::Inschrijvingen, "inschrijvingen.csv"),
+    ] {
+        import(kind, &dir.join(file))?;
+    }
+    let started = Instant::now();
+    let rows = import(ImportKind::Verzuim, &base)?;
+    meet(
+        "import verzuim with validation (SQLite)",
+        rows,
+        started,
+        &mut metingen,
+    );
+
+    let (groups, rows) = load_groups(&base)?;
+    let kalender = Kalender::new(
+        (2016..=2026)
+            .flat_map(|y| demo_vakanties(SchoolYear::new(y)))
+            .collect(),
+        NaiveDate::from_ymd_opt(1990, 1, 1).expect("valid"),
+        NaiveDate::from_ymd_opt(2100, 12, 31).expect("valid"),
+    );
+    let regels = RegelsHistorie::default();
+    let mut evaluator = Evaluator::new();
+    let mut out = Vec::new();
+    let started = Instant::now();
+    let mut signalen = 0;
+    for (school, rows) in &groups {
+        out.clear();
+        evaluator.evaluate(rows, kalender.voor_school(school), &regels, &mut out);
+        signalen += out.len();
+    }
+    meet(
+        &format!("rule evaluation in memory, one core ({signalen} signals)"),
+        rows,
+        started,
+        &mut metingen,
+    );
+    drop(groups);
+
+    let config = Config::default();
+    let regels = app.regels(&actor, &config, today)?;
+    let started = Instant::now();
+    let run = app.update_signals(&actor, &regels, true)?;
+    meet(
+        &format!(
+            "full re-evaluation from the store ({} signals)",
+            run.signalen
+        ),
+        run.rijen,
+        started,
+        &mut metingen,
+    );
+
+    let started = Instant::now();
+    let rows = import(ImportKind::Verzuim, &day)?;
+    let run = app.update_signals(&actor, &regels, false)?;
+    meet(
+        &format!(
+            "one more school day ({last}): import and incremental run, {} pupils re-evaluated",
+            run.leerlingen
+        ),
+        rows,
+        started,
+        &mut metingen,
+    );
+    Ok(metingen)
+}
+
+/// The peak resident memory of this process so far, in MiB (Linux; None elsewhere).
+pub fn peak_memory_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
+}
