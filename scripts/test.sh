@@ -58,6 +58,11 @@ cargo clippy --workspace --all-targets -- -D warnings
 # cargo test rather than nextest: each test binary is one process, so its tests share one
 # throwaway PostgreSQL cluster instead of starting one per test.
 step "cargo test"
-cargo test --workspace
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cargo test --workspace --all-targets 2>&1 | tee "$log"
 
 step "all checks passed"
+# One closing line for the whole workspace (cargo prints a result per test binary).
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "workspace: %d passed, %d failed\n", p, f }' "$log"

@@ -265,6 +265,24 @@ pub trait Store: Send + Sync {
     fn overzicht(&self, on: NaiveDate, ranges: BirthRanges) -> Result<Vec<GemeenteTelling>>;
 }
 
+/// Ends an import: asks the caller with the store's issues, and commits only when the caller
+/// agrees and the store found nothing wrong. Returns the outcome and whether to commit.
+pub(crate) fn decided(
+    counts: ImportCounts,
+    issues: Vec<RowIssue>,
+    decide: Decide<'_>,
+) -> Result<(ImportOutcome, bool)> {
+    let commit = decide(&issues) && issues.is_empty();
+    Ok((
+        ImportOutcome {
+            counts,
+            issues,
+            committed: commit,
+        },
+        commit,
+    ))
+}
+
 /// Opens the database a URL names and brings its schema up to date.
 /// `sqlite://PATH` (relative or absolute; created when missing), `sqlite::memory:`,
 /// `postgres://…` or `postgresql://…`.

@@ -18,7 +18,7 @@ use crate::sqlite::{overlap_reason, parse_school_sector};
 use leerrecht_domain::rules::Verzuim;
 
 use crate::{
-    AvKandidaat, Backend, BulkWriter, Decide, Evaluate, GemeenteTelling, ImportCounts,
+    decided, AvKandidaat, Backend, BulkWriter, Decide, Evaluate, GemeenteTelling, ImportCounts,
     ImportOutcome, JongereRij, MeldingRij, Result, RowIssue, Rows, SignaalRij, SignaalRun, Store,
     StoreError, VerzuimRij,
 };
@@ -742,22 +742,6 @@ pub(crate) fn tally(c: &mut ImportCounts, existed: bool, changed: bool) {
         (true, true) => c.gewijzigd += 1,
         (true, false) => c.ongewijzigd += 1,
     }
-}
-
-pub(crate) fn decided(
-    counts: ImportCounts,
-    issues: Vec<RowIssue>,
-    decide: Decide<'_>,
-) -> Result<(ImportOutcome, bool)> {
-    let commit = decide(&issues) && issues.is_empty();
-    Ok((
-        ImportOutcome {
-            counts,
-            issues,
-            committed: commit,
-        },
-        commit,
-    ))
 }
 
 struct PgBulk {

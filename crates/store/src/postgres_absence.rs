@@ -9,11 +9,11 @@ use leerrecht_domain::ids::{Bsn, LeerlingId, Onderwijsnummer, SchoolCode};
 use leerrecht_domain::rules::{Verzuim, Verzuimsoort};
 
 use crate::postgres::{
-    decided, flush_copy, ids, in_tx, invalid, issues_from, person_id, row, tally, COPY_CHUNK,
+    flush_copy, ids, in_tx, invalid, issues_from, person_id, row, tally, COPY_CHUNK,
 };
 use crate::{
-    AvKandidaat, Decide, Evaluate, ImportCounts, ImportOutcome, MeldingRij, OpgeslagenSignaal,
-    Result, RowIssue, Rows, SignaalRij, SignaalRun, StoreError, VerzuimRij,
+    decided, AvKandidaat, Decide, Evaluate, ImportCounts, ImportOutcome, MeldingRij,
+    OpgeslagenSignaal, Result, RowIssue, Rows, SignaalRij, SignaalRun, StoreError, VerzuimRij,
 };
 
 pub(crate) fn import_verzuim(

@@ -16,7 +16,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use leerrecht_domain::rules::Verzuim;
 
 use crate::{
-    AvKandidaat, Backend, BulkWriter, Decide, Evaluate, GemeenteTelling, ImportCounts,
+    decided, AvKandidaat, Backend, BulkWriter, Decide, Evaluate, GemeenteTelling, ImportCounts,
     ImportOutcome, JongereRij, MeldingRij, Result, RowIssue, Rows, SignaalRij, SignaalRun, Store,
     StoreError, VerzuimRij,
 };
@@ -462,24 +462,6 @@ pub(crate) fn count(c: &mut ImportCounts, existed: bool, changed: bool) {
     }
 }
 
-pub(crate) fn finish(
-    conn: &Conn,
-    counts: ImportCounts,
-    issues: Vec<RowIssue>,
-    decide: Decide<'_>,
-) -> Result<(ImportOutcome, bool)> {
-    let commit = decide(&issues) && issues.is_empty();
-    let _ = conn;
-    Ok((
-        ImportOutcome {
-            counts,
-            issues,
-            committed: commit,
-        },
-        commit,
-    ))
-}
-
 impl Store for SqliteStore {
     fn backend(&self) -> Backend {
         Backend::Sqlite
@@ -558,7 +540,7 @@ impl Store for SqliteStore {
                 }
                 count(&mut counts, old.is_some(), changed);
             }
-            finish(conn, counts, issues, decide)
+            decided(counts, issues, decide)
         })?
         .0)
     }
@@ -596,7 +578,7 @@ impl Store for SqliteStore {
                 }
                 count(&mut counts, old.is_some(), changed);
             }
-            finish(conn, counts, issues, decide)
+            decided(counts, issues, decide)
         })?
         .0)
     }
@@ -689,7 +671,7 @@ impl Store for SqliteStore {
                     }
                 }
             }
-            finish(conn, counts, issues, decide)
+            decided(counts, issues, decide)
         })?
         .0)
     }
@@ -793,7 +775,7 @@ impl Store for SqliteStore {
                 }
                 count(&mut counts, old.is_some(), changed);
             }
-            finish(conn, counts, issues, decide)
+            decided(counts, issues, decide)
         });
         Ok(result?.0)
     }

@@ -11,12 +11,12 @@ use leerrecht_domain::rules::{Verzuim, Verzuimsoort};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::sqlite::{
-    bsn_of, count, date_col, finish, in_tx, invalid, onr_of, person_id, reset_seen, seen_before,
-    text, Conn, SeenKey,
+    bsn_of, count, date_col, in_tx, invalid, onr_of, person_id, reset_seen, seen_before, text,
+    Conn, SeenKey,
 };
 use crate::{
-    AvKandidaat, Decide, Evaluate, ImportCounts, ImportOutcome, MeldingRij, OpgeslagenSignaal,
-    Result, RowIssue, Rows, SignaalRij, SignaalRun, VerzuimRij,
+    decided, AvKandidaat, Decide, Evaluate, ImportCounts, ImportOutcome, MeldingRij,
+    OpgeslagenSignaal, Result, RowIssue, Rows, SignaalRij, SignaalRun, VerzuimRij,
 };
 
 /// The enrolments of one pupil at one school, looked up once for a run of rows.
@@ -144,7 +144,7 @@ pub(crate) fn import_verzuim(
             ongewijzigd: ongewijzigd as u64,
         };
         conn.execute_batch("DELETE FROM temp.stage_v; DELETE FROM temp.folded;")?;
-        finish(conn, counts, issues, decide)
+        decided(counts, issues, decide)
     })?
     .0)
 }
@@ -222,7 +222,7 @@ pub(crate) fn import_meldingen(
             }
             count(&mut counts, old.is_some(), changed);
         }
-        finish(conn, counts, issues, decide)
+        decided(counts, issues, decide)
     })?
     .0)
 }
