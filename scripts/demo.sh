@@ -9,4 +9,6 @@ export LEERRECHT_DB=sqlite://demo.db
 target/release/leerrecht demo "$@"
 target/release/leerrecht overzicht
 echo
-echo "The demo region is in demo.db. Try: LEERRECHT_DB=sqlite://demo.db target/release/leerrecht jongeren --gemeente GM0392 | head"
+echo "The demo region is in demo.db. Try:"
+echo "  LEERRECHT_DB=sqlite://demo.db target/release/leerrecht jongeren --gemeente GM0392 | head"
+echo "  LEERRECHT_DB=sqlite://demo.db target/release/leerrecht signals --regel 16uur --format json | head"
