@@ -120,6 +120,27 @@ pub(crate) fn flush_copy(conn: &mut Client, sql: &str, buf: &mut Vec<u8>) -> Res
     Ok(())
 }
 
+/// Streams rows into a COPY in chunks of about [`COPY_CHUNK`] bytes; `write` renders one row
+/// into the buffer. Returns how many rows went in.
+pub(crate) fn copy_rows<T>(
+    conn: &mut Client,
+    sql: &str,
+    rows: Rows<'_, T>,
+    mut write: impl FnMut(u64, T, &mut Vec<u8>),
+) -> Result<u64> {
+    let mut buf = Vec::with_capacity(COPY_CHUNK + 4096);
+    let mut n = 0;
+    for (line, r) in rows {
+        n += 1;
+        write(line, r, &mut buf);
+        if buf.len() >= COPY_CHUNK {
+            flush_copy(conn, sql, &mut buf)?;
+        }
+    }
+    flush_copy(conn, sql, &mut buf)?;
+    Ok(n)
+}
+
 pub(crate) fn ids(l: LeerlingId) -> (Option<String>, Option<String>) {
     match l {
         LeerlingId::Bsn(b) => (Some(b.value().to_string()), None),
@@ -373,14 +394,11 @@ impl Store for PgStore {
                    target BIGINT) ON COMMIT DROP",
             )?;
             const COPY: &str = "COPY stage_j (line, bsn, onr, achternaam, voornamen, geboortedatum, gemeente) FROM STDIN";
-            let mut buf = Vec::with_capacity(COPY_CHUNK + 4096);
-            let mut total = 0u64;
-            for (line, j) in rows {
-                total += 1;
+            let total = copy_rows(conn, COPY, rows, |line, j, buf| {
                 let bsn = j.bsn().map(|b| b.value().to_string());
                 let onr = j.onderwijsnummer().map(|o| o.value().to_string());
                 row(
-                    &mut buf,
+                    buf,
                     &[
                         Some(&line.to_string()),
                         bsn.as_deref(),
@@ -391,11 +409,7 @@ impl Store for PgStore {
                         Some(j.gemeente.as_str()),
                     ],
                 );
-                if buf.len() >= COPY_CHUNK {
-                    flush_copy(conn, COPY, &mut buf)?;
-                }
-            }
-            flush_copy(conn, COPY, &mut buf)?;
+            })?;
             conn.batch_execute(
                 "ANALYZE stage_j;
                  UPDATE stage_j s SET target = j.id FROM jongeren j
@@ -480,12 +494,11 @@ impl Store for PgStore {
             )?;
             const COPY: &str =
                 "COPY stage_raw (line, bsn, onr, school, sector, begindatum, einddatum) FROM STDIN";
-            let mut buf = Vec::with_capacity(COPY_CHUNK + 4096);
-            for (line, i) in rows {
+            copy_rows(conn, COPY, rows, |line, i, buf| {
                 let (bsn, onr) = ids(i.leerling);
                 let eind = i.einddatum().map(|d| d.to_string());
                 row(
-                    &mut buf,
+                    buf,
                     &[
                         Some(&line.to_string()),
                         bsn.as_deref(),
@@ -496,11 +509,7 @@ impl Store for PgStore {
                         eind.as_deref(),
                     ],
                 );
-                if buf.len() >= COPY_CHUNK {
-                    flush_copy(conn, COPY, &mut buf)?;
-                }
-            }
-            flush_copy(conn, COPY, &mut buf)?;
+            })?;
             // New tables rather than updates in place: a staged row is written once. Each row
             // gets its person and the first line of its key (person, school, begindatum).
             conn.batch_execute(

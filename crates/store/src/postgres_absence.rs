@@ -9,7 +9,7 @@ use leerrecht_domain::ids::{Bsn, LeerlingId, Onderwijsnummer, SchoolCode};
 use leerrecht_domain::rules::{Verzuim, Verzuimsoort};
 
 use crate::postgres::{
-    flush_copy, ids, in_tx, invalid, issues_from, person_id, row, tally, COPY_CHUNK,
+    copy_rows, flush_copy, ids, in_tx, invalid, issues_from, person_id, row, tally, COPY_CHUNK,
 };
 use crate::{
     decided, AvKandidaat, Decide, Evaluate, ImportCounts, ImportOutcome, MeldingRij,
@@ -27,12 +27,11 @@ pub(crate) fn import_verzuim(
                datum DATE, soort TEXT, minuten INTEGER, hele_dag BOOLEAN) ON COMMIT DROP",
         )?;
         const COPY: &str = "COPY stage_vraw FROM STDIN";
-        let mut buf = Vec::with_capacity(COPY_CHUNK + 4096);
-        for (line, r) in rows {
+        copy_rows(conn, COPY, rows, |line, r, buf| {
             let (bsn, onr) = ids(r.leerling);
             let v = r.verzuim;
             row(
-                &mut buf,
+                buf,
                 &[
                     Some(&line.to_string()),
                     bsn.as_deref(),
@@ -44,11 +43,7 @@ pub(crate) fn import_verzuim(
                     Some(if v.hele_dag { "t" } else { "f" }),
                 ],
             );
-            if buf.len() >= COPY_CHUNK {
-                flush_copy(conn, COPY, &mut buf)?;
-            }
-        }
-        flush_copy(conn, COPY, &mut buf)?;
+        })?;
         conn.batch_execute(
             "CREATE TEMP TABLE stage_v ON COMMIT DROP AS
                SELECT s.*, j.id AS person FROM stage_vraw s
