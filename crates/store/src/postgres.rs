@@ -20,7 +20,7 @@ use leerrecht_domain::rules::Verzuim;
 use crate::{
     decided, AvKandidaat, Backend, BulkWriter, Decide, Evaluate, GemeenteTelling, ImportCounts,
     ImportOutcome, JongereRij, MeldingRij, Result, RowIssue, Rows, SignaalRij, SignaalRun, Store,
-    StoreError, VerzuimRij,
+    StoreError, VerzuimRij, UNKNOWN_PERSON,
 };
 
 mod embedded {
@@ -139,6 +139,20 @@ pub(crate) fn copy_rows<T>(
     }
     flush_copy(conn, sql, &mut buf)?;
     Ok(n)
+}
+
+/// SQL that copies the staged rows of `raw` into a new temporary table `into` with each row's
+/// person id (NULL when unknown), found by BSN or else by onderwijsnummer. One join each, in
+/// two halves: a join on either key at once would stop PostgreSQL from using hash joins.
+pub(crate) fn with_person(raw: &str, into: &str) -> String {
+    format!(
+        "CREATE TEMP TABLE {into} ON COMMIT DROP AS
+           SELECT s.*, j.id AS person FROM {raw} s
+           LEFT JOIN jongeren j ON j.bsn = s.bsn WHERE s.bsn IS NOT NULL
+           UNION ALL
+           SELECT s.*, j.id AS person FROM {raw} s
+           LEFT JOIN jongeren j ON j.onderwijsnummer = s.onr WHERE s.bsn IS NULL;"
+    )
 }
 
 pub(crate) fn ids(l: LeerlingId) -> (Option<String>, Option<String>) {
@@ -513,22 +527,17 @@ impl Store for PgStore {
             // New tables rather than updates in place: a staged row is written once. Each row
             // gets its person and the first line of its key (person, school, begindatum).
             conn.batch_execute(
-                "CREATE TEMP TABLE stage_i ON COMMIT DROP AS
-                   SELECT s.*, j.id AS person FROM stage_raw s
-                   LEFT JOIN jongeren j ON j.bsn = s.bsn WHERE s.bsn IS NOT NULL
-                   UNION ALL
-                   SELECT s.*, j.id AS person FROM stage_raw s
-                   LEFT JOIN jongeren j ON j.onderwijsnummer = s.onr WHERE s.bsn IS NULL;
-                 CREATE TEMP TABLE stage_w ON COMMIT DROP AS
+                &(with_person("stage_raw", "stage_i")
+                    + "CREATE TEMP TABLE stage_w ON COMMIT DROP AS
                    SELECT *, min(line) OVER (PARTITION BY person, school, begindatum) AS first
                    FROM stage_i WHERE person IS NOT NULL;
-                 ANALYZE stage_w;",
+                 ANALYZE stage_w;"),
             )?;
             let mut issues = issues_from(
                 conn,
                 "SELECT line FROM stage_i WHERE person IS NULL ORDER BY line",
                 "leerling",
-                |_| "unknown young person: import them with 'import jongeren' first".into(),
+                |_| UNKNOWN_PERSON.into(),
             )?;
             issues.extend(issues_from(
                 conn,

@@ -9,11 +9,13 @@ use leerrecht_domain::ids::{Bsn, LeerlingId, Onderwijsnummer, SchoolCode};
 use leerrecht_domain::rules::{Verzuim, Verzuimsoort};
 
 use crate::postgres::{
-    copy_rows, flush_copy, ids, in_tx, invalid, issues_from, person_id, row, tally, COPY_CHUNK,
+    copy_rows, flush_copy, ids, in_tx, invalid, issues_from, person_id, row, tally, with_person,
+    COPY_CHUNK,
 };
 use crate::{
     decided, AvKandidaat, Decide, Evaluate, ImportCounts, ImportOutcome, MeldingRij,
     OpgeslagenSignaal, Result, RowIssue, Rows, SignaalRij, SignaalRun, StoreError, VerzuimRij,
+    UNKNOWN_PERSON,
 };
 
 pub(crate) fn import_verzuim(
@@ -45,24 +47,19 @@ pub(crate) fn import_verzuim(
             );
         })?;
         conn.batch_execute(
-            "CREATE TEMP TABLE stage_v ON COMMIT DROP AS
-               SELECT s.*, j.id AS person FROM stage_vraw s
-               LEFT JOIN jongeren j ON j.bsn = s.bsn WHERE s.bsn IS NOT NULL
-               UNION ALL
-               SELECT s.*, j.id AS person FROM stage_vraw s
-               LEFT JOIN jongeren j ON j.onderwijsnummer = s.onr WHERE s.bsn IS NULL;
-             ALTER TABLE stage_v ADD COLUMN ingeschreven BOOLEAN;
+            &(with_person("stage_vraw", "stage_v")
+                + "ALTER TABLE stage_v ADD COLUMN ingeschreven BOOLEAN;
              UPDATE stage_v s SET ingeschreven = EXISTS (
                SELECT 1 FROM inschrijvingen i WHERE i.jongere_id = s.person AND i.school = s.school
                  AND i.begindatum <= s.datum AND (i.einddatum IS NULL OR i.einddatum >= s.datum))
              WHERE s.person IS NOT NULL;
-             ANALYZE stage_v;",
+             ANALYZE stage_v;"),
         )?;
         let mut issues = issues_from(
             conn,
             "SELECT line FROM stage_v WHERE person IS NULL ORDER BY line",
             "leerling",
-            |_| "unknown young person: import them with 'import jongeren' first".into(),
+            |_| UNKNOWN_PERSON.into(),
         )?;
         for r in conn.query(
             "SELECT line, coalesce(bsn, onr), school, datum FROM stage_v
@@ -127,11 +124,7 @@ pub(crate) fn import_meldingen(
         let mut first_line = std::collections::HashMap::new();
         for (line, m) in rows {
             let Some(person) = person_id(conn, m.leerling)? else {
-                issues.push(RowIssue::new(
-                    line,
-                    "leerling",
-                    "unknown young person: import them with 'import jongeren' first",
-                ));
+                issues.push(RowIssue::new(line, "leerling", UNKNOWN_PERSON));
                 continue;
             };
             let enrolled = conn

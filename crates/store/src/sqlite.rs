@@ -18,7 +18,7 @@ use leerrecht_domain::rules::Verzuim;
 use crate::{
     decided, AvKandidaat, Backend, BulkWriter, Decide, Evaluate, GemeenteTelling, ImportCounts,
     ImportOutcome, JongereRij, MeldingRij, Result, RowIssue, Rows, SignaalRij, SignaalRun, Store,
-    StoreError, VerzuimRij,
+    StoreError, VerzuimRij, UNKNOWN_PERSON,
 };
 
 mod embedded {
@@ -699,11 +699,7 @@ impl Store for SqliteStore {
                     }
                 };
                 let Some(person) = person else {
-                    issues.push(RowIssue::new(
-                        line,
-                        "leerling",
-                        "unknown young person: import them with 'import jongeren' first",
-                    ));
+                    issues.push(RowIssue::new(line, "leerling", UNKNOWN_PERSON));
                     continue;
                 };
                 let text;

@@ -16,7 +16,7 @@ use crate::sqlite::{
 };
 use crate::{
     decided, AvKandidaat, Decide, Evaluate, ImportCounts, ImportOutcome, MeldingRij,
-    OpgeslagenSignaal, Result, RowIssue, Rows, SignaalRij, SignaalRun, VerzuimRij,
+    OpgeslagenSignaal, Result, RowIssue, Rows, SignaalRij, SignaalRun, VerzuimRij, UNKNOWN_PERSON,
 };
 
 /// The enrolments of one pupil at one school, looked up once for a run of rows.
@@ -92,7 +92,7 @@ pub(crate) fn import_verzuim(
                     issues.push(RowIssue::new(
                         line,
                         "leerling",
-                        "unknown young person: import them with 'import jongeren' first",
+                        UNKNOWN_PERSON,
                     ));
                     continue;
                 };
@@ -169,7 +169,7 @@ pub(crate) fn import_meldingen(
                 issues.push(RowIssue::new(
                     line,
                     "leerling",
-                    "unknown young person: import them with 'import jongeren' first",
+                    UNKNOWN_PERSON,
                 ));
                 continue;
             };
