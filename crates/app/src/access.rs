@@ -1,6 +1,11 @@
-//! Who is acting, and the single gate every use case passes. Today the only actor is the local
-//! operator of the command line, who may do everything; accounts and need-to-know rules plug in
-//! here without touching the use cases.
+//! Who is acting, and the single gate every use case passes (DOMAIN §10). Two questions are
+//! asked here and nowhere else: may this actor do this kind of thing at all ([`authorize`]),
+//! and may this actor do this to this person ([`beslis`], through `App::toegang`, which also
+//! writes the audit entry).
+
+use leerrecht_domain::ids::GemeenteCode;
+use leerrecht_domain::org::Rol;
+use leerrecht_store::access::PersoonContext;
 
 use crate::{AppError, Result};
 
@@ -9,6 +14,63 @@ use crate::{AppError, Result};
 pub enum Actor {
     /// Whoever runs the `leerrecht` command on the server itself: the installation's operator.
     LocalOperator { os_user: String },
+    /// A person logged in with password and (for roles that see persons) a second factor.
+    Gebruiker(Gebruiker),
+    /// A system holding an API token: a school's administration package.
+    Systeem(Systeem),
+}
+
+/// A logged-in user, with what the gate needs of their organisation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gebruiker {
+    pub id: i64,
+    pub gebruikersnaam: String,
+    pub rol: Rol,
+    pub organisatie: String,
+    /// The gemeenten the organisation serves (leerplicht, GGD, CJG).
+    pub bedient: Vec<GemeenteCode>,
+    /// From where: the client's address.
+    pub bron: String,
+}
+
+/// A system acting with an API token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Systeem {
+    pub token_id: i64,
+    pub organisatie: String,
+    pub scopes: Vec<Scope>,
+    pub bron: String,
+}
+
+/// What an API token allows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// Send absence for the organisation's own pupils.
+    VerzuimSchrijven,
+    /// File meldingen for the organisation's own pupils.
+    MeldingenSchrijven,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 2] = [Scope::VerzuimSchrijven, Scope::MeldingenSchrijven];
+    pub fn code(self) -> &'static str {
+        match self {
+            Scope::VerzuimSchrijven => "verzuim:schrijven",
+            Scope::MeldingenSchrijven => "meldingen:schrijven",
+        }
+    }
+}
+
+impl std::str::FromStr for Scope {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Scope::ALL
+            .into_iter()
+            .find(|c| c.code() == s.trim())
+            .ok_or_else(|| {
+                format!("unknown scope {s:?}: use verzuim:schrijven or meldingen:schrijven")
+            })
+    }
 }
 
 impl Actor {
@@ -17,31 +79,248 @@ impl Actor {
             os_user: std::env::var("USER").unwrap_or_else(|_| "onbekend".into()),
         }
     }
+    /// The role, for users.
+    pub fn rol(&self) -> Option<Rol> {
+        match self {
+            Actor::Gebruiker(g) => Some(g.rol),
+            _ => None,
+        }
+    }
 }
 
-/// What a use case is about to do, in terms the gate can judge.
+/// What a use case is about to do, in terms the gate can judge without a person.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
     /// Write the register of organisations or the calendar.
     BeheerRegister,
-    /// Write personal data (people, enrolments).
+    /// Write the register of people and enrolments in bulk (imports).
     WritePersons,
-    /// Read personal data.
+    /// Read the register of people in bulk (listings over everyone).
     ReadPersons,
+    /// Write absence or meldingen in bulk (imports; an API token of a school).
+    WriteAbsence,
     /// Read counts without persons.
     ReadFigures,
     /// Fill an empty database with the demo region.
     LoadDemo,
+    /// Add, disable and reset accounts; create API tokens.
+    ManageAccounts,
+    /// Check the audit log's chain.
+    VerifyAudit,
+    /// List who saw or changed one person's data (a request under the GDPR).
+    ExportAudit,
+    /// Destroy files whose retention period ended.
+    Purge,
 }
 
-/// The one place that decides whether `actor` may perform `action`.
+/// The one place that decides whether `actor` may perform `action` (person-free actions;
+/// actions on one person go through [`beslis`]).
 pub fn authorize(actor: &Actor, action: Action) -> Result<()> {
-    match (actor, action) {
-        (Actor::LocalOperator { .. }, _) => Ok(()),
+    use Action::*;
+    let allowed = match actor {
+        Actor::LocalOperator { .. } => true,
+        Actor::Gebruiker(g) => match action {
+            ReadFigures => true,
+            BeheerRegister | ManageAccounts | VerifyAudit => g.rol == Rol::Beheer,
+            WritePersons | ReadPersons | WriteAbsence | LoadDemo | ExportAudit | Purge => false,
+        },
+        Actor::Systeem(s) => {
+            action == WriteAbsence
+                && (s.scopes.contains(&Scope::VerzuimSchrijven)
+                    || s.scopes.contains(&Scope::MeldingenSchrijven))
+        }
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(forbidden(action))
     }
 }
 
 /// The refusal a use case returns when the gate says no.
 pub fn forbidden(action: Action) -> AppError {
     AppError::Forbidden(format!("not allowed: {action:?}"))
+}
+
+/// The use cases that touch one person's data (DOMAIN §10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Gebruik {
+    /// The person's header: name, birth date, age, duty, school.
+    PersoonBekijken,
+    VerzuimLezen,
+    VerzuimRegistreren,
+    SignalenLezen,
+    /// MAZL sick-absence referrals to the youth doctor.
+    VerwijzingenLezen,
+    MeldingenLezen,
+    MeldingIndienen,
+    MeldingBehandelen,
+    /// Thuiszitter registrations.
+    RegistratiesLezen,
+    RegistratiesWijzigen,
+    /// The case: plan, partners, meetings, offers.
+    ZaakLezen,
+    ZaakWijzigen,
+    PartnerToevoegen,
+    MedischLezen,
+    MedischSchrijven,
+    /// Who viewed or changed the person's file.
+    InzageLezen,
+}
+
+impl Gebruik {
+    pub const ALL: [Gebruik; 16] = [
+        Gebruik::PersoonBekijken,
+        Gebruik::VerzuimLezen,
+        Gebruik::VerzuimRegistreren,
+        Gebruik::SignalenLezen,
+        Gebruik::VerwijzingenLezen,
+        Gebruik::MeldingenLezen,
+        Gebruik::MeldingIndienen,
+        Gebruik::MeldingBehandelen,
+        Gebruik::RegistratiesLezen,
+        Gebruik::RegistratiesWijzigen,
+        Gebruik::ZaakLezen,
+        Gebruik::ZaakWijzigen,
+        Gebruik::PartnerToevoegen,
+        Gebruik::MedischLezen,
+        Gebruik::MedischSchrijven,
+        Gebruik::InzageLezen,
+    ];
+    /// The code in the audit log.
+    pub fn code(self) -> &'static str {
+        match self {
+            Gebruik::PersoonBekijken => "persoon_bekijken",
+            Gebruik::VerzuimLezen => "verzuim_lezen",
+            Gebruik::VerzuimRegistreren => "verzuim_registreren",
+            Gebruik::SignalenLezen => "signalen_lezen",
+            Gebruik::VerwijzingenLezen => "verwijzingen_lezen",
+            Gebruik::MeldingenLezen => "meldingen_lezen",
+            Gebruik::MeldingIndienen => "melding_indienen",
+            Gebruik::MeldingBehandelen => "melding_behandelen",
+            Gebruik::RegistratiesLezen => "registraties_lezen",
+            Gebruik::RegistratiesWijzigen => "registraties_wijzigen",
+            Gebruik::ZaakLezen => "zaak_lezen",
+            Gebruik::ZaakWijzigen => "zaak_wijzigen",
+            Gebruik::PartnerToevoegen => "partner_toevoegen",
+            Gebruik::MedischLezen => "medisch_lezen",
+            Gebruik::MedischSchrijven => "medisch_schrijven",
+            Gebruik::InzageLezen => "inzage_lezen",
+        }
+    }
+    /// Whether the use case changes data (as opposed to reading it).
+    pub fn wijzigt(self) -> bool {
+        matches!(
+            self,
+            Gebruik::VerzuimRegistreren
+                | Gebruik::MeldingIndienen
+                | Gebruik::MeldingBehandelen
+                | Gebruik::RegistratiesWijzigen
+                | Gebruik::ZaakWijzigen
+                | Gebruik::PartnerToevoegen
+                | Gebruik::MedischSchrijven
+        )
+    }
+}
+
+/// Which use cases a role has at all, for the persons in its scope (DOMAIN §10).
+pub fn rol_mag(rol: Rol, g: Gebruik) -> bool {
+    use Gebruik::*;
+    match rol {
+        Rol::Leerplicht => !matches!(
+            g,
+            VerzuimRegistreren | MeldingIndienen | MedischLezen | MedischSchrijven
+        ),
+        Rol::School => matches!(
+            g,
+            PersoonBekijken
+                | VerzuimLezen
+                | VerzuimRegistreren
+                | SignalenLezen
+                | VerwijzingenLezen
+                | MeldingenLezen
+                | MeldingIndienen
+        ),
+        Rol::Swv => matches!(
+            g,
+            PersoonBekijken | RegistratiesLezen | RegistratiesWijzigen | ZaakLezen
+        ),
+        Rol::Jeugdarts => matches!(
+            g,
+            PersoonBekijken | VerwijzingenLezen | MedischLezen | MedischSchrijven
+        ),
+        Rol::Cjg => matches!(g, PersoonBekijken | ZaakLezen | RegistratiesLezen),
+        Rol::Beleid | Rol::Beheer => false,
+    }
+}
+
+/// Whether the person is in the user's scope (DOMAIN §10): the facts in `ctx` are those of
+/// today (enrolments that cover today).
+pub fn in_scope(g: &Gebruiker, ctx: &PersoonContext) -> bool {
+    match g.rol {
+        Rol::Leerplicht => g.bedient.contains(&ctx.gemeente),
+        Rol::School => ctx.scholen.iter().any(|(s, _)| s.as_str() == g.organisatie),
+        Rol::Swv => ctx
+            .scholen
+            .iter()
+            .any(|(_, swv)| swv.as_deref() == Some(g.organisatie.as_str())),
+        Rol::Jeugdarts => ctx.mazl_verwezen && g.bedient.contains(&ctx.gemeente),
+        Rol::Cjg => ctx.partners.contains(&g.organisatie),
+        Rol::Beleid | Rol::Beheer => false,
+    }
+}
+
+/// The gate's answer for one person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Beslissing {
+    Toegestaan,
+    /// Allowed outside the user's scope on a live break-the-glass grant with this reason.
+    Noodtoegang(String),
+    Geweigerd(&'static str),
+}
+
+/// The one place that decides whether `actor` may use `gebruik` on the person of `ctx`.
+/// `noodtoegang` is the reason of the user's live break-the-glass grant for this person.
+pub fn beslis(
+    actor: &Actor,
+    gebruik: Gebruik,
+    ctx: &PersoonContext,
+    noodtoegang: Option<&str>,
+) -> Beslissing {
+    match actor {
+        // The operator runs the installation and its bulk work; medical notes are the youth
+        // doctor's alone, even for the operator.
+        Actor::LocalOperator { .. } => {
+            if matches!(gebruik, Gebruik::MedischLezen | Gebruik::MedischSchrijven) {
+                Beslissing::Geweigerd("medische notities alleen voor de jeugdarts")
+            } else {
+                Beslissing::Toegestaan
+            }
+        }
+        Actor::Systeem(s) => {
+            let scope = match gebruik {
+                Gebruik::VerzuimRegistreren => Scope::VerzuimSchrijven,
+                Gebruik::MeldingIndienen => Scope::MeldingenSchrijven,
+                _ => return Beslissing::Geweigerd("niet met een API-token"),
+            };
+            if !s.scopes.contains(&scope) {
+                Beslissing::Geweigerd("token zonder deze scope")
+            } else if ctx.scholen.iter().any(|(c, _)| c.as_str() == s.organisatie) {
+                Beslissing::Toegestaan
+            } else {
+                Beslissing::Geweigerd("leerling niet ingeschreven bij deze school")
+            }
+        }
+        Actor::Gebruiker(g) => {
+            if !rol_mag(g.rol, gebruik) {
+                Beslissing::Geweigerd("niet voor deze rol")
+            } else if in_scope(g, ctx) {
+                Beslissing::Toegestaan
+            } else if let Some(reden) = noodtoegang {
+                Beslissing::Noodtoegang(reden.to_string())
+            } else {
+                Beslissing::Geweigerd("buiten uw doelgroep")
+            }
+        }
+    }
 }

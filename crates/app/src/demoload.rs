@@ -9,9 +9,10 @@ use leerrecht_domain::rules::Verzuim;
 use leerrecht_domain::schoolyear::SchoolYear;
 use leerrecht_store::{BulkWriter, StoreError};
 
-use crate::access::{authorize, Action, Actor};
+use crate::access::{authorize, Action, Actor, Scope};
 use crate::demo::{generate_with, DemoOptions, DemoSink, DemoSummary};
 use crate::{App, AppError, Result};
+use leerrecht_domain::org::{OrgSoort, Rol};
 
 struct StoreSink<'a> {
     writer: Box<dyn BulkWriter + 'a>,
@@ -60,8 +61,73 @@ impl App {
             &mut sink,
         )?;
         sink.writer.commit()?;
+        self.audit_operatie(actor, "demo", format!("{} jongeren", summary.jongeren))?;
         Ok(summary)
     }
+
+    /// One account per role in a fitting organisation of the demo region, each with a fresh
+    /// random password (and TOTP secret for roles that see persons), plus an API token for
+    /// the school's administration package: printed once by `leerrecht demo`.
+    pub fn demo_accounts(&self, actor: &Actor) -> Result<DemoAccounts> {
+        let orgs = self.store().organisaties()?;
+        let first = |soort: OrgSoort| {
+            orgs.iter()
+                .find(|o| o.soort == soort)
+                .map(|o| o.code.as_str().to_string())
+                .ok_or_else(|| AppError::Invalid(format!("the demo region has no {soort}")))
+        };
+        let mut accounts = Vec::new();
+        for rol in Rol::ALL {
+            let org = match rol {
+                Rol::Beleid => first(OrgSoort::Gemeente)?,
+                Rol::Beheer => first(OrgSoort::Leerplicht)?,
+                r => first(
+                    r.org_soort()
+                        .expect("roles that see persons have an org kind"),
+                )?,
+            };
+            let gebruikersnaam = format!("demo.{rol}");
+            let wachtwoord = crate::auth::new_token("");
+            let nieuw = self.user_add(actor, &gebruikersnaam, &org, rol, &wachtwoord)?;
+            accounts.push(DemoAccount {
+                gebruikersnaam,
+                rol,
+                organisatie: org,
+                wachtwoord,
+                totp_geheim: nieuw.totp_geheim,
+            });
+        }
+        let school = first(OrgSoort::School)?;
+        let (_, token) = self.token_create(
+            actor,
+            &school,
+            &[Scope::VerzuimSchrijven, Scope::MeldingenSchrijven],
+            "demo: leerlingadministratie",
+        )?;
+        Ok(DemoAccounts {
+            accounts,
+            token_school: school,
+            token,
+        })
+    }
+}
+
+/// An account made by the demo, with its secrets.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct DemoAccount {
+    pub gebruikersnaam: String,
+    pub rol: Rol,
+    pub organisatie: String,
+    pub wachtwoord: String,
+    pub totp_geheim: Option<String>,
+}
+
+/// The demo's accounts and the school's API token.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct DemoAccounts {
+    pub accounts: Vec<DemoAccount>,
+    pub token_school: String,
+    pub token: String,
 }
 
 /// Writes what the generator makes as the region's import files (DOMAIN §12), so that the

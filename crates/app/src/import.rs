@@ -190,17 +190,23 @@ impl Row<'_, '_> {
 /// The organisations already registered, for checking references.
 struct Register {
     soort: HashMap<String, OrgSoort>,
+    /// For a school's system (API token): the only school its rows may name.
+    own_school: Option<String>,
 }
 
 impl Register {
-    fn load(app: &App) -> Result<Self> {
+    fn load(app: &App, actor: &Actor) -> Result<Self> {
         let soort = app
             .store()
             .organisaties()?
             .into_iter()
             .map(|o| (o.code.as_str().to_string(), o.soort))
             .collect();
-        Ok(Register { soort })
+        let own_school = match actor {
+            Actor::Systeem(s) => Some(s.organisatie.clone()),
+            _ => None,
+        };
+        Ok(Register { soort, own_school })
     }
     fn is(&self, code: &str, soort: OrgSoort) -> bool {
         self.soort.get(code) == Some(&soort)
@@ -276,10 +282,8 @@ impl App {
             actor,
             match kind {
                 ImportKind::Organisaties | ImportKind::Kalender => Action::BeheerRegister,
-                ImportKind::Jongeren
-                | ImportKind::Inschrijvingen
-                | ImportKind::Verzuim
-                | ImportKind::Meldingen => Action::WritePersons,
+                ImportKind::Jongeren | ImportKind::Inschrijvingen => Action::WritePersons,
+                ImportKind::Verzuim | ImportKind::Meldingen => Action::WriteAbsence,
             },
         )?;
         let columns: &'static [Column] = match kind {
@@ -303,7 +307,7 @@ impl App {
             Err(errors) => return Ok(report(0, ImportCounts::default(), errors, false)),
         };
         on_open(csv.size, csv.progress());
-        let register = Register::load(self)?;
+        let register = Register::load(self, actor)?;
         let errors = RefCell::new(Vec::new());
         let rows = Cell::new(0u64);
         let mut decide =
@@ -343,16 +347,46 @@ impl App {
                 import_meldingen
             ),
             ImportKind::Organisaties => {
-                return self.import_organisaties(csv, register, dry_run, kind);
+                let r = self.import_organisaties(csv, register, dry_run, kind)?;
+                if r.committed {
+                    self.audit_import(actor, kind, path, &r.counts)?;
+                }
+                return Ok(r);
             }
         };
         let errors = merge(errors.into_inner(), &outcome.issues);
+        if outcome.committed {
+            self.audit_import(actor, kind, path, &outcome.counts)?;
+        }
         Ok(report(
             rows.get(),
             outcome.counts,
             errors,
             outcome.committed,
         ))
+    }
+
+    /// An import that changed stored data is one entry in the audit log: the file, its kind
+    /// and what changed.
+    fn audit_import(
+        &self,
+        actor: &Actor,
+        kind: ImportKind,
+        path: &Path,
+        c: &ImportCounts,
+    ) -> Result<()> {
+        let file = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        self.audit_operatie(
+            actor,
+            &format!("import_{kind}"),
+            format!(
+                "{file}: nieuw {}, gewijzigd {}, ongewijzigd {}",
+                c.nieuw, c.gewijzigd, c.ongewijzigd
+            ),
+        )
     }
 
     /// Organisations refer to each other (a school to its SWV and gemeente, a bureau to the
@@ -581,6 +615,15 @@ fn known_school(r: &mut Row<'_, '_>, i: usize, register: &Register) -> Option<Sc
         r.err(
             i,
             format!("unknown school {school}: import it with 'import organisaties' first"),
+        );
+    } else if let Some(own) = register
+        .own_school
+        .as_deref()
+        .filter(|o| *o != school.as_str())
+    {
+        r.err(
+            i,
+            format!("not your school: this token sends for {own} only"),
         );
     }
     Some(school)

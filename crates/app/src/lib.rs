@@ -4,16 +4,23 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+mod accounts;
+pub mod audit;
+pub mod auth;
 pub mod bench;
 pub mod config;
 pub mod csvin;
 pub mod demo;
 mod demoload;
 
-pub use demoload::export_demo;
+pub use demoload::{export_demo, DemoAccount, DemoAccounts};
 pub mod import;
 pub mod queries;
+pub mod retention;
 pub mod signals;
+pub mod toegang;
+
+pub use accounts::{AccountRegel, LoginFout, NieuwAccount, Sessie};
 
 use leerrecht_store::{Store, StoreError};
 
@@ -27,6 +34,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     Invalid(String),
+    /// The audit log could not be written: nothing is handed out without its entry.
+    #[error("audit log: {0}")]
+    Audit(String),
     /// The reason is the source error: `{:#}` (anyhow) prints "path: reason".
     #[error("{path}")]
     Io {
@@ -37,16 +47,33 @@ pub enum AppError {
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
-/// The application: a store plus the use cases over it.
+/// The application: a store plus the use cases over it, the clock they measure time by, and
+/// the audit log's writer.
 pub struct App {
     store: Box<dyn Store>,
+    clock: Box<dyn auth::Clock>,
+    auditor: audit::Auditor,
+    audit_key: std::sync::OnceLock<Vec<u8>>,
 }
 
 impl App {
     pub fn new(store: Box<dyn Store>) -> Self {
-        App { store }
+        Self::with_clock(store, Box::new(auth::SystemClock))
+    }
+    /// An app whose "now" comes from `clock` (tests of expiry, lockout and retention).
+    pub fn with_clock(store: Box<dyn Store>, clock: Box<dyn auth::Clock>) -> Self {
+        App {
+            store,
+            clock,
+            auditor: audit::Auditor::new(),
+            audit_key: std::sync::OnceLock::new(),
+        }
     }
     pub fn store(&self) -> &dyn Store {
         &*self.store
+    }
+    /// The current moment, to the microsecond.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 }

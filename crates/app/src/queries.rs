@@ -53,6 +53,14 @@ impl App {
         f: &mut dyn FnMut(JongereOpDatum) -> Result<()>,
     ) -> Result<()> {
         authorize(actor, Action::ReadPersons)?;
+        self.audit_operatie(
+            actor,
+            "jongeren_lijst",
+            format!(
+                "peildatum {on}, gemeente {}",
+                gemeente.map_or("alle", |g| g.as_str())
+            ),
+        )?;
         let mut failure = None;
         self.store()
             .for_each_jongere(on, gemeente, &mut |rij| {

@@ -109,6 +109,14 @@ impl App {
                     uitleg: serde_json::to_string(&s.uitleg).expect("an explanation serialises"),
                 }));
             })?;
+        self.audit_operatie(
+            actor,
+            "signalen_bijwerken",
+            format!(
+                "{} leerlingen, {} verzuimregels, {} signalen",
+                run.leerlingen, run.rijen, run.signalen
+            ),
+        )?;
         Ok(run)
     }
 
@@ -122,6 +130,11 @@ impl App {
         f: &mut dyn FnMut(SignaalRegel) -> Result<()>,
     ) -> Result<()> {
         authorize(actor, Action::ReadPersons)?;
+        self.audit_operatie(
+            actor,
+            "signalen_lijst",
+            format!("tot {on}, regel {}", regel.map_or("alle", Regel::code)),
+        )?;
         let mut failure = None;
         if regel != Some(Regel::Av) {
             let wanted = regel.map(Regel::code);

@@ -3,6 +3,7 @@
 //! 1 anything else (the database could not be reached, a file could not be read…).
 #![forbid(unsafe_code)]
 
+mod accounts;
 mod output;
 
 use std::io::{self, Write};
@@ -15,11 +16,13 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
+use leerrecht_app::access::Scope;
 use leerrecht_app::config::Config;
 use leerrecht_app::import::ImportKind;
 use leerrecht_app::{Actor, App, AppError};
 use leerrecht_domain::date::parse_date;
-use leerrecht_domain::ids::GemeenteCode;
+use leerrecht_domain::ids::{GemeenteCode, LeerlingId};
+use leerrecht_domain::org::Rol;
 use leerrecht_domain::rules::Regel;
 
 #[derive(Parser)]
@@ -88,6 +91,32 @@ enum Command {
         #[arg(long)]
         alles: bool,
     },
+    /// Accounts of people: add, list, disable, new second factor, new password.
+    User {
+        #[command(subcommand)]
+        what: UserWhat,
+    },
+    /// API tokens for systems (a school's administration package).
+    Token {
+        #[command(subcommand)]
+        what: TokenWhat,
+    },
+    /// The audit log: check its chain, or list who saw or changed one person's data.
+    Audit {
+        #[command(subcommand)]
+        what: AuditWhat,
+    },
+    /// Destroy the files whose retention period ended (DOMAIN §11); anonymous counts stay.
+    Purge {
+        /// The date to judge retention on; default today.
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<NaiveDate>,
+        /// List and count what would go, keep everything.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: TableOrJson,
+    },
     /// Measure the product on the demo region (prints figures; asserts nothing).
     Bench {
         #[command(subcommand)]
@@ -109,6 +138,80 @@ enum Command {
         #[arg(long, value_name = "JAREN", value_parser = years_arg)]
         verzuim: Option<Option<std::ops::RangeInclusive<i32>>>,
     },
+}
+
+#[derive(Subcommand)]
+enum UserWhat {
+    /// Add an account; the password is read from standard input, never from an argument.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// The organisation's code (a school's location code, a bureau's code…).
+        #[arg(long)]
+        org: String,
+        /// leerplicht, school, swv, jeugdarts, cjg, beleid or beheer.
+        #[arg(long, value_parser = rol_arg)]
+        role: Rol,
+    },
+    /// List the accounts (no secrets).
+    List {
+        #[arg(long, value_enum, default_value = "table")]
+        format: TableOrJson,
+    },
+    /// Disable an account and end its sessions.
+    Disable { username: String },
+    /// Give an account a new TOTP secret (lost device) and end its sessions.
+    #[command(name = "reset-2fa")]
+    Reset2fa { username: String },
+    /// Set a new password, read from standard input; ends the account's sessions.
+    Password { username: String },
+}
+
+#[derive(Subcommand)]
+enum TokenWhat {
+    /// Create a token; it is printed once and stored only as a hash.
+    Create {
+        /// The school location the system sends for.
+        #[arg(long)]
+        org: String,
+        /// verzuim:schrijven and/or meldingen:schrijven (repeat, or separate with commas).
+        #[arg(long, required = true, value_delimiter = ',', value_parser = scope_arg)]
+        scope: Vec<Scope>,
+        /// What the token is for.
+        #[arg(long, default_value = "")]
+        omschrijving: String,
+    },
+    /// List the tokens (never the tokens themselves).
+    List,
+    /// Revoke a token by its number.
+    Revoke { id: i64 },
+}
+
+#[derive(Subcommand)]
+enum AuditWhat {
+    /// Check every link of the hash chain; exit code 1 at the first broken one.
+    Verify,
+    /// Who saw or changed one person's data (a request under the GDPR).
+    Export {
+        /// BSN or onderwijsnummer.
+        #[arg(long, value_parser = leerling_arg)]
+        person: LeerlingId,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: CsvOrJson,
+    },
+}
+
+fn rol_arg(s: &str) -> Result<Rol, String> {
+    s.parse()
+}
+
+fn scope_arg(s: &str) -> Result<Scope, String> {
+    s.parse()
+}
+
+fn leerling_arg(s: &str) -> Result<LeerlingId, String> {
+    s.parse()
+        .map_err(|e: leerrecht_domain::ids::IdError| e.to_string())
 }
 
 #[derive(Subcommand)]
@@ -190,7 +293,18 @@ fn today() -> NaiveDate {
 
 /// Failures that mean "your input was wrong, nothing was written": exit code 2.
 #[derive(Debug)]
-struct InvalidInput;
+pub(crate) struct InvalidInput;
+
+/// Says what was wrong with the input and turns it into exit code 2; other errors pass.
+pub(crate) fn checked<T>(r: leerrecht_app::Result<T>) -> anyhow::Result<T> {
+    match r {
+        Err(AppError::Invalid(msg)) => {
+            eprintln!("leerrecht: {msg}");
+            Err(InvalidInput.into())
+        }
+        r => Ok(r?),
+    }
+}
 
 impl std::fmt::Display for InvalidInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -288,6 +402,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 out,
             )
         }
+        Command::User { what } => accounts::user(&open(&cli.db)?, &actor, what),
+        Command::Token { what } => accounts::token(&open(&cli.db)?, &actor, what),
+        Command::Audit { what } => accounts::audit(&open(&cli.db)?, &actor, what),
+        Command::Purge {
+            as_of,
+            dry_run,
+            format,
+        } => accounts::purge(
+            &open(&cli.db)?,
+            &actor,
+            as_of.unwrap_or_else(today),
+            dry_run,
+            format == TableOrJson::Json,
+        ),
         Command::Bench {
             what: BenchWhat::Signals { scale, dir },
         } => {
@@ -479,5 +607,7 @@ fn demo(
     if options.absence_years_effective().is_some() {
         update_signals(&app, actor, config, false)?;
     }
+    let accounts = app.demo_accounts(actor)?;
+    accounts::print_demo_accounts(&accounts, &mut io::stdout().lock())?;
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod duty;
 pub mod ids;
 pub mod org;
 pub mod person;
+pub mod retention;
 pub mod rules;
 pub mod schoolyear;
 

@@ -134,3 +134,72 @@ pub struct Organisatie {
     /// The gemeenten a leerplicht bureau, GGD or CJG serves.
     pub bedient: Vec<GemeenteCode>,
 }
+
+/// The roles of the users of leerrecht (DOMAIN §1).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Rol {
+    Leerplicht,
+    School,
+    Swv,
+    Jeugdarts,
+    Cjg,
+    Beleid,
+    Beheer,
+}
+
+impl Rol {
+    pub const ALL: [Rol; 7] = [
+        Rol::Leerplicht,
+        Rol::School,
+        Rol::Swv,
+        Rol::Jeugdarts,
+        Rol::Cjg,
+        Rol::Beleid,
+        Rol::Beheer,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Rol::Leerplicht => "leerplicht",
+            Rol::School => "school",
+            Rol::Swv => "swv",
+            Rol::Jeugdarts => "jeugdarts",
+            Rol::Cjg => "cjg",
+            Rol::Beleid => "beleid",
+            Rol::Beheer => "beheer",
+        }
+    }
+    /// Whether the role ever sees a person (DOMAIN §10); such roles need a second factor.
+    pub fn sees_persons(self) -> bool {
+        !matches!(self, Rol::Beleid | Rol::Beheer)
+    }
+    /// The kind of organisation a user of this role belongs to; `None`: any kind.
+    pub fn org_soort(self) -> Option<OrgSoort> {
+        match self {
+            Rol::Leerplicht => Some(OrgSoort::Leerplicht),
+            Rol::School => Some(OrgSoort::School),
+            Rol::Swv => Some(OrgSoort::Swv),
+            Rol::Jeugdarts => Some(OrgSoort::Ggd),
+            Rol::Cjg => Some(OrgSoort::Cjg),
+            Rol::Beleid | Rol::Beheer => None,
+        }
+    }
+}
+
+impl FromStr for Rol {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim().to_ascii_lowercase();
+        Rol::ALL.into_iter().find(|r| r.code() == t).ok_or_else(|| {
+            format!(
+                "unknown role {s:?}: use leerplicht, school, swv, jeugdarts, cjg, beleid or beheer"
+            )
+        })
+    }
+}
+
+impl fmt::Display for Rol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.code())
+    }
+}

@@ -3,10 +3,13 @@
 //! from the URL's scheme. Nothing here knows who is asking: access checks live in the app layer.
 #![forbid(unsafe_code)]
 
+pub mod access;
 mod postgres;
 mod postgres_absence;
+mod postgres_access;
 mod sqlite;
 mod sqlite_absence;
+mod sqlite_access;
 
 use chrono::NaiveDate;
 use leerrecht_domain::calendar::Vakantie;
@@ -16,6 +19,7 @@ use leerrecht_domain::org::Organisatie;
 use leerrecht_domain::person::{Inschrijving, Jongere, Sector};
 use leerrecht_domain::rules::Verzuim;
 
+pub use crate::access::AccessStore;
 pub use crate::postgres::PgStore;
 pub use crate::sqlite::SqliteStore;
 
@@ -186,7 +190,7 @@ pub trait BulkWriter {
 }
 
 /// Everything leerrecht stores. Every method is one transaction: it happens whole or not at all.
-pub trait Store: Send + Sync {
+pub trait Store: AccessStore + Send + Sync {
     fn backend(&self) -> Backend;
 
     /// True when the register holds no organisations and no people.

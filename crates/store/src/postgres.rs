@@ -48,7 +48,7 @@ impl PgStore {
         drop(conn);
         Ok(PgStore { pool })
     }
-    fn conn(&self) -> Result<Conn> {
+    pub(crate) fn conn(&self) -> Result<Conn> {
         Ok(self.pool.get()?)
     }
 }
@@ -253,7 +253,7 @@ fn upsert_vakantie(conn: &mut Client, v: &Vakantie) -> Result<u64> {
     )?)
 }
 
-fn build_jongere(r: &::postgres::Row, at: usize) -> Result<Jongere> {
+pub(crate) fn build_jongere(r: &::postgres::Row, at: usize) -> Result<Jongere> {
     let bsn: Option<i32> = r.get(at);
     let onr: Option<i32> = r.get(at + 1);
     let gemeente: String = r.get(at + 5);

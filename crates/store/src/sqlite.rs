@@ -88,7 +88,7 @@ impl SqliteStore {
         Ok(SqliteStore { pool })
     }
 
-    fn conn(&self) -> Result<Conn> {
+    pub(crate) fn conn(&self) -> Result<Conn> {
         Ok(self.pool.get()?)
     }
 }
@@ -149,9 +149,9 @@ pub(crate) fn invalid(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Invalid(format!("stored {what} is invalid: {e}"))
 }
 
-struct StoredJongere {
-    id: i64,
-    jongere: Jongere,
+pub(crate) struct StoredJongere {
+    pub(crate) id: i64,
+    pub(crate) jongere: Jongere,
 }
 
 /// A person's row as stored: id, bsn, onderwijsnummer, names, birth date, gemeente.
@@ -195,7 +195,7 @@ fn build_jongere(t: RawJongere) -> Result<StoredJongere> {
     Ok(StoredJongere { id, jongere })
 }
 
-fn find_jongere(conn: &Connection, id: LeerlingId) -> Result<Option<StoredJongere>> {
+pub(crate) fn find_jongere(conn: &Connection, id: LeerlingId) -> Result<Option<StoredJongere>> {
     let (col, n) = match id {
         LeerlingId::Bsn(b) => ("bsn", b.value()),
         LeerlingId::Onderwijsnummer(o) => ("onderwijsnummer", o.value()),

@@ -1,0 +1,384 @@
+//! Accounts, API tokens, login with a second factor, lockout and sessions.
+
+use std::str::FromStr;
+
+use leerrecht_domain::ids::GemeenteCode;
+use leerrecht_domain::org::{OrgSoort, Organisatie, Rol};
+use leerrecht_store::access::{token_hash, ApiTokenRij, GebruikerRij, NieuweGebruiker, SessieRij};
+
+use crate::access::{authorize, Action, Actor, Gebruiker, Scope, Systeem};
+use crate::auth::{
+    check_password_policy, dummy_hash, hash_password, new_token, new_totp_secret, verify_password,
+    verify_totp, BLOKKADE, MAX_MISLUKT, SESSIE_INACTIEF, SESSIE_MAX,
+};
+use crate::{App, AppError, Result};
+
+/// A new account: the TOTP secret to hand to the user once (roles that see persons).
+#[derive(Clone, Debug)]
+pub struct NieuwAccount {
+    pub id: i64,
+    pub totp_geheim: Option<String>,
+}
+
+/// An account as listed (no secrets).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct AccountRegel {
+    pub gebruikersnaam: String,
+    pub organisatie: String,
+    pub rol: String,
+    pub actief: bool,
+    pub tweede_factor: bool,
+    pub geblokkeerd: bool,
+}
+
+/// Why a login failed. Deliberately vague towards the user: a wrong name, password or code
+/// are one answer, so that the answer does not tell which accounts exist.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LoginFout {
+    #[error("onjuiste gebruikersnaam, wachtwoord of code")]
+    Onjuist,
+    #[error("account tijdelijk geblokkeerd na te veel mislukte pogingen; probeer het later")]
+    Geblokkeerd,
+    #[error("tweede factor nodig: voer de code uit uw authenticator-app in")]
+    CodeNodig,
+}
+
+/// A session handed to the client: the token goes into a cookie and is stored only as a hash.
+#[derive(Clone, Debug)]
+pub struct Sessie {
+    pub token: String,
+    pub verloopt: chrono::DateTime<chrono::Utc>,
+}
+
+fn org_of(orgs: &[Organisatie], code: &str) -> Result<Organisatie> {
+    orgs.iter()
+        .find(|o| o.code.as_str() == code)
+        .cloned()
+        .ok_or_else(|| AppError::Invalid(format!("org: onbekende organisatie {code:?}")))
+}
+
+impl App {
+    /// Adds an account. The password must meet the policy; roles that see persons get a TOTP
+    /// secret, returned once, which they need at every login.
+    pub fn user_add(
+        &self,
+        actor: &Actor,
+        gebruikersnaam: &str,
+        org: &str,
+        rol: Rol,
+        wachtwoord: &str,
+    ) -> Result<NieuwAccount> {
+        authorize(actor, Action::ManageAccounts)?;
+        let naam = gebruikersnaam.trim();
+        if naam.is_empty()
+            || naam.len() > 64
+            || !naam
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'))
+        {
+            return Err(AppError::Invalid(
+                "username: 1 to 64 letters, digits or . - _ @".into(),
+            ));
+        }
+        let o = org_of(&self.store().organisaties()?, org)?;
+        if let Some(soort) = rol.org_soort() {
+            if o.soort != soort {
+                return Err(AppError::Invalid(format!(
+                    "org: een {rol}-gebruiker hoort bij een organisatie van soort {soort}, {} is {}",
+                    o.code.as_str(),
+                    o.soort
+                )));
+            }
+        }
+        check_password_policy(wachtwoord, naam)
+            .map_err(|e| AppError::Invalid(format!("password: {e}")))?;
+        let totp = rol.sees_persons().then(new_totp_secret);
+        let id = self
+            .store()
+            .add_gebruiker(&NieuweGebruiker {
+                gebruikersnaam: naam.to_string(),
+                organisatie: o.code.as_str().to_string(),
+                rol: rol.code().to_string(),
+                wachtwoord_hash: hash_password(wachtwoord),
+                totp_geheim: totp.clone(),
+                aangemaakt: self.now(),
+            })
+            .map_err(|e| match e {
+                leerrecht_store::StoreError::Invalid(m) => {
+                    AppError::Invalid(format!("username: {m}"))
+                }
+                e => e.into(),
+            })?;
+        self.audit_operatie(
+            actor,
+            "gebruiker_toevoegen",
+            format!("{naam} ({rol}, {org})"),
+        )?;
+        Ok(NieuwAccount {
+            id,
+            totp_geheim: totp,
+        })
+    }
+
+    pub fn user_list(&self, actor: &Actor) -> Result<Vec<AccountRegel>> {
+        authorize(actor, Action::ManageAccounts)?;
+        let now = self.now();
+        Ok(self
+            .store()
+            .gebruikers()?
+            .into_iter()
+            .map(|g| AccountRegel {
+                geblokkeerd: g.geblokkeerd_tot.is_some_and(|t| t > now),
+                tweede_factor: g.totp_geheim.is_some(),
+                gebruikersnaam: g.gebruikersnaam,
+                organisatie: g.organisatie,
+                rol: g.rol,
+                actief: g.actief,
+            })
+            .collect())
+    }
+
+    fn account(&self, naam: &str) -> Result<GebruikerRij> {
+        self.store()
+            .gebruiker(naam)?
+            .ok_or_else(|| AppError::Invalid(format!("username: onbekend: {naam}")))
+    }
+
+    /// Disables an account and ends its sessions.
+    pub fn user_disable(&self, actor: &Actor, naam: &str) -> Result<()> {
+        authorize(actor, Action::ManageAccounts)?;
+        let g = self.account(naam)?;
+        self.store().set_actief(g.id, false)?;
+        self.store().revoke_sessies(g.id, self.now())?;
+        self.audit_operatie(actor, "gebruiker_uitschakelen", naam.to_string())
+    }
+
+    /// A new TOTP secret for a user who lost their device; ends their sessions. Returns the
+    /// secret to hand over once.
+    pub fn user_reset_2fa(&self, actor: &Actor, naam: &str) -> Result<String> {
+        authorize(actor, Action::ManageAccounts)?;
+        let g = self.account(naam)?;
+        let secret = new_totp_secret();
+        self.store().set_totp_geheim(g.id, Some(&secret))?;
+        self.store().revoke_sessies(g.id, self.now())?;
+        self.audit_operatie(actor, "tweede_factor_opnieuw", naam.to_string())?;
+        Ok(secret)
+    }
+
+    /// Sets a new password (policy applies) and ends the user's sessions.
+    pub fn user_set_password(&self, actor: &Actor, naam: &str, wachtwoord: &str) -> Result<()> {
+        authorize(actor, Action::ManageAccounts)?;
+        let g = self.account(naam)?;
+        check_password_policy(wachtwoord, naam)
+            .map_err(|e| AppError::Invalid(format!("password: {e}")))?;
+        self.store()
+            .set_wachtwoord(g.id, &hash_password(wachtwoord))?;
+        self.store().set_login_state(g.id, 0, None, None)?;
+        self.store().revoke_sessies(g.id, self.now())?;
+        self.audit_operatie(actor, "wachtwoord_opnieuw", naam.to_string())
+    }
+
+    /// An API token for a system of an organisation; the token is returned once and stored
+    /// only as a hash.
+    pub fn token_create(
+        &self,
+        actor: &Actor,
+        org: &str,
+        scopes: &[Scope],
+        omschrijving: &str,
+    ) -> Result<(i64, String)> {
+        authorize(actor, Action::ManageAccounts)?;
+        if scopes.is_empty() {
+            return Err(AppError::Invalid("scope: at least one".into()));
+        }
+        let o = org_of(&self.store().organisaties()?, org)?;
+        if o.soort != OrgSoort::School {
+            return Err(AppError::Invalid(format!(
+                "org: tokens for {} are for schools; {} is {}",
+                scopes
+                    .iter()
+                    .map(|s| s.code())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                o.code.as_str(),
+                o.soort
+            )));
+        }
+        let token = new_token("lrt_");
+        let id = self.store().add_api_token(&ApiTokenRij {
+            id: 0,
+            token_hash: token_hash(&token),
+            organisatie: o.code.as_str().to_string(),
+            scopes: scopes
+                .iter()
+                .map(|s| s.code())
+                .collect::<Vec<_>>()
+                .join(" "),
+            omschrijving: omschrijving.to_string(),
+            aangemaakt: self.now(),
+            ingetrokken: None,
+        })?;
+        self.audit_operatie(actor, "token_aanmaken", format!("token {id} voor {org}"))?;
+        Ok((id, token))
+    }
+
+    pub fn token_revoke(&self, actor: &Actor, id: i64) -> Result<bool> {
+        authorize(actor, Action::ManageAccounts)?;
+        let done = self.store().revoke_api_token(id, self.now())?;
+        self.audit_operatie(actor, "token_intrekken", format!("token {id}"))?;
+        Ok(done)
+    }
+
+    /// The system a bearer token belongs to; None for an unknown or revoked token.
+    pub fn token_actor(&self, token: &str, bron: &str) -> Result<Option<Actor>> {
+        let Some(t) = self.store().api_token(&token_hash(token))? else {
+            return Ok(None);
+        };
+        if t.ingetrokken.is_some() {
+            return Ok(None);
+        }
+        let scopes = t
+            .scopes
+            .split_whitespace()
+            .map(Scope::from_str)
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(AppError::Invalid)?;
+        Ok(Some(Actor::Systeem(Systeem {
+            token_id: t.id,
+            organisatie: t.organisatie,
+            scopes,
+            bron: bron.to_string(),
+        })))
+    }
+
+    /// Logs in with password and, for roles that see persons (or anyone who set one up), the
+    /// current TOTP code. Five failures in a row lock the account for fifteen minutes; every
+    /// attempt is in the audit log.
+    pub fn login(
+        &self,
+        naam: &str,
+        wachtwoord: &str,
+        code: Option<&str>,
+        bron: &str,
+    ) -> Result<std::result::Result<Sessie, LoginFout>> {
+        let now = self.now();
+        let log = |actie: &str, ok: bool, org: Option<String>| {
+            self.auditor.record(
+                self.store(),
+                leerrecht_store::access::NieuwAuditEntry {
+                    tijd: leerrecht_store::access::moment(now),
+                    actor: naam.chars().take(64).collect(),
+                    organisatie: org,
+                    rol: None,
+                    actie: actie.to_string(),
+                    persoon: None,
+                    record: None,
+                    bron: bron.to_string(),
+                    reden: None,
+                    noodtoegang: false,
+                    toegestaan: ok,
+                },
+            )
+        };
+        let Some(g) = self.store().gebruiker(naam)? else {
+            // Spend the same time as for a wrong password.
+            let _ = verify_password(dummy_hash(), wachtwoord);
+            log("inloggen_mislukt", false, None)?;
+            return Ok(Err(LoginFout::Onjuist));
+        };
+        if g.geblokkeerd_tot.is_some_and(|t| t > now) {
+            log("inloggen_geblokkeerd", false, Some(g.organisatie.clone()))?;
+            return Ok(Err(LoginFout::Geblokkeerd));
+        }
+        let fail = |fout: LoginFout| -> Result<std::result::Result<Sessie, LoginFout>> {
+            let n = if g.geblokkeerd_tot.is_some() {
+                1
+            } else {
+                g.mislukte_pogingen + 1
+            };
+            let blok = (n >= MAX_MISLUKT).then(|| now + BLOKKADE);
+            self.store()
+                .set_login_state(g.id, if blok.is_some() { 0 } else { n }, blok, None)?;
+            log("inloggen_mislukt", false, Some(g.organisatie.clone()))?;
+            Ok(Err(if blok.is_some() {
+                LoginFout::Geblokkeerd
+            } else {
+                fout
+            }))
+        };
+        if !verify_password(&g.wachtwoord_hash, wachtwoord) || !g.actief {
+            return fail(LoginFout::Onjuist);
+        }
+        let rol = Rol::from_str(&g.rol).map_err(AppError::Invalid)?;
+        let mut stap = None;
+        match (&g.totp_geheim, code) {
+            (Some(secret), Some(code)) => match verify_totp(secret, code, now, g.totp_laatste_stap)
+            {
+                Some(s) => stap = Some(s),
+                None => return fail(LoginFout::Onjuist),
+            },
+            (Some(_), None) => return Ok(Err(LoginFout::CodeNodig)),
+            (None, _) if rol.sees_persons() => {
+                // A role that sees persons without a second factor set up cannot log in.
+                return fail(LoginFout::Onjuist);
+            }
+            (None, _) => {}
+        }
+        self.store().set_login_state(g.id, 0, None, stap)?;
+        let token = new_token("lrs_");
+        let verloopt = now + SESSIE_INACTIEF;
+        self.store().add_sessie(&SessieRij {
+            token_hash: token_hash(&token),
+            gebruiker_id: g.id,
+            aangemaakt: now,
+            laatst_gebruikt: now,
+            verloopt,
+            ingetrokken: None,
+            bron: bron.to_string(),
+        })?;
+        log("inloggen", true, Some(g.organisatie.clone()))?;
+        Ok(Ok(Sessie { token, verloopt }))
+    }
+
+    /// The user of a live session, which is extended by this use; None when the session is
+    /// unknown, revoked, idle too long, too old, or the account was disabled.
+    pub fn session_actor(&self, token: &str, bron: &str) -> Result<Option<Actor>> {
+        let h = token_hash(token);
+        let Some(s) = self.store().sessie(&h)? else {
+            return Ok(None);
+        };
+        let now = self.now();
+        if s.ingetrokken.is_some() || s.verloopt <= now || s.aangemaakt + SESSIE_MAX <= now {
+            return Ok(None);
+        }
+        let Some(g) = self.store().gebruiker_by_id(s.gebruiker_id)? else {
+            return Ok(None);
+        };
+        if !g.actief {
+            return Ok(None);
+        }
+        let verloopt = (now + SESSIE_INACTIEF).min(s.aangemaakt + SESSIE_MAX);
+        self.store().touch_sessie(&h, now, verloopt)?;
+        Ok(Some(self.gebruiker_actor(&g, bron)?))
+    }
+
+    /// Ends a session.
+    pub fn logout(&self, token: &str) -> Result<bool> {
+        Ok(self.store().revoke_sessie(&token_hash(token), self.now())?)
+    }
+
+    /// The actor for an account, with what the gate needs of its organisation.
+    pub fn gebruiker_actor(&self, g: &GebruikerRij, bron: &str) -> Result<Actor> {
+        let orgs = self.store().organisaties()?;
+        let o = org_of(&orgs, &g.organisatie)?;
+        let bedient: Vec<GemeenteCode> = o.bedient.clone();
+        Ok(Actor::Gebruiker(Gebruiker {
+            id: g.id,
+            gebruikersnaam: g.gebruikersnaam.clone(),
+            rol: Rol::from_str(&g.rol).map_err(AppError::Invalid)?,
+            organisatie: g.organisatie.clone(),
+            bedient,
+            bron: bron.to_string(),
+        }))
+    }
+}

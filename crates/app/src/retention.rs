@@ -1,0 +1,87 @@
+//! Retention (DOMAIN §11): `leerrecht purge` destroys the files whose period ended, keeps
+//! anonymous counts of what went, and records the purge in the audit log.
+
+use chrono::NaiveDate;
+use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::retention::{bewaartermijnen, meldingen_voor, oudste_geboortedatum_in_beeld};
+use leerrecht_store::access::{PurgePersoon, PurgeTelling};
+
+use crate::access::{authorize, Action, Actor};
+use crate::{App, Result};
+
+/// One person whose file (or part of it) goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PurgeRegel {
+    pub leerling: LeerlingId,
+    pub geboortedatum: NaiveDate,
+    /// `leerplichtdossier`: the records up to the end of leerplicht; `dossier`: everything,
+    /// the person's record included (unless meldingen within their period remain).
+    pub wat: &'static str,
+}
+
+/// What a purge did, or would do.
+#[derive(Clone, Debug)]
+pub struct PurgeRapport {
+    pub peildatum: NaiveDate,
+    pub dry_run: bool,
+    pub personen: Vec<PurgeRegel>,
+    /// Meldingen that started before this day go.
+    pub meldingen_voor: NaiveDate,
+    pub telling: PurgeTelling,
+}
+
+impl App {
+    /// Destroys what must go on `as_of`; with `dry_run`, lists and counts it and keeps all.
+    pub fn purge(&self, actor: &Actor, as_of: NaiveDate, dry_run: bool) -> Result<PurgeRapport> {
+        authorize(actor, Action::Purge)?;
+        let mut plan = Vec::new();
+        let mut personen = Vec::new();
+        for k in self
+            .store()
+            .purge_kandidaten(oudste_geboortedatum_in_beeld(as_of))?
+        {
+            let t = bewaartermijnen(k.geboortedatum);
+            let (alles, wat) = if t.kwalificatie_dossier_weg <= as_of {
+                (true, "dossier")
+            } else if t.leerplicht_dossier_weg <= as_of {
+                (false, "leerplichtdossier")
+            } else {
+                continue;
+            };
+            plan.push(PurgePersoon {
+                id: k.id,
+                voor: t.leerplicht_tot.succ_opt().expect("date within range"),
+                alles,
+            });
+            personen.push(PurgeRegel {
+                leerling: k.leerling,
+                geboortedatum: k.geboortedatum,
+                wat,
+            });
+        }
+        let mv = meldingen_voor(as_of);
+        let telling = self.store().purge(&plan, mv, dry_run)?;
+        self.audit_operatie(
+            actor,
+            if dry_run { "purge_proef" } else { "purge" },
+            format!(
+                "peildatum {as_of}: personen {}, inschrijvingen {}, verzuim {}, signalen {}, meldingen {}, notities {}, partners {}, noodtoegang {}",
+                telling.personen,
+                telling.inschrijvingen,
+                telling.verzuim,
+                telling.signalen,
+                telling.meldingen,
+                telling.notities,
+                telling.partners,
+                telling.noodtoegang
+            ),
+        )?;
+        Ok(PurgeRapport {
+            peildatum: as_of,
+            dry_run,
+            personen,
+            meldingen_voor: mv,
+            telling,
+        })
+    }
+}

@@ -1,0 +1,259 @@
+//! Use cases on one person, each through [`App::toegang`]: the gate asks [`beslis`], looks up
+//! a live break-the-glass grant when the person is outside the user's scope, and writes the
+//! audit entry (allowed or refused) before any data is handed out.
+
+use chrono::{DateTime, Duration, Utc};
+use leerrecht_domain::duty::{age_on, duty_status, DutyStatus};
+use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::org::Rol;
+use leerrecht_domain::person::Jongere;
+use leerrecht_store::access::{NotitieRij, PersoonContext};
+
+use crate::access::{beslis, Actor, Beslissing, Gebruik};
+use crate::audit::AuditRegel;
+use crate::{App, AppError, Result};
+
+/// The longest a break-the-glass grant may last.
+pub const NOODTOEGANG_MAX: Duration = Duration::hours(24);
+/// The shortest written reason accepted for breaking the glass.
+pub const NOODTOEGANG_REDEN_MIN: usize = 20;
+
+/// What a use case gets when the gate lets it through.
+#[derive(Clone, Debug)]
+pub struct Toegang {
+    pub ctx: PersoonContext,
+    /// Set when access was granted by breaking the glass.
+    pub noodtoegang: Option<String>,
+}
+
+/// The header of a person's file.
+#[derive(Clone, Debug)]
+pub struct PersoonKop {
+    pub jongere: Jongere,
+    pub leeftijd: u32,
+    pub plicht: DutyStatus,
+    pub scholen: Vec<String>,
+}
+
+impl App {
+    /// The single gate for one person's data. `record` names what is read or changed (for
+    /// the audit log). Unknown persons and refusals look alike to the caller.
+    pub fn toegang(
+        &self,
+        actor: &Actor,
+        gebruik: Gebruik,
+        leerling: LeerlingId,
+        record: &str,
+    ) -> Result<Toegang> {
+        let now = self.now();
+        let persoon = self.pseudoniem(leerling)?;
+        let Some(ctx) = self.store().persoon_context(leerling, now.date_naive())? else {
+            self.audit(
+                actor,
+                gebruik.code(),
+                Some(persoon),
+                Some(format!("{record} (onbekend)")),
+                None,
+                false,
+            )?;
+            return Err(AppError::Forbidden("geen toegang tot deze persoon".into()));
+        };
+        let mut beslissing = beslis(actor, gebruik, &ctx, None);
+        if let (Beslissing::Geweigerd(_), Actor::Gebruiker(g)) = (&beslissing, actor) {
+            if let Some(reden) = self.store().noodtoegang(g.id, ctx.id, now)? {
+                beslissing = beslis(actor, gebruik, &ctx, Some(&reden));
+            }
+        }
+        match beslissing {
+            Beslissing::Toegestaan => {
+                self.audit(
+                    actor,
+                    gebruik.code(),
+                    Some(persoon),
+                    Some(record.to_string()),
+                    None,
+                    true,
+                )?;
+                Ok(Toegang {
+                    ctx,
+                    noodtoegang: None,
+                })
+            }
+            Beslissing::Noodtoegang(reden) => {
+                self.audit(
+                    actor,
+                    gebruik.code(),
+                    Some(persoon),
+                    Some(record.to_string()),
+                    Some(reden.clone()),
+                    true,
+                )?;
+                Ok(Toegang {
+                    ctx,
+                    noodtoegang: Some(reden),
+                })
+            }
+            Beslissing::Geweigerd(why) => {
+                self.audit(
+                    actor,
+                    gebruik.code(),
+                    Some(persoon),
+                    Some(format!("{record} (geweigerd: {why})")),
+                    None,
+                    false,
+                )?;
+                Err(AppError::Forbidden(format!("geen toegang: {why}")))
+            }
+        }
+    }
+
+    /// Break the glass: access to one person outside the user's scope, for the use cases of
+    /// the user's role, with a written reason, for at most [`NOODTOEGANG_MAX`]. Flagged in the
+    /// audit log, as is every access made with it.
+    pub fn noodtoegang(
+        &self,
+        actor: &Actor,
+        leerling: LeerlingId,
+        reden: &str,
+        duur: Duration,
+    ) -> Result<DateTime<Utc>> {
+        let Actor::Gebruiker(g) = actor else {
+            return Err(AppError::Forbidden("noodtoegang is voor gebruikers".into()));
+        };
+        if !g.rol.sees_persons() {
+            return Err(AppError::Forbidden(format!(
+                "de rol {} ziet geen personen, ook niet in nood",
+                g.rol
+            )));
+        }
+        let reden = reden.trim();
+        if reden.chars().count() < NOODTOEGANG_REDEN_MIN {
+            return Err(AppError::Invalid(format!(
+                "reden: schrijf op waarom (minstens {NOODTOEGANG_REDEN_MIN} tekens)"
+            )));
+        }
+        if duur <= Duration::zero() || duur > NOODTOEGANG_MAX {
+            return Err(AppError::Invalid("duur: tussen 1 minuut en 24 uur".into()));
+        }
+        let persoon = self.pseudoniem(leerling)?;
+        let now = self.now();
+        let Some(ctx) = self.store().persoon_context(leerling, now.date_naive())? else {
+            self.audit(
+                actor,
+                "noodtoegang",
+                Some(persoon),
+                Some("onbekend".into()),
+                Some(reden.into()),
+                false,
+            )?;
+            return Err(AppError::Forbidden("geen toegang tot deze persoon".into()));
+        };
+        let tot = now + duur;
+        self.store()
+            .add_noodtoegang(g.id, ctx.id, reden, now, tot)?;
+        self.audit(
+            actor,
+            "noodtoegang",
+            Some(persoon),
+            Some(format!("tot {}", leerrecht_store::access::moment(tot))),
+            Some(reden.into()),
+            true,
+        )?;
+        Ok(tot)
+    }
+
+    /// The header of a person's file.
+    pub fn persoon(&self, actor: &Actor, leerling: LeerlingId) -> Result<PersoonKop> {
+        let t = self.toegang(actor, Gebruik::PersoonBekijken, leerling, "persoon")?;
+        let jongere = self
+            .store()
+            .jongere(leerling)?
+            .ok_or_else(|| AppError::Forbidden("geen toegang tot deze persoon".into()))?;
+        let today = self.now().date_naive();
+        Ok(PersoonKop {
+            leeftijd: age_on(jongere.geboortedatum, today),
+            plicht: duty_status(jongere.geboortedatum, today),
+            scholen: t
+                .ctx
+                .scholen
+                .iter()
+                .map(|(s, _)| s.as_str().to_string())
+                .collect(),
+            jongere,
+        })
+    }
+
+    /// Adds a partner organisation to a person's case, which brings the person into the scope
+    /// of that organisation's users (a CJG, a jeugdteam).
+    pub fn partner_toevoegen(
+        &self,
+        actor: &Actor,
+        leerling: LeerlingId,
+        organisatie: &str,
+    ) -> Result<()> {
+        let org = self
+            .store()
+            .organisaties()?
+            .into_iter()
+            .find(|o| o.code.as_str() == organisatie)
+            .ok_or_else(|| AppError::Invalid(format!("organisatie: onbekend: {organisatie}")))?;
+        let t = self.toegang(
+            actor,
+            Gebruik::PartnerToevoegen,
+            leerling,
+            &format!("partner {}", org.code.as_str()),
+        )?;
+        self.store()
+            .add_partner(t.ctx.id, org.code.as_str(), self.now().date_naive())?;
+        Ok(())
+    }
+
+    /// The youth doctor writes a medical note.
+    pub fn notitie_schrijven(
+        &self,
+        actor: &Actor,
+        leerling: LeerlingId,
+        tekst: &str,
+    ) -> Result<i64> {
+        let tekst = tekst.trim();
+        if tekst.is_empty() {
+            return Err(AppError::Invalid("tekst: leeg".into()));
+        }
+        let t = self.toegang(
+            actor,
+            Gebruik::MedischSchrijven,
+            leerling,
+            "medische notitie",
+        )?;
+        let Actor::Gebruiker(g) = actor else {
+            return Err(AppError::Forbidden(
+                "medische notities alleen voor de jeugdarts".into(),
+            ));
+        };
+        Ok(self
+            .store()
+            .add_notitie(t.ctx.id, &g.organisatie, g.id, self.now(), tekst)?)
+    }
+
+    /// The medical notes of a person: for the youth doctor only.
+    pub fn notities(&self, actor: &Actor, leerling: LeerlingId) -> Result<Vec<NotitieRij>> {
+        let t = self.toegang(actor, Gebruik::MedischLezen, leerling, "medische notities")?;
+        Ok(self.store().notities(t.ctx.id)?)
+    }
+
+    /// Who viewed or changed the person's file: for leerplicht, on the person's page.
+    pub fn inzage(&self, actor: &Actor, leerling: LeerlingId) -> Result<Vec<AuditRegel>> {
+        let t = self.toegang(actor, Gebruik::InzageLezen, leerling, "inzage")?;
+        let mut namen = vec![self.pseudoniem(t.ctx.leerling)?];
+        let p = self.pseudoniem(leerling)?;
+        if !namen.contains(&p) {
+            namen.push(p);
+        }
+        Ok(self.store().audit_van(&namen)?)
+    }
+
+    /// Whether a user's role may break the glass at all (for the pages).
+    pub fn mag_noodtoegang(rol: Rol) -> bool {
+        rol.sees_persons()
+    }
+}

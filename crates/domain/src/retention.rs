@@ -1,0 +1,86 @@
+//! Retention (DOMAIN §11, after the VNG selection list): when each part of a young person's
+//! file must be destroyed.
+
+use chrono::{Datelike, Months, NaiveDate};
+
+use crate::duty::{kwalificatieplicht_end, leerplicht_end};
+
+/// The moments a person's file is due for destruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bewaartermijnen {
+    /// Records dated up to and including this day form the leerplicht file.
+    pub leerplicht_tot: NaiveDate,
+    /// The leerplicht file is destroyed on this day: the 19th birthday.
+    pub leerplicht_dossier_weg: NaiveDate,
+    /// The kwalificatieplicht file (records after leerplicht ended, and with it the person's
+    /// record) is destroyed on this day: two years after kwalificatieplicht ended.
+    pub kwalificatie_dossier_weg: NaiveDate,
+}
+
+pub fn bewaartermijnen(birth: NaiveDate) -> Bewaartermijnen {
+    let kp_end = kwalificatieplicht_end(birth);
+    Bewaartermijnen {
+        leerplicht_tot: leerplicht_end(birth),
+        leerplicht_dossier_weg: add_years(birth, 19),
+        // Two years after the last day of kwalificatieplicht.
+        kwalificatie_dossier_weg: add_years(kp_end, 2)
+            .succ_opt()
+            .expect("date within chrono's range"),
+    }
+}
+
+/// A melding is destroyed five years after it was first processed: meldingen that started
+/// before the returned day are due on `on`.
+pub fn meldingen_voor(on: NaiveDate) -> NaiveDate {
+    add_years(on, -5)
+        .succ_opt()
+        .expect("date within chrono's range")
+}
+
+/// The youngest birth date whose leerplicht file can be due on `on`.
+pub fn oudste_geboortedatum_in_beeld(on: NaiveDate) -> NaiveDate {
+    add_years(on, -19)
+}
+
+/// The same day `years` later (or earlier); 29 February becomes 28 February.
+fn add_years(d: NaiveDate, years: i32) -> NaiveDate {
+    let months = Months::new(years.unsigned_abs() * 12);
+    let r = if years >= 0 {
+        d.checked_add_months(months)
+    } else {
+        d.checked_sub_months(months)
+    };
+    let r = r.expect("date within chrono's range");
+    debug_assert!(r.day() <= d.day());
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn periods_follow_the_selection_list() {
+        let b = bewaartermijnen(d("2005-03-10"));
+        // Turns 16 on 2021-03-10, in school year 2020-2021.
+        assert_eq!(b.leerplicht_tot, d("2021-07-31"));
+        assert_eq!(b.leerplicht_dossier_weg, d("2024-03-10"));
+        // Kwalificatieplicht ends on 2023-03-09; two years later.
+        assert_eq!(b.kwalificatie_dossier_weg, d("2025-03-10"));
+        assert_eq!(meldingen_voor(d("2026-11-25")), d("2021-11-26"));
+    }
+
+    #[test]
+    fn a_leap_day_birthday_counts_from_28_february() {
+        let b = bewaartermijnen(d("2004-02-29"));
+        assert_eq!(b.leerplicht_dossier_weg, d("2023-02-28"));
+        assert_eq!(
+            oudste_geboortedatum_in_beeld(d("2023-02-28")),
+            d("2004-02-28")
+        );
+    }
+}

@@ -1,0 +1,302 @@
+//! What the store keeps for access and accountability: accounts, sessions, API tokens, the
+//! facts the need-to-know gate judges a person by, break-the-glass grants, the audit log and
+//! retention. The rules themselves live in the app layer; this is storage only.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use leerrecht_domain::ids::{GemeenteCode, LeerlingId, SchoolCode};
+use sha2::{Digest, Sha256};
+
+use crate::Result;
+
+/// A new account. The password arrives hashed (Argon2id, PHC string).
+#[derive(Clone, Debug)]
+pub struct NieuweGebruiker {
+    pub gebruikersnaam: String,
+    pub organisatie: String,
+    pub rol: String,
+    pub wachtwoord_hash: String,
+    pub totp_geheim: Option<String>,
+    pub aangemaakt: DateTime<Utc>,
+}
+
+/// An account as stored, with its login state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GebruikerRij {
+    pub id: i64,
+    pub gebruikersnaam: String,
+    pub organisatie: String,
+    pub rol: String,
+    pub wachtwoord_hash: String,
+    pub totp_geheim: Option<String>,
+    pub totp_laatste_stap: Option<i64>,
+    pub actief: bool,
+    pub mislukte_pogingen: u32,
+    pub geblokkeerd_tot: Option<DateTime<Utc>>,
+    pub aangemaakt: DateTime<Utc>,
+}
+
+/// A login session, known by the SHA-256 of its token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessieRij {
+    pub token_hash: String,
+    pub gebruiker_id: i64,
+    pub aangemaakt: DateTime<Utc>,
+    pub laatst_gebruikt: DateTime<Utc>,
+    pub verloopt: DateTime<Utc>,
+    pub ingetrokken: Option<DateTime<Utc>>,
+    pub bron: String,
+}
+
+/// An API token of a system (a school's administration package), known by its hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiTokenRij {
+    pub id: i64,
+    pub token_hash: String,
+    pub organisatie: String,
+    /// Space-separated scopes, e.g. `verzuim:schrijven`.
+    pub scopes: String,
+    pub omschrijving: String,
+    pub aangemaakt: DateTime<Utc>,
+    pub ingetrokken: Option<DateTime<Utc>>,
+}
+
+/// What the need-to-know gate needs to know about one person on one date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersoonContext {
+    pub id: i64,
+    pub leerling: LeerlingId,
+    pub geboortedatum: NaiveDate,
+    pub gemeente: GemeenteCode,
+    /// School locations the person is enrolled at on the date, each with its SWV.
+    pub scholen: Vec<(SchoolCode, Option<String>)>,
+    /// Partner organisations added to the person's case.
+    pub partners: Vec<String>,
+    /// Whether a MAZL signal (a referral to the youth doctor) exists for the person.
+    pub mazl_verwezen: bool,
+}
+
+/// A youth doctor's note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotitieRij {
+    pub id: i64,
+    pub organisatie: String,
+    pub gebruiker_id: i64,
+    pub tijd: DateTime<Utc>,
+    pub tekst: String,
+}
+
+/// An audit entry before it is chained.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NieuwAuditEntry {
+    /// The moment, as fixed-format UTC text (see [`moment`]); hashed as is.
+    pub tijd: String,
+    pub actor: String,
+    pub organisatie: Option<String>,
+    pub rol: Option<String>,
+    pub actie: String,
+    /// The keyed pseudonym of the person, never the identifier itself.
+    pub persoon: Option<String>,
+    pub record: Option<String>,
+    /// From where: the client address, or the command line and its operating-system user.
+    pub bron: String,
+    /// The written reason of a break-the-glass access.
+    pub reden: Option<String>,
+    pub noodtoegang: bool,
+    pub toegestaan: bool,
+}
+
+/// A chained audit entry as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub entry: NieuwAuditEntry,
+    pub vorige: String,
+    pub hash: String,
+}
+
+/// The hash that precedes the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The chain link of an entry: SHA-256 over the previous hash, the sequence number and every
+/// field, each length-prefixed so that no two different entries encode alike.
+pub fn chain_hash(vorige: &str, seq: i64, e: &NieuwAuditEntry) -> String {
+    let mut h = Sha256::new();
+    let mut field = |v: Option<&str>| match v {
+        Some(s) => {
+            h.update((s.len() as u64).to_le_bytes());
+            h.update(s.as_bytes());
+        }
+        None => h.update(u64::MAX.to_le_bytes()),
+    };
+    field(Some(vorige));
+    field(Some(&seq.to_string()));
+    field(Some(&e.tijd));
+    field(Some(&e.actor));
+    field(e.organisatie.as_deref());
+    field(e.rol.as_deref());
+    field(Some(&e.actie));
+    field(e.persoon.as_deref());
+    field(e.record.as_deref());
+    field(Some(&e.bron));
+    field(e.reden.as_deref());
+    field(Some(if e.noodtoegang { "1" } else { "0" }));
+    field(Some(if e.toegestaan { "1" } else { "0" }));
+    hex(&h.finalize())
+}
+
+/// The SHA-256 of a secret token, hex: how sessions and API tokens are looked up.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+/// A moment as fixed-format UTC text with microseconds: sorts and compares as the moment.
+pub fn moment(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// Reads [`moment`] text back.
+pub fn parse_moment(s: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| crate::StoreError::Invalid(format!("stored moment {s:?} is invalid: {e}")))
+}
+
+/// What retention removes of one person: their file's records dated before `voor`, and with
+/// `alles` everything, the person included (kept while meldingen within their period remain).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PurgePersoon {
+    pub id: i64,
+    pub voor: NaiveDate,
+    pub alles: bool,
+}
+
+/// A person that retention may concern: born on or before the cut-off of the youngest file.
+#[derive(Clone, Debug)]
+pub struct PurgeKandidaat {
+    pub id: i64,
+    pub leerling: LeerlingId,
+    pub geboortedatum: NaiveDate,
+}
+
+/// What a purge removed (or, in a dry run, would remove).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PurgeTelling {
+    pub personen: u64,
+    pub inschrijvingen: u64,
+    pub verzuim: u64,
+    pub signalen: u64,
+    pub meldingen: u64,
+    pub notities: u64,
+    pub partners: u64,
+    pub noodtoegang: u64,
+}
+
+/// Storage for accounts, access facts, the audit log and retention.
+pub trait AccessStore {
+    /// The value of an installation setting; when absent, stores `nieuw` first. Concurrent
+    /// callers all get the one value that was stored.
+    fn instelling_of(&self, naam: &str, nieuw: &str) -> Result<String>;
+
+    /// Adds an account; a taken username is `StoreError::Invalid`.
+    fn add_gebruiker(&self, g: &NieuweGebruiker) -> Result<i64>;
+    fn gebruiker(&self, gebruikersnaam: &str) -> Result<Option<GebruikerRij>>;
+    fn gebruiker_by_id(&self, id: i64) -> Result<Option<GebruikerRij>>;
+    fn gebruikers(&self) -> Result<Vec<GebruikerRij>>;
+    /// Records the outcome of a login attempt.
+    fn set_login_state(
+        &self,
+        id: i64,
+        mislukte_pogingen: u32,
+        geblokkeerd_tot: Option<DateTime<Utc>>,
+        totp_laatste_stap: Option<i64>,
+    ) -> Result<()>;
+    fn set_actief(&self, id: i64, actief: bool) -> Result<()>;
+    fn set_totp_geheim(&self, id: i64, geheim: Option<&str>) -> Result<()>;
+    fn set_wachtwoord(&self, id: i64, hash: &str) -> Result<()>;
+
+    fn add_sessie(&self, s: &SessieRij) -> Result<()>;
+    fn sessie(&self, token_hash: &str) -> Result<Option<SessieRij>>;
+    fn touch_sessie(
+        &self,
+        token_hash: &str,
+        laatst: DateTime<Utc>,
+        verloopt: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Revokes one session; false when there was no such live session.
+    fn revoke_sessie(&self, token_hash: &str, at: DateTime<Utc>) -> Result<bool>;
+    /// Revokes every live session of a user; returns how many.
+    fn revoke_sessies(&self, gebruiker_id: i64, at: DateTime<Utc>) -> Result<u64>;
+
+    fn add_api_token(&self, t: &ApiTokenRij) -> Result<i64>;
+    fn api_token(&self, token_hash: &str) -> Result<Option<ApiTokenRij>>;
+    fn api_tokens(&self) -> Result<Vec<ApiTokenRij>>;
+    fn revoke_api_token(&self, id: i64, at: DateTime<Utc>) -> Result<bool>;
+
+    /// The facts about a person the gate judges by, on a date; None for an unknown person.
+    fn persoon_context(
+        &self,
+        leerling: LeerlingId,
+        on: NaiveDate,
+    ) -> Result<Option<PersoonContext>>;
+
+    fn add_noodtoegang(
+        &self,
+        gebruiker_id: i64,
+        jongere_id: i64,
+        reden: &str,
+        van: DateTime<Utc>,
+        tot: DateTime<Utc>,
+    ) -> Result<()>;
+    /// The reason of a break-the-glass grant of this user for this person that is live at `now`.
+    fn noodtoegang(
+        &self,
+        gebruiker_id: i64,
+        jongere_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>>;
+
+    /// Adds a partner organisation to a person's case (idempotent).
+    fn add_partner(&self, jongere_id: i64, organisatie: &str, sinds: NaiveDate) -> Result<()>;
+
+    fn add_notitie(
+        &self,
+        jongere_id: i64,
+        organisatie: &str,
+        gebruiker_id: i64,
+        tijd: DateTime<Utc>,
+        tekst: &str,
+    ) -> Result<i64>;
+    fn notities(&self, jongere_id: i64) -> Result<Vec<NotitieRij>>;
+
+    /// Appends entries to the audit log in one transaction, chaining each to the one before
+    /// (serialised against every other writer, in any process); returns their sequence numbers.
+    fn append_audit(&self, entries: &[NieuwAuditEntry]) -> Result<Vec<i64>>;
+    /// Streams the whole audit log in sequence order.
+    fn for_each_audit(&self, f: &mut dyn FnMut(AuditEntry) -> Result<()>) -> Result<()>;
+    /// The entries that name any of these pseudonyms, in sequence order.
+    fn audit_van(&self, personen: &[String]) -> Result<Vec<AuditEntry>>;
+
+    /// People born on or before `geboren_tot`.
+    fn purge_kandidaten(&self, geboren_tot: NaiveDate) -> Result<Vec<PurgeKandidaat>>;
+    /// Removes what the plan says and the meldingen that started before `meldingen_voor`,
+    /// adding anonymous counts per school year, gemeente and indicator to what is kept; in a
+    /// dry run, counts and rolls back.
+    fn purge(
+        &self,
+        plan: &[PurgePersoon],
+        meldingen_voor: NaiveDate,
+        dry_run: bool,
+    ) -> Result<PurgeTelling>;
+    /// The anonymous figures kept by retention: (school year, gemeente, indicator, count).
+    fn anonieme_cijfers(&self) -> Result<Vec<(String, String, String, u64)>>;
+}

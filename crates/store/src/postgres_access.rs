@@ -1,0 +1,635 @@
+//! The PostgreSQL store's accounts, sessions, tokens, access facts, audit log and retention.
+
+use ::postgres::{Client, Row};
+use chrono::{DateTime, NaiveDate, Utc};
+use leerrecht_domain::ids::{Bsn, LeerlingId, Onderwijsnummer, SchoolCode};
+
+use crate::access::{
+    chain_hash, AccessStore, ApiTokenRij, AuditEntry, GebruikerRij, NieuwAuditEntry,
+    NieuweGebruiker, NotitieRij, PersoonContext, PurgeKandidaat, PurgePersoon, PurgeTelling,
+    SessieRij, GENESIS,
+};
+use crate::postgres::{build_jongere, i32_of, in_tx, invalid, PgStore};
+use crate::{Result, StoreError};
+
+const GEBRUIKER_COLS: &str = "id, gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim,
+     totp_laatste_stap, actief, mislukte_pogingen, geblokkeerd_tot, aangemaakt";
+
+fn gebruiker_row(r: &Row) -> GebruikerRij {
+    GebruikerRij {
+        id: r.get(0),
+        gebruikersnaam: r.get(1),
+        organisatie: r.get(2),
+        rol: r.get(3),
+        wachtwoord_hash: r.get(4),
+        totp_geheim: r.get(5),
+        totp_laatste_stap: r.get(6),
+        actief: r.get(7),
+        mislukte_pogingen: r.get::<_, i32>(8) as u32,
+        geblokkeerd_tot: r.get(9),
+        aangemaakt: r.get(10),
+    }
+}
+
+const SESSIE_COLS: &str =
+    "token_hash, gebruiker_id, aangemaakt, laatst_gebruikt, verloopt, ingetrokken, bron";
+
+fn sessie_row(r: &Row) -> SessieRij {
+    SessieRij {
+        token_hash: r.get(0),
+        gebruiker_id: r.get(1),
+        aangemaakt: r.get(2),
+        laatst_gebruikt: r.get(3),
+        verloopt: r.get(4),
+        ingetrokken: r.get(5),
+        bron: r.get(6),
+    }
+}
+
+const TOKEN_COLS: &str =
+    "id, token_hash, organisatie, scopes, omschrijving, aangemaakt, ingetrokken";
+
+fn token_row(r: &Row) -> ApiTokenRij {
+    ApiTokenRij {
+        id: r.get(0),
+        token_hash: r.get(1),
+        organisatie: r.get(2),
+        scopes: r.get(3),
+        omschrijving: r.get(4),
+        aangemaakt: r.get(5),
+        ingetrokken: r.get(6),
+    }
+}
+
+const AUDIT_COLS: &str = "seq, tijd, actor, organisatie, rol, actie, persoon, record, bron, reden,
+     noodtoegang, toegestaan, vorige, hash";
+
+fn audit_row(r: &Row) -> AuditEntry {
+    AuditEntry {
+        seq: r.get(0),
+        entry: NieuwAuditEntry {
+            tijd: r.get(1),
+            actor: r.get(2),
+            organisatie: r.get(3),
+            rol: r.get(4),
+            actie: r.get(5),
+            persoon: r.get(6),
+            record: r.get(7),
+            bron: r.get(8),
+            reden: r.get(9),
+            noodtoegang: r.get(10),
+            toegestaan: r.get(11),
+        },
+        vorige: r.get(12),
+        hash: r.get(13),
+    }
+}
+
+fn one_changed(n: u64) -> Result<()> {
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid("no such record".into()))
+    }
+}
+
+impl PgStore {
+    fn write<T>(&self, body: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
+        let mut conn = self.conn()?;
+        in_tx(&mut conn, |c| Ok((body(c)?, true)))
+    }
+}
+
+impl AccessStore for PgStore {
+    fn instelling_of(&self, naam: &str, nieuw: &str) -> Result<String> {
+        let mut c = self.conn()?;
+        c.execute(
+            "INSERT INTO instellingen (naam, waarde) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[&naam, &nieuw],
+        )?;
+        Ok(
+            c.query_one("SELECT waarde FROM instellingen WHERE naam = $1", &[&naam])?
+                .get(0),
+        )
+    }
+
+    fn add_gebruiker(&self, g: &NieuweGebruiker) -> Result<i64> {
+        let row = self.conn()?.query_opt(
+            "INSERT INTO gebruikers (gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim, aangemaakt)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (gebruikersnaam) DO NOTHING RETURNING id",
+            &[
+                &g.gebruikersnaam,
+                &g.organisatie,
+                &g.rol,
+                &g.wachtwoord_hash,
+                &g.totp_geheim,
+                &g.aangemaakt,
+            ],
+        )?;
+        match row {
+            Some(r) => Ok(r.get(0)),
+            None => Err(StoreError::Invalid(format!(
+                "gebruikersnaam {:?} bestaat al",
+                g.gebruikersnaam
+            ))),
+        }
+    }
+
+    fn gebruiker(&self, naam: &str) -> Result<Option<GebruikerRij>> {
+        let sql = format!("SELECT {GEBRUIKER_COLS} FROM gebruikers WHERE gebruikersnaam = $1");
+        Ok(self
+            .conn()?
+            .query_opt(&sql, &[&naam])?
+            .map(|r| gebruiker_row(&r)))
+    }
+
+    fn gebruiker_by_id(&self, id: i64) -> Result<Option<GebruikerRij>> {
+        let sql = format!("SELECT {GEBRUIKER_COLS} FROM gebruikers WHERE id = $1");
+        Ok(self
+            .conn()?
+            .query_opt(&sql, &[&id])?
+            .map(|r| gebruiker_row(&r)))
+    }
+
+    fn gebruikers(&self) -> Result<Vec<GebruikerRij>> {
+        let sql = format!("SELECT {GEBRUIKER_COLS} FROM gebruikers ORDER BY gebruikersnaam");
+        Ok(self
+            .conn()?
+            .query(&sql, &[])?
+            .iter()
+            .map(gebruiker_row)
+            .collect())
+    }
+
+    fn set_login_state(
+        &self,
+        id: i64,
+        mislukte: u32,
+        geblokkeerd_tot: Option<DateTime<Utc>>,
+        stap: Option<i64>,
+    ) -> Result<()> {
+        let n = self.conn()?.execute(
+            "UPDATE gebruikers SET mislukte_pogingen = $2, geblokkeerd_tot = $3,
+                 totp_laatste_stap = coalesce($4, totp_laatste_stap) WHERE id = $1",
+            &[&id, &(mislukte as i32), &geblokkeerd_tot, &stap],
+        )?;
+        one_changed(n)
+    }
+
+    fn set_actief(&self, id: i64, actief: bool) -> Result<()> {
+        let n = self.conn()?.execute(
+            "UPDATE gebruikers SET actief = $2 WHERE id = $1",
+            &[&id, &actief],
+        )?;
+        one_changed(n)
+    }
+
+    fn set_totp_geheim(&self, id: i64, geheim: Option<&str>) -> Result<()> {
+        let n = self.conn()?.execute(
+            "UPDATE gebruikers SET totp_geheim = $2, totp_laatste_stap = NULL WHERE id = $1",
+            &[&id, &geheim],
+        )?;
+        one_changed(n)
+    }
+
+    fn set_wachtwoord(&self, id: i64, hash: &str) -> Result<()> {
+        let n = self.conn()?.execute(
+            "UPDATE gebruikers SET wachtwoord = $2 WHERE id = $1",
+            &[&id, &hash],
+        )?;
+        one_changed(n)
+    }
+
+    fn add_sessie(&self, s: &SessieRij) -> Result<()> {
+        self.conn()?.execute(
+            "INSERT INTO sessies (token_hash, gebruiker_id, aangemaakt, laatst_gebruikt, verloopt, ingetrokken, bron)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                &s.token_hash,
+                &s.gebruiker_id,
+                &s.aangemaakt,
+                &s.laatst_gebruikt,
+                &s.verloopt,
+                &s.ingetrokken,
+                &s.bron,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn sessie(&self, h: &str) -> Result<Option<SessieRij>> {
+        let sql = format!("SELECT {SESSIE_COLS} FROM sessies WHERE token_hash = $1");
+        Ok(self.conn()?.query_opt(&sql, &[&h])?.map(|r| sessie_row(&r)))
+    }
+
+    fn touch_sessie(&self, h: &str, laatst: DateTime<Utc>, verloopt: DateTime<Utc>) -> Result<()> {
+        self.conn()?.execute(
+            "UPDATE sessies SET laatst_gebruikt = $2, verloopt = $3 WHERE token_hash = $1",
+            &[&h, &laatst, &verloopt],
+        )?;
+        Ok(())
+    }
+
+    fn revoke_sessie(&self, h: &str, at: DateTime<Utc>) -> Result<bool> {
+        Ok(self.conn()?.execute(
+            "UPDATE sessies SET ingetrokken = $2 WHERE token_hash = $1 AND ingetrokken IS NULL",
+            &[&h, &at],
+        )? == 1)
+    }
+
+    fn revoke_sessies(&self, gebruiker_id: i64, at: DateTime<Utc>) -> Result<u64> {
+        Ok(self.conn()?.execute(
+            "UPDATE sessies SET ingetrokken = $2 WHERE gebruiker_id = $1 AND ingetrokken IS NULL",
+            &[&gebruiker_id, &at],
+        )?)
+    }
+
+    fn add_api_token(&self, t: &ApiTokenRij) -> Result<i64> {
+        Ok(self
+            .conn()?
+            .query_one(
+                "INSERT INTO api_tokens (token_hash, organisatie, scopes, omschrijving, aangemaakt)
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                &[
+                    &t.token_hash,
+                    &t.organisatie,
+                    &t.scopes,
+                    &t.omschrijving,
+                    &t.aangemaakt,
+                ],
+            )?
+            .get(0))
+    }
+
+    fn api_token(&self, h: &str) -> Result<Option<ApiTokenRij>> {
+        let sql = format!("SELECT {TOKEN_COLS} FROM api_tokens WHERE token_hash = $1");
+        Ok(self.conn()?.query_opt(&sql, &[&h])?.map(|r| token_row(&r)))
+    }
+
+    fn api_tokens(&self) -> Result<Vec<ApiTokenRij>> {
+        let sql = format!("SELECT {TOKEN_COLS} FROM api_tokens ORDER BY id");
+        Ok(self
+            .conn()?
+            .query(&sql, &[])?
+            .iter()
+            .map(token_row)
+            .collect())
+    }
+
+    fn revoke_api_token(&self, id: i64, at: DateTime<Utc>) -> Result<bool> {
+        Ok(self.conn()?.execute(
+            "UPDATE api_tokens SET ingetrokken = $2 WHERE id = $1 AND ingetrokken IS NULL",
+            &[&id, &at],
+        )? == 1)
+    }
+
+    fn persoon_context(
+        &self,
+        leerling: LeerlingId,
+        on: NaiveDate,
+    ) -> Result<Option<PersoonContext>> {
+        let mut c = self.conn()?;
+        let (col, n) = match leerling {
+            LeerlingId::Bsn(b) => ("bsn", b.value()),
+            LeerlingId::Onderwijsnummer(o) => ("onderwijsnummer", o.value()),
+        };
+        // One round trip: the person, with the enrolments of the day, the partners and whether
+        // a MAZL referral exists gathered as arrays.
+        let sql = format!(
+            "SELECT j.id, j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.geboortedatum, j.gemeente,
+                    ARRAY(SELECT i.school FROM inschrijvingen i WHERE i.jongere_id = j.id
+                            AND i.begindatum <= $2 AND (i.einddatum IS NULL OR i.einddatum >= $2)
+                          ORDER BY i.school),
+                    ARRAY(SELECT coalesce(o.swv, '') FROM inschrijvingen i LEFT JOIN organisaties o ON o.code = i.school
+                           WHERE i.jongere_id = j.id
+                            AND i.begindatum <= $2 AND (i.einddatum IS NULL OR i.einddatum >= $2)
+                          ORDER BY i.school),
+                    ARRAY(SELECT organisatie FROM betrokken_partners b WHERE b.jongere_id = j.id ORDER BY organisatie),
+                    EXISTS (SELECT 1 FROM signalen s WHERE s.jongere_id = j.id AND s.regel IN ('mazl_7dagen','mazl_4x12'))
+             FROM jongeren j WHERE j.{col} = $1"
+        );
+        let Some(r) = c.query_opt(&sql, &[&i32_of(n), &on])? else {
+            return Ok(None);
+        };
+        let jongere = build_jongere(&r, 1)?;
+        let scholen: Vec<String> = r.get(7);
+        let swvs: Vec<String> = r.get(8);
+        let scholen = scholen
+            .into_iter()
+            .zip(swvs)
+            .map(|(s, swv)| {
+                let s: SchoolCode = s.parse().map_err(|e| invalid("school", e))?;
+                Ok((s, (!swv.is_empty()).then_some(swv)))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Some(PersoonContext {
+            id: r.get(0),
+            leerling: jongere.leerling_id(),
+            geboortedatum: jongere.geboortedatum,
+            gemeente: jongere.gemeente.clone(),
+            scholen,
+            partners: r.get(9),
+            mazl_verwezen: r.get(10),
+        }))
+    }
+
+    fn add_noodtoegang(
+        &self,
+        gebruiker_id: i64,
+        jongere_id: i64,
+        reden: &str,
+        van: DateTime<Utc>,
+        tot: DateTime<Utc>,
+    ) -> Result<()> {
+        self.conn()?.execute(
+            "INSERT INTO noodtoegang (gebruiker_id, jongere_id, reden, van, tot) VALUES ($1, $2, $3, $4, $5)",
+            &[&gebruiker_id, &jongere_id, &reden, &van, &tot],
+        )?;
+        Ok(())
+    }
+
+    fn noodtoegang(
+        &self,
+        gebruiker_id: i64,
+        jongere_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>> {
+        Ok(self
+            .conn()?
+            .query_opt(
+                "SELECT reden FROM noodtoegang WHERE gebruiker_id = $1 AND jongere_id = $2
+                   AND van <= $3 AND tot > $3 ORDER BY tot DESC LIMIT 1",
+                &[&gebruiker_id, &jongere_id, &now],
+            )?
+            .map(|r| r.get(0)))
+    }
+
+    fn add_partner(&self, jongere_id: i64, organisatie: &str, sinds: NaiveDate) -> Result<()> {
+        self.conn()?.execute(
+            "INSERT INTO betrokken_partners (jongere_id, organisatie, sinds) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING",
+            &[&jongere_id, &organisatie, &sinds],
+        )?;
+        Ok(())
+    }
+
+    fn add_notitie(
+        &self,
+        jongere_id: i64,
+        organisatie: &str,
+        gebruiker_id: i64,
+        tijd: DateTime<Utc>,
+        tekst: &str,
+    ) -> Result<i64> {
+        Ok(self
+            .conn()?
+            .query_one(
+                "INSERT INTO medische_notities (jongere_id, organisatie, gebruiker_id, tijd, tekst)
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                &[&jongere_id, &organisatie, &gebruiker_id, &tijd, &tekst],
+            )?
+            .get(0))
+    }
+
+    fn notities(&self, jongere_id: i64) -> Result<Vec<NotitieRij>> {
+        Ok(self
+            .conn()?
+            .query(
+                "SELECT id, organisatie, gebruiker_id, tijd, tekst FROM medische_notities
+                 WHERE jongere_id = $1 ORDER BY tijd, id",
+                &[&jongere_id],
+            )?
+            .iter()
+            .map(|r| NotitieRij {
+                id: r.get(0),
+                organisatie: r.get(1),
+                gebruiker_id: r.get(2),
+                tijd: r.get(3),
+                tekst: r.get(4),
+            })
+            .collect())
+    }
+
+    fn append_audit(&self, entries: &[NieuwAuditEntry]) -> Result<Vec<i64>> {
+        if entries.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.write(|c| {
+            // Serialises appenders of every process; readers carry on.
+            c.batch_execute("LOCK TABLE audit_log IN EXCLUSIVE MODE")?;
+            let (mut seq, mut vorige): (i64, String) = c
+                .query_opt("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", &[])?
+                .map(|r| (r.get(0), r.get(1)))
+                .unwrap_or((0, GENESIS.to_string()));
+            let stmt = c.prepare(
+                "INSERT INTO audit_log (seq, tijd, actor, organisatie, rol, actie, persoon, record, bron,
+                                        reden, noodtoegang, toegestaan, vorige, hash)
+                 SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
+                                      $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+                                      $11::bool[], $12::bool[], $13::text[], $14::text[])",
+            )?;
+            let mut seqs = Vec::with_capacity(entries.len());
+            let mut links: Vec<(String, String)> = Vec::with_capacity(entries.len());
+            for e in entries {
+                seq += 1;
+                let hash = chain_hash(&vorige, seq, e);
+                seqs.push(seq);
+                links.push((std::mem::replace(&mut vorige, hash.clone()), hash));
+            }
+            let text = |f: fn(&NieuwAuditEntry) -> &str| entries.iter().map(f).collect::<Vec<_>>();
+            let opt = |f: fn(&NieuwAuditEntry) -> Option<&str>| {
+                entries.iter().map(f).collect::<Vec<_>>()
+            };
+            let flag = |f: fn(&NieuwAuditEntry) -> bool| entries.iter().map(f).collect::<Vec<_>>();
+            let vorigen: Vec<&str> = links.iter().map(|(v, _)| v.as_str()).collect();
+            let hashes: Vec<&str> = links.iter().map(|(_, h)| h.as_str()).collect();
+            c.execute(
+                &stmt,
+                &[
+                    &seqs,
+                    &text(|e| &e.tijd),
+                    &text(|e| &e.actor),
+                    &opt(|e| e.organisatie.as_deref()),
+                    &opt(|e| e.rol.as_deref()),
+                    &text(|e| &e.actie),
+                    &opt(|e| e.persoon.as_deref()),
+                    &opt(|e| e.record.as_deref()),
+                    &text(|e| &e.bron),
+                    &opt(|e| e.reden.as_deref()),
+                    &flag(|e| e.noodtoegang),
+                    &flag(|e| e.toegestaan),
+                    &vorigen,
+                    &hashes,
+                ],
+            )?;
+            Ok(seqs)
+        })
+    }
+
+    fn for_each_audit(&self, f: &mut dyn FnMut(AuditEntry) -> Result<()>) -> Result<()> {
+        use ::postgres::fallible_iterator::FallibleIterator;
+        let mut c = self.conn()?;
+        let sql = format!("SELECT {AUDIT_COLS} FROM audit_log ORDER BY seq");
+        let mut tx = c.transaction()?;
+        let params: [&(dyn ::postgres::types::ToSql + Sync); 0] = [];
+        let mut rows = tx.query_raw(&sql, params)?;
+        while let Some(r) = rows.next()? {
+            f(audit_row(&r))?;
+        }
+        drop(rows);
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn audit_van(&self, personen: &[String]) -> Result<Vec<AuditEntry>> {
+        let sql =
+            format!("SELECT {AUDIT_COLS} FROM audit_log WHERE persoon = ANY($1) ORDER BY seq");
+        Ok(self
+            .conn()?
+            .query(&sql, &[&personen])?
+            .iter()
+            .map(audit_row)
+            .collect())
+    }
+
+    fn purge_kandidaten(&self, geboren_tot: NaiveDate) -> Result<Vec<PurgeKandidaat>> {
+        let rows = self.conn()?.query(
+            "SELECT id, bsn, onderwijsnummer, geboortedatum FROM jongeren
+             WHERE geboortedatum <= $1 ORDER BY id",
+            &[&geboren_tot],
+        )?;
+        rows.iter()
+            .map(|r| {
+                let bsn: Option<i32> = r.get(1);
+                let onr: Option<i32> = r.get(2);
+                let leerling = match (
+                    bsn.and_then(|n| Bsn::new(n as u32).ok()),
+                    onr.and_then(|n| Onderwijsnummer::new(n as u32).ok()),
+                ) {
+                    (Some(b), _) => LeerlingId::Bsn(b),
+                    (None, Some(o)) => LeerlingId::Onderwijsnummer(o),
+                    (None, None) => return Err(invalid("jongere", "no identifier")),
+                };
+                Ok(PurgeKandidaat {
+                    id: r.get(0),
+                    leerling,
+                    geboortedatum: r.get(3),
+                })
+            })
+            .collect()
+    }
+
+    fn purge(
+        &self,
+        plan: &[PurgePersoon],
+        meldingen_voor: NaiveDate,
+        dry_run: bool,
+    ) -> Result<PurgeTelling> {
+        let mut conn = self.conn()?;
+        in_tx(&mut conn, |c| {
+            c.batch_execute(
+                "CREATE TEMP TABLE purge_plan (jongere_id BIGINT PRIMARY KEY, voor DATE NOT NULL, alles BOOLEAN NOT NULL)
+                 ON COMMIT DROP",
+            )?;
+            let ids: Vec<i64> = plan.iter().map(|p| p.id).collect();
+            let voor: Vec<NaiveDate> = plan.iter().map(|p| p.voor).collect();
+            let alles: Vec<bool> = plan.iter().map(|p| p.alles).collect();
+            c.execute(
+                "INSERT INTO purge_plan SELECT * FROM unnest($1::bigint[], $2::date[], $3::bool[])",
+                &[&ids, &voor, &alles],
+            )?;
+            c.batch_execute("ANALYZE purge_plan")?;
+            // See the SQLite store: unique persons per school year and gemeente are kept.
+            let sj = |d: &str| {
+                format!(
+                    "(extract(year FROM {d} - interval '7 months')::int::text || '-' ||
+                      (extract(year FROM {d} - interval '7 months')::int + 1)::text)"
+                )
+            };
+            let upsert = "ON CONFLICT (schooljaar, gemeente, indicator)
+                          DO UPDATE SET aantal = anonieme_cijfers.aantal + excluded.aantal";
+            c.execute(
+                &format!(
+                    "INSERT INTO anonieme_cijfers (schooljaar, gemeente, indicator, aantal)
+                     SELECT {sj}, j.gemeente, 'verzuimers', count(DISTINCT v.jongere_id)
+                     FROM verzuim v JOIN purge_plan p ON p.jongere_id = v.jongere_id
+                     JOIN jongeren j ON j.id = v.jongere_id
+                     WHERE (p.alles OR v.datum < p.voor) AND v.soort IN ('ongeoorloofd','luxe')
+                     GROUP BY 1, 2 {upsert}",
+                    sj = sj("v.datum")
+                ),
+                &[],
+            )?;
+            c.execute(
+                &format!(
+                    "INSERT INTO anonieme_cijfers (schooljaar, gemeente, indicator, aantal)
+                     SELECT {sj}, j.gemeente, 'signaal_' || s.regel, count(DISTINCT s.jongere_id)
+                     FROM signalen s JOIN purge_plan p ON p.jongere_id = s.jongere_id
+                     JOIN jongeren j ON j.id = s.jongere_id
+                     WHERE (p.alles OR s.datum < p.voor)
+                     GROUP BY 1, 2, 3 {upsert}",
+                    sj = sj("s.datum")
+                ),
+                &[],
+            )?;
+            c.execute(
+                &format!(
+                    "INSERT INTO anonieme_cijfers (schooljaar, gemeente, indicator, aantal)
+                     SELECT {sj}, j.gemeente, 'melding_' || m.verzuimsoort, count(*)
+                     FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
+                     WHERE m.begindatum < $1
+                     GROUP BY 1, 2, 3 {upsert}",
+                    sj = sj("m.begindatum")
+                ),
+                &[&meldingen_voor],
+            )?;
+            let mut t = PurgeTelling {
+                meldingen: c.execute(
+                    "DELETE FROM meldingen WHERE begindatum < $1",
+                    &[&meldingen_voor],
+                )?,
+                ..PurgeTelling::default()
+            };
+            c.execute(
+                "UPDATE purge_plan p SET alles = false
+                 WHERE alles AND EXISTS (SELECT 1 FROM meldingen m WHERE m.jongere_id = p.jongere_id)",
+                &[],
+            )?;
+            let dated = |table: &str| {
+                format!(
+                    "DELETE FROM {table} t USING purge_plan p
+                     WHERE p.jongere_id = t.jongere_id AND (p.alles OR t.datum < p.voor)"
+                )
+            };
+            t.verzuim = c.execute(&dated("verzuim"), &[])?;
+            t.signalen = c.execute(&dated("signalen"), &[])?;
+            let whole = |table: &str| {
+                format!(
+                    "DELETE FROM {table} t USING purge_plan p WHERE p.jongere_id = t.jongere_id AND p.alles"
+                )
+            };
+            c.execute(&whole("verzuim_gewijzigd"), &[])?;
+            t.notities = c.execute(&whole("medische_notities"), &[])?;
+            t.partners = c.execute(&whole("betrokken_partners"), &[])?;
+            t.noodtoegang = c.execute(&whole("noodtoegang"), &[])?;
+            t.inschrijvingen = c.execute(&whole("inschrijvingen"), &[])?;
+            t.personen = c.execute(
+                "DELETE FROM jongeren j USING purge_plan p WHERE p.jongere_id = j.id AND p.alles",
+                &[],
+            )?;
+            Ok((t, !dry_run))
+        })
+    }
+
+    fn anonieme_cijfers(&self) -> Result<Vec<(String, String, String, u64)>> {
+        Ok(self
+            .conn()?
+            .query(
+                "SELECT schooljaar, gemeente, indicator, aantal FROM anonieme_cijfers ORDER BY 1, 2, 3",
+                &[],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get::<_, i64>(3) as u64))
+            .collect())
+    }
+}

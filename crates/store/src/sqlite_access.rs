@@ -1,0 +1,660 @@
+//! The SQLite store's accounts, sessions, tokens, access facts, audit log and retention.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use leerrecht_domain::date::iso;
+use leerrecht_domain::ids::{LeerlingId, SchoolCode};
+use rusqlite::{params, OptionalExtension, Row};
+
+use crate::access::{
+    chain_hash, moment, parse_moment, AccessStore, ApiTokenRij, AuditEntry, GebruikerRij,
+    NieuwAuditEntry, NieuweGebruiker, NotitieRij, PersoonContext, PurgeKandidaat, PurgePersoon,
+    PurgeTelling, SessieRij, GENESIS,
+};
+use crate::sqlite::{date_col, find_jongere, in_tx, invalid, Conn, SqliteStore};
+use crate::{Result, StoreError};
+
+fn mom(r: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
+    let s: String = r.get(i)?;
+    parse_moment(&s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+    })
+}
+
+fn opt_mom(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    let s: Option<String> = r.get(i)?;
+    s.map(|s| {
+        parse_moment(&s).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+        })
+    })
+    .transpose()
+}
+
+const GEBRUIKER_COLS: &str = "id, gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim,
+     totp_laatste_stap, actief, mislukte_pogingen, geblokkeerd_tot, aangemaakt";
+
+fn gebruiker_row(r: &Row<'_>) -> rusqlite::Result<GebruikerRij> {
+    Ok(GebruikerRij {
+        id: r.get(0)?,
+        gebruikersnaam: r.get(1)?,
+        organisatie: r.get(2)?,
+        rol: r.get(3)?,
+        wachtwoord_hash: r.get(4)?,
+        totp_geheim: r.get(5)?,
+        totp_laatste_stap: r.get(6)?,
+        actief: r.get(7)?,
+        mislukte_pogingen: r.get(8)?,
+        geblokkeerd_tot: opt_mom(r, 9)?,
+        aangemaakt: mom(r, 10)?,
+    })
+}
+
+fn sessie_row(r: &Row<'_>) -> rusqlite::Result<SessieRij> {
+    Ok(SessieRij {
+        token_hash: r.get(0)?,
+        gebruiker_id: r.get(1)?,
+        aangemaakt: mom(r, 2)?,
+        laatst_gebruikt: mom(r, 3)?,
+        verloopt: mom(r, 4)?,
+        ingetrokken: opt_mom(r, 5)?,
+        bron: r.get(6)?,
+    })
+}
+
+fn token_row(r: &Row<'_>) -> rusqlite::Result<ApiTokenRij> {
+    Ok(ApiTokenRij {
+        id: r.get(0)?,
+        token_hash: r.get(1)?,
+        organisatie: r.get(2)?,
+        scopes: r.get(3)?,
+        omschrijving: r.get(4)?,
+        aangemaakt: mom(r, 5)?,
+        ingetrokken: opt_mom(r, 6)?,
+    })
+}
+
+fn audit_row(r: &Row<'_>) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: r.get(0)?,
+        entry: NieuwAuditEntry {
+            tijd: r.get(1)?,
+            actor: r.get(2)?,
+            organisatie: r.get(3)?,
+            rol: r.get(4)?,
+            actie: r.get(5)?,
+            persoon: r.get(6)?,
+            record: r.get(7)?,
+            bron: r.get(8)?,
+            reden: r.get(9)?,
+            noodtoegang: r.get(10)?,
+            toegestaan: r.get(11)?,
+        },
+        vorige: r.get(12)?,
+        hash: r.get(13)?,
+    })
+}
+
+const AUDIT_COLS: &str = "seq, tijd, actor, organisatie, rol, actie, persoon, record, bron, reden,
+     noodtoegang, toegestaan, vorige, hash";
+
+fn one_changed(n: usize) -> Result<()> {
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid("no such record".into()))
+    }
+}
+
+impl SqliteStore {
+    fn write<T>(&self, body: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
+        let conn = self.conn()?;
+        in_tx(&conn, |c| Ok((body(c)?, true))).map(|(v, _)| v)
+    }
+}
+
+impl AccessStore for SqliteStore {
+    fn instelling_of(&self, naam: &str, nieuw: &str) -> Result<String> {
+        self.write(|c| {
+            c.execute(
+                "INSERT INTO instellingen (naam, waarde) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                params![naam, nieuw],
+            )?;
+            Ok(c.query_row(
+                "SELECT waarde FROM instellingen WHERE naam = ?1",
+                [naam],
+                |r| r.get(0),
+            )?)
+        })
+    }
+
+    fn add_gebruiker(&self, g: &NieuweGebruiker) -> Result<i64> {
+        self.write(|c| {
+            let taken: Option<i64> = c
+                .query_row(
+                    "SELECT id FROM gebruikers WHERE gebruikersnaam = ?1",
+                    [&g.gebruikersnaam],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if taken.is_some() {
+                return Err(StoreError::Invalid(format!(
+                    "gebruikersnaam {:?} bestaat al",
+                    g.gebruikersnaam
+                )));
+            }
+            c.execute(
+                "INSERT INTO gebruikers (gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim, aangemaakt)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    g.gebruikersnaam,
+                    g.organisatie,
+                    g.rol,
+                    g.wachtwoord_hash,
+                    g.totp_geheim,
+                    moment(g.aangemaakt)
+                ],
+            )?;
+            Ok(c.last_insert_rowid())
+        })
+    }
+
+    fn gebruiker(&self, naam: &str) -> Result<Option<GebruikerRij>> {
+        let sql = format!("SELECT {GEBRUIKER_COLS} FROM gebruikers WHERE gebruikersnaam = ?1");
+        Ok(self
+            .conn()?
+            .prepare_cached(&sql)?
+            .query_row([naam], gebruiker_row)
+            .optional()?)
+    }
+
+    fn gebruiker_by_id(&self, id: i64) -> Result<Option<GebruikerRij>> {
+        let sql = format!("SELECT {GEBRUIKER_COLS} FROM gebruikers WHERE id = ?1");
+        Ok(self
+            .conn()?
+            .prepare_cached(&sql)?
+            .query_row([id], gebruiker_row)
+            .optional()?)
+    }
+
+    fn gebruikers(&self) -> Result<Vec<GebruikerRij>> {
+        let sql = format!("SELECT {GEBRUIKER_COLS} FROM gebruikers ORDER BY gebruikersnaam");
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(&sql)?;
+        let rows = stmt.query_map([], gebruiker_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn set_login_state(
+        &self,
+        id: i64,
+        mislukte: u32,
+        geblokkeerd_tot: Option<DateTime<Utc>>,
+        stap: Option<i64>,
+    ) -> Result<()> {
+        let n = self.conn()?.execute(
+            "UPDATE gebruikers SET mislukte_pogingen = ?2, geblokkeerd_tot = ?3,
+                 totp_laatste_stap = coalesce(?4, totp_laatste_stap) WHERE id = ?1",
+            params![id, mislukte, geblokkeerd_tot.map(moment), stap],
+        )?;
+        one_changed(n)
+    }
+
+    fn set_actief(&self, id: i64, actief: bool) -> Result<()> {
+        let n = self.conn()?.execute(
+            "UPDATE gebruikers SET actief = ?2 WHERE id = ?1",
+            params![id, actief],
+        )?;
+        one_changed(n)
+    }
+
+    fn set_totp_geheim(&self, id: i64, geheim: Option<&str>) -> Result<()> {
+        let n = self.conn()?.execute(
+            "UPDATE gebruikers SET totp_geheim = ?2, totp_laatste_stap = NULL WHERE id = ?1",
+            params![id, geheim],
+        )?;
+        one_changed(n)
+    }
+
+    fn set_wachtwoord(&self, id: i64, hash: &str) -> Result<()> {
+        let n = self.conn()?.execute(
+            "UPDATE gebruikers SET wachtwoord = ?2 WHERE id = ?1",
+            params![id, hash],
+        )?;
+        one_changed(n)
+    }
+
+    fn add_sessie(&self, s: &SessieRij) -> Result<()> {
+        self.conn()?.execute(
+            "INSERT INTO sessies (token_hash, gebruiker_id, aangemaakt, laatst_gebruikt, verloopt, ingetrokken, bron)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                s.token_hash,
+                s.gebruiker_id,
+                moment(s.aangemaakt),
+                moment(s.laatst_gebruikt),
+                moment(s.verloopt),
+                s.ingetrokken.map(moment),
+                s.bron
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn sessie(&self, token_hash: &str) -> Result<Option<SessieRij>> {
+        Ok(self
+            .conn()?
+            .prepare_cached(
+                "SELECT token_hash, gebruiker_id, aangemaakt, laatst_gebruikt, verloopt, ingetrokken, bron
+                 FROM sessies WHERE token_hash = ?1",
+            )?
+            .query_row([token_hash], sessie_row)
+            .optional()?)
+    }
+
+    fn touch_sessie(&self, h: &str, laatst: DateTime<Utc>, verloopt: DateTime<Utc>) -> Result<()> {
+        self.conn()?.execute(
+            "UPDATE sessies SET laatst_gebruikt = ?2, verloopt = ?3 WHERE token_hash = ?1",
+            params![h, moment(laatst), moment(verloopt)],
+        )?;
+        Ok(())
+    }
+
+    fn revoke_sessie(&self, h: &str, at: DateTime<Utc>) -> Result<bool> {
+        Ok(self.conn()?.execute(
+            "UPDATE sessies SET ingetrokken = ?2 WHERE token_hash = ?1 AND ingetrokken IS NULL",
+            params![h, moment(at)],
+        )? == 1)
+    }
+
+    fn revoke_sessies(&self, gebruiker_id: i64, at: DateTime<Utc>) -> Result<u64> {
+        Ok(self.conn()?.execute(
+            "UPDATE sessies SET ingetrokken = ?2 WHERE gebruiker_id = ?1 AND ingetrokken IS NULL",
+            params![gebruiker_id, moment(at)],
+        )? as u64)
+    }
+
+    fn add_api_token(&self, t: &ApiTokenRij) -> Result<i64> {
+        let conn = self.conn()?;
+        conn.execute(
+            "INSERT INTO api_tokens (token_hash, organisatie, scopes, omschrijving, aangemaakt)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                t.token_hash,
+                t.organisatie,
+                t.scopes,
+                t.omschrijving,
+                moment(t.aangemaakt)
+            ],
+        )?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    fn api_token(&self, h: &str) -> Result<Option<ApiTokenRij>> {
+        Ok(self
+            .conn()?
+            .prepare_cached(
+                "SELECT id, token_hash, organisatie, scopes, omschrijving, aangemaakt, ingetrokken
+                 FROM api_tokens WHERE token_hash = ?1",
+            )?
+            .query_row([h], token_row)
+            .optional()?)
+    }
+
+    fn api_tokens(&self) -> Result<Vec<ApiTokenRij>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(
+            "SELECT id, token_hash, organisatie, scopes, omschrijving, aangemaakt, ingetrokken
+             FROM api_tokens ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], token_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn revoke_api_token(&self, id: i64, at: DateTime<Utc>) -> Result<bool> {
+        Ok(self.conn()?.execute(
+            "UPDATE api_tokens SET ingetrokken = ?2 WHERE id = ?1 AND ingetrokken IS NULL",
+            params![id, moment(at)],
+        )? == 1)
+    }
+
+    fn persoon_context(
+        &self,
+        leerling: LeerlingId,
+        on: NaiveDate,
+    ) -> Result<Option<PersoonContext>> {
+        let conn = self.conn()?;
+        let Some(p) = find_jongere(&conn, leerling)? else {
+            return Ok(None);
+        };
+        let day = iso(on);
+        let mut scholen = Vec::new();
+        {
+            let mut stmt = conn.prepare_cached(
+                "SELECT i.school, o.swv FROM inschrijvingen i LEFT JOIN organisaties o ON o.code = i.school
+                 WHERE i.jongere_id = ?1 AND i.begindatum <= ?2 AND (i.einddatum IS NULL OR i.einddatum >= ?2)",
+            )?;
+            let mut rows = stmt.query(params![p.id, day])?;
+            while let Some(r) = rows.next()? {
+                let s: String = r.get(0)?;
+                let school: SchoolCode = s.parse().map_err(|e| invalid("school", e))?;
+                scholen.push((school, r.get::<_, Option<String>>(1)?));
+            }
+        }
+        let mut partners = Vec::new();
+        {
+            let mut stmt = conn.prepare_cached(
+                "SELECT organisatie FROM betrokken_partners WHERE jongere_id = ?1 ORDER BY organisatie",
+            )?;
+            let mut rows = stmt.query([p.id])?;
+            while let Some(r) = rows.next()? {
+                partners.push(r.get(0)?);
+            }
+        }
+        let mazl_verwezen = conn
+            .prepare_cached(
+                "SELECT 1 FROM signalen WHERE jongere_id = ?1
+                   AND (regel = 'mazl_7dagen' OR regel = 'mazl_4x12') LIMIT 1",
+            )?
+            .query_row([p.id], |_| Ok(()))
+            .optional()?
+            .is_some();
+        Ok(Some(PersoonContext {
+            id: p.id,
+            leerling: p.jongere.leerling_id(),
+            geboortedatum: p.jongere.geboortedatum,
+            gemeente: p.jongere.gemeente.clone(),
+            scholen,
+            partners,
+            mazl_verwezen,
+        }))
+    }
+
+    fn add_noodtoegang(
+        &self,
+        gebruiker_id: i64,
+        jongere_id: i64,
+        reden: &str,
+        van: DateTime<Utc>,
+        tot: DateTime<Utc>,
+    ) -> Result<()> {
+        self.conn()?.execute(
+            "INSERT INTO noodtoegang (gebruiker_id, jongere_id, reden, van, tot) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![gebruiker_id, jongere_id, reden, moment(van), moment(tot)],
+        )?;
+        Ok(())
+    }
+
+    fn noodtoegang(
+        &self,
+        gebruiker_id: i64,
+        jongere_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>> {
+        let now = moment(now);
+        Ok(self
+            .conn()?
+            .prepare_cached(
+                "SELECT reden FROM noodtoegang WHERE gebruiker_id = ?1 AND jongere_id = ?2
+                   AND van <= ?3 AND tot > ?3 ORDER BY tot DESC LIMIT 1",
+            )?
+            .query_row(params![gebruiker_id, jongere_id, now], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn add_partner(&self, jongere_id: i64, organisatie: &str, sinds: NaiveDate) -> Result<()> {
+        self.conn()?.execute(
+            "INSERT INTO betrokken_partners (jongere_id, organisatie, sinds) VALUES (?1, ?2, ?3)
+             ON CONFLICT DO NOTHING",
+            params![jongere_id, organisatie, iso(sinds)],
+        )?;
+        Ok(())
+    }
+
+    fn add_notitie(
+        &self,
+        jongere_id: i64,
+        organisatie: &str,
+        gebruiker_id: i64,
+        tijd: DateTime<Utc>,
+        tekst: &str,
+    ) -> Result<i64> {
+        let conn = self.conn()?;
+        conn.execute(
+            "INSERT INTO medische_notities (jongere_id, organisatie, gebruiker_id, tijd, tekst)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![jongere_id, organisatie, gebruiker_id, moment(tijd), tekst],
+        )?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    fn notities(&self, jongere_id: i64) -> Result<Vec<NotitieRij>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, organisatie, gebruiker_id, tijd, tekst FROM medische_notities
+             WHERE jongere_id = ?1 ORDER BY tijd, id",
+        )?;
+        let rows = stmt.query_map([jongere_id], |r| {
+            Ok(NotitieRij {
+                id: r.get(0)?,
+                organisatie: r.get(1)?,
+                gebruiker_id: r.get(2)?,
+                tijd: mom(r, 3)?,
+                tekst: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn append_audit(&self, entries: &[NieuwAuditEntry]) -> Result<Vec<i64>> {
+        if entries.is_empty() {
+            return Ok(Vec::new());
+        }
+        // BEGIN IMMEDIATE takes the write lock first, so the last link read here is the one
+        // this batch chains to, whichever process writes next.
+        self.write(|c| {
+            let (mut seq, mut vorige): (i64, String) = c
+                .query_row(
+                    "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?
+                .unwrap_or((0, GENESIS.to_string()));
+            let mut stmt = c.prepare_cached(
+                "INSERT INTO audit_log (seq, tijd, actor, organisatie, rol, actie, persoon, record, bron,
+                                        reden, noodtoegang, toegestaan, vorige, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            )?;
+            let mut seqs = Vec::with_capacity(entries.len());
+            for e in entries {
+                seq += 1;
+                let hash = chain_hash(&vorige, seq, e);
+                stmt.execute(params![
+                    seq,
+                    e.tijd,
+                    e.actor,
+                    e.organisatie,
+                    e.rol,
+                    e.actie,
+                    e.persoon,
+                    e.record,
+                    e.bron,
+                    e.reden,
+                    e.noodtoegang,
+                    e.toegestaan,
+                    vorige,
+                    hash
+                ])?;
+                vorige = hash;
+                seqs.push(seq);
+            }
+            Ok(seqs)
+        })
+    }
+
+    fn for_each_audit(&self, f: &mut dyn FnMut(AuditEntry) -> Result<()>) -> Result<()> {
+        let conn = self.conn()?;
+        let sql = format!("SELECT {AUDIT_COLS} FROM audit_log ORDER BY seq");
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            f(audit_row(r)?)?;
+        }
+        Ok(())
+    }
+
+    fn audit_van(&self, personen: &[String]) -> Result<Vec<AuditEntry>> {
+        let conn = self.conn()?;
+        let sql = format!("SELECT {AUDIT_COLS} FROM audit_log WHERE persoon = ?1 ORDER BY seq");
+        let mut out = Vec::new();
+        for p in personen {
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map([p], audit_row)?;
+            for r in rows {
+                out.push(r?);
+            }
+        }
+        out.sort_by_key(|e| e.seq);
+        out.dedup_by_key(|e| e.seq);
+        Ok(out)
+    }
+
+    fn purge_kandidaten(&self, geboren_tot: NaiveDate) -> Result<Vec<PurgeKandidaat>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(
+            "SELECT id, bsn, onderwijsnummer, geboortedatum FROM jongeren
+             WHERE geboortedatum <= ?1 ORDER BY id",
+        )?;
+        let mut rows = stmt.query([iso(geboren_tot)])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let bsn = crate::sqlite::bsn_of(r.get(1)?);
+            let onr = crate::sqlite::onr_of(r.get(2)?);
+            let leerling = match (bsn, onr) {
+                (Some(b), _) => LeerlingId::Bsn(b),
+                (None, Some(o)) => LeerlingId::Onderwijsnummer(o),
+                (None, None) => return Err(invalid("jongere", "no identifier")),
+            };
+            out.push(PurgeKandidaat {
+                id: r.get(0)?,
+                leerling,
+                geboortedatum: date_col(r, 3)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn purge(
+        &self,
+        plan: &[PurgePersoon],
+        meldingen_voor: NaiveDate,
+        dry_run: bool,
+    ) -> Result<PurgeTelling> {
+        let conn = self.conn()?;
+        let (telling, _) = in_tx(&conn, |c| {
+            c.execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS purge_plan (
+                     jongere_id INTEGER PRIMARY KEY, voor TEXT NOT NULL, alles INTEGER NOT NULL);
+                 DELETE FROM purge_plan;",
+            )?;
+            {
+                let mut ins = c.prepare_cached(
+                    "INSERT INTO purge_plan (jongere_id, voor, alles) VALUES (?1, ?2, ?3)",
+                )?;
+                for p in plan {
+                    ins.execute(params![p.id, iso(p.voor), p.alles])?;
+                }
+            }
+            let mv = iso(meldingen_voor);
+            // What is kept: unique persons per school year and gemeente, counted before the
+            // rows that name them go. A school year is never split between two purges of one
+            // person, because leerplicht ends on the last day of a school year.
+            const SCHOOLJAAR: &str = "(CAST(strftime('%Y', {d}, '-7 months') AS INTEGER) || '-' ||
+                                       (CAST(strftime('%Y', {d}, '-7 months') AS INTEGER) + 1))";
+            let sj = |d: &str| SCHOOLJAAR.replace("{d}", d);
+            let upsert = "ON CONFLICT (schooljaar, gemeente, indicator)
+                          DO UPDATE SET aantal = aantal + excluded.aantal";
+            c.execute(
+                &format!(
+                    "INSERT INTO anonieme_cijfers (schooljaar, gemeente, indicator, aantal)
+                     SELECT {sj}, j.gemeente, 'verzuimers', count(DISTINCT v.jongere_id)
+                     FROM verzuim v JOIN purge_plan p ON p.jongere_id = v.jongere_id
+                     JOIN jongeren j ON j.id = v.jongere_id
+                     WHERE (p.alles = 1 OR v.datum < p.voor)
+                       AND (v.soort = 'ongeoorloofd' OR v.soort = 'luxe')
+                     GROUP BY 1, 2 {upsert}",
+                    sj = sj("v.datum")
+                ),
+                [],
+            )?;
+            c.execute(
+                &format!(
+                    "INSERT INTO anonieme_cijfers (schooljaar, gemeente, indicator, aantal)
+                     SELECT {sj}, j.gemeente, 'signaal_' || s.regel, count(DISTINCT s.jongere_id)
+                     FROM signalen s JOIN purge_plan p ON p.jongere_id = s.jongere_id
+                     JOIN jongeren j ON j.id = s.jongere_id
+                     WHERE (p.alles = 1 OR s.datum < p.voor)
+                     GROUP BY 1, 2, 3 {upsert}",
+                    sj = sj("s.datum")
+                ),
+                [],
+            )?;
+            c.execute(
+                &format!(
+                    "INSERT INTO anonieme_cijfers (schooljaar, gemeente, indicator, aantal)
+                     SELECT {sj}, j.gemeente, 'melding_' || m.verzuimsoort, count(*)
+                     FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
+                     WHERE m.begindatum < ?1
+                     GROUP BY 1, 2, 3 {upsert}",
+                    sj = sj("m.begindatum")
+                ),
+                [&mv],
+            )?;
+            let mut t = PurgeTelling {
+                meldingen: c.execute("DELETE FROM meldingen WHERE begindatum < ?1", [&mv])? as u64,
+                ..PurgeTelling::default()
+            };
+            // A person whose meldingen are still within their period keeps the record.
+            c.execute(
+                "UPDATE purge_plan SET alles = 0
+                 WHERE alles = 1 AND EXISTS (SELECT 1 FROM meldingen m WHERE m.jongere_id = purge_plan.jongere_id)",
+                [],
+            )?;
+            let dated = |table: &str| {
+                format!(
+                    "DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM purge_plan p
+                       WHERE p.jongere_id = {table}.jongere_id AND (p.alles = 1 OR {table}.datum < p.voor))"
+                )
+            };
+            t.verzuim = c.execute(&dated("verzuim"), [])? as u64;
+            t.signalen = c.execute(&dated("signalen"), [])? as u64;
+            let whole = |table: &str| {
+                format!(
+                    "DELETE FROM {table} WHERE jongere_id IN (SELECT jongere_id FROM purge_plan WHERE alles = 1)"
+                )
+            };
+            c.execute(&whole("verzuim_gewijzigd"), [])?;
+            t.notities = c.execute(&whole("medische_notities"), [])? as u64;
+            t.partners = c.execute(&whole("betrokken_partners"), [])? as u64;
+            t.noodtoegang = c.execute(&whole("noodtoegang"), [])? as u64;
+            t.inschrijvingen = c.execute(&whole("inschrijvingen"), [])? as u64;
+            t.personen = c.execute(
+                "DELETE FROM jongeren WHERE id IN (SELECT jongere_id FROM purge_plan WHERE alles = 1)",
+                [],
+            )? as u64;
+            Ok((t, !dry_run))
+        })?;
+        Ok(telling)
+    }
+
+    fn anonieme_cijfers(&self) -> Result<Vec<(String, String, String, u64)>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(
+            "SELECT schooljaar, gemeente, indicator, aantal FROM anonieme_cijfers ORDER BY 1, 2, 3",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)? as u64))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
