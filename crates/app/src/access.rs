@@ -258,13 +258,13 @@ pub fn rol_mag(rol: Rol, g: Gebruik) -> bool {
 /// today (enrolments that cover today).
 pub fn in_scope(g: &Gebruiker, ctx: &PersoonContext) -> bool {
     match g.rol {
-        Rol::Leerplicht => g.bedient.contains(&ctx.gemeente),
+        Rol::Leerplicht => g.bedient.contains(&ctx.jongere.gemeente),
         Rol::School => ctx.scholen.iter().any(|(s, _)| s.as_str() == g.organisatie),
         Rol::Swv => ctx
             .scholen
             .iter()
             .any(|(_, swv)| swv.as_deref() == Some(g.organisatie.as_str())),
-        Rol::Jeugdarts => ctx.mazl_verwezen && g.bedient.contains(&ctx.gemeente),
+        Rol::Jeugdarts => ctx.mazl_verwezen && g.bedient.contains(&ctx.jongere.gemeente),
         Rol::Cjg => ctx.partners.contains(&g.organisatie),
         Rol::Beleid | Rol::Beheer => false,
     }

@@ -59,21 +59,31 @@ impl Auditor {
                 };
             }
             if !st.writing {
+                // Lead: write what is queued, and keep writing what queues up meanwhile (a
+                // few rounds at most), so that no commit waits for a sleeping thread to wake
+                // up and take the lead.
                 st.writing = true;
-                let batch = std::mem::take(&mut st.queue);
-                let id = st.next_batch;
-                st.next_batch += 1;
-                drop(st);
-                let r = store.append_audit(&batch);
-                st = self.state.lock().expect("audit lock");
-                st.writing = false;
-                st.finished = id;
-                if let Err(e) = r {
-                    st.failed.push_back((id, e.to_string()));
-                    if st.failed.len() > 64 {
-                        st.failed.pop_front();
+                for _round in 0..8 {
+                    if st.queue.is_empty() {
+                        break;
                     }
+                    let batch = std::mem::take(&mut st.queue);
+                    let id = st.next_batch;
+                    st.next_batch += 1;
+                    drop(st);
+                    let r = store.append_audit(&batch);
+                    st = self.state.lock().expect("audit lock");
+                    st.finished = id;
+                    if let Err(e) = r {
+                        st.failed.push_back((id, e.to_string()));
+                        if st.failed.len() > 64 {
+                            st.failed.pop_front();
+                        }
+                    }
+                    self.done.notify_all();
                 }
+                st.writing = false;
+                // Someone may have queued after the last round: let a waiter take the lead.
                 self.done.notify_all();
                 continue;
             }

@@ -55,6 +55,12 @@ impl Clock for ManualClock {
     }
 }
 
+impl<C: Clock> Clock for std::sync::Arc<C> {
+    fn now(&self) -> DateTime<Utc> {
+        (**self).now()
+    }
+}
+
 fn micros(t: DateTime<Utc>) -> DateTime<Utc> {
     t.duration_trunc(Duration::microseconds(1)).unwrap_or(t)
 }

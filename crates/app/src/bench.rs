@@ -249,6 +249,186 @@ pub fn bench_signals(
     Ok(metingen)
 }
 
+/// `leerrecht bench audit`: the cost of the gate plus audit entry per read of one person, and
+/// sustained audit appends, on the demo region in a fresh SQLite database in `dir`. Reads
+/// are of people a leerplicht officer may see; each step reports its rows (reads or entries).
+pub fn bench_audit(
+    scale: Scale,
+    dir: &Path,
+    today: NaiveDate,
+    threads: usize,
+    report: &mut dyn FnMut(&Meting),
+) -> Result<()> {
+    use leerrecht_domain::ids::LeerlingId;
+    use leerrecht_domain::org::{OrgSoort, Rol};
+
+    let op = Actor::local_operator();
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let db = dir.join("audit.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(PathBuf::from(format!("{}{suffix}", db.display())));
+    }
+    let app = App::new(leerrecht_store::open(&format!(
+        "sqlite://{}",
+        db.display()
+    ))?);
+    let mut options = DemoOptions::new(scale, 1, today);
+    options.with_absence = false;
+    let started = Instant::now();
+    let summary = app.load_demo(&op, &options)?;
+    report(&Meting {
+        wat: "demo region loaded (people)".into(),
+        rijen: summary.jongeren,
+        duur: started.elapsed(),
+    });
+    let org = app
+        .store()
+        .organisaties()?
+        .into_iter()
+        .find(|o| o.soort == OrgSoort::Leerplicht)
+        .ok_or_else(|| AppError::Invalid("the demo region has no leerplicht bureau".into()))?;
+    app.user_add(
+        &op,
+        "bench.leerplicht",
+        org.code.as_str(),
+        Rol::Leerplicht,
+        "bench-wachtwoord-lang",
+    )?;
+    let user = app
+        .store()
+        .gebruiker("bench.leerplicht")?
+        .expect("just added");
+    let actor = app.gebruiker_actor(&user, "127.0.0.1")?;
+    // People the officer may see, spread over the register.
+    let mut ids: Vec<LeerlingId> = Vec::new();
+    let mut seen = 0u64;
+    app.jongeren(&op, today, None, &mut |j| {
+        seen += 1;
+        if seen.is_multiple_of(7) && ids.len() < 20_000 {
+            ids.push(j.leerling);
+        }
+        Ok(())
+    })?;
+    let n = ids.len() as u64;
+
+    let started = Instant::now();
+    for id in &ids {
+        app.store().jongere(*id)?;
+    }
+    report(&Meting {
+        wat: "read a person's record, no gate (baseline)".into(),
+        rijen: n,
+        duur: started.elapsed(),
+    });
+
+    let started = Instant::now();
+    for id in &ids {
+        let ctx = app
+            .store()
+            .persoon_context(*id, today)?
+            .ok_or_else(|| AppError::Invalid("a listed person is unknown".into()))?;
+        let _ = crate::access::beslis(&actor, crate::access::Gebruik::PersoonBekijken, &ctx, None);
+    }
+    report(&Meting {
+        wat: "the gate's decision alone (facts of the person, no audit)".into(),
+        rijen: n,
+        duur: started.elapsed(),
+    });
+
+    let started = Instant::now();
+    for i in 0..n {
+        app.audit_operatie(&op, "bench", format!("entry {i}"))?;
+    }
+    report(&Meting {
+        wat: "audit appends, 1 writer, each its own commit".into(),
+        rijen: n,
+        duur: started.elapsed(),
+    });
+
+    let started = Instant::now();
+    for id in &ids {
+        app.persoon(&actor, *id)?;
+    }
+    report(&Meting {
+        wat: "read through the gate with an audit entry, 1 thread".into(),
+        rijen: n,
+        duur: started.elapsed(),
+    });
+
+    let before = app.audit_verify(&op)?.entries;
+    let started = Instant::now();
+    let chunk = ids.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|s| -> Result<()> {
+        let handles: Vec<_> = ids
+            .chunks(chunk)
+            .map(|part| {
+                let (app, actor) = (&app, &actor);
+                s.spawn(move || -> Result<()> {
+                    for id in part {
+                        app.persoon(actor, *id)?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().expect("bench thread")?;
+        }
+        Ok(())
+    })?;
+    report(&Meting {
+        wat: format!("read through the gate with an audit entry, {threads} threads"),
+        rijen: n,
+        duur: started.elapsed(),
+    });
+
+    let per_thread = 25_000u64;
+    let writers = threads.max(1) * 4;
+    let started = Instant::now();
+    std::thread::scope(|s| -> Result<()> {
+        let handles: Vec<_> = (0..writers)
+            .map(|t| {
+                let app = &app;
+                s.spawn(move || -> Result<()> {
+                    let actor = Actor::LocalOperator {
+                        os_user: format!("bench{t}"),
+                    };
+                    for i in 0..per_thread {
+                        app.audit_operatie(&actor, "bench", format!("entry {i}"))?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().expect("bench thread")?;
+        }
+        Ok(())
+    })?;
+    let appended = per_thread * writers as u64;
+    report(&Meting {
+        wat: format!("audit appends, {writers} writers, each waiting for its commit"),
+        rijen: appended,
+        duur: started.elapsed(),
+    });
+
+    let started = Instant::now();
+    let check = app.audit_verify(&op)?;
+    report(&Meting {
+        wat: "audit verify, whole chain".into(),
+        rijen: check.entries,
+        duur: started.elapsed(),
+    });
+    let expected = before + n + appended;
+    if check.eerste_breuk.is_some() || check.entries != expected {
+        return Err(AppError::Audit(format!(
+            "after the benchmark the log holds {} entries (expected {expected}), break: {:?}",
+            check.entries, check.eerste_breuk
+        )));
+    }
+    Ok(())
+}
+
 /// The peak resident memory of this process so far, in MiB (Linux; None elsewhere).
 pub fn peak_memory_mib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;

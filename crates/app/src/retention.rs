@@ -41,17 +41,22 @@ impl App {
             .purge_kandidaten(oudste_geboortedatum_in_beeld(as_of))?
         {
             let t = bewaartermijnen(k.geboortedatum);
-            let (alles, wat) = if t.kwalificatie_dossier_weg <= as_of {
-                (true, "dossier")
+            let (dossier, voor, wat) = if t.kwalificatie_dossier_weg <= as_of {
+                (
+                    true,
+                    NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date"),
+                    "dossier",
+                )
             } else if t.leerplicht_dossier_weg <= as_of {
-                (false, "leerplichtdossier")
+                let voor = t.leerplicht_tot.succ_opt().expect("date within range");
+                (false, voor, "leerplichtdossier")
             } else {
                 continue;
             };
             plan.push(PurgePersoon {
                 id: k.id,
-                voor: t.leerplicht_tot.succ_opt().expect("date within range"),
-                alles,
+                voor,
+                dossier,
             });
             personen.push(PurgeRegel {
                 leerling: k.leerling,

@@ -165,10 +165,7 @@ impl App {
     /// The header of a person's file.
     pub fn persoon(&self, actor: &Actor, leerling: LeerlingId) -> Result<PersoonKop> {
         let t = self.toegang(actor, Gebruik::PersoonBekijken, leerling, "persoon")?;
-        let jongere = self
-            .store()
-            .jongere(leerling)?
-            .ok_or_else(|| AppError::Forbidden("geen toegang tot deze persoon".into()))?;
+        let jongere = t.ctx.jongere;
         let today = self.now().date_naive();
         Ok(PersoonKop {
             leeftijd: age_on(jongere.geboortedatum, today),
@@ -244,7 +241,7 @@ impl App {
     /// Who viewed or changed the person's file: for leerplicht, on the person's page.
     pub fn inzage(&self, actor: &Actor, leerling: LeerlingId) -> Result<Vec<AuditRegel>> {
         let t = self.toegang(actor, Gebruik::InzageLezen, leerling, "inzage")?;
-        let mut namen = vec![self.pseudoniem(t.ctx.leerling)?];
+        let mut namen = vec![self.pseudoniem(t.ctx.jongere.leerling_id())?];
         let p = self.pseudoniem(leerling)?;
         if !namen.contains(&p) {
             namen.push(p);

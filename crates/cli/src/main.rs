@@ -136,7 +136,7 @@ enum Command {
         /// (`2018-2019..2024-2025`). Default: 2018-2019 to 2024-2025, and none at national
         /// scale (hundreds of millions of rows; see `leerrecht bench signals`).
         #[arg(long, value_name = "JAREN", value_parser = years_arg)]
-        verzuim: Option<Option<std::ops::RangeInclusive<i32>>>,
+        verzuim: Option<Jaren>,
     },
 }
 
@@ -216,6 +216,17 @@ fn leerling_arg(s: &str) -> Result<LeerlingId, String> {
 
 #[derive(Subcommand)]
 enum BenchWhat {
+    /// The gate plus audit entry per read of one person, and sustained audit appends.
+    Audit {
+        #[arg(long, value_enum, default_value = "region")]
+        scale: Scale,
+        /// Folder for the database (kept afterwards).
+        #[arg(long, default_value = "bench-out/audit")]
+        dir: PathBuf,
+        /// Reader threads; writers are four times as many.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+    },
     /// Absence import, rule evaluation in memory and from the store, and the incremental run
     /// after one more school day, on one school year of the demo region's absence.
     Signals {
@@ -243,11 +254,15 @@ enum CsvOrJson {
     Json,
 }
 
+/// The school years of the demo's absence: none, or a range of start years.
+#[derive(Clone, Debug)]
+struct Jaren(Option<std::ops::RangeInclusive<i32>>);
+
 /// `geen`, `2024-2025` or `2018-2019..2024-2025`, as start years.
-fn years_arg(s: &str) -> Result<Option<std::ops::RangeInclusive<i32>>, String> {
+fn years_arg(s: &str) -> Result<Jaren, String> {
     use leerrecht_domain::schoolyear::SchoolYear;
     if s.eq_ignore_ascii_case("geen") {
-        return Ok(None);
+        return Ok(Jaren(None));
     }
     let (a, b) = s.split_once("..").unwrap_or((s, s));
     let year = |v: &str| v.parse::<SchoolYear>().map_err(|e| e.to_string());
@@ -255,7 +270,7 @@ fn years_arg(s: &str) -> Result<Option<std::ops::RangeInclusive<i32>>, String> {
     if b < a {
         return Err(format!("{b} comes before {a}"));
     }
-    Ok(Some(a.start_year()..=b.start_year()))
+    Ok(Jaren(Some(a.start_year()..=b.start_year())))
 }
 
 fn regel_arg(s: &str) -> Result<Regel, String> {
@@ -281,6 +296,16 @@ enum Scale {
     Tiny,
     Region,
     National,
+}
+
+impl From<Scale> for leerrecht_app::demo::Scale {
+    fn from(s: Scale) -> Self {
+        match s {
+            Scale::Tiny => leerrecht_app::demo::Scale::Tiny,
+            Scale::Region => leerrecht_app::demo::Scale::Region,
+            Scale::National => leerrecht_app::demo::Scale::National,
+        }
+    }
 }
 
 fn date_arg(s: &str) -> Result<NaiveDate, String> {
@@ -319,7 +344,11 @@ fn main() -> ExitCode {
         .with_ansi(io::IsTerminal::is_terminal(&io::stderr()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("LEERRECHT_LOG")
-                .unwrap_or_else(|_| "warn".into()),
+                .unwrap_or_else(|_| "warn".into())
+                // The database driver logs query parameters (BSNs among them) at debug
+                // level: never let those through, whatever LEERRECHT_LOG asks.
+                .add_directive("tokio_postgres=warn".parse().expect("a valid directive"))
+                .add_directive("postgres=warn".parse().expect("a valid directive")),
         )
         .init();
     let cli = Cli::parse();
@@ -417,15 +446,36 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             format == TableOrJson::Json,
         ),
         Command::Bench {
+            what:
+                BenchWhat::Audit {
+                    scale,
+                    dir,
+                    threads,
+                },
+        } => {
+            let started = Instant::now();
+            leerrecht_app::bench::bench_audit(scale.into(), &dir, today(), threads, &mut |m| {
+                println!(
+                    "{:<66} {:>9} {:>8.2} s {:>10.0}/s {:>8.1} µs each",
+                    m.wat,
+                    m.rijen,
+                    m.duur.as_secs_f64(),
+                    m.per_seconde(),
+                    1e6 / m.per_seconde()
+                );
+            })?;
+            println!(
+                "total {:.1} s, peak memory {} MiB",
+                started.elapsed().as_secs_f64(),
+                leerrecht_app::bench::peak_memory_mib().map_or("?".into(), |m| m.to_string())
+            );
+            Ok(())
+        }
+        Command::Bench {
             what: BenchWhat::Signals { scale, dir },
         } => {
-            let scale = match scale {
-                Scale::Tiny => leerrecht_app::demo::Scale::Tiny,
-                Scale::Region => leerrecht_app::demo::Scale::Region,
-                Scale::National => leerrecht_app::demo::Scale::National,
-            };
             let started = Instant::now();
-            leerrecht_app::bench::bench_signals(scale, &dir, today(), &mut |m| {
+            leerrecht_app::bench::bench_signals(scale.into(), &dir, today(), &mut |m| {
                 println!(
                     "{:<88} {:>11} rows {:>8.2} s {:>12.0} rows/s",
                     m.wat,
@@ -566,18 +616,14 @@ fn demo(
     scale: Scale,
     seed: u64,
     csv: Option<PathBuf>,
-    verzuim: Option<Option<std::ops::RangeInclusive<i32>>>,
+    verzuim: Option<Jaren>,
 ) -> anyhow::Result<()> {
     use leerrecht_app::demo::{DemoOptions, Scale as S, ABSENCE_YEARS};
-    let scale = match scale {
-        Scale::Tiny => S::Tiny,
-        Scale::Region => S::Region,
-        Scale::National => S::National,
-    };
+    let scale: S = scale.into();
     let mut options = DemoOptions::new(scale, seed, today());
     match verzuim {
-        Some(None) => options.with_absence = false,
-        Some(Some(years)) => options.absence_years = years,
+        Some(Jaren(None)) => options.with_absence = false,
+        Some(Jaren(Some(years))) => options.absence_years = years,
         None if scale == S::National => options.with_absence = false,
         None => options.absence_years = ABSENCE_YEARS,
     }

@@ -1527,3 +1527,289 @@ fn missing_settings_file_is_reported_once_sqlite() {
     let said = out.stderr.matches("(os error").count();
     assert_eq!(said, 1, "the reason once: {}", out.stderr);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Accounts, tokens, the audit log and retention from the command line
+
+impl Work {
+    /// `leerrecht --db DB ARGS…` with `input` on standard input.
+    fn run_stdin(&self, db: &str, args: &[&str], input: &str) -> Out {
+        use std::io::Write;
+        let mut c = self.command();
+        c.arg("--db").arg(db).args(args).stdin(Stdio::piped());
+        let mut child = c.spawn().expect("run leerrecht");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+        let o = child.wait_with_output().expect("wait for leerrecht");
+        Out {
+            code: o.status.code().expect("exited"),
+            stdout: String::from_utf8(o.stdout).expect("UTF-8"),
+            stderr: String::from_utf8(o.stderr).expect("UTF-8"),
+        }
+    }
+}
+
+fn accounts_tokens_and_audit(db: &str) {
+    let w = Work::new();
+    w.import_region(db);
+    let add = [
+        "user",
+        "add",
+        "--username",
+        "anna",
+        "--org",
+        "RBL-ZK",
+        "--role",
+        "leerplicht",
+    ];
+    // The password comes from standard input; an argument for it does not exist.
+    w.run(db, &[&add[..], &["--password", "x"]].concat())
+        .expect(2, "user add --password");
+    let weak = w
+        .run_stdin(db, &add, "kort\n")
+        .expect(2, "user add with a short password");
+    assert!(weak.stderr.contains("12"), "{}", weak.stderr);
+    let wrong_org = w
+        .run_stdin(
+            db,
+            &[
+                "user",
+                "add",
+                "--username",
+                "bob",
+                "--org",
+                "05KO00",
+                "--role",
+                "leerplicht",
+            ],
+            "een-lang-genoeg-wachtwoord\n",
+        )
+        .expect(2, "a leerplicht user at a school");
+    assert!(wrong_org.stderr.contains("05KO00"), "{}", wrong_org.stderr);
+    let added = w
+        .run_stdin(db, &add, "een-lang-genoeg-wachtwoord\n")
+        .ok("user add");
+    assert!(
+        added
+            .stdout
+            .contains("otpauth://totp/leerrecht:anna?secret="),
+        "{}",
+        added.stdout
+    );
+    assert!(!added.stdout.contains("een-lang-genoeg-wachtwoord"));
+    w.run_stdin(db, &add, "een-lang-genoeg-wachtwoord\n")
+        .expect(2, "the same username twice");
+    w.run_stdin(
+        db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "bea",
+            "--org",
+            "GM0392",
+            "--role",
+            "beleid",
+        ],
+        "beleid-wachtwoord-lang\n",
+    )
+    .ok("a beleid user");
+    let list: Value = serde_json::from_str(
+        &w.run(db, &["user", "list", "--format", "json"])
+            .ok("user list")
+            .stdout,
+    )
+    .expect("JSON");
+    let summary: Vec<(&str, &str, bool)> = list
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|u| {
+            (
+                u["gebruikersnaam"].as_str().unwrap(),
+                u["rol"].as_str().unwrap(),
+                u["tweede_factor"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [("anna", "leerplicht", true), ("bea", "beleid", false)]
+    );
+    let reset = w
+        .run(db, &["user", "reset-2fa", "anna"])
+        .ok("user reset-2fa");
+    assert!(reset.stdout.contains("geheim: "), "{}", reset.stdout);
+    w.run(db, &["user", "disable", "anna"]).ok("user disable");
+    assert!(w
+        .run(db, &["user", "list"])
+        .ok("user list")
+        .stdout
+        .lines()
+        .any(|l| l.starts_with("anna") && l.contains("nee")));
+    w.run(db, &["user", "disable", "niemand"])
+        .expect(2, "an unknown user");
+
+    let created = w
+        .run(
+            db,
+            &[
+                "token",
+                "create",
+                "--org",
+                "05KO00",
+                "--scope",
+                "verzuim:schrijven",
+            ],
+        )
+        .ok("token create");
+    let token = created
+        .stdout
+        .lines()
+        .nth(1)
+        .expect("the token")
+        .trim()
+        .to_string();
+    assert!(token.starts_with("lrt_"), "{token}");
+    let listed = w.run(db, &["token", "list"]).ok("token list").stdout;
+    assert!(
+        listed.contains("05KO00") && !listed.contains(&token),
+        "{listed}"
+    );
+    w.run(
+        db,
+        &[
+            "token",
+            "create",
+            "--org",
+            "RBL-ZK",
+            "--scope",
+            "verzuim:schrijven",
+        ],
+    )
+    .expect(2, "a token for a bureau");
+    w.run(
+        db,
+        &["token", "create", "--org", "05KO00", "--scope", "alles"],
+    )
+    .expect(2, "an unknown scope");
+
+    let verify = w.run(db, &["audit", "verify"]).ok("audit verify");
+    assert!(verify.stdout.contains("intact"), "{}", verify.stdout);
+    // The four imports, two accounts added, one reset, one disabled and the token: one entry
+    // each; listing accounts and refused commands add none.
+    let entries: u64 = verify
+        .stdout
+        .split_whitespace()
+        .nth(3)
+        .and_then(|n| n.parse().ok())
+        .expect(&verify.stdout);
+    assert_eq!(entries, 9, "{}", verify.stdout);
+
+    // A parent's request: the export names no BSN in logs, and is itself recorded.
+    let mut c = w.command();
+    c.arg("--db")
+        .arg(db)
+        .args(["audit", "export", "--person", "111222333"])
+        .env("LEERRECHT_LOG", "debug");
+    let export = Work::output(c).ok("audit export");
+    assert!(
+        export
+            .stdout
+            .starts_with("volgnummer;tijd;wie;organisatie;rol;actie"),
+        "{}",
+        export.stdout
+    );
+    assert!(!export.stderr.contains("111222333"), "{}", export.stderr);
+    let after = w.run(db, &["audit", "verify"]).ok("audit verify").stdout;
+    assert!(
+        after.contains(&format!("{} entries", entries + 1)),
+        "{after}"
+    );
+}
+
+#[test]
+fn accounts_tokens_and_audit_sqlite() {
+    on_sqlite(accounts_tokens_and_audit);
+}
+
+#[test]
+fn accounts_tokens_and_audit_postgres() {
+    on_postgres(accounts_tokens_and_audit);
+}
+
+fn purge_dry_run_then_purge(db: &str) {
+    let w = Work::new();
+    w.import_region(db);
+    // Eva (born 2007-10-01) is 19 on 2026-10-01: her leerplicht file goes; nobody is 20 yet.
+    let proef = w
+        .run(db, &["purge", "--as-of", "2026-11-25", "--dry-run"])
+        .ok("purge --dry-run")
+        .stdout;
+    assert!(
+        proef.contains("200000007;2007-10-01;leerplichtdossier"),
+        "{proef}"
+    );
+    assert_eq!(proef.matches("dossier").count(), 1, "{proef}");
+    let before = w.jongeren_csv(db);
+    // Two years later Eva's whole file goes, her record with it.
+    let done = w
+        .run(db, &["purge", "--as-of", "2028-11-25", "--format", "json"])
+        .ok("purge");
+    let v: Value = serde_json::from_str(&done.stdout).expect("JSON");
+    assert_eq!(v["verwijderd"]["personen"], json!(1));
+    assert_eq!(v["verwijderd"]["inschrijvingen"], json!(1));
+    let after = w.jongeren_csv(db);
+    assert_eq!(after.lines().count(), before.lines().count() - 1);
+    assert!(!after.contains("200000007"));
+}
+
+#[test]
+fn purge_dry_run_then_purge_sqlite() {
+    on_sqlite(purge_dry_run_then_purge);
+}
+
+#[test]
+fn purge_dry_run_then_purge_postgres() {
+    on_postgres(purge_dry_run_then_purge);
+}
+
+/// The demo makes one account per role, each printed once with its secrets, and a token.
+#[test]
+fn demo_makes_an_account_per_role_sqlite() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let db = sqlite_db(&dir);
+    let w = Work::new();
+    let out = w
+        .run(&db, &["demo", "--scale", "tiny", "--verzuim", "geen"])
+        .ok("demo")
+        .stdout;
+    for rol in [
+        "leerplicht",
+        "school",
+        "swv",
+        "jeugdarts",
+        "cjg",
+        "beleid",
+        "beheer",
+    ] {
+        let line = out
+            .lines()
+            .find(|l| l.starts_with(&format!("demo.{rol} ")))
+            .unwrap_or_else(|| panic!("no demo.{rol} in\n{out}"));
+        let totp = line.split_whitespace().last().unwrap();
+        let sees_persons = !matches!(rol, "beleid" | "beheer");
+        assert_eq!(totp != "-", sees_persons, "{line}");
+    }
+    assert!(out.lines().any(|l| l.trim().starts_with("lrt_")), "{out}");
+    let list = w.run(&db, &["user", "list"]).ok("user list").stdout;
+    assert_eq!(
+        list.lines().filter(|l| l.starts_with("demo.")).count(),
+        7,
+        "{list}"
+    );
+}

@@ -3,7 +3,8 @@
 //! retention. The rules themselves live in the app layer; this is storage only.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use leerrecht_domain::ids::{GemeenteCode, LeerlingId, SchoolCode};
+use leerrecht_domain::ids::{LeerlingId, SchoolCode};
+use leerrecht_domain::person::Jongere;
 use sha2::{Digest, Sha256};
 
 use crate::Result;
@@ -64,9 +65,8 @@ pub struct ApiTokenRij {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PersoonContext {
     pub id: i64,
-    pub leerling: LeerlingId,
-    pub geboortedatum: NaiveDate,
-    pub gemeente: GemeenteCode,
+    /// The person's record: identifiers, name, birth date, gemeente of residence.
+    pub jongere: Jongere,
     /// School locations the person is enrolled at on the date, each with its SWV.
     pub scholen: Vec<(SchoolCode, Option<String>)>,
     /// Partner organisations added to the person's case.
@@ -161,23 +161,54 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// A moment as fixed-format UTC text with microseconds: sorts and compares as the moment.
 pub fn moment(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    use chrono::{Datelike, Timelike};
+    // By hand: this runs for every audit entry, and chrono's formatter costs microseconds.
+    let mut s = String::with_capacity(27);
+    let mut num = |n: u32, width: usize, sep: char| {
+        let digits = n.to_string();
+        for _ in digits.len()..width {
+            s.push('0');
+        }
+        s.push_str(&digits);
+        s.push(sep);
+    };
+    num(t.year() as u32, 4, '-');
+    num(t.month(), 2, '-');
+    num(t.day(), 2, 'T');
+    num(t.hour(), 2, ':');
+    num(t.minute(), 2, ':');
+    num(t.second(), 2, '.');
+    num(t.nanosecond() / 1000 % 1_000_000, 6, 'Z');
+    s
 }
 
 /// Reads [`moment`] text back.
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn moments_are_fixed_width_utc() {
+        use chrono::TimeZone;
+        let t = chrono::Utc.with_ymd_and_hms(2026, 1, 5, 7, 3, 9).unwrap()
+            + chrono::Duration::microseconds(42);
+        assert_eq!(super::moment(t), "2026-01-05T07:03:09.000042Z");
+        assert_eq!(super::parse_moment(&super::moment(t)).unwrap(), t);
+    }
+}
+
 pub fn parse_moment(s: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| crate::StoreError::Invalid(format!("stored moment {s:?} is invalid: {e}")))
 }
 
-/// What retention removes of one person: their file's records dated before `voor`, and with
-/// `alles` everything, the person included (kept while meldingen within their period remain).
+/// What retention removes of one person: the records (absence, signals) dated before `voor`;
+/// with `dossier` the whole file (notes, partners, grants) and the person's record with their
+/// enrolments, the record kept only while meldingen within their own period remain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PurgePersoon {
     pub id: i64,
     pub voor: NaiveDate,
-    pub alles: bool,
+    pub dossier: bool,
 }
 
 /// A person that retention may concern: born on or before the cut-off of the youngest file.

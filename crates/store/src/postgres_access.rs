@@ -324,9 +324,7 @@ impl AccessStore for PgStore {
             .collect::<Result<Vec<_>>>()?;
         Ok(Some(PersoonContext {
             id: r.get(0),
-            leerling: jongere.leerling_id(),
-            geboortedatum: jongere.geboortedatum,
-            gemeente: jongere.gemeente.clone(),
+            jongere,
             scholen,
             partners: r.get(9),
             mazl_verwezen: r.get(10),
@@ -528,15 +526,16 @@ impl AccessStore for PgStore {
         let mut conn = self.conn()?;
         in_tx(&mut conn, |c| {
             c.batch_execute(
-                "CREATE TEMP TABLE purge_plan (jongere_id BIGINT PRIMARY KEY, voor DATE NOT NULL, alles BOOLEAN NOT NULL)
+                "CREATE TEMP TABLE purge_plan (jongere_id BIGINT PRIMARY KEY, voor DATE NOT NULL, dossier BOOLEAN NOT NULL,
+                                         persoon BOOLEAN NOT NULL)
                  ON COMMIT DROP",
             )?;
             let ids: Vec<i64> = plan.iter().map(|p| p.id).collect();
             let voor: Vec<NaiveDate> = plan.iter().map(|p| p.voor).collect();
-            let alles: Vec<bool> = plan.iter().map(|p| p.alles).collect();
+            let dossier: Vec<bool> = plan.iter().map(|p| p.dossier).collect();
             c.execute(
-                "INSERT INTO purge_plan SELECT * FROM unnest($1::bigint[], $2::date[], $3::bool[])",
-                &[&ids, &voor, &alles],
+                "INSERT INTO purge_plan SELECT i, v, d, d FROM unnest($1::bigint[], $2::date[], $3::bool[]) AS u(i, v, d)",
+                &[&ids, &voor, &dossier],
             )?;
             c.batch_execute("ANALYZE purge_plan")?;
             // See the SQLite store: unique persons per school year and gemeente are kept.
@@ -554,7 +553,7 @@ impl AccessStore for PgStore {
                      SELECT {sj}, j.gemeente, 'verzuimers', count(DISTINCT v.jongere_id)
                      FROM verzuim v JOIN purge_plan p ON p.jongere_id = v.jongere_id
                      JOIN jongeren j ON j.id = v.jongere_id
-                     WHERE (p.alles OR v.datum < p.voor) AND v.soort IN ('ongeoorloofd','luxe')
+                     WHERE v.datum < p.voor AND v.soort IN ('ongeoorloofd','luxe')
                      GROUP BY 1, 2 {upsert}",
                     sj = sj("v.datum")
                 ),
@@ -566,7 +565,7 @@ impl AccessStore for PgStore {
                      SELECT {sj}, j.gemeente, 'signaal_' || s.regel, count(DISTINCT s.jongere_id)
                      FROM signalen s JOIN purge_plan p ON p.jongere_id = s.jongere_id
                      JOIN jongeren j ON j.id = s.jongere_id
-                     WHERE (p.alles OR s.datum < p.voor)
+                     WHERE s.datum < p.voor
                      GROUP BY 1, 2, 3 {upsert}",
                     sj = sj("s.datum")
                 ),
@@ -591,30 +590,30 @@ impl AccessStore for PgStore {
                 ..PurgeTelling::default()
             };
             c.execute(
-                "UPDATE purge_plan p SET alles = false
-                 WHERE alles AND EXISTS (SELECT 1 FROM meldingen m WHERE m.jongere_id = p.jongere_id)",
+                "UPDATE purge_plan p SET persoon = false
+                 WHERE persoon AND EXISTS (SELECT 1 FROM meldingen m WHERE m.jongere_id = p.jongere_id)",
                 &[],
             )?;
             let dated = |table: &str| {
                 format!(
                     "DELETE FROM {table} t USING purge_plan p
-                     WHERE p.jongere_id = t.jongere_id AND (p.alles OR t.datum < p.voor)"
+                     WHERE p.jongere_id = t.jongere_id AND t.datum < p.voor"
                 )
             };
             t.verzuim = c.execute(&dated("verzuim"), &[])?;
             t.signalen = c.execute(&dated("signalen"), &[])?;
-            let whole = |table: &str| {
+            let whole = |table: &str, flag: &str| {
                 format!(
-                    "DELETE FROM {table} t USING purge_plan p WHERE p.jongere_id = t.jongere_id AND p.alles"
+                    "DELETE FROM {table} t USING purge_plan p WHERE p.jongere_id = t.jongere_id AND p.{flag}"
                 )
             };
-            c.execute(&whole("verzuim_gewijzigd"), &[])?;
-            t.notities = c.execute(&whole("medische_notities"), &[])?;
-            t.partners = c.execute(&whole("betrokken_partners"), &[])?;
-            t.noodtoegang = c.execute(&whole("noodtoegang"), &[])?;
-            t.inschrijvingen = c.execute(&whole("inschrijvingen"), &[])?;
+            t.notities = c.execute(&whole("medische_notities", "dossier"), &[])?;
+            t.partners = c.execute(&whole("betrokken_partners", "dossier"), &[])?;
+            t.noodtoegang = c.execute(&whole("noodtoegang", "dossier"), &[])?;
+            c.execute(&whole("verzuim_gewijzigd", "persoon"), &[])?;
+            t.inschrijvingen = c.execute(&whole("inschrijvingen", "persoon"), &[])?;
             t.personen = c.execute(
-                "DELETE FROM jongeren j USING purge_plan p WHERE p.jongere_id = j.id AND p.alles",
+                "DELETE FROM jongeren j USING purge_plan p WHERE p.jongere_id = j.id AND p.persoon",
                 &[],
             )?;
             Ok((t, !dry_run))

@@ -38,10 +38,10 @@ impl r2d2::ManageConnection for Manager {
         // WAL lets readers carry on while one writer commits; NORMAL sync is durable across
         // process crashes (only an OS crash can lose the last commits, never corrupt).
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
+            "PRAGMA busy_timeout = 10000;
+             PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
-             PRAGMA busy_timeout = 10000;
              PRAGMA cache_size = -131072;
              PRAGMA temp_store = FILE;
              PRAGMA temp.cache_size = -32768;",
@@ -78,7 +78,10 @@ impl SqliteStore {
         }
         let pool = r2d2::Pool::builder()
             // An in-memory database lives in its one connection.
-            .max_size(if memory { 1 } else { 4 })
+            .max_size(if memory { 1 } else { 8 })
+            // A SQLite connection does not break behind our back; a test query on every
+            // checkout would cost more than many of the calls it precedes.
+            .test_on_check_out(false)
             .build(Manager {
                 path: path.to_string(),
             })?;

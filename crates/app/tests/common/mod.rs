@@ -13,12 +13,14 @@ use leerrecht_testkit::{sqlite_url, PgCluster};
 pub struct Db {
     pub app: App,
     pub dir: tempfile::TempDir,
+    pub url: String,
 }
 
 pub fn sqlite() -> Db {
     let dir = tempfile::tempdir().unwrap();
-    let app = App::new(leerrecht_store::open(&sqlite_url(&dir)).unwrap());
-    Db { app, dir }
+    let url = sqlite_url(&dir);
+    let app = App::new(leerrecht_store::open(&url).unwrap());
+    Db { app, dir, url }
 }
 
 pub fn postgres() -> Db {
@@ -27,6 +29,7 @@ pub fn postgres() -> Db {
     Db {
         app,
         dir: tempfile::tempdir().unwrap(),
+        url,
     }
 }
 

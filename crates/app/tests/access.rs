@@ -1,0 +1,798 @@
+//! Accounts, the need-to-know gate, break the glass, the audit log and retention, on both
+//! databases.
+
+mod common;
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::{Duration, TimeZone, Utc};
+use common::{d, Db};
+use leerrecht_app::access::{Actor, Gebruik, Scope};
+use leerrecht_app::auth::{current_totp, ManualClock};
+use leerrecht_app::import::ImportKind;
+use leerrecht_app::{App, AppError, LoginFout};
+use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::org::Rol;
+
+const ORGS: &str = "code;soort;naam;gemeente;regio;swv;bedient
+GM0392;gemeente;Haarlem;;Zuid-Kennemerland;;
+GM0453;gemeente;Velsen;;IJmond;;
+SWV-A;swv;SWV A;;;;
+SWV-B;swv;SWV B;;;;
+05KO00;school;De Klimop;GM0392;;SWV-A;
+07NU01;school;Velsen College;GM0453;;SWV-B;
+RBL-ZK;leerplicht;Leerplicht Zuid-Kennemerland;;;;GM0392
+GGD-ZK;ggd;GGD Zuid-Kennemerland;;;;GM0392
+CJG-HLM;cjg;CJG Haarlem;;;;GM0392
+";
+
+/// IN lives in Haarlem and attends 05KO00; OUT lives in Velsen and attends 07NU01; LEFT was at
+/// 05KO00 until the end of 2025.
+const JONGEREN: &str = "bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente
+111222333;;Jansen;Sem;2012-03-10;GM0392
+123456782;;De Vries;Noor;2012-09-01;GM0453
+;101222331;Bakker;Lotte;2011-05-05;GM0392
+";
+const IN: &str = "111222333";
+const OUT: &str = "123456782";
+const LEFT: &str = "101222331";
+
+const INSCHRIJVINGEN: &str = "leerling;school;sector;begindatum;einddatum
+111222333;05KO00;VO;2024-08-19;
+123456782;07NU01;VO;2024-08-19;
+101222331;05KO00;VO;2023-08-21;2025-12-31
+";
+
+/// Seven school days ill in a row for IN and OUT: a MAZL referral for both.
+fn ziek() -> String {
+    let mut s = String::from("leerling;school;datum;soort;minuten;hele_dag\n");
+    for day in ["03", "04", "05", "06", "07", "10", "11"] {
+        s += &format!("{IN};05KO00;2025-11-{day};ziek;300;ja\n");
+        s += &format!("{OUT};07NU01;2025-11-{day};ziek;300;ja\n");
+    }
+    s
+}
+
+const WACHTWOORD: &str = "lange-zin-van-vier-woorden";
+
+struct World {
+    db: Db,
+    app: App,
+    clock: Arc<ManualClock>,
+}
+
+fn world(db: Db) -> World {
+    db.ok(ImportKind::Organisaties, ORGS);
+    db.ok(ImportKind::Jongeren, JONGEREN);
+    db.ok(ImportKind::Inschrijvingen, INSCHRIJVINGEN);
+    db.ok(ImportKind::Verzuim, &ziek());
+    let op = Actor::local_operator();
+    let regels = db
+        .app
+        .regels(
+            &op,
+            &leerrecht_app::config::Config::default(),
+            d("2025-01-01"),
+        )
+        .unwrap();
+    db.app.update_signals(&op, &regels, false).unwrap();
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2025, 11, 20, 9, 0, 0).unwrap(),
+    ));
+    let app = App::with_clock(
+        leerrecht_store::open(&db.url).unwrap(),
+        Box::new(clock.clone()),
+    );
+    app.partner_toevoegen(&op, id(IN), "CJG-HLM").unwrap();
+    World { db, app, clock }
+}
+
+fn id(s: &str) -> LeerlingId {
+    LeerlingId::from_str(s).unwrap()
+}
+
+fn org_of(rol: Rol) -> &'static str {
+    match rol {
+        Rol::Leerplicht => "RBL-ZK",
+        Rol::School => "05KO00",
+        Rol::Swv => "SWV-A",
+        Rol::Jeugdarts => "GGD-ZK",
+        Rol::Cjg => "CJG-HLM",
+        Rol::Beleid => "GM0392",
+        Rol::Beheer => "RBL-ZK",
+    }
+}
+
+impl World {
+    /// Adds an account of `rol` and logs it in as a user would: password, then the code.
+    fn user(&self, naam: &str, rol: Rol) -> Actor {
+        let op = Actor::local_operator();
+        let acc = self
+            .app
+            .user_add(&op, naam, org_of(rol), rol, WACHTWOORD)
+            .unwrap();
+        assert_eq!(acc.totp_geheim.is_some(), rol.sees_persons(), "{rol}");
+        let code = acc
+            .totp_geheim
+            .map(|s| current_totp(&s, self.app.now()).unwrap());
+        let sessie = self
+            .app
+            .login(naam, WACHTWOORD, code.as_deref(), "192.0.2.10")
+            .unwrap()
+            .unwrap();
+        self.app
+            .session_actor(&sessie.token, "192.0.2.10")
+            .unwrap()
+            .unwrap()
+    }
+}
+
+/// DOMAIN §10 as a table: what each role may do for the persons in its scope.
+fn expected(rol: Rol) -> &'static [Gebruik] {
+    use Gebruik::*;
+    match rol {
+        Rol::Leerplicht => &[
+            PersoonBekijken,
+            VerzuimLezen,
+            SignalenLezen,
+            VerwijzingenLezen,
+            MeldingenLezen,
+            MeldingBehandelen,
+            RegistratiesLezen,
+            RegistratiesWijzigen,
+            ZaakLezen,
+            ZaakWijzigen,
+            PartnerToevoegen,
+            InzageLezen,
+        ],
+        Rol::School => &[
+            PersoonBekijken,
+            VerzuimLezen,
+            VerzuimRegistreren,
+            SignalenLezen,
+            VerwijzingenLezen,
+            MeldingenLezen,
+            MeldingIndienen,
+        ],
+        Rol::Swv => &[
+            PersoonBekijken,
+            RegistratiesLezen,
+            RegistratiesWijzigen,
+            ZaakLezen,
+        ],
+        Rol::Jeugdarts => &[
+            PersoonBekijken,
+            VerwijzingenLezen,
+            MedischLezen,
+            MedischSchrijven,
+        ],
+        Rol::Cjg => &[PersoonBekijken, ZaakLezen, RegistratiesLezen],
+        Rol::Beleid | Rol::Beheer => &[],
+    }
+}
+
+/// Every role × every personal-data use case × (in scope, out of scope).
+fn the_whole_matrix(db: Db) {
+    let w = world(db);
+    let mut cells = 0;
+    let mut allowed = 0;
+    for rol in Rol::ALL {
+        let actor = w.user(&format!("u.{rol}"), rol);
+        for g in Gebruik::ALL {
+            for (who, in_scope) in [(IN, true), (OUT, false)] {
+                let want = in_scope && expected(rol).contains(&g);
+                let got = w.app.toegang(&actor, g, id(who), "matrix");
+                match (&got, want) {
+                    (Ok(t), true) => assert_eq!(t.noodtoegang, None),
+                    (Err(AppError::Forbidden(_)), false) => {}
+                    _ => panic!("{rol} × {g:?} × in scope {in_scope}: want {want}, got {got:?}"),
+                }
+                cells += 1;
+                allowed += want as usize;
+            }
+        }
+    }
+    assert_eq!(cells, 7 * 16 * 2);
+    // One audit entry per cell, allowed or refused, naming neither BSN.
+    let mut logged = Vec::new();
+    w.app
+        .store()
+        .for_each_audit(&mut |e| {
+            if e.entry
+                .record
+                .as_deref()
+                .is_some_and(|r| r.starts_with("matrix"))
+            {
+                logged.push(e.entry);
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(logged.len(), cells);
+    assert_eq!(logged.iter().filter(|e| e.toegestaan).count(), allowed);
+    for e in &logged {
+        let all = format!("{e:?}");
+        assert!(!all.contains(IN) && !all.contains(OUT), "{all}");
+        assert_eq!(e.bron, "192.0.2.10");
+        assert!(e.rol.is_some() && e.organisatie.is_some() && e.persoon.is_some());
+    }
+}
+
+fn school_scope_follows_enrolment_dates(db: Db) {
+    let w = world(db);
+    let school = w.user("mentor", Rol::School);
+    assert!(w.app.persoon(&school, id(LEFT)).is_ok());
+    w.clock.advance(Duration::days(50)); // 2026-01-09: LEFT left on 2025-12-31.
+                                         // A fresh session: the old one expired in the meantime.
+    assert!(w.app.session_actor("lrs_onbekend", "x").unwrap().is_none());
+    let school = w
+        .app
+        .gebruiker_actor(
+            &w.app.store().gebruiker("mentor").unwrap().unwrap(),
+            "192.0.2.10",
+        )
+        .unwrap();
+    assert!(matches!(
+        w.app.persoon(&school, id(LEFT)),
+        Err(AppError::Forbidden(_))
+    ));
+    assert!(w.app.persoon(&school, id(IN)).is_ok());
+}
+
+fn break_the_glass(db: Db) {
+    let w = world(db);
+    let lp = w.user("officier", Rol::Leerplicht);
+    assert!(matches!(
+        w.app.persoon(&lp, id(OUT)),
+        Err(AppError::Forbidden(_))
+    ));
+    assert!(matches!(
+        w.app.noodtoegang(&lp, id(OUT), "nodig", Duration::hours(1)),
+        Err(AppError::Invalid(_))
+    ));
+    assert!(matches!(
+        w.app.noodtoegang(
+            &lp,
+            id(OUT),
+            "melding van politie over acute onveiligheid",
+            Duration::hours(48)
+        ),
+        Err(AppError::Invalid(_))
+    ));
+    let reden = "melding van politie over acute onveiligheid thuis";
+    w.app
+        .noodtoegang(&lp, id(OUT), reden, Duration::hours(1))
+        .unwrap();
+    let t = w
+        .app
+        .toegang(&lp, Gebruik::VerzuimLezen, id(OUT), "verzuim")
+        .unwrap();
+    assert_eq!(t.noodtoegang.as_deref(), Some(reden));
+    // Breaking the glass gives the role's own use cases, not the youth doctor's.
+    assert!(matches!(
+        w.app.notities(&lp, id(OUT)),
+        Err(AppError::Forbidden(_))
+    ));
+    // Other users and other persons are not affected.
+    let lp2 = w.user("collega", Rol::Leerplicht);
+    assert!(w.app.persoon(&lp2, id(OUT)).is_err());
+    // The grant ends on time.
+    w.clock.advance(Duration::minutes(61));
+    let lp = w
+        .app
+        .gebruiker_actor(
+            &w.app.store().gebruiker("officier").unwrap().unwrap(),
+            "192.0.2.10",
+        )
+        .unwrap();
+    assert!(w.app.persoon(&lp, id(OUT)).is_err());
+    // Roles that never see persons cannot break the glass.
+    let beleid = w.user("adviseur", Rol::Beleid);
+    assert!(matches!(
+        w.app
+            .noodtoegang(&beleid, id(OUT), reden, Duration::hours(1)),
+        Err(AppError::Forbidden(_))
+    ));
+    // Flagged in the audit log, with the reason, as is each access made with it.
+    let export = w
+        .app
+        .audit_export(&Actor::local_operator(), id(OUT))
+        .unwrap();
+    let flagged: Vec<_> = export
+        .iter()
+        .filter(|e| e.entry.noodtoegang)
+        .map(|e| (e.entry.actie.as_str(), e.entry.reden.as_deref()))
+        .collect();
+    assert_eq!(
+        flagged,
+        [("noodtoegang", Some(reden)), ("verzuim_lezen", Some(reden))]
+    );
+}
+
+fn medical_notes_are_the_youth_doctors_alone(db: Db) {
+    let w = world(db);
+    let arts = w.user("arts", Rol::Jeugdarts);
+    w.app
+        .notitie_schrijven(&arts, id(IN), "Buikpijnklachten, verwezen naar huisarts.")
+        .unwrap();
+    let notes = w.app.notities(&arts, id(IN)).unwrap();
+    assert_eq!(notes.len(), 1);
+    assert!(notes[0].tekst.starts_with("Buikpijn"));
+    for rol in [Rol::Leerplicht, Rol::School, Rol::Swv, Rol::Cjg] {
+        let u = w.user(&format!("x.{rol}"), rol);
+        assert!(w.app.notities(&u, id(IN)).is_err(), "{rol}");
+    }
+    assert!(w.app.notities(&Actor::local_operator(), id(IN)).is_err());
+    // A youth doctor sees only referred persons of the gemeenten the GGD serves.
+    assert!(w.app.notities(&arts, id(OUT)).is_err());
+}
+
+fn login_lockout_and_sessions(db: Db) {
+    let w = world(db);
+    let op = Actor::local_operator();
+    let acc = w
+        .app
+        .user_add(&op, "anna", "RBL-ZK", Rol::Leerplicht, WACHTWOORD)
+        .unwrap();
+    let secret = acc.totp_geheim.unwrap();
+    let code = || current_totp(&secret, w.app.now()).unwrap();
+    // A role that sees persons needs the second factor.
+    assert_eq!(
+        w.app
+            .login("anna", WACHTWOORD, None, "ip")
+            .unwrap()
+            .unwrap_err(),
+        LoginFout::CodeNodig
+    );
+    // Unknown name and wrong password get the same answer.
+    assert_eq!(
+        w.app
+            .login("niemand", WACHTWOORD, Some(&code()), "ip")
+            .unwrap()
+            .unwrap_err(),
+        LoginFout::Onjuist
+    );
+    for _ in 0..4 {
+        assert_eq!(
+            w.app
+                .login("anna", "fout-wachtwoord-1234", Some(&code()), "ip")
+                .unwrap()
+                .unwrap_err(),
+            LoginFout::Onjuist
+        );
+    }
+    assert_eq!(
+        w.app
+            .login("anna", "fout-wachtwoord-1234", Some(&code()), "ip")
+            .unwrap()
+            .unwrap_err(),
+        LoginFout::Geblokkeerd
+    );
+    // Locked: even the right password and code do not get in…
+    assert_eq!(
+        w.app
+            .login("anna", WACHTWOORD, Some(&code()), "ip")
+            .unwrap()
+            .unwrap_err(),
+        LoginFout::Geblokkeerd
+    );
+    // …until the lockout has passed.
+    w.clock.advance(Duration::minutes(16));
+    let s = w
+        .app
+        .login("anna", WACHTWOORD, Some(&code()), "ip")
+        .unwrap()
+        .unwrap();
+    // The same code does not work twice.
+    assert_eq!(
+        w.app
+            .login("anna", WACHTWOORD, Some(&code()), "ip")
+            .unwrap()
+            .unwrap_err(),
+        LoginFout::Onjuist
+    );
+    assert!(w.app.session_actor(&s.token, "ip").unwrap().is_some());
+    // Idle for longer than 30 minutes ends the session.
+    w.clock.advance(Duration::minutes(31));
+    assert!(w.app.session_actor(&s.token, "ip").unwrap().is_none());
+    // Kept alive, a session still ends 12 hours after login.
+    w.clock.advance(Duration::seconds(31));
+    let s = w
+        .app
+        .login("anna", WACHTWOORD, Some(&code()), "ip")
+        .unwrap()
+        .unwrap();
+    for _ in 0..35 {
+        w.clock.advance(Duration::minutes(20));
+        assert!(w.app.session_actor(&s.token, "ip").unwrap().is_some());
+    }
+    w.clock.advance(Duration::minutes(20));
+    assert!(w.app.session_actor(&s.token, "ip").unwrap().is_none());
+    // Logging out and disabling end sessions.
+    w.clock.advance(Duration::seconds(31));
+    let s = w
+        .app
+        .login("anna", WACHTWOORD, Some(&code()), "ip")
+        .unwrap()
+        .unwrap();
+    assert!(w.app.logout(&s.token).unwrap());
+    assert!(w.app.session_actor(&s.token, "ip").unwrap().is_none());
+    w.clock.advance(Duration::seconds(31));
+    let s = w
+        .app
+        .login("anna", WACHTWOORD, Some(&code()), "ip")
+        .unwrap()
+        .unwrap();
+    w.app.user_disable(&op, "anna").unwrap();
+    assert!(w.app.session_actor(&s.token, "ip").unwrap().is_none());
+    w.clock.advance(Duration::seconds(31));
+    assert_eq!(
+        w.app
+            .login("anna", WACHTWOORD, Some(&code()), "ip")
+            .unwrap()
+            .unwrap_err(),
+        LoginFout::Onjuist
+    );
+    // Every attempt is in the audit log.
+    let mut attempts = 0;
+    w.app
+        .store()
+        .for_each_audit(&mut |e| {
+            attempts += e.entry.actie.starts_with("inloggen") as usize;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(
+        attempts, 13,
+        "every attempt but the one that only asked for the code"
+    );
+}
+
+fn accounts_are_checked_at_the_edge(db: Db) {
+    let w = world(db);
+    let op = Actor::local_operator();
+    let err = |r: leerrecht_app::Result<leerrecht_app::NieuwAccount>| match r {
+        Err(AppError::Invalid(m)) => m,
+        other => panic!("{other:?}"),
+    };
+    assert!(err(w
+        .app
+        .user_add(&op, "anouk", "RBL-ZK", Rol::Leerplicht, "kort"))
+    .contains("12"));
+    assert!(err(w
+        .app
+        .user_add(&op, "anouk", "ONBEKEND", Rol::Leerplicht, WACHTWOORD))
+    .contains("ONBEKEND"));
+    assert!(err(w
+        .app
+        .user_add(&op, "anouk", "05KO00", Rol::Leerplicht, WACHTWOORD))
+    .contains("leerplicht"));
+    assert!(err(w
+        .app
+        .user_add(&op, "met spatie", "RBL-ZK", Rol::Leerplicht, WACHTWOORD))
+    .contains("username"));
+    w.app
+        .user_add(&op, "anouk", "RBL-ZK", Rol::Leerplicht, WACHTWOORD)
+        .unwrap();
+    assert!(err(w
+        .app
+        .user_add(&op, "anouk", "RBL-ZK", Rol::Leerplicht, WACHTWOORD))
+    .contains("bestaat al"));
+    // Passwords are stored as Argon2id hashes only.
+    let g = w.app.store().gebruiker("anouk").unwrap().unwrap();
+    assert!(g.wachtwoord_hash.starts_with("$argon2id$"));
+    assert!(!g.wachtwoord_hash.contains(WACHTWOORD));
+    // Only the operator and beheer manage accounts.
+    let lp = w.user("lp", Rol::Leerplicht);
+    assert!(matches!(w.app.user_list(&lp), Err(AppError::Forbidden(_))));
+    let beheer = w.user("bh", Rol::Beheer);
+    assert_eq!(w.app.user_list(&beheer).unwrap().len(), 3);
+    // A new second factor replaces the old one.
+    let old = g.totp_geheim.unwrap();
+    let new = w.app.user_reset_2fa(&op, "anouk").unwrap();
+    assert_ne!(old, new);
+    let now = w.app.now();
+    let code_old = current_totp(&old, now).unwrap();
+    // (Two secrets give the same code one time in a million; then there is nothing to show.)
+    if code_old != current_totp(&new, now).unwrap() {
+        assert_eq!(
+            w.app
+                .login("anouk", WACHTWOORD, Some(&code_old), "ip")
+                .unwrap()
+                .unwrap_err(),
+            LoginFout::Onjuist
+        );
+        // That failure counts towards the lockout; the new code opens the account.
+    }
+    let code_new = current_totp(&new, now).unwrap();
+    assert!(w
+        .app
+        .login("anouk", WACHTWOORD, Some(&code_new), "ip")
+        .unwrap()
+        .is_ok());
+}
+
+fn tokens_send_for_their_own_school_only(db: Db) {
+    let w = world(db);
+    let op = Actor::local_operator();
+    let (nr, token) = w
+        .app
+        .token_create(
+            &op,
+            "05KO00",
+            &[Scope::VerzuimSchrijven],
+            "administratiepakket",
+        )
+        .unwrap();
+    assert!(token.starts_with("lrt_") && token.len() > 40);
+    let stored = w.app.store().api_tokens().unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_ne!(stored[0].token_hash, token, "stored as a hash");
+    let system = w.app.token_actor(&token, "198.51.100.7").unwrap().unwrap();
+    assert!(w.app.token_actor("lrt_verzonnen", "x").unwrap().is_none());
+    let p = w.db.file(
+        "v.csv",
+        &format!("leerling;school;datum;soort;minuten\n{IN};05KO00;2025-11-12;ongeoorloofd;60\n{OUT};07NU01;2025-11-12;ongeoorloofd;60\n"),
+    );
+    let r = w
+        .app
+        .import(&system, ImportKind::Verzuim, &p, false, &mut |_, _| {})
+        .unwrap();
+    assert!(!r.committed);
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert_eq!(
+        (r.errors[0].line, r.errors[0].column.as_str()),
+        (3, "school")
+    );
+    let p = w.db.file(
+        "v.csv",
+        &format!("leerling;school;datum;soort;minuten\n{IN};05KO00;2025-11-12;ongeoorloofd;60\n"),
+    );
+    let r = w
+        .app
+        .import(&system, ImportKind::Verzuim, &p, false, &mut |_, _| {})
+        .unwrap();
+    assert!(r.committed, "{:?}", r.errors);
+    // A token cannot touch the register, and is refused once revoked.
+    let p = w.db.file("j.csv", JONGEREN);
+    assert!(w
+        .app
+        .import(&system, ImportKind::Jongeren, &p, false, &mut |_, _| {})
+        .is_err());
+    assert!(w.app.token_revoke(&op, nr).unwrap());
+    assert!(w.app.token_actor(&token, "x").unwrap().is_none());
+}
+
+fn the_audit_log_detects_change_and_removal(db: Db) {
+    let w = world(db);
+    let op = Actor::local_operator();
+    let lp = w.user("lp", Rol::Leerplicht);
+    for _ in 0..3 {
+        w.app.persoon(&lp, id(IN)).unwrap();
+    }
+    let ok = w.app.audit_verify(&op).unwrap();
+    assert_eq!(ok.eerste_breuk, None);
+    let (head, _) = ok.kop.clone().unwrap();
+    assert_eq!(ok.entries as i64, head);
+    // The product offers no way to change it, and the database refuses.
+    let target = head - 2;
+    let tamper = |sql: &str| raw(&w.db, sql);
+    assert!(tamper(&format!(
+        "UPDATE audit_log SET actor = 'iemand' WHERE seq = {target}"
+    ))
+    .is_err());
+    assert!(tamper(&format!("DELETE FROM audit_log WHERE seq = {target}")).is_err());
+    // Someone with the database's owner rights switches the guard off and edits: detected.
+    tamper_without_guard(
+        &w.db,
+        &format!("UPDATE audit_log SET actor = 'iemand' WHERE seq = {target}"),
+    );
+    let broken = w.app.audit_verify(&op).unwrap();
+    assert_eq!(broken.eerste_breuk.as_ref().map(|b| b.0), Some(target));
+    assert!(broken.eerste_breuk.unwrap().1.contains("changed"));
+    // A removed entry is named too.
+    tamper_without_guard(
+        &w.db,
+        &format!("DELETE FROM audit_log WHERE seq = {}", target - 1),
+    );
+    let broken = w.app.audit_verify(&op).unwrap();
+    assert_eq!(broken.eerste_breuk.as_ref().map(|b| b.0), Some(target - 1));
+    assert!(broken.eerste_breuk.unwrap().1.contains("missing"));
+}
+
+fn raw(db: &Db, sql: &str) -> Result<(), String> {
+    if let Some(path) = db.url.strip_prefix("sqlite://") {
+        let c = rusqlite::Connection::open(path).unwrap();
+        c.execute_batch(sql).map_err(|e| e.to_string())
+    } else {
+        let mut c = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
+        c.batch_execute(sql).map_err(|e| e.to_string())
+    }
+}
+
+fn tamper_without_guard(db: &Db, sql: &str) {
+    if db.url.starts_with("sqlite://") {
+        raw(
+            db,
+            &format!(
+                "DROP TRIGGER IF EXISTS audit_log_niet_wijzigen; DROP TRIGGER IF EXISTS audit_log_niet_verwijderen; {sql};"
+            ),
+        )
+        .unwrap();
+    } else {
+        raw(
+            db,
+            &format!("ALTER TABLE audit_log DISABLE TRIGGER USER; {sql}; ALTER TABLE audit_log ENABLE TRIGGER USER;"),
+        )
+        .unwrap();
+    }
+}
+
+fn concurrent_entries_are_all_kept_in_one_chain(db: Db) {
+    let w = world(db);
+    let lp = w.user("lp", Rol::Leerplicht);
+    let before = w
+        .app
+        .audit_verify(&Actor::local_operator())
+        .unwrap()
+        .entries;
+    std::thread::scope(|s| {
+        for _ in 0..8 {
+            s.spawn(|| {
+                for _ in 0..50 {
+                    w.app
+                        .toegang(&lp, Gebruik::VerzuimLezen, id(IN), "parallel")
+                        .unwrap();
+                }
+            });
+        }
+    });
+    let after = w.app.audit_verify(&Actor::local_operator()).unwrap();
+    assert_eq!(after.eerste_breuk, None);
+    // 400 reads, plus the verify's own read of the log is not an entry.
+    assert_eq!(after.entries - before, 400);
+}
+
+fn export_lists_who_saw_one_person(db: Db) {
+    let w = world(db);
+    let lp = w.user("lp", Rol::Leerplicht);
+    let school = w.user("mentor", Rol::School);
+    w.app.persoon(&lp, id(IN)).unwrap();
+    w.app.persoon(&school, id(IN)).unwrap();
+    assert!(w.app.persoon(&school, id(OUT)).is_err());
+    let op = Actor::local_operator();
+    let seen: Vec<(String, String, bool)> = w
+        .app
+        .audit_export(&op, id(IN))
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.entry.actor, e.entry.actie, e.entry.toegestaan))
+        .collect();
+    assert!(seen.contains(&("lp".into(), "persoon_bekijken".into(), true)));
+    assert!(seen.contains(&("mentor".into(), "persoon_bekijken".into(), true)));
+    assert!(!seen.iter().any(|(_, _, ok)| !ok), "{seen:?}");
+    let out = w.app.audit_export(&op, id(OUT)).unwrap();
+    assert_eq!(
+        out.iter()
+            .filter(|e| e.entry.actor == "mentor")
+            .map(|e| e.entry.toegestaan)
+            .collect::<Vec<_>>(),
+        [false]
+    );
+    // Leerplicht sees who viewed a file of its own; other roles do not.
+    assert!(w.app.inzage(&lp, id(IN)).unwrap().len() >= 2);
+    assert!(w.app.inzage(&school, id(IN)).is_err());
+    // Users cannot export the log.
+    assert!(w.app.audit_export(&lp, id(IN)).is_err());
+}
+
+const OUDEREN: &str = "bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente
+010000008;;Visser;Daan;2003-01-01;GM0392
+020000005;;Smit;Eva;2006-03-10;GM0392
+";
+
+fn purge_destroys_on_time_and_keeps_counts(db: Db) {
+    db.ok(ImportKind::Organisaties, ORGS);
+    db.ok(ImportKind::Jongeren, OUDEREN);
+    // Daan (2003) turned 20 long ago: everything goes. Eva (2006) is 19 on 2025-03-10, and
+    // her kwalificatieplicht file stays until 2026-03-10.
+    db.ok(
+        ImportKind::Inschrijvingen,
+        "leerling;school;sector;begindatum;einddatum\n010000008;05KO00;VO;2015-08-17;2021-07-31\n020000005;05KO00;VO;2018-08-20;\n",
+    );
+    db.ok(
+        ImportKind::Verzuim,
+        "leerling;school;datum;soort;minuten\n010000008;05KO00;2017-10-02;ongeoorloofd;120\n020000005;05KO00;2019-10-01;ongeoorloofd;120\n020000005;05KO00;2022-10-03;ongeoorloofd;60\n020000005;05KO00;2023-10-02;luxe;60\n",
+    );
+    db.ok(
+        ImportKind::Meldingen,
+        "leerling;school;begindatum;verzuimsoort;uren;dagen\n020000005;05KO00;2019-10-01;beginnend;2;\n020000005;05KO00;2023-10-02;luxe;;1\n",
+    );
+    let op = Actor::local_operator();
+    let before = db.people("2025-06-01");
+    let proef = db.app.purge(&op, d("2025-06-01"), true).unwrap();
+    assert_eq!(
+        db.people("2025-06-01"),
+        before,
+        "a dry run keeps everything"
+    );
+    let wat: Vec<_> = proef
+        .personen
+        .iter()
+        .map(|p| (p.leerling.to_string(), p.wat))
+        .collect();
+    assert_eq!(
+        wat,
+        [
+            ("010000008".to_string(), "dossier"),
+            ("020000005".to_string(), "leerplichtdossier")
+        ]
+    );
+    let t = db.app.purge(&op, d("2025-06-01"), false).unwrap().telling;
+    assert_eq!(t, proef.telling, "the dry run counted what the purge did");
+    assert_eq!(t.personen, 1);
+    assert_eq!(t.inschrijvingen, 1);
+    // Daan's row and Eva's leerplicht-era row (2019; leerplicht ended 2022-07-31).
+    assert_eq!(t.verzuim, 2);
+    // Meldingen five years after they started: the 2019 one.
+    assert_eq!(t.meldingen, 1);
+    assert_eq!(db.people("2025-06-01").len(), 1);
+    let kept = db.app.store().anonieme_cijfers().unwrap();
+    assert!(
+        kept.contains(&("2017-2018".into(), "GM0392".into(), "verzuimers".into(), 1)),
+        "{kept:?}"
+    );
+    assert!(
+        kept.contains(&("2019-2020".into(), "GM0392".into(), "verzuimers".into(), 1)),
+        "{kept:?}"
+    );
+    assert!(
+        kept.contains(&(
+            "2019-2020".into(),
+            "GM0392".into(),
+            "melding_beginnend".into(),
+            1
+        )),
+        "{kept:?}"
+    );
+    // Running it again removes nothing more; a year later Eva's file goes too, except while
+    // her 2023 melding is within its five years.
+    assert_eq!(
+        db.app
+            .purge(&op, d("2025-06-01"), false)
+            .unwrap()
+            .telling
+            .verzuim,
+        0
+    );
+    let t = db.app.purge(&op, d("2026-06-01"), false).unwrap().telling;
+    assert_eq!((t.verzuim, t.personen), (2, 0));
+    let t = db.app.purge(&op, d("2028-10-03"), false).unwrap().telling;
+    assert_eq!((t.meldingen, t.personen, t.inschrijvingen), (1, 1, 1));
+    assert!(db.people("2028-10-03").is_empty());
+    // Each purge is in the audit log, and users may not purge.
+    let mut purges = 0;
+    db.app
+        .store()
+        .for_each_audit(&mut |e| {
+            purges += (e.entry.actie == "purge") as usize;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(purges, 4);
+}
+
+on_both!(
+    the_whole_matrix,
+    school_scope_follows_enrolment_dates,
+    break_the_glass,
+    medical_notes_are_the_youth_doctors_alone,
+    login_lockout_and_sessions,
+    accounts_are_checked_at_the_edge,
+    tokens_send_for_their_own_school_only,
+    the_audit_log_detects_change_and_removal,
+    concurrent_entries_are_all_kept_in_one_chain,
+    export_lists_who_saw_one_person,
+    purge_destroys_on_time_and_keeps_counts,
+);
