@@ -687,6 +687,39 @@ fn export_lists_who_saw_one_person(db: Db) {
     assert!(w.app.audit_export(&lp, id(IN)).is_err());
 }
 
+/// Past 1024 entries the person lookup goes through the index the appenders keep in batches;
+/// entries on either side of that line are found, and only those of the person asked for.
+fn export_finds_entries_before_and_after_the_index_line(db: Db) {
+    let w = world(db);
+    let lp = w.user("lp", Rol::Leerplicht);
+    for i in 0..1300 {
+        let who = if i % 2 == 0 { IN } else { OUT };
+        let _ = w.app.toegang(&lp, Gebruik::VerzuimLezen, id(who), "lus");
+    }
+    let op = Actor::local_operator();
+    for (who, allowed) in [(IN, true), (OUT, false)] {
+        let found: Vec<_> = w
+            .app
+            .audit_export(&op, id(who))
+            .unwrap()
+            .into_iter()
+            .filter(|e| {
+                e.entry
+                    .record
+                    .as_deref()
+                    .is_some_and(|r| r.starts_with("lus"))
+            })
+            .collect();
+        assert_eq!(found.len(), 650, "{who}");
+        assert!(found.iter().all(|e| e.entry.toegestaan == allowed));
+        assert!(
+            found.windows(2).all(|p| p[0].seq < p[1].seq),
+            "in log order"
+        );
+    }
+    assert_eq!(w.app.audit_verify(&op).unwrap().eerste_breuk, None);
+}
+
 const OUDEREN: &str = "bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente
 010000008;;Visser;Daan;2003-01-01;GM0392
 020000005;;Smit;Eva;2006-03-10;GM0392
@@ -794,5 +827,6 @@ on_both!(
     the_audit_log_detects_change_and_removal,
     concurrent_entries_are_all_kept_in_one_chain,
     export_lists_who_saw_one_person,
+    export_finds_entries_before_and_after_the_index_line,
     purge_destroys_on_time_and_keeps_counts,
 );

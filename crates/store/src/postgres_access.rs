@@ -10,6 +10,7 @@ use crate::access::{
     SessieRij, GENESIS,
 };
 use crate::postgres::{build_jongere, i32_of, in_tx, invalid, PgStore};
+use crate::sqlite_access::INDEX_EVERY;
 use crate::{Result, StoreError};
 
 const GEBRUIKER_COLS: &str = "id, gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim,
@@ -460,6 +461,16 @@ impl AccessStore for PgStore {
                     &hashes,
                 ],
             )?;
+            let last = *seqs.last().expect("entries is not empty");
+            if last / INDEX_EVERY > (last - seqs.len() as i64) / INDEX_EVERY {
+                c.batch_execute(&format!(
+                    "INSERT INTO audit_persoon (persoon, seq)
+                     SELECT persoon, seq FROM audit_log
+                     WHERE seq > (SELECT tot FROM audit_geindexeerd) AND persoon IS NOT NULL
+                     ORDER BY persoon, seq;
+                     UPDATE audit_geindexeerd SET tot = {last};"
+                ))?;
+            }
             Ok(seqs)
         })
     }
@@ -481,7 +492,15 @@ impl AccessStore for PgStore {
 
     fn audit_van(&self, personen: &[String]) -> Result<Vec<AuditEntry>> {
         let sql =
-            format!("SELECT {AUDIT_COLS} FROM audit_log WHERE persoon = ANY($1) ORDER BY seq");
+            // Indexed entries through audit_persoon, the short tail after it by a scan.
+            format!(
+                "SELECT {AUDIT_COLS} FROM audit_log
+             WHERE seq IN (SELECT seq FROM audit_persoon WHERE persoon = ANY($1))
+             UNION ALL
+             SELECT {AUDIT_COLS} FROM audit_log
+             WHERE seq > (SELECT tot FROM audit_geindexeerd) AND persoon = ANY($1)
+             ORDER BY seq"
+            );
         Ok(self
             .conn()?
             .query(&sql, &[&personen])?

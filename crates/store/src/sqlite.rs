@@ -43,6 +43,7 @@ impl r2d2::ManageConnection for Manager {
              PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
              PRAGMA cache_size = -131072;
+             PRAGMA wal_autocheckpoint = 10000;
              PRAGMA temp_store = FILE;
              PRAGMA temp.cache_size = -32768;",
         )?;
@@ -1013,6 +1014,10 @@ impl BulkWriter for SqliteBulk {
     fn commit(mut self: Box<Self>) -> Result<()> {
         self.conn.execute_batch("COMMIT")?;
         self.done = true;
+        // A bulk load leaves a WAL of gigabytes; every later read and commit would first
+        // consult its index. Copy it into the database and empty it now.
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
 }

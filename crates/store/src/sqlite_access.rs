@@ -94,6 +94,10 @@ fn audit_row(r: &Row<'_>) -> rusqlite::Result<AuditEntry> {
     })
 }
 
+/// The lookup index of persons in the audit log is brought up to date whenever the sequence
+/// passes a multiple of this.
+pub(crate) const INDEX_EVERY: i64 = 1024;
+
 const AUDIT_COLS: &str = "seq, tijd, actor, organisatie, rol, actie, persoon, record, bron, reden,
      noodtoegang, toegestaan, vorige, hash";
 
@@ -499,6 +503,18 @@ impl AccessStore for SqliteStore {
                 vorige = hash;
                 seqs.push(seq);
             }
+            let last = *seqs.last().expect("entries is not empty");
+            if last / INDEX_EVERY > (last - seqs.len() as i64) / INDEX_EVERY {
+                c.prepare_cached(
+                    "INSERT INTO audit_persoon (persoon, seq)
+                     SELECT persoon, seq FROM audit_log
+                     WHERE seq > (SELECT tot FROM audit_geindexeerd) AND persoon IS NOT NULL
+                     ORDER BY persoon, seq",
+                )?
+                .execute([])?;
+                c.prepare_cached("UPDATE audit_geindexeerd SET tot = ?1")?
+                    .execute([last])?;
+            }
             Ok(seqs)
         })
     }
@@ -516,7 +532,15 @@ impl AccessStore for SqliteStore {
 
     fn audit_van(&self, personen: &[String]) -> Result<Vec<AuditEntry>> {
         let conn = self.conn()?;
-        let sql = format!("SELECT {AUDIT_COLS} FROM audit_log WHERE persoon = ?1 ORDER BY seq");
+        // Indexed entries through audit_persoon, the short tail after it by a scan.
+        let sql = format!(
+            "SELECT {AUDIT_COLS} FROM audit_log
+             WHERE seq IN (SELECT seq FROM audit_persoon WHERE persoon = ?1)
+             UNION ALL
+             SELECT {AUDIT_COLS} FROM audit_log
+             WHERE seq > (SELECT tot FROM audit_geindexeerd) AND persoon = ?1
+             ORDER BY seq"
+        );
         let mut out = Vec::new();
         for p in personen {
             let mut stmt = conn.prepare_cached(&sql)?;
