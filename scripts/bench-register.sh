@@ -5,6 +5,7 @@
 #     rows/s and peak memory;
 #   - `leerrecht overzicht` at national scale on both.
 # Usage: bash scripts/bench-register.sh [OUTDIR]   (default: bench-out/, git-ignored)
+#        ONLY=postgres bash scripts/bench-register.sh   (the PostgreSQL imports alone)
 # PostgreSQL runs as a throwaway cluster from the system's binaries, removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,9 +26,12 @@ measure() {
 }
 
 : >"$out/figures.txt"
-rm -f "$out"/national.db*
-measure "demo --scale national (SQLite)" "$bin" --db "sqlite://$out/national.db" demo --scale national >/dev/null
-measure "overzicht at national scale (SQLite)" "$bin" --db "sqlite://$out/national.db" overzicht --as-of 2025-10-01 >/dev/null
+only=${ONLY:-}
+if [ -z "$only" ]; then
+    rm -f "$out"/national.db*
+    measure "demo --scale national (SQLite)" "$bin" --db "sqlite://$out/national.db" demo --scale national >/dev/null
+    measure "overzicht at national scale (SQLite)" "$bin" --db "sqlite://$out/national.db" overzicht --as-of 2025-10-01 >/dev/null
+fi
 
 if [ ! -f "$out/csv/jongeren.csv" ]; then
     mkdir -p "$out/csv"
@@ -51,8 +55,10 @@ import_all() {
     measure "overzicht at national scale ($label)" "$bin" --db "$db" overzicht --as-of 2025-10-01 >/dev/null
 }
 
-rm -f "$out"/import.db*
-import_all "sqlite://$out/import.db" SQLite
+if [ -z "$only" ]; then
+    rm -f "$out"/import.db*
+    import_all "sqlite://$out/import.db" SQLite
+fi
 
 # A throwaway PostgreSQL cluster, run by the unprivileged postgres user when we are root.
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)

@@ -502,8 +502,11 @@ impl Store for PgStore {
     ) -> Result<ImportOutcome> {
         let mut conn = self.conn()?;
         let outcome = in_tx(&mut conn, |conn| {
+            // No foreign key guards enrolments (see migration V4): no person may disappear
+            // between the check below and the commit.
             conn.batch_execute(
-                "CREATE TEMP TABLE stage_raw (line BIGINT, bsn INTEGER, onr INTEGER, school TEXT,
+                "LOCK TABLE jongeren IN SHARE MODE;
+                 CREATE TEMP TABLE stage_raw (line BIGINT, bsn INTEGER, onr INTEGER, school TEXT,
                    sector TEXT, begindatum DATE, einddatum DATE) ON COMMIT DROP",
             )?;
             const COPY: &str =
@@ -713,16 +716,26 @@ impl Store for PgStore {
 
     fn overzicht(&self, on: NaiveDate, r: BirthRanges) -> Result<Vec<GemeenteTelling>> {
         let rows = self.conn()?.query(
-            "WITH ing AS (
-               SELECT DISTINCT jongere_id FROM inschrijvingen
-                WHERE begindatum <= $1 AND (einddatum IS NULL OR einddatum >= $1))
-             SELECT j.gemeente, count(*),
-               count(*) FILTER (WHERE j.geboortedatum BETWEEN $2 AND $3),
-               count(*) FILTER (WHERE j.geboortedatum BETWEEN $2 AND $3 AND ing.jongere_id IS NOT NULL),
-               count(*) FILTER (WHERE j.geboortedatum BETWEEN $4 AND $5),
-               count(*) FILTER (WHERE j.geboortedatum BETWEEN $4 AND $5 AND ing.jongere_id IS NOT NULL)
-             FROM jongeren j LEFT JOIN ing ON ing.jongere_id = j.id
-             GROUP BY j.gemeente ORDER BY j.gemeente",
+            // Two passes over jongeren rather than a join with the distinct enrolled set: the
+            // planner builds that set once per parallel worker, and the semi-join below runs
+            // as one parallel hash join (3.8 s → 1.3 s at national scale on 2 cores).
+            "WITH alle AS (
+               SELECT gemeente, count(*) AS n,
+                 count(*) FILTER (WHERE geboortedatum BETWEEN $2 AND $3) AS lp,
+                 count(*) FILTER (WHERE geboortedatum BETWEEN $4 AND $5) AS kp
+               FROM jongeren GROUP BY gemeente),
+             ingeschreven AS (
+               SELECT j.gemeente,
+                 count(*) FILTER (WHERE j.geboortedatum BETWEEN $2 AND $3) AS lp,
+                 count(*) FILTER (WHERE j.geboortedatum BETWEEN $4 AND $5) AS kp
+               FROM jongeren j
+               WHERE (j.geboortedatum BETWEEN $2 AND $3 OR j.geboortedatum BETWEEN $4 AND $5)
+                 AND EXISTS (SELECT 1 FROM inschrijvingen i WHERE i.jongere_id = j.id
+                               AND i.begindatum <= $1 AND (i.einddatum IS NULL OR i.einddatum >= $1))
+               GROUP BY j.gemeente)
+             SELECT a.gemeente, a.n, a.lp, coalesce(i.lp, 0), a.kp, coalesce(i.kp, 0)
+             FROM alle a LEFT JOIN ingeschreven i ON i.gemeente = a.gemeente
+             ORDER BY a.gemeente",
             &[
                 &on,
                 &r.leerplichtig.0,

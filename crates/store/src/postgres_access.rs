@@ -544,6 +544,9 @@ impl AccessStore for PgStore {
     ) -> Result<PurgeTelling> {
         let mut conn = self.conn()?;
         in_tx(&mut conn, |c| {
+            // Enrolments have no foreign key on PostgreSQL: no import may add one for a
+            // person while that person is being removed.
+            c.batch_execute("LOCK TABLE jongeren IN EXCLUSIVE MODE")?;
             c.batch_execute(
                 "CREATE TEMP TABLE purge_plan (jongere_id BIGINT PRIMARY KEY, voor DATE NOT NULL, dossier BOOLEAN NOT NULL,
                                          persoon BOOLEAN NOT NULL)
