@@ -6,12 +6,18 @@
 //! [regels]
 //! signaal_minuten = 360       # the preventive signal from 6 hours in 4 lesweken
 //! geldig_vanaf = 2025-08-01   # from when a change applies (default: the day it is first used)
+//!
+//! [escalatie]                 # the three-month clock (DOMAIN §8), in calendar months
+//! aanbod_maanden = 3          # the deadline for a suitable offer
+//! management_maanden = 3      # no offer by then: to the partners' managers
+//! bestuurlijk_maanden = 4     # no offer by then: to the boards and aldermen
 //! ```
 
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use leerrecht_domain::rules::Regels;
+use leerrecht_domain::thuiszitters::Escalatieregels;
 use serde::Deserialize;
 
 use crate::{AppError, Result};
@@ -23,6 +29,8 @@ pub struct Config {
     pub regels: Option<Regels>,
     /// From when those rules apply, if the file says.
     pub regels_geldig_vanaf: Option<NaiveDate>,
+    /// When the escalation ladder's steps fall due.
+    pub escalatie: Escalatieregels,
     /// Where the settings came from, for messages.
     pub bron: Option<PathBuf>,
 }
@@ -31,6 +39,7 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 struct File {
     regels: Option<toml::Table>,
+    escalatie: Option<Escalatieregels>,
 }
 
 impl Config {
@@ -60,8 +69,20 @@ impl Config {
     /// Parses the text of a settings file.
     pub fn parse(text: &str) -> Result<Self, String> {
         let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
+        let escalatie = file.escalatie.unwrap_or_default();
+        if !(1..=escalatie.bestuurlijk_maanden).contains(&escalatie.management_maanden)
+            || escalatie.aanbod_maanden == 0
+        {
+            return Err(
+                "[escalatie]: management after at least 1 month, bestuurlijk not before management"
+                    .into(),
+            );
+        }
         let Some(mut table) = file.regels else {
-            return Ok(Config::default());
+            return Ok(Config {
+                escalatie,
+                ..Config::default()
+            });
         };
         let geldig_vanaf = match table.remove("geldig_vanaf") {
             None => None,
@@ -83,6 +104,7 @@ impl Config {
         Ok(Config {
             regels: Some(regels),
             regels_geldig_vanaf: geldig_vanaf,
+            escalatie,
             bron: None,
         })
     }
@@ -110,6 +132,14 @@ mod tests {
             .contains("signal_minuten"));
         assert!(Config::parse("[regels]\nuur16_minuten = 0\n").is_err());
         assert!(Config::parse("[regel]\n").is_err());
+        assert!(Config::parse("[escalatie]\nmanagement_maanden = 5\n").is_err());
+        assert_eq!(
+            Config::parse("[escalatie]\nbestuurlijk_maanden = 6\n")
+                .unwrap()
+                .escalatie
+                .bestuurlijk_maanden,
+            6
+        );
         assert!(Config::parse("[regels]\ngeldig_vanaf = \"morgen\"\n")
             .unwrap_err()
             .contains("geldig_vanaf"));

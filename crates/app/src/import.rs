@@ -23,6 +23,7 @@ use leerrecht_store::{ImportCounts, ImportOutcome, MeldingRij, RowIssue, Verzuim
 use crate::access::{authorize, Action, Actor};
 use crate::csvin::{col, opt, Column, CsvFile, Fields, RowError};
 use crate::{App, AppError, Result};
+use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ImportKind {
@@ -32,6 +33,7 @@ pub enum ImportKind {
     Kalender,
     Verzuim,
     Meldingen,
+    Registraties,
 }
 
 impl FromStr for ImportKind {
@@ -44,6 +46,7 @@ impl FromStr for ImportKind {
             "kalender" => ImportKind::Kalender,
             "verzuim" => ImportKind::Verzuim,
             "meldingen" => ImportKind::Meldingen,
+            "registraties" => ImportKind::Registraties,
             _ => return Err(format!("unknown import {s:?}")),
         })
     }
@@ -58,6 +61,7 @@ impl fmt::Display for ImportKind {
             ImportKind::Kalender => "kalender",
             ImportKind::Verzuim => "verzuim",
             ImportKind::Meldingen => "meldingen",
+            ImportKind::Registraties => "registraties",
         })
     }
 }
@@ -105,6 +109,13 @@ const VERZUIM: [Column; 6] = [
     col("soort"),
     opt("minuten"),
     opt("hele_dag"),
+];
+const REGISTRATIES: [Column; 5] = [
+    col("leerling"),
+    col("categorie"),
+    col("oorzaak"),
+    col("van"),
+    opt("tot"),
 ];
 const MELDINGEN: [Column; 6] = [
     col("leerling"),
@@ -282,7 +293,9 @@ impl App {
             actor,
             match kind {
                 ImportKind::Organisaties | ImportKind::Kalender => Action::BeheerRegister,
-                ImportKind::Jongeren | ImportKind::Inschrijvingen => Action::WritePersons,
+                ImportKind::Jongeren | ImportKind::Inschrijvingen | ImportKind::Registraties => {
+                    Action::WritePersons
+                }
                 ImportKind::Verzuim | ImportKind::Meldingen => Action::WriteAbsence,
             },
         )?;
@@ -293,6 +306,7 @@ impl App {
             ImportKind::Kalender => &KALENDER,
             ImportKind::Verzuim => &VERZUIM,
             ImportKind::Meldingen => &MELDINGEN,
+            ImportKind::Registraties => &REGISTRATIES,
         };
         let report = |rows, counts, errors, committed| ImportReport {
             kind,
@@ -345,6 +359,10 @@ impl App {
             ImportKind::Meldingen => run!(
                 |r: &mut Row| parse_melding(r, &register, today),
                 import_meldingen
+            ),
+            ImportKind::Registraties => run!(
+                |r: &mut Row| parse_registratie(r, today),
+                import_registraties
             ),
             ImportKind::Organisaties => {
                 let r = self.import_organisaties(csv, register, dry_run, kind)?;
@@ -580,6 +598,22 @@ fn parse_inschrijving(r: &mut Row<'_, '_>, register: &Register) -> Option<Inschr
         }
     }
     Inschrijving::new(leerling?, school?, sector?, begin?, eind?).ok()
+}
+
+fn parse_registratie(r: &mut Row<'_, '_>, today: NaiveDate) -> Option<Registratie> {
+    let leerling = r.req(0, LeerlingId::from_str);
+    let categorie = r.req(1, Categorie::from_str);
+    let oorzaak = r.req(2, Oorzaak::from_str);
+    let van = r.req(3, parse_date);
+    not_future(r, 3, van, today);
+    let tot = r.opt(4, parse_date);
+    if let (Some(b), Some(Some(e))) = (van, tot) {
+        if e < b {
+            r.err(4, format!("{e} lies before van {b}"));
+            return None;
+        }
+    }
+    Registratie::new(leerling?, categorie?, oorzaak?, van?, tot?).ok()
 }
 
 fn parse_vakantie(r: &mut Row<'_, '_>, register: &Register) -> Option<Vakantie> {

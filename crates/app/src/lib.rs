@@ -16,6 +16,7 @@ mod demoload;
 pub use demoload::{export_demo, DemoAccount, DemoAccounts};
 pub mod import;
 pub mod queries;
+mod registraties;
 pub mod retention;
 pub mod signals;
 pub mod toegang;

@@ -70,11 +70,12 @@ impl App {
             actor,
             if dry_run { "purge_proef" } else { "purge" },
             format!(
-                "peildatum {as_of}: personen {}, inschrijvingen {}, verzuim {}, signalen {}, meldingen {}, notities {}, partners {}, noodtoegang {}",
+                "peildatum {as_of}: personen {}, inschrijvingen {}, verzuim {}, signalen {}, registraties {}, meldingen {}, notities {}, partners {}, noodtoegang {}",
                 telling.personen,
                 telling.inschrijvingen,
                 telling.verzuim,
                 telling.signalen,
+                telling.registraties,
                 telling.meldingen,
                 telling.notities,
                 telling.partners,

@@ -254,7 +254,7 @@ pub(crate) fn purge(
                 "personen": personen,
                 "verwijderd": {
                     "personen": t.personen, "inschrijvingen": t.inschrijvingen, "verzuim": t.verzuim,
-                    "signalen": t.signalen, "meldingen": t.meldingen, "notities": t.notities,
+                    "signalen": t.signalen, "registraties": t.registraties, "meldingen": t.meldingen, "notities": t.notities,
                     "partners": t.partners, "noodtoegang": t.noodtoegang,
                 },
             }),
@@ -277,8 +277,8 @@ pub(crate) fn purge(
     }
     writeln!(
         out,
-        "personen {}, inschrijvingen {}, verzuimregels {}, signalen {}, meldingen (begonnen voor {}) {}, medische notities {}, partners {}, noodtoegang {}",
-        t.personen, t.inschrijvingen, t.verzuim, t.signalen, r.meldingen_voor, t.meldingen, t.notities, t.partners, t.noodtoegang
+        "personen {}, inschrijvingen {}, verzuimregels {}, signalen {}, registraties {}, meldingen (begonnen voor {}) {}, medische notities {}, partners {}, noodtoegang {}",
+        t.personen, t.inschrijvingen, t.verzuim, t.signalen, t.registraties, r.meldingen_voor, t.meldingen, t.notities, t.partners, t.noodtoegang
     )?;
     Ok(())
 }

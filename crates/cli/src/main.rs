@@ -246,6 +246,7 @@ enum Kind {
     Kalender,
     Verzuim,
     Meldingen,
+    Registraties,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -548,6 +549,7 @@ fn import(
         Kind::Kalender => ImportKind::Kalender,
         Kind::Verzuim => ImportKind::Verzuim,
         Kind::Meldingen => ImportKind::Meldingen,
+        Kind::Registraties => ImportKind::Registraties,
     };
     let started = Instant::now();
     let done = Arc::new(AtomicBool::new(false));

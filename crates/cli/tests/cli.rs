@@ -1813,3 +1813,34 @@ fn demo_makes_an_account_per_role_sqlite() {
         "{list}"
     );
 }
+
+/// The thuiszitters list comes in as a file like the others: all or nothing, each bad row
+/// named by file, line and column.
+fn registraties_import(db: &str) {
+    let w = Work::new();
+    w.import_region(db);
+    w.file(
+        "registraties.csv",
+        "leerling;categorie;oorzaak;van;tot\n123456782;thuiszittend;psychisch;2025-02-03;\n111222333;thuiszittend;gedrag;2025-03-01;2025-02-01\n",
+    );
+    let bad = w
+        .run(db, &["import", "registraties", "registraties.csv"])
+        .expect(2, "import registraties with a bad row");
+    assert_row_errors(&bad.stderr, "registraties.csv", &[(3, "tot", "before van")]);
+    w.file(
+        "registraties.csv",
+        "leerling;categorie;oorzaak;van;tot\n123456782;thuiszittend;psychisch;2025-02-03;\n",
+    );
+    let ok = w.import(db, "registraties", "registraties.csv");
+    assert_eq!(counts(&ok), (1, 0, 0), "{ok}");
+}
+
+#[test]
+fn registraties_import_sqlite() {
+    on_sqlite(registraties_import);
+}
+
+#[test]
+fn registraties_import_postgres() {
+    on_postgres(registraties_import);
+}

@@ -12,5 +12,6 @@ pub mod person;
 pub mod retention;
 pub mod rules;
 pub mod schoolyear;
+pub mod thuiszitters;
 
 pub use chrono::NaiveDate;

@@ -226,6 +226,7 @@ pub struct PurgeTelling {
     pub inschrijvingen: u64,
     pub verzuim: u64,
     pub signalen: u64,
+    pub registraties: u64,
     pub meldingen: u64,
     pub notities: u64,
     pub partners: u64,

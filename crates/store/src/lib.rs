@@ -7,9 +7,11 @@ pub mod access;
 mod postgres;
 mod postgres_absence;
 mod postgres_access;
+mod postgres_cases;
 mod sqlite;
 mod sqlite_absence;
 mod sqlite_access;
+mod sqlite_cases;
 
 use chrono::NaiveDate;
 use leerrecht_domain::calendar::Vakantie;
@@ -18,6 +20,7 @@ use leerrecht_domain::ids::{GemeenteCode, LeerlingId, SchoolCode};
 use leerrecht_domain::org::Organisatie;
 use leerrecht_domain::person::{Inschrijving, Jongere, Sector};
 use leerrecht_domain::rules::Verzuim;
+use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 
 pub use crate::access::AccessStore;
 pub use crate::postgres::PgStore;
@@ -230,6 +233,26 @@ pub trait Store: AccessStore + Send + Sync {
         rows: Rows<'_, MeldingRij>,
         decide: Decide<'_>,
     ) -> Result<ImportOutcome>;
+
+    /// Thuiszitter registration periods. A row with the person and start of a stored period
+    /// replaces it; in the result no two periods of one person may overlap (the later line
+    /// of two in the file is the one reported).
+    fn import_registraties(
+        &self,
+        rows: Rows<'_, Registratie>,
+        decide: Decide<'_>,
+    ) -> Result<ImportOutcome>;
+    /// The registration periods of one person, by start; None for an unknown person.
+    fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>>;
+    /// A change of category from `per` on: the period open on `per` ends the day before (or
+    /// is replaced when it starts on `per`) and `nieuw` opens from `per`; with None the open
+    /// period only ends. `Ok(Err(reason))` when a later period exists.
+    fn registratie_wijzigen(
+        &self,
+        leerling: LeerlingId,
+        nieuw: Option<(Categorie, Oorzaak)>,
+        per: NaiveDate,
+    ) -> Result<std::result::Result<(), String>>;
 
     fn bulk_writer(&self) -> Result<Box<dyn BulkWriter + '_>>;
 

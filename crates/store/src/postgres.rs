@@ -16,6 +16,7 @@ use r2d2_postgres::PostgresConnectionManager;
 
 use crate::sqlite::{overlap_reason, parse_school_sector};
 use leerrecht_domain::rules::Verzuim;
+use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 
 use crate::{
     decided, AvKandidaat, Backend, BulkWriter, Decide, Evaluate, GemeenteTelling, ImportCounts,
@@ -621,6 +622,27 @@ impl Store for PgStore {
         decide: Decide<'_>,
     ) -> Result<ImportOutcome> {
         crate::postgres_absence::import_meldingen(&mut *self.conn()?, rows, decide)
+    }
+
+    fn import_registraties(
+        &self,
+        rows: Rows<'_, Registratie>,
+        decide: Decide<'_>,
+    ) -> Result<ImportOutcome> {
+        crate::postgres_cases::import_registraties(&mut self.conn()?, rows, decide)
+    }
+
+    fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {
+        crate::postgres_cases::registraties(&mut self.conn()?, leerling)
+    }
+
+    fn registratie_wijzigen(
+        &self,
+        leerling: LeerlingId,
+        nieuw: Option<(Categorie, Oorzaak)>,
+        per: NaiveDate,
+    ) -> Result<std::result::Result<(), String>> {
+        crate::postgres_cases::registratie_wijzigen(&mut self.conn()?, leerling, nieuw, per)
     }
 
     fn regelversies(&self) -> Result<Vec<(NaiveDate, String)>> {

@@ -624,6 +624,11 @@ impl AccessStore for PgStore {
             };
             t.verzuim = c.execute(&dated("verzuim"), &[])?;
             t.signalen = c.execute(&dated("signalen"), &[])?;
+            t.registraties = c.execute(
+                "DELETE FROM registraties t USING purge_plan p
+                 WHERE p.jongere_id = t.jongere_id AND t.van < p.voor",
+                &[],
+            )?;
             let whole = |table: &str, flag: &str| {
                 format!(
                     "DELETE FROM {table} t USING purge_plan p WHERE p.jongere_id = t.jongere_id AND p.{flag}"

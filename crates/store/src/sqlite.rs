@@ -14,6 +14,7 @@ use leerrecht_domain::person::{Inschrijving, Jongere, Sector};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use leerrecht_domain::rules::Verzuim;
+use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 
 use crate::{
     decided, AvKandidaat, Backend, BulkWriter, Decide, Evaluate, GemeenteTelling, ImportCounts,
@@ -794,6 +795,27 @@ impl Store for SqliteStore {
         decide: Decide<'_>,
     ) -> Result<ImportOutcome> {
         crate::sqlite_absence::import_meldingen(&self.conn()?, rows, decide)
+    }
+
+    fn import_registraties(
+        &self,
+        rows: Rows<'_, Registratie>,
+        decide: Decide<'_>,
+    ) -> Result<ImportOutcome> {
+        crate::sqlite_cases::import_registraties(&self.conn()?, rows, decide)
+    }
+
+    fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {
+        crate::sqlite_cases::registraties(&self.conn()?, leerling)
+    }
+
+    fn registratie_wijzigen(
+        &self,
+        leerling: LeerlingId,
+        nieuw: Option<(Categorie, Oorzaak)>,
+        per: NaiveDate,
+    ) -> Result<std::result::Result<(), String>> {
+        crate::sqlite_cases::registratie_wijzigen(&self.conn()?, leerling, nieuw, per)
     }
 
     fn regelversies(&self) -> Result<Vec<(NaiveDate, String)>> {

@@ -664,6 +664,11 @@ impl AccessStore for SqliteStore {
             };
             t.verzuim = c.execute(&dated("verzuim"), [])? as u64;
             t.signalen = c.execute(&dated("signalen"), [])? as u64;
+            t.registraties = c.execute(
+                "DELETE FROM registraties WHERE EXISTS (SELECT 1 FROM purge_plan p
+                   WHERE p.jongere_id = registraties.jongere_id AND registraties.van < p.voor)",
+                [],
+            )? as u64;
             let whole = |table: &str, flag: &str| {
                 format!(
                     "DELETE FROM {table} WHERE jongere_id IN (SELECT jongere_id FROM purge_plan WHERE {flag} = 1)"

@@ -1,0 +1,218 @@
+//! The shared thuiszitters list: the registraties import and changes of category, on both
+//! databases.
+
+mod common;
+
+use std::str::FromStr;
+
+use common::{d, Db, INSCHRIJVINGEN, JONGEREN, ORGS};
+use leerrecht_app::access::Actor;
+use leerrecht_app::import::ImportKind;
+use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Niveau, Oorzaak};
+
+const HEADER: &str = "leerling;categorie;oorzaak;van;tot\n";
+
+fn region(db: &Db) {
+    db.ok(ImportKind::Organisaties, ORGS);
+    db.ok(ImportKind::Jongeren, JONGEREN);
+    db.ok(ImportKind::Inschrijvingen, INSCHRIJVINGEN);
+}
+
+fn id(s: &str) -> LeerlingId {
+    LeerlingId::from_str(s).unwrap()
+}
+
+/// Each stored period as `categorie oorzaak van..tot`.
+fn periods(db: &Db, who: &str) -> Vec<String> {
+    db.app
+        .registraties(&Actor::local_operator(), id(who))
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {}..{}",
+                r.categorie,
+                r.oorzaak,
+                r.van(),
+                r.tot().map(|t| t.to_string()).unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+fn import_and_reimport(db: Db) {
+    region(&db);
+    let file = format!(
+        "{HEADER}123456782;dreigend_thuiszittend;psychisch;2025-01-06;2025-02-02
+123456782;thuiszittend;psychisch;2025-02-03;
+101222331;absoluut_verzuim;thuissituatie;03-03-2025;
+"
+    );
+    let r = db.ok(ImportKind::Registraties, &file);
+    assert_eq!(
+        (r.counts.nieuw, r.counts.gewijzigd, r.counts.ongewijzigd),
+        (3, 0, 0)
+    );
+    assert_eq!(
+        periods(&db, "123456782"),
+        [
+            "dreigend_thuiszittend psychisch 2025-01-06..2025-02-02",
+            "thuiszittend psychisch 2025-02-03.."
+        ]
+    );
+    let again = db.ok(ImportKind::Registraties, &file);
+    assert_eq!(
+        (
+            again.counts.nieuw,
+            again.counts.gewijzigd,
+            again.counts.ongewijzigd
+        ),
+        (0, 0, 3)
+    );
+    // The spreadsheet closes the open period and adds the next, in either order of lines.
+    let next = format!(
+        "{HEADER}123456782;nazorg;overig;2025-06-01;
+123456782;thuiszittend;complex;2025-02-03;2025-05-31
+"
+    );
+    let r = db.ok(ImportKind::Registraties, &next);
+    assert_eq!((r.counts.nieuw, r.counts.gewijzigd), (1, 1));
+    assert_eq!(
+        periods(&db, "123456782")[1..],
+        [
+            "thuiszittend complex 2025-02-03..2025-05-31",
+            "nazorg overig 2025-06-01.."
+        ]
+    );
+}
+
+fn invalid_rows_write_nothing(db: Db) {
+    region(&db);
+    db.ok(
+        ImportKind::Registraties,
+        &format!("{HEADER}123456782;thuiszittend;psychisch;2025-02-03;\n"),
+    );
+    let bad = format!(
+        "{HEADER}101222331;thuiszittend;gedrag;2025-03-01;2025-03-31
+101222331;nazorg;gedrag;2025-03-31;
+123456782;absoluut_verzuim;complex;2025-04-01;
+999999990;thuiszittend;gedrag;2025-03-01;
+111222333;thuis;ruzie;2025-03-01;2025-02-01
+111222333;thuiszittend;gedrag;2099-01-01;
+101222331;thuiszittend;gedrag;2025-03-01;
+"
+    );
+    let r = db.import(ImportKind::Registraties, &bad);
+    assert!(!r.committed);
+    let got: Vec<(u64, &str)> = r
+        .errors
+        .iter()
+        .map(|e| (e.line, e.column.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (3, "van"),      // overlaps line 2 on 2025-03-31
+            (4, "van"),      // overlaps the stored open period from 2025-02-03
+            (5, "leerling"), // fails the 11-proef: not a person
+            (6, "categorie"),
+            (6, "oorzaak"),
+            (6, "tot"), // ends before it starts
+            (7, "van"), // in the future
+            (8, "van"), // the same period twice in the file
+        ],
+        "{:#?}",
+        r.errors
+    );
+    assert!(
+        r.errors[1].reason.contains("2025-02-03"),
+        "{}",
+        r.errors[1].reason
+    );
+    assert_eq!(
+        periods(&db, "101222331"),
+        Vec::<String>::new(),
+        "nothing written"
+    );
+    assert_eq!(
+        periods(&db, "123456782"),
+        ["thuiszittend psychisch 2025-02-03.."]
+    );
+}
+
+fn a_change_of_category_closes_one_period_and_opens_the_next(db: Db) {
+    region(&db);
+    let op = Actor::local_operator();
+    let who = id("123456782");
+    db.app
+        .registratie_wijzigen(
+            &op,
+            who,
+            Some((Categorie::DreigendThuiszittend, Oorzaak::Onbekend)),
+            d("2025-01-06"),
+        )
+        .unwrap();
+    db.app
+        .registratie_wijzigen(
+            &op,
+            who,
+            Some((Categorie::Thuiszittend, Oorzaak::Psychisch)),
+            d("2025-02-03"),
+        )
+        .unwrap();
+    // A correction on the same day replaces that period rather than adding one.
+    db.app
+        .registratie_wijzigen(
+            &op,
+            who,
+            Some((Categorie::Thuiszittend, Oorzaak::PsychischThuis)),
+            d("2025-02-03"),
+        )
+        .unwrap();
+    assert_eq!(
+        periods(&db, "123456782"),
+        [
+            "dreigend_thuiszittend onbekend 2025-01-06..2025-02-02",
+            "thuiszittend psychisch_thuis 2025-02-03.."
+        ]
+    );
+    // Changes go forward only.
+    assert!(db
+        .app
+        .registratie_wijzigen(
+            &op,
+            who,
+            Some((Categorie::Nazorg, Oorzaak::Overig)),
+            d("2025-01-20")
+        )
+        .is_err());
+    // The clock runs from the start of home-sitting; no offer is known yet.
+    let regels = Escalatieregels::default();
+    let k = db
+        .app
+        .klok(&op, who, d("2025-06-10"), &regels)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (k.begin, k.termijn, k.niveau),
+        (d("2025-02-03"), d("2025-05-02"), Niveau::Bestuurlijk)
+    );
+    db.app
+        .registratie_wijzigen(&op, who, None, d("2025-06-11"))
+        .unwrap();
+    assert_eq!(
+        periods(&db, "123456782")[1],
+        "thuiszittend psychisch_thuis 2025-02-03..2025-06-10"
+    );
+    assert_eq!(
+        db.app.klok(&op, who, d("2025-06-11"), &regels).unwrap(),
+        None
+    );
+}
+
+on_both!(
+    import_and_reimport,
+    invalid_rows_write_nothing,
+    a_change_of_category_closes_one_period_and_opens_the_next,
+);

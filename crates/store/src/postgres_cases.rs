@@ -1,0 +1,194 @@
+//! The PostgreSQL store's thuiszitter registrations: staged with COPY, checked and merged with
+//! set-based statements, as the other imports.
+
+use ::postgres::Client;
+use chrono::NaiveDate;
+use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
+
+use crate::postgres::{
+    copy_rows, ids, in_tx, invalid, issues_from, person_id, row, with_person, Conn,
+};
+use crate::{decided, Decide, ImportCounts, ImportOutcome, Result, Rows, UNKNOWN_PERSON};
+
+pub(crate) fn import_registraties(
+    conn: &mut Conn,
+    rows: Rows<'_, Registratie>,
+    decide: Decide<'_>,
+) -> Result<ImportOutcome> {
+    in_tx(conn, |conn| {
+        conn.batch_execute(
+            "CREATE TEMP TABLE stage_raw (line BIGINT, bsn INTEGER, onr INTEGER, van DATE, tot DATE,
+               categorie TEXT, oorzaak TEXT) ON COMMIT DROP",
+        )?;
+        const COPY: &str =
+            "COPY stage_raw (line, bsn, onr, van, tot, categorie, oorzaak) FROM STDIN";
+        copy_rows(conn, COPY, rows, |line, r, buf| {
+            let (bsn, onr) = ids(r.leerling);
+            let tot = r.tot().map(|d| d.to_string());
+            row(
+                buf,
+                &[
+                    Some(&line.to_string()),
+                    bsn.as_deref(),
+                    onr.as_deref(),
+                    Some(&r.van().to_string()),
+                    tot.as_deref(),
+                    Some(r.categorie.code()),
+                    Some(r.oorzaak.code()),
+                ],
+            );
+        })?;
+        conn.batch_execute(
+            &(with_person("stage_raw", "stage_i")
+                + "CREATE TEMP TABLE stage_w ON COMMIT DROP AS
+                   SELECT *, min(line) OVER (PARTITION BY person, van) AS first
+                   FROM stage_i WHERE person IS NOT NULL;
+                 ANALYZE stage_w;"),
+        )?;
+        let mut issues = issues_from(
+            conn,
+            "SELECT line FROM stage_i WHERE person IS NULL ORDER BY line",
+            "leerling",
+            |_| UNKNOWN_PERSON.into(),
+        )?;
+        issues.extend(issues_from(
+            conn,
+            "SELECT line, first FROM stage_w WHERE line <> first ORDER BY line",
+            "van",
+            |r| {
+                format!(
+                    "this registration appears twice in the file (first on line {})",
+                    r.get::<_, i64>(1)
+                )
+            },
+        )?);
+        let mut counts = ImportCounts::default();
+        let total: i64 = conn
+            .query_one("SELECT count(*) FROM stage_w WHERE line = first", &[])?
+            .get(0);
+        counts.gewijzigd = conn.execute(
+            "UPDATE registraties r SET tot = s.tot, categorie = s.categorie, oorzaak = s.oorzaak
+             FROM stage_w s
+             WHERE s.line = s.first AND r.jongere_id = s.person AND r.van = s.van
+               AND (r.tot, r.categorie, r.oorzaak) IS DISTINCT FROM (s.tot, s.categorie, s.oorzaak)",
+            &[],
+        )?;
+        counts.nieuw = conn.execute(
+            "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak)
+             SELECT person, van, tot, categorie, oorzaak FROM stage_w s
+             WHERE s.line = s.first AND NOT EXISTS (
+               SELECT 1 FROM registraties r WHERE r.jongere_id = s.person AND r.van = s.van)",
+            &[],
+        )?;
+        counts.ongewijzigd = total as u64 - counts.nieuw - counts.gewijzigd;
+        // Overlaps in the resulting state; of two rows of this file, the later line is named.
+        let rows = conn.query(
+            "SELECT DISTINCT ON (s.line) s.line, o.van, o.tot
+             FROM stage_w s JOIN registraties o ON o.jongere_id = s.person AND o.van <> s.van
+               AND o.van <= coalesce(s.tot, 'infinity') AND coalesce(o.tot, 'infinity') >= s.van
+             WHERE s.line = s.first AND NOT EXISTS (
+               SELECT 1 FROM stage_w l WHERE l.line = l.first AND l.person = o.jongere_id
+                 AND l.van = o.van AND l.line > s.line)
+             ORDER BY s.line, o.van",
+            &[],
+        )?;
+        for r in rows {
+            let van: NaiveDate = r.get(1);
+            let tot: Option<NaiveDate> = r.get(2);
+            issues.push(crate::RowIssue::new(
+                r.get::<_, i64>(0) as u64,
+                "van",
+                match tot {
+                    Some(t) => format!("overlaps the registration from {van} to {t}"),
+                    None => format!("overlaps the open registration from {van}"),
+                },
+            ));
+        }
+        issues.sort_by_key(|i| i.line);
+        decided(counts, issues, decide)
+    })
+}
+
+type Periode = (NaiveDate, Option<NaiveDate>, String, String);
+
+fn periods(conn: &mut Client, person: i64) -> Result<Vec<Periode>> {
+    Ok(conn
+        .query(
+            "SELECT van, tot, categorie, oorzaak FROM registraties WHERE jongere_id = $1 ORDER BY van",
+            &[&person],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect())
+}
+
+pub(crate) fn registraties(
+    conn: &mut Conn,
+    leerling: LeerlingId,
+) -> Result<Option<Vec<Registratie>>> {
+    let Some(person) = person_id(conn, leerling)? else {
+        return Ok(None);
+    };
+    periods(conn, person)?
+        .into_iter()
+        .map(|(van, tot, c, o)| {
+            let c: Categorie = c.parse().map_err(|e| invalid("categorie", e))?;
+            let o: Oorzaak = o.parse().map_err(|e| invalid("oorzaak", e))?;
+            Registratie::new(leerling, c, o, van, tot).map_err(|e| invalid("registratie", e))
+        })
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
+}
+
+pub(crate) fn registratie_wijzigen(
+    conn: &mut Conn,
+    leerling: LeerlingId,
+    nieuw: Option<(Categorie, Oorzaak)>,
+    per: NaiveDate,
+) -> Result<std::result::Result<(), String>> {
+    in_tx(conn, |conn| {
+        let Some(person) = person_id(conn, leerling)? else {
+            return Ok((Err(UNKNOWN_PERSON.to_string()), false));
+        };
+        // One change of a person's registrations at a time.
+        conn.query_one(
+            "SELECT pg_advisory_xact_lock(hashtext('registraties'), $1::int)",
+            &[&(person as i32)],
+        )?;
+        let all = periods(conn, person)?;
+        if let Some(later) = all.iter().find(|p| p.0 > per) {
+            return Ok((
+                Err(format!(
+                    "a registration starts later, on {}: change that one",
+                    later.0
+                )),
+                false,
+            ));
+        }
+        if let Some(open) = all
+            .iter()
+            .find(|p| p.0 <= per && p.1.is_none_or(|t| t >= per))
+        {
+            if open.0 == per {
+                conn.execute(
+                    "DELETE FROM registraties WHERE jongere_id = $1 AND van = $2",
+                    &[&person, &per],
+                )?;
+            } else {
+                let day_before = per.pred_opt().expect("date within range");
+                conn.execute(
+                    "UPDATE registraties SET tot = $3 WHERE jongere_id = $1 AND van = $2",
+                    &[&person, &open.0, &day_before],
+                )?;
+            }
+        }
+        if let Some((c, o)) = nieuw {
+            conn.execute(
+                "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak) VALUES ($1, $2, NULL, $3, $4)",
+                &[&person, &per, &c.code(), &o.code()],
+            )?;
+        }
+        Ok((Ok(()), true))
+    })
+}

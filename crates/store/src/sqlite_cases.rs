@@ -1,0 +1,193 @@
+//! The SQLite store's thuiszitter registrations.
+
+use chrono::NaiveDate;
+use leerrecht_domain::date::iso;
+use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
+use rusqlite::{params, Connection};
+
+use crate::sqlite::{count, date_col, in_tx, invalid, opt_date_col, person_id, Conn};
+use crate::{decided, Decide, ImportCounts, ImportOutcome, Result, RowIssue, Rows, UNKNOWN_PERSON};
+
+type Periode = (NaiveDate, Option<NaiveDate>, String, String);
+
+/// A person's periods: start, end, category and cause, by start.
+fn periods(conn: &Connection, person: i64) -> Result<Vec<Periode>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT van, tot, categorie, oorzaak FROM registraties WHERE jongere_id = ?1 ORDER BY van",
+    )?;
+    let mut rows = stmt.query([person])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push((date_col(r, 0)?, opt_date_col(r, 1)?, r.get(2)?, r.get(3)?));
+    }
+    Ok(out)
+}
+
+fn reason(van: NaiveDate, tot: Option<NaiveDate>) -> String {
+    match tot {
+        Some(t) => format!("overlaps the registration from {van} to {t}"),
+        None => format!("overlaps the open registration from {van}"),
+    }
+}
+
+pub(crate) fn import_registraties(
+    conn: &Conn,
+    rows: Rows<'_, Registratie>,
+    decide: Decide<'_>,
+) -> Result<ImportOutcome> {
+    let result = in_tx(conn, |conn| {
+        conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS import_reg (
+                 line INTEGER NOT NULL, person INTEGER NOT NULL, van TEXT NOT NULL, tot TEXT,
+                 PRIMARY KEY (person, van));
+             DELETE FROM temp.import_reg;",
+        )?;
+        let mut counts = ImportCounts::default();
+        let mut issues = Vec::new();
+        let mut last: Option<(LeerlingId, Option<i64>)> = None;
+        for (line, r) in rows {
+            let person = match last {
+                Some((l, p)) if l == r.leerling => p,
+                _ => {
+                    let p = person_id(conn, r.leerling)?;
+                    last = Some((r.leerling, p));
+                    p
+                }
+            };
+            let Some(person) = person else {
+                issues.push(RowIssue::new(line, "leerling", UNKNOWN_PERSON));
+                continue;
+            };
+            let added = conn
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO temp.import_reg (line, person, van, tot) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![line as i64, person, iso(r.van()), r.tot().map(iso)])?;
+            if added == 0 {
+                let first: i64 = conn
+                    .prepare_cached(
+                        "SELECT line FROM temp.import_reg WHERE person = ?1 AND van = ?2",
+                    )?
+                    .query_row(params![person, iso(r.van())], |x| x.get(0))?;
+                issues.push(RowIssue::new(
+                    line,
+                    "van",
+                    format!("this registration appears twice in the file (first on line {first})"),
+                ));
+                continue;
+            }
+            let old = periods(conn, person)?.into_iter().find(|p| p.0 == r.van());
+            let changed = old.as_ref().is_none_or(|(_, tot, c, o)| {
+                *tot != r.tot() || c != r.categorie.code() || o != r.oorzaak.code()
+            });
+            if changed {
+                conn.prepare_cached(
+                    "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (jongere_id, van) DO UPDATE
+                       SET tot = excluded.tot, categorie = excluded.categorie, oorzaak = excluded.oorzaak",
+                )?
+                .execute(params![
+                    person,
+                    iso(r.van()),
+                    r.tot().map(iso),
+                    r.categorie.code(),
+                    r.oorzaak.code()
+                ])?;
+            }
+            count(&mut counts, old.is_some(), changed);
+        }
+        // Overlaps in the resulting state; of two rows of this file, the later line is named.
+        let mut stmt = conn.prepare(
+            "SELECT s.line, o.van, o.tot FROM temp.import_reg s
+             JOIN registraties o ON o.jongere_id = s.person AND o.van <> s.van
+               AND o.van <= coalesce(s.tot, '9999-12-31') AND coalesce(o.tot, '9999-12-31') >= s.van
+             WHERE NOT EXISTS (SELECT 1 FROM temp.import_reg l
+                               WHERE l.person = o.jongere_id AND l.van = o.van AND l.line > s.line)
+             ORDER BY s.line, o.van",
+        )?;
+        let mut found = stmt.query([])?;
+        let mut reported = None;
+        while let Some(x) = found.next()? {
+            let line = x.get::<_, i64>(0)? as u64;
+            if reported == Some(line) {
+                continue;
+            }
+            reported = Some(line);
+            issues.push(RowIssue::new(
+                line,
+                "van",
+                reason(date_col(x, 1)?, opt_date_col(x, 2)?),
+            ));
+        }
+        drop(found);
+        drop(stmt);
+        issues.sort_by_key(|i| i.line);
+        decided(counts, issues, decide)
+    });
+    Ok(result?.0)
+}
+
+pub(crate) fn registraties(conn: &Conn, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {
+    let Some(person) = person_id(conn, leerling)? else {
+        return Ok(None);
+    };
+    periods(conn, person)?
+        .into_iter()
+        .map(|(van, tot, c, o)| {
+            let c: Categorie = c.parse().map_err(|e| invalid("categorie", e))?;
+            let o: Oorzaak = o.parse().map_err(|e| invalid("oorzaak", e))?;
+            Registratie::new(leerling, c, o, van, tot).map_err(|e| invalid("registratie", e))
+        })
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
+}
+
+pub(crate) fn registratie_wijzigen(
+    conn: &Conn,
+    leerling: LeerlingId,
+    nieuw: Option<(Categorie, Oorzaak)>,
+    per: NaiveDate,
+) -> Result<std::result::Result<(), String>> {
+    let (r, _) = in_tx(conn, |conn| {
+        let Some(person) = person_id(conn, leerling)? else {
+            return Ok((Err(UNKNOWN_PERSON.to_string()), false));
+        };
+        let all = periods(conn, person)?;
+        if let Some(later) = all.iter().find(|p| p.0 > per) {
+            return Ok((
+                Err(format!(
+                    "a registration starts later, on {}: change that one",
+                    later.0
+                )),
+                false,
+            ));
+        }
+        if let Some(open) = all
+            .iter()
+            .find(|p| p.0 <= per && p.1.is_none_or(|t| t >= per))
+        {
+            if open.0 == per {
+                conn.execute(
+                    "DELETE FROM registraties WHERE jongere_id = ?1 AND van = ?2",
+                    params![person, iso(per)],
+                )?;
+            } else {
+                let day_before = per.pred_opt().expect("date within range");
+                conn.execute(
+                    "UPDATE registraties SET tot = ?3 WHERE jongere_id = ?1 AND van = ?2",
+                    params![person, iso(open.0), iso(day_before)],
+                )?;
+            }
+        }
+        if let Some((c, o)) = nieuw {
+            conn.execute(
+                "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak) VALUES (?1, ?2, NULL, ?3, ?4)",
+                params![person, iso(per), c.code(), o.code()],
+            )?;
+        }
+        Ok((Ok(()), true))
+    })?;
+    Ok(r)
+}
