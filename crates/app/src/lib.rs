@@ -20,6 +20,7 @@ mod registraties;
 pub mod retention;
 pub mod signals;
 pub mod toegang;
+pub mod zaken;
 
 pub use accounts::{AccountRegel, LoginFout, NieuwAccount, Sessie};
 

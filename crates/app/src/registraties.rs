@@ -1,11 +1,10 @@
 //! The shared thuiszitters list (DOMAIN §8): registration periods per person, changes of
-//! category, and the three-month clock. Every use case passes the need-to-know gate.
+//! category. The three-month clock is with the cases (`zaken`), whose offers stop it. Every
+//! use case passes the need-to-know gate.
 
 use chrono::NaiveDate;
 use leerrecht_domain::ids::LeerlingId;
-use leerrecht_domain::thuiszitters::{
-    klok, Categorie, Escalatieregels, Klok, Oorzaak, Registratie,
-};
+use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 
 use crate::access::{Actor, Gebruik};
 use crate::{App, AppError, Result};
@@ -34,25 +33,5 @@ impl App {
         self.store()
             .registratie_wijzigen(leerling, nieuw, per)?
             .map_err(|e| AppError::Invalid(format!("per: {e}")))
-    }
-
-    /// The three-month clock of a thuiszitter on `on`; None when the person is not one then.
-    /// Offers come with the cases; until then the clock runs from the registrations alone.
-    pub fn klok(
-        &self,
-        actor: &Actor,
-        leerling: LeerlingId,
-        on: NaiveDate,
-        regels: &Escalatieregels,
-    ) -> Result<Option<Klok>> {
-        self.toegang(actor, Gebruik::RegistratiesLezen, leerling, "termijn")?;
-        let perioden: Vec<_> = self
-            .store()
-            .registraties(leerling)?
-            .unwrap_or_default()
-            .iter()
-            .map(|r| (r.categorie, r.van(), r.tot()))
-            .collect();
-        Ok(klok(&perioden, &[], on, regels))
     }
 }

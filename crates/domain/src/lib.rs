@@ -13,5 +13,6 @@ pub mod retention;
 pub mod rules;
 pub mod schoolyear;
 pub mod thuiszitters;
+pub mod zaak;
 
 pub use chrono::NaiveDate;

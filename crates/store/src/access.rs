@@ -227,6 +227,7 @@ pub struct PurgeTelling {
     pub verzuim: u64,
     pub signalen: u64,
     pub registraties: u64,
+    pub zaken: u64,
     pub meldingen: u64,
     pub notities: u64,
     pub partners: u64,

@@ -13,7 +13,7 @@ mod sqlite_absence;
 mod sqlite_access;
 mod sqlite_cases;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::calendar::Vakantie;
 use leerrecht_domain::duty::BirthRanges;
 use leerrecht_domain::ids::{GemeenteCode, LeerlingId, SchoolCode};
@@ -21,6 +21,7 @@ use leerrecht_domain::org::Organisatie;
 use leerrecht_domain::person::{Inschrijving, Jongere, Sector};
 use leerrecht_domain::rules::Verzuim;
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
+use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
 pub use crate::access::AccessStore;
 pub use crate::postgres::PgStore;
@@ -244,6 +245,37 @@ pub trait Store: AccessStore + Send + Sync {
     ) -> Result<ImportOutcome>;
     /// The registration periods of one person, by start; None for an unknown person.
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>>;
+    /// Opens a case of `soort` for a person at a leerplicht organisation, recording the
+    /// opening event. `Ok(Err(reason))` for an unknown person or when such a case is open.
+    #[allow(clippy::too_many_arguments)]
+    fn zaak_openen(
+        &self,
+        leerling: LeerlingId,
+        soort: ZaakSoort,
+        organisatie: &str,
+        datum: NaiveDate,
+        tijd: DateTime<Utc>,
+        wie: &str,
+        wie_organisatie: Option<&str>,
+    ) -> Result<std::result::Result<i64, String>>;
+    fn zaak(&self, id: i64) -> Result<Option<ZaakRij>>;
+    /// A person's cases, oldest first.
+    fn zaken_van(&self, leerling: LeerlingId) -> Result<Vec<ZaakRij>>;
+    /// A case's events in the order they were recorded.
+    fn zaak_events(&self, id: i64) -> Result<Vec<ZaakEvent>>;
+    /// Adds an event as number `volgnummer` (one more than the last the caller saw);
+    /// `Ok(Err(reason))` when someone else added one meanwhile.
+    #[allow(clippy::too_many_arguments)]
+    fn zaak_event_toevoegen(
+        &self,
+        id: i64,
+        volgnummer: u32,
+        tijd: DateTime<Utc>,
+        wie: &str,
+        wie_organisatie: Option<&str>,
+        gebeurtenis: &Gebeurtenis,
+    ) -> Result<std::result::Result<(), String>>;
+
     /// A change of category from `per` on: the period open on `per` ends the day before (or
     /// is replaced when it starts on `per`) and `nieuw` opens from `per`; with None the open
     /// period only ends. `Ok(Err(reason))` when a later period exists.
@@ -290,6 +322,27 @@ pub trait Store: AccessStore + Send + Sync {
     /// Per gemeente of residence: people, and how many are of each duty and enrolled on `on`;
     /// the domain's birth-date ranges let the database count duties by a plain range.
     fn overzicht(&self, on: NaiveDate, ranges: BirthRanges) -> Result<Vec<GemeenteTelling>>;
+}
+
+/// A case as listed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ZaakRij {
+    pub id: i64,
+    pub leerling: LeerlingId,
+    pub soort: ZaakSoort,
+    pub organisatie: String,
+    pub geopend: NaiveDate,
+    pub gesloten: Option<NaiveDate>,
+}
+
+/// One recorded event of a case: what happened, and who recorded it when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ZaakEvent {
+    pub volgnummer: u32,
+    pub tijd: DateTime<Utc>,
+    pub wie: String,
+    pub organisatie: Option<String>,
+    pub gebeurtenis: Gebeurtenis,
 }
 
 /// The reason given for a row that names a person the register does not know.

@@ -15,13 +15,15 @@ use leerrecht_domain::person::{Inschrijving, Jongere};
 use r2d2_postgres::PostgresConnectionManager;
 
 use crate::sqlite::{overlap_reason, parse_school_sector};
+use chrono::{DateTime, Utc};
 use leerrecht_domain::rules::Verzuim;
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
+use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
 use crate::{
     decided, AvKandidaat, Backend, BulkWriter, Decide, Evaluate, GemeenteTelling, ImportCounts,
     ImportOutcome, JongereRij, MeldingRij, Result, RowIssue, Rows, SignaalRij, SignaalRun, Store,
-    StoreError, VerzuimRij, UNKNOWN_PERSON,
+    StoreError, VerzuimRij, ZaakEvent, ZaakRij, UNKNOWN_PERSON,
 };
 
 mod embedded {
@@ -630,6 +632,60 @@ impl Store for PgStore {
         decide: Decide<'_>,
     ) -> Result<ImportOutcome> {
         crate::postgres_cases::import_registraties(&mut self.conn()?, rows, decide)
+    }
+
+    fn zaak_openen(
+        &self,
+        leerling: LeerlingId,
+        soort: ZaakSoort,
+        organisatie: &str,
+        datum: NaiveDate,
+        tijd: DateTime<Utc>,
+        wie: &str,
+        wie_organisatie: Option<&str>,
+    ) -> Result<std::result::Result<i64, String>> {
+        crate::postgres_cases::zaak_openen(
+            &mut self.conn()?,
+            leerling,
+            soort,
+            organisatie,
+            datum,
+            tijd,
+            wie,
+            wie_organisatie,
+        )
+    }
+
+    fn zaak(&self, id: i64) -> Result<Option<ZaakRij>> {
+        crate::postgres_cases::zaak(&mut self.conn()?, id)
+    }
+
+    fn zaken_van(&self, leerling: LeerlingId) -> Result<Vec<ZaakRij>> {
+        crate::postgres_cases::zaken_van(&mut self.conn()?, leerling)
+    }
+
+    fn zaak_events(&self, id: i64) -> Result<Vec<ZaakEvent>> {
+        crate::postgres_cases::zaak_events(&mut self.conn()?, id)
+    }
+
+    fn zaak_event_toevoegen(
+        &self,
+        id: i64,
+        volgnummer: u32,
+        tijd: DateTime<Utc>,
+        wie: &str,
+        wie_organisatie: Option<&str>,
+        gebeurtenis: &Gebeurtenis,
+    ) -> Result<std::result::Result<(), String>> {
+        crate::postgres_cases::zaak_event_toevoegen(
+            &mut self.conn()?,
+            id,
+            volgnummer,
+            tijd,
+            wie,
+            wie_organisatie,
+            gebeurtenis,
+        )
     }
 
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {

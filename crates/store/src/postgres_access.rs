@@ -634,6 +634,12 @@ impl AccessStore for PgStore {
                     "DELETE FROM {table} t USING purge_plan p WHERE p.jongere_id = t.jongere_id AND p.{flag}"
                 )
             };
+            c.execute(
+                "DELETE FROM zaak_gebeurtenissen g USING zaken z, purge_plan p
+                 WHERE g.zaak_id = z.id AND z.jongere_id = p.jongere_id AND p.dossier",
+                &[],
+            )?;
+            t.zaken = c.execute(&whole("zaken", "dossier"), &[])?;
             t.notities = c.execute(&whole("medische_notities", "dossier"), &[])?;
             t.partners = c.execute(&whole("betrokken_partners", "dossier"), &[])?;
             t.noodtoegang = c.execute(&whole("noodtoegang", "dossier"), &[])?;

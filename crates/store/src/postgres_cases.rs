@@ -1,10 +1,13 @@
-//! The PostgreSQL store's thuiszitter registrations: staged with COPY, checked and merged with
+//! The PostgreSQL store's thuiszitter registrations and cases. Registrations are staged with COPY, checked and merged with
 //! set-based statements, as the other imports.
 
 use ::postgres::Client;
-use chrono::NaiveDate;
-use leerrecht_domain::ids::LeerlingId;
+use chrono::{DateTime, NaiveDate, Utc};
+use leerrecht_domain::ids::{Bsn, LeerlingId, Onderwijsnummer};
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
+use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
+
+use crate::{ZaakEvent, ZaakRij};
 
 use crate::postgres::{
     copy_rows, ids, in_tx, invalid, issues_from, person_id, row, with_person, Conn,
@@ -187,6 +190,153 @@ pub(crate) fn registratie_wijzigen(
             conn.execute(
                 "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak) VALUES ($1, $2, NULL, $3, $4)",
                 &[&person, &per, &c.code(), &o.code()],
+            )?;
+        }
+        Ok((Ok(()), true))
+    })
+}
+
+const ZAAK_COLS: &str =
+    "z.id, j.bsn, j.onderwijsnummer, z.soort, z.organisatie, z.geopend, z.gesloten";
+
+fn zaak_row(r: &::postgres::Row) -> Result<ZaakRij> {
+    let bsn: Option<i32> = r.get(1);
+    let onr: Option<i32> = r.get(2);
+    let leerling = match (
+        bsn.and_then(|n| Bsn::new(n as u32).ok()),
+        onr.and_then(|n| Onderwijsnummer::new(n as u32).ok()),
+    ) {
+        (Some(b), _) => LeerlingId::Bsn(b),
+        (None, Some(o)) => LeerlingId::Onderwijsnummer(o),
+        (None, None) => return Err(invalid("jongere", "no identifier")),
+    };
+    let soort: String = r.get(3);
+    Ok(ZaakRij {
+        id: r.get(0),
+        leerling,
+        soort: crate::sqlite_cases::parse_soort(&soort)?,
+        organisatie: r.get(4),
+        geopend: r.get(5),
+        gesloten: r.get(6),
+    })
+}
+
+fn insert_event(
+    conn: &mut Client,
+    id: i64,
+    volgnummer: u32,
+    tijd: DateTime<Utc>,
+    wie: &str,
+    org: Option<&str>,
+    e: &Gebeurtenis,
+) -> Result<bool> {
+    let json = serde_json::to_string(e).map_err(|e| invalid("gebeurtenis", e))?;
+    let n = conn.execute(
+        "INSERT INTO zaak_gebeurtenissen (zaak_id, volgnummer, tijd, wie, organisatie, gebeurtenis)
+         VALUES ($1, $2, $3, $4, $5, $6::text::jsonb) ON CONFLICT DO NOTHING",
+        &[&id, &(volgnummer as i32), &tijd, &wie, &org, &json],
+    )?;
+    Ok(n == 1)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn zaak_openen(
+    conn: &mut Conn,
+    leerling: LeerlingId,
+    soort: ZaakSoort,
+    organisatie: &str,
+    datum: NaiveDate,
+    tijd: DateTime<Utc>,
+    wie: &str,
+    org: Option<&str>,
+) -> Result<std::result::Result<i64, String>> {
+    in_tx(conn, |conn| {
+        let Some(person) = person_id(conn, leerling)? else {
+            return Ok((Err(UNKNOWN_PERSON.to_string()), false));
+        };
+        let row = conn.query_opt(
+            "INSERT INTO zaken (jongere_id, soort, organisatie, geopend) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (jongere_id, soort) WHERE gesloten IS NULL DO NOTHING RETURNING id",
+            &[&person, &soort.code(), &organisatie, &datum],
+        )?;
+        let Some(row) = row else {
+            return Ok((
+                Err("a case of this kind is open for this person".to_string()),
+                false,
+            ));
+        };
+        let id: i64 = row.get(0);
+        let e = Gebeurtenis::Geopend {
+            zaak: soort,
+            organisatie: organisatie.to_string(),
+            datum,
+        };
+        insert_event(conn, id, 1, tijd, wie, org, &e)?;
+        Ok((Ok(id), true))
+    })
+}
+
+pub(crate) fn zaak(conn: &mut Conn, id: i64) -> Result<Option<ZaakRij>> {
+    let sql = format!(
+        "SELECT {ZAAK_COLS} FROM zaken z JOIN jongeren j ON j.id = z.jongere_id WHERE z.id = $1"
+    );
+    conn.query_opt(&sql, &[&id])?
+        .map(|r| zaak_row(&r))
+        .transpose()
+}
+
+pub(crate) fn zaken_van(conn: &mut Conn, leerling: LeerlingId) -> Result<Vec<ZaakRij>> {
+    let Some(person) = person_id(conn, leerling)? else {
+        return Ok(Vec::new());
+    };
+    let sql = format!(
+        "SELECT {ZAAK_COLS} FROM zaken z JOIN jongeren j ON j.id = z.jongere_id
+         WHERE z.jongere_id = $1 ORDER BY z.id"
+    );
+    conn.query(&sql, &[&person])?.iter().map(zaak_row).collect()
+}
+
+pub(crate) fn zaak_events(conn: &mut Conn, id: i64) -> Result<Vec<ZaakEvent>> {
+    conn.query(
+        "SELECT volgnummer, tijd, wie, organisatie, gebeurtenis::text FROM zaak_gebeurtenissen
+         WHERE zaak_id = $1 ORDER BY volgnummer",
+        &[&id],
+    )?
+    .iter()
+    .map(|r| {
+        let json: String = r.get(4);
+        Ok(ZaakEvent {
+            volgnummer: r.get::<_, i32>(0) as u32,
+            tijd: r.get(1),
+            wie: r.get(2),
+            organisatie: r.get(3),
+            gebeurtenis: serde_json::from_str(&json).map_err(|e| invalid("gebeurtenis", e))?,
+        })
+    })
+    .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn zaak_event_toevoegen(
+    conn: &mut Conn,
+    id: i64,
+    volgnummer: u32,
+    tijd: DateTime<Utc>,
+    wie: &str,
+    org: Option<&str>,
+    e: &Gebeurtenis,
+) -> Result<std::result::Result<(), String>> {
+    in_tx(conn, |conn| {
+        if !insert_event(conn, id, volgnummer, tijd, wie, org, e)? {
+            return Ok((
+                Err("the case changed meanwhile: look again".to_string()),
+                false,
+            ));
+        }
+        if let Gebeurtenis::Gesloten { datum, .. } = e {
+            conn.execute(
+                "UPDATE zaken SET gesloten = $2 WHERE id = $1",
+                &[&id, datum],
             )?;
         }
         Ok((Ok(()), true))

@@ -13,13 +13,15 @@ use leerrecht_domain::org::{OrgCode, OrgSoort, Organisatie};
 use leerrecht_domain::person::{Inschrijving, Jongere, Sector};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use chrono::{DateTime, Utc};
 use leerrecht_domain::rules::Verzuim;
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
+use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
 use crate::{
     decided, AvKandidaat, Backend, BulkWriter, Decide, Evaluate, GemeenteTelling, ImportCounts,
     ImportOutcome, JongereRij, MeldingRij, Result, RowIssue, Rows, SignaalRij, SignaalRun, Store,
-    StoreError, VerzuimRij, UNKNOWN_PERSON,
+    StoreError, VerzuimRij, ZaakEvent, ZaakRij, UNKNOWN_PERSON,
 };
 
 mod embedded {
@@ -803,6 +805,60 @@ impl Store for SqliteStore {
         decide: Decide<'_>,
     ) -> Result<ImportOutcome> {
         crate::sqlite_cases::import_registraties(&self.conn()?, rows, decide)
+    }
+
+    fn zaak_openen(
+        &self,
+        leerling: LeerlingId,
+        soort: ZaakSoort,
+        organisatie: &str,
+        datum: NaiveDate,
+        tijd: DateTime<Utc>,
+        wie: &str,
+        wie_organisatie: Option<&str>,
+    ) -> Result<std::result::Result<i64, String>> {
+        crate::sqlite_cases::zaak_openen(
+            &self.conn()?,
+            leerling,
+            soort,
+            organisatie,
+            datum,
+            tijd,
+            wie,
+            wie_organisatie,
+        )
+    }
+
+    fn zaak(&self, id: i64) -> Result<Option<ZaakRij>> {
+        crate::sqlite_cases::zaak(&self.conn()?, id)
+    }
+
+    fn zaken_van(&self, leerling: LeerlingId) -> Result<Vec<ZaakRij>> {
+        crate::sqlite_cases::zaken_van(&self.conn()?, leerling)
+    }
+
+    fn zaak_events(&self, id: i64) -> Result<Vec<ZaakEvent>> {
+        crate::sqlite_cases::zaak_events(&self.conn()?, id)
+    }
+
+    fn zaak_event_toevoegen(
+        &self,
+        id: i64,
+        volgnummer: u32,
+        tijd: DateTime<Utc>,
+        wie: &str,
+        wie_organisatie: Option<&str>,
+        gebeurtenis: &Gebeurtenis,
+    ) -> Result<std::result::Result<(), String>> {
+        crate::sqlite_cases::zaak_event_toevoegen(
+            &self.conn()?,
+            id,
+            volgnummer,
+            tijd,
+            wie,
+            wie_organisatie,
+            gebeurtenis,
+        )
     }
 
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {

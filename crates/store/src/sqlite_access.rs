@@ -674,6 +674,12 @@ impl AccessStore for SqliteStore {
                     "DELETE FROM {table} WHERE jongere_id IN (SELECT jongere_id FROM purge_plan WHERE {flag} = 1)"
                 )
             };
+            c.execute(
+                "DELETE FROM zaak_gebeurtenissen WHERE zaak_id IN (SELECT id FROM zaken
+                   WHERE jongere_id IN (SELECT jongere_id FROM purge_plan WHERE dossier = 1))",
+                [],
+            )?;
+            t.zaken = c.execute(&whole("zaken", "dossier"), [])? as u64;
             t.notities = c.execute(&whole("medische_notities", "dossier"), [])? as u64;
             t.partners = c.execute(&whole("betrokken_partners", "dossier"), [])? as u64;
             t.noodtoegang = c.execute(&whole("noodtoegang", "dossier"), [])? as u64;

@@ -1,10 +1,14 @@
-//! The SQLite store's thuiszitter registrations.
+//! The SQLite store's thuiszitter registrations and cases.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::date::iso;
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
-use rusqlite::{params, Connection};
+use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::access::{moment, parse_moment};
+use crate::{ZaakEvent, ZaakRij};
 
 use crate::sqlite::{count, date_col, in_tx, invalid, opt_date_col, person_id, Conn};
 use crate::{decided, Decide, ImportCounts, ImportOutcome, Result, RowIssue, Rows, UNKNOWN_PERSON};
@@ -185,6 +189,176 @@ pub(crate) fn registratie_wijzigen(
             conn.execute(
                 "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak) VALUES (?1, ?2, NULL, ?3, ?4)",
                 params![person, iso(per), c.code(), o.code()],
+            )?;
+        }
+        Ok((Ok(()), true))
+    })?;
+    Ok(r)
+}
+
+fn zaak_row(conn: &Connection, r: &rusqlite::Row<'_>) -> Result<ZaakRij> {
+    let person: i64 = r.get(1)?;
+    let soort: String = r.get(2)?;
+    let leerling = leerling_of(conn, person)?;
+    Ok(ZaakRij {
+        id: r.get(0)?,
+        leerling,
+        soort: parse_soort(&soort)?,
+        organisatie: r.get(3)?,
+        geopend: date_col(r, 4)?,
+        gesloten: opt_date_col(r, 5)?,
+    })
+}
+
+pub(crate) fn parse_soort(s: &str) -> Result<ZaakSoort> {
+    match s {
+        "verzuim" => Ok(ZaakSoort::Verzuim),
+        "thuiszitter" => Ok(ZaakSoort::Thuiszitter),
+        _ => Err(invalid("zaak soort", s)),
+    }
+}
+
+fn leerling_of(conn: &Connection, person: i64) -> Result<LeerlingId> {
+    let (bsn, onr): (Option<i64>, Option<i64>) = conn
+        .prepare_cached("SELECT bsn, onderwijsnummer FROM jongeren WHERE id = ?1")?
+        .query_row([person], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    match (crate::sqlite::bsn_of(bsn), crate::sqlite::onr_of(onr)) {
+        (Some(b), _) => Ok(LeerlingId::Bsn(b)),
+        (None, Some(o)) => Ok(LeerlingId::Onderwijsnummer(o)),
+        _ => Err(invalid("jongere", "no identifier")),
+    }
+}
+
+const ZAAK_COLS: &str = "id, jongere_id, soort, organisatie, geopend, gesloten";
+
+fn insert_event(
+    conn: &Connection,
+    id: i64,
+    volgnummer: u32,
+    tijd: DateTime<Utc>,
+    wie: &str,
+    org: Option<&str>,
+    e: &Gebeurtenis,
+) -> Result<bool> {
+    let json = serde_json::to_string(e).map_err(|e| invalid("gebeurtenis", e))?;
+    let n = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO zaak_gebeurtenissen (zaak_id, volgnummer, tijd, wie, organisatie, gebeurtenis)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![id, volgnummer, moment(tijd), wie, org, json])?;
+    Ok(n == 1)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn zaak_openen(
+    conn: &Conn,
+    leerling: LeerlingId,
+    soort: ZaakSoort,
+    organisatie: &str,
+    datum: NaiveDate,
+    tijd: DateTime<Utc>,
+    wie: &str,
+    org: Option<&str>,
+) -> Result<std::result::Result<i64, String>> {
+    let (r, _) = in_tx(conn, |conn| {
+        let Some(person) = person_id(conn, leerling)? else {
+            return Ok((Err(UNKNOWN_PERSON.to_string()), false));
+        };
+        let open: Option<i64> = conn
+            .prepare_cached(
+                "SELECT id FROM zaken WHERE jongere_id = ?1 AND soort = ?2 AND gesloten IS NULL",
+            )?
+            .query_row(params![person, soort.code()], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = open {
+            return Ok((
+                Err(format!("case {id} of this kind is open for this person")),
+                false,
+            ));
+        }
+        conn.execute(
+            "INSERT INTO zaken (jongere_id, soort, organisatie, geopend) VALUES (?1, ?2, ?3, ?4)",
+            params![person, soort.code(), organisatie, iso(datum)],
+        )?;
+        let id = conn.last_insert_rowid();
+        let e = Gebeurtenis::Geopend {
+            zaak: soort,
+            organisatie: organisatie.to_string(),
+            datum,
+        };
+        insert_event(conn, id, 1, tijd, wie, org, &e)?;
+        Ok((Ok(id), true))
+    })?;
+    Ok(r)
+}
+
+pub(crate) fn zaak(conn: &Conn, id: i64) -> Result<Option<ZaakRij>> {
+    let sql = format!("SELECT {ZAAK_COLS} FROM zaken WHERE id = ?1");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([id])?;
+    match rows.next()? {
+        Some(r) => Ok(Some(zaak_row(conn, r)?)),
+        None => Ok(None),
+    }
+}
+
+pub(crate) fn zaken_van(conn: &Conn, leerling: LeerlingId) -> Result<Vec<ZaakRij>> {
+    let Some(person) = person_id(conn, leerling)? else {
+        return Ok(Vec::new());
+    };
+    let sql = format!("SELECT {ZAAK_COLS} FROM zaken WHERE jongere_id = ?1 ORDER BY id");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([person])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(zaak_row(conn, r)?);
+    }
+    Ok(out)
+}
+
+pub(crate) fn zaak_events(conn: &Conn, id: i64) -> Result<Vec<ZaakEvent>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT volgnummer, tijd, wie, organisatie, gebeurtenis FROM zaak_gebeurtenissen
+         WHERE zaak_id = ?1 ORDER BY volgnummer",
+    )?;
+    let mut rows = stmt.query([id])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let tijd: String = r.get(1)?;
+        let json: String = r.get(4)?;
+        out.push(ZaakEvent {
+            volgnummer: r.get(0)?,
+            tijd: parse_moment(&tijd)?,
+            wie: r.get(2)?,
+            organisatie: r.get(3)?,
+            gebeurtenis: serde_json::from_str(&json).map_err(|e| invalid("gebeurtenis", e))?,
+        });
+    }
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn zaak_event_toevoegen(
+    conn: &Conn,
+    id: i64,
+    volgnummer: u32,
+    tijd: DateTime<Utc>,
+    wie: &str,
+    org: Option<&str>,
+    e: &Gebeurtenis,
+) -> Result<std::result::Result<(), String>> {
+    let (r, _) = in_tx(conn, |conn| {
+        if !insert_event(conn, id, volgnummer, tijd, wie, org, e)? {
+            return Ok((
+                Err("the case changed meanwhile: look again".to_string()),
+                false,
+            ));
+        }
+        if let Gebeurtenis::Gesloten { datum, .. } = e {
+            conn.execute(
+                "UPDATE zaken SET gesloten = ?2 WHERE id = ?1",
+                params![id, iso(*datum)],
             )?;
         }
         Ok((Ok(()), true))

@@ -1,0 +1,196 @@
+//! Cases as events: opening at the right bureau, events that fit, the state on a past moment,
+//! and the clock stopped by an offer, on both databases.
+
+mod common;
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::{Duration, TimeZone, Utc};
+use common::{d, Db, INSCHRIJVINGEN, JONGEREN, ORGS};
+use leerrecht_app::access::Actor;
+use leerrecht_app::auth::ManualClock;
+use leerrecht_app::import::ImportKind;
+use leerrecht_app::{App, AppError};
+use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Niveau, Oorzaak};
+use leerrecht_domain::zaak::{AanbodType, Artikel, Gebeurtenis, ZaakSoort};
+
+fn id(s: &str) -> LeerlingId {
+    LeerlingId::from_str(s).unwrap()
+}
+
+fn setup(db: &Db) -> (App, Arc<ManualClock>) {
+    db.ok(ImportKind::Organisaties, ORGS);
+    db.ok(ImportKind::Jongeren, JONGEREN);
+    db.ok(ImportKind::Inschrijvingen, INSCHRIJVINGEN);
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2025, 2, 3, 9, 0, 0).unwrap(),
+    ));
+    let app = App::with_clock(
+        leerrecht_store::open(&db.url).unwrap(),
+        Box::new(clock.clone()),
+    );
+    (app, clock)
+}
+
+fn a_case_is_its_events(db: Db) {
+    let (app, clock) = setup(&db);
+    let op = Actor::local_operator();
+    let who = id("123456782");
+    app.registratie_wijzigen(
+        &op,
+        who,
+        Some((Categorie::Thuiszittend, Oorzaak::Psychisch)),
+        d("2025-02-03"),
+    )
+    .unwrap();
+    let zaak = app
+        .zaak_openen(&op, who, ZaakSoort::Thuiszitter, d("2025-02-03"))
+        .unwrap();
+    // One open case of a kind per person.
+    assert!(matches!(
+        app.zaak_openen(&op, who, ZaakSoort::Thuiszitter, d("2025-02-04")),
+        Err(AppError::Invalid(_))
+    ));
+    let opened = app.zaak(&op, zaak, None).unwrap();
+    assert_eq!(
+        opened.rij.organisatie, "RBL-ZKIJ",
+        "the bureau serving the home gemeente"
+    );
+    assert_eq!(opened.staat.geopend, Some(d("2025-02-03")));
+
+    clock.advance(Duration::days(7));
+    app.zaak_vastleggen(
+        &op,
+        zaak,
+        Gebeurtenis::Partner {
+            organisatie: "SWV-PO-ZK".into(),
+            contact: Some("consulent".into()),
+            datum: d("2025-02-10"),
+        },
+    )
+    .unwrap();
+    let week_two = app.now();
+    clock.advance(Duration::days(50));
+    app.zaak_vastleggen(
+        &op,
+        zaak,
+        Gebeurtenis::Aanbod {
+            nummer: 1,
+            aanbod: AanbodType::OnderwijsZorgarrangement,
+            aanbieder: "De Ark".into(),
+            aangeboden: d("2025-04-01"),
+            gestart: None,
+        },
+    )
+    .unwrap();
+    // Events that do not fit are refused and not stored.
+    let refused = app.zaak_vastleggen(
+        &op,
+        zaak,
+        Gebeurtenis::AanbodGestart {
+            nummer: 2,
+            gestart: d("2025-04-14"),
+        },
+    );
+    assert!(matches!(refused, Err(AppError::Invalid(m)) if m.contains("no offer 2")));
+    app.zaak_vastleggen(
+        &op,
+        zaak,
+        Gebeurtenis::AanbodGestart {
+            nummer: 1,
+            gestart: d("2025-04-14"),
+        },
+    )
+    .unwrap();
+    app.zaak_vastleggen(
+        &op,
+        zaak,
+        Gebeurtenis::Vrijstelling {
+            artikel: Artikel::Art5SubA,
+            reden: "geen passend aanbod beschikbaar".into(),
+            geen_passend_aanbod: true,
+            van: d("2025-04-01"),
+            tot: Some(d("2026-03-31")),
+        },
+    )
+    .unwrap();
+
+    // The case now, and as it stood in its second week: nothing was overwritten.
+    let now = app.zaak(&op, zaak, None).unwrap();
+    assert_eq!(now.events.len(), 5);
+    assert_eq!(now.staat.aanbod[0].gestart, Some(d("2025-04-14")));
+    assert!(
+        now.staat.vrijstellingen[0].gemarkeerd,
+        "flagged: no suitable offer"
+    );
+    let then = app.zaak(&op, zaak, Some(week_two)).unwrap();
+    assert_eq!(then.events.len(), 2);
+    assert!(then.staat.aanbod.is_empty());
+    assert_eq!(then.staat.partners.len(), 1);
+    assert!(now.events.iter().all(|e| e.wie.starts_with("operator:")));
+    assert!(now.events.windows(2).all(|w| w[0].tijd <= w[1].tijd));
+
+    // The offer stops the three-month clock.
+    let regels = Escalatieregels::default();
+    let k = app
+        .klok(&op, who, d("2025-06-10"), &regels)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (k.niveau, k.aanbod),
+        (Niveau::Uitvoerend, Some(d("2025-04-01")))
+    );
+
+    // Escalation is recorded once per level, with who was informed.
+    app.zaak_vastleggen(
+        &op,
+        zaak,
+        Gebeurtenis::Escalatie {
+            niveau: Niveau::Management,
+            datum: d("2025-05-03"),
+            geinformeerd: vec!["teamleider leerplicht".into(), "directeur SWV".into()],
+        },
+    )
+    .unwrap();
+    assert!(app
+        .zaak_vastleggen(
+            &op,
+            zaak,
+            Gebeurtenis::Escalatie {
+                niveau: Niveau::Management,
+                datum: d("2025-05-04"),
+                geinformeerd: vec![],
+            }
+        )
+        .is_err());
+
+    // Closed, the case takes no more events, and a new one may be opened.
+    app.zaak_vastleggen(
+        &op,
+        zaak,
+        Gebeurtenis::Gesloten {
+            datum: d("2025-06-30"),
+            uitkomst: "terug_naar_school".into(),
+        },
+    )
+    .unwrap();
+    assert!(app
+        .zaak_vastleggen(
+            &op,
+            zaak,
+            Gebeurtenis::Ouders {
+                datum: d("2025-07-01"),
+                hoe: "gesprek".into()
+            }
+        )
+        .is_err());
+    let next = app
+        .zaak_openen(&op, who, ZaakSoort::Thuiszitter, d("2025-09-01"))
+        .unwrap();
+    assert_ne!(next, zaak);
+    assert_eq!(app.zaken(&op, who).unwrap().len(), 2);
+}
+
+on_both!(a_case_is_its_events);

@@ -1,0 +1,419 @@
+//! A case (*zaak*, DOMAIN §7–8) as a sequence of events: nothing is overwritten, and the state
+//! on any past moment is the fold of the events recorded up to then.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::thuiszitters::Niveau;
+
+/// What kind of case: absence (opened by a melding) or a thuiszitter's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ZaakSoort {
+    Verzuim,
+    Thuiszitter,
+}
+
+impl ZaakSoort {
+    pub fn code(self) -> &'static str {
+        match self {
+            ZaakSoort::Verzuim => "verzuim",
+            ZaakSoort::Thuiszitter => "thuiszitter",
+        }
+    }
+}
+
+/// The kinds of suitable offer (DOMAIN §8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AanbodType {
+    Onderwijs,
+    OnderwijsZorgarrangement,
+    Zorg,
+    Jeugdhulp,
+    Dagbesteding,
+    WerkLeerwerktraject,
+}
+
+/// The exemptions of the Leerplichtwet (DOMAIN §8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Artikel {
+    #[serde(rename = "5a")]
+    Art5SubA,
+    #[serde(rename = "5b")]
+    Art5SubB,
+    #[serde(rename = "5c")]
+    Art5SubC,
+    #[serde(rename = "5a_reizend")]
+    Art5a,
+    #[serde(rename = "3a")]
+    Art3a,
+    #[serde(rename = "3b")]
+    Art3b,
+    #[serde(rename = "15")]
+    Art15,
+}
+
+impl Artikel {
+    /// 5 sub a is renewed yearly, on a fresh statement.
+    pub fn jaarlijks(self) -> bool {
+        self == Artikel::Art5SubA
+    }
+}
+
+/// Kernteam (Zuid-Kennemerland) or jeugdteam (IJmond).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Team {
+    Kernteam,
+    Jeugdteam,
+}
+
+/// One change to a case. Dates are the days things happened; the moment of recording is kept
+/// beside the event by the store.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "soort", rename_all = "snake_case")]
+pub enum Gebeurtenis {
+    Geopend {
+        zaak: ZaakSoort,
+        /// The leerplicht organisation that holds the case.
+        organisatie: String,
+        datum: NaiveDate,
+    },
+    MeldingToegevoegd {
+        melding: i64,
+        datum: NaiveDate,
+    },
+    Plan {
+        onderwijs: bool,
+        zorg: bool,
+        jeugdhulp: bool,
+        omschrijving: String,
+        datum: NaiveDate,
+    },
+    Partner {
+        organisatie: String,
+        /// The person at the partner, if named.
+        contact: Option<String>,
+        datum: NaiveDate,
+    },
+    Overleg {
+        team: Team,
+        datum: NaiveDate,
+        besluiten: String,
+        vervolg: String,
+    },
+    Ouders {
+        datum: NaiveDate,
+        hoe: String,
+    },
+    Aanbod {
+        nummer: u32,
+        aanbod: AanbodType,
+        aanbieder: String,
+        aangeboden: NaiveDate,
+        gestart: Option<NaiveDate>,
+    },
+    AanbodGestart {
+        nummer: u32,
+        gestart: NaiveDate,
+    },
+    Vrijstelling {
+        artikel: Artikel,
+        reden: String,
+        /// The reason given is that no suitable offer exists: the pact wants never to see this.
+        geen_passend_aanbod: bool,
+        van: NaiveDate,
+        tot: Option<NaiveDate>,
+    },
+    Escalatie {
+        niveau: Niveau,
+        datum: NaiveDate,
+        geinformeerd: Vec<String>,
+    },
+    Gesloten {
+        datum: NaiveDate,
+        uitkomst: String,
+    },
+}
+
+/// An offer as the case knows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Aanbod {
+    pub nummer: u32,
+    pub aanbod: AanbodType,
+    pub aanbieder: String,
+    pub aangeboden: NaiveDate,
+    pub gestart: Option<NaiveDate>,
+}
+
+/// An exemption as the case knows it; `gemarkeerd` when given because no offer exists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Vrijstelling {
+    pub artikel: Artikel,
+    pub reden: String,
+    pub gemarkeerd: bool,
+    pub van: NaiveDate,
+    pub tot: Option<NaiveDate>,
+}
+
+/// The state of a case: the fold of its events.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ZaakStaat {
+    pub soort: Option<ZaakSoort>,
+    pub organisatie: Option<String>,
+    pub geopend: Option<NaiveDate>,
+    pub meldingen: Vec<i64>,
+    /// The current plan: education, care, youth help, and what it says.
+    pub plan: Option<(bool, bool, bool, String)>,
+    pub partners: Vec<(String, Option<String>)>,
+    pub overleggen: Vec<(Team, NaiveDate, String, String)>,
+    pub ouders: Vec<(NaiveDate, String)>,
+    pub aanbod: Vec<Aanbod>,
+    pub vrijstellingen: Vec<Vrijstelling>,
+    /// The highest level reached, and each escalation with who was informed.
+    pub niveau: Option<Niveau>,
+    pub escalaties: Vec<(Niveau, NaiveDate, Vec<String>)>,
+    pub gesloten: Option<(NaiveDate, String)>,
+}
+
+impl ZaakStaat {
+    /// Applies one event. Events that make no sense in the state (an offer started that was
+    /// never made) are refused by [`ZaakStaat::check`] before they are stored.
+    pub fn apply(&mut self, e: &Gebeurtenis) {
+        match e {
+            Gebeurtenis::Geopend {
+                zaak,
+                organisatie,
+                datum,
+            } => {
+                self.soort = Some(*zaak);
+                self.organisatie = Some(organisatie.clone());
+                self.geopend = Some(*datum);
+            }
+            Gebeurtenis::MeldingToegevoegd { melding, .. } => self.meldingen.push(*melding),
+            Gebeurtenis::Plan {
+                onderwijs,
+                zorg,
+                jeugdhulp,
+                omschrijving,
+                ..
+            } => self.plan = Some((*onderwijs, *zorg, *jeugdhulp, omschrijving.clone())),
+            Gebeurtenis::Partner {
+                organisatie,
+                contact,
+                ..
+            } => {
+                if !self
+                    .partners
+                    .iter()
+                    .any(|(o, c)| o == organisatie && c == contact)
+                {
+                    self.partners.push((organisatie.clone(), contact.clone()));
+                }
+            }
+            Gebeurtenis::Overleg {
+                team,
+                datum,
+                besluiten,
+                vervolg,
+            } => self
+                .overleggen
+                .push((*team, *datum, besluiten.clone(), vervolg.clone())),
+            Gebeurtenis::Ouders { datum, hoe } => self.ouders.push((*datum, hoe.clone())),
+            Gebeurtenis::Aanbod {
+                nummer,
+                aanbod,
+                aanbieder,
+                aangeboden,
+                gestart,
+            } => self.aanbod.push(Aanbod {
+                nummer: *nummer,
+                aanbod: *aanbod,
+                aanbieder: aanbieder.clone(),
+                aangeboden: *aangeboden,
+                gestart: *gestart,
+            }),
+            Gebeurtenis::AanbodGestart { nummer, gestart } => {
+                if let Some(a) = self.aanbod.iter_mut().find(|a| a.nummer == *nummer) {
+                    a.gestart = Some(*gestart);
+                }
+            }
+            Gebeurtenis::Vrijstelling {
+                artikel,
+                reden,
+                geen_passend_aanbod,
+                van,
+                tot,
+            } => self.vrijstellingen.push(Vrijstelling {
+                artikel: *artikel,
+                reden: reden.clone(),
+                gemarkeerd: *geen_passend_aanbod,
+                van: *van,
+                tot: *tot,
+            }),
+            Gebeurtenis::Escalatie {
+                niveau,
+                datum,
+                geinformeerd,
+            } => {
+                self.niveau = self.niveau.max(Some(*niveau));
+                self.escalaties
+                    .push((*niveau, *datum, geinformeerd.clone()));
+            }
+            Gebeurtenis::Gesloten { datum, uitkomst } => {
+                self.gesloten = Some((*datum, uitkomst.clone()))
+            }
+        }
+    }
+
+    /// The state after these events, in order.
+    pub fn fold<'a>(events: impl IntoIterator<Item = &'a Gebeurtenis>) -> Self {
+        let mut s = ZaakStaat::default();
+        for e in events {
+            s.apply(e);
+        }
+        s
+    }
+
+    /// Whether `e` may follow this state; the reason when not.
+    pub fn check(&self, e: &Gebeurtenis) -> Result<(), String> {
+        let open = self.geopend.is_some() && self.gesloten.is_none();
+        match e {
+            Gebeurtenis::Geopend { .. } if self.geopend.is_some() => {
+                Err("the case is already open".into())
+            }
+            Gebeurtenis::Geopend { .. } => Ok(()),
+            _ if !open => Err("the case is not open".into()),
+            Gebeurtenis::AanbodGestart { nummer, gestart } => {
+                match self.aanbod.iter().find(|a| a.nummer == *nummer) {
+                    None => Err(format!("there is no offer {nummer}")),
+                    Some(a) if *gestart < a.aangeboden => Err(format!(
+                        "an offer starts on or after it was made ({})",
+                        a.aangeboden
+                    )),
+                    Some(_) => Ok(()),
+                }
+            }
+            Gebeurtenis::Aanbod {
+                aangeboden,
+                gestart: Some(g),
+                ..
+            } if g < aangeboden => Err(format!(
+                "an offer starts on or after it was made ({aangeboden})"
+            )),
+            Gebeurtenis::Vrijstelling {
+                van, tot: Some(t), ..
+            } if t < van => Err("the exemption ends before it starts".into()),
+            Gebeurtenis::Escalatie { niveau, .. } if self.niveau.is_some_and(|n| n >= *niveau) => {
+                Err(format!("the case is already at {}", niveau.code()))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The next offer number.
+    pub fn volgend_aanbod(&self) -> u32 {
+        self.aanbod.iter().map(|a| a.nummer).max().unwrap_or(0) + 1
+    }
+
+    /// The day the first offer was made, if any: what stops the three-month clock.
+    pub fn eerste_aanbod(&self) -> Option<NaiveDate> {
+        self.aanbod.iter().map(|a| a.aangeboden).min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn story() -> Vec<Gebeurtenis> {
+        vec![
+            Gebeurtenis::Geopend {
+                zaak: ZaakSoort::Thuiszitter,
+                organisatie: "RBL-ZKIJ".into(),
+                datum: d("2025-09-15"),
+            },
+            Gebeurtenis::Partner {
+                organisatie: "CJG-HLM".into(),
+                contact: Some("J. de Boer".into()),
+                datum: d("2025-09-16"),
+            },
+            Gebeurtenis::Aanbod {
+                nummer: 1,
+                aanbod: AanbodType::OnderwijsZorgarrangement,
+                aanbieder: "De Ark".into(),
+                aangeboden: d("2025-11-01"),
+                gestart: None,
+            },
+            Gebeurtenis::AanbodGestart {
+                nummer: 1,
+                gestart: d("2025-11-17"),
+            },
+            Gebeurtenis::Gesloten {
+                datum: d("2026-01-31"),
+                uitkomst: "terug_naar_school".into(),
+            },
+        ]
+    }
+
+    #[test]
+    fn the_state_is_the_fold_of_the_events_so_far() {
+        let events = story();
+        let before_start = ZaakStaat::fold(&events[..3]);
+        assert_eq!(before_start.aanbod[0].gestart, None);
+        let all = ZaakStaat::fold(&events);
+        assert_eq!(all.aanbod[0].gestart, Some(d("2025-11-17")));
+        assert_eq!(all.eerste_aanbod(), Some(d("2025-11-01")));
+        assert_eq!(all.gesloten.as_ref().map(|g| g.0), Some(d("2026-01-31")));
+        assert_eq!(
+            all.partners,
+            [("CJG-HLM".to_string(), Some("J. de Boer".to_string()))]
+        );
+    }
+
+    #[test]
+    fn events_that_do_not_fit_are_refused() {
+        let events = story();
+        let open = ZaakStaat::fold(&events[..2]);
+        assert!(open
+            .check(&Gebeurtenis::AanbodGestart {
+                nummer: 1,
+                gestart: d("2025-11-17")
+            })
+            .is_err());
+        let closed = ZaakStaat::fold(&events);
+        assert!(closed
+            .check(&Gebeurtenis::Ouders {
+                datum: d("2026-02-01"),
+                hoe: "gesprek".into()
+            })
+            .unwrap_err()
+            .contains("not open"));
+        let mut s = ZaakStaat::fold(&events[..1]);
+        let up = Gebeurtenis::Escalatie {
+            niveau: Niveau::Management,
+            datum: d("2025-12-15"),
+            geinformeerd: vec!["teamleider leerplicht".into()],
+        };
+        assert!(s.check(&up).is_ok());
+        s.apply(&up);
+        assert!(s.check(&up).is_err(), "a level is reached once");
+    }
+
+    #[test]
+    fn events_read_back_from_their_stored_form() {
+        for e in story() {
+            let json = serde_json::to_string(&e).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Gebeurtenis>(&json).unwrap(),
+                e,
+                "{json}"
+            );
+        }
+    }
+}
