@@ -15,6 +15,7 @@ mod demoload;
 
 pub use demoload::{export_demo, DemoAccount, DemoAccounts};
 pub mod import;
+pub mod meldingen;
 pub mod queries;
 mod registraties;
 pub mod retention;

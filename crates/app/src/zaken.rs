@@ -3,7 +3,7 @@
 //! fold of their events up to any moment. Every use case passes the need-to-know gate.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::ids::{GemeenteCode, LeerlingId};
 use leerrecht_domain::org::OrgSoort;
 use leerrecht_domain::thuiszitters::{klok, Escalatieregels, Klok};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort, ZaakStaat};
@@ -37,7 +37,19 @@ impl App {
             leerling,
             &format!("zaak {} openen", soort.code()),
         )?;
-        let gemeente = &t.ctx.jongere.gemeente;
+        self.zaak_openen_voor(actor, leerling, &t.ctx.jongere.gemeente, soort, datum)
+    }
+
+    /// Opens a case once the gate has let the actor through (to open it, or to confirm the
+    /// melding that opens it).
+    pub(crate) fn zaak_openen_voor(
+        &self,
+        actor: &Actor,
+        leerling: LeerlingId,
+        gemeente: &GemeenteCode,
+        soort: ZaakSoort,
+        datum: NaiveDate,
+    ) -> Result<i64> {
         let org = self
             .store()
             .organisaties()?
@@ -62,7 +74,7 @@ impl App {
             .map_err(AppError::Invalid)
     }
 
-    fn zaak_van(&self, id: i64) -> Result<ZaakRij> {
+    pub(crate) fn zaak_van(&self, id: i64) -> Result<ZaakRij> {
         self.store()
             .zaak(id)?
             .ok_or_else(|| AppError::Forbidden("geen toegang tot deze zaak".into()))
@@ -71,21 +83,22 @@ impl App {
     /// Records one event on a case, after checking that it fits the case's current state.
     pub fn zaak_vastleggen(&self, actor: &Actor, id: i64, e: Gebeurtenis) -> Result<()> {
         let rij = self.zaak_van(id)?;
-        let soort = serde_json::to_value(&e)
-            .ok()
-            .and_then(|v| v.get("soort").and_then(|s| s.as_str()).map(str::to_string))
-            .unwrap_or_default();
         self.toegang(
             actor,
             Gebruik::ZaakWijzigen,
             rij.leerling,
-            &format!("zaak {id}: {soort}"),
+            &format!("zaak {id}: {}", soort_van(&e)),
         )?;
+        self.zaak_event(actor, id, &e)
+    }
+
+    /// Appends an event once the gate has let the actor through, after checking that it fits.
+    pub(crate) fn zaak_event(&self, actor: &Actor, id: i64, e: &Gebeurtenis) -> Result<()> {
         let events = self.store().zaak_events(id)?;
         let staat = ZaakStaat::fold(events.iter().map(|e| &e.gebeurtenis));
         staat
-            .check(&e)
-            .map_err(|why| AppError::Invalid(format!("{soort}: {why}")))?;
+            .check(e)
+            .map_err(|why| AppError::Invalid(format!("{}: {why}", soort_van(e))))?;
         let (wie, wie_org, _, _) = actor_fields(actor);
         self.store()
             .zaak_event_toevoegen(
@@ -94,7 +107,7 @@ impl App {
                 self.now(),
                 &wie,
                 wie_org.as_deref(),
-                &e,
+                e,
             )?
             .map_err(AppError::Invalid)
     }
@@ -152,4 +165,12 @@ impl App {
         }
         Ok(klok(&perioden, &aanbiedingen, on, regels))
     }
+}
+
+/// The kind of an event, as its stored form names it.
+fn soort_van(e: &Gebeurtenis) -> String {
+    serde_json::to_value(e)
+        .ok()
+        .and_then(|v| v.get("soort").and_then(|s| s.as_str()).map(str::to_string))
+        .unwrap_or_default()
 }

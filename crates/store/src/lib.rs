@@ -276,6 +276,23 @@ pub trait Store: AccessStore + Send + Sync {
         gebeurtenis: &Gebeurtenis,
     ) -> Result<std::result::Result<(), String>>;
 
+    /// Makes a draft melding (status `concept`) for every stored `16uur`, `luxe`, `te_laat`
+    /// or `lrv` signal that has no melding yet; returns how many were made.
+    fn concepten_uit_signalen(&self) -> Result<u64>;
+    fn melding(&self, id: i64) -> Result<Option<MeldingStaat>>;
+    /// A person's meldingen, oldest first.
+    fn meldingen_van(&self, leerling: LeerlingId) -> Result<Vec<MeldingStaat>>;
+    /// Moves a melding from status `van` to `naar` (false when its status is no longer `van`),
+    /// with the closing reason and the case it joined when given.
+    fn melding_zetten(
+        &self,
+        id: i64,
+        van: &str,
+        naar: &str,
+        afsluitreden: Option<&str>,
+        zaak_id: Option<i64>,
+    ) -> Result<bool>;
+
     /// A change of category from `per` on: the period open on `per` ends the day before (or
     /// is replaced when it starts on `per`) and `nieuw` opens from `per`; with None the open
     /// period only ends. `Ok(Err(reason))` when a later period exists.
@@ -323,6 +340,27 @@ pub trait Store: AccessStore + Send + Sync {
     /// the domain's birth-date ranges let the database count duties by a plain range.
     fn overzicht(&self, on: NaiveDate, ranges: BirthRanges) -> Result<Vec<GemeenteTelling>>;
 }
+
+/// A melding with where it stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MeldingStaat {
+    pub id: i64,
+    pub leerling: LeerlingId,
+    pub school: SchoolCode,
+    pub begindatum: NaiveDate,
+    pub verzuimsoort: String,
+    pub uren: Option<u32>,
+    pub dagen: Option<u32>,
+    pub status: String,
+    /// The rule of the signal a draft was made from.
+    pub signaal: Option<String>,
+    pub afsluitreden: Option<String>,
+    pub zaak_id: Option<i64>,
+}
+
+/// The signal rules whose signals become draft meldingen, and the melding kind of each.
+pub const CONCEPT_REGELS: &str = "CASE s.regel WHEN '16uur' THEN '16uur' WHEN 'luxe' THEN 'luxe'
+     WHEN 'te_laat' THEN 'beginnend' ELSE 'langdurig' END";
 
 /// A case as listed.
 #[derive(Clone, Debug, PartialEq, Eq)]

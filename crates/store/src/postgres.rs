@@ -22,8 +22,8 @@ use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
 use crate::{
     decided, AvKandidaat, Backend, BulkWriter, Decide, Evaluate, GemeenteTelling, ImportCounts,
-    ImportOutcome, JongereRij, MeldingRij, Result, RowIssue, Rows, SignaalRij, SignaalRun, Store,
-    StoreError, VerzuimRij, ZaakEvent, ZaakRij, UNKNOWN_PERSON,
+    ImportOutcome, JongereRij, MeldingRij, MeldingStaat, Result, RowIssue, Rows, SignaalRij,
+    SignaalRun, Store, StoreError, VerzuimRij, ZaakEvent, ZaakRij, UNKNOWN_PERSON,
 };
 
 mod embedded {
@@ -685,6 +685,36 @@ impl Store for PgStore {
             wie,
             wie_organisatie,
             gebeurtenis,
+        )
+    }
+
+    fn concepten_uit_signalen(&self) -> Result<u64> {
+        crate::postgres_cases::concepten_uit_signalen(&mut self.conn()?)
+    }
+
+    fn melding(&self, id: i64) -> Result<Option<MeldingStaat>> {
+        crate::postgres_cases::melding(&mut self.conn()?, id)
+    }
+
+    fn meldingen_van(&self, leerling: LeerlingId) -> Result<Vec<MeldingStaat>> {
+        crate::postgres_cases::meldingen_van(&mut self.conn()?, leerling)
+    }
+
+    fn melding_zetten(
+        &self,
+        id: i64,
+        van: &str,
+        naar: &str,
+        afsluitreden: Option<&str>,
+        zaak_id: Option<i64>,
+    ) -> Result<bool> {
+        crate::postgres_cases::melding_zetten(
+            &mut self.conn()?,
+            id,
+            van,
+            naar,
+            afsluitreden,
+            zaak_id,
         )
     }
 

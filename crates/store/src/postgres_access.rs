@@ -635,6 +635,11 @@ impl AccessStore for PgStore {
                 )
             };
             c.execute(
+                "UPDATE meldingen m SET zaak_id = NULL FROM zaken z, purge_plan p
+                 WHERE m.zaak_id = z.id AND z.jongere_id = p.jongere_id AND p.dossier",
+                &[],
+            )?;
+            c.execute(
                 "DELETE FROM zaak_gebeurtenissen g USING zaken z, purge_plan p
                  WHERE g.zaak_id = z.id AND z.jongere_id = p.jongere_id AND p.dossier",
                 &[],

@@ -7,7 +7,7 @@ use leerrecht_domain::ids::{Bsn, LeerlingId, Onderwijsnummer};
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
-use crate::{ZaakEvent, ZaakRij};
+use crate::{MeldingStaat, ZaakEvent, ZaakRij, CONCEPT_REGELS};
 
 use crate::postgres::{
     copy_rows, ids, in_tx, invalid, issues_from, person_id, row, with_person, Conn,
@@ -341,4 +341,83 @@ pub(crate) fn zaak_event_toevoegen(
         }
         Ok((Ok(()), true))
     })
+}
+
+const MELDING_COLS: &str = "m.id, j.bsn, j.onderwijsnummer, m.school, m.begindatum, m.verzuimsoort,
+     m.uren, m.dagen, m.status, m.signaal, m.afsluitreden, m.zaak_id";
+
+fn melding_row(r: &::postgres::Row) -> Result<MeldingStaat> {
+    let bsn: Option<i32> = r.get(1);
+    let onr: Option<i32> = r.get(2);
+    let leerling = match (
+        bsn.and_then(|n| Bsn::new(n as u32).ok()),
+        onr.and_then(|n| Onderwijsnummer::new(n as u32).ok()),
+    ) {
+        (Some(b), _) => LeerlingId::Bsn(b),
+        (None, Some(o)) => LeerlingId::Onderwijsnummer(o),
+        (None, None) => return Err(invalid("jongere", "no identifier")),
+    };
+    let school: String = r.get(3);
+    Ok(MeldingStaat {
+        id: r.get(0),
+        leerling,
+        school: school.parse().map_err(|e| invalid("school", e))?,
+        begindatum: r.get(4),
+        verzuimsoort: r.get(5),
+        uren: r.get::<_, Option<i32>>(6).map(|n| n as u32),
+        dagen: r.get::<_, Option<i32>>(7).map(|n| n as u32),
+        status: r.get(8),
+        signaal: r.get(9),
+        afsluitreden: r.get(10),
+        zaak_id: r.get(11),
+    })
+}
+
+pub(crate) fn concepten_uit_signalen(conn: &mut Conn) -> Result<u64> {
+    Ok(conn.execute(
+        &format!(
+            "INSERT INTO meldingen (jongere_id, school, begindatum, verzuimsoort, status, signaal)
+             SELECT s.jongere_id, s.school, s.datum, {CONCEPT_REGELS}, 'concept', s.regel
+             FROM signalen s WHERE s.regel IN ('16uur','luxe','te_laat','lrv')
+             ON CONFLICT DO NOTHING"
+        ),
+        &[],
+    )?)
+}
+
+pub(crate) fn melding(conn: &mut Conn, id: i64) -> Result<Option<MeldingStaat>> {
+    let sql = format!("SELECT {MELDING_COLS} FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id WHERE m.id = $1");
+    conn.query_opt(&sql, &[&id])?
+        .map(|r| melding_row(&r))
+        .transpose()
+}
+
+pub(crate) fn meldingen_van(conn: &mut Conn, leerling: LeerlingId) -> Result<Vec<MeldingStaat>> {
+    let Some(person) = person_id(conn, leerling)? else {
+        return Ok(Vec::new());
+    };
+    let sql = format!(
+        "SELECT {MELDING_COLS} FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
+         WHERE m.jongere_id = $1 ORDER BY m.begindatum, m.id"
+    );
+    conn.query(&sql, &[&person])?
+        .iter()
+        .map(melding_row)
+        .collect()
+}
+
+pub(crate) fn melding_zetten(
+    conn: &mut Conn,
+    id: i64,
+    van: &str,
+    naar: &str,
+    afsluitreden: Option<&str>,
+    zaak_id: Option<i64>,
+) -> Result<bool> {
+    Ok(conn.execute(
+        "UPDATE meldingen SET status = $3, afsluitreden = coalesce($4, afsluitreden),
+             zaak_id = coalesce($5, zaak_id)
+         WHERE id = $1 AND status = $2",
+        &[&id, &van, &naar, &afsluitreden, &zaak_id],
+    )? == 1)
 }

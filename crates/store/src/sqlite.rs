@@ -20,8 +20,8 @@ use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
 use crate::{
     decided, AvKandidaat, Backend, BulkWriter, Decide, Evaluate, GemeenteTelling, ImportCounts,
-    ImportOutcome, JongereRij, MeldingRij, Result, RowIssue, Rows, SignaalRij, SignaalRun, Store,
-    StoreError, VerzuimRij, ZaakEvent, ZaakRij, UNKNOWN_PERSON,
+    ImportOutcome, JongereRij, MeldingRij, MeldingStaat, Result, RowIssue, Rows, SignaalRij,
+    SignaalRun, Store, StoreError, VerzuimRij, ZaakEvent, ZaakRij, UNKNOWN_PERSON,
 };
 
 mod embedded {
@@ -859,6 +859,29 @@ impl Store for SqliteStore {
             wie_organisatie,
             gebeurtenis,
         )
+    }
+
+    fn concepten_uit_signalen(&self) -> Result<u64> {
+        crate::sqlite_cases::concepten_uit_signalen(&self.conn()?)
+    }
+
+    fn melding(&self, id: i64) -> Result<Option<MeldingStaat>> {
+        crate::sqlite_cases::melding(&self.conn()?, id)
+    }
+
+    fn meldingen_van(&self, leerling: LeerlingId) -> Result<Vec<MeldingStaat>> {
+        crate::sqlite_cases::meldingen_van(&self.conn()?, leerling)
+    }
+
+    fn melding_zetten(
+        &self,
+        id: i64,
+        van: &str,
+        naar: &str,
+        afsluitreden: Option<&str>,
+        zaak_id: Option<i64>,
+    ) -> Result<bool> {
+        crate::sqlite_cases::melding_zetten(&self.conn()?, id, van, naar, afsluitreden, zaak_id)
     }
 
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {

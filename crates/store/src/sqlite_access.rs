@@ -675,6 +675,11 @@ impl AccessStore for SqliteStore {
                 )
             };
             c.execute(
+                "UPDATE meldingen SET zaak_id = NULL WHERE zaak_id IN (SELECT id FROM zaken
+                   WHERE jongere_id IN (SELECT jongere_id FROM purge_plan WHERE dossier = 1))",
+                [],
+            )?;
+            c.execute(
                 "DELETE FROM zaak_gebeurtenissen WHERE zaak_id IN (SELECT id FROM zaken
                    WHERE jongere_id IN (SELECT jongere_id FROM purge_plan WHERE dossier = 1))",
                 [],

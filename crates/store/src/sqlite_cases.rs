@@ -8,7 +8,7 @@ use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::access::{moment, parse_moment};
-use crate::{ZaakEvent, ZaakRij};
+use crate::{MeldingStaat, ZaakEvent, ZaakRij, CONCEPT_REGELS};
 
 use crate::sqlite::{count, date_col, in_tx, invalid, opt_date_col, person_id, Conn};
 use crate::{decided, Decide, ImportCounts, ImportOutcome, Result, RowIssue, Rows, UNKNOWN_PERSON};
@@ -364,4 +364,84 @@ pub(crate) fn zaak_event_toevoegen(
         Ok((Ok(()), true))
     })?;
     Ok(r)
+}
+
+const MELDING_COLS: &str = "m.id, j.bsn, j.onderwijsnummer, m.school, m.begindatum, m.verzuimsoort,
+     m.uren, m.dagen, m.status, m.signaal, m.afsluitreden, m.zaak_id";
+
+fn melding_row(r: &rusqlite::Row<'_>) -> Result<MeldingStaat> {
+    let leerling = match (
+        crate::sqlite::bsn_of(r.get(1)?),
+        crate::sqlite::onr_of(r.get(2)?),
+    ) {
+        (Some(b), _) => LeerlingId::Bsn(b),
+        (None, Some(o)) => LeerlingId::Onderwijsnummer(o),
+        _ => return Err(invalid("jongere", "no identifier")),
+    };
+    let school: String = r.get(3)?;
+    Ok(MeldingStaat {
+        id: r.get(0)?,
+        leerling,
+        school: school.parse().map_err(|e| invalid("school", e))?,
+        begindatum: date_col(r, 4)?,
+        verzuimsoort: r.get(5)?,
+        uren: r.get(6)?,
+        dagen: r.get(7)?,
+        status: r.get(8)?,
+        signaal: r.get(9)?,
+        afsluitreden: r.get(10)?,
+        zaak_id: r.get(11)?,
+    })
+}
+
+pub(crate) fn concepten_uit_signalen(conn: &Conn) -> Result<u64> {
+    Ok(conn.execute(
+        &format!(
+            "INSERT OR IGNORE INTO meldingen (jongere_id, school, begindatum, verzuimsoort, status, signaal)
+             SELECT s.jongere_id, s.school, s.datum, {CONCEPT_REGELS}, 'concept', s.regel
+             FROM signalen s
+             WHERE s.regel = '16uur' OR s.regel = 'luxe' OR s.regel = 'te_laat' OR s.regel = 'lrv'"
+        ),
+        [],
+    )? as u64)
+}
+
+pub(crate) fn melding(conn: &Conn, id: i64) -> Result<Option<MeldingStaat>> {
+    let sql = format!("SELECT {MELDING_COLS} FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id WHERE m.id = ?1");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([id])?;
+    rows.next()?.map(melding_row).transpose()
+}
+
+pub(crate) fn meldingen_van(conn: &Conn, leerling: LeerlingId) -> Result<Vec<MeldingStaat>> {
+    let Some(person) = person_id(conn, leerling)? else {
+        return Ok(Vec::new());
+    };
+    let sql = format!(
+        "SELECT {MELDING_COLS} FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
+         WHERE m.jongere_id = ?1 ORDER BY m.begindatum, m.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([person])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(melding_row(r)?);
+    }
+    Ok(out)
+}
+
+pub(crate) fn melding_zetten(
+    conn: &Conn,
+    id: i64,
+    van: &str,
+    naar: &str,
+    afsluitreden: Option<&str>,
+    zaak_id: Option<i64>,
+) -> Result<bool> {
+    Ok(conn.execute(
+        "UPDATE meldingen SET status = ?3, afsluitreden = coalesce(?4, afsluitreden),
+             zaak_id = coalesce(?5, zaak_id)
+         WHERE id = ?1 AND status = ?2",
+        params![id, van, naar, afsluitreden, zaak_id],
+    )? == 1)
 }
