@@ -5,11 +5,11 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::ids::{GemeenteCode, LeerlingId};
 use leerrecht_domain::org::OrgSoort;
-use leerrecht_domain::thuiszitters::{klok, Escalatieregels, Klok};
+use leerrecht_domain::thuiszitters::{klok, Escalatieregels, Klok, Niveau};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort, ZaakStaat};
 use leerrecht_store::{ZaakEvent, ZaakRij};
 
-use crate::access::{Actor, Gebruik};
+use crate::access::{authorize, Action, Actor, Gebruik};
 use crate::audit::actor_fields;
 use crate::{App, AppError, Result};
 
@@ -148,6 +148,15 @@ impl App {
         regels: &Escalatieregels,
     ) -> Result<Option<Klok>> {
         self.toegang(actor, Gebruik::RegistratiesLezen, leerling, "termijn")?;
+        self.klok_van(leerling, on, regels)
+    }
+
+    fn klok_van(
+        &self,
+        leerling: LeerlingId,
+        on: NaiveDate,
+        regels: &Escalatieregels,
+    ) -> Result<Option<Klok>> {
         let perioden: Vec<_> = self
             .store()
             .registraties(leerling)?
@@ -165,6 +174,126 @@ impl App {
         }
         Ok(klok(&perioden, &aanbiedingen, on, regels))
     }
+
+    /// Raises every escalation that is due on `on` and not yet recorded: for each thuiszitter
+    /// whose clock has reached `management` or `bestuurlijk`, in their open thuiszitter case
+    /// (opened at the serving bureau when there is none), each level once, with who was
+    /// informed. Running it again on the same day changes nothing.
+    pub fn escaleren(
+        &self,
+        actor: &Actor,
+        on: NaiveDate,
+        regels: &Escalatieregels,
+    ) -> Result<Vec<Escalatie>> {
+        authorize(actor, Action::WritePersons)?;
+        let mut raised = Vec::new();
+        for leerling in self.store().thuiszitters_op(on)? {
+            let Some(k) = self.klok_van(leerling, on, regels)? else {
+                continue;
+            };
+            if k.niveau == Niveau::Uitvoerend {
+                continue;
+            }
+            let open = self
+                .store()
+                .zaken_van(leerling)?
+                .into_iter()
+                .find(|z| z.soort == ZaakSoort::Thuiszitter && z.gesloten.is_none());
+            let zaak = match open {
+                Some(z) => z,
+                None => {
+                    let ctx = self.store().persoon_context(leerling, on)?.ok_or_else(|| {
+                        AppError::Invalid("a registered person is unknown".into())
+                    })?;
+                    let id = self.zaak_openen_voor(
+                        actor,
+                        leerling,
+                        &ctx.jongere.gemeente,
+                        ZaakSoort::Thuiszitter,
+                        k.begin,
+                    )?;
+                    self.zaak_van(id)?
+                }
+            };
+            let events = self.store().zaak_events(zaak.id)?;
+            let staat = ZaakStaat::fold(events.iter().map(|e| &e.gebeurtenis));
+            let gemeente = self
+                .store()
+                .persoon_context(leerling, on)?
+                .map(|c| c.jongere.gemeente.as_str().to_string())
+                .unwrap_or_default();
+            for (niveau, maanden) in [
+                (Niveau::Management, regels.management_maanden),
+                (Niveau::Bestuurlijk, regels.bestuurlijk_maanden),
+            ] {
+                if niveau > k.niveau || staat.niveau.is_some_and(|n| n >= niveau) {
+                    continue;
+                }
+                let datum = k
+                    .begin
+                    .checked_add_months(chrono::Months::new(maanden))
+                    .expect("date within range");
+                let mut geinformeerd = Vec::new();
+                match niveau {
+                    Niveau::Management => {
+                        geinformeerd.push(format!("{} (teamleider leerplicht)", zaak.organisatie));
+                        for (org, _) in &staat.partners {
+                            geinformeerd.push(format!("{org} (management)"));
+                        }
+                    }
+                    _ => {
+                        geinformeerd.push(format!("{gemeente} (wethouder onderwijs)"));
+                        geinformeerd.push(format!("{} (directie)", zaak.organisatie));
+                        for (org, _) in &staat.partners {
+                            geinformeerd.push(format!("{org} (bestuur)"));
+                        }
+                    }
+                }
+                geinformeerd.dedup();
+                self.zaak_event(
+                    actor,
+                    zaak.id,
+                    &Gebeurtenis::Escalatie {
+                        niveau,
+                        datum,
+                        geinformeerd: geinformeerd.clone(),
+                    },
+                )?;
+                raised.push(Escalatie {
+                    leerling,
+                    zaak: zaak.id,
+                    niveau,
+                    datum,
+                    begin: k.begin,
+                    geinformeerd,
+                });
+            }
+        }
+        self.audit_operatie(
+            actor,
+            "escaleren",
+            format!("peildatum {on}: {} escalaties", raised.len()),
+        )?;
+        Ok(raised)
+    }
+}
+
+/// An escalation raised by [`App::escaleren`].
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Escalatie {
+    #[serde(serialize_with = "as_text")]
+    pub leerling: LeerlingId,
+    pub zaak: i64,
+    pub niveau: Niveau,
+    /// The day the level fell due.
+    pub datum: NaiveDate,
+    /// The day home-sitting began.
+    pub begin: NaiveDate,
+    pub geinformeerd: Vec<String>,
+}
+
+fn as_text<S: serde::Serializer>(l: &LeerlingId, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&l.to_string())
 }
 
 /// The kind of an event, as its stored form names it.
@@ -173,4 +302,102 @@ fn soort_van(e: &Gebeurtenis) -> String {
         .ok()
         .and_then(|v| v.get("soort").and_then(|s| s.as_str()).map(str::to_string))
         .unwrap_or_default()
+}
+
+/// One line of a person's story.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct VerhaalRegel {
+    pub datum: NaiveDate,
+    pub soort: &'static str,
+    pub wat: String,
+}
+
+/// A person's whole story in date order, and their clock on the day asked about.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Verhaal {
+    pub klok: Option<Klok>,
+    pub regels: Vec<VerhaalRegel>,
+}
+
+impl App {
+    /// One person's whole story in date order: registrations, meldingen and every event of
+    /// their cases, each part as far as the actor may see it (each read is logged).
+    pub fn verhaal(
+        &self,
+        actor: &Actor,
+        leerling: LeerlingId,
+        on: NaiveDate,
+        regels: &Escalatieregels,
+    ) -> Result<Verhaal> {
+        let allowed = |r: Result<()>| match r {
+            Ok(()) => Ok(true),
+            Err(AppError::Forbidden(_)) => Ok(false),
+            Err(e) => Err(e),
+        };
+        let mut out = Vec::new();
+        let mut any = false;
+        let mut klok = None;
+        if allowed(self.registraties(actor, leerling).map(|rs| {
+            for r in rs {
+                out.push(VerhaalRegel {
+                    datum: r.van(),
+                    soort: "registratie",
+                    wat: format!("{} ({})", r.categorie.label(), r.oorzaak.code()),
+                });
+                if let Some(t) = r.tot() {
+                    out.push(VerhaalRegel {
+                        datum: t,
+                        soort: "registratie",
+                        wat: format!("einde {}", r.categorie.code()),
+                    });
+                }
+            }
+        }))? {
+            any = true;
+            klok = self.klok_van(leerling, on, regels)?;
+        }
+        any |= allowed(self.meldingen(actor, leerling).map(|ms| {
+            for m in ms {
+                out.push(VerhaalRegel {
+                    datum: m.begindatum,
+                    soort: "melding",
+                    wat: format!(
+                        "melding {} {} van {} ({}{})",
+                        m.id,
+                        m.verzuimsoort,
+                        m.school,
+                        m.status,
+                        m.afsluitreden.map(|r| format!(": {r}")).unwrap_or_default()
+                    ),
+                });
+            }
+        }))?;
+        let zaken = match self.zaken(actor, leerling) {
+            Ok(z) => {
+                any = true;
+                z
+            }
+            Err(AppError::Forbidden(_)) => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        for z in zaken {
+            for e in self.store().zaak_events(z.id)? {
+                out.push(VerhaalRegel {
+                    datum: e.gebeurtenis.datum(),
+                    soort: "zaak",
+                    wat: format!(
+                        "zaak {}: {} (door {})",
+                        z.id,
+                        e.gebeurtenis.omschrijving(),
+                        e.wie
+                    ),
+                });
+            }
+        }
+        if !any {
+            return Err(AppError::Forbidden("geen toegang tot deze persoon".into()));
+        }
+        out.sort_by_key(|r| r.datum);
+        Ok(Verhaal { klok, regels: out })
+    }
 }

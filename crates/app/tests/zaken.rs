@@ -193,4 +193,89 @@ fn a_case_is_its_events(db: Db) {
     assert_eq!(app.zaken(&op, who).unwrap().len(), 2);
 }
 
-on_both!(a_case_is_its_events);
+fn escalation_is_raised_when_due_and_once(db: Db) {
+    let (app, _clock) = setup(&db);
+    let op = Actor::local_operator();
+    let who = id("101222331");
+    app.registratie_wijzigen(
+        &op,
+        who,
+        Some((Categorie::AbsoluutVerzuim, Oorzaak::Complex)),
+        d("2025-02-03"),
+    )
+    .unwrap();
+    let regels = Escalatieregels::default();
+    assert!(
+        app.escaleren(&op, d("2025-05-02"), &regels)
+            .unwrap()
+            .is_empty(),
+        "not yet due"
+    );
+    let raised = app.escaleren(&op, d("2025-05-10"), &regels).unwrap();
+    assert_eq!(raised.len(), 1);
+    let e = &raised[0];
+    assert_eq!(
+        (e.niveau, e.datum, e.begin),
+        (Niveau::Management, d("2025-05-03"), d("2025-02-03"))
+    );
+    assert!(
+        e.geinformeerd.iter().any(|g| g.starts_with("RBL-ZKIJ")),
+        "{:?}",
+        e.geinformeerd
+    );
+    // The case was opened for it, at the serving bureau, from the day home-sitting began.
+    let zaak = app.zaak(&op, e.zaak, None).unwrap();
+    assert_eq!(
+        (zaak.rij.soort, zaak.rij.geopend),
+        (ZaakSoort::Thuiszitter, d("2025-02-03"))
+    );
+    assert!(
+        app.escaleren(&op, d("2025-05-10"), &regels)
+            .unwrap()
+            .is_empty(),
+        "once"
+    );
+    let raised = app.escaleren(&op, d("2025-06-10"), &regels).unwrap();
+    assert_eq!(
+        raised.iter().map(|e| e.niveau).collect::<Vec<_>>(),
+        [Niveau::Bestuurlijk]
+    );
+    assert!(raised[0]
+        .geinformeerd
+        .iter()
+        .any(|g| g.contains("wethouder")));
+    assert_eq!(
+        app.zaak(&op, e.zaak, None).unwrap().staat.niveau,
+        Some(Niveau::Bestuurlijk)
+    );
+    // Someone with an offer in time is not escalated.
+    let other = id("123456782");
+    app.registratie_wijzigen(
+        &op,
+        other,
+        Some((Categorie::Thuiszittend, Oorzaak::Gedrag)),
+        d("2025-02-03"),
+    )
+    .unwrap();
+    let z = app
+        .zaak_openen(&op, other, ZaakSoort::Thuiszitter, d("2025-02-03"))
+        .unwrap();
+    app.zaak_vastleggen(
+        &op,
+        z,
+        Gebeurtenis::Aanbod {
+            nummer: 1,
+            aanbod: AanbodType::Onderwijs,
+            aanbieder: "Het Lyceum".into(),
+            aangeboden: d("2025-04-20"),
+            gestart: None,
+        },
+    )
+    .unwrap();
+    assert!(app
+        .escaleren(&op, d("2025-07-01"), &regels)
+        .unwrap()
+        .is_empty());
+}
+
+on_both!(a_case_is_its_events, escalation_is_raised_when_due_and_once);

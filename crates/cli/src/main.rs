@@ -91,6 +91,25 @@ enum Command {
         #[arg(long)]
         alles: bool,
     },
+    /// One person's whole story in date order (registrations, meldingen, cases), with the
+    /// three-month clock when they are a thuiszitter.
+    Zaak {
+        /// BSN or onderwijsnummer.
+        #[arg(value_parser = leerling_arg)]
+        person: LeerlingId,
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: TableOrJson,
+    },
+    /// Raise every escalation that is due (the three-month clock), each level once, and list
+    /// what was raised.
+    Escalaties {
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: CsvOrJson,
+    },
     /// Accounts of people: add, list, disable, new second factor, new password.
     User {
         #[command(subcommand)]
@@ -431,6 +450,68 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 format == CsvOrJson::Json,
                 out,
             )
+        }
+        Command::Zaak {
+            person,
+            as_of,
+            format,
+        } => {
+            let app = open(&cli.db)?;
+            let config = load_config(cli.config.as_deref())?;
+            let on = as_of.unwrap_or_else(today);
+            let v = checked(app.verhaal(&actor, person, on, &config.escalatie))?;
+            let mut out = io::stdout().lock();
+            if format == TableOrJson::Json {
+                serde_json::to_writer_pretty(&mut out, &v)?;
+                writeln!(out)?;
+            } else {
+                if let Some(k) = &v.klok {
+                    writeln!(
+                        out,
+                        "thuiszitter sinds {}; aanbod uiterlijk {}; {}; niveau {}",
+                        k.begin,
+                        k.termijn,
+                        match k.aanbod {
+                            Some(a) => format!("aanbod gedaan op {a}"),
+                            None if k.dagen_te_laat > 0 =>
+                                format!("{} dagen te laat", k.dagen_te_laat),
+                            None => "nog geen aanbod".to_string(),
+                        },
+                        k.niveau.code()
+                    )?;
+                }
+                for r in &v.regels {
+                    writeln!(out, "{}  {:<12} {}", r.datum, r.soort, r.wat)?;
+                }
+            }
+            Ok(())
+        }
+        Command::Escalaties { as_of, format } => {
+            let app = open(&cli.db)?;
+            let config = load_config(cli.config.as_deref())?;
+            let on = as_of.unwrap_or_else(today);
+            let raised = checked(app.escaleren(&actor, on, &config.escalatie))?;
+            let mut out = io::stdout().lock();
+            if format == CsvOrJson::Json {
+                serde_json::to_writer_pretty(&mut out, &raised)?;
+                writeln!(out)?;
+            } else {
+                writeln!(out, "leerling;zaak;niveau;datum;begin;geinformeerd")?;
+                for e in &raised {
+                    writeln!(
+                        out,
+                        "{};{};{};{};{};{}",
+                        e.leerling,
+                        e.zaak,
+                        e.niveau.code(),
+                        e.datum,
+                        e.begin,
+                        e.geinformeerd.join("|")
+                    )?;
+                }
+            }
+            eprintln!("{} escalaties op {on}", raised.len());
+            Ok(())
         }
         Command::User { what } => accounts::user(&open(&cli.db)?, &actor, what),
         Command::Token { what } => accounts::token(&open(&cli.db)?, &actor, what),

@@ -1833,6 +1833,49 @@ fn registraties_import(db: &str) {
     );
     let ok = w.import(db, "registraties", "registraties.csv");
     assert_eq!(counts(&ok), (1, 0, 0), "{ok}");
+
+    // No offer four months on: both steps of the ladder are raised, once.
+    let raised = w
+        .run(db, &["escalaties", "--as-of", "2025-06-10"])
+        .ok("escalaties")
+        .stdout;
+    let levels: Vec<&str> = raised
+        .lines()
+        .skip(1)
+        .map(|l| l.split(';').nth(2).unwrap())
+        .collect();
+    assert_eq!(levels, ["management", "bestuurlijk"], "{raised}");
+    let again = w
+        .run(db, &["escalaties", "--as-of", "2025-06-10"])
+        .ok("escalaties again")
+        .stdout;
+    assert_eq!(again.lines().count(), 1, "only the header: {again}");
+    // The person's story: the registration, the case opened for the escalation, the clock.
+    let story: Value = serde_json::from_str(
+        &w.run(
+            db,
+            &[
+                "zaak",
+                "123456782",
+                "--as-of",
+                "2025-06-10",
+                "--format",
+                "json",
+            ],
+        )
+        .ok("zaak")
+        .stdout,
+    )
+    .expect("JSON");
+    assert_eq!(story["klok"]["niveau"], json!("bestuurlijk"));
+    assert_eq!(story["klok"]["termijn"], json!("2025-05-02"));
+    let soorten: Vec<&str> = story["regels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["soort"].as_str().unwrap())
+        .collect();
+    assert_eq!(soorten, ["registratie", "zaak", "zaak", "zaak"], "{story}");
 }
 
 #[test]

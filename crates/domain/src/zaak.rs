@@ -137,6 +137,104 @@ pub enum Gebeurtenis {
     },
 }
 
+impl Gebeurtenis {
+    /// The day the event happened.
+    pub fn datum(&self) -> NaiveDate {
+        match self {
+            Gebeurtenis::Geopend { datum, .. }
+            | Gebeurtenis::MeldingToegevoegd { datum, .. }
+            | Gebeurtenis::Plan { datum, .. }
+            | Gebeurtenis::Partner { datum, .. }
+            | Gebeurtenis::Overleg { datum, .. }
+            | Gebeurtenis::Ouders { datum, .. }
+            | Gebeurtenis::Escalatie { datum, .. }
+            | Gebeurtenis::Gesloten { datum, .. } => *datum,
+            Gebeurtenis::Aanbod { aangeboden, .. } => *aangeboden,
+            Gebeurtenis::AanbodGestart { gestart, .. } => *gestart,
+            Gebeurtenis::Vrijstelling { van, .. } => *van,
+        }
+    }
+
+    /// One line in Dutch for a person's story.
+    pub fn omschrijving(&self) -> String {
+        match self {
+            Gebeurtenis::Geopend {
+                zaak, organisatie, ..
+            } => {
+                format!("zaak {} geopend bij {organisatie}", zaak.code())
+            }
+            Gebeurtenis::MeldingToegevoegd { melding, .. } => {
+                format!("melding {melding} toegevoegd")
+            }
+            Gebeurtenis::Plan {
+                onderwijs,
+                zorg,
+                jeugdhulp,
+                omschrijving,
+                ..
+            } => {
+                let delen: Vec<&str> = [
+                    (*onderwijs, "onderwijs"),
+                    (*zorg, "zorg"),
+                    (*jeugdhulp, "jeugdhulp"),
+                ]
+                .iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, w)| *w)
+                .collect();
+                format!("plan ({}): {omschrijving}", delen.join(", "))
+            }
+            Gebeurtenis::Partner {
+                organisatie,
+                contact,
+                ..
+            } => match contact {
+                Some(c) => format!("partner {organisatie} ({c})"),
+                None => format!("partner {organisatie}"),
+            },
+            Gebeurtenis::Overleg {
+                team,
+                besluiten,
+                vervolg,
+                ..
+            } => {
+                let team = match team {
+                    Team::Kernteam => "kernteam",
+                    Team::Jeugdteam => "jeugdteam",
+                };
+                format!("overleg {team}: {besluiten}; vervolg: {vervolg}")
+            }
+            Gebeurtenis::Ouders { hoe, .. } => format!("ouders betrokken: {hoe}"),
+            Gebeurtenis::Aanbod {
+                nummer, aanbieder, ..
+            } => {
+                format!("aanbod {nummer} gedaan door {aanbieder}")
+            }
+            Gebeurtenis::AanbodGestart { nummer, .. } => format!("aanbod {nummer} gestart"),
+            Gebeurtenis::Vrijstelling {
+                reden,
+                geen_passend_aanbod,
+                ..
+            } => {
+                let vlag = if *geen_passend_aanbod {
+                    " [GEMARKEERD: geen passend aanbod]"
+                } else {
+                    ""
+                };
+                format!("vrijstelling: {reden}{vlag}")
+            }
+            Gebeurtenis::Escalatie {
+                niveau,
+                geinformeerd,
+                ..
+            } => {
+                format!("escalatie {}: {}", niveau.code(), geinformeerd.join(", "))
+            }
+            Gebeurtenis::Gesloten { uitkomst, .. } => format!("zaak gesloten: {uitkomst}"),
+        }
+    }
+}
+
 /// An offer as the case knows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Aanbod {

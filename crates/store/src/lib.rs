@@ -243,6 +243,9 @@ pub trait Store: AccessStore + Send + Sync {
         rows: Rows<'_, Registratie>,
         decide: Decide<'_>,
     ) -> Result<ImportOutcome>;
+    /// The people registered in a thuiszitter category (`thuiszittend`, `absoluut_verzuim`)
+    /// on `on`.
+    fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>>;
     /// The registration periods of one person, by start; None for an unknown person.
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>>;
     /// Opens a case of `soort` for a person at a leerplicht organisation, recording the

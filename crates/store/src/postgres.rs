@@ -718,6 +718,10 @@ impl Store for PgStore {
         )
     }
 
+    fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {
+        crate::postgres_cases::thuiszitters_op(&mut self.conn()?, on)
+    }
+
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {
         crate::postgres_cases::registraties(&mut self.conn()?, leerling)
     }

@@ -421,3 +421,30 @@ pub(crate) fn melding_zetten(
         &[&id, &van, &naar, &afsluitreden, &zaak_id],
     )? == 1)
 }
+
+pub(crate) fn thuiszitters_op(conn: &mut Conn, on: NaiveDate) -> Result<Vec<LeerlingId>> {
+    let rows = conn.query(
+        "SELECT DISTINCT j.bsn, j.onderwijsnummer FROM registraties r
+         JOIN jongeren j ON j.id = r.jongere_id
+         WHERE r.categorie IN ('thuiszittend','absoluut_verzuim')
+           AND r.van <= $1 AND (r.tot IS NULL OR r.tot >= $1)",
+        &[&on],
+    )?;
+    let mut out = rows
+        .iter()
+        .map(|r| {
+            let bsn: Option<i32> = r.get(0);
+            let onr: Option<i32> = r.get(1);
+            match (
+                bsn.and_then(|n| Bsn::new(n as u32).ok()),
+                onr.and_then(|n| Onderwijsnummer::new(n as u32).ok()),
+            ) {
+                (Some(b), _) => Ok(LeerlingId::Bsn(b)),
+                (None, Some(o)) => Ok(LeerlingId::Onderwijsnummer(o)),
+                (None, None) => Err(invalid("jongere", "no identifier")),
+            }
+        })
+        .collect::<Result<Vec<_>>>()?;
+    out.sort_by_key(|l| l.to_string());
+    Ok(out)
+}

@@ -884,6 +884,10 @@ impl Store for SqliteStore {
         crate::sqlite_cases::melding_zetten(&self.conn()?, id, van, naar, afsluitreden, zaak_id)
     }
 
+    fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {
+        crate::sqlite_cases::thuiszitters_op(&self.conn()?, on)
+    }
+
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {
         crate::sqlite_cases::registraties(&self.conn()?, leerling)
     }

@@ -445,3 +445,32 @@ pub(crate) fn melding_zetten(
         params![id, van, naar, afsluitreden, zaak_id],
     )? == 1)
 }
+
+pub(crate) fn thuiszitters_op(conn: &Conn, on: NaiveDate) -> Result<Vec<LeerlingId>> {
+    // The list is small (hundreds in a region): read the open and recent periods, filter here
+    // (a bound date in a range predicate makes SQLite re-plan per call).
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT j.bsn, j.onderwijsnummer, r.van, r.tot FROM registraties r
+         JOIN jongeren j ON j.id = r.jongere_id
+         WHERE r.categorie = 'thuiszittend' OR r.categorie = 'absoluut_verzuim'",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let (van, tot) = (date_col(r, 2)?, opt_date_col(r, 3)?);
+        if van > on || tot.is_some_and(|t| t < on) {
+            continue;
+        }
+        match (
+            crate::sqlite::bsn_of(r.get(0)?),
+            crate::sqlite::onr_of(r.get(1)?),
+        ) {
+            (Some(b), _) => out.push(LeerlingId::Bsn(b)),
+            (None, Some(o)) => out.push(LeerlingId::Onderwijsnummer(o)),
+            _ => return Err(invalid("jongere", "no identifier")),
+        }
+    }
+    out.sort_by_key(|l| l.to_string());
+    out.dedup();
+    Ok(out)
+}
