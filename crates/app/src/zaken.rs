@@ -83,12 +83,30 @@ impl App {
     /// Records one event on a case, after checking that it fits the case's current state.
     pub fn zaak_vastleggen(&self, actor: &Actor, id: i64, e: Gebeurtenis) -> Result<()> {
         let rij = self.zaak_van(id)?;
-        self.toegang(
+        let t = self.toegang(
             actor,
             Gebruik::ZaakWijzigen,
             rij.leerling,
             &format!("zaak {id}: {}", soort_van(&e)),
         )?;
+        if let Gebeurtenis::Partner {
+            organisatie, datum, ..
+        } = &e
+        {
+            if !self
+                .store()
+                .organisaties()?
+                .iter()
+                .any(|o| o.code.as_str() == organisatie)
+            {
+                return Err(AppError::Invalid(format!(
+                    "organisatie: onbekend: {organisatie}"
+                )));
+            }
+            self.zaak_event(actor, id, &e)?;
+            // A partner added to the case sees the person from now on (a CJG, a jeugdteam).
+            return Ok(self.store().add_partner(t.ctx.id, organisatie, *datum)?);
+        }
         self.zaak_event(actor, id, &e)
     }
 

@@ -71,6 +71,13 @@ fn a_case_is_its_events(db: Db) {
         },
     )
     .unwrap();
+    // A partner added to the case comes into the person's scope facts (for a CJG: its scope).
+    let ctx = app
+        .store()
+        .persoon_context(who, d("2025-02-10"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(ctx.partners, ["SWV-PO-ZK"]);
     let week_two = app.now();
     clock.advance(Duration::days(50));
     app.zaak_vastleggen(
