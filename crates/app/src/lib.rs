@@ -21,6 +21,7 @@ mod registraties;
 pub mod retention;
 pub mod signals;
 pub mod toegang;
+pub mod werklijst;
 pub mod zaken;
 
 pub use accounts::{AccountRegel, LoginFout, NieuwAccount, Sessie};

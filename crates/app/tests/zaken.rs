@@ -285,4 +285,75 @@ fn escalation_is_raised_when_due_and_once(db: Db) {
         .is_empty());
 }
 
-on_both!(a_case_is_its_events, escalation_is_raised_when_due_and_once);
+fn the_worklist_shows_what_needs_each_organisation(db: Db) {
+    let (app, _clock) = setup(&db);
+    let op = Actor::local_operator();
+    // Two thuiszitters in Haarlem and Zandvoort (both served by RBL-ZKIJ): one whose
+    // deadline is near, one long overdue.
+    app.registratie_wijzigen(
+        &op,
+        id("111222333"),
+        Some((Categorie::Thuiszittend, Oorzaak::Gedrag)),
+        d("2025-03-01"),
+    )
+    .unwrap();
+    app.registratie_wijzigen(
+        &op,
+        id("101222331"),
+        Some((Categorie::AbsoluutVerzuim, Oorzaak::Complex)),
+        d("2025-01-06"),
+    )
+    .unwrap();
+    let regels = Escalatieregels::default();
+    let w = app
+        .werklijst(&op, "RBL-ZKIJ", d("2025-05-25"), &regels)
+        .unwrap();
+    let got: Vec<(&str, &str, bool)> = w
+        .items
+        .iter()
+        .map(|i| (i.soort, i.leerling.as_str(), i.te_laat))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("aanbod_te_laat", "101222331", true),
+            ("escalatie", "101222331", true),
+            ("aanbod", "111222333", false),
+        ],
+        "{w:#?}"
+    );
+    assert_eq!(w.tellingen.get("aanbod"), Some(&1));
+    // Once escalated, the escalation is no longer due; a school sees its own pupil's offer.
+    app.escaleren(&op, d("2025-05-25"), &regels).unwrap();
+    let w = app
+        .werklijst(&op, "RBL-ZKIJ", d("2025-05-25"), &regels)
+        .unwrap();
+    assert!(!w.items.iter().any(|i| i.soort == "escalatie"), "{w:#?}");
+    for (school, pupil, soort) in [
+        ("05KO00", "111222333", "aanbod"),
+        ("07NU01", "101222331", "aanbod_te_laat"),
+    ] {
+        let w = app
+            .werklijst(&op, school, d("2025-05-25"), &regels)
+            .unwrap();
+        let got: Vec<(&str, &str)> = w
+            .items
+            .iter()
+            .map(|i| (i.leerling.as_str(), i.soort))
+            .collect();
+        assert_eq!(
+            got,
+            [(pupil, soort)],
+            "{school}: its own pupil, no escalations"
+        );
+    }
+    assert!(app
+        .werklijst(&op, "ONBEKEND", d("2025-05-25"), &regels)
+        .is_err());
+}
+
+on_both!(
+    a_case_is_its_events,
+    escalation_is_raised_when_due_and_once,
+    the_worklist_shows_what_needs_each_organisation
+);

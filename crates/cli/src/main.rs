@@ -102,6 +102,17 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: TableOrJson,
     },
+    /// What needs one organisation now: drafts and meldingen, offers due and late,
+    /// escalations due, MAZL referrals, exemptions up for renewal.
+    Werklijst {
+        /// The organisation's code.
+        #[arg(long)]
+        org: String,
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: TableOrJson,
+    },
     /// Raise every escalation that is due (the three-month clock), each level once, and list
     /// what was raised.
     Escalaties {
@@ -482,6 +493,43 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 for r in &v.regels {
                     writeln!(out, "{}  {:<12} {}", r.datum, r.soort, r.wat)?;
+                }
+            }
+            Ok(())
+        }
+        Command::Werklijst { org, as_of, format } => {
+            let app = open(&cli.db)?;
+            let config = load_config(cli.config.as_deref())?;
+            let on = as_of.unwrap_or_else(today);
+            let w = checked(app.werklijst(&actor, &org, on, &config.escalatie))?;
+            let mut out = io::stdout().lock();
+            if format == TableOrJson::Json {
+                serde_json::to_writer_pretty(&mut out, &w)?;
+                writeln!(out)?;
+            } else {
+                let tellingen: Vec<String> = w
+                    .tellingen
+                    .iter()
+                    .map(|(k, n)| format!("{k} {n}"))
+                    .collect();
+                writeln!(
+                    out,
+                    "werklijst {} op {}: {}",
+                    w.organisatie,
+                    w.peildatum,
+                    tellingen.join(", ")
+                )?;
+                for i in &w.items {
+                    writeln!(
+                        out,
+                        "{}{} {:<15} {:<10} {:<28} {}",
+                        if i.te_laat { "!" } else { " " },
+                        i.datum,
+                        i.soort,
+                        i.leerling,
+                        i.naam,
+                        i.wat
+                    )?;
                 }
             }
             Ok(())

@@ -246,6 +246,10 @@ pub trait Store: AccessStore + Send + Sync {
     /// The people registered in a thuiszitter category (`thuiszittend`, `absoluut_verzuim`)
     /// on `on`.
     fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>>;
+    /// What may need someone's attention: meldingen not yet closed, and `signaal` and MAZL
+    /// signals dated from `sinds` to `on`, each with the person's name and gemeente (the
+    /// caller picks what belongs to whom).
+    fn werkvoorraad(&self, on: NaiveDate, sinds: NaiveDate) -> Result<Werkvoorraad>;
     /// The registration periods of one person, by start; None for an unknown person.
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>>;
     /// Opens a case of `soort` for a person at a leerplicht organisation, recording the
@@ -364,6 +368,23 @@ pub struct MeldingStaat {
 /// The signal rules whose signals become draft meldingen, and the melding kind of each.
 pub const CONCEPT_REGELS: &str = "CASE s.regel WHEN '16uur' THEN '16uur' WHEN 'luxe' THEN 'luxe'
      WHEN 'te_laat' THEN 'beginnend' ELSE 'langdurig' END";
+
+/// A person as the worklist sees them: identifier, name, gemeente.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WerkPersoon {
+    pub leerling: LeerlingId,
+    pub naam: String,
+    pub gemeente: String,
+}
+
+/// The raw material of the worklists (see [`Store::werkvoorraad`]).
+#[derive(Clone, Debug, Default)]
+pub struct Werkvoorraad {
+    /// Meldingen with status concept, geregistreerd or in_behandeling, and their person.
+    pub meldingen: Vec<(MeldingStaat, WerkPersoon)>,
+    /// Recent `signaal`, `mazl_7dagen` and `mazl_4x12` signals: person, school, rule, date.
+    pub signalen: Vec<(WerkPersoon, String, String, NaiveDate)>,
+}
 
 /// A case as listed.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -20,6 +20,7 @@ use leerrecht_domain::rules::Verzuim;
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
+use crate::Werkvoorraad;
 use crate::{
     decided, AvKandidaat, Backend, BulkWriter, Decide, Evaluate, GemeenteTelling, ImportCounts,
     ImportOutcome, JongereRij, MeldingRij, MeldingStaat, Result, RowIssue, Rows, SignaalRij,
@@ -720,6 +721,10 @@ impl Store for PgStore {
 
     fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {
         crate::postgres_cases::thuiszitters_op(&mut self.conn()?, on)
+    }
+
+    fn werkvoorraad(&self, on: NaiveDate, sinds: NaiveDate) -> Result<Werkvoorraad> {
+        crate::postgres_cases::werkvoorraad(&mut self.conn()?, on, sinds)
     }
 
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {

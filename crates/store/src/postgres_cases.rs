@@ -7,7 +7,7 @@ use leerrecht_domain::ids::{Bsn, LeerlingId, Onderwijsnummer};
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
-use crate::{MeldingStaat, ZaakEvent, ZaakRij, CONCEPT_REGELS};
+use crate::{MeldingStaat, WerkPersoon, Werkvoorraad, ZaakEvent, ZaakRij, CONCEPT_REGELS};
 
 use crate::postgres::{
     copy_rows, ids, in_tx, invalid, issues_from, person_id, row, with_person, Conn,
@@ -446,5 +446,53 @@ pub(crate) fn thuiszitters_op(conn: &mut Conn, on: NaiveDate) -> Result<Vec<Leer
         })
         .collect::<Result<Vec<_>>>()?;
     out.sort_by_key(|l| l.to_string());
+    Ok(out)
+}
+
+fn werk_persoon(r: &::postgres::Row, at: usize) -> Result<WerkPersoon> {
+    let bsn: Option<i32> = r.get(at);
+    let onr: Option<i32> = r.get(at + 1);
+    let leerling = match (
+        bsn.and_then(|n| Bsn::new(n as u32).ok()),
+        onr.and_then(|n| Onderwijsnummer::new(n as u32).ok()),
+    ) {
+        (Some(b), _) => LeerlingId::Bsn(b),
+        (None, Some(o)) => LeerlingId::Onderwijsnummer(o),
+        (None, None) => return Err(invalid("jongere", "no identifier")),
+    };
+    let achternaam: String = r.get(at + 2);
+    let voornamen: String = r.get(at + 3);
+    Ok(WerkPersoon {
+        leerling,
+        naam: format!("{voornamen} {achternaam}"),
+        gemeente: r.get(at + 4),
+    })
+}
+
+pub(crate) fn werkvoorraad(
+    conn: &mut Conn,
+    on: NaiveDate,
+    sinds: NaiveDate,
+) -> Result<Werkvoorraad> {
+    let mut out = Werkvoorraad::default();
+    let sql = format!(
+        "SELECT {MELDING_COLS}, j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.gemeente
+         FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
+         WHERE m.status IN ('concept','geregistreerd','in_behandeling')
+         ORDER BY m.begindatum, m.id"
+    );
+    for r in conn.query(&sql, &[])? {
+        out.meldingen
+            .push((melding_row(&r)?, werk_persoon(&r, 12)?));
+    }
+    for r in conn.query(
+        "SELECT j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.gemeente, s.school, s.regel, s.datum
+         FROM signalen s JOIN jongeren j ON j.id = s.jongere_id
+         WHERE s.datum BETWEEN $1 AND $2 AND s.regel IN ('signaal','mazl_7dagen','mazl_4x12')
+         ORDER BY s.datum",
+        &[&sinds, &on],
+    )? {
+        out.signalen.push((werk_persoon(&r, 0)?, r.get(5), r.get(6), r.get(7)));
+    }
     Ok(out)
 }

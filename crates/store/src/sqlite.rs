@@ -18,6 +18,7 @@ use leerrecht_domain::rules::Verzuim;
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
+use crate::Werkvoorraad;
 use crate::{
     decided, AvKandidaat, Backend, BulkWriter, Decide, Evaluate, GemeenteTelling, ImportCounts,
     ImportOutcome, JongereRij, MeldingRij, MeldingStaat, Result, RowIssue, Rows, SignaalRij,
@@ -886,6 +887,10 @@ impl Store for SqliteStore {
 
     fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {
         crate::sqlite_cases::thuiszitters_op(&self.conn()?, on)
+    }
+
+    fn werkvoorraad(&self, on: NaiveDate, sinds: NaiveDate) -> Result<Werkvoorraad> {
+        crate::sqlite_cases::werkvoorraad(&self.conn()?, on, sinds)
     }
 
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {

@@ -8,7 +8,7 @@ use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::access::{moment, parse_moment};
-use crate::{MeldingStaat, ZaakEvent, ZaakRij, CONCEPT_REGELS};
+use crate::{MeldingStaat, WerkPersoon, Werkvoorraad, ZaakEvent, ZaakRij, CONCEPT_REGELS};
 
 use crate::sqlite::{count, date_col, in_tx, invalid, opt_date_col, person_id, Conn};
 use crate::{decided, Decide, ImportCounts, ImportOutcome, Result, RowIssue, Rows, UNKNOWN_PERSON};
@@ -472,5 +472,52 @@ pub(crate) fn thuiszitters_op(conn: &Conn, on: NaiveDate) -> Result<Vec<Leerling
     }
     out.sort_by_key(|l| l.to_string());
     out.dedup();
+    Ok(out)
+}
+
+fn werk_persoon(r: &rusqlite::Row<'_>, at: usize) -> Result<WerkPersoon> {
+    let leerling = match (
+        crate::sqlite::bsn_of(r.get(at)?),
+        crate::sqlite::onr_of(r.get(at + 1)?),
+    ) {
+        (Some(b), _) => LeerlingId::Bsn(b),
+        (None, Some(o)) => LeerlingId::Onderwijsnummer(o),
+        _ => return Err(invalid("jongere", "no identifier")),
+    };
+    let achternaam: String = r.get(at + 2)?;
+    let voornamen: String = r.get(at + 3)?;
+    Ok(WerkPersoon {
+        leerling,
+        naam: format!("{voornamen} {achternaam}"),
+        gemeente: r.get(at + 4)?,
+    })
+}
+
+pub(crate) fn werkvoorraad(conn: &Conn, on: NaiveDate, sinds: NaiveDate) -> Result<Werkvoorraad> {
+    let mut out = Werkvoorraad::default();
+    let sql = format!(
+        "SELECT {MELDING_COLS}, j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.gemeente
+         FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
+         WHERE m.status = 'concept' OR m.status = 'geregistreerd' OR m.status = 'in_behandeling'
+         ORDER BY m.begindatum, m.id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        out.meldingen.push((melding_row(r)?, werk_persoon(r, 12)?));
+    }
+    drop(rows);
+    let mut stmt = conn.prepare(
+        "SELECT j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.gemeente, s.school, s.regel, s.datum
+         FROM signalen s INDEXED BY signalen_datum JOIN jongeren j ON j.id = s.jongere_id
+         WHERE s.datum >= ?1 AND s.datum <= ?2
+           AND (s.regel = 'signaal' OR s.regel = 'mazl_7dagen' OR s.regel = 'mazl_4x12')
+         ORDER BY s.datum",
+    )?;
+    let mut rows = stmt.query(params![iso(sinds), iso(on)])?;
+    while let Some(r) = rows.next()? {
+        out.signalen
+            .push((werk_persoon(r, 0)?, r.get(5)?, r.get(6)?, date_col(r, 7)?));
+    }
     Ok(out)
 }

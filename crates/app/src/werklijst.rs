@@ -1,0 +1,297 @@
+//! The worklist (DOMAIN §8): what needs one organisation now. For a school: drafts to
+//! confirm and preventive signals; for a leerplicht bureau: meldingen not yet taken on,
+//! thuiszitters whose offer is due or late, escalations due and exemptions up for renewal;
+//! for an SWV or CJG: their thuiszitters' offers; for a GGD: MAZL referrals.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Duration, NaiveDate};
+use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::org::OrgSoort;
+use leerrecht_domain::thuiszitters::{klok, Escalatieregels, Niveau};
+use leerrecht_domain::zaak::{Artikel, Gebeurtenis, ZaakSoort, ZaakStaat};
+
+use crate::access::{authorize, beslis, Action, Actor, Beslissing, Gebruik};
+use crate::{App, AppError, Result};
+
+/// Days before a deadline that an item appears.
+pub const VOORUIT_DAGEN: i64 = 14;
+/// How far back signals count as new.
+pub const SIGNALEN_DAGEN: i64 = 28;
+
+/// One thing to do.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct WerkItem {
+    /// `conceptmelding`, `melding`, `signaal`, `mazl`, `aanbod`, `aanbod_te_laat`,
+    /// `escalatie` or `vrijstelling`.
+    pub soort: &'static str,
+    pub leerling: String,
+    pub naam: String,
+    /// The day it concerns (the melding's start, the signal, the deadline…).
+    pub datum: NaiveDate,
+    pub te_laat: bool,
+    pub wat: String,
+}
+
+/// An organisation's worklist on a day.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Werklijst {
+    pub organisatie: String,
+    pub peildatum: NaiveDate,
+    pub tellingen: BTreeMap<&'static str, usize>,
+    pub items: Vec<WerkItem>,
+}
+
+impl App {
+    /// The worklist of organisation `org` on `on`. The operator may ask for any organisation;
+    /// a user only for their own, and sees only the persons the gate lets them see.
+    pub fn werklijst(
+        &self,
+        actor: &Actor,
+        org: &str,
+        on: NaiveDate,
+        regels: &Escalatieregels,
+    ) -> Result<Werklijst> {
+        match actor {
+            Actor::LocalOperator { .. } => {}
+            Actor::Gebruiker(g) if g.organisatie == org && g.rol.sees_persons() => {}
+            _ => return Err(crate::access::forbidden(Action::ReadPersons)),
+        }
+        let orgs = self.store().organisaties()?;
+        let o = orgs
+            .iter()
+            .find(|o| o.code.as_str() == org)
+            .ok_or_else(|| AppError::Invalid(format!("org: onbekende organisatie {org:?}")))?;
+        let swv_van: HashMap<&str, &str> = orgs
+            .iter()
+            .filter_map(|s| Some((s.code.as_str(), s.swv.as_ref()?.as_str())))
+            .collect();
+        let serves = |g: &str| o.bedient.iter().any(|b| b.as_str() == g);
+        let mut items = Vec::new();
+        let voorraad = self
+            .store()
+            .werkvoorraad(on, on - Duration::days(SIGNALEN_DAGEN))?;
+        for (m, p) in &voorraad.meldingen {
+            let item = |soort, wat: String| WerkItem {
+                soort,
+                leerling: p.leerling.to_string(),
+                naam: p.naam.clone(),
+                datum: m.begindatum,
+                te_laat: false,
+                wat,
+            };
+            match o.soort {
+                OrgSoort::School if m.status == "concept" && m.school.as_str() == org => items
+                    .push(item(
+                        "conceptmelding",
+                        format!("melding {} ({}) bevestigen", m.id, m.verzuimsoort),
+                    )),
+                OrgSoort::Leerplicht if m.status == "geregistreerd" && serves(&p.gemeente) => items
+                    .push(item(
+                        "melding",
+                        format!(
+                            "melding {} ({}) van {} in behandeling nemen",
+                            m.id, m.verzuimsoort, m.school
+                        ),
+                    )),
+                _ => {}
+            }
+        }
+        for (p, school, regel, datum) in &voorraad.signalen {
+            let mazl = regel.starts_with("mazl");
+            let mine = match o.soort {
+                OrgSoort::School => !mazl && school == org,
+                OrgSoort::Ggd => mazl && serves(&p.gemeente),
+                _ => false,
+            };
+            if mine {
+                items.push(WerkItem {
+                    soort: if mazl { "mazl" } else { "signaal" },
+                    leerling: p.leerling.to_string(),
+                    naam: p.naam.clone(),
+                    datum: *datum,
+                    te_laat: false,
+                    wat: format!("{regel} op {school}"),
+                });
+            }
+        }
+        if matches!(
+            o.soort,
+            OrgSoort::Leerplicht | OrgSoort::Swv | OrgSoort::School | OrgSoort::Cjg
+        ) {
+            for leerling in self.store().thuiszitters_op(on)? {
+                let Some(ctx) = self.store().persoon_context(leerling, on)? else {
+                    continue;
+                };
+                let mine = match o.soort {
+                    OrgSoort::Leerplicht => serves(ctx.jongere.gemeente.as_str()),
+                    OrgSoort::School => ctx.scholen.iter().any(|(s, _)| s.as_str() == org),
+                    OrgSoort::Swv => ctx.scholen.iter().any(|(s, swv)| {
+                        swv.as_deref().or(swv_van.get(s.as_str()).copied()) == Some(org)
+                    }),
+                    OrgSoort::Cjg => ctx.partners.iter().any(|p| p == org),
+                    _ => false,
+                };
+                if mine {
+                    self.thuiszitter_items(
+                        &mut items,
+                        leerling,
+                        &ctx.jongere,
+                        o.soort,
+                        on,
+                        regels,
+                    )?;
+                }
+            }
+        }
+        // A user sees only who the gate lets them see, and each person shown is logged.
+        if let Actor::Gebruiker(_) = actor {
+            let mut kept = Vec::with_capacity(items.len());
+            let mut decided: HashMap<String, bool> = HashMap::new();
+            for item in items {
+                let ok = match decided.get(&item.leerling) {
+                    Some(ok) => *ok,
+                    None => {
+                        let l: LeerlingId = item.leerling.parse().map_err(|_| {
+                            AppError::Invalid("a listed identifier is invalid".into())
+                        })?;
+                        let ok = match self.store().persoon_context(l, on)? {
+                            Some(ctx) => {
+                                beslis(actor, Gebruik::PersoonBekijken, &ctx, None)
+                                    == Beslissing::Toegestaan
+                            }
+                            None => false,
+                        };
+                        if ok {
+                            self.audit(
+                                actor,
+                                "werklijst",
+                                Some(self.pseudoniem(l)?),
+                                Some(format!("werklijst {org}")),
+                                None,
+                                true,
+                            )?;
+                        }
+                        decided.insert(item.leerling.clone(), ok);
+                        ok
+                    }
+                };
+                if ok {
+                    kept.push(item);
+                }
+            }
+            items = kept;
+        } else {
+            authorize(actor, Action::ReadPersons)?;
+            self.audit_operatie(
+                actor,
+                "werklijst",
+                format!("{org} op {on}: {} regels", items.len()),
+            )?;
+        }
+        items.sort_by(|a, b| {
+            b.te_laat
+                .cmp(&a.te_laat)
+                .then(a.datum.cmp(&b.datum))
+                .then(a.leerling.cmp(&b.leerling))
+        });
+        let mut tellingen = BTreeMap::new();
+        for i in &items {
+            *tellingen.entry(i.soort).or_insert(0) += 1;
+        }
+        Ok(Werklijst {
+            organisatie: org.to_string(),
+            peildatum: on,
+            tellingen,
+            items,
+        })
+    }
+
+    fn thuiszitter_items(
+        &self,
+        items: &mut Vec<WerkItem>,
+        leerling: LeerlingId,
+        jongere: &leerrecht_domain::person::Jongere,
+        soort: OrgSoort,
+        on: NaiveDate,
+        regels: &Escalatieregels,
+    ) -> Result<()> {
+        let perioden: Vec<_> = self
+            .store()
+            .registraties(leerling)?
+            .unwrap_or_default()
+            .iter()
+            .map(|r| (r.categorie, r.van(), r.tot()))
+            .collect();
+        let mut aanbiedingen = Vec::new();
+        let mut open_staat = None;
+        for z in self.store().zaken_van(leerling)? {
+            let events = self.store().zaak_events(z.id)?;
+            for e in &events {
+                if let Gebeurtenis::Aanbod { aangeboden, .. } = e.gebeurtenis {
+                    aanbiedingen.push(aangeboden);
+                }
+            }
+            if z.gesloten.is_none() && z.soort == ZaakSoort::Thuiszitter {
+                open_staat = Some(ZaakStaat::fold(events.iter().map(|e| &e.gebeurtenis)));
+            }
+        }
+        let Some(k) = klok(&perioden, &aanbiedingen, on, regels) else {
+            return Ok(());
+        };
+        let item = |soort, datum, te_laat, wat: String| WerkItem {
+            soort,
+            leerling: leerling.to_string(),
+            naam: format!("{} {}", jongere.voornamen, jongere.achternaam),
+            datum,
+            te_laat,
+            wat,
+        };
+        if k.aanbod.is_none() {
+            if k.dagen_te_laat > 0 {
+                items.push(item(
+                    "aanbod_te_laat",
+                    k.termijn,
+                    true,
+                    format!(
+                        "thuis sinds {}: aanbod {} dagen te laat",
+                        k.begin, k.dagen_te_laat
+                    ),
+                ));
+            } else if (k.termijn - on).num_days() <= VOORUIT_DAGEN {
+                items.push(item(
+                    "aanbod",
+                    k.termijn,
+                    false,
+                    format!("thuis sinds {}: aanbod uiterlijk {}", k.begin, k.termijn),
+                ));
+            }
+        }
+        if soort == OrgSoort::Leerplicht {
+            let bereikt = open_staat.as_ref().and_then(|s| s.niveau);
+            if k.niveau > Niveau::Uitvoerend && bereikt.is_none_or(|b| b < k.niveau) {
+                items.push(item(
+                    "escalatie",
+                    k.termijn,
+                    true,
+                    format!("escalatie naar {} is verschuldigd", k.niveau.code()),
+                ));
+            }
+            if let Some(s) = &open_staat {
+                for v in &s.vrijstellingen {
+                    if let (Artikel::Art5SubA, Some(tot)) = (v.artikel, v.tot) {
+                        if (tot - on).num_days() <= 30 {
+                            items.push(item(
+                                "vrijstelling",
+                                tot,
+                                tot < on,
+                                format!("vrijstelling 5 sub a loopt af op {tot}: verlengen of beëindigen"),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
