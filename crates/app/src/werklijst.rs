@@ -68,9 +68,14 @@ impl App {
             .collect();
         let serves = |g: &str| o.bedient.iter().any(|b| b.as_str() == g);
         let mut items = Vec::new();
-        let voorraad = self
-            .store()
-            .werkvoorraad(on, on - Duration::days(SIGNALEN_DAGEN))?;
+        // A school confirms its own drafts; a bureau takes on registered meldingen.
+        let (status, school) = match o.soort {
+            OrgSoort::School => ("concept", Some(org)),
+            _ => ("geregistreerd", None),
+        };
+        let voorraad =
+            self.store()
+                .werkvoorraad(on, on - Duration::days(SIGNALEN_DAGEN), status, school)?;
         for (m, p) in &voorraad.meldingen {
             let item = |soort, wat: String| WerkItem {
                 soort,

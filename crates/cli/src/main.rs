@@ -787,6 +787,11 @@ fn demo(
     if options.absence_years_effective().is_some() {
         update_signals(&app, actor, config, false)?;
     }
+    let z = app.demo_zaken(actor, seed, today())?;
+    println!(
+        "thuiszitterslijst: {} registraties, {} thuiszitters met een zaak ({} aanbod op tijd, {} te laat), {} escalaties; {} meldingen bevestigd",
+        z.registraties, z.thuiszitters, z.aanbod_op_tijd, z.aanbod_te_laat, z.escalaties, z.meldingen_bevestigd
+    );
     let accounts = app.demo_accounts(actor)?;
     accounts::print_demo_accounts(&accounts, &mut io::stdout().lock())?;
     Ok(())

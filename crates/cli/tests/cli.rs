@@ -1812,6 +1812,24 @@ fn demo_makes_an_account_per_role_sqlite() {
         7,
         "{list}"
     );
+    // A thuiszitters list with cases comes with it, and shows on the bureau's worklist.
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("thuiszitterslijst: "))
+        .unwrap_or_else(|| panic!("{out}"));
+    let registraties: u64 = line["thuiszitterslijst: ".len()..]
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!(registraties >= 100, "{line}");
+    let werk: Value = serde_json::from_str(
+        &w.run(&db, &["werklijst", "--org", "RBL-ZKIJ", "--format", "json"])
+            .ok("werklijst")
+            .stdout,
+    )
+    .expect("JSON");
+    assert!(!werk["items"].as_array().unwrap().is_empty(), "{werk}");
 }
 
 /// The thuiszitters list comes in as a file like the others: all or nothing, each bad row

@@ -246,10 +246,16 @@ pub trait Store: AccessStore + Send + Sync {
     /// The people registered in a thuiszitter category (`thuiszittend`, `absoluut_verzuim`)
     /// on `on`.
     fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>>;
-    /// What may need someone's attention: meldingen not yet closed, and `signaal` and MAZL
-    /// signals dated from `sinds` to `on`, each with the person's name and gemeente (the
-    /// caller picks what belongs to whom).
-    fn werkvoorraad(&self, on: NaiveDate, sinds: NaiveDate) -> Result<Werkvoorraad>;
+    /// What may need someone's attention: the meldingen with `status` (of one school, if
+    /// given), and `signaal` and MAZL signals dated from `sinds` to `on`, each with the
+    /// person's name and gemeente (the caller picks what belongs to whom).
+    fn werkvoorraad(
+        &self,
+        on: NaiveDate,
+        sinds: NaiveDate,
+        status: &str,
+        school: Option<&str>,
+    ) -> Result<Werkvoorraad>;
     /// The registration periods of one person, by start; None for an unknown person.
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>>;
     /// Opens a case of `soort` for a person at a leerplicht organisation, recording the
@@ -380,7 +386,7 @@ pub struct WerkPersoon {
 /// The raw material of the worklists (see [`Store::werkvoorraad`]).
 #[derive(Clone, Debug, Default)]
 pub struct Werkvoorraad {
-    /// Meldingen with status concept, geregistreerd or in_behandeling, and their person.
+    /// The meldingen asked for, and their person.
     pub meldingen: Vec<(MeldingStaat, WerkPersoon)>,
     /// Recent `signaal`, `mazl_7dagen` and `mazl_4x12` signals: person, school, rule, date.
     pub signalen: Vec<(WerkPersoon, String, String, NaiveDate)>,

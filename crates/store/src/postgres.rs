@@ -723,8 +723,14 @@ impl Store for PgStore {
         crate::postgres_cases::thuiszitters_op(&mut self.conn()?, on)
     }
 
-    fn werkvoorraad(&self, on: NaiveDate, sinds: NaiveDate) -> Result<Werkvoorraad> {
-        crate::postgres_cases::werkvoorraad(&mut self.conn()?, on, sinds)
+    fn werkvoorraad(
+        &self,
+        on: NaiveDate,
+        sinds: NaiveDate,
+        status: &str,
+        school: Option<&str>,
+    ) -> Result<Werkvoorraad> {
+        crate::postgres_cases::werkvoorraad(&mut self.conn()?, on, sinds, status, school)
     }
 
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {

@@ -473,15 +473,17 @@ pub(crate) fn werkvoorraad(
     conn: &mut Conn,
     on: NaiveDate,
     sinds: NaiveDate,
+    status: &str,
+    school: Option<&str>,
 ) -> Result<Werkvoorraad> {
     let mut out = Werkvoorraad::default();
     let sql = format!(
         "SELECT {MELDING_COLS}, j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.gemeente
          FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
-         WHERE m.status IN ('concept','geregistreerd','in_behandeling')
+         WHERE m.status = $1 AND ($2::text IS NULL OR m.school = $2)
          ORDER BY m.begindatum, m.id"
     );
-    for r in conn.query(&sql, &[])? {
+    for r in conn.query(&sql, &[&status, &school])? {
         out.meldingen
             .push((melding_row(&r)?, werk_persoon(&r, 12)?));
     }

@@ -889,8 +889,14 @@ impl Store for SqliteStore {
         crate::sqlite_cases::thuiszitters_op(&self.conn()?, on)
     }
 
-    fn werkvoorraad(&self, on: NaiveDate, sinds: NaiveDate) -> Result<Werkvoorraad> {
-        crate::sqlite_cases::werkvoorraad(&self.conn()?, on, sinds)
+    fn werkvoorraad(
+        &self,
+        on: NaiveDate,
+        sinds: NaiveDate,
+        status: &str,
+        school: Option<&str>,
+    ) -> Result<Werkvoorraad> {
+        crate::sqlite_cases::werkvoorraad(&self.conn()?, on, sinds, status, school)
     }
 
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {

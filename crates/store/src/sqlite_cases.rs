@@ -493,16 +493,22 @@ fn werk_persoon(r: &rusqlite::Row<'_>, at: usize) -> Result<WerkPersoon> {
     })
 }
 
-pub(crate) fn werkvoorraad(conn: &Conn, on: NaiveDate, sinds: NaiveDate) -> Result<Werkvoorraad> {
+pub(crate) fn werkvoorraad(
+    conn: &Conn,
+    on: NaiveDate,
+    sinds: NaiveDate,
+    status: &str,
+    school: Option<&str>,
+) -> Result<Werkvoorraad> {
     let mut out = Werkvoorraad::default();
     let sql = format!(
         "SELECT {MELDING_COLS}, j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.gemeente
          FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
-         WHERE m.status = 'concept' OR m.status = 'geregistreerd' OR m.status = 'in_behandeling'
+         WHERE m.status = ?1 AND (?2 IS NULL OR m.school = ?2)
          ORDER BY m.begindatum, m.id"
     );
     let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query(params![status, school])?;
     while let Some(r) = rows.next()? {
         out.meldingen.push((melding_row(r)?, werk_persoon(r, 12)?));
     }

@@ -12,6 +12,8 @@ mod names;
 mod numbers;
 mod people;
 mod region;
+mod zaken;
+pub use zaken::DemoZaken;
 #[cfg(test)]
 mod tests;
 

@@ -1,0 +1,252 @@
+//! The demo region's thuiszitters list, cases and meldingen, made through the ordinary use
+//! cases (so every step is checked and logged as in real use): about 120 registrations per
+//! sub-region over the categories and main causes in the proportions of the Noord-Kennemerland
+//! count of September 2017, thuiszitter cases with offers made on time, late or not yet,
+//! escalations at every level, and the 16-hour signals' drafts confirmed by the schools.
+
+use chrono::{Duration, NaiveDate};
+use leerrecht_domain::duty::DutyStatus;
+use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::org::OrgSoort;
+use leerrecht_domain::person::Sector;
+use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Oorzaak};
+use leerrecht_domain::zaak::{AanbodType, Gebeurtenis, Team, ZaakSoort};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::access::Actor;
+use crate::{App, Result};
+
+/// Registrations per sub-region.
+pub const PER_REGIO: usize = 120;
+
+/// Categories in the proportions of the seed count (110 pupils, September 2017).
+const CATEGORIEEN: [(Categorie, u32); 5] = [
+    (Categorie::Thuiszittend, 16),
+    (Categorie::AbsoluutVerzuim, 6),
+    (Categorie::DreigendThuiszittend, 42),
+    (Categorie::LangdurigZiek, 33),
+    (Categorie::Nazorg, 13),
+];
+
+/// Main causes in the proportions of the seed count (86 pupils).
+const OORZAKEN: [(Oorzaak, u32); 9] = [
+    (Oorzaak::Psychisch, 36),
+    (Oorzaak::PsychischThuis, 5),
+    (Oorzaak::FysiekZiek, 6),
+    (Oorzaak::Thuissituatie, 3),
+    (Oorzaak::Complex, 11),
+    (Oorzaak::LangdurigZiek, 8),
+    (Oorzaak::Gedrag, 3),
+    (Oorzaak::Overig, 9),
+    (Oorzaak::Onbekend, 5),
+];
+
+fn pick<T: Copy>(rng: &mut ChaCha8Rng, weighted: &[(T, u32)]) -> T {
+    let total: u32 = weighted.iter().map(|(_, w)| w).sum();
+    let mut n = rng.gen_range(0..total);
+    for (t, w) in weighted {
+        if n < *w {
+            return *t;
+        }
+        n -= w;
+    }
+    weighted[0].0
+}
+
+/// What [`App::demo_zaken`] made.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct DemoZaken {
+    pub registraties: usize,
+    pub thuiszitters: usize,
+    pub zaken: usize,
+    pub aanbod_op_tijd: usize,
+    pub aanbod_te_laat: usize,
+    pub escalaties: usize,
+    pub meldingen_bevestigd: usize,
+}
+
+impl App {
+    /// Fills the demo region's thuiszitters list and cases on `today`, the same for the same
+    /// seed and register.
+    pub fn demo_zaken(&self, actor: &Actor, seed: u64, today: NaiveDate) -> Result<DemoZaken> {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7a61_6b65_6e00);
+        let regios = self
+            .store()
+            .organisaties()?
+            .iter()
+            .filter(|o| o.soort == OrgSoort::Gemeente)
+            .filter_map(|o| o.regio.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+            .max(1);
+        let wanted = PER_REGIO * regios;
+        // Secondary-school pupils of leerplicht age, and young people of duty age not
+        // enrolled anywhere (absoluut verzuim), sampled evenly over the register.
+        let mut ingeschreven = Vec::new();
+        let mut niet = Vec::new();
+        self.jongeren(actor, today, None, &mut |j| {
+            let plicht = matches!(
+                j.plicht,
+                DutyStatus::Leerplichtig | DutyStatus::Kwalificatieplichtig
+            );
+            if !plicht || j.leeftijd < 12 {
+                return Ok(());
+            }
+            match j.sector {
+                Some(Sector::Vo | Sector::Vso) => ingeschreven.push(j.leerling),
+                None => niet.push(j.leerling),
+                _ => {}
+            }
+            Ok(())
+        })?;
+        ingeschreven.shuffle(&mut rng);
+        niet.shuffle(&mut rng);
+        let mut made = DemoZaken::default();
+        let regels = Escalatieregels::default();
+        let mut next_niet = niet.into_iter();
+        for leerling in ingeschreven.into_iter().take(wanted) {
+            let mut categorie = pick(&mut rng, &CATEGORIEEN);
+            let mut wie = leerling;
+            if categorie == Categorie::AbsoluutVerzuim {
+                match next_niet.next() {
+                    Some(l) => wie = l,
+                    None => categorie = Categorie::Thuiszittend,
+                }
+            }
+            let oorzaak = match categorie {
+                Categorie::LangdurigZiek => Oorzaak::LangdurigZiek,
+                _ => pick(&mut rng, &OORZAKEN),
+            };
+            // Home-sitting began one to 200 days ago; a nazorg period follows earlier
+            // home-sitting.
+            let begin = today - Duration::days(rng.gen_range(1..=200));
+            self.registratie_wijzigen(actor, wie, Some((categorie, oorzaak)), begin)?;
+            made.registraties += 1;
+            if categorie.is_thuiszitter() {
+                made.thuiszitters += 1;
+                self.demo_case(actor, wie, begin, today, &mut rng, &mut made)?;
+            }
+        }
+        made.escalaties = self.escaleren(actor, today, &regels)?.len();
+        // Schools confirm the drafts of the 16-hour signals of the twelve months up to the
+        // latest one, and the bureau answers most of them.
+        let mut confirmed = 0;
+        let (pupils, latest) = self.drafts_16uur(actor, today)?;
+        let since = latest.unwrap_or(today) - Duration::days(365);
+        for leerling in pupils {
+            for m in self.meldingen(actor, leerling)? {
+                if m.status != "concept" || m.verzuimsoort != "16uur" || m.begindatum < since {
+                    continue;
+                }
+                self.melding_bevestigen(actor, m.id)?;
+                confirmed += 1;
+                match rng.gen_range(0..10) {
+                    0..=3 => self.melding_status(actor, m.id, "in_behandeling", None)?,
+                    4..=6 => {
+                        self.melding_status(actor, m.id, "in_behandeling", None)?;
+                        self.melding_status(actor, m.id, "afgesloten", Some("terug_naar_school"))?;
+                    }
+                    _ => {}
+                }
+            }
+            if confirmed >= wanted {
+                break;
+            }
+        }
+        made.meldingen_bevestigd = confirmed;
+        Ok(made)
+    }
+
+    /// A thuiszitter's case: partners, a meeting, and an offer on time, late, or not yet.
+    fn demo_case(
+        &self,
+        actor: &Actor,
+        wie: LeerlingId,
+        begin: NaiveDate,
+        today: NaiveDate,
+        rng: &mut ChaCha8Rng,
+        made: &mut DemoZaken,
+    ) -> Result<()> {
+        let zaak = self.zaak_openen(actor, wie, ZaakSoort::Thuiszitter, begin)?;
+        made.zaken += 1;
+        self.zaak_vastleggen(
+            actor,
+            zaak,
+            Gebeurtenis::Overleg {
+                team: if rng.gen_bool(0.5) {
+                    Team::Kernteam
+                } else {
+                    Team::Jeugdteam
+                },
+                datum: (begin + Duration::days(14)).min(today),
+                besluiten: "consulent SWV zoekt passend onderwijsaanbod; CJG sluit aan".into(),
+                vervolg: "over zes weken opnieuw bespreken".into(),
+            },
+        )?;
+        let days = (today - begin).num_days();
+        let roll = rng.gen_range(0..10);
+        let offered = match roll {
+            // On time: within the three months.
+            0..=5 if days > 20 => Some(begin + Duration::days(rng.gen_range(14..=days.min(85)))),
+            // Late: after the deadline.
+            6..=7 if days > 100 => Some(begin + Duration::days(rng.gen_range(95..=days))),
+            _ => None,
+        };
+        if let Some(op) = offered {
+            let late = (op - begin).num_days() > 90;
+            if late {
+                made.aanbod_te_laat += 1;
+            } else {
+                made.aanbod_op_tijd += 1;
+            }
+            let aanbod = [
+                AanbodType::Onderwijs,
+                AanbodType::OnderwijsZorgarrangement,
+                AanbodType::Zorg,
+                AanbodType::Jeugdhulp,
+                AanbodType::Dagbesteding,
+            ][rng.gen_range(0..5)];
+            self.zaak_vastleggen(
+                actor,
+                zaak,
+                Gebeurtenis::Aanbod {
+                    nummer: 1,
+                    aanbod,
+                    aanbieder: "aanbieder in de regio".into(),
+                    aangeboden: op,
+                    gestart: (op + Duration::days(14) <= today).then_some(op + Duration::days(14)),
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The pupils with a 16-hour signal, the most recent first, and the latest signal's date.
+    fn drafts_16uur(
+        &self,
+        actor: &Actor,
+        today: NaiveDate,
+    ) -> Result<(Vec<LeerlingId>, Option<NaiveDate>)> {
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut latest = None;
+        self.list_signals(
+            actor,
+            today,
+            Some(leerrecht_domain::rules::Regel::Uur16),
+            &mut |s| {
+                latest = latest.max(Some(s.datum));
+                if let Ok(l) = s.leerling.parse::<LeerlingId>() {
+                    if seen.insert(l) {
+                        out.push(l);
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        out.reverse(); // the most recent first
+        Ok((out, latest))
+    }
+}
