@@ -720,6 +720,56 @@ fn export_finds_entries_before_and_after_the_index_line(db: Db) {
     assert_eq!(w.app.audit_verify(&op).unwrap().eerste_breuk, None);
 }
 
+/// A user's worklist: their own organisation only, each person shown logged.
+fn a_users_worklist_is_their_own(db: Db) {
+    use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Oorzaak};
+    let w = world(db);
+    let op = Actor::local_operator();
+    for who in [IN, OUT] {
+        w.app
+            .registratie_wijzigen(
+                &op,
+                id(who),
+                Some((Categorie::Thuiszittend, Oorzaak::Psychisch)),
+                d("2025-06-02"),
+            )
+            .unwrap();
+    }
+    let regels = Escalatieregels::default();
+    let lp = w.user("lp", Rol::Leerplicht);
+    let lijst = w
+        .app
+        .werklijst(&lp, "RBL-ZK", d("2025-11-20"), &regels)
+        .unwrap();
+    let wie: Vec<&str> = lijst.items.iter().map(|i| i.leerling.as_str()).collect();
+    assert_eq!(
+        wie,
+        [IN, IN],
+        "late offer and escalation due, for Haarlem only: {lijst:#?}"
+    );
+    // Another organisation's list, or a role that sees no person: refused.
+    assert!(matches!(
+        w.app.werklijst(&lp, "05KO00", d("2025-11-20"), &regels),
+        Err(AppError::Forbidden(_))
+    ));
+    let beleid = w.user("adviseur", Rol::Beleid);
+    assert!(w
+        .app
+        .werklijst(&beleid, "GM0392", d("2025-11-20"), &regels)
+        .is_err());
+    let mut logged = 0;
+    w.app
+        .store()
+        .for_each_audit(&mut |e| {
+            logged += (e.entry.actie == "werklijst"
+                && e.entry.actor == "lp"
+                && e.entry.persoon.is_some()) as usize;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(logged, 1, "one entry per person shown");
+}
+
 const OUDEREN: &str = "bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente
 010000008;;Visser;Daan;2003-01-01;GM0392
 020000005;;Smit;Eva;2006-03-10;GM0392
@@ -828,5 +878,6 @@ on_both!(
     concurrent_entries_are_all_kept_in_one_chain,
     export_lists_who_saw_one_person,
     export_finds_entries_before_and_after_the_index_line,
+    a_users_worklist_is_their_own,
     purge_destroys_on_time_and_keeps_counts,
 );
