@@ -333,7 +333,8 @@ pub(crate) fn bring_signals_up_to_date(
     })
 }
 
-fn leerling_of(bsn: Option<i32>, onr: Option<i32>) -> Result<LeerlingId> {
+/// The identifier of a stored person: the BSN, or the onderwijsnummer when there is none.
+pub(crate) fn leerling_of(bsn: Option<i32>, onr: Option<i32>) -> Result<LeerlingId> {
     bsn.and_then(|n| Bsn::new(n as u32).ok())
         .map(LeerlingId::Bsn)
         .or(onr

@@ -2,7 +2,7 @@
 
 use ::postgres::{Client, Row};
 use chrono::{DateTime, NaiveDate, Utc};
-use leerrecht_domain::ids::{Bsn, LeerlingId, Onderwijsnummer, SchoolCode};
+use leerrecht_domain::ids::{LeerlingId, SchoolCode};
 
 use crate::access::{
     chain_hash, AccessStore, ApiTokenRij, AuditEntry, GebruikerRij, NieuwAuditEntry,
@@ -519,14 +519,7 @@ impl AccessStore for PgStore {
             .map(|r| {
                 let bsn: Option<i32> = r.get(1);
                 let onr: Option<i32> = r.get(2);
-                let leerling = match (
-                    bsn.and_then(|n| Bsn::new(n as u32).ok()),
-                    onr.and_then(|n| Onderwijsnummer::new(n as u32).ok()),
-                ) {
-                    (Some(b), _) => LeerlingId::Bsn(b),
-                    (None, Some(o)) => LeerlingId::Onderwijsnummer(o),
-                    (None, None) => return Err(invalid("jongere", "no identifier")),
-                };
+                let leerling = crate::postgres_absence::leerling_of(bsn, onr)?;
                 Ok(PurgeKandidaat {
                     id: r.get(0),
                     leerling,

@@ -3,7 +3,7 @@
 
 use ::postgres::Client;
 use chrono::{DateTime, NaiveDate, Utc};
-use leerrecht_domain::ids::{Bsn, LeerlingId, Onderwijsnummer};
+use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
@@ -202,14 +202,7 @@ const ZAAK_COLS: &str =
 fn zaak_row(r: &::postgres::Row) -> Result<ZaakRij> {
     let bsn: Option<i32> = r.get(1);
     let onr: Option<i32> = r.get(2);
-    let leerling = match (
-        bsn.and_then(|n| Bsn::new(n as u32).ok()),
-        onr.and_then(|n| Onderwijsnummer::new(n as u32).ok()),
-    ) {
-        (Some(b), _) => LeerlingId::Bsn(b),
-        (None, Some(o)) => LeerlingId::Onderwijsnummer(o),
-        (None, None) => return Err(invalid("jongere", "no identifier")),
-    };
+    let leerling = crate::postgres_absence::leerling_of(bsn, onr)?;
     let soort: String = r.get(3);
     Ok(ZaakRij {
         id: r.get(0),
@@ -349,14 +342,7 @@ const MELDING_COLS: &str = "m.id, j.bsn, j.onderwijsnummer, m.school, m.begindat
 fn melding_row(r: &::postgres::Row) -> Result<MeldingStaat> {
     let bsn: Option<i32> = r.get(1);
     let onr: Option<i32> = r.get(2);
-    let leerling = match (
-        bsn.and_then(|n| Bsn::new(n as u32).ok()),
-        onr.and_then(|n| Onderwijsnummer::new(n as u32).ok()),
-    ) {
-        (Some(b), _) => LeerlingId::Bsn(b),
-        (None, Some(o)) => LeerlingId::Onderwijsnummer(o),
-        (None, None) => return Err(invalid("jongere", "no identifier")),
-    };
+    let leerling = crate::postgres_absence::leerling_of(bsn, onr)?;
     let school: String = r.get(3);
     Ok(MeldingStaat {
         id: r.get(0),
@@ -435,14 +421,7 @@ pub(crate) fn thuiszitters_op(conn: &mut Conn, on: NaiveDate) -> Result<Vec<Leer
         .map(|r| {
             let bsn: Option<i32> = r.get(0);
             let onr: Option<i32> = r.get(1);
-            match (
-                bsn.and_then(|n| Bsn::new(n as u32).ok()),
-                onr.and_then(|n| Onderwijsnummer::new(n as u32).ok()),
-            ) {
-                (Some(b), _) => Ok(LeerlingId::Bsn(b)),
-                (None, Some(o)) => Ok(LeerlingId::Onderwijsnummer(o)),
-                (None, None) => Err(invalid("jongere", "no identifier")),
-            }
+            crate::postgres_absence::leerling_of(bsn, onr)
         })
         .collect::<Result<Vec<_>>>()?;
     out.sort_by_key(|l| l.to_string());
@@ -452,14 +431,7 @@ pub(crate) fn thuiszitters_op(conn: &mut Conn, on: NaiveDate) -> Result<Vec<Leer
 fn werk_persoon(r: &::postgres::Row, at: usize) -> Result<WerkPersoon> {
     let bsn: Option<i32> = r.get(at);
     let onr: Option<i32> = r.get(at + 1);
-    let leerling = match (
-        bsn.and_then(|n| Bsn::new(n as u32).ok()),
-        onr.and_then(|n| Onderwijsnummer::new(n as u32).ok()),
-    ) {
-        (Some(b), _) => LeerlingId::Bsn(b),
-        (None, Some(o)) => LeerlingId::Onderwijsnummer(o),
-        (None, None) => return Err(invalid("jongere", "no identifier")),
-    };
+    let leerling = crate::postgres_absence::leerling_of(bsn, onr)?;
     let achternaam: String = r.get(at + 2);
     let voornamen: String = r.get(at + 3);
     Ok(WerkPersoon {

@@ -146,6 +146,15 @@ pub(crate) fn text(v: rusqlite::types::ValueRef<'_>) -> Result<&str> {
     v.as_str().map_err(|e| invalid("text", e))
 }
 
+/// The identifier of a stored person: the BSN, or the onderwijsnummer when there is none.
+pub(crate) fn leerling_of(bsn: Option<i64>, onr: Option<i64>) -> Result<LeerlingId> {
+    match (bsn_of(bsn), onr_of(onr)) {
+        (Some(b), _) => Ok(LeerlingId::Bsn(b)),
+        (None, Some(o)) => Ok(LeerlingId::Onderwijsnummer(o)),
+        (None, None) => Err(invalid("jongere", "without BSN or onderwijsnummer")),
+    }
+}
+
 pub(crate) fn bsn_of(v: Option<i64>) -> Option<Bsn> {
     v.and_then(|n| Bsn::new(n as u32).ok())
 }

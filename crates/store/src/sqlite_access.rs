@@ -563,13 +563,7 @@ impl AccessStore for SqliteStore {
         let mut rows = stmt.query([iso(geboren_tot)])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            let bsn = crate::sqlite::bsn_of(r.get(1)?);
-            let onr = crate::sqlite::onr_of(r.get(2)?);
-            let leerling = match (bsn, onr) {
-                (Some(b), _) => LeerlingId::Bsn(b),
-                (None, Some(o)) => LeerlingId::Onderwijsnummer(o),
-                (None, None) => return Err(invalid("jongere", "no identifier")),
-            };
+            let leerling = crate::sqlite::leerling_of(r.get(1)?, r.get(2)?)?;
             out.push(PurgeKandidaat {
                 id: r.get(0)?,
                 leerling,

@@ -222,11 +222,7 @@ fn leerling_of(conn: &Connection, person: i64) -> Result<LeerlingId> {
     let (bsn, onr): (Option<i64>, Option<i64>) = conn
         .prepare_cached("SELECT bsn, onderwijsnummer FROM jongeren WHERE id = ?1")?
         .query_row([person], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    match (crate::sqlite::bsn_of(bsn), crate::sqlite::onr_of(onr)) {
-        (Some(b), _) => Ok(LeerlingId::Bsn(b)),
-        (None, Some(o)) => Ok(LeerlingId::Onderwijsnummer(o)),
-        _ => Err(invalid("jongere", "no identifier")),
-    }
+    crate::sqlite::leerling_of(bsn, onr)
 }
 
 const ZAAK_COLS: &str = "id, jongere_id, soort, organisatie, geopend, gesloten";
@@ -370,14 +366,7 @@ const MELDING_COLS: &str = "m.id, j.bsn, j.onderwijsnummer, m.school, m.begindat
      m.uren, m.dagen, m.status, m.signaal, m.afsluitreden, m.zaak_id";
 
 fn melding_row(r: &rusqlite::Row<'_>) -> Result<MeldingStaat> {
-    let leerling = match (
-        crate::sqlite::bsn_of(r.get(1)?),
-        crate::sqlite::onr_of(r.get(2)?),
-    ) {
-        (Some(b), _) => LeerlingId::Bsn(b),
-        (None, Some(o)) => LeerlingId::Onderwijsnummer(o),
-        _ => return Err(invalid("jongere", "no identifier")),
-    };
+    let leerling = crate::sqlite::leerling_of(r.get(1)?, r.get(2)?)?;
     let school: String = r.get(3)?;
     Ok(MeldingStaat {
         id: r.get(0)?,
@@ -461,14 +450,7 @@ pub(crate) fn thuiszitters_op(conn: &Conn, on: NaiveDate) -> Result<Vec<Leerling
         if van > on || tot.is_some_and(|t| t < on) {
             continue;
         }
-        match (
-            crate::sqlite::bsn_of(r.get(0)?),
-            crate::sqlite::onr_of(r.get(1)?),
-        ) {
-            (Some(b), _) => out.push(LeerlingId::Bsn(b)),
-            (None, Some(o)) => out.push(LeerlingId::Onderwijsnummer(o)),
-            _ => return Err(invalid("jongere", "no identifier")),
-        }
+        out.push(crate::sqlite::leerling_of(r.get(0)?, r.get(1)?)?)
     }
     out.sort_by_key(|l| l.to_string());
     out.dedup();
@@ -476,14 +458,7 @@ pub(crate) fn thuiszitters_op(conn: &Conn, on: NaiveDate) -> Result<Vec<Leerling
 }
 
 fn werk_persoon(r: &rusqlite::Row<'_>, at: usize) -> Result<WerkPersoon> {
-    let leerling = match (
-        crate::sqlite::bsn_of(r.get(at)?),
-        crate::sqlite::onr_of(r.get(at + 1)?),
-    ) {
-        (Some(b), _) => LeerlingId::Bsn(b),
-        (None, Some(o)) => LeerlingId::Onderwijsnummer(o),
-        _ => return Err(invalid("jongere", "no identifier")),
-    };
+    let leerling = crate::sqlite::leerling_of(r.get(at)?, r.get(at + 1)?)?;
     let achternaam: String = r.get(at + 2)?;
     let voornamen: String = r.get(at + 3)?;
     Ok(WerkPersoon {
