@@ -24,6 +24,7 @@ use crate::access::{authorize, Action, Actor};
 use crate::csvin::{col, opt, Column, CsvFile, Fields, RowError};
 use crate::{App, AppError, Result};
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
+use leerrecht_store::MeldingGegevens;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ImportKind {
@@ -117,13 +118,19 @@ const REGISTRATIES: [Column; 5] = [
     col("van"),
     opt("tot"),
 ];
-const MELDINGEN: [Column; 6] = [
+const MELDINGEN: [Column; 12] = [
     col("leerling"),
     col("school"),
     col("begindatum"),
     col("verzuimsoort"),
     opt("uren"),
     opt("dagen"),
+    opt("einddatum"),
+    opt("hele_lessen"),
+    opt("reden"),
+    opt("ondernomen"),
+    opt("actie_gewenst"),
+    opt("contact"),
 ];
 
 /// Collects the errors of one row while its fields are parsed.
@@ -375,6 +382,10 @@ impl App {
         let errors = merge(errors.into_inner(), &outcome.issues);
         if outcome.committed {
             self.audit_import(actor, kind, path, &outcome.counts)?;
+            if kind == ImportKind::Meldingen {
+                // A melding from a file is registered: it joins (or opens) a verzuim case.
+                self.meldingen_koppelen(actor)?;
+            }
         }
         Ok(report(
             rows.get(),
@@ -682,11 +693,7 @@ fn parse_verzuim(r: &mut Row<'_, '_>, register: &Register, today: NaiveDate) -> 
         Ok(n) if n <= 1440 => Ok(n),
         _ => Err("minutes are a whole number from 0 to 1440"),
     });
-    let hele_dag = r.opt(5, |v| match v.to_ascii_lowercase().as_str() {
-        "ja" | "j" | "1" | "true" => Ok(true),
-        "nee" | "n" | "0" | "false" => Ok(false),
-        _ => Err("use ja or nee"),
-    });
+    let hele_dag = r.opt(5, ja_nee);
     Some(VerzuimRij {
         leerling: leerling?,
         school: school?,
@@ -717,6 +724,20 @@ fn parse_melding(r: &mut Row<'_, '_>, register: &Register, today: NaiveDate) -> 
     let number = |v: &str| v.parse::<u32>().map_err(|_| "a whole number of 0 or more");
     let uren = r.opt(4, number);
     let dagen = r.opt(5, number);
+    let einddatum = r.opt(6, parse_date);
+    if let (Some(b), Some(Some(e))) = (begindatum, einddatum) {
+        if e < b {
+            r.err(6, format!("{e} lies before begindatum {b}"));
+        }
+    }
+    let hele_lessen = r.opt(7, ja_nee);
+    let free = |r: &mut Row, i: usize| {
+        let v = r.raw(i).trim().to_string();
+        (!v.is_empty()).then_some(v)
+    };
+    let (reden, ondernomen) = (free(r, 8), free(r, 9));
+    let actie_gewenst = r.opt(10, ja_nee);
+    let contact = free(r, 11);
     Some(MeldingRij {
         leerling: leerling?,
         school: school?,
@@ -724,7 +745,24 @@ fn parse_melding(r: &mut Row<'_, '_>, register: &Register, today: NaiveDate) -> 
         verzuimsoort: soort?,
         uren: uren?,
         dagen: dagen?,
+        gegevens: MeldingGegevens {
+            einddatum: einddatum?,
+            hele_lessen: hele_lessen?,
+            reden,
+            ondernomen,
+            actie_gewenst: actie_gewenst?,
+            contact,
+        },
     })
+}
+
+/// `ja` or `nee` (also j/n, 1/0, true/false).
+fn ja_nee(v: &str) -> Result<bool, &'static str> {
+    match v.to_ascii_lowercase().as_str() {
+        "ja" | "j" | "1" | "true" => Ok(true),
+        "nee" | "n" | "0" | "false" => Ok(false),
+        _ => Err("use ja or nee"),
+    }
 }
 
 impl AppError {

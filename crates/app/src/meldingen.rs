@@ -5,7 +5,7 @@
 
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
-use leerrecht_store::MeldingStaat;
+use leerrecht_store::{MeldingRij, MeldingStaat};
 
 use crate::access::{authorize, Action, Actor, Gebruik};
 use crate::{App, AppError, Result};
@@ -32,6 +32,113 @@ pub const AFSLUITREDENEN: [&str; 7] = [
 ];
 
 impl App {
+    /// Brings every registered melding that belongs to no case yet (an imported one) into
+    /// the pupil's verzuim case, opening it when there is none; returns how many.
+    pub fn meldingen_koppelen(&self, actor: &Actor) -> Result<usize> {
+        authorize(actor, Action::WriteAbsence)?;
+        let mut n = 0;
+        for m in self.store().meldingen_zonder_zaak()? {
+            let zaak = self.verzuimzaak_voor(actor, m.leerling)?;
+            if self
+                .store()
+                .melding_zetten(m.id, &m.status, &m.status, None, Some(zaak))?
+            {
+                self.zaak_event(
+                    actor,
+                    zaak,
+                    &Gebeurtenis::MeldingToegevoegd {
+                        melding: m.id,
+                        datum: self.now().date_naive(),
+                    },
+                )?;
+                n += 1;
+            }
+        }
+        if n > 0 {
+            self.audit_operatie(
+                actor,
+                "meldingen_koppelen",
+                format!("{n} meldingen aan zaken"),
+            )?;
+        }
+        Ok(n)
+    }
+
+    /// The pupil's open verzuim case, opened at the bureau serving their home gemeente when
+    /// there is none. The caller has passed the gate for the melding.
+    fn verzuimzaak_voor(&self, actor: &Actor, leerling: LeerlingId) -> Result<i64> {
+        if let Some(z) = self
+            .store()
+            .zaken_van(leerling)?
+            .into_iter()
+            .find(|z| z.soort == ZaakSoort::Verzuim && z.gesloten.is_none())
+        {
+            return Ok(z.id);
+        }
+        let today = self.now().date_naive();
+        let ctx = self
+            .store()
+            .persoon_context(leerling, today)?
+            .ok_or_else(|| AppError::Forbidden("geen toegang tot deze persoon".into()))?;
+        self.zaak_openen_voor(
+            actor,
+            leerling,
+            &ctx.jongere.gemeente,
+            ZaakSoort::Verzuim,
+            today,
+        )
+    }
+
+    /// A school files a melding itself (not from a draft), with everything DOMAIN §7 asks;
+    /// it is registered at once and joins (or opens) the pupil's verzuim case. Returns the
+    /// melding and the case.
+    pub fn melding_indienen(&self, actor: &Actor, m: MeldingRij) -> Result<(i64, i64)> {
+        if let Actor::Gebruiker(g) = actor {
+            if g.organisatie != m.school.as_str() {
+                return Err(AppError::Forbidden(
+                    "alleen meldingen van de eigen school".into(),
+                ));
+            }
+        }
+        self.toegang(
+            actor,
+            Gebruik::MeldingIndienen,
+            m.leerling,
+            &format!("melding {} indienen", m.verzuimsoort),
+        )?;
+        let (leerling, school, begindatum, soort) =
+            (m.leerling, m.school.clone(), m.begindatum, m.verzuimsoort);
+        let mut one = std::iter::once((1u64, m));
+        let outcome = self
+            .store()
+            .import_meldingen(&mut one, &mut |issues| issues.is_empty())?;
+        if let Some(i) = outcome.issues.first() {
+            return Err(AppError::Invalid(format!("{}: {}", i.column, i.reason)));
+        }
+        let id = self
+            .store()
+            .meldingen_van(leerling)?
+            .into_iter()
+            .find(|x| x.school == school && x.begindatum == begindatum && x.verzuimsoort == soort)
+            .map(|x| x.id)
+            .ok_or_else(|| AppError::Invalid("the melding was not stored".into()))?;
+        let zaak = self.verzuimzaak_voor(actor, leerling)?;
+        if self
+            .store()
+            .melding_zetten(id, "geregistreerd", "geregistreerd", None, Some(zaak))?
+        {
+            self.zaak_event(
+                actor,
+                zaak,
+                &Gebeurtenis::MeldingToegevoegd {
+                    melding: id,
+                    datum: self.now().date_naive(),
+                },
+            )?;
+        }
+        Ok((id, zaak))
+    }
+
     /// Makes a draft melding for every `16uur`, `luxe`, `te_laat` or `lrv` signal that has
     /// none yet (running twice makes nothing more); returns how many were made.
     pub fn concepten_maken(&self, actor: &Actor) -> Result<u64> {
@@ -57,7 +164,7 @@ impl App {
     /// pupil's verzuim case. Returns the case.
     pub fn melding_bevestigen(&self, actor: &Actor, id: i64) -> Result<i64> {
         let m = self.melding_met(id)?;
-        let t = self.toegang(
+        self.toegang(
             actor,
             Gebruik::MeldingIndienen,
             m.leerling,
@@ -69,22 +176,8 @@ impl App {
                 m.status
             )));
         }
-        let open = self
-            .store()
-            .zaken_van(m.leerling)?
-            .into_iter()
-            .find(|z| z.soort == ZaakSoort::Verzuim && z.gesloten.is_none());
         let today = self.now().date_naive();
-        let zaak = match open {
-            Some(z) => z.id,
-            None => self.zaak_openen_voor(
-                actor,
-                m.leerling,
-                &t.ctx.jongere.gemeente,
-                ZaakSoort::Verzuim,
-                today,
-            )?,
-        };
+        let zaak = self.verzuimzaak_voor(actor, m.leerling)?;
         if !self
             .store()
             .melding_zetten(id, "concept", "geregistreerd", None, Some(zaak))?

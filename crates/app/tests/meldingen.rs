@@ -123,4 +123,81 @@ fn drafts_confirmation_and_answer(db: Db) {
         .any(|e| matches!(e.gebeurtenis, Gebeurtenis::MeldingToegevoegd { .. })));
 }
 
-on_both!(drafts_confirmation_and_answer);
+/// A melding from a file or filed by a school carries the rest of DOMAIN §7 and joins the
+/// pupil's verzuim case.
+fn filed_meldingen_join_a_case(db: Db) {
+    db.ok(ImportKind::Organisaties, ORGS);
+    db.ok(ImportKind::Jongeren, JONGEREN);
+    db.ok(ImportKind::Inschrijvingen, INSCHRIJVINGEN);
+    let header = "leerling;school;begindatum;verzuimsoort;uren;dagen;einddatum;hele_lessen;reden;ondernomen;actie_gewenst;contact\n";
+    let bad = db.import(
+        ImportKind::Meldingen,
+        &format!("{header}111222333;05KO00;2025-09-08;16uur;16;;2025-09-01;misschien;;;ja;\n"),
+    );
+    let cols: Vec<&str> = bad.errors.iter().map(|e| e.column.as_str()).collect();
+    assert_eq!(cols, ["einddatum", "hele_lessen"], "{:?}", bad.errors);
+    let file = format!(
+        "{header}111222333;05KO00;2025-09-08;16uur;16;4;2025-09-12;ja;ziekte vermoed;gesprek met ouders;ja;mw. de Wit, 023-1234567\n"
+    );
+    let r = db.ok(ImportKind::Meldingen, &file);
+    assert_eq!(r.counts.nieuw, 1);
+    assert_eq!(
+        db.ok(ImportKind::Meldingen, &file).counts.ongewijzigd,
+        1,
+        "again: unchanged"
+    );
+    let op = Actor::local_operator();
+    let sem = LeerlingId::from_str("111222333").unwrap();
+    let m = &db.app.meldingen(&op, sem).unwrap()[0];
+    assert_eq!(m.status, "geregistreerd");
+    assert_eq!(m.gegevens.einddatum, Some(common::d("2025-09-12")));
+    assert_eq!(m.gegevens.hele_lessen, Some(true));
+    assert_eq!(
+        m.gegevens.contact.as_deref(),
+        Some("mw. de Wit, 023-1234567")
+    );
+    let zaak = m.zaak_id.expect("joined a case");
+    assert_eq!(
+        db.app.zaak(&op, zaak, None).unwrap().staat.meldingen,
+        [m.id]
+    );
+
+    // Filed by the school itself: registered at once, into the same open case.
+    let (id, z) = db
+        .app
+        .melding_indienen(
+            &op,
+            leerrecht_store::MeldingRij {
+                leerling: sem,
+                school: "05KO00".parse().unwrap(),
+                begindatum: common::d("2025-10-06"),
+                verzuimsoort: "luxe",
+                uren: None,
+                dagen: Some(3),
+                gegevens: leerrecht_store::MeldingGegevens {
+                    reden: Some("vakantie verlengd".into()),
+                    ..Default::default()
+                },
+            },
+        )
+        .unwrap();
+    assert_eq!(z, zaak);
+    assert_ne!(id, m.id);
+    // Not enrolled at that school on that day: refused, nothing stored.
+    let refused = db.app.melding_indienen(
+        &op,
+        leerrecht_store::MeldingRij {
+            leerling: sem,
+            school: "07NU01".parse().unwrap(),
+            begindatum: common::d("2025-10-06"),
+            verzuimsoort: "luxe",
+            uren: None,
+            dagen: Some(1),
+            gegevens: Default::default(),
+        },
+    );
+    assert!(matches!(refused, Err(AppError::Invalid(m)) if m.contains("not enrolled")));
+    assert_eq!(db.app.meldingen(&op, sem).unwrap().len(), 2);
+}
+
+on_both!(drafts_confirmation_and_answer, filed_meldingen_join_a_case);

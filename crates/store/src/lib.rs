@@ -130,6 +130,41 @@ pub struct MeldingRij {
     pub verzuimsoort: &'static str,
     pub uren: Option<u32>,
     pub dagen: Option<u32>,
+    pub gegevens: MeldingGegevens,
+}
+
+/// The rest of a melding (DOMAIN §7); every part may be unknown.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MeldingGegevens {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub einddatum: Option<NaiveDate>,
+    /// Whether all lessons were missed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hele_lessen: Option<bool>,
+    /// The suspected reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reden: Option<String>,
+    /// What the school already did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ondernomen: Option<String>,
+    /// Whether the school wants the municipality to act.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actie_gewenst: Option<bool>,
+    /// The reporter's contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+}
+
+impl MeldingGegevens {
+    /// The stored form: JSON with only what is known.
+    pub fn json(&self) -> String {
+        serde_json::to_string(self).expect("melding details serialise")
+    }
+    pub fn from_json(s: &str) -> Result<Self> {
+        serde_json::from_str(s)
+            .map_err(|e| StoreError::Invalid(format!("stored melding details: {e}")))
+    }
 }
 
 /// A signal as the store keeps it: the rule's code, its date and its explanation as JSON.
@@ -293,6 +328,9 @@ pub trait Store: AccessStore + Send + Sync {
     /// or `lrv` signal that has no melding yet; returns how many were made.
     fn concepten_uit_signalen(&self) -> Result<u64>;
     fn melding(&self, id: i64) -> Result<Option<MeldingStaat>>;
+    /// Meldingen that are registered or being handled but belong to no case yet (imported
+    /// ones), oldest first.
+    fn meldingen_zonder_zaak(&self) -> Result<Vec<MeldingStaat>>;
     /// A person's meldingen, oldest first.
     fn meldingen_van(&self, leerling: LeerlingId) -> Result<Vec<MeldingStaat>>;
     /// Moves a melding from status `van` to `naar` (false when its status is no longer `van`),
@@ -365,6 +403,7 @@ pub struct MeldingStaat {
     pub uren: Option<u32>,
     pub dagen: Option<u32>,
     pub status: String,
+    pub gegevens: MeldingGegevens,
     /// The rule of the signal a draft was made from.
     pub signaal: Option<String>,
     pub afsluitreden: Option<String>,

@@ -733,6 +733,10 @@ impl Store for PgStore {
         crate::postgres_cases::werkvoorraad(&mut self.conn()?, on, sinds, status, school)
     }
 
+    fn meldingen_zonder_zaak(&self) -> Result<Vec<MeldingStaat>> {
+        crate::postgres_cases::meldingen_zonder_zaak(&mut self.conn()?)
+    }
+
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {
         crate::postgres_cases::registraties(&mut self.conn()?, leerling)
     }

@@ -157,20 +157,31 @@ pub(crate) fn import_meldingen(
             first_line.insert(key, line);
             let uren = m.uren.map(|u| u as i32);
             let dagen = m.dagen.map(|d| d as i32);
+            let gegevens = m.gegevens.json();
             let old = conn.query_opt(
-                "SELECT uren, dagen FROM meldingen WHERE jongere_id = $1 AND school = $2
+                "SELECT uren, dagen, gegevens FROM meldingen WHERE jongere_id = $1 AND school = $2
                    AND begindatum = $3 AND verzuimsoort = $4",
                 &[&person, &m.school.as_str(), &m.begindatum, &m.verzuimsoort],
             )?;
-            let old: Option<(Option<i32>, Option<i32>)> = old.map(|r| (r.get(0), r.get(1)));
-            let changed = old != Some((uren, dagen));
+            let old: Option<(Option<i32>, Option<i32>, String)> =
+                old.map(|r| (r.get(0), r.get(1), r.get(2)));
+            let changed = old.as_ref() != Some(&(uren, dagen, gegevens.clone()));
             if changed {
                 conn.execute(
-                    "INSERT INTO meldingen (jongere_id, school, begindatum, verzuimsoort, uren, dagen)
-                     VALUES ($1, $2, $3, $4, $5, $6)
+                    "INSERT INTO meldingen (jongere_id, school, begindatum, verzuimsoort, uren, dagen, gegevens)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)
                      ON CONFLICT (jongere_id, school, begindatum, verzuimsoort)
-                     DO UPDATE SET uren = excluded.uren, dagen = excluded.dagen",
-                    &[&person, &m.school.as_str(), &m.begindatum, &m.verzuimsoort, &uren, &dagen],
+                     DO UPDATE SET uren = excluded.uren, dagen = excluded.dagen,
+                                   gegevens = excluded.gegevens",
+                    &[
+                        &person,
+                        &m.school.as_str(),
+                        &m.begindatum,
+                        &m.verzuimsoort,
+                        &uren,
+                        &dagen,
+                        &gegevens,
+                    ],
                 )?;
             }
             tally(&mut counts, old.is_some(), changed);

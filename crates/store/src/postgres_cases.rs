@@ -7,7 +7,9 @@ use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
-use crate::{MeldingStaat, WerkPersoon, Werkvoorraad, ZaakEvent, ZaakRij, CONCEPT_REGELS};
+use crate::{
+    MeldingGegevens, MeldingStaat, WerkPersoon, Werkvoorraad, ZaakEvent, ZaakRij, CONCEPT_REGELS,
+};
 
 use crate::postgres::{
     copy_rows, ids, in_tx, invalid, issues_from, person_id, row, with_person, Conn,
@@ -337,7 +339,7 @@ pub(crate) fn zaak_event_toevoegen(
 }
 
 const MELDING_COLS: &str = "m.id, j.bsn, j.onderwijsnummer, m.school, m.begindatum, m.verzuimsoort,
-     m.uren, m.dagen, m.status, m.signaal, m.afsluitreden, m.zaak_id";
+     m.uren, m.dagen, m.status, m.signaal, m.afsluitreden, m.zaak_id, m.gegevens";
 
 fn melding_row(r: &::postgres::Row) -> Result<MeldingStaat> {
     let bsn: Option<i32> = r.get(1);
@@ -356,6 +358,7 @@ fn melding_row(r: &::postgres::Row) -> Result<MeldingStaat> {
         signaal: r.get(9),
         afsluitreden: r.get(10),
         zaak_id: r.get(11),
+        gegevens: MeldingGegevens::from_json(r.get(12))?,
     })
 }
 
@@ -457,7 +460,7 @@ pub(crate) fn werkvoorraad(
     );
     for r in conn.query(&sql, &[&status, &school])? {
         out.meldingen
-            .push((melding_row(&r)?, werk_persoon(&r, 12)?));
+            .push((melding_row(&r)?, werk_persoon(&r, 13)?));
     }
     for r in conn.query(
         "SELECT j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.gemeente, s.school, s.regel, s.datum
@@ -469,4 +472,13 @@ pub(crate) fn werkvoorraad(
         out.signalen.push((werk_persoon(&r, 0)?, r.get(5), r.get(6), r.get(7)));
     }
     Ok(out)
+}
+
+pub(crate) fn meldingen_zonder_zaak(conn: &mut Conn) -> Result<Vec<MeldingStaat>> {
+    let sql = format!(
+        "SELECT {MELDING_COLS} FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
+         WHERE m.zaak_id IS NULL AND m.status IN ('geregistreerd','in_behandeling')
+         ORDER BY m.begindatum, m.id"
+    );
+    conn.query(&sql, &[])?.iter().map(melding_row).collect()
 }

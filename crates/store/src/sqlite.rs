@@ -908,6 +908,10 @@ impl Store for SqliteStore {
         crate::sqlite_cases::werkvoorraad(&self.conn()?, on, sinds, status, school)
     }
 
+    fn meldingen_zonder_zaak(&self) -> Result<Vec<MeldingStaat>> {
+        crate::sqlite_cases::meldingen_zonder_zaak(&self.conn()?)
+    }
+
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {
         crate::sqlite_cases::registraties(&self.conn()?, leerling)
     }

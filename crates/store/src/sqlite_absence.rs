@@ -193,23 +193,25 @@ pub(crate) fn import_meldingen(
                 ));
                 continue;
             }
-            let old: Option<(Option<u32>, Option<u32>)> = conn
+            let gegevens = m.gegevens.json();
+            let old: Option<(Option<u32>, Option<u32>, String)> = conn
                 .prepare_cached(
-                    "SELECT uren, dagen FROM meldingen WHERE jongere_id = ?1 AND school = ?2
+                    "SELECT uren, dagen, gegevens FROM meldingen WHERE jongere_id = ?1 AND school = ?2
                        AND begindatum = ?3 AND verzuimsoort = ?4",
                 )?
                 .query_row(
                     params![person, m.school.as_str(), iso(m.begindatum), m.verzuimsoort],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .optional()?;
-            let changed = old != Some((m.uren, m.dagen));
+            let changed = old.as_ref() != Some(&(m.uren, m.dagen, gegevens.clone()));
             if changed {
                 conn.prepare_cached(
-                    "INSERT INTO meldingen (jongere_id, school, begindatum, verzuimsoort, uren, dagen)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                    "INSERT INTO meldingen (jongere_id, school, begindatum, verzuimsoort, uren, dagen, gegevens)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                      ON CONFLICT (jongere_id, school, begindatum, verzuimsoort)
-                     DO UPDATE SET uren = excluded.uren, dagen = excluded.dagen",
+                     DO UPDATE SET uren = excluded.uren, dagen = excluded.dagen,
+                                   gegevens = excluded.gegevens",
                 )?
                 .execute(params![
                     person,
@@ -217,7 +219,8 @@ pub(crate) fn import_meldingen(
                     iso(m.begindatum),
                     m.verzuimsoort,
                     m.uren,
-                    m.dagen
+                    m.dagen,
+                    gegevens
                 ])?;
             }
             count(&mut counts, old.is_some(), changed);

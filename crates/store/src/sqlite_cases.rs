@@ -8,7 +8,9 @@ use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::access::{moment, parse_moment};
-use crate::{MeldingStaat, WerkPersoon, Werkvoorraad, ZaakEvent, ZaakRij, CONCEPT_REGELS};
+use crate::{
+    MeldingGegevens, MeldingStaat, WerkPersoon, Werkvoorraad, ZaakEvent, ZaakRij, CONCEPT_REGELS,
+};
 
 use crate::sqlite::{count, date_col, in_tx, invalid, opt_date_col, person_id, Conn};
 use crate::{decided, Decide, ImportCounts, ImportOutcome, Result, RowIssue, Rows, UNKNOWN_PERSON};
@@ -363,7 +365,7 @@ pub(crate) fn zaak_event_toevoegen(
 }
 
 const MELDING_COLS: &str = "m.id, j.bsn, j.onderwijsnummer, m.school, m.begindatum, m.verzuimsoort,
-     m.uren, m.dagen, m.status, m.signaal, m.afsluitreden, m.zaak_id";
+     m.uren, m.dagen, m.status, m.signaal, m.afsluitreden, m.zaak_id, m.gegevens";
 
 fn melding_row(r: &rusqlite::Row<'_>) -> Result<MeldingStaat> {
     let leerling = crate::sqlite::leerling_of(r.get(1)?, r.get(2)?)?;
@@ -380,6 +382,7 @@ fn melding_row(r: &rusqlite::Row<'_>) -> Result<MeldingStaat> {
         signaal: r.get(9)?,
         afsluitreden: r.get(10)?,
         zaak_id: r.get(11)?,
+        gegevens: MeldingGegevens::from_json(&r.get::<_, String>(12)?)?,
     })
 }
 
@@ -485,7 +488,7 @@ pub(crate) fn werkvoorraad(
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query(params![status, school])?;
     while let Some(r) = rows.next()? {
-        out.meldingen.push((melding_row(r)?, werk_persoon(r, 12)?));
+        out.meldingen.push((melding_row(r)?, werk_persoon(r, 13)?));
     }
     drop(rows);
     let mut stmt = conn.prepare(
@@ -499,6 +502,21 @@ pub(crate) fn werkvoorraad(
     while let Some(r) = rows.next()? {
         out.signalen
             .push((werk_persoon(r, 0)?, r.get(5)?, r.get(6)?, date_col(r, 7)?));
+    }
+    Ok(out)
+}
+
+pub(crate) fn meldingen_zonder_zaak(conn: &Conn) -> Result<Vec<MeldingStaat>> {
+    let sql = format!(
+        "SELECT {MELDING_COLS} FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
+         WHERE m.zaak_id IS NULL AND (m.status = 'geregistreerd' OR m.status = 'in_behandeling')
+         ORDER BY m.begindatum, m.id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(melding_row(r)?);
     }
     Ok(out)
 }
