@@ -439,3 +439,91 @@ pub fn peak_memory_mib() -> Option<u64> {
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024)
 }
+
+/// The spread of one measured step: how many, the median, the 99th percentile and the
+/// slowest, and a remark.
+#[derive(Clone, Debug)]
+pub struct Spreiding {
+    pub wat: String,
+    pub n: usize,
+    pub median: Duration,
+    pub p99: Duration,
+    pub max: Duration,
+    pub opmerking: String,
+}
+
+/// `leerrecht bench werklijst`: on an existing database (a national demo, say), the worklist
+/// of every organisation that has one, and the state of cases on a past moment. Reports the
+/// slowest and the median; the first pass reads from disk, the second from memory.
+pub fn bench_werklijst(
+    app: &App,
+    on: NaiveDate,
+    regels: &leerrecht_domain::thuiszitters::Escalatieregels,
+    report: &mut dyn FnMut(&Spreiding),
+) -> Result<()> {
+    use leerrecht_domain::org::OrgSoort;
+    let op = Actor::local_operator();
+    let orgs: Vec<String> = app
+        .store()
+        .organisaties()?
+        .into_iter()
+        .filter(|o| o.soort != OrgSoort::Gemeente)
+        .map(|o| o.code.as_str().to_string())
+        .collect();
+    for pass in ["first pass", "second pass"] {
+        let mut times = Vec::with_capacity(orgs.len());
+        for org in &orgs {
+            let started = Instant::now();
+            let w = app.werklijst(&op, org, on, regels)?;
+            times.push((started.elapsed(), org.clone(), w.items.len()));
+        }
+        times.sort();
+        let (max, slowest, items) = times.last().cloned().unwrap_or_default();
+        let median = times.get(times.len() / 2).map(|t| t.0).unwrap_or_default();
+        let p99 = times
+            .get(times.len() * 99 / 100)
+            .map(|t| t.0)
+            .unwrap_or_default();
+        report(&Spreiding {
+            wat: format!("worklists of {} organisations, {pass}", times.len()),
+            n: times.len(),
+            median,
+            p99,
+            max,
+            opmerking: format!("slowest {slowest} ({items} items)"),
+        });
+    }
+    // Cases on a past moment: the events recorded up to the middle of each case's life.
+    let mut times = Vec::new();
+    let mut leerlingen = Vec::new();
+    for l in app.store().thuiszitters_op(on)? {
+        leerlingen.push(l);
+    }
+    for l in leerlingen {
+        for z in app.store().zaken_van(l)? {
+            let events = app.store().zaak_events(z.id)?;
+            let Some(mid) = events.get(events.len() / 2).map(|e| e.tijd) else {
+                continue;
+            };
+            let started = Instant::now();
+            app.zaak(&op, z.id, Some(mid))?;
+            times.push(started.elapsed());
+        }
+    }
+    times.sort();
+    let at = |q: usize| {
+        times
+            .get(times.len() * q / 100)
+            .copied()
+            .unwrap_or_default()
+    };
+    report(&Spreiding {
+        wat: "a case's state on a past moment".into(),
+        n: times.len(),
+        median: at(50),
+        p99: at(99),
+        max: times.last().copied().unwrap_or_default(),
+        opmerking: String::new(),
+    });
+    Ok(())
+}

@@ -246,6 +246,12 @@ fn leerling_arg(s: &str) -> Result<LeerlingId, String> {
 
 #[derive(Subcommand)]
 enum BenchWhat {
+    /// The worklist of every organisation and the state of cases on a past moment, on the
+    /// database --db names (a national demo, say).
+    Werklijst {
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<NaiveDate>,
+    },
     /// The gate plus audit entry per read of one person, and sustained audit appends.
     Audit {
         #[arg(long, value_enum, default_value = "region")]
@@ -575,6 +581,30 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             dry_run,
             format == TableOrJson::Json,
         ),
+        Command::Bench {
+            what: BenchWhat::Werklijst { as_of },
+        } => {
+            let app = open(&cli.db)?;
+            let config = load_config(cli.config.as_deref())?;
+            leerrecht_app::bench::bench_werklijst(
+                &app,
+                as_of.unwrap_or_else(today),
+                &config.escalatie,
+                &mut |s| {
+                    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+                    println!(
+                        "{:<44} {:>6}  median {:>7.2} ms  p99 {:>7.2} ms  max {:>7.2} ms  {}",
+                        s.wat,
+                        s.n,
+                        ms(s.median),
+                        ms(s.p99),
+                        ms(s.max),
+                        s.opmerking
+                    );
+                },
+            )?;
+            Ok(())
+        }
         Command::Bench {
             what:
                 BenchWhat::Audit {

@@ -455,7 +455,7 @@ pub(crate) fn werkvoorraad(
     let sql = format!(
         "SELECT {MELDING_COLS}, j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.gemeente
          FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
-         WHERE m.status = $1 AND ($2::text IS NULL OR m.school = $2)
+         WHERE m.status = $1 AND m.school = coalesce($2, m.school)
          ORDER BY m.begindatum, m.id"
     );
     for r in conn.query(&sql, &[&status, &school])? {

@@ -479,14 +479,24 @@ pub(crate) fn werkvoorraad(
     school: Option<&str>,
 ) -> Result<Werkvoorraad> {
     let mut out = Werkvoorraad::default();
+    // Two statements rather than `?2 IS NULL OR …`, which would keep SQLite from using the
+    // (status, school) index for one school's drafts.
     let sql = format!(
         "SELECT {MELDING_COLS}, j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.gemeente
          FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
-         WHERE m.status = ?1 AND (?2 IS NULL OR m.school = ?2)
-         ORDER BY m.begindatum, m.id"
+         WHERE m.status = ?1 {}
+         ORDER BY m.begindatum, m.id",
+        if school.is_some() {
+            "AND m.school = ?2"
+        } else {
+            ""
+        }
     );
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query(params![status, school])?;
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = match school {
+        Some(s) => stmt.query(params![status, s])?,
+        None => stmt.query(params![status])?,
+    };
     while let Some(r) = rows.next()? {
         out.meldingen.push((melding_row(r)?, werk_persoon(r, 13)?));
     }
