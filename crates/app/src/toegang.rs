@@ -5,7 +5,6 @@
 use chrono::{DateTime, Duration, Utc};
 use leerrecht_domain::duty::{age_on, duty_status, DutyStatus};
 use leerrecht_domain::ids::LeerlingId;
-use leerrecht_domain::org::Rol;
 use leerrecht_domain::person::Jongere;
 use leerrecht_store::access::{NotitieRij, PersoonContext};
 
@@ -247,10 +246,5 @@ impl App {
             namen.push(p);
         }
         Ok(self.store().audit_van(&namen)?)
-    }
-
-    /// Whether a user's role may break the glass at all (for the pages).
-    pub fn mag_noodtoegang(rol: Rol) -> bool {
-        rol.sees_persons()
     }
 }
