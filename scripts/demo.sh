@@ -12,6 +12,7 @@ echo
 echo "The demo region is in demo.db. Try:"
 echo "  LEERRECHT_DB=sqlite://demo.db target/release/leerrecht jongeren --gemeente GM0392 | head"
 echo "  LEERRECHT_DB=sqlite://demo.db target/release/leerrecht signals --regel 16uur --format json | head"
+echo "  LEERRECHT_DB=sqlite://demo.db target/release/leerrecht werklijst --org RBL-ZKIJ | head"
 echo "  LEERRECHT_DB=sqlite://demo.db target/release/leerrecht user list"
 echo "  LEERRECHT_DB=sqlite://demo.db target/release/leerrecht audit verify"
 echo "  LEERRECHT_DB=sqlite://demo.db target/release/leerrecht purge --dry-run | tail -3"
