@@ -17,6 +17,7 @@ pub use demoload::{export_demo, DemoAccount, DemoAccounts};
 pub mod import;
 pub mod meldingen;
 pub mod queries;
+pub mod rapportages;
 mod registraties;
 pub mod retention;
 pub mod signals;

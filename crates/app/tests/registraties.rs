@@ -211,7 +211,79 @@ fn a_change_of_category_closes_one_period_and_opens_the_next(db: Db) {
     );
 }
 
+fn figures_per_category_and_cause(db: Db) {
+    region(&db);
+    db.ok(
+        ImportKind::Registraties,
+        &format!(
+            "{HEADER}123456782;dreigend_thuiszittend;psychisch;2025-01-06;2025-02-02
+123456782;thuiszittend;psychisch;2025-02-03;
+101222331;absoluut_verzuim;thuissituatie;2025-03-03;
+111222333;langdurig_ziek;langdurig_ziek;2025-01-01;2025-02-28
+"
+        ),
+    );
+    use leerrecht_app::rapportages::Gebied;
+    let op = Actor::local_operator();
+    let r = db
+        .app
+        .rapport_peildatum(&op, &[d("2025-01-15"), d("2025-03-15")], &Gebied::default())
+        .unwrap();
+    let rows: Vec<(&str, Vec<u64>)> = r
+        .rijen
+        .iter()
+        .map(|r| (r.categorie, r.aantallen.clone()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("thuiszittend", vec![0, 1]),
+            ("absoluut_verzuim", vec![0, 1]),
+            ("dreigend_thuiszittend", vec![1, 0]),
+            ("langdurig_ziek", vec![1, 0]),
+            ("nazorg", vec![0, 0]),
+            ("totaal", vec![2, 2]),
+        ]
+    );
+    // One gemeente: 101222331 lives in GM0453, the others in GM0392.
+    let velsen = Gebied {
+        gemeente: Some("GM0453".into()),
+        regio: None,
+    };
+    let r = db
+        .app
+        .rapport_peildatum(&op, &[d("2025-03-15")], &velsen)
+        .unwrap();
+    assert_eq!(r.rijen.last().unwrap().aantallen, [1]);
+    let o = db
+        .app
+        .rapport_oorzaken(&op, d("2025-03-15"), &Gebied::default())
+        .unwrap();
+    let counted: Vec<(&str, u64)> = o
+        .rijen
+        .iter()
+        .filter(|r| r.aantal > 0)
+        .map(|r| (r.oorzaak, r.aantal))
+        .collect();
+    assert_eq!(
+        counted,
+        [("psychisch", 1), ("thuissituatie", 1), ("totaal", 2)]
+    );
+    assert!(db
+        .app
+        .rapport_oorzaken(
+            &op,
+            d("2025-03-15"),
+            &Gebied {
+                gemeente: Some("GM9999".into()),
+                regio: None
+            }
+        )
+        .is_err());
+}
+
 on_both!(
+    figures_per_category_and_cause,
     import_and_reimport,
     invalid_rows_write_nothing,
     a_change_of_category_closes_one_period_and_opens_the_next,

@@ -291,6 +291,9 @@ pub trait Store: AccessStore + Send + Sync {
         status: &str,
         school: Option<&str>,
     ) -> Result<Werkvoorraad>;
+    /// Every registration period covering `on`: its category, main cause and the person's
+    /// gemeente (for counts; no person is named).
+    fn registraties_op(&self, on: NaiveDate) -> Result<Vec<(Categorie, Oorzaak, String)>>;
     /// The registration periods of one person, by start; None for an unknown person.
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>>;
     /// Opens a case of `soort` for a person at a leerplicht organisation, recording the

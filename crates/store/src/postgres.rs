@@ -737,6 +737,10 @@ impl Store for PgStore {
         crate::postgres_cases::meldingen_zonder_zaak(&mut self.conn()?)
     }
 
+    fn registraties_op(&self, on: NaiveDate) -> Result<Vec<(Categorie, Oorzaak, String)>> {
+        crate::postgres_cases::registraties_op(&mut self.conn()?, on)
+    }
+
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {
         crate::postgres_cases::registraties(&mut self.conn()?, leerling)
     }

@@ -482,3 +482,26 @@ pub(crate) fn meldingen_zonder_zaak(conn: &mut Conn) -> Result<Vec<MeldingStaat>
     );
     conn.query(&sql, &[])?.iter().map(melding_row).collect()
 }
+
+pub(crate) fn registraties_op(
+    conn: &mut Conn,
+    on: NaiveDate,
+) -> Result<Vec<(Categorie, Oorzaak, String)>> {
+    conn.query(
+        "SELECT r.categorie, r.oorzaak, j.gemeente FROM registraties r
+         JOIN jongeren j ON j.id = r.jongere_id
+         WHERE r.van <= $1 AND (r.tot IS NULL OR r.tot >= $1)",
+        &[&on],
+    )?
+    .iter()
+    .map(|r| {
+        let c: String = r.get(0);
+        let o: String = r.get(1);
+        Ok((
+            c.parse().map_err(|e| invalid("categorie", e))?,
+            o.parse().map_err(|e| invalid("oorzaak", e))?,
+            r.get(2),
+        ))
+    })
+    .collect()
+}

@@ -912,6 +912,10 @@ impl Store for SqliteStore {
         crate::sqlite_cases::meldingen_zonder_zaak(&self.conn()?)
     }
 
+    fn registraties_op(&self, on: NaiveDate) -> Result<Vec<(Categorie, Oorzaak, String)>> {
+        crate::sqlite_cases::registraties_op(&self.conn()?, on)
+    }
+
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {
         crate::sqlite_cases::registraties(&self.conn()?, leerling)
     }

@@ -530,3 +530,29 @@ pub(crate) fn meldingen_zonder_zaak(conn: &Conn) -> Result<Vec<MeldingStaat>> {
     }
     Ok(out)
 }
+
+pub(crate) fn registraties_op(
+    conn: &Conn,
+    on: NaiveDate,
+) -> Result<Vec<(Categorie, Oorzaak, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.categorie, r.oorzaak, j.gemeente, r.van, r.tot FROM registraties r
+         JOIN jongeren j ON j.id = r.jongere_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let (van, tot) = (date_col(r, 3)?, opt_date_col(r, 4)?);
+        if van > on || tot.is_some_and(|t| t < on) {
+            continue;
+        }
+        let c: String = r.get(0)?;
+        let o: String = r.get(1)?;
+        out.push((
+            c.parse().map_err(|e| invalid("categorie", e))?,
+            o.parse().map_err(|e| invalid("oorzaak", e))?,
+            r.get(2)?,
+        ));
+    }
+    Ok(out)
+}
