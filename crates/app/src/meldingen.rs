@@ -39,18 +39,7 @@ impl App {
         let mut n = 0;
         for m in self.store().meldingen_zonder_zaak()? {
             let zaak = self.verzuimzaak_voor(actor, m.leerling)?;
-            if self
-                .store()
-                .melding_zetten(m.id, &m.status, &m.status, None, Some(zaak))?
-            {
-                self.zaak_event(
-                    actor,
-                    zaak,
-                    &Gebeurtenis::MeldingToegevoegd {
-                        melding: m.id,
-                        datum: self.now().date_naive(),
-                    },
-                )?;
+            if self.melding_in_zaak(actor, m.id, &m.status, &m.status, zaak)? {
                 n += 1;
             }
         }
@@ -62,6 +51,33 @@ impl App {
             )?;
         }
         Ok(n)
+    }
+
+    /// Moves a melding from status `van` to `naar` into case `zaak` and records that in the
+    /// case; false (and nothing recorded) when the melding's status is no longer `van`.
+    fn melding_in_zaak(
+        &self,
+        actor: &Actor,
+        id: i64,
+        van: &str,
+        naar: &str,
+        zaak: i64,
+    ) -> Result<bool> {
+        if !self
+            .store()
+            .melding_zetten(id, van, naar, None, Some(zaak))?
+        {
+            return Ok(false);
+        }
+        self.zaak_event(
+            actor,
+            zaak,
+            &Gebeurtenis::MeldingToegevoegd {
+                melding: id,
+                datum: self.now().date_naive(),
+            },
+        )?;
+        Ok(true)
     }
 
     /// The pupil's open verzuim case, opened at the bureau serving their home gemeente when
@@ -123,19 +139,7 @@ impl App {
             .map(|x| x.id)
             .ok_or_else(|| AppError::Invalid("the melding was not stored".into()))?;
         let zaak = self.verzuimzaak_voor(actor, leerling)?;
-        if self
-            .store()
-            .melding_zetten(id, "geregistreerd", "geregistreerd", None, Some(zaak))?
-        {
-            self.zaak_event(
-                actor,
-                zaak,
-                &Gebeurtenis::MeldingToegevoegd {
-                    melding: id,
-                    datum: self.now().date_naive(),
-                },
-            )?;
-        }
+        self.melding_in_zaak(actor, id, "geregistreerd", "geregistreerd", zaak)?;
         Ok((id, zaak))
     }
 
@@ -176,22 +180,10 @@ impl App {
                 m.status
             )));
         }
-        let today = self.now().date_naive();
         let zaak = self.verzuimzaak_voor(actor, m.leerling)?;
-        if !self
-            .store()
-            .melding_zetten(id, "concept", "geregistreerd", None, Some(zaak))?
-        {
+        if !self.melding_in_zaak(actor, id, "concept", "geregistreerd", zaak)? {
             return Err(AppError::Invalid(format!("melding {id} changed meanwhile")));
         }
-        self.zaak_event(
-            actor,
-            zaak,
-            &Gebeurtenis::MeldingToegevoegd {
-                melding: id,
-                datum: today,
-            },
-        )?;
         Ok(zaak)
     }
 

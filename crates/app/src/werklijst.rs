@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Duration, NaiveDate};
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::org::OrgSoort;
-use leerrecht_domain::thuiszitters::{klok, Escalatieregels, Niveau};
-use leerrecht_domain::zaak::{Artikel, Gebeurtenis, ZaakSoort, ZaakStaat};
+use leerrecht_domain::thuiszitters::{Escalatieregels, Niveau};
+use leerrecht_domain::zaak::Artikel;
 
 use crate::access::{authorize, beslis, Action, Actor, Beslissing, Gebruik};
 use crate::{App, AppError, Result};
@@ -221,27 +221,9 @@ impl App {
         on: NaiveDate,
         regels: &Escalatieregels,
     ) -> Result<()> {
-        let perioden: Vec<_> = self
-            .store()
-            .registraties(leerling)?
-            .unwrap_or_default()
-            .iter()
-            .map(|r| (r.categorie, r.van(), r.tot()))
-            .collect();
-        let mut aanbiedingen = Vec::new();
-        let mut open_staat = None;
-        for z in self.store().zaken_van(leerling)? {
-            let events = self.store().zaak_events(z.id)?;
-            for e in &events {
-                if let Gebeurtenis::Aanbod { aangeboden, .. } = e.gebeurtenis {
-                    aanbiedingen.push(aangeboden);
-                }
-            }
-            if z.gesloten.is_none() && z.soort == ZaakSoort::Thuiszitter {
-                open_staat = Some(ZaakStaat::fold(events.iter().map(|e| &e.gebeurtenis)));
-            }
-        }
-        let Some(k) = klok(&perioden, &aanbiedingen, on, regels) else {
+        let stand = self.stand(leerling, on, regels)?;
+        let open_staat = stand.open.map(|(_, staat)| staat);
+        let Some(k) = stand.klok else {
             return Ok(());
         };
         let item = |soort, datum, te_laat, wat: String| WerkItem {

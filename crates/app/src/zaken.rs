@@ -175,6 +175,17 @@ impl App {
         on: NaiveDate,
         regels: &Escalatieregels,
     ) -> Result<Option<Klok>> {
+        Ok(self.stand(leerling, on, regels)?.klok)
+    }
+
+    /// A thuiszitter's standing on `on`, from one read of their registrations and cases: the
+    /// clock (stopped by an offer in any case) and the open thuiszitter case with its state.
+    pub(crate) fn stand(
+        &self,
+        leerling: LeerlingId,
+        on: NaiveDate,
+        regels: &Escalatieregels,
+    ) -> Result<Stand> {
         let perioden: Vec<_> = self
             .store()
             .registraties(leerling)?
@@ -183,14 +194,22 @@ impl App {
             .map(|r| (r.categorie, r.van(), r.tot()))
             .collect();
         let mut aanbiedingen = Vec::new();
+        let mut open = None;
         for z in self.store().zaken_van(leerling)? {
-            for e in self.store().zaak_events(z.id)? {
+            let events = self.store().zaak_events(z.id)?;
+            for e in &events {
                 if let Gebeurtenis::Aanbod { aangeboden, .. } = e.gebeurtenis {
                     aanbiedingen.push(aangeboden);
                 }
             }
+            if z.gesloten.is_none() && z.soort == ZaakSoort::Thuiszitter {
+                open = Some((z, ZaakStaat::fold(events.iter().map(|e| &e.gebeurtenis))));
+            }
         }
-        Ok(klok(&perioden, &aanbiedingen, on, regels))
+        Ok(Stand {
+            klok: klok(&perioden, &aanbiedingen, on, regels),
+            open,
+        })
     }
 
     /// Raises every escalation that is due on `on` and not yet recorded: for each thuiszitter
@@ -206,23 +225,21 @@ impl App {
         authorize(actor, Action::WritePersons)?;
         let mut raised = Vec::new();
         for leerling in self.store().thuiszitters_op(on)? {
-            let Some(k) = self.klok_van(leerling, on, regels)? else {
+            let stand = self.stand(leerling, on, regels)?;
+            let Some(k) = stand.klok else {
                 continue;
             };
             if k.niveau == Niveau::Uitvoerend {
                 continue;
             }
-            let open = self
+            let ctx = self
                 .store()
-                .zaken_van(leerling)?
-                .into_iter()
-                .find(|z| z.soort == ZaakSoort::Thuiszitter && z.gesloten.is_none());
-            let zaak = match open {
-                Some(z) => z,
+                .persoon_context(leerling, on)?
+                .ok_or_else(|| AppError::Invalid("a registered person is unknown".into()))?;
+            let gemeente = ctx.jongere.gemeente.as_str().to_string();
+            let (zaak, staat) = match stand.open {
+                Some(open) => open,
                 None => {
-                    let ctx = self.store().persoon_context(leerling, on)?.ok_or_else(|| {
-                        AppError::Invalid("a registered person is unknown".into())
-                    })?;
                     let id = self.zaak_openen_voor(
                         actor,
                         leerling,
@@ -230,16 +247,9 @@ impl App {
                         ZaakSoort::Thuiszitter,
                         k.begin,
                     )?;
-                    self.zaak_van(id)?
+                    (self.zaak_van(id)?, ZaakStaat::default())
                 }
             };
-            let events = self.store().zaak_events(zaak.id)?;
-            let staat = ZaakStaat::fold(events.iter().map(|e| &e.gebeurtenis));
-            let gemeente = self
-                .store()
-                .persoon_context(leerling, on)?
-                .map(|c| c.jongere.gemeente.as_str().to_string())
-                .unwrap_or_default();
             for (niveau, maanden) in [
                 (Niveau::Management, regels.management_maanden),
                 (Niveau::Bestuurlijk, regels.bestuurlijk_maanden),
@@ -294,6 +304,12 @@ impl App {
         )?;
         Ok(raised)
     }
+}
+
+/// A thuiszitter's clock and open thuiszitter case (see [`App::stand`]).
+pub(crate) struct Stand {
+    pub klok: Option<Klok>,
+    pub open: Option<(ZaakRij, ZaakStaat)>,
 }
 
 /// An escalation raised by [`App::escaleren`].
