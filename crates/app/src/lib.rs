@@ -22,6 +22,7 @@ mod registraties;
 pub mod retention;
 pub mod signals;
 pub mod toegang;
+pub mod uitvoer;
 pub mod werklijst;
 pub mod zaken;
 

@@ -1,19 +1,56 @@
 //! Figures without persons (DOMAIN §9): the peildatum table of registered persons per category
-//! on chosen dates (the Noord-Kennemerland table) and the main causes on a date.
+//! on chosen dates (the Noord-Kennemerland table), the main causes on a date, the school-year
+//! figures and targets (Zuid-Kennemerland), the three-month KPI, the Leerplichttelling and the
+//! Inspectie's overview. Each is counted in `domain::cijfers` from one read of the store, for
+//! a part of the region, now or as known at a past moment, and for publication with small
+//! counts hidden. [`crate::uitvoer`] turns a report into a table, CSV, XLSX or HTML.
 
-use chrono::NaiveDate;
-use leerrecht_domain::org::OrgSoort;
-use leerrecht_domain::thuiszitters::{Categorie, Oorzaak};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use leerrecht_domain::cijfers::{
+    self, duur_op, kpi_gevallen, looptijden, mediaan, thuiszitter_in, Aantal, Basis, Duur,
+    KpiUitkomst, PersoonsDossier,
+};
+use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::org::{OrgSoort, Organisatie, Rol};
+use leerrecht_domain::schoolyear::SchoolYear;
+use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Oorzaak};
+use leerrecht_domain::zaak::Artikel;
 use serde::Serialize;
 
-use crate::access::{authorize, Action, Actor};
+use crate::access::{authorize, Action, Actor, Gebruik};
+use crate::uitvoer::{Cel, Grafiek, GrafiekSoort, Tabel, Weergave};
 use crate::{App, AppError, Result};
 
-/// Which part of the region to count: all, one gemeente, or the gemeenten of one sub-region.
+/// Which part of the region to count: all, a gemeente or the gemeenten of a sub-region (by
+/// where people live), and a samenwerkingsverband or a school location (by enrolment on the
+/// date, or during the school year; a melding by its school).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Gebied {
     pub gemeente: Option<String>,
     pub regio: Option<String>,
+    pub swv: Option<String>,
+    pub school: Option<String>,
+}
+
+/// How to count: where, for publication, and as known at which moment.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Opties {
+    pub gebied: Gebied,
+    /// Hide every count below 5 as `<5` (DOMAIN §9.6). Always so for `beleid`.
+    pub publiek: bool,
+    /// The figures as they were known at this moment (DOMAIN §9.7); None: now.
+    pub bekend_op: Option<DateTime<Utc>>,
+}
+
+impl From<Gebied> for Opties {
+    fn from(gebied: Gebied) -> Self {
+        Opties {
+            gebied,
+            ..Opties::default()
+        }
+    }
 }
 
 /// One row of the peildatum table.
@@ -21,7 +58,7 @@ pub struct Gebied {
 pub struct PeildatumRij {
     pub categorie: &'static str,
     pub label: &'static str,
-    pub aantallen: Vec<u64>,
+    pub aantallen: Vec<Aantal>,
 }
 
 /// Registered persons per category on each date, with a total row.
@@ -36,7 +73,7 @@ pub struct Peildatum {
 pub struct OorzaakRij {
     pub oorzaak: &'static str,
     pub label: &'static str,
-    pub aantal: u64,
+    pub aantal: Aantal,
 }
 
 /// Registered persons per main cause on one date, with a total row.
@@ -46,55 +83,309 @@ pub struct Oorzaken {
     pub rijen: Vec<OorzaakRij>,
 }
 
+/// One area of the school-year figures: the total, a sub-region or a gemeente.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SchooljaarRij {
+    /// `totaal`, the sub-region's name, or the gemeente's code.
+    pub gebied: String,
+    pub naam: String,
+    pub niveau: &'static str,
+    /// Unique thuiszitters incl. absoluut verzuim (without the VO-MBO gap).
+    pub thuiszitters: Aantal,
+    /// Unique persons with a melding, under 18 on its start date.
+    pub verzuimers_onder_18: Aantal,
+    /// Unique persons with a melding, 18 or older on its start date.
+    pub verzuimers_18_plus: Aantal,
+}
+
+/// Unique persons per area in a school year (DOMAIN §9.2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Schooljaar {
+    pub jaar: String,
+    pub rijen: Vec<SchooljaarRij>,
+}
+
+/// One area and indicator against its target.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DoelRij {
+    pub gebied: String,
+    pub naam: String,
+    pub indicator: &'static str,
+    pub basis: Aantal,
+    pub doel: Aantal,
+    pub actueel: Aantal,
+    /// Actual minus target: zero or less means the target is met.
+    pub verschil: Option<i64>,
+    pub behaald: Option<bool>,
+}
+
+/// The baseline year, the reduction aimed at, and each area's progress (DOMAIN §9.3).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Doelen {
+    pub basisjaar: String,
+    pub jaar: String,
+    pub reductie: f64,
+    pub rijen: Vec<DoelRij>,
+}
+
+/// One overdue thuiszitter, for roles that may see the person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TeLaat {
+    pub leerling: String,
+    pub naam: String,
+    pub gemeente: String,
+    pub begin: NaiveDate,
+    pub termijn: NaiveDate,
+    pub dagen_te_laat: i64,
+}
+
+/// Runs of home-sitting that began in one month, and how many had an offer in time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct KpiMaand {
+    pub maand: String,
+    pub gestart: Aantal,
+    pub binnen_termijn: Aantal,
+}
+
+/// The three-month KPI of a school year (DOMAIN §9.4).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Kpi {
+    pub jaar: String,
+    /// The day the clocks are read: the year's last day, or today while it runs.
+    pub peildatum: NaiveDate,
+    pub gestart: Aantal,
+    pub binnen_termijn: Aantal,
+    pub te_laat: Aantal,
+    pub achterstallig: Aantal,
+    pub beeindigd_zonder_aanbod: Aantal,
+    pub lopend: Aantal,
+    /// Share of the decided runs (all but `lopend`) with an offer in time, in percent.
+    pub aandeel_binnen_termijn: Option<f64>,
+    /// Median days from the start of home-sitting to the offer.
+    pub mediaan_dagen_tot_aanbod: Option<f64>,
+    pub per_maand: Vec<KpiMaand>,
+    /// The overdue persons the reader may see.
+    pub te_laat_lijst: Vec<TeLaat>,
+    /// Overdue persons not shown to this reader.
+    pub te_laat_niet_getoond: Aantal,
+}
+
+/// The Leerplichttelling's figures of one kind of absence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Telling {
+    pub totaal: Aantal,
+    pub bij_begin: Aantal,
+    pub nieuw: Aantal,
+    pub langer_dan_3_maanden: Aantal,
+    pub opgelost: Aantal,
+}
+
+/// Exemptions of one article in the year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VrijstellingRij {
+    pub artikel: &'static str,
+    pub label: &'static str,
+    pub aantal: Aantal,
+    /// Of which registered because no suitable offer exists (flagged, DOMAIN §8).
+    pub geen_passend_aanbod: Aantal,
+}
+
+/// The yearly Leerplichttelling (DOMAIN §9.5).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Leerplichttelling {
+    pub jaar: String,
+    pub absoluut_verzuim: Telling,
+    pub langdurig_relatief_verzuim: Telling,
+    pub vrijstellingen: Vec<VrijstellingRij>,
+}
+
+/// One samenwerkingsverband in the Inspectie's overview.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InspectieRij {
+    /// The SWV's code, `geen` for people enrolled nowhere in one, or `totaal`.
+    pub swv: String,
+    pub naam: String,
+    pub thuiszittend_4_weken_3_maanden: Aantal,
+    pub thuiszittend_langer_dan_3_maanden: Aantal,
+    pub absoluut_verzuim: Aantal,
+}
+
+/// The quarterly overview for the Inspectie on a date (DOMAIN §9.5).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Inspectie {
+    pub peildatum: NaiveDate,
+    pub rijen: Vec<InspectieRij>,
+}
+
+/// One area's school-year counts: (code, name, level, [thuiszitters, verzuimers under 18,
+/// 18 and older]).
+type Gebiedstelling = (String, String, &'static str, [u64; 3]);
+
+/// The two indicators of the targets.
+const INDICATOREN: [(&str, &str); 2] = [
+    ("thuiszitters", "Thuiszitters (incl. absoluut verzuim)"),
+    ("verzuimers_onder_18", "Ongeoorloofd verzuimers tot 18 jaar"),
+];
+
+/// The register's organisations, as the figures need them.
+struct Kaart {
+    /// Gemeente code → (name, sub-region).
+    gemeenten: BTreeMap<String, (String, Option<String>)>,
+    /// School location → its SWV.
+    swv_van_school: HashMap<String, String>,
+    namen: HashMap<String, String>,
+}
+
+impl Kaart {
+    fn new(orgs: &[Organisatie]) -> Self {
+        let mut k = Kaart {
+            gemeenten: BTreeMap::new(),
+            swv_van_school: HashMap::new(),
+            namen: HashMap::new(),
+        };
+        for o in orgs {
+            k.namen.insert(o.code.as_str().to_string(), o.naam.clone());
+            match o.soort {
+                OrgSoort::Gemeente => {
+                    k.gemeenten.insert(
+                        o.code.as_str().to_string(),
+                        (o.naam.clone(), o.regio.clone()),
+                    );
+                }
+                OrgSoort::School => {
+                    if let Some(swv) = &o.swv {
+                        k.swv_van_school
+                            .insert(o.code.as_str().to_string(), swv.as_str().to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+        k
+    }
+    fn regio(&self, gemeente: &str) -> Option<&str> {
+        self.gemeenten.get(gemeente).and_then(|(_, r)| r.as_deref())
+    }
+    fn naam(&self, code: &str) -> String {
+        self.namen
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
+    }
+}
+
+/// Who counts, by the filters of a [`Gebied`].
+struct Filter<'a> {
+    gebied: &'a Gebied,
+    kaart: &'a Kaart,
+}
+
+impl Filter<'_> {
+    fn woont_in(&self, gemeente: &str) -> bool {
+        self.gebied
+            .gemeente
+            .as_deref()
+            .is_none_or(|g| g == gemeente)
+            && self.gebied.regio.as_deref().is_none_or(|r| {
+                self.kaart
+                    .regio(gemeente)
+                    .is_some_and(|x| x.eq_ignore_ascii_case(r))
+            })
+    }
+    fn school_telt(&self, school: &str) -> bool {
+        self.gebied.school.as_deref().is_none_or(|s| s == school)
+            && self.gebied.swv.as_deref().is_none_or(|s| {
+                self.kaart
+                    .swv_van_school
+                    .get(school)
+                    .is_some_and(|x| x == s)
+            })
+    }
+    fn per_school(&self) -> bool {
+        self.gebied.school.is_some() || self.gebied.swv.is_some()
+    }
+    /// Whether a registered person counts, enrolled (for the school filters) on some day
+    /// from `van` to `tot`.
+    fn persoon(
+        &self,
+        basis: &Basis,
+        d: &PersoonsDossier<'_>,
+        van: NaiveDate,
+        tot: NaiveDate,
+    ) -> bool {
+        let Some(p) = d
+            .perioden
+            .first()
+            .and_then(|p| basis.personen.get(&p.persoon))
+        else {
+            return false;
+        };
+        self.woont_in(&p.gemeente)
+            && (!self.per_school()
+                || d.inschrijvingen.iter().any(|i| {
+                    i.van <= tot && i.tot.is_none_or(|t| t >= van) && self.school_telt(&i.school)
+                }))
+    }
+}
+
 impl App {
-    /// The gemeenten in `gebied`, or None for all.
-    fn gemeenten_van(&self, gebied: &Gebied) -> Result<Option<Vec<String>>> {
-        if gebied.gemeente.is_none() && gebied.regio.is_none() {
-            return Ok(None);
-        }
-        let orgs = self.store().organisaties()?;
-        let gemeenten: Vec<String> = orgs
-            .iter()
-            .filter(|o| o.soort == OrgSoort::Gemeente)
-            .filter(|o| {
-                gebied
-                    .gemeente
-                    .as_deref()
-                    .is_none_or(|g| o.code.as_str() == g)
-            })
-            .filter(|o| {
-                gebied.regio.as_deref().is_none_or(|r| {
-                    o.regio
-                        .as_deref()
-                        .is_some_and(|x| x.eq_ignore_ascii_case(r))
-                })
-            })
-            .map(|o| o.code.as_str().to_string())
-            .collect();
-        if gemeenten.is_empty() {
-            return Err(AppError::Invalid(format!(
-                "gebied: no gemeente matches {}",
-                gebied
-                    .gemeente
-                    .clone()
-                    .or(gebied.regio.clone())
-                    .unwrap_or_default()
-            )));
-        }
-        Ok(Some(gemeenten))
+    fn publiek(&self, actor: &Actor, opties: &Opties) -> bool {
+        opties.publiek || actor.rol() == Some(Rol::Beleid)
     }
 
-    fn geteld(
+    fn kaart(&self, gebied: &Gebied) -> Result<Kaart> {
+        let kaart = Kaart::new(&self.store().organisaties()?);
+        if let Some(g) = &gebied.gemeente {
+            if !kaart.gemeenten.contains_key(g) {
+                return Err(AppError::Invalid(format!("gemeente: onbekend: {g}")));
+            }
+        }
+        if let Some(r) = &gebied.regio {
+            if !kaart
+                .gemeenten
+                .values()
+                .any(|(_, x)| x.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(r)))
+            {
+                return Err(AppError::Invalid(format!(
+                    "regio: geen gemeente in sub-regio {r}"
+                )));
+            }
+        }
+        if let Some(s) = &gebied.swv {
+            if !kaart.swv_van_school.values().any(|x| x == s) {
+                return Err(AppError::Invalid(format!("swv: geen school in {s}")));
+            }
+        }
+        if let Some(s) = &gebied.school {
+            if !kaart.namen.contains_key(s) {
+                return Err(AppError::Invalid(format!("school: onbekend: {s}")));
+            }
+        }
+        Ok(kaart)
+    }
+
+    /// The registrations counted on each date: (person, category, cause).
+    fn op_data(
         &self,
-        on: NaiveDate,
-        gemeenten: &Option<Vec<String>>,
-    ) -> Result<Vec<(Categorie, Oorzaak)>> {
-        Ok(self
-            .store()
-            .registraties_op(on)?
-            .into_iter()
-            .filter(|(_, _, g)| gemeenten.as_ref().is_none_or(|gs| gs.contains(g)))
-            .map(|(c, o, _)| (c, o))
+        dates: &[NaiveDate],
+        opties: &Opties,
+    ) -> Result<Vec<Vec<(Categorie, Oorzaak)>>> {
+        let kaart = self.kaart(&opties.gebied)?;
+        let f = Filter {
+            gebied: &opties.gebied,
+            kaart: &kaart,
+        };
+        let basis = self.store().cijferbasis(opties.bekend_op)?;
+        let per = basis.per_persoon();
+        Ok(dates
+            .iter()
+            .map(|d| {
+                per.values()
+                    .filter(|x| f.persoon(&basis, x, *d, *d))
+                    .flat_map(|x| x.perioden.iter().filter(|p| p.telt_op(*d)))
+                    .map(|p| (p.categorie, p.oorzaak))
+                    .collect()
+            })
             .collect())
     }
 
@@ -103,35 +394,35 @@ impl App {
         &self,
         actor: &Actor,
         dates: &[NaiveDate],
-        gebied: &Gebied,
+        opties: &Opties,
     ) -> Result<Peildatum> {
         authorize(actor, Action::ReadFigures)?;
         if dates.is_empty() {
             return Err(AppError::Invalid("dates: at least one".into()));
         }
-        let gemeenten = self.gemeenten_van(gebied)?;
+        let geteld = self.op_data(dates, opties)?;
         let mut rijen: Vec<PeildatumRij> = Categorie::ALL
             .iter()
             .map(|c| PeildatumRij {
                 categorie: c.code(),
                 label: c.label(),
-                aantallen: Vec::with_capacity(dates.len()),
+                aantallen: geteld
+                    .iter()
+                    .map(|g| Aantal::new(g.iter().filter(|(x, _)| x == c).count() as u64))
+                    .collect(),
             })
             .collect();
-        let mut totaal = Vec::with_capacity(dates.len());
-        for d in dates {
-            let geteld = self.geteld(*d, &gemeenten)?;
-            for (rij, c) in rijen.iter_mut().zip(Categorie::ALL) {
-                rij.aantallen
-                    .push(geteld.iter().filter(|(x, _)| *x == c).count() as u64);
-            }
-            totaal.push(geteld.len() as u64);
-        }
         rijen.push(PeildatumRij {
             categorie: "totaal",
             label: "Totaal",
-            aantallen: totaal,
+            aantallen: geteld.iter().map(|g| Aantal::new(g.len() as u64)).collect(),
         });
+        if self.publiek(actor, opties) {
+            rijen
+                .iter_mut()
+                .flat_map(|r| r.aantallen.iter_mut())
+                .for_each(Aantal::publiek);
+        }
         Ok(Peildatum {
             peildata: dates.to_vec(),
             rijen,
@@ -143,26 +434,884 @@ impl App {
         &self,
         actor: &Actor,
         on: NaiveDate,
-        gebied: &Gebied,
+        opties: &Opties,
     ) -> Result<Oorzaken> {
         authorize(actor, Action::ReadFigures)?;
-        let geteld = self.geteld(on, &self.gemeenten_van(gebied)?)?;
+        let geteld = self.op_data(&[on], opties)?.remove(0);
         let mut rijen: Vec<OorzaakRij> = Oorzaak::ALL
             .iter()
             .map(|o| OorzaakRij {
                 oorzaak: o.code(),
                 label: o.label(),
-                aantal: geteld.iter().filter(|(_, x)| x == o).count() as u64,
+                aantal: Aantal::new(geteld.iter().filter(|(_, x)| x == o).count() as u64),
             })
             .collect();
         rijen.push(OorzaakRij {
             oorzaak: "totaal",
             label: "Totaal",
-            aantal: geteld.len() as u64,
+            aantal: Aantal::new(geteld.len() as u64),
         });
+        if self.publiek(actor, opties) {
+            rijen.iter_mut().for_each(|r| r.aantal.publiek());
+        }
         Ok(Oorzaken {
             peildatum: on,
             rijen,
         })
+    }
+
+    /// Unique thuiszitters and absentees per area in a school year, as plain counts.
+    fn schooljaar_tellingen(
+        &self,
+        jaar: SchoolYear,
+        opties: &Opties,
+        kaart: &Kaart,
+    ) -> Result<Vec<Gebiedstelling>> {
+        let f = Filter {
+            gebied: &opties.gebied,
+            kaart,
+        };
+        let (s, e) = (jaar.first_day(), jaar.last_day());
+        let basis = self.store().cijferbasis(opties.bekend_op)?;
+        let mut tz: HashMap<i64, &str> = HashMap::new();
+        for (persoon, d) in basis.per_persoon() {
+            if thuiszitter_in(&d, jaar) && f.persoon(&basis, &d, s, e) {
+                tz.insert(persoon, basis.personen[&persoon].gemeente.as_str());
+            }
+        }
+        let meldingen = self.store().cijfer_meldingen(s, e, opties.bekend_op)?;
+        let mut onder: HashMap<i64, &str> = HashMap::new();
+        let mut plus: HashMap<i64, &str> = HashMap::new();
+        for m in &meldingen {
+            if !f.woont_in(&m.gemeente) || (f.per_school() && !f.school_telt(&m.school)) {
+                continue;
+            }
+            if cijfers::leeftijd(m.geboortedatum, m.begindatum) < 18 {
+                onder.insert(m.persoon, &m.gemeente);
+            } else {
+                plus.insert(m.persoon, &m.gemeente);
+            }
+        }
+        // Areas: the total, each sub-region, each gemeente (within the filter).
+        let gemeenten: Vec<(&String, &(String, Option<String>))> = kaart
+            .gemeenten
+            .iter()
+            .filter(|(g, _)| f.woont_in(g))
+            .collect();
+        let mut regios: Vec<&str> = gemeenten
+            .iter()
+            .filter_map(|(_, (_, r))| r.as_deref())
+            .collect();
+        regios.sort();
+        regios.dedup();
+        let tel = |m: &HashMap<i64, &str>, binnen: &dyn Fn(&str) -> bool| {
+            m.values().filter(|g| binnen(g)).count() as u64
+        };
+        let rij = |binnen: &dyn Fn(&str) -> bool| {
+            [tel(&tz, binnen), tel(&onder, binnen), tel(&plus, binnen)]
+        };
+        let mut out = vec![(
+            "totaal".to_string(),
+            "Totaal".to_string(),
+            "totaal",
+            rij(&|_| true),
+        )];
+        for r in regios {
+            out.push((
+                r.to_string(),
+                r.to_string(),
+                "regio",
+                rij(&|g| kaart.regio(g) == Some(r)),
+            ));
+        }
+        for (g, (naam, _)) in gemeenten {
+            out.push((g.clone(), naam.clone(), "gemeente", rij(&|x| x == g)));
+        }
+        Ok(out)
+    }
+
+    /// Unique persons per area in school year `jaar` (DOMAIN §9.2).
+    pub fn rapport_schooljaar(
+        &self,
+        actor: &Actor,
+        jaar: SchoolYear,
+        opties: &Opties,
+    ) -> Result<Schooljaar> {
+        authorize(actor, Action::ReadFigures)?;
+        let kaart = self.kaart(&opties.gebied)?;
+        let publiek = self.publiek(actor, opties);
+        let rijen = self
+            .schooljaar_tellingen(jaar, opties, &kaart)?
+            .into_iter()
+            .map(|(gebied, naam, niveau, [t, o, p])| {
+                let mut r = SchooljaarRij {
+                    gebied,
+                    naam,
+                    niveau,
+                    thuiszitters: t.into(),
+                    verzuimers_onder_18: o.into(),
+                    verzuimers_18_plus: p.into(),
+                };
+                if publiek {
+                    r.thuiszitters.publiek();
+                    r.verzuimers_onder_18.publiek();
+                    r.verzuimers_18_plus.publiek();
+                }
+                r
+            })
+            .collect();
+        Ok(Schooljaar {
+            jaar: jaar.to_string(),
+            rijen,
+        })
+    }
+
+    /// Each area's baseline, target and actual figure (DOMAIN §9.3).
+    pub fn rapport_doelen(
+        &self,
+        actor: &Actor,
+        basisjaar: SchoolYear,
+        reductie: f64,
+        jaar: SchoolYear,
+        opties: &Opties,
+    ) -> Result<Doelen> {
+        authorize(actor, Action::ReadFigures)?;
+        if !(0.0..=100.0).contains(&reductie) {
+            return Err(AppError::Invalid(
+                "reductie: a percentage from 0 to 100".into(),
+            ));
+        }
+        let kaart = self.kaart(&opties.gebied)?;
+        let publiek = self.publiek(actor, opties);
+        let basis = self.schooljaar_tellingen(basisjaar, opties, &kaart)?;
+        let actueel = self.schooljaar_tellingen(jaar, opties, &kaart)?;
+        let mut rijen = Vec::new();
+        for (b, a) in basis.iter().zip(&actueel) {
+            for (i, (indicator, _)) in INDICATOREN.iter().enumerate() {
+                let doel = cijfers::doel(b.3[i], reductie);
+                let mut r = DoelRij {
+                    gebied: b.0.clone(),
+                    naam: b.1.clone(),
+                    indicator,
+                    basis: b.3[i].into(),
+                    doel: doel.into(),
+                    actueel: a.3[i].into(),
+                    verschil: Some(a.3[i] as i64 - doel as i64),
+                    behaald: Some(a.3[i] <= doel),
+                };
+                if publiek {
+                    r.basis.publiek();
+                    r.doel.publiek();
+                    r.actueel.publiek();
+                    if r.basis.verborgen || r.actueel.verborgen || r.doel.verborgen {
+                        r.verschil = None;
+                        r.behaald = None;
+                    }
+                }
+                rijen.push(r);
+            }
+        }
+        Ok(Doelen {
+            basisjaar: basisjaar.to_string(),
+            jaar: jaar.to_string(),
+            reductie,
+            rijen,
+        })
+    }
+
+    /// The three-month KPI of school year `jaar`, its clocks read on the year's last day or
+    /// `vandaag` if earlier. The overdue persons are listed for readers who may see them,
+    /// each read audited; the others get the count.
+    pub fn rapport_kpi(
+        &self,
+        actor: &Actor,
+        jaar: SchoolYear,
+        vandaag: NaiveDate,
+        regels: &Escalatieregels,
+        opties: &Opties,
+    ) -> Result<Kpi> {
+        authorize(actor, Action::ReadFigures)?;
+        let kaart = self.kaart(&opties.gebied)?;
+        let f = Filter {
+            gebied: &opties.gebied,
+            kaart: &kaart,
+        };
+        let (s, e) = (jaar.first_day(), jaar.last_day());
+        let op = e.min(vandaag);
+        let basis = self.store().cijferbasis(opties.bekend_op)?;
+        let per: BTreeMap<i64, PersoonsDossier<'_>> = basis
+            .per_persoon()
+            .into_iter()
+            .filter(|(_, d)| f.persoon(&basis, d, s, e))
+            .collect();
+        let gevallen = kpi_gevallen(&per, s, e, op, regels.aanbod_maanden);
+        let tel = |u: KpiUitkomst| gevallen.iter().filter(|g| g.uitkomst == u).count() as u64;
+        let binnen = tel(KpiUitkomst::BinnenTermijn);
+        let beslist = gevallen.len() as u64 - tel(KpiUitkomst::Lopend);
+        let mut maanden: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+        for g in &gevallen {
+            let m = maanden
+                .entry(format!("{:04}-{:02}", g.begin.year(), g.begin.month()))
+                .or_default();
+            m.0 += 1;
+            m.1 += u64::from(g.uitkomst == KpiUitkomst::BinnenTermijn);
+        }
+        let mut lijst = Vec::new();
+        let mut niet_getoond = 0;
+        let ziet_personen = match actor {
+            Actor::LocalOperator { .. } => true,
+            Actor::Gebruiker(g) => g.rol.sees_persons(),
+            Actor::Systeem(_) => false,
+        };
+        for g in gevallen
+            .iter()
+            .filter(|g| g.uitkomst == KpiUitkomst::Achterstallig)
+        {
+            let p = &basis.personen[&g.persoon];
+            let zichtbaar = ziet_personen
+                && self
+                    .toegang_als_mag(actor, Gebruik::RegistratiesLezen, p.leerling, "kpi te laat")?
+                    .is_some();
+            if !zichtbaar {
+                niet_getoond += 1;
+                continue;
+            }
+            lijst.push(self.te_laat(p.leerling, g, op)?);
+        }
+        lijst.sort_by_key(|t| std::cmp::Reverse(t.dagen_te_laat));
+        let mut kpi = Kpi {
+            jaar: jaar.to_string(),
+            peildatum: op,
+            gestart: (gevallen.len() as u64).into(),
+            binnen_termijn: binnen.into(),
+            te_laat: tel(KpiUitkomst::TeLaat).into(),
+            achterstallig: tel(KpiUitkomst::Achterstallig).into(),
+            beeindigd_zonder_aanbod: tel(KpiUitkomst::BeeindigdZonderAanbod).into(),
+            lopend: tel(KpiUitkomst::Lopend).into(),
+            aandeel_binnen_termijn: (beslist > 0)
+                .then(|| (binnen as f64 * 1000.0 / beslist as f64).round() / 10.0),
+            mediaan_dagen_tot_aanbod: mediaan(
+                gevallen
+                    .iter()
+                    .filter_map(|g| g.aanbod.map(|a| (a - g.begin).num_days()))
+                    .collect(),
+            ),
+            per_maand: maanden
+                .into_iter()
+                .map(|(maand, (n, b))| KpiMaand {
+                    maand,
+                    gestart: n.into(),
+                    binnen_termijn: b.into(),
+                })
+                .collect(),
+            te_laat_lijst: lijst,
+            te_laat_niet_getoond: niet_getoond.into(),
+        };
+        if self.publiek(actor, opties) {
+            for a in [
+                &mut kpi.gestart,
+                &mut kpi.binnen_termijn,
+                &mut kpi.te_laat,
+                &mut kpi.achterstallig,
+                &mut kpi.beeindigd_zonder_aanbod,
+                &mut kpi.lopend,
+                &mut kpi.te_laat_niet_getoond,
+            ] {
+                a.publiek();
+            }
+            for m in &mut kpi.per_maand {
+                m.gestart.publiek();
+                m.binnen_termijn.publiek();
+            }
+            if kpi.gestart.verborgen {
+                kpi.aandeel_binnen_termijn = None;
+                kpi.mediaan_dagen_tot_aanbod = None;
+            }
+            kpi.te_laat_lijst.clear();
+        }
+        Ok(kpi)
+    }
+
+    fn te_laat(
+        &self,
+        leerling: LeerlingId,
+        g: &cijfers::KpiGeval,
+        op: NaiveDate,
+    ) -> Result<TeLaat> {
+        let ctx = self
+            .store()
+            .persoon_context(leerling, op)?
+            .ok_or_else(|| AppError::Invalid("a registered person is unknown".into()))?;
+        Ok(TeLaat {
+            leerling: leerling.to_string(),
+            naam: format!("{} {}", ctx.jongere.voornamen, ctx.jongere.achternaam),
+            gemeente: ctx.jongere.gemeente.as_str().to_string(),
+            begin: g.begin,
+            termijn: g.termijn,
+            dagen_te_laat: (op - g.termijn).num_days(),
+        })
+    }
+
+    /// The Leerplichttelling of school year `jaar` (DOMAIN §9.5), as it stood on the year's
+    /// last day or `vandaag` if earlier.
+    pub fn rapport_leerplichttelling(
+        &self,
+        actor: &Actor,
+        jaar: SchoolYear,
+        vandaag: NaiveDate,
+        opties: &Opties,
+    ) -> Result<Leerplichttelling> {
+        authorize(actor, Action::ReadFigures)?;
+        let kaart = self.kaart(&opties.gebied)?;
+        let f = Filter {
+            gebied: &opties.gebied,
+            kaart: &kaart,
+        };
+        let (s, e) = (jaar.first_day(), jaar.last_day());
+        let basis = self.store().cijferbasis(opties.bekend_op)?;
+        let per: BTreeMap<i64, PersoonsDossier<'_>> = basis
+            .per_persoon()
+            .into_iter()
+            .filter(|(_, d)| f.persoon(&basis, d, s, e))
+            .collect();
+        let publiek = self.publiek(actor, opties);
+        let telling = |c: Categorie| {
+            let l = looptijden(&per, c, jaar, vandaag);
+            let mut t = Telling {
+                totaal: (l.totaal.len() as u64).into(),
+                bij_begin: (l.bij_begin.len() as u64).into(),
+                nieuw: (l.nieuw.len() as u64).into(),
+                langer_dan_3_maanden: (l.langer_dan_3_maanden.len() as u64).into(),
+                opgelost: (l.opgelost.len() as u64).into(),
+            };
+            if publiek {
+                for a in [
+                    &mut t.totaal,
+                    &mut t.bij_begin,
+                    &mut t.nieuw,
+                    &mut t.langer_dan_3_maanden,
+                    &mut t.opgelost,
+                ] {
+                    a.publiek();
+                }
+            }
+            t
+        };
+        // Exemptions of persons in the area: everyone with a case is in the basis.
+        let in_gebied: HashSet<i64> = basis
+            .personen
+            .iter()
+            .filter(|(id, p)| {
+                f.woont_in(&p.gemeente)
+                    && (!f.per_school()
+                        || basis.inschrijvingen.iter().any(|i| {
+                            i.persoon == **id
+                                && i.van <= e
+                                && i.tot.is_none_or(|t| t >= s)
+                                && f.school_telt(&i.school)
+                        }))
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        let vrijstellingen = Artikel::ALL
+            .iter()
+            .map(|a| {
+                let v: Vec<_> = basis
+                    .vrijstellingen
+                    .iter()
+                    .filter(|v| {
+                        v.artikel == *a
+                            && jaar.contains(v.van)
+                            && v.van <= vandaag
+                            && in_gebied.contains(&v.persoon)
+                    })
+                    .collect();
+                let mut r = VrijstellingRij {
+                    artikel: a.code(),
+                    label: a.label(),
+                    aantal: (v.len() as u64).into(),
+                    geen_passend_aanbod: (v.iter().filter(|v| v.geen_passend_aanbod).count()
+                        as u64)
+                        .into(),
+                };
+                if publiek {
+                    r.aantal.publiek();
+                    r.geen_passend_aanbod.publiek();
+                }
+                r
+            })
+            .collect();
+        Ok(Leerplichttelling {
+            jaar: jaar.to_string(),
+            absoluut_verzuim: telling(Categorie::AbsoluutVerzuim),
+            langdurig_relatief_verzuim: telling(Categorie::Thuiszittend),
+            vrijstellingen,
+        })
+    }
+
+    /// The Inspectie's overview on `on`: per SWV the thuiszitters by how long they have been
+    /// at home, and absoluut verzuim (DOMAIN §9.5). A person belongs to the SWV of the school
+    /// they are enrolled at on the date, else of their last school.
+    pub fn rapport_inspectie(
+        &self,
+        actor: &Actor,
+        on: NaiveDate,
+        opties: &Opties,
+    ) -> Result<Inspectie> {
+        authorize(actor, Action::ReadFigures)?;
+        let kaart = self.kaart(&opties.gebied)?;
+        let f = Filter {
+            gebied: &opties.gebied,
+            kaart: &kaart,
+        };
+        let basis = self.store().cijferbasis(opties.bekend_op)?;
+        let mut per_swv: BTreeMap<String, [u64; 3]> = BTreeMap::new();
+        for d in basis.per_persoon().values() {
+            if !f.persoon(&basis, d, on, on) {
+                continue;
+            }
+            let kolom = match duur_op(d, on) {
+                Some(Duur::TotDrieMaanden) => 0,
+                Some(Duur::MeerDanDrieMaanden) => 1,
+                None if d
+                    .perioden
+                    .iter()
+                    .any(|p| p.categorie == Categorie::AbsoluutVerzuim && p.telt_op(on)) =>
+                {
+                    2
+                }
+                None => continue,
+            };
+            let school = d
+                .inschrijvingen
+                .iter()
+                .filter(|i| i.van <= on)
+                .max_by_key(|i| (i.telt_op(on), i.tot.unwrap_or(NaiveDate::MAX), i.van))
+                .map(|i| i.school.as_str());
+            let swv = school
+                .and_then(|s| kaart.swv_van_school.get(s))
+                .cloned()
+                .unwrap_or_else(|| "geen".into());
+            per_swv.entry(swv).or_default()[kolom] += 1;
+        }
+        let mut totaal = [0u64; 3];
+        let mut rijen: Vec<InspectieRij> = per_swv
+            .into_iter()
+            .map(|(swv, n)| {
+                for i in 0..3 {
+                    totaal[i] += n[i];
+                }
+                InspectieRij {
+                    naam: if swv == "geen" {
+                        "Niet ingeschreven bij een samenwerkingsverband".into()
+                    } else {
+                        kaart.naam(&swv)
+                    },
+                    swv,
+                    thuiszittend_4_weken_3_maanden: n[0].into(),
+                    thuiszittend_langer_dan_3_maanden: n[1].into(),
+                    absoluut_verzuim: n[2].into(),
+                }
+            })
+            .collect();
+        rijen.push(InspectieRij {
+            swv: "totaal".into(),
+            naam: "Totaal".into(),
+            thuiszittend_4_weken_3_maanden: totaal[0].into(),
+            thuiszittend_langer_dan_3_maanden: totaal[1].into(),
+            absoluut_verzuim: totaal[2].into(),
+        });
+        if self.publiek(actor, opties) {
+            for r in &mut rijen {
+                r.thuiszittend_4_weken_3_maanden.publiek();
+                r.thuiszittend_langer_dan_3_maanden.publiek();
+                r.absoluut_verzuim.publiek();
+            }
+        }
+        Ok(Inspectie {
+            peildatum: on,
+            rijen,
+        })
+    }
+}
+
+fn aantal(a: &Aantal) -> Cel {
+    Cel::Aantal(*a)
+}
+
+impl Peildatum {
+    pub fn weergave(&self) -> Weergave {
+        let mut kolommen = vec!["Categorie".to_string()];
+        kolommen.extend(self.peildata.iter().map(|d| d.to_string()));
+        let rijen = self
+            .rijen
+            .iter()
+            .map(|r| {
+                let mut v = vec![Cel::Tekst(r.label.into())];
+                v.extend(r.aantallen.iter().map(aantal));
+                v
+            })
+            .collect();
+        Weergave {
+            titel: "Thuiszitters per categorie op peildata".into(),
+            tabellen: vec![Tabel {
+                titel: "Per categorie".into(),
+                kolommen,
+                rijen,
+            }],
+            grafieken: vec![Grafiek {
+                titel: "Categorieën over de peildata".into(),
+                soort: GrafiekSoort::Staven,
+                labels: self.peildata.iter().map(|d| d.to_string()).collect(),
+                reeksen: self
+                    .rijen
+                    .iter()
+                    .filter(|r| r.categorie != "totaal")
+                    .map(|r| {
+                        (
+                            r.label.to_string(),
+                            r.aantallen
+                                .iter()
+                                .map(|a| a.getal().map(|n| n as f64))
+                                .collect(),
+                        )
+                    })
+                    .collect(),
+            }],
+            ..Weergave::default()
+        }
+    }
+}
+
+impl Oorzaken {
+    pub fn weergave(&self) -> Weergave {
+        Weergave {
+            titel: format!("Hoofdoorzaken op {}", self.peildatum),
+            tabellen: vec![Tabel {
+                titel: "Per hoofdoorzaak".into(),
+                kolommen: vec!["Hoofdoorzaak".into(), "Aantal".into()],
+                rijen: self
+                    .rijen
+                    .iter()
+                    .map(|r| vec![Cel::Tekst(r.label.into()), aantal(&r.aantal)])
+                    .collect(),
+            }],
+            grafieken: vec![Grafiek {
+                titel: "Hoofdoorzaken".into(),
+                soort: GrafiekSoort::Staven,
+                labels: self
+                    .rijen
+                    .iter()
+                    .filter(|r| r.oorzaak != "totaal")
+                    .map(|r| r.oorzaak.to_string())
+                    .collect(),
+                reeksen: vec![(
+                    "Aantal".into(),
+                    self.rijen
+                        .iter()
+                        .filter(|r| r.oorzaak != "totaal")
+                        .map(|r| r.aantal.getal().map(|n| n as f64))
+                        .collect(),
+                )],
+            }],
+            ..Weergave::default()
+        }
+    }
+}
+
+impl Schooljaar {
+    pub fn weergave(&self) -> Weergave {
+        Weergave {
+            titel: format!("Thuiszitters en verzuimers in schooljaar {}", self.jaar),
+            tabellen: vec![Tabel {
+                titel: "Unieke personen".into(),
+                kolommen: vec![
+                    "Gebied".into(),
+                    "Naam".into(),
+                    "Thuiszitters (incl. absoluut verzuim)".into(),
+                    "Verzuimers tot 18 jaar".into(),
+                    "Verzuimers 18 jaar en ouder".into(),
+                ],
+                rijen: self
+                    .rijen
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            Cel::Tekst(r.gebied.clone()),
+                            Cel::Tekst(r.naam.clone()),
+                            aantal(&r.thuiszitters),
+                            aantal(&r.verzuimers_onder_18),
+                            aantal(&r.verzuimers_18_plus),
+                        ]
+                    })
+                    .collect(),
+            }],
+            ..Weergave::default()
+        }
+    }
+}
+
+impl Doelen {
+    pub fn weergave(&self) -> Weergave {
+        let rijen = self
+            .rijen
+            .iter()
+            .map(|r| {
+                vec![
+                    Cel::Tekst(r.gebied.clone()),
+                    Cel::Tekst(r.naam.clone()),
+                    Cel::Tekst(r.indicator.into()),
+                    aantal(&r.basis),
+                    aantal(&r.doel),
+                    aantal(&r.actueel),
+                    r.verschil.map_or(Cel::Leeg, |v| Cel::Getal(v as f64)),
+                    Cel::Tekst(match r.behaald {
+                        Some(true) => "ja".into(),
+                        Some(false) => "nee".into(),
+                        None => String::new(),
+                    }),
+                ]
+            })
+            .collect();
+        let grafieken = INDICATOREN
+            .iter()
+            .map(|(code, label)| {
+                let rs: Vec<&DoelRij> =
+                    self.rijen.iter().filter(|r| r.indicator == *code).collect();
+                let reeks = |f: &dyn Fn(&DoelRij) -> Aantal| -> Vec<Option<f64>> {
+                    rs.iter().map(|r| f(r).getal().map(|n| n as f64)).collect()
+                };
+                Grafiek {
+                    titel: format!("{label}: voortgang naar het doel"),
+                    soort: GrafiekSoort::Staven,
+                    labels: rs.iter().map(|r| r.naam.clone()).collect(),
+                    reeksen: vec![
+                        (format!("Basis {}", self.basisjaar), reeks(&|r| r.basis)),
+                        (format!("Doel (−{}%)", self.reductie), reeks(&|r| r.doel)),
+                        (format!("Actueel {}", self.jaar), reeks(&|r| r.actueel)),
+                    ],
+                }
+            })
+            .collect();
+        Weergave {
+            titel: format!(
+                "Doelen: {} ten opzichte van basisjaar {} (−{}%)",
+                self.jaar, self.basisjaar, self.reductie
+            ),
+            tabellen: vec![Tabel {
+                titel: "Doelen per gebied".into(),
+                kolommen: [
+                    "Gebied",
+                    "Naam",
+                    "Indicator",
+                    "Basis",
+                    "Doel",
+                    "Actueel",
+                    "Verschil met doel",
+                    "Behaald",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rijen,
+            }],
+            grafieken,
+            ..Weergave::default()
+        }
+    }
+}
+
+impl Kpi {
+    pub fn weergave(&self) -> Weergave {
+        let getal = |x: Option<f64>| x.map_or(Cel::Leeg, Cel::Getal);
+        let mut tabellen = vec![
+            Tabel {
+                titel: "Aanbod binnen drie maanden".into(),
+                kolommen: vec!["Kengetal".into(), "Waarde".into()],
+                rijen: vec![
+                    vec![Cel::Tekst("Gestart".into()), aantal(&self.gestart)],
+                    vec![
+                        Cel::Tekst("Aanbod binnen termijn".into()),
+                        aantal(&self.binnen_termijn),
+                    ],
+                    vec![
+                        Cel::Tekst("Aanbod na de termijn".into()),
+                        aantal(&self.te_laat),
+                    ],
+                    vec![
+                        Cel::Tekst("Achterstallig (geen aanbod)".into()),
+                        aantal(&self.achterstallig),
+                    ],
+                    vec![
+                        Cel::Tekst("Beëindigd zonder aanbod".into()),
+                        aantal(&self.beeindigd_zonder_aanbod),
+                    ],
+                    vec![Cel::Tekst("Termijn loopt nog".into()), aantal(&self.lopend)],
+                    vec![
+                        Cel::Tekst("Aandeel binnen termijn (%)".into()),
+                        getal(self.aandeel_binnen_termijn),
+                    ],
+                    vec![
+                        Cel::Tekst("Mediaan dagen tot aanbod".into()),
+                        getal(self.mediaan_dagen_tot_aanbod),
+                    ],
+                ],
+            },
+            Tabel {
+                titel: "Per maand van start".into(),
+                kolommen: vec!["Maand".into(), "Gestart".into(), "Binnen termijn".into()],
+                rijen: self
+                    .per_maand
+                    .iter()
+                    .map(|m| {
+                        vec![
+                            Cel::Tekst(m.maand.clone()),
+                            aantal(&m.gestart),
+                            aantal(&m.binnen_termijn),
+                        ]
+                    })
+                    .collect(),
+            },
+        ];
+        if !self.te_laat_lijst.is_empty() {
+            tabellen.push(Tabel {
+                titel: "Achterstallig".into(),
+                kolommen: [
+                    "Leerling",
+                    "Naam",
+                    "Gemeente",
+                    "Begin",
+                    "Termijn",
+                    "Dagen te laat",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rijen: self
+                    .te_laat_lijst
+                    .iter()
+                    .map(|t| {
+                        vec![
+                            Cel::Tekst(t.leerling.clone()),
+                            Cel::Tekst(t.naam.clone()),
+                            Cel::Tekst(t.gemeente.clone()),
+                            Cel::Tekst(t.begin.to_string()),
+                            Cel::Tekst(t.termijn.to_string()),
+                            Cel::Getal(t.dagen_te_laat as f64),
+                        ]
+                    })
+                    .collect(),
+            });
+        }
+        Weergave {
+            titel: format!("Aanbod binnen drie maanden, schooljaar {}", self.jaar),
+            toelichting: vec![format!("Stand op {}.", self.peildatum)],
+            tabellen,
+            grafieken: vec![Grafiek {
+                titel: "Aandeel met aanbod binnen drie maanden, per maand van start (%)".into(),
+                soort: GrafiekSoort::Lijn,
+                labels: self.per_maand.iter().map(|m| m.maand.clone()).collect(),
+                reeksen: vec![(
+                    "Binnen termijn (%)".into(),
+                    self.per_maand
+                        .iter()
+                        .map(|m| match (m.gestart.getal(), m.binnen_termijn.getal()) {
+                            (Some(n), Some(b)) if n > 0 => Some(b as f64 * 100.0 / n as f64),
+                            _ => None,
+                        })
+                        .collect(),
+                )],
+            }],
+        }
+    }
+}
+
+impl Leerplichttelling {
+    pub fn weergave(&self) -> Weergave {
+        let telling = |titel: &str, t: &Telling| Tabel {
+            titel: titel.into(),
+            kolommen: vec!["Kengetal".into(), "Aantal".into()],
+            rijen: vec![
+                vec![
+                    Cel::Tekst("Totaal in het schooljaar".into()),
+                    aantal(&t.totaal),
+                ],
+                vec![
+                    Cel::Tekst("Bij begin schooljaar".into()),
+                    aantal(&t.bij_begin),
+                ],
+                vec![Cel::Tekst("Nieuw".into()), aantal(&t.nieuw)],
+                vec![
+                    Cel::Tekst("Langer dan 3 maanden".into()),
+                    aantal(&t.langer_dan_3_maanden),
+                ],
+                vec![Cel::Tekst("Opgelost".into()), aantal(&t.opgelost)],
+            ],
+        };
+        Weergave {
+            titel: format!("Leerplichttelling {}", self.jaar),
+            tabellen: vec![
+                telling("Absoluut verzuim", &self.absoluut_verzuim),
+                telling(
+                    "Langdurig relatief verzuim",
+                    &self.langdurig_relatief_verzuim,
+                ),
+                Tabel {
+                    titel: "Vrijstellingen".into(),
+                    kolommen: vec![
+                        "Artikel".into(),
+                        "Aantal".into(),
+                        "Waarvan wegens geen passend aanbod".into(),
+                    ],
+                    rijen: self
+                        .vrijstellingen
+                        .iter()
+                        .map(|v| {
+                            vec![
+                                Cel::Tekst(v.label.into()),
+                                aantal(&v.aantal),
+                                aantal(&v.geen_passend_aanbod),
+                            ]
+                        })
+                        .collect(),
+                },
+            ],
+            ..Weergave::default()
+        }
+    }
+}
+
+impl Inspectie {
+    pub fn weergave(&self) -> Weergave {
+        Weergave {
+            titel: format!(
+                "Overzicht thuiszitters voor de Inspectie, {}",
+                self.peildatum
+            ),
+            tabellen: vec![Tabel {
+                titel: "Per samenwerkingsverband".into(),
+                kolommen: [
+                    "SWV",
+                    "Naam",
+                    "Thuiszittend 4 weken – 3 maanden",
+                    "Thuiszittend langer dan 3 maanden",
+                    "Absoluut verzuim",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rijen: self
+                    .rijen
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            Cel::Tekst(r.swv.clone()),
+                            Cel::Tekst(r.naam.clone()),
+                            aantal(&r.thuiszittend_4_weken_3_maanden),
+                            aantal(&r.thuiszittend_langer_dan_3_maanden),
+                            aantal(&r.absoluut_verzuim),
+                        ]
+                    })
+                    .collect(),
+            }],
+            ..Weergave::default()
+        }
     }
 }

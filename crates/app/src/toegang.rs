@@ -57,13 +57,7 @@ impl App {
             )?;
             return Err(AppError::Forbidden("geen toegang tot deze persoon".into()));
         };
-        let mut beslissing = beslis(actor, gebruik, &ctx, None);
-        if let (Beslissing::Geweigerd(_), Actor::Gebruiker(g)) = (&beslissing, actor) {
-            if let Some(reden) = self.store().noodtoegang(g.id, ctx.id, now)? {
-                beslissing = beslis(actor, gebruik, &ctx, Some(&reden));
-            }
-        }
-        match beslissing {
+        match self.beslissing(actor, gebruik, &ctx, now)? {
             Beslissing::Toegestaan => {
                 self.audit(
                     actor,
@@ -103,6 +97,43 @@ impl App {
                 )?;
                 Err(AppError::Forbidden(format!("geen toegang: {why}")))
             }
+        }
+    }
+
+    /// The gate's decision, with a grant of emergency access taken into account.
+    fn beslissing(
+        &self,
+        actor: &Actor,
+        gebruik: Gebruik,
+        ctx: &PersoonContext,
+        now: DateTime<Utc>,
+    ) -> Result<Beslissing> {
+        let mut beslissing = beslis(actor, gebruik, ctx, None);
+        if let (Beslissing::Geweigerd(_), Actor::Gebruiker(g)) = (&beslissing, actor) {
+            if let Some(reden) = self.store().noodtoegang(g.id, ctx.id, now)? {
+                beslissing = beslis(actor, gebruik, ctx, Some(&reden));
+            }
+        }
+        Ok(beslissing)
+    }
+
+    /// For lists that show only whom the reader may see (the overdue list of the KPI): the
+    /// person's data when the gate allows it, audited as [`App::toegang`] does; None, and
+    /// nothing read or logged, when it does not.
+    pub fn toegang_als_mag(
+        &self,
+        actor: &Actor,
+        gebruik: Gebruik,
+        leerling: LeerlingId,
+        record: &str,
+    ) -> Result<Option<Toegang>> {
+        let now = self.now();
+        let Some(ctx) = self.store().persoon_context(leerling, now.date_naive())? else {
+            return Ok(None);
+        };
+        match self.beslissing(actor, gebruik, &ctx, now)? {
+            Beslissing::Geweigerd(_) => Ok(None),
+            _ => self.toegang(actor, gebruik, leerling, record).map(Some),
         }
     }
 

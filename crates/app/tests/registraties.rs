@@ -227,12 +227,16 @@ fn figures_per_category_and_cause(db: Db) {
     let op = Actor::local_operator();
     let r = db
         .app
-        .rapport_peildatum(&op, &[d("2025-01-15"), d("2025-03-15")], &Gebied::default())
+        .rapport_peildatum(
+            &op,
+            &[d("2025-01-15"), d("2025-03-15")],
+            &Gebied::default().into(),
+        )
         .unwrap();
     let rows: Vec<(&str, Vec<u64>)> = r
         .rijen
         .iter()
-        .map(|r| (r.categorie, r.aantallen.clone()))
+        .map(|r| (r.categorie, r.aantallen.iter().map(|a| a.n).collect()))
         .collect();
     assert_eq!(
         rows,
@@ -248,22 +252,22 @@ fn figures_per_category_and_cause(db: Db) {
     // One gemeente: 101222331 lives in GM0453, the others in GM0392.
     let velsen = Gebied {
         gemeente: Some("GM0453".into()),
-        regio: None,
+        ..Gebied::default()
     };
     let r = db
         .app
-        .rapport_peildatum(&op, &[d("2025-03-15")], &velsen)
+        .rapport_peildatum(&op, &[d("2025-03-15")], &velsen.into())
         .unwrap();
-    assert_eq!(r.rijen.last().unwrap().aantallen, [1]);
+    assert_eq!(r.rijen.last().unwrap().aantallen[0].n, 1);
     let o = db
         .app
-        .rapport_oorzaken(&op, d("2025-03-15"), &Gebied::default())
+        .rapport_oorzaken(&op, d("2025-03-15"), &Gebied::default().into())
         .unwrap();
     let counted: Vec<(&str, u64)> = o
         .rijen
         .iter()
-        .filter(|r| r.aantal > 0)
-        .map(|r| (r.oorzaak, r.aantal))
+        .filter(|r| r.aantal.n > 0)
+        .map(|r| (r.oorzaak, r.aantal.n))
         .collect();
     assert_eq!(
         counted,
@@ -276,8 +280,9 @@ fn figures_per_category_and_cause(db: Db) {
             d("2025-03-15"),
             &Gebied {
                 gemeente: Some("GM9999".into()),
-                regio: None
+                ..Gebied::default()
             }
+            .into()
         )
         .is_err());
 }

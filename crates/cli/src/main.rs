@@ -5,6 +5,7 @@
 
 mod accounts;
 mod output;
+mod rapport;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -116,7 +117,7 @@ enum Command {
     /// Figures without persons (DOMAIN §9).
     Report {
         #[command(subcommand)]
-        what: ReportWhat,
+        what: rapport::ReportWhat,
     },
     /// Raise every escalation that is due (the three-month clock), each level once, and list
     /// what was raised.
@@ -173,49 +174,6 @@ enum Command {
         #[arg(long, value_name = "JAREN", value_parser = years_arg)]
         verzuim: Option<Jaren>,
     },
-}
-
-#[derive(Subcommand)]
-enum ReportWhat {
-    /// Registered persons per category on each date, with a total row.
-    Peildatum {
-        /// The dates, separated by commas.
-        #[arg(long, required = true, value_delimiter = ',', value_parser = date_arg)]
-        dates: Vec<NaiveDate>,
-        #[command(flatten)]
-        gebied: GebiedArgs,
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
-    },
-    /// Registered persons per main cause on a date, with a total row.
-    Oorzaken {
-        #[arg(long, value_parser = date_arg)]
-        date: NaiveDate,
-        #[command(flatten)]
-        gebied: GebiedArgs,
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
-    },
-}
-
-/// Which part of the region to count.
-#[derive(clap::Args)]
-struct GebiedArgs {
-    /// Only people living in this gemeente (GM....).
-    #[arg(long)]
-    gemeente: Option<String>,
-    /// Only people living in the gemeenten of this sub-region.
-    #[arg(long)]
-    regio: Option<String>,
-}
-
-impl From<GebiedArgs> for leerrecht_app::rapportages::Gebied {
-    fn from(a: GebiedArgs) -> Self {
-        leerrecht_app::rapportages::Gebied {
-            gemeente: a.gemeente,
-            regio: a.regio,
-        }
-    }
 }
 
 #[derive(Subcommand)]
@@ -590,78 +548,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Report { what } => {
             let app = open(&cli.db)?;
-            let mut out = io::stdout().lock();
-            match what {
-                ReportWhat::Peildatum {
-                    dates,
-                    gebied,
-                    format,
-                } => {
-                    let r = checked(app.rapport_peildatum(&actor, &dates, &gebied.into()))?;
-                    match format {
-                        Format::Json => {
-                            serde_json::to_writer_pretty(&mut out, &r)?;
-                            writeln!(out)?;
-                        }
-                        Format::Csv => {
-                            let head: Vec<String> =
-                                r.peildata.iter().map(|d| d.to_string()).collect();
-                            writeln!(out, "categorie;{}", head.join(";"))?;
-                            for rij in &r.rijen {
-                                let n: Vec<String> =
-                                    rij.aantallen.iter().map(|n| n.to_string()).collect();
-                                writeln!(out, "{};{}", rij.categorie, n.join(";"))?;
-                            }
-                        }
-                        Format::Table => {
-                            let w = r
-                                .rijen
-                                .iter()
-                                .map(|x| x.label.chars().count())
-                                .max()
-                                .unwrap_or(9);
-                            write!(out, "{:<w$}", "Categorie")?;
-                            for d in &r.peildata {
-                                write!(out, " {:>10}", d.to_string())?;
-                            }
-                            writeln!(out)?;
-                            for rij in &r.rijen {
-                                write!(out, "{:<w$}", rij.label)?;
-                                for n in &rij.aantallen {
-                                    write!(out, " {n:>10}")?;
-                                }
-                                writeln!(out)?;
-                            }
-                        }
-                    }
-                }
-                ReportWhat::Oorzaken {
-                    date,
-                    gebied,
-                    format,
-                } => {
-                    let r = checked(app.rapport_oorzaken(&actor, date, &gebied.into()))?;
-                    match format {
-                        Format::Json => {
-                            serde_json::to_writer_pretty(&mut out, &r)?;
-                            writeln!(out)?;
-                        }
-                        Format::Csv => {
-                            writeln!(out, "oorzaak;aantal")?;
-                            for rij in &r.rijen {
-                                writeln!(out, "{};{}", rij.oorzaak, rij.aantal)?;
-                            }
-                        }
-                        Format::Table => {
-                            writeln!(out, "Hoofdoorzaken op {}", r.peildatum)?;
-                            for rij in &r.rijen {
-                                writeln!(out, "{:<60} {:>6}", rij.label, rij.aantal)?;
-                            }
-                        }
-                    }
-                }
-            }
-            Ok(())
+            let config = load_config(cli.config.as_deref())?;
+            rapport::run(&app, &actor, what, &config)
         }
         Command::Escalaties { as_of, format } => {
             let app = open(&cli.db)?;

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod calendar;
+pub mod cijfers;
 pub mod date;
 pub mod duty;
 pub mod ids;

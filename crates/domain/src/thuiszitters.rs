@@ -256,6 +256,32 @@ fn plus_months(d: NaiveDate, m: u32) -> NaiveDate {
         .expect("date within chrono's range")
 }
 
+/// The unbroken runs of the periods (any order) whose category passes `welke`: periods that
+/// follow each other without a gap, or overlap, are one run. By start; an open end is None.
+pub fn runs(
+    perioden: &[(Categorie, NaiveDate, Option<NaiveDate>)],
+    welke: impl Fn(Categorie) -> bool,
+) -> Vec<(NaiveDate, Option<NaiveDate>)> {
+    let mut periods: Vec<(NaiveDate, Option<NaiveDate>)> = perioden
+        .iter()
+        .filter(|(c, _, _)| welke(*c))
+        .map(|&(_, van, tot)| (van, tot))
+        .collect();
+    periods.sort();
+    let mut out: Vec<(NaiveDate, Option<NaiveDate>)> = Vec::new();
+    for (van, tot) in periods {
+        match out.last_mut() {
+            Some((_, None)) => {}
+            Some((_, Some(e))) if e.succ_opt() == Some(van) || van <= *e => {
+                let e = *e;
+                out.last_mut().expect("a run").1 = tot.map(|t| t.max(e));
+            }
+            _ => out.push((van, tot)),
+        }
+    }
+    out
+}
+
 /// The clock on `on` for a person with these periods (any order) and offers (dates made):
 /// None when the person is not a thuiszitter on `on`. Periods that follow each other without
 /// a gap, in thuiszitter categories, are one run of home-sitting.
@@ -265,26 +291,10 @@ pub fn klok(
     on: NaiveDate,
     regels: &Escalatieregels,
 ) -> Option<Klok> {
-    let mut runs: Vec<(NaiveDate, Option<NaiveDate>)> = perioden
-        .iter()
-        .filter(|(c, _, _)| c.is_thuiszitter())
-        .map(|&(_, van, tot)| (van, tot))
-        .collect();
-    runs.sort();
-    let mut current: Option<(NaiveDate, Option<NaiveDate>)> = None;
-    for (van, tot) in runs {
-        if van > on {
-            break;
-        }
-        current = match current {
-            Some((b, Some(e))) if e.succ_opt() == Some(van) || van <= e => {
-                Some((b, tot.map(|t| t.max(e))))
-            }
-            Some((b, None)) => Some((b, None)),
-            _ => Some((van, tot)),
-        };
-    }
-    let (begin, end) = current?;
+    let (begin, end) = runs(perioden, Categorie::is_thuiszitter)
+        .into_iter()
+        .take_while(|(van, _)| *van <= on)
+        .last()?;
     if end.is_some_and(|e| e < on) {
         return None;
     }

@@ -55,6 +55,38 @@ pub enum Artikel {
 }
 
 impl Artikel {
+    pub const ALL: [Artikel; 7] = [
+        Artikel::Art5SubA,
+        Artikel::Art5SubB,
+        Artikel::Art5SubC,
+        Artikel::Art5a,
+        Artikel::Art3a,
+        Artikel::Art3b,
+        Artikel::Art15,
+    ];
+    /// The code as stored and in files (`5a` is 5 sub a, `5a_reizend` article 5a).
+    pub fn code(self) -> &'static str {
+        match self {
+            Artikel::Art5SubA => "5a",
+            Artikel::Art5SubB => "5b",
+            Artikel::Art5SubC => "5c",
+            Artikel::Art5a => "5a_reizend",
+            Artikel::Art3a => "3a",
+            Artikel::Art3b => "3b",
+            Artikel::Art15 => "15",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Artikel::Art5SubA => "Art. 5 sub a (lichamelijk of psychisch ongeschikt)",
+            Artikel::Art5SubB => "Art. 5 sub b (bedenkingen tegen de richting)",
+            Artikel::Art5SubC => "Art. 5 sub c (school in het buitenland)",
+            Artikel::Art5a => "Art. 5a (trekkend bestaan)",
+            Artikel::Art3a => "Art. 3a (vervangend programma)",
+            Artikel::Art3b => "Art. 3b (vervangend programma)",
+            Artikel::Art15 => "Art. 15 (voldoende ander onderwijs)",
+        }
+    }
     /// 5 sub a is renewed yearly, on a fresh statement.
     pub fn jaarlijks(self) -> bool {
         self == Artikel::Art5SubA

@@ -8,10 +8,12 @@ mod postgres;
 mod postgres_absence;
 mod postgres_access;
 mod postgres_cases;
+mod postgres_cijfers;
 mod sqlite;
 mod sqlite_absence;
 mod sqlite_access;
 mod sqlite_cases;
+mod sqlite_cijfers;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::calendar::Vakantie;
@@ -294,6 +296,21 @@ pub trait Store: AccessStore + Send + Sync {
     /// Every registration period covering `on`: its category, main cause and the person's
     /// gemeente (for counts; no person is named).
     fn registraties_op(&self, on: NaiveDate) -> Result<Vec<(Categorie, Oorzaak, String)>>;
+    /// What the figures about thuiszitters count (DOMAIN §9): every registration period, and
+    /// of the persons with a period or a case their enrolments, offers and exemptions; as it
+    /// was known at `bekend_op` (the database's moments of recording), or now.
+    fn cijferbasis(
+        &self,
+        bekend_op: Option<DateTime<Utc>>,
+    ) -> Result<leerrecht_domain::cijfers::Basis>;
+    /// The meldingen that count in the figures (not drafts, not withdrawn), starting from
+    /// `van` to `tot`, as known at `bekend_op` or now.
+    fn cijfer_meldingen(
+        &self,
+        van: NaiveDate,
+        tot: NaiveDate,
+        bekend_op: Option<DateTime<Utc>>,
+    ) -> Result<Vec<leerrecht_domain::cijfers::Melding>>;
     /// The registration periods of one person, by start; None for an unknown person.
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>>;
     /// Opens a case of `soort` for a person at a leerplicht organisation, recording the

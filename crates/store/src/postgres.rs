@@ -745,6 +745,22 @@ impl Store for PgStore {
         crate::postgres_cases::registraties(&mut self.conn()?, leerling)
     }
 
+    fn cijferbasis(
+        &self,
+        bekend_op: Option<DateTime<Utc>>,
+    ) -> Result<leerrecht_domain::cijfers::Basis> {
+        crate::postgres_cijfers::cijferbasis(&mut self.conn()?, bekend_op)
+    }
+
+    fn cijfer_meldingen(
+        &self,
+        van: NaiveDate,
+        tot: NaiveDate,
+        bekend_op: Option<DateTime<Utc>>,
+    ) -> Result<Vec<leerrecht_domain::cijfers::Melding>> {
+        crate::postgres_cijfers::cijfer_meldingen(&mut self.conn()?, van, tot, bekend_op)
+    }
+
     fn registratie_wijzigen(
         &self,
         leerling: LeerlingId,

@@ -622,6 +622,11 @@ impl AccessStore for PgStore {
                  WHERE p.jongere_id = t.jongere_id AND t.van < p.voor",
                 &[],
             )?;
+            c.execute(
+                "DELETE FROM registratie_versies t USING purge_plan p
+                 WHERE p.jongere_id = t.jongere_id AND t.van < p.voor",
+                &[],
+            )?;
             let whole = |table: &str, flag: &str| {
                 format!(
                     "DELETE FROM {table} t USING purge_plan p WHERE p.jongere_id = t.jongere_id AND p.{flag}"

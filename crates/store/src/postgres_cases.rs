@@ -72,18 +72,28 @@ pub(crate) fn import_registraties(
         let total: i64 = conn
             .query_one("SELECT count(*) FROM stage_w WHERE line = first", &[])?
             .get(0);
+        // Each statement also keeps history (DOMAIN §9.7): the changed periods' old versions
+        // end now and their new versions hold from now; the count is of new versions.
         counts.gewijzigd = conn.execute(
-            "UPDATE registraties r SET tot = s.tot, categorie = s.categorie, oorzaak = s.oorzaak
-             FROM stage_w s
-             WHERE s.line = s.first AND r.jongere_id = s.person AND r.van = s.van
-               AND (r.tot, r.categorie, r.oorzaak) IS DISTINCT FROM (s.tot, s.categorie, s.oorzaak)",
+            &(String::from(
+                "WITH changed AS (
+                   UPDATE registraties r SET tot = s.tot, categorie = s.categorie, oorzaak = s.oorzaak
+                   FROM stage_w s
+                   WHERE s.line = s.first AND r.jongere_id = s.person AND r.van = s.van
+                     AND (r.tot, r.categorie, r.oorzaak) IS DISTINCT FROM (s.tot, s.categorie, s.oorzaak)
+                   RETURNING r.jongere_id, r.van, r.tot, r.categorie, r.oorzaak)",
+            ) + VERSIES),
             &[],
         )?;
         counts.nieuw = conn.execute(
-            "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak)
-             SELECT person, van, tot, categorie, oorzaak FROM stage_w s
-             WHERE s.line = s.first AND NOT EXISTS (
-               SELECT 1 FROM registraties r WHERE r.jongere_id = s.person AND r.van = s.van)",
+            &(String::from(
+                "WITH changed AS (
+                   INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak)
+                   SELECT person, van, tot, categorie, oorzaak FROM stage_w s
+                   WHERE s.line = s.first AND NOT EXISTS (
+                     SELECT 1 FROM registraties r WHERE r.jongere_id = s.person AND r.van = s.van)
+                   RETURNING jongere_id, van, tot, categorie, oorzaak)",
+            ) + VERSIES),
             &[],
         )?;
         counts.ongewijzigd = total as u64 - counts.nieuw - counts.gewijzigd;
@@ -113,6 +123,38 @@ pub(crate) fn import_registraties(
         issues.sort_by_key(|i| i.line);
         decided(counts, issues, decide)
     })
+}
+
+/// The tail of a statement whose `changed` CTE returns periods as they now are: their
+/// previous versions end now and the new ones hold from now.
+const VERSIES: &str = ",
+     closed AS (
+       UPDATE registratie_versies v SET vervallen = now() FROM changed c
+       WHERE v.jongere_id = c.jongere_id AND v.van = c.van AND v.vervallen IS NULL)
+     INSERT INTO registratie_versies (jongere_id, van, tot, categorie, oorzaak, vastgelegd)
+     SELECT jongere_id, van, tot, categorie, oorzaak, now() FROM changed";
+
+/// Keeps history (DOMAIN §9.7): the version of period (`person`, `van`) that held until now
+/// ends, and `nieuw` (end, category, cause), when given, holds from now on.
+fn versie(
+    conn: &mut Client,
+    person: i64,
+    van: NaiveDate,
+    nieuw: Option<(Option<NaiveDate>, &str, &str)>,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE registratie_versies SET vervallen = now()
+         WHERE jongere_id = $1 AND van = $2 AND vervallen IS NULL",
+        &[&person, &van],
+    )?;
+    if let Some((tot, c, o)) = nieuw {
+        conn.execute(
+            "INSERT INTO registratie_versies (jongere_id, van, tot, categorie, oorzaak, vastgelegd)
+             VALUES ($1, $2, $3, $4, $5, now())",
+            &[&person, &van, &tot, &c, &o],
+        )?;
+    }
+    Ok(())
 }
 
 type Periode = (NaiveDate, Option<NaiveDate>, String, String);
@@ -176,12 +218,19 @@ pub(crate) fn registratie_wijzigen(
             .find(|p| p.0 <= per && p.1.is_none_or(|t| t >= per))
         {
             if open.0 == per {
+                versie(conn, person, per, None)?;
                 conn.execute(
                     "DELETE FROM registraties WHERE jongere_id = $1 AND van = $2",
                     &[&person, &per],
                 )?;
             } else {
                 let day_before = per.pred_opt().expect("date within range");
+                versie(
+                    conn,
+                    person,
+                    open.0,
+                    Some((Some(day_before), &open.2, &open.3)),
+                )?;
                 conn.execute(
                     "UPDATE registraties SET tot = $3 WHERE jongere_id = $1 AND van = $2",
                     &[&person, &open.0, &day_before],
@@ -189,6 +238,7 @@ pub(crate) fn registratie_wijzigen(
             }
         }
         if let Some((c, o)) = nieuw {
+            versie(conn, person, per, Some((None, c.code(), o.code())))?;
             conn.execute(
                 "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak) VALUES ($1, $2, NULL, $3, $4)",
                 &[&person, &per, &c.code(), &o.code()],
@@ -405,7 +455,10 @@ pub(crate) fn melding_zetten(
 ) -> Result<bool> {
     Ok(conn.execute(
         "UPDATE meldingen SET status = $3, afsluitreden = coalesce($4, afsluitreden),
-             zaak_id = coalesce($5, zaak_id)
+             zaak_id = coalesce($5, zaak_id),
+             vastgelegd = CASE WHEN $2 = 'concept' AND $3 <> 'ingetrokken' THEN now()
+                               ELSE vastgelegd END,
+             ingetrokken_op = CASE WHEN $3 = 'ingetrokken' THEN now() ELSE ingetrokken_op END
          WHERE id = $1 AND status = $2",
         &[&id, &van, &naar, &afsluitreden, &zaak_id],
     )? == 1)

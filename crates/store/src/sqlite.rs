@@ -920,6 +920,22 @@ impl Store for SqliteStore {
         crate::sqlite_cases::registraties(&self.conn()?, leerling)
     }
 
+    fn cijferbasis(
+        &self,
+        bekend_op: Option<DateTime<Utc>>,
+    ) -> Result<leerrecht_domain::cijfers::Basis> {
+        crate::sqlite_cijfers::cijferbasis(&self.conn()?, bekend_op)
+    }
+
+    fn cijfer_meldingen(
+        &self,
+        van: NaiveDate,
+        tot: NaiveDate,
+        bekend_op: Option<DateTime<Utc>>,
+    ) -> Result<Vec<leerrecht_domain::cijfers::Melding>> {
+        crate::sqlite_cijfers::cijfer_meldingen(&self.conn()?, van, tot, bekend_op)
+    }
+
     fn registratie_wijzigen(
         &self,
         leerling: LeerlingId,

@@ -663,6 +663,11 @@ impl AccessStore for SqliteStore {
                    WHERE p.jongere_id = registraties.jongere_id AND registraties.van < p.voor)",
                 [],
             )? as u64;
+            c.execute(
+                "DELETE FROM registratie_versies WHERE EXISTS (SELECT 1 FROM purge_plan p
+                   WHERE p.jongere_id = registratie_versies.jongere_id AND registratie_versies.van < p.voor)",
+                [],
+            )?;
             let whole = |table: &str, flag: &str| {
                 format!(
                     "DELETE FROM {table} WHERE jongere_id IN (SELECT jongere_id FROM purge_plan WHERE {flag} = 1)"

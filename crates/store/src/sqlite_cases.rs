@@ -88,6 +88,12 @@ pub(crate) fn import_registraties(
                 *tot != r.tot() || c != r.categorie.code() || o != r.oorzaak.code()
             });
             if changed {
+                versie(
+                    conn,
+                    person,
+                    r.van(),
+                    Some((r.tot(), r.categorie.code(), r.oorzaak.code())),
+                )?;
                 conn.prepare_cached(
                     "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak)
                      VALUES (?1, ?2, ?3, ?4, ?5)
@@ -135,6 +141,32 @@ pub(crate) fn import_registraties(
     Ok(result?.0)
 }
 
+/// The database's clock, in the store's moment format: when a change became known.
+pub(crate) const NU: &str = "strftime('%Y-%m-%dT%H:%M:%f000Z', 'now')";
+
+/// Keeps history (DOMAIN §9.7): the version of period (`person`, `van`) that held until now
+/// ends, and `nieuw` (end, category, cause), when given, holds from now on.
+fn versie(
+    conn: &Connection,
+    person: i64,
+    van: NaiveDate,
+    nieuw: Option<(Option<NaiveDate>, &str, &str)>,
+) -> Result<()> {
+    conn.prepare_cached(&format!(
+        "UPDATE registratie_versies SET vervallen = {NU}
+         WHERE jongere_id = ?1 AND van = ?2 AND vervallen IS NULL"
+    ))?
+    .execute(params![person, iso(van)])?;
+    if let Some((tot, c, o)) = nieuw {
+        conn.prepare_cached(&format!(
+            "INSERT INTO registratie_versies (jongere_id, van, tot, categorie, oorzaak, vastgelegd)
+             VALUES (?1, ?2, ?3, ?4, ?5, {NU})"
+        ))?
+        .execute(params![person, iso(van), tot.map(iso), c, o])?;
+    }
+    Ok(())
+}
+
 pub(crate) fn registraties(conn: &Conn, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {
     let Some(person) = person_id(conn, leerling)? else {
         return Ok(None);
@@ -175,12 +207,19 @@ pub(crate) fn registratie_wijzigen(
             .find(|p| p.0 <= per && p.1.is_none_or(|t| t >= per))
         {
             if open.0 == per {
+                versie(conn, person, per, None)?;
                 conn.execute(
                     "DELETE FROM registraties WHERE jongere_id = ?1 AND van = ?2",
                     params![person, iso(per)],
                 )?;
             } else {
                 let day_before = per.pred_opt().expect("date within range");
+                versie(
+                    conn,
+                    person,
+                    open.0,
+                    Some((Some(day_before), &open.2, &open.3)),
+                )?;
                 conn.execute(
                     "UPDATE registraties SET tot = ?3 WHERE jongere_id = ?1 AND van = ?2",
                     params![person, iso(open.0), iso(day_before)],
@@ -188,6 +227,7 @@ pub(crate) fn registratie_wijzigen(
             }
         }
         if let Some((c, o)) = nieuw {
+            versie(conn, person, per, Some((None, c.code(), o.code())))?;
             conn.execute(
                 "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak) VALUES (?1, ?2, NULL, ?3, ?4)",
                 params![person, iso(per), c.code(), o.code()],
@@ -431,9 +471,14 @@ pub(crate) fn melding_zetten(
     zaak_id: Option<i64>,
 ) -> Result<bool> {
     Ok(conn.execute(
-        "UPDATE meldingen SET status = ?3, afsluitreden = coalesce(?4, afsluitreden),
-             zaak_id = coalesce(?5, zaak_id)
-         WHERE id = ?1 AND status = ?2",
+        &format!(
+            "UPDATE meldingen SET status = ?3, afsluitreden = coalesce(?4, afsluitreden),
+                 zaak_id = coalesce(?5, zaak_id),
+                 vastgelegd = CASE WHEN ?2 = 'concept' AND ?3 <> 'ingetrokken' THEN {NU}
+                                   ELSE vastgelegd END,
+                 ingetrokken_op = CASE WHEN ?3 = 'ingetrokken' THEN {NU} ELSE ingetrokken_op END
+             WHERE id = ?1 AND status = ?2"
+        ),
         params![id, van, naar, afsluitreden, zaak_id],
     )? == 1)
 }

@@ -1,0 +1,505 @@
+//! A report as readers get it: tables and charts ([`Weergave`]) written as aligned text, CSV,
+//! XLSX (one sheet per table, numbers as numbers) or a printable A4 HTML page with SVG charts.
+//! Labels are Dutch; numbers and dates in HTML are written the Dutch way.
+
+use std::fmt::Write as _;
+
+use leerrecht_domain::cijfers::Aantal;
+
+/// One cell of a table.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cel {
+    Tekst(String),
+    /// A count, possibly hidden as `<5` for publication.
+    Aantal(Aantal),
+    /// Any other number (a share, a median, a difference).
+    Getal(f64),
+    Leeg,
+}
+
+impl Cel {
+    fn tekst(&self) -> String {
+        match self {
+            Cel::Tekst(s) => s.clone(),
+            Cel::Aantal(a) => a.tekst(),
+            Cel::Getal(x) => getal(*x, '.'),
+            Cel::Leeg => String::new(),
+        }
+    }
+    fn is_getal(&self) -> bool {
+        matches!(self, Cel::Aantal(_) | Cel::Getal(_))
+    }
+}
+
+/// A number as text: whole numbers plainly, others with one decimal and `komma`.
+fn getal(x: f64, komma: char) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}").replace('.', &komma.to_string())
+    }
+}
+
+/// A number the Dutch way: thousands with a point, decimals with a comma.
+fn getal_nl(x: f64) -> String {
+    let s = getal(x.abs(), ',');
+    let (heel, rest) = s
+        .split_once(',')
+        .map_or((s.as_str(), None), |(h, r)| (h, Some(r)));
+    let mut out = String::new();
+    for (i, c) in heel.chars().enumerate() {
+        if i > 0 && (heel.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if let Some(r) = rest {
+        out.push(',');
+        out.push_str(r);
+    }
+    if x < 0.0 {
+        format!("−{out}")
+    } else {
+        out
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tabel {
+    pub titel: String,
+    pub kolommen: Vec<String>,
+    pub rijen: Vec<Vec<Cel>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GrafiekSoort {
+    /// Grouped bars: one group per label, one bar per series.
+    Staven,
+    /// One line per series over the labels.
+    Lijn,
+}
+
+/// A chart: labels along the horizontal axis, series of values (None: hidden or missing).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grafiek {
+    pub titel: String,
+    pub soort: GrafiekSoort,
+    pub labels: Vec<String>,
+    pub reeksen: Vec<(String, Vec<Option<f64>>)>,
+}
+
+/// A report ready to be written in any format.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Weergave {
+    pub titel: String,
+    /// Lines under the title: the area, the moment, whether small counts are hidden.
+    pub toelichting: Vec<String>,
+    pub tabellen: Vec<Tabel>,
+    pub grafieken: Vec<Grafiek>,
+}
+
+impl Weergave {
+    /// Aligned plain text, for the terminal.
+    pub fn tekst(&self) -> String {
+        let mut out = format!("{}\n", self.titel);
+        for t in &self.toelichting {
+            let _ = writeln!(out, "{t}");
+        }
+        for tabel in &self.tabellen {
+            let cellen: Vec<Vec<String>> = tabel
+                .rijen
+                .iter()
+                .map(|r| r.iter().map(Cel::tekst).collect())
+                .collect();
+            let breedte: Vec<usize> = (0..tabel.kolommen.len())
+                .map(|i| {
+                    cellen
+                        .iter()
+                        .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+                        .chain([tabel.kolommen[i].chars().count()])
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect();
+            let _ = writeln!(out, "\n{}", tabel.titel);
+            let regel = |out: &mut String, cells: &[String], rechts: &dyn Fn(usize) -> bool| {
+                let parts: Vec<String> = cells
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        let pad = breedte[i].saturating_sub(c.chars().count());
+                        if rechts(i) {
+                            format!("{}{c}", " ".repeat(pad))
+                        } else {
+                            format!("{c}{}", " ".repeat(pad))
+                        }
+                    })
+                    .collect();
+                let _ = writeln!(out, "{}", parts.join("  ").trim_end());
+            };
+            let getal_kolom = |i: usize| {
+                tabel
+                    .rijen
+                    .iter()
+                    .any(|r| r.get(i).is_some_and(Cel::is_getal))
+            };
+            regel(&mut out, &tabel.kolommen, &getal_kolom);
+            for (r, c) in tabel.rijen.iter().zip(&cellen) {
+                regel(&mut out, c, &|i| r.get(i).is_some_and(Cel::is_getal));
+            }
+        }
+        out
+    }
+
+    /// CSV with `;`: one table as it is; several as blocks with their own header row,
+    /// separated by an empty line, the table's title heading the first column.
+    pub fn csv(&self) -> String {
+        let meerdere = self.tabellen.len() > 1;
+        let mut blokken = Vec::new();
+        for tabel in &self.tabellen {
+            let mut w = csv::WriterBuilder::new()
+                .delimiter(b';')
+                .from_writer(Vec::new());
+            let mut kop = tabel.kolommen.clone();
+            if meerdere {
+                kop[0] = format!("{}: {}", tabel.titel, kop[0]);
+            }
+            w.write_record(&kop).expect("writing to memory");
+            for r in &tabel.rijen {
+                w.write_record(r.iter().map(|c| match c {
+                    Cel::Getal(x) => getal(*x, ','),
+                    c => c.tekst(),
+                }))
+                .expect("writing to memory");
+            }
+            blokken.push(
+                String::from_utf8(w.into_inner().expect("writing to memory"))
+                    .expect("CSV of UTF-8"),
+            );
+        }
+        blokken.join("\n")
+    }
+
+    /// An XLSX workbook: one sheet per table, counts and numbers as numbers, `<5` as text.
+    pub fn xlsx(&self) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        use rust_xlsxwriter::{Format, Workbook};
+        let mut wb = Workbook::new();
+        let vet = Format::new().set_bold();
+        let mut namen: Vec<String> = Vec::new();
+        for tabel in &self.tabellen {
+            let mut naam: String = tabel
+                .titel
+                .chars()
+                .filter(|c| !"[]:*?/\\'".contains(*c))
+                .take(28)
+                .collect();
+            if naam.trim().is_empty() {
+                naam = "Tabel".into();
+            }
+            while namen.contains(&naam) {
+                naam.push('_');
+            }
+            namen.push(naam.clone());
+            let ws = wb.add_worksheet();
+            ws.set_name(&naam)?;
+            for (i, k) in tabel.kolommen.iter().enumerate() {
+                ws.write_string_with_format(0, i as u16, k, &vet)?;
+                ws.set_column_width(i as u16, (k.chars().count().max(10) + 2) as f64)?;
+            }
+            for (r, rij) in tabel.rijen.iter().enumerate() {
+                let r = r as u32 + 1;
+                for (c, cel) in rij.iter().enumerate() {
+                    let c = c as u16;
+                    match cel {
+                        Cel::Tekst(s) => {
+                            ws.write_string(r, c, s)?;
+                        }
+                        Cel::Aantal(a) => match a.getal() {
+                            Some(n) => {
+                                ws.write_number(r, c, n as f64)?;
+                            }
+                            None => {
+                                ws.write_string(r, c, a.tekst())?;
+                            }
+                        },
+                        Cel::Getal(x) => {
+                            ws.write_number(r, c, *x)?;
+                        }
+                        Cel::Leeg => {}
+                    }
+                }
+            }
+        }
+        if self.tabellen.is_empty() {
+            wb.add_worksheet();
+        }
+        wb.save_to_buffer()
+    }
+
+    /// A complete, printable (A4) HTML page with the tables and SVG charts.
+    pub fn html(&self) -> String {
+        let mut out = String::new();
+        let _ = write!(
+            out,
+            "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n<h1>{}</h1>\n",
+            esc(&self.titel),
+            esc(&self.titel)
+        );
+        for t in &self.toelichting {
+            let _ = writeln!(out, "<p class=\"toelichting\">{}</p>", esc(t));
+        }
+        for (i, g) in self.grafieken.iter().enumerate() {
+            out.push_str(&svg(g, i));
+        }
+        for t in &self.tabellen {
+            let _ = write!(
+                out,
+                "<table>\n<caption>{}</caption>\n<thead><tr>",
+                esc(&t.titel)
+            );
+            for k in &t.kolommen {
+                let _ = write!(out, "<th scope=\"col\">{}</th>", esc(k));
+            }
+            out.push_str("</tr></thead>\n<tbody>\n");
+            for r in &t.rijen {
+                out.push_str("<tr>");
+                for (i, c) in r.iter().enumerate() {
+                    let (tag, scope) = if i == 0 {
+                        ("th", " scope=\"row\"")
+                    } else {
+                        ("td", "")
+                    };
+                    let class = if c.is_getal() { " class=\"getal\"" } else { "" };
+                    let tekst = match c {
+                        Cel::Aantal(a) => {
+                            a.getal().map_or_else(|| a.tekst(), |n| getal_nl(n as f64))
+                        }
+                        Cel::Getal(x) => getal_nl(*x),
+                        c => c.tekst(),
+                    };
+                    let _ = write!(out, "<{tag}{scope}{class}>{}</{tag}>", esc(&tekst));
+                }
+                out.push_str("</tr>\n");
+            }
+            out.push_str("</tbody>\n</table>\n");
+        }
+        out.push_str("</main>\n</body>\n</html>\n");
+        out
+    }
+}
+
+/// The page's own style, after the NL Design System's conventions: its fonts and colours as
+/// custom properties, readable tables, and A4 for print.
+const CSS: &str = "
+:root{--nl-color-primary:#154273;--nl-color-text:#1a1a1a;--nl-color-border:#b4b4b4;
+--nl-color-muted:#f3f3f3;--nl-font:'Rijksoverheid Sans',Verdana,Arial,sans-serif}
+body{font-family:var(--nl-font);color:var(--nl-color-text);margin:0;line-height:1.5}
+main{max-width:180mm;margin:0 auto;padding:1.5rem}
+h1{color:var(--nl-color-primary);font-size:1.6rem;margin:0 0 .5rem}
+.toelichting{margin:.25rem 0;color:#4a4a4a}
+table{border-collapse:collapse;width:100%;margin:1.5rem 0;font-size:.9rem;break-inside:avoid}
+caption{text-align:left;font-weight:bold;font-size:1.1rem;margin-bottom:.4rem}
+th,td{border-bottom:1px solid var(--nl-color-border);padding:.3rem .5rem;text-align:left;vertical-align:top}
+thead th{background:var(--nl-color-muted)}
+.getal{text-align:right;font-variant-numeric:tabular-nums}
+figure{margin:1.5rem 0;break-inside:avoid}
+figcaption{font-weight:bold;margin-bottom:.4rem}
+svg text{font-family:var(--nl-font);font-size:11px;fill:var(--nl-color-text)}
+@page{size:A4;margin:15mm}
+@media print{main{max-width:none;padding:0}}
+";
+
+const KLEUREN: [&str; 6] = [
+    "#154273", "#e17000", "#39870c", "#a90061", "#007bc7", "#673327",
+];
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A chart as inline SVG with a title and legend, readable by screen readers.
+fn svg(g: &Grafiek, nummer: usize) -> String {
+    let (w, h) = (640.0_f64, 300.0_f64);
+    let (links, rechts, boven, onder) = (48.0, 12.0, 12.0, 90.0);
+    let (pw, ph) = (w - links - rechts, h - boven - onder);
+    let max = g
+        .reeksen
+        .iter()
+        .flat_map(|(_, v)| v.iter().flatten())
+        .fold(0.0_f64, |a, b| a.max(*b));
+    let schaal = nice_max(max);
+    let y = |v: f64| boven + ph - v / schaal * ph;
+    let id = format!("grafiek-{nummer}");
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "<figure>\n<figcaption id=\"{id}\">{}</figcaption>\n\
+         <svg role=\"img\" aria-labelledby=\"{id}\" viewBox=\"0 0 {w} {h}\" width=\"100%\" \
+         xmlns=\"http://www.w3.org/2000/svg\">",
+        esc(&g.titel)
+    );
+    for i in 0..=4 {
+        let v = schaal * i as f64 / 4.0;
+        let yy = y(v);
+        let _ = writeln!(
+            s,
+            "<line x1=\"{links}\" x2=\"{}\" y1=\"{yy:.1}\" y2=\"{yy:.1}\" stroke=\"#ddd\"/>\
+             <text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            w - rechts,
+            links - 6.0,
+            yy + 4.0,
+            getal_nl(v)
+        );
+    }
+    let n = g.labels.len().max(1) as f64;
+    let stap = pw / n;
+    for (i, l) in g.labels.iter().enumerate() {
+        let x = links + stap * (i as f64 + 0.5);
+        let _ = writeln!(
+            s,
+            "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"end\" transform=\"rotate(-35 {x:.1} {:.1})\">{}</text>",
+            boven + ph + 14.0,
+            boven + ph + 14.0,
+            esc(l)
+        );
+    }
+    let k = g.reeksen.len().max(1) as f64;
+    for (r, (naam, waarden)) in g.reeksen.iter().enumerate() {
+        let kleur = KLEUREN[r % KLEUREN.len()];
+        match g.soort {
+            GrafiekSoort::Staven => {
+                let bw = stap * 0.8 / k;
+                for (i, v) in waarden.iter().enumerate() {
+                    let Some(v) = v else { continue };
+                    let x = links + stap * i as f64 + stap * 0.1 + bw * r as f64;
+                    let _ = writeln!(
+                        s,
+                        "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bw:.1}\" height=\"{:.1}\" fill=\"{kleur}\">\
+                         <title>{}: {}</title></rect>",
+                        y(*v),
+                        boven + ph - y(*v),
+                        esc(naam),
+                        getal_nl(*v)
+                    );
+                }
+            }
+            GrafiekSoort::Lijn => {
+                let punten: Vec<String> = waarden
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| {
+                        v.map(|v| format!("{:.1},{:.1}", links + stap * (i as f64 + 0.5), y(v)))
+                    })
+                    .collect();
+                let _ = writeln!(
+                    s,
+                    "<polyline points=\"{}\" fill=\"none\" stroke=\"{kleur}\" stroke-width=\"2\"/>",
+                    punten.join(" ")
+                );
+                for p in &punten {
+                    let (px, py) = p.split_once(',').expect("a point");
+                    let _ = writeln!(
+                        s,
+                        "<circle cx=\"{px}\" cy=\"{py}\" r=\"3\" fill=\"{kleur}\"/>"
+                    );
+                }
+            }
+        }
+    }
+    s.push_str("</svg>\n<ul class=\"legenda\">");
+    for (r, (naam, _)) in g.reeksen.iter().enumerate() {
+        let _ = write!(
+            s,
+            "<li><span style=\"color:{}\">■</span> {}</li>",
+            KLEUREN[r % KLEUREN.len()],
+            esc(naam)
+        );
+    }
+    s.push_str("</ul>\n</figure>\n");
+    s
+}
+
+/// A round upper bound for an axis.
+fn nice_max(max: f64) -> f64 {
+    if max <= 0.0 {
+        return 1.0;
+    }
+    let p = 10f64.powf(max.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * p)
+        .find(|v| *v >= max)
+        .unwrap_or(10.0 * p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn weergave() -> Weergave {
+        let mut klein = Aantal::new(3);
+        klein.publiek();
+        Weergave {
+            titel: "Proef".into(),
+            toelichting: vec!["Regio <Zuid>".into()],
+            tabellen: vec![Tabel {
+                titel: "Per categorie".into(),
+                kolommen: vec!["Categorie".into(), "2017-01-01".into()],
+                rijen: vec![
+                    vec![
+                        Cel::Tekst("Thuiszittend".into()),
+                        Cel::Aantal(Aantal::new(1234)),
+                    ],
+                    vec![Cel::Tekst("Nazorg".into()), Cel::Aantal(klein)],
+                    vec![Cel::Tekst("Aandeel".into()), Cel::Getal(66.7)],
+                ],
+            }],
+            grafieken: vec![Grafiek {
+                titel: "Staven".into(),
+                soort: GrafiekSoort::Staven,
+                labels: vec!["a".into(), "b".into()],
+                reeksen: vec![("x".into(), vec![Some(2.0), None])],
+            }],
+        }
+    }
+
+    #[test]
+    fn numbers_the_dutch_way() {
+        assert_eq!(getal_nl(1234567.0), "1.234.567");
+        assert_eq!(getal_nl(66.7), "66,7");
+        assert_eq!(getal_nl(-4.0), "−4");
+        assert_eq!(getal_nl(999.0), "999");
+    }
+
+    #[test]
+    fn csv_text_and_html_show_hidden_counts_as_less_than_five() {
+        let w = weergave();
+        assert_eq!(
+            w.csv(),
+            "Categorie;2017-01-01\nThuiszittend;1234\nNazorg;<5\nAandeel;66,7\n"
+        );
+        let t = w.tekst();
+        assert!(t.contains("Thuiszittend        1234"), "{t}");
+        assert!(t.contains("Nazorg                <5"), "{t}");
+        let h = w.html();
+        assert!(h.contains("<td class=\"getal\">1.234</td>"), "{h}");
+        assert!(h.contains("<td class=\"getal\">&lt;5</td>"), "{h}");
+        assert!(h.contains("Regio &lt;Zuid&gt;"), "{h}");
+        // One bar: the hidden value draws none.
+        assert_eq!(h.matches("<rect").count(), 1, "{h}");
+        assert!(h.contains("@page{size:A4"));
+    }
+
+    #[test]
+    fn an_axis_ends_on_a_round_number() {
+        assert_eq!(nice_max(86.0), 100.0);
+        assert_eq!(nice_max(140.0), 200.0);
+        assert_eq!(nice_max(4.0), 5.0);
+        assert_eq!(nice_max(0.0), 1.0);
+    }
+}

@@ -1,0 +1,254 @@
+//! `leerrecht report KIND`: the figures of DOMAIN §9 as a table, CSV, JSON, XLSX or HTML.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::{Subcommand, ValueEnum};
+use leerrecht_app::rapportages::{Gebied, Opties};
+use leerrecht_app::uitvoer::Weergave;
+use leerrecht_app::{Actor, App};
+use leerrecht_domain::schoolyear::SchoolYear;
+use serde::Serialize;
+
+use crate::{checked, date_arg, today, InvalidInput};
+
+#[derive(Subcommand)]
+pub(crate) enum ReportWhat {
+    /// Registered persons per category on each date, with a total row.
+    Peildatum {
+        /// The dates, separated by commas.
+        #[arg(long, required = true, value_delimiter = ',', value_parser = date_arg)]
+        dates: Vec<NaiveDate>,
+        #[command(flatten)]
+        uit: RapportArgs,
+    },
+    /// Registered persons per main cause on a date, with a total row.
+    Oorzaken {
+        #[arg(long, value_parser = date_arg)]
+        date: NaiveDate,
+        #[command(flatten)]
+        uit: RapportArgs,
+    },
+    /// Unique thuiszitters and absentees (under 18, 18 and older) per gemeente, sub-region
+    /// and in total in a school year.
+    Schooljaar {
+        /// The school year, e.g. 2023-2024.
+        #[arg(long, value_parser = year_arg)]
+        year: SchoolYear,
+        #[command(flatten)]
+        uit: RapportArgs,
+    },
+    /// Baseline, target and actual figure per area and indicator.
+    Doelen {
+        /// The baseline school year.
+        #[arg(long, value_parser = year_arg, default_value = "2018-2019")]
+        basisjaar: SchoolYear,
+        /// The reduction aimed at, in percent.
+        #[arg(long, default_value_t = 10.0)]
+        reductie: f64,
+        /// The school year to judge.
+        #[arg(long, value_parser = year_arg)]
+        year: SchoolYear,
+        #[command(flatten)]
+        uit: RapportArgs,
+    },
+    /// The three-month KPI: share with an offer in time, median days, the overdue list.
+    Kpi {
+        #[arg(long, value_parser = year_arg)]
+        year: SchoolYear,
+        /// Read the clocks on this day when the year is still running (default today).
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        uit: RapportArgs,
+    },
+    /// The yearly Leerplichttelling: absoluut verzuim, long-term relative absence,
+    /// exemptions per article.
+    Leerplichttelling {
+        #[arg(long, value_parser = year_arg)]
+        year: SchoolYear,
+        /// Count up to this day when the year is still running (default today).
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        uit: RapportArgs,
+    },
+    /// The overview for the Inspectie on a date: thuiszitters per SWV by duration, and
+    /// absoluut verzuim.
+    Inspectie {
+        #[arg(long, value_parser = date_arg)]
+        date: NaiveDate,
+        #[command(flatten)]
+        uit: RapportArgs,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum RapportFormat {
+    Table,
+    Csv,
+    Json,
+    Xlsx,
+    Html,
+}
+
+/// Where to count, how to write, and as known when.
+#[derive(clap::Args)]
+pub(crate) struct RapportArgs {
+    /// Only people living in this gemeente (GM....).
+    #[arg(long)]
+    gemeente: Option<String>,
+    /// Only people living in the gemeenten of this sub-region.
+    #[arg(long)]
+    regio: Option<String>,
+    /// Only people enrolled at a school of this samenwerkingsverband.
+    #[arg(long)]
+    swv: Option<String>,
+    /// Only people enrolled at this school location.
+    #[arg(long)]
+    school: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: RapportFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// For publication: every count below 5 is shown as <5.
+    #[arg(long)]
+    publiek: bool,
+    /// The figures as they were known at this moment (RFC 3339, e.g. 2025-01-31T17:00:00Z).
+    #[arg(long, value_parser = moment_arg)]
+    bekend_op: Option<DateTime<Utc>>,
+}
+
+fn year_arg(s: &str) -> Result<SchoolYear, String> {
+    s.parse()
+        .map_err(|e: leerrecht_domain::schoolyear::SchoolYearError| e.to_string())
+}
+
+fn moment_arg(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("{s:?} is not a moment such as 2025-01-31T17:00:00Z: {e}"))
+}
+
+impl RapportArgs {
+    fn opties(&self) -> Opties {
+        Opties {
+            gebied: Gebied {
+                gemeente: self.gemeente.clone(),
+                regio: self.regio.clone(),
+                swv: self.swv.clone(),
+                school: self.school.clone(),
+            },
+            publiek: self.publiek,
+            bekend_op: self.bekend_op,
+        }
+    }
+
+    /// Lines under the title: what was counted, and how.
+    fn toelichting(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut gebied = Vec::new();
+        for (naam, v) in [
+            ("gemeente", &self.gemeente),
+            ("sub-regio", &self.regio),
+            ("samenwerkingsverband", &self.swv),
+            ("school", &self.school),
+        ] {
+            if let Some(v) = v {
+                gebied.push(format!("{naam} {v}"));
+            }
+        }
+        if !gebied.is_empty() {
+            out.push(format!("Gebied: {}.", gebied.join(", ")));
+        }
+        if let Some(t) = self.bekend_op {
+            out.push(format!("Zoals bekend op {}.", t.to_rfc3339()));
+        }
+        if self.publiek {
+            out.push("Voor publicatie: aantallen onder 5 zijn weergegeven als <5.".into());
+        }
+        out
+    }
+
+    fn write<T: Serialize>(&self, r: &T, mut w: Weergave) -> anyhow::Result<()> {
+        w.toelichting.extend(self.toelichting());
+        let bytes = match self.format {
+            RapportFormat::Json => {
+                let mut v = serde_json::to_vec_pretty(r)?;
+                v.push(b'\n');
+                v
+            }
+            RapportFormat::Csv => w.csv().into_bytes(),
+            RapportFormat::Table => w.tekst().into_bytes(),
+            RapportFormat::Html => w.html().into_bytes(),
+            RapportFormat::Xlsx => {
+                if self.out.is_none() && std::io::stdout().is_terminal() {
+                    eprintln!("leerrecht: an XLSX file is not for the terminal: give --out FILE");
+                    return Err(InvalidInput.into());
+                }
+                w.xlsx()?
+            }
+        };
+        match &self.out {
+            Some(path) => std::fs::write(path, bytes)?,
+            None => std::io::stdout().lock().write_all(&bytes)?,
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn run(
+    app: &App,
+    actor: &Actor,
+    what: ReportWhat,
+    config: &leerrecht_app::config::Config,
+) -> anyhow::Result<()> {
+    match what {
+        ReportWhat::Peildatum { dates, uit } => {
+            let r = checked(app.rapport_peildatum(actor, &dates, &uit.opties()))?;
+            uit.write(&r, r.weergave())
+        }
+        ReportWhat::Oorzaken { date, uit } => {
+            let r = checked(app.rapport_oorzaken(actor, date, &uit.opties()))?;
+            uit.write(&r, r.weergave())
+        }
+        ReportWhat::Schooljaar { year, uit } => {
+            let r = checked(app.rapport_schooljaar(actor, year, &uit.opties()))?;
+            uit.write(&r, r.weergave())
+        }
+        ReportWhat::Doelen {
+            basisjaar,
+            reductie,
+            year,
+            uit,
+        } => {
+            let r = checked(app.rapport_doelen(actor, basisjaar, reductie, year, &uit.opties()))?;
+            uit.write(&r, r.weergave())
+        }
+        ReportWhat::Kpi { year, as_of, uit } => {
+            let r = checked(app.rapport_kpi(
+                actor,
+                year,
+                as_of.unwrap_or_else(today),
+                &config.escalatie,
+                &uit.opties(),
+            ))?;
+            uit.write(&r, r.weergave())
+        }
+        ReportWhat::Leerplichttelling { year, as_of, uit } => {
+            let r = checked(app.rapport_leerplichttelling(
+                actor,
+                year,
+                as_of.unwrap_or_else(today),
+                &uit.opties(),
+            ))?;
+            uit.write(&r, r.weergave())
+        }
+        ReportWhat::Inspectie { date, uit } => {
+            let r = checked(app.rapport_inspectie(actor, date, &uit.opties()))?;
+            uit.write(&r, r.weergave())
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The PostgreSQL store's reads for the figures (DOMAIN §9), now or as known at a past moment.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use leerrecht_domain::cijfers::{Basis, Inschrijving, Melding, Periode, Persoon, Vrijstelling};
+use leerrecht_domain::zaak::Gebeurtenis;
+
+use crate::postgres::{invalid, Conn};
+use crate::postgres_absence::leerling_of;
+use crate::Result;
+
+pub(crate) fn cijferbasis(conn: &mut Conn, bekend_op: Option<DateTime<Utc>>) -> Result<Basis> {
+    let mut tx = conn.transaction()?;
+    // One snapshot for all the reads.
+    tx.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")?;
+    tx.batch_execute(
+        "CREATE TEMP TABLE cijfer_perioden ON COMMIT DROP AS
+           SELECT jongere_id, categorie, oorzaak, van, tot FROM registraties WITH NO DATA;",
+    )?;
+    match bekend_op {
+        None => tx.execute(
+            "INSERT INTO cijfer_perioden SELECT jongere_id, categorie, oorzaak, van, tot FROM registraties",
+            &[],
+        )?,
+        Some(t) => tx.execute(
+            "INSERT INTO cijfer_perioden SELECT jongere_id, categorie, oorzaak, van, tot
+             FROM registratie_versies WHERE vastgelegd <= $1 AND (vervallen IS NULL OR vervallen > $1)",
+            &[&t],
+        )?,
+    };
+    tx.batch_execute(
+        "CREATE TEMP TABLE cijfer_personen ON COMMIT DROP AS
+           SELECT jongere_id AS id FROM cijfer_perioden UNION SELECT jongere_id FROM zaken;
+         ANALYZE cijfer_personen;",
+    )?;
+    let mut registraties = Vec::new();
+    for r in tx.query("SELECT * FROM cijfer_perioden", &[])? {
+        let c: String = r.get(1);
+        let o: String = r.get(2);
+        registraties.push(Periode {
+            persoon: r.get(0),
+            categorie: c.parse().map_err(|e| invalid("categorie", e))?,
+            oorzaak: o.parse().map_err(|e| invalid("oorzaak", e))?,
+            van: r.get(3),
+            tot: r.get(4),
+        });
+    }
+    let mut personen = HashMap::new();
+    for r in tx.query(
+        "SELECT j.id, j.bsn, j.onderwijsnummer, j.gemeente, j.geboortedatum
+         FROM cijfer_personen p JOIN jongeren j ON j.id = p.id",
+        &[],
+    )? {
+        personen.insert(
+            r.get::<_, i64>(0),
+            Persoon {
+                leerling: leerling_of(r.get(1), r.get(2))?,
+                gemeente: r.get(3),
+                geboortedatum: r.get(4),
+            },
+        );
+    }
+    let inschrijvingen = tx
+        .query(
+            "SELECT i.jongere_id, i.school, i.sector, i.begindatum, i.einddatum
+             FROM cijfer_personen p JOIN inschrijvingen i ON i.jongere_id = p.id",
+            &[],
+        )?
+        .iter()
+        .map(|r| Inschrijving {
+            persoon: r.get(0),
+            school: r.get(1),
+            sector: r.get(2),
+            van: r.get(3),
+            tot: r.get(4),
+        })
+        .collect();
+    let mut aanbiedingen = Vec::new();
+    let mut vrijstellingen = Vec::new();
+    for r in tx.query(
+        "SELECT z.jongere_id, e.gebeurtenis::text FROM zaak_gebeurtenissen e JOIN zaken z ON z.id = e.zaak_id
+         WHERE e.gebeurtenis->>'soort' IN ('aanbod', 'vrijstelling')
+           AND ($1::timestamptz IS NULL OR e.tijd <= $1)",
+        &[&bekend_op],
+    )? {
+        let persoon: i64 = r.get(0);
+        let json: String = r.get(1);
+        match serde_json::from_str(&json).map_err(|e| invalid("gebeurtenis", e))? {
+            Gebeurtenis::Aanbod { aangeboden, .. } => aanbiedingen.push((persoon, aangeboden)),
+            Gebeurtenis::Vrijstelling {
+                artikel,
+                geen_passend_aanbod,
+                van,
+                ..
+            } => vrijstellingen.push(Vrijstelling {
+                persoon,
+                artikel,
+                geen_passend_aanbod,
+                van,
+            }),
+            _ => {}
+        }
+    }
+    tx.commit()?;
+    Ok(Basis {
+        personen,
+        registraties,
+        inschrijvingen,
+        aanbiedingen,
+        vrijstellingen,
+    })
+}
+
+pub(crate) fn cijfer_meldingen(
+    conn: &mut Conn,
+    van: NaiveDate,
+    tot: NaiveDate,
+    bekend_op: Option<DateTime<Utc>>,
+) -> Result<Vec<Melding>> {
+    let known = match bekend_op {
+        None => "m.status NOT IN ('concept', 'ingetrokken')",
+        Some(_) => {
+            "m.vastgelegd IS NOT NULL AND m.vastgelegd <= $3
+             AND (m.ingetrokken_op IS NULL OR m.ingetrokken_op > $3)"
+        }
+    };
+    let sql = format!(
+        "SELECT m.jongere_id, j.gemeente, j.geboortedatum, m.school, m.begindatum
+         FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
+         WHERE m.begindatum >= $1 AND m.begindatum <= $2 AND {known}"
+    );
+    let rows = match bekend_op {
+        None => conn.query(&sql, &[&van, &tot])?,
+        Some(t) => conn.query(&sql, &[&van, &tot, &t])?,
+    };
+    Ok(rows
+        .iter()
+        .map(|r| Melding {
+            persoon: r.get(0),
+            gemeente: r.get(1),
+            geboortedatum: r.get(2),
+            school: r.get(3),
+            begindatum: r.get(4),
+        })
+        .collect())
+}
