@@ -1905,3 +1905,163 @@ fn registraties_import_sqlite() {
 fn registraties_import_postgres() {
     on_postgres(registraties_import);
 }
+
+/// `report` writes each figure as a table, CSV, JSON, XLSX (numbers as numbers, `<5` as
+/// text) and a printable HTML page with its chart; filters and publication apply to all.
+fn report_formats(db: &str) {
+    let w = Work::new();
+    w.import_region(db);
+    w.file(
+        "registraties.csv",
+        "leerling;categorie;oorzaak;van;tot
+123456782;thuiszittend;psychisch;2025-02-03;
+200000007;dreigend_thuiszittend;gedrag;2025-01-06;2025-03-31
+200000019;langdurig_ziek;langdurig_ziek;2025-01-06;
+",
+    );
+    w.import(db, "registraties", "registraties.csv");
+    let args = ["report", "peildatum", "--dates", "2025-01-15,2025-03-15"];
+    let csv = w
+        .run(db, &[&args[..], &["--format", "csv"]].concat())
+        .ok("csv")
+        .stdout;
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "Categorie;2025-01-15;2025-03-15",
+        "{csv}"
+    );
+    assert!(csv.lines().any(|l| l.starts_with("Totaal;2;3")), "{csv}");
+    let json: Value = serde_json::from_str(
+        &w.run(
+            db,
+            &[&args[..], &["--format", "json", "--publiek"]].concat(),
+        )
+        .ok("json")
+        .stdout,
+    )
+    .expect("JSON");
+    assert_eq!(json["rijen"][5]["aantallen"], json!(["<5", "<5"]));
+    let table = w.run(db, &args).ok("table").stdout;
+    assert!(table.contains("Totaal"), "{table}");
+
+    // XLSX: one sheet, the counts as numbers.
+    let xlsx = w.dir.path().join("peildatum.xlsx");
+    w.run(
+        db,
+        &[
+            &args[..],
+            &["--format", "xlsx", "--out", xlsx.to_str().unwrap()],
+        ]
+        .concat(),
+    )
+    .ok("xlsx");
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = open_workbook(&xlsx).expect("an XLSX workbook");
+    let sheets = book.sheet_names();
+    assert_eq!(sheets, ["Per categorie"]);
+    let range = book.worksheet_range("Per categorie").expect("the sheet");
+    assert_eq!(
+        range.get_value((0, 1)),
+        Some(&Data::String("2025-01-15".into()))
+    );
+    assert_eq!(
+        range.get_value((6, 0)),
+        Some(&Data::String("Totaal".into()))
+    );
+    assert_eq!(range.get_value((6, 2)), Some(&Data::Float(3.0)));
+
+    // HTML: a whole page, A4 for print, the chart as SVG, Dutch labels.
+    let html = w
+        .run(
+            db,
+            &[&args[..], &["--format", "html", "--gemeente", "GM0473"]].concat(),
+        )
+        .ok("html")
+        .stdout;
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    assert!(html.contains("<html lang=\"nl\">"));
+    assert!(html.contains("@page{size:A4"));
+    assert!(html.contains("<svg role=\"img\""));
+    assert!(html.contains("Gebied: gemeente GM0473."));
+
+    // The other reports answer too; a bad filter is a clear error.
+    for r in [
+        vec![
+            "report",
+            "schooljaar",
+            "--year",
+            "2024-2025",
+            "--format",
+            "json",
+        ],
+        vec!["report", "doelen", "--year", "2024-2025", "--format", "csv"],
+        vec!["report", "kpi", "--year", "2024-2025", "--format", "json"],
+        vec!["report", "leerplichttelling", "--year", "2024-2025"],
+        vec![
+            "report",
+            "inspectie",
+            "--date",
+            "2025-03-15",
+            "--swv",
+            "SWV-ZK",
+        ],
+        vec![
+            "report",
+            "oorzaken",
+            "--date",
+            "2025-03-15",
+            "--school",
+            "07NU00",
+        ],
+    ] {
+        w.run(db, &r).ok(&r.join(" "));
+    }
+    let kpi: Value = serde_json::from_str(
+        &w.run(
+            db,
+            &[
+                "report",
+                "kpi",
+                "--year",
+                "2024-2025",
+                "--as-of",
+                "2025-06-10",
+                "--format",
+                "json",
+            ],
+        )
+        .ok("kpi")
+        .stdout,
+    )
+    .expect("JSON");
+    assert_eq!(kpi["achterstallig"], json!(1), "{kpi}");
+    assert_eq!(
+        kpi["te_laat_lijst"][0]["leerling"],
+        json!("123456782"),
+        "{kpi}"
+    );
+    let bad = w
+        .run(
+            db,
+            &[
+                "report",
+                "inspectie",
+                "--date",
+                "2025-03-15",
+                "--swv",
+                "SWV-XX",
+            ],
+        )
+        .expect(2, "an unknown SWV");
+    assert!(bad.stderr.contains("SWV-XX"), "{}", bad.stderr);
+}
+
+#[test]
+fn report_formats_sqlite() {
+    on_sqlite(report_formats);
+}
+
+#[test]
+fn report_formats_postgres() {
+    on_postgres(report_formats);
+}
