@@ -8,6 +8,7 @@ mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod bench;
+pub mod bench_cijfers;
 pub mod config;
 pub mod csvin;
 pub mod demo;

@@ -258,6 +258,12 @@ enum BenchWhat {
         #[arg(long, value_parser = date_arg)]
         as_of: Option<NaiveDate>,
     },
+    /// Every report of the figures (DOMAIN §9) at the scale of the database --db names,
+    /// after topping a national demo up to 200,000 registrations and 10 million meldingen.
+    Rapportages {
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<NaiveDate>,
+    },
     /// The gate plus audit entry per read of one person, and sustained audit appends.
     Audit {
         #[arg(long, value_enum, default_value = "region")]
@@ -614,6 +620,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                 },
             )?;
+            Ok(())
+        }
+        Command::Bench {
+            what: BenchWhat::Rapportages { as_of },
+        } => {
+            let app = open(&cli.db)?;
+            leerrecht_app::bench_cijfers::aanvullen(&app, &mut |s| eprintln!("{s}"))?;
+            leerrecht_app::bench_cijfers::meten(&app, as_of.unwrap_or_else(today), &mut |m| {
+                let ms = |d: Duration| d.as_secs_f64() * 1e3;
+                println!(
+                    "{:<32} first {:>8.1} ms  second {:>8.1} ms",
+                    m.wat,
+                    ms(m.eerste),
+                    ms(m.tweede)
+                );
+            })?;
             Ok(())
         }
         Command::Bench {

@@ -44,7 +44,9 @@ fn perioden(conn: &Conn, bekend_op: Option<&str>) -> Result<Vec<Periode>> {
 pub(crate) fn cijferbasis(conn: &Conn, bekend_op: Option<DateTime<Utc>>) -> Result<Basis> {
     let t = bekend_op.map(moment);
     let registraties = perioden(conn, t.as_deref())?;
-    // The persons with a period or a case, their enrolments, offers and exemptions.
+    // The persons with a period or a case, their enrolments, offers and exemptions. The temp
+    // table has no statistics: CROSS JOIN keeps it the outer loop (else SQLite scans every
+    // enrolment in the country).
     conn.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS cijfer_personen (id INTEGER PRIMARY KEY);
          DELETE FROM temp.cijfer_personen;",
@@ -63,7 +65,7 @@ pub(crate) fn cijferbasis(conn: &Conn, bekend_op: Option<DateTime<Utc>>) -> Resu
     let mut personen = HashMap::new();
     let mut stmt = conn.prepare(
         "SELECT j.id, j.bsn, j.onderwijsnummer, j.gemeente, j.geboortedatum
-         FROM temp.cijfer_personen p JOIN jongeren j ON j.id = p.id",
+         FROM temp.cijfer_personen p CROSS JOIN jongeren j ON j.id = p.id",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -80,7 +82,7 @@ pub(crate) fn cijferbasis(conn: &Conn, bekend_op: Option<DateTime<Utc>>) -> Resu
     let mut inschrijvingen = Vec::new();
     let mut stmt = conn.prepare(
         "SELECT i.jongere_id, i.school, i.sector, i.begindatum, i.einddatum
-         FROM temp.cijfer_personen p JOIN inschrijvingen i ON i.jongere_id = p.id",
+         FROM temp.cijfer_personen p CROSS JOIN inschrijvingen i ON i.jongere_id = p.id",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
