@@ -35,7 +35,13 @@ pub struct Meting {
 /// than [`REGISTRATIES`]; says what it wrote through `say`.
 pub fn aanvullen(app: &App, say: &mut dyn FnMut(String)) -> Result<()> {
     let store = app.store();
-    let basis = store.cijferbasis(None)?;
+    let basis = store.cijferbasis(
+        None,
+        leerrecht_store::BasisNodig {
+            personen: true,
+            ..Default::default()
+        },
+    )?;
     let bestaand = basis.registraties.len();
     if bestaand >= REGISTRATIES * 3 / 4 {
         say(format!("{bestaand} registrations present: no top-up"));

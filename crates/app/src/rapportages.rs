@@ -12,12 +12,14 @@ use leerrecht_domain::cijfers::{
     self, duur_op, kpi_gevallen, looptijden, mediaan, thuiszitter_in, Aantal, Basis, Duur,
     KpiUitkomst, PersoonsDossier,
 };
-use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::org::{OrgSoort, Organisatie, Rol};
 use leerrecht_domain::schoolyear::SchoolYear;
 use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Oorzaak};
 use leerrecht_domain::zaak::Artikel;
 use serde::Serialize;
+
+use leerrecht_store::BasisNodig;
+use leerrecht_store::WelkeInschrijvingen::{self, Geen, Thuiszitters};
 
 use crate::access::{authorize, Action, Actor, Gebruik};
 use crate::uitvoer::{Cel, Grafiek, GrafiekSoort, Tabel, Weergave};
@@ -266,12 +268,66 @@ impl Kaart {
     fn regio(&self, gemeente: &str) -> Option<&str> {
         self.gemeenten.get(gemeente).and_then(|(_, r)| r.as_deref())
     }
+    /// The register's own copy of a gemeente code, to count by without copying it; `""` for a
+    /// gemeente the register does not know (counted in the total only).
+    fn gemeente_key(&self, gemeente: &str) -> &str {
+        self.gemeenten
+            .get_key_value(gemeente)
+            .map_or("", |(k, _)| k.as_str())
+    }
     fn naam(&self, code: &str) -> String {
         self.namen
             .get(code)
             .cloned()
             .unwrap_or_else(|| code.to_string())
     }
+}
+
+/// The rows of the school-year figures — the total, each sub-region, each gemeente (within
+/// the filter) — from counts per gemeente. Each person is counted in one gemeente, so an
+/// area's count is the sum of its gemeenten's.
+fn per_gebied(
+    kaart: &Kaart,
+    f: &Filter<'_>,
+    per_gemeente: &HashMap<&str, [u64; 3]>,
+) -> Vec<Gebiedstelling> {
+    let som = |binnen: &dyn Fn(&str) -> bool| {
+        per_gemeente
+            .iter()
+            .filter(|(g, _)| binnen(g))
+            .fold([0u64; 3], |acc, (_, n)| {
+                [acc[0] + n[0], acc[1] + n[1], acc[2] + n[2]]
+            })
+    };
+    let gemeenten: Vec<(&String, &(String, Option<String>))> = kaart
+        .gemeenten
+        .iter()
+        .filter(|(g, _)| f.woont_in(g))
+        .collect();
+    let mut regios: Vec<&str> = gemeenten
+        .iter()
+        .filter_map(|(_, (_, r))| r.as_deref())
+        .collect();
+    regios.sort();
+    regios.dedup();
+    let mut out = vec![(
+        "totaal".to_string(),
+        "Totaal".to_string(),
+        "totaal",
+        som(&|_| true),
+    )];
+    for r in regios {
+        out.push((
+            r.to_string(),
+            r.to_string(),
+            "regio",
+            som(&|g| kaart.regio(g) == Some(r)),
+        ));
+    }
+    for (g, (naam, _)) in gemeenten {
+        out.push((g.clone(), naam.clone(), "gemeente", som(&|x| x == g)));
+    }
+    out
 }
 
 /// Who counts, by the filters of a [`Gebied`].
@@ -304,6 +360,27 @@ impl Filter<'_> {
     fn per_school(&self) -> bool {
         self.gebied.school.is_some() || self.gebied.swv.is_some()
     }
+    fn per_gemeente(&self) -> bool {
+        self.gebied.gemeente.is_some() || self.gebied.regio.is_some()
+    }
+    /// What a figure reads of the basis: what it counts by itself, and what the filters
+    /// need on top (where people live, or every enrolment for the school filters).
+    fn nodig(
+        &self,
+        personen: bool,
+        inschrijvingen: WelkeInschrijvingen,
+        zaken: bool,
+    ) -> BasisNodig {
+        BasisNodig {
+            personen: personen || self.per_gemeente(),
+            inschrijvingen: if self.per_school() {
+                WelkeInschrijvingen::Alle
+            } else {
+                inschrijvingen
+            },
+            zaken,
+        }
+    }
     /// Whether a registered person counts, enrolled (for the school filters) on some day
     /// from `van` to `tot`.
     fn persoon(
@@ -313,14 +390,12 @@ impl Filter<'_> {
         van: NaiveDate,
         tot: NaiveDate,
     ) -> bool {
-        let Some(p) = d
-            .perioden
-            .first()
-            .and_then(|p| basis.personen.get(&p.persoon))
-        else {
-            return false;
-        };
-        self.woont_in(&p.gemeente)
+        let woont_in = !self.per_gemeente()
+            || d.perioden
+                .first()
+                .and_then(|p| basis.personen.get(&p.persoon))
+                .is_some_and(|p| self.woont_in(&p.gemeente));
+        woont_in
             && (!self.per_school()
                 || d.inschrijvingen.iter().any(|i| {
                     i.van <= tot && i.tot.is_none_or(|t| t >= van) && self.school_telt(&i.school)
@@ -375,7 +450,9 @@ impl App {
             gebied: &opties.gebied,
             kaart: &kaart,
         };
-        let basis = self.store().cijferbasis(opties.bekend_op)?;
+        let basis = self
+            .store()
+            .cijferbasis(opties.bekend_op, f.nodig(false, Geen, false))?;
         let per = basis.per_persoon();
         Ok(dates
             .iter()
@@ -460,74 +537,107 @@ impl App {
         })
     }
 
-    /// Unique thuiszitters and absentees per area in a school year, as plain counts.
+    /// Unique thuiszitters and absentees per area in each of `jaren`, as plain counts. The
+    /// registrations are read once for all years, and each year's meldingen are counted on a
+    /// thread of their own meanwhile: at national scale these are the reads that take time.
     fn schooljaar_tellingen(
         &self,
-        jaar: SchoolYear,
+        jaren: &[SchoolYear],
         opties: &Opties,
         kaart: &Kaart,
-    ) -> Result<Vec<Gebiedstelling>> {
+    ) -> Result<Vec<Vec<Gebiedstelling>>> {
         let f = Filter {
             gebied: &opties.gebied,
             kaart,
         };
-        let (s, e) = (jaar.first_day(), jaar.last_day());
-        let basis = self.store().cijferbasis(opties.bekend_op)?;
-        let mut tz: HashMap<i64, &str> = HashMap::new();
-        for (persoon, d) in basis.per_persoon() {
-            if thuiszitter_in(&d, jaar) && f.persoon(&basis, &d, s, e) {
-                tz.insert(persoon, basis.personen[&persoon].gemeente.as_str());
-            }
-        }
-        let meldingen = self.store().cijfer_meldingen(s, e, opties.bekend_op)?;
-        let mut onder: HashMap<i64, &str> = HashMap::new();
-        let mut plus: HashMap<i64, &str> = HashMap::new();
-        for m in &meldingen {
-            if !f.woont_in(&m.gemeente) || (f.per_school() && !f.school_telt(&m.school)) {
-                continue;
-            }
-            if cijfers::leeftijd(m.geboortedatum, m.begindatum) < 18 {
-                onder.insert(m.persoon, &m.gemeente);
-            } else {
-                plus.insert(m.persoon, &m.gemeente);
-            }
-        }
-        // Areas: the total, each sub-region, each gemeente (within the filter).
-        let gemeenten: Vec<(&String, &(String, Option<String>))> = kaart
-            .gemeenten
+        let (basis, verzuimers) = std::thread::scope(|scope| {
+            let verzuimers: Vec<_> = jaren
+                .iter()
+                .map(|jaar| scope.spawn(|| self.verzuimers_per_gemeente(*jaar, opties, &f)))
+                .collect();
+            let basis = self
+                .store()
+                .cijferbasis(opties.bekend_op, f.nodig(true, Thuiszitters, false));
+            let verzuimers: Vec<_> = verzuimers
+                .into_iter()
+                .map(|t| t.join().expect("a counting thread does not panic"))
+                .collect();
+            (basis, verzuimers)
+        });
+        let basis = basis?;
+        let dossiers = basis.per_persoon();
+        jaren
             .iter()
-            .filter(|(g, _)| f.woont_in(g))
-            .collect();
-        let mut regios: Vec<&str> = gemeenten
+            .zip(verzuimers)
+            .map(|(jaar, verzuimers)| {
+                let (s, e) = (jaar.first_day(), jaar.last_day());
+                let mut per_gemeente = verzuimers?;
+                for (persoon, d) in &dossiers {
+                    if thuiszitter_in(d, *jaar) && f.persoon(&basis, d, s, e) {
+                        let g = kaart.gemeente_key(&basis.personen[persoon].gemeente);
+                        per_gemeente.entry(g).or_default()[0] += 1;
+                    }
+                }
+                Ok(per_gebied(kaart, &f, &per_gemeente))
+            })
+            .collect()
+    }
+
+    /// Per gemeente, the unique persons with a melding in `jaar` under 18 and 18 or older on
+    /// its start date (in places 1 and 2; place 0 is for the thuiszitters). A person counts in
+    /// the gemeente they lived in at their latest melding of the year.
+    ///
+    /// Without a school filter and for now, the database's own count answers
+    /// ([`Store::verzuimers_telling`](leerrecht_store::Store::verzuimers_telling)). Otherwise
+    /// the meldingen themselves are read: a national year has well over a million, gathered
+    /// as small rows and sorted by person, which costs less than a hash map of persons looked
+    /// up at random.
+    fn verzuimers_per_gemeente<'k>(
+        &self,
+        jaar: SchoolYear,
+        opties: &Opties,
+        f: &Filter<'k>,
+    ) -> Result<HashMap<&'k str, [u64; 3]>> {
+        let mut per_gemeente: HashMap<&'k str, [u64; 3]> = HashMap::new();
+        if opties.bekend_op.is_none() && !f.per_school() {
+            for (volwassen, g, n) in self.store().verzuimers_telling(jaar)? {
+                if f.woont_in(&g) {
+                    per_gemeente.entry(f.kaart.gemeente_key(&g)).or_default()
+                        [1 + usize::from(volwassen)] += n;
+                }
+            }
+            return Ok(per_gemeente);
+        }
+        // Gemeente 0 is one the register does not know (counted in the total only).
+        let mut codes: Vec<&'k str> = vec![""];
+        codes.extend(f.kaart.gemeenten.keys().map(String::as_str));
+        let index: HashMap<&str, u16> = codes
             .iter()
-            .filter_map(|(_, (_, r))| r.as_deref())
+            .enumerate()
+            .map(|(i, g)| (*g, i as u16))
             .collect();
-        regios.sort();
-        regios.dedup();
-        let tel = |m: &HashMap<i64, &str>, binnen: &dyn Fn(&str) -> bool| {
-            m.values().filter(|g| binnen(g)).count() as u64
-        };
-        let rij = |binnen: &dyn Fn(&str) -> bool| {
-            [tel(&tz, binnen), tel(&onder, binnen), tel(&plus, binnen)]
-        };
-        let mut out = vec![(
-            "totaal".to_string(),
-            "Totaal".to_string(),
-            "totaal",
-            rij(&|_| true),
-        )];
-        for r in regios {
-            out.push((
-                r.to_string(),
-                r.to_string(),
-                "regio",
-                rij(&|g| kaart.regio(g) == Some(r)),
-            ));
+        let mut rijen: Vec<(i64, bool, NaiveDate, u16)> = Vec::new();
+        self.store().cijfer_meldingen(
+            jaar.first_day(),
+            jaar.last_day(),
+            opties.bekend_op,
+            &mut |m| {
+                if !f.woont_in(m.gemeente) || (f.per_school() && !f.school_telt(m.school)) {
+                    return;
+                }
+                let volwassen = cijfers::leeftijd(m.geboortedatum, m.begindatum) >= 18;
+                let g = index.get(m.gemeente).copied().unwrap_or(0);
+                rijen.push((m.persoon, volwassen, m.begindatum, g));
+            },
+        )?;
+        rijen.sort_unstable();
+        // The last row of each (person, age class) is their latest melding of the year.
+        for (i, r) in rijen.iter().enumerate() {
+            if rijen.get(i + 1).is_none_or(|n| (n.0, n.1) != (r.0, r.1)) {
+                per_gemeente.entry(codes[usize::from(r.3)]).or_default()[1 + usize::from(r.1)] += 1;
+            }
         }
-        for (g, (naam, _)) in gemeenten {
-            out.push((g.clone(), naam.clone(), "gemeente", rij(&|x| x == g)));
-        }
-        Ok(out)
+        Ok(per_gemeente)
     }
 
     /// Unique persons per area in school year `jaar` (DOMAIN §9.2).
@@ -541,7 +651,8 @@ impl App {
         let kaart = self.kaart(&opties.gebied)?;
         let publiek = self.publiek(actor, opties);
         let rijen = self
-            .schooljaar_tellingen(jaar, opties, &kaart)?
+            .schooljaar_tellingen(&[jaar], opties, &kaart)?
+            .remove(0)
             .into_iter()
             .map(|(gebied, naam, niveau, [t, o, p])| {
                 let mut r = SchooljaarRij {
@@ -583,8 +694,9 @@ impl App {
         }
         let kaart = self.kaart(&opties.gebied)?;
         let publiek = self.publiek(actor, opties);
-        let basis = self.schooljaar_tellingen(basisjaar, opties, &kaart)?;
-        let actueel = self.schooljaar_tellingen(jaar, opties, &kaart)?;
+        let mut tellingen = self.schooljaar_tellingen(&[basisjaar, jaar], opties, &kaart)?;
+        let actueel = tellingen.pop().expect("two years counted");
+        let basis = tellingen.pop().expect("two years counted");
         let mut rijen = Vec::new();
         for (b, a) in basis.iter().zip(&actueel) {
             for (i, (indicator, _)) in INDICATOREN.iter().enumerate() {
@@ -638,7 +750,9 @@ impl App {
         };
         let (s, e) = (jaar.first_day(), jaar.last_day());
         let op = e.min(vandaag);
-        let basis = self.store().cijferbasis(opties.bekend_op)?;
+        let basis = self
+            .store()
+            .cijferbasis(opties.bekend_op, f.nodig(true, Thuiszitters, true))?;
         let per: BTreeMap<i64, PersoonsDossier<'_>> = basis
             .per_persoon()
             .into_iter()
@@ -668,15 +782,24 @@ impl App {
             .filter(|g| g.uitkomst == KpiUitkomst::Achterstallig)
         {
             let p = &basis.personen[&g.persoon];
-            let zichtbaar = ziet_personen
-                && self
-                    .toegang_als_mag(actor, Gebruik::RegistratiesLezen, p.leerling, "kpi te laat")?
-                    .is_some();
-            if !zichtbaar {
+            let toegang = if ziet_personen {
+                self.toegang_als_mag(actor, Gebruik::RegistratiesLezen, p.leerling, "kpi te laat")?
+            } else {
+                None
+            };
+            let Some(toegang) = toegang else {
                 niet_getoond += 1;
                 continue;
-            }
-            lijst.push(self.te_laat(p.leerling, g, op)?);
+            };
+            let j = &toegang.ctx.jongere;
+            lijst.push(TeLaat {
+                leerling: p.leerling.to_string(),
+                naam: format!("{} {}", j.voornamen, j.achternaam),
+                gemeente: j.gemeente.as_str().to_string(),
+                begin: g.begin,
+                termijn: g.termijn,
+                dagen_te_laat: (op - g.termijn).num_days(),
+            });
         }
         lijst.sort_by_key(|t| std::cmp::Reverse(t.dagen_te_laat));
         let mut kpi = Kpi {
@@ -732,26 +855,6 @@ impl App {
         Ok(kpi)
     }
 
-    fn te_laat(
-        &self,
-        leerling: LeerlingId,
-        g: &cijfers::KpiGeval,
-        op: NaiveDate,
-    ) -> Result<TeLaat> {
-        let ctx = self
-            .store()
-            .persoon_context(leerling, op)?
-            .ok_or_else(|| AppError::Invalid("a registered person is unknown".into()))?;
-        Ok(TeLaat {
-            leerling: leerling.to_string(),
-            naam: format!("{} {}", ctx.jongere.voornamen, ctx.jongere.achternaam),
-            gemeente: ctx.jongere.gemeente.as_str().to_string(),
-            begin: g.begin,
-            termijn: g.termijn,
-            dagen_te_laat: (op - g.termijn).num_days(),
-        })
-    }
-
     /// The Leerplichttelling of school year `jaar` (DOMAIN §9.5), as it stood on the year's
     /// last day or `vandaag` if earlier.
     pub fn rapport_leerplichttelling(
@@ -768,7 +871,9 @@ impl App {
             kaart: &kaart,
         };
         let (s, e) = (jaar.first_day(), jaar.last_day());
-        let basis = self.store().cijferbasis(opties.bekend_op)?;
+        let basis = self
+            .store()
+            .cijferbasis(opties.bekend_op, f.nodig(true, Thuiszitters, true))?;
         let per: BTreeMap<i64, PersoonsDossier<'_>> = basis
             .per_persoon()
             .into_iter()
@@ -798,18 +903,23 @@ impl App {
             t
         };
         // Exemptions of persons in the area: everyone with a case is in the basis.
+        let mut op_school: HashSet<i64> = HashSet::new();
+        if f.per_school() {
+            op_school.extend(
+                basis
+                    .inschrijvingen
+                    .iter()
+                    .filter(|i| {
+                        i.van <= e && i.tot.is_none_or(|t| t >= s) && f.school_telt(&i.school)
+                    })
+                    .map(|i| i.persoon),
+            );
+        }
         let in_gebied: HashSet<i64> = basis
             .personen
             .iter()
             .filter(|(id, p)| {
-                f.woont_in(&p.gemeente)
-                    && (!f.per_school()
-                        || basis.inschrijvingen.iter().any(|i| {
-                            i.persoon == **id
-                                && i.van <= e
-                                && i.tot.is_none_or(|t| t >= s)
-                                && f.school_telt(&i.school)
-                        }))
+                f.woont_in(&p.gemeente) && (!f.per_school() || op_school.contains(id))
             })
             .map(|(id, _)| *id)
             .collect();
@@ -864,7 +974,9 @@ impl App {
             gebied: &opties.gebied,
             kaart: &kaart,
         };
-        let basis = self.store().cijferbasis(opties.bekend_op)?;
+        let basis = self
+            .store()
+            .cijferbasis(opties.bekend_op, f.nodig(false, Thuiszitters, false))?;
         let mut per_swv: BTreeMap<String, [u64; 3]> = BTreeMap::new();
         for d in basis.per_persoon().values() {
             if !f.persoon(&basis, d, on, on) {

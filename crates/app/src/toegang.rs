@@ -45,8 +45,8 @@ impl App {
         record: &str,
     ) -> Result<Toegang> {
         let now = self.now();
-        let persoon = self.pseudoniem(leerling)?;
         let Some(ctx) = self.store().persoon_context(leerling, now.date_naive())? else {
+            let persoon = self.pseudoniem(leerling)?;
             self.audit(
                 actor,
                 gebruik.code(),
@@ -57,7 +57,23 @@ impl App {
             )?;
             return Err(AppError::Forbidden("geen toegang tot deze persoon".into()));
         };
-        match self.beslissing(actor, gebruik, &ctx, now)? {
+        let beslissing = self.beslissing(actor, gebruik, &ctx, now)?;
+        self.besloten(actor, gebruik, leerling, record, ctx, beslissing)
+    }
+
+    /// Logs the gate's decision on a person whose facts `ctx` holds, and hands them out when
+    /// it allows.
+    fn besloten(
+        &self,
+        actor: &Actor,
+        gebruik: Gebruik,
+        leerling: LeerlingId,
+        record: &str,
+        ctx: PersoonContext,
+        beslissing: Beslissing,
+    ) -> Result<Toegang> {
+        let persoon = self.pseudoniem(leerling)?;
+        match beslissing {
             Beslissing::Toegestaan => {
                 self.audit(
                     actor,
@@ -133,7 +149,9 @@ impl App {
         };
         match self.beslissing(actor, gebruik, &ctx, now)? {
             Beslissing::Geweigerd(_) => Ok(None),
-            _ => self.toegang(actor, gebruik, leerling, record).map(Some),
+            b => self
+                .besloten(actor, gebruik, leerling, record, ctx, b)
+                .map(Some),
         }
     }
 

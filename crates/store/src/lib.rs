@@ -22,6 +22,7 @@ use leerrecht_domain::ids::{GemeenteCode, LeerlingId, SchoolCode};
 use leerrecht_domain::org::Organisatie;
 use leerrecht_domain::person::{Inschrijving, Jongere, Sector};
 use leerrecht_domain::rules::Verzuim;
+use leerrecht_domain::schoolyear::SchoolYear;
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
@@ -299,18 +300,26 @@ pub trait Store: AccessStore + Send + Sync {
     /// What the figures about thuiszitters count (DOMAIN §9): every registration period, and
     /// of the persons with a period or a case their enrolments, offers and exemptions; as it
     /// was known at `bekend_op` (the database's moments of recording), or now.
+    /// Only what `nodig` asks for is read besides the periods; the rest stays empty.
     fn cijferbasis(
         &self,
         bekend_op: Option<DateTime<Utc>>,
+        nodig: BasisNodig,
     ) -> Result<leerrecht_domain::cijfers::Basis>;
-    /// The meldingen that count in the figures (not drafts, not withdrawn), starting from
-    /// `van` to `tot`, as known at `bekend_op` or now.
+    /// Calls `f` with each melding that counts in the figures (not drafts, not withdrawn),
+    /// starting from `van` to `tot`, as known at `bekend_op` or now.
     fn cijfer_meldingen(
         &self,
         van: NaiveDate,
         tot: NaiveDate,
         bekend_op: Option<DateTime<Utc>>,
-    ) -> Result<Vec<leerrecht_domain::cijfers::Melding>>;
+        f: &mut dyn FnMut(leerrecht_domain::cijfers::Melding<'_>),
+    ) -> Result<()>;
+    /// Per gemeente and age class (18 or older on the start date), how many persons have a
+    /// melding that counts (not a draft, not withdrawn) starting in `jaar`, each in the
+    /// gemeente of their latest one: (18 or older, gemeente, persons). Kept up to date by the
+    /// database itself (migration `V12__verzuimers_per_jaar`).
+    fn verzuimers_telling(&self, jaar: SchoolYear) -> Result<Vec<(bool, String, u64)>>;
     /// The registration periods of one person, by start; None for an unknown person.
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>>;
     /// Opens a case of `soort` for a person at a leerplicht organisation, recording the
@@ -433,6 +442,30 @@ pub struct MeldingStaat {
 /// The signal rules whose signals become draft meldingen, and the melding kind of each.
 pub const CONCEPT_REGELS: &str = "CASE s.regel WHEN '16uur' THEN '16uur' WHEN 'luxe' THEN 'luxe'
      WHEN 'te_laat' THEN 'beginnend' ELSE 'langdurig' END";
+
+/// What a figure needs of the [`Basis`](leerrecht_domain::cijfers::Basis) besides the
+/// registration periods: at national scale each part is a read of hundreds of thousands of
+/// rows, so a figure asks only for what it counts by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BasisNodig {
+    /// Each person's gemeente, date of birth and identifier.
+    pub personen: bool,
+    pub inschrijvingen: WelkeInschrijvingen,
+    /// Offers and exemptions from the cases.
+    pub zaken: bool,
+}
+
+/// Whose enrolments a figure needs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WelkeInschrijvingen {
+    #[default]
+    Geen,
+    /// Of persons with a `thuiszittend` or `absoluut_verzuim` period: for the VO-MBO gap
+    /// and the SWV of a thuiszitter's school.
+    Thuiszitters,
+    /// Of everyone in the basis: for the school and SWV filters.
+    Alle,
+}
 
 /// A person as the worklist sees them: identifier, name, gemeente.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -12,6 +12,7 @@ use leerrecht_domain::duty::BirthRanges;
 use leerrecht_domain::ids::{Bsn, GemeenteCode, LeerlingId, Onderwijsnummer, SchoolCode};
 use leerrecht_domain::org::{OrgCode, Organisatie};
 use leerrecht_domain::person::{Inschrijving, Jongere};
+use leerrecht_domain::schoolyear::SchoolYear;
 use r2d2_postgres::PostgresConnectionManager;
 
 use crate::sqlite::{overlap_reason, parse_school_sector};
@@ -748,8 +749,22 @@ impl Store for PgStore {
     fn cijferbasis(
         &self,
         bekend_op: Option<DateTime<Utc>>,
+        nodig: crate::BasisNodig,
     ) -> Result<leerrecht_domain::cijfers::Basis> {
-        crate::postgres_cijfers::cijferbasis(&mut self.conn()?, bekend_op)
+        crate::postgres_cijfers::cijferbasis(&mut self.conn()?, bekend_op, nodig)
+    }
+
+    fn verzuimers_telling(&self, jaar: SchoolYear) -> Result<Vec<(bool, String, u64)>> {
+        Ok(self
+            .conn()?
+            .query(
+                "SELECT meerderjarig, gemeente, aantal FROM verzuimers_telling
+                 WHERE schooljaar = $1 AND aantal > 0",
+                &[&jaar.start_year()],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get::<_, i64>(2) as u64))
+            .collect())
     }
 
     fn cijfer_meldingen(
@@ -757,8 +772,9 @@ impl Store for PgStore {
         van: NaiveDate,
         tot: NaiveDate,
         bekend_op: Option<DateTime<Utc>>,
-    ) -> Result<Vec<leerrecht_domain::cijfers::Melding>> {
-        crate::postgres_cijfers::cijfer_meldingen(&mut self.conn()?, van, tot, bekend_op)
+        f: &mut dyn FnMut(leerrecht_domain::cijfers::Melding<'_>),
+    ) -> Result<()> {
+        crate::postgres_cijfers::cijfer_meldingen(&mut self.conn()?, van, tot, bekend_op, f)
     }
 
     fn registratie_wijzigen(

@@ -415,9 +415,11 @@ fn melding_row(r: &::postgres::Row) -> Result<MeldingStaat> {
 pub(crate) fn concepten_uit_signalen(conn: &mut Conn) -> Result<u64> {
     Ok(conn.execute(
         &format!(
-            "INSERT INTO meldingen (jongere_id, school, begindatum, verzuimsoort, status, signaal)
-             SELECT s.jongere_id, s.school, s.datum, {CONCEPT_REGELS}, 'concept', s.regel
-             FROM signalen s WHERE s.regel IN ('16uur','luxe','te_laat','lrv')
+            "INSERT INTO meldingen (jongere_id, school, begindatum, verzuimsoort, status, signaal,
+                                    gemeente, geboortedatum)
+             SELECT s.jongere_id, s.school, s.datum, {CONCEPT_REGELS}, 'concept', s.regel,
+                    j.gemeente, j.geboortedatum
+             FROM signalen s JOIN jongeren j ON j.id = s.jongere_id WHERE s.regel IN ('16uur','luxe','te_laat','lrv')
              ON CONFLICT DO NOTHING"
         ),
         &[],

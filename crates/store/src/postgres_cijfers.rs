@@ -8,9 +8,14 @@ use leerrecht_domain::zaak::Gebeurtenis;
 
 use crate::postgres::{invalid, Conn};
 use crate::postgres_absence::leerling_of;
-use crate::Result;
+use crate::{BasisNodig, Result, WelkeInschrijvingen};
 
-pub(crate) fn cijferbasis(conn: &mut Conn, bekend_op: Option<DateTime<Utc>>) -> Result<Basis> {
+/// Reads what `nodig` asks for, in one snapshot.
+pub(crate) fn cijferbasis(
+    conn: &mut Conn,
+    bekend_op: Option<DateTime<Utc>>,
+    nodig: BasisNodig,
+) -> Result<Basis> {
     let mut tx = conn.transaction()?;
     // One snapshot for all the reads.
     tx.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")?;
@@ -47,11 +52,13 @@ pub(crate) fn cijferbasis(conn: &mut Conn, bekend_op: Option<DateTime<Utc>>) -> 
         });
     }
     let mut personen = HashMap::new();
-    for r in tx.query(
-        "SELECT j.id, j.bsn, j.onderwijsnummer, j.gemeente, j.geboortedatum
-         FROM cijfer_personen p JOIN jongeren j ON j.id = p.id",
-        &[],
-    )? {
+    let personen_sql = "SELECT j.id, j.bsn, j.onderwijsnummer, j.gemeente, j.geboortedatum
+         FROM cijfer_personen p JOIN jongeren j ON j.id = p.id";
+    for r in if nodig.personen {
+        tx.query(personen_sql, &[])?
+    } else {
+        Vec::new()
+    } {
         personen.insert(
             r.get::<_, i64>(0),
             Persoon {
@@ -61,29 +68,41 @@ pub(crate) fn cijferbasis(conn: &mut Conn, bekend_op: Option<DateTime<Utc>>) -> 
             },
         );
     }
-    let inschrijvingen = tx
-        .query(
+    let inschrijvingen_sql = match nodig.inschrijvingen {
+        WelkeInschrijvingen::Geen => None,
+        WelkeInschrijvingen::Thuiszitters => Some(
+            "SELECT i.jongere_id, i.school, i.sector, i.begindatum, i.einddatum
+             FROM inschrijvingen i WHERE i.jongere_id IN (SELECT jongere_id FROM cijfer_perioden
+               WHERE categorie IN ('thuiszittend', 'absoluut_verzuim'))",
+        ),
+        WelkeInschrijvingen::Alle => Some(
             "SELECT i.jongere_id, i.school, i.sector, i.begindatum, i.einddatum
              FROM cijfer_personen p JOIN inschrijvingen i ON i.jongere_id = p.id",
-            &[],
-        )?
-        .iter()
-        .map(|r| Inschrijving {
-            persoon: r.get(0),
-            school: r.get(1),
-            sector: r.get(2),
-            van: r.get(3),
-            tot: r.get(4),
-        })
-        .collect();
+        ),
+    };
+    let inschrijvingen = match inschrijvingen_sql {
+        Some(sql) => tx.query(sql, &[])?,
+        None => Vec::new(),
+    }
+    .iter()
+    .map(|r| Inschrijving {
+        persoon: r.get(0),
+        school: r.get(1),
+        sector: r.get(2),
+        van: r.get(3),
+        tot: r.get(4),
+    })
+    .collect();
     let mut aanbiedingen = Vec::new();
     let mut vrijstellingen = Vec::new();
-    for r in tx.query(
-        "SELECT z.jongere_id, e.gebeurtenis::text FROM zaak_gebeurtenissen e JOIN zaken z ON z.id = e.zaak_id
+    let zaken_sql = "SELECT z.jongere_id, e.gebeurtenis::text FROM zaak_gebeurtenissen e JOIN zaken z ON z.id = e.zaak_id
          WHERE e.gebeurtenis->>'soort' IN ('aanbod', 'vrijstelling')
-           AND ($1::timestamptz IS NULL OR e.tijd <= $1)",
-        &[&bekend_op],
-    )? {
+           AND ($1::timestamptz IS NULL OR e.tijd <= $1)";
+    for r in if nodig.zaken {
+        tx.query(zaken_sql, &[&bekend_op])?
+    } else {
+        Vec::new()
+    } {
         let persoon: i64 = r.get(0);
         let json: String = r.get(1);
         match serde_json::from_str(&json).map_err(|e| invalid("gebeurtenis", e))? {
@@ -117,7 +136,8 @@ pub(crate) fn cijfer_meldingen(
     van: NaiveDate,
     tot: NaiveDate,
     bekend_op: Option<DateTime<Utc>>,
-) -> Result<Vec<Melding>> {
+    f: &mut dyn FnMut(Melding<'_>),
+) -> Result<()> {
     let known = match bekend_op {
         None => "m.status NOT IN ('concept', 'ingetrokken')",
         Some(_) => {
@@ -126,22 +146,24 @@ pub(crate) fn cijfer_meldingen(
         }
     };
     let sql = format!(
-        "SELECT m.jongere_id, j.gemeente, j.geboortedatum, m.school, m.begindatum
-         FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
+        "SELECT m.jongere_id, m.gemeente, m.geboortedatum, m.school, m.begindatum
+         FROM meldingen m
          WHERE m.begindatum >= $1 AND m.begindatum <= $2 AND {known}"
     );
-    let rows = match bekend_op {
-        None => conn.query(&sql, &[&van, &tot])?,
-        Some(t) => conn.query(&sql, &[&van, &tot, &t])?,
-    };
-    Ok(rows
-        .iter()
-        .map(|r| Melding {
+    use ::postgres::fallible_iterator::FallibleIterator;
+    let mut params: Vec<&(dyn ::postgres::types::ToSql + Sync)> = vec![&van, &tot];
+    if let Some(t) = &bekend_op {
+        params.push(t);
+    }
+    let mut it = conn.query_raw(&sql, params)?;
+    while let Some(r) = it.next()? {
+        f(Melding {
             persoon: r.get(0),
             gemeente: r.get(1),
             geboortedatum: r.get(2),
             school: r.get(3),
             begindatum: r.get(4),
-        })
-        .collect())
+        });
+    }
+    Ok(())
 }

@@ -11,6 +11,7 @@ use leerrecht_domain::duty::BirthRanges;
 use leerrecht_domain::ids::{Bsn, GemeenteCode, LeerlingId, Onderwijsnummer, SchoolCode};
 use leerrecht_domain::org::{OrgCode, OrgSoort, Organisatie};
 use leerrecht_domain::person::{Inschrijving, Jongere, Sector};
+use leerrecht_domain::schoolyear::SchoolYear;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use chrono::{DateTime, Utc};
@@ -41,8 +42,12 @@ impl r2d2::ManageConnection for Manager {
         let conn = Connection::open(&self.path)?;
         // WAL lets readers carry on while one writer commits; NORMAL sync is durable across
         // process crashes (only an OS crash can lose the last commits, never corrupt).
+        // Reads go through a memory map (up to 1 TiB, the ceiling `.cargo/config.toml` sets
+        // for the bundled SQLite): random look-ups over a national register then cost no
+        // system call and no copy into the page cache.
         conn.execute_batch(
             "PRAGMA busy_timeout = 10000;
+             PRAGMA mmap_size = 1099511627776;
              PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
@@ -98,6 +103,10 @@ impl SqliteStore {
 
     pub(crate) fn conn(&self) -> Result<Conn> {
         Ok(self.pool.get()?)
+    }
+    /// A second connection when one is free at once (an in-memory database has only one).
+    pub(crate) fn try_conn(&self) -> Option<Conn> {
+        self.pool.try_get()
     }
 }
 
@@ -923,8 +932,21 @@ impl Store for SqliteStore {
     fn cijferbasis(
         &self,
         bekend_op: Option<DateTime<Utc>>,
+        nodig: crate::BasisNodig,
     ) -> Result<leerrecht_domain::cijfers::Basis> {
-        crate::sqlite_cijfers::cijferbasis(&self.conn()?, bekend_op)
+        crate::sqlite_cijfers::cijferbasis(self, bekend_op, nodig)
+    }
+
+    fn verzuimers_telling(&self, jaar: SchoolYear) -> Result<Vec<(bool, String, u64)>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT meerderjarig, gemeente, aantal FROM verzuimers_telling
+             WHERE schooljaar = ?1 AND aantal > 0",
+        )?;
+        let rows = stmt.query_map([jaar.start_year()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn cijfer_meldingen(
@@ -932,8 +954,9 @@ impl Store for SqliteStore {
         van: NaiveDate,
         tot: NaiveDate,
         bekend_op: Option<DateTime<Utc>>,
-    ) -> Result<Vec<leerrecht_domain::cijfers::Melding>> {
-        crate::sqlite_cijfers::cijfer_meldingen(&self.conn()?, van, tot, bekend_op)
+        f: &mut dyn FnMut(leerrecht_domain::cijfers::Melding<'_>),
+    ) -> Result<()> {
+        crate::sqlite_cijfers::cijfer_meldingen(&self.conn()?, van, tot, bekend_op, f)
     }
 
     fn registratie_wijzigen(

@@ -207,8 +207,10 @@ pub(crate) fn import_meldingen(
             let changed = old.as_ref() != Some(&(m.uren, m.dagen, gegevens.clone()));
             if changed {
                 conn.prepare_cached(
-                    "INSERT INTO meldingen (jongere_id, school, begindatum, verzuimsoort, uren, dagen, gegevens, vastgelegd)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, strftime('%Y-%m-%dT%H:%M:%f000Z', 'now'))
+                    "INSERT INTO meldingen (jongere_id, school, begindatum, verzuimsoort, uren, dagen, gegevens, vastgelegd,
+                                            gemeente, geboortedatum)
+                     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, strftime('%Y-%m-%dT%H:%M:%f000Z', 'now'),
+                            j.gemeente, j.geboortedatum FROM jongeren j WHERE j.id = ?1
                      ON CONFLICT (jongere_id, school, begindatum, verzuimsoort)
                      DO UPDATE SET uren = excluded.uren, dagen = excluded.dagen,
                                    gegevens = excluded.gegevens",

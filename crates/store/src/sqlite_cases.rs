@@ -429,9 +429,11 @@ fn melding_row(r: &rusqlite::Row<'_>) -> Result<MeldingStaat> {
 pub(crate) fn concepten_uit_signalen(conn: &Conn) -> Result<u64> {
     Ok(conn.execute(
         &format!(
-            "INSERT OR IGNORE INTO meldingen (jongere_id, school, begindatum, verzuimsoort, status, signaal)
-             SELECT s.jongere_id, s.school, s.datum, {CONCEPT_REGELS}, 'concept', s.regel
-             FROM signalen s
+            "INSERT OR IGNORE INTO meldingen (jongere_id, school, begindatum, verzuimsoort, status, signaal,
+                                              gemeente, geboortedatum)
+             SELECT s.jongere_id, s.school, s.datum, {CONCEPT_REGELS}, 'concept', s.regel,
+                    j.gemeente, j.geboortedatum
+             FROM signalen s JOIN jongeren j ON j.id = s.jongere_id
              WHERE s.regel = '16uur' OR s.regel = 'luxe' OR s.regel = 'te_laat' OR s.regel = 'lrv'"
         ),
         [],

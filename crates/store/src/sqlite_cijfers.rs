@@ -9,19 +9,20 @@ use leerrecht_domain::zaak::Gebeurtenis;
 use rusqlite::params;
 
 use crate::access::moment;
-use crate::sqlite::{date_col, invalid, leerling_of, opt_date_col, Conn};
-use crate::Result;
+use crate::sqlite::{date_col, invalid, leerling_of, opt_date_col, text, Conn, SqliteStore};
+use crate::{BasisNodig, Result, WelkeInschrijvingen};
+
+/// The versions of registration periods that stood at the moment `?1`.
+const VERSIES_OP: &str =
+    "registratie_versies WHERE vastgelegd <= ?1 AND (vervallen IS NULL OR vervallen > ?1)";
 
 /// The registration periods as they stood at `bekend_op`, or now.
 fn perioden(conn: &Conn, bekend_op: Option<&str>) -> Result<Vec<Periode>> {
     let sql = match bekend_op {
-        None => "SELECT jongere_id, categorie, oorzaak, van, tot FROM registraties",
-        Some(_) => {
-            "SELECT jongere_id, categorie, oorzaak, van, tot FROM registratie_versies
-             WHERE vastgelegd <= ?1 AND (vervallen IS NULL OR vervallen > ?1)"
-        }
+        None => "SELECT jongere_id, categorie, oorzaak, van, tot FROM registraties".to_string(),
+        Some(_) => format!("SELECT jongere_id, categorie, oorzaak, van, tot FROM {VERSIES_OP}"),
     };
-    let mut stmt = conn.prepare(sql)?;
+    let mut stmt = conn.prepare(&sql)?;
     let mut rows = match bekend_op {
         None => stmt.query([])?,
         Some(t) => stmt.query([t])?,
@@ -41,52 +42,51 @@ fn perioden(conn: &Conn, bekend_op: Option<&str>) -> Result<Vec<Periode>> {
     Ok(out)
 }
 
-pub(crate) fn cijferbasis(conn: &Conn, bekend_op: Option<DateTime<Utc>>) -> Result<Basis> {
-    let t = bekend_op.map(moment);
-    let registraties = perioden(conn, t.as_deref())?;
-    // The persons with a period or a case, their enrolments, offers and exemptions. The temp
-    // table has no statistics: CROSS JOIN keeps it the outer loop (else SQLite scans every
-    // enrolment in the country).
+/// Fills `temp.cijfer_personen` with the persons whose parts a figure reads: everyone with a
+/// period or a case, or only those with a thuiszitter's period. One statement each, not one
+/// per period (each would be a transaction of its own).
+fn vul_personen(conn: &Conn, t: Option<&str>, alleen_thuiszitters: bool) -> Result<()> {
     conn.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS cijfer_personen (id INTEGER PRIMARY KEY);
          DELETE FROM temp.cijfer_personen;",
     )?;
-    {
-        let mut add =
-            conn.prepare_cached("INSERT OR IGNORE INTO temp.cijfer_personen (id) VALUES (?1)")?;
-        for p in &registraties {
-            add.execute([p.persoon])?;
-        }
+    let bron = match t {
+        None => "registraties WHERE 1".to_string(),
+        Some(_) => VERSIES_OP.to_string(),
+    };
+    let filter = if alleen_thuiszitters {
+        " AND (categorie = 'thuiszittend' OR categorie = 'absoluut_verzuim')"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "INSERT OR IGNORE INTO temp.cijfer_personen (id) SELECT jongere_id FROM {bron}{filter}"
+    );
+    match t {
+        None => conn.execute(&sql, [])?,
+        Some(t) => conn.execute(&sql, [t])?,
+    };
+    if !alleen_thuiszitters {
+        conn.execute(
+            "INSERT OR IGNORE INTO temp.cijfer_personen (id) SELECT jongere_id FROM zaken",
+            [],
+        )?;
     }
-    conn.execute(
-        "INSERT OR IGNORE INTO temp.cijfer_personen (id) SELECT jongere_id FROM zaken",
-        [],
-    )?;
-    let mut personen = HashMap::new();
-    let mut stmt = conn.prepare(
-        "SELECT j.id, j.bsn, j.onderwijsnummer, j.gemeente, j.geboortedatum
-         FROM temp.cijfer_personen p CROSS JOIN jongeren j ON j.id = p.id",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        personen.insert(
-            r.get::<_, i64>(0)?,
-            Persoon {
-                leerling: leerling_of(r.get(1)?, r.get(2)?)?,
-                gemeente: r.get(3)?,
-                geboortedatum: date_col(r, 4)?,
-            },
-        );
-    }
-    drop(rows);
-    let mut inschrijvingen = Vec::new();
+    Ok(())
+}
+
+/// The enrolments of the persons in `temp.cijfer_personen`. The temp table has no
+/// statistics: CROSS JOIN keeps it the outer loop (else SQLite scans every enrolment in the
+/// country).
+fn inschrijvingen(conn: &Conn) -> Result<Vec<Inschrijving>> {
+    let mut out = Vec::new();
     let mut stmt = conn.prepare(
         "SELECT i.jongere_id, i.school, i.sector, i.begindatum, i.einddatum
          FROM temp.cijfer_personen p CROSS JOIN inschrijvingen i ON i.jongere_id = p.id",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        inschrijvingen.push(Inschrijving {
+        out.push(Inschrijving {
             persoon: r.get(0)?,
             school: r.get(1)?,
             sector: r.get(2)?,
@@ -94,7 +94,80 @@ pub(crate) fn cijferbasis(conn: &Conn, bekend_op: Option<DateTime<Utc>>) -> Resu
             tot: opt_date_col(r, 4)?,
         });
     }
-    drop(rows);
+    Ok(out)
+}
+
+/// Reads what `nodig` asks for. The enrolments, the largest part, are read on a second
+/// connection at the same time as the rest when one is free; the two reads may then see
+/// different commits of a write made meanwhile, which figures as known at a moment
+/// (`bekend_op`) never do.
+pub(crate) fn cijferbasis(
+    store: &SqliteStore,
+    bekend_op: Option<DateTime<Utc>>,
+    nodig: BasisNodig,
+) -> Result<Basis> {
+    let t = bekend_op.map(moment);
+    let t = t.as_deref();
+    let conn = store.conn()?;
+    let welke = nodig.inschrijvingen;
+    let tweede = (welke != WelkeInschrijvingen::Geen)
+        .then(|| store.try_conn())
+        .flatten();
+    std::thread::scope(|scope| {
+        let apart = tweede.map(|c| {
+            scope.spawn(move || -> Result<Vec<Inschrijving>> {
+                vul_personen(&c, t, welke == WelkeInschrijvingen::Thuiszitters)?;
+                inschrijvingen(&c)
+            })
+        });
+        let registraties = perioden(&conn, t)?;
+        let mut personen = HashMap::new();
+        if nodig.personen {
+            vul_personen(&conn, t, false)?;
+            let mut stmt = conn.prepare(
+                "SELECT j.id, j.bsn, j.onderwijsnummer, j.gemeente, j.geboortedatum
+                 FROM temp.cijfer_personen p CROSS JOIN jongeren j ON j.id = p.id",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                personen.insert(
+                    r.get::<_, i64>(0)?,
+                    Persoon {
+                        leerling: leerling_of(r.get(1)?, r.get(2)?)?,
+                        gemeente: r.get(3)?,
+                        geboortedatum: date_col(r, 4)?,
+                    },
+                );
+            }
+        }
+        let (aanbiedingen, vrijstellingen) = if nodig.zaken {
+            zaken(&conn, t)?
+        } else {
+            Default::default()
+        };
+        let inschrijvingen = match (apart, welke) {
+            (Some(h), _) => h.join().expect("reading enrolments does not panic")?,
+            (None, WelkeInschrijvingen::Geen) => Vec::new(),
+            (None, w) => {
+                vul_personen(&conn, t, w == WelkeInschrijvingen::Thuiszitters)?;
+                inschrijvingen(&conn)?
+            }
+        };
+        Ok(Basis {
+            personen,
+            registraties,
+            inschrijvingen,
+            aanbiedingen,
+            vrijstellingen,
+        })
+    })
+}
+
+/// Offers (person, date offered) and exemptions.
+type Zaakfeiten = (Vec<(i64, NaiveDate)>, Vec<Vrijstelling>);
+
+/// Offers and exemptions recorded in cases by the moment `t`.
+fn zaken(conn: &Conn, t: Option<&str>) -> Result<Zaakfeiten> {
     let mut aanbiedingen = Vec::new();
     let mut vrijstellingen = Vec::new();
     let mut stmt = conn.prepare(
@@ -122,13 +195,7 @@ pub(crate) fn cijferbasis(conn: &Conn, bekend_op: Option<DateTime<Utc>>) -> Resu
             _ => {}
         }
     }
-    Ok(Basis {
-        personen,
-        registraties,
-        inschrijvingen,
-        aanbiedingen,
-        vrijstellingen,
-    })
+    Ok((aanbiedingen, vrijstellingen))
 }
 
 pub(crate) fn cijfer_meldingen(
@@ -136,7 +203,8 @@ pub(crate) fn cijfer_meldingen(
     van: NaiveDate,
     tot: NaiveDate,
     bekend_op: Option<DateTime<Utc>>,
-) -> Result<Vec<Melding>> {
+    f: &mut dyn FnMut(Melding<'_>),
+) -> Result<()> {
     let t = bekend_op.map(moment);
     let known = match t {
         None => "m.status <> 'concept' AND m.status <> 'ingetrokken'",
@@ -146,23 +214,22 @@ pub(crate) fn cijfer_meldingen(
         }
     };
     let mut stmt = conn.prepare(&format!(
-        "SELECT m.jongere_id, j.gemeente, j.geboortedatum, m.school, m.begindatum
-         FROM meldingen m INDEXED BY meldingen_begindatum JOIN jongeren j ON j.id = m.jongere_id
+        "SELECT m.jongere_id, m.gemeente, m.geboortedatum, m.school, m.begindatum
+         FROM meldingen m INDEXED BY meldingen_cijfers
          WHERE m.begindatum >= ?1 AND m.begindatum <= ?2 AND {known}"
     ))?;
     let mut rows = match &t {
         None => stmt.query(params![iso(van), iso(tot)])?,
         Some(t) => stmt.query(params![iso(van), iso(tot), t])?,
     };
-    let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        out.push(Melding {
+        f(Melding {
             persoon: r.get(0)?,
-            gemeente: r.get(1)?,
+            gemeente: text(r.get_ref(1)?)?,
             geboortedatum: date_col(r, 2)?,
-            school: r.get(3)?,
+            school: text(r.get_ref(3)?)?,
             begindatum: date_col(r, 4)?,
         });
     }
-    Ok(out)
+    Ok(())
 }
