@@ -211,6 +211,22 @@ impl SchoolDays {
         self.is_school_day(d).then(|| self.school_days_before(d))
     }
 
+    /// For a school day, its [`school_day_index`](Self::school_day_index) and the ordinal of
+    /// its lesweek ([`lesweken_before`](Self::lesweken_before)); `None` on any other day.
+    /// One date conversion and two table loads: the rules ask this of every absence day.
+    #[inline]
+    pub fn school_day_and_lesweek(&self, d: NaiveDate) -> Option<(u32, u32)> {
+        let t = &*self.0;
+        let o = d.num_days_from_ce().wrapping_sub(t.start_ce) as u32;
+        if o < t.ndays {
+            let day = t.days[o as usize];
+            (day & 1 == 1).then(|| (day >> 1, t.weeks[(o / 7) as usize] >> 3))
+        } else {
+            self.school_day_index(d)
+                .map(|i| (i, self.lesweken_before(d)))
+        }
+    }
+
     /// The school day with number `index` (inverse of [`school_day_index`](Self::school_day_index));
     /// `None` only past chrono's last date.
     pub fn school_day(&self, index: u32) -> Option<NaiveDate> {
@@ -413,7 +429,11 @@ impl Kalender {
     }
 
     /// The calendar of one school location: the common one, or its own if it has days off.
-    pub fn voor_school(&self, school: &SchoolCode) -> &SchoolDays {
+    pub fn voor_school<Q>(&self, school: &Q) -> &SchoolDays
+    where
+        SchoolCode: std::borrow::Borrow<Q>,
+        Q: std::hash::Hash + Eq + ?Sized,
+    {
         self.per_school.get(school).unwrap_or(&self.common)
     }
 }
@@ -756,6 +776,7 @@ mod tests {
                         prop_assert!(day.weekday().num_days_from_monday() < 5);
                         prop_assert!(!vs.iter().any(|v| v.school.is_none() && from <= day && day <= to && v.contains(day)));
                         let i = s.school_day_index(day).unwrap();
+                        prop_assert_eq!(s.school_day_and_lesweek(day), Some((i, s.lesweken_before(day))));
                         if let Some(p) = prev_index {
                             prop_assert_eq!(i, p + 1, "school days are numbered consecutively");
                         }
@@ -769,6 +790,7 @@ mod tests {
                         school_days.push(day);
                     } else {
                         prop_assert_eq!(s.school_day_index(day), None);
+                        prop_assert_eq!(s.school_day_and_lesweek(day), None);
                     }
                     day = day.succ_opt().unwrap();
                 }

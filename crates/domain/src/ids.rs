@@ -177,6 +177,12 @@ macro_rules! code_type {
                 f.pad(&self.0)
             }
         }
+        // Hashes and compares as its text, so maps keyed by codes can be asked with a `&str`.
+        impl std::borrow::Borrow<str> for $t {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
         impl TryFrom<String> for $t {
             type Error = IdError;
             fn try_from(s: String) -> Result<Self, IdError> {

@@ -149,7 +149,7 @@ fn per_dag(rows: &[Verzuim], days: &SchoolDays, dagen: &mut Vec<Dag>) {
     let mut i = 0;
     while i < rows.len() {
         let datum = rows[i].datum;
-        let Some(sdi) = days.school_day_index(datum) else {
+        let Some((sdi, lw)) = days.school_day_and_lesweek(datum) else {
             i += 1;
             while i < rows.len() && rows[i].datum == datum {
                 i += 1;
@@ -160,7 +160,7 @@ fn per_dag(rows: &[Verzuim], days: &SchoolDays, dagen: &mut Vec<Dag>) {
             datum,
             sdi,
             // A school day lies in a lesweek, whose ordinal this is.
-            lw: days.lesweken_before(datum),
+            lw,
             minuten: 0,
             te_laat: 0,
             flags: 0,
