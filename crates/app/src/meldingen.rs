@@ -143,15 +143,6 @@ impl App {
         Ok((id, zaak))
     }
 
-    /// Makes a draft melding for every `16uur`, `luxe`, `te_laat` or `lrv` signal that has
-    /// none yet (running twice makes nothing more); returns how many were made.
-    pub fn concepten_maken(&self, actor: &Actor) -> Result<u64> {
-        authorize(actor, Action::WriteAbsence)?;
-        let n = self.store().concepten_uit_signalen()?;
-        self.audit_operatie(actor, "concepten_maken", format!("{n} conceptmeldingen"))?;
-        Ok(n)
-    }
-
     fn melding_met(&self, id: i64) -> Result<MeldingStaat> {
         self.store()
             .melding(id)?

@@ -6,9 +6,10 @@ use chrono::NaiveDate;
 use leerrecht_domain::calendar::Kalender;
 use leerrecht_domain::duty::{birth_ranges, duty_status};
 use leerrecht_domain::rules::{
-    absoluut_verzuim, Evaluator, Regel, Regels, RegelsHistorie, RegelsVersie,
+    absoluut_verzuim, vingerafdruk, Evaluator, Regel, Regels, RegelsHistorie, RegelsVersie,
+    Signaal, Verzuim,
 };
-use leerrecht_store::{OpgeslagenSignaal, SignaalRun};
+use leerrecht_store::{Beoordelaar, OpgeslagenSignaal, SignaalRun};
 use serde::Serialize;
 
 use crate::access::{authorize, Action, Actor};
@@ -83,7 +84,9 @@ impl App {
     }
 
     /// Brings the stored signals up to date: re-evaluates the pupils whose absence (or the
-    /// rules) changed since the last run, or everyone with `all`.
+    /// rules) changed since the last run, or everyone with `all`, rewrites the signals that
+    /// changed, and makes the draft meldingen of new `16uur`, `luxe`, `te_laat` and `lrv`
+    /// signals (DOMAIN §7) for the school to confirm.
     pub fn update_signals(
         &self,
         actor: &Actor,
@@ -96,25 +99,21 @@ impl App {
             NaiveDate::from_ymd_opt(1990, 1, 1).expect("valid date"),
             NaiveDate::from_ymd_opt(2100, 12, 31).expect("valid date"),
         );
-        let mut evaluator = Evaluator::new();
-        let mut found = Vec::new();
-        let run = self
-            .store()
-            .bring_signals_up_to_date(all, &mut |school, rows, out| {
-                found.clear();
-                evaluator.evaluate(rows, kalender.voor_school(school), regels, &mut found);
-                out.extend(found.iter().map(|s| OpgeslagenSignaal {
-                    regel: s.regel.code(),
-                    datum: s.datum,
-                    uitleg: serde_json::to_string(&s.uitleg).expect("an explanation serialises"),
-                }));
-            })?;
+        let maak = || -> Box<dyn Beoordelaar + '_> {
+            Box::new(Regelset {
+                kalender: &kalender,
+                regels,
+                evaluator: Evaluator::new(),
+                gevonden: Vec::new(),
+            })
+        };
+        let run = self.store().bring_signals_up_to_date(all, &maak)?;
         self.audit_operatie(
             actor,
             "signalen_bijwerken",
             format!(
-                "{} leerlingen, {} verzuimregels, {} signalen",
-                run.leerlingen, run.rijen, run.signalen
+                "{} leerlingen, {} verzuimregels, {} signalen, {} herschreven, {} conceptmeldingen",
+                run.leerlingen, run.rijen, run.signalen, run.gewijzigd, run.concepten
             ),
         )?;
         Ok(run)
@@ -188,6 +187,37 @@ impl App {
                 .map_err(|e| failure.take().unwrap_or(AppError::from(e)))?;
         }
         Ok(())
+    }
+}
+
+/// The region's rules over one (pupil, school) at a time, for a thread of a signal run.
+struct Regelset<'a> {
+    kalender: &'a Kalender,
+    regels: &'a RegelsHistorie,
+    evaluator: Evaluator,
+    gevonden: Vec<Signaal>,
+}
+
+impl Beoordelaar for Regelset<'_> {
+    fn beoordeel(&mut self, school: &str, rows: &[Verzuim]) -> (u64, u64) {
+        self.gevonden.clear();
+        self.evaluator.evaluate(
+            rows,
+            self.kalender.voor_school(school),
+            self.regels,
+            &mut self.gevonden,
+        );
+        (vingerafdruk(&self.gevonden), self.gevonden.len() as u64)
+    }
+    fn signalen(&self) -> Vec<OpgeslagenSignaal> {
+        self.gevonden
+            .iter()
+            .map(|s| OpgeslagenSignaal {
+                regel: s.regel.code(),
+                datum: s.datum,
+                uitleg: serde_json::to_string(&s.uitleg).expect("an explanation serialises"),
+            })
+            .collect()
     }
 }
 

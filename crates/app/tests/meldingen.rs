@@ -32,13 +32,13 @@ fn drafts_confirmation_and_answer(db: Db) {
         .app
         .regels(&op, &Config::default(), common::d("2025-01-01"))
         .unwrap();
-    db.app.update_signals(&op, &regels, false).unwrap();
-    let made = db.app.concepten_maken(&op).unwrap();
-    assert!(made >= 1, "the 16uur signal became a draft");
+    let run = db.app.update_signals(&op, &regels, false).unwrap();
+    assert!(run.concepten >= 1, "the 16uur signal became a draft");
+    let again = db.app.update_signals(&op, &regels, true).unwrap();
     assert_eq!(
-        db.app.concepten_maken(&op).unwrap(),
-        0,
-        "running again makes nothing more"
+        (again.concepten, again.signalen),
+        (0, run.signalen),
+        "running again over everyone makes no new drafts"
     );
 
     let sem = LeerlingId::from_str("111222333").unwrap();

@@ -346,7 +346,9 @@ fn sqlite_and_postgres_agree_on_the_demo_region() {
     };
     let (run_a, list_a) = signals(&a);
     let (run_b, list_b) = signals(&b);
-    assert_eq!(run_a, run_b);
+    // What a run rewrites is each store's own business (SQLite only what changed).
+    let counts = |r: leerrecht_store::SignaalRun| (r.leerlingen, r.rijen, r.signalen, r.concepten);
+    assert_eq!(counts(run_a), counts(run_b));
     assert!(run_a.rijen > 1000, "the demo has absence: {run_a:?}");
     for regel in ["16uur", "signaal", "te_laat", "mazl_7dagen", "av"] {
         assert!(

@@ -16,6 +16,7 @@ on_both!(
     a_change_of_rules_applies_from_its_date,
     absoluut_verzuim_lists_the_unenrolled,
     meldingen_are_imported_all_or_nothing,
+    absence_split_over_files_makes_the_same_signals,
 );
 
 const KALENDER: &str = "naam;van;tot;school\nHerfstvakantie;2025-10-18;2025-10-26;\n";
@@ -258,4 +259,122 @@ fn meldingen_are_imported_all_or_nothing(db: Db) {
     // Nothing of the bad file was kept: the first file's hours stand.
     let r = db.ok(ImportKind::Meldingen, good);
     assert_eq!(r.counts.ongewijzigd, 2);
+}
+
+/// However a school's absence is split over files, and in whatever order they come, with a
+/// signal run after each: the stored absence and the signals are those of one file. Several
+/// random splits of four months of absence of both pupils, against one import into a fresh
+/// database of the same kind.
+fn absence_split_over_files_makes_the_same_signals(db: Db) {
+    let sqlite = db.url.starts_with("sqlite");
+    let fresh = || {
+        if sqlite {
+            common::sqlite()
+        } else {
+            common::postgres()
+        }
+    };
+    let mut x: u64 = 42;
+    let mut next = |n: u64| {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (x >> 33) % n
+    };
+    let kinds = ["ongeoorloofd", "luxe", "te_laat", "ziek", "geoorloofd"];
+    let mut rows = Vec::new();
+    for (pupil, school) in [("111222333", "05KO00"), ("101222331", "07NU01")] {
+        let mut day = d("2025-09-01");
+        while day <= d("2025-12-19") {
+            for kind in kinds {
+                if next(4) == 0 {
+                    let whole = if kind == "ongeoorloofd" && next(2) == 0 {
+                        "ja"
+                    } else {
+                        "nee"
+                    };
+                    rows.push(format!(
+                        "{pupil};{school};{day};{kind};{};{whole}",
+                        30 * next(12)
+                    ));
+                }
+            }
+            day = day.succ_opt().unwrap();
+        }
+    }
+    let header = "leerling;school;datum;soort;minuten;hele_dag\n";
+    let file = |rows: &[&String]| {
+        let mut s = header.to_string();
+        for r in rows {
+            s.push_str(r);
+            s.push('\n');
+        }
+        s
+    };
+    let all: Vec<&String> = rows.iter().collect();
+    let config = Config::default();
+    let one = fresh();
+    region(&one);
+    one.ok(ImportKind::Verzuim, &file(&all));
+    let (_, expected) = signals(&one, &config, "2025-12-31");
+    assert!(
+        expected.len() >= 4,
+        "the absence makes signals: {expected:?}"
+    );
+    let mut target = Some(db);
+    for round in 0..3 {
+        let split = target.take().unwrap_or_else(fresh);
+        region(&split);
+        let parts = 2 + next(3) as usize;
+        let mut files: Vec<Vec<&String>> = vec![Vec::new(); parts];
+        for r in &rows {
+            files[next(parts as u64) as usize].push(r);
+        }
+        while !files.is_empty() {
+            let part = files.swap_remove(next(files.len() as u64) as usize);
+            split.ok(ImportKind::Verzuim, &file(&part));
+            signals(&split, &config, "2025-12-31");
+        }
+        let (_, got) = signals(&split, &config, "2025-12-31");
+        assert_eq!(got, expected, "round {round}, {parts} files");
+        let again = split.ok(ImportKind::Verzuim, &file(&all));
+        assert_eq!(
+            (
+                again.counts.nieuw,
+                again.counts.gewijzigd,
+                again.counts.ongewijzigd
+            ),
+            (0, 0, rows.len() as u64),
+            "round {round}: the stored absence is the whole file's"
+        );
+        if round == 0 {
+            // A correction replaces what it names: as if the corrected file came at once.
+            let corrected: Vec<String> = rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    if i % 5 == 0 {
+                        let (key, _) = r.rsplit_once(';').unwrap();
+                        let (key, _) = key.rsplit_once(';').unwrap();
+                        format!("{key};480;nee")
+                    } else {
+                        r.clone()
+                    }
+                })
+                .collect();
+            let changed: Vec<&String> = corrected.iter().step_by(5).collect();
+            let r = split.ok(ImportKind::Verzuim, &file(&changed));
+            assert!(r.counts.gewijzigd > 0 && r.counts.nieuw == 0);
+            let (_, got) = signals(&split, &config, "2025-12-31");
+            let whole = fresh();
+            region(&whole);
+            whole.ok(
+                ImportKind::Verzuim,
+                &file(&corrected.iter().collect::<Vec<_>>()),
+            );
+            let (_, want) = signals(&whole, &config, "2025-12-31");
+            assert_ne!(want, expected, "the correction changes the signals");
+            assert_eq!(got, want, "a correction replaces the rows it names");
+        }
+    }
 }

@@ -716,16 +716,16 @@ fn update_signals(app: &App, actor: &Actor, config: &Config, all: bool) -> anyho
         }
         r => r?,
     };
+    // A 16uur, luxe, te_laat or lrv signal is a draft melding for the school to confirm: the
+    // run makes them.
     let run = app.update_signals(actor, &regels, all)?;
-    // A 16uur, luxe, te_laat or lrv signal is a draft melding for the school to confirm.
-    let concepten = app.concepten_maken(actor)?;
     eprintln!(
         "signalen bijgewerkt: {} leerlingen, {} verzuimregels, {} signalen in {:.1} s; {} nieuwe conceptmeldingen",
         run.leerlingen,
         run.rijen,
         run.signalen,
         started.elapsed().as_secs_f64(),
-        concepten
+        run.concepten
     );
     Ok(())
 }

@@ -14,6 +14,7 @@ mod sqlite_absence;
 mod sqlite_access;
 mod sqlite_cases;
 mod sqlite_cijfers;
+mod verzuimblok;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::calendar::Vakantie;
@@ -193,10 +194,14 @@ pub struct SignaalRij {
 pub struct SignaalRun {
     /// Pupil-school pairs evaluated.
     pub leerlingen: u64,
-    /// Absence rows read.
+    /// Absence rows read (one per pupil, school, day and kind).
     pub rijen: u64,
-    /// Signals stored for those pairs.
+    /// The signals of those pairs.
     pub signalen: u64,
+    /// Pairs whose signals changed and were written again.
+    pub gewijzigd: u64,
+    /// Draft meldingen made of new `16uur`, `luxe`, `te_laat` and `lrv` signals.
+    pub concepten: u64,
 }
 
 /// A person of leerplicht or kwalificatieplicht age without an enrolment on a date, living in
@@ -208,9 +213,24 @@ pub struct AvKandidaat {
     pub gemeente: GemeenteCode,
 }
 
-/// Evaluates one pupil at one school: the rows in date order (a row per late arrival), the
-/// signals to store out.
-pub type Evaluate<'a> = &'a mut dyn FnMut(&SchoolCode, &[Verzuim], &mut Vec<OpgeslagenSignaal>);
+/// The rules as a signal run applies them, one per thread of the run.
+pub trait Beoordelaar: Send {
+    /// Evaluates the absence of one pupil at one school (rows in date order, one per late
+    /// arrival). Returns a fingerprint of the signals they make — equal signals with equal
+    /// explanations give equal fingerprints, so a store need only rewrite the signals of a
+    /// pair whose fingerprint changed — and how many there are.
+    fn beoordeel(&mut self, school: &str, rows: &[Verzuim]) -> (u64, u64);
+    /// The signals of the last evaluation, as stored.
+    fn signalen(&self) -> Vec<OpgeslagenSignaal>;
+}
+
+/// Makes a [`Beoordelaar`] for each thread of a signal run.
+pub type Beoordelaars<'a> = &'a (dyn Fn() -> Box<dyn Beoordelaar + 'a> + Sync);
+
+/// Whether a signal of this rule is a draft melding for the school to confirm (DOMAIN §7).
+pub fn wordt_concept(regel: &str) -> bool {
+    matches!(regel, "16uur" | "luxe" | "te_laat" | "lrv")
+}
 
 /// Trusted, already valid rows written in one transaction, as fast as the database allows.
 /// Used by the demo generator; nothing is visible until `commit`, and dropping without
@@ -353,9 +373,6 @@ pub trait Store: AccessStore + Send + Sync {
         gebeurtenis: &Gebeurtenis,
     ) -> Result<std::result::Result<(), String>>;
 
-    /// Makes a draft melding (status `concept`) for every stored `16uur`, `luxe`, `te_laat`
-    /// or `lrv` signal that has no melding yet; returns how many were made.
-    fn concepten_uit_signalen(&self) -> Result<u64>;
     fn melding(&self, id: i64) -> Result<Option<MeldingStaat>>;
     /// Meldingen that are registered or being handled but belong to no case yet (imported
     /// ones), oldest first.
@@ -390,9 +407,10 @@ pub trait Store: AccessStore + Send + Sync {
     /// Adds a version of the rules; every pupil's signals will be recomputed.
     fn add_regelversie(&self, van: NaiveDate, regels: &str) -> Result<()>;
 
-    /// Re-evaluates the pupils whose absence changed since the last run (or all, with `all`)
-    /// and replaces their stored signals, in one transaction.
-    fn bring_signals_up_to_date(&self, all: bool, evaluate: Evaluate<'_>) -> Result<SignaalRun>;
+    /// Brings the stored signals up to date — of every pupil-school pair with `all`, else of
+    /// those whose absence (or the rules) changed since the last run — and makes the draft
+    /// meldingen of their new signals ([`wordt_concept`]), in one transaction.
+    fn bring_signals_up_to_date(&self, all: bool, maak: Beoordelaars<'_>) -> Result<SignaalRun>;
     /// Streams the stored signals with a date up to `until`, by date.
     fn signalen(&self, until: NaiveDate, f: &mut dyn FnMut(SignaalRij) -> Result<()>)
         -> Result<()>;

@@ -23,7 +23,7 @@ use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
 use crate::Werkvoorraad;
 use crate::{
-    decided, AvKandidaat, Backend, BulkWriter, Decide, Evaluate, GemeenteTelling, ImportCounts,
+    decided, AvKandidaat, Backend, Beoordelaars, BulkWriter, Decide, GemeenteTelling, ImportCounts,
     ImportOutcome, JongereRij, MeldingRij, MeldingStaat, Result, RowIssue, Rows, SignaalRij,
     SignaalRun, Store, StoreError, VerzuimRij, ZaakEvent, ZaakRij, UNKNOWN_PERSON,
 };
@@ -690,10 +690,6 @@ impl Store for PgStore {
         )
     }
 
-    fn concepten_uit_signalen(&self) -> Result<u64> {
-        crate::postgres_cases::concepten_uit_signalen(&mut self.conn()?)
-    }
-
     fn melding(&self, id: i64) -> Result<Option<MeldingStaat>> {
         crate::postgres_cases::melding(&mut self.conn()?, id)
     }
@@ -794,8 +790,8 @@ impl Store for PgStore {
         crate::postgres_absence::add_regelversie(&mut *self.conn()?, van, regels)
     }
 
-    fn bring_signals_up_to_date(&self, all: bool, evaluate: Evaluate<'_>) -> Result<SignaalRun> {
-        crate::postgres_absence::bring_signals_up_to_date(&mut *self.conn()?, all, evaluate)
+    fn bring_signals_up_to_date(&self, all: bool, maak: Beoordelaars<'_>) -> Result<SignaalRun> {
+        crate::postgres_absence::bring_signals_up_to_date(&mut *self.conn()?, all, maak)
     }
 
     fn signalen(

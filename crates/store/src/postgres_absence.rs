@@ -13,9 +13,8 @@ use crate::postgres::{
     COPY_CHUNK,
 };
 use crate::{
-    decided, AvKandidaat, Decide, Evaluate, ImportCounts, ImportOutcome, MeldingRij,
-    OpgeslagenSignaal, Result, RowIssue, Rows, SignaalRij, SignaalRun, StoreError, VerzuimRij,
-    UNKNOWN_PERSON,
+    decided, AvKandidaat, Beoordelaars, Decide, ImportCounts, ImportOutcome, MeldingRij, Result,
+    RowIssue, Rows, SignaalRij, SignaalRun, StoreError, VerzuimRij, CONCEPT_REGELS, UNKNOWN_PERSON,
 };
 
 pub(crate) fn import_verzuim(
@@ -251,11 +250,15 @@ const COPY_SIGNALEN: &str = "COPY signalen (jongere_id, school, regel, datum, ui
 pub(crate) fn bring_signals_up_to_date(
     conn: &mut Client,
     all: bool,
-    evaluate: Evaluate<'_>,
+    maak: Beoordelaars<'_>,
 ) -> Result<SignaalRun> {
+    let mut b = maak();
     in_tx(conn, |conn| {
         if all {
-            conn.batch_execute("TRUNCATE signalen; DELETE FROM verzuim_gewijzigd;")?;
+            conn.batch_execute(
+                "TRUNCATE signalen; DELETE FROM verzuim_gewijzigd;
+                 INSERT INTO verzuim_gewijzigd SELECT DISTINCT jongere_id, school FROM verzuim;",
+            )?;
         } else {
             conn.batch_execute(
                 "LOCK TABLE verzuim_gewijzigd IN EXCLUSIVE MODE;
@@ -277,7 +280,6 @@ pub(crate) fn bring_signals_up_to_date(
         conn.batch_execute(sql)?;
         let mut run = SignaalRun::default();
         let mut rows_buf: Vec<Verzuim> = Vec::new();
-        let mut signals: Vec<OpgeslagenSignaal> = Vec::new();
         let mut out = Vec::with_capacity(COPY_CHUNK + 4096);
         let mut current: Option<(i64, SchoolCode)> = None;
         let mut flush = |current: &Option<(i64, SchoolCode)>,
@@ -285,9 +287,8 @@ pub(crate) fn bring_signals_up_to_date(
                          out: &mut Vec<u8>,
                          run: &mut SignaalRun| {
             if let Some((person, school)) = current {
-                signals.clear();
-                evaluate(school, rows_buf, &mut signals);
-                for s in &signals {
+                let (_, n) = b.beoordeel(school.as_str(), rows_buf);
+                for s in &b.signalen() {
                     row(
                         out,
                         &[
@@ -300,7 +301,8 @@ pub(crate) fn bring_signals_up_to_date(
                     );
                 }
                 run.leerlingen += 1;
-                run.signalen += signals.len() as u64;
+                run.gewijzigd += 1;
+                run.signalen += n;
             }
             rows_buf.clear();
         };
@@ -341,7 +343,23 @@ pub(crate) fn bring_signals_up_to_date(
         }
         flush(&current, &mut rows_buf, &mut out, &mut run);
         flush_copy(conn, COPY_SIGNALEN, &mut out)?;
-        conn.batch_execute("CLOSE rijen; DELETE FROM verzuim_gewijzigd;")?;
+        conn.batch_execute("CLOSE rijen")?;
+        // The draft meldingen of the new signals of the pairs evaluated.
+        run.concepten = conn.execute(
+            &format!(
+                "INSERT INTO meldingen (jongere_id, school, begindatum, verzuimsoort, status, signaal,
+                                        gemeente, geboortedatum)
+                 SELECT s.jongere_id, s.school, s.datum, {CONCEPT_REGELS}, 'concept', s.regel,
+                        j.gemeente, j.geboortedatum
+                 FROM verzuim_gewijzigd g
+                 JOIN signalen s ON s.jongere_id = g.jongere_id AND s.school = g.school
+                 JOIN jongeren j ON j.id = s.jongere_id
+                 WHERE s.regel IN ('16uur','luxe','te_laat','lrv')
+                 ON CONFLICT DO NOTHING"
+            ),
+            &[],
+        )?;
+        conn.batch_execute("DELETE FROM verzuim_gewijzigd")?;
         Ok((run, true))
     })
 }

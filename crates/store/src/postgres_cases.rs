@@ -7,9 +7,7 @@ use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
-use crate::{
-    MeldingGegevens, MeldingStaat, WerkPersoon, Werkvoorraad, ZaakEvent, ZaakRij, CONCEPT_REGELS,
-};
+use crate::{MeldingGegevens, MeldingStaat, WerkPersoon, Werkvoorraad, ZaakEvent, ZaakRij};
 
 use crate::postgres::{
     copy_rows, ids, in_tx, invalid, issues_from, person_id, row, with_person, Conn,
@@ -410,20 +408,6 @@ fn melding_row(r: &::postgres::Row) -> Result<MeldingStaat> {
         zaak_id: r.get(11),
         gegevens: MeldingGegevens::from_json(r.get(12))?,
     })
-}
-
-pub(crate) fn concepten_uit_signalen(conn: &mut Conn) -> Result<u64> {
-    Ok(conn.execute(
-        &format!(
-            "INSERT INTO meldingen (jongere_id, school, begindatum, verzuimsoort, status, signaal,
-                                    gemeente, geboortedatum)
-             SELECT s.jongere_id, s.school, s.datum, {CONCEPT_REGELS}, 'concept', s.regel,
-                    j.gemeente, j.geboortedatum
-             FROM signalen s JOIN jongeren j ON j.id = s.jongere_id WHERE s.regel IN ('16uur','luxe','te_laat','lrv')
-             ON CONFLICT DO NOTHING"
-        ),
-        &[],
-    )?)
 }
 
 pub(crate) fn melding(conn: &mut Conn, id: i64) -> Result<Option<MeldingStaat>> {

@@ -21,12 +21,12 @@ use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
 use crate::Werkvoorraad;
 use crate::{
-    decided, AvKandidaat, Backend, BulkWriter, Decide, Evaluate, GemeenteTelling, ImportCounts,
+    decided, AvKandidaat, Backend, Beoordelaars, BulkWriter, Decide, GemeenteTelling, ImportCounts,
     ImportOutcome, JongereRij, MeldingRij, MeldingStaat, Result, RowIssue, Rows, SignaalRij,
     SignaalRun, Store, StoreError, VerzuimRij, ZaakEvent, ZaakRij, UNKNOWN_PERSON,
 };
 
-mod embedded {
+pub(crate) mod embedded {
     refinery::embed_migrations!("migrations/sqlite");
 }
 
@@ -97,6 +97,7 @@ impl SqliteStore {
             })?;
         let mut conn = pool.get()?;
         embedded::migrations::runner().run(&mut *conn)?;
+        crate::sqlite_absence::pack_rows_of_v12(&conn)?;
         drop(conn);
         Ok(SqliteStore { pool })
     }
@@ -807,7 +808,14 @@ impl Store for SqliteStore {
         rows: Rows<'_, VerzuimRij>,
         decide: Decide<'_>,
     ) -> Result<ImportOutcome> {
-        crate::sqlite_absence::import_verzuim(&self.conn()?, rows, decide)
+        let conn = self.conn()?;
+        let outcome = crate::sqlite_absence::import_verzuim(&conn, rows, decide)?;
+        if outcome.committed {
+            // The import pays for copying what it wrote back from the WAL, rather than the
+            // next small commit (a signal run, a read's audit entry) that crosses the limit.
+            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        }
+        Ok(outcome)
     }
 
     fn import_meldingen(
@@ -878,10 +886,6 @@ impl Store for SqliteStore {
             wie_organisatie,
             gebeurtenis,
         )
-    }
-
-    fn concepten_uit_signalen(&self) -> Result<u64> {
-        crate::sqlite_cases::concepten_uit_signalen(&self.conn()?)
     }
 
     fn melding(&self, id: i64) -> Result<Option<MeldingStaat>> {
@@ -976,8 +980,8 @@ impl Store for SqliteStore {
         crate::sqlite_absence::add_regelversie(&self.conn()?, van, regels)
     }
 
-    fn bring_signals_up_to_date(&self, all: bool, evaluate: Evaluate<'_>) -> Result<SignaalRun> {
-        crate::sqlite_absence::bring_signals_up_to_date(&self.conn()?, all, evaluate)
+    fn bring_signals_up_to_date(&self, all: bool, maak: Beoordelaars<'_>) -> Result<SignaalRun> {
+        crate::sqlite_absence::bring_signals_up_to_date(self, all, maak)
     }
 
     fn signalen(

@@ -1,22 +1,28 @@
-//! The SQLite store's absence, meldingen and signals. Absence is staged row by row (with the
-//! person and enrolment checks cached per pupil), then folded and merged with set-based
-//! statements, so that a file's rows with the same key are added up before they are compared
-//! with what is stored.
+//! The SQLite store's absence, meldingen and signals. Absence is kept per pupil and school
+//! as one packed value ([`crate::verzuimblok`]): an import gathers a file's rows per pupil and
+//! school in memory (about ten bytes a row), then merges each group with its stored value in
+//! key order; a signal run reads the values on two connections at once and rewrites only the
+//! signals whose fingerprint changed.
+
+use std::collections::HashMap;
+use std::sync::mpsc;
 
 use chrono::NaiveDate;
 use leerrecht_domain::date::iso;
 use leerrecht_domain::duty::BirthRanges;
 use leerrecht_domain::ids::{LeerlingId, SchoolCode};
-use leerrecht_domain::rules::{Verzuim, Verzuimsoort};
+use leerrecht_domain::rules::Verzuim;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::sqlite::{
     bsn_of, count, date_col, in_tx, invalid, onr_of, person_id, reset_seen, seen_before, text,
-    Conn, SeenKey,
+    Conn, SeenKey, SqliteStore,
 };
+use crate::verzuimblok::{self, Dagrij};
 use crate::{
-    decided, AvKandidaat, Decide, Evaluate, ImportCounts, ImportOutcome, MeldingRij,
-    OpgeslagenSignaal, Result, RowIssue, Rows, SignaalRij, SignaalRun, VerzuimRij, UNKNOWN_PERSON,
+    decided, AvKandidaat, Beoordelaars, Decide, ImportCounts, ImportOutcome, MeldingRij,
+    OpgeslagenSignaal, Result, RowIssue, Rows, SignaalRij, SignaalRun, VerzuimRij, CONCEPT_REGELS,
+    UNKNOWN_PERSON,
 };
 
 /// The enrolments of one pupil at one school, looked up once for a run of rows.
@@ -64,86 +70,146 @@ fn not_enrolled(r: &VerzuimRij) -> String {
     )
 }
 
+/// A pupil's enrolment periods at one school, and the file's rows for that pair.
+struct Groep {
+    person: i64,
+    school: SchoolCode,
+    periods: Vec<(NaiveDate, Option<NaiveDate>)>,
+    rows: Vec<Dagrij>,
+}
+
+fn enrolment_periods(
+    conn: &Connection,
+    person: i64,
+    school: &SchoolCode,
+) -> Result<Vec<(NaiveDate, Option<NaiveDate>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT begindatum, einddatum FROM inschrijvingen WHERE jongere_id = ?1 AND school = ?2",
+    )?;
+    let rows = stmt.query_map(params![person, school.as_str()], |r| {
+        Ok((date_col(r, 0)?, crate::sqlite::opt_date_col(r, 1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The stored absence of one pupil at one school, unpacked into `out` (empty when none).
+fn stored_rows(conn: &Connection, person: i64, school: &str, out: &mut Vec<Dagrij>) -> Result<()> {
+    out.clear();
+    let blob: Option<Vec<u8>> = conn
+        .prepare_cached("SELECT rijen FROM verzuim_blokken WHERE jongere_id = ?1 AND school = ?2")?
+        .query_row(params![person, school], |r| r.get(0))
+        .optional()?;
+    match blob {
+        Some(b) => verzuimblok::decode(&b, out),
+        None => Ok(()),
+    }
+}
+
+/// Writes one pupil's absence at one school and marks the pair for the next signal run.
+fn write_rows(
+    conn: &Connection,
+    person: i64,
+    school: &str,
+    rows: &[Dagrij],
+    buf: &mut Vec<u8>,
+) -> Result<()> {
+    verzuimblok::encode(rows, buf);
+    conn.prepare_cached(
+        "INSERT INTO verzuim_blokken (jongere_id, school, rijen) VALUES (?1, ?2, ?3)
+         ON CONFLICT (jongere_id, school) DO UPDATE SET rijen = excluded.rijen",
+    )?
+    .execute(params![person, school, &buf[..]])?;
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO verzuim_gewijzigd (jongere_id, school) VALUES (?1, ?2)",
+    )?
+    .execute(params![person, school])?;
+    Ok(())
+}
+
 pub(crate) fn import_verzuim(
     conn: &Conn,
     rows: Rows<'_, VerzuimRij>,
     decide: Decide<'_>,
 ) -> Result<ImportOutcome> {
     Ok(in_tx(conn, |conn| {
-        conn.execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS stage_v (jongere_id INTEGER, school TEXT, datum TEXT,
-               soort TEXT, minuten INTEGER, hele_dag INTEGER);
-             DELETE FROM temp.stage_v;",
-        )?;
         let mut issues = Vec::new();
-        let mut enrolled = Enrolled {
-            key: None,
-            person: None,
-            periods: Vec::new(),
-        };
-        {
-            let mut stage = conn.prepare_cached(
-                "INSERT INTO temp.stage_v (jongere_id, school, datum, soort, minuten, hele_dag)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for (line, r) in rows {
-                enrolled.load(conn, r.leerling, &r.school)?;
-                let Some(person) = enrolled.person else {
-                    issues.push(RowIssue::new(
-                        line,
-                        "leerling",
-                        UNKNOWN_PERSON,
-                    ));
-                    continue;
-                };
-                if !enrolled.covers(r.verzuim.datum) {
-                    issues.push(RowIssue::new(line, "datum", not_enrolled(&r)));
-                    continue;
+        let mut personen: HashMap<LeerlingId, Option<i64>> = HashMap::new();
+        let mut index: HashMap<(i64, SchoolCode), usize> = HashMap::new();
+        let mut groepen: Vec<Groep> = Vec::new();
+        let mut vorige: Option<(LeerlingId, usize)> = None;
+        for (line, r) in rows {
+            // Files come per pupil or per day: the previous row's group first, then the maps.
+            let g = match vorige {
+                Some((l, g)) if l == r.leerling && groepen[g].school == r.school => g,
+                _ => {
+                    let person = match personen.get(&r.leerling) {
+                        Some(p) => *p,
+                        None => {
+                            let p = person_id(conn, r.leerling)?;
+                            personen.insert(r.leerling, p);
+                            p
+                        }
+                    };
+                    let Some(person) = person else {
+                        issues.push(RowIssue::new(line, "leerling", UNKNOWN_PERSON));
+                        continue;
+                    };
+                    match index.get(&(person, r.school.clone())) {
+                        Some(&g) => g,
+                        None => {
+                            groepen.push(Groep {
+                                person,
+                                periods: enrolment_periods(conn, person, &r.school)?,
+                                school: r.school.clone(),
+                                rows: Vec::new(),
+                            });
+                            index.insert((person, r.school.clone()), groepen.len() - 1);
+                            groepen.len() - 1
+                        }
+                    }
                 }
-                stage.execute(params![
-                    person,
-                    r.school.as_str(),
-                    iso(r.verzuim.datum),
-                    r.verzuim.soort.code(),
-                    r.verzuim.minuten,
-                    r.verzuim.hele_dag
-                ])?;
+            };
+            vorige = Some((r.leerling, g));
+            let groep = &mut groepen[g];
+            let d = r.verzuim.datum;
+            if !groep
+                .periods
+                .iter()
+                .any(|&(b, e)| b <= d && e.is_none_or(|e| d <= e))
+            {
+                issues.push(RowIssue::new(line, "datum", not_enrolled(&r)));
+                continue;
+            }
+            let Some(dag) = verzuimblok::dag(d) else {
+                issues.push(RowIssue::new(
+                    line,
+                    "datum",
+                    format!("{d} lies outside 1970–2149"),
+                ));
+                continue;
+            };
+            groep.rows.push(Dagrij::van(dag, &r.verzuim));
+        }
+        drop(index);
+        // Merge in key order, which is the order of the stored values.
+        groepen.sort_unstable_by(|a, b| (a.person, &a.school).cmp(&(b.person, &b.school)));
+        let mut counts = ImportCounts::default();
+        let (mut stored, mut merged, mut buf) = (Vec::new(), Vec::new(), Vec::new());
+        for g in &mut groepen {
+            verzuimblok::fold(&mut g.rows);
+            if g.rows.is_empty() {
+                continue;
+            }
+            stored_rows(conn, g.person, g.school.as_str(), &mut stored)?;
+            let c = verzuimblok::merge(&stored, &g.rows, &mut merged);
+            counts.nieuw += c.nieuw;
+            counts.gewijzigd += c.gewijzigd;
+            counts.ongewijzigd += c.ongewijzigd;
+            // A file with a bad row is never committed: leave the writing.
+            if (c.nieuw > 0 || c.gewijzigd > 0) && issues.is_empty() {
+                write_rows(conn, g.person, g.school.as_str(), &merged, &mut buf)?;
             }
         }
-        // Fold the file per key, compare with what is stored, and write what changed.
-        conn.execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS folded (jongere_id INTEGER, school TEXT, datum TEXT,
-               soort TEXT, minuten INTEGER, aantal INTEGER, hele_dag INTEGER, oud INTEGER);
-             DELETE FROM temp.folded;
-             INSERT INTO temp.folded
-               SELECT f.*, CASE WHEN v.jongere_id IS NULL THEN 0
-                                WHEN v.minuten = f.minuten AND v.aantal = f.aantal
-                                     AND v.hele_dag = f.hele_dag THEN 1 ELSE 2 END
-               FROM (SELECT jongere_id, school, datum, soort, sum(minuten) AS minuten,
-                            count(*) AS aantal, max(hele_dag) AS hele_dag
-                     FROM temp.stage_v GROUP BY jongere_id, school, datum, soort) f
-               LEFT JOIN verzuim v ON v.jongere_id = f.jongere_id AND v.school = f.school
-                 AND v.datum = f.datum AND v.soort = f.soort;
-             INSERT INTO verzuim (jongere_id, school, datum, soort, minuten, aantal, hele_dag)
-               SELECT jongere_id, school, datum, soort, minuten, aantal, hele_dag
-               FROM temp.folded WHERE oud <> 1 ORDER BY jongere_id, school, datum, soort
-               ON CONFLICT (jongere_id, school, datum, soort) DO UPDATE
-                 SET minuten = excluded.minuten, aantal = excluded.aantal, hele_dag = excluded.hele_dag;
-             INSERT OR IGNORE INTO verzuim_gewijzigd (jongere_id, school)
-               SELECT DISTINCT jongere_id, school FROM temp.folded WHERE oud <> 1;",
-        )?;
-        let (nieuw, ongewijzigd, gewijzigd): (i64, i64, i64) = conn.query_row(
-            "SELECT count(*) FILTER (WHERE oud = 0), count(*) FILTER (WHERE oud = 1),
-                    count(*) FILTER (WHERE oud = 2) FROM temp.folded",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-        let counts = ImportCounts {
-            nieuw: nieuw as u64,
-            gewijzigd: gewijzigd as u64,
-            ongewijzigd: ongewijzigd as u64,
-        };
-        conn.execute_batch("DELETE FROM temp.stage_v; DELETE FROM temp.folded;")?;
         decided(counts, issues, decide)
     })?
     .0)
@@ -232,34 +298,148 @@ pub(crate) fn import_meldingen(
     .0)
 }
 
+/// Adds trusted rows (the demo's) to one pupil's absence at one school: rows with the key of
+/// a stored row add up with it, as the rows of one file do.
 pub(crate) fn insert_verzuim(
     conn: &Connection,
     person: i64,
     school: &SchoolCode,
     rows: &[Verzuim],
 ) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO verzuim (jongere_id, school, datum, soort, minuten, aantal, hele_dag)
-         VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)
-         ON CONFLICT (jongere_id, school, datum, soort) DO UPDATE
-           SET minuten = minuten + excluded.minuten, aantal = aantal + 1,
-               hele_dag = max(hele_dag, excluded.hele_dag)",
-    )?;
+    let mut stored = Vec::new();
+    stored_rows(conn, person, school.as_str(), &mut stored)?;
     for v in rows {
-        stmt.execute(params![
-            person,
-            school.as_str(),
-            iso(v.datum),
-            v.soort.code(),
-            v.minuten,
-            v.hele_dag
-        ])?;
+        let dag = verzuimblok::dag(v.datum)
+            .ok_or_else(|| invalid("datum", format!("{} lies outside 1970–2149", v.datum)))?;
+        stored.push(Dagrij::van(dag, v));
     }
-    conn.prepare_cached(
-        "INSERT OR IGNORE INTO verzuim_gewijzigd (jongere_id, school) VALUES (?1, ?2)",
-    )?
-    .execute(params![person, school.as_str()])?;
-    Ok(())
+    verzuimblok::fold(&mut stored);
+    write_rows(conn, person, school.as_str(), &stored, &mut Vec::new())
+}
+
+/// Retention of absence for the persons in `temp.purge_plan`: first counts, per school year
+/// and gemeente, the persons with unauthorised absence (`ongeoorloofd` or `luxe`) before
+/// their plan's date into `anonieme_cijfers` (`verzuimers`), then removes those rows. The
+/// pairs are marked changed: the next signal run derives their signals from what remains.
+/// Returns the rows removed.
+pub(crate) fn purge_verzuim(conn: &Connection) -> Result<u64> {
+    use leerrecht_domain::schoolyear::SchoolYear;
+    use std::collections::HashSet;
+    let mut stmt = conn.prepare(
+        "SELECT b.jongere_id, b.school, b.rijen, p.voor, j.gemeente
+         FROM temp.purge_plan p CROSS JOIN verzuim_blokken b ON b.jongere_id = p.jongere_id
+         JOIN jongeren j ON j.id = b.jongere_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut verzuimers: HashSet<(SchoolYear, String, i64)> = HashSet::new();
+    let mut blijft: Vec<(i64, String, Vec<Dagrij>)> = Vec::new();
+    let mut weg = 0u64;
+    let mut alle = Vec::new();
+    while let Some(r) = rows.next()? {
+        let person: i64 = r.get(0)?;
+        let voor = verzuimblok::dag(date_col(r, 3)?).unwrap_or(u16::MAX);
+        let gemeente: String = r.get(4)?;
+        verzuimblok::decode(
+            r.get_ref(2)?.as_blob().map_err(|e| invalid("rijen", e))?,
+            &mut alle,
+        )?;
+        let (oud, rest): (Vec<Dagrij>, Vec<Dagrij>) = alle.iter().partition(|x| x.dag < voor);
+        if oud.is_empty() {
+            continue;
+        }
+        for x in oud.iter().filter(|x| x.soort.telt_voor_uren()) {
+            let jaar = SchoolYear::containing(verzuimblok::datum(x.dag));
+            verzuimers.insert((jaar, gemeente.clone(), person));
+        }
+        weg += oud.len() as u64;
+        blijft.push((person, r.get(1)?, rest));
+    }
+    drop(rows);
+    drop(stmt);
+    let mut per: HashMap<(SchoolYear, String), i64> = HashMap::new();
+    for (jaar, gemeente, _) in verzuimers {
+        *per.entry((jaar, gemeente)).or_default() += 1;
+    }
+    for ((jaar, gemeente), n) in per {
+        conn.execute(
+            "INSERT INTO anonieme_cijfers (schooljaar, gemeente, indicator, aantal)
+             VALUES (?1, ?2, 'verzuimers', ?3)
+             ON CONFLICT (schooljaar, gemeente, indicator) DO UPDATE SET aantal = aantal + excluded.aantal",
+            params![jaar.to_string(), gemeente, n],
+        )?;
+    }
+    let mut buf = Vec::new();
+    for (person, school, rest) in blijft {
+        if rest.is_empty() {
+            conn.execute(
+                "DELETE FROM verzuim_blokken WHERE jongere_id = ?1 AND school = ?2",
+                params![person, school],
+            )?;
+            conn.execute(
+                "INSERT OR IGNORE INTO verzuim_gewijzigd (jongere_id, school) VALUES (?1, ?2)",
+                params![person, school],
+            )?;
+        } else {
+            write_rows(conn, person, &school, &rest, &mut buf)?;
+        }
+    }
+    Ok(weg)
+}
+
+/// Packs the absence rows of a database from before packed values (migration V13), once, in
+/// one transaction. The signals go too (a packed pair without a fingerprint has none) and
+/// every pair is marked, so the next signal run derives them again; drafts made of them stay.
+pub(crate) fn pack_rows_of_v12(conn: &Conn) -> Result<()> {
+    let old: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'verzuim_rijen_v12'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !old {
+        return Ok(());
+    }
+    in_tx(conn, |conn| {
+        let mut stmt = conn.prepare(
+            "SELECT jongere_id, school, datum, soort, minuten, aantal, hele_dag
+             FROM verzuim_rijen_v12 ORDER BY jongere_id, school",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut current: Option<(i64, String)> = None;
+        let (mut group, mut buf) = (Vec::new(), Vec::new());
+        let mut flush = |current: &Option<(i64, String)>, group: &mut Vec<Dagrij>| -> Result<()> {
+            if let Some((p, s)) = current {
+                verzuimblok::fold(group);
+                write_rows(conn, *p, s, group, &mut buf)?;
+            }
+            group.clear();
+            Ok(())
+        };
+        while let Some(r) = rows.next()? {
+            let key: (i64, String) = (r.get(0)?, r.get(1)?);
+            if current.as_ref() != Some(&key) {
+                flush(&current, &mut group)?;
+                current = Some(key);
+            }
+            let datum = date_col(r, 2)?;
+            let soort = text(r.get_ref(3)?)?
+                .parse()
+                .map_err(|e| invalid("soort", e))?;
+            group.push(Dagrij {
+                dag: verzuimblok::dag(datum)
+                    .ok_or_else(|| invalid("datum", format!("{datum} lies outside 1970–2149")))?,
+                soort,
+                minuten: u16::try_from(r.get::<_, i64>(4)?).unwrap_or(u16::MAX),
+                aantal: u16::try_from(r.get::<_, i64>(5)?).unwrap_or(u16::MAX),
+                hele_dag: r.get(6)?,
+            });
+        }
+        flush(&current, &mut group)?;
+        drop(rows);
+        drop(stmt);
+        conn.execute_batch("DROP TABLE verzuim_rijen_v12; DELETE FROM signalen;")?;
+        Ok(((), true))
+    })
+    .map(|_| ())
 }
 
 pub(crate) fn regelversies(conn: &Connection) -> Result<Vec<(NaiveDate, String)>> {
@@ -276,105 +456,225 @@ pub(crate) fn add_regelversie(conn: &Conn, van: NaiveDate, regels: &str) -> Resu
         )?;
         conn.execute_batch(
             "INSERT OR IGNORE INTO verzuim_gewijzigd (jongere_id, school)
-             SELECT DISTINCT jongere_id, school FROM verzuim",
+             SELECT jongere_id, school FROM verzuim_blokken",
         )?;
         Ok(((), true))
     })
     .map(|_| ())
 }
 
-/// Expands a stored row into what the rules read: one row per late arrival.
-fn push_rows(
-    out: &mut Vec<Verzuim>,
-    datum: NaiveDate,
-    soort: Verzuimsoort,
-    minuten: u32,
-    aantal: u32,
-    hele_dag: bool,
-) {
-    let minuten = u16::try_from(minuten).unwrap_or(u16::MAX);
-    out.push(Verzuim::new(datum, soort, minuten, hele_dag));
-    for _ in 1..aantal {
-        out.push(Verzuim::new(datum, soort, 0, hele_dag));
-    }
+/// One pupil-school pair whose signals changed: what to store instead.
+struct Wijziging {
+    person: i64,
+    school: String,
+    /// The stored fingerprint: None when the pair has no stored signals.
+    oud: Option<i64>,
+    /// The new fingerprint; None when the pair has no absence any more.
+    vingerafdruk: Option<i64>,
+    signalen: Vec<OpgeslagenSignaal>,
 }
 
-pub(crate) fn bring_signals_up_to_date(
-    conn: &Conn,
-    all: bool,
-    evaluate: Evaluate<'_>,
+/// What one reader of a signal run goes through.
+enum Werk {
+    /// Every pair of the persons with an id in this range.
+    Alles(i64, i64),
+    /// These pairs.
+    Lijst(Vec<(i64, String)>),
+}
+
+/// Reads and evaluates the pairs of `werk` on `conn`, passing on those whose signals changed.
+/// Returns the pairs evaluated, the stored rows read and the signals they make.
+fn beoordeel(
+    conn: &Connection,
+    werk: &Werk,
+    maak: Beoordelaars<'_>,
+    uit: &mut dyn FnMut(Wijziging) -> Result<()>,
 ) -> Result<SignaalRun> {
-    Ok(in_tx(conn, |conn| {
-        if all {
-            conn.execute_batch(
-                "DELETE FROM signalen;
-                 DELETE FROM verzuim_gewijzigd;",
+    let mut b = maak();
+    let mut run = SignaalRun::default();
+    let mut verzuim: Vec<Verzuim> = Vec::new();
+    let mut een =
+        |person: i64, school: &str, blob: &[u8], oud: Option<i64>| -> Result<Option<Wijziging>> {
+            run.rijen += verzuimblok::voor_regels(blob, &mut verzuim)?;
+            run.leerlingen += 1;
+            let (nieuw, n) = b.beoordeel(school, &verzuim);
+            run.signalen += n;
+            // Stored as SQLite's signed integer; no fingerprint stands for no signals.
+            let nieuw = (n > 0).then_some(nieuw as i64);
+            Ok((oud != nieuw).then(|| Wijziging {
+                person,
+                school: school.to_string(),
+                oud,
+                vingerafdruk: nieuw,
+                signalen: b.signalen(),
+            }))
+        };
+    match werk {
+        Werk::Alles(van, tot) => {
+            let mut stmt = conn.prepare(
+                "SELECT jongere_id, school, rijen, signalen FROM verzuim_blokken
+                 WHERE jongere_id >= ?1 AND jongere_id < ?2",
             )?;
-        } else {
-            conn.execute_batch(
-                "DELETE FROM signalen WHERE (jongere_id, school) IN
-                   (SELECT jongere_id, school FROM verzuim_gewijzigd);",
-            )?;
+            let mut rows = stmt.query([van, tot])?;
+            while let Some(r) = rows.next()? {
+                let blob = r.get_ref(2)?.as_blob().map_err(|e| invalid("rijen", e))?;
+                if let Some(w) = een(r.get(0)?, text(r.get_ref(1)?)?, blob, r.get(3)?)? {
+                    uit(w)?;
+                }
+            }
         }
-        let sql = if all {
-            "SELECT jongere_id, school, datum, soort, minuten, aantal, hele_dag FROM verzuim
-             ORDER BY jongere_id, school, datum"
+        Werk::Lijst(paren_) => {
+            let mut stmt = conn.prepare(
+                "SELECT rijen, signalen FROM verzuim_blokken WHERE jongere_id = ?1 AND school = ?2",
+            )?;
+            for (person, school) in paren_ {
+                let mut rows = stmt.query(params![person, school])?;
+                match rows.next()? {
+                    Some(r) => {
+                        let blob = r.get_ref(0)?.as_blob().map_err(|e| invalid("rijen", e))?;
+                        if let Some(w) = een(*person, school, blob, r.get(1)?)? {
+                            uit(w)?;
+                        }
+                    }
+                    // No absence any more: no signals either.
+                    None => uit(Wijziging {
+                        person: *person,
+                        school: school.clone(),
+                        oud: Some(0),
+                        vingerafdruk: None,
+                        signalen: Vec::new(),
+                    })?,
+                }
+            }
+        }
+    }
+    Ok(run)
+}
+
+/// Stores one pair's new signals, their fingerprint, and the draft meldingen of its new
+/// `16uur`, `luxe`, `te_laat` and `lrv` signals. Returns the drafts made.
+fn schrijf(conn: &Connection, w: &Wijziging) -> Result<u64> {
+    if w.oud.is_some() {
+        conn.prepare_cached("DELETE FROM signalen WHERE jongere_id = ?1 AND school = ?2")?
+            .execute(params![w.person, w.school])?;
+    }
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO signalen (jongere_id, school, regel, datum, uitleg) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for s in &w.signalen {
+        insert.execute(params![w.person, w.school, s.regel, iso(s.datum), s.uitleg])?;
+    }
+    conn.prepare_cached(
+        "UPDATE verzuim_blokken SET signalen = ?3 WHERE jongere_id = ?1 AND school = ?2",
+    )?
+    .execute(params![w.person, w.school, w.vingerafdruk])?;
+    if !w.signalen.iter().any(|s| crate::wordt_concept(s.regel)) {
+        return Ok(0);
+    }
+    // The person's facts by subqueries, not a join: SQLite propagates the bound pupil into a
+    // join's other side and then recompiles the statement whenever the binding changes.
+    Ok(conn
+        .prepare_cached(&format!(
+            "INSERT OR IGNORE INTO meldingen (jongere_id, school, begindatum, verzuimsoort, status, signaal,
+                                              gemeente, geboortedatum)
+             SELECT s.jongere_id, s.school, s.datum, {CONCEPT_REGELS}, 'concept', s.regel,
+                    (SELECT j.gemeente FROM jongeren j WHERE j.id = s.jongere_id),
+                    (SELECT j.geboortedatum FROM jongeren j WHERE j.id = s.jongere_id)
+             FROM signalen s
+             WHERE s.jongere_id = ?1 AND s.school = ?2
+               AND (s.regel = '16uur' OR s.regel = 'luxe' OR s.regel = 'te_laat' OR s.regel = 'lrv')"
+        ))?
+        .execute(params![w.person, w.school])? as u64)
+}
+
+/// Brings the signals up to date: of every pair (`all`) or of the pairs marked changed. The
+/// writer holds the write lock from the start, so the readers — two connections on threads of
+/// their own when the pool has them — see exactly the committed state; they send on what
+/// changed, and the writer stores it.
+pub(crate) fn bring_signals_up_to_date(
+    store: &SqliteStore,
+    all: bool,
+    maak: Beoordelaars<'_>,
+) -> Result<SignaalRun> {
+    let conn = store.conn()?;
+    Ok(in_tx(&conn, |conn| {
+        let lezers: Vec<Conn> = (0..2).filter_map(|_| store.try_conn()).collect();
+        let werk: Vec<Werk> = if all {
+            let (lo, hi): (Option<i64>, Option<i64>) = conn.query_row(
+                "SELECT min(jongere_id), max(jongere_id) FROM verzuim_blokken",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            match (lo, hi) {
+                (Some(lo), Some(hi)) => {
+                    let mid = lo + (hi - lo) / 2 + 1;
+                    vec![Werk::Alles(lo, mid), Werk::Alles(mid, hi + 1)]
+                }
+                _ => Vec::new(),
+            }
         } else {
-            // CROSS JOIN fixes the loop order: the few changed pupils outside, each one's rows
-            // found by key inside; left to itself SQLite may scan all absence instead.
-            "SELECT v.jongere_id, v.school, v.datum, v.soort, v.minuten, v.aantal, v.hele_dag
-             FROM verzuim_gewijzigd g CROSS JOIN verzuim v
-               ON v.jongere_id = g.jongere_id AND v.school = g.school
-             ORDER BY g.jongere_id, g.school, v.datum"
+            let mut stmt = conn.prepare("SELECT jongere_id, school FROM verzuim_gewijzigd")?;
+            let paren: Vec<(i64, String)> = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let helft = paren.len().div_ceil(2);
+            let mut paren = paren;
+            let tweede = paren.split_off(helft);
+            vec![Werk::Lijst(paren), Werk::Lijst(tweede)]
         };
         let mut run = SignaalRun::default();
-        let mut insert = conn.prepare_cached(
-            "INSERT INTO signalen (jongere_id, school, regel, datum, uitleg) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        let mut rows_buf: Vec<Verzuim> = Vec::new();
-        let mut signals: Vec<OpgeslagenSignaal> = Vec::new();
-        let mut current: Option<(i64, SchoolCode)> = None;
-        let mut flush = |current: &Option<(i64, SchoolCode)>,
-                         rows_buf: &mut Vec<Verzuim>,
-                         run: &mut SignaalRun|
-         -> Result<()> {
-            if let Some((person, school)) = current {
-                signals.clear();
-                evaluate(school, rows_buf, &mut signals);
-                for s in &signals {
-                    insert.execute(params![person, school.as_str(), s.regel, iso(s.datum), s.uitleg])?;
-                }
-                run.leerlingen += 1;
-                run.signalen += signals.len() as u64;
-            }
-            rows_buf.clear();
+        let tel = |run: &mut SignaalRun, w: &Wijziging| -> Result<()> {
+            run.concepten += schrijf(conn, w)?;
+            run.gewijzigd += 1;
             Ok(())
         };
-        let mut stmt = conn.prepare(sql)?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let person: i64 = r.get(0)?;
-            let school = text(r.get_ref(1)?)?;
-            if current.as_ref().is_none_or(|(p, s)| *p != person || s.as_str() != school) {
-                flush(&current, &mut rows_buf, &mut run)?;
-                current = Some((person, school.parse().map_err(|e| invalid("school", e))?));
+        if lezers.len() < werk.len() {
+            // One connection (an in-memory database): read everything first, then write.
+            let mut wijzigingen = Vec::new();
+            for w in &werk {
+                let r = beoordeel(conn, w, maak, &mut |x| {
+                    wijzigingen.push(x);
+                    Ok(())
+                })?;
+                run.leerlingen += r.leerlingen;
+                run.rijen += r.rijen;
+                run.signalen += r.signalen;
             }
-            let soort: Verzuimsoort = text(r.get_ref(3)?)?
-                .parse()
-                .map_err(|e| invalid("soort", e))?;
-            push_rows(
-                &mut rows_buf,
-                date_col(r, 2)?,
-                soort,
-                r.get(4)?,
-                r.get(5)?,
-                r.get::<_, bool>(6)?,
-            );
-            run.rijen += 1;
+            for w in &wijzigingen {
+                tel(&mut run, w)?;
+            }
+        } else {
+            std::thread::scope(|scope| -> Result<()> {
+                let (tx, rx) = mpsc::sync_channel::<Wijziging>(4096);
+                let handles: Vec<_> = werk
+                    .iter()
+                    .zip(lezers)
+                    .map(|(w, lezer)| {
+                        let tx = tx.clone();
+                        scope.spawn(move || {
+                            beoordeel(&lezer, w, maak, &mut |x| {
+                                tx.send(x)
+                                    .map_err(|_| invalid("signalen", "the writer stopped"))
+                            })
+                        })
+                    })
+                    .collect();
+                drop(tx);
+                let mut fout = None;
+                for w in rx {
+                    if fout.is_none() {
+                        fout = tel(&mut run, &w).err();
+                    }
+                }
+                for h in handles {
+                    let r = h.join().expect("a signal reader does not panic")?;
+                    run.leerlingen += r.leerlingen;
+                    run.rijen += r.rijen;
+                    run.signalen += r.signalen;
+                }
+                fout.map_or(Ok(()), Err)
+            })?;
         }
-        flush(&current, &mut rows_buf, &mut run)?;
-        drop(rows);
-        drop(stmt);
         conn.execute_batch("DELETE FROM verzuim_gewijzigd")?;
         Ok((run, true))
     })?
@@ -447,4 +747,70 @@ pub(crate) fn av_kandidaten(
         })?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leerrecht_domain::rules::Verzuimsoort;
+
+    /// A database of before packed absence (V12, one row per pupil, school, day and kind)
+    /// is packed when the store opens it: the same rows come back from the packed values,
+    /// the old table and its signals are gone, and every pair waits for the next run.
+    #[test]
+    fn absence_of_a_v12_database_is_packed_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v12.db");
+        {
+            let mut c = Connection::open(&path).unwrap();
+            crate::sqlite::embedded::migrations::runner()
+                .set_target(refinery::Target::Version(12))
+                .run(&mut c)
+                .unwrap();
+            c.execute_batch(
+                "INSERT INTO jongeren (id, bsn, achternaam, voornamen, geboortedatum, gemeente)
+                   VALUES (7, 111222333, 'Jansen', 'Sem', '2010-03-01', 'GM0392');
+                 INSERT INTO verzuim (jongere_id, school, datum, soort, minuten, aantal, hele_dag) VALUES
+                   (7, '05KO00', '2025-09-02', 'ongeoorloofd', 240, 1, 0),
+                   (7, '05KO00', '2025-09-01', 'te_laat', 15, 2, 0),
+                   (7, '05KO00', '2025-09-01', 'ziek', 0, 1, 1),
+                   (7, '07NU01', '2024-06-03', 'luxe', 300, 1, 1);
+                 INSERT INTO signalen (jongere_id, school, regel, datum, uitleg)
+                   VALUES (7, '05KO00', 'signaal', '2025-09-02', '{}');",
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open(path.to_str().unwrap()).unwrap();
+        let conn = store.conn().unwrap();
+        let mut rows = Vec::new();
+        stored_rows(&conn, 7, "05KO00", &mut rows).unwrap();
+        let d = |s: &str| verzuimblok::dag(s.parse().unwrap()).unwrap();
+        assert_eq!(
+            rows.iter()
+                .map(|r| (r.dag, r.soort, r.minuten, r.aantal, r.hele_dag))
+                .collect::<Vec<_>>(),
+            [
+                (d("2025-09-01"), Verzuimsoort::TeLaat, 15, 2, false),
+                (d("2025-09-01"), Verzuimsoort::Ziek, 0, 1, true),
+                (d("2025-09-02"), Verzuimsoort::Ongeoorloofd, 240, 1, false),
+            ]
+        );
+        stored_rows(&conn, 7, "07NU01", &mut rows).unwrap();
+        assert_eq!(rows.len(), 1);
+        let (tabellen, signalen, gemarkeerd): (i64, i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM sqlite_master WHERE name = 'verzuim_rijen_v12'),
+                        (SELECT count(*) FROM signalen), (SELECT count(*) FROM verzuim_gewijzigd)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((tabellen, signalen, gemarkeerd), (0, 0, 2));
+        // Opening again changes nothing.
+        drop(conn);
+        drop(store);
+        let store = SqliteStore::open(path.to_str().unwrap()).unwrap();
+        stored_rows(&store.conn().unwrap(), 7, "05KO00", &mut rows).unwrap();
+        assert_eq!(rows.len(), 3);
+    }
 }

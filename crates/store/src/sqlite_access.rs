@@ -604,19 +604,7 @@ impl AccessStore for SqliteStore {
             let sj = |d: &str| SCHOOLJAAR.replace("{d}", d);
             let upsert = "ON CONFLICT (schooljaar, gemeente, indicator)
                           DO UPDATE SET aantal = aantal + excluded.aantal";
-            c.execute(
-                &format!(
-                    "INSERT INTO anonieme_cijfers (schooljaar, gemeente, indicator, aantal)
-                     SELECT {sj}, j.gemeente, 'verzuimers', count(DISTINCT v.jongere_id)
-                     FROM verzuim v JOIN purge_plan p ON p.jongere_id = v.jongere_id
-                     JOIN jongeren j ON j.id = v.jongere_id
-                     WHERE v.datum < p.voor
-                       AND (v.soort = 'ongeoorloofd' OR v.soort = 'luxe')
-                     GROUP BY 1, 2 {upsert}",
-                    sj = sj("v.datum")
-                ),
-                [],
-            )?;
+            let verzuim = crate::sqlite_absence::purge_verzuim(c)?;
             c.execute(
                 &format!(
                     "INSERT INTO anonieme_cijfers (schooljaar, gemeente, indicator, aantal)
@@ -656,7 +644,7 @@ impl AccessStore for SqliteStore {
                        WHERE p.jongere_id = {table}.jongere_id AND {table}.datum < p.voor)"
                 )
             };
-            t.verzuim = c.execute(&dated("verzuim"), [])? as u64;
+            t.verzuim = verzuim;
             t.signalen = c.execute(&dated("signalen"), [])? as u64;
             t.registraties = c.execute(
                 "DELETE FROM registraties WHERE EXISTS (SELECT 1 FROM purge_plan p

@@ -8,9 +8,7 @@ use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::access::{moment, parse_moment};
-use crate::{
-    MeldingGegevens, MeldingStaat, WerkPersoon, Werkvoorraad, ZaakEvent, ZaakRij, CONCEPT_REGELS,
-};
+use crate::{MeldingGegevens, MeldingStaat, WerkPersoon, Werkvoorraad, ZaakEvent, ZaakRij};
 
 use crate::sqlite::{count, date_col, in_tx, invalid, opt_date_col, person_id, Conn};
 use crate::{decided, Decide, ImportCounts, ImportOutcome, Result, RowIssue, Rows, UNKNOWN_PERSON};
@@ -424,20 +422,6 @@ fn melding_row(r: &rusqlite::Row<'_>) -> Result<MeldingStaat> {
         zaak_id: r.get(11)?,
         gegevens: MeldingGegevens::from_json(&r.get::<_, String>(12)?)?,
     })
-}
-
-pub(crate) fn concepten_uit_signalen(conn: &Conn) -> Result<u64> {
-    Ok(conn.execute(
-        &format!(
-            "INSERT OR IGNORE INTO meldingen (jongere_id, school, begindatum, verzuimsoort, status, signaal,
-                                              gemeente, geboortedatum)
-             SELECT s.jongere_id, s.school, s.datum, {CONCEPT_REGELS}, 'concept', s.regel,
-                    j.gemeente, j.geboortedatum
-             FROM signalen s JOIN jongeren j ON j.id = s.jongere_id
-             WHERE s.regel = '16uur' OR s.regel = 'luxe' OR s.regel = 'te_laat' OR s.regel = 'lrv'"
-        ),
-        [],
-    )? as u64)
 }
 
 pub(crate) fn melding(conn: &Conn, id: i64) -> Result<Option<MeldingStaat>> {
