@@ -17,6 +17,24 @@ if [ -z "${PEERS_ONLY:-}" ] || [ ! -f "$out/verzuim-basis.csv" ]; then
     cargo build --release -p leerrecht >/dev/null
     /usr/bin/time -f "leerrecht bench signals: %e s wall, %M KiB peak" \
         target/release/leerrecht bench signals --scale "$scale" --dir "$out" | tee "$out/leerrecht.txt"
+
+    # The school year through the command, as an installation runs it: the register, then the
+    # absence file, then the signals (all of them new), each its own process.
+    db=$out/jaar.db
+    rm -f "$db" "$db-wal" "$db-shm"
+    for f in organisaties kalender jongeren inschrijvingen; do
+        target/release/leerrecht --db "sqlite://$db" import "$f" "$out/$f.csv" >/dev/null
+    done
+    /usr/bin/time -f "command: import verzuim (whole year): %e s wall, %M KiB peak" \
+        target/release/leerrecht --db "sqlite://$db" import verzuim "$out/verzuim.csv" >/dev/null 2>"$out/import.err" \
+        || { cat "$out/import.err"; exit 1; }
+    tail -n 1 "$out/import.err" | tee "$out/command.txt"
+    /usr/bin/time -f "command: signals (first run): %e s wall, %M KiB peak" \
+        target/release/leerrecht --db "sqlite://$db" signals --regel lrv --as-of 2000-01-01 >/dev/null 2>"$out/signals.err"
+    tail -n 2 "$out/signals.err" | tee -a "$out/command.txt"
+    /usr/bin/time -f "command: signals --alles (up to date): %e s wall, %M KiB peak" \
+        target/release/leerrecht --db "sqlite://$db" signals --alles --regel lrv --as-of 2000-01-01 >/dev/null 2>"$out/signals.err"
+    tail -n 2 "$out/signals.err" | tee -a "$out/command.txt"
 fi
 data=$out/verzuim-basis.csv
 rows=$(($(wc -l <"$data") - 1))
@@ -61,3 +79,20 @@ hits=$(psql -c "$query_pg")
 q=$(python3 -c "import sys; print(float(sys.argv[1]) - float(sys.argv[2]))" "$(date +%s.%N)" "$start")
 printf 'postgresql: COPY %.2f s, query %.2f s (%.0f rows/s), %s dates at or above 960\n' \
     "$load" "$q" "$(python3 -c "import sys; print(int(sys.argv[1]) / float(sys.argv[2]))" "$rows" "$q")" "$hits" | tee "$out/postgres.txt"
+
+# The ratios the issue asks for: leerrecht's full re-evaluation and incremental run against the
+# peers' query over the whole year (higher is better for leerrecht).
+python3 - "$out" <<'PY' | tee "$out/ratios.txt"
+import re, sys
+out = sys.argv[1]
+text = open(f"{out}/leerrecht.txt").read()
+def secs(label):
+    m = re.search(re.escape(label) + r".*?(\d+) rows\s+([\d.]+) s", text)
+    return float(m.group(2)) if m else None
+full = secs("full re-evaluation from the store")
+incr = secs("incremental run after it")
+duck = float(re.search(r"query ([\d.]+) s", open(f"{out}/duckdb.txt").read()).group(1))
+pg = float(re.search(r"query ([\d.]+) s", open(f"{out}/postgres.txt").read()).group(1))
+print(f"full re-evaluation: {full:.2f} s; DuckDB's query {duck:.2f} s ({duck / full:.1f}x), PostgreSQL's {pg:.2f} s ({pg / full:.1f}x)")
+print(f"incremental run: {incr:.3f} s; {duck / incr:.0f}x faster than DuckDB's query over the year, {pg / incr:.0f}x than PostgreSQL's")
+PY

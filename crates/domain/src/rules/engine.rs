@@ -275,12 +275,19 @@ impl<'a> Regelloop<'a> {
 
     fn run(mut self) {
         let versies = self.regels.versies();
+        // The next version's first day: one comparison a day while the rules stay the same.
+        let volgende = |i: usize| versies.get(i + 1).map_or(NaiveDate::MAX, |v| v.van);
+        let mut wissel = volgende(self.versie);
+        let mut r = versies[self.versie].regels;
         for k in 0..self.dagen.len() {
             let dag = self.dagen[k];
-            while self.versie + 1 < versies.len() && versies[self.versie + 1].van <= dag.datum {
-                self.versie += 1;
+            if dag.datum >= wissel {
+                while self.versie + 1 < versies.len() && versies[self.versie + 1].van <= dag.datum {
+                    self.versie += 1;
+                }
+                wissel = volgende(self.versie);
+                r = versies[self.versie].regels;
             }
-            let r = versies[self.versie].regels;
             if dag.minuten > 0 {
                 self.uren(k, dag, &r);
             }
