@@ -4,14 +4,17 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod api;
 mod postgres;
 mod postgres_absence;
 mod postgres_access;
+mod postgres_api;
 mod postgres_cases;
 mod postgres_cijfers;
 mod sqlite;
 mod sqlite_absence;
 mod sqlite_access;
+mod sqlite_api;
 mod sqlite_cases;
 mod sqlite_cijfers;
 
@@ -26,6 +29,7 @@ use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
 pub use crate::access::AccessStore;
+pub use crate::api::ApiStore;
 pub use crate::postgres::PgStore;
 pub use crate::sqlite::SqliteStore;
 
@@ -231,7 +235,7 @@ pub trait BulkWriter {
 }
 
 /// Everything leerrecht stores. Every method is one transaction: it happens whole or not at all.
-pub trait Store: AccessStore + Send + Sync {
+pub trait Store: AccessStore + ApiStore + Send + Sync {
     fn backend(&self) -> Backend;
 
     /// True when the register holds no organisations and no people.
