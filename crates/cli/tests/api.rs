@@ -274,7 +274,7 @@ fn service_basics(demo: Demo) {
     let m = c.get(s.url("/metrics")).send().unwrap().text().unwrap();
     assert!(
         m.contains(
-            r#"leerrecht_http_requests_total{method="GET",route="/healthz",status="200"} 3"#
+            r#"leerrecht_http_requests_total{method="GET",route="/healthz",status="200"} 2"#
         ),
         "{m}"
     );
