@@ -18,7 +18,7 @@ pub(crate) fn serve(app: App, config: &Config, addr: &str) -> anyhow::Result<()>
         .build()
         .context("cannot start the runtime")?;
     let cfg = leerrecht_web::Instellingen {
-        escalatie: config.escalatie.clone(),
+        escalatie: config.escalatie,
         ..leerrecht_web::Instellingen::default()
     };
     let state = leerrecht_web::AppState::new(Arc::new(app), cfg);

@@ -58,7 +58,7 @@ pub async fn werklijst(
     c: Caller,
     Query(q): Query<Peildag>,
 ) -> ApiResult<axum::Json<Werklijst>> {
-    let regels = s.cfg().escalatie.clone();
+    let regels = s.cfg().escalatie;
     let w = s
         .run(move |app| {
             let org = match &c.actor {
@@ -249,7 +249,7 @@ pub async fn kpi(
     c: Caller,
     Query(q): Query<Rapportvraag>,
 ) -> ApiResult<axum::Json<serde_json::Value>> {
-    let (j, o, regels) = (q.jaar()?, q.opties(), s.cfg().escalatie.clone());
+    let (j, o, regels) = (q.jaar()?, q.opties(), s.cfg().escalatie);
     let d = q.datum;
     rapport(&s, move |app| {
         let d = d.unwrap_or_else(|| app.now().date_naive());
