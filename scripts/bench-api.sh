@@ -78,6 +78,7 @@ echo "=== GET /api/v1/jongeren/{id}: 100 connections, $secs s"
 IDS=$out/ids.txt wrk -t2 -c100 -d"${secs}s" --latency -H "Authorization: Bearer $session" \
     -s "$out/get.lua" "${base%/api/v1}" | tee "$out/get-$backend.txt"
 grep -q "Non-2xx" "$out/get-$backend.txt" && echo "WARNING: some answers were not 200"
+echo "server memory after the reads: $(grep VmRSS "/proc/$server/status")"
 
 # Pupils of the token's school enrolled through October 2024, for the batches.
 school=$("$bin" --db "$db" token list | awk 'NR > 1 && $3 ~ /verzuim/ { print $2; exit }')

@@ -376,9 +376,19 @@ impl App {
 
     /// The actor for an account, with what the gate needs of its organisation.
     pub fn gebruiker_actor(&self, g: &GebruikerRij, bron: &str) -> Result<Actor> {
-        let orgs = self.store().organisaties()?;
-        let o = org_of(&orgs, &g.organisatie)?;
-        let bedient: Vec<GemeenteCode> = o.bedient.clone();
+        // One read of the user's own organisation: this runs for every request of a session.
+        let bedient: Vec<GemeenteCode> = self
+            .store()
+            .bedient_van(&g.organisatie)?
+            .ok_or_else(|| {
+                AppError::Invalid(format!("org: onbekende organisatie {:?}", g.organisatie))
+            })?
+            .iter()
+            .map(|c| {
+                c.parse()
+                    .map_err(|e| AppError::Invalid(format!("org: {e}")))
+            })
+            .collect::<Result<_>>()?;
         Ok(Actor::Gebruiker(Gebruiker {
             id: g.id,
             gebruikersnaam: g.gebruikersnaam.clone(),

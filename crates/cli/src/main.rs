@@ -701,7 +701,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Serve { addr } => {
             let config = load_config(cli.config.as_deref())?;
-            serve::serve(open(&cli.db)?, &config, &addr)
+            let store = leerrecht_store::open_for_server(&cli.db)
+                .with_context(|| format!("cannot open {}", leerrecht_store::redact_url(&cli.db)))?;
+            serve::serve(App::new(store), &config, &addr)
         }
         Command::Demo {
             scale,

@@ -14,7 +14,7 @@ pub(crate) fn serve(app: App, config: &Config, addr: &str) -> anyhow::Result<()>
         .enable_all()
         // The store's connection pool has 8 connections; more threads than a few times that
         // would only queue for them.
-        .max_blocking_threads(32)
+        .max_blocking_threads(16)
         .build()
         .context("cannot start the runtime")?;
     let cfg = leerrecht_web::Instellingen {

@@ -48,6 +48,9 @@ pub enum Claim {
 }
 
 pub trait ApiStore {
+    /// The gemeenten an organisation serves (empty for most kinds); None when the
+    /// organisation is unknown. One indexed read, for the actor of every request.
+    fn bedient_van(&self, organisatie: &str) -> Result<Option<Vec<String>>>;
     /// The identifier of the person with this internal id.
     fn leerling_van(&self, id: i64) -> Result<Option<LeerlingId>>;
     /// The internal id of a person.

@@ -11,6 +11,17 @@ use crate::postgres_absence::leerling_of;
 use crate::{Result, SignaalRij};
 
 impl ApiStore for PgStore {
+    fn bedient_van(&self, organisatie: &str) -> Result<Option<Vec<String>>> {
+        let mut conn = self.conn()?;
+        let r = conn.query_one(
+            "SELECT EXISTS (SELECT 1 FROM organisaties WHERE code = $1),
+                    ARRAY(SELECT gemeente FROM organisatie_bedient WHERE organisatie = $1
+                          ORDER BY gemeente)",
+            &[&organisatie],
+        )?;
+        Ok(r.get::<_, bool>(0).then(|| r.get(1)))
+    }
+
     fn leerling_van(&self, id: i64) -> Result<Option<LeerlingId>> {
         let mut conn = self.conn()?;
         let row = conn.query_opt(

@@ -31,6 +31,8 @@ mod embedded {
 
 pub(crate) struct Manager {
     path: String,
+    /// The page cache of each connection, in KiB.
+    cache_kib: u32,
 }
 
 impl r2d2::ManageConnection for Manager {
@@ -46,11 +48,11 @@ impl r2d2::ManageConnection for Manager {
              PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
-             PRAGMA cache_size = -131072;
              PRAGMA wal_autocheckpoint = 10000;
              PRAGMA temp_store = FILE;
              PRAGMA temp.cache_size = -32768;",
         )?;
+        conn.execute_batch(&format!("PRAGMA cache_size = -{};", self.cache_kib))?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)
     }
@@ -68,8 +70,17 @@ pub struct SqliteStore {
 
 pub(crate) type Conn = r2d2::PooledConnection<Manager>;
 
+/// The page cache per connection for batch work (imports, the demo, reports).
+pub(crate) const CACHE_KIB: u32 = 128 * 1024;
+
 impl SqliteStore {
     pub fn open(path: &str) -> Result<Self> {
+        Self::open_with_cache(path, CACHE_KIB)
+    }
+
+    /// Opens with `cache_kib` of page cache per connection: a long-running server with many
+    /// small reads keeps its memory small with a small cache (the OS caches the file too).
+    pub fn open_with_cache(path: &str, cache_kib: u32) -> Result<Self> {
         let memory = path == ":memory:";
         if !memory {
             if let Some(dir) = Path::new(path).parent() {
@@ -89,6 +100,7 @@ impl SqliteStore {
             .test_on_check_out(false)
             .build(Manager {
                 path: path.to_string(),
+                cache_kib,
             })?;
         let mut conn = pool.get()?;
         embedded::migrations::runner().run(&mut *conn)?;

@@ -13,6 +13,22 @@ use crate::sqlite::{date_col, find_jongere, invalid, leerling_of, opt_date_col, 
 use crate::{Result, SignaalRij};
 
 impl ApiStore for SqliteStore {
+    fn bedient_van(&self, organisatie: &str) -> Result<Option<Vec<String>>> {
+        let conn = self.conn()?;
+        let known = conn
+            .prepare_cached("SELECT 1 FROM organisaties WHERE code = ?1")?
+            .query_row([organisatie], |_| Ok(()))
+            .optional()?;
+        if known.is_none() {
+            return Ok(None);
+        }
+        let mut stmt = conn.prepare_cached(
+            "SELECT gemeente FROM organisatie_bedient WHERE organisatie = ?1 ORDER BY gemeente",
+        )?;
+        let rows = stmt.query_map([organisatie], |r| r.get::<_, String>(0))?;
+        Ok(Some(rows.collect::<rusqlite::Result<_>>()?))
+    }
+
     fn leerling_van(&self, id: i64) -> Result<Option<LeerlingId>> {
         let conn = self.conn()?;
         let row = conn

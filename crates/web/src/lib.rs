@@ -31,6 +31,9 @@ pub use crate::error::{ApiError, Problem};
 pub use crate::middleware::api_version::API_VERSION;
 pub use crate::openapi::openapi_json;
 
+/// Use cases that run at once (the store pools 8 connections).
+const WERKERS: usize = 12;
+
 /// How the server behaves.
 #[derive(Clone, Debug)]
 pub struct Instellingen {
@@ -60,6 +63,10 @@ impl Default for Instellingen {
 
 struct Inner {
     app: Arc<App>,
+    /// Use cases running at once: a few more than the store's connections. Waiting here is
+    /// first come, first served (tokio's semaphore is fair), which a pile of blocking
+    /// threads waiting for a pooled connection is not: it keeps the slowest answers short.
+    werkers: tokio::sync::Semaphore,
     cfg: Instellingen,
     metrics: Arc<metrics::Metrics>,
 }
@@ -72,6 +79,7 @@ impl AppState {
     pub fn new(app: Arc<App>, cfg: Instellingen) -> Self {
         AppState(Arc::new(Inner {
             app,
+            werkers: tokio::sync::Semaphore::new(WERKERS),
             cfg,
             metrics: Arc::default(),
         }))
@@ -87,6 +95,12 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&App) -> Result<T, AppError> + Send + 'static,
     {
+        let _permit = self
+            .0
+            .werkers
+            .acquire()
+            .await
+            .map_err(|_| ApiError::Unavailable("shutting down".into()))?;
         let app = self.0.app.clone();
         match tokio::task::spawn_blocking(move || f(&app)).await {
             Ok(r) => r.map_err(ApiError::from),
