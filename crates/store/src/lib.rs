@@ -514,10 +514,11 @@ pub fn open(url: &str) -> Result<Box<dyn Store>> {
 }
 
 /// Opens the database as [`open`] does, for a long-running server: SQLite with a small page
-/// cache per connection (4 MiB rather than 128), so that the server's memory stays small.
+/// cache per connection (4 MiB rather than 128), so that the server's memory stays small,
+/// and checkpoints off the path of the requests (see [`SqliteStore::open_for_server`]).
 pub fn open_for_server(url: &str) -> Result<Box<dyn Store>> {
     match url.strip_prefix("sqlite://") {
-        Some(path) => Ok(Box::new(SqliteStore::open_with_cache(path, 4 * 1024)?)),
+        Some(path) => Ok(Box::new(SqliteStore::open_for_server(path, 4 * 1024)?)),
         None => open(url),
     }
 }
