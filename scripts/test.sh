@@ -3,7 +3,8 @@
 #
 # Installs the PostgreSQL server binaries if they are missing (the tests start
 # throwaway clusters from them, see crates/testkit), then checks formatting,
-# runs clippy and runs the whole workspace's tests.
+# runs clippy, runs the whole workspace's tests, and checks the HTTP API's conformance
+# (scripts/api-conformance.sh).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -61,6 +62,10 @@ step "cargo test"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo test --workspace --all-targets 2>&1 | tee "$log"
+
+# The API against the Dutch API Design Rules (Spectral) and its own document (Schemathesis).
+step "API conformance"
+bash scripts/api-conformance.sh
 
 step "all checks passed"
 # One closing line for the whole workspace (cargo prints a result per test binary).

@@ -99,6 +99,12 @@ pub enum Action {
     ReadPersons,
     /// Write absence or meldingen in bulk (imports; an API token of a school).
     WriteAbsence,
+    /// Send a batch of absence over the API (a school's system, token scope `verzuim:schrijven`).
+    SendVerzuim,
+    /// Send a batch of meldingen over the API (token scope `meldingen:schrijven`).
+    SendMeldingen,
+    /// Read the register of organisations (no persons).
+    ReadRegister,
     /// Read counts without persons.
     ReadFigures,
     /// Fill an empty database with the demo region.
@@ -120,15 +126,21 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<()> {
     let allowed = match actor {
         Actor::LocalOperator { .. } => true,
         Actor::Gebruiker(g) => match action {
-            ReadFigures => true,
+            ReadFigures | ReadRegister => true,
             BeheerRegister | ManageAccounts | VerifyAudit => g.rol == Rol::Beheer,
-            WritePersons | ReadPersons | WriteAbsence | LoadDemo | ExportAudit | Purge => false,
+            WritePersons | ReadPersons | WriteAbsence | SendVerzuim | SendMeldingen | LoadDemo
+            | ExportAudit | Purge => false,
         },
-        Actor::Systeem(s) => {
-            action == WriteAbsence
-                && (s.scopes.contains(&Scope::VerzuimSchrijven)
-                    || s.scopes.contains(&Scope::MeldingenSchrijven))
-        }
+        Actor::Systeem(s) => match action {
+            WriteAbsence => {
+                s.scopes.contains(&Scope::VerzuimSchrijven)
+                    || s.scopes.contains(&Scope::MeldingenSchrijven)
+            }
+            SendVerzuim => s.scopes.contains(&Scope::VerzuimSchrijven),
+            SendMeldingen => s.scopes.contains(&Scope::MeldingenSchrijven),
+            ReadRegister => true,
+            _ => false,
+        },
     };
     if allowed {
         Ok(())

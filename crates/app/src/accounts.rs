@@ -13,6 +13,9 @@ use crate::auth::{
 };
 use crate::{App, AppError, Result};
 
+/// How often a session in use has its idle deadline moved on.
+const SESSIE_VERLENGEN: chrono::Duration = chrono::Duration::seconds(60);
+
 /// A new account: the TOTP secret to hand to the user once (roles that see persons).
 #[derive(Clone, Debug)]
 pub struct NieuwAccount {
@@ -357,8 +360,12 @@ impl App {
         if !g.actief {
             return Ok(None);
         }
-        let verloopt = (now + SESSIE_INACTIEF).min(s.aangemaakt + SESSIE_MAX);
-        self.store().touch_sessie(&h, now, verloopt)?;
+        // Extended at most once a minute: a write per request would cost more than the
+        // request (the API's reads), and a minute off the idle limit does not matter.
+        if now - s.laatst_gebruikt >= SESSIE_VERLENGEN {
+            let verloopt = (now + SESSIE_INACTIEF).min(s.aangemaakt + SESSIE_MAX);
+            self.store().touch_sessie(&h, now, verloopt)?;
+        }
         Ok(Some(self.gebruiker_actor(&g, bron)?))
     }
 
@@ -369,9 +376,19 @@ impl App {
 
     /// The actor for an account, with what the gate needs of its organisation.
     pub fn gebruiker_actor(&self, g: &GebruikerRij, bron: &str) -> Result<Actor> {
-        let orgs = self.store().organisaties()?;
-        let o = org_of(&orgs, &g.organisatie)?;
-        let bedient: Vec<GemeenteCode> = o.bedient.clone();
+        // One read of the user's own organisation: this runs for every request of a session.
+        let bedient: Vec<GemeenteCode> = self
+            .store()
+            .bedient_van(&g.organisatie)?
+            .ok_or_else(|| {
+                AppError::Invalid(format!("org: onbekende organisatie {:?}", g.organisatie))
+            })?
+            .iter()
+            .map(|c| {
+                c.parse()
+                    .map_err(|e| AppError::Invalid(format!("org: {e}")))
+            })
+            .collect::<Result<_>>()?;
         Ok(Actor::Gebruiker(Gebruiker {
             id: g.id,
             gebruikersnaam: g.gebruikersnaam.clone(),

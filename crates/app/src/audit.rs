@@ -48,8 +48,17 @@ impl Auditor {
 
     /// Appends `entry` and returns once it is committed.
     pub(crate) fn record(&self, store: &dyn Store, entry: NieuwAuditEntry) -> Result<()> {
+        self.record_all(store, vec![entry])
+    }
+
+    /// Appends `entries` (committed together, in order) and returns once they are committed.
+    pub(crate) fn record_all(
+        &self,
+        store: &dyn Store,
+        entries: Vec<NieuwAuditEntry>,
+    ) -> Result<()> {
         let mut st = self.state.lock().expect("audit lock");
-        st.queue.push(entry);
+        st.queue.extend(entries);
         let mine = st.next_batch;
         loop {
             if st.finished >= mine {
@@ -128,7 +137,7 @@ pub struct AuditControle {
 pub type AuditRegel = AuditEntry;
 
 impl App {
-    fn audit_key(&self) -> Result<&[u8]> {
+    pub(crate) fn audit_key(&self) -> Result<&[u8]> {
         if let Some(k) = self.audit_key.get() {
             return Ok(k);
         }
@@ -185,6 +194,39 @@ impl App {
                 toegestaan,
             },
         )
+    }
+
+    /// Writes one entry per person read (allowed) in one commit, and returns once it is
+    /// committed: for listings that show many persons at once.
+    pub(crate) fn audit_personen(
+        &self,
+        actor: &Actor,
+        actie: &str,
+        personen: Vec<(String, Option<String>)>,
+        record: &str,
+    ) -> Result<()> {
+        if personen.is_empty() {
+            return Ok(());
+        }
+        let (who, org, rol, bron) = actor_fields(actor);
+        let tijd = moment(self.now());
+        let entries = personen
+            .into_iter()
+            .map(|(p, reden)| NieuwAuditEntry {
+                tijd: tijd.clone(),
+                actor: who.clone(),
+                organisatie: org.clone(),
+                rol: rol.clone(),
+                actie: actie.to_string(),
+                persoon: Some(p),
+                record: Some(record.to_string()),
+                bron: bron.clone(),
+                noodtoegang: reden.is_some(),
+                reden,
+                toegestaan: true,
+            })
+            .collect();
+        self.auditor.record_all(self.store(), entries)
     }
 
     /// Records a bulk operation of the operator or a system (an import, a listing over

@@ -197,13 +197,93 @@ impl CsvFile {
     }
 }
 
+/// Where an import's rows come from: a CSV file, or the rows of a batch sent to the API.
+pub trait RowSource {
+    /// The next row, as [`CsvFile::next_row`].
+    fn next_row(&mut self) -> Option<std::result::Result<(u64, Fields<'_>), RowError>>;
+}
+
+impl RowSource for CsvFile {
+    fn next_row(&mut self) -> Option<std::result::Result<(u64, Fields<'_>), RowError>> {
+        CsvFile::next_row(self)
+    }
+}
+
+/// The rows of a JSON batch as an import's rows: each an object whose members are the
+/// columns of the file format (strings, numbers, `true`/`false` for `ja`/`nee`, or null for
+/// empty). Row numbers count from 1 in the batch.
+pub struct JsonRows<'a> {
+    rows: std::iter::Enumerate<std::slice::Iter<'a, serde_json::Value>>,
+    columns: &'static [Column],
+    positions: Vec<Option<usize>>,
+    record: csv::StringRecord,
+}
+
+impl<'a> JsonRows<'a> {
+    pub fn new(rows: &'a [serde_json::Value], columns: &'static [Column]) -> Self {
+        JsonRows {
+            rows: rows.iter().enumerate(),
+            columns,
+            positions: (0..columns.len()).map(Some).collect(),
+            record: csv::StringRecord::new(),
+        }
+    }
+}
+
+impl RowSource for JsonRows<'_> {
+    fn next_row(&mut self) -> Option<std::result::Result<(u64, Fields<'_>), RowError>> {
+        let (i, row) = self.rows.next()?;
+        let line = i as u64 + 1;
+        let err = |column: &str, reason: String| {
+            Some(Err(RowError {
+                line,
+                column: column.into(),
+                reason,
+            }))
+        };
+        let Some(obj) = row.as_object() else {
+            return err("-", "a row is an object with the columns as members".into());
+        };
+        let expected = || {
+            self.columns
+                .iter()
+                .map(|c| c.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if let Some(k) = obj
+            .keys()
+            .find(|k| !self.columns.iter().any(|c| c.name == k.as_str()))
+        {
+            return err(k, format!("unknown field (expected {})", expected()));
+        }
+        let mut values = Vec::with_capacity(self.columns.len());
+        for c in self.columns {
+            let v = match obj.get(c.name) {
+                None | Some(serde_json::Value::Null) => String::new(),
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(serde_json::Value::Number(n)) => n.to_string(),
+                Some(serde_json::Value::Bool(b)) => if *b { "ja" } else { "nee" }.to_string(),
+                Some(_) => return err(c.name, "a text, a number, true/false or null".into()),
+            };
+            values.push(v);
+        }
+        self.record = csv::StringRecord::from(values);
+        Some(Ok((line, Fields::new(&self.record, &self.positions))))
+    }
+}
+
 /// The values of one row, by expected column.
 pub struct Fields<'a> {
     record: &'a csv::StringRecord,
     positions: &'a [Option<usize>],
 }
 
-impl Fields<'_> {
+impl<'a> Fields<'a> {
+    /// The values of a record whose i-th expected column is at `positions[i]`.
+    pub(crate) fn new(record: &'a csv::StringRecord, positions: &'a [Option<usize>]) -> Self {
+        Fields { record, positions }
+    }
     pub fn get(&self, i: usize) -> &str {
         self.positions[i]
             .and_then(|p| self.record.get(p))

@@ -21,7 +21,7 @@ use leerrecht_domain::rules::{Verzuim, Verzuimsoort};
 use leerrecht_store::{ImportCounts, ImportOutcome, MeldingRij, RowIssue, VerzuimRij};
 
 use crate::access::{authorize, Action, Actor};
-use crate::csvin::{col, opt, Column, CsvFile, Fields, RowError};
+use crate::csvin::{col, opt, Column, CsvFile, Fields, JsonRows, RowError, RowSource};
 use crate::{App, AppError, Result};
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_store::MeldingGegevens;
@@ -132,6 +132,19 @@ const MELDINGEN: [Column; 12] = [
     opt("actie_gewenst"),
     opt("contact"),
 ];
+
+/// The columns of each file format.
+fn columns_of(kind: ImportKind) -> &'static [Column] {
+    match kind {
+        ImportKind::Organisaties => &ORGANISATIES,
+        ImportKind::Jongeren => &JONGEREN,
+        ImportKind::Inschrijvingen => &INSCHRIJVINGEN,
+        ImportKind::Kalender => &KALENDER,
+        ImportKind::Verzuim => &VERZUIM,
+        ImportKind::Meldingen => &MELDINGEN,
+        ImportKind::Registraties => &REGISTRATIES,
+    }
+}
 
 /// Collects the errors of one row while its fields are parsed.
 struct Row<'f, 'a> {
@@ -244,7 +257,7 @@ fn merge(mut errors: Vec<RowError>, issues: &[RowIssue]) -> Vec<RowError> {
 
 /// Streams parsed rows to the store, keeping the errors of rows that did not parse.
 struct Parsed<'c, 'e, T, F> {
-    csv: &'c mut CsvFile,
+    csv: &'c mut dyn RowSource,
     names: &'static [Column],
     parse: F,
     errors: &'e RefCell<Vec<RowError>>,
@@ -306,15 +319,6 @@ impl App {
                 ImportKind::Verzuim | ImportKind::Meldingen => Action::WriteAbsence,
             },
         )?;
-        let columns: &'static [Column] = match kind {
-            ImportKind::Organisaties => &ORGANISATIES,
-            ImportKind::Jongeren => &JONGEREN,
-            ImportKind::Inschrijvingen => &INSCHRIJVINGEN,
-            ImportKind::Kalender => &KALENDER,
-            ImportKind::Verzuim => &VERZUIM,
-            ImportKind::Meldingen => &MELDINGEN,
-            ImportKind::Registraties => &REGISTRATIES,
-        };
         let report = |rows, counts, errors, committed| ImportReport {
             kind,
             rows,
@@ -323,11 +327,69 @@ impl App {
             committed,
             dry_run,
         };
-        let mut csv = match CsvFile::open(path, columns)? {
+        let mut csv = match CsvFile::open(path, columns_of(kind))? {
             Ok(csv) => csv,
             Err(errors) => return Ok(report(0, ImportCounts::default(), errors, false)),
         };
         on_open(csv.size, csv.progress());
+        let file = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        if kind == ImportKind::Organisaties {
+            let register = Register::load(self, actor)?;
+            let r = self.import_organisaties(csv, register, dry_run, kind)?;
+            if r.committed {
+                self.audit_import(actor, kind, &file, &r.counts)?;
+            }
+            return Ok(r);
+        }
+        self.import_rows(actor, kind, &mut csv, &file, dry_run)
+    }
+
+    /// Imports a batch of absence or meldingen sent to the API: the same checks, row by row,
+    /// as the file of that kind, all or nothing. Each row is an object with the file's
+    /// columns as members; row numbers count from 1. A system's token must carry the scope
+    /// of the kind.
+    pub fn import_batch(
+        &self,
+        actor: &Actor,
+        kind: ImportKind,
+        rows: &[serde_json::Value],
+        bron: &str,
+    ) -> Result<ImportReport> {
+        let action = match kind {
+            ImportKind::Verzuim => Action::SendVerzuim,
+            ImportKind::Meldingen => Action::SendMeldingen,
+            _ => {
+                return Err(AppError::Invalid(format!(
+                    "{kind}: only verzuim and meldingen come in batches"
+                )))
+            }
+        };
+        authorize(actor, action)?;
+        let mut source = JsonRows::new(rows, columns_of(kind));
+        self.import_rows(actor, kind, &mut source, bron, false)
+    }
+
+    /// The part of an import shared by files and batches: parse, check, store, audit.
+    fn import_rows(
+        &self,
+        actor: &Actor,
+        kind: ImportKind,
+        csv: &mut dyn RowSource,
+        bron: &str,
+        dry_run: bool,
+    ) -> Result<ImportReport> {
+        let columns = columns_of(kind);
+        let report = |rows, counts, errors, committed| ImportReport {
+            kind,
+            rows,
+            counts,
+            errors,
+            committed,
+            dry_run,
+        };
         let register = Register::load(self, actor)?;
         let errors = RefCell::new(Vec::new());
         let rows = Cell::new(0u64);
@@ -337,7 +399,7 @@ impl App {
         macro_rules! run {
             ($parse:expr, $store_fn:ident) => {{
                 let mut it = Parsed {
-                    csv: &mut csv,
+                    csv: &mut *csv,
                     names: columns,
                     parse: $parse,
                     errors: &errors,
@@ -372,16 +434,14 @@ impl App {
                 import_registraties
             ),
             ImportKind::Organisaties => {
-                let r = self.import_organisaties(csv, register, dry_run, kind)?;
-                if r.committed {
-                    self.audit_import(actor, kind, path, &r.counts)?;
-                }
-                return Ok(r);
+                return Err(AppError::Invalid(
+                    "organisaties are imported from a file only".into(),
+                ))
             }
         };
         let errors = merge(errors.into_inner(), &outcome.issues);
         if outcome.committed {
-            self.audit_import(actor, kind, path, &outcome.counts)?;
+            self.audit_import(actor, kind, bron, &outcome.counts)?;
             if kind == ImportKind::Meldingen {
                 // A melding from a file is registered: it joins (or opens) a verzuim case.
                 self.meldingen_koppelen(actor)?;
@@ -401,13 +461,9 @@ impl App {
         &self,
         actor: &Actor,
         kind: ImportKind,
-        path: &Path,
+        file: &str,
         c: &ImportCounts,
     ) -> Result<()> {
-        let file = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
         self.audit_operatie(
             actor,
             &format!("import_{kind}"),

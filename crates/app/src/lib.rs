@@ -5,6 +5,7 @@
 
 pub mod access;
 mod accounts;
+pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod bench;
@@ -41,6 +42,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     Invalid(String),
+    /// What was asked for does not exist (an id that names no one).
+    #[error("{0}")]
+    NotFound(String),
     /// The audit log could not be written: nothing is handed out without its entry.
     #[error("audit log: {0}")]
     Audit(String),

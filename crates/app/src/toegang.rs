@@ -117,7 +117,7 @@ impl App {
     }
 
     /// The gate's decision, with a grant of emergency access taken into account.
-    fn beslissing(
+    pub(crate) fn beslissing(
         &self,
         actor: &Actor,
         gebruik: Gebruik,

@@ -6,6 +6,7 @@
 mod accounts;
 mod output;
 mod rapport;
+mod serve;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -157,6 +158,12 @@ enum Command {
     Bench {
         #[command(subcommand)]
         what: BenchWhat,
+    },
+    /// Serve the HTTP API (JSON under /api/v1) until Ctrl-C or SIGTERM.
+    Serve {
+        /// Address and port to listen on; port 0 picks a free one (printed on start).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
     },
     /// Fill an empty database with a synthetic demo region.
     Demo {
@@ -388,19 +395,27 @@ impl std::fmt::Display for InvalidInput {
 impl std::error::Error for InvalidInput {}
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_writer(io::stderr)
-        .with_ansi(io::IsTerminal::is_terminal(&io::stderr()))
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("LEERRECHT_LOG")
-                .unwrap_or_else(|_| "warn".into())
-                // The database driver logs query parameters (BSNs among them) at debug
-                // level: never let those through, whatever LEERRECHT_LOG asks.
-                .add_directive("tokio_postgres=warn".parse().expect("a valid directive"))
-                .add_directive("postgres=warn".parse().expect("a valid directive")),
-        )
-        .init();
     let cli = Cli::parse();
+    // The server logs one line per request (no personal data: see leerrecht-web).
+    let default_filter = match cli.command {
+        Command::Serve { .. } => "warn,leerrecht::http=info",
+        _ => "warn",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LEERRECHT_LOG")
+        .unwrap_or_else(|_| default_filter.into())
+        // The database driver logs query parameters (BSNs among them) at debug
+        // level: never let those through, whatever LEERRECHT_LOG asks.
+        .add_directive("tokio_postgres=warn".parse().expect("a valid directive"))
+        .add_directive("postgres=warn".parse().expect("a valid directive"));
+    let fmt = tracing_subscriber::fmt()
+        .with_writer(io::stderr)
+        .with_env_filter(filter);
+    if std::env::var("LEERRECHT_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        fmt.json().init();
+    } else {
+        fmt.with_ansi(io::IsTerminal::is_terminal(&io::stderr()))
+            .init();
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is::<InvalidInput>() => ExitCode::from(2),
@@ -683,6 +698,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 leerrecht_app::bench::peak_memory_mib().map_or("?".into(), |m| m.to_string())
             );
             Ok(())
+        }
+        Command::Serve { addr } => {
+            let config = load_config(cli.config.as_deref())?;
+            let store = leerrecht_store::open_for_server(&cli.db)
+                .with_context(|| format!("cannot open {}", leerrecht_store::redact_url(&cli.db)))?;
+            serve::serve(App::new(store), &config, &addr)
         }
         Command::Demo {
             scale,

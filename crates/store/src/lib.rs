@@ -4,14 +4,17 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod api;
 mod postgres;
 mod postgres_absence;
 mod postgres_access;
+mod postgres_api;
 mod postgres_cases;
 mod postgres_cijfers;
 mod sqlite;
 mod sqlite_absence;
 mod sqlite_access;
+mod sqlite_api;
 mod sqlite_cases;
 mod sqlite_cijfers;
 mod verzuimblok;
@@ -28,6 +31,7 @@ use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
 pub use crate::access::AccessStore;
+pub use crate::api::ApiStore;
 pub use crate::postgres::PgStore;
 pub use crate::sqlite::SqliteStore;
 
@@ -252,7 +256,7 @@ pub trait BulkWriter {
 }
 
 /// Everything leerrecht stores. Every method is one transaction: it happens whole or not at all.
-pub trait Store: AccessStore + Send + Sync {
+pub trait Store: AccessStore + ApiStore + Send + Sync {
     fn backend(&self) -> Backend;
 
     /// True when the register holds no organisations and no people.
@@ -557,6 +561,16 @@ pub fn open(url: &str) -> Result<Box<dyn Store>> {
         Ok(Box::new(PgStore::open(url)?))
     } else {
         Err(StoreError::UnsupportedUrl(url.to_string()))
+    }
+}
+
+/// Opens the database as [`open`] does, for a long-running server: SQLite with a small page
+/// cache per connection (4 MiB rather than 128), so that the server's memory stays small,
+/// and checkpoints off the path of the requests (see [`SqliteStore::open_for_server`]).
+pub fn open_for_server(url: &str) -> Result<Box<dyn Store>> {
+    match url.strip_prefix("sqlite://") {
+        Some(path) => Ok(Box::new(SqliteStore::open_for_server(path, 4 * 1024)?)),
+        None => open(url),
     }
 }
 

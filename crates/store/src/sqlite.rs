@@ -32,6 +32,10 @@ pub(crate) mod embedded {
 
 pub(crate) struct Manager {
     path: String,
+    /// The page cache of each connection, in KiB.
+    cache_kib: u32,
+    /// Whether commits copy the WAL back themselves (see [`SqliteStore::open_for_server`]).
+    autocheckpoint: bool,
 }
 
 impl r2d2::ManageConnection for Manager {
@@ -51,11 +55,17 @@ impl r2d2::ManageConnection for Manager {
              PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
-             PRAGMA cache_size = -131072;
              PRAGMA wal_autocheckpoint = 10000;
              PRAGMA temp_store = FILE;
              PRAGMA temp.cache_size = -32768;",
         )?;
+        conn.execute_batch(&format!("PRAGMA cache_size = -{};", self.cache_kib))?;
+        if !self.autocheckpoint {
+            // The WAL file is cut back to 64 MiB whenever it starts over.
+            conn.execute_batch(
+                "PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;",
+            )?;
+        }
         conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)
     }
@@ -69,12 +79,85 @@ impl r2d2::ManageConnection for Manager {
 
 pub struct SqliteStore {
     pool: r2d2::Pool<Manager>,
+    _checkpointer: Option<Checkpointer>,
+}
+
+/// A thread that copies the WAL back into the database now and then, off the path of every
+/// commit; stopped when the store is dropped.
+struct Checkpointer {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        // Its connection closes with the thread, so that the last connection to close
+        // checkpoints the whole WAL, as SQLite does.
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 pub(crate) type Conn = r2d2::PooledConnection<Manager>;
 
+/// The page cache per connection for batch work (imports, the demo, reports).
+pub(crate) const CACHE_KIB: u32 = 128 * 1024;
+
 impl SqliteStore {
     pub fn open(path: &str) -> Result<Self> {
+        Self::open_with_cache(path, CACHE_KIB)
+    }
+
+    /// Opens with `cache_kib` of page cache per connection: a long-running server with many
+    /// small reads keeps its memory small with a small cache (the OS caches the file too).
+    pub fn open_with_cache(path: &str, cache_kib: u32) -> Result<Self> {
+        Self::open_with(path, cache_kib, true)
+    }
+
+    /// Opens for a long-running server of many small requests: a small page cache per
+    /// connection (the OS caches the file too), and the WAL copied back by a thread of its
+    /// own every 200 ms, or soon again while it is behind (a passive checkpoint, which blocks no reader or writer) rather
+    /// than by whichever commit crosses the threshold, which then takes a hundred
+    /// milliseconds while every request waiting for that commit (the audit log's) waits too.
+    pub fn open_for_server(path: &str, cache_kib: u32) -> Result<Self> {
+        let mut store = Self::open_with(path, cache_kib, path == ":memory:")?;
+        if path != ":memory:" {
+            let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let conn = Connection::open(path)?;
+            conn.execute_batch("PRAGMA busy_timeout = 10000;")?;
+            let flag = stop.clone();
+            let thread = std::thread::Builder::new()
+                .name("sqlite-checkpoint".into())
+                .spawn(move || {
+                    while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                        // (busy, frames in the WAL, frames copied back)
+                        let r = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                            Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+                        });
+                        let pause = match r {
+                            // Behind (bulk writes): go on soon, so the WAL stays short.
+                            Ok((log, done)) if log - done > 1000 => 5,
+                            Ok(_) => 200,
+                            Err(e) => {
+                                tracing::warn!(error = %e, "checkpoint");
+                                1000
+                            }
+                        };
+                        std::thread::sleep(std::time::Duration::from_millis(pause));
+                    }
+                })
+                .map_err(|e| StoreError::Invalid(format!("cannot start the checkpointer: {e}")))?;
+            store._checkpointer = Some(Checkpointer {
+                stop,
+                thread: Some(thread),
+            });
+        }
+        Ok(store)
+    }
+
+    fn open_with(path: &str, cache_kib: u32, autocheckpoint: bool) -> Result<Self> {
         let memory = path == ":memory:";
         if !memory {
             if let Some(dir) = Path::new(path).parent() {
@@ -94,12 +177,17 @@ impl SqliteStore {
             .test_on_check_out(false)
             .build(Manager {
                 path: path.to_string(),
+                cache_kib,
+                autocheckpoint,
             })?;
         let mut conn = pool.get()?;
         embedded::migrations::runner().run(&mut *conn)?;
         crate::sqlite_absence::pack_rows_of_v12(&conn)?;
         drop(conn);
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            _checkpointer: None,
+        })
     }
 
     pub(crate) fn conn(&self) -> Result<Conn> {

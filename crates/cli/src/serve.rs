@@ -1,0 +1,40 @@
+//! `leerrecht serve`: the HTTP API on a multi-threaded runtime whose blocking pool runs the
+//! synchronous use cases. Prints the address it listens on (useful with port 0), and on
+//! Ctrl-C or SIGTERM stops taking connections and finishes the requests under way.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use anyhow::Context;
+use leerrecht_app::config::Config;
+use leerrecht_app::App;
+
+pub(crate) fn serve(app: App, config: &Config, addr: &str) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        // The store's connection pool has 8 connections; more threads than a few times that
+        // would only queue for them.
+        .max_blocking_threads(16)
+        .build()
+        .context("cannot start the runtime")?;
+    let cfg = leerrecht_web::Instellingen {
+        escalatie: config.escalatie,
+        ..leerrecht_web::Instellingen::default()
+    };
+    let state = leerrecht_web::AppState::new(Arc::new(app), cfg);
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        let local = listener.local_addr()?;
+        {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "leerrecht: API on http://{local}/api/v1")?;
+            out.flush()?;
+        }
+        leerrecht_web::serve(listener, state, leerrecht_web::shutdown_signal())
+            .await
+            .context("serving")?;
+        anyhow::Ok(())
+    })
+}

@@ -1,0 +1,231 @@
+//! The PostgreSQL store's reads and records for the HTTP API (see `api.rs`).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::person::Inschrijving;
+use postgres::types::ToSql;
+
+use crate::api::{ApiStore, Claim, JongerenFilter, VerzuimRegel};
+use crate::postgres::{invalid, person_id, PgStore};
+use crate::postgres_absence::leerling_of;
+use crate::{Result, SignaalRij};
+
+impl ApiStore for PgStore {
+    fn bedient_van(&self, organisatie: &str) -> Result<Option<Vec<String>>> {
+        let mut conn = self.conn()?;
+        let r = conn.query_one(
+            "SELECT EXISTS (SELECT 1 FROM organisaties WHERE code = $1),
+                    ARRAY(SELECT gemeente FROM organisatie_bedient WHERE organisatie = $1
+                          ORDER BY gemeente)",
+            &[&organisatie],
+        )?;
+        Ok(r.get::<_, bool>(0).then(|| r.get(1)))
+    }
+
+    fn leerling_van(&self, id: i64) -> Result<Option<LeerlingId>> {
+        let mut conn = self.conn()?;
+        let row = conn.query_opt(
+            "SELECT bsn, onderwijsnummer FROM jongeren WHERE id = $1",
+            &[&id],
+        )?;
+        row.map(|r| leerling_of(r.get(0), r.get(1))).transpose()
+    }
+
+    fn jongere_id(&self, leerling: LeerlingId) -> Result<Option<i64>> {
+        person_id(&mut *self.conn()?, leerling)
+    }
+
+    fn jongeren_lijst(
+        &self,
+        filter: &JongerenFilter,
+        na: i64,
+        aantal: u32,
+    ) -> Result<Vec<(i64, LeerlingId)>> {
+        let op = filter.op.unwrap_or_else(|| Utc::now().date_naive());
+        let partner = filter.partner.clone().unwrap_or_default();
+        let limit = i64::from(aantal);
+        // One statement for every combination of criteria: an empty one is switched off.
+        let sql = "SELECT j.id, j.bsn, j.onderwijsnummer FROM jongeren j
+             WHERE j.id > $1
+               AND (cardinality($2::text[]) = 0 OR j.gemeente = ANY($2))
+               AND (cardinality($3::text[]) = 0 OR EXISTS (SELECT 1 FROM inschrijvingen i
+                     WHERE i.jongere_id = j.id AND i.school = ANY($3) AND i.begindatum <= $4
+                       AND (i.einddatum IS NULL OR i.einddatum >= $4)))
+               AND ($5::text = '' OR EXISTS (SELECT 1 FROM betrokken_partners b
+                     WHERE b.jongere_id = j.id AND b.organisatie = $5))
+             ORDER BY j.id LIMIT $6";
+        let params: [&(dyn ToSql + Sync); 6] = [
+            &na,
+            &filter.gemeenten,
+            &filter.scholen,
+            &op,
+            &partner,
+            &limit,
+        ];
+        let rows = self.conn()?.query(sql, &params)?;
+        rows.iter()
+            .map(|r| Ok((r.get(0), leerling_of(r.get(1), r.get(2))?)))
+            .collect()
+    }
+
+    fn inschrijvingen_van(&self, leerling: LeerlingId) -> Result<Vec<Inschrijving>> {
+        let mut conn = self.conn()?;
+        let Some(id) = person_id(&mut conn, leerling)? else {
+            return Ok(Vec::new());
+        };
+        let rows = conn.query(
+            "SELECT school, sector, begindatum, einddatum FROM inschrijvingen
+             WHERE jongere_id = $1 ORDER BY begindatum, school",
+            &[&id],
+        )?;
+        rows.iter()
+            .map(|r| {
+                let school: String = r.get(0);
+                let sector: String = r.get(1);
+                Inschrijving::new(
+                    leerling,
+                    school.parse().map_err(|e| invalid("school", e))?,
+                    sector.parse().map_err(|e| invalid("sector", e))?,
+                    r.get(2),
+                    r.get(3),
+                )
+                .map_err(|e| invalid("inschrijving", e))
+            })
+            .collect()
+    }
+
+    fn verzuim_van(
+        &self,
+        leerling: LeerlingId,
+        van: NaiveDate,
+        tot: NaiveDate,
+    ) -> Result<Vec<VerzuimRegel>> {
+        let mut conn = self.conn()?;
+        let Some(id) = person_id(&mut conn, leerling)? else {
+            return Ok(Vec::new());
+        };
+        let rows = conn.query(
+            "SELECT school, datum, soort, minuten, aantal, hele_dag FROM verzuim
+             WHERE jongere_id = $1 AND datum >= $2 AND datum <= $3 ORDER BY datum, school, soort",
+            &[&id, &van, &tot],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| VerzuimRegel {
+                school: r.get(0),
+                datum: r.get(1),
+                soort: r.get(2),
+                minuten: r.get::<_, i32>(3) as u32,
+                aantal: r.get::<_, i32>(4) as u32,
+                hele_dag: r.get(5),
+            })
+            .collect())
+    }
+
+    fn signalen_van(&self, leerling: LeerlingId) -> Result<Vec<SignaalRij>> {
+        let mut conn = self.conn()?;
+        let Some(id) = person_id(&mut conn, leerling)? else {
+            return Ok(Vec::new());
+        };
+        let rows = conn.query(
+            "SELECT school, regel, datum, uitleg FROM signalen WHERE jongere_id = $1
+             ORDER BY datum, school, regel",
+            &[&id],
+        )?;
+        rows.iter()
+            .map(|r| {
+                let school: String = r.get(0);
+                Ok(SignaalRij {
+                    leerling,
+                    school: school.parse().map_err(|e| invalid("school", e))?,
+                    regel: r.get(1),
+                    datum: r.get(2),
+                    uitleg: r.get(3),
+                })
+            })
+            .collect()
+    }
+
+    fn idempotentie_claimen(
+        &self,
+        sleutel: &str,
+        verzoek: &str,
+        nu: DateTime<Utc>,
+        vergeten_voor: DateTime<Utc>,
+        opgegeven_voor: DateTime<Utc>,
+    ) -> Result<Claim> {
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction()?;
+        tx.execute(
+            "DELETE FROM idempotentie WHERE aangemaakt < $1",
+            &[&vergeten_voor],
+        )?;
+        // The claim is an insert, so two processes racing for one key are ordered by the
+        // primary key: the loser sees the winner's row.
+        let inserted = tx.execute(
+            "INSERT INTO idempotentie (sleutel, verzoek, status, antwoord, aangemaakt)
+             VALUES ($1, $2, NULL, NULL, $3) ON CONFLICT (sleutel) DO NOTHING",
+            &[&sleutel, &verzoek, &nu],
+        )?;
+        let claim = if inserted == 1 {
+            Claim::Nieuw
+        } else {
+            let r = tx.query_one(
+                "SELECT verzoek, status, antwoord, aangemaakt FROM idempotentie
+                 WHERE sleutel = $1 FOR UPDATE",
+                &[&sleutel],
+            )?;
+            let v: String = r.get(0);
+            let status: Option<i32> = r.get(1);
+            let antwoord: Option<String> = r.get(2);
+            let sinds: DateTime<Utc> = r.get(3);
+            match (status, antwoord) {
+                (Some(s), Some(a)) => Claim::Klaar {
+                    verzoek: v,
+                    status: s as u16,
+                    antwoord: a,
+                },
+                _ if sinds >= opgegeven_voor => Claim::Bezig { verzoek: v },
+                _ => {
+                    tx.execute(
+                        "UPDATE idempotentie SET verzoek = $2, aangemaakt = $3 WHERE sleutel = $1",
+                        &[&sleutel, &verzoek, &nu],
+                    )?;
+                    Claim::Nieuw
+                }
+            }
+        };
+        tx.commit()?;
+        Ok(claim)
+    }
+
+    fn idempotentie_vastleggen(&self, sleutel: &str, status: u16, antwoord: &str) -> Result<()> {
+        self.conn()?.execute(
+            "UPDATE idempotentie SET status = $2, antwoord = $3 WHERE sleutel = $1",
+            &[&sleutel, &i32::from(status), &antwoord],
+        )?;
+        Ok(())
+    }
+
+    fn idempotentie_vrijgeven(&self, sleutel: &str) -> Result<()> {
+        self.conn()?.execute(
+            "DELETE FROM idempotentie WHERE sleutel = $1 AND status IS NULL",
+            &[&sleutel],
+        )?;
+        Ok(())
+    }
+
+    fn teller_ophogen(&self, sleutel: &str, venster: i64) -> Result<u64> {
+        let mut conn = self.conn()?;
+        if venster % 16 == 0 {
+            conn.execute("DELETE FROM tellers WHERE venster < $1", &[&(venster - 1)])?;
+        }
+        let r = conn.query_one(
+            "INSERT INTO tellers (sleutel, venster, aantal) VALUES ($1, $2, 1)
+             ON CONFLICT (sleutel, venster) DO UPDATE SET aantal = tellers.aantal + 1
+             RETURNING aantal",
+            &[&sleutel, &venster],
+        )?;
+        Ok(r.get::<_, i64>(0) as u64)
+    }
+}

@@ -1,0 +1,178 @@
+//! The HTTP API of leerrecht: JSON under `/api/v1` after the Dutch API Design Rules, its
+//! OpenAPI document at `/api/v1/openapi.json`, and `/healthz`, `/readyz` and `/metrics`.
+//! Handlers parse the request, ask the app layer on the blocking pool (the stores are
+//! synchronous) and shape its answer; every decision on access is the app's. Nothing is
+//! kept between requests in the process: sessions, idempotency keys, lockout and rate-limit
+//! counters are in the database, so several processes can serve one database.
+#![forbid(unsafe_code)]
+
+mod auth;
+mod error;
+mod extract;
+mod metrics;
+mod middleware;
+mod openapi;
+mod routes;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderName;
+use axum::response::IntoResponse;
+use axum::Router;
+use leerrecht_app::{App, AppError};
+use leerrecht_domain::thuiszitters::Escalatieregels;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+
+pub use crate::error::{ApiError, Problem};
+pub use crate::middleware::api_version::API_VERSION;
+pub use crate::openapi::openapi_json;
+
+/// Use cases that run at once (the store pools 8 connections).
+const WERKERS: usize = 12;
+
+/// How the server behaves.
+#[derive(Clone, Debug)]
+pub struct Instellingen {
+    /// The three-month clock (worklists, KPI), from `leerrecht.toml`.
+    pub escalatie: Escalatieregels,
+    /// The largest request body accepted, in bytes (a batch of absence).
+    pub max_body: usize,
+    /// How long a request may take.
+    pub timeout: Duration,
+    /// Login attempts per client address per minute.
+    pub login_per_minuut: u64,
+    /// Rows per batch of absence or meldingen.
+    pub max_rijen: usize,
+}
+
+impl Default for Instellingen {
+    fn default() -> Self {
+        Instellingen {
+            escalatie: Escalatieregels::default(),
+            max_body: 32 << 20,
+            timeout: Duration::from_secs(60),
+            login_per_minuut: 30,
+            max_rijen: 100_000,
+        }
+    }
+}
+
+struct Inner {
+    app: Arc<App>,
+    /// Use cases running at once: a few more than the store's connections. Waiting here is
+    /// first come, first served (tokio's semaphore is fair), which a pile of blocking
+    /// threads waiting for a pooled connection is not: it keeps the slowest answers short.
+    werkers: tokio::sync::Semaphore,
+    cfg: Instellingen,
+    metrics: Arc<metrics::Metrics>,
+}
+
+/// What every handler gets: the app, the settings and the metrics.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+impl AppState {
+    pub fn new(app: Arc<App>, cfg: Instellingen) -> Self {
+        AppState(Arc::new(Inner {
+            app,
+            werkers: tokio::sync::Semaphore::new(WERKERS),
+            cfg,
+            metrics: Arc::default(),
+        }))
+    }
+
+    pub(crate) fn cfg(&self) -> &Instellingen {
+        &self.0.cfg
+    }
+
+    /// Runs a use case on the blocking pool.
+    pub(crate) async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&App) -> Result<T, AppError> + Send + 'static,
+    {
+        let _permit = self
+            .0
+            .werkers
+            .acquire()
+            .await
+            .map_err(|_| ApiError::Unavailable("shutting down".into()))?;
+        let app = self.0.app.clone();
+        match tokio::task::spawn_blocking(move || f(&app)).await {
+            Ok(r) => r.map_err(ApiError::from),
+            Err(e) => Err(ApiError::Internal(format!("use case panicked: {e}"))),
+        }
+    }
+}
+
+/// The whole service as a router, with its layers.
+pub fn router(state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let timeout = state.cfg().timeout;
+    let max_body = state.cfg().max_body;
+    let metrics = state.0.metrics.clone();
+    routes::routes(state)
+        .fallback(|| async {
+            ApiError::NotFound("geen resource op dit pad".into()).into_response()
+        })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed.into_response() })
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(
+            timeout,
+            middleware::timeout::timeout,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            middleware::access_log::access_log,
+        ))
+        .layer(axum::middleware::from_fn(
+            middleware::security_headers::security_headers,
+        ))
+        .layer(axum::middleware::from_fn(
+            middleware::api_version::api_version,
+        ))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// Serves until `shutdown` completes, then stops taking connections and lets the requests
+/// under way finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!(target: "leerrecht::http", "shutting down: finishing requests under way");
+}

@@ -1,0 +1,335 @@
+//! Bulk intake from schools' administration packages: a batch of absence or meldingen is
+//! checked row by row exactly as the file of that kind is (the same import), and written all
+//! or nothing. With an `Idempotency-Key` the answer is stored, so that a retry after a lost
+//! answer gets the same answer and changes nothing. Also a person's meldingen and their status.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use leerrecht_app::import::{ImportKind, ImportReport};
+use leerrecht_store::api::Claim;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, InvalidParam};
+use crate::extract::{parse, Json, Path, Query};
+use crate::AppState;
+
+/// A batch of rows; each row has the members of the file format's columns.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Batch {
+    #[schema(value_type = Vec<Object>)]
+    pub rijen: Vec<serde_json::Value>,
+}
+
+/// What a batch did: every row was valid and is stored.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct BatchResultaat {
+    pub rijen: u64,
+    pub nieuw: u64,
+    pub gewijzigd: u64,
+    pub ongewijzigd: u64,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+pub struct IdempotencyKey {
+    /// A unique key per batch (a UUID, say): a retry with the same key and body gets the
+    /// first answer and changes nothing. Kept 24 hours.
+    #[param(rename = "Idempotency-Key")]
+    pub key: Option<String>,
+}
+
+/// Sends a batch of absence: columns `leerling`, `school`, `datum`, `soort`, `minuten`,
+/// `hele_dag`, as in the `verzuim` file. All or nothing; invalid rows are listed in the
+/// problem's `invalidParams` as `rijen[i].kolom`. Token scope `verzuim:schrijven`.
+#[utoipa::path(post, path = "/verzuim", tag = "verzuim", operation_id = "verzuim_sturen", params(IdempotencyKey),
+    request_body = Batch,
+    responses((status = 200, description = "Alle rijen opgeslagen", body = BatchResultaat)))]
+pub async fn verzuim(
+    State(s): State<AppState>,
+    c: Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
+    batch(s, c, ImportKind::Verzuim, headers, body).await
+}
+
+/// Sends a batch of meldingen: the columns of the `meldingen` file. Each joins (or opens) the
+/// pupil's verzuim case. All or nothing. Token scope `meldingen:schrijven`.
+#[utoipa::path(post, path = "/meldingen", tag = "meldingen", operation_id = "meldingen_sturen", params(IdempotencyKey),
+    request_body = Batch,
+    responses((status = 200, description = "Alle rijen opgeslagen", body = BatchResultaat)))]
+pub async fn meldingen(
+    State(s): State<AppState>,
+    c: Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
+    batch(s, c, ImportKind::Meldingen, headers, body).await
+}
+
+fn json_ct(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// The answer to a batch: 200 with counts, or 422 with every bad row.
+fn answer(r: &ImportReport) -> (StatusCode, String) {
+    if r.committed && r.errors.is_empty() {
+        let body = BatchResultaat {
+            rijen: r.rows,
+            nieuw: r.counts.nieuw,
+            gewijzigd: r.counts.gewijzigd,
+            ongewijzigd: r.counts.ongewijzigd,
+        };
+        (
+            StatusCode::OK,
+            serde_json::to_string(&body).unwrap_or_default(),
+        )
+    } else {
+        let params: Vec<InvalidParam> = r
+            .errors
+            .iter()
+            .map(|e| InvalidParam {
+                name: if e.column == "-" {
+                    format!("rijen[{}]", e.line.saturating_sub(1))
+                } else {
+                    format!("rijen[{}].{}", e.line.saturating_sub(1), e.column)
+                },
+                reason: e.reason.clone(),
+            })
+            .collect();
+        let bad = r
+            .errors
+            .iter()
+            .map(|e| e.line)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        let body = serde_json::json!({
+            "type": "about:blank",
+            "title": "Ongeldige invoer",
+            "status": 422,
+            "detail": format!("{bad} van de {} rijen ongeldig; er is niets opgeslagen", r.rows),
+            "invalidParams": params,
+        });
+        (StatusCode::UNPROCESSABLE_ENTITY, body.to_string())
+    }
+}
+
+fn respond(status: StatusCode, body: String, replay: bool) -> Response {
+    let ct = if status.is_success() {
+        "application/json"
+    } else {
+        "application/problem+json"
+    };
+    let mut r = (status, body).into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    if replay {
+        r.headers_mut()
+            .insert("idempotency-replayed", HeaderValue::from_static("true"));
+    }
+    r
+}
+
+async fn batch(
+    s: AppState,
+    c: Caller,
+    kind: ImportKind,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
+    if !json_ct(&headers) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let batch: Batch = parse(&body)?;
+    if batch.rijen.len() > s.cfg().max_rijen {
+        return Err(ApiError::field(
+            "rijen",
+            format!("hoogstens {} rijen per batch", s.cfg().max_rijen),
+        ));
+    }
+    let key = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .map_err(|_| ApiError::param("Idempotency-Key", "alleen zichtbare ASCII-tekens"))?
+                .to_string(),
+        ),
+    };
+    let fingerprint: String = Sha256::digest([kind.to_string().as_bytes(), b"\n", &body].concat())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let actor = c.actor;
+    let claimed = match key {
+        None => None,
+        Some(key) => {
+            let (a, fp) = (actor.clone(), fingerprint.clone());
+            let (k, claim) = s
+                .run(move |app| app.idempotentie_claimen(&a, &key, &fp))
+                .await?;
+            match claim {
+                Claim::Nieuw => Some(k),
+                Claim::Bezig { .. } => {
+                    return Err(ApiError::Conflict(
+                        "een verzoek met deze Idempotency-Key is nog bezig".into(),
+                    ))
+                }
+                Claim::Klaar {
+                    verzoek,
+                    status,
+                    antwoord,
+                } => {
+                    if verzoek != fingerprint {
+                        return Err(ApiError::field(
+                            "Idempotency-Key",
+                            "al gebruikt voor een ander verzoek",
+                        ));
+                    }
+                    let status =
+                        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                    return Ok(respond(status, antwoord, true));
+                }
+            }
+        }
+    };
+    let n = batch.rijen.len();
+    let rijen = batch.rijen;
+    let result = s
+        .run(move |app| app.import_batch(&actor, kind, &rijen, &format!("API-batch van {n} rijen")))
+        .await;
+    match result {
+        Ok(report) => {
+            let (status, body) = answer(&report);
+            if let Some(k) = claimed {
+                let (b, st) = (body.clone(), status.as_u16());
+                s.run(move |app| app.idempotentie_vastleggen(&k, st, &b))
+                    .await?;
+            }
+            Ok(respond(status, body, false))
+        }
+        Err(e) => {
+            if let Some(k) = claimed {
+                // Not answered: let a retry with the key try again.
+                let _ = s.run(move |app| app.idempotentie_vrijgeven(&k)).await;
+            }
+            Err(e)
+        }
+    }
+}
+
+/// A melding with where it stands.
+#[derive(Serialize, ToSchema)]
+pub struct Melding {
+    pub id: i64,
+    pub school: String,
+    pub begindatum: chrono::NaiveDate,
+    /// `luxe`, `beginnend`, `signaal`, `16uur` or `langdurig`.
+    pub verzuimsoort: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uren: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dagen: Option<u32>,
+    /// `concept`, `geregistreerd`, `in_behandeling`, `afgesloten`, `ingetrokken` or
+    /// `ter_kennisgeving`.
+    pub status: String,
+    /// The rest of the melding: einddatum, hele_lessen, reden, ondernomen, actie_gewenst,
+    /// contact (each when known).
+    #[schema(value_type = Object)]
+    pub gegevens: serde_json::Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signaal: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub afsluitreden: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zaak: Option<i64>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct VanJongere {
+    /// The id of the young person.
+    pub jongere: String,
+}
+
+/// A young person's meldingen, oldest first.
+#[utoipa::path(get, path = "/meldingen", tag = "meldingen", params(VanJongere),
+    responses((status = 200, description = "Meldingen", body = Vec<Melding>)))]
+pub async fn meldingen_lezen(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<VanJongere>,
+) -> ApiResult<axum::Json<Vec<Melding>>> {
+    let rows = s
+        .run(move |app| {
+            let l = app.leerling_van_id(&q.jongere)?;
+            app.meldingen(&c.actor, l)
+        })
+        .await?;
+    Ok(axum::Json(
+        rows.into_iter()
+            .map(|m| Melding {
+                id: m.id,
+                school: m.school.as_str().to_string(),
+                begindatum: m.begindatum,
+                verzuimsoort: m.verzuimsoort,
+                uren: m.uren,
+                dagen: m.dagen,
+                status: m.status,
+                gegevens: serde_json::to_value(&m.gegevens).unwrap_or_default(),
+                signaal: m.signaal,
+                afsluitreden: m.afsluitreden,
+                zaak: m.zaak_id,
+            })
+            .collect(),
+    ))
+}
+
+/// A new status: `geregistreerd` confirms a draft (the school), `in_behandeling`,
+/// `ter_kennisgeving` or `afgesloten` (with `afsluitreden`) answer it (leerplicht),
+/// `ingetrokken` withdraws it (the school).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeldingWijziging {
+    pub status: String,
+    #[serde(default)]
+    pub afsluitreden: Option<String>,
+}
+
+/// Changes a melding's status.
+#[utoipa::path(patch, path = "/meldingen/{id}", tag = "meldingen",
+    params(("id" = i64, Path, description = "Het nummer van de melding")),
+    request_body = MeldingWijziging,
+    responses((status = 204, description = "Gewijzigd")))]
+pub async fn melding_wijzigen(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    Json(w): Json<MeldingWijziging>,
+) -> ApiResult<StatusCode> {
+    s.run(move |app| {
+        if w.status == "geregistreerd" {
+            if w.afsluitreden.is_some() {
+                return Err(leerrecht_app::AppError::Invalid(
+                    "afsluitreden: alleen bij afsluiten".into(),
+                ));
+            }
+            app.melding_bevestigen(&c.actor, id).map(|_| ())
+        } else {
+            app.melding_status(&c.actor, id, &w.status, w.afsluitreden.as_deref())
+        }
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,605 @@
+//! Young people and what is known of each: enrolments, absence, signals, registrations on
+//! the thuiszitters list, cases with their offers and escalations. A person is named by an
+//! opaque id; the BSN is only ever in a body (the search), never in a path or query.
+
+use std::str::FromStr;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, NaiveDate, Utc};
+use leerrecht_app::api::JongereKop;
+use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::thuiszitters::{Categorie, Oorzaak};
+use leerrecht_domain::zaak::{AanbodType, Gebeurtenis};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Path, Query};
+use crate::AppState;
+
+/// A young person: the header of their file.
+#[derive(Serialize, ToSchema)]
+pub struct Jongere {
+    /// The opaque id of this person in the API.
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bsn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub onderwijsnummer: Option<String>,
+    pub achternaam: String,
+    pub voornamen: String,
+    pub geboortedatum: NaiveDate,
+    /// The gemeente of residence (CBS code).
+    pub gemeente: String,
+    pub leeftijd: u32,
+    /// `leerplichtig`, `kwalificatieplichtig` or `geen`, today.
+    pub plicht: String,
+    /// The school locations the person is enrolled at today.
+    pub scholen: Vec<String>,
+    /// Whether this read was made by breaking the glass.
+    pub noodtoegang: bool,
+}
+
+impl From<JongereKop> for Jongere {
+    fn from(k: JongereKop) -> Self {
+        let j = &k.kop.jongere;
+        Jongere {
+            id: k.id,
+            bsn: j.bsn().map(|b| format!("{:09}", b.value())),
+            onderwijsnummer: j.onderwijsnummer().map(|o| format!("{:09}", o.value())),
+            achternaam: j.achternaam.clone(),
+            voornamen: j.voornamen.clone(),
+            geboortedatum: j.geboortedatum,
+            gemeente: j.gemeente.as_str().to_string(),
+            leeftijd: k.kop.leeftijd,
+            plicht: k.kop.plicht.code().to_string(),
+            scholen: k.kop.scholen,
+            noodtoegang: k.noodtoegang,
+        }
+    }
+}
+
+/// A page of young people.
+#[derive(Serialize, ToSchema)]
+pub struct JongerenPagina {
+    pub jongeren: Vec<Jongere>,
+    /// Pass as `na` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volgende: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct JongerenFilter {
+    /// Only persons living in this gemeente (CBS code).
+    pub gemeente: Option<String>,
+    /// Only pupils enrolled at this school location today.
+    pub school: Option<String>,
+    /// The `volgende` of the previous page.
+    pub na: Option<String>,
+    /// Persons per page, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    pub limiet: Option<u32>,
+}
+
+/// The young people the caller may see, a page at a time (each one shown is logged).
+#[utoipa::path(get, path = "/jongeren", tag = "jongeren", params(JongerenFilter),
+    responses((status = 200, description = "Een pagina jongeren", body = JongerenPagina)))]
+pub async fn lijst(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(f): Query<JongerenFilter>,
+) -> ApiResult<axum::Json<JongerenPagina>> {
+    let limiet = f.limiet.unwrap_or(50);
+    if !(1..=500).contains(&limiet) {
+        return Err(ApiError::param("limiet", "1 tot en met 500"));
+    }
+    let p = s
+        .run(move |app| {
+            app.jongeren_pagina(
+                &c.actor,
+                f.gemeente.as_deref(),
+                f.school.as_deref(),
+                f.na.as_deref(),
+                limiet,
+            )
+        })
+        .await?;
+    Ok(axum::Json(JongerenPagina {
+        jongeren: p.items.into_iter().map(Jongere::from).collect(),
+        volgende: p.volgende,
+    }))
+}
+
+/// Look-up by BSN or onderwijsnummer: in the body, so that the number never appears in a URL.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Zoekvraag {
+    /// A BSN or onderwijsnummer (nine digits).
+    pub leerling: String,
+}
+
+fn leerling(s: &str) -> Result<LeerlingId, ApiError> {
+    // The reason never repeats the number: it may be a BSN.
+    LeerlingId::from_str(s.trim())
+        .map_err(|_| ApiError::field("leerling", "geen geldig BSN of onderwijsnummer (11-proef)"))
+}
+
+/// Finds a person by BSN or onderwijsnummer (logged, as any read of the person).
+#[utoipa::path(post, path = "/jongeren/_zoek", tag = "jongeren", request_body = Zoekvraag,
+    responses((status = 200, description = "De jongere", body = Jongere)))]
+pub async fn zoeken(
+    State(s): State<AppState>,
+    c: Caller,
+    Json(v): Json<Zoekvraag>,
+) -> ApiResult<axum::Json<Jongere>> {
+    let l = leerling(&v.leerling)?;
+    let k = s.run(move |app| app.jongere_zoeken(&c.actor, l)).await?;
+    Ok(axum::Json(k.into()))
+}
+
+/// One young person (logged).
+#[utoipa::path(get, path = "/jongeren/{id}", tag = "jongeren",
+    params(("id" = String, Path, description = "Het id van de jongere")),
+    responses((status = 200, description = "De jongere", body = Jongere)))]
+pub async fn jongere(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Jongere>> {
+    let k = s.run(move |app| app.jongere(&c.actor, &id)).await?;
+    Ok(axum::Json(k.into()))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct VanJongere {
+    /// The id of the young person.
+    pub jongere: String,
+}
+
+/// Resolves an opaque id on the blocking pool and runs `f` with the person.
+async fn met_jongere<T, F>(s: &AppState, c: Caller, id: String, f: F) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&leerrecht_app::App, &leerrecht_app::Actor, LeerlingId) -> leerrecht_app::Result<T>
+        + Send
+        + 'static,
+{
+    s.run(move |app| {
+        let l = app
+            .leerling_van_id(&id)
+            .map_err(|_| leerrecht_app::AppError::NotFound("jongere: onbekend id".into()))?;
+        f(app, &c.actor, l)
+    })
+    .await
+}
+
+/// An enrolment at a school location.
+#[derive(Serialize, ToSchema)]
+pub struct Inschrijving {
+    pub school: String,
+    /// `PO`, `SO`, `VO`, `VSO` or `MBO`.
+    pub sector: String,
+    pub begindatum: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub einddatum: Option<NaiveDate>,
+}
+
+/// A young person's enrolments, by start.
+#[utoipa::path(get, path = "/inschrijvingen", tag = "jongeren", params(VanJongere),
+    responses((status = 200, description = "Inschrijvingen", body = Vec<Inschrijving>)))]
+pub async fn inschrijvingen(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<VanJongere>,
+) -> ApiResult<axum::Json<Vec<Inschrijving>>> {
+    let rows = met_jongere(&s, c, q.jongere, |app, a, l| app.inschrijvingen(a, l)).await?;
+    Ok(axum::Json(
+        rows.into_iter()
+            .map(|i| Inschrijving {
+                school: i.school.as_str().to_string(),
+                sector: i.sector.code().to_string(),
+                begindatum: i.begindatum(),
+                einddatum: i.einddatum(),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct VerzuimFilter {
+    /// The id of the young person.
+    pub jongere: String,
+    /// From this date (default: a year before `tot`).
+    pub van: Option<NaiveDate>,
+    /// Up to and including this date (default: today).
+    pub tot: Option<NaiveDate>,
+}
+
+/// One day of absence of one kind at one school.
+#[derive(Serialize, ToSchema)]
+pub struct Verzuimdag {
+    pub school: String,
+    pub datum: NaiveDate,
+    /// `ongeoorloofd`, `luxe`, `te_laat`, `ziek` or `geoorloofd`.
+    pub soort: String,
+    pub minuten: u32,
+    /// Rows of the day folded into this one (late arrivals).
+    pub aantal: u32,
+    pub hele_dag: bool,
+}
+
+/// A young person's absence in a period (a school sees its own).
+#[utoipa::path(get, path = "/verzuim", tag = "verzuim", params(VerzuimFilter),
+    responses((status = 200, description = "Verzuim", body = Vec<Verzuimdag>)))]
+pub async fn verzuim(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<VerzuimFilter>,
+) -> ApiResult<axum::Json<Vec<Verzuimdag>>> {
+    let tot = q.tot.unwrap_or_else(|| Utc::now().date_naive());
+    let van = q.van.unwrap_or(tot - chrono::Duration::days(365));
+    let rows = met_jongere(&s, c, q.jongere, move |app, a, l| {
+        app.verzuim(a, l, van, tot)
+    })
+    .await?;
+    Ok(axum::Json(
+        rows.into_iter()
+            .map(|r| Verzuimdag {
+                school: r.school,
+                datum: r.datum,
+                soort: r.soort,
+                minuten: r.minuten,
+                aantal: r.aantal,
+                hele_dag: r.hele_dag,
+            })
+            .collect(),
+    ))
+}
+
+/// A signal a rule made of the absence, with its explanation.
+#[derive(Serialize, ToSchema)]
+pub struct Signaal {
+    pub school: String,
+    /// `16uur`, `signaal`, `te_laat`, `luxe`, `mazl_7dagen`, `mazl_4x12` or `lrv`.
+    pub regel: String,
+    pub datum: NaiveDate,
+    /// The rows and window that made the signal.
+    #[schema(value_type = Object)]
+    pub uitleg: serde_json::Value,
+}
+
+/// A young person's signals (a school sees its own; the youth doctor MAZL referrals).
+#[utoipa::path(get, path = "/signalen", tag = "verzuim", params(VanJongere),
+    responses((status = 200, description = "Signalen", body = Vec<Signaal>)))]
+pub async fn signalen(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<VanJongere>,
+) -> ApiResult<axum::Json<Vec<Signaal>>> {
+    let rows = met_jongere(&s, c, q.jongere, |app, a, l| app.signalen(a, l)).await?;
+    Ok(axum::Json(
+        rows.into_iter()
+            .map(|r| Signaal {
+                school: r.school.as_str().to_string(),
+                regel: r.regel,
+                datum: r.datum,
+                uitleg: serde_json::from_str(&r.uitleg)
+                    .unwrap_or_else(|_| serde_json::json!({ "tekst": r.uitleg })),
+            })
+            .collect(),
+    ))
+}
+
+/// A period on the thuiszitters list.
+#[derive(Serialize, ToSchema)]
+pub struct Registratie {
+    pub categorie: String,
+    pub oorzaak: String,
+    pub van: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tot: Option<NaiveDate>,
+}
+
+/// A young person's periods on the thuiszitters list, by start.
+#[utoipa::path(get, path = "/registraties", tag = "thuiszitters", params(VanJongere),
+    responses((status = 200, description = "Registraties", body = Vec<Registratie>)))]
+pub async fn registraties(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<VanJongere>,
+) -> ApiResult<axum::Json<Vec<Registratie>>> {
+    let rows = met_jongere(&s, c, q.jongere, |app, a, l| app.registraties(a, l)).await?;
+    Ok(axum::Json(
+        rows.into_iter()
+            .map(|r| Registratie {
+                categorie: r.categorie.code().to_string(),
+                oorzaak: r.oorzaak.code().to_string(),
+                van: r.van(),
+                tot: r.tot(),
+            })
+            .collect(),
+    ))
+}
+
+/// A change on the thuiszitters list: a category from `per` on (closing the open period),
+/// or, without `categorie`, the end of the open period on the day before `per`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistratieWijziging {
+    pub jongere: String,
+    #[serde(default)]
+    pub categorie: Option<String>,
+    #[serde(default)]
+    pub oorzaak: Option<String>,
+    pub per: NaiveDate,
+}
+
+/// Registers a young person in a category, or ends their registration.
+#[utoipa::path(post, path = "/registraties", tag = "thuiszitters",
+    request_body = RegistratieWijziging,
+    responses((status = 204, description = "Vastgelegd")))]
+pub async fn registratie_wijzigen(
+    State(s): State<AppState>,
+    c: Caller,
+    Json(w): Json<RegistratieWijziging>,
+) -> ApiResult<StatusCode> {
+    let nieuw = match (w.categorie.as_deref(), w.oorzaak.as_deref()) {
+        (None, None) => None,
+        (Some(c), Some(o)) => Some((
+            Categorie::from_str(c).map_err(|e| ApiError::field("categorie", e))?,
+            Oorzaak::from_str(o).map_err(|e| ApiError::field("oorzaak", e))?,
+        )),
+        (Some(_), None) => return Err(ApiError::field("oorzaak", "hoort bij een categorie")),
+        (None, Some(_)) => return Err(ApiError::field("categorie", "hoort bij een oorzaak")),
+    };
+    let per = w.per;
+    met_jongere(&s, c, w.jongere, move |app, a, l| {
+        app.registratie_wijzigen(a, l, nieuw, per)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// One recorded event of a case.
+#[derive(Serialize, ToSchema)]
+pub struct ZaakGebeurtenis {
+    pub volgnummer: u32,
+    pub tijd: DateTime<Utc>,
+    pub wie: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisatie: Option<String>,
+    /// What happened: `soort` names the kind (`geopend`, `aanbod`, `escalatie`…).
+    #[schema(value_type = Object)]
+    pub gebeurtenis: serde_json::Value,
+}
+
+/// A case with its events.
+#[derive(Serialize, ToSchema)]
+pub struct Zaak {
+    pub id: i64,
+    /// `verzuim` or `thuiszitter`.
+    pub soort: String,
+    /// The leerplicht organisation that holds the case.
+    pub organisatie: String,
+    pub geopend: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gesloten: Option<NaiveDate>,
+    pub gebeurtenissen: Vec<ZaakGebeurtenis>,
+}
+
+fn zaak_of(rij: leerrecht_store::ZaakRij, events: Vec<leerrecht_store::ZaakEvent>) -> Zaak {
+    Zaak {
+        id: rij.id,
+        soort: rij.soort.code().to_string(),
+        organisatie: rij.organisatie,
+        geopend: rij.geopend,
+        gesloten: rij.gesloten,
+        gebeurtenissen: events
+            .into_iter()
+            .map(|e| ZaakGebeurtenis {
+                volgnummer: e.volgnummer,
+                tijd: e.tijd,
+                wie: e.wie,
+                organisatie: e.organisatie,
+                gebeurtenis: serde_json::to_value(&e.gebeurtenis).unwrap_or_default(),
+            })
+            .collect(),
+    }
+}
+
+/// A young person's cases with their events, oldest first.
+#[utoipa::path(get, path = "/zaken", tag = "thuiszitters", params(VanJongere),
+    responses((status = 200, description = "Zaken", body = Vec<Zaak>)))]
+pub async fn zaken(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<VanJongere>,
+) -> ApiResult<axum::Json<Vec<Zaak>>> {
+    let rows = met_jongere(&s, c, q.jongere, |app, a, l| app.zaken_met_events(a, l)).await?;
+    Ok(axum::Json(
+        rows.into_iter().map(|z| zaak_of(z.rij, z.events)).collect(),
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ZaakMoment {
+    /// The case as it stood at this moment (RFC 3339); default now.
+    pub op: Option<DateTime<Utc>>,
+}
+
+/// One case, now or as it stood at a past moment.
+#[utoipa::path(get, path = "/zaken/{id}", tag = "thuiszitters",
+    params(("id" = i64, Path, description = "Het nummer van de zaak"), ZaakMoment),
+    responses((status = 200, description = "De zaak", body = Zaak)))]
+pub async fn zaak(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    Query(q): Query<ZaakMoment>,
+) -> ApiResult<axum::Json<Zaak>> {
+    let z = s.run(move |app| app.zaak(&c.actor, id, q.op)).await?;
+    Ok(axum::Json(zaak_of(z.rij, z.events)))
+}
+
+/// A suitable offer made in a case.
+#[derive(Serialize, ToSchema)]
+pub struct Aanbod {
+    pub zaak: i64,
+    pub nummer: u32,
+    /// `onderwijs`, `onderwijs_zorgarrangement`, `zorg`, `jeugdhulp`, `dagbesteding` or
+    /// `werk_leerwerktraject`.
+    pub aanbod: String,
+    pub aanbieder: String,
+    pub aangeboden: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gestart: Option<NaiveDate>,
+}
+
+/// The offers made to a young person in any of their cases.
+#[utoipa::path(get, path = "/aanbod", tag = "thuiszitters", params(VanJongere),
+    responses((status = 200, description = "Aanbod", body = Vec<Aanbod>)))]
+pub async fn aanbod(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<VanJongere>,
+) -> ApiResult<axum::Json<Vec<Aanbod>>> {
+    let rows = met_jongere(&s, c, q.jongere, |app, a, l| app.zaken_met_events(a, l)).await?;
+    let mut out = Vec::new();
+    for z in rows {
+        for e in z.events {
+            match e.gebeurtenis {
+                Gebeurtenis::Aanbod {
+                    nummer,
+                    aanbod,
+                    aanbieder,
+                    aangeboden,
+                    gestart,
+                } => out.push(Aanbod {
+                    zaak: z.rij.id,
+                    nummer,
+                    aanbod: code_of(&aanbod),
+                    aanbieder,
+                    aangeboden,
+                    gestart,
+                }),
+                Gebeurtenis::AanbodGestart { nummer, gestart } => {
+                    if let Some(a) = out
+                        .iter_mut()
+                        .find(|a| a.zaak == z.rij.id && a.nummer == nummer)
+                    {
+                        a.gestart = Some(gestart);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(axum::Json(out))
+}
+
+fn code_of<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// A new offer in a case.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NieuwAanbod {
+    pub zaak: i64,
+    /// `onderwijs`, `onderwijs_zorgarrangement`, `zorg`, `jeugdhulp`, `dagbesteding` or
+    /// `werk_leerwerktraject`.
+    pub aanbod: String,
+    pub aanbieder: String,
+    pub aangeboden: NaiveDate,
+    #[serde(default)]
+    pub gestart: Option<NaiveDate>,
+}
+
+/// Records a suitable offer in a case: it stops the three-month clock.
+#[utoipa::path(post, path = "/aanbod", tag = "thuiszitters", request_body = NieuwAanbod,
+    responses((status = 201, description = "Vastgelegd", body = Aanbod)))]
+pub async fn aanbod_doen(
+    State(s): State<AppState>,
+    c: Caller,
+    Json(n): Json<NieuwAanbod>,
+) -> ApiResult<(StatusCode, axum::Json<Aanbod>)> {
+    let soort: AanbodType = serde_json::from_value(serde_json::Value::String(n.aanbod.clone()))
+        .map_err(|_| {
+            ApiError::field(
+                "aanbod",
+                "onderwijs, onderwijs_zorgarrangement, zorg, jeugdhulp, dagbesteding of werk_leerwerktraject",
+            )
+        })?;
+    let (zaak, aanbieder, aangeboden, gestart) =
+        (n.zaak, n.aanbieder.clone(), n.aangeboden, n.gestart);
+    let nummer = s
+        .run(move |app| {
+            app.aanbod_vastleggen(&c.actor, zaak, soort, &aanbieder, aangeboden, gestart)
+        })
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(Aanbod {
+            zaak: n.zaak,
+            nummer,
+            aanbod: code_of(&soort),
+            aanbieder: n.aanbieder.trim().to_string(),
+            aangeboden: n.aangeboden,
+            gestart: n.gestart,
+        }),
+    ))
+}
+
+/// An escalation raised in a case.
+#[derive(Serialize, ToSchema)]
+pub struct Escalatie {
+    pub zaak: i64,
+    /// `management` or `bestuurlijk`.
+    pub niveau: String,
+    /// The day the level fell due.
+    pub datum: NaiveDate,
+    pub geinformeerd: Vec<String>,
+}
+
+/// The escalations raised in a young person's cases.
+#[utoipa::path(get, path = "/escalaties", tag = "thuiszitters", params(VanJongere),
+    responses((status = 200, description = "Escalaties", body = Vec<Escalatie>)))]
+pub async fn escalaties(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<VanJongere>,
+) -> ApiResult<axum::Json<Vec<Escalatie>>> {
+    let rows = met_jongere(&s, c, q.jongere, |app, a, l| app.zaken_met_events(a, l)).await?;
+    let mut out = Vec::new();
+    for z in rows {
+        for e in z.events {
+            if let Gebeurtenis::Escalatie {
+                niveau,
+                datum,
+                geinformeerd,
+            } = e.gebeurtenis
+            {
+                out.push(Escalatie {
+                    zaak: z.rij.id,
+                    niveau: niveau.code().to_string(),
+                    datum,
+                    geinformeerd,
+                });
+            }
+        }
+    }
+    Ok(axum::Json(out))
+}

@@ -1,0 +1,98 @@
+//! The routes: `/healthz`, `/readyz`, `/metrics`, and the resources under `/api/v1`.
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, patch, post};
+use axum::Router;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::ApiResult;
+use crate::AppState;
+
+pub mod intake;
+pub mod jongeren;
+pub mod sessies;
+pub mod werk;
+
+pub fn routes(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/sessies", post(sessies::inloggen))
+        .route("/sessies/huidig", delete(sessies::uitloggen))
+        .route("/gebruikers", get(sessies::gebruikers))
+        .route("/gebruikers/ik", get(sessies::ik))
+        .route("/organisaties", get(sessies::organisaties))
+        .route("/organisaties/{code}", get(sessies::organisatie))
+        .route("/jongeren", get(jongeren::lijst))
+        .route("/jongeren/_zoek", post(jongeren::zoeken))
+        .route("/jongeren/{id}", get(jongeren::jongere))
+        .route("/inschrijvingen", get(jongeren::inschrijvingen))
+        .route("/verzuim", get(jongeren::verzuim).post(intake::verzuim))
+        .route("/signalen", get(jongeren::signalen))
+        .route(
+            "/meldingen",
+            get(intake::meldingen_lezen).post(intake::meldingen),
+        )
+        .route("/meldingen/{id}", patch(intake::melding_wijzigen))
+        .route(
+            "/registraties",
+            get(jongeren::registraties).post(jongeren::registratie_wijzigen),
+        )
+        .route("/zaken", get(jongeren::zaken))
+        .route("/zaken/{id}", get(jongeren::zaak))
+        .route("/aanbod", get(jongeren::aanbod).post(jongeren::aanbod_doen))
+        .route("/escalaties", get(jongeren::escalaties))
+        .route("/werklijst", get(werk::werklijst))
+        .route("/rapportages/peildatum", get(werk::peildatum))
+        .route("/rapportages/oorzaken", get(werk::oorzaken))
+        .route("/rapportages/schooljaar", get(werk::schooljaar))
+        .route("/rapportages/doelen", get(werk::doelen))
+        .route("/rapportages/kpi", get(werk::kpi))
+        .route(
+            "/rapportages/leerplichttelling",
+            get(werk::leerplichttelling),
+        )
+        .route("/rapportages/inspectie", get(werk::inspectie));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .nest("/api/v1", api)
+        .with_state(state)
+}
+
+async fn openapi() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        crate::openapi::openapi_json(),
+    )
+        .into_response()
+}
+
+/// Whether the process is up (or ready, with its database).
+#[derive(Serialize, ToSchema)]
+pub struct Gezondheid {
+    pub status: &'static str,
+}
+
+async fn healthz() -> axum::Json<Gezondheid> {
+    axum::Json(Gezondheid { status: "ok" })
+}
+
+async fn readyz(State(s): State<AppState>) -> ApiResult<axum::Json<Gezondheid>> {
+    s.run(|app| Ok(app.store().is_empty()?))
+        .await
+        .map_err(|e| crate::error::ApiError::Unavailable(format!("database not ready: {e:?}")))?;
+    Ok(axum::Json(Gezondheid { status: "ok" }))
+}
+
+async fn metrics(State(s): State<AppState>) -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        s.0.metrics.render(),
+    )
+        .into_response()
+}

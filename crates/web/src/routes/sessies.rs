@@ -1,0 +1,277 @@
+//! Logging in and out, who am I, the accounts, and the register of organisations.
+
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use leerrecht_app::{Actor, LoginFout};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{bron, csrf_token, Caller, COOKIE};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Path, Query};
+use crate::AppState;
+
+/// Password and, for roles that see persons, the current code of the authenticator app.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Inloggen {
+    pub gebruikersnaam: String,
+    pub wachtwoord: String,
+    /// The six-digit TOTP code.
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+/// Who is calling: a person (with role) or a system (with scopes).
+#[derive(Serialize, ToSchema)]
+pub struct Ik {
+    /// `gebruiker` or `systeem`.
+    pub soort: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gebruikersnaam: Option<String>,
+    pub organisatie: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rol: Option<String>,
+    pub scopes: Vec<String>,
+}
+
+impl Ik {
+    pub fn of(actor: &Actor) -> Ik {
+        match actor {
+            Actor::Gebruiker(g) => Ik {
+                soort: "gebruiker",
+                gebruikersnaam: Some(g.gebruikersnaam.clone()),
+                organisatie: g.organisatie.clone(),
+                rol: Some(g.rol.code().to_string()),
+                scopes: Vec::new(),
+            },
+            Actor::Systeem(s) => Ik {
+                soort: "systeem",
+                gebruikersnaam: None,
+                organisatie: s.organisatie.clone(),
+                rol: None,
+                scopes: s.scopes.iter().map(|s| s.code().to_string()).collect(),
+            },
+            Actor::LocalOperator { .. } => Ik {
+                soort: "beheerder",
+                gebruikersnaam: None,
+                organisatie: String::new(),
+                rol: None,
+                scopes: Vec::new(),
+            },
+        }
+    }
+}
+
+/// A new session: the token itself is only in the cookie (HttpOnly).
+#[derive(Serialize, ToSchema)]
+pub struct Sessie {
+    pub gebruiker: Ik,
+    /// The moment the session ends unless used before.
+    pub verloopt: DateTime<Utc>,
+    /// Send this in the `X-CSRF-Token` header with every write made with the cookie.
+    pub csrf_token: String,
+}
+
+/// Logs in with password and second factor. The answer sets the session cookie (Secure,
+/// HttpOnly, SameSite=Strict). Five failures in a row lock the account for 15 minutes;
+/// attempts per client address are limited.
+#[utoipa::path(post, path = "/sessies", tag = "sessies", security(()),
+    request_body = Inloggen,
+    responses((status = 201, description = "Ingelogd", body = Sessie)))]
+pub async fn inloggen(
+    State(s): State<AppState>,
+    parts: axum::http::request::Parts,
+    Json(body): Json<Inloggen>,
+) -> ApiResult<Response> {
+    let bron = bron(&parts);
+    let max = s.cfg().login_per_minuut;
+    let b = bron.clone();
+    let binnen = s
+        .run(move |app| app.binnen_limiet("inloggen", &b, chrono::Duration::minutes(1), max))
+        .await?;
+    if !binnen {
+        return Err(ApiError::TooManyRequests(
+            "te veel inlogpogingen vanaf dit adres; probeer het over een minuut opnieuw".into(),
+        ));
+    }
+    let (sessie, actor) = s
+        .run(move |app| {
+            let r = app.login(
+                &body.gebruikersnaam,
+                &body.wachtwoord,
+                body.code.as_deref(),
+                &bron,
+            )?;
+            Ok(match r {
+                Ok(sessie) => {
+                    let actor = app.session_actor(&sessie.token, &bron)?;
+                    Ok((sessie, actor))
+                }
+                Err(f) => Err(f),
+            })
+        })
+        .await?
+        .map_err(|f| match f {
+            LoginFout::Geblokkeerd => ApiError::Locked(f.to_string()),
+            f => ApiError::Unauthenticated(f.to_string()),
+        })?;
+    let actor = actor.ok_or_else(|| ApiError::Internal("a new session was not found".into()))?;
+    let cookie = format!(
+        "{COOKIE}={}; Path=/api/v1; HttpOnly; Secure; SameSite=Strict; Max-Age={}",
+        sessie.token,
+        leerrecht_app::auth::SESSIE_MAX.num_seconds()
+    );
+    let body = Sessie {
+        gebruiker: Ik::of(&actor),
+        verloopt: sessie.verloopt,
+        csrf_token: csrf_token(&sessie.token),
+    };
+    let mut r = (StatusCode::CREATED, axum::Json(body)).into_response();
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(|e| ApiError::Internal(e.to_string()))?,
+    );
+    Ok(r)
+}
+
+/// Ends the current session and clears the cookie.
+#[utoipa::path(delete, path = "/sessies/huidig", tag = "sessies",
+    responses((status = 204, description = "Uitgelogd")))]
+pub async fn uitloggen(State(s): State<AppState>, c: Caller) -> ApiResult<Response> {
+    let Some(token) = c.sessie else {
+        return Err(ApiError::Forbidden(
+            "een API-token heeft geen sessie; trek het in met 'leerrecht token revoke'".into(),
+        ));
+    };
+    s.run(move |app| app.logout(&token)).await?;
+    let mut r = StatusCode::NO_CONTENT.into_response();
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static(
+            "leerrecht_sessie=; Path=/api/v1; HttpOnly; Secure; SameSite=Strict; Max-Age=0",
+        ),
+    );
+    Ok(r)
+}
+
+/// Who is calling.
+#[utoipa::path(get, path = "/gebruikers/ik", tag = "gebruikers",
+    responses((status = 200, description = "De aanroeper", body = Ik)))]
+pub async fn ik(c: Caller) -> axum::Json<Ik> {
+    axum::Json(Ik::of(&c.actor))
+}
+
+/// An account as listed (no secrets).
+#[derive(Serialize, ToSchema)]
+pub struct Account {
+    pub gebruikersnaam: String,
+    pub organisatie: String,
+    pub rol: String,
+    pub actief: bool,
+    pub tweede_factor: bool,
+    pub geblokkeerd: bool,
+}
+
+/// The accounts: for `beheer`.
+#[utoipa::path(get, path = "/gebruikers", tag = "gebruikers",
+    responses((status = 200, description = "Alle accounts", body = Vec<Account>)))]
+pub async fn gebruikers(
+    State(s): State<AppState>,
+    c: Caller,
+) -> ApiResult<axum::Json<Vec<Account>>> {
+    let rows = s.run(move |app| app.user_list(&c.actor)).await?;
+    Ok(axum::Json(
+        rows.into_iter()
+            .map(|a| Account {
+                gebruikersnaam: a.gebruikersnaam,
+                organisatie: a.organisatie,
+                rol: a.rol,
+                actief: a.actief,
+                tweede_factor: a.tweede_factor,
+                geblokkeerd: a.geblokkeerd,
+            })
+            .collect(),
+    ))
+}
+
+/// An organisation of the region.
+#[derive(Serialize, ToSchema)]
+pub struct Organisatie {
+    pub code: String,
+    /// `gemeente`, `school`, `swv`, `leerplicht`, `ggd` or `cjg`.
+    pub soort: String,
+    pub naam: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gemeente: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regio: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub swv: Option<String>,
+    /// The gemeenten a leerplicht bureau, GGD or CJG serves.
+    pub bedient: Vec<String>,
+}
+
+impl From<leerrecht_domain::org::Organisatie> for Organisatie {
+    fn from(o: leerrecht_domain::org::Organisatie) -> Self {
+        Organisatie {
+            code: o.code.as_str().to_string(),
+            soort: o.soort.code().to_string(),
+            naam: o.naam,
+            gemeente: o.gemeente.map(|g| g.as_str().to_string()),
+            regio: o.regio,
+            swv: o.swv.map(|s| s.as_str().to_string()),
+            bedient: o.bedient.iter().map(|g| g.as_str().to_string()).collect(),
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OrganisatieFilter {
+    /// Only organisations of this kind.
+    pub soort: Option<String>,
+    /// Only organisations in (or, for a bureau, serving) this gemeente.
+    pub gemeente: Option<String>,
+}
+
+/// The organisations of the region, by code.
+#[utoipa::path(get, path = "/organisaties", tag = "organisaties", params(OrganisatieFilter),
+    responses((status = 200, description = "Organisaties", body = Vec<Organisatie>)))]
+pub async fn organisaties(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(f): Query<OrganisatieFilter>,
+) -> ApiResult<axum::Json<Vec<Organisatie>>> {
+    let orgs = s.run(move |app| app.organisaties(&c.actor)).await?;
+    Ok(axum::Json(
+        orgs.into_iter()
+            .map(Organisatie::from)
+            .filter(|o| f.soort.as_ref().is_none_or(|s| *s == o.soort))
+            .filter(|o| {
+                f.gemeente
+                    .as_ref()
+                    .is_none_or(|g| o.gemeente.as_ref() == Some(g) || o.bedient.contains(g))
+            })
+            .collect(),
+    ))
+}
+
+/// One organisation.
+#[utoipa::path(get, path = "/organisaties/{code}", tag = "organisaties",
+    params(("code" = String, Path, description = "De code van de organisatie")),
+    responses((status = 200, description = "De organisatie", body = Organisatie)))]
+pub async fn organisatie(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(code): Path<String>,
+) -> ApiResult<axum::Json<Organisatie>> {
+    let orgs = s.run(move |app| app.organisaties(&c.actor)).await?;
+    orgs.into_iter()
+        .find(|o| o.code.as_str() == code)
+        .map(|o| axum::Json(o.into()))
+        .ok_or_else(|| ApiError::NotFound("organisatie: onbekende code".into()))
+}

@@ -1,0 +1,289 @@
+//! The worklist of the caller's organisation, and the figures (rapportages) as JSON. The
+//! figures name no person, except the KPI's overdue list for readers the gate lets see them.
+
+use std::str::FromStr;
+
+use axum::extract::State;
+use chrono::{DateTime, NaiveDate, Utc};
+use leerrecht_app::rapportages::{Gebied, Opties};
+use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::schoolyear::SchoolYear;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
+use crate::AppState;
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct Peildag {
+    /// The day (default today).
+    pub peildatum: Option<NaiveDate>,
+}
+
+/// One thing to do.
+#[derive(Serialize, ToSchema)]
+pub struct WerkItem {
+    /// `conceptmelding`, `melding`, `signaal`, `mazl`, `aanbod`, `aanbod_te_laat`,
+    /// `escalatie` or `vrijstelling`.
+    pub soort: String,
+    /// The id of the young person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jongere: Option<String>,
+    pub naam: String,
+    pub datum: NaiveDate,
+    pub te_laat: bool,
+    pub wat: String,
+}
+
+/// What needs the caller's organisation now, most urgent first.
+#[derive(Serialize, ToSchema)]
+pub struct Werklijst {
+    pub organisatie: String,
+    pub peildatum: NaiveDate,
+    /// Items per kind.
+    #[schema(value_type = Object)]
+    pub tellingen: serde_json::Value,
+    pub items: Vec<WerkItem>,
+}
+
+/// The worklist of the caller's own organisation (each person shown is logged).
+#[utoipa::path(get, path = "/werklijst", tag = "werklijst", params(Peildag),
+    responses((status = 200, description = "De werklijst", body = Werklijst)))]
+pub async fn werklijst(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<Peildag>,
+) -> ApiResult<axum::Json<Werklijst>> {
+    let regels = s.cfg().escalatie;
+    let w = s
+        .run(move |app| {
+            let org = match &c.actor {
+                leerrecht_app::Actor::Gebruiker(g) => g.organisatie.clone(),
+                _ => {
+                    return Err(leerrecht_app::AppError::Forbidden(
+                        "de werklijst is voor gebruikers van een organisatie".into(),
+                    ))
+                }
+            };
+            let on = q.peildatum.unwrap_or_else(|| app.now().date_naive());
+            let w = app.werklijst(&c.actor, &org, on, &regels)?;
+            let mut items = Vec::with_capacity(w.items.len());
+            for i in w.items {
+                let jongere = match LeerlingId::from_str(&i.leerling) {
+                    Ok(l) => app.id_van(l)?,
+                    Err(_) => None,
+                };
+                items.push(WerkItem {
+                    soort: i.soort.to_string(),
+                    jongere,
+                    naam: i.naam,
+                    datum: i.datum,
+                    te_laat: i.te_laat,
+                    wat: i.wat,
+                });
+            }
+            Ok(Werklijst {
+                organisatie: w.organisatie,
+                peildatum: w.peildatum,
+                tellingen: serde_json::to_value(&w.tellingen).unwrap_or_default(),
+                items,
+            })
+        })
+        .await?;
+    Ok(axum::Json(w))
+}
+
+/// Where and how to count, for every report.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct Rapportvraag {
+    /// `peildatum`: the dates, comma-separated.
+    pub datums: Option<String>,
+    /// `oorzaken`, `inspectie`: the date; `kpi`, `leerplichttelling`: read on this date
+    /// (default today).
+    pub datum: Option<NaiveDate>,
+    /// `schooljaar`, `doelen`, `kpi`, `leerplichttelling`: the school year, `2023-2024`.
+    pub jaar: Option<String>,
+    /// `doelen`: the baseline year (default `2018-2019`).
+    pub basisjaar: Option<String>,
+    /// `doelen`: the reduction in percent (default 10).
+    #[param(minimum = 0, maximum = 100)]
+    pub reductie: Option<f64>,
+    /// Only persons living in this gemeente.
+    pub gemeente: Option<String>,
+    /// Only persons living in the gemeenten of this sub-region.
+    pub regio: Option<String>,
+    /// Only pupils of the schools of this samenwerkingsverband.
+    pub swv: Option<String>,
+    /// Only pupils of this school location.
+    pub school: Option<String>,
+    /// Counts below 5 as `<5` (always so for `beleid`).
+    pub publiek: Option<bool>,
+    /// The figures as they were known at this moment (RFC 3339).
+    pub bekend_op: Option<DateTime<Utc>>,
+}
+
+impl Rapportvraag {
+    fn opties(&self) -> Opties {
+        Opties {
+            gebied: Gebied {
+                gemeente: self.gemeente.clone(),
+                regio: self.regio.clone(),
+                swv: self.swv.clone(),
+                school: self.school.clone(),
+            },
+            publiek: self.publiek.unwrap_or(false),
+            bekend_op: self.bekend_op,
+        }
+    }
+    fn jaar(&self) -> Result<SchoolYear, ApiError> {
+        let j = self
+            .jaar
+            .as_deref()
+            .ok_or_else(|| ApiError::param("jaar", "nodig, bijvoorbeeld 2023-2024"))?;
+        j.parse()
+            .map_err(|e: leerrecht_domain::schoolyear::SchoolYearError| {
+                ApiError::param("jaar", e.to_string())
+            })
+    }
+    fn datum(&self) -> Result<NaiveDate, ApiError> {
+        self.datum
+            .ok_or_else(|| ApiError::param("datum", "nodig, bijvoorbeeld 2025-10-01"))
+    }
+}
+
+/// A report as JSON; its shape is that of `leerrecht report … --format json`.
+async fn rapport<T: Serialize + Send + 'static>(
+    s: &AppState,
+    f: impl FnOnce(&leerrecht_app::App) -> leerrecht_app::Result<T> + Send + 'static,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    let r = s.run(f).await?;
+    serde_json::to_value(&r)
+        .map(axum::Json)
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// Registered persons per thuiszitter category on each date, with a total row.
+#[utoipa::path(get, path = "/rapportages/peildatum", tag = "rapportages", params(Rapportvraag),
+    responses((status = 200, description = "De peildatumtabel", body = Object)))]
+pub async fn peildatum(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<Rapportvraag>,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    let raw = q
+        .datums
+        .as_deref()
+        .ok_or_else(|| ApiError::param("datums", "nodig, bijvoorbeeld 2025-01-01,2025-10-01"))?;
+    let dates = raw
+        .split(',')
+        .map(|d| leerrecht_domain::date::parse_date(d.trim()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ApiError::param("datums", e.to_string()))?;
+    let o = q.opties();
+    rapport(&s, move |app| app.rapport_peildatum(&c.actor, &dates, &o)).await
+}
+
+/// Registered persons per main cause on a date, with a total row.
+#[utoipa::path(get, path = "/rapportages/oorzaken", tag = "rapportages", params(Rapportvraag),
+    responses((status = 200, description = "De oorzaken", body = Object)))]
+pub async fn oorzaken(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<Rapportvraag>,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    let (d, o) = (q.datum()?, q.opties());
+    rapport(&s, move |app| app.rapport_oorzaken(&c.actor, d, &o)).await
+}
+
+/// Unique thuiszitters and verzuimers per area in a school year.
+#[utoipa::path(get, path = "/rapportages/schooljaar", tag = "rapportages", params(Rapportvraag),
+    responses((status = 200, description = "Het schooljaar", body = Object)))]
+pub async fn schooljaar(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<Rapportvraag>,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    let (j, o) = (q.jaar()?, q.opties());
+    rapport(&s, move |app| app.rapport_schooljaar(&c.actor, j, &o)).await
+}
+
+/// Per area and indicator: baseline, target, actual.
+#[utoipa::path(get, path = "/rapportages/doelen", tag = "rapportages", params(Rapportvraag),
+    responses((status = 200, description = "De doelen", body = Object)))]
+pub async fn doelen(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<Rapportvraag>,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    let j = q.jaar()?;
+    let basis: SchoolYear = q
+        .basisjaar
+        .as_deref()
+        .unwrap_or("2018-2019")
+        .parse()
+        .map_err(|e: leerrecht_domain::schoolyear::SchoolYearError| {
+            ApiError::param("basisjaar", e.to_string())
+        })?;
+    let reductie = q.reductie.unwrap_or(10.0);
+    if !(0.0..=100.0).contains(&reductie) {
+        return Err(ApiError::param("reductie", "0 tot en met 100"));
+    }
+    let o = q.opties();
+    rapport(&s, move |app| {
+        app.rapport_doelen(&c.actor, basis, reductie, j, &o)
+    })
+    .await
+}
+
+/// The three-month KPI of the runs of home-sitting that began in a school year.
+#[utoipa::path(get, path = "/rapportages/kpi", tag = "rapportages", params(Rapportvraag),
+    responses((status = 200, description = "De KPI", body = Object)))]
+pub async fn kpi(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<Rapportvraag>,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    let (j, o, regels) = (q.jaar()?, q.opties(), s.cfg().escalatie);
+    let d = q.datum;
+    rapport(&s, move |app| {
+        let d = d.unwrap_or_else(|| app.now().date_naive());
+        app.rapport_kpi(&c.actor, j, d, &regels, &o)
+    })
+    .await
+}
+
+/// Absoluut verzuim, long-term relative absence and exemptions in a school year.
+#[utoipa::path(get, path = "/rapportages/leerplichttelling", tag = "rapportages",
+    params(Rapportvraag),
+    responses((status = 200, description = "De Leerplichttelling", body = Object)))]
+pub async fn leerplichttelling(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<Rapportvraag>,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    let (j, o) = (q.jaar()?, q.opties());
+    let d = q.datum;
+    rapport(&s, move |app| {
+        let d = d.unwrap_or_else(|| app.now().date_naive());
+        app.rapport_leerplichttelling(&c.actor, j, d, &o)
+    })
+    .await
+}
+
+/// Per samenwerkingsverband: thuiszittend up to and over three months, absoluut verzuim.
+#[utoipa::path(get, path = "/rapportages/inspectie", tag = "rapportages", params(Rapportvraag),
+    responses((status = 200, description = "Het Inspectie-overzicht", body = Object)))]
+pub async fn inspectie(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<Rapportvraag>,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    let (d, o) = (q.datum()?, q.opties());
+    rapport(&s, move |app| app.rapport_inspectie(&c.actor, d, &o)).await
+}
