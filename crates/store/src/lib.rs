@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod backup;
 mod postgres;
 mod postgres_absence;
 mod postgres_access;
