@@ -432,7 +432,12 @@ fn main() -> ExitCode {
 pub(crate) fn open(db: &str) -> anyhow::Result<App> {
     let store = leerrecht_store::open(db)
         .with_context(|| format!("cannot open {}", leerrecht_store::redact_url(db)))?;
-    Ok(App::new(store))
+    let app = App::new(store);
+    // A restart completes what a crash interrupted between two transactions of a command.
+    if let Err(e) = app.herstellen(&Actor::local_operator()) {
+        tracing::warn!("completing interrupted work failed: {e}");
+    }
+    Ok(app)
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {

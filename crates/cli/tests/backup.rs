@@ -145,7 +145,13 @@ fn backup_while_another_process_writes(kind: &str) {
     let dir = tempfile::tempdir().unwrap();
     let (src, _) = pair(kind, dir.path());
     ok(&src, dir.path(), &["demo", "--scale", "tiny"]);
-    let bsns: Vec<u32> = (0..400).map(|i| bsn(300_000_000, i)).collect();
+    let bsns: Vec<u32> = (0..400)
+        .scan(300_000_000, |next, _| {
+            let b = bsn(*next, 0);
+            *next = b + 1;
+            Some(b)
+        })
+        .collect();
     let stop = Arc::new(AtomicBool::new(false));
     let writer = {
         let (src, path, stop, bsns) = (
