@@ -328,6 +328,9 @@ impl App {
             Err(errors) => return Ok(report(0, ImportCounts::default(), errors, false)),
         };
         on_open(csv.size, csv.progress());
+        if !dry_run {
+            self.audit_begin(actor, &format!("import_{kind}"), file_name(path))?;
+        }
         let register = Register::load(self, actor)?;
         let errors = RefCell::new(Vec::new());
         let rows = Cell::new(0u64);
@@ -395,7 +398,8 @@ impl App {
         ))
     }
 
-    /// An import that changed stored data is one entry in the audit log: the file, its kind
+    /// An import that changed stored data is an entry in the audit log (after the one that
+    /// said it started): the file, its kind
     /// and what changed.
     fn audit_import(
         &self,
@@ -404,10 +408,7 @@ impl App {
         path: &Path,
         c: &ImportCounts,
     ) -> Result<()> {
-        let file = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
+        let file = file_name(path);
         self.audit_operatie(
             actor,
             &format!("import_{kind}"),
@@ -769,4 +770,12 @@ impl AppError {
     pub fn is_invalid_input(&self) -> bool {
         matches!(self, AppError::Invalid(_))
     }
+}
+
+/// The file's name as the audit log records it.
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }

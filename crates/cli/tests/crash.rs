@@ -239,7 +239,7 @@ fn operations() -> Vec<Operation> {
             name: "signals",
             base: "s7",
             args: vec!["signals", "--as-of", PEIL],
-            actie: "signalen",
+            actie: "signalen_bijwerken",
             atomic: true,
         },
         Operation {
