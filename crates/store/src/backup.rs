@@ -188,8 +188,8 @@ pub fn fingerprint(dump: &Dump) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The newest schema version this build knows, per backend.
-pub fn newest_schema(backend: Backend) -> u32 {
+/// The schema versions (migrations) this build knows, per backend, oldest first.
+pub fn schema_versions(backend: Backend) -> Vec<u32> {
     let list = match backend {
         Backend::Sqlite => crate::sqlite::embedded::migrations::runner()
             .get_migrations()
@@ -198,7 +198,14 @@ pub fn newest_schema(backend: Backend) -> u32 {
             .get_migrations()
             .to_vec(),
     };
-    list.iter().map(|m| m.version()).max().unwrap_or(0) as u32
+    let mut v: Vec<u32> = list.iter().map(|m| m.version() as u32).collect();
+    v.sort_unstable();
+    v
+}
+
+/// The newest schema version this build knows, per backend.
+pub fn newest_schema(backend: Backend) -> u32 {
+    schema_versions(backend).last().copied().unwrap_or(0)
 }
 
 /// Creates or migrates the database `url` names up to schema `version` and no further, without
