@@ -436,7 +436,9 @@ fn pg_tables(c: &mut Client) -> Result<Vec<String>> {
 fn pg_tables_of(c: &mut impl ::postgres::GenericClient) -> Result<Vec<String>> {
     Ok(c.query(
         "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY 1",
+         WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
+         ORDER BY 1",
         &[],
     )?
     .iter()
@@ -888,9 +890,12 @@ fn pg_drop_all(c: &mut Client) -> Result<()> {
                     ELSE 'SEQUENCE ' END || quote_ident(c.relname)
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname = current_schema() AND c.relkind IN ('v', 'm', 'S')
+               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
              UNION ALL
              SELECT 'FUNCTION ' || p.oid::regprocedure::text FROM pg_proc p
-             JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema()",
+             JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema()
+               -- What an extension installed stays: it is the extension's to drop.
+               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')",
             &[],
         )?
         .iter()
