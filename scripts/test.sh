@@ -3,8 +3,12 @@
 #
 # Installs the PostgreSQL server binaries if they are missing (the tests start
 # throwaway clusters from them, see crates/testkit), then checks formatting,
-# runs clippy, runs the whole workspace's tests, and checks the HTTP API's conformance
+# runs clippy, checks the dependencies (cargo deny), runs the whole workspace's
+# tests and a short run of every fuzz target, and checks the HTTP API's conformance
 # (scripts/api-conformance.sh).
+#
+# LEERRECHT_FUZZ_SEKONDEN: seconds per fuzz target (default 15; 0 skips fuzzing).
+# LEERRECHT_CRASH_RONDES: kills per operation and database in the crash test (default 2).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -56,12 +60,48 @@ cargo fmt --all -- --check
 step "cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
+# Licences, banned and duplicate crates, and sources, offline. The advisory database cannot
+# be fetched here; where it can, run `cargo deny check advisories` (see the README).
+step "cargo deny"
+if ! command -v cargo-deny >/dev/null; then
+    cargo install --locked cargo-deny
+fi
+cargo deny --offline check bans licenses sources
+
 # cargo test rather than nextest: each test binary is one process, so its tests share one
 # throwaway PostgreSQL cluster instead of starting one per test.
 step "cargo test"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo test --workspace --all-targets 2>&1 | tee "$log"
+
+# A short run of each fuzz target (cargo-fuzz, libFuzzer) from the seed corpus; new inputs
+# go to a temporary corpus. The stable toolchain runs cargo-fuzz with RUSTC_BOOTSTRAP=1.
+fuzz_seconds=${LEERRECHT_FUZZ_SEKONDEN:-15}
+if [ "$fuzz_seconds" -gt 0 ]; then
+    step "fuzzing, ${fuzz_seconds} s per target"
+    if ! command -v cargo-fuzz >/dev/null; then
+        cargo install --locked cargo-fuzz
+    fi
+    corpus=$(mktemp -d)
+    trap 'rm -f "$log"; rm -rf "$corpus"' EXIT
+    (
+        cd fuzz
+        export RUSTC_BOOTSTRAP=1
+        cargo fuzz build --sanitizer none
+        for target in $(cargo fuzz list); do
+            mkdir -p "$corpus/$target"
+            if ! cargo fuzz run --sanitizer none "$target" "$corpus/$target" "seeds/$target" -- \
+                -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=4096 \
+                >"$corpus/$target.log" 2>&1; then
+                cat "$corpus/$target.log"
+                echo "error: fuzz target $target failed; the input is under fuzz/artifacts/$target" >&2
+                exit 1
+            fi
+            echo "$target: $(grep -E '^Done' "$corpus/$target.log")"
+        done
+    )
+fi
 
 # The API against the Dutch API Design Rules (Spectral) and its own document (Schemathesis).
 step "API conformance"

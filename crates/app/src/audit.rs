@@ -235,6 +235,13 @@ impl App {
         self.audit(actor, actie, None, Some(record), None, true)
     }
 
+    /// Records that a bulk write starts (`ACTIE_gestart`), before it changes anything. Its
+    /// closing entry with the counts follows the commit, so a crash in between would
+    /// otherwise leave changed data that the log does not name.
+    pub fn audit_begin(&self, actor: &Actor, actie: &str, record: String) -> Result<()> {
+        self.audit_operatie(actor, &format!("{actie}_gestart"), record)
+    }
+
     /// Checks every link of the chain, oldest first, and reports the first broken one.
     pub fn audit_verify(&self, actor: &Actor) -> Result<AuditControle> {
         authorize(actor, Action::VerifyAudit)?;

@@ -332,10 +332,10 @@ impl App {
             Err(errors) => return Ok(report(0, ImportCounts::default(), errors, false)),
         };
         on_open(csv.size, csv.progress());
-        let file = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
+        let file = file_name(path);
+        if !dry_run {
+            self.audit_begin(actor, &format!("import_{kind}"), file.clone())?;
+        }
         if kind == ImportKind::Organisaties {
             let register = Register::load(self, actor)?;
             let r = self.import_organisaties(csv, register, dry_run, kind)?;
@@ -368,6 +368,7 @@ impl App {
             }
         };
         authorize(actor, action)?;
+        self.audit_begin(actor, &format!("import_{kind}"), bron.to_string())?;
         let mut source = JsonRows::new(rows, columns_of(kind));
         self.import_rows(actor, kind, &mut source, bron, false)
     }
@@ -455,7 +456,8 @@ impl App {
         ))
     }
 
-    /// An import that changed stored data is one entry in the audit log: the file, its kind
+    /// An import that changed stored data is an entry in the audit log (after the one that
+    /// said it started): the file, its kind
     /// and what changed.
     fn audit_import(
         &self,
@@ -825,4 +827,12 @@ impl AppError {
     pub fn is_invalid_input(&self) -> bool {
         matches!(self, AppError::Invalid(_))
     }
+}
+
+/// The file's name as the audit log records it.
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }

@@ -16,6 +16,7 @@ pub mod demo;
 mod demoload;
 
 pub use demoload::{export_demo, DemoAccount, DemoAccounts};
+mod herstel;
 pub mod import;
 pub mod meldingen;
 pub mod queries;

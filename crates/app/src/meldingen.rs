@@ -37,9 +37,36 @@ impl App {
     pub fn meldingen_koppelen(&self, actor: &Actor) -> Result<usize> {
         authorize(actor, Action::WriteAbsence)?;
         let mut n = 0;
-        for m in self.store().meldingen_zonder_zaak()? {
+        let open = self.store().meldingen_zonder_zaak()?;
+        if !open.is_empty() {
+            self.audit_begin(
+                actor,
+                "meldingen_koppelen",
+                format!("{} meldingen", open.len()),
+            )?;
+        }
+        for m in open {
             let zaak = self.verzuimzaak_voor(actor, m.leerling)?;
-            if self.melding_in_zaak(actor, m.id, &m.status, &m.status, zaak)? {
+            // The case's event first, then the melding's link, each its own transaction: a
+            // crash in between leaves the melding without a case, which the next run (or
+            // `App::herstellen`) links without recording the event twice.
+            let recorded = self.store().zaak_events(zaak)?.iter().any(|e| {
+                matches!(e.gebeurtenis, Gebeurtenis::MeldingToegevoegd { melding, .. } if melding == m.id)
+            });
+            if !recorded {
+                self.zaak_event(
+                    actor,
+                    zaak,
+                    &Gebeurtenis::MeldingToegevoegd {
+                        melding: m.id,
+                        datum: self.now().date_naive(),
+                    },
+                )?;
+            }
+            if self
+                .store()
+                .melding_zetten(m.id, &m.status, &m.status, None, Some(zaak))?
+            {
                 n += 1;
             }
         }

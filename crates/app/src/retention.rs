@@ -65,6 +65,13 @@ impl App {
             });
         }
         let mv = meldingen_voor(as_of);
+        if !dry_run {
+            self.audit_begin(
+                actor,
+                "purge",
+                format!("peildatum {as_of}: {} personen", plan.len()),
+            )?;
+        }
         let telling = self.store().purge(&plan, mv, dry_run)?;
         self.audit_operatie(
             actor,

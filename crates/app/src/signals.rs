@@ -107,6 +107,16 @@ impl App {
                 gevonden: Vec::new(),
             })
         };
+        self.audit_begin(
+            actor,
+            "signalen_bijwerken",
+            if all {
+                "alle leerlingen"
+            } else {
+                "gewijzigd verzuim"
+            }
+            .to_string(),
+        )?;
         let run = self.store().bring_signals_up_to_date(all, &maak)?;
         self.audit_operatie(
             actor,

@@ -223,6 +223,7 @@ impl App {
         regels: &Escalatieregels,
     ) -> Result<Vec<Escalatie>> {
         authorize(actor, Action::WritePersons)?;
+        self.audit_begin(actor, "escaleren", format!("peildatum {on}"))?;
         let mut raised = Vec::new();
         for leerling in self.store().thuiszitters_op(on)? {
             let stand = self.stand(leerling, on, regels)?;

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod accounts;
+mod beheer;
 mod output;
 mod rapport;
 mod serve;
@@ -153,6 +154,18 @@ enum Command {
         dry_run: bool,
         #[arg(long, value_enum, default_value = "table")]
         format: TableOrJson,
+    },
+    /// Write a consistent copy of the whole database to FILE while it is in use.
+    Backup {
+        /// The new backup file (never overwritten).
+        file: PathBuf,
+    },
+    /// Put a backup back into an empty database (schema migrated to this release afterwards).
+    Restore {
+        file: PathBuf,
+        /// Replace everything in a database that is not empty.
+        #[arg(long)]
+        force: bool,
     },
     /// Measure the product on the demo region (prints figures; asserts nothing).
     Bench {
@@ -431,10 +444,15 @@ fn main() -> ExitCode {
     }
 }
 
-fn open(db: &str) -> anyhow::Result<App> {
+pub(crate) fn open(db: &str) -> anyhow::Result<App> {
     let store = leerrecht_store::open(db)
         .with_context(|| format!("cannot open {}", leerrecht_store::redact_url(db)))?;
-    Ok(App::new(store))
+    let app = App::new(store);
+    // A restart completes what a crash interrupted between two transactions of a command.
+    if let Err(e) = app.herstellen(&Actor::local_operator()) {
+        tracing::warn!("completing interrupted work failed: {e}");
+    }
+    Ok(app)
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -613,6 +631,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             dry_run,
             format == TableOrJson::Json,
         ),
+        Command::Backup { file } => beheer::backup(&cli.db, &actor, &file),
+        Command::Restore { file, force } => beheer::restore(&cli.db, &actor, &file, force),
         Command::Bench {
             what: BenchWhat::Werklijst { as_of },
         } => {

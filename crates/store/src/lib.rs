@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod api;
+pub mod backup;
 mod postgres;
 mod postgres_absence;
 mod postgres_access;

@@ -28,7 +28,7 @@ use crate::{
     SignaalRun, Store, StoreError, VerzuimRij, ZaakEvent, ZaakRij, UNKNOWN_PERSON,
 };
 
-mod embedded {
+pub(crate) mod embedded {
     refinery::embed_migrations!("migrations/postgres");
 }
 

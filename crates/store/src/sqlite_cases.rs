@@ -463,7 +463,9 @@ pub(crate) fn melding_zetten(
                  vastgelegd = CASE WHEN ?2 = 'concept' AND ?3 <> 'ingetrokken' THEN {NU}
                                    ELSE vastgelegd END,
                  ingetrokken_op = CASE WHEN ?3 = 'ingetrokken' THEN {NU} ELSE ingetrokken_op END
-             WHERE id = ?1 AND status = ?2"
+             WHERE id = ?1 AND status = ?2
+               -- A melding joins one case: a second process linking it meanwhile changes nothing.
+               AND (?5 IS NULL OR zaak_id IS NULL)"
         ),
         params![id, van, naar, afsluitreden, zaak_id],
     )? == 1)
