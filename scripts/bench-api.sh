@@ -13,58 +13,7 @@ backend=${1:-sqlite}
 secs=${2:-30}
 out=$PWD/bench-out/api
 mkdir -p "$out"
-command -v wrk >/dev/null || { apt-get update && apt-get install -y --no-install-recommends wrk; }
-cargo build --release -p leerrecht >/dev/null
-bin=$PWD/target/release/leerrecht
-
-[ "$backend" = sqlite ] || { echo "usage: $0 [sqlite] [SECONDS]" >&2; exit 2; }
-db="sqlite://$out/region.db"
-
-if [ ! -s "$out/demo-$backend.out" ]; then
-    rm -f "$out/region.db"*
-    echo "making the region demo ($backend)…"
-    /usr/bin/time -f "demo: %e s" "$bin" --db "$db" demo --scale region >"$out/demo-$backend.out"
-fi
-
-"$bin" --db "$db" serve --addr 127.0.0.1:0 >"$out/serve.out" 2>/dev/null &
-server=$!
-stop() { kill -TERM "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
-trap stop EXIT
-for _ in $(seq 100); do grep -q "API on" "$out/serve.out" 2>/dev/null && break; sleep 0.1; done
-base=$(sed -n 's/^leerrecht: API on //p' "$out/serve.out")
-echo "server $server on $base"
-
-token=$(grep -o 'lrt_[A-Za-z0-9_-]*' "$out/demo-$backend.out" | head -1)
-read -r user password secret <<<"$(awk '$1 == "demo.leerplicht" { print $1, $4, $5 }' "$out/demo-$backend.out")"
-code=$(python3 - "$secret" <<'PY'
-import base64, hashlib, hmac, struct, sys, time
-key = base64.b32decode(sys.argv[1] + "=" * (-len(sys.argv[1]) % 8))
-h = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
-o = h[-1] & 15
-print("%06d" % ((struct.unpack(">I", h[o:o + 4])[0] & 0x7FFFFFFF) % 1000000))
-PY
-)
-session=$(curl -sf -D - -o /dev/null "$base/sessies" -H 'content-type: application/json' \
-    -d "{\"gebruikersnaam\":\"$user\",\"wachtwoord\":\"$password\",\"code\":\"$code\"}" |
-    sed -n 's/^set-cookie: leerrecht_sessie=\([^;]*\).*/\1/Ip')
-[ -n "$session" ] || { echo "could not log in (a TOTP code works once: wait 30 s and retry)" >&2; exit 1; }
-
-# 5,000 person ids of the region, from the listing.
-python3 - "$base" "$session" "$out/ids.txt" <<'PY'
-import json, sys, urllib.request
-base, session, path = sys.argv[1:]
-ids, na = [], None
-while len(ids) < 5000:
-    url = f"{base}/jongeren?limiet=500" + (f"&na={na}" if na else "")
-    req = urllib.request.Request(url, headers={"Authorization": f"Bearer {session}"})
-    page = json.load(urllib.request.urlopen(req))
-    ids += [j["id"] for j in page["jongeren"]]
-    na = page.get("volgende")
-    if not na:
-        break
-open(path, "w").write("\n".join(ids) + "\n")
-print(f"{len(ids)} ids")
-PY
+source scripts/api-demo.sh
 cat >"$out/get.lua" <<'LUA'
 local ids = {}
 for line in io.lines(os.getenv("IDS")) do ids[#ids + 1] = line end
@@ -80,12 +29,6 @@ IDS=$out/ids.txt wrk -t2 -c100 -d"${secs}s" --latency -H "Authorization: Bearer 
 grep -q "Non-2xx" "$out/get-$backend.txt" && echo "WARNING: some answers were not 200"
 echo "server memory after the reads: $(grep VmRSS "/proc/$server/status")"
 
-# Pupils of the token's school enrolled through October 2024, for the batches.
-school=$("$bin" --db "$db" token list | awk 'NR > 1 && $3 ~ /verzuim/ { print $2; exit }')
-"$bin" --db "$db" jongeren --as-of 2024-10-01 --format csv | awk -F';' -v s="$school" '$8 == s { print $1 }' | sort >"$out/a.txt"
-"$bin" --db "$db" jongeren --as-of 2024-10-31 --format csv | awk -F';' -v s="$school" '$8 == s { print $1 }' | sort >"$out/b.txt"
-comm -12 "$out/a.txt" "$out/b.txt" >"$out/pupils.txt"
-echo "school $school: $(wc -l <"$out/pupils.txt") pupils for the batches"
 cat >"$out/post.lua" <<LUA
 local pupils = {}
 for line in io.lines("$out/pupils.txt") do pupils[#pupils + 1] = line end

@@ -8,6 +8,7 @@ mod beheer;
 mod output;
 mod rapport;
 mod serve;
+mod soak;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -294,6 +295,39 @@ enum BenchWhat {
         /// Reader threads; writers are four times as many.
         #[arg(long, default_value_t = 2)]
         threads: usize,
+    },
+    /// A mixed workload against a running server (scripts/soak.sh starts one on the region
+    /// demo and fills in these options): latency per kind of request, errors, server memory.
+    Soak {
+        /// The API's base URL, ending in /api/v1.
+        #[arg(long)]
+        url: String,
+        #[arg(long, default_value_t = 10.0)]
+        minutes: f64,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        /// A leerplicht officer's session token, read from this environment variable.
+        #[arg(long, default_value = "LEERRECHT_SOAK_SESSIE")]
+        session_env: String,
+        /// A school's API token (scope verzuim:schrijven), read from this environment variable.
+        #[arg(long, default_value = "LEERRECHT_SOAK_TOKEN")]
+        token_env: String,
+        /// The token's school (location code).
+        #[arg(long)]
+        school: String,
+        /// File of opaque person ids, one per line.
+        #[arg(long)]
+        ids: PathBuf,
+        /// File of pupil numbers to search for, one per line.
+        #[arg(long)]
+        leerlingen: PathBuf,
+        /// File of the school's pupils enrolled through October 2024, one per line.
+        #[arg(long)]
+        pupils: PathBuf,
+        /// The server's process id, to sample its memory.
+        #[arg(long)]
+        pid: Option<u32>,
     },
     /// Absence import, rule evaluation in memory and from the store, and the incremental run
     /// after one more school day, on one school year of the demo region's absence.
@@ -717,6 +751,38 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 started.elapsed().as_secs_f64(),
                 leerrecht_app::bench::peak_memory_mib().map_or("?".into(), |m| m.to_string())
             );
+            Ok(())
+        }
+        Command::Bench {
+            what:
+                BenchWhat::Soak {
+                    url,
+                    minutes,
+                    clients,
+                    session_env,
+                    token_env,
+                    school,
+                    ids,
+                    leerlingen,
+                    pupils,
+                    pid,
+                },
+        } => {
+            let secret =
+                |name: &str| std::env::var(name).with_context(|| format!("{name} is not set"));
+            let ok = soak::run(soak::SoakArgs {
+                url,
+                duration: Duration::from_secs_f64(minutes * 60.0),
+                clients: clients.max(1),
+                session: secret(&session_env)?,
+                token: secret(&token_env)?,
+                school,
+                ids,
+                leerlingen,
+                pupils,
+                pid,
+            })?;
+            anyhow::ensure!(ok, "the soak run failed (see the verdict)");
             Ok(())
         }
         Command::Serve { addr } => {
