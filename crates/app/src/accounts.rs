@@ -13,6 +13,9 @@ use crate::auth::{
 };
 use crate::{App, AppError, Result};
 
+/// How long a password reset code stays valid.
+pub const HERSTEL_GELDIG: chrono::Duration = chrono::Duration::hours(24);
+
 /// How often a session in use has its idle deadline moved on.
 const SESSIE_VERLENGEN: chrono::Duration = chrono::Duration::seconds(60);
 
@@ -181,6 +184,139 @@ impl App {
         self.audit_operatie(actor, "wachtwoord_opnieuw", naam.to_string())
     }
 
+    /// A one-time code with which the user sets a new password themself (`POST
+    /// /api/v1/wachtwoordherstel`), valid for [`HERSTEL_GELDIG`]; it replaces any earlier
+    /// code. The administrator hands it over by another channel than the username. Returns
+    /// the code, which is stored only as a hash, and when it expires.
+    pub fn user_reset_password(
+        &self,
+        actor: &Actor,
+        naam: &str,
+    ) -> Result<(String, chrono::DateTime<chrono::Utc>)> {
+        authorize(actor, Action::ManageAccounts)?;
+        let g = self.account(naam)?;
+        let code = new_token("lrh_");
+        let verloopt = self.now() + HERSTEL_GELDIG;
+        self.store()
+            .set_herstelcode(g.id, &token_hash(&code), verloopt)?;
+        self.audit_operatie(actor, "wachtwoordherstel_uitgegeven", naam.to_string())?;
+        Ok((code, verloopt))
+    }
+
+    /// Sets a new password with a reset code and, for an account with a second factor, the
+    /// current TOTP code: a lost password never bypasses the second factor. A wrong name,
+    /// code or TOTP code is one vague answer and counts towards the lockout like a failed
+    /// login. On success the code is spent, the lockout cleared and every session ended.
+    pub fn password_reset(
+        &self,
+        naam: &str,
+        herstelcode: &str,
+        nieuw: &str,
+        totp: Option<&str>,
+        bron: &str,
+    ) -> Result<std::result::Result<(), LoginFout>> {
+        let now = self.now();
+        let Some(g) = self.store().gebruiker(naam)? else {
+            self.audit_login(naam, None, "wachtwoordherstel_mislukt", false, bron)?;
+            return Ok(Err(LoginFout::Onjuist));
+        };
+        if g.geblokkeerd_tot.is_some_and(|t| t > now) {
+            self.audit_login(naam, Some(&g), "wachtwoordherstel_geblokkeerd", false, bron)?;
+            return Ok(Err(LoginFout::Geblokkeerd));
+        }
+        let code_ok = self
+            .store()
+            .herstelcode(g.id)?
+            .is_some_and(|(h, verloopt)| verloopt > now && h == token_hash(herstelcode));
+        let mut stap = None;
+        let second_ok = match (&g.totp_geheim, totp) {
+            (Some(secret), Some(code)) => {
+                stap = verify_totp(secret, code, now, g.totp_laatste_stap);
+                stap.is_some()
+            }
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+        if !code_ok || !second_ok || !g.actief {
+            let blocked = self.count_failure(&g, now)?;
+            self.audit_login(naam, Some(&g), "wachtwoordherstel_mislukt", false, bron)?;
+            return Ok(Err(if blocked {
+                LoginFout::Geblokkeerd
+            } else {
+                LoginFout::Onjuist
+            }));
+        }
+        check_password_policy(nieuw, naam)
+            .map_err(|e| AppError::Invalid(format!("wachtwoord: {e}")))?;
+        self.store().set_wachtwoord(g.id, &hash_password(nieuw))?;
+        self.store().clear_herstelcode(g.id)?;
+        self.store().set_login_state(g.id, 0, None, stap)?;
+        self.store().revoke_sessies(g.id, now)?;
+        self.audit_login(naam, Some(&g), "wachtwoord_hersteld", true, bron)?;
+        Ok(Ok(()))
+    }
+
+    /// A signed-in user changes their own password, giving the current one; every session
+    /// of the account ends, this one included.
+    pub fn change_own_password(&self, actor: &Actor, huidig: &str, nieuw: &str) -> Result<()> {
+        let Actor::Gebruiker(u) = actor else {
+            return Err(AppError::Forbidden(
+                "alleen een gebruiker heeft een wachtwoord".into(),
+            ));
+        };
+        let g = self.account(&u.gebruikersnaam)?;
+        if !verify_password(&g.wachtwoord_hash, huidig) {
+            return Err(AppError::Invalid(
+                "huidig: het huidige wachtwoord klopt niet".into(),
+            ));
+        }
+        check_password_policy(nieuw, &g.gebruikersnaam)
+            .map_err(|e| AppError::Invalid(format!("nieuw: {e}")))?;
+        self.store().set_wachtwoord(g.id, &hash_password(nieuw))?;
+        self.store().revoke_sessies(g.id, self.now())?;
+        self.audit_operatie(actor, "wachtwoord_gewijzigd", g.gebruikersnaam.clone())
+    }
+
+    /// Counts a failed attempt for an account; five in a row block it. True when blocked now.
+    fn count_failure(&self, g: &GebruikerRij, now: chrono::DateTime<chrono::Utc>) -> Result<bool> {
+        let n = if g.geblokkeerd_tot.is_some() {
+            1
+        } else {
+            g.mislukte_pogingen + 1
+        };
+        let blok = (n >= MAX_MISLUKT).then(|| now + BLOKKADE);
+        self.store()
+            .set_login_state(g.id, if blok.is_some() { 0 } else { n }, blok, None)?;
+        Ok(blok.is_some())
+    }
+
+    /// An attempt to log in or to reset a password, in the audit log (there is no actor yet).
+    fn audit_login(
+        &self,
+        naam: &str,
+        g: Option<&GebruikerRij>,
+        actie: &str,
+        ok: bool,
+        bron: &str,
+    ) -> Result<()> {
+        self.auditor.record(
+            self.store(),
+            leerrecht_store::access::NieuwAuditEntry {
+                tijd: leerrecht_store::access::moment(self.now()),
+                actor: naam.chars().take(64).collect(),
+                organisatie: g.map(|g| g.organisatie.clone()),
+                rol: None,
+                actie: actie.to_string(),
+                persoon: None,
+                record: None,
+                bron: bron.to_string(),
+                reden: None,
+                noodtoegang: false,
+                toegestaan: ok,
+            },
+        )
+    }
+
     /// An API token for a system of an organisation; the token is returned once and stored
     /// only as a hash.
     pub fn token_create(
@@ -265,23 +401,8 @@ impl App {
         bron: &str,
     ) -> Result<std::result::Result<Sessie, LoginFout>> {
         let now = self.now();
-        let log = |actie: &str, ok: bool, org: Option<String>| {
-            self.auditor.record(
-                self.store(),
-                leerrecht_store::access::NieuwAuditEntry {
-                    tijd: leerrecht_store::access::moment(now),
-                    actor: naam.chars().take(64).collect(),
-                    organisatie: org,
-                    rol: None,
-                    actie: actie.to_string(),
-                    persoon: None,
-                    record: None,
-                    bron: bron.to_string(),
-                    reden: None,
-                    noodtoegang: false,
-                    toegestaan: ok,
-                },
-            )
+        let log = |actie: &str, ok: bool, g: Option<&GebruikerRij>| {
+            self.audit_login(naam, g, actie, ok, bron)
         };
         let Some(g) = self.store().gebruiker(naam)? else {
             // Spend the same time as for a wrong password.
@@ -290,20 +411,13 @@ impl App {
             return Ok(Err(LoginFout::Onjuist));
         };
         if g.geblokkeerd_tot.is_some_and(|t| t > now) {
-            log("inloggen_geblokkeerd", false, Some(g.organisatie.clone()))?;
+            log("inloggen_geblokkeerd", false, Some(&g))?;
             return Ok(Err(LoginFout::Geblokkeerd));
         }
         let fail = |fout: LoginFout| -> Result<std::result::Result<Sessie, LoginFout>> {
-            let n = if g.geblokkeerd_tot.is_some() {
-                1
-            } else {
-                g.mislukte_pogingen + 1
-            };
-            let blok = (n >= MAX_MISLUKT).then(|| now + BLOKKADE);
-            self.store()
-                .set_login_state(g.id, if blok.is_some() { 0 } else { n }, blok, None)?;
-            log("inloggen_mislukt", false, Some(g.organisatie.clone()))?;
-            Ok(Err(if blok.is_some() {
+            let blocked = self.count_failure(&g, now)?;
+            log("inloggen_mislukt", false, Some(&g))?;
+            Ok(Err(if blocked {
                 LoginFout::Geblokkeerd
             } else {
                 fout
@@ -339,7 +453,7 @@ impl App {
             ingetrokken: None,
             bron: bron.to_string(),
         })?;
-        log("inloggen", true, Some(g.organisatie.clone()))?;
+        log("inloggen", true, Some(&g))?;
         Ok(Ok(Sessie { token, verloopt }))
     }
 

@@ -69,6 +69,16 @@ pub(crate) fn user(app: &App, actor: &Actor, what: UserWhat) -> anyhow::Result<(
             let secret = checked(app.user_reset_2fa(actor, &username))?;
             print_totp(&mut out, &username, &secret)?;
         }
+        UserWhat::ResetPassword { username } => {
+            let (code, verloopt) = checked(app.user_reset_password(actor, &username))?;
+            writeln!(out, "herstelcode voor {username}, eenmalig getoond:")?;
+            writeln!(out, "  {code}")?;
+            writeln!(
+                out,
+                "geldig tot {}; geef de code via een ander kanaal dan de gebruikersnaam",
+                verloopt.format("%Y-%m-%d %H:%M UTC")
+            )?;
+        }
         UserWhat::Password { username } => {
             let password = read_password()?;
             checked(app.user_set_password(actor, &username, &password))?;

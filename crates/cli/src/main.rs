@@ -222,6 +222,10 @@ enum UserWhat {
     Reset2fa { username: String },
     /// Set a new password, read from standard input; ends the account's sessions.
     Password { username: String },
+    /// Issue a one-time reset code (valid 24 hours) with which the user sets a new password
+    /// themself (POST /api/v1/wachtwoordherstel, with their TOTP code).
+    #[command(name = "reset-password")]
+    ResetPassword { username: String },
 }
 
 #[derive(Subcommand)]

@@ -361,6 +361,142 @@ fn login_cookie_csrf_and_logout(demo: Demo) {
     assert_eq!(st, 401);
 }
 
+/// A reset code from the administrator, with the TOTP code where the account has one, sets a
+/// new password and ends the account's sessions; a wrong or spent code, or a missing TOTP
+/// code, is refused with one vague answer. A signed-in user changes their own password with
+/// the current one and the CSRF token.
+fn password_reset_and_change(demo: Demo) {
+    let s = Server::start(&demo.db);
+    let c = client();
+    let herstel = |user: &str| -> String {
+        let out = leerrecht(&demo.db, &["user", "reset-password", user]);
+        out.lines()
+            .find_map(|l| l.trim().strip_prefix("lrh_").map(|c| format!("lrh_{c}")))
+            .unwrap_or_else(|| panic!("no reset code in {out}"))
+    };
+    let reset = |body: Value| {
+        json_of(
+            c.post(s.url("/api/v1/wachtwoordherstel"))
+                .json(&body)
+                .send()
+                .unwrap(),
+        )
+    };
+    let nieuw = "een-heel-nieuw-wachtwoord-2026";
+
+    // An account with a second factor: the reset code alone is not enough.
+    let (user, pass, secret) = demo.account("school");
+    let l = login(&c, &s, &demo, "school");
+    let code = herstel(user);
+    let next_totp = || {
+        leerrecht_app::auth::current_totp(
+            secret,
+            chrono::Utc::now() + chrono::Duration::seconds(30),
+        )
+        .unwrap()
+    };
+    let (st, h, v) = reset(
+        json!({"gebruikersnaam": user, "herstelcode": "lrh_fout", "wachtwoord": nieuw, "code": next_totp()}),
+    );
+    assert_eq!(st, 401, "{v}");
+    assert_problem(&h, &v, 401);
+    let (st, _, v) =
+        reset(json!({"gebruikersnaam": user, "herstelcode": code, "wachtwoord": nieuw}));
+    assert_eq!(st, 401, "a reset without the TOTP code: {v}");
+    let (st, _, v) = reset(
+        json!({"gebruikersnaam": user, "herstelcode": code, "wachtwoord": "kort", "code": next_totp()}),
+    );
+    assert_eq!(st, 422, "the password policy applies: {v}");
+    let (st, _, v) = reset(
+        json!({"gebruikersnaam": user, "herstelcode": code, "wachtwoord": nieuw, "code": next_totp()}),
+    );
+    assert_eq!(st, 204, "{v}");
+    let ik = |cookie: &str| {
+        c.get(s.url("/api/v1/gebruikers/ik"))
+            .header("cookie", cookie)
+            .send()
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(
+        ik(&l.cookie),
+        401,
+        "the reset ended the session made before it"
+    );
+    let (st, _, _) = reset(
+        json!({"gebruikersnaam": user, "herstelcode": code, "wachtwoord": "nog-weer-een-ander-wachtwoord", "code": next_totp()}),
+    );
+    assert_eq!(st, 401, "a spent code");
+    let (st, _, _) = json_of(
+        c.post(s.url("/api/v1/sessies"))
+            .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": "000000"}))
+            .send()
+            .unwrap(),
+    );
+    assert_eq!(st, 401, "the old password no longer works");
+
+    // An account without a second factor logs in with the new password.
+    let (user, _, _) = demo.account("beleid");
+    let code = herstel(user);
+    let (st, _, v) =
+        reset(json!({"gebruikersnaam": user, "herstelcode": code, "wachtwoord": nieuw}));
+    assert_eq!(st, 204, "{v}");
+    let login_as = |wachtwoord: &str| {
+        let r = c
+            .post(s.url("/api/v1/sessies"))
+            .json(&json!({"gebruikersnaam": user, "wachtwoord": wachtwoord}))
+            .send()
+            .unwrap();
+        let cookie = r
+            .headers()
+            .get("set-cookie")
+            .map(|h| h.to_str().unwrap().split(';').next().unwrap().to_string());
+        let (st, _, v) = json_of(r);
+        (st, cookie, v["csrf_token"].as_str().map(str::to_string))
+    };
+    let (st, cookie, csrf) = login_as(nieuw);
+    assert_eq!(st, 201);
+    let (cookie, csrf) = (cookie.unwrap(), csrf.unwrap());
+
+    // Changing one's own password: CSRF token, the current password, the policy.
+    let change = |body: Value, csrf: Option<&str>| {
+        let mut rq = c
+            .put(s.url("/api/v1/gebruikers/ik/wachtwoord"))
+            .header("cookie", &cookie)
+            .json(&body);
+        if let Some(t) = csrf {
+            rq = rq.header("x-csrf-token", t);
+        }
+        json_of(rq.send().unwrap())
+    };
+    let beter = "nog-een-beter-wachtwoord-2027";
+    assert_eq!(
+        change(json!({"huidig": nieuw, "nieuw": beter}), None).0,
+        403
+    );
+    let (st, _, v) = change(
+        json!({"huidig": "niet-het-huidige", "nieuw": beter}),
+        Some(&csrf),
+    );
+    assert_eq!(st, 422, "{v}");
+    assert_eq!(v["invalidParams"][0]["name"], "huidig", "{v}");
+    assert_eq!(
+        change(json!({"huidig": nieuw, "nieuw": "kort"}), Some(&csrf)).0,
+        422
+    );
+    assert_eq!(
+        change(json!({"huidig": nieuw, "nieuw": beter}), Some(&csrf)).0,
+        204
+    );
+    assert_eq!(ik(&cookie), 401, "a changed password ends the session");
+    assert_eq!(login_as(nieuw).0, 401);
+    assert_eq!(login_as(beter).0, 201);
+
+    // The audit chain, which has every attempt, is intact (leerrecht fails otherwise).
+    leerrecht(&demo.db, &["audit", "verify"]);
+}
+
 fn persons_by_opaque_id(demo: Demo) {
     let s = Server::start(&demo.db);
     let c = client();
@@ -698,6 +834,14 @@ fn login_cookie_csrf_and_logout_sqlite() {
 #[test]
 fn login_cookie_csrf_and_logout_postgres() {
     login_cookie_csrf_and_logout(pg_demo());
+}
+#[test]
+fn password_reset_and_change_sqlite() {
+    password_reset_and_change(sqlite_demo());
+}
+#[test]
+fn password_reset_and_change_postgres() {
+    password_reset_and_change(pg_demo());
 }
 #[test]
 fn persons_by_opaque_id_sqlite() {

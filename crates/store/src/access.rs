@@ -256,6 +256,16 @@ pub trait AccessStore {
     fn set_actief(&self, id: i64, actief: bool) -> Result<()>;
     fn set_totp_geheim(&self, id: i64, geheim: Option<&str>) -> Result<()>;
     fn set_wachtwoord(&self, id: i64, hash: &str) -> Result<()>;
+    /// Stores (replacing any before it) a password reset code's hash for an account.
+    fn set_herstelcode(
+        &self,
+        gebruiker_id: i64,
+        code_hash: &str,
+        verloopt: DateTime<Utc>,
+    ) -> Result<()>;
+    /// An account's open reset code: its hash and expiry.
+    fn herstelcode(&self, gebruiker_id: i64) -> Result<Option<(String, DateTime<Utc>)>>;
+    fn clear_herstelcode(&self, gebruiker_id: i64) -> Result<()>;
 
     fn add_sessie(&self, s: &SessieRij) -> Result<()>;
     fn sessie(&self, token_hash: &str) -> Result<Option<SessieRij>>;

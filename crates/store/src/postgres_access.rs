@@ -201,6 +201,34 @@ impl AccessStore for PgStore {
         one_changed(n)
     }
 
+    fn set_herstelcode(&self, id: i64, code_hash: &str, verloopt: DateTime<Utc>) -> Result<()> {
+        self.conn()?.execute(
+            "INSERT INTO wachtwoordherstel (gebruiker_id, code_hash, verloopt) VALUES ($1, $2, $3)
+             ON CONFLICT (gebruiker_id) DO UPDATE SET code_hash = excluded.code_hash,
+                                                      verloopt = excluded.verloopt",
+            &[&id, &code_hash, &verloopt],
+        )?;
+        Ok(())
+    }
+
+    fn herstelcode(&self, id: i64) -> Result<Option<(String, DateTime<Utc>)>> {
+        Ok(self
+            .conn()?
+            .query_opt(
+                "SELECT code_hash, verloopt FROM wachtwoordherstel WHERE gebruiker_id = $1",
+                &[&id],
+            )?
+            .map(|r| (r.get(0), r.get(1))))
+    }
+
+    fn clear_herstelcode(&self, id: i64) -> Result<()> {
+        self.conn()?.execute(
+            "DELETE FROM wachtwoordherstel WHERE gebruiker_id = $1",
+            &[&id],
+        )?;
+        Ok(())
+    }
+
     fn add_sessie(&self, s: &SessieRij) -> Result<()> {
         self.conn()?.execute(
             "INSERT INTO sessies (token_hash, gebruiker_id, aangemaakt, laatst_gebruikt, verloopt, ingetrokken, bron)

@@ -32,6 +32,7 @@ use crate::routes::{intake, jongeren, sessies, werk};
     servers((url = "/api/v1", description = "This server")),
     paths(
         sessies::inloggen, sessies::uitloggen, sessies::ik, sessies::gebruikers,
+        sessies::wachtwoordherstel, sessies::wachtwoord_wijzigen,
         sessies::organisaties, sessies::organisatie,
         jongeren::lijst, jongeren::zoeken, jongeren::jongere, jongeren::inschrijvingen,
         jongeren::verzuim, intake::verzuim, jongeren::signalen,

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, patch, post};
+use axum::routing::{delete, get, patch, post, put};
 use axum::Router;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -22,7 +22,12 @@ pub fn routes(state: AppState) -> Router {
         .route("/sessies", post(sessies::inloggen))
         .route("/sessies/huidig", delete(sessies::uitloggen))
         .route("/gebruikers", get(sessies::gebruikers))
+        .route("/wachtwoordherstel", post(sessies::wachtwoordherstel))
         .route("/gebruikers/ik", get(sessies::ik))
+        .route(
+            "/gebruikers/ik/wachtwoord",
+            put(sessies::wachtwoord_wijzigen),
+        )
         .route("/organisaties", get(sessies::organisaties))
         .route("/organisaties/{code}", get(sessies::organisatie))
         .route("/jongeren", get(jongeren::lijst))

@@ -87,16 +87,7 @@ pub async fn inloggen(
     Json(body): Json<Inloggen>,
 ) -> ApiResult<Response> {
     let bron = bron(&parts);
-    let max = s.cfg().login_per_minuut;
-    let b = bron.clone();
-    let binnen = s
-        .run(move |app| app.binnen_limiet("inloggen", &b, chrono::Duration::minutes(1), max))
-        .await?;
-    if !binnen {
-        return Err(ApiError::TooManyRequests(
-            "te veel inlogpogingen vanaf dit adres; probeer het over een minuut opnieuw".into(),
-        ));
-    }
+    binnen_loginlimiet(&s, &bron).await?;
     let (sessie, actor) = s
         .run(move |app| {
             let r = app.login(
@@ -135,6 +126,88 @@ pub async fn inloggen(
         HeaderValue::from_str(&cookie).map_err(|e| ApiError::Internal(e.to_string()))?,
     );
     Ok(r)
+}
+
+/// A new password set with the reset code an administrator handed over
+/// (`leerrecht user reset-password`), and the TOTP code for an account with a second factor.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Herstel {
+    pub gebruikersnaam: String,
+    pub herstelcode: String,
+    pub wachtwoord: String,
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+/// Sets a new password with a reset code. Ends every session of the account; log in again
+/// afterwards. Failures count towards the lockout like failed logins, and share their limit
+/// per client address.
+#[utoipa::path(post, path = "/wachtwoordherstel", tag = "sessies", security(()),
+    request_body = Herstel,
+    responses((status = 204, description = "Nieuw wachtwoord ingesteld")))]
+pub async fn wachtwoordherstel(
+    State(s): State<AppState>,
+    parts: axum::http::request::Parts,
+    Json(body): Json<Herstel>,
+) -> ApiResult<StatusCode> {
+    let bron = bron(&parts);
+    binnen_loginlimiet(&s, &bron).await?;
+    s.run(move |app| {
+        app.password_reset(
+            &body.gebruikersnaam,
+            &body.herstelcode,
+            &body.wachtwoord,
+            body.code.as_deref(),
+            &bron,
+        )
+    })
+    .await?
+    .map_err(|f| match f {
+        LoginFout::Geblokkeerd => ApiError::Locked(f.to_string()),
+        _ => ApiError::Unauthenticated(
+            "onjuiste gebruikersnaam, herstelcode of code, of de herstelcode is verlopen".into(),
+        ),
+    })?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The current and the new password.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WachtwoordWijzigen {
+    pub huidig: String,
+    pub nieuw: String,
+}
+
+/// Changes the caller's own password. Every session of the account ends, this one too.
+#[utoipa::path(put, path = "/gebruikers/ik/wachtwoord", tag = "gebruikers",
+    request_body = WachtwoordWijzigen,
+    responses((status = 204, description = "Wachtwoord gewijzigd; log opnieuw in")))]
+pub async fn wachtwoord_wijzigen(
+    State(s): State<AppState>,
+    c: Caller,
+    Json(body): Json<WachtwoordWijzigen>,
+) -> ApiResult<StatusCode> {
+    s.run(move |app| app.change_own_password(&c.actor, &body.huidig, &body.nieuw))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Refuses a login or reset attempt past the limit per client address and minute.
+async fn binnen_loginlimiet(s: &AppState, bron: &str) -> ApiResult<()> {
+    let max = s.cfg().login_per_minuut;
+    let b = bron.to_string();
+    let binnen = s
+        .run(move |app| app.binnen_limiet("inloggen", &b, chrono::Duration::minutes(1), max))
+        .await?;
+    if binnen {
+        Ok(())
+    } else {
+        Err(ApiError::TooManyRequests(
+            "te veel inlogpogingen vanaf dit adres; probeer het over een minuut opnieuw".into(),
+        ))
+    }
 }
 
 /// Ends the current session and clears the cookie.
