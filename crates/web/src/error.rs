@@ -177,14 +177,14 @@ impl IntoResponse for ApiError {
                 ("deze methode kan niet op deze resource".into(), Vec::new())
             }
             ApiError::Unavailable(m) => {
-                tracing::warn!(reason = %m, "unavailable");
+                tracing::warn!(reason = %scrub_numbers(&m), "unavailable");
                 (
                     "probeer het over enkele ogenblikken opnieuw".into(),
                     Vec::new(),
                 )
             }
             ApiError::Internal(m) => {
-                tracing::error!(reason = %m, "internal error");
+                tracing::error!(reason = %scrub_numbers(&m), "internal error");
                 (
                     "er ging iets mis aan onze kant; het is vastgelegd onder het request-id".into(),
                     Vec::new(),
@@ -193,6 +193,32 @@ impl IntoResponse for ApiError {
         };
         problem_response(status, detail, &params)
     }
+}
+
+/// A reason for the log with every run of 8 or more digits masked: a database's own message
+/// can quote the row it refused (PostgreSQL's `DETAIL: Key (bsn)=(…)`), and a BSN or
+/// onderwijsnummer must never reach the log.
+pub fn scrub_numbers(m: &str) -> String {
+    let mut out = String::with_capacity(m.len());
+    let mut digits = String::new();
+    let flush = |digits: &mut String, out: &mut String| {
+        if digits.len() >= 8 {
+            out.extend(std::iter::repeat_n('#', digits.len()));
+        } else {
+            out.push_str(digits);
+        }
+        digits.clear();
+    };
+    for c in m.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            flush(&mut digits, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut digits, &mut out);
+    out
 }
 
 /// A problem+json response.
@@ -224,3 +250,18 @@ pub fn problem_response(status: StatusCode, detail: String, params: &[InvalidPar
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::scrub_numbers;
+
+    #[test]
+    fn person_numbers_never_reach_the_log() {
+        assert_eq!(
+            scrub_numbers("db error: ERROR: duplicate key\nDETAIL: Key (bsn)=(123456782) already exists."),
+            "db error: ERROR: duplicate key\nDETAIL: Key (bsn)=(#########) already exists."
+        );
+        assert_eq!(scrub_numbers("row 1234567 of 2024-10-07"), "row 1234567 of 2024-10-07");
+        assert_eq!(scrub_numbers("12345678"), "########");
+    }
+}
