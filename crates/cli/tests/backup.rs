@@ -13,6 +13,16 @@ use leerrecht_store::backup::dump;
 use leerrecht_testkit::PgCluster;
 use support::*;
 
+/// The permission bits of a file.
+fn mode(f: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(f)
+        .unwrap_or_else(|e| panic!("{}: {e}", f.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
 fn sqlite_url(dir: &Path, name: &str) -> String {
     format!("sqlite://{}/{name}", dir.display())
 }
@@ -42,7 +52,15 @@ fn restore_gives_back_everything(kind: &str) {
     let before = dump(&src).unwrap();
     let out = ok(&src, dir.path(), &["backup", file.to_str().unwrap()]);
     assert!(out.starts_with("backup geschreven"), "{out}");
-    assert!(file.exists());
+    assert_eq!(mode(&file), 0o600, "a backup is for its owner's eyes only");
+    if kind == "sqlite" {
+        // (Its WAL, gone once the last connection closed, takes the same mode from SQLite.)
+        assert_eq!(
+            mode(&dir.path().join("bron.db")),
+            0o600,
+            "a new database file"
+        );
+    }
     assert!(!dir.path().join("kopie.bak.onvolledig").exists());
 
     let out = ok(&dst, dir.path(), &["restore", file.to_str().unwrap()]);

@@ -73,6 +73,10 @@ fn partial(file: &Path) -> PathBuf {
 
 /// Syncs `tmp`, renames it to `file` and syncs the folder, so that the new name survives a crash.
 fn publish(tmp: &Path, file: &Path) -> Result<u64> {
+    // A backup holds everything the database does: its owner only may read it.
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(tmp, fs::Permissions::from_mode(0o600))
+        .map_err(|e| io_err("cannot restrict", tmp, e))?;
     let f = File::open(tmp).map_err(|e| io_err("cannot open", tmp, e))?;
     f.sync_all().map_err(|e| io_err("cannot sync", tmp, e))?;
     let bytes = f

@@ -105,6 +105,26 @@ pub(crate) type Conn = r2d2::PooledConnection<Manager>;
 /// The page cache per connection for batch work (imports, the demo, reports).
 pub(crate) const CACHE_KIB: u32 = 128 * 1024;
 
+/// Creates a new database file readable and writable by its owner only: it holds personal
+/// data of children. SQLite gives its WAL and shared-memory files the same mode. An existing
+/// file keeps the mode it has.
+pub(crate) fn create_private(path: &Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Invalid(format!(
+            "cannot create {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
 impl SqliteStore {
     pub fn open(path: &str) -> Result<Self> {
         Self::open_with_cache(path, CACHE_KIB)
@@ -168,6 +188,7 @@ impl SqliteStore {
                     )));
                 }
             }
+            create_private(Path::new(path))?;
         }
         let pool = r2d2::Pool::builder()
             // An in-memory database lives in its one connection.

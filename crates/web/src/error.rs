@@ -258,10 +258,15 @@ mod tests {
     #[test]
     fn person_numbers_never_reach_the_log() {
         assert_eq!(
-            scrub_numbers("db error: ERROR: duplicate key\nDETAIL: Key (bsn)=(123456782) already exists."),
+            scrub_numbers(
+                "db error: ERROR: duplicate key\nDETAIL: Key (bsn)=(123456782) already exists."
+            ),
             "db error: ERROR: duplicate key\nDETAIL: Key (bsn)=(#########) already exists."
         );
-        assert_eq!(scrub_numbers("row 1234567 of 2024-10-07"), "row 1234567 of 2024-10-07");
+        assert_eq!(
+            scrub_numbers("row 1234567 of 2024-10-07"),
+            "row 1234567 of 2024-10-07"
+        );
         assert_eq!(scrub_numbers("12345678"), "########");
     }
 }
