@@ -168,7 +168,7 @@ impl Weergave {
             for r in &tabel.rijen {
                 w.write_record(r.iter().map(|c| match c {
                     Cel::Getal(x) => getal(*x, ','),
-                    c => c.tekst(),
+                    c => geen_formule(&c.tekst()).into_owned(),
                 }))
                 .expect("writing to memory");
             }
@@ -437,8 +437,31 @@ fn nice_max(max: f64) -> f64 {
         .unwrap_or(10.0 * p)
 }
 
+/// A text cell for CSV that a spreadsheet will not run as a formula: text that starts with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's advice on CSV
+/// injection). Numbers are written by their own path and never pass through here.
+pub fn geen_formule(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}").into()
+    } else {
+        s.into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn csv_text_is_never_a_formula() {
+        assert_eq!(
+            super::geen_formule("=HYPERLINK(\"x\")"),
+            "'=HYPERLINK(\"x\")"
+        );
+        assert_eq!(super::geen_formule("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(super::geen_formule("-2+3"), "'-2+3");
+        assert_eq!(super::geen_formule("Jansen"), "Jansen");
+        assert_eq!(super::geen_formule("2024-2025"), "2024-2025");
+    }
+
     use super::*;
 
     fn weergave() -> Weergave {

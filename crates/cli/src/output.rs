@@ -119,11 +119,13 @@ fn clip(s: &str, n: usize) -> String {
     }
 }
 
+/// A text field of a `;` CSV: never a formula to a spreadsheet, quoted when it must be.
 fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
+    let s = leerrecht_app::uitvoer::geen_formule(s);
     if s.contains([';', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\"")).into()
     } else {
-        s.into()
+        s
     }
 }
 
