@@ -21,7 +21,7 @@ use serde::Serialize;
 use leerrecht_store::BasisNodig;
 use leerrecht_store::WelkeInschrijvingen::{self, Geen, Thuiszitters};
 
-use crate::access::{authorize, Action, Actor, Gebruik};
+use crate::access::{authorize, Action, Actor, Beslissing, Gebruik};
 use crate::uitvoer::{Cel, Grafiek, GrafiekSoort, Tabel, Weergave};
 use crate::{App, AppError, Result};
 
@@ -777,21 +777,35 @@ impl App {
             Actor::Gebruiker(g) => g.rol.sees_persons(),
             Actor::Systeem(_) => false,
         };
+        // Each person shown is decided by the gate and audited, as `toegang_als_mag` does,
+        // but with the entries of the whole list in one commit (a listing's way): one commit
+        // per person was most of the report's time at national scale.
+        let now = self.now();
+        let mut gezien = Vec::new();
         for g in gevallen
             .iter()
             .filter(|g| g.uitkomst == KpiUitkomst::Achterstallig)
         {
             let p = &basis.personen[&g.persoon];
-            let toegang = if ziet_personen {
-                self.toegang_als_mag(actor, Gebruik::RegistratiesLezen, p.leerling, "kpi te laat")?
+            let ctx = if ziet_personen {
+                self.store().persoon_context(p.leerling, now.date_naive())?
             } else {
                 None
             };
-            let Some(toegang) = toegang else {
+            let reden = match &ctx {
+                Some(ctx) => match self.beslissing(actor, Gebruik::RegistratiesLezen, ctx, now)? {
+                    Beslissing::Toegestaan => Some(None),
+                    Beslissing::Noodtoegang(r) => Some(Some(r)),
+                    Beslissing::Geweigerd(_) => None,
+                },
+                None => None,
+            };
+            let (Some(ctx), Some(reden)) = (ctx, reden) else {
                 niet_getoond += 1;
                 continue;
             };
-            let j = &toegang.ctx.jongere;
+            gezien.push((self.pseudoniem(p.leerling)?, reden));
+            let j = &ctx.jongere;
             lijst.push(TeLaat {
                 leerling: p.leerling.to_string(),
                 naam: format!("{} {}", j.voornamen, j.achternaam),
@@ -801,6 +815,12 @@ impl App {
                 dagen_te_laat: (op - g.termijn).num_days(),
             });
         }
+        self.audit_personen(
+            actor,
+            Gebruik::RegistratiesLezen.code(),
+            gezien,
+            "kpi te laat",
+        )?;
         lijst.sort_by_key(|t| std::cmp::Reverse(t.dagen_te_laat));
         let mut kpi = Kpi {
             jaar: jaar.to_string(),

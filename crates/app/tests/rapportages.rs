@@ -558,6 +558,28 @@ RBL-VLS;leerplicht;Leerplicht Velsen;GM0453;;;GM0453
         .unwrap();
     assert_eq!(k.te_laat_lijst.len(), 2);
     assert_eq!(k.te_laat_lijst[0].naam, "Persoon 3 Proef");
+    // Every person shown is in the audit log as read by that officer; none that was not.
+    let gelezen = |leerling: &str, door: &str| {
+        app.audit_export(
+            &Actor::local_operator(),
+            LeerlingId::from_str(leerling).unwrap(),
+        )
+        .unwrap()
+        .iter()
+        .any(|e| {
+            e.entry.actor == door
+                && e.entry.toegestaan
+                && e.entry.record.as_deref() == Some("kpi te laat")
+        })
+    };
+    for t in &k.te_laat_lijst {
+        assert!(
+            gelezen(&t.leerling, "lp.velsen"),
+            "{} read unaudited",
+            t.leerling
+        );
+        assert!(!gelezen(&t.leerling, "lp.haarlem"), "lp.haarlem saw nobody");
+    }
     let k = app
         .rapport_kpi(&beleid, jaar, d("2025-03-15"), &regels, &alles())
         .unwrap();
