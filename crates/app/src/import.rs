@@ -410,6 +410,13 @@ impl App {
                 self.store().$store_fn(&mut it, &mut decide)?
             }};
         }
+        let meldingen = kind == ImportKind::Meldingen && !dry_run;
+        if meldingen {
+            // Until its meldingen have joined their cases (after the import's commit), a
+            // crash leaves this set for the next process to finish (`App::herstellen`).
+            self.store()
+                .set_instelling(crate::herstel::KOPPELEN_OPEN, Some("1"))?;
+        }
         let outcome: ImportOutcome = match kind {
             ImportKind::Jongeren => run!(
                 |r: &mut Row| parse_jongere(r, &register, today),
@@ -447,6 +454,10 @@ impl App {
                 // A melding from a file is registered: it joins (or opens) a verzuim case.
                 self.meldingen_koppelen(actor)?;
             }
+        }
+        if meldingen {
+            self.store()
+                .set_instelling(crate::herstel::KOPPELEN_OPEN, None)?;
         }
         Ok(report(
             rows.get(),

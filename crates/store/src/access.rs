@@ -239,6 +239,10 @@ pub trait AccessStore {
     /// The value of an installation setting; when absent, stores `nieuw` first. Concurrent
     /// callers all get the one value that was stored.
     fn instelling_of(&self, naam: &str, nieuw: &str) -> Result<String>;
+    /// The value of an installation setting, if it has one.
+    fn instelling(&self, naam: &str) -> Result<Option<String>>;
+    /// Sets a setting, or removes it with None.
+    fn set_instelling(&self, naam: &str, waarde: Option<&str>) -> Result<()>;
 
     /// Adds an account; a taken username is `StoreError::Invalid`.
     fn add_gebruiker(&self, g: &NieuweGebruiker) -> Result<i64>;

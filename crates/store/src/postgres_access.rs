@@ -114,6 +114,26 @@ impl AccessStore for PgStore {
         )
     }
 
+    fn instelling(&self, naam: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()?
+            .query_opt("SELECT waarde FROM instellingen WHERE naam = $1", &[&naam])?
+            .map(|r| r.get(0)))
+    }
+
+    fn set_instelling(&self, naam: &str, waarde: Option<&str>) -> Result<()> {
+        let mut c = self.conn()?;
+        match waarde {
+            Some(w) => c.execute(
+                "INSERT INTO instellingen (naam, waarde) VALUES ($1, $2)
+                 ON CONFLICT (naam) DO UPDATE SET waarde = excluded.waarde",
+                &[&naam, &w],
+            )?,
+            None => c.execute("DELETE FROM instellingen WHERE naam = $1", &[&naam])?,
+        };
+        Ok(())
+    }
+
     fn add_gebruiker(&self, g: &NieuweGebruiker) -> Result<i64> {
         let row = self.conn()?.query_opt(
             "INSERT INTO gebruikers (gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim, aangemaakt)

@@ -131,6 +131,27 @@ impl AccessStore for SqliteStore {
         })
     }
 
+    fn instelling(&self, naam: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()?
+            .prepare_cached("SELECT waarde FROM instellingen WHERE naam = ?1")?
+            .query_row([naam], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn set_instelling(&self, naam: &str, waarde: Option<&str>) -> Result<()> {
+        let c = self.conn()?;
+        match waarde {
+            Some(w) => c.execute(
+                "INSERT INTO instellingen (naam, waarde) VALUES (?1, ?2)
+                 ON CONFLICT (naam) DO UPDATE SET waarde = excluded.waarde",
+                params![naam, w],
+            )?,
+            None => c.execute("DELETE FROM instellingen WHERE naam = ?1", [naam])?,
+        };
+        Ok(())
+    }
+
     fn add_gebruiker(&self, g: &NieuweGebruiker) -> Result<i64> {
         self.write(|c| {
             let taken: Option<i64> = c
