@@ -114,9 +114,10 @@ impl Modify for Common {
             "Problem",
         ))));
         for item in doc.paths.paths.values_mut() {
-            let ops: [&mut Option<Operation>; 4] = [
+            let ops: [&mut Option<Operation>; 5] = [
                 &mut item.get,
                 &mut item.post,
+                &mut item.put,
                 &mut item.patch,
                 &mut item.delete,
             ];

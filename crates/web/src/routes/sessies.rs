@@ -80,7 +80,9 @@ pub struct Sessie {
 /// attempts per client address are limited.
 #[utoipa::path(post, path = "/sessies", tag = "sessies", security(()),
     request_body = Inloggen,
-    responses((status = 201, description = "Ingelogd", body = Sessie)))]
+    responses((status = 201, description = "Ingelogd", body = Sessie),
+        (status = 423, description = "Account tijdelijk geblokkeerd na te veel mislukte pogingen",
+            body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn inloggen(
     State(s): State<AppState>,
     parts: axum::http::request::Parts,
@@ -145,7 +147,9 @@ pub struct Herstel {
 /// per client address.
 #[utoipa::path(post, path = "/wachtwoordherstel", tag = "sessies", security(()),
     request_body = Herstel,
-    responses((status = 204, description = "Nieuw wachtwoord ingesteld")))]
+    responses((status = 204, description = "Nieuw wachtwoord ingesteld"),
+        (status = 423, description = "Account tijdelijk geblokkeerd na te veel mislukte pogingen",
+            body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn wachtwoordherstel(
     State(s): State<AppState>,
     parts: axum::http::request::Parts,
