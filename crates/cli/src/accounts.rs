@@ -218,16 +218,20 @@ pub(crate) fn audit(app: &App, actor: &Actor, what: AuditWhat) -> anyhow::Result
                 for r in &rows {
                     let e = &r.entry;
                     let ja = |b: bool| if b { "ja" } else { "nee" };
+                    // Names and reasons are typed by people: never a formula to a spreadsheet.
+                    let tekst = |t: Option<&str>| {
+                        leerrecht_app::uitvoer::geen_formule(t.unwrap_or("")).into_owned()
+                    };
                     w.write_record([
                         r.seq.to_string().as_str(),
                         &e.tijd,
-                        &e.actor,
-                        e.organisatie.as_deref().unwrap_or(""),
+                        &tekst(Some(&e.actor)),
+                        &tekst(e.organisatie.as_deref()),
                         e.rol.as_deref().unwrap_or(""),
                         &e.actie,
-                        e.record.as_deref().unwrap_or(""),
-                        &e.bron,
-                        e.reden.as_deref().unwrap_or(""),
+                        &tekst(e.record.as_deref()),
+                        &tekst(Some(&e.bron)),
+                        &tekst(e.reden.as_deref()),
                         ja(e.noodtoegang),
                         ja(e.toegestaan),
                     ])?;
