@@ -17,6 +17,7 @@ mod demoload;
 
 pub use demoload::{export_demo, DemoAccount, DemoAccounts};
 pub mod import;
+pub mod lijsten;
 pub mod meldingen;
 pub mod queries;
 pub mod rapportages;

@@ -1,0 +1,92 @@
+//! Administration, read-only: the organisations of the region, the accounts, the school
+//! calendar and the versions of the signal rules. Changes go through the import files,
+//! `leerrecht user …` and `leerrecht.toml`, which check and audit them.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+
+use super::{doe, html, Bezoeker, Fout, Kader};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "beheer.html")]
+struct Beheerpagina {
+    k: Kader,
+    organisaties: Vec<[String; 6]>,
+    gebruikers: Vec<[String; 6]>,
+    kalender: Vec<[String; 4]>,
+    regels: Vec<(String, String)>,
+}
+
+pub async fn beheer(State(s): State<AppState>, b: Bezoeker) -> Result<Response, Fout> {
+    let taal = b.taal;
+    if b.rol() != Some(leerrecht_domain::org::Rol::Beheer) {
+        return Err(Fout::Verboden(taal));
+    }
+    let actor = b.actor.clone();
+    let (orgs, users, kal, regels) = doe(&s, taal, move |app| {
+        Ok((
+            app.organisaties(&actor)?,
+            app.user_list(&actor)?,
+            app.kalender(&actor)?,
+            app.regelversies(&actor)?,
+        ))
+    })
+    .await?;
+    let ja = |b: bool| taal.s(if b { "ja" } else { "nee" }).to_string();
+    let p = Beheerpagina {
+        k: b.kader(taal.s("Beheer"), "/beheer"),
+        organisaties: orgs
+            .into_iter()
+            .map(|o| {
+                [
+                    o.code.as_str().to_string(),
+                    o.soort.code().to_string(),
+                    o.naam,
+                    o.gemeente
+                        .map(|g| g.as_str().to_string())
+                        .unwrap_or_default(),
+                    o.regio.unwrap_or_default(),
+                    o.bedient
+                        .iter()
+                        .map(|g| g.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ]
+            })
+            .collect(),
+        gebruikers: users
+            .into_iter()
+            .map(|u| {
+                [
+                    u.gebruikersnaam,
+                    u.rol,
+                    u.organisatie,
+                    ja(u.actief),
+                    ja(u.tweede_factor),
+                    ja(u.geblokkeerd),
+                ]
+            })
+            .collect(),
+        kalender: kal
+            .into_iter()
+            .take(200)
+            .map(|v| {
+                [
+                    v.naam,
+                    taal.datum_kort(&v.van),
+                    taal.datum_kort(&v.tot),
+                    v.school
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_else(|| taal.s("alle scholen").to_string()),
+                ]
+            })
+            .collect(),
+        regels: regels
+            .into_iter()
+            .map(|(d, r)| (taal.datum_kort(&d), r))
+            .collect(),
+    };
+    Ok(html(p))
+}
