@@ -425,15 +425,25 @@ impl Sessie {
 }
 
 /// One browser scenario at a time: each starts a server and a browser on two cores.
-static EEN_TEGELIJK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+static EEN_TEGELIJK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// The scenario on one database.
-async fn scenario(db: String) {
+/// The scenario on one database: the set-up (synchronous stores) here, the browser on a
+/// runtime of its own.
+fn scenario(db: String) {
     let Some((chrome, driver, axe)) = tools() else {
         return;
     };
-    let _een = EEN_TEGELIJK.lock().await;
+    let _een = EEN_TEGELIJK.lock().unwrap_or_else(|e| e.into_inner());
     let r = opzet(&db);
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(in_de_browser(db, r, chrome, driver, axe));
+}
+
+async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: PathBuf, axe: String) {
     let mut s = Sessie::start(&db, chrome, driver, axe).await;
 
     // The login page, in Dutch, and in English by the switch.
@@ -595,14 +605,13 @@ async fn scenario(db: String) {
     s.c.clone().close().await.unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_web_application_in_a_browser_sqlite() {
+#[test]
+fn the_web_application_in_a_browser_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("web.db").display());
-    scenario(db).await;
+    scenario(format!("sqlite://{}", dir.path().join("web.db").display()));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_web_application_in_a_browser_postgres() {
-    scenario(PgCluster::shared().fresh_database()).await;
+#[test]
+fn the_web_application_in_a_browser_postgres() {
+    scenario(PgCluster::shared().fresh_database());
 }
