@@ -423,7 +423,7 @@ fn svg(g: &Grafiek, nummer: usize) -> String {
     for (r, (naam, _)) in g.reeksen.iter().enumerate() {
         let _ = write!(
             s,
-            "<li><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><rect width=\"12\" height=\"12\" fill=\"{}\"/></svg> {}</li>",
+            "<li><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><circle cx=\"6\" cy=\"6\" r=\"6\" fill=\"{}\"/></svg> {}</li>",
             KLEUREN[r % KLEUREN.len()],
             esc(naam)
         );

@@ -104,11 +104,15 @@ struct Rolverdeling {
     school: (String, String),
     andere_school: (String, String),
     leerplicht: (String, String),
+    /// A second leerplicht officer (a TOTP code works once per account and step).
+    leerplicht_weer: (String, String),
     swv: (String, String),
     beleid: (String, String),
     beheer: (String, String),
-    /// The pupil: opaque id, surname, birth date as DD-MM-YYYY, full name as shown.
+    /// The pupil: opaque id, BSN or onderwijsnummer, surname, birth date as DD-MM-YYYY, full
+    /// name as shown.
     id: String,
+    nummer: String,
     achternaam: String,
     geboren: String,
     naam: String,
@@ -187,10 +191,12 @@ fn opzet(db: &str) -> Rolverdeling {
         school: add("web.school", &school, Rol::School),
         andere_school: add("web.andereschool", andere.code.as_str(), Rol::School),
         leerplicht: add("web.leerplicht", &bureau, Rol::Leerplicht),
+        leerplicht_weer: add("web.leerplicht2", &bureau, Rol::Leerplicht),
         swv: add("web.swv", &swv, Rol::Swv),
         beleid: ("demo.beleid".into(), demo_pw("beleid")),
         beheer: ("demo.beheer".into(), demo_pw("beheer")),
         id: app.id_van(leerling).unwrap().expect("the pupil has an id"),
+        nummer: leerling.to_string(),
         geboren: geboren.format("%d-%m-%Y").to_string(),
         naam: format!("{voornamen} {achternaam}"),
         achternaam,
@@ -511,11 +517,21 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     s.klik(&format!("#werklijst a[href='/jongeren/{}']", r.id))
         .await;
     assert_eq!(s.h1().await, r.naam);
+    // A date that does not exist is refused, with the reason on the file's page.
+    s.open("Registratie wijzigen").await;
+    s.kies("#r-categorie", "thuiszittend").await;
+    s.vul("#r-per", "31-02-2026").await;
+    s.klik("#registratie-form button[type=submit]").await;
+    assert!(s.tekst("#formulier-fout").await.contains("per"));
+    assert_eq!(s.h1().await, r.naam);
     s.open("Registratie wijzigen").await;
     s.kies("#r-categorie", "thuiszittend").await;
     s.kies("#r-oorzaak", "psychisch").await;
     s.klik("#registratie-form button[type=submit]").await;
-    assert!(s.tekst("#registraties").await.contains("thuiszittend"));
+    assert!(s
+        .tekst("#registraties")
+        .await
+        .contains("Thuiszittende leerling"));
     assert!(s.tekst("#klok").await.contains("Driemaandentermijn"));
     s.open("Aanbod vastleggen").await;
     s.kies("#a-soort", "onderwijs_zorgarrangement").await;
@@ -532,6 +548,17 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     assert!(s.bron().await.contains("Record an offer"));
     s.foto("dossier-leerplicht-en").await;
     s.klik("a[hreflang=nl]").await;
+    s.uitloggen().await;
+
+    // Found by number too: the number goes in the form's body, never in an address.
+    s.inloggen(&r.leerplicht_weer, WACHTWOORD).await;
+    s.ga("/zoeken").await;
+    s.vul("#bsn", &r.nummer).await;
+    s.klik("form[action='/zoeken'] button[type=submit]").await;
+    assert!(s.tekst("#resultaten").await.contains(&r.naam));
+    for u in &s.geschouwd {
+        assert!(!u.contains(&r.nummer), "no number in an address: {u}");
+    }
     s.uitloggen().await;
 
     // The SWV consulent sees the person on the thuiszitters list.

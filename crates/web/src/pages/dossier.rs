@@ -11,7 +11,7 @@ use std::str::FromStr;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Duration, NaiveDate};
 use leerrecht_app::access::{rol_mag, Gebruik};
 use leerrecht_app::{App, AppError};
@@ -79,9 +79,13 @@ pub struct Maandrij {
 #[template(path = "dossier.html")]
 struct Dossierpagina {
     k: Kader,
+    /// Why the form just sent was refused.
+    fout: Option<String>,
     id: String,
     naam: String,
     geboortedatum: String,
+    /// `BSN 123456782` or `onderwijsnummer …`: in the page, never in its address.
+    nummer: String,
     leeftijd: u32,
     plicht: &'static str,
     gemeente: String,
@@ -164,12 +168,16 @@ pub async fn dossier(
     Path(id): Path<String>,
     Query(q): Query<Jaarvraag>,
 ) -> Result<Response, Fout> {
-    let taal = b.taal;
+    let g = lees(&s, &b, id.clone()).await?;
+    Ok(html(pagina(&b, id, g, q, None)))
+}
+
+/// Reads the whole file, each part through its own use case.
+async fn lees(s: &AppState, b: &Bezoeker, id: String) -> Result<Gelezen, Fout> {
     let (actor, regels) = (b.actor.clone(), s.cfg().escalatie);
-    let pid = id.clone();
-    let g = doe(&s, taal, move |app| {
-        let kop = app.jongere(&actor, &pid)?;
-        let l = app.leerling_van_id(&pid)?;
+    doe(s, b.taal, move |app| {
+        let kop = app.jongere(&actor, &id)?;
+        let l = app.leerling_van_id(&id)?;
         let vandaag = app.now().date_naive();
         let inschrijvingen = app.inschrijvingen(&actor, l)?;
         // Seven school years back: enough for the heat map of any year the demo holds.
@@ -201,11 +209,16 @@ pub async fn dossier(
             vandaag,
         })
     })
-    .await?;
-    Ok(html(pagina(&b, id, g, q)))
+    .await
 }
 
-fn pagina(b: &Bezoeker, id: String, g: Gelezen, q: Jaarvraag) -> Dossierpagina {
+fn pagina(
+    b: &Bezoeker,
+    id: String,
+    g: Gelezen,
+    q: Jaarvraag,
+    fout: Option<String>,
+) -> Dossierpagina {
     let taal = b.taal;
     let rol = b.rol();
     let mag = |u: Gebruik| rol.is_some_and(|r| rol_mag(r, u));
@@ -326,8 +339,14 @@ fn pagina(b: &Bezoeker, id: String, g: Gelezen, q: Jaarvraag) -> Dossierpagina {
     }
     Dossierpagina {
         k,
+        fout,
         naam: naam.clone(),
         geboortedatum: taal.datum(&j.geboortedatum),
+        nummer: match (j.bsn(), j.onderwijsnummer()) {
+            (Some(b), _) => format!("BSN {:09}", b.value()),
+            (None, Some(o)) => format!("{} {:09}", taal.s("onderwijsnummer"), o.value()),
+            _ => String::new(),
+        },
         leeftijd: g.kop.kop.leeftijd,
         plicht: taal.s(g.kop.kop.plicht.code()),
         gemeente: j.gemeente.as_str().to_string(),
@@ -387,7 +406,7 @@ fn pagina(b: &Bezoeker, id: String, g: Gelezen, q: Jaarvraag) -> Dossierpagina {
                 .rev()
                 .map(|r| {
                     (
-                        taal.s(r.categorie.code()),
+                        taal.s(r.categorie.label()),
                         taal.s(r.oorzaak.label()),
                         taal.datum_kort(&r.van()),
                         r.tot().map(|d| taal.datum_kort(&d)).unwrap_or_default(),
@@ -434,7 +453,7 @@ fn pagina(b: &Bezoeker, id: String, g: Gelezen, q: Jaarvraag) -> Dossierpagina {
         vandaag: taal.datum_kort(&g.vandaag),
         categorieen: Categorie::ALL
             .into_iter()
-            .map(|c| (c.code(), taal.s(c.code())))
+            .map(|c| (c.code(), taal.s(c.label())))
             .collect(),
         oorzaken: Oorzaak::ALL
             .into_iter()
@@ -586,12 +605,42 @@ where
 {
     let actor = b.actor.clone();
     let pid = id.clone();
-    doe(s, b.taal, move |app| {
+    let r = doe(s, b.taal, move |app| {
         let l = app.leerling_van_id(&pid)?;
         f(app, &actor, l)
     })
-    .await?;
-    Ok(terug_naar(&format!("/jongeren/{id}?ok=1")))
+    .await;
+    match r {
+        Ok(()) => Ok(terug_naar(&format!("/jongeren/{id}?ok=1"))),
+        // Refused input: the file again, with the reason above it.
+        Err(Fout::Ongeldig(_, m)) => weer_met_fout(s, b, id, m).await,
+        Err(e) => Err(e),
+    }
+}
+
+/// A form refused for its input shows the file again, with the reason above it.
+async fn herstel(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    r: Result<Response, Fout>,
+) -> Result<Response, Fout> {
+    match r {
+        Err(Fout::Ongeldig(_, m)) => weer_met_fout(s, b, id, m).await,
+        r => r,
+    }
+}
+
+/// The file with the reason a form was refused (422).
+async fn weer_met_fout(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    m: String,
+) -> Result<Response, Fout> {
+    let g = lees(s, b, id.clone()).await?;
+    let p = pagina(b, id, g, Jaarvraag::default(), Some(m));
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html(p)).into_response())
 }
 
 fn ongeldig(b: &Bezoeker, m: String) -> Fout {
@@ -641,6 +690,16 @@ pub async fn melding_indienen(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
+    let r = melding_indienen_doen(&s, &b, id.clone(), body).await;
+    herstel(&s, &b, id, r).await
+}
+
+async fn melding_indienen_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    body: Bytes,
+) -> Result<Response, Fout> {
     let f: MeldingForm = formulier(&body, b.taal)?;
     b.check(&f.csrf)?;
     let school = match &b.actor {
@@ -650,12 +709,12 @@ pub async fn melding_indienen(
     let soort: &'static str = ["16uur", "luxe", "beginnend", "signaal", "langdurig"]
         .into_iter()
         .find(|s| *s == f.verzuimsoort)
-        .ok_or_else(|| ongeldig(&b, "verzuimsoort: onbekend".into()))?;
-    let begindatum = datum(&f.begindatum, "begindatum").map_err(|m| ongeldig(&b, m))?;
-    let einddatum = opt_datum(&f.einddatum, "einddatum").map_err(|m| ongeldig(&b, m))?;
-    let uren = getal(&f.uren, "uren").map_err(|m| ongeldig(&b, m))?;
-    let dagen = getal(&f.dagen, "dagen").map_err(|m| ongeldig(&b, m))?;
-    let school = SchoolCode::from_str(&school).map_err(|e| ongeldig(&b, e.to_string()))?;
+        .ok_or_else(|| ongeldig(b, "verzuimsoort: onbekend".into()))?;
+    let begindatum = datum(&f.begindatum, "begindatum").map_err(|m| ongeldig(b, m))?;
+    let einddatum = opt_datum(&f.einddatum, "einddatum").map_err(|m| ongeldig(b, m))?;
+    let uren = getal(&f.uren, "uren").map_err(|m| ongeldig(b, m))?;
+    let dagen = getal(&f.dagen, "dagen").map_err(|m| ongeldig(b, m))?;
+    let school = SchoolCode::from_str(&school).map_err(|e| ongeldig(b, e.to_string()))?;
     let gegevens = MeldingGegevens {
         einddatum,
         hele_lessen: Some(f.hele_lessen.is_some()),
@@ -664,7 +723,7 @@ pub async fn melding_indienen(
         actie_gewenst: Some(f.actie_gewenst.is_some()),
         contact: tekst(&f.contact),
     };
-    schrijf(&s, &b, id, move |app, a, l| {
+    schrijf(s, b, id, move |app, a, l| {
         app.melding_indienen(
             a,
             MeldingRij {
@@ -740,18 +799,28 @@ pub async fn registratie(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
+    let r = registratie_doen(&s, &b, id.clone(), body).await;
+    herstel(&s, &b, id, r).await
+}
+
+async fn registratie_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    body: Bytes,
+) -> Result<Response, Fout> {
     let f: RegistratieForm = formulier(&body, b.taal)?;
     b.check(&f.csrf)?;
-    let per = datum(&f.per, "per").map_err(|m| ongeldig(&b, m))?;
+    let per = datum(&f.per, "per").map_err(|m| ongeldig(b, m))?;
     let nieuw = match f.categorie.trim() {
         "" => None,
         c => Some((
-            Categorie::from_str(c).map_err(|e| ongeldig(&b, format!("categorie: {e}")))?,
+            Categorie::from_str(c).map_err(|e| ongeldig(b, format!("categorie: {e}")))?,
             Oorzaak::from_str(f.oorzaak.trim())
-                .map_err(|e| ongeldig(&b, format!("oorzaak: {e}")))?,
+                .map_err(|e| ongeldig(b, format!("oorzaak: {e}")))?,
         )),
     };
-    schrijf(&s, &b, id, move |app, a, l| {
+    schrijf(s, b, id, move |app, a, l| {
         app.registratie_wijzigen(a, l, nieuw, per)
     })
     .await
@@ -791,15 +860,25 @@ pub async fn aanbod(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
+    let r = aanbod_doen(&s, &b, id.clone(), body).await;
+    herstel(&s, &b, id, r).await
+}
+
+async fn aanbod_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    body: Bytes,
+) -> Result<Response, Fout> {
     let f: AanbodForm = formulier(&body, b.taal)?;
     b.check(&f.csrf)?;
     let soort = AANBODSOORTEN
         .into_iter()
         .find(|a| aanbod_code(*a) == f.aanbod)
-        .ok_or_else(|| ongeldig(&b, "aanbod: onbekende soort".into()))?;
-    let aangeboden = datum(&f.aangeboden, "aangeboden").map_err(|m| ongeldig(&b, m))?;
-    let gestart = opt_datum(&f.gestart, "gestart").map_err(|m| ongeldig(&b, m))?;
-    schrijf(&s, &b, id, move |app, a, l| {
+        .ok_or_else(|| ongeldig(b, "aanbod: onbekende soort".into()))?;
+    let aangeboden = datum(&f.aangeboden, "aangeboden").map_err(|m| ongeldig(b, m))?;
+    let gestart = opt_datum(&f.gestart, "gestart").map_err(|m| ongeldig(b, m))?;
+    schrijf(s, b, id, move |app, a, l| {
         let zaak = open_zaak(app, a, l, ZaakSoort::Thuiszitter)?;
         app.aanbod_vastleggen(a, zaak, soort, &f.aanbieder, aangeboden, gestart)
             .map(|_| ())
@@ -823,18 +902,28 @@ pub async fn overleg(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
+    let r = overleg_doen(&s, &b, id.clone(), body).await;
+    herstel(&s, &b, id, r).await
+}
+
+async fn overleg_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    body: Bytes,
+) -> Result<Response, Fout> {
     let f: OverlegForm = formulier(&body, b.taal)?;
     b.check(&f.csrf)?;
     let team = match f.team.as_str() {
         "kernteam" => Team::Kernteam,
         "jeugdteam" => Team::Jeugdteam,
-        _ => return Err(ongeldig(&b, "team: kernteam of jeugdteam".into())),
+        _ => return Err(ongeldig(b, "team: kernteam of jeugdteam".into())),
     };
-    let d = datum(&f.datum, "datum").map_err(|m| ongeldig(&b, m))?;
+    let d = datum(&f.datum, "datum").map_err(|m| ongeldig(b, m))?;
     if f.besluiten.trim().is_empty() {
-        return Err(ongeldig(&b, "besluiten: leeg".into()));
+        return Err(ongeldig(b, "besluiten: leeg".into()));
     }
-    schrijf(&s, &b, id, move |app, a, l| {
+    schrijf(s, b, id, move |app, a, l| {
         let zaak = open_zaak(app, a, l, ZaakSoort::Thuiszitter)?;
         app.zaak_vastleggen(
             a,
@@ -868,15 +957,25 @@ pub async fn vrijstelling(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
+    let r = vrijstelling_doen(&s, &b, id.clone(), body).await;
+    herstel(&s, &b, id, r).await
+}
+
+async fn vrijstelling_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    body: Bytes,
+) -> Result<Response, Fout> {
     let f: VrijstellingForm = formulier(&body, b.taal)?;
     b.check(&f.csrf)?;
     let artikel = Artikel::ALL
         .into_iter()
         .find(|a| a.code() == f.artikel)
-        .ok_or_else(|| ongeldig(&b, "artikel: onbekend".into()))?;
-    let van = datum(&f.van, "van").map_err(|m| ongeldig(&b, m))?;
-    let tot = opt_datum(&f.tot, "tot").map_err(|m| ongeldig(&b, m))?;
-    schrijf(&s, &b, id, move |app, a, l| {
+        .ok_or_else(|| ongeldig(b, "artikel: onbekend".into()))?;
+    let van = datum(&f.van, "van").map_err(|m| ongeldig(b, m))?;
+    let tot = opt_datum(&f.tot, "tot").map_err(|m| ongeldig(b, m))?;
+    schrijf(s, b, id, move |app, a, l| {
         let zaak = open_zaak(app, a, l, ZaakSoort::Thuiszitter)?;
         app.zaak_vastleggen(
             a,
@@ -908,14 +1007,24 @@ pub async fn escalatie(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
+    let r = escalatie_doen(&s, &b, id.clone(), body).await;
+    herstel(&s, &b, id, r).await
+}
+
+async fn escalatie_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    body: Bytes,
+) -> Result<Response, Fout> {
     let f: EscalatieForm = formulier(&body, b.taal)?;
     b.check(&f.csrf)?;
     let niveau = match f.niveau.as_str() {
         "management" => Niveau::Management,
         "bestuurlijk" => Niveau::Bestuurlijk,
-        _ => return Err(ongeldig(&b, "niveau: management of bestuurlijk".into())),
+        _ => return Err(ongeldig(b, "niveau: management of bestuurlijk".into())),
     };
-    let d = datum(&f.datum, "datum").map_err(|m| ongeldig(&b, m))?;
+    let d = datum(&f.datum, "datum").map_err(|m| ongeldig(b, m))?;
     let geinformeerd: Vec<String> = f
         .geinformeerd
         .lines()
@@ -923,7 +1032,7 @@ pub async fn escalatie(
         .filter(|l| !l.is_empty())
         .map(str::to_string)
         .collect();
-    schrijf(&s, &b, id, move |app, a, l| {
+    schrijf(s, b, id, move |app, a, l| {
         let zaak = open_zaak(app, a, l, ZaakSoort::Thuiszitter)?;
         app.zaak_vastleggen(
             a,

@@ -175,14 +175,47 @@ fn en(nl: &'static str) -> &'static str {
         "Wat vandaag aandacht vraagt, het urgentst eerst." => {
             "What needs attention today, most urgent first."
         }
-        "conceptmelding" => "draft report",
+        "Conceptmelding bevestigen" => "Confirm a draft report",
+        "Melding in behandeling nemen" => "Take on an absence report",
+        "Signaal" => "Signal",
+        "MAZL-verwijzing" => "MAZL referral",
+        "Aanbod binnenkort nodig" => "Offer due soon",
+        "Aanbod te laat" => "Offer overdue",
+        "Escalatie" => "Escalation",
+        "Vrijstelling loopt af" => "Exemption ending",
+        "Overig" => "Other",
+        "Thuiszittende leerling (ingeschreven, langer dan 4 weken ongeoorloofd afwezig)" => {
+            "Pupil out of school (enrolled, unauthorised absent for more than 4 weeks)"
+        }
+        "Absoluut verzuim (nergens ingeschreven, geen vrijstelling)" => {
+            "Absolute absence (not enrolled anywhere, no exemption)"
+        }
+        "Dreigende thuiszittende leerling" => "Pupil at risk of being out of school",
+        "Langdurig ziek" => "Long-term sick",
+        "Leerling met nazorg" => "Pupil in aftercare",
+        "Psychiatrische/psychische problematiek" => "Psychiatric or psychological problems",
+        "Psychische problematiek en problematische thuissituatie" => {
+            "Psychological problems and a difficult home situation"
+        }
+        "Fysiek ziek" => "Physically ill",
+        "Problematische thuissituatie" => "Difficult home situation",
+        "Complexe, meervoudige problematiek" => "Complex, multiple problems",
+        "Gedragsproblematiek" => "Behavioural problems",
+        "Onbekend" => "Unknown",
+        "Nummer" => "Number",
+        "onderwijsnummer" => "education number",
         "melding" => "report",
-        "signaal" => "signal",
-        "mazl" => "MAZL referral",
-        "aanbod" => "offer due",
-        "aanbod_te_laat" => "offer overdue",
-        "escalatie" => "escalation",
-        "vrijstelling" => "exemption",
+        "thuiszittend" => "out of school",
+        "absoluut_verzuim" => "absolute absence",
+        "dreigend_thuiszittend" => "at risk of being out of school",
+        "langdurig_ziek" => "long-term sick",
+        "nazorg" => "aftercare",
+        "onderwijs" => "education",
+        "onderwijs_zorgarrangement" => "education and care arrangement",
+        "zorg" => "care",
+        "jeugdhulp" => "youth care",
+        "dagbesteding" => "day activities",
+        "werk_leerwerktraject" => "work or work-study programme",
         "Zoek een jongere" => "Find a young person",
         "Achternaam of voornaam" => "Surname or first name",
         "Geboortedatum" => "Date of birth",

@@ -19,6 +19,21 @@ use super::tekst::Taal;
 use super::{doe, formulier, html, Bezoeker, Fout, Kader};
 use crate::AppState;
 
+/// The worklist's kinds of item, as a person reads them.
+fn soort_label(code: &str) -> &'static str {
+    match code {
+        "conceptmelding" => "Conceptmelding bevestigen",
+        "melding" => "Melding in behandeling nemen",
+        "signaal" => "Signaal",
+        "mazl" => "MAZL-verwijzing",
+        "aanbod" => "Aanbod binnenkort nodig",
+        "aanbod_te_laat" => "Aanbod te laat",
+        "escalatie" => "Escalatie",
+        "vrijstelling" => "Vrijstelling loopt af",
+        _ => "Overig",
+    }
+}
+
 /// One row of the worklist, ready to show.
 pub struct Regel {
     pub soort: &'static str,
@@ -67,7 +82,7 @@ pub async fn werklijst(State(s): State<AppState>, b: Bezoeker) -> Result<Respons
         .into_iter()
         .zip(ids)
         .map(|(i, id)| Regel {
-            soort: taal.s(i.soort),
+            soort: taal.s(soort_label(i.soort)),
             href: id.map(|id| format!("/jongeren/{id}")),
             naam: i.naam,
             datum: taal.datum(&i.datum),
@@ -81,7 +96,7 @@ pub async fn werklijst(State(s): State<AppState>, b: Bezoeker) -> Result<Respons
         tellingen: w
             .tellingen
             .into_iter()
-            .map(|(k, v)| (taal.s(k), taal.getal(v as i64)))
+            .map(|(k, v)| (taal.s(soort_label(k)), taal.getal(v as i64)))
             .collect(),
         regels,
     };
@@ -256,7 +271,7 @@ pub async fn thuiszitters(
         .iter()
         .map(|r| Thuiszitter {
             p: persoon(&r.kop, taal),
-            categorie: taal.s(r.categorie.code()),
+            categorie: taal.s(r.categorie.label()),
             oorzaak: taal.s(r.oorzaak.label()),
             van: taal.datum_kort(&r.van),
             termijn: r
@@ -273,7 +288,7 @@ pub async fn thuiszitters(
         peildatum: taal.datum(&on),
         categorieen: [Categorie::Thuiszittend, Categorie::AbsoluutVerzuim]
             .into_iter()
-            .map(|c| (c.code(), taal.s(c.code()), filter.categorie == Some(c)))
+            .map(|c| (c.code(), taal.s(c.label()), filter.categorie == Some(c)))
             .collect(),
         oorzaken: Oorzaak::ALL
             .into_iter()
