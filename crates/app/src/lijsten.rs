@@ -3,7 +3,6 @@
 //! reader see, and every person shown is in the audit log before the list is handed out.
 
 use chrono::NaiveDate;
-use leerrecht_domain::ids::GemeenteCode;
 use leerrecht_domain::org::Rol;
 use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Klok, Oorzaak};
 
@@ -61,7 +60,7 @@ impl App {
         geboortedatum: Option<NaiveDate>,
     ) -> Result<Vec<JongereKop>> {
         roles_that_see(actor)?;
-        let naam = naam.trim().to_lowercase();
+        let naam = naam.trim();
         if naam.chars().count() < 2 && geboortedatum.is_none() {
             return Err(AppError::Invalid(
                 "naam: minstens twee letters, of een geboortedatum".into(),
@@ -69,34 +68,20 @@ impl App {
         }
         let now = self.now();
         let today = now.date_naive();
-        let gemeenten: Vec<Option<GemeenteCode>> = match actor {
+        let gemeenten: Vec<String> = match actor {
             Actor::Gebruiker(g) if matches!(g.rol, Rol::Leerplicht | Rol::Jeugdarts) => {
-                g.bedient.iter().cloned().map(Some).collect()
+                g.bedient.iter().map(|c| c.as_str().to_string()).collect()
             }
-            _ => vec![None],
+            _ => Vec::new(),
         };
-        // Candidates first (names only, nothing handed out), then the gate per candidate.
-        let mut kandidaten = Vec::new();
-        for gm in &gemeenten {
-            self.store()
-                .for_each_jongere(today, gm.as_ref(), &mut |rij| {
-                    let j = &rij.jongere;
-                    if geboortedatum.is_some_and(|d| d != j.geboortedatum) {
-                        return Ok(());
-                    }
-                    if !naam.is_empty()
-                        && !j.achternaam.to_lowercase().contains(&naam)
-                        && !j.voornamen.to_lowercase().contains(&naam)
-                        && !format!("{} {}", j.voornamen, j.achternaam)
-                            .to_lowercase()
-                            .contains(&naam)
-                    {
-                        return Ok(());
-                    }
-                    kandidaten.push(j.leerling_id());
-                    Ok(())
-                })?;
-        }
+        // Candidates first (identifiers only, nothing handed out), then the gate for each:
+        // a few times as many as are shown, since the reader may see only some of them.
+        let kandidaten = self.store().jongeren_op_naam(
+            naam,
+            geboortedatum,
+            &gemeenten,
+            (ZOEK_MAX * 20) as u32,
+        )?;
         let mut out = Vec::new();
         let mut audit = Vec::new();
         for leerling in kandidaten {

@@ -172,10 +172,7 @@ impl Kader {
                 add("/werklijst", "Werklijst");
                 add("/zoeken", "Zoeken");
             }
-            if matches!(
-                rol,
-                Some(Rol::Swv | Rol::Leerplicht | Rol::Cjg | Rol::School)
-            ) {
+            if matches!(rol, Some(Rol::Swv | Rol::Leerplicht | Rol::Cjg)) {
                 add("/thuiszitters", "Thuiszitters");
             }
             add("/rapportages", "Rapportages");
