@@ -107,20 +107,23 @@ fn ms(d: Duration) -> f64 {
 
 fn csrf_van(c: &Client, url: &str, cookie: &str) -> anyhow::Result<String> {
     let html = c.get(url).header("cookie", cookie).send()?.text()?;
+    let naald = "name=\"csrf\" value=\"";
     let at = html
-        .find("name=\"csrf\" value=\"")
+        .find(naald)
         .context("the page has a form with a CSRF token")?;
-    let rest = &html[at + 20..];
+    let rest = &html[at + naald.len()..];
     Ok(rest[..rest.find('"').unwrap_or(0)].to_string())
 }
 
 /// The dossier in headless Chromium over WebDriver: the navigation's duration, `keer` times.
+#[allow(clippy::too_many_arguments)]
 fn browser(
     driver: &str,
     chrome: &str,
     base: &str,
     pad: &str,
     cookie: &str,
+    kop: &str,
     keer: usize,
 ) -> anyhow::Result<Vec<f64>> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
@@ -176,6 +179,9 @@ fn browser(
                 .send()?
                 .json()?;
             let d = v["value"][0].as_f64().context("a navigation timing")?;
+            if v["value"][1].as_str() != Some(kop) {
+                bail!("the browser shows {:?}, not the file", v["value"][1]);
+            }
             uit.push(d);
         }
         let _ = c.delete(format!("{wd}/session/{s}")).send();
@@ -321,7 +327,8 @@ pub(crate) fn bench_web(db: &str, config: &Config, rondes: usize) -> anyhow::Res
     let chrome = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
     if std::path::Path::new(&driver).exists() && std::path::Path::new(&chrome).exists() {
         let keer = 10;
-        match browser(&driver, &chrome, &base, &dossier, &lp, keer) {
+        let kop = format!("{} {}", persoon.voornamen, persoon.achternaam);
+        match browser(&driver, &chrome, &base, &dossier, &lp, &kop, keer) {
             Ok(t) => println!(
                 "dossier (most absence) in headless Chromium, navigation start to load event, {keer} loads: median {:.0} ms, slowest {:.0} ms",
                 t[t.len() / 2],

@@ -642,3 +642,96 @@ fn the_web_application_in_a_browser_sqlite() {
 fn the_web_application_in_a_browser_postgres() {
     scenario(PgCluster::shared().fresh_database());
 }
+
+/// Without a browser: the session cookie's flags, the pages' security headers, and a form
+/// without the session's CSRF token refused.
+#[test]
+fn forms_need_the_csrf_token_and_pages_run_no_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("csrf.db").display());
+    let r = opzet(&db);
+    let mut server = Command::new(BIN)
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _server = Proces(server);
+    let base = line
+        .trim()
+        .trim_start_matches("leerrecht: API on ")
+        .trim_end_matches("/api/v1")
+        .to_string();
+    let c = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let code = leerrecht_app::auth::current_totp(&r.leerplicht.1, chrono::Utc::now()).unwrap();
+    let login = c
+        .post(format!("{base}/inloggen"))
+        .form(&[
+            ("gebruikersnaam", r.leerplicht.0.as_str()),
+            ("wachtwoord", WACHTWOORD),
+            ("code", &code),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(login.status(), 303);
+    let set_cookie = login.headers()["set-cookie"].to_str().unwrap().to_string();
+    for flag in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
+        assert!(set_cookie.contains(flag), "{flag} in {set_cookie}");
+    }
+    let cookie = set_cookie.split(';').next().unwrap().to_string();
+
+    let page = c
+        .get(format!("{base}/werklijst"))
+        .header("cookie", &cookie)
+        .send()
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
+    assert!(!csp.contains("script-src"), "no script may run: {csp}");
+    assert!(csp.contains("form-action 'self'"), "{csp}");
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let body = page.text().unwrap();
+    assert!(body.contains("<html lang=\"nl\">"));
+    assert!(!body.contains("<script"), "the pages have no script");
+
+    // A search without the token (as another site's page would send it) is refused.
+    let zonder = c
+        .post(format!("{base}/zoeken"))
+        .header("cookie", &cookie)
+        .form(&[("bsn", r.nummer.as_str())])
+        .send()
+        .unwrap();
+    assert_eq!(zonder.status(), 403, "a form without its token field");
+    let fout = c
+        .post(format!("{base}/zoeken"))
+        .header("cookie", &cookie)
+        .form(&[("csrf", "onjuist"), ("bsn", r.nummer.as_str())])
+        .send()
+        .unwrap();
+    assert_eq!(fout.status(), 403);
+    assert!(!fout.text().unwrap().contains(&r.nummer));
+
+    // The language switch is remembered, and goes back only to a page of this site.
+    let en = c
+        .get(format!("{base}/taal/en?terug=//elders.example/"))
+        .send()
+        .unwrap();
+    assert_eq!(en.headers()["location"], "/");
+    assert!(en.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .starts_with("leerrecht_taal=en"));
+}

@@ -24,7 +24,7 @@ use leerrecht_store::{MeldingGegevens, MeldingRij};
 use serde::Deserialize;
 
 use super::tekst::Taal;
-use super::{doe, formulier, html, terug_naar, Bezoeker, Fout, Kader};
+use super::{doe, html, terug_naar, Bezoeker, Fout, Kader};
 use crate::AppState;
 
 /// A part of the file the reader's role may not see is left out (None).
@@ -649,7 +649,6 @@ fn ongeldig(b: &Bezoeker, m: String) -> Fout {
 
 #[derive(Deserialize)]
 pub struct MeldingForm {
-    csrf: String,
     verzuimsoort: String,
     begindatum: String,
     #[serde(default)]
@@ -700,8 +699,7 @@ async fn melding_indienen_doen(
     id: String,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let f: MeldingForm = formulier(&body, b.taal)?;
-    b.check(&f.csrf)?;
+    let f: MeldingForm = b.formulier(&body)?;
     let school = match &b.actor {
         leerrecht_app::Actor::Gebruiker(g) => g.organisatie.clone(),
         _ => return Err(Fout::Verboden(b.taal)),
@@ -741,19 +739,13 @@ async fn melding_indienen_doen(
     .await
 }
 
-#[derive(Deserialize)]
-pub struct Alleen {
-    csrf: String,
-}
-
 pub async fn melding_bevestigen(
     State(s): State<AppState>,
     b: Bezoeker,
     Path((id, melding)): Path<(String, i64)>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let f: Alleen = formulier(&body, b.taal)?;
-    b.check(&f.csrf)?;
+    b.formulier::<serde::de::IgnoredAny>(&body)?;
     schrijf(&s, &b, id, move |app, a, _| {
         app.melding_bevestigen(a, melding).map(|_| ())
     })
@@ -762,7 +754,6 @@ pub async fn melding_bevestigen(
 
 #[derive(Deserialize)]
 pub struct StatusForm {
-    csrf: String,
     status: String,
     #[serde(default)]
     afsluitreden: String,
@@ -774,8 +765,7 @@ pub async fn melding_status(
     Path((id, melding)): Path<(String, i64)>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let f: StatusForm = formulier(&body, b.taal)?;
-    b.check(&f.csrf)?;
+    let f: StatusForm = b.formulier(&body)?;
     schrijf(&s, &b, id, move |app, a, _| {
         let reden = tekst(&f.afsluitreden);
         app.melding_status(a, melding, &f.status, reden.as_deref())
@@ -785,7 +775,6 @@ pub async fn melding_status(
 
 #[derive(Deserialize)]
 pub struct RegistratieForm {
-    csrf: String,
     #[serde(default)]
     categorie: String,
     #[serde(default)]
@@ -809,8 +798,7 @@ async fn registratie_doen(
     id: String,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let f: RegistratieForm = formulier(&body, b.taal)?;
-    b.check(&f.csrf)?;
+    let f: RegistratieForm = b.formulier(&body)?;
     let per = datum(&f.per, "per").map_err(|m| ongeldig(b, m))?;
     let nieuw = match f.categorie.trim() {
         "" => None,
@@ -846,7 +834,6 @@ fn open_zaak(
 
 #[derive(Deserialize)]
 pub struct AanbodForm {
-    csrf: String,
     aanbod: String,
     aanbieder: String,
     aangeboden: String,
@@ -870,8 +857,7 @@ async fn aanbod_doen(
     id: String,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let f: AanbodForm = formulier(&body, b.taal)?;
-    b.check(&f.csrf)?;
+    let f: AanbodForm = b.formulier(&body)?;
     let soort = AANBODSOORTEN
         .into_iter()
         .find(|a| aanbod_code(*a) == f.aanbod)
@@ -888,7 +874,6 @@ async fn aanbod_doen(
 
 #[derive(Deserialize)]
 pub struct OverlegForm {
-    csrf: String,
     team: String,
     datum: String,
     besluiten: String,
@@ -912,8 +897,7 @@ async fn overleg_doen(
     id: String,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let f: OverlegForm = formulier(&body, b.taal)?;
-    b.check(&f.csrf)?;
+    let f: OverlegForm = b.formulier(&body)?;
     let team = match f.team.as_str() {
         "kernteam" => Team::Kernteam,
         "jeugdteam" => Team::Jeugdteam,
@@ -941,7 +925,6 @@ async fn overleg_doen(
 
 #[derive(Deserialize)]
 pub struct VrijstellingForm {
-    csrf: String,
     artikel: String,
     reden: String,
     van: String,
@@ -967,8 +950,7 @@ async fn vrijstelling_doen(
     id: String,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let f: VrijstellingForm = formulier(&body, b.taal)?;
-    b.check(&f.csrf)?;
+    let f: VrijstellingForm = b.formulier(&body)?;
     let artikel = Artikel::ALL
         .into_iter()
         .find(|a| a.code() == f.artikel)
@@ -994,7 +976,6 @@ async fn vrijstelling_doen(
 
 #[derive(Deserialize)]
 pub struct EscalatieForm {
-    csrf: String,
     niveau: String,
     datum: String,
     #[serde(default)]
@@ -1017,8 +998,7 @@ async fn escalatie_doen(
     id: String,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let f: EscalatieForm = formulier(&body, b.taal)?;
-    b.check(&f.csrf)?;
+    let f: EscalatieForm = b.formulier(&body)?;
     let niveau = match f.niveau.as_str() {
         "management" => Niveau::Management,
         "bestuurlijk" => Niveau::Bestuurlijk,

@@ -85,6 +85,18 @@ impl Bezoeker {
             Err(Fout::Verlopen(self.taal))
         }
     }
+    /// A form sent with this session: its CSRF field is checked before anything else is
+    /// read from it, so that a form from another site does nothing at all.
+    pub fn formulier<T: DeserializeOwned>(&self, body: &[u8]) -> Result<T, Fout> {
+        #[derive(serde::Deserialize)]
+        struct Token {
+            #[serde(default)]
+            csrf: String,
+        }
+        let t: Token = formulier(body, self.taal)?;
+        self.check(&t.csrf)?;
+        formulier(body, self.taal)
+    }
     pub fn kader(&self, titel: &str, actief: &'static str) -> Kader {
         Kader::new(self.taal, titel, Some(self), actief)
     }

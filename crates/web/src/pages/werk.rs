@@ -16,7 +16,7 @@ use leerrecht_domain::thuiszitters::{Categorie, Oorzaak};
 use serde::Deserialize;
 
 use super::tekst::Taal;
-use super::{doe, formulier, html, Bezoeker, Fout, Kader};
+use super::{doe, html, Bezoeker, Fout, Kader};
 use crate::AppState;
 
 /// The worklist's kinds of item, as a person reads them.
@@ -150,7 +150,6 @@ pub async fn zoeken_formulier(b: Bezoeker) -> Result<Response, Fout> {
 
 #[derive(Deserialize)]
 struct Zoekvraag {
-    csrf: String,
     #[serde(default)]
     naam: String,
     #[serde(default)]
@@ -161,8 +160,7 @@ struct Zoekvraag {
 
 pub async fn zoeken(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Result<Response, Fout> {
     let taal = b.taal;
-    let v: Zoekvraag = formulier(&body, taal)?;
-    b.check(&v.csrf)?;
+    let v: Zoekvraag = b.formulier(&body)?;
     let mut pagina = Zoekpagina {
         k: b.kader(taal.s("Zoeken"), "/zoeken"),
         naam: v.naam.clone(),
