@@ -724,6 +724,33 @@ fn forms_need_the_csrf_token_and_pages_run_no_script() {
     assert_eq!(fout.status(), 403);
     assert!(!fout.text().unwrap().contains(&r.nummer));
 
+    // Every report downloads as CSV, XLSX, PDF and printable HTML.
+    for (formaat, soort, begin) in [
+        ("csv", "text/csv; charset=utf-8", &b"Categorie;"[..]),
+        (
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &b"PK"[..],
+        ),
+        ("pdf", "application/pdf", &b"%PDF-"[..]),
+        ("html", "text/html; charset=utf-8", &b"<!DOCTYPE html>"[..]),
+    ] {
+        let d = c
+            .get(format!(
+                "{base}/rapportages/peildatum?datums=01-10-2025&formaat={formaat}"
+            ))
+            .header("cookie", &cookie)
+            .send()
+            .unwrap();
+        assert_eq!(d.status(), 200, "{formaat}");
+        assert_eq!(d.headers()["content-type"], soort);
+        assert!(d.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("peildatum.{formaat}")));
+        assert!(d.bytes().unwrap().starts_with(begin), "{formaat}");
+    }
+
     // The language switch is remembered, and goes back only to a page of this site.
     let en = c
         .get(format!("{base}/taal/en?terug=//elders.example/"))

@@ -1,6 +1,6 @@
 //! The reports of the figures (DOMAIN §9), each a page with its parameters as a plain GET
-//! form, the SVG charts and tables of `leerrecht report`, and downloads as CSV, XLSX and a
-//! printable HTML page. The figures hold no persons except the KPI's overdue list, which the
+//! form, the SVG charts and tables of `leerrecht report`, and downloads as CSV, XLSX, PDF and
+//! a printable HTML page. The figures hold no persons except the KPI's overdue list, which the
 //! app fills only for readers the gate lets see them.
 
 use askama::Template;
@@ -259,6 +259,9 @@ pub async fn rapport(
                 &bestand("xlsx"),
             ));
         }
+        "pdf" => {
+            return Ok(download(w.pdf(), "application/pdf", &bestand("pdf")));
+        }
         "html" => {
             return Ok(download(
                 w.html().into_bytes(),
@@ -289,7 +292,7 @@ pub async fn rapport(
         ),
         met_jaar: matches!(soort, "schooljaar" | "doelen" | "kpi" | "leerplichttelling"),
         met_doel: soort == "doelen",
-        downloads: ["csv", "xlsx", "html"]
+        downloads: ["csv", "xlsx", "pdf", "html"]
             .into_iter()
             .map(|f| {
                 (
@@ -297,6 +300,7 @@ pub async fn rapport(
                     match f {
                         "csv" => "CSV",
                         "xlsx" => "Excel (XLSX)",
+                        "pdf" => "PDF",
                         _ => taal.s("Printbare pagina (HTML)"),
                     },
                 )
