@@ -117,6 +117,7 @@ pub fn router(state: AppState) -> Router {
     let timeout = state.cfg().timeout;
     let max_body = state.cfg().max_body;
     let metrics = state.0.metrics.clone();
+    let pages_state = state.clone();
     routes::routes(state)
         .fallback(|req: axum::extract::Request| async move {
             if req.uri().path().starts_with("/api/") {
@@ -127,6 +128,10 @@ pub fn router(state: AppState) -> Router {
             }
         })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed.into_response() })
+        .layer(axum::middleware::from_fn_with_state(
+            pages_state,
+            pages::met_kop,
+        ))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn_with_state(
             timeout,

@@ -272,6 +272,53 @@ struct FoutPagina {
     tekst: String,
 }
 
+/// An error page's content, kept on the response so that [`met_kop`] can render it again
+/// with the logged-in user's header and menu.
+#[derive(Clone)]
+struct FoutInhoud {
+    kop: &'static str,
+    tekst: String,
+}
+
+/// Gives an error page the header of the user who is logged in (name, menu, logout), so
+/// that a refused page is not a dead end. Only error pages pay for the session look-up.
+pub async fn met_kop(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let (uri, headers) = (req.uri().clone(), req.headers().clone());
+    let bron = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .cloned();
+    let res = next.run(req).await;
+    let Some(inhoud) = res.extensions().get::<FoutInhoud>().cloned() else {
+        return res;
+    };
+    let (mut parts, ()) = axum::http::Request::builder()
+        .uri(uri)
+        .body(())
+        .map(axum::http::Request::into_parts)
+        .unwrap_or_else(|_| axum::http::Request::new(()).into_parts());
+    parts.headers = headers;
+    if let Some(b) = bron {
+        parts.extensions.insert(b);
+    }
+    match Bezoeker::from_request_parts(&mut parts, &state).await {
+        Ok(b) => {
+            let status = res.status();
+            let p = FoutPagina {
+                k: b.kader(b.taal.s(inhoud.kop), ""),
+                kop: b.taal.s(inhoud.kop),
+                tekst: inhoud.tekst,
+            };
+            (status, html(p)).into_response()
+        }
+        Err(_) => res,
+    }
+}
+
 impl IntoResponse for Fout {
     fn into_response(self) -> Response {
         let (status, taal, kop, tekst) = match self {
@@ -310,12 +357,18 @@ impl IntoResponse for Fout {
                 String::new(),
             ),
         };
+        let inhoud = FoutInhoud {
+            kop,
+            tekst: tekst.clone(),
+        };
         let p = FoutPagina {
             k: Kader::new(taal, taal.s(kop), None, ""),
             kop: taal.s(kop),
             tekst,
         };
-        (status, html(p)).into_response()
+        let mut r = (status, html(p)).into_response();
+        r.extensions_mut().insert(inhoud);
+        r
     }
 }
 
