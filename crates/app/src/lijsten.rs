@@ -104,9 +104,10 @@ impl App {
         Ok(out)
     }
 
-    /// The thuiszitters (`thuiszittend`, `absoluut_verzuim`) on `on` that the reader may
-    /// see — for an SWV the pupils of its schools, for a bureau those living in the
-    /// gemeenten it serves —, each with their category, cause and clock, most overdue first.
+    /// The thuiszitters list on `on` as the reader may see it — for an SWV the pupils of its
+    /// schools, for a bureau those living in the gemeenten it serves —: everyone registered
+    /// in a category, each with the category, cause and (for thuiszitters) the three-month
+    /// clock, most overdue first.
     pub fn thuiszitterslijst(
         &self,
         actor: &Actor,
@@ -118,7 +119,7 @@ impl App {
         let now = self.now();
         let mut out = Vec::new();
         let mut audit = Vec::new();
-        for leerling in self.store().thuiszitters_op(on)? {
+        for leerling in self.store().geregistreerden_op(on)? {
             let Some(ctx) = self.store().persoon_context(leerling, on)? else {
                 continue;
             };

@@ -284,7 +284,7 @@ pub async fn thuiszitters(
     let p = Thuiszitterspagina {
         k: b.kader(taal.s("Thuiszitters"), "/thuiszitters"),
         peildatum: taal.datum(&on),
-        categorieen: [Categorie::Thuiszittend, Categorie::AbsoluutVerzuim]
+        categorieen: Categorie::ALL
             .into_iter()
             .map(|c| (c.code(), taal.s(c.label()), filter.categorie == Some(c)))
             .collect(),
