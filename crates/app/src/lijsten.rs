@@ -75,12 +75,13 @@ impl App {
             _ => Vec::new(),
         };
         // Candidates first (identifiers only, nothing handed out), then the gate for each:
-        // a few times as many as are shown, since the reader may see only some of them.
+        // four times as many as are shown, since the reader may see only some of them (a
+        // birth date narrows a common name).
         let kandidaten = self.store().jongeren_op_naam(
             naam,
             geboortedatum,
             &gemeenten,
-            (ZOEK_MAX * 20) as u32,
+            (ZOEK_MAX * 4) as u32,
         )?;
         let mut out = Vec::new();
         let mut audit = Vec::new();

@@ -406,7 +406,7 @@ fn pagina(
                 .rev()
                 .map(|r| {
                     (
-                        taal.s(r.categorie.label()),
+                        super::tekst::kort(taal.s(r.categorie.label())),
                         taal.s(r.oorzaak.label()),
                         taal.datum_kort(&r.van()),
                         r.tot().map(|d| taal.datum_kort(&d)).unwrap_or_default(),

@@ -128,6 +128,11 @@ impl Taal {
     }
 }
 
+/// A label without its explanation in brackets, for a table cell.
+pub fn kort(label: &str) -> &str {
+    label.split(" (").next().unwrap_or(label)
+}
+
 /// The English of a Dutch text of the pages.
 fn en(nl: &'static str) -> &'static str {
     match nl {

@@ -269,7 +269,7 @@ pub async fn thuiszitters(
         .iter()
         .map(|r| Thuiszitter {
             p: persoon(&r.kop, taal),
-            categorie: taal.s(r.categorie.label()),
+            categorie: super::tekst::kort(taal.s(r.categorie.label())),
             oorzaak: taal.s(r.oorzaak.label()),
             van: taal.datum_kort(&r.van),
             termijn: r
