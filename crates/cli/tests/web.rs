@@ -517,6 +517,14 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     s.klik(&format!("#werklijst a[href='/jongeren/{}']", r.id))
         .await;
     assert_eq!(s.h1().await, r.naam);
+    // The officer takes the melding on.
+    s.kies(
+        "form[action$='/status'] select[name=status]",
+        "in_behandeling",
+    )
+    .await;
+    s.klik("form[action$='/status'] button[type=submit]").await;
+    assert!(s.tekst("#meldingen").await.contains("in_behandeling"));
     // A date that does not exist is refused, with the reason on the file's page.
     s.open("Registratie wijzigen").await;
     s.kies("#r-categorie", "thuiszittend").await;

@@ -62,12 +62,49 @@ pub struct Zaakview {
     pub gebeurtenissen: Vec<Gebeurtenisregel>,
 }
 
+/// Who viewed or changed the file: one row per person and outcome, with the last moment,
+/// the number of entries and what was done.
 pub struct Inzage {
     pub tijd: String,
     pub wie: String,
     pub organisatie: String,
     pub actie: String,
+    pub aantal: usize,
     pub toegestaan: bool,
+}
+
+fn inzage_per_wie(rs: &[leerrecht_app::audit::AuditRegel]) -> Vec<Inzage> {
+    let mut out: Vec<Inzage> = Vec::new();
+    // Newest first, so the first entry of a group is its last moment.
+    for a in rs.iter().rev() {
+        let e = &a.entry;
+        let org = e.organisatie.clone().unwrap_or_default();
+        match out
+            .iter_mut()
+            .find(|i| i.wie == e.actor && i.organisatie == org && i.toegestaan == e.toegestaan)
+        {
+            Some(i) => {
+                i.aantal += 1;
+                if !i.actie.split(", ").any(|x| x == e.actie) && i.actie.len() < 120 {
+                    i.actie = format!("{}, {}", i.actie, e.actie);
+                }
+            }
+            None => out.push(Inzage {
+                tijd: e
+                    .tijd
+                    .chars()
+                    .take(19)
+                    .collect::<String>()
+                    .replace('T', " "),
+                wie: e.actor.clone(),
+                organisatie: org,
+                actie: e.actie.clone(),
+                aantal: 1,
+                toegestaan: e.toegestaan,
+            }),
+        }
+    }
+    out
 }
 
 pub struct Maandrij {
@@ -427,25 +464,7 @@ fn pagina(
         overleggen,
         vrijstellingen,
         escalaties,
-        inzage: g.inzage.as_ref().map(|rs| {
-            rs.iter()
-                .rev()
-                .take(50)
-                .map(|a| Inzage {
-                    tijd: a
-                        .entry
-                        .tijd
-                        .chars()
-                        .take(19)
-                        .collect::<String>()
-                        .replace('T', " "),
-                    wie: a.entry.actor.clone(),
-                    organisatie: a.entry.organisatie.clone().unwrap_or_default(),
-                    actie: a.entry.actie.clone(),
-                    toegestaan: a.entry.toegestaan,
-                })
-                .collect()
-        }),
+        inzage: g.inzage.as_ref().map(|rs| inzage_per_wie(rs)),
         mag_melden: mag(Gebruik::MeldingIndienen) && !eigen_school.is_empty(),
         mag_behandelen: mag(Gebruik::MeldingBehandelen),
         mag_registreren: mag(Gebruik::RegistratiesWijzigen),

@@ -208,6 +208,8 @@ fn en(nl: &'static str) -> &'static str {
         "Gedragsproblematiek" => "Behavioural problems",
         "Onbekend" => "Unknown",
         "Nummer" => "Number",
+        "Laatst" => "Last",
+        "Keer" => "Times",
         "onderwijsnummer" => "education number",
         "melding" => "report",
         "thuiszittend" => "out of school",
