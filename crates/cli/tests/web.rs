@@ -627,6 +627,23 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     assert_eq!(s.h1().await, "Beheer");
     assert!(s.tekst("#gebruikers").await.contains("web.leerplicht"));
     s.foto("beheer").await;
+    // A lost phone: a new second factor, shown once; a colleague who left: disabled.
+    s.klik("form[action='/beheer/gebruikers/web.leerplicht2/tweede-factor'] button")
+        .await;
+    assert!(s.tekst("#nieuw-geheim").await.contains("web.leerplicht2"));
+    s.klik("form[action='/beheer/gebruikers/web.andereschool/uitschakelen'] button")
+        .await;
+    assert!(s.bron().await.contains("Vastgelegd."));
+    let andere =
+        s.c.find(Locator::XPath(
+            "//table[@id='gebruikers']//tr[th[.='web.andereschool']]/td[3]",
+        ))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(andere, "nee", "the account is no longer active");
     s.ga("/bestaat-niet").await;
     assert_eq!(s.h1().await, "Niet gevonden");
     s.ga("/beheer").await;

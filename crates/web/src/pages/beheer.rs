@@ -1,12 +1,14 @@
-//! Administration, read-only: the organisations of the region, the accounts, the school
-//! calendar and the versions of the signal rules. Changes go through the import files,
-//! `leerrecht user …` and `leerrecht.toml`, which check and audit them.
+//! Administration: the organisations of the region, the accounts (which `beheer` may
+//! disable or give a new second factor), the school calendar and the versions of the signal
+//! rules. Other changes go through the import files, `leerrecht user …` and
+//! `leerrecht.toml`, which check and audit them.
 
 use askama::Template;
-use axum::extract::State;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
-use super::{doe, html, Bezoeker, Fout, Kader};
+use super::{doe, html, terug_naar, Bezoeker, Fout, Kader};
 use crate::AppState;
 
 #[derive(Template)]
@@ -17,15 +19,35 @@ struct Beheerpagina {
     gebruikers: Vec<[String; 6]>,
     kalender: Vec<[String; 4]>,
     regels: Vec<(String, String)>,
+    /// A new TOTP secret, shown once after a reset.
+    geheim: Option<(String, String)>,
 }
 
-pub async fn beheer(State(s): State<AppState>, b: Bezoeker) -> Result<Response, Fout> {
+#[derive(serde::Deserialize, Default)]
+pub struct Ok {
+    ok: Option<String>,
+}
+
+pub async fn beheer(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Query(q): Query<Ok>,
+) -> Result<Response, Fout> {
+    pagina(&s, &b, q.ok.is_some(), None).await
+}
+
+async fn pagina(
+    s: &AppState,
+    b: &Bezoeker,
+    ok: bool,
+    geheim: Option<(String, String)>,
+) -> Result<Response, Fout> {
     let taal = b.taal;
     if b.rol() != Some(leerrecht_domain::org::Rol::Beheer) {
         return Err(Fout::Verboden(taal));
     }
     let actor = b.actor.clone();
-    let (orgs, users, kal, regels) = doe(&s, taal, move |app| {
+    let (orgs, users, kal, regels) = doe(s, taal, move |app| {
         Ok((
             app.organisaties(&actor)?,
             app.user_list(&actor)?,
@@ -35,8 +57,13 @@ pub async fn beheer(State(s): State<AppState>, b: Bezoeker) -> Result<Response, 
     })
     .await?;
     let ja = |b: bool| taal.s(if b { "ja" } else { "nee" }).to_string();
+    let mut k = b.kader(taal.s("Beheer"), "/beheer");
+    if ok {
+        k.melding = Some(taal.s("Vastgelegd."));
+    }
     let p = Beheerpagina {
-        k: b.kader(taal.s("Beheer"), "/beheer"),
+        k,
+        geheim,
         organisaties: orgs
             .into_iter()
             .map(|o| {
@@ -89,4 +116,30 @@ pub async fn beheer(State(s): State<AppState>, b: Bezoeker) -> Result<Response, 
             .collect(),
     };
     Ok(html(p))
+}
+
+/// Disables an account and ends its sessions.
+pub async fn uitschakelen(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Path(naam): Path<String>,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    b.formulier::<serde::de::IgnoredAny>(&body)?;
+    let actor = b.actor.clone();
+    doe(&s, b.taal, move |app| app.user_disable(&actor, &naam)).await?;
+    Ok(terug_naar("/beheer?ok=1"))
+}
+
+/// Gives an account a new second factor, shown once on the page that answers.
+pub async fn tweede_factor(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Path(naam): Path<String>,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    b.formulier::<serde::de::IgnoredAny>(&body)?;
+    let (actor, n) = (b.actor.clone(), naam.clone());
+    let geheim = doe(&s, b.taal, move |app| app.user_reset_2fa(&actor, &n)).await?;
+    pagina(&s, &b, false, Some((naam, geheim))).await
 }

@@ -59,6 +59,14 @@ pub fn routes() -> Router<AppState> {
         .route("/rapportages", get(rapport::overzicht))
         .route("/rapportages/{soort}", get(rapport::rapport))
         .route("/beheer", get(beheer::beheer))
+        .route(
+            "/beheer/gebruikers/{naam}/uitschakelen",
+            post(beheer::uitschakelen),
+        )
+        .route(
+            "/beheer/gebruikers/{naam}/tweede-factor",
+            post(beheer::tweede_factor),
+        )
 }
 
 /// Who is looking at a page, and in which language.

@@ -390,9 +390,13 @@ fn en(nl: &'static str) -> &'static str {
         "alle scholen" => "all schools",
         "Geldig vanaf" => "Valid from",
         "Drempels" => "Thresholds",
-        "Alleen-lezen: wijzigen gaat met de importbestanden en leerrecht.toml." => {
-            "Read-only: changes go through the import files and leerrecht.toml."
+        "Organisaties, kalender en regels wijzigen gaat met de importbestanden en leerrecht.toml." => {
+            "Organisations, the calendar and the rules change through the import files and leerrecht.toml."
         }
+        "Nieuw TOTP-geheim voor" => "New TOTP secret for",
+        "eenmalig getoond" => "shown once",
+        "Uitschakelen" => "Disable",
+        "Nieuwe tweede factor" => "New second factor",
         "Noodtoegang: u bekijkt dit dossier buiten uw doelgroep." => {
             "Emergency access: you are viewing this file outside your scope."
         }
