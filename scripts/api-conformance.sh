@@ -51,7 +51,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$bin" --db "sqlite://$work/api.db" demo --scale tiny --verzuim 2024-2025 >"$work/demo.out" 2>&1
+"$bin" --db "sqlite://$work/api.db" demo --no-serve --scale tiny --verzuim 2024-2025 >"$work/demo.out" 2>&1
 "$bin" --db "sqlite://$work/api.db" serve --addr 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.log" &
 server=$!
 for _ in $(seq 100); do

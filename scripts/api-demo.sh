@@ -16,7 +16,7 @@ db="sqlite://$out/region.db"
 if [ ! -s "$out/demo-$backend.out" ]; then
     rm -f "$out/region.db"*
     echo "making the region demo ($backend)…"
-    /usr/bin/time -f "demo: %e s" "$bin" --db "$db" demo --scale region >"$out/demo-$backend.out"
+    /usr/bin/time -f "demo: %e s" "$bin" --db "$db" demo --no-serve --scale region >"$out/demo-$backend.out"
 fi
 
 "$bin" --db "$db" serve --addr 127.0.0.1:0 >"$out/serve.out" 2>/dev/null &

@@ -29,7 +29,7 @@ measure() {
 only=${ONLY:-}
 if [ -z "$only" ]; then
     rm -f "$out"/national.db*
-    measure "demo --scale national (SQLite)" "$bin" --db "sqlite://$out/national.db" demo --scale national >/dev/null
+    measure "demo --scale national (SQLite)" "$bin" --db "sqlite://$out/national.db" demo --no-serve --scale national >/dev/null
     measure "overzicht at national scale (SQLite)" "$bin" --db "sqlite://$out/national.db" overzicht --as-of 2025-10-01 >/dev/null
 fi
 

@@ -2,7 +2,8 @@
 # The project's test command: `bash scripts/test.sh`.
 #
 # Installs the PostgreSQL server binaries if they are missing (the tests start
-# throwaway clusters from them, see crates/testkit), then checks formatting,
+# throwaway clusters from them, see crates/testkit), Chromium, chromedriver and axe-core
+# for the browser tests (crates/cli/tests/web.rs), then checks formatting,
 # runs clippy, checks the dependencies (cargo deny), runs the whole workspace's
 # tests and a short run of every fuzz target, and checks the HTTP API's conformance
 # (scripts/api-conformance.sh).
@@ -67,6 +68,29 @@ if ! command -v cargo-deny >/dev/null; then
     cargo install --locked cargo-deny
 fi
 cargo deny --offline check bans licenses sources
+
+# --- Browser tests (crates/cli/tests/web.rs): Chromium, its WebDriver and axe-core. ---
+step "Chromium, chromedriver and axe-core for the browser tests"
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    echo "not found: installing the chromium and chromium-driver packages"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update
+    as_root apt-get install -y --no-install-recommends chromium chromium-driver
+fi
+if ! command -v npm >/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update
+    as_root apt-get install -y --no-install-recommends npm
+fi
+axe_version=4.14.1
+axe_dir="$PWD/target/axe-core-$axe_version"
+if [ ! -f "$axe_dir/package/axe.min.js" ]; then
+    mkdir -p "$axe_dir"
+    (cd "$axe_dir" && npm pack --silent "axe-core@$axe_version" >/dev/null && tar -xzf "axe-core-$axe_version.tgz")
+fi
+export AXE_CORE_JS="$axe_dir/package/axe.min.js"
+echo "found: $(command -v chromium) $(command -v chromedriver) $AXE_CORE_JS"
+# --- end of the browser tests' block ---
 
 # cargo test rather than nextest: each test binary is one process, so its tests share one
 # throwaway PostgreSQL cluster instead of starting one per test.

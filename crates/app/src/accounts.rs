@@ -171,6 +171,22 @@ impl App {
         Ok(secret)
     }
 
+    /// The code an authenticator app would show now for a user's second factor, if they have
+    /// one: for the operator of a demo or test installation (`leerrecht totp USER`) only, and
+    /// audited.
+    pub fn user_totp_code(&self, actor: &Actor, naam: &str) -> Result<Option<String>> {
+        if !matches!(actor, Actor::LocalOperator { .. }) {
+            return Err(AppError::Forbidden(
+                "alleen de beheerder van de installatie, op de server".into(),
+            ));
+        }
+        let g = self.account(naam)?;
+        self.audit_operatie(actor, "tweede_factor_code", naam.to_string())?;
+        Ok(g.totp_geheim
+            .as_deref()
+            .and_then(|s| crate::auth::current_totp(s, self.now())))
+    }
+
     /// Sets a new password (policy applies) and ends the user's sessions.
     pub fn user_set_password(&self, actor: &Actor, naam: &str, wachtwoord: &str) -> Result<()> {
         authorize(actor, Action::ManageAccounts)?;

@@ -112,6 +112,40 @@ impl App {
     }
 }
 
+impl App {
+    /// For a database that already holds the demo: a fresh password (and TOTP secret, for
+    /// roles that see persons) for each of the demo's accounts, so that `leerrecht demo` can
+    /// print the logins again. Refuses a database without the demo's accounts.
+    pub fn demo_accounts_opnieuw(&self, actor: &Actor) -> Result<Vec<DemoAccount>> {
+        let bestaand = self.user_list(actor)?;
+        let mut out = Vec::new();
+        for rol in Rol::ALL {
+            let gebruikersnaam = format!("demo.{rol}");
+            let Some(a) = bestaand.iter().find(|a| a.gebruikersnaam == gebruikersnaam) else {
+                return Err(AppError::Invalid(format!(
+                    "this database holds a register without the demo's account {gebruikersnaam}: \
+                     give the demo a new database with --db"
+                )));
+            };
+            let wachtwoord = crate::auth::new_token("");
+            self.user_set_password(actor, &gebruikersnaam, &wachtwoord)?;
+            let totp_geheim = if rol.sees_persons() {
+                Some(self.user_reset_2fa(actor, &gebruikersnaam)?)
+            } else {
+                None
+            };
+            out.push(DemoAccount {
+                gebruikersnaam,
+                rol,
+                organisatie: a.organisatie.clone(),
+                wachtwoord,
+                totp_geheim,
+            });
+        }
+        Ok(out)
+    }
+}
+
 /// An account made by the demo, with its secrets.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct DemoAccount {

@@ -18,6 +18,7 @@ mod demoload;
 pub use demoload::{export_demo, DemoAccount, DemoAccounts};
 mod herstel;
 pub mod import;
+pub mod lijsten;
 pub mod meldingen;
 pub mod queries;
 pub mod rapportages;
@@ -26,6 +27,7 @@ pub mod retention;
 pub mod signals;
 pub mod toegang;
 pub mod uitvoer;
+mod uitvoer_pdf;
 pub mod werklijst;
 pub mod zaken;
 

@@ -41,7 +41,7 @@ fn getal(x: f64, komma: char) -> String {
 }
 
 /// A number the Dutch way: thousands with a point, decimals with a comma.
-fn getal_nl(x: f64) -> String {
+pub fn getal_nl(x: f64) -> String {
     let s = getal(x.abs(), ',');
     let (heel, rest) = s
         .split_once(',')
@@ -250,6 +250,15 @@ impl Weergave {
         for t in &self.toelichting {
             let _ = writeln!(out, "<p class=\"toelichting\">{}</p>", esc(t));
         }
+        out.push_str(&self.html_inhoud());
+        out.push_str("</main>\n</body>\n</html>\n");
+        out
+    }
+
+    /// The charts (inline SVG) and tables of the report, as an HTML fragment for a page that
+    /// has its own title and style.
+    pub fn html_inhoud(&self) -> String {
+        let mut out = String::new();
         for (i, g) in self.grafieken.iter().enumerate() {
             out.push_str(&svg(g, i));
         }
@@ -285,7 +294,6 @@ impl Weergave {
             }
             out.push_str("</tbody>\n</table>\n");
         }
-        out.push_str("</main>\n</body>\n</html>\n");
         out
     }
 }
@@ -415,7 +423,7 @@ fn svg(g: &Grafiek, nummer: usize) -> String {
     for (r, (naam, _)) in g.reeksen.iter().enumerate() {
         let _ = write!(
             s,
-            "<li><span style=\"color:{}\">■</span> {}</li>",
+            "<li><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><circle cx=\"6\" cy=\"6\" r=\"6\" fill=\"{}\"/></svg> {}</li>",
             KLEUREN[r % KLEUREN.len()],
             esc(naam)
         );

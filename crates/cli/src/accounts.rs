@@ -322,6 +322,14 @@ pub(crate) fn print_demo_accounts(a: &DemoAccounts, out: &mut impl Write) -> io:
     }
     writeln!(
         out,
+        "De code voor de tweede factor: zet het TOTP-geheim in een authenticator-app, of vraag \
+         de huidige code op met 'leerrecht totp GEBRUIKER' (met dezelfde --db)."
+    )?;
+    if a.token.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
         "API-token van school {} (verzuim:schrijven meldingen:schrijven):",
         a.token_school
     )?;

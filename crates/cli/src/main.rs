@@ -5,6 +5,7 @@
 
 mod accounts;
 mod beheer;
+mod bench_web;
 mod output;
 mod rapport;
 mod serve;
@@ -179,8 +180,21 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
     },
-    /// Fill an empty database with a synthetic demo region.
+    /// The current second-factor code of an account, as its authenticator app shows it (for
+    /// the demo and tests; the operator only).
+    Totp {
+        /// The account's username.
+        username: String,
+    },
+    /// Fill an empty database with a synthetic demo region (or keep the demo it holds) and
+    /// serve the application, printing a login per role.
     Demo {
+        /// Only fill the database and print the logins; do not serve.
+        #[arg(long)]
+        no_serve: bool,
+        /// Address and port to serve on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
         #[arg(long, value_enum, default_value = "region")]
         scale: Scale,
         #[arg(long, default_value_t = 1)]
@@ -282,6 +296,14 @@ enum BenchWhat {
     Werklijst {
         #[arg(long, value_parser = date_arg)]
         as_of: Option<NaiveDate>,
+    },
+    /// Every page of the web application on the database --db names (the region demo),
+    /// served in this process: time per page and size with the style sheet, and the file of
+    /// the person with the most absence in headless Chromium when chromedriver is there.
+    Web {
+        /// Fetches per page, after one warm-up.
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
     },
     /// Every report of the figures (DOMAIN §9) at the scale of the database --db names,
     /// after topping a national demo up to 200,000 registrations and 10 million meldingen.
@@ -696,6 +718,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench {
+            what: BenchWhat::Web { rounds },
+        } => {
+            let config = load_config(cli.config.as_deref())?;
+            bench_web::bench_web(&cli.db, &config, rounds.max(1))
+        }
+        Command::Bench {
             what: BenchWhat::Rapportages { as_of },
         } => {
             let app = open(&cli.db)?;
@@ -795,14 +823,44 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot open {}", leerrecht_store::redact_url(&cli.db)))?;
             serve::serve(App::new(store), &config, &addr)
         }
+        Command::Totp { username } => {
+            let app = open(&cli.db)?;
+            match checked(app.user_totp_code(&actor, &username))? {
+                Some(code) => println!("{code}"),
+                None => {
+                    eprintln!("leerrecht: {username} has no second factor");
+                    return Err(InvalidInput.into());
+                }
+            }
+            Ok(())
+        }
         Command::Demo {
+            no_serve,
+            addr,
             scale,
             seed,
             csv,
             verzuim,
         } => {
             let config = load_config(cli.config.as_deref())?;
-            demo(&cli.db, &actor, &config, scale, seed, csv, verzuim)
+            let serve_after = csv.is_none() && !no_serve;
+            demo(
+                &cli.db,
+                &actor,
+                &config,
+                scale,
+                seed,
+                csv,
+                verzuim,
+                serve_after,
+            )?;
+            if serve_after {
+                let store = leerrecht_store::open_for_server(&cli.db).with_context(|| {
+                    format!("cannot open {}", leerrecht_store::redact_url(&cli.db))
+                })?;
+                serve::serve(App::new(store), &config, &addr)?;
+            }
+            Ok(())
         }
     }
 }
@@ -917,6 +975,7 @@ fn import(
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn demo(
     db: &str,
     actor: &Actor,
@@ -925,6 +984,7 @@ fn demo(
     seed: u64,
     csv: Option<PathBuf>,
     verzuim: Option<Jaren>,
+    keep_existing: bool,
 ) -> anyhow::Result<()> {
     use leerrecht_app::demo::{DemoOptions, Scale as S, ABSENCE_YEARS};
     let scale: S = scale.into();
@@ -949,6 +1009,20 @@ fn demo(
         return Ok(());
     }
     let app = open(db)?;
+    if keep_existing && !app.store().is_empty()? {
+        // The demo is there already: new logins for its accounts, and on to serving it.
+        let accounts = checked(app.demo_accounts_opnieuw(actor))?;
+        println!("De demoregio staat al in deze database; nieuwe inloggegevens:");
+        accounts::print_demo_accounts(
+            &leerrecht_app::DemoAccounts {
+                accounts,
+                token_school: String::new(),
+                token: String::new(),
+            },
+            &mut io::stdout().lock(),
+        )?;
+        return Ok(());
+    }
     let summary = match app.load_demo(actor, &options) {
         Err(AppError::Invalid(msg)) => {
             eprintln!("leerrecht: {msg}");

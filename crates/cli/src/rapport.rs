@@ -91,6 +91,7 @@ pub(crate) enum RapportFormat {
     Json,
     Xlsx,
     Html,
+    Pdf,
 }
 
 /// Where to count, how to write, and as known when.
@@ -183,12 +184,18 @@ impl RapportArgs {
             RapportFormat::Csv => w.csv().into_bytes(),
             RapportFormat::Table => w.tekst().into_bytes(),
             RapportFormat::Html => w.html().into_bytes(),
-            RapportFormat::Xlsx => {
+            RapportFormat::Xlsx | RapportFormat::Pdf => {
                 if self.out.is_none() && std::io::stdout().is_terminal() {
-                    eprintln!("leerrecht: an XLSX file is not for the terminal: give --out FILE");
+                    eprintln!(
+                        "leerrecht: an XLSX or PDF file is not for the terminal: give --out FILE"
+                    );
                     return Err(InvalidInput.into());
                 }
-                w.xlsx()?
+                if self.format == RapportFormat::Pdf {
+                    w.pdf()
+                } else {
+                    w.xlsx()?
+                }
             }
         };
         match &self.out {

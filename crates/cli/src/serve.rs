@@ -1,4 +1,4 @@
-//! `leerrecht serve`: the HTTP API on a multi-threaded runtime whose blocking pool runs the
+//! `leerrecht serve`: the web application and the HTTP API on a multi-threaded runtime whose blocking pool runs the
 //! synchronous use cases. Prints the address it listens on (useful with port 0), and on
 //! Ctrl-C or SIGTERM stops taking connections and finishes the requests under way.
 
@@ -29,7 +29,15 @@ pub(crate) fn serve(app: App, config: &Config, addr: &str) -> anyhow::Result<()>
         let local = listener.local_addr()?;
         {
             let mut out = std::io::stdout().lock();
-            writeln!(out, "leerrecht: API on http://{local}/api/v1")?;
+            // One write, so that a reader who takes the first line and hangs up still gets
+            // both into the pipe.
+            out.write_all(
+                format!(
+                    "leerrecht: API on http://{local}/api/v1\n\
+                     leerrecht: web application on http://{local}/\n"
+                )
+                .as_bytes(),
+            )?;
             out.flush()?;
         }
         leerrecht_web::serve(listener, state, leerrecht_web::shutdown_signal())

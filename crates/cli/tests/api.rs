@@ -50,7 +50,17 @@ fn leerrecht(db: &str, args: &[&str]) -> String {
 }
 
 fn demo(db: String, dir: Option<TempDir>) -> Demo {
-    let out = leerrecht(&db, &["demo", "--scale", "tiny", "--verzuim", "2024-2025"]);
+    let out = leerrecht(
+        &db,
+        &[
+            "demo",
+            "--no-serve",
+            "--scale",
+            "tiny",
+            "--verzuim",
+            "2024-2025",
+        ],
+    );
     let mut accounts = Vec::new();
     let mut token = None;
     for line in out.lines() {

@@ -46,7 +46,7 @@ fn restore_gives_back_everything(kind: &str) {
     ok(
         &src,
         dir.path(),
-        &["demo", "--scale", "tiny", "--seed", "3"],
+        &["demo", "--no-serve", "--scale", "tiny", "--seed", "3"],
     );
     let file = dir.path().join("kopie.bak");
     let before = dump(&src).unwrap();
@@ -114,7 +114,7 @@ fn restore_gives_back_everything_postgres() {
 fn damaged_and_foreign_backups_are_refused(kind: &str) {
     let dir = tempfile::tempdir().unwrap();
     let (src, dst) = pair(kind, dir.path());
-    ok(&src, dir.path(), &["demo", "--scale", "tiny"]);
+    ok(&src, dir.path(), &["demo", "--no-serve", "--scale", "tiny"]);
     let file = dir.path().join("kopie.bak");
     ok(&src, dir.path(), &["backup", file.to_str().unwrap()]);
     let bytes = std::fs::read(&file).unwrap();
@@ -162,7 +162,7 @@ fn damaged_and_foreign_backups_are_refused_postgres() {
 fn backup_while_another_process_writes(kind: &str) {
     let dir = tempfile::tempdir().unwrap();
     let (src, _) = pair(kind, dir.path());
-    ok(&src, dir.path(), &["demo", "--scale", "tiny"]);
+    ok(&src, dir.path(), &["demo", "--no-serve", "--scale", "tiny"]);
     let bsns: Vec<u32> = (0..400)
         .scan(300_000_000, |next, _| {
             let b = bsn(*next, 0);

@@ -878,7 +878,7 @@ const DEMO_GEMEENTEN: [(&str, &str); 7] = [
 /// `db` and `other` are two fresh databases of the same backend.
 fn demo_is_reproducible(db: &str, other: &str) {
     let w = Work::new();
-    let demo = ["demo", "--scale", "tiny", "--seed", "7"];
+    let demo = ["demo", "--no-serve", "--scale", "tiny", "--seed", "7"];
     let first = w.run(db, &demo).ok("demo into a fresh database");
     assert!(!first.stdout.is_empty(), "the demo says what it made");
     w.run(other, &demo).ok("demo into another fresh database");
@@ -1786,7 +1786,10 @@ fn demo_makes_an_account_per_role_sqlite() {
     let db = sqlite_db(&dir);
     let w = Work::new();
     let out = w
-        .run(&db, &["demo", "--scale", "tiny", "--verzuim", "geen"])
+        .run(
+            &db,
+            &["demo", "--no-serve", "--scale", "tiny", "--verzuim", "geen"],
+        )
         .ok("demo")
         .stdout;
     for rol in [

@@ -140,7 +140,7 @@ fn intake_survives_kills(sqlite: bool) {
     let demo_out = ok(
         &db,
         dir.path(),
-        &["demo", "--scale", "tiny", "--verzuim", "geen"],
+        &["demo", "--no-serve", "--scale", "tiny", "--verzuim", "geen"],
     );
     let (token, school, pupils) = token_and_pupils(&db, dir.path(), &demo_out);
 

@@ -62,6 +62,17 @@ pub trait ApiStore {
         na: i64,
         aantal: u32,
     ) -> Result<Vec<(i64, LeerlingId)>>;
+    /// Up to `aantal` persons whose surname, first names or both together contain `naam`
+    /// (ignoring case; empty: any name), born on `geboren` when given, living in one of
+    /// `gemeenten` when not empty; by gemeente and name. Only identifiers: the caller asks
+    /// the gate before it reads more.
+    fn jongeren_op_naam(
+        &self,
+        naam: &str,
+        geboren: Option<NaiveDate>,
+        gemeenten: &[String],
+        aantal: u32,
+    ) -> Result<Vec<LeerlingId>>;
     /// A person's enrolments, by start.
     fn inschrijvingen_van(&self, leerling: LeerlingId) -> Result<Vec<Inschrijving>>;
     /// A person's stored absence from `van` to `tot`, by date.

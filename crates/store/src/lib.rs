@@ -309,6 +309,8 @@ pub trait Store: AccessStore + ApiStore + Send + Sync {
     /// The people registered in a thuiszitter category (`thuiszittend`, `absoluut_verzuim`)
     /// on `on`.
     fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>>;
+    /// The people registered in any category of the thuiszitters list on `on`.
+    fn geregistreerden_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>>;
     /// What may need someone's attention: the meldingen with `status` (of one school, if
     /// given), and `signaal` and MAZL signals dated from `sinds` to `on`, each with the
     /// person's name and gemeente (the caller picks what belongs to whom).

@@ -717,7 +717,10 @@ impl Store for PgStore {
     }
 
     fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {
-        crate::postgres_cases::thuiszitters_op(&mut self.conn()?, on)
+        crate::postgres_cases::thuiszitters_op(&mut self.conn()?, on, false)
+    }
+    fn geregistreerden_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {
+        crate::postgres_cases::thuiszitters_op(&mut self.conn()?, on, true)
     }
 
     fn werkvoorraad(

@@ -68,6 +68,35 @@ impl ApiStore for PgStore {
             .collect()
     }
 
+    fn jongeren_op_naam(
+        &self,
+        naam: &str,
+        geboren: Option<NaiveDate>,
+        gemeenten: &[String],
+        aantal: u32,
+    ) -> Result<Vec<LeerlingId>> {
+        let patroon = format!(
+            "%{}%",
+            naam.trim()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let limit = i64::from(aantal);
+        let gemeenten = gemeenten.to_vec();
+        let sql = "SELECT j.bsn, j.onderwijsnummer FROM jongeren j
+             WHERE (j.achternaam ILIKE $1 OR j.voornamen ILIKE $1
+                    OR (j.voornamen || ' ' || j.achternaam) ILIKE $1)
+               AND ($2::date IS NULL OR j.geboortedatum = $2)
+               AND (cardinality($3::text[]) = 0 OR j.gemeente = ANY($3))
+             ORDER BY j.gemeente, j.achternaam, j.voornamen, j.geboortedatum LIMIT $4";
+        let params: [&(dyn ToSql + Sync); 4] = [&patroon, &geboren, &gemeenten, &limit];
+        let rows = self.conn()?.query(sql, &params)?;
+        rows.iter()
+            .map(|r| leerling_of(r.get(0), r.get(1)))
+            .collect()
+    }
+
     fn inschrijvingen_van(&self, leerling: LeerlingId) -> Result<Vec<Inschrijving>> {
         let mut conn = self.conn()?;
         let Some(id) = person_id(&mut conn, leerling)? else {

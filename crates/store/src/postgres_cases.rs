@@ -452,13 +452,19 @@ pub(crate) fn melding_zetten(
     )? == 1)
 }
 
-pub(crate) fn thuiszitters_op(conn: &mut Conn, on: NaiveDate) -> Result<Vec<LeerlingId>> {
+/// The people registered on `on` as thuiszitters (`thuiszittend`, `absoluut_verzuim`), or
+/// with `alle` in any category.
+pub(crate) fn thuiszitters_op(
+    conn: &mut Conn,
+    on: NaiveDate,
+    alle: bool,
+) -> Result<Vec<LeerlingId>> {
     let rows = conn.query(
         "SELECT DISTINCT j.bsn, j.onderwijsnummer FROM registraties r
          JOIN jongeren j ON j.id = r.jongere_id
-         WHERE r.categorie IN ('thuiszittend','absoluut_verzuim')
+         WHERE ($2 OR r.categorie IN ('thuiszittend','absoluut_verzuim'))
            AND r.van <= $1 AND (r.tot IS NULL OR r.tot >= $1)",
-        &[&on],
+        &[&on, &alle],
     )?;
     let mut out = rows
         .iter()

@@ -1017,7 +1017,10 @@ impl Store for SqliteStore {
     }
 
     fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {
-        crate::sqlite_cases::thuiszitters_op(&self.conn()?, on)
+        crate::sqlite_cases::thuiszitters_op(&self.conn()?, on, false)
+    }
+    fn geregistreerden_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {
+        crate::sqlite_cases::thuiszitters_op(&self.conn()?, on, true)
     }
 
     fn werkvoorraad(

@@ -85,6 +85,50 @@ impl ApiStore for SqliteStore {
         .collect()
     }
 
+    fn jongeren_op_naam(
+        &self,
+        naam: &str,
+        geboren: Option<NaiveDate>,
+        gemeenten: &[String],
+        aantal: u32,
+    ) -> Result<Vec<LeerlingId>> {
+        // LIKE ignores the case of ASCII letters; the pattern's own wildcards are escaped.
+        let patroon = format!(
+            "%{}%",
+            naam.trim()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let mut sql = String::from(
+            "SELECT j.bsn, j.onderwijsnummer FROM jongeren j
+             WHERE (j.achternaam LIKE ?1 ESCAPE '\\' OR j.voornamen LIKE ?1 ESCAPE '\\'
+                    OR (j.voornamen || ' ' || j.achternaam) LIKE ?1 ESCAPE '\\')
+               AND (?2 IS NULL OR j.geboortedatum = ?2)",
+        );
+        let mut args: Vec<Value> = vec![
+            Value::Text(patroon),
+            geboren.map_or(Value::Null, |d| Value::Text(iso(d))),
+        ];
+        if !gemeenten.is_empty() {
+            sql += &format!(
+                " AND j.gemeente IN ({})",
+                vec!["?"; gemeenten.len()].join(", ")
+            );
+            args.extend(gemeenten.iter().cloned().map(Value::Text));
+        }
+        sql += " ORDER BY j.gemeente, j.achternaam, j.voornamen, j.geboortedatum LIMIT ?";
+        args.push(Value::Integer(aantal.into()));
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.map(|r| {
+            let (b, o) = r?;
+            leerling_of(b, o)
+        })
+        .collect()
+    }
+
     fn inschrijvingen_van(&self, leerling: LeerlingId) -> Result<Vec<Inschrijving>> {
         let conn = self.conn()?;
         let Some(p) = find_jongere(&conn, leerling)? else {

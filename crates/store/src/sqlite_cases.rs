@@ -471,15 +471,17 @@ pub(crate) fn melding_zetten(
     )? == 1)
 }
 
-pub(crate) fn thuiszitters_op(conn: &Conn, on: NaiveDate) -> Result<Vec<LeerlingId>> {
+/// The people registered on `on` as thuiszitters (`thuiszittend`, `absoluut_verzuim`), or
+/// with `alle` in any category.
+pub(crate) fn thuiszitters_op(conn: &Conn, on: NaiveDate, alle: bool) -> Result<Vec<LeerlingId>> {
     // The list is small (hundreds in a region): read the open and recent periods, filter here
     // (a bound date in a range predicate makes SQLite re-plan per call).
     let mut stmt = conn.prepare_cached(
         "SELECT DISTINCT j.bsn, j.onderwijsnummer, r.van, r.tot FROM registraties r
          JOIN jongeren j ON j.id = r.jongere_id
-         WHERE r.categorie = 'thuiszittend' OR r.categorie = 'absoluut_verzuim'",
+         WHERE ?1 OR r.categorie = 'thuiszittend' OR r.categorie = 'absoluut_verzuim'",
     )?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query([alle])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let (van, tot) = (date_col(r, 2)?, opt_date_col(r, 3)?);

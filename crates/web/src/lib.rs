@@ -1,5 +1,6 @@
-//! The HTTP API of leerrecht: JSON under `/api/v1` after the Dutch API Design Rules, its
-//! OpenAPI document at `/api/v1/openapi.json`, and `/healthz`, `/readyz` and `/metrics`.
+//! The HTTP server of leerrecht: the web pages for people (server-rendered, `pages`), the
+//! JSON API under `/api/v1` after the Dutch API Design Rules, its OpenAPI document at
+//! `/api/v1/openapi.json`, and `/healthz`, `/readyz` and `/metrics`.
 //! Handlers parse the request, ask the app layer on the blocking pool (the stores are
 //! synchronous) and shape its answer; every decision on access is the app's. Nothing is
 //! kept between requests in the process: sessions, idempotency keys, lockout and rate-limit
@@ -12,6 +13,7 @@ mod extract;
 mod metrics;
 mod middleware;
 mod openapi;
+mod pages;
 mod routes;
 
 use std::future::Future;
@@ -115,11 +117,21 @@ pub fn router(state: AppState) -> Router {
     let timeout = state.cfg().timeout;
     let max_body = state.cfg().max_body;
     let metrics = state.0.metrics.clone();
+    let pages_state = state.clone();
     routes::routes(state)
-        .fallback(|| async {
-            ApiError::NotFound("geen resource op dit pad".into()).into_response()
+        .fallback(|req: axum::extract::Request| async move {
+            if req.uri().path().starts_with("/api/") {
+                ApiError::NotFound("geen resource op dit pad".into()).into_response()
+            } else {
+                let (parts, _) = req.into_parts();
+                pages::Fout::NietGevonden(pages::taal_van(&parts)).into_response()
+            }
         })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed.into_response() })
+        .layer(axum::middleware::from_fn_with_state(
+            pages_state,
+            pages::met_kop,
+        ))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn_with_state(
             timeout,

@@ -61,6 +61,7 @@ pub fn routes(state: AppState) -> Router {
         )
         .route("/rapportages/inspectie", get(werk::inspectie));
     Router::new()
+        .merge(crate::pages::routes())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))

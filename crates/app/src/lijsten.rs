@@ -1,0 +1,249 @@
+//! Listings the web pages need: finding a person by name and birth date, and the shared
+//! thuiszitters list as one organisation sees it. Both show only whom the gate lets the
+//! reader see, and every person shown is in the audit log before the list is handed out.
+
+use chrono::NaiveDate;
+use leerrecht_domain::org::Rol;
+use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Klok, Oorzaak};
+
+use crate::access::{Actor, Beslissing, Gebruik};
+use crate::api::JongereKop;
+use crate::toegang::PersoonKop;
+use crate::{App, AppError, Result};
+
+/// The most persons a search shows; a narrower question finds the rest.
+pub const ZOEK_MAX: usize = 50;
+
+/// One row of the thuiszitters list.
+#[derive(Clone, Debug)]
+pub struct ThuiszitterRegel {
+    pub kop: JongereKop,
+    pub categorie: Categorie,
+    pub oorzaak: Oorzaak,
+    pub van: NaiveDate,
+    /// The three-month clock on the day asked about.
+    pub klok: Option<Klok>,
+}
+
+/// What to keep of the thuiszitters list.
+#[derive(Clone, Debug, Default)]
+pub struct ThuiszitterFilter {
+    pub categorie: Option<Categorie>,
+    pub oorzaak: Option<Oorzaak>,
+    /// Only pupils enrolled at this school location.
+    pub school: Option<String>,
+    /// Only those whose deadline for an offer has passed without one.
+    pub te_laat: bool,
+}
+
+fn roles_that_see(actor: &Actor) -> Result<()> {
+    match actor {
+        Actor::Gebruiker(g) if !g.rol.sees_persons() => Err(AppError::Forbidden(format!(
+            "de rol {} ziet geen personen",
+            g.rol
+        ))),
+        Actor::Systeem(_) => Err(AppError::Forbidden(
+            "niet met een API-token: een token stuurt verzuim en meldingen".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+impl App {
+    /// The persons the reader may see whose surname or first names contain `naam` (ignoring
+    /// case) and, when given, who were born on `geboortedatum`: at most [`ZOEK_MAX`], by
+    /// gemeente and name. A leerplicht bureau or GGD searches the gemeenten it serves.
+    pub fn jongeren_zoeken_op_naam(
+        &self,
+        actor: &Actor,
+        naam: &str,
+        geboortedatum: Option<NaiveDate>,
+    ) -> Result<Vec<JongereKop>> {
+        roles_that_see(actor)?;
+        let naam = naam.trim();
+        if naam.chars().count() < 2 && geboortedatum.is_none() {
+            return Err(AppError::Invalid(
+                "naam: minstens twee letters, of een geboortedatum".into(),
+            ));
+        }
+        let now = self.now();
+        let today = now.date_naive();
+        let gemeenten: Vec<String> = match actor {
+            Actor::Gebruiker(g) if matches!(g.rol, Rol::Leerplicht | Rol::Jeugdarts) => {
+                g.bedient.iter().map(|c| c.as_str().to_string()).collect()
+            }
+            _ => Vec::new(),
+        };
+        // Candidates first (identifiers only, nothing handed out), then the gate for each:
+        // four times as many as are shown, since the reader may see only some of them (a
+        // birth date narrows a common name).
+        let kandidaten = self.store().jongeren_op_naam(
+            naam,
+            geboortedatum,
+            &gemeenten,
+            (ZOEK_MAX * 4) as u32,
+        )?;
+        let mut out = Vec::new();
+        let mut audit = Vec::new();
+        for leerling in kandidaten {
+            if out.len() == ZOEK_MAX {
+                break;
+            }
+            let Some(ctx) = self.store().persoon_context(leerling, today)? else {
+                continue;
+            };
+            // A search does not use break-the-glass grants: those are for one person.
+            if self.beslissing(actor, Gebruik::PersoonBekijken, &ctx, now)?
+                != Beslissing::Toegestaan
+            {
+                continue;
+            }
+            audit.push((self.pseudoniem(leerling)?, None));
+            out.push(kop_van(self, ctx, today)?);
+        }
+        self.audit_personen(actor, Gebruik::PersoonBekijken.code(), audit, "zoeken")?;
+        Ok(out)
+    }
+
+    /// The thuiszitters list on `on` as the reader may see it — for an SWV the pupils of its
+    /// schools, for a bureau those living in the gemeenten it serves —: everyone registered
+    /// in a category, each with the category, cause and (for thuiszitters) the three-month
+    /// clock, most overdue first.
+    pub fn thuiszitterslijst(
+        &self,
+        actor: &Actor,
+        on: NaiveDate,
+        filter: &ThuiszitterFilter,
+        regels: &Escalatieregels,
+    ) -> Result<Vec<ThuiszitterRegel>> {
+        roles_that_see(actor)?;
+        let now = self.now();
+        let mut out = Vec::new();
+        let mut audit = Vec::new();
+        for leerling in self.store().geregistreerden_op(on)? {
+            let Some(ctx) = self.store().persoon_context(leerling, on)? else {
+                continue;
+            };
+            if let Some(s) = &filter.school {
+                if !ctx.scholen.iter().any(|(c, _)| c.as_str() == s) {
+                    continue;
+                }
+            }
+            if self.beslissing(actor, Gebruik::RegistratiesLezen, &ctx, now)?
+                != Beslissing::Toegestaan
+            {
+                continue;
+            }
+            let Some(r) = self
+                .store()
+                .registraties(leerling)?
+                .unwrap_or_default()
+                .into_iter()
+                .find(|r| r.van() <= on && r.tot().is_none_or(|t| t >= on))
+            else {
+                continue;
+            };
+            if filter.categorie.is_some_and(|c| c != r.categorie)
+                || filter.oorzaak.is_some_and(|o| o != r.oorzaak)
+            {
+                continue;
+            }
+            let klok = self.stand(leerling, on, regels)?.klok;
+            if filter.te_laat && klok.as_ref().is_none_or(|k| k.dagen_te_laat <= 0) {
+                continue;
+            }
+            audit.push((self.pseudoniem(leerling)?, None));
+            out.push(ThuiszitterRegel {
+                categorie: r.categorie,
+                oorzaak: r.oorzaak,
+                van: r.van(),
+                klok,
+                kop: kop_van(self, ctx, on)?,
+            });
+        }
+        self.audit_personen(
+            actor,
+            Gebruik::RegistratiesLezen.code(),
+            audit,
+            "thuiszitterslijst",
+        )?;
+        out.sort_by(|a, b| {
+            let late = |r: &ThuiszitterRegel| r.klok.as_ref().map_or(0, |k| k.dagen_te_laat);
+            late(b).cmp(&late(a)).then(a.van.cmp(&b.van))
+        });
+        Ok(out)
+    }
+}
+
+fn kop_van(
+    app: &App,
+    ctx: leerrecht_store::access::PersoonContext,
+    on: NaiveDate,
+) -> Result<JongereKop> {
+    let jongere = ctx.jongere;
+    Ok(JongereKop {
+        id: app.publiek_id(ctx.id)?,
+        noodtoegang: false,
+        kop: PersoonKop {
+            leeftijd: leerrecht_domain::duty::age_on(jongere.geboortedatum, on),
+            plicht: leerrecht_domain::duty::duty_status(jongere.geboortedatum, on),
+            scholen: ctx
+                .scholen
+                .iter()
+                .map(|(s, _)| s.as_str().to_string())
+                .collect(),
+            jongere,
+        },
+    })
+}
+
+impl App {
+    /// The school calendar: the holidays and days off of every school and of each one.
+    pub fn kalender(&self, actor: &Actor) -> Result<Vec<leerrecht_domain::calendar::Vakantie>> {
+        crate::access::authorize(actor, crate::access::Action::ReadRegister)?;
+        let mut v = self.store().vakanties()?;
+        v.sort_by_key(|b| std::cmp::Reverse(b.van));
+        Ok(v)
+    }
+
+    /// The versions of the region's signal rules, each from its date, newest first: for
+    /// `beheer`.
+    pub fn regelversies(&self, actor: &Actor) -> Result<Vec<(NaiveDate, String)>> {
+        crate::access::authorize(actor, crate::access::Action::BeheerRegister)?;
+        let mut v = self.store().regelversies()?;
+        v.sort_by_key(|b| std::cmp::Reverse(b.0));
+        Ok(v)
+    }
+}
+
+impl App {
+    /// The person with the most days of stored absence from `van` to `tot`, with that
+    /// number: for the operator's benchmark of the file page (`leerrecht bench web`), which
+    /// times the heaviest file. One audit entry for the whole search.
+    pub fn meeste_verzuim(
+        &self,
+        actor: &Actor,
+        van: NaiveDate,
+        tot: NaiveDate,
+    ) -> Result<Option<(leerrecht_domain::ids::LeerlingId, usize)>> {
+        if !matches!(actor, Actor::LocalOperator { .. }) {
+            return Err(AppError::Forbidden(
+                "alleen de beheerder van de installatie".into(),
+            ));
+        }
+        let mut ids = Vec::new();
+        self.store().for_each_jongere(tot, None, &mut |rij| {
+            ids.push(rij.jongere.leerling_id());
+            Ok(())
+        })?;
+        let mut best: Option<(leerrecht_domain::ids::LeerlingId, usize)> = None;
+        for l in ids {
+            let n = self.store().verzuim_van(l, van, tot)?.len();
+            if best.is_none_or(|(_, b)| n > b) {
+                best = Some((l, n));
+            }
+        }
+        self.audit_operatie(actor, "bench_meeste_verzuim", format!("{van} tot {tot}"))?;
+        Ok(best)
+    }
+}

@@ -1,0 +1,789 @@
+//! The web application in a real browser: headless Chromium driven over WebDriver
+//! (chromedriver, fantoccini) against the real `leerrecht serve` on a random port, on the
+//! tiny demo region in SQLite and in PostgreSQL. The scenario of the issue: a school files a
+//! melding, the leerplicht officer sees it on the worklist, opens the file, registers a
+//! thuiszitter and records an offer; the SWV consulent sees the person on the thuiszitters
+//! list; the policy adviser sees the figures change but no person; a user of another school
+//! cannot open the file. On every page axe-core (injected over WebDriver) must find no WCAG
+//! 2.1 A/AA violation. Screenshots of the main pages go to `target/screenshots/`.
+//!
+//! Needs `chromium`, `chromedriver` and axe-core's `axe.min.js` (at `AXE_CORE_JS`);
+//! `scripts/test.sh` provides all three. Without them the test fails and says what is
+//! missing, unless `LEERRECHT_BROWSERTEST=overslaan` asks to skip it.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use leerrecht_app::{Actor, App};
+use leerrecht_domain::org::{OrgSoort, Rol};
+use leerrecht_testkit::PgCluster;
+use serde_json::{json, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_leerrecht");
+const WACHTWOORD: &str = "Correct-Paard-Batterij-Niet";
+
+fn chromium() -> Option<(PathBuf, PathBuf, String)> {
+    let find = |env: &str, names: &[&str]| -> Option<PathBuf> {
+        if let Ok(p) = std::env::var(env) {
+            return Some(PathBuf::from(p)).filter(|p| p.exists());
+        }
+        names.iter().map(PathBuf::from).find(|p| p.exists())
+    };
+    let chrome = find(
+        "CHROME",
+        &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
+    )?;
+    let driver = find("CHROMEDRIVER", &["/usr/bin/chromedriver"])?;
+    let axe = std::env::var("AXE_CORE_JS")
+        .ok()
+        .map(PathBuf::from)
+        .filter(|p| p.exists())?;
+    let axe = std::fs::read_to_string(axe).ok()?;
+    Some((chrome, driver, axe))
+}
+
+/// The browser's tools, or None when the run asked to skip; panics with what is missing.
+fn tools() -> Option<(PathBuf, PathBuf, String)> {
+    match chromium() {
+        Some(t) => Some(t),
+        None if std::env::var("LEERRECHT_BROWSERTEST").as_deref() == Ok("overslaan") => {
+            eprintln!("browser test skipped (LEERRECHT_BROWSERTEST=overslaan)");
+            None
+        }
+        None => panic!(
+            "the browser test needs /usr/bin/chromium, /usr/bin/chromedriver (Debian's chromium \
+             and chromium-driver) and axe-core's axe.min.js at AXE_CORE_JS: run \
+             `bash scripts/test.sh`, which installs them, or set LEERRECHT_BROWSERTEST=overslaan"
+        ),
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A child process ended (SIGTERM, then waited for) when dropped.
+struct Proces(Child);
+
+impl Drop for Proces {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.0.id().to_string())
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+fn leerrecht(db: &str, args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run leerrecht");
+    assert!(
+        out.status.success(),
+        "leerrecht {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// Who plays which part, with their passwords and TOTP secrets.
+struct Rolverdeling {
+    /// (username, TOTP secret) per part; every password is [`WACHTWOORD`], except beleid's.
+    school: (String, String),
+    andere_school: (String, String),
+    leerplicht: (String, String),
+    /// A second leerplicht officer (a TOTP code works once per account and step).
+    leerplicht_weer: (String, String),
+    swv: (String, String),
+    beleid: (String, String),
+    beheer: (String, String),
+    /// The pupil: opaque id, BSN or onderwijsnummer, surname, birth date as DD-MM-YYYY, full
+    /// name as shown.
+    id: String,
+    nummer: String,
+    achternaam: String,
+    geboren: String,
+    naam: String,
+}
+
+/// The tiny demo, and accounts for a pupil's school, SWV and leerplicht bureau, another
+/// school, and the demo's beleid and beheer accounts.
+fn opzet(db: &str) -> Rolverdeling {
+    let out = leerrecht(
+        db,
+        &[
+            "demo",
+            "--no-serve",
+            "--scale",
+            "tiny",
+            "--verzuim",
+            "2024-2025",
+        ],
+    );
+    let demo_pw = |rol: &str| {
+        out.lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .find(|f| f.len() == 5 && f[0] == format!("demo.{rol}"))
+            .map(|f| f[3].to_string())
+            .unwrap_or_else(|| panic!("the demo prints demo.{rol}"))
+    };
+    let app = App::new(leerrecht_store::open(db).expect("open the demo"));
+    let op = Actor::local_operator();
+    let today = chrono::Utc::now().date_naive();
+    let orgs = app.organisaties(&op).unwrap();
+    let mut kandidaat = None;
+    app.jongeren(&op, today, None, &mut |j| {
+        if kandidaat.is_some() {
+            return Ok(());
+        }
+        let Some(school) = &j.school else {
+            return Ok(());
+        };
+        let s = orgs.iter().find(|o| o.code.as_str() == school.as_str());
+        let Some(swv) = s.and_then(|s| s.swv.clone()) else {
+            return Ok(());
+        };
+        let Some(bureau) = orgs
+            .iter()
+            .find(|o| o.soort == OrgSoort::Leerplicht && o.bedient.contains(&j.gemeente))
+        else {
+            return Ok(());
+        };
+        kandidaat = Some((
+            j.leerling,
+            school.as_str().to_string(),
+            swv.as_str().to_string(),
+            bureau.code.as_str().to_string(),
+            j.achternaam.clone(),
+            j.voornamen.clone(),
+            j.geboortedatum,
+        ));
+        Ok(())
+    })
+    .unwrap();
+    let (leerling, school, swv, bureau, achternaam, voornamen, geboren) =
+        kandidaat.expect("the demo has a pupil of a school with an SWV");
+    assert!(
+        app.registraties(&op, leerling).unwrap().is_empty(),
+        "the first pupil of the tiny demo is not on the thuiszitters list yet"
+    );
+    let andere = orgs
+        .iter()
+        .find(|o| o.soort == OrgSoort::School && o.code.as_str() != school)
+        .expect("the demo has two schools");
+    let add = |naam: &str, org: &str, rol: Rol| {
+        let n = app.user_add(&op, naam, org, rol, WACHTWOORD).unwrap();
+        (naam.to_string(), n.totp_geheim.unwrap_or_default())
+    };
+    Rolverdeling {
+        school: add("web.school", &school, Rol::School),
+        andere_school: add("web.andereschool", andere.code.as_str(), Rol::School),
+        leerplicht: add("web.leerplicht", &bureau, Rol::Leerplicht),
+        leerplicht_weer: add("web.leerplicht2", &bureau, Rol::Leerplicht),
+        swv: add("web.swv", &swv, Rol::Swv),
+        beleid: ("demo.beleid".into(), demo_pw("beleid")),
+        beheer: ("demo.beheer".into(), demo_pw("beheer")),
+        id: app.id_van(leerling).unwrap().expect("the pupil has an id"),
+        nummer: leerling.to_string(),
+        geboren: geboren.format("%d-%m-%Y").to_string(),
+        naam: format!("{voornamen} {achternaam}"),
+        achternaam,
+    }
+}
+
+/// The browser, the server and the way to them.
+struct Sessie {
+    c: Client,
+    base: String,
+    axe: String,
+    screenshots: PathBuf,
+    geschouwd: Vec<String>,
+    _server: Proces,
+    _driver: Proces,
+}
+
+impl Sessie {
+    async fn start(db: &str, chrome: PathBuf, driver: PathBuf, axe: String) -> Sessie {
+        let mut server = Command::new(BIN)
+            .arg("--db")
+            .arg(db)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start leerrecht serve");
+        let mut line = String::new();
+        BufReader::new(server.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .trim()
+            .strip_prefix("leerrecht: API on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .trim_end_matches("/api/v1")
+            .to_string();
+        let server = Proces(server);
+        let port = free_port();
+        let driver = Proces(
+            Command::new(driver)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start chromedriver"),
+        );
+        let caps: serde_json::Map<String, Value> = serde_json::from_value(json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chrome,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                         "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=nl"]
+            }
+        }))
+        .unwrap();
+        let url = format!("http://127.0.0.1:{port}");
+        let mut c = None;
+        for _ in 0..100 {
+            let conn = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(conn)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    c = Some(client);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+        let screenshots =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+        std::fs::create_dir_all(&screenshots).unwrap();
+        Sessie {
+            c: c.expect("chromedriver answers and starts Chromium"),
+            base,
+            axe,
+            screenshots,
+            geschouwd: Vec::new(),
+            _server: server,
+            _driver: driver,
+        }
+    }
+
+    async fn ga(&mut self, pad: &str) {
+        self.c.goto(&format!("{}{pad}", self.base)).await.unwrap();
+        self.schouw().await;
+    }
+
+    async fn bron(&self) -> String {
+        self.c.source().await.unwrap()
+    }
+
+    async fn tekst(&self, css: &str) -> String {
+        self.c
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
+            .text()
+            .await
+            .unwrap()
+    }
+
+    async fn h1(&self) -> String {
+        self.tekst("h1").await
+    }
+
+    async fn vul(&self, css: &str, waarde: &str) {
+        let e = self.c.find(Locator::Css(css)).await.unwrap();
+        e.clear().await.unwrap();
+        e.send_keys(waarde).await.unwrap();
+    }
+
+    async fn kies(&self, css: &str, waarde: &str) {
+        self.c
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .select_by_value(waarde)
+            .await
+            .unwrap();
+    }
+
+    async fn klik(&mut self, css: &str) {
+        let e = match self.c.find(Locator::Css(css)).await {
+            Ok(e) => e,
+            Err(e) => panic!(
+                "no {css} on {}: {e}\n{}",
+                self.c.current_url().await.unwrap(),
+                self.bron().await
+            ),
+        };
+        self.c
+            .execute("window.__vorige_pagina = true;", vec![])
+            .await
+            .unwrap();
+        e.click().await.unwrap();
+        // Every click here follows a link or sends a form: wait for the next page.
+        for _ in 0..200 {
+            let nieuw = self
+                .c
+                .execute(
+                    "return window.__vorige_pagina === undefined && document.readyState === 'complete';",
+                    vec![],
+                )
+                .await;
+            if matches!(nieuw, Ok(Value::Bool(true))) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        self.schouw().await;
+    }
+
+    /// Opens a `<details>` by its summary's text.
+    async fn open(&self, summary: &str) {
+        self.c
+            .find(Locator::XPath(&format!(
+                "//summary[contains(., '{summary}')]"
+            )))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// axe-core on the page in the browser: no WCAG 2.1 A or AA violation.
+    async fn schouw(&mut self) {
+        let url = self.c.current_url().await.unwrap().to_string();
+        // axe and its run in one script, so that both meet the same document.
+        let script = format!(
+            "{}\n;return axe.run(document, {{runOnly: {{type: 'tag', values: \
+             ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}}}).then(r => r.violations.map(v => \
+             ({{id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.html)}})));",
+            self.axe
+        );
+        let v = self.c.execute(&script, vec![]).await.unwrap();
+        assert_eq!(
+            v,
+            json!([]),
+            "axe-core finds accessibility violations on {url}"
+        );
+        self.geschouwd.push(url);
+    }
+
+    async fn foto(&self, naam: &str) {
+        let png = self.c.screenshot().await.unwrap();
+        let mut f = std::fs::File::create(self.screenshots.join(format!("{naam}.png"))).unwrap();
+        f.write_all(&png).unwrap();
+    }
+
+    async fn inloggen(&mut self, (naam, geheim): &(String, String), wachtwoord: &str) {
+        self.ga("/inloggen").await;
+        self.vul("#gebruikersnaam", naam).await;
+        self.vul("#wachtwoord", wachtwoord).await;
+        if !geheim.is_empty() {
+            let code = leerrecht_app::auth::current_totp(geheim, chrono::Utc::now()).unwrap();
+            self.vul("#code", &code).await;
+        }
+        self.klik("button[type=submit]").await;
+        assert!(
+            self.c
+                .find(Locator::Css("form[action='/uitloggen']"))
+                .await
+                .is_ok(),
+            "{naam} is logged in: {}",
+            self.bron().await
+        );
+    }
+
+    async fn uitloggen(&mut self) {
+        self.klik("form[action='/uitloggen'] button").await;
+        assert_eq!(self.h1().await, "Inloggen");
+    }
+
+    /// The total row of the peildatum table for today, as the page shows it.
+    async fn totaal_vandaag(&mut self) -> String {
+        let vandaag = chrono::Utc::now().date_naive().format("%d-%m-%Y");
+        self.ga(&format!("/rapportages/peildatum?datums={vandaag}"))
+            .await;
+        let rows = self
+            .c
+            .find_all(Locator::Css(".lr-rapport tbody tr"))
+            .await
+            .unwrap();
+        let last = rows.last().expect("the table has rows");
+        last.text().await.unwrap()
+    }
+}
+
+/// One browser scenario at a time: each starts a server and a browser on two cores.
+static EEN_TEGELIJK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// The scenario on one database: the set-up (synchronous stores) here, the browser on a
+/// runtime of its own.
+fn scenario(db: String) {
+    let Some((chrome, driver, axe)) = tools() else {
+        return;
+    };
+    let _een = EEN_TEGELIJK.lock().unwrap_or_else(|e| e.into_inner());
+    let r = opzet(&db);
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(in_de_browser(db, r, chrome, driver, axe));
+}
+
+async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: PathBuf, axe: String) {
+    let mut s = Sessie::start(&db, chrome, driver, axe).await;
+
+    // The login page, in Dutch, and in English by the switch.
+    s.ga("/").await;
+    assert_eq!(s.h1().await, "Inloggen");
+    s.foto("inloggen").await;
+    s.klik("a[hreflang=en]").await;
+    assert_eq!(s.h1().await, "Log in");
+    s.klik("a[hreflang=nl]").await;
+    assert_eq!(s.h1().await, "Inloggen");
+
+    // A wrong code is refused with a message tied to the fields.
+    s.vul("#gebruikersnaam", &r.school.0).await;
+    s.vul("#wachtwoord", WACHTWOORD).await;
+    s.vul("#code", "000000").await;
+    s.klik("button[type=submit]").await;
+    assert!(s.tekst("#inlog-fout").await.contains("onjuiste"));
+
+    // The policy adviser's figures before.
+    let beleid_pw = r.beleid.1.clone();
+    s.inloggen(&(r.beleid.0.clone(), String::new()), &beleid_pw)
+        .await;
+    let voor = s.totaal_vandaag().await;
+    s.uitloggen().await;
+
+    // The school finds its pupil by name and birth date and files a melding.
+    s.inloggen(&r.school, WACHTWOORD).await;
+    assert_eq!(s.h1().await, "Werklijst");
+    s.ga("/zoeken").await;
+    s.vul("#naam", &r.achternaam).await;
+    s.vul("#geboortedatum", &r.geboren).await;
+    s.klik("form[action='/zoeken'] button[type=submit]").await;
+    assert!(!s
+        .c
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .contains(&r.achternaam));
+    s.foto("zoeken").await;
+    s.klik(&format!("#resultaten a[href='/jongeren/{}']", r.id))
+        .await;
+    assert_eq!(s.h1().await, r.naam);
+    s.kies("#m-soort", "16uur").await;
+    s.vul("#m-uren", "16").await;
+    s.vul("#m-reden", "Vaak afwezig op maandag").await;
+    s.klik("#melding-form button[type=submit]").await;
+    assert!(s.bron().await.contains("Vastgelegd."));
+    assert!(
+        s.tekst("#meldingen").await.contains("16uur"),
+        "the melding is on the file"
+    );
+    s.foto("dossier-school").await;
+    s.uitloggen().await;
+
+    // The leerplicht officer sees it on the worklist and opens the file.
+    s.inloggen(&r.leerplicht, WACHTWOORD).await;
+    assert_eq!(s.h1().await, "Werklijst");
+    let werk = s.tekst("#werklijst").await;
+    assert!(
+        werk.contains(&r.naam),
+        "the melding is on the worklist:\n{werk}"
+    );
+    s.foto("werklijst").await;
+    s.klik(&format!("#werklijst a[href='/jongeren/{}']", r.id))
+        .await;
+    assert_eq!(s.h1().await, r.naam);
+    // The officer takes the melding on.
+    s.kies(
+        "form[action$='/status'] select[name=status]",
+        "in_behandeling",
+    )
+    .await;
+    s.klik("form[action$='/status'] button[type=submit]").await;
+    assert!(s.tekst("#meldingen").await.contains("in_behandeling"));
+    // A date that does not exist is refused, with the reason on the file's page.
+    s.open("Registratie wijzigen").await;
+    s.kies("#r-categorie", "thuiszittend").await;
+    s.vul("#r-per", "31-02-2026").await;
+    s.klik("#registratie-form button[type=submit]").await;
+    assert!(s.tekst("#formulier-fout").await.contains("per"));
+    assert_eq!(s.h1().await, r.naam);
+    s.open("Registratie wijzigen").await;
+    s.kies("#r-categorie", "thuiszittend").await;
+    s.kies("#r-oorzaak", "psychisch").await;
+    s.klik("#registratie-form button[type=submit]").await;
+    assert!(s
+        .tekst("#registraties")
+        .await
+        .contains("Thuiszittende leerling"));
+    assert!(s.tekst("#klok").await.contains("Driemaandentermijn"));
+    s.open("Aanbod vastleggen").await;
+    s.kies("#a-soort", "onderwijs_zorgarrangement").await;
+    s.vul("#a-aanbieder", "VSO De Brug").await;
+    s.klik("#aanbod-form button[type=submit]").await;
+    assert!(s.tekst("#aanbod").await.contains("VSO De Brug"));
+    assert!(
+        s.tekst("#inzage").await.contains("web.school"),
+        "leerplicht sees who viewed the file"
+    );
+    s.foto("dossier-leerplicht").await;
+    // In English too.
+    s.klik("a[hreflang=en]").await;
+    assert!(s.bron().await.contains("Record an offer"));
+    s.foto("dossier-leerplicht-en").await;
+    s.klik("a[hreflang=nl]").await;
+    s.uitloggen().await;
+
+    // Found by number too: the number goes in the form's body, never in an address.
+    s.inloggen(&r.leerplicht_weer, WACHTWOORD).await;
+    s.ga("/zoeken").await;
+    s.vul("#bsn", &r.nummer).await;
+    s.klik("form[action='/zoeken'] button[type=submit]").await;
+    assert!(s.tekst("#resultaten").await.contains(&r.naam));
+    for u in &s.geschouwd {
+        assert!(!u.contains(&r.nummer), "no number in an address: {u}");
+    }
+    s.uitloggen().await;
+
+    // The SWV consulent sees the person on the thuiszitters list.
+    s.inloggen(&r.swv, WACHTWOORD).await;
+    s.ga("/thuiszitters").await;
+    let lijst = s.tekst("#thuiszitters").await;
+    assert!(lijst.contains(&r.naam), "on the SWV's list:\n{lijst}");
+    s.foto("thuiszitters").await;
+    s.ga("/thuiszitters?categorie=absoluut_verzuim").await;
+    assert!(
+        !s.tekst("#thuiszitters").await.contains(&r.naam),
+        "the filter works"
+    );
+    s.uitloggen().await;
+
+    // The policy adviser sees the figures change, and no person.
+    s.inloggen(&(r.beleid.0.clone(), String::new()), &beleid_pw)
+        .await;
+    assert_eq!(s.h1().await, "Rapportages");
+    s.foto("rapportages").await;
+    let na = s.totaal_vandaag().await;
+    assert_ne!(voor, na, "the total of today's peildatum table changed");
+    s.foto("rapport-peildatum").await;
+    for soort in [
+        "oorzaken",
+        "schooljaar",
+        "doelen",
+        "kpi",
+        "leerplichttelling",
+        "inspectie",
+    ] {
+        s.ga(&format!("/rapportages/{soort}")).await;
+        let bron = s.bron().await;
+        assert!(!bron.contains(&r.achternaam), "no person on {soort}");
+        assert!(
+            bron.contains("<svg") || bron.contains("<table"),
+            "{soort} has figures"
+        );
+    }
+    s.ga(&format!("/jongeren/{}", r.id)).await;
+    assert_eq!(s.h1().await, "Geen toegang");
+    s.ga("/rapportages").await;
+    s.uitloggen().await;
+
+    // A user of another school cannot open the file.
+    s.inloggen(&r.andere_school, WACHTWOORD).await;
+    s.ga(&format!("/jongeren/{}", r.id)).await;
+    assert_eq!(s.h1().await, "Geen toegang");
+    assert!(!s.bron().await.contains(&r.achternaam));
+    s.foto("geen-toegang").await;
+    // The refusal is no dead end: the header with the menu and logout is there.
+    s.uitloggen().await;
+
+    // Administration.
+    let beheer_pw = r.beheer.1.clone();
+    s.inloggen(&(r.beheer.0.clone(), String::new()), &beheer_pw)
+        .await;
+    assert_eq!(s.h1().await, "Beheer");
+    assert!(s.tekst("#gebruikers").await.contains("web.leerplicht"));
+    s.foto("beheer").await;
+    // A lost phone: a new second factor, shown once; a colleague who left: disabled.
+    s.klik("form[action='/beheer/gebruikers/web.leerplicht2/tweede-factor'] button")
+        .await;
+    assert!(s.tekst("#nieuw-geheim").await.contains("web.leerplicht2"));
+    s.klik("form[action='/beheer/gebruikers/web.andereschool/uitschakelen'] button")
+        .await;
+    assert!(s.bron().await.contains("Vastgelegd."));
+    let andere =
+        s.c.find(Locator::XPath(
+            "//table[@id='gebruikers']//tr[th[.='web.andereschool']]/td[3]",
+        ))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(andere, "nee", "the account is no longer active");
+    s.ga("/bestaat-niet").await;
+    assert_eq!(s.h1().await, "Niet gevonden");
+    s.ga("/beheer").await;
+    s.uitloggen().await;
+
+    assert!(
+        s.geschouwd.len() > 20,
+        "axe-core looked at every page: {:?}",
+        s.geschouwd
+    );
+    s.c.clone().close().await.unwrap();
+}
+
+#[test]
+fn the_web_application_in_a_browser_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    scenario(format!("sqlite://{}", dir.path().join("web.db").display()));
+}
+
+#[test]
+fn the_web_application_in_a_browser_postgres() {
+    scenario(PgCluster::shared().fresh_database());
+}
+
+/// Without a browser: the session cookie's flags, the pages' security headers, and a form
+/// without the session's CSRF token refused.
+#[test]
+fn forms_need_the_csrf_token_and_pages_run_no_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("csrf.db").display());
+    let r = opzet(&db);
+    let mut server = Command::new(BIN)
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _server = Proces(server);
+    let base = line
+        .trim()
+        .trim_start_matches("leerrecht: API on ")
+        .trim_end_matches("/api/v1")
+        .to_string();
+    let c = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let code = leerrecht_app::auth::current_totp(&r.leerplicht.1, chrono::Utc::now()).unwrap();
+    let login = c
+        .post(format!("{base}/inloggen"))
+        .form(&[
+            ("gebruikersnaam", r.leerplicht.0.as_str()),
+            ("wachtwoord", WACHTWOORD),
+            ("code", &code),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(login.status(), 303);
+    let set_cookie = login.headers()["set-cookie"].to_str().unwrap().to_string();
+    for flag in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
+        assert!(set_cookie.contains(flag), "{flag} in {set_cookie}");
+    }
+    let cookie = set_cookie.split(';').next().unwrap().to_string();
+
+    let page = c
+        .get(format!("{base}/werklijst"))
+        .header("cookie", &cookie)
+        .send()
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
+    assert!(!csp.contains("script-src"), "no script may run: {csp}");
+    assert!(csp.contains("form-action 'self'"), "{csp}");
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let body = page.text().unwrap();
+    assert!(body.contains("<html lang=\"nl\">"));
+    assert!(!body.contains("<script"), "the pages have no script");
+
+    // A search without the token (as another site's page would send it) is refused.
+    let zonder = c
+        .post(format!("{base}/zoeken"))
+        .header("cookie", &cookie)
+        .form(&[("bsn", r.nummer.as_str())])
+        .send()
+        .unwrap();
+    assert_eq!(zonder.status(), 403, "a form without its token field");
+    let fout = c
+        .post(format!("{base}/zoeken"))
+        .header("cookie", &cookie)
+        .form(&[("csrf", "onjuist"), ("bsn", r.nummer.as_str())])
+        .send()
+        .unwrap();
+    assert_eq!(fout.status(), 403);
+    assert!(!fout.text().unwrap().contains(&r.nummer));
+
+    // Every report downloads as CSV, XLSX, PDF and printable HTML.
+    for (formaat, soort, begin) in [
+        ("csv", "text/csv; charset=utf-8", &b"Categorie;"[..]),
+        (
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &b"PK"[..],
+        ),
+        ("pdf", "application/pdf", &b"%PDF-"[..]),
+        ("html", "text/html; charset=utf-8", &b"<!DOCTYPE html>"[..]),
+    ] {
+        let d = c
+            .get(format!(
+                "{base}/rapportages/peildatum?datums=01-10-2025&formaat={formaat}"
+            ))
+            .header("cookie", &cookie)
+            .send()
+            .unwrap();
+        assert_eq!(d.status(), 200, "{formaat}");
+        assert_eq!(d.headers()["content-type"], soort);
+        assert!(d.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("peildatum.{formaat}")));
+        assert!(d.bytes().unwrap().starts_with(begin), "{formaat}");
+    }
+
+    // The language switch is remembered, and goes back only to a page of this site.
+    let en = c
+        .get(format!("{base}/taal/en?terug=//elders.example/"))
+        .send()
+        .unwrap();
+    assert_eq!(en.headers()["location"], "/");
+    assert!(en.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .starts_with("leerrecht_taal=en"));
+}

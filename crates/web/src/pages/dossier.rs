@@ -1,0 +1,1047 @@
+//! A person's file: the header, the school year's absence as a calendar heat map, signals,
+//! meldingen, registrations, cases with offers, meetings, exemptions and escalations, and for
+//! leerplicht who viewed the file; and the forms that change it. Each part is read through
+//! its own use case, so each is decided by the gate and audited; a part the reader's role
+//! may not see is left out rather than refused.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::str::FromStr;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, Duration, NaiveDate};
+use leerrecht_app::access::{rol_mag, Gebruik};
+use leerrecht_app::{App, AppError};
+use leerrecht_domain::ids::{LeerlingId, SchoolCode};
+use leerrecht_domain::schoolyear::SchoolYear;
+use leerrecht_domain::thuiszitters::{Categorie, Niveau, Oorzaak};
+use leerrecht_domain::zaak::{AanbodType, Artikel, Gebeurtenis, Team, ZaakSoort};
+use leerrecht_store::api::VerzuimRegel;
+use leerrecht_store::{MeldingGegevens, MeldingRij};
+use serde::Deserialize;
+
+use super::tekst::Taal;
+use super::{doe, html, terug_naar, Bezoeker, Fout, Kader};
+use crate::AppState;
+
+/// A part of the file the reader's role may not see is left out (None).
+fn deel<T>(r: leerrecht_app::Result<T>) -> leerrecht_app::Result<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(AppError::Forbidden(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+pub struct Melding {
+    pub id: i64,
+    pub soort: String,
+    pub school: String,
+    pub begindatum: String,
+    pub status: String,
+    pub uren: String,
+    pub concept: bool,
+    pub open: bool,
+}
+
+pub struct Gebeurtenisregel {
+    pub datum: String,
+    pub wat: String,
+    pub wie: String,
+}
+
+pub struct Zaakview {
+    pub id: i64,
+    pub soort: &'static str,
+    pub organisatie: String,
+    pub geopend: String,
+    pub gesloten: Option<String>,
+    pub gebeurtenissen: Vec<Gebeurtenisregel>,
+}
+
+/// Who viewed or changed the file: one row per person and outcome, with the last moment,
+/// the number of entries and what was done.
+pub struct Inzage {
+    pub tijd: String,
+    pub wie: String,
+    pub organisatie: String,
+    pub actie: String,
+    pub aantal: usize,
+    pub toegestaan: bool,
+}
+
+fn inzage_per_wie(rs: &[leerrecht_app::audit::AuditRegel]) -> Vec<Inzage> {
+    let mut out: Vec<Inzage> = Vec::new();
+    // Newest first, so the first entry of a group is its last moment.
+    for a in rs.iter().rev() {
+        let e = &a.entry;
+        let org = e.organisatie.clone().unwrap_or_default();
+        match out
+            .iter_mut()
+            .find(|i| i.wie == e.actor && i.organisatie == org && i.toegestaan == e.toegestaan)
+        {
+            Some(i) => {
+                i.aantal += 1;
+                if !i.actie.split(", ").any(|x| x == e.actie) && i.actie.len() < 120 {
+                    i.actie = format!("{}, {}", i.actie, e.actie);
+                }
+            }
+            None => out.push(Inzage {
+                tijd: e
+                    .tijd
+                    .chars()
+                    .take(19)
+                    .collect::<String>()
+                    .replace('T', " "),
+                wie: e.actor.clone(),
+                organisatie: org,
+                actie: e.actie.clone(),
+                aantal: 1,
+                toegestaan: e.toegestaan,
+            }),
+        }
+    }
+    out
+}
+
+pub struct Maandrij {
+    pub maand: String,
+    pub minuten: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "dossier.html")]
+struct Dossierpagina {
+    k: Kader,
+    /// Why the form just sent was refused.
+    fout: Option<String>,
+    id: String,
+    naam: String,
+    geboortedatum: String,
+    /// `BSN 123456782` or `onderwijsnummer …`: in the page, never in its address.
+    nummer: String,
+    leeftijd: u32,
+    plicht: &'static str,
+    gemeente: String,
+    scholen: String,
+    noodtoegang: bool,
+    inschrijvingen: Vec<(String, String, String, String)>,
+    jaar: String,
+    vorig: Option<String>,
+    volgend: Option<String>,
+    verzuim: Option<(String, Vec<Maandrij>)>,
+    soorten: Vec<&'static str>,
+    signalen: Option<Vec<(String, String, String)>>,
+    meldingen: Option<Vec<Melding>>,
+    registraties: Option<Vec<(&'static str, &'static str, String, String)>>,
+    klok: Option<(String, String, i64, bool)>,
+    zaken: Option<Vec<Zaakview>>,
+    aanbod: Vec<(String, String, String, String)>,
+    overleggen: Vec<(String, String, String, String)>,
+    vrijstellingen: Vec<(String, String, String, String, bool)>,
+    escalaties: Vec<(String, String, String)>,
+    inzage: Option<Vec<Inzage>>,
+    mag_melden: bool,
+    mag_behandelen: bool,
+    mag_registreren: bool,
+    mag_zaak: bool,
+    vandaag: String,
+    categorieen: Vec<(&'static str, &'static str)>,
+    oorzaken: Vec<(&'static str, &'static str)>,
+    aanbodsoorten: Vec<(&'static str, &'static str)>,
+    artikelen: Vec<(&'static str, &'static str)>,
+    verzuimsoorten: Vec<&'static str>,
+    afsluitredenen: Vec<&'static str>,
+}
+
+const SOORTEN: [&str; 5] = ["ongeoorloofd", "luxe", "te_laat", "ziek", "geoorloofd"];
+
+fn aanbod_code(a: AanbodType) -> &'static str {
+    match a {
+        AanbodType::Onderwijs => "onderwijs",
+        AanbodType::OnderwijsZorgarrangement => "onderwijs_zorgarrangement",
+        AanbodType::Zorg => "zorg",
+        AanbodType::Jeugdhulp => "jeugdhulp",
+        AanbodType::Dagbesteding => "dagbesteding",
+        AanbodType::WerkLeerwerktraject => "werk_leerwerktraject",
+    }
+}
+
+const AANBODSOORTEN: [AanbodType; 6] = [
+    AanbodType::Onderwijs,
+    AanbodType::OnderwijsZorgarrangement,
+    AanbodType::Zorg,
+    AanbodType::Jeugdhulp,
+    AanbodType::Dagbesteding,
+    AanbodType::WerkLeerwerktraject,
+];
+
+#[derive(Deserialize, Default)]
+pub struct Jaarvraag {
+    jaar: Option<String>,
+    ok: Option<String>,
+}
+
+/// Everything the file shows, read through the use cases in one go on the blocking pool.
+struct Gelezen {
+    kop: leerrecht_app::api::JongereKop,
+    inschrijvingen: Vec<leerrecht_domain::person::Inschrijving>,
+    verzuim: Option<Vec<VerzuimRegel>>,
+    signalen: Option<Vec<leerrecht_store::SignaalRij>>,
+    meldingen: Option<Vec<leerrecht_store::MeldingStaat>>,
+    registraties: Option<Vec<leerrecht_domain::thuiszitters::Registratie>>,
+    klok: Option<leerrecht_domain::thuiszitters::Klok>,
+    zaken: Option<Vec<leerrecht_app::api::ZaakMetEvents>>,
+    inzage: Option<Vec<leerrecht_app::audit::AuditRegel>>,
+    vandaag: NaiveDate,
+}
+
+pub async fn dossier(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Path(id): Path<String>,
+    Query(q): Query<Jaarvraag>,
+) -> Result<Response, Fout> {
+    let g = lees(&s, &b, id.clone()).await?;
+    Ok(html(pagina(&b, id, g, q, None)))
+}
+
+/// Reads the whole file, each part through its own use case.
+async fn lees(s: &AppState, b: &Bezoeker, id: String) -> Result<Gelezen, Fout> {
+    let (actor, regels) = (b.actor.clone(), s.cfg().escalatie);
+    doe(s, b.taal, move |app| {
+        let kop = app.jongere(&actor, &id)?;
+        let l = app.leerling_van_id(&id)?;
+        let vandaag = app.now().date_naive();
+        let inschrijvingen = app.inschrijvingen(&actor, l)?;
+        // Seven school years back: enough for the heat map of any year the demo holds.
+        let van = SchoolYear::containing(vandaag).first_day() - Duration::days(7 * 366);
+        let verzuim = deel(app.verzuim(&actor, l, van, vandaag))?;
+        let signalen = deel(app.signalen(&actor, l))?;
+        let meldingen = deel(app.meldingen(&actor, l))?;
+        let registraties = deel(app.registraties(&actor, l))?;
+        let klok = match registraties {
+            Some(_) => deel(app.klok(&actor, l, vandaag, &regels))?.flatten(),
+            None => None,
+        };
+        let zaken = deel(app.zaken_met_events(&actor, l))?;
+        let inzage = if actor.rol() == Some(leerrecht_domain::org::Rol::Leerplicht) {
+            deel(app.inzage(&actor, l))?
+        } else {
+            None
+        };
+        Ok(Gelezen {
+            kop,
+            inschrijvingen,
+            verzuim,
+            signalen,
+            meldingen,
+            registraties,
+            klok,
+            zaken,
+            inzage,
+            vandaag,
+        })
+    })
+    .await
+}
+
+fn pagina(
+    b: &Bezoeker,
+    id: String,
+    g: Gelezen,
+    q: Jaarvraag,
+    fout: Option<String>,
+) -> Dossierpagina {
+    let taal = b.taal;
+    let rol = b.rol();
+    let mag = |u: Gebruik| rol.is_some_and(|r| rol_mag(r, u));
+    let j = &g.kop.kop.jongere;
+    let naam = format!("{} {}", j.voornamen, j.achternaam);
+    // The school year shown: asked for, else this one, else the latest with absence.
+    let mut jaar = q
+        .jaar
+        .as_deref()
+        .and_then(|j| SchoolYear::from_str(j).ok())
+        .unwrap_or_else(|| SchoolYear::containing(g.vandaag));
+    if q.jaar.is_none() {
+        if let Some(rows) = &g.verzuim {
+            if !rows.iter().any(|r| jaar.contains(r.datum)) {
+                if let Some(last) = rows.iter().map(|r| r.datum).max() {
+                    jaar = SchoolYear::containing(last);
+                }
+            }
+        }
+    }
+    let start = jaar.first_day().year();
+    let vorig = Some(format!("{}-{}", start - 1, start));
+    let volgend = (start < SchoolYear::containing(g.vandaag).first_day().year())
+        .then(|| format!("{}-{}", start + 1, start + 2));
+    let verzuim = g.verzuim.as_ref().map(|rows| {
+        let rows: Vec<&VerzuimRegel> = rows.iter().filter(|r| jaar.contains(r.datum)).collect();
+        (heatmap(&rows, jaar, taal, &naam), maanden(&rows, taal))
+    });
+    let mut aanbod = Vec::new();
+    let mut overleggen = Vec::new();
+    let mut vrijstellingen = Vec::new();
+    let mut escalaties = Vec::new();
+    let zaken = g.zaken.as_ref().map(|zs| {
+        zs.iter()
+            .map(|z| {
+                let mut gebeurtenissen = Vec::new();
+                for e in &z.events {
+                    match &e.gebeurtenis {
+                        Gebeurtenis::Aanbod {
+                            aanbod: a,
+                            aanbieder,
+                            aangeboden,
+                            gestart,
+                            ..
+                        } => aanbod.push((
+                            taal.s(aanbod_code(*a)).to_string(),
+                            aanbieder.clone(),
+                            taal.datum_kort(aangeboden),
+                            gestart.map(|d| taal.datum_kort(&d)).unwrap_or_default(),
+                        )),
+                        Gebeurtenis::Overleg {
+                            team,
+                            datum,
+                            besluiten,
+                            vervolg,
+                        } => overleggen.push((
+                            taal.datum_kort(datum),
+                            match team {
+                                Team::Kernteam => "kernteam".to_string(),
+                                Team::Jeugdteam => "jeugdteam".to_string(),
+                            },
+                            besluiten.clone(),
+                            vervolg.clone(),
+                        )),
+                        Gebeurtenis::Vrijstelling {
+                            artikel,
+                            reden,
+                            geen_passend_aanbod,
+                            van,
+                            tot,
+                        } => vrijstellingen.push((
+                            artikel.label().to_string(),
+                            reden.clone(),
+                            taal.datum_kort(van),
+                            tot.map(|d| taal.datum_kort(&d)).unwrap_or_default(),
+                            *geen_passend_aanbod,
+                        )),
+                        Gebeurtenis::Escalatie {
+                            niveau,
+                            datum,
+                            geinformeerd,
+                        } => escalaties.push((
+                            niveau.code().to_string(),
+                            taal.datum_kort(datum),
+                            geinformeerd.join(", "),
+                        )),
+                        _ => {}
+                    }
+                    gebeurtenissen.push(Gebeurtenisregel {
+                        datum: taal.datum_kort(&e.gebeurtenis.datum()),
+                        wat: e.gebeurtenis.omschrijving(),
+                        wie: e.wie.clone(),
+                    });
+                }
+                Zaakview {
+                    id: z.rij.id,
+                    soort: taal.s(z.rij.soort.code()),
+                    organisatie: z.rij.organisatie.clone(),
+                    geopend: taal.datum_kort(&z.rij.geopend),
+                    gesloten: z.rij.gesloten.map(|d| taal.datum_kort(&d)),
+                    gebeurtenissen,
+                }
+            })
+            .collect()
+    });
+    let eigen_school = match &b.actor {
+        leerrecht_app::Actor::Gebruiker(g) if g.rol == leerrecht_domain::org::Rol::School => {
+            g.organisatie.clone()
+        }
+        _ => String::new(),
+    };
+    let mut k = b
+        .kader(&naam, "")
+        .kruimel("/zoeken", taal.s("Zoeken"))
+        .kruimel(&format!("/jongeren/{id}"), &naam);
+    if q.ok.is_some() {
+        k.melding = Some(taal.s("Vastgelegd."));
+    }
+    Dossierpagina {
+        k,
+        fout,
+        naam: naam.clone(),
+        geboortedatum: taal.datum(&j.geboortedatum),
+        nummer: match (j.bsn(), j.onderwijsnummer()) {
+            (Some(b), _) => format!("BSN {:09}", b.value()),
+            (None, Some(o)) => format!("{} {:09}", taal.s("onderwijsnummer"), o.value()),
+            _ => String::new(),
+        },
+        leeftijd: g.kop.kop.leeftijd,
+        plicht: taal.s(g.kop.kop.plicht.code()),
+        gemeente: j.gemeente.as_str().to_string(),
+        scholen: g.kop.kop.scholen.join(", "),
+        noodtoegang: g.kop.noodtoegang,
+        inschrijvingen: g
+            .inschrijvingen
+            .iter()
+            .map(|i| {
+                (
+                    i.school.as_str().to_string(),
+                    i.sector.code().to_string(),
+                    taal.datum_kort(&i.begindatum()),
+                    i.einddatum()
+                        .map(|d| taal.datum_kort(&d))
+                        .unwrap_or_default(),
+                )
+            })
+            .collect(),
+        jaar: jaar.to_string(),
+        vorig,
+        volgend,
+        verzuim,
+        soorten: SOORTEN.iter().map(|s| taal.s(s)).collect(),
+        signalen: g.signalen.as_ref().map(|ss| {
+            ss.iter()
+                .rev()
+                .map(|s| {
+                    (
+                        taal.datum_kort(&s.datum),
+                        s.regel.clone(),
+                        s.school.as_str().to_string(),
+                    )
+                })
+                .collect()
+        }),
+        meldingen: g.meldingen.as_ref().map(|ms| {
+            ms.iter()
+                .rev()
+                .map(|m| Melding {
+                    id: m.id,
+                    soort: m.verzuimsoort.clone(),
+                    school: m.school.as_str().to_string(),
+                    begindatum: taal.datum_kort(&m.begindatum),
+                    status: match &m.afsluitreden {
+                        Some(r) => format!("{} ({r})", m.status),
+                        None => m.status.clone(),
+                    },
+                    uren: m.uren.map(|u| u.to_string()).unwrap_or_default(),
+                    concept: m.status == "concept",
+                    open: matches!(m.status.as_str(), "geregistreerd" | "in_behandeling"),
+                })
+                .collect()
+        }),
+        registraties: g.registraties.as_ref().map(|rs| {
+            rs.iter()
+                .rev()
+                .map(|r| {
+                    (
+                        super::tekst::kort(taal.s(r.categorie.label())),
+                        taal.s(r.oorzaak.label()),
+                        taal.datum_kort(&r.van()),
+                        r.tot().map(|d| taal.datum_kort(&d)).unwrap_or_default(),
+                    )
+                })
+                .collect()
+        }),
+        klok: g.klok.as_ref().map(|k| {
+            (
+                taal.datum(&k.begin),
+                taal.datum(&k.termijn),
+                k.dagen_te_laat,
+                k.aanbod.is_some(),
+            )
+        }),
+        zaken,
+        aanbod,
+        overleggen,
+        vrijstellingen,
+        escalaties,
+        inzage: g.inzage.as_ref().map(|rs| inzage_per_wie(rs)),
+        mag_melden: mag(Gebruik::MeldingIndienen) && !eigen_school.is_empty(),
+        mag_behandelen: mag(Gebruik::MeldingBehandelen),
+        mag_registreren: mag(Gebruik::RegistratiesWijzigen),
+        mag_zaak: mag(Gebruik::ZaakWijzigen),
+        vandaag: taal.datum_kort(&g.vandaag),
+        categorieen: Categorie::ALL
+            .into_iter()
+            .map(|c| (c.code(), taal.s(c.label())))
+            .collect(),
+        oorzaken: Oorzaak::ALL
+            .into_iter()
+            .map(|o| (o.code(), taal.s(o.label())))
+            .collect(),
+        aanbodsoorten: AANBODSOORTEN
+            .into_iter()
+            .map(|a| (aanbod_code(a), taal.s(aanbod_code(a))))
+            .collect(),
+        artikelen: Artikel::ALL
+            .into_iter()
+            .map(|a| (a.code(), a.label()))
+            .collect(),
+        verzuimsoorten: vec!["16uur", "luxe", "beginnend", "signaal", "langdurig"],
+        afsluitredenen: leerrecht_app::meldingen::AFSLUITREDENEN.to_vec(),
+        id,
+    }
+}
+
+/// The colour of a day: by its most serious kind of absence, darker with more minutes.
+fn kleur(soort: &str, minuten: u32) -> &'static str {
+    let sterk = minuten >= 240;
+    match soort {
+        "ongeoorloofd" | "luxe" if sterk => "#8b1a1a",
+        "ongeoorloofd" | "luxe" => "#d9534f",
+        "te_laat" => "#b35900",
+        "ziek" if sterk => "#154273",
+        "ziek" => "#5b8ac4",
+        _ => "#7a7a7a",
+    }
+}
+
+/// The school year as a calendar heat map: a column per week, a row per school day.
+fn heatmap(rows: &[&VerzuimRegel], jaar: SchoolYear, taal: Taal, naam: &str) -> String {
+    let mut dag: BTreeMap<NaiveDate, (u32, &str)> = BTreeMap::new();
+    let rang = |s: &str| SOORTEN.iter().position(|x| *x == s).unwrap_or(9);
+    for r in rows {
+        let e = dag.entry(r.datum).or_insert((0, r.soort.as_str()));
+        e.0 += r.minuten.max(if r.hele_dag { 300 } else { 0 });
+        if rang(&r.soort) < rang(e.1) {
+            e.1 = r.soort.as_str();
+        }
+    }
+    let eerste = jaar.first_day();
+    let maandag = eerste - Duration::days(eerste.weekday().num_days_from_monday() as i64);
+    let weken = ((jaar.last_day() - maandag).num_days() / 7 + 1) as usize;
+    let (cel, links, boven) = (13usize, 30usize, 18usize);
+    let (w, h) = (links + weken * cel + 4, boven + 5 * cel + 4);
+    let titel = format!("{} {jaar}: {naam}", taal.s("Verzuim in schooljaar"));
+    let mut s = String::with_capacity(8 * 1024);
+    let _ = write!(
+        s,
+        "<svg class=\"heatmap\" role=\"img\" aria-labelledby=\"heatmap-titel\" viewBox=\"0 0 {w} {h}\" \
+         xmlns=\"http://www.w3.org/2000/svg\"><title id=\"heatmap-titel\">{}</title>",
+        esc(&titel)
+    );
+    for (i, d) in ["ma", "di", "wo", "do", "vr"].iter().enumerate() {
+        let d = if taal == Taal::En {
+            ["Mon", "Tue", "Wed", "Thu", "Fri"][i]
+        } else {
+            d
+        };
+        let _ = write!(
+            s,
+            "<text x=\"0\" y=\"{}\" font-size=\"9\">{d}</text>",
+            boven + i * cel + 10
+        );
+    }
+    let mut maand = 0;
+    for wk in 0..weken {
+        let x = links + wk * cel;
+        for wd in 0..5 {
+            let d = maandag + Duration::days((wk * 7 + wd) as i64);
+            if !jaar.contains(d) {
+                continue;
+            }
+            if (wd == 0 || d == eerste) && d.month() != maand {
+                maand = d.month();
+                let _ = write!(
+                    s,
+                    "<text x=\"{x}\" y=\"11\" font-size=\"9\">{}</text>",
+                    &taal.maand(d.month0() as usize)[..3]
+                );
+            }
+            let y = boven + wd * cel;
+            match dag.get(&d) {
+                Some((min, soort)) => {
+                    let _ = write!(
+                        s,
+                        "<rect x=\"{x}\" y=\"{y}\" width=\"11\" height=\"11\" fill=\"{}\"><title>{}: {} min {}</title></rect>",
+                        kleur(soort, *min),
+                        taal.datum(&d),
+                        min,
+                        taal.s(SOORTEN.iter().find(|x| **x == *soort).copied().unwrap_or("geoorloofd"))
+                    );
+                }
+                None => {
+                    let _ = write!(
+                        s,
+                        "<rect x=\"{x}\" y=\"{y}\" width=\"11\" height=\"11\" fill=\"#eeeeee\"/>"
+                    );
+                }
+            }
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// The minutes of each kind per month: the heat map's figures as a table.
+fn maanden(rows: &[&VerzuimRegel], taal: Taal) -> Vec<Maandrij> {
+    let mut per: BTreeMap<(i32, u32), [u32; 5]> = BTreeMap::new();
+    for r in rows {
+        let i = SOORTEN.iter().position(|x| *x == r.soort).unwrap_or(4);
+        per.entry((r.datum.year(), r.datum.month())).or_default()[i] += r.minuten;
+    }
+    per.into_iter()
+        .map(|((y, m), v)| Maandrij {
+            maand: format!("{} {y}", taal.maand(m as usize - 1)),
+            minuten: v.iter().map(|n| taal.getal(*n as i64)).collect(),
+        })
+        .collect()
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn datum(s: &str, veld: &str) -> Result<NaiveDate, String> {
+    leerrecht_domain::date::parse_date(s.trim()).map_err(|e| format!("{veld}: {e}"))
+}
+
+fn opt_datum(s: &str, veld: &str) -> Result<Option<NaiveDate>, String> {
+    match s.trim() {
+        "" => Ok(None),
+        d => datum(d, veld).map(Some),
+    }
+}
+
+/// Resolves the person, runs a write and goes back to the file.
+async fn schrijf<F>(s: &AppState, b: &Bezoeker, id: String, f: F) -> Result<Response, Fout>
+where
+    F: FnOnce(&App, &leerrecht_app::Actor, LeerlingId) -> leerrecht_app::Result<()>
+        + Send
+        + 'static,
+{
+    let actor = b.actor.clone();
+    let pid = id.clone();
+    let r = doe(s, b.taal, move |app| {
+        let l = app.leerling_van_id(&pid)?;
+        f(app, &actor, l)
+    })
+    .await;
+    match r {
+        Ok(()) => Ok(terug_naar(&format!("/jongeren/{id}?ok=1"))),
+        // Refused input: the file again, with the reason above it.
+        Err(Fout::Ongeldig(_, m)) => weer_met_fout(s, b, id, m).await,
+        Err(e) => Err(e),
+    }
+}
+
+/// A form refused for its input shows the file again, with the reason above it.
+async fn herstel(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    r: Result<Response, Fout>,
+) -> Result<Response, Fout> {
+    match r {
+        Err(Fout::Ongeldig(_, m)) => weer_met_fout(s, b, id, m).await,
+        r => r,
+    }
+}
+
+/// The file with the reason a form was refused (422).
+async fn weer_met_fout(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    m: String,
+) -> Result<Response, Fout> {
+    let g = lees(s, b, id.clone()).await?;
+    let p = pagina(b, id, g, Jaarvraag::default(), Some(m));
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html(p)).into_response())
+}
+
+fn ongeldig(b: &Bezoeker, m: String) -> Fout {
+    Fout::Ongeldig(b.taal, m)
+}
+
+#[derive(Deserialize)]
+pub struct MeldingForm {
+    verzuimsoort: String,
+    begindatum: String,
+    #[serde(default)]
+    einddatum: String,
+    #[serde(default)]
+    uren: String,
+    #[serde(default)]
+    dagen: String,
+    #[serde(default)]
+    reden: String,
+    #[serde(default)]
+    ondernomen: String,
+    #[serde(default)]
+    contact: String,
+    #[serde(default)]
+    actie_gewenst: Option<String>,
+    #[serde(default)]
+    hele_lessen: Option<String>,
+}
+
+fn getal(s: &str, veld: &str) -> Result<Option<u32>, String> {
+    match s.trim() {
+        "" => Ok(None),
+        n => n
+            .parse()
+            .map(Some)
+            .map_err(|_| format!("{veld}: geen heel getal")),
+    }
+}
+
+fn tekst(s: &str) -> Option<String> {
+    Some(s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+pub async fn melding_indienen(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let r = melding_indienen_doen(&s, &b, id.clone(), body).await;
+    herstel(&s, &b, id, r).await
+}
+
+async fn melding_indienen_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let f: MeldingForm = b.formulier(&body)?;
+    let school = match &b.actor {
+        leerrecht_app::Actor::Gebruiker(g) => g.organisatie.clone(),
+        _ => return Err(Fout::Verboden(b.taal)),
+    };
+    let soort: &'static str = ["16uur", "luxe", "beginnend", "signaal", "langdurig"]
+        .into_iter()
+        .find(|s| *s == f.verzuimsoort)
+        .ok_or_else(|| ongeldig(b, "verzuimsoort: onbekend".into()))?;
+    let begindatum = datum(&f.begindatum, "begindatum").map_err(|m| ongeldig(b, m))?;
+    let einddatum = opt_datum(&f.einddatum, "einddatum").map_err(|m| ongeldig(b, m))?;
+    let uren = getal(&f.uren, "uren").map_err(|m| ongeldig(b, m))?;
+    let dagen = getal(&f.dagen, "dagen").map_err(|m| ongeldig(b, m))?;
+    let school = SchoolCode::from_str(&school).map_err(|e| ongeldig(b, e.to_string()))?;
+    let gegevens = MeldingGegevens {
+        einddatum,
+        hele_lessen: Some(f.hele_lessen.is_some()),
+        reden: tekst(&f.reden),
+        ondernomen: tekst(&f.ondernomen),
+        actie_gewenst: Some(f.actie_gewenst.is_some()),
+        contact: tekst(&f.contact),
+    };
+    schrijf(s, b, id, move |app, a, l| {
+        app.melding_indienen(
+            a,
+            MeldingRij {
+                leerling: l,
+                school,
+                begindatum,
+                verzuimsoort: soort,
+                uren,
+                dagen,
+                gegevens,
+            },
+        )
+        .map(|_| ())
+    })
+    .await
+}
+
+pub async fn melding_bevestigen(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Path((id, melding)): Path<(String, i64)>,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    b.formulier::<serde::de::IgnoredAny>(&body)?;
+    schrijf(&s, &b, id, move |app, a, _| {
+        app.melding_bevestigen(a, melding).map(|_| ())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    status: String,
+    #[serde(default)]
+    afsluitreden: String,
+}
+
+pub async fn melding_status(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Path((id, melding)): Path<(String, i64)>,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let f: StatusForm = b.formulier(&body)?;
+    schrijf(&s, &b, id, move |app, a, _| {
+        let reden = tekst(&f.afsluitreden);
+        app.melding_status(a, melding, &f.status, reden.as_deref())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct RegistratieForm {
+    #[serde(default)]
+    categorie: String,
+    #[serde(default)]
+    oorzaak: String,
+    per: String,
+}
+
+pub async fn registratie(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let r = registratie_doen(&s, &b, id.clone(), body).await;
+    herstel(&s, &b, id, r).await
+}
+
+async fn registratie_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let f: RegistratieForm = b.formulier(&body)?;
+    let per = datum(&f.per, "per").map_err(|m| ongeldig(b, m))?;
+    let nieuw = match f.categorie.trim() {
+        "" => None,
+        c => Some((
+            Categorie::from_str(c).map_err(|e| ongeldig(b, format!("categorie: {e}")))?,
+            Oorzaak::from_str(f.oorzaak.trim())
+                .map_err(|e| ongeldig(b, format!("oorzaak: {e}")))?,
+        )),
+    };
+    schrijf(s, b, id, move |app, a, l| {
+        app.registratie_wijzigen(a, l, nieuw, per)
+    })
+    .await
+}
+
+/// The person's open case of this kind, opened (through the gate) when there is none.
+fn open_zaak(
+    app: &App,
+    a: &leerrecht_app::Actor,
+    l: LeerlingId,
+    soort: ZaakSoort,
+) -> leerrecht_app::Result<i64> {
+    let open = app
+        .zaken(a, l)?
+        .into_iter()
+        .filter(|z| z.gesloten.is_none())
+        .max_by_key(|z| (z.soort == soort, z.id));
+    match open {
+        Some(z) if z.soort == soort => Ok(z.id),
+        _ => app.zaak_openen(a, l, soort, app.now().date_naive()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AanbodForm {
+    aanbod: String,
+    aanbieder: String,
+    aangeboden: String,
+    #[serde(default)]
+    gestart: String,
+}
+
+pub async fn aanbod(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let r = aanbod_doen(&s, &b, id.clone(), body).await;
+    herstel(&s, &b, id, r).await
+}
+
+async fn aanbod_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let f: AanbodForm = b.formulier(&body)?;
+    let soort = AANBODSOORTEN
+        .into_iter()
+        .find(|a| aanbod_code(*a) == f.aanbod)
+        .ok_or_else(|| ongeldig(b, "aanbod: onbekende soort".into()))?;
+    let aangeboden = datum(&f.aangeboden, "aangeboden").map_err(|m| ongeldig(b, m))?;
+    let gestart = opt_datum(&f.gestart, "gestart").map_err(|m| ongeldig(b, m))?;
+    schrijf(s, b, id, move |app, a, l| {
+        let zaak = open_zaak(app, a, l, ZaakSoort::Thuiszitter)?;
+        app.aanbod_vastleggen(a, zaak, soort, &f.aanbieder, aangeboden, gestart)
+            .map(|_| ())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct OverlegForm {
+    team: String,
+    datum: String,
+    besluiten: String,
+    #[serde(default)]
+    vervolg: String,
+}
+
+pub async fn overleg(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let r = overleg_doen(&s, &b, id.clone(), body).await;
+    herstel(&s, &b, id, r).await
+}
+
+async fn overleg_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let f: OverlegForm = b.formulier(&body)?;
+    let team = match f.team.as_str() {
+        "kernteam" => Team::Kernteam,
+        "jeugdteam" => Team::Jeugdteam,
+        _ => return Err(ongeldig(b, "team: kernteam of jeugdteam".into())),
+    };
+    let d = datum(&f.datum, "datum").map_err(|m| ongeldig(b, m))?;
+    if f.besluiten.trim().is_empty() {
+        return Err(ongeldig(b, "besluiten: leeg".into()));
+    }
+    schrijf(s, b, id, move |app, a, l| {
+        let zaak = open_zaak(app, a, l, ZaakSoort::Thuiszitter)?;
+        app.zaak_vastleggen(
+            a,
+            zaak,
+            Gebeurtenis::Overleg {
+                team,
+                datum: d,
+                besluiten: f.besluiten.trim().to_string(),
+                vervolg: f.vervolg.trim().to_string(),
+            },
+        )
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct VrijstellingForm {
+    artikel: String,
+    reden: String,
+    van: String,
+    #[serde(default)]
+    tot: String,
+    #[serde(default)]
+    geen_passend_aanbod: Option<String>,
+}
+
+pub async fn vrijstelling(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let r = vrijstelling_doen(&s, &b, id.clone(), body).await;
+    herstel(&s, &b, id, r).await
+}
+
+async fn vrijstelling_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let f: VrijstellingForm = b.formulier(&body)?;
+    let artikel = Artikel::ALL
+        .into_iter()
+        .find(|a| a.code() == f.artikel)
+        .ok_or_else(|| ongeldig(b, "artikel: onbekend".into()))?;
+    let van = datum(&f.van, "van").map_err(|m| ongeldig(b, m))?;
+    let tot = opt_datum(&f.tot, "tot").map_err(|m| ongeldig(b, m))?;
+    schrijf(s, b, id, move |app, a, l| {
+        let zaak = open_zaak(app, a, l, ZaakSoort::Thuiszitter)?;
+        app.zaak_vastleggen(
+            a,
+            zaak,
+            Gebeurtenis::Vrijstelling {
+                artikel,
+                reden: f.reden.trim().to_string(),
+                geen_passend_aanbod: f.geen_passend_aanbod.is_some(),
+                van,
+                tot,
+            },
+        )
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct EscalatieForm {
+    niveau: String,
+    datum: String,
+    #[serde(default)]
+    geinformeerd: String,
+}
+
+pub async fn escalatie(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let r = escalatie_doen(&s, &b, id.clone(), body).await;
+    herstel(&s, &b, id, r).await
+}
+
+async fn escalatie_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let f: EscalatieForm = b.formulier(&body)?;
+    let niveau = match f.niveau.as_str() {
+        "management" => Niveau::Management,
+        "bestuurlijk" => Niveau::Bestuurlijk,
+        _ => return Err(ongeldig(b, "niveau: management of bestuurlijk".into())),
+    };
+    let d = datum(&f.datum, "datum").map_err(|m| ongeldig(b, m))?;
+    let geinformeerd: Vec<String> = f
+        .geinformeerd
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    schrijf(s, b, id, move |app, a, l| {
+        let zaak = open_zaak(app, a, l, ZaakSoort::Thuiszitter)?;
+        app.zaak_vastleggen(
+            a,
+            zaak,
+            Gebeurtenis::Escalatie {
+                niveau,
+                datum: d,
+                geinformeerd,
+            },
+        )
+    })
+    .await
+}

@@ -1,0 +1,130 @@
+//! Logging in (password and the authenticator app's code in one form) and out. The session
+//! cookie is the API's (Secure, HttpOnly, SameSite=Strict), here for the whole site.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use leerrecht_app::LoginFout;
+use serde::Deserialize;
+
+use super::tekst::Taal;
+use super::{doe, formulier, html, taal_van, Bezoeker, Fout, Kader};
+use crate::auth::{bron, COOKIE};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "inloggen.html")]
+struct Inlogpagina {
+    k: Kader,
+    fout: Option<String>,
+    gebruikersnaam: String,
+}
+
+fn pagina(taal: Taal, fout: Option<String>, gebruikersnaam: String) -> Inlogpagina {
+    Inlogpagina {
+        k: Kader::new(taal, taal.s("Inloggen"), None, ""),
+        fout,
+        gebruikersnaam,
+    }
+}
+
+pub async fn tonen(parts: Parts) -> Response {
+    html(pagina(taal_van(&parts), None, String::new()))
+}
+
+#[derive(Deserialize)]
+struct Inlog {
+    gebruikersnaam: String,
+    wachtwoord: String,
+    #[serde(default)]
+    code: String,
+}
+
+pub async fn inloggen(State(s): State<AppState>, parts: Parts, body: Bytes) -> Response {
+    let taal = taal_van(&parts);
+    let f: Inlog = match formulier(&body, taal) {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
+    let bron = bron(&parts);
+    let max = s.cfg().login_per_minuut;
+    let b = bron.clone();
+    let binnen = doe(&s, taal, move |app| {
+        app.binnen_limiet("inloggen", &b, chrono::Duration::minutes(1), max)
+    })
+    .await;
+    match binnen {
+        Ok(true) => {}
+        Ok(false) => {
+            let t = taal
+                .s("te veel inlogpogingen vanaf dit adres; probeer het over een minuut opnieuw");
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                html(pagina(taal, Some(t.into()), f.gebruikersnaam)),
+            )
+                .into_response();
+        }
+        Err(e) => return e.into_response(),
+    }
+    let naam = f.gebruikersnaam.clone();
+    let r = doe(&s, taal, move |app| {
+        let code = Some(f.code.trim()).filter(|c| !c.is_empty());
+        app.login(&f.gebruikersnaam, &f.wachtwoord, code, &bron)
+    })
+    .await;
+    match r {
+        Ok(Ok(sessie)) => {
+            let cookie = format!(
+                "{COOKIE}={}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={}",
+                sessie.token,
+                leerrecht_app::auth::SESSIE_MAX.num_seconds()
+            );
+            let mut r = Redirect::to("/").into_response();
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                r.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            r
+        }
+        Ok(Err(fout)) => {
+            let t = match fout {
+                LoginFout::Onjuist => "onjuiste gebruikersnaam, wachtwoord of code",
+                LoginFout::Geblokkeerd => {
+                    "account tijdelijk geblokkeerd na te veel mislukte pogingen; probeer het later"
+                }
+                LoginFout::CodeNodig => {
+                    "tweede factor nodig: voer de code uit uw authenticator-app in"
+                }
+            };
+            (
+                StatusCode::UNAUTHORIZED,
+                html(pagina(taal, Some(taal.s(t).into()), naam)),
+            )
+                .into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn uitloggen(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Response {
+    let r: Result<(), Fout> = async {
+        b.formulier::<serde::de::IgnoredAny>(&body)?;
+        let token = b.sessie.clone();
+        doe(&s, b.taal, move |app| app.logout(&token)).await?;
+        Ok(())
+    }
+    .await;
+    if let Err(e) = r {
+        return e.into_response();
+    }
+    let mut r = Redirect::to("/inloggen").into_response();
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static(
+            "leerrecht_sessie=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0",
+        ),
+    );
+    r
+}

@@ -1,0 +1,464 @@
+//! The web application: server-rendered pages (askama templates) for people, beside the
+//! JSON API. Every task works with plain HTML forms: a write is a POST carrying the
+//! session's CSRF token in a hidden field, answered by a redirect to the page that shows
+//! the result (POST-redirect-GET). Pages call the same app use cases as the API, so the
+//! gate decides and the audit log records exactly as there; a BSN is only ever in a POST
+//! body, and persons are named in URLs by their opaque id.
+
+mod beheer;
+mod dossier;
+mod inloggen;
+mod rapport;
+pub mod tekst;
+mod werk;
+
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use leerrecht_app::{Actor, AppError};
+use leerrecht_domain::org::Rol;
+use serde::de::DeserializeOwned;
+
+use crate::auth::{bron, constant_time_eq, cookie_token, csrf_token};
+use crate::error::ApiError;
+use crate::AppState;
+use tekst::{Taal, TAAL_COOKIE};
+
+/// The style sheet, served by the application itself (no CDN).
+const CSS: &str = include_str!("../../static/leerrecht.css");
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(start))
+        .route("/static/leerrecht.css", get(css))
+        .route("/taal/{code}", get(taal))
+        .route("/inloggen", get(inloggen::tonen).post(inloggen::inloggen))
+        .route("/uitloggen", post(inloggen::uitloggen))
+        .route("/werklijst", get(werk::werklijst))
+        .route("/zoeken", get(werk::zoeken_formulier).post(werk::zoeken))
+        .route("/thuiszitters", get(werk::thuiszitters))
+        .route("/jongeren/{id}", get(dossier::dossier))
+        .route("/jongeren/{id}/melding", post(dossier::melding_indienen))
+        .route(
+            "/jongeren/{id}/melding/{melding}/bevestigen",
+            post(dossier::melding_bevestigen),
+        )
+        .route(
+            "/jongeren/{id}/melding/{melding}/status",
+            post(dossier::melding_status),
+        )
+        .route("/jongeren/{id}/registratie", post(dossier::registratie))
+        .route("/jongeren/{id}/aanbod", post(dossier::aanbod))
+        .route("/jongeren/{id}/overleg", post(dossier::overleg))
+        .route("/jongeren/{id}/vrijstelling", post(dossier::vrijstelling))
+        .route("/jongeren/{id}/escalatie", post(dossier::escalatie))
+        .route("/rapportages", get(rapport::overzicht))
+        .route("/rapportages/{soort}", get(rapport::rapport))
+        .route("/beheer", get(beheer::beheer))
+        .route(
+            "/beheer/gebruikers/{naam}/uitschakelen",
+            post(beheer::uitschakelen),
+        )
+        .route(
+            "/beheer/gebruikers/{naam}/tweede-factor",
+            post(beheer::tweede_factor),
+        )
+}
+
+/// Who is looking at a page, and in which language.
+pub struct Bezoeker {
+    pub actor: Actor,
+    pub sessie: String,
+    pub taal: Taal,
+    /// The page's path and query, for the language switch to come back to.
+    pub pad: String,
+}
+
+impl Bezoeker {
+    pub fn rol(&self) -> Option<Rol> {
+        self.actor.rol()
+    }
+    pub fn csrf(&self) -> String {
+        csrf_token(&self.sessie)
+    }
+    /// Checks the hidden CSRF field of a form.
+    pub fn check(&self, sent: &str) -> Result<(), Fout> {
+        if constant_time_eq(sent.as_bytes(), self.csrf().as_bytes()) {
+            Ok(())
+        } else {
+            Err(Fout::Verlopen(self.taal))
+        }
+    }
+    /// A form sent with this session: its CSRF field is checked before anything else is
+    /// read from it, so that a form from another site does nothing at all.
+    pub fn formulier<T: DeserializeOwned>(&self, body: &[u8]) -> Result<T, Fout> {
+        #[derive(serde::Deserialize)]
+        struct Token {
+            #[serde(default)]
+            csrf: String,
+        }
+        let t: Token = formulier(body, self.taal)?;
+        self.check(&t.csrf)?;
+        formulier(body, self.taal)
+    }
+    pub fn kader(&self, titel: &str, actief: &'static str) -> Kader {
+        Kader::new(self.taal, titel, Some(self), actief)
+    }
+}
+
+/// The language of a request: the cookie's, else Dutch.
+pub fn taal_van(parts: &Parts) -> Taal {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == TAAL_COOKIE)
+        .and_then(|(_, v)| Taal::from_code(v))
+        .unwrap_or_default()
+}
+
+impl FromRequestParts<AppState> for Bezoeker {
+    type Rejection = Fout;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Fout> {
+        let taal = taal_van(parts);
+        let Some(token) = cookie_token(parts).filter(|t| t.starts_with("lrs_")) else {
+            return Err(Fout::Inloggen);
+        };
+        let bron = bron(parts);
+        let t = token.clone();
+        let actor = state
+            .run(move |app| app.session_actor(&t, &bron))
+            .await
+            .map_err(|e| Fout::from_api(e, taal))?;
+        match actor {
+            Some(actor) => Ok(Bezoeker {
+                actor,
+                sessie: token,
+                taal,
+                pad: parts
+                    .uri
+                    .path_and_query()
+                    .map_or("/", |p| p.as_str())
+                    .to_string(),
+            }),
+            None => Err(Fout::Inloggen),
+        }
+    }
+}
+
+/// One item of the main menu.
+pub struct MenuItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub actief: bool,
+}
+
+/// What every page has around its content: language, title, menu, the user, the CSRF token.
+pub struct Kader {
+    pub taal: Taal,
+    pub titel: String,
+    pub gebruiker: Option<String>,
+    pub csrf: String,
+    pub menu: Vec<MenuItem>,
+    pub kruimels: Vec<(String, String)>,
+    /// A message after a redirect (`?ok=1`).
+    pub melding: Option<&'static str>,
+    pub pad: String,
+}
+
+impl Kader {
+    pub fn new(taal: Taal, titel: &str, b: Option<&Bezoeker>, actief: &'static str) -> Kader {
+        let mut menu = Vec::new();
+        let mut gebruiker = None;
+        if let Some(b) = b {
+            let rol = b.rol();
+            let ziet = rol.is_some_and(|r| r.sees_persons());
+            let mut add = |href, label| {
+                menu.push(MenuItem {
+                    href,
+                    label: taal.s(label),
+                    actief: href == actief,
+                })
+            };
+            if ziet {
+                add("/werklijst", "Werklijst");
+                add("/zoeken", "Zoeken");
+            }
+            if matches!(rol, Some(Rol::Swv | Rol::Leerplicht | Rol::Cjg)) {
+                add("/thuiszitters", "Thuiszitters");
+            }
+            add("/rapportages", "Rapportages");
+            if rol == Some(Rol::Beheer) {
+                add("/beheer", "Beheer");
+            }
+            if let Actor::Gebruiker(g) = &b.actor {
+                gebruiker = Some(format!(
+                    "{} ({}, {})",
+                    g.gebruikersnaam, g.rol, g.organisatie
+                ));
+            }
+        }
+        Kader {
+            taal,
+            titel: titel.to_string(),
+            gebruiker,
+            csrf: b.map(Bezoeker::csrf).unwrap_or_default(),
+            menu,
+            kruimels: Vec::new(),
+            melding: None,
+            pad: b.map_or_else(|| "/inloggen".to_string(), |b| b.pad.clone()),
+        }
+    }
+    pub fn t(&self, nl: &'static str) -> &'static str {
+        self.taal.s(nl)
+    }
+    /// The link that switches language and comes back to `pad`.
+    pub fn taal_link(&self) -> String {
+        format!(
+            "/taal/{}?terug={}",
+            self.taal.ander().code(),
+            pct(&self.pad)
+        )
+    }
+    pub fn kruimel(mut self, href: &str, label: &str) -> Self {
+        self.kruimels.push((href.to_string(), label.to_string()));
+        self
+    }
+}
+
+fn pct(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Why a page cannot be shown; rendered as a page of its own (or a redirect to login).
+#[derive(Debug)]
+pub enum Fout {
+    /// No (live) session: to the login page.
+    Inloggen,
+    /// A form without the session's CSRF token (an old page, or another site).
+    Verlopen(Taal),
+    Verboden(Taal),
+    NietGevonden(Taal),
+    Ongeldig(Taal, String),
+    Intern(Taal),
+}
+
+impl Fout {
+    pub fn from_api(e: ApiError, taal: Taal) -> Fout {
+        match e {
+            ApiError::Unauthenticated(_) => Fout::Inloggen,
+            ApiError::Forbidden(_) | ApiError::Csrf => Fout::Verboden(taal),
+            ApiError::NotFound(_) => Fout::NietGevonden(taal),
+            ApiError::Invalid(m, p) | ApiError::BadRequest(m, p) => {
+                let mut m = m;
+                for ip in p {
+                    m.push_str(&format!("; {}: {}", ip.name, ip.reason));
+                }
+                Fout::Ongeldig(taal, m)
+            }
+            e => {
+                tracing::error!(target: "leerrecht::http", "page failed: {e:?}");
+                Fout::Intern(taal)
+            }
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "fout.html")]
+struct FoutPagina {
+    k: Kader,
+    kop: &'static str,
+    tekst: String,
+}
+
+/// An error page's content, kept on the response so that [`met_kop`] can render it again
+/// with the logged-in user's header and menu.
+#[derive(Clone)]
+struct FoutInhoud {
+    kop: &'static str,
+    tekst: String,
+}
+
+/// Gives an error page the header of the user who is logged in (name, menu, logout), so
+/// that a refused page is not a dead end. Only error pages pay for the session look-up.
+pub async fn met_kop(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let (uri, headers) = (req.uri().clone(), req.headers().clone());
+    let bron = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .cloned();
+    let res = next.run(req).await;
+    let Some(inhoud) = res.extensions().get::<FoutInhoud>().cloned() else {
+        return res;
+    };
+    let (mut parts, ()) = axum::http::Request::builder()
+        .uri(uri)
+        .body(())
+        .map(axum::http::Request::into_parts)
+        .unwrap_or_else(|_| axum::http::Request::new(()).into_parts());
+    parts.headers = headers;
+    if let Some(b) = bron {
+        parts.extensions.insert(b);
+    }
+    match Bezoeker::from_request_parts(&mut parts, &state).await {
+        Ok(b) => {
+            let status = res.status();
+            let p = FoutPagina {
+                k: b.kader(b.taal.s(inhoud.kop), ""),
+                kop: b.taal.s(inhoud.kop),
+                tekst: inhoud.tekst,
+            };
+            (status, html(p)).into_response()
+        }
+        Err(_) => res,
+    }
+}
+
+impl IntoResponse for Fout {
+    fn into_response(self) -> Response {
+        let (status, taal, kop, tekst) = match self {
+            Fout::Inloggen => return Redirect::to("/inloggen").into_response(),
+            Fout::Verlopen(t) => (
+                StatusCode::FORBIDDEN,
+                t,
+                "Er ging iets mis",
+                t.s("Het formulier is verlopen: probeer het opnieuw.")
+                    .to_string(),
+            ),
+            Fout::Verboden(t) => (
+                StatusCode::FORBIDDEN,
+                t,
+                "Geen toegang",
+                t.s("U mag deze pagina of deze jongere niet zien.")
+                    .to_string(),
+            ),
+            Fout::NietGevonden(t) => (
+                StatusCode::NOT_FOUND,
+                t,
+                "Niet gevonden",
+                t.s("Deze pagina of jongere bestaat niet, of u mag hem niet zien.")
+                    .to_string(),
+            ),
+            Fout::Ongeldig(t, m) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                t,
+                "Controleer het formulier",
+                m,
+            ),
+            Fout::Intern(t) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                t,
+                "Er ging iets mis",
+                String::new(),
+            ),
+        };
+        let inhoud = FoutInhoud {
+            kop,
+            tekst: tekst.clone(),
+        };
+        let p = FoutPagina {
+            k: Kader::new(taal, taal.s(kop), None, ""),
+            kop: taal.s(kop),
+            tekst,
+        };
+        let mut r = (status, html(p)).into_response();
+        r.extensions_mut().insert(inhoud);
+        r
+    }
+}
+
+/// Renders a page.
+pub fn html<T: Template>(t: T) -> Response {
+    match t.render() {
+        Ok(body) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            )],
+            body,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(target: "leerrecht::http", "template failed: {e}");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// A form body, parsed; a malformed one is an invalid request.
+pub fn formulier<T: DeserializeOwned>(body: &[u8], taal: Taal) -> Result<T, Fout> {
+    serde_urlencoded::from_bytes(body).map_err(|e| Fout::Ongeldig(taal, e.to_string()))
+}
+
+/// Runs a use case and maps its failure to an error page.
+pub async fn doe<T, F>(s: &AppState, taal: Taal, f: F) -> Result<T, Fout>
+where
+    T: Send + 'static,
+    F: FnOnce(&leerrecht_app::App) -> Result<T, AppError> + Send + 'static,
+{
+    s.run(f).await.map_err(|e| Fout::from_api(e, taal))
+}
+
+async fn start(b: Result<Bezoeker, Fout>) -> Redirect {
+    match b {
+        Ok(b) if b.rol().is_some_and(|r| r.sees_persons()) => Redirect::to("/werklijst"),
+        Ok(b) if b.rol() == Some(Rol::Beheer) => Redirect::to("/beheer"),
+        Ok(_) => Redirect::to("/rapportages"),
+        Err(_) => Redirect::to("/inloggen"),
+    }
+}
+
+async fn css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        CSS,
+    )
+        .into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct Terug {
+    terug: Option<String>,
+}
+
+/// Switches the language (a cookie for a year) and goes back to the page one came from.
+async fn taal(
+    axum::extract::Path(code): axum::extract::Path<String>,
+    axum::extract::Query(q): axum::extract::Query<Terug>,
+) -> Response {
+    let taal = Taal::from_code(&code).unwrap_or_default();
+    // Only back to a page of this site.
+    let terug = q
+        .terug
+        .filter(|t| t.starts_with('/') && !t.starts_with("//") && !t.contains('\\'))
+        .unwrap_or_else(|| "/".into());
+    let mut r = Redirect::to(&terug).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{TAAL_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        taal.code()
+    )) {
+        r.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    r
+}
+
+/// A redirect after a successful write, to the page that shows it.
+pub fn terug_naar(pad: &str) -> Response {
+    Redirect::to(pad).into_response()
+}

@@ -1,0 +1,436 @@
+//! What the pages say, in Dutch (the default) or English, and dates and numbers in the
+//! style of each: `1 december 2026` and `01-12-2026`, `1.234,5` in Dutch. The Dutch text is
+//! the key; a text without an English entry is shown in Dutch.
+
+use chrono::{Datelike, NaiveDate};
+
+/// The language of a page, chosen with the switch and remembered in a cookie.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Taal {
+    #[default]
+    Nl,
+    En,
+}
+
+/// The cookie that remembers the language.
+pub const TAAL_COOKIE: &str = "leerrecht_taal";
+
+const MAANDEN_NL: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+const MAANDEN_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl Taal {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Taal::Nl => "nl",
+            Taal::En => "en",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Taal> {
+        match s {
+            "nl" => Some(Taal::Nl),
+            "en" => Some(Taal::En),
+            _ => None,
+        }
+    }
+
+    /// The other language, for the switch.
+    pub fn ander(&self) -> Taal {
+        match self {
+            Taal::Nl => Taal::En,
+            Taal::En => Taal::Nl,
+        }
+    }
+
+    /// The name of this language in itself.
+    pub fn naam(&self) -> &'static str {
+        match self {
+            Taal::Nl => "Nederlands",
+            Taal::En => "English",
+        }
+    }
+
+    /// A text of the pages in this language.
+    pub fn s(&self, nl: &'static str) -> &'static str {
+        match self {
+            Taal::Nl => nl,
+            Taal::En => en(nl),
+        }
+    }
+
+    /// `1 december 2026`.
+    pub fn datum(&self, d: &NaiveDate) -> String {
+        let m = d.month0() as usize;
+        match self {
+            Taal::Nl => format!("{} {} {}", d.day(), MAANDEN_NL[m], d.year()),
+            Taal::En => format!("{} {} {}", d.day(), MAANDEN_EN[m], d.year()),
+        }
+    }
+
+    /// `01-12-2026`.
+    pub fn datum_kort(&self, d: &NaiveDate) -> String {
+        d.format("%d-%m-%Y").to_string()
+    }
+
+    /// The month's name.
+    pub fn maand(&self, m0: usize) -> &'static str {
+        match self {
+            Taal::Nl => MAANDEN_NL[m0 % 12],
+            Taal::En => MAANDEN_EN[m0 % 12],
+        }
+    }
+
+    /// A whole number with thousands separated: `12.345` in Dutch, `12,345` in English.
+    pub fn getal(&self, n: i64) -> String {
+        let digits = n.unsigned_abs().to_string();
+        let sep = match self {
+            Taal::Nl => '.',
+            Taal::En => ',',
+        };
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(sep);
+            }
+            out.push(c);
+        }
+        if n < 0 {
+            format!("−{out}")
+        } else {
+            out
+        }
+    }
+}
+
+/// A label without its explanation in brackets, for a table cell.
+pub fn kort(label: &str) -> &str {
+    label.split(" (").next().unwrap_or(label)
+}
+
+/// The English of a Dutch text of the pages.
+fn en(nl: &'static str) -> &'static str {
+    match nl {
+        "Naar de inhoud" => "Skip to content",
+        "Verzuim en thuiszitters in beeld" => "Absence and young people out of school, in view",
+        "Hoofdmenu" => "Main menu",
+        "Kruimelpad" => "Breadcrumbs",
+        "Werklijst" => "Worklist",
+        "Zoeken" => "Search",
+        "Thuiszitters" => "Young people out of school",
+        "Rapportages" => "Reports",
+        "Beheer" => "Administration",
+        "Uitloggen" => "Log out",
+        "Inloggen" => "Log in",
+        "Ingelogd als" => "Logged in as",
+        "Taal" => "Language",
+        "Gebruikersnaam" => "Username",
+        "Wachtwoord" => "Password",
+        "Code uit uw authenticator-app" => "Code from your authenticator app",
+        "Zes cijfers; nodig voor rollen die personen zien." => {
+            "Six digits; needed for roles that see persons."
+        }
+        "Inloggen is niet gelukt" => "Logging in did not succeed",
+        "onjuiste gebruikersnaam, wachtwoord of code" => "wrong username, password or code",
+        "tweede factor nodig: voer de code uit uw authenticator-app in" => {
+            "second factor needed: enter the code from your authenticator app"
+        }
+        "account tijdelijk geblokkeerd na te veel mislukte pogingen; probeer het later" => {
+            "account locked for a while after too many failed attempts; try again later"
+        }
+        "te veel inlogpogingen vanaf dit adres; probeer het over een minuut opnieuw" => {
+            "too many login attempts from this address; try again in a minute"
+        }
+        "Startpagina" => "Home",
+        "Peildatum" => "Reference date",
+        "Aantallen" => "Counts",
+        "Soort" => "Kind",
+        "Naam" => "Name",
+        "Datum" => "Date",
+        "Wat" => "What",
+        "Termijn" => "Deadline",
+        "te laat" => "overdue",
+        "op tijd" => "on time",
+        "Niets te doen." => "Nothing to do.",
+        "Wat vandaag aandacht vraagt, het urgentst eerst." => {
+            "What needs attention today, most urgent first."
+        }
+        "Conceptmelding bevestigen" => "Confirm a draft report",
+        "Melding in behandeling nemen" => "Take on an absence report",
+        "Signaal" => "Signal",
+        "MAZL-verwijzing" => "MAZL referral",
+        "Aanbod binnenkort nodig" => "Offer due soon",
+        "Aanbod te laat" => "Offer overdue",
+        "Escalatie" => "Escalation",
+        "Vrijstelling loopt af" => "Exemption ending",
+        "Overig" => "Other",
+        "Thuiszittende leerling (ingeschreven, langer dan 4 weken ongeoorloofd afwezig)" => {
+            "Pupil out of school (enrolled, unauthorised absent for more than 4 weeks)"
+        }
+        "Absoluut verzuim (nergens ingeschreven, geen vrijstelling)" => {
+            "Absolute absence (not enrolled anywhere, no exemption)"
+        }
+        "Dreigende thuiszittende leerling" => "Pupil at risk of being out of school",
+        "Langdurig ziek" => "Long-term sick",
+        "Leerling met nazorg" => "Pupil in aftercare",
+        "Psychiatrische/psychische problematiek" => "Psychiatric or psychological problems",
+        "Psychische problematiek en problematische thuissituatie" => {
+            "Psychological problems and a difficult home situation"
+        }
+        "Fysiek ziek" => "Physically ill",
+        "Problematische thuissituatie" => "Difficult home situation",
+        "Complexe, meervoudige problematiek" => "Complex, multiple problems",
+        "Gedragsproblematiek" => "Behavioural problems",
+        "Onbekend" => "Unknown",
+        "Nummer" => "Number",
+        "Laatst" => "Last",
+        "Keer" => "Times",
+        "onderwijsnummer" => "education number",
+        "melding" => "report",
+        "thuiszittend" => "out of school",
+        "absoluut_verzuim" => "absolute absence",
+        "dreigend_thuiszittend" => "at risk of being out of school",
+        "langdurig_ziek" => "long-term sick",
+        "nazorg" => "aftercare",
+        "onderwijs" => "education",
+        "onderwijs_zorgarrangement" => "education and care arrangement",
+        "zorg" => "care",
+        "jeugdhulp" => "youth care",
+        "dagbesteding" => "day activities",
+        "werk_leerwerktraject" => "work or work-study programme",
+        "Zoek een jongere" => "Find a young person",
+        "Achternaam of voornaam" => "Surname or first name",
+        "Geboortedatum" => "Date of birth",
+        "Als DD-MM-JJJJ, bijvoorbeeld 01-12-2012." => "As DD-MM-YYYY, for example 01-12-2012.",
+        "BSN of onderwijsnummer" => "BSN or education number",
+        "Negen cijfers. Wordt niet in de adresbalk gezet." => {
+            "Nine digits. Never put in the address bar."
+        }
+        "Resultaten" => "Results",
+        "Geen jongeren gevonden die u mag zien." => "No young people found that you may see.",
+        "Leeftijd" => "Age",
+        "Plicht" => "Duty",
+        "School" => "School",
+        "Scholen" => "Schools",
+        "Gemeente" => "Municipality",
+        "leerplichtig" => "of compulsory school age",
+        "kwalificatieplichtig" => "under the qualification duty",
+        "geen" => "none",
+        "jaar" => "years",
+        "Dossier" => "File",
+        "Verzuim in schooljaar" => "Absence in school year",
+        "Vorig schooljaar" => "Previous school year",
+        "Volgend schooljaar" => "Next school year",
+        "Minuten verzuim per maand" => "Minutes of absence per month",
+        "Maand" => "Month",
+        "ongeoorloofd" => "unauthorised",
+        "luxe" => "luxury absence",
+        "te_laat" => "late",
+        "ziek" => "sick",
+        "geoorloofd" => "authorised",
+        "Geen verzuim in dit schooljaar." => "No absence in this school year.",
+        "Signalen" => "Signals",
+        "Regel" => "Rule",
+        "Meldingen" => "Absence reports",
+        "Status" => "Status",
+        "Uren" => "Hours",
+        "Dagen" => "Days",
+        "Registraties" => "Registrations",
+        "Categorie" => "Category",
+        "Hoofdoorzaak" => "Main cause",
+        "Van" => "From",
+        "Tot" => "Until",
+        "Zaken" => "Cases",
+        "Zaak" => "Case",
+        "Aanbod" => "Offers",
+        "Aanbieder" => "Provider",
+        "Aangeboden" => "Offered",
+        "Gestart" => "Started",
+        "Escalaties" => "Escalations",
+        "Niveau" => "Level",
+        "Geïnformeerd" => "Informed",
+        "Overleggen" => "Case meetings",
+        "Team" => "Team",
+        "Besluiten" => "Decisions",
+        "Vervolg" => "Follow-up",
+        "Vrijstellingen" => "Exemptions",
+        "Artikel" => "Article",
+        "Reden" => "Reason",
+        "Gebeurtenissen" => "Events",
+        "Door" => "By",
+        "Wie het dossier inzag" => "Who viewed the file",
+        "Tijd" => "Time",
+        "Organisatie" => "Organisation",
+        "Actie" => "Action",
+        "Toegestaan" => "Allowed",
+        "ja" => "yes",
+        "nee" => "no",
+        "Geen." => "None.",
+        "Driemaandentermijn" => "Three-month deadline",
+        "Thuiszittend sinds" => "Out of school since",
+        "Aanbod uiterlijk" => "Offer due by",
+        "dagen te laat" => "days overdue",
+        "Vastleggen" => "Save",
+        "Melding indienen" => "File an absence report",
+        "Verzuimsoort" => "Kind of absence",
+        "Begindatum" => "Start date",
+        "Einddatum" => "End date",
+        "Vermoedelijke reden" => "Suspected reason",
+        "Wat de school al deed" => "What the school already did",
+        "Contactpersoon" => "Contact person",
+        "Gemeente moet handelen" => "Municipality should act",
+        "Alle lessen gemist" => "All lessons missed",
+        "Indienen" => "File",
+        "Bevestigen" => "Confirm",
+        "Status wijzigen" => "Change status",
+        "Nieuwe status" => "New status",
+        "Afsluitreden" => "Reason for closing",
+        "alleen bij afgesloten" => "only when closing",
+        "Registratie wijzigen" => "Change registration",
+        "Vanaf" => "From",
+        "(registratie beëindigen)" => "(end the registration)",
+        "Aanbod vastleggen" => "Record an offer",
+        "Soort aanbod" => "Kind of offer",
+        "Overleg vastleggen" => "Record a case meeting",
+        "Vrijstelling vastleggen" => "Record an exemption",
+        "Omdat er geen passend aanbod is" => "Because no suitable offer exists",
+        "Escaleren" => "Escalate",
+        "Wie geïnformeerd is" => "Who was informed",
+        "Eén per regel." => "One per line.",
+        "Vastgelegd." => "Saved.",
+        "Melding ingediend." => "Report filed.",
+        "Er ging iets mis" => "Something went wrong",
+        "Controleer het formulier" => "Check the form",
+        "Geen toegang" => "No access",
+        "Niet gevonden" => "Not found",
+        "U mag deze pagina of deze jongere niet zien." => {
+            "You may not see this page or this young person."
+        }
+        "Deze pagina of jongere bestaat niet, of u mag hem niet zien." => {
+            "This page or young person does not exist, or you may not see it."
+        }
+        "Sessie verlopen: log opnieuw in." => "Session expired: log in again.",
+        "Het formulier is verlopen: probeer het opnieuw." => "The form expired: try again.",
+        "Filters" => "Filters",
+        "Alle" => "All",
+        "Alleen te laat" => "Overdue only",
+        "Toon" => "Show",
+        "jongeren" => "young people",
+        "Downloaden" => "Download",
+        "Printbare pagina (HTML)" => "Printable page (HTML)",
+        "Toelichting" => "Notes",
+        "Schooljaar" => "School year",
+        "Basisjaar" => "Baseline year",
+        "Reductie (%)" => "Reduction (%)",
+        "Datums" => "Dates",
+        "Gescheiden door komma's." => "Separated by commas.",
+        "Alleen voor publicatie (<5)" => "For publication only (<5)",
+        "Bekijken" => "View",
+        "Peildatumtabel" => "Reference-date table",
+        "Oorzaken" => "Causes",
+        "Schooljaarcijfers" => "School-year figures",
+        "Doelen" => "Targets",
+        "Driemaanden-KPI" => "Three-month KPI",
+        "Leerplichttelling" => "Compulsory education count",
+        "Inspectie-overzicht" => "Inspectorate overview",
+        "Geregistreerden per categorie op peildata." => {
+            "Registered persons per category on reference dates."
+        }
+        "Geregistreerden per hoofdoorzaak op een datum." => {
+            "Registered persons per main cause on a date."
+        }
+        "Unieke thuiszitters en verzuimers per gebied in een schooljaar." => {
+            "Unique out-of-school young people and absentees per area in a school year."
+        }
+        "Basis, doel en werkelijk aantal per gebied." => "Baseline, target and actual per area.",
+        "Aanbod binnen drie maanden, mediaan, te laat." => {
+            "Offer within three months, median, overdue."
+        }
+        "Absoluut en langdurig relatief verzuim, vrijstellingen." => {
+            "Absolute and long-term relative absence, exemptions."
+        }
+        "Thuiszitters per samenwerkingsverband." => "Out-of-school young people per SWV.",
+        "Organisaties" => "Organisations",
+        "Gebruikers" => "Users",
+        "Kalender" => "Calendar",
+        "Regels" => "Rules",
+        "Code" => "Code",
+        "Regio" => "Sub-region",
+        "Bedient" => "Serves",
+        "Rol" => "Role",
+        "Actief" => "Active",
+        "Tweede factor" => "Second factor",
+        "Geblokkeerd" => "Locked",
+        "Vakantie of vrije dag" => "Holiday or day off",
+        "alle scholen" => "all schools",
+        "Geldig vanaf" => "Valid from",
+        "Drempels" => "Thresholds",
+        "Organisaties, kalender en regels wijzigen gaat met de importbestanden en leerrecht.toml." => {
+            "Organisations, the calendar and the rules change through the import files and leerrecht.toml."
+        }
+        "Nieuw TOTP-geheim voor" => "New TOTP secret for",
+        "eenmalig getoond" => "shown once",
+        "Uitschakelen" => "Disable",
+        "Nieuwe tweede factor" => "New second factor",
+        "Noodtoegang: u bekijkt dit dossier buiten uw doelgroep." => {
+            "Emergency access: you are viewing this file outside your scope."
+        }
+        "Open zaak" => "Open case",
+        "geopend" => "opened",
+        "gesloten" => "closed",
+        "verzuim" => "absence",
+        "thuiszitter" => "out of school",
+        "Inschrijvingen" => "Enrolments",
+        "Sector" => "Sector",
+        "Dit zijn de cijfers; personen ziet uw rol niet." => {
+            "These are the figures; your role sees no persons."
+        }
+        "Er is een nieuwe code nodig bij elke inlog; een code werkt één keer." => {
+            "Each login needs a new code; a code works once."
+        }
+        _ => nl,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dutch_dates_and_numbers() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(Taal::Nl.datum(&d), "1 december 2026");
+        assert_eq!(Taal::Nl.datum_kort(&d), "01-12-2026");
+        assert_eq!(Taal::En.datum(&d), "1 December 2026");
+        assert_eq!(Taal::Nl.getal(1_234_567), "1.234.567");
+        assert_eq!(Taal::En.getal(1_234), "1,234");
+        assert_eq!(Taal::Nl.getal(999), "999");
+        assert_eq!(Taal::Nl.s("Werklijst"), "Werklijst");
+        assert_eq!(Taal::En.s("Werklijst"), "Worklist");
+    }
+}

@@ -1,0 +1,307 @@
+//! The worklist of the user's organisation, the search for a person, and the thuiszitters
+//! list. Each shows only whom the gate lets the reader see; each person shown is audited.
+
+use std::str::FromStr;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use leerrecht_app::api::JongereKop;
+use leerrecht_app::lijsten::ThuiszitterFilter;
+use leerrecht_app::{Actor, AppError};
+use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::thuiszitters::{Categorie, Oorzaak};
+use serde::Deserialize;
+
+use super::tekst::Taal;
+use super::{doe, html, Bezoeker, Fout, Kader};
+use crate::AppState;
+
+/// The worklist's kinds of item, as a person reads them.
+fn soort_label(code: &str) -> &'static str {
+    match code {
+        "conceptmelding" => "Conceptmelding bevestigen",
+        "melding" => "Melding in behandeling nemen",
+        "signaal" => "Signaal",
+        "mazl" => "MAZL-verwijzing",
+        "aanbod" => "Aanbod binnenkort nodig",
+        "aanbod_te_laat" => "Aanbod te laat",
+        "escalatie" => "Escalatie",
+        "vrijstelling" => "Vrijstelling loopt af",
+        _ => "Overig",
+    }
+}
+
+/// One row of the worklist, ready to show.
+pub struct Regel {
+    pub soort: &'static str,
+    pub href: Option<String>,
+    pub naam: String,
+    pub datum: String,
+    pub te_laat: bool,
+    pub wat: String,
+}
+
+#[derive(Template)]
+#[template(path = "werklijst.html")]
+struct Werklijstpagina {
+    k: Kader,
+    peildatum: String,
+    tellingen: Vec<(&'static str, String)>,
+    regels: Vec<Regel>,
+}
+
+pub async fn werklijst(State(s): State<AppState>, b: Bezoeker) -> Result<Response, Fout> {
+    let (actor, regels, taal) = (b.actor.clone(), s.cfg().escalatie, b.taal);
+    let w = doe(&s, taal, move |app| {
+        let org = match &actor {
+            Actor::Gebruiker(g) if g.rol.sees_persons() => g.organisatie.clone(),
+            _ => {
+                return Err(AppError::Forbidden(
+                    "de werklijst is voor rollen die personen zien".into(),
+                ))
+            }
+        };
+        let on = app.now().date_naive();
+        let w = app.werklijst(&actor, &org, on, &regels)?;
+        let mut ids = Vec::with_capacity(w.items.len());
+        for i in &w.items {
+            ids.push(match LeerlingId::from_str(&i.leerling) {
+                Ok(l) => app.id_van(l)?,
+                Err(_) => None,
+            });
+        }
+        Ok((w, ids))
+    })
+    .await?;
+    let (w, ids) = w;
+    let regels = w
+        .items
+        .into_iter()
+        .zip(ids)
+        .map(|(i, id)| Regel {
+            soort: taal.s(soort_label(i.soort)),
+            href: id.map(|id| format!("/jongeren/{id}")),
+            naam: i.naam,
+            datum: taal.datum(&i.datum),
+            te_laat: i.te_laat,
+            wat: i.wat,
+        })
+        .collect();
+    let p = Werklijstpagina {
+        k: b.kader(taal.s("Werklijst"), "/werklijst"),
+        peildatum: taal.datum(&w.peildatum),
+        tellingen: w
+            .tellingen
+            .into_iter()
+            .map(|(k, v)| (taal.s(soort_label(k)), taal.getal(v as i64)))
+            .collect(),
+        regels,
+    };
+    Ok(html(p))
+}
+
+/// A person in a list of results.
+pub struct Persoon {
+    pub href: String,
+    pub naam: String,
+    pub geboortedatum: String,
+    pub leeftijd: u32,
+    pub plicht: &'static str,
+    pub scholen: String,
+}
+
+pub fn persoon(k: &JongereKop, taal: Taal) -> Persoon {
+    let j = &k.kop.jongere;
+    Persoon {
+        href: format!("/jongeren/{}", k.id),
+        naam: format!("{} {}", j.voornamen, j.achternaam),
+        geboortedatum: taal.datum_kort(&j.geboortedatum),
+        leeftijd: k.kop.leeftijd,
+        plicht: taal.s(k.kop.plicht.code()),
+        scholen: k.kop.scholen.join(", "),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "zoeken.html")]
+struct Zoekpagina {
+    k: Kader,
+    naam: String,
+    geboortedatum: String,
+    fout: Option<String>,
+    resultaten: Option<Vec<Persoon>>,
+}
+
+pub async fn zoeken_formulier(b: Bezoeker) -> Result<Response, Fout> {
+    if !b.rol().is_some_and(|r| r.sees_persons()) {
+        return Err(Fout::Verboden(b.taal));
+    }
+    Ok(html(Zoekpagina {
+        k: b.kader(b.taal.s("Zoeken"), "/zoeken"),
+        naam: String::new(),
+        geboortedatum: String::new(),
+        fout: None,
+        resultaten: None,
+    }))
+}
+
+#[derive(Deserialize)]
+struct Zoekvraag {
+    #[serde(default)]
+    naam: String,
+    #[serde(default)]
+    geboortedatum: String,
+    #[serde(default)]
+    bsn: String,
+}
+
+pub async fn zoeken(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Result<Response, Fout> {
+    let taal = b.taal;
+    let v: Zoekvraag = b.formulier(&body)?;
+    let mut pagina = Zoekpagina {
+        k: b.kader(taal.s("Zoeken"), "/zoeken"),
+        naam: v.naam.clone(),
+        geboortedatum: v.geboortedatum.clone(),
+        fout: None,
+        resultaten: None,
+    };
+    let actor = b.actor.clone();
+    let bsn = v.bsn.trim().to_string();
+    let r = if !bsn.is_empty() {
+        // The number is never repeated back, in the page or in an error.
+        match LeerlingId::from_str(&bsn) {
+            Err(_) => {
+                pagina.fout = Some("BSN of onderwijsnummer: geen geldig nummer (11-proef)".into());
+                return Ok(html(pagina));
+            }
+            Ok(l) => {
+                doe(&s, taal, move |app| match app.jongere_zoeken(&actor, l) {
+                    Ok(k) => Ok(vec![k]),
+                    Err(AppError::Forbidden(_)) => Ok(Vec::new()),
+                    Err(e) => Err(e),
+                })
+                .await
+            }
+        }
+    } else {
+        let geboren = match v.geboortedatum.trim() {
+            "" => None,
+            d => match leerrecht_domain::date::parse_date(d) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    pagina.fout = Some(format!("{}: {e}", taal.s("Geboortedatum")));
+                    return Ok(html(pagina));
+                }
+            },
+        };
+        let naam = v.naam.clone();
+        doe(&s, taal, move |app| {
+            app.jongeren_zoeken_op_naam(&actor, &naam, geboren)
+        })
+        .await
+    };
+    match r {
+        Ok(rs) => pagina.resultaten = Some(rs.iter().map(|k| persoon(k, taal)).collect()),
+        Err(Fout::Ongeldig(_, m)) => pagina.fout = Some(m),
+        Err(e) => return Err(e),
+    }
+    Ok(html(pagina))
+}
+
+/// One row of the thuiszitters list, ready to show.
+pub struct Thuiszitter {
+    pub p: Persoon,
+    pub categorie: &'static str,
+    pub oorzaak: &'static str,
+    pub van: String,
+    pub termijn: String,
+    pub te_laat: i64,
+    pub aanbod: bool,
+}
+
+#[derive(Template)]
+#[template(path = "thuiszitters.html")]
+struct Thuiszitterspagina {
+    k: Kader,
+    peildatum: String,
+    categorieen: Vec<(&'static str, &'static str, bool)>,
+    oorzaken: Vec<(&'static str, &'static str, bool)>,
+    school: String,
+    te_laat: bool,
+    rijen: Vec<Thuiszitter>,
+    aantal: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct Lijstfilter {
+    #[serde(default)]
+    categorie: String,
+    #[serde(default)]
+    oorzaak: String,
+    #[serde(default)]
+    school: String,
+    #[serde(default)]
+    te_laat: Option<String>,
+}
+
+pub async fn thuiszitters(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Query(q): Query<Lijstfilter>,
+) -> Result<Response, Fout> {
+    let taal = b.taal;
+    let filter = ThuiszitterFilter {
+        categorie: Categorie::from_str(&q.categorie).ok(),
+        oorzaak: Oorzaak::from_str(&q.oorzaak).ok(),
+        school: Some(q.school.trim().to_string()).filter(|s| !s.is_empty()),
+        te_laat: q.te_laat.is_some(),
+    };
+    let (actor, regels, f) = (b.actor.clone(), s.cfg().escalatie, filter.clone());
+    let (on, lijst) = doe(&s, taal, move |app| {
+        let on: NaiveDate = app.now().date_naive();
+        Ok((on, app.thuiszitterslijst(&actor, on, &f, &regels)?))
+    })
+    .await?;
+    let rijen: Vec<Thuiszitter> = lijst
+        .iter()
+        .map(|r| Thuiszitter {
+            p: persoon(&r.kop, taal),
+            categorie: super::tekst::kort(taal.s(r.categorie.label())),
+            oorzaak: taal.s(r.oorzaak.label()),
+            van: taal.datum_kort(&r.van),
+            termijn: r
+                .klok
+                .as_ref()
+                .map(|k| taal.datum_kort(&k.termijn))
+                .unwrap_or_default(),
+            te_laat: r.klok.as_ref().map_or(0, |k| k.dagen_te_laat),
+            aanbod: r.klok.as_ref().is_some_and(|k| k.aanbod.is_some()),
+        })
+        .collect();
+    let p = Thuiszitterspagina {
+        k: b.kader(taal.s("Thuiszitters"), "/thuiszitters"),
+        peildatum: taal.datum(&on),
+        categorieen: Categorie::ALL
+            .into_iter()
+            .map(|c| (c.code(), taal.s(c.label()), filter.categorie == Some(c)))
+            .collect(),
+        oorzaken: Oorzaak::ALL
+            .into_iter()
+            .map(|o| (o.code(), taal.s(o.label()), filter.oorzaak == Some(o)))
+            .collect(),
+        school: filter.school.clone().unwrap_or_default(),
+        te_laat: filter.te_laat,
+        aantal: taal.getal(rijen.len() as i64),
+        rijen,
+    };
+    Ok(html(p))
+}
+
+impl IntoResponse for Zoekpagina {
+    fn into_response(self) -> Response {
+        html(self)
+    }
+}
