@@ -87,8 +87,7 @@ impl ApiStore for PgStore {
         let limit = i64::from(aantal);
         let (gemeenten, scholen) = (gemeenten.to_vec(), scholen.to_vec());
         let sql = "SELECT j.bsn, j.onderwijsnummer FROM jongeren j
-             WHERE (j.achternaam ILIKE $1 OR j.voornamen ILIKE $1
-                    OR (j.voornamen || ' ' || j.achternaam) ILIKE $1)
+             WHERE (j.voornamen || ' ' || j.achternaam) ILIKE $1
                AND ($2::date IS NULL OR j.geboortedatum = $2)
                AND (cardinality($3::text[]) = 0 OR j.gemeente = ANY($3))
                AND (cardinality($5::text[]) = 0 OR EXISTS (SELECT 1 FROM inschrijvingen i

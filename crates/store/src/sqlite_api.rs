@@ -104,8 +104,7 @@ impl ApiStore for SqliteStore {
         );
         let mut sql = String::from(
             "SELECT j.bsn, j.onderwijsnummer FROM jongeren j
-             WHERE (j.achternaam LIKE ?1 ESCAPE '\\' OR j.voornamen LIKE ?1 ESCAPE '\\'
-                    OR (j.voornamen || ' ' || j.achternaam) LIKE ?1 ESCAPE '\\')
+             WHERE (j.voornamen || ' ' || j.achternaam) LIKE ?1 ESCAPE '\\'
                AND (?2 IS NULL OR j.geboortedatum = ?2)",
         );
         let mut args: Vec<Value> = vec![
