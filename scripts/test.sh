@@ -2,8 +2,7 @@
 # The project's test command: `bash scripts/test.sh`.
 #
 # Installs the PostgreSQL server binaries if they are missing (the tests start
-# throwaway clusters from them, see crates/testkit), Chromium, chromedriver and axe-core
-# for the browser tests (crates/cli/tests/web.rs), then checks formatting,
+# throwaway clusters from them, see crates/testkit), then checks formatting,
 # runs clippy, runs the whole workspace's tests, and checks the HTTP API's conformance
 # (scripts/api-conformance.sh).
 set -euo pipefail
@@ -59,14 +58,15 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 # --- Browser tests (crates/cli/tests/web.rs): Chromium, its WebDriver and axe-core. ---
 step "Chromium, chromedriver and axe-core for the browser tests"
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-    echo "not found: installing the chromium and chromium-driver packages"
+browser_packages=()
+command -v chromium >/dev/null || browser_packages+=(chromium)
+command -v chromedriver >/dev/null || browser_packages+=(chromium-driver)
+command -v npm >/dev/null || browser_packages+=(npm)
+if [ ${#browser_packages[@]} -gt 0 ]; then
+    echo "not found: installing ${browser_packages[*]}"
     export DEBIAN_FRONTEND=noninteractive
     as_root apt-get update
-    as_root apt-get install -y --no-install-recommends chromium chromium-driver
-fi
-if ! command -v npm >/dev/null; then
-    as_root apt-get install -y --no-install-recommends npm
+    as_root apt-get install -y --no-install-recommends "${browser_packages[@]}"
 fi
 axe_version=4.14.1
 axe_dir="$PWD/target/axe-core-$axe_version"
