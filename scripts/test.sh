@@ -71,16 +71,15 @@ cargo deny --offline check bans licenses sources
 
 # --- Browser tests (crates/cli/tests/web.rs): Chromium, its WebDriver and axe-core. ---
 step "Chromium, chromedriver and axe-core for the browser tests"
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-    echo "not found: installing the chromium and chromium-driver packages"
+browser_packages=()
+command -v chromium >/dev/null || browser_packages+=(chromium)
+command -v chromedriver >/dev/null || browser_packages+=(chromium-driver)
+command -v npm >/dev/null || browser_packages+=(npm)
+if [ ${#browser_packages[@]} -gt 0 ]; then
+    echo "not found: installing ${browser_packages[*]}"
     export DEBIAN_FRONTEND=noninteractive
     as_root apt-get update
-    as_root apt-get install -y --no-install-recommends chromium chromium-driver
-fi
-if ! command -v npm >/dev/null; then
-    export DEBIAN_FRONTEND=noninteractive
-    as_root apt-get update
-    as_root apt-get install -y --no-install-recommends npm
+    as_root apt-get install -y --no-install-recommends "${browser_packages[@]}"
 fi
 axe_version=4.14.1
 axe_dir="$PWD/target/axe-core-$axe_version"

@@ -68,12 +68,30 @@ impl App {
         }
         let now = self.now();
         let today = now.date_naive();
-        let gemeenten: Vec<String> = match actor {
-            Actor::Gebruiker(g) if matches!(g.rol, Rol::Leerplicht | Rol::Jeugdarts) => {
-                g.bedient.iter().map(|c| c.as_str().to_string()).collect()
+        // Narrowed in the store to where the reader may look: a bureau's or GGD's gemeenten,
+        // a school's pupils, an SWV's schools' pupils. The gate still decides each person.
+        let (mut gemeenten, mut scholen) = (Vec::new(), Vec::new());
+        if let Actor::Gebruiker(g) = actor {
+            match g.rol {
+                Rol::Leerplicht | Rol::Jeugdarts => {
+                    gemeenten = g.bedient.iter().map(|c| c.as_str().to_string()).collect()
+                }
+                Rol::School => scholen = vec![g.organisatie.clone()],
+                Rol::Swv => {
+                    scholen = self
+                        .store()
+                        .organisaties()?
+                        .into_iter()
+                        .filter(|o| o.swv.as_ref().is_some_and(|s| s.as_str() == g.organisatie))
+                        .map(|o| o.code.as_str().to_string())
+                        .collect();
+                    if scholen.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                }
+                _ => {}
             }
-            _ => Vec::new(),
-        };
+        }
         // Candidates first (identifiers only, nothing handed out), then the gate for each:
         // four times as many as are shown, since the reader may see only some of them (a
         // birth date narrows a common name).
@@ -81,6 +99,8 @@ impl App {
             naam,
             geboortedatum,
             &gemeenten,
+            &scholen,
+            today,
             (ZOEK_MAX * 4) as u32,
         )?;
         let mut out = Vec::new();

@@ -64,13 +64,15 @@ pub trait ApiStore {
     ) -> Result<Vec<(i64, LeerlingId)>>;
     /// Up to `aantal` persons whose surname, first names or both together contain `naam`
     /// (ignoring case; empty: any name), born on `geboren` when given, living in one of
-    /// `gemeenten` when not empty; by gemeente and name. Only identifiers: the caller asks
-    /// the gate before it reads more.
+    /// `gemeenten` and enrolled on `op` at one of `scholen` when those are not empty; by
+    /// gemeente and name. Only identifiers: the caller asks the gate before it reads more.
     fn jongeren_op_naam(
         &self,
         naam: &str,
         geboren: Option<NaiveDate>,
         gemeenten: &[String],
+        scholen: &[String],
+        op: NaiveDate,
         aantal: u32,
     ) -> Result<Vec<LeerlingId>>;
     /// A person's enrolments, by start.

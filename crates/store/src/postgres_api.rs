@@ -73,6 +73,8 @@ impl ApiStore for PgStore {
         naam: &str,
         geboren: Option<NaiveDate>,
         gemeenten: &[String],
+        scholen: &[String],
+        op: NaiveDate,
         aantal: u32,
     ) -> Result<Vec<LeerlingId>> {
         let patroon = format!(
@@ -83,14 +85,17 @@ impl ApiStore for PgStore {
                 .replace('_', "\\_")
         );
         let limit = i64::from(aantal);
-        let gemeenten = gemeenten.to_vec();
+        let (gemeenten, scholen) = (gemeenten.to_vec(), scholen.to_vec());
         let sql = "SELECT j.bsn, j.onderwijsnummer FROM jongeren j
-             WHERE (j.achternaam ILIKE $1 OR j.voornamen ILIKE $1
-                    OR (j.voornamen || ' ' || j.achternaam) ILIKE $1)
+             WHERE (j.voornamen || ' ' || j.achternaam) ILIKE $1
                AND ($2::date IS NULL OR j.geboortedatum = $2)
                AND (cardinality($3::text[]) = 0 OR j.gemeente = ANY($3))
+               AND (cardinality($5::text[]) = 0 OR EXISTS (SELECT 1 FROM inschrijvingen i
+                     WHERE i.jongere_id = j.id AND i.school = ANY($5) AND i.begindatum <= $6
+                       AND (i.einddatum IS NULL OR i.einddatum >= $6)))
              ORDER BY j.gemeente, j.achternaam, j.voornamen, j.geboortedatum LIMIT $4";
-        let params: [&(dyn ToSql + Sync); 4] = [&patroon, &geboren, &gemeenten, &limit];
+        let params: [&(dyn ToSql + Sync); 6] =
+            [&patroon, &geboren, &gemeenten, &limit, &scholen, &op];
         let rows = self.conn()?.query(sql, &params)?;
         rows.iter()
             .map(|r| leerling_of(r.get(0), r.get(1)))

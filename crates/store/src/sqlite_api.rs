@@ -90,6 +90,8 @@ impl ApiStore for SqliteStore {
         naam: &str,
         geboren: Option<NaiveDate>,
         gemeenten: &[String],
+        scholen: &[String],
+        op: NaiveDate,
         aantal: u32,
     ) -> Result<Vec<LeerlingId>> {
         // LIKE ignores the case of ASCII letters; the pattern's own wildcards are escaped.
@@ -102,8 +104,7 @@ impl ApiStore for SqliteStore {
         );
         let mut sql = String::from(
             "SELECT j.bsn, j.onderwijsnummer FROM jongeren j
-             WHERE (j.achternaam LIKE ?1 ESCAPE '\\' OR j.voornamen LIKE ?1 ESCAPE '\\'
-                    OR (j.voornamen || ' ' || j.achternaam) LIKE ?1 ESCAPE '\\')
+             WHERE (j.voornamen || ' ' || j.achternaam) LIKE ?1 ESCAPE '\\'
                AND (?2 IS NULL OR j.geboortedatum = ?2)",
         );
         let mut args: Vec<Value> = vec![
@@ -116,6 +117,16 @@ impl ApiStore for SqliteStore {
                 vec!["?"; gemeenten.len()].join(", ")
             );
             args.extend(gemeenten.iter().cloned().map(Value::Text));
+        }
+        if !scholen.is_empty() {
+            sql += &format!(
+                " AND EXISTS (SELECT 1 FROM inschrijvingen i WHERE i.jongere_id = j.id
+                   AND i.school IN ({}) AND i.begindatum <= ? AND (i.einddatum IS NULL OR i.einddatum >= ?))",
+                vec!["?"; scholen.len()].join(", ")
+            );
+            args.extend(scholen.iter().cloned().map(Value::Text));
+            args.push(Value::Text(iso(op)));
+            args.push(Value::Text(iso(op)));
         }
         sql += " ORDER BY j.gemeente, j.achternaam, j.voornamen, j.geboortedatum LIMIT ?";
         args.push(Value::Integer(aantal.into()));
