@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use leerrecht_domain::calendar::Kalender;
 use leerrecht_domain::duty::{birth_ranges, duty_status};
 use leerrecht_domain::rules::{
-    absoluut_verzuim, vingerafdruk, Evaluator, Regel, Regels, RegelsHistorie, RegelsVersie,
-    Signaal, Verzuim,
+    absoluut_verzuim, vingerafdruk, Dagtotaal, Evaluator, Regel, Regels, RegelsHistorie,
+    RegelsVersie, Signaal,
 };
 use leerrecht_store::{Beoordelaar, OpgeslagenSignaal, SignaalRun};
 use serde::Serialize;
@@ -209,9 +209,9 @@ struct Regelset<'a> {
 }
 
 impl Beoordelaar for Regelset<'_> {
-    fn beoordeel(&mut self, school: &str, rows: &[Verzuim]) -> (u64, u64) {
+    fn beoordeel(&mut self, school: &str, rows: &[Dagtotaal]) -> (u64, u64) {
         self.gevonden.clear();
-        self.evaluator.evaluate(
+        self.evaluator.evaluate_totalen(
             rows,
             self.kalender.voor_school(school),
             self.regels,

@@ -26,7 +26,7 @@ use leerrecht_domain::duty::BirthRanges;
 use leerrecht_domain::ids::{GemeenteCode, LeerlingId, SchoolCode};
 use leerrecht_domain::org::Organisatie;
 use leerrecht_domain::person::{Inschrijving, Jongere, Sector};
-use leerrecht_domain::rules::Verzuim;
+use leerrecht_domain::rules::{Dagtotaal, Verzuim};
 use leerrecht_domain::schoolyear::SchoolYear;
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
@@ -220,11 +220,11 @@ pub struct AvKandidaat {
 
 /// The rules as a signal run applies them, one per thread of the run.
 pub trait Beoordelaar: Send {
-    /// Evaluates the absence of one pupil at one school (rows in date order, one per late
-    /// arrival). Returns a fingerprint of the signals they make — equal signals with equal
+    /// Evaluates the absence of one pupil at one school (totals per date and kind, in date
+    /// order). Returns a fingerprint of the signals they make — equal signals with equal
     /// explanations give equal fingerprints, so a store need only rewrite the signals of a
     /// pair whose fingerprint changed — and how many there are.
-    fn beoordeel(&mut self, school: &str, rows: &[Verzuim]) -> (u64, u64);
+    fn beoordeel(&mut self, school: &str, rows: &[Dagtotaal]) -> (u64, u64);
     /// The signals of the last evaluation, as stored.
     fn signalen(&self) -> Vec<OpgeslagenSignaal>;
 }

@@ -6,7 +6,7 @@ use ::postgres::Client;
 use chrono::NaiveDate;
 use leerrecht_domain::duty::BirthRanges;
 use leerrecht_domain::ids::{Bsn, LeerlingId, Onderwijsnummer, SchoolCode};
-use leerrecht_domain::rules::{Verzuim, Verzuimsoort};
+use leerrecht_domain::rules::{Dagtotaal, Verzuim, Verzuimsoort};
 
 use crate::postgres::{
     copy_rows, flush_copy, ids, in_tx, invalid, issues_from, person_id, row, tally, with_person,
@@ -279,11 +279,11 @@ pub(crate) fn bring_signals_up_to_date(
         };
         conn.batch_execute(sql)?;
         let mut run = SignaalRun::default();
-        let mut rows_buf: Vec<Verzuim> = Vec::new();
+        let mut rows_buf: Vec<Dagtotaal> = Vec::new();
         let mut out = Vec::with_capacity(COPY_CHUNK + 4096);
         let mut current: Option<(i64, SchoolCode)> = None;
         let mut flush = |current: &Option<(i64, SchoolCode)>,
-                         rows_buf: &mut Vec<Verzuim>,
+                         rows_buf: &mut Vec<Dagtotaal>,
                          out: &mut Vec<u8>,
                          run: &mut SignaalRun| {
             if let Some((person, school)) = current {
@@ -330,10 +330,13 @@ pub(crate) fn bring_signals_up_to_date(
                 let datum: NaiveDate = r.get(2);
                 let hele_dag: bool = r.get(6);
                 let minuten = u16::try_from(minuten).unwrap_or(u16::MAX);
-                rows_buf.push(Verzuim::new(datum, soort, minuten, hele_dag));
-                for _ in 1..aantal {
-                    rows_buf.push(Verzuim::new(datum, soort, 0, hele_dag));
-                }
+                rows_buf.push(Dagtotaal {
+                    datum,
+                    soort,
+                    minuten,
+                    aantal: u16::try_from(aantal).unwrap_or(u16::MAX),
+                    hele_dag,
+                });
                 run.rijen += 1;
             }
             // A pupil may continue in the next batch: write only what is complete.

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use leerrecht_domain::date::iso;
 use leerrecht_domain::duty::BirthRanges;
 use leerrecht_domain::ids::{LeerlingId, SchoolCode};
-use leerrecht_domain::rules::Verzuim;
+use leerrecht_domain::rules::{Dagtotaal, Verzuim};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::sqlite::{
@@ -492,7 +492,7 @@ fn beoordeel(
 ) -> Result<SignaalRun> {
     let mut b = maak();
     let mut run = SignaalRun::default();
-    let mut verzuim: Vec<Verzuim> = Vec::new();
+    let mut verzuim: Vec<Dagtotaal> = Vec::new();
     let mut een =
         |person: i64, school: &str, blob: &[u8], oud: Option<i64>| -> Result<Option<Wijziging>> {
             run.rijen += verzuimblok::voor_regels(blob, &mut verzuim)?;
@@ -552,39 +552,76 @@ fn beoordeel(
 }
 
 /// Stores one pair's new signals, their fingerprint, and the draft meldingen of its new
-/// `16uur`, `luxe`, `te_laat` and `lrv` signals. Returns the drafts made.
+/// `16uur`, `luxe`, `te_laat` and `lrv` signals. Only what differs from the stored signals is
+/// written: one more school day mostly adds a signal, or changes one explanation, and leaves
+/// the pair's other signals as they were. Returns the drafts made.
 fn schrijf(conn: &Connection, w: &Wijziging) -> Result<u64> {
+    // The stored signals of the pair: rule, date, explanation, and whether they stay.
+    let mut oud: Vec<(String, String, String, bool)> = Vec::new();
     if w.oud.is_some() {
-        conn.prepare_cached("DELETE FROM signalen WHERE jongere_id = ?1 AND school = ?2")?
-            .execute(params![w.person, w.school])?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT regel, datum, uitleg FROM signalen WHERE jongere_id = ?1 AND school = ?2",
+        )?;
+        let mut rows = stmt.query(params![w.person, w.school])?;
+        while let Some(r) = rows.next()? {
+            oud.push((r.get(0)?, r.get(1)?, r.get(2)?, false));
+        }
     }
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO signalen (jongere_id, school, regel, datum, uitleg) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
+    let mut concepten = 0;
     for s in &w.signalen {
-        insert.execute(params![w.person, w.school, s.regel, iso(s.datum), s.uitleg])?;
+        let datum = iso(s.datum);
+        match oud
+            .iter_mut()
+            .find(|(regel, d, _, _)| regel == s.regel && *d == datum)
+        {
+            Some((_, _, uitleg, blijft)) => {
+                *blijft = true;
+                if *uitleg != s.uitleg {
+                    conn.prepare_cached(
+                        "UPDATE signalen SET uitleg = ?5
+                         WHERE jongere_id = ?1 AND school = ?2 AND regel = ?3 AND datum = ?4",
+                    )?
+                    .execute(params![w.person, w.school, s.regel, datum, s.uitleg])?;
+                }
+            }
+            None => {
+                conn.prepare_cached(
+                    "INSERT INTO signalen (jongere_id, school, regel, datum, uitleg)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![w.person, w.school, s.regel, datum, s.uitleg])?;
+                if crate::wordt_concept(s.regel) {
+                    // The person's facts by a subquery on the bound id, not a join: SQLite
+                    // propagates a bound pupil into a join's other side and then recompiles
+                    // the statement whenever the binding changes.
+                    concepten += conn
+                        .prepare_cached(&format!(
+                            "INSERT OR IGNORE INTO meldingen (jongere_id, school, begindatum, verzuimsoort,
+                                                              status, signaal, gemeente, geboortedatum)
+                             SELECT ?1, ?2, ?3, {}, 'concept', ?4, j.gemeente, j.geboortedatum
+                             FROM jongeren j WHERE j.id = ?1",
+                            CONCEPT_REGELS.replace("s.regel", "?4")
+                        ))?
+                        .execute(params![w.person, w.school, datum, s.regel])?
+                        as u64;
+                }
+            }
+        }
+    }
+    for (regel, datum, _, blijft) in &oud {
+        if !blijft {
+            conn.prepare_cached(
+                "DELETE FROM signalen
+                 WHERE jongere_id = ?1 AND school = ?2 AND regel = ?3 AND datum = ?4",
+            )?
+            .execute(params![w.person, w.school, regel, datum])?;
+        }
     }
     conn.prepare_cached(
         "UPDATE verzuim_blokken SET signalen = ?3 WHERE jongere_id = ?1 AND school = ?2",
     )?
     .execute(params![w.person, w.school, w.vingerafdruk])?;
-    if !w.signalen.iter().any(|s| crate::wordt_concept(s.regel)) {
-        return Ok(0);
-    }
-    // The person's facts by subqueries, not a join: SQLite propagates the bound pupil into a
-    // join's other side and then recompiles the statement whenever the binding changes.
-    Ok(conn
-        .prepare_cached(&format!(
-            "INSERT OR IGNORE INTO meldingen (jongere_id, school, begindatum, verzuimsoort, status, signaal,
-                                              gemeente, geboortedatum)
-             SELECT s.jongere_id, s.school, s.datum, {CONCEPT_REGELS}, 'concept', s.regel,
-                    (SELECT j.gemeente FROM jongeren j WHERE j.id = s.jongere_id),
-                    (SELECT j.geboortedatum FROM jongeren j WHERE j.id = s.jongere_id)
-             FROM signalen s
-             WHERE s.jongere_id = ?1 AND s.school = ?2
-               AND (s.regel = '16uur' OR s.regel = 'luxe' OR s.regel = 'te_laat' OR s.regel = 'lrv')"
-        ))?
-        .execute(params![w.person, w.school])? as u64)
+    Ok(concepten)
 }
 
 /// Brings the signals up to date: of every pair (`all`) or of the pairs marked changed. The
@@ -601,7 +638,10 @@ pub(crate) fn bring_signals_up_to_date(
         let lezers: Vec<Conn> = (0..2).filter_map(|_| store.try_conn()).collect();
         let werk: Vec<Werk> = if all {
             let (lo, hi): (Option<i64>, Option<i64>) = conn.query_row(
-                "SELECT min(jongere_id), max(jongere_id) FROM verzuim_blokken",
+                // Two subqueries: SQLite reads one end of the key for a lone min() or max(),
+                // but scans the whole table for both in one SELECT.
+                "SELECT (SELECT min(jongere_id) FROM verzuim_blokken),
+                        (SELECT max(jongere_id) FROM verzuim_blokken)",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;

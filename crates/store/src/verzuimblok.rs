@@ -9,7 +9,7 @@
 //! it is more than one: two late arrivals on a day).
 
 use chrono::NaiveDate;
-use leerrecht_domain::rules::{Verzuim, Verzuimsoort};
+use leerrecht_domain::rules::{Dagtotaal, Verzuim, Verzuimsoort};
 
 use crate::{ImportCounts, Result, StoreError};
 
@@ -155,20 +155,19 @@ pub(crate) fn decode(b: &[u8], out: &mut Vec<Dagrij>) -> Result<()> {
     for_each(b, |r| out.push(r))
 }
 
-/// The rows as the rules read them, in date order: one per stored row, and one more (without
-/// minutes) for each further row folded into it, so that every late arrival counts.
-pub(crate) fn voor_regels(b: &[u8], out: &mut Vec<Verzuim>) -> Result<u64> {
+/// The totals as the rules read them, in date order: one per stored row. Returns how many.
+pub(crate) fn voor_regels(b: &[u8], out: &mut Vec<Dagtotaal>) -> Result<u64> {
     out.clear();
-    let mut n = 0;
     for_each(b, |r| {
-        n += 1;
-        let d = datum(r.dag);
-        out.push(Verzuim::new(d, r.soort, r.minuten, r.hele_dag));
-        for _ in 1..r.aantal {
-            out.push(Verzuim::new(d, r.soort, 0, r.hele_dag));
-        }
+        out.push(Dagtotaal {
+            datum: datum(r.dag),
+            soort: r.soort,
+            minuten: r.minuten,
+            aantal: r.aantal,
+            hele_dag: r.hele_dag,
+        })
     })?;
-    Ok(n)
+    Ok(out.len() as u64)
 }
 
 /// `stored` with the rows of `file` (both folded) put in: a row of the file replaces the
@@ -261,7 +260,12 @@ mod tests {
         // The rules see every late arrival.
         let mut v = Vec::new();
         assert_eq!(voor_regels(&b, &mut v).unwrap(), 4);
-        assert_eq!(v.iter().filter(|r| r.soort == TeLaat).count(), 2);
+        let late: u16 = v
+            .iter()
+            .filter(|r| r.soort == TeLaat)
+            .map(|r| r.aantal)
+            .sum();
+        assert_eq!(late, 2);
         assert!(v.is_sorted_by_key(|r| r.datum));
     }
 

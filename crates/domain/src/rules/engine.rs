@@ -30,7 +30,7 @@ use crate::calendar::SchoolDays;
 use crate::schoolyear::SchoolYear;
 
 use super::regels::{Regels, RegelsHistorie};
-use super::types::{Regel, Signaal, Uitleg, Verzuim, Verzuimsoort};
+use super::types::{Dagtotaal, Regel, Signaal, Uitleg, Verzuim, Verzuimsoort};
 
 const LUXE: u8 = 1;
 const ZIEK: u8 = 2;
@@ -60,6 +60,7 @@ struct Dag {
 pub struct Evaluator {
     dagen: Vec<Dag>,
     gesorteerd: Vec<Verzuim>,
+    totalen: Vec<Dagtotaal>,
     /// Index in `dagen` of the first day of each sickness episode.
     episodes: Vec<u32>,
 }
@@ -127,31 +128,114 @@ impl Evaluator {
             dagen,
             gesorteerd,
             episodes,
+            ..
         } = self;
-        let rows = if rows.is_sorted_by_key(|r| r.datum) {
-            rows
-        } else {
-            gesorteerd.clear();
-            gesorteerd.extend_from_slice(rows);
-            gesorteerd.sort_unstable_by_key(|r| r.datum);
-            &gesorteerd[..]
-        };
-        per_dag(rows, days, dagen);
+        per_dag(op_datum(rows, gesorteerd), days, dagen);
+        episodes.clear();
+        Regelloop::new(dagen, days, regels, episodes, out).run();
+    }
+
+    /// [`evaluate`](Self::evaluate) over absence that is already folded per date and kind, as
+    /// the stores keep it: the same signals as for the rows that `rows` folds. Totals in date
+    /// order are read as they are (their order within a date does not matter).
+    pub fn evaluate_totalen(
+        &mut self,
+        rows: &[Dagtotaal],
+        days: &SchoolDays,
+        regels: &RegelsHistorie,
+        out: &mut Vec<Signaal>,
+    ) {
+        let Evaluator {
+            dagen,
+            totalen,
+            episodes,
+            ..
+        } = self;
+        per_dag(op_datum(rows, totalen), days, dagen);
         episodes.clear();
         Regelloop::new(dagen, days, regels, episodes, out).run();
     }
 }
 
+/// What pass 1 needs of an absence row: a plain row, or a day's folded total of one kind.
+trait Rij: Copy {
+    fn datum(&self) -> NaiveDate;
+    fn soort(&self) -> Verzuimsoort;
+    fn minuten(&self) -> u16;
+    /// How many rows it stands for (a total stands for at least one).
+    fn aantal(&self) -> u16;
+    fn hele_dag(&self) -> bool;
+}
+
+impl Rij for Verzuim {
+    #[inline]
+    fn datum(&self) -> NaiveDate {
+        self.datum
+    }
+    #[inline]
+    fn soort(&self) -> Verzuimsoort {
+        self.soort
+    }
+    #[inline]
+    fn minuten(&self) -> u16 {
+        self.minuten
+    }
+    #[inline]
+    fn aantal(&self) -> u16 {
+        1
+    }
+    #[inline]
+    fn hele_dag(&self) -> bool {
+        self.hele_dag
+    }
+}
+
+impl Rij for Dagtotaal {
+    #[inline]
+    fn datum(&self) -> NaiveDate {
+        self.datum
+    }
+    #[inline]
+    fn soort(&self) -> Verzuimsoort {
+        self.soort
+    }
+    #[inline]
+    fn minuten(&self) -> u16 {
+        self.minuten
+    }
+    #[inline]
+    fn aantal(&self) -> u16 {
+        self.aantal
+    }
+    #[inline]
+    fn hele_dag(&self) -> bool {
+        self.hele_dag
+    }
+}
+
+/// `rows` in date order: as they are when they already are (a linear check), else sorted into
+/// `scratch`.
+fn op_datum<'a, R: Rij>(rows: &'a [R], scratch: &'a mut Vec<R>) -> &'a [R] {
+    if rows.is_sorted_by_key(Rij::datum) {
+        rows
+    } else {
+        scratch.clear();
+        scratch.extend_from_slice(rows);
+        scratch.sort_unstable_by_key(Rij::datum);
+        scratch
+    }
+}
+
 /// Pass 1: the school days of `rows` (sorted by date), one record per date.
-fn per_dag(rows: &[Verzuim], days: &SchoolDays, dagen: &mut Vec<Dag>) {
+fn per_dag<R: Rij>(rows: &[R], days: &SchoolDays, dagen: &mut Vec<Dag>) {
     dagen.clear();
     let mut cum: u64 = 0;
     let mut i = 0;
     while i < rows.len() {
-        let datum = rows[i].datum;
+        let datum = rows[i].datum();
         let Some((sdi, lw)) = days.school_day_and_lesweek(datum) else {
             i += 1;
-            while i < rows.len() && rows[i].datum == datum {
+            while i < rows.len() && rows[i].datum() == datum {
                 i += 1;
             }
             continue;
@@ -166,20 +250,22 @@ fn per_dag(rows: &[Verzuim], days: &SchoolDays, dagen: &mut Vec<Dag>) {
             flags: 0,
             cum,
         };
-        while i < rows.len() && rows[i].datum == datum {
+        while i < rows.len() && rows[i].datum() == datum {
             let r = rows[i];
-            match r.soort {
+            match r.soort() {
                 Verzuimsoort::Ongeoorloofd => {
-                    dag.minuten = dag.minuten.saturating_add(u32::from(r.minuten));
-                    if r.hele_dag {
+                    dag.minuten = dag.minuten.saturating_add(u32::from(r.minuten()));
+                    if r.hele_dag() {
                         dag.flags |= HELE_DAG;
                     }
                 }
                 Verzuimsoort::Luxe => {
-                    dag.minuten = dag.minuten.saturating_add(u32::from(r.minuten));
+                    dag.minuten = dag.minuten.saturating_add(u32::from(r.minuten()));
                     dag.flags |= LUXE;
                 }
-                Verzuimsoort::TeLaat => dag.te_laat = dag.te_laat.saturating_add(1),
+                Verzuimsoort::TeLaat => {
+                    dag.te_laat = dag.te_laat.saturating_add(u32::from(r.aantal().max(1)));
+                }
                 Verzuimsoort::Ziek => dag.flags |= ZIEK,
                 Verzuimsoort::Geoorloofd => {}
             }
@@ -206,8 +292,9 @@ struct Regelloop<'a> {
     /// Days before these indices are used for `16uur` and `signaal`.
     used16: usize,
     used_sig: usize,
-    /// `te_laat`: school year, count, first day (index) and first date of the count.
-    tl_jaar: Option<SchoolYear>,
+    /// `te_laat`: the school year's first and last day (the year of the count), count, first
+    /// day (index) and first date of the count.
+    tl_jaar: Option<(NaiveDate, NaiveDate)>,
     tl_aantal: u32,
     tl_vanaf: usize,
     tl_van: NaiveDate,
@@ -387,9 +474,13 @@ impl<'a> Regelloop<'a> {
 
     /// `te_laat` on day `k`, which has late arrivals.
     fn te_laat(&mut self, k: usize, dag: Dag, r: &Regels) {
-        let jaar = SchoolYear::containing(dag.datum);
-        if self.tl_jaar != Some(jaar) {
-            self.tl_jaar = Some(jaar);
+        // The school year is worked out only when a late day lies outside the last one's.
+        if !self
+            .tl_jaar
+            .is_some_and(|(van, tot)| van <= dag.datum && dag.datum <= tot)
+        {
+            let jaar = SchoolYear::containing(dag.datum);
+            self.tl_jaar = Some((jaar.first_day(), jaar.last_day()));
             self.tl_aantal = 0;
             self.tl_vanaf = k;
             self.tl_van = jaar.first_day();

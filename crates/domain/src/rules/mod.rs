@@ -22,7 +22,9 @@ use crate::duty::{duty_status, DutyStatus};
 
 pub use engine::{evaluate, Evaluator};
 pub use regels::{Regels, RegelsError, RegelsHistorie, RegelsVersie};
-pub use types::{vingerafdruk, OnbekendeCode, Regel, Signaal, Uitleg, Verzuim, Verzuimsoort};
+pub use types::{
+    vingerafdruk, Dagtotaal, OnbekendeCode, Regel, Signaal, Uitleg, Verzuim, Verzuimsoort,
+};
 
 /// Absolute absence (`av`, DOMAIN §6.8) on the reference date `on`: someone born on `birth` is
 /// leerplichtig or kwalificatieplichtig on `on` ([`duty_status`]), has no enrolment covering

@@ -923,6 +923,53 @@ proptest! {
     }
 
     #[test]
+    fn folded_totals_give_the_signals_of_their_rows(
+        rows in arb_rows(150),
+        regels in arb_regels(),
+        seed in any::<u64>(),
+    ) {
+        // Fold per (date, kind) as the stores do: minutes added up, rows counted, hele_dag
+        // when any row said so; then put the kinds of a date in an arbitrary order.
+        let mut totalen: Vec<Dagtotaal> = Vec::new();
+        let mut sorted = rows.clone();
+        sorted.sort_by_key(|r| (r.datum, r.soort));
+        for r in &sorted {
+            match totalen.last_mut() {
+                Some(t) if t.datum == r.datum && t.soort == r.soort => {
+                    // A stored total saturates at u16::MAX minutes; no day comes near it.
+                    let m = t.minuten.checked_add(r.minuten);
+                    prop_assume!(m.is_some());
+                    t.minuten = m.unwrap_or_default();
+                    t.aantal += 1;
+                    t.hele_dag |= r.hele_dag;
+                }
+                _ => totalen.push(Dagtotaal {
+                    datum: r.datum,
+                    soort: r.soort,
+                    minuten: r.minuten,
+                    aantal: 1,
+                    hele_dag: r.hele_dag,
+                }),
+            }
+        }
+        totalen.sort_by_key(|t| (t.datum, (t.soort as u64).wrapping_mul(seed) % 7));
+        let h = RegelsHistorie::vast(regels);
+        let k = kalender();
+        for days in [k.common(), k.voor_school(&eigen_school())] {
+            let mut e = Evaluator::new();
+            let mut out = Vec::new();
+            e.evaluate_totalen(&totalen, days, &h, &mut out);
+            prop_assert_eq!(&out, &evaluate(&rows, days, &h));
+            // Out of date order too.
+            let mut reversed = totalen.clone();
+            reversed.reverse();
+            out.clear();
+            e.evaluate_totalen(&reversed, days, &h, &mut out);
+            prop_assert_eq!(&out, &evaluate(&rows, days, &h));
+        }
+    }
+
+    #[test]
     fn rows_on_non_school_days_never_count(
         rows in arb_rows(120),
         extra in arb_rows(60),

@@ -114,6 +114,20 @@ impl Verzuim {
     }
 }
 
+/// All absence of one kind on one date of one (pupil, school), folded: the minutes of its rows
+/// added up, how many rows there were (`aantal`: every late arrival counts), and `hele_dag`
+/// when any of them said so. This is how the stores keep absence, and what
+/// [`Evaluator::evaluate_totalen`](super::Evaluator::evaluate_totalen) reads; the rules give
+/// the same signals for it as for the rows it folds.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Dagtotaal {
+    pub datum: NaiveDate,
+    pub soort: Verzuimsoort,
+    pub minuten: u16,
+    pub aantal: u16,
+    pub hele_dag: bool,
+}
+
 /// A rule of DOMAIN §6. Orders as listed there, which is also the order of signals on one date.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
 pub enum Regel {
