@@ -100,7 +100,7 @@ pub fn aanvullen(app: &App, say: &mut dyn FnMut(String)) -> Result<()> {
         }
         let n = rows.len();
         let mut it = rows.into_iter();
-        let outcome = store.import_meldingen(&mut it, &mut |issues| issues.is_empty())?;
+        let outcome = store.import_meldingen(&mut it, &mut |issues| issues.is_empty(), None)?;
         if let Some(i) = outcome.issues.first() {
             return Err(AppError::Invalid(format!(
                 "meldingen {jaar}: line {}: {}",

@@ -4,9 +4,18 @@
 use crate::access::Actor;
 use crate::{App, Result};
 
-/// Set while an import of meldingen is under way, until its meldingen have joined their
-/// cases: a process that finds it set completes the linking.
+/// The settings named with this and a suffix of each import of meldingen mark its meldingen
+/// until they have joined their cases: the import sets its own in the transaction that
+/// commits the meldingen and removes it after linking them. A process that finds one completes
+/// the linking. One setting per import, so that an import that ends cleanly never removes the
+/// mark of another that is still linking (or that a crash interrupted).
 pub(crate) const KOPPELEN_OPEN: &str = "meldingen_koppelen_open";
+
+/// A fresh marker for one import of meldingen.
+pub(crate) fn koppelen_markering() -> String {
+    use rand::RngCore;
+    format!("{KOPPELEN_OPEN}.{:016x}", rand::rngs::OsRng.next_u64())
+}
 
 impl App {
     /// Completes what an interrupted process left half done, and says how much: imported
@@ -15,11 +24,16 @@ impl App {
     pub fn herstellen(&self, actor: &Actor) -> Result<usize> {
         // Only after an import of meldingen that did not finish linking: one look-up on every
         // open, instead of a search through the meldingen.
-        if self.store().instelling(KOPPELEN_OPEN)?.is_none() {
+        let open = self.store().instellingen_met(KOPPELEN_OPEN)?;
+        if open.is_empty() {
             return Ok(0);
         }
+        // Each marker was set with its import's meldingen, which the linking below therefore
+        // sees: after it, the markers it found may go.
         let n = self.meldingen_koppelen(actor)?;
-        self.store().set_instelling(KOPPELEN_OPEN, None)?;
+        for naam in &open {
+            self.store().set_instelling(naam, None)?;
+        }
         if n > 0 {
             tracing::warn!("{n} imported meldingen of an interrupted import joined their case");
         }

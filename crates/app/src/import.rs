@@ -398,7 +398,7 @@ impl App {
             |issues: &[RowIssue]| !dry_run && issues.is_empty() && errors.borrow().is_empty();
         let today = chrono::Local::now().date_naive();
         macro_rules! run {
-            ($parse:expr, $store_fn:ident) => {{
+            ($parse:expr, $store_fn:ident $(, $extra:expr)*) => {{
                 let mut it = Parsed {
                     csv: &mut *csv,
                     names: columns,
@@ -407,16 +407,12 @@ impl App {
                     rows: &rows,
                     _t: std::marker::PhantomData,
                 };
-                self.store().$store_fn(&mut it, &mut decide)?
+                self.store().$store_fn(&mut it, &mut decide $(, $extra)*)?
             }};
         }
-        let meldingen = kind == ImportKind::Meldingen && !dry_run;
-        if meldingen {
-            // Until its meldingen have joined their cases (after the import's commit), a
-            // crash leaves this set for the next process to finish (`App::herstellen`).
-            self.store()
-                .set_instelling(crate::herstel::KOPPELEN_OPEN, Some("1"))?;
-        }
+        // Set with the meldingen when they commit, until they have joined their cases: a crash
+        // in between leaves it for the next process to finish (`App::herstellen`).
+        let markering = crate::herstel::koppelen_markering();
         let outcome: ImportOutcome = match kind {
             ImportKind::Jongeren => run!(
                 |r: &mut Row| parse_jongere(r, &register, today),
@@ -435,7 +431,8 @@ impl App {
             ),
             ImportKind::Meldingen => run!(
                 |r: &mut Row| parse_melding(r, &register, today),
-                import_meldingen
+                import_meldingen,
+                Some(markering.as_str())
             ),
             ImportKind::Registraties => run!(
                 |r: &mut Row| parse_registratie(r, today),
@@ -453,11 +450,8 @@ impl App {
             if kind == ImportKind::Meldingen {
                 // A melding from a file is registered: it joins (or opens) a verzuim case.
                 self.meldingen_koppelen(actor)?;
+                self.store().set_instelling(&markering, None)?;
             }
-        }
-        if meldingen {
-            self.store()
-                .set_instelling(crate::herstel::KOPPELEN_OPEN, None)?;
         }
         Ok(report(
             rows.get(),

@@ -152,9 +152,13 @@ impl App {
         let (leerling, school, begindatum, soort) =
             (m.leerling, m.school.clone(), m.begindatum, m.verzuimsoort);
         let mut one = std::iter::once((1u64, m));
-        let outcome = self
-            .store()
-            .import_meldingen(&mut one, &mut |issues| issues.is_empty())?;
+        // As for an import: marked until it has joined its case (`App::herstellen`).
+        let markering = crate::herstel::koppelen_markering();
+        let outcome = self.store().import_meldingen(
+            &mut one,
+            &mut |issues| issues.is_empty(),
+            Some(&markering),
+        )?;
         if let Some(i) = outcome.issues.first() {
             return Err(AppError::Invalid(format!("{}: {}", i.column, i.reason)));
         }
@@ -167,6 +171,7 @@ impl App {
             .ok_or_else(|| AppError::Invalid("the melding was not stored".into()))?;
         let zaak = self.verzuimzaak_voor(actor, leerling)?;
         self.melding_in_zaak(actor, id, "geregistreerd", "geregistreerd", zaak)?;
+        self.store().set_instelling(&markering, None)?;
         Ok((id, zaak))
     }
 

@@ -200,4 +200,81 @@ fn filed_meldingen_join_a_case(db: Db) {
     assert_eq!(db.app.meldingen(&op, sem).unwrap().len(), 2);
 }
 
-on_both!(drafts_confirmation_and_answer, filed_meldingen_join_a_case);
+/// Two imports of meldingen at once, of which the second dies after its commit and before its
+/// meldingen joined their case, while the first ends cleanly: the next open links the
+/// second's meldingen. Each import marks its own meldingen, so the first's end does not remove
+/// the second's mark. Stepped through by hand: the store's import and the app's linking are
+/// the two transactions of an import.
+fn an_interrupted_import_is_completed_on_the_next_open(db: Db) {
+    db.ok(ImportKind::Organisaties, ORGS);
+    db.ok(ImportKind::Jongeren, JONGEREN);
+    db.ok(ImportKind::Inschrijvingen, INSCHRIJVINGEN);
+    let op = Actor::local_operator();
+    let sem = LeerlingId::from_str("111222333").unwrap();
+    let melding = |begindatum: &str, verzuimsoort: &'static str| leerrecht_store::MeldingRij {
+        leerling: sem,
+        school: "05KO00".parse().unwrap(),
+        begindatum: common::d(begindatum),
+        verzuimsoort,
+        uren: Some(16),
+        dagen: None,
+        gegevens: Default::default(),
+    };
+    let store = db.app.store();
+    let prefix = "meldingen_koppelen_open";
+    let (a, b) = (format!("{prefix}.a"), format!("{prefix}.b"));
+    // The first import commits and reads what it has to link; then the second commits.
+    let mut rows = std::iter::once((1u64, melding("2025-09-08", "16uur")));
+    let first = store
+        .import_meldingen(&mut rows, &mut |i| i.is_empty(), Some(&a))
+        .unwrap();
+    assert!(first.committed);
+    assert_eq!(db.app.meldingen_koppelen(&op).unwrap(), 1);
+    let mut rows = std::iter::once((1u64, melding("2025-10-06", "luxe")));
+    store
+        .import_meldingen(&mut rows, &mut |i| i.is_empty(), Some(&b))
+        .unwrap();
+    // The first ends; the second dies here.
+    store.set_instelling(&a, None).unwrap();
+    assert_eq!(
+        store.instellingen_met(prefix).unwrap(),
+        std::slice::from_ref(&b)
+    );
+    let unlinked = |db: &Db| {
+        db.app
+            .meldingen(&op, sem)
+            .unwrap()
+            .iter()
+            .filter(|m| m.zaak_id.is_none())
+            .count()
+    };
+    assert_eq!(unlinked(&db), 1);
+
+    // The next process to open the database completes it, once.
+    assert_eq!(db.app.herstellen(&op).unwrap(), 1);
+    assert_eq!(unlinked(&db), 0);
+    assert!(store.instellingen_met(prefix).unwrap().is_empty());
+    assert_eq!(db.app.herstellen(&op).unwrap(), 0);
+
+    // An import that ends cleanly, or that is refused, leaves no mark behind.
+    let header = "leerling;school;begindatum;verzuimsoort;uren;dagen\n";
+    db.ok(
+        ImportKind::Meldingen,
+        &format!("{header}111222333;05KO00;2025-11-03;luxe;;2\n"),
+    );
+    let refused = db.import(
+        ImportKind::Meldingen,
+        &format!(
+            "{header}111222333;05KO00;2025-11-10;luxe;;2\n999999990;05KO00;2025-11-10;luxe;;2\n"
+        ),
+    );
+    assert!(!refused.committed);
+    assert!(store.instellingen_met(prefix).unwrap().is_empty());
+    assert_eq!(unlinked(&db), 0);
+}
+
+on_both!(
+    drafts_confirmation_and_answer,
+    filed_meldingen_join_a_case,
+    an_interrupted_import_is_completed_on_the_next_open
+);

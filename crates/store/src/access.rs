@@ -243,6 +243,8 @@ pub trait AccessStore {
     fn instelling(&self, naam: &str) -> Result<Option<String>>;
     /// Sets a setting, or removes it with None.
     fn set_instelling(&self, naam: &str, waarde: Option<&str>) -> Result<()>;
+    /// The names of the settings that start with `voorvoegsel`, in order.
+    fn instellingen_met(&self, voorvoegsel: &str) -> Result<Vec<String>>;
 
     /// Adds an account; a taken username is `StoreError::Invalid`.
     fn add_gebruiker(&self, g: &NieuweGebruiker) -> Result<i64>;

@@ -292,10 +292,13 @@ pub trait Store: AccessStore + ApiStore + Send + Sync {
         rows: Rows<'_, VerzuimRij>,
         decide: Decide<'_>,
     ) -> Result<ImportOutcome>;
+    /// Imports meldingen; when it commits, the setting `markering` (if any) is set in the same
+    /// transaction, so that it stands for exactly the meldingen of a committed import.
     fn import_meldingen(
         &self,
         rows: Rows<'_, MeldingRij>,
         decide: Decide<'_>,
+        markering: Option<&str>,
     ) -> Result<ImportOutcome>;
 
     /// Thuiszitter registration periods. A row with the person and start of a stored period

@@ -624,8 +624,9 @@ impl Store for PgStore {
         &self,
         rows: Rows<'_, MeldingRij>,
         decide: Decide<'_>,
+        markering: Option<&str>,
     ) -> Result<ImportOutcome> {
-        crate::postgres_absence::import_meldingen(&mut *self.conn()?, rows, decide)
+        crate::postgres_absence::import_meldingen(&mut *self.conn()?, rows, decide, markering)
     }
 
     fn import_registraties(

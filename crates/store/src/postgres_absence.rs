@@ -116,6 +116,7 @@ pub(crate) fn import_meldingen(
     conn: &mut Client,
     rows: Rows<'_, MeldingRij>,
     decide: Decide<'_>,
+    markering: Option<&str>,
 ) -> Result<ImportOutcome> {
     in_tx(conn, |conn| {
         let mut counts = ImportCounts::default();
@@ -187,7 +188,14 @@ pub(crate) fn import_meldingen(
             }
             tally(&mut counts, old.is_some(), changed);
         }
-        decided(counts, issues, decide)
+        let besluit = decided(counts, issues, decide)?;
+        if let (Some(naam), true) = (markering, besluit.1) {
+            conn.execute(
+                "INSERT INTO instellingen (naam, waarde) VALUES ($1, '1') ON CONFLICT DO NOTHING",
+                &[&naam],
+            )?;
+        }
+        Ok(besluit)
     })
 }
 

@@ -134,6 +134,18 @@ impl AccessStore for PgStore {
         Ok(())
     }
 
+    fn instellingen_met(&self, voorvoegsel: &str) -> Result<Vec<String>> {
+        Ok(self
+            .conn()?
+            .query(
+                "SELECT naam FROM instellingen WHERE left(naam, length($1)) = $1 ORDER BY naam",
+                &[&voorvoegsel],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
     fn add_gebruiker(&self, g: &NieuweGebruiker) -> Result<i64> {
         let row = self.conn()?.query_opt(
             "INSERT INTO gebruikers (gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim, aangemaakt)

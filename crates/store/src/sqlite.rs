@@ -931,8 +931,9 @@ impl Store for SqliteStore {
         &self,
         rows: Rows<'_, MeldingRij>,
         decide: Decide<'_>,
+        markering: Option<&str>,
     ) -> Result<ImportOutcome> {
-        crate::sqlite_absence::import_meldingen(&self.conn()?, rows, decide)
+        crate::sqlite_absence::import_meldingen(&self.conn()?, rows, decide, markering)
     }
 
     fn import_registraties(

@@ -219,6 +219,7 @@ pub(crate) fn import_meldingen(
     conn: &Conn,
     rows: Rows<'_, MeldingRij>,
     decide: Decide<'_>,
+    markering: Option<&str>,
 ) -> Result<ImportOutcome> {
     Ok(in_tx(conn, |conn| {
         reset_seen(conn)?;
@@ -293,7 +294,14 @@ pub(crate) fn import_meldingen(
             }
             count(&mut counts, old.is_some(), changed);
         }
-        decided(counts, issues, decide)
+        let besluit = decided(counts, issues, decide)?;
+        if let (Some(naam), true) = (markering, besluit.1) {
+            conn.execute(
+                "INSERT INTO instellingen (naam, waarde) VALUES (?1, '1') ON CONFLICT DO NOTHING",
+                [naam],
+            )?;
+        }
+        Ok(besluit)
     })?
     .0)
 }

@@ -152,6 +152,17 @@ impl AccessStore for SqliteStore {
         Ok(())
     }
 
+    fn instellingen_met(&self, voorvoegsel: &str) -> Result<Vec<String>> {
+        let c = self.conn()?;
+        let mut stmt = c.prepare_cached(
+            "SELECT naam FROM instellingen WHERE substr(naam, 1, length(?1)) = ?1 ORDER BY naam",
+        )?;
+        let names = stmt
+            .query_map([voorvoegsel], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(names)
+    }
+
     fn add_gebruiker(&self, g: &NieuweGebruiker) -> Result<i64> {
         self.write(|c| {
             let taken: Option<i64> = c
