@@ -157,59 +157,31 @@ impl Evaluator {
     }
 }
 
-/// What pass 1 needs of an absence row: a plain row, or a day's folded total of one kind.
+/// What pass 1 reads of an absence row: a plain row is a total of one row.
 trait Rij: Copy {
-    fn datum(&self) -> NaiveDate;
-    fn soort(&self) -> Verzuimsoort;
-    fn minuten(&self) -> u16;
-    /// How many rows it stands for (a total stands for at least one).
-    fn aantal(&self) -> u16;
-    fn hele_dag(&self) -> bool;
+    fn totaal(&self) -> Dagtotaal;
+    fn datum(&self) -> NaiveDate {
+        self.totaal().datum
+    }
 }
 
 impl Rij for Verzuim {
     #[inline]
-    fn datum(&self) -> NaiveDate {
-        self.datum
-    }
-    #[inline]
-    fn soort(&self) -> Verzuimsoort {
-        self.soort
-    }
-    #[inline]
-    fn minuten(&self) -> u16 {
-        self.minuten
-    }
-    #[inline]
-    fn aantal(&self) -> u16 {
-        1
-    }
-    #[inline]
-    fn hele_dag(&self) -> bool {
-        self.hele_dag
+    fn totaal(&self) -> Dagtotaal {
+        Dagtotaal {
+            datum: self.datum,
+            soort: self.soort,
+            minuten: self.minuten,
+            aantal: 1,
+            hele_dag: self.hele_dag,
+        }
     }
 }
 
 impl Rij for Dagtotaal {
     #[inline]
-    fn datum(&self) -> NaiveDate {
-        self.datum
-    }
-    #[inline]
-    fn soort(&self) -> Verzuimsoort {
-        self.soort
-    }
-    #[inline]
-    fn minuten(&self) -> u16 {
-        self.minuten
-    }
-    #[inline]
-    fn aantal(&self) -> u16 {
-        self.aantal
-    }
-    #[inline]
-    fn hele_dag(&self) -> bool {
-        self.hele_dag
+    fn totaal(&self) -> Dagtotaal {
+        *self
     }
 }
 
@@ -251,20 +223,21 @@ fn per_dag<R: Rij>(rows: &[R], days: &SchoolDays, dagen: &mut Vec<Dag>) {
             cum,
         };
         while i < rows.len() && rows[i].datum() == datum {
-            let r = rows[i];
-            match r.soort() {
+            let r = rows[i].totaal();
+            match r.soort {
                 Verzuimsoort::Ongeoorloofd => {
-                    dag.minuten = dag.minuten.saturating_add(u32::from(r.minuten()));
-                    if r.hele_dag() {
+                    dag.minuten = dag.minuten.saturating_add(u32::from(r.minuten));
+                    if r.hele_dag {
                         dag.flags |= HELE_DAG;
                     }
                 }
                 Verzuimsoort::Luxe => {
-                    dag.minuten = dag.minuten.saturating_add(u32::from(r.minuten()));
+                    dag.minuten = dag.minuten.saturating_add(u32::from(r.minuten));
                     dag.flags |= LUXE;
                 }
+                // A total stands for at least one row.
                 Verzuimsoort::TeLaat => {
-                    dag.te_laat = dag.te_laat.saturating_add(u32::from(r.aantal().max(1)));
+                    dag.te_laat = dag.te_laat.saturating_add(u32::from(r.aantal.max(1)));
                 }
                 Verzuimsoort::Ziek => dag.flags |= ZIEK,
                 Verzuimsoort::Geoorloofd => {}
