@@ -59,7 +59,7 @@ struct Dag {
 #[derive(Default, Debug)]
 pub struct Evaluator {
     dagen: Vec<Dag>,
-    gesorteerd: Vec<Verzuim>,
+    /// The rows of the evaluation as totals in date order, when they do not come so.
     totalen: Vec<Dagtotaal>,
     /// Index in `dagen` of the first day of each sickness episode.
     episodes: Vec<u32>,
@@ -124,13 +124,22 @@ impl Evaluator {
         regels: &RegelsHistorie,
         out: &mut Vec<Signaal>,
     ) {
+        // A row is a total of one row.
+        self.totalen.clear();
+        self.totalen.extend(rows.iter().map(|r| Dagtotaal {
+            datum: r.datum,
+            soort: r.soort,
+            minuten: r.minuten,
+            aantal: 1,
+            hele_dag: r.hele_dag,
+        }));
+        self.totalen.sort_by_key(|t| t.datum);
         let Evaluator {
             dagen,
-            gesorteerd,
+            totalen,
             episodes,
-            ..
         } = self;
-        per_dag(op_datum(rows, gesorteerd), days, dagen);
+        per_dag(totalen, days, dagen);
         episodes.clear();
         Regelloop::new(dagen, days, regels, episodes, out).run();
     }
@@ -149,65 +158,31 @@ impl Evaluator {
             dagen,
             totalen,
             episodes,
-            ..
         } = self;
-        per_dag(op_datum(rows, totalen), days, dagen);
+        let rows = if rows.is_sorted_by_key(|t| t.datum) {
+            rows
+        } else {
+            totalen.clear();
+            totalen.extend_from_slice(rows);
+            totalen.sort_unstable_by_key(|t| t.datum);
+            totalen
+        };
+        per_dag(rows, days, dagen);
         episodes.clear();
         Regelloop::new(dagen, days, regels, episodes, out).run();
     }
 }
 
-/// What pass 1 reads of an absence row: a plain row is a total of one row.
-trait Rij: Copy {
-    fn totaal(&self) -> Dagtotaal;
-    fn datum(&self) -> NaiveDate {
-        self.totaal().datum
-    }
-}
-
-impl Rij for Verzuim {
-    #[inline]
-    fn totaal(&self) -> Dagtotaal {
-        Dagtotaal {
-            datum: self.datum,
-            soort: self.soort,
-            minuten: self.minuten,
-            aantal: 1,
-            hele_dag: self.hele_dag,
-        }
-    }
-}
-
-impl Rij for Dagtotaal {
-    #[inline]
-    fn totaal(&self) -> Dagtotaal {
-        *self
-    }
-}
-
-/// `rows` in date order: as they are when they already are (a linear check), else sorted into
-/// `scratch`.
-fn op_datum<'a, R: Rij>(rows: &'a [R], scratch: &'a mut Vec<R>) -> &'a [R] {
-    if rows.is_sorted_by_key(Rij::datum) {
-        rows
-    } else {
-        scratch.clear();
-        scratch.extend_from_slice(rows);
-        scratch.sort_unstable_by_key(Rij::datum);
-        scratch
-    }
-}
-
 /// Pass 1: the school days of `rows` (sorted by date), one record per date.
-fn per_dag<R: Rij>(rows: &[R], days: &SchoolDays, dagen: &mut Vec<Dag>) {
+fn per_dag(rows: &[Dagtotaal], days: &SchoolDays, dagen: &mut Vec<Dag>) {
     dagen.clear();
     let mut cum: u64 = 0;
     let mut i = 0;
     while i < rows.len() {
-        let datum = rows[i].datum();
+        let datum = rows[i].datum;
         let Some((sdi, lw)) = days.school_day_and_lesweek(datum) else {
             i += 1;
-            while i < rows.len() && rows[i].datum() == datum {
+            while i < rows.len() && rows[i].datum == datum {
                 i += 1;
             }
             continue;
@@ -222,8 +197,8 @@ fn per_dag<R: Rij>(rows: &[R], days: &SchoolDays, dagen: &mut Vec<Dag>) {
             flags: 0,
             cum,
         };
-        while i < rows.len() && rows[i].datum() == datum {
-            let r = rows[i].totaal();
+        while i < rows.len() && rows[i].datum == datum {
+            let r = rows[i];
             match r.soort {
                 Verzuimsoort::Ongeoorloofd => {
                     dag.minuten = dag.minuten.saturating_add(u32::from(r.minuten));
