@@ -729,6 +729,32 @@ fn bulk_intake(demo: Demo) {
     assert_eq!(st, 422, "{v}");
     assert_eq!(v["invalidParams"][0]["name"], "rijen[0].school");
 
+    // A body over the limit (32 MiB) is refused whole before it is read, and a batch of more
+    // rows than one batch may hold is refused by name; neither stores anything.
+    let huge = format!(
+        r#"{{"rijen": [], "opvulling": "{}"}}"#,
+        "x".repeat(33 << 20)
+    );
+    let (st, h, v) = json_of(
+        c.post(s.url("/api/v1/verzuim"))
+            .bearer_auth(&demo.token)
+            .header("content-type", "application/json")
+            .body(huge)
+            .send()
+            .unwrap(),
+    );
+    assert_eq!(st, 413, "{v}");
+    assert_problem(&h, &v, 413);
+    let row = json!({"leerling": leerling, "school": school, "datum": "2025-03-05",
+                     "soort": "ongeoorloofd", "minuten": 60});
+    let (st, _, v) = post(
+        "/api/v1/verzuim",
+        None,
+        &json!({"rijen": vec![row; 100_001]}),
+    );
+    assert_eq!(st, 422, "{v}");
+    assert_eq!(v["invalidParams"][0]["name"], "rijen", "{v}");
+
     // Meldingen: a batch joins the pupil's verzuim case.
     let (st, _, v) = post(
         "/api/v1/meldingen",

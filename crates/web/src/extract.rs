@@ -37,6 +37,21 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     }
 }
 
+/// A request body read whole, for a handler that checks its type and parses it itself; over
+/// the size limit it is a problem+json 413 like [`Json`]'s, not axum's plain-text answer.
+pub struct Body(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        Bytes::from_request(req, state)
+            .await
+            .map(Body)
+            .map_err(|_| ApiError::PayloadTooLarge)
+    }
+}
+
 /// Parses a JSON body, naming the member that is wrong when serde can tell.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);

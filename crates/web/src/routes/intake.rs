@@ -15,7 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, InvalidParam};
-use crate::extract::{parse, Json, Path, Query};
+use crate::extract::{parse, Body, Json, Path, Query};
 use crate::AppState;
 
 /// A batch of rows; each row has the members of the file format's columns.
@@ -55,7 +55,7 @@ pub async fn verzuim(
     State(s): State<AppState>,
     c: Caller,
     headers: HeaderMap,
-    body: Bytes,
+    Body(body): Body,
 ) -> ApiResult<Response> {
     batch(s, c, ImportKind::Verzuim, headers, body).await
 }
@@ -69,7 +69,7 @@ pub async fn meldingen(
     State(s): State<AppState>,
     c: Caller,
     headers: HeaderMap,
-    body: Bytes,
+    Body(body): Body,
 ) -> ApiResult<Response> {
     batch(s, c, ImportKind::Meldingen, headers, body).await
 }
