@@ -3,7 +3,9 @@
 //! demo region. Every scenario is a function taking the database URL, with one `#[test]` per
 //! backend; two server processes on one PostgreSQL database share sessions and keys.
 
-use std::io::{BufRead, BufReader, Read};
+mod support;
+
+use std::io::Read;
 use std::process::{Child, Command, Stdio};
 
 use leerrecht_testkit::PgCluster;
@@ -12,7 +14,7 @@ use reqwest::header::HeaderMap;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_leerrecht");
+use support::{serve, BIN};
 
 /// A database with the tiny demo region, and what the demo printed once.
 struct Demo {
@@ -99,25 +101,7 @@ struct Server {
 
 impl Server {
     fn start(db: &str) -> Server {
-        let mut child = Command::new(BIN)
-            .arg("--db")
-            .arg(db)
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .env("LEERRECHT_LOG", "info")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start leerrecht serve");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let base = line
-            .trim()
-            .strip_prefix("leerrecht: API on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .trim_end_matches("/api/v1")
-            .to_string();
+        let (mut child, base) = serve(db, &[("LEERRECHT_LOG", "info")], Stdio::piped());
         let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
         let (mut err, log) = (child.stderr.take().unwrap(), stderr.clone());
         std::thread::spawn(move || {

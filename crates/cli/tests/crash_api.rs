@@ -13,8 +13,7 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -26,7 +25,6 @@ use leerrecht_testkit::PgCluster;
 use serde_json::json;
 use support::*;
 
-const BIN: &str = env!("CARGO_BIN_EXE_leerrecht");
 const DAYS: [&str; 5] = [
     "2025-02-03",
     "2025-02-04",
@@ -37,27 +35,6 @@ const DAYS: [&str; 5] = [
 
 fn env_u64(name: &str) -> Option<u64> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
-}
-
-fn serve(db: &str) -> (Child, String) {
-    let mut child = Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start leerrecht serve");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim()
-        .strip_prefix("leerrecht: API on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_string();
-    (child, base)
 }
 
 /// The token the demo printed, and the pupils of its school enrolled on every day sent.
@@ -148,7 +125,8 @@ fn intake_survives_kills(sqlite: bool) {
         // Batch n of the round gives every row 10 + n minutes; the first batch is 1. Once one
         // is acknowledged, it has overwritten whatever the round before left.
         let sent = Arc::new(AtomicU64::new(0));
-        let (mut server, base) = serve(&db);
+        let (mut server, origin) = serve(&db, &[], Stdio::null());
+        let base = format!("{origin}/api/v1");
         let stop = Arc::new(AtomicBool::new(false));
         let last_ack = Arc::new(AtomicU64::new(0));
         let sender = {

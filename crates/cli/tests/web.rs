@@ -11,7 +11,9 @@
 //! `scripts/test.sh` provides all three. Without them the test fails and says what is
 //! missing, unless `LEERRECHT_BROWSERTEST=overslaan` asks to skip it.
 
-use std::io::{BufRead, BufReader, Write};
+mod support;
+
+use std::io::Write;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -23,7 +25,7 @@ use leerrecht_domain::org::{OrgSoort, Rol};
 use leerrecht_testkit::PgCluster;
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_leerrecht");
+use support::{serve, BIN};
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Niet";
 
 fn chromium() -> Option<(PathBuf, PathBuf, String)> {
@@ -216,24 +218,7 @@ struct Sessie {
 
 impl Sessie {
     async fn start(db: &str, chrome: PathBuf, driver: PathBuf, axe: String) -> Sessie {
-        let mut server = Command::new(BIN)
-            .arg("--db")
-            .arg(db)
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start leerrecht serve");
-        let mut line = String::new();
-        BufReader::new(server.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let base = line
-            .trim()
-            .strip_prefix("leerrecht: API on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .trim_end_matches("/api/v1")
-            .to_string();
+        let (server, base) = serve(db, &[], Stdio::null());
         let server = Proces(server);
         let port = free_port();
         let driver = Proces(
@@ -675,24 +660,8 @@ fn forms_need_the_csrf_token_and_pages_run_no_script() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("csrf.db").display());
     let r = opzet(&db);
-    let mut server = Command::new(BIN)
-        .arg("--db")
-        .arg(&db)
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (server, base) = serve(&db, &[], Stdio::null());
     let _server = Proces(server);
-    let base = line
-        .trim()
-        .trim_start_matches("leerrecht: API on ")
-        .trim_end_matches("/api/v1")
-        .to_string();
     let c = reqwest::blocking::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

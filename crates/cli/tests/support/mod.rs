@@ -1,9 +1,10 @@
-//! Shared by the backup and crash tests: running the real binary, valid identifiers, and
-//! comparing whole-database dumps.
+//! Shared by the integration tests of the binary: running it, serving it, valid identifiers,
+//! and comparing whole-database dumps.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 use leerrecht_store::backup::Dump;
 
@@ -18,6 +19,32 @@ pub fn cmd(db: &str, dir: &Path, args: &[&str]) -> Command {
         .args(args)
         .stdin(Stdio::null());
     c
+}
+
+/// Starts `leerrecht serve` on database `db` at a free port of 127.0.0.1, with `env` set and
+/// its standard error to `stderr`. Returns the process and the server's origin
+/// (`http://127.0.0.1:PORT`), read from the first line it prints.
+pub fn serve(db: &str, env: &[(&str, &str)], stderr: Stdio) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .expect("start leerrecht serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("piped"))
+        .read_line(&mut line)
+        .expect("the server's first line");
+    let origin = line
+        .trim()
+        .strip_prefix("leerrecht: API on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .trim_end_matches("/api/v1")
+        .to_string();
+    (child, origin)
 }
 
 /// Runs the command and returns its output, whatever its exit code.
