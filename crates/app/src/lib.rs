@@ -27,6 +27,7 @@ pub mod retention;
 pub mod signals;
 pub mod toegang;
 pub mod uitvoer;
+mod uitvoer_en;
 mod uitvoer_pdf;
 pub mod werklijst;
 pub mod zaken;

@@ -1352,6 +1352,7 @@ impl Kpi {
                         .collect(),
                 )],
             }],
+            engels: false,
         }
     }
 }

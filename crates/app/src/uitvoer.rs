@@ -1,6 +1,7 @@
 //! A report as readers get it: tables and charts ([`Weergave`]) written as aligned text, CSV,
 //! XLSX (one sheet per table, numbers as numbers) or a printable A4 HTML page with SVG charts.
-//! Labels are Dutch; numbers and dates in HTML are written the Dutch way.
+//! Labels are Dutch, and numbers in HTML and PDF are written the Dutch way; a report
+//! [`in_het_engels`](Weergave::in_het_engels) has English labels and English numbers.
 
 use std::fmt::Write as _;
 
@@ -38,6 +39,18 @@ fn getal(x: f64, komma: char) -> String {
     } else {
         format!("{x:.1}").replace('.', &komma.to_string())
     }
+}
+
+/// A number the English way: thousands with a comma, decimals with a point.
+pub fn getal_en(x: f64) -> String {
+    getal_nl(x)
+        .chars()
+        .map(|c| match c {
+            '.' => ',',
+            ',' => '.',
+            c => c,
+        })
+        .collect()
 }
 
 /// A number the Dutch way: thousands with a point, decimals with a comma.
@@ -96,9 +109,20 @@ pub struct Weergave {
     pub toelichting: Vec<String>,
     pub tabellen: Vec<Tabel>,
     pub grafieken: Vec<Grafiek>,
+    /// Labels in English, numbers written the English way (see `in_het_engels`).
+    pub engels: bool,
 }
 
 impl Weergave {
+    /// A number for a reader of this report: the Dutch or the English way.
+    pub(crate) fn getal(&self, x: f64) -> String {
+        if self.engels {
+            getal_en(x)
+        } else {
+            getal_nl(x)
+        }
+    }
+
     /// Aligned plain text, for the terminal.
     pub fn tekst(&self) -> String {
         let mut out = format!("{}\n", self.titel);
@@ -241,9 +265,10 @@ impl Weergave {
         let mut out = String::new();
         let _ = write!(
             out,
-            "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n\
+            "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
              <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n<h1>{}</h1>\n",
+            if self.engels { "en" } else { "nl" },
             esc(&self.titel),
             esc(&self.titel)
         );
@@ -260,7 +285,7 @@ impl Weergave {
     pub fn html_inhoud(&self) -> String {
         let mut out = String::new();
         for (i, g) in self.grafieken.iter().enumerate() {
-            out.push_str(&svg(g, i));
+            out.push_str(&svg(g, i, &|x| self.getal(x)));
         }
         for t in &self.tabellen {
             let _ = write!(
@@ -282,10 +307,10 @@ impl Weergave {
                     };
                     let class = if c.is_getal() { " class=\"getal\"" } else { "" };
                     let tekst = match c {
-                        Cel::Aantal(a) => {
-                            a.getal().map_or_else(|| a.tekst(), |n| getal_nl(n as f64))
-                        }
-                        Cel::Getal(x) => getal_nl(*x),
+                        Cel::Aantal(a) => a
+                            .getal()
+                            .map_or_else(|| a.tekst(), |n| self.getal(n as f64)),
+                        Cel::Getal(x) => self.getal(*x),
                         c => c.tekst(),
                     };
                     let _ = write!(out, "<{tag}{scope}{class}>{}</{tag}>", esc(&tekst));
@@ -331,7 +356,7 @@ fn esc(s: &str) -> String {
 }
 
 /// A chart as inline SVG with a title and legend, readable by screen readers.
-fn svg(g: &Grafiek, nummer: usize) -> String {
+fn svg(g: &Grafiek, nummer: usize, getal: &dyn Fn(f64) -> String) -> String {
     let (w, h) = (640.0_f64, 300.0_f64);
     let (links, rechts, boven, onder) = (48.0, 12.0, 12.0, 90.0);
     let (pw, ph) = (w - links - rechts, h - boven - onder);
@@ -361,7 +386,7 @@ fn svg(g: &Grafiek, nummer: usize) -> String {
             w - rechts,
             links - 6.0,
             yy + 4.0,
-            getal_nl(v)
+            getal(v)
         );
     }
     let n = g.labels.len().max(1) as f64;
@@ -392,7 +417,7 @@ fn svg(g: &Grafiek, nummer: usize) -> String {
                         y(*v),
                         boven + ph - y(*v),
                         esc(naam),
-                        getal_nl(*v)
+                        getal(*v)
                     );
                 }
             }
@@ -496,7 +521,28 @@ mod tests {
                 labels: vec!["a".into(), "b".into()],
                 reeksen: vec![("x".into(), vec![Some(2.0), None])],
             }],
+            engels: false,
         }
+    }
+
+    #[test]
+    fn a_report_in_english_has_english_labels_and_numbers() {
+        let en = weergave().in_het_engels();
+        assert_eq!(en.tabellen[0].titel, "Per category");
+        assert_eq!(en.tabellen[0].kolommen, ["Category", "2017-01-01"]);
+        // The domain's names stay as they are.
+        assert_eq!(
+            en.tabellen[0].rijen[0][0],
+            Cel::Tekst("Thuiszittend".into())
+        );
+        let html = en.html();
+        assert!(html.contains("<html lang=\"en\">"), "{html}");
+        assert!(
+            html.contains(">1,234<") && html.contains(">66.7<"),
+            "{html}"
+        );
+        // The CSV is for machines: the same numbers in both.
+        assert!(en.csv().contains("Thuiszittend;1234"));
     }
 
     #[test]
@@ -505,6 +551,8 @@ mod tests {
         assert_eq!(getal_nl(66.7), "66,7");
         assert_eq!(getal_nl(-4.0), "−4");
         assert_eq!(getal_nl(999.0), "999");
+        assert_eq!(getal_en(1234567.0), "1,234,567");
+        assert_eq!(getal_en(66.7), "66.7");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 
-use crate::uitvoer::{getal_nl, Cel, Grafiek, Weergave};
+use crate::uitvoer::{Cel, Grafiek, Weergave};
 
 const BREED: f32 = 595.0;
 const HOOG: f32 = 842.0;
@@ -116,7 +116,7 @@ impl Schrijver {
         c.stroke();
     }
 
-    fn grafiek(&mut self, g: &Grafiek) {
+    fn grafiek(&mut self, g: &Grafiek, getal: &dyn Fn(f64) -> String) {
         let hoogte = 160.0;
         self.ruimte(hoogte + 60.0);
         self.regel(11.0, true, &g.titel);
@@ -132,7 +132,7 @@ impl Schrijver {
             let v = max * i as f32 / 4.0;
             let y = onder + hoogte * i as f32 / 4.0;
             self.lijn(links, y, links + breed, y, 0.85);
-            let t = getal_nl(v as f64);
+            let t = getal(v as f64);
             self.tekst(links - 4.0 - breedte(&t, 7.0), y - 2.0, 7.0, false, &t);
         }
         let n = g.labels.len().max(1) as f32;
@@ -181,7 +181,7 @@ impl Schrijver {
         self.huidig.y = y - 12.0;
     }
 
-    fn tabel(&mut self, t: &crate::uitvoer::Tabel) {
+    fn tabel(&mut self, t: &crate::uitvoer::Tabel, getal: &dyn Fn(f64) -> String) {
         let grootte = 8.5;
         let rij = grootte * 1.6;
         let breed = BREED - 2.0 * MARGE;
@@ -226,8 +226,8 @@ impl Schrijver {
             let y = self.huidig.y;
             for (i, c) in r.iter().enumerate() {
                 let tekst = match c {
-                    Cel::Aantal(a) => a.getal().map_or_else(|| a.tekst(), |n| getal_nl(n as f64)),
-                    Cel::Getal(x) => getal_nl(*x),
+                    Cel::Aantal(a) => a.getal().map_or_else(|| a.tekst(), |n| getal(n as f64)),
+                    Cel::Getal(x) => getal(*x),
                     Cel::Tekst(s) => s.clone(),
                     Cel::Leeg => String::new(),
                 };
@@ -256,11 +256,12 @@ impl Weergave {
             s.regel(9.0, false, t);
         }
         s.huidig.y -= 6.0;
+        let getal = |x: f64| self.getal(x);
         for g in &self.grafieken {
-            s.grafiek(g);
+            s.grafiek(g, &getal);
         }
         for t in &self.tabellen {
-            s.tabel(t);
+            s.tabel(t, &getal);
         }
         let Schrijver {
             mut paginas,
@@ -321,6 +322,7 @@ mod tests {
                 labels: vec!["Thuiszittend".into()],
                 reeksen: vec![("2025-10-01".into(), vec![Some(1234.0)])],
             }],
+            engels: false,
         };
         let pdf = w.pdf();
         assert!(pdf.starts_with(b"%PDF-"));

@@ -15,6 +15,7 @@ use leerrecht_app::access::Actor;
 use leerrecht_app::auth::{current_totp, ManualClock};
 use leerrecht_app::import::ImportKind;
 use leerrecht_app::rapportages::{Gebied, Opties};
+use leerrecht_app::uitvoer::Weergave;
 use leerrecht_app::App;
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::org::Rol;
@@ -104,6 +105,36 @@ impl Set {
     }
 }
 
+/// The report in English: every title, table title, column header (but dates) and chart
+/// title is English, nothing else changed but the labels, and the numbers of the printable
+/// page are written the English way. Labels that read the same in both may be listed.
+fn in_het_engels(w: Weergave) {
+    const GELIJK: [&str; 2] = ["SWV", "Indicator"];
+    let en = w.clone().in_het_engels();
+    let mut paren = vec![(&w.titel, &en.titel)];
+    for (a, b) in w.tabellen.iter().zip(&en.tabellen) {
+        paren.push((&a.titel, &b.titel));
+        assert_eq!(a.rijen.len(), b.rijen.len());
+        for (x, y) in a.kolommen.iter().zip(&b.kolommen) {
+            if !x.starts_with(|c: char| c.is_ascii_digit()) {
+                paren.push((x, y));
+            }
+        }
+    }
+    for (a, b) in w.grafieken.iter().zip(&en.grafieken) {
+        paren.push((&a.titel, &b.titel));
+        assert_eq!((&a.labels, a.reeksen.len()), (&b.labels, b.reeksen.len()));
+    }
+    for (nl, en) in paren {
+        assert!(
+            nl != en || GELIJK.contains(&nl.as_str()),
+            "not translated: {nl}"
+        );
+    }
+    assert!(en.html().contains("<html lang=\"en\">"));
+    assert!(w.html().contains("<html lang=\"nl\">"));
+}
+
 fn alles() -> Opties {
     Opties::default()
 }
@@ -178,6 +209,7 @@ fn the_noord_kennemerland_table(db: Db) {
             ("totaal", vec![110, 140, 86]),
         ]
     );
+    in_het_engels(r.weergave());
     // The JSON the issue names.
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["peildata"][0], "2017-01-15");
@@ -188,6 +220,7 @@ fn the_noord_kennemerland_table(db: Db) {
         .app
         .rapport_oorzaken(&op, d("2017-09-15"), &alles())
         .unwrap();
+    in_het_engels(o.weergave());
     let rijen: Vec<(&str, u64)> = o.rijen.iter().map(|r| (r.oorzaak, r.aantal.n)).collect();
     assert_eq!(
         rijen,
@@ -303,6 +336,7 @@ fn the_zuid_kennemerland_targets(db: Db) {
     let op = Actor::local_operator();
     let jaar = SchoolYear::new(2018);
     let s = db.app.rapport_schooljaar(&op, jaar, &alles()).unwrap();
+    in_het_engels(s.weergave());
     let rij = |g: &str| {
         let r = s.rijen.iter().find(|r| r.gebied == g).unwrap();
         (
@@ -322,6 +356,7 @@ fn the_zuid_kennemerland_targets(db: Db) {
         .app
         .rapport_doelen(&op, jaar, 10.0, SchoolYear::new(2023), &alles())
         .unwrap();
+    in_het_engels(doelen.weergave());
     let doel = |g: &str, i: &str| {
         let r = doelen
             .rijen
@@ -511,6 +546,7 @@ fn the_kpi_and_the_yearly_overviews(db: Db) {
     let k = app
         .rapport_kpi(&op, jaar, d("2025-03-15"), &regels, &alles())
         .unwrap();
+    in_het_engels(k.weergave());
     assert_eq!(
         (
             k.gestart.n,
@@ -594,6 +630,7 @@ RBL-VLS;leerplicht;Leerplicht Velsen;GM0453;;;GM0453
     let t = app
         .rapport_leerplichttelling(&op, jaar, d("2025-03-15"), &alles())
         .unwrap();
+    in_het_engels(t.weergave());
     let av = &t.absoluut_verzuim;
     assert_eq!(
         (
@@ -619,6 +656,7 @@ RBL-VLS;leerplicht;Leerplicht Velsen;GM0453;;;GM0453
     let i = app
         .rapport_inspectie(&op, d("2025-03-15"), &alles())
         .unwrap();
+    in_het_engels(i.weergave());
     let rijen: Vec<(&str, u64, u64, u64)> = i
         .rijen
         .iter()

@@ -84,6 +84,13 @@ pub(crate) enum ReportWhat {
     },
 }
 
+/// The language of a report's labels.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum Taal {
+    Nl,
+    En,
+}
+
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub(crate) enum RapportFormat {
     Table,
@@ -120,6 +127,10 @@ pub(crate) struct RapportArgs {
     /// The figures as they were known at this moment (RFC 3339, e.g. 2025-01-31T17:00:00Z).
     #[arg(long, value_parser = moment_arg)]
     bekend_op: Option<DateTime<Utc>>,
+    /// The language of the labels (and of the numbers in HTML and PDF); names of categories,
+    /// causes and areas stay as the domain has them. JSON is the same in both.
+    #[arg(long, value_enum, default_value = "nl")]
+    taal: Taal,
 }
 
 fn year_arg(s: &str) -> Result<SchoolYear, String> {
@@ -175,6 +186,9 @@ impl RapportArgs {
 
     fn write<T: Serialize>(&self, r: &T, mut w: Weergave) -> anyhow::Result<()> {
         w.toelichting.extend(self.toelichting());
+        if self.taal == Taal::En {
+            w = w.in_het_engels();
+        }
         let bytes = match self.format {
             RapportFormat::Json => {
                 let mut v = serde_json::to_vec_pretty(r)?;

@@ -1935,6 +1935,33 @@ fn report_formats(db: &str) {
         "{csv}"
     );
     assert!(csv.lines().any(|l| l.starts_with("Totaal;2;3")), "{csv}");
+    // In English: the labels, not the counts or the domain's category names.
+    let en = w
+        .run(
+            db,
+            &[&args[..], &["--format", "csv", "--taal", "en"]].concat(),
+        )
+        .ok("csv in English")
+        .stdout;
+    assert_eq!(
+        en.lines().next().unwrap(),
+        "Category;2025-01-15;2025-03-15",
+        "{en}"
+    );
+    assert!(en.lines().any(|l| l.starts_with("Total;2;3")), "{en}");
+    let en_html = w
+        .run(
+            db,
+            &[
+                &args[..],
+                &["--format", "html", "--gemeente", "GM0473", "--taal", "en"],
+            ]
+            .concat(),
+        )
+        .ok("html in English")
+        .stdout;
+    assert!(en_html.contains("<html lang=\"en\">"), "{en_html}");
+    assert!(en_html.contains("Area: gemeente GM0473."), "{en_html}");
     let json: Value = serde_json::from_str(
         &w.run(
             db,

@@ -755,4 +755,15 @@ fn forms_need_the_csrf_token_and_pages_run_no_script() {
         .to_str()
         .unwrap()
         .starts_with("leerrecht_taal=en"));
+    // A report downloaded from the English pages is in English.
+    let d = c
+        .get(format!(
+            "{base}/rapportages/peildatum?datums=01-10-2025&formaat=csv"
+        ))
+        .header("cookie", format!("{cookie}; leerrecht_taal=en"))
+        .send()
+        .unwrap();
+    assert_eq!(d.status(), 200);
+    let csv = d.text().unwrap();
+    assert!(csv.starts_with("Category;"), "{csv}");
 }

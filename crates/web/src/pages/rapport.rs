@@ -13,6 +13,7 @@ use leerrecht_app::uitvoer::Weergave;
 use leerrecht_domain::schoolyear::SchoolYear;
 use serde::Deserialize;
 
+use super::tekst::Taal;
 use super::{doe, html, Bezoeker, Fout, Kader};
 use crate::AppState;
 
@@ -241,6 +242,12 @@ pub async fn rapport(
             .await?
         }
         _ => return Err(Fout::NietGevonden(taal)),
+    };
+    // The page's language for the report too: its labels, and its numbers in every format.
+    let w = if taal == Taal::En {
+        w.in_het_engels()
+    } else {
+        w
     };
     let bestand = |ext: &str| format!("attachment; filename=\"{soort}.{ext}\"");
     match v.formaat.as_str() {

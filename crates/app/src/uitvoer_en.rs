@@ -1,0 +1,225 @@
+//! Reports in English: the labels a report is made with are Dutch ([`Weergave`]); this gives
+//! the English for each of them, and numbers written the English way. The names of
+//! categories, causes, areas and organisations are the domain's terms of art and stay as they
+//! are, as do codes and dates.
+
+use crate::uitvoer::{Cel, Weergave};
+
+/// Labels of the reports, Dutch and English.
+const LABELS: &[(&str, &str)] = &[
+    // Titles of reports, tables and charts.
+    (
+        "Thuiszitters per categorie op peildata",
+        "Young people out of school per category on reference dates",
+    ),
+    ("Per categorie", "Per category"),
+    (
+        "Categorieën over de peildata",
+        "Categories over the reference dates",
+    ),
+    ("Per hoofdoorzaak", "Per main cause"),
+    ("Hoofdoorzaken", "Main causes"),
+    ("Unieke personen", "Unique persons"),
+    ("Doelen per gebied", "Targets per area"),
+    ("Aanbod binnen drie maanden", "Offer within three months"),
+    ("Per maand van start", "Per month of start"),
+    ("Achterstallig", "Overdue"),
+    (
+        "Aandeel met aanbod binnen drie maanden, per maand van start (%)",
+        "Share with an offer within three months, per month of start (%)",
+    ),
+    ("Vrijstellingen", "Exemptions"),
+    ("Per samenwerkingsverband", "Per samenwerkingsverband (SWV)"),
+    // Column headers.
+    ("Categorie", "Category"),
+    ("Hoofdoorzaak", "Main cause"),
+    ("Aantal", "Number"),
+    ("Gebied", "Area"),
+    ("Naam", "Name"),
+    (
+        "Thuiszitters (incl. absoluut verzuim)",
+        "Out of school (incl. absoluut verzuim)",
+    ),
+    (
+        "Ongeoorloofd verzuimers tot 18 jaar",
+        "Unauthorised absentees under 18",
+    ),
+    ("Verzuimers tot 18 jaar", "Absentees under 18"),
+    ("Verzuimers 18 jaar en ouder", "Absentees 18 and older"),
+    ("Indicator", "Indicator"),
+    ("Basis", "Baseline"),
+    ("Doel", "Target"),
+    ("Actueel", "Actual"),
+    ("Verschil met doel", "Difference from target"),
+    ("Behaald", "Met"),
+    ("Kengetal", "Measure"),
+    ("Waarde", "Value"),
+    ("Maand", "Month"),
+    ("Gestart", "Started"),
+    ("Binnen termijn", "Within the term"),
+    ("Binnen termijn (%)", "Within the term (%)"),
+    ("Leerling", "Pupil"),
+    ("Gemeente", "Gemeente (municipality)"),
+    ("Begin", "Start"),
+    ("Termijn", "Term ends"),
+    ("Dagen te laat", "Days overdue"),
+    ("Artikel", "Article"),
+    (
+        "Waarvan wegens geen passend aanbod",
+        "Of which for lack of a suitable offer",
+    ),
+    ("SWV", "SWV"),
+    (
+        "Thuiszittend 4 weken – 3 maanden",
+        "Out of school 4 weeks – 3 months",
+    ),
+    (
+        "Thuiszittend langer dan 3 maanden",
+        "Out of school longer than 3 months",
+    ),
+    ("Absoluut verzuim", "Absoluut verzuim (not enrolled)"),
+    ("Langdurig relatief verzuim", "Long-term relatief verzuim"),
+    // Row labels.
+    ("Aanbod binnen termijn", "Offer within the term"),
+    ("Aanbod na de termijn", "Offer after the term"),
+    ("Achterstallig (geen aanbod)", "Overdue (no offer)"),
+    ("Beëindigd zonder aanbod", "Ended without an offer"),
+    ("Termijn loopt nog", "Term still running"),
+    ("Aandeel binnen termijn (%)", "Share within the term (%)"),
+    ("Mediaan dagen tot aanbod", "Median days to an offer"),
+    ("Totaal in het schooljaar", "Total in the school year"),
+    ("Bij begin schooljaar", "At the start of the school year"),
+    ("Nieuw", "New"),
+    ("Langer dan 3 maanden", "Longer than 3 months"),
+    ("Opgelost", "Resolved"),
+    ("ja", "yes"),
+    ("nee", "no"),
+    ("Totaal", "Total"),
+    ("totaal", "total"),
+    // Lines under the title.
+    (
+        "Voor publicatie: aantallen onder 5 zijn weergegeven als <5.",
+        "For publication: counts below 5 are shown as <5.",
+    ),
+];
+
+/// Labels with a value in them: a Dutch prefix and suffix around it, and the English.
+const MET_WAARDE: &[(&str, &str, &str, &str)] = &[
+    ("Hoofdoorzaken op ", "", "Main causes on ", ""),
+    (
+        "Thuiszitters en verzuimers in schooljaar ",
+        "",
+        "Out of school and absentees in school year ",
+        "",
+    ),
+    (
+        "Aanbod binnen drie maanden, schooljaar ",
+        "",
+        "Offer within three months, school year ",
+        "",
+    ),
+    ("Stand op ", ".", "As of ", "."),
+    (
+        "Leerplichttelling ",
+        "",
+        "Leerplichttelling (compulsory education count) ",
+        "",
+    ),
+    (
+        "Overzicht thuiszitters voor de Inspectie, ",
+        "",
+        "Young people out of school, for the Inspectie, ",
+        "",
+    ),
+    ("Basis ", "", "Baseline ", ""),
+    ("Actueel ", "", "Actual ", ""),
+    ("Doel (", ")", "Target (", ")"),
+    ("Zoals bekend op ", ".", "As known at ", "."),
+    ("Gebied: ", ".", "Area: ", "."),
+    ("Doelen: ", "", "Targets: ", ""),
+];
+
+/// The English of a Dutch label of a report, when it is one.
+pub fn engels(nl: &str) -> Option<String> {
+    if let Some((_, en)) = LABELS.iter().find(|(d, _)| *d == nl) {
+        return Some((*en).to_string());
+    }
+    if let Some(label) = nl.strip_suffix(": voortgang naar het doel") {
+        return Some(format!("{}: progress towards the target", vertaal(label)));
+    }
+    MET_WAARDE.iter().find_map(|(voor, na, en_voor, en_na)| {
+        let waarde = nl.strip_prefix(voor)?.strip_suffix(na)?;
+        let waarde = waarde
+            .replace(" ten opzichte van basisjaar ", " against baseline year ")
+            .replace("sub-regio ", "sub-region ");
+        Some(format!("{en_voor}{waarde}{en_na}"))
+    })
+}
+
+/// The English of a label, or the label itself (a name, a code, a date).
+fn vertaal(s: &str) -> String {
+    engels(s).unwrap_or_else(|| s.to_string())
+}
+
+impl Weergave {
+    /// The same report with its labels in English and its numbers written the English way.
+    pub fn in_het_engels(mut self) -> Weergave {
+        let v = |s: &mut String| *s = vertaal(s);
+        v(&mut self.titel);
+        self.toelichting.iter_mut().for_each(v);
+        for t in &mut self.tabellen {
+            v(&mut t.titel);
+            t.kolommen.iter_mut().for_each(v);
+            for cel in t.rijen.iter_mut().flatten() {
+                if let Cel::Tekst(s) = cel {
+                    v(s);
+                }
+            }
+        }
+        for g in &mut self.grafieken {
+            v(&mut g.titel);
+            for (naam, _) in &mut g.reeksen {
+                v(naam);
+            }
+        }
+        self.engels = true;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_with_a_value_keep_the_value() {
+        assert_eq!(
+            engels("Hoofdoorzaken op 2025-10-01").as_deref(),
+            Some("Main causes on 2025-10-01")
+        );
+        assert_eq!(
+            engels("Doelen: 2025-2026 ten opzichte van basisjaar 2022-2023 (−30%)").as_deref(),
+            Some("Targets: 2025-2026 against baseline year 2022-2023 (−30%)")
+        );
+        assert_eq!(
+            engels("Thuiszitters (incl. absoluut verzuim): voortgang naar het doel").as_deref(),
+            Some("Out of school (incl. absoluut verzuim): progress towards the target")
+        );
+        assert_eq!(
+            engels("Stand op 2026-03-15.").as_deref(),
+            Some("As of 2026-03-15.")
+        );
+        // Names and codes are not labels.
+        assert_eq!(engels("Haarlem"), None);
+        assert_eq!(engels("GM0392"), None);
+    }
+
+    #[test]
+    fn every_dutch_label_is_listed_once() {
+        let mut seen = std::collections::HashSet::new();
+        for (nl, en) in LABELS {
+            assert!(seen.insert(nl), "{nl} twice");
+            assert!(!en.is_empty());
+        }
+    }
+}
