@@ -84,8 +84,8 @@ impl Evaluator {
     /// `days` the school days of that school. Signals come ordered by date, then by rule
     /// (the order of [`Regel`]).
     ///
-    /// The result is a function of the multiset of rows: their order does not matter (rows
-    /// sorted by date are used as they are, others are sorted into a scratch buffer first), and
+    /// The result is a function of the multiset of rows: their order does not matter (they
+    /// are copied into a scratch buffer as totals of one row and sorted there by date), and
     /// rows on one date add up, so splitting a row's minutes over two rows of the same kind and
     /// date changes nothing. Rows on days that are not school days are ignored. A signal on
     /// date `d`, and its explanation, depend only on rows up to and including `d`: adding
