@@ -134,22 +134,10 @@ impl App {
     fn jongere_kop(&self, actor: &Actor, leerling: LeerlingId) -> Result<JongereKop> {
         let t = self.toegang(actor, Gebruik::PersoonBekijken, leerling, "persoon")?;
         let today = self.now().date_naive();
-        let jongere = t.ctx.jongere;
-        Ok(JongereKop {
-            id: self.publiek_id(t.ctx.id)?,
-            noodtoegang: t.noodtoegang.is_some(),
-            kop: PersoonKop {
-                leeftijd: leerrecht_domain::duty::age_on(jongere.geboortedatum, today),
-                plicht: leerrecht_domain::duty::duty_status(jongere.geboortedatum, today),
-                scholen: t
-                    .ctx
-                    .scholen
-                    .iter()
-                    .map(|(s, _)| s.as_str().to_string())
-                    .collect(),
-                jongere,
-            },
-        })
+        let noodtoegang = t.noodtoegang.is_some();
+        let mut kop = crate::lijsten::kop_van(self, t.ctx, today)?;
+        kop.noodtoegang = noodtoegang;
+        Ok(kop)
     }
 
     /// A page of the persons the reader may see, by id: for a leerplicht bureau or GGD those
@@ -260,21 +248,7 @@ impl App {
                 Beslissing::Noodtoegang(_) | Beslissing::Geweigerd(_) => continue,
             };
             audit.push((self.pseudoniem(*leerling)?, reden));
-            let jongere = ctx.jongere;
-            items.push(JongereKop {
-                id: self.publiek_id(ctx.id)?,
-                noodtoegang: false,
-                kop: PersoonKop {
-                    leeftijd: leerrecht_domain::duty::age_on(jongere.geboortedatum, today),
-                    plicht: leerrecht_domain::duty::duty_status(jongere.geboortedatum, today),
-                    scholen: ctx
-                        .scholen
-                        .iter()
-                        .map(|(s, _)| s.as_str().to_string())
-                        .collect(),
-                    jongere,
-                },
-            });
+            items.push(crate::lijsten::kop_van(self, ctx, today)?);
         }
         self.audit_personen(actor, Gebruik::PersoonBekijken.code(), audit, "jongeren")?;
         let meer = vol || kandidaten.last().map(|(i, _)| *i) != laatste;

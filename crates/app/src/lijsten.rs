@@ -195,25 +195,16 @@ impl App {
     }
 }
 
-fn kop_van(
+/// The list entry of a person the gate let through: public id and header, on `on`.
+pub(crate) fn kop_van(
     app: &App,
     ctx: leerrecht_store::access::PersoonContext,
     on: NaiveDate,
 ) -> Result<JongereKop> {
-    let jongere = ctx.jongere;
     Ok(JongereKop {
         id: app.publiek_id(ctx.id)?,
         noodtoegang: false,
-        kop: PersoonKop {
-            leeftijd: leerrecht_domain::duty::age_on(jongere.geboortedatum, on),
-            plicht: leerrecht_domain::duty::duty_status(jongere.geboortedatum, on),
-            scholen: ctx
-                .scholen
-                .iter()
-                .map(|(s, _)| s.as_str().to_string())
-                .collect(),
-            jongere,
-        },
+        kop: PersoonKop::van(ctx, on),
     })
 }
 

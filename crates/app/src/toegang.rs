@@ -34,6 +34,23 @@ pub struct PersoonKop {
     pub scholen: Vec<String>,
 }
 
+impl PersoonKop {
+    /// The header of the person the gate judged, on `on`.
+    pub(crate) fn van(ctx: PersoonContext, on: chrono::NaiveDate) -> PersoonKop {
+        let jongere = ctx.jongere;
+        PersoonKop {
+            leeftijd: age_on(jongere.geboortedatum, on),
+            plicht: duty_status(jongere.geboortedatum, on),
+            scholen: ctx
+                .scholen
+                .iter()
+                .map(|(s, _)| s.as_str().to_string())
+                .collect(),
+            jongere,
+        }
+    }
+}
+
 impl App {
     /// The single gate for one person's data. `record` names what is read or changed (for
     /// the audit log). Unknown persons and refusals look alike to the caller.
@@ -213,19 +230,7 @@ impl App {
     /// The header of a person's file.
     pub fn persoon(&self, actor: &Actor, leerling: LeerlingId) -> Result<PersoonKop> {
         let t = self.toegang(actor, Gebruik::PersoonBekijken, leerling, "persoon")?;
-        let jongere = t.ctx.jongere;
-        let today = self.now().date_naive();
-        Ok(PersoonKop {
-            leeftijd: age_on(jongere.geboortedatum, today),
-            plicht: duty_status(jongere.geboortedatum, today),
-            scholen: t
-                .ctx
-                .scholen
-                .iter()
-                .map(|(s, _)| s.as_str().to_string())
-                .collect(),
-            jongere,
-        })
+        Ok(PersoonKop::van(t.ctx, self.now().date_naive()))
     }
 
     /// Adds a partner organisation to a person's case, which brings the person into the scope

@@ -14,7 +14,7 @@ use reqwest::header::HeaderMap;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use support::{serve, BIN};
+use support::{leerrecht, serve, BIN};
 
 /// A database with the tiny demo region, and what the demo printed once.
 struct Demo {
@@ -34,21 +34,6 @@ impl Demo {
             .unwrap_or_else(|| panic!("no demo account for {rol}"));
         (&a.0, &a.1, &a.2)
     }
-}
-
-fn leerrecht(db: &str, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run leerrecht");
-    assert!(
-        out.status.success(),
-        "leerrecht {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
 }
 
 fn demo(db: String, dir: Option<TempDir>) -> Demo {

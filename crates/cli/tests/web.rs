@@ -25,7 +25,7 @@ use leerrecht_domain::org::{OrgSoort, Rol};
 use leerrecht_testkit::PgCluster;
 use serde_json::{json, Value};
 
-use support::{serve, BIN};
+use support::{leerrecht, serve};
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Niet";
 
 fn chromium() -> Option<(PathBuf, PathBuf, String)> {
@@ -83,21 +83,6 @@ impl Drop for Proces {
             .status();
         let _ = self.0.wait();
     }
-}
-
-fn leerrecht(db: &str, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run leerrecht");
-    assert!(
-        out.status.success(),
-        "leerrecht {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
 }
 
 /// Who plays which part, with their passwords and TOTP secrets.

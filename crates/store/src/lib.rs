@@ -232,6 +232,18 @@ pub trait Beoordelaar: Send {
 /// Makes a [`Beoordelaar`] for each thread of a signal run.
 pub type Beoordelaars<'a> = &'a (dyn Fn() -> Box<dyn Beoordelaar + 'a> + Sync);
 
+/// A LIKE pattern for names containing `naam` (trimmed), with LIKE's own wildcards and the
+/// escape character escaped (`ESCAPE '\\'`).
+pub(crate) fn like_bevat(naam: &str) -> String {
+    format!(
+        "%{}%",
+        naam.trim()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
 /// Whether a signal of this rule is a draft melding for the school to confirm (DOMAIN §7).
 pub fn wordt_concept(regel: &str) -> bool {
     matches!(regel, "16uur" | "luxe" | "te_laat" | "lrv")

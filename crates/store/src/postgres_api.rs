@@ -77,13 +77,7 @@ impl ApiStore for PgStore {
         op: NaiveDate,
         aantal: u32,
     ) -> Result<Vec<LeerlingId>> {
-        let patroon = format!(
-            "%{}%",
-            naam.trim()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        let patroon = crate::like_bevat(naam);
         let limit = i64::from(aantal);
         let (gemeenten, scholen) = (gemeenten.to_vec(), scholen.to_vec());
         let sql = "SELECT j.bsn, j.onderwijsnummer FROM jongeren j

@@ -95,13 +95,7 @@ impl ApiStore for SqliteStore {
         aantal: u32,
     ) -> Result<Vec<LeerlingId>> {
         // LIKE ignores the case of ASCII letters; the pattern's own wildcards are escaped.
-        let patroon = format!(
-            "%{}%",
-            naam.trim()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        let patroon = crate::like_bevat(naam);
         let mut sql = String::from(
             "SELECT j.bsn, j.onderwijsnummer FROM jongeren j
              WHERE (j.voornamen || ' ' || j.achternaam) LIKE ?1 ESCAPE '\\'

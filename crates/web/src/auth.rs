@@ -43,6 +43,11 @@ pub fn bron(parts: &Parts) -> String {
 
 /// The session token of the request's cookie, if any.
 pub fn cookie_token(parts: &Parts) -> Option<String> {
+    cookie(parts, COOKIE).map(str::to_string)
+}
+
+/// The value of the request's cookie `naam`, if it sent one.
+pub fn cookie<'a>(parts: &'a Parts, naam: &str) -> Option<&'a str> {
     parts
         .headers
         .get_all(header::COOKIE)
@@ -50,8 +55,8 @@ pub fn cookie_token(parts: &Parts) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
-        .map(|(_, v)| v.to_string())
+        .find(|(k, _)| *k == naam)
+        .map(|(_, v)| v)
 }
 
 impl FromRequestParts<AppState> for Caller {

@@ -47,6 +47,22 @@ pub fn serve(db: &str, env: &[(&str, &str)], stderr: Stdio) -> (Child, String) {
     (child, origin)
 }
 
+/// Runs `leerrecht --db DB ARGS…`, which must succeed; returns its standard output.
+pub fn leerrecht(db: &str, args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run leerrecht");
+    assert!(
+        out.status.success(),
+        "leerrecht {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
 /// Runs the command and returns its output, whatever its exit code.
 pub fn run(db: &str, dir: &Path, args: &[&str]) -> Output {
     cmd(db, dir, args)

@@ -18,7 +18,7 @@ use leerrecht_app::{App, AppError};
 use leerrecht_domain::ids::{LeerlingId, SchoolCode};
 use leerrecht_domain::schoolyear::SchoolYear;
 use leerrecht_domain::thuiszitters::{Categorie, Niveau, Oorzaak};
-use leerrecht_domain::zaak::{AanbodType, Artikel, Gebeurtenis, Team, ZaakSoort};
+use leerrecht_domain::zaak::{AanbodType, Artikel, Gebeurtenis, Team, ZaakSoort, ZaakStaat};
 use leerrecht_store::api::VerzuimRegel;
 use leerrecht_store::{MeldingGegevens, MeldingRij};
 use serde::Deserialize;
@@ -288,79 +288,69 @@ fn pagina(
     let mut overleggen = Vec::new();
     let mut vrijstellingen = Vec::new();
     let mut escalaties = Vec::new();
-    let zaken = g.zaken.as_ref().map(|zs| {
-        zs.iter()
-            .map(|z| {
-                let mut gebeurtenissen = Vec::new();
-                for e in &z.events {
-                    match &e.gebeurtenis {
-                        Gebeurtenis::Aanbod {
-                            aanbod: a,
-                            aanbieder,
-                            aangeboden,
-                            gestart,
-                            ..
-                        } => aanbod.push((
-                            taal.s(aanbod_code(*a)).to_string(),
-                            aanbieder.clone(),
-                            taal.datum_kort(aangeboden),
-                            gestart.map(|d| taal.datum_kort(&d)).unwrap_or_default(),
-                        )),
-                        Gebeurtenis::Overleg {
-                            team,
-                            datum,
-                            besluiten,
-                            vervolg,
-                        } => overleggen.push((
-                            taal.datum_kort(datum),
-                            match team {
-                                Team::Kernteam => "kernteam".to_string(),
-                                Team::Jeugdteam => "jeugdteam".to_string(),
-                            },
-                            besluiten.clone(),
-                            vervolg.clone(),
-                        )),
-                        Gebeurtenis::Vrijstelling {
-                            artikel,
-                            reden,
-                            geen_passend_aanbod,
-                            van,
-                            tot,
-                        } => vrijstellingen.push((
-                            artikel.label().to_string(),
-                            reden.clone(),
-                            taal.datum_kort(van),
-                            tot.map(|d| taal.datum_kort(&d)).unwrap_or_default(),
-                            *geen_passend_aanbod,
-                        )),
-                        Gebeurtenis::Escalatie {
-                            niveau,
-                            datum,
-                            geinformeerd,
-                        } => escalaties.push((
+    let zaken =
+        g.zaken.as_ref().map(|zs| {
+            zs.iter()
+                .map(|z| {
+                    // The case's state is the domain's fold of its events: offers with their
+                    // start (also when it was recorded later), meetings, exemptions, escalations.
+                    let st = ZaakStaat::fold(z.events.iter().map(|e| &e.gebeurtenis));
+                    aanbod.extend(st.aanbod.iter().map(|a| {
+                        (
+                            taal.s(aanbod_code(a.aanbod)).to_string(),
+                            a.aanbieder.clone(),
+                            taal.datum_kort(&a.aangeboden),
+                            a.gestart.map(|d| taal.datum_kort(&d)).unwrap_or_default(),
+                        )
+                    }));
+                    overleggen.extend(st.overleggen.iter().map(
+                        |(team, datum, besluiten, vervolg)| {
+                            (
+                                taal.datum_kort(datum),
+                                match team {
+                                    Team::Kernteam => "kernteam".to_string(),
+                                    Team::Jeugdteam => "jeugdteam".to_string(),
+                                },
+                                besluiten.clone(),
+                                vervolg.clone(),
+                            )
+                        },
+                    ));
+                    vrijstellingen.extend(st.vrijstellingen.iter().map(|v| {
+                        (
+                            v.artikel.label().to_string(),
+                            v.reden.clone(),
+                            taal.datum_kort(&v.van),
+                            v.tot.map(|d| taal.datum_kort(&d)).unwrap_or_default(),
+                            v.gemarkeerd,
+                        )
+                    }));
+                    escalaties.extend(st.escalaties.iter().map(|(niveau, datum, geinformeerd)| {
+                        (
                             niveau.code().to_string(),
                             taal.datum_kort(datum),
                             geinformeerd.join(", "),
-                        )),
-                        _ => {}
+                        )
+                    }));
+                    let mut gebeurtenissen = Vec::new();
+                    for e in &z.events {
+                        gebeurtenissen.push(Gebeurtenisregel {
+                            datum: taal.datum_kort(&e.gebeurtenis.datum()),
+                            wat: e.gebeurtenis.omschrijving(),
+                            wie: e.wie.clone(),
+                        });
                     }
-                    gebeurtenissen.push(Gebeurtenisregel {
-                        datum: taal.datum_kort(&e.gebeurtenis.datum()),
-                        wat: e.gebeurtenis.omschrijving(),
-                        wie: e.wie.clone(),
-                    });
-                }
-                Zaakview {
-                    id: z.rij.id,
-                    soort: taal.s(z.rij.soort.code()),
-                    organisatie: z.rij.organisatie.clone(),
-                    geopend: taal.datum_kort(&z.rij.geopend),
-                    gesloten: z.rij.gesloten.map(|d| taal.datum_kort(&d)),
-                    gebeurtenissen,
-                }
-            })
-            .collect()
-    });
+                    Zaakview {
+                        id: z.rij.id,
+                        soort: taal.s(z.rij.soort.code()),
+                        organisatie: z.rij.organisatie.clone(),
+                        geopend: taal.datum_kort(&z.rij.geopend),
+                        gesloten: z.rij.gesloten.map(|d| taal.datum_kort(&d)),
+                        gebeurtenissen,
+                    }
+                })
+                .collect()
+        });
     let eigen_school = match &b.actor {
         leerrecht_app::Actor::Gebruiker(g) if g.rol == leerrecht_domain::org::Rol::School => {
             g.organisatie.clone()

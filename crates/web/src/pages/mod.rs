@@ -112,15 +112,8 @@ impl Bezoeker {
 
 /// The language of a request: the cookie's, else Dutch.
 pub fn taal_van(parts: &Parts) -> Taal {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == TAAL_COOKIE)
-        .and_then(|(_, v)| Taal::from_code(v))
+    crate::auth::cookie(parts, TAAL_COOKIE)
+        .and_then(Taal::from_code)
         .unwrap_or_default()
 }
 
