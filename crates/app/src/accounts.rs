@@ -8,8 +8,8 @@ use leerrecht_store::access::{token_hash, ApiTokenRij, GebruikerRij, NieuweGebru
 
 use crate::access::{authorize, Action, Actor, Gebruiker, Scope, Systeem};
 use crate::auth::{
-    check_password_policy, dummy_hash, hash_password, new_token, new_totp_secret, verify_password,
-    verify_totp, BLOKKADE, MAX_MISLUKT, SESSIE_INACTIEF, SESSIE_MAX,
+    check_password_policy, dummy_hash, hash_password, new_token, new_totp_secret, otpauth_uri,
+    verify_password, verify_totp, BLOKKADE, MAX_MISLUKT, SESSIE_INACTIEF, SESSIE_MAX,
 };
 use crate::{App, AppError, Result};
 
@@ -18,6 +18,15 @@ pub const HERSTEL_GELDIG: chrono::Duration = chrono::Duration::hours(24);
 
 /// How often a session in use has its idle deadline moved on.
 const SESSIE_VERLENGEN: chrono::Duration = chrono::Duration::seconds(60);
+
+/// How long the failed attempts under a name from an address are remembered after the last.
+const POGINGEN_VERGETEN: chrono::Duration = chrono::Duration::hours(24);
+
+/// The name failed attempts are counted under: as typed, at most 64 characters (the longest
+/// user name), so that any name is counted and none takes more room.
+fn pogingnaam(naam: &str) -> String {
+    naam.chars().take(64).collect()
+}
 
 /// A new account: the TOTP secret to hand to the user once (roles that see persons).
 #[derive(Clone, Debug)]
@@ -47,6 +56,24 @@ pub enum LoginFout {
     Geblokkeerd,
     #[error("tweede factor nodig: voer de code uit uw authenticator-app in")]
     CodeNodig,
+    /// The password was right and the account is to set up a new second factor: the secret
+    /// is for its owner, who confirms it with a first code at the next attempt.
+    #[error("stel eerst uw tweede factor in: log in op de webpagina /inloggen")]
+    Inschrijven(Inschrijving),
+}
+
+/// A new second factor for its owner to add to an authenticator app.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Inschrijving {
+    pub geheim: String,
+    /// The `otpauth://` URI of the secret, as text and for a QR code.
+    pub uri: String,
+}
+
+impl std::fmt::Debug for Inschrijving {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Inschrijving(..)")
+    }
 }
 
 /// A session handed to the client: the token goes into a cookie and is stored only as a hash.
@@ -64,8 +91,8 @@ fn org_of(orgs: &[Organisatie], code: &str) -> Result<Organisatie> {
 }
 
 impl App {
-    /// Adds an account. The password must meet the policy; roles that see persons get a TOTP
-    /// secret, returned once, which they need at every login.
+    /// Adds an account. The password must meet the policy; roles that see persons and
+    /// `beheer` get a TOTP secret, returned once, which they need at every login.
     pub fn user_add(
         &self,
         actor: &Actor,
@@ -98,7 +125,7 @@ impl App {
         }
         check_password_policy(wachtwoord, naam)
             .map_err(|e| AppError::Invalid(format!("password: {e}")))?;
-        let totp = rol.sees_persons().then(new_totp_secret);
+        let totp = rol.needs_second_factor().then(new_totp_secret);
         let id = self
             .store()
             .add_gebruiker(&NieuweGebruiker {
@@ -160,15 +187,34 @@ impl App {
     }
 
     /// A new TOTP secret for a user who lost their device; ends their sessions. Returns the
-    /// secret to hand over once.
+    /// secret to hand over once: for the operator on the server only (`leerrecht user
+    /// reset-2fa`). An administrator in the web application asks for a new second factor
+    /// with [`App::user_vraag_2fa`] instead, whose secret only its owner sees.
     pub fn user_reset_2fa(&self, actor: &Actor, naam: &str) -> Result<String> {
         authorize(actor, Action::ManageAccounts)?;
+        if !matches!(actor, Actor::LocalOperator { .. }) {
+            return Err(AppError::Forbidden(
+                "een nieuw geheim ziet alleen de eigenaar van het account".into(),
+            ));
+        }
         let g = self.account(naam)?;
         let secret = new_totp_secret();
         self.store().set_totp_geheim(g.id, Some(&secret))?;
         self.store().revoke_sessies(g.id, self.now())?;
         self.audit_operatie(actor, "tweede_factor_opnieuw", naam.to_string())?;
         Ok(secret)
+    }
+
+    /// An administrator asks for a new second factor for an account (its owner lost the
+    /// device): the account's secret is gone and its sessions end; at the owner's next login,
+    /// after the password, the new secret is shown to the owner, who confirms it with a first
+    /// code. The administrator never sees it.
+    pub fn user_vraag_2fa(&self, actor: &Actor, naam: &str) -> Result<()> {
+        authorize(actor, Action::ManageAccounts)?;
+        let g = self.account(naam)?;
+        self.store().totp_inschrijving_vragen(g.id)?;
+        self.store().revoke_sessies(g.id, self.now())?;
+        self.audit_operatie(actor, "tweede_factor_gevraagd", naam.to_string())
     }
 
     /// The code an authenticator app would show now for a user's second factor, if they have
@@ -196,6 +242,7 @@ impl App {
         self.store()
             .set_wachtwoord(g.id, &hash_password(wachtwoord))?;
         self.store().set_login_state(g.id, 0, None, None)?;
+        self.store().clear_inlogpogingen(&pogingnaam(naam), None)?;
         self.store().revoke_sessies(g.id, self.now())?;
         self.audit_operatie(actor, "wachtwoord_opnieuw", naam.to_string())
     }
@@ -232,14 +279,26 @@ impl App {
         bron: &str,
     ) -> Result<std::result::Result<(), LoginFout>> {
         let now = self.now();
-        let Some(g) = self.store().gebruiker(naam)? else {
-            self.audit_login(naam, None, "wachtwoordherstel_mislukt", false, bron)?;
-            return Ok(Err(LoginFout::Onjuist));
-        };
-        if g.geblokkeerd_tot.is_some_and(|t| t > now) {
-            self.audit_login(naam, Some(&g), "wachtwoordherstel_geblokkeerd", false, bron)?;
+        let gevonden = self.store().gebruiker(naam)?;
+        if self.geblokkeerd(naam, bron, now)? {
+            self.audit_login(
+                naam,
+                gevonden.as_ref(),
+                "wachtwoordherstel_geblokkeerd",
+                false,
+                bron,
+            )?;
             return Ok(Err(LoginFout::Geblokkeerd));
         }
+        let Some(g) = gevonden else {
+            let blocked = self.count_failure(naam, None, bron, now)?;
+            self.audit_login(naam, None, "wachtwoordherstel_mislukt", false, bron)?;
+            return Ok(Err(if blocked {
+                LoginFout::Geblokkeerd
+            } else {
+                LoginFout::Onjuist
+            }));
+        };
         let code_ok = self
             .store()
             .herstelcode(g.id)?
@@ -254,7 +313,7 @@ impl App {
             (None, _) => true,
         };
         if !code_ok || !second_ok || !g.actief {
-            let blocked = self.count_failure(&g, now)?;
+            let blocked = self.count_failure(naam, Some(&g), bron, now)?;
             self.audit_login(naam, Some(&g), "wachtwoordherstel_mislukt", false, bron)?;
             return Ok(Err(if blocked {
                 LoginFout::Geblokkeerd
@@ -267,13 +326,16 @@ impl App {
         self.store().set_wachtwoord(g.id, &hash_password(nieuw))?;
         self.store().clear_herstelcode(g.id)?;
         self.store().set_login_state(g.id, 0, None, stap)?;
+        self.store().clear_inlogpogingen(&pogingnaam(naam), None)?;
         self.store().revoke_sessies(g.id, now)?;
         self.audit_login(naam, Some(&g), "wachtwoord_hersteld", true, bron)?;
         Ok(Ok(()))
     }
 
     /// A signed-in user changes their own password, giving the current one; every session
-    /// of the account ends, this one included.
+    /// of the account ends, this one included. A wrong current password counts towards the
+    /// lockout of the name and address as a failed login does, and while they are blocked
+    /// the current password is not checked at all.
     pub fn change_own_password(&self, actor: &Actor, huidig: &str, nieuw: &str) -> Result<()> {
         let Actor::Gebruiker(u) = actor else {
             return Err(AppError::Forbidden(
@@ -281,7 +343,29 @@ impl App {
             ));
         };
         let g = self.account(&u.gebruikersnaam)?;
+        let now = self.now();
+        let geblokkeerd =
+            || AppError::Locked("te veel mislukte pogingen; probeer het later opnieuw".into());
+        if self.geblokkeerd(&g.gebruikersnaam, &u.bron, now)? {
+            self.audit_operatie(
+                actor,
+                "wachtwoord_wijzigen_geblokkeerd",
+                g.gebruikersnaam.clone(),
+            )?;
+            return Err(geblokkeerd());
+        }
         if !verify_password(&g.wachtwoord_hash, huidig) {
+            let blocked = self.count_failure(&g.gebruikersnaam, Some(&g), &u.bron, now)?;
+            self.audit_login(
+                &g.gebruikersnaam,
+                Some(&g),
+                "wachtwoord_wijzigen_mislukt",
+                false,
+                &u.bron,
+            )?;
+            if blocked {
+                return Err(geblokkeerd());
+            }
             return Err(AppError::Invalid(
                 "huidig: het huidige wachtwoord klopt niet".into(),
             ));
@@ -293,16 +377,47 @@ impl App {
         self.audit_operatie(actor, "wachtwoord_gewijzigd", g.gebruikersnaam.clone())
     }
 
-    /// Counts a failed attempt for an account; five in a row block it. True when blocked now.
-    fn count_failure(&self, g: &GebruikerRij, now: chrono::DateTime<chrono::Utc>) -> Result<bool> {
-        let n = if g.geblokkeerd_tot.is_some() {
-            1
-        } else {
-            g.mislukte_pogingen + 1
+    /// Whether attempts under `naam` from `bron` are blocked now.
+    fn geblokkeerd(
+        &self,
+        naam: &str,
+        bron: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool> {
+        Ok(self
+            .store()
+            .inlogpoging(&pogingnaam(naam), bron)?
+            .is_some_and(|(_, tot)| tot.is_some_and(|t| t > now)))
+    }
+
+    /// Counts a failed attempt under a name from an address, whether an account of that name
+    /// exists or not; five in a row block that name from that address for [`BLOKKADE`]. True
+    /// when blocked now. The account's own state shows the latest block to administrators.
+    fn count_failure(
+        &self,
+        naam: &str,
+        g: Option<&GebruikerRij>,
+        bron: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool> {
+        let naam = pogingnaam(naam);
+        let n = match self.store().inlogpoging(&naam, bron)? {
+            Some((n, None)) => n + 1,
+            // After a block, counting starts again.
+            _ => 1,
         };
         let blok = (n >= MAX_MISLUKT).then(|| now + BLOKKADE);
-        self.store()
-            .set_login_state(g.id, if blok.is_some() { 0 } else { n }, blok, None)?;
+        self.store().set_inlogpoging(
+            &naam,
+            bron,
+            if blok.is_some() { 0 } else { n },
+            blok,
+            now,
+            now - POGINGEN_VERGETEN,
+        )?;
+        if let (Some(g), Some(_)) = (g, blok) {
+            self.store().set_login_state(g.id, 0, blok, None)?;
+        }
         Ok(blok.is_some())
     }
 
@@ -406,9 +521,12 @@ impl App {
         })))
     }
 
-    /// Logs in with password and, for roles that see persons (or anyone who set one up), the
-    /// current TOTP code. Five failures in a row lock the account for fifteen minutes; every
-    /// attempt is in the audit log.
+    /// Logs in with password and, for roles that see persons and `beheer` (or anyone who set
+    /// one up), the current TOTP code. Five failures in a row under one name from one address
+    /// block that name from that address for fifteen minutes, the same for names with and
+    /// without an account; every attempt is in the audit log. An account marked for a new
+    /// second factor gets, after the right password, [`LoginFout::Inschrijven`] with the
+    /// secret, and logs in when the next attempt brings a first code of it.
     pub fn login(
         &self,
         naam: &str,
@@ -420,18 +538,24 @@ impl App {
         let log = |actie: &str, ok: bool, g: Option<&GebruikerRij>| {
             self.audit_login(naam, g, actie, ok, bron)
         };
-        let Some(g) = self.store().gebruiker(naam)? else {
-            // Spend the same time as for a wrong password.
-            let _ = verify_password(dummy_hash(), wachtwoord);
-            log("inloggen_mislukt", false, None)?;
-            return Ok(Err(LoginFout::Onjuist));
-        };
-        if g.geblokkeerd_tot.is_some_and(|t| t > now) {
-            log("inloggen_geblokkeerd", false, Some(&g))?;
+        let gevonden = self.store().gebruiker(naam)?;
+        if self.geblokkeerd(naam, bron, now)? {
+            log("inloggen_geblokkeerd", false, gevonden.as_ref())?;
             return Ok(Err(LoginFout::Geblokkeerd));
         }
+        let Some(g) = gevonden else {
+            // Spend the same time as for a wrong password, and count the failure the same.
+            let _ = verify_password(dummy_hash(), wachtwoord);
+            let blocked = self.count_failure(naam, None, bron, now)?;
+            log("inloggen_mislukt", false, None)?;
+            return Ok(Err(if blocked {
+                LoginFout::Geblokkeerd
+            } else {
+                LoginFout::Onjuist
+            }));
+        };
         let fail = |fout: LoginFout| -> Result<std::result::Result<Sessie, LoginFout>> {
-            let blocked = self.count_failure(&g, now)?;
+            let blocked = self.count_failure(naam, Some(&g), bron, now)?;
             log("inloggen_mislukt", false, Some(&g))?;
             Ok(Err(if blocked {
                 LoginFout::Geblokkeerd
@@ -444,20 +568,47 @@ impl App {
         }
         let rol = Rol::from_str(&g.rol).map_err(AppError::Invalid)?;
         let mut stap = None;
-        match (&g.totp_geheim, code) {
-            (Some(secret), Some(code)) => match verify_totp(secret, code, now, g.totp_laatste_stap)
-            {
-                Some(s) => stap = Some(s),
-                None => return fail(LoginFout::Onjuist),
-            },
-            (Some(_), None) => return Ok(Err(LoginFout::CodeNodig)),
-            (None, _) if rol.sees_persons() => {
-                // A role that sees persons without a second factor set up cannot log in.
-                return fail(LoginFout::Onjuist);
+        if g.totp_inschrijven {
+            // Setting up a new second factor: shown only now, after the owner's password.
+            let geheim = self.store().totp_aanbieden(g.id, &new_totp_secret())?;
+            let inschrijving = || {
+                LoginFout::Inschrijven(Inschrijving {
+                    uri: otpauth_uri(&g.gebruikersnaam, &geheim),
+                    geheim: geheim.clone(),
+                })
+            };
+            let Some(code) = code else {
+                log("tweede_factor_getoond", true, Some(&g))?;
+                return Ok(Err(inschrijving()));
+            };
+            match verify_totp(&geheim, code, now, None) {
+                Some(s) if self.store().totp_bevestigen(g.id, s)? => {
+                    log("tweede_factor_ingesteld", true, Some(&g))?;
+                    stap = Some(s);
+                }
+                _ => {
+                    return fail(inschrijving());
+                }
             }
-            (None, _) => {}
+        } else {
+            match (&g.totp_geheim, code) {
+                (Some(secret), Some(code)) => {
+                    match verify_totp(secret, code, now, g.totp_laatste_stap) {
+                        Some(s) => stap = Some(s),
+                        None => return fail(LoginFout::Onjuist),
+                    }
+                }
+                (Some(_), None) => return Ok(Err(LoginFout::CodeNodig)),
+                (None, _) if rol.needs_second_factor() => {
+                    // A role with a second factor that has none set up cannot log in.
+                    return fail(LoginFout::Onjuist);
+                }
+                (None, _) => {}
+            }
         }
         self.store().set_login_state(g.id, 0, None, stap)?;
+        self.store()
+            .clear_inlogpogingen(&pogingnaam(naam), Some(bron))?;
         let token = new_token("lrs_");
         let verloopt = now + SESSIE_INACTIEF;
         self.store().add_sessie(&SessieRij {

@@ -101,14 +101,20 @@ impl App {
         Ok(decrypt(&self.id_sleutel()?, [a, b]).and_then(|n| i64::try_from(n).ok()))
     }
 
-    /// The person an opaque id names; `NotFound` for an id that names no one.
-    pub fn leerling_van_id(&self, publiek: &str) -> Result<LeerlingId> {
-        let Some(intern) = self.intern_id(publiek)? else {
-            return Err(AppError::NotFound("jongere: onbekend id".into()));
+    /// The person an opaque id names. An id that names no one is refused as the gate
+    /// refuses a person outside the reader's scope (audited, the same answer), so that ids
+    /// cannot be tried to learn who is registered.
+    pub fn leerling_van_id(&self, actor: &Actor, publiek: &str) -> Result<LeerlingId> {
+        let gevonden = match self.intern_id(publiek)? {
+            Some(intern) => self.store().leerling_van(intern)?,
+            None => None,
         };
-        self.store()
-            .leerling_van(intern)?
-            .ok_or_else(|| AppError::NotFound("jongere: onbekend id".into()))
+        match gevonden {
+            Some(l) => Ok(l),
+            None => {
+                Err(self.onbekend_geweigerd(actor, Gebruik::PersoonBekijken, None, "persoon")?)
+            }
+        }
     }
 
     /// The opaque id of a person known by identifier, if registered.
@@ -121,7 +127,7 @@ impl App {
 
     /// A person's header by opaque id, through the gate (audited).
     pub fn jongere(&self, actor: &Actor, publiek: &str) -> Result<JongereKop> {
-        let leerling = self.leerling_van_id(publiek)?;
+        let leerling = self.leerling_van_id(actor, publiek)?;
         self.jongere_kop(actor, leerling)
     }
 
@@ -352,7 +358,7 @@ impl App {
             return Err(AppError::Invalid("aanbieder: leeg".into()));
         }
         let nummer = {
-            let rij = self.zaak_van(zaak)?;
+            let rij = self.zaak_voor(actor, Gebruik::ZaakWijzigen, zaak)?;
             // The number is only a count: the gate is asked when the event is recorded.
             let _ = rij;
             self.store()

@@ -66,7 +66,7 @@ impl App {
     }
 
     /// One account per role in a fitting organisation of the demo region, each with a fresh
-    /// random password (and TOTP secret for roles that see persons), plus an API token for
+    /// random password (and TOTP secret for roles with a second factor), plus an API token for
     /// the school's administration package: printed once by `leerrecht demo`.
     pub fn demo_accounts(&self, actor: &Actor) -> Result<DemoAccounts> {
         let orgs = self.store().organisaties()?;
@@ -114,7 +114,7 @@ impl App {
 
 impl App {
     /// For a database that already holds the demo: a fresh password (and TOTP secret, for
-    /// roles that see persons) for each of the demo's accounts, so that `leerrecht demo` can
+    /// roles with a second factor) for each of the demo's accounts, so that `leerrecht demo` can
     /// print the logins again. Refuses a database without the demo's accounts.
     pub fn demo_accounts_opnieuw(&self, actor: &Actor) -> Result<Vec<DemoAccount>> {
         let bestaand = self.user_list(actor)?;
@@ -129,7 +129,7 @@ impl App {
             };
             let wachtwoord = crate::auth::new_token("");
             self.user_set_password(actor, &gebruikersnaam, &wachtwoord)?;
-            let totp_geheim = if rol.sees_persons() {
+            let totp_geheim = if rol.needs_second_factor() {
                 Some(self.user_reset_2fa(actor, &gebruikersnaam)?)
             } else {
                 None

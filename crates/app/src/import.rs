@@ -370,7 +370,70 @@ impl App {
         authorize(actor, action)?;
         self.audit_begin(actor, &format!("import_{kind}"), bron.to_string())?;
         let mut source = JsonRows::new(rows, columns_of(kind));
-        self.import_rows(actor, kind, &mut source, bron, false)
+        let mut report = self.import_rows(actor, kind, &mut source, bron, false)?;
+        if !matches!(actor, Actor::LocalOperator { .. }) {
+            report.errors = self.als_niet_ingeschreven(actor, kind, rows, report.errors)?;
+        }
+        Ok(report)
+    }
+
+    /// For a batch of a school (its system or user): a row that names a person the register
+    /// does not know gets the error of a row whose person is not enrolled at the school on
+    /// that date, so that a batch cannot tell who is registered. The operator's files keep
+    /// the plainer error.
+    fn als_niet_ingeschreven(
+        &self,
+        actor: &Actor,
+        kind: ImportKind,
+        rows: &[serde_json::Value],
+        errors: Vec<RowError>,
+    ) -> Result<Vec<RowError>> {
+        if !errors
+            .iter()
+            .any(|e| e.reason == leerrecht_store::UNKNOWN_PERSON)
+        {
+            return Ok(errors);
+        }
+        let register = Register::load(self, actor)?;
+        let today = chrono::Local::now().date_naive();
+        let columns = columns_of(kind);
+        Ok(errors
+            .into_iter()
+            .map(|e| {
+                if e.reason != leerrecht_store::UNKNOWN_PERSON {
+                    return e;
+                }
+                let Some(row) = (e.line as usize).checked_sub(1).and_then(|i| rows.get(i)) else {
+                    return e;
+                };
+                let mut source = JsonRows::new(std::slice::from_ref(row), columns);
+                let Some(Ok((_, fields))) = source.next_row() else {
+                    return e;
+                };
+                let mut r = Row {
+                    line: e.line,
+                    fields: &fields,
+                    names: columns,
+                    errors: Vec::new(),
+                };
+                let (column, leerling, school, datum) = match kind {
+                    ImportKind::Verzuim => match parse_verzuim(&mut r, &register, today) {
+                        Some(v) => ("datum", v.leerling, v.school, v.verzuim.datum),
+                        None => return e,
+                    },
+                    ImportKind::Meldingen => match parse_melding(&mut r, &register, today) {
+                        Some(m) => ("begindatum", m.leerling, m.school, m.begindatum),
+                        None => return e,
+                    },
+                    _ => return e,
+                };
+                RowError {
+                    line: e.line,
+                    column: column.into(),
+                    reason: format!("{leerling} is not enrolled at {school} on {datum}"),
+                }
+            })
+            .collect())
     }
 
     /// The part of an import shared by files and batches: parse, check, store, audit.

@@ -32,7 +32,7 @@ mod uitvoer_pdf;
 pub mod werklijst;
 pub mod zaken;
 
-pub use accounts::{AccountRegel, LoginFout, NieuwAccount, Sessie};
+pub use accounts::{AccountRegel, Inschrijving, LoginFout, NieuwAccount, Sessie};
 
 use leerrecht_store::{Store, StoreError};
 
@@ -49,6 +49,9 @@ pub enum AppError {
     /// What was asked for does not exist (an id that names no one).
     #[error("{0}")]
     NotFound(String),
+    /// Too many failed attempts under this name from this address: try again later.
+    #[error("{0}")]
+    Locked(String),
     /// The audit log could not be written: nothing is handed out without its entry.
     #[error("audit log: {0}")]
     Audit(String),

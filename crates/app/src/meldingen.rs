@@ -122,7 +122,7 @@ impl App {
         let ctx = self
             .store()
             .persoon_context(leerling, today)?
-            .ok_or_else(|| AppError::Forbidden("geen toegang tot deze persoon".into()))?;
+            .ok_or_else(|| AppError::Forbidden(crate::toegang::GEEN_TOEGANG.into()))?;
         self.zaak_openen_voor(
             actor,
             leerling,
@@ -175,10 +175,13 @@ impl App {
         Ok((id, zaak))
     }
 
-    fn melding_met(&self, id: i64) -> Result<MeldingStaat> {
-        self.store()
-            .melding(id)?
-            .ok_or_else(|| AppError::Forbidden("geen toegang tot deze melding".into()))
+    /// A melding asked for by number, on behalf of `actor`: a number that names no melding
+    /// is refused as someone else's melding would be (audited, the same answer).
+    fn melding_met(&self, actor: &Actor, gebruik: Gebruik, id: i64) -> Result<MeldingStaat> {
+        match self.store().melding(id)? {
+            Some(m) => Ok(m),
+            None => Err(self.onbekend_geweigerd(actor, gebruik, None, &format!("melding {id}"))?),
+        }
     }
 
     /// A person's meldingen with their status.
@@ -190,7 +193,7 @@ impl App {
     /// The school confirms a draft: it becomes `geregistreerd` and opens (or joins) the
     /// pupil's verzuim case. Returns the case.
     pub fn melding_bevestigen(&self, actor: &Actor, id: i64) -> Result<i64> {
-        let m = self.melding_met(id)?;
+        let m = self.melding_met(actor, Gebruik::MeldingIndienen, id)?;
         self.toegang(
             actor,
             Gebruik::MeldingIndienen,
@@ -219,12 +222,12 @@ impl App {
         naar: &str,
         afsluitreden: Option<&str>,
     ) -> Result<()> {
-        let m = self.melding_met(id)?;
         let gebruik = if naar == "ingetrokken" {
             Gebruik::MeldingIndienen
         } else {
             Gebruik::MeldingBehandelen
         };
+        let m = self.melding_met(actor, gebruik, id)?;
         self.toegang(
             actor,
             gebruik,

@@ -17,6 +17,11 @@ pub const NOODTOEGANG_MAX: Duration = Duration::hours(24);
 /// The shortest written reason accepted for breaking the glass.
 pub const NOODTOEGANG_REDEN_MIN: usize = 20;
 
+/// The one answer to a refused look-up of a person, a case or a melding, whether the register
+/// does not know it or it is not the reader's: the reason is in the audit log only, so that
+/// no answer tells whether a person is registered.
+pub const GEEN_TOEGANG: &str = "geen toegang tot deze persoon";
+
 /// What a use case gets when the gate lets it through.
 #[derive(Clone, Debug)]
 pub struct Toegang {
@@ -53,7 +58,8 @@ impl PersoonKop {
 
 impl App {
     /// The single gate for one person's data. `record` names what is read or changed (for
-    /// the audit log). Unknown persons and refusals look alike to the caller.
+    /// the audit log). Unknown persons and refusals look alike to the caller: one answer
+    /// ([`GEEN_TOEGANG`]), and the same work (a look-up of a grant, the audit entry).
     pub fn toegang(
         &self,
         actor: &Actor,
@@ -64,18 +70,35 @@ impl App {
         let now = self.now();
         let Some(ctx) = self.store().persoon_context(leerling, now.date_naive())? else {
             let persoon = self.pseudoniem(leerling)?;
-            self.audit(
-                actor,
-                gebruik.code(),
-                Some(persoon),
-                Some(format!("{record} (onbekend)")),
-                None,
-                false,
-            )?;
-            return Err(AppError::Forbidden("geen toegang tot deze persoon".into()));
+            return Err(self.onbekend_geweigerd(actor, gebruik, Some(persoon), record)?);
         };
         let beslissing = self.beslissing(actor, gebruik, &ctx, now)?;
         self.besloten(actor, gebruik, leerling, record, ctx, beslissing)
+    }
+
+    /// The refusal of a look-up that names no one the register knows (a person, an opaque
+    /// id, a case or a melding number): the same work as a refusal by the gate (the grant's
+    /// look-up, the audit entry of the refusal) and the same answer, [`GEEN_TOEGANG`].
+    pub(crate) fn onbekend_geweigerd(
+        &self,
+        actor: &Actor,
+        gebruik: Gebruik,
+        persoon: Option<String>,
+        record: &str,
+    ) -> Result<AppError> {
+        if let Actor::Gebruiker(g) = actor {
+            // A refused user's grant is looked up; no row has id 0.
+            let _ = self.store().noodtoegang(g.id, 0, self.now())?;
+        }
+        self.audit(
+            actor,
+            gebruik.code(),
+            persoon,
+            Some(format!("{record} (onbekend)")),
+            None,
+            false,
+        )?;
+        Ok(AppError::Forbidden(GEEN_TOEGANG.into()))
     }
 
     /// Logs the gate's decision on a person whose facts `ctx` holds, and hands them out when
@@ -128,7 +151,7 @@ impl App {
                     None,
                     false,
                 )?;
-                Err(AppError::Forbidden(format!("geen toegang: {why}")))
+                Err(AppError::Forbidden(GEEN_TOEGANG.into()))
             }
         }
     }

@@ -77,12 +77,21 @@ impl App {
     pub(crate) fn zaak_van(&self, id: i64) -> Result<ZaakRij> {
         self.store()
             .zaak(id)?
-            .ok_or_else(|| AppError::Forbidden("geen toegang tot deze zaak".into()))
+            .ok_or_else(|| AppError::Forbidden(crate::toegang::GEEN_TOEGANG.into()))
+    }
+
+    /// A case asked for by number, on behalf of `actor`: a number that names no case is
+    /// refused as a case of someone else's would be (audited, the same answer).
+    pub(crate) fn zaak_voor(&self, actor: &Actor, gebruik: Gebruik, id: i64) -> Result<ZaakRij> {
+        match self.store().zaak(id)? {
+            Some(z) => Ok(z),
+            None => Err(self.onbekend_geweigerd(actor, gebruik, None, &format!("zaak {id}"))?),
+        }
     }
 
     /// Records one event on a case, after checking that it fits the case's current state.
     pub fn zaak_vastleggen(&self, actor: &Actor, id: i64, e: Gebeurtenis) -> Result<()> {
-        let rij = self.zaak_van(id)?;
+        let rij = self.zaak_voor(actor, Gebruik::ZaakWijzigen, id)?;
         let t = self.toegang(
             actor,
             Gebruik::ZaakWijzigen,
@@ -132,7 +141,7 @@ impl App {
 
     /// A case as it stood at `op` (the events recorded up to that moment), or now.
     pub fn zaak(&self, actor: &Actor, id: i64, op: Option<DateTime<Utc>>) -> Result<Zaak> {
-        let rij = self.zaak_van(id)?;
+        let rij = self.zaak_voor(actor, Gebruik::ZaakLezen, id)?;
         self.toegang(
             actor,
             Gebruik::ZaakLezen,
@@ -430,7 +439,7 @@ impl App {
             }
         }
         if !any {
-            return Err(AppError::Forbidden("geen toegang tot deze persoon".into()));
+            return Err(AppError::Forbidden(crate::toegang::GEEN_TOEGANG.into()));
         }
         out.sort_by_key(|r| r.datum);
         Ok(Verhaal { klok, regels: out })

@@ -112,7 +112,11 @@ impl World {
             .app
             .user_add(&op, naam, org_of(rol), rol, WACHTWOORD)
             .unwrap();
-        assert_eq!(acc.totp_geheim.is_some(), rol.sees_persons(), "{rol}");
+        assert_eq!(
+            acc.totp_geheim.is_some(),
+            rol.needs_second_factor(),
+            "{rol}"
+        );
         let code = acc
             .totp_geheim
             .map(|s| current_totp(&s, self.app.now()).unwrap());

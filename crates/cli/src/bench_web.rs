@@ -33,7 +33,7 @@ fn inloggen(
         .any(|a| a.gebruikersnaam == naam);
     let geheim = if bestaand {
         app.user_set_password(&op, naam, WACHTWOORD)?;
-        if rol.sees_persons() {
+        if rol.needs_second_factor() {
             Some(app.user_reset_2fa(&op, naam)?)
         } else {
             None

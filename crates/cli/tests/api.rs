@@ -531,10 +531,11 @@ fn persons_by_opaque_id(demo: Demo) {
     );
     assert_eq!(st, 200, "{found}");
     assert_eq!(found["id"], id.as_str());
-    // A made-up id names no one; an invalid number is named without repeating it.
+    // A made-up id names no one, and is refused as someone else's would be; an invalid
+    // number is named without repeating it.
     let (st, h, v) = get(&format!("/api/v1/jongeren/{}", "0".repeat(32)));
-    assert_eq!(st, 404);
-    assert_problem(&h, &v, 404);
+    assert_eq!(st, 403);
+    assert_problem(&h, &v, 403);
     let (st, h, v) = json_of(
         c.post(s.url("/api/v1/jongeren/_zoek"))
             .header("cookie", &l.cookie)

@@ -96,6 +96,8 @@ struct Rolverdeling {
     swv: (String, String),
     beleid: (String, String),
     beheer: (String, String),
+    /// The TOTP secret of `beheer`, which logs in with a second factor.
+    beheer_totp: String,
     /// The pupil: opaque id, BSN or onderwijsnummer, surname, birth date as DD-MM-YYYY, full
     /// name as shown.
     id: String,
@@ -119,13 +121,14 @@ fn opzet(db: &str) -> Rolverdeling {
             "2024-2025",
         ],
     );
-    let demo_pw = |rol: &str| {
+    let demo_field = |rol: &str, i: usize| {
         out.lines()
             .map(|l| l.split_whitespace().collect::<Vec<_>>())
             .find(|f| f.len() == 5 && f[0] == format!("demo.{rol}"))
-            .map(|f| f[3].to_string())
+            .map(|f| f[i].to_string())
             .unwrap_or_else(|| panic!("the demo prints demo.{rol}"))
     };
+    let demo_pw = |rol: &str| demo_field(rol, 3);
     let app = App::new(leerrecht_store::open(db).expect("open the demo"));
     let op = Actor::local_operator();
     let today = chrono::Utc::now().date_naive();
@@ -182,6 +185,7 @@ fn opzet(db: &str) -> Rolverdeling {
         swv: add("web.swv", &swv, Rol::Swv),
         beleid: ("demo.beleid".into(), demo_pw("beleid")),
         beheer: ("demo.beheer".into(), demo_pw("beheer")),
+        beheer_totp: demo_field("beheer", 4),
         id: app.id_van(leerling).unwrap().expect("the pupil has an id"),
         nummer: leerling.to_string(),
         geboren: geboren.format("%d-%m-%Y").to_string(),
@@ -592,15 +596,17 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
 
     // Administration.
     let beheer_pw = r.beheer.1.clone();
-    s.inloggen(&(r.beheer.0.clone(), String::new()), &beheer_pw)
+    s.inloggen(&(r.beheer.0.clone(), r.beheer_totp.clone()), &beheer_pw)
         .await;
     assert_eq!(s.h1().await, "Beheer");
     assert!(s.tekst("#gebruikers").await.contains("web.leerplicht"));
     s.foto("beheer").await;
-    // A lost phone: a new second factor, shown once; a colleague who left: disabled.
+    // A lost phone: a new second factor, set up by its owner at the next login (the
+    // administrator sees no secret); a colleague who left: disabled.
     s.klik("form[action='/beheer/gebruikers/web.leerplicht2/tweede-factor'] button")
         .await;
-    assert!(s.tekst("#nieuw-geheim").await.contains("web.leerplicht2"));
+    assert!(s.bron().await.contains("Tweede factor aangevraagd"));
+    assert!(!s.bron().await.contains("otpauth"));
     s.klik("form[action='/beheer/gebruikers/web.andereschool/uitschakelen'] button")
         .await;
     assert!(s.bron().await.contains("Vastgelegd."));
@@ -617,6 +623,24 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     s.ga("/bestaat-niet").await;
     assert_eq!(s.h1().await, "Niet gevonden");
     s.ga("/beheer").await;
+    s.uitloggen().await;
+
+    // The owner of the new second factor: after the password the login page shows the new
+    // secret (and its otpauth address as text); the first code from it logs in.
+    s.ga("/inloggen").await;
+    s.vul("#gebruikersnaam", &r.leerplicht_weer.0).await;
+    s.vul("#wachtwoord", WACHTWOORD).await;
+    s.klik("button[type=submit]").await;
+    assert_eq!(s.h1().await, "Tweede factor instellen");
+    let geheim = s.tekst("#totp-geheim").await;
+    assert_ne!(geheim, r.leerplicht_weer.1, "a new secret");
+    assert!(s
+        .tekst("#totp-uri")
+        .await
+        .starts_with("otpauth://totp/leerrecht:web.leerplicht2?secret="));
+    s.foto("tweede-factor-instellen").await;
+    s.inloggen(&(r.leerplicht_weer.0.clone(), geheim), WACHTWOORD)
+        .await;
     s.uitloggen().await;
 
     assert!(

@@ -169,9 +169,14 @@ impl Rol {
             Rol::Beheer => "beheer",
         }
     }
-    /// Whether the role ever sees a person (DOMAIN §10); such roles need a second factor.
+    /// Whether the role ever sees a person (DOMAIN §10).
     pub fn sees_persons(self) -> bool {
         !matches!(self, Rol::Beleid | Rol::Beheer)
+    }
+    /// Whether the role logs in with a second factor: the roles that see persons, and
+    /// `beheer`, which changes other accounts' credentials.
+    pub fn needs_second_factor(self) -> bool {
+        self.sees_persons() || self == Rol::Beheer
     }
     /// The kind of organisation a user of this role belongs to; `None`: any kind.
     pub fn org_soort(self) -> Option<OrgSoort> {

@@ -34,6 +34,10 @@ pub struct GebruikerRij {
     pub mislukte_pogingen: u32,
     pub geblokkeerd_tot: Option<DateTime<Utc>>,
     pub aangemaakt: DateTime<Utc>,
+    /// Marked by an administrator: the owner sets up a new second factor at the next login.
+    pub totp_inschrijven: bool,
+    /// The secret offered to the owner during that set-up, until a first code confirms it.
+    pub totp_nieuw: Option<String>,
 }
 
 /// A login session, known by the SHA-256 of its token.
@@ -260,6 +264,7 @@ pub trait AccessStore {
         totp_laatste_stap: Option<i64>,
     ) -> Result<()>;
     fn set_actief(&self, id: i64, actief: bool) -> Result<()>;
+    /// Sets (or removes) an account's TOTP secret; a set-up its owner was to do is off.
     fn set_totp_geheim(&self, id: i64, geheim: Option<&str>) -> Result<()>;
     fn set_wachtwoord(&self, id: i64, hash: &str) -> Result<()>;
     /// Stores (replacing any before it) a password reset code's hash for an account.
@@ -272,6 +277,33 @@ pub trait AccessStore {
     /// An account's open reset code: its hash and expiry.
     fn herstelcode(&self, gebruiker_id: i64) -> Result<Option<(String, DateTime<Utc>)>>;
     fn clear_herstelcode(&self, gebruiker_id: i64) -> Result<()>;
+    /// Marks an account for a new second factor set up by its owner: the secret it had and
+    /// any offered before are gone.
+    fn totp_inschrijving_vragen(&self, gebruiker_id: i64) -> Result<()>;
+    /// The secret offered for the set-up: `nieuw` when none was offered yet, else the one
+    /// offered before (so concurrent logins agree).
+    fn totp_aanbieden(&self, gebruiker_id: i64, nieuw: &str) -> Result<String>;
+    /// Makes the offered secret the account's second factor, `stap` its last used step;
+    /// false when nothing was offered.
+    fn totp_bevestigen(&self, gebruiker_id: i64, stap: i64) -> Result<bool>;
+
+    /// Failed logins (and other password or code guesses) under one user name from one
+    /// client address: how many in a row, and until when they are blocked. Kept for names
+    /// with and without an account alike.
+    fn inlogpoging(&self, naam: &str, bron: &str) -> Result<Option<(u32, Option<DateTime<Utc>>)>>;
+    /// Records the count after a failure at `nu`, and removes the rows of pairs that have
+    /// not failed since `vergeten`.
+    fn set_inlogpoging(
+        &self,
+        naam: &str,
+        bron: &str,
+        mislukt: u32,
+        geblokkeerd_tot: Option<DateTime<Utc>>,
+        nu: DateTime<Utc>,
+        vergeten: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Forgets the failures under a name: from one address, or from all with None.
+    fn clear_inlogpogingen(&self, naam: &str, bron: Option<&str>) -> Result<()>;
 
     fn add_sessie(&self, s: &SessieRij) -> Result<()>;
     fn sessie(&self, token_hash: &str) -> Result<Option<SessieRij>>;

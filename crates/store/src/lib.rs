@@ -546,8 +546,7 @@ pub struct ZaakEvent {
 }
 
 /// The reason given for a row that names a person the register does not know.
-pub(crate) const UNKNOWN_PERSON: &str =
-    "unknown young person: import them with 'import jongeren' first";
+pub const UNKNOWN_PERSON: &str = "unknown young person: import them with 'import jongeren' first";
 
 /// Ends an import: asks the caller with the store's issues, and commits only when the caller
 /// agrees and the store found nothing wrong. Returns the outcome and whether to commit.

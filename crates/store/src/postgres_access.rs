@@ -14,7 +14,8 @@ use crate::sqlite_access::INDEX_EVERY;
 use crate::{Result, StoreError};
 
 const GEBRUIKER_COLS: &str = "id, gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim,
-     totp_laatste_stap, actief, mislukte_pogingen, geblokkeerd_tot, aangemaakt";
+     totp_laatste_stap, actief, mislukte_pogingen, geblokkeerd_tot, aangemaakt,
+     totp_inschrijven, totp_nieuw";
 
 fn gebruiker_row(r: &Row) -> GebruikerRij {
     GebruikerRij {
@@ -29,6 +30,8 @@ fn gebruiker_row(r: &Row) -> GebruikerRij {
         mislukte_pogingen: r.get::<_, i32>(8) as u32,
         geblokkeerd_tot: r.get(9),
         aangemaakt: r.get(10),
+        totp_inschrijven: r.get(11),
+        totp_nieuw: r.get(12),
     }
 }
 
@@ -219,7 +222,8 @@ impl AccessStore for PgStore {
 
     fn set_totp_geheim(&self, id: i64, geheim: Option<&str>) -> Result<()> {
         let n = self.conn()?.execute(
-            "UPDATE gebruikers SET totp_geheim = $2, totp_laatste_stap = NULL WHERE id = $1",
+            "UPDATE gebruikers SET totp_geheim = $2, totp_laatste_stap = NULL, totp_inschrijven = false,
+                 totp_nieuw = NULL WHERE id = $1",
             &[&id, &geheim],
         )?;
         one_changed(n)
@@ -257,6 +261,83 @@ impl AccessStore for PgStore {
         self.conn()?.execute(
             "DELETE FROM wachtwoordherstel WHERE gebruiker_id = $1",
             &[&id],
+        )?;
+        Ok(())
+    }
+
+    fn totp_inschrijving_vragen(&self, id: i64) -> Result<()> {
+        let n = self.conn()?.execute(
+            "UPDATE gebruikers SET totp_inschrijven = true, totp_nieuw = NULL, totp_geheim = NULL,
+                 totp_laatste_stap = NULL WHERE id = $1",
+            &[&id],
+        )?;
+        one_changed(n)
+    }
+
+    fn totp_aanbieden(&self, id: i64, nieuw: &str) -> Result<String> {
+        let r = self.conn()?.query_one(
+            "WITH gezet AS (
+               UPDATE gebruikers SET totp_nieuw = $2
+                WHERE id = $1 AND totp_inschrijven AND totp_nieuw IS NULL
+               RETURNING totp_nieuw)
+             SELECT coalesce((SELECT totp_nieuw FROM gezet),
+                             (SELECT totp_nieuw FROM gebruikers WHERE id = $1))",
+            &[&id, &nieuw],
+        )?;
+        r.get::<_, Option<String>>(0)
+            .ok_or_else(|| StoreError::Invalid("no second factor set-up asked".into()))
+    }
+
+    fn totp_bevestigen(&self, id: i64, stap: i64) -> Result<bool> {
+        let n = self.conn()?.execute(
+            "UPDATE gebruikers SET totp_geheim = totp_nieuw, totp_nieuw = NULL,
+                 totp_inschrijven = false, totp_laatste_stap = $2
+              WHERE id = $1 AND totp_inschrijven AND totp_nieuw IS NOT NULL",
+            &[&id, &stap],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn inlogpoging(&self, naam: &str, bron: &str) -> Result<Option<(u32, Option<DateTime<Utc>>)>> {
+        Ok(self
+            .conn()?
+            .query_opt(
+                "SELECT mislukt, geblokkeerd_tot FROM inlogpogingen WHERE naam = $1 AND bron = $2",
+                &[&naam, &bron],
+            )?
+            .map(|r| (r.get::<_, i32>(0) as u32, r.get(1))))
+    }
+
+    fn set_inlogpoging(
+        &self,
+        naam: &str,
+        bron: &str,
+        mislukt: u32,
+        geblokkeerd_tot: Option<DateTime<Utc>>,
+        nu: DateTime<Utc>,
+        vergeten: DateTime<Utc>,
+    ) -> Result<()> {
+        self.write(|c| {
+            c.execute(
+                "INSERT INTO inlogpogingen (naam, bron, mislukt, geblokkeerd_tot, laatste)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (naam, bron) DO UPDATE SET mislukt = excluded.mislukt,
+                     geblokkeerd_tot = excluded.geblokkeerd_tot, laatste = excluded.laatste",
+                &[&naam, &bron, &(mislukt as i32), &geblokkeerd_tot, &nu],
+            )?;
+            c.execute(
+                "DELETE FROM inlogpogingen WHERE laatste < $1
+                   AND (geblokkeerd_tot IS NULL OR geblokkeerd_tot < $1)",
+                &[&vergeten],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn clear_inlogpogingen(&self, naam: &str, bron: Option<&str>) -> Result<()> {
+        self.conn()?.execute(
+            "DELETE FROM inlogpogingen WHERE naam = $1 AND ($2::text IS NULL OR bron = $2)",
+            &[&naam, &bron],
         )?;
         Ok(())
     }

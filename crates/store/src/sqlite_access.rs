@@ -31,7 +31,8 @@ fn opt_mom(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
 }
 
 const GEBRUIKER_COLS: &str = "id, gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim,
-     totp_laatste_stap, actief, mislukte_pogingen, geblokkeerd_tot, aangemaakt";
+     totp_laatste_stap, actief, mislukte_pogingen, geblokkeerd_tot, aangemaakt,
+     totp_inschrijven, totp_nieuw";
 
 fn gebruiker_row(r: &Row<'_>) -> rusqlite::Result<GebruikerRij> {
     Ok(GebruikerRij {
@@ -46,6 +47,8 @@ fn gebruiker_row(r: &Row<'_>) -> rusqlite::Result<GebruikerRij> {
         mislukte_pogingen: r.get(8)?,
         geblokkeerd_tot: opt_mom(r, 9)?,
         aangemaakt: mom(r, 10)?,
+        totp_inschrijven: r.get(11)?,
+        totp_nieuw: r.get(12)?,
     })
 }
 
@@ -245,7 +248,8 @@ impl AccessStore for SqliteStore {
 
     fn set_totp_geheim(&self, id: i64, geheim: Option<&str>) -> Result<()> {
         let n = self.conn()?.execute(
-            "UPDATE gebruikers SET totp_geheim = ?2, totp_laatste_stap = NULL WHERE id = ?1",
+            "UPDATE gebruikers SET totp_geheim = ?2, totp_laatste_stap = NULL, totp_inschrijven = 0,
+                 totp_nieuw = NULL WHERE id = ?1",
             params![id, geheim],
         )?;
         one_changed(n)
@@ -283,6 +287,85 @@ impl AccessStore for SqliteStore {
         self.conn()?.execute(
             "DELETE FROM wachtwoordherstel WHERE gebruiker_id = ?1",
             [id],
+        )?;
+        Ok(())
+    }
+
+    fn totp_inschrijving_vragen(&self, id: i64) -> Result<()> {
+        let n = self.conn()?.execute(
+            "UPDATE gebruikers SET totp_inschrijven = 1, totp_nieuw = NULL, totp_geheim = NULL,
+                 totp_laatste_stap = NULL WHERE id = ?1",
+            [id],
+        )?;
+        one_changed(n)
+    }
+
+    fn totp_aanbieden(&self, id: i64, nieuw: &str) -> Result<String> {
+        self.write(|c| {
+            c.execute(
+                "UPDATE gebruikers SET totp_nieuw = ?2
+                  WHERE id = ?1 AND totp_inschrijven = 1 AND totp_nieuw IS NULL",
+                params![id, nieuw],
+            )?;
+            let geheim: Option<String> = c.query_row(
+                "SELECT totp_nieuw FROM gebruikers WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            geheim.ok_or_else(|| StoreError::Invalid("no second factor set-up asked".into()))
+        })
+    }
+
+    fn totp_bevestigen(&self, id: i64, stap: i64) -> Result<bool> {
+        let n = self.conn()?.execute(
+            "UPDATE gebruikers SET totp_geheim = totp_nieuw, totp_nieuw = NULL,
+                 totp_inschrijven = 0, totp_laatste_stap = ?2
+              WHERE id = ?1 AND totp_inschrijven = 1 AND totp_nieuw IS NOT NULL",
+            params![id, stap],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn inlogpoging(&self, naam: &str, bron: &str) -> Result<Option<(u32, Option<DateTime<Utc>>)>> {
+        Ok(self
+            .conn()?
+            .prepare_cached(
+                "SELECT mislukt, geblokkeerd_tot FROM inlogpogingen WHERE naam = ?1 AND bron = ?2",
+            )?
+            .query_row([naam, bron], |r| Ok((r.get(0)?, opt_mom(r, 1)?)))
+            .optional()?)
+    }
+
+    fn set_inlogpoging(
+        &self,
+        naam: &str,
+        bron: &str,
+        mislukt: u32,
+        geblokkeerd_tot: Option<DateTime<Utc>>,
+        nu: DateTime<Utc>,
+        vergeten: DateTime<Utc>,
+    ) -> Result<()> {
+        self.write(|c| {
+            c.execute(
+                "INSERT INTO inlogpogingen (naam, bron, mislukt, geblokkeerd_tot, laatste)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (naam, bron) DO UPDATE SET mislukt = excluded.mislukt,
+                     geblokkeerd_tot = excluded.geblokkeerd_tot, laatste = excluded.laatste",
+                params![naam, bron, mislukt, geblokkeerd_tot.map(moment), moment(nu)],
+            )?;
+            c.execute(
+                "DELETE FROM inlogpogingen WHERE laatste < ?1
+                   AND (geblokkeerd_tot IS NULL OR geblokkeerd_tot < ?1)",
+                [moment(vergeten)],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn clear_inlogpogingen(&self, naam: &str, bron: Option<&str>) -> Result<()> {
+        self.conn()?.execute(
+            "DELETE FROM inlogpogingen WHERE naam = ?1 AND (?2 IS NULL OR bron = ?2)",
+            params![naam, bron],
         )?;
         Ok(())
     }

@@ -104,6 +104,7 @@ impl From<AppError> for ApiError {
         match e {
             AppError::Forbidden(m) => ApiError::Forbidden(m),
             AppError::NotFound(m) => ApiError::NotFound(m),
+            AppError::Locked(m) => ApiError::Locked(m),
             // The app names the field before the first colon ("per: …", "tekst: leeg").
             AppError::Invalid(m) => match m.split_once(": ") {
                 Some((name, reason))

@@ -1,5 +1,5 @@
 //! Administration: the organisations of the region, the accounts (which `beheer` may
-//! disable or give a new second factor), the school calendar and the versions of the signal
+//! disable or mark for a new second factor, which the owner sets up at the next login), the school calendar and the versions of the signal
 //! rules. Other changes go through the import files, `leerrecht user …` and
 //! `leerrecht.toml`, which check and audit them.
 
@@ -19,8 +19,6 @@ struct Beheerpagina {
     gebruikers: Vec<[String; 6]>,
     kalender: Vec<[String; 4]>,
     regels: Vec<(String, String)>,
-    /// A new TOTP secret, shown once after a reset.
-    geheim: Option<(String, String)>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -33,15 +31,10 @@ pub async fn beheer(
     b: Bezoeker,
     Query(q): Query<Ok>,
 ) -> Result<Response, Fout> {
-    pagina(&s, &b, q.ok.is_some(), None).await
+    pagina(&s, &b, q.ok.as_deref()).await
 }
 
-async fn pagina(
-    s: &AppState,
-    b: &Bezoeker,
-    ok: bool,
-    geheim: Option<(String, String)>,
-) -> Result<Response, Fout> {
+async fn pagina(s: &AppState, b: &Bezoeker, ok: Option<&str>) -> Result<Response, Fout> {
     let taal = b.taal;
     if b.rol() != Some(leerrecht_domain::org::Rol::Beheer) {
         return Err(Fout::Verboden(taal));
@@ -58,12 +51,15 @@ async fn pagina(
     .await?;
     let ja = |b: bool| taal.s(if b { "ja" } else { "nee" }).to_string();
     let mut k = b.kader(taal.s("Beheer"), "/beheer");
-    if ok {
-        k.melding = Some(taal.s("Vastgelegd."));
-    }
+    k.melding = match ok {
+        Some("tweede-factor") => Some(
+            taal.s("Tweede factor aangevraagd: de gebruiker stelt die in bij de volgende inlog."),
+        ),
+        Some(_) => Some(taal.s("Vastgelegd.")),
+        None => None,
+    };
     let p = Beheerpagina {
         k,
-        geheim,
         organisaties: orgs
             .into_iter()
             .map(|o| {
@@ -131,7 +127,8 @@ pub async fn uitschakelen(
     Ok(terug_naar("/beheer?ok=1"))
 }
 
-/// Gives an account a new second factor, shown once on the page that answers.
+/// Asks for a new second factor for an account: its owner sets it up at the next login, and
+/// the secret is shown to the owner alone.
 pub async fn tweede_factor(
     State(s): State<AppState>,
     b: Bezoeker,
@@ -139,7 +136,7 @@ pub async fn tweede_factor(
     body: Bytes,
 ) -> Result<Response, Fout> {
     b.formulier::<serde::de::IgnoredAny>(&body)?;
-    let (actor, n) = (b.actor.clone(), naam.clone());
-    let geheim = doe(&s, b.taal, move |app| app.user_reset_2fa(&actor, &n)).await?;
-    pagina(&s, &b, false, Some((naam, geheim))).await
+    let actor = b.actor.clone();
+    doe(&s, b.taal, move |app| app.user_vraag_2fa(&actor, &naam)).await?;
+    Ok(terug_naar("/beheer?ok=tweede-factor"))
 }

@@ -214,7 +214,7 @@ async fn lees(s: &AppState, b: &Bezoeker, id: String) -> Result<Gelezen, Fout> {
     let (actor, regels) = (b.actor.clone(), s.cfg().escalatie);
     doe(s, b.taal, move |app| {
         let kop = app.jongere(&actor, &id)?;
-        let l = app.leerling_van_id(&id)?;
+        let l = app.leerling_van_id(&actor, &id)?;
         let vandaag = app.now().date_naive();
         let inschrijvingen = app.inschrijvingen(&actor, l)?;
         // Seven school years back: enough for the heat map of any year the demo holds.
@@ -615,7 +615,7 @@ where
     let actor = b.actor.clone();
     let pid = id.clone();
     let r = doe(s, b.taal, move |app| {
-        let l = app.leerling_van_id(&pid)?;
+        let l = app.leerling_van_id(&actor, &pid)?;
         f(app, &actor, l)
     })
     .await;

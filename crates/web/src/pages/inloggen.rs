@@ -21,6 +21,8 @@ struct Inlogpagina {
     k: Kader,
     fout: Option<String>,
     gebruikersnaam: String,
+    /// A new second factor for the owner to set up: the secret and its otpauth URI.
+    inschrijving: Option<(String, String)>,
 }
 
 fn pagina(taal: Taal, fout: Option<String>, gebruikersnaam: String) -> Inlogpagina {
@@ -28,6 +30,7 @@ fn pagina(taal: Taal, fout: Option<String>, gebruikersnaam: String) -> Inlogpagi
         k: Kader::new(taal, taal.s("Inloggen"), None, ""),
         fout,
         gebruikersnaam,
+        inschrijving: None,
     }
 }
 
@@ -70,6 +73,7 @@ pub async fn inloggen(State(s): State<AppState>, parts: Parts, body: Bytes) -> R
         Err(e) => return e.into_response(),
     }
     let naam = f.gebruikersnaam.clone();
+    let met_code = !f.code.trim().is_empty();
     let r = doe(&s, taal, move |app| {
         let code = Some(f.code.trim()).filter(|c| !c.is_empty());
         app.login(&f.gebruikersnaam, &f.wachtwoord, code, &bron)
@@ -88,13 +92,30 @@ pub async fn inloggen(State(s): State<AppState>, parts: Parts, body: Bytes) -> R
             }
             r
         }
+        Ok(Err(LoginFout::Inschrijven(i))) => {
+            // The right password of an account that is to set up a new second factor: the
+            // secret is shown to its owner, who logs in again with a first code from it.
+            let fout = met_code.then(|| {
+                taal.s("de code klopt niet; probeer de volgende code")
+                    .into()
+            });
+            let status = if met_code {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::OK
+            };
+            let mut p = pagina(taal, fout, naam);
+            p.k.titel = taal.s("Tweede factor instellen").into();
+            p.inschrijving = Some((i.geheim, i.uri));
+            (status, html(p)).into_response()
+        }
         Ok(Err(fout)) => {
             let t = match fout {
                 LoginFout::Onjuist => "onjuiste gebruikersnaam, wachtwoord of code",
                 LoginFout::Geblokkeerd => {
                     "account tijdelijk geblokkeerd na te veel mislukte pogingen; probeer het later"
                 }
-                LoginFout::CodeNodig => {
+                LoginFout::CodeNodig | LoginFout::Inschrijven(_) => {
                     "tweede factor nodig: voer de code uit uw authenticator-app in"
                 }
             };

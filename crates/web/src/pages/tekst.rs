@@ -152,8 +152,21 @@ fn en(nl: &'static str) -> &'static str {
         "Gebruikersnaam" => "Username",
         "Wachtwoord" => "Password",
         "Code uit uw authenticator-app" => "Code from your authenticator app",
-        "Zes cijfers; nodig voor rollen die personen zien." => {
-            "Six digits; needed for roles that see persons."
+        "Tweede factor instellen" => "Set up your second factor",
+        "Uw nieuwe tweede factor" => "Your new second factor",
+        "De beheerder heeft voor uw account een nieuwe tweede factor aangevraagd. Voeg deze sleutel toe aan uw authenticator-app (alleen u ziet hem) en log daarna opnieuw in met uw wachtwoord en de eerste code uit de app." => {
+            "The administrator asked for a new second factor for your account. Add this key to your authenticator app (only you see it), then log in again with your password and the first code from the app."
+        }
+        "Sleutel" => "Key",
+        "Of als adres voor de app" => "Or as an address for the app",
+        "de code klopt niet; probeer de volgende code" => {
+            "the code is not right; try the next code"
+        }
+        "Tweede factor aangevraagd: de gebruiker stelt die in bij de volgende inlog." => {
+            "Second factor asked for: the user sets it up at their next login."
+        }
+        "Zes cijfers; nodig voor rollen die personen zien en voor beheer." => {
+            "Six digits; needed for roles that see persons and for administrators."
         }
         "Inloggen is niet gelukt" => "Logging in did not succeed",
         "onjuiste gebruikersnaam, wachtwoord of code" => "wrong username, password or code",

@@ -273,7 +273,7 @@ pub async fn meldingen_lezen(
 ) -> ApiResult<axum::Json<Vec<Melding>>> {
     let rows = s
         .run(move |app| {
-            let l = app.leerling_van_id(&q.jongere)?;
+            let l = app.leerling_van_id(&c.actor, &q.jongere)?;
             app.meldingen(&c.actor, l)
         })
         .await?;

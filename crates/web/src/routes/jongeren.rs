@@ -171,9 +171,7 @@ where
         + 'static,
 {
     s.run(move |app| {
-        let l = app
-            .leerling_van_id(&id)
-            .map_err(|_| leerrecht_app::AppError::NotFound("jongere: onbekend id".into()))?;
+        let l = app.leerling_van_id(&c.actor, &id)?;
         f(app, &c.actor, l)
     })
     .await

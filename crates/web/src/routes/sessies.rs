@@ -13,7 +13,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::AppState;
 
-/// Password and, for roles that see persons, the current code of the authenticator app.
+/// Password and, for roles that see persons and `beheer`, the current code of the
+/// authenticator app.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Inloggen {
@@ -76,8 +77,11 @@ pub struct Sessie {
 }
 
 /// Logs in with password and second factor. The answer sets the session cookie (Secure,
-/// HttpOnly, SameSite=Strict). Five failures in a row lock the account for 15 minutes;
-/// attempts per client address are limited.
+/// HttpOnly, SameSite=Strict). Five failures in a row under one user name from one client
+/// address block that name from that address for 15 minutes (423), the same for names with
+/// and without an account; attempts per client address are limited. An account whose
+/// administrator asked for a new second factor gets 401 until its owner has set it up on
+/// the login page (`/inloggen`), which shows the new secret after the password.
 #[utoipa::path(post, path = "/sessies", tag = "sessies", security(()),
     request_body = Inloggen,
     responses((status = 201, description = "Ingelogd", body = Sessie),
@@ -184,10 +188,14 @@ pub struct WachtwoordWijzigen {
     pub nieuw: String,
 }
 
-/// Changes the caller's own password. Every session of the account ends, this one too.
+/// Changes the caller's own password. Every session of the account ends, this one too. A
+/// wrong current password counts towards the lockout of the name and client address as a
+/// failed login does (423 once blocked).
 #[utoipa::path(put, path = "/gebruikers/ik/wachtwoord", tag = "gebruikers",
     request_body = WachtwoordWijzigen,
-    responses((status = 204, description = "Wachtwoord gewijzigd; log opnieuw in")))]
+    responses((status = 204, description = "Wachtwoord gewijzigd; log opnieuw in"),
+        (status = 423, description = "Tijdelijk geblokkeerd na te veel mislukte pogingen",
+            body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn wachtwoord_wijzigen(
     State(s): State<AppState>,
     c: Caller,
