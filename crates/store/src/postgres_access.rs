@@ -275,17 +275,24 @@ impl AccessStore for PgStore {
     }
 
     fn totp_aanbieden(&self, id: i64, nieuw: &str) -> Result<String> {
-        let r = self.conn()?.query_one(
-            "WITH gezet AS (
-               UPDATE gebruikers SET totp_nieuw = $2
-                WHERE id = $1 AND totp_inschrijven AND totp_nieuw IS NULL
-               RETURNING totp_nieuw)
-             SELECT coalesce((SELECT totp_nieuw FROM gezet),
-                             (SELECT totp_nieuw FROM gebruikers WHERE id = $1))",
-            &[&id, &nieuw],
-        )?;
-        r.get::<_, Option<String>>(0)
-            .ok_or_else(|| StoreError::Invalid("no second factor set-up asked".into()))
+        let mut conn = self.conn()?;
+        let gezet: Option<String> = conn
+            .query_opt(
+                "UPDATE gebruikers SET totp_nieuw = $2
+                  WHERE id = $1 AND totp_inschrijven AND totp_nieuw IS NULL
+                 RETURNING totp_nieuw",
+                &[&id, &nieuw],
+            )?
+            .map(|r| r.get(0));
+        // Not set here: offered before, or by a concurrent login whose commit this
+        // statement (with a snapshot of its own) now sees.
+        let geheim = match gezet {
+            Some(g) => Some(g),
+            None => conn
+                .query_opt("SELECT totp_nieuw FROM gebruikers WHERE id = $1", &[&id])?
+                .and_then(|r| r.get::<_, Option<String>>(0)),
+        };
+        geheim.ok_or_else(|| StoreError::Invalid("no second factor set-up asked".into()))
     }
 
     fn totp_bevestigen(&self, id: i64, stap: i64) -> Result<bool> {
