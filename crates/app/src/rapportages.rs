@@ -14,7 +14,7 @@ use leerrecht_domain::cijfers::{
 };
 use leerrecht_domain::org::{OrgSoort, Organisatie, Rol};
 use leerrecht_domain::schoolyear::SchoolYear;
-use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Oorzaak};
+use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Oorzaak, Runregels};
 use leerrecht_domain::zaak::Artikel;
 use serde::Serialize;
 
@@ -566,6 +566,7 @@ impl App {
         });
         let basis = basis?;
         let dossiers = basis.per_persoon();
+        let kalender = self.regiokalender()?;
         jaren
             .iter()
             .zip(verzuimers)
@@ -573,7 +574,7 @@ impl App {
                 let (s, e) = (jaar.first_day(), jaar.last_day());
                 let mut per_gemeente = verzuimers?;
                 for (persoon, d) in &dossiers {
-                    if thuiszitter_in(d, *jaar) && f.persoon(&basis, d, s, e) {
+                    if thuiszitter_in(d, *jaar, kalender.common()) && f.persoon(&basis, d, s, e) {
                         let g = kaart.gemeente_key(&basis.personen[persoon].gemeente);
                         per_gemeente.entry(g).or_default()[0] += 1;
                     }
@@ -758,7 +759,12 @@ impl App {
             .into_iter()
             .filter(|(_, d)| f.persoon(&basis, d, s, e))
             .collect();
-        let gevallen = kpi_gevallen(&per, s, e, op, regels.aanbod_maanden);
+        let kalender = self.regiokalender()?;
+        let rr = Runregels {
+            schooldagen: kalender.common(),
+            max_onderbreking: regels.onderbreking_schooldagen,
+        };
+        let gevallen = kpi_gevallen(&per, s, e, op, regels.aanbod_maanden, &rr);
         let tel = |u: KpiUitkomst| gevallen.iter().filter(|g| g.uitkomst == u).count() as u64;
         let binnen = tel(KpiUitkomst::BinnenTermijn);
         let beslist = gevallen.len() as u64 - tel(KpiUitkomst::Lopend);
@@ -900,8 +906,10 @@ impl App {
             .filter(|(_, d)| f.persoon(&basis, d, s, e))
             .collect();
         let publiek = self.publiek(actor, opties);
+        let kalender = self.regiokalender()?;
+        let rr = standaard_runregels(&kalender);
         let telling = |c: Categorie| {
-            let l = looptijden(&per, c, jaar, vandaag);
+            let l = looptijden(&per, c, jaar, vandaag, &rr);
             let mut t = Telling {
                 totaal: (l.totaal.len() as u64).into(),
                 bij_begin: (l.bij_begin.len() as u64).into(),
@@ -998,11 +1006,13 @@ impl App {
             .store()
             .cijferbasis(opties.bekend_op, f.nodig(false, Thuiszitters, false))?;
         let mut per_swv: BTreeMap<String, [u64; 3]> = BTreeMap::new();
+        let kalender = self.regiokalender()?;
+        let rr = standaard_runregels(&kalender);
         for d in basis.per_persoon().values() {
             if !f.persoon(&basis, d, on, on) {
                 continue;
             }
-            let kolom = match duur_op(d, on) {
+            let kolom = match duur_op(d, on, &rr) {
                 Some(Duur::TotDrieMaanden) => 0,
                 Some(Duur::MeerDanDrieMaanden) => 1,
                 None if d
@@ -1446,5 +1456,14 @@ impl Inspectie {
             }],
             ..Weergave::default()
         }
+    }
+}
+
+/// Runs as the reports that take no escalation settings count them: the region's calendar and
+/// the default gap of DOMAIN §8.
+fn standaard_runregels(kalender: &leerrecht_domain::calendar::Kalender) -> Runregels<'_> {
+    Runregels {
+        schooldagen: kalender.common(),
+        max_onderbreking: Escalatieregels::default().onderbreking_schooldagen,
     }
 }

@@ -19,6 +19,7 @@ mod sqlite_api;
 mod sqlite_cases;
 mod sqlite_cijfers;
 mod verzuimblok;
+mod zaakfeiten;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::calendar::Vakantie;
