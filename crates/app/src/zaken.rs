@@ -3,9 +3,9 @@
 //! fold of their events up to any moment. Every use case passes the need-to-know gate.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use leerrecht_domain::calendar::Kalender;
 use leerrecht_domain::ids::{GemeenteCode, LeerlingId};
 use leerrecht_domain::org::OrgSoort;
-use leerrecht_domain::calendar::Kalender;
 use leerrecht_domain::thuiszitters::{
     eerste_dag_na_maanden, klok, runs, Categorie, Escalatieregels, Klok, Niveau, Runregels,
 };
@@ -342,7 +342,8 @@ impl App {
                         for (school, swv) in &scholen {
                             geinformeerd.push(format!("{school} (directie school)"));
                             if let Some(swv) = swv {
-                                geinformeerd.push(format!("{swv} (management samenwerkingsverband)"));
+                                geinformeerd
+                                    .push(format!("{swv} (management samenwerkingsverband)"));
                             }
                         }
                         for (org, _) in &staat.partners {

@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{Months, NaiveDate};
 use serde::{Serialize, Serializer};
 
+use crate::calendar::SchoolDays;
 use crate::ids::LeerlingId;
 use crate::schoolyear::SchoolYear;
-use crate::calendar::SchoolDays;
 use crate::thuiszitters::{meer_dan_maanden, runs, Categorie, Oorzaak, Runregels};
 use crate::zaak::Artikel;
 
@@ -203,7 +203,8 @@ pub fn telt_vanaf(
     let oktober = NaiveDate::from_ymd_opt(eind.year(), 10, 1).expect("valid date");
     let overgang = (i.sector == "VO" || i.sector == "VSO")
         && eind >= zomer
-        && schooldagen.count_school_days(zomer, eind) == 0
+        && (eind == zomer
+            || schooldagen.count_school_days(zomer + chrono::Days::new(1), eind) == 0)
         && periode.van < oktober
         && !inschrijvingen
             .iter()
@@ -252,12 +253,15 @@ impl Aantal {
     pub fn publiek(&mut self) {
         self.verborgen = self.n < PUBLIEK_MINIMUM;
     }
-    /// As shown: the number, or `<5`.
+    /// As shown: the number, `<5` for a small count, or `x` for a count hidden only so that
+    /// a small one cannot be worked out from a total (secondary suppression).
     pub fn tekst(&self) -> String {
-        if self.verborgen {
+        if !self.verborgen {
+            self.n.to_string()
+        } else if self.n < PUBLIEK_MINIMUM {
             format!("<{PUBLIEK_MINIMUM}")
         } else {
-            self.n.to_string()
+            "x".to_string()
         }
     }
     /// The number when it may be shown.
@@ -278,6 +282,40 @@ impl Serialize for Aantal {
             s.serialize_str(&self.tekst())
         } else {
             s.serialize_u64(self.n)
+        }
+    }
+}
+
+/// Secondary suppression (DOMAIN §9.8). In a group of cells that add up to a total shown
+/// beside them, one hidden cell is the total minus the others. So while some group has exactly
+/// one hidden part under a shown total, the smallest other shown part is hidden too (the total
+/// itself when there is none). Groups may share cells (a table's rows and columns), so this
+/// runs until nothing changes. `groepen` are (parts, total) as indices into `cellen`; call it
+/// after [`Aantal::publiek`] has hidden the small cells.
+pub fn secundair_verbergen(cellen: &mut [Aantal], groepen: &[(Vec<usize>, usize)]) {
+    loop {
+        let mut veranderd = false;
+        for (delen, totaal) in groepen {
+            if cellen[*totaal].verborgen {
+                continue;
+            }
+            let verborgen = delen.iter().filter(|&&i| cellen[i].verborgen).count();
+            if verborgen != 1 {
+                continue;
+            }
+            match delen
+                .iter()
+                .copied()
+                .filter(|&i| !cellen[i].verborgen)
+                .min_by_key(|&i| (cellen[i].n, i))
+            {
+                Some(i) => cellen[i].verborgen = true,
+                None => cellen[*totaal].verborgen = true,
+            }
+            veranderd = true;
+        }
+        if !veranderd {
+            return;
         }
     }
 }
@@ -308,7 +346,11 @@ pub fn thuiszitter_in(
     dossier.perioden.iter().any(|p| {
         p.categorie.is_thuiszitter()
             && telt_vanaf(p, &dossier.inschrijvingen, schooldagen).is_some_and(|van| {
-                Periode { van, ..(*p).clone() }.overlapt(jaar.first_day(), jaar.last_day())
+                Periode {
+                    van,
+                    ..(*p).clone()
+                }
+                .overlapt(jaar.first_day(), jaar.last_day())
             })
     })
 }
@@ -473,7 +515,11 @@ pub enum Duur {
 
 /// For a person registered `thuiszittend` on `op`: how long their run of home-sitting had
 /// lasted, over the whole run (an `absoluut_verzuim` start counts, DOMAIN §8).
-pub fn duur_op(dossier: &PersoonsDossier<'_>, op: NaiveDate, regels: &Runregels<'_>) -> Option<Duur> {
+pub fn duur_op(
+    dossier: &PersoonsDossier<'_>,
+    op: NaiveDate,
+    regels: &Runregels<'_>,
+) -> Option<Duur> {
     if !dossier
         .perioden
         .iter()
@@ -530,6 +576,46 @@ mod tests {
         assert_eq!(doel(45, 10.0), 41);
         assert_eq!(doel(7, 0.0), 7);
         assert_eq!(doel(7, 100.0), 0);
+    }
+
+    #[test]
+    fn no_hidden_cell_can_be_worked_out_from_a_total() {
+        let mut c: Vec<Aantal> = [3, 12, 20, 35].into_iter().map(Aantal::new).collect();
+        c.iter_mut().for_each(Aantal::publiek);
+        let groep = [(vec![0, 1, 2], 3)];
+        secundair_verbergen(&mut c, &groep);
+        // 3 alone was hidden: 35 − 12 − 20 would give it away, so 12 goes as well (shown as
+        // `x`: hidden, though not small).
+        assert_eq!(
+            c.iter().map(Aantal::tekst).collect::<Vec<_>>(),
+            ["<5", "x", "20", "35"]
+        );
+        // Rows and columns: hiding for one group may expose a cell in another.
+        //   a=2  b=9  | 11
+        //   c=8  d=10 | 18
+        //   10   19   | 29
+        let mut c: Vec<Aantal> = [2, 9, 11, 8, 10, 18, 10, 19, 29]
+            .into_iter()
+            .map(Aantal::new)
+            .collect();
+        c.iter_mut().for_each(Aantal::publiek);
+        let groepen = [
+            (vec![0, 1], 2),
+            (vec![3, 4], 5),
+            (vec![6, 7], 8),
+            (vec![0, 3], 6),
+            (vec![1, 4], 7),
+            (vec![2, 5], 8),
+        ];
+        secundair_verbergen(&mut c, &groepen);
+        for (delen, totaal) in &groepen {
+            let h = delen.iter().filter(|&&i| c[i].verborgen).count();
+            assert!(c[*totaal].verborgen || h != 1, "{c:?}");
+        }
+        // Nothing hidden, nothing to protect.
+        let mut c: Vec<Aantal> = [5, 6, 11].into_iter().map(Aantal::new).collect();
+        secundair_verbergen(&mut c, &[(vec![0, 1], 2)]);
+        assert!(c.iter().all(|a| !a.verborgen));
     }
 
     #[test]
@@ -603,9 +689,19 @@ mod tests {
         let per = basis.per_persoon();
         let jaar = SchoolYear::containing(d("2025-01-01"));
         assert!(thuiszitter_in(&per[&1], jaar, sd));
-        let g = kpi_gevallen(&per, jaar.first_day(), jaar.last_day(), d("2025-06-01"), 3, &rr(&k));
+        let g = kpi_gevallen(
+            &per,
+            jaar.first_day(),
+            jaar.last_day(),
+            d("2025-06-01"),
+            3,
+            &rr(&k),
+        );
         assert_eq!(g.len(), 1);
-        assert_eq!((g[0].begin, g[0].termijn), (d("2024-10-01"), d("2025-01-01")));
+        assert_eq!(
+            (g[0].begin, g[0].termijn),
+            (d("2024-10-01"), d("2025-01-01"))
+        );
         let basis = Basis {
             registraties: vec![periode(
                 Categorie::AbsoluutVerzuim,
@@ -650,7 +746,14 @@ mod tests {
         };
         let per = basis.per_persoon();
         let k = kalender();
-        let g = kpi_gevallen(&per, d("2024-08-01"), d("2025-07-31"), d("2025-06-15"), 3, &rr(&k));
+        let g = kpi_gevallen(
+            &per,
+            d("2024-08-01"),
+            d("2025-07-31"),
+            d("2025-06-15"),
+            3,
+            &rr(&k),
+        );
         let uit: Vec<(i64, KpiUitkomst)> = g.iter().map(|g| (g.persoon, g.uitkomst)).collect();
         assert_eq!(
             uit,
@@ -664,7 +767,14 @@ mod tests {
         );
         // Asked before person 3's deadline (2025-01-01), that run was still "lopend", and
         // person 4's had not begun; person 5 was already two weeks overdue.
-        let g = kpi_gevallen(&per, d("2024-08-01"), d("2025-07-31"), d("2024-12-15"), 3, &rr(&k));
+        let g = kpi_gevallen(
+            &per,
+            d("2024-08-01"),
+            d("2025-07-31"),
+            d("2024-12-15"),
+            3,
+            &rr(&k),
+        );
         let uit: Vec<(i64, KpiUitkomst)> = g.iter().map(|g| (g.persoon, g.uitkomst)).collect();
         assert_eq!(
             uit,

@@ -208,6 +208,9 @@ pub struct SignaalRun {
     pub gewijzigd: u64,
     /// Draft meldingen made of new `16uur`, `luxe`, `te_laat` and `lrv` signals.
     pub concepten: u64,
+    /// Draft meldingen withdrawn because their signal is gone (a corrected absence file, a
+    /// new study day in the calendar): status `ingetrokken`, reason `signaal_vervallen`.
+    pub ingetrokken: u64,
 }
 
 /// A person of leerplicht or kwalificatieplicht age without an enrolment on a date, living in
