@@ -175,6 +175,20 @@ fn case_work_medical_notes_and_break_the_glass(db: String) {
     let leerplicht = Als::login(&c, &s, &accounts, "leerplicht");
     let jeugdarts = Als::login(&c, &s, &accounts, "jeugdarts");
 
+    // The operations are in the OpenAPI document.
+    let (st, doc) = leerplicht.get("/openapi.json");
+    assert_eq!(st, 200);
+    for (pad, methode) in [
+        ("/zaken/{id}/plannen", "post"),
+        ("/zaken/{id}/ouderbetrokkenheid", "post"),
+        ("/zaken/{id}/sluiting", "post"),
+        ("/medische-notities", "get"),
+        ("/medische-notities", "post"),
+        ("/noodtoegang", "post"),
+    ] {
+        assert!(doc["paths"][pad][methode].is_object(), "{methode} {pad}");
+    }
+
     // A person of the bureau whom the youth doctor cannot see (no MAZL referral).
     let (st, lijst) = leerplicht.get("/jongeren?limiet=30");
     assert_eq!(st, 200, "{lijst}");
