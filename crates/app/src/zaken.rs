@@ -9,7 +9,7 @@ use leerrecht_domain::org::OrgSoort;
 use leerrecht_domain::thuiszitters::{
     eerste_dag_na_maanden, klok, runs, Categorie, Escalatieregels, Klok, Niveau, Runregels,
 };
-use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort, ZaakStaat};
+use leerrecht_domain::zaak::{Gebeurtenis, Sluitreden, ZaakSoort, ZaakStaat};
 use leerrecht_store::{ZaakEvent, ZaakRij};
 
 use crate::access::{authorize, Action, Actor, Gebruik};
@@ -84,11 +84,16 @@ impl App {
     }
 
     /// Records one event on a case, after checking that it fits the case's current state.
+    /// Closing is a use case of its own for the gate (leerplicht's alone).
     pub fn zaak_vastleggen(&self, actor: &Actor, id: i64, e: Gebeurtenis) -> Result<()> {
         let rij = self.zaak_van(id)?;
+        let gebruik = match e {
+            Gebeurtenis::Gesloten { .. } => Gebruik::ZaakSluiten,
+            _ => Gebruik::ZaakWijzigen,
+        };
         let t = self.toegang(
             actor,
-            Gebruik::ZaakWijzigen,
+            gebruik,
             rij.leerling,
             &format!("zaak {id}: {}", soort_van(&e)),
         )?;
@@ -111,6 +116,87 @@ impl App {
             return Ok(self.store().add_partner(t.ctx.id, organisatie, *datum)?);
         }
         self.zaak_event(actor, id, &e)
+    }
+
+    /// Closes a case with a reason (DOMAIN §8): only leerplicht may. The case keeps its
+    /// history; `toelichting` is required with the reason `overig`.
+    pub fn zaak_sluiten(
+        &self,
+        actor: &Actor,
+        id: i64,
+        reden: Sluitreden,
+        datum: NaiveDate,
+        toelichting: &str,
+    ) -> Result<()> {
+        if datum > self.now().date_naive() {
+            return Err(AppError::Invalid("datum: ligt in de toekomst".into()));
+        }
+        if reden == Sluitreden::Overig && toelichting.trim().is_empty() {
+            return Err(AppError::Invalid(
+                "toelichting: nodig bij de reden overig".into(),
+            ));
+        }
+        self.zaak_vastleggen(
+            actor,
+            id,
+            Gebeurtenis::Gesloten {
+                datum,
+                reden: Some(reden),
+                uitkomst: toelichting.trim().to_string(),
+            },
+        )
+    }
+
+    /// Records the joint plan of a case (education, care and/or youth help, at least one),
+    /// which replaces the one before; the earlier plans stay in the case's history.
+    pub fn plan_vastleggen(
+        &self,
+        actor: &Actor,
+        id: i64,
+        (onderwijs, zorg, jeugdhulp): (bool, bool, bool),
+        omschrijving: &str,
+        datum: NaiveDate,
+    ) -> Result<()> {
+        if !(onderwijs || zorg || jeugdhulp) {
+            return Err(AppError::Invalid(
+                "plan: kies onderwijs, zorg en/of jeugdhulp".into(),
+            ));
+        }
+        if omschrijving.trim().is_empty() {
+            return Err(AppError::Invalid("omschrijving: leeg".into()));
+        }
+        self.zaak_vastleggen(
+            actor,
+            id,
+            Gebeurtenis::Plan {
+                onderwijs,
+                zorg,
+                jeugdhulp,
+                omschrijving: omschrijving.trim().to_string(),
+                datum,
+            },
+        )
+    }
+
+    /// Records how the parents were involved in a case, on a day.
+    pub fn ouders_vastleggen(
+        &self,
+        actor: &Actor,
+        id: i64,
+        datum: NaiveDate,
+        hoe: &str,
+    ) -> Result<()> {
+        if hoe.trim().is_empty() {
+            return Err(AppError::Invalid("hoe: leeg".into()));
+        }
+        self.zaak_vastleggen(
+            actor,
+            id,
+            Gebeurtenis::Ouders {
+                datum,
+                hoe: hoe.trim().to_string(),
+            },
+        )
     }
 
     /// Appends an event once the gate has let the actor through, after checking that it fits.
@@ -302,6 +388,7 @@ impl App {
                         zaak.id,
                         &Gebeurtenis::Gesloten {
                             datum: k.begin,
+                            reden: Some(Sluitreden::Overig),
                             uitkomst: format!(
                                 "nieuwe periode van thuiszitten vanaf {}: nieuwe zaak",
                                 k.begin

@@ -180,7 +180,8 @@ fn a_case_is_its_events(db: Db) {
         zaak,
         Gebeurtenis::Gesloten {
             datum: d("2025-06-30"),
-            uitkomst: "terug_naar_school".into(),
+            reden: Some(leerrecht_domain::zaak::Sluitreden::TerugNaarSchool),
+            uitkomst: String::new(),
         },
     )
     .unwrap();
