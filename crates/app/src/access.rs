@@ -173,6 +173,8 @@ pub enum Gebruik {
     /// The case: plan, partners, meetings, offers.
     ZaakLezen,
     ZaakWijzigen,
+    /// Close a case with a reason: leerplicht's alone (DOMAIN §8).
+    ZaakSluiten,
     PartnerToevoegen,
     MedischLezen,
     MedischSchrijven,
@@ -181,7 +183,7 @@ pub enum Gebruik {
 }
 
 impl Gebruik {
-    pub const ALL: [Gebruik; 16] = [
+    pub const ALL: [Gebruik; 17] = [
         Gebruik::PersoonBekijken,
         Gebruik::VerzuimLezen,
         Gebruik::VerzuimRegistreren,
@@ -194,6 +196,7 @@ impl Gebruik {
         Gebruik::RegistratiesWijzigen,
         Gebruik::ZaakLezen,
         Gebruik::ZaakWijzigen,
+        Gebruik::ZaakSluiten,
         Gebruik::PartnerToevoegen,
         Gebruik::MedischLezen,
         Gebruik::MedischSchrijven,
@@ -214,6 +217,7 @@ impl Gebruik {
             Gebruik::RegistratiesWijzigen => "registraties_wijzigen",
             Gebruik::ZaakLezen => "zaak_lezen",
             Gebruik::ZaakWijzigen => "zaak_wijzigen",
+            Gebruik::ZaakSluiten => "zaak_sluiten",
             Gebruik::PartnerToevoegen => "partner_toevoegen",
             Gebruik::MedischLezen => "medisch_lezen",
             Gebruik::MedischSchrijven => "medisch_schrijven",
@@ -229,6 +233,7 @@ impl Gebruik {
                 | Gebruik::MeldingBehandelen
                 | Gebruik::RegistratiesWijzigen
                 | Gebruik::ZaakWijzigen
+                | Gebruik::ZaakSluiten
                 | Gebruik::PartnerToevoegen
                 | Gebruik::MedischSchrijven
         )

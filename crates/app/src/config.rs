@@ -11,6 +11,7 @@
 //! aanbod_maanden = 3          # the deadline for a suitable offer
 //! management_maanden = 3      # no offer by then: to the partners' managers
 //! bestuurlijk_maanden = 4     # no offer by then: to the boards and aldermen
+//! onderbreking_schooldagen = 5 # periods at most this many school days apart are one run
 //! ```
 
 use std::path::{Path, PathBuf};

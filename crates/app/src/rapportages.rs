@@ -9,12 +9,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use leerrecht_domain::cijfers::{
-    self, duur_op, kpi_gevallen, looptijden, mediaan, thuiszitter_in, Aantal, Basis, Duur,
-    KpiUitkomst, PersoonsDossier,
+    self, duur_op, kpi_gevallen, looptijden, mediaan, secundair_verbergen, thuiszitter_in, Aantal,
+    Basis, Duur, KpiUitkomst, PersoonsDossier,
 };
 use leerrecht_domain::org::{OrgSoort, Organisatie, Rol};
 use leerrecht_domain::schoolyear::SchoolYear;
-use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Oorzaak};
+use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Oorzaak, Runregels};
 use leerrecht_domain::zaak::Artikel;
 use serde::Serialize;
 
@@ -495,10 +495,16 @@ impl App {
             aantallen: geteld.iter().map(|g| Aantal::new(g.len() as u64)).collect(),
         });
         if self.publiek(actor, opties) {
-            rijen
+            // Per date, the categories add up to the total row; cells row by row.
+            let (totaal, n) = (rijen.len() - 1, dates.len());
+            let groepen: Vec<(Vec<usize>, usize)> = (0..n)
+                .map(|j| ((0..totaal).map(|i| i * n + j).collect(), totaal * n + j))
+                .collect();
+            let cellen: Vec<&mut Aantal> = rijen
                 .iter_mut()
                 .flat_map(|r| r.aantallen.iter_mut())
-                .for_each(Aantal::publiek);
+                .collect();
+            publiceer(cellen, &groepen);
         }
         Ok(Peildatum {
             peildata: dates.to_vec(),
@@ -529,7 +535,11 @@ impl App {
             aantal: Aantal::new(geteld.len() as u64),
         });
         if self.publiek(actor, opties) {
-            rijen.iter_mut().for_each(|r| r.aantal.publiek());
+            let totaal = rijen.len() - 1;
+            publiceer(
+                rijen.iter_mut().map(|r| &mut r.aantal).collect(),
+                &[((0..totaal).collect(), totaal)],
+            );
         }
         Ok(Oorzaken {
             peildatum: on,
@@ -566,6 +576,7 @@ impl App {
         });
         let basis = basis?;
         let dossiers = basis.per_persoon();
+        let kalender = self.regiokalender()?;
         jaren
             .iter()
             .zip(verzuimers)
@@ -573,7 +584,7 @@ impl App {
                 let (s, e) = (jaar.first_day(), jaar.last_day());
                 let mut per_gemeente = verzuimers?;
                 for (persoon, d) in &dossiers {
-                    if thuiszitter_in(d, *jaar) && f.persoon(&basis, d, s, e) {
+                    if thuiszitter_in(d, *jaar, kalender.common()) && f.persoon(&basis, d, s, e) {
                         let g = kaart.gemeente_key(&basis.personen[persoon].gemeente);
                         per_gemeente.entry(g).or_default()[0] += 1;
                     }
@@ -650,27 +661,46 @@ impl App {
         authorize(actor, Action::ReadFigures)?;
         let kaart = self.kaart(&opties.gebied)?;
         let publiek = self.publiek(actor, opties);
-        let rijen = self
+        let mut rijen: Vec<SchooljaarRij> = self
             .schooljaar_tellingen(&[jaar], opties, &kaart)?
             .remove(0)
             .into_iter()
-            .map(|(gebied, naam, niveau, [t, o, p])| {
-                let mut r = SchooljaarRij {
-                    gebied,
-                    naam,
-                    niveau,
-                    thuiszitters: t.into(),
-                    verzuimers_onder_18: o.into(),
-                    verzuimers_18_plus: p.into(),
-                };
-                if publiek {
-                    r.thuiszitters.publiek();
-                    r.verzuimers_onder_18.publiek();
-                    r.verzuimers_18_plus.publiek();
-                }
-                r
+            .map(|(gebied, naam, niveau, [t, o, p])| SchooljaarRij {
+                gebied,
+                naam,
+                niveau,
+                thuiszitters: t.into(),
+                verzuimers_onder_18: o.into(),
+                verzuimers_18_plus: p.into(),
             })
             .collect();
+        if publiek {
+            let groepen = gebied_groepen(
+                &rijen
+                    .iter()
+                    .map(|r| (r.gebied.as_str(), r.niveau))
+                    .collect::<Vec<_>>(),
+                &kaart,
+            );
+            publiceer(
+                rijen.iter_mut().map(|r| &mut r.thuiszitters).collect(),
+                &groepen,
+            );
+            publiceer(
+                rijen
+                    .iter_mut()
+                    .map(|r| &mut r.verzuimers_onder_18)
+                    .collect(),
+                &groepen,
+            );
+            publiceer(
+                rijen
+                    .iter_mut()
+                    .map(|r| &mut r.verzuimers_18_plus)
+                    .collect(),
+                &groepen,
+            );
+        }
         Ok(Schooljaar {
             jaar: jaar.to_string(),
             rijen,
@@ -701,7 +731,7 @@ impl App {
         for (b, a) in basis.iter().zip(&actueel) {
             for (i, (indicator, _)) in INDICATOREN.iter().enumerate() {
                 let doel = cijfers::doel(b.3[i], reductie);
-                let mut r = DoelRij {
+                let r = DoelRij {
                     gebied: b.0.clone(),
                     naam: b.1.clone(),
                     indicator,
@@ -711,16 +741,43 @@ impl App {
                     verschil: Some(a.3[i] as i64 - doel as i64),
                     behaald: Some(a.3[i] <= doel),
                 };
-                if publiek {
-                    r.basis.publiek();
-                    r.doel.publiek();
-                    r.actueel.publiek();
-                    if r.basis.verborgen || r.actueel.verborgen || r.doel.verborgen {
-                        r.verschil = None;
-                        r.behaald = None;
-                    }
-                }
                 rijen.push(r);
+            }
+        }
+        if publiek {
+            // Per indicator, the areas add up as in the school-year figures; a target gives
+            // its baseline away, so it hides with it.
+            let n = INDICATOREN.len();
+            let gebieden: Vec<(&str, &'static str)> =
+                basis.iter().map(|b| (b.0.as_str(), b.2)).collect();
+            let groepen = gebied_groepen(&gebieden, &kaart);
+            for i in 0..n {
+                publiceer(
+                    rijen
+                        .iter_mut()
+                        .skip(i)
+                        .step_by(n)
+                        .map(|r| &mut r.basis)
+                        .collect(),
+                    &groepen,
+                );
+                publiceer(
+                    rijen
+                        .iter_mut()
+                        .skip(i)
+                        .step_by(n)
+                        .map(|r| &mut r.actueel)
+                        .collect(),
+                    &groepen,
+                );
+            }
+            for r in &mut rijen {
+                r.doel.publiek();
+                r.doel.verborgen |= r.basis.verborgen;
+                if r.basis.verborgen || r.actueel.verborgen || r.doel.verborgen {
+                    r.verschil = None;
+                    r.behaald = None;
+                }
             }
         }
         Ok(Doelen {
@@ -758,7 +815,12 @@ impl App {
             .into_iter()
             .filter(|(_, d)| f.persoon(&basis, d, s, e))
             .collect();
-        let gevallen = kpi_gevallen(&per, s, e, op, regels.aanbod_maanden);
+        let kalender = self.regiokalender()?;
+        let rr = Runregels {
+            schooldagen: kalender.common(),
+            max_onderbreking: regels.onderbreking_schooldagen,
+        };
+        let gevallen = kpi_gevallen(&per, s, e, op, regels.aanbod_maanden, &rr);
         let tel = |u: KpiUitkomst| gevallen.iter().filter(|g| g.uitkomst == u).count() as u64;
         let binnen = tel(KpiUitkomst::BinnenTermijn);
         let beslist = gevallen.len() as u64 - tel(KpiUitkomst::Lopend);
@@ -851,23 +913,45 @@ impl App {
             te_laat_niet_getoond: niet_getoond.into(),
         };
         if self.publiek(actor, opties) {
-            for a in [
+            kpi.te_laat_niet_getoond.publiek();
+            // The outcomes add up to the runs begun; per month, the runs begun and those with
+            // an offer in time add up to theirs.
+            let maanden = kpi.per_maand.len();
+            let mut cellen: Vec<&mut Aantal> = vec![
                 &mut kpi.gestart,
                 &mut kpi.binnen_termijn,
                 &mut kpi.te_laat,
                 &mut kpi.achterstallig,
                 &mut kpi.beeindigd_zonder_aanbod,
                 &mut kpi.lopend,
-                &mut kpi.te_laat_niet_getoond,
-            ] {
-                a.publiek();
-            }
+            ];
             for m in &mut kpi.per_maand {
-                m.gestart.publiek();
-                m.binnen_termijn.publiek();
+                cellen.push(&mut m.gestart);
+                cellen.push(&mut m.binnen_termijn);
             }
-            if kpi.gestart.verborgen {
+            publiceer(
+                cellen,
+                &[
+                    ((1..=5).collect(), 0),
+                    ((0..maanden).map(|m| 6 + 2 * m).collect(), 0),
+                    ((0..maanden).map(|m| 7 + 2 * m).collect(), 1),
+                ],
+            );
+            // A share or a median over hidden counts would give them away.
+            if [
+                &kpi.gestart,
+                &kpi.binnen_termijn,
+                &kpi.te_laat,
+                &kpi.achterstallig,
+                &kpi.beeindigd_zonder_aanbod,
+                &kpi.lopend,
+            ]
+            .iter()
+            .any(|a| a.verborgen)
+            {
                 kpi.aandeel_binnen_termijn = None;
+            }
+            if kpi.binnen_termijn.verborgen || kpi.te_laat.verborgen {
                 kpi.mediaan_dagen_tot_aanbod = None;
             }
             kpi.te_laat_lijst.clear();
@@ -900,8 +984,10 @@ impl App {
             .filter(|(_, d)| f.persoon(&basis, d, s, e))
             .collect();
         let publiek = self.publiek(actor, opties);
+        let kalender = self.regiokalender()?;
+        let rr = standaard_runregels(&kalender);
         let telling = |c: Categorie| {
-            let l = looptijden(&per, c, jaar, vandaag);
+            let l = looptijden(&per, c, jaar, vandaag, &rr);
             let mut t = Telling {
                 totaal: (l.totaal.len() as u64).into(),
                 bij_begin: (l.bij_begin.len() as u64).into(),
@@ -910,15 +996,13 @@ impl App {
                 opgelost: (l.opgelost.len() as u64).into(),
             };
             if publiek {
-                for a in [
-                    &mut t.totaal,
-                    &mut t.bij_begin,
-                    &mut t.nieuw,
-                    &mut t.langer_dan_3_maanden,
-                    &mut t.opgelost,
-                ] {
-                    a.publiek();
-                }
+                t.langer_dan_3_maanden.publiek();
+                t.opgelost.publiek();
+                // Those at the start and the new ones make up the total.
+                publiceer(
+                    vec![&mut t.totaal, &mut t.bij_begin, &mut t.nieuw],
+                    &[(vec![1, 2], 0)],
+                );
             }
             t
         };
@@ -998,11 +1082,13 @@ impl App {
             .store()
             .cijferbasis(opties.bekend_op, f.nodig(false, Thuiszitters, false))?;
         let mut per_swv: BTreeMap<String, [u64; 3]> = BTreeMap::new();
+        let kalender = self.regiokalender()?;
+        let rr = standaard_runregels(&kalender);
         for d in basis.per_persoon().values() {
             if !f.persoon(&basis, d, on, on) {
                 continue;
             }
-            let kolom = match duur_op(d, on) {
+            let kolom = match duur_op(d, on, &rr) {
                 Some(Duur::TotDrieMaanden) => 0,
                 Some(Duur::MeerDanDrieMaanden) => 1,
                 None if d
@@ -1054,11 +1140,27 @@ impl App {
             absoluut_verzuim: totaal[2].into(),
         });
         if self.publiek(actor, opties) {
-            for r in &mut rijen {
-                r.thuiszittend_4_weken_3_maanden.publiek();
-                r.thuiszittend_langer_dan_3_maanden.publiek();
-                r.absoluut_verzuim.publiek();
-            }
+            // Per column, the SWVs add up to the total row.
+            let totaal = rijen.len() - 1;
+            let groep = [((0..totaal).collect(), totaal)];
+            publiceer(
+                rijen
+                    .iter_mut()
+                    .map(|r| &mut r.thuiszittend_4_weken_3_maanden)
+                    .collect(),
+                &groep,
+            );
+            publiceer(
+                rijen
+                    .iter_mut()
+                    .map(|r| &mut r.thuiszittend_langer_dan_3_maanden)
+                    .collect(),
+                &groep,
+            );
+            publiceer(
+                rijen.iter_mut().map(|r| &mut r.absoluut_verzuim).collect(),
+                &groep,
+            );
         }
         Ok(Inspectie {
             peildatum: on,
@@ -1447,4 +1549,54 @@ impl Inspectie {
             ..Weergave::default()
         }
     }
+}
+
+/// Runs as the reports that take no escalation settings count them: the region's calendar and
+/// the default gap of DOMAIN §8.
+fn standaard_runregels(kalender: &leerrecht_domain::calendar::Kalender) -> Runregels<'_> {
+    Runregels {
+        schooldagen: kalender.common(),
+        max_onderbreking: Escalatieregels::default().onderbreking_schooldagen,
+    }
+}
+
+/// Hides the small counts of a published table and then every cell that could be worked out
+/// from a total (DOMAIN §9.6 and §9.8): `groepen` are (parts, total) as indices into `cellen`.
+fn publiceer(cellen: Vec<&mut Aantal>, groepen: &[(Vec<usize>, usize)]) {
+    let mut kopie: Vec<Aantal> = cellen
+        .iter()
+        .map(|a| {
+            let mut a = **a;
+            a.publiek();
+            a
+        })
+        .collect();
+    secundair_verbergen(&mut kopie, groepen);
+    for (a, k) in cellen.into_iter().zip(kopie) {
+        *a = k;
+    }
+}
+
+/// The areas of the school-year figures as groups that add up: the gemeenten of each
+/// sub-region make up its row, and all gemeenten the total row.
+fn gebied_groepen(rijen: &[(&str, &'static str)], kaart: &Kaart) -> Vec<(Vec<usize>, usize)> {
+    let gemeenten: Vec<usize> = (0..rijen.len())
+        .filter(|&i| rijen[i].1 == "gemeente")
+        .collect();
+    let mut out = Vec::new();
+    for (i, (gebied, niveau)) in rijen.iter().enumerate() {
+        match *niveau {
+            "totaal" => out.push((gemeenten.clone(), i)),
+            "regio" => out.push((
+                gemeenten
+                    .iter()
+                    .copied()
+                    .filter(|&g| kaart.regio(rijen[g].0) == Some(gebied))
+                    .collect(),
+                i,
+            )),
+            _ => {}
+        }
+    }
+    out
 }

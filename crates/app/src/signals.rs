@@ -122,8 +122,14 @@ impl App {
             actor,
             "signalen_bijwerken",
             format!(
-                "{} leerlingen, {} verzuimregels, {} signalen, {} herschreven, {} conceptmeldingen",
-                run.leerlingen, run.rijen, run.signalen, run.gewijzigd, run.concepten
+                "{} leerlingen, {} verzuimregels, {} signalen, {} herschreven, {} conceptmeldingen, \
+                 {} conceptmeldingen ingetrokken (signaal vervallen)",
+                run.leerlingen,
+                run.rijen,
+                run.signalen,
+                run.gewijzigd,
+                run.concepten,
+                run.ingetrokken
             ),
         )?;
         Ok(run)

@@ -120,9 +120,11 @@ impl App {
                 });
             }
         }
+        // The clock of a thuiszitter is read from registrations and cases, which a school may
+        // not read (DOMAIN §10): a school's worklist has no thuiszitter items.
         if matches!(
             o.soort,
-            OrgSoort::Leerplicht | OrgSoort::Swv | OrgSoort::School | OrgSoort::Cjg
+            OrgSoort::Leerplicht | OrgSoort::Swv | OrgSoort::Cjg
         ) {
             for leerling in self.store().thuiszitters_op(on)? {
                 let Some(ctx) = self.store().persoon_context(leerling, on)? else {
@@ -130,7 +132,6 @@ impl App {
                 };
                 let mine = match o.soort {
                     OrgSoort::Leerplicht => serves(ctx.jongere.gemeente.as_str()),
-                    OrgSoort::School => ctx.scholen.iter().any(|(s, _)| s.as_str() == org),
                     OrgSoort::Swv => ctx.scholen.iter().any(|(s, swv)| {
                         swv.as_deref().or(swv_van.get(s.as_str()).copied()) == Some(org)
                     }),
@@ -149,12 +150,15 @@ impl App {
                 }
             }
         }
-        // A user sees only who the gate lets them see, and each person shown is logged.
+        // A user sees only who the gate lets them see, each item only when the gate lets them
+        // read what it is made of, and each person shown is logged.
         if let Actor::Gebruiker(_) = actor {
             let mut kept = Vec::with_capacity(items.len());
-            let mut decided: HashMap<String, bool> = HashMap::new();
+            let mut decided: HashMap<(String, Gebruik), bool> = HashMap::new();
+            let mut gelogd: std::collections::HashSet<String> = Default::default();
             for item in items {
-                let ok = match decided.get(&item.leerling) {
+                let gebruik = gebruik_van(item.soort);
+                let ok = match decided.get(&(item.leerling.clone(), gebruik)) {
                     Some(ok) => *ok,
                     None => {
                         let l: LeerlingId = item.leerling.parse().map_err(|_| {
@@ -164,10 +168,11 @@ impl App {
                             Some(ctx) => {
                                 beslis(actor, Gebruik::PersoonBekijken, &ctx, None)
                                     == Beslissing::Toegestaan
+                                    && beslis(actor, gebruik, &ctx, None) == Beslissing::Toegestaan
                             }
                             None => false,
                         };
-                        if ok {
+                        if ok && gelogd.insert(item.leerling.clone()) {
                             self.audit(
                                 actor,
                                 "werklijst",
@@ -177,7 +182,7 @@ impl App {
                                 true,
                             )?;
                         }
-                        decided.insert(item.leerling.clone(), ok);
+                        decided.insert((item.leerling.clone(), gebruik), ok);
                         ok
                     }
                 };
@@ -222,7 +227,12 @@ impl App {
         regels: &Escalatieregels,
     ) -> Result<()> {
         let stand = self.stand(leerling, on, regels)?;
-        let open_staat = stand.open.map(|(_, staat)| staat);
+        // A case of an earlier run says nothing about this run's ladder.
+        let open_staat = if stand.open_eerder {
+            None
+        } else {
+            stand.open.map(|(_, staat)| staat)
+        };
         let Some(k) = stand.klok else {
             return Ok(());
         };
@@ -280,5 +290,17 @@ impl App {
             }
         }
         Ok(())
+    }
+}
+
+/// What a worklist item is made of, as the gate names it: an item is shown only to whom may
+/// read that.
+fn gebruik_van(soort: &str) -> Gebruik {
+    match soort {
+        "conceptmelding" | "melding" => Gebruik::MeldingenLezen,
+        "signaal" => Gebruik::SignalenLezen,
+        "mazl" => Gebruik::VerwijzingenLezen,
+        // The clock, escalations and exemptions come from registrations and cases.
+        _ => Gebruik::ZaakLezen,
     }
 }

@@ -3,10 +3,13 @@
 //! fold of their events up to any moment. Every use case passes the need-to-know gate.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use leerrecht_domain::calendar::Kalender;
 use leerrecht_domain::ids::{GemeenteCode, LeerlingId};
 use leerrecht_domain::org::OrgSoort;
-use leerrecht_domain::thuiszitters::{klok, Escalatieregels, Klok, Niveau};
-use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort, ZaakStaat};
+use leerrecht_domain::thuiszitters::{
+    eerste_dag_na_maanden, klok, runs, Categorie, Escalatieregels, Klok, Niveau, Runregels,
+};
+use leerrecht_domain::zaak::{Gebeurtenis, Sluitreden, ZaakSoort, ZaakStaat};
 use leerrecht_store::{ZaakEvent, ZaakRij};
 
 use crate::access::{authorize, Action, Actor, Gebruik};
@@ -90,11 +93,16 @@ impl App {
     }
 
     /// Records one event on a case, after checking that it fits the case's current state.
+    /// Closing is a use case of its own for the gate (leerplicht's alone).
     pub fn zaak_vastleggen(&self, actor: &Actor, id: i64, e: Gebeurtenis) -> Result<()> {
-        let rij = self.zaak_voor(actor, Gebruik::ZaakWijzigen, id)?;
+        let gebruik = match e {
+            Gebeurtenis::Gesloten { .. } => Gebruik::ZaakSluiten,
+            _ => Gebruik::ZaakWijzigen,
+        };
+        let rij = self.zaak_voor(actor, gebruik, id)?;
         let t = self.toegang(
             actor,
-            Gebruik::ZaakWijzigen,
+            gebruik,
             rij.leerling,
             &format!("zaak {id}: {}", soort_van(&e)),
         )?;
@@ -117,6 +125,87 @@ impl App {
             return Ok(self.store().add_partner(t.ctx.id, organisatie, *datum)?);
         }
         self.zaak_event(actor, id, &e)
+    }
+
+    /// Closes a case with a reason (DOMAIN §8): only leerplicht may. The case keeps its
+    /// history; `toelichting` is required with the reason `overig`.
+    pub fn zaak_sluiten(
+        &self,
+        actor: &Actor,
+        id: i64,
+        reden: Sluitreden,
+        datum: NaiveDate,
+        toelichting: &str,
+    ) -> Result<()> {
+        if datum > self.now().date_naive() {
+            return Err(AppError::Invalid("datum: ligt in de toekomst".into()));
+        }
+        if reden == Sluitreden::Overig && toelichting.trim().is_empty() {
+            return Err(AppError::Invalid(
+                "toelichting: nodig bij de reden overig".into(),
+            ));
+        }
+        self.zaak_vastleggen(
+            actor,
+            id,
+            Gebeurtenis::Gesloten {
+                datum,
+                reden: Some(reden),
+                uitkomst: toelichting.trim().to_string(),
+            },
+        )
+    }
+
+    /// Records the joint plan of a case (education, care and/or youth help, at least one),
+    /// which replaces the one before; the earlier plans stay in the case's history.
+    pub fn plan_vastleggen(
+        &self,
+        actor: &Actor,
+        id: i64,
+        (onderwijs, zorg, jeugdhulp): (bool, bool, bool),
+        omschrijving: &str,
+        datum: NaiveDate,
+    ) -> Result<()> {
+        if !(onderwijs || zorg || jeugdhulp) {
+            return Err(AppError::Invalid(
+                "plan: kies onderwijs, zorg en/of jeugdhulp".into(),
+            ));
+        }
+        if omschrijving.trim().is_empty() {
+            return Err(AppError::Invalid("omschrijving: leeg".into()));
+        }
+        self.zaak_vastleggen(
+            actor,
+            id,
+            Gebeurtenis::Plan {
+                onderwijs,
+                zorg,
+                jeugdhulp,
+                omschrijving: omschrijving.trim().to_string(),
+                datum,
+            },
+        )
+    }
+
+    /// Records how the parents were involved in a case, on a day.
+    pub fn ouders_vastleggen(
+        &self,
+        actor: &Actor,
+        id: i64,
+        datum: NaiveDate,
+        hoe: &str,
+    ) -> Result<()> {
+        if hoe.trim().is_empty() {
+            return Err(AppError::Invalid("hoe: leeg".into()));
+        }
+        self.zaak_vastleggen(
+            actor,
+            id,
+            Gebeurtenis::Ouders {
+                datum,
+                hoe: hoe.trim().to_string(),
+            },
+        )
     }
 
     /// Appends an event once the gate has let the actor through, after checking that it fits.
@@ -187,13 +276,36 @@ impl App {
         Ok(self.stand(leerling, on, regels)?.klok)
     }
 
+    /// The region's calendar (the holidays for everyone), which decides how many school days
+    /// lie between two registration periods (runs of home-sitting, DOMAIN §8).
+    pub(crate) fn regiokalender(&self) -> Result<Kalender> {
+        Ok(Kalender::new(
+            self.store().vakanties()?,
+            NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date"),
+            NaiveDate::from_ymd_opt(2100, 12, 31).expect("valid date"),
+        ))
+    }
+
     /// A thuiszitter's standing on `on`, from one read of their registrations and cases: the
-    /// clock (stopped by an offer in any case) and the open thuiszitter case with its state.
+    /// clock of the run ongoing on `on` (stopped by an offer made in that run, in any case),
+    /// and the open thuiszitter case with its state. `open_eerder` is set when that open case
+    /// belongs to an earlier run (it was opened before a run that has since ended).
     pub(crate) fn stand(
         &self,
         leerling: LeerlingId,
         on: NaiveDate,
         regels: &Escalatieregels,
+    ) -> Result<Stand> {
+        let kalender = self.regiokalender()?;
+        self.stand_met(leerling, on, regels, &kalender)
+    }
+
+    pub(crate) fn stand_met(
+        &self,
+        leerling: LeerlingId,
+        on: NaiveDate,
+        regels: &Escalatieregels,
+        kalender: &Kalender,
     ) -> Result<Stand> {
         let perioden: Vec<_> = self
             .store()
@@ -203,21 +315,48 @@ impl App {
             .map(|r| (r.categorie, r.van(), r.tot()))
             .collect();
         let mut aanbiedingen = Vec::new();
+        let mut gestart = Vec::new();
         let mut open = None;
         for z in self.store().zaken_van(leerling)? {
             let events = self.store().zaak_events(z.id)?;
             for e in &events {
-                if let Gebeurtenis::Aanbod { aangeboden, .. } = e.gebeurtenis {
-                    aanbiedingen.push(aangeboden);
+                match e.gebeurtenis {
+                    Gebeurtenis::Aanbod {
+                        aangeboden,
+                        gestart: g,
+                        ..
+                    } => {
+                        aanbiedingen.push(aangeboden);
+                        gestart.extend(g);
+                    }
+                    Gebeurtenis::AanbodGestart { gestart: g, .. } => gestart.push(g),
+                    _ => {}
                 }
             }
             if z.gesloten.is_none() && z.soort == ZaakSoort::Thuiszitter {
                 open = Some((z, ZaakStaat::fold(events.iter().map(|e| &e.gebeurtenis))));
             }
         }
+        let rr = Runregels {
+            schooldagen: kalender.common(),
+            max_onderbreking: regels.onderbreking_schooldagen,
+        };
+        let klok = klok(&perioden, &aanbiedingen, &gestart, on, regels, &rr);
+        // The open case belongs to an earlier run when a run that ended before this one
+        // began was ongoing on or after the day the case was opened.
+        let open_eerder = match (&klok, &open) {
+            (Some(k), Some((_, staat))) => {
+                let geopend = staat.geopend.unwrap_or(NaiveDate::MIN);
+                runs(&perioden, &gestart, Categorie::is_thuiszitter, &rr)
+                    .iter()
+                    .any(|(b, e)| *b < k.begin && e.is_some_and(|e| e < k.begin && e >= geopend))
+            }
+            _ => false,
+        };
         Ok(Stand {
-            klok: klok(&perioden, &aanbiedingen, on, regels),
+            klok,
             open,
+            open_eerder,
         })
     }
 
@@ -233,9 +372,11 @@ impl App {
     ) -> Result<Vec<Escalatie>> {
         authorize(actor, Action::WritePersons)?;
         self.audit_begin(actor, "escaleren", format!("peildatum {on}"))?;
+        let kalender = self.regiokalender()?;
+        let orgs = self.store().organisaties()?;
         let mut raised = Vec::new();
         for leerling in self.store().thuiszitters_op(on)? {
-            let stand = self.stand(leerling, on, regels)?;
+            let stand = self.stand_met(leerling, on, regels, &kalender)?;
             let Some(k) = stand.klok else {
                 continue;
             };
@@ -247,7 +388,27 @@ impl App {
                 .persoon_context(leerling, on)?
                 .ok_or_else(|| AppError::Invalid("a registered person is unknown".into()))?;
             let gemeente = ctx.jongere.gemeente.as_str().to_string();
-            let (zaak, staat) = match stand.open {
+            // A case of an earlier run is closed: this run gets a case, a clock and a ladder
+            // of its own (DOMAIN §8).
+            let open = match stand.open {
+                Some((zaak, _)) if stand.open_eerder => {
+                    self.zaak_event(
+                        actor,
+                        zaak.id,
+                        &Gebeurtenis::Gesloten {
+                            datum: k.begin,
+                            reden: Some(Sluitreden::Overig),
+                            uitkomst: format!(
+                                "nieuwe periode van thuiszitten vanaf {}: nieuwe zaak",
+                                k.begin
+                            ),
+                        },
+                    )?;
+                    None
+                }
+                open => open,
+            };
+            let (zaak, staat) = match open {
                 Some(open) => open,
                 None => {
                     let id = self.zaak_openen_voor(
@@ -260,6 +421,8 @@ impl App {
                     (self.zaak_van(id)?, ZaakStaat::default())
                 }
             };
+            // The pupil's school (or last school, for absolute absence) and its SWV.
+            let scholen = self.scholen_van(leerling, on, &orgs)?;
             for (niveau, maanden) in [
                 (Niveau::Management, regels.management_maanden),
                 (Niveau::Bestuurlijk, regels.bestuurlijk_maanden),
@@ -267,14 +430,18 @@ impl App {
                 if niveau > k.niveau || staat.niveau.is_some_and(|n| n >= niveau) {
                     continue;
                 }
-                let datum = k
-                    .begin
-                    .checked_add_months(chrono::Months::new(maanden))
-                    .expect("date within range");
+                let datum = eerste_dag_na_maanden(k.begin, maanden);
                 let mut geinformeerd = Vec::new();
                 match niveau {
                     Niveau::Management => {
                         geinformeerd.push(format!("{} (teamleider leerplicht)", zaak.organisatie));
+                        for (school, swv) in &scholen {
+                            geinformeerd.push(format!("{school} (directie school)"));
+                            if let Some(swv) = swv {
+                                geinformeerd
+                                    .push(format!("{swv} (management samenwerkingsverband)"));
+                            }
+                        }
                         for (org, _) in &staat.partners {
                             geinformeerd.push(format!("{org} (management)"));
                         }
@@ -282,12 +449,19 @@ impl App {
                     _ => {
                         geinformeerd.push(format!("{gemeente} (wethouder onderwijs)"));
                         geinformeerd.push(format!("{} (directie)", zaak.organisatie));
+                        for (school, swv) in &scholen {
+                            geinformeerd.push(format!("{school} (schoolbestuur)"));
+                            if let Some(swv) = swv {
+                                geinformeerd.push(format!("{swv} (bestuur samenwerkingsverband)"));
+                            }
+                        }
                         for (org, _) in &staat.partners {
                             geinformeerd.push(format!("{org} (bestuur)"));
                         }
                     }
                 }
-                geinformeerd.dedup();
+                let mut gezien = std::collections::HashSet::new();
+                geinformeerd.retain(|g| gezien.insert(g.clone()));
                 self.zaak_event(
                     actor,
                     zaak.id,
@@ -316,10 +490,46 @@ impl App {
     }
 }
 
+impl App {
+    /// The school a person is enrolled at on `on` — or, when none, the last one they left —
+    /// with its SWV: whom an escalation informs besides the case holders.
+    fn scholen_van(
+        &self,
+        leerling: LeerlingId,
+        on: NaiveDate,
+        orgs: &[leerrecht_domain::org::Organisatie],
+    ) -> Result<Vec<(String, Option<String>)>> {
+        let alle = self.store().inschrijvingen_van(leerling)?;
+        let lopend: Vec<_> = alle.iter().filter(|i| i.covers(on)).collect();
+        let gekozen: Vec<_> = if lopend.is_empty() {
+            alle.iter()
+                .filter(|i| i.begindatum() <= on)
+                .max_by_key(|i| i.einddatum())
+                .into_iter()
+                .collect()
+        } else {
+            lopend
+        };
+        Ok(gekozen
+            .into_iter()
+            .map(|i| {
+                let swv = orgs
+                    .iter()
+                    .find(|o| o.code.as_str() == i.school.as_str())
+                    .and_then(|o| o.swv.as_ref())
+                    .map(|s| s.as_str().to_string());
+                (i.school.as_str().to_string(), swv)
+            })
+            .collect())
+    }
+}
+
 /// A thuiszitter's clock and open thuiszitter case (see [`App::stand`]).
 pub(crate) struct Stand {
     pub klok: Option<Klok>,
     pub open: Option<(ZaakRij, ZaakStaat)>,
+    /// The open case belongs to an earlier run of home-sitting.
+    pub open_eerder: bool,
 }
 
 /// An escalation raised by [`App::escaleren`].

@@ -187,7 +187,8 @@ fn a_change_of_category_closes_one_period_and_opens_the_next(db: Db) {
             d("2025-01-20")
         )
         .is_err());
-    // The clock runs from the start of home-sitting; no offer is known yet.
+    // The clock runs from the start of home-sitting; no offer is known yet. The deadline is
+    // three months to the day: the run has lasted "more than three months" from the day after.
     let regels = Escalatieregels::default();
     let k = db
         .app
@@ -196,7 +197,7 @@ fn a_change_of_category_closes_one_period_and_opens_the_next(db: Db) {
         .unwrap();
     assert_eq!(
         (k.begin, k.termijn, k.niveau),
-        (d("2025-02-03"), d("2025-05-02"), Niveau::Bestuurlijk)
+        (d("2025-02-03"), d("2025-05-03"), Niveau::Bestuurlijk)
     );
     db.app
         .registratie_wijzigen(&op, who, None, d("2025-06-11"))

@@ -17,6 +17,7 @@ on_both!(
     absoluut_verzuim_lists_the_unenrolled,
     meldingen_are_imported_all_or_nothing,
     absence_split_over_files_makes_the_same_signals,
+    a_new_study_day_re_evaluates_the_school_and_withdraws_a_draft,
 );
 
 const KALENDER: &str = "naam;van;tot;school\nHerfstvakantie;2025-10-18;2025-10-26;\n";
@@ -377,4 +378,73 @@ fn absence_split_over_files_makes_the_same_signals(db: Db) {
             assert_eq!(got, want, "a correction replaces the rows it names");
         }
     }
+}
+
+/// A calendar import that makes a day of absence a day off (a study day of one school) marks
+/// that school's pupils for re-evaluation: the 16-hour signal it removes is gone after the
+/// next incremental run, and its draft melding is withdrawn with the reason; the other
+/// school's pupils are not evaluated again.
+fn a_new_study_day_re_evaluates_the_school_and_withdraws_a_draft(db: Db) {
+    region(&db);
+    db.ok(ImportKind::Verzuim, VERZUIM);
+    let config = Config::default();
+    let (run, listed) = signals(&db, &config, "2025-12-31");
+    assert!(listed.contains(&"111222333 05KO00 16uur 2025-09-11".to_string()));
+    assert_eq!(run.ingetrokken, 0);
+    let actor = Actor::local_operator();
+    let sem = "111222333".parse().unwrap();
+    let concept = |db: &Db| {
+        db.app
+            .meldingen(&actor, sem)
+            .unwrap()
+            .into_iter()
+            .find(|m| m.signaal.as_deref() == Some("16uur"))
+            .expect("the 16uur draft")
+    };
+    assert_eq!(concept(&db).status, "concept");
+    // Nothing changed: nothing to do.
+    let (run, _) = signals(&db, &config, "2025-12-31");
+    assert_eq!(run.leerlingen, 0);
+
+    db.ok(
+        ImportKind::Kalender,
+        "naam;van;tot;school\nStudiedag;2025-09-10;2025-09-10;05KO00\n",
+    );
+    let (run, listed) = signals(&db, &config, "2025-12-31");
+    assert_eq!(
+        run.leerlingen, 1,
+        "only the pupil of the school with the study day"
+    );
+    assert!(
+        !listed.iter().any(|s| s.contains(" 16uur ")),
+        "three mornings are 720 minutes: no 16-hour report {listed:?}"
+    );
+    assert_eq!(run.ingetrokken, 1);
+    let m = concept(&db);
+    assert_eq!(
+        (m.status.as_str(), m.afsluitreden.as_deref()),
+        ("ingetrokken", Some("signaal_vervallen"))
+    );
+    // The school's worklist no longer asks to confirm it.
+    let lijst = db
+        .app
+        .werklijst(
+            &actor,
+            "05KO00",
+            d("2025-09-20"),
+            &leerrecht_domain::thuiszitters::Escalatieregels::default(),
+        )
+        .unwrap();
+    assert!(
+        !lijst.items.iter().any(|i| i.soort == "conceptmelding"),
+        "{:?}",
+        lijst.items
+    );
+    // A holiday for everyone re-evaluates every pupil.
+    db.ok(
+        ImportKind::Kalender,
+        "naam;van;tot;school\nStudiedag regio;2025-11-14;2025-11-14;\n",
+    );
+    let (run, _) = signals(&db, &config, "2025-12-31");
+    assert_eq!(run.leerlingen, 2);
 }

@@ -139,16 +139,17 @@ fn a_case_is_its_events(db: Db) {
     assert!(now.events.iter().all(|e| e.wie.starts_with("operator:")));
     assert!(now.events.windows(2).all(|w| w[0].tijd <= w[1].tijd));
 
-    // The offer stops the three-month clock.
+    // The offer made stops the three-month clock; the offer that started ended the run.
     let regels = Escalatieregels::default();
     let k = app
-        .klok(&op, who, d("2025-06-10"), &regels)
+        .klok(&op, who, d("2025-04-10"), &regels)
         .unwrap()
         .unwrap();
     assert_eq!(
         (k.niveau, k.aanbod),
         (Niveau::Uitvoerend, Some(d("2025-04-01")))
     );
+    assert_eq!(app.klok(&op, who, d("2025-06-10"), &regels).unwrap(), None);
 
     // Escalation is recorded once per level, with who was informed.
     app.zaak_vastleggen(
@@ -179,7 +180,8 @@ fn a_case_is_its_events(db: Db) {
         zaak,
         Gebeurtenis::Gesloten {
             datum: d("2025-06-30"),
-            uitkomst: "terug_naar_school".into(),
+            reden: Some(leerrecht_domain::zaak::Sluitreden::TerugNaarSchool),
+            uitkomst: String::new(),
         },
     )
     .unwrap();
@@ -213,17 +215,17 @@ fn escalation_is_raised_when_due_and_once(db: Db) {
     .unwrap();
     let regels = Escalatieregels::default();
     assert!(
-        app.escaleren(&op, d("2025-05-02"), &regels)
+        app.escaleren(&op, d("2025-05-03"), &regels)
             .unwrap()
             .is_empty(),
-        "not yet due"
+        "not yet due: on three months to the day the run has lasted up to three months"
     );
     let raised = app.escaleren(&op, d("2025-05-10"), &regels).unwrap();
     assert_eq!(raised.len(), 1);
     let e = &raised[0];
     assert_eq!(
         (e.niveau, e.datum, e.begin),
-        (Niveau::Management, d("2025-05-03"), d("2025-02-03"))
+        (Niveau::Management, d("2025-05-04"), d("2025-02-03"))
     );
     assert!(
         e.geinformeerd.iter().any(|g| g.starts_with("RBL-ZKIJ")),
@@ -285,6 +287,109 @@ fn escalation_is_raised_when_due_and_once(db: Db) {
         .is_empty());
 }
 
+/// DOMAIN §8: a later run of home-sitting is a new run with a new clock and a new ladder,
+/// while a weekend between two periods never restarts the clock.
+fn a_second_run_escalates_again_and_a_weekend_does_not_restart(db: Db) {
+    let (app, _clock) = setup(&db);
+    let op = Actor::local_operator();
+    let regels = Escalatieregels::default();
+    let who = id("111222333");
+    app.registratie_wijzigen(
+        &op,
+        who,
+        Some((Categorie::Thuiszittend, Oorzaak::Psychisch)),
+        d("2024-09-02"),
+    )
+    .unwrap();
+    let first = app.escaleren(&op, d("2025-03-01"), &regels).unwrap();
+    assert_eq!(
+        first.iter().map(|e| e.niveau).collect::<Vec<_>>(),
+        [Niveau::Management, Niveau::Bestuurlijk]
+    );
+    let zaak1 = first[0].zaak;
+    app.registratie_wijzigen(
+        &op,
+        who,
+        Some((Categorie::Nazorg, Oorzaak::Psychisch)),
+        d("2025-04-01"),
+    )
+    .unwrap();
+    app.registratie_wijzigen(
+        &op,
+        who,
+        Some((Categorie::Thuiszittend, Oorzaak::Complex)),
+        d("2025-06-02"),
+    )
+    .unwrap();
+    // The new run is at its own first level until three months have passed.
+    let k = app
+        .klok(&op, who, d("2025-07-01"), &regels)
+        .unwrap()
+        .unwrap();
+    assert_eq!((k.begin, k.niveau), (d("2025-06-02"), Niveau::Uitvoerend));
+    assert!(app
+        .escaleren(&op, d("2025-07-01"), &regels)
+        .unwrap()
+        .is_empty());
+    let second = app.escaleren(&op, d("2025-12-01"), &regels).unwrap();
+    assert_eq!(
+        second
+            .iter()
+            .map(|e| (e.niveau, e.begin, e.datum))
+            .collect::<Vec<_>>(),
+        [
+            (Niveau::Management, d("2025-06-02"), d("2025-09-03")),
+            (Niveau::Bestuurlijk, d("2025-06-02"), d("2025-10-03")),
+        ]
+    );
+    assert_ne!(second[0].zaak, zaak1, "the new run has a case of its own");
+    let oud = app.zaak(&op, zaak1, None).unwrap();
+    let (gesloten, _) = oud
+        .staat
+        .gesloten
+        .clone()
+        .expect("the first run's case is closed");
+    assert_eq!(gesloten, d("2025-06-02"));
+    assert_eq!(
+        oud.staat.escalaties.len(),
+        2,
+        "closing keeps the first run's history"
+    );
+    // The worklist no longer shows an escalation due for this person.
+    let lijst = app
+        .werklijst(&op, "RBL-ZKIJ", d("2025-12-01"), &regels)
+        .unwrap();
+    assert!(
+        !lijst.items.iter().any(|i| i.soort == "escalatie"),
+        "{:?}",
+        lijst.items
+    );
+
+    // A weekend between two periods (a new cause from Monday) keeps one run and one clock.
+    let other = id("123456782");
+    app.registratie_wijzigen(
+        &op,
+        other,
+        Some((Categorie::Thuiszittend, Oorzaak::Gedrag)),
+        d("2025-09-01"),
+    )
+    .unwrap();
+    app.registratie_wijzigen(&op, other, None, d("2025-11-01"))
+        .unwrap();
+    app.registratie_wijzigen(
+        &op,
+        other,
+        Some((Categorie::Thuiszittend, Oorzaak::Thuissituatie)),
+        d("2025-11-03"),
+    )
+    .unwrap();
+    let k = app
+        .klok(&op, other, d("2025-12-10"), &regels)
+        .unwrap()
+        .unwrap();
+    assert_eq!((k.begin, k.niveau), (d("2025-09-01"), Niveau::Management));
+}
+
 fn the_worklist_shows_what_needs_each_organisation(db: Db) {
     let (app, _clock) = setup(&db);
     let op = Actor::local_operator();
@@ -329,22 +434,17 @@ fn the_worklist_shows_what_needs_each_organisation(db: Db) {
         .werklijst(&op, "RBL-ZKIJ", d("2025-05-25"), &regels)
         .unwrap();
     assert!(!w.items.iter().any(|i| i.soort == "escalatie"), "{w:#?}");
-    for (school, pupil, soort) in [
-        ("05KO00", "111222333", "aanbod"),
-        ("07NU01", "101222331", "aanbod_te_laat"),
-    ] {
+    // A school may not read its pupils' registrations and cases: its worklist shows no
+    // thuiszitter clock (DOMAIN §10).
+    for school in ["05KO00", "07NU01"] {
         let w = app
             .werklijst(&op, school, d("2025-05-25"), &regels)
             .unwrap();
-        let got: Vec<(&str, &str)> = w
-            .items
-            .iter()
-            .map(|i| (i.leerling.as_str(), i.soort))
-            .collect();
-        assert_eq!(
-            got,
-            [(pupil, soort)],
-            "{school}: its own pupil, no escalations"
+        assert!(
+            !w.items
+                .iter()
+                .any(|i| matches!(i.soort, "aanbod" | "aanbod_te_laat" | "escalatie")),
+            "{school}: {w:#?}"
         );
     }
     assert!(app
@@ -355,5 +455,6 @@ fn the_worklist_shows_what_needs_each_organisation(db: Db) {
 on_both!(
     a_case_is_its_events,
     escalation_is_raised_when_due_and_once,
+    a_second_run_escalates_again_and_a_weekend_does_not_restart,
     the_worklist_shows_what_needs_each_organisation
 );

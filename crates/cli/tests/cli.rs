@@ -1891,7 +1891,7 @@ fn registraties_import(db: &str) {
     )
     .expect("JSON");
     assert_eq!(story["klok"]["niveau"], json!("bestuurlijk"));
-    assert_eq!(story["klok"]["termijn"], json!("2025-05-02"));
+    assert_eq!(story["klok"]["termijn"], json!("2025-05-03"));
     let soorten: Vec<&str> = story["regels"]
         .as_array()
         .unwrap()

@@ -776,3 +776,185 @@ fn forms_need_the_csrf_token_and_pages_run_no_script() {
     let csv = d.text().unwrap();
     assert!(csv.starts_with("Category;"), "{csv}");
 }
+
+/// The entry points of a case's later work in the browser: the youth doctor breaks the glass
+/// for a pupil outside their scope (the number in the form's body, a written reason) and
+/// writes a medical note; the leerplicht officer records the joint plan and how the parents
+/// were involved, does not see the medical notes, and closes the case with a reason. Every
+/// page is scanned by axe-core.
+fn ingangen(db: String) {
+    let Some((chrome, driver, axe)) = tools() else {
+        return;
+    };
+    let _een = EEN_TEGELIJK.lock().unwrap_or_else(|e| e.into_inner());
+    let r = opzet(&db);
+    let app = App::new(leerrecht_store::open(&db).expect("open the demo"));
+    let op = Actor::local_operator();
+    let ggd = app
+        .organisaties(&op)
+        .unwrap()
+        .into_iter()
+        .find(|o| o.soort == OrgSoort::Ggd)
+        .expect("the demo has a GGD");
+    let n = app
+        .user_add(
+            &op,
+            "web.jeugdarts",
+            ggd.code.as_str(),
+            Rol::Jeugdarts,
+            WACHTWOORD,
+        )
+        .unwrap();
+    let jeugdarts = (
+        "web.jeugdarts".to_string(),
+        n.totp_geheim.unwrap_or_default(),
+    );
+    drop(app);
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(ingangen_in_de_browser(
+            db, r, jeugdarts, chrome, driver, axe,
+        ));
+}
+
+async fn ingangen_in_de_browser(
+    db: String,
+    r: Rolverdeling,
+    jeugdarts: (String, String),
+    chrome: PathBuf,
+    driver: PathBuf,
+    axe: String,
+) {
+    let mut s = Sessie::start(&db, chrome, driver, axe).await;
+    let reden = "Acute zorg: de school meldt ernstige klachten, ouders onbereikbaar";
+
+    // The youth doctor cannot open the file of a pupil without a referral.
+    s.inloggen(&jeugdarts, WACHTWOORD).await;
+    s.ga(&format!("/jongeren/{}", r.id)).await;
+    assert_eq!(s.h1().await, "Geen toegang");
+    // Break the glass from the search page: too short a reason is refused, the number not
+    // repeated.
+    s.ga("/zoeken").await;
+    s.klik("a[href='/noodtoegang']").await;
+    assert_eq!(s.h1().await, "Noodtoegang");
+    s.vul("#n-bsn", &r.nummer).await;
+    s.vul("#n-reden", "even kijken").await;
+    s.klik("#noodtoegang-form button[type=submit]").await;
+    assert!(s.tekst("#noodtoegang-fout").await.contains("reden"));
+    assert!(
+        !s.bron().await.contains(&r.nummer),
+        "the number is not repeated"
+    );
+    s.vul("#n-bsn", &r.nummer).await;
+    s.vul("#n-reden", reden).await;
+    s.kies("#n-uren", "1").await;
+    s.foto("noodtoegang").await;
+    s.klik("#noodtoegang-form button[type=submit]").await;
+    assert_eq!(s.h1().await, r.naam, "the file opens");
+    assert!(s
+        .bron()
+        .await
+        .contains("Noodtoegang: u bekijkt dit dossier"));
+    // The medical note.
+    s.vul("#mn-tekst", "Buikpijnklachten, overleg met huisarts")
+        .await;
+    s.klik("#notitie-form button[type=submit]").await;
+    assert!(s.bron().await.contains("Vastgelegd."));
+    assert!(s.tekst("#notities").await.contains("Buikpijnklachten"));
+    s.foto("dossier-jeugdarts").await;
+    for u in &s.geschouwd {
+        assert!(!u.contains(&r.nummer), "no number in an address: {u}");
+    }
+    s.uitloggen().await;
+
+    // The leerplicht officer: no medical notes; the joint plan, the parents, the closing.
+    s.inloggen(&r.leerplicht, WACHTWOORD).await;
+    s.ga(&format!("/jongeren/{}", r.id)).await;
+    assert_eq!(s.h1().await, r.naam);
+    let bron = s.bron().await;
+    assert!(!bron.contains("Buikpijnklachten") && !bron.contains("notitie-form"));
+    assert!(
+        s.tekst("#inzage").await.contains("web.jeugdarts"),
+        "leerplicht sees who broke the glass"
+    );
+    // A plan without education, care or youth help is refused, with the reason shown.
+    s.open("Plan vastleggen").await;
+    s.vul("#p-omschrijving", "Nog onbekend").await;
+    s.klik("#plan-form button[type=submit]").await;
+    assert!(s.tekst("#formulier-fout").await.contains("plan"));
+    s.open("Plan vastleggen").await;
+    for vak in ["#p-onderwijs", "#p-zorg"] {
+        s.c.find(Locator::Css(vak))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    s.vul(
+        "#p-omschrijving",
+        "Halve dagen VSO De Brug met zorg op school",
+    )
+    .await;
+    s.klik("#plan-form button[type=submit]").await;
+    assert!(s.bron().await.contains("Vastgelegd."));
+    let plannen = s.tekst("#plannen").await;
+    assert!(
+        plannen.contains("Halve dagen VSO De Brug") && plannen.contains("onderwijs, zorg"),
+        "{plannen}"
+    );
+    s.open("Betrokkenheid ouders vastleggen").await;
+    s.vul("#ou-hoe", "Huisbezoek met moeder en vader").await;
+    s.klik("#ouders-form button[type=submit]").await;
+    assert!(s.tekst("#ouders").await.contains("Huisbezoek"));
+    // Closing: `overig` needs an explanation; then back in school.
+    s.open("Zaak sluiten").await;
+    s.kies("#s-reden", "overig").await;
+    s.klik("#sluiten-form button[type=submit]").await;
+    assert!(s.tekst("#formulier-fout").await.contains("toelichting"));
+    s.open("Zaak sluiten").await;
+    s.kies("#s-reden", "terug_naar_school").await;
+    s.vul("#s-toelichting", "Start op De Brug").await;
+    s.klik("#sluiten-form button[type=submit]").await;
+    let gesloten = s.tekst("#gesloten").await;
+    assert!(
+        gesloten.contains("Terug naar school") && gesloten.contains("Start op De Brug"),
+        "{gesloten}"
+    );
+    // The closed case keeps its history, and offers no more closing.
+    let zaak = s.tekst("table.lr-zaak").await;
+    assert!(
+        zaak.contains("Halve dagen") && zaak.contains("zaak gesloten"),
+        "{zaak}"
+    );
+    assert!(s.c.find(Locator::Css("#sluiten-form")).await.is_err());
+    s.foto("dossier-afgesloten").await;
+    s.klik("a[hreflang=en]").await;
+    assert!(s.bron().await.contains("Closed cases"));
+    s.klik("a[hreflang=nl]").await;
+    s.uitloggen().await;
+
+    // The SWV consulent may not close a case: no form.
+    s.inloggen(&r.swv, WACHTWOORD).await;
+    s.ga(&format!("/jongeren/{}", r.id)).await;
+    assert!(!s.bron().await.contains("sluiten-form"));
+    s.uitloggen().await;
+    s.c.clone().close().await.unwrap();
+}
+
+#[test]
+fn entry_points_in_a_browser_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    ingangen(format!(
+        "sqlite://{}",
+        dir.path().join("ingangen.db").display()
+    ));
+}
+
+#[test]
+fn entry_points_in_a_browser_postgres() {
+    ingangen(PgCluster::shared().fresh_database());
+}

@@ -7,9 +7,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{Months, NaiveDate};
 use serde::{Serialize, Serializer};
 
+use crate::calendar::SchoolDays;
 use crate::ids::LeerlingId;
 use crate::schoolyear::SchoolYear;
-use crate::thuiszitters::{runs, Categorie, Oorzaak};
+use crate::thuiszitters::{meer_dan_maanden, runs, Categorie, Oorzaak, Runregels};
 use crate::zaak::Artikel;
 
 /// One registration period, as the figures see it.
@@ -86,6 +87,8 @@ pub struct Basis {
     pub inschrijvingen: Vec<Inschrijving>,
     /// Offers: (person, date offered).
     pub aanbiedingen: Vec<(i64, NaiveDate)>,
+    /// Offers that started: (person, date started). A start ends a run of home-sitting.
+    pub gestart: Vec<(i64, NaiveDate)>,
     pub vrijstellingen: Vec<Vrijstelling>,
 }
 
@@ -106,6 +109,11 @@ impl Basis {
                 d.aanbiedingen.push(*a);
             }
         }
+        for (p, g) in &self.gestart {
+            if let Some(d) = out.get_mut(p) {
+                d.gestart.push(*g);
+            }
+        }
         out
     }
 }
@@ -116,17 +124,51 @@ pub struct PersoonsDossier<'a> {
     pub perioden: Vec<&'a Periode>,
     pub inschrijvingen: Vec<&'a Inschrijving>,
     pub aanbiedingen: Vec<NaiveDate>,
+    pub gestart: Vec<NaiveDate>,
 }
 
 impl PersoonsDossier<'_> {
-    /// The unbroken runs in the categories `welke` passes.
-    pub fn runs(&self, welke: impl Fn(Categorie) -> bool) -> Vec<(NaiveDate, Option<NaiveDate>)> {
+    /// The runs in the categories `welke` passes (DOMAIN §8), as registered.
+    pub fn runs(
+        &self,
+        welke: impl Fn(Categorie) -> bool,
+        regels: &Runregels<'_>,
+    ) -> Vec<(NaiveDate, Option<NaiveDate>)> {
         let p: Vec<_> = self
             .perioden
             .iter()
             .map(|p| (p.categorie, p.van, p.tot))
             .collect();
-        runs(&p, welke)
+        runs(&p, &self.gestart, welke, regels)
+    }
+
+    /// The periods as the target figures count them: the VO-MBO summer gap left out of each
+    /// (see [`telt_vanaf`]); a period wholly inside the gap is gone.
+    pub fn voor_doelen(
+        &self,
+        schooldagen: &SchoolDays,
+    ) -> Vec<(Categorie, NaiveDate, Option<NaiveDate>)> {
+        self.perioden
+            .iter()
+            .filter_map(|p| {
+                let van = telt_vanaf(p, &self.inschrijvingen, schooldagen)?;
+                Some((p.categorie, van, p.tot))
+            })
+            .collect()
+    }
+
+    /// The runs in the categories `welke` passes, as the target figures count them.
+    pub fn runs_voor_doelen(
+        &self,
+        welke: impl Fn(Categorie) -> bool,
+        regels: &Runregels<'_>,
+    ) -> Vec<(NaiveDate, Option<NaiveDate>)> {
+        runs(
+            &self.voor_doelen(regels.schooldagen),
+            &self.gestart,
+            welke,
+            regels,
+        )
     }
 }
 
@@ -135,28 +177,45 @@ pub fn plus_maanden(d: NaiveDate, m: u32) -> NaiveDate {
         .expect("date within chrono's range")
 }
 
-/// Whether an `absoluut_verzuim` period is the summer gap between VO and MBO (DOMAIN §8),
-/// which the target figures leave out: the person's last enrolment before the period was in
-/// VO or VSO, ended in June to September, and the period began within three months after.
-pub fn overgang_vo_mbo(periode: &Periode, inschrijvingen: &[&Inschrijving]) -> bool {
+/// The first day a period counts in the target figures (DOMAIN §8, the VO-MBO transition):
+/// an `absoluut_verzuim` period that begins after a VO or VSO enrolment which ended on 31 July
+/// or later in the summer holiday (no school day between 31 July and its end), before 1 October
+/// of that year and with no enrolment in between, counts only from 1 October; None when it
+/// ends before then. Every other period counts from its start.
+pub fn telt_vanaf(
+    periode: &Periode,
+    inschrijvingen: &[&Inschrijving],
+    schooldagen: &SchoolDays,
+) -> Option<NaiveDate> {
     use chrono::Datelike;
     if periode.categorie != Categorie::AbsoluutVerzuim {
-        return false;
+        return Some(periode.van);
     }
     let laatste = inschrijvingen
         .iter()
         .filter(|i| i.tot.is_some_and(|t| t < periode.van))
         .max_by_key(|i| i.tot);
     let Some(i) = laatste else {
-        return false;
+        return Some(periode.van);
     };
     let eind = i.tot.expect("filtered on an end");
-    (i.sector == "VO" || i.sector == "VSO")
-        && (6..=9).contains(&eind.month())
-        && periode.van <= plus_maanden(eind, 3)
+    let zomer = NaiveDate::from_ymd_opt(eind.year(), 7, 31).expect("valid date");
+    let oktober = NaiveDate::from_ymd_opt(eind.year(), 10, 1).expect("valid date");
+    let overgang = (i.sector == "VO" || i.sector == "VSO")
+        && eind >= zomer
+        && (eind == zomer
+            || schooldagen.count_school_days(zomer + chrono::Days::new(1), eind) == 0)
+        && periode.van < oktober
         && !inschrijvingen
             .iter()
-            .any(|j| j.van > eind && j.van < periode.van)
+            .any(|j| j.van > eind && j.van < periode.van);
+    if !overgang {
+        return Some(periode.van);
+    }
+    match periode.tot {
+        Some(t) if t < oktober => None,
+        _ => Some(oktober),
+    }
 }
 
 /// The target for a baseline and a reduction in percent: baseline × (1 − reduction),
@@ -194,12 +253,15 @@ impl Aantal {
     pub fn publiek(&mut self) {
         self.verborgen = self.n < PUBLIEK_MINIMUM;
     }
-    /// As shown: the number, or `<5`.
+    /// As shown: the number, `<5` for a small count, or `x` for a count hidden only so that
+    /// a small one cannot be worked out from a total (secondary suppression).
     pub fn tekst(&self) -> String {
-        if self.verborgen {
+        if !self.verborgen {
+            self.n.to_string()
+        } else if self.n < PUBLIEK_MINIMUM {
             format!("<{PUBLIEK_MINIMUM}")
         } else {
-            self.n.to_string()
+            "x".to_string()
         }
     }
     /// The number when it may be shown.
@@ -224,6 +286,40 @@ impl Serialize for Aantal {
     }
 }
 
+/// Secondary suppression (DOMAIN §9.8). In a group of cells that add up to a total shown
+/// beside them, one hidden cell is the total minus the others. So while some group has exactly
+/// one hidden part under a shown total, the smallest other shown part is hidden too (the total
+/// itself when there is none). Groups may share cells (a table's rows and columns), so this
+/// runs until nothing changes. `groepen` are (parts, total) as indices into `cellen`; call it
+/// after [`Aantal::publiek`] has hidden the small cells.
+pub fn secundair_verbergen(cellen: &mut [Aantal], groepen: &[(Vec<usize>, usize)]) {
+    loop {
+        let mut veranderd = false;
+        for (delen, totaal) in groepen {
+            if cellen[*totaal].verborgen {
+                continue;
+            }
+            let verborgen = delen.iter().filter(|&&i| cellen[i].verborgen).count();
+            if verborgen != 1 {
+                continue;
+            }
+            match delen
+                .iter()
+                .copied()
+                .filter(|&i| !cellen[i].verborgen)
+                .min_by_key(|&i| (cellen[i].n, i))
+            {
+                Some(i) => cellen[i].verborgen = true,
+                None => cellen[*totaal].verborgen = true,
+            }
+            veranderd = true;
+        }
+        if !veranderd {
+            return;
+        }
+    }
+}
+
 /// Unique persons per key.
 #[derive(Debug, Default)]
 pub struct Uniek<K: std::hash::Hash + Eq>(HashMap<K, HashSet<i64>>);
@@ -242,11 +338,20 @@ impl<K: std::hash::Hash + Eq> Uniek<K> {
 
 /// The school year's figures of one person (DOMAIN §9.2): was a thuiszitter (incl. absoluut
 /// verzuim, without the VO-MBO gap) at some day of `jaar`.
-pub fn thuiszitter_in(dossier: &PersoonsDossier<'_>, jaar: SchoolYear) -> bool {
+pub fn thuiszitter_in(
+    dossier: &PersoonsDossier<'_>,
+    jaar: SchoolYear,
+    schooldagen: &SchoolDays,
+) -> bool {
     dossier.perioden.iter().any(|p| {
         p.categorie.is_thuiszitter()
-            && p.overlapt(jaar.first_day(), jaar.last_day())
-            && !overgang_vo_mbo(p, &dossier.inschrijvingen)
+            && telt_vanaf(p, &dossier.inschrijvingen, schooldagen).is_some_and(|van| {
+                Periode {
+                    van,
+                    ..(*p).clone()
+                }
+                .overlapt(jaar.first_day(), jaar.last_day())
+            })
     })
 }
 
@@ -279,32 +384,23 @@ pub struct KpiGeval {
 
 /// Every run of home-sitting (thuiszittend or absoluut verzuim, without the VO-MBO gap) that
 /// began from `van` to `tot`, and where its clock stood on `op`: an offer counts when it was
-/// made from the run's start to its end and on or before `op`.
+/// made from the run's start to its end and on or before `op`. The deadline is the run's start
+/// plus `aanbod_maanden` (on that day the run has lasted "up to three months").
 pub fn kpi_gevallen(
     per_persoon: &BTreeMap<i64, PersoonsDossier<'_>>,
     van: NaiveDate,
     tot: NaiveDate,
     op: NaiveDate,
     aanbod_maanden: u32,
+    regels: &Runregels<'_>,
 ) -> Vec<KpiGeval> {
     let mut out = Vec::new();
     for (persoon, d) in per_persoon {
-        let gap: Vec<&Periode> = d
-            .perioden
-            .iter()
-            .copied()
-            .filter(|p| overgang_vo_mbo(p, &d.inschrijvingen))
-            .collect();
-        for (begin, einde) in d.runs(Categorie::is_thuiszitter) {
+        for (begin, einde) in d.runs_voor_doelen(Categorie::is_thuiszitter, regels) {
             if begin < van || begin > tot || begin > op {
                 continue;
             }
-            if gap.iter().any(|p| p.van == begin) {
-                continue;
-            }
-            let termijn = plus_maanden(begin, aanbod_maanden)
-                .pred_opt()
-                .expect("date within range");
+            let termijn = plus_maanden(begin, aanbod_maanden);
             let aanbod = d
                 .aanbiedingen
                 .iter()
@@ -362,19 +458,34 @@ pub struct Looptijden {
 
 /// The runs of `categorie` in school year `jaar`, as they stood on `op` (the year's last day,
 /// or an earlier day while it runs).
+///
+/// "More than three months" is measured over the whole run of home-sitting the category's run
+/// belongs to (DOMAIN §8): a `thuiszittend` run that followed `absoluut_verzuim` counts from the
+/// start of the absolute absence.
 pub fn looptijden(
     per_persoon: &BTreeMap<i64, PersoonsDossier<'_>>,
     categorie: Categorie,
     jaar: SchoolYear,
     op: NaiveDate,
+    regels: &Runregels<'_>,
 ) -> Looptijden {
     let (s, e) = (jaar.first_day(), jaar.last_day().min(op));
     let mut out = Looptijden::default();
     for (persoon, d) in per_persoon {
-        for (begin, einde) in d.runs(|c| c == categorie) {
+        let heel = d.runs(Categorie::is_thuiszitter, regels);
+        for (begin, einde) in d.runs(|c| c == categorie, regels) {
             if begin > e || einde.is_some_and(|x| x < s) {
                 continue;
             }
+            let run_begin = if categorie.is_thuiszitter() {
+                heel.iter()
+                    .filter(|(b, _)| *b <= begin)
+                    .map(|(b, _)| *b)
+                    .next_back()
+                    .unwrap_or(begin)
+            } else {
+                begin
+            };
             out.totaal.insert(*persoon);
             if begin <= s {
                 out.bij_begin.insert(*persoon);
@@ -382,7 +493,7 @@ pub fn looptijden(
                 out.nieuw.insert(*persoon);
             }
             let tot = einde.map_or(e, |x| x.min(e));
-            if plus_maanden(begin, 3) <= tot {
+            if meer_dan_maanden(run_begin, 3, tot) {
                 out.langer_dan_3_maanden.insert(*persoon);
             }
             if einde.is_some_and(|x| x <= e) {
@@ -393,7 +504,8 @@ pub fn looptijden(
     out
 }
 
-/// How long a run of `thuiszittend` had lasted on a date, for the Inspectie's overview.
+/// How long a thuiszitter registered `thuiszittend` on a date had been at home, for the
+/// Inspectie's overview.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Duur {
     /// Up to three months (registered thuiszittend: absent four weeks or more).
@@ -401,13 +513,25 @@ pub enum Duur {
     MeerDanDrieMaanden,
 }
 
-/// The `thuiszittend` run ongoing on `op`, by how long it has lasted.
-pub fn duur_op(dossier: &PersoonsDossier<'_>, op: NaiveDate) -> Option<Duur> {
+/// For a person registered `thuiszittend` on `op`: how long their run of home-sitting had
+/// lasted, over the whole run (an `absoluut_verzuim` start counts, DOMAIN §8).
+pub fn duur_op(
+    dossier: &PersoonsDossier<'_>,
+    op: NaiveDate,
+    regels: &Runregels<'_>,
+) -> Option<Duur> {
+    if !dossier
+        .perioden
+        .iter()
+        .any(|p| p.categorie == Categorie::Thuiszittend && p.telt_op(op))
+    {
+        return None;
+    }
     let (begin, _) = dossier
-        .runs(|c| c == Categorie::Thuiszittend)
+        .runs(Categorie::is_thuiszitter, regels)
         .into_iter()
         .find(|(b, e)| *b <= op && e.is_none_or(|e| e >= op))?;
-    Some(if plus_maanden(begin, 3) < op {
+    Some(if meer_dan_maanden(begin, 3, op) {
         Duur::MeerDanDrieMaanden
     } else {
         Duur::TotDrieMaanden
@@ -422,6 +546,26 @@ mod tests {
         s.parse().unwrap()
     }
 
+    /// Summer holidays 2023 (15 July – 27 August) and 2024 (20 July – 1 September).
+    fn kalender() -> crate::calendar::Kalender {
+        use crate::calendar::{Kalender, Vakantie};
+        Kalender::new(
+            vec![
+                Vakantie::new("zomer", d("2023-07-15"), d("2023-08-27"), None).unwrap(),
+                Vakantie::new("zomer", d("2024-07-20"), d("2024-09-01"), None).unwrap(),
+            ],
+            d("2015-01-01"),
+            d("2030-12-31"),
+        )
+    }
+
+    fn rr(k: &crate::calendar::Kalender) -> Runregels<'_> {
+        Runregels {
+            schooldagen: k.common(),
+            max_onderbreking: 5,
+        }
+    }
+
     #[test]
     fn the_seed_targets() {
         assert_eq!(doel(106, 10.0), 95);
@@ -432,6 +576,46 @@ mod tests {
         assert_eq!(doel(45, 10.0), 41);
         assert_eq!(doel(7, 0.0), 7);
         assert_eq!(doel(7, 100.0), 0);
+    }
+
+    #[test]
+    fn no_hidden_cell_can_be_worked_out_from_a_total() {
+        let mut c: Vec<Aantal> = [3, 12, 20, 35].into_iter().map(Aantal::new).collect();
+        c.iter_mut().for_each(Aantal::publiek);
+        let groep = [(vec![0, 1, 2], 3)];
+        secundair_verbergen(&mut c, &groep);
+        // 3 alone was hidden: 35 − 12 − 20 would give it away, so 12 goes as well (shown as
+        // `x`: hidden, though not small).
+        assert_eq!(
+            c.iter().map(Aantal::tekst).collect::<Vec<_>>(),
+            ["<5", "x", "20", "35"]
+        );
+        // Rows and columns: hiding for one group may expose a cell in another.
+        //   a=2  b=9  | 11
+        //   c=8  d=10 | 18
+        //   10   19   | 29
+        let mut c: Vec<Aantal> = [2, 9, 11, 8, 10, 18, 10, 19, 29]
+            .into_iter()
+            .map(Aantal::new)
+            .collect();
+        c.iter_mut().for_each(Aantal::publiek);
+        let groepen = [
+            (vec![0, 1], 2),
+            (vec![3, 4], 5),
+            (vec![6, 7], 8),
+            (vec![0, 3], 6),
+            (vec![1, 4], 7),
+            (vec![2, 5], 8),
+        ];
+        secundair_verbergen(&mut c, &groepen);
+        for (delen, totaal) in &groepen {
+            let h = delen.iter().filter(|&&i| c[i].verborgen).count();
+            assert!(c[*totaal].verborgen || h != 1, "{c:?}");
+        }
+        // Nothing hidden, nothing to protect.
+        let mut c: Vec<Aantal> = [5, 6, 11].into_iter().map(Aantal::new).collect();
+        secundair_verbergen(&mut c, &[(vec![0, 1], 2)]);
+        assert!(c.iter().all(|a| !a.verborgen));
     }
 
     #[test]
@@ -467,20 +651,67 @@ mod tests {
 
     #[test]
     fn the_summer_gap_between_vo_and_mbo() {
+        let k = kalender();
+        let sd = k.common();
         let vo = inschrijving("VO", "2018-08-20", "2023-07-31");
+        // Only the days to 1 October are left out: from then the period counts.
         let av = periode(Categorie::AbsoluutVerzuim, "2023-09-01", None);
-        assert!(overgang_vo_mbo(&av, &[&vo]));
-        // Dropping out of VO in November is no transition.
+        assert_eq!(telt_vanaf(&av, &[&vo], sd), Some(d("2023-10-01")));
+        let kort = periode(Categorie::AbsoluutVerzuim, "2023-09-01", Some("2023-09-30"));
+        assert_eq!(telt_vanaf(&kort, &[&vo], sd), None);
+        // An enrolment that ends later in the summer holiday is a transition as well.
+        let vo_aug = inschrijving("VO", "2018-08-20", "2023-08-15");
+        assert_eq!(telt_vanaf(&av, &[&vo_aug], sd), Some(d("2023-10-01")));
+        // Dropping out of VO in June, or in November, is no transition.
+        let juni = inschrijving("VO", "2018-08-20", "2023-06-16");
+        assert_eq!(telt_vanaf(&av, &[&juni], sd), Some(d("2023-09-01")));
         let uitval = inschrijving("VO", "2018-08-20", "2023-11-10");
         let av2 = periode(Categorie::AbsoluutVerzuim, "2023-11-11", None);
-        assert!(!overgang_vo_mbo(&av2, &[&uitval]));
-        // Too long after the summer, or after PO, or not absoluut verzuim: no transition.
-        let laat = periode(Categorie::AbsoluutVerzuim, "2024-01-15", None);
-        assert!(!overgang_vo_mbo(&laat, &[&vo]));
+        assert_eq!(telt_vanaf(&av2, &[&uitval], sd), Some(d("2023-11-11")));
+        // After 1 October, after PO, or not absoluut verzuim: counted from the start.
+        let laat = periode(Categorie::AbsoluutVerzuim, "2023-10-02", None);
+        assert_eq!(telt_vanaf(&laat, &[&vo], sd), Some(d("2023-10-02")));
         let po = inschrijving("PO", "2015-08-20", "2023-07-31");
-        assert!(!overgang_vo_mbo(&av, &[&po]));
+        assert_eq!(telt_vanaf(&av, &[&po], sd), Some(d("2023-09-01")));
         let tz = periode(Categorie::Thuiszittend, "2023-09-01", None);
-        assert!(!overgang_vo_mbo(&tz, &[&vo]));
+        assert_eq!(telt_vanaf(&tz, &[&vo], sd), Some(d("2023-09-01")));
+        // The school year's figure: an open absoluut verzuim from 15 August 2024, after VO,
+        // is a thuiszitter of 2024-2025 (from 1 October), and of no year when it ended in
+        // September.
+        let vo24 = inschrijving("VO", "2019-08-20", "2024-07-31");
+        let ps = [periode(Categorie::AbsoluutVerzuim, "2024-08-15", None)];
+        let ins = [vo24.clone()];
+        let basis = Basis {
+            registraties: ps.to_vec(),
+            inschrijvingen: ins.to_vec(),
+            ..Basis::default()
+        };
+        let per = basis.per_persoon();
+        let jaar = SchoolYear::containing(d("2025-01-01"));
+        assert!(thuiszitter_in(&per[&1], jaar, sd));
+        let g = kpi_gevallen(
+            &per,
+            jaar.first_day(),
+            jaar.last_day(),
+            d("2025-06-01"),
+            3,
+            &rr(&k),
+        );
+        assert_eq!(g.len(), 1);
+        assert_eq!(
+            (g[0].begin, g[0].termijn),
+            (d("2024-10-01"), d("2025-01-01"))
+        );
+        let basis = Basis {
+            registraties: vec![periode(
+                Categorie::AbsoluutVerzuim,
+                "2024-08-15",
+                Some("2024-09-20"),
+            )],
+            inschrijvingen: ins.to_vec(),
+            ..Basis::default()
+        };
+        assert!(!thuiszitter_in(&basis.per_persoon()[&1], jaar, sd));
     }
 
     #[test]
@@ -509,12 +740,20 @@ mod tests {
         ];
         let basis = Basis {
             registraties: ps.to_vec(),
-            // 1 on the last day of the term, 2 one day late, 5 never.
-            aanbiedingen: vec![(1, d("2024-12-01")), (2, d("2024-12-02"))],
+            // 1 on the last day of the term (three months to the day), 2 one day late, 5 never.
+            aanbiedingen: vec![(1, d("2024-12-02")), (2, d("2024-12-03"))],
             ..Basis::default()
         };
         let per = basis.per_persoon();
-        let g = kpi_gevallen(&per, d("2024-08-01"), d("2025-07-31"), d("2025-06-15"), 3);
+        let k = kalender();
+        let g = kpi_gevallen(
+            &per,
+            d("2024-08-01"),
+            d("2025-07-31"),
+            d("2025-06-15"),
+            3,
+            &rr(&k),
+        );
         let uit: Vec<(i64, KpiUitkomst)> = g.iter().map(|g| (g.persoon, g.uitkomst)).collect();
         assert_eq!(
             uit,
@@ -526,9 +765,16 @@ mod tests {
                 (5, KpiUitkomst::Achterstallig),
             ]
         );
-        // Asked before person 3's deadline (2024-12-31), that run was still "lopend", and
+        // Asked before person 3's deadline (2025-01-01), that run was still "lopend", and
         // person 4's had not begun; person 5 was already two weeks overdue.
-        let g = kpi_gevallen(&per, d("2024-08-01"), d("2025-07-31"), d("2024-12-15"), 3);
+        let g = kpi_gevallen(
+            &per,
+            d("2024-08-01"),
+            d("2025-07-31"),
+            d("2024-12-15"),
+            3,
+            &rr(&k),
+        );
         let uit: Vec<(i64, KpiUitkomst)> = g.iter().map(|g| (g.persoon, g.uitkomst)).collect();
         assert_eq!(
             uit,
@@ -566,11 +812,13 @@ mod tests {
             registraties: ps.to_vec(),
             ..Basis::default()
         };
+        let k = kalender();
         let l = looptijden(
             &basis.per_persoon(),
             Categorie::Thuiszittend,
             SchoolYear::containing(d("2025-01-01")),
             d("2025-07-31"),
+            &rr(&k),
         );
         let set = |s: &HashSet<i64>| {
             let mut v: Vec<i64> = s.iter().copied().collect();
@@ -589,8 +837,51 @@ mod tests {
             Categorie::Thuiszittend,
             SchoolYear::containing(d("2025-01-01")),
             d("2024-11-30"),
+            &rr(&k),
         );
         assert_eq!(set(&l.totaal), [1, 2]);
         assert_eq!(set(&l.langer_dan_3_maanden), [1]);
+    }
+
+    #[test]
+    fn three_months_over_the_whole_run() {
+        let k = kalender();
+        // Absoluut verzuim from 2 September, thuiszittend from 1 November (one run): on
+        // 3 December the run has lasted more than three months, though the thuiszittend part
+        // has not.
+        let ps = [
+            periode(Categorie::AbsoluutVerzuim, "2024-09-02", Some("2024-10-31")),
+            periode(Categorie::Thuiszittend, "2024-11-01", None),
+        ];
+        let basis = Basis {
+            registraties: ps.to_vec(),
+            ..Basis::default()
+        };
+        let per = basis.per_persoon();
+        assert_eq!(
+            duur_op(&per[&1], d("2024-12-02"), &rr(&k)),
+            Some(Duur::TotDrieMaanden),
+            "on three months to the day: up to three months"
+        );
+        assert_eq!(
+            duur_op(&per[&1], d("2024-12-03"), &rr(&k)),
+            Some(Duur::MeerDanDrieMaanden)
+        );
+        let l = looptijden(
+            &per,
+            Categorie::Thuiszittend,
+            SchoolYear::containing(d("2025-01-01")),
+            d("2024-12-03"),
+            &rr(&k),
+        );
+        assert_eq!(l.langer_dan_3_maanden.len(), 1);
+        let l = looptijden(
+            &per,
+            Categorie::Thuiszittend,
+            SchoolYear::containing(d("2025-01-01")),
+            d("2024-12-02"),
+            &rr(&k),
+        );
+        assert_eq!(l.langer_dan_3_maanden.len(), 0);
     }
 }

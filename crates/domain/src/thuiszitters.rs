@@ -7,6 +7,7 @@ use std::str::FromStr;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::SchoolDays;
 use crate::ids::LeerlingId;
 
 /// The categories of the shared list (the rows of the Noord-Kennemerland table).
@@ -215,8 +216,8 @@ impl Niveau {
     }
 }
 
-/// When the ladder's steps fall due, in calendar months after home-sitting began; the region
-/// may change them.
+/// When the ladder's steps fall due, in calendar months after home-sitting began, and what
+/// joins registration periods into one run; the region may change them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Escalatieregels {
@@ -224,6 +225,9 @@ pub struct Escalatieregels {
     pub aanbod_maanden: u32,
     pub management_maanden: u32,
     pub bestuurlijk_maanden: u32,
+    /// Two thuiszitter periods with no more than this many school days between them are one
+    /// run (DOMAIN §8): a weekend, a holiday or a change of category never restarts the clock.
+    pub onderbreking_schooldagen: u32,
 }
 
 impl Default for Escalatieregels {
@@ -232,6 +236,7 @@ impl Default for Escalatieregels {
             aanbod_maanden: 3,
             management_maanden: 3,
             bestuurlijk_maanden: 4,
+            onderbreking_schooldagen: 5,
         }
     }
 }
@@ -239,11 +244,12 @@ impl Default for Escalatieregels {
 /// The three-month clock of one thuiszitter on a date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Klok {
-    /// The day home-sitting began: the start of the unbroken run of thuiszitter periods.
+    /// The day home-sitting began: the first day of the run.
     pub begin: NaiveDate,
-    /// The last day for a suitable offer.
+    /// The last day for a suitable offer: the run's start plus three calendar months (on that
+    /// day the run has lasted "up to three months").
     pub termijn: NaiveDate,
-    /// Whether an offer was made (on or before the date asked about).
+    /// Whether an offer was made in this run (on or before the date asked about).
     pub aanbod: Option<NaiveDate>,
     /// The level the case has reached on the date.
     pub niveau: Niveau,
@@ -256,11 +262,50 @@ fn plus_months(d: NaiveDate, m: u32) -> NaiveDate {
         .expect("date within chrono's range")
 }
 
-/// The unbroken runs of the periods (any order) whose category passes `welke`: periods that
-/// follow each other without a gap, or overlap, are one run. By start; an open end is None.
+/// The one meaning of "more than `m` months" (DOMAIN §8): a run that began on `begin` has
+/// lasted more than `m` calendar months on `d` when `d` is after `begin` plus `m` months; on
+/// that very day it is still "up to `m` months". Every report and the clock use this.
+pub fn meer_dan_maanden(begin: NaiveDate, m: u32, d: NaiveDate) -> bool {
+    d > plus_months(begin, m)
+}
+
+/// The first day on which a run that began on `begin` has lasted more than `m` months.
+pub fn eerste_dag_na_maanden(begin: NaiveDate, m: u32) -> NaiveDate {
+    plus_months(begin, m)
+        .succ_opt()
+        .expect("date within chrono's range")
+}
+
+/// What joins registration periods into runs (DOMAIN §8): the school days of the region and
+/// how many of them may lie between two periods of one run.
+#[derive(Clone, Copy, Debug)]
+pub struct Runregels<'a> {
+    pub schooldagen: &'a SchoolDays,
+    pub max_onderbreking: u32,
+}
+
+impl Runregels<'_> {
+    /// Whether a period starting on `van` continues a run whose last day is `einde`.
+    fn sluit_aan(&self, einde: NaiveDate, van: NaiveDate) -> bool {
+        if van <= einde.succ_opt().unwrap_or(einde) {
+            return true;
+        }
+        let (Some(a), Some(b)) = (einde.succ_opt(), van.pred_opt()) else {
+            return true;
+        };
+        self.schooldagen.count_school_days(a, b) <= self.max_onderbreking
+    }
+}
+
+/// The runs of the periods (any order) whose category passes `welke`, by start; an open end
+/// is None (DOMAIN §8). Two periods are one run when no more than `regels.max_onderbreking`
+/// school days lie between them. An offer that starts (`gestart`) ends the run on the day
+/// before; a period that begins on or after that day begins a new run.
 pub fn runs(
     perioden: &[(Categorie, NaiveDate, Option<NaiveDate>)],
+    gestart: &[NaiveDate],
     welke: impl Fn(Categorie) -> bool,
+    regels: &Runregels<'_>,
 ) -> Vec<(NaiveDate, Option<NaiveDate>)> {
     let mut periods: Vec<(NaiveDate, Option<NaiveDate>)> = perioden
         .iter()
@@ -268,39 +313,52 @@ pub fn runs(
         .map(|&(_, van, tot)| (van, tot))
         .collect();
     periods.sort();
-    let mut out: Vec<(NaiveDate, Option<NaiveDate>)> = Vec::new();
+    // Each run with whether an offer's start cut it short.
+    let mut out: Vec<((NaiveDate, Option<NaiveDate>), bool)> = Vec::new();
     for (van, tot) in periods {
         match out.last_mut() {
-            Some((_, None)) => {}
-            Some((_, Some(e))) if e.succ_opt() == Some(van) || van <= *e => {
+            Some(((_, e), true)) if e.is_none_or(|e| van <= e) => continue,
+            Some(((_, None), false)) => {}
+            Some(((_, Some(e)), false)) if regels.sluit_aan(*e, van) => {
                 let e = *e;
-                out.last_mut().expect("a run").1 = tot.map(|t| t.max(e));
+                out.last_mut().expect("a run").0 .1 = tot.map(|t| t.max(e));
             }
-            _ => out.push((van, tot)),
+            _ => out.push(((van, tot), false)),
+        }
+        // An offer that starts inside the run ends it.
+        let (run, cut) = out.last_mut().expect("a run");
+        if let Some(g) = gestart
+            .iter()
+            .copied()
+            .filter(|g| *g > run.0 && run.1.is_none_or(|e| *g <= e))
+            .min()
+        {
+            run.1 = g.pred_opt();
+            *cut = true;
         }
     }
-    out
+    out.into_iter().map(|(r, _)| r).collect()
 }
 
-/// The clock on `on` for a person with these periods (any order) and offers (dates made):
-/// None when the person is not a thuiszitter on `on`. Periods that follow each other without
-/// a gap, in thuiszitter categories, are one run of home-sitting.
+/// The clock on `on` for a person with these periods (any order), offers made (`aanbiedingen`)
+/// and offers started (`gestart`): None when the person is not a thuiszitter on `on`. Only an
+/// offer made within the run counts: a new run has a new clock and a new ladder.
 pub fn klok(
     perioden: &[(Categorie, NaiveDate, Option<NaiveDate>)],
     aanbiedingen: &[NaiveDate],
+    gestart: &[NaiveDate],
     on: NaiveDate,
     regels: &Escalatieregels,
+    runregels: &Runregels<'_>,
 ) -> Option<Klok> {
-    let (begin, end) = runs(perioden, Categorie::is_thuiszitter)
+    let (begin, end) = runs(perioden, gestart, Categorie::is_thuiszitter, runregels)
         .into_iter()
         .take_while(|(van, _)| *van <= on)
         .last()?;
     if end.is_some_and(|e| e < on) {
         return None;
     }
-    let termijn = plus_months(begin, regels.aanbod_maanden)
-        .pred_opt()
-        .expect("date within chrono's range");
+    let termijn = plus_months(begin, regels.aanbod_maanden);
     let aanbod = aanbiedingen
         .iter()
         .copied()
@@ -308,9 +366,9 @@ pub fn klok(
         .min();
     let niveau = if aanbod.is_some() {
         Niveau::Uitvoerend
-    } else if on >= plus_months(begin, regels.bestuurlijk_maanden) {
+    } else if meer_dan_maanden(begin, regels.bestuurlijk_maanden, on) {
         Niveau::Bestuurlijk
-    } else if on >= plus_months(begin, regels.management_maanden) {
+    } else if meer_dan_maanden(begin, regels.management_maanden, on) {
         Niveau::Management
     } else {
         Niveau::Uitvoerend
@@ -332,10 +390,40 @@ pub fn klok(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::{Kalender, Vakantie};
     use Categorie::*;
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    /// A calendar with the autumn holiday of 2025 (20–24 October) and Christmas 2025.
+    fn kalender() -> Kalender {
+        Kalender::new(
+            vec![
+                Vakantie::new("herfst", d("2025-10-20"), d("2025-10-24"), None).unwrap(),
+                Vakantie::new("kerst", d("2025-12-22"), d("2026-01-02"), None).unwrap(),
+            ],
+            d("2020-01-01"),
+            d("2030-12-31"),
+        )
+    }
+
+    fn rr(k: &Kalender) -> Runregels<'_> {
+        Runregels {
+            schooldagen: k.common(),
+            max_onderbreking: Escalatieregels::default().onderbreking_schooldagen,
+        }
+    }
+
+    fn klok(
+        p: &[(Categorie, NaiveDate, Option<NaiveDate>)],
+        aanbod: &[NaiveDate],
+        on: NaiveDate,
+        r: &Escalatieregels,
+    ) -> Option<Klok> {
+        let k = kalender();
+        super::klok(p, aanbod, &[], on, r, &rr(&k))
     }
 
     #[test]
@@ -356,17 +444,19 @@ mod tests {
         let k = klok(&p, &[], d("2025-10-01"), &r).unwrap();
         assert_eq!(
             (k.begin, k.termijn, k.niveau),
-            (d("2025-09-15"), d("2025-12-14"), Niveau::Uitvoerend)
+            (d("2025-09-15"), d("2025-12-15"), Niveau::Uitvoerend)
         );
-        assert_eq!(klok(&p, &[], d("2025-12-14"), &r).unwrap().dagen_te_laat, 0);
+        // On exactly three months the run has lasted "up to three months": still on time.
         let k = klok(&p, &[], d("2025-12-15"), &r).unwrap();
+        assert_eq!((k.niveau, k.dagen_te_laat), (Niveau::Uitvoerend, 0));
+        let k = klok(&p, &[], d("2025-12-16"), &r).unwrap();
         assert_eq!((k.niveau, k.dagen_te_laat), (Niveau::Management, 1));
         assert_eq!(
-            klok(&p, &[], d("2026-01-14"), &r).unwrap().niveau,
+            klok(&p, &[], d("2026-01-15"), &r).unwrap().niveau,
             Niveau::Management
         );
         assert_eq!(
-            klok(&p, &[], d("2026-01-15"), &r).unwrap().niveau,
+            klok(&p, &[], d("2026-01-16"), &r).unwrap().niveau,
             Niveau::Bestuurlijk
         );
         // An offer stops the clock from the day it is made.
@@ -411,11 +501,92 @@ mod tests {
         );
         // An offer made in the earlier run does not count for the new one.
         assert_eq!(
-            klok(&p, &[d("2025-10-01")], d("2026-06-01"), &r)
+            klok(&p, &[d("2025-10-01")], d("2026-06-02"), &r)
                 .unwrap()
                 .niveau,
             Niveau::Bestuurlijk
         );
+    }
+
+    #[test]
+    fn a_weekend_or_a_holiday_between_two_periods_keeps_one_run() {
+        let r = Escalatieregels::default();
+        // To Friday 31 October, again (a new cause) from Monday 3 November: one run.
+        let p = [
+            (Thuiszittend, d("2025-09-01"), Some(d("2025-10-31"))),
+            (Thuiszittend, d("2025-11-03"), None),
+        ];
+        let k = klok(&p, &[], d("2025-12-10"), &r).unwrap();
+        assert_eq!((k.begin, k.niveau), (d("2025-09-01"), Niveau::Management));
+        // The autumn holiday and a week of school after it: five school days between.
+        let p = [
+            (AbsoluutVerzuim, d("2025-09-01"), Some(d("2025-10-17"))),
+            (Thuiszittend, d("2025-11-03"), None),
+        ];
+        assert_eq!(
+            klok(&p, &[], d("2025-11-10"), &r).unwrap().begin,
+            d("2025-09-01")
+        );
+        // Six school days between: a new run with a new clock.
+        let p = [
+            (Thuiszittend, d("2025-09-01"), Some(d("2025-10-16"))),
+            (Thuiszittend, d("2025-11-03"), None),
+        ];
+        let k = klok(&p, &[], d("2025-11-10"), &r).unwrap();
+        assert_eq!((k.begin, k.niveau), (d("2025-11-03"), Niveau::Uitvoerend));
+        // On a day of the gap the person is not at home by registration: no clock.
+        assert_eq!(klok(&p, &[], d("2025-10-27"), &r), None);
+    }
+
+    #[test]
+    fn a_second_run_gets_a_new_clock_and_climbs_the_ladder_again() {
+        let r = Escalatieregels::default();
+        let p = [
+            (Thuiszittend, d("2024-09-02"), Some(d("2025-03-31"))),
+            (Nazorg, d("2025-04-01"), Some(d("2025-06-01"))),
+            (Thuiszittend, d("2025-06-02"), None),
+        ];
+        let k = klok(&p, &[], d("2025-03-01"), &r).unwrap();
+        assert_eq!((k.begin, k.niveau), (d("2024-09-02"), Niveau::Bestuurlijk));
+        let k = klok(&p, &[], d("2025-07-01"), &r).unwrap();
+        assert_eq!((k.begin, k.niveau), (d("2025-06-02"), Niveau::Uitvoerend));
+        let k = klok(&p, &[], d("2025-12-01"), &r).unwrap();
+        assert_eq!((k.begin, k.niveau), (d("2025-06-02"), Niveau::Bestuurlijk));
+    }
+
+    #[test]
+    fn an_offer_that_starts_ends_the_run() {
+        let kal = kalender();
+        let r = Escalatieregels::default();
+        let p = [(Thuiszittend, d("2025-09-01"), None)];
+        let runs_ = runs(&p, &[d("2025-11-17")], Categorie::is_thuiszitter, &rr(&kal));
+        assert_eq!(runs_, vec![(d("2025-09-01"), Some(d("2025-11-16")))]);
+        assert_eq!(
+            super::klok(&p, &[], &[d("2025-11-17")], d("2025-12-20"), &r, &rr(&kal)),
+            None
+        );
+        // A registration after the offer started is a new run.
+        let p = [
+            (Thuiszittend, d("2025-09-01"), Some(d("2025-11-30"))),
+            (Thuiszittend, d("2025-12-01"), None),
+        ];
+        let runs_ = runs(&p, &[d("2025-11-17")], Categorie::is_thuiszitter, &rr(&kal));
+        assert_eq!(
+            runs_,
+            vec![
+                (d("2025-09-01"), Some(d("2025-11-16"))),
+                (d("2025-12-01"), None)
+            ]
+        );
+    }
+
+    #[test]
+    fn three_months_has_one_meaning() {
+        let b = d("2025-01-31");
+        // 31 January plus three months is 30 April (chrono clamps to the month's end).
+        assert!(!meer_dan_maanden(b, 3, d("2025-04-30")));
+        assert!(meer_dan_maanden(b, 3, d("2025-05-01")));
+        assert_eq!(eerste_dag_na_maanden(b, 3), d("2025-05-01"));
     }
 
     #[test]

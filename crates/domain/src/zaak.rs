@@ -101,6 +101,72 @@ pub enum Team {
     Jeugdteam,
 }
 
+/// Why leerplicht closed a case (DOMAIN §8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sluitreden {
+    /// A suitable offer started.
+    AanbodGestart,
+    /// Back in school.
+    TerugNaarSchool,
+    /// Moved away (out of the bureau's gemeenten).
+    Verhuisd,
+    /// An exemption was granted.
+    Vrijstelling,
+    /// Turned 18 without a duty left.
+    #[serde(rename = "18_zonder_plicht")]
+    AchttienZonderPlicht,
+    /// Another reason, written in the case's explanation.
+    Overig,
+}
+
+impl Sluitreden {
+    pub const ALL: [Sluitreden; 6] = [
+        Sluitreden::AanbodGestart,
+        Sluitreden::TerugNaarSchool,
+        Sluitreden::Verhuisd,
+        Sluitreden::Vrijstelling,
+        Sluitreden::AchttienZonderPlicht,
+        Sluitreden::Overig,
+    ];
+    /// The code as stored and in the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            Sluitreden::AanbodGestart => "aanbod_gestart",
+            Sluitreden::TerugNaarSchool => "terug_naar_school",
+            Sluitreden::Verhuisd => "verhuisd",
+            Sluitreden::Vrijstelling => "vrijstelling",
+            Sluitreden::AchttienZonderPlicht => "18_zonder_plicht",
+            Sluitreden::Overig => "overig",
+        }
+    }
+    /// The reason in Dutch, as the officer reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Sluitreden::AanbodGestart => "Aanbod gestart",
+            Sluitreden::TerugNaarSchool => "Terug naar school",
+            Sluitreden::Verhuisd => "Verhuisd",
+            Sluitreden::Vrijstelling => "Vrijstelling",
+            Sluitreden::AchttienZonderPlicht => "18 jaar zonder plicht",
+            Sluitreden::Overig => "Overig",
+        }
+    }
+}
+
+impl std::str::FromStr for Sluitreden {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Sluitreden::ALL
+            .into_iter()
+            .find(|r| r.code() == s.trim())
+            .ok_or_else(|| {
+                "use aanbod_gestart, terug_naar_school, verhuisd, vrijstelling, \
+                 18_zonder_plicht or overig"
+                    .to_string()
+            })
+    }
+}
+
 /// One change to a case. Dates are the days things happened; the moment of recording is kept
 /// beside the event by the store.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,6 +231,12 @@ pub enum Gebeurtenis {
     },
     Gesloten {
         datum: NaiveDate,
+        /// Why the case closed; events stored before reasons were kept have none (their
+        /// `uitkomst` may hold a reason's code).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reden: Option<Sluitreden>,
+        /// The explanation, in the officer's words (required with `overig`).
+        #[serde(default)]
         uitkomst: String,
     },
 }
@@ -262,7 +334,13 @@ impl Gebeurtenis {
             } => {
                 format!("escalatie {}: {}", niveau.code(), geinformeerd.join(", "))
             }
-            Gebeurtenis::Gesloten { uitkomst, .. } => format!("zaak gesloten: {uitkomst}"),
+            Gebeurtenis::Gesloten {
+                reden, uitkomst, ..
+            } => match (reden, uitkomst.trim()) {
+                (Some(r), "") => format!("zaak gesloten: {}", r.label()),
+                (Some(r), u) => format!("zaak gesloten: {} ({u})", r.label()),
+                (None, u) => format!("zaak gesloten: {u}"),
+            },
         }
     }
 }
@@ -305,6 +383,9 @@ pub struct ZaakStaat {
     pub niveau: Option<Niveau>,
     pub escalaties: Vec<(Niveau, NaiveDate, Vec<String>)>,
     pub gesloten: Option<(NaiveDate, String)>,
+    /// Why the case closed: the event's reason, or for an event stored before reasons were
+    /// kept, its outcome when that is a reason's code.
+    pub sluitreden: Option<Sluitreden>,
 }
 
 impl ZaakStaat {
@@ -391,8 +472,13 @@ impl ZaakStaat {
                 self.escalaties
                     .push((*niveau, *datum, geinformeerd.clone()));
             }
-            Gebeurtenis::Gesloten { datum, uitkomst } => {
-                self.gesloten = Some((*datum, uitkomst.clone()))
+            Gebeurtenis::Gesloten {
+                datum,
+                reden,
+                uitkomst,
+            } => {
+                self.gesloten = Some((*datum, uitkomst.clone()));
+                self.sluitreden = reden.or_else(|| uitkomst.parse().ok());
             }
         }
     }
@@ -437,6 +523,20 @@ impl ZaakStaat {
             } if t < van => Err("the exemption ends before it starts".into()),
             Gebeurtenis::Escalatie { niveau, .. } if self.niveau.is_some_and(|n| n >= *niveau) => {
                 Err(format!("the case is already at {}", niveau.code()))
+            }
+            Gebeurtenis::Gesloten { reden: None, .. } => {
+                Err("a case is closed with a reason".into())
+            }
+            Gebeurtenis::Gesloten {
+                reden: Some(Sluitreden::Overig),
+                uitkomst,
+                ..
+            } if uitkomst.trim().is_empty() => Err("the reason overig needs an explanation".into()),
+            Gebeurtenis::Gesloten { datum, .. } if self.geopend.is_some_and(|g| *datum < g) => {
+                Err(format!(
+                    "a case closes on or after the day it was opened ({})",
+                    self.geopend.expect("checked")
+                ))
             }
             _ => Ok(()),
         }
@@ -486,7 +586,8 @@ mod tests {
             },
             Gebeurtenis::Gesloten {
                 datum: d("2026-01-31"),
-                uitkomst: "terug_naar_school".into(),
+                reden: Some(Sluitreden::AanbodGestart),
+                uitkomst: "start bij De Ark".into(),
             },
         ]
     }
@@ -533,6 +634,85 @@ mod tests {
         assert!(s.check(&up).is_ok());
         s.apply(&up);
         assert!(s.check(&up).is_err(), "a level is reached once");
+    }
+
+    #[test]
+    fn closing_needs_a_reason_and_keeps_the_history() {
+        let events = story();
+        let open = ZaakStaat::fold(&events[..4]);
+        let sluit = |reden, uitkomst: &str, datum| Gebeurtenis::Gesloten {
+            datum: d(datum),
+            reden,
+            uitkomst: uitkomst.into(),
+        };
+        assert!(open
+            .check(&sluit(None, "klaar", "2026-01-31"))
+            .unwrap_err()
+            .contains("reason"));
+        assert!(open
+            .check(&sluit(Some(Sluitreden::Overig), " ", "2026-01-31"))
+            .unwrap_err()
+            .contains("explanation"));
+        assert!(open
+            .check(&sluit(
+                Some(Sluitreden::Overig),
+                "naar familie in Belgie",
+                "2026-01-31"
+            ))
+            .is_ok());
+        assert!(open
+            .check(&sluit(Some(Sluitreden::Verhuisd), "", "2025-09-14"))
+            .unwrap_err()
+            .contains("2025-09-15"));
+        let closed = ZaakStaat::fold(&events);
+        assert_eq!(closed.sluitreden, Some(Sluitreden::AanbodGestart));
+        // Closing adds; what was recorded before stays in the state.
+        assert_eq!(closed.aanbod, open.aanbod);
+        assert_eq!(closed.partners, open.partners);
+        assert_eq!(
+            events[4].omschrijving(),
+            "zaak gesloten: Aanbod gestart (start bij De Ark)"
+        );
+        assert!(closed
+            .check(&sluit(Some(Sluitreden::Overig), "nog eens", "2026-02-01"))
+            .unwrap_err()
+            .contains("not open"));
+    }
+
+    #[test]
+    fn a_closing_stored_without_a_reason_still_reads() {
+        // As stored before closings had a reason: the outcome may be a reason's code.
+        let oud: Gebeurtenis = serde_json::from_str(
+            r#"{"soort":"gesloten","datum":"2026-01-31","uitkomst":"terug_naar_school"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            oud,
+            Gebeurtenis::Gesloten {
+                datum: d("2026-01-31"),
+                reden: None,
+                uitkomst: "terug_naar_school".into(),
+            }
+        );
+        let mut s = ZaakStaat::fold(&story()[..1]);
+        s.apply(&oud);
+        assert_eq!(s.sluitreden, Some(Sluitreden::TerugNaarSchool));
+        assert_eq!(oud.omschrijving(), "zaak gesloten: terug_naar_school");
+        let vrij: Gebeurtenis = serde_json::from_str(
+            r#"{"soort":"gesloten","datum":"2026-01-31","uitkomst":"zomaar"}"#,
+        )
+        .unwrap();
+        let mut s = ZaakStaat::fold(&story()[..1]);
+        s.apply(&vrij);
+        assert_eq!(s.sluitreden, None);
+        assert_eq!(s.gesloten, Some((d("2026-01-31"), "zomaar".into())));
+        for r in Sluitreden::ALL {
+            assert_eq!(r.code().parse::<Sluitreden>(), Ok(r));
+            assert_eq!(
+                serde_json::to_value(r).unwrap(),
+                serde_json::Value::String(r.code().into())
+            );
+        }
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod sqlite_api;
 mod sqlite_cases;
 mod sqlite_cijfers;
 mod verzuimblok;
+mod zaakfeiten;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::calendar::Vakantie;
@@ -207,6 +208,9 @@ pub struct SignaalRun {
     pub gewijzigd: u64,
     /// Draft meldingen made of new `16uur`, `luxe`, `te_laat` and `lrv` signals.
     pub concepten: u64,
+    /// Draft meldingen withdrawn because their signal is gone (a corrected absence file, a
+    /// new study day in the calendar): status `ingetrokken`, reason `signaal_vervallen`.
+    pub ingetrokken: u64,
 }
 
 /// A person of leerplicht or kwalificatieplicht age without an enrolment on a date, living in

@@ -372,6 +372,7 @@ impl Store for PgStore {
             let mut counts = ImportCounts::default();
             let mut issues = Vec::new();
             let mut first_line = std::collections::HashMap::new();
+            let mut gewijzigd: Vec<Option<SchoolCode>> = Vec::new();
             for (line, v) in rows {
                 let key = (v.school.clone(), v.van, v.naam.clone());
                 if let Some(first) = first_line.get(&key) {
@@ -394,7 +395,23 @@ impl Store for PgStore {
                     )?
                     .is_some();
                 let changed = upsert_vakantie(conn, &v)? > 0;
+                if changed {
+                    gewijzigd.push(v.school.clone());
+                }
                 tally(&mut counts, existed, changed);
+            }
+            // A changed holiday changes which days are school days: every pupil of the
+            // schools it concerns (all, for a holiday of everyone) is re-evaluated.
+            let alle = gewijzigd.iter().any(Option::is_none);
+            let scholen: Vec<&str> = gewijzigd.iter().flatten().map(SchoolCode::as_str).collect();
+            if alle || !scholen.is_empty() {
+                conn.execute(
+                    "INSERT INTO verzuim_gewijzigd (jongere_id, school)
+                     SELECT DISTINCT jongere_id, school FROM verzuim
+                     WHERE $1 OR school = ANY($2)
+                     ON CONFLICT DO NOTHING",
+                    &[&alle, &scholen],
+                )?;
             }
             decided(counts, issues, decide)
         })

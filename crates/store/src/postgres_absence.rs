@@ -366,8 +366,23 @@ pub(crate) fn bring_signals_up_to_date(
                  JOIN signalen s ON s.jongere_id = g.jongere_id AND s.school = g.school
                  JOIN jongeren j ON j.id = s.jongere_id
                  WHERE s.regel IN ('16uur','luxe','te_laat','lrv')
-                 ON CONFLICT DO NOTHING"
+                 ON CONFLICT (jongere_id, school, begindatum, verzuimsoort) DO UPDATE
+                 SET status = 'concept', ingetrokken_op = NULL, afsluitreden = NULL
+                 WHERE meldingen.status = 'ingetrokken'
+                   AND meldingen.afsluitreden = 'signaal_vervallen'"
             ),
+            &[],
+        )?;
+        // A draft whose signal is gone is withdrawn, with the reason.
+        run.ingetrokken = conn.execute(
+            "UPDATE meldingen m SET status = 'ingetrokken', ingetrokken_op = now(),
+                    afsluitreden = 'signaal_vervallen'
+             FROM verzuim_gewijzigd g
+             WHERE m.jongere_id = g.jongere_id AND m.school = g.school
+               AND m.status = 'concept' AND m.signaal IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM signalen s
+                               WHERE s.jongere_id = m.jongere_id AND s.school = m.school
+                                 AND s.regel = m.signaal AND s.datum = m.begindatum)",
             &[],
         )?;
         conn.batch_execute("DELETE FROM verzuim_gewijzigd")?;

@@ -1,10 +1,10 @@
 //! The PostgreSQL store's reads for the figures (DOMAIN §9), now or as known at a past moment.
 
+use crate::zaakfeiten::Zaakfeiten;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use leerrecht_domain::cijfers::{Basis, Inschrijving, Melding, Periode, Persoon, Vrijstelling};
-use leerrecht_domain::zaak::Gebeurtenis;
+use leerrecht_domain::cijfers::{Basis, Inschrijving, Melding, Periode, Persoon};
 
 use crate::postgres::{invalid, Conn};
 use crate::postgres_absence::leerling_of;
@@ -93,10 +93,9 @@ pub(crate) fn cijferbasis(
         tot: r.get(4),
     })
     .collect();
-    let mut aanbiedingen = Vec::new();
-    let mut vrijstellingen = Vec::new();
+    let mut feiten = Zaakfeiten::default();
     let zaken_sql = "SELECT z.jongere_id, e.gebeurtenis::text FROM zaak_gebeurtenissen e JOIN zaken z ON z.id = e.zaak_id
-         WHERE e.gebeurtenis->>'soort' IN ('aanbod', 'vrijstelling')
+         WHERE e.gebeurtenis->>'soort' IN ('aanbod', 'aanbod_gestart', 'vrijstelling')
            AND ($1::timestamptz IS NULL OR e.tijd <= $1)";
     for r in if nodig.zaken {
         tx.query(zaken_sql, &[&bekend_op])?
@@ -105,29 +104,16 @@ pub(crate) fn cijferbasis(
     } {
         let persoon: i64 = r.get(0);
         let json: String = r.get(1);
-        match serde_json::from_str(&json).map_err(|e| invalid("gebeurtenis", e))? {
-            Gebeurtenis::Aanbod { aangeboden, .. } => aanbiedingen.push((persoon, aangeboden)),
-            Gebeurtenis::Vrijstelling {
-                artikel,
-                geen_passend_aanbod,
-                van,
-                ..
-            } => vrijstellingen.push(Vrijstelling {
-                persoon,
-                artikel,
-                geen_passend_aanbod,
-                van,
-            }),
-            _ => {}
-        }
+        feiten.lees(persoon, &json)?;
     }
     tx.commit()?;
     Ok(Basis {
         personen,
         registraties,
         inschrijvingen,
-        aanbiedingen,
-        vrijstellingen,
+        aanbiedingen: feiten.aanbiedingen,
+        gestart: feiten.gestart,
+        vrijstellingen: feiten.vrijstellingen,
     })
 }
 

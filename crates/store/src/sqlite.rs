@@ -691,6 +691,7 @@ impl Store for SqliteStore {
             reset_seen(conn)?;
             let mut counts = ImportCounts::default();
             let mut issues = Vec::new();
+            let mut gewijzigd: Vec<Option<SchoolCode>> = Vec::new();
             for (line, v) in rows {
                 let school = v.school.as_ref().map(SchoolCode::as_str).unwrap_or("");
                 let key = format!("{school}|{}|{}", v.van, v.naam);
@@ -711,8 +712,27 @@ impl Store for SqliteStore {
                 let changed = old != Some(v.tot);
                 if changed {
                     insert_vakantie(conn, &v)?;
+                    gewijzigd.push(v.school.clone());
                 }
                 count(&mut counts, old.is_some(), changed);
+            }
+            // A changed holiday changes which days are school days: every pupil of the
+            // schools it concerns (all, for a holiday of everyone) is re-evaluated.
+            if gewijzigd.iter().any(Option::is_none) {
+                conn.execute_batch(
+                    "INSERT OR IGNORE INTO verzuim_gewijzigd (jongere_id, school)
+                     SELECT jongere_id, school FROM verzuim_blokken",
+                )?;
+            } else {
+                gewijzigd.sort();
+                gewijzigd.dedup();
+                for school in gewijzigd.iter().flatten() {
+                    conn.prepare_cached(
+                        "INSERT OR IGNORE INTO verzuim_gewijzigd (jongere_id, school)
+                         SELECT jongere_id, school FROM verzuim_blokken WHERE school = ?1",
+                    )?
+                    .execute(params![school.as_str()])?;
+                }
             }
             decided(counts, issues, decide)
         })?

@@ -560,10 +560,11 @@ fn beoordeel(
 }
 
 /// Stores one pair's new signals, their fingerprint, and the draft meldingen of its new
-/// `16uur`, `luxe`, `te_laat` and `lrv` signals. Only what differs from the stored signals is
-/// written: one more school day mostly adds a signal, or changes one explanation, and leaves
-/// the pair's other signals as they were. Returns the drafts made.
-fn schrijf(conn: &Connection, w: &Wijziging) -> Result<u64> {
+/// `16uur`, `luxe`, `te_laat` and `lrv` signals; a draft whose signal is gone is withdrawn.
+/// Only what differs from the stored signals is written: one more school day mostly adds a
+/// signal, or changes one explanation, and leaves the pair's other signals as they were.
+/// Returns the drafts made and withdrawn.
+fn schrijf(conn: &Connection, w: &Wijziging) -> Result<(u64, u64)> {
     // The stored signals of the pair: rule, date, explanation, and whether they stay.
     let mut oud: Vec<(String, String, String, bool)> = Vec::new();
     if w.oud.is_some() {
@@ -604,10 +605,14 @@ fn schrijf(conn: &Connection, w: &Wijziging) -> Result<u64> {
                     // the statement whenever the binding changes.
                     concepten += conn
                         .prepare_cached(&format!(
-                            "INSERT OR IGNORE INTO meldingen (jongere_id, school, begindatum, verzuimsoort,
-                                                              status, signaal, gemeente, geboortedatum)
+                            "INSERT INTO meldingen (jongere_id, school, begindatum, verzuimsoort,
+                                                    status, signaal, gemeente, geboortedatum)
                              SELECT ?1, ?2, ?3, {}, 'concept', ?4, j.gemeente, j.geboortedatum
-                             FROM jongeren j WHERE j.id = ?1",
+                             FROM jongeren j WHERE j.id = ?1
+                             ON CONFLICT (jongere_id, school, begindatum, verzuimsoort) DO UPDATE
+                             SET status = 'concept', ingetrokken_op = NULL, afsluitreden = NULL
+                             WHERE meldingen.status = 'ingetrokken'
+                               AND meldingen.afsluitreden = 'signaal_vervallen'",
                             CONCEPT_REGELS.replace("s.regel", "?4")
                         ))?
                         .execute(params![w.person, w.school, datum, s.regel])?
@@ -616,6 +621,7 @@ fn schrijf(conn: &Connection, w: &Wijziging) -> Result<u64> {
             }
         }
     }
+    let mut ingetrokken = 0;
     for (regel, datum, _, blijft) in &oud {
         if !blijft {
             conn.prepare_cached(
@@ -623,13 +629,24 @@ fn schrijf(conn: &Connection, w: &Wijziging) -> Result<u64> {
                  WHERE jongere_id = ?1 AND school = ?2 AND regel = ?3 AND datum = ?4",
             )?
             .execute(params![w.person, w.school, regel, datum])?;
+            if crate::wordt_concept(regel) {
+                ingetrokken +=
+                    conn.prepare_cached(&format!(
+                        "UPDATE meldingen SET status = 'ingetrokken', ingetrokken_op = {NU},
+                                afsluitreden = 'signaal_vervallen'
+                         WHERE jongere_id = ?1 AND school = ?2 AND begindatum = ?4
+                           AND signaal = ?3 AND status = 'concept'",
+                        NU = crate::sqlite_cases::NU
+                    ))?
+                    .execute(params![w.person, w.school, regel, datum])? as u64;
+            }
         }
     }
     conn.prepare_cached(
         "UPDATE verzuim_blokken SET signalen = ?3 WHERE jongere_id = ?1 AND school = ?2",
     )?
     .execute(params![w.person, w.school, w.vingerafdruk])?;
-    Ok(concepten)
+    Ok((concepten, ingetrokken))
 }
 
 /// Brings the signals up to date: of every pair (`all`) or of the pairs marked changed. The
@@ -672,7 +689,9 @@ pub(crate) fn bring_signals_up_to_date(
         };
         let mut run = SignaalRun::default();
         let tel = |run: &mut SignaalRun, w: &Wijziging| -> Result<()> {
-            run.concepten += schrijf(conn, w)?;
+            let (concepten, ingetrokken) = schrijf(conn, w)?;
+            run.concepten += concepten;
+            run.ingetrokken += ingetrokken;
             run.gewijzigd += 1;
             Ok(())
         };

@@ -1,11 +1,11 @@
 //! The SQLite store's reads for the figures (DOMAIN §9), now or as known at a past moment.
 
+use crate::zaakfeiten::Zaakfeiten;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use leerrecht_domain::cijfers::{Basis, Inschrijving, Melding, Periode, Persoon, Vrijstelling};
+use leerrecht_domain::cijfers::{Basis, Inschrijving, Melding, Periode, Persoon};
 use leerrecht_domain::date::iso;
-use leerrecht_domain::zaak::Gebeurtenis;
 use rusqlite::params;
 
 use crate::access::moment;
@@ -140,7 +140,7 @@ pub(crate) fn cijferbasis(
                 );
             }
         }
-        let (aanbiedingen, vrijstellingen) = if nodig.zaken {
+        let zaakfeiten = if nodig.zaken {
             zaken(&conn, t)?
         } else {
             Default::default()
@@ -157,45 +157,28 @@ pub(crate) fn cijferbasis(
             personen,
             registraties,
             inschrijvingen,
-            aanbiedingen,
-            vrijstellingen,
+            aanbiedingen: zaakfeiten.aanbiedingen,
+            gestart: zaakfeiten.gestart,
+            vrijstellingen: zaakfeiten.vrijstellingen,
         })
     })
 }
 
-/// Offers (person, date offered) and exemptions.
-type Zaakfeiten = (Vec<(i64, NaiveDate)>, Vec<Vrijstelling>);
-
-/// Offers and exemptions recorded in cases by the moment `t`.
+/// Offers, their starts and exemptions recorded in cases by the moment `t`.
 fn zaken(conn: &Conn, t: Option<&str>) -> Result<Zaakfeiten> {
-    let mut aanbiedingen = Vec::new();
-    let mut vrijstellingen = Vec::new();
+    let mut feiten = Zaakfeiten::default();
     let mut stmt = conn.prepare(
         "SELECT z.jongere_id, e.gebeurtenis FROM zaak_gebeurtenissen e JOIN zaken z ON z.id = e.zaak_id
-         WHERE (e.gebeurtenis LIKE '%\"soort\":\"aanbod\"%' OR e.gebeurtenis LIKE '%\"soort\":\"vrijstelling\"%')
+         WHERE (e.gebeurtenis LIKE '%\"soort\":\"aanbod%' OR e.gebeurtenis LIKE '%\"soort\":\"vrijstelling\"%')
            AND (?1 IS NULL OR e.tijd <= ?1)",
     )?;
     let mut rows = stmt.query(params![t])?;
     while let Some(r) = rows.next()? {
         let persoon: i64 = r.get(0)?;
         let json: String = r.get(1)?;
-        match serde_json::from_str(&json).map_err(|e| invalid("gebeurtenis", e))? {
-            Gebeurtenis::Aanbod { aangeboden, .. } => aanbiedingen.push((persoon, aangeboden)),
-            Gebeurtenis::Vrijstelling {
-                artikel,
-                geen_passend_aanbod,
-                van,
-                ..
-            } => vrijstellingen.push(Vrijstelling {
-                persoon,
-                artikel,
-                geen_passend_aanbod,
-                van,
-            }),
-            _ => {}
-        }
+        feiten.lees(persoon, &json)?;
     }
-    Ok((aanbiedingen, vrijstellingen))
+    Ok(feiten)
 }
 
 pub(crate) fn cijfer_meldingen(

@@ -13,7 +13,7 @@ use utoipa::openapi::{Content, OpenApi as Doc, RefOr, Server};
 use utoipa::{Modify, OpenApi};
 
 use crate::middleware::api_version::API_VERSION;
-use crate::routes::{intake, jongeren, sessies, werk};
+use crate::routes::{intake, jongeren, sessies, werk, zaakwerk};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -42,6 +42,8 @@ use crate::routes::{intake, jongeren, sessies, werk};
         jongeren::escalaties, werk::werklijst,
         werk::peildatum, werk::oorzaken, werk::schooljaar, werk::doelen, werk::kpi,
         werk::leerplichttelling, werk::inspectie,
+        zaakwerk::plan, zaakwerk::ouders, zaakwerk::sluiting,
+        zaakwerk::notities, zaakwerk::notitie_schrijven, zaakwerk::noodtoegang,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&Common),

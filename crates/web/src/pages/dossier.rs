@@ -18,7 +18,9 @@ use leerrecht_app::{App, AppError};
 use leerrecht_domain::ids::{LeerlingId, SchoolCode};
 use leerrecht_domain::schoolyear::SchoolYear;
 use leerrecht_domain::thuiszitters::{Categorie, Niveau, Oorzaak};
-use leerrecht_domain::zaak::{AanbodType, Artikel, Gebeurtenis, Team, ZaakSoort, ZaakStaat};
+use leerrecht_domain::zaak::{
+    AanbodType, Artikel, Gebeurtenis, Sluitreden, Team, ZaakSoort, ZaakStaat,
+};
 use leerrecht_store::api::VerzuimRegel;
 use leerrecht_store::{MeldingGegevens, MeldingRij};
 use serde::Deserialize;
@@ -155,6 +157,26 @@ struct Dossierpagina {
     artikelen: Vec<(&'static str, &'static str)>,
     verzuimsoorten: Vec<&'static str>,
     afsluitredenen: Vec<&'static str>,
+    /// The joint plan and the parents' involvement, the closing forms and the medical notes.
+    zw: Zaakwerk,
+}
+
+/// The part of the file about the joint plan, the parents, closing a case, and the youth
+/// doctor's medical notes.
+pub struct Zaakwerk {
+    /// The current plan of each case that has one: case, parts, description, day.
+    plannen: Vec<(i64, String, String, String)>,
+    /// How the parents were involved: case, day, how.
+    ouders: Vec<(i64, String, String)>,
+    /// The open cases, to choose from: id and label.
+    open_zaken: Vec<(i64, String)>,
+    /// Closed cases with their reason: case, day, reason, explanation.
+    gesloten: Vec<(i64, String, String, String)>,
+    mag_sluiten: bool,
+    sluitredenen: Vec<(&'static str, &'static str)>,
+    /// The medical notes (the youth doctor only): moment, organisation, text.
+    notities: Option<Vec<(String, String, String)>>,
+    mag_notitie: bool,
 }
 
 const SOORTEN: [&str; 5] = ["ongeoorloofd", "luxe", "te_laat", "ziek", "geoorloofd"];
@@ -196,6 +218,7 @@ struct Gelezen {
     klok: Option<leerrecht_domain::thuiszitters::Klok>,
     zaken: Option<Vec<leerrecht_app::api::ZaakMetEvents>>,
     inzage: Option<Vec<leerrecht_app::audit::AuditRegel>>,
+    notities: Option<Vec<leerrecht_store::access::NotitieRij>>,
     vandaag: NaiveDate,
 }
 
@@ -233,7 +256,14 @@ async fn lees(s: &AppState, b: &Bezoeker, id: String) -> Result<Gelezen, Fout> {
         } else {
             None
         };
+        // Medical notes are the youth doctor's alone: others do not even ask.
+        let notities = if actor.rol() == Some(leerrecht_domain::org::Rol::Jeugdarts) {
+            deel(app.notities(&actor, l))?
+        } else {
+            None
+        };
         Ok(Gelezen {
+            notities,
             kop,
             inschrijvingen,
             verzuim,
@@ -351,6 +381,12 @@ fn pagina(
                 })
                 .collect()
         });
+    let zw = zaakwerk(
+        &g,
+        taal,
+        mag(Gebruik::ZaakSluiten),
+        mag(Gebruik::MedischSchrijven),
+    );
     let eigen_school = match &b.actor {
         leerrecht_app::Actor::Gebruiker(g) if g.rol == leerrecht_domain::org::Rol::School => {
             g.organisatie.clone()
@@ -478,8 +514,90 @@ fn pagina(
             .collect(),
         verzuimsoorten: vec!["16uur", "luxe", "beginnend", "signaal", "langdurig"],
         afsluitredenen: leerrecht_app::meldingen::AFSLUITREDENEN.to_vec(),
+        zw,
         id,
     }
+}
+
+/// The joint plans, the parents' involvement, the open and closed cases and the medical
+/// notes, as the page shows them.
+fn zaakwerk(g: &Gelezen, taal: Taal, mag_sluiten: bool, mag_notitie: bool) -> Zaakwerk {
+    let mut zw = Zaakwerk {
+        plannen: Vec::new(),
+        ouders: Vec::new(),
+        open_zaken: Vec::new(),
+        gesloten: Vec::new(),
+        mag_sluiten,
+        sluitredenen: Sluitreden::ALL
+            .into_iter()
+            .map(|r| (r.code(), taal.s(r.label())))
+            .collect(),
+        notities: g.notities.as_ref().map(|ns| {
+            ns.iter()
+                .rev()
+                .map(|n| {
+                    (
+                        n.tijd.format("%d-%m-%Y %H:%M").to_string(),
+                        n.organisatie.clone(),
+                        n.tekst.clone(),
+                    )
+                })
+                .collect()
+        }),
+        mag_notitie,
+    };
+    for z in g.zaken.iter().flatten() {
+        let st = ZaakStaat::fold(z.events.iter().map(|e| &e.gebeurtenis));
+        let id = z.rij.id;
+        if let Some((onderwijs, zorg, jeugdhulp, omschrijving)) = &st.plan {
+            let delen: Vec<&str> = [
+                (*onderwijs, "onderwijs"),
+                (*zorg, "zorg"),
+                (*jeugdhulp, "jeugdhulp"),
+            ]
+            .into_iter()
+            .filter(|(aan, _)| *aan)
+            .map(|(_, d)| taal.s(d))
+            .collect();
+            let datum = z
+                .events
+                .iter()
+                .rev()
+                .find_map(|e| match &e.gebeurtenis {
+                    Gebeurtenis::Plan { datum, .. } => Some(taal.datum_kort(datum)),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            zw.plannen
+                .push((id, delen.join(", "), omschrijving.clone(), datum));
+        }
+        zw.ouders.extend(
+            st.ouders
+                .iter()
+                .map(|(d, hoe)| (id, taal.datum_kort(d), hoe.clone())),
+        );
+        match &st.gesloten {
+            None => zw.open_zaken.push((
+                id,
+                format!(
+                    "{} {id}: {}, {} {}",
+                    taal.s("Zaak"),
+                    taal.s(z.rij.soort.code()),
+                    taal.s("geopend"),
+                    taal.datum_kort(&z.rij.geopend)
+                ),
+            )),
+            Some((d, uitkomst)) => zw.gesloten.push((
+                id,
+                taal.datum_kort(d),
+                st.sluitreden
+                    .map(|r| taal.s(r.label()).to_string())
+                    .unwrap_or_else(|| "–".into()),
+                uitkomst.clone(),
+            )),
+        }
+    }
+    zw
 }
 
 /// The colour of a day: by its most serious kind of absence, darker with more minutes.
@@ -1034,4 +1152,172 @@ async fn escalatie_doen(
         )
     })
     .await
+}
+
+/// The case a form names: one of the person's own open cases, or (empty) the open
+/// thuiszitter case, opened when there is none.
+fn gekozen_zaak(
+    app: &App,
+    a: &leerrecht_app::Actor,
+    l: LeerlingId,
+    zaak: &str,
+) -> leerrecht_app::Result<i64> {
+    match zaak.trim() {
+        "" => open_zaak(app, a, l, ZaakSoort::Thuiszitter),
+        z => {
+            let id: i64 = z
+                .parse()
+                .map_err(|_| AppError::Invalid("zaak: onbekend".into()))?;
+            if app.zaken(a, l)?.iter().any(|r| r.id == id) {
+                Ok(id)
+            } else {
+                Err(AppError::Invalid("zaak: niet van deze jongere".into()))
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PlanForm {
+    #[serde(default)]
+    zaak: String,
+    #[serde(default)]
+    onderwijs: Option<String>,
+    #[serde(default)]
+    zorg: Option<String>,
+    #[serde(default)]
+    jeugdhulp: Option<String>,
+    #[serde(default)]
+    omschrijving: String,
+    datum: String,
+}
+
+pub async fn plan(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let r = plan_doen(&s, &b, id.clone(), body).await;
+    herstel(&s, &b, id, r).await
+}
+
+async fn plan_doen(s: &AppState, b: &Bezoeker, id: String, body: Bytes) -> Result<Response, Fout> {
+    let f: PlanForm = b.formulier(&body)?;
+    let d = datum(&f.datum, "datum").map_err(|m| ongeldig(b, m))?;
+    let delen = (
+        f.onderwijs.is_some(),
+        f.zorg.is_some(),
+        f.jeugdhulp.is_some(),
+    );
+    // Checked before a case is opened for it; the use case checks the same.
+    if delen == (false, false, false) {
+        return Err(ongeldig(
+            b,
+            "plan: kies onderwijs, zorg en/of jeugdhulp".into(),
+        ));
+    }
+    if f.omschrijving.trim().is_empty() {
+        return Err(ongeldig(b, "omschrijving: leeg".into()));
+    }
+    schrijf(s, b, id, move |app, a, l| {
+        let zaak = gekozen_zaak(app, a, l, &f.zaak)?;
+        app.plan_vastleggen(a, zaak, delen, &f.omschrijving, d)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct OudersForm {
+    #[serde(default)]
+    zaak: String,
+    datum: String,
+    #[serde(default)]
+    hoe: String,
+}
+
+pub async fn ouders(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let r = ouders_doen(&s, &b, id.clone(), body).await;
+    herstel(&s, &b, id, r).await
+}
+
+async fn ouders_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let f: OudersForm = b.formulier(&body)?;
+    let d = datum(&f.datum, "datum").map_err(|m| ongeldig(b, m))?;
+    if f.hoe.trim().is_empty() {
+        return Err(ongeldig(b, "hoe: leeg".into()));
+    }
+    schrijf(s, b, id, move |app, a, l| {
+        let zaak = gekozen_zaak(app, a, l, &f.zaak)?;
+        app.ouders_vastleggen(a, zaak, d, &f.hoe)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct SluitForm {
+    zaak: String,
+    reden: String,
+    datum: String,
+    #[serde(default)]
+    toelichting: String,
+}
+
+pub async fn sluiten(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let r = sluiten_doen(&s, &b, id.clone(), body).await;
+    herstel(&s, &b, id, r).await
+}
+
+async fn sluiten_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let f: SluitForm = b.formulier(&body)?;
+    let reden = Sluitreden::from_str(&f.reden).map_err(|e| ongeldig(b, format!("reden: {e}")))?;
+    let d = datum(&f.datum, "datum").map_err(|m| ongeldig(b, m))?;
+    if f.zaak.trim().is_empty() {
+        return Err(ongeldig(b, "zaak: kies een open zaak".into()));
+    }
+    schrijf(s, b, id, move |app, a, l| {
+        let zaak = gekozen_zaak(app, a, l, &f.zaak)?;
+        app.zaak_sluiten(a, zaak, reden, d, &f.toelichting)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct NotitieForm {
+    #[serde(default)]
+    tekst: String,
+}
+
+pub async fn notitie(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let f: NotitieForm = b.formulier(&body)?;
+    let r = schrijf(&s, &b, id.clone(), move |app, a, l| {
+        app.notitie_schrijven(a, l, &f.tekst).map(|_| ())
+    })
+    .await;
+    herstel(&s, &b, id, r).await
 }

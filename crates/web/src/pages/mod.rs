@@ -8,6 +8,7 @@
 mod beheer;
 mod dossier;
 mod inloggen;
+mod noodtoegang;
 mod rapport;
 pub mod tekst;
 mod werk;
@@ -56,6 +57,14 @@ pub fn routes() -> Router<AppState> {
         .route("/jongeren/{id}/overleg", post(dossier::overleg))
         .route("/jongeren/{id}/vrijstelling", post(dossier::vrijstelling))
         .route("/jongeren/{id}/escalatie", post(dossier::escalatie))
+        .route("/jongeren/{id}/plan", post(dossier::plan))
+        .route("/jongeren/{id}/ouders", post(dossier::ouders))
+        .route("/jongeren/{id}/sluiten", post(dossier::sluiten))
+        .route("/jongeren/{id}/notitie", post(dossier::notitie))
+        .route(
+            "/noodtoegang",
+            get(noodtoegang::formulier).post(noodtoegang::aanvragen),
+        )
         .route("/rapportages", get(rapport::overzicht))
         .route("/rapportages/{soort}", get(rapport::rapport))
         .route("/beheer", get(beheer::beheer))

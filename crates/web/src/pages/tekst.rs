@@ -335,6 +335,43 @@ fn en(nl: &'static str) -> &'static str {
         "Escaleren" => "Escalate",
         "Wie geïnformeerd is" => "Who was informed",
         "Eén per regel." => "One per line.",
+        "Plan, ouders en afsluiting" => "Plan, parents and closing",
+        "Gezamenlijk plan" => "Joint plan",
+        "Onderdelen" => "Parts",
+        "Omschrijving" => "Description",
+        "Betrokkenheid van de ouders" => "How the parents were involved",
+        "Hoe" => "How",
+        "Gesloten zaken" => "Closed cases",
+        "Gesloten" => "Closed",
+        "Plan vastleggen" => "Record the joint plan",
+        "Nieuwe thuiszitterszaak" => "New out-of-school case",
+        "Betrokkenheid ouders vastleggen" => "Record the parents' involvement",
+        "Hoe de ouders betrokken zijn" => "How the parents were involved",
+        "Zaak sluiten" => "Close a case",
+        "Verplicht bij de reden Overig." => "Required with the reason Other.",
+        "Aanbod gestart" => "Offer started",
+        "Terug naar school" => "Back in school",
+        "Verhuisd" => "Moved away",
+        "Vrijstelling" => "Exemption",
+        "18 jaar zonder plicht" => "18 without a duty",
+        "Medische notities" => "Medical notes",
+        "Alleen zichtbaar voor de jeugdarts." => "Visible to the youth doctor only.",
+        "Notitie" => "Note",
+        "Medische notitie schrijven" => "Write a medical note",
+        "Noodtoegang" => "Emergency access",
+        "Alleen in een noodgeval: u krijgt toegang tot een jongere buiten uw doelgroep. Uw reden en alles wat u daarna inziet of wijzigt, komen gemarkeerd in het logboek." => {
+            "Only in an emergency: you get access to a young person outside your group. Your \
+             reason and everything you view or change afterwards are flagged in the audit log."
+        }
+        "Schrijf op waarom u deze jongere nu moet zien (minstens zoveel tekens):" => {
+            "Write down why you must see this young person now (at least this many characters):"
+        }
+        "Hoe lang" => "For how long",
+        "uur" => "hours",
+        "Noodtoegang aanvragen" => "Request emergency access",
+        "Noodtoegang: een jongere buiten uw doelgroep inzien" => {
+            "Emergency access: view a young person outside your group"
+        }
         "Vastgelegd." => "Saved.",
         "Melding ingediend." => "Report filed.",
         "Er ging iets mis" => "Something went wrong",

@@ -15,6 +15,7 @@ pub mod intake;
 pub mod jongeren;
 pub mod sessies;
 pub mod werk;
+pub mod zaakwerk;
 
 pub fn routes(state: AppState) -> Router {
     let api = Router::new()
@@ -49,6 +50,14 @@ pub fn routes(state: AppState) -> Router {
         .route("/zaken/{id}", get(jongeren::zaak))
         .route("/aanbod", get(jongeren::aanbod).post(jongeren::aanbod_doen))
         .route("/escalaties", get(jongeren::escalaties))
+        .route("/zaken/{id}/plannen", post(zaakwerk::plan))
+        .route("/zaken/{id}/ouderbetrokkenheid", post(zaakwerk::ouders))
+        .route("/zaken/{id}/sluiting", post(zaakwerk::sluiting))
+        .route(
+            "/medische-notities",
+            get(zaakwerk::notities).post(zaakwerk::notitie_schrijven),
+        )
+        .route("/noodtoegang", post(zaakwerk::noodtoegang))
         .route("/werklijst", get(werk::werklijst))
         .route("/rapportages/peildatum", get(werk::peildatum))
         .route("/rapportages/oorzaken", get(werk::oorzaken))

@@ -1,0 +1,485 @@
+//! The officer's case work, the youth doctor's medical notes and break-the-glass over real
+//! HTTP: the real `leerrecht serve` on a random port, on the tiny demo region in SQLite and
+//! in PostgreSQL. Each call passes the gate and leaves its audit entry; only leerplicht closes
+//! a case, only the youth doctor reads and writes medical notes, and a BSN travels only in a
+//! request body.
+
+mod support;
+
+use std::process::{Child, Command, Stdio};
+
+use leerrecht_app::{Actor, App};
+use leerrecht_domain::zaak::ZaakSoort;
+use leerrecht_testkit::PgCluster;
+use reqwest::blocking::{Client, RequestBuilder};
+use serde_json::{json, Value};
+use tempfile::TempDir;
+
+use support::{leerrecht, serve};
+
+/// (username, password, TOTP secret) of each demo account.
+type Accounts = Vec<(String, String, String)>;
+
+fn demo(db: &str) -> Accounts {
+    let out = leerrecht(
+        db,
+        &[
+            "demo",
+            "--no-serve",
+            "--scale",
+            "tiny",
+            "--verzuim",
+            "2024-2025",
+        ],
+    );
+    out.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|f| f.len() == 5 && f[0].starts_with("demo."))
+        .map(|f| (f[0].to_string(), f[3].to_string(), f[4].to_string()))
+        .collect()
+}
+
+/// A running server, stopped (SIGTERM, then waited for) when dropped; its log collected.
+struct Server {
+    child: Child,
+    base: String,
+    log: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Server {
+    fn start(db: &str) -> Server {
+        let (mut child, base) = serve(db, &[("LEERRECHT_LOG", "info")], Stdio::piped());
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let (mut err, into) = (child.stderr.take().unwrap(), log.clone());
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                into.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        Server { child, base, log }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// A logged-in user of the API: the session cookie and its CSRF token.
+struct Als<'a> {
+    c: &'a Client,
+    base: &'a str,
+    cookie: String,
+    csrf: String,
+}
+
+impl<'a> Als<'a> {
+    fn login(c: &'a Client, s: &'a Server, accounts: &Accounts, rol: &str) -> Als<'a> {
+        let (user, pass, secret) = accounts
+            .iter()
+            .find(|a| a.0 == format!("demo.{rol}"))
+            .unwrap_or_else(|| panic!("no demo account for {rol}"));
+        let code = leerrecht_app::auth::current_totp(secret, chrono::Utc::now()).unwrap();
+        let r = c
+            .post(format!("{}/api/v1/sessies", s.base))
+            .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": code}))
+            .send()
+            .unwrap();
+        let cookie = r.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let (st, v) = antwoord(r);
+        assert_eq!(st, 201, "{rol} logs in: {v}");
+        Als {
+            c,
+            base: &s.base,
+            cookie,
+            csrf: v["csrf_token"].as_str().unwrap().to_string(),
+        }
+    }
+    fn get(&self, path: &str) -> (u16, Value) {
+        antwoord(
+            self.c
+                .get(format!("{}/api/v1{path}", self.base))
+                .header("cookie", &self.cookie)
+                .send()
+                .unwrap(),
+        )
+    }
+    fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let r: RequestBuilder = self
+            .c
+            .post(format!("{}/api/v1{path}", self.base))
+            .header("cookie", &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .json(&body);
+        antwoord(r.send().unwrap())
+    }
+}
+
+fn antwoord(r: reqwest::blocking::Response) -> (u16, Value) {
+    let st = r.status().as_u16();
+    let problem = r
+        .headers()
+        .get("content-type")
+        .is_some_and(|c| c == "application/problem+json");
+    let text = r.text().unwrap();
+    let v = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+    };
+    if st >= 400 {
+        assert!(problem, "an error is a problem: {st} {v}");
+    }
+    (st, v)
+}
+
+fn veld(v: &Value) -> &str {
+    v["invalidParams"][0]["name"].as_str().unwrap_or("")
+}
+
+/// The audit entries of one person, as `audit export` gives them.
+fn audit(db: &str, nummer: &str) -> Vec<Value> {
+    let out = leerrecht(
+        db,
+        &["audit", "export", "--person", nummer, "--format", "json"],
+    );
+    serde_json::from_str::<Value>(&out)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn case_work_medical_notes_and_break_the_glass(db: String) {
+    let accounts = demo(&db);
+    let s = Server::start(&db);
+    let c = Client::new();
+    let leerplicht = Als::login(&c, &s, &accounts, "leerplicht");
+    let jeugdarts = Als::login(&c, &s, &accounts, "jeugdarts");
+
+    // The operations are in the OpenAPI document.
+    let (st, doc) = leerplicht.get("/openapi.json");
+    assert_eq!(st, 200);
+    for (pad, methode) in [
+        ("/zaken/{id}/plannen", "post"),
+        ("/zaken/{id}/ouderbetrokkenheid", "post"),
+        ("/zaken/{id}/sluiting", "post"),
+        ("/medische-notities", "get"),
+        ("/medische-notities", "post"),
+        ("/noodtoegang", "post"),
+    ] {
+        assert!(doc["paths"][pad][methode].is_object(), "{methode} {pad}");
+    }
+
+    // A person of the bureau whom the youth doctor cannot see (no MAZL referral).
+    let (st, lijst) = leerplicht.get("/jongeren?limiet=30");
+    assert_eq!(st, 200, "{lijst}");
+    let (id, nummer) = lijst["jongeren"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| {
+            let id = j["id"].as_str().unwrap().to_string();
+            let nummer = j["bsn"]
+                .as_str()
+                .or(j["onderwijsnummer"].as_str())
+                .unwrap()
+                .to_string();
+            (id, nummer)
+        })
+        .find(|(id, _)| jeugdarts.get(&format!("/jongeren/{id}")).0 == 403)
+        .expect("a person outside the youth doctor's scope");
+
+    // An open case of the person (the operator opens one when there is none).
+    let app = App::new(leerrecht_store::open(&db).unwrap());
+    let op = Actor::local_operator();
+    let l = app.leerling_van_id(&op, &id).unwrap();
+    let vandaag = chrono::Utc::now().date_naive();
+    let zaak = match app
+        .zaken(&op, l)
+        .unwrap()
+        .into_iter()
+        .find(|z| z.gesloten.is_none())
+    {
+        Some(z) => z.id,
+        None => app
+            .zaak_openen(
+                &op,
+                l,
+                ZaakSoort::Thuiszitter,
+                vandaag - chrono::Duration::days(40),
+            )
+            .unwrap(),
+    };
+    drop(app);
+    let (st, voor) = leerplicht.get(&format!("/zaken/{zaak}"));
+    assert_eq!(st, 200, "{voor}");
+    let events_voor = voor["gebeurtenissen"].as_array().unwrap().len();
+
+    // The joint plan: at least one of education, care and youth help, and words.
+    let (st, v) = leerplicht.post(
+        &format!("/zaken/{zaak}/plannen"),
+        json!({"omschrijving": "Dagbesteding en terug naar school"}),
+    );
+    assert_eq!((st, veld(&v)), (422, "plan"), "{v}");
+    let (st, v) = leerplicht.post(
+        &format!("/zaken/{zaak}/plannen"),
+        json!({"onderwijs": true, "jeugdhulp": true, "omschrijving": "Halve dagen VSO De Brug, \
+               jeugdhulp thuis", "datum": vandaag}),
+    );
+    assert_eq!(st, 204, "{v}");
+    // A field that does not exist is refused.
+    let (st, v) = leerplicht.post(
+        &format!("/zaken/{zaak}/plannen"),
+        json!({"onderwijs": true, "omschrijving": "x", "kleur": "rood"}),
+    );
+    assert_eq!(st, 400, "{v}");
+
+    // How the parents were involved.
+    let (st, v) = leerplicht.post(
+        &format!("/zaken/{zaak}/ouderbetrokkenheid"),
+        json!({"hoe": "  "}),
+    );
+    assert_eq!((st, veld(&v)), (422, "hoe"), "{v}");
+    let (st, v) = leerplicht.post(
+        &format!("/zaken/{zaak}/ouderbetrokkenheid"),
+        json!({"hoe": "Gesprek thuis met moeder en vader"}),
+    );
+    assert_eq!(st, 204, "{v}");
+
+    // Only leerplicht closes; the SWV may not, and its attempt is logged as refused.
+    let swv = Als::login(&c, &s, &accounts, "swv");
+    let (st, v) = swv.post(
+        &format!("/zaken/{zaak}/sluiting"),
+        json!({"reden": "terug_naar_school"}),
+    );
+    assert_eq!(st, 403, "{v}");
+    // A reason is one of the list; `overig` needs words; not in the future.
+    for (body, field) in [
+        (json!({"reden": "opgelost"}), "reden"),
+        (json!({"reden": "overig"}), "toelichting"),
+        (
+            json!({"reden": "verhuisd", "datum": vandaag + chrono::Duration::days(1)}),
+            "datum",
+        ),
+    ] {
+        let (st, v) = leerplicht.post(&format!("/zaken/{zaak}/sluiting"), body);
+        assert_eq!((st, veld(&v)), (422, field), "{v}");
+    }
+    let (st, v) = leerplicht.post(
+        &format!("/zaken/{zaak}/sluiting"),
+        json!({"reden": "terug_naar_school", "toelichting": "Weer naar De Brug"}),
+    );
+    assert_eq!(st, 204, "{v}");
+
+    // Closed, the case keeps its history and takes nothing more.
+    let (st, na) = leerplicht.get(&format!("/zaken/{zaak}"));
+    assert_eq!(st, 200, "{na}");
+    assert_eq!(na["gesloten"], json!(vandaag), "{na}");
+    let events = na["gebeurtenissen"].as_array().unwrap();
+    assert_eq!(events.len(), events_voor + 3, "{na}");
+    assert_eq!(
+        events[..events_voor],
+        voor["gebeurtenissen"].as_array().unwrap()[..]
+    );
+    let soorten: Vec<&str> = events[events_voor..]
+        .iter()
+        .map(|e| e["gebeurtenis"]["soort"].as_str().unwrap())
+        .collect();
+    assert_eq!(soorten, ["plan", "ouders", "gesloten"]);
+    let plan = &events[events_voor]["gebeurtenis"];
+    assert_eq!(
+        (
+            plan["onderwijs"].clone(),
+            plan["zorg"].clone(),
+            plan["jeugdhulp"].clone()
+        ),
+        (json!(true), json!(false), json!(true))
+    );
+    let gesloten = &events[events_voor + 2]["gebeurtenis"];
+    assert_eq!(gesloten["reden"], "terug_naar_school");
+    assert_eq!(gesloten["uitkomst"], "Weer naar De Brug");
+    assert_eq!(events[events_voor + 2]["wie"], "demo.leerplicht");
+    let (st, v) = leerplicht.post(
+        &format!("/zaken/{zaak}/ouderbetrokkenheid"),
+        json!({"hoe": "Nog een gesprek"}),
+    );
+    assert_eq!(st, 422, "{v}");
+    assert!(v["detail"].as_str().unwrap().contains("not open"), "{v}");
+    let (st, v) = leerplicht.post(
+        &format!("/zaken/{zaak}/sluiting"),
+        json!({"reden": "verhuisd"}),
+    );
+    assert_eq!(st, 422, "a closed case does not close again: {v}");
+
+    // Medical notes are the youth doctor's alone: leerplicht may neither read nor write.
+    let (st, v) = leerplicht.get(&format!("/medische-notities?jongere={id}"));
+    assert_eq!(st, 403, "{v}");
+    let (st, v) = leerplicht.post(
+        "/medische-notities",
+        json!({"jongere": id, "tekst": "Mag niet"}),
+    );
+    assert_eq!(st, 403, "{v}");
+    // Outside the youth doctor's scope, no notes either, until the glass is broken.
+    let (st, v) = jeugdarts.get(&format!("/medische-notities?jongere={id}"));
+    assert_eq!(st, 403, "{v}");
+
+    // Break the glass: a valid number, a written reason, a bounded time; the number is in the
+    // body and never repeated.
+    let reden = "Acute zorg: school belt over ernstige klachten, ouders onbereikbaar";
+    for (body, field) in [
+        (
+            json!({"leerling": "123456789", "reden": reden, "minuten": 60}),
+            "leerling",
+        ),
+        (
+            json!({"leerling": nummer, "reden": "even kijken", "minuten": 60}),
+            "reden",
+        ),
+        (
+            json!({"leerling": nummer, "reden": reden, "minuten": 1441}),
+            "minuten",
+        ),
+    ] {
+        let (st, v) = jeugdarts.post("/noodtoegang", body);
+        assert_eq!((st, veld(&v)), (422, field), "{v}");
+        assert!(!v.to_string().contains("123456789") && !v.to_string().contains(&nummer));
+    }
+    let beleid = {
+        let (user, pass, _) = accounts.iter().find(|a| a.0 == "demo.beleid").unwrap();
+        let r = c
+            .post(format!("{}/api/v1/sessies", s.base))
+            .json(&json!({"gebruikersnaam": user, "wachtwoord": pass}))
+            .send()
+            .unwrap();
+        let cookie = r.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let (st, v) = antwoord(r);
+        assert_eq!(st, 201, "{v}");
+        Als {
+            c: &c,
+            base: &s.base,
+            cookie,
+            csrf: v["csrf_token"].as_str().unwrap().to_string(),
+        }
+    };
+    let (st, v) = beleid.post(
+        "/noodtoegang",
+        json!({"leerling": nummer, "reden": reden, "minuten": 60}),
+    );
+    assert_eq!(
+        st, 403,
+        "a role that sees no persons does not break the glass: {v}"
+    );
+    let (st, v) = jeugdarts.post(
+        "/noodtoegang",
+        json!({"leerling": nummer, "reden": reden, "minuten": 30}),
+    );
+    assert_eq!(st, 201, "{v}");
+    assert_eq!(v["jongere"], id.as_str(), "the same opaque id");
+    let tot: chrono::DateTime<chrono::Utc> = v["tot"].as_str().unwrap().parse().unwrap();
+    let over = tot - chrono::Utc::now();
+    assert!(
+        over > chrono::Duration::minutes(28) && over <= chrono::Duration::minutes(30),
+        "{over}"
+    );
+    // Now the youth doctor sees the person, flagged, and writes and reads a note.
+    let (st, j) = jeugdarts.get(&format!("/jongeren/{id}"));
+    assert_eq!(st, 200, "{j}");
+    assert_eq!(j["noodtoegang"], true);
+    let (st, v) = jeugdarts.post("/medische-notities", json!({"jongere": id, "tekst": " "}));
+    assert_eq!((st, veld(&v)), (422, "tekst"), "{v}");
+    let (st, n) = jeugdarts.post(
+        "/medische-notities",
+        json!({"jongere": id, "tekst": "Hoofdpijnklachten, verwezen naar huisarts"}),
+    );
+    assert_eq!(st, 201, "{n}");
+    assert_eq!(n["tekst"], "Hoofdpijnklachten, verwezen naar huisarts");
+    let (st, ns) = jeugdarts.get(&format!("/medische-notities?jongere={id}"));
+    assert_eq!(st, 200, "{ns}");
+    assert!(
+        ns.as_array().unwrap().iter().any(|x| x["id"] == n["id"]),
+        "{ns}"
+    );
+    // Still the youth doctor's alone.
+    let (st, _) = leerplicht.get(&format!("/medische-notities?jongere={id}"));
+    assert_eq!(st, 403);
+
+    // Every step is in the audit log under the person: the closing by leerplicht, the
+    // refused closing by the SWV, the break-the-glass with its reason, and the notes made
+    // under it flagged.
+    let log = audit(&db, &nummer);
+    let heeft = |wie: &str, actie: &str, toegestaan: bool| {
+        log.iter()
+            .any(|e| e["wie"] == wie && e["actie"] == actie && e["toegestaan"] == toegestaan)
+    };
+    assert!(heeft("demo.leerplicht", "zaak_sluiten", true), "{log:?}");
+    assert!(heeft("demo.swv", "zaak_sluiten", false), "{log:?}");
+    assert!(heeft("demo.leerplicht", "zaak_wijzigen", true));
+    assert!(heeft("demo.leerplicht", "medisch_lezen", false));
+    let glas = log
+        .iter()
+        .find(|e| {
+            e["wie"] == "demo.jeugdarts" && e["actie"] == "noodtoegang" && e["toegestaan"] == true
+        })
+        .expect("the break-the-glass is logged");
+    assert_eq!(glas["reden"], reden);
+    assert_eq!(glas["noodtoegang"], true);
+    for actie in ["medisch_schrijven", "medisch_lezen"] {
+        assert!(
+            log.iter().any(|e| e["wie"] == "demo.jeugdarts"
+                && e["actie"] == actie
+                && e["toegestaan"] == true
+                && e["noodtoegang"] == true
+                && e["reden"] == reden),
+            "{actie} flagged: {log:?}"
+        );
+    }
+    // The number never reached the server's log.
+    let serverlog = s.log.lock().unwrap().clone();
+    assert!(
+        serverlog.contains("route=/api/v1/noodtoegang"),
+        "{serverlog}"
+    );
+    assert!(
+        !serverlog.contains(&nummer),
+        "the number in the server's log"
+    );
+}
+
+#[test]
+fn case_work_medical_notes_and_break_the_glass_sqlite() {
+    let dir = TempDir::new().unwrap();
+    case_work_medical_notes_and_break_the_glass(format!(
+        "sqlite://{}",
+        dir.path().join("zaken.db").display()
+    ));
+}
+
+#[test]
+fn case_work_medical_notes_and_break_the_glass_postgres() {
+    case_work_medical_notes_and_break_the_glass(PgCluster::shared().fresh_database());
+}

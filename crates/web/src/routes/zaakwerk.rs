@@ -1,0 +1,259 @@
+//! The officer's work on a case beyond offers (the joint plan, how the parents were involved,
+//! closing with a reason), the youth doctor's medical notes, and break-the-glass access.
+//! Every handler runs one app use case, which passes the gate and writes the audit entry; a
+//! BSN travels only in a request body.
+
+use std::str::FromStr;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, NaiveDate, Utc};
+use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::zaak::Sluitreden;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Path, Query};
+use crate::routes::jongeren::VanJongere;
+use crate::AppState;
+
+/// The joint plan of a case: education, care and/or youth help (at least one), in words.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NieuwPlan {
+    #[serde(default)]
+    pub onderwijs: bool,
+    #[serde(default)]
+    pub zorg: bool,
+    #[serde(default)]
+    pub jeugdhulp: bool,
+    pub omschrijving: String,
+    /// The day the plan was made (default today).
+    #[serde(default)]
+    pub datum: Option<NaiveDate>,
+}
+
+/// Records the joint plan of a case; it replaces the plan before, which stays in the history.
+#[utoipa::path(post, path = "/zaken/{id}/plannen", tag = "thuiszitters",
+    params(("id" = i64, Path, description = "Het nummer van de zaak")),
+    request_body = NieuwPlan,
+    responses((status = 204, description = "Vastgelegd")))]
+pub async fn plan(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    Json(p): Json<NieuwPlan>,
+) -> ApiResult<StatusCode> {
+    s.run(move |app| {
+        let datum = p.datum.unwrap_or_else(|| app.now().date_naive());
+        app.plan_vastleggen(
+            &c.actor,
+            id,
+            (p.onderwijs, p.zorg, p.jeugdhulp),
+            &p.omschrijving,
+            datum,
+        )
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// How the parents were involved, on a day.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Ouderbetrokkenheid {
+    /// The day (default today).
+    #[serde(default)]
+    pub datum: Option<NaiveDate>,
+    /// How: a talk at home, at the kernteam's meeting, by phone…
+    pub hoe: String,
+}
+
+/// Records how the parents were involved in a case.
+#[utoipa::path(post, path = "/zaken/{id}/ouderbetrokkenheid", tag = "thuiszitters",
+    params(("id" = i64, Path, description = "Het nummer van de zaak")),
+    request_body = Ouderbetrokkenheid,
+    responses((status = 204, description = "Vastgelegd")))]
+pub async fn ouders(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    Json(o): Json<Ouderbetrokkenheid>,
+) -> ApiResult<StatusCode> {
+    s.run(move |app| {
+        let datum = o.datum.unwrap_or_else(|| app.now().date_naive());
+        app.ouders_vastleggen(&c.actor, id, datum, &o.hoe)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The closing of a case, with its reason.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Sluiting {
+    /// `aanbod_gestart`, `terug_naar_school`, `verhuisd`, `vrijstelling`, `18_zonder_plicht`
+    /// or `overig`.
+    pub reden: String,
+    /// The day the case closes (default today; not in the future).
+    #[serde(default)]
+    pub datum: Option<NaiveDate>,
+    /// An explanation; required with `overig`.
+    #[serde(default)]
+    pub toelichting: String,
+}
+
+/// Closes a case with a reason (leerplicht only). The case keeps its history.
+#[utoipa::path(post, path = "/zaken/{id}/sluiting", tag = "thuiszitters",
+    params(("id" = i64, Path, description = "Het nummer van de zaak")),
+    request_body = Sluiting,
+    responses((status = 204, description = "Gesloten")))]
+pub async fn sluiting(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    Json(z): Json<Sluiting>,
+) -> ApiResult<StatusCode> {
+    let reden = Sluitreden::from_str(&z.reden).map_err(|e| ApiError::field("reden", e))?;
+    s.run(move |app| {
+        let datum = z.datum.unwrap_or_else(|| app.now().date_naive());
+        app.zaak_sluiten(&c.actor, id, reden, datum, &z.toelichting)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A youth doctor's medical note.
+#[derive(Serialize, ToSchema)]
+pub struct MedischeNotitie {
+    pub id: i64,
+    pub tijd: DateTime<Utc>,
+    /// The GGD of the doctor who wrote it.
+    pub organisatie: String,
+    pub tekst: String,
+}
+
+/// A young person's medical notes: for the youth doctor only.
+#[utoipa::path(get, path = "/medische-notities", tag = "jongeren", params(VanJongere),
+    responses((status = 200, description = "Medische notities", body = Vec<MedischeNotitie>)))]
+pub async fn notities(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<VanJongere>,
+) -> ApiResult<axum::Json<Vec<MedischeNotitie>>> {
+    let rows = s
+        .run(move |app| {
+            let l = app.leerling_van_id(&c.actor, &q.jongere)?;
+            app.notities(&c.actor, l)
+        })
+        .await?;
+    Ok(axum::Json(
+        rows.into_iter()
+            .map(|n| MedischeNotitie {
+                id: n.id,
+                tijd: n.tijd,
+                organisatie: n.organisatie,
+                tekst: n.tekst,
+            })
+            .collect(),
+    ))
+}
+
+/// A new medical note.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NieuweNotitie {
+    /// The id of the young person.
+    pub jongere: String,
+    pub tekst: String,
+}
+
+/// Writes a medical note: for the youth doctor only.
+#[utoipa::path(post, path = "/medische-notities", tag = "jongeren", request_body = NieuweNotitie,
+    responses((status = 201, description = "Vastgelegd", body = MedischeNotitie)))]
+pub async fn notitie_schrijven(
+    State(s): State<AppState>,
+    c: Caller,
+    Json(n): Json<NieuweNotitie>,
+) -> ApiResult<(StatusCode, axum::Json<MedischeNotitie>)> {
+    let notitie = s
+        .run(move |app| {
+            let l = app.leerling_van_id(&c.actor, &n.jongere)?;
+            let id = app.notitie_schrijven(&c.actor, l, &n.tekst)?;
+            app.notities(&c.actor, l)?
+                .into_iter()
+                .find(|x| x.id == id)
+                .ok_or_else(|| leerrecht_app::AppError::Invalid("tekst: niet vastgelegd".into()))
+        })
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(MedischeNotitie {
+            id: notitie.id,
+            tijd: notitie.tijd,
+            organisatie: notitie.organisatie,
+            tekst: notitie.tekst,
+        }),
+    ))
+}
+
+/// Break the glass: emergency access to one person outside one's scope, found by BSN or
+/// onderwijsnummer in this body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Noodtoegangvraag {
+    /// A BSN or onderwijsnummer (nine digits).
+    pub leerling: String,
+    /// Why, in writing (at least 20 characters); flagged in the audit log.
+    pub reden: String,
+    /// For how long, 1 to 1440 minutes.
+    #[schema(minimum = 1, maximum = 1440)]
+    pub minuten: u32,
+}
+
+/// A granted emergency access.
+#[derive(Serialize, ToSchema)]
+pub struct Noodtoegang {
+    /// The opaque id of the person.
+    pub jongere: String,
+    /// Until when the access lasts.
+    pub tot: DateTime<Utc>,
+}
+
+/// Breaks the glass for one person outside the user's scope: a written reason, at most 24
+/// hours, flagged in the audit log with every access made under it.
+#[utoipa::path(post, path = "/noodtoegang", tag = "jongeren", request_body = Noodtoegangvraag,
+    responses((status = 201, description = "Toegang verleend", body = Noodtoegang)))]
+pub async fn noodtoegang(
+    State(s): State<AppState>,
+    c: Caller,
+    Json(v): Json<Noodtoegangvraag>,
+) -> ApiResult<(StatusCode, axum::Json<Noodtoegang>)> {
+    // The reason never repeats the number: it may be a BSN.
+    let leerling = LeerlingId::from_str(v.leerling.trim()).map_err(|_| {
+        ApiError::field("leerling", "geen geldig BSN of onderwijsnummer (11-proef)")
+    })?;
+    if !(1..=1440).contains(&v.minuten) {
+        return Err(ApiError::field("minuten", "1 tot en met 1440"));
+    }
+    let (tot, kop) = s
+        .run(move |app| {
+            let tot = app.noodtoegang(
+                &c.actor,
+                leerling,
+                &v.reden,
+                chrono::Duration::minutes(i64::from(v.minuten)),
+            )?;
+            Ok((tot, app.jongere_zoeken(&c.actor, leerling)?))
+        })
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(Noodtoegang {
+            jongere: kop.id,
+            tot,
+        }),
+    ))
+}
