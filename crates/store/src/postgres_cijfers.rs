@@ -255,7 +255,9 @@ pub(crate) fn bewaar_anoniem(c: &mut ::postgres::Client) -> Result<()> {
          SELECT a.rij, (e.gebeurtenis->>'aangeboden')::date, e.tijd
          FROM purge_anoniem a JOIN zaken z ON z.jongere_id = a.jongere_id
          JOIN zaak_gebeurtenissen e ON e.zaak_id = z.id
-         WHERE e.gebeurtenis->>'soort' = 'aanbod' AND (e.gebeurtenis->>'aangeboden')::date < a.reg_voor;
+         WHERE e.gebeurtenis->>'soort' = 'aanbod' AND (e.gebeurtenis->>'aangeboden')::date < a.reg_voor
+           AND (e.gebeurtenis->>'aangeboden')::date >= (SELECT min(r.van) FROM registratie_versies r
+                 WHERE r.jongere_id = a.jongere_id AND r.van < a.reg_voor);
          INSERT INTO anoniem_vrijstellingen (persoon, artikel, geen_passend_aanbod, van, tijd)
          SELECT a.rij, e.gebeurtenis->>'artikel', (e.gebeurtenis->>'geen_passend_aanbod')::boolean,
                 (e.gebeurtenis->>'van')::date, e.tijd

@@ -403,7 +403,8 @@ pub(crate) fn registraties_grens(c: &Conn) -> Result<()> {
 /// the files of `purge_plan` and the meldingen of `temp.purge_meldingen` (migration
 /// `V34__anonieme_cijferrijen`): per person with a period that goes (or a case, when the
 /// whole file goes) a new number in random order with their gemeente, periods and their
-/// versions, enrolments, offers and exemptions; per person and school year of the meldingen
+/// versions, enrolments, offers (those from their first period on, which the KPI can count)
+/// and exemptions; per person and school year of the meldingen
 /// that go another new number with each melding's gemeente, age class, school, start and
 /// moments. Nothing that names or points to a person is copied.
 pub(crate) fn bewaar_anoniem(c: &Conn) -> Result<()> {
@@ -437,7 +438,9 @@ pub(crate) fn bewaar_anoniem(c: &Conn) -> Result<()> {
          FROM temp.purge_anoniem a JOIN purge_plan p ON p.jongere_id = a.jongere_id
          JOIN zaken z ON z.jongere_id = a.jongere_id JOIN zaak_gebeurtenissen e ON e.zaak_id = z.id
          WHERE json_extract(e.gebeurtenis, '$.soort') = 'aanbod'
-           AND json_extract(e.gebeurtenis, '$.aangeboden') < p.reg_voor;
+           AND json_extract(e.gebeurtenis, '$.aangeboden') < p.reg_voor
+           AND json_extract(e.gebeurtenis, '$.aangeboden') >= (SELECT min(r.van)
+                 FROM registratie_versies r WHERE r.jongere_id = a.jongere_id AND r.van < p.reg_voor);
          INSERT INTO anoniem_vrijstellingen (persoon, artikel, geen_passend_aanbod, van, tijd)
          SELECT a.rij, json_extract(e.gebeurtenis, '$.artikel'),
                 json_extract(e.gebeurtenis, '$.geen_passend_aanbod'),
