@@ -337,9 +337,12 @@ pub trait AccessStore {
 
     /// People born on or before `geboren_tot`.
     fn purge_kandidaten(&self, geboren_tot: NaiveDate) -> Result<Vec<PurgeKandidaat>>;
-    /// Removes what the plan says and the meldingen that started before `meldingen_voor`,
-    /// adding anonymous counts per school year, gemeente and indicator to what is kept; in a
-    /// dry run, counts and rolls back.
+    /// Removes what the plan says and the meldingen that started before `meldingen_voor`
+    /// (a person's meldingen of a school year go together, when the last of them is due),
+    /// adding anonymous counts per school year, gemeente and indicator, and first the
+    /// anonymous figure rows the reports count (`V34__anonieme_cijferrijen`), to what is kept;
+    /// when only the leerplicht part of a file goes, periods joined to a kept one stay
+    /// (`retention::registraties_voor`). In a dry run, counts and rolls back.
     fn purge(
         &self,
         plan: &[PurgePersoon],

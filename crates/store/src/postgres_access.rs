@@ -602,17 +602,21 @@ impl AccessStore for PgStore {
             c.batch_execute("LOCK TABLE jongeren IN EXCLUSIVE MODE")?;
             c.batch_execute(
                 "CREATE TEMP TABLE purge_plan (jongere_id BIGINT PRIMARY KEY, voor DATE NOT NULL, dossier BOOLEAN NOT NULL,
-                                         persoon BOOLEAN NOT NULL)
+                                         persoon BOOLEAN NOT NULL, reg_voor DATE NOT NULL)
                  ON COMMIT DROP",
             )?;
             let ids: Vec<i64> = plan.iter().map(|p| p.id).collect();
             let voor: Vec<NaiveDate> = plan.iter().map(|p| p.voor).collect();
             let dossier: Vec<bool> = plan.iter().map(|p| p.dossier).collect();
             c.execute(
-                "INSERT INTO purge_plan SELECT i, v, d, d FROM unnest($1::bigint[], $2::date[], $3::bool[]) AS u(i, v, d)",
+                "INSERT INTO purge_plan SELECT i, v, d, d, v FROM unnest($1::bigint[], $2::date[], $3::bool[]) AS u(i, v, d)",
                 &[&ids, &voor, &dossier],
             )?;
             c.batch_execute("ANALYZE purge_plan")?;
+            // The figures' anonymous rows of everything that goes, first (DOMAIN §9.8).
+            crate::postgres_cijfers::registraties_grens(c)?;
+            crate::postgres_cijfers::kies_meldingen(c, meldingen_voor)?;
+            crate::postgres_cijfers::bewaar_anoniem(c)?;
             // See the SQLite store: unique persons per school year and gemeente are kept.
             let sj = |d: &str| {
                 format!(
@@ -651,16 +655,16 @@ impl AccessStore for PgStore {
                     "INSERT INTO anonieme_cijfers (schooljaar, gemeente, indicator, aantal)
                      SELECT {sj}, j.gemeente, 'melding_' || m.verzuimsoort, count(*)
                      FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
-                     WHERE m.begindatum < $1
+                     WHERE m.id IN (SELECT id FROM purge_meldingen)
                      GROUP BY 1, 2, 3 {upsert}",
                     sj = sj("m.begindatum")
                 ),
-                &[&meldingen_voor],
+                &[],
             )?;
             let mut t = PurgeTelling {
                 meldingen: c.execute(
-                    "DELETE FROM meldingen WHERE begindatum < $1",
-                    &[&meldingen_voor],
+                    "DELETE FROM meldingen WHERE id IN (SELECT id FROM purge_meldingen)",
+                    &[],
                 )?,
                 ..PurgeTelling::default()
             };
@@ -679,12 +683,12 @@ impl AccessStore for PgStore {
             t.signalen = c.execute(&dated("signalen"), &[])?;
             t.registraties = c.execute(
                 "DELETE FROM registraties t USING purge_plan p
-                 WHERE p.jongere_id = t.jongere_id AND t.van < p.voor",
+                 WHERE p.jongere_id = t.jongere_id AND t.van < p.reg_voor",
                 &[],
             )?;
             c.execute(
                 "DELETE FROM registratie_versies t USING purge_plan p
-                 WHERE p.jongere_id = t.jongere_id AND t.van < p.voor",
+                 WHERE p.jongere_id = t.jongere_id AND t.van < p.reg_voor",
                 &[],
             )?;
             let whole = |table: &str, flag: &str| {

@@ -644,18 +644,22 @@ impl AccessStore for SqliteStore {
             c.execute_batch(
                 "CREATE TEMP TABLE IF NOT EXISTS purge_plan (
                      jongere_id INTEGER PRIMARY KEY, voor TEXT NOT NULL, dossier INTEGER NOT NULL,
-                     persoon INTEGER NOT NULL);
+                     persoon INTEGER NOT NULL, reg_voor TEXT NOT NULL);
                  DELETE FROM purge_plan;",
             )?;
             {
                 let mut ins = c.prepare_cached(
-                    "INSERT INTO purge_plan (jongere_id, voor, dossier, persoon) VALUES (?1, ?2, ?3, ?3)",
+                    "INSERT INTO purge_plan (jongere_id, voor, dossier, persoon, reg_voor) VALUES (?1, ?2, ?3, ?3, ?2)",
                 )?;
                 for p in plan {
                     ins.execute(params![p.id, iso(p.voor), p.dossier])?;
                 }
             }
             let mv = iso(meldingen_voor);
+            // The figures' anonymous rows of everything that goes, first (DOMAIN §9.8).
+            crate::sqlite_cijfers::registraties_grens(c)?;
+            crate::sqlite_cijfers::kies_meldingen(c, &mv)?;
+            crate::sqlite_cijfers::bewaar_anoniem(c)?;
             // What is kept: unique persons per school year and gemeente, counted before the
             // rows that name them go. A school year is never split between two purges of one
             // person, because leerplicht ends on the last day of a school year.
@@ -682,14 +686,17 @@ impl AccessStore for SqliteStore {
                     "INSERT INTO anonieme_cijfers (schooljaar, gemeente, indicator, aantal)
                      SELECT {sj}, j.gemeente, 'melding_' || m.verzuimsoort, count(*)
                      FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
-                     WHERE m.begindatum < ?1
+                     WHERE m.id IN (SELECT id FROM temp.purge_meldingen)
                      GROUP BY 1, 2, 3 {upsert}",
                     sj = sj("m.begindatum")
                 ),
-                [&mv],
+                [],
             )?;
             let mut t = PurgeTelling {
-                meldingen: c.execute("DELETE FROM meldingen WHERE begindatum < ?1", [&mv])? as u64,
+                meldingen: c.execute(
+                    "DELETE FROM meldingen WHERE id IN (SELECT id FROM temp.purge_meldingen)",
+                    [],
+                )? as u64,
                 ..PurgeTelling::default()
             };
             // A person whose meldingen are still within their period keeps the record.
@@ -708,12 +715,12 @@ impl AccessStore for SqliteStore {
             t.signalen = c.execute(&dated("signalen"), [])? as u64;
             t.registraties = c.execute(
                 "DELETE FROM registraties WHERE EXISTS (SELECT 1 FROM purge_plan p
-                   WHERE p.jongere_id = registraties.jongere_id AND registraties.van < p.voor)",
+                   WHERE p.jongere_id = registraties.jongere_id AND registraties.van < p.reg_voor)",
                 [],
             )? as u64;
             c.execute(
                 "DELETE FROM registratie_versies WHERE EXISTS (SELECT 1 FROM purge_plan p
-                   WHERE p.jongere_id = registratie_versies.jongere_id AND registratie_versies.van < p.voor)",
+                   WHERE p.jongere_id = registratie_versies.jongere_id AND registratie_versies.van < p.reg_voor)",
                 [],
             )?;
             let whole = |table: &str, flag: &str| {
