@@ -934,3 +934,77 @@ fn entry_points_in_a_browser_sqlite() {
 fn entry_points_in_a_browser_postgres() {
     ingangen(PgCluster::shared().fresh_database());
 }
+
+/// The open redirect of the penetration test, in the browser that followed it: the language
+/// switch's way back with a tab after the slash (`/\t/host:port/…`, which a browser reads as
+/// `//host:port/…`) leads to the site's start page, and the other host gets no request.
+fn the_language_switch_stays_on_the_site(db: String) {
+    let Some((chrome, driver, axe)) = tools() else {
+        return;
+    };
+    let _een = EEN_TEGELIJK.lock().unwrap_or_else(|e| e.into_inner());
+    // The other site: counts the connections it gets.
+    let elders = TcpListener::bind("127.0.0.1:0").unwrap();
+    let poort = elders.local_addr().unwrap().port();
+    let bezocht = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let teller = bezocht.clone();
+    std::thread::spawn(move || {
+        for s in elders.incoming().flatten() {
+            teller.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut s = s;
+            let _ = s.write_all(
+                b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 5\r\n\r\nelders",
+            );
+        }
+    });
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async move {
+            let s = Sessie::start(&db, chrome, driver, axe).await;
+            let site = s.base.clone();
+            s.c.goto(&format!(
+                "{site}/taal/en?terug=/%09/127.0.0.1:{poort}/index.html"
+            ))
+            .await
+            .unwrap();
+            let url = s.c.current_url().await.unwrap();
+            assert_eq!(
+                url.as_str(),
+                format!("{site}/inloggen"),
+                "back to the site's start page (the login page)"
+            );
+            assert_eq!(
+                s.c.find(Locator::Css("html"))
+                    .await
+                    .unwrap()
+                    .attr("lang")
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some("en")
+            );
+            s.c.clone().close().await.unwrap();
+        });
+    assert_eq!(
+        bezocht.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "the other site got no request"
+    );
+}
+
+#[test]
+fn the_language_switch_stays_on_the_site_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    the_language_switch_stays_on_the_site(format!(
+        "sqlite://{}",
+        dir.path().join("terug.db").display()
+    ));
+}
+
+#[test]
+fn the_language_switch_stays_on_the_site_postgres() {
+    the_language_switch_stays_on_the_site(PgCluster::shared().fresh_database());
+}

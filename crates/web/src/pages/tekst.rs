@@ -373,6 +373,12 @@ fn en(nl: &'static str) -> &'static str {
         }
         "Sessie verlopen: log opnieuw in." => "Session expired: log in again.",
         "Het formulier is verlopen: probeer het opnieuw." => "The form expired: try again.",
+        "Zoekvraag te lang: een naam heeft hoogstens 200 tekens." => {
+            "Search too long: a name has at most 200 characters."
+        }
+        "Inloggen geweigerd: het formulier kwam niet van deze site. Open de inlogpagina opnieuw." => {
+            "Login refused: the form did not come from this site. Open the login page again."
+        }
         "Filters" => "Filters",
         "Alle" => "All",
         "Alleen te laat" => "Overdue only",
