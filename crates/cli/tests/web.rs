@@ -94,6 +94,15 @@ struct Rolverdeling {
     /// A second leerplicht officer (a TOTP code works once per account and step).
     leerplicht_weer: (String, String),
     swv: (String, String),
+    /// A third officer, who removes the partner again.
+    leerplicht_derde: (String, String),
+    /// Two users of the pupil's CJG (a TOTP code works once per account and step).
+    cjg: (String, String),
+    cjg_weer: (String, String),
+    /// The CJG's code, and a pupil who moved from a school with a draft melding to the
+    /// other school: opaque id, the first school's code.
+    cjg_code: String,
+    verhuisd: (String, String),
     beleid: (String, String),
     beheer: (String, String),
     /// The pupil: opaque id, BSN or onderwijsnummer, surname, birth date as DD-MM-YYYY, full
@@ -174,7 +183,27 @@ fn opzet(db: &str) -> Rolverdeling {
         let n = app.user_add(&op, naam, org, rol, WACHTWOORD).unwrap();
         (naam.to_string(), n.totp_geheim.unwrap_or_default())
     };
+    let gemeente = app
+        .store()
+        .persoon_context(leerling, today)
+        .unwrap()
+        .unwrap()
+        .jongere
+        .gemeente;
+    let cjg_code = orgs
+        .iter()
+        .find(|o| o.soort == OrgSoort::Cjg && o.bedient.contains(&gemeente))
+        .expect("a CJG serves the pupil's gemeente")
+        .code
+        .as_str()
+        .to_string();
+    let verhuisd = verhuizen(db, &app, andere.code.as_str());
     Rolverdeling {
+        leerplicht_derde: add("web.leerplicht3", &bureau, Rol::Leerplicht),
+        cjg: add("web.cjg", &cjg_code, Rol::Cjg),
+        cjg_weer: add("web.cjg2", &cjg_code, Rol::Cjg),
+        cjg_code,
+        verhuisd,
         school: add("web.school", &school, Rol::School),
         andere_school: add("web.andereschool", andere.code.as_str(), Rol::School),
         leerplicht: add("web.leerplicht", &bureau, Rol::Leerplicht),
@@ -188,6 +217,53 @@ fn opzet(db: &str) -> Rolverdeling {
         naam: format!("{voornamen} {achternaam}"),
         achternaam,
     }
+}
+
+/// A pupil with a draft melding of their school moves to school `naar` today (through the
+/// enrolment import): their opaque id and the first school's code.
+fn verhuizen(db: &str, app: &App, naar: &str) -> (String, String) {
+    let op = Actor::local_operator();
+    let today = chrono::Utc::now().date_naive();
+    let mut gevonden = None;
+    app.jongeren(&op, today, None, &mut |j| {
+        let Some(s) = &j.school else {
+            return Ok(());
+        };
+        if gevonden.is_none()
+            && s.as_str() != naar
+            && app
+                .store()
+                .meldingen_van(j.leerling)?
+                .iter()
+                .any(|m| m.status == "concept" && m.school == *s)
+        {
+            gevonden = Some((j.leerling, s.as_str().to_string()));
+        }
+        Ok(())
+    })
+    .unwrap();
+    let (leerling, van) = gevonden.expect("the tiny demo has draft meldingen");
+    let oud = app
+        .store()
+        .inschrijvingen_van(leerling)
+        .unwrap()
+        .into_iter()
+        .find(|i| i.school.as_str() == van && i.einddatum().is_none())
+        .expect("an open enrolment");
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("verhuisd.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "leerling;school;sector;begindatum;einddatum\n{leerling};{van};{s};{b};{e}\n{leerling};{naar};{s};{today};\n",
+            s = oud.sector.code(),
+            b = oud.begindatum(),
+            e = today - chrono::Duration::days(1),
+        ),
+    )
+    .unwrap();
+    leerrecht(db, &["import", "inschrijvingen", csv.to_str().unwrap()]);
+    (app.id_van(leerling).unwrap().unwrap(), van)
 }
 
 /// The browser, the server and the way to them.
@@ -520,6 +596,15 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
         s.tekst("#inzage").await.contains("web.school"),
         "leerplicht sees who viewed the file"
     );
+    // The officer adds the pupil's CJG as a partner of the case.
+    s.open("Partner toevoegen").await;
+    s.kies("select[name=organisatie]", &r.cjg_code).await;
+    s.vul("input[name=contact]", "J. de Boer").await;
+    s.klik("form[action$='/partner'] button[type=submit]").await;
+    assert!(s
+        .tekst(".lr-partners")
+        .await
+        .contains(&format!("{} (J. de Boer)", r.cjg_code)));
     s.foto("dossier-leerplicht").await;
     // In English too.
     s.klik("a[hreflang=en]").await;
@@ -537,6 +622,32 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     for u in &s.geschouwd {
         assert!(!u.contains(&r.nummer), "no number in an address: {u}");
     }
+    s.uitloggen().await;
+
+    // The CJG, a partner of the case now, opens the file and sees the case.
+    s.inloggen(&r.cjg, WACHTWOORD).await;
+    s.ga(&format!("/jongeren/{}", r.id)).await;
+    assert_eq!(s.h1().await, r.naam);
+    assert!(s.tekst(".lr-partners").await.contains(&r.cjg_code));
+    assert!(
+        s.c.find(Locator::Css("form[action$='/partner']"))
+            .await
+            .is_err(),
+        "only leerplicht adds partners"
+    );
+    s.foto("dossier-cjg").await;
+    s.uitloggen().await;
+
+    // The officer removes the partner again; from today the CJG no longer sees the file.
+    s.inloggen(&r.leerplicht_derde, WACHTWOORD).await;
+    s.ga(&format!("/jongeren/{}", r.id)).await;
+    s.klik("form[action$='/partner/verwijderen'] button[type=submit]")
+        .await;
+    assert!(s.tekst(".lr-partners").await.contains("Geen partners."));
+    s.uitloggen().await;
+    s.inloggen(&r.cjg_weer, WACHTWOORD).await;
+    s.ga(&format!("/jongeren/{}", r.id)).await;
+    assert_eq!(s.h1().await, "Geen toegang");
     s.uitloggen().await;
 
     // The SWV consulent sees the person on the thuiszitters list.
@@ -587,6 +698,18 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     assert_eq!(s.h1().await, "Geen toegang");
     assert!(!s.bron().await.contains(&r.achternaam));
     s.foto("geen-toegang").await;
+    // A pupil who came from another school: the file opens, without that school's draft.
+    s.ga(&format!("/jongeren/{}", r.verhuisd.0)).await;
+    let meldingen = s.tekst("section[aria-labelledby=meldingen-kop]").await;
+    assert!(
+        !meldingen.contains(&r.verhuisd.1),
+        "another school's meldingen are not shown: {meldingen}"
+    );
+    assert!(s
+        .c
+        .find(Locator::Css("form[action$='/bevestigen']"))
+        .await
+        .is_err());
     // The refusal is no dead end: the header with the menu and logout is there.
     s.uitloggen().await;
 

@@ -365,8 +365,11 @@ impl AccessStore for PgStore {
                            WHERE i.jongere_id = j.id
                             AND i.begindatum <= $2 AND (i.einddatum IS NULL OR i.einddatum >= $2)
                           ORDER BY i.school),
-                    ARRAY(SELECT organisatie FROM betrokken_partners b WHERE b.jongere_id = j.id ORDER BY organisatie),
-                    EXISTS (SELECT 1 FROM signalen s WHERE s.jongere_id = j.id AND s.regel IN ('mazl_7dagen','mazl_4x12'))
+                    ARRAY(SELECT organisatie FROM zaak_partners b WHERE b.jongere_id = j.id
+                            AND (b.tot IS NULL OR b.tot > $2) ORDER BY organisatie, zaak_id),
+                    EXISTS (SELECT 1 FROM signalen s WHERE s.jongere_id = j.id AND s.regel IN ('mazl_7dagen','mazl_4x12')),
+                    ARRAY(SELECT zaak_id FROM zaak_partners b WHERE b.jongere_id = j.id
+                            AND (b.tot IS NULL OR b.tot > $2) ORDER BY organisatie, zaak_id)
              FROM jongeren j WHERE j.{col} = $1"
         );
         let Some(r) = c.query_opt(&sql, &[&i32_of(n), &on])? else {
@@ -383,11 +386,17 @@ impl AccessStore for PgStore {
                 Ok((s, (!swv.is_empty()).then_some(swv)))
             })
             .collect::<Result<Vec<_>>>()?;
+        let orgs: Vec<String> = r.get(9);
+        let zaken: Vec<i64> = r.get(11);
+        let partner_zaken: Vec<(String, i64)> = orgs.into_iter().zip(zaken).collect();
+        let mut partners: Vec<String> = partner_zaken.iter().map(|(o, _)| o.clone()).collect();
+        partners.dedup();
         Ok(Some(PersoonContext {
             id: r.get(0),
             jongere,
             scholen,
-            partners: r.get(9),
+            partners,
+            partner_zaken,
             mazl_verwezen: r.get(10),
         }))
     }
@@ -423,13 +432,25 @@ impl AccessStore for PgStore {
             .map(|r| r.get(0)))
     }
 
-    fn add_partner(&self, jongere_id: i64, organisatie: &str, sinds: NaiveDate) -> Result<()> {
+    fn add_partner(&self, zaak_id: i64, organisatie: &str, sinds: NaiveDate) -> Result<()> {
         self.conn()?.execute(
-            "INSERT INTO betrokken_partners (jongere_id, organisatie, sinds) VALUES ($1, $2, $3)
-             ON CONFLICT DO NOTHING",
-            &[&jongere_id, &organisatie, &sinds],
+            "INSERT INTO zaak_partners (zaak_id, jongere_id, organisatie, sinds)
+             SELECT id, jongere_id, $2, $3 FROM zaken WHERE id = $1
+             ON CONFLICT (zaak_id, organisatie) DO UPDATE SET
+                 sinds = CASE WHEN zaak_partners.tot IS NULL THEN zaak_partners.sinds
+                              ELSE excluded.sinds END,
+                 tot = NULL",
+            &[&zaak_id, &organisatie, &sinds],
         )?;
         Ok(())
+    }
+
+    fn remove_partner(&self, zaak_id: i64, organisatie: &str, tot: NaiveDate) -> Result<bool> {
+        Ok(self.conn()?.execute(
+            "UPDATE zaak_partners SET tot = $3
+             WHERE zaak_id = $1 AND organisatie = $2 AND tot IS NULL",
+            &[&zaak_id, &organisatie, &tot],
+        )? == 1)
     }
 
     fn add_notitie(
@@ -706,9 +727,9 @@ impl AccessStore for PgStore {
                  WHERE g.zaak_id = z.id AND z.jongere_id = p.jongere_id AND p.dossier",
                 &[],
             )?;
+            t.partners = c.execute(&whole("zaak_partners", "dossier"), &[])?;
             t.zaken = c.execute(&whole("zaken", "dossier"), &[])?;
             t.notities = c.execute(&whole("medische_notities", "dossier"), &[])?;
-            t.partners = c.execute(&whole("betrokken_partners", "dossier"), &[])?;
             t.noodtoegang = c.execute(&whole("noodtoegang", "dossier"), &[])?;
             c.execute(&whole("verzuim_gewijzigd", "persoon"), &[])?;
             t.inschrijvingen = c.execute(&whole("inschrijvingen", "persoon"), &[])?;

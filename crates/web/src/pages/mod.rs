@@ -56,6 +56,14 @@ pub fn routes() -> Router<AppState> {
         .route("/jongeren/{id}/aanbod", post(dossier::aanbod))
         .route("/jongeren/{id}/overleg", post(dossier::overleg))
         .route("/jongeren/{id}/vrijstelling", post(dossier::vrijstelling))
+        .route(
+            "/jongeren/{id}/zaak/{zaak}/partner",
+            post(dossier::partner_toevoegen),
+        )
+        .route(
+            "/jongeren/{id}/zaak/{zaak}/partner/verwijderen",
+            post(dossier::partner_verwijderen),
+        )
         .route("/jongeren/{id}/escalatie", post(dossier::escalatie))
         .route("/jongeren/{id}/plan", post(dossier::plan))
         .route("/jongeren/{id}/ouders", post(dossier::ouders))

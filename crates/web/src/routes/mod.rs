@@ -49,6 +49,11 @@ pub fn routes(state: AppState) -> Router {
         )
         .route("/zaken", get(jongeren::zaken))
         .route("/zaken/{id}", get(jongeren::zaak))
+        .route("/zaken/{id}/partners", post(jongeren::partner_toevoegen))
+        .route(
+            "/zaken/{id}/partners/{organisatie}",
+            delete(jongeren::partner_verwijderen),
+        )
         .route("/aanbod", get(jongeren::aanbod).post(jongeren::aanbod_doen))
         .route("/escalaties", get(jongeren::escalaties))
         .route("/zaken/{id}/plannen", post(zaakwerk::plan))
