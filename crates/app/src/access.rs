@@ -176,6 +176,7 @@ pub enum Gebruik {
     /// Close a case with a reason: leerplicht's alone (DOMAIN §8).
     ZaakSluiten,
     PartnerToevoegen,
+    PartnerVerwijderen,
     MedischLezen,
     MedischSchrijven,
     /// Who viewed or changed the person's file.
@@ -183,7 +184,7 @@ pub enum Gebruik {
 }
 
 impl Gebruik {
-    pub const ALL: [Gebruik; 17] = [
+    pub const ALL: [Gebruik; 18] = [
         Gebruik::PersoonBekijken,
         Gebruik::VerzuimLezen,
         Gebruik::VerzuimRegistreren,
@@ -198,6 +199,7 @@ impl Gebruik {
         Gebruik::ZaakWijzigen,
         Gebruik::ZaakSluiten,
         Gebruik::PartnerToevoegen,
+        Gebruik::PartnerVerwijderen,
         Gebruik::MedischLezen,
         Gebruik::MedischSchrijven,
         Gebruik::InzageLezen,
@@ -219,6 +221,7 @@ impl Gebruik {
             Gebruik::ZaakWijzigen => "zaak_wijzigen",
             Gebruik::ZaakSluiten => "zaak_sluiten",
             Gebruik::PartnerToevoegen => "partner_toevoegen",
+            Gebruik::PartnerVerwijderen => "partner_verwijderen",
             Gebruik::MedischLezen => "medisch_lezen",
             Gebruik::MedischSchrijven => "medisch_schrijven",
             Gebruik::InzageLezen => "inzage_lezen",
@@ -235,6 +238,7 @@ impl Gebruik {
                 | Gebruik::ZaakWijzigen
                 | Gebruik::ZaakSluiten
                 | Gebruik::PartnerToevoegen
+                | Gebruik::PartnerVerwijderen
                 | Gebruik::MedischSchrijven
         )
     }
@@ -296,9 +300,81 @@ pub enum Beslissing {
     Geweigerd(&'static str),
 }
 
+/// What a question about one person is about beyond the person: one of their cases, or a
+/// melding of one school. A partner (CJG) sees only the cases it was added to; a school
+/// sees and changes only its own meldingen (DOMAIN §10).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Onderwerp {
+    /// The person (their header, or a part of the file that is not one case or melding).
+    Persoon,
+    /// One of the person's cases.
+    Zaak(i64),
+    /// A melding filed by (or drafted for) this school location.
+    Melding { school: String },
+}
+
+/// Whether the actor may see this case of the person of `ctx`, once the gate let them in on
+/// the person (for listing a person's cases). A partner sees the cases it is a partner of on
+/// the date of `ctx`; with a break-the-glass grant (`noodtoegang`) the role's whole use.
+pub fn zaak_zichtbaar(actor: &Actor, ctx: &PersoonContext, noodtoegang: bool, zaak: i64) -> bool {
+    match actor {
+        Actor::Gebruiker(g) if g.rol == Rol::Cjg && !noodtoegang => ctx
+            .partner_zaken
+            .iter()
+            .any(|(o, z)| *o == g.organisatie && *z == zaak),
+        _ => true,
+    }
+}
+
+/// Whether the actor may see or change a melding of `school`: a school (user or system)
+/// only its own; every other role as its use cases allow.
+pub fn melding_zichtbaar(actor: &Actor, school: &str) -> bool {
+    match actor {
+        Actor::Gebruiker(g) if g.rol == Rol::School => g.organisatie == school,
+        Actor::Systeem(s) => s.organisatie == school,
+        _ => true,
+    }
+}
+
 /// The one place that decides whether `actor` may use `gebruik` on the person of `ctx`.
 /// `noodtoegang` is the reason of the user's live break-the-glass grant for this person.
 pub fn beslis(
+    actor: &Actor,
+    gebruik: Gebruik,
+    ctx: &PersoonContext,
+    noodtoegang: Option<&str>,
+) -> Beslissing {
+    beslis_over(actor, gebruik, ctx, &Onderwerp::Persoon, noodtoegang)
+}
+
+/// [`beslis`] for a question about one case or melding of the person. Another school's
+/// melding is refused even on a break-the-glass grant: a school never acts for another.
+pub fn beslis_over(
+    actor: &Actor,
+    gebruik: Gebruik,
+    ctx: &PersoonContext,
+    onderwerp: &Onderwerp,
+    noodtoegang: Option<&str>,
+) -> Beslissing {
+    if let Onderwerp::Melding { school } = onderwerp {
+        if !melding_zichtbaar(actor, school) {
+            return Beslissing::Geweigerd("melding van een andere school");
+        }
+    }
+    let beslissing = beslis_persoon(actor, gebruik, ctx, noodtoegang);
+    match (onderwerp, &beslissing) {
+        (Onderwerp::Zaak(z), Beslissing::Toegestaan) if !zaak_zichtbaar(actor, ctx, false, *z) => {
+            match noodtoegang {
+                Some(reden) => Beslissing::Noodtoegang(reden.to_string()),
+                None => Beslissing::Geweigerd("geen partner in deze zaak"),
+            }
+        }
+        _ => beslissing,
+    }
+}
+
+/// The gate's answer on the person alone.
+fn beslis_persoon(
     actor: &Actor,
     gebruik: Gebruik,
     ctx: &PersoonContext,

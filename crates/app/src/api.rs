@@ -319,21 +319,24 @@ impl App {
         Ok(rows)
     }
 
-    /// A person's cases with all their events (offers, escalations…), oldest first.
+    /// A person's cases with all their events (offers, escalations…), oldest first: those
+    /// the reader may see (a partner only the cases it was added to).
     pub fn zaken_met_events(
         &self,
         actor: &Actor,
         leerling: LeerlingId,
     ) -> Result<Vec<ZaakMetEvents>> {
-        self.toegang(
+        let t = self.toegang(
             actor,
             Gebruik::ZaakLezen,
             leerling,
             "zaken met gebeurtenissen",
         )?;
+        let nood = t.noodtoegang.is_some();
         self.store()
             .zaken_van(leerling)?
             .into_iter()
+            .filter(|z| crate::access::zaak_zichtbaar(actor, &t.ctx, nood, z.id))
             .map(|rij| {
                 Ok(ZaakMetEvents {
                     events: self.store().zaak_events(rij.id)?,

@@ -54,7 +54,7 @@ pub fn aanvullen(app: &App, say: &mut dyn FnMut(String)) -> Result<()> {
     let mut gekozen: std::collections::HashSet<LeerlingId> = basis
         .registraties
         .iter()
-        .filter_map(|p| basis.personen.get(&p.persoon).map(|q| q.leerling))
+        .filter_map(|p| basis.personen.get(&p.persoon).and_then(|q| q.leerling))
         .collect();
     drop(basis);
     for jaar in JAREN {

@@ -12,6 +12,13 @@
 //! management_maanden = 3      # no offer by then: to the partners' managers
 //! bestuurlijk_maanden = 4     # no offer by then: to the boards and aldermen
 //! onderbreking_schooldagen = 5 # periods at most this many school days apart are one run
+//!
+//! [server]                    # `leerrecht serve`
+//! achter_tls_proxy = true     # behind a proxy that terminates TLS: send HSTS
+//! origin = "https://leerrecht.example.nl"  # the site's origin, when the proxy changes Host
+//!
+//! [metrics]
+//! token_file = "/etc/leerrecht/metrics-token"  # /metrics needs this bearer token
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -34,6 +41,70 @@ pub struct Config {
     pub escalatie: Escalatieregels,
     /// Where the settings came from, for messages.
     pub bron: Option<PathBuf>,
+    /// How `leerrecht serve` sits in the network.
+    pub server: ServerConfig,
+    /// Who may read `/metrics`.
+    pub metrics: MetricsConfig,
+}
+
+/// `[server]`: how `leerrecht serve` is reached.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// The server sits behind a reverse proxy that terminates TLS, so every answer reaches
+    /// the browser over HTTPS and may carry `Strict-Transport-Security`. Off by default: the
+    /// server itself speaks plain HTTP, where HSTS means nothing.
+    #[serde(default)]
+    pub achter_tls_proxy: bool,
+    /// The origin the browser sees (`https://leerrecht.example.nl`), which the login form's
+    /// `Origin` must match. Without it the origin must name the host of the request's `Host`
+    /// header; set it when the proxy passes another `Host`.
+    #[serde(default)]
+    pub origin: Option<String>,
+}
+
+/// `[metrics]`: `/metrics` is served only to a bearer of this token.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// A file that holds the token (its first line); `LEERRECHT_METRICS_TOKEN` overrides
+    /// it. Without either, `/metrics` answers 404.
+    #[serde(default)]
+    pub token_file: Option<PathBuf>,
+}
+
+/// The shortest metrics token accepted.
+pub const METRICS_TOKEN_MIN: usize = 32;
+
+impl MetricsConfig {
+    /// The token `/metrics` asks for: `LEERRECHT_METRICS_TOKEN` when set (and not empty),
+    /// else the first line of `token_file`; `None` when neither is configured. A token
+    /// shorter than [`METRICS_TOKEN_MIN`] characters is refused.
+    pub fn token(&self) -> Result<Option<String>> {
+        let env = std::env::var("LEERRECHT_METRICS_TOKEN")
+            .ok()
+            .filter(|t| !t.trim().is_empty());
+        let token = match (env, &self.token_file) {
+            (Some(t), _) => t.trim().to_string(),
+            (None, Some(path)) => std::fs::read_to_string(path)
+                .map_err(|source| AppError::Io {
+                    path: path.display().to_string(),
+                    source,
+                })?
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string(),
+            (None, None) => return Ok(None),
+        };
+        if token.chars().count() < METRICS_TOKEN_MIN || token.chars().any(char::is_whitespace) {
+            return Err(AppError::Invalid(format!(
+                "the metrics token: at least {METRICS_TOKEN_MIN} characters without white space"
+            )));
+        }
+        Ok(Some(token))
+    }
 }
 
 #[derive(Deserialize)]
@@ -41,6 +112,8 @@ pub struct Config {
 struct File {
     regels: Option<toml::Table>,
     escalatie: Option<Escalatieregels>,
+    server: Option<ServerConfig>,
+    metrics: Option<MetricsConfig>,
 }
 
 impl Config {
@@ -71,6 +144,20 @@ impl Config {
     pub fn parse(text: &str) -> Result<Self, String> {
         let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
         let escalatie = file.escalatie.unwrap_or_default();
+        let server = file.server.unwrap_or_default();
+        let metrics = file.metrics.unwrap_or_default();
+        if let Some(o) = &server.origin {
+            let ok = o.split_once("://").is_some_and(|(scheme, host)| {
+                matches!(scheme, "http" | "https")
+                    && !host.is_empty()
+                    && !host.contains(['/', '?', '#', ' '])
+            });
+            if !ok {
+                return Err(format!(
+                    "[server] origin: {o:?} is not an origin like \"https://leerrecht.example.nl\""
+                ));
+            }
+        }
         if !(1..=escalatie.bestuurlijk_maanden).contains(&escalatie.management_maanden)
             || escalatie.aanbod_maanden == 0
         {
@@ -82,6 +169,8 @@ impl Config {
         let Some(mut table) = file.regels else {
             return Ok(Config {
                 escalatie,
+                server,
+                metrics,
                 ..Config::default()
             });
         };
@@ -107,6 +196,8 @@ impl Config {
             regels_geldig_vanaf: geldig_vanaf,
             escalatie,
             bron: None,
+            server,
+            metrics,
         })
     }
 }
@@ -141,6 +232,23 @@ mod tests {
                 .bestuurlijk_maanden,
             6
         );
+        assert!(
+            Config::parse("[server]\norigin = \"leerrecht.example.nl\"\n")
+                .unwrap_err()
+                .contains("origin")
+        );
+        assert!(Config::parse("[server]\nachter_tls_proxy = \"ja\"\n").is_err());
+        let c = Config::parse(
+            "[server]\nachter_tls_proxy = true\norigin = \"https://leerrecht.example.nl\"\n\
+             [metrics]\ntoken_file = \"/etc/leerrecht/metrics-token\"\n",
+        )
+        .unwrap();
+        assert!(c.server.achter_tls_proxy);
+        assert_eq!(
+            c.server.origin.as_deref(),
+            Some("https://leerrecht.example.nl")
+        );
+        assert!(c.metrics.token_file.is_some());
         assert!(Config::parse("[regels]\ngeldig_vanaf = \"morgen\"\n")
             .unwrap_err()
             .contains("geldig_vanaf"));

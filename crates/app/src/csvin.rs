@@ -46,18 +46,50 @@ pub struct CsvFile {
 pub struct Column {
     pub name: &'static str,
     pub required: bool,
+    /// The JSON type of the column's member in a batch sent to the API (a file's fields are
+    /// all text).
+    pub json: JsonSoort,
+}
+
+/// The JSON type a batch's member must have, as the API's schema says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonSoort {
+    Tekst,
+    /// A whole number (a JSON number without fraction).
+    Geheel,
+    /// `true` or `false`.
+    JaNee,
 }
 
 pub const fn col(name: &'static str) -> Column {
     Column {
         name,
         required: true,
+        json: JsonSoort::Tekst,
     }
 }
 pub const fn opt(name: &'static str) -> Column {
     Column {
         name,
         required: false,
+        json: JsonSoort::Tekst,
+    }
+}
+
+impl Column {
+    /// The column as a whole number in a batch.
+    pub const fn geheel(self) -> Column {
+        Column {
+            json: JsonSoort::Geheel,
+            ..self
+        }
+    }
+    /// The column as `true`/`false` in a batch.
+    pub const fn ja_nee(self) -> Column {
+        Column {
+            json: JsonSoort::JaNee,
+            ..self
+        }
     }
 }
 
@@ -259,12 +291,23 @@ impl RowSource for JsonRows<'_> {
         }
         let mut values = Vec::with_capacity(self.columns.len());
         for c in self.columns {
-            let v = match obj.get(c.name) {
-                None | Some(serde_json::Value::Null) => String::new(),
-                Some(serde_json::Value::String(s)) => s.clone(),
-                Some(serde_json::Value::Number(n)) => n.to_string(),
-                Some(serde_json::Value::Bool(b)) => if *b { "ja" } else { "nee" }.to_string(),
-                Some(_) => return err(c.name, "a text, a number, true/false or null".into()),
+            // Each member has the type the API's schema gives it; nothing is coerced (a
+            // number in quotes or `"ja"` for a boolean is refused, naming the member).
+            use serde_json::Value as V;
+            let v = match (c.json, obj.get(c.name)) {
+                (_, None | Some(V::Null)) => String::new(),
+                (JsonSoort::Tekst, Some(V::String(s))) => s.clone(),
+                (JsonSoort::Geheel, Some(V::Number(n))) if n.is_i64() || n.is_u64() => {
+                    n.to_string()
+                }
+                (JsonSoort::JaNee, Some(V::Bool(b))) => if *b { "ja" } else { "nee" }.to_string(),
+                (JsonSoort::Tekst, Some(_)) => return err(c.name, "a text (a JSON string)".into()),
+                (JsonSoort::Geheel, Some(_)) => {
+                    return err(c.name, "a whole number (a JSON number, not text)".into())
+                }
+                (JsonSoort::JaNee, Some(_)) => {
+                    return err(c.name, "true or false (a JSON boolean, not text)".into())
+                }
             };
             values.push(v);
         }
@@ -320,6 +363,46 @@ mod tests {
             out.push((line, (0..3).map(|i| fields.get(i).to_string()).collect()));
         }
         out
+    }
+
+    /// A batch's members have the schema's types: a number in quotes, `"ja"` for a boolean
+    /// or a number for a text is refused with the row and member named, never coerced.
+    #[test]
+    fn batch_members_must_have_their_json_type() {
+        const BATCH: [Column; 3] = [col("code"), opt("minuten").geheel(), opt("heel").ja_nee()];
+        let rows = [
+            serde_json::json!({"code": "A", "minuten": 60, "heel": true}),
+            serde_json::json!({"code": "B", "minuten": null}),
+            serde_json::json!({"code": "C", "minuten": "60"}),
+            serde_json::json!({"code": "D", "heel": "ja"}),
+            serde_json::json!({"code": 7}),
+            serde_json::json!({"code": "E", "minuten": 1.5}),
+            serde_json::json!({"code": "F", "heel": 1}),
+        ];
+        let mut src = JsonRows::new(&rows, &BATCH);
+        let mut out = Vec::new();
+        while let Some(r) = src.next_row() {
+            out.push(match r {
+                Ok((line, f)) => Ok((
+                    line,
+                    (0..3).map(|i| f.get(i).to_string()).collect::<Vec<_>>(),
+                )),
+                Err(e) => Err((e.line, e.column)),
+            });
+        }
+        let ok = |line, v: [&str; 3]| Ok((line, v.map(String::from).to_vec()));
+        assert_eq!(
+            out,
+            vec![
+                ok(1, ["A", "60", "ja"]),
+                ok(2, ["B", "", ""]),
+                Err((3, "minuten".to_string())),
+                Err((4, "heel".to_string())),
+                Err((5, "code".to_string())),
+                Err((6, "minuten".to_string())),
+                Err((7, "heel".to_string())),
+            ]
+        );
     }
 
     #[test]

@@ -108,8 +108,8 @@ const VERZUIM: [Column; 6] = [
     col("school"),
     col("datum"),
     col("soort"),
-    opt("minuten"),
-    opt("hele_dag"),
+    opt("minuten").geheel(),
+    opt("hele_dag").ja_nee(),
 ];
 const REGISTRATIES: [Column; 5] = [
     col("leerling"),
@@ -123,13 +123,13 @@ const MELDINGEN: [Column; 12] = [
     col("school"),
     col("begindatum"),
     col("verzuimsoort"),
-    opt("uren"),
-    opt("dagen"),
+    opt("uren").geheel(),
+    opt("dagen").geheel(),
     opt("einddatum"),
-    opt("hele_lessen"),
+    opt("hele_lessen").ja_nee(),
     opt("reden"),
     opt("ondernomen"),
-    opt("actie_gewenst"),
+    opt("actie_gewenst").ja_nee(),
     opt("contact"),
 ];
 

@@ -13,6 +13,9 @@ use crate::{App, AppError, Result};
 
 /// The most persons a search shows; a narrower question finds the rest.
 pub const ZOEK_MAX: usize = 50;
+/// The longest name searched for, in characters: longer than any name, and far below the
+/// databases' limits on a pattern.
+pub const MAX_ZOEKNAAM: usize = 200;
 
 /// One row of the thuiszitters list.
 #[derive(Clone, Debug)]
@@ -61,6 +64,11 @@ impl App {
     ) -> Result<Vec<JongereKop>> {
         roles_that_see(actor)?;
         let naam = naam.trim();
+        if naam.chars().count() > MAX_ZOEKNAAM {
+            return Err(AppError::Invalid(format!(
+                "naam: hoogstens {MAX_ZOEKNAAM} tekens"
+            )));
+        }
         if naam.chars().count() < 2 && geboortedatum.is_none() {
             return Err(AppError::Invalid(
                 "naam: minstens twee letters, of een geboortedatum".into(),

@@ -7,7 +7,7 @@ use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 use leerrecht_store::{MeldingRij, MeldingStaat};
 
-use crate::access::{authorize, Action, Actor, Gebruik};
+use crate::access::{authorize, melding_zichtbaar, Action, Actor, Gebruik, Onderwerp};
 use crate::{App, AppError, Result};
 
 /// The statuses a melding can have; `concept` is a draft made from a signal.
@@ -136,17 +136,14 @@ impl App {
     /// it is registered at once and joins (or opens) the pupil's verzuim case. Returns the
     /// melding and the case.
     pub fn melding_indienen(&self, actor: &Actor, m: MeldingRij) -> Result<(i64, i64)> {
-        if let Actor::Gebruiker(g) = actor {
-            if g.organisatie != m.school.as_str() {
-                return Err(AppError::Forbidden(
-                    "alleen meldingen van de eigen school".into(),
-                ));
-            }
-        }
-        self.toegang(
+        // A school files for itself only: the gate refuses a melding of another school.
+        self.toegang_over(
             actor,
             Gebruik::MeldingIndienen,
             m.leerling,
+            &Onderwerp::Melding {
+                school: m.school.as_str().to_string(),
+            },
             &format!("melding {} indienen", m.verzuimsoort),
         )?;
         let (leerling, school, begindatum, soort) =
@@ -184,20 +181,27 @@ impl App {
         }
     }
 
-    /// A person's meldingen with their status.
+    /// A person's meldingen with their status: a school sees its own only (DOMAIN §10),
+    /// also of a pupil that was enrolled at another school before.
     pub fn meldingen(&self, actor: &Actor, leerling: LeerlingId) -> Result<Vec<MeldingStaat>> {
         self.toegang(actor, Gebruik::MeldingenLezen, leerling, "meldingen")?;
-        Ok(self.store().meldingen_van(leerling)?)
+        let mut rows = self.store().meldingen_van(leerling)?;
+        rows.retain(|m| melding_zichtbaar(actor, m.school.as_str()));
+        Ok(rows)
     }
 
     /// The school confirms a draft: it becomes `geregistreerd` and opens (or joins) the
     /// pupil's verzuim case. Returns the case.
     pub fn melding_bevestigen(&self, actor: &Actor, id: i64) -> Result<i64> {
         let m = self.melding_met(actor, Gebruik::MeldingIndienen, id)?;
-        self.toegang(
+        // Only the school whose draft it is confirms it (the gate refuses another school's).
+        self.toegang_over(
             actor,
             Gebruik::MeldingIndienen,
             m.leerling,
+            &Onderwerp::Melding {
+                school: m.school.as_str().to_string(),
+            },
             &format!("melding {id} bevestigen"),
         )?;
         if m.status != "concept" {
@@ -228,10 +232,13 @@ impl App {
             Gebruik::MeldingBehandelen
         };
         let m = self.melding_met(actor, gebruik, id)?;
-        self.toegang(
+        self.toegang_over(
             actor,
             gebruik,
             m.leerling,
+            &Onderwerp::Melding {
+                school: m.school.as_str().to_string(),
+            },
             &format!("melding {id}: {} → {naar}", m.status),
         )?;
         let allowed = matches!(

@@ -610,14 +610,14 @@ impl App {
         f: &Filter<'k>,
     ) -> Result<HashMap<&'k str, [u64; 3]>> {
         let mut per_gemeente: HashMap<&'k str, [u64; 3]> = HashMap::new();
-        if opties.bekend_op.is_none() && !f.per_school() {
+        let snel = opties.bekend_op.is_none() && !f.per_school();
+        if snel {
             for (volwassen, g, n) in self.store().verzuimers_telling(jaar)? {
                 if f.woont_in(&g) {
                     per_gemeente.entry(f.kaart.gemeente_key(&g)).or_default()
                         [1 + usize::from(volwassen)] += n;
                 }
             }
-            return Ok(per_gemeente);
         }
         // Gemeente 0 is one the register does not know (counted in the total only).
         let mut codes: Vec<&'k str> = vec![""];
@@ -628,19 +628,30 @@ impl App {
             .map(|(i, g)| (*g, i as u16))
             .collect();
         let mut rijen: Vec<(i64, bool, NaiveDate, u16)> = Vec::new();
-        self.store().cijfer_meldingen(
-            jaar.first_day(),
-            jaar.last_day(),
-            opties.bekend_op,
-            &mut |m| {
-                if !f.woont_in(m.gemeente) || (f.per_school() && !f.school_telt(m.school)) {
-                    return;
-                }
-                let volwassen = cijfers::leeftijd(m.geboortedatum, m.begindatum) >= 18;
-                let g = index.get(m.gemeente).copied().unwrap_or(0);
-                rijen.push((m.persoon, volwassen, m.begindatum, g));
-            },
-        )?;
+        let mut tel = |m: cijfers::Melding<'_>| {
+            if !f.woont_in(m.gemeente) || (f.per_school() && !f.school_telt(m.school)) {
+                return;
+            }
+            let g = index.get(m.gemeente).copied().unwrap_or(0);
+            rijen.push((m.persoon, m.meerderjarig, m.begindatum, g));
+        };
+        // The database's count holds the live meldingen only: the anonymous ones that
+        // retention kept (other persons, by construction) are counted here beside it.
+        if snel {
+            self.store().cijfer_meldingen_anoniem(
+                jaar.first_day(),
+                jaar.last_day(),
+                None,
+                &mut tel,
+            )?;
+        } else {
+            self.store().cijfer_meldingen(
+                jaar.first_day(),
+                jaar.last_day(),
+                opties.bekend_op,
+                &mut tel,
+            )?;
+        }
         rijen.sort_unstable();
         // The last row of each (person, age class) is their latest melding of the year.
         for (i, r) in rijen.iter().enumerate() {
@@ -848,11 +859,11 @@ impl App {
             .iter()
             .filter(|g| g.uitkomst == KpiUitkomst::Achterstallig)
         {
-            let p = &basis.personen[&g.persoon];
-            let ctx = if ziet_personen {
-                self.store().persoon_context(p.leerling, now.date_naive())?
-            } else {
-                None
+            // A figure row kept by retention names no one: counted, never shown.
+            let leerling = basis.personen.get(&g.persoon).and_then(|p| p.leerling);
+            let ctx = match leerling {
+                Some(l) if ziet_personen => self.store().persoon_context(l, now.date_naive())?,
+                _ => None,
             };
             let reden = match &ctx {
                 Some(ctx) => match self.beslissing(actor, Gebruik::RegistratiesLezen, ctx, now)? {
@@ -862,14 +873,14 @@ impl App {
                 },
                 None => None,
             };
-            let (Some(ctx), Some(reden)) = (ctx, reden) else {
+            let (Some(ctx), Some(reden), Some(leerling)) = (ctx, reden, leerling) else {
                 niet_getoond += 1;
                 continue;
             };
-            gezien.push((self.pseudoniem(p.leerling)?, reden));
+            gezien.push((self.pseudoniem(leerling)?, reden));
             let j = &ctx.jongere;
             lijst.push(TeLaat {
-                leerling: p.leerling.to_string(),
+                leerling: leerling.to_string(),
                 naam: format!("{} {}", j.voornamen, j.achternaam),
                 gemeente: j.gemeente.as_str().to_string(),
                 begin: g.begin,

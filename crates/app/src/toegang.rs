@@ -8,7 +8,7 @@ use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::person::Jongere;
 use leerrecht_store::access::{NotitieRij, PersoonContext};
 
-use crate::access::{beslis, Actor, Beslissing, Gebruik};
+use crate::access::{beslis_over, Actor, Beslissing, Gebruik, Onderwerp};
 use crate::audit::AuditRegel;
 use crate::{App, AppError, Result};
 
@@ -67,12 +67,24 @@ impl App {
         leerling: LeerlingId,
         record: &str,
     ) -> Result<Toegang> {
+        self.toegang_over(actor, gebruik, leerling, &Onderwerp::Persoon, record)
+    }
+
+    /// [`App::toegang`] for a question about one of the person's cases or meldingen.
+    pub fn toegang_over(
+        &self,
+        actor: &Actor,
+        gebruik: Gebruik,
+        leerling: LeerlingId,
+        onderwerp: &Onderwerp,
+        record: &str,
+    ) -> Result<Toegang> {
         let now = self.now();
         let Some(ctx) = self.store().persoon_context(leerling, now.date_naive())? else {
             let persoon = self.pseudoniem(leerling)?;
             return Err(self.onbekend_geweigerd(actor, gebruik, Some(persoon), record)?);
         };
-        let beslissing = self.beslissing(actor, gebruik, &ctx, now)?;
+        let beslissing = self.beslissing_over(actor, gebruik, &ctx, onderwerp, now)?;
         self.besloten(actor, gebruik, leerling, record, ctx, beslissing)
     }
 
@@ -164,10 +176,21 @@ impl App {
         ctx: &PersoonContext,
         now: DateTime<Utc>,
     ) -> Result<Beslissing> {
-        let mut beslissing = beslis(actor, gebruik, ctx, None);
+        self.beslissing_over(actor, gebruik, ctx, &Onderwerp::Persoon, now)
+    }
+
+    fn beslissing_over(
+        &self,
+        actor: &Actor,
+        gebruik: Gebruik,
+        ctx: &PersoonContext,
+        onderwerp: &Onderwerp,
+        now: DateTime<Utc>,
+    ) -> Result<Beslissing> {
+        let mut beslissing = beslis_over(actor, gebruik, ctx, onderwerp, None);
         if let (Beslissing::Geweigerd(_), Actor::Gebruiker(g)) = (&beslissing, actor) {
             if let Some(reden) = self.store().noodtoegang(g.id, ctx.id, now)? {
-                beslissing = beslis(actor, gebruik, ctx, Some(&reden));
+                beslissing = beslis_over(actor, gebruik, ctx, onderwerp, Some(&reden));
             }
         }
         Ok(beslissing)
@@ -254,31 +277,6 @@ impl App {
     pub fn persoon(&self, actor: &Actor, leerling: LeerlingId) -> Result<PersoonKop> {
         let t = self.toegang(actor, Gebruik::PersoonBekijken, leerling, "persoon")?;
         Ok(PersoonKop::van(t.ctx, self.now().date_naive()))
-    }
-
-    /// Adds a partner organisation to a person's case, which brings the person into the scope
-    /// of that organisation's users (a CJG, a jeugdteam).
-    pub fn partner_toevoegen(
-        &self,
-        actor: &Actor,
-        leerling: LeerlingId,
-        organisatie: &str,
-    ) -> Result<()> {
-        let org = self
-            .store()
-            .organisaties()?
-            .into_iter()
-            .find(|o| o.code.as_str() == organisatie)
-            .ok_or_else(|| AppError::Invalid(format!("organisatie: onbekend: {organisatie}")))?;
-        let t = self.toegang(
-            actor,
-            Gebruik::PartnerToevoegen,
-            leerling,
-            &format!("partner {}", org.code.as_str()),
-        )?;
-        self.store()
-            .add_partner(t.ctx.id, org.code.as_str(), self.now().date_naive())?;
-        Ok(())
     }
 
     /// The youth doctor writes a medical note.

@@ -472,9 +472,15 @@ fn nice_max(max: f64) -> f64 {
 
 /// A text cell for CSV that a spreadsheet will not run as a formula: text that starts with
 /// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's advice on CSV
-/// injection). Numbers are written by their own path and never pass through here.
+/// injection), and so does text whose first character after leading white space or control
+/// characters is one of those (spreadsheets trim a leading space before they parse a
+/// formula). Numbers are written by their own path and never pass through here.
 pub fn geen_formule(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    const START: [char; 8] = [
+        '=', '+', '-', '@', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
+    ];
+    let eerste = s.trim_start_matches(|c: char| c.is_whitespace() || c.is_control());
+    if s.starts_with(['\t', '\r', '\n']) || eerste.starts_with(START) {
         format!("'{s}").into()
     } else {
         s.into()
@@ -493,6 +499,30 @@ mod tests {
         assert_eq!(super::geen_formule("-2+3"), "'-2+3");
         assert_eq!(super::geen_formule("Jansen"), "Jansen");
         assert_eq!(super::geen_formule("2024-2025"), "2024-2025");
+    }
+
+    /// A formula behind leading white space is a formula too: a spreadsheet trims it first.
+    #[test]
+    fn a_formula_behind_leading_white_space_is_neutralised() {
+        for cell in [
+            " =1+1",
+            "  =HYPERLINK(\"http://x\")",
+            " +31",
+            " -2+3",
+            " @SUM(A1)",
+            "\t=1+1",
+            "\r=1+1",
+            "\n=1+1",
+            "\u{a0}=1+1",
+            "\u{1}=1+1",
+            "\u{FF1D}1+1",
+            "\t",
+        ] {
+            assert_eq!(super::geen_formule(cell), format!("'{cell}"), "{cell:?}");
+        }
+        for cell in [" Jansen", "de Vries", " 2024-2025", "", "   ", "a=b"] {
+            assert_eq!(super::geen_formule(cell), cell, "{cell:?}");
+        }
     }
 
     use super::*;

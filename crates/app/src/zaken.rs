@@ -12,7 +12,7 @@ use leerrecht_domain::thuiszitters::{
 use leerrecht_domain::zaak::{Gebeurtenis, Sluitreden, ZaakSoort, ZaakStaat};
 use leerrecht_store::{ZaakEvent, ZaakRij};
 
-use crate::access::{authorize, Action, Actor, Gebruik};
+use crate::access::{authorize, zaak_zichtbaar, Action, Actor, Gebruik, Onderwerp};
 use crate::audit::actor_fields;
 use crate::{App, AppError, Result};
 
@@ -93,38 +93,96 @@ impl App {
     }
 
     /// Records one event on a case, after checking that it fits the case's current state.
-    /// Closing is a use case of its own for the gate (leerplicht's alone).
+    /// Adding or removing a partner is a use case of its own at the gate, and changes who
+    /// sees the case: a partner sees it from the event's date, and no longer from the date
+    /// it is removed. Closing is a use case of its own too (leerplicht's alone).
     pub fn zaak_vastleggen(&self, actor: &Actor, id: i64, e: Gebeurtenis) -> Result<()> {
-        let gebruik = match e {
+        let gebruik = match &e {
+            Gebeurtenis::Partner { .. } => Gebruik::PartnerToevoegen,
+            Gebeurtenis::PartnerVerwijderd { .. } => Gebruik::PartnerVerwijderen,
             Gebeurtenis::Gesloten { .. } => Gebruik::ZaakSluiten,
             _ => Gebruik::ZaakWijzigen,
         };
         let rij = self.zaak_voor(actor, gebruik, id)?;
-        let t = self.toegang(
-            actor,
-            gebruik,
-            rij.leerling,
-            &format!("zaak {id}: {}", soort_van(&e)),
-        )?;
-        if let Gebeurtenis::Partner {
-            organisatie, datum, ..
-        } = &e
-        {
-            if !self
-                .store()
-                .organisaties()?
-                .iter()
-                .any(|o| o.code.as_str() == organisatie)
-            {
-                return Err(AppError::Invalid(format!(
-                    "organisatie: onbekend: {organisatie}"
-                )));
+        let wat = match &e {
+            Gebeurtenis::Partner { organisatie, .. }
+            | Gebeurtenis::PartnerVerwijderd { organisatie, .. } => {
+                format!("zaak {id}: {} {organisatie}", soort_van(&e))
             }
-            self.zaak_event(actor, id, &e)?;
-            // A partner added to the case sees the person from now on (a CJG, a jeugdteam).
-            return Ok(self.store().add_partner(t.ctx.id, organisatie, *datum)?);
+            _ => format!("zaak {id}: {}", soort_van(&e)),
+        };
+        self.toegang_over(actor, gebruik, rij.leerling, &Onderwerp::Zaak(id), &wat)?;
+        match &e {
+            Gebeurtenis::Partner {
+                organisatie, datum, ..
+            } => {
+                if !self
+                    .store()
+                    .organisaties()?
+                    .iter()
+                    .any(|o| o.code.as_str() == organisatie)
+                {
+                    return Err(AppError::Invalid(format!(
+                        "organisatie: onbekend: {organisatie}"
+                    )));
+                }
+                // The event first: a crash in between leaves a partner that sees nothing yet.
+                self.zaak_event(actor, id, &e)?;
+                Ok(self.store().add_partner(id, organisatie, *datum)?)
+            }
+            Gebeurtenis::PartnerVerwijderd { organisatie, datum } => {
+                let events = self.store().zaak_events(id)?;
+                let staat = ZaakStaat::fold(events.iter().map(|e| &e.gebeurtenis));
+                staat
+                    .check(&e)
+                    .map_err(|why| AppError::Invalid(format!("organisatie: {why}")))?;
+                // Access ends first: a crash in between leaves a partner that sees nothing.
+                self.store().remove_partner(id, organisatie, *datum)?;
+                self.zaak_event(actor, id, &e)
+            }
+            _ => self.zaak_event(actor, id, &e),
         }
-        self.zaak_event(actor, id, &e)
+    }
+
+    /// Leerplicht adds a partner organisation (a CJG, a jeugdteam) to a case, from today:
+    /// its users then see the person and this case (DOMAIN §10).
+    pub fn partner_toevoegen(
+        &self,
+        actor: &Actor,
+        zaak: i64,
+        organisatie: &str,
+        contact: Option<&str>,
+    ) -> Result<()> {
+        let organisatie = organisatie.trim();
+        if organisatie.is_empty() {
+            return Err(AppError::Invalid("organisatie: leeg".into()));
+        }
+        let contact = contact
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string);
+        self.zaak_vastleggen(
+            actor,
+            zaak,
+            Gebeurtenis::Partner {
+                organisatie: organisatie.to_string(),
+                contact,
+                datum: self.now().date_naive(),
+            },
+        )
+    }
+
+    /// Leerplicht removes a partner from a case: from today its users no longer see the case
+    /// (nor the person, when it is a partner in no other case of theirs).
+    pub fn partner_verwijderen(&self, actor: &Actor, zaak: i64, organisatie: &str) -> Result<()> {
+        self.zaak_vastleggen(
+            actor,
+            zaak,
+            Gebeurtenis::PartnerVerwijderd {
+                organisatie: organisatie.trim().to_string(),
+                datum: self.now().date_naive(),
+            },
+        )
     }
 
     /// Closes a case with a reason (DOMAIN §8): only leerplicht may. The case keeps its
@@ -231,10 +289,11 @@ impl App {
     /// A case as it stood at `op` (the events recorded up to that moment), or now.
     pub fn zaak(&self, actor: &Actor, id: i64, op: Option<DateTime<Utc>>) -> Result<Zaak> {
         let rij = self.zaak_voor(actor, Gebruik::ZaakLezen, id)?;
-        self.toegang(
+        self.toegang_over(
             actor,
             Gebruik::ZaakLezen,
             rij.leerling,
+            &Onderwerp::Zaak(id),
             &format!("zaak {id}"),
         )?;
         let mut events = self.store().zaak_events(id)?;
@@ -248,10 +307,13 @@ impl App {
         })
     }
 
-    /// A person's cases, oldest first.
+    /// A person's cases, oldest first: those the reader may see (a partner, its own).
     pub fn zaken(&self, actor: &Actor, leerling: LeerlingId) -> Result<Vec<ZaakRij>> {
-        self.toegang(actor, Gebruik::ZaakLezen, leerling, "zaken")?;
-        Ok(self.store().zaken_van(leerling)?)
+        let t = self.toegang(actor, Gebruik::ZaakLezen, leerling, "zaken")?;
+        let nood = t.noodtoegang.is_some();
+        let mut zaken = self.store().zaken_van(leerling)?;
+        zaken.retain(|z| zaak_zichtbaar(actor, &t.ctx, nood, z.id));
+        Ok(zaken)
     }
 
     /// The three-month clock of a thuiszitter on `on`, from the registrations and the offers

@@ -14,6 +14,7 @@ use leerrecht_app::import::ImportKind;
 use leerrecht_app::{App, AppError, LoginFout};
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::org::Rol;
+use leerrecht_domain::zaak::ZaakSoort;
 
 const ORGS: &str = "code;soort;naam;gemeente;regio;swv;bedient
 GM0392;gemeente;Haarlem;;Zuid-Kennemerland;;
@@ -60,6 +61,8 @@ struct World {
     db: Db,
     app: App,
     clock: Arc<ManualClock>,
+    /// IN's thuiszitter case, with CJG-HLM as its partner.
+    zaak: i64,
 }
 
 fn world(db: Db) -> World {
@@ -84,8 +87,16 @@ fn world(db: Db) -> World {
         leerrecht_store::open(&db.url).unwrap(),
         Box::new(clock.clone()),
     );
-    app.partner_toevoegen(&op, id(IN), "CJG-HLM").unwrap();
-    World { db, app, clock }
+    let zaak = app
+        .zaak_openen(&op, id(IN), ZaakSoort::Thuiszitter, d("2025-11-01"))
+        .unwrap();
+    app.partner_toevoegen(&op, zaak, "CJG-HLM", None).unwrap();
+    World {
+        db,
+        app,
+        clock,
+        zaak,
+    }
 }
 
 fn id(s: &str) -> LeerlingId {
@@ -149,6 +160,7 @@ fn expected(rol: Rol) -> &'static [Gebruik] {
             ZaakWijzigen,
             ZaakSluiten,
             PartnerToevoegen,
+            PartnerVerwijderen,
             InzageLezen,
         ],
         Rol::School => &[
@@ -222,6 +234,119 @@ fn the_whole_matrix(db: Db) {
         assert_eq!(e.bron, "192.0.2.10");
         assert!(e.rol.is_some() && e.organisatie.is_some() && e.persoon.is_some());
     }
+}
+
+/// A partner sees the person and the case it was added to, not the person's other cases,
+/// and loses both from the day it is removed; each step is audited.
+fn partners_see_only_their_own_cases(db: Db) {
+    let w = world(db);
+    let op = Actor::local_operator();
+    let cjg = w.user("u.cjg", Rol::Cjg);
+    let lp = w.user("u.lp", Rol::Leerplicht);
+    let verzuim = w
+        .app
+        .zaak_openen(&lp, id(IN), ZaakSoort::Verzuim, d("2025-11-02"))
+        .unwrap();
+    let ids = |zs: Vec<leerrecht_store::ZaakRij>| zs.into_iter().map(|z| z.id).collect::<Vec<_>>();
+    assert_eq!(ids(w.app.zaken(&cjg, id(IN)).unwrap()), [w.zaak]);
+    assert_eq!(ids(w.app.zaken(&lp, id(IN)).unwrap()), [w.zaak, verzuim]);
+    assert!(w.app.zaak(&cjg, w.zaak, None).is_ok());
+    assert!(matches!(
+        w.app.zaak(&cjg, verzuim, None),
+        Err(AppError::Forbidden(_))
+    ));
+    assert!(w.app.persoon(&cjg, id(IN)).is_ok());
+    // Only leerplicht adds and removes partners.
+    for who in [
+        &cjg,
+        &w.user("u.swv", Rol::Swv),
+        &w.user("u.school", Rol::School),
+    ] {
+        assert!(matches!(
+            w.app.partner_toevoegen(who, verzuim, "CJG-HLM", None),
+            Err(AppError::Forbidden(_))
+        ));
+        assert!(matches!(
+            w.app.partner_verwijderen(who, w.zaak, "CJG-HLM"),
+            Err(AppError::Forbidden(_))
+        ));
+    }
+    // A second case joined, then the first left: the partner follows.
+    w.app
+        .partner_toevoegen(&lp, verzuim, "CJG-HLM", Some("J. de Boer"))
+        .unwrap();
+    assert_eq!(ids(w.app.zaken(&cjg, id(IN)).unwrap()), [w.zaak, verzuim]);
+    w.app.partner_verwijderen(&lp, w.zaak, "CJG-HLM").unwrap();
+    assert_eq!(ids(w.app.zaken(&cjg, id(IN)).unwrap()), [verzuim]);
+    assert!(matches!(
+        w.app.zaak(&cjg, w.zaak, None),
+        Err(AppError::Forbidden(_))
+    ));
+    // Removed from its last case: the person is out of scope from that day on.
+    w.app.partner_verwijderen(&lp, verzuim, "CJG-HLM").unwrap();
+    assert!(matches!(
+        w.app.persoon(&cjg, id(IN)),
+        Err(AppError::Forbidden(_))
+    ));
+    let ctx = w
+        .app
+        .store()
+        .persoon_context(id(IN), d("2025-11-20"))
+        .unwrap()
+        .unwrap();
+    assert!(ctx.partners.is_empty() && ctx.partner_zaken.is_empty());
+    // The day before the removal it was still a partner of both (dates are kept).
+    let gisteren = w
+        .app
+        .store()
+        .persoon_context(id(IN), d("2025-11-19"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        gisteren.partner_zaken,
+        [
+            ("CJG-HLM".to_string(), w.zaak),
+            ("CJG-HLM".to_string(), verzuim)
+        ]
+    );
+    // Removing twice, or an organisation that is no partner, is refused as input.
+    assert!(matches!(
+        w.app.partner_verwijderen(&lp, verzuim, "CJG-HLM"),
+        Err(AppError::Invalid(_))
+    ));
+    assert!(matches!(
+        w.app.partner_toevoegen(&lp, verzuim, "GEEN-ORG", None),
+        Err(AppError::Invalid(_))
+    ));
+    // Added again: sees the case again.
+    w.app
+        .partner_toevoegen(&op, verzuim, "CJG-HLM", None)
+        .unwrap();
+    assert_eq!(ids(w.app.zaken(&cjg, id(IN)).unwrap()), [verzuim]);
+    // Every addition and removal is in the audit log under its own use case (the refused
+    // inputs too: the gate let them through before the input was judged).
+    let mut acties = Vec::new();
+    w.app
+        .store()
+        .for_each_audit(&mut |e| {
+            if e.entry.actie.starts_with("partner_") && e.entry.toegestaan {
+                acties.push(e.entry.actie.clone());
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(
+        acties,
+        [
+            "partner_toevoegen",
+            "partner_toevoegen",
+            "partner_verwijderen",
+            "partner_verwijderen",
+            "partner_verwijderen",
+            "partner_toevoegen",
+            "partner_toevoegen"
+        ]
+    );
 }
 
 fn school_scope_follows_enrolment_dates(db: Db) {
@@ -872,6 +997,7 @@ fn purge_destroys_on_time_and_keeps_counts(db: Db) {
 }
 
 on_both!(
+    partners_see_only_their_own_cases,
     the_whole_matrix,
     school_scope_follows_enrolment_dates,
     break_the_glass,

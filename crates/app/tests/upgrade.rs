@@ -121,6 +121,31 @@ fn rows_of_version(v: u32, sqlite: bool) -> String {
                SELECT id, 1, '2025-06-02T09:00:00.000000Z', 'lpa', 'RBL-ZK', '{geopend}' FROM zaken;\n"
         ));
     }
+    if (3..33).contains(&v) {
+        // Partners per person (before V33): CJG-A joined Lotte's case by the case's own event,
+        // CJG-B was added to Lotte outside the case, CJG-A to Sem, who has no case.
+        sql.push_str(
+            "INSERT INTO organisaties (code, soort, naam, gemeente, regio, swv) VALUES
+               ('CJG-A', 'cjg', 'CJG A', 'GM0392', NULL, NULL),
+               ('CJG-B', 'cjg', 'CJG B', 'GM0392', NULL, NULL);
+             INSERT INTO betrokken_partners (jongere_id, organisatie, sinds)
+               SELECT id, 'CJG-A', '2025-06-03' FROM jongeren;
+             INSERT INTO betrokken_partners (jongere_id, organisatie, sinds)
+               SELECT id, 'CJG-B', '2025-06-04' FROM jongeren WHERE onderwijsnummer = 101222331;\n",
+        );
+        if v >= 6 {
+            let partner = serde_json::to_string(&leerrecht_domain::zaak::Gebeurtenis::Partner {
+                organisatie: "CJG-A".into(),
+                contact: None,
+                datum: d("2025-06-03"),
+            })
+            .unwrap();
+            sql.push_str(&format!(
+                "INSERT INTO zaak_gebeurtenissen (zaak_id, volgnummer, tijd, wie, organisatie, gebeurtenis)
+                   SELECT id, 2, '2025-06-03T09:00:00.000000Z', 'lpa', 'RBL-ZK', '{partner}' FROM zaken;\n"
+            ));
+        }
+    }
     sql
 }
 
@@ -214,7 +239,31 @@ fn upgrade_from(v: u32, sqlite: bool) {
     if v >= 6 {
         let zaken = store.zaken_van(lotte).unwrap();
         assert_eq!(zaken.len(), 1, "V{v}");
-        assert_eq!(store.zaak_events(zaken[0].id).unwrap().len(), 1, "V{v}");
+        let events = if (6..33).contains(&v) { 2 } else { 1 };
+        assert_eq!(
+            store.zaak_events(zaken[0].id).unwrap().len(),
+            events,
+            "V{v}"
+        );
+    }
+    // V33: partners moved from the person to the case; one without a case was dropped.
+    let partners = |l: LeerlingId| {
+        store
+            .persoon_context(l, d("2025-10-01"))
+            .unwrap()
+            .unwrap()
+            .partner_zaken
+    };
+    assert_eq!(partners(sem), [], "V{v}");
+    if (6..33).contains(&v) {
+        let zaak = store.zaken_van(lotte).unwrap()[0].id;
+        assert_eq!(
+            partners(lotte),
+            [("CJG-A".to_string(), zaak), ("CJG-B".to_string(), zaak)],
+            "V{v}"
+        );
+    } else {
+        assert_eq!(partners(lotte), [], "V{v}");
     }
     // The store writes as usual on the upgraded database: a new person, then everyone again.
     let f = dir.path().join("erbij.csv");

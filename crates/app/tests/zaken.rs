@@ -78,6 +78,7 @@ fn a_case_is_its_events(db: Db) {
         .unwrap()
         .unwrap();
     assert_eq!(ctx.partners, ["SWV-PO-ZK"]);
+    assert_eq!(ctx.partner_zaken, [("SWV-PO-ZK".to_string(), zaak)]);
     let week_two = app.now();
     clock.advance(Duration::days(50));
     app.zaak_vastleggen(

@@ -17,10 +17,21 @@ pub(crate) fn serve(app: App, config: &Config, addr: &str) -> anyhow::Result<()>
         .max_blocking_threads(16)
         .build()
         .context("cannot start the runtime")?;
+    let metrics_token = config
+        .metrics
+        .token()
+        .context("cannot read the metrics token")?;
     let cfg = leerrecht_web::Instellingen {
         escalatie: config.escalatie,
+        hsts: config.server.achter_tls_proxy,
+        origin: config
+            .server
+            .origin
+            .as_ref()
+            .map(|o| o.trim_end_matches('/').to_string()),
         ..leerrecht_web::Instellingen::default()
-    };
+    }
+    .met_metrics_token(metrics_token.as_deref());
     let state = leerrecht_web::AppState::new(Arc::new(app), cfg);
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr)

@@ -77,6 +77,9 @@ fn pg_demo() -> Demo {
     demo(PgCluster::shared().fresh_database(), None)
 }
 
+/// The bearer token `/metrics` asks for (given to the server in its environment).
+const METRICS_TOKEN: &str = "api-test-metrics-token-0123456789abcdef";
+
 /// A running `leerrecht serve`, stopped (SIGTERM, then waited for) when dropped.
 struct Server {
     child: Child,
@@ -86,7 +89,14 @@ struct Server {
 
 impl Server {
     fn start(db: &str) -> Server {
-        let (mut child, base) = serve(db, &[("LEERRECHT_LOG", "info")], Stdio::piped());
+        let (mut child, base) = serve(
+            db,
+            &[
+                ("LEERRECHT_LOG", "info"),
+                ("LEERRECHT_METRICS_TOKEN", METRICS_TOKEN),
+            ],
+            Stdio::piped(),
+        );
         let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
         let (mut err, log) = (child.stderr.take().unwrap(), stderr.clone());
         std::thread::spawn(move || {
@@ -250,7 +260,13 @@ fn service_basics(demo: Demo) {
         assert!(doc["paths"].get(p).is_some(), "{p} missing");
     }
     // Metrics count what was asked, by route template.
-    let m = c.get(s.url("/metrics")).send().unwrap().text().unwrap();
+    let m = c
+        .get(s.url("/metrics"))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
     assert!(
         m.contains(
             r#"leerrecht_http_requests_total{method="GET",route="/healthz",status="200"} 2"#

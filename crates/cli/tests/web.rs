@@ -94,6 +94,15 @@ struct Rolverdeling {
     /// A second leerplicht officer (a TOTP code works once per account and step).
     leerplicht_weer: (String, String),
     swv: (String, String),
+    /// A third officer, who removes the partner again.
+    leerplicht_derde: (String, String),
+    /// Two users of the pupil's CJG (a TOTP code works once per account and step).
+    cjg: (String, String),
+    cjg_weer: (String, String),
+    /// The CJG's code, and a pupil who moved from a school with a draft melding to the
+    /// other school: opaque id, the first school's code.
+    cjg_code: String,
+    verhuisd: (String, String),
     beleid: (String, String),
     beheer: (String, String),
     /// The TOTP secret of `beheer`, which logs in with a second factor.
@@ -177,7 +186,27 @@ fn opzet(db: &str) -> Rolverdeling {
         let n = app.user_add(&op, naam, org, rol, WACHTWOORD).unwrap();
         (naam.to_string(), n.totp_geheim.unwrap_or_default())
     };
+    let gemeente = app
+        .store()
+        .persoon_context(leerling, today)
+        .unwrap()
+        .unwrap()
+        .jongere
+        .gemeente;
+    let cjg_code = orgs
+        .iter()
+        .find(|o| o.soort == OrgSoort::Cjg && o.bedient.contains(&gemeente))
+        .expect("a CJG serves the pupil's gemeente")
+        .code
+        .as_str()
+        .to_string();
+    let verhuisd = verhuizen(db, &app, andere.code.as_str());
     Rolverdeling {
+        leerplicht_derde: add("web.leerplicht3", &bureau, Rol::Leerplicht),
+        cjg: add("web.cjg", &cjg_code, Rol::Cjg),
+        cjg_weer: add("web.cjg2", &cjg_code, Rol::Cjg),
+        cjg_code,
+        verhuisd,
         school: add("web.school", &school, Rol::School),
         andere_school: add("web.andereschool", andere.code.as_str(), Rol::School),
         leerplicht: add("web.leerplicht", &bureau, Rol::Leerplicht),
@@ -192,6 +221,53 @@ fn opzet(db: &str) -> Rolverdeling {
         naam: format!("{voornamen} {achternaam}"),
         achternaam,
     }
+}
+
+/// A pupil with a draft melding of their school moves to school `naar` today (through the
+/// enrolment import): their opaque id and the first school's code.
+fn verhuizen(db: &str, app: &App, naar: &str) -> (String, String) {
+    let op = Actor::local_operator();
+    let today = chrono::Utc::now().date_naive();
+    let mut gevonden = None;
+    app.jongeren(&op, today, None, &mut |j| {
+        let Some(s) = &j.school else {
+            return Ok(());
+        };
+        if gevonden.is_none()
+            && s.as_str() != naar
+            && app
+                .store()
+                .meldingen_van(j.leerling)?
+                .iter()
+                .any(|m| m.status == "concept" && m.school == *s)
+        {
+            gevonden = Some((j.leerling, s.as_str().to_string()));
+        }
+        Ok(())
+    })
+    .unwrap();
+    let (leerling, van) = gevonden.expect("the tiny demo has draft meldingen");
+    let oud = app
+        .store()
+        .inschrijvingen_van(leerling)
+        .unwrap()
+        .into_iter()
+        .find(|i| i.school.as_str() == van && i.einddatum().is_none())
+        .expect("an open enrolment");
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("verhuisd.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "leerling;school;sector;begindatum;einddatum\n{leerling};{van};{s};{b};{e}\n{leerling};{naar};{s};{today};\n",
+            s = oud.sector.code(),
+            b = oud.begindatum(),
+            e = today - chrono::Duration::days(1),
+        ),
+    )
+    .unwrap();
+    leerrecht(db, &["import", "inschrijvingen", csv.to_str().unwrap()]);
+    (app.id_van(leerling).unwrap().unwrap(), van)
 }
 
 /// The browser, the server and the way to them.
@@ -524,6 +600,15 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
         s.tekst("#inzage").await.contains("web.school"),
         "leerplicht sees who viewed the file"
     );
+    // The officer adds the pupil's CJG as a partner of the case.
+    s.open("Partner toevoegen").await;
+    s.kies("select[name=organisatie]", &r.cjg_code).await;
+    s.vul("input[name=contact]", "J. de Boer").await;
+    s.klik("form[action$='/partner'] button[type=submit]").await;
+    assert!(s
+        .tekst(".lr-partners")
+        .await
+        .contains(&format!("{} (J. de Boer)", r.cjg_code)));
     s.foto("dossier-leerplicht").await;
     // In English too.
     s.klik("a[hreflang=en]").await;
@@ -541,6 +626,32 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     for u in &s.geschouwd {
         assert!(!u.contains(&r.nummer), "no number in an address: {u}");
     }
+    s.uitloggen().await;
+
+    // The CJG, a partner of the case now, opens the file and sees the case.
+    s.inloggen(&r.cjg, WACHTWOORD).await;
+    s.ga(&format!("/jongeren/{}", r.id)).await;
+    assert_eq!(s.h1().await, r.naam);
+    assert!(s.tekst(".lr-partners").await.contains(&r.cjg_code));
+    assert!(
+        s.c.find(Locator::Css("form[action$='/partner']"))
+            .await
+            .is_err(),
+        "only leerplicht adds partners"
+    );
+    s.foto("dossier-cjg").await;
+    s.uitloggen().await;
+
+    // The officer removes the partner again; from today the CJG no longer sees the file.
+    s.inloggen(&r.leerplicht_derde, WACHTWOORD).await;
+    s.ga(&format!("/jongeren/{}", r.id)).await;
+    s.klik("form[action$='/partner/verwijderen'] button[type=submit]")
+        .await;
+    assert!(s.tekst(".lr-partners").await.contains("Geen partners."));
+    s.uitloggen().await;
+    s.inloggen(&r.cjg_weer, WACHTWOORD).await;
+    s.ga(&format!("/jongeren/{}", r.id)).await;
+    assert_eq!(s.h1().await, "Geen toegang");
     s.uitloggen().await;
 
     // The SWV consulent sees the person on the thuiszitters list.
@@ -591,6 +702,18 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     assert_eq!(s.h1().await, "Geen toegang");
     assert!(!s.bron().await.contains(&r.achternaam));
     s.foto("geen-toegang").await;
+    // A pupil who came from another school: the file opens, without that school's draft.
+    s.ga(&format!("/jongeren/{}", r.verhuisd.0)).await;
+    let meldingen = s.tekst("section[aria-labelledby=meldingen-kop]").await;
+    assert!(
+        !meldingen.contains(&r.verhuisd.1),
+        "another school's meldingen are not shown: {meldingen}"
+    );
+    assert!(s
+        .c
+        .find(Locator::Css("form[action$='/bevestigen']"))
+        .await
+        .is_err());
     // The refusal is no dead end: the header with the menu and logout is there.
     s.uitloggen().await;
 
@@ -957,4 +1080,78 @@ fn entry_points_in_a_browser_sqlite() {
 #[test]
 fn entry_points_in_a_browser_postgres() {
     ingangen(PgCluster::shared().fresh_database());
+}
+
+/// The open redirect of the penetration test, in the browser that followed it: the language
+/// switch's way back with a tab after the slash (`/\t/host:port/…`, which a browser reads as
+/// `//host:port/…`) leads to the site's start page, and the other host gets no request.
+fn the_language_switch_stays_on_the_site(db: String) {
+    let Some((chrome, driver, axe)) = tools() else {
+        return;
+    };
+    let _een = EEN_TEGELIJK.lock().unwrap_or_else(|e| e.into_inner());
+    // The other site: counts the connections it gets.
+    let elders = TcpListener::bind("127.0.0.1:0").unwrap();
+    let poort = elders.local_addr().unwrap().port();
+    let bezocht = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let teller = bezocht.clone();
+    std::thread::spawn(move || {
+        for s in elders.incoming().flatten() {
+            teller.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut s = s;
+            let _ = s.write_all(
+                b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 5\r\n\r\nelders",
+            );
+        }
+    });
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async move {
+            let s = Sessie::start(&db, chrome, driver, axe).await;
+            let site = s.base.clone();
+            s.c.goto(&format!(
+                "{site}/taal/en?terug=/%09/127.0.0.1:{poort}/index.html"
+            ))
+            .await
+            .unwrap();
+            let url = s.c.current_url().await.unwrap();
+            assert_eq!(
+                url.as_str(),
+                format!("{site}/inloggen"),
+                "back to the site's start page (the login page)"
+            );
+            assert_eq!(
+                s.c.find(Locator::Css("html"))
+                    .await
+                    .unwrap()
+                    .attr("lang")
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some("en")
+            );
+            s.c.clone().close().await.unwrap();
+        });
+    assert_eq!(
+        bezocht.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "the other site got no request"
+    );
+}
+
+#[test]
+fn the_language_switch_stays_on_the_site_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    the_language_switch_stays_on_the_site(format!(
+        "sqlite://{}",
+        dir.path().join("terug.db").display()
+    ));
+}
+
+#[test]
+fn the_language_switch_stays_on_the_site_postgres() {
+    the_language_switch_stays_on_the_site(PgCluster::shared().fresh_database());
 }

@@ -50,13 +50,13 @@ impl Inschrijving {
     }
 }
 
-/// A registered person: where they live, when they were born, who they are (only shown to
-/// roles that may see them).
+/// A registered person: where they live, and who they are (only shown to roles that may see
+/// them). A figure row that retention kept of a destroyed file (DOMAIN
+/// §9.8) is a person without a `leerling`: it is counted like any other and names no one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Persoon {
-    pub leerling: LeerlingId,
+    pub leerling: Option<LeerlingId>,
     pub gemeente: String,
-    pub geboortedatum: NaiveDate,
 }
 
 /// An exemption recorded in a case.
@@ -68,13 +68,14 @@ pub struct Vrijstelling {
     pub van: NaiveDate,
 }
 
-/// One melding as the figures see it: whose, where they lived when it was filed, from which
-/// school, from when. Borrowed: the figures stream millions of them.
+/// One melding as the figures see it: whose, where they lived when it was filed, whether
+/// they were 18 or older on its start date, from which school, from when. Borrowed: the
+/// figures stream millions of them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Melding<'a> {
     pub persoon: i64,
     pub gemeente: &'a str,
-    pub geboortedatum: NaiveDate,
+    pub meerderjarig: bool,
     pub school: &'a str,
     pub begindatum: NaiveDate,
 }

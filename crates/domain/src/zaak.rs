@@ -195,6 +195,11 @@ pub enum Gebeurtenis {
         contact: Option<String>,
         datum: NaiveDate,
     },
+    /// A partner leaves the case: from `datum` on it no longer sees the case.
+    PartnerVerwijderd {
+        organisatie: String,
+        datum: NaiveDate,
+    },
     Overleg {
         team: Team,
         datum: NaiveDate,
@@ -249,6 +254,7 @@ impl Gebeurtenis {
             | Gebeurtenis::MeldingToegevoegd { datum, .. }
             | Gebeurtenis::Plan { datum, .. }
             | Gebeurtenis::Partner { datum, .. }
+            | Gebeurtenis::PartnerVerwijderd { datum, .. }
             | Gebeurtenis::Overleg { datum, .. }
             | Gebeurtenis::Ouders { datum, .. }
             | Gebeurtenis::Escalatie { datum, .. }
@@ -296,6 +302,9 @@ impl Gebeurtenis {
                 Some(c) => format!("partner {organisatie} ({c})"),
                 None => format!("partner {organisatie}"),
             },
+            Gebeurtenis::PartnerVerwijderd { organisatie, .. } => {
+                format!("partner {organisatie} verwijderd")
+            }
             Gebeurtenis::Overleg {
                 team,
                 besluiten,
@@ -423,6 +432,9 @@ impl ZaakStaat {
                     self.partners.push((organisatie.clone(), contact.clone()));
                 }
             }
+            Gebeurtenis::PartnerVerwijderd { organisatie, .. } => {
+                self.partners.retain(|(o, _)| o != organisatie)
+            }
             Gebeurtenis::Overleg {
                 team,
                 datum,
@@ -521,6 +533,11 @@ impl ZaakStaat {
             Gebeurtenis::Vrijstelling {
                 van, tot: Some(t), ..
             } if t < van => Err("the exemption ends before it starts".into()),
+            Gebeurtenis::PartnerVerwijderd { organisatie, .. }
+                if !self.partners.iter().any(|(o, _)| o == organisatie) =>
+            {
+                Err(format!("{organisatie} is not a partner of the case"))
+            }
             Gebeurtenis::Escalatie { niveau, .. } if self.niveau.is_some_and(|n| n >= *niveau) => {
                 Err(format!("the case is already at {}", niveau.code()))
             }
@@ -605,6 +622,24 @@ mod tests {
             all.partners,
             [("CJG-HLM".to_string(), Some("J. de Boer".to_string()))]
         );
+    }
+
+    #[test]
+    fn a_removed_partner_leaves_the_state_and_cannot_be_removed_twice() {
+        let events = story();
+        let mut staat = ZaakStaat::fold(&events[..2]);
+        let weg = Gebeurtenis::PartnerVerwijderd {
+            organisatie: "CJG-HLM".into(),
+            datum: d("2025-10-01"),
+        };
+        assert_eq!(staat.check(&weg), Ok(()));
+        staat.apply(&weg);
+        assert!(staat.partners.is_empty());
+        assert_eq!(
+            staat.check(&weg),
+            Err("CJG-HLM is not a partner of the case".into())
+        );
+        assert_eq!(weg.omschrijving(), "partner CJG-HLM verwijderd");
     }
 
     #[test]

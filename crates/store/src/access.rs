@@ -73,8 +73,10 @@ pub struct PersoonContext {
     pub jongere: Jongere,
     /// School locations the person is enrolled at on the date, each with its SWV.
     pub scholen: Vec<(SchoolCode, Option<String>)>,
-    /// Partner organisations added to the person's case.
+    /// Partner organisations of any of the person's cases on the date, each once, in order.
     pub partners: Vec<String>,
+    /// The cases each partner organisation is a partner of on the date: (organisation, case).
+    pub partner_zaken: Vec<(String, i64)>,
     /// Whether a MAZL signal (a referral to the youth doctor) exists for the person.
     pub mazl_verwezen: bool,
 }
@@ -206,7 +208,7 @@ pub fn parse_moment(s: &str) -> Result<DateTime<Utc>> {
 }
 
 /// What retention removes of one person: the records (absence, signals) dated before `voor`;
-/// with `dossier` the whole file (notes, partners, grants) and the person's record with their
+/// with `dossier` the whole file (notes, case partners, grants) and the person's record with their
 /// enrolments, the record kept only while meldingen within their own period remain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PurgePersoon {
@@ -346,8 +348,12 @@ pub trait AccessStore {
         now: DateTime<Utc>,
     ) -> Result<Option<String>>;
 
-    /// Adds a partner organisation to a person's case (idempotent).
-    fn add_partner(&self, jongere_id: i64, organisatie: &str, sinds: NaiveDate) -> Result<()>;
+    /// Adds a partner organisation to a case from `sinds` (idempotent; a partner removed
+    /// before is a partner again from `sinds`).
+    fn add_partner(&self, zaak_id: i64, organisatie: &str, sinds: NaiveDate) -> Result<()>;
+    /// Removes a partner from a case: from `tot` on it no longer sees the case. False when
+    /// the organisation was no partner of the case.
+    fn remove_partner(&self, zaak_id: i64, organisatie: &str, tot: NaiveDate) -> Result<bool>;
 
     fn add_notitie(
         &self,
@@ -369,9 +375,12 @@ pub trait AccessStore {
 
     /// People born on or before `geboren_tot`.
     fn purge_kandidaten(&self, geboren_tot: NaiveDate) -> Result<Vec<PurgeKandidaat>>;
-    /// Removes what the plan says and the meldingen that started before `meldingen_voor`,
-    /// adding anonymous counts per school year, gemeente and indicator to what is kept; in a
-    /// dry run, counts and rolls back.
+    /// Removes what the plan says and the meldingen that started before `meldingen_voor`
+    /// (a person's meldingen of a school year go together, when the last of them is due),
+    /// adding anonymous counts per school year, gemeente and indicator, and first the
+    /// anonymous figure rows the reports count (`V34__anonieme_cijferrijen`), to what is kept;
+    /// when only the leerplicht part of a file goes, periods joined to a kept one stay
+    /// (`retention::registraties_voor`). In a dry run, counts and rolls back.
     fn purge(
         &self,
         plan: &[PurgePersoon],

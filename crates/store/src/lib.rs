@@ -345,7 +345,9 @@ pub trait Store: AccessStore + ApiStore + Send + Sync {
     fn registraties_op(&self, on: NaiveDate) -> Result<Vec<(Categorie, Oorzaak, String)>>;
     /// What the figures about thuiszitters count (DOMAIN §9): every registration period, and
     /// of the persons with a period or a case their enrolments, offers and exemptions; as it
-    /// was known at `bekend_op` (the database's moments of recording), or now.
+    /// was known at `bekend_op` (the database's moments of recording), or now. The anonymous
+    /// figure rows that retention kept of destroyed files are included, each under a negative
+    /// number and without a `leerling`.
     /// Only what `nodig` asks for is read besides the periods; the rest stays empty.
     fn cijferbasis(
         &self,
@@ -353,8 +355,19 @@ pub trait Store: AccessStore + ApiStore + Send + Sync {
         nodig: BasisNodig,
     ) -> Result<leerrecht_domain::cijfers::Basis>;
     /// Calls `f` with each melding that counts in the figures (not drafts, not withdrawn),
-    /// starting from `van` to `tot`, as known at `bekend_op` or now.
+    /// starting from `van` to `tot`, as known at `bekend_op` or now, the anonymous ones that
+    /// retention kept included.
     fn cijfer_meldingen(
+        &self,
+        van: NaiveDate,
+        tot: NaiveDate,
+        bekend_op: Option<DateTime<Utc>>,
+        f: &mut dyn FnMut(leerrecht_domain::cijfers::Melding<'_>),
+    ) -> Result<()>;
+    /// Only the anonymous meldingen that retention kept of destroyed ones (DOMAIN §9.8), as
+    /// [`Store::cijfer_meldingen`] gives them beside the others: each person under a negative
+    /// number of their own, one per school year.
+    fn cijfer_meldingen_anoniem(
         &self,
         van: NaiveDate,
         tot: NaiveDate,

@@ -784,6 +784,16 @@ impl Store for PgStore {
             .collect())
     }
 
+    fn cijfer_meldingen_anoniem(
+        &self,
+        van: NaiveDate,
+        tot: NaiveDate,
+        bekend_op: Option<DateTime<Utc>>,
+        f: &mut dyn FnMut(leerrecht_domain::cijfers::Melding<'_>),
+    ) -> Result<()> {
+        crate::postgres_cijfers::cijfer_meldingen_anoniem(&mut self.conn()?, van, tot, bekend_op, f)
+    }
+
     fn cijfer_meldingen(
         &self,
         van: NaiveDate,

@@ -453,8 +453,11 @@ impl AccessStore for PgStore {
                            WHERE i.jongere_id = j.id
                             AND i.begindatum <= $2 AND (i.einddatum IS NULL OR i.einddatum >= $2)
                           ORDER BY i.school),
-                    ARRAY(SELECT organisatie FROM betrokken_partners b WHERE b.jongere_id = j.id ORDER BY organisatie),
-                    EXISTS (SELECT 1 FROM signalen s WHERE s.jongere_id = j.id AND s.regel IN ('mazl_7dagen','mazl_4x12'))
+                    ARRAY(SELECT organisatie FROM zaak_partners b WHERE b.jongere_id = j.id
+                            AND (b.tot IS NULL OR b.tot > $2) ORDER BY organisatie, zaak_id),
+                    EXISTS (SELECT 1 FROM signalen s WHERE s.jongere_id = j.id AND s.regel IN ('mazl_7dagen','mazl_4x12')),
+                    ARRAY(SELECT zaak_id FROM zaak_partners b WHERE b.jongere_id = j.id
+                            AND (b.tot IS NULL OR b.tot > $2) ORDER BY organisatie, zaak_id)
              FROM jongeren j WHERE j.{col} = $1"
         );
         let Some(r) = c.query_opt(&sql, &[&i32_of(n), &on])? else {
@@ -471,11 +474,17 @@ impl AccessStore for PgStore {
                 Ok((s, (!swv.is_empty()).then_some(swv)))
             })
             .collect::<Result<Vec<_>>>()?;
+        let orgs: Vec<String> = r.get(9);
+        let zaken: Vec<i64> = r.get(11);
+        let partner_zaken: Vec<(String, i64)> = orgs.into_iter().zip(zaken).collect();
+        let mut partners: Vec<String> = partner_zaken.iter().map(|(o, _)| o.clone()).collect();
+        partners.dedup();
         Ok(Some(PersoonContext {
             id: r.get(0),
             jongere,
             scholen,
-            partners: r.get(9),
+            partners,
+            partner_zaken,
             mazl_verwezen: r.get(10),
         }))
     }
@@ -511,13 +520,25 @@ impl AccessStore for PgStore {
             .map(|r| r.get(0)))
     }
 
-    fn add_partner(&self, jongere_id: i64, organisatie: &str, sinds: NaiveDate) -> Result<()> {
+    fn add_partner(&self, zaak_id: i64, organisatie: &str, sinds: NaiveDate) -> Result<()> {
         self.conn()?.execute(
-            "INSERT INTO betrokken_partners (jongere_id, organisatie, sinds) VALUES ($1, $2, $3)
-             ON CONFLICT DO NOTHING",
-            &[&jongere_id, &organisatie, &sinds],
+            "INSERT INTO zaak_partners (zaak_id, jongere_id, organisatie, sinds)
+             SELECT id, jongere_id, $2, $3 FROM zaken WHERE id = $1
+             ON CONFLICT (zaak_id, organisatie) DO UPDATE SET
+                 sinds = CASE WHEN zaak_partners.tot IS NULL THEN zaak_partners.sinds
+                              ELSE excluded.sinds END,
+                 tot = NULL",
+            &[&zaak_id, &organisatie, &sinds],
         )?;
         Ok(())
+    }
+
+    fn remove_partner(&self, zaak_id: i64, organisatie: &str, tot: NaiveDate) -> Result<bool> {
+        Ok(self.conn()?.execute(
+            "UPDATE zaak_partners SET tot = $3
+             WHERE zaak_id = $1 AND organisatie = $2 AND tot IS NULL",
+            &[&zaak_id, &organisatie, &tot],
+        )? == 1)
     }
 
     fn add_notitie(
@@ -690,17 +711,21 @@ impl AccessStore for PgStore {
             c.batch_execute("LOCK TABLE jongeren IN EXCLUSIVE MODE")?;
             c.batch_execute(
                 "CREATE TEMP TABLE purge_plan (jongere_id BIGINT PRIMARY KEY, voor DATE NOT NULL, dossier BOOLEAN NOT NULL,
-                                         persoon BOOLEAN NOT NULL)
+                                         persoon BOOLEAN NOT NULL, reg_voor DATE NOT NULL)
                  ON COMMIT DROP",
             )?;
             let ids: Vec<i64> = plan.iter().map(|p| p.id).collect();
             let voor: Vec<NaiveDate> = plan.iter().map(|p| p.voor).collect();
             let dossier: Vec<bool> = plan.iter().map(|p| p.dossier).collect();
             c.execute(
-                "INSERT INTO purge_plan SELECT i, v, d, d FROM unnest($1::bigint[], $2::date[], $3::bool[]) AS u(i, v, d)",
+                "INSERT INTO purge_plan SELECT i, v, d, d, v FROM unnest($1::bigint[], $2::date[], $3::bool[]) AS u(i, v, d)",
                 &[&ids, &voor, &dossier],
             )?;
             c.batch_execute("ANALYZE purge_plan")?;
+            // The figures' anonymous rows of everything that goes, first (DOMAIN §9.8).
+            crate::postgres_cijfers::registraties_grens(c)?;
+            crate::postgres_cijfers::kies_meldingen(c, meldingen_voor)?;
+            crate::postgres_cijfers::bewaar_anoniem(c)?;
             // See the SQLite store: unique persons per school year and gemeente are kept.
             let sj = |d: &str| {
                 format!(
@@ -739,16 +764,16 @@ impl AccessStore for PgStore {
                     "INSERT INTO anonieme_cijfers (schooljaar, gemeente, indicator, aantal)
                      SELECT {sj}, j.gemeente, 'melding_' || m.verzuimsoort, count(*)
                      FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
-                     WHERE m.begindatum < $1
+                     WHERE m.id IN (SELECT id FROM purge_meldingen)
                      GROUP BY 1, 2, 3 {upsert}",
                     sj = sj("m.begindatum")
                 ),
-                &[&meldingen_voor],
+                &[],
             )?;
             let mut t = PurgeTelling {
                 meldingen: c.execute(
-                    "DELETE FROM meldingen WHERE begindatum < $1",
-                    &[&meldingen_voor],
+                    "DELETE FROM meldingen WHERE id IN (SELECT id FROM purge_meldingen)",
+                    &[],
                 )?,
                 ..PurgeTelling::default()
             };
@@ -767,12 +792,12 @@ impl AccessStore for PgStore {
             t.signalen = c.execute(&dated("signalen"), &[])?;
             t.registraties = c.execute(
                 "DELETE FROM registraties t USING purge_plan p
-                 WHERE p.jongere_id = t.jongere_id AND t.van < p.voor",
+                 WHERE p.jongere_id = t.jongere_id AND t.van < p.reg_voor",
                 &[],
             )?;
             c.execute(
                 "DELETE FROM registratie_versies t USING purge_plan p
-                 WHERE p.jongere_id = t.jongere_id AND t.van < p.voor",
+                 WHERE p.jongere_id = t.jongere_id AND t.van < p.reg_voor",
                 &[],
             )?;
             let whole = |table: &str, flag: &str| {
@@ -790,9 +815,9 @@ impl AccessStore for PgStore {
                  WHERE g.zaak_id = z.id AND z.jongere_id = p.jongere_id AND p.dossier",
                 &[],
             )?;
+            t.partners = c.execute(&whole("zaak_partners", "dossier"), &[])?;
             t.zaken = c.execute(&whole("zaken", "dossier"), &[])?;
             t.notities = c.execute(&whole("medische_notities", "dossier"), &[])?;
-            t.partners = c.execute(&whole("betrokken_partners", "dossier"), &[])?;
             t.noodtoegang = c.execute(&whole("noodtoegang", "dossier"), &[])?;
             c.execute(&whole("verzuim_gewijzigd", "persoon"), &[])?;
             t.inschrijvingen = c.execute(&whole("inschrijvingen", "persoon"), &[])?;

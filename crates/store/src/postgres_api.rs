@@ -51,8 +51,9 @@ impl ApiStore for PgStore {
                AND (cardinality($3::text[]) = 0 OR EXISTS (SELECT 1 FROM inschrijvingen i
                      WHERE i.jongere_id = j.id AND i.school = ANY($3) AND i.begindatum <= $4
                        AND (i.einddatum IS NULL OR i.einddatum >= $4)))
-               AND ($5::text = '' OR EXISTS (SELECT 1 FROM betrokken_partners b
-                     WHERE b.jongere_id = j.id AND b.organisatie = $5))
+               AND ($5::text = '' OR EXISTS (SELECT 1 FROM zaak_partners b
+                     WHERE b.jongere_id = j.id AND b.organisatie = $5
+                       AND (b.tot IS NULL OR b.tot > $4)))
              ORDER BY j.id LIMIT $6";
         let params: [&(dyn ToSql + Sync); 6] = [
             &na,

@@ -4,7 +4,9 @@ use crate::zaakfeiten::Zaakfeiten;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use leerrecht_domain::cijfers::{Basis, Inschrijving, Melding, Periode, Persoon};
+use leerrecht_domain::cijfers::{
+    leeftijd, Basis, Inschrijving, Melding, Periode, Persoon, Vrijstelling,
+};
 
 use crate::postgres::{invalid, Conn};
 use crate::postgres_absence::leerling_of;
@@ -52,7 +54,7 @@ pub(crate) fn cijferbasis(
         });
     }
     let mut personen = HashMap::new();
-    let personen_sql = "SELECT j.id, j.bsn, j.onderwijsnummer, j.gemeente, j.geboortedatum
+    let personen_sql = "SELECT j.id, j.bsn, j.onderwijsnummer, j.gemeente
          FROM cijfer_personen p JOIN jongeren j ON j.id = p.id";
     for r in if nodig.personen {
         tx.query(personen_sql, &[])?
@@ -62,9 +64,8 @@ pub(crate) fn cijferbasis(
         personen.insert(
             r.get::<_, i64>(0),
             Persoon {
-                leerling: leerling_of(r.get(1), r.get(2))?,
+                leerling: Some(leerling_of(r.get(1), r.get(2))?),
                 gemeente: r.get(3),
-                geboortedatum: r.get(4),
             },
         );
     }
@@ -106,15 +107,17 @@ pub(crate) fn cijferbasis(
         let json: String = r.get(1);
         feiten.lees(persoon, &json)?;
     }
-    tx.commit()?;
-    Ok(Basis {
+    let mut basis = Basis {
         personen,
         registraties,
         inschrijvingen,
         aanbiedingen: feiten.aanbiedingen,
         gestart: feiten.gestart,
         vrijstellingen: feiten.vrijstellingen,
-    })
+    };
+    anoniem(&mut tx, bekend_op, nodig, &mut basis)?;
+    tx.commit()?;
+    Ok(basis)
 }
 
 pub(crate) fn cijfer_meldingen(
@@ -143,13 +146,239 @@ pub(crate) fn cijfer_meldingen(
     }
     let mut it = conn.query_raw(&sql, params)?;
     while let Some(r) = it.next()? {
+        let begindatum = r.get(4);
         f(Melding {
             persoon: r.get(0),
             gemeente: r.get(1),
-            geboortedatum: r.get(2),
+            meerderjarig: leeftijd(r.get(2), begindatum) >= 18,
+            school: r.get(3),
+            begindatum,
+        });
+    }
+    drop(it);
+    cijfer_meldingen_anoniem(conn, van, tot, bekend_op, f)
+}
+
+/// See the SQLite store's `kies_meldingen`: the meldingen a purge destroys, in `purge_meldingen`.
+pub(crate) fn kies_meldingen(c: &mut ::postgres::Client, voor: NaiveDate) -> Result<()> {
+    c.batch_execute("CREATE TEMP TABLE purge_meldingen (id BIGINT PRIMARY KEY) ON COMMIT DROP")?;
+    c.execute(
+        "INSERT INTO purge_meldingen (id)
+         SELECT m.id FROM meldingen m WHERE m.begindatum < $1
+           AND NOT EXISTS (SELECT 1 FROM meldingen n WHERE n.jongere_id = m.jongere_id
+                           AND n.schooljaar = m.schooljaar AND n.begindatum >= $1)",
+        &[&voor],
+    )?;
+    c.batch_execute("ANALYZE purge_meldingen")?;
+    Ok(())
+}
+
+/// See the SQLite store's `registraties_grens`: `purge_plan.reg_voor` of each person whose
+/// A registration period's first and last day.
+type Looptijd = (NaiveDate, Option<NaiveDate>);
+
+/// leerplicht file goes but not the rest.
+pub(crate) fn registraties_grens(c: &mut ::postgres::Client) -> Result<()> {
+    let mut per: HashMap<i64, (NaiveDate, Vec<Looptijd>)> = HashMap::new();
+    for r in c.query(
+        "SELECT p.jongere_id, p.voor, r.van, r.tot FROM purge_plan p
+           JOIN registraties r ON r.jongere_id = p.jongere_id WHERE NOT p.dossier
+         UNION ALL
+         SELECT p.jongere_id, p.voor, r.van, r.tot FROM purge_plan p
+           JOIN registratie_versies r ON r.jongere_id = p.jongere_id WHERE NOT p.dossier",
+        &[],
+    )? {
+        per.entry(r.get(0))
+            .or_insert((r.get(1), Vec::new()))
+            .1
+            .push((r.get(2), r.get(3)));
+    }
+    let (mut ids, mut grenzen) = (Vec::new(), Vec::new());
+    for (id, (voor, perioden)) in per {
+        let grens = leerrecht_domain::retention::registraties_voor(&perioden, voor);
+        if grens != voor {
+            ids.push(id);
+            grenzen.push(grens);
+        }
+    }
+    if !ids.is_empty() {
+        c.execute(
+            "UPDATE purge_plan p SET reg_voor = u.g
+             FROM unnest($1::bigint[], $2::date[]) AS u(i, g) WHERE p.jongere_id = u.i",
+            &[&ids, &grenzen],
+        )?;
+    }
+    Ok(())
+}
+
+/// See the SQLite store's `bewaar_anoniem`: the anonymous figure rows of what a purge destroys.
+pub(crate) fn bewaar_anoniem(c: &mut ::postgres::Client) -> Result<()> {
+    c.batch_execute(
+        "LOCK TABLE anoniem_personen, anoniem_meldingen IN EXCLUSIVE MODE;
+         CREATE TEMP TABLE purge_anoniem ON COMMIT DROP AS
+         SELECT p.jongere_id, (SELECT coalesce(max(id), 0) FROM anoniem_personen)
+                              + row_number() OVER (ORDER BY random()) AS rij, p.reg_voor
+         FROM purge_plan p
+         WHERE EXISTS (SELECT 1 FROM registraties r WHERE r.jongere_id = p.jongere_id AND r.van < p.reg_voor)
+            OR EXISTS (SELECT 1 FROM registratie_versies r WHERE r.jongere_id = p.jongere_id AND r.van < p.reg_voor)
+            OR (p.dossier AND EXISTS (SELECT 1 FROM zaken z WHERE z.jongere_id = p.jongere_id));
+         INSERT INTO anoniem_personen (id, gemeente)
+         SELECT a.rij, j.gemeente FROM purge_anoniem a JOIN jongeren j ON j.id = a.jongere_id
+         ORDER BY a.rij;
+         INSERT INTO anoniem_perioden (persoon, versie, van, tot, categorie, oorzaak)
+         SELECT a.rij, 0, r.van, r.tot, r.categorie, r.oorzaak
+         FROM purge_anoniem a JOIN registraties r ON r.jongere_id = a.jongere_id
+         WHERE r.van < a.reg_voor;
+         INSERT INTO anoniem_perioden (persoon, versie, van, tot, categorie, oorzaak, vastgelegd, vervallen)
+         SELECT a.rij, 1, r.van, r.tot, r.categorie, r.oorzaak, r.vastgelegd, r.vervallen
+         FROM purge_anoniem a JOIN registratie_versies r ON r.jongere_id = a.jongere_id
+         WHERE r.van < a.reg_voor;
+         INSERT INTO anoniem_inschrijvingen (persoon, school, sector, van, tot)
+         SELECT a.rij, i.school, i.sector, i.begindatum, i.einddatum
+         FROM purge_anoniem a JOIN inschrijvingen i ON i.jongere_id = a.jongere_id
+         WHERE i.begindatum < a.reg_voor;
+         INSERT INTO anoniem_aanbiedingen (persoon, aangeboden, tijd)
+         SELECT a.rij, (e.gebeurtenis->>'aangeboden')::date, e.tijd
+         FROM purge_anoniem a JOIN zaken z ON z.jongere_id = a.jongere_id
+         JOIN zaak_gebeurtenissen e ON e.zaak_id = z.id
+         WHERE e.gebeurtenis->>'soort' = 'aanbod' AND (e.gebeurtenis->>'aangeboden')::date < a.reg_voor
+           AND (e.gebeurtenis->>'aangeboden')::date >= (SELECT min(r.van) FROM registratie_versies r
+                 WHERE r.jongere_id = a.jongere_id AND r.van < a.reg_voor);
+         INSERT INTO anoniem_aanbod_gestart (persoon, gestart, tijd)
+         SELECT a.rij, (e.gebeurtenis->>'gestart')::date, e.tijd
+         FROM purge_anoniem a JOIN zaken z ON z.jongere_id = a.jongere_id
+         JOIN zaak_gebeurtenissen e ON e.zaak_id = z.id
+         WHERE e.gebeurtenis->>'soort' IN ('aanbod', 'aanbod_gestart')
+           AND e.gebeurtenis->>'gestart' IS NOT NULL
+           AND (e.gebeurtenis->>'gestart')::date < a.reg_voor;
+         INSERT INTO anoniem_vrijstellingen (persoon, artikel, geen_passend_aanbod, van, tijd)
+         SELECT a.rij, e.gebeurtenis->>'artikel', (e.gebeurtenis->>'geen_passend_aanbod')::boolean,
+                (e.gebeurtenis->>'van')::date, e.tijd
+         FROM purge_anoniem a JOIN purge_plan p ON p.jongere_id = a.jongere_id
+         JOIN zaken z ON z.jongere_id = a.jongere_id JOIN zaak_gebeurtenissen e ON e.zaak_id = z.id
+         WHERE p.dossier AND e.gebeurtenis->>'soort' = 'vrijstelling';
+
+         CREATE TEMP TABLE purge_melders ON COMMIT DROP AS
+         SELECT jongere_id, schooljaar, (SELECT coalesce(max(persoon), 0) FROM anoniem_meldingen)
+                                        + row_number() OVER (ORDER BY random()) AS rij
+         FROM (SELECT DISTINCT m.jongere_id, m.schooljaar FROM meldingen m
+               JOIN purge_meldingen w ON w.id = m.id WHERE m.vastgelegd IS NOT NULL) x;
+         INSERT INTO anoniem_meldingen
+             (persoon, gemeente, meerderjarig, school, begindatum, telt, vastgelegd, ingetrokken_op)
+         SELECT t.rij, coalesce(m.gemeente, ''), m.meerderjarig, m.school, m.begindatum,
+                m.status NOT IN ('concept', 'ingetrokken'), m.vastgelegd, m.ingetrokken_op
+         FROM meldingen m JOIN purge_meldingen w ON w.id = m.id
+         JOIN purge_melders t ON t.jongere_id = m.jongere_id AND t.schooljaar = m.schooljaar
+         WHERE m.vastgelegd IS NOT NULL
+         ORDER BY t.rij, m.begindatum;",
+    )?;
+    Ok(())
+}
+
+/// The anonymous meldingen that retention kept, like [`cijfer_meldingen`], each person under
+/// the negative of their number.
+pub(crate) fn cijfer_meldingen_anoniem(
+    conn: &mut Conn,
+    van: NaiveDate,
+    tot: NaiveDate,
+    bekend_op: Option<DateTime<Utc>>,
+    f: &mut dyn FnMut(Melding<'_>),
+) -> Result<()> {
+    for r in conn.query(
+        "SELECT persoon, gemeente, meerderjarig, school, begindatum FROM anoniem_meldingen
+         WHERE begindatum >= $1 AND begindatum <= $2
+           AND CASE WHEN $3::timestamptz IS NULL THEN telt
+               ELSE vastgelegd <= $3 AND (ingetrokken_op IS NULL OR ingetrokken_op > $3) END",
+        &[&van, &tot, &bekend_op],
+    )? {
+        f(Melding {
+            persoon: -r.get::<_, i64>(0),
+            gemeente: r.get(1),
+            meerderjarig: r.get(2),
             school: r.get(3),
             begindatum: r.get(4),
         });
+    }
+    Ok(())
+}
+
+/// See the SQLite store's `anoniem`: the anonymous figure rows added to `basis`.
+fn anoniem(
+    tx: &mut ::postgres::Transaction<'_>,
+    t: Option<DateTime<Utc>>,
+    nodig: BasisNodig,
+    basis: &mut Basis,
+) -> Result<()> {
+    for r in tx.query(
+        "SELECT persoon, categorie, oorzaak, van, tot FROM anoniem_perioden
+         WHERE CASE WHEN $1::timestamptz IS NULL THEN versie = 0
+               ELSE versie = 1 AND vastgelegd <= $1 AND (vervallen IS NULL OR vervallen > $1) END",
+        &[&t],
+    )? {
+        let c: String = r.get(1);
+        let o: String = r.get(2);
+        basis.registraties.push(Periode {
+            persoon: -r.get::<_, i64>(0),
+            categorie: c.parse().map_err(|e| invalid("categorie", e))?,
+            oorzaak: o.parse().map_err(|e| invalid("oorzaak", e))?,
+            van: r.get(3),
+            tot: r.get(4),
+        });
+    }
+    if nodig.personen {
+        for r in tx.query("SELECT id, gemeente FROM anoniem_personen", &[])? {
+            basis.personen.insert(
+                -r.get::<_, i64>(0),
+                Persoon {
+                    leerling: None,
+                    gemeente: r.get(1),
+                },
+            );
+        }
+    }
+    if nodig.inschrijvingen != WelkeInschrijvingen::Geen {
+        for r in tx.query(
+            "SELECT persoon, school, sector, van, tot FROM anoniem_inschrijvingen",
+            &[],
+        )? {
+            basis.inschrijvingen.push(Inschrijving {
+                persoon: -r.get::<_, i64>(0),
+                school: r.get(1),
+                sector: r.get(2),
+                van: r.get(3),
+                tot: r.get(4),
+            });
+        }
+    }
+    if nodig.zaken {
+        for r in tx.query(
+            "SELECT persoon, aangeboden FROM anoniem_aanbiedingen
+             WHERE $1::timestamptz IS NULL OR tijd <= $1",
+            &[&t],
+        )? {
+            basis.aanbiedingen.push((-r.get::<_, i64>(0), r.get(1)));
+        }
+        for r in tx.query(
+            "SELECT persoon, gestart FROM anoniem_aanbod_gestart
+             WHERE $1::timestamptz IS NULL OR tijd <= $1",
+            &[&t],
+        )? {
+            basis.gestart.push((-r.get::<_, i64>(0), r.get(1)));
+        }
+        for r in tx.query(
+            "SELECT persoon, artikel, geen_passend_aanbod, van FROM anoniem_vrijstellingen
+             WHERE $1::timestamptz IS NULL OR tijd <= $1",
+            &[&t],
+        )? {
+            let artikel: String = r.get(1);
+            basis.vrijstellingen.push(Vrijstelling {
+                persoon: -r.get::<_, i64>(0),
+                artikel: serde_json::from_value(serde_json::Value::String(artikel))
+                    .map_err(|e| invalid("artikel", e))?,
+                geen_passend_aanbod: r.get(2),
+                van: r.get(3),
+            });
+        }
     }
     Ok(())
 }

@@ -1086,6 +1086,16 @@ impl Store for SqliteStore {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    fn cijfer_meldingen_anoniem(
+        &self,
+        van: NaiveDate,
+        tot: NaiveDate,
+        bekend_op: Option<DateTime<Utc>>,
+        f: &mut dyn FnMut(leerrecht_domain::cijfers::Melding<'_>),
+    ) -> Result<()> {
+        crate::sqlite_cijfers::cijfer_meldingen_anoniem(&self.conn()?, van, tot, bekend_op, f)
+    }
+
     fn cijfer_meldingen(
         &self,
         van: NaiveDate,

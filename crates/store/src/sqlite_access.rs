@@ -479,16 +479,31 @@ impl AccessStore for SqliteStore {
         // statement on every call. The SWV comes from a correlated subquery, which SQLite
         // runs several times faster here than the equivalent join.
         let mut scholen = Vec::new();
-        let mut partners = Vec::new();
+        let mut partner_zaken: Vec<(String, i64)> = Vec::new();
         let mut mazl_verwezen = false;
-        const PARTNERS: &str =
-            "(SELECT group_concat(organisatie, ' ') FROM betrokken_partners b WHERE b.jongere_id = ?1)";
+        // Each partner as organisation, case and end date (empty while it lasts), separated
+        // by the unit separator, the partners by the record separator.
+        const PARTNERS: &str = "(SELECT group_concat(b.organisatie || char(31) || b.zaak_id
+                                   || char(31) || coalesce(b.tot, ''), char(30))
+                                 FROM zaak_partners b WHERE b.jongere_id = ?1)";
         const MAZL: &str = "EXISTS (SELECT 1 FROM signalen s WHERE s.jongere_id = ?1
                                      AND (s.regel = 'mazl_7dagen' OR s.regel = 'mazl_4x12'))";
+        let vandaag = iso(on);
         let mut read_extra = |r: &rusqlite::Row<'_>, at: usize| -> Result<()> {
             if let Some(list) = r.get::<_, Option<String>>(at)? {
-                partners = list.split(' ').map(str::to_string).collect();
-                partners.sort();
+                for p in list.split('\u{1e}') {
+                    let mut f = p.split('\u{1f}');
+                    let (Some(org), Some(zaak), Some(tot)) = (f.next(), f.next(), f.next()) else {
+                        continue;
+                    };
+                    // Removed on `tot`: no longer a partner from that day on.
+                    if !tot.is_empty() && tot <= vandaag.as_str() {
+                        continue;
+                    }
+                    let zaak = zaak.parse().map_err(|e| invalid("zaak_partners", e))?;
+                    partner_zaken.push((org.to_string(), zaak));
+                }
+                partner_zaken.sort();
             }
             mazl_verwezen = r.get(at + 1)?;
             Ok(())
@@ -521,11 +536,14 @@ impl AccessStore for SqliteStore {
                 read_extra(r, 0)?;
             }
         }
+        let mut partners: Vec<String> = partner_zaken.iter().map(|(o, _)| o.clone()).collect();
+        partners.dedup();
         Ok(Some(PersoonContext {
             id: p.id,
             jongere: p.jongere,
             scholen,
             partners,
+            partner_zaken,
             mazl_verwezen,
         }))
     }
@@ -562,13 +580,25 @@ impl AccessStore for SqliteStore {
             .optional()?)
     }
 
-    fn add_partner(&self, jongere_id: i64, organisatie: &str, sinds: NaiveDate) -> Result<()> {
+    fn add_partner(&self, zaak_id: i64, organisatie: &str, sinds: NaiveDate) -> Result<()> {
         self.conn()?.execute(
-            "INSERT INTO betrokken_partners (jongere_id, organisatie, sinds) VALUES (?1, ?2, ?3)
-             ON CONFLICT DO NOTHING",
-            params![jongere_id, organisatie, iso(sinds)],
+            "INSERT INTO zaak_partners (zaak_id, jongere_id, organisatie, sinds)
+             SELECT id, jongere_id, ?2, ?3 FROM zaken WHERE id = ?1
+             ON CONFLICT (zaak_id, organisatie) DO UPDATE SET
+                 sinds = CASE WHEN zaak_partners.tot IS NULL THEN zaak_partners.sinds
+                              ELSE excluded.sinds END,
+                 tot = NULL",
+            params![zaak_id, organisatie, iso(sinds)],
         )?;
         Ok(())
+    }
+
+    fn remove_partner(&self, zaak_id: i64, organisatie: &str, tot: NaiveDate) -> Result<bool> {
+        Ok(self.conn()?.execute(
+            "UPDATE zaak_partners SET tot = ?3
+             WHERE zaak_id = ?1 AND organisatie = ?2 AND tot IS NULL",
+            params![zaak_id, organisatie, iso(tot)],
+        )? == 1)
     }
 
     fn add_notitie(
@@ -727,18 +757,22 @@ impl AccessStore for SqliteStore {
             c.execute_batch(
                 "CREATE TEMP TABLE IF NOT EXISTS purge_plan (
                      jongere_id INTEGER PRIMARY KEY, voor TEXT NOT NULL, dossier INTEGER NOT NULL,
-                     persoon INTEGER NOT NULL);
+                     persoon INTEGER NOT NULL, reg_voor TEXT NOT NULL);
                  DELETE FROM purge_plan;",
             )?;
             {
                 let mut ins = c.prepare_cached(
-                    "INSERT INTO purge_plan (jongere_id, voor, dossier, persoon) VALUES (?1, ?2, ?3, ?3)",
+                    "INSERT INTO purge_plan (jongere_id, voor, dossier, persoon, reg_voor) VALUES (?1, ?2, ?3, ?3, ?2)",
                 )?;
                 for p in plan {
                     ins.execute(params![p.id, iso(p.voor), p.dossier])?;
                 }
             }
             let mv = iso(meldingen_voor);
+            // The figures' anonymous rows of everything that goes, first (DOMAIN §9.8).
+            crate::sqlite_cijfers::registraties_grens(c)?;
+            crate::sqlite_cijfers::kies_meldingen(c, &mv)?;
+            crate::sqlite_cijfers::bewaar_anoniem(c)?;
             // What is kept: unique persons per school year and gemeente, counted before the
             // rows that name them go. A school year is never split between two purges of one
             // person, because leerplicht ends on the last day of a school year.
@@ -765,14 +799,17 @@ impl AccessStore for SqliteStore {
                     "INSERT INTO anonieme_cijfers (schooljaar, gemeente, indicator, aantal)
                      SELECT {sj}, j.gemeente, 'melding_' || m.verzuimsoort, count(*)
                      FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
-                     WHERE m.begindatum < ?1
+                     WHERE m.id IN (SELECT id FROM temp.purge_meldingen)
                      GROUP BY 1, 2, 3 {upsert}",
                     sj = sj("m.begindatum")
                 ),
-                [&mv],
+                [],
             )?;
             let mut t = PurgeTelling {
-                meldingen: c.execute("DELETE FROM meldingen WHERE begindatum < ?1", [&mv])? as u64,
+                meldingen: c.execute(
+                    "DELETE FROM meldingen WHERE id IN (SELECT id FROM temp.purge_meldingen)",
+                    [],
+                )? as u64,
                 ..PurgeTelling::default()
             };
             // A person whose meldingen are still within their period keeps the record.
@@ -791,12 +828,12 @@ impl AccessStore for SqliteStore {
             t.signalen = c.execute(&dated("signalen"), [])? as u64;
             t.registraties = c.execute(
                 "DELETE FROM registraties WHERE EXISTS (SELECT 1 FROM purge_plan p
-                   WHERE p.jongere_id = registraties.jongere_id AND registraties.van < p.voor)",
+                   WHERE p.jongere_id = registraties.jongere_id AND registraties.van < p.reg_voor)",
                 [],
             )? as u64;
             c.execute(
                 "DELETE FROM registratie_versies WHERE EXISTS (SELECT 1 FROM purge_plan p
-                   WHERE p.jongere_id = registratie_versies.jongere_id AND registratie_versies.van < p.voor)",
+                   WHERE p.jongere_id = registratie_versies.jongere_id AND registratie_versies.van < p.reg_voor)",
                 [],
             )?;
             let whole = |table: &str, flag: &str| {
@@ -814,9 +851,9 @@ impl AccessStore for SqliteStore {
                    WHERE jongere_id IN (SELECT jongere_id FROM purge_plan WHERE dossier = 1))",
                 [],
             )?;
+            t.partners = c.execute(&whole("zaak_partners", "dossier"), [])? as u64;
             t.zaken = c.execute(&whole("zaken", "dossier"), [])? as u64;
             t.notities = c.execute(&whole("medische_notities", "dossier"), [])? as u64;
-            t.partners = c.execute(&whole("betrokken_partners", "dossier"), [])? as u64;
             t.noodtoegang = c.execute(&whole("noodtoegang", "dossier"), [])? as u64;
             c.execute(&whole("verzuim_gewijzigd", "persoon"), [])?;
             t.inschrijvingen = c.execute(&whole("inschrijvingen", "persoon"), [])? as u64;

@@ -68,7 +68,8 @@ impl ApiStore for SqliteStore {
             args.push(Value::Text(op));
         }
         if let Some(p) = &filter.partner {
-            sql += " AND EXISTS (SELECT 1 FROM betrokken_partners b WHERE b.jongere_id = j.id AND b.organisatie = ?)";
+            // Removed partners drop out in the gate, which reads their end dates.
+            sql += " AND EXISTS (SELECT 1 FROM zaak_partners b WHERE b.jongere_id = j.id AND b.organisatie = ?)";
             args.push(Value::Text(p.clone()));
         }
         sql += " ORDER BY j.id LIMIT ?";

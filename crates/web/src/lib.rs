@@ -10,6 +10,7 @@
 mod auth;
 mod error;
 mod extract;
+mod herkomst;
 mod metrics;
 mod middleware;
 mod openapi;
@@ -22,12 +23,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::HeaderName;
 use axum::response::IntoResponse;
 use axum::Router;
 use leerrecht_app::{App, AppError};
 use leerrecht_domain::thuiszitters::Escalatieregels;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
 pub use crate::error::{ApiError, Problem};
 pub use crate::middleware::api_version::API_VERSION;
@@ -49,6 +48,12 @@ pub struct Instellingen {
     pub login_per_minuut: u64,
     /// Rows per batch of absence or meldingen.
     pub max_rijen: usize,
+    /// Answers reach the browser over TLS (a proxy terminates it): send HSTS.
+    pub hsts: bool,
+    /// The site's origin as the browser sees it, when the `Host` header does not tell it.
+    pub origin: Option<String>,
+    /// The SHA-256 of the bearer token `/metrics` asks for; without one it answers 404.
+    pub metrics_token: Option<[u8; 32]>,
 }
 
 impl Default for Instellingen {
@@ -59,7 +64,19 @@ impl Default for Instellingen {
             timeout: Duration::from_secs(60),
             login_per_minuut: 30,
             max_rijen: 100_000,
+            hsts: false,
+            origin: None,
+            metrics_token: None,
         }
+    }
+}
+
+impl Instellingen {
+    /// `/metrics` for a bearer of `token` (kept as its SHA-256), or for no one.
+    pub fn met_metrics_token(mut self, token: Option<&str>) -> Self {
+        use sha2::Digest;
+        self.metrics_token = token.map(|t| sha2::Sha256::digest(t.as_bytes()).into());
+        self
     }
 }
 
@@ -113,8 +130,8 @@ impl AppState {
 
 /// The whole service as a router, with its layers.
 pub fn router(state: AppState) -> Router {
-    let request_id = HeaderName::from_static("x-request-id");
     let timeout = state.cfg().timeout;
+    let hsts = state.cfg().hsts;
     let max_body = state.cfg().max_body;
     let metrics = state.0.metrics.clone();
     let pages_state = state.clone();
@@ -141,14 +158,16 @@ pub fn router(state: AppState) -> Router {
             metrics,
             middleware::access_log::access_log,
         ))
-        .layer(axum::middleware::from_fn(
+        .layer(axum::middleware::from_fn_with_state(
+            hsts,
             middleware::security_headers::security_headers,
         ))
         .layer(axum::middleware::from_fn(
             middleware::api_version::api_version,
         ))
-        .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(axum::middleware::from_fn(
+            middleware::request_id::request_id,
+        ))
 }
 
 /// Serves until `shutdown` completes, then stops taking connections and lets the requests

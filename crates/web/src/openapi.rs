@@ -39,6 +39,7 @@ use crate::routes::{intake, jongeren, sessies, werk, zaakwerk};
         intake::meldingen_lezen, intake::meldingen, intake::melding_wijzigen,
         jongeren::registraties, jongeren::registratie_wijzigen,
         jongeren::zaken, jongeren::zaak, jongeren::aanbod, jongeren::aanbod_doen,
+        jongeren::partner_toevoegen, jongeren::partner_verwijderen,
         jongeren::escalaties, werk::werklijst,
         werk::peildatum, werk::oorzaken, werk::schooljaar, werk::doelen, werk::kpi,
         werk::leerplichttelling, werk::inspectie,

@@ -3,5 +3,6 @@
 
 pub mod access_log;
 pub mod api_version;
+pub mod request_id;
 pub mod security_headers;
 pub mod timeout;

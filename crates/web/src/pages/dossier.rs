@@ -62,6 +62,8 @@ pub struct Zaakview {
     pub geopend: String,
     pub gesloten: Option<String>,
     pub gebeurtenissen: Vec<Gebeurtenisregel>,
+    /// The case's partners now: (organisation code, with the contact when named).
+    pub partners: Vec<(String, String)>,
 }
 
 /// Who viewed or changed the file: one row per person and outcome, with the last moment,
@@ -150,6 +152,10 @@ struct Dossierpagina {
     mag_behandelen: bool,
     mag_registreren: bool,
     mag_zaak: bool,
+    /// Whether the reader adds and removes case partners (leerplicht).
+    mag_partner: bool,
+    /// The organisations that can be a case's partner: (code, name).
+    partnerorganisaties: Vec<(String, String)>,
     vandaag: String,
     categorieen: Vec<(&'static str, &'static str)>,
     oorzaken: Vec<(&'static str, &'static str)>,
@@ -178,6 +184,13 @@ pub struct Zaakwerk {
     notities: Option<Vec<(String, String, String)>>,
     mag_notitie: bool,
 }
+
+/// The kinds of organisation offered as a case's partner on the page.
+const PARTNERSOORTEN: [leerrecht_domain::org::OrgSoort; 3] = [
+    leerrecht_domain::org::OrgSoort::Cjg,
+    leerrecht_domain::org::OrgSoort::Ggd,
+    leerrecht_domain::org::OrgSoort::Swv,
+];
 
 const SOORTEN: [&str; 5] = ["ongeoorloofd", "luxe", "te_laat", "ziek", "geoorloofd"];
 
@@ -218,6 +231,7 @@ struct Gelezen {
     klok: Option<leerrecht_domain::thuiszitters::Klok>,
     zaken: Option<Vec<leerrecht_app::api::ZaakMetEvents>>,
     inzage: Option<Vec<leerrecht_app::audit::AuditRegel>>,
+    organisaties: Vec<leerrecht_domain::org::Organisatie>,
     notities: Option<Vec<leerrecht_store::access::NotitieRij>>,
     vandaag: NaiveDate,
 }
@@ -262,6 +276,13 @@ async fn lees(s: &AppState, b: &Bezoeker, id: String) -> Result<Gelezen, Fout> {
         } else {
             None
         };
+        // The partners one may add to a case, for the reader who adds them.
+        let organisaties = match actor.rol() {
+            Some(r) if rol_mag(r, Gebruik::PartnerToevoegen) && zaken.is_some() => {
+                app.organisaties(&actor)?
+            }
+            _ => Vec::new(),
+        };
         Ok(Gelezen {
             notities,
             kop,
@@ -273,6 +294,7 @@ async fn lees(s: &AppState, b: &Bezoeker, id: String) -> Result<Gelezen, Fout> {
             klok,
             zaken,
             inzage,
+            organisaties,
             vandaag,
         })
     })
@@ -377,6 +399,17 @@ fn pagina(
                         geopend: taal.datum_kort(&z.rij.geopend),
                         gesloten: z.rij.gesloten.map(|d| taal.datum_kort(&d)),
                         gebeurtenissen,
+                        partners: st
+                            .partners
+                            .iter()
+                            .map(|(o, c)| {
+                                let label = match c {
+                                    Some(c) => format!("{o} ({c})"),
+                                    None => o.clone(),
+                                };
+                                (o.clone(), label)
+                            })
+                            .collect(),
                     }
                 })
                 .collect()
@@ -495,6 +528,13 @@ fn pagina(
         mag_behandelen: mag(Gebruik::MeldingBehandelen),
         mag_registreren: mag(Gebruik::RegistratiesWijzigen),
         mag_zaak: mag(Gebruik::ZaakWijzigen),
+        mag_partner: mag(Gebruik::PartnerToevoegen),
+        partnerorganisaties: g
+            .organisaties
+            .iter()
+            .filter(|o| PARTNERSOORTEN.contains(&o.soort))
+            .map(|o| (o.code.as_str().to_string(), o.naam.clone()))
+            .collect(),
         vandaag: taal.datum_kort(&g.vandaag),
         categorieen: Categorie::ALL
             .into_iter()
@@ -1320,4 +1360,44 @@ pub async fn notitie(
     })
     .await;
     herstel(&s, &b, id, r).await
+}
+
+#[derive(Deserialize)]
+pub struct PartnerForm {
+    organisatie: String,
+    #[serde(default)]
+    contact: String,
+}
+
+/// Leerplicht adds a partner to one of the person's cases.
+pub async fn partner_toevoegen(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Path((id, zaak)): Path<(String, i64)>,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let f: PartnerForm = b.formulier(&body)?;
+    schrijf(&s, &b, id, move |app, a, _| {
+        app.partner_toevoegen(a, zaak, &f.organisatie, tekst(&f.contact).as_deref())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct PartnerWegForm {
+    organisatie: String,
+}
+
+/// Leerplicht removes a partner from one of the person's cases.
+pub async fn partner_verwijderen(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Path((id, zaak)): Path<(String, i64)>,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let f: PartnerWegForm = b.formulier(&body)?;
+    schrijf(&s, &b, id, move |app, a, _| {
+        app.partner_verwijderen(a, zaak, &f.organisatie)
+    })
+    .await
 }

@@ -48,6 +48,15 @@ struct Inlog {
 
 pub async fn inloggen(State(s): State<AppState>, parts: Parts, body: Bytes) -> Response {
     let taal = taal_van(&parts);
+    // Only this site's own login form logs in (no login CSRF from another site's page).
+    if crate::herkomst::van_deze_site(&parts, s.cfg().origin.as_deref()) == Some(false) {
+        let t = "Inloggen geweigerd: het formulier kwam niet van deze site. Open de inlogpagina opnieuw.";
+        return (
+            StatusCode::FORBIDDEN,
+            html(pagina(taal, Some(taal.s(t).into()), String::new())),
+        )
+            .into_response();
+    }
     let f: Inlog = match formulier(&body, taal) {
         Ok(f) => f,
         Err(e) => return e.into_response(),

@@ -56,6 +56,14 @@ pub fn routes() -> Router<AppState> {
         .route("/jongeren/{id}/aanbod", post(dossier::aanbod))
         .route("/jongeren/{id}/overleg", post(dossier::overleg))
         .route("/jongeren/{id}/vrijstelling", post(dossier::vrijstelling))
+        .route(
+            "/jongeren/{id}/zaak/{zaak}/partner",
+            post(dossier::partner_toevoegen),
+        )
+        .route(
+            "/jongeren/{id}/zaak/{zaak}/partner/verwijderen",
+            post(dossier::partner_verwijderen),
+        )
         .route("/jongeren/{id}/escalatie", post(dossier::escalatie))
         .route("/jongeren/{id}/plan", post(dossier::plan))
         .route("/jongeren/{id}/ouders", post(dossier::ouders))
@@ -434,23 +442,39 @@ async fn css() -> Response {
         .into_response()
 }
 
-#[derive(serde::Deserialize)]
-struct Terug {
-    terug: Option<String>,
+/// Where a redirect to a target the request named may go: the target itself when it is a
+/// plain path of this site — it starts with one `/` (not `//` or `/\\`), is at most 2,000
+/// characters, and holds only the printable ASCII characters a URL's path and query may
+/// (no white space or control character, no backslash, no quote or angle bracket; the
+/// rest percent-encoded) —, and `/` otherwise. Every redirect to a target taken from a
+/// request goes through here, so none leaves the site and none fails to become a header.
+pub fn veilig_pad(doel: &str) -> &str {
+    let veilig = |c: u8| c.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?%".contains(&c);
+    let b = doel.as_bytes();
+    let goed = b.len() <= 2000
+        && b.first() == Some(&b'/')
+        && !matches!(b.get(1), Some(b'/' | b'\\'))
+        && b.iter().all(|&c| veilig(c));
+    if goed {
+        doel
+    } else {
+        "/"
+    }
 }
 
-/// Switches the language (a cookie for a year) and goes back to the page one came from.
+/// Switches the language (a cookie for a year) and goes back to the page one came from. The
+/// query is read leniently: a malformed one goes back to the start page.
 async fn taal(
     axum::extract::Path(code): axum::extract::Path<String>,
-    axum::extract::Query(q): axum::extract::Query<Terug>,
+    uri: axum::http::Uri,
 ) -> Response {
     let taal = Taal::from_code(&code).unwrap_or_default();
+    let terug = form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "terug")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
     // Only back to a page of this site.
-    let terug = q
-        .terug
-        .filter(|t| t.starts_with('/') && !t.starts_with("//") && !t.contains('\\'))
-        .unwrap_or_else(|| "/".into());
-    let mut r = Redirect::to(&terug).into_response();
+    let mut r = Redirect::to(veilig_pad(&terug)).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!(
         "{TAAL_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
         taal.code()
@@ -460,7 +484,43 @@ async fn taal(
     r
 }
 
-/// A redirect after a successful write, to the page that shows it.
+/// A redirect after a successful write, to the page that shows it (a path of this site).
 pub fn terug_naar(pad: &str) -> Response {
-    Redirect::to(pad).into_response()
+    Redirect::to(veilig_pad(pad)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::veilig_pad;
+
+    #[test]
+    fn redirects_stay_on_the_site() {
+        for goed in [
+            "/",
+            "/werklijst",
+            "/jongeren/0123abcd?ok=1",
+            "/rapportages/peildatum?datums=01-10-2025&formaat=html",
+            "/zoeken?naam=de%20Vries",
+        ] {
+            assert_eq!(veilig_pad(goed), goed);
+        }
+        for fout in [
+            "",
+            "werklijst",
+            "//127.0.0.1:38999/index.html",
+            "/\\127.0.0.1",
+            "/\t/127.0.0.1:38999/index.html",
+            "/\n/x",
+            "/a\r\nSet-Cookie: x=1",
+            "/ /x",
+            "/a\\b",
+            "https://example.org/",
+            "javascript:alert(1)",
+            "/\"><x",
+            "/caf\u{e9}",
+        ] {
+            assert_eq!(veilig_pad(fout), "/", "{fout:?}");
+        }
+        assert_eq!(veilig_pad(&format!("/{}", "a".repeat(2000))), "/");
+    }
 }

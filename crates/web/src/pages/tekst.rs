@@ -333,6 +333,10 @@ fn en(nl: &'static str) -> &'static str {
         "Vrijstelling vastleggen" => "Record an exemption",
         "Omdat er geen passend aanbod is" => "Because no suitable offer exists",
         "Escaleren" => "Escalate",
+        "Partners" => "Partners",
+        "Partner toevoegen" => "Add a partner",
+        "Partner verwijderen" => "Remove partner",
+        "Geen partners." => "No partners.",
         "Wie geïnformeerd is" => "Who was informed",
         "Eén per regel." => "One per line.",
         "Plan, ouders en afsluiting" => "Plan, parents and closing",
@@ -386,6 +390,12 @@ fn en(nl: &'static str) -> &'static str {
         }
         "Sessie verlopen: log opnieuw in." => "Session expired: log in again.",
         "Het formulier is verlopen: probeer het opnieuw." => "The form expired: try again.",
+        "Zoekvraag te lang: een naam heeft hoogstens 200 tekens." => {
+            "Search too long: a name has at most 200 characters."
+        }
+        "Inloggen geweigerd: het formulier kwam niet van deze site. Open de inlogpagina opnieuw." => {
+            "Login refused: the form did not come from this site. Open the login page again."
+        }
         "Filters" => "Filters",
         "Alle" => "All",
         "Alleen te laat" => "Overdue only",

@@ -168,6 +168,23 @@ pub async fn zoeken(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Resu
         fout: None,
         resultaten: None,
     };
+    // Anything longer than a name, a date or a number is refused before any work is done.
+    const _: () = assert!(
+        leerrecht_app::lijsten::MAX_ZOEKNAAM == 200,
+        "the message says 200"
+    );
+    if v.naam.chars().count() > leerrecht_app::lijsten::MAX_ZOEKNAAM
+        || v.geboortedatum.len() > 32
+        || v.bsn.len() > 32
+    {
+        pagina.naam = String::new();
+        pagina.geboortedatum = String::new();
+        pagina.fout = Some(
+            taal.s("Zoekvraag te lang: een naam heeft hoogstens 200 tekens.")
+                .to_string(),
+        );
+        return Ok(pagina.into_response());
+    }
     let actor = b.actor.clone();
     let bsn = v.bsn.trim().to_string();
     let r = if !bsn.is_empty() {
@@ -175,7 +192,7 @@ pub async fn zoeken(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Resu
         match LeerlingId::from_str(&bsn) {
             Err(_) => {
                 pagina.fout = Some("BSN of onderwijsnummer: geen geldig nummer (11-proef)".into());
-                return Ok(html(pagina));
+                return Ok(pagina.into_response());
             }
             Ok(l) => {
                 doe(&s, taal, move |app| match app.jongere_zoeken(&actor, l) {
@@ -193,7 +210,7 @@ pub async fn zoeken(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Resu
                 Ok(d) => Some(d),
                 Err(e) => {
                     pagina.fout = Some(format!("{}: {e}", taal.s("Geboortedatum")));
-                    return Ok(html(pagina));
+                    return Ok(pagina.into_response());
                 }
             },
         };
@@ -208,7 +225,7 @@ pub async fn zoeken(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Resu
         Err(Fout::Ongeldig(_, m)) => pagina.fout = Some(m),
         Err(e) => return Err(e),
     }
-    Ok(html(pagina))
+    Ok(pagina.into_response())
 }
 
 /// One row of the thuiszitters list, ready to show.
@@ -301,7 +318,13 @@ pub async fn thuiszitters(
 }
 
 impl IntoResponse for Zoekpagina {
+    /// A search the page refuses (its reason above the form) is a 422.
     fn into_response(self) -> Response {
-        html(self)
+        let status = if self.fout.is_some() {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            axum::http::StatusCode::OK
+        };
+        (status, html(self)).into_response()
     }
 }

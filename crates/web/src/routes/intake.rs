@@ -26,6 +26,65 @@ pub struct Batch {
     pub rijen: Vec<serde_json::Value>,
 }
 
+/// A batch of absence, as the document describes it (the handler reads a [`Batch`] and the
+/// import checks each row against these types).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct Verzuimbatch {
+    pub rijen: Vec<Verzuimrij>,
+}
+
+/// A row of absence: the columns of the `verzuim` file, each with its JSON type (a number
+/// in quotes or `"ja"` for a boolean is refused).
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct Verzuimrij {
+    /// BSN or onderwijsnummer.
+    pub leerling: String,
+    /// The school's code (BRIN and location).
+    pub school: String,
+    /// `YYYY-MM-DD` or `DD-MM-YYYY`.
+    pub datum: String,
+    /// `ongeoorloofd`, `luxe`, `te_laat`, `ziek` or `geoorloofd`.
+    pub soort: String,
+    /// Minutes of lessons missed, 0 to 1440.
+    #[schema(minimum = 0, maximum = 1440)]
+    pub minuten: Option<u32>,
+    pub hele_dag: Option<bool>,
+}
+
+/// A batch of meldingen, as the document describes it.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct Meldingenbatch {
+    pub rijen: Vec<Meldingrij>,
+}
+
+/// A row of meldingen: the columns of the `meldingen` file, each with its JSON type.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct Meldingrij {
+    /// BSN or onderwijsnummer.
+    pub leerling: String,
+    pub school: String,
+    /// `YYYY-MM-DD` or `DD-MM-YYYY`.
+    pub begindatum: String,
+    /// `luxe`, `beginnend`, `signaal`, `16uur` or `langdurig`.
+    pub verzuimsoort: String,
+    #[schema(minimum = 0)]
+    pub uren: Option<u32>,
+    #[schema(minimum = 0)]
+    pub dagen: Option<u32>,
+    pub einddatum: Option<String>,
+    pub hele_lessen: Option<bool>,
+    pub reden: Option<String>,
+    pub ondernomen: Option<String>,
+    pub actie_gewenst: Option<bool>,
+    pub contact: Option<String>,
+}
+
 /// What a batch did: every row was valid and is stored.
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct BatchResultaat {
@@ -49,7 +108,7 @@ pub struct IdempotencyKey {
 /// `hele_dag`, as in the `verzuim` file. All or nothing; invalid rows are listed in the
 /// problem's `invalidParams` as `rijen[i].kolom`. Token scope `verzuim:schrijven`.
 #[utoipa::path(post, path = "/verzuim", tag = "verzuim", operation_id = "verzuim_sturen", params(IdempotencyKey),
-    request_body = Batch,
+    request_body = Verzuimbatch,
     responses((status = 200, description = "Alle rijen opgeslagen", body = BatchResultaat)))]
 pub async fn verzuim(
     State(s): State<AppState>,
@@ -63,7 +122,7 @@ pub async fn verzuim(
 /// Sends a batch of meldingen: the columns of the `meldingen` file. Each joins (or opens) the
 /// pupil's verzuim case. All or nothing. Token scope `meldingen:schrijven`.
 #[utoipa::path(post, path = "/meldingen", tag = "meldingen", operation_id = "meldingen_sturen", params(IdempotencyKey),
-    request_body = Batch,
+    request_body = Meldingenbatch,
     responses((status = 200, description = "Alle rijen opgeslagen", body = BatchResultaat)))]
 pub async fn meldingen(
     State(s): State<AppState>,

@@ -449,6 +449,74 @@ pub async fn zaak(
     Ok(axum::Json(zaak_of(z.rij, z.events)))
 }
 
+/// A partner organisation of a case (a CJG, a jeugdteam): its users see the person and
+/// this case.
+#[derive(Serialize, ToSchema)]
+pub struct Partner {
+    pub zaak: i64,
+    /// The organisation's code.
+    pub organisatie: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+}
+
+/// A partner to add to a case.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NieuwePartner {
+    /// The organisation's code.
+    pub organisatie: String,
+    /// The person at the partner, if named.
+    #[serde(default)]
+    pub contact: Option<String>,
+}
+
+/// Adds a partner organisation to a case (leerplicht): from today its users see the person
+/// and this case, and no other case of the person.
+#[utoipa::path(post, path = "/zaken/{id}/partners", tag = "thuiszitters",
+    params(("id" = i64, Path, description = "Het nummer van de zaak")),
+    request_body = NieuwePartner,
+    responses((status = 201, description = "Toegevoegd", body = Partner)))]
+pub async fn partner_toevoegen(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    Json(n): Json<NieuwePartner>,
+) -> ApiResult<(StatusCode, axum::Json<Partner>)> {
+    let (organisatie, contact) = (n.organisatie.clone(), n.contact.clone());
+    s.run(move |app| app.partner_toevoegen(&c.actor, id, &organisatie, contact.as_deref()))
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(Partner {
+            zaak: id,
+            organisatie: n.organisatie.trim().to_string(),
+            contact: n
+                .contact
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty()),
+        }),
+    ))
+}
+
+/// Removes a partner organisation from a case (leerplicht): from today its users no longer
+/// see the case.
+#[utoipa::path(delete, path = "/zaken/{id}/partners/{organisatie}", tag = "thuiszitters",
+    params(
+        ("id" = i64, Path, description = "Het nummer van de zaak"),
+        ("organisatie" = String, Path, description = "De code van de partnerorganisatie"),
+    ),
+    responses((status = 204, description = "Verwijderd")))]
+pub async fn partner_verwijderen(
+    State(s): State<AppState>,
+    c: Caller,
+    Path((id, organisatie)): Path<(i64, String)>,
+) -> ApiResult<StatusCode> {
+    s.run(move |app| app.partner_verwijderen(&c.actor, id, &organisatie))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// A suitable offer made in a case.
 #[derive(Serialize, ToSchema)]
 pub struct Aanbod {

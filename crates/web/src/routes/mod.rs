@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post, put};
 use axum::Router;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use crate::error::ApiResult;
@@ -48,6 +49,11 @@ pub fn routes(state: AppState) -> Router {
         )
         .route("/zaken", get(jongeren::zaken))
         .route("/zaken/{id}", get(jongeren::zaak))
+        .route("/zaken/{id}/partners", post(jongeren::partner_toevoegen))
+        .route(
+            "/zaken/{id}/partners/{organisatie}",
+            delete(jongeren::partner_verwijderen),
+        )
         .route("/aanbod", get(jongeren::aanbod).post(jongeren::aanbod_doen))
         .route("/escalaties", get(jongeren::escalaties))
         .route("/zaken/{id}/plannen", post(zaakwerk::plan))
@@ -103,7 +109,26 @@ async fn readyz(State(s): State<AppState>) -> ApiResult<axum::Json<Gezondheid>> 
     Ok(axum::Json(Gezondheid { status: "ok" }))
 }
 
-async fn metrics(State(s): State<AppState>) -> Response {
+/// The metrics, for a bearer of the configured token only; without a configured token the
+/// path does not exist (404), and a wrong or missing token is a 401.
+async fn metrics(State(s): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    let Some(want) = s.cfg().metrics_token else {
+        return crate::pages::Fout::NietGevonden(crate::pages::tekst::Taal::default())
+            .into_response();
+    };
+    let sent = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or("");
+    let sent: [u8; 32] = Sha256::digest(sent.as_bytes()).into();
+    if !crate::auth::constant_time_eq(&sent, &want) {
+        return crate::error::ApiError::Unauthenticated(
+            "/metrics: stuur het metrics-token als Bearer".into(),
+        )
+        .into_response();
+    }
     (
         StatusCode::OK,
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],

@@ -1,0 +1,617 @@
+//! Scope over real HTTP, on the tiny demo in SQLite and PostgreSQL: a school sees and
+//! confirms only its own school's drafts (also of a pupil who came from another school), and
+//! partners belong to a case — leerplicht adds and removes them through the API and the
+//! pages, a partner sees the person and that case only, and loses both on removal.
+
+mod support;
+
+use std::process::Stdio;
+
+use chrono::{Duration, Utc};
+use leerrecht_app::{Actor, App};
+use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::org::{OrgSoort, Rol};
+use leerrecht_domain::zaak::ZaakSoort;
+use leerrecht_testkit::PgCluster;
+use reqwest::blocking::Client;
+use reqwest::redirect::Policy;
+use serde_json::{json, Value};
+use tempfile::TempDir;
+
+use support::{leerrecht, serve};
+
+const WACHTWOORD: &str = "Correct-Paard-Batterij-Scope";
+
+struct Server(std::process::Child, String);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .arg("-TERM")
+            .arg(self.0.id().to_string())
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(db: &str) -> Server {
+    let (child, base) = serve(db, &[], Stdio::null());
+    Server(child, base)
+}
+
+fn demo(db: &str) -> App {
+    leerrecht(
+        db,
+        &[
+            "demo",
+            "--no-serve",
+            "--scale",
+            "tiny",
+            "--verzuim",
+            "2024-2025",
+        ],
+    );
+    App::new(leerrecht_store::open(db).expect("open the demo"))
+}
+
+/// A logged-in account: cookie and CSRF token.
+struct Sessie {
+    cookie: String,
+    csrf: String,
+}
+
+fn account(app: &App, naam: &str, org: &str, rol: Rol) -> Option<String> {
+    app.user_add(&Actor::local_operator(), naam, org, rol, WACHTWOORD)
+        .unwrap()
+        .totp_geheim
+}
+
+fn inloggen(c: &Client, base: &str, naam: &str, geheim: &Option<String>) -> Sessie {
+    let code = geheim
+        .as_ref()
+        .map(|g| leerrecht_app::auth::current_totp(g, Utc::now()).unwrap());
+    let r = c
+        .post(format!("{base}/api/v1/sessies"))
+        .json(&json!({"gebruikersnaam": naam, "wachtwoord": WACHTWOORD, "code": code}))
+        .send()
+        .unwrap();
+    let st = r.status().as_u16();
+    if st != 201 {
+        panic!("login of {naam}: {st} {}", r.text().unwrap());
+    }
+    let cookie = r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let v: Value = r.json().unwrap();
+    Sessie {
+        cookie,
+        csrf: v["csrf_token"].as_str().unwrap().to_string(),
+    }
+}
+
+fn client() -> Client {
+    Client::builder().redirect(Policy::none()).build().unwrap()
+}
+
+fn get(c: &Client, base: &str, s: &Sessie, path: &str) -> (u16, Value) {
+    let r = c
+        .get(format!("{base}{path}"))
+        .header("cookie", &s.cookie)
+        .send()
+        .unwrap();
+    let st = r.status().as_u16();
+    let text = r.text().unwrap();
+    (st, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+fn send(
+    c: &Client,
+    base: &str,
+    s: &Sessie,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut rq = c
+        .request(method.parse().unwrap(), format!("{base}{path}"))
+        .header("cookie", &s.cookie)
+        .header("x-csrf-token", &s.csrf);
+    if let Some(b) = body {
+        rq = rq.json(&b);
+    }
+    let r = rq.send().unwrap();
+    let st = r.status().as_u16();
+    let text = r.text().unwrap();
+    (st, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// A page form, posted as the browser does: urlencoded, with the session's CSRF token.
+fn formulier(c: &Client, base: &str, s: &Sessie, path: &str, velden: &[(&str, &str)]) -> u16 {
+    let mut velden: Vec<(&str, &str)> = velden.to_vec();
+    velden.push(("csrf", &s.csrf));
+    c.post(format!("{base}{path}"))
+        .header("cookie", &s.cookie)
+        .form(&velden)
+        .send()
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// A pupil with a draft melding of the school they are enrolled at today: (pupil, school,
+/// draft).
+fn met_concept(app: &App, overslaan: Option<LeerlingId>) -> (LeerlingId, String, i64) {
+    let op = Actor::local_operator();
+    let today = Utc::now().date_naive();
+    let mut gevonden = None;
+    app.jongeren(&op, today, None, &mut |j| {
+        if gevonden.is_some() || Some(j.leerling) == overslaan {
+            return Ok(());
+        }
+        let Some(school) = &j.school else {
+            return Ok(());
+        };
+        if let Some(m) = app
+            .store()
+            .meldingen_van(j.leerling)?
+            .into_iter()
+            .find(|m| m.status == "concept" && m.school == *school)
+        {
+            gevonden = Some((j.leerling, school.as_str().to_string(), m.id));
+        }
+        Ok(())
+    })
+    .unwrap();
+    gevonden.expect("the tiny demo has draft meldingen")
+}
+
+/// Finding 1 of the penetration test: a pupil formerly at school A, now at school C. School
+/// C neither lists nor confirms school A's draft, through the API or the page; school A
+/// confirms its own drafts.
+fn another_schools_draft(db: &str) {
+    let app = demo(db);
+    let op = Actor::local_operator();
+    let today = Utc::now().date_naive();
+    let (pupil, school_a, draft) = met_concept(&app, None);
+    let orgs = app.organisaties(&op).unwrap();
+    let school_c = orgs
+        .iter()
+        .find(|o| o.soort == OrgSoort::School && o.code.as_str() != school_a)
+        .unwrap()
+        .code
+        .as_str()
+        .to_string();
+    // The move: the enrolment at A ends yesterday, the one at C starts today.
+    let oud = app
+        .store()
+        .inschrijvingen_van(pupil)
+        .unwrap()
+        .into_iter()
+        .find(|i| i.school.as_str() == school_a && i.einddatum().is_none())
+        .expect("an open enrolment at A");
+    let dir = TempDir::new().unwrap();
+    let csv = dir.path().join("verhuisd.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "leerling;school;sector;begindatum;einddatum\n{pupil};{school_a};{s};{b};{e}\n{pupil};{school_c};{s};{t};\n",
+            s = oud.sector.code(),
+            b = oud.begindatum(),
+            e = today - Duration::days(1),
+            t = today,
+        ),
+    )
+    .unwrap();
+    leerrecht(db, &["import", "inschrijvingen", csv.to_str().unwrap()]);
+    let geheim_c = account(&app, "scope.school.c", &school_c, Rol::School);
+    // A control: another pupil's draft at their own school A'.
+    let (ander, school_eigen, eigen_concept) = met_concept(&app, Some(pupil));
+    let geheim_eigen = account(&app, "scope.school.eigen", &school_eigen, Rol::School);
+    let id = app.id_van(pupil).unwrap().unwrap();
+    let ander_id = app.id_van(ander).unwrap().unwrap();
+
+    let server = start(db);
+    let (c, base) = (client(), server.1.clone());
+    let sc = inloggen(&c, &base, "scope.school.c", &geheim_c);
+    // School C sees its pupil, but not school A's meldingen.
+    let (st, _) = get(&c, &base, &sc, &format!("/api/v1/jongeren/{id}"));
+    assert_eq!(st, 200);
+    let (st, lijst) = get(&c, &base, &sc, &format!("/api/v1/meldingen?jongere={id}"));
+    assert_eq!(st, 200, "{lijst}");
+    assert!(
+        lijst
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["school"] == school_c.as_str() && m["id"] != draft),
+        "school C lists another school's meldingen: {lijst}"
+    );
+    // Nor confirms its draft: through the API…
+    let (st, v) = send(
+        &c,
+        &base,
+        &sc,
+        "PATCH",
+        &format!("/api/v1/meldingen/{draft}"),
+        Some(json!({"status": "geregistreerd"})),
+    );
+    assert_eq!(st, 403, "{v}");
+    // …or withdraws it…
+    let (st, _) = send(
+        &c,
+        &base,
+        &sc,
+        "PATCH",
+        &format!("/api/v1/meldingen/{draft}"),
+        Some(json!({"status": "ingetrokken"})),
+    );
+    assert_eq!(st, 403);
+    // …or through the page's form.
+    let st = formulier(
+        &c,
+        &base,
+        &sc,
+        &format!("/jongeren/{id}/melding/{draft}/bevestigen"),
+        &[],
+    );
+    assert_eq!(st, 403);
+    // The draft is still a draft of school A, and no case was opened for it.
+    let m = app
+        .store()
+        .meldingen_van(pupil)
+        .unwrap()
+        .into_iter()
+        .find(|m| m.id == draft)
+        .unwrap();
+    assert_eq!((m.status.as_str(), m.zaak_id), ("concept", None));
+    // The refusals are in the audit log.
+    let mut geweigerd = 0;
+    app.store()
+        .for_each_audit(&mut |e| {
+            if e.entry.actor == "scope.school.c"
+                && !e.entry.toegestaan
+                && e.entry.record.as_deref().is_some_and(|r| {
+                    r.starts_with(&format!("melding {draft} "))
+                        || r.starts_with(&format!("melding {draft}:"))
+                })
+            {
+                geweigerd += 1;
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(geweigerd, 3);
+
+    // A school confirms its own draft: the control that the refusal is about the school.
+    let se = inloggen(&c, &base, "scope.school.eigen", &geheim_eigen);
+    let (st, lijst) = get(
+        &c,
+        &base,
+        &se,
+        &format!("/api/v1/meldingen?jongere={ander_id}"),
+    );
+    assert_eq!(st, 200);
+    assert!(lijst
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["id"] == eigen_concept));
+    let (st, v) = send(
+        &c,
+        &base,
+        &se,
+        "PATCH",
+        &format!("/api/v1/meldingen/{eigen_concept}"),
+        Some(json!({"status": "geregistreerd"})),
+    );
+    assert_eq!(st, 204, "{v}");
+}
+
+#[test]
+fn another_schools_draft_sqlite() {
+    let dir = TempDir::new().unwrap();
+    another_schools_draft(&format!("sqlite://{}", dir.path().join("a.db").display()));
+}
+
+#[test]
+fn another_schools_draft_postgres() {
+    another_schools_draft(&PgCluster::shared().fresh_database());
+}
+
+/// Issue 16 item 4 and finding 10: leerplicht adds a partner to one case through the API
+/// and removes it again; the partner sees the person and that case only, and neither after
+/// the removal; no other role adds or removes partners. The page's forms do the same.
+fn case_partners(db: &str) {
+    let app = demo(db);
+    let op = Actor::local_operator();
+    let today = Utc::now().date_naive();
+    let orgs = app.organisaties(&op).unwrap();
+    // A pupil at a school with an SWV, in a gemeente a bureau and a CJG serve.
+    let mut gekozen = None;
+    app.jongeren(&op, today, None, &mut |j| {
+        if gekozen.is_some() {
+            return Ok(());
+        }
+        let Some(school) = &j.school else {
+            return Ok(());
+        };
+        let swv = orgs
+            .iter()
+            .find(|o| o.code.as_str() == school.as_str())
+            .and_then(|o| o.swv.clone());
+        let dienst = |s: OrgSoort| {
+            orgs.iter()
+                .find(|o| o.soort == s && o.bedient.contains(&j.gemeente))
+                .map(|o| o.code.as_str().to_string())
+        };
+        if let (Some(swv), Some(bureau), Some(cjg)) =
+            (swv, dienst(OrgSoort::Leerplicht), dienst(OrgSoort::Cjg))
+        {
+            gekozen = Some((
+                j.leerling,
+                school.as_str().to_string(),
+                swv.as_str().to_string(),
+                bureau,
+                cjg,
+            ));
+        }
+        Ok(())
+    })
+    .unwrap();
+    let (pupil, school, swv, bureau, cjg) = gekozen.expect("a pupil of the demo");
+    // A second bureau, serving a gemeente other than the pupil's.
+    let gemeente = app
+        .store()
+        .persoon_context(pupil, today)
+        .unwrap()
+        .unwrap()
+        .jongere
+        .gemeente;
+    let elders = orgs
+        .iter()
+        .find(|o| o.soort == OrgSoort::Gemeente && o.code.as_str() != gemeente.as_str())
+        .expect("a second gemeente")
+        .code
+        .as_str()
+        .to_string();
+    let dir = TempDir::new().unwrap();
+    let f = dir.path().join("bureau.csv");
+    std::fs::write(
+        &f,
+        format!("code;soort;naam;gemeente;regio;swv;bedient\nRBL-ELDERS;leerplicht;Bureau elders;{elders};;;{elders}\n"),
+    )
+    .unwrap();
+    leerrecht(db, &["import", "organisaties", f.to_str().unwrap()]);
+    let ander_bureau = "RBL-ELDERS".to_string();
+    let thuis = app
+        .zaak_openen(&op, pupil, ZaakSoort::Thuiszitter, today)
+        .unwrap();
+    let verzuim = app
+        .zaak_openen(&op, pupil, ZaakSoort::Verzuim, today)
+        .unwrap();
+    let g_lp = account(&app, "scope.lp", &bureau, Rol::Leerplicht);
+    let g_lp2 = account(&app, "scope.lp.ander", &ander_bureau, Rol::Leerplicht);
+    let g_cjg = account(&app, "scope.cjg", &cjg, Rol::Cjg);
+    let g_swv = account(&app, "scope.swv", &swv, Rol::Swv);
+    let g_school = account(&app, "scope.school", &school, Rol::School);
+    let id = app.id_van(pupil).unwrap().unwrap();
+
+    let server = start(db);
+    let (c, base) = (client(), server.1.clone());
+    let lp = inloggen(&c, &base, "scope.lp", &g_lp);
+    let cj = inloggen(&c, &base, "scope.cjg", &g_cjg);
+    // Before: the CJG sees nobody.
+    let (st, _) = get(&c, &base, &cj, &format!("/api/v1/jongeren/{id}"));
+    assert_eq!(st, 403);
+    // Only leerplicht of the person's bureau adds a partner.
+    let anderen: Vec<(&str, Sessie)> = [
+        ("scope.lp.ander", &g_lp2),
+        ("scope.swv", &g_swv),
+        ("scope.school", &g_school),
+    ]
+    .into_iter()
+    .map(|(naam, geheim)| (naam, inloggen(&c, &base, naam, geheim)))
+    .collect();
+    let mut alle: Vec<(&str, &Sessie)> = anderen.iter().map(|(n, s)| (*n, s)).collect();
+    alle.push(("scope.cjg", &cj));
+    for (naam, s) in alle {
+        let (st, v) = send(
+            &c,
+            &base,
+            s,
+            "POST",
+            &format!("/api/v1/zaken/{thuis}/partners"),
+            Some(json!({"organisatie": cjg})),
+        );
+        assert_eq!(st, 403, "{naam}: {v}");
+    }
+    let (st, v) = send(
+        &c,
+        &base,
+        &lp,
+        "POST",
+        &format!("/api/v1/zaken/{thuis}/partners"),
+        Some(json!({"organisatie": cjg, "contact": "J. de Boer"})),
+    );
+    assert_eq!(st, 201, "{v}");
+    assert_eq!(
+        v,
+        json!({"zaak": thuis, "organisatie": cjg, "contact": "J. de Boer"})
+    );
+    // An unknown organisation is refused as input.
+    let (st, _) = send(
+        &c,
+        &base,
+        &lp,
+        "POST",
+        &format!("/api/v1/zaken/{thuis}/partners"),
+        Some(json!({"organisatie": "GEEN-ORG"})),
+    );
+    assert_eq!(st, 422);
+    // The CJG sees the person and that case, not the other case.
+    assert_eq!(
+        get(&c, &base, &cj, &format!("/api/v1/jongeren/{id}")).0,
+        200
+    );
+    assert_eq!(
+        get(&c, &base, &cj, &format!("/api/v1/zaken/{thuis}")).0,
+        200
+    );
+    assert_eq!(
+        get(&c, &base, &cj, &format!("/api/v1/zaken/{verzuim}")).0,
+        403
+    );
+    let (st, zaken) = get(&c, &base, &cj, &format!("/api/v1/zaken?jongere={id}"));
+    assert_eq!(st, 200);
+    let ids: Vec<i64> = zaken
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|z| z["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [thuis]);
+    let (_, alle) = get(&c, &base, &lp, &format!("/api/v1/zaken?jongere={id}"));
+    assert_eq!(alle.as_array().unwrap().len(), 2);
+    // The CJG lists the person among its persons.
+    let (st, lijst) = get(&c, &base, &cj, "/api/v1/jongeren");
+    assert_eq!(st, 200);
+    assert!(lijst["jongeren"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|j| j["id"] == id.as_str()));
+    // Removing: only leerplicht; then the CJG sees neither the case nor the person.
+    let (st, _) = send(
+        &c,
+        &base,
+        &cj,
+        "DELETE",
+        &format!("/api/v1/zaken/{thuis}/partners/{cjg}"),
+        None,
+    );
+    assert_eq!(st, 403);
+    let (st, v) = send(
+        &c,
+        &base,
+        &lp,
+        "DELETE",
+        &format!("/api/v1/zaken/{thuis}/partners/{cjg}"),
+        None,
+    );
+    assert_eq!(st, 204, "{v}");
+    assert_eq!(
+        get(&c, &base, &cj, &format!("/api/v1/zaken/{thuis}")).0,
+        403
+    );
+    assert_eq!(
+        get(&c, &base, &cj, &format!("/api/v1/jongeren/{id}")).0,
+        403
+    );
+    // Removing again: not a partner any more.
+    let (st, _) = send(
+        &c,
+        &base,
+        &lp,
+        "DELETE",
+        &format!("/api/v1/zaken/{thuis}/partners/{cjg}"),
+        None,
+    );
+    assert_eq!(st, 422);
+    // The case tells the story.
+    let (_, zaak) = get(&c, &base, &lp, &format!("/api/v1/zaken/{thuis}"));
+    let soorten: Vec<&str> = zaak["gebeurtenissen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["gebeurtenis"]["soort"].as_str().unwrap())
+        .collect();
+    assert_eq!(soorten, ["geopend", "partner", "partner_verwijderd"]);
+
+    // The page's forms: leerplicht adds the partner to the verzuim case, the CJG then sees
+    // that case, and after the removal the file is closed to it again.
+    let st = formulier(
+        &c,
+        &base,
+        &lp,
+        &format!("/jongeren/{id}/zaak/{verzuim}/partner"),
+        &[("organisatie", &cjg), ("contact", "")],
+    );
+    assert_eq!(st, 303);
+    assert_eq!(
+        get(&c, &base, &cj, &format!("/api/v1/zaken/{verzuim}")).0,
+        200
+    );
+    let pagina = c
+        .get(format!("{base}/jongeren/{id}"))
+        .header("cookie", &cj.cookie)
+        .send()
+        .unwrap();
+    assert_eq!(pagina.status().as_u16(), 200);
+    let html = pagina.text().unwrap();
+    assert!(html.contains(&format!("id=\"partners-{verzuim}\"")));
+    assert!(!html.contains(&format!("id=\"partners-{thuis}\"")));
+    // A CJG posting the form is refused.
+    let st = formulier(
+        &c,
+        &base,
+        &cj,
+        &format!("/jongeren/{id}/zaak/{verzuim}/partner/verwijderen"),
+        &[("organisatie", &cjg)],
+    );
+    assert_eq!(st, 403);
+    let st = formulier(
+        &c,
+        &base,
+        &lp,
+        &format!("/jongeren/{id}/zaak/{verzuim}/partner/verwijderen"),
+        &[("organisatie", &cjg)],
+    );
+    assert_eq!(st, 303);
+    let pagina = c
+        .get(format!("{base}/jongeren/{id}"))
+        .header("cookie", &cj.cookie)
+        .send()
+        .unwrap();
+    assert_eq!(pagina.status().as_u16(), 403);
+
+    // Each addition and removal is in the audit log, allowed or refused.
+    let mut acties = Vec::new();
+    app.store()
+        .for_each_audit(&mut |e| {
+            if e.entry.actie.starts_with("partner_") {
+                acties.push((
+                    e.entry.actor.clone(),
+                    e.entry.actie.clone(),
+                    e.entry.toegestaan,
+                ));
+            }
+            Ok(())
+        })
+        .unwrap();
+    let telling = |actor: &str, actie: &str, ok: bool| {
+        acties
+            .iter()
+            .filter(|(a, b, c)| a == actor && b == actie && *c == ok)
+            .count()
+    };
+    assert_eq!(telling("scope.lp", "partner_toevoegen", true), 3);
+    assert_eq!(telling("scope.lp", "partner_verwijderen", true), 3);
+    assert_eq!(telling("scope.cjg", "partner_toevoegen", false), 1);
+    assert_eq!(telling("scope.cjg", "partner_verwijderen", false), 2);
+    assert_eq!(telling("scope.lp.ander", "partner_toevoegen", false), 1);
+}
+
+#[test]
+fn case_partners_sqlite() {
+    let dir = TempDir::new().unwrap();
+    case_partners(&format!("sqlite://{}", dir.path().join("p.db").display()));
+}
+
+#[test]
+fn case_partners_postgres() {
+    case_partners(&PgCluster::shared().fresh_database());
+}
