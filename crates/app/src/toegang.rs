@@ -244,7 +244,9 @@ impl App {
             )));
         }
         if duur <= Duration::zero() || duur > NOODTOEGANG_MAX {
-            return Err(AppError::Invalid("duur: tussen 1 minuut en 24 uur".into()));
+            return Err(AppError::Invalid(
+                "minuten: 1 tot en met 1440 (ten hoogste 24 uur)".into(),
+            ));
         }
         let persoon = self.pseudoniem(leerling)?;
         let now = self.now();
@@ -286,16 +288,17 @@ impl App {
         leerling: LeerlingId,
         tekst: &str,
     ) -> Result<i64> {
-        let tekst = tekst.trim();
-        if tekst.is_empty() {
-            return Err(AppError::Invalid("tekst: leeg".into()));
-        }
         let t = self.toegang(
             actor,
             Gebruik::MedischSchrijven,
             leerling,
             "medische notitie",
         )?;
+        // The input is judged after the gate, so that a refused request tells nothing.
+        let tekst = tekst.trim();
+        if tekst.is_empty() {
+            return Err(AppError::Invalid("tekst: leeg".into()));
+        }
         let Actor::Gebruiker(g) = actor else {
             return Err(AppError::Forbidden(
                 "medische notities alleen voor de jeugdarts".into(),

@@ -112,6 +112,8 @@ impl App {
             _ => format!("zaak {id}: {}", soort_van(&e)),
         };
         self.toegang_over(actor, gebruik, rij.leerling, &Onderwerp::Zaak(id), &wat)?;
+        // The input is judged after the gate, so that a refused request tells nothing.
+        self.invoer(&e)?;
         match &e {
             Gebeurtenis::Partner {
                 organisatie, datum, ..
@@ -195,14 +197,6 @@ impl App {
         datum: NaiveDate,
         toelichting: &str,
     ) -> Result<()> {
-        if datum > self.now().date_naive() {
-            return Err(AppError::Invalid("datum: ligt in de toekomst".into()));
-        }
-        if reden == Sluitreden::Overig && toelichting.trim().is_empty() {
-            return Err(AppError::Invalid(
-                "toelichting: nodig bij de reden overig".into(),
-            ));
-        }
         self.zaak_vastleggen(
             actor,
             id,
@@ -224,14 +218,6 @@ impl App {
         omschrijving: &str,
         datum: NaiveDate,
     ) -> Result<()> {
-        if !(onderwijs || zorg || jeugdhulp) {
-            return Err(AppError::Invalid(
-                "plan: kies onderwijs, zorg en/of jeugdhulp".into(),
-            ));
-        }
-        if omschrijving.trim().is_empty() {
-            return Err(AppError::Invalid("omschrijving: leeg".into()));
-        }
         self.zaak_vastleggen(
             actor,
             id,
@@ -253,9 +239,6 @@ impl App {
         datum: NaiveDate,
         hoe: &str,
     ) -> Result<()> {
-        if hoe.trim().is_empty() {
-            return Err(AppError::Invalid("hoe: leeg".into()));
-        }
         self.zaak_vastleggen(
             actor,
             id,
@@ -264,6 +247,47 @@ impl App {
                 hoe: hoe.trim().to_string(),
             },
         )
+    }
+
+    /// What a user types into an event, checked once the gate has let them through.
+    fn invoer(&self, e: &Gebeurtenis) -> Result<()> {
+        match e {
+            Gebeurtenis::Plan {
+                onderwijs,
+                zorg,
+                jeugdhulp,
+                omschrijving,
+                ..
+            } => {
+                if !(*onderwijs || *zorg || *jeugdhulp) {
+                    return Err(AppError::Invalid(
+                        "plan: kies onderwijs, zorg en/of jeugdhulp".into(),
+                    ));
+                }
+                if omschrijving.trim().is_empty() {
+                    return Err(AppError::Invalid("omschrijving: leeg".into()));
+                }
+            }
+            Gebeurtenis::Ouders { hoe, .. } if hoe.trim().is_empty() => {
+                return Err(AppError::Invalid("hoe: leeg".into()));
+            }
+            Gebeurtenis::Gesloten {
+                datum,
+                reden,
+                uitkomst,
+            } => {
+                if *datum > self.now().date_naive() {
+                    return Err(AppError::Invalid("datum: ligt in de toekomst".into()));
+                }
+                if *reden == Some(Sluitreden::Overig) && uitkomst.trim().is_empty() {
+                    return Err(AppError::Invalid(
+                        "toelichting: nodig bij de reden overig".into(),
+                    ));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 
     /// Appends an event once the gate has let the actor through, after checking that it fits.

@@ -77,6 +77,12 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /zaken/{id}",                                "E  -  E  -  E  -  -  -  -"),
     ("POST /zaken/{id}/partners",                      "E  -  -  -  -  -  -  -  -"),
     ("DELETE /zaken/{id}/partners/{organisatie}",      "E  -  -  -  -  -  -  -  -"),
+    ("POST /zaken/{id}/plannen",                       "E  -  -  -  -  -  -  -  -"),
+    ("POST /zaken/{id}/ouderbetrokkenheid",            "E  -  -  -  -  -  -  -  -"),
+    ("POST /zaken/{id}/sluiting",                      "E  -  -  -  -  -  -  -  -"),
+    ("GET /medische-notities",                         "-  -  -  E  -  -  -  -  -"),
+    ("POST /medische-notities",                        "-  -  -  E  -  -  -  -  -"),
+    ("POST /noodtoegang",                              "A  A  A  A  A  -  -  -  -"),
     ("GET /aanbod",                                    "E  -  E  -  E  -  -  -  -"),
     ("POST /aanbod",                                   "E  -  -  -  -  -  -  -  -"),
     ("GET /escalaties",                                "E  -  E  -  E  -  -  -  -"),
@@ -357,6 +363,16 @@ fn body(op: &str, k: &Kant) -> Value {
         }
         // An organisation that does not exist: past the gate, the input is refused.
         "POST /zaken/{id}/partners" => json!({"organisatie": "GEEN-ORG"}),
+        // Inputs the use case refuses once the gate has let the request through: no part of
+        // a plan, no words for the parents, `overig` without an explanation, an empty note, no
+        // minutes.
+        "POST /zaken/{id}/plannen" => json!({"omschrijving": "Matrix"}),
+        "POST /zaken/{id}/ouderbetrokkenheid" => json!({"hoe": " "}),
+        "POST /zaken/{id}/sluiting" => json!({"reden": "overig", "toelichting": " "}),
+        "POST /medische-notities" => json!({"jongere": k.id, "tekst": " "}),
+        "POST /noodtoegang" => {
+            json!({"leerling": k.leerling.to_string(), "reden": "Matrix", "minuten": 0})
+        }
         "POST /aanbod" => {
             json!({"zaak": k.zaak, "aanbod": "onderwijs", "aanbieder": "De Ark", "aangeboden": vandaag})
         }
