@@ -29,7 +29,9 @@ pub mod toegang;
 pub mod uitvoer;
 mod uitvoer_en;
 mod uitvoer_pdf;
+pub mod vrijstellingen;
 pub mod werklijst;
+mod werklijst_register;
 pub mod zaken;
 
 pub use accounts::{AccountRegel, LoginFout, NieuwAccount, Sessie};

@@ -216,6 +216,10 @@ pub struct AvKandidaat {
     pub leerling: LeerlingId,
     pub geboortedatum: NaiveDate,
     pub gemeente: GemeenteCode,
+    /// The last day of the first enrolment that ended with a startkwalificatie, if any.
+    pub startkwalificatie: Option<NaiveDate>,
+    /// An exemption recorded in one of the person's cases covers the reference date.
+    pub vrijgesteld: bool,
 }
 
 /// The rules as a signal run applies them, one per thread of the run.
@@ -380,6 +384,8 @@ pub trait Store: AccessStore + ApiStore + Send + Sync {
     fn zaak(&self, id: i64) -> Result<Option<ZaakRij>>;
     /// A person's cases, oldest first.
     fn zaken_van(&self, leerling: LeerlingId) -> Result<Vec<ZaakRij>>;
+    /// Every open case of one kind (the worklist's exemptions up for renewal), by number.
+    fn open_zaken(&self, soort: ZaakSoort) -> Result<Vec<ZaakRij>>;
     /// A case's events in the order they were recorded.
     fn zaak_events(&self, id: i64) -> Result<Vec<ZaakEvent>>;
     /// Adds an event as number `volgnummer` (one more than the last the caller saw);
@@ -520,7 +526,8 @@ pub struct WerkPersoon {
 pub struct Werkvoorraad {
     /// The meldingen asked for, and their person.
     pub meldingen: Vec<(MeldingStaat, WerkPersoon)>,
-    /// Recent `signaal`, `mazl_7dagen` and `mazl_4x12` signals: person, school, rule, date.
+    /// Recent `signaal`, `mazl_7dagen`, `mazl_4x12` and `lrv` signals: person, school, rule,
+    /// date.
     pub signalen: Vec<(WerkPersoon, String, String, NaiveDate)>,
 }
 

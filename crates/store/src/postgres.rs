@@ -512,10 +512,11 @@ impl Store for PgStore {
             conn.batch_execute(
                 "LOCK TABLE jongeren IN SHARE MODE;
                  CREATE TEMP TABLE stage_raw (line BIGINT, bsn INTEGER, onr INTEGER, school TEXT,
-                   sector TEXT, begindatum DATE, einddatum DATE) ON COMMIT DROP",
+                   sector TEXT, begindatum DATE, einddatum DATE, startkwalificatie BOOLEAN)
+                   ON COMMIT DROP",
             )?;
             const COPY: &str =
-                "COPY stage_raw (line, bsn, onr, school, sector, begindatum, einddatum) FROM STDIN";
+                "COPY stage_raw (line, bsn, onr, school, sector, begindatum, einddatum, startkwalificatie) FROM STDIN";
             copy_rows(conn, COPY, rows, |line, i, buf| {
                 let (bsn, onr) = ids(i.leerling);
                 let eind = i.einddatum().map(|d| d.to_string());
@@ -529,6 +530,7 @@ impl Store for PgStore {
                         Some(i.sector.code()),
                         Some(&i.begindatum().to_string()),
                         eind.as_deref(),
+                        Some(if i.startkwalificatie() { "t" } else { "f" }),
                     ],
                 );
             })?;
@@ -565,16 +567,19 @@ impl Store for PgStore {
                 .query_one("SELECT count(*) FROM stage_w WHERE line = first", &[])?
                 .get(0);
             counts.gewijzigd = conn.execute(
-                "UPDATE inschrijvingen i SET einddatum = s.einddatum, sector = s.sector
+                "UPDATE inschrijvingen i SET einddatum = s.einddatum, sector = s.sector,
+                   startkwalificatie = s.startkwalificatie
                  FROM stage_w s
                  WHERE s.line = s.first AND i.jongere_id = s.person AND i.school = s.school
                    AND i.begindatum = s.begindatum
-                   AND (i.einddatum, i.sector) IS DISTINCT FROM (s.einddatum, s.sector)",
+                   AND (i.einddatum, i.sector, i.startkwalificatie)
+                       IS DISTINCT FROM (s.einddatum, s.sector, s.startkwalificatie)",
                 &[],
             )?;
             counts.nieuw = conn.execute(
-                "INSERT INTO inschrijvingen (jongere_id, school, begindatum, einddatum, sector)
-                 SELECT person, school, begindatum, einddatum, sector FROM stage_w s
+                "INSERT INTO inschrijvingen (jongere_id, school, begindatum, einddatum, sector,
+                   startkwalificatie)
+                 SELECT person, school, begindatum, einddatum, sector, startkwalificatie FROM stage_w s
                  WHERE s.line = s.first AND NOT EXISTS (
                    SELECT 1 FROM inschrijvingen i WHERE i.jongere_id = s.person
                      AND i.school = s.school AND i.begindatum = s.begindatum)
@@ -665,6 +670,10 @@ impl Store for PgStore {
 
     fn zaken_van(&self, leerling: LeerlingId) -> Result<Vec<ZaakRij>> {
         crate::postgres_cases::zaken_van(&mut self.conn()?, leerling)
+    }
+
+    fn open_zaken(&self, soort: ZaakSoort) -> Result<Vec<ZaakRij>> {
+        crate::postgres_cases::open_zaken(&mut self.conn()?, soort)
     }
 
     fn zaak_events(&self, id: i64) -> Result<Vec<ZaakEvent>> {

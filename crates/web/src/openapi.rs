@@ -13,7 +13,7 @@ use utoipa::openapi::{Content, OpenApi as Doc, RefOr, Server};
 use utoipa::{Modify, OpenApi};
 
 use crate::middleware::api_version::API_VERSION;
-use crate::routes::{intake, jongeren, sessies, werk};
+use crate::routes::{intake, jongeren, sessies, vrijstellingen, werk};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -39,7 +39,7 @@ use crate::routes::{intake, jongeren, sessies, werk};
         intake::meldingen_lezen, intake::meldingen, intake::melding_wijzigen,
         jongeren::registraties, jongeren::registratie_wijzigen,
         jongeren::zaken, jongeren::zaak, jongeren::aanbod, jongeren::aanbod_doen,
-        jongeren::escalaties, werk::werklijst,
+        jongeren::escalaties, vrijstellingen::lijst, vrijstellingen::vastleggen, werk::werklijst,
         werk::peildatum, werk::oorzaken, werk::schooljaar, werk::doelen, werk::kpi,
         werk::leerplichttelling, werk::inspectie,
     ),

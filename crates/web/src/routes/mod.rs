@@ -14,6 +14,7 @@ use crate::AppState;
 pub mod intake;
 pub mod jongeren;
 pub mod sessies;
+pub mod vrijstellingen;
 pub mod werk;
 
 pub fn routes(state: AppState) -> Router {
@@ -49,6 +50,10 @@ pub fn routes(state: AppState) -> Router {
         .route("/zaken/{id}", get(jongeren::zaak))
         .route("/aanbod", get(jongeren::aanbod).post(jongeren::aanbod_doen))
         .route("/escalaties", get(jongeren::escalaties))
+        .route(
+            "/vrijstellingen",
+            get(vrijstellingen::lijst).post(vrijstellingen::vastleggen),
+        )
         .route("/werklijst", get(werk::werklijst))
         .route("/rapportages/peildatum", get(werk::peildatum))
         .route("/rapportages/oorzaken", get(werk::oorzaken))
