@@ -80,6 +80,18 @@ fn absolute_absence_respects_diplomas_and_exemptions(db: Db) {
     assert_eq!(r.counts.gewijzigd, 1);
     assert_eq!(db.ok(ImportKind::Inschrijvingen, met).counts.ongewijzigd, 1);
     assert!(!av(&db, "2025-10-01").contains(&"101222331".to_string()));
+    // The listing of young people shows no duty either.
+    let people = db.people("2025-10-01");
+    assert!(
+        people
+            .iter()
+            .any(|p| p.starts_with("101222331 Bakker geen")),
+        "{people:?}"
+    );
+    assert!(db
+        .people("2025-07-11")
+        .iter()
+        .any(|p| p.starts_with("101222331 Bakker kwalificatieplichtig")));
     assert!(!werk(&db, "RBL-ZKIJ", "2025-10-01").contains(&("av".into(), "101222331".into())));
     // Without the diploma, the same 17-year-old is an absolute absentee, and leerplicht sees it.
     db.ok(ImportKind::Inschrijvingen, &met.replace(";ja\n", ";nee\n"));

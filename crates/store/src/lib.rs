@@ -108,6 +108,9 @@ pub type Decide<'a> = &'a mut dyn FnMut(&[RowIssue]) -> bool;
 pub struct JongereRij {
     pub jongere: Jongere,
     pub inschrijving: Option<(SchoolCode, Sector)>,
+    /// The end of the first enrolment that ended with a startkwalificatie before the date
+    /// asked about, if any (it ends kwalificatieplicht).
+    pub startkwalificatie: Option<NaiveDate>,
 }
 
 /// Counts of one gemeente for `overzicht` (see the app layer for their meaning).

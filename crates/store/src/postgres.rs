@@ -855,7 +855,9 @@ impl Store for PgStore {
                (SELECT school || '|' || sector FROM inschrijvingen i
                  WHERE i.jongere_id = j.id AND i.begindatum <= $1
                    AND (i.einddatum IS NULL OR i.einddatum >= $1)
-                 ORDER BY i.begindatum DESC, i.school LIMIT 1)
+                 ORDER BY i.begindatum DESC, i.school LIMIT 1),
+               (SELECT min(i.einddatum) FROM inschrijvingen i
+                 WHERE i.jongere_id = j.id AND i.startkwalificatie AND i.einddatum < $1)
              FROM jongeren j WHERE ($2::text IS NULL OR j.gemeente = $2)
              ORDER BY j.gemeente, j.achternaam, j.voornamen, j.geboortedatum,
                       coalesce(j.bsn, j.onderwijsnummer)",
@@ -866,6 +868,7 @@ impl Store for PgStore {
             f(JongereRij {
                 jongere: build_jongere(&r, 0)?,
                 inschrijving: ins.map(|v| parse_school_sector(&v)).transpose()?,
+                startkwalificatie: r.get(7),
             })?;
         }
         Ok(())

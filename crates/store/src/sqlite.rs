@@ -1144,7 +1144,9 @@ impl Store for SqliteStore {
                (SELECT school || '|' || sector FROM inschrijvingen i
                  WHERE i.jongere_id = j.id AND i.begindatum <= ?1
                    AND (i.einddatum IS NULL OR i.einddatum >= ?1)
-                 ORDER BY i.begindatum DESC, i.school LIMIT 1)
+                 ORDER BY i.begindatum DESC, i.school LIMIT 1),
+               (SELECT min(i.einddatum) FROM inschrijvingen i
+                 WHERE i.jongere_id = j.id AND i.startkwalificatie = 1 AND i.einddatum < ?1)
              FROM jongeren j WHERE (?2 IS NULL OR j.gemeente = ?2)
              ORDER BY j.gemeente, j.achternaam, j.voornamen, j.geboortedatum,
                       coalesce(j.bsn, j.onderwijsnummer)"
@@ -1157,6 +1159,7 @@ impl Store for SqliteStore {
             f(JongereRij {
                 jongere: s.jongere,
                 inschrijving: ins.map(|v| parse_school_sector(&v)).transpose()?,
+                startkwalificatie: opt_date_col(r, 8)?,
             })?;
         }
         Ok(())
