@@ -128,6 +128,10 @@ fn scenario(db: String, dir: &TempDir) {
         v["id"].as_str().unwrap().to_string()
     };
     let (id_oud, id_jong) = (id(&oud), id(&jong));
+    // The OpenAPI document names the new resource.
+    let (st, doc) = get("/openapi.json");
+    assert_eq!(st, 200);
+    assert!(doc["paths"].get("/vrijstellingen").is_some(), "{doc}");
 
     // The API checks the same: no duty at 22, so not thuiszittend.
     let (st, v) = post(
