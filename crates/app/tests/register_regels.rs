@@ -9,10 +9,12 @@ use std::str::FromStr;
 use common::{d, Db, INSCHRIJVINGEN, JONGEREN, ORGS};
 use leerrecht_app::access::Actor;
 use leerrecht_app::import::ImportKind;
+use leerrecht_app::rapportages::Opties;
 use leerrecht_app::vrijstellingen::NieuweVrijstelling;
 use leerrecht_app::AppError;
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::rules::{Regel, RegelsHistorie};
+use leerrecht_domain::schoolyear::SchoolYear;
 use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Oorzaak};
 use leerrecht_domain::zaak::{Artikel, Deskundige, Verklaring, ZaakSoort};
 
@@ -301,6 +303,26 @@ fn long_absence_proposes_a_thuiszitter_registration(db: Db) {
     db.app
         .update_signals(&op, &RegelsHistorie::default(), true)
         .unwrap();
+    // The Leerplichttelling counts the signals: the lrv signal as new long-term relative
+    // absence, 123456782 (enrolled nowhere) as absolute absence.
+    let telling = || {
+        let t = db
+            .app
+            .rapport_leerplichttelling(
+                &op,
+                SchoolYear::new(2024),
+                d("2025-07-31"),
+                &Opties::default(),
+            )
+            .unwrap();
+        (
+            t.absoluut_verzuim.totaal.n,
+            t.langdurig_relatief_verzuim.totaal.n,
+            t.langdurig_relatief_verzuim.nieuw.n,
+            t.langdurig_relatief_verzuim.langer_dan_3_maanden.n,
+        )
+    };
+    assert_eq!(telling(), (1, 1, 1, 0));
     let voorstel = ("thuiszitter_voorstel".to_string(), "111222333".to_string());
     assert!(werk(&db, "RBL-ZKIJ", "2025-04-10").contains(&voorstel));
     assert!(werk(&db, "SWV-PO-ZK", "2025-04-10").contains(&voorstel));
@@ -317,6 +339,16 @@ fn long_absence_proposes_a_thuiszitter_registration(db: Db) {
         )
         .unwrap();
     assert!(!werk(&db, "RBL-ZKIJ", "2025-04-10").contains(&voorstel));
+    // Registered, the same persons count once: from the list now.
+    db.app
+        .registratie_wijzigen(
+            &op,
+            id("123456782"),
+            Some((Categorie::AbsoluutVerzuim, Oorzaak::Complex)),
+            d("2024-09-02"),
+        )
+        .unwrap();
+    assert_eq!(telling(), (1, 1, 1, 1));
 }
 
 on_both!(
