@@ -95,12 +95,13 @@ const JONGEREN: [Column; 6] = [
     col("geboortedatum"),
     col("gemeente"),
 ];
-const INSCHRIJVINGEN: [Column; 5] = [
+const INSCHRIJVINGEN: [Column; 6] = [
     col("leerling"),
     col("school"),
     col("sector"),
     col("begindatum"),
     opt("einddatum"),
+    opt("startkwalificatie"),
 ];
 const KALENDER: [Column; 4] = [col("naam"), col("van"), col("tot"), opt("school")];
 const VERZUIM: [Column; 6] = [
@@ -734,7 +735,17 @@ fn parse_inschrijving(r: &mut Row<'_, '_>, register: &Register) -> Option<Inschr
             return None;
         }
     }
-    Inschrijving::new(leerling?, school?, sector?, begin?, eind?).ok()
+    let startkwalificatie = r.opt(5, ja_nee)?.unwrap_or(false);
+    if startkwalificatie && eind == Some(None) {
+        r.err(
+            5,
+            "a startkwalificatie is obtained at the end of an enrolment: give its einddatum",
+        );
+        return None;
+    }
+    Inschrijving::new(leerling?, school?, sector?, begin?, eind?)
+        .and_then(|i| i.met_startkwalificatie(startkwalificatie))
+        .ok()
 }
 
 fn parse_registratie(r: &mut Row<'_, '_>, today: NaiveDate) -> Option<Registratie> {

@@ -25,11 +25,14 @@ pub mod rapportages;
 mod registraties;
 pub mod retention;
 pub mod signals;
+mod telling_signalen;
 pub mod toegang;
 pub mod uitvoer;
 mod uitvoer_en;
 mod uitvoer_pdf;
+pub mod vrijstellingen;
 pub mod werklijst;
+mod werklijst_register;
 pub mod zaken;
 
 pub use accounts::{AccountRegel, Inschrijving, LoginFout, NieuwAccount, Sessie};

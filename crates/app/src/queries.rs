@@ -2,7 +2,7 @@
 //! and per gemeente how many are leerplichtig or kwalificatieplichtig, and enrolled.
 
 use chrono::NaiveDate;
-use leerrecht_domain::duty::{age_on, birth_ranges, duty_status, DutyStatus};
+use leerrecht_domain::duty::{age_on, birth_ranges, duty_status_met, DutyStatus};
 use leerrecht_domain::ids::{GemeenteCode, LeerlingId, SchoolCode};
 use leerrecht_domain::org::OrgSoort;
 use leerrecht_domain::person::Sector;
@@ -71,7 +71,7 @@ impl App {
                 let item = JongereOpDatum {
                     leerling: j.leerling_id(),
                     leeftijd: age_on(j.geboortedatum, on),
-                    plicht: duty_status(j.geboortedatum, on),
+                    plicht: duty_status_met(j.geboortedatum, on, rij.startkwalificatie),
                     achternaam: j.achternaam,
                     voornamen: j.voornamen,
                     geboortedatum: j.geboortedatum,

@@ -997,12 +997,35 @@ impl App {
         let publiek = self.publiek(actor, opties);
         let kalender = self.regiokalender()?;
         let rr = standaard_runregels(&kalender);
+        // The signals count too (`telling_signalen`), each person once.
+        let geteld = |c: Categorie| -> HashSet<_> {
+            looptijden(&per, c, jaar, vandaag, &rr)
+                .totaal
+                .iter()
+                .filter_map(|p| basis.personen.get(p).and_then(|x| x.leerling))
+                .collect()
+        };
+        let (av_signalen, lrv_signalen) = self.telling_signalen(
+            jaar,
+            vandaag,
+            &crate::telling_signalen::Gebiedstoets {
+                woont_in: &|g| f.woont_in(g),
+                school_telt: &|s| f.school_telt(s),
+                per_school: f.per_school(),
+            },
+            &geteld(Categorie::AbsoluutVerzuim),
+            &geteld(Categorie::Thuiszittend),
+        )?;
         let telling = |c: Categorie| {
             let l = looptijden(&per, c, jaar, vandaag, &rr);
+            let (erbij, nieuw_erbij) = match c {
+                Categorie::AbsoluutVerzuim => (av_signalen, 0),
+                _ => (lrv_signalen, lrv_signalen),
+            };
             let mut t = Telling {
-                totaal: (l.totaal.len() as u64).into(),
+                totaal: (l.totaal.len() as u64 + erbij).into(),
                 bij_begin: (l.bij_begin.len() as u64).into(),
-                nieuw: (l.nieuw.len() as u64).into(),
+                nieuw: (l.nieuw.len() as u64 + nieuw_erbij).into(),
                 langer_dan_3_maanden: (l.langer_dan_3_maanden.len() as u64).into(),
                 opgelost: (l.opgelost.len() as u64).into(),
             };

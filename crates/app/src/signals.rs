@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use leerrecht_domain::calendar::Kalender;
-use leerrecht_domain::duty::{birth_ranges, duty_status};
+use leerrecht_domain::duty::{birth_ranges, duty_status_met};
 use leerrecht_domain::rules::{
     absoluut_verzuim, vingerafdruk, Dagtotaal, Evaluator, Regel, Regels, RegelsHistorie,
     RegelsVersie, Signaal,
@@ -177,9 +177,15 @@ impl App {
         if regel.is_none() || regel == Some(Regel::Av) {
             self.store()
                 .av_kandidaten(on, birth_ranges(on), &mut |k| {
-                    // The store selects by birth-date range and enrolment; the domain's rule
-                    // decides (no exemptions are registered yet).
-                    if !absoluut_verzuim(k.geboortedatum, on, false, false) {
+                    // The store selects by birth-date range and enrolment, and gives the
+                    // diploma and exemptions; the domain's rule decides.
+                    if !absoluut_verzuim(
+                        k.geboortedatum,
+                        on,
+                        false,
+                        k.vrijgesteld,
+                        k.startkwalificatie,
+                    ) {
                         return Ok(());
                     }
                     f(SignaalRegel {
@@ -190,7 +196,7 @@ impl App {
                         uitleg: serde_json::json!({
                             "geboortedatum": k.geboortedatum,
                             "gemeente": k.gemeente,
-                            "plicht": duty_status(k.geboortedatum, on),
+                            "plicht": duty_status_met(k.geboortedatum, on, k.startkwalificatie),
                             "ingeschreven": false,
                         }),
                     })

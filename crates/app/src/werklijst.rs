@@ -23,7 +23,9 @@ pub const SIGNALEN_DAGEN: i64 = 28;
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct WerkItem {
     /// `conceptmelding`, `melding`, `signaal`, `mazl`, `aanbod`, `aanbod_te_laat`,
-    /// `escalatie` or `vrijstelling`.
+    /// `escalatie`, `vrijstelling`, `av` (absolute absence), `thuiszitter_voorstel` (an `lrv`
+    /// signal: register as thuiszittend), `vrijstelling_verlengen` (a yearly exemption due
+    /// for renewal) or `vrijstelling_gemarkeerd` (given because no suitable offer exists).
     pub soort: &'static str,
     pub leerling: String,
     pub naam: String,
@@ -105,7 +107,8 @@ impl App {
         for (p, school, regel, datum) in &voorraad.signalen {
             let mazl = regel.starts_with("mazl");
             let mine = match o.soort {
-                OrgSoort::School => !mazl && school == org,
+                // An `lrv` signal reaches the school as its draft melding.
+                OrgSoort::School => !mazl && regel != "lrv" && school == org,
                 OrgSoort::Ggd => mazl && serves(&p.gemeente),
                 _ => false,
             };
@@ -120,6 +123,7 @@ impl App {
                 });
             }
         }
+        self.register_items(&mut items, o, on, &voorraad, &swv_van)?;
         // The clock of a thuiszitter is read from registrations and cases, which a school may
         // not read (DOMAIN §10): a school's worklist has no thuiszitter items.
         if matches!(

@@ -171,7 +171,14 @@ fn the_noord_kennemerland_table(db: Db) {
         for (i, n) in counts.iter().enumerate() {
             let dag = d(dates[i]);
             for _ in 0..*n {
-                let p = set.persoon("GM0453", "2003-04-01", "07NU01", "");
+                // Absoluut verzuim is of someone enrolled nowhere (DOMAIN §8): they left
+                // school before the year.
+                let tot = if c == Categorie::AbsoluutVerzuim {
+                    "2016-12-31"
+                } else {
+                    ""
+                };
+                let p = set.persoon("GM0453", "2003-04-01", "07NU01", tot);
                 let o = if i == 2 {
                     september.next().unwrap()
                 } else {
@@ -277,8 +284,15 @@ fn the_zuid_kennemerland_targets(db: Db) {
         } else {
             "02AA00"
         };
+        // Of duty age on the period's days (DOMAIN §8): the 2023-2024 thuiszitters are
+        // younger than those of 2018-2019.
+        let geboren = if van >= "2023" {
+            "2010-03-01"
+        } else {
+            "2005-03-01"
+        };
         for _ in 0..n {
-            let p = set.persoon(gemeente, "2005-03-01", school, "");
+            let p = set.persoon(gemeente, geboren, school, "");
             set.periode(&p, Categorie::Thuiszittend, Oorzaak::Complex, van, tot);
         }
     };

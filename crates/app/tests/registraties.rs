@@ -5,7 +5,7 @@ mod common;
 
 use std::str::FromStr;
 
-use common::{d, Db, INSCHRIJVINGEN, JONGEREN, ORGS};
+use common::{d, Db, INSCHRIJVINGEN, JONGEREN, NU_INGESCHREVEN, ORGS};
 use leerrecht_app::access::Actor;
 use leerrecht_app::import::ImportKind;
 use leerrecht_domain::ids::LeerlingId;
@@ -17,6 +17,7 @@ fn region(db: &Db) {
     db.ok(ImportKind::Organisaties, ORGS);
     db.ok(ImportKind::Jongeren, JONGEREN);
     db.ok(ImportKind::Inschrijvingen, INSCHRIJVINGEN);
+    db.ok(ImportKind::Inschrijvingen, NU_INGESCHREVEN);
 }
 
 fn id(s: &str) -> LeerlingId {
@@ -89,6 +90,11 @@ fn import_and_reimport(db: Db) {
 
 fn invalid_rows_write_nothing(db: Db) {
     region(&db);
+    // 101222331 stays at school here.
+    db.ok(
+        ImportKind::Inschrijvingen,
+        "leerling;school;sector;begindatum;einddatum\n101222331;07NU01;VO;2020-08-24;\n",
+    );
     db.ok(
         ImportKind::Registraties,
         &format!("{HEADER}123456782;thuiszittend;psychisch;2025-02-03;\n"),
@@ -96,7 +102,7 @@ fn invalid_rows_write_nothing(db: Db) {
     let bad = format!(
         "{HEADER}101222331;thuiszittend;gedrag;2025-03-01;2025-03-31
 101222331;nazorg;gedrag;2025-03-31;
-123456782;absoluut_verzuim;complex;2025-04-01;
+123456782;nazorg;complex;2025-04-01;
 999999990;thuiszittend;gedrag;2025-03-01;
 111222333;thuis;ruzie;2025-03-01;2025-02-01
 111222333;thuiszittend;gedrag;2099-01-01;

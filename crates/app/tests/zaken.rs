@@ -7,14 +7,14 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
-use common::{d, Db, INSCHRIJVINGEN, JONGEREN, ORGS};
+use common::{d, Db, INSCHRIJVINGEN, JONGEREN, NU_INGESCHREVEN, ORGS};
 use leerrecht_app::access::Actor;
 use leerrecht_app::auth::ManualClock;
 use leerrecht_app::import::ImportKind;
 use leerrecht_app::{App, AppError};
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Niveau, Oorzaak};
-use leerrecht_domain::zaak::{AanbodType, Artikel, Gebeurtenis, ZaakSoort};
+use leerrecht_domain::zaak::{AanbodType, Artikel, Deskundige, Gebeurtenis, Verklaring, ZaakSoort};
 
 fn id(s: &str) -> LeerlingId {
     LeerlingId::from_str(s).unwrap()
@@ -24,6 +24,7 @@ fn setup(db: &Db) -> (App, Arc<ManualClock>) {
     db.ok(ImportKind::Organisaties, ORGS);
     db.ok(ImportKind::Jongeren, JONGEREN);
     db.ok(ImportKind::Inschrijvingen, INSCHRIJVINGEN);
+    db.ok(ImportKind::Inschrijvingen, NU_INGESCHREVEN);
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2025, 2, 3, 9, 0, 0).unwrap(),
     ));
@@ -121,6 +122,10 @@ fn a_case_is_its_events(db: Db) {
             geen_passend_aanbod: true,
             van: d("2025-04-01"),
             tot: Some(d("2026-03-31")),
+            verklaring: Some(Verklaring {
+                datum: d("2025-03-15"),
+                door: Deskundige::Psycholoog,
+            }),
         },
     )
     .unwrap();
@@ -395,7 +400,11 @@ fn the_worklist_shows_what_needs_each_organisation(db: Db) {
     let (app, _clock) = setup(&db);
     let op = Actor::local_operator();
     // Two thuiszitters in Haarlem and Zandvoort (both served by RBL-ZKIJ): one whose
-    // deadline is near, one long overdue.
+    // deadline is near, one long overdue (still enrolled at 07NU01, so the school sees him).
+    db.ok(
+        ImportKind::Inschrijvingen,
+        "leerling;school;sector;begindatum;einddatum\n101222331;07NU01;VO;2020-08-24;\n",
+    );
     app.registratie_wijzigen(
         &op,
         id("111222333"),
@@ -406,7 +415,7 @@ fn the_worklist_shows_what_needs_each_organisation(db: Db) {
     app.registratie_wijzigen(
         &op,
         id("101222331"),
-        Some((Categorie::AbsoluutVerzuim, Oorzaak::Complex)),
+        Some((Categorie::Thuiszittend, Oorzaak::Complex)),
         d("2025-01-06"),
     )
     .unwrap();

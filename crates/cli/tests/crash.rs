@@ -185,12 +185,10 @@ fn write_files(dir: &Path) {
             4 + i % 20,
             1 + i % 5
         ));
-        if i % 5 == 0 && seen.insert(leerling.to_string()) {
-            registraties.push_str(&format!(
-                "{leerling};thuiszittend;psychisch;2024-0{}-1{};\n",
-                1 + i % 9,
-                i % 10
-            ));
+        // A registration fits the register (DOMAIN §8): thuiszittend from a day the pupil
+        // is enrolled (in secondary school, so of duty age).
+        if i % 5 == 0 && matches!(f[2], "VO" | "VSO") && seen.insert(leerling.to_string()) {
+            registraties.push_str(&format!("{leerling};thuiszittend;psychisch;{start};\n"));
         }
     }
     std::fs::write(dir.join("meldingen.csv"), meldingen).unwrap();

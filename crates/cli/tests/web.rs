@@ -150,6 +150,10 @@ fn opzet(db: &str) -> Rolverdeling {
         let Some(school) = &j.school else {
             return Ok(());
         };
+        // Of duty age: the pupil is registered as thuiszittend below, which needs a duty.
+        if j.plicht == leerrecht_domain::duty::DutyStatus::Geen {
+            return Ok(());
+        }
         let s = orgs.iter().find(|o| o.code.as_str() == school.as_str());
         let Some(swv) = s.and_then(|s| s.swv.clone()) else {
             return Ok(());
@@ -596,6 +600,18 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     s.vul("#a-aanbieder", "VSO De Brug").await;
     s.klik("#aanbod-form button[type=submit]").await;
     assert!(s.tekst("#aanbod").await.contains("VSO De Brug"));
+    // An exemption under 5 sub a, with its statement, goes into a case of its own.
+    let verklaring = (chrono::Local::now().date_naive() - chrono::Days::new(10)).to_string();
+    s.open("Vrijstelling vastleggen").await;
+    s.kies("#v-artikel", "art5_sub_a").await;
+    s.vul("#v-reden", "psychisch ongeschikt").await;
+    s.vul("#v-verklaring-datum", &verklaring).await;
+    s.kies("#v-verklaring-door", "psycholoog").await;
+    s.klik("#vrijstelling-form button[type=submit]").await;
+    assert!(
+        s.tekst("#vrijstellingen").await.contains("5 sub a"),
+        "the exemption is on the file"
+    );
     assert!(
         s.tekst("#inzage").await.contains("web.school"),
         "leerplicht sees who viewed the file"

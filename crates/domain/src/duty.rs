@@ -103,6 +103,36 @@ pub fn duty_status(birth: NaiveDate, on: NaiveDate) -> DutyStatus {
     }
 }
 
+/// The duty on `on` of someone born on `birth` who obtained a startkwalificatie (MBO-2, havo
+/// or vwo diploma) with the enrolment that ended on `startkwalificatie`, if any.
+///
+/// Kwalificatieplicht ends at the end of that enrolment: from the next day on there is no
+/// duty. Leerplicht itself is not shortened by a diploma (DOMAIN §4 ends only
+/// kwalificatieplicht with it): a diploma obtained while leerplichtig means that no
+/// kwalificatieplicht follows. Without a diploma this is [`duty_status`].
+pub fn duty_status_met(
+    birth: NaiveDate,
+    on: NaiveDate,
+    startkwalificatie: Option<NaiveDate>,
+) -> DutyStatus {
+    match duty_status(birth, on) {
+        DutyStatus::Kwalificatieplichtig if startkwalificatie.is_some_and(|s| s < on) => {
+            DutyStatus::Geen
+        }
+        s => s,
+    }
+}
+
+/// The last day of any duty of someone born on `birth` with a startkwalificatie at the end of
+/// an enrolment ending on `startkwalificatie`, if any: the end of leerplicht, or of
+/// kwalificatieplicht when it came first to the 18th birthday or the diploma. Duty holds on
+/// exactly the days from [`leerplicht_start`] up to and including this day.
+pub fn laatste_plichtdag(birth: NaiveDate, startkwalificatie: Option<NaiveDate>) -> NaiveDate {
+    let kwal_end = kwalificatieplicht_end(birth);
+    let kwal_end = startkwalificatie.map_or(kwal_end, |s| s.min(kwal_end));
+    leerplicht_end(birth).max(kwal_end)
+}
+
 /// From 12 a young person is personally responsible for attending and can be fined.
 pub fn is_personally_responsible(birth: NaiveDate, on: NaiveDate) -> bool {
     age_on(birth, on) >= 12
@@ -260,6 +290,34 @@ mod tests {
     }
 
     #[test]
+    fn a_startkwalificatie_ends_kwalificatieplicht() {
+        // Born 2008-03-10: leerplichtig until 31 July 2024, kwalificatieplichtig until the day
+        // before 10 March 2026. A havo diploma with the enrolment that ended 2025-07-15 ends
+        // kwalificatieplicht: on 16 July 2025 there is no duty any more.
+        let b = d(2008, 3, 10);
+        let havo = Some(d(2025, 7, 15));
+        assert_eq!(duty_status(b, d(2025, 9, 1)), Kwalificatieplichtig);
+        assert_eq!(
+            duty_status_met(b, d(2025, 7, 15), havo),
+            Kwalificatieplichtig
+        );
+        assert_eq!(duty_status_met(b, d(2025, 7, 16), havo), Geen);
+        assert_eq!(
+            duty_status_met(b, d(2025, 9, 1), None),
+            Kwalificatieplichtig
+        );
+        assert_eq!(laatste_plichtdag(b, havo), d(2025, 7, 15));
+        assert_eq!(laatste_plichtdag(b, None), d(2026, 3, 9));
+        // A diploma while still leerplichtig (vwo at 15): leerplicht runs on, nothing follows.
+        let vroeg = Some(d(2024, 6, 30));
+        assert_eq!(duty_status_met(b, d(2024, 7, 31), vroeg), Leerplichtig);
+        assert_eq!(duty_status_met(b, d(2024, 8, 1), vroeg), Geen);
+        assert_eq!(laatste_plichtdag(b, vroeg), d(2024, 7, 31));
+        // A diploma after the 18th birthday changes nothing.
+        assert_eq!(laatste_plichtdag(b, Some(d(2027, 7, 1))), d(2026, 3, 9));
+    }
+
+    #[test]
     fn birth_ranges_worked_example() {
         // On 1 October 2020: leerplichtig are those who turned 5 in September 2020 or before
         // (born up to 30 September 2015) and turn 16 no earlier than school year 2020-2021
@@ -318,6 +376,21 @@ mod tests {
                 prop_assert_ne!(s, Leerplichtig);
             }
             prop_assert_eq!(is_rmc_age(birth, on), (18..=22).contains(&age));
+        }
+
+        #[test]
+        fn duty_holds_up_to_the_last_day_of_duty(
+            birth in date_in(1990, 2030),
+            on in date_in(1990, 2050),
+            diploma in proptest::option::of(date_in(2000, 2050)),
+        ) {
+            let s = duty_status_met(birth, on, diploma);
+            let plicht = on >= leerplicht_start(birth) && on <= laatste_plichtdag(birth, diploma);
+            prop_assert_eq!(s != Geen, plicht);
+            // A diploma only ever takes kwalificatieplicht away.
+            let zonder = duty_status(birth, on);
+            prop_assert!(s == zonder || (zonder == Kwalificatieplichtig && s == Geen));
+            prop_assert_eq!(duty_status_met(birth, on, None), zonder);
         }
 
         #[test]

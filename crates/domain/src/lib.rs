@@ -10,6 +10,7 @@ pub mod duty;
 pub mod ids;
 pub mod org;
 pub mod person;
+pub mod register;
 pub mod retention;
 pub mod rules;
 pub mod schoolyear;

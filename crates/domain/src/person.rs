@@ -112,6 +112,10 @@ pub struct Inschrijving {
     pub sector: Sector,
     begindatum: NaiveDate,
     einddatum: Option<NaiveDate>,
+    /// The enrolment ended with a startkwalificatie (MBO-2, havo or vwo diploma), which ends
+    /// kwalificatieplicht (DOMAIN §4). Only an ended enrolment has one.
+    #[serde(default)]
+    startkwalificatie: bool,
 }
 
 impl Inschrijving {
@@ -131,7 +135,26 @@ impl Inschrijving {
             sector,
             begindatum,
             einddatum,
+            startkwalificatie: false,
         })
+    }
+    /// The same enrolment, ended with a startkwalificatie or not; refused on an enrolment
+    /// without an end.
+    pub fn met_startkwalificatie(mut self, startkwalificatie: bool) -> Result<Self, &'static str> {
+        if startkwalificatie && self.einddatum.is_none() {
+            return Err(
+                "a startkwalificatie is obtained at the end of an enrolment: give its einddatum",
+            );
+        }
+        self.startkwalificatie = startkwalificatie;
+        Ok(self)
+    }
+    pub fn startkwalificatie(&self) -> bool {
+        self.startkwalificatie
+    }
+    /// The day a startkwalificatie was obtained with this enrolment: its last day.
+    pub fn startkwalificatie_op(&self) -> Option<NaiveDate> {
+        self.einddatum.filter(|_| self.startkwalificatie)
     }
     pub fn begindatum(&self) -> NaiveDate {
         self.begindatum

@@ -6,12 +6,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::thuiszitters::Niveau;
 
-/// What kind of case: absence (opened by a melding) or a thuiszitter's.
+/// What kind of case: absence (opened by a melding), a thuiszitter's, or an exemption's
+/// (opened when an exemption is recorded, so that recording one does not make anyone a
+/// thuiszitter).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ZaakSoort {
     Verzuim,
     Thuiszitter,
+    Vrijstelling,
 }
 
 impl ZaakSoort {
@@ -19,6 +22,7 @@ impl ZaakSoort {
         match self {
             ZaakSoort::Verzuim => "verzuim",
             ZaakSoort::Thuiszitter => "thuiszitter",
+            ZaakSoort::Vrijstelling => "vrijstelling",
         }
     }
 }
@@ -35,22 +39,24 @@ pub enum AanbodType {
     WerkLeerwerktraject,
 }
 
-/// The exemptions of the Leerplichtwet (DOMAIN §8).
+/// The exemptions of the Leerplichtwet (DOMAIN §8). Codes say what they are (`art5_sub_a`,
+/// `art5a_reizend`); the codes of before (`5a` for 5 sub a, `5a_reizend` for article 5a…)
+/// are still read, from stored events, files and requests ([`Artikel::from_code`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Artikel {
-    #[serde(rename = "5a")]
+    #[serde(rename = "art5_sub_a", alias = "5a")]
     Art5SubA,
-    #[serde(rename = "5b")]
+    #[serde(rename = "art5_sub_b", alias = "5b")]
     Art5SubB,
-    #[serde(rename = "5c")]
+    #[serde(rename = "art5_sub_c", alias = "5c")]
     Art5SubC,
-    #[serde(rename = "5a_reizend")]
+    #[serde(rename = "art5a_reizend", alias = "5a_reizend")]
     Art5a,
-    #[serde(rename = "3a")]
+    #[serde(rename = "art3a", alias = "3a")]
     Art3a,
-    #[serde(rename = "3b")]
+    #[serde(rename = "art3b", alias = "3b")]
     Art3b,
-    #[serde(rename = "15")]
+    #[serde(rename = "art15", alias = "15")]
     Art15,
 }
 
@@ -64,8 +70,20 @@ impl Artikel {
         Artikel::Art3b,
         Artikel::Art15,
     ];
-    /// The code as stored and in files (`5a` is 5 sub a, `5a_reizend` article 5a).
+    /// The code as stored and in files.
     pub fn code(self) -> &'static str {
+        match self {
+            Artikel::Art5SubA => "art5_sub_a",
+            Artikel::Art5SubB => "art5_sub_b",
+            Artikel::Art5SubC => "art5_sub_c",
+            Artikel::Art5a => "art5a_reizend",
+            Artikel::Art3a => "art3a",
+            Artikel::Art3b => "art3b",
+            Artikel::Art15 => "art15",
+        }
+    }
+    /// The code of before, still read: `5a` meant 5 sub a and `5a_reizend` article 5a.
+    pub fn oude_code(self) -> &'static str {
         match self {
             Artikel::Art5SubA => "5a",
             Artikel::Art5SubB => "5b",
@@ -75,6 +93,13 @@ impl Artikel {
             Artikel::Art3b => "3b",
             Artikel::Art15 => "15",
         }
+    }
+    /// The article of a code, new or old (case-insensitive).
+    pub fn from_code(s: &str) -> Option<Artikel> {
+        let s = s.trim();
+        Artikel::ALL
+            .into_iter()
+            .find(|a| a.code().eq_ignore_ascii_case(s) || a.oude_code().eq_ignore_ascii_case(s))
     }
     pub fn label(self) -> &'static str {
         match self {
@@ -92,6 +117,46 @@ impl Artikel {
         self == Artikel::Art5SubA
     }
 }
+
+/// Who wrote the statement a 5-sub-a exemption needs (DOMAIN §8): an independent doctor,
+/// psychologist or pedagogue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Deskundige {
+    Arts,
+    Psycholoog,
+    Pedagoog,
+}
+
+impl Deskundige {
+    pub const ALL: [Deskundige; 3] = [
+        Deskundige::Arts,
+        Deskundige::Psycholoog,
+        Deskundige::Pedagoog,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Deskundige::Arts => "arts",
+            Deskundige::Psycholoog => "psycholoog",
+            Deskundige::Pedagoog => "pedagoog",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Deskundige> {
+        Deskundige::ALL
+            .into_iter()
+            .find(|d| d.code().eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+/// The statement behind a 5-sub-a exemption: when, and by whom.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Verklaring {
+    pub datum: NaiveDate,
+    pub door: Deskundige,
+}
+
+/// How old a 5-sub-a statement may be at the decision, in months (DOMAIN §8).
+pub const VERKLARING_MAANDEN: u32 = 3;
 
 /// Kernteam (Zuid-Kennemerland) or jeugdteam (IJmond).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -226,8 +291,13 @@ pub enum Gebeurtenis {
         reden: String,
         /// The reason given is that no suitable offer exists: the pact wants never to see this.
         geen_passend_aanbod: bool,
+        /// The day of the decision and the first day exempted. A 5-sub-a exemption is renewed
+        /// by recording it again, from the renewal, on a fresh statement.
         van: NaiveDate,
         tot: Option<NaiveDate>,
+        /// The statement (required for 5 sub a, at most three months old at `van`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        verklaring: Option<Verklaring>,
     },
     Escalatie {
         niveau: Niveau,
@@ -372,6 +442,37 @@ pub struct Vrijstelling {
     pub gemarkeerd: bool,
     pub van: NaiveDate,
     pub tot: Option<NaiveDate>,
+    pub verklaring: Option<Verklaring>,
+}
+
+impl Vrijstelling {
+    /// When a yearly exemption (5 sub a) without an end is due for renewal: one year after
+    /// its start (a renewal is recorded as the exemption again, from the renewal date).
+    pub fn verlengen_op(&self) -> Option<NaiveDate> {
+        if !self.artikel.jaarlijks() || self.tot.is_some() {
+            return None;
+        }
+        self.van.checked_add_months(chrono::Months::new(12))
+    }
+}
+
+impl ZaakStaat {
+    /// The yearly exemptions due for renewal: per article, the last one recorded without an
+    /// end, with the day its renewal falls due.
+    pub fn te_verlengen(&self) -> Vec<(&Vrijstelling, NaiveDate)> {
+        let mut laatste: Vec<&Vrijstelling> = Vec::new();
+        for v in &self.vrijstellingen {
+            match laatste.iter_mut().find(|l| l.artikel == v.artikel) {
+                Some(l) if l.van <= v.van => *l = v,
+                Some(_) => {}
+                None => laatste.push(v),
+            }
+        }
+        laatste
+            .into_iter()
+            .filter_map(|v| v.verlengen_op().map(|d| (v, d)))
+            .collect()
+    }
 }
 
 /// The state of a case: the fold of its events.
@@ -468,12 +569,14 @@ impl ZaakStaat {
                 geen_passend_aanbod,
                 van,
                 tot,
+                verklaring,
             } => self.vrijstellingen.push(Vrijstelling {
                 artikel: *artikel,
                 reden: reden.clone(),
                 gemarkeerd: *geen_passend_aanbod,
                 van: *van,
                 tot: *tot,
+                verklaring: *verklaring,
             }),
             Gebeurtenis::Escalatie {
                 niveau,
@@ -537,6 +640,38 @@ impl ZaakStaat {
                 if !self.partners.iter().any(|(o, _)| o == organisatie) =>
             {
                 Err(format!("{organisatie} is not a partner of the case"))
+            }
+            Gebeurtenis::Vrijstelling {
+                artikel: Artikel::Art5SubA,
+                verklaring: None,
+                ..
+            } => Err(
+                "5 sub a needs the statement of a doctor, psychologist or pedagogue: its date and author"
+                    .into(),
+            ),
+            Gebeurtenis::Vrijstelling {
+                artikel: Artikel::Art5SubA,
+                van,
+                verklaring: Some(v),
+                ..
+            } if v.datum > *van => Err(format!(
+                "the statement ({}) is dated after the decision ({van})",
+                v.datum
+            )),
+            Gebeurtenis::Vrijstelling {
+                artikel: Artikel::Art5SubA,
+                van,
+                verklaring: Some(v),
+                ..
+            } if v
+                .datum
+                .checked_add_months(chrono::Months::new(VERKLARING_MAANDEN))
+                .is_some_and(|grens| grens < *van) =>
+            {
+                Err(format!(
+                    "the statement ({}) is older than {VERKLARING_MAANDEN} months at the decision ({van})",
+                    v.datum
+                ))
             }
             Gebeurtenis::Escalatie { niveau, .. } if self.niveau.is_some_and(|n| n >= *niveau) => {
                 Err(format!("the case is already at {}", niveau.code()))
@@ -669,6 +804,143 @@ mod tests {
         assert!(s.check(&up).is_ok());
         s.apply(&up);
         assert!(s.check(&up).is_err(), "a level is reached once");
+    }
+
+    fn vrijstelling(
+        artikel: Artikel,
+        van: &str,
+        verklaring: Option<(&str, Deskundige)>,
+    ) -> Gebeurtenis {
+        Gebeurtenis::Vrijstelling {
+            artikel,
+            reden: "psychisch ongeschikt".into(),
+            geen_passend_aanbod: false,
+            van: d(van),
+            tot: None,
+            verklaring: verklaring.map(|(datum, door)| Verklaring {
+                datum: d(datum),
+                door,
+            }),
+        }
+    }
+
+    #[test]
+    fn exemption_codes_say_what_they_are_and_the_old_ones_still_read() {
+        assert_eq!(Artikel::Art5SubA.code(), "art5_sub_a");
+        assert_eq!(Artikel::Art5a.code(), "art5a_reizend");
+        assert_eq!(Artikel::from_code("5a"), Some(Artikel::Art5SubA));
+        assert_eq!(Artikel::from_code("5a_reizend"), Some(Artikel::Art5a));
+        assert_eq!(Artikel::from_code("ART5A_REIZEND"), Some(Artikel::Art5a));
+        assert_eq!(Artikel::from_code("art15"), Some(Artikel::Art15));
+        assert_eq!(Artikel::from_code("5d"), None);
+        for a in Artikel::ALL {
+            assert_eq!(Artikel::from_code(a.code()), Some(a));
+            assert_eq!(Artikel::from_code(a.oude_code()), Some(a));
+            // Stored events of before read as the same article; new ones are written anew.
+            let oud: Artikel = serde_json::from_value(serde_json::json!(a.oude_code())).unwrap();
+            assert_eq!(oud, a);
+            assert_eq!(
+                serde_json::to_value(a).unwrap(),
+                serde_json::json!(a.code())
+            );
+        }
+        let stored = r#"{"soort":"vrijstelling","artikel":"5a_reizend","reden":"kermis","geen_passend_aanbod":false,"van":"2025-01-06","tot":null}"#;
+        match serde_json::from_str::<Gebeurtenis>(stored).unwrap() {
+            Gebeurtenis::Vrijstelling {
+                artikel,
+                verklaring,
+                ..
+            } => {
+                assert_eq!((artikel, verklaring), (Artikel::Art5a, None));
+            }
+            e => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn five_sub_a_needs_a_recent_statement() {
+        let open = ZaakStaat::fold(&[Gebeurtenis::Geopend {
+            zaak: ZaakSoort::Vrijstelling,
+            organisatie: "RBL-ZKIJ".into(),
+            datum: d("2025-09-01"),
+        }]);
+        assert!(open
+            .check(&vrijstelling(Artikel::Art5SubA, "2025-09-01", None))
+            .unwrap_err()
+            .contains("statement"));
+        // Three months to the day is still in time; one day more is too old.
+        assert!(open
+            .check(&vrijstelling(
+                Artikel::Art5SubA,
+                "2025-09-01",
+                Some(("2025-06-01", Deskundige::Psycholoog))
+            ))
+            .is_ok());
+        assert!(open
+            .check(&vrijstelling(
+                Artikel::Art5SubA,
+                "2025-09-02",
+                Some(("2025-06-01", Deskundige::Arts))
+            ))
+            .unwrap_err()
+            .contains("older than 3 months"));
+        assert!(open
+            .check(&vrijstelling(
+                Artikel::Art5SubA,
+                "2025-09-01",
+                Some(("2025-09-02", Deskundige::Pedagoog))
+            ))
+            .unwrap_err()
+            .contains("after the decision"));
+        // Other articles need no statement.
+        assert!(open
+            .check(&vrijstelling(Artikel::Art5SubC, "2025-09-01", None))
+            .is_ok());
+    }
+
+    #[test]
+    fn a_yearly_exemption_without_an_end_is_due_a_year_after_its_last_renewal() {
+        let mut s = ZaakStaat::fold(&[
+            Gebeurtenis::Geopend {
+                zaak: ZaakSoort::Vrijstelling,
+                organisatie: "RBL-ZKIJ".into(),
+                datum: d("2024-09-01"),
+            },
+            vrijstelling(
+                Artikel::Art5SubA,
+                "2024-09-01",
+                Some(("2024-08-15", Deskundige::Arts)),
+            ),
+            vrijstelling(Artikel::Art5SubC, "2024-09-01", None),
+        ]);
+        let due: Vec<_> = s
+            .te_verlengen()
+            .iter()
+            .map(|(v, d)| (v.artikel, *d))
+            .collect();
+        assert_eq!(due, [(Artikel::Art5SubA, d("2025-09-01"))]);
+        s.apply(&vrijstelling(
+            Artikel::Art5SubA,
+            "2025-08-25",
+            Some(("2025-08-01", Deskundige::Arts)),
+        ));
+        let due: Vec<_> = s
+            .te_verlengen()
+            .iter()
+            .map(|(v, d)| (v.artikel, *d))
+            .collect();
+        assert_eq!(due, [(Artikel::Art5SubA, d("2026-08-25"))]);
+        // Renewed with an end: nothing is due any more.
+        let mut met_einde = vrijstelling(
+            Artikel::Art5SubA,
+            "2026-08-20",
+            Some(("2026-08-01", Deskundige::Arts)),
+        );
+        if let Gebeurtenis::Vrijstelling { tot, .. } = &mut met_einde {
+            *tot = Some(d("2027-07-31"));
+        }
+        s.apply(&met_einde);
+        assert!(s.te_verlengen().is_empty());
     }
 
     #[test]

@@ -109,6 +109,9 @@ pub type Decide<'a> = &'a mut dyn FnMut(&[RowIssue]) -> bool;
 pub struct JongereRij {
     pub jongere: Jongere,
     pub inschrijving: Option<(SchoolCode, Sector)>,
+    /// The end of the first enrolment that ended with a startkwalificatie before the date
+    /// asked about, if any (it ends kwalificatieplicht).
+    pub startkwalificatie: Option<NaiveDate>,
 }
 
 /// Counts of one gemeente for `overzicht` (see the app layer for their meaning).
@@ -220,6 +223,10 @@ pub struct AvKandidaat {
     pub leerling: LeerlingId,
     pub geboortedatum: NaiveDate,
     pub gemeente: GemeenteCode,
+    /// The last day of the first enrolment that ended with a startkwalificatie, if any.
+    pub startkwalificatie: Option<NaiveDate>,
+    /// An exemption recorded in one of the person's cases covers the reference date.
+    pub vrijgesteld: bool,
 }
 
 /// The rules as a signal run applies them, one per thread of the run.
@@ -397,6 +404,8 @@ pub trait Store: AccessStore + ApiStore + Send + Sync {
     fn zaak(&self, id: i64) -> Result<Option<ZaakRij>>;
     /// A person's cases, oldest first.
     fn zaken_van(&self, leerling: LeerlingId) -> Result<Vec<ZaakRij>>;
+    /// Every open case of one kind (the worklist's exemptions up for renewal), by number.
+    fn open_zaken(&self, soort: ZaakSoort) -> Result<Vec<ZaakRij>>;
     /// A case's events in the order they were recorded.
     fn zaak_events(&self, id: i64) -> Result<Vec<ZaakEvent>>;
     /// Adds an event as number `volgnummer` (one more than the last the caller saw);
@@ -537,7 +546,8 @@ pub struct WerkPersoon {
 pub struct Werkvoorraad {
     /// The meldingen asked for, and their person.
     pub meldingen: Vec<(MeldingStaat, WerkPersoon)>,
-    /// Recent `signaal`, `mazl_7dagen` and `mazl_4x12` signals: person, school, rule, date.
+    /// Recent `signaal`, `mazl_7dagen`, `mazl_4x12` and `lrv` signals: person, school, rule,
+    /// date.
     pub signalen: Vec<(WerkPersoon, String, String, NaiveDate)>,
 }
 

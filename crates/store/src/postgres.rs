@@ -529,10 +529,11 @@ impl Store for PgStore {
             conn.batch_execute(
                 "LOCK TABLE jongeren IN SHARE MODE;
                  CREATE TEMP TABLE stage_raw (line BIGINT, bsn INTEGER, onr INTEGER, school TEXT,
-                   sector TEXT, begindatum DATE, einddatum DATE) ON COMMIT DROP",
+                   sector TEXT, begindatum DATE, einddatum DATE, startkwalificatie BOOLEAN)
+                   ON COMMIT DROP",
             )?;
             const COPY: &str =
-                "COPY stage_raw (line, bsn, onr, school, sector, begindatum, einddatum) FROM STDIN";
+                "COPY stage_raw (line, bsn, onr, school, sector, begindatum, einddatum, startkwalificatie) FROM STDIN";
             copy_rows(conn, COPY, rows, |line, i, buf| {
                 let (bsn, onr) = ids(i.leerling);
                 let eind = i.einddatum().map(|d| d.to_string());
@@ -546,6 +547,7 @@ impl Store for PgStore {
                         Some(i.sector.code()),
                         Some(&i.begindatum().to_string()),
                         eind.as_deref(),
+                        Some(if i.startkwalificatie() { "t" } else { "f" }),
                     ],
                 );
             })?;
@@ -582,16 +584,19 @@ impl Store for PgStore {
                 .query_one("SELECT count(*) FROM stage_w WHERE line = first", &[])?
                 .get(0);
             counts.gewijzigd = conn.execute(
-                "UPDATE inschrijvingen i SET einddatum = s.einddatum, sector = s.sector
+                "UPDATE inschrijvingen i SET einddatum = s.einddatum, sector = s.sector,
+                   startkwalificatie = s.startkwalificatie
                  FROM stage_w s
                  WHERE s.line = s.first AND i.jongere_id = s.person AND i.school = s.school
                    AND i.begindatum = s.begindatum
-                   AND (i.einddatum, i.sector) IS DISTINCT FROM (s.einddatum, s.sector)",
+                   AND (i.einddatum, i.sector, i.startkwalificatie)
+                       IS DISTINCT FROM (s.einddatum, s.sector, s.startkwalificatie)",
                 &[],
             )?;
             counts.nieuw = conn.execute(
-                "INSERT INTO inschrijvingen (jongere_id, school, begindatum, einddatum, sector)
-                 SELECT person, school, begindatum, einddatum, sector FROM stage_w s
+                "INSERT INTO inschrijvingen (jongere_id, school, begindatum, einddatum, sector,
+                   startkwalificatie)
+                 SELECT person, school, begindatum, einddatum, sector, startkwalificatie FROM stage_w s
                  WHERE s.line = s.first AND NOT EXISTS (
                    SELECT 1 FROM inschrijvingen i WHERE i.jongere_id = s.person
                      AND i.school = s.school AND i.begindatum = s.begindatum)
@@ -682,6 +687,10 @@ impl Store for PgStore {
 
     fn zaken_van(&self, leerling: LeerlingId) -> Result<Vec<ZaakRij>> {
         crate::postgres_cases::zaken_van(&mut self.conn()?, leerling)
+    }
+
+    fn open_zaken(&self, soort: ZaakSoort) -> Result<Vec<ZaakRij>> {
+        crate::postgres_cases::open_zaken(&mut self.conn()?, soort)
     }
 
     fn zaak_events(&self, id: i64) -> Result<Vec<ZaakEvent>> {
@@ -873,7 +882,9 @@ impl Store for PgStore {
                (SELECT school || '|' || sector FROM inschrijvingen i
                  WHERE i.jongere_id = j.id AND i.begindatum <= $1
                    AND (i.einddatum IS NULL OR i.einddatum >= $1)
-                 ORDER BY i.begindatum DESC, i.school LIMIT 1)
+                 ORDER BY i.begindatum DESC, i.school LIMIT 1),
+               (SELECT min(i.einddatum) FROM inschrijvingen i
+                 WHERE i.jongere_id = j.id AND i.startkwalificatie AND i.einddatum < $1)
              FROM jongeren j WHERE ($2::text IS NULL OR j.gemeente = $2)
              ORDER BY j.gemeente, j.achternaam, j.voornamen, j.geboortedatum,
                       coalesce(j.bsn, j.onderwijsnummer)",
@@ -884,6 +895,7 @@ impl Store for PgStore {
             f(JongereRij {
                 jongere: build_jongere(&r, 0)?,
                 inschrijving: ins.map(|v| parse_school_sector(&v)).transpose()?,
+                startkwalificatie: r.get(7),
             })?;
         }
         Ok(())

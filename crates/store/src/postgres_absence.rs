@@ -434,7 +434,14 @@ pub(crate) fn av_kandidaten(
     f: &mut dyn FnMut(AvKandidaat) -> Result<()>,
 ) -> Result<()> {
     let rows = conn.query(
-        "SELECT j.bsn, j.onderwijsnummer, j.geboortedatum, j.gemeente FROM jongeren j
+        "SELECT j.bsn, j.onderwijsnummer, j.geboortedatum, j.gemeente,
+                (SELECT min(i.einddatum) FROM inschrijvingen i
+                 WHERE i.jongere_id = j.id AND i.startkwalificatie),
+                EXISTS (SELECT 1 FROM zaken z JOIN zaak_gebeurtenissen e ON e.zaak_id = z.id
+                        WHERE z.jongere_id = j.id AND e.gebeurtenis->>'soort' = 'vrijstelling'
+                          AND (e.gebeurtenis->>'van')::date <= $1
+                          AND coalesce((e.gebeurtenis->>'tot')::date, 'infinity') >= $1)
+         FROM jongeren j
          WHERE (j.geboortedatum BETWEEN $2 AND $3 OR j.geboortedatum BETWEEN $4 AND $5)
            AND j.gemeente IN (SELECT b.gemeente FROM organisatie_bedient b
                               JOIN organisaties o ON o.code = b.organisatie
@@ -456,6 +463,8 @@ pub(crate) fn av_kandidaten(
             leerling: leerling_of(row.get(0), row.get(1))?,
             geboortedatum: row.get(2),
             gemeente: gemeente.parse().map_err(|e| invalid("gemeente", e))?,
+            startkwalificatie: row.get(4),
+            vrijgesteld: row.get(5),
         })?;
     }
     Ok(())

@@ -4,6 +4,7 @@
 use ::postgres::Client;
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::register::{toets, Registerfeiten};
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
@@ -66,6 +67,34 @@ pub(crate) fn import_registraties(
                 )
             },
         )?);
+        // Each period must fit the register on each of its days; an open absoluut_verzuim
+        // ends with the duty. The thuiszitters list is small: one look per row.
+        let te_toetsen = conn.query(
+            "SELECT line, person, categorie, van, tot FROM stage_w
+             WHERE line = first AND categorie IN ('thuiszittend', 'absoluut_verzuim')
+             ORDER BY line",
+            &[],
+        )?;
+        for t in te_toetsen {
+            let (line, person): (i64, i64) = (t.get(0), t.get(1));
+            let categorie: String = t.get(2);
+            let categorie: Categorie = categorie.parse().map_err(|e| invalid("categorie", e))?;
+            let (van, tot): (NaiveDate, Option<NaiveDate>) = (t.get(3), t.get(4));
+            match toets(categorie, van, tot, &registerfeiten(conn, person)?) {
+                Err(a) => {
+                    // Reported once, as the SQLite store does: not also as an overlap.
+                    conn.execute("DELETE FROM stage_w WHERE line = $1", &[&line])?;
+                    issues.push(crate::RowIssue::new(line as u64, a.kolom, a.reden));
+                }
+                Ok(eind) if eind != tot => {
+                    conn.execute(
+                        "UPDATE stage_w SET tot = $2 WHERE line = $1",
+                        &[&line, &eind],
+                    )?;
+                }
+                Ok(_) => {}
+            }
+        }
         let mut counts = ImportCounts::default();
         let total: i64 = conn
             .query_one("SELECT count(*) FROM stage_w WHERE line = first", &[])?
@@ -186,6 +215,44 @@ pub(crate) fn registraties(
         .map(Some)
 }
 
+/// What the register knows about a person that a registration must fit (DOMAIN §8): birth
+/// date, enrolments with their startkwalificatie, the exemptions recorded in their cases.
+pub(crate) fn registerfeiten(conn: &mut Client, person: i64) -> Result<Registerfeiten> {
+    let geboortedatum: NaiveDate = conn
+        .query_one(
+            "SELECT geboortedatum FROM jongeren WHERE id = $1",
+            &[&person],
+        )?
+        .get(0);
+    let mut f = Registerfeiten {
+        geboortedatum,
+        ..Registerfeiten::default()
+    };
+    for r in conn.query(
+        "SELECT begindatum, einddatum, startkwalificatie FROM inschrijvingen WHERE jongere_id = $1",
+        &[&person],
+    )? {
+        let (van, tot, sk): (NaiveDate, Option<NaiveDate>, bool) = (r.get(0), r.get(1), r.get(2));
+        f.inschrijvingen.push((van, tot));
+        if let (true, Some(t)) = (sk, tot) {
+            f.startkwalificatie = Some(f.startkwalificatie.map_or(t, |s| s.min(t)));
+        }
+    }
+    for r in conn.query(
+        "SELECT e.gebeurtenis::text FROM zaken z JOIN zaak_gebeurtenissen e ON e.zaak_id = z.id
+         WHERE z.jongere_id = $1 AND e.gebeurtenis->>'soort' = 'vrijstelling'",
+        &[&person],
+    )? {
+        let json: String = r.get(0);
+        if let Gebeurtenis::Vrijstelling { van, tot, .. } =
+            serde_json::from_str(&json).map_err(|e| invalid("gebeurtenis", e))?
+        {
+            f.vrijstellingen.push((van, tot));
+        }
+    }
+    Ok(f)
+}
+
 pub(crate) fn registratie_wijzigen(
     conn: &mut Conn,
     leerling: LeerlingId,
@@ -236,10 +303,14 @@ pub(crate) fn registratie_wijzigen(
             }
         }
         if let Some((c, o)) = nieuw {
-            versie(conn, person, per, Some((None, c.code(), o.code())))?;
+            let tot = match toets(c, per, None, &registerfeiten(conn, person)?) {
+                Ok(tot) => tot,
+                Err(a) => return Ok((Err(a.reden), false)),
+            };
+            versie(conn, person, per, Some((tot, c.code(), o.code())))?;
             conn.execute(
-                "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak) VALUES ($1, $2, NULL, $3, $4)",
-                &[&person, &per, &c.code(), &o.code()],
+                "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak) VALUES ($1, $2, $3, $4, $5)",
+                &[&person, &per, &tot, &c.code(), &o.code()],
             )?;
         }
         Ok((Ok(()), true))
@@ -337,6 +408,17 @@ pub(crate) fn zaken_van(conn: &mut Conn, leerling: LeerlingId) -> Result<Vec<Zaa
          WHERE z.jongere_id = $1 ORDER BY z.id"
     );
     conn.query(&sql, &[&person])?.iter().map(zaak_row).collect()
+}
+
+pub(crate) fn open_zaken(conn: &mut Conn, soort: ZaakSoort) -> Result<Vec<ZaakRij>> {
+    let sql = format!(
+        "SELECT {ZAAK_COLS} FROM zaken z JOIN jongeren j ON j.id = z.jongere_id
+         WHERE z.soort = $1 AND z.gesloten IS NULL ORDER BY z.id"
+    );
+    conn.query(&sql, &[&soort.code()])?
+        .iter()
+        .map(zaak_row)
+        .collect()
 }
 
 pub(crate) fn zaak_events(conn: &mut Conn, id: i64) -> Result<Vec<ZaakEvent>> {
@@ -512,7 +594,7 @@ pub(crate) fn werkvoorraad(
     for r in conn.query(
         "SELECT j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.gemeente, s.school, s.regel, s.datum
          FROM signalen s JOIN jongeren j ON j.id = s.jongere_id
-         WHERE s.datum BETWEEN $1 AND $2 AND s.regel IN ('signaal','mazl_7dagen','mazl_4x12')
+         WHERE s.datum BETWEEN $1 AND $2 AND s.regel IN ('signaal','mazl_7dagen','mazl_4x12','lrv')
          ORDER BY s.datum",
         &[&sinds, &on],
     )? {

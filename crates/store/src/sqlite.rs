@@ -438,15 +438,16 @@ fn insert_vakantie(conn: &Connection, v: &Vakantie) -> Result<()> {
 
 fn insert_inschrijving(conn: &Connection, person: i64, i: &Inschrijving) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO inschrijvingen (jongere_id, school, begindatum, einddatum, sector)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO inschrijvingen (jongere_id, school, begindatum, einddatum, sector, startkwalificatie)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
         person,
         i.school.as_str(),
         iso(i.begindatum()),
         i.einddatum().map(iso),
-        i.sector.code()
+        i.sector.code(),
+        i.startkwalificatie()
     ])?;
     Ok(())
 }
@@ -879,17 +880,17 @@ impl Store for SqliteStore {
                 // A pupil has a handful of enrolments at one school: read them all and compare
                 // here. (A range on a bound date in the query makes SQLite re-plan it per row.)
                 let mut stmt = conn.prepare_cached(
-                    "SELECT begindatum, einddatum, sector FROM inschrijvingen
+                    "SELECT begindatum, einddatum, sector, startkwalificatie FROM inschrijvingen
                      WHERE jongere_id = ?1 AND school = ?2",
                 )?;
                 let mut found = stmt.query(params![person, i.school.as_str()])?;
-                let mut old: Option<(Option<NaiveDate>, String)> = None;
+                let mut old: Option<(Option<NaiveDate>, String, bool)> = None;
                 let mut overlap = None;
                 while let Some(r) = found.next()? {
                     let b = date_col(r, 0)?;
                     let e = opt_date_col(r, 1)?;
                     if b == i.begindatum() {
-                        old = Some((e, r.get(2)?));
+                        old = Some((e, r.get(2)?, r.get(3)?));
                     } else if overlap.is_none()
                         && i.einddatum().is_none_or(|ie| b <= ie)
                         && e.is_none_or(|e| e >= i.begindatum())
@@ -907,14 +908,16 @@ impl Store for SqliteStore {
                     ));
                     continue;
                 }
-                let changed = old
-                    .as_ref()
-                    .is_none_or(|(e, s)| *e != i.einddatum() || s.as_str() != i.sector.code());
+                let changed = old.as_ref().is_none_or(|(e, s, k)| {
+                    *e != i.einddatum()
+                        || s.as_str() != i.sector.code()
+                        || *k != i.startkwalificatie()
+                });
                 if old.is_none() {
                     insert_inschrijving(conn, person, &i)?;
                 } else if changed {
                     conn.prepare_cached(
-                        "UPDATE inschrijvingen SET einddatum = ?4, sector = ?5
+                        "UPDATE inschrijvingen SET einddatum = ?4, sector = ?5, startkwalificatie = ?6
                          WHERE jongere_id = ?1 AND school = ?2 AND begindatum = ?3",
                     )?
                     .execute(params![
@@ -922,7 +925,8 @@ impl Store for SqliteStore {
                         i.school.as_str(),
                         iso(i.begindatum()),
                         i.einddatum().map(iso),
-                        i.sector.code()
+                        i.sector.code(),
+                        i.startkwalificatie()
                     ])?;
                 }
                 count(&mut counts, old.is_some(), changed);
@@ -992,6 +996,10 @@ impl Store for SqliteStore {
 
     fn zaken_van(&self, leerling: LeerlingId) -> Result<Vec<ZaakRij>> {
         crate::sqlite_cases::zaken_van(&self.conn()?, leerling)
+    }
+
+    fn open_zaken(&self, soort: ZaakSoort) -> Result<Vec<ZaakRij>> {
+        crate::sqlite_cases::open_zaken(&self.conn()?, soort)
     }
 
     fn zaak_events(&self, id: i64) -> Result<Vec<ZaakEvent>> {
@@ -1166,7 +1174,9 @@ impl Store for SqliteStore {
                (SELECT school || '|' || sector FROM inschrijvingen i
                  WHERE i.jongere_id = j.id AND i.begindatum <= ?1
                    AND (i.einddatum IS NULL OR i.einddatum >= ?1)
-                 ORDER BY i.begindatum DESC, i.school LIMIT 1)
+                 ORDER BY i.begindatum DESC, i.school LIMIT 1),
+               (SELECT min(i.einddatum) FROM inschrijvingen i
+                 WHERE i.jongere_id = j.id AND i.startkwalificatie = 1 AND i.einddatum < ?1)
              FROM jongeren j WHERE (?2 IS NULL OR j.gemeente = ?2)
              ORDER BY j.gemeente, j.achternaam, j.voornamen, j.geboortedatum,
                       coalesce(j.bsn, j.onderwijsnummer)"
@@ -1179,6 +1189,7 @@ impl Store for SqliteStore {
             f(JongereRij {
                 jongere: s.jongere,
                 inschrijving: ins.map(|v| parse_school_sector(&v)).transpose()?,
+                startkwalificatie: opt_date_col(r, 8)?,
             })?;
         }
         Ok(())

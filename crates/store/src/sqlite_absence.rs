@@ -15,8 +15,8 @@ use leerrecht_domain::rules::{Dagtotaal, Verzuim};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::sqlite::{
-    bsn_of, count, date_col, in_tx, invalid, onr_of, person_id, reset_seen, seen_before, text,
-    Conn, SeenKey, SqliteStore,
+    bsn_of, count, date_col, in_tx, invalid, onr_of, opt_date_col, person_id, reset_seen,
+    seen_before, text, Conn, SeenKey, SqliteStore,
 };
 use crate::verzuimblok::{self, Dagrij};
 use crate::{
@@ -788,7 +788,15 @@ pub(crate) fn av_kandidaten(
     f: &mut dyn FnMut(AvKandidaat) -> Result<()>,
 ) -> Result<()> {
     let mut stmt = conn.prepare(
-        "SELECT j.bsn, j.onderwijsnummer, j.geboortedatum, j.gemeente FROM jongeren j
+        "SELECT j.bsn, j.onderwijsnummer, j.geboortedatum, j.gemeente,
+                (SELECT min(i.einddatum) FROM inschrijvingen i
+                 WHERE i.jongere_id = j.id AND i.startkwalificatie = 1),
+                EXISTS (SELECT 1 FROM zaken z JOIN zaak_gebeurtenissen e ON e.zaak_id = z.id
+                        WHERE z.jongere_id = j.id
+                          AND json_extract(e.gebeurtenis, '$.soort') = 'vrijstelling'
+                          AND json_extract(e.gebeurtenis, '$.van') <= ?1
+                          AND coalesce(json_extract(e.gebeurtenis, '$.tot'), '9999-12-31') >= ?1)
+         FROM jongeren j
          WHERE (j.geboortedatum BETWEEN ?2 AND ?3 OR j.geboortedatum BETWEEN ?4 AND ?5)
            AND j.gemeente IN (SELECT b.gemeente FROM organisatie_bedient b
                               JOIN organisaties o ON o.code = b.organisatie
@@ -811,6 +819,8 @@ pub(crate) fn av_kandidaten(
             gemeente: text(row.get_ref(3)?)?
                 .parse()
                 .map_err(|e| invalid("gemeente", e))?,
+            startkwalificatie: opt_date_col(row, 4)?,
+            vrijgesteld: row.get(5)?,
         })?;
     }
     Ok(())

@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::date::iso;
 use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::register::{toets, Registerfeiten};
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -14,6 +15,45 @@ use crate::sqlite::{count, date_col, in_tx, invalid, opt_date_col, person_id, Co
 use crate::{decided, Decide, ImportCounts, ImportOutcome, Result, RowIssue, Rows, UNKNOWN_PERSON};
 
 type Periode = (NaiveDate, Option<NaiveDate>, String, String);
+
+/// What the register knows about a person that a registration must fit (DOMAIN §8): birth
+/// date, enrolments with their startkwalificatie, the exemptions recorded in their cases.
+pub(crate) fn registerfeiten(conn: &Connection, person: i64) -> Result<Registerfeiten> {
+    let geboortedatum = conn
+        .prepare_cached("SELECT geboortedatum FROM jongeren WHERE id = ?1")?
+        .query_row([person], |r| date_col(r, 0))?;
+    let mut f = Registerfeiten {
+        geboortedatum,
+        ..Registerfeiten::default()
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT begindatum, einddatum, startkwalificatie FROM inschrijvingen WHERE jongere_id = ?1",
+    )?;
+    let mut rows = stmt.query([person])?;
+    while let Some(r) = rows.next()? {
+        let (van, tot, sk): (NaiveDate, Option<NaiveDate>, bool) =
+            (date_col(r, 0)?, opt_date_col(r, 1)?, r.get(2)?);
+        f.inschrijvingen.push((van, tot));
+        if let (true, Some(t)) = (sk, tot) {
+            f.startkwalificatie = Some(f.startkwalificatie.map_or(t, |s| s.min(t)));
+        }
+    }
+    drop(rows);
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.gebeurtenis FROM zaken z JOIN zaak_gebeurtenissen e ON e.zaak_id = z.id
+         WHERE z.jongere_id = ?1 AND json_extract(e.gebeurtenis, '$.soort') = 'vrijstelling'",
+    )?;
+    let mut rows = stmt.query([person])?;
+    while let Some(r) = rows.next()? {
+        let json: String = r.get(0)?;
+        if let Gebeurtenis::Vrijstelling { van, tot, .. } =
+            serde_json::from_str(&json).map_err(|e| invalid("gebeurtenis", e))?
+        {
+            f.vrijstellingen.push((van, tot));
+        }
+    }
+    Ok(f)
+}
 
 /// A person's periods: start, end, category and cause, by start.
 fn periods(conn: &Connection, person: i64) -> Result<Vec<Periode>> {
@@ -44,7 +84,7 @@ pub(crate) fn import_registraties(
         conn.execute_batch(
             "CREATE TEMP TABLE IF NOT EXISTS import_reg (
                  line INTEGER NOT NULL, person INTEGER NOT NULL, van TEXT NOT NULL, tot TEXT,
-                 PRIMARY KEY (person, van));
+                 past INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (person, van));
              DELETE FROM temp.import_reg;",
         )?;
         let mut counts = ImportCounts::default();
@@ -81,6 +121,28 @@ pub(crate) fn import_registraties(
                 ));
                 continue;
             }
+            // The period must fit the register on each of its days; an open absoluut_verzuim
+            // ends with the duty. A row that does not fit is not checked for overlaps.
+            let feiten = registerfeiten(conn, person)?;
+            let r = match toets(r.categorie, r.van(), r.tot(), &feiten) {
+                Err(a) => {
+                    conn.prepare_cached(
+                        "UPDATE temp.import_reg SET past = 0 WHERE person = ?1 AND van = ?2",
+                    )?
+                    .execute(params![person, iso(r.van())])?;
+                    issues.push(RowIssue::new(line, a.kolom, a.reden));
+                    continue;
+                }
+                Ok(tot) if tot == r.tot() => r,
+                Ok(tot) => {
+                    conn.prepare_cached(
+                        "UPDATE temp.import_reg SET tot = ?3 WHERE person = ?1 AND van = ?2",
+                    )?
+                    .execute(params![person, iso(r.van()), tot.map(iso)])?;
+                    Registratie::new(r.leerling, r.categorie, r.oorzaak, r.van(), tot)
+                        .map_err(|e| invalid("registratie", e))?
+                }
+            };
             let old = periods(conn, person)?.into_iter().find(|p| p.0 == r.van());
             let changed = old.as_ref().is_none_or(|(_, tot, c, o)| {
                 *tot != r.tot() || c != r.categorie.code() || o != r.oorzaak.code()
@@ -113,7 +175,8 @@ pub(crate) fn import_registraties(
             "SELECT s.line, o.van, o.tot FROM temp.import_reg s
              JOIN registraties o ON o.jongere_id = s.person AND o.van <> s.van
                AND o.van <= coalesce(s.tot, '9999-12-31') AND coalesce(o.tot, '9999-12-31') >= s.van
-             WHERE NOT EXISTS (SELECT 1 FROM temp.import_reg l
+             WHERE s.past = 1
+               AND NOT EXISTS (SELECT 1 FROM temp.import_reg l
                                WHERE l.person = o.jongere_id AND l.van = o.van AND l.line > s.line)
              ORDER BY s.line, o.van",
         )?;
@@ -225,10 +288,14 @@ pub(crate) fn registratie_wijzigen(
             }
         }
         if let Some((c, o)) = nieuw {
-            versie(conn, person, per, Some((None, c.code(), o.code())))?;
+            let tot = match toets(c, per, None, &registerfeiten(conn, person)?) {
+                Ok(tot) => tot,
+                Err(a) => return Ok((Err(a.reden), false)),
+            };
+            versie(conn, person, per, Some((tot, c.code(), o.code())))?;
             conn.execute(
-                "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak) VALUES (?1, ?2, NULL, ?3, ?4)",
-                params![person, iso(per), c.code(), o.code()],
+                "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![person, iso(per), tot.map(iso), c.code(), o.code()],
             )?;
         }
         Ok((Ok(()), true))
@@ -254,6 +321,7 @@ pub(crate) fn parse_soort(s: &str) -> Result<ZaakSoort> {
     match s {
         "verzuim" => Ok(ZaakSoort::Verzuim),
         "thuiszitter" => Ok(ZaakSoort::Thuiszitter),
+        "vrijstelling" => Ok(ZaakSoort::Vrijstelling),
         _ => Err(invalid("zaak soort", s)),
     }
 }
@@ -346,6 +414,18 @@ pub(crate) fn zaken_van(conn: &Conn, leerling: LeerlingId) -> Result<Vec<ZaakRij
     let sql = format!("SELECT {ZAAK_COLS} FROM zaken WHERE jongere_id = ?1 ORDER BY id");
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query([person])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(zaak_row(conn, r)?);
+    }
+    Ok(out)
+}
+
+pub(crate) fn open_zaken(conn: &Conn, soort: ZaakSoort) -> Result<Vec<ZaakRij>> {
+    let sql =
+        format!("SELECT {ZAAK_COLS} FROM zaken WHERE soort = ?1 AND gesloten IS NULL ORDER BY id");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([soort.code()])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         out.push(zaak_row(conn, r)?);
@@ -540,7 +620,8 @@ pub(crate) fn werkvoorraad(
         "SELECT j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.gemeente, s.school, s.regel, s.datum
          FROM signalen s INDEXED BY signalen_datum JOIN jongeren j ON j.id = s.jongere_id
          WHERE s.datum >= ?1 AND s.datum <= ?2
-           AND (s.regel = 'signaal' OR s.regel = 'mazl_7dagen' OR s.regel = 'mazl_4x12')
+           AND (s.regel = 'signaal' OR s.regel = 'mazl_7dagen' OR s.regel = 'mazl_4x12'
+                OR s.regel = 'lrv')
          ORDER BY s.datum",
     )?;
     let mut rows = stmt.query(params![iso(sinds), iso(on)])?;

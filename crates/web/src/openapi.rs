@@ -13,7 +13,7 @@ use utoipa::openapi::{Content, OpenApi as Doc, RefOr, Server};
 use utoipa::{Modify, OpenApi};
 
 use crate::middleware::api_version::API_VERSION;
-use crate::routes::{intake, jongeren, sessies, werk, zaakwerk};
+use crate::routes::{intake, jongeren, sessies, vrijstellingen, werk, zaakwerk};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -40,7 +40,7 @@ use crate::routes::{intake, jongeren, sessies, werk, zaakwerk};
         jongeren::registraties, jongeren::registratie_wijzigen,
         jongeren::zaken, jongeren::zaak, jongeren::aanbod, jongeren::aanbod_doen,
         jongeren::partner_toevoegen, jongeren::partner_verwijderen,
-        jongeren::escalaties, werk::werklijst,
+        jongeren::escalaties, vrijstellingen::lijst, vrijstellingen::vastleggen, werk::werklijst,
         werk::peildatum, werk::oorzaken, werk::schooljaar, werk::doelen, werk::kpi,
         werk::leerplichttelling, werk::inspectie,
         zaakwerk::plan, zaakwerk::ouders, zaakwerk::sluiting,

@@ -107,7 +107,10 @@ impl App {
         let mut made = DemoZaken::default();
         let regels = Escalatieregels::default();
         let mut next_niet = niet.into_iter();
-        for leerling in ingeschreven.into_iter().take(wanted) {
+        for leerling in ingeschreven {
+            if made.registraties >= wanted {
+                break;
+            }
             let mut categorie = pick(&mut rng, &CATEGORIEEN);
             let mut wie = leerling;
             if categorie == Categorie::AbsoluutVerzuim {
@@ -123,7 +126,14 @@ impl App {
             // Home-sitting began one to 200 days ago; a nazorg period follows earlier
             // home-sitting.
             let begin = today - Duration::days(rng.gen_range(1..=200));
-            self.registratie_wijzigen(actor, wie, Some((categorie, oorzaak)), begin)?;
+            // A registration must fit the register on its days (enrolled then, for
+            // thuiszittend; enrolled nowhere, for absoluut verzuim): one that does not is
+            // refused, and the demo takes the next pupil.
+            match self.registratie_wijzigen(actor, wie, Some((categorie, oorzaak)), begin) {
+                Ok(()) => {}
+                Err(crate::AppError::Invalid(_)) => continue,
+                Err(e) => return Err(e),
+            }
             made.registraties += 1;
             if categorie.is_thuiszitter() {
                 made.thuiszitters += 1;

@@ -107,6 +107,14 @@ pub const JONGEREN: &str = "bsn;onderwijsnummer;achternaam;voornamen;geboortedat
 010000008;;Visser;Daan;2003-01-01;GM0453
 ";
 
+/// For the thuiszitters list, whose registrations must fit the register (DOMAIN §8):
+/// 123456782 (thuiszittend in 2025) is enrolled again from August 2024; 101222331 (absoluut
+/// verzuim in 2025) left school before Christmas 2024.
+pub const NU_INGESCHREVEN: &str = "leerling;school;sector;begindatum;einddatum
+123456782;07NU01;VO;2024-08-26;
+101222331;07NU01;VO;2020-08-24;2024-12-20
+";
+
 pub const INSCHRIJVINGEN: &str = "leerling;school;sector;begindatum;einddatum
 111222333;05KO00;PO;2019-08-20;
 123456782;07NU01;VO;2021-08-23;2024-07-31

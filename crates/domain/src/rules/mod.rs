@@ -18,7 +18,7 @@ mod tests;
 
 use chrono::NaiveDate;
 
-use crate::duty::{duty_status, DutyStatus};
+use crate::duty::{duty_status_met, DutyStatus};
 
 pub use engine::{evaluate, Evaluator};
 pub use regels::{Regels, RegelsError, RegelsHistorie, RegelsVersie};
@@ -27,19 +27,21 @@ pub use types::{
 };
 
 /// Absolute absence (`av`, DOMAIN §6.8) on the reference date `on`: someone born on `birth` is
-/// leerplichtig or kwalificatieplichtig on `on` ([`duty_status`]), has no enrolment covering
-/// `on`, and no exemption. Whether the person lives in a served gemeente is the caller's
-/// filter.
+/// leerplichtig or kwalificatieplichtig on `on` ([`duty_status_met`]: an enrolment that ended
+/// with a startkwalificatie on `startkwalificatie` ends kwalificatieplicht), has no enrolment
+/// covering `on`, and no exemption covering it. Whether the person lives in a served gemeente
+/// is the caller's filter.
 pub fn absoluut_verzuim(
     birth: NaiveDate,
     on: NaiveDate,
     enrolled_on_date: bool,
     vrijgesteld: bool,
+    startkwalificatie: Option<NaiveDate>,
 ) -> bool {
     !enrolled_on_date
         && !vrijgesteld
         && matches!(
-            duty_status(birth, on),
+            duty_status_met(birth, on, startkwalificatie),
             DutyStatus::Leerplichtig | DutyStatus::Kwalificatieplichtig
         )
 }
@@ -51,8 +53,9 @@ pub fn absoluut_verzuim_signaal(
     on: NaiveDate,
     enrolled_on_date: bool,
     vrijgesteld: bool,
+    startkwalificatie: Option<NaiveDate>,
 ) -> Option<Signaal> {
-    absoluut_verzuim(birth, on, enrolled_on_date, vrijgesteld).then(|| Signaal {
+    absoluut_verzuim(birth, on, enrolled_on_date, vrijgesteld, startkwalificatie).then(|| Signaal {
         regel: Regel::Av,
         datum: on,
         uitleg: Uitleg {

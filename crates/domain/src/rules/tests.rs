@@ -564,15 +564,31 @@ fn absoluut_verzuim_needs_duty_age_no_enrolment_no_exemption() {
     let zeventien = d(2007, 5, 3); // kwalificatieplichtig
     let negentien = d(2005, 5, 3);
     let vier = d(2020, 5, 3);
-    assert!(absoluut_verzuim(tien, on, false, false));
-    assert!(absoluut_verzuim(zeventien, on, false, false));
-    assert!(!absoluut_verzuim(tien, on, true, false));
-    assert!(!absoluut_verzuim(tien, on, false, true));
-    assert!(!absoluut_verzuim(negentien, on, false, false));
-    assert!(!absoluut_verzuim(vier, on, false, false));
-    let s = absoluut_verzuim_signaal(tien, on, false, false).unwrap();
+    assert!(absoluut_verzuim(tien, on, false, false, None));
+    assert!(absoluut_verzuim(zeventien, on, false, false, None));
+    assert!(!absoluut_verzuim(tien, on, true, false, None));
+    assert!(!absoluut_verzuim(tien, on, false, true, None));
+    assert!(!absoluut_verzuim(negentien, on, false, false, None));
+    assert!(!absoluut_verzuim(vier, on, false, false, None));
+    let s = absoluut_verzuim_signaal(tien, on, false, false, None).unwrap();
     assert_eq!((s.regel, s.datum), (Regel::Av, on));
-    assert_eq!(absoluut_verzuim_signaal(tien, on, true, false), None);
+    assert_eq!(absoluut_verzuim_signaal(tien, on, true, false, None), None);
+    // A 17-year-old whose enrolment ended with a havo diploma on 12 July: no duty, no av.
+    assert!(!absoluut_verzuim(
+        zeventien,
+        on,
+        false,
+        false,
+        Some(d(2024, 7, 12))
+    ));
+    // A diploma after the reference date changes nothing yet.
+    assert!(absoluut_verzuim(
+        zeventien,
+        on,
+        false,
+        false,
+        Some(d(2024, 10, 1))
+    ));
 }
 
 // ---------------------------------------------------------------------------------------------

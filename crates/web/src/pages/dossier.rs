@@ -14,12 +14,14 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Duration, NaiveDate};
 use leerrecht_app::access::{rol_mag, Gebruik};
+use leerrecht_app::vrijstellingen::NieuweVrijstelling;
 use leerrecht_app::{App, AppError};
 use leerrecht_domain::ids::{LeerlingId, SchoolCode};
 use leerrecht_domain::schoolyear::SchoolYear;
 use leerrecht_domain::thuiszitters::{Categorie, Niveau, Oorzaak};
 use leerrecht_domain::zaak::{
-    AanbodType, Artikel, Gebeurtenis, Sluitreden, Team, ZaakSoort, ZaakStaat,
+    AanbodType, Artikel, Deskundige, Gebeurtenis, Sluitreden, Team, Verklaring, ZaakSoort,
+    ZaakStaat,
 };
 use leerrecht_store::api::VerzuimRegel;
 use leerrecht_store::{MeldingGegevens, MeldingRij};
@@ -161,6 +163,7 @@ struct Dossierpagina {
     oorzaken: Vec<(&'static str, &'static str)>,
     aanbodsoorten: Vec<(&'static str, &'static str)>,
     artikelen: Vec<(&'static str, &'static str)>,
+    deskundigen: Vec<&'static str>,
     verzuimsoorten: Vec<&'static str>,
     afsluitredenen: Vec<&'static str>,
     /// The joint plan and the parents' involvement, the closing forms and the medical notes.
@@ -552,6 +555,7 @@ fn pagina(
             .into_iter()
             .map(|a| (a.code(), a.label()))
             .collect(),
+        deskundigen: Deskundige::ALL.into_iter().map(Deskundige::code).collect(),
         verzuimsoorten: vec!["16uur", "luxe", "beginnend", "signaal", "langdurig"],
         afsluitredenen: leerrecht_app::meldingen::AFSLUITREDENEN.to_vec(),
         zw,
@@ -1099,6 +1103,11 @@ pub struct VrijstellingForm {
     tot: String,
     #[serde(default)]
     geen_passend_aanbod: Option<String>,
+    /// The statement a 5-sub-a exemption needs: its date and author.
+    #[serde(default)]
+    verklaring_datum: String,
+    #[serde(default)]
+    verklaring_door: String,
 }
 
 pub async fn vrijstelling(
@@ -1118,25 +1127,39 @@ async fn vrijstelling_doen(
     body: Bytes,
 ) -> Result<Response, Fout> {
     let f: VrijstellingForm = b.formulier(&body)?;
-    let artikel = Artikel::ALL
-        .into_iter()
-        .find(|a| a.code() == f.artikel)
-        .ok_or_else(|| ongeldig(b, "artikel: onbekend".into()))?;
+    let artikel =
+        Artikel::from_code(&f.artikel).ok_or_else(|| ongeldig(b, "artikel: onbekend".into()))?;
     let van = datum(&f.van, "van").map_err(|m| ongeldig(b, m))?;
     let tot = opt_datum(&f.tot, "tot").map_err(|m| ongeldig(b, m))?;
+    let verklaring_datum =
+        opt_datum(&f.verklaring_datum, "verklaring_datum").map_err(|m| ongeldig(b, m))?;
+    let door =
+        match f.verklaring_door.trim() {
+            "" => None,
+            d => Some(Deskundige::from_code(d).ok_or_else(|| {
+                ongeldig(b, "verklaring_door: arts, psycholoog of pedagoog".into())
+            })?),
+        };
+    let verklaring = match (verklaring_datum, door) {
+        (Some(datum), Some(door)) => Some(Verklaring { datum, door }),
+        (None, None) => None,
+        (Some(_), None) => return Err(ongeldig(b, "verklaring_door: leeg".into())),
+        (None, Some(_)) => return Err(ongeldig(b, "verklaring_datum: leeg".into())),
+    };
     schrijf(s, b, id, move |app, a, l| {
-        let zaak = open_zaak(app, a, l, ZaakSoort::Thuiszitter)?;
-        app.zaak_vastleggen(
+        app.vrijstelling_vastleggen(
             a,
-            zaak,
-            Gebeurtenis::Vrijstelling {
+            l,
+            NieuweVrijstelling {
                 artikel,
-                reden: f.reden.trim().to_string(),
+                reden: f.reden,
                 geen_passend_aanbod: f.geen_passend_aanbod.is_some(),
                 van,
                 tot,
+                verklaring,
             },
         )
+        .map(|_| ())
     })
     .await
 }

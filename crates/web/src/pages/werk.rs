@@ -30,6 +30,10 @@ fn soort_label(code: &str) -> &'static str {
         "aanbod_te_laat" => "Aanbod te laat",
         "escalatie" => "Escalatie",
         "vrijstelling" => "Vrijstelling loopt af",
+        "av" => "Absoluut verzuim",
+        "thuiszitter_voorstel" => "Registratie thuiszittend voorgesteld",
+        "vrijstelling_verlengen" => "Vrijstelling jaarlijks verlengen",
+        "vrijstelling_gemarkeerd" => "Vrijstelling zonder passend aanbod",
         _ => "Overig",
     }
 }

@@ -163,7 +163,7 @@ pub struct VanJongere {
 }
 
 /// Resolves an opaque id on the blocking pool and runs `f` with the person.
-async fn met_jongere<T, F>(s: &AppState, c: Caller, id: String, f: F) -> ApiResult<T>
+pub(crate) async fn met_jongere<T, F>(s: &AppState, c: Caller, id: String, f: F) -> ApiResult<T>
 where
     T: Send + 'static,
     F: FnOnce(&leerrecht_app::App, &leerrecht_app::Actor, LeerlingId) -> leerrecht_app::Result<T>

@@ -15,6 +15,7 @@ use crate::AppState;
 pub mod intake;
 pub mod jongeren;
 pub mod sessies;
+pub mod vrijstellingen;
 pub mod werk;
 pub mod zaakwerk;
 
@@ -64,6 +65,10 @@ pub fn routes(state: AppState) -> Router {
             get(zaakwerk::notities).post(zaakwerk::notitie_schrijven),
         )
         .route("/noodtoegang", post(zaakwerk::noodtoegang))
+        .route(
+            "/vrijstellingen",
+            get(vrijstellingen::lijst).post(vrijstellingen::vastleggen),
+        )
         .route("/werklijst", get(werk::werklijst))
         .route("/rapportages/peildatum", get(werk::peildatum))
         .route("/rapportages/oorzaken", get(werk::oorzaken))

@@ -28,7 +28,9 @@ pub struct Peildag {
 #[derive(Serialize, ToSchema)]
 pub struct WerkItem {
     /// `conceptmelding`, `melding`, `signaal`, `mazl`, `aanbod`, `aanbod_te_laat`,
-    /// `escalatie` or `vrijstelling`.
+    /// `escalatie`, `vrijstelling`, `av` (absolute absence), `thuiszitter_voorstel` (an `lrv`
+    /// signal: register as thuiszittend with `POST registraties`), `vrijstelling_verlengen`
+    /// or `vrijstelling_gemarkeerd`.
     pub soort: String,
     /// The id of the young person.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -1,0 +1,152 @@
+//! The worklist's items that come from the register rather than from a school: absolute
+//! absence (`av`) and thuiszitter candidates (`lrv`) for leerplicht and the SWV, and the
+//! exemptions that need leerplicht's attention (DOMAIN §6.8, §8). A school gets none of
+//! these: they are about persons it may not (yet) read, or about leerplicht's own decisions.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use leerrecht_domain::duty::{birth_ranges, duty_status_met};
+use leerrecht_domain::org::{OrgSoort, Organisatie};
+use leerrecht_domain::rules::absoluut_verzuim;
+use leerrecht_domain::zaak::{ZaakSoort, ZaakStaat};
+use leerrecht_store::Werkvoorraad;
+
+use crate::werklijst::{WerkItem, VOORUIT_DAGEN};
+use crate::{App, Result};
+
+impl App {
+    /// Adds the register's items for organisation `o` on `on` to `items`.
+    pub(crate) fn register_items(
+        &self,
+        items: &mut Vec<WerkItem>,
+        o: &Organisatie,
+        on: NaiveDate,
+        voorraad: &Werkvoorraad,
+        swv_van: &HashMap<&str, &str>,
+    ) -> Result<()> {
+        if !matches!(o.soort, OrgSoort::Leerplicht | OrgSoort::Swv) {
+            return Ok(());
+        }
+        let org = o.code.as_str();
+        let serves = |g: &str| o.bedient.iter().any(|b| b.as_str() == g);
+        // Someone already on the thuiszitters list needs no proposal.
+        let geregistreerd: HashSet<String> = self
+            .store()
+            .geregistreerden_op(on)?
+            .into_iter()
+            .map(|l| l.to_string())
+            .collect();
+        // `lrv`: a thuiszitter candidate, proposed to leerplicht and to the school's SWV.
+        let mut voorgesteld = HashSet::new();
+        for (p, school, regel, datum) in &voorraad.signalen {
+            if regel != "lrv" {
+                continue;
+            }
+            let mine = match o.soort {
+                OrgSoort::Leerplicht => serves(&p.gemeente),
+                _ => swv_van.get(school.as_str()) == Some(&org),
+            };
+            let leerling = p.leerling.to_string();
+            if !mine || geregistreerd.contains(&leerling) || !voorgesteld.insert(leerling.clone()) {
+                continue;
+            }
+            items.push(WerkItem {
+                soort: "thuiszitter_voorstel",
+                leerling,
+                naam: p.naam.clone(),
+                datum: *datum,
+                te_laat: false,
+                wat: format!(
+                    "langdurig relatief verzuim op {school}: registratie thuiszittend voorgesteld"
+                ),
+            });
+        }
+        if o.soort != OrgSoort::Leerplicht {
+            return Ok(());
+        }
+        // `av`: of duty age, enrolled nowhere, not exempted, in a gemeente the bureau serves.
+        let mut av = Vec::new();
+        self.store().av_kandidaten(on, birth_ranges(on), &mut |k| {
+            if serves(k.gemeente.as_str())
+                && absoluut_verzuim(
+                    k.geboortedatum,
+                    on,
+                    false,
+                    k.vrijgesteld,
+                    k.startkwalificatie,
+                )
+                && !geregistreerd.contains(&k.leerling.to_string())
+            {
+                av.push(k);
+            }
+            Ok(())
+        })?;
+        for k in av {
+            let naam = self
+                .store()
+                .jongere(k.leerling)?
+                .map(|j| format!("{} {}", j.voornamen, j.achternaam))
+                .unwrap_or_default();
+            items.push(WerkItem {
+                soort: "av",
+                leerling: k.leerling.to_string(),
+                naam,
+                datum: on,
+                te_laat: false,
+                wat: format!(
+                    "absoluut verzuim: {}, nergens ingeschreven, geen vrijstelling",
+                    duty_status_met(k.geboortedatum, on, k.startkwalificatie)
+                ),
+            });
+        }
+        // Exemptions held by this bureau: a yearly one due for renewal, one given because no
+        // suitable offer exists.
+        for z in self.store().open_zaken(ZaakSoort::Vrijstelling)? {
+            if z.organisatie != org {
+                continue;
+            }
+            let events = self.store().zaak_events(z.id)?;
+            let staat = ZaakStaat::fold(events.iter().map(|e| &e.gebeurtenis));
+            let Some(j) = self.store().jongere(z.leerling)? else {
+                continue;
+            };
+            let item = |soort, datum, te_laat, wat| WerkItem {
+                soort,
+                leerling: z.leerling.to_string(),
+                naam: format!("{} {}", j.voornamen, j.achternaam),
+                datum,
+                te_laat,
+                wat,
+            };
+            for (v, op) in staat.te_verlengen() {
+                if (op - on).num_days() <= VOORUIT_DAGEN {
+                    items.push(item(
+                        "vrijstelling_verlengen",
+                        op,
+                        op < on,
+                        format!(
+                            "vrijstelling {} van {} jaarlijks verlengen uiterlijk {op}",
+                            v.artikel.code(),
+                            v.van
+                        ),
+                    ));
+                }
+            }
+            for v in &staat.vrijstellingen {
+                if v.gemarkeerd && v.van <= on && v.tot.is_none_or(|t| on <= t) {
+                    items.push(item(
+                        "vrijstelling_gemarkeerd",
+                        v.van,
+                        true,
+                        format!(
+                            "vrijstelling {} gegeven omdat er geen passend aanbod is",
+                            v.artikel.code()
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}

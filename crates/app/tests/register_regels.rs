@@ -1,0 +1,359 @@
+//! The register's rules on both databases: absolute absence with exemptions and a
+//! startkwalificatie, `av` and `lrv` on the worklists, registrations checked against the
+//! register (DOMAIN §8), and exemptions as cases of their own.
+
+mod common;
+
+use std::str::FromStr;
+
+use common::{d, Db, INSCHRIJVINGEN, JONGEREN, ORGS};
+use leerrecht_app::access::Actor;
+use leerrecht_app::import::ImportKind;
+use leerrecht_app::rapportages::Opties;
+use leerrecht_app::vrijstellingen::NieuweVrijstelling;
+use leerrecht_app::AppError;
+use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::rules::{Regel, RegelsHistorie};
+use leerrecht_domain::schoolyear::SchoolYear;
+use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Oorzaak};
+use leerrecht_domain::zaak::{Artikel, Deskundige, Verklaring, ZaakSoort};
+
+fn id(s: &str) -> LeerlingId {
+    LeerlingId::from_str(s).unwrap()
+}
+
+fn region(db: &Db) {
+    db.ok(ImportKind::Organisaties, ORGS);
+    db.ok(ImportKind::Jongeren, JONGEREN);
+    db.ok(ImportKind::Inschrijvingen, INSCHRIJVINGEN);
+}
+
+/// The `av` signals of `on`: who.
+fn av(db: &Db, on: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    db.app
+        .list_signals(&Actor::local_operator(), d(on), Some(Regel::Av), &mut |s| {
+            out.push(s.leerling);
+            Ok(())
+        })
+        .unwrap();
+    out
+}
+
+/// The worklist of `org` on `on` as (kind, who).
+fn werk(db: &Db, org: &str, on: &str) -> Vec<(String, String)> {
+    db.app
+        .werklijst(
+            &Actor::local_operator(),
+            org,
+            d(on),
+            &Escalatieregels::default(),
+        )
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|i| (i.soort.to_string(), i.leerling))
+        .collect()
+}
+
+fn vrijstelling(artikel: Artikel, van: &str, verklaring: Option<&str>) -> NieuweVrijstelling {
+    NieuweVrijstelling {
+        artikel,
+        reden: "op verzoek van de ouders".into(),
+        geen_passend_aanbod: false,
+        van: d(van),
+        tot: None,
+        verklaring: verklaring.map(|v| Verklaring {
+            datum: d(v),
+            door: Deskundige::Arts,
+        }),
+    }
+}
+
+fn absolute_absence_respects_diplomas_and_exemptions(db: Db) {
+    region(&db);
+    let op = Actor::local_operator();
+    // 101222331 (born 2008-05-05, kwalificatieplichtig until 2026-05-04) left school on 11
+    // July 2025 with a havo diploma: no duty, no absolute absence.
+    let met = "leerling;school;sector;begindatum;einddatum;startkwalificatie
+101222331;07NU01;VO;2020-08-24;2025-07-11;ja
+";
+    let r = db.ok(ImportKind::Inschrijvingen, met);
+    assert_eq!(r.counts.gewijzigd, 1);
+    assert_eq!(db.ok(ImportKind::Inschrijvingen, met).counts.ongewijzigd, 1);
+    assert!(!av(&db, "2025-10-01").contains(&"101222331".to_string()));
+    // The listing of young people shows no duty either.
+    let people = db.people("2025-10-01");
+    assert!(
+        people
+            .iter()
+            .any(|p| p.starts_with("101222331 Bakker geen")),
+        "{people:?}"
+    );
+    assert!(db
+        .people("2025-07-11")
+        .iter()
+        .any(|p| p.starts_with("101222331 Bakker kwalificatieplichtig")));
+    assert!(!werk(&db, "RBL-ZKIJ", "2025-10-01").contains(&("av".into(), "101222331".into())));
+    // Without the diploma, the same 17-year-old is an absolute absentee, and leerplicht sees it.
+    db.ok(ImportKind::Inschrijvingen, &met.replace(";ja\n", ";nee\n"));
+    assert!(av(&db, "2025-10-01").contains(&"101222331".to_string()));
+    assert!(werk(&db, "RBL-ZKIJ", "2025-10-01").contains(&("av".into(), "101222331".into())));
+    // Their school sees no such item: only leerplicht's worklist lists absolute absence.
+    assert!(!werk(&db, "07NU01", "2025-10-01")
+        .iter()
+        .any(|(s, _)| s == "av"));
+    // A diploma is obtained at the end of an enrolment: one without an end is refused.
+    let r = db.import(
+        ImportKind::Inschrijvingen,
+        "leerling;school;sector;begindatum;einddatum;startkwalificatie\n111222333;05KO00;PO;2019-08-20;;ja\n",
+    );
+    assert!(!r.committed);
+    assert_eq!(
+        r.errors
+            .iter()
+            .map(|e| (e.line, e.column.as_str()))
+            .collect::<Vec<_>>(),
+        [(2, "startkwalificatie")]
+    );
+
+    // 123456782 (leerplichtig, enrolled nowhere since 2024-07-31) is an absolute absentee
+    // until an exemption covers the reference date.
+    assert!(av(&db, "2024-10-01").contains(&"123456782".to_string()));
+    db.app
+        .vrijstelling_vastleggen(
+            &op,
+            id("123456782"),
+            vrijstelling(Artikel::Art5SubC, "2024-09-02", None),
+        )
+        .unwrap();
+    assert!(!av(&db, "2024-10-01").contains(&"123456782".to_string()));
+    assert!(av(&db, "2024-08-30").contains(&"123456782".to_string()));
+    assert!(!werk(&db, "RBL-ZKIJ", "2024-10-01")
+        .iter()
+        .any(|(s, w)| s == "av" && w == "123456782"));
+    // The exemption opened a case of its own, not a thuiszitter's.
+    let zaken = db.app.zaken(&op, id("123456782")).unwrap();
+    assert_eq!(
+        zaken.iter().map(|z| z.soort).collect::<Vec<_>>(),
+        [ZaakSoort::Vrijstelling]
+    );
+}
+
+fn registrations_must_fit_the_register(db: Db) {
+    region(&db);
+    let op = Actor::local_operator();
+    let header = "leerling;categorie;oorzaak;van;tot\n";
+    let bad = format!(
+        "{header}101222331;absoluut_verzuim;complex;2025-03-03;
+010000008;thuiszittend;psychisch;2025-03-01;
+123456782;absoluut_verzuim;complex;2024-09-02;2028-01-01
+123456782;thuiszittend;psychisch;2024-09-02;
+123456782;thuiszittend;gedrag;2025-03-01;2025-04-30
+"
+    );
+    let r = db.import(ImportKind::Registraties, &bad);
+    assert!(!r.committed);
+    let got: Vec<(u64, &str)> = r
+        .errors
+        .iter()
+        .map(|e| (e.line, e.column.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (2, "categorie"), // enrolled: not absoluut verzuim
+            (3, "categorie"), // 22 years old: no duty
+            (4, "tot"),       // runs on past the end of duty
+            (5, "van"),       // the same period as line 4
+            (6, "categorie"), // enrolled nowhere: not thuiszittend
+        ],
+        "{:#?}",
+        r.errors
+    );
+    assert!(
+        r.errors[0].reason.contains("enrolled on 2025-03-03"),
+        "{}",
+        r.errors[0].reason
+    );
+    assert!(
+        r.errors[2].reason.contains("2027-08-31"),
+        "{}",
+        r.errors[2].reason
+    );
+    assert!(
+        db.app
+            .registraties(&op, id("123456782"))
+            .unwrap()
+            .is_empty(),
+        "nothing written"
+    );
+    // An open absoluut verzuim ends when the duty ends (the day before the 18th birthday).
+    let good = format!("{header}123456782;absoluut_verzuim;complex;2024-09-02;\n");
+    assert_eq!(db.ok(ImportKind::Registraties, &good).counts.nieuw, 1);
+    let rs = db.app.registraties(&op, id("123456782")).unwrap();
+    assert_eq!(
+        (rs[0].van(), rs[0].tot()),
+        (d("2024-09-02"), Some(d("2027-08-31")))
+    );
+    assert_eq!(db.ok(ImportKind::Registraties, &good).counts.ongewijzigd, 1);
+    // The form and the API check the same.
+    let refused = db.app.registratie_wijzigen(
+        &op,
+        id("101222331"),
+        Some((Categorie::AbsoluutVerzuim, Oorzaak::Complex)),
+        d("2025-03-03"),
+    );
+    assert!(
+        matches!(&refused, Err(AppError::Invalid(m)) if m.contains("needs no enrolment")),
+        "{refused:?}"
+    );
+    let refused = db.app.registratie_wijzigen(
+        &op,
+        id("010000008"),
+        Some((Categorie::Thuiszittend, Oorzaak::Psychisch)),
+        d("2025-03-03"),
+    );
+    assert!(
+        matches!(&refused, Err(AppError::Invalid(m)) if m.contains("needs a duty")),
+        "{refused:?}"
+    );
+    assert!(db
+        .app
+        .registraties(&op, id("010000008"))
+        .unwrap()
+        .is_empty());
+}
+
+fn exemptions_are_cases_of_their_own(db: Db) {
+    region(&db);
+    let op = Actor::local_operator();
+    let who = id("123456782");
+    // 5 sub a needs a statement, not older than three months at the decision.
+    for v in [
+        vrijstelling(Artikel::Art5SubA, "2024-09-02", None),
+        vrijstelling(Artikel::Art5SubA, "2024-09-02", Some("2024-05-31")),
+    ] {
+        let r = db.app.vrijstelling_vastleggen(&op, who, v);
+        assert!(matches!(r, Err(AppError::Invalid(_))), "{r:?}");
+    }
+    let zaak = db
+        .app
+        .vrijstelling_vastleggen(
+            &op,
+            who,
+            vrijstelling(Artikel::Art5SubA, "2024-09-02", Some("2024-08-20")),
+        )
+        .unwrap();
+    assert_eq!(
+        db.app.zaak(&op, zaak, None).unwrap().rij.soort,
+        ZaakSoort::Vrijstelling
+    );
+    // Yearly: due for renewal one year after its start, on leerplicht's worklist.
+    assert!(!werk(&db, "RBL-ZKIJ", "2025-08-01")
+        .iter()
+        .any(|(s, _)| s == "vrijstelling_verlengen"));
+    assert!(werk(&db, "RBL-ZKIJ", "2025-08-25")
+        .contains(&("vrijstelling_verlengen".into(), "123456782".into())));
+    // Renewed (recorded again on a fresh statement): due a year later.
+    let again = db
+        .app
+        .vrijstelling_vastleggen(
+            &op,
+            who,
+            vrijstelling(Artikel::Art5SubA, "2025-08-28", Some("2025-08-01")),
+        )
+        .unwrap();
+    assert_eq!(again, zaak, "the same open case");
+    assert!(!werk(&db, "RBL-ZKIJ", "2025-09-10")
+        .iter()
+        .any(|(s, _)| s == "vrijstelling_verlengen"));
+    let list = db.app.vrijstellingen(&op, who).unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[1].verlengen_op, Some(d("2026-08-28")));
+    // Given because no suitable offer exists: flagged.
+    let mut geen = vrijstelling(Artikel::Art15, "2025-09-01", None);
+    geen.geen_passend_aanbod = true;
+    db.app.vrijstelling_vastleggen(&op, who, geen).unwrap();
+    assert!(werk(&db, "RBL-ZKIJ", "2025-09-10")
+        .contains(&("vrijstelling_gemarkeerd".into(), "123456782".into())));
+    assert!(db
+        .app
+        .zaken(&op, who)
+        .unwrap()
+        .iter()
+        .all(|z| z.soort == ZaakSoort::Vrijstelling));
+}
+
+fn long_absence_proposes_a_thuiszitter_registration(db: Db) {
+    region(&db);
+    let op = Actor::local_operator();
+    // 111222333 at 05KO00 (SWV-PO-ZK): 21 school days in a row absent without leave.
+    let mut rows = String::from("leerling;school;datum;soort;minuten;hele_dag\n");
+    let mut day = d("2025-03-03");
+    let mut n = 0;
+    while n < 21 {
+        if chrono::Datelike::weekday(&day).number_from_monday() <= 5 {
+            rows.push_str(&format!("111222333;05KO00;{day};ongeoorloofd;300;ja\n"));
+            n += 1;
+        }
+        day = day.succ_opt().unwrap();
+    }
+    db.ok(ImportKind::Verzuim, &rows);
+    db.app
+        .update_signals(&op, &RegelsHistorie::default(), true)
+        .unwrap();
+    // The Leerplichttelling counts the signals: the lrv signal as new long-term relative
+    // absence, 123456782 (enrolled nowhere) as absolute absence.
+    let telling = || {
+        let t = db
+            .app
+            .rapport_leerplichttelling(
+                &op,
+                SchoolYear::new(2024),
+                d("2025-07-31"),
+                &Opties::default(),
+            )
+            .unwrap();
+        (
+            t.absoluut_verzuim.totaal.n,
+            t.langdurig_relatief_verzuim.totaal.n,
+            t.langdurig_relatief_verzuim.nieuw.n,
+            t.langdurig_relatief_verzuim.langer_dan_3_maanden.n,
+        )
+    };
+    assert_eq!(telling(), (1, 1, 1, 0));
+    let voorstel = ("thuiszitter_voorstel".to_string(), "111222333".to_string());
+    assert!(werk(&db, "RBL-ZKIJ", "2025-04-10").contains(&voorstel));
+    assert!(werk(&db, "SWV-PO-ZK", "2025-04-10").contains(&voorstel));
+    // The school confirms its draft; the proposal is not its item.
+    let school = werk(&db, "05KO00", "2025-04-10");
+    assert!(!school.contains(&voorstel), "{school:?}");
+    // Once registered as thuiszittend, nothing is proposed any more.
+    db.app
+        .registratie_wijzigen(
+            &op,
+            id("111222333"),
+            Some((Categorie::Thuiszittend, Oorzaak::Onbekend)),
+            d("2025-03-31"),
+        )
+        .unwrap();
+    assert!(!werk(&db, "RBL-ZKIJ", "2025-04-10").contains(&voorstel));
+    // Registered, the same persons count once: from the list now.
+    db.app
+        .registratie_wijzigen(
+            &op,
+            id("123456782"),
+            Some((Categorie::AbsoluutVerzuim, Oorzaak::Complex)),
+            d("2024-09-02"),
+        )
+        .unwrap();
+    assert_eq!(telling(), (1, 1, 1, 1));
+}
+
+on_both!(
+    absolute_absence_respects_diplomas_and_exemptions,
+    registrations_must_fit_the_register,
+    exemptions_are_cases_of_their_own,
+    long_absence_proposes_a_thuiszitter_registration,
+);

@@ -1,0 +1,30 @@
+-- The diploma an enrolment ended with (DOMAIN §4, §12): a startkwalificatie ends
+-- kwalificatieplicht at the end of that enrolment. 0 = none or not known.
+ALTER TABLE inschrijvingen ADD COLUMN startkwalificatie INTEGER NOT NULL DEFAULT 0
+    CHECK (startkwalificatie = 0 OR startkwalificatie = 1);
+
+-- Exemptions are cases of their own kind. SQLite cannot change a CHECK constraint, so the
+-- table is rebuilt: the references of case events and meldingen are checked at commit, when
+-- every case is back under its own number. The number sequence carries on where it was.
+PRAGMA defer_foreign_keys = ON;
+CREATE TABLE zaken_v35 AS SELECT id, jongere_id, soort, organisatie, geopend, gesloten FROM zaken;
+CREATE TABLE zaken_v35_volgnummer AS SELECT seq FROM sqlite_sequence WHERE name = 'zaken';
+DROP TABLE zaken;
+CREATE TABLE zaken (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    jongere_id  INTEGER NOT NULL REFERENCES jongeren(id),
+    soort       TEXT NOT NULL CHECK (soort = 'verzuim' OR soort = 'thuiszitter' OR soort = 'vrijstelling'),
+    organisatie TEXT NOT NULL REFERENCES organisaties(code),
+    geopend     TEXT NOT NULL,
+    gesloten    TEXT
+);
+INSERT INTO zaken (id, jongere_id, soort, organisatie, geopend, gesloten)
+    SELECT id, jongere_id, soort, organisatie, geopend, gesloten FROM zaken_v35 ORDER BY id;
+CREATE INDEX zaken_jongere ON zaken (jongere_id);
+CREATE UNIQUE INDEX zaken_een_open ON zaken (jongere_id, soort) WHERE gesloten IS NULL;
+DELETE FROM sqlite_sequence WHERE name = 'zaken';
+INSERT INTO sqlite_sequence (name, seq)
+    SELECT 'zaken', max(coalesce((SELECT seq FROM zaken_v35_volgnummer), 0),
+                        coalesce((SELECT max(id) FROM zaken), 0));
+DROP TABLE zaken_v35;
+DROP TABLE zaken_v35_volgnummer;

@@ -1,0 +1,137 @@
+//! Exemptions (DOMAIN §8): recorded in a case of their own kind, read back per person.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use leerrecht_app::vrijstellingen::{NieuweVrijstelling, VastgelegdeVrijstelling};
+use leerrecht_domain::zaak::{Artikel, Deskundige, Verklaring};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::jongeren::{met_jongere, VanJongere};
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Query};
+use crate::AppState;
+
+/// An exemption as recorded.
+#[derive(Serialize, ToSchema)]
+pub struct Vrijstelling {
+    pub zaak: i64,
+    /// `art5_sub_a`, `art5_sub_b`, `art5_sub_c`, `art5a_reizend`, `art3a`, `art3b` or
+    /// `art15`.
+    pub artikel: String,
+    pub reden: String,
+    /// Given because no suitable offer exists: flagged (DOMAIN §8).
+    pub geen_passend_aanbod: bool,
+    pub van: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tot: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verklaring_datum: Option<NaiveDate>,
+    /// `arts`, `psycholoog` or `pedagoog`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verklaring_door: Option<String>,
+    /// A yearly exemption without an end: the day it is to be renewed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verlengen_op: Option<NaiveDate>,
+}
+
+fn of(v: VastgelegdeVrijstelling) -> Vrijstelling {
+    let x = v.vrijstelling;
+    Vrijstelling {
+        zaak: v.zaak,
+        artikel: x.artikel.code().to_string(),
+        reden: x.reden,
+        geen_passend_aanbod: x.gemarkeerd,
+        van: x.van,
+        tot: x.tot,
+        verklaring_datum: x.verklaring.map(|k| k.datum),
+        verklaring_door: x.verklaring.map(|k| k.door.code().to_string()),
+        verlengen_op: v.verlengen_op,
+    }
+}
+
+/// A young person's exemptions, in all their cases.
+#[utoipa::path(get, path = "/vrijstellingen", tag = "thuiszitters", params(VanJongere),
+    responses((status = 200, description = "Vrijstellingen", body = Vec<Vrijstelling>)))]
+pub async fn lijst(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<VanJongere>,
+) -> ApiResult<axum::Json<Vec<Vrijstelling>>> {
+    let rows = met_jongere(&s, c, q.jongere, |app, a, l| app.vrijstellingen(a, l)).await?;
+    Ok(axum::Json(rows.into_iter().map(of).collect()))
+}
+
+/// A new exemption. The article's code may also be given as before (`5a` for 5 sub a,
+/// `5a_reizend` for article 5a).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NieuweVrijstellingVerzoek {
+    pub jongere: String,
+    pub artikel: String,
+    pub reden: String,
+    #[serde(default)]
+    pub geen_passend_aanbod: bool,
+    /// The day of the decision and the first day exempted.
+    pub van: NaiveDate,
+    #[serde(default)]
+    pub tot: Option<NaiveDate>,
+    /// Required for 5 sub a: the statement's date (at most three months before `van`)…
+    #[serde(default)]
+    pub verklaring_datum: Option<NaiveDate>,
+    /// …and its author: `arts`, `psycholoog` or `pedagoog`.
+    #[serde(default)]
+    pub verklaring_door: Option<String>,
+}
+
+/// Records an exemption in the person's exemption case (opened when there is none).
+#[utoipa::path(post, path = "/vrijstellingen", tag = "thuiszitters",
+    request_body = NieuweVrijstellingVerzoek,
+    responses((status = 201, description = "Vastgelegd", body = Vrijstelling)))]
+pub async fn vastleggen(
+    State(s): State<AppState>,
+    c: Caller,
+    Json(n): Json<NieuweVrijstellingVerzoek>,
+) -> ApiResult<(StatusCode, axum::Json<Vrijstelling>)> {
+    let artikel = Artikel::from_code(&n.artikel).ok_or_else(|| {
+        ApiError::field(
+            "artikel",
+            "art5_sub_a, art5_sub_b, art5_sub_c, art5a_reizend, art3a, art3b of art15",
+        )
+    })?;
+    let door =
+        match n.verklaring_door.as_deref() {
+            None => None,
+            Some(d) => Some(Deskundige::from_code(d).ok_or_else(|| {
+                ApiError::field("verklaring_door", "arts, psycholoog of pedagoog")
+            })?),
+        };
+    let verklaring = match (n.verklaring_datum, door) {
+        (Some(datum), Some(door)) => Some(Verklaring { datum, door }),
+        (None, None) => None,
+        (Some(_), None) => return Err(ApiError::field("verklaring_door", "hoort bij een datum")),
+        (None, Some(_)) => return Err(ApiError::field("verklaring_datum", "hoort bij een auteur")),
+    };
+    let nieuw = NieuweVrijstelling {
+        artikel,
+        reden: n.reden,
+        geen_passend_aanbod: n.geen_passend_aanbod,
+        van: n.van,
+        tot: n.tot,
+        verklaring,
+    };
+    let van = nieuw.van;
+    let rows = met_jongere(&s, c, n.jongere, move |app, a, l| {
+        app.vrijstelling_vastleggen(a, l, nieuw)?;
+        app.vrijstellingen(a, l)
+    })
+    .await?;
+    let made = rows
+        .into_iter()
+        .rev()
+        .find(|v| v.vrijstelling.artikel == artikel && v.vrijstelling.van == van)
+        .ok_or_else(|| ApiError::from(leerrecht_app::AppError::Invalid("vrijstelling".into())))?;
+    Ok((StatusCode::CREATED, axum::Json(of(made))))
+}
