@@ -259,6 +259,7 @@ fn figures_are_the_same_before_and_after_a_purge(db: Db) {
                 geen_passend_aanbod: true,
                 van: d("2019-01-14"),
                 tot: None,
+                verklaring: None,
             },
         )
         .unwrap();
