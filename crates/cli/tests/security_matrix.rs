@@ -83,6 +83,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /medische-notities",                         "-  -  -  E  -  -  -  -  -"),
     ("POST /medische-notities",                        "-  -  -  E  -  -  -  -  -"),
     ("POST /noodtoegang",                              "A  A  A  A  A  -  -  -  -"),
+    ("GET /vrijstellingen",                            "E  -  E  -  E  -  -  -  -"),
+    ("POST /vrijstellingen",                           "E  -  -  -  -  -  -  -  -"),
     ("GET /aanbod",                                    "E  -  E  -  E  -  -  -  -"),
     ("POST /aanbod",                                   "E  -  -  -  -  -  -  -  -"),
     ("GET /escalaties",                                "E  -  E  -  E  -  -  -  -"),
@@ -372,6 +374,10 @@ fn body(op: &str, k: &Kant) -> Value {
         "POST /medische-notities" => json!({"jongere": k.id, "tekst": " "}),
         "POST /noodtoegang" => {
             json!({"leerling": k.leerling.to_string(), "reden": "Matrix", "minuten": 0})
+        }
+        // 5 sub a without the statement it needs.
+        "POST /vrijstellingen" => {
+            json!({"jongere": k.id, "artikel": "art5_sub_a", "reden": "Matrix", "van": vandaag})
         }
         "POST /aanbod" => {
             json!({"zaak": k.zaak, "aanbod": "onderwijs", "aanbieder": "De Ark", "aangeboden": vandaag})
