@@ -130,6 +130,7 @@ impl App {
             o.soort,
             OrgSoort::Leerplicht | OrgSoort::Swv | OrgSoort::Cjg
         ) {
+            let kalender = self.regiokalender()?;
             for leerling in self.store().thuiszitters_op(on)? {
                 let Some(ctx) = self.store().persoon_context(leerling, on)? else {
                     continue;
@@ -149,7 +150,7 @@ impl App {
                         &ctx.jongere,
                         o.soort,
                         on,
-                        regels,
+                        self.stand_met(leerling, on, regels, &kalender)?,
                     )?;
                 }
             }
@@ -228,9 +229,8 @@ impl App {
         jongere: &leerrecht_domain::person::Jongere,
         soort: OrgSoort,
         on: NaiveDate,
-        regels: &Escalatieregels,
+        stand: crate::zaken::Stand,
     ) -> Result<()> {
-        let stand = self.stand(leerling, on, regels)?;
         // A case of an earlier run says nothing about this run's ladder.
         let open_staat = if stand.open_eerder {
             None
