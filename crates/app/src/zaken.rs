@@ -97,6 +97,12 @@ impl App {
     /// sees the case: a partner sees it from the event's date, and no longer from the date
     /// it is removed. Closing is a use case of its own too (leerplicht's alone).
     pub fn zaak_vastleggen(&self, actor: &Actor, id: i64, e: Gebeurtenis) -> Result<()> {
+        self.vastleggen(actor, id, e, false)
+    }
+
+    /// [`App::zaak_vastleggen`], and with `invoer` the checks of what a user typed into the
+    /// event ([`App::invoer`]), made once the gate has let them through.
+    fn vastleggen(&self, actor: &Actor, id: i64, e: Gebeurtenis, invoer: bool) -> Result<()> {
         let gebruik = match &e {
             Gebeurtenis::Partner { .. } => Gebruik::PartnerToevoegen,
             Gebeurtenis::PartnerVerwijderd { .. } => Gebruik::PartnerVerwijderen,
@@ -113,7 +119,9 @@ impl App {
         };
         self.toegang_over(actor, gebruik, rij.leerling, &Onderwerp::Zaak(id), &wat)?;
         // The input is judged after the gate, so that a refused request tells nothing.
-        self.invoer(&e)?;
+        if invoer {
+            self.invoer(&e)?;
+        }
         match &e {
             Gebeurtenis::Partner {
                 organisatie, datum, ..
@@ -197,7 +205,7 @@ impl App {
         datum: NaiveDate,
         toelichting: &str,
     ) -> Result<()> {
-        self.zaak_vastleggen(
+        self.vastleggen(
             actor,
             id,
             Gebeurtenis::Gesloten {
@@ -205,6 +213,7 @@ impl App {
                 reden: Some(reden),
                 uitkomst: toelichting.trim().to_string(),
             },
+            true,
         )
     }
 
@@ -218,7 +227,7 @@ impl App {
         omschrijving: &str,
         datum: NaiveDate,
     ) -> Result<()> {
-        self.zaak_vastleggen(
+        self.vastleggen(
             actor,
             id,
             Gebeurtenis::Plan {
@@ -228,6 +237,7 @@ impl App {
                 omschrijving: omschrijving.trim().to_string(),
                 datum,
             },
+            true,
         )
     }
 
@@ -239,13 +249,14 @@ impl App {
         datum: NaiveDate,
         hoe: &str,
     ) -> Result<()> {
-        self.zaak_vastleggen(
+        self.vastleggen(
             actor,
             id,
             Gebeurtenis::Ouders {
                 datum,
                 hoe: hoe.trim().to_string(),
             },
+            true,
         )
     }
 
