@@ -53,7 +53,7 @@ fn of(v: VastgelegdeVrijstelling) -> Vrijstelling {
 }
 
 /// A young person's exemptions, in all their cases.
-#[utoipa::path(get, path = "/vrijstellingen", tag = "thuiszitters", params(VanJongere),
+#[utoipa::path(get, path = "/vrijstellingen", tag = "thuiszitters", operation_id = "vrijstellingen_lijst", params(VanJongere),
     responses((status = 200, description = "Vrijstellingen", body = Vec<Vrijstelling>)))]
 pub async fn lijst(
     State(s): State<AppState>,
@@ -87,7 +87,7 @@ pub struct NieuweVrijstellingVerzoek {
 }
 
 /// Records an exemption in the person's exemption case (opened when there is none).
-#[utoipa::path(post, path = "/vrijstellingen", tag = "thuiszitters",
+#[utoipa::path(post, path = "/vrijstellingen", tag = "thuiszitters", operation_id = "vrijstelling_vastleggen",
     request_body = NieuweVrijstellingVerzoek,
     responses((status = 201, description = "Vastgelegd", body = Vrijstelling)))]
 pub async fn vastleggen(
