@@ -5,134 +5,17 @@
 
 mod support;
 
-use std::io::Read;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
-use leerrecht_testkit::PgCluster;
 use reqwest::blocking::{Client, Response};
 use reqwest::header::HeaderMap;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use support::{leerrecht, serve, BIN};
-
-/// A database with the tiny demo region, and what the demo printed once.
-struct Demo {
-    db: String,
-    /// (username, password, TOTP secret) per role.
-    accounts: Vec<(String, String, String)>,
-    token: String,
-    _dir: Option<TempDir>,
-}
-
-impl Demo {
-    fn account(&self, rol: &str) -> (&str, &str, &str) {
-        let a = self
-            .accounts
-            .iter()
-            .find(|a| a.0 == format!("demo.{rol}"))
-            .unwrap_or_else(|| panic!("no demo account for {rol}"));
-        (&a.0, &a.1, &a.2)
-    }
-}
-
-fn demo(db: String, dir: Option<TempDir>) -> Demo {
-    let out = leerrecht(
-        &db,
-        &[
-            "demo",
-            "--no-serve",
-            "--scale",
-            "tiny",
-            "--verzuim",
-            "2024-2025",
-        ],
-    );
-    let mut accounts = Vec::new();
-    let mut token = None;
-    for line in out.lines() {
-        let f: Vec<&str> = line.split_whitespace().collect();
-        if f.len() == 5 && f[0].starts_with("demo.") {
-            accounts.push((f[0].to_string(), f[3].to_string(), f[4].to_string()));
-        }
-        if let Some(t) = f.first().filter(|t| t.starts_with("lrt_")) {
-            token = Some(t.to_string());
-        }
-    }
-    Demo {
-        db,
-        accounts,
-        token: token.expect("the demo prints a token"),
-        _dir: dir,
-    }
-}
-
-fn sqlite_demo() -> Demo {
-    let dir = TempDir::new().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("api.db").display());
-    demo(db, Some(dir))
-}
-
-fn pg_demo() -> Demo {
-    demo(PgCluster::shared().fresh_database(), None)
-}
+use support::{leerrecht, Demo, Server, BIN};
 
 /// The bearer token `/metrics` asks for (given to the server in its environment).
 const METRICS_TOKEN: &str = "api-test-metrics-token-0123456789abcdef";
-
-/// A running `leerrecht serve`, stopped (SIGTERM, then waited for) when dropped.
-struct Server {
-    child: Child,
-    base: String,
-    stderr: std::sync::Arc<std::sync::Mutex<String>>,
-}
-
-impl Server {
-    fn start(db: &str) -> Server {
-        let (mut child, base) = serve(
-            db,
-            &[
-                ("LEERRECHT_LOG", "info"),
-                ("LEERRECHT_METRICS_TOKEN", METRICS_TOKEN),
-            ],
-            Stdio::piped(),
-        );
-        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-        let (mut err, log) = (child.stderr.take().unwrap(), stderr.clone());
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = err.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                log.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        Server {
-            child,
-            base,
-            stderr,
-        }
-    }
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-    fn log(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
-    }
-}
 
 fn client() -> Client {
     Client::builder().build().unwrap()
@@ -213,7 +96,7 @@ fn pupil_of_token_school(demo: &Demo) -> (String, String) {
 // ---------------------------------------------------------------------------------------
 
 fn service_basics(demo: Demo) {
-    let s = Server::start(&demo.db);
+    let s = Server::start(&demo.db, &[("LEERRECHT_METRICS_TOKEN", METRICS_TOKEN)]);
     let c = client();
     for path in ["/healthz", "/readyz"] {
         let (st, h, v) = json_of(c.get(s.url(path)).send().unwrap());
@@ -277,7 +160,7 @@ fn service_basics(demo: Demo) {
 }
 
 fn login_cookie_csrf_and_logout(demo: Demo) {
-    let s = Server::start(&demo.db);
+    let s = Server::start(&demo.db, &[("LEERRECHT_METRICS_TOKEN", METRICS_TOKEN)]);
     let c = client();
     // A wrong password is a 401 problem that says nothing of which part was wrong.
     let (user, _, _) = demo.account("leerplicht");
@@ -361,7 +244,7 @@ fn login_cookie_csrf_and_logout(demo: Demo) {
 /// code, is refused with one vague answer. A signed-in user changes their own password with
 /// the current one and the CSRF token.
 fn password_reset_and_change(demo: Demo) {
-    let s = Server::start(&demo.db);
+    let s = Server::start(&demo.db, &[("LEERRECHT_METRICS_TOKEN", METRICS_TOKEN)]);
     let c = client();
     let herstel = |user: &str| -> String {
         let out = leerrecht(&demo.db, &["user", "reset-password", user]);
@@ -493,7 +376,7 @@ fn password_reset_and_change(demo: Demo) {
 }
 
 fn persons_by_opaque_id(demo: Demo) {
-    let s = Server::start(&demo.db);
+    let s = Server::start(&demo.db, &[("LEERRECHT_METRICS_TOKEN", METRICS_TOKEN)]);
     let c = client();
     let l = login(&c, &s, &demo, "leerplicht");
     let get = |path: &str| {
@@ -633,7 +516,7 @@ fn persons_by_opaque_id(demo: Demo) {
 }
 
 fn bulk_intake(demo: Demo) {
-    let s = Server::start(&demo.db);
+    let s = Server::start(&demo.db, &[("LEERRECHT_METRICS_TOKEN", METRICS_TOKEN)]);
     let c = client();
     let (leerling, school) = pupil_of_token_school(&demo);
     let post = |path: &str, key: Option<&str>, body: &Value| {
@@ -843,43 +726,43 @@ fn bulk_intake(demo: Demo) {
 
 #[test]
 fn service_basics_sqlite() {
-    service_basics(sqlite_demo());
+    service_basics(Demo::sqlite());
 }
 #[test]
 fn service_basics_postgres() {
-    service_basics(pg_demo());
+    service_basics(Demo::postgres());
 }
 #[test]
 fn login_cookie_csrf_and_logout_sqlite() {
-    login_cookie_csrf_and_logout(sqlite_demo());
+    login_cookie_csrf_and_logout(Demo::sqlite());
 }
 #[test]
 fn login_cookie_csrf_and_logout_postgres() {
-    login_cookie_csrf_and_logout(pg_demo());
+    login_cookie_csrf_and_logout(Demo::postgres());
 }
 #[test]
 fn password_reset_and_change_sqlite() {
-    password_reset_and_change(sqlite_demo());
+    password_reset_and_change(Demo::sqlite());
 }
 #[test]
 fn password_reset_and_change_postgres() {
-    password_reset_and_change(pg_demo());
+    password_reset_and_change(Demo::postgres());
 }
 #[test]
 fn persons_by_opaque_id_sqlite() {
-    persons_by_opaque_id(sqlite_demo());
+    persons_by_opaque_id(Demo::sqlite());
 }
 #[test]
 fn persons_by_opaque_id_postgres() {
-    persons_by_opaque_id(pg_demo());
+    persons_by_opaque_id(Demo::postgres());
 }
 #[test]
 fn bulk_intake_sqlite() {
-    bulk_intake(sqlite_demo());
+    bulk_intake(Demo::sqlite());
 }
 #[test]
 fn bulk_intake_postgres() {
-    bulk_intake(pg_demo());
+    bulk_intake(Demo::postgres());
 }
 
 /// Two server processes on one PostgreSQL database: a session made on one is good on the
@@ -887,8 +770,11 @@ fn bulk_intake_postgres() {
 /// answered alike by the other.
 #[test]
 fn two_servers_share_sessions_and_keys_on_postgres() {
-    let demo = pg_demo();
-    let (a, b) = (Server::start(&demo.db), Server::start(&demo.db));
+    let demo = Demo::postgres();
+    let (a, b) = (
+        Server::start(&demo.db, &[("LEERRECHT_METRICS_TOKEN", METRICS_TOKEN)]),
+        Server::start(&demo.db, &[("LEERRECHT_METRICS_TOKEN", METRICS_TOKEN)]),
+    );
     let c = client();
     let l = login(&c, &a, &demo, "leerplicht");
     let ik = |s: &Server| {

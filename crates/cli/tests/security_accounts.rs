@@ -6,101 +6,11 @@
 
 mod support;
 
-use std::process::{Child, Command, Stdio};
-
 use leerrecht_app::{Actor, App};
-use leerrecht_testkit::PgCluster;
 use reqwest::blocking::{Client, Response};
 use serde_json::{json, Value};
-use tempfile::TempDir;
 
-use support::{bsn, leerrecht, serve};
-
-/// A database with the tiny demo region and what the demo printed once.
-struct Demo {
-    db: String,
-    /// (username, password, TOTP secret or "-") per demo account.
-    accounts: Vec<(String, String, String)>,
-    token: String,
-    _dir: Option<TempDir>,
-}
-
-impl Demo {
-    fn new(db: String, dir: Option<TempDir>) -> Demo {
-        let out = leerrecht(
-            &db,
-            &[
-                "demo",
-                "--no-serve",
-                "--scale",
-                "tiny",
-                "--verzuim",
-                "2024-2025",
-            ],
-        );
-        let mut accounts = Vec::new();
-        let mut token = None;
-        for line in out.lines() {
-            let f: Vec<&str> = line.split_whitespace().collect();
-            if f.len() == 5 && f[0].starts_with("demo.") {
-                accounts.push((f[0].to_string(), f[3].to_string(), f[4].to_string()));
-            }
-            if let Some(t) = f.first().filter(|t| t.starts_with("lrt_")) {
-                token = Some(t.to_string());
-            }
-        }
-        Demo {
-            db,
-            accounts,
-            token: token.expect("the demo prints a token"),
-            _dir: dir,
-        }
-    }
-    fn sqlite() -> Demo {
-        let dir = TempDir::new().unwrap();
-        let db = format!("sqlite://{}", dir.path().join("sec.db").display());
-        Demo::new(db, Some(dir))
-    }
-    fn postgres() -> Demo {
-        Demo::new(PgCluster::shared().fresh_database(), None)
-    }
-    fn account(&self, rol: &str) -> (String, String, String) {
-        self.accounts
-            .iter()
-            .find(|a| a.0 == format!("demo.{rol}"))
-            .cloned()
-            .unwrap_or_else(|| panic!("no demo account for {rol}"))
-    }
-    fn app(&self) -> App {
-        App::new(leerrecht_store::open(&self.db).expect("open the database"))
-    }
-}
-
-/// A running `leerrecht serve`, stopped when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(db: &str) -> Server {
-        let (child, base) = serve(db, &[], Stdio::null());
-        Server { child, base }
-    }
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
-    }
-}
+use support::{bsn, leerrecht, Demo, Server};
 
 /// A client whose requests come from `addr` (any address of the loopback network).
 fn client_from(addr: &str) -> Client {
@@ -136,7 +46,7 @@ fn login(c: &Client, s: &Server, demo: &Demo, rol: &str) -> Login {
     let (user, pass, secret) = demo.account(rol);
     let mut body = json!({"gebruikersnaam": user, "wachtwoord": pass});
     if secret != "-" {
-        body["code"] = json!(totp(&secret));
+        body["code"] = json!(totp(secret));
     }
     let r = c.post(s.url("/api/v1/sessies")).json(&body).send().unwrap();
     let cookie = r
@@ -193,7 +103,7 @@ fn last_audit(app: &App) -> (String, String, bool) {
 /// for a person, case or melding the register does not hold and for one that is not theirs;
 /// the refusal of what does not exist is audited as the other is.
 fn existence_oracles(demo: Demo) {
-    let s = Server::start(&demo.db);
+    let s = Server::start(&demo.db, &[]);
     let c = client_from("127.0.0.1");
     let app = demo.app();
     let op = Actor::local_operator();
@@ -404,7 +314,7 @@ fn existence_oracles(demo: Demo) {
 /// the same answers (401, then 423); the block is per name and address, so the owner logs
 /// in from another address meanwhile.
 fn lockout_tells_no_names(demo: Demo) {
-    let s = Server::start(&demo.db);
+    let s = Server::start(&demo.db, &[]);
     let aanvaller = client_from("127.0.0.1");
     let (user, pass, secret) = demo.account("leerplicht");
     let poging = |naam: &str| {
@@ -416,7 +326,7 @@ fn lockout_tells_no_names(demo: Demo) {
                 .unwrap(),
         )
     };
-    let bestaand: Vec<(u16, Value)> = (0..6).map(|_| poging(&user)).collect();
+    let bestaand: Vec<(u16, Value)> = (0..6).map(|_| poging(user)).collect();
     let verzonnen: Vec<(u16, Value)> = (0..6).map(|_| poging("niemand.hier")).collect();
     let statussen = |a: &[(u16, Value)]| a.iter().map(|x| x.0).collect::<Vec<_>>();
     assert_eq!(statussen(&bestaand), [401, 401, 401, 401, 423, 423]);
@@ -428,7 +338,7 @@ fn lockout_tells_no_names(demo: Demo) {
     // The right password from the blocked address is still refused ...
     let inloggen = |c: &Client| {
         c.post(s.url("/api/v1/sessies"))
-            .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": totp(&secret)}))
+            .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": totp(secret)}))
             .send()
             .unwrap()
             .status()
@@ -452,7 +362,7 @@ fn lockout_tells_no_names(demo: Demo) {
             .status()
             .as_u16()
     };
-    assert_eq!(form(&user), form("niemand.hier"));
+    assert_eq!(form(user), form("niemand.hier"));
     assert_eq!(
         form("niemand.hier"),
         401,
@@ -465,7 +375,7 @@ fn lockout_tells_no_names(demo: Demo) {
 /// lockout: after five the endpoint answers 423 even for the right one, and logging in from
 /// that address is blocked too.
 fn password_change_is_no_guessing_endpoint(demo: Demo) {
-    let s = Server::start(&demo.db);
+    let s = Server::start(&demo.db, &[]);
     let c = client_from("127.0.0.1");
     let (user, pass, secret) = demo.account("school");
     let l = login(&c, &s, &demo, "school");
@@ -483,14 +393,14 @@ fn password_change_is_no_guessing_endpoint(demo: Demo) {
         .map(|i| wijzig(&format!("gok-nummer-{i}")).0)
         .collect();
     assert_eq!(gokken, [422, 422, 422, 422, 423, 423, 423, 423]);
-    let (st, v) = wijzig(&pass);
+    let (st, v) = wijzig(pass);
     assert_eq!(
         st, 423,
         "while blocked the current password is not checked: {v}"
     );
     let (st, _) = json_of(
         c.post(s.url("/api/v1/sessies"))
-            .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": totp(&secret)}))
+            .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": totp(secret)}))
             .send()
             .unwrap(),
     );
@@ -501,7 +411,7 @@ fn password_change_is_no_guessing_endpoint(demo: Demo) {
 /// another account shows the administrator no secret; the owner sees it at the next login,
 /// after the password, and confirms it with a first code.
 fn beheer_second_factor_and_enrolment(demo: Demo) {
-    let s = Server::start(&demo.db);
+    let s = Server::start(&demo.db, &[]);
     let c = client_from("127.0.0.1");
     let app = demo.app();
     let (beheer, beheer_pw, beheer_totp) = demo.account("beheer");
@@ -536,13 +446,13 @@ fn beheer_second_factor_and_enrolment(demo: Demo) {
         !pagina.contains("otpauth"),
         "no secret for the administrator"
     );
-    let rij = app.store().gebruiker(&slachtoffer).unwrap().unwrap();
+    let rij = app.store().gebruiker(slachtoffer).unwrap().unwrap();
     assert!(rij.totp_inschrijven && rij.totp_geheim.is_none() && rij.totp_nieuw.is_none());
 
     // The old second factor is gone; the API sends the owner to the login page.
     let (st, v) = json_of(
         c.post(s.url("/api/v1/sessies"))
-            .json(&json!({"gebruikersnaam": slachtoffer, "wachtwoord": pw, "code": totp(&oud)}))
+            .json(&json!({"gebruikersnaam": slachtoffer, "wachtwoord": pw, "code": totp(oud)}))
             .send()
             .unwrap(),
     );
@@ -558,13 +468,13 @@ fn beheer_second_factor_and_enrolment(demo: Demo) {
             .unwrap()
     };
     let r = form(&[
-        ("gebruikersnaam", &slachtoffer),
+        ("gebruikersnaam", slachtoffer),
         ("wachtwoord", "fout-fout-fout"),
     ]);
     assert_eq!(r.status().as_u16(), 401);
     assert!(!r.text().unwrap().contains("otpauth"));
     // The right password shows the new secret to its owner.
-    let r = form(&[("gebruikersnaam", &slachtoffer), ("wachtwoord", &pw)]);
+    let r = form(&[("gebruikersnaam", slachtoffer), ("wachtwoord", pw)]);
     assert_eq!(r.status().as_u16(), 200);
     let html = r.text().unwrap();
     let geheim = html
@@ -579,15 +489,15 @@ fn beheer_second_factor_and_enrolment(demo: Demo) {
     assert_ne!(geheim, oud);
     // A wrong first code keeps the secret on offer; the right one logs in.
     let r = form(&[
-        ("gebruikersnaam", &slachtoffer),
-        ("wachtwoord", &pw),
+        ("gebruikersnaam", slachtoffer),
+        ("wachtwoord", pw),
         ("code", "000000"),
     ]);
     assert_eq!(r.status().as_u16(), 401);
     assert!(r.text().unwrap().contains(&geheim));
     let r = form(&[
-        ("gebruikersnaam", &slachtoffer),
-        ("wachtwoord", &pw),
+        ("gebruikersnaam", slachtoffer),
+        ("wachtwoord", pw),
         ("code", &totp(&geheim)),
     ]);
     assert_eq!(r.status().as_u16(), 303);
@@ -595,7 +505,7 @@ fn beheer_second_factor_and_enrolment(demo: Demo) {
         .to_str()
         .unwrap()
         .starts_with("leerrecht_sessie="));
-    let rij = app.store().gebruiker(&slachtoffer).unwrap().unwrap();
+    let rij = app.store().gebruiker(slachtoffer).unwrap().unwrap();
     assert_eq!(rij.totp_geheim.as_deref(), Some(geheim.as_str()));
     assert!(!rij.totp_inschrijven && rij.totp_nieuw.is_none());
 
@@ -609,7 +519,7 @@ fn beheer_second_factor_and_enrolment(demo: Demo) {
         .send()
         .unwrap();
     assert_eq!(r.status().as_u16(), 303);
-    let out = leerrecht(&demo.db, &["user", "reset-2fa", &slachtoffer]);
+    let out = leerrecht(&demo.db, &["user", "reset-2fa", slachtoffer]);
     let geheim = out
         .lines()
         .find_map(|l| l.trim().strip_prefix("geheim: "))

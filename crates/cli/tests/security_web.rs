@@ -7,140 +7,31 @@
 
 mod support;
 
-use std::io::Read;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use leerrecht_testkit::PgCluster;
 use reqwest::blocking::{Client, Response};
 use reqwest::redirect::Policy;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use support::{bsn, leerrecht, serve};
+use support::{bsn, leerrecht, Demo, Server};
 
-/// A database with the tiny demo region, and what the demo printed.
-struct Demo {
-    db: String,
-    /// (username, password, TOTP secret) per demo account.
-    accounts: Vec<(String, String, String)>,
-    token: String,
-    _dir: Option<TempDir>,
-}
-
-impl Demo {
-    fn account(&self, rol: &str) -> (&str, &str, &str) {
-        let a = self
-            .accounts
-            .iter()
-            .find(|a| a.0 == format!("demo.{rol}"))
-            .unwrap_or_else(|| panic!("no demo account for {rol}"));
-        (&a.0, &a.1, &a.2)
-    }
-}
-
-fn demo(db: String, dir: Option<TempDir>) -> Demo {
-    let out = leerrecht(
-        &db,
-        &[
-            "demo",
-            "--no-serve",
-            "--scale",
-            "tiny",
-            "--verzuim",
-            "2024-2025",
-        ],
-    );
-    let mut accounts = Vec::new();
-    let mut token = None;
-    for line in out.lines() {
-        let f: Vec<&str> = line.split_whitespace().collect();
-        if f.len() == 5 && f[0].starts_with("demo.") {
-            accounts.push((f[0].to_string(), f[3].to_string(), f[4].to_string()));
+/// The log line of the request with id `id`, waiting a little for it to be written.
+fn log_line(s: &Server, id: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let log = s.log();
+        if let Some(l) = log
+            .lines()
+            .find(|l| l.contains(&format!("request_id={id}")))
+        {
+            return l.to_string();
         }
-        if let Some(t) = f.first().filter(|t| t.starts_with("lrt_")) {
-            token = Some(t.to_string());
-        }
-    }
-    Demo {
-        db,
-        accounts,
-        token: token.expect("the demo prints a token"),
-        _dir: dir,
-    }
-}
-
-fn sqlite_demo() -> Demo {
-    let dir = TempDir::new().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("web.db").display());
-    demo(db, Some(dir))
-}
-
-fn pg_demo() -> Demo {
-    demo(PgCluster::shared().fresh_database(), None)
-}
-
-/// A running `leerrecht serve` with its log, stopped (SIGTERM, then waited for) when dropped.
-struct Server {
-    child: Child,
-    base: String,
-    log: Arc<Mutex<String>>,
-}
-
-impl Server {
-    fn start(db: &str, env: &[(&str, &str)]) -> Server {
-        let mut env = env.to_vec();
-        env.push(("LEERRECHT_LOG", "info"));
-        let (mut child, base) = serve(db, &env, Stdio::piped());
-        let log = Arc::new(Mutex::new(String::new()));
-        let (mut err, l) = (child.stderr.take().unwrap(), log.clone());
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = err.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                l.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        Server { child, base, log }
-    }
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-    /// The log line of the request with id `id`, waiting a little for it to be written.
-    fn log_line(&self, id: &str) -> String {
-        let started = Instant::now();
-        loop {
-            let log = self.log.lock().unwrap().clone();
-            if let Some(l) = log
-                .lines()
-                .find(|l| l.contains(&format!("request_id={id}")))
-            {
-                return l.to_string();
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(5),
-                "no log line for request {id}:\n{log}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-    fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "no log line for request {id}:\n{log}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -222,12 +113,12 @@ fn redirects_stay_on_the_site(demo: Demo) {
 
 #[test]
 fn redirects_stay_on_the_site_sqlite() {
-    redirects_stay_on_the_site(sqlite_demo());
+    redirects_stay_on_the_site(Demo::sqlite());
 }
 
 #[test]
 fn redirects_stay_on_the_site_postgres() {
-    redirects_stay_on_the_site(pg_demo());
+    redirects_stay_on_the_site(Demo::postgres());
 }
 
 // --- Finding 7: log forging through X-Request-Id ----------------------------------------------
@@ -267,7 +158,7 @@ fn request_ids_are_safe_in_the_log(demo: Demo) {
             is_uuid(&id),
             "{sent:.40} is replaced by a fresh UUID, got {id:.80}"
         );
-        let line = s.log_line(&id);
+        let line = log_line(&s, &id);
         assert!(line.contains("route=/healthz"), "{line}");
         for spoor in sporen {
             assert!(!line.contains(spoor), "{spoor:.40} in {line:.200}");
@@ -286,18 +177,18 @@ fn request_ids_are_safe_in_the_log(demo: Demo) {
             .send()
             .unwrap();
         assert_eq!(r.headers()["x-request-id"], sent);
-        assert!(s.log_line(sent).contains("route=/healthz"));
+        assert!(log_line(&s, sent).contains("route=/healthz"));
     }
 }
 
 #[test]
 fn request_ids_are_safe_in_the_log_sqlite() {
-    request_ids_are_safe_in_the_log(sqlite_demo());
+    request_ids_are_safe_in_the_log(Demo::sqlite());
 }
 
 #[test]
 fn request_ids_are_safe_in_the_log_postgres() {
-    request_ids_are_safe_in_the_log(pg_demo());
+    request_ids_are_safe_in_the_log(Demo::postgres());
 }
 
 // --- Finding 8: login CSRF --------------------------------------------------------------------
@@ -364,12 +255,12 @@ fn login_form_only_from_this_site(demo: Demo) {
 
 #[test]
 fn login_form_only_from_this_site_sqlite() {
-    login_form_only_from_this_site(sqlite_demo());
+    login_form_only_from_this_site(Demo::sqlite());
 }
 
 #[test]
 fn login_form_only_from_this_site_postgres() {
-    login_form_only_from_this_site(pg_demo());
+    login_form_only_from_this_site(Demo::postgres());
 }
 
 // --- Finding 9: 500 on bad input --------------------------------------------------------------
@@ -426,12 +317,12 @@ fn long_or_malformed_input_is_a_4xx(demo: Demo) {
 
 #[test]
 fn long_or_malformed_input_is_a_4xx_sqlite() {
-    long_or_malformed_input_is_a_4xx(sqlite_demo());
+    long_or_malformed_input_is_a_4xx(Demo::sqlite());
 }
 
 #[test]
 fn long_or_malformed_input_is_a_4xx_postgres() {
-    long_or_malformed_input_is_a_4xx(pg_demo());
+    long_or_malformed_input_is_a_4xx(Demo::postgres());
 }
 
 // --- Finding 11: /metrics, HSTS, strict JSON types ----------------------------------------------
@@ -495,12 +386,12 @@ fn metrics_and_hsts_follow_the_configuration(demo: Demo) {
 
 #[test]
 fn metrics_and_hsts_follow_the_configuration_sqlite() {
-    metrics_and_hsts_follow_the_configuration(sqlite_demo());
+    metrics_and_hsts_follow_the_configuration(Demo::sqlite());
 }
 
 #[test]
 fn metrics_and_hsts_follow_the_configuration_postgres() {
-    metrics_and_hsts_follow_the_configuration(pg_demo());
+    metrics_and_hsts_follow_the_configuration(Demo::postgres());
 }
 
 /// A pupil enrolled at the demo token's school on 3 to 6 March 2025, and that school.
@@ -621,10 +512,10 @@ fn batches_have_strict_json_types(demo: Demo) {
 
 #[test]
 fn batches_have_strict_json_types_sqlite() {
-    batches_have_strict_json_types(sqlite_demo());
+    batches_have_strict_json_types(Demo::sqlite());
 }
 
 #[test]
 fn batches_have_strict_json_types_postgres() {
-    batches_have_strict_json_types(pg_demo());
+    batches_have_strict_json_types(Demo::postgres());
 }

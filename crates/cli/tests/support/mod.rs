@@ -152,3 +152,128 @@ pub fn new_audit_actions(before: &Dump, after: &Dump) -> Vec<String> {
         .map(|(_, r)| r)
         .collect()
 }
+
+/// A database with the tiny demo region (absence of 2024-2025), and what the demo printed
+/// once: a login per role and the school's API token.
+pub struct Demo {
+    pub db: String,
+    /// (username, password, TOTP secret or "-") per demo account.
+    pub accounts: Vec<(String, String, String)>,
+    pub token: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Demo {
+    /// Fills `db` with the tiny demo; `dir` is kept as long as the demo (a SQLite file's).
+    pub fn new(db: String, dir: Option<tempfile::TempDir>) -> Demo {
+        let out = leerrecht(
+            &db,
+            &[
+                "demo",
+                "--no-serve",
+                "--scale",
+                "tiny",
+                "--verzuim",
+                "2024-2025",
+            ],
+        );
+        let mut accounts = Vec::new();
+        let mut token = None;
+        for line in out.lines() {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            if f.len() == 5 && f[0].starts_with("demo.") {
+                accounts.push((f[0].to_string(), f[3].to_string(), f[4].to_string()));
+            }
+            if let Some(t) = f.first().filter(|t| t.starts_with("lrt_")) {
+                token = Some(t.to_string());
+            }
+        }
+        Demo {
+            db,
+            accounts,
+            token: token.expect("the demo prints a token"),
+            _dir: dir,
+        }
+    }
+
+    /// The tiny demo in a SQLite file of a temporary directory.
+    pub fn sqlite() -> Demo {
+        let dir = tempfile::TempDir::new().unwrap();
+        let db = format!("sqlite://{}", dir.path().join("demo.db").display());
+        Demo::new(db, Some(dir))
+    }
+
+    /// The tiny demo in a fresh database of the shared throwaway PostgreSQL cluster.
+    pub fn postgres() -> Demo {
+        Demo::new(
+            leerrecht_testkit::PgCluster::shared().fresh_database(),
+            None,
+        )
+    }
+
+    /// The demo account of a role: (username, password, TOTP secret or "-").
+    pub fn account(&self, rol: &str) -> (&str, &str, &str) {
+        let a = self
+            .accounts
+            .iter()
+            .find(|a| a.0 == format!("demo.{rol}"))
+            .unwrap_or_else(|| panic!("no demo account for {rol}"));
+        (&a.0, &a.1, &a.2)
+    }
+
+    /// The app on the demo's database, as the local operator's commands use it.
+    pub fn app(&self) -> leerrecht_app::App {
+        leerrecht_app::App::new(leerrecht_store::open(&self.db).expect("open the database"))
+    }
+}
+
+/// A running `leerrecht serve` (logging at `info`) with its log, stopped (SIGTERM, then
+/// waited for) when dropped.
+pub struct Server {
+    child: Child,
+    pub base: String,
+    log: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Server {
+    /// Serves `db` with `env` set, at a free port of 127.0.0.1.
+    pub fn start(db: &str, env: &[(&str, &str)]) -> Server {
+        let mut env = env.to_vec();
+        env.push(("LEERRECHT_LOG", "info"));
+        let (mut child, base) = serve(db, &env, Stdio::piped());
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let (mut err, l) = (child.stderr.take().expect("piped"), log.clone());
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                l.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        Server { child, base, log }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// What the server logged so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+}
