@@ -8,10 +8,12 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use leerrecht_domain::calendar::Kalender;
 use leerrecht_domain::cijfers::{
     self, duur_op, kpi_gevallen, looptijden, mediaan, secundair_verbergen, thuiszitter_in, Aantal,
     Basis, Duur, KpiUitkomst, PersoonsDossier,
 };
+use leerrecht_domain::melding::{concept_termijn, schooldagen_over};
 use leerrecht_domain::org::{OrgSoort, Organisatie, Rol};
 use leerrecht_domain::schoolyear::SchoolYear;
 use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Oorzaak, Runregels};
@@ -170,6 +172,24 @@ pub struct Kpi {
     pub te_laat_lijst: Vec<TeLaat>,
     /// Overdue persons not shown to this reader.
     pub te_laat_niet_getoond: Aantal,
+    /// Per school, how its draft meldingen of the year were settled against the term.
+    pub meldtermijn: Vec<MeldtermijnRij>,
+}
+
+/// One school's draft meldingen of a school year against the term (DOMAIN §7), as they stood
+/// on the report's date: confirmed within the term or after it, withdrawn by the school, and
+/// still open (of which past the term). Drafts the system withdrew because their signal fell
+/// away are not counted: the school never had to act on them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MeldtermijnRij {
+    pub school: String,
+    pub naam: String,
+    pub concepten: Aantal,
+    pub op_tijd: Aantal,
+    pub te_laat: Aantal,
+    pub ingetrokken: Aantal,
+    pub open: Aantal,
+    pub open_te_laat: Aantal,
 }
 
 /// The Leerplichttelling's figures of one kind of absence.
@@ -235,6 +255,8 @@ struct Kaart {
     gemeenten: BTreeMap<String, (String, Option<String>)>,
     /// School location → its SWV.
     swv_van_school: HashMap<String, String>,
+    /// School location → the gemeente it stands in.
+    gemeente_van_school: HashMap<String, String>,
     namen: HashMap<String, String>,
 }
 
@@ -243,6 +265,7 @@ impl Kaart {
         let mut k = Kaart {
             gemeenten: BTreeMap::new(),
             swv_van_school: HashMap::new(),
+            gemeente_van_school: HashMap::new(),
             namen: HashMap::new(),
         };
         for o in orgs {
@@ -255,6 +278,10 @@ impl Kaart {
                     );
                 }
                 OrgSoort::School => {
+                    if let Some(g) = &o.gemeente {
+                        k.gemeente_van_school
+                            .insert(o.code.as_str().to_string(), g.as_str().to_string());
+                    }
                     if let Some(swv) = &o.swv {
                         k.swv_van_school
                             .insert(o.code.as_str().to_string(), swv.as_str().to_string());
@@ -895,6 +922,7 @@ impl App {
             "kpi te laat",
         )?;
         lijst.sort_by_key(|t| std::cmp::Reverse(t.dagen_te_laat));
+        let meldtermijn = self.meldtermijn(&f, &kalender, s, op, regels)?;
         let mut kpi = Kpi {
             jaar: jaar.to_string(),
             peildatum: op,
@@ -922,6 +950,7 @@ impl App {
                 .collect(),
             te_laat_lijst: lijst,
             te_laat_niet_getoond: niet_getoond.into(),
+            meldtermijn,
         };
         if self.publiek(actor, opties) {
             kpi.te_laat_niet_getoond.publiek();
@@ -966,8 +995,89 @@ impl App {
                 kpi.mediaan_dagen_tot_aanbod = None;
             }
             kpi.te_laat_lijst.clear();
+            for r in &mut kpi.meldtermijn {
+                publiceer(
+                    vec![
+                        &mut r.concepten,
+                        &mut r.op_tijd,
+                        &mut r.te_laat,
+                        &mut r.ingetrokken,
+                        &mut r.open,
+                        &mut r.open_te_laat,
+                    ],
+                    &[((1..=4).collect(), 0)],
+                );
+            }
         }
         Ok(kpi)
+    }
+
+    /// Per school, its drafts that began from `van` to `op` against the term, as they stood
+    /// on `op` (see [`MeldtermijnRij`]). Figures about schools, not persons.
+    fn meldtermijn(
+        &self,
+        f: &Filter<'_>,
+        kalender: &Kalender,
+        van: NaiveDate,
+        op: NaiveDate,
+        regels: &Escalatieregels,
+    ) -> Result<Vec<MeldtermijnRij>> {
+        #[derive(Default)]
+        struct Tel {
+            concepten: u64,
+            op_tijd: u64,
+            te_laat: u64,
+            ingetrokken: u64,
+            open: u64,
+            open_te_laat: u64,
+        }
+        let mut per: BTreeMap<String, Tel> = BTreeMap::new();
+        if op < van {
+            return Ok(Vec::new());
+        }
+        for m in self.store().concepten(van, op)? {
+            let school = m.school.as_str();
+            let gemeente_telt = !f.per_gemeente()
+                || f.kaart
+                    .gemeente_van_school
+                    .get(school)
+                    .is_some_and(|g| f.woont_in(g));
+            if !gemeente_telt || !f.school_telt(school) {
+                continue;
+            }
+            // As it stood on `op`: a later confirmation or withdrawal had not happened yet.
+            let bevestigd = m.bevestigd.filter(|d| *d <= op);
+            let ingetrokken = m.ingetrokken.filter(|d| *d <= op);
+            if ingetrokken.is_some() && m.afsluitreden.as_deref() == Some("signaal_vervallen") {
+                continue;
+            }
+            let dagen = kalender.voor_school(&m.school);
+            let termijn = concept_termijn(dagen, m.begindatum, regels.melding_termijn_schooldagen);
+            let t = per.entry(school.to_string()).or_default();
+            t.concepten += 1;
+            match (bevestigd, ingetrokken) {
+                (Some(b), _) if b <= termijn => t.op_tijd += 1,
+                (Some(_), _) => t.te_laat += 1,
+                (None, Some(_)) => t.ingetrokken += 1,
+                (None, None) => {
+                    t.open += 1;
+                    t.open_te_laat += u64::from(schooldagen_over(dagen, termijn, op) > 0);
+                }
+            }
+        }
+        Ok(per
+            .into_iter()
+            .map(|(school, t)| MeldtermijnRij {
+                naam: f.kaart.namen.get(&school).cloned().unwrap_or_default(),
+                school,
+                concepten: t.concepten.into(),
+                op_tijd: t.op_tijd.into(),
+                te_laat: t.te_laat.into(),
+                ingetrokken: t.ingetrokken.into(),
+                open: t.open.into(),
+                open_te_laat: t.open_te_laat.into(),
+            })
+            .collect())
     }
 
     /// The Leerplichttelling of school year `jaar` (DOMAIN §9.5), as it stood on the year's
@@ -1464,6 +1574,39 @@ impl Kpi {
                             Cel::Tekst(t.begin.to_string()),
                             Cel::Tekst(t.termijn.to_string()),
                             Cel::Getal(t.dagen_te_laat as f64),
+                        ]
+                    })
+                    .collect(),
+            });
+        }
+        if !self.meldtermijn.is_empty() {
+            tabellen.push(Tabel {
+                titel: "Conceptmeldingen binnen de termijn, per school".into(),
+                kolommen: [
+                    "School",
+                    "Naam",
+                    "Concepten",
+                    "Op tijd bevestigd",
+                    "Te laat bevestigd",
+                    "Ingetrokken",
+                    "Open",
+                    "Open, te laat",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rijen: self
+                    .meldtermijn
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            Cel::Tekst(r.school.clone()),
+                            Cel::Tekst(r.naam.clone()),
+                            aantal(&r.concepten),
+                            aantal(&r.op_tijd),
+                            aantal(&r.te_laat),
+                            aantal(&r.ingetrokken),
+                            aantal(&r.open),
+                            aantal(&r.open_te_laat),
                         ]
                     })
                     .collect(),

@@ -768,7 +768,7 @@ fn figures_as_known_at_a_past_moment(db: Db) {
         .meldingen(&op, LeerlingId::from_str(&b).unwrap())
         .unwrap();
     db.app
-        .melding_status(&op, m[0].id, "ingetrokken", None)
+        .melding_status(&op, m[0].id, "ingetrokken", Some("administratieve_fout"))
         .unwrap();
 
     let na = totalen(&alles());
@@ -871,7 +871,7 @@ fn absentees_counted_by_the_database_as_by_reading_every_melding(db: Db) {
             .meldingen(&op, LeerlingId::from_str(p).unwrap())
             .unwrap();
         db.app
-            .melding_status(&op, m[0].id, "ingetrokken", None)
+            .melding_status(&op, m[0].id, "ingetrokken", Some("administratieve_fout"))
             .unwrap();
     }
     // The first person moves to Velsen and gets a later melding there.

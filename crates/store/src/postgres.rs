@@ -725,22 +725,12 @@ impl Store for PgStore {
         crate::postgres_cases::meldingen_van(&mut self.conn()?, leerling)
     }
 
-    fn melding_zetten(
-        &self,
-        id: i64,
-        van: &str,
-        naar: &str,
-        afsluitreden: Option<&str>,
-        zaak_id: Option<i64>,
-    ) -> Result<bool> {
-        crate::postgres_cases::melding_zetten(
-            &mut self.conn()?,
-            id,
-            van,
-            naar,
-            afsluitreden,
-            zaak_id,
-        )
+    fn melding_zetten(&self, id: i64, zetting: crate::MeldingZetting<'_>) -> Result<bool> {
+        crate::postgres_cases::melding_zetten(&mut self.conn()?, id, zetting)
+    }
+
+    fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<MeldingStaat>> {
+        crate::postgres_cases::concepten(&mut self.conn()?, van, tot)
     }
 
     fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {

@@ -1034,15 +1034,12 @@ impl Store for SqliteStore {
         crate::sqlite_cases::meldingen_van(&self.conn()?, leerling)
     }
 
-    fn melding_zetten(
-        &self,
-        id: i64,
-        van: &str,
-        naar: &str,
-        afsluitreden: Option<&str>,
-        zaak_id: Option<i64>,
-    ) -> Result<bool> {
-        crate::sqlite_cases::melding_zetten(&self.conn()?, id, van, naar, afsluitreden, zaak_id)
+    fn melding_zetten(&self, id: i64, zetting: crate::MeldingZetting<'_>) -> Result<bool> {
+        crate::sqlite_cases::melding_zetten(&self.conn()?, id, zetting)
+    }
+
+    fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<MeldingStaat>> {
+        crate::sqlite_cases::concepten(&self.conn()?, van, tot)
     }
 
     fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {
