@@ -409,7 +409,8 @@ impl Filter<'_> {
         }
     }
     /// Whether a registered person counts, enrolled (for the school filters) on some day
-    /// from `van` to `tot`.
+    /// from `van` to `tot`, living (for the area filters) where they lived on the day their
+    /// first period in those days began, or on `van` when it began earlier (DOMAIN §9.7).
     fn persoon(
         &self,
         basis: &Basis,
@@ -417,11 +418,12 @@ impl Filter<'_> {
         van: NaiveDate,
         tot: NaiveDate,
     ) -> bool {
+        let dag = woondag(d.perioden.iter().copied(), van, tot);
         let woont_in = !self.per_gemeente()
             || d.perioden
                 .first()
                 .and_then(|p| basis.personen.get(&p.persoon))
-                .is_some_and(|p| self.woont_in(&p.gemeente));
+                .is_some_and(|p| self.woont_in(p.gemeente_op(dag)));
         woont_in
             && (!self.per_school()
                 || d.inschrijvingen.iter().any(|i| {
@@ -612,7 +614,8 @@ impl App {
                 let mut per_gemeente = verzuimers?;
                 for (persoon, d) in &dossiers {
                     if thuiszitter_in(d, *jaar, kalender.common()) && f.persoon(&basis, d, s, e) {
-                        let g = kaart.gemeente_key(&basis.personen[persoon].gemeente);
+                        let dag = woondag(d.perioden.iter().copied(), s, e);
+                        let g = kaart.gemeente_key(basis.personen[persoon].gemeente_op(dag));
                         per_gemeente.entry(g).or_default()[0] += 1;
                     }
                 }
@@ -1163,14 +1166,14 @@ impl App {
                     .map(|i| i.persoon),
             );
         }
-        let in_gebied: HashSet<i64> = basis
-            .personen
-            .iter()
-            .filter(|(id, p)| {
-                f.woont_in(&p.gemeente) && (!f.per_school() || op_school.contains(id))
-            })
-            .map(|(id, _)| *id)
-            .collect();
+        // Where the person lived on the day the exemption began (DOMAIN §9.7).
+        let in_gebied = |id: &i64, dag: NaiveDate| {
+            basis
+                .personen
+                .get(id)
+                .is_some_and(|p| f.woont_in(p.gemeente_op(dag)))
+                && (!f.per_school() || op_school.contains(id))
+        };
         let vrijstellingen = Artikel::ALL
             .iter()
             .map(|a| {
@@ -1181,7 +1184,7 @@ impl App {
                         v.artikel == *a
                             && jaar.contains(v.van)
                             && v.van <= vandaag
-                            && in_gebied.contains(&v.persoon)
+                            && in_gebied(&v.persoon, v.van)
                     })
                     .collect();
                 let mut r = VrijstellingRij {
@@ -1735,6 +1738,20 @@ fn standaard_runregels(kalender: &leerrecht_domain::calendar::Kalender) -> Runre
         schooldagen: kalender.common(),
         max_onderbreking: Escalatieregels::default().onderbreking_schooldagen,
     }
+}
+
+/// The day a person's residence counts for a figure over the days `van..=tot`: the day the
+/// first of `perioden` overlapping them began, or `van` when it began earlier (or none does).
+fn woondag<'a>(
+    perioden: impl Iterator<Item = &'a cijfers::Periode>,
+    van: NaiveDate,
+    tot: NaiveDate,
+) -> NaiveDate {
+    perioden
+        .filter(|p| p.overlapt(van, tot))
+        .map(|p| p.van.max(van))
+        .min()
+        .unwrap_or(van)
 }
 
 /// Hides the small counts of a published table and then every cell that could be worked out

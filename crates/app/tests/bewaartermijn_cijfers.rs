@@ -163,6 +163,16 @@ fn figures_are_the_same_before_and_after_a_purge(db: Db) {
 "
         ),
     );
+    // C moved from Heemstede to Haarlem on 1 June 2019, during home-sitting: C counts in
+    // Heemstede for 2018-2019 and in Haarlem for 2019-2020, also after the file is destroyed.
+    db.ok(
+        ImportKind::Jongeren,
+        &format!(
+            "bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente;verhuisdatum
+{c};;Proef;Cas;2002-09-01;GM0392;2019-06-01
+"
+        ),
+    );
     db.ok(
         ImportKind::Inschrijvingen,
         &format!(

@@ -518,6 +518,23 @@ pub struct MeldingZetting<'a> {
     pub zaak_id: Option<i64>,
 }
 
+/// Gives each person of the figures their moves, read per person in the order recorded with
+/// whether each was known at the moment asked (see [`Persoon::met_verhuizingen`]).
+pub(crate) fn verhuisd(
+    personen: &mut std::collections::HashMap<i64, leerrecht_domain::cijfers::Persoon>,
+    rijen: impl IntoIterator<Item = (i64, (leerrecht_domain::cijfers::Verhuizing, bool))>,
+) {
+    let mut per: std::collections::HashMap<i64, Vec<_>> = std::collections::HashMap::new();
+    for (id, v) in rijen {
+        per.entry(id).or_default().push(v);
+    }
+    for (id, vs) in per {
+        if let Some(p) = personen.remove(&id) {
+            personen.insert(id, p.met_verhuizingen(vs));
+        }
+    }
+}
+
 /// The signal rules whose signals become draft meldingen, and the melding kind of each.
 pub const CONCEPT_REGELS: &str = "CASE s.regel WHEN '16uur' THEN '16uur' WHEN 'luxe' THEN 'luxe'
      WHEN 'te_laat' THEN 'beginnend' ELSE 'langdurig' END";
