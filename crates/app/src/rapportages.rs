@@ -1090,6 +1090,7 @@ impl App {
         actor: &Actor,
         jaar: SchoolYear,
         vandaag: NaiveDate,
+        regels: &Escalatieregels,
         opties: &Opties,
     ) -> Result<Leerplichttelling> {
         authorize(actor, Action::ReadFigures)?;
@@ -1109,7 +1110,10 @@ impl App {
             .collect();
         let publiek = self.publiek(actor, opties);
         let kalender = self.regiokalender()?;
-        let rr = standaard_runregels(&kalender);
+        let rr = Runregels {
+            schooldagen: kalender.common(),
+            max_onderbreking: regels.onderbreking_schooldagen,
+        };
         // The signals count too (`telling_signalen`), each person once.
         let geteld = |c: Categorie| -> HashSet<_> {
             looptijden(&per, c, jaar, vandaag, &rr)
@@ -1217,6 +1221,7 @@ impl App {
         &self,
         actor: &Actor,
         on: NaiveDate,
+        regels: &Escalatieregels,
         opties: &Opties,
     ) -> Result<Inspectie> {
         authorize(actor, Action::ReadFigures)?;
@@ -1230,7 +1235,10 @@ impl App {
             .cijferbasis(opties.bekend_op, f.nodig(false, Thuiszitters, false))?;
         let mut per_swv: BTreeMap<String, [u64; 3]> = BTreeMap::new();
         let kalender = self.regiokalender()?;
-        let rr = standaard_runregels(&kalender);
+        let rr = Runregels {
+            schooldagen: kalender.common(),
+            max_onderbreking: regels.onderbreking_schooldagen,
+        };
         for d in basis.per_persoon().values() {
             if !f.persoon(&basis, d, on, on) {
                 continue;
@@ -1728,15 +1736,6 @@ impl Inspectie {
             }],
             ..Weergave::default()
         }
-    }
-}
-
-/// Runs as the reports that take no escalation settings count them: the region's calendar and
-/// the default gap of DOMAIN §8.
-fn standaard_runregels(kalender: &leerrecht_domain::calendar::Kalender) -> Runregels<'_> {
-    Runregels {
-        schooldagen: kalender.common(),
-        max_onderbreking: Escalatieregels::default().onderbreking_schooldagen,
     }
 }
 

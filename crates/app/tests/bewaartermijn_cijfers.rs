@@ -104,7 +104,11 @@ fn alle_rapporten(db: &Db, moment: DateTime<Utc>) -> Vec<String> {
             out.push(json(&db.app.rapport_peildatum(&op, &peildata, &o).unwrap()));
             for p in &peildata {
                 out.push(json(&db.app.rapport_oorzaken(&op, *p, &o).unwrap()));
-                out.push(json(&db.app.rapport_inspectie(&op, *p, &o).unwrap()));
+                out.push(json(
+                    &db.app
+                        .rapport_inspectie(&op, *p, &Default::default(), &o)
+                        .unwrap(),
+                ));
             }
             for j in jaren {
                 out.push(json(&db.app.rapport_schooljaar(&op, j, &o).unwrap()));
@@ -121,7 +125,7 @@ fn alle_rapporten(db: &Db, moment: DateTime<Utc>) -> Vec<String> {
                 out.push(json(&k));
                 out.push(json(
                     &db.app
-                        .rapport_leerplichttelling(&op, j, vandaag, &o)
+                        .rapport_leerplichttelling(&op, j, vandaag, &Default::default(), &o)
                         .unwrap(),
                 ));
             }

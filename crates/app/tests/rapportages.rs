@@ -659,7 +659,7 @@ RBL-VLS;leerplicht;Leerplicht Velsen;GM0453;;;GM0453
     // The Leerplichttelling on 15 March: absoluut verzuim e (new, over three months);
     // long-term relative absence a, b, c, f (all new; a, b and c over three months).
     let t = app
-        .rapport_leerplichttelling(&op, jaar, d("2025-03-15"), &alles())
+        .rapport_leerplichttelling(&op, jaar, d("2025-03-15"), &Default::default(), &alles())
         .unwrap();
     in_het_engels(t.weergave());
     let av = &t.absoluut_verzuim;
@@ -685,7 +685,7 @@ RBL-VLS;leerplicht;Leerplicht Velsen;GM0453;;;GM0453
 
     // The Inspectie on 15 March: per SWV by duration; e left school, so counts at its last.
     let i = app
-        .rapport_inspectie(&op, d("2025-03-15"), &alles())
+        .rapport_inspectie(&op, d("2025-03-15"), &Default::default(), &alles())
         .unwrap();
     in_het_engels(i.weergave());
     let rijen: Vec<(&str, u64, u64, u64)> = i
@@ -809,6 +809,55 @@ fn figures_as_known_at_a_past_moment(db: Db) {
     };
     assert!(totalen(&begin).is_empty());
     assert_eq!(verzuimers(&begin), 0);
+}
+
+/// The gap that joins periods into one run (`[escalatie] onderbreking_schooldagen`) counts in
+/// the Leerplichttelling and the Inspectie overview as in the KPI: thuiszittend from
+/// 2 September to Friday 29 November 2024 and again from Tuesday 3 December is one run of more
+/// than three months on 15 January 2025 with the default gap of 5 school days, and a new run of
+/// six weeks with a gap of 0.
+fn the_run_gap_of_the_settings_counts_in_every_report(db: Db) {
+    let mut set = Set::new(3);
+    let a = set.persoon("GM0392", "2010-05-01", "02AA00", "");
+    set.periode(
+        &a,
+        Categorie::Thuiszittend,
+        Oorzaak::Psychisch,
+        "2024-09-02",
+        "2024-11-29",
+    );
+    set.periode(
+        &a,
+        Categorie::Thuiszittend,
+        Oorzaak::Complex,
+        "2024-12-03",
+        "",
+    );
+    set.load(&db);
+    let op = Actor::local_operator();
+    let peil = d("2025-01-15");
+    let tel = |regels: &Escalatieregels| {
+        let t = db
+            .app
+            .rapport_leerplichttelling(&op, SchoolYear::new(2024), peil, regels, &alles())
+            .unwrap();
+        let i = db
+            .app
+            .rapport_inspectie(&op, peil, regels, &alles())
+            .unwrap();
+        let totaal = i.rijen.iter().find(|r| r.swv == "totaal").unwrap();
+        (
+            t.langdurig_relatief_verzuim.langer_dan_3_maanden.n,
+            totaal.thuiszittend_4_weken_3_maanden.n,
+            totaal.thuiszittend_langer_dan_3_maanden.n,
+        )
+    };
+    assert_eq!(tel(&Escalatieregels::default()), (1, 0, 1));
+    let strikt = Escalatieregels {
+        onderbreking_schooldagen: 0,
+        ..Escalatieregels::default()
+    };
+    assert_eq!(tel(&strikt), (0, 1, 0));
 }
 
 /// A person counts in the gemeente where they lived on the date (DOMAIN §9.7): a thuiszitter
@@ -1018,6 +1067,7 @@ fn absentees_counted_by_the_database_as_by_reading_every_melding(db: Db) {
 }
 
 on_both!(
+    the_run_gap_of_the_settings_counts_in_every_report,
     figures_follow_the_address_on_the_date,
     the_noord_kennemerland_table,
     the_zuid_kennemerland_targets,
