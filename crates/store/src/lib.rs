@@ -432,8 +432,9 @@ pub trait Store: AccessStore + ApiStore + Send + Sync {
     /// given.
     fn melding_zetten(&self, id: i64, zetting: MeldingZetting<'_>) -> Result<bool>;
     /// The draft meldingen made from signals that began from `van` to `tot`, whatever became
-    /// of them: what the figures of the melding deadline count.
-    fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<MeldingStaat>>;
+    /// of them, with those of destroyed meldingen that retention kept: what the figures of the
+    /// melding deadline count.
+    fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<Concept>>;
 
     /// A change of category from `per` on: the period open on `per` ends the day before (or
     /// is replaced when it starts on `per`) and `nieuw` opens from `per`; with None the open
@@ -506,6 +507,18 @@ pub struct MeldingStaat {
     pub bevestigd: Option<NaiveDate>,
     /// The day the melding was withdrawn.
     pub ingetrokken: Option<NaiveDate>,
+}
+
+/// A draft melding as the figures of the draft term see it (no person).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Concept {
+    pub school: String,
+    /// The signal's day.
+    pub begindatum: NaiveDate,
+    pub bevestigd: Option<NaiveDate>,
+    pub ingetrokken: Option<NaiveDate>,
+    /// Withdrawn by the system because its signal fell away.
+    pub vervallen: bool,
 }
 
 /// A melding's move from one status to another (see [`Store::melding_zetten`]).

@@ -735,7 +735,7 @@ impl Store for PgStore {
         crate::postgres_cases::melding_zetten(&mut self.conn()?, id, zetting)
     }
 
-    fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<MeldingStaat>> {
+    fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<crate::Concept>> {
         crate::postgres_cases::concepten(&mut self.conn()?, van, tot)
     }
 

@@ -1045,7 +1045,7 @@ impl Store for SqliteStore {
         crate::sqlite_cases::melding_zetten(&self.conn()?, id, zetting)
     }
 
-    fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<MeldingStaat>> {
+    fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<crate::Concept>> {
         crate::sqlite_cases::concepten(&self.conn()?, van, tot)
     }
 
