@@ -55,6 +55,27 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+impl StoreError {
+    /// Whether the database could not be reached or went away (a restart, a network fault): a
+    /// request may be tried again later, and nothing of it was written.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Pool(_) => true,
+            StoreError::Postgres(e) => {
+                e.is_closed()
+                    || std::error::Error::source(e)
+                        .is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some())
+                    || e.code().is_some_and(|c| {
+                        let c = c.code();
+                        // Connection exceptions, and a server that shuts down or starts.
+                        c.starts_with("08") || matches!(c, "57P01" | "57P02" | "57P03")
+                    })
+            }
+            _ => false,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

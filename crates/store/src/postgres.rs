@@ -45,8 +45,11 @@ pub(crate) const COPY_CHUNK: usize = 4 << 20;
 impl PgStore {
     pub fn open(url: &str) -> Result<Self> {
         let config: ::postgres::Config = url.parse()?;
+        // While the database is away a request waits at most this long for a connection,
+        // then gets a 503; a connection broken by a restart is replaced on its next checkout.
         let pool = r2d2::Pool::builder()
             .max_size(8)
+            .connection_timeout(std::time::Duration::from_secs(5))
             .build(PostgresConnectionManager::new(config, NoTls))?;
         let mut conn = pool.get()?;
         embedded::migrations::runner().run(&mut *conn)?;
