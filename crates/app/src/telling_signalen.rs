@@ -103,8 +103,8 @@ impl App {
             return Ok(Vec::new());
         }
         let mut lrv: HashMap<LeerlingId, (Vec<String>, NaiveDate)> = HashMap::new();
-        self.store().signalen(peil, &mut |s| {
-            if s.regel == "lrv" && jaar.contains(s.datum) && !geteld_lrv.contains(&s.leerling) {
+        self.store().signalen(peil, Some("lrv"), &mut |s| {
+            if jaar.contains(s.datum) && !geteld_lrv.contains(&s.leerling) {
                 let e = lrv.entry(s.leerling).or_insert((Vec::new(), s.datum));
                 if !e.0.iter().any(|x| x == s.school.as_str()) {
                     e.0.push(s.school.as_str().to_string());

@@ -478,9 +478,15 @@ pub trait Store: AccessStore + ApiStore + Send + Sync {
     /// those whose absence (or the rules) changed since the last run — and makes the draft
     /// meldingen of their new signals ([`wordt_concept`]), in one transaction.
     fn bring_signals_up_to_date(&self, all: bool, maak: Beoordelaars<'_>) -> Result<SignaalRun>;
-    /// Streams the stored signals with a date up to `until`, by date.
-    fn signalen(&self, until: NaiveDate, f: &mut dyn FnMut(SignaalRij) -> Result<()>)
-        -> Result<()>;
+    /// Streams the stored signals with a date up to `until` (of rule `regel` only, when
+    /// given), by date. The rule is chosen in the database, so a listing of one rule sorts
+    /// and reads only that rule's signals.
+    fn signalen(
+        &self,
+        until: NaiveDate,
+        regel: Option<&str>,
+        f: &mut dyn FnMut(SignaalRij) -> Result<()>,
+    ) -> Result<()>;
     /// Streams the candidates for absoluut verzuim on `on` (see [`AvKandidaat`]).
     fn av_kandidaten(
         &self,

@@ -836,9 +836,10 @@ impl Store for PgStore {
     fn signalen(
         &self,
         until: NaiveDate,
+        regel: Option<&str>,
         f: &mut dyn FnMut(SignaalRij) -> Result<()>,
     ) -> Result<()> {
-        crate::postgres_absence::signalen(&mut *self.conn()?, until, f)
+        crate::postgres_absence::signalen(&mut *self.conn()?, until, regel, f)
     }
 
     fn av_kandidaten(

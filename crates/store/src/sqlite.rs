@@ -1142,9 +1142,10 @@ impl Store for SqliteStore {
     fn signalen(
         &self,
         until: NaiveDate,
+        regel: Option<&str>,
         f: &mut dyn FnMut(SignaalRij) -> Result<()>,
     ) -> Result<()> {
-        crate::sqlite_absence::signalen(&*self.conn()?, until, f)
+        crate::sqlite_absence::signalen(&*self.conn()?, until, regel, f)
     }
 
     fn av_kandidaten(
