@@ -817,7 +817,10 @@ impl App {
             kaart: &kaart,
         };
         let (s, e) = (jaar.first_day(), jaar.last_day());
-        let op = e.min(vandaag);
+        // The cases that began in the year, each judged on the day asked: a year that has
+        // ended is judged on that day too, so a case whose deadline passed after 31 July
+        // without an offer counts as overdue rather than as still running.
+        let op = vandaag;
         let basis = self
             .store()
             .cijferbasis(opties.bekend_op, f.nodig(true, Thuiszitters, true))?;
@@ -1471,7 +1474,13 @@ impl Kpi {
         }
         Weergave {
             titel: format!("Aanbod binnen drie maanden, schooljaar {}", self.jaar),
-            toelichting: vec![format!("Stand op {}.", self.peildatum)],
+            toelichting: vec![
+                format!("Stand op {}.", self.peildatum),
+                format!(
+                    "Gevallen die in schooljaar {} begonnen, elk beoordeeld op de stand van die dag.",
+                    self.jaar
+                ),
+            ],
             tabellen,
             grafieken: vec![Grafiek {
                 titel: "Aandeel met aanbod binnen drie maanden, per maand van start (%)".into(),
