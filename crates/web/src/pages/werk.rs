@@ -77,10 +77,17 @@ pub async fn werklijst(State(s): State<AppState>, b: Bezoeker) -> Result<Respons
                 Err(_) => None,
             });
         }
-        Ok((w, ids))
+        // Schools and organisations by name, where a person reads them.
+        let namen: std::collections::HashMap<String, String> = app
+            .organisaties(&actor)?
+            .into_iter()
+            .map(|o| (o.code.as_str().to_string(), o.naam))
+            .collect();
+        Ok((w, ids, namen))
     })
     .await?;
-    let (w, ids) = w;
+    let (w, ids, namen) = w;
+    let naam_van = |c: &str| namen.get(c).cloned();
     let regels = w
         .items
         .into_iter()
@@ -89,9 +96,9 @@ pub async fn werklijst(State(s): State<AppState>, b: Bezoeker) -> Result<Respons
             soort: taal.s(soort_label(i.soort)),
             href: id.map(|id| format!("/jongeren/{id}")),
             naam: i.naam,
-            datum: taal.datum(&i.datum),
+            datum: taal.datum_kort(&i.datum),
             te_laat: i.te_laat,
-            wat: i.wat,
+            wat: super::woorden::werkzin(taal, &i.wat, &naam_van),
         })
         .collect();
     let p = Werklijstpagina {
@@ -137,6 +144,10 @@ struct Zoekpagina {
     geboortedatum: String,
     fout: Option<String>,
     resultaten: Option<Vec<Persoon>>,
+    /// How many matched, in words ("1 jongere", "12 jongeren"), and whether there may be
+    /// more than are shown.
+    aantal: String,
+    meer: bool,
 }
 
 pub async fn zoeken_formulier(b: Bezoeker) -> Result<Response, Fout> {
@@ -149,6 +160,8 @@ pub async fn zoeken_formulier(b: Bezoeker) -> Result<Response, Fout> {
         geboortedatum: String::new(),
         fout: None,
         resultaten: None,
+        aantal: String::new(),
+        meer: false,
     }))
 }
 
@@ -171,6 +184,8 @@ pub async fn zoeken(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Resu
         geboortedatum: v.geboortedatum.clone(),
         fout: None,
         resultaten: None,
+        aantal: String::new(),
+        meer: false,
     };
     // Anything longer than a name, a date or a number is refused before any work is done.
     const _: () = assert!(
@@ -212,8 +227,12 @@ pub async fn zoeken(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Resu
             "" => None,
             d => match leerrecht_domain::date::parse_date(d) {
                 Ok(d) => Some(d),
-                Err(e) => {
-                    pagina.fout = Some(format!("{}: {e}", taal.s("Geboortedatum")));
+                Err(_) => {
+                    pagina.fout = Some(format!(
+                        "{}: {}",
+                        taal.s("Geboortedatum"),
+                        taal.s("geen bestaande datum; schrijf de datum als DD-MM-JJJJ, bijvoorbeeld 01-12-2026")
+                    ));
                     return Ok(pagina.into_response());
                 }
             },
@@ -225,7 +244,14 @@ pub async fn zoeken(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Resu
         .await
     };
     match r {
-        Ok(rs) => pagina.resultaten = Some(rs.iter().map(|k| persoon(k, taal)).collect()),
+        Ok(rs) => {
+            pagina.aantal = match rs.len() {
+                1 => taal.s("1 jongere").to_string(),
+                n => format!("{} {}", taal.getal(n as i64), taal.s("jongeren")),
+            };
+            pagina.meer = rs.len() >= leerrecht_app::lijsten::ZOEK_MAX;
+            pagina.resultaten = Some(rs.iter().map(|k| persoon(k, taal)).collect())
+        }
         Err(Fout::Ongeldig(_, m)) => pagina.fout = Some(m),
         Err(e) => return Err(e),
     }
