@@ -1274,7 +1274,7 @@ impl Oorzaken {
                     .rijen
                     .iter()
                     .filter(|r| r.oorzaak != "totaal")
-                    .map(|r| r.oorzaak.to_string())
+                    .map(|r| r.label.to_string())
                     .collect(),
                 reeksen: vec![(
                     "Aantal".into(),
@@ -1331,7 +1331,13 @@ impl Doelen {
                 vec![
                     Cel::Tekst(r.gebied.clone()),
                     Cel::Tekst(r.naam.clone()),
-                    Cel::Tekst(r.indicator.into()),
+                    Cel::Tekst(
+                        INDICATOREN
+                            .iter()
+                            .find(|(c, _)| *c == r.indicator)
+                            .map_or(r.indicator, |(_, l)| l)
+                            .into(),
+                    ),
                     aantal(&r.basis),
                     aantal(&r.doel),
                     aantal(&r.actueel),

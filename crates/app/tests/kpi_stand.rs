@@ -2,7 +2,7 @@
 //! so: a case whose three months ran out after 31 July without an offer is overdue on that
 //! day, not "still running"; a case whose offer came after 31 July but within its term is
 //! in time. On both databases. And a report's dates are written for a reader in every
-//! format but CSV.
+//! format but CSV, its causes and indicators in words.
 
 mod common;
 
@@ -121,6 +121,37 @@ fn a_year_asked_after_it_ended(db: Db) {
     assert!(tekst.contains("02-06-2025"), "{tekst}");
     assert!(!tekst.contains("2025-06-02"), "{tekst}");
     assert!(csv.contains("2025-06-02"), "{csv}");
+    // The causes along the chart's axis and the targets' indicators are words.
+    let o = app
+        .rapport_oorzaken(&op, d("2025-12-04"), &opties)
+        .unwrap()
+        .weergave();
+    assert!(
+        o.grafieken[0]
+            .labels
+            .iter()
+            .any(|l| l == "Psychiatrische/psychische problematiek"),
+        "{:?}",
+        o.grafieken[0].labels
+    );
+    assert!(
+        o.grafieken[0]
+            .labels
+            .iter()
+            .all(|l| !l.contains('_') && l != "psychisch"),
+        "{:?}",
+        o.grafieken[0].labels
+    );
+    let doelen = app
+        .rapport_doelen(&op, SchoolYear::new(2023), 10.0, jaar, &opties)
+        .unwrap()
+        .weergave()
+        .tekst();
+    assert!(
+        doelen.contains("Ongeoorloofd verzuimers tot 18 jaar"),
+        "{doelen}"
+    );
+    assert!(!doelen.contains("verzuimers_onder_18"), "{doelen}");
     let en = w.in_het_engels().datums_voor_lezers().tekst();
     assert!(en.contains("As of 4 December 2025."), "{en}");
     assert!(
