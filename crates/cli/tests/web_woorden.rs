@@ -436,6 +436,11 @@ async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, a
     s.klik("form[action='/zoeken'] button[type=submit]").await;
     let gevonden = s.tekst("#resultaten caption").await;
     assert!(gevonden.ends_with(": 1 jongere"), "{gevonden}");
+    let rij = s.tekst("#resultaten tbody").await;
+    assert!(
+        rij.contains(&o.school_naam) && !rij.contains(&o.school_code),
+        "the school by name: {rij}"
+    );
 
     // The officer's worklist names the school and the rule in words.
     s.ga("/werklijst").await;

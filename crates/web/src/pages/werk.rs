@@ -1,6 +1,7 @@
 //! The worklist of the user's organisation, the search for a person, and the thuiszitters
 //! list. Each shows only whom the gate lets the reader see; each person shown is audited.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use askama::Template;
@@ -78,7 +79,7 @@ pub async fn werklijst(State(s): State<AppState>, b: Bezoeker) -> Result<Respons
             });
         }
         // Schools and organisations by name, where a person reads them.
-        let namen: std::collections::HashMap<String, String> = app
+        let namen: HashMap<String, String> = app
             .organisaties(&actor)?
             .into_iter()
             .map(|o| (o.code.as_str().to_string(), o.naam))
@@ -124,7 +125,20 @@ pub struct Persoon {
     pub scholen: String,
 }
 
-pub fn persoon(k: &JongereKop, taal: Taal) -> Persoon {
+/// Every organisation's name by its code: schools by name where a person reads them.
+async fn orgnamen(s: &AppState, b: &Bezoeker) -> Result<HashMap<String, String>, Fout> {
+    let actor = b.actor.clone();
+    doe(s, b.taal, move |app| {
+        Ok(app
+            .organisaties(&actor)?
+            .into_iter()
+            .map(|o| (o.code.as_str().to_string(), o.naam))
+            .collect())
+    })
+    .await
+}
+
+pub fn persoon(k: &JongereKop, taal: Taal, namen: &HashMap<String, String>) -> Persoon {
     let j = &k.kop.jongere;
     Persoon {
         href: format!("/jongeren/{}", k.id),
@@ -132,7 +146,13 @@ pub fn persoon(k: &JongereKop, taal: Taal) -> Persoon {
         geboortedatum: taal.datum_kort(&j.geboortedatum),
         leeftijd: k.kop.leeftijd,
         plicht: taal.s(k.kop.plicht.code()),
-        scholen: k.kop.scholen.join(", "),
+        scholen: k
+            .kop
+            .scholen
+            .iter()
+            .map(|c| namen.get(c).cloned().unwrap_or_else(|| c.clone()))
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 
@@ -250,7 +270,8 @@ pub async fn zoeken(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Resu
                 n => format!("{} {}", taal.getal(n as i64), taal.s("jongeren")),
             };
             pagina.meer = rs.len() >= leerrecht_app::lijsten::ZOEK_MAX;
-            pagina.resultaten = Some(rs.iter().map(|k| persoon(k, taal)).collect())
+            let namen = orgnamen(&s, &b).await?;
+            pagina.resultaten = Some(rs.iter().map(|k| persoon(k, taal, &namen)).collect())
         }
         Err(Fout::Ongeldig(_, m)) => pagina.fout = Some(m),
         Err(e) => return Err(e),
@@ -312,10 +333,11 @@ pub async fn thuiszitters(
         Ok((on, app.thuiszitterslijst(&actor, on, &f, &regels)?))
     })
     .await?;
+    let namen = orgnamen(&s, &b).await?;
     let rijen: Vec<Thuiszitter> = lijst
         .iter()
         .map(|r| Thuiszitter {
-            p: persoon(&r.kop, taal),
+            p: persoon(&r.kop, taal, &namen),
             categorie: super::tekst::kort(taal.s(r.categorie.label())),
             oorzaak: taal.s(r.oorzaak.label()),
             van: taal.datum_kort(&r.van),
