@@ -56,6 +56,10 @@ pub enum LoginFout {
     Geblokkeerd,
     #[error("tweede factor nodig: voer de code uit uw authenticator-app in")]
     CodeNodig,
+    /// The password was right but the code was already used once: said as such only after
+    /// the right password, so it tells no more than a successful login would.
+    #[error("deze code is al gebruikt; wacht op de volgende code uit uw authenticator-app")]
+    CodeGebruikt,
     /// The password was right and the account is to set up a new second factor: the secret
     /// is for its owner, who confirms it with a first code at the next attempt.
     #[error("stel eerst uw tweede factor in: log in op de webpagina /inloggen")]
@@ -595,6 +599,15 @@ impl App {
                 (Some(secret), Some(code)) => {
                     match verify_totp(secret, code, now, g.totp_laatste_stap) {
                         Some(s) => stap = Some(s),
+                        None if crate::auth::totp_hergebruikt(
+                            secret,
+                            code,
+                            now,
+                            g.totp_laatste_stap,
+                        ) =>
+                        {
+                            return fail(LoginFout::CodeGebruikt)
+                        }
                         None => return fail(LoginFout::Onjuist),
                     }
                 }

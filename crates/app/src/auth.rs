@@ -201,6 +201,31 @@ pub fn verify_totp(
         .find(|s| totp_code(&key, *s) == want)
 }
 
+/// Whether `code` is a code of the window around `now` that was already spent (its step is
+/// at or before `last_used`): a code used twice, which the login answers as such rather than
+/// as a wrong code.
+pub fn totp_hergebruikt(
+    secret: &str,
+    code: &str,
+    now: DateTime<Utc>,
+    last_used: Option<i64>,
+) -> bool {
+    let (Some(last), Ok(key)) = (last_used, BASE32_NOPAD.decode(secret.as_bytes())) else {
+        return false;
+    };
+    let code = code.trim();
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let Ok(want) = code.parse::<u32>() else {
+        return false;
+    };
+    let now_step = totp_step(now);
+    (now_step - 1..=now_step + 1)
+        .filter(|s| *s <= last)
+        .any(|s| totp_code(&key, s) == want)
+}
+
 /// The current code for a secret: for the demo and tests, as an authenticator app shows it.
 pub fn current_totp(secret: &str, now: DateTime<Utc>) -> Option<String> {
     let key = BASE32_NOPAD.decode(secret.as_bytes()).ok()?;
@@ -242,6 +267,18 @@ mod tests {
         let code = current_totp(&secret, now).unwrap();
         let step = verify_totp(&secret, &code, now, None).expect("current code");
         assert_eq!(verify_totp(&secret, &code, now, Some(step)), None, "replay");
+        assert!(
+            totp_hergebruikt(&secret, &code, now, Some(step)),
+            "a replay is named"
+        );
+        assert!(
+            !totp_hergebruikt(&secret, &code, now, None),
+            "a fresh code is not"
+        );
+        assert!(
+            !totp_hergebruikt(&secret, &code, now, Some(step - 2)),
+            "nor a new one"
+        );
         assert!(verify_totp(&secret, &code, now + Duration::seconds(30), None).is_some());
         assert_eq!(
             verify_totp(&secret, &code, now + Duration::seconds(90), None),

@@ -55,7 +55,7 @@ fn roles_that_see(actor: &Actor) -> Result<()> {
 impl App {
     /// The persons the reader may see whose surname or first names contain `naam` (ignoring
     /// case) and, when given, who were born on `geboortedatum`: at most [`ZOEK_MAX`], by
-    /// gemeente and name. A leerplicht bureau or GGD searches the gemeenten it serves.
+    /// surname, first names and birth date. A leerplicht bureau or GGD searches the gemeenten it serves.
     pub fn jongeren_zoeken_op_naam(
         &self,
         actor: &Actor,
@@ -130,6 +130,15 @@ impl App {
             out.push(kop_van(self, ctx, today)?);
         }
         self.audit_personen(actor, Gebruik::PersoonBekijken.code(), audit, "zoeken")?;
+        // One order for the reader: by surname, first names and birth date.
+        out.sort_by(|a, b| {
+            let (a, b) = (&a.kop.jongere, &b.kop.jongere);
+            (&a.achternaam, &a.voornamen, a.geboortedatum).cmp(&(
+                &b.achternaam,
+                &b.voornamen,
+                b.geboortedatum,
+            ))
+        });
         Ok(out)
     }
 

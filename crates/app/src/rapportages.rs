@@ -849,7 +849,10 @@ impl App {
             kaart: &kaart,
         };
         let (s, e) = (jaar.first_day(), jaar.last_day());
-        let op = e.min(vandaag);
+        // The cases that began in the year, each judged on the day asked: a year that has
+        // ended is judged on that day too, so a case whose deadline passed after 31 July
+        // without an offer counts as overdue rather than as still running.
+        let op = vandaag;
         let basis = self
             .store()
             .cijferbasis(opties.bekend_op, f.nodig(true, Thuiszitters, true))?;
@@ -1397,7 +1400,7 @@ impl Oorzaken {
                     .rijen
                     .iter()
                     .filter(|r| r.oorzaak != "totaal")
-                    .map(|r| r.oorzaak.to_string())
+                    .map(|r| r.label.to_string())
                     .collect(),
                 reeksen: vec![(
                     "Aantal".into(),
@@ -1454,7 +1457,13 @@ impl Doelen {
                 vec![
                     Cel::Tekst(r.gebied.clone()),
                     Cel::Tekst(r.naam.clone()),
-                    Cel::Tekst(r.indicator.into()),
+                    Cel::Tekst(
+                        INDICATOREN
+                            .iter()
+                            .find(|(c, _)| *c == r.indicator)
+                            .map_or(r.indicator, |(_, l)| l)
+                            .into(),
+                    ),
                     aantal(&r.basis),
                     aantal(&r.doel),
                     aantal(&r.actueel),
@@ -1630,7 +1639,13 @@ impl Kpi {
         }
         Weergave {
             titel: format!("Aanbod binnen drie maanden, schooljaar {}", self.jaar),
-            toelichting: vec![format!("Stand op {}.", self.peildatum)],
+            toelichting: vec![
+                format!("Stand op {}.", self.peildatum),
+                format!(
+                    "Gevallen die in schooljaar {} begonnen, elk beoordeeld op de stand van die dag.",
+                    self.jaar
+                ),
+            ],
             tabellen,
             grafieken: vec![Grafiek {
                 titel: "Aandeel met aanbod binnen drie maanden, per maand van start (%)".into(),

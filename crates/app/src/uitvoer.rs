@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 
+use chrono::{Datelike, NaiveDate};
 use leerrecht_domain::cijfers::Aantal;
 
 /// One cell of a table.
@@ -77,6 +78,66 @@ pub fn getal_nl(x: f64) -> String {
     }
 }
 
+const MAANDEN_NL: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+const MAANDEN_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Every ISO date (`2026-07-20`, standing on its own) in a text, written by `schrijf`; a
+/// school year (`2025-2026`) or an impossible date stays as it is.
+pub fn iso_datums(tekst: &str, schrijf: impl Fn(NaiveDate) -> String) -> String {
+    let b = tekst.as_bytes();
+    let mut out = String::with_capacity(tekst.len() + 8);
+    let (mut i, mut gekopieerd) = (0, 0);
+    while i + 10 <= b.len() {
+        let vorm = b[i..i + 10].iter().enumerate().all(|(j, c)| {
+            if j == 4 || j == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+        let los = (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+            && (i + 10 == b.len() || !b[i + 10].is_ascii_alphanumeric());
+        if vorm && los {
+            if let Ok(d) = NaiveDate::parse_from_str(&tekst[i..i + 10], "%Y-%m-%d") {
+                out.push_str(&tekst[gekopieerd..i]);
+                out.push_str(&schrijf(d));
+                i += 10;
+                gekopieerd = i;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out.push_str(&tekst[gekopieerd..]);
+    out
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tabel {
     pub titel: String,
@@ -121,6 +182,39 @@ impl Weergave {
         } else {
             getal_nl(x)
         }
+    }
+
+    /// The same report with its dates written for a reader: `20 juli 2026` (`20 July 2026`)
+    /// in the title and the lines under it, `20-07-2026` in tables and along chart axes.
+    /// Every format a person reads (text, HTML, PDF, XLSX) is written from this; CSV keeps
+    /// the ISO dates of the files.
+    pub fn datums_voor_lezers(mut self) -> Weergave {
+        let maanden = if self.engels { MAANDEN_EN } else { MAANDEN_NL };
+        let lang = |s: &mut String| {
+            *s = iso_datums(s, |d| {
+                format!("{} {} {}", d.day(), maanden[d.month0() as usize], d.year())
+            })
+        };
+        let kort = |s: &mut String| *s = iso_datums(s, |d| d.format("%d-%m-%Y").to_string());
+        lang(&mut self.titel);
+        self.toelichting.iter_mut().for_each(lang);
+        for t in &mut self.tabellen {
+            lang(&mut t.titel);
+            t.kolommen.iter_mut().for_each(kort);
+            for cel in t.rijen.iter_mut().flatten() {
+                if let Cel::Tekst(s) = cel {
+                    kort(s);
+                }
+            }
+        }
+        for g in &mut self.grafieken {
+            lang(&mut g.titel);
+            g.labels.iter_mut().for_each(kort);
+            for (naam, _) in &mut g.reeksen {
+                kort(naam);
+            }
+        }
+        self
     }
 
     /// Aligned plain text, for the terminal.

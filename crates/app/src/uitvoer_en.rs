@@ -120,6 +120,12 @@ const MET_WAARDE: &[(&str, &str, &str, &str)] = &[
     ),
     ("Stand op ", ".", "As of ", "."),
     (
+        "Gevallen die in schooljaar ",
+        " begonnen, elk beoordeeld op de stand van die dag.",
+        "Cases that began in school year ",
+        ", each judged as it stood on that day.",
+    ),
+    (
         "Leerplichttelling ",
         "",
         "Leerplichttelling (compulsory education count) ",

@@ -514,13 +514,13 @@ fn login_lockout_and_sessions(db: Db) {
         .login("anna", WACHTWOORD, Some(&code()), "ip")
         .unwrap()
         .unwrap();
-    // The same code does not work twice.
+    // The same code does not work twice, and after the right password the answer says so.
     assert_eq!(
         w.app
             .login("anna", WACHTWOORD, Some(&code()), "ip")
             .unwrap()
             .unwrap_err(),
-        LoginFout::Onjuist
+        LoginFout::CodeGebruikt
     );
     assert!(w.app.session_actor(&s.token, "ip").unwrap().is_some());
     // Idle for longer than 30 minutes ends the session.

@@ -189,6 +189,9 @@ impl RapportArgs {
         if self.taal == Taal::En {
             w = w.in_het_engels();
         }
+        if !matches!(self.format, RapportFormat::Csv | RapportFormat::Json) {
+            w = w.datums_voor_lezers();
+        }
         let bytes = match self.format {
             RapportFormat::Json => {
                 let mut v = serde_json::to_vec_pretty(r)?;

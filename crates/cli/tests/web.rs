@@ -102,6 +102,8 @@ struct Rolverdeling {
     /// The CJG's code, and a pupil who moved from a school with a draft melding to the
     /// other school: opaque id, the first school's code.
     cjg_code: String,
+    /// The CJG's name, as the pages show it.
+    cjg_naam: String,
     verhuisd: (String, String),
     beleid: (String, String),
     beheer: (String, String),
@@ -204,8 +206,14 @@ fn opzet(db: &str) -> Rolverdeling {
         .code
         .as_str()
         .to_string();
+    let cjg_naam = orgs
+        .iter()
+        .find(|o| o.code.as_str() == cjg_code)
+        .map(|o| o.naam.clone())
+        .unwrap();
     let verhuisd = verhuizen(db, &app, andere.code.as_str());
     Rolverdeling {
+        cjg_naam,
         leerplicht_derde: add("web.leerplicht3", &bureau, Rol::Leerplicht),
         cjg: add("web.cjg", &cjg_code, Rol::Cjg),
         cjg_weer: add("web.cjg2", &cjg_code, Rol::Cjg),
@@ -553,7 +561,9 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     s.klik("#melding-form button[type=submit]").await;
     assert!(s.bron().await.contains("Vastgelegd."));
     assert!(
-        s.tekst("#meldingen").await.contains("16uur"),
+        s.tekst("#meldingen")
+            .await
+            .contains("16 uur ongeoorloofd verzuim"),
         "the melding is on the file"
     );
     s.foto("dossier-school").await;
@@ -578,7 +588,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     )
     .await;
     s.klik("form[action$='/status'] button[type=submit]").await;
-    assert!(s.tekst("#meldingen").await.contains("in_behandeling"));
+    assert!(s.tekst("#meldingen").await.contains("in behandeling"));
     // A date that does not exist is refused, with the reason on the file's page.
     s.open("Registratie wijzigen").await;
     s.kies("#r-categorie", "thuiszittend").await;
@@ -624,7 +634,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     assert!(s
         .tekst(".lr-partners")
         .await
-        .contains(&format!("{} (J. de Boer)", r.cjg_code)));
+        .contains(&format!("{} (J. de Boer)", r.cjg_naam)));
     s.foto("dossier-leerplicht").await;
     // In English too.
     s.klik("a[hreflang=en]").await;
@@ -648,7 +658,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     s.inloggen(&r.cjg, WACHTWOORD).await;
     s.ga(&format!("/jongeren/{}", r.id)).await;
     assert_eq!(s.h1().await, r.naam);
-    assert!(s.tekst(".lr-partners").await.contains(&r.cjg_code));
+    assert!(s.tekst(".lr-partners").await.contains(&r.cjg_naam));
     assert!(
         s.c.find(Locator::Css("form[action$='/partner']"))
             .await

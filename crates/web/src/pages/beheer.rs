@@ -15,15 +15,77 @@ use crate::AppState;
 #[template(path = "beheer.html")]
 struct Beheerpagina {
     k: Kader,
-    organisaties: Vec<[String; 6]>,
-    gebruikers: Vec<[String; 6]>,
-    kalender: Vec<[String; 4]>,
-    regels: Vec<(String, String)>,
+    zoek: String,
+    organisaties: Blad<6>,
+    gebruikers: Blad<6>,
+    kalender: Blad<4>,
+    /// Each rule version's thresholds: valid from, threshold, value.
+    regels: Vec<(String, String, String)>,
 }
 
-#[derive(serde::Deserialize, Default)]
+/// Rows of a table shown a page at a time.
+const PER_BLAD: usize = 50;
+
+/// One page of a table's rows that match the search: the rows, which rows of how many, and
+/// the addresses of the pages before and after.
+pub struct Blad<const N: usize> {
+    rijen: Vec<[String; N]>,
+    bereik: String,
+    vorige: Option<String>,
+    volgende: Option<String>,
+}
+
+/// The rows whose cells hold `zoek` (ignoring case), page `nr` of them (from 1); `adres`
+/// makes the address of another page.
+fn blad<const N: usize>(
+    rijen: Vec<[String; N]>,
+    zoek: &str,
+    nr: usize,
+    taal: super::tekst::Taal,
+    adres: impl Fn(usize) -> String,
+) -> Blad<N> {
+    let zoek = zoek.trim().to_lowercase();
+    let passend: Vec<[String; N]> = rijen
+        .into_iter()
+        .filter(|r| zoek.is_empty() || r.iter().any(|c| c.to_lowercase().contains(&zoek)))
+        .collect();
+    let totaal = passend.len();
+    let bladen = totaal.div_ceil(PER_BLAD).max(1);
+    let nr = nr.clamp(1, bladen);
+    let van = (nr - 1) * PER_BLAD;
+    let rijen: Vec<[String; N]> = passend.into_iter().skip(van).take(PER_BLAD).collect();
+    let bereik = if totaal == 0 {
+        taal.s("geen").to_string()
+    } else {
+        format!(
+            "{}–{} {} {}",
+            taal.getal((van + 1) as i64),
+            taal.getal((van + rijen.len()) as i64),
+            taal.s("van"),
+            taal.getal(totaal as i64)
+        )
+    };
+    Blad {
+        rijen,
+        bereik,
+        vorige: (nr > 1).then(|| adres(nr - 1)),
+        volgende: (nr < bladen).then(|| adres(nr + 1)),
+    }
+}
+
+#[derive(serde::Deserialize, Default, Clone)]
 pub struct Ok {
     ok: Option<String>,
+    /// Text to look for in organisations, users and the calendar.
+    #[serde(default)]
+    zoek: String,
+    /// The page of each table, from 1.
+    #[serde(default)]
+    org: Option<usize>,
+    #[serde(default)]
+    gebr: Option<usize>,
+    #[serde(default)]
+    kal: Option<usize>,
 }
 
 pub async fn beheer(
@@ -31,10 +93,11 @@ pub async fn beheer(
     b: Bezoeker,
     Query(q): Query<Ok>,
 ) -> Result<Response, Fout> {
-    pagina(&s, &b, q.ok.as_deref()).await
+    pagina(&s, &b, q).await
 }
 
-async fn pagina(s: &AppState, b: &Bezoeker, ok: Option<&str>) -> Result<Response, Fout> {
+async fn pagina(s: &AppState, b: &Bezoeker, q: Ok) -> Result<Response, Fout> {
+    let ok = q.ok.as_deref();
     let taal = b.taal;
     if b.rol() != Some(leerrecht_domain::org::Rol::Beheer) {
         return Err(Fout::Verboden(taal));
@@ -58,58 +121,104 @@ async fn pagina(s: &AppState, b: &Bezoeker, ok: Option<&str>) -> Result<Response
         Some(_) => Some(taal.s("Vastgelegd.")),
         None => None,
     };
+    // The address of the page with one table moved to page `nr`, the others kept.
+    let adres = |tabel: &str, nr: usize| {
+        let mut v = q.clone();
+        v.ok = None;
+        match tabel {
+            "org" => v.org = Some(nr),
+            "gebr" => v.gebr = Some(nr),
+            _ => v.kal = Some(nr),
+        }
+        let mut a = form_urlencoded::Serializer::new(String::new());
+        if !v.zoek.is_empty() {
+            a.append_pair("zoek", &v.zoek);
+        }
+        for (n, w) in [("org", v.org), ("gebr", v.gebr), ("kal", v.kal)] {
+            if let Some(w) = w {
+                a.append_pair(n, &w.to_string());
+            }
+        }
+        format!("/beheer?{}", a.finish())
+    };
     let p = Beheerpagina {
         k,
-        organisaties: orgs
-            .into_iter()
-            .map(|o| {
-                [
-                    o.code.as_str().to_string(),
-                    o.soort.code().to_string(),
-                    o.naam,
-                    o.gemeente
-                        .map(|g| g.as_str().to_string())
-                        .unwrap_or_default(),
-                    o.regio.unwrap_or_default(),
-                    o.bedient
-                        .iter()
-                        .map(|g| g.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ]
-            })
-            .collect(),
-        gebruikers: users
-            .into_iter()
-            .map(|u| {
-                [
-                    u.gebruikersnaam,
-                    u.rol,
-                    u.organisatie,
-                    ja(u.actief),
-                    ja(u.tweede_factor),
-                    ja(u.geblokkeerd),
-                ]
-            })
-            .collect(),
-        kalender: kal
-            .into_iter()
-            .take(200)
-            .map(|v| {
-                [
-                    v.naam,
-                    taal.datum_kort(&v.van),
-                    taal.datum_kort(&v.tot),
-                    v.school
-                        .map(|s| s.as_str().to_string())
-                        .unwrap_or_else(|| taal.s("alle scholen").to_string()),
-                ]
-            })
-            .collect(),
+        zoek: q.zoek.clone(),
         regels: regels
             .into_iter()
-            .map(|(d, r)| (taal.datum_kort(&d), r))
+            .flat_map(|(d, r)| {
+                let datum = taal.datum_kort(&d);
+                // The thresholds as rows; a version that is not an object shows as it is.
+                match serde_json::from_str::<serde_json::Value>(&r) {
+                    Ok(serde_json::Value::Object(m)) => m
+                        .into_iter()
+                        .map(|(k, v)| (datum.clone(), k, v.to_string()))
+                        .collect::<Vec<_>>(),
+                    _ => vec![(datum, String::new(), r)],
+                }
+            })
             .collect(),
+        organisaties: blad(
+            orgs.into_iter()
+                .map(|o| {
+                    [
+                        o.code.as_str().to_string(),
+                        o.soort.code().to_string(),
+                        o.naam,
+                        o.gemeente
+                            .map(|g| g.as_str().to_string())
+                            .unwrap_or_default(),
+                        o.regio.unwrap_or_default(),
+                        o.bedient
+                            .iter()
+                            .map(|g| g.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ]
+                })
+                .collect::<Vec<_>>(),
+            &q.zoek,
+            q.org.unwrap_or(1),
+            taal,
+            |n| adres("org", n),
+        ),
+        gebruikers: blad(
+            users
+                .into_iter()
+                .map(|u| {
+                    [
+                        u.gebruikersnaam,
+                        u.rol,
+                        u.organisatie,
+                        ja(u.actief),
+                        ja(u.tweede_factor),
+                        ja(u.geblokkeerd),
+                    ]
+                })
+                .collect::<Vec<_>>(),
+            &q.zoek,
+            q.gebr.unwrap_or(1),
+            taal,
+            |n| adres("gebr", n),
+        ),
+        kalender: blad(
+            kal.into_iter()
+                .map(|v| {
+                    [
+                        v.naam,
+                        taal.datum_kort(&v.van),
+                        taal.datum_kort(&v.tot),
+                        v.school
+                            .map(|s| s.as_str().to_string())
+                            .unwrap_or_else(|| taal.s("alle scholen").to_string()),
+                    ]
+                })
+                .collect::<Vec<_>>(),
+            &q.zoek,
+            q.kal.unwrap_or(1),
+            taal,
+            |n| adres("kal", n),
+        ),
     };
     Ok(html(p))
 }
@@ -139,4 +248,37 @@ pub async fn tweede_factor(
     let actor = b.actor.clone();
     doe(&s, b.taal, move |app| app.user_vraag_2fa(&actor, &naam)).await?;
     Ok(terug_naar("/beheer?ok=tweede-factor"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pages::tekst::Taal;
+
+    #[test]
+    fn a_table_page_by_page_and_searched() {
+        let rijen: Vec<[String; 2]> = (1..=120)
+            .map(|i| {
+                [
+                    format!("org{i:03}"),
+                    if i % 2 == 0 { "even" } else { "oneven" }.into(),
+                ]
+            })
+            .collect();
+        let b = blad(rijen.clone(), "", 2, Taal::Nl, |n| {
+            format!("/beheer?org={n}")
+        });
+        assert_eq!(b.rijen.len(), 50);
+        assert_eq!(b.rijen[0][0], "org051");
+        assert_eq!(b.bereik, "51–100 van 120");
+        assert_eq!(b.vorige.as_deref(), Some("/beheer?org=1"));
+        assert_eq!(b.volgende.as_deref(), Some("/beheer?org=3"));
+        let b = blad(rijen.clone(), "ONEVEN", 9, Taal::En, |n| n.to_string());
+        assert_eq!(b.rijen.len(), 10, "the last page of 60 matches");
+        assert_eq!(b.bereik, "51–60 of 60");
+        assert!(b.volgende.is_none() && b.vorige.is_some());
+        let b = blad(rijen, "niets", 1, Taal::Nl, |n| n.to_string());
+        assert!(b.rijen.is_empty() && b.vorige.is_none() && b.volgende.is_none());
+        assert_eq!(b.bereik, "geen");
+    }
 }

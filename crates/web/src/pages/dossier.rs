@@ -28,8 +28,12 @@ use leerrecht_store::{MeldingGegevens, MeldingRij};
 use serde::Deserialize;
 
 use super::tekst::Taal;
+use super::woorden;
 use super::{doe, html, terug_naar, Bezoeker, Fout, Kader};
 use crate::AppState;
+
+/// The day an offer was made, and the days after the deadline it came (0: in time).
+type AanbodOp = (String, i64);
 
 /// A part of the file the reader's role may not see is left out (None).
 fn deel<T>(r: leerrecht_app::Result<T>) -> leerrecht_app::Result<Option<T>> {
@@ -46,6 +50,8 @@ pub struct Melding {
     pub school: String,
     pub begindatum: String,
     pub status: String,
+    /// The status's code, for the status form's current choice.
+    pub status_code: String,
     pub uren: String,
     pub concept: bool,
     pub open: bool,
@@ -83,32 +89,40 @@ pub struct Inzage {
     pub toegestaan: bool,
 }
 
-fn inzage_per_wie(rs: &[leerrecht_app::audit::AuditRegel]) -> Vec<Inzage> {
+fn inzage_per_wie(
+    rs: &[leerrecht_app::audit::AuditRegel],
+    taal: Taal,
+    naam: &dyn Fn(&str) -> String,
+) -> Vec<Inzage> {
     let mut out: Vec<Inzage> = Vec::new();
     // Newest first, so the first entry of a group is its last moment.
     for a in rs.iter().rev() {
         let e = &a.entry;
         let org = e.organisatie.clone().unwrap_or_default();
-        match out
-            .iter_mut()
-            .find(|i| i.wie == e.actor && i.organisatie == org && i.toegestaan == e.toegestaan)
-        {
+        match out.iter_mut().find(|i| {
+            i.wie == woorden::auteur(taal, &e.actor)
+                && i.organisatie == naam(&org)
+                && i.toegestaan == e.toegestaan
+        }) {
             Some(i) => {
                 i.aantal += 1;
-                if !i.actie.split(", ").any(|x| x == e.actie) && i.actie.len() < 120 {
-                    i.actie = format!("{}, {}", i.actie, e.actie);
+                let actie = woorden::woord(taal, woorden::actie(&e.actie), &e.actie);
+                if !i.actie.split(", ").any(|x| x == actie) && i.actie.len() < 120 {
+                    i.actie = format!("{}, {}", i.actie, actie);
                 }
             }
             None => out.push(Inzage {
-                tijd: e
-                    .tijd
-                    .chars()
-                    .take(19)
-                    .collect::<String>()
-                    .replace('T', " "),
-                wie: e.actor.clone(),
-                organisatie: org,
-                actie: e.actie.clone(),
+                // `2026-07-20T10:15:00…` as `20-07-2026 10:15`.
+                tijd: match (
+                    NaiveDate::parse_from_str(e.tijd.get(..10).unwrap_or(""), "%Y-%m-%d"),
+                    e.tijd.get(11..16),
+                ) {
+                    (Ok(d), Some(t)) => format!("{} {t}", taal.datum_kort(&d)),
+                    _ => e.tijd.clone(),
+                },
+                wie: woorden::auteur(taal, &e.actor),
+                organisatie: naam(&org),
+                actie: woorden::woord(taal, woorden::actie(&e.actie), &e.actie),
                 aantal: 1,
                 toegestaan: e.toegestaan,
             }),
@@ -147,7 +161,11 @@ struct Dossierpagina {
     signalen: Option<Vec<(String, String, String)>>,
     meldingen: Option<Vec<Melding>>,
     registraties: Option<Vec<(&'static str, &'static str, String, String)>>,
-    klok: Option<(String, String, i64, bool)>,
+    /// Since, deadline, days overdue without an offer, and the offer's day with the days it
+    /// came after the deadline.
+    klok: Option<(String, String, i64, Option<AanbodOp>)>,
+    /// The registration that holds today: its category and cause, for the change form.
+    huidige_registratie: Option<(&'static str, &'static str)>,
     zaken: Option<Vec<Zaakview>>,
     aanbod: Vec<(String, String, String, String)>,
     overleggen: Vec<(String, String, String, String)>,
@@ -168,12 +186,17 @@ struct Dossierpagina {
     aanbodsoorten: Vec<(&'static str, &'static str)>,
     artikelen: Vec<(&'static str, &'static str)>,
     deskundigen: Vec<&'static str>,
-    verzuimsoorten: Vec<&'static str>,
-    afsluitredenen: Vec<&'static str>,
+    /// The choices of a form: (code, words).
+    verzuimsoorten: Vec<(&'static str, String)>,
+    afsluitredenen: Vec<(&'static str, String)>,
+    /// The statuses a melding can be given: (code, words).
+    statussen: Vec<(&'static str, String)>,
     /// The reasons a school withdraws a melding for: (code, words).
     intrekredenen: Vec<(&'static str, &'static str)>,
     /// The joint plan and the parents' involvement, the closing forms and the medical notes.
     zw: Zaakwerk,
+    /// The offer form as typed, when it was refused.
+    aanbod_invoer: Option<AanbodInvoer>,
 }
 
 /// The part of the file about the joint plan, the parents, closing a case, and the youth
@@ -241,6 +264,8 @@ struct Gelezen {
     zaken: Option<Vec<leerrecht_app::api::ZaakMetEvents>>,
     inzage: Option<Vec<leerrecht_app::audit::AuditRegel>>,
     organisaties: Vec<leerrecht_domain::org::Organisatie>,
+    /// Every organisation's name by its code: schools and gemeenten by name on the page.
+    namen: std::collections::HashMap<String, String>,
     notities: Option<Vec<leerrecht_store::access::NotitieRij>>,
     vandaag: NaiveDate,
 }
@@ -292,7 +317,13 @@ async fn lees(s: &AppState, b: &Bezoeker, id: String) -> Result<Gelezen, Fout> {
             }
             _ => Vec::new(),
         };
+        let namen = app
+            .organisaties(&actor)?
+            .into_iter()
+            .map(|o| (o.code.as_str().to_string(), o.naam))
+            .collect();
         Ok(Gelezen {
+            namen,
             notities,
             kop,
             inschrijvingen,
@@ -322,6 +353,21 @@ fn pagina(
     let mag = |u: Gebruik| rol.is_some_and(|r| rol_mag(r, u));
     let j = &g.kop.kop.jongere;
     let naam = format!("{} {}", j.voornamen, j.achternaam);
+    // An organisation, school or gemeente by its name; a code without one stays a code.
+    let org = |c: &str| g.namen.get(c).cloned().unwrap_or_else(|| c.to_string());
+    // The codes of organisations in a text (a case event) by their names.
+    let met_namen = |t: &str| {
+        t.split(' ')
+            .map(|w| {
+                let kern = w.trim_end_matches([',', ')', ':', ';']);
+                match g.namen.get(kern) {
+                    Some(n) => format!("{n}{}", &w[kern.len()..]),
+                    None => w.to_string(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     // The school year shown: asked for, else this one, else the latest with absence.
     let mut jaar = q
         .jaar
@@ -388,7 +434,7 @@ fn pagina(
                     }));
                     escalaties.extend(st.escalaties.iter().map(|(niveau, datum, geinformeerd)| {
                         (
-                            niveau.code().to_string(),
+                            woorden::woord(taal, woorden::niveau(niveau.code()), niveau.code()),
                             taal.datum_kort(datum),
                             geinformeerd.join(", "),
                         )
@@ -397,14 +443,14 @@ fn pagina(
                     for e in &z.events {
                         gebeurtenissen.push(Gebeurtenisregel {
                             datum: taal.datum_kort(&e.gebeurtenis.datum()),
-                            wat: e.gebeurtenis.omschrijving(),
-                            wie: e.wie.clone(),
+                            wat: woorden::datums(taal, &met_namen(&e.gebeurtenis.omschrijving())),
+                            wie: woorden::auteur(taal, &e.wie),
                         });
                     }
                     Zaakview {
                         id: z.rij.id,
                         soort: taal.s(z.rij.soort.code()),
-                        organisatie: z.rij.organisatie.clone(),
+                        organisatie: org(&z.rij.organisatie),
                         geopend: taal.datum_kort(&z.rij.geopend),
                         gesloten: z.rij.gesloten.map(|d| taal.datum_kort(&d)),
                         gebeurtenissen,
@@ -413,8 +459,8 @@ fn pagina(
                             .iter()
                             .map(|(o, c)| {
                                 let label = match c {
-                                    Some(c) => format!("{o} ({c})"),
-                                    None => o.clone(),
+                                    Some(c) => format!("{} ({c})", org(o)),
+                                    None => org(o),
                                 };
                                 (o.clone(), label)
                             })
@@ -454,15 +500,22 @@ fn pagina(
         },
         leeftijd: g.kop.kop.leeftijd,
         plicht: taal.s(g.kop.kop.plicht.code()),
-        gemeente: j.gemeente.as_str().to_string(),
-        scholen: g.kop.kop.scholen.join(", "),
+        gemeente: org(j.gemeente.as_str()),
+        scholen: g
+            .kop
+            .kop
+            .scholen
+            .iter()
+            .map(|s| org(s))
+            .collect::<Vec<_>>()
+            .join(", "),
         noodtoegang: g.kop.noodtoegang,
         inschrijvingen: g
             .inschrijvingen
             .iter()
             .map(|i| {
                 (
-                    i.school.as_str().to_string(),
+                    org(i.school.as_str()),
                     i.sector.code().to_string(),
                     taal.datum_kort(&i.begindatum()),
                     i.einddatum()
@@ -482,8 +535,8 @@ fn pagina(
                 .map(|s| {
                     (
                         taal.datum_kort(&s.datum),
-                        s.regel.clone(),
-                        s.school.as_str().to_string(),
+                        woorden::woord(taal, woorden::regel(&s.regel), &s.regel),
+                        org(s.school.as_str()),
                     )
                 })
                 .collect()
@@ -493,13 +546,24 @@ fn pagina(
                 .rev()
                 .map(|m| Melding {
                     id: m.id,
-                    soort: m.verzuimsoort.clone(),
-                    school: m.school.as_str().to_string(),
+                    soort: woorden::woord(
+                        taal,
+                        woorden::meldingsoort(&m.verzuimsoort),
+                        &m.verzuimsoort,
+                    ),
+                    school: org(m.school.as_str()),
                     begindatum: taal.datum_kort(&m.begindatum),
-                    status: match &m.afsluitreden {
-                        Some(r) => format!("{} ({r})", m.status),
-                        None => m.status.clone(),
+                    status: {
+                        let st = woorden::woord(taal, woorden::status(&m.status), &m.status);
+                        match &m.afsluitreden {
+                            Some(r) => format!(
+                                "{st} ({})",
+                                woorden::woord(taal, woorden::afsluitreden(r), r)
+                            ),
+                            None => st,
+                        }
                     },
+                    status_code: m.status.clone(),
                     uren: m.uren.map(|u| u.to_string()).unwrap_or_default(),
                     concept: m.status == "concept",
                     open: matches!(m.status.as_str(), "geregistreerd" | "in_behandeling"),
@@ -526,15 +590,22 @@ fn pagina(
                 taal.datum(&k.begin),
                 taal.datum(&k.termijn),
                 k.dagen_te_laat,
-                k.aanbod.is_some(),
+                k.aanbod
+                    .map(|a| (taal.datum(&a), (a - k.termijn).num_days().max(0))),
             )
+        }),
+        huidige_registratie: g.registraties.as_ref().and_then(|rs| {
+            rs.iter()
+                .filter(|r| r.van() <= g.vandaag && r.tot().is_none_or(|t| t >= g.vandaag))
+                .max_by_key(|r| r.van())
+                .map(|r| (r.categorie.code(), r.oorzaak.code()))
         }),
         zaken,
         aanbod,
         overleggen,
         vrijstellingen,
         escalaties,
-        inzage: g.inzage.as_ref().map(|rs| inzage_per_wie(rs)),
+        inzage: g.inzage.as_ref().map(|rs| inzage_per_wie(rs, taal, &org)),
         mag_melden: mag(Gebruik::MeldingIndienen) && !eigen_school.is_empty(),
         mag_behandelen: mag(Gebruik::MeldingBehandelen),
         mag_registreren: mag(Gebruik::RegistratiesWijzigen),
@@ -564,14 +635,25 @@ fn pagina(
             .map(|a| (a.code(), a.label()))
             .collect(),
         deskundigen: Deskundige::ALL.into_iter().map(Deskundige::code).collect(),
-        verzuimsoorten: vec!["16uur", "luxe", "beginnend", "signaal", "langdurig"],
-        afsluitredenen: leerrecht_app::meldingen::AFSLUITREDENEN.to_vec(),
         intrekredenen: leerrecht_app::meldingen::INTREKREDENEN
             .iter()
             .map(|r| (*r, intrekreden_label(r)))
             .collect(),
+        verzuimsoorten: ["16uur", "luxe", "beginnend", "signaal", "langdurig"]
+            .into_iter()
+            .map(|c| (c, woorden::woord(taal, woorden::meldingsoort(c), c)))
+            .collect(),
+        afsluitredenen: leerrecht_app::meldingen::AFSLUITREDENEN
+            .into_iter()
+            .map(|c| (c, woorden::woord(taal, woorden::afsluitreden(c), c)))
+            .collect(),
+        statussen: ["in_behandeling", "ter_kennisgeving", "afgesloten"]
+            .into_iter()
+            .map(|c| (c, woorden::woord(taal, woorden::status(c), c)))
+            .collect(),
         zw,
         id,
+        aanbod_invoer: None,
     }
 }
 
@@ -768,14 +850,22 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn datum(s: &str, veld: &str) -> Result<NaiveDate, String> {
-    leerrecht_domain::date::parse_date(s.trim()).map_err(|e| format!("{veld}: {e}"))
+/// A date typed in a form, refused in the page's language.
+fn datum(taal: Taal, s: &str, veld: &str) -> Result<NaiveDate, String> {
+    leerrecht_domain::date::parse_date(s.trim()).map_err(|_| {
+        format!(
+            "{veld}: {}",
+            taal.s(
+                "geen bestaande datum; schrijf de datum als DD-MM-JJJJ, bijvoorbeeld 01-12-2026"
+            )
+        )
+    })
 }
 
-fn opt_datum(s: &str, veld: &str) -> Result<Option<NaiveDate>, String> {
+fn opt_datum(taal: Taal, s: &str, veld: &str) -> Result<Option<NaiveDate>, String> {
     match s.trim() {
         "" => Ok(None),
-        d => datum(d, veld).map(Some),
+        d => datum(taal, d, veld).map(Some),
     }
 }
 
@@ -891,8 +981,8 @@ async fn melding_indienen_doen(
         .into_iter()
         .find(|s| *s == f.verzuimsoort)
         .ok_or_else(|| ongeldig(b, "verzuimsoort: onbekend".into()))?;
-    let begindatum = datum(&f.begindatum, "begindatum").map_err(|m| ongeldig(b, m))?;
-    let einddatum = opt_datum(&f.einddatum, "einddatum").map_err(|m| ongeldig(b, m))?;
+    let begindatum = datum(b.taal, &f.begindatum, "begindatum").map_err(|m| ongeldig(b, m))?;
+    let einddatum = opt_datum(b.taal, &f.einddatum, "einddatum").map_err(|m| ongeldig(b, m))?;
     let uren = getal(&f.uren, "uren").map_err(|m| ongeldig(b, m))?;
     let dagen = getal(&f.dagen, "dagen").map_err(|m| ongeldig(b, m))?;
     let school = SchoolCode::from_str(&school).map_err(|e| ongeldig(b, e.to_string()))?;
@@ -1004,6 +1094,11 @@ pub struct RegistratieForm {
     #[serde(default)]
     oorzaak: String,
     per: String,
+    /// Ending the registration is its own form, with a box to tick.
+    #[serde(default)]
+    beeindigen: Option<String>,
+    #[serde(default)]
+    bevestigd: Option<String>,
 }
 
 pub async fn registratie(
@@ -1023,9 +1118,24 @@ async fn registratie_doen(
     body: Bytes,
 ) -> Result<Response, Fout> {
     let f: RegistratieForm = b.formulier(&body)?;
-    let per = datum(&f.per, "per").map_err(|m| ongeldig(b, m))?;
+    let per = datum(b.taal, &f.per, "per").map_err(|m| ongeldig(b, m))?;
     let nieuw = match f.categorie.trim() {
-        "" => None,
+        // Ending is never what a changed form does by default: it is asked for and confirmed.
+        "" if f.beeindigen.is_some() && f.bevestigd.is_some() => None,
+        "" if f.beeindigen.is_some() => {
+            return Err(ongeldig(
+                b,
+                b.taal
+                    .s("registratie beëindigen: vink aan dat u de registratie wilt beëindigen")
+                    .into(),
+            ))
+        }
+        "" => {
+            return Err(ongeldig(
+                b,
+                b.taal.s("categorie: kies een categorie").into(),
+            ))
+        }
         c => Some((
             Categorie::from_str(c).map_err(|e| ongeldig(b, format!("categorie: {e}")))?,
             Oorzaak::from_str(f.oorzaak.trim())
@@ -1065,35 +1175,83 @@ pub struct AanbodForm {
     gestart: String,
 }
 
+/// What was typed in the offer form, shown again when it is refused, with the reason next
+/// to the field it concerns (`veld`: `aangeboden`, `gestart`; empty: the whole form).
+pub struct AanbodInvoer {
+    pub soort: String,
+    pub aanbieder: String,
+    pub aangeboden: String,
+    pub gestart: String,
+    pub veld: &'static str,
+    pub fout: String,
+}
+
 pub async fn aanbod(
     State(s): State<AppState>,
     b: Bezoeker,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let r = aanbod_doen(&s, &b, id.clone(), body).await;
-    herstel(&s, &b, id, r).await
+    let f: AanbodForm = b.formulier(&body)?;
+    let invoer = |veld: &'static str, fout: String| AanbodInvoer {
+        soort: f.aanbod.clone(),
+        aanbieder: f.aanbieder.clone(),
+        aangeboden: f.aangeboden.clone(),
+        gestart: f.gestart.clone(),
+        veld,
+        fout,
+    };
+    let taal = b.taal;
+    let Some(soort) = AANBODSOORTEN
+        .into_iter()
+        .find(|a| aanbod_code(*a) == f.aanbod)
+    else {
+        return weer_met_aanbod(
+            &s,
+            &b,
+            id,
+            invoer("", taal.s("kies een soort aanbod").into()),
+        )
+        .await;
+    };
+    let aangeboden = match datum(taal, &f.aangeboden, "aangeboden") {
+        Ok(d) => d,
+        Err(m) => return weer_met_aanbod(&s, &b, id, invoer("aangeboden", m)).await,
+    };
+    let gestart = match opt_datum(taal, &f.gestart, "gestart") {
+        Ok(d) => d,
+        Err(m) => return weer_met_aanbod(&s, &b, id, invoer("gestart", m)).await,
+    };
+    let aanbieder = f.aanbieder.clone();
+    let actor = b.actor.clone();
+    let pid = id.clone();
+    let r = doe(&s, taal, move |app| {
+        let l = app.leerling_van_id(&actor, &pid)?;
+        let zaak = open_zaak(app, &actor, l, ZaakSoort::Thuiszitter)?;
+        app.aanbod_vastleggen(&actor, zaak, soort, &aanbieder, aangeboden, gestart)
+            .map(|_| ())
+    })
+    .await;
+    match r {
+        Ok(()) => Ok(terug_naar(&format!("/jongeren/{id}?ok=1"))),
+        // Refused by the use case: the form again as typed, the reason above it.
+        Err(Fout::Ongeldig(_, m)) => weer_met_aanbod(&s, &b, id, invoer("", m)).await,
+        Err(e) => Err(e),
+    }
 }
 
-async fn aanbod_doen(
+/// The file with the offer form as it was typed and why it was refused (422).
+async fn weer_met_aanbod(
     s: &AppState,
     b: &Bezoeker,
     id: String,
-    body: Bytes,
+    invoer: AanbodInvoer,
 ) -> Result<Response, Fout> {
-    let f: AanbodForm = b.formulier(&body)?;
-    let soort = AANBODSOORTEN
-        .into_iter()
-        .find(|a| aanbod_code(*a) == f.aanbod)
-        .ok_or_else(|| ongeldig(b, "aanbod: onbekende soort".into()))?;
-    let aangeboden = datum(&f.aangeboden, "aangeboden").map_err(|m| ongeldig(b, m))?;
-    let gestart = opt_datum(&f.gestart, "gestart").map_err(|m| ongeldig(b, m))?;
-    schrijf(s, b, id, move |app, a, l| {
-        let zaak = open_zaak(app, a, l, ZaakSoort::Thuiszitter)?;
-        app.aanbod_vastleggen(a, zaak, soort, &f.aanbieder, aangeboden, gestart)
-            .map(|_| ())
-    })
-    .await
+    let g = lees(s, b, id.clone()).await?;
+    let boven = invoer.veld.is_empty().then(|| invoer.fout.clone());
+    let mut p = pagina(b, id, g, Jaarvraag::default(), boven);
+    p.aanbod_invoer = Some(invoer);
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html(p)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -1127,7 +1285,7 @@ async fn overleg_doen(
         "jeugdteam" => Team::Jeugdteam,
         _ => return Err(ongeldig(b, "team: kernteam of jeugdteam".into())),
     };
-    let d = datum(&f.datum, "datum").map_err(|m| ongeldig(b, m))?;
+    let d = datum(b.taal, &f.datum, "datum").map_err(|m| ongeldig(b, m))?;
     if f.besluiten.trim().is_empty() {
         return Err(ongeldig(b, "besluiten: leeg".into()));
     }
@@ -1182,10 +1340,10 @@ async fn vrijstelling_doen(
     let f: VrijstellingForm = b.formulier(&body)?;
     let artikel =
         Artikel::from_code(&f.artikel).ok_or_else(|| ongeldig(b, "artikel: onbekend".into()))?;
-    let van = datum(&f.van, "van").map_err(|m| ongeldig(b, m))?;
-    let tot = opt_datum(&f.tot, "tot").map_err(|m| ongeldig(b, m))?;
+    let van = datum(b.taal, &f.van, "van").map_err(|m| ongeldig(b, m))?;
+    let tot = opt_datum(b.taal, &f.tot, "tot").map_err(|m| ongeldig(b, m))?;
     let verklaring_datum =
-        opt_datum(&f.verklaring_datum, "verklaring_datum").map_err(|m| ongeldig(b, m))?;
+        opt_datum(b.taal, &f.verklaring_datum, "verklaring_datum").map_err(|m| ongeldig(b, m))?;
     let door =
         match f.verklaring_door.trim() {
             "" => None,
@@ -1247,7 +1405,7 @@ async fn escalatie_doen(
         "bestuurlijk" => Niveau::Bestuurlijk,
         _ => return Err(ongeldig(b, "niveau: management of bestuurlijk".into())),
     };
-    let d = datum(&f.datum, "datum").map_err(|m| ongeldig(b, m))?;
+    let d = datum(b.taal, &f.datum, "datum").map_err(|m| ongeldig(b, m))?;
     let geinformeerd: Vec<String> = f
         .geinformeerd
         .lines()
@@ -1320,7 +1478,7 @@ pub async fn plan(
 
 async fn plan_doen(s: &AppState, b: &Bezoeker, id: String, body: Bytes) -> Result<Response, Fout> {
     let f: PlanForm = b.formulier(&body)?;
-    let d = datum(&f.datum, "datum").map_err(|m| ongeldig(b, m))?;
+    let d = datum(b.taal, &f.datum, "datum").map_err(|m| ongeldig(b, m))?;
     let delen = (
         f.onderwijs.is_some(),
         f.zorg.is_some(),
@@ -1369,7 +1527,7 @@ async fn ouders_doen(
     body: Bytes,
 ) -> Result<Response, Fout> {
     let f: OudersForm = b.formulier(&body)?;
-    let d = datum(&f.datum, "datum").map_err(|m| ongeldig(b, m))?;
+    let d = datum(b.taal, &f.datum, "datum").map_err(|m| ongeldig(b, m))?;
     if f.hoe.trim().is_empty() {
         return Err(ongeldig(b, "hoe: leeg".into()));
     }
@@ -1407,7 +1565,7 @@ async fn sluiten_doen(
 ) -> Result<Response, Fout> {
     let f: SluitForm = b.formulier(&body)?;
     let reden = Sluitreden::from_str(&f.reden).map_err(|e| ongeldig(b, format!("reden: {e}")))?;
-    let d = datum(&f.datum, "datum").map_err(|m| ongeldig(b, m))?;
+    let d = datum(b.taal, &f.datum, "datum").map_err(|m| ongeldig(b, m))?;
     if f.zaak.trim().is_empty() {
         return Err(ongeldig(b, "zaak: kies een open zaak".into()));
     }

@@ -124,6 +124,9 @@ pub async fn inloggen(State(s): State<AppState>, parts: Parts, body: Bytes) -> R
                 LoginFout::Geblokkeerd => {
                     "account tijdelijk geblokkeerd na te veel mislukte pogingen; probeer het later"
                 }
+                LoginFout::CodeGebruikt => {
+                    "deze code is al gebruikt; wacht op de volgende code uit uw authenticator-app"
+                }
                 LoginFout::CodeNodig | LoginFout::Inschrijven(_) => {
                     "tweede factor nodig: voer de code uit uw authenticator-app in"
                 }

@@ -12,6 +12,7 @@ mod noodtoegang;
 mod rapport;
 pub mod tekst;
 mod werk;
+pub mod woorden;
 
 use askama::Template;
 use axum::extract::FromRequestParts;

@@ -250,6 +250,12 @@ pub async fn rapport(
     } else {
         w
     };
+    // CSV keeps the files' ISO dates; every other form is read by a person.
+    let w = if v.formaat == "csv" {
+        w
+    } else {
+        w.datums_voor_lezers()
+    };
     let bestand = |ext: &str| format!("attachment; filename=\"{soort}.{ext}\"");
     match v.formaat.as_str() {
         "csv" => {

@@ -135,6 +135,9 @@ pub fn kort(label: &str) -> &str {
 
 /// The English of a Dutch text of the pages.
 fn en(nl: &'static str) -> &'static str {
+    if let Some(e) = super::woorden::en(nl) {
+        return e;
+    }
     match nl {
         "Naar de inhoud" => "Skip to content",
         "Verzuim en thuiszitters in beeld" => "Absence and young people out of school, in view",

@@ -1,6 +1,7 @@
 //! The worklist of the user's organisation, the search for a person, and the thuiszitters
 //! list. Each shows only whom the gate lets the reader see; each person shown is audited.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use askama::Template;
@@ -77,10 +78,17 @@ pub async fn werklijst(State(s): State<AppState>, b: Bezoeker) -> Result<Respons
                 Err(_) => None,
             });
         }
-        Ok((w, ids))
+        // Schools and organisations by name, where a person reads them.
+        let namen: HashMap<String, String> = app
+            .organisaties(&actor)?
+            .into_iter()
+            .map(|o| (o.code.as_str().to_string(), o.naam))
+            .collect();
+        Ok((w, ids, namen))
     })
     .await?;
-    let (w, ids) = w;
+    let (w, ids, namen) = w;
+    let naam_van = |c: &str| namen.get(c).cloned();
     let regels = w
         .items
         .into_iter()
@@ -89,9 +97,9 @@ pub async fn werklijst(State(s): State<AppState>, b: Bezoeker) -> Result<Respons
             soort: taal.s(soort_label(i.soort)),
             href: id.map(|id| format!("/jongeren/{id}")),
             naam: i.naam,
-            datum: taal.datum(&i.datum),
+            datum: taal.datum_kort(&i.datum),
             te_laat: i.te_laat,
-            wat: i.wat,
+            wat: super::woorden::werkzin(taal, &i.wat, &naam_van),
         })
         .collect();
     let p = Werklijstpagina {
@@ -117,7 +125,20 @@ pub struct Persoon {
     pub scholen: String,
 }
 
-pub fn persoon(k: &JongereKop, taal: Taal) -> Persoon {
+/// Every organisation's name by its code: schools by name where a person reads them.
+async fn orgnamen(s: &AppState, b: &Bezoeker) -> Result<HashMap<String, String>, Fout> {
+    let actor = b.actor.clone();
+    doe(s, b.taal, move |app| {
+        Ok(app
+            .organisaties(&actor)?
+            .into_iter()
+            .map(|o| (o.code.as_str().to_string(), o.naam))
+            .collect())
+    })
+    .await
+}
+
+pub fn persoon(k: &JongereKop, taal: Taal, namen: &HashMap<String, String>) -> Persoon {
     let j = &k.kop.jongere;
     Persoon {
         href: format!("/jongeren/{}", k.id),
@@ -125,7 +146,13 @@ pub fn persoon(k: &JongereKop, taal: Taal) -> Persoon {
         geboortedatum: taal.datum_kort(&j.geboortedatum),
         leeftijd: k.kop.leeftijd,
         plicht: taal.s(k.kop.plicht.code()),
-        scholen: k.kop.scholen.join(", "),
+        scholen: k
+            .kop
+            .scholen
+            .iter()
+            .map(|c| namen.get(c).cloned().unwrap_or_else(|| c.clone()))
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 
@@ -137,6 +164,10 @@ struct Zoekpagina {
     geboortedatum: String,
     fout: Option<String>,
     resultaten: Option<Vec<Persoon>>,
+    /// How many matched, in words ("1 jongere", "12 jongeren"), and whether there may be
+    /// more than are shown.
+    aantal: String,
+    meer: bool,
 }
 
 pub async fn zoeken_formulier(b: Bezoeker) -> Result<Response, Fout> {
@@ -149,6 +180,8 @@ pub async fn zoeken_formulier(b: Bezoeker) -> Result<Response, Fout> {
         geboortedatum: String::new(),
         fout: None,
         resultaten: None,
+        aantal: String::new(),
+        meer: false,
     }))
 }
 
@@ -171,6 +204,8 @@ pub async fn zoeken(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Resu
         geboortedatum: v.geboortedatum.clone(),
         fout: None,
         resultaten: None,
+        aantal: String::new(),
+        meer: false,
     };
     // Anything longer than a name, a date or a number is refused before any work is done.
     const _: () = assert!(
@@ -212,8 +247,12 @@ pub async fn zoeken(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Resu
             "" => None,
             d => match leerrecht_domain::date::parse_date(d) {
                 Ok(d) => Some(d),
-                Err(e) => {
-                    pagina.fout = Some(format!("{}: {e}", taal.s("Geboortedatum")));
+                Err(_) => {
+                    pagina.fout = Some(format!(
+                        "{}: {}",
+                        taal.s("Geboortedatum"),
+                        taal.s("geen bestaande datum; schrijf de datum als DD-MM-JJJJ, bijvoorbeeld 01-12-2026")
+                    ));
                     return Ok(pagina.into_response());
                 }
             },
@@ -225,7 +264,15 @@ pub async fn zoeken(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Resu
         .await
     };
     match r {
-        Ok(rs) => pagina.resultaten = Some(rs.iter().map(|k| persoon(k, taal)).collect()),
+        Ok(rs) => {
+            pagina.aantal = match rs.len() {
+                1 => taal.s("1 jongere").to_string(),
+                n => format!("{} {}", taal.getal(n as i64), taal.s("jongeren")),
+            };
+            pagina.meer = rs.len() >= leerrecht_app::lijsten::ZOEK_MAX;
+            let namen = orgnamen(&s, &b).await?;
+            pagina.resultaten = Some(rs.iter().map(|k| persoon(k, taal, &namen)).collect())
+        }
         Err(Fout::Ongeldig(_, m)) => pagina.fout = Some(m),
         Err(e) => return Err(e),
     }
@@ -286,10 +333,11 @@ pub async fn thuiszitters(
         Ok((on, app.thuiszitterslijst(&actor, on, &f, &regels)?))
     })
     .await?;
+    let namen = orgnamen(&s, &b).await?;
     let rijen: Vec<Thuiszitter> = lijst
         .iter()
         .map(|r| Thuiszitter {
-            p: persoon(&r.kop, taal),
+            p: persoon(&r.kop, taal, &namen),
             categorie: super::tekst::kort(taal.s(r.categorie.label())),
             oorzaak: taal.s(r.oorzaak.label()),
             van: taal.datum_kort(&r.van),

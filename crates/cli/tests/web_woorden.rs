@@ -1,0 +1,660 @@
+//! The pages speak to a person, in headless Chromium against the real `leerrecht serve` on
+//! the tiny demo region, in SQLite and in PostgreSQL: dates in the page's style and never
+//! ISO, words instead of codes (statuses, rules, melding kinds, schools and gemeenten by
+//! name), forms that open with the current values and never end a registration by default,
+//! a refused date answered next to its field in the page's language with what was typed
+//! kept, an offer made late that says how late, a KPI report that says on which date it
+//! stands, a reused second-factor code named as such, and pages usable at 390 px. axe-core
+//! checks every page.
+//!
+//! Needs `chromium`, `chromedriver` and axe-core's `axe.min.js` (at `AXE_CORE_JS`), as
+//! `web.rs` does; `LEERRECHT_BROWSERTEST=overslaan` skips it when they are missing.
+
+mod support;
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use chrono::{Datelike, NaiveDate};
+use fantoccini::{Client, ClientBuilder, Locator};
+use leerrecht_app::{Actor, App};
+use leerrecht_domain::org::{OrgSoort, Rol};
+use leerrecht_testkit::PgCluster;
+use serde_json::{json, Value};
+
+use support::{leerrecht, serve};
+
+const WACHTWOORD: &str = "Correct-Paard-Batterij-Niet";
+
+fn tools() -> Option<(PathBuf, PathBuf, String)> {
+    let chrome = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists());
+    let driver = Some(PathBuf::from("/usr/bin/chromedriver")).filter(|p| p.exists());
+    let axe = std::env::var("AXE_CORE_JS")
+        .ok()
+        .and_then(|p| std::fs::read_to_string(p).ok());
+    match (chrome, driver, axe) {
+        (Some(c), Some(d), Some(a)) => Some((c, d, a)),
+        _ if std::env::var("LEERRECHT_BROWSERTEST").as_deref() == Ok("overslaan") => None,
+        _ => panic!(
+            "the browser test needs /usr/bin/chromium, /usr/bin/chromedriver and axe-core's \
+             axe.min.js at AXE_CORE_JS (scripts/test.sh installs them), or \
+             LEERRECHT_BROWSERTEST=overslaan"
+        ),
+    }
+}
+
+/// A child process ended (SIGTERM, then waited for) when dropped.
+struct Proces(Child);
+
+impl Drop for Proces {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.0.id().to_string())
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+/// The parts: a school, two officers of the pupil's bureau (a TOTP code works once per
+/// account and step), the pupil and the names the pages must show.
+struct Opzet {
+    school: (String, String),
+    leerplicht: (String, String),
+    leerplicht2: (String, String),
+    leerplicht3: (String, String),
+    id: String,
+    naam: String,
+    achternaam: String,
+    geboren: String,
+    school_naam: String,
+    school_code: String,
+    gemeente_naam: String,
+    gemeente_code: String,
+    /// The demo's administrator: name, password, TOTP secret.
+    beheer: (String, String, String),
+}
+
+fn opzet(db: &str) -> Opzet {
+    let uit = leerrecht(
+        db,
+        &[
+            "demo",
+            "--no-serve",
+            "--scale",
+            "tiny",
+            "--verzuim",
+            "2024-2025",
+        ],
+    );
+    let beheer = uit
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|f| f.len() == 5 && f[0] == "demo.beheer")
+        .map(|f| (f[0].to_string(), f[3].to_string(), f[4].to_string()))
+        .expect("the demo prints demo.beheer");
+    let app = App::new(leerrecht_store::open(db).expect("open the demo"));
+    let op = Actor::local_operator();
+    let today = chrono::Utc::now().date_naive();
+    let orgs = app.organisaties(&op).unwrap();
+    let mut kandidaat = None;
+    app.jongeren(&op, today, None, &mut |j| {
+        if kandidaat.is_some() || j.plicht == leerrecht_domain::duty::DutyStatus::Geen {
+            return Ok(());
+        }
+        let Some(school) = &j.school else {
+            return Ok(());
+        };
+        // Enrolled for more than four months, so a registration may begin four months ago.
+        let lang = app
+            .store()
+            .inschrijvingen_van(j.leerling)?
+            .iter()
+            .any(|i| i.school == *school && (today - i.begindatum()).num_days() > 150);
+        let bureau = orgs
+            .iter()
+            .find(|o| o.soort == OrgSoort::Leerplicht && o.bedient.contains(&j.gemeente));
+        if let (true, Some(bureau)) = (lang, bureau) {
+            kandidaat = Some((
+                j.leerling,
+                school.as_str().to_string(),
+                bureau.code.as_str().to_string(),
+                j.gemeente.as_str().to_string(),
+                format!("{} {}", j.voornamen, j.achternaam),
+                j.achternaam.clone(),
+                j.geboortedatum.format("%d-%m-%Y").to_string(),
+            ));
+        }
+        Ok(())
+    })
+    .unwrap();
+    let (leerling, school, bureau, gemeente, naam, achternaam, geboren) =
+        kandidaat.expect("the tiny demo has a pupil of duty age with a bureau");
+    assert!(app.registraties(&op, leerling).unwrap().is_empty());
+    let naam_van = |c: &str| {
+        orgs.iter()
+            .find(|o| o.code.as_str() == c)
+            .map(|o| o.naam.clone())
+            .expect("a known organisation")
+    };
+    let add = |naam: &str, org: &str, rol: Rol| {
+        let n = app.user_add(&op, naam, org, rol, WACHTWOORD).unwrap();
+        (naam.to_string(), n.totp_geheim.unwrap_or_default())
+    };
+    Opzet {
+        school: add("woorden.school", &school, Rol::School),
+        leerplicht: add("woorden.lp", &bureau, Rol::Leerplicht),
+        leerplicht2: add("woorden.lp2", &bureau, Rol::Leerplicht),
+        leerplicht3: add("woorden.lp3", &bureau, Rol::Leerplicht),
+        id: app.id_van(leerling).unwrap().expect("an id"),
+        naam,
+        achternaam,
+        geboren,
+        school_naam: naam_van(&school),
+        school_code: school,
+        gemeente_naam: naam_van(&gemeente),
+        gemeente_code: gemeente,
+        beheer,
+    }
+}
+
+struct Sessie {
+    c: Client,
+    base: String,
+    axe: String,
+    _server: Proces,
+    _driver: Proces,
+}
+
+impl Sessie {
+    async fn start(db: &str, chrome: PathBuf, driver: PathBuf, axe: String) -> Sessie {
+        let (server, base) = serve(db, &[], Stdio::null());
+        let server = Proces(server);
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Proces(
+            Command::new(driver)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start chromedriver"),
+        );
+        let caps: serde_json::Map<String, Value> = serde_json::from_value(json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chrome,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                         "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=nl"]
+            }
+        }))
+        .unwrap();
+        let url = format!("http://127.0.0.1:{port}");
+        let mut c = None;
+        for _ in 0..100 {
+            let conn = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(conn)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    c = Some(client);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+        Sessie {
+            c: c.expect("chromedriver starts Chromium"),
+            base,
+            axe,
+            _server: server,
+            _driver: driver,
+        }
+    }
+
+    async fn ga(&mut self, pad: &str) {
+        self.c.goto(&format!("{}{pad}", self.base)).await.unwrap();
+        self.na_laden().await;
+    }
+
+    async fn bron(&self) -> String {
+        self.c.source().await.unwrap()
+    }
+
+    async fn tekst(&self, css: &str) -> String {
+        self.c
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
+            .text()
+            .await
+            .unwrap()
+    }
+
+    async fn waarde(&self, css: &str) -> String {
+        self.c
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    async fn vul(&self, css: &str, waarde: &str) {
+        let e = self.c.find(Locator::Css(css)).await.unwrap();
+        e.clear().await.unwrap();
+        e.send_keys(waarde).await.unwrap();
+    }
+
+    async fn kies(&self, css: &str, waarde: &str) {
+        self.c
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .select_by_value(waarde)
+            .await
+            .unwrap();
+    }
+
+    async fn klik(&mut self, css: &str) {
+        let e = match self.c.find(Locator::Css(css)).await {
+            Ok(e) => e,
+            Err(e) => panic!("no {css}: {e}\n{}", self.bron().await),
+        };
+        self.c
+            .execute("window.__vorige_pagina = true;", vec![])
+            .await
+            .unwrap();
+        e.click().await.unwrap();
+        for _ in 0..200 {
+            let nieuw = self
+                .c
+                .execute(
+                    "return window.__vorige_pagina === undefined && document.readyState === 'complete';",
+                    vec![],
+                )
+                .await;
+            if matches!(nieuw, Ok(Value::Bool(true))) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        self.na_laden().await;
+    }
+
+    async fn open(&self, summary: &str) {
+        self.c
+            .find(Locator::XPath(&format!(
+                "//summary[contains(., '{summary}')]"
+            )))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Every page: axe finds no WCAG 2.1 A/AA violation, and no ISO date is where a person
+    /// reads (the text of the page, its form values aside).
+    async fn na_laden(&mut self) {
+        let url = self.c.current_url().await.unwrap().to_string();
+        let script = format!(
+            "{}\n;return axe.run(document, {{runOnly: {{type: 'tag', values: \
+             ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}}}).then(r => r.violations.map(v => \
+             ({{id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.html)}})));",
+            self.axe
+        );
+        let v = self.c.execute(&script, vec![]).await.unwrap();
+        assert_eq!(v, json!([]), "axe-core finds violations on {url}");
+        let tekst = self
+            .c
+            .execute("return document.body.textContent;", vec![])
+            .await
+            .unwrap();
+        let tekst = tekst.as_str().unwrap_or_default();
+        if let Some(iso) = iso_datum(tekst) {
+            panic!("an ISO date {iso:?} on {url}:\n{tekst}");
+        }
+    }
+
+    async fn inloggen(&mut self, (naam, geheim): &(String, String)) -> String {
+        let code = leerrecht_app::auth::current_totp(geheim, chrono::Utc::now()).unwrap();
+        self.inloggen_met(naam, &code).await;
+        assert!(
+            self.c
+                .find(Locator::Css("form[action='/uitloggen']"))
+                .await
+                .is_ok(),
+            "{naam} is logged in: {}",
+            self.bron().await
+        );
+        code
+    }
+
+    async fn inloggen_met(&mut self, naam: &str, code: &str) {
+        self.inloggen_als(naam, WACHTWOORD, code).await;
+    }
+
+    async fn inloggen_als(&mut self, naam: &str, wachtwoord: &str, code: &str) {
+        self.ga("/inloggen").await;
+        self.vul("#gebruikersnaam", naam).await;
+        self.vul("#wachtwoord", wachtwoord).await;
+        self.vul("#code", code).await;
+        self.klik("button[type=submit]").await;
+    }
+
+    async fn uitloggen(&mut self) {
+        self.klik("form[action='/uitloggen'] button").await;
+    }
+}
+
+/// The first ISO date (`2026-07-20`, standing on its own) in a text.
+fn iso_datum(t: &str) -> Option<&str> {
+    let b = t.as_bytes();
+    (0..b.len().saturating_sub(9)).find_map(|i| {
+        let vorm = b[i..i + 10].iter().enumerate().all(|(j, c)| {
+            if j == 4 || j == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+        let los = (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+            && (i + 10 == b.len() || !b[i + 10].is_ascii_alphanumeric());
+        (vorm && los && NaiveDate::parse_from_str(&t[i..i + 10], "%Y-%m-%d").is_ok())
+            .then(|| &t[i..i + 10])
+    })
+}
+
+#[test]
+fn iso_dates_are_found_and_school_years_are_not() {
+    assert_eq!(iso_datum("thuis sinds 2026-07-20."), Some("2026-07-20"));
+    assert_eq!(iso_datum("schooljaar 2025-2026, 20-07-2026"), None);
+}
+
+static EEN_TEGELIJK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn scenario(db: String) {
+    let Some((chrome, driver, axe)) = tools() else {
+        return;
+    };
+    let _een = EEN_TEGELIJK.lock().unwrap_or_else(|e| e.into_inner());
+    let o = opzet(&db);
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(in_de_browser(db, o, chrome, driver, axe));
+}
+
+async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, axe: String) {
+    let mut s = Sessie::start(&db, chrome, driver, axe).await;
+    let vandaag = chrono::Utc::now().date_naive();
+    let dossier = format!("/jongeren/{}", o.id);
+
+    // A second-factor code used twice is named as such, not as a wrong password.
+    let code = s.inloggen(&o.leerplicht3).await;
+    s.uitloggen().await;
+    s.inloggen_met(&o.leerplicht3.0, &code).await;
+    let fout = s.tekst("#inlog-fout").await;
+    assert!(fout.contains("al gebruikt"), "{fout}");
+    assert!(!fout.contains("onjuiste"), "{fout}");
+
+    // The school files a melding: its kind and status read as words, its school by name.
+    s.inloggen(&o.school).await;
+    s.ga(&dossier).await;
+    s.kies("#m-soort", "16uur").await;
+    s.vul("#m-uren", "16").await;
+    s.klik("#melding-form button[type=submit]").await;
+    let meldingen = s.tekst("#meldingen").await;
+    assert!(
+        meldingen.contains("16 uur ongeoorloofd verzuim") && !meldingen.contains("16uur"),
+        "{meldingen}"
+    );
+    assert!(meldingen.contains(&o.school_naam), "{meldingen}");
+    assert!(!meldingen.contains(&o.school_code), "{meldingen}");
+    s.uitloggen().await;
+
+    // A search says how many matched.
+    s.inloggen(&o.leerplicht).await;
+    s.ga("/zoeken").await;
+    s.vul("#naam", &o.achternaam).await;
+    s.vul("#geboortedatum", &o.geboren).await;
+    s.klik("form[action='/zoeken'] button[type=submit]").await;
+    let gevonden = s.tekst("#resultaten caption").await;
+    assert!(gevonden.ends_with(": 1 jongere"), "{gevonden}");
+    let rij = s.tekst("#resultaten tbody").await;
+    assert!(
+        rij.contains(&o.school_naam) && !rij.contains(&o.school_code),
+        "the school by name: {rij}"
+    );
+
+    // The officer's worklist names the school and the rule in words.
+    s.ga("/werklijst").await;
+    let werk = s.tekst("#werklijst").await;
+    assert!(werk.contains(&o.naam), "{werk}");
+    assert!(
+        werk.contains(&format!(
+            "16 uur ongeoorloofd verzuim) van {}",
+            o.school_naam
+        )),
+        "{werk}"
+    );
+
+    // The file: the gemeente by name; the status select starts at the current status.
+    s.ga(&dossier).await;
+    let kop = s.tekst(".lr-kop").await;
+    assert!(
+        kop.contains(&o.gemeente_naam) && !kop.contains(&o.gemeente_code),
+        "{kop}"
+    );
+    let status = "form[action$='/status'] select[name=status]";
+    assert_eq!(
+        s.waarde(status).await,
+        "geregistreerd",
+        "the status form opens at the current status"
+    );
+    s.kies(status, "in_behandeling").await;
+    s.klik("form[action$='/status'] button[type=submit]").await;
+    let meldingen = s.tekst("#meldingen").await;
+    assert!(
+        meldingen.contains("in behandeling") && !meldingen.contains("in_behandeling"),
+        "{meldingen}"
+    );
+    assert_eq!(s.waarde(status).await, "in_behandeling");
+
+    // A registration of four months ago: the form then opens with its values, and changing
+    // only the cause keeps the registration (and its clock).
+    let per = vandaag
+        .checked_sub_months(chrono::Months::new(4))
+        .unwrap()
+        .format("%d-%m-%Y")
+        .to_string();
+    s.open("Registratie wijzigen").await;
+    s.kies("#r-categorie", "thuiszittend").await;
+    s.kies("#r-oorzaak", "psychisch").await;
+    s.vul("#r-per", &per).await;
+    s.klik("#registratie-form button[type=submit]").await;
+    assert!(s.tekst("#klok").await.contains("Driemaandentermijn"));
+    assert_eq!(s.waarde("#r-categorie").await, "thuiszittend");
+    assert_eq!(s.waarde("#r-oorzaak").await, "psychisch");
+    s.open("Registratie wijzigen").await;
+    s.kies("#r-oorzaak", "thuissituatie").await;
+    s.klik("#registratie-form button[type=submit]").await;
+    assert!(
+        s.c.find(Locator::Css("#klok")).await.is_ok(),
+        "changing the cause does not end the registration"
+    );
+    assert_eq!(s.waarde("#r-oorzaak").await, "thuissituatie");
+    // Ending asks for the box to be ticked.
+    s.open("Registratie wijzigen").await;
+    s.klik("#registratie-einde-form button[type=submit]").await;
+    assert!(s.tekst("#formulier-fout").await.contains("vink aan"));
+    assert!(s.c.find(Locator::Css("#klok")).await.is_ok());
+
+    // An impossible date in the offer form: answered next to the field, in Dutch, with
+    // what was typed kept.
+    s.open("Aanbod vastleggen").await;
+    s.kies("#a-soort", "onderwijs_zorgarrangement").await;
+    s.vul("#a-aanbieder", "VSO De Brug").await;
+    s.vul("#a-aangeboden", "31-02-2026").await;
+    s.klik("#aanbod-form button[type=submit]").await;
+    let fout = s.tekst("#a-aangeboden-fout").await;
+    assert!(fout.contains("geen bestaande datum"), "{fout}");
+    assert_eq!(s.waarde("#a-aanbieder").await, "VSO De Brug");
+    assert_eq!(s.waarde("#a-aangeboden").await, "31-02-2026");
+    assert_eq!(s.waarde("#a-soort").await, "onderwijs_zorgarrangement");
+    // Made today, a month after the deadline: the banner keeps saying how late.
+    s.vul("#a-aangeboden", &vandaag.format("%d-%m-%Y").to_string())
+        .await;
+    s.klik("#aanbod-form button[type=submit]").await;
+    let klok = s.tekst("#klok").await;
+    assert!(klok.contains("aanbod gedaan op"), "{klok}");
+    assert!(klok.contains("dagen te laat"), "{klok}");
+
+    // The same file in English: words, not codes, and English dates.
+    s.ga(&format!("/taal/en?terug={dossier}")).await;
+    let meldingen = s.tekst("#meldingen").await;
+    assert!(
+        meldingen.contains("16 hours of unauthorised absence") && meldingen.contains("in progress"),
+        "{meldingen}"
+    );
+    let klok = s.tekst("#klok").await;
+    assert!(
+        klok.contains("offer made on") && klok.contains("days overdue"),
+        "{klok}"
+    );
+    s.ga(&format!("/taal/nl?terug={dossier}")).await;
+
+    // The KPI of last school year, asked today, stands on today and says so.
+    let begin = if vandaag.month() >= 8 {
+        vandaag.year() - 1
+    } else {
+        vandaag.year() - 2
+    };
+    s.ga(&format!(
+        "/rapportages/kpi?jaar={}-{}&datum={}",
+        begin,
+        begin + 1,
+        vandaag.format("%d-%m-%Y")
+    ))
+    .await;
+    let bron = s.bron().await;
+    let stand = format!(
+        "Stand op {} {} {}.",
+        vandaag.day(),
+        [
+            "januari",
+            "februari",
+            "maart",
+            "april",
+            "mei",
+            "juni",
+            "juli",
+            "augustus",
+            "september",
+            "oktober",
+            "november",
+            "december"
+        ][vandaag.month0() as usize],
+        vandaag.year()
+    );
+    assert!(bron.contains(&stand), "{stand}");
+    s.uitloggen().await;
+
+    // Beheer: the rules as a table of thresholds, and a search that narrows the tables.
+    let (naam, pw, geheim) = &o.beheer;
+    let code = leerrecht_app::auth::current_totp(geheim, chrono::Utc::now()).unwrap();
+    s.inloggen_als(naam, pw, &code).await;
+    s.ga("/beheer").await;
+    let regels = s.tekst("#regels").await;
+    assert!(!regels.contains('{'), "no raw JSON: {regels}");
+    assert!(regels.contains("Drempel"), "{regels}");
+    s.vul("#beheer-zoek", &o.school_naam).await;
+    s.klik("form[action='/beheer'] button[type=submit]").await;
+    let orgs = s.tekst("#organisaties tbody").await;
+    assert!(orgs.contains(&o.school_code), "{orgs}");
+    let rijen =
+        s.c.find_all(Locator::Css("#organisaties tbody tr"))
+            .await
+            .unwrap()
+            .len();
+    assert!(
+        (1..5).contains(&rijen),
+        "the search narrows the organisations: {rijen}"
+    );
+    s.uitloggen().await;
+
+    // At 390 px: the page does not overflow, the header stays compact, and a table's dates
+    // do not wrap.
+    s.c.set_window_size(390, 844).await.unwrap();
+    s.inloggen(&o.leerplicht2).await;
+    s.ga(&dossier).await;
+    let maat = s
+        .c
+        .execute(
+            "const h = document.querySelector('header').getBoundingClientRect().height; \
+             const d = document.querySelector('#meldingen tbody th'); \
+             const r = document.createRange(); r.selectNodeContents(d); \
+             window.__breed = [...document.querySelectorAll('body *')] \
+               .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 \
+                 && !e.parentElement.closest('table, .lr-heatmap, .lr-rapport, .utrecht-nav-bar__list')) \
+               .slice(0, 5).map(e => e.outerHTML.slice(0, 120)); \
+             return [document.documentElement.scrollWidth, window.innerWidth, h, \
+                     r.getClientRects().length];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let maat: Vec<f64> = serde_json::from_value(maat).unwrap();
+    let breed = s.c.execute("return window.__breed;", vec![]).await.unwrap();
+    assert!(
+        maat[0] <= maat[1],
+        "the page scrolls sideways at 390 px: {maat:?}, {breed}"
+    );
+    assert!(
+        maat[2] <= 200.0,
+        "the header takes {} px at 390 px",
+        maat[2]
+    );
+    assert_eq!(maat[3], 1.0, "a date in a table wraps at 390 px");
+    for pad in ["/werklijst", "/zoeken", "/thuiszitters", "/rapportages/kpi"] {
+        s.ga(pad).await;
+        let breed =
+            s.c.execute(
+                "return document.documentElement.scrollWidth <= window.innerWidth;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(breed, json!(true), "{pad} scrolls sideways at 390 px");
+    }
+    s.c.clone().close().await.unwrap();
+}
+
+#[test]
+fn pages_in_words_in_a_browser_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    scenario(format!(
+        "sqlite://{}",
+        dir.path().join("woorden.db").display()
+    ));
+}
+
+#[test]
+fn pages_in_words_in_a_browser_postgres() {
+    scenario(PgCluster::shared().fresh_database());
+}
