@@ -74,9 +74,9 @@ impl SslMode {
     /// certificate are the verifier's.
     fn driver(self) -> &'static str {
         match self {
-            SslMode::Disable => "disable",
-            SslMode::Prefer => "prefer",
-            SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => "require",
+            SslMode::Disable => "sslmode=disable",
+            SslMode::Prefer => "sslmode=prefer",
+            SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => "sslmode=require",
         }
     }
 }
@@ -162,11 +162,7 @@ impl PgConnect {
             }
             (SslMode::VerifyFull, Some(_)) => Check::ChainAndName,
         };
-        rest.push(match mode.driver() {
-            "disable" => "sslmode=disable",
-            "prefer" => "sslmode=prefer",
-            _ => "sslmode=require",
-        });
+        rest.push(mode.driver());
         let driver_url = format!("{base}?{}", rest.join("&"));
         let config: Config = driver_url.parse()?;
         let root_store = match (&roots, check) {
