@@ -736,7 +736,7 @@ fn raw(db: &Db, sql: &str) -> Result<(), String> {
         let c = rusqlite::Connection::open(path).unwrap();
         c.execute_batch(sql).map_err(|e| e.to_string())
     } else {
-        let mut c = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
+        let mut c = leerrecht_store::postgres_tls::connect(&db.url).unwrap();
         c.batch_execute(sql).map_err(|e| e.to_string())
     }
 }

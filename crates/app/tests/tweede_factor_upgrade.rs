@@ -32,7 +32,7 @@ fn upgrade(url: &str, sqlite: bool) {
             .execute_batch(&sql)
             .unwrap();
     } else {
-        postgres::Client::connect(url, postgres::NoTls)
+        leerrecht_store::postgres_tls::connect(url)
             .unwrap()
             .batch_execute(&sql)
             .unwrap();

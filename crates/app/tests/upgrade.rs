@@ -164,7 +164,7 @@ fn upgrade_from(v: u32, sqlite: bool) {
         c.execute_batch(&format!("PRAGMA foreign_keys = ON; {sql}"))
             .unwrap_or_else(|e| panic!("rows of V{v}: {e}"));
     } else {
-        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        let mut c = leerrecht_store::postgres_tls::connect(&url).unwrap();
         c.batch_execute(&sql)
             .unwrap_or_else(|e| panic!("rows of V{v}: {e}"));
     }

@@ -37,7 +37,8 @@ use leerrecht_domain::rules::Regel;
     about = "Verzuim en thuiszitters in beeld: the shared information system of a region's schools, gemeenten and partners."
 )]
 struct Cli {
-    /// Database URL: sqlite://PATH or postgres://USER@HOST:PORT/DB.
+    /// Database URL: sqlite://PATH or postgres://USER@HOST:PORT/DB, with TLS as
+    /// ?sslmode=disable|prefer|require|verify-ca|verify-full&sslrootcert=FILE|system.
     #[arg(
         long,
         global = true,

@@ -67,7 +67,7 @@ impl Lab {
             };
         }
         let pg = PgCluster::shared();
-        let client = postgres::Client::connect(&pg.url("postgres"), postgres::NoTls).unwrap();
+        let client = leerrecht_store::postgres_tls::connect(&pg.url("postgres")).unwrap();
         let name = format!("werk_{}", std::process::id());
         Lab {
             kind: Kind::Postgres(Box::new(client)),

@@ -12,6 +12,7 @@ mod postgres_access;
 mod postgres_api;
 mod postgres_cases;
 mod postgres_cijfers;
+pub mod postgres_tls;
 mod sqlite;
 mod sqlite_absence;
 mod sqlite_access;
@@ -35,6 +36,7 @@ use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 pub use crate::access::AccessStore;
 pub use crate::api::ApiStore;
 pub use crate::postgres::PgStore;
+pub use crate::postgres_tls::PgConnect;
 pub use crate::sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +47,8 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("PostgreSQL: {0}")]
     Postgres(#[from] ::postgres::Error),
+    #[error("TLS to PostgreSQL: {0}")]
+    Tls(String),
     #[error("connection pool: {0}")]
     Pool(#[from] r2d2::Error),
     #[error("migrations: {0}")]

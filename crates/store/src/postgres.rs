@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use ::postgres::fallible_iterator::FallibleIterator;
-use ::postgres::{Client, NoTls};
+use ::postgres::Client;
 use chrono::NaiveDate;
 use leerrecht_domain::calendar::Vakantie;
 use leerrecht_domain::duty::BirthRanges;
@@ -14,6 +14,8 @@ use leerrecht_domain::org::{OrgCode, Organisatie};
 use leerrecht_domain::person::{Inschrijving, Jongere};
 use leerrecht_domain::schoolyear::SchoolYear;
 use r2d2_postgres::PostgresConnectionManager;
+
+use crate::postgres_tls::{PgConnect, Tls};
 
 use crate::sqlite::{overlap_reason, parse_school_sector};
 use chrono::{DateTime, Utc};
@@ -32,8 +34,8 @@ pub(crate) mod embedded {
     refinery::embed_migrations!("migrations/postgres");
 }
 
-type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
-pub(crate) type Conn = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
+type Pool = r2d2::Pool<PostgresConnectionManager<Tls>>;
+pub(crate) type Conn = r2d2::PooledConnection<PostgresConnectionManager<Tls>>;
 
 pub struct PgStore {
     pool: Pool,
@@ -43,17 +45,20 @@ pub struct PgStore {
 pub(crate) const COPY_CHUNK: usize = 4 << 20;
 
 impl PgStore {
+    /// Opens the database a `postgres://` URL names, with the URL's TLS settings (see
+    /// [`crate::postgres_tls`]). The first connection is made directly, so that a refused
+    /// certificate, login or address is reported at once and as itself.
     pub fn open(url: &str) -> Result<Self> {
-        let config: ::postgres::Config = url.parse()?;
+        let connect = PgConnect::new(url)?;
+        let mut first = connect.connect()?;
+        embedded::migrations::runner().run(&mut first)?;
+        drop(first);
         // While the database is away a request waits at most this long for a connection,
         // then gets a 503; a connection broken by a restart is replaced on its next checkout.
         let pool = r2d2::Pool::builder()
             .max_size(8)
             .connection_timeout(std::time::Duration::from_secs(5))
-            .build(PostgresConnectionManager::new(config, NoTls))?;
-        let mut conn = pool.get()?;
-        embedded::migrations::runner().run(&mut *conn)?;
-        drop(conn);
+            .build(connect.manager())?;
         Ok(PgStore { pool })
     }
     pub(crate) fn conn(&self) -> Result<Conn> {

@@ -164,6 +164,73 @@ impl PgCluster {
         cluster
     }
 
+    /// Initialises and starts a new cluster that speaks TLS with the given server
+    /// certificate (PEM, the chain the server shows) and private key (PEM), and that takes
+    /// TCP connections only over TLS (`hostssl` in `pg_hba.conf`): a connection that works is
+    /// an encrypted one.
+    ///
+    /// # Panics
+    ///
+    /// As [`start`](Self::start), or when the server does not take TLS connections after
+    /// reloading its settings (the message holds the end of the server's log).
+    pub fn start_tls(cert_pem: &str, key_pem: &str) -> PgCluster {
+        let cluster = PgCluster::start();
+        let as_root = running_as_root();
+        let cert = cluster.root.join("server.crt");
+        let key = cluster.root.join("server.key");
+        write_server_file(&cert, cert_pem, as_root);
+        write_server_file(&key, key_pem, as_root);
+        write_server_file(
+            &cluster.data_dir().join("pg_hba.conf"),
+            "local all all trust\n\
+             hostssl all all 127.0.0.1/32 trust\n\
+             hostssl all all ::1/128 trust\n",
+            as_root,
+        );
+        let socket = cluster.socket_dir();
+        let mut psql = client_command(cluster.tool("psql"));
+        psql.arg("--no-psqlrc")
+            .arg(format!("--host={}", socket.display()))
+            .arg(format!("--port={}", cluster.port))
+            .arg(format!("--username={SUPERUSER}"))
+            .arg("--dbname=postgres")
+            .args(["-v", "ON_ERROR_STOP=1"])
+            .args(["-c", "ALTER SYSTEM SET ssl = on"])
+            .arg("-c")
+            .arg(format!(
+                "ALTER SYSTEM SET ssl_cert_file = '{}'",
+                cert.display()
+            ))
+            .arg("-c")
+            .arg(format!(
+                "ALTER SYSTEM SET ssl_key_file = '{}'",
+                key.display()
+            ))
+            .args(["-c", "SELECT pg_reload_conf()"]);
+        run_checked(&mut psql);
+        // The reload is asynchronous: wait until a TLS-only connection goes through.
+        let url = format!(
+            "postgres://{SUPERUSER}@127.0.0.1:{}/postgres?sslmode=require",
+            cluster.port
+        );
+        for _ in 0..100 {
+            let probe = run(client_command(cluster.tool("psql"))
+                .arg("--no-psqlrc")
+                .arg(&url)
+                .args(["-tAc", "select 1"]));
+            if probe.status.success() {
+                return cluster;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let log = fs::read_to_string(cluster.log_file()).unwrap_or_default();
+        panic!(
+            "PostgreSQL in {} did not turn TLS on:\n--- server log ---\n{}",
+            cluster.root.display(),
+            tail(&log, 30)
+        );
+    }
+
     /// Creates a new, empty database with a unique name and returns its URL,
     /// `postgres://postgres@127.0.0.1:<port>/<name>`.
     pub fn fresh_database(&self) -> String {
@@ -337,6 +404,17 @@ impl Drop for PgCluster {
 /// `sqlite://<dir>/test.db`.
 pub fn sqlite_url(dir: &tempfile::TempDir) -> String {
     format!("sqlite://{}/test.db", dir.path().display())
+}
+
+/// Writes a file only the server may read (mode 0600), owned by the server's user.
+fn write_server_file(path: &Path, contents: &str, as_root: bool) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::write(path, contents).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    fs::set_permissions(path, fs::Permissions::from_mode(0o600))
+        .unwrap_or_else(|e| panic!("cannot protect {}: {e}", path.display()));
+    if as_root {
+        run_checked(Command::new("chown").arg(SERVER_OS_USER).arg(path));
+    }
 }
 
 /// The process that stops the server and removes its directory once its
