@@ -13,6 +13,18 @@ use crate::{App, AppError, Result};
 
 /// The most persons a search shows; a narrower question finds the rest.
 pub const ZOEK_MAX: usize = 50;
+/// How many pages a search goes (a name that matches more asks for a birth date).
+pub const ZOEK_PAGINAS: u32 = 20;
+
+/// One page of a search.
+#[derive(Clone, Debug)]
+pub struct Zoekresultaat {
+    pub personen: Vec<JongereKop>,
+    /// The number of the first person on the page (1 on the first page).
+    pub vanaf: usize,
+    /// More persons match than this page and those before it show.
+    pub meer: bool,
+}
 /// The longest name searched for, in characters: longer than any name, and far below the
 /// databases' limits on a pattern.
 pub const MAX_ZOEKNAAM: usize = 200;
@@ -54,14 +66,16 @@ fn roles_that_see(actor: &Actor) -> Result<()> {
 
 impl App {
     /// The persons the reader may see whose surname or first names contain `naam` (ignoring
-    /// case) and, when given, who were born on `geboortedatum`: at most [`ZOEK_MAX`], by
-    /// surname, first names and birth date. A leerplicht bureau or GGD searches the gemeenten it serves.
+    /// case) and, when given, who were born on `geboortedatum`, by surname, first names and
+    /// birth date: page `pagina` (from 0) of [`ZOEK_MAX`]. A leerplicht bureau or GGD searches
+    /// the gemeenten it serves. Only the persons shown are read and audited.
     pub fn jongeren_zoeken_op_naam(
         &self,
         actor: &Actor,
         naam: &str,
         geboortedatum: Option<NaiveDate>,
-    ) -> Result<Vec<JongereKop>> {
+        pagina: u32,
+    ) -> Result<Zoekresultaat> {
         roles_that_see(actor)?;
         let naam = naam.trim();
         if naam.chars().count() > MAX_ZOEKNAAM {
@@ -94,7 +108,11 @@ impl App {
                         .map(|o| o.code.as_str().to_string())
                         .collect();
                     if scholen.is_empty() {
-                        return Ok(Vec::new());
+                        return Ok(Zoekresultaat {
+                            personen: Vec::new(),
+                            vanaf: 1,
+                            meer: false,
+                        });
                     }
                 }
                 _ => {}
@@ -103,20 +121,23 @@ impl App {
         // Candidates first (identifiers only, nothing handed out), then the gate for each:
         // four times as many as are shown, since the reader may see only some of them (a
         // birth date narrows a common name).
+        let pagina = pagina.min(ZOEK_PAGINAS - 1) as usize;
+        let overslaan = pagina * ZOEK_MAX;
+        let vraag = (overslaan + ZOEK_MAX) * 4;
         let kandidaten = self.store().jongeren_op_naam(
             naam,
             geboortedatum,
             &gemeenten,
             &scholen,
             today,
-            (ZOEK_MAX * 4) as u32,
+            vraag as u32,
         )?;
+        let alle_kandidaten = kandidaten.len() < vraag;
         let mut out = Vec::new();
         let mut audit = Vec::new();
+        let mut toegestaan = 0;
+        let mut meer = false;
         for leerling in kandidaten {
-            if out.len() == ZOEK_MAX {
-                break;
-            }
             let Some(ctx) = self.store().persoon_context(leerling, today)? else {
                 continue;
             };
@@ -126,20 +147,28 @@ impl App {
             {
                 continue;
             }
+            toegestaan += 1;
+            if toegestaan <= overslaan {
+                continue;
+            }
+            if out.len() == ZOEK_MAX {
+                // One more the reader may see: there is a next page.
+                meer = true;
+                break;
+            }
             audit.push((self.pseudoniem(leerling)?, None));
             out.push(kop_van(self, ctx, today)?);
         }
+        // Candidates cut off by the store's limit may hold more the reader can see.
+        meer |= !alle_kandidaten;
         self.audit_personen(actor, Gebruik::PersoonBekijken.code(), audit, "zoeken")?;
-        // One order for the reader: by surname, first names and birth date.
-        out.sort_by(|a, b| {
-            let (a, b) = (&a.kop.jongere, &b.kop.jongere);
-            (&a.achternaam, &a.voornamen, a.geboortedatum).cmp(&(
-                &b.achternaam,
-                &b.voornamen,
-                b.geboortedatum,
-            ))
-        });
-        Ok(out)
+        // The store gives the candidates in the reader's order (surname, first names, birth
+        // date), so the pages follow each other.
+        Ok(Zoekresultaat {
+            personen: out,
+            vanaf: overslaan + 1,
+            meer,
+        })
     }
 
     /// The thuiszitters list on `on` as the reader may see it — for an SWV the pupils of its

@@ -441,6 +441,32 @@ async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, a
         rij.contains(&o.school_naam) && !rij.contains(&o.school_code),
         "the school by name: {rij}"
     );
+    // A common pair of letters: more than a page, paged through in one order with the name
+    // kept out of the address bar.
+    s.ga("/zoeken").await;
+    s.vul("#naam", "en").await;
+    s.klik("form[action='/zoeken'] button[type=submit]").await;
+    let eerste = s.tekst("#resultaten caption").await;
+    assert!(eerste.ends_with("jongeren 1 tot en met 50"), "{eerste}");
+    let pagina1 = s.tekst("#resultaten tbody").await;
+    s.klik("#zoek-volgende button").await;
+    let tweede = s.tekst("#resultaten caption").await;
+    assert!(tweede.contains("jongeren 51 tot en met"), "{tweede}");
+    let pagina2 = s.tekst("#resultaten tbody").await;
+    let rijen1: Vec<&str> = pagina1.lines().collect();
+    assert_eq!(rijen1.len(), 50);
+    assert!(
+        pagina2.lines().all(|r| !rijen1.contains(&r)),
+        "page 2 repeats no one of page 1"
+    );
+    let url = s.c.current_url().await.unwrap();
+    assert!(url.query().is_none(), "no name in the URL: {url}");
+    s.klik("#zoek-vorige button").await;
+    assert_eq!(
+        s.tekst("#resultaten tbody").await,
+        pagina1,
+        "back to the same first page"
+    );
 
     // The officer's worklist names the school and the rule in words.
     s.ga("/werklijst").await;

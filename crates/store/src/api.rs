@@ -65,7 +65,8 @@ pub trait ApiStore {
     /// Up to `aantal` persons whose surname, first names or both together contain `naam`
     /// (ignoring case; empty: any name), born on `geboren` when given, living in one of
     /// `gemeenten` and enrolled on `op` at one of `scholen` when those are not empty; by
-    /// gemeente and name. Only identifiers: the caller asks the gate before it reads more.
+    /// surname, first names, birth date (and the record's number, so that pages follow each
+    /// other). Only identifiers: the caller asks the gate before it reads more.
     fn jongeren_op_naam(
         &self,
         naam: &str,

@@ -88,7 +88,7 @@ impl ApiStore for PgStore {
                AND (cardinality($5::text[]) = 0 OR EXISTS (SELECT 1 FROM inschrijvingen i
                      WHERE i.jongere_id = j.id AND i.school = ANY($5) AND i.begindatum <= $6
                        AND (i.einddatum IS NULL OR i.einddatum >= $6)))
-             ORDER BY j.gemeente, j.achternaam, j.voornamen, j.geboortedatum LIMIT $4";
+             ORDER BY j.achternaam, j.voornamen, j.geboortedatum, j.id LIMIT $4";
         let params: [&(dyn ToSql + Sync); 6] =
             [&patroon, &geboren, &gemeenten, &limit, &scholen, &op];
         let rows = self.conn()?.query(sql, &params)?;

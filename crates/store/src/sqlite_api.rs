@@ -123,7 +123,7 @@ impl ApiStore for SqliteStore {
             args.push(Value::Text(iso(op)));
             args.push(Value::Text(iso(op)));
         }
-        sql += " ORDER BY j.gemeente, j.achternaam, j.voornamen, j.geboortedatum LIMIT ?";
+        sql += " ORDER BY j.achternaam, j.voornamen, j.geboortedatum, j.id LIMIT ?";
         args.push(Value::Integer(aantal.into()));
         let conn = self.conn()?;
         let mut stmt = conn.prepare_cached(&sql)?;

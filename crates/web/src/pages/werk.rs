@@ -164,10 +164,12 @@ struct Zoekpagina {
     geboortedatum: String,
     fout: Option<String>,
     resultaten: Option<Vec<Persoon>>,
-    /// How many matched, in words ("1 jongere", "12 jongeren"), and whether there may be
-    /// more than are shown.
+    /// How many matched, in words ("1 jongere", "12 jongeren", "jongeren 51 tot en met
+    /// 100"), and whether there are more than this page and those before it show.
     aantal: String,
     meer: bool,
+    /// This page's number (from 0), for the forms to the previous and next page.
+    pagina: u32,
 }
 
 pub async fn zoeken_formulier(b: Bezoeker) -> Result<Response, Fout> {
@@ -182,6 +184,7 @@ pub async fn zoeken_formulier(b: Bezoeker) -> Result<Response, Fout> {
         resultaten: None,
         aantal: String::new(),
         meer: false,
+        pagina: 0,
     }))
 }
 
@@ -193,6 +196,9 @@ struct Zoekvraag {
     geboortedatum: String,
     #[serde(default)]
     bsn: String,
+    /// The page asked for (from 0); the name stays in the form's body, out of the URL.
+    #[serde(default)]
+    pagina: Option<u32>,
 }
 
 pub async fn zoeken(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Result<Response, Fout> {
@@ -206,6 +212,7 @@ pub async fn zoeken(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Resu
         resultaten: None,
         aantal: String::new(),
         meer: false,
+        pagina: v.pagina.unwrap_or(0),
     };
     // Anything longer than a name, a date or a number is refused before any work is done.
     const _: () = assert!(
@@ -234,9 +241,14 @@ pub async fn zoeken(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Resu
                 return Ok(pagina.into_response());
             }
             Ok(l) => {
+                let een = |personen| leerrecht_app::lijsten::Zoekresultaat {
+                    personen,
+                    vanaf: 1,
+                    meer: false,
+                };
                 doe(&s, taal, move |app| match app.jongere_zoeken(&actor, l) {
-                    Ok(k) => Ok(vec![k]),
-                    Err(AppError::Forbidden(_)) => Ok(Vec::new()),
+                    Ok(k) => Ok(een(vec![k])),
+                    Err(AppError::Forbidden(_)) => Ok(een(Vec::new())),
                     Err(e) => Err(e),
                 })
                 .await
@@ -258,18 +270,30 @@ pub async fn zoeken(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Resu
             },
         };
         let naam = v.naam.clone();
+        let p = pagina.pagina;
         doe(&s, taal, move |app| {
-            app.jongeren_zoeken_op_naam(&actor, &naam, geboren)
+            app.jongeren_zoeken_op_naam(&actor, &naam, geboren, p)
         })
         .await
     };
+    let r = r.map(|z| {
+        pagina.meer = z.meer;
+        pagina.pagina = ((z.vanaf - 1) / leerrecht_app::lijsten::ZOEK_MAX) as u32;
+        (z.vanaf, z.personen)
+    });
     match r {
-        Ok(rs) => {
+        Ok((vanaf, rs)) => {
             pagina.aantal = match rs.len() {
+                _ if vanaf > 1 || pagina.meer => format!(
+                    "{} {} {} {}",
+                    taal.s("jongeren"),
+                    taal.getal(vanaf as i64),
+                    taal.s("tot en met"),
+                    taal.getal((vanaf + rs.len()).saturating_sub(1) as i64)
+                ),
                 1 => taal.s("1 jongere").to_string(),
                 n => format!("{} {}", taal.getal(n as i64), taal.s("jongeren")),
             };
-            pagina.meer = rs.len() >= leerrecht_app::lijsten::ZOEK_MAX;
             let namen = orgnamen(&s, &b).await?;
             pagina.resultaten = Some(rs.iter().map(|k| persoon(k, taal, &namen)).collect())
         }

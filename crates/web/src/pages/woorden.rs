@@ -322,9 +322,13 @@ pub fn en(nl: &str) -> Option<&'static str> {
         "Bladeren" => "Pages",
         "van" => "of",
         "jongeren" => "young people",
-        "Er zijn meer jongeren die passen dan hier staan. Maak de zoekvraag preciezer, bijvoorbeeld met de geboortedatum." => {
-            "More young people match than are shown here. Make the search more precise, for example with the date of birth."
+        "Er zijn meer jongeren die passen dan hier staan: blader verder, of maak de zoekvraag preciezer, bijvoorbeeld met de geboortedatum." => {
+            "More young people match than are shown here: page on, or make the search more precise, for example with the date of birth."
         }
+        "Bladeren door de resultaten" => "Page through the results",
+        "Vorige 50" => "Previous 50",
+        "Volgende 50" => "Next 50",
+        "tot en met" => "to",
         "(kies een categorie)" => "(choose a category)",
         "(kies een oorzaak)" => "(choose a cause)",
         "Registratie beëindigen" => "End the registration",
