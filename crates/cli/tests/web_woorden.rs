@@ -269,9 +269,14 @@ impl Sessie {
     }
 
     async fn klik(&mut self, css: &str) {
-        let e = match self.c.find(Locator::Css(css)).await {
+        self.klik_op(Locator::Css(css)).await
+    }
+
+    /// Clicks what `l` finds and waits for the page that follows.
+    async fn klik_op(&mut self, l: Locator<'_>) {
+        let e = match self.c.find(l).await {
             Ok(e) => e,
-            Err(e) => panic!("no {css}: {e}\n{}", self.bron().await),
+            Err(e) => panic!("no {l:?}: {e}\n{}", self.bron().await),
         };
         self.c
             .execute("window.__vorige_pagina = true;", vec![])
@@ -426,6 +431,44 @@ async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, a
     );
     assert!(meldingen.contains(&o.school_naam), "{meldingen}");
     assert!(!meldingen.contains(&o.school_code), "{meldingen}");
+    // A melding filed by mistake is withdrawn with a reason from the list and the school's
+    // words, which stay with it.
+    s.kies("#m-soort", "luxe").await;
+    s.vul("#m-uren", "").await;
+    s.vul("#m-dagen", "2").await;
+    s.klik("#melding-form button[type=submit]").await;
+    let rij = "//table[@id='meldingen']//tr[contains(., 'luxe verzuim')]";
+    s.c.find(Locator::XPath(&format!("{rij}//details/summary")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    s.c.find(Locator::XPath(&format!("{rij}//select[@name='reden']")))
+        .await
+        .unwrap()
+        .select_by_value("administratieve_fout")
+        .await
+        .unwrap();
+    s.c.find(Locator::XPath(&format!(
+        "{rij}//textarea[@name='toelichting']"
+    )))
+    .await
+    .unwrap()
+    .send_keys("Dubbel ingevoerd.")
+    .await
+    .unwrap();
+    s.klik_op(Locator::XPath(&format!(
+        "{rij}//form[contains(@action, '/intrekken')]//button"
+    )))
+    .await;
+    let meldingen = s.tekst("#meldingen").await;
+    assert!(
+        meldingen.contains("ingetrokken")
+            && meldingen.contains("administratieve fout")
+            && meldingen.contains("Dubbel ingevoerd."),
+        "{meldingen}"
+    );
     s.uitloggen().await;
 
     // A search says how many matched.
