@@ -201,14 +201,19 @@ pub fn meten(app: &App, vandaag: NaiveDate, report: &mut dyn FnMut(&Meting)) -> 
             "leerplichttelling 2023-2024",
             Box::new(|| {
                 Ok(app
-                    .rapport_leerplichttelling(&op, jaar, vandaag, &o)?
+                    .rapport_leerplichttelling(&op, jaar, vandaag, &Default::default(), &o)?
                     .vrijstellingen
                     .len())
             }),
         ),
         (
             "inspectie",
-            Box::new(|| Ok(app.rapport_inspectie(&op, peildata[6], &o)?.rijen.len())),
+            Box::new(|| {
+                Ok(app
+                    .rapport_inspectie(&op, peildata[6], &Default::default(), &o)?
+                    .rijen
+                    .len())
+            }),
         ),
     ];
     for (wat, f) in &stappen {

@@ -13,6 +13,9 @@
 //! bestuurlijk_maanden = 4     # no offer by then: to the boards and aldermen
 //! onderbreking_schooldagen = 5 # periods at most this many school days apart are one run
 //!
+//! [meldingen]
+//! termijn_schooldagen = 5     # a school confirms or withdraws a draft within this many school days
+//!
 //! [server]                    # `leerrecht serve`
 //! achter_tls_proxy = true     # behind a proxy that terminates TLS: send HSTS
 //! origin = "https://leerrecht.example.nl"  # the site's origin, when the proxy changes Host
@@ -107,11 +110,19 @@ impl MetricsConfig {
     }
 }
 
+/// `[meldingen]`: the school's term for a draft melding.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Meldingregels {
+    termijn_schooldagen: u32,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
     regels: Option<toml::Table>,
     escalatie: Option<Escalatieregels>,
+    meldingen: Option<Meldingregels>,
     server: Option<ServerConfig>,
     metrics: Option<MetricsConfig>,
 }
@@ -143,7 +154,13 @@ impl Config {
     /// Parses the text of a settings file.
     pub fn parse(text: &str) -> Result<Self, String> {
         let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
-        let escalatie = file.escalatie.unwrap_or_default();
+        let mut escalatie = file.escalatie.unwrap_or_default();
+        if let Some(m) = file.meldingen {
+            if !(1..=60).contains(&m.termijn_schooldagen) {
+                return Err("[meldingen] termijn_schooldagen: from 1 to 60 school days".into());
+            }
+            escalatie.melding_termijn_schooldagen = m.termijn_schooldagen;
+        }
         let server = file.server.unwrap_or_default();
         let metrics = file.metrics.unwrap_or_default();
         if let Some(o) = &server.origin {
@@ -252,5 +269,17 @@ mod tests {
         assert!(Config::parse("[regels]\ngeldig_vanaf = \"morgen\"\n")
             .unwrap_err()
             .contains("geldig_vanaf"));
+    }
+
+    #[test]
+    fn the_melding_term_is_set_under_meldingen() {
+        assert_eq!(Config::default().escalatie.melding_termijn_schooldagen, 5);
+        let c = Config::parse("[meldingen]\ntermijn_schooldagen = 3\n").unwrap();
+        assert_eq!(c.escalatie.melding_termijn_schooldagen, 3);
+        assert!(Config::parse("[meldingen]\ntermijn_schooldagen = 0\n")
+            .unwrap_err()
+            .contains("termijn_schooldagen"));
+        // It is not an escalation setting.
+        assert!(Config::parse("[escalatie]\nmelding_termijn_schooldagen = 3\n").is_err());
     }
 }

@@ -87,13 +87,14 @@ const ORGANISATIES: [Column; 7] = [
     opt("swv"),
     opt("bedient"),
 ];
-const JONGEREN: [Column; 6] = [
+const JONGEREN: [Column; 7] = [
     opt("bsn"),
     opt("onderwijsnummer"),
     col("achternaam"),
     opt("voornamen"),
     col("geboortedatum"),
     col("gemeente"),
+    opt("verhuisdatum"),
 ];
 const INSCHRIJVINGEN: [Column; 6] = [
     col("leerling"),
@@ -707,12 +708,22 @@ fn parse_jongere(r: &mut Row<'_, '_>, register: &Register, today: NaiveDate) -> 
             r.err(4, format!("{d} lies in the future"));
         }
     }
+    let verhuisdatum = r.opt(6, parse_date);
+    if let (Some(Some(v)), Some(g)) = (verhuisdatum, geboortedatum) {
+        if v > today {
+            r.err(6, format!("{v} lies in the future"));
+        } else if v < g {
+            r.err(6, format!("{v} lies before the geboortedatum {g}"));
+        }
+    }
     let (bsn, onr) = (bsn?, onr?);
     if bsn.is_none() && onr.is_none() {
         r.err(0, "give a BSN, or an onderwijsnummer when there is none");
         return None;
     }
-    Jongere::new(bsn, onr, achternaam?, voornamen?, geboortedatum?, gemeente?).ok()
+    let mut j = Jongere::new(bsn, onr, achternaam?, voornamen?, geboortedatum?, gemeente?).ok()?;
+    j.woont_sinds = verhuisdatum?;
+    Some(j)
 }
 
 fn parse_inschrijving(r: &mut Row<'_, '_>, register: &Register) -> Option<Inschrijving> {

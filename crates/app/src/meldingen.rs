@@ -5,7 +5,7 @@
 
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
-use leerrecht_store::{MeldingRij, MeldingStaat};
+use leerrecht_store::{MeldingRij, MeldingStaat, MeldingZetting};
 
 use crate::access::{authorize, melding_zichtbaar, Action, Actor, Gebruik, Onderwerp};
 use crate::{App, AppError, Result};
@@ -30,6 +30,17 @@ pub const AFSLUITREDENEN: [&str; 7] = [
     "langdurig_ziek",
     "legitiem_afwezig",
 ];
+
+/// The reasons a school withdraws a melding for (DOMAIN §7); a draft whose signal fell away
+/// is withdrawn by the system with `signaal_vervallen`.
+pub const INTREKREDENEN: [&str; 3] = [
+    "achteraf_geoorloofd",
+    "ziek_achteraf_gemeld",
+    "administratieve_fout",
+];
+
+/// The longest explanation a school may add to a withdrawal.
+pub const TOELICHTING_MAX: usize = 2000;
 
 impl App {
     /// Brings every registered melding that belongs to no case yet (an imported one) into
@@ -63,10 +74,15 @@ impl App {
                     },
                 )?;
             }
-            if self
-                .store()
-                .melding_zetten(m.id, &m.status, &m.status, None, Some(zaak))?
-            {
+            if self.store().melding_zetten(
+                m.id,
+                MeldingZetting {
+                    van: &m.status,
+                    naar: &m.status,
+                    zaak_id: Some(zaak),
+                    ..Default::default()
+                },
+            )? {
                 n += 1;
             }
         }
@@ -90,10 +106,15 @@ impl App {
         naar: &str,
         zaak: i64,
     ) -> Result<bool> {
-        if !self
-            .store()
-            .melding_zetten(id, van, naar, None, Some(zaak))?
-        {
+        if !self.store().melding_zetten(
+            id,
+            MeldingZetting {
+                van,
+                naar,
+                zaak_id: Some(zaak),
+                ..Default::default()
+            },
+        )? {
             return Ok(false);
         }
         self.zaak_event(
@@ -218,13 +239,26 @@ impl App {
     }
 
     /// The municipality's answer: `in_behandeling`, `ter_kennisgeving` or `afgesloten` (with a
-    /// reason); a school may withdraw (`ingetrokken`) a melding that is not yet handled.
+    /// reason from [`AFSLUITREDENEN`]); a school may withdraw (`ingetrokken`) a melding that is
+    /// not yet handled, with a reason from [`INTREKREDENEN`].
     pub fn melding_status(
         &self,
         actor: &Actor,
         id: i64,
         naar: &str,
         afsluitreden: Option<&str>,
+    ) -> Result<()> {
+        self.melding_status_met(actor, id, naar, afsluitreden, None)
+    }
+
+    /// [`App::melding_status`] with the school's own words on a withdrawal.
+    pub fn melding_status_met(
+        &self,
+        actor: &Actor,
+        id: i64,
+        naar: &str,
+        afsluitreden: Option<&str>,
+        toelichting: Option<&str>,
     ) -> Result<()> {
         let gebruik = if naar == "ingetrokken" {
             Gebruik::MeldingIndienen
@@ -239,7 +273,10 @@ impl App {
             &Onderwerp::Melding {
                 school: m.school.as_str().to_string(),
             },
-            &format!("melding {id}: {} → {naar}", m.status),
+            &match (naar, afsluitreden) {
+                ("ingetrokken", Some(r)) => format!("melding {id}: {} → {naar} ({r})", m.status),
+                _ => format!("melding {id}: {} → {naar}", m.status),
+            },
         )?;
         let allowed = matches!(
             (m.status.as_str(), naar),
@@ -257,6 +294,13 @@ impl App {
         }
         match (naar, afsluitreden) {
             ("afgesloten", Some(r)) if AFSLUITREDENEN.contains(&r) => {}
+            ("ingetrokken", Some(r)) if INTREKREDENEN.contains(&r) => {}
+            ("ingetrokken", _) => {
+                return Err(AppError::Invalid(format!(
+                    "intrekreden: one of {}",
+                    INTREKREDENEN.join(", ")
+                )))
+            }
             ("afgesloten", _) => {
                 return Err(AppError::Invalid(format!(
                     "afsluitreden: one of {}",
@@ -270,10 +314,30 @@ impl App {
             }
             _ => {}
         }
-        if !self
-            .store()
-            .melding_zetten(id, &m.status, naar, afsluitreden, None)?
-        {
+        let toelichting = toelichting.map(str::trim).filter(|t| !t.is_empty());
+        match toelichting {
+            Some(_) if naar != "ingetrokken" => {
+                return Err(AppError::Invalid(
+                    "toelichting: only when withdrawing (ingetrokken)".into(),
+                ))
+            }
+            Some(t) if t.chars().count() > TOELICHTING_MAX => {
+                return Err(AppError::Invalid(format!(
+                    "toelichting: at most {TOELICHTING_MAX} characters"
+                )))
+            }
+            _ => {}
+        }
+        if !self.store().melding_zetten(
+            id,
+            MeldingZetting {
+                van: &m.status,
+                naar,
+                afsluitreden,
+                toelichting,
+                zaak_id: None,
+            },
+        )? {
             return Err(AppError::Invalid(format!("melding {id} changed meanwhile")));
         }
         Ok(())

@@ -8,10 +8,12 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use leerrecht_domain::calendar::Kalender;
 use leerrecht_domain::cijfers::{
     self, duur_op, kpi_gevallen, looptijden, mediaan, secundair_verbergen, thuiszitter_in, Aantal,
     Basis, Duur, KpiUitkomst, PersoonsDossier,
 };
+use leerrecht_domain::melding::{concept_termijn, schooldagen_over};
 use leerrecht_domain::org::{OrgSoort, Organisatie, Rol};
 use leerrecht_domain::schoolyear::SchoolYear;
 use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Oorzaak, Runregels};
@@ -170,6 +172,24 @@ pub struct Kpi {
     pub te_laat_lijst: Vec<TeLaat>,
     /// Overdue persons not shown to this reader.
     pub te_laat_niet_getoond: Aantal,
+    /// Per school, how its draft meldingen of the year were settled against the term.
+    pub meldtermijn: Vec<MeldtermijnRij>,
+}
+
+/// One school's draft meldingen of a school year against the term (DOMAIN §7), as they stood
+/// on the report's date: confirmed within the term or after it, withdrawn by the school, and
+/// still open (of which past the term). Drafts the system withdrew because their signal fell
+/// away are not counted: the school never had to act on them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MeldtermijnRij {
+    pub school: String,
+    pub naam: String,
+    pub concepten: Aantal,
+    pub op_tijd: Aantal,
+    pub te_laat: Aantal,
+    pub ingetrokken: Aantal,
+    pub open: Aantal,
+    pub open_te_laat: Aantal,
 }
 
 /// The Leerplichttelling's figures of one kind of absence.
@@ -235,6 +255,8 @@ struct Kaart {
     gemeenten: BTreeMap<String, (String, Option<String>)>,
     /// School location → its SWV.
     swv_van_school: HashMap<String, String>,
+    /// School location → the gemeente it stands in.
+    gemeente_van_school: HashMap<String, String>,
     namen: HashMap<String, String>,
 }
 
@@ -243,6 +265,7 @@ impl Kaart {
         let mut k = Kaart {
             gemeenten: BTreeMap::new(),
             swv_van_school: HashMap::new(),
+            gemeente_van_school: HashMap::new(),
             namen: HashMap::new(),
         };
         for o in orgs {
@@ -255,6 +278,10 @@ impl Kaart {
                     );
                 }
                 OrgSoort::School => {
+                    if let Some(g) = &o.gemeente {
+                        k.gemeente_van_school
+                            .insert(o.code.as_str().to_string(), g.as_str().to_string());
+                    }
                     if let Some(swv) = &o.swv {
                         k.swv_van_school
                             .insert(o.code.as_str().to_string(), swv.as_str().to_string());
@@ -382,7 +409,8 @@ impl Filter<'_> {
         }
     }
     /// Whether a registered person counts, enrolled (for the school filters) on some day
-    /// from `van` to `tot`.
+    /// from `van` to `tot`, living (for the area filters) where they lived on the day their
+    /// first period in those days began, or on `van` when it began earlier (DOMAIN §9.7).
     fn persoon(
         &self,
         basis: &Basis,
@@ -390,11 +418,12 @@ impl Filter<'_> {
         van: NaiveDate,
         tot: NaiveDate,
     ) -> bool {
+        let dag = woondag(d.perioden.iter().copied(), van, tot);
         let woont_in = !self.per_gemeente()
             || d.perioden
                 .first()
                 .and_then(|p| basis.personen.get(&p.persoon))
-                .is_some_and(|p| self.woont_in(&p.gemeente));
+                .is_some_and(|p| self.woont_in(p.gemeente_op(dag)));
         woont_in
             && (!self.per_school()
                 || d.inschrijvingen.iter().any(|i| {
@@ -585,7 +614,8 @@ impl App {
                 let mut per_gemeente = verzuimers?;
                 for (persoon, d) in &dossiers {
                     if thuiszitter_in(d, *jaar, kalender.common()) && f.persoon(&basis, d, s, e) {
-                        let g = kaart.gemeente_key(&basis.personen[persoon].gemeente);
+                        let dag = woondag(d.perioden.iter().copied(), s, e);
+                        let g = kaart.gemeente_key(basis.personen[persoon].gemeente_op(dag));
                         per_gemeente.entry(g).or_default()[0] += 1;
                     }
                 }
@@ -895,6 +925,7 @@ impl App {
             "kpi te laat",
         )?;
         lijst.sort_by_key(|t| std::cmp::Reverse(t.dagen_te_laat));
+        let meldtermijn = self.meldtermijn(&f, &kalender, s, op, regels)?;
         let mut kpi = Kpi {
             jaar: jaar.to_string(),
             peildatum: op,
@@ -922,6 +953,7 @@ impl App {
                 .collect(),
             te_laat_lijst: lijst,
             te_laat_niet_getoond: niet_getoond.into(),
+            meldtermijn,
         };
         if self.publiek(actor, opties) {
             kpi.te_laat_niet_getoond.publiek();
@@ -966,8 +998,89 @@ impl App {
                 kpi.mediaan_dagen_tot_aanbod = None;
             }
             kpi.te_laat_lijst.clear();
+            for r in &mut kpi.meldtermijn {
+                publiceer(
+                    vec![
+                        &mut r.concepten,
+                        &mut r.op_tijd,
+                        &mut r.te_laat,
+                        &mut r.ingetrokken,
+                        &mut r.open,
+                        &mut r.open_te_laat,
+                    ],
+                    &[((1..=4).collect(), 0)],
+                );
+            }
         }
         Ok(kpi)
+    }
+
+    /// Per school, its drafts that began from `van` to `op` against the term, as they stood
+    /// on `op` (see [`MeldtermijnRij`]). Figures about schools, not persons.
+    fn meldtermijn(
+        &self,
+        f: &Filter<'_>,
+        kalender: &Kalender,
+        van: NaiveDate,
+        op: NaiveDate,
+        regels: &Escalatieregels,
+    ) -> Result<Vec<MeldtermijnRij>> {
+        #[derive(Default)]
+        struct Tel {
+            concepten: u64,
+            op_tijd: u64,
+            te_laat: u64,
+            ingetrokken: u64,
+            open: u64,
+            open_te_laat: u64,
+        }
+        let mut per: BTreeMap<String, Tel> = BTreeMap::new();
+        if op < van {
+            return Ok(Vec::new());
+        }
+        for m in self.store().concepten(van, op)? {
+            let school = m.school.as_str();
+            let gemeente_telt = !f.per_gemeente()
+                || f.kaart
+                    .gemeente_van_school
+                    .get(school)
+                    .is_some_and(|g| f.woont_in(g));
+            if !gemeente_telt || !f.school_telt(school) {
+                continue;
+            }
+            // As it stood on `op`: a later confirmation or withdrawal had not happened yet.
+            let bevestigd = m.bevestigd.filter(|d| *d <= op);
+            let ingetrokken = m.ingetrokken.filter(|d| *d <= op);
+            if ingetrokken.is_some() && m.afsluitreden.as_deref() == Some("signaal_vervallen") {
+                continue;
+            }
+            let dagen = kalender.voor_school(&m.school);
+            let termijn = concept_termijn(dagen, m.begindatum, regels.melding_termijn_schooldagen);
+            let t = per.entry(school.to_string()).or_default();
+            t.concepten += 1;
+            match (bevestigd, ingetrokken) {
+                (Some(b), _) if b <= termijn => t.op_tijd += 1,
+                (Some(_), _) => t.te_laat += 1,
+                (None, Some(_)) => t.ingetrokken += 1,
+                (None, None) => {
+                    t.open += 1;
+                    t.open_te_laat += u64::from(schooldagen_over(dagen, termijn, op) > 0);
+                }
+            }
+        }
+        Ok(per
+            .into_iter()
+            .map(|(school, t)| MeldtermijnRij {
+                naam: f.kaart.namen.get(&school).cloned().unwrap_or_default(),
+                school,
+                concepten: t.concepten.into(),
+                op_tijd: t.op_tijd.into(),
+                te_laat: t.te_laat.into(),
+                ingetrokken: t.ingetrokken.into(),
+                open: t.open.into(),
+                open_te_laat: t.open_te_laat.into(),
+            })
+            .collect())
     }
 
     /// The Leerplichttelling of school year `jaar` (DOMAIN §9.5), as it stood on the year's
@@ -977,6 +1090,7 @@ impl App {
         actor: &Actor,
         jaar: SchoolYear,
         vandaag: NaiveDate,
+        regels: &Escalatieregels,
         opties: &Opties,
     ) -> Result<Leerplichttelling> {
         authorize(actor, Action::ReadFigures)?;
@@ -996,7 +1110,10 @@ impl App {
             .collect();
         let publiek = self.publiek(actor, opties);
         let kalender = self.regiokalender()?;
-        let rr = standaard_runregels(&kalender);
+        let rr = Runregels {
+            schooldagen: kalender.common(),
+            max_onderbreking: regels.onderbreking_schooldagen,
+        };
         // The signals count too (`telling_signalen`), each person once.
         let geteld = |c: Categorie| -> HashSet<_> {
             looptijden(&per, c, jaar, vandaag, &rr)
@@ -1053,14 +1170,14 @@ impl App {
                     .map(|i| i.persoon),
             );
         }
-        let in_gebied: HashSet<i64> = basis
-            .personen
-            .iter()
-            .filter(|(id, p)| {
-                f.woont_in(&p.gemeente) && (!f.per_school() || op_school.contains(id))
-            })
-            .map(|(id, _)| *id)
-            .collect();
+        // Where the person lived on the day the exemption began (DOMAIN §9.7).
+        let in_gebied = |id: &i64, dag: NaiveDate| {
+            basis
+                .personen
+                .get(id)
+                .is_some_and(|p| f.woont_in(p.gemeente_op(dag)))
+                && (!f.per_school() || op_school.contains(id))
+        };
         let vrijstellingen = Artikel::ALL
             .iter()
             .map(|a| {
@@ -1071,7 +1188,7 @@ impl App {
                         v.artikel == *a
                             && jaar.contains(v.van)
                             && v.van <= vandaag
-                            && in_gebied.contains(&v.persoon)
+                            && in_gebied(&v.persoon, v.van)
                     })
                     .collect();
                 let mut r = VrijstellingRij {
@@ -1104,6 +1221,7 @@ impl App {
         &self,
         actor: &Actor,
         on: NaiveDate,
+        regels: &Escalatieregels,
         opties: &Opties,
     ) -> Result<Inspectie> {
         authorize(actor, Action::ReadFigures)?;
@@ -1117,7 +1235,10 @@ impl App {
             .cijferbasis(opties.bekend_op, f.nodig(false, Thuiszitters, false))?;
         let mut per_swv: BTreeMap<String, [u64; 3]> = BTreeMap::new();
         let kalender = self.regiokalender()?;
-        let rr = standaard_runregels(&kalender);
+        let rr = Runregels {
+            schooldagen: kalender.common(),
+            max_onderbreking: regels.onderbreking_schooldagen,
+        };
         for d in basis.per_persoon().values() {
             if !f.persoon(&basis, d, on, on) {
                 continue;
@@ -1469,6 +1590,39 @@ impl Kpi {
                     .collect(),
             });
         }
+        if !self.meldtermijn.is_empty() {
+            tabellen.push(Tabel {
+                titel: "Conceptmeldingen binnen de termijn, per school".into(),
+                kolommen: [
+                    "School",
+                    "Naam",
+                    "Concepten",
+                    "Op tijd bevestigd",
+                    "Te laat bevestigd",
+                    "Ingetrokken",
+                    "Open",
+                    "Open, te laat",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rijen: self
+                    .meldtermijn
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            Cel::Tekst(r.school.clone()),
+                            Cel::Tekst(r.naam.clone()),
+                            aantal(&r.concepten),
+                            aantal(&r.op_tijd),
+                            aantal(&r.te_laat),
+                            aantal(&r.ingetrokken),
+                            aantal(&r.open),
+                            aantal(&r.open_te_laat),
+                        ]
+                    })
+                    .collect(),
+            });
+        }
         Weergave {
             titel: format!("Aanbod binnen drie maanden, schooljaar {}", self.jaar),
             toelichting: vec![format!("Stand op {}.", self.peildatum)],
@@ -1585,13 +1739,18 @@ impl Inspectie {
     }
 }
 
-/// Runs as the reports that take no escalation settings count them: the region's calendar and
-/// the default gap of DOMAIN §8.
-fn standaard_runregels(kalender: &leerrecht_domain::calendar::Kalender) -> Runregels<'_> {
-    Runregels {
-        schooldagen: kalender.common(),
-        max_onderbreking: Escalatieregels::default().onderbreking_schooldagen,
-    }
+/// The day a person's residence counts for a figure over the days `van..=tot`: the day the
+/// first of `perioden` overlapping them began, or `van` when it began earlier (or none does).
+fn woondag<'a>(
+    perioden: impl Iterator<Item = &'a cijfers::Periode>,
+    van: NaiveDate,
+    tot: NaiveDate,
+) -> NaiveDate {
+    perioden
+        .filter(|p| p.overlapt(van, tot))
+        .map(|p| p.van.max(van))
+        .min()
+        .unwrap_or(van)
 }
 
 /// Hides the small counts of a published table and then every cell that could be worked out

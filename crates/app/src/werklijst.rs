@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, NaiveDate};
 use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::melding::{concept_termijn, schooldagen_over};
 use leerrecht_domain::org::OrgSoort;
 use leerrecht_domain::thuiszitters::{Escalatieregels, Niveau};
 use leerrecht_domain::zaak::Artikel;
@@ -78,6 +79,7 @@ impl App {
         let voorraad =
             self.store()
                 .werkvoorraad(on, on - Duration::days(SIGNALEN_DAGEN), status, school)?;
+        let kalender = self.regiokalender()?;
         for (m, p) in &voorraad.meldingen {
             let item = |soort, wat: String| WerkItem {
                 soort,
@@ -88,11 +90,42 @@ impl App {
                 wat,
             };
             match o.soort {
-                OrgSoort::School if m.status == "concept" && m.school.as_str() == org => items
-                    .push(item(
-                        "conceptmelding",
-                        format!("melding {} ({}) bevestigen", m.id, m.verzuimsoort),
-                    )),
+                OrgSoort::School if m.status == "concept" && m.school.as_str() == org => {
+                    // A draft is settled within the term of the school's own calendar (DOMAIN §7).
+                    let dagen = kalender.voor_school(&m.school);
+                    let termijn =
+                        concept_termijn(dagen, m.begindatum, regels.melding_termijn_schooldagen);
+                    let over = schooldagen_over(dagen, termijn, on);
+                    let nog = if on < termijn {
+                        dagen.count_school_days(on.succ_opt().unwrap_or(on), termijn)
+                    } else {
+                        0
+                    };
+                    items.push(WerkItem {
+                        te_laat: over > 0,
+                        ..item(
+                            "conceptmelding",
+                            match over {
+                                0 if nog == 0 => format!(
+                                    "melding {} ({}) bevestigen of intrekken: vandaag de laatste dag",
+                                    m.id, m.verzuimsoort
+                                ),
+                                0 => format!(
+                                    "melding {} ({}) bevestigen of intrekken: nog {nog} {}",
+                                    m.id,
+                                    m.verzuimsoort,
+                                    if nog == 1 { "schooldag" } else { "schooldagen" }
+                                ),
+                                n => format!(
+                                    "melding {} ({}) bevestigen of intrekken: {n} {} te laat",
+                                    m.id,
+                                    m.verzuimsoort,
+                                    if n == 1 { "schooldag" } else { "schooldagen" }
+                                ),
+                            },
+                        )
+                    })
+                }
                 OrgSoort::Leerplicht if m.status == "geregistreerd" && serves(&p.gemeente) => items
                     .push(item(
                         "melding",
@@ -130,7 +163,6 @@ impl App {
             o.soort,
             OrgSoort::Leerplicht | OrgSoort::Swv | OrgSoort::Cjg
         ) {
-            let kalender = self.regiokalender()?;
             for leerling in self.store().thuiszitters_op(on)? {
                 let Some(ctx) = self.store().persoon_context(leerling, on)? else {
                     continue;

@@ -104,7 +104,11 @@ fn alle_rapporten(db: &Db, moment: DateTime<Utc>) -> Vec<String> {
             out.push(json(&db.app.rapport_peildatum(&op, &peildata, &o).unwrap()));
             for p in &peildata {
                 out.push(json(&db.app.rapport_oorzaken(&op, *p, &o).unwrap()));
-                out.push(json(&db.app.rapport_inspectie(&op, *p, &o).unwrap()));
+                out.push(json(
+                    &db.app
+                        .rapport_inspectie(&op, *p, &Default::default(), &o)
+                        .unwrap(),
+                ));
             }
             for j in jaren {
                 out.push(json(&db.app.rapport_schooljaar(&op, j, &o).unwrap()));
@@ -121,7 +125,7 @@ fn alle_rapporten(db: &Db, moment: DateTime<Utc>) -> Vec<String> {
                 out.push(json(&k));
                 out.push(json(
                     &db.app
-                        .rapport_leerplichttelling(&op, j, vandaag, &o)
+                        .rapport_leerplichttelling(&op, j, vandaag, &Default::default(), &o)
                         .unwrap(),
                 ));
             }
@@ -160,6 +164,16 @@ fn figures_are_the_same_before_and_after_a_purge(db: Db) {
 {f};;Proef;Fleur;2000-06-01;GM0453
 {g};;Proef;Gijs;2008-01-20;GM0453
 {h};;Proef;Hugo;2007-05-05;GM0397
+"
+        ),
+    );
+    // C moved from Heemstede to Haarlem on 1 June 2019, during home-sitting: C counts in
+    // Heemstede for 2018-2019 and in Haarlem for 2019-2020, also after the file is destroyed.
+    db.ok(
+        ImportKind::Jongeren,
+        &format!(
+            "bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente;verhuisdatum
+{c};;Proef;Cas;2002-09-01;GM0392;2019-06-01
 "
         ),
     );

@@ -5,6 +5,9 @@ mod common;
 
 use std::str::FromStr;
 
+use chrono::{Datelike, Duration, NaiveDate};
+use leerrecht_domain::schoolyear::SchoolYear;
+
 use common::{Db, INSCHRIJVINGEN, JONGEREN, ORGS};
 use leerrecht_app::access::Actor;
 use leerrecht_app::config::Config;
@@ -113,7 +116,7 @@ fn drafts_confirmation_and_answer(db: Db) {
     );
     assert!(
         db.app
-            .melding_status(&op, draft.id, "ingetrokken", None)
+            .melding_status(&op, draft.id, "ingetrokken", Some("administratieve_fout"))
             .is_err(),
         "final"
     );
@@ -273,7 +276,177 @@ fn an_interrupted_import_is_completed_on_the_next_open(db: Db) {
     assert_eq!(unlinked(&db), 0);
 }
 
+/// The first `n` weekdays from `start` on.
+fn weekdays_from(start: NaiveDate, n: usize) -> Vec<NaiveDate> {
+    start
+        .iter_days()
+        .filter(|d| d.weekday().num_days_from_monday() < 5)
+        .take(n)
+        .collect()
+}
+
+/// A school settles its drafts within the term (DOMAIN §7): the worklist marks a late draft
+/// and puts it first, a withdrawal needs a reason from the list, and the KPI counts per school
+/// what was confirmed on time, late, or withdrawn. Confirmation happens now, so the absence
+/// lies in the recent past.
+fn a_drafts_term_withdrawal_and_figures(db: Db) {
+    db.ok(ImportKind::Organisaties, ORGS);
+    db.ok(ImportKind::Jongeren, JONGEREN);
+    db.ok(ImportKind::Inschrijvingen, INSCHRIJVINGEN);
+    let today = chrono::Utc::now().date_naive();
+    // Three runs of 16 hours in four days, five weeks and more apart: three drafts.
+    let blocks = [
+        weekdays_from(today - Duration::days(77), 4),
+        weekdays_from(today - Duration::days(42), 4),
+        weekdays_from(today - Duration::days(8), 4),
+    ];
+    let mut csv = String::from("leerling;school;datum;soort;minuten\n");
+    for d in blocks.iter().flatten() {
+        csv += &format!("111222333;05KO00;{d};ongeoorloofd;240\n");
+    }
+    db.ok(ImportKind::Verzuim, &csv);
+    let op = Actor::local_operator();
+    let regels = db
+        .app
+        .regels(&op, &Config::default(), common::d("2025-01-01"))
+        .unwrap();
+    db.app.update_signals(&op, &regels, false).unwrap();
+    let sem = LeerlingId::from_str("111222333").unwrap();
+    let drafts: Vec<_> = db
+        .app
+        .meldingen(&op, sem)
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.status == "concept")
+        .collect();
+    assert_eq!(drafts.len(), 3, "{drafts:#?}");
+    let (oud, midden, nieuw) = (&drafts[0], &drafts[1], &drafts[2]);
+    assert_eq!(
+        nieuw.begindatum, blocks[2][3],
+        "the term runs from the signal's day"
+    );
+
+    // On the worklist today: the two old drafts are late and come first, the new one has days
+    // left.
+    let esc = Config::default().escalatie;
+    let w = db.app.werklijst(&op, "05KO00", today, &esc).unwrap();
+    let concepten: Vec<_> = w
+        .items
+        .iter()
+        .filter(|i| i.soort == "conceptmelding")
+        .collect();
+    assert_eq!(concepten.len(), 3, "{:#?}", w.items);
+    assert!(
+        concepten[0].te_laat && concepten[1].te_laat,
+        "{concepten:#?}"
+    );
+    assert!(!concepten[2].te_laat, "{concepten:#?}");
+    assert!(
+        concepten[0].wat.contains("schooldagen te laat"),
+        "{concepten:#?}"
+    );
+    assert!(
+        concepten[2].wat.contains("nog ") || concepten[2].wat.contains("vandaag"),
+        "{concepten:#?}"
+    );
+    let w_items_first = &w.items[0];
+    assert!(w_items_first.te_laat, "late items first: {:#?}", w.items);
+
+    // A withdrawal asks a reason from the list; the school's words are kept.
+    for reden in [None, Some("geen_zin")] {
+        assert!(matches!(
+            db.app.melding_status(&op, midden.id, "ingetrokken", reden),
+            Err(AppError::Invalid(_))
+        ));
+    }
+    assert!(matches!(
+        db.app
+            .melding_status_met(&op, midden.id, "afgesloten", Some("werk"), Some("tekst")),
+        Err(AppError::Invalid(_))
+    ));
+    db.app
+        .melding_status_met(
+            &op,
+            midden.id,
+            "ingetrokken",
+            Some("ziek_achteraf_gemeld"),
+            Some("Moeder belde op vrijdag: griep."),
+        )
+        .unwrap();
+    let m = db
+        .app
+        .meldingen(&op, sem)
+        .unwrap()
+        .into_iter()
+        .find(|m| m.id == midden.id)
+        .unwrap();
+    assert_eq!(
+        (
+            m.status.as_str(),
+            m.afsluitreden.as_deref(),
+            m.toelichting.as_deref(),
+            m.ingetrokken
+        ),
+        (
+            "ingetrokken",
+            Some("ziek_achteraf_gemeld"),
+            Some("Moeder belde op vrijdag: griep."),
+            Some(today)
+        )
+    );
+    let audit = db.app.audit_export(&op, sem).unwrap();
+    assert!(
+        audit.iter().any(|e| e
+            .entry
+            .record
+            .as_deref()
+            .is_some_and(|r| r.contains("ingetrokken (ziek_achteraf_gemeld)"))),
+        "the withdrawal and its reason are in the audit log"
+    );
+    let w = db.app.werklijst(&op, "05KO00", today, &esc).unwrap();
+    assert_eq!(
+        w.items
+            .iter()
+            .filter(|i| i.soort == "conceptmelding")
+            .count(),
+        2
+    );
+
+    // Confirmed today: the old draft late, the new one on time.
+    db.app.melding_bevestigen(&op, oud.id).unwrap();
+    db.app.melding_bevestigen(&op, nieuw.id).unwrap();
+    let mut jaren: Vec<SchoolYear> = blocks
+        .iter()
+        .map(|b| SchoolYear::containing(b[3]))
+        .collect();
+    jaren.dedup();
+    let mut telling = [0u64; 5];
+    for jaar in jaren {
+        let kpi = db
+            .app
+            .rapport_kpi(&op, jaar, today, &esc, &Default::default())
+            .unwrap();
+        for r in kpi.meldtermijn.iter().filter(|r| r.school == "05KO00") {
+            for (t, a) in telling.iter_mut().zip([
+                &r.concepten,
+                &r.op_tijd,
+                &r.te_laat,
+                &r.ingetrokken,
+                &r.open,
+            ]) {
+                *t += a.getal().unwrap();
+            }
+        }
+    }
+    assert_eq!(
+        telling,
+        [3, 1, 1, 1, 0],
+        "concepten, op tijd, te laat, ingetrokken, open"
+    );
+}
+
 on_both!(
+    a_drafts_term_withdrawal_and_figures,
     drafts_confirmation_and_answer,
     filed_meldingen_join_a_case,
     an_interrupted_import_is_completed_on_the_next_open

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use chrono::{TimeZone, Utc};
+use chrono::{NaiveDate, TimeZone, Utc};
 use common::{d, Db};
 use leerrecht_app::access::Actor;
 use leerrecht_app::auth::{current_totp, ManualClock};
@@ -659,7 +659,7 @@ RBL-VLS;leerplicht;Leerplicht Velsen;GM0453;;;GM0453
     // The Leerplichttelling on 15 March: absoluut verzuim e (new, over three months);
     // long-term relative absence a, b, c, f (all new; a, b and c over three months).
     let t = app
-        .rapport_leerplichttelling(&op, jaar, d("2025-03-15"), &alles())
+        .rapport_leerplichttelling(&op, jaar, d("2025-03-15"), &Default::default(), &alles())
         .unwrap();
     in_het_engels(t.weergave());
     let av = &t.absoluut_verzuim;
@@ -685,7 +685,7 @@ RBL-VLS;leerplicht;Leerplicht Velsen;GM0453;;;GM0453
 
     // The Inspectie on 15 March: per SWV by duration; e left school, so counts at its last.
     let i = app
-        .rapport_inspectie(&op, d("2025-03-15"), &alles())
+        .rapport_inspectie(&op, d("2025-03-15"), &Default::default(), &alles())
         .unwrap();
     in_het_engels(i.weergave());
     let rijen: Vec<(&str, u64, u64, u64)> = i
@@ -768,7 +768,7 @@ fn figures_as_known_at_a_past_moment(db: Db) {
         .meldingen(&op, LeerlingId::from_str(&b).unwrap())
         .unwrap();
     db.app
-        .melding_status(&op, m[0].id, "ingetrokken", None)
+        .melding_status(&op, m[0].id, "ingetrokken", Some("administratieve_fout"))
         .unwrap();
 
     let na = totalen(&alles());
@@ -809,6 +809,157 @@ fn figures_as_known_at_a_past_moment(db: Db) {
     };
     assert!(totalen(&begin).is_empty());
     assert_eq!(verzuimers(&begin), 0);
+}
+
+/// The gap that joins periods into one run (`[escalatie] onderbreking_schooldagen`) counts in
+/// the Leerplichttelling and the Inspectie overview as in the KPI: thuiszittend from
+/// 2 September to Friday 29 November 2024 and again from Tuesday 3 December is one run of more
+/// than three months on 15 January 2025 with the default gap of 5 school days, and a new run of
+/// six weeks with a gap of 0.
+fn the_run_gap_of_the_settings_counts_in_every_report(db: Db) {
+    let mut set = Set::new(3);
+    let a = set.persoon("GM0392", "2010-05-01", "02AA00", "");
+    set.periode(
+        &a,
+        Categorie::Thuiszittend,
+        Oorzaak::Psychisch,
+        "2024-09-02",
+        "2024-11-29",
+    );
+    set.periode(
+        &a,
+        Categorie::Thuiszittend,
+        Oorzaak::Complex,
+        "2024-12-03",
+        "",
+    );
+    set.load(&db);
+    let op = Actor::local_operator();
+    let peil = d("2025-01-15");
+    let tel = |regels: &Escalatieregels| {
+        let t = db
+            .app
+            .rapport_leerplichttelling(&op, SchoolYear::new(2024), peil, regels, &alles())
+            .unwrap();
+        let i = db
+            .app
+            .rapport_inspectie(&op, peil, regels, &alles())
+            .unwrap();
+        let totaal = i.rijen.iter().find(|r| r.swv == "totaal").unwrap();
+        (
+            t.langdurig_relatief_verzuim.langer_dan_3_maanden.n,
+            totaal.thuiszittend_4_weken_3_maanden.n,
+            totaal.thuiszittend_langer_dan_3_maanden.n,
+        )
+    };
+    assert_eq!(tel(&Escalatieregels::default()), (1, 0, 1));
+    let strikt = Escalatieregels {
+        onderbreking_schooldagen: 0,
+        ..Escalatieregels::default()
+    };
+    assert_eq!(tel(&strikt), (0, 1, 0));
+}
+
+/// A person counts in the gemeente where they lived on the date (DOMAIN §9.7): a thuiszitter
+/// since October 2024 who moved from Haarlem to Velsen on 1 March 2025 counts in Haarlem for
+/// 2024-2025 (the year the period began there) and in Velsen for 2025-2026; on a reference date
+/// where they lived then; and, as known before the move was recorded, in Haarlem throughout. A
+/// move without a date counts from the day it was recorded.
+fn figures_follow_the_address_on_the_date(db: Db) {
+    let mut set = Set::new(10);
+    let a = set.persoon("GM0392", "2010-05-01", "02AA00", "");
+    let b = set.persoon("GM0392", "2010-05-01", "02AA00", "");
+    set.periode(
+        &a,
+        Categorie::Thuiszittend,
+        Oorzaak::Psychisch,
+        "2024-10-01",
+        "",
+    );
+    set.periode(
+        &b,
+        Categorie::Thuiszittend,
+        Oorzaak::Complex,
+        "2024-09-02",
+        "",
+    );
+    set.load(&db);
+    let op = Actor::local_operator();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let voor_de_verhuizing = Utc::now();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let verhuisd = db.ok(
+        ImportKind::Jongeren,
+        &format!(
+            "bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente;verhuisdatum\n\
+             {a};;Proef;Persoon 1;2010-05-01;GM0453;2025-03-01\n\
+             {b};;Proef;Persoon 2;2010-05-01;GM0453;\n"
+        ),
+    );
+    assert_eq!(verhuisd.counts.gewijzigd, 2, "{verhuisd:?}");
+    // A move before the person was born, or in the future, is refused.
+    let fout = db.import(
+        ImportKind::Jongeren,
+        &format!(
+            "bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente;verhuisdatum\n\
+             {a};;Proef;Persoon 1;2010-05-01;GM0392;2009-01-01\n"
+        ),
+    );
+    assert!(!fout.committed);
+    assert_eq!(fout.errors[0].column, "verhuisdatum", "{fout:?}");
+
+    let per_gemeente = |jaar: i32, o: &Opties| -> Vec<(String, u64)> {
+        db.app
+            .rapport_schooljaar(&op, SchoolYear::new(jaar), o)
+            .unwrap()
+            .rijen
+            .iter()
+            .filter(|r| r.niveau == "gemeente" && r.thuiszitters.n > 0)
+            .map(|r| (r.gebied.clone(), r.thuiszitters.n))
+            .collect()
+    };
+    let h = |n| vec![("GM0392".to_string(), n)];
+    // a began in Haarlem, b too: both count there for 2024-2025.
+    assert_eq!(per_gemeente(2024, &alles()), h(2));
+    // In 2025-2026 a lives in Velsen; b's move is dated the day it was recorded (today, after
+    // that year began), so b counts from the year's first day where b lived then: Haarlem.
+    assert_eq!(
+        per_gemeente(2025, &alles()),
+        [("GM0392".to_string(), 1), ("GM0453".to_string(), 1)]
+    );
+    let vandaag = Utc::now().date_naive();
+    // As known before the move was recorded, both still live in Haarlem.
+    let toen = Opties {
+        bekend_op: Some(voor_de_verhuizing),
+        ..alles()
+    };
+    assert_eq!(per_gemeente(2024, &toen), h(2));
+    assert_eq!(per_gemeente(2025, &toen), h(2));
+
+    // On reference dates: where a lived on each day.
+    let in_gemeente = |g: &str, dagen: &[NaiveDate]| -> Vec<u64> {
+        let o = Opties {
+            gebied: Gebied {
+                gemeente: Some(g.into()),
+                ..Default::default()
+            },
+            ..alles()
+        };
+        let r = db.app.rapport_peildatum(&op, dagen, &o).unwrap();
+        r.rijen
+            .iter()
+            .find(|r| r.categorie == "totaal")
+            .unwrap()
+            .aantallen
+            .iter()
+            .map(|a| a.n)
+            .collect()
+    };
+    let gisteren = vandaag.pred_opt().unwrap();
+    let dagen = [d("2025-02-28"), d("2025-03-01"), gisteren, vandaag];
+    // Haarlem: a until the move, b until the day it was recorded.
+    assert_eq!(in_gemeente("GM0392", &dagen), [2, 1, 1, 0]);
+    assert_eq!(in_gemeente("GM0453", &dagen), [0, 1, 1, 2]);
 }
 
 /// The database keeps the unique absentees per school year itself (V12): that count must
@@ -871,7 +1022,7 @@ fn absentees_counted_by_the_database_as_by_reading_every_melding(db: Db) {
             .meldingen(&op, LeerlingId::from_str(p).unwrap())
             .unwrap();
         db.app
-            .melding_status(&op, m[0].id, "ingetrokken", None)
+            .melding_status(&op, m[0].id, "ingetrokken", Some("administratieve_fout"))
             .unwrap();
     }
     // The first person moves to Velsen and gets a later melding there.
@@ -916,6 +1067,8 @@ fn absentees_counted_by_the_database_as_by_reading_every_melding(db: Db) {
 }
 
 on_both!(
+    the_run_gap_of_the_settings_counts_in_every_report,
+    figures_follow_the_address_on_the_date,
     the_noord_kennemerland_table,
     the_zuid_kennemerland_targets,
     the_kpi_and_the_yearly_overviews,

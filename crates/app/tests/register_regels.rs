@@ -312,6 +312,7 @@ fn long_absence_proposes_a_thuiszitter_registration(db: Db) {
                 &op,
                 SchoolYear::new(2024),
                 d("2025-07-31"),
+                &Default::default(),
                 &Opties::default(),
             )
             .unwrap();

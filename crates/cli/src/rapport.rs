@@ -263,12 +263,13 @@ pub(crate) fn run(
                 actor,
                 year,
                 as_of.unwrap_or_else(today),
+                &config.escalatie,
                 &uit.opties(),
             ))?;
             uit.write(&r, r.weergave())
         }
         ReportWhat::Inspectie { date, uit } => {
-            let r = checked(app.rapport_inspectie(actor, date, &uit.opties()))?;
+            let r = checked(app.rapport_inspectie(actor, date, &config.escalatie, &uit.opties()))?;
             uit.write(&r, r.weergave())
         }
     }

@@ -247,10 +247,18 @@ fn another_schools_draft(db: &str) {
         &sc,
         "PATCH",
         &format!("/api/v1/meldingen/{draft}"),
-        Some(json!({"status": "ingetrokken"})),
+        Some(json!({"status": "ingetrokken", "afsluitreden": "administratieve_fout"})),
     );
     assert_eq!(st, 403);
-    // …or through the page's form.
+    // …or through the page's forms.
+    let st = formulier(
+        &c,
+        &base,
+        &sc,
+        &format!("/jongeren/{id}/melding/{draft}/intrekken"),
+        &[("reden", "administratieve_fout")],
+    );
+    assert_eq!(st, 403);
     let st = formulier(
         &c,
         &base,
@@ -284,7 +292,7 @@ fn another_schools_draft(db: &str) {
             Ok(())
         })
         .unwrap();
-    assert_eq!(geweigerd, 3);
+    assert_eq!(geweigerd, 4);
 
     // A school confirms its own draft: the control that the refusal is about the school.
     let se = inloggen(&c, &base, "scope.school.eigen", &geheim_eigen);
@@ -309,6 +317,47 @@ fn another_schools_draft(db: &str) {
         Some(json!({"status": "geregistreerd"})),
     );
     assert_eq!(st, 204, "{v}");
+    // …and withdraws it again through the page's form: not without a reason from the list,
+    // then with one and its own words, which the melding keeps.
+    let pad = format!("/jongeren/{ander_id}/melding/{eigen_concept}/intrekken");
+    assert_eq!(formulier(&c, &base, &se, &pad, &[("reden", "")]), 422);
+    assert_eq!(
+        formulier(&c, &base, &se, &pad, &[("reden", "geen_zin")]),
+        422
+    );
+    let st = formulier(
+        &c,
+        &base,
+        &se,
+        &pad,
+        &[
+            ("reden", "achteraf_geoorloofd"),
+            ("toelichting", "Verlof was toch gegeven."),
+        ],
+    );
+    assert_eq!(st, 303);
+    let (_, lijst) = get(
+        &c,
+        &base,
+        &se,
+        &format!("/api/v1/meldingen?jongere={ander_id}"),
+    );
+    let m = lijst
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == eigen_concept)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (&m["status"], &m["afsluitreden"], &m["toelichting"]),
+        (
+            &json!("ingetrokken"),
+            &json!("achteraf_geoorloofd"),
+            &json!("Verlof was toch gegeven.")
+        ),
+        "{m}"
+    );
 }
 
 #[test]

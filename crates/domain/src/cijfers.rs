@@ -56,7 +56,56 @@ impl Inschrijving {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Persoon {
     pub leerling: Option<LeerlingId>,
+    /// Where the person lives (as known at the moment the figures are asked about).
     pub gemeente: String,
+    /// Their moves known at that moment, in order of their day (DOMAIN §9.7).
+    pub verhuizingen: Vec<Verhuizing>,
+}
+
+/// A move from one gemeente to another, taking effect on `datum`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verhuizing {
+    pub datum: NaiveDate,
+    pub van: String,
+    pub naar: String,
+}
+
+impl Persoon {
+    /// A person who never moved (as far as is known).
+    pub fn in_gemeente(leerling: Option<LeerlingId>, gemeente: String) -> Self {
+        Persoon {
+            leerling,
+            gemeente,
+            verhuizingen: Vec::new(),
+        }
+    }
+
+    /// The gemeente the person lived in on `d`: after the last move on or before `d`, its
+    /// destination; before any move, the first move's origin.
+    pub fn gemeente_op(&self, d: NaiveDate) -> &str {
+        match self.verhuizingen.iter().rposition(|v| v.datum <= d) {
+            Some(i) => &self.verhuizingen[i].naar,
+            None => self
+                .verhuizingen
+                .first()
+                .map_or(self.gemeente.as_str(), |v| v.van.as_str()),
+        }
+    }
+
+    /// Takes the moves read in the order they were recorded, each with whether it was known at
+    /// the moment asked about: the unknown ones are left out, and the person lived, as then
+    /// known, where the first unknown move began.
+    pub fn met_verhuizingen(mut self, vastgelegd: Vec<(Verhuizing, bool)>) -> Self {
+        if let Some((v, _)) = vastgelegd.iter().find(|(_, bekend)| !bekend) {
+            self.gemeente = v.van.clone();
+        }
+        self.verhuizingen = vastgelegd
+            .into_iter()
+            .filter_map(|(v, bekend)| bekend.then_some(v))
+            .collect();
+        self.verhuizingen.sort_by_key(|v| v.datum);
+        self
+    }
 }
 
 /// An exemption recorded in a case.
@@ -541,6 +590,37 @@ pub fn duur_op(
 
 #[cfg(test)]
 mod tests {
+
+    fn verhuizing(datum: &str, van: &str, naar: &str) -> Verhuizing {
+        Verhuizing {
+            datum: datum.parse().unwrap(),
+            van: van.into(),
+            naar: naar.into(),
+        }
+    }
+
+    #[test]
+    fn a_person_counts_where_they_lived_on_the_date() {
+        let d = |s: &str| -> NaiveDate { s.parse().unwrap() };
+        let p = Persoon::in_gemeente(None, "GM0453".into())
+            .met_verhuizingen(vec![(verhuizing("2025-03-01", "GM0392", "GM0453"), true)]);
+        assert_eq!(p.gemeente_op(d("2024-10-01")), "GM0392");
+        assert_eq!(p.gemeente_op(d("2025-02-28")), "GM0392");
+        assert_eq!(p.gemeente_op(d("2025-03-01")), "GM0453");
+        // Two moves, recorded out of order: by their day.
+        let p = Persoon::in_gemeente(None, "GM0375".into()).met_verhuizingen(vec![
+            (verhuizing("2025-06-01", "GM0453", "GM0375"), true),
+            (verhuizing("2025-03-01", "GM0392", "GM0453"), true),
+        ]);
+        assert_eq!(p.gemeente_op(d("2025-01-01")), "GM0392");
+        assert_eq!(p.gemeente_op(d("2025-04-01")), "GM0453");
+        assert_eq!(p.gemeente_op(d("2025-07-01")), "GM0375");
+        // As known before the move was recorded: never moved, living where it began.
+        let p = Persoon::in_gemeente(None, "GM0453".into())
+            .met_verhuizingen(vec![(verhuizing("2025-03-01", "GM0392", "GM0453"), false)]);
+        assert_eq!(p.gemeente, "GM0392");
+        assert_eq!(p.gemeente_op(d("2025-07-01")), "GM0392");
+    }
     use super::*;
 
     fn d(s: &str) -> NaiveDate {

@@ -8,6 +8,7 @@ pub mod cijfers;
 pub mod date;
 pub mod duty;
 pub mod ids;
+pub mod melding;
 pub mod org;
 pub mod person;
 pub mod register;

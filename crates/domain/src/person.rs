@@ -19,6 +19,10 @@ pub struct Jongere {
     pub geboortedatum: NaiveDate,
     /// The gemeente of the BRP address; the person belongs to it.
     pub gemeente: GemeenteCode,
+    /// The day the person came to live in `gemeente`, when the file says (the optional
+    /// `verhuisdatum` column): a change of gemeente is dated by it, else by the day it is
+    /// recorded (DOMAIN §9.7).
+    pub woont_sinds: Option<NaiveDate>,
 }
 
 impl Jongere {
@@ -40,6 +44,7 @@ impl Jongere {
             voornamen,
             geboortedatum,
             gemeente,
+            woont_sinds: None,
         })
     }
     pub fn bsn(&self) -> Option<Bsn> {

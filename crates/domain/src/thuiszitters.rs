@@ -228,6 +228,10 @@ pub struct Escalatieregels {
     /// Two thuiszitter periods with no more than this many school days between them are one
     /// run (DOMAIN §8): a weekend, a holiday or a change of category never restarts the clock.
     pub onderbreking_schooldagen: u32,
+    /// The school's term for a draft melding, in school days (DOMAIN §7): set by
+    /// `[meldingen] termijn_schooldagen`, not by `[escalatie]`.
+    #[serde(skip)]
+    pub melding_termijn_schooldagen: u32,
 }
 
 impl Default for Escalatieregels {
@@ -237,6 +241,7 @@ impl Default for Escalatieregels {
             management_maanden: 3,
             bestuurlijk_maanden: 4,
             onderbreking_schooldagen: 5,
+            melding_termijn_schooldagen: crate::melding::TERMIJN_SCHOOLDAGEN,
         }
     }
 }

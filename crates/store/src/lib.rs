@@ -428,15 +428,12 @@ pub trait Store: AccessStore + ApiStore + Send + Sync {
     /// A person's meldingen, oldest first.
     fn meldingen_van(&self, leerling: LeerlingId) -> Result<Vec<MeldingStaat>>;
     /// Moves a melding from status `van` to `naar` (false when its status is no longer `van`),
-    /// with the closing reason and the case it joined when given.
-    fn melding_zetten(
-        &self,
-        id: i64,
-        van: &str,
-        naar: &str,
-        afsluitreden: Option<&str>,
-        zaak_id: Option<i64>,
-    ) -> Result<bool>;
+    /// with the closing or withdrawal reason, the school's words and the case it joined when
+    /// given.
+    fn melding_zetten(&self, id: i64, zetting: MeldingZetting<'_>) -> Result<bool>;
+    /// The draft meldingen made from signals that began from `van` to `tot`, whatever became
+    /// of them: what the figures of the melding deadline count.
+    fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<MeldingStaat>>;
 
     /// A change of category from `per` on: the period open on `per` ends the day before (or
     /// is replaced when it starts on `per`) and `nieuw` opens from `per`; with None the open
@@ -503,6 +500,39 @@ pub struct MeldingStaat {
     pub signaal: Option<String>,
     pub afsluitreden: Option<String>,
     pub zaak_id: Option<i64>,
+    /// What the school wrote when it withdrew the melding.
+    pub toelichting: Option<String>,
+    /// The day a draft was confirmed (None while a draft, or for a melding filed as such).
+    pub bevestigd: Option<NaiveDate>,
+    /// The day the melding was withdrawn.
+    pub ingetrokken: Option<NaiveDate>,
+}
+
+/// A melding's move from one status to another (see [`Store::melding_zetten`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MeldingZetting<'a> {
+    pub van: &'a str,
+    pub naar: &'a str,
+    pub afsluitreden: Option<&'a str>,
+    pub toelichting: Option<&'a str>,
+    pub zaak_id: Option<i64>,
+}
+
+/// Gives each person of the figures their moves, read per person in the order recorded with
+/// whether each was known at the moment asked (see [`Persoon::met_verhuizingen`]).
+pub(crate) fn verhuisd(
+    personen: &mut std::collections::HashMap<i64, leerrecht_domain::cijfers::Persoon>,
+    rijen: impl IntoIterator<Item = (i64, (leerrecht_domain::cijfers::Verhuizing, bool))>,
+) {
+    let mut per: std::collections::HashMap<i64, Vec<_>> = std::collections::HashMap::new();
+    for (id, v) in rijen {
+        per.entry(id).or_default().push(v);
+    }
+    for (id, vs) in per {
+        if let Some(p) = personen.remove(&id) {
+            personen.insert(id, p.met_verhuizingen(vs));
+        }
+    }
 }
 
 /// The signal rules whose signals become draft meldingen, and the melding kind of each.

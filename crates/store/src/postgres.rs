@@ -427,12 +427,13 @@ impl Store for PgStore {
             conn.batch_execute(
                 "CREATE TEMP TABLE stage_j (line BIGINT, bsn INTEGER, onr INTEGER,
                    achternaam TEXT, voornamen TEXT, geboortedatum DATE, gemeente TEXT,
-                   target BIGINT) ON COMMIT DROP",
+                   woont_sinds DATE, target BIGINT) ON COMMIT DROP",
             )?;
-            const COPY: &str = "COPY stage_j (line, bsn, onr, achternaam, voornamen, geboortedatum, gemeente) FROM STDIN";
+            const COPY: &str = "COPY stage_j (line, bsn, onr, achternaam, voornamen, geboortedatum, gemeente, woont_sinds) FROM STDIN";
             let total = copy_rows(conn, COPY, rows, |line, j, buf| {
                 let bsn = j.bsn().map(|b| b.value().to_string());
                 let onr = j.onderwijsnummer().map(|o| o.value().to_string());
+                let sinds = j.woont_sinds.map(|d| d.to_string());
                 row(
                     buf,
                     &[
@@ -443,6 +444,7 @@ impl Store for PgStore {
                         Some(&j.voornamen),
                         Some(&j.geboortedatum.to_string()),
                         Some(j.gemeente.as_str()),
+                        sinds.as_deref(),
                     ],
                 );
             })?;
@@ -495,7 +497,11 @@ impl Store for PgStore {
                     "UPDATE jongeren j SET bsn = coalesce(s.bsn, j.bsn),
                        onderwijsnummer = coalesce(s.onr, j.onderwijsnummer),
                        achternaam = s.achternaam, voornamen = s.voornamen,
-                       geboortedatum = s.geboortedatum, gemeente = s.gemeente
+                       geboortedatum = s.geboortedatum, gemeente = s.gemeente,
+                       -- A move is dated by the file's verhuisdatum (or, without one, the
+                       -- day it is recorded: see migration V35).
+                       woont_sinds = CASE WHEN j.gemeente = s.gemeente THEN j.woont_sinds
+                                          ELSE s.woont_sinds END
                      FROM stage_j s WHERE s.target = j.id
                        AND (j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.geboortedatum, j.gemeente)
                            IS DISTINCT FROM (coalesce(s.bsn, j.bsn), coalesce(s.onr, j.onderwijsnummer),
@@ -504,8 +510,8 @@ impl Store for PgStore {
                 )?;
                 counts.nieuw = conn.execute(
                     // In BSN order: the BSN index's inserts then go in order, twice as fast.
-                    "INSERT INTO jongeren (bsn, onderwijsnummer, achternaam, voornamen, geboortedatum, gemeente)
-                     SELECT bsn, onr, achternaam, voornamen, geboortedatum, gemeente
+                    "INSERT INTO jongeren (bsn, onderwijsnummer, achternaam, voornamen, geboortedatum, gemeente, woont_sinds)
+                     SELECT bsn, onr, achternaam, voornamen, geboortedatum, gemeente, woont_sinds
                      FROM stage_j WHERE target IS NULL ORDER BY bsn",
                     &[],
                 )?;
@@ -725,22 +731,12 @@ impl Store for PgStore {
         crate::postgres_cases::meldingen_van(&mut self.conn()?, leerling)
     }
 
-    fn melding_zetten(
-        &self,
-        id: i64,
-        van: &str,
-        naar: &str,
-        afsluitreden: Option<&str>,
-        zaak_id: Option<i64>,
-    ) -> Result<bool> {
-        crate::postgres_cases::melding_zetten(
-            &mut self.conn()?,
-            id,
-            van,
-            naar,
-            afsluitreden,
-            zaak_id,
-        )
+    fn melding_zetten(&self, id: i64, zetting: crate::MeldingZetting<'_>) -> Result<bool> {
+        crate::postgres_cases::melding_zetten(&mut self.conn()?, id, zetting)
+    }
+
+    fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<MeldingStaat>> {
+        crate::postgres_cases::concepten(&mut self.conn()?, van, tot)
     }
 
     fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {

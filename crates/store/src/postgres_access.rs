@@ -820,6 +820,7 @@ impl AccessStore for PgStore {
             t.notities = c.execute(&whole("medische_notities", "dossier"), &[])?;
             t.noodtoegang = c.execute(&whole("noodtoegang", "dossier"), &[])?;
             c.execute(&whole("verzuim_gewijzigd", "persoon"), &[])?;
+            c.execute(&whole("verhuizingen", "persoon"), &[])?;
             t.inschrijvingen = c.execute(&whole("inschrijvingen", "persoon"), &[])?;
             t.personen = c.execute(
                 "DELETE FROM jongeren j USING purge_plan p WHERE p.jongere_id = j.id AND p.persoon",

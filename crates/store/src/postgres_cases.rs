@@ -8,7 +8,9 @@ use leerrecht_domain::register::{toets, Registerfeiten};
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
-use crate::{MeldingGegevens, MeldingStaat, WerkPersoon, Werkvoorraad, ZaakEvent, ZaakRij};
+use crate::{
+    MeldingGegevens, MeldingStaat, MeldingZetting, WerkPersoon, Werkvoorraad, ZaakEvent, ZaakRij,
+};
 
 use crate::postgres::{
     copy_rows, ids, in_tx, invalid, issues_from, person_id, row, with_person, Conn,
@@ -468,8 +470,13 @@ pub(crate) fn zaak_event_toevoegen(
     })
 }
 
+/// How many columns [`MELDING_COLS`] has: what a query selects after them starts here.
+const MELDING_NCOLS: usize = 16;
+
 const MELDING_COLS: &str = "m.id, j.bsn, j.onderwijsnummer, m.school, m.begindatum, m.verzuimsoort,
-     m.uren, m.dagen, m.status, m.signaal, m.afsluitreden, m.zaak_id, m.gegevens";
+     m.uren, m.dagen, m.status, m.signaal, m.afsluitreden, m.zaak_id, m.gegevens, m.toelichting,
+     CASE WHEN isfinite(m.vastgelegd) THEN m.vastgelegd END,
+     CASE WHEN isfinite(m.ingetrokken_op) THEN m.ingetrokken_op END";
 
 fn melding_row(r: &::postgres::Row) -> Result<MeldingStaat> {
     let bsn: Option<i32> = r.get(1);
@@ -489,7 +496,16 @@ fn melding_row(r: &::postgres::Row) -> Result<MeldingStaat> {
         afsluitreden: r.get(10),
         zaak_id: r.get(11),
         gegevens: MeldingGegevens::from_json(r.get(12))?,
+        toelichting: r.get(13),
+        bevestigd: dag_van(r.get(14)),
+        ingetrokken: dag_van(r.get(15)),
     })
+}
+
+/// The day of a moment (the moments the history does not know, kept as -infinity, are read
+/// as NULL).
+fn dag_van(moment: Option<DateTime<Utc>>) -> Option<NaiveDate> {
+    moment.map(|m| m.date_naive())
 }
 
 pub(crate) fn melding(conn: &mut Conn, id: i64) -> Result<Option<MeldingStaat>> {
@@ -513,25 +529,41 @@ pub(crate) fn meldingen_van(conn: &mut Conn, leerling: LeerlingId) -> Result<Vec
         .collect()
 }
 
-pub(crate) fn melding_zetten(
-    conn: &mut Conn,
-    id: i64,
-    van: &str,
-    naar: &str,
-    afsluitreden: Option<&str>,
-    zaak_id: Option<i64>,
-) -> Result<bool> {
+pub(crate) fn melding_zetten(conn: &mut Conn, id: i64, z: MeldingZetting<'_>) -> Result<bool> {
     Ok(conn.execute(
         "UPDATE meldingen SET status = $3, afsluitreden = coalesce($4, afsluitreden),
-             zaak_id = coalesce($5, zaak_id),
+             zaak_id = coalesce($5, zaak_id), toelichting = coalesce($6, toelichting),
              vastgelegd = CASE WHEN $2 = 'concept' AND $3 <> 'ingetrokken' THEN now()
                                ELSE vastgelegd END,
              ingetrokken_op = CASE WHEN $3 = 'ingetrokken' THEN now() ELSE ingetrokken_op END
          WHERE id = $1 AND status = $2
            -- A melding joins one case: a second process linking it meanwhile changes nothing.
            AND ($5::bigint IS NULL OR zaak_id IS NULL)",
-        &[&id, &van, &naar, &afsluitreden, &zaak_id],
+        &[
+            &id,
+            &z.van,
+            &z.naar,
+            &z.afsluitreden,
+            &z.zaak_id,
+            &z.toelichting,
+        ],
     )? == 1)
+}
+
+pub(crate) fn concepten(
+    conn: &mut Conn,
+    van: NaiveDate,
+    tot: NaiveDate,
+) -> Result<Vec<MeldingStaat>> {
+    let sql = format!(
+        "SELECT {MELDING_COLS} FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
+         WHERE m.signaal IS NOT NULL AND m.begindatum >= $1 AND m.begindatum <= $2
+         ORDER BY m.school, m.begindatum, m.id"
+    );
+    conn.query(&sql, &[&van, &tot])?
+        .iter()
+        .map(melding_row)
+        .collect()
 }
 
 /// The people registered on `on` as thuiszitters (`thuiszittend`, `absoluut_verzuim`), or
@@ -589,7 +621,7 @@ pub(crate) fn werkvoorraad(
     );
     for r in conn.query(&sql, &[&status, &school])? {
         out.meldingen
-            .push((melding_row(&r)?, werk_persoon(&r, 13)?));
+            .push((melding_row(&r)?, werk_persoon(&r, MELDING_NCOLS)?));
     }
     for r in conn.query(
         "SELECT j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.gemeente, s.school, s.regel, s.datum

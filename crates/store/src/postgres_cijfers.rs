@@ -5,12 +5,12 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::cijfers::{
-    leeftijd, Basis, Inschrijving, Melding, Periode, Persoon, Vrijstelling,
+    leeftijd, Basis, Inschrijving, Melding, Periode, Persoon, Verhuizing, Vrijstelling,
 };
 
 use crate::postgres::{invalid, Conn};
 use crate::postgres_absence::leerling_of;
-use crate::{BasisNodig, Result, WelkeInschrijvingen};
+use crate::{verhuisd, BasisNodig, Result, WelkeInschrijvingen};
 
 /// Reads what `nodig` asks for, in one snapshot.
 pub(crate) fn cijferbasis(
@@ -63,10 +63,19 @@ pub(crate) fn cijferbasis(
     } {
         personen.insert(
             r.get::<_, i64>(0),
-            Persoon {
-                leerling: Some(leerling_of(r.get(1), r.get(2))?),
-                gemeente: r.get(3),
-            },
+            Persoon::in_gemeente(Some(leerling_of(r.get(1), r.get(2))?), r.get(3)),
+        );
+    }
+    if nodig.personen {
+        let rows = tx.query(
+            "SELECT v.jongere_id, v.datum, v.van, v.naar, v.vastgelegd <= coalesce($1, v.vastgelegd)
+             FROM cijfer_personen p JOIN verhuizingen v ON v.jongere_id = p.id
+             ORDER BY v.jongere_id, v.vastgelegd",
+            &[&bekend_op],
+        )?;
+        verhuisd(
+            &mut personen,
+            rows.iter().map(|r| (r.get(0), verhuizing(r))),
         );
     }
     let inschrijvingen_sql = match nodig.inschrijvingen {
@@ -225,6 +234,9 @@ pub(crate) fn bewaar_anoniem(c: &mut ::postgres::Client) -> Result<()> {
          INSERT INTO anoniem_personen (id, gemeente)
          SELECT a.rij, j.gemeente FROM purge_anoniem a JOIN jongeren j ON j.id = a.jongere_id
          ORDER BY a.rij;
+         INSERT INTO anoniem_verhuizingen (persoon, datum, van, naar, vastgelegd)
+         SELECT a.rij, v.datum, v.van, v.naar, v.vastgelegd
+         FROM purge_anoniem a JOIN verhuizingen v ON v.jongere_id = a.jongere_id;
          INSERT INTO anoniem_perioden (persoon, versie, van, tot, categorie, oorzaak)
          SELECT a.rij, 0, r.van, r.tot, r.categorie, r.oorzaak
          FROM purge_anoniem a JOIN registraties r ON r.jongere_id = a.jongere_id
@@ -302,6 +314,18 @@ pub(crate) fn cijfer_meldingen_anoniem(
     Ok(())
 }
 
+/// A move read as (id, day, from, to, known at the moment asked).
+fn verhuizing(r: &::postgres::Row) -> (Verhuizing, bool) {
+    (
+        Verhuizing {
+            datum: r.get(1),
+            van: r.get(2),
+            naar: r.get(3),
+        },
+        r.get(4),
+    )
+}
+
 /// See the SQLite store's `anoniem`: the anonymous figure rows added to `basis`.
 fn anoniem(
     tx: &mut ::postgres::Transaction<'_>,
@@ -327,14 +351,19 @@ fn anoniem(
     }
     if nodig.personen {
         for r in tx.query("SELECT id, gemeente FROM anoniem_personen", &[])? {
-            basis.personen.insert(
-                -r.get::<_, i64>(0),
-                Persoon {
-                    leerling: None,
-                    gemeente: r.get(1),
-                },
-            );
+            basis
+                .personen
+                .insert(-r.get::<_, i64>(0), Persoon::in_gemeente(None, r.get(1)));
         }
+        let rows = tx.query(
+            "SELECT persoon, datum, van, naar, vastgelegd <= coalesce($1, vastgelegd)
+             FROM anoniem_verhuizingen ORDER BY persoon, vastgelegd",
+            &[&t],
+        )?;
+        verhuisd(
+            &mut basis.personen,
+            rows.iter().map(|r| (-r.get::<_, i64>(0), verhuizing(r))),
+        );
     }
     if nodig.inschrijvingen != WelkeInschrijvingen::Geen {
         for r in tx.query(

@@ -364,8 +364,8 @@ fn opt_u32<T: Copy>(v: Option<T>, f: impl Fn(T) -> u32) -> Option<u32> {
 
 fn insert_jongere(conn: &Connection, j: &Jongere) -> Result<i64> {
     conn.prepare_cached(
-        "INSERT INTO jongeren (bsn, onderwijsnummer, achternaam, voornamen, geboortedatum, gemeente)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO jongeren (bsn, onderwijsnummer, achternaam, voornamen, geboortedatum, gemeente, woont_sinds)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         opt_u32(j.bsn(), Bsn::value),
@@ -373,7 +373,8 @@ fn insert_jongere(conn: &Connection, j: &Jongere) -> Result<i64> {
         j.achternaam,
         j.voornamen,
         iso(j.geboortedatum),
-        j.gemeente.as_str()
+        j.gemeente.as_str(),
+            j.woont_sinds.map(iso)
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -382,8 +383,8 @@ fn insert_jongere(conn: &Connection, j: &Jongere) -> Result<i64> {
 fn try_insert_jongere(conn: &Connection, j: &Jongere) -> Result<bool> {
     let n = conn
         .prepare_cached(
-            "INSERT INTO jongeren (bsn, onderwijsnummer, achternaam, voornamen, geboortedatum, gemeente)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+            "INSERT INTO jongeren (bsn, onderwijsnummer, achternaam, voornamen, geboortedatum, gemeente, woont_sinds)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
         )?
         .execute(params![
             opt_u32(j.bsn(), Bsn::value),
@@ -391,7 +392,8 @@ fn try_insert_jongere(conn: &Connection, j: &Jongere) -> Result<bool> {
             j.achternaam,
             j.voornamen,
             iso(j.geboortedatum),
-            j.gemeente.as_str()
+            j.gemeente.as_str(),
+            j.woont_sinds.map(iso)
         ])?;
     Ok(n == 1)
 }
@@ -811,8 +813,12 @@ impl Store for SqliteStore {
                         let changed = merged != s.jongere;
                         if changed {
                             conn.prepare_cached(
+                                // A move is dated by the file's verhuisdatum (or, without
+                                // one, the day it is recorded: see migration V35).
                                 "UPDATE jongeren SET bsn = ?2, onderwijsnummer = ?3, achternaam = ?4,
-                                   voornamen = ?5, geboortedatum = ?6, gemeente = ?7 WHERE id = ?1",
+                                   voornamen = ?5, geboortedatum = ?6, gemeente = ?7,
+                                   woont_sinds = CASE WHEN gemeente = ?7 THEN woont_sinds ELSE ?8 END
+                                 WHERE id = ?1",
                             )?
                             .execute(params![
                                 s.id,
@@ -821,7 +827,8 @@ impl Store for SqliteStore {
                                 merged.achternaam,
                                 merged.voornamen,
                                 iso(merged.geboortedatum),
-                                merged.gemeente.as_str()
+                                merged.gemeente.as_str(),
+                                j.woont_sinds.map(iso)
                             ])?;
                         }
                         count(&mut counts, true, changed);
@@ -1034,15 +1041,12 @@ impl Store for SqliteStore {
         crate::sqlite_cases::meldingen_van(&self.conn()?, leerling)
     }
 
-    fn melding_zetten(
-        &self,
-        id: i64,
-        van: &str,
-        naar: &str,
-        afsluitreden: Option<&str>,
-        zaak_id: Option<i64>,
-    ) -> Result<bool> {
-        crate::sqlite_cases::melding_zetten(&self.conn()?, id, van, naar, afsluitreden, zaak_id)
+    fn melding_zetten(&self, id: i64, zetting: crate::MeldingZetting<'_>) -> Result<bool> {
+        crate::sqlite_cases::melding_zetten(&self.conn()?, id, zetting)
+    }
+
+    fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<MeldingStaat>> {
+        crate::sqlite_cases::concepten(&self.conn()?, van, tot)
     }
 
     fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {

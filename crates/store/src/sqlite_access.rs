@@ -856,6 +856,7 @@ impl AccessStore for SqliteStore {
             t.notities = c.execute(&whole("medische_notities", "dossier"), [])? as u64;
             t.noodtoegang = c.execute(&whole("noodtoegang", "dossier"), [])? as u64;
             c.execute(&whole("verzuim_gewijzigd", "persoon"), [])?;
+            c.execute(&whole("verhuizingen", "persoon"), [])?;
             t.inschrijvingen = c.execute(&whole("inschrijvingen", "persoon"), [])? as u64;
             t.personen = c.execute(
                 "DELETE FROM jongeren WHERE id IN (SELECT jongere_id FROM purge_plan WHERE persoon = 1)",

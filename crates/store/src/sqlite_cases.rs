@@ -9,7 +9,9 @@ use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::access::{moment, parse_moment};
-use crate::{MeldingGegevens, MeldingStaat, WerkPersoon, Werkvoorraad, ZaakEvent, ZaakRij};
+use crate::{
+    MeldingGegevens, MeldingStaat, MeldingZetting, WerkPersoon, Werkvoorraad, ZaakEvent, ZaakRij,
+};
 
 use crate::sqlite::{count, date_col, in_tx, invalid, opt_date_col, person_id, Conn};
 use crate::{decided, Decide, ImportCounts, ImportOutcome, Result, RowIssue, Rows, UNKNOWN_PERSON};
@@ -482,8 +484,17 @@ pub(crate) fn zaak_event_toevoegen(
     Ok(r)
 }
 
+/// How many columns [`MELDING_COLS`] has: what a query selects after them starts here.
+const MELDING_NCOLS: usize = 16;
+
 const MELDING_COLS: &str = "m.id, j.bsn, j.onderwijsnummer, m.school, m.begindatum, m.verzuimsoort,
-     m.uren, m.dagen, m.status, m.signaal, m.afsluitreden, m.zaak_id, m.gegevens";
+     m.uren, m.dagen, m.status, m.signaal, m.afsluitreden, m.zaak_id, m.gegevens, m.toelichting,
+     m.vastgelegd, m.ingetrokken_op";
+
+/// The day of a moment written by [`NU`] (empty for moments the history does not know).
+fn dag_van(moment: Option<String>) -> Option<NaiveDate> {
+    moment.and_then(|m| m.get(..10).and_then(|d| d.parse().ok()))
+}
 
 fn melding_row(r: &rusqlite::Row<'_>) -> Result<MeldingStaat> {
     let leerling = crate::sqlite::leerling_of(r.get(1)?, r.get(2)?)?;
@@ -501,6 +512,9 @@ fn melding_row(r: &rusqlite::Row<'_>) -> Result<MeldingStaat> {
         afsluitreden: r.get(10)?,
         zaak_id: r.get(11)?,
         gegevens: MeldingGegevens::from_json(&r.get::<_, String>(12)?)?,
+        toelichting: r.get(13)?,
+        bevestigd: dag_van(r.get(14)?),
+        ingetrokken: dag_van(r.get(15)?),
     })
 }
 
@@ -528,18 +542,11 @@ pub(crate) fn meldingen_van(conn: &Conn, leerling: LeerlingId) -> Result<Vec<Mel
     Ok(out)
 }
 
-pub(crate) fn melding_zetten(
-    conn: &Conn,
-    id: i64,
-    van: &str,
-    naar: &str,
-    afsluitreden: Option<&str>,
-    zaak_id: Option<i64>,
-) -> Result<bool> {
+pub(crate) fn melding_zetten(conn: &Conn, id: i64, z: MeldingZetting<'_>) -> Result<bool> {
     Ok(conn.execute(
         &format!(
             "UPDATE meldingen SET status = ?3, afsluitreden = coalesce(?4, afsluitreden),
-                 zaak_id = coalesce(?5, zaak_id),
+                 zaak_id = coalesce(?5, zaak_id), toelichting = coalesce(?6, toelichting),
                  vastgelegd = CASE WHEN ?2 = 'concept' AND ?3 <> 'ingetrokken' THEN {NU}
                                    ELSE vastgelegd END,
                  ingetrokken_op = CASE WHEN ?3 = 'ingetrokken' THEN {NU} ELSE ingetrokken_op END
@@ -547,8 +554,23 @@ pub(crate) fn melding_zetten(
                -- A melding joins one case: a second process linking it meanwhile changes nothing.
                AND (?5 IS NULL OR zaak_id IS NULL)"
         ),
-        params![id, van, naar, afsluitreden, zaak_id],
+        params![id, z.van, z.naar, z.afsluitreden, z.zaak_id, z.toelichting],
     )? == 1)
+}
+
+pub(crate) fn concepten(conn: &Conn, van: NaiveDate, tot: NaiveDate) -> Result<Vec<MeldingStaat>> {
+    let sql = format!(
+        "SELECT {MELDING_COLS} FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
+         WHERE m.signaal IS NOT NULL AND m.begindatum >= ?1 AND m.begindatum <= ?2
+         ORDER BY m.school, m.begindatum, m.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([iso(van), iso(tot)])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(melding_row(r)?);
+    }
+    Ok(out)
 }
 
 /// The people registered on `on` as thuiszitters (`thuiszittend`, `absoluut_verzuim`), or
@@ -613,7 +635,8 @@ pub(crate) fn werkvoorraad(
         None => stmt.query(params![status])?,
     };
     while let Some(r) = rows.next()? {
-        out.meldingen.push((melding_row(r)?, werk_persoon(r, 13)?));
+        out.meldingen
+            .push((melding_row(r)?, werk_persoon(r, MELDING_NCOLS)?));
     }
     drop(rows);
     let mut stmt = conn.prepare(

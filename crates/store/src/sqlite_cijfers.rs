@@ -5,14 +5,14 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::cijfers::{
-    leeftijd, Basis, Inschrijving, Melding, Periode, Persoon, Vrijstelling,
+    leeftijd, Basis, Inschrijving, Melding, Periode, Persoon, Verhuizing, Vrijstelling,
 };
 use leerrecht_domain::date::iso;
 use rusqlite::params;
 
 use crate::access::moment;
 use crate::sqlite::{date_col, invalid, leerling_of, opt_date_col, text, Conn, SqliteStore};
-use crate::{BasisNodig, Result, WelkeInschrijvingen};
+use crate::{verhuisd, BasisNodig, Result, WelkeInschrijvingen};
 
 /// The versions of registration periods that stood at the moment `?1`.
 const VERSIES_OP: &str =
@@ -134,12 +134,23 @@ pub(crate) fn cijferbasis(
             while let Some(r) = rows.next()? {
                 personen.insert(
                     r.get::<_, i64>(0)?,
-                    Persoon {
-                        leerling: Some(leerling_of(r.get(1)?, r.get(2)?)?),
-                        gemeente: r.get(3)?,
-                    },
+                    Persoon::in_gemeente(Some(leerling_of(r.get(1)?, r.get(2)?)?), r.get(3)?),
                 );
             }
+            let mut stmt = conn.prepare(
+                "SELECT v.jongere_id, v.datum, v.van, v.naar, v.vastgelegd <= coalesce(?1, v.vastgelegd)
+                 FROM temp.cijfer_personen p CROSS JOIN verhuizingen v ON v.jongere_id = p.id
+                 ORDER BY v.jongere_id, v.vastgelegd",
+            )?;
+            let rows = stmt
+                .query_map(params![t], |r| Ok((r.get::<_, i64>(0)?, verhuizing(r))))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            verhuisd(
+                &mut personen,
+                rows.into_iter()
+                    .map(|(id, v)| v.map(|v| (id, v)))
+                    .collect::<Result<Vec<_>>>()?,
+            );
         }
         let zaakfeiten = if nodig.zaken {
             zaken(&conn, t)?
@@ -167,6 +178,18 @@ pub(crate) fn cijferbasis(
     })
 }
 
+/// A move read as (day, from, to, known at the moment asked).
+fn verhuizing(r: &rusqlite::Row<'_>) -> Result<(Verhuizing, bool)> {
+    Ok((
+        Verhuizing {
+            datum: date_col(r, 1)?,
+            van: r.get(2)?,
+            naar: r.get(3)?,
+        },
+        r.get(4)?,
+    ))
+}
+
 /// Adds the anonymous figure rows that retention kept (migration `V34__anonieme_cijferrijen`)
 /// to `basis`, each person under the negative of their number so that they meet no live
 /// person: what `nodig` asks for, as known at `t` or now.
@@ -192,14 +215,23 @@ fn anoniem(conn: &Conn, t: Option<&str>, nodig: BasisNodig, basis: &mut Basis) -
         let mut stmt = conn.prepare("SELECT id, gemeente FROM anoniem_personen")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            basis.personen.insert(
-                -r.get::<_, i64>(0)?,
-                Persoon {
-                    leerling: None,
-                    gemeente: r.get(1)?,
-                },
-            );
+            basis
+                .personen
+                .insert(-r.get::<_, i64>(0)?, Persoon::in_gemeente(None, r.get(1)?));
         }
+        let mut stmt = conn.prepare(
+            "SELECT persoon, datum, van, naar, vastgelegd <= coalesce(?1, vastgelegd)
+             FROM anoniem_verhuizingen ORDER BY persoon, vastgelegd",
+        )?;
+        let rows = stmt
+            .query_map(params![t], |r| Ok((-r.get::<_, i64>(0)?, verhuizing(r))))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        verhuisd(
+            &mut basis.personen,
+            rows.into_iter()
+                .map(|(id, v)| v.map(|v| (id, v)))
+                .collect::<Result<Vec<_>>>()?,
+        );
     }
     if nodig.inschrijvingen != WelkeInschrijvingen::Geen {
         let mut stmt =
@@ -411,6 +443,9 @@ pub(crate) fn bewaar_anoniem(c: &Conn) -> Result<()> {
          INSERT INTO anoniem_personen (id, gemeente)
          SELECT a.rij, j.gemeente FROM temp.purge_anoniem a JOIN jongeren j ON j.id = a.jongere_id
          ORDER BY a.rij;
+         INSERT INTO anoniem_verhuizingen (persoon, datum, van, naar, vastgelegd)
+         SELECT a.rij, v.datum, v.van, v.naar, v.vastgelegd
+         FROM temp.purge_anoniem a JOIN verhuizingen v ON v.jongere_id = a.jongere_id;
          INSERT INTO anoniem_perioden (persoon, versie, van, tot, categorie, oorzaak)
          SELECT a.rij, 0, r.van, r.tot, r.categorie, r.oorzaak
          FROM temp.purge_anoniem a JOIN purge_plan p ON p.jongere_id = a.jongere_id

@@ -49,6 +49,10 @@ pub struct Melding {
     pub uren: String,
     pub concept: bool,
     pub open: bool,
+    /// Not yet handled: the school may still withdraw it.
+    pub intrekbaar: bool,
+    /// The school's words on a withdrawal.
+    pub toelichting: String,
 }
 
 pub struct Gebeurtenisregel {
@@ -166,6 +170,8 @@ struct Dossierpagina {
     deskundigen: Vec<&'static str>,
     verzuimsoorten: Vec<&'static str>,
     afsluitredenen: Vec<&'static str>,
+    /// The reasons a school withdraws a melding for: (code, words).
+    intrekredenen: Vec<(&'static str, &'static str)>,
     /// The joint plan and the parents' involvement, the closing forms and the medical notes.
     zw: Zaakwerk,
 }
@@ -497,6 +503,8 @@ fn pagina(
                     uren: m.uren.map(|u| u.to_string()).unwrap_or_default(),
                     concept: m.status == "concept",
                     open: matches!(m.status.as_str(), "geregistreerd" | "in_behandeling"),
+                    intrekbaar: matches!(m.status.as_str(), "concept" | "geregistreerd"),
+                    toelichting: m.toelichting.clone().unwrap_or_default(),
                 })
                 .collect()
         }),
@@ -558,6 +566,10 @@ fn pagina(
         deskundigen: Deskundige::ALL.into_iter().map(Deskundige::code).collect(),
         verzuimsoorten: vec!["16uur", "luxe", "beginnend", "signaal", "langdurig"],
         afsluitredenen: leerrecht_app::meldingen::AFSLUITREDENEN.to_vec(),
+        intrekredenen: leerrecht_app::meldingen::INTREKREDENEN
+            .iter()
+            .map(|r| (*r, intrekreden_label(r)))
+            .collect(),
         zw,
         id,
     }
@@ -940,6 +952,47 @@ pub async fn melding_status(
     schrijf(&s, &b, id, move |app, a, _| {
         let reden = tekst(&f.afsluitreden);
         app.melding_status(a, melding, &f.status, reden.as_deref())
+    })
+    .await
+}
+
+/// The words for a withdrawal reason (DOMAIN §7).
+fn intrekreden_label(code: &str) -> &'static str {
+    match code {
+        "achteraf_geoorloofd" => "Achteraf geoorloofd",
+        "ziek_achteraf_gemeld" => "Ziek, achteraf gemeld",
+        "administratieve_fout" => "Administratieve fout",
+        _ => "Andere reden",
+    }
+}
+
+#[derive(Deserialize)]
+pub struct IntrekForm {
+    #[serde(default)]
+    reden: String,
+    #[serde(default)]
+    toelichting: String,
+}
+
+/// The school withdraws a melding it has not seen handled, with a reason from the list and
+/// its own words; audited like every change.
+pub async fn melding_intrekken(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Path((id, melding)): Path<(String, i64)>,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let f: IntrekForm = b.formulier(&body)?;
+    schrijf(&s, &b, id, move |app, a, _| {
+        let reden = tekst(&f.reden);
+        let toelichting = tekst(&f.toelichting);
+        app.melding_status_met(
+            a,
+            melding,
+            "ingetrokken",
+            reden.as_deref(),
+            toelichting.as_deref(),
+        )
     })
     .await
 }

@@ -52,6 +52,10 @@ pub fn routes() -> Router<AppState> {
             "/jongeren/{id}/melding/{melding}/status",
             post(dossier::melding_status),
         )
+        .route(
+            "/jongeren/{id}/melding/{melding}/intrekken",
+            post(dossier::melding_intrekken),
+        )
         .route("/jongeren/{id}/registratie", post(dossier::registratie))
         .route("/jongeren/{id}/aanbod", post(dossier::aanbod))
         .route("/jongeren/{id}/overleg", post(dossier::overleg))

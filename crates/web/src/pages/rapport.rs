@@ -197,7 +197,8 @@ pub async fn rapport(
             let inspectie = soort == "inspectie";
             doe(&s, taal, move |app| {
                 Ok(if inspectie {
-                    app.rapport_inspectie(&actor, d, &opties)?.weergave()
+                    app.rapport_inspectie(&actor, d, &regels, &opties)?
+                        .weergave()
                 } else {
                     app.rapport_oorzaken(&actor, d, &opties)?.weergave()
                 })
@@ -235,7 +236,7 @@ pub async fn rapport(
                 Ok(if kpi {
                     app.rapport_kpi(&actor, j, d, &regels, &opties)?.weergave()
                 } else {
-                    app.rapport_leerplichttelling(&actor, j, d, &opties)?
+                    app.rapport_leerplichttelling(&actor, j, d, &regels, &opties)?
                         .weergave()
                 })
             })

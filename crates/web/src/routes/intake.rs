@@ -308,8 +308,12 @@ pub struct Melding {
     pub gegevens: serde_json::Value,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signaal: Option<String>,
+    /// Why it was closed or withdrawn.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub afsluitreden: Option<String>,
+    /// What the school wrote when it withdrew the melding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub toelichting: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zaak: Option<i64>,
 }
@@ -349,6 +353,7 @@ pub async fn meldingen_lezen(
                 gegevens: serde_json::to_value(&m.gegevens).unwrap_or_default(),
                 signaal: m.signaal,
                 afsluitreden: m.afsluitreden,
+                toelichting: m.toelichting,
                 zaak: m.zaak_id,
             })
             .collect(),
@@ -357,13 +362,18 @@ pub async fn meldingen_lezen(
 
 /// A new status: `geregistreerd` confirms a draft (the school), `in_behandeling`,
 /// `ter_kennisgeving` or `afgesloten` (with `afsluitreden`) answer it (leerplicht),
-/// `ingetrokken` withdraws it (the school).
+/// `ingetrokken` withdraws it (the school, with `afsluitreden` one of `achteraf_geoorloofd`,
+/// `ziek_achteraf_gemeld`, `administratieve_fout`, and optionally a `toelichting`).
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeldingWijziging {
     pub status: String,
     #[serde(default)]
     pub afsluitreden: Option<String>,
+    /// The school's own words on a withdrawal (at most 2000 characters).
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    pub toelichting: Option<String>,
 }
 
 /// Changes a melding's status.
@@ -379,14 +389,20 @@ pub async fn melding_wijzigen(
 ) -> ApiResult<StatusCode> {
     s.run(move |app| {
         if w.status == "geregistreerd" {
-            if w.afsluitreden.is_some() {
+            if w.afsluitreden.is_some() || w.toelichting.is_some() {
                 return Err(leerrecht_app::AppError::Invalid(
                     "afsluitreden: alleen bij afsluiten".into(),
                 ));
             }
             app.melding_bevestigen(&c.actor, id).map(|_| ())
         } else {
-            app.melding_status(&c.actor, id, &w.status, w.afsluitreden.as_deref())
+            app.melding_status_met(
+                &c.actor,
+                id,
+                &w.status,
+                w.afsluitreden.as_deref(),
+                w.toelichting.as_deref(),
+            )
         }
     })
     .await?;

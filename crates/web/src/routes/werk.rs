@@ -269,11 +269,11 @@ pub async fn leerplichttelling(
     c: Caller,
     Query(q): Query<Rapportvraag>,
 ) -> ApiResult<axum::Json<serde_json::Value>> {
-    let (j, o) = (q.jaar()?, q.opties());
+    let (j, o, regels) = (q.jaar()?, q.opties(), s.cfg().escalatie);
     let d = q.datum;
     rapport(&s, move |app| {
         let d = d.unwrap_or_else(|| app.now().date_naive());
-        app.rapport_leerplichttelling(&c.actor, j, d, &o)
+        app.rapport_leerplichttelling(&c.actor, j, d, &regels, &o)
     })
     .await
 }
@@ -286,6 +286,9 @@ pub async fn inspectie(
     c: Caller,
     Query(q): Query<Rapportvraag>,
 ) -> ApiResult<axum::Json<serde_json::Value>> {
-    let (d, o) = (q.datum()?, q.opties());
-    rapport(&s, move |app| app.rapport_inspectie(&c.actor, d, &o)).await
+    let (d, o, regels) = (q.datum()?, q.opties(), s.cfg().escalatie);
+    rapport(&s, move |app| {
+        app.rapport_inspectie(&c.actor, d, &regels, &o)
+    })
+    .await
 }

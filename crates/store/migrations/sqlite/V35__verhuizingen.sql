@@ -1,0 +1,28 @@
+-- Addresses keep their history (DOMAIN §9.7): a person counts in the gemeente where they lived
+-- on the date. `woont_sinds` is the day the current address began when the file said so; each
+-- change of gemeente is kept as a move, with the day it took effect (that day, or the day it
+-- was recorded) and when it was recorded, for the figures as known at a past moment.
+ALTER TABLE jongeren ADD COLUMN woont_sinds TEXT;
+CREATE TABLE verhuizingen (
+    jongere_id INTEGER NOT NULL,
+    datum      TEXT NOT NULL,
+    van        TEXT NOT NULL,
+    naar       TEXT NOT NULL,
+    vastgelegd TEXT NOT NULL
+);
+CREATE INDEX verhuizingen_jongere ON verhuizingen (jongere_id);
+CREATE TRIGGER jongere_verhuisd AFTER UPDATE OF gemeente ON jongeren
+WHEN NEW.gemeente IS NOT OLD.gemeente BEGIN
+    INSERT INTO verhuizingen (jongere_id, datum, van, naar, vastgelegd)
+    VALUES (NEW.id, coalesce(NEW.woont_sinds, date('now')), OLD.gemeente, NEW.gemeente,
+            strftime('%Y-%m-%dT%H:%M:%f000Z', 'now'));
+END;
+-- A destroyed file's moves, beside its anonymous person (see V34).
+CREATE TABLE anoniem_verhuizingen (
+    persoon    INTEGER NOT NULL REFERENCES anoniem_personen(id),
+    datum      TEXT NOT NULL,
+    van        TEXT NOT NULL,
+    naar       TEXT NOT NULL,
+    vastgelegd TEXT NOT NULL
+);
+CREATE INDEX anoniem_verhuizingen_persoon ON anoniem_verhuizingen (persoon);
