@@ -9,11 +9,12 @@ mod common;
 
 use chrono::NaiveDate;
 use leerrecht_app::config::Config;
-use leerrecht_app::demo::{DemoOptions, Scale, WACHTEND_SCHOOLDAGEN};
+use leerrecht_app::demo::{DemoOptions, Scale};
 use leerrecht_app::rapportages::{Gebied, Opties, Schooljaar};
 use leerrecht_app::{Actor, App};
 use leerrecht_domain::calendar::Kalender;
 use leerrecht_domain::cijfers::PUBLIEK_MINIMUM;
+use leerrecht_domain::melding::{concept_termijn, TERMIJN_SCHOOLDAGEN};
 use leerrecht_domain::org::{OrgSoort, Rol};
 use leerrecht_domain::schoolyear::SchoolYear;
 use leerrecht_domain::thuiszitters::Escalatieregels;
@@ -33,7 +34,9 @@ fn region_demo(app: &App, jaren: std::ops::RangeInclusive<i32>) -> leerrecht_app
     app.load_demo(&op, &options).unwrap();
     let regels = app.regels(&op, &Config::default(), peildatum()).unwrap();
     app.update_signals(&op, &regels, false).unwrap();
-    let z = app.demo_zaken(&op, 1, peildatum(), true).unwrap();
+    let z = app
+        .demo_zaken(&op, 1, peildatum(), &Escalatieregels::default(), true)
+        .unwrap();
     assert!(z.geschiedenis.meldingen_bevestigd > 0, "{z:?}");
     assert!(z.geschiedenis.meldingen_ingetrokken > 0, "{z:?}");
     app.demo_accounts(&op, peildatum()).unwrap()
@@ -108,16 +111,13 @@ fn region_demo_on_its_peildatum(db: common::Db) {
     );
     assert!(met_werk(OrgSoort::Cjg, "") > 0, "no CJG has work");
 
-    // No draft is older than the last school days: schools settled the others.
+    // No draft waits past its deadline (5 school days of its school's calendar after the
+    // signal): schools settled the others, and no school's worklist has a late draft.
     let kalender = Kalender::new(
         app.store().vakanties().unwrap(),
         NaiveDate::from_ymd_opt(2016, 8, 1).unwrap(),
         NaiveDate::from_ymd_opt(2027, 7, 31).unwrap(),
     );
-    let dagen = kalender.common();
-    let grens = dagen
-        .school_day(dagen.school_days_before(peildatum()) - WACHTEND_SCHOOLDAGEN)
-        .unwrap();
     let concepten = app
         .store()
         .werkvoorraad(peildatum(), peildatum(), "concept", None)
@@ -125,13 +125,53 @@ fn region_demo_on_its_peildatum(db: common::Db) {
         .meldingen;
     assert!(!concepten.is_empty(), "the last days' drafts wait");
     for (m, _) in &concepten {
+        let termijn = concept_termijn(
+            kalender.voor_school(m.school.as_str()),
+            m.begindatum,
+            TERMIJN_SCHOOLDAGEN,
+        );
         assert!(
-            m.begindatum >= grens && m.begindatum < peildatum(),
-            "draft {} of {} waits since before {grens}",
+            peildatum() <= termijn && m.begindatum < peildatum(),
+            "draft {} of {} waits past its deadline {termijn}",
             m.id,
             m.begindatum
         );
     }
+    let school = accounts
+        .accounts
+        .iter()
+        .find(|a| a.rol == Rol::School)
+        .unwrap();
+    let lijst = app
+        .werklijst(&op, &school.organisatie, peildatum(), &regels)
+        .unwrap();
+    assert!(lijst.items.iter().any(|i| i.soort == "conceptmelding"));
+    assert!(lijst.items.iter().all(|i| !i.te_laat), "{:?}", lijst.items);
+
+    // The schools settled their drafts on time, mostly, on the days they did it: per school
+    // this year more confirmed on time than late, some withdrawn, none open past the deadline.
+    let kpi = app
+        .rapport_kpi(
+            &op,
+            SchoolYear::new(2026),
+            peildatum(),
+            &regels,
+            &Opties::default(),
+        )
+        .unwrap();
+    let som = |f: fn(&leerrecht_app::rapportages::MeldtermijnRij) -> u64| {
+        kpi.meldtermijn.iter().map(f).sum::<u64>()
+    };
+    let (op_tijd, te_laat, ingetrokken, open_te_laat) = (
+        som(|r| r.op_tijd.n),
+        som(|r| r.te_laat.n),
+        som(|r| r.ingetrokken.n),
+        som(|r| r.open_te_laat.n),
+    );
+    assert!(
+        op_tijd > 5 * te_laat && te_laat > 0 && ingetrokken > 0 && open_te_laat == 0,
+        "on time {op_tijd}, late {te_laat}, withdrawn {ingetrokken}, open and late {open_te_laat}"
+    );
 
     // The current school year's figures for the region as a whole are real numbers, shown
     // when published.

@@ -1044,7 +1044,7 @@ fn demo(
     }
     let afhandelen = options.absence_up_to_peildatum();
     let started = Instant::now();
-    let z = app.demo_zaken(actor, seed, peildatum, afhandelen)?;
+    let z = app.demo_zaken(actor, seed, peildatum, &config.escalatie, afhandelen)?;
     let g = &z.geschiedenis;
     println!(
         "thuiszitterslijst: {} registraties, {} thuiszitters met een zaak ({} aanbod op tijd, {} te laat), {} escalaties; {} meldingen bevestigd",

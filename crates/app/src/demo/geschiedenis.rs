@@ -5,7 +5,8 @@
 //! settled as schools settle them: confirmed within a few school days or withdrawn with a
 //! reason, so that the under-18 verzuimers of a year follow the same story (about 884 in
 //! Zuid-Kennemerland in 2018-2019, Haarlem about 633). Only the drafts of the last
-//! [`WACHTEND_SCHOOLDAGEN`] school days wait for the school.
+//! school days (the draft's deadline, `[meldingen] termijn_schooldagen`, 5 by default) wait
+//! for the school.
 //!
 //! Only the seed region's gemeenten get this past (synthetic gemeenten at national scale have
 //! no seed figures); the numbers scale with a gemeente's young people, so the tiny demo gets
@@ -24,16 +25,16 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use leerrecht_domain::melding::concept_termijn;
+
 use crate::access::Actor;
+use crate::meldingen::INTREKREDENEN;
 use crate::{App, Result};
 
 /// The first school year with a past (the covenant's baseline).
 pub const EERSTE_JAAR: i32 = 2018;
 /// The school year of the targets.
 const DOELJAAR: i32 = 2023;
-/// The drafts of this many school days before the peildatum wait for the school; older ones
-/// are settled.
-pub const WACHTEND_SCHOOLDAGEN: u32 = 5;
 
 /// Per gemeente of the seed region: young people (0–23) at the region scale, thuiszitters
 /// and under-18 verzuimers in 2018-2019, and how far the gemeente got by 2023-2024 (the
@@ -48,13 +49,6 @@ const SEED: [(&str, u32, u32, u32, f64); 7] = [
     ("GM0453", 17_300, 19, 247, 0.91),
     ("GM0375", 11_100, 11, 159, 0.85),
     ("GM0396", 9_900, 8, 141, 0.94),
-];
-
-/// Why a school withdraws a draft (the codes of a withdrawal's reason).
-pub const INTREKREDENEN: [&str; 3] = [
-    "achteraf_geoorloofd",
-    "ziek_achteraf_gemeld",
-    "administratieve_fout",
 ];
 
 /// The share of the baseline a gemeente has in school year `jaar`: 1 in 2018-2019, its own
@@ -373,25 +367,33 @@ impl App {
         Ok(true)
     }
 
-    /// Settles the drafts made before the last [`WACHTEND_SCHOOLDAGEN`] school days as schools
+    /// Settles the drafts whose deadline (`termijn` school days of the school's calendar
+    /// after the signal) has passed on `today` as schools
     /// settle them: per pupil and school year either confirmed or withdrawn with a reason, so
     /// that each seed gemeente's under-18 verzuimers follow its story; the bureau takes on
     /// the confirmed meldingen of more than two weeks ago and closes those of more than two
-    /// months ago. The drafts of the last school days wait.
+    /// months ago. Each settlement is dated on the school day it was made (most within a
+    /// few school days of the signal, one in twelve late). The drafts whose deadline has not
+    /// passed wait.
     pub(crate) fn demo_concepten_afhandelen(
         &self,
         actor: &Actor,
         seed: u64,
         today: NaiveDate,
+        termijn: u32,
         made: &mut DemoGeschiedenis,
     ) -> Result<()> {
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x636f_6e63_6570_7400);
         let kalender = self.regiokalender()?;
-        let dagen = kalender.common();
-        let voor = dagen.school_days_before(today);
-        let grens = dagen
-            .school_day(voor.saturating_sub(WACHTEND_SCHOOLDAGEN))
-            .unwrap_or(today);
+        // Whether a draft still waits on `today`: its deadline has not passed.
+        let wacht = |m: &leerrecht_store::MeldingStaat| {
+            today
+                <= concept_termijn(
+                    kalender.voor_school(m.school.as_str()),
+                    m.begindatum,
+                    termijn,
+                )
+        };
         // Birth dates and the number of young people per gemeente.
         let mut geboren: HashMap<LeerlingId, NaiveDate> = HashMap::new();
         let mut per_gemeente: HashMap<String, u64> = HashMap::new();
@@ -411,7 +413,7 @@ impl App {
         let mut personen: HashMap<(String, i32), Vec<LeerlingId>> = HashMap::new();
         let mut gezien: HashSet<(LeerlingId, i32)> = HashSet::new();
         for (m, p) in &concepten {
-            if m.begindatum >= grens {
+            if wacht(m) {
                 made.concepten_wachtend += 1;
                 continue;
             }
@@ -450,6 +452,7 @@ impl App {
             }
         };
         let mut besluit: HashMap<(LeerlingId, i32), bool> = HashMap::new();
+        let mut momenten = Vec::new();
         let mut sleutels: Vec<(String, i32)> = personen.keys().cloned().collect();
         sleutels.sort();
         for (gemeente, jaar) in sleutels {
@@ -468,7 +471,7 @@ impl App {
             }
         }
         for (m, p) in &concepten {
-            if m.begindatum >= grens {
+            if wacht(m) {
                 continue;
             }
             let jaar = school_year_of(m.begindatum);
@@ -482,6 +485,20 @@ impl App {
                     b
                 }
             };
+            // The school settled it within a few school days of the signal, now and then late.
+            let na = if rng.gen_ratio(1, 12) {
+                rng.gen_range(termijn + 1..=termijn * 3)
+            } else {
+                rng.gen_range(1..=termijn.clamp(1, 3))
+            };
+            let dag = concept_termijn(kalender.voor_school(m.school.as_str()), m.begindatum, na)
+                .min(today - Duration::days(1));
+            let moment = dag
+                .and_hms_opt(9, 30, 0)
+                .expect("a valid time")
+                .and_utc()
+                .min(self.now());
+            momenten.push((m.id, moment));
             if bevestigen {
                 self.melding_bevestigen(actor, m.id)?;
                 made.meldingen_bevestigd += 1;
@@ -496,12 +513,13 @@ impl App {
                     }
                 }
             } else {
-                // The reason is kept with the draft once meldingen hold one.
-                let _reden = INTREKREDENEN[rng.gen_range(0..INTREKREDENEN.len())];
-                self.melding_status(actor, m.id, "ingetrokken", None)?;
+                let reden = INTREKREDENEN[rng.gen_range(0..INTREKREDENEN.len())];
+                self.melding_status(actor, m.id, "ingetrokken", Some(reden))?;
                 made.meldingen_ingetrokken += 1;
             }
         }
+        // Each was settled on its school day, not today: the deadline figures count so.
+        self.store().meldingen_afgehandeld_op(&momenten)?;
         Ok(())
     }
 }

@@ -14,7 +14,7 @@ mod numbers;
 mod people;
 mod region;
 mod zaken;
-pub use geschiedenis::{DemoGeschiedenis, INTREKREDENEN, WACHTEND_SCHOOLDAGEN};
+pub use geschiedenis::DemoGeschiedenis;
 pub use zaken::DemoZaken;
 #[cfg(test)]
 mod tests;

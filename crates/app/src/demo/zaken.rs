@@ -77,7 +77,8 @@ pub struct DemoZaken {
 
 impl App {
     /// Fills the demo region's thuiszitters list and cases on `today`, the same for the same
-    /// seed and register: the past school years' thuiszitters and cases of the seed region,
+    /// seed, register and rules (`regels`: the escalation ladder and the drafts' deadline):
+    /// the past school years' thuiszitters and cases of the seed region,
     /// and the present's. With `afhandelen` (the absence runs up to `today`), the schools have
     /// settled every draft but those of the last school days (see
     /// [`super::geschiedenis`]); without, the 16-hour drafts of the latest twelve months of
@@ -87,6 +88,7 @@ impl App {
         actor: &Actor,
         seed: u64,
         today: NaiveDate,
+        regels: &Escalatieregels,
         afhandelen: bool,
     ) -> Result<DemoZaken> {
         let mut geschiedenis = super::geschiedenis::DemoGeschiedenis::default();
@@ -147,7 +149,6 @@ impl App {
             })
             .collect();
         let mut made = DemoZaken::default();
-        let regels = Escalatieregels::default();
         let mut next_niet = niet.into_iter();
         for leerling in ingeschreven {
             if made.registraties >= wanted {
@@ -209,9 +210,15 @@ impl App {
             let cjg = gemeente_van.get(&wie).and_then(|g| cjg_van.get(g));
             self.demo_cjg(actor, zaak, cjg, begin, today, &mut extra)?;
         }
-        made.escalaties = self.escaleren(actor, today, &regels)?.len();
+        made.escalaties = self.escaleren(actor, today, regels)?.len();
         if afhandelen {
-            self.demo_concepten_afhandelen(actor, seed, today, &mut geschiedenis)?;
+            self.demo_concepten_afhandelen(
+                actor,
+                seed,
+                today,
+                regels.melding_termijn_schooldagen,
+                &mut geschiedenis,
+            )?;
             made.meldingen_bevestigd = geschiedenis.meldingen_bevestigd;
             made.geschiedenis = geschiedenis;
             return Ok(made);
