@@ -536,8 +536,8 @@ pub(crate) fn meldingen_afgehandeld_op(
     in_tx(conn, |conn| {
         let stmt = conn.prepare(
             "UPDATE meldingen SET
-                 vastgelegd = CASE WHEN vastgelegd IS NOT NULL THEN $2 END,
-                 ingetrokken_op = CASE WHEN ingetrokken_op IS NOT NULL THEN $2 END
+                 vastgelegd = CASE WHEN vastgelegd IS NOT NULL THEN $2::timestamptz END,
+                 ingetrokken_op = CASE WHEN ingetrokken_op IS NOT NULL THEN $2::timestamptz END
              WHERE id = $1 AND (vastgelegd IS NOT NULL OR ingetrokken_op IS NOT NULL)",
         )?;
         let mut n = 0;

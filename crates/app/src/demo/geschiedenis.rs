@@ -152,7 +152,7 @@ impl App {
             {
                 let op = op.min(gisteren);
                 self.jongeren(actor, op, None, &mut |j| {
-                    let Some(seed) = SEED.iter().find(|s| s.0 == j.gemeente.as_str()) else {
+                    let Some(g) = SEED.iter().find(|s| s.0 == j.gemeente.as_str()) else {
                         return Ok(());
                     };
                     if j.plicht == DutyStatus::Leerplichtig
@@ -162,7 +162,7 @@ impl App {
                             Some(Sector::Po | Sector::So | Sector::Vo | Sector::Vso)
                         )
                     {
-                        pools.entry((seed.0, half)).or_default().push(j.leerling);
+                        pools.entry((g.0, half)).or_default().push(j.leerling);
                     }
                     Ok(())
                 })?;
