@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, Duration, Months, NaiveDate};
 use leerrecht_domain::duty::DutyStatus;
-use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::ids::{GemeenteCode, LeerlingId};
 use leerrecht_domain::org::OrgSoort;
 use leerrecht_domain::person::Sector;
 use leerrecht_domain::thuiszitters::{Categorie, Niveau};
@@ -118,14 +118,24 @@ impl App {
         let gisteren = today - Duration::days(1);
         let laatste = school_year_of(gisteren);
         let mut gebruikt: HashSet<LeerlingId> = HashSet::new();
-        // Young people per gemeente on the peildatum: the seed's numbers scale with them.
+        // The seed gemeenten the register holds, and their young people on the peildatum: the
+        // seed's numbers scale with them. Each is listed on its own, so that a national
+        // register is not read whole for seven gemeenten.
+        let seed_gemeenten: Vec<GemeenteCode> = orgs
+            .iter()
+            .filter(|o| o.soort == OrgSoort::Gemeente)
+            .filter_map(|o| o.gemeente.clone())
+            .filter(|g| SEED.iter().any(|s| s.0 == g.as_str()))
+            .collect();
         let mut per_gemeente: HashMap<String, u64> = HashMap::new();
-        self.jongeren(actor, today, None, &mut |j| {
-            *per_gemeente
-                .entry(j.gemeente.as_str().to_string())
-                .or_default() += 1;
-            Ok(())
-        })?;
+        for g in &seed_gemeenten {
+            let mut n = 0;
+            self.jongeren(actor, today, Some(g), &mut |_| {
+                n += 1;
+                Ok(())
+            })?;
+            per_gemeente.insert(g.as_str().to_string(), n);
+        }
         // Runs of the year before that go on into a year, per gemeente.
         let mut doorlopend: HashMap<&str, u32> = HashMap::new();
         for jaar in EERSTE_JAAR..=laatste {
@@ -151,21 +161,23 @@ impl App {
             .enumerate()
             {
                 let op = op.min(gisteren);
-                self.jongeren(actor, op, None, &mut |j| {
-                    let Some(g) = SEED.iter().find(|s| s.0 == j.gemeente.as_str()) else {
-                        return Ok(());
-                    };
-                    if j.plicht == DutyStatus::Leerplichtig
-                        && j.leeftijd >= 6
-                        && matches!(
-                            j.sector,
-                            Some(Sector::Po | Sector::So | Sector::Vo | Sector::Vso)
-                        )
-                    {
-                        pools.entry((g.0, half)).or_default().push(j.leerling);
-                    }
-                    Ok(())
-                })?;
+                for gc in &seed_gemeenten {
+                    self.jongeren(actor, op, Some(gc), &mut |j| {
+                        let Some(g) = SEED.iter().find(|s| s.0 == j.gemeente.as_str()) else {
+                            return Ok(());
+                        };
+                        if j.plicht == DutyStatus::Leerplichtig
+                            && j.leeftijd >= 6
+                            && matches!(
+                                j.sector,
+                                Some(Sector::Po | Sector::So | Sector::Vo | Sector::Vso)
+                            )
+                        {
+                            pools.entry((g.0, half)).or_default().push(j.leerling);
+                        }
+                        Ok(())
+                    })?;
+                }
             }
             for v in pools.values_mut() {
                 v.shuffle(&mut rng);
@@ -394,6 +406,13 @@ impl App {
                     termijn,
                 )
         };
+        let concepten = self
+            .store()
+            .werkvoorraad(today, today, "concept", None)?
+            .meldingen;
+        if concepten.is_empty() {
+            return Ok(());
+        }
         // Birth dates and the number of young people per gemeente.
         let mut geboren: HashMap<LeerlingId, NaiveDate> = HashMap::new();
         let mut per_gemeente: HashMap<String, u64> = HashMap::new();
@@ -404,10 +423,7 @@ impl App {
                 .or_default() += 1;
             Ok(())
         })?;
-        let concepten = self
-            .store()
-            .werkvoorraad(today, today, "concept", None)?
-            .meldingen;
+
         // Under-18 persons with a draft to settle, per gemeente and school year, in the order
         // of their first draft.
         let mut personen: HashMap<(String, i32), Vec<LeerlingId>> = HashMap::new();
