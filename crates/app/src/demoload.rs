@@ -50,7 +50,7 @@ impl App {
         authorize(actor, Action::LoadDemo)?;
         if !self.store().is_empty()? {
             return Err(AppError::Invalid(
-                "the database already holds a register: give the demo a new database with --db"
+                "deze database bevat al een register: geef de demo een nieuwe database met --db"
                     .into(),
             ));
         }
@@ -79,7 +79,7 @@ impl App {
             orgs.iter()
                 .find(|o| o.soort == soort)
                 .map(|o| o.code.as_str().to_string())
-                .ok_or_else(|| AppError::Invalid(format!("the demo region has no {soort}")))
+                .ok_or_else(|| AppError::Invalid(format!("de demoregio heeft geen {soort}")))
         };
         let regels = Escalatieregels::default();
         let drukste = |soort: OrgSoort| -> Result<String> {
@@ -169,8 +169,8 @@ impl App {
             let gebruikersnaam = format!("demo.{rol}");
             let Some(a) = bestaand.iter().find(|a| a.gebruikersnaam == gebruikersnaam) else {
                 return Err(AppError::Invalid(format!(
-                    "this database holds a register without the demo's account {gebruikersnaam}: \
-                     give the demo a new database with --db"
+                    "deze database bevat een register zonder het demo-account {gebruikersnaam}: \
+                     geef de demo een nieuwe database met --db"
                 )));
             };
             let wachtwoord = crate::auth::new_token("");

@@ -894,11 +894,11 @@ fn update_signals(app: &App, actor: &Actor, config: &Config, all: bool) -> anyho
     // run makes them.
     let run = app.update_signals(actor, &regels, all)?;
     eprintln!(
-        "signalen bijgewerkt: {} leerlingen, {} verzuimregels, {} signalen in {:.1} s; {} nieuwe conceptmeldingen; {} ingetrokken (signaal vervallen)",
+        "signalen bijgewerkt: {} leerlingen, {} verzuimregels, {} signalen in {} s; {} nieuwe conceptmeldingen; {} ingetrokken (signaal vervallen)",
         run.leerlingen,
         run.rijen,
         run.signalen,
-        started.elapsed().as_secs_f64(),
+        seconden(started),
         run.concepten,
         run.ingetrokken
     );

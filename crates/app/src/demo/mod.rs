@@ -111,7 +111,7 @@ pub trait DemoSink {
     /// The absence of the young person just sent (`leerling`) at `school` in one school year,
     /// in date order, never empty: called once per (pupil, school, school year), after the
     /// person's enrolments. Every row lies on a school day of the calendar sent before, on a
-    /// day an enrolment of the pupil at `school` covers, and not after the peildatum. The
+    /// day an enrolment of the pupil at `school` covers, and before the peildatum. The
     /// slice is a reused buffer: copy what you keep. Ignored unless implemented.
     fn verzuim(
         &mut self,

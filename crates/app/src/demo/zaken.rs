@@ -2,7 +2,9 @@
 //! cases (so every step is checked and logged as in real use): about 125 registrations per
 //! region of two sub-regions over the categories and main causes in the proportions of the Noord-Kennemerland
 //! count of September 2017, thuiszitter cases with offers made on time, late or not yet,
-//! escalations at every level, and the 16-hour signals' drafts confirmed by the schools.
+//! escalations at every level, a CJG as partner in cases, thuiszitters at primary schools too,
+//! and the schools' drafts settled (see [`super::geschiedenis`], which also makes the past
+//! school years' thuiszitters).
 
 use chrono::{Duration, NaiveDate};
 use leerrecht_domain::duty::DutyStatus;
