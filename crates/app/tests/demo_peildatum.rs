@@ -225,7 +225,7 @@ fn region_demo_seed_years() {
         .rapport_doelen(
             &Actor::local_operator(),
             SchoolYear::new(2018),
-            0.10,
+            10.0,
             SchoolYear::new(2023),
             &Opties::default(),
         )
