@@ -13,6 +13,7 @@ use leerrecht_domain::cijfers::{
     self, duur_op, kpi_gevallen, looptijden, mediaan, secundair_verbergen, thuiszitter_in, Aantal,
     Basis, Duur, KpiUitkomst, PersoonsDossier,
 };
+use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::melding::{concept_termijn, schooldagen_over};
 use leerrecht_domain::org::{OrgSoort, Organisatie, Rol};
 use leerrecht_domain::schoolyear::SchoolYear;
@@ -20,6 +21,7 @@ use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Oorzaak, Runreg
 use leerrecht_domain::zaak::Artikel;
 use serde::Serialize;
 
+use leerrecht_store::access::Signaaltelling;
 use leerrecht_store::BasisNodig;
 use leerrecht_store::WelkeInschrijvingen::{self, Geen, Thuiszitters};
 
@@ -1051,10 +1053,13 @@ impl App {
             // As it stood on `op`: a later confirmation or withdrawal had not happened yet.
             let bevestigd = m.bevestigd.filter(|d| *d <= op);
             let ingetrokken = m.ingetrokken.filter(|d| *d <= op);
-            if ingetrokken.is_some() && m.afsluitreden.as_deref() == Some("signaal_vervallen") {
+            if ingetrokken.is_some() && m.vervallen {
                 continue;
             }
-            let dagen = kalender.voor_school(&m.school);
+            let dagen = match school.parse::<leerrecht_domain::ids::SchoolCode>() {
+                Ok(code) => kalender.voor_school(&code),
+                Err(_) => kalender.common(),
+            };
             let termijn = concept_termijn(dagen, m.begindatum, regels.melding_termijn_schooldagen);
             let t = per.entry(school.to_string()).or_default();
             t.concepten += 1;
@@ -1736,6 +1741,80 @@ impl Inspectie {
             }],
             ..Weergave::default()
         }
+    }
+}
+
+impl App {
+    /// For each person of `wie` (with the day before which their signals go), the school years
+    /// in which only their signals brought them into the Leerplichttelling, as counted today
+    /// over the whole region: what a purge keeps anonymously so that the count stays the same
+    /// (DOMAIN §9.8). An `lrv` year only when all its signals go; an `av` year is kept by the
+    /// store only when the person's record goes.
+    pub(crate) fn signaaltellingen_die_gaan(
+        &self,
+        wie: &[(LeerlingId, NaiveDate, NaiveDate)],
+        vandaag: NaiveDate,
+        regels: &Escalatieregels,
+    ) -> Result<HashMap<LeerlingId, Vec<Signaaltelling>>> {
+        let mut out: HashMap<LeerlingId, Vec<Signaaltelling>> = HashMap::new();
+        let Some(eerste) = wie
+            .iter()
+            .map(|(_, _, geboren)| {
+                SchoolYear::containing(
+                    geboren
+                        .checked_add_months(chrono::Months::new(5 * 12))
+                        .unwrap_or(*geboren),
+                )
+            })
+            .min()
+        else {
+            return Ok(out);
+        };
+        let voor: HashMap<LeerlingId, NaiveDate> = wie.iter().map(|(l, v, _)| (*l, *v)).collect();
+        let basis = self.store().cijferbasis(
+            None,
+            BasisNodig {
+                personen: true,
+                inschrijvingen: Thuiszitters,
+                zaken: true,
+            },
+        )?;
+        let per = basis.per_persoon();
+        let kalender = self.regiokalender()?;
+        let rr = Runregels {
+            schooldagen: kalender.common(),
+            max_onderbreking: regels.onderbreking_schooldagen,
+        };
+        let laatste = SchoolYear::containing(vandaag);
+        let mut jaar = eerste;
+        while jaar <= laatste {
+            let geteld = |c: Categorie| -> HashSet<LeerlingId> {
+                looptijden(&per, c, jaar, vandaag, &rr)
+                    .totaal
+                    .iter()
+                    .filter_map(|p| basis.personen.get(p).and_then(|x| x.leerling))
+                    .collect()
+            };
+            let (av, lrv) = (
+                geteld(Categorie::AbsoluutVerzuim),
+                geteld(Categorie::Thuiszittend),
+            );
+            for p in self.signaalpersonen(jaar, vandaag, &av, &lrv, true)? {
+                let Some(v) = voor.get(&p.leerling) else {
+                    continue;
+                };
+                if p.av || p.laatste < *v {
+                    out.entry(p.leerling).or_default().push(Signaaltelling {
+                        schooljaar: jaar.start_year(),
+                        av: p.av,
+                        gemeente: p.gemeente,
+                        scholen: p.scholen,
+                    });
+                }
+            }
+            jaar = SchoolYear::new(jaar.start_year() + 1);
+        }
+        Ok(out)
     }
 }
 

@@ -7,6 +7,8 @@ use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::retention::{bewaartermijnen, meldingen_voor, oudste_geboortedatum_in_beeld};
 use leerrecht_store::access::{PurgePersoon, PurgeTelling};
 
+use leerrecht_domain::thuiszitters::Escalatieregels;
+
 use crate::access::{authorize, Action, Actor};
 use crate::{App, Result};
 
@@ -34,6 +36,18 @@ pub struct PurgeRapport {
 impl App {
     /// Destroys what must go on `as_of`; with `dry_run`, lists and counts it and keeps all.
     pub fn purge(&self, actor: &Actor, as_of: NaiveDate, dry_run: bool) -> Result<PurgeRapport> {
+        self.purge_met(actor, as_of, dry_run, &Escalatieregels::default())
+    }
+
+    /// [`App::purge`] with the region's escalation settings, by which the Leerplichttelling
+    /// whose signal counts the purge keeps joins periods into runs.
+    pub fn purge_met(
+        &self,
+        actor: &Actor,
+        as_of: NaiveDate,
+        dry_run: bool,
+        regels: &Escalatieregels,
+    ) -> Result<PurgeRapport> {
         authorize(actor, Action::Purge)?;
         let mut plan = Vec::new();
         let mut personen = Vec::new();
@@ -58,12 +72,24 @@ impl App {
                 id: k.id,
                 voor,
                 dossier,
+                signaaltellingen: Vec::new(),
             });
             personen.push(PurgeRegel {
                 leerling: k.leerling,
                 geboortedatum: k.geboortedatum,
                 wat,
             });
+        }
+        if !dry_run {
+            let wie: Vec<_> = plan
+                .iter()
+                .zip(&personen)
+                .map(|(p, r)| (r.leerling, p.voor, r.geboortedatum))
+                .collect();
+            let mut tellingen = self.signaaltellingen_die_gaan(&wie, as_of, regels)?;
+            for (p, r) in plan.iter_mut().zip(&personen) {
+                p.signaaltellingen = tellingen.remove(&r.leerling).unwrap_or_default();
+            }
         }
         let mv = meldingen_voor(as_of);
         if !dry_run {

@@ -152,12 +152,8 @@ impl App {
         )?;
         let mut failure = None;
         if regel != Some(Regel::Av) {
-            let wanted = regel.map(Regel::code);
             self.store()
-                .signalen(on, &mut |s| {
-                    if wanted.is_some_and(|w| w != s.regel) {
-                        return Ok(());
-                    }
+                .signalen(on, regel.map(Regel::code), &mut |s| {
                     let uitleg = serde_json::from_str(&s.uitleg).unwrap_or(serde_json::Value::Null);
                     f(SignaalRegel {
                         leerling: s.leerling.to_string(),

@@ -9,9 +9,11 @@
 //! the year. A signal says when the absence was seen, not how long it lasted or that it
 //! ended: signal-only persons count in the total (and, for `lrv`, as new), never as lasting
 //! more than three months or resolved. Signals keep no history, so a count as known at a past
-//! moment (`--bekend-op`) reads them as they are now.
+//! moment (`--bekend-op`) reads them as they are now. A purge keeps, per school year, a row
+//! without a number for each person whom only the signals (or, for absolute absence, the
+//! record) it destroys brought in, and the count adds those rows (DOMAIN §9.8).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use leerrecht_domain::duty::birth_ranges;
@@ -28,9 +30,40 @@ pub(crate) struct Gebiedstoets<'a> {
     pub per_school: bool,
 }
 
+/// One person the signals bring into a year's count, before any area filter: absolute
+/// absence (`av`), or long-term relative absence with the schools of its `lrv` signals.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Signaalpersoon {
+    pub leerling: LeerlingId,
+    pub av: bool,
+    pub gemeente: String,
+    pub scholen: Vec<String>,
+    /// The day of the last `lrv` signal that brought the person in (for `av`: the count's date).
+    pub laatste: NaiveDate,
+}
+
+impl Gebiedstoets<'_> {
+    /// Whether a person the signals bring in counts in this area.
+    fn telt<'s>(
+        &self,
+        av: bool,
+        gemeente: &str,
+        mut scholen: impl Iterator<Item = &'s str>,
+    ) -> bool {
+        (self.woont_in)(gemeente)
+            && if av {
+                // Absolute absence has no school: a count for a school or an SWV has none.
+                !self.per_school
+            } else {
+                scholen.any(|s| (self.school_telt)(s))
+            }
+    }
+}
+
 impl App {
     /// The persons only the signals bring into the year's count: (absolute absence,
-    /// long-term relative absence), leaving out those already counted from the list.
+    /// long-term relative absence), leaving out those already counted from the list; with
+    /// those that retention kept of destroyed files (DOMAIN §9.8).
     pub(crate) fn telling_signalen(
         &self,
         jaar: SchoolYear,
@@ -39,39 +72,63 @@ impl App {
         geteld_av: &HashSet<LeerlingId>,
         geteld_lrv: &HashSet<LeerlingId>,
     ) -> Result<(u64, u64)> {
-        let peil = jaar.last_day().min(vandaag);
-        if peil < jaar.first_day() {
-            return Ok((0, 0));
+        let (mut av, mut lrv) = (0, 0);
+        for p in self.signaalpersonen(jaar, vandaag, geteld_av, geteld_lrv, !gebied.per_school)? {
+            if gebied.telt(p.av, &p.gemeente, p.scholen.iter().map(String::as_str)) {
+                *(if p.av { &mut av } else { &mut lrv }) += 1;
+            }
         }
-        let mut lrv: HashSet<LeerlingId> = HashSet::new();
-        let mut kandidaten = Vec::new();
-        self.store().signalen(peil, &mut |s| {
-            if s.regel == "lrv"
-                && jaar.contains(s.datum)
-                && !geteld_lrv.contains(&s.leerling)
-                && (gebied.school_telt)(s.school.as_str())
-            {
-                kandidaten.push(s.leerling);
-            }
-            Ok(())
-        })?;
-        for l in kandidaten {
-            if lrv.contains(&l) {
-                continue;
-            }
-            if let Some(j) = self.store().jongere(l)? {
-                if (gebied.woont_in)(j.gemeente.as_str()) {
-                    lrv.insert(l);
+        if jaar.last_day().min(vandaag) >= jaar.first_day() {
+            for (a, gemeente, scholen) in self.store().anonieme_signaaltellingen(jaar)? {
+                if gebied.telt(a, &gemeente, scholen.split('|').filter(|s| !s.is_empty())) {
+                    *(if a { &mut av } else { &mut lrv }) += 1;
                 }
             }
         }
-        // Absolute absence has no school: a count for a school or an SWV has none.
-        let mut av = 0;
-        if !gebied.per_school {
+        Ok((av, lrv))
+    }
+
+    /// Every person the signals bring into the count of `jaar` on its last day or `vandaag`
+    /// if earlier, not counted from the list (`geteld_*`); absolute absence only with `met_av`.
+    pub(crate) fn signaalpersonen(
+        &self,
+        jaar: SchoolYear,
+        vandaag: NaiveDate,
+        geteld_av: &HashSet<LeerlingId>,
+        geteld_lrv: &HashSet<LeerlingId>,
+        met_av: bool,
+    ) -> Result<Vec<Signaalpersoon>> {
+        let peil = jaar.last_day().min(vandaag);
+        if peil < jaar.first_day() {
+            return Ok(Vec::new());
+        }
+        let mut lrv: HashMap<LeerlingId, (Vec<String>, NaiveDate)> = HashMap::new();
+        self.store().signalen(peil, Some("lrv"), &mut |s| {
+            if jaar.contains(s.datum) && !geteld_lrv.contains(&s.leerling) {
+                let e = lrv.entry(s.leerling).or_insert((Vec::new(), s.datum));
+                if !e.0.iter().any(|x| x == s.school.as_str()) {
+                    e.0.push(s.school.as_str().to_string());
+                }
+                e.1 = e.1.max(s.datum);
+            }
+            Ok(())
+        })?;
+        let mut out = Vec::new();
+        for (l, (scholen, laatste)) in lrv {
+            if let Some(j) = self.store().jongere(l)? {
+                out.push(Signaalpersoon {
+                    leerling: l,
+                    av: false,
+                    gemeente: j.gemeente.as_str().to_string(),
+                    scholen,
+                    laatste,
+                });
+            }
+        }
+        if met_av {
             self.store()
                 .av_kandidaten(peil, birth_ranges(peil), &mut |k| {
-                    if (gebied.woont_in)(k.gemeente.as_str())
-                        && !geteld_av.contains(&k.leerling)
+                    if !geteld_av.contains(&k.leerling)
                         && absoluut_verzuim(
                             k.geboortedatum,
                             peil,
@@ -80,11 +137,17 @@ impl App {
                             k.startkwalificatie,
                         )
                     {
-                        av += 1;
+                        out.push(Signaalpersoon {
+                            leerling: k.leerling,
+                            av: true,
+                            gemeente: k.gemeente.as_str().to_string(),
+                            scholen: Vec::new(),
+                            laatste: peil,
+                        });
                     }
                     Ok(())
                 })?;
         }
-        Ok((av, lrv.len() as u64))
+        Ok(out)
     }
 }

@@ -147,7 +147,7 @@ mod erased {
 
 fn figures_are_the_same_before_and_after_a_purge(db: Db) {
     let p = bsns(10);
-    let [a, b, c, dd, e, f, g, h] = [0, 1, 2, 3, 4, 5, 6, 7].map(|i| p[i].clone());
+    let [a, b, c, dd, e, f, g, h, i] = [0, 1, 2, 3, 4, 5, 6, 7, 8].map(|i| p[i].clone());
     db.ok(ImportKind::Organisaties, ORGS);
     // Born in 2002: kwalificatieplichtig to 2020-03-09, the whole file goes on 2022-03-10.
     // E (2006) loses the leerplicht file on 2025-03-10, keeps the rest until 2026-03-10.
@@ -164,6 +164,7 @@ fn figures_are_the_same_before_and_after_a_purge(db: Db) {
 {f};;Proef;Fleur;2000-06-01;GM0453
 {g};;Proef;Gijs;2008-01-20;GM0453
 {h};;Proef;Hugo;2007-05-05;GM0397
+{i};;Proef;Iris;2005-03-01;GM0453
 "
         ),
     );
@@ -190,6 +191,7 @@ fn figures_are_the_same_before_and_after_a_purge(db: Db) {
 {f};07NU01;VO;2012-08-20;2019-07-31
 {g};07NU01;VO;2020-08-17;
 {h};02AA00;VO;2016-08-15;
+{i};07NU01;VO;2017-08-21;2019-07-31
 "
         ),
     );
@@ -227,7 +229,28 @@ fn figures_are_the_same_before_and_after_a_purge(db: Db) {
 "
         ),
     );
+    // Only signals bring two persons into the Leerplichttelling of 2019-2020: A's 21 school
+    // days of whole-day absence in the autumn of 2019 (an lrv signal; A's home-sitting ended in
+    // May), and I, leerplichtig and enrolled nowhere after July 2019 (absolute absence).
+    let mut verzuim = String::from("leerling;school;datum;soort;minuten;hele_dag\n");
+    for dag in d("2019-10-07")
+        .iter_days()
+        .filter(|x| chrono::Datelike::weekday(x).num_days_from_monday() < 5)
+        .take(23)
+    {
+        verzuim += &format!("{a};02AA00;{dag};ongeoorloofd;300;ja\n");
+    }
+    db.ok(ImportKind::Verzuim, &verzuim);
     let op = Actor::local_operator();
+    let signaalregels = db
+        .app
+        .regels(
+            &op,
+            &leerrecht_app::config::Config::default(),
+            d("2015-01-01"),
+        )
+        .unwrap();
+    db.app.update_signals(&op, &signaalregels, false).unwrap();
     // Offers: A's in time, E's first run late; B's exemption flagged, C's case without one.
     let zaak = |wie: &str, datum: &str| {
         db.app
@@ -315,17 +338,40 @@ fn figures_are_the_same_before_and_after_a_purge(db: Db) {
     let t = gm(2020);
     assert_eq!((t.verzuimers_onder_18.n, t.verzuimers_18_plus.n), (2, 0));
 
+    let telling = db
+        .app
+        .rapport_leerplichttelling(
+            &op,
+            SchoolYear::new(2019),
+            d("2025-09-01"),
+            &Default::default(),
+            &Opties::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            telling.absoluut_verzuim.totaal.n,
+            telling.langdurig_relatief_verzuim.totaal.n
+        ),
+        (3, 3),
+        "absolute absence: D registered, G and I enrolled nowhere; long-term relative absence: \
+         C and E registered, A by its lrv signal"
+    );
+
     let voor = alle_rapporten(&db, moment);
     let r = db.app.purge(&op, d("2025-09-01"), false).unwrap();
     let weg: Vec<String> = r.personen.iter().map(|p| p.leerling.to_string()).collect();
-    for x in [&a, &b, &c, &dd, &e, &f] {
+    for x in [&a, &b, &c, &dd, &e, &f, &i] {
         assert!(weg.contains(x), "{x} is due");
     }
     assert!(!weg.contains(&g) && !weg.contains(&h));
-    // A, B, C, D and F are gone; E keeps the kwalificatieplicht part of the file.
-    assert_eq!(r.telling.personen, 5);
-    // H's meldingen of 2020-2021 stay together until the last is due; her 2019 one goes.
-    assert_eq!(r.telling.meldingen, 6);
+    // A, B, C, D, F and I are gone; E keeps the kwalificatieplicht part of the file.
+    assert_eq!(r.telling.personen, 6);
+    // H's meldingen of 2020-2021 stay together until the last is due; her 2019 one goes, as
+    // do the drafts the signal run made of A's absence in 2019.
+    let concepten_a = db.app.meldingen(&op, l(&a)).map(|m| m.len()).unwrap_or(0);
+    assert_eq!(concepten_a, 0);
+    assert_eq!(r.telling.meldingen, 12);
     let over: Vec<_> = db
         .app
         .store()
@@ -359,6 +405,7 @@ fn figures_are_the_same_before_and_after_a_purge(db: Db) {
         "anoniem_aanbiedingen",
         "anoniem_vrijstellingen",
         "anoniem_meldingen",
+        "anoniem_signaaltellingen",
     ] {
         assert!(
             dump.get(tabel).is_some_and(|r| !r.is_empty()),
@@ -366,7 +413,7 @@ fn figures_are_the_same_before_and_after_a_purge(db: Db) {
         );
     }
     let tekst = format!("{dump:?}");
-    for x in [&a, &b, &c, &dd, &f] {
+    for x in [&a, &b, &c, &dd, &f, &i] {
         assert!(
             !tekst.contains(x.as_str()),
             "no BSN of a destroyed file is kept"

@@ -249,8 +249,9 @@ pub(crate) fn purge(
     as_of: NaiveDate,
     dry_run: bool,
     json: bool,
+    regels: &leerrecht_domain::thuiszitters::Escalatieregels,
 ) -> anyhow::Result<()> {
-    let r = checked(app.purge(actor, as_of, dry_run))?;
+    let r = checked(app.purge_met(actor, as_of, dry_run, regels))?;
     let mut out = io::stdout().lock();
     let t = &r.telling;
     if json {

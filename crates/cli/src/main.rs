@@ -695,6 +695,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             as_of.unwrap_or_else(today),
             dry_run,
             format == TableOrJson::Json,
+            &load_config(cli.config.as_deref())?.escalatie,
         ),
         Command::Backup { file } => beheer::backup(&cli.db, &actor, &file),
         Command::Restore { file, force } => beheer::restore(&cli.db, &actor, &file, force),

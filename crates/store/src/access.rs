@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::ids::{LeerlingId, SchoolCode};
 use leerrecht_domain::person::Jongere;
+use leerrecht_domain::schoolyear::SchoolYear;
 use sha2::{Digest, Sha256};
 
 use crate::Result;
@@ -210,11 +211,25 @@ pub fn parse_moment(s: &str) -> Result<DateTime<Utc>> {
 /// What retention removes of one person: the records (absence, signals) dated before `voor`;
 /// with `dossier` the whole file (notes, case partners, grants) and the person's record with their
 /// enrolments, the record kept only while meldingen within their own period remain.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PurgePersoon {
     pub id: i64,
     pub voor: NaiveDate,
     pub dossier: bool,
+    /// The school years in which only this person's signals, which the purge destroys,
+    /// brought them into the Leerplichttelling: kept anonymously (`anoniem_signaaltellingen`),
+    /// an `av` one only when the person's record goes.
+    pub signaaltellingen: Vec<Signaaltelling>,
+}
+
+/// One school year in which the signals alone brought a person into the Leerplichttelling.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signaaltelling {
+    pub schooljaar: i32,
+    pub av: bool,
+    pub gemeente: String,
+    /// The schools of the `lrv` signals.
+    pub scholen: Vec<String>,
 }
 
 /// A person that retention may concern: born on or before the cut-off of the youngest file.
@@ -389,4 +404,7 @@ pub trait AccessStore {
     ) -> Result<PurgeTelling>;
     /// The anonymous figures kept by retention: (school year, gemeente, indicator, count).
     fn anonieme_cijfers(&self) -> Result<Vec<(String, String, String, u64)>>;
+    /// The persons of destroyed files that their signals alone brought into the
+    /// Leerplichttelling of `jaar`: (absolute absence, gemeente, schools `|`-separated).
+    fn anonieme_signaaltellingen(&self, jaar: SchoolYear) -> Result<Vec<(bool, String, String)>>;
 }

@@ -55,6 +55,27 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+impl StoreError {
+    /// Whether the database could not be reached or went away (a restart, a network fault): a
+    /// request may be tried again later, and nothing of it was written.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Pool(_) => true,
+            StoreError::Postgres(e) => {
+                e.is_closed()
+                    || std::error::Error::source(e)
+                        .is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some())
+                    || e.code().is_some_and(|c| {
+                        let c = c.code();
+                        // Connection exceptions, and a server that shuts down or starts.
+                        c.starts_with("08") || matches!(c, "57P01" | "57P02" | "57P03")
+                    })
+            }
+            _ => false,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -432,8 +453,9 @@ pub trait Store: AccessStore + ApiStore + Send + Sync {
     /// given.
     fn melding_zetten(&self, id: i64, zetting: MeldingZetting<'_>) -> Result<bool>;
     /// The draft meldingen made from signals that began from `van` to `tot`, whatever became
-    /// of them: what the figures of the melding deadline count.
-    fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<MeldingStaat>>;
+    /// of them, with those of destroyed meldingen that retention kept: what the figures of the
+    /// melding deadline count.
+    fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<Concept>>;
     /// Sets the moment each melding was settled — confirmed (`vastgelegd`) or withdrawn
     /// (`ingetrokken_op`), whichever it was — to the one given, for a settlement recorded after
     /// the fact (the demo's past: schools that settled their drafts within days). A melding
@@ -461,9 +483,15 @@ pub trait Store: AccessStore + ApiStore + Send + Sync {
     /// those whose absence (or the rules) changed since the last run — and makes the draft
     /// meldingen of their new signals ([`wordt_concept`]), in one transaction.
     fn bring_signals_up_to_date(&self, all: bool, maak: Beoordelaars<'_>) -> Result<SignaalRun>;
-    /// Streams the stored signals with a date up to `until`, by date.
-    fn signalen(&self, until: NaiveDate, f: &mut dyn FnMut(SignaalRij) -> Result<()>)
-        -> Result<()>;
+    /// Streams the stored signals with a date up to `until` (of rule `regel` only, when
+    /// given), by date. The rule is chosen in the database, so a listing of one rule sorts
+    /// and reads only that rule's signals.
+    fn signalen(
+        &self,
+        until: NaiveDate,
+        regel: Option<&str>,
+        f: &mut dyn FnMut(SignaalRij) -> Result<()>,
+    ) -> Result<()>;
     /// Streams the candidates for absoluut verzuim on `on` (see [`AvKandidaat`]).
     fn av_kandidaten(
         &self,
@@ -511,6 +539,18 @@ pub struct MeldingStaat {
     pub bevestigd: Option<NaiveDate>,
     /// The day the melding was withdrawn.
     pub ingetrokken: Option<NaiveDate>,
+}
+
+/// A draft melding as the figures of the draft term see it (no person).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Concept {
+    pub school: String,
+    /// The signal's day.
+    pub begindatum: NaiveDate,
+    pub bevestigd: Option<NaiveDate>,
+    pub ingetrokken: Option<NaiveDate>,
+    /// Withdrawn by the system because its signal fell away.
+    pub vervallen: bool,
 }
 
 /// A melding's move from one status to another (see [`Store::melding_zetten`]).

@@ -45,8 +45,11 @@ pub(crate) const COPY_CHUNK: usize = 4 << 20;
 impl PgStore {
     pub fn open(url: &str) -> Result<Self> {
         let config: ::postgres::Config = url.parse()?;
+        // While the database is away a request waits at most this long for a connection,
+        // then gets a 503; a connection broken by a restart is replaced on its next checkout.
         let pool = r2d2::Pool::builder()
             .max_size(8)
+            .connection_timeout(std::time::Duration::from_secs(5))
             .build(PostgresConnectionManager::new(config, NoTls))?;
         let mut conn = pool.get()?;
         embedded::migrations::runner().run(&mut *conn)?;
@@ -739,7 +742,7 @@ impl Store for PgStore {
         crate::postgres_cases::meldingen_afgehandeld_op(&mut self.conn()?, momenten)
     }
 
-    fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<MeldingStaat>> {
+    fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<crate::Concept>> {
         crate::postgres_cases::concepten(&mut self.conn()?, van, tot)
     }
 
@@ -837,9 +840,10 @@ impl Store for PgStore {
     fn signalen(
         &self,
         until: NaiveDate,
+        regel: Option<&str>,
         f: &mut dyn FnMut(SignaalRij) -> Result<()>,
     ) -> Result<()> {
-        crate::postgres_absence::signalen(&mut *self.conn()?, until, f)
+        crate::postgres_absence::signalen(&mut *self.conn()?, until, regel, f)
     }
 
     fn av_kandidaten(

@@ -403,14 +403,15 @@ pub(crate) fn leerling_of(bsn: Option<i32>, onr: Option<i32>) -> Result<Leerling
 pub(crate) fn signalen(
     conn: &mut Client,
     until: NaiveDate,
+    regel: Option<&str>,
     f: &mut dyn FnMut(SignaalRij) -> Result<()>,
 ) -> Result<()> {
     use ::postgres::fallible_iterator::FallibleIterator;
-    let params: [&(dyn ::postgres::types::ToSql + Sync); 1] = [&until];
+    let params: [&(dyn ::postgres::types::ToSql + Sync); 2] = [&until, &regel];
     let mut it = conn.query_raw(
         "SELECT j.bsn, j.onderwijsnummer, s.school, s.regel, s.datum, s.uitleg
          FROM signalen s JOIN jongeren j ON j.id = s.jongere_id
-         WHERE s.datum <= $1
+         WHERE s.datum <= $1 AND ($2::text IS NULL OR s.regel = $2)
          ORDER BY s.datum, s.school, coalesce(j.bsn, j.onderwijsnummer), s.regel",
         params,
     )?;

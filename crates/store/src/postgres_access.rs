@@ -722,6 +722,25 @@ impl AccessStore for PgStore {
                 &[&ids, &voor, &dossier],
             )?;
             c.batch_execute("ANALYZE purge_plan")?;
+            c.batch_execute(
+                "CREATE TEMP TABLE purge_signaaltellingen (jongere_id BIGINT NOT NULL,
+                   schooljaar INTEGER NOT NULL, av BOOLEAN NOT NULL, gemeente TEXT NOT NULL,
+                   scholen TEXT NOT NULL) ON COMMIT DROP",
+            )?;
+            for p in plan {
+                for t in &p.signaaltellingen {
+                    c.execute(
+                        "INSERT INTO purge_signaaltellingen VALUES ($1, $2, $3, $4, $5)",
+                        &[
+                            &p.id,
+                            &t.schooljaar,
+                            &t.av,
+                            &t.gemeente,
+                            &t.scholen.join("|"),
+                        ],
+                    )?;
+                }
+            }
             // The figures' anonymous rows of everything that goes, first (DOMAIN §9.8).
             crate::postgres_cijfers::registraties_grens(c)?;
             crate::postgres_cijfers::kies_meldingen(c, meldingen_voor)?;
@@ -782,6 +801,15 @@ impl AccessStore for PgStore {
                  WHERE persoon AND EXISTS (SELECT 1 FROM meldingen m WHERE m.jongere_id = p.jongere_id)",
                 &[],
             )?;
+            // What only the signals counted (their lrv signals go; for av, the record goes).
+            c.execute(
+                "INSERT INTO anoniem_signaaltellingen (schooljaar, av, gemeente, scholen)
+                 SELECT t.schooljaar, t.av, t.gemeente, t.scholen
+                 FROM purge_signaaltellingen t JOIN purge_plan p ON p.jongere_id = t.jongere_id
+                 WHERE NOT t.av OR p.persoon
+                 ORDER BY t.schooljaar, t.av, t.gemeente, t.scholen",
+                &[],
+            )?;
             let dated = |table: &str| {
                 format!(
                     "DELETE FROM {table} t USING purge_plan p
@@ -828,6 +856,21 @@ impl AccessStore for PgStore {
             )?;
             Ok((t, !dry_run))
         })
+    }
+
+    fn anonieme_signaaltellingen(
+        &self,
+        jaar: leerrecht_domain::schoolyear::SchoolYear,
+    ) -> Result<Vec<(bool, String, String)>> {
+        Ok(self
+            .conn()?
+            .query(
+                "SELECT av, gemeente, scholen FROM anoniem_signaaltellingen WHERE schooljaar = $1",
+                &[&jaar.start_year()],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
     }
 
     fn anonieme_cijfers(&self) -> Result<Vec<(String, String, String, u64)>> {

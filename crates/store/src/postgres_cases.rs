@@ -8,6 +8,7 @@ use leerrecht_domain::register::{toets, Registerfeiten};
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
+use crate::Concept;
 use crate::{
     MeldingGegevens, MeldingStaat, MeldingZetting, WerkPersoon, Werkvoorraad, ZaakEvent, ZaakRij,
 };
@@ -569,20 +570,30 @@ pub(crate) fn melding_zetten(conn: &mut Conn, id: i64, z: MeldingZetting<'_>) ->
     )? == 1)
 }
 
-pub(crate) fn concepten(
-    conn: &mut Conn,
-    van: NaiveDate,
-    tot: NaiveDate,
-) -> Result<Vec<MeldingStaat>> {
-    let sql = format!(
-        "SELECT {MELDING_COLS} FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
-         WHERE m.signaal IS NOT NULL AND m.begindatum >= $1 AND m.begindatum <= $2
-         ORDER BY m.school, m.begindatum, m.id"
-    );
-    conn.query(&sql, &[&van, &tot])?
-        .iter()
-        .map(melding_row)
-        .collect()
+pub(crate) fn concepten(conn: &mut Conn, van: NaiveDate, tot: NaiveDate) -> Result<Vec<Concept>> {
+    conn.query(
+        "SELECT school, begindatum,
+                CASE WHEN isfinite(vastgelegd) THEN (vastgelegd AT TIME ZONE 'UTC')::date END,
+                CASE WHEN isfinite(ingetrokken_op) THEN (ingetrokken_op AT TIME ZONE 'UTC')::date END,
+                coalesce(afsluitreden = 'signaal_vervallen', false)
+         FROM meldingen WHERE signaal IS NOT NULL AND begindatum >= $1 AND begindatum <= $2
+         UNION ALL
+         SELECT school, begindatum, bevestigd, ingetrokken, vervallen
+         FROM anoniem_concepten WHERE begindatum >= $1 AND begindatum <= $2
+         ORDER BY 1, 2",
+        &[&van, &tot],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(Concept {
+            school: r.get(0),
+            begindatum: r.get(1),
+            bevestigd: r.get(2),
+            ingetrokken: r.get(3),
+            vervallen: r.get(4),
+        })
+    })
+    .collect()
 }
 
 /// The people registered on `on` as thuiszitters (`thuiszittend`, `absoluut_verzuim`), or

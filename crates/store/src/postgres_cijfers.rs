@@ -282,7 +282,15 @@ pub(crate) fn bewaar_anoniem(c: &mut ::postgres::Client) -> Result<()> {
          FROM meldingen m JOIN purge_meldingen w ON w.id = m.id
          JOIN purge_melders t ON t.jongere_id = m.jongere_id AND t.schooljaar = m.schooljaar
          WHERE m.vastgelegd IS NOT NULL
-         ORDER BY t.rij, m.begindatum;",
+         ORDER BY t.rij, m.begindatum;
+         INSERT INTO anoniem_concepten (school, begindatum, bevestigd, ingetrokken, vervallen)
+         SELECT m.school, m.begindatum,
+                CASE WHEN isfinite(m.vastgelegd) THEN (m.vastgelegd AT TIME ZONE 'UTC')::date END,
+                CASE WHEN isfinite(m.ingetrokken_op) THEN (m.ingetrokken_op AT TIME ZONE 'UTC')::date END,
+                coalesce(m.afsluitreden = 'signaal_vervallen', false)
+         FROM meldingen m JOIN purge_meldingen w ON w.id = m.id
+         WHERE m.signaal IS NOT NULL
+         ORDER BY m.school, m.begindatum;",
     )?;
     Ok(())
 }

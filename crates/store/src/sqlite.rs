@@ -1049,7 +1049,7 @@ impl Store for SqliteStore {
         crate::sqlite_cases::meldingen_afgehandeld_op(&self.conn()?, momenten)
     }
 
-    fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<MeldingStaat>> {
+    fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<crate::Concept>> {
         crate::sqlite_cases::concepten(&self.conn()?, van, tot)
     }
 
@@ -1146,9 +1146,10 @@ impl Store for SqliteStore {
     fn signalen(
         &self,
         until: NaiveDate,
+        regel: Option<&str>,
         f: &mut dyn FnMut(SignaalRij) -> Result<()>,
     ) -> Result<()> {
-        crate::sqlite_absence::signalen(&*self.conn()?, until, f)
+        crate::sqlite_absence::signalen(&*self.conn()?, until, regel, f)
     }
 
     fn av_kandidaten(

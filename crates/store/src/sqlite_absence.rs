@@ -751,15 +751,22 @@ pub(crate) fn bring_signals_up_to_date(
 pub(crate) fn signalen(
     conn: &Connection,
     until: NaiveDate,
+    regel: Option<&str>,
     f: &mut dyn FnMut(SignaalRij) -> Result<()>,
 ) -> Result<()> {
-    let mut stmt = conn.prepare(
+    let sql = format!(
         "SELECT j.bsn, j.onderwijsnummer, s.school, s.regel, s.datum, s.uitleg
          FROM signalen s JOIN jongeren j ON j.id = s.jongere_id
-         WHERE s.datum <= ?1
+         WHERE s.datum <= ?1 {}
          ORDER BY s.datum, s.school, coalesce(j.bsn, j.onderwijsnummer), s.regel",
-    )?;
-    let mut rows = stmt.query([iso(until)])?;
+        if regel.is_some() {
+            "AND s.regel = ?2"
+        } else {
+            "AND ?2 IS NULL"
+        }
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(params![iso(until), regel])?;
     while let Some(r) = rows.next()? {
         f(SignaalRij {
             leerling: leerling_of(r.get(0)?, r.get(1)?)?,

@@ -768,6 +768,29 @@ impl AccessStore for SqliteStore {
                     ins.execute(params![p.id, iso(p.voor), p.dossier])?;
                 }
             }
+            c.execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS purge_signaaltellingen (
+                     jongere_id INTEGER NOT NULL, schooljaar INTEGER NOT NULL, av INTEGER NOT NULL,
+                     gemeente TEXT NOT NULL, scholen TEXT NOT NULL);
+                 DELETE FROM temp.purge_signaaltellingen;",
+            )?;
+            {
+                let mut ins = c.prepare_cached(
+                    "INSERT INTO temp.purge_signaaltellingen (jongere_id, schooljaar, av, gemeente, scholen)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?;
+                for p in plan {
+                    for t in &p.signaaltellingen {
+                        ins.execute(params![
+                            p.id,
+                            t.schooljaar,
+                            t.av,
+                            t.gemeente,
+                            t.scholen.join("|")
+                        ])?;
+                    }
+                }
+            }
             let mv = iso(meldingen_voor);
             // The figures' anonymous rows of everything that goes, first (DOMAIN §9.8).
             crate::sqlite_cijfers::registraties_grens(c)?;
@@ -818,6 +841,15 @@ impl AccessStore for SqliteStore {
                  WHERE persoon = 1 AND EXISTS (SELECT 1 FROM meldingen m WHERE m.jongere_id = purge_plan.jongere_id)",
                 [],
             )?;
+            // What only the signals counted (their lrv signals go; for av, the record goes).
+            c.execute(
+                "INSERT INTO anoniem_signaaltellingen (schooljaar, av, gemeente, scholen)
+                 SELECT t.schooljaar, t.av, t.gemeente, t.scholen
+                 FROM temp.purge_signaaltellingen t JOIN purge_plan p ON p.jongere_id = t.jongere_id
+                 WHERE t.av = 0 OR p.persoon = 1
+                 ORDER BY t.schooljaar, t.av, t.gemeente, t.scholen",
+                [],
+            )?;
             let dated = |table: &str| {
                 format!(
                     "DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM purge_plan p
@@ -865,6 +897,20 @@ impl AccessStore for SqliteStore {
             Ok((t, !dry_run))
         })?;
         Ok(telling)
+    }
+
+    fn anonieme_signaaltellingen(
+        &self,
+        jaar: leerrecht_domain::schoolyear::SchoolYear,
+    ) -> Result<Vec<(bool, String, String)>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT av, gemeente, scholen FROM anoniem_signaaltellingen WHERE schooljaar = ?1",
+        )?;
+        let rows = stmt.query_map([jaar.start_year()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn anonieme_cijfers(&self) -> Result<Vec<(String, String, String, u64)>> {

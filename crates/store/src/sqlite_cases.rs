@@ -9,6 +9,7 @@ use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::access::{moment, parse_moment};
+use crate::Concept;
 use crate::{
     MeldingGegevens, MeldingStaat, MeldingZetting, WerkPersoon, Werkvoorraad, ZaakEvent, ZaakRij,
 };
@@ -578,17 +579,25 @@ pub(crate) fn melding_zetten(conn: &Conn, id: i64, z: MeldingZetting<'_>) -> Res
     )? == 1)
 }
 
-pub(crate) fn concepten(conn: &Conn, van: NaiveDate, tot: NaiveDate) -> Result<Vec<MeldingStaat>> {
-    let sql = format!(
-        "SELECT {MELDING_COLS} FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
-         WHERE m.signaal IS NOT NULL AND m.begindatum >= ?1 AND m.begindatum <= ?2
-         ORDER BY m.school, m.begindatum, m.id"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
+pub(crate) fn concepten(conn: &Conn, van: NaiveDate, tot: NaiveDate) -> Result<Vec<Concept>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT school, begindatum, vastgelegd, ingetrokken_op, afsluitreden = 'signaal_vervallen'
+         FROM meldingen WHERE signaal IS NOT NULL AND begindatum >= ?1 AND begindatum <= ?2
+         UNION ALL
+         SELECT school, begindatum, bevestigd, ingetrokken, vervallen
+         FROM anoniem_concepten WHERE begindatum >= ?1 AND begindatum <= ?2
+         ORDER BY 1, 2",
+    )?;
     let mut rows = stmt.query([iso(van), iso(tot)])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        out.push(melding_row(r)?);
+        out.push(Concept {
+            school: r.get(0)?,
+            begindatum: date_col(r, 1)?,
+            bevestigd: dag_van(r.get(2)?),
+            ingetrokken: dag_van(r.get(3)?),
+            vervallen: r.get::<_, Option<bool>>(4)?.unwrap_or(false),
+        });
     }
     Ok(out)
 }

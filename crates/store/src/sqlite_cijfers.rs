@@ -499,7 +499,15 @@ pub(crate) fn bewaar_anoniem(c: &Conn) -> Result<()> {
            ON t.jongere_id = m.jongere_id AND t.schooljaar = m.schooljaar
          WHERE m.id IN (SELECT id FROM temp.purge_meldingen) AND m.vastgelegd IS NOT NULL
          ORDER BY t.rij, m.begindatum;
-         DELETE FROM temp.purge_melders;",
+         DELETE FROM temp.purge_melders;
+         INSERT INTO anoniem_concepten (school, begindatum, bevestigd, ingetrokken, vervallen)
+         SELECT school, begindatum,
+                CASE WHEN vastgelegd <> '' THEN substr(vastgelegd, 1, 10) END,
+                CASE WHEN ingetrokken_op <> '' THEN substr(ingetrokken_op, 1, 10) END,
+                coalesce(afsluitreden = 'signaal_vervallen', 0)
+         FROM meldingen
+         WHERE id IN (SELECT id FROM temp.purge_meldingen) AND signaal IS NOT NULL
+         ORDER BY school, begindatum;",
     )?;
     Ok(())
 }

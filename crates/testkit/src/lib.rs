@@ -248,27 +248,60 @@ impl PgCluster {
         }
     }
 
-    fn start_server(&mut self, runner: &Runner) {
+    /// Stops the server at once (`pg_ctl stop -m fast`: open sessions are cut off), keeping
+    /// its data: for tests of a database that goes away. [`start_again`](Self::start_again)
+    /// brings it back on the same port.
+    pub fn stop(&self) {
+        let runner = Runner {
+            as_root: running_as_root(),
+        };
+        let mut cmd = runner.command(&self.bin_dir.join("pg_ctl"));
+        cmd.current_dir(&self.root)
+            .arg("--pgdata")
+            .arg(self.data_dir())
+            .args(["-w", "-t", "60", "-m", "fast", "stop"]);
+        run_checked(&mut cmd);
+    }
+
+    /// Starts a server stopped by [`stop`](Self::stop) again, on its port.
+    pub fn start_again(&self) {
+        let runner = Runner {
+            as_root: running_as_root(),
+        };
+        let (cmd, output) = self.pg_ctl_start(&runner, self.port);
+        assert!(
+            output.status.success(),
+            "cannot start PostgreSQL again: {}",
+            describe_failure(&cmd, &output)
+        );
+    }
+
+    fn pg_ctl_start(&self, runner: &Runner, port: u16) -> (Command, std::process::Output) {
         let pg_ctl = self.bin_dir.join("pg_ctl");
+        // pg_ctl hands these to a shell, hence the quoting.
+        let options = format!(
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+             -k '{}' -c listen_addresses=127.0.0.1 -p {port}",
+            self.socket_dir().display()
+        );
+        let mut cmd = runner.command(&pg_ctl);
+        cmd.current_dir(&self.root)
+            .arg("--pgdata")
+            .arg(self.data_dir())
+            .arg("--log")
+            .arg(self.log_file())
+            .args(["-w", "-t", "60", "-o"])
+            .arg(options)
+            .arg("start");
+        let output = run(&mut cmd);
+        (cmd, output)
+    }
+
+    fn start_server(&mut self, runner: &Runner) {
         let mut failures = Vec::new();
         for _ in 0..START_ATTEMPTS {
             let port = free_port();
-            // pg_ctl hands these to a shell, hence the quoting.
-            let options = format!(
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-                 -k '{}' -c listen_addresses=127.0.0.1 -p {port}",
-                self.socket_dir().display()
-            );
-            let mut cmd = runner.command(&pg_ctl);
-            cmd.current_dir(&self.root)
-                .arg("--pgdata")
-                .arg(self.data_dir())
-                .arg("--log")
-                .arg(self.log_file())
-                .args(["-w", "-t", "60", "-o"])
-                .arg(options)
-                .arg("start");
-            let output = run(&mut cmd);
+            let (cmd, output) = self.pg_ctl_start(runner, port);
             if output.status.success() {
                 self.port = port;
                 return;

@@ -117,8 +117,9 @@ impl From<AppError> for ApiError {
                 }
                 _ => ApiError::Invalid(m, Vec::new()),
             },
-            AppError::Store(leerrecht_store::StoreError::Pool(e)) => {
-                ApiError::Unavailable(format!("database: {e}"))
+            AppError::Store(e) if e.is_unavailable() => {
+                tracing::warn!(target: "leerrecht::http", "database unavailable: {e}");
+                ApiError::Unavailable("de database is tijdelijk niet bereikbaar".into())
             }
             e => ApiError::Internal(e.to_string()),
         }

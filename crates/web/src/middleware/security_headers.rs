@@ -22,6 +22,9 @@ pub async fn security_headers(State(hsts): State<bool>, req: Request, next: Next
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
+    // A handler may set a policy of its own, stricter in all else (the printable report
+    // allows its own style sheet by its hash); every other answer gets the site's.
+    let eigen = h.get(header::CONTENT_SECURITY_POLICY).cloned();
     set(
         h,
         header::CONTENT_SECURITY_POLICY,
@@ -32,6 +35,9 @@ pub async fn security_headers(State(hsts): State<bool>, req: Request, next: Next
             "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
         },
     );
+    if let Some(eigen) = eigen {
+        h.insert(header::CONTENT_SECURITY_POLICY, eigen);
+    }
     if hsts {
         set(
             h,

@@ -262,6 +262,8 @@ pub enum Fout {
     Verboden(Taal),
     NietGevonden(Taal),
     Ongeldig(Taal, String),
+    /// The database is away for a moment (a restart): try again shortly.
+    Onbeschikbaar(Taal),
     Intern(Taal),
 }
 
@@ -278,6 +280,7 @@ impl Fout {
                 }
                 Fout::Ongeldig(taal, m)
             }
+            ApiError::Unavailable(_) => Fout::Onbeschikbaar(taal),
             e => {
                 tracing::error!(target: "leerrecht::http", "page failed: {e:?}");
                 Fout::Intern(taal)
@@ -371,6 +374,13 @@ impl IntoResponse for Fout {
                 t,
                 "Controleer het formulier",
                 m,
+            ),
+            Fout::Onbeschikbaar(t) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                t,
+                "Tijdelijk niet beschikbaar",
+                t.s("leerrecht kan de gegevens nu even niet bereiken. Probeer het over een minuut opnieuw; wat u invulde is niet vastgelegd.")
+                    .to_string(),
             ),
             Fout::Intern(t) => (
                 StatusCode::INTERNAL_SERVER_ERROR,

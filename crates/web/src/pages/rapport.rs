@@ -270,13 +270,7 @@ pub async fn rapport(
         "pdf" => {
             return Ok(download(w.pdf(), "application/pdf", &bestand("pdf")));
         }
-        "html" => {
-            return Ok(download(
-                w.html().into_bytes(),
-                "text/html; charset=utf-8",
-                &bestand("html"),
-            ))
-        }
+        "html" => return Ok(printbaar(w.html(), &format!("{soort}.html"))),
         _ => {}
     }
     let query = serde_urlencoded::to_string(Vraag {
@@ -343,6 +337,32 @@ impl serde::Serialize for Vraag {
         }
         st.end()
     }
+}
+
+/// The printable page opens in the browser (`inline`; saved under its file name). It carries
+/// its own style sheet in a `<style>` element, which its content security policy allows by
+/// that sheet's hash alone; like every page it runs no script and loads nothing.
+fn printbaar(pagina: String, bestand: &str) -> Response {
+    use data_encoding::BASE64;
+    use sha2::{Digest, Sha256};
+    let stijl = pagina
+        .split_once("<style>")
+        .and_then(|(_, rest)| rest.split_once("</style>"))
+        .map_or("", |(css, _)| css);
+    let beleid = format!(
+        "default-src 'none'; style-src 'sha256-{}'; img-src data:; form-action 'none'; \
+         frame-ancestors 'none'; base-uri 'none'",
+        BASE64.encode(&Sha256::digest(stijl.as_bytes()))
+    );
+    let mut r = download(
+        pagina.into_bytes(),
+        "text/html; charset=utf-8",
+        &format!("inline; filename=\"{bestand}\""),
+    );
+    if let Ok(v) = HeaderValue::from_str(&beleid) {
+        r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    r
 }
 
 fn download(body: Vec<u8>, soort: &'static str, bestand: &str) -> Response {

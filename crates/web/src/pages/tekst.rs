@@ -395,6 +395,8 @@ fn en(nl: &'static str) -> &'static str {
         "Vastgelegd." => "Saved.",
         "Melding ingediend." => "Report filed.",
         "Er ging iets mis" => "Something went wrong",
+        "Tijdelijk niet beschikbaar" => "Temporarily unavailable",
+        "leerrecht kan de gegevens nu even niet bereiken. Probeer het over een minuut opnieuw; wat u invulde is niet vastgelegd." => "leerrecht cannot reach its data for a moment. Please try again in a minute; what you entered was not recorded.",
         "Controleer het formulier" => "Check the form",
         "Geen toegang" => "No access",
         "Niet gevonden" => "Not found",
