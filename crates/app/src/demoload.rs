@@ -12,7 +12,9 @@ use leerrecht_store::{BulkWriter, StoreError};
 use crate::access::{authorize, Action, Actor, Scope};
 use crate::demo::{generate_with, DemoOptions, DemoSink, DemoSummary};
 use crate::{App, AppError, Result};
+use chrono::NaiveDate;
 use leerrecht_domain::org::{OrgSoort, Rol};
+use leerrecht_domain::thuiszitters::Escalatieregels;
 
 struct StoreSink<'a> {
     writer: Box<dyn BulkWriter + 'a>,
@@ -48,7 +50,7 @@ impl App {
         authorize(actor, Action::LoadDemo)?;
         if !self.store().is_empty()? {
             return Err(AppError::Invalid(
-                "the database already holds a register: give the demo a new database with --db"
+                "deze database bevat al een register: geef de demo een nieuwe database met --db"
                     .into(),
             ));
         }
@@ -67,21 +69,65 @@ impl App {
 
     /// One account per role in a fitting organisation of the demo region, each with a fresh
     /// random password (and TOTP secret for roles with a second factor), plus an API token for
-    /// the school's administration package: printed once by `leerrecht demo`.
-    pub fn demo_accounts(&self, actor: &Actor) -> Result<DemoAccounts> {
+    /// the school's administration package: printed once by `leerrecht demo`. A role that
+    /// works on persons gets the organisation of its kind with the most work on `today`
+    /// (for a school: drafts waiting and signals of the last weeks), so that every demo login
+    /// has something to do.
+    pub fn demo_accounts(&self, actor: &Actor, today: NaiveDate) -> Result<DemoAccounts> {
         let orgs = self.store().organisaties()?;
         let first = |soort: OrgSoort| {
             orgs.iter()
                 .find(|o| o.soort == soort)
                 .map(|o| o.code.as_str().to_string())
-                .ok_or_else(|| AppError::Invalid(format!("the demo region has no {soort}")))
+                .ok_or_else(|| AppError::Invalid(format!("de demoregio heeft geen {soort}")))
+        };
+        let regels = Escalatieregels::default();
+        let drukste = |soort: OrgSoort| -> Result<String> {
+            if soort == OrgSoort::School {
+                let voorraad = self.store().werkvoorraad(
+                    today,
+                    today - chrono::Duration::days(crate::werklijst::SIGNALEN_DAGEN),
+                    "concept",
+                    None,
+                )?;
+                let mut werk: std::collections::BTreeMap<String, usize> = Default::default();
+                for (m, _) in &voorraad.meldingen {
+                    *werk.entry(m.school.as_str().to_string()).or_default() += 3;
+                }
+                for (_, school, regel, _) in &voorraad.signalen {
+                    if regel == "signaal" {
+                        *werk.entry(school.clone()).or_default() += 1;
+                    }
+                }
+                let best = werk
+                    .iter()
+                    .max_by_key(|(code, n)| (**n, std::cmp::Reverse(*code)));
+                return match best {
+                    Some((code, _)) => Ok(code.clone()),
+                    None => first(soort),
+                };
+            }
+            let mut best: Option<(usize, String)> = None;
+            for o in orgs.iter().filter(|o| o.soort == soort) {
+                let n = self
+                    .werklijst(actor, o.code.as_str(), today, &regels)?
+                    .items
+                    .len();
+                if best.as_ref().is_none_or(|(m, _)| n > *m) {
+                    best = Some((n, o.code.as_str().to_string()));
+                }
+            }
+            match best {
+                Some((_, code)) => Ok(code),
+                None => first(soort),
+            }
         };
         let mut accounts = Vec::new();
         for rol in Rol::ALL {
             let org = match rol {
                 Rol::Beleid => first(OrgSoort::Gemeente)?,
                 Rol::Beheer => first(OrgSoort::Leerplicht)?,
-                r => first(
+                r => drukste(
                     r.org_soort()
                         .expect("roles that see persons have an org kind"),
                 )?,
@@ -97,7 +143,7 @@ impl App {
                 totp_geheim: nieuw.totp_geheim,
             });
         }
-        let school = first(OrgSoort::School)?;
+        let school = drukste(OrgSoort::School)?;
         let (_, token) = self.token_create(
             actor,
             &school,
@@ -123,8 +169,8 @@ impl App {
             let gebruikersnaam = format!("demo.{rol}");
             let Some(a) = bestaand.iter().find(|a| a.gebruikersnaam == gebruikersnaam) else {
                 return Err(AppError::Invalid(format!(
-                    "this database holds a register without the demo's account {gebruikersnaam}: \
-                     give the demo a new database with --db"
+                    "deze database bevat een register zonder het demo-account {gebruikersnaam}: \
+                     geef de demo een nieuwe database met --db"
                 )));
             };
             let wachtwoord = crate::auth::new_token("");

@@ -299,7 +299,12 @@ pub(crate) fn purge(
 }
 
 /// Prints the demo's accounts and token: the only time their secrets are shown.
-pub(crate) fn print_demo_accounts(a: &DemoAccounts, out: &mut impl Write) -> io::Result<()> {
+/// `totp` is the command that prints a second-factor code, as it can be run from here.
+pub(crate) fn print_demo_accounts(
+    a: &DemoAccounts,
+    totp: &str,
+    out: &mut impl Write,
+) -> io::Result<()> {
     writeln!(out)?;
     writeln!(
         out,
@@ -324,8 +329,9 @@ pub(crate) fn print_demo_accounts(a: &DemoAccounts, out: &mut impl Write) -> io:
     writeln!(
         out,
         "De code voor de tweede factor: zet het TOTP-geheim in een authenticator-app, of vraag \
-         de huidige code op met 'leerrecht totp GEBRUIKER' (met dezelfde --db)."
+         de huidige code op met:"
     )?;
+    writeln!(out, "  {totp}")?;
     if a.token.is_empty() {
         return Ok(());
     }

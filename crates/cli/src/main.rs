@@ -205,10 +205,15 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         csv: Option<PathBuf>,
         /// School years with absence: `geen`, one year (`2024-2025`) or a range
-        /// (`2018-2019..2024-2025`). Default: 2018-2019 to 2024-2025, and none at national
-        /// scale (hundreds of millions of rows; see `leerrecht bench signals`).
+        /// (`2018-2019..2024-2025`). Default: 2018-2019 up to the day before the peildatum,
+        /// and none at national scale (hundreds of millions of rows; see `leerrecht bench
+        /// signals`).
         #[arg(long, value_name = "JAREN", value_parser = years_arg)]
         verzuim: Option<Jaren>,
+        /// The demo's day (YYYY-MM-DD or DD-MM-YYYY): its absence, meldingen and cases run up
+        /// to the day before, and its worklists have work on it. Default: today.
+        #[arg(long, value_parser = date_arg)]
+        peildatum: Option<NaiveDate>,
     },
 }
 
@@ -843,6 +848,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             seed,
             csv,
             verzuim,
+            peildatum,
         } => {
             let config = load_config(cli.config.as_deref())?;
             let serve_after = csv.is_none() && !no_serve;
@@ -850,8 +856,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 &cli.db,
                 &actor,
                 &config,
-                scale,
-                seed,
+                (scale, seed, peildatum.unwrap_or_else(today)),
                 csv,
                 verzuim,
                 serve_after,
@@ -891,11 +896,11 @@ fn update_signals(app: &App, actor: &Actor, config: &Config, all: bool) -> anyho
     // run makes them.
     let run = app.update_signals(actor, &regels, all)?;
     eprintln!(
-        "signalen bijgewerkt: {} leerlingen, {} verzuimregels, {} signalen in {:.1} s; {} nieuwe conceptmeldingen; {} ingetrokken (signaal vervallen)",
+        "signalen bijgewerkt: {} leerlingen, {} verzuimregels, {} signalen in {} s; {} nieuwe conceptmeldingen; {} ingetrokken (signaal vervallen)",
         run.leerlingen,
         run.rijen,
         run.signalen,
-        started.elapsed().as_secs_f64(),
+        seconden(started),
         run.concepten,
         run.ingetrokken
     );
@@ -978,20 +983,20 @@ fn import(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Fills the database with the demo on its peildatum (`scale`, `seed`, `peildatum`) and
+/// prints, in Dutch, what it made and a login per role.
 fn demo(
     db: &str,
     actor: &Actor,
     config: &Config,
-    scale: Scale,
-    seed: u64,
+    (scale, seed, peildatum): (Scale, u64, NaiveDate),
     csv: Option<PathBuf>,
     verzuim: Option<Jaren>,
     keep_existing: bool,
 ) -> anyhow::Result<()> {
     use leerrecht_app::demo::{DemoOptions, Scale as S, ABSENCE_YEARS};
     let scale: S = scale.into();
-    let mut options = DemoOptions::new(scale, seed, today());
+    let mut options = DemoOptions::new(scale, seed, peildatum);
     match verzuim {
         Some(Jaren(None)) => options.with_absence = false,
         Some(Jaren(Some(years))) => options.absence_years = years,
@@ -1005,9 +1010,9 @@ fn demo(
         let summary = leerrecht_app::export_demo(actor, &options, &dir)?;
         println!("{summary}");
         eprintln!(
-            "demo files written to {} in {:.1} s",
+            "demobestanden geschreven in {} in {} s",
             dir.display(),
-            started.elapsed().as_secs_f64()
+            seconden(started)
         );
         return Ok(());
     }
@@ -1022,6 +1027,7 @@ fn demo(
                 token_school: String::new(),
                 token: String::new(),
             },
+            &totp_opdracht(db),
             &mut io::stdout().lock(),
         )?;
         return Ok(());
@@ -1034,16 +1040,56 @@ fn demo(
         r => r?,
     };
     println!("{summary}");
-    eprintln!("demo made in {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!("demo gemaakt in {} s", seconden(started));
     if options.absence_years_effective().is_some() {
         update_signals(&app, actor, config, false)?;
     }
-    let z = app.demo_zaken(actor, seed, today())?;
+    let afhandelen = options.absence_up_to_peildatum();
+    let started = Instant::now();
+    let z = app.demo_zaken(actor, seed, peildatum, &config.escalatie, afhandelen)?;
+    let g = &z.geschiedenis;
     println!(
         "thuiszitterslijst: {} registraties, {} thuiszitters met een zaak ({} aanbod op tijd, {} te laat), {} escalaties; {} meldingen bevestigd",
         z.registraties, z.thuiszitters, z.aanbod_op_tijd, z.aanbod_te_laat, z.escalaties, z.meldingen_bevestigd
     );
-    let accounts = app.demo_accounts(actor)?;
-    accounts::print_demo_accounts(&accounts, &mut io::stdout().lock())?;
+    if g.thuiszitters > 0 || afhandelen {
+        println!(
+            "eerdere schooljaren: {} thuiszitters met een zaak ({} aanbod te laat, {} escalaties); conceptmeldingen: {} bevestigd, {} ingetrokken, {} wachten op de school",
+            g.thuiszitters,
+            g.aanbod_te_laat,
+            g.escalaties,
+            g.meldingen_bevestigd,
+            g.meldingen_ingetrokken,
+            g.concepten_wachtend
+        );
+    }
+    eprintln!("zaken en meldingen gemaakt in {} s", seconden(started));
+    let accounts = app.demo_accounts(actor, peildatum)?;
+    accounts::print_demo_accounts(&accounts, &totp_opdracht(db), &mut io::stdout().lock())?;
     Ok(())
+}
+
+/// Seconds with one decimal and a decimal comma.
+fn seconden(started: Instant) -> String {
+    format!("{:.1}", started.elapsed().as_secs_f64()).replace('.', ",")
+}
+
+/// The command that prints an account's current second-factor code, as it can be run from
+/// where the demo was started: this very binary (it need not be on the PATH) on this
+/// database.
+fn totp_opdracht(db: &str) -> String {
+    let exe = std::env::current_exe()
+        .ok()
+        .map(|exe| {
+            std::env::current_dir()
+                .ok()
+                .and_then(|cwd| exe.strip_prefix(cwd).ok().map(|p| p.to_path_buf()))
+                .unwrap_or(exe)
+        })
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "leerrecht".into());
+    format!(
+        "{exe} --db {} totp GEBRUIKER",
+        leerrecht_store::redact_url(db)
+    )
 }

@@ -460,6 +460,11 @@ pub trait Store: AccessStore + ApiStore + Send + Sync {
     /// of them, with those of destroyed meldingen that retention kept: what the figures of the
     /// melding deadline count.
     fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<Concept>>;
+    /// Sets the moment each melding was settled — confirmed (`vastgelegd`) or withdrawn
+    /// (`ingetrokken_op`), whichever it was — to the one given, for a settlement recorded after
+    /// the fact (the demo's past: schools that settled their drafts within days). A melding
+    /// not settled is left as it is; returns how many were set.
+    fn meldingen_afgehandeld_op(&self, momenten: &[(i64, DateTime<Utc>)]) -> Result<usize>;
 
     /// A change of category from `per` on: the period open on `per` ends the day before (or
     /// is replaced when it starts on `per`) and `nieuw` opens from `per`; with None the open

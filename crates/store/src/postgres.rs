@@ -743,6 +743,10 @@ impl Store for PgStore {
         crate::postgres_cases::melding_zetten(&mut self.conn()?, id, zetting)
     }
 
+    fn meldingen_afgehandeld_op(&self, momenten: &[(i64, DateTime<Utc>)]) -> Result<usize> {
+        crate::postgres_cases::meldingen_afgehandeld_op(&mut self.conn()?, momenten)
+    }
+
     fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<crate::Concept>> {
         crate::postgres_cases::concepten(&mut self.conn()?, van, tot)
     }

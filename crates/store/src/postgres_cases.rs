@@ -530,6 +530,25 @@ pub(crate) fn meldingen_van(conn: &mut Conn, leerling: LeerlingId) -> Result<Vec
         .collect()
 }
 
+pub(crate) fn meldingen_afgehandeld_op(
+    conn: &mut Conn,
+    momenten: &[(i64, DateTime<Utc>)],
+) -> Result<usize> {
+    in_tx(conn, |conn| {
+        let stmt = conn.prepare(
+            "UPDATE meldingen SET
+                 vastgelegd = CASE WHEN vastgelegd IS NOT NULL THEN $2::timestamptz END,
+                 ingetrokken_op = CASE WHEN ingetrokken_op IS NOT NULL THEN $2::timestamptz END
+             WHERE id = $1 AND (vastgelegd IS NOT NULL OR ingetrokken_op IS NOT NULL)",
+        )?;
+        let mut n = 0;
+        for (id, op) in momenten {
+            n += conn.execute(&stmt, &[id, op])? as usize;
+        }
+        Ok((n, true))
+    })
+}
+
 pub(crate) fn melding_zetten(conn: &mut Conn, id: i64, z: MeldingZetting<'_>) -> Result<bool> {
     Ok(conn.execute(
         "UPDATE meldingen SET status = $3, afsluitreden = coalesce($4, afsluitreden),

@@ -1045,6 +1045,10 @@ impl Store for SqliteStore {
         crate::sqlite_cases::melding_zetten(&self.conn()?, id, zetting)
     }
 
+    fn meldingen_afgehandeld_op(&self, momenten: &[(i64, DateTime<Utc>)]) -> Result<usize> {
+        crate::sqlite_cases::meldingen_afgehandeld_op(&self.conn()?, momenten)
+    }
+
     fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<crate::Concept>> {
         crate::sqlite_cases::concepten(&self.conn()?, van, tot)
     }

@@ -543,6 +543,26 @@ pub(crate) fn meldingen_van(conn: &Conn, leerling: LeerlingId) -> Result<Vec<Mel
     Ok(out)
 }
 
+pub(crate) fn meldingen_afgehandeld_op(
+    conn: &Conn,
+    momenten: &[(i64, chrono::DateTime<chrono::Utc>)],
+) -> Result<usize> {
+    let (n, _) = in_tx(conn, |conn| {
+        let mut stmt = conn.prepare_cached(
+            "UPDATE meldingen SET
+                 vastgelegd = CASE WHEN vastgelegd IS NOT NULL THEN ?2 END,
+                 ingetrokken_op = CASE WHEN ingetrokken_op IS NOT NULL THEN ?2 END
+             WHERE id = ?1 AND (vastgelegd IS NOT NULL OR ingetrokken_op IS NOT NULL)",
+        )?;
+        let mut n = 0;
+        for (id, op) in momenten {
+            n += stmt.execute(params![id, moment(*op)])?;
+        }
+        Ok((n, true))
+    })?;
+    Ok(n)
+}
+
 pub(crate) fn melding_zetten(conn: &Conn, id: i64, z: MeldingZetting<'_>) -> Result<bool> {
     Ok(conn.execute(
         &format!(

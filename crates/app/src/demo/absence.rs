@@ -22,7 +22,7 @@ use leerrecht_domain::rules::{Verzuim, Verzuimsoort};
 
 use super::people::{add_years, aug1, jul31, Segment};
 use super::region::Geo;
-use super::{DemoSink, DemoSummary, FIRST_SCHOOL_YEAR, LAST_SCHOOL_YEAR};
+use super::{last_school_year, DemoSink, DemoSummary, FIRST_SCHOOL_YEAR};
 
 /// More school days than any school year has (at most 262 weekdays).
 const MAX_DAYS: usize = 320;
@@ -233,7 +233,7 @@ impl Absence {
         let kalender = Kalender::new(
             vakanties,
             aug1(FIRST_SCHOOL_YEAR),
-            jul31(LAST_SCHOOL_YEAR + 1),
+            jul31(last_school_year(today) + 1),
         );
         Absence {
             kalender,
@@ -273,7 +273,8 @@ impl Absence {
         let mut profiel = None;
         for y in self.years.clone() {
             let first = aug1(y).max(from_age).max(self.history_start);
-            let last = jul31(y + 1).min(self.today);
+            // The school registers a day's absence by the end of it: up to the day before.
+            let last = jul31(y + 1).min(self.today - chrono::Duration::days(1));
             if last < first {
                 continue;
             }

@@ -8,11 +8,13 @@
 //! its years, leaves the people and enrolments exactly as they are.
 
 mod absence;
+mod geschiedenis;
 mod names;
 mod numbers;
 mod people;
 mod region;
 mod zaken;
+pub use geschiedenis::DemoGeschiedenis;
 pub use zaken::DemoZaken;
 #[cfg(test)]
 mod tests;
@@ -32,10 +34,19 @@ use rand_chacha::ChaCha8Rng;
 
 /// The first school year with enrolment history and a calendar (2016-2017).
 pub const FIRST_SCHOOL_YEAR: i32 = 2016;
-/// The last school year the calendar is asked for (2026-2027).
+/// The last school year the calendar is asked for (2026-2027), or the peildatum's school year
+/// when that is later (see [`last_school_year`]).
 pub const LAST_SCHOOL_YEAR: i32 = 2026;
-/// The school years (by starting year) that get absence by default: 2018-2019 to 2024-2025.
-pub const ABSENCE_YEARS: RangeInclusive<i32> = 2018..=2024;
+/// The school years (by starting year) that get absence by default: from 2018-2019, the
+/// covenant's baseline, up to the peildatum's school year (the absence stops the day before
+/// the peildatum).
+pub const ABSENCE_YEARS: RangeInclusive<i32> = 2018..=i32::MAX;
+
+/// The last school year of the calendar for a demo on `today`: 2026-2027, or `today`'s
+/// school year when that is later.
+pub fn last_school_year(today: NaiveDate) -> i32 {
+    LAST_SCHOOL_YEAR.max(people::school_year_of(today))
+}
 
 /// How big the generated installation is.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -100,7 +111,7 @@ pub trait DemoSink {
     /// The absence of the young person just sent (`leerling`) at `school` in one school year,
     /// in date order, never empty: called once per (pupil, school, school year), after the
     /// person's enrolments. Every row lies on a school day of the calendar sent before, on a
-    /// day an enrolment of the pupil at `school` covers, and not after the peildatum. The
+    /// day an enrolment of the pupil at `school` covers, and before the peildatum. The
     /// slice is a reused buffer: copy what you keep. Ignored unless implemented.
     fn verzuim(
         &mut self,
@@ -147,9 +158,20 @@ impl DemoOptions {
     pub fn absence_years_effective(&self) -> Option<RangeInclusive<i32>> {
         let from = (*self.absence_years.start()).max(FIRST_SCHOOL_YEAR);
         let to = (*self.absence_years.end())
-            .min(LAST_SCHOOL_YEAR)
-            .min(people::school_year_of(self.today));
+            .min(last_school_year(self.today))
+            .min(people::school_year_of(
+                self.today - chrono::Duration::days(1),
+            ));
         (self.with_absence && from <= to).then_some(from..=to)
+    }
+
+    /// Whether the absence runs up to the day before the peildatum: then the schools have
+    /// settled their drafts but the last days' ([`App::demo_zaken`](crate::App::demo_zaken));
+    /// a demo of past years' absence only keeps its drafts waiting.
+    pub fn absence_up_to_peildatum(&self) -> bool {
+        self.absence_years_effective().is_some_and(|y| {
+            *y.end() == people::school_year_of(self.today - chrono::Duration::days(1))
+        })
     }
 }
 
@@ -251,15 +273,20 @@ fn per_sector<T: fmt::Display>(f: &mut fmt::Formatter<'_>, counts: &[T; 5]) -> f
 }
 
 impl fmt::Display for DemoSummary {
+    /// In Dutch, as the users read it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "made {} gemeenten in {} sub-regions (scale {}, seed {}, peildatum {})",
-            self.gemeenten, self.regios, self.scale, self.seed, self.peildatum
+            "{} gemeenten in {} subregio's gemaakt (schaal {}, seed {}, peildatum {})",
+            self.gemeenten,
+            self.regios,
+            self.scale,
+            self.seed,
+            self.peildatum.format("%d-%m-%Y")
         )?;
         write!(
             f,
-            "  organisations: {} — {} school locations under {} BRINs (",
+            "  organisaties: {} — {} schoollocaties onder {} BRIN's (",
             self.organisaties(),
             self.scholen,
             self.brins
@@ -267,33 +294,35 @@ impl fmt::Display for DemoSummary {
         per_sector(f, &self.scholen_per_sector)?;
         writeln!(
             f,
-            "), {} samenwerkingsverbanden, {} leerplicht bureaus, {} GGDs, {} CJGs",
+            "), {} samenwerkingsverbanden, {} leerplichtbureaus, {} GGD's, {} CJG's",
             self.samenwerkingsverbanden, self.leerplichtbureaus, self.ggds, self.cjgs
         )?;
+        let laatste = last_school_year(self.peildatum);
         writeln!(
             f,
-            "  calendar: {} holidays for school years {}-{} to {}-{}",
+            "  kalender: {} vakanties in de schooljaren {}-{} tot en met {}-{}",
             self.vakanties,
             FIRST_SCHOOL_YEAR,
             FIRST_SCHOOL_YEAR + 1,
-            LAST_SCHOOL_YEAR,
-            LAST_SCHOOL_YEAR + 1
+            laatste,
+            laatste + 1
         )?;
         writeln!(
             f,
-            "  young people: {} ({} with a BSN, {} with only an onderwijsnummer)",
+            "  jongeren: {} ({} met een BSN, {} met alleen een onderwijsnummer)",
             self.jongeren, self.met_bsn, self.alleen_onderwijsnummer
         )?;
-        write!(f, "  enrolments: {} (", self.inschrijvingen)?;
+        write!(f, "  inschrijvingen: {} (", self.inschrijvingen)?;
         per_sector(f, &self.inschrijvingen_per_sector)?;
         writeln!(
             f,
-            "); {} young people enrolled on {}",
-            self.ingeschreven_op_peildatum, self.peildatum
+            "); {} jongeren ingeschreven op {}",
+            self.ingeschreven_op_peildatum,
+            self.peildatum.format("%d-%m-%Y")
         )?;
         write!(
             f,
-            "  not enrolled: {} of {} leerplichtig, {} of {} aged 16–17 past leerplicht, {} of {} aged 18+",
+            "  niet ingeschreven: {} van {} leerplichtigen, {} van {} van 16–17 jaar na de leerplicht, {} van {} van 18 jaar en ouder",
             self.leerplichtig_niet_ingeschreven,
             self.leerplichtig,
             self.kwalificatieplichtig_niet_ingeschreven,
@@ -305,12 +334,13 @@ impl fmt::Display for DemoSummary {
             let per_jaar = self.verzuim as f64 / self.verzuim_leerlingjaren.max(1) as f64;
             write!(
                 f,
-                "\n  absence: {} rows in school years {}-{} to {}-{}, {per_jaar:.1} per pupil a year (",
+                "\n  verzuim: {} regels in de schooljaren {}-{} tot en met {}-{}, {} per leerling per jaar (",
                 self.verzuim,
                 from,
                 from + 1,
                 to,
-                to + 1
+                to + 1,
+                format!("{per_jaar:.1}").replace('.', ",")
             )?;
             for (i, (s, n)) in Verzuimsoort::ALL
                 .iter()
@@ -377,7 +407,7 @@ pub fn generate_with<S: DemoSink>(
     }
 
     let mut calendar = Vec::new();
-    for year in FIRST_SCHOOL_YEAR..=LAST_SCHOOL_YEAR {
+    for year in FIRST_SCHOOL_YEAR..=last_school_year(today) {
         for v in vakanties(year) {
             sink.vakantie(&v)?;
             summary.vakanties += 1;

@@ -373,7 +373,10 @@ fn tiny_is_valid_and_within_bounds() {
     // Enrolments stay within the person's sub-region.
     assert_eq!(c.buiten_regio, 0);
     let text = s.to_string();
-    assert!(text.starts_with("made 7 gemeenten"), "{text}");
+    assert!(
+        text.starts_with("7 gemeenten in 2 subregio's gemaakt"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -666,7 +669,7 @@ fn absence_is_valid_and_fires_every_rule() {
             assert!(n > 0, "{regel} never fired: {:?}", c.signals);
         }
     }
-    assert!(s.to_string().contains("absence: "), "{s}");
+    assert!(s.to_string().contains("verzuim: "), "{s}");
 }
 
 #[test]
@@ -699,7 +702,7 @@ fn absence_is_deterministic_and_leaves_the_people_alone() {
         ..s.clone()
     };
     assert_eq!(strip(&sa), sc);
-    assert!(!sc.to_string().contains("absence"));
+    assert!(!sc.to_string().contains("verzuim"));
     // An empty range of years is the same as none.
     let none = DemoOptions {
         absence_years: 2030..=2031,

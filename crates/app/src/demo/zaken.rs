@@ -2,7 +2,9 @@
 //! cases (so every step is checked and logged as in real use): about 125 registrations per
 //! region of two sub-regions over the categories and main causes in the proportions of the Noord-Kennemerland
 //! count of September 2017, thuiszitter cases with offers made on time, late or not yet,
-//! escalations at every level, and the 16-hour signals' drafts confirmed by the schools.
+//! escalations at every level, a CJG as partner in cases, thuiszitters at primary schools too,
+//! and the schools' drafts settled (see [`super::geschiedenis`], which also makes the past
+//! school years' thuiszitters).
 
 use chrono::{Duration, NaiveDate};
 use leerrecht_domain::duty::DutyStatus;
@@ -44,6 +46,11 @@ const OORZAKEN: [(Oorzaak, u32); 9] = [
     (Oorzaak::Onbekend, 5),
 ];
 
+/// A main cause in the proportions of the seed count.
+pub(super) fn pick_oorzaak(rng: &mut ChaCha8Rng) -> Oorzaak {
+    pick(rng, &OORZAKEN)
+}
+
 fn pick<T: Copy>(rng: &mut ChaCha8Rng, weighted: &[(T, u32)]) -> T {
     let total: u32 = weighted.iter().map(|(_, w)| w).sum();
     let mut n = rng.gen_range(0..total);
@@ -66,12 +73,28 @@ pub struct DemoZaken {
     pub aanbod_te_laat: usize,
     pub escalaties: usize,
     pub meldingen_bevestigd: usize,
+    /// The past school years: their thuiszitters and the settled drafts.
+    pub geschiedenis: super::geschiedenis::DemoGeschiedenis,
 }
 
 impl App {
     /// Fills the demo region's thuiszitters list and cases on `today`, the same for the same
-    /// seed and register.
-    pub fn demo_zaken(&self, actor: &Actor, seed: u64, today: NaiveDate) -> Result<DemoZaken> {
+    /// seed, register and rules (`regels`: the escalation ladder and the drafts' deadline):
+    /// the past school years' thuiszitters and cases of the seed region,
+    /// and the present's. With `afhandelen` (the absence runs up to `today`), the schools have
+    /// settled every draft but those of the last school days (see
+    /// [`super::geschiedenis`]); without, the 16-hour drafts of the latest twelve months of
+    /// absence are confirmed and the rest wait.
+    pub fn demo_zaken(
+        &self,
+        actor: &Actor,
+        seed: u64,
+        today: NaiveDate,
+        regels: &Escalatieregels,
+        afhandelen: bool,
+    ) -> Result<DemoZaken> {
+        let mut geschiedenis = super::geschiedenis::DemoGeschiedenis::default();
+        self.demo_thuiszitters_verleden(actor, seed, today, &mut geschiedenis)?;
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7a61_6b65_6e00);
         let regios = self
             .store()
@@ -87,14 +110,23 @@ impl App {
         // enrolled anywhere (absoluut verzuim), sampled evenly over the register.
         let mut ingeschreven = Vec::new();
         let mut niet = Vec::new();
+        // Primary pupils too, so that the primary SWVs have thuiszitters of their own (drawn
+        // from a stream of their own: the secondary ones stay as they were).
+        let mut primair = Vec::new();
+        let mut gemeente_van = std::collections::HashMap::new();
         self.jongeren(actor, today, None, &mut |j| {
             let plicht = matches!(
                 j.plicht,
                 DutyStatus::Leerplichtig | DutyStatus::Kwalificatieplichtig
             );
+            if plicht && j.leeftijd >= 6 && matches!(j.sector, Some(Sector::Po | Sector::So)) {
+                primair.push(j.leerling);
+                gemeente_van.insert(j.leerling, j.gemeente.as_str().to_string());
+            }
             if !plicht || j.leeftijd < 12 {
                 return Ok(());
             }
+            gemeente_van.insert(j.leerling, j.gemeente.as_str().to_string());
             match j.sector {
                 Some(Sector::Vo | Sector::Vso) => ingeschreven.push(j.leerling),
                 None => niet.push(j.leerling),
@@ -104,8 +136,21 @@ impl App {
         })?;
         ingeschreven.shuffle(&mut rng);
         niet.shuffle(&mut rng);
+        let mut extra = ChaCha8Rng::seed_from_u64(seed ^ 0x706f_636a_6700);
+        primair.shuffle(&mut extra);
+        // A CJG takes part in three cases in five: the one serving the pupil's gemeente.
+        let cjg_van: std::collections::HashMap<String, String> = self
+            .store()
+            .organisaties()?
+            .iter()
+            .filter(|o| o.soort == OrgSoort::Cjg)
+            .flat_map(|o| {
+                o.bedient
+                    .iter()
+                    .map(|g| (g.as_str().to_string(), o.code.as_str().to_string()))
+            })
+            .collect();
         let mut made = DemoZaken::default();
-        let regels = Escalatieregels::default();
         let mut next_niet = niet.into_iter();
         for leerling in ingeschreven {
             if made.registraties >= wanted {
@@ -137,10 +182,50 @@ impl App {
             made.registraties += 1;
             if categorie.is_thuiszitter() {
                 made.thuiszitters += 1;
-                self.demo_case(actor, wie, begin, today, &mut rng, &mut made)?;
+                let zaak = self.demo_case(actor, wie, begin, today, &mut rng, &mut made)?;
+                let cjg = gemeente_van.get(&wie).and_then(|g| cjg_van.get(g));
+                self.demo_cjg(actor, zaak, cjg, begin, today, &mut extra)?;
             }
         }
-        made.escalaties = self.escaleren(actor, today, &regels)?.len();
+        // Thuiszitters at primary schools: one for every six registrations above.
+        let mut po = 0;
+        for wie in primair {
+            if po >= wanted / 6 {
+                break;
+            }
+            let oorzaak = pick(&mut extra, &OORZAKEN);
+            let begin = today - Duration::days(extra.gen_range(1..=150));
+            match self.registratie_wijzigen(
+                actor,
+                wie,
+                Some((Categorie::Thuiszittend, oorzaak)),
+                begin,
+            ) {
+                Ok(()) => {}
+                Err(crate::AppError::Invalid(_)) => continue,
+                Err(e) => return Err(e),
+            }
+            po += 1;
+            made.registraties += 1;
+            made.thuiszitters += 1;
+            let zaak = self.demo_case(actor, wie, begin, today, &mut extra, &mut made)?;
+            let cjg = gemeente_van.get(&wie).and_then(|g| cjg_van.get(g));
+            self.demo_cjg(actor, zaak, cjg, begin, today, &mut extra)?;
+        }
+        made.escalaties = self.escaleren(actor, today, regels)?.len();
+        if afhandelen {
+            self.demo_concepten_afhandelen(
+                actor,
+                seed,
+                today,
+                regels.melding_termijn_schooldagen,
+                &mut geschiedenis,
+            )?;
+            made.meldingen_bevestigd = geschiedenis.meldingen_bevestigd;
+            made.geschiedenis = geschiedenis;
+            return Ok(made);
+        }
+        made.geschiedenis = geschiedenis;
         // Schools confirm the drafts of the 16-hour signals of the twelve months up to the
         // latest one, and the bureau answers most of them.
         let mut confirmed = 0;
@@ -179,7 +264,7 @@ impl App {
         today: NaiveDate,
         rng: &mut ChaCha8Rng,
         made: &mut DemoZaken,
-    ) -> Result<()> {
+    ) -> Result<i64> {
         let zaak = self.zaak_openen(actor, wie, ZaakSoort::Thuiszitter, begin)?;
         made.zaken += 1;
         self.zaak_vastleggen(
@@ -231,7 +316,32 @@ impl App {
                 },
             )?;
         }
-        Ok(())
+        Ok(zaak)
+    }
+
+    /// The CJG of the pupil's gemeente joins a case a week after it began, three times in five.
+    fn demo_cjg(
+        &self,
+        actor: &Actor,
+        zaak: i64,
+        cjg: Option<&String>,
+        begin: NaiveDate,
+        today: NaiveDate,
+        rng: &mut ChaCha8Rng,
+    ) -> Result<()> {
+        let Some(cjg) = cjg else { return Ok(()) };
+        if !rng.gen_ratio(3, 5) {
+            return Ok(());
+        }
+        self.zaak_vastleggen(
+            actor,
+            zaak,
+            Gebeurtenis::Partner {
+                organisatie: cjg.clone(),
+                contact: None,
+                datum: (begin + Duration::days(7)).min(today),
+            },
+        )
     }
 
     /// The pupils with a 16-hour signal, the most recent first, and the latest signal's date.
