@@ -274,7 +274,10 @@ impl App {
                 school: m.school.as_str().to_string(),
             },
             &match (naar, afsluitreden) {
-                ("ingetrokken", Some(r)) => format!("melding {id}: {} → {naar} ({r})", m.status),
+                // Only a reason of the list reaches the audit log, never free input.
+                ("ingetrokken", Some(r)) if INTREKREDENEN.contains(&r) => {
+                    format!("melding {id}: {} → {naar} ({r})", m.status)
+                }
                 _ => format!("melding {id}: {} → {naar}", m.status),
             },
         )?;
@@ -297,7 +300,7 @@ impl App {
             ("ingetrokken", Some(r)) if INTREKREDENEN.contains(&r) => {}
             ("ingetrokken", _) => {
                 return Err(AppError::Invalid(format!(
-                    "intrekreden: one of {}",
+                    "afsluitreden: to withdraw, one of {}",
                     INTREKREDENEN.join(", ")
                 )))
             }

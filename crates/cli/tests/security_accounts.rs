@@ -212,7 +212,7 @@ fn existence_oracles(demo: Demo) {
 
     // GET /zaken/{id} and PATCH /meldingen/{id} by number: a number beyond the last is
     // answered as a case or melding of a person outside the reader's scope (a CJG's, which
-    // joined none of them).
+    // the CJG is not a partner in).
     let lp = login(&c, &s, &demo, "leerplicht");
     let cjg = login(&c, &s, &demo, "cjg");
     let zaken: Vec<i64> = (1..)
@@ -230,7 +230,47 @@ fn existence_oracles(demo: Demo) {
         zaken.iter().any(|&id| zaak(&lp, id).0 == 200),
         "the bureau reads its cases"
     );
-    let niet_van_ons: Vec<(u16, Value)> = zaken.iter().map(|&id| zaak(&cjg, id)).collect();
+    // The CJG reads the cases it was added to as a partner, and none other.
+    let antwoorden: Vec<(i64, (u16, Value))> =
+        zaken.iter().map(|&id| (id, zaak(&cjg, id))).collect();
+    let partners = |id: i64| -> Vec<String> {
+        app.zaak(&op, id, None)
+            .unwrap()
+            .staat
+            .partners
+            .iter()
+            .map(|p| p.0.clone())
+            .collect()
+    };
+    let mut eigen: Option<Vec<String>> = None;
+    for (id, (st, _)) in &antwoorden {
+        if *st == 200 {
+            let p = partners(*id);
+            eigen = Some(match eigen {
+                None => p,
+                Some(e) => e.into_iter().filter(|x| p.contains(x)).collect(),
+            });
+        }
+    }
+    let eigen = eigen.unwrap_or_default();
+    let niet_van_ons: Vec<(u16, Value)> = antwoorden
+        .into_iter()
+        .filter(|(id, (st, _))| {
+            if *st == 200 {
+                assert!(
+                    !eigen.is_empty(),
+                    "case {id} read by a CJG that is no partner"
+                );
+            } else {
+                assert!(
+                    partners(*id).iter().all(|p| !eigen.contains(p)),
+                    "case {id} of the CJG refused"
+                );
+            }
+            *st != 200
+        })
+        .map(|(_, a)| a)
+        .collect();
     assert!(!niet_van_ons.is_empty());
     let voorbij = zaken.len() as i64 + 1000;
     let onbekend_antwoord = zaak(&cjg, voorbij);
