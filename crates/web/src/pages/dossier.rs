@@ -27,6 +27,7 @@ use leerrecht_store::api::VerzuimRegel;
 use leerrecht_store::{MeldingGegevens, MeldingRij};
 use serde::Deserialize;
 
+use super::invoer::{self, Afwijzing, Invoer};
 use super::tekst::Taal;
 use super::woorden;
 use super::{doe, html, terug_naar, Bezoeker, Fout, Kader};
@@ -197,6 +198,8 @@ struct Dossierpagina {
     zw: Zaakwerk,
     /// The offer form as typed, when it was refused.
     aanbod_invoer: Option<AanbodInvoer>,
+    /// Any other form of the file as typed, when it was refused.
+    iv: Invoer,
 }
 
 /// The part of the file about the joint plan, the parents, closing a case, and the youth
@@ -654,6 +657,19 @@ fn pagina(
         zw,
         id,
         aanbod_invoer: None,
+        iv: Invoer::default(),
+    }
+}
+
+impl Dossierpagina {
+    /// Whether the registration form's choice `code` of `veld` (`categorie`, `oorzaak`) is
+    /// selected: as sent when the form was refused, else the registration that holds today.
+    fn registratie_gekozen(&self, veld: &str, code: &str) -> bool {
+        let huidig = self.huidige_registratie.is_some_and(|(c, o)| match veld {
+            "categorie" => c == code,
+            _ => o == code,
+        });
+        self.iv.gekozen("registratie-form", veld, code, huidig)
     }
 }
 
@@ -876,19 +892,25 @@ where
         + Send
         + 'static,
 {
+    let r = schrijven(s, b, id.clone(), f).await;
+    herstel(s, b, id, r).await
+}
+
+/// Resolves the person and runs a write; a refusal is left to the caller.
+async fn schrijven<F>(s: &AppState, b: &Bezoeker, id: String, f: F) -> Result<Response, Fout>
+where
+    F: FnOnce(&App, &leerrecht_app::Actor, LeerlingId) -> leerrecht_app::Result<()>
+        + Send
+        + 'static,
+{
     let actor = b.actor.clone();
     let pid = id.clone();
-    let r = doe(s, b.taal, move |app| {
+    doe(s, b.taal, move |app| {
         let l = app.leerling_van_id(&actor, &pid)?;
         f(app, &actor, l)
     })
-    .await;
-    match r {
-        Ok(()) => Ok(terug_naar(&format!("/jongeren/{id}?ok=1"))),
-        // Refused input: the file again, with the reason above it.
-        Err(Fout::Ongeldig(_, m)) => weer_met_fout(s, b, id, m).await,
-        Err(e) => Err(e),
-    }
+    .await?;
+    Ok(terug_naar(&format!("/jongeren/{id}?ok=1")))
 }
 
 /// A form refused for its input shows the file again, with the reason above it.
@@ -913,6 +935,53 @@ async fn weer_met_fout(
 ) -> Result<Response, Fout> {
     let g = lees(s, b, id.clone()).await?;
     let p = pagina(b, id, g, Jaarvraag::default(), Some(m));
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html(p)).into_response())
+}
+
+/// Why one of the file's forms did not go through: its input, refused next to a field, or
+/// any other failure of the request.
+enum Weigering {
+    Invoer(Afwijzing),
+    Fout(Fout),
+}
+
+impl From<Fout> for Weigering {
+    fn from(f: Fout) -> Weigering {
+        Weigering::Fout(f)
+    }
+}
+
+impl From<Afwijzing> for Weigering {
+    fn from(a: Afwijzing) -> Weigering {
+        Weigering::Invoer(a)
+    }
+}
+
+/// The outcome of one of the file's forms: done, or refused for its input and then the file
+/// again (422) with the form `formulier` as it was typed, the reason next to its field
+/// (`velden`: the form's fields a use case's refusal may name) or above the form.
+async fn bewaar(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    formulier: &str,
+    velden: &[&str],
+    body: &[u8],
+    r: Result<Response, Weigering>,
+) -> Result<Response, Fout> {
+    let invoer = match r {
+        Ok(r) => return Ok(r),
+        Err(Weigering::Fout(Fout::Ongeldig(_, m))) => {
+            // What was sent is shown again only to the session that sent it.
+            b.formulier::<serde::de::IgnoredAny>(body)?;
+            Invoer::van_melding(formulier, body, velden, m)
+        }
+        Err(Weigering::Fout(e)) => return Err(e),
+        Err(Weigering::Invoer(a)) => Invoer::van(formulier, body, a.veld, a.reden),
+    };
+    let g = lees(s, b, id.clone()).await?;
+    let mut p = pagina(b, id, g, Jaarvraag::default(), invoer.boven());
+    p.iv = invoer;
     Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html(p)).into_response())
 }
 
@@ -942,16 +1011,6 @@ pub struct MeldingForm {
     hele_lessen: Option<String>,
 }
 
-fn getal(s: &str, veld: &str) -> Result<Option<u32>, String> {
-    match s.trim() {
-        "" => Ok(None),
-        n => n
-            .parse()
-            .map(Some)
-            .map_err(|_| format!("{veld}: geen heel getal")),
-    }
-}
-
 fn tekst(s: &str) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
@@ -962,39 +1021,52 @@ pub async fn melding_indienen(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let r = melding_indienen_doen(&s, &b, id.clone(), body).await;
-    herstel(&s, &b, id, r).await
+    let r = melding_indienen_doen(&s, &b, id.clone(), &body).await;
+    let velden = [
+        "verzuimsoort",
+        "begindatum",
+        "uren",
+        "dagen",
+        "reden",
+        "ondernomen",
+        "contact",
+    ];
+    bewaar(&s, &b, id, "melding-form", &velden, &body, r).await
 }
 
 async fn melding_indienen_doen(
     s: &AppState,
     b: &Bezoeker,
     id: String,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let f: MeldingForm = b.formulier(&body)?;
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: MeldingForm = b.formulier(body)?;
+    let taal = b.taal;
     let school = match &b.actor {
         leerrecht_app::Actor::Gebruiker(g) => g.organisatie.clone(),
-        _ => return Err(Fout::Verboden(b.taal)),
+        _ => return Err(Fout::Verboden(taal).into()),
     };
     let soort: &'static str = ["16uur", "luxe", "beginnend", "signaal", "langdurig"]
         .into_iter()
         .find(|s| *s == f.verzuimsoort)
-        .ok_or_else(|| ongeldig(b, "verzuimsoort: onbekend".into()))?;
-    let begindatum = datum(b.taal, &f.begindatum, "begindatum").map_err(|m| ongeldig(b, m))?;
-    let einddatum = opt_datum(b.taal, &f.einddatum, "einddatum").map_err(|m| ongeldig(b, m))?;
-    let uren = getal(&f.uren, "uren").map_err(|m| ongeldig(b, m))?;
-    let dagen = getal(&f.dagen, "dagen").map_err(|m| ongeldig(b, m))?;
+        .ok_or_else(|| Afwijzing::bij("verzuimsoort", taal.s("kies een soort melding")))?;
+    let begindatum = invoer::datum(taal, "begindatum", &f.begindatum)?;
+    let einddatum = invoer::opt_datum(taal, "einddatum", &f.einddatum)?;
+    let uren = invoer::getal(taal, "uren", &f.uren)?;
+    let dagen = invoer::getal(taal, "dagen", &f.dagen)?;
+    let reden = invoer::vrij(taal, "reden", &f.reden)?;
+    let ondernomen = invoer::vrij(taal, "ondernomen", &f.ondernomen)?;
+    let contact = invoer::vrij(taal, "contact", &f.contact)?;
     let school = SchoolCode::from_str(&school).map_err(|e| ongeldig(b, e.to_string()))?;
     let gegevens = MeldingGegevens {
         einddatum,
         hele_lessen: Some(f.hele_lessen.is_some()),
-        reden: tekst(&f.reden),
-        ondernomen: tekst(&f.ondernomen),
+        reden: tekst(&reden),
+        ondernomen: tekst(&ondernomen),
         actie_gewenst: Some(f.actie_gewenst.is_some()),
-        contact: tekst(&f.contact),
+        contact: tekst(&contact),
     };
-    schrijf(s, b, id, move |app, a, l| {
+    Ok(schrijven(s, b, id, move |app, a, l| {
         app.melding_indienen(
             a,
             MeldingRij {
@@ -1009,7 +1081,7 @@ async fn melding_indienen_doen(
         )
         .map(|_| ())
     })
-    .await
+    .await?)
 }
 
 pub async fn melding_bevestigen(
@@ -1107,45 +1179,60 @@ pub async fn registratie(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let r = registratie_doen(&s, &b, id.clone(), body).await;
-    herstel(&s, &b, id, r).await
+    // Changing and ending are two forms of the page, sent to the same address.
+    let einde = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
+        .unwrap_or_default()
+        .iter()
+        .any(|(k, _)| k == "beeindigen");
+    let formulier = if einde {
+        "registratie-einde-form"
+    } else {
+        "registratie-form"
+    };
+    let r = registratie_doen(&s, &b, id.clone(), &body).await;
+    bewaar(
+        &s,
+        &b,
+        id,
+        formulier,
+        &["categorie", "oorzaak", "per"],
+        &body,
+        r,
+    )
+    .await
 }
 
 async fn registratie_doen(
     s: &AppState,
     b: &Bezoeker,
     id: String,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let f: RegistratieForm = b.formulier(&body)?;
-    let per = datum(b.taal, &f.per, "per").map_err(|m| ongeldig(b, m))?;
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: RegistratieForm = b.formulier(body)?;
+    let taal = b.taal;
+    let per = invoer::datum(taal, "per", &f.per)?;
     let nieuw = match f.categorie.trim() {
         // Ending is never what a changed form does by default: it is asked for and confirmed.
         "" if f.beeindigen.is_some() && f.bevestigd.is_some() => None,
         "" if f.beeindigen.is_some() => {
-            return Err(ongeldig(
-                b,
-                b.taal
-                    .s("registratie beëindigen: vink aan dat u de registratie wilt beëindigen")
-                    .into(),
-            ))
+            return Err(Afwijzing::bij(
+                "bevestigd",
+                taal.s("vink aan dat u de registratie wilt beëindigen"),
+            )
+            .into())
         }
-        "" => {
-            return Err(ongeldig(
-                b,
-                b.taal.s("categorie: kies een categorie").into(),
-            ))
-        }
+        "" => return Err(Afwijzing::bij("categorie", taal.s("kies een categorie")).into()),
         c => Some((
-            Categorie::from_str(c).map_err(|e| ongeldig(b, format!("categorie: {e}")))?,
+            Categorie::from_str(c)
+                .map_err(|_| Afwijzing::bij("categorie", taal.s("kies een categorie")))?,
             Oorzaak::from_str(f.oorzaak.trim())
-                .map_err(|e| ongeldig(b, format!("oorzaak: {e}")))?,
+                .map_err(|_| Afwijzing::bij("oorzaak", taal.s("kies een oorzaak")))?,
         )),
     };
-    schrijf(s, b, id, move |app, a, l| {
+    Ok(schrijven(s, b, id, move |app, a, l| {
         app.registratie_wijzigen(a, l, nieuw, per)
     })
-    .await
+    .await?)
 }
 
 /// The person's open case of this kind, opened (through the gate) when there is none.
@@ -1269,27 +1356,28 @@ pub async fn overleg(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let r = overleg_doen(&s, &b, id.clone(), body).await;
-    herstel(&s, &b, id, r).await
+    let r = overleg_doen(&s, &b, id.clone(), &body).await;
+    let velden = ["team", "datum", "besluiten", "vervolg"];
+    bewaar(&s, &b, id, "overleg-form", &velden, &body, r).await
 }
 
 async fn overleg_doen(
     s: &AppState,
     b: &Bezoeker,
     id: String,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let f: OverlegForm = b.formulier(&body)?;
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: OverlegForm = b.formulier(body)?;
+    let taal = b.taal;
     let team = match f.team.as_str() {
         "kernteam" => Team::Kernteam,
         "jeugdteam" => Team::Jeugdteam,
-        _ => return Err(ongeldig(b, "team: kernteam of jeugdteam".into())),
+        _ => return Err(Afwijzing::bij("team", taal.s("kies kernteam of jeugdteam")).into()),
     };
-    let d = datum(b.taal, &f.datum, "datum").map_err(|m| ongeldig(b, m))?;
-    if f.besluiten.trim().is_empty() {
-        return Err(ongeldig(b, "besluiten: leeg".into()));
-    }
-    schrijf(s, b, id, move |app, a, l| {
+    let d = invoer::datum(taal, "datum", &f.datum)?;
+    let besluiten = invoer::verplicht(taal, "besluiten", &f.besluiten)?;
+    let vervolg = invoer::vrij(taal, "vervolg", &f.vervolg)?;
+    Ok(schrijven(s, b, id, move |app, a, l| {
         let zaak = open_zaak(app, a, l, ZaakSoort::Thuiszitter)?;
         app.zaak_vastleggen(
             a,
@@ -1297,12 +1385,12 @@ async fn overleg_doen(
             Gebeurtenis::Overleg {
                 team,
                 datum: d,
-                besluiten: f.besluiten.trim().to_string(),
-                vervolg: f.vervolg.trim().to_string(),
+                besluiten,
+                vervolg,
             },
         )
     })
-    .await
+    .await?)
 }
 
 #[derive(Deserialize)]
@@ -1327,43 +1415,60 @@ pub async fn vrijstelling(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let r = vrijstelling_doen(&s, &b, id.clone(), body).await;
-    herstel(&s, &b, id, r).await
+    let r = vrijstelling_doen(&s, &b, id.clone(), &body).await;
+    let velden = [
+        "artikel",
+        "reden",
+        "van",
+        "tot",
+        "verklaring_datum",
+        "verklaring_door",
+    ];
+    bewaar(&s, &b, id, "vrijstelling-form", &velden, &body, r).await
 }
 
 async fn vrijstelling_doen(
     s: &AppState,
     b: &Bezoeker,
     id: String,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let f: VrijstellingForm = b.formulier(&body)?;
-    let artikel =
-        Artikel::from_code(&f.artikel).ok_or_else(|| ongeldig(b, "artikel: onbekend".into()))?;
-    let van = datum(b.taal, &f.van, "van").map_err(|m| ongeldig(b, m))?;
-    let tot = opt_datum(b.taal, &f.tot, "tot").map_err(|m| ongeldig(b, m))?;
-    let verklaring_datum =
-        opt_datum(b.taal, &f.verklaring_datum, "verklaring_datum").map_err(|m| ongeldig(b, m))?;
-    let door =
-        match f.verklaring_door.trim() {
-            "" => None,
-            d => Some(Deskundige::from_code(d).ok_or_else(|| {
-                ongeldig(b, "verklaring_door: arts, psycholoog of pedagoog".into())
-            })?),
-        };
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: VrijstellingForm = b.formulier(body)?;
+    let taal = b.taal;
+    let artikel = Artikel::from_code(&f.artikel)
+        .ok_or_else(|| Afwijzing::bij("artikel", taal.s("kies een artikel")))?;
+    let reden = invoer::verplicht(taal, "reden", &f.reden)?;
+    let van = invoer::datum(taal, "van", &f.van)?;
+    let tot = invoer::opt_datum(taal, "tot", &f.tot)?;
+    let verklaring_datum = invoer::opt_datum(taal, "verklaring_datum", &f.verklaring_datum)?;
+    let door = match f.verklaring_door.trim() {
+        "" => None,
+        d => Some(Deskundige::from_code(d).ok_or_else(|| {
+            Afwijzing::bij(
+                "verklaring_door",
+                taal.s("kies arts, psycholoog of pedagoog"),
+            )
+        })?),
+    };
     let verklaring = match (verklaring_datum, door) {
         (Some(datum), Some(door)) => Some(Verklaring { datum, door }),
         (None, None) => None,
-        (Some(_), None) => return Err(ongeldig(b, "verklaring_door: leeg".into())),
-        (None, Some(_)) => return Err(ongeldig(b, "verklaring_datum: leeg".into())),
+        (Some(_), None) => {
+            let m = taal.s("vul ook in wie de verklaring gaf");
+            return Err(Afwijzing::bij("verklaring_door", m).into());
+        }
+        (None, Some(_)) => {
+            let m = taal.s("vul ook de datum van de verklaring in");
+            return Err(Afwijzing::bij("verklaring_datum", m).into());
+        }
     };
-    schrijf(s, b, id, move |app, a, l| {
+    Ok(schrijven(s, b, id, move |app, a, l| {
         app.vrijstelling_vastleggen(
             a,
             l,
             NieuweVrijstelling {
                 artikel,
-                reden: f.reden,
+                reden,
                 geen_passend_aanbod: f.geen_passend_aanbod.is_some(),
                 van,
                 tot,
@@ -1372,7 +1477,7 @@ async fn vrijstelling_doen(
         )
         .map(|_| ())
     })
-    .await
+    .await?)
 }
 
 #[derive(Deserialize)]
@@ -1389,31 +1494,32 @@ pub async fn escalatie(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let r = escalatie_doen(&s, &b, id.clone(), body).await;
-    herstel(&s, &b, id, r).await
+    let r = escalatie_doen(&s, &b, id.clone(), &body).await;
+    let velden = ["niveau", "datum", "geinformeerd"];
+    bewaar(&s, &b, id, "escalatie-form", &velden, &body, r).await
 }
 
 async fn escalatie_doen(
     s: &AppState,
     b: &Bezoeker,
     id: String,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let f: EscalatieForm = b.formulier(&body)?;
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: EscalatieForm = b.formulier(body)?;
+    let taal = b.taal;
     let niveau = match f.niveau.as_str() {
         "management" => Niveau::Management,
         "bestuurlijk" => Niveau::Bestuurlijk,
-        _ => return Err(ongeldig(b, "niveau: management of bestuurlijk".into())),
+        _ => return Err(Afwijzing::bij("niveau", taal.s("kies management of bestuurlijk")).into()),
     };
-    let d = datum(b.taal, &f.datum, "datum").map_err(|m| ongeldig(b, m))?;
-    let geinformeerd: Vec<String> = f
-        .geinformeerd
+    let d = invoer::datum(taal, "datum", &f.datum)?;
+    let geinformeerd: Vec<String> = invoer::vrij(taal, "geinformeerd", &f.geinformeerd)?
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .map(str::to_string)
         .collect();
-    schrijf(s, b, id, move |app, a, l| {
+    Ok(schrijven(s, b, id, move |app, a, l| {
         let zaak = open_zaak(app, a, l, ZaakSoort::Thuiszitter)?;
         app.zaak_vastleggen(
             a,
@@ -1425,7 +1531,7 @@ async fn escalatie_doen(
             },
         )
     })
-    .await
+    .await?)
 }
 
 /// The case a form names: one of the person's own open cases, or (empty) the open
@@ -1472,13 +1578,19 @@ pub async fn plan(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let r = plan_doen(&s, &b, id.clone(), body).await;
-    herstel(&s, &b, id, r).await
+    let r = plan_doen(&s, &b, id.clone(), &body).await;
+    let velden = ["zaak", "omschrijving", "datum"];
+    bewaar(&s, &b, id, "plan-form", &velden, &body, r).await
 }
 
-async fn plan_doen(s: &AppState, b: &Bezoeker, id: String, body: Bytes) -> Result<Response, Fout> {
-    let f: PlanForm = b.formulier(&body)?;
-    let d = datum(b.taal, &f.datum, "datum").map_err(|m| ongeldig(b, m))?;
+async fn plan_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: PlanForm = b.formulier(body)?;
+    let taal = b.taal;
     let delen = (
         f.onderwijs.is_some(),
         f.zorg.is_some(),
@@ -1486,19 +1598,16 @@ async fn plan_doen(s: &AppState, b: &Bezoeker, id: String, body: Bytes) -> Resul
     );
     // Checked before a case is opened for it; the use case checks the same.
     if delen == (false, false, false) {
-        return Err(ongeldig(
-            b,
-            "plan: kies onderwijs, zorg en/of jeugdhulp".into(),
-        ));
+        let m = taal.s("kies onderwijs, zorg en/of jeugdhulp");
+        return Err(Afwijzing::bij("onderdelen", m).into());
     }
-    if f.omschrijving.trim().is_empty() {
-        return Err(ongeldig(b, "omschrijving: leeg".into()));
-    }
-    schrijf(s, b, id, move |app, a, l| {
+    let omschrijving = invoer::verplicht(taal, "omschrijving", &f.omschrijving)?;
+    let d = invoer::datum(taal, "datum", &f.datum)?;
+    Ok(schrijven(s, b, id, move |app, a, l| {
         let zaak = gekozen_zaak(app, a, l, &f.zaak)?;
-        app.plan_vastleggen(a, zaak, delen, &f.omschrijving, d)
+        app.plan_vastleggen(a, zaak, delen, &omschrijving, d)
     })
-    .await
+    .await?)
 }
 
 #[derive(Deserialize)]
@@ -1516,26 +1625,34 @@ pub async fn ouders(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let r = ouders_doen(&s, &b, id.clone(), body).await;
-    herstel(&s, &b, id, r).await
+    let r = ouders_doen(&s, &b, id.clone(), &body).await;
+    bewaar(
+        &s,
+        &b,
+        id,
+        "ouders-form",
+        &["zaak", "datum", "hoe"],
+        &body,
+        r,
+    )
+    .await
 }
 
 async fn ouders_doen(
     s: &AppState,
     b: &Bezoeker,
     id: String,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let f: OudersForm = b.formulier(&body)?;
-    let d = datum(b.taal, &f.datum, "datum").map_err(|m| ongeldig(b, m))?;
-    if f.hoe.trim().is_empty() {
-        return Err(ongeldig(b, "hoe: leeg".into()));
-    }
-    schrijf(s, b, id, move |app, a, l| {
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: OudersForm = b.formulier(body)?;
+    let taal = b.taal;
+    let d = invoer::datum(taal, "datum", &f.datum)?;
+    let hoe = invoer::verplicht(taal, "hoe", &f.hoe)?;
+    Ok(schrijven(s, b, id, move |app, a, l| {
         let zaak = gekozen_zaak(app, a, l, &f.zaak)?;
-        app.ouders_vastleggen(a, zaak, d, &f.hoe)
+        app.ouders_vastleggen(a, zaak, d, &hoe)
     })
-    .await
+    .await?)
 }
 
 #[derive(Deserialize)]
@@ -1553,27 +1670,31 @@ pub async fn sluiten(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let r = sluiten_doen(&s, &b, id.clone(), body).await;
-    herstel(&s, &b, id, r).await
+    let r = sluiten_doen(&s, &b, id.clone(), &body).await;
+    let velden = ["zaak", "reden", "datum", "toelichting"];
+    bewaar(&s, &b, id, "sluiten-form", &velden, &body, r).await
 }
 
 async fn sluiten_doen(
     s: &AppState,
     b: &Bezoeker,
     id: String,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let f: SluitForm = b.formulier(&body)?;
-    let reden = Sluitreden::from_str(&f.reden).map_err(|e| ongeldig(b, format!("reden: {e}")))?;
-    let d = datum(b.taal, &f.datum, "datum").map_err(|m| ongeldig(b, m))?;
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: SluitForm = b.formulier(body)?;
+    let taal = b.taal;
     if f.zaak.trim().is_empty() {
-        return Err(ongeldig(b, "zaak: kies een open zaak".into()));
+        return Err(Afwijzing::bij("zaak", taal.s("kies een open zaak")).into());
     }
-    schrijf(s, b, id, move |app, a, l| {
+    let reden = Sluitreden::from_str(&f.reden)
+        .map_err(|_| Afwijzing::bij("reden", taal.s("kies een reden")))?;
+    let d = invoer::datum(taal, "datum", &f.datum)?;
+    let toelichting = invoer::vrij(taal, "toelichting", &f.toelichting)?;
+    Ok(schrijven(s, b, id, move |app, a, l| {
         let zaak = gekozen_zaak(app, a, l, &f.zaak)?;
-        app.zaak_sluiten(a, zaak, reden, d, &f.toelichting)
+        app.zaak_sluiten(a, zaak, reden, d, &toelichting)
     })
-    .await
+    .await?)
 }
 
 #[derive(Deserialize)]
@@ -1588,12 +1709,22 @@ pub async fn notitie(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let f: NotitieForm = b.formulier(&body)?;
-    let r = schrijf(&s, &b, id.clone(), move |app, a, l| {
-        app.notitie_schrijven(a, l, &f.tekst).map(|_| ())
+    let r = notitie_doen(&s, &b, id.clone(), &body).await;
+    bewaar(&s, &b, id, "notitie-form", &["tekst"], &body, r).await
+}
+
+async fn notitie_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: NotitieForm = b.formulier(body)?;
+    let tekst = invoer::verplicht(b.taal, "tekst", &f.tekst)?;
+    Ok(schrijven(s, b, id, move |app, a, l| {
+        app.notitie_schrijven(a, l, &tekst).map(|_| ())
     })
-    .await;
-    herstel(&s, &b, id, r).await
+    .await?)
 }
 
 #[derive(Deserialize)]
