@@ -997,7 +997,7 @@ async fn ingangen_in_de_browser(
     s.vul("#n-bsn", &r.nummer).await;
     s.vul("#n-reden", "even kijken").await;
     s.klik("#noodtoegang-form button[type=submit]").await;
-    assert!(s.tekst("#noodtoegang-fout").await.contains("reden"));
+    assert!(s.tekst("#n-reden-fout").await.contains("minstens"));
     assert!(
         !s.bron().await.contains(&r.nummer),
         "the number is not repeated"

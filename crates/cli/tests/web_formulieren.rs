@@ -466,6 +466,26 @@ async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, a
         "the melding is filed"
     );
 
+    // Break-the-glass with a number that fails the eleven test: answered next to the number,
+    // which is not repeated; the reason and the duration stay.
+    let reden = "Moeder belt: het kind is weggelopen en de politie vraagt de school";
+    s.ga("/noodtoegang").await;
+    s.vul("#n-bsn", "123456789").await;
+    s.vul("#n-reden", reden).await;
+    s.kies("#n-uren", "4").await;
+    s.verstuur("noodtoegang-form").await;
+    s.geweigerd("n-bsn", "geen geldig nummer").await;
+    assert_eq!(s.waarde("#n-bsn").await, "");
+    assert!(!s.bron().await.contains("123456789"));
+    assert_eq!(s.waarde("#n-reden").await, reden);
+    assert_eq!(s.waarde("#n-uren").await, "4");
+    s.vul("#n-bsn", &o.ander).await;
+    s.verstuur("noodtoegang-form").await;
+    assert_eq!(s.status().await, 200);
+    assert!(s
+        .bron()
+        .await
+        .contains("Noodtoegang: u bekijkt dit dossier"));
     s.uitloggen().await;
 
     // The officer registers the pupil as a thuiszitter, first with a day February lacks.
