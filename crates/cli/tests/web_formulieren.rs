@@ -379,6 +379,18 @@ impl Sessie {
             .unwrap_or(0)
     }
 
+    /// The `id` of the first form whose `id` starts with `begin`.
+    async fn formulier_id(&self, begin: &str) -> String {
+        self.c
+            .find(Locator::Css(&format!("form[id^='{begin}']")))
+            .await
+            .unwrap_or_else(|e| panic!("no form {begin}…: {e}"))
+            .attr("id")
+            .await
+            .unwrap()
+            .expect("an id")
+    }
+
     /// The form was refused: 422, the reason next to `veld` (its element `#{veld}-fout`,
     /// named by the field's `aria-describedby` and marked `aria-invalid`), nothing above.
     async fn geweigerd(&self, veld: &str, verwacht: &str) {
@@ -465,6 +477,28 @@ async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, a
         meldingen + 1,
         "the melding is filed"
     );
+
+    // Withdrawing a melding without choosing a reason: the explanation stays.
+    let fi = s.formulier_id("intrek-form-").await;
+    let n = fi.trim_start_matches("intrek-form-").to_string();
+    s.toon(&fi).await;
+    s.vul(&format!("#intrektoelichting-{n}"), "Ouders belden achteraf")
+        .await;
+    s.verstuur(&fi).await;
+    s.geweigerd(&format!("intrekreden-{n}"), "kies een reden")
+        .await;
+    assert_eq!(
+        s.waarde(&format!("#intrektoelichting-{n}")).await,
+        "Ouders belden achteraf"
+    );
+    s.kies(&format!("#intrekreden-{n}"), "achteraf_geoorloofd")
+        .await;
+    s.verstuur(&fi).await;
+    assert_eq!(s.status().await, 200);
+    assert!(s
+        .tekst("#meldingen")
+        .await
+        .contains("Ouders belden achteraf"));
 
     // Break-the-glass with a number that fails the eleven test: answered next to the number,
     // which is not repeated; the reason and the duration stay.
@@ -560,6 +594,41 @@ async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, a
     s.verstuur("escalatie-form").await;
     assert_eq!(s.status().await, 200);
     assert!(s.tekst("#escalaties").await.contains("Wethouder onderwijs"));
+
+    // A partner with a contact name too long: the chosen organisation stays.
+    let fp = s.formulier_id("partner-form-").await;
+    let z = fp.trim_start_matches("partner-form-").to_string();
+    let org =
+        s.c.execute(
+            "const al = [...document.querySelectorAll(arguments[1] + ' input[name=organisatie]')] \
+               .map(i => i.value); \
+             return [...document.querySelector(arguments[0]).options].map(o => o.value) \
+               .filter(v => !al.includes(v)).pop();",
+            vec![
+                json!(format!("#p-org-{z}")),
+                json!(format!("#partners-{z}")),
+            ],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .expect("an organisation not yet a partner")
+        .to_string();
+    s.toon(&fp).await;
+    s.kies(&format!("#p-org-{z}"), &org).await;
+    s.zet(&format!("#p-contact-{z}"), &"J".repeat(2001)).await;
+    s.verstuur(&fp).await;
+    s.geweigerd(&format!("p-contact-{z}"), "te lang: hoogstens 2000 tekens")
+        .await;
+    assert_eq!(s.waarde(&format!("#p-org-{z}")).await, org);
+    s.vul(&format!("#p-contact-{z}"), "Jan de Vries").await;
+    s.verstuur(&fp).await;
+    assert_eq!(s.status().await, 200);
+    let partner = format!("#partners-{z} input[name=organisatie][value='{org}']");
+    assert!(
+        s.c.find(Locator::Css(&partner)).await.is_ok(),
+        "{org} is a partner of case {z} now"
+    );
 
     // A plan without any of its parts ticked.
     s.toon("plan-form").await;

@@ -662,6 +662,15 @@ fn pagina(
 }
 
 impl Dossierpagina {
+    /// The form that withdraws melding `melding`, and the one that adds a partner to case
+    /// `zaak`, by their ids in the page.
+    fn intrekformulier(&self, melding: &i64) -> String {
+        intrekformulier(*melding)
+    }
+    fn partnerformulier(&self, zaak: &i64) -> String {
+        partnerformulier(*zaak)
+    }
+
     /// Whether the registration form's choice `code` of `veld` (`categorie`, `oorzaak`) is
     /// selected: as sent when the form was refused, else the registration that holds today.
     fn registratie_gekozen(&self, veld: &str, code: &str) -> bool {
@@ -1144,19 +1153,38 @@ pub async fn melding_intrekken(
     Path((id, melding)): Path<(String, i64)>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let f: IntrekForm = b.formulier(&body)?;
-    schrijf(&s, &b, id, move |app, a, _| {
-        let reden = tekst(&f.reden);
-        let toelichting = tekst(&f.toelichting);
+    let r = melding_intrekken_doen(&s, &b, id.clone(), melding, &body).await;
+    let formulier = intrekformulier(melding);
+    bewaar(&s, &b, id, &formulier, &["reden", "toelichting"], &body, r).await
+}
+
+/// The form that withdraws one melding.
+fn intrekformulier(melding: i64) -> String {
+    format!("intrek-form-{melding}")
+}
+
+async fn melding_intrekken_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    melding: i64,
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: IntrekForm = b.formulier(body)?;
+    let taal = b.taal;
+    // Which reasons there are is the use case's to say; an empty choice is answered here.
+    let reden = tekst(&f.reden).ok_or_else(|| Afwijzing::bij("reden", taal.s("kies een reden")))?;
+    let toelichting = tekst(&invoer::vrij(taal, "toelichting", &f.toelichting)?);
+    Ok(schrijven(s, b, id, move |app, a, _| {
         app.melding_status_met(
             a,
             melding,
             "ingetrokken",
-            reden.as_deref(),
+            Some(&reden),
             toelichting.as_deref(),
         )
     })
-    .await
+    .await?)
 }
 
 #[derive(Deserialize)]
@@ -1741,11 +1769,42 @@ pub async fn partner_toevoegen(
     Path((id, zaak)): Path<(String, i64)>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let f: PartnerForm = b.formulier(&body)?;
-    schrijf(&s, &b, id, move |app, a, _| {
-        app.partner_toevoegen(a, zaak, &f.organisatie, tekst(&f.contact).as_deref())
-    })
+    let r = partner_toevoegen_doen(&s, &b, id.clone(), zaak, &body).await;
+    let formulier = partnerformulier(zaak);
+    bewaar(
+        &s,
+        &b,
+        id,
+        &formulier,
+        &["organisatie", "contact"],
+        &body,
+        r,
+    )
     .await
+}
+
+/// The form that adds a partner to one case.
+fn partnerformulier(zaak: i64) -> String {
+    format!("partner-form-{zaak}")
+}
+
+async fn partner_toevoegen_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    zaak: i64,
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: PartnerForm = b.formulier(body)?;
+    let taal = b.taal;
+    if f.organisatie.trim().is_empty() {
+        return Err(Afwijzing::bij("organisatie", taal.s("kies een organisatie")).into());
+    }
+    let contact = tekst(&invoer::vrij(taal, "contact", &f.contact)?);
+    Ok(schrijven(s, b, id, move |app, a, _| {
+        app.partner_toevoegen(a, zaak, &f.organisatie, contact.as_deref())
+    })
+    .await?)
 }
 
 #[derive(Deserialize)]
