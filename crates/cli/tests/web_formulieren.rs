@@ -2,8 +2,8 @@
 //! `leerrecht serve` on the tiny demo region, in SQLite and in PostgreSQL, each form is sent
 //! with an invalid value (an impossible date, an empty required field, a text too long, a
 //! missing choice) and answers 422 with the reason next to the right field, in the page's
-//! language, and everything else still as typed; sent again right, it is recorded. axe-core
-//! checks every page.
+//! language, and everything else still as typed; sent again right, it is recorded. The same
+//! for break-the-glass, whose number is never repeated back. axe-core checks every page.
 //!
 //! Needs `chromium`, `chromedriver` and axe-core's `axe.min.js` (at `AXE_CORE_JS`), as
 //! `web.rs` does; `LEERRECHT_BROWSERTEST=overslaan` skips it when they are missing.
@@ -66,6 +66,9 @@ struct Opzet {
     id: String,
     /// The BSN or onderwijsnummer of a pupil of another school, for break-the-glass.
     ander: String,
+    /// A youth doctor, who breaks the glass to write a medical note on the pupil (`nummer`).
+    jeugdarts: (String, String),
+    nummer: String,
 }
 
 fn opzet(db: &str) -> Opzet {
@@ -131,6 +134,16 @@ fn opzet(db: &str) -> Opzet {
         leerplicht: add("formulieren.lp", &bureau, Rol::Leerplicht),
         id: app.id_van(leerling).unwrap().expect("an id"),
         ander: ander.expect("the tiny demo has pupils of another school"),
+        jeugdarts: add(
+            "formulieren.jeugdarts",
+            orgs.iter()
+                .find(|o| o.soort == OrgSoort::Ggd)
+                .expect("the tiny demo has a GGD")
+                .code
+                .as_str(),
+            Rol::Jeugdarts,
+        ),
+        nummer: leerling.to_string(),
     }
 }
 
@@ -700,6 +713,27 @@ async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, a
         s.c.find(Locator::Css("#klok")).await.is_err(),
         "the registration ended"
     );
+    s.uitloggen().await;
+
+    // The youth doctor's medical note, sent empty.
+    s.inloggen(&o.jeugdarts).await;
+    s.ga("/noodtoegang").await;
+    s.vul("#n-bsn", &o.nummer).await;
+    s.vul(
+        "#n-reden",
+        "Acute zorg: de huisarts vraagt de schoolgeschiedenis op",
+    )
+    .await;
+    s.verstuur("noodtoegang-form").await;
+    assert_eq!(s.status().await, 200);
+    s.toon("notitie-form").await;
+    s.verstuur("notitie-form").await;
+    s.geweigerd("mn-tekst", "vul dit veld in").await;
+    s.vul("#mn-tekst", "Buikpijnklachten, overleg met huisarts")
+        .await;
+    s.verstuur("notitie-form").await;
+    assert_eq!(s.status().await, 200);
+    assert!(s.tekst("#notities").await.contains("Buikpijnklachten"));
     s.c.clone().close().await.unwrap();
 }
 
