@@ -462,6 +462,7 @@ async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, a
     let mut s = Sessie::start(&db, chrome, driver, axe).await;
     let vandaag = chrono::Utc::now().date_naive();
     let dag = |d: chrono::NaiveDate| d.format("%d-%m-%Y").to_string();
+    let gisteren = dag(vandaag - chrono::Duration::days(1));
     let dossier = format!("/jongeren/{}", o.id);
 
     // The school files a melding with an impossible date.
@@ -608,6 +609,19 @@ async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, a
     assert_eq!(s.status().await, 200);
     assert!(s.tekst("#escalaties").await.contains("Wethouder onderwijs"));
 
+    // An offer without its provider.
+    s.toon("aanbod-form").await;
+    s.kies("#a-soort", "onderwijs_zorgarrangement").await;
+    s.vul("#a-aangeboden", &gisteren).await;
+    s.verstuur("aanbod-form").await;
+    s.geweigerd("a-aanbieder", "vul dit veld in").await;
+    assert_eq!(s.waarde("#a-soort").await, "onderwijs_zorgarrangement");
+    assert_eq!(s.waarde("#a-aangeboden").await, gisteren);
+    s.vul("#a-aanbieder", "VSO De Brug").await;
+    s.verstuur("aanbod-form").await;
+    assert_eq!(s.status().await, 200);
+    assert!(s.tekst("#aanbod").await.contains("VSO De Brug"));
+
     // A partner with a contact name too long: the chosen organisation stays.
     let fp = s.formulier_id("partner-form-").await;
     let z = fp.trim_start_matches("partner-form-").to_string();
@@ -664,7 +678,6 @@ async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, a
         .contains("Twee dagen school, drie dagen zorg"));
 
     // The parents' involvement without saying how.
-    let gisteren = dag(vandaag - chrono::Duration::days(1));
     s.toon("ouders-form").await;
     s.vul("#ou-datum", &gisteren).await;
     s.verstuur("ouders-form").await;

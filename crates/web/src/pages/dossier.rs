@@ -196,9 +196,7 @@ struct Dossierpagina {
     intrekredenen: Vec<(&'static str, &'static str)>,
     /// The joint plan and the parents' involvement, the closing forms and the medical notes.
     zw: Zaakwerk,
-    /// The offer form as typed, when it was refused.
-    aanbod_invoer: Option<AanbodInvoer>,
-    /// Any other form of the file as typed, when it was refused.
+    /// The form of the file that was refused, as typed.
     iv: Invoer,
 }
 
@@ -656,7 +654,6 @@ fn pagina(
             .collect(),
         zw,
         id,
-        aanbod_invoer: None,
         iv: Invoer::default(),
     }
 }
@@ -873,25 +870,6 @@ fn esc(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-/// A date typed in a form, refused in the page's language.
-fn datum(taal: Taal, s: &str, veld: &str) -> Result<NaiveDate, String> {
-    leerrecht_domain::date::parse_date(s.trim()).map_err(|_| {
-        format!(
-            "{veld}: {}",
-            taal.s(
-                "geen bestaande datum; schrijf de datum als DD-MM-JJJJ, bijvoorbeeld 01-12-2026"
-            )
-        )
-    })
-}
-
-fn opt_datum(taal: Taal, s: &str, veld: &str) -> Result<Option<NaiveDate>, String> {
-    match s.trim() {
-        "" => Ok(None),
-        d => datum(taal, d, veld).map(Some),
-    }
 }
 
 /// Resolves the person, runs a write and goes back to the file.
@@ -1290,83 +1268,38 @@ pub struct AanbodForm {
     gestart: String,
 }
 
-/// What was typed in the offer form, shown again when it is refused, with the reason next
-/// to the field it concerns (`veld`: `aangeboden`, `gestart`; empty: the whole form).
-pub struct AanbodInvoer {
-    pub soort: String,
-    pub aanbieder: String,
-    pub aangeboden: String,
-    pub gestart: String,
-    pub veld: &'static str,
-    pub fout: String,
-}
-
 pub async fn aanbod(
     State(s): State<AppState>,
     b: Bezoeker,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let f: AanbodForm = b.formulier(&body)?;
-    let invoer = |veld: &'static str, fout: String| AanbodInvoer {
-        soort: f.aanbod.clone(),
-        aanbieder: f.aanbieder.clone(),
-        aangeboden: f.aangeboden.clone(),
-        gestart: f.gestart.clone(),
-        veld,
-        fout,
-    };
-    let taal = b.taal;
-    let Some(soort) = AANBODSOORTEN
-        .into_iter()
-        .find(|a| aanbod_code(*a) == f.aanbod)
-    else {
-        return weer_met_aanbod(
-            &s,
-            &b,
-            id,
-            invoer("", taal.s("kies een soort aanbod").into()),
-        )
-        .await;
-    };
-    let aangeboden = match datum(taal, &f.aangeboden, "aangeboden") {
-        Ok(d) => d,
-        Err(m) => return weer_met_aanbod(&s, &b, id, invoer("aangeboden", m)).await,
-    };
-    let gestart = match opt_datum(taal, &f.gestart, "gestart") {
-        Ok(d) => d,
-        Err(m) => return weer_met_aanbod(&s, &b, id, invoer("gestart", m)).await,
-    };
-    let aanbieder = f.aanbieder.clone();
-    let actor = b.actor.clone();
-    let pid = id.clone();
-    let r = doe(&s, taal, move |app| {
-        let l = app.leerling_van_id(&actor, &pid)?;
-        let zaak = open_zaak(app, &actor, l, ZaakSoort::Thuiszitter)?;
-        app.aanbod_vastleggen(&actor, zaak, soort, &aanbieder, aangeboden, gestart)
-            .map(|_| ())
-    })
-    .await;
-    match r {
-        Ok(()) => Ok(terug_naar(&format!("/jongeren/{id}?ok=1"))),
-        // Refused by the use case: the form again as typed, the reason above it.
-        Err(Fout::Ongeldig(_, m)) => weer_met_aanbod(&s, &b, id, invoer("", m)).await,
-        Err(e) => Err(e),
-    }
+    let r = aanbod_doen(&s, &b, id.clone(), &body).await;
+    let velden = ["aanbod", "aanbieder", "aangeboden", "gestart"];
+    bewaar(&s, &b, id, "aanbod-form", &velden, &body, r).await
 }
 
-/// The file with the offer form as it was typed and why it was refused (422).
-async fn weer_met_aanbod(
+async fn aanbod_doen(
     s: &AppState,
     b: &Bezoeker,
     id: String,
-    invoer: AanbodInvoer,
-) -> Result<Response, Fout> {
-    let g = lees(s, b, id.clone()).await?;
-    let boven = invoer.veld.is_empty().then(|| invoer.fout.clone());
-    let mut p = pagina(b, id, g, Jaarvraag::default(), boven);
-    p.aanbod_invoer = Some(invoer);
-    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html(p)).into_response())
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: AanbodForm = b.formulier(body)?;
+    let taal = b.taal;
+    let soort = AANBODSOORTEN
+        .into_iter()
+        .find(|a| aanbod_code(*a) == f.aanbod)
+        .ok_or_else(|| Afwijzing::bij("aanbod", taal.s("kies een soort aanbod")))?;
+    let aanbieder = invoer::verplicht(taal, "aanbieder", &f.aanbieder)?;
+    let aangeboden = invoer::datum(taal, "aangeboden", &f.aangeboden)?;
+    let gestart = invoer::opt_datum(taal, "gestart", &f.gestart)?;
+    Ok(schrijven(s, b, id, move |app, a, l| {
+        let zaak = open_zaak(app, a, l, ZaakSoort::Thuiszitter)?;
+        app.aanbod_vastleggen(a, zaak, soort, &aanbieder, aangeboden, gestart)
+            .map(|_| ())
+    })
+    .await?)
 }
 
 #[derive(Deserialize)]
