@@ -961,7 +961,7 @@ async fn bewaar(
         Err(Weigering::Fout(Fout::Ongeldig(_, m))) => {
             // What was sent is shown again only to the session that sent it.
             b.formulier::<serde::de::IgnoredAny>(body)?;
-            Invoer::van_melding(formulier, body, velden, m)
+            Invoer::van_melding(b.taal, formulier, body, velden, m)
         }
         Err(Weigering::Fout(e)) => return Err(e),
         Err(Weigering::Invoer(a)) => Invoer::van(formulier, body, a.veld, a.reden),

@@ -54,15 +54,26 @@ impl Invoer {
         }
     }
 
-    /// A refusal by the use case ("veld: reason"): next to the field when the form has a
-    /// field of that name, else above the form.
-    pub fn van_melding(formulier: &str, body: &[u8], velden: &[&str], m: String) -> Invoer {
+    /// A refusal by the use case ("veld: reason", in Dutch): next to the field when the form
+    /// has a field of that name, else above the form; in English where the text is known.
+    pub fn van_melding(
+        taal: Taal,
+        formulier: &str,
+        body: &[u8],
+        velden: &[&str],
+        m: String,
+    ) -> Invoer {
         let veld = m
             .split_once(':')
             .map(|(v, _)| v.trim())
             .filter(|v| velden.contains(v))
-            .unwrap_or("");
-        Invoer::van(formulier, body, veld, m.clone())
+            .unwrap_or("")
+            .to_string();
+        let m = match taal {
+            Taal::En => en(&m).map_or(m, str::to_string),
+            Taal::Nl => m,
+        };
+        Invoer::van(formulier, body, &veld, m)
     }
 
     /// Whether this form was refused.
@@ -203,6 +214,9 @@ pub fn en(nl: &str) -> Option<&'static str> {
         "kies een reden" => "choose a reason",
         "kies een organisatie" => "choose an organisation",
         "geen geldig nummer (11-proef)" => "not a valid number (eleven test)",
+        // The use cases' refusals that reach the file's forms past the page's own checks.
+        "datum: ligt in de toekomst" => "date: lies in the future",
+        "toelichting: nodig bij de reden overig" => "explanation: needed with the reason Other",
         "schrijf op waarom; minstens zoveel tekens:" => {
             "write down why; at least this many characters:"
         }
@@ -241,23 +255,19 @@ mod tests {
 
     #[test]
     fn a_use_case_refusal_goes_next_to_its_field_when_the_form_has_it() {
-        let iv = Invoer::van_melding(
-            "sluiten-form",
-            b"",
-            &["toelichting"],
-            "toelichting: leeg".into(),
-        );
+        let velden = ["reden", "datum", "toelichting"];
+        let m = "toelichting: nodig bij de reden overig";
+        let iv = Invoer::van_melding(Taal::Nl, "sluiten-form", b"", &velden, m.into());
+        assert_eq!(iv.fout("sluiten-form", "toelichting"), Some(m));
+        // In English where the text is known, still next to its field.
+        let iv = Invoer::van_melding(Taal::En, "sluiten-form", b"", &velden, m.into());
         assert_eq!(
             iv.fout("sluiten-form", "toelichting"),
-            Some("toelichting: leeg")
+            Some("explanation: needed with the reason Other")
         );
-        let iv = Invoer::van_melding(
-            "sluiten-form",
-            b"",
-            &["toelichting"],
-            "zaak: gesloten".into(),
-        );
-        assert_eq!(iv.boven().as_deref(), Some("zaak: gesloten"));
+        let m = "zaak: gesloten";
+        let iv = Invoer::van_melding(Taal::En, "sluiten-form", b"", &velden, m.into());
+        assert_eq!(iv.boven().as_deref(), Some(m));
     }
 
     #[test]
