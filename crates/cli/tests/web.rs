@@ -594,9 +594,14 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     s.kies("#r-categorie", "thuiszittend").await;
     s.vul("#r-per", "31-02-2026").await;
     s.klik("#registratie-form button[type=submit]").await;
-    assert!(s.tekst("#formulier-fout").await.contains("per"));
+    assert!(s
+        .tekst("#r-per-fout")
+        .await
+        .contains("geen bestaande datum"));
     assert_eq!(s.h1().await, r.naam);
-    s.open("Registratie wijzigen").await;
+    // The form stays open with what was typed; the day put right, it goes through.
+    let vandaag = chrono::Utc::now().date_naive().format("%d-%m-%Y");
+    s.vul("#r-per", &vandaag.to_string()).await;
     s.kies("#r-categorie", "thuiszittend").await;
     s.kies("#r-oorzaak", "psychisch").await;
     s.klik("#registratie-form button[type=submit]").await;
@@ -992,7 +997,7 @@ async fn ingangen_in_de_browser(
     s.vul("#n-bsn", &r.nummer).await;
     s.vul("#n-reden", "even kijken").await;
     s.klik("#noodtoegang-form button[type=submit]").await;
-    assert!(s.tekst("#noodtoegang-fout").await.contains("reden"));
+    assert!(s.tekst("#n-reden-fout").await.contains("minstens"));
     assert!(
         !s.bron().await.contains(&r.nummer),
         "the number is not repeated"
@@ -1033,8 +1038,10 @@ async fn ingangen_in_de_browser(
     s.open("Plan vastleggen").await;
     s.vul("#p-omschrijving", "Nog onbekend").await;
     s.klik("#plan-form button[type=submit]").await;
-    assert!(s.tekst("#formulier-fout").await.contains("plan"));
-    s.open("Plan vastleggen").await;
+    assert!(s
+        .tekst("#p-onderdelen-fout")
+        .await
+        .contains("onderwijs, zorg"));
     for vak in ["#p-onderwijs", "#p-zorg"] {
         s.c.find(Locator::Css(vak))
             .await
@@ -1063,8 +1070,7 @@ async fn ingangen_in_de_browser(
     s.open("Zaak sluiten").await;
     s.kies("#s-reden", "overig").await;
     s.klik("#sluiten-form button[type=submit]").await;
-    assert!(s.tekst("#formulier-fout").await.contains("toelichting"));
-    s.open("Zaak sluiten").await;
+    assert!(s.tekst("#s-toelichting-fout").await.contains("toelichting"));
     s.kies("#s-reden", "terug_naar_school").await;
     s.vul("#s-toelichting", "Start op De Brug").await;
     s.klik("#sluiten-form button[type=submit]").await;

@@ -571,7 +571,7 @@ async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, a
     // Ending asks for the box to be ticked.
     s.open("Registratie wijzigen").await;
     s.klik("#registratie-einde-form button[type=submit]").await;
-    assert!(s.tekst("#formulier-fout").await.contains("vink aan"));
+    assert!(s.tekst("#re-bevestigd-fout").await.contains("vink aan"));
     assert!(s.c.find(Locator::Css("#klok")).await.is_ok());
 
     // An impossible date in the offer form: answered next to the field, in Dutch, with

@@ -27,6 +27,7 @@ use leerrecht_store::api::VerzuimRegel;
 use leerrecht_store::{MeldingGegevens, MeldingRij};
 use serde::Deserialize;
 
+use super::invoer::{self, Afwijzing, Invoer};
 use super::tekst::Taal;
 use super::woorden;
 use super::{doe, html, terug_naar, Bezoeker, Fout, Kader};
@@ -195,8 +196,8 @@ struct Dossierpagina {
     intrekredenen: Vec<(&'static str, &'static str)>,
     /// The joint plan and the parents' involvement, the closing forms and the medical notes.
     zw: Zaakwerk,
-    /// The offer form as typed, when it was refused.
-    aanbod_invoer: Option<AanbodInvoer>,
+    /// The form of the file that was refused, as typed.
+    iv: Invoer,
 }
 
 /// The part of the file about the joint plan, the parents, closing a case, and the youth
@@ -653,7 +654,28 @@ fn pagina(
             .collect(),
         zw,
         id,
-        aanbod_invoer: None,
+        iv: Invoer::default(),
+    }
+}
+
+impl Dossierpagina {
+    /// The form that withdraws melding `melding`, and the one that adds a partner to case
+    /// `zaak`, by their ids in the page.
+    fn intrekformulier(&self, melding: &i64) -> String {
+        intrekformulier(*melding)
+    }
+    fn partnerformulier(&self, zaak: &i64) -> String {
+        partnerformulier(*zaak)
+    }
+
+    /// Whether the registration form's choice `code` of `veld` (`categorie`, `oorzaak`) is
+    /// selected: as sent when the form was refused, else the registration that holds today.
+    fn registratie_gekozen(&self, veld: &str, code: &str) -> bool {
+        let huidig = self.huidige_registratie.is_some_and(|(c, o)| match veld {
+            "categorie" => c == code,
+            _ => o == code,
+        });
+        self.iv.gekozen("registratie-form", veld, code, huidig)
     }
 }
 
@@ -850,25 +872,6 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// A date typed in a form, refused in the page's language.
-fn datum(taal: Taal, s: &str, veld: &str) -> Result<NaiveDate, String> {
-    leerrecht_domain::date::parse_date(s.trim()).map_err(|_| {
-        format!(
-            "{veld}: {}",
-            taal.s(
-                "geen bestaande datum; schrijf de datum als DD-MM-JJJJ, bijvoorbeeld 01-12-2026"
-            )
-        )
-    })
-}
-
-fn opt_datum(taal: Taal, s: &str, veld: &str) -> Result<Option<NaiveDate>, String> {
-    match s.trim() {
-        "" => Ok(None),
-        d => datum(taal, d, veld).map(Some),
-    }
-}
-
 /// Resolves the person, runs a write and goes back to the file.
 async fn schrijf<F>(s: &AppState, b: &Bezoeker, id: String, f: F) -> Result<Response, Fout>
 where
@@ -876,19 +879,25 @@ where
         + Send
         + 'static,
 {
+    let r = schrijven(s, b, id.clone(), f).await;
+    herstel(s, b, id, r).await
+}
+
+/// Resolves the person and runs a write; a refusal is left to the caller.
+async fn schrijven<F>(s: &AppState, b: &Bezoeker, id: String, f: F) -> Result<Response, Fout>
+where
+    F: FnOnce(&App, &leerrecht_app::Actor, LeerlingId) -> leerrecht_app::Result<()>
+        + Send
+        + 'static,
+{
     let actor = b.actor.clone();
     let pid = id.clone();
-    let r = doe(s, b.taal, move |app| {
+    doe(s, b.taal, move |app| {
         let l = app.leerling_van_id(&actor, &pid)?;
         f(app, &actor, l)
     })
-    .await;
-    match r {
-        Ok(()) => Ok(terug_naar(&format!("/jongeren/{id}?ok=1"))),
-        // Refused input: the file again, with the reason above it.
-        Err(Fout::Ongeldig(_, m)) => weer_met_fout(s, b, id, m).await,
-        Err(e) => Err(e),
-    }
+    .await?;
+    Ok(terug_naar(&format!("/jongeren/{id}?ok=1")))
 }
 
 /// A form refused for its input shows the file again, with the reason above it.
@@ -913,6 +922,53 @@ async fn weer_met_fout(
 ) -> Result<Response, Fout> {
     let g = lees(s, b, id.clone()).await?;
     let p = pagina(b, id, g, Jaarvraag::default(), Some(m));
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html(p)).into_response())
+}
+
+/// Why one of the file's forms did not go through: its input, refused next to a field, or
+/// any other failure of the request.
+enum Weigering {
+    Invoer(Afwijzing),
+    Fout(Fout),
+}
+
+impl From<Fout> for Weigering {
+    fn from(f: Fout) -> Weigering {
+        Weigering::Fout(f)
+    }
+}
+
+impl From<Afwijzing> for Weigering {
+    fn from(a: Afwijzing) -> Weigering {
+        Weigering::Invoer(a)
+    }
+}
+
+/// The outcome of one of the file's forms: done, or refused for its input and then the file
+/// again (422) with the form `formulier` as it was typed, the reason next to its field
+/// (`velden`: the form's fields a use case's refusal may name) or above the form.
+async fn bewaar(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    formulier: &str,
+    velden: &[&str],
+    body: &[u8],
+    r: Result<Response, Weigering>,
+) -> Result<Response, Fout> {
+    let invoer = match r {
+        Ok(r) => return Ok(r),
+        Err(Weigering::Fout(Fout::Ongeldig(_, m))) => {
+            // What was sent is shown again only to the session that sent it.
+            b.formulier::<serde::de::IgnoredAny>(body)?;
+            Invoer::van_melding(b.taal, formulier, body, velden, m)
+        }
+        Err(Weigering::Fout(e)) => return Err(e),
+        Err(Weigering::Invoer(a)) => Invoer::van(formulier, body, a.veld, a.reden),
+    };
+    let g = lees(s, b, id.clone()).await?;
+    let mut p = pagina(b, id, g, Jaarvraag::default(), invoer.boven());
+    p.iv = invoer;
     Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html(p)).into_response())
 }
 
@@ -942,16 +998,6 @@ pub struct MeldingForm {
     hele_lessen: Option<String>,
 }
 
-fn getal(s: &str, veld: &str) -> Result<Option<u32>, String> {
-    match s.trim() {
-        "" => Ok(None),
-        n => n
-            .parse()
-            .map(Some)
-            .map_err(|_| format!("{veld}: geen heel getal")),
-    }
-}
-
 fn tekst(s: &str) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
@@ -962,39 +1008,52 @@ pub async fn melding_indienen(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let r = melding_indienen_doen(&s, &b, id.clone(), body).await;
-    herstel(&s, &b, id, r).await
+    let r = melding_indienen_doen(&s, &b, id.clone(), &body).await;
+    let velden = [
+        "verzuimsoort",
+        "begindatum",
+        "uren",
+        "dagen",
+        "reden",
+        "ondernomen",
+        "contact",
+    ];
+    bewaar(&s, &b, id, "melding-form", &velden, &body, r).await
 }
 
 async fn melding_indienen_doen(
     s: &AppState,
     b: &Bezoeker,
     id: String,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let f: MeldingForm = b.formulier(&body)?;
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: MeldingForm = b.formulier(body)?;
+    let taal = b.taal;
     let school = match &b.actor {
         leerrecht_app::Actor::Gebruiker(g) => g.organisatie.clone(),
-        _ => return Err(Fout::Verboden(b.taal)),
+        _ => return Err(Fout::Verboden(taal).into()),
     };
     let soort: &'static str = ["16uur", "luxe", "beginnend", "signaal", "langdurig"]
         .into_iter()
         .find(|s| *s == f.verzuimsoort)
-        .ok_or_else(|| ongeldig(b, "verzuimsoort: onbekend".into()))?;
-    let begindatum = datum(b.taal, &f.begindatum, "begindatum").map_err(|m| ongeldig(b, m))?;
-    let einddatum = opt_datum(b.taal, &f.einddatum, "einddatum").map_err(|m| ongeldig(b, m))?;
-    let uren = getal(&f.uren, "uren").map_err(|m| ongeldig(b, m))?;
-    let dagen = getal(&f.dagen, "dagen").map_err(|m| ongeldig(b, m))?;
+        .ok_or_else(|| Afwijzing::bij("verzuimsoort", taal.s("kies een soort melding")))?;
+    let begindatum = invoer::datum(taal, "begindatum", &f.begindatum)?;
+    let einddatum = invoer::opt_datum(taal, "einddatum", &f.einddatum)?;
+    let uren = invoer::getal(taal, "uren", &f.uren)?;
+    let dagen = invoer::getal(taal, "dagen", &f.dagen)?;
+    let reden = invoer::vrij(taal, "reden", &f.reden)?;
+    let ondernomen = invoer::vrij(taal, "ondernomen", &f.ondernomen)?;
+    let contact = invoer::vrij(taal, "contact", &f.contact)?;
     let school = SchoolCode::from_str(&school).map_err(|e| ongeldig(b, e.to_string()))?;
     let gegevens = MeldingGegevens {
         einddatum,
         hele_lessen: Some(f.hele_lessen.is_some()),
-        reden: tekst(&f.reden),
-        ondernomen: tekst(&f.ondernomen),
+        reden: tekst(&reden),
+        ondernomen: tekst(&ondernomen),
         actie_gewenst: Some(f.actie_gewenst.is_some()),
-        contact: tekst(&f.contact),
+        contact: tekst(&contact),
     };
-    schrijf(s, b, id, move |app, a, l| {
+    Ok(schrijven(s, b, id, move |app, a, l| {
         app.melding_indienen(
             a,
             MeldingRij {
@@ -1009,7 +1068,7 @@ async fn melding_indienen_doen(
         )
         .map(|_| ())
     })
-    .await
+    .await?)
 }
 
 pub async fn melding_bevestigen(
@@ -1072,19 +1131,38 @@ pub async fn melding_intrekken(
     Path((id, melding)): Path<(String, i64)>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let f: IntrekForm = b.formulier(&body)?;
-    schrijf(&s, &b, id, move |app, a, _| {
-        let reden = tekst(&f.reden);
-        let toelichting = tekst(&f.toelichting);
+    let r = melding_intrekken_doen(&s, &b, id.clone(), melding, &body).await;
+    let formulier = intrekformulier(melding);
+    bewaar(&s, &b, id, &formulier, &["reden", "toelichting"], &body, r).await
+}
+
+/// The form that withdraws one melding.
+fn intrekformulier(melding: i64) -> String {
+    format!("intrek-form-{melding}")
+}
+
+async fn melding_intrekken_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    melding: i64,
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: IntrekForm = b.formulier(body)?;
+    let taal = b.taal;
+    // Which reasons there are is the use case's to say; an empty choice is answered here.
+    let reden = tekst(&f.reden).ok_or_else(|| Afwijzing::bij("reden", taal.s("kies een reden")))?;
+    let toelichting = tekst(&invoer::vrij(taal, "toelichting", &f.toelichting)?);
+    Ok(schrijven(s, b, id, move |app, a, _| {
         app.melding_status_met(
             a,
             melding,
             "ingetrokken",
-            reden.as_deref(),
+            Some(&reden),
             toelichting.as_deref(),
         )
     })
-    .await
+    .await?)
 }
 
 #[derive(Deserialize)]
@@ -1107,45 +1185,60 @@ pub async fn registratie(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let r = registratie_doen(&s, &b, id.clone(), body).await;
-    herstel(&s, &b, id, r).await
+    // Changing and ending are two forms of the page, sent to the same address.
+    let einde = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
+        .unwrap_or_default()
+        .iter()
+        .any(|(k, _)| k == "beeindigen");
+    let formulier = if einde {
+        "registratie-einde-form"
+    } else {
+        "registratie-form"
+    };
+    let r = registratie_doen(&s, &b, id.clone(), &body).await;
+    bewaar(
+        &s,
+        &b,
+        id,
+        formulier,
+        &["categorie", "oorzaak", "per"],
+        &body,
+        r,
+    )
+    .await
 }
 
 async fn registratie_doen(
     s: &AppState,
     b: &Bezoeker,
     id: String,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let f: RegistratieForm = b.formulier(&body)?;
-    let per = datum(b.taal, &f.per, "per").map_err(|m| ongeldig(b, m))?;
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: RegistratieForm = b.formulier(body)?;
+    let taal = b.taal;
+    let per = invoer::datum(taal, "per", &f.per)?;
     let nieuw = match f.categorie.trim() {
         // Ending is never what a changed form does by default: it is asked for and confirmed.
         "" if f.beeindigen.is_some() && f.bevestigd.is_some() => None,
         "" if f.beeindigen.is_some() => {
-            return Err(ongeldig(
-                b,
-                b.taal
-                    .s("registratie beëindigen: vink aan dat u de registratie wilt beëindigen")
-                    .into(),
-            ))
+            return Err(Afwijzing::bij(
+                "bevestigd",
+                taal.s("vink aan dat u de registratie wilt beëindigen"),
+            )
+            .into())
         }
-        "" => {
-            return Err(ongeldig(
-                b,
-                b.taal.s("categorie: kies een categorie").into(),
-            ))
-        }
+        "" => return Err(Afwijzing::bij("categorie", taal.s("kies een categorie")).into()),
         c => Some((
-            Categorie::from_str(c).map_err(|e| ongeldig(b, format!("categorie: {e}")))?,
+            Categorie::from_str(c)
+                .map_err(|_| Afwijzing::bij("categorie", taal.s("kies een categorie")))?,
             Oorzaak::from_str(f.oorzaak.trim())
-                .map_err(|e| ongeldig(b, format!("oorzaak: {e}")))?,
+                .map_err(|_| Afwijzing::bij("oorzaak", taal.s("kies een oorzaak")))?,
         )),
     };
-    schrijf(s, b, id, move |app, a, l| {
+    Ok(schrijven(s, b, id, move |app, a, l| {
         app.registratie_wijzigen(a, l, nieuw, per)
     })
-    .await
+    .await?)
 }
 
 /// The person's open case of this kind, opened (through the gate) when there is none.
@@ -1175,83 +1268,38 @@ pub struct AanbodForm {
     gestart: String,
 }
 
-/// What was typed in the offer form, shown again when it is refused, with the reason next
-/// to the field it concerns (`veld`: `aangeboden`, `gestart`; empty: the whole form).
-pub struct AanbodInvoer {
-    pub soort: String,
-    pub aanbieder: String,
-    pub aangeboden: String,
-    pub gestart: String,
-    pub veld: &'static str,
-    pub fout: String,
-}
-
 pub async fn aanbod(
     State(s): State<AppState>,
     b: Bezoeker,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let f: AanbodForm = b.formulier(&body)?;
-    let invoer = |veld: &'static str, fout: String| AanbodInvoer {
-        soort: f.aanbod.clone(),
-        aanbieder: f.aanbieder.clone(),
-        aangeboden: f.aangeboden.clone(),
-        gestart: f.gestart.clone(),
-        veld,
-        fout,
-    };
-    let taal = b.taal;
-    let Some(soort) = AANBODSOORTEN
-        .into_iter()
-        .find(|a| aanbod_code(*a) == f.aanbod)
-    else {
-        return weer_met_aanbod(
-            &s,
-            &b,
-            id,
-            invoer("", taal.s("kies een soort aanbod").into()),
-        )
-        .await;
-    };
-    let aangeboden = match datum(taal, &f.aangeboden, "aangeboden") {
-        Ok(d) => d,
-        Err(m) => return weer_met_aanbod(&s, &b, id, invoer("aangeboden", m)).await,
-    };
-    let gestart = match opt_datum(taal, &f.gestart, "gestart") {
-        Ok(d) => d,
-        Err(m) => return weer_met_aanbod(&s, &b, id, invoer("gestart", m)).await,
-    };
-    let aanbieder = f.aanbieder.clone();
-    let actor = b.actor.clone();
-    let pid = id.clone();
-    let r = doe(&s, taal, move |app| {
-        let l = app.leerling_van_id(&actor, &pid)?;
-        let zaak = open_zaak(app, &actor, l, ZaakSoort::Thuiszitter)?;
-        app.aanbod_vastleggen(&actor, zaak, soort, &aanbieder, aangeboden, gestart)
-            .map(|_| ())
-    })
-    .await;
-    match r {
-        Ok(()) => Ok(terug_naar(&format!("/jongeren/{id}?ok=1"))),
-        // Refused by the use case: the form again as typed, the reason above it.
-        Err(Fout::Ongeldig(_, m)) => weer_met_aanbod(&s, &b, id, invoer("", m)).await,
-        Err(e) => Err(e),
-    }
+    let r = aanbod_doen(&s, &b, id.clone(), &body).await;
+    let velden = ["aanbod", "aanbieder", "aangeboden", "gestart"];
+    bewaar(&s, &b, id, "aanbod-form", &velden, &body, r).await
 }
 
-/// The file with the offer form as it was typed and why it was refused (422).
-async fn weer_met_aanbod(
+async fn aanbod_doen(
     s: &AppState,
     b: &Bezoeker,
     id: String,
-    invoer: AanbodInvoer,
-) -> Result<Response, Fout> {
-    let g = lees(s, b, id.clone()).await?;
-    let boven = invoer.veld.is_empty().then(|| invoer.fout.clone());
-    let mut p = pagina(b, id, g, Jaarvraag::default(), boven);
-    p.aanbod_invoer = Some(invoer);
-    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html(p)).into_response())
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: AanbodForm = b.formulier(body)?;
+    let taal = b.taal;
+    let soort = AANBODSOORTEN
+        .into_iter()
+        .find(|a| aanbod_code(*a) == f.aanbod)
+        .ok_or_else(|| Afwijzing::bij("aanbod", taal.s("kies een soort aanbod")))?;
+    let aanbieder = invoer::verplicht(taal, "aanbieder", &f.aanbieder)?;
+    let aangeboden = invoer::datum(taal, "aangeboden", &f.aangeboden)?;
+    let gestart = invoer::opt_datum(taal, "gestart", &f.gestart)?;
+    Ok(schrijven(s, b, id, move |app, a, l| {
+        let zaak = open_zaak(app, a, l, ZaakSoort::Thuiszitter)?;
+        app.aanbod_vastleggen(a, zaak, soort, &aanbieder, aangeboden, gestart)
+            .map(|_| ())
+    })
+    .await?)
 }
 
 #[derive(Deserialize)]
@@ -1269,27 +1317,28 @@ pub async fn overleg(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let r = overleg_doen(&s, &b, id.clone(), body).await;
-    herstel(&s, &b, id, r).await
+    let r = overleg_doen(&s, &b, id.clone(), &body).await;
+    let velden = ["team", "datum", "besluiten", "vervolg"];
+    bewaar(&s, &b, id, "overleg-form", &velden, &body, r).await
 }
 
 async fn overleg_doen(
     s: &AppState,
     b: &Bezoeker,
     id: String,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let f: OverlegForm = b.formulier(&body)?;
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: OverlegForm = b.formulier(body)?;
+    let taal = b.taal;
     let team = match f.team.as_str() {
         "kernteam" => Team::Kernteam,
         "jeugdteam" => Team::Jeugdteam,
-        _ => return Err(ongeldig(b, "team: kernteam of jeugdteam".into())),
+        _ => return Err(Afwijzing::bij("team", taal.s("kies kernteam of jeugdteam")).into()),
     };
-    let d = datum(b.taal, &f.datum, "datum").map_err(|m| ongeldig(b, m))?;
-    if f.besluiten.trim().is_empty() {
-        return Err(ongeldig(b, "besluiten: leeg".into()));
-    }
-    schrijf(s, b, id, move |app, a, l| {
+    let d = invoer::datum(taal, "datum", &f.datum)?;
+    let besluiten = invoer::verplicht(taal, "besluiten", &f.besluiten)?;
+    let vervolg = invoer::vrij(taal, "vervolg", &f.vervolg)?;
+    Ok(schrijven(s, b, id, move |app, a, l| {
         let zaak = open_zaak(app, a, l, ZaakSoort::Thuiszitter)?;
         app.zaak_vastleggen(
             a,
@@ -1297,12 +1346,12 @@ async fn overleg_doen(
             Gebeurtenis::Overleg {
                 team,
                 datum: d,
-                besluiten: f.besluiten.trim().to_string(),
-                vervolg: f.vervolg.trim().to_string(),
+                besluiten,
+                vervolg,
             },
         )
     })
-    .await
+    .await?)
 }
 
 #[derive(Deserialize)]
@@ -1327,43 +1376,60 @@ pub async fn vrijstelling(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let r = vrijstelling_doen(&s, &b, id.clone(), body).await;
-    herstel(&s, &b, id, r).await
+    let r = vrijstelling_doen(&s, &b, id.clone(), &body).await;
+    let velden = [
+        "artikel",
+        "reden",
+        "van",
+        "tot",
+        "verklaring_datum",
+        "verklaring_door",
+    ];
+    bewaar(&s, &b, id, "vrijstelling-form", &velden, &body, r).await
 }
 
 async fn vrijstelling_doen(
     s: &AppState,
     b: &Bezoeker,
     id: String,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let f: VrijstellingForm = b.formulier(&body)?;
-    let artikel =
-        Artikel::from_code(&f.artikel).ok_or_else(|| ongeldig(b, "artikel: onbekend".into()))?;
-    let van = datum(b.taal, &f.van, "van").map_err(|m| ongeldig(b, m))?;
-    let tot = opt_datum(b.taal, &f.tot, "tot").map_err(|m| ongeldig(b, m))?;
-    let verklaring_datum =
-        opt_datum(b.taal, &f.verklaring_datum, "verklaring_datum").map_err(|m| ongeldig(b, m))?;
-    let door =
-        match f.verklaring_door.trim() {
-            "" => None,
-            d => Some(Deskundige::from_code(d).ok_or_else(|| {
-                ongeldig(b, "verklaring_door: arts, psycholoog of pedagoog".into())
-            })?),
-        };
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: VrijstellingForm = b.formulier(body)?;
+    let taal = b.taal;
+    let artikel = Artikel::from_code(&f.artikel)
+        .ok_or_else(|| Afwijzing::bij("artikel", taal.s("kies een artikel")))?;
+    let reden = invoer::verplicht(taal, "reden", &f.reden)?;
+    let van = invoer::datum(taal, "van", &f.van)?;
+    let tot = invoer::opt_datum(taal, "tot", &f.tot)?;
+    let verklaring_datum = invoer::opt_datum(taal, "verklaring_datum", &f.verklaring_datum)?;
+    let door = match f.verklaring_door.trim() {
+        "" => None,
+        d => Some(Deskundige::from_code(d).ok_or_else(|| {
+            Afwijzing::bij(
+                "verklaring_door",
+                taal.s("kies arts, psycholoog of pedagoog"),
+            )
+        })?),
+    };
     let verklaring = match (verklaring_datum, door) {
         (Some(datum), Some(door)) => Some(Verklaring { datum, door }),
         (None, None) => None,
-        (Some(_), None) => return Err(ongeldig(b, "verklaring_door: leeg".into())),
-        (None, Some(_)) => return Err(ongeldig(b, "verklaring_datum: leeg".into())),
+        (Some(_), None) => {
+            let m = taal.s("vul ook in wie de verklaring gaf");
+            return Err(Afwijzing::bij("verklaring_door", m).into());
+        }
+        (None, Some(_)) => {
+            let m = taal.s("vul ook de datum van de verklaring in");
+            return Err(Afwijzing::bij("verklaring_datum", m).into());
+        }
     };
-    schrijf(s, b, id, move |app, a, l| {
+    Ok(schrijven(s, b, id, move |app, a, l| {
         app.vrijstelling_vastleggen(
             a,
             l,
             NieuweVrijstelling {
                 artikel,
-                reden: f.reden,
+                reden,
                 geen_passend_aanbod: f.geen_passend_aanbod.is_some(),
                 van,
                 tot,
@@ -1372,7 +1438,7 @@ async fn vrijstelling_doen(
         )
         .map(|_| ())
     })
-    .await
+    .await?)
 }
 
 #[derive(Deserialize)]
@@ -1389,31 +1455,32 @@ pub async fn escalatie(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let r = escalatie_doen(&s, &b, id.clone(), body).await;
-    herstel(&s, &b, id, r).await
+    let r = escalatie_doen(&s, &b, id.clone(), &body).await;
+    let velden = ["niveau", "datum", "geinformeerd"];
+    bewaar(&s, &b, id, "escalatie-form", &velden, &body, r).await
 }
 
 async fn escalatie_doen(
     s: &AppState,
     b: &Bezoeker,
     id: String,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let f: EscalatieForm = b.formulier(&body)?;
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: EscalatieForm = b.formulier(body)?;
+    let taal = b.taal;
     let niveau = match f.niveau.as_str() {
         "management" => Niveau::Management,
         "bestuurlijk" => Niveau::Bestuurlijk,
-        _ => return Err(ongeldig(b, "niveau: management of bestuurlijk".into())),
+        _ => return Err(Afwijzing::bij("niveau", taal.s("kies management of bestuurlijk")).into()),
     };
-    let d = datum(b.taal, &f.datum, "datum").map_err(|m| ongeldig(b, m))?;
-    let geinformeerd: Vec<String> = f
-        .geinformeerd
+    let d = invoer::datum(taal, "datum", &f.datum)?;
+    let geinformeerd: Vec<String> = invoer::vrij(taal, "geinformeerd", &f.geinformeerd)?
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .map(str::to_string)
         .collect();
-    schrijf(s, b, id, move |app, a, l| {
+    Ok(schrijven(s, b, id, move |app, a, l| {
         let zaak = open_zaak(app, a, l, ZaakSoort::Thuiszitter)?;
         app.zaak_vastleggen(
             a,
@@ -1425,7 +1492,7 @@ async fn escalatie_doen(
             },
         )
     })
-    .await
+    .await?)
 }
 
 /// The case a form names: one of the person's own open cases, or (empty) the open
@@ -1472,13 +1539,19 @@ pub async fn plan(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let r = plan_doen(&s, &b, id.clone(), body).await;
-    herstel(&s, &b, id, r).await
+    let r = plan_doen(&s, &b, id.clone(), &body).await;
+    let velden = ["zaak", "omschrijving", "datum"];
+    bewaar(&s, &b, id, "plan-form", &velden, &body, r).await
 }
 
-async fn plan_doen(s: &AppState, b: &Bezoeker, id: String, body: Bytes) -> Result<Response, Fout> {
-    let f: PlanForm = b.formulier(&body)?;
-    let d = datum(b.taal, &f.datum, "datum").map_err(|m| ongeldig(b, m))?;
+async fn plan_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: PlanForm = b.formulier(body)?;
+    let taal = b.taal;
     let delen = (
         f.onderwijs.is_some(),
         f.zorg.is_some(),
@@ -1486,19 +1559,16 @@ async fn plan_doen(s: &AppState, b: &Bezoeker, id: String, body: Bytes) -> Resul
     );
     // Checked before a case is opened for it; the use case checks the same.
     if delen == (false, false, false) {
-        return Err(ongeldig(
-            b,
-            "plan: kies onderwijs, zorg en/of jeugdhulp".into(),
-        ));
+        let m = taal.s("kies onderwijs, zorg en/of jeugdhulp");
+        return Err(Afwijzing::bij("onderdelen", m).into());
     }
-    if f.omschrijving.trim().is_empty() {
-        return Err(ongeldig(b, "omschrijving: leeg".into()));
-    }
-    schrijf(s, b, id, move |app, a, l| {
+    let omschrijving = invoer::verplicht(taal, "omschrijving", &f.omschrijving)?;
+    let d = invoer::datum(taal, "datum", &f.datum)?;
+    Ok(schrijven(s, b, id, move |app, a, l| {
         let zaak = gekozen_zaak(app, a, l, &f.zaak)?;
-        app.plan_vastleggen(a, zaak, delen, &f.omschrijving, d)
+        app.plan_vastleggen(a, zaak, delen, &omschrijving, d)
     })
-    .await
+    .await?)
 }
 
 #[derive(Deserialize)]
@@ -1516,26 +1586,34 @@ pub async fn ouders(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let r = ouders_doen(&s, &b, id.clone(), body).await;
-    herstel(&s, &b, id, r).await
+    let r = ouders_doen(&s, &b, id.clone(), &body).await;
+    bewaar(
+        &s,
+        &b,
+        id,
+        "ouders-form",
+        &["zaak", "datum", "hoe"],
+        &body,
+        r,
+    )
+    .await
 }
 
 async fn ouders_doen(
     s: &AppState,
     b: &Bezoeker,
     id: String,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let f: OudersForm = b.formulier(&body)?;
-    let d = datum(b.taal, &f.datum, "datum").map_err(|m| ongeldig(b, m))?;
-    if f.hoe.trim().is_empty() {
-        return Err(ongeldig(b, "hoe: leeg".into()));
-    }
-    schrijf(s, b, id, move |app, a, l| {
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: OudersForm = b.formulier(body)?;
+    let taal = b.taal;
+    let d = invoer::datum(taal, "datum", &f.datum)?;
+    let hoe = invoer::verplicht(taal, "hoe", &f.hoe)?;
+    Ok(schrijven(s, b, id, move |app, a, l| {
         let zaak = gekozen_zaak(app, a, l, &f.zaak)?;
-        app.ouders_vastleggen(a, zaak, d, &f.hoe)
+        app.ouders_vastleggen(a, zaak, d, &hoe)
     })
-    .await
+    .await?)
 }
 
 #[derive(Deserialize)]
@@ -1553,27 +1631,31 @@ pub async fn sluiten(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let r = sluiten_doen(&s, &b, id.clone(), body).await;
-    herstel(&s, &b, id, r).await
+    let r = sluiten_doen(&s, &b, id.clone(), &body).await;
+    let velden = ["zaak", "reden", "datum", "toelichting"];
+    bewaar(&s, &b, id, "sluiten-form", &velden, &body, r).await
 }
 
 async fn sluiten_doen(
     s: &AppState,
     b: &Bezoeker,
     id: String,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let f: SluitForm = b.formulier(&body)?;
-    let reden = Sluitreden::from_str(&f.reden).map_err(|e| ongeldig(b, format!("reden: {e}")))?;
-    let d = datum(b.taal, &f.datum, "datum").map_err(|m| ongeldig(b, m))?;
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: SluitForm = b.formulier(body)?;
+    let taal = b.taal;
     if f.zaak.trim().is_empty() {
-        return Err(ongeldig(b, "zaak: kies een open zaak".into()));
+        return Err(Afwijzing::bij("zaak", taal.s("kies een open zaak")).into());
     }
-    schrijf(s, b, id, move |app, a, l| {
+    let reden = Sluitreden::from_str(&f.reden)
+        .map_err(|_| Afwijzing::bij("reden", taal.s("kies een reden")))?;
+    let d = invoer::datum(taal, "datum", &f.datum)?;
+    let toelichting = invoer::vrij(taal, "toelichting", &f.toelichting)?;
+    Ok(schrijven(s, b, id, move |app, a, l| {
         let zaak = gekozen_zaak(app, a, l, &f.zaak)?;
-        app.zaak_sluiten(a, zaak, reden, d, &f.toelichting)
+        app.zaak_sluiten(a, zaak, reden, d, &toelichting)
     })
-    .await
+    .await?)
 }
 
 #[derive(Deserialize)]
@@ -1588,12 +1670,22 @@ pub async fn notitie(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let f: NotitieForm = b.formulier(&body)?;
-    let r = schrijf(&s, &b, id.clone(), move |app, a, l| {
-        app.notitie_schrijven(a, l, &f.tekst).map(|_| ())
+    let r = notitie_doen(&s, &b, id.clone(), &body).await;
+    bewaar(&s, &b, id, "notitie-form", &["tekst"], &body, r).await
+}
+
+async fn notitie_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: NotitieForm = b.formulier(body)?;
+    let tekst = invoer::verplicht(b.taal, "tekst", &f.tekst)?;
+    Ok(schrijven(s, b, id, move |app, a, l| {
+        app.notitie_schrijven(a, l, &tekst).map(|_| ())
     })
-    .await;
-    herstel(&s, &b, id, r).await
+    .await?)
 }
 
 #[derive(Deserialize)]
@@ -1610,11 +1702,42 @@ pub async fn partner_toevoegen(
     Path((id, zaak)): Path<(String, i64)>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let f: PartnerForm = b.formulier(&body)?;
-    schrijf(&s, &b, id, move |app, a, _| {
-        app.partner_toevoegen(a, zaak, &f.organisatie, tekst(&f.contact).as_deref())
-    })
+    let r = partner_toevoegen_doen(&s, &b, id.clone(), zaak, &body).await;
+    let formulier = partnerformulier(zaak);
+    bewaar(
+        &s,
+        &b,
+        id,
+        &formulier,
+        &["organisatie", "contact"],
+        &body,
+        r,
+    )
     .await
+}
+
+/// The form that adds a partner to one case.
+fn partnerformulier(zaak: i64) -> String {
+    format!("partner-form-{zaak}")
+}
+
+async fn partner_toevoegen_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    zaak: i64,
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: PartnerForm = b.formulier(body)?;
+    let taal = b.taal;
+    if f.organisatie.trim().is_empty() {
+        return Err(Afwijzing::bij("organisatie", taal.s("kies een organisatie")).into());
+    }
+    let contact = tekst(&invoer::vrij(taal, "contact", &f.contact)?);
+    Ok(schrijven(s, b, id, move |app, a, _| {
+        app.partner_toevoegen(a, zaak, &f.organisatie, contact.as_deref())
+    })
+    .await?)
 }
 
 #[derive(Deserialize)]

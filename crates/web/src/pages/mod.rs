@@ -8,6 +8,7 @@
 mod beheer;
 mod dossier;
 mod inloggen;
+pub mod invoer;
 mod noodtoegang;
 mod rapport;
 pub mod tekst;

@@ -22,7 +22,11 @@ const UREN: [u32; 4] = [1, 4, 8, 24];
 #[template(path = "noodtoegang.html")]
 struct Noodtoegangpagina {
     k: Kader,
+    /// A reason that concerns the whole form, above it.
     fout: Option<String>,
+    /// A reason next to its field: `bsn` or `reden`.
+    veld: &'static str,
+    veldfout: String,
     reden: String,
     uren: Vec<u32>,
     gekozen: u32,
@@ -34,6 +38,8 @@ fn pagina(b: &Bezoeker, fout: Option<String>, reden: String, gekozen: u32) -> No
         k: b.kader(b.taal.s("Noodtoegang"), "")
             .kruimel("/zoeken", b.taal.s("Zoeken")),
         fout,
+        veld: "",
+        veldfout: String::new(),
         reden,
         uren: UREN.to_vec(),
         gekozen,
@@ -73,8 +79,8 @@ pub async fn aanvragen(
         .unwrap_or(1);
     // The number is never repeated back, in the page or in an error.
     let Ok(leerling) = LeerlingId::from_str(v.bsn.trim()) else {
-        let m = "BSN of onderwijsnummer: geen geldig nummer (11-proef)".to_string();
-        return Ok(opnieuw(&b, m, v.reden, uren));
+        let m = b.taal.s("geen geldig nummer (11-proef)").to_string();
+        return Ok(opnieuw(&b, "bsn", m, v.reden, uren));
     };
     let actor = b.actor.clone();
     let reden = v.reden.clone();
@@ -90,16 +96,29 @@ pub async fn aanvragen(
     .await;
     match r {
         Ok(kop) => Ok(terug_naar(&format!("/jongeren/{}", kop.id))),
-        Err(Fout::Ongeldig(_, m)) => Ok(opnieuw(&b, m, v.reden, uren)),
+        // Too short a reason is answered next to it, in the page's language.
+        Err(Fout::Ongeldig(_, m)) if m.starts_with("reden:") => {
+            let m = format!(
+                "{} {}",
+                b.taal.s("schrijf op waarom; minstens zoveel tekens:"),
+                leerrecht_app::toegang::NOODTOEGANG_REDEN_MIN
+            );
+            Ok(opnieuw(&b, "reden", m, v.reden, uren))
+        }
+        Err(Fout::Ongeldig(_, m)) => Ok(opnieuw(&b, "", m, v.reden, uren)),
         Err(e) => Err(e),
     }
 }
 
-/// The form again with the reason it was refused (422), the written reason kept.
-fn opnieuw(b: &Bezoeker, m: String, reden: String, uren: u32) -> Response {
-    (
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-        html(pagina(b, Some(m), reden, uren)),
-    )
-        .into_response()
+/// The form again with the reason it was refused (422) next to its field (`veld`; empty:
+/// above the form), the written reason and the duration kept; the number is not.
+fn opnieuw(b: &Bezoeker, veld: &'static str, m: String, reden: String, uren: u32) -> Response {
+    let mut p = pagina(b, None, reden, uren);
+    if veld.is_empty() {
+        p.fout = Some(m);
+    } else {
+        p.veld = veld;
+        p.veldfout = m;
+    }
+    (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html(p)).into_response()
 }

@@ -138,6 +138,9 @@ fn en(nl: &'static str) -> &'static str {
     if let Some(e) = super::woorden::en(nl) {
         return e;
     }
+    if let Some(e) = super::invoer::en(nl) {
+        return e;
+    }
     match nl {
         "Naar de inhoud" => "Skip to content",
         "Verzuim en thuiszitters in beeld" => "Absence and young people out of school, in view",

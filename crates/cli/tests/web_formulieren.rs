@@ -1,0 +1,765 @@
+//! No form of a person's file loses work: in headless Chromium against the real
+//! `leerrecht serve` on the tiny demo region, in SQLite and in PostgreSQL, each form is sent
+//! with an invalid value (an impossible date, an empty required field, a text too long, a
+//! missing choice) and answers 422 with the reason next to the right field, in the page's
+//! language, and everything else still as typed; sent again right, it is recorded. The same
+//! for break-the-glass, whose number is never repeated back. axe-core checks every page.
+//!
+//! Needs `chromium`, `chromedriver` and axe-core's `axe.min.js` (at `AXE_CORE_JS`), as
+//! `web.rs` does; `LEERRECHT_BROWSERTEST=overslaan` skips it when they are missing.
+
+mod support;
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use leerrecht_app::{Actor, App};
+use leerrecht_domain::org::{OrgSoort, Rol};
+use leerrecht_domain::zaak::Artikel;
+use leerrecht_testkit::PgCluster;
+use serde_json::{json, Value};
+
+use support::{leerrecht, serve};
+
+const WACHTWOORD: &str = "Correct-Paard-Batterij-Niet";
+
+fn tools() -> Option<(PathBuf, PathBuf, String)> {
+    let chrome = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists());
+    let driver = Some(PathBuf::from("/usr/bin/chromedriver")).filter(|p| p.exists());
+    let axe = std::env::var("AXE_CORE_JS")
+        .ok()
+        .and_then(|p| std::fs::read_to_string(p).ok());
+    match (chrome, driver, axe) {
+        (Some(c), Some(d), Some(a)) => Some((c, d, a)),
+        _ if std::env::var("LEERRECHT_BROWSERTEST").as_deref() == Ok("overslaan") => None,
+        _ => panic!(
+            "the browser test needs /usr/bin/chromium, /usr/bin/chromedriver and axe-core's \
+             axe.min.js at AXE_CORE_JS (scripts/test.sh installs them), or \
+             LEERRECHT_BROWSERTEST=overslaan"
+        ),
+    }
+}
+
+/// A child process ended (SIGTERM, then waited for) when dropped.
+struct Proces(Child);
+
+impl Drop for Proces {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.0.id().to_string())
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+/// The parts: a school and an officer of the pupil's bureau, and the pupil's file.
+struct Opzet {
+    school: (String, String),
+    leerplicht: (String, String),
+    id: String,
+    /// The BSN or onderwijsnummer of a pupil of another school, for break-the-glass.
+    ander: String,
+    /// A youth doctor, who breaks the glass to write a medical note on the pupil (`nummer`).
+    jeugdarts: (String, String),
+    nummer: String,
+}
+
+fn opzet(db: &str) -> Opzet {
+    leerrecht(
+        db,
+        &[
+            "demo",
+            "--no-serve",
+            "--scale",
+            "tiny",
+            "--verzuim",
+            "2024-2025",
+        ],
+    );
+    let app = App::new(leerrecht_store::open(db).expect("open the demo"));
+    let op = Actor::local_operator();
+    let today = chrono::Utc::now().date_naive();
+    let orgs = app.organisaties(&op).unwrap();
+    let mut kandidaat = None;
+    app.jongeren(&op, today, None, &mut |j| {
+        if kandidaat.is_some() || j.plicht == leerrecht_domain::duty::DutyStatus::Geen {
+            return Ok(());
+        }
+        let Some(school) = &j.school else {
+            return Ok(());
+        };
+        // Enrolled for more than four months, so a registration may begin four months ago.
+        let lang = app
+            .store()
+            .inschrijvingen_van(j.leerling)?
+            .iter()
+            .any(|i| i.school == *school && (today - i.begindatum()).num_days() > 150);
+        let bureau = orgs
+            .iter()
+            .find(|o| o.soort == OrgSoort::Leerplicht && o.bedient.contains(&j.gemeente));
+        if let (true, Some(bureau)) = (lang, bureau) {
+            kandidaat = Some((
+                j.leerling,
+                school.as_str().to_string(),
+                bureau.code.as_str().to_string(),
+            ));
+        }
+        Ok(())
+    })
+    .unwrap();
+    let (leerling, school, bureau) =
+        kandidaat.expect("the tiny demo has a pupil of duty age with a bureau");
+    assert!(app.registraties(&op, leerling).unwrap().is_empty());
+    let mut ander = None;
+    app.jongeren(&op, today, None, &mut |j| {
+        if ander.is_none() && j.school.as_ref().is_some_and(|s| s.as_str() != school) {
+            ander = Some(j.leerling.to_string());
+        }
+        Ok(())
+    })
+    .unwrap();
+    let add = |naam: &str, org: &str, rol: Rol| {
+        let n = app.user_add(&op, naam, org, rol, WACHTWOORD).unwrap();
+        (naam.to_string(), n.totp_geheim.unwrap_or_default())
+    };
+    Opzet {
+        school: add("formulieren.school", &school, Rol::School),
+        leerplicht: add("formulieren.lp", &bureau, Rol::Leerplicht),
+        id: app.id_van(leerling).unwrap().expect("an id"),
+        ander: ander.expect("the tiny demo has pupils of another school"),
+        jeugdarts: add(
+            "formulieren.jeugdarts",
+            orgs.iter()
+                .find(|o| o.soort == OrgSoort::Ggd)
+                .expect("the tiny demo has a GGD")
+                .code
+                .as_str(),
+            Rol::Jeugdarts,
+        ),
+        nummer: leerling.to_string(),
+    }
+}
+
+struct Sessie {
+    c: Client,
+    base: String,
+    axe: String,
+    _server: Proces,
+    _driver: Proces,
+}
+
+impl Sessie {
+    async fn start(db: &str, chrome: PathBuf, driver: PathBuf, axe: String) -> Sessie {
+        let (server, base) = serve(db, &[], Stdio::null());
+        let server = Proces(server);
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Proces(
+            Command::new(driver)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start chromedriver"),
+        );
+        let caps: serde_json::Map<String, Value> = serde_json::from_value(json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chrome,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                         "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=nl"]
+            }
+        }))
+        .unwrap();
+        let url = format!("http://127.0.0.1:{port}");
+        let mut c = None;
+        for _ in 0..100 {
+            let conn = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(conn)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    c = Some(client);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+        Sessie {
+            c: c.expect("chromedriver starts Chromium"),
+            base,
+            axe,
+            _server: server,
+            _driver: driver,
+        }
+    }
+
+    async fn ga(&mut self, pad: &str) {
+        self.c.goto(&format!("{}{pad}", self.base)).await.unwrap();
+        self.na_laden().await;
+    }
+
+    async fn bron(&self) -> String {
+        self.c.source().await.unwrap()
+    }
+
+    async fn tekst(&self, css: &str) -> String {
+        self.c
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
+            .text()
+            .await
+            .unwrap()
+    }
+
+    async fn waarde(&self, css: &str) -> String {
+        self.c
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    async fn vul(&self, css: &str, waarde: &str) {
+        let e = self.c.find(Locator::Css(css)).await.unwrap();
+        e.clear().await.unwrap();
+        e.send_keys(waarde).await.unwrap();
+    }
+
+    async fn kies(&self, css: &str, waarde: &str) {
+        self.c
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .select_by_value(waarde)
+            .await
+            .unwrap();
+    }
+
+    async fn klik(&mut self, css: &str) {
+        let e = match self.c.find(Locator::Css(css)).await {
+            Ok(e) => e,
+            Err(e) => panic!("no {css}: {e}\n{}", self.bron().await),
+        };
+        self.c
+            .execute("window.__vorige_pagina = true;", vec![])
+            .await
+            .unwrap();
+        e.click().await.unwrap();
+        for _ in 0..200 {
+            let nieuw = self
+                .c
+                .execute(
+                    "return window.__vorige_pagina === undefined && document.readyState === 'complete';",
+                    vec![],
+                )
+                .await;
+            if matches!(nieuw, Ok(Value::Bool(true))) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        self.na_laden().await;
+    }
+
+    /// Every page: axe finds no WCAG 2.1 A/AA violation.
+    async fn na_laden(&mut self) {
+        let url = self.c.current_url().await.unwrap().to_string();
+        let script = format!(
+            "{}\n;return axe.run(document, {{runOnly: {{type: 'tag', values: \
+             ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}}}).then(r => r.violations.map(v => \
+             ({{id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.html)}})));",
+            self.axe
+        );
+        let v = self.c.execute(&script, vec![]).await.unwrap();
+        assert_eq!(v, json!([]), "axe-core finds violations on {url}");
+    }
+
+    async fn inloggen(&mut self, (naam, geheim): &(String, String)) -> String {
+        let code = leerrecht_app::auth::current_totp(geheim, chrono::Utc::now()).unwrap();
+        self.inloggen_met(naam, &code).await;
+        assert!(
+            self.c
+                .find(Locator::Css("form[action='/uitloggen']"))
+                .await
+                .is_ok(),
+            "{naam} is logged in: {}",
+            self.bron().await
+        );
+        code
+    }
+
+    async fn inloggen_met(&mut self, naam: &str, code: &str) {
+        self.inloggen_als(naam, WACHTWOORD, code).await;
+    }
+
+    async fn inloggen_als(&mut self, naam: &str, wachtwoord: &str, code: &str) {
+        self.ga("/inloggen").await;
+        self.vul("#gebruikersnaam", naam).await;
+        self.vul("#wachtwoord", wachtwoord).await;
+        self.vul("#code", code).await;
+        self.klik("button[type=submit]").await;
+    }
+
+    async fn uitloggen(&mut self) {
+        self.klik("form[action='/uitloggen'] button").await;
+    }
+}
+
+impl Sessie {
+    /// Opens the `<details>` a form sits in, whatever its summary says in the page's language.
+    async fn toon(&self, formulier: &str) {
+        self.c
+            .execute(
+                "document.getElementById(arguments[0]).closest('details').open = true;",
+                vec![json!(formulier)],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Sends a form as it is, past the browser's own checks (as an older browser would), so
+    /// that the server's answer is what is tested.
+    async fn verstuur(&mut self, formulier: &str) {
+        self.c
+            .execute(
+                "document.getElementById(arguments[0]).noValidate = true;",
+                vec![json!(formulier)],
+            )
+            .await
+            .unwrap();
+        self.klik(&format!("#{formulier} button[type=submit]"))
+            .await;
+    }
+
+    /// The HTTP status of the page shown.
+    async fn status(&self) -> u64 {
+        self.c
+            .execute(
+                "return performance.getEntriesByType('navigation')[0].responseStatus;",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_u64()
+            .expect("the browser gives the status")
+    }
+
+    /// Sets a field's value at once (a long text that typing would take long over).
+    async fn zet(&self, css: &str, waarde: &str) {
+        self.c
+            .execute(
+                "document.querySelector(arguments[0]).value = arguments[1];",
+                vec![json!(css), json!(waarde)],
+            )
+            .await
+            .unwrap();
+    }
+
+    async fn aangevinkt(&self, css: &str) -> bool {
+        self.c
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .prop("checked")
+            .await
+            .unwrap()
+            .as_deref()
+            == Some("true")
+    }
+
+    async fn rijen(&self, css: &str) -> usize {
+        self.c
+            .find_all(Locator::Css(&format!("{css} tbody tr")))
+            .await
+            .map(|r| r.len())
+            .unwrap_or(0)
+    }
+
+    /// The `id` of the first form whose `id` starts with `begin`.
+    async fn formulier_id(&self, begin: &str) -> String {
+        self.c
+            .find(Locator::Css(&format!("form[id^='{begin}']")))
+            .await
+            .unwrap_or_else(|e| panic!("no form {begin}…: {e}"))
+            .attr("id")
+            .await
+            .unwrap()
+            .expect("an id")
+    }
+
+    /// The form was refused: 422, the reason next to `veld` (its element `#{veld}-fout`,
+    /// named by the field's `aria-describedby` and marked `aria-invalid`), nothing above.
+    async fn geweigerd(&self, veld: &str, verwacht: &str) {
+        assert_eq!(self.status().await, 422, "{}", self.bron().await);
+        let fout = self.tekst(&format!("#{veld}-fout")).await;
+        assert!(fout.contains(verwacht), "next to {veld}: {fout:?}");
+        let e = self
+            .c
+            .find(Locator::Css(&format!("#{veld}")))
+            .await
+            .unwrap();
+        let beschreven = e
+            .attr("aria-describedby")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        assert!(beschreven.contains(&format!("{veld}-fout")), "{beschreven}");
+        // A group of boxes is described by the reason; a field is also marked invalid.
+        if e.tag_name().await.unwrap() != "fieldset" {
+            assert_eq!(
+                e.attr("aria-invalid").await.unwrap().as_deref(),
+                Some("true")
+            );
+        }
+        assert!(
+            self.c.find(Locator::Css("#formulier-fout")).await.is_err(),
+            "a reason for one field is given next to it, not above the page"
+        );
+        let velden = self
+            .c
+            .find_all(Locator::Css(".lr-veldfout"))
+            .await
+            .unwrap()
+            .len();
+        assert_eq!(velden, 1, "one reason, next to one field");
+    }
+}
+
+static EEN_TEGELIJK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn scenario(db: String) {
+    let Some((chrome, driver, axe)) = tools() else {
+        return;
+    };
+    let _een = EEN_TEGELIJK.lock().unwrap_or_else(|e| e.into_inner());
+    let o = opzet(&db);
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(in_de_browser(db, o, chrome, driver, axe));
+}
+
+async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, axe: String) {
+    let mut s = Sessie::start(&db, chrome, driver, axe).await;
+    let vandaag = chrono::Utc::now().date_naive();
+    let dag = |d: chrono::NaiveDate| d.format("%d-%m-%Y").to_string();
+    let gisteren = dag(vandaag - chrono::Duration::days(1));
+    let dossier = format!("/jongeren/{}", o.id);
+
+    // The school files a melding with an impossible date.
+    s.inloggen(&o.school).await;
+    s.ga(&dossier).await;
+    let meldingen = s.rijen("#meldingen").await;
+    s.kies("#m-soort", "luxe").await;
+    s.vul("#m-begin", "31-02-2026").await;
+    s.vul("#m-uren", "12").await;
+    s.vul("#m-reden", "Vakantie verlengd").await;
+    s.vul("#m-contact", "Mevr. Jansen").await;
+    s.klik("#m-hele").await;
+    s.verstuur("melding-form").await;
+    s.geweigerd("m-begin", "geen bestaande datum").await;
+    assert_eq!(s.waarde("#m-begin").await, "31-02-2026");
+    assert_eq!(s.waarde("#m-soort").await, "luxe");
+    assert_eq!(s.waarde("#m-uren").await, "12");
+    assert_eq!(s.waarde("#m-reden").await, "Vakantie verlengd");
+    assert_eq!(s.waarde("#m-contact").await, "Mevr. Jansen");
+    assert!(s.aangevinkt("#m-hele").await && s.aangevinkt("#m-actie").await);
+    s.vul("#m-begin", &dag(vandaag)).await;
+    s.verstuur("melding-form").await;
+    assert_eq!(s.status().await, 200);
+    assert_eq!(
+        s.rijen("#meldingen").await,
+        meldingen + 1,
+        "the melding is filed"
+    );
+
+    // Withdrawing a melding without choosing a reason: the explanation stays.
+    let fi = s.formulier_id("intrek-form-").await;
+    let n = fi.trim_start_matches("intrek-form-").to_string();
+    s.toon(&fi).await;
+    s.vul(&format!("#intrektoelichting-{n}"), "Ouders belden achteraf")
+        .await;
+    s.verstuur(&fi).await;
+    s.geweigerd(&format!("intrekreden-{n}"), "kies een reden")
+        .await;
+    assert_eq!(
+        s.waarde(&format!("#intrektoelichting-{n}")).await,
+        "Ouders belden achteraf"
+    );
+    s.kies(&format!("#intrekreden-{n}"), "achteraf_geoorloofd")
+        .await;
+    s.verstuur(&fi).await;
+    assert_eq!(s.status().await, 200);
+    assert!(s
+        .tekst("#meldingen")
+        .await
+        .contains("Ouders belden achteraf"));
+
+    // Break-the-glass with a number that fails the eleven test: answered next to the number,
+    // which is not repeated; the reason and the duration stay.
+    let reden = "Moeder belt: het kind is weggelopen en de politie vraagt de school";
+    s.ga("/noodtoegang").await;
+    s.vul("#n-bsn", "123456789").await;
+    s.vul("#n-reden", reden).await;
+    s.kies("#n-uren", "4").await;
+    s.verstuur("noodtoegang-form").await;
+    s.geweigerd("n-bsn", "geen geldig nummer").await;
+    assert_eq!(s.waarde("#n-bsn").await, "");
+    assert!(!s.bron().await.contains("123456789"));
+    assert_eq!(s.waarde("#n-reden").await, reden);
+    assert_eq!(s.waarde("#n-uren").await, "4");
+    s.vul("#n-bsn", &o.ander).await;
+    s.verstuur("noodtoegang-form").await;
+    assert_eq!(s.status().await, 200);
+    assert!(s
+        .bron()
+        .await
+        .contains("Noodtoegang: u bekijkt dit dossier"));
+    s.uitloggen().await;
+
+    // The officer registers the pupil as a thuiszitter, first with a day February lacks.
+    s.inloggen(&o.leerplicht).await;
+    s.ga(&dossier).await;
+    s.toon("registratie-form").await;
+    s.kies("#r-categorie", "thuiszittend").await;
+    s.kies("#r-oorzaak", "psychisch").await;
+    s.vul("#r-per", "30-02-2026").await;
+    s.verstuur("registratie-form").await;
+    s.geweigerd("r-per", "geen bestaande datum").await;
+    assert_eq!(s.waarde("#r-categorie").await, "thuiszittend");
+    assert_eq!(s.waarde("#r-oorzaak").await, "psychisch");
+    assert_eq!(s.waarde("#r-per").await, "30-02-2026");
+    let per = vandaag.checked_sub_months(chrono::Months::new(4)).unwrap();
+    s.vul("#r-per", &dag(per)).await;
+    s.verstuur("registratie-form").await;
+    assert_eq!(s.status().await, 200);
+    assert!(s.tekst("#klok").await.contains("Driemaandentermijn"));
+
+    // In English: a meeting without its decisions, an exemption with a reason too long.
+    s.ga(&format!("/taal/en?terug={dossier}")).await;
+    s.toon("overleg-form").await;
+    s.kies("#o-team", "jeugdteam").await;
+    s.vul("#o-vervolg", "Call the parents on Monday").await;
+    s.verstuur("overleg-form").await;
+    s.geweigerd("o-besluiten", "fill in this field").await;
+    assert_eq!(s.waarde("#o-team").await, "jeugdteam");
+    assert_eq!(s.waarde("#o-vervolg").await, "Call the parents on Monday");
+    assert_eq!(s.waarde("#o-datum").await, dag(vandaag));
+    s.vul("#o-besluiten", "Back to school part-time").await;
+    s.verstuur("overleg-form").await;
+    assert_eq!(s.status().await, 200);
+    let overleggen = s.tekst("#overleggen").await;
+    assert!(
+        overleggen.contains("Back to school part-time")
+            && overleggen.contains("Call the parents on Monday"),
+        "{overleggen}"
+    );
+
+    let artikel = Artikel::Art5SubC.code();
+    let tot = dag(vandaag + chrono::Duration::days(200));
+    s.toon("vrijstelling-form").await;
+    s.kies("#v-artikel", artikel).await;
+    s.zet("#v-reden", &"x".repeat(2001)).await;
+    s.vul("#v-tot", &tot).await;
+    s.verstuur("vrijstelling-form").await;
+    s.geweigerd("v-reden", "too long: at most 2000 characters")
+        .await;
+    assert_eq!(s.waarde("#v-reden").await.chars().count(), 2001);
+    assert_eq!(s.waarde("#v-artikel").await, artikel);
+    assert_eq!(s.waarde("#v-tot").await, tot);
+    s.vul("#v-reden", "School abroad for a year").await;
+    s.verstuur("vrijstelling-form").await;
+    assert_eq!(s.status().await, 200);
+    assert!(s
+        .tekst("#vrijstellingen")
+        .await
+        .contains("School abroad for a year"));
+    s.ga(&format!("/taal/nl?terug={dossier}")).await;
+
+    // Back in Dutch: an escalation on the thirty-second day of a thirteenth month.
+    s.toon("escalatie-form").await;
+    s.kies("#e-niveau", "bestuurlijk").await;
+    s.vul("#e-datum", "32-13-2026").await;
+    s.vul("#e-wie", "Wethouder onderwijs").await;
+    s.verstuur("escalatie-form").await;
+    s.geweigerd("e-datum", "geen bestaande datum").await;
+    assert_eq!(s.waarde("#e-niveau").await, "bestuurlijk");
+    assert_eq!(s.waarde("#e-wie").await, "Wethouder onderwijs");
+    s.vul("#e-datum", &dag(vandaag)).await;
+    s.verstuur("escalatie-form").await;
+    assert_eq!(s.status().await, 200);
+    assert!(s.tekst("#escalaties").await.contains("Wethouder onderwijs"));
+
+    // An offer without its provider.
+    s.toon("aanbod-form").await;
+    s.kies("#a-soort", "onderwijs_zorgarrangement").await;
+    s.vul("#a-aangeboden", &gisteren).await;
+    s.verstuur("aanbod-form").await;
+    s.geweigerd("a-aanbieder", "vul dit veld in").await;
+    assert_eq!(s.waarde("#a-soort").await, "onderwijs_zorgarrangement");
+    assert_eq!(s.waarde("#a-aangeboden").await, gisteren);
+    s.vul("#a-aanbieder", "VSO De Brug").await;
+    s.verstuur("aanbod-form").await;
+    assert_eq!(s.status().await, 200);
+    assert!(s.tekst("#aanbod").await.contains("VSO De Brug"));
+
+    // A partner with a contact name too long: the chosen organisation stays.
+    let fp = s.formulier_id("partner-form-").await;
+    let z = fp.trim_start_matches("partner-form-").to_string();
+    let org =
+        s.c.execute(
+            "const al = [...document.querySelectorAll(arguments[1] + ' input[name=organisatie]')] \
+               .map(i => i.value); \
+             return [...document.querySelector(arguments[0]).options].map(o => o.value) \
+               .filter(v => !al.includes(v)).pop();",
+            vec![
+                json!(format!("#p-org-{z}")),
+                json!(format!("#partners-{z}")),
+            ],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .expect("an organisation not yet a partner")
+        .to_string();
+    s.toon(&fp).await;
+    s.kies(&format!("#p-org-{z}"), &org).await;
+    s.zet(&format!("#p-contact-{z}"), &"J".repeat(2001)).await;
+    s.verstuur(&fp).await;
+    s.geweigerd(&format!("p-contact-{z}"), "te lang: hoogstens 2000 tekens")
+        .await;
+    assert_eq!(s.waarde(&format!("#p-org-{z}")).await, org);
+    s.vul(&format!("#p-contact-{z}"), "Jan de Vries").await;
+    s.verstuur(&fp).await;
+    assert_eq!(s.status().await, 200);
+    let partner = format!("#partners-{z} input[name=organisatie][value='{org}']");
+    assert!(
+        s.c.find(Locator::Css(&partner)).await.is_ok(),
+        "{org} is a partner of case {z} now"
+    );
+
+    // A plan without any of its parts ticked.
+    s.toon("plan-form").await;
+    s.vul("#p-omschrijving", "Twee dagen school, drie dagen zorg")
+        .await;
+    s.verstuur("plan-form").await;
+    s.geweigerd("p-onderdelen", "kies onderwijs, zorg en/of jeugdhulp")
+        .await;
+    assert_eq!(
+        s.waarde("#p-omschrijving").await,
+        "Twee dagen school, drie dagen zorg"
+    );
+    s.klik("#p-onderwijs").await;
+    s.klik("#p-zorg").await;
+    s.verstuur("plan-form").await;
+    assert_eq!(s.status().await, 200);
+    assert!(s
+        .tekst("#plannen")
+        .await
+        .contains("Twee dagen school, drie dagen zorg"));
+
+    // The parents' involvement without saying how.
+    s.toon("ouders-form").await;
+    s.vul("#ou-datum", &gisteren).await;
+    s.verstuur("ouders-form").await;
+    s.geweigerd("ou-hoe", "vul dit veld in").await;
+    assert_eq!(s.waarde("#ou-datum").await, gisteren);
+    s.vul("#ou-hoe", "Moeder was bij het overleg").await;
+    s.verstuur("ouders-form").await;
+    assert_eq!(s.status().await, 200);
+    assert!(s
+        .tekst("#ouders")
+        .await
+        .contains("Moeder was bij het overleg"));
+
+    // Closing for another reason without writing it: the use case's refusal is given next
+    // to the explanation.
+    s.toon("sluiten-form").await;
+    s.kies("#s-reden", "overig").await;
+    s.vul("#s-datum", &dag(vandaag)).await;
+    s.verstuur("sluiten-form").await;
+    s.geweigerd("s-toelichting", "nodig bij de reden overig")
+        .await;
+    assert_eq!(s.waarde("#s-reden").await, "overig");
+    assert_eq!(s.waarde("#s-datum").await, dag(vandaag));
+    s.vul("#s-toelichting", "Verhuisd naar het buitenland")
+        .await;
+    s.verstuur("sluiten-form").await;
+    assert_eq!(s.status().await, 200, "{}", s.bron().await);
+    assert!(s
+        .tekst("#gesloten")
+        .await
+        .contains("Verhuisd naar het buitenland"));
+
+    // Ending the registration without ticking the box: asked next to the box, the day kept.
+    s.toon("registratie-einde-form").await;
+    s.vul("#re-per", &gisteren).await;
+    s.verstuur("registratie-einde-form").await;
+    assert_eq!(s.status().await, 422);
+    let fout = s.tekst("#re-bevestigd-fout").await;
+    assert!(fout.contains("vink aan"), "{fout}");
+    assert_eq!(s.waarde("#re-per").await, gisteren);
+    assert!(s.c.find(Locator::Css("#klok")).await.is_ok());
+    s.klik("#re-bevestigd").await;
+    s.verstuur("registratie-einde-form").await;
+    assert_eq!(s.status().await, 200);
+    assert!(
+        s.c.find(Locator::Css("#klok")).await.is_err(),
+        "the registration ended"
+    );
+    s.uitloggen().await;
+
+    // The youth doctor's medical note, sent empty.
+    s.inloggen(&o.jeugdarts).await;
+    s.ga("/noodtoegang").await;
+    s.vul("#n-bsn", &o.nummer).await;
+    s.vul(
+        "#n-reden",
+        "Acute zorg: de huisarts vraagt de schoolgeschiedenis op",
+    )
+    .await;
+    s.verstuur("noodtoegang-form").await;
+    assert_eq!(s.status().await, 200);
+    s.toon("notitie-form").await;
+    s.verstuur("notitie-form").await;
+    s.geweigerd("mn-tekst", "vul dit veld in").await;
+    s.vul("#mn-tekst", "Buikpijnklachten, overleg met huisarts")
+        .await;
+    s.verstuur("notitie-form").await;
+    assert_eq!(s.status().await, 200);
+    assert!(s.tekst("#notities").await.contains("Buikpijnklachten"));
+    s.c.clone().close().await.unwrap();
+}
+
+#[test]
+fn forms_keep_what_was_typed_in_a_browser_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    scenario(format!(
+        "sqlite://{}",
+        dir.path().join("formulieren.db").display()
+    ));
+}
+
+#[test]
+fn forms_keep_what_was_typed_in_a_browser_postgres() {
+    scenario(PgCluster::shared().fresh_database());
+}
