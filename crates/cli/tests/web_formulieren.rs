@@ -513,6 +513,12 @@ async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, a
         .tekst("#meldingen")
         .await
         .contains("Ouders belden achteraf"));
+    // A melding for the officer to answer.
+    s.kies("#m-soort", "16uur").await;
+    s.vul("#m-begin", &dag(vandaag)).await;
+    s.vul("#m-uren", "16").await;
+    s.verstuur("melding-form").await;
+    assert_eq!(s.status().await, 200);
 
     // Break-the-glass with a number that fails the eleven test: answered next to the number,
     // which is not repeated; the reason and the duration stay.
@@ -536,9 +542,23 @@ async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, a
         .contains("Noodtoegang: u bekijkt dit dossier"));
     s.uitloggen().await;
 
-    // The officer registers the pupil as a thuiszitter, first with a day February lacks.
+    // The officer closes a melding without a reason: asked next to the reason, the chosen
+    // status kept.
     s.inloggen(&o.leerplicht).await;
     s.ga(&dossier).await;
+    let fs = s.formulier_id("status-form-").await;
+    let n = fs.trim_start_matches("status-form-").to_string();
+    s.kies(&format!("#status-{n}"), "afgesloten").await;
+    s.verstuur(&fs).await;
+    s.geweigerd(&format!("reden-{n}"), "kies een afsluitreden")
+        .await;
+    assert_eq!(s.waarde(&format!("#status-{n}")).await, "afgesloten");
+    s.kies(&format!("#reden-{n}"), "terug_naar_school").await;
+    s.verstuur(&fs).await;
+    assert_eq!(s.status().await, 200);
+    assert!(s.tekst("#meldingen").await.contains("terug naar school"));
+
+    // The officer registers the pupil as a thuiszitter, first with a day February lacks.
     s.toon("registratie-form").await;
     s.kies("#r-categorie", "thuiszittend").await;
     s.kies("#r-oorzaak", "psychisch").await;

@@ -667,6 +667,9 @@ impl Dossierpagina {
     fn partnerformulier(&self, zaak: &i64) -> String {
         partnerformulier(*zaak)
     }
+    fn statusformulier(&self, melding: &i64) -> String {
+        statusformulier(*melding)
+    }
 
     /// Whether the registration form's choice `code` of `veld` (`categorie`, `oorzaak`) is
     /// selected: as sent when the form was refused, else the registration that holds today.
@@ -1097,12 +1100,53 @@ pub async fn melding_status(
     Path((id, melding)): Path<(String, i64)>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    let f: StatusForm = b.formulier(&body)?;
-    schrijf(&s, &b, id, move |app, a, _| {
-        let reden = tekst(&f.afsluitreden);
+    let r = melding_status_doen(&s, &b, id.clone(), melding, &body).await;
+    let formulier = statusformulier(melding);
+    bewaar(
+        &s,
+        &b,
+        id,
+        &formulier,
+        &["status", "afsluitreden"],
+        &body,
+        r,
+    )
+    .await
+}
+
+/// The form that gives one melding a new status.
+fn statusformulier(melding: i64) -> String {
+    format!("status-form-{melding}")
+}
+
+async fn melding_status_doen(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    melding: i64,
+    body: &[u8],
+) -> Result<Response, Weigering> {
+    let f: StatusForm = b.formulier(body)?;
+    let taal = b.taal;
+    let reden = tekst(&f.afsluitreden);
+    // Closing asks a reason, and only closing takes one: answered at the reason's field.
+    match (f.status.as_str(), &reden) {
+        ("afgesloten", None) => {
+            return Err(Afwijzing::bij("afsluitreden", taal.s("kies een afsluitreden")).into())
+        }
+        (s, Some(_)) if s != "afgesloten" => {
+            return Err(Afwijzing::bij(
+                "afsluitreden",
+                taal.s("een afsluitreden hoort alleen bij afgesloten"),
+            )
+            .into())
+        }
+        _ => {}
+    }
+    Ok(schrijven(s, b, id, move |app, a, _| {
         app.melding_status(a, melding, &f.status, reden.as_deref())
     })
-    .await
+    .await?)
 }
 
 /// The words for a withdrawal reason (DOMAIN §7).

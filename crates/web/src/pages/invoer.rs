@@ -212,6 +212,10 @@ pub fn en(nl: &str) -> Option<&'static str> {
         "kies onderwijs, zorg en/of jeugdhulp" => "choose education, care and/or youth care",
         "kies een open zaak" => "choose an open case",
         "kies een reden" => "choose a reason",
+        "kies een afsluitreden" => "choose a reason for closing",
+        "een afsluitreden hoort alleen bij afgesloten" => {
+            "a reason for closing goes only with closed"
+        }
         "kies een organisatie" => "choose an organisation",
         "geen geldig nummer (11-proef)" => "not a valid number (eleven test)",
         // The use cases' refusals that reach the file's forms past the page's own checks.
