@@ -78,7 +78,8 @@ pub fn getal_nl(x: f64) -> String {
     }
 }
 
-const MAANDEN_NL: [&str; 12] = [
+/// The months by name, for dates written out (`20 juli 2026`); the pages use them too.
+pub const MAANDEN_NL: [&str; 12] = [
     "januari",
     "februari",
     "maart",
@@ -92,7 +93,7 @@ const MAANDEN_NL: [&str; 12] = [
     "november",
     "december",
 ];
-const MAANDEN_EN: [&str; 12] = [
+pub const MAANDEN_EN: [&str; 12] = [
     "January",
     "February",
     "March",

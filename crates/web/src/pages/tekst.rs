@@ -3,6 +3,7 @@
 //! the key; a text without an English entry is shown in Dutch.
 
 use chrono::{Datelike, NaiveDate};
+use leerrecht_app::uitvoer::{MAANDEN_EN, MAANDEN_NL};
 
 /// The language of a page, chosen with the switch and remembered in a cookie.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -14,35 +15,6 @@ pub enum Taal {
 
 /// The cookie that remembers the language.
 pub const TAAL_COOKIE: &str = "leerrecht_taal";
-
-const MAANDEN_NL: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-const MAANDEN_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 impl Taal {
     pub fn code(&self) -> &'static str {
