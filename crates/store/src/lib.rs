@@ -3,6 +3,7 @@
 //! from the URL's scheme. Nothing here knows who is asking: access checks live in the app layer.
 #![forbid(unsafe_code)]
 
+mod absence;
 pub mod access;
 pub mod api;
 pub mod backup;

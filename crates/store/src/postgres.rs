@@ -52,6 +52,7 @@ impl PgStore {
         let connect = PgConnect::new(url)?;
         let mut first = connect.connect()?;
         embedded::migrations::runner().run(&mut first)?;
+        crate::postgres_absence::pack_rows_of_v42(&mut first)?;
         drop(first);
         // While the database is away a request waits at most this long for a connection,
         // then gets a 503; a connection broken by a restart is replaced on its next checkout.
@@ -63,6 +64,10 @@ impl PgStore {
     }
     pub(crate) fn conn(&self) -> Result<Conn> {
         Ok(self.pool.get()?)
+    }
+    /// A connection when one is free at once.
+    pub(crate) fn try_conn(&self) -> Option<Conn> {
+        self.pool.try_get()
     }
 }
 
@@ -415,7 +420,7 @@ impl Store for PgStore {
             if alle || !scholen.is_empty() {
                 conn.execute(
                     "INSERT INTO verzuim_gewijzigd (jongere_id, school)
-                     SELECT DISTINCT jongere_id, school FROM verzuim
+                     SELECT jongere_id, school FROM verzuim_blokken
                      WHERE $1 OR school = ANY($2)
                      ON CONFLICT DO NOTHING",
                     &[&alle, &scholen],
@@ -839,7 +844,7 @@ impl Store for PgStore {
     }
 
     fn bring_signals_up_to_date(&self, all: bool, maak: Beoordelaars<'_>) -> Result<SignaalRun> {
-        crate::postgres_absence::bring_signals_up_to_date(&mut *self.conn()?, all, maak)
+        crate::postgres_absence::bring_signals_up_to_date(self, all, maak)
     }
 
     fn signalen(
@@ -863,6 +868,7 @@ impl Store for PgStore {
     fn bulk_writer(&self) -> Result<Box<dyn BulkWriter + '_>> {
         let mut conn = self.conn()?;
         conn.batch_execute("BEGIN; LOCK TABLE jongeren IN EXCLUSIVE MODE")?;
+        conn.batch_execute(crate::postgres_absence::BULK_STAGE)?;
         let next: i64 = conn
             .query_one("SELECT coalesce(max(id), 0) + 1 FROM jongeren", &[])?
             .get(0);
@@ -873,6 +879,7 @@ impl Store for PgStore {
             jongeren: Vec::with_capacity(COPY_CHUNK + 4096),
             inschrijvingen: Vec::with_capacity(COPY_CHUNK + 4096),
             verzuim: Vec::with_capacity(COPY_CHUNK + 4096),
+            scratch: (Vec::new(), String::new()),
             done: false,
         }))
     }
@@ -993,6 +1000,7 @@ struct PgBulk {
     jongeren: Vec<u8>,
     inschrijvingen: Vec<u8>,
     verzuim: Vec<u8>,
+    scratch: (Vec<u8>, String),
     done: bool,
 }
 
@@ -1008,7 +1016,7 @@ impl PgBulk {
         flush_copy(&mut self.conn, COPY_I, &mut self.inschrijvingen)?;
         flush_copy(
             &mut self.conn,
-            crate::postgres_absence::COPY_VERZUIM,
+            crate::postgres_absence::BULK_COPY,
             &mut self.verzuim,
         )
     }
@@ -1082,7 +1090,13 @@ impl BulkWriter for PgBulk {
                 crate::postgres_absence::person_for(&mut self.conn, leerling)?
             }
         };
-        crate::postgres_absence::copy_verzuim(&mut self.verzuim, id, school, rows);
+        crate::postgres_absence::bulk_verzuim(
+            &mut self.verzuim,
+            id,
+            school,
+            rows,
+            &mut self.scratch,
+        )?;
         if self.verzuim.len() >= COPY_CHUNK {
             self.flush()?;
         }
@@ -1090,12 +1104,11 @@ impl BulkWriter for PgBulk {
     }
     fn commit(mut self: Box<Self>) -> Result<()> {
         self.flush()?;
+        crate::postgres_absence::bulk_commit(&mut self.conn)?;
         self.conn.batch_execute(
             "SELECT setval('jongeren_id_seq', greatest((SELECT max(id) FROM jongeren), 1));
-             INSERT INTO verzuim_gewijzigd (jongere_id, school)
-               SELECT DISTINCT jongere_id, school FROM verzuim ON CONFLICT DO NOTHING;
              COMMIT;
-             ANALYZE jongeren; ANALYZE inschrijvingen; ANALYZE verzuim;",
+             ANALYZE jongeren; ANALYZE inschrijvingen; ANALYZE verzuim_blokken;",
         )?;
         self.done = true;
         Ok(())

@@ -6,108 +6,161 @@ use ::postgres::Client;
 use chrono::NaiveDate;
 use leerrecht_domain::duty::BirthRanges;
 use leerrecht_domain::ids::{Bsn, LeerlingId, Onderwijsnummer, SchoolCode};
-use leerrecht_domain::rules::{Dagtotaal, Verzuim, Verzuimsoort};
+use leerrecht_domain::rules::{Dagtotaal, Verzuim};
 
-use crate::postgres::{
-    copy_rows, flush_copy, ids, in_tx, invalid, issues_from, person_id, row, tally, with_person,
-    COPY_CHUNK,
-};
+use crate::absence;
+use crate::postgres::{flush_copy, i32_of, in_tx, invalid, person_id, row, tally, COPY_CHUNK};
+use crate::verzuimblok::{self, Dagrij};
 use crate::{
     decided, AvKandidaat, Beoordelaars, Decide, ImportCounts, ImportOutcome, MeldingRij, Result,
     RowIssue, Rows, SignaalRij, SignaalRun, StoreError, VerzuimRij, CONCEPT_REGELS, UNKNOWN_PERSON,
 };
 
+/// What the register knows of a batch of a file's keys, in one round trip: the person of
+/// each (by BSN, or else by onderwijsnummer) and their enrolments at the key's school.
+fn zoek(conn: &mut Client, keys: &[absence::Sleutel]) -> Result<Vec<absence::Bekend>> {
+    let mut bsn: Vec<Option<i32>> = Vec::with_capacity(keys.len());
+    let mut onr: Vec<Option<i32>> = Vec::with_capacity(keys.len());
+    let mut school: Vec<&str> = Vec::with_capacity(keys.len());
+    for (l, s) in keys {
+        match l {
+            LeerlingId::Bsn(b) => {
+                bsn.push(Some(i32_of(b.value())));
+                onr.push(None);
+            }
+            LeerlingId::Onderwijsnummer(o) => {
+                bsn.push(None);
+                onr.push(Some(i32_of(o.value())));
+            }
+        }
+        school.push(s.as_str());
+    }
+    let mut out: Vec<absence::Bekend> = keys
+        .iter()
+        .map(|_| absence::Bekend {
+            person: None,
+            periods: Vec::new(),
+        })
+        .collect();
+    // One join per key kind: a join on either key at once would keep PostgreSQL from using
+    // the indexes or a hash join.
+    let rows = conn.query(
+        "WITH k AS (SELECT * FROM unnest($1::int[], $2::int[], $3::text[])
+                      WITH ORDINALITY AS k(bsn, onr, school, i)),
+              p AS (SELECT k.i, k.school, j.id FROM k JOIN jongeren j ON j.bsn = k.bsn
+                    UNION ALL
+                    SELECT k.i, k.school, j.id FROM k JOIN jongeren j ON j.onderwijsnummer = k.onr
+                    WHERE k.bsn IS NULL)
+         SELECT p.i, p.id, e.begindatum, e.einddatum
+         FROM p LEFT JOIN inschrijvingen e ON e.jongere_id = p.id AND e.school = p.school",
+        &[&bsn, &onr, &school],
+    )?;
+    for r in rows {
+        let b = &mut out[r.get::<_, i64>(0) as usize - 1];
+        b.person = Some(r.get(1));
+        if let Some(begin) = r.get::<_, Option<NaiveDate>>(2) {
+            b.periods.push((begin, r.get(3)));
+        }
+    }
+    Ok(out)
+}
+
+/// Stored values are read for this many pairs at a time.
+const PAREN_PER_KEER: usize = 20_000;
+
+/// The stored values of `paren`, by their index.
+fn opgeslagen(conn: &mut Client, paren: &[absence::Groep]) -> Result<Vec<Option<Vec<u8>>>> {
+    let persons: Vec<i64> = paren.iter().map(|g| g.person).collect();
+    let schools: Vec<&str> = paren.iter().map(|g| g.school.as_str()).collect();
+    let mut out = vec![None; paren.len()];
+    for r in conn.query(
+        "SELECT k.i, b.rijen FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS k(p, s, i)
+         JOIN verzuim_blokken b ON b.jongere_id = k.p AND b.school = k.s",
+        &[&persons, &schools],
+    )? {
+        out[r.get::<_, i64>(0) as usize - 1] = Some(r.get(1));
+    }
+    Ok(out)
+}
+
+/// A stored value as `bytea`'s hex input.
+pub(crate) fn hex(blob: &[u8], out: &mut String) {
+    use std::fmt::Write;
+    out.clear();
+    out.reserve(2 + 2 * blob.len());
+    out.push_str("\\x");
+    for b in blob {
+        let _ = write!(out, "{b:02x}");
+    }
+}
+
+/// Writes the staged values of `stage_blok` and marks their pairs for the next signal run.
+const STAGE_BLOK: &str =
+    "CREATE TEMP TABLE stage_blok (jongere_id BIGINT, school TEXT, rijen BYTEA) ON COMMIT DROP";
+const COPY_BLOK: &str = "COPY stage_blok (jongere_id, school, rijen) FROM STDIN";
+const MERGE_BLOK: &str = "INSERT INTO verzuim_blokken (jongere_id, school, rijen)
+       SELECT jongere_id, school, rijen FROM stage_blok ORDER BY jongere_id, school
+       ON CONFLICT (jongere_id, school) DO UPDATE SET rijen = excluded.rijen;
+     INSERT INTO verzuim_gewijzigd (jongere_id, school)
+       SELECT jongere_id, school FROM stage_blok ON CONFLICT DO NOTHING;";
+
+/// One pair's value as a row of `stage_blok`.
+fn stage_row(
+    buf: &mut Vec<u8>,
+    person: i64,
+    school: &str,
+    rows: &[Dagrij],
+    scratch: &mut (Vec<u8>, String),
+) {
+    verzuimblok::encode(rows, &mut scratch.0);
+    hex(&scratch.0, &mut scratch.1);
+    row(
+        buf,
+        &[Some(&person.to_string()), Some(school), Some(&scratch.1)],
+    );
+}
+
+/// Absence is checked and merged here, as on SQLite ([`absence::verzamel`]): the file's new
+/// pupils are looked up a batch at a time, the stored values of its pairs are read a batch at
+/// a time, and the merged values go back with one COPY and one upsert.
 pub(crate) fn import_verzuim(
     conn: &mut Client,
     rows: Rows<'_, VerzuimRij>,
     decide: Decide<'_>,
 ) -> Result<ImportOutcome> {
     in_tx(conn, |conn| {
-        conn.batch_execute(
-            "CREATE TEMP TABLE stage_vraw (line BIGINT, bsn INTEGER, onr INTEGER, school TEXT,
-               datum DATE, soort TEXT, minuten INTEGER, hele_dag BOOLEAN) ON COMMIT DROP",
-        )?;
-        const COPY: &str = "COPY stage_vraw FROM STDIN";
-        copy_rows(conn, COPY, rows, |line, r, buf| {
-            let (bsn, onr) = ids(r.leerling);
-            let v = r.verzuim;
-            row(
-                buf,
-                &[
-                    Some(&line.to_string()),
-                    bsn.as_deref(),
-                    onr.as_deref(),
-                    Some(r.school.as_str()),
-                    Some(&v.datum.to_string()),
-                    Some(v.soort.code()),
-                    Some(&v.minuten.to_string()),
-                    Some(if v.hele_dag { "t" } else { "f" }),
-                ],
-            );
-        })?;
-        conn.batch_execute(
-            &(with_person("stage_vraw", "stage_v")
-                + "ALTER TABLE stage_v ADD COLUMN ingeschreven BOOLEAN;
-             UPDATE stage_v s SET ingeschreven = EXISTS (
-               SELECT 1 FROM inschrijvingen i WHERE i.jongere_id = s.person AND i.school = s.school
-                 AND i.begindatum <= s.datum AND (i.einddatum IS NULL OR i.einddatum >= s.datum))
-             WHERE s.person IS NOT NULL;
-             ANALYZE stage_v;"),
-        )?;
-        let mut issues = issues_from(
-            conn,
-            "SELECT line FROM stage_v WHERE person IS NULL ORDER BY line",
-            "leerling",
-            |_| UNKNOWN_PERSON.into(),
-        )?;
-        for r in conn.query(
-            "SELECT line, coalesce(bsn, onr), school, datum FROM stage_v
-             WHERE person IS NOT NULL AND NOT ingeschreven ORDER BY line",
-            &[],
-        )? {
-            let n: i32 = r.get(1);
-            let leerling = format!("{:09}", n);
-            let datum: NaiveDate = r.get(3);
-            issues.push(RowIssue::new(
-                r.get::<_, i64>(0) as u64,
-                "datum",
-                format!(
-                    "{leerling} is not enrolled at {} on {datum}",
-                    r.get::<_, String>(2)
-                ),
-            ));
+        let (groepen, issues) = absence::verzamel(rows, &mut |keys| zoek(conn, keys))?;
+        conn.batch_execute(STAGE_BLOK)?;
+        let mut counts = ImportCounts::default();
+        let (mut stored, mut merged) = (Vec::new(), Vec::new());
+        let mut scratch = (Vec::new(), String::new());
+        let mut buf = Vec::with_capacity(COPY_CHUNK + 4096);
+        let mut geschreven = false;
+        for paren in groepen.chunks(PAREN_PER_KEER) {
+            let blobs = opgeslagen(conn, paren)?;
+            for (g, blob) in paren.iter().zip(blobs) {
+                match blob {
+                    Some(b) => verzuimblok::decode(&b, &mut stored)?,
+                    None => stored.clear(),
+                }
+                let c = verzuimblok::merge(&stored, &g.rows, &mut merged);
+                counts.nieuw += c.nieuw;
+                counts.gewijzigd += c.gewijzigd;
+                counts.ongewijzigd += c.ongewijzigd;
+                // A file with a bad row is never committed: leave the writing.
+                if (c.nieuw > 0 || c.gewijzigd > 0) && issues.is_empty() {
+                    stage_row(&mut buf, g.person, g.school.as_str(), &merged, &mut scratch);
+                    geschreven = true;
+                }
+            }
+            if buf.len() >= COPY_CHUNK {
+                flush_copy(conn, COPY_BLOK, &mut buf)?;
+            }
         }
-        issues.sort_by_key(|i| i.line);
-        conn.batch_execute(
-            "CREATE TEMP TABLE folded ON COMMIT DROP AS
-               SELECT f.*, CASE WHEN v.jongere_id IS NULL THEN 0
-                                WHEN (v.minuten, v.aantal, v.hele_dag) = (f.minuten, f.aantal, f.hele_dag)
-                                THEN 1 ELSE 2 END AS oud
-               FROM (SELECT person AS jongere_id, school, datum, soort, sum(minuten)::int AS minuten,
-                            count(*)::int AS aantal, bool_or(hele_dag) AS hele_dag
-                     FROM stage_v WHERE person IS NOT NULL AND ingeschreven
-                     GROUP BY person, school, datum, soort) f
-               LEFT JOIN verzuim v ON v.jongere_id = f.jongere_id AND v.school = f.school
-                 AND v.datum = f.datum AND v.soort = f.soort;
-             INSERT INTO verzuim (jongere_id, school, datum, soort, minuten, aantal, hele_dag)
-               SELECT jongere_id, school, datum, soort, minuten, aantal, hele_dag
-               FROM folded WHERE oud <> 1 ORDER BY jongere_id, school, datum, soort
-               ON CONFLICT (jongere_id, school, datum, soort) DO UPDATE
-                 SET minuten = excluded.minuten, aantal = excluded.aantal, hele_dag = excluded.hele_dag;
-             INSERT INTO verzuim_gewijzigd (jongere_id, school)
-               SELECT DISTINCT jongere_id, school FROM folded WHERE oud <> 1
-               ON CONFLICT DO NOTHING;",
-        )?;
-        let r = conn.query_one(
-            "SELECT count(*) FILTER (WHERE oud = 0), count(*) FILTER (WHERE oud = 1),
-                    count(*) FILTER (WHERE oud = 2) FROM folded",
-            &[],
-        )?;
-        let counts = ImportCounts {
-            nieuw: r.get::<_, i64>(0) as u64,
-            ongewijzigd: r.get::<_, i64>(1) as u64,
-            gewijzigd: r.get::<_, i64>(2) as u64,
-        };
+        flush_copy(conn, COPY_BLOK, &mut buf)?;
+        if geschreven {
+            conn.batch_execute(MERGE_BLOK)?;
+        }
         decided(counts, issues, decide)
     })
 }
@@ -199,37 +252,183 @@ pub(crate) fn import_meldingen(
     })
 }
 
-/// Folds one pupil's rows at one school per day and kind, as the table holds them.
-pub(crate) fn copy_verzuim(buf: &mut Vec<u8>, person: i64, school: &SchoolCode, rows: &[Verzuim]) {
-    let mut sorted: Vec<&Verzuim> = rows.iter().collect();
-    sorted.sort_by_key(|v| (v.datum, v.soort));
-    let mut i = 0;
-    while i < sorted.len() {
-        let (d, k) = (sorted[i].datum, sorted[i].soort);
-        let (mut minuten, mut aantal, mut hele_dag) = (0u32, 0u32, false);
-        while i < sorted.len() && sorted[i].datum == d && sorted[i].soort == k {
-            minuten += u32::from(sorted[i].minuten);
-            aantal += 1;
-            hele_dag |= sorted[i].hele_dag;
-            i += 1;
-        }
-        row(
-            buf,
-            &[
-                Some(&person.to_string()),
-                Some(school.as_str()),
-                Some(&d.to_string()),
-                Some(k.code()),
-                Some(&minuten.to_string()),
-                Some(&aantal.to_string()),
-                Some(if hele_dag { "t" } else { "f" }),
-            ],
-        );
+/// The demo's trusted rows of one pupil at one school, staged as one value for
+/// [`bulk_commit`] (which folds a pair sent more than once, and a pair already stored).
+pub(crate) fn bulk_verzuim(
+    buf: &mut Vec<u8>,
+    person: i64,
+    school: &SchoolCode,
+    rows: &[Verzuim],
+    scratch: &mut (Vec<u8>, String),
+) -> Result<()> {
+    let mut dagen = Vec::with_capacity(rows.len());
+    for v in rows {
+        let dag = verzuimblok::dag(v.datum)
+            .ok_or_else(|| invalid("datum", format!("{} lies outside 1970–2149", v.datum)))?;
+        dagen.push(Dagrij::van(dag, v));
     }
+    verzuimblok::fold(&mut dagen);
+    stage_row(buf, person, school.as_str(), &dagen, scratch);
+    Ok(())
 }
 
-pub(crate) const COPY_VERZUIM: &str =
-    "COPY verzuim (jongere_id, school, datum, soort, minuten, aantal, hele_dag) FROM STDIN";
+pub(crate) const BULK_STAGE: &str = STAGE_BLOK;
+pub(crate) const BULK_COPY: &str = COPY_BLOK;
+
+/// Stores the values staged by [`bulk_verzuim`]: the rows of a pair staged more than once or
+/// stored already add up, as the rows of one file do.
+pub(crate) fn bulk_commit(conn: &mut Client) -> Result<()> {
+    let rows = conn.query(
+        "WITH dubbel AS (
+           SELECT jongere_id, school FROM stage_blok GROUP BY 1, 2 HAVING count(*) > 1
+           UNION
+           SELECT s.jongere_id, s.school FROM stage_blok s
+           JOIN verzuim_blokken b ON b.jongere_id = s.jongere_id AND b.school = s.school)
+         SELECT d.jongere_id, d.school, x.rijen FROM dubbel d
+         JOIN (SELECT jongere_id, school, rijen FROM stage_blok
+               UNION ALL SELECT jongere_id, school, rijen FROM verzuim_blokken) x
+           ON x.jongere_id = d.jongere_id AND x.school = d.school
+         ORDER BY 1, 2",
+        &[],
+    )?;
+    if !rows.is_empty() {
+        let mut samen: Vec<(i64, String, Vec<Dagrij>)> = Vec::new();
+        let mut een = Vec::new();
+        for r in &rows {
+            let (p, s): (i64, String) = (r.get(0), r.get(1));
+            verzuimblok::decode(r.get(2), &mut een)?;
+            match samen.last_mut() {
+                Some((lp, ls, v)) if *lp == p && *ls == s => v.extend_from_slice(&een),
+                _ => samen.push((p, s, een.clone())),
+            }
+        }
+        let persons: Vec<i64> = samen.iter().map(|x| x.0).collect();
+        let schools: Vec<&str> = samen.iter().map(|x| x.1.as_str()).collect();
+        conn.execute(
+            "DELETE FROM stage_blok s USING unnest($1::bigint[], $2::text[]) AS k(p, s)
+             WHERE s.jongere_id = k.p AND s.school = k.s",
+            &[&persons, &schools],
+        )?;
+        let mut buf = Vec::new();
+        let mut scratch = (Vec::new(), String::new());
+        for (p, s, mut v) in samen {
+            verzuimblok::fold(&mut v);
+            stage_row(&mut buf, p, &s, &v, &mut scratch);
+        }
+        flush_copy(conn, COPY_BLOK, &mut buf)?;
+    }
+    conn.batch_execute(MERGE_BLOK)?;
+    Ok(())
+}
+
+/// Retention of absence for the persons in `purge_plan`, as on SQLite
+/// ([`absence::Opschoning`]): counts the persons with unauthorised absence before their
+/// plan's date per school year and gemeente into `anonieme_cijfers` (`verzuimers`), then
+/// removes those rows; the pairs are marked changed. Returns the rows removed.
+pub(crate) fn purge_verzuim(c: &mut Client) -> Result<u64> {
+    let mut o = absence::Opschoning::default();
+    for r in c.query(
+        "SELECT b.jongere_id, b.school, b.rijen, p.voor, j.gemeente
+         FROM purge_plan p JOIN verzuim_blokken b ON b.jongere_id = p.jongere_id
+         JOIN jongeren j ON j.id = b.jongere_id",
+        &[],
+    )? {
+        o.blok(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))?;
+    }
+    for (jaar, gemeente, n) in o.verzuimers() {
+        c.execute(
+            "INSERT INTO anonieme_cijfers (schooljaar, gemeente, indicator, aantal)
+             VALUES ($1, $2, 'verzuimers', $3)
+             ON CONFLICT (schooljaar, gemeente, indicator)
+             DO UPDATE SET aantal = anonieme_cijfers.aantal + excluded.aantal",
+            &[&jaar.to_string(), &gemeente, &n],
+        )?;
+    }
+    let (leeg_p, leeg_s): (Vec<i64>, Vec<&str>) = o
+        .blijft
+        .iter()
+        .filter(|x| x.2.is_empty())
+        .map(|x| (x.0, x.1.as_str()))
+        .unzip();
+    c.execute(
+        "DELETE FROM verzuim_blokken b USING unnest($1::bigint[], $2::text[]) AS k(p, s)
+         WHERE b.jongere_id = k.p AND b.school = k.s",
+        &[&leeg_p, &leeg_s],
+    )?;
+    c.execute(
+        "INSERT INTO verzuim_gewijzigd (jongere_id, school)
+         SELECT p, s FROM unnest($1::bigint[], $2::text[]) AS k(p, s) ON CONFLICT DO NOTHING",
+        &[&leeg_p, &leeg_s],
+    )?;
+    c.batch_execute(STAGE_BLOK)?;
+    let mut buf = Vec::new();
+    let mut scratch = (Vec::new(), String::new());
+    for (p, s, rest) in o.blijft.iter().filter(|x| !x.2.is_empty()) {
+        stage_row(&mut buf, *p, s, rest, &mut scratch);
+    }
+    flush_copy(c, COPY_BLOK, &mut buf)?;
+    c.batch_execute(&format!("{MERGE_BLOK} DROP TABLE stage_blok;"))?;
+    Ok(o.weg)
+}
+
+/// Packs the absence rows of a database from before packed values (migration V43), once,
+/// in one transaction. Every pair is marked, so the next signal run compares its signals
+/// with what the rows make (the stored ones have no fingerprint yet) and changes nothing
+/// that is right.
+pub(crate) fn pack_rows_of_v42(conn: &mut Client) -> Result<()> {
+    use ::postgres::fallible_iterator::FallibleIterator;
+    let old: bool = conn
+        .query_one("SELECT to_regclass('verzuim_rijen_v42') IS NOT NULL", &[])?
+        .get(0);
+    if !old {
+        return Ok(());
+    }
+    in_tx(conn, |conn| {
+        conn.batch_execute(STAGE_BLOK)?;
+        let mut rows = Vec::new();
+        {
+            let mut it = conn.query_raw(
+                "SELECT jongere_id, school, datum, soort, minuten, aantal, hele_dag
+                 FROM verzuim_rijen_v42 ORDER BY jongere_id, school",
+                std::iter::empty::<i32>(),
+            )?;
+            while let Some(r) = it.next()? {
+                let datum: NaiveDate = r.get(2);
+                let soort: &str = r.get(3);
+                rows.push((
+                    r.get::<_, i64>(0),
+                    r.get::<_, String>(1),
+                    Dagrij {
+                        dag: verzuimblok::dag(datum).ok_or_else(|| {
+                            invalid("datum", format!("{datum} lies outside 1970–2149"))
+                        })?,
+                        soort: soort.parse().map_err(|e| invalid("soort", e))?,
+                        minuten: u16::try_from(r.get::<_, i32>(4)).unwrap_or(u16::MAX),
+                        aantal: u16::try_from(r.get::<_, i32>(5)).unwrap_or(u16::MAX),
+                        hele_dag: r.get(6),
+                    },
+                ));
+            }
+        }
+        let mut buf = Vec::new();
+        let mut scratch = (Vec::new(), String::new());
+        let mut groep = Vec::new();
+        for (i, (p, s, d)) in rows.iter().enumerate() {
+            groep.push(*d);
+            if rows.get(i + 1).is_none_or(|n| (n.0, &n.1) != (*p, s)) {
+                verzuimblok::fold(&mut groep);
+                stage_row(&mut buf, *p, s, &groep, &mut scratch);
+                groep.clear();
+                if buf.len() >= COPY_CHUNK {
+                    flush_copy(conn, COPY_BLOK, &mut buf)?;
+                }
+            }
+        }
+        flush_copy(conn, COPY_BLOK, &mut buf)?;
+        conn.batch_execute(&format!("{MERGE_BLOK} DROP TABLE verzuim_rijen_v42;"))?;
+        Ok(((), true))
+    })
+}
 
 pub(crate) fn regelversies(conn: &mut Client) -> Result<Vec<(NaiveDate, String)>> {
     Ok(conn
@@ -247,147 +446,253 @@ pub(crate) fn add_regelversie(conn: &mut Client, van: NaiveDate, regels: &str) -
         )?;
         conn.batch_execute(
             "INSERT INTO verzuim_gewijzigd (jongere_id, school)
-             SELECT DISTINCT jongere_id, school FROM verzuim ON CONFLICT DO NOTHING",
+             SELECT jongere_id, school FROM verzuim_blokken ON CONFLICT DO NOTHING",
         )?;
         Ok(((), true))
     })
 }
 
-const COPY_SIGNALEN: &str = "COPY signalen (jongere_id, school, regel, datum, uitleg) FROM STDIN";
+/// What one reader of a signal run goes through: every pair of the persons with an id in a
+/// range, or the pairs marked changed of the persons with an id of one parity.
+enum Werk {
+    Alles(i64, i64),
+    Gewijzigd(i64),
+}
 
-pub(crate) fn bring_signals_up_to_date(
+/// Reads and evaluates the pairs of `werk` on `conn`, passing on those whose signals changed.
+fn beoordeel(
     conn: &mut Client,
+    werk: &Werk,
+    maak: Beoordelaars<'_>,
+    uit: &mut dyn FnMut(absence::Wijziging) -> Result<()>,
+) -> Result<SignaalRun> {
+    use ::postgres::fallible_iterator::FallibleIterator;
+    let mut b = maak();
+    let mut run = SignaalRun::default();
+    let mut verzuim: Vec<Dagtotaal> = Vec::new();
+    let (sql, params): (&str, Vec<i64>) = match werk {
+        Werk::Alles(van, tot) => (
+            "SELECT jongere_id, school, rijen, signalen FROM verzuim_blokken
+             WHERE jongere_id >= $1 AND jongere_id < $2",
+            vec![*van, *tot],
+        ),
+        Werk::Gewijzigd(rest) => (
+            "SELECT g.jongere_id, g.school, b.rijen, b.signalen FROM verzuim_gewijzigd g
+             LEFT JOIN verzuim_blokken b ON b.jongere_id = g.jongere_id AND b.school = g.school
+             WHERE g.jongere_id % 2 = $1",
+            vec![*rest],
+        ),
+    };
+    let mut it = conn.query_raw(sql, params.iter())?;
+    while let Some(r) = it.next()? {
+        let person: i64 = r.get(0);
+        let school: &str = r.get(1);
+        let w = match r.get::<_, Option<&[u8]>>(2) {
+            Some(blob) => absence::beoordeel(
+                &mut *b,
+                &mut verzuim,
+                &mut run,
+                person,
+                school,
+                blob,
+                r.get(3),
+            )?,
+            // No absence any more: no signals either.
+            None => Some(absence::zonder_verzuim(person, school.to_string())),
+        };
+        if let Some(w) = w {
+            uit(w)?;
+        }
+    }
+    Ok(run)
+}
+
+/// Stages one changed pair: its new fingerprint and its signals.
+fn stage_wijziging(paren: &mut Vec<u8>, nieuw: &mut Vec<u8>, w: &absence::Wijziging) {
+    let person = w.person.to_string();
+    let vinger = w.vingerafdruk.map(|v| v.to_string());
+    row(paren, &[Some(&person), Some(&w.school), vinger.as_deref()]);
+    for s in &w.signalen {
+        row(
+            nieuw,
+            &[
+                Some(&person),
+                Some(&w.school),
+                Some(s.regel),
+                Some(&s.datum.to_string()),
+                Some(&s.uitleg),
+            ],
+        );
+    }
+}
+
+const COPY_PAREN: &str = "COPY sig_paren (jongere_id, school, vingerafdruk) FROM STDIN";
+const COPY_NIEUW: &str = "COPY sig_nieuw (jongere_id, school, regel, datum, uitleg) FROM STDIN";
+
+/// Brings the signals up to date: of every pair (`all`) or of the pairs marked changed. As
+/// on SQLite, the run holds off imports from the start, two readers on connections of their
+/// own evaluate the stored values in parallel, and only the pairs whose signals' fingerprint
+/// changed are written: one more school day mostly adds a signal or changes one explanation,
+/// and leaves a pair's other signals (and a region's other pairs) as they were. The changes
+/// are staged with COPY and applied set-based.
+pub(crate) fn bring_signals_up_to_date(
+    store: &crate::postgres::PgStore,
     all: bool,
     maak: Beoordelaars<'_>,
 ) -> Result<SignaalRun> {
-    let mut b = maak();
-    in_tx(conn, |conn| {
-        if all {
-            conn.batch_execute(
-                "TRUNCATE signalen; DELETE FROM verzuim_gewijzigd;
-                 INSERT INTO verzuim_gewijzigd SELECT DISTINCT jongere_id, school FROM verzuim;",
+    let mut conn = store.conn()?;
+    in_tx(&mut conn, |conn| {
+        conn.batch_execute(
+            "LOCK TABLE verzuim_blokken IN SHARE ROW EXCLUSIVE MODE;
+             LOCK TABLE verzuim_gewijzigd IN EXCLUSIVE MODE;
+             CREATE TEMP TABLE sig_paren (jongere_id BIGINT, school TEXT, vingerafdruk BIGINT)
+               ON COMMIT DROP;
+             CREATE TEMP TABLE sig_nieuw (jongere_id BIGINT, school TEXT, regel TEXT, datum DATE,
+               uitleg TEXT) ON COMMIT DROP;",
+        )?;
+        let werk: Vec<Werk> = if all {
+            let r = conn.query_one(
+                "SELECT min(jongere_id), max(jongere_id) FROM verzuim_blokken",
+                &[],
             )?;
+            match (r.get::<_, Option<i64>>(0), r.get::<_, Option<i64>>(1)) {
+                (Some(lo), Some(hi)) => {
+                    let mid = lo + (hi - lo) / 2 + 1;
+                    vec![Werk::Alles(lo, mid), Werk::Alles(mid, hi + 1)]
+                }
+                _ => Vec::new(),
+            }
         } else {
-            conn.batch_execute(
-                "LOCK TABLE verzuim_gewijzigd IN EXCLUSIVE MODE;
-                 DELETE FROM signalen s USING verzuim_gewijzigd g
-                  WHERE s.jongere_id = g.jongere_id AND s.school = g.school;",
-            )?;
-        }
-        let sql = if all {
-            "DECLARE rijen NO SCROLL CURSOR FOR
-             SELECT jongere_id, school, datum, soort, minuten, aantal, hele_dag FROM verzuim
-             ORDER BY jongere_id, school, datum"
-        } else {
-            "DECLARE rijen NO SCROLL CURSOR FOR
-             SELECT v.jongere_id, v.school, v.datum, v.soort, v.minuten, v.aantal, v.hele_dag
-             FROM verzuim_gewijzigd g JOIN verzuim v
-               ON v.jongere_id = g.jongere_id AND v.school = g.school
-             ORDER BY v.jongere_id, v.school, v.datum"
+            vec![Werk::Gewijzigd(0), Werk::Gewijzigd(1)]
         };
-        conn.batch_execute(sql)?;
+        let (mut paren, mut nieuw) = (Vec::new(), Vec::new());
         let mut run = SignaalRun::default();
-        let mut rows_buf: Vec<Dagtotaal> = Vec::new();
-        let mut out = Vec::with_capacity(COPY_CHUNK + 4096);
-        let mut current: Option<(i64, SchoolCode)> = None;
-        let mut flush = |current: &Option<(i64, SchoolCode)>,
-                         rows_buf: &mut Vec<Dagtotaal>,
-                         out: &mut Vec<u8>,
-                         run: &mut SignaalRun| {
-            if let Some((person, school)) = current {
-                let (_, n) = b.beoordeel(school.as_str(), rows_buf);
-                for s in &b.signalen() {
-                    row(
-                        out,
-                        &[
-                            Some(&person.to_string()),
-                            Some(school.as_str()),
-                            Some(s.regel),
-                            Some(&s.datum.to_string()),
-                            Some(&s.uitleg),
-                        ],
-                    );
-                }
-                run.leerlingen += 1;
-                run.gewijzigd += 1;
-                run.signalen += n;
+        let mut tel = |conn: &mut Client, w: absence::Wijziging| -> Result<()> {
+            run.gewijzigd += 1;
+            stage_wijziging(&mut paren, &mut nieuw, &w);
+            if nieuw.len() >= COPY_CHUNK {
+                flush_copy(conn, COPY_PAREN, &mut paren)?;
+                flush_copy(conn, COPY_NIEUW, &mut nieuw)?;
             }
-            rows_buf.clear();
+            Ok(())
         };
-        loop {
-            let batch = conn.query("FETCH 20000 FROM rijen", &[])?;
-            if batch.is_empty() {
-                break;
+        // The readers see what is committed, which the locks above keep as it is.
+        let lezers: Vec<crate::postgres::Conn> =
+            (0..werk.len()).filter_map(|_| store.try_conn()).collect();
+        let mut gelezen = Vec::new();
+        if lezers.len() < werk.len() {
+            // No connections to spare: read everything on this one first, then write.
+            let mut wijzigingen = Vec::new();
+            for w in &werk {
+                gelezen.push(beoordeel(conn, w, maak, &mut |x| {
+                    wijzigingen.push(x);
+                    Ok(())
+                })?);
             }
-            for r in &batch {
-                let person: i64 = r.get(0);
-                let school: &str = r.get(1);
-                if current
-                    .as_ref()
-                    .is_none_or(|(p, s)| *p != person || s.as_str() != school)
-                {
-                    flush(&current, &mut rows_buf, &mut out, &mut run);
-                    current = Some((person, school.parse().map_err(|e| invalid("school", e))?));
+            for w in wijzigingen {
+                tel(conn, w)?;
+            }
+        } else {
+            std::thread::scope(|scope| -> Result<()> {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<absence::Wijziging>(4096);
+                let handles: Vec<_> = werk
+                    .iter()
+                    .zip(lezers)
+                    .map(|(w, mut lezer)| {
+                        let tx = tx.clone();
+                        scope.spawn(move || {
+                            beoordeel(&mut lezer, w, maak, &mut |x| {
+                                tx.send(x)
+                                    .map_err(|_| invalid("signalen", "the writer stopped"))
+                            })
+                        })
+                    })
+                    .collect();
+                drop(tx);
+                let mut fout = None;
+                for w in rx {
+                    if fout.is_none() {
+                        fout = tel(conn, w).err();
+                    }
                 }
-                let soort: Verzuimsoort = r
-                    .get::<_, &str>(3)
-                    .parse()
-                    .map_err(|e| invalid("soort", e))?;
-                let minuten: i32 = r.get(4);
-                let aantal: i32 = r.get(5);
-                let datum: NaiveDate = r.get(2);
-                let hele_dag: bool = r.get(6);
-                let minuten = u16::try_from(minuten).unwrap_or(u16::MAX);
-                rows_buf.push(Dagtotaal {
-                    datum,
-                    soort,
-                    minuten,
-                    aantal: u16::try_from(aantal).unwrap_or(u16::MAX),
-                    hele_dag,
-                });
-                run.rijen += 1;
-            }
-            // A pupil may continue in the next batch: write only what is complete.
-            if out.len() >= COPY_CHUNK {
-                flush_copy(conn, COPY_SIGNALEN, &mut out)?;
-            }
+                for h in handles {
+                    gelezen.push(h.join().expect("a signal reader does not panic")?);
+                }
+                fout.map_or(Ok(()), Err)
+            })?;
         }
-        flush(&current, &mut rows_buf, &mut out, &mut run);
-        flush_copy(conn, COPY_SIGNALEN, &mut out)?;
-        conn.batch_execute("CLOSE rijen")?;
-        // The draft meldingen of the new signals of the pairs evaluated.
-        run.concepten = conn.execute(
-            &format!(
-                "INSERT INTO meldingen (jongere_id, school, begindatum, verzuimsoort, status, signaal,
-                                        gemeente, geboortedatum)
-                 SELECT s.jongere_id, s.school, s.datum, {CONCEPT_REGELS}, 'concept', s.regel,
-                        j.gemeente, j.geboortedatum
-                 FROM verzuim_gewijzigd g
-                 JOIN signalen s ON s.jongere_id = g.jongere_id AND s.school = g.school
-                 JOIN jongeren j ON j.id = s.jongere_id
-                 WHERE s.regel IN ('16uur','luxe','te_laat','lrv')
-                 ON CONFLICT (jongere_id, school, begindatum, verzuimsoort) DO UPDATE
-                 SET status = 'concept', ingetrokken_op = NULL, afsluitreden = NULL
-                 WHERE meldingen.status = 'ingetrokken'
-                   AND meldingen.afsluitreden = 'signaal_vervallen'"
-            ),
-            &[],
-        )?;
-        // A draft whose signal is gone is withdrawn, with the reason.
-        run.ingetrokken = conn.execute(
-            "UPDATE meldingen m SET status = 'ingetrokken', ingetrokken_op = now(),
-                    afsluitreden = 'signaal_vervallen'
-             FROM verzuim_gewijzigd g
-             WHERE m.jongere_id = g.jongere_id AND m.school = g.school
-               AND m.status = 'concept' AND m.signaal IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM signalen s
-                               WHERE s.jongere_id = m.jongere_id AND s.school = m.school
-                                 AND s.regel = m.signaal AND s.datum = m.begindatum)",
-            &[],
-        )?;
+        for r in gelezen {
+            run.leerlingen += r.leerlingen;
+            run.rijen += r.rijen;
+            run.signalen += r.signalen;
+        }
+        if run.gewijzigd > 0 {
+            flush_copy(conn, COPY_PAREN, &mut paren)?;
+            flush_copy(conn, COPY_NIEUW, &mut nieuw)?;
+            let (concepten, ingetrokken) = schrijf(conn)?;
+            run.concepten = concepten;
+            run.ingetrokken = ingetrokken;
+        }
         conn.batch_execute("DELETE FROM verzuim_gewijzigd")?;
         Ok((run, true))
     })
+}
+
+/// Applies the staged changes of a signal run: signals that are gone are deleted and their
+/// drafts withdrawn, changed explanations updated, new signals inserted with a draft
+/// melding for each of `16uur`, `luxe`, `te_laat` and `lrv`, and the fingerprints stored.
+/// Returns the drafts made and withdrawn.
+fn schrijf(conn: &mut Client) -> Result<(u64, u64)> {
+    conn.batch_execute(
+        "ANALYZE sig_paren; ANALYZE sig_nieuw;
+         CREATE TEMP TABLE sig_weg ON COMMIT DROP AS
+           SELECT s.jongere_id, s.school, s.regel, s.datum
+           FROM sig_paren p JOIN signalen s ON s.jongere_id = p.jongere_id AND s.school = p.school
+           WHERE NOT EXISTS (SELECT 1 FROM sig_nieuw n
+                             WHERE n.jongere_id = s.jongere_id AND n.school = s.school
+                               AND n.regel = s.regel AND n.datum = s.datum);
+         DELETE FROM signalen s USING sig_weg w
+           WHERE s.jongere_id = w.jongere_id AND s.school = w.school
+             AND s.regel = w.regel AND s.datum = w.datum;
+         UPDATE signalen s SET uitleg = n.uitleg FROM sig_nieuw n
+           WHERE s.jongere_id = n.jongere_id AND s.school = n.school
+             AND s.regel = n.regel AND s.datum = n.datum AND s.uitleg <> n.uitleg;
+         CREATE TEMP TABLE sig_erbij ON COMMIT DROP AS
+           SELECT n.* FROM sig_nieuw n
+           WHERE NOT EXISTS (SELECT 1 FROM signalen s
+                             WHERE s.jongere_id = n.jongere_id AND s.school = n.school
+                               AND s.regel = n.regel AND s.datum = n.datum);
+         INSERT INTO signalen (jongere_id, school, regel, datum, uitleg)
+           SELECT jongere_id, school, regel, datum, uitleg FROM sig_erbij
+           ORDER BY jongere_id, school, regel, datum;
+         UPDATE verzuim_blokken b SET signalen = p.vingerafdruk FROM sig_paren p
+           WHERE b.jongere_id = p.jongere_id AND b.school = p.school;",
+    )?;
+    let concepten = conn.execute(
+        &format!(
+            "INSERT INTO meldingen (jongere_id, school, begindatum, verzuimsoort, status, signaal,
+                                    gemeente, geboortedatum)
+             SELECT s.jongere_id, s.school, s.datum, {CONCEPT_REGELS}, 'concept', s.regel,
+                    j.gemeente, j.geboortedatum
+             FROM sig_erbij s JOIN jongeren j ON j.id = s.jongere_id
+             WHERE s.regel IN ('16uur','luxe','te_laat','lrv')
+             ORDER BY s.jongere_id, s.school, s.datum
+             ON CONFLICT (jongere_id, school, begindatum, verzuimsoort) DO UPDATE
+             SET status = 'concept', ingetrokken_op = NULL, afsluitreden = NULL
+             WHERE meldingen.status = 'ingetrokken'
+               AND meldingen.afsluitreden = 'signaal_vervallen'"
+        ),
+        &[],
+    )?;
+    let ingetrokken = conn.execute(
+        "UPDATE meldingen m SET status = 'ingetrokken', ingetrokken_op = now(),
+                afsluitreden = 'signaal_vervallen'
+         FROM sig_weg w
+         WHERE m.jongere_id = w.jongere_id AND m.school = w.school AND m.begindatum = w.datum
+           AND m.signaal = w.regel AND m.status = 'concept'",
+        &[],
+    )?;
+    Ok((concepten, ingetrokken))
 }
 
 /// The identifier of a stored person: the BSN, or the onderwijsnummer when there is none.

@@ -754,18 +754,7 @@ impl AccessStore for PgStore {
             };
             let upsert = "ON CONFLICT (schooljaar, gemeente, indicator)
                           DO UPDATE SET aantal = anonieme_cijfers.aantal + excluded.aantal";
-            c.execute(
-                &format!(
-                    "INSERT INTO anonieme_cijfers (schooljaar, gemeente, indicator, aantal)
-                     SELECT {sj}, j.gemeente, 'verzuimers', count(DISTINCT v.jongere_id)
-                     FROM verzuim v JOIN purge_plan p ON p.jongere_id = v.jongere_id
-                     JOIN jongeren j ON j.id = v.jongere_id
-                     WHERE v.datum < p.voor AND v.soort IN ('ongeoorloofd','luxe')
-                     GROUP BY 1, 2 {upsert}",
-                    sj = sj("v.datum")
-                ),
-                &[],
-            )?;
+            let verzuim = crate::postgres_absence::purge_verzuim(c)?;
             c.execute(
                 &format!(
                     "INSERT INTO anonieme_cijfers (schooljaar, gemeente, indicator, aantal)
@@ -816,7 +805,7 @@ impl AccessStore for PgStore {
                      WHERE p.jongere_id = t.jongere_id AND t.datum < p.voor"
                 )
             };
-            t.verzuim = c.execute(&dated("verzuim"), &[])?;
+            t.verzuim = verzuim;
             t.signalen = c.execute(&dated("signalen"), &[])?;
             t.registraties = c.execute(
                 "DELETE FROM registraties t USING purge_plan p

@@ -134,21 +134,15 @@ impl ApiStore for PgStore {
             return Ok(Vec::new());
         };
         let rows = conn.query(
-            "SELECT school, datum, soort, minuten, aantal, hele_dag FROM verzuim
-             WHERE jongere_id = $1 AND datum >= $2 AND datum <= $3 ORDER BY datum, school, soort",
-            &[&id, &van, &tot],
+            "SELECT school, rijen FROM verzuim_blokken WHERE jongere_id = $1",
+            &[&id],
         )?;
-        Ok(rows
-            .iter()
-            .map(|r| VerzuimRegel {
-                school: r.get(0),
-                datum: r.get(1),
-                soort: r.get(2),
-                minuten: r.get::<_, i32>(3) as u32,
-                aantal: r.get::<_, i32>(4) as u32,
-                hele_dag: r.get(5),
-            })
-            .collect())
+        let mut out = Vec::new();
+        for r in &rows {
+            crate::absence::regels_van(r.get(0), r.get(1), van, tot, &mut out)?;
+        }
+        crate::absence::sorteer(&mut out);
+        Ok(out)
     }
 
     fn signalen_van(&self, leerling: LeerlingId) -> Result<Vec<SignaalRij>> {

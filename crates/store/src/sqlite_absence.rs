@@ -14,15 +14,15 @@ use leerrecht_domain::ids::{LeerlingId, SchoolCode};
 use leerrecht_domain::rules::{Dagtotaal, Verzuim};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::absence::{self, Wijziging};
 use crate::sqlite::{
     bsn_of, count, date_col, in_tx, invalid, onr_of, opt_date_col, person_id, reset_seen,
     seen_before, text, Conn, SeenKey, SqliteStore,
 };
 use crate::verzuimblok::{self, Dagrij};
 use crate::{
-    decided, AvKandidaat, Beoordelaars, Decide, ImportCounts, ImportOutcome, MeldingRij,
-    OpgeslagenSignaal, Result, RowIssue, Rows, SignaalRij, SignaalRun, VerzuimRij, CONCEPT_REGELS,
-    UNKNOWN_PERSON,
+    decided, AvKandidaat, Beoordelaars, Decide, ImportCounts, ImportOutcome, MeldingRij, Result,
+    RowIssue, Rows, SignaalRij, SignaalRun, VerzuimRij, CONCEPT_REGELS, UNKNOWN_PERSON,
 };
 
 /// The enrolments of one pupil at one school, looked up once for a run of rows.
@@ -61,21 +61,6 @@ impl Enrolled {
             .iter()
             .any(|&(b, e)| b <= d && e.is_none_or(|e| d <= e))
     }
-}
-
-fn not_enrolled(r: &VerzuimRij) -> String {
-    format!(
-        "{} is not enrolled at {} on {}",
-        r.leerling, r.school, r.verzuim.datum
-    )
-}
-
-/// A pupil's enrolment periods at one school, and the file's rows for that pair.
-struct Groep {
-    person: i64,
-    school: SchoolCode,
-    periods: Vec<(NaiveDate, Option<NaiveDate>)>,
-    rows: Vec<Dagrij>,
 }
 
 fn enrolment_periods(
@@ -132,74 +117,30 @@ pub(crate) fn import_verzuim(
     decide: Decide<'_>,
 ) -> Result<ImportOutcome> {
     Ok(in_tx(conn, |conn| {
-        let mut issues = Vec::new();
+        // In-process look-ups are cheap: one by one, each person once.
         let mut personen: HashMap<LeerlingId, Option<i64>> = HashMap::new();
-        let mut index: HashMap<(i64, SchoolCode), usize> = HashMap::new();
-        let mut groepen: Vec<Groep> = Vec::new();
-        let mut vorige: Option<(LeerlingId, usize)> = None;
-        for (line, r) in rows {
-            // Files come per pupil or per day: the previous row's group first, then the maps.
-            let g = match vorige {
-                Some((l, g)) if l == r.leerling && groepen[g].school == r.school => g,
-                _ => {
-                    let person = match personen.get(&r.leerling) {
-                        Some(p) => *p,
-                        None => {
-                            let p = person_id(conn, r.leerling)?;
-                            personen.insert(r.leerling, p);
-                            p
-                        }
-                    };
-                    let Some(person) = person else {
-                        issues.push(RowIssue::new(line, "leerling", UNKNOWN_PERSON));
-                        continue;
-                    };
-                    match index.get(&(person, r.school.clone())) {
-                        Some(&g) => g,
-                        None => {
-                            groepen.push(Groep {
-                                person,
-                                periods: enrolment_periods(conn, person, &r.school)?,
-                                school: r.school.clone(),
-                                rows: Vec::new(),
-                            });
-                            index.insert((person, r.school.clone()), groepen.len() - 1);
-                            groepen.len() - 1
-                        }
+        let (groepen, issues) = absence::verzamel(rows, &mut |keys| {
+            let mut out = Vec::with_capacity(keys.len());
+            for (leerling, school) in keys {
+                let person = match personen.get(leerling) {
+                    Some(p) => *p,
+                    None => {
+                        let p = person_id(conn, *leerling)?;
+                        personen.insert(*leerling, p);
+                        p
                     }
-                }
-            };
-            vorige = Some((r.leerling, g));
-            let groep = &mut groepen[g];
-            let d = r.verzuim.datum;
-            if !groep
-                .periods
-                .iter()
-                .any(|&(b, e)| b <= d && e.is_none_or(|e| d <= e))
-            {
-                issues.push(RowIssue::new(line, "datum", not_enrolled(&r)));
-                continue;
+                };
+                let periods = match person {
+                    Some(p) => enrolment_periods(conn, p, school)?,
+                    None => Vec::new(),
+                };
+                out.push(absence::Bekend { person, periods });
             }
-            let Some(dag) = verzuimblok::dag(d) else {
-                issues.push(RowIssue::new(
-                    line,
-                    "datum",
-                    format!("{d} lies outside 1970–2149"),
-                ));
-                continue;
-            };
-            groep.rows.push(Dagrij::van(dag, &r.verzuim));
-        }
-        drop(index);
-        // Merge in key order, which is the order of the stored values.
-        groepen.sort_unstable_by(|a, b| (a.person, &a.school).cmp(&(b.person, &b.school)));
+            Ok(out)
+        })?;
         let mut counts = ImportCounts::default();
         let (mut stored, mut merged, mut buf) = (Vec::new(), Vec::new(), Vec::new());
-        for g in &mut groepen {
-            verzuimblok::fold(&mut g.rows);
-            if g.rows.is_empty() {
-                continue;
-            }
+        for g in &groepen {
             stored_rows(conn, g.person, g.school.as_str(), &mut stored)?;
             let c = verzuimblok::merge(&stored, &g.rows, &mut merged);
             counts.nieuw += c.nieuw;
@@ -331,44 +272,26 @@ pub(crate) fn insert_verzuim(
 /// pairs are marked changed: the next signal run derives their signals from what remains.
 /// Returns the rows removed.
 pub(crate) fn purge_verzuim(conn: &Connection) -> Result<u64> {
-    use leerrecht_domain::schoolyear::SchoolYear;
-    use std::collections::HashSet;
     let mut stmt = conn.prepare(
         "SELECT b.jongere_id, b.school, b.rijen, p.voor, j.gemeente
          FROM temp.purge_plan p CROSS JOIN verzuim_blokken b ON b.jongere_id = p.jongere_id
          JOIN jongeren j ON j.id = b.jongere_id",
     )?;
     let mut rows = stmt.query([])?;
-    let mut verzuimers: HashSet<(SchoolYear, String, i64)> = HashSet::new();
-    let mut blijft: Vec<(i64, String, Vec<Dagrij>)> = Vec::new();
-    let mut weg = 0u64;
-    let mut alle = Vec::new();
+    let mut o = absence::Opschoning::default();
     while let Some(r) = rows.next()? {
-        let person: i64 = r.get(0)?;
-        let voor = verzuimblok::dag(date_col(r, 3)?).unwrap_or(u16::MAX);
-        let gemeente: String = r.get(4)?;
-        verzuimblok::decode(
-            r.get_ref(2)?.as_blob().map_err(|e| invalid("rijen", e))?,
-            &mut alle,
+        let blob = r.get_ref(2)?.as_blob().map_err(|e| invalid("rijen", e))?;
+        o.blok(
+            r.get(0)?,
+            r.get(1)?,
+            blob,
+            date_col(r, 3)?,
+            &r.get::<_, String>(4)?,
         )?;
-        let (oud, rest): (Vec<Dagrij>, Vec<Dagrij>) = alle.iter().partition(|x| x.dag < voor);
-        if oud.is_empty() {
-            continue;
-        }
-        for x in oud.iter().filter(|x| x.soort.telt_voor_uren()) {
-            let jaar = SchoolYear::containing(verzuimblok::datum(x.dag));
-            verzuimers.insert((jaar, gemeente.clone(), person));
-        }
-        weg += oud.len() as u64;
-        blijft.push((person, r.get(1)?, rest));
     }
     drop(rows);
     drop(stmt);
-    let mut per: HashMap<(SchoolYear, String), i64> = HashMap::new();
-    for (jaar, gemeente, _) in verzuimers {
-        *per.entry((jaar, gemeente)).or_default() += 1;
-    }
-    for ((jaar, gemeente), n) in per {
+    for (jaar, gemeente, n) in o.verzuimers() {
         conn.execute(
             "INSERT INTO anonieme_cijfers (schooljaar, gemeente, indicator, aantal)
              VALUES (?1, ?2, 'verzuimers', ?3)
@@ -377,7 +300,7 @@ pub(crate) fn purge_verzuim(conn: &Connection) -> Result<u64> {
         )?;
     }
     let mut buf = Vec::new();
-    for (person, school, rest) in blijft {
+    for (person, school, rest) in &o.blijft {
         if rest.is_empty() {
             conn.execute(
                 "DELETE FROM verzuim_blokken WHERE jongere_id = ?1 AND school = ?2",
@@ -388,10 +311,10 @@ pub(crate) fn purge_verzuim(conn: &Connection) -> Result<u64> {
                 params![person, school],
             )?;
         } else {
-            write_rows(conn, person, &school, &rest, &mut buf)?;
+            write_rows(conn, *person, school, rest, &mut buf)?;
         }
     }
-    Ok(weg)
+    Ok(o.weg)
 }
 
 /// Packs the absence rows of a database from before packed values (migration V13), once, in
@@ -471,17 +394,6 @@ pub(crate) fn add_regelversie(conn: &Conn, van: NaiveDate, regels: &str) -> Resu
     .map(|_| ())
 }
 
-/// One pupil-school pair whose signals changed: what to store instead.
-struct Wijziging {
-    person: i64,
-    school: String,
-    /// The stored fingerprint: None when the pair has no stored signals.
-    oud: Option<i64>,
-    /// The new fingerprint; None when the pair has no absence any more.
-    vingerafdruk: Option<i64>,
-    signalen: Vec<OpgeslagenSignaal>,
-}
-
 /// What one reader of a signal run goes through.
 enum Werk {
     /// Every pair of the persons with an id in this range.
@@ -501,22 +413,9 @@ fn beoordeel(
     let mut b = maak();
     let mut run = SignaalRun::default();
     let mut verzuim: Vec<Dagtotaal> = Vec::new();
-    let mut een =
-        |person: i64, school: &str, blob: &[u8], oud: Option<i64>| -> Result<Option<Wijziging>> {
-            run.rijen += verzuimblok::voor_regels(blob, &mut verzuim)?;
-            run.leerlingen += 1;
-            let (nieuw, n) = b.beoordeel(school, &verzuim);
-            run.signalen += n;
-            // Stored as SQLite's signed integer; no fingerprint stands for no signals.
-            let nieuw = (n > 0).then_some(nieuw as i64);
-            Ok((oud != nieuw).then(|| Wijziging {
-                person,
-                school: school.to_string(),
-                oud,
-                vingerafdruk: nieuw,
-                signalen: b.signalen(),
-            }))
-        };
+    let mut een = |person: i64, school: &str, blob: &[u8], oud: Option<i64>| {
+        absence::beoordeel(&mut *b, &mut verzuim, &mut run, person, school, blob, oud)
+    };
     match werk {
         Werk::Alles(van, tot) => {
             let mut stmt = conn.prepare(
@@ -545,13 +444,7 @@ fn beoordeel(
                         }
                     }
                     // No absence any more: no signals either.
-                    None => uit(Wijziging {
-                        person: *person,
-                        school: school.clone(),
-                        oud: Some(0),
-                        vingerafdruk: None,
-                        signalen: Vec::new(),
-                    })?,
+                    None => uit(absence::zonder_verzuim(*person, school.clone()))?,
                 }
             }
         }

@@ -181,26 +181,12 @@ impl ApiStore for SqliteStore {
             conn.prepare_cached("SELECT school, rijen FROM verzuim_blokken WHERE jongere_id = ?1")?;
         let mut rows = stmt.query([p.id])?;
         let mut out = Vec::new();
-        let mut dagen = Vec::new();
         while let Some(r) = rows.next()? {
-            let school: String = r.get(0)?;
+            let school = crate::sqlite::text(r.get_ref(0)?)?;
             let blob = r.get_ref(1)?.as_blob().map_err(|e| invalid("rijen", e))?;
-            crate::verzuimblok::decode(blob, &mut dagen)?;
-            for d in &dagen {
-                let datum = crate::verzuimblok::datum(d.dag);
-                if van <= datum && datum <= tot {
-                    out.push(VerzuimRegel {
-                        school: school.clone(),
-                        datum,
-                        soort: d.soort.code().to_string(),
-                        minuten: u32::from(d.minuten),
-                        aantal: u32::from(d.aantal),
-                        hele_dag: d.hele_dag,
-                    });
-                }
-            }
+            crate::absence::regels_van(school, blob, van, tot, &mut out)?;
         }
-        out.sort_by(|a, b| (a.datum, &a.school, &a.soort).cmp(&(b.datum, &b.school, &b.soort)));
+        crate::absence::sorteer(&mut out);
         Ok(out)
     }
 
