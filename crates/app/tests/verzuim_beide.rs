@@ -171,7 +171,13 @@ fn zelfde(files: Vec<Vec<Rij>>) -> Result<(), TestCaseError> {
             .zip(&stores)
             .map(|(db, st)| stand(db, st.as_ref()))
             .collect();
-        prop_assert_eq!(&s[0], &s[1], "what is stored after file {}:\n{}", n, content);
+        prop_assert_eq!(
+            &s[0],
+            &s[1],
+            "what is stored after file {}:\n{}",
+            n,
+            content
+        );
     }
     // Everything is up to date: a run over every pupil changes nothing, on either.
     for db in &dbs {
