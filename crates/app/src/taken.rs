@@ -448,7 +448,12 @@ impl Planner {
                     .backup_map
                     .as_ref()
                     .ok_or_else(|| AppError::Invalid("[taken] backup_map is not set".into()))?;
-                std::fs::create_dir_all(map).map_err(|source| AppError::Io {
+                // Made for its owner only, as the backup files are (they hold everyone).
+                let mut maak = std::fs::DirBuilder::new();
+                maak.recursive(true);
+                #[cfg(unix)]
+                std::os::unix::fs::DirBuilderExt::mode(&mut maak, 0o700);
+                maak.create(map).map_err(|source| AppError::Io {
                     path: map.display().to_string(),
                     source,
                 })?;
