@@ -254,6 +254,22 @@ fn each_due_job_runs_once(db: Db) {
     let n = |actie: &str| log.iter().filter(|(_, a, _)| a == actie).count();
     assert_eq!(n("signalen_bijwerken"), 1);
     assert_eq!(n("backup"), 1);
+    // The backup holds the job table as it was: its own slot claimed, not yet finished.
+    let kopie = if db.url.starts_with("sqlite") {
+        format!("sqlite://{}", db.dir.path().join("kopie.db").display())
+    } else {
+        leerrecht_testkit::PgCluster::shared().fresh_database()
+    };
+    let file = std::fs::read_dir(&map)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    leerrecht_store::backup::restore(&kopie, &file, false).unwrap();
+    let hersteld = leerrecht_store::open(&kopie).unwrap().taken().unwrap();
+    let r = hersteld.iter().find(|r| r.naam == "backup").unwrap();
+    assert_eq!((r.houder.as_str(), r.klaar), (a.houder(), None));
     // A slot not yet due, or missed by more than the catch-up window, is not run.
     let later = Planner::new(
         app.clone(),
@@ -267,10 +283,44 @@ fn each_due_job_runs_once(db: Db) {
     assert!(later.ronde(Utc::now()).unwrap().is_empty());
 }
 
+/// A job that fails is recorded as failed, shown so, and not run again that day.
+fn a_failed_job_is_finished_as_failed(db: Db) {
+    // The backup directory cannot be made: a file is in its way.
+    let blok = db.dir.path().join("geen-map");
+    std::fs::write(&blok, "").unwrap();
+    let cfg = config(&blok.join("backups"));
+    let app = Arc::new(App::new(leerrecht_store::open(&db.url).unwrap()));
+    let a = Planner::new(app.clone(), cfg.clone(), &db.url);
+    let runs = a.ronde(Utc::now()).unwrap();
+    assert_eq!(runs.len(), 4);
+    for r in &runs {
+        assert_eq!(
+            r.uitkomst.starts_with("fout: "),
+            r.taak == Taak::Backup,
+            "{r:?}"
+        );
+    }
+    assert!(a.ronde(Utc::now()).unwrap().is_empty());
+    let stand = app
+        .taken_stand(&leerrecht_app::taken::taken_actor(), &cfg.taken)
+        .unwrap();
+    let backup = stand.iter().find(|s| s.taak == Taak::Backup).unwrap();
+    let r = backup.laatste.as_ref().unwrap();
+    assert!(
+        r.klaar.is_some() && r.uitkomst.as_deref().unwrap().contains("geen-map"),
+        "{r:?}"
+    );
+    let log = audit_actions(&app);
+    assert!(log
+        .iter()
+        .any(|(_, a, r)| a == "taak" && r.starts_with("backup, ") && r.contains(": fout: ")));
+}
+
 on_both!(
     claims_and_leases,
     one_claim_wins_a_race,
-    each_due_job_runs_once
+    each_due_job_runs_once,
+    a_failed_job_is_finished_as_failed
 );
 
 #[test]

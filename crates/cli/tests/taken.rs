@@ -329,3 +329,53 @@ fn a_killed_holder_is_taken_over_once_its_lease_ran_out_postgres() {
         (1, 1)
     );
 }
+
+#[test]
+fn one_server_holds_the_jobs_sqlite() {
+    let demo = Demo::sqlite();
+    let dir = tempfile::TempDir::new().unwrap();
+    let backups = dir.path().join("backups");
+    let config = dir.path().join("leerrecht.toml");
+    let t = over(2);
+    std::fs::write(
+        &config,
+        format!(
+            "[taken]\nsignalen = \"{t}\"\nbackup = \"{t}\"\nbackup_map = \"{}\"\n\
+             interval_seconden = 1\n",
+            backups.display()
+        ),
+    )
+    .unwrap();
+    let s = Serve::start(&demo.db, &config, dir.path().join("s.log"));
+    let rijen = wacht(
+        &demo.db,
+        Duration::from_secs(60),
+        "two finished jobs",
+        |r| r.len() == 2 && r.iter().all(|r| r.klaar.is_some()),
+    );
+    for r in &rijen {
+        assert!(r.houder.contains(&format!(":{}:", s.pid())), "{r:?}");
+        assert!(
+            r.uitkomst.as_deref().is_some_and(|u| u.starts_with("ok: ")),
+            "{r:?}\n{}",
+            s.log()
+        );
+    }
+    let file = backups.join(format!("leerrecht-{}.bak", Local::now().date_naive()));
+    let head = std::fs::read(&file).unwrap();
+    assert!(head.starts_with(b"SQLite format 3\0"), "a SQLite copy");
+    assert!(s.log().contains("finished"), "{}", s.log());
+    let m = s.metrics();
+    assert!(
+        m.contains("leerrecht_job_last_success{taak=\"backup\"} 1\n"),
+        "{m}"
+    );
+    let log = audit(&demo.db);
+    assert_eq!(
+        (
+            count(&log, "taak", "signalen"),
+            count(&log, "taak", "backup")
+        ),
+        (1, 1)
+    );
+}
