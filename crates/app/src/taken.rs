@@ -220,6 +220,15 @@ pub fn taken_actor() -> Actor {
     }
 }
 
+/// Sets its flag when dropped.
+struct Zet<'a>(&'a AtomicBool);
+
+impl Drop for Zet<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
 /// One server's share of the daily jobs.
 pub struct Planner {
     app: Arc<App>,
@@ -273,9 +282,16 @@ impl Planner {
             .collect();
         tracing::info!(target: "leerrecht::taken", houder = %self.houder, "daily jobs: {}", tijden.join(", "));
         while !stop.load(Ordering::Relaxed) {
-            if let Err(e) = self.ronde(Utc::now()) {
+            // A panic in a job is logged and the jobs go on: its slot's lease runs out and
+            // the slot is taken over (by this server too) like a dead server's.
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.ronde(Utc::now())))
+            {
+                Ok(Ok(_)) => {}
                 // The database may be away for a while: the next look tries again.
-                tracing::warn!(target: "leerrecht::taken", "looking for due jobs failed: {e}");
+                Ok(Err(e)) => {
+                    tracing::warn!(target: "leerrecht::taken", "looking for due jobs failed: {e}")
+                }
+                Err(_) => tracing::error!(target: "leerrecht::taken", "a job panicked"),
             }
             let tot = Instant::now() + self.config.taken.interval;
             while !stop.load(Ordering::Relaxed) && Instant::now() < tot {
@@ -342,9 +358,9 @@ impl Planner {
         let klaar = AtomicBool::new(false);
         let uitkomst = std::thread::scope(|s| {
             s.spawn(|| self.verlengen(taak, slot, &klaar));
-            let r = self.job(taak, slot);
-            klaar.store(true, Ordering::Relaxed);
-            r
+            // Ends the renewals however the job ends, a panic too.
+            let _klaar = Zet(&klaar);
+            self.job(taak, slot)
         });
         let duur_ms = begin.elapsed().as_millis() as i64;
         let uitkomst = match uitkomst {
