@@ -123,8 +123,10 @@ impl TakenConfig {
         }
         c.backup_map = b.backup_map;
         if let Some(h) = b.inhalen_uren {
-            if h > 23 {
-                return Err("[taken] inhalen_uren: from 0 to 23 hours".into());
+            // At least an hour: a job may wait for the one before it (a long backup) and
+            // must not miss its day for that.
+            if !(1..=23).contains(&h) {
+                return Err("[taken] inhalen_uren: from 1 to 23 hours".into());
             }
             c.inhalen = Duration::hours(h.into());
         }

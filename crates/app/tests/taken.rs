@@ -274,7 +274,7 @@ fn each_due_job_runs_once(db: Db) {
     let later = Planner::new(
         app.clone(),
         Config::parse(&format!(
-            "[taken]\nsignalen = \"{}\"\ninhalen_uren = 0\n",
+            "[taken]\nsignalen = \"{}\"\ninhalen_uren = 1\n",
             (Local::now() + Duration::minutes(5)).time().format("%H:%M")
         ))
         .unwrap(),
@@ -338,6 +338,7 @@ fn settings_are_checked() {
         ("interval_seconden = 0", "interval_seconden"),
         ("lease_seconden = 1", "lease_seconden"),
         ("inhalen_uren = 30", "inhalen_uren"),
+        ("inhalen_uren = 0", "inhalen_uren"),
         ("signalenn = \"06:00\"", "signalenn"),
     ] {
         let e = Config::parse(&format!("[taken]\n{bad}\n")).unwrap_err();
