@@ -131,7 +131,7 @@ fn two_servers_run_each_job_once_postgres() {
         &config,
         format!(
             "[taken]\nsignalen = \"{t}\"\nescaleren = \"{t}\"\nbewaartermijn = \"{t}\"\n\
-             backup = \"{t}\"\nbackup_map = \"{}\"\ninterval_seconden = 1\nlease_seconden = 5\n",
+             backup = \"{t}\"\nbackup_map = \"{}\"\ninterval_seconden = 1\nlease_seconden = 10\n",
             backups.display()
         ),
     )
@@ -264,7 +264,7 @@ fn a_killed_holder_is_taken_over_once_its_lease_ran_out_postgres() {
     std::fs::write(
         &config,
         format!(
-            "[taken]\nsignalen = \"{}\"\ninterval_seconden = 1\nlease_seconden = 4\n",
+            "[taken]\nsignalen = \"{}\"\ninterval_seconden = 1\nlease_seconden = 6\n",
             over(3)
         ),
     )
@@ -285,7 +285,7 @@ fn a_killed_holder_is_taken_over_once_its_lease_ran_out_postgres() {
         (b, a)
     };
     // Longer than the lease: the holder renews it while its job runs, so no takeover.
-    std::thread::sleep(Duration::from_secs(7));
+    std::thread::sleep(Duration::from_secs(8));
     let r = &taken(&db)[0];
     assert_eq!(
         (r.houder.as_str(), r.pogingen, r.klaar),
