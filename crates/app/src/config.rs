@@ -22,6 +22,14 @@
 //!
 //! [metrics]
 //! token_file = "/etc/leerrecht/metrics-token"  # /metrics needs this bearer token
+//!
+//! [taken]                     # the daily jobs `leerrecht serve` runs (server's local time)
+//! signalen = "06:00"          # bring the signals up to date
+//! escaleren = "06:15"         # raise the escalations that are due
+//! bewaartermijn = "02:00"     # retention purge
+//! backup = "01:30"            # an online backup, a new file in backup_map each run
+//! backup_map = "/var/backups/leerrecht"
+//! inhalen_uren = 6            # a slot missed while no server ran is run this late at most
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -48,6 +56,8 @@ pub struct Config {
     pub server: ServerConfig,
     /// Who may read `/metrics`.
     pub metrics: MetricsConfig,
+    /// The daily jobs of `leerrecht serve`.
+    pub taken: crate::taken::TakenConfig,
 }
 
 /// `[server]`: how `leerrecht serve` is reached.
@@ -125,6 +135,7 @@ struct File {
     meldingen: Option<Meldingregels>,
     server: Option<ServerConfig>,
     metrics: Option<MetricsConfig>,
+    taken: Option<crate::taken::TakenBestand>,
 }
 
 impl Config {
@@ -163,6 +174,10 @@ impl Config {
         }
         let server = file.server.unwrap_or_default();
         let metrics = file.metrics.unwrap_or_default();
+        let taken = match file.taken {
+            Some(t) => crate::taken::TakenConfig::uit(t)?,
+            None => crate::taken::TakenConfig::default(),
+        };
         if let Some(o) = &server.origin {
             let ok = o.split_once("://").is_some_and(|(scheme, host)| {
                 matches!(scheme, "http" | "https")
@@ -188,6 +203,7 @@ impl Config {
                 escalatie,
                 server,
                 metrics,
+                taken,
                 ..Config::default()
             });
         };
@@ -215,6 +231,7 @@ impl Config {
             bron: None,
             server,
             metrics,
+            taken,
         })
     }
 }

@@ -25,6 +25,7 @@ pub mod rapportages;
 mod registraties;
 pub mod retention;
 pub mod signals;
+pub mod taken;
 mod telling_signalen;
 pub mod toegang;
 pub mod uitvoer;

@@ -477,7 +477,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // The server logs one line per request (no personal data: see leerrecht-web).
     let default_filter = match cli.command {
-        Command::Serve { .. } => "warn,leerrecht::http=info",
+        Command::Serve { .. } => "warn,leerrecht::http=info,leerrecht::taken=info",
         _ => "warn",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("LEERRECHT_LOG")
@@ -828,7 +828,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let config = load_config(cli.config.as_deref())?;
             let store = leerrecht_store::open_for_server(&cli.db)
                 .with_context(|| format!("cannot open {}", leerrecht_store::redact_url(&cli.db)))?;
-            serve::serve(App::new(store), &config, &addr)
+            serve::serve(App::new(store), &config, &cli.db, &addr)
         }
         Command::Totp { username } => {
             let app = open(&cli.db)?;
@@ -865,7 +865,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let store = leerrecht_store::open_for_server(&cli.db).with_context(|| {
                     format!("cannot open {}", leerrecht_store::redact_url(&cli.db))
                 })?;
-                serve::serve(App::new(store), &config, &addr)?;
+                serve::serve(App::new(store), &config, &cli.db, &addr)?;
             }
             Ok(())
         }

@@ -1,15 +1,18 @@
 //! `leerrecht serve`: the web application and the HTTP API on a multi-threaded runtime whose blocking pool runs the
 //! synchronous use cases. Prints the address it listens on (useful with port 0), and on
-//! Ctrl-C or SIGTERM stops taking connections and finishes the requests under way.
+//! Ctrl-C or SIGTERM stops taking connections and finishes the requests under way. The
+//! daily jobs of `[taken]` run on a thread of their own (`leerrecht_app::taken`).
 
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use anyhow::Context;
 use leerrecht_app::config::Config;
+use leerrecht_app::taken::Planner;
 use leerrecht_app::App;
 
-pub(crate) fn serve(app: App, config: &Config, addr: &str) -> anyhow::Result<()> {
+pub(crate) fn serve(app: App, config: &Config, db: &str, addr: &str) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         // The store's connection pool has 8 connections; more threads than a few times that
@@ -29,10 +32,21 @@ pub(crate) fn serve(app: App, config: &Config, addr: &str) -> anyhow::Result<()>
             .origin
             .as_ref()
             .map(|o| o.trim_end_matches('/').to_string()),
+        taken: config.taken.clone(),
         ..leerrecht_web::Instellingen::default()
     }
     .met_metrics_token(metrics_token.as_deref());
-    let state = leerrecht_web::AppState::new(Arc::new(app), cfg);
+    let app = Arc::new(app);
+    let state = leerrecht_web::AppState::new(app.clone(), cfg);
+    let stop = Arc::new(AtomicBool::new(false));
+    let planner = Planner::new(app, config.clone(), db);
+    if planner.heeft_taken() {
+        let stop = stop.clone();
+        std::thread::Builder::new()
+            .name("taken".into())
+            .spawn(move || planner.draai(&stop))
+            .context("cannot start the daily jobs")?;
+    }
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -54,6 +68,9 @@ pub(crate) fn serve(app: App, config: &Config, addr: &str) -> anyhow::Result<()>
         leerrecht_web::serve(listener, state, leerrecht_web::shutdown_signal())
             .await
             .context("serving")?;
+        // A job under way is not waited for: its transaction rolls back with the process,
+        // and its slot is taken over once the lease runs out.
+        stop.store(true, Ordering::Relaxed);
         anyhow::Ok(())
     })
 }

@@ -13,6 +13,7 @@ mod postgres_access;
 mod postgres_api;
 mod postgres_cases;
 mod postgres_cijfers;
+mod postgres_taken;
 pub mod postgres_tls;
 mod sqlite;
 mod sqlite_absence;
@@ -20,6 +21,8 @@ mod sqlite_access;
 mod sqlite_api;
 mod sqlite_cases;
 mod sqlite_cijfers;
+mod sqlite_taken;
+pub mod taken;
 mod verzuimblok;
 mod zaakfeiten;
 
@@ -520,6 +523,40 @@ pub trait Store: AccessStore + ApiStore + Send + Sync {
     /// Per gemeente of residence: people, and how many are of each duty and enrolled on `on`;
     /// the domain's birth-date ranges let the database count duties by a plain range.
     fn overzicht(&self, on: NaiveDate, ranges: BirthRanges) -> Result<Vec<GemeenteTelling>>;
+
+    /// Claims the slot `gepland_op` of job `naam` for `houder` until `lease_tot`, in one
+    /// transaction: a slot without a row is taken, a finished one never again, and one whose
+    /// holder's lease ended before `nu` without finishing is taken over (see `taken.rs`).
+    fn taak_claimen(
+        &self,
+        naam: &str,
+        gepland_op: DateTime<Utc>,
+        houder: &str,
+        nu: DateTime<Utc>,
+        lease_tot: DateTime<Utc>,
+    ) -> Result<taken::TaakClaim>;
+    /// Extends `houder`'s lease of a slot it holds and has not finished; false when it no
+    /// longer holds it.
+    fn taak_verlengen(
+        &self,
+        naam: &str,
+        gepland_op: DateTime<Utc>,
+        houder: &str,
+        lease_tot: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// Records that `houder` finished the slot, with its outcome; false (and nothing
+    /// written) when another server had taken it over.
+    fn taak_klaar(
+        &self,
+        naam: &str,
+        gepland_op: DateTime<Utc>,
+        houder: &str,
+        klaar: DateTime<Utc>,
+        uitkomst: &str,
+        duur_ms: i64,
+    ) -> Result<bool>;
+    /// Every slot in the table, by job and slot.
+    fn taken(&self) -> Result<Vec<taken::TaakRij>>;
 }
 
 /// A melding with where it stands.

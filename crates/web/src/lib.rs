@@ -54,6 +54,8 @@ pub struct Instellingen {
     pub origin: Option<String>,
     /// The SHA-256 of the bearer token `/metrics` asks for; without one it answers 404.
     pub metrics_token: Option<[u8; 32]>,
+    /// The daily jobs, whose latest runs `/metrics` and the beheer page show.
+    pub taken: leerrecht_app::taken::TakenConfig,
 }
 
 impl Default for Instellingen {
@@ -67,6 +69,7 @@ impl Default for Instellingen {
             hsts: false,
             origin: None,
             metrics_token: None,
+            taken: leerrecht_app::taken::TakenConfig::default(),
         }
     }
 }

@@ -95,3 +95,57 @@ impl Metrics {
         out
     }
 }
+
+/// The daily jobs' latest slots (from the job table, so every server of a database shows the
+/// same): when it last started, how long it took, whether it went well, whether it runs now.
+pub fn render_taken(stand: &[leerrecht_app::taken::TaakStand]) -> String {
+    let mut out = String::new();
+    let reeksen: [(&str, &str, &str); 5] = [
+        (
+            "leerrecht_job_last_scheduled_timestamp_seconds",
+            "gauge",
+            "The slot of the job's latest run: when it was due (Unix time).",
+        ),
+        (
+            "leerrecht_job_last_start_timestamp_seconds",
+            "gauge",
+            "When the job's latest run started (Unix time).",
+        ),
+        (
+            "leerrecht_job_last_duration_seconds",
+            "gauge",
+            "How long the job's latest finished run took.",
+        ),
+        (
+            "leerrecht_job_last_success",
+            "gauge",
+            "1 when the job's latest finished run went well, 0 when it failed.",
+        ),
+        (
+            "leerrecht_job_running",
+            "gauge",
+            "1 while a server runs the job's latest slot.",
+        ),
+    ];
+    for (i, (naam, soort, help)) in reeksen.iter().enumerate() {
+        let _ = writeln!(out, "# HELP {naam} {help}");
+        let _ = writeln!(out, "# TYPE {naam} {soort}");
+        for s in stand {
+            let Some(r) = &s.laatste else { continue };
+            let waarde = match i {
+                0 => Some(r.gepland_op.timestamp() as f64),
+                1 => Some(r.gestart.timestamp_millis() as f64 / 1e3),
+                2 => r.duur_ms.map(|ms| ms as f64 / 1e3),
+                3 => r
+                    .uitkomst
+                    .as_ref()
+                    .map(|u| if u.starts_with("ok") { 1.0 } else { 0.0 }),
+                _ => Some(if r.klaar.is_none() { 1.0 } else { 0.0 }),
+            };
+            if let Some(w) = waarde {
+                let _ = writeln!(out, "{naam}{{taak=\"{}\"}} {w}", s.taak.naam());
+            }
+        }
+    }
+    out
+}

@@ -1,6 +1,6 @@
 //! Administration: the organisations of the region, the accounts (which `beheer` may
 //! disable or mark for a new second factor, which the owner sets up at the next login), the school calendar and the versions of the signal
-//! rules. Other changes go through the import files, `leerrecht user …` and
+//! rules, and the daily jobs' latest runs. Other changes go through the import files, `leerrecht user …` and
 //! `leerrecht.toml`, which check and audit them.
 
 use askama::Template;
@@ -21,6 +21,8 @@ struct Beheerpagina {
     kalender: Blad<4>,
     /// Each rule version's thresholds: valid from, threshold, value.
     regels: Vec<(String, String, String)>,
+    /// The daily jobs: job, time of day, latest start, duration, outcome.
+    taken: Vec<[String; 5]>,
 }
 
 /// Rows of a table shown a page at a time.
@@ -103,12 +105,14 @@ async fn pagina(s: &AppState, b: &Bezoeker, q: Ok) -> Result<Response, Fout> {
         return Err(Fout::Verboden(taal));
     }
     let actor = b.actor.clone();
-    let (orgs, users, kal, regels) = doe(s, taal, move |app| {
+    let taken_config = s.cfg().taken.clone();
+    let (orgs, users, kal, regels, taken) = doe(s, taal, move |app| {
         Ok((
             app.organisaties(&actor)?,
             app.user_list(&actor)?,
             app.kalender(&actor)?,
             app.regelversies(&actor)?,
+            app.taken_stand(&actor, &taken_config)?,
         ))
     })
     .await?;
@@ -144,6 +148,7 @@ async fn pagina(s: &AppState, b: &Bezoeker, q: Ok) -> Result<Response, Fout> {
     let p = Beheerpagina {
         k,
         zoek: q.zoek.clone(),
+        taken: taken.iter().map(|t| taak_rij(t, taal)).collect(),
         regels: regels
             .into_iter()
             .flat_map(|(d, r)| {
@@ -221,6 +226,48 @@ async fn pagina(s: &AppState, b: &Bezoeker, q: Ok) -> Result<Response, Fout> {
         ),
     };
     Ok(html(p))
+}
+
+/// A daily job as a row of the beheer page, its moments in the server's local time.
+fn taak_rij(t: &leerrecht_app::taken::TaakStand, taal: super::tekst::Taal) -> [String; 5] {
+    use leerrecht_app::taken::Taak;
+    let naam = taal.s(match t.taak {
+        Taak::Signalen => "Signalen bijwerken",
+        Taak::Escaleren => "Escalaties",
+        Taak::Bewaartermijn => "Bewaartermijn",
+        Taak::Backup => "Backup",
+    });
+    let (start, duur, uitkomst) = match &t.laatste {
+        None => (taal.s("nog niet").to_string(), String::new(), String::new()),
+        Some(r) => (
+            r.gestart
+                .with_timezone(&chrono::Local)
+                .format("%d-%m-%Y %H:%M")
+                .to_string(),
+            r.duur_ms
+                .map(|ms| {
+                    let s = format!("{:.1} s", ms as f64 / 1e3);
+                    match taal {
+                        super::tekst::Taal::Nl => s.replace('.', ","),
+                        super::tekst::Taal::En => s,
+                    }
+                })
+                .unwrap_or_default(),
+            match r.uitkomst.as_deref() {
+                None => taal.s("bezig").to_string(),
+                Some(u) if u.starts_with("ok") => taal.s("gelukt").to_string(),
+                // The message is the operator's: the job's own words, no personal data.
+                Some(u) => format!("{}: {}", taal.s("mislukt"), u.trim_start_matches("fout: ")),
+            },
+        ),
+    };
+    [
+        naam.to_string(),
+        t.tijd.format("%H:%M").to_string(),
+        start,
+        duur,
+        uitkomst,
+    ]
 }
 
 /// Disables an account and ends its sessions.

@@ -445,6 +445,17 @@ fn en(nl: &'static str) -> &'static str {
         "Vakantie of vrije dag" => "Holiday or day off",
         "alle scholen" => "all schools",
         "Geldig vanaf" => "Valid from",
+        "Dagelijkse taken" => "Daily jobs",
+        "Taak" => "Job",
+        "Laatst gestart" => "Last started",
+        "Duur" => "Duration",
+        "Uitkomst" => "Outcome",
+        "Signalen bijwerken" => "Bringing signals up to date",
+        "Bewaartermijn" => "Retention purge",
+        "nog niet" => "not yet",
+        "bezig" => "running",
+        "gelukt" => "succeeded",
+        "mislukt" => "failed",
         "Drempels" => "Thresholds",
         "Organisaties, kalender en regels wijzigen gaat met de importbestanden en leerrecht.toml." => {
             "Organisations, the calendar and the rules change through the import files and leerrecht.toml."

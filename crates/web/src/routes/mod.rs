@@ -134,10 +134,23 @@ async fn metrics(State(s): State<AppState>, headers: axum::http::HeaderMap) -> R
         )
         .into_response();
     }
+    let mut text = s.0.metrics.render();
+    // The daily jobs' latest runs, read from the job table; the token's bearer is the
+    // installation's operator. A database that does not answer leaves them out.
+    let taken = s.cfg().taken.clone();
+    if !taken.tijden.is_empty() {
+        match s
+            .run(move |app| app.taken_stand(&leerrecht_app::taken::taken_actor(), &taken))
+            .await
+        {
+            Ok(stand) => text.push_str(&crate::metrics::render_taken(&stand)),
+            Err(e) => tracing::warn!("/metrics: the daily jobs could not be read: {e:?}"),
+        }
+    }
     (
         StatusCode::OK,
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        s.0.metrics.render(),
+        text,
     )
         .into_response()
 }

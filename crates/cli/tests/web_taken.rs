@@ -1,0 +1,196 @@
+//! The beheer page shows the daily jobs' latest runs, in headless Chromium against the real
+//! `leerrecht serve` running `[taken]` on the tiny demo region: one job that went well, one
+//! that failed, in words and with the date in the page's style; axe-core checks the page.
+//!
+//! Needs `chromium`, `chromedriver` and axe-core's `axe.min.js` (at `AXE_CORE_JS`), as
+//! `web.rs` does; `LEERRECHT_BROWSERTEST=overslaan` skips it when they are missing.
+
+mod support;
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{ClientBuilder, Locator};
+use serde_json::{json, Value};
+use support::Demo;
+
+fn tools() -> Option<(PathBuf, PathBuf, String)> {
+    let chrome = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists());
+    let driver = Some(PathBuf::from("/usr/bin/chromedriver")).filter(|p| p.exists());
+    let axe = std::env::var("AXE_CORE_JS")
+        .ok()
+        .and_then(|p| std::fs::read_to_string(p).ok());
+    match (chrome, driver, axe) {
+        (Some(c), Some(d), Some(a)) => Some((c, d, a)),
+        _ if std::env::var("LEERRECHT_BROWSERTEST").as_deref() == Ok("overslaan") => None,
+        _ => panic!(
+            "the browser test needs /usr/bin/chromium, /usr/bin/chromedriver and axe-core's \
+             axe.min.js at AXE_CORE_JS (scripts/test.sh installs them), or \
+             LEERRECHT_BROWSERTEST=overslaan"
+        ),
+    }
+}
+
+/// A child process ended (SIGTERM, then waited for) when dropped.
+struct Proces(Child);
+
+impl Drop for Proces {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.0.id().to_string())
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_beheer_page_shows_the_daily_jobs_in_a_browser_sqlite() {
+    let Some((chrome, driver, axe)) = tools() else {
+        return;
+    };
+    let demo = Demo::sqlite();
+    let dir = tempfile::TempDir::new().unwrap();
+    // The backup fails: a file stands where its directory should be made.
+    let blok = dir.path().join("geen-map");
+    std::fs::write(&blok, "").unwrap();
+    let t = (chrono::Local::now() + chrono::Duration::seconds(1))
+        .format("%H:%M:%S")
+        .to_string();
+    let config = dir.path().join("leerrecht.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[taken]\nsignalen = \"{t}\"\nbackup = \"{t}\"\nbackup_map = \"{}\"\n\
+             interval_seconden = 1\n",
+            blok.join("backups").display()
+        ),
+    )
+    .unwrap();
+    let (server, base) = support::serve(
+        &demo.db,
+        &[("LEERRECHT_CONFIG", config.to_str().unwrap())],
+        Stdio::null(),
+    );
+    let _server = Proces(server);
+    let begin = Instant::now();
+    while !{
+        let r = leerrecht_store::open(&demo.db).unwrap().taken().unwrap();
+        r.len() == 2 && r.iter().all(|r| r.klaar.is_some())
+    } {
+        assert!(begin.elapsed() < Duration::from_secs(60), "the jobs ran");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let (naam, wachtwoord, geheim) = demo.account("beheer");
+    let (naam, wachtwoord, geheim) = (naam.to_string(), wachtwoord.to_string(), geheim.to_string());
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async move {
+            let port = TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let _driver = Proces(
+                Command::new(driver)
+                    .arg(format!("--port={port}"))
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .expect("start chromedriver"),
+            );
+            let caps: serde_json::Map<String, Value> = serde_json::from_value(json!({
+                "browserName": "chrome",
+                "goog:chromeOptions": {
+                    "binary": chrome,
+                    "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                             "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=nl"]
+                }
+            }))
+            .unwrap();
+            let mut c = None;
+            for _ in 0..100 {
+                let conn = hyper_util::client::legacy::connect::HttpConnector::new();
+                match ClientBuilder::new(conn)
+                    .capabilities(caps.clone())
+                    .connect(&format!("http://127.0.0.1:{port}"))
+                    .await
+                {
+                    Ok(client) => {
+                        c = Some(client);
+                        break;
+                    }
+                    Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+                }
+            }
+            let c = c.expect("chromedriver starts Chromium");
+            c.goto(&format!("{base}/inloggen")).await.unwrap();
+            let code = leerrecht_app::auth::current_totp(&geheim, chrono::Utc::now()).unwrap();
+            for (veld, waarde) in [
+                ("#gebruikersnaam", naam.as_str()),
+                ("#wachtwoord", wachtwoord.as_str()),
+                ("#code", code.as_str()),
+            ] {
+                c.find(Locator::Css(veld))
+                    .await
+                    .unwrap()
+                    .send_keys(waarde)
+                    .await
+                    .unwrap();
+            }
+            c.find(Locator::Css("button[type=submit]"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            c.wait()
+                .for_element(Locator::Css("form[action='/uitloggen']"))
+                .await
+                .unwrap();
+            c.goto(&format!("{base}/beheer")).await.unwrap();
+            let tabel = c
+                .find(Locator::Css("#taken"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(tabel.contains("Dagelijkse taken"), "{tabel}");
+            let rij = |woord: &str| {
+                tabel
+                    .lines()
+                    .find(|l| l.starts_with(woord))
+                    .unwrap_or_else(|| panic!("no row {woord}: {tabel}"))
+                    .to_string()
+            };
+            let vandaag = chrono::Local::now().format("%d-%m-%Y").to_string();
+            let signalen = rij("Signalen bijwerken");
+            assert!(
+                signalen.contains("gelukt") && signalen.contains(&vandaag),
+                "{signalen}"
+            );
+            let backup = rij("Backup");
+            assert!(
+                backup.contains("mislukt") && backup.contains("geen-map"),
+                "{backup}"
+            );
+            let script = format!(
+                "{}\n;return axe.run(document, {{runOnly: {{type: 'tag', values: \
+                 ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}}}).then(r => r.violations.map(v => \
+                 ({{id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.html)}})));",
+                axe
+            );
+            let v = c.execute(&script, vec![]).await.unwrap();
+            assert_eq!(v, json!([]), "axe-core finds violations on /beheer");
+            c.close().await.unwrap();
+        });
+}

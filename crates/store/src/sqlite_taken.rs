@@ -1,0 +1,158 @@
+//! The job table on SQLite (see `taken.rs`). `BEGIN IMMEDIATE` makes each claim the only
+//! writer of its moment, so two processes on one file never both take a slot.
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, OptionalExtension};
+
+use crate::access::{moment, parse_moment};
+use crate::sqlite::{in_tx, invalid, SqliteStore};
+use crate::taken::{TaakClaim, TaakRij, BEWAAR_DAGEN};
+use crate::Result;
+
+fn mom(s: &str) -> Result<DateTime<Utc>> {
+    parse_moment(s).map_err(|e| invalid("job moment", e))
+}
+
+impl SqliteStore {
+    pub(crate) fn taak_claimen_sqlite(
+        &self,
+        naam: &str,
+        gepland_op: DateTime<Utc>,
+        houder: &str,
+        nu: DateTime<Utc>,
+        lease_tot: DateTime<Utc>,
+    ) -> Result<TaakClaim> {
+        let conn = self.conn()?;
+        let slot = moment(gepland_op);
+        in_tx(&conn, |c| {
+            let bestaand: Option<(String, String, Option<String>)> = c
+                .query_row(
+                    "SELECT houder, lease_tot, klaar FROM taken WHERE naam = ?1 AND gepland_op = ?2",
+                    params![naam, slot],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let claim = match bestaand {
+                None => {
+                    c.execute(
+                        "DELETE FROM taken WHERE naam = ?1 AND klaar IS NOT NULL AND gepland_op < ?2",
+                        params![naam, moment(nu - Duration::days(BEWAAR_DAGEN))],
+                    )?;
+                    c.execute(
+                        "INSERT INTO taken (naam, gepland_op, houder, lease_tot, gestart)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![naam, slot, houder, moment(lease_tot), moment(nu)],
+                    )?;
+                    TaakClaim::Genomen {
+                        overgenomen_van: None,
+                    }
+                }
+                Some((_, _, Some(_))) => TaakClaim::Klaar,
+                Some((vorige, lease, None)) if mom(&lease)? > nu => {
+                    TaakClaim::Bezet { houder: vorige }
+                }
+                Some((vorige, _, None)) => {
+                    c.execute(
+                        "UPDATE taken SET houder = ?3, lease_tot = ?4, gestart = ?5,
+                                pogingen = pogingen + 1
+                         WHERE naam = ?1 AND gepland_op = ?2",
+                        params![naam, slot, houder, moment(lease_tot), moment(nu)],
+                    )?;
+                    TaakClaim::Genomen {
+                        overgenomen_van: Some(vorige),
+                    }
+                }
+            };
+            Ok((claim, true))
+        })
+        .map(|(v, _)| v)
+    }
+
+    pub(crate) fn taak_verlengen_sqlite(
+        &self,
+        naam: &str,
+        gepland_op: DateTime<Utc>,
+        houder: &str,
+        lease_tot: DateTime<Utc>,
+    ) -> Result<bool> {
+        let n = self.conn()?.execute(
+            "UPDATE taken SET lease_tot = ?4
+             WHERE naam = ?1 AND gepland_op = ?2 AND houder = ?3 AND klaar IS NULL",
+            params![naam, moment(gepland_op), houder, moment(lease_tot)],
+        )?;
+        Ok(n == 1)
+    }
+
+    pub(crate) fn taak_klaar_sqlite(
+        &self,
+        naam: &str,
+        gepland_op: DateTime<Utc>,
+        houder: &str,
+        klaar: DateTime<Utc>,
+        uitkomst: &str,
+        duur_ms: i64,
+    ) -> Result<bool> {
+        let n = self.conn()?.execute(
+            "UPDATE taken SET klaar = ?4, uitkomst = ?5, duur_ms = ?6
+             WHERE naam = ?1 AND gepland_op = ?2 AND houder = ?3 AND klaar IS NULL",
+            params![
+                naam,
+                moment(gepland_op),
+                houder,
+                moment(klaar),
+                uitkomst,
+                duur_ms
+            ],
+        )?;
+        Ok(n == 1)
+    }
+
+    pub(crate) fn taken_sqlite(&self) -> Result<Vec<TaakRij>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(
+            "SELECT naam, gepland_op, houder, lease_tot, gestart, pogingen, klaar, uitkomst, duur_ms
+             FROM taken ORDER BY naam, gepland_op",
+        )?;
+        type Ruw = (
+            String,
+            String,
+            String,
+            String,
+            String,
+            i32,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+        );
+        let rows: Vec<Ruw> = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .map(|(naam, g, houder, l, s, pogingen, k, uitkomst, duur_ms)| {
+                Ok(TaakRij {
+                    naam,
+                    gepland_op: mom(&g)?,
+                    houder,
+                    lease_tot: mom(&l)?,
+                    gestart: mom(&s)?,
+                    pogingen,
+                    klaar: k.as_deref().map(mom).transpose()?,
+                    uitkomst,
+                    duur_ms,
+                })
+            })
+            .collect()
+    }
+}

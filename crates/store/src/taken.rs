@@ -1,0 +1,40 @@
+//! The job table of `leerrecht serve`'s daily jobs (migration `V42__taken`): one row per job
+//! and scheduled slot, claimed under a lease so that a slot runs at most once among the
+//! servers of one database. Implemented by `sqlite_taken.rs` and `postgres_taken.rs`.
+
+use chrono::{DateTime, Utc};
+
+/// One slot of one job as the table holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaakRij {
+    pub naam: String,
+    /// The moment the slot was due.
+    pub gepland_op: DateTime<Utc>,
+    /// The server that holds (or last held) the slot.
+    pub houder: String,
+    pub lease_tot: DateTime<Utc>,
+    /// When the last holder started it.
+    pub gestart: DateTime<Utc>,
+    /// How many servers started it (more than one: taken over after a lease ran out).
+    pub pogingen: i32,
+    pub klaar: Option<DateTime<Utc>>,
+    /// `ok: …` or `fout: …`, once finished.
+    pub uitkomst: Option<String>,
+    pub duur_ms: Option<i64>,
+}
+
+/// What a claim of a slot came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TaakClaim {
+    /// The caller holds the slot now and runs it: a new slot, or one taken over from
+    /// `overgenomen_van`, whose lease had run out before it finished.
+    Genomen { overgenomen_van: Option<String> },
+    /// Another server holds the slot under a live lease.
+    Bezet { houder: String },
+    /// The slot has run: it never runs again.
+    Klaar,
+}
+
+/// Finished slots older than this many days are removed when a new slot is claimed: the
+/// table is a log of the jobs' recent runs, not an archive (the audit log is that).
+pub const BEWAAR_DAGEN: i64 = 400;
