@@ -33,87 +33,106 @@ pub(crate) struct Groep {
     pub rows: Vec<Dagrij>,
 }
 
-/// Rows read ahead before their new pupils are looked up together.
+/// Rows read ahead before their new pupils are looked up together. The answer must not
+/// depend on it: a debug build (every test) reads small batches, so that a file of a few
+/// rows already crosses batches and keys come back in later ones.
+#[cfg(not(debug_assertions))]
 pub(crate) const VOORUIT: usize = 1 << 16;
+#[cfg(debug_assertions)]
+pub(crate) const VOORUIT: usize = 7;
+
+/// A row of a file, with its line.
+type Rij = (u64, VerzuimRij);
 
 /// A (pupil, school) key of a file.
 pub(crate) type Sleutel = (LeerlingId, SchoolCode);
 
-/// Gathers a file's absence rows per pupil and school and checks each: the pupil is in the
-/// register and enrolled at the school on the day. `zoek` answers for a batch of keys not
-/// seen before, in their order; a store looks them up in one round trip or one by one.
-/// Returns the groups (rows folded, in key order) and the issues, in line order.
-pub(crate) fn verzamel(
-    rows: Rows<'_, VerzuimRij>,
-    zoek: &mut dyn FnMut(&[Sleutel]) -> Result<Vec<Bekend>>,
-) -> Result<(Vec<Groep>, Vec<RowIssue>)> {
-    let mut issues = Vec::new();
-    // Per key of the file: the group, or None when the pupil is unknown.
-    let mut sleutels: HashMap<Sleutel, Option<usize>> = HashMap::new();
-    let mut index: HashMap<(i64, SchoolCode), usize> = HashMap::new();
-    let mut groepen: Vec<Groep> = Vec::new();
-    let mut buffer: Vec<(u64, VerzuimRij)> = Vec::with_capacity(VOORUIT);
-    let mut nieuw: Vec<Sleutel> = Vec::new();
-    let mut rows = rows.peekable();
-    while rows.peek().is_some() {
-        buffer.clear();
-        nieuw.clear();
-        for (line, r) in rows.by_ref().take(VOORUIT) {
-            // Files come per pupil: the row before mostly has the same key (a repeat further
-            // back is removed before the look-up).
-            let key = (r.leerling, r.school.clone());
-            if !sleutels.contains_key(&key) && nieuw.last() != Some(&key) {
-                nieuw.push(key);
-            }
-            buffer.push((line, r));
+/// Looks up the keys of a file a batch at a time. The answers to the batches asked come back
+/// in the order asked, so a store may look a batch up while the next one is read.
+pub(crate) trait Zoeker {
+    fn vraag(&mut self, keys: Vec<Sleutel>) -> Result<()>;
+    fn antwoord(&mut self) -> Result<Vec<Bekend>>;
+}
+
+/// A [`Zoeker`] that looks each batch up when its answer is wanted.
+pub(crate) struct Direct<F>(pub F, std::collections::VecDeque<Vec<Sleutel>>);
+
+impl<F: FnMut(&[Sleutel]) -> Result<Vec<Bekend>>> Direct<F> {
+    pub fn new(f: F) -> Self {
+        Direct(f, Default::default())
+    }
+}
+
+impl<F: FnMut(&[Sleutel]) -> Result<Vec<Bekend>>> Zoeker for Direct<F> {
+    fn vraag(&mut self, keys: Vec<Sleutel>) -> Result<()> {
+        self.1.push_back(keys);
+        Ok(())
+    }
+    fn antwoord(&mut self) -> Result<Vec<Bekend>> {
+        let keys = self.1.pop_front().unwrap_or_default();
+        (self.0)(&keys)
+    }
+}
+
+/// What [`verzamel`] keeps of the keys of a file.
+#[derive(Default)]
+struct Groepen {
+    /// Per key of the file: the group, or None when the pupil is unknown.
+    sleutels: HashMap<Sleutel, Option<usize>>,
+    index: HashMap<(i64, SchoolCode), usize>,
+    groepen: Vec<Groep>,
+    issues: Vec<RowIssue>,
+}
+
+impl Groepen {
+    fn antwoord(&mut self, keys: Vec<Sleutel>, antwoorden: Vec<Bekend>) {
+        for (key, b) in keys.into_iter().zip(antwoorden) {
+            let g = b.person.map(|person| {
+                *self
+                    .index
+                    .entry((person, key.1.clone()))
+                    .or_insert_with(|| {
+                        self.groepen.push(Groep {
+                            person,
+                            school: key.1.clone(),
+                            periods: b.periods,
+                            rows: Vec::new(),
+                        });
+                        self.groepen.len() - 1
+                    })
+            });
+            self.sleutels.insert(key, g);
         }
-        if !nieuw.is_empty() {
-            // A key can come back later in one batch: look each up once.
-            let mut gezien = HashSet::new();
-            nieuw.retain(|k| gezien.insert(k.clone()));
-            let antwoorden = zoek(&nieuw)?;
-            for (key, b) in nieuw.drain(..).zip(antwoorden) {
-                let g = match b.person {
-                    None => None,
-                    Some(person) => {
-                        Some(*index.entry((person, key.1.clone())).or_insert_with(|| {
-                            groepen.push(Groep {
-                                person,
-                                school: key.1.clone(),
-                                periods: b.periods,
-                                rows: Vec::new(),
-                            });
-                            groepen.len() - 1
-                        }))
-                    }
-                };
-                sleutels.insert(key, g);
-            }
-        }
+    }
+
+    /// Checks the rows of a batch whose keys are all answered, and puts them in their group.
+    fn rijen(&mut self, buffer: Vec<Rij>) {
         let mut laatste: Option<(LeerlingId, usize)> = None;
-        for (line, r) in buffer.drain(..) {
+        for (line, r) in buffer {
             // Files come per pupil or per day: the previous row's group first, then the map.
             let g = match laatste {
-                Some((l, g)) if l == r.leerling && groepen[g].school == r.school => Some(g),
-                _ => sleutels[&(r.leerling, r.school.clone())],
+                Some((l, g)) if l == r.leerling && self.groepen[g].school == r.school => Some(g),
+                _ => self.sleutels[&(r.leerling, r.school.clone())],
             };
             let Some(g) = g else {
-                issues.push(RowIssue::new(line, "leerling", UNKNOWN_PERSON));
+                self.issues
+                    .push(RowIssue::new(line, "leerling", UNKNOWN_PERSON));
                 continue;
             };
             laatste = Some((r.leerling, g));
-            let groep = &mut groepen[g];
+            let groep = &mut self.groepen[g];
             let d = r.verzuim.datum;
             if !groep
                 .periods
                 .iter()
                 .any(|&(b, e)| b <= d && e.is_none_or(|e| d <= e))
             {
-                issues.push(RowIssue::new(line, "datum", not_enrolled(&r)));
+                self.issues
+                    .push(RowIssue::new(line, "datum", not_enrolled(&r)));
                 continue;
             }
             let Some(dag) = verzuimblok::dag(d) else {
-                issues.push(RowIssue::new(
+                self.issues.push(RowIssue::new(
                     line,
                     "datum",
                     format!("{d} lies outside 1970–2149"),
@@ -123,14 +142,63 @@ pub(crate) fn verzamel(
             groep.rows.push(Dagrij::van(dag, &r.verzuim));
         }
     }
-    drop(index);
-    // In key order, which is the order of the stored values.
-    groepen.sort_unstable_by(|a, b| (a.person, &a.school).cmp(&(b.person, &b.school)));
-    for g in &mut groepen {
-        verzuimblok::fold(&mut g.rows);
+}
+
+/// Gathers a file's absence rows per pupil and school and checks each: the pupil is in the
+/// register and enrolled at the school on the day. The keys not seen before are asked of
+/// `zoek` a batch at a time, and a batch's rows are checked when its answers are in, after
+/// the next batch has been read (and asked). Returns the groups (rows folded, in key order)
+/// and the issues, in line order.
+pub(crate) fn verzamel(
+    rows: Rows<'_, VerzuimRij>,
+    zoek: &mut dyn Zoeker,
+) -> Result<(Vec<Groep>, Vec<RowIssue>)> {
+    let mut g = Groepen::default();
+    let mut gevraagd: HashSet<Sleutel> = HashSet::new();
+    // The batch read before, and the keys it asked.
+    let mut wacht: Option<(Vec<Rij>, Vec<Sleutel>)> = None;
+    loop {
+        let mut buffer: Vec<Rij> = Vec::with_capacity(VOORUIT);
+        let mut nieuw: Vec<Sleutel> = Vec::new();
+        for (line, r) in (&mut *rows).take(VOORUIT) {
+            // Files come per pupil: the row before mostly has the same key.
+            if nieuw
+                .last()
+                .is_none_or(|k| k.0 != r.leerling || k.1 != r.school)
+            {
+                let key = (r.leerling, r.school.clone());
+                if !g.sleutels.contains_key(&key) && !gevraagd.contains(&key) {
+                    gevraagd.insert(key.clone());
+                    nieuw.push(key);
+                }
+            }
+            buffer.push((line, r));
+        }
+        let klaar = buffer.is_empty();
+        if !klaar {
+            zoek.vraag(nieuw.clone())?;
+        }
+        if let Some((rijen, keys)) = wacht.take() {
+            let antwoorden = zoek.antwoord()?;
+            for k in &keys {
+                gevraagd.remove(k);
+            }
+            g.antwoord(keys, antwoorden);
+            g.rijen(rijen);
+        }
+        if klaar {
+            break;
+        }
+        wacht = Some((buffer, nieuw));
     }
-    groepen.retain(|g| !g.rows.is_empty());
-    Ok((groepen, issues))
+    // In key order, which is the order of the stored values.
+    let mut groepen = g.groepen;
+    groepen.sort_unstable_by(|a, b| (a.person, &a.school).cmp(&(b.person, &b.school)));
+    for x in &mut groepen {
+        verzuimblok::fold(&mut x.rows);
+    }
+    groepen.retain(|x| !x.rows.is_empty());
+    Ok((groepen, g.issues))
 }
 
 fn not_enrolled(r: &VerzuimRij) -> String {

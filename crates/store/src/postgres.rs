@@ -693,7 +693,7 @@ impl Store for PgStore {
         rows: Rows<'_, VerzuimRij>,
         decide: Decide<'_>,
     ) -> Result<ImportOutcome> {
-        crate::postgres_absence::import_verzuim(&mut *self.conn()?, rows, decide)
+        crate::postgres_absence::import_verzuim(self, rows, decide)
     }
 
     fn import_meldingen(

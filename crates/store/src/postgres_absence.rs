@@ -16,53 +16,82 @@ use crate::{
     RowIssue, Rows, SignaalRij, SignaalRun, StoreError, VerzuimRij, CONCEPT_REGELS, UNKNOWN_PERSON,
 };
 
-/// What the register knows of a batch of a file's keys, in one round trip: the person of
-/// each (by BSN, or else by onderwijsnummer) and their enrolments at the key's school.
+/// What the register knows of a batch of a file's keys, in two round trips: the persons by
+/// BSN or onderwijsnummer, then their enrolments. Both are index scans over an array of
+/// keys, a few microseconds a key; a join would read the whole register for every batch.
 fn zoek(conn: &mut Client, keys: &[absence::Sleutel]) -> Result<Vec<absence::Bekend>> {
-    let mut bsn: Vec<Option<i32>> = Vec::with_capacity(keys.len());
-    let mut onr: Vec<Option<i32>> = Vec::with_capacity(keys.len());
-    let mut school: Vec<&str> = Vec::with_capacity(keys.len());
-    for (l, s) in keys {
+    use std::collections::HashMap;
+    let (mut bsns, mut onrs): (Vec<i32>, Vec<i32>) = (Vec::new(), Vec::new());
+    for (l, _) in keys {
         match l {
-            LeerlingId::Bsn(b) => {
-                bsn.push(Some(i32_of(b.value())));
-                onr.push(None);
-            }
-            LeerlingId::Onderwijsnummer(o) => {
-                bsn.push(None);
-                onr.push(Some(i32_of(o.value())));
-            }
+            LeerlingId::Bsn(b) => bsns.push(i32_of(b.value())),
+            LeerlingId::Onderwijsnummer(o) => onrs.push(i32_of(o.value())),
         }
-        school.push(s.as_str());
     }
-    let mut out: Vec<absence::Bekend> = keys
+    let mut personen: HashMap<LeerlingId, i64> = HashMap::new();
+    for r in conn.query(
+        "SELECT bsn, onderwijsnummer, id FROM jongeren
+         WHERE bsn = ANY($1) OR onderwijsnummer = ANY($2)",
+        &[&bsns, &onrs],
+    )? {
+        let id: i64 = r.get(2);
+        if let Some(b) = r
+            .get::<_, Option<i32>>(0)
+            .and_then(|n| Bsn::new(n as u32).ok())
+        {
+            personen.insert(LeerlingId::Bsn(b), id);
+        }
+        if let Some(o) = r
+            .get::<_, Option<i32>>(1)
+            .and_then(|n| Onderwijsnummer::new(n as u32).ok())
+        {
+            personen.insert(LeerlingId::Onderwijsnummer(o), id);
+        }
+    }
+    let ids: Vec<i64> = personen.values().copied().collect();
+    let mut perioden: HashMap<(i64, String), Vec<absence::Periode>> = HashMap::new();
+    for r in conn.query(
+        "SELECT jongere_id, school, begindatum, einddatum FROM inschrijvingen
+         WHERE jongere_id = ANY($1)",
+        &[&ids],
+    )? {
+        perioden
+            .entry((r.get(0), r.get(1)))
+            .or_default()
+            .push((r.get(2), r.get(3)));
+    }
+    Ok(keys
         .iter()
-        .map(|_| absence::Bekend {
-            person: None,
-            periods: Vec::new(),
+        .map(|(l, school)| {
+            let person = personen.get(l).copied();
+            absence::Bekend {
+                person,
+                periods: person
+                    .and_then(|p| perioden.get(&(p, school.as_str().to_string())))
+                    .cloned()
+                    .unwrap_or_default(),
+            }
         })
-        .collect();
-    // One join per key kind: a join on either key at once would keep PostgreSQL from using
-    // the indexes or a hash join.
-    let rows = conn.query(
-        "WITH k AS (SELECT * FROM unnest($1::int[], $2::int[], $3::text[])
-                      WITH ORDINALITY AS k(bsn, onr, school, i)),
-              p AS (SELECT k.i, k.school, j.id FROM k JOIN jongeren j ON j.bsn = k.bsn
-                    UNION ALL
-                    SELECT k.i, k.school, j.id FROM k JOIN jongeren j ON j.onderwijsnummer = k.onr
-                    WHERE k.bsn IS NULL)
-         SELECT p.i, p.id, e.begindatum, e.einddatum
-         FROM p LEFT JOIN inschrijvingen e ON e.jongere_id = p.id AND e.school = p.school",
-        &[&bsn, &onr, &school],
-    )?;
-    for r in rows {
-        let b = &mut out[r.get::<_, i64>(0) as usize - 1];
-        b.person = Some(r.get(1));
-        if let Some(begin) = r.get::<_, Option<NaiveDate>>(2) {
-            b.periods.push((begin, r.get(3)));
-        }
+        .collect())
+}
+
+/// The look-ups of an import on a thread of their own.
+struct Kanaal {
+    vraag: std::sync::mpsc::Sender<Vec<absence::Sleutel>>,
+    antwoorden: std::sync::mpsc::Receiver<Result<Vec<absence::Bekend>>>,
+}
+
+impl absence::Zoeker for Kanaal {
+    fn vraag(&mut self, keys: Vec<absence::Sleutel>) -> Result<()> {
+        self.vraag
+            .send(keys)
+            .map_err(|_| invalid("leerlingen", "the look-up stopped"))
     }
-    Ok(out)
+    fn antwoord(&mut self) -> Result<Vec<absence::Bekend>> {
+        self.antwoorden
+            .recv()
+            .map_err(|_| invalid("leerlingen", "the look-up stopped"))?
+    }
 }
 
 /// Stored values are read for this many pairs at a time.
@@ -98,6 +127,7 @@ pub(crate) fn hex(blob: &[u8], out: &mut String) {
 const STAGE_BLOK: &str =
     "CREATE TEMP TABLE stage_blok (jongere_id BIGINT, school TEXT, rijen BYTEA) ON COMMIT DROP";
 const COPY_BLOK: &str = "COPY stage_blok (jongere_id, school, rijen) FROM STDIN";
+const COPY_NIEUW_BLOK: &str = "COPY verzuim_blokken (jongere_id, school, rijen) FROM STDIN";
 const MERGE_BLOK: &str = "INSERT INTO verzuim_blokken (jongere_id, school, rijen)
        SELECT jongere_id, school, rijen FROM stage_blok ORDER BY jongere_id, school
        ON CONFLICT (jongere_id, school) DO UPDATE SET rijen = excluded.rijen;
@@ -124,23 +154,59 @@ fn stage_row(
 /// pupils are looked up a batch at a time, the stored values of its pairs are read a batch at
 /// a time, and the merged values go back with one COPY and one upsert.
 pub(crate) fn import_verzuim(
-    conn: &mut Client,
+    store: &crate::postgres::PgStore,
     rows: Rows<'_, VerzuimRij>,
     decide: Decide<'_>,
 ) -> Result<ImportOutcome> {
-    in_tx(conn, |conn| {
-        let (groepen, issues) = absence::verzamel(rows, &mut |keys| zoek(conn, keys))?;
+    let mut conn = store.conn()?;
+    in_tx(&mut conn, |conn| {
+        // `verzuim_blokken` has no foreign key (see migration V43): no person may be removed
+        // between their look-up below and the commit. Values are merged here, so absence
+        // imports (and signal runs) take their turn: none may write a pair read here.
+        conn.batch_execute(
+            "LOCK TABLE jongeren IN SHARE MODE;
+             LOCK TABLE verzuim_blokken IN SHARE ROW EXCLUSIVE MODE;",
+        )?;
+        let (groepen, issues) = match store.try_conn() {
+            // The look-ups on a connection of their own, on a thread of their own, while the
+            // next rows are read; they see what is committed, which the SHARE lock keeps.
+            Some(mut lezer) => std::thread::scope(|scope| {
+                let (vraag, vragen) = std::sync::mpsc::channel::<Vec<absence::Sleutel>>();
+                let (antwoord, antwoorden) =
+                    std::sync::mpsc::channel::<Result<Vec<absence::Bekend>>>();
+                scope.spawn(move || {
+                    for keys in vragen {
+                        let r = if keys.is_empty() {
+                            Ok(Vec::new())
+                        } else {
+                            zoek(&mut lezer, &keys)
+                        };
+                        if antwoord.send(r).is_err() {
+                            break;
+                        }
+                    }
+                });
+                let mut z = Kanaal { vraag, antwoorden };
+                absence::verzamel(rows, &mut z)
+            })?,
+            None => absence::verzamel(
+                rows,
+                &mut absence::Direct::new(|keys: &[absence::Sleutel]| zoek(conn, keys)),
+            )?,
+        };
         conn.batch_execute(STAGE_BLOK)?;
         let mut counts = ImportCounts::default();
         let (mut stored, mut merged) = (Vec::new(), Vec::new());
         let mut scratch = (Vec::new(), String::new());
-        let mut buf = Vec::with_capacity(COPY_CHUNK + 4096);
-        let mut geschreven = false;
+        // New pairs go straight into the table; changed ones through the staging table.
+        let mut nieuw = Vec::with_capacity(COPY_CHUNK + 4096);
+        let mut bestaand = Vec::new();
+        let (mut personen, mut scholen): (Vec<i64>, Vec<&str>) = (Vec::new(), Vec::new());
         for paren in groepen.chunks(PAREN_PER_KEER) {
             let blobs = opgeslagen(conn, paren)?;
             for (g, blob) in paren.iter().zip(blobs) {
-                match blob {
-                    Some(b) => verzuimblok::decode(&b, &mut stored)?,
+                match &blob {
+                    Some(b) => verzuimblok::decode(b, &mut stored)?,
                     None => stored.clear(),
                 }
                 let c = verzuimblok::merge(&stored, &g.rows, &mut merged);
@@ -149,17 +215,35 @@ pub(crate) fn import_verzuim(
                 counts.ongewijzigd += c.ongewijzigd;
                 // A file with a bad row is never committed: leave the writing.
                 if (c.nieuw > 0 || c.gewijzigd > 0) && issues.is_empty() {
-                    stage_row(&mut buf, g.person, g.school.as_str(), &merged, &mut scratch);
-                    geschreven = true;
+                    let buf = if blob.is_some() {
+                        &mut bestaand
+                    } else {
+                        &mut nieuw
+                    };
+                    stage_row(buf, g.person, g.school.as_str(), &merged, &mut scratch);
+                    personen.push(g.person);
+                    scholen.push(g.school.as_str());
                 }
             }
-            if buf.len() >= COPY_CHUNK {
-                flush_copy(conn, COPY_BLOK, &mut buf)?;
+            if nieuw.len() >= COPY_CHUNK {
+                flush_copy(conn, COPY_NIEUW_BLOK, &mut nieuw)?;
+            }
+            if bestaand.len() >= COPY_CHUNK {
+                flush_copy(conn, COPY_BLOK, &mut bestaand)?;
             }
         }
-        flush_copy(conn, COPY_BLOK, &mut buf)?;
-        if geschreven {
-            conn.batch_execute(MERGE_BLOK)?;
+        flush_copy(conn, COPY_NIEUW_BLOK, &mut nieuw)?;
+        flush_copy(conn, COPY_BLOK, &mut bestaand)?;
+        if !personen.is_empty() {
+            conn.batch_execute(
+                "UPDATE verzuim_blokken b SET rijen = s.rijen FROM stage_blok s
+                 WHERE b.jongere_id = s.jongere_id AND b.school = s.school",
+            )?;
+            conn.execute(
+                "INSERT INTO verzuim_gewijzigd (jongere_id, school)
+                 SELECT * FROM unnest($1::bigint[], $2::text[]) ON CONFLICT DO NOTHING",
+                &[&personen, &scholen],
+            )?;
         }
         decided(counts, issues, decide)
     })

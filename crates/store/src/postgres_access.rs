@@ -836,6 +836,8 @@ impl AccessStore for PgStore {
             t.zaken = c.execute(&whole("zaken", "dossier"), &[])?;
             t.notities = c.execute(&whole("medische_notities", "dossier"), &[])?;
             t.noodtoegang = c.execute(&whole("noodtoegang", "dossier"), &[])?;
+            // No foreign key guards absence either (migration V43).
+            c.execute(&whole("verzuim_blokken", "persoon"), &[])?;
             c.execute(&whole("verzuim_gewijzigd", "persoon"), &[])?;
             c.execute(&whole("verhuizingen", "persoon"), &[])?;
             t.inschrijvingen = c.execute(&whole("inschrijvingen", "persoon"), &[])?;

@@ -119,7 +119,7 @@ pub(crate) fn import_verzuim(
     Ok(in_tx(conn, |conn| {
         // In-process look-ups are cheap: one by one, each person once.
         let mut personen: HashMap<LeerlingId, Option<i64>> = HashMap::new();
-        let (groepen, issues) = absence::verzamel(rows, &mut |keys| {
+        let mut zoek = absence::Direct::new(|keys: &[absence::Sleutel]| {
             let mut out = Vec::with_capacity(keys.len());
             for (leerling, school) in keys {
                 let person = match personen.get(leerling) {
@@ -137,7 +137,8 @@ pub(crate) fn import_verzuim(
                 out.push(absence::Bekend { person, periods });
             }
             Ok(out)
-        })?;
+        });
+        let (groepen, issues) = absence::verzamel(rows, &mut zoek)?;
         let mut counts = ImportCounts::default();
         let (mut stored, mut merged, mut buf) = (Vec::new(), Vec::new(), Vec::new());
         for g in &groepen {
