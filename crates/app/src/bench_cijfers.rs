@@ -146,17 +146,37 @@ pub fn aanvullen(app: &App, doel: Doel, say: &mut dyn FnMut(String)) -> Result<(
         ));
     }
     let started = Instant::now();
-    let n = registraties.len();
-    let mut it = registraties
+    // The periods are drawn at random; the register refuses those that do not fit a
+    // person's duty and enrolments (DOMAIN §8). Those are left out and the rest written.
+    let mut registraties: Vec<(u64, Registratie)> = registraties
         .into_iter()
         .enumerate()
-        .map(|(i, r)| (i as u64 + 2, r));
-    let outcome = store.import_registraties(&mut it, &mut |issues| issues.is_empty())?;
-    if let Some(i) = outcome.issues.first() {
-        return Err(AppError::Invalid(format!(
-            "registraties: line {}: {}",
-            i.line, i.reason
-        )));
+        .map(|(i, r)| (i as u64 + 2, r))
+        .collect();
+    let mut weg = 0;
+    loop {
+        let mut it = registraties.iter().cloned();
+        let outcome = store.import_registraties(&mut it, &mut |issues| issues.is_empty())?;
+        if outcome.committed || outcome.issues.is_empty() {
+            break;
+        }
+        let lines: std::collections::HashSet<u64> = outcome.issues.iter().map(|i| i.line).collect();
+        let before = registraties.len();
+        registraties.retain(|(line, _)| !lines.contains(line));
+        if registraties.len() == before {
+            let i = &outcome.issues[0];
+            return Err(AppError::Invalid(format!(
+                "registraties: line {}: {}",
+                i.line, i.reason
+            )));
+        }
+        weg += before - registraties.len();
+    }
+    let n = registraties.len();
+    if weg > 0 {
+        say(format!(
+            "{weg} drawn registrations left out: they do not fit the register"
+        ));
     }
     say(format!(
         "{n} registrations written in {:.1} s",
