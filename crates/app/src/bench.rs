@@ -166,6 +166,8 @@ pub fn bench_signals(
 ) -> Result<Vec<Meting>> {
     let actor = Actor::local_operator();
     std::fs::create_dir_all(dir).map_err(io(dir))?;
+    // First the database, so that one that is not empty is refused before any work.
+    let (app, soort) = bench_database(database, dir, "bench.db")?;
     let year = SchoolYear::containing(today).prev();
     let mut options = DemoOptions::new(scale, 1, today);
     options.absence_years = year.start_year()..=year.start_year();
@@ -192,7 +194,6 @@ pub fn bench_signals(
     let (base, day) = (dir.join("verzuim-basis.csv"), dir.join("verzuim-dag.csv"));
     let last = split_last_day(&all, &base, &day)?;
 
-    let (app, soort) = bench_database(database, dir, "bench.db")?;
     let import = |kind: ImportKind, path: &Path| -> Result<u64> {
         let r = app.import(&actor, kind, path, false, &mut |_, _| {})?;
         if let Some(e) = r.errors.first() {
