@@ -26,7 +26,7 @@ sqlite)
     label=SQLite
     [ "$servers" -eq 1 ] || { echo "several servers share one PostgreSQL database, not SQLite" >&2; exit 2; }
     db="sqlite://$out/$scale.db"
-    if [ ! -s "$out/demo-$backend-$scale.out" ]; then
+    if [ ! -s "$out/demo-$backend-$scale.out" ] || [ ! -s "$out/$scale.db" ]; then
         rm -f "$out/$scale.db"*
         echo "making the $scale demo ($label)…"
         /usr/bin/time -f "demo: %e s" "$bin" --db "$db" demo --no-serve --scale "$scale" >"$out/demo-$backend-$scale.out"
