@@ -1,34 +1,66 @@
 # Sourced by scripts/bench-api.sh and scripts/soak.sh: builds the release binary, makes the
-# region demo once in $out (reused afterwards), starts `leerrecht serve` on a free port and
-# logs in as the demo's leerplicht officer. Afterwards these are set:
+# demo (SQLite: once in $out, reused afterwards; PostgreSQL: in a database of a throwaway
+# cluster, see scripts/pg-throwaway.sh), starts `leerrecht serve` on a free port (several
+# servers on the one PostgreSQL database when asked) and logs in as the demo's leerplicht
+# officer. The caller sets these first:
+#   out      the folder for files        backend  sqlite or postgres
+#   scale    tiny, region or national (default region)
+#   servers  how many servers (default 1; more only on PostgreSQL)
+# Afterwards these are set:
 #   bin      the release binary          db       the demo database's URL
-#   server   the server's process id     base     the API's base URL (…/api/v1)
+#   server   the first server's pid      base     its API's base URL (…/api/v1)
+#   pids     every server's pid          bases    every server's base URL
 #   session  the officer's session token token    the demo school's API token
-# The caller sets `out` and `backend` first; the server is stopped when the caller exits.
+#   label    the database as the figures name it (SQLite or PostgreSQL)
+# The servers (and the cluster) are stopped when the caller exits.
 command -v wrk >/dev/null || { apt-get update && apt-get install -y --no-install-recommends wrk; }
 cargo build --release -p leerrecht >/dev/null
 bin=$PWD/target/release/leerrecht
 mkdir -p "$out"
+scale=${scale:-region}
+servers=${servers:-1}
+source scripts/pg-throwaway.sh
 
-[ "$backend" = sqlite ] || { echo "only the SQLite demo is supported here" >&2; exit 2; }
-db="sqlite://$out/region.db"
+case "$backend" in
+sqlite)
+    label=SQLite
+    [ "$servers" -eq 1 ] || { echo "several servers share one PostgreSQL database, not SQLite" >&2; exit 2; }
+    db="sqlite://$out/$scale.db"
+    if [ ! -s "$out/demo-$backend-$scale.out" ] || [ ! -s "$out/$scale.db" ]; then
+        rm -f "$out/$scale.db"*
+        echo "making the $scale demo ($label)…"
+        /usr/bin/time -f "demo: %e s" "$bin" --db "$db" demo --no-serve --scale "$scale" >"$out/demo-$backend-$scale.out"
+    fi
+    ;;
+postgres)
+    label=PostgreSQL
+    pg_start
+    db=$(pg_createdb leerrecht)
+    echo "making the $scale demo ($label)…"
+    /usr/bin/time -f "demo: %e s" "$bin" --db "$db" demo --no-serve --scale "$scale" >"$out/demo-$backend-$scale.out"
+    ;;
+*)
+    echo "unknown database $backend: sqlite or postgres" >&2
+    exit 2
+    ;;
+esac
 
-if [ ! -s "$out/demo-$backend.out" ]; then
-    rm -f "$out/region.db"*
-    echo "making the region demo ($backend)…"
-    /usr/bin/time -f "demo: %e s" "$bin" --db "$db" demo --no-serve --scale region >"$out/demo-$backend.out"
-fi
+pids=()
+bases=()
+for i in $(seq "$servers"); do
+    "$bin" --db "$db" serve --addr 127.0.0.1:0 >"$out/serve-$i.out" 2>"$out/serve-$i.err" &
+    pids+=($!)
+    on_exit "kill -TERM $! 2>/dev/null; wait $! 2>/dev/null"
+    for _ in $(seq 100); do grep -q "API on" "$out/serve-$i.out" 2>/dev/null && break; sleep 0.1; done
+    bases+=("$(sed -n 's/^leerrecht: API on //p' "$out/serve-$i.out")")
+    [ -n "${bases[-1]}" ] || { echo "server $i did not start:" >&2; cat "$out/serve-$i.err" >&2; exit 1; }
+    echo "server ${pids[-1]} on ${bases[-1]} ($label)"
+done
+server=${pids[0]}
+base=${bases[0]}
 
-"$bin" --db "$db" serve --addr 127.0.0.1:0 >"$out/serve.out" 2>/dev/null &
-server=$!
-stop() { kill -TERM "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
-trap stop EXIT
-for _ in $(seq 100); do grep -q "API on" "$out/serve.out" 2>/dev/null && break; sleep 0.1; done
-base=$(sed -n 's/^leerrecht: API on //p' "$out/serve.out")
-echo "server $server on $base"
-
-token=$(grep -o 'lrt_[A-Za-z0-9_-]*' "$out/demo-$backend.out" | head -1)
-read -r user password secret <<<"$(awk '$1 == "demo.leerplicht" { print $1, $4, $5 }' "$out/demo-$backend.out")"
+token=$(grep -o 'lrt_[A-Za-z0-9_-]*' "$out/demo-$backend-$scale.out" | head -1)
+read -r user password secret <<<"$(awk '$1 == "demo.leerplicht" { print $1, $4, $5 }' "$out/demo-$backend-$scale.out")"
 code=$(python3 - "$secret" <<'PY'
 import base64, hashlib, hmac, struct, sys, time
 key = base64.b32decode(sys.argv[1] + "=" * (-len(sys.argv[1]) % 8))

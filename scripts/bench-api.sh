@@ -5,12 +5,17 @@
 #   2. bulk absence intake: POST /api/v1/verzuim with the demo school's token, batches of
 #      about 5,000 rows whose minutes change with every batch (so every row is written);
 #   3. the server's resident memory (now and peak) after both.
-# Usage: bash scripts/bench-api.sh [sqlite] [SECONDS]   (default 30 s)
-# The demo database is made once in bench-out/api and reused. Prints figures; asserts nothing.
+# On SQLite (the demo database is made once in bench-out/api and reused), or on PostgreSQL:
+# a throwaway cluster from the system's server binaries, the demo made anew each run.
+# Usage: bash scripts/bench-api.sh [sqlite|postgres] [SECONDS] [tiny|region|national]
+#        (default: sqlite, 30 s, region). Prints figures headed with the database; asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=${1:-sqlite}
+backend=${backend#--}
 secs=${2:-30}
+scale=${3:-region}
+servers=1
 out=$PWD/bench-out/api
 mkdir -p "$out"
 source scripts/api-demo.sh
@@ -23,7 +28,7 @@ request = function()
 end
 LUA
 echo
-echo "=== GET /api/v1/jongeren/{id}: 100 connections, $secs s"
+echo "=== $label, $scale demo: GET /api/v1/jongeren/{id}: 100 connections, $secs s"
 IDS=$out/ids.txt wrk -t2 -c100 -d"${secs}s" --latency -H "Authorization: Bearer $session" \
     -s "$out/get.lua" "${base%/api/v1}" | tee "$out/get-$backend.txt"
 grep -q "Non-2xx" "$out/get-$backend.txt" && echo "WARNING: some answers were not 200"
@@ -62,9 +67,12 @@ done = function(summary, latency, requests)
 end
 LUA
 echo
-echo "=== POST /api/v1/verzuim: 4 connections, $secs s"
+echo "=== $label, $scale demo: POST /api/v1/verzuim: 4 connections, $secs s"
 wrk -t1 -c4 -d"${secs}s" --timeout 30s -s "$out/post.lua" "${base%/api/v1}" | tee "$out/post-$backend.txt"
 
 echo
-echo "=== server memory"
+echo "=== $label: server memory"
 grep -E "VmRSS|VmHWM" "/proc/$server/status" | tee "$out/memory-$backend.txt"
+if [ "$backend" = postgres ]; then
+    echo "PostgreSQL cluster: $(pg_memory) MiB resident (all its processes)" | tee -a "$out/memory-$backend.txt"
+fi

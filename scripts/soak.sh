@@ -2,15 +2,30 @@
 # The load and soak run: a mixed workload (dossiers, a person's absence, signals and cases,
 # searches, worklists, every report, bulk absence intake) against `leerrecht serve` on the
 # region demo, for MINUTES minutes (default 10) with CLIENTS concurrent clients (default 16).
-# Prints the latency (p50, p99, slowest) per kind of request, every error, and the server's
+# Prints the latency (p50, p99, slowest) per kind of request, every error, and each server's
 # memory every ten seconds; fails (exit 1) on any error or on memory that keeps growing
-# after the first minute.
-# Usage: bash scripts/soak.sh [MINUTES] [CLIENTS]
+# after the first minute (judged on runs of at least two and a half minutes).
+# On SQLite by default; --postgres runs on a throwaway PostgreSQL cluster from the system's
+# server binaries, and --servers N starts N servers on that one database (the clients take
+# turns between them). --scale picks the demo (tiny, region or national; default region).
+# Usage: bash scripts/soak.sh [--postgres] [--servers N] [--scale S] [MINUTES] [CLIENTS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+backend=sqlite
+servers=1
+scale=region
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --postgres) backend=postgres ;;
+    --servers) servers=$2; shift ;;
+    --scale) scale=$2; shift ;;
+    --*) echo "unknown option $1" >&2; exit 2 ;;
+    *) break ;;
+    esac
+    shift
+done
 minutes=${1:-10}
 clients=${2:-16}
-backend=sqlite
 out=$PWD/bench-out/api
 source scripts/api-demo.sh
 
@@ -18,8 +33,16 @@ source scripts/api-demo.sh
 "$bin" --db "$db" jongeren --format csv | awk -F';' 'NR > 1 { print $1 }' | shuf -n 5000 --random-source=<(yes) >"$out/leerlingen.txt"
 
 echo
-echo "=== soak: $minutes min, $clients clients"
+echo "=== soak on $label ($scale demo, $servers server(s) on one database): $minutes min, $clients clients"
+urls=()
+for b in "${bases[@]}"; do urls+=(--url "$b"); done
+for p in "${pids[@]}"; do urls+=(--pid "$p"); done
+status=0
 LEERRECHT_SOAK_SESSIE=$session LEERRECHT_SOAK_TOKEN=$token "$bin" bench soak \
-    --url "$base" --minutes "$minutes" --clients "$clients" --school "$school" \
+    "${urls[@]}" --minutes "$minutes" --clients "$clients" --school "$school" \
     --ids "$out/ids.txt" --leerlingen "$out/leerlingen.txt" --pupils "$out/pupils.txt" \
-    --pid "$server" | tee "$out/soak-$backend.txt"
+    | tee "$out/soak-$backend-$servers.txt" || status=$?
+if [ "$backend" = postgres ]; then
+    echo "PostgreSQL cluster: $(pg_memory) MiB resident (all its processes)" | tee -a "$out/soak-$backend-$servers.txt"
+fi
+exit "$status"

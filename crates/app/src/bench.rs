@@ -1,7 +1,8 @@
 //! `leerrecht bench signals`: the signal engine's figures on the demo region's absence —
 //! import with full validation, rule evaluation in memory, full re-evaluation from the store,
 //! and the incremental run after one more school day. It prints what it measures and asserts
-//! nothing; the data is a fresh SQLite database in a folder of the caller's choosing.
+//! nothing; the data goes into an empty database the caller names (SQLite or PostgreSQL), or
+//! else a fresh SQLite database in a folder of the caller's choosing.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -120,16 +121,53 @@ fn load_groups(path: &Path) -> Result<(Groups, u64)> {
     Ok((out, n))
 }
 
-/// Runs the benchmark at `scale` in `dir` (made when missing) and reports each step as it
-/// finishes.
+/// The name of the app's database, as the figures print it.
+pub fn database_soort(app: &App) -> &'static str {
+    match app.store().backend() {
+        leerrecht_store::Backend::Sqlite => "SQLite",
+        leerrecht_store::Backend::Postgres => "PostgreSQL",
+    }
+}
+
+/// The database a benchmark that loads its own data runs on: the one `url` names, which must
+/// be empty (nothing of an installation is overwritten, and the figures are of a fresh
+/// load), or else a fresh SQLite database `file` in `dir`. With the name of its kind.
+fn bench_database(url: Option<&str>, dir: &Path, file: &str) -> Result<(App, &'static str)> {
+    let url = match url {
+        Some(url) => url.to_string(),
+        None => {
+            let db = dir.join(file);
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(PathBuf::from(format!("{}{suffix}", db.display())));
+            }
+            format!("sqlite://{}", db.display())
+        }
+    };
+    let app = App::new(leerrecht_store::open(&url)?);
+    if !app.store().is_empty()? {
+        return Err(AppError::Invalid(format!(
+            "the benchmark loads its own data and needs an empty database; {} is not empty",
+            leerrecht_store::redact_url(&url)
+        )));
+    }
+    let soort = database_soort(&app);
+    Ok((app, soort))
+}
+
+/// Runs the benchmark at `scale` in `dir` (made when missing), on the database `database`
+/// names (it must be empty) or a fresh SQLite database in `dir`, and reports each step as
+/// it finishes.
 pub fn bench_signals(
     scale: Scale,
     dir: &Path,
+    database: Option<&str>,
     today: NaiveDate,
     report: &mut dyn FnMut(&Meting),
 ) -> Result<Vec<Meting>> {
     let actor = Actor::local_operator();
     std::fs::create_dir_all(dir).map_err(io(dir))?;
+    // First the database, so that one that is not empty is refused before any work.
+    let (app, soort) = bench_database(database, dir, "bench.db")?;
     let year = SchoolYear::containing(today).prev();
     let mut options = DemoOptions::new(scale, 1, today);
     options.absence_years = year.start_year()..=year.start_year();
@@ -156,14 +194,6 @@ pub fn bench_signals(
     let (base, day) = (dir.join("verzuim-basis.csv"), dir.join("verzuim-dag.csv"));
     let last = split_last_day(&all, &base, &day)?;
 
-    let db = dir.join("bench.db");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(PathBuf::from(format!("{}{suffix}", db.display())));
-    }
-    let app = App::new(leerrecht_store::open(&format!(
-        "sqlite://{}",
-        db.display()
-    ))?);
     let import = |kind: ImportKind, path: &Path| -> Result<u64> {
         let r = app.import(&actor, kind, path, false, &mut |_, _| {})?;
         if let Some(e) = r.errors.first() {
@@ -188,7 +218,7 @@ pub fn bench_signals(
     let started = Instant::now();
     let rows = import(ImportKind::Verzuim, &base)?;
     meet(
-        "import verzuim with validation (SQLite)",
+        &format!("import verzuim with validation ({soort})"),
         rows,
         started,
         &mut metingen,
@@ -268,11 +298,13 @@ pub fn bench_signals(
 }
 
 /// `leerrecht bench audit`: the cost of the gate plus audit entry per read of one person, and
-/// sustained audit appends, on the demo region in a fresh SQLite database in `dir`. Reads
+/// sustained audit appends, on the demo region in the empty database `database` names or a
+/// fresh SQLite database in `dir`. Reads
 /// are of people a leerplicht officer may see; each step reports its rows (reads or entries).
 pub fn bench_audit(
     scale: Scale,
     dir: &Path,
+    database: Option<&str>,
     today: NaiveDate,
     threads: usize,
     report: &mut dyn FnMut(&Meting),
@@ -282,14 +314,7 @@ pub fn bench_audit(
 
     let op = Actor::local_operator();
     std::fs::create_dir_all(dir).map_err(io(dir))?;
-    let db = dir.join("audit.db");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(PathBuf::from(format!("{}{suffix}", db.display())));
-    }
-    let app = App::new(leerrecht_store::open(&format!(
-        "sqlite://{}",
-        db.display()
-    ))?);
+    let (app, _) = bench_database(database, dir, "audit.db")?;
     let mut options = DemoOptions::new(scale, 1, today);
     options.with_absence = false;
     let started = Instant::now();

@@ -31,9 +31,25 @@ pub struct Meting {
     pub tweede: Duration,
 }
 
-/// Tops the database up to the national figures' scale when it holds fewer registrations
-/// than [`REGISTRATIES`]; says what it wrote through `say`.
-pub fn aanvullen(app: &App, say: &mut dyn FnMut(String)) -> Result<()> {
+/// How far to top up: the issue's national scale by default, less for a short run.
+#[derive(Clone, Copy, Debug)]
+pub struct Doel {
+    pub registraties: usize,
+    pub meldingen: usize,
+}
+
+impl Default for Doel {
+    fn default() -> Self {
+        Doel {
+            registraties: REGISTRATIES,
+            meldingen: MELDINGEN,
+        }
+    }
+}
+
+/// Tops the database up to `doel` when it holds fewer than three quarters of its
+/// registrations; says what it wrote through `say`.
+pub fn aanvullen(app: &App, doel: Doel, say: &mut dyn FnMut(String)) -> Result<()> {
     let store = app.store();
     let basis = store.cijferbasis(
         None,
@@ -43,12 +59,12 @@ pub fn aanvullen(app: &App, say: &mut dyn FnMut(String)) -> Result<()> {
         },
     )?;
     let bestaand = basis.registraties.len();
-    if bestaand >= REGISTRATIES * 3 / 4 {
+    if bestaand >= doel.registraties * 3 / 4 {
         say(format!("{bestaand} registrations present: no top-up"));
         return Ok(());
     }
     let mut rng = ChaCha8Rng::seed_from_u64(2018);
-    let per_jaar = MELDINGEN / JAREN.clone().count();
+    let per_jaar = doel.meldingen / JAREN.clone().count();
     let mut registraties: Vec<Registratie> = Vec::new();
     // People already on the list keep their periods: the top-up adds others, one period each.
     let mut gekozen: std::collections::HashSet<LeerlingId> = basis
@@ -108,7 +124,7 @@ pub fn aanvullen(app: &App, say: &mut dyn FnMut(String)) -> Result<()> {
             )));
         }
         // Registrations: about 28,500 a year, in every category.
-        for _ in 0..REGISTRATIES / JAREN.clone().count() {
+        for _ in 0..doel.registraties / JAREN.clone().count() {
             let (l, _) = &ingeschreven[rng.gen_range(0..ingeschreven.len())];
             if !gekozen.insert(*l) {
                 continue;
@@ -130,17 +146,37 @@ pub fn aanvullen(app: &App, say: &mut dyn FnMut(String)) -> Result<()> {
         ));
     }
     let started = Instant::now();
-    let n = registraties.len();
-    let mut it = registraties
+    // The periods are drawn at random; the register refuses those that do not fit a
+    // person's duty and enrolments (DOMAIN §8). Those are left out and the rest written.
+    let mut registraties: Vec<(u64, Registratie)> = registraties
         .into_iter()
         .enumerate()
-        .map(|(i, r)| (i as u64 + 2, r));
-    let outcome = store.import_registraties(&mut it, &mut |issues| issues.is_empty())?;
-    if let Some(i) = outcome.issues.first() {
-        return Err(AppError::Invalid(format!(
-            "registraties: line {}: {}",
-            i.line, i.reason
-        )));
+        .map(|(i, r)| (i as u64 + 2, r))
+        .collect();
+    let mut weg = 0;
+    loop {
+        let mut it = registraties.iter().cloned();
+        let outcome = store.import_registraties(&mut it, &mut |issues| issues.is_empty())?;
+        if outcome.committed || outcome.issues.is_empty() {
+            break;
+        }
+        let lines: std::collections::HashSet<u64> = outcome.issues.iter().map(|i| i.line).collect();
+        let before = registraties.len();
+        registraties.retain(|(line, _)| !lines.contains(line));
+        if registraties.len() == before {
+            let i = &outcome.issues[0];
+            return Err(AppError::Invalid(format!(
+                "registraties: line {}: {}",
+                i.line, i.reason
+            )));
+        }
+        weg += before - registraties.len();
+    }
+    let n = registraties.len();
+    if weg > 0 {
+        say(format!(
+            "{weg} drawn registrations left out: they do not fit the register"
+        ));
     }
     say(format!(
         "{n} registrations written in {:.1} s",

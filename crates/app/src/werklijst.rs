@@ -12,6 +12,8 @@ use leerrecht_domain::org::OrgSoort;
 use leerrecht_domain::thuiszitters::{Escalatieregels, Niveau};
 use leerrecht_domain::zaak::Artikel;
 
+use leerrecht_store::WerkRij;
+
 use crate::access::{authorize, beslis, Action, Actor, Beslissing, Gebruik};
 use crate::{App, AppError, Result};
 
@@ -76,87 +78,121 @@ impl App {
             OrgSoort::School => ("concept", Some(org)),
             _ => ("geregistreerd", None),
         };
-        let voorraad =
-            self.store()
-                .werkvoorraad(on, on - Duration::days(SIGNALEN_DAGEN), status, school)?;
         let kalender = self.regiokalender()?;
-        for (m, p) in &voorraad.meldingen {
-            let item = |soort, wat: String| WerkItem {
-                soort,
-                leerling: p.leerling.to_string(),
-                naam: p.naam.clone(),
-                datum: m.begindatum,
-                te_laat: false,
-                wat,
-            };
-            match o.soort {
-                OrgSoort::School if m.status == "concept" && m.school.as_str() == org => {
-                    // A draft is settled within the term of the school's own calendar (DOMAIN §7).
-                    let dagen = kalender.voor_school(&m.school);
-                    let termijn =
-                        concept_termijn(dagen, m.begindatum, regels.melding_termijn_schooldagen);
-                    let over = schooldagen_over(dagen, termijn, on);
-                    let nog = if on < termijn {
-                        dagen.count_school_days(on.succ_opt().unwrap_or(on), termijn)
-                    } else {
-                        0
+        // Rows come one at a time and only this organisation's are kept: the worklist's size,
+        // not the region's, decides its memory.
+        let mut lrv = Vec::new();
+        let mut rijen = |rij: WerkRij| -> leerrecht_store::Result<()> {
+            match rij {
+                WerkRij::Melding(m, p) => {
+                    let item = |soort, wat: String| WerkItem {
+                        soort,
+                        leerling: p.leerling.to_string(),
+                        naam: p.naam.clone(),
+                        datum: m.begindatum,
+                        te_laat: false,
+                        wat,
                     };
-                    items.push(WerkItem {
-                        te_laat: over > 0,
-                        ..item(
-                            "conceptmelding",
-                            match over {
-                                0 if nog == 0 => format!(
-                                    "melding {} ({}) bevestigen of intrekken: vandaag de laatste dag",
-                                    m.id, m.verzuimsoort
+                    match o.soort {
+                        OrgSoort::School if m.status == "concept" && m.school.as_str() == org => {
+                            // A draft is settled within the term of the school's own calendar
+                            // (DOMAIN §7).
+                            let dagen = kalender.voor_school(&m.school);
+                            let termijn = concept_termijn(
+                                dagen,
+                                m.begindatum,
+                                regels.melding_termijn_schooldagen,
+                            );
+                            let over = schooldagen_over(dagen, termijn, on);
+                            let nog = if on < termijn {
+                                dagen.count_school_days(on.succ_opt().unwrap_or(on), termijn)
+                            } else {
+                                0
+                            };
+                            items.push(WerkItem {
+                                te_laat: over > 0,
+                                ..item(
+                                    "conceptmelding",
+                                    match over {
+                                        0 if nog == 0 => format!(
+                                            "melding {} ({}) bevestigen of intrekken: vandaag de laatste dag",
+                                            m.id, m.verzuimsoort
+                                        ),
+                                        0 => format!(
+                                            "melding {} ({}) bevestigen of intrekken: nog {nog} {}",
+                                            m.id,
+                                            m.verzuimsoort,
+                                            if nog == 1 { "schooldag" } else { "schooldagen" }
+                                        ),
+                                        n => format!(
+                                            "melding {} ({}) bevestigen of intrekken: {n} {} te laat",
+                                            m.id,
+                                            m.verzuimsoort,
+                                            if n == 1 { "schooldag" } else { "schooldagen" }
+                                        ),
+                                    },
+                                )
+                            })
+                        }
+                        OrgSoort::Leerplicht
+                            if m.status == "geregistreerd" && serves(&p.gemeente) =>
+                        {
+                            items.push(item(
+                                "melding",
+                                format!(
+                                    "melding {} ({}) van {} in behandeling nemen",
+                                    m.id, m.verzuimsoort, m.school
                                 ),
-                                0 => format!(
-                                    "melding {} ({}) bevestigen of intrekken: nog {nog} {}",
-                                    m.id,
-                                    m.verzuimsoort,
-                                    if nog == 1 { "schooldag" } else { "schooldagen" }
-                                ),
-                                n => format!(
-                                    "melding {} ({}) bevestigen of intrekken: {n} {} te laat",
-                                    m.id,
-                                    m.verzuimsoort,
-                                    if n == 1 { "schooldag" } else { "schooldagen" }
-                                ),
-                            },
-                        )
-                    })
+                            ))
+                        }
+                        _ => {}
+                    }
                 }
-                OrgSoort::Leerplicht if m.status == "geregistreerd" && serves(&p.gemeente) => items
-                    .push(item(
-                        "melding",
-                        format!(
-                            "melding {} ({}) van {} in behandeling nemen",
-                            m.id, m.verzuimsoort, m.school
-                        ),
-                    )),
-                _ => {}
+                WerkRij::Signaal {
+                    persoon: p,
+                    school,
+                    regel,
+                    datum,
+                } => {
+                    let mazl = regel.starts_with("mazl");
+                    let mine = match o.soort {
+                        // An `lrv` signal reaches the school as its draft melding.
+                        OrgSoort::School => !mazl && regel != "lrv" && school == org,
+                        OrgSoort::Ggd => mazl && serves(&p.gemeente),
+                        _ => false,
+                    };
+                    if mine {
+                        items.push(WerkItem {
+                            soort: if mazl { "mazl" } else { "signaal" },
+                            leerling: p.leerling.to_string(),
+                            naam: p.naam.clone(),
+                            datum,
+                            te_laat: false,
+                            wat: format!("{regel} op {school}"),
+                        });
+                    } else if regel == "lrv" {
+                        // A thuiszitter proposal for leerplicht and the school's SWV.
+                        let voor_ons = match o.soort {
+                            OrgSoort::Leerplicht => serves(&p.gemeente),
+                            OrgSoort::Swv => swv_van.get(school.as_str()) == Some(&org),
+                            _ => false,
+                        };
+                        if voor_ons {
+                            lrv.push((p, school, datum));
+                        }
+                    }
+                }
             }
-        }
-        for (p, school, regel, datum) in &voorraad.signalen {
-            let mazl = regel.starts_with("mazl");
-            let mine = match o.soort {
-                // An `lrv` signal reaches the school as its draft melding.
-                OrgSoort::School => !mazl && regel != "lrv" && school == org,
-                OrgSoort::Ggd => mazl && serves(&p.gemeente),
-                _ => false,
-            };
-            if mine {
-                items.push(WerkItem {
-                    soort: if mazl { "mazl" } else { "signaal" },
-                    leerling: p.leerling.to_string(),
-                    naam: p.naam.clone(),
-                    datum: *datum,
-                    te_laat: false,
-                    wat: format!("{regel} op {school}"),
-                });
-            }
-        }
-        self.register_items(&mut items, o, on, &voorraad, &swv_van)?;
+            Ok(())
+        };
+        self.store().for_each_werk(
+            on,
+            on - Duration::days(SIGNALEN_DAGEN),
+            status,
+            school,
+            &mut rijen,
+        )?;
+        self.register_items(&mut items, o, on, &lrv)?;
         // The clock of a thuiszitter is read from registrations and cases, which a school may
         // not read (DOMAIN §10): a school's worklist has no thuiszitter items.
         if matches!(

@@ -3,27 +3,28 @@
 //! exemptions that need leerplicht's attention (DOMAIN §6.8, §8). A school gets none of
 //! these: they are about persons it may not (yet) read, or about leerplicht's own decisions.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use leerrecht_domain::duty::{birth_ranges, duty_status_met};
 use leerrecht_domain::org::{OrgSoort, Organisatie};
 use leerrecht_domain::rules::absoluut_verzuim;
 use leerrecht_domain::zaak::{ZaakSoort, ZaakStaat};
-use leerrecht_store::Werkvoorraad;
+use leerrecht_store::WerkPersoon;
 
 use crate::werklijst::{WerkItem, VOORUIT_DAGEN};
 use crate::{App, Result};
 
 impl App {
-    /// Adds the register's items for organisation `o` on `on` to `items`.
+    /// Adds the register's items for organisation `o` on `on` to `items`; `lrv` holds the
+    /// recent `lrv` signals of the people it serves (leerplicht: by gemeente; an SWV: by
+    /// school), person, school and date, in date order.
     pub(crate) fn register_items(
         &self,
         items: &mut Vec<WerkItem>,
         o: &Organisatie,
         on: NaiveDate,
-        voorraad: &Werkvoorraad,
-        swv_van: &HashMap<&str, &str>,
+        lrv: &[(WerkPersoon, String, NaiveDate)],
     ) -> Result<()> {
         if !matches!(o.soort, OrgSoort::Leerplicht | OrgSoort::Swv) {
             return Ok(());
@@ -39,16 +40,9 @@ impl App {
             .collect();
         // `lrv`: a thuiszitter candidate, proposed to leerplicht and to the school's SWV.
         let mut voorgesteld = HashSet::new();
-        for (p, school, regel, datum) in &voorraad.signalen {
-            if regel != "lrv" {
-                continue;
-            }
-            let mine = match o.soort {
-                OrgSoort::Leerplicht => serves(&p.gemeente),
-                _ => swv_van.get(school.as_str()) == Some(&org),
-            };
+        for (p, school, datum) in lrv {
             let leerling = p.leerling.to_string();
-            if !mine || geregistreerd.contains(&leerling) || !voorgesteld.insert(leerling.clone()) {
+            if geregistreerd.contains(&leerling) || !voorgesteld.insert(leerling.clone()) {
                 continue;
             }
             items.push(WerkItem {

@@ -50,6 +50,10 @@ struct Cli {
     /// when there.
     #[arg(long, global = true, env = "LEERRECHT_CONFIG")]
     config: Option<PathBuf>,
+    /// Whether `--db` (or LEERRECHT_DB) was given rather than left at its default: the
+    /// benchmarks that make their own database use it only then.
+    #[arg(skip)]
+    db_given: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -312,16 +316,25 @@ enum BenchWhat {
         rounds: usize,
     },
     /// Every report of the figures (DOMAIN §9) at the scale of the database --db names,
-    /// after topping a national demo up to 200,000 registrations and 10 million meldingen.
+    /// after topping a national demo up to 200,000 registrations and 10 million meldingen
+    /// (or the numbers given).
     Rapportages {
         #[arg(long, value_parser = date_arg)]
         as_of: Option<NaiveDate>,
+        /// Registrations to top up to (no top-up when three quarters are there).
+        #[arg(long, default_value_t = leerrecht_app::bench_cijfers::REGISTRATIES)]
+        registraties: usize,
+        /// Meldingen the top-up writes, spread over seven school years.
+        #[arg(long, default_value_t = leerrecht_app::bench_cijfers::MELDINGEN)]
+        meldingen: usize,
     },
-    /// The gate plus audit entry per read of one person, and sustained audit appends.
+    /// The gate plus audit entry per read of one person, and sustained audit appends, on the
+    /// database --db names when given (it must be empty), else a fresh SQLite database in
+    /// --dir.
     Audit {
         #[arg(long, value_enum, default_value = "region")]
         scale: Scale,
-        /// Folder for the database (kept afterwards).
+        /// Folder for the SQLite database when --db is not given (kept afterwards).
         #[arg(long, default_value = "bench-out/audit")]
         dir: PathBuf,
         /// Reader threads; writers are four times as many.
@@ -331,9 +344,10 @@ enum BenchWhat {
     /// A mixed workload against a running server (scripts/soak.sh starts one on the region
     /// demo and fills in these options): latency per kind of request, errors, server memory.
     Soak {
-        /// The API's base URL, ending in /api/v1.
-        #[arg(long)]
-        url: String,
+        /// The API's base URL, ending in /api/v1; once per server when several share one
+        /// database (the clients take turns).
+        #[arg(long, required = true)]
+        url: Vec<String>,
         #[arg(long, default_value_t = 10.0)]
         minutes: f64,
         /// Concurrent clients.
@@ -357,16 +371,19 @@ enum BenchWhat {
         /// File of the school's pupils enrolled through October 2024, one per line.
         #[arg(long)]
         pupils: PathBuf,
-        /// The server's process id, to sample its memory.
+        /// The server's process id, to sample its memory; once per server.
         #[arg(long)]
-        pid: Option<u32>,
+        pid: Vec<u32>,
     },
     /// Absence import, rule evaluation in memory and from the store, and the incremental run
-    /// after one more school day, on one school year of the demo region's absence.
+    /// after one more school day, on one school year of the demo region's absence: on the
+    /// database --db names when given (it must be empty), else a fresh SQLite database in
+    /// --dir.
     Signals {
         #[arg(long, value_enum, default_value = "region")]
         scale: Scale,
-        /// Folder for the demo files and the database (kept afterwards).
+        /// Folder for the demo files, and the SQLite database when --db is not given (kept
+        /// afterwards).
         #[arg(long, default_value = "bench-out/signals")]
         dir: PathBuf,
     },
@@ -474,7 +491,13 @@ impl std::fmt::Display for InvalidInput {
 impl std::error::Error for InvalidInput {}
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    cli.db_given = !matches!(
+        matches.value_source("db"),
+        None | Some(clap::parser::ValueSource::DefaultValue)
+    );
     // The server logs one line per request (no personal data: see leerrecht-web).
     let default_filter = match cli.command {
         Command::Serve { .. } => "warn,leerrecht::http=info,leerrecht::taken=info",
@@ -705,6 +728,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let app = open(&cli.db)?;
             let config = load_config(cli.config.as_deref())?;
+            println!("database: {}", database_label(true, &cli.db));
             leerrecht_app::bench::bench_werklijst(
                 &app,
                 as_of.unwrap_or_else(today),
@@ -731,10 +755,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             bench_web::bench_web(&cli.db, &config, rounds.max(1))
         }
         Command::Bench {
-            what: BenchWhat::Rapportages { as_of },
+            what:
+                BenchWhat::Rapportages {
+                    as_of,
+                    registraties,
+                    meldingen,
+                },
         } => {
             let app = open(&cli.db)?;
-            leerrecht_app::bench_cijfers::aanvullen(&app, &mut |s| eprintln!("{s}"))?;
+            println!("database: {}", database_label(true, &cli.db));
+            let doel = leerrecht_app::bench_cijfers::Doel {
+                registraties,
+                meldingen,
+            };
+            leerrecht_app::bench_cijfers::aanvullen(&app, doel, &mut |s| eprintln!("{s}"))?;
             leerrecht_app::bench_cijfers::meten(&app, as_of.unwrap_or_else(today), &mut |m| {
                 let ms = |d: Duration| d.as_secs_f64() * 1e3;
                 println!(
@@ -755,16 +789,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 },
         } => {
             let started = Instant::now();
-            leerrecht_app::bench::bench_audit(scale.into(), &dir, today(), threads, &mut |m| {
-                println!(
-                    "{:<66} {:>9} {:>8.2} s {:>10.0}/s {:>8.1} µs each",
-                    m.wat,
-                    m.rijen,
-                    m.duur.as_secs_f64(),
-                    m.per_seconde(),
-                    1e6 / m.per_seconde()
-                );
-            })?;
+            let database = cli.db_given.then_some(cli.db.as_str());
+            println!("database: {}", database_label(cli.db_given, &cli.db));
+            leerrecht_app::bench::bench_audit(
+                scale.into(),
+                &dir,
+                database,
+                today(),
+                threads,
+                &mut |m| {
+                    println!(
+                        "{:<66} {:>9} {:>8.2} s {:>10.0}/s {:>8.1} µs each",
+                        m.wat,
+                        m.rijen,
+                        m.duur.as_secs_f64(),
+                        m.per_seconde(),
+                        1e6 / m.per_seconde()
+                    );
+                },
+            )?;
             println!(
                 "total {:.1} s, peak memory {} MiB",
                 started.elapsed().as_secs_f64(),
@@ -776,7 +819,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             what: BenchWhat::Signals { scale, dir },
         } => {
             let started = Instant::now();
-            leerrecht_app::bench::bench_signals(scale.into(), &dir, today(), &mut |m| {
+            let database = cli.db_given.then_some(cli.db.as_str());
+            println!("database: {}", database_label(cli.db_given, &cli.db));
+            leerrecht_app::bench::bench_signals(scale.into(), &dir, database, today(), &mut |m| {
                 println!(
                     "{:<88} {:>11} rows {:>8.2} s {:>12.0} rows/s",
                     m.wat,
@@ -810,7 +855,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let secret =
                 |name: &str| std::env::var(name).with_context(|| format!("{name} is not set"));
             let ok = soak::run(soak::SoakArgs {
-                url,
+                urls: url,
                 duration: Duration::from_secs_f64(minutes * 60.0),
                 clients: clients.max(1),
                 session: secret(&session_env)?,
@@ -819,7 +864,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 ids,
                 leerlingen,
                 pupils,
-                pid,
+                pids: pid,
             })?;
             anyhow::ensure!(ok, "the soak run failed (see the verdict)");
             Ok(())
@@ -869,6 +914,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// The database a benchmark runs on, as its figures are headed: the kind and the URL (without
+/// a password), or the fresh SQLite database in the benchmark's folder.
+fn database_label(given: bool, url: &str) -> String {
+    let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+    match (given, postgres) {
+        (false, _) => "SQLite (a fresh database in --dir)".into(),
+        (true, true) => format!("PostgreSQL ({})", leerrecht_store::redact_url(url)),
+        (true, false) => format!("SQLite ({})", leerrecht_store::redact_url(url)),
     }
 }
 

@@ -12,10 +12,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
-/// What the workload needs to know about the server and the demo it serves.
+/// What the workload needs to know about the servers and the demo they serve.
 pub struct SoakArgs {
-    /// The API's base, ending in `/api/v1`.
-    pub url: String,
+    /// The API's base of each server, ending in `/api/v1` (several servers on one database:
+    /// the clients take turns).
+    pub urls: Vec<String>,
     pub duration: Duration,
     pub clients: usize,
     /// A leerplicht officer's session token (reads, searches, worklist, reports).
@@ -30,8 +31,8 @@ pub struct SoakArgs {
     pub leerlingen: PathBuf,
     /// Pupils of the token's school enrolled through October 2024, one per line.
     pub pupils: PathBuf,
-    /// The server's process id, to sample its resident memory.
-    pub pid: Option<u32>,
+    /// The servers' process ids, to sample their resident memory.
+    pub pids: Vec<u32>,
 }
 
 /// The kinds of request and how often each comes, out of 100.
@@ -143,6 +144,8 @@ async fn soak(args: SoakArgs, data: Arc<Data>) -> anyhow::Result<bool> {
                 state ^= state << 17;
                 state
             };
+            // Clients are spread over the servers.
+            let url = &args.urls[w % args.urls.len()];
             while !stop.load(Ordering::Relaxed) {
                 let mut pick = (next() % 100) as u32;
                 let kind = MIX
@@ -157,7 +160,7 @@ async fn soak(args: SoakArgs, data: Arc<Data>) -> anyhow::Result<bool> {
                     })
                     .map_or("dossier", |(k, _)| *k);
                 let r = next() as usize;
-                let request = build(&client, &args, &data, kind, r, &batch, &mut tally);
+                let request = build(&client, &args, url, &data, kind, r, &batch, &mut tally);
                 let t = Instant::now();
                 let outcome = match request.send().await {
                     Ok(resp) => {
@@ -191,25 +194,34 @@ async fn soak(args: SoakArgs, data: Arc<Data>) -> anyhow::Result<bool> {
         }));
     }
 
-    // Memory and progress every ten seconds.
-    let mut rss = Vec::new();
-    println!(
-        "{:>7} {:>10} {:>7} {:>9}",
-        "seconds", "requests", "errors", "RSS MiB"
-    );
+    // Memory of each server and progress every ten seconds.
+    let mut rss: Vec<Vec<(f64, f64)>> = vec![Vec::new(); args.pids.len()];
+    let heads: String = (1..=args.pids.len().max(1))
+        .map(|i| format!(" {:>9}", format!("RSS{i} MiB")))
+        .collect();
+    println!("{:>7} {:>10} {:>7}{heads}", "seconds", "requests", "errors");
     while started.elapsed() < args.duration {
         let left = args.duration.saturating_sub(started.elapsed());
         tokio::time::sleep(left.min(Duration::from_secs(10))).await;
-        let mib = args.pid.and_then(rss_mib);
-        if let Some(m) = mib {
-            rss.push((started.elapsed().as_secs_f64(), m));
+        let mut cols = String::new();
+        for (i, pid) in args.pids.iter().enumerate() {
+            let mib = rss_mib(*pid);
+            if let Some(m) = mib {
+                rss[i].push((started.elapsed().as_secs_f64(), m));
+            }
+            cols.push_str(&format!(
+                " {:>9}",
+                mib.map_or("?".into(), |m| format!("{m:.1}"))
+            ));
+        }
+        if args.pids.is_empty() {
+            cols.push_str(&format!(" {:>9}", "?"));
         }
         println!(
-            "{:>7.0} {:>10} {:>7} {:>9}",
+            "{:>7.0} {:>10} {:>7}{cols}",
             started.elapsed().as_secs_f64(),
             done.load(Ordering::Relaxed),
             failed.load(Ordering::Relaxed),
-            mib.map_or("?".into(), |m| format!("{m:.1}"))
         );
     }
     stop.store(true, Ordering::Relaxed);
@@ -229,16 +241,17 @@ async fn soak(args: SoakArgs, data: Arc<Data>) -> anyhow::Result<bool> {
     Ok(report(&all, &rss, secs))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn build(
     client: &reqwest::Client,
     args: &SoakArgs,
+    url: &str,
     data: &Data,
     kind: &'static str,
     r: usize,
     batch: &AtomicU64,
     tally: &mut Tally,
 ) -> reqwest::RequestBuilder {
-    let url = &args.url;
     let id = &data.ids[r % data.ids.len()];
     let officer = |b: reqwest::RequestBuilder| b.bearer_auth(&args.session);
     match kind {
@@ -303,8 +316,8 @@ fn percentile(sorted: &[u32], p: f64) -> f64 {
     sorted[i] as f64 / 1000.0
 }
 
-/// Prints the figures; true when there was no error and memory did not keep growing.
-fn report(all: &Tally, rss: &[(f64, f64)], secs: f64) -> bool {
+/// Prints the figures; true when there was no error and no server's memory kept growing.
+fn report(all: &Tally, rss: &[Vec<(f64, f64)>], secs: f64) -> bool {
     println!();
     println!(
         "{:<11} {:>9} {:>7} {:>8} {:>8} {:>8} {:>9}",
@@ -348,15 +361,29 @@ fn report(all: &Tally, rss: &[(f64, f64)], secs: f64) -> bool {
     for m in &all.messages {
         println!("error: {m}");
     }
-    let growth = memory_growth(rss);
-    if let Some(g) = &growth {
-        println!(
-            "server memory: {:.1} MiB after the first minute, {:.1} MiB in the last minute, \
-             peak {:.1} MiB; growth {:+.1} MiB",
-            g.first, g.last, g.peak, g.growth
-        );
+    let mut growing = false;
+    for (i, samples) in rss.iter().enumerate() {
+        let server = if rss.len() > 1 {
+            format!("server {} memory", i + 1)
+        } else {
+            "server memory".to_string()
+        };
+        match memory_growth(samples) {
+            Some(g) => {
+                println!(
+                    "{server}: {:.1} MiB after the first minute, {:.1} MiB in the last minute, \
+                     peak {:.1} MiB; growth {:+.1} MiB",
+                    g.first, g.last, g.peak, g.growth
+                );
+                growing |= g.growing();
+            }
+            None => println!(
+                "{server}: peak {:.1} MiB, last {:.1} MiB (too short a run to judge growth)",
+                samples.iter().map(|(_, m)| *m).fold(0.0, f64::max),
+                samples.last().map_or(0.0, |(_, m)| *m)
+            ),
+        }
     }
-    let growing = growth.as_ref().is_some_and(|g| g.growing());
     let ok = errors == 0 && !growing;
     println!(
         "verdict: {}",

@@ -366,16 +366,41 @@ pub trait Store: AccessStore + ApiStore + Send + Sync {
     fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>>;
     /// The people registered in any category of the thuiszitters list on `on`.
     fn geregistreerden_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>>;
-    /// What may need someone's attention: the meldingen with `status` (of one school, if
-    /// given), and `signaal` and MAZL signals dated from `sinds` to `on`, each with the
-    /// person's name and gemeente (the caller picks what belongs to whom).
+    /// What may need someone's attention, one row at a time: the meldingen with `status` (of
+    /// one school, if given) in the order of their start, then the `signaal`, MAZL and `lrv`
+    /// signals dated from `sinds` to `on` in date order, each with the person's name and
+    /// gemeente (the caller keeps what belongs to whom).
+    fn for_each_werk(
+        &self,
+        on: NaiveDate,
+        sinds: NaiveDate,
+        status: &str,
+        school: Option<&str>,
+        f: &mut dyn FnMut(WerkRij) -> Result<()>,
+    ) -> Result<()>;
+    /// [`Store::for_each_werk`] collected whole.
     fn werkvoorraad(
         &self,
         on: NaiveDate,
         sinds: NaiveDate,
         status: &str,
         school: Option<&str>,
-    ) -> Result<Werkvoorraad>;
+    ) -> Result<Werkvoorraad> {
+        let mut out = Werkvoorraad::default();
+        self.for_each_werk(on, sinds, status, school, &mut |rij| {
+            match rij {
+                WerkRij::Melding(m, p) => out.meldingen.push((*m, p)),
+                WerkRij::Signaal {
+                    persoon,
+                    school,
+                    regel,
+                    datum,
+                } => out.signalen.push((persoon, school, regel, datum)),
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
     /// Every registration period covering `on`: its category, main cause and the person's
     /// gemeente (for counts; no person is named).
     fn registraties_op(&self, on: NaiveDate) -> Result<Vec<(Categorie, Oorzaak, String)>>;
@@ -658,7 +683,21 @@ pub struct WerkPersoon {
     pub gemeente: String,
 }
 
-/// The raw material of the worklists (see [`Store::werkvoorraad`]).
+/// One row of the worklists' raw material (see [`Store::for_each_werk`]).
+#[derive(Clone, Debug)]
+pub enum WerkRij {
+    /// A melding asked for, and its person.
+    Melding(Box<MeldingStaat>, WerkPersoon),
+    /// A recent `signaal`, `mazl_7dagen`, `mazl_4x12` or `lrv` signal.
+    Signaal {
+        persoon: WerkPersoon,
+        school: String,
+        regel: String,
+        datum: NaiveDate,
+    },
+}
+
+/// The raw material of the worklists, whole (see [`Store::werkvoorraad`]).
 #[derive(Clone, Debug, Default)]
 pub struct Werkvoorraad {
     /// The meldingen asked for, and their person.

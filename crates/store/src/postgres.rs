@@ -23,7 +23,7 @@ use leerrecht_domain::rules::Verzuim;
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
-use crate::Werkvoorraad;
+use crate::WerkRij;
 use crate::{
     decided, AvKandidaat, Backend, Beoordelaars, BulkWriter, Decide, GemeenteTelling, ImportCounts,
     ImportOutcome, JongereRij, MeldingRij, MeldingStaat, Result, RowIssue, Rows, SignaalRij,
@@ -798,14 +798,15 @@ impl Store for PgStore {
         crate::postgres_cases::thuiszitters_op(&mut self.conn()?, on, true)
     }
 
-    fn werkvoorraad(
+    fn for_each_werk(
         &self,
         on: NaiveDate,
         sinds: NaiveDate,
         status: &str,
         school: Option<&str>,
-    ) -> Result<Werkvoorraad> {
-        crate::postgres_cases::werkvoorraad(&mut self.conn()?, on, sinds, status, school)
+        f: &mut dyn FnMut(WerkRij) -> Result<()>,
+    ) -> Result<()> {
+        crate::postgres_cases::for_each_werk(&mut self.conn()?, on, sinds, status, school, f)
     }
 
     fn meldingen_zonder_zaak(&self) -> Result<Vec<MeldingStaat>> {

@@ -1,6 +1,7 @@
 //! The PostgreSQL store's thuiszitter registrations and cases. Registrations are staged with COPY, checked and merged with
 //! set-based statements, as the other imports.
 
+use ::postgres::fallible_iterator::FallibleIterator;
 use ::postgres::Client;
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::ids::LeerlingId;
@@ -10,7 +11,7 @@ use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
 use crate::Concept;
 use crate::{
-    MeldingGegevens, MeldingStaat, MeldingZetting, WerkPersoon, Werkvoorraad, ZaakEvent, ZaakRij,
+    MeldingGegevens, MeldingStaat, MeldingZetting, WerkPersoon, WerkRij, ZaakEvent, ZaakRij,
 };
 
 use crate::postgres::{
@@ -635,34 +636,46 @@ fn werk_persoon(r: &::postgres::Row, at: usize) -> Result<WerkPersoon> {
     })
 }
 
-pub(crate) fn werkvoorraad(
+pub(crate) fn for_each_werk(
     conn: &mut Conn,
     on: NaiveDate,
     sinds: NaiveDate,
     status: &str,
     school: Option<&str>,
-) -> Result<Werkvoorraad> {
-    let mut out = Werkvoorraad::default();
+    f: &mut dyn FnMut(WerkRij) -> Result<()>,
+) -> Result<()> {
     let sql = format!(
         "SELECT {MELDING_COLS}, j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.gemeente
          FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
          WHERE m.status = $1 AND m.school = coalesce($2, m.school)
          ORDER BY m.begindatum, m.id"
     );
-    for r in conn.query(&sql, &[&status, &school])? {
-        out.meldingen
-            .push((melding_row(&r)?, werk_persoon(&r, MELDING_NCOLS)?));
+    let params: [&(dyn ::postgres::types::ToSql + Sync); 2] = [&status, &school];
+    let mut it = conn.query_raw(&sql, params)?;
+    while let Some(r) = it.next()? {
+        f(WerkRij::Melding(
+            Box::new(melding_row(&r)?),
+            werk_persoon(&r, MELDING_NCOLS)?,
+        ))?;
     }
-    for r in conn.query(
+    drop(it);
+    let params: [&(dyn ::postgres::types::ToSql + Sync); 2] = [&sinds, &on];
+    let mut it = conn.query_raw(
         "SELECT j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.gemeente, s.school, s.regel, s.datum
          FROM signalen s JOIN jongeren j ON j.id = s.jongere_id
          WHERE s.datum BETWEEN $1 AND $2 AND s.regel IN ('signaal','mazl_7dagen','mazl_4x12','lrv')
          ORDER BY s.datum",
-        &[&sinds, &on],
-    )? {
-        out.signalen.push((werk_persoon(&r, 0)?, r.get(5), r.get(6), r.get(7)));
+        params,
+    )?;
+    while let Some(r) = it.next()? {
+        f(WerkRij::Signaal {
+            persoon: werk_persoon(&r, 0)?,
+            school: r.get(5),
+            regel: r.get(6),
+            datum: r.get(7),
+        })?;
     }
-    Ok(out)
+    Ok(())
 }
 
 pub(crate) fn meldingen_zonder_zaak(conn: &mut Conn) -> Result<Vec<MeldingStaat>> {

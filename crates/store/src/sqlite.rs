@@ -19,7 +19,7 @@ use leerrecht_domain::rules::Verzuim;
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
-use crate::Werkvoorraad;
+use crate::WerkRij;
 use crate::{
     decided, AvKandidaat, Backend, Beoordelaars, BulkWriter, Decide, GemeenteTelling, ImportCounts,
     ImportOutcome, JongereRij, MeldingRij, MeldingStaat, Result, RowIssue, Rows, SignaalRij,
@@ -1095,14 +1095,15 @@ impl Store for SqliteStore {
         crate::sqlite_cases::thuiszitters_op(&self.conn()?, on, true)
     }
 
-    fn werkvoorraad(
+    fn for_each_werk(
         &self,
         on: NaiveDate,
         sinds: NaiveDate,
         status: &str,
         school: Option<&str>,
-    ) -> Result<Werkvoorraad> {
-        crate::sqlite_cases::werkvoorraad(&self.conn()?, on, sinds, status, school)
+        f: &mut dyn FnMut(WerkRij) -> Result<()>,
+    ) -> Result<()> {
+        crate::sqlite_cases::for_each_werk(&self.conn()?, on, sinds, status, school, f)
     }
 
     fn meldingen_zonder_zaak(&self) -> Result<Vec<MeldingStaat>> {

@@ -11,7 +11,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::access::{moment, parse_moment};
 use crate::Concept;
 use crate::{
-    MeldingGegevens, MeldingStaat, MeldingZetting, WerkPersoon, Werkvoorraad, ZaakEvent, ZaakRij,
+    MeldingGegevens, MeldingStaat, MeldingZetting, WerkPersoon, WerkRij, ZaakEvent, ZaakRij,
 };
 
 use crate::sqlite::{count, date_col, in_tx, invalid, opt_date_col, person_id, Conn};
@@ -637,14 +637,14 @@ fn werk_persoon(r: &rusqlite::Row<'_>, at: usize) -> Result<WerkPersoon> {
     })
 }
 
-pub(crate) fn werkvoorraad(
+pub(crate) fn for_each_werk(
     conn: &Conn,
     on: NaiveDate,
     sinds: NaiveDate,
     status: &str,
     school: Option<&str>,
-) -> Result<Werkvoorraad> {
-    let mut out = Werkvoorraad::default();
+    f: &mut dyn FnMut(WerkRij) -> Result<()>,
+) -> Result<()> {
     // Two statements rather than `?2 IS NULL OR …`, which would keep SQLite from using the
     // (status, school) index for one school's drafts.
     let sql = format!(
@@ -664,8 +664,10 @@ pub(crate) fn werkvoorraad(
         None => stmt.query(params![status])?,
     };
     while let Some(r) = rows.next()? {
-        out.meldingen
-            .push((melding_row(r)?, werk_persoon(r, MELDING_NCOLS)?));
+        f(WerkRij::Melding(
+            Box::new(melding_row(r)?),
+            werk_persoon(r, MELDING_NCOLS)?,
+        ))?;
     }
     drop(rows);
     let mut stmt = conn.prepare(
@@ -678,10 +680,14 @@ pub(crate) fn werkvoorraad(
     )?;
     let mut rows = stmt.query(params![iso(sinds), iso(on)])?;
     while let Some(r) = rows.next()? {
-        out.signalen
-            .push((werk_persoon(r, 0)?, r.get(5)?, r.get(6)?, date_col(r, 7)?));
+        f(WerkRij::Signaal {
+            persoon: werk_persoon(r, 0)?,
+            school: r.get(5)?,
+            regel: r.get(6)?,
+            datum: date_col(r, 7)?,
+        })?;
     }
-    Ok(out)
+    Ok(())
 }
 
 pub(crate) fn meldingen_zonder_zaak(conn: &Conn) -> Result<Vec<MeldingStaat>> {
