@@ -275,6 +275,8 @@ pub fn bench_signals(
         &mut metingen,
     );
 
+    // The daily cycle: the day's absence in, the signals up to date, the escalations due.
+    let cycle = Instant::now();
     let started = Instant::now();
     let rows = import(ImportKind::Verzuim, &day)?;
     meet(
@@ -292,6 +294,20 @@ pub fn bench_signals(
         ),
         run.rijen,
         started,
+        &mut metingen,
+    );
+    let started = Instant::now();
+    let raised = app.escaleren(&actor, today, &config.escalatie)?;
+    meet(
+        &format!("escalations due on {today}: {} raised", raised.len()),
+        raised.len() as u64,
+        started,
+        &mut metingen,
+    );
+    meet(
+        "daily cycle: the day's import, the signals and the escalations",
+        rows,
+        cycle,
         &mut metingen,
     );
     Ok(metingen)

@@ -823,7 +823,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("database: {}", database_label(cli.db_given, &cli.db));
             leerrecht_app::bench::bench_signals(scale.into(), &dir, database, today(), &mut |m| {
                 println!(
-                    "{:<88} {:>11} rows {:>8.2} s {:>12.0} rows/s",
+                    "{:<88} {:>11} rows {:>8.3} s {:>12.0} rows/s",
                     m.wat,
                     m.rijen,
                     m.duur.as_secs_f64(),

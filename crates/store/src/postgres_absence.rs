@@ -550,28 +550,32 @@ fn beoordeel(
     maak: Beoordelaars<'_>,
     uit: &mut dyn FnMut(absence::Wijziging) -> Result<()>,
 ) -> Result<SignaalRun> {
+    use ::postgres::binary_copy::BinaryCopyOutIter;
     use ::postgres::fallible_iterator::FallibleIterator;
+    use ::postgres::types::Type;
     let mut b = maak();
     let mut run = SignaalRun::default();
     let mut verzuim: Vec<Dagtotaal> = Vec::new();
-    let (sql, params): (&str, Vec<i64>) = match werk {
-        Werk::Alles(van, tot) => (
-            "SELECT jongere_id, school, rijen, signalen FROM verzuim_blokken
-             WHERE jongere_id >= $1 AND jongere_id < $2",
-            vec![*van, *tot],
+    // Binary COPY: the values stream out without a result row each (a third less time than
+    // a query at a region's size). The bounds are integers of this process, not input.
+    let sql = match werk {
+        Werk::Alles(van, tot) => format!(
+            "COPY (SELECT jongere_id, school, rijen, signalen FROM verzuim_blokken
+                   WHERE jongere_id >= {van} AND jongere_id < {tot}) TO STDOUT (FORMAT binary)"
         ),
-        Werk::Gewijzigd(rest) => (
-            "SELECT g.jongere_id, g.school, b.rijen, b.signalen FROM verzuim_gewijzigd g
-             LEFT JOIN verzuim_blokken b ON b.jongere_id = g.jongere_id AND b.school = g.school
-             WHERE g.jongere_id % 2 = $1",
-            vec![*rest],
+        Werk::Gewijzigd(rest) => format!(
+            "COPY (SELECT g.jongere_id, g.school, b.rijen, b.signalen FROM verzuim_gewijzigd g
+                   LEFT JOIN verzuim_blokken b
+                     ON b.jongere_id = g.jongere_id AND b.school = g.school
+                   WHERE g.jongere_id % 2 = {rest}) TO STDOUT (FORMAT binary)"
         ),
     };
-    let mut it = conn.query_raw(sql, params.iter())?;
+    let reader = conn.copy_out(sql.as_str())?;
+    let mut it = BinaryCopyOutIter::new(reader, &[Type::INT8, Type::TEXT, Type::BYTEA, Type::INT8]);
     while let Some(r) = it.next()? {
-        let person: i64 = r.get(0);
-        let school: &str = r.get(1);
-        let w = match r.get::<_, Option<&[u8]>>(2) {
+        let person: i64 = r.try_get(0)?;
+        let school: &str = r.try_get(1)?;
+        let w = match r.try_get::<Option<&[u8]>>(2)? {
             Some(blob) => absence::beoordeel(
                 &mut *b,
                 &mut verzuim,
@@ -579,7 +583,7 @@ fn beoordeel(
                 person,
                 school,
                 blob,
-                r.get(3),
+                r.try_get(3)?,
             )?,
             // No absence any more: no signals either.
             None => Some(absence::zonder_verzuim(person, school.to_string())),
@@ -628,11 +632,7 @@ pub(crate) fn bring_signals_up_to_date(
     in_tx(&mut conn, |conn| {
         conn.batch_execute(
             "LOCK TABLE verzuim_blokken IN SHARE ROW EXCLUSIVE MODE;
-             LOCK TABLE verzuim_gewijzigd IN EXCLUSIVE MODE;
-             CREATE TEMP TABLE sig_paren (jongere_id BIGINT, school TEXT, vingerafdruk BIGINT)
-               ON COMMIT DROP;
-             CREATE TEMP TABLE sig_nieuw (jongere_id BIGINT, school TEXT, regel TEXT, datum DATE,
-               uitleg TEXT) ON COMMIT DROP;",
+             LOCK TABLE verzuim_gewijzigd IN EXCLUSIVE MODE;",
         )?;
         let werk: Vec<Werk> = if all {
             let r = conn.query_one(
@@ -652,6 +652,16 @@ pub(crate) fn bring_signals_up_to_date(
         let (mut paren, mut nieuw) = (Vec::new(), Vec::new());
         let mut run = SignaalRun::default();
         let mut tel = |conn: &mut Client, w: absence::Wijziging| -> Result<()> {
+            if run.gewijzigd == 0 {
+                // Made at the first change: a run that finds everything up to date (a run
+                // over everyone, mostly) writes nothing, not even to the catalogue.
+                conn.batch_execute(
+                    "CREATE TEMP TABLE sig_paren (jongere_id BIGINT, school TEXT,
+                       vingerafdruk BIGINT) ON COMMIT DROP;
+                     CREATE TEMP TABLE sig_nieuw (jongere_id BIGINT, school TEXT, regel TEXT,
+                       datum DATE, uitleg TEXT) ON COMMIT DROP;",
+                )?;
+            }
             run.gewijzigd += 1;
             stage_wijziging(&mut paren, &mut nieuw, &w);
             if nieuw.len() >= COPY_CHUNK {
