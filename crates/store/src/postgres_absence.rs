@@ -1,6 +1,9 @@
-//! The PostgreSQL store's absence, meldingen and signals: rows are staged with COPY, checked,
-//! folded and merged set-based; a signal run reads the changed pupils through a cursor and
-//! writes their signals back with COPY, all in one transaction.
+//! The PostgreSQL store's absence, meldingen and signals. Absence is kept packed per pupil
+//! and school (`verzuim_blokken`, as on SQLite) and checked and merged in this process
+//! ([`crate::absence`]): an import looks a batch of new pupils up on a second connection
+//! while the next rows are read, and writes the merged values with COPY; a signal run reads
+//! the values by binary COPY on two connections in parallel and applies only what changed,
+//! staged with COPY and set-based. Each in one transaction.
 
 use ::postgres::Client;
 use chrono::NaiveDate;
@@ -103,8 +106,11 @@ fn opgeslagen(conn: &mut Client, paren: &[absence::Groep]) -> Result<Vec<Option<
     let schools: Vec<&str> = paren.iter().map(|g| g.school.as_str()).collect();
     let mut out = vec![None; paren.len()];
     for r in conn.query(
+        // One index probe a pair (OFFSET 0 keeps the planner from a hash join, which reads
+        // the whole table for every batch once a region's day touches most pupils).
         "SELECT k.i, b.rijen FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS k(p, s, i)
-         JOIN verzuim_blokken b ON b.jongere_id = k.p AND b.school = k.s",
+         CROSS JOIN LATERAL (SELECT b.rijen FROM verzuim_blokken b
+                             WHERE b.jongere_id = k.p AND b.school = k.s OFFSET 0) b",
         &[&persons, &schools],
     )? {
         out[r.get::<_, i64>(0) as usize - 1] = Some(r.get(1));
@@ -235,9 +241,12 @@ pub(crate) fn import_verzuim(
         flush_copy(conn, COPY_NIEUW_BLOK, &mut nieuw)?;
         flush_copy(conn, COPY_BLOK, &mut bestaand)?;
         if !personen.is_empty() {
+            // By index probes, not a hash join over the whole table (see `opgeslagen`).
             conn.batch_execute(
-                "UPDATE verzuim_blokken b SET rijen = s.rijen FROM stage_blok s
-                 WHERE b.jongere_id = s.jongere_id AND b.school = s.school",
+                "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;
+                 UPDATE verzuim_blokken b SET rijen = s.rijen FROM stage_blok s
+                 WHERE b.jongere_id = s.jongere_id AND b.school = s.school;
+                 RESET enable_hashjoin; RESET enable_mergejoin;",
             )?;
             conn.execute(
                 "INSERT INTO verzuim_gewijzigd (jongere_id, school)
@@ -565,8 +574,9 @@ fn beoordeel(
         ),
         Werk::Gewijzigd(rest) => format!(
             "COPY (SELECT g.jongere_id, g.school, b.rijen, b.signalen FROM verzuim_gewijzigd g
-                   LEFT JOIN verzuim_blokken b
-                     ON b.jongere_id = g.jongere_id AND b.school = g.school
+                   LEFT JOIN LATERAL (SELECT b.rijen, b.signalen FROM verzuim_blokken b
+                                      WHERE b.jongere_id = g.jongere_id AND b.school = g.school
+                                      OFFSET 0) b ON true
                    WHERE g.jongere_id % 2 = {rest}) TO STDOUT (FORMAT binary)"
         ),
     };
