@@ -42,6 +42,7 @@ pub use crate::api::ApiStore;
 pub use crate::postgres::PgStore;
 pub use crate::postgres_tls::PgConnect;
 pub use crate::sqlite::SqliteStore;
+pub use crate::taken::TaakStore;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -309,7 +310,7 @@ pub trait BulkWriter {
 }
 
 /// Everything leerrecht stores. Every method is one transaction: it happens whole or not at all.
-pub trait Store: AccessStore + ApiStore + Send + Sync {
+pub trait Store: AccessStore + ApiStore + TaakStore + Send + Sync {
     fn backend(&self) -> Backend;
 
     /// True when the register holds no organisations and no people.
@@ -548,40 +549,6 @@ pub trait Store: AccessStore + ApiStore + Send + Sync {
     /// Per gemeente of residence: people, and how many are of each duty and enrolled on `on`;
     /// the domain's birth-date ranges let the database count duties by a plain range.
     fn overzicht(&self, on: NaiveDate, ranges: BirthRanges) -> Result<Vec<GemeenteTelling>>;
-
-    /// Claims the slot `gepland_op` of job `naam` for `houder` until `lease_tot`, in one
-    /// transaction: a slot without a row is taken, a finished one never again, and one whose
-    /// holder's lease ended before `nu` without finishing is taken over (see `taken.rs`).
-    fn taak_claimen(
-        &self,
-        naam: &str,
-        gepland_op: DateTime<Utc>,
-        houder: &str,
-        nu: DateTime<Utc>,
-        lease_tot: DateTime<Utc>,
-    ) -> Result<taken::TaakClaim>;
-    /// Extends `houder`'s lease of a slot it holds and has not finished; false when it no
-    /// longer holds it.
-    fn taak_verlengen(
-        &self,
-        naam: &str,
-        gepland_op: DateTime<Utc>,
-        houder: &str,
-        lease_tot: DateTime<Utc>,
-    ) -> Result<bool>;
-    /// Records that `houder` finished the slot, with its outcome; false (and nothing
-    /// written) when another server had taken it over.
-    fn taak_klaar(
-        &self,
-        naam: &str,
-        gepland_op: DateTime<Utc>,
-        houder: &str,
-        klaar: DateTime<Utc>,
-        uitkomst: &str,
-        duur_ms: i64,
-    ) -> Result<bool>;
-    /// Every slot in the table, by job and slot.
-    fn taken(&self) -> Result<Vec<taken::TaakRij>>;
 }
 
 /// A melding with where it stands.

@@ -298,41 +298,6 @@ pub(crate) fn person_id(conn: &mut Client, l: LeerlingId) -> Result<Option<i64>>
 }
 
 impl Store for PgStore {
-    // The job table of the daily jobs: `postgres_taken.rs`.
-    fn taak_claimen(
-        &self,
-        naam: &str,
-        gepland_op: DateTime<Utc>,
-        houder: &str,
-        nu: DateTime<Utc>,
-        lease_tot: DateTime<Utc>,
-    ) -> Result<crate::taken::TaakClaim> {
-        self.taak_claimen_pg(naam, gepland_op, houder, nu, lease_tot)
-    }
-    fn taak_verlengen(
-        &self,
-        naam: &str,
-        gepland_op: DateTime<Utc>,
-        houder: &str,
-        lease_tot: DateTime<Utc>,
-    ) -> Result<bool> {
-        self.taak_verlengen_pg(naam, gepland_op, houder, lease_tot)
-    }
-    fn taak_klaar(
-        &self,
-        naam: &str,
-        gepland_op: DateTime<Utc>,
-        houder: &str,
-        klaar: DateTime<Utc>,
-        uitkomst: &str,
-        duur_ms: i64,
-    ) -> Result<bool> {
-        self.taak_klaar_pg(naam, gepland_op, houder, klaar, uitkomst, duur_ms)
-    }
-    fn taken(&self) -> Result<Vec<crate::taken::TaakRij>> {
-        self.taken_pg()
-    }
-
     fn backend(&self) -> Backend {
         Backend::Postgres
     }

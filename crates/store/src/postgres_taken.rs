@@ -6,11 +6,11 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::postgres::{in_tx, PgStore};
-use crate::taken::{TaakClaim, TaakRij, BEWAAR_DAGEN};
+use crate::taken::{TaakClaim, TaakRij, TaakStore, BEWAAR_DAGEN};
 use crate::Result;
 
-impl PgStore {
-    pub(crate) fn taak_claimen_pg(
+impl TaakStore for PgStore {
+    fn taak_claimen(
         &self,
         naam: &str,
         gepland_op: DateTime<Utc>,
@@ -63,7 +63,7 @@ impl PgStore {
         })
     }
 
-    pub(crate) fn taak_verlengen_pg(
+    fn taak_verlengen(
         &self,
         naam: &str,
         gepland_op: DateTime<Utc>,
@@ -78,7 +78,7 @@ impl PgStore {
         Ok(n == 1)
     }
 
-    pub(crate) fn taak_klaar_pg(
+    fn taak_klaar(
         &self,
         naam: &str,
         gepland_op: DateTime<Utc>,
@@ -95,7 +95,7 @@ impl PgStore {
         Ok(n == 1)
     }
 
-    pub(crate) fn taken_pg(&self) -> Result<Vec<TaakRij>> {
+    fn taken(&self) -> Result<Vec<TaakRij>> {
         Ok(self
             .conn()?
             .query(

@@ -6,15 +6,15 @@ use rusqlite::{params, OptionalExtension};
 
 use crate::access::{moment, parse_moment};
 use crate::sqlite::{in_tx, invalid, SqliteStore};
-use crate::taken::{TaakClaim, TaakRij, BEWAAR_DAGEN};
+use crate::taken::{TaakClaim, TaakRij, TaakStore, BEWAAR_DAGEN};
 use crate::Result;
 
 fn mom(s: &str) -> Result<DateTime<Utc>> {
     parse_moment(s).map_err(|e| invalid("job moment", e))
 }
 
-impl SqliteStore {
-    pub(crate) fn taak_claimen_sqlite(
+impl TaakStore for SqliteStore {
+    fn taak_claimen(
         &self,
         naam: &str,
         gepland_op: DateTime<Utc>,
@@ -68,7 +68,7 @@ impl SqliteStore {
         .map(|(v, _)| v)
     }
 
-    pub(crate) fn taak_verlengen_sqlite(
+    fn taak_verlengen(
         &self,
         naam: &str,
         gepland_op: DateTime<Utc>,
@@ -83,7 +83,7 @@ impl SqliteStore {
         Ok(n == 1)
     }
 
-    pub(crate) fn taak_klaar_sqlite(
+    fn taak_klaar(
         &self,
         naam: &str,
         gepland_op: DateTime<Utc>,
@@ -107,7 +107,7 @@ impl SqliteStore {
         Ok(n == 1)
     }
 
-    pub(crate) fn taken_sqlite(&self) -> Result<Vec<TaakRij>> {
+    fn taken(&self) -> Result<Vec<TaakRij>> {
         let conn = self.conn()?;
         let mut stmt = conn.prepare(
             "SELECT naam, gepland_op, houder, lease_tot, gestart, pogingen, klaar, uitkomst, duur_ms

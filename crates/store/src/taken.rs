@@ -4,6 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::Result;
+
 /// One slot of one job as the table holds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TaakRij {
@@ -38,3 +40,40 @@ pub enum TaakClaim {
 /// Finished slots older than this many days are removed when a new slot is claimed: the
 /// table is a log of the jobs' recent runs, not an archive (the audit log is that).
 pub const BEWAAR_DAGEN: i64 = 400;
+
+/// The job table, as each database keeps it (`sqlite_taken.rs`, `postgres_taken.rs`).
+pub trait TaakStore {
+    /// Claims the slot `gepland_op` of job `naam` for `houder` until `lease_tot`, in one
+    /// transaction: a slot without a row is taken, a finished one never again, and one whose
+    /// holder's lease ended before `nu` without finishing is taken over.
+    fn taak_claimen(
+        &self,
+        naam: &str,
+        gepland_op: DateTime<Utc>,
+        houder: &str,
+        nu: DateTime<Utc>,
+        lease_tot: DateTime<Utc>,
+    ) -> Result<TaakClaim>;
+    /// Extends `houder`'s lease of a slot it holds and has not finished; false when it no
+    /// longer holds it.
+    fn taak_verlengen(
+        &self,
+        naam: &str,
+        gepland_op: DateTime<Utc>,
+        houder: &str,
+        lease_tot: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// Records that `houder` finished the slot, with its outcome; false (and nothing
+    /// written) when another server had taken it over.
+    fn taak_klaar(
+        &self,
+        naam: &str,
+        gepland_op: DateTime<Utc>,
+        houder: &str,
+        klaar: DateTime<Utc>,
+        uitkomst: &str,
+        duur_ms: i64,
+    ) -> Result<bool>;
+    /// Every slot in the table, by job and slot.
+    fn taken(&self) -> Result<Vec<TaakRij>>;
+}
