@@ -16,7 +16,7 @@ mod support;
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -25,65 +25,9 @@ use leerrecht_domain::org::{OrgSoort, Rol};
 use leerrecht_testkit::PgCluster;
 use serde_json::{json, Value};
 
-use support::{leerrecht, serve};
+use support::{free_port, leerrecht, serve, tools, Proces};
+
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Niet";
-
-fn chromium() -> Option<(PathBuf, PathBuf, String)> {
-    let find = |env: &str, names: &[&str]| -> Option<PathBuf> {
-        if let Ok(p) = std::env::var(env) {
-            return Some(PathBuf::from(p)).filter(|p| p.exists());
-        }
-        names.iter().map(PathBuf::from).find(|p| p.exists())
-    };
-    let chrome = find(
-        "CHROME",
-        &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
-    )?;
-    let driver = find("CHROMEDRIVER", &["/usr/bin/chromedriver"])?;
-    let axe = std::env::var("AXE_CORE_JS")
-        .ok()
-        .map(PathBuf::from)
-        .filter(|p| p.exists())?;
-    let axe = std::fs::read_to_string(axe).ok()?;
-    Some((chrome, driver, axe))
-}
-
-/// The browser's tools, or None when the run asked to skip; panics with what is missing.
-fn tools() -> Option<(PathBuf, PathBuf, String)> {
-    match chromium() {
-        Some(t) => Some(t),
-        None if std::env::var("LEERRECHT_BROWSERTEST").as_deref() == Ok("overslaan") => {
-            eprintln!("browser test skipped (LEERRECHT_BROWSERTEST=overslaan)");
-            None
-        }
-        None => panic!(
-            "the browser test needs /usr/bin/chromium, /usr/bin/chromedriver (Debian's chromium \
-             and chromium-driver) and axe-core's axe.min.js at AXE_CORE_JS: run \
-             `bash scripts/test.sh`, which installs them, or set LEERRECHT_BROWSERTEST=overslaan"
-        ),
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A child process ended (SIGTERM, then waited for) when dropped.
-struct Proces(Child);
-
-impl Drop for Proces {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.0.id().to_string())
-            .status();
-        let _ = self.0.wait();
-    }
-}
 
 /// Who plays which part, with their passwords and TOTP secrets.
 struct Rolverdeling {

@@ -14,7 +14,7 @@ mod support;
 
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use chrono::{Datelike, NaiveDate};
@@ -24,42 +24,9 @@ use leerrecht_domain::org::{OrgSoort, Rol};
 use leerrecht_testkit::PgCluster;
 use serde_json::{json, Value};
 
-use support::{leerrecht, serve};
+use support::{leerrecht, serve, tools, Proces};
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Niet";
-
-fn tools() -> Option<(PathBuf, PathBuf, String)> {
-    let chrome = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists());
-    let driver = Some(PathBuf::from("/usr/bin/chromedriver")).filter(|p| p.exists());
-    let axe = std::env::var("AXE_CORE_JS")
-        .ok()
-        .and_then(|p| std::fs::read_to_string(p).ok());
-    match (chrome, driver, axe) {
-        (Some(c), Some(d), Some(a)) => Some((c, d, a)),
-        _ if std::env::var("LEERRECHT_BROWSERTEST").as_deref() == Ok("overslaan") => None,
-        _ => panic!(
-            "the browser test needs /usr/bin/chromium, /usr/bin/chromedriver and axe-core's \
-             axe.min.js at AXE_CORE_JS (scripts/test.sh installs them), or \
-             LEERRECHT_BROWSERTEST=overslaan"
-        ),
-    }
-}
-
-/// A child process ended (SIGTERM, then waited for) when dropped.
-struct Proces(Child);
-
-impl Drop for Proces {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.0.id().to_string())
-            .status();
-        let _ = self.0.wait();
-    }
-}
 
 /// The parts: a school, two officers of the pupil's bureau (a TOTP code works once per
 /// account and step), the pupil and the names the pages must show.

@@ -277,3 +277,65 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+// The browser tests' tools (`web*.rs`).
+
+/// Chromium, chromedriver and axe-core's script, from `CHROME`, `CHROMEDRIVER` and
+/// `AXE_CORE_JS` or Debian's paths; None when one is missing.
+fn chromium() -> Option<(std::path::PathBuf, std::path::PathBuf, String)> {
+    use std::path::PathBuf;
+    let find = |env: &str, names: &[&str]| -> Option<PathBuf> {
+        if let Ok(p) = std::env::var(env) {
+            return Some(PathBuf::from(p)).filter(|p| p.exists());
+        }
+        names.iter().map(PathBuf::from).find(|p| p.exists())
+    };
+    let chrome = find(
+        "CHROME",
+        &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
+    )?;
+    let driver = find("CHROMEDRIVER", &["/usr/bin/chromedriver"])?;
+    let axe = std::env::var("AXE_CORE_JS")
+        .ok()
+        .map(PathBuf::from)
+        .filter(|p| p.exists())?;
+    let axe = std::fs::read_to_string(axe).ok()?;
+    Some((chrome, driver, axe))
+}
+
+/// The browser's tools, or None when the run asked to skip; panics with what is missing.
+pub fn tools() -> Option<(std::path::PathBuf, std::path::PathBuf, String)> {
+    match chromium() {
+        Some(t) => Some(t),
+        None if std::env::var("LEERRECHT_BROWSERTEST").as_deref() == Ok("overslaan") => {
+            eprintln!("browser test skipped (LEERRECHT_BROWSERTEST=overslaan)");
+            None
+        }
+        None => panic!(
+            "the browser test needs /usr/bin/chromium, /usr/bin/chromedriver (Debian's chromium \
+             and chromium-driver) and axe-core's axe.min.js at AXE_CORE_JS: run \
+             `bash scripts/test.sh`, which installs them, or set LEERRECHT_BROWSERTEST=overslaan"
+        ),
+    }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A child process ended (SIGTERM, then waited for) when dropped.
+pub struct Proces(pub Child);
+
+impl Drop for Proces {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.0.id().to_string())
+            .status();
+        let _ = self.0.wait();
+    }
+}
