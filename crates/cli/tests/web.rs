@@ -16,16 +16,16 @@ mod support;
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use leerrecht_app::{Actor, App};
 use leerrecht_domain::org::{OrgSoort, Rol};
 use leerrecht_testkit::PgCluster;
 use serde_json::{json, Value};
 
-use support::{free_port, leerrecht, serve, tools, Proces};
+use support::{browser, leerrecht, serve, tools, Proces};
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Niet";
 
@@ -241,45 +241,12 @@ impl Sessie {
     async fn start(db: &str, chrome: PathBuf, driver: PathBuf, axe: String) -> Sessie {
         let (server, base) = serve(db, &[], Stdio::null());
         let server = Proces(server);
-        let port = free_port();
-        let driver = Proces(
-            Command::new(driver)
-                .arg(format!("--port={port}"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start chromedriver"),
-        );
-        let caps: serde_json::Map<String, Value> = serde_json::from_value(json!({
-            "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": chrome,
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
-                         "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=nl"]
-            }
-        }))
-        .unwrap();
-        let url = format!("http://127.0.0.1:{port}");
-        let mut c = None;
-        for _ in 0..100 {
-            let conn = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(conn)
-                .capabilities(caps.clone())
-                .connect(&url)
-                .await
-            {
-                Ok(client) => {
-                    c = Some(client);
-                    break;
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-            }
-        }
+        let (driver, c) = browser(&chrome, &driver).await;
         let screenshots =
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
         std::fs::create_dir_all(&screenshots).unwrap();
         Sessie {
-            c: c.expect("chromedriver answers and starts Chromium"),
+            c,
             base,
             axe,
             screenshots,

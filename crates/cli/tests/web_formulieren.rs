@@ -10,19 +10,18 @@
 
 mod support;
 
-use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use leerrecht_app::{Actor, App};
 use leerrecht_domain::org::{OrgSoort, Rol};
 use leerrecht_domain::zaak::Artikel;
 use leerrecht_testkit::PgCluster;
 use serde_json::{json, Value};
 
-use support::{leerrecht, serve, tools, Proces};
+use support::{browser, leerrecht, serve, tools, Proces};
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Niet";
 
@@ -126,46 +125,9 @@ impl Sessie {
     async fn start(db: &str, chrome: PathBuf, driver: PathBuf, axe: String) -> Sessie {
         let (server, base) = serve(db, &[], Stdio::null());
         let server = Proces(server);
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let driver = Proces(
-            Command::new(driver)
-                .arg(format!("--port={port}"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start chromedriver"),
-        );
-        let caps: serde_json::Map<String, Value> = serde_json::from_value(json!({
-            "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": chrome,
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
-                         "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=nl"]
-            }
-        }))
-        .unwrap();
-        let url = format!("http://127.0.0.1:{port}");
-        let mut c = None;
-        for _ in 0..100 {
-            let conn = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(conn)
-                .capabilities(caps.clone())
-                .connect(&url)
-                .await
-            {
-                Ok(client) => {
-                    c = Some(client);
-                    break;
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-            }
-        }
+        let (driver, c) = browser(&chrome, &driver).await;
         Sessie {
-            c: c.expect("chromedriver starts Chromium"),
+            c,
             base,
             axe,
             _server: server,

@@ -7,13 +7,12 @@
 
 mod support;
 
-use std::net::TcpListener;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use fantoccini::{ClientBuilder, Locator};
-use serde_json::{json, Value};
-use support::{tools, Demo, Proces};
+use fantoccini::Locator;
+use serde_json::json;
+use support::{browser, tools, Demo, Proces};
 
 #[test]
 fn the_beheer_page_shows_the_daily_jobs_in_a_browser_sqlite() {
@@ -60,44 +59,7 @@ fn the_beheer_page_shows_the_daily_jobs_in_a_browser_sqlite() {
         .build()
         .unwrap()
         .block_on(async move {
-            let port = TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port();
-            let _driver = Proces(
-                Command::new(driver)
-                    .arg(format!("--port={port}"))
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .spawn()
-                    .expect("start chromedriver"),
-            );
-            let caps: serde_json::Map<String, Value> = serde_json::from_value(json!({
-                "browserName": "chrome",
-                "goog:chromeOptions": {
-                    "binary": chrome,
-                    "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
-                             "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=nl"]
-                }
-            }))
-            .unwrap();
-            let mut c = None;
-            for _ in 0..100 {
-                let conn = hyper_util::client::legacy::connect::HttpConnector::new();
-                match ClientBuilder::new(conn)
-                    .capabilities(caps.clone())
-                    .connect(&format!("http://127.0.0.1:{port}"))
-                    .await
-                {
-                    Ok(client) => {
-                        c = Some(client);
-                        break;
-                    }
-                    Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-                }
-            }
-            let c = c.expect("chromedriver starts Chromium");
+            let (_driver, c) = browser(&chrome, &driver).await;
             c.goto(&format!("{base}/inloggen")).await.unwrap();
             let code = leerrecht_app::auth::current_totp(&geheim, chrono::Utc::now()).unwrap();
             for (veld, waarde) in [

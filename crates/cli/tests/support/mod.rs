@@ -339,3 +339,43 @@ impl Drop for Proces {
         let _ = self.0.wait();
     }
 }
+
+/// Starts chromedriver on a free port and a headless Chromium through it (Dutch, 1280×1000),
+/// waiting until it answers. The driver ends when the returned guard is dropped.
+pub async fn browser(
+    chrome: &std::path::Path,
+    driver: &std::path::Path,
+) -> (Proces, fantoccini::Client) {
+    let port = free_port();
+    let guard = Proces(
+        Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+    );
+    let caps: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_value(serde_json::json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chrome,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                         "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=nl"]
+            }
+        }))
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        let conn = hyper_util::client::legacy::connect::HttpConnector::new();
+        match fantoccini::ClientBuilder::new(conn)
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => return (guard, client),
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+        }
+    }
+    panic!("chromedriver answers and starts Chromium");
+}
