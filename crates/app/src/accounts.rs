@@ -641,14 +641,17 @@ impl App {
     /// unknown, revoked, idle too long, too old, or the account was disabled.
     pub fn session_actor(&self, token: &str, bron: &str) -> Result<Option<Actor>> {
         let h = token_hash(token);
-        let Some(s) = self.store().sessie(&h)? else {
+        // The session, its user and the user's organisation in one read: this runs for
+        // every request of a session.
+        let Some(f) = self.store().sessie_feiten(&h)? else {
             return Ok(None);
         };
+        let s = f.sessie;
         let now = self.now();
         if s.ingetrokken.is_some() || s.verloopt <= now || s.aangemaakt + SESSIE_MAX <= now {
             return Ok(None);
         }
-        let Some(g) = self.store().gebruiker_by_id(s.gebruiker_id)? else {
+        let Some(g) = f.gebruiker else {
             return Ok(None);
         };
         if !g.actief {
@@ -660,7 +663,7 @@ impl App {
             let verloopt = (now + SESSIE_INACTIEF).min(s.aangemaakt + SESSIE_MAX);
             self.store().touch_sessie(&h, now, verloopt)?;
         }
-        Ok(Some(self.gebruiker_actor(&g, bron)?))
+        Ok(Some(actor_van(&g, f.bedient, bron)?))
     }
 
     /// Ends a session.
@@ -670,26 +673,29 @@ impl App {
 
     /// The actor for an account, with what the gate needs of its organisation.
     pub fn gebruiker_actor(&self, g: &GebruikerRij, bron: &str) -> Result<Actor> {
-        // One read of the user's own organisation: this runs for every request of a session.
-        let bedient: Vec<GemeenteCode> = self
-            .store()
-            .bedient_van(&g.organisatie)?
-            .ok_or_else(|| {
-                AppError::Invalid(format!("org: onbekende organisatie {:?}", g.organisatie))
-            })?
-            .iter()
-            .map(|c| {
-                c.parse()
-                    .map_err(|e| AppError::Invalid(format!("org: {e}")))
-            })
-            .collect::<Result<_>>()?;
-        Ok(Actor::Gebruiker(Gebruiker {
-            id: g.id,
-            gebruikersnaam: g.gebruikersnaam.clone(),
-            rol: Rol::from_str(&g.rol).map_err(AppError::Invalid)?,
-            organisatie: g.organisatie.clone(),
-            bedient,
-            bron: bron.to_string(),
-        }))
+        actor_van(g, self.store().bedient_van(&g.organisatie)?, bron)
     }
+}
+
+/// The actor for an account whose organisation serves `bedient` (None: an unknown
+/// organisation, refused).
+fn actor_van(g: &GebruikerRij, bedient: Option<Vec<String>>, bron: &str) -> Result<Actor> {
+    let bedient: Vec<GemeenteCode> = bedient
+        .ok_or_else(|| {
+            AppError::Invalid(format!("org: onbekende organisatie {:?}", g.organisatie))
+        })?
+        .iter()
+        .map(|c| {
+            c.parse()
+                .map_err(|e| AppError::Invalid(format!("org: {e}")))
+        })
+        .collect::<Result<_>>()?;
+    Ok(Actor::Gebruiker(Gebruiker {
+        id: g.id,
+        gebruikersnaam: g.gebruikersnaam.clone(),
+        rol: Rol::from_str(&g.rol).map_err(AppError::Invalid)?,
+        organisatie: g.organisatie.clone(),
+        bedient,
+        bron: bron.to_string(),
+    }))
 }

@@ -127,8 +127,21 @@ impl App {
 
     /// A person's header by opaque id, through the gate (audited).
     pub fn jongere(&self, actor: &Actor, publiek: &str) -> Result<JongereKop> {
-        let leerling = self.leerling_van_id(actor, publiek)?;
-        self.jongere_kop(actor, leerling)
+        let t = match self.intern_id(publiek)? {
+            Some(intern) => {
+                self.toegang_van_id(actor, Gebruik::PersoonBekijken, intern, "persoon")?
+            }
+            None => None,
+        };
+        let Some(t) = t else {
+            return Err(self.onbekend_geweigerd(
+                actor,
+                Gebruik::PersoonBekijken,
+                None,
+                "persoon",
+            )?);
+        };
+        self.kop_van_toegang(t)
     }
 
     /// A person's header looked up by BSN or onderwijsnummer, through the gate (audited): how
@@ -139,6 +152,10 @@ impl App {
 
     fn jongere_kop(&self, actor: &Actor, leerling: LeerlingId) -> Result<JongereKop> {
         let t = self.toegang(actor, Gebruik::PersoonBekijken, leerling, "persoon")?;
+        self.kop_van_toegang(t)
+    }
+
+    fn kop_van_toegang(&self, t: crate::toegang::Toegang) -> Result<JongereKop> {
         let today = self.now().date_naive();
         let noodtoegang = t.noodtoegang.is_some();
         let mut kop = crate::lijsten::kop_van(self, t.ctx, today)?;

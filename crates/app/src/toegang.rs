@@ -88,6 +88,29 @@ impl App {
         self.besloten(actor, gebruik, leerling, record, ctx, beslissing)
     }
 
+    /// [`App::toegang`] for the person with an internal id (an opaque id's person), the
+    /// person and the gate's facts in one read; None, with nothing logged, when no person
+    /// has that id: the caller refuses as for an unknown id.
+    pub(crate) fn toegang_van_id(
+        &self,
+        actor: &Actor,
+        gebruik: Gebruik,
+        intern: i64,
+        record: &str,
+    ) -> Result<Option<Toegang>> {
+        let now = self.now();
+        let Some(ctx) = self
+            .store()
+            .persoon_context_van_id(intern, now.date_naive())?
+        else {
+            return Ok(None);
+        };
+        let leerling = ctx.jongere.leerling_id();
+        let beslissing = self.beslissing_over(actor, gebruik, &ctx, &Onderwerp::Persoon, now)?;
+        self.besloten(actor, gebruik, leerling, record, ctx, beslissing)
+            .map(Some)
+    }
+
     /// The refusal of a look-up that names no one the register knows (a person, an opaque
     /// id, a case or a melding number): the same work as a refusal by the gate (the grant's
     /// look-up, the audit entry of the refusal) and the same answer, [`GEEN_TOEGANG`].

@@ -53,6 +53,15 @@ pub struct SessieRij {
     pub bron: String,
 }
 
+/// What checking a session needs: the session, its user (None when the account is gone), and
+/// the gemeenten the user's organisation serves (None when the organisation is unknown).
+#[derive(Clone, Debug)]
+pub struct SessieFeiten {
+    pub sessie: SessieRij,
+    pub gebruiker: Option<GebruikerRij>,
+    pub bedient: Option<Vec<String>>,
+}
+
 /// An API token of a system (a school's administration package), known by its hash.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiTokenRij {

@@ -313,6 +313,37 @@ pub trait BulkWriter {
 pub trait Store: AccessStore + ApiStore + TaakStore + Send + Sync {
     fn backend(&self) -> Backend;
 
+    /// The session with this token hash, its user and what the user's organisation serves:
+    /// what every request of a logged-in person checks. One read where the store can join.
+    fn sessie_feiten(&self, token_hash: &str) -> Result<Option<access::SessieFeiten>> {
+        let Some(sessie) = self.sessie(token_hash)? else {
+            return Ok(None);
+        };
+        let gebruiker = self.gebruiker_by_id(sessie.gebruiker_id)?;
+        let bedient = match &gebruiker {
+            Some(g) => self.bedient_van(&g.organisatie)?,
+            None => None,
+        };
+        Ok(Some(access::SessieFeiten {
+            sessie,
+            gebruiker,
+            bedient,
+        }))
+    }
+
+    /// [`AccessStore::persoon_context`] of the person with this internal id (an opaque id's
+    /// person): one read where the store can join.
+    fn persoon_context_van_id(
+        &self,
+        id: i64,
+        on: NaiveDate,
+    ) -> Result<Option<access::PersoonContext>> {
+        match self.leerling_van(id)? {
+            Some(l) => self.persoon_context(l, on),
+            None => Ok(None),
+        }
+    }
+
     /// True when the register holds no organisations and no people.
     fn is_empty(&self) -> Result<bool>;
 

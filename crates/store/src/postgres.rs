@@ -34,8 +34,76 @@ pub(crate) mod embedded {
     refinery::embed_migrations!("migrations/postgres");
 }
 
-type Pool = r2d2::Pool<PostgresConnectionManager<Tls>>;
-pub(crate) type Conn = r2d2::PooledConnection<PostgresConnectionManager<Tls>>;
+type Pool = r2d2::Pool<Manager>;
+pub(crate) type Conn = r2d2::PooledConnection<Manager>;
+
+/// A pooled connection: the client, the statements prepared on it, and when it was last
+/// handed back. It derefs to the [`Client`], so any query runs on it as on a client.
+pub(crate) struct PgConn {
+    client: Client,
+    statements: std::collections::HashMap<String, ::postgres::Statement>,
+    returned: std::time::Instant,
+}
+
+impl PgConn {
+    /// `sql` prepared on this connection, once: a read on the path of every request then
+    /// costs one round trip instead of two (parse, then bind and execute).
+    pub(crate) fn prepared(&mut self, sql: &str) -> Result<::postgres::Statement> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(sql)?;
+        self.statements.insert(sql.to_string(), s.clone());
+        Ok(s)
+    }
+}
+
+impl std::ops::Deref for PgConn {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl std::ops::DerefMut for PgConn {
+    fn deref_mut(&mut self) -> &mut Client {
+        &mut self.client
+    }
+}
+
+/// A connection handed back less than this long ago is handed out again without a check:
+/// under load the check would be a round trip per request; a connection that broke in that
+/// moment fails its request with a 503 and is not returned to the pool.
+const CHECK_AFTER_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The pool's connection manager: connects as `r2d2_postgres` does, and keeps each
+/// connection's prepared statements and last use.
+pub(crate) struct Manager(PostgresConnectionManager<Tls>);
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = PgConn;
+    type Error = ::postgres::Error;
+
+    fn connect(&self) -> std::result::Result<PgConn, ::postgres::Error> {
+        Ok(PgConn {
+            client: r2d2::ManageConnection::connect(&self.0)?,
+            statements: std::collections::HashMap::new(),
+            returned: std::time::Instant::now(),
+        })
+    }
+
+    fn is_valid(&self, c: &mut PgConn) -> std::result::Result<(), ::postgres::Error> {
+        if c.returned.elapsed() < CHECK_AFTER_IDLE {
+            return Ok(());
+        }
+        r2d2::ManageConnection::is_valid(&self.0, &mut c.client)
+    }
+
+    fn has_broken(&self, c: &mut PgConn) -> bool {
+        c.returned = std::time::Instant::now();
+        r2d2::ManageConnection::has_broken(&self.0, &mut c.client)
+    }
+}
 
 pub struct PgStore {
     pool: Pool,
@@ -59,7 +127,7 @@ impl PgStore {
         let pool = r2d2::Pool::builder()
             .max_size(8)
             .connection_timeout(std::time::Duration::from_secs(5))
-            .build(connect.manager())?;
+            .build(Manager(connect.manager()))?;
         Ok(PgStore { pool })
     }
     pub(crate) fn conn(&self) -> Result<Conn> {
@@ -298,6 +366,18 @@ pub(crate) fn person_id(conn: &mut Client, l: LeerlingId) -> Result<Option<i64>>
 }
 
 impl Store for PgStore {
+    fn sessie_feiten(&self, token_hash: &str) -> Result<Option<crate::access::SessieFeiten>> {
+        crate::postgres_access::sessie_feiten(self, token_hash)
+    }
+
+    fn persoon_context_van_id(
+        &self,
+        id: i64,
+        on: NaiveDate,
+    ) -> Result<Option<crate::access::PersoonContext>> {
+        crate::postgres_access::persoon_context_van_id(self, id, on)
+    }
+
     fn backend(&self) -> Backend {
         Backend::Postgres
     }

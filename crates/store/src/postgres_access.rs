@@ -7,7 +7,7 @@ use leerrecht_domain::ids::{LeerlingId, SchoolCode};
 use crate::access::{
     chain_hash, AccessStore, ApiTokenRij, AuditEntry, GebruikerRij, NieuwAuditEntry,
     NieuweGebruiker, NotitieRij, PersoonContext, PurgeKandidaat, PurgePersoon, PurgeTelling,
-    SessieRij, GENESIS,
+    SessieFeiten, SessieRij, GENESIS,
 };
 use crate::postgres::{build_jongere, i32_of, in_tx, invalid, PgStore};
 use crate::sqlite_access::INDEX_EVERY;
@@ -18,21 +18,131 @@ const GEBRUIKER_COLS: &str = "id, gebruikersnaam, organisatie, rol, wachtwoord, 
      totp_inschrijven, totp_nieuw";
 
 fn gebruiker_row(r: &Row) -> GebruikerRij {
+    gebruiker_row_at(r, 0)
+}
+
+/// The account whose columns ([`GEBRUIKER_COLS`]) start at column `at`.
+fn gebruiker_row_at(r: &Row, at: usize) -> GebruikerRij {
     GebruikerRij {
-        id: r.get(0),
-        gebruikersnaam: r.get(1),
-        organisatie: r.get(2),
-        rol: r.get(3),
-        wachtwoord_hash: r.get(4),
-        totp_geheim: r.get(5),
-        totp_laatste_stap: r.get(6),
-        actief: r.get(7),
-        mislukte_pogingen: r.get::<_, i32>(8) as u32,
-        geblokkeerd_tot: r.get(9),
-        aangemaakt: r.get(10),
-        totp_inschrijven: r.get(11),
-        totp_nieuw: r.get(12),
+        id: r.get(at),
+        gebruikersnaam: r.get(at + 1),
+        organisatie: r.get(at + 2),
+        rol: r.get(at + 3),
+        wachtwoord_hash: r.get(at + 4),
+        totp_geheim: r.get(at + 5),
+        totp_laatste_stap: r.get(at + 6),
+        actief: r.get(at + 7),
+        mislukte_pogingen: r.get::<_, i32>(at + 8) as u32,
+        geblokkeerd_tot: r.get(at + 9),
+        aangemaakt: r.get(at + 10),
+        totp_inschrijven: r.get(at + 11),
+        totp_nieuw: r.get(at + 12),
     }
+}
+
+/// `cols` with each column qualified by the table alias `t`.
+fn qualified(cols: &str, t: &str) -> String {
+    cols.split(',')
+        .map(|c| format!("{t}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// [`crate::Store::sessie_feiten`] in one read: the session joined to its user, with what
+/// the user's organisation serves.
+pub(crate) fn sessie_feiten(store: &PgStore, h: &str) -> Result<Option<SessieFeiten>> {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        format!(
+            "SELECT {}, {},
+                    EXISTS (SELECT 1 FROM organisaties o WHERE o.code = g.organisatie),
+                    ARRAY(SELECT b.gemeente FROM organisatie_bedient b
+                          WHERE b.organisatie = g.organisatie ORDER BY b.gemeente)
+             FROM sessies s LEFT JOIN gebruikers g ON g.id = s.gebruiker_id
+             WHERE s.token_hash = $1",
+            qualified(SESSIE_COLS, "s"),
+            qualified(GEBRUIKER_COLS, "g"),
+        )
+    });
+    const N_SESSIE: usize = 7;
+    const N_GEBRUIKER: usize = 13;
+    let mut c = store.conn()?;
+    let stmt = c.prepared(sql)?;
+    Ok(c.query_opt(&stmt, &[&h])?.map(|r| {
+        let gebruiker = r
+            .get::<_, Option<i64>>(N_SESSIE)
+            .map(|_| gebruiker_row_at(&r, N_SESSIE));
+        let org_bekend: bool = r.get(N_SESSIE + N_GEBRUIKER);
+        SessieFeiten {
+            sessie: sessie_row(&r),
+            gebruiker,
+            bedient: org_bekend.then(|| r.get(N_SESSIE + N_GEBRUIKER + 1)),
+        }
+    }))
+}
+
+/// The gate's facts about the person `waar` selects (a condition on `jongeren j` with `$1`),
+/// on the date `$2`, in one round trip: the person, with the enrolments of the day, the
+/// partners and whether a MAZL referral exists gathered as arrays. Read by [`context_row`].
+fn context_sql(waar: &str) -> String {
+    format!(
+        "SELECT j.id, j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.geboortedatum, j.gemeente,
+                ARRAY(SELECT i.school FROM inschrijvingen i WHERE i.jongere_id = j.id
+                        AND i.begindatum <= $2 AND (i.einddatum IS NULL OR i.einddatum >= $2)
+                      ORDER BY i.school),
+                ARRAY(SELECT coalesce(o.swv, '') FROM inschrijvingen i LEFT JOIN organisaties o ON o.code = i.school
+                       WHERE i.jongere_id = j.id
+                        AND i.begindatum <= $2 AND (i.einddatum IS NULL OR i.einddatum >= $2)
+                      ORDER BY i.school),
+                ARRAY(SELECT organisatie FROM zaak_partners b WHERE b.jongere_id = j.id
+                        AND (b.tot IS NULL OR b.tot > $2) ORDER BY organisatie, zaak_id),
+                EXISTS (SELECT 1 FROM signalen s WHERE s.jongere_id = j.id AND s.regel IN ('mazl_7dagen','mazl_4x12')),
+                ARRAY(SELECT zaak_id FROM zaak_partners b WHERE b.jongere_id = j.id
+                        AND (b.tot IS NULL OR b.tot > $2) ORDER BY organisatie, zaak_id)
+         FROM jongeren j WHERE {waar}"
+    )
+}
+
+fn context_row(r: &Row) -> Result<PersoonContext> {
+    let jongere = build_jongere(r, 1)?;
+    let scholen: Vec<String> = r.get(7);
+    let swvs: Vec<String> = r.get(8);
+    let scholen = scholen
+        .into_iter()
+        .zip(swvs)
+        .map(|(s, swv)| {
+            let s: SchoolCode = s.parse().map_err(|e| invalid("school", e))?;
+            Ok((s, (!swv.is_empty()).then_some(swv)))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let orgs: Vec<String> = r.get(9);
+    let zaken: Vec<i64> = r.get(11);
+    let partner_zaken: Vec<(String, i64)> = orgs.into_iter().zip(zaken).collect();
+    let mut partners: Vec<String> = partner_zaken.iter().map(|(o, _)| o.clone()).collect();
+    partners.dedup();
+    Ok(PersoonContext {
+        id: r.get(0),
+        jongere,
+        scholen,
+        partners,
+        partner_zaken,
+        mazl_verwezen: r.get(10),
+    })
+}
+
+/// [`crate::Store::persoon_context_van_id`] in one read.
+pub(crate) fn persoon_context_van_id(
+    store: &PgStore,
+    id: i64,
+    on: NaiveDate,
+) -> Result<Option<PersoonContext>> {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| context_sql("j.id = $1::bigint"));
+    let mut c = store.conn()?;
+    let stmt = c.prepared(sql)?;
+    c.query_opt(&stmt, &[&id, &on])?
+        .map(|r| context_row(&r))
+        .transpose()
 }
 
 const SESSIE_COLS: &str =
@@ -437,56 +547,23 @@ impl AccessStore for PgStore {
         leerling: LeerlingId,
         on: NaiveDate,
     ) -> Result<Option<PersoonContext>> {
+        static BSN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        static ONR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let (sql, n) = match leerling {
+            LeerlingId::Bsn(b) => (
+                BSN.get_or_init(|| context_sql("j.bsn = $1::int")),
+                b.value(),
+            ),
+            LeerlingId::Onderwijsnummer(o) => (
+                ONR.get_or_init(|| context_sql("j.onderwijsnummer = $1::int")),
+                o.value(),
+            ),
+        };
         let mut c = self.conn()?;
-        let (col, n) = match leerling {
-            LeerlingId::Bsn(b) => ("bsn", b.value()),
-            LeerlingId::Onderwijsnummer(o) => ("onderwijsnummer", o.value()),
-        };
-        // One round trip: the person, with the enrolments of the day, the partners and whether
-        // a MAZL referral exists gathered as arrays.
-        let sql = format!(
-            "SELECT j.id, j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.geboortedatum, j.gemeente,
-                    ARRAY(SELECT i.school FROM inschrijvingen i WHERE i.jongere_id = j.id
-                            AND i.begindatum <= $2 AND (i.einddatum IS NULL OR i.einddatum >= $2)
-                          ORDER BY i.school),
-                    ARRAY(SELECT coalesce(o.swv, '') FROM inschrijvingen i LEFT JOIN organisaties o ON o.code = i.school
-                           WHERE i.jongere_id = j.id
-                            AND i.begindatum <= $2 AND (i.einddatum IS NULL OR i.einddatum >= $2)
-                          ORDER BY i.school),
-                    ARRAY(SELECT organisatie FROM zaak_partners b WHERE b.jongere_id = j.id
-                            AND (b.tot IS NULL OR b.tot > $2) ORDER BY organisatie, zaak_id),
-                    EXISTS (SELECT 1 FROM signalen s WHERE s.jongere_id = j.id AND s.regel IN ('mazl_7dagen','mazl_4x12')),
-                    ARRAY(SELECT zaak_id FROM zaak_partners b WHERE b.jongere_id = j.id
-                            AND (b.tot IS NULL OR b.tot > $2) ORDER BY organisatie, zaak_id)
-             FROM jongeren j WHERE j.{col} = $1"
-        );
-        let Some(r) = c.query_opt(&sql, &[&i32_of(n), &on])? else {
-            return Ok(None);
-        };
-        let jongere = build_jongere(&r, 1)?;
-        let scholen: Vec<String> = r.get(7);
-        let swvs: Vec<String> = r.get(8);
-        let scholen = scholen
-            .into_iter()
-            .zip(swvs)
-            .map(|(s, swv)| {
-                let s: SchoolCode = s.parse().map_err(|e| invalid("school", e))?;
-                Ok((s, (!swv.is_empty()).then_some(swv)))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let orgs: Vec<String> = r.get(9);
-        let zaken: Vec<i64> = r.get(11);
-        let partner_zaken: Vec<(String, i64)> = orgs.into_iter().zip(zaken).collect();
-        let mut partners: Vec<String> = partner_zaken.iter().map(|(o, _)| o.clone()).collect();
-        partners.dedup();
-        Ok(Some(PersoonContext {
-            id: r.get(0),
-            jongere,
-            scholen,
-            partners,
-            partner_zaken,
-            mazl_verwezen: r.get(10),
-        }))
+        let stmt = c.prepared(sql)?;
+        c.query_opt(&stmt, &[&i32_of(n), &on])?
+            .map(|r| context_row(&r))
+            .transpose()
     }
 
     fn add_noodtoegang(
@@ -582,20 +659,23 @@ impl AccessStore for PgStore {
         if entries.is_empty() {
             return Ok(Vec::new());
         }
-        self.write(|c| {
-            // Serialises appenders of every process; readers carry on.
-            c.batch_execute("LOCK TABLE audit_log IN EXCLUSIVE MODE")?;
-            let (mut seq, mut vorige): (i64, String) = c
-                .query_opt("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", &[])?
-                .map(|r| (r.get(0), r.get(1)))
-                .unwrap_or((0, GENESIS.to_string()));
-            let stmt = c.prepare(
+        let mut conn = self.conn()?;
+        // The statements are prepared once per connection: every read of a person writes here.
+        let laatste = conn.prepared("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?;
+        let stmt = conn.prepared(
                 "INSERT INTO audit_log (seq, tijd, actor, organisatie, rol, actie, persoon, record, bron,
                                         reden, noodtoegang, toegestaan, vorige, hash)
                  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
                                       $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
                                       $11::bool[], $12::bool[], $13::text[], $14::text[])",
             )?;
+        in_tx(&mut conn, |c| {
+            // Serialises appenders of every process; readers carry on.
+            c.batch_execute("LOCK TABLE audit_log IN EXCLUSIVE MODE")?;
+            let (mut seq, mut vorige): (i64, String) = c
+                .query_opt(&laatste, &[])?
+                .map(|r| (r.get(0), r.get(1)))
+                .unwrap_or((0, GENESIS.to_string()));
             let mut seqs = Vec::with_capacity(entries.len());
             let mut links: Vec<(String, String)> = Vec::with_capacity(entries.len());
             for e in entries {
@@ -605,9 +685,8 @@ impl AccessStore for PgStore {
                 links.push((std::mem::replace(&mut vorige, hash.clone()), hash));
             }
             let text = |f: fn(&NieuwAuditEntry) -> &str| entries.iter().map(f).collect::<Vec<_>>();
-            let opt = |f: fn(&NieuwAuditEntry) -> Option<&str>| {
-                entries.iter().map(f).collect::<Vec<_>>()
-            };
+            let opt =
+                |f: fn(&NieuwAuditEntry) -> Option<&str>| entries.iter().map(f).collect::<Vec<_>>();
             let flag = |f: fn(&NieuwAuditEntry) -> bool| entries.iter().map(f).collect::<Vec<_>>();
             let vorigen: Vec<&str> = links.iter().map(|(v, _)| v.as_str()).collect();
             let hashes: Vec<&str> = links.iter().map(|(_, h)| h.as_str()).collect();
@@ -640,7 +719,7 @@ impl AccessStore for PgStore {
                      UPDATE audit_geindexeerd SET tot = {last};"
                 ))?;
             }
-            Ok(seqs)
+            Ok((seqs, true))
         })
     }
 
