@@ -99,7 +99,10 @@ fn the_command_reference_is_the_help_of_the_program() {
     let end = doc
         .find(END)
         .expect("docs/commands.md has its END GENERATED marker");
-    assert!(begin <= end, "the markers of docs/commands.md are out of order");
+    assert!(
+        begin <= end,
+        "the markers of docs/commands.md are out of order"
+    );
     let want = generated();
     let want = format!("\n{want}");
     if std::env::var("LEERRECHT_DOCS_BIJWERKEN").is_ok_and(|v| v == "1") {
