@@ -6,6 +6,8 @@
 //! - `docs/operations.md` names, in its table of every key, each table and key that
 //!   `leerrecht.toml` accepts, and no key the program refuses. What the program accepts is
 //!   asked of the program itself: an unknown key makes it name the keys it expected.
+//! - `README.md` stays within 8,000 characters and links every document in `docs/` (of the
+//!   user guide, its entry page).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -205,4 +207,26 @@ fn the_operator_guide_names_every_setting() {
         unknown.is_empty(),
         "docs/operations.md names settings the program does not accept: {unknown:?}"
     );
+}
+
+#[test]
+fn the_readme_stays_short_and_points_to_every_document() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md is there");
+    let chars = readme.chars().count();
+    assert!(
+        chars <= 8_000,
+        "README.md has {chars} characters; what a reader needs beyond the pitch and the two \
+         commands belongs in the document of that reader in docs/"
+    );
+    for entry in std::fs::read_dir(root.join("docs")).expect("docs/ is there") {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        // The user guide may be one page per role; the README links its entry page.
+        if name.ends_with(".md") && !name.starts_with("handleiding") {
+            assert!(
+                readme.contains(&format!("(docs/{name})")),
+                "README.md's \"Where to read on\" links docs/{name}"
+            );
+        }
+    }
 }
