@@ -62,7 +62,7 @@ step "cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
 # Licences, banned and duplicate crates, and sources, offline. The advisory database cannot
-# be fetched here; where it can, run `cargo deny check advisories` (see the README).
+# be fetched here; where it can, run `cargo deny check advisories` (see "Dependencies" in docs/operations.md).
 step "cargo deny"
 if ! command -v cargo-deny >/dev/null; then
     cargo install --locked cargo-deny
