@@ -26,13 +26,41 @@ pub fn jongeren(
     out: impl Write,
 ) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    let mut first = true;
     if csv {
-        writeln!(
-            out,
-            "leerling;achternaam;voornamen;geboortedatum;gemeente;leeftijd;plicht;school;sector"
-        )?;
-    } else if json {
+        let mut w = csv_schrijver(&mut out);
+        w.write_record([
+            "leerling",
+            "achternaam",
+            "voornamen",
+            "geboortedatum",
+            "gemeente",
+            "leeftijd",
+            "plicht",
+            "school",
+            "sector",
+        ])?;
+        let result = app.jongeren(actor, on, gemeente, &mut |j: JongereOpDatum| {
+            w.write_record([
+                j.leerling.to_string().as_str(),
+                &geen_formule(&j.achternaam),
+                &geen_formule(&j.voornamen),
+                &j.geboortedatum.to_string(),
+                j.gemeente.as_str(),
+                &j.leeftijd.to_string(),
+                &j.plicht.to_string(),
+                j.school.as_ref().map_or("", |s| s.as_str()),
+                j.sector.map_or("", |s| s.code()),
+            ])
+            .map_err(|e| io_err(e.into()))
+        });
+        klaar(result)?;
+        w.flush()?;
+        drop(w);
+        out.flush()?;
+        return Ok(());
+    }
+    let mut first = true;
+    if json {
         write!(out, "[")?;
     } else {
         writeln!(
@@ -52,21 +80,7 @@ pub fn jongeren(
     let result = app.jongeren(actor, on, gemeente, &mut |j: JongereOpDatum| {
         let school = j.school.as_ref().map_or("", |s| s.as_str());
         let sector = j.sector.map_or("", |s| s.code());
-        let r = if csv {
-            writeln!(
-                out,
-                "{};{};{};{};{};{};{};{};{}",
-                j.leerling,
-                csv_field(&j.achternaam),
-                csv_field(&j.voornamen),
-                j.geboortedatum,
-                j.gemeente,
-                j.leeftijd,
-                j.plicht,
-                school,
-                sector
-            )
-        } else if json {
+        let r = if json {
             let sep = if first { "\n" } else { ",\n" };
             first = false;
             let v = json!({
@@ -98,10 +112,7 @@ pub fn jongeren(
         };
         r.map_err(io_err)
     });
-    match result {
-        Err(AppError::Io { source, .. }) => return Err(source.into()),
-        r => r?,
-    }
+    klaar(result)?;
     if json {
         writeln!(out, "{}]", if first { "" } else { "\n" })?;
     }
@@ -119,14 +130,25 @@ fn clip(s: &str, n: usize) -> String {
     }
 }
 
-/// A text field of a `;` CSV: never a formula to a spreadsheet, quoted when it must be.
-fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
-    let s = leerrecht_app::uitvoer::geen_formule(s);
-    if s.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\"")).into()
-    } else {
-        s
+/// The end of a listing: a failure to write is the output's, not the listing's.
+fn klaar(result: leerrecht_app::Result<()>) -> anyhow::Result<()> {
+    match result {
+        Err(AppError::Io { source, .. }) => Err(source.into()),
+        r => Ok(r?),
     }
+}
+
+/// A `;` CSV writer with the import files' conventions (quoted only when a field must be).
+fn csv_schrijver<W: Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out)
+}
+
+/// A text field of a CSV: never a formula to a spreadsheet.
+fn geen_formule(s: &str) -> std::borrow::Cow<'_, str> {
+    leerrecht_app::uitvoer::geen_formule(s)
 }
 
 pub fn overzicht_json(o: &Overzicht) -> serde_json::Value {
@@ -197,40 +219,38 @@ pub fn signalen(
     out: impl Write,
 ) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    let mut first = true;
-    if json {
-        write!(out, "[")?;
-    } else {
-        writeln!(out, "leerling;school;regel;datum")?;
-    }
-    let result = app.list_signals(actor, on, regel, &mut |s| {
-        let r = if json {
-            let sep = if first { "\n" } else { ",\n" };
-            first = false;
-            write!(
-                out,
-                "{sep}{}",
-                serde_json::to_string(&s).expect("serialises")
-            )
-        } else {
-            writeln!(
-                out,
-                "{};{};{};{}",
-                s.leerling,
+    if !json {
+        let mut w = csv_schrijver(&mut out);
+        w.write_record(["leerling", "school", "regel", "datum"])?;
+        let result = app.list_signals(actor, on, regel, &mut |s| {
+            w.write_record([
+                s.leerling.to_string().as_str(),
                 s.school.as_deref().unwrap_or(""),
-                s.regel,
-                s.datum
-            )
-        };
-        r.map_err(io_err)
+                &s.regel.to_string(),
+                &s.datum.to_string(),
+            ])
+            .map_err(|e| io_err(e.into()))
+        });
+        klaar(result)?;
+        w.flush()?;
+        drop(w);
+        out.flush()?;
+        return Ok(());
+    }
+    let mut first = true;
+    write!(out, "[")?;
+    let result = app.list_signals(actor, on, regel, &mut |s| {
+        let sep = if first { "\n" } else { ",\n" };
+        first = false;
+        write!(
+            out,
+            "{sep}{}",
+            serde_json::to_string(&s).expect("serialises")
+        )
+        .map_err(io_err)
     });
-    match result {
-        Err(AppError::Io { source, .. }) => return Err(source.into()),
-        r => r?,
-    }
-    if json {
-        writeln!(out, "{}]", if first { "" } else { "\n" })?;
-    }
+    klaar(result)?;
+    writeln!(out, "{}]", if first { "" } else { "\n" })?;
     out.flush()?;
     Ok(())
 }

@@ -22,8 +22,7 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// The CSRF token of a session: derived from its secret, so nothing needs storing.
 pub fn csrf_token(session: &str) -> String {
-    let d = Sha256::digest(format!("leerrecht csrf\n{session}"));
-    d.iter().map(|b| format!("{b:02x}")).collect()
+    data_encoding::HEXLOWER.encode(&Sha256::digest(format!("leerrecht csrf\n{session}")))
 }
 
 /// The caller of a request, authenticated.
@@ -53,10 +52,10 @@ pub fn cookie<'a>(parts: &'a Parts, naam: &str) -> Option<&'a str> {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == naam)
-        .map(|(_, v)| v)
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == naam)
+        .and_then(|c| c.value_raw())
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -120,5 +119,5 @@ impl FromRequestParts<AppState> for Caller {
 }
 
 pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    subtle::ConstantTimeEq::ct_eq(a, b).into()
 }

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod auth;
+mod cookies;
 mod error;
 mod extract;
 mod herkomst;

@@ -5,14 +5,15 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leerrecht_app::LoginFout;
 use serde::Deserialize;
 
 use super::tekst::Taal;
 use super::{doe, formulier, html, taal_van, Bezoeker, Fout, Kader};
-use crate::auth::{bron, COOKIE};
+use crate::auth::bron;
+use crate::cookies::{self, Bereik};
 use crate::AppState;
 
 #[derive(Template)]
@@ -90,15 +91,8 @@ pub async fn inloggen(State(s): State<AppState>, parts: Parts, body: Bytes) -> R
     .await;
     match r {
         Ok(Ok(sessie)) => {
-            let cookie = format!(
-                "{COOKIE}={}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={}",
-                sessie.token,
-                leerrecht_app::auth::SESSIE_MAX.num_seconds()
-            );
             let mut r = Redirect::to("/").into_response();
-            if let Ok(v) = HeaderValue::from_str(&cookie) {
-                r.headers_mut().insert(header::SET_COOKIE, v);
-            }
+            cookies::zet(&mut r, &cookies::sessie(&sessie.token, Bereik::Site));
             r
         }
         Ok(Err(LoginFout::Inschrijven(i))) => {
@@ -153,11 +147,6 @@ pub async fn uitloggen(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> R
         return e.into_response();
     }
     let mut r = Redirect::to("/inloggen").into_response();
-    r.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static(
-            "leerrecht_sessie=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0",
-        ),
-    );
+    cookies::zet(&mut r, &cookies::sessie_weg(Bereik::Site));
     r
 }

@@ -491,12 +491,7 @@ async fn taal(
         .unwrap_or_default();
     // Only back to a page of this site.
     let mut r = Redirect::to(veilig_pad(&terug)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "{TAAL_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        taal.code()
-    )) {
-        r.headers_mut().insert(header::SET_COOKIE, v);
-    }
+    crate::cookies::zet(&mut r, &crate::cookies::taal(TAAL_COOKIE, taal.code()));
     r
 }
 

@@ -225,10 +225,9 @@ async fn batch(
                 .to_string(),
         ),
     };
-    let fingerprint: String = Sha256::digest([kind.to_string().as_bytes(), b"\n", &body].concat())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let fingerprint = data_encoding::HEXLOWER.encode(&Sha256::digest(
+        [kind.to_string().as_bytes(), b"\n", &body].concat(),
+    ));
     let actor = c.actor;
     let claimed = match key {
         None => None,

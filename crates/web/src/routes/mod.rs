@@ -134,22 +134,27 @@ async fn metrics(State(s): State<AppState>, headers: axum::http::HeaderMap) -> R
         )
         .into_response();
     }
-    let mut text = s.0.metrics.render();
     // The daily jobs' latest runs, read from the job table; the token's bearer is the
     // installation's operator. A database that does not answer leaves them out.
     let taken = s.cfg().taken.clone();
-    if !taken.tijden.is_empty() {
+    let stand = if taken.tijden.is_empty() {
+        None
+    } else {
         match s
             .run(move |app| app.taken_stand(&leerrecht_app::taken::taken_actor(), &taken))
             .await
         {
-            Ok(stand) => text.push_str(&crate::metrics::render_taken(&stand)),
-            Err(e) => tracing::warn!("/metrics: the daily jobs could not be read: {e:?}"),
+            Ok(stand) => Some(stand),
+            Err(e) => {
+                tracing::warn!("/metrics: the daily jobs could not be read: {e:?}");
+                None
+            }
         }
-    }
+    };
+    let text = s.0.metrics.render(stand.as_deref());
     (
         StatusCode::OK,
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        [(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)],
         text,
     )
         .into_response()

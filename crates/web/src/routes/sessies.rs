@@ -1,14 +1,15 @@
 //! Logging in and out, who am I, the accounts, and the register of organisations.
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use leerrecht_app::{Actor, LoginFout};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{bron, csrf_token, Caller, COOKIE};
+use crate::auth::{bron, csrf_token, Caller};
+use crate::cookies::{self, Bereik};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::AppState;
@@ -116,21 +117,13 @@ pub async fn inloggen(
             f => ApiError::Unauthenticated(f.to_string()),
         })?;
     let actor = actor.ok_or_else(|| ApiError::Internal("a new session was not found".into()))?;
-    let cookie = format!(
-        "{COOKIE}={}; Path=/api/v1; HttpOnly; Secure; SameSite=Strict; Max-Age={}",
-        sessie.token,
-        leerrecht_app::auth::SESSIE_MAX.num_seconds()
-    );
     let body = Sessie {
         gebruiker: Ik::of(&actor),
         verloopt: sessie.verloopt,
         csrf_token: csrf_token(&sessie.token),
     };
     let mut r = (StatusCode::CREATED, axum::Json(body)).into_response();
-    r.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_str(&cookie).map_err(|e| ApiError::Internal(e.to_string()))?,
-    );
+    cookies::zet(&mut r, &cookies::sessie(&sessie.token, Bereik::Api));
     Ok(r)
 }
 
@@ -233,12 +226,7 @@ pub async fn uitloggen(State(s): State<AppState>, c: Caller) -> ApiResult<Respon
     };
     s.run(move |app| app.logout(&token)).await?;
     let mut r = StatusCode::NO_CONTENT.into_response();
-    r.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static(
-            "leerrecht_sessie=; Path=/api/v1; HttpOnly; Secure; SameSite=Strict; Max-Age=0",
-        ),
-    );
+    cookies::zet(&mut r, &cookies::sessie_weg(Bereik::Api));
     Ok(r)
 }
 
