@@ -58,6 +58,8 @@ struct Rolverdeling {
     jeugdarts_pw: String,
     /// The TOTP secret of `beheer`, which logs in with a second factor.
     beheer_totp: String,
+    /// The pupil's school location.
+    school_code: String,
     /// The pupil: opaque id, BSN or onderwijsnummer, surname, birth date as DD-MM-YYYY, full
     /// name as shown.
     id: String,
@@ -169,6 +171,7 @@ fn opzet(db: &str) -> Rolverdeling {
         cjg_code,
         verhuisd,
         school: add("web.school", &school, Rol::School),
+        school_code: school.clone(),
         andere_school: add("web.andereschool", andere.code.as_str(), Rol::School),
         leerplicht: add("web.leerplicht", &bureau, Rol::Leerplicht),
         leerplicht_weer: add("web.leerplicht2", &bureau, Rol::Leerplicht),
@@ -184,6 +187,30 @@ fn opzet(db: &str) -> Rolverdeling {
         naam: format!("{voornamen} {achternaam}"),
         achternaam,
     }
+}
+
+/// The pupil is reported sick, whole days, on ten weekdays, and then misses two hours
+/// unauthorised on each of the last five weekdays before today: so MAZL refers them to the
+/// youth doctor (seven school days in a row) and the school gets a preventive signal (eight
+/// hours in four lesweken), unless a holiday breaks the runs.
+fn ziek_gemeld(db: &str, leerling: &str, school: &str) {
+    use chrono::Datelike;
+    let today = chrono::Utc::now().date_naive();
+    let mut rijen = String::from("leerling;school;datum;soort;minuten;hele_dag\n");
+    let (mut d, mut n) = (today, 0);
+    while n < 15 {
+        d = d.pred_opt().unwrap();
+        if d.weekday().number_from_monday() <= 5 {
+            let soort = if n < 5 { "ongeoorloofd;120;nee" } else { "ziek;300;ja" };
+            rijen.push_str(&format!("{leerling};{school};{d};{soort}\n"));
+            n += 1;
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("ziek.csv");
+    std::fs::write(&csv, rijen).unwrap();
+    leerrecht(db, &["import", "verzuim", csv.to_str().unwrap()]);
+    leerrecht(db, &["signals"]);
 }
 
 /// A pupil with a draft melding of their school moves to school `naar` today (through the
@@ -432,6 +459,8 @@ fn scenario(db: String) {
     };
     let _een = EEN_TEGELIJK.lock().unwrap_or_else(|e| e.into_inner());
     let r = opzet(&db);
+    // Recent absence, so that the worklists of the school and the youth doctor have an item.
+    ziek_gemeld(&db, &r.nummer, &r.school_code);
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -340,8 +340,8 @@ impl Drop for Proces {
     }
 }
 
-/// Starts chromedriver on a free port and a headless Chromium through it (Dutch, 1280×800),
-/// waiting until it answers. The driver ends when the returned guard is dropped.
+/// Starts chromedriver on a free port and a headless Chromium through it (Dutch, a viewport of
+/// about 1280×800: the window's size includes the browser's bars), waiting until it answers. The driver ends when the returned guard is dropped.
 pub async fn browser(
     chrome: &std::path::Path,
     driver: &std::path::Path,
@@ -361,7 +361,7 @@ pub async fn browser(
             "goog:chromeOptions": {
                 "binary": chrome,
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
-                         "--disable-dev-shm-usage", "--window-size=1280,800", "--lang=nl"]
+                         "--disable-dev-shm-usage", "--window-size=1280,935", "--lang=nl"]
             }
         }))
         .unwrap();
