@@ -201,7 +201,11 @@ fn ziek_gemeld(db: &str, leerling: &str, school: &str) {
     while n < 15 {
         d = d.pred_opt().unwrap();
         if d.weekday().number_from_monday() <= 5 {
-            let soort = if n < 5 { "ongeoorloofd;120;nee" } else { "ziek;300;ja" };
+            let soort = if n < 5 {
+                "ongeoorloofd;120;nee"
+            } else {
+                "ziek;300;ja"
+            };
             rijen.push_str(&format!("{leerling};{school};{d};{soort}\n"));
             n += 1;
         }
@@ -693,13 +697,16 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     s.ga("/werklijst").await;
     assert_eq!(s.h1().await, "Werklijst");
     s.plaatje("werklijst-jeugdarts").await;
-    let verwezen = s
-        .c
-        .find_all(Locator::Css("#werklijst a[href^='/jongeren/']"))
-        .await
-        .unwrap();
+    let verwezen =
+        s.c.find_all(Locator::Css("#werklijst a[href^='/jongeren/']"))
+            .await
+            .unwrap();
     if let Some(a) = verwezen.first() {
-        let pad = a.attr("href").await.unwrap().expect("a link has an address");
+        let pad = a
+            .attr("href")
+            .await
+            .unwrap()
+            .expect("a link has an address");
         s.ga(&pad).await;
         assert!(
             s.bron().await.contains("Medische notities"),

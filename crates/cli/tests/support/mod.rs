@@ -385,7 +385,8 @@ pub async fn browser(
 /// assertion held: a failing run leaves the guide's pictures as they were. Each file is
 /// written beside its place and then renamed over it, so a reader never meets half a PNG.
 pub fn handleiding_fotos(fotos: &[(String, Vec<u8>)]) {
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/handleiding/img");
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/handleiding/img");
     std::fs::create_dir_all(&dir).expect("create docs/handleiding/img");
     for (naam, png) in fotos {
         let doel = dir.join(format!("{naam}.png"));
