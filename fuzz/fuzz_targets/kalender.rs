@@ -1,4 +1,4 @@
-//! The school calendar (DOMAIN §5): any set of holidays over any covered range, asked about
+//! The school calendar (docs/domain.md §5): any set of holidays over any covered range, asked about
 //! any dates. Nothing panics, and the answers agree with each other: a school day has an
 //! index that leads back to it, lies in a lesweek, and is counted once.
 #![no_main]

@@ -1,4 +1,4 @@
-//! Who is acting, and the single gate every use case passes (DOMAIN §10). Two questions are
+//! Who is acting, and the single gate every use case passes (docs/domain.md §10). Two questions are
 //! asked here and nowhere else: may this actor do this kind of thing at all ([`authorize`]),
 //! and may this actor do this to this person ([`beslis`], through `App::toegang`, which also
 //! writes the audit entry).
@@ -154,7 +154,7 @@ pub fn forbidden(action: Action) -> AppError {
     AppError::Forbidden(format!("not allowed: {action:?}"))
 }
 
-/// The use cases that touch one person's data (DOMAIN §10).
+/// The use cases that touch one person's data (docs/domain.md §10).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Gebruik {
     /// The person's header: name, birth date, age, duty, school.
@@ -173,7 +173,7 @@ pub enum Gebruik {
     /// The case: plan, partners, meetings, offers.
     ZaakLezen,
     ZaakWijzigen,
-    /// Close a case with a reason: leerplicht's alone (DOMAIN §8).
+    /// Close a case with a reason: leerplicht's alone (docs/domain.md §8).
     ZaakSluiten,
     PartnerToevoegen,
     PartnerVerwijderen,
@@ -244,7 +244,7 @@ impl Gebruik {
     }
 }
 
-/// Which use cases a role has at all, for the persons in its scope (DOMAIN §10).
+/// Which use cases a role has at all, for the persons in its scope (docs/domain.md §10).
 pub fn rol_mag(rol: Rol, g: Gebruik) -> bool {
     use Gebruik::*;
     match rol {
@@ -275,7 +275,7 @@ pub fn rol_mag(rol: Rol, g: Gebruik) -> bool {
     }
 }
 
-/// Whether the person is in the user's scope (DOMAIN §10): the facts in `ctx` are those of
+/// Whether the person is in the user's scope (docs/domain.md §10): the facts in `ctx` are those of
 /// today (enrolments that cover today).
 pub fn in_scope(g: &Gebruiker, ctx: &PersoonContext) -> bool {
     match g.rol {
@@ -302,7 +302,7 @@ pub enum Beslissing {
 
 /// What a question about one person is about beyond the person: one of their cases, or a
 /// melding of one school. A partner (CJG) sees only the cases it was added to; a school
-/// sees and changes only its own meldingen (DOMAIN §10).
+/// sees and changes only its own meldingen (docs/domain.md §10).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Onderwerp {
     /// The person (their header, or a part of the file that is not one case or melding).

@@ -1,4 +1,4 @@
-//! `leerrecht bench rapportages`: the figures of DOMAIN §9 at national scale. On an existing
+//! `leerrecht bench rapportages`: the figures of docs/domain.md §9 at national scale. On an existing
 //! database (the national demo), first tops it up to the scale — 200,000
 //! registrations and 10 million meldingen over seven school years, written straight into the
 //! store (the meldingen without opening their cases, which a real intake would do over
@@ -147,7 +147,7 @@ pub fn aanvullen(app: &App, doel: Doel, say: &mut dyn FnMut(String)) -> Result<(
     }
     let started = Instant::now();
     // The periods are drawn at random; the register refuses those that do not fit a
-    // person's duty and enrolments (DOMAIN §8). Those are left out and the rest written.
+    // person's duty and enrolments (docs/domain.md §8). Those are left out and the rest written.
     let mut registraties: Vec<(u64, Registratie)> = registraties
         .into_iter()
         .enumerate()

@@ -1,13 +1,13 @@
 //! The installation's settings file, `leerrecht.toml`: given with `--config`, or read from the
 //! working directory when there. Today it holds the region's rules (`[regels]`); a setting
-//! left out keeps its default (DOMAIN §6).
+//! left out keeps its default (docs/domain.md §6).
 //!
 //! ```toml
 //! [regels]
 //! signaal_minuten = 360       # the preventive signal from 6 hours in 4 lesweken
 //! geldig_vanaf = 2025-08-01   # from when a change applies (default: the day it is first used)
 //!
-//! [escalatie]                 # the three-month clock (DOMAIN §8), in calendar months
+//! [escalatie]                 # the three-month clock (docs/domain.md §8), in calendar months
 //! aanbod_maanden = 3          # the deadline for a suitable offer
 //! management_maanden = 3      # no offer by then: to the partners' managers
 //! bestuurlijk_maanden = 4     # no offer by then: to the boards and aldermen

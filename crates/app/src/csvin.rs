@@ -1,4 +1,4 @@
-//! Reading the region's CSV files (DOMAIN §12): UTF-8 with or without a byte-order mark,
+//! Reading the region's CSV files (docs/domain.md §12): UTF-8 with or without a byte-order mark,
 //! `;` or `,` detected from the header line, header names case-insensitive. Rows are read one
 //! at a time into a reused record, so memory stays constant however large the file.
 

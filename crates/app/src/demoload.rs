@@ -210,7 +210,7 @@ pub struct DemoAccounts {
     pub token: String,
 }
 
-/// Writes what the generator makes as the region's import files (DOMAIN §12), so that the
+/// Writes what the generator makes as the region's import files (docs/domain.md §12), so that the
 /// demo region can also be loaded, or measured, through the ordinary imports.
 struct CsvSink {
     organisaties: csv::Writer<std::fs::File>,

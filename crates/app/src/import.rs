@@ -1,4 +1,4 @@
-//! Imports of the region's files (DOMAIN §12), all or nothing: every row is parsed into domain
+//! Imports of the region's files (docs/domain.md §12), all or nothing: every row is parsed into domain
 //! types here, references to organisations are checked against the register, and the store
 //! checks what only the stored data can tell (unknown people, duplicates, overlaps). One bad
 //! row anywhere means nothing is written, and every bad row is reported.
@@ -854,7 +854,7 @@ fn parse_verzuim(r: &mut Row<'_, '_>, register: &Register, today: NaiveDate) -> 
     })
 }
 
-/// The kinds of melding (DOMAIN §7).
+/// The kinds of melding (docs/domain.md §7).
 pub const MELDING_SOORTEN: [&str; 5] = ["luxe", "beginnend", "signaal", "16uur", "langdurig"];
 
 fn parse_melding(r: &mut Row<'_, '_>, register: &Register, today: NaiveDate) -> Option<MeldingRij> {

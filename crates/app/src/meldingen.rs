@@ -1,4 +1,4 @@
-//! The life of a melding (DOMAIN §7): drafts made from signals for the school to confirm; a
+//! The life of a melding (docs/domain.md §7): drafts made from signals for the school to confirm; a
 //! confirmed melding opens or joins the pupil's verzuim case at the leerplicht organisation
 //! that serves their home gemeente; the municipality answers with a status and, on closing,
 //! a reason. Every use case passes the need-to-know gate.
@@ -20,7 +20,7 @@ pub const STATUSSEN: [&str; 6] = [
     "ter_kennisgeving",
 ];
 
-/// The reasons for closing (DOMAIN §7).
+/// The reasons for closing (docs/domain.md §7).
 pub const AFSLUITREDENEN: [&str; 7] = [
     "terug_naar_school",
     "andere_opleiding",
@@ -31,7 +31,7 @@ pub const AFSLUITREDENEN: [&str; 7] = [
     "legitiem_afwezig",
 ];
 
-/// The reasons a school withdraws a melding for (DOMAIN §7); a draft whose signal fell away
+/// The reasons a school withdraws a melding for (docs/domain.md §7); a draft whose signal fell away
 /// is withdrawn by the system with `signaal_vervallen`.
 pub const INTREKREDENEN: [&str; 3] = [
     "achteraf_geoorloofd",
@@ -153,7 +153,7 @@ impl App {
         )
     }
 
-    /// A school files a melding itself (not from a draft), with everything DOMAIN §7 asks;
+    /// A school files a melding itself (not from a draft), with everything docs/domain.md §7 asks;
     /// it is registered at once and joins (or opens) the pupil's verzuim case. Returns the
     /// melding and the case.
     pub fn melding_indienen(&self, actor: &Actor, m: MeldingRij) -> Result<(i64, i64)> {
@@ -202,7 +202,7 @@ impl App {
         }
     }
 
-    /// A person's meldingen with their status: a school sees its own only (DOMAIN §10),
+    /// A person's meldingen with their status: a school sees its own only (docs/domain.md §10),
     /// also of a pupil that was enrolled at another school before.
     pub fn meldingen(&self, actor: &Actor, leerling: LeerlingId) -> Result<Vec<MeldingStaat>> {
         self.toegang(actor, Gebruik::MeldingenLezen, leerling, "meldingen")?;

@@ -1,4 +1,4 @@
-//! Figures without persons (DOMAIN §9): the peildatum table of registered persons per category
+//! Figures without persons (docs/domain.md §9): the peildatum table of registered persons per category
 //! on chosen dates (the Noord-Kennemerland table), the main causes on a date, the school-year
 //! figures and targets (Zuid-Kennemerland), the three-month KPI, the Leerplichttelling and the
 //! Inspectie's overview. Each is counted in `domain::cijfers` from one read of the store, for
@@ -44,9 +44,9 @@ pub struct Gebied {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Opties {
     pub gebied: Gebied,
-    /// Hide every count below 5 as `<5` (DOMAIN §9.6). Always so for `beleid`.
+    /// Hide every count below 5 as `<5` (docs/domain.md §9.6). Always so for `beleid`.
     pub publiek: bool,
-    /// The figures as they were known at this moment (DOMAIN §9.7); None: now.
+    /// The figures as they were known at this moment (docs/domain.md §9.7); None: now.
     pub bekend_op: Option<DateTime<Utc>>,
 }
 
@@ -104,7 +104,7 @@ pub struct SchooljaarRij {
     pub verzuimers_18_plus: Aantal,
 }
 
-/// Unique persons per area in a school year (DOMAIN §9.2).
+/// Unique persons per area in a school year (docs/domain.md §9.2).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Schooljaar {
     pub jaar: String,
@@ -125,7 +125,7 @@ pub struct DoelRij {
     pub behaald: Option<bool>,
 }
 
-/// The baseline year, the reduction aimed at, and each area's progress (DOMAIN §9.3).
+/// The baseline year, the reduction aimed at, and each area's progress (docs/domain.md §9.3).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Doelen {
     pub basisjaar: String,
@@ -153,7 +153,7 @@ pub struct KpiMaand {
     pub binnen_termijn: Aantal,
 }
 
-/// The three-month KPI of a school year (DOMAIN §9.4).
+/// The three-month KPI of a school year (docs/domain.md §9.4).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Kpi {
     pub jaar: String,
@@ -178,7 +178,7 @@ pub struct Kpi {
     pub meldtermijn: Vec<MeldtermijnRij>,
 }
 
-/// One school's draft meldingen of a school year against the term (DOMAIN §7), as they stood
+/// One school's draft meldingen of a school year against the term (docs/domain.md §7), as they stood
 /// on the report's date: confirmed within the term or after it, withdrawn by the school, and
 /// still open (of which past the term). Drafts the system withdrew because their signal fell
 /// away are not counted: the school never had to act on them.
@@ -210,11 +210,11 @@ pub struct VrijstellingRij {
     pub artikel: &'static str,
     pub label: &'static str,
     pub aantal: Aantal,
-    /// Of which registered because no suitable offer exists (flagged, DOMAIN §8).
+    /// Of which registered because no suitable offer exists (flagged, docs/domain.md §8).
     pub geen_passend_aanbod: Aantal,
 }
 
-/// The yearly Leerplichttelling (DOMAIN §9.5).
+/// The yearly Leerplichttelling (docs/domain.md §9.5).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Leerplichttelling {
     pub jaar: String,
@@ -234,7 +234,7 @@ pub struct InspectieRij {
     pub absoluut_verzuim: Aantal,
 }
 
-/// The quarterly overview for the Inspectie on a date (DOMAIN §9.5).
+/// The quarterly overview for the Inspectie on a date (docs/domain.md §9.5).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Inspectie {
     pub peildatum: NaiveDate,
@@ -412,7 +412,7 @@ impl Filter<'_> {
     }
     /// Whether a registered person counts, enrolled (for the school filters) on some day
     /// from `van` to `tot`, living (for the area filters) where they lived on the day their
-    /// first period in those days began, or on `van` when it began earlier (DOMAIN §9.7).
+    /// first period in those days began, or on `van` when it began earlier (docs/domain.md §9.7).
     fn persoon(
         &self,
         basis: &Basis,
@@ -694,7 +694,7 @@ impl App {
         Ok(per_gemeente)
     }
 
-    /// Unique persons per area in school year `jaar` (DOMAIN §9.2).
+    /// Unique persons per area in school year `jaar` (docs/domain.md §9.2).
     pub fn rapport_schooljaar(
         &self,
         actor: &Actor,
@@ -750,7 +750,7 @@ impl App {
         })
     }
 
-    /// Each area's baseline, target and actual figure (DOMAIN §9.3).
+    /// Each area's baseline, target and actual figure (docs/domain.md §9.3).
     pub fn rapport_doelen(
         &self,
         actor: &Actor,
@@ -1091,7 +1091,7 @@ impl App {
             .collect())
     }
 
-    /// The Leerplichttelling of school year `jaar` (DOMAIN §9.5), as it stood on the year's
+    /// The Leerplichttelling of school year `jaar` (docs/domain.md §9.5), as it stood on the year's
     /// last day or `vandaag` if earlier.
     pub fn rapport_leerplichttelling(
         &self,
@@ -1178,7 +1178,7 @@ impl App {
                     .map(|i| i.persoon),
             );
         }
-        // Where the person lived on the day the exemption began (DOMAIN §9.7).
+        // Where the person lived on the day the exemption began (docs/domain.md §9.7).
         let in_gebied = |id: &i64, dag: NaiveDate| {
             basis
                 .personen
@@ -1223,7 +1223,7 @@ impl App {
     }
 
     /// The Inspectie's overview on `on`: per SWV the thuiszitters by how long they have been
-    /// at home, and absoluut verzuim (DOMAIN §9.5). A person belongs to the SWV of the school
+    /// at home, and absoluut verzuim (docs/domain.md §9.5). A person belongs to the SWV of the school
     /// they are enrolled at on the date, else of their last school.
     pub fn rapport_inspectie(
         &self,
@@ -1763,7 +1763,7 @@ impl App {
     /// For each person of `wie` (with the day before which their signals go), the school years
     /// in which only their signals brought them into the Leerplichttelling, as counted today
     /// over the whole region: what a purge keeps anonymously so that the count stays the same
-    /// (DOMAIN §9.8). An `lrv` year only when all its signals go; an `av` year is kept by the
+    /// (docs/domain.md §9.8). An `lrv` year only when all its signals go; an `av` year is kept by the
     /// store only when the person's record goes.
     pub(crate) fn signaaltellingen_die_gaan(
         &self,
@@ -1848,7 +1848,7 @@ fn woondag<'a>(
 }
 
 /// Hides the small counts of a published table and then every cell that could be worked out
-/// from a total (DOMAIN §9.6 and §9.8): `groepen` are (parts, total) as indices into `cellen`.
+/// from a total (docs/domain.md §9.6 and §9.8): `groepen` are (parts, total) as indices into `cellen`.
 fn publiceer(cellen: Vec<&mut Aantal>, groepen: &[(Vec<usize>, usize)]) {
     let mut kopie: Vec<Aantal> = cellen
         .iter()

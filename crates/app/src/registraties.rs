@@ -1,4 +1,4 @@
-//! The shared thuiszitters list (DOMAIN §8): registration periods per person, changes of
+//! The shared thuiszitters list (docs/domain.md §8): registration periods per person, changes of
 //! category. The three-month clock is with the cases (`zaken`), whose offers stop it. Every
 //! use case passes the need-to-know gate.
 

@@ -1,6 +1,6 @@
-//! Retention (DOMAIN §11): `leerrecht purge` destroys the files whose period ended, keeps
+//! Retention (docs/domain.md §11): `leerrecht purge` destroys the files whose period ended, keeps
 //! anonymous counts of what went and the anonymous figure rows that every report counts
-//! beside the live ones (DOMAIN §9.8), and records the purge in the audit log.
+//! beside the live ones (docs/domain.md §9.8), and records the purge in the audit log.
 
 use chrono::NaiveDate;
 use leerrecht_domain::ids::LeerlingId;

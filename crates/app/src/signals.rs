@@ -1,4 +1,4 @@
-//! Signals (DOMAIN §6): keeps the region's rules, brings the stored signals up to date for the
+//! Signals (docs/domain.md §6): keeps the region's rules, brings the stored signals up to date for the
 //! pupils whose absence changed, and lists them with their explanations. The rules themselves
 //! are the domain's; this module only feeds them and keeps their versions.
 
@@ -86,7 +86,7 @@ impl App {
     /// Brings the stored signals up to date: re-evaluates the pupils whose absence (or the
     /// rules) changed since the last run, or everyone with `all`, rewrites the signals that
     /// changed, and makes the draft meldingen of new `16uur`, `luxe`, `te_laat` and `lrv`
-    /// signals (DOMAIN §7) for the school to confirm.
+    /// signals (docs/domain.md §7) for the school to confirm.
     pub fn update_signals(
         &self,
         actor: &Actor,

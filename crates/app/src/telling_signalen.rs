@@ -1,4 +1,4 @@
-//! The signals in the Leerplichttelling (DOMAIN §9.5): absolute absence and long-term
+//! The signals in the Leerplichttelling (docs/domain.md §9.5): absolute absence and long-term
 //! relative absence are counted from the signals as well as from the thuiszitters list, each
 //! person once.
 //!
@@ -11,7 +11,7 @@
 //! more than three months or resolved. Signals keep no history, so a count as known at a past
 //! moment (`--bekend-op`) reads them as they are now. A purge keeps, per school year, a row
 //! without a number for each person whom only the signals (or, for absolute absence, the
-//! record) it destroys brought in, and the count adds those rows (DOMAIN §9.8).
+//! record) it destroys brought in, and the count adds those rows (docs/domain.md §9.8).
 
 use std::collections::{HashMap, HashSet};
 
@@ -63,7 +63,7 @@ impl Gebiedstoets<'_> {
 impl App {
     /// The persons only the signals bring into the year's count: (absolute absence,
     /// long-term relative absence), leaving out those already counted from the list; with
-    /// those that retention kept of destroyed files (DOMAIN §9.8).
+    /// those that retention kept of destroyed files (docs/domain.md §9.8).
     pub(crate) fn telling_signalen(
         &self,
         jaar: SchoolYear,

@@ -1,4 +1,4 @@
-//! Exemptions (*vrijstellingen*, DOMAIN §8) as cases of their own kind: recording one opens
+//! Exemptions (*vrijstellingen*, docs/domain.md §8) as cases of their own kind: recording one opens
 //! (or adds to) the person's open exemption case at the serving leerplicht bureau, never a
 //! thuiszitter case. The case checks what the law asks of each article (5 sub a: a statement
 //! not older than three months at the decision); the worklist flags yearly renewals and

@@ -1,4 +1,4 @@
-//! The worklist (DOMAIN §8): what needs one organisation now. For a school: drafts to
+//! The worklist (docs/domain.md §8): what needs one organisation now. For a school: drafts to
 //! confirm and preventive signals; for a leerplicht bureau: meldingen not yet taken on,
 //! thuiszitters whose offer is due or late, escalations due and exemptions up for renewal;
 //! for an SWV or CJG: their thuiszitters' offers; for a GGD: MAZL referrals.
@@ -96,7 +96,7 @@ impl App {
                     match o.soort {
                         OrgSoort::School if m.status == "concept" && m.school.as_str() == org => {
                             // A draft is settled within the term of the school's own calendar
-                            // (DOMAIN §7).
+                            // (docs/domain.md §7).
                             let dagen = kalender.voor_school(&m.school);
                             let termijn = concept_termijn(
                                 dagen,
@@ -194,7 +194,7 @@ impl App {
         )?;
         self.register_items(&mut items, o, on, &lrv)?;
         // The clock of a thuiszitter is read from registrations and cases, which a school may
-        // not read (DOMAIN §10): a school's worklist has no thuiszitter items.
+        // not read (docs/domain.md §10): a school's worklist has no thuiszitter items.
         if matches!(
             o.soort,
             OrgSoort::Leerplicht | OrgSoort::Swv | OrgSoort::Cjg

@@ -1,6 +1,6 @@
 //! The worklist's items that come from the register rather than from a school: absolute
 //! absence (`av`) and thuiszitter candidates (`lrv`) for leerplicht and the SWV, and the
-//! exemptions that need leerplicht's attention (DOMAIN §6.8, §8). A school gets none of
+//! exemptions that need leerplicht's attention (docs/domain.md §6.8, §8). A school gets none of
 //! these: they are about persons it may not (yet) read, or about leerplicht's own decisions.
 
 use std::collections::HashSet;

@@ -1,4 +1,4 @@
-//! Cases (DOMAIN §7–8): opened at the leerplicht organisation that serves the young person's
+//! Cases (docs/domain.md §7–8): opened at the leerplicht organisation that serves the young person's
 //! home gemeente, changed only by adding events (each with who and when), and read as the
 //! fold of their events up to any moment. Every use case passes the need-to-know gate.
 
@@ -155,7 +155,7 @@ impl App {
     }
 
     /// Leerplicht adds a partner organisation (a CJG, a jeugdteam) to a case, from today:
-    /// its users then see the person and this case (DOMAIN §10).
+    /// its users then see the person and this case (docs/domain.md §10).
     pub fn partner_toevoegen(
         &self,
         actor: &Actor,
@@ -195,7 +195,7 @@ impl App {
         )
     }
 
-    /// Closes a case with a reason (DOMAIN §8): only leerplicht may. The case keeps its
+    /// Closes a case with a reason (docs/domain.md §8): only leerplicht may. The case keeps its
     /// history; `toelichting` is required with the reason `overig`.
     pub fn zaak_sluiten(
         &self,
@@ -374,7 +374,7 @@ impl App {
     }
 
     /// The region's calendar (the holidays for everyone), which decides how many school days
-    /// lie between two registration periods (runs of home-sitting, DOMAIN §8).
+    /// lie between two registration periods (runs of home-sitting, docs/domain.md §8).
     pub(crate) fn regiokalender(&self) -> Result<Kalender> {
         Ok(Kalender::new(
             self.store().vakanties()?,
@@ -486,7 +486,7 @@ impl App {
                 .ok_or_else(|| AppError::Invalid("a registered person is unknown".into()))?;
             let gemeente = ctx.jongere.gemeente.as_str().to_string();
             // A case of an earlier run is closed: this run gets a case, a clock and a ladder
-            // of its own (DOMAIN §8).
+            // of its own (docs/domain.md §8).
             let open = match stand.open {
                 Some((zaak, _)) if stand.open_eerder => {
                     self.zaak_event(

@@ -143,7 +143,7 @@ impl World {
     }
 }
 
-/// DOMAIN §10 as a table: what each role may do for the persons in its scope.
+/// docs/domain.md §10 as a table: what each role may do for the persons in its scope.
 fn expected(rol: Rol) -> &'static [Gebruik] {
     use Gebruik::*;
     match rol {

@@ -1,4 +1,4 @@
-//! Figures outlive retention (DOMAIN §9.8, §11): every report — peildatum and causes, school
+//! Figures outlive retention (docs/domain.md §9.8, §11): every report — peildatum and causes, school
 //! year, targets, KPI, Leerplichttelling and the Inspectie's overview — gives the same numbers
 //! before and after `purge`, for the whole region and each kind of area, for publication and
 //! as known at a past moment, on both databases. The data: files of the 2018-2019 and
@@ -274,7 +274,7 @@ fn figures_are_the_same_before_and_after_a_purge(db: Db) {
     };
     let za = zaak(&a, "2018-09-03");
     aanbod(za, 1, "2018-11-15");
-    // A's offer started: that ends A's run of home-sitting (DOMAIN §8), also after a purge.
+    // A's offer started: that ends A's run of home-sitting (docs/domain.md §8), also after a purge.
     db.app
         .zaak_vastleggen(
             &op,

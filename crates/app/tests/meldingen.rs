@@ -126,7 +126,7 @@ fn drafts_confirmation_and_answer(db: Db) {
         .any(|e| matches!(e.gebeurtenis, Gebeurtenis::MeldingToegevoegd { .. })));
 }
 
-/// A melding from a file or filed by a school carries the rest of DOMAIN §7 and joins the
+/// A melding from a file or filed by a school carries the rest of docs/domain.md §7 and joins the
 /// pupil's verzuim case.
 fn filed_meldingen_join_a_case(db: Db) {
     db.ok(ImportKind::Organisaties, ORGS);
@@ -285,7 +285,7 @@ fn weekdays_from(start: NaiveDate, n: usize) -> Vec<NaiveDate> {
         .collect()
 }
 
-/// A school settles its drafts within the term (DOMAIN §7): the worklist marks a late draft
+/// A school settles its drafts within the term (docs/domain.md §7): the worklist marks a late draft
 /// and puts it first, a withdrawal needs a reason from the list, and the KPI counts per school
 /// what was confirmed on time, late, or withdrawn. Confirmation happens now, so the absence
 /// lies in the recent past.

@@ -1,4 +1,4 @@
-//! The figures of DOMAIN §9 against hand-worked data sets, on both databases: the seed
+//! The figures of docs/domain.md §9 against hand-worked data sets, on both databases: the seed
 //! documents' tables reproduced exactly, the school-year figures and targets, the KPI with
 //! its overdue list by role, the Leerplichttelling and the Inspectie's overview, publication
 //! with small counts hidden, and figures as known at a past moment.
@@ -171,7 +171,7 @@ fn the_noord_kennemerland_table(db: Db) {
         for (i, n) in counts.iter().enumerate() {
             let dag = d(dates[i]);
             for _ in 0..*n {
-                // Absoluut verzuim is of someone enrolled nowhere (DOMAIN §8): they left
+                // Absoluut verzuim is of someone enrolled nowhere (docs/domain.md §8): they left
                 // school before the year.
                 let tot = if c == Categorie::AbsoluutVerzuim {
                     "2016-12-31"
@@ -284,7 +284,7 @@ fn the_zuid_kennemerland_targets(db: Db) {
         } else {
             "02AA00"
         };
-        // Of duty age on the period's days (DOMAIN §8): the 2023-2024 thuiszitters are
+        // Of duty age on the period's days (docs/domain.md §8): the 2023-2024 thuiszitters are
         // younger than those of 2018-2019.
         let geboren = if van >= "2023" {
             "2010-03-01"
@@ -710,7 +710,7 @@ RBL-VLS;leerplicht;Leerplicht Velsen;GM0453;;;GM0453
     );
 }
 
-/// History (DOMAIN §9.7): a figure asked as known at a past moment gives the answer it gave
+/// History (docs/domain.md §9.7): a figure asked as known at a past moment gives the answer it gave
 /// then, after registrations were changed and a melding withdrawn.
 fn figures_as_known_at_a_past_moment(db: Db) {
     let mut set = Set::new(10);
@@ -860,7 +860,7 @@ fn the_run_gap_of_the_settings_counts_in_every_report(db: Db) {
     assert_eq!(tel(&strikt), (0, 1, 0));
 }
 
-/// A person counts in the gemeente where they lived on the date (DOMAIN §9.7): a thuiszitter
+/// A person counts in the gemeente where they lived on the date (docs/domain.md §9.7): a thuiszitter
 /// since October 2024 who moved from Haarlem to Velsen on 1 March 2025 counts in Haarlem for
 /// 2024-2025 (the year the period began there) and in Velsen for 2025-2026; on a reference date
 /// where they lived then; and, as known before the move was recorded, in Haarlem throughout. A

@@ -1,6 +1,6 @@
 //! The register's rules on both databases: absolute absence with exemptions and a
 //! startkwalificatie, `av` and `lrv` on the worklists, registrations checked against the
-//! register (DOMAIN §8), and exemptions as cases of their own.
+//! register (docs/domain.md §8), and exemptions as cases of their own.
 
 mod common;
 

@@ -293,7 +293,7 @@ fn escalation_is_raised_when_due_and_once(db: Db) {
         .is_empty());
 }
 
-/// DOMAIN §8: a later run of home-sitting is a new run with a new clock and a new ladder,
+/// docs/domain.md §8: a later run of home-sitting is a new run with a new clock and a new ladder,
 /// while a weekend between two periods never restarts the clock.
 fn a_second_run_escalates_again_and_a_weekend_does_not_restart(db: Db) {
     let (app, _clock) = setup(&db);
@@ -445,7 +445,7 @@ fn the_worklist_shows_what_needs_each_organisation(db: Db) {
         .unwrap();
     assert!(!w.items.iter().any(|i| i.soort == "escalatie"), "{w:#?}");
     // A school may not read its pupils' registrations and cases: its worklist shows no
-    // thuiszitter clock (DOMAIN §10).
+    // thuiszitter clock (docs/domain.md §10).
     for school in ["05KO00", "07NU01"] {
         let w = app
             .werklijst(&op, school, d("2025-05-25"), &regels)

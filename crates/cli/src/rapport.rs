@@ -1,4 +1,4 @@
-//! `leerrecht report KIND`: the figures of DOMAIN §9 as a table, CSV, JSON, XLSX or HTML.
+//! `leerrecht report KIND`: the figures of docs/domain.md §9 as a table, CSV, JSON, XLSX or HTML.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

@@ -185,7 +185,7 @@ fn write_files(dir: &Path) {
             4 + i % 20,
             1 + i % 5
         ));
-        // A registration fits the register (DOMAIN §8): thuiszittend from a day the pupil
+        // A registration fits the register (docs/domain.md §8): thuiszittend from a day the pupil
         // is enrolled (in secondary school, so of duty age).
         if i % 5 == 0 && matches!(f[2], "VO" | "VSO") && seen.insert(leerling.to_string()) {
             registraties.push_str(&format!("{leerling};thuiszittend;psychisch;{start};\n"));

@@ -1,14 +1,14 @@
 //! The security regression suite: every operation of the served OpenAPI document, walked
 //! over real HTTP with an account of every role in two organisations of each kind and with no
 //! login, each on a person of its own organisation's scope and of the other's. The expected
-//! answers are the need-to-know rules of DOMAIN §10 written down as data ([`MATRIX`]); the
+//! answers are the need-to-know rules of docs/domain.md §10 written down as data ([`MATRIX`]); the
 //! test fails on any access they do not allow, on any refusal of what they allow, and on any
 //! operation of the document that the matrix does not list, so that a new route cannot ship
 //! without its place in the matrix. One test per database.
 //!
 //! To add a route: add its line to [`MATRIX`] (and a request body to [`body`] for a write).
 //! `LEERRECHT_MATRIX_TONEN=1` prints the answers observed, one line per operation, in the
-//! matrix's own notation; check each cell against DOMAIN §10 before copying it.
+//! matrix's own notation; check each cell against docs/domain.md §10 before copying it.
 
 mod support;
 
@@ -591,7 +591,7 @@ fn walk(db: &str) {
     }
     assert!(
         fouten.is_empty(),
-        "{} cells differ from DOMAIN §10:\n{}",
+        "{} cells differ from docs/domain.md §10:\n{}",
         fouten.len(),
         fouten.join("\n")
     );

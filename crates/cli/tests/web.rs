@@ -5,7 +5,9 @@
 //! thuiszitter and records an offer; the SWV consulent sees the person on the thuiszitters
 //! list; the policy adviser sees the figures change but no person; a user of another school
 //! cannot open the file. On every page axe-core (injected over WebDriver) must find no WCAG
-//! 2.1 A/AA violation. Screenshots of the main pages go to `target/screenshots/`.
+//! 2.1 A/AA violation. Screenshots of the main pages go to `target/screenshots/`; when the
+//! scenario on SQLite has passed, those of the user guide are written to
+//! `docs/handleiding/img/`, so that the guide shows the pages as they are.
 //!
 //! Needs `chromium`, `chromedriver` and axe-core's `axe.min.js` (at `AXE_CORE_JS`);
 //! `scripts/test.sh` provides all three. Without them the test fails and says what is
@@ -51,8 +53,13 @@ struct Rolverdeling {
     verhuisd: (String, String),
     beleid: (String, String),
     beheer: (String, String),
+    /// The demo's youth doctor (username, TOTP secret) and password.
+    jeugdarts: (String, String),
+    jeugdarts_pw: String,
     /// The TOTP secret of `beheer`, which logs in with a second factor.
     beheer_totp: String,
+    /// The pupil's school location.
+    school_code: String,
     /// The pupil: opaque id, BSN or onderwijsnummer, surname, birth date as DD-MM-YYYY, full
     /// name as shown.
     id: String,
@@ -164,6 +171,7 @@ fn opzet(db: &str) -> Rolverdeling {
         cjg_code,
         verhuisd,
         school: add("web.school", &school, Rol::School),
+        school_code: school.clone(),
         andere_school: add("web.andereschool", andere.code.as_str(), Rol::School),
         leerplicht: add("web.leerplicht", &bureau, Rol::Leerplicht),
         leerplicht_weer: add("web.leerplicht2", &bureau, Rol::Leerplicht),
@@ -171,12 +179,42 @@ fn opzet(db: &str) -> Rolverdeling {
         beleid: ("demo.beleid".into(), demo_pw("beleid")),
         beheer: ("demo.beheer".into(), demo_pw("beheer")),
         beheer_totp: demo_field("beheer", 4),
+        jeugdarts: ("demo.jeugdarts".into(), demo_field("jeugdarts", 4)),
+        jeugdarts_pw: demo_pw("jeugdarts"),
         id: app.id_van(leerling).unwrap().expect("the pupil has an id"),
         nummer: leerling.to_string(),
         geboren: geboren.format("%d-%m-%Y").to_string(),
         naam: format!("{voornamen} {achternaam}"),
         achternaam,
     }
+}
+
+/// The pupil is reported sick, whole days, on ten weekdays, and then misses two hours
+/// unauthorised on each of the last five weekdays before today: so MAZL refers them to the
+/// youth doctor (seven school days in a row) and the school gets a preventive signal (eight
+/// hours in four lesweken), unless a holiday breaks the runs.
+fn ziek_gemeld(db: &str, leerling: &str, school: &str) {
+    use chrono::Datelike;
+    let today = chrono::Utc::now().date_naive();
+    let mut rijen = String::from("leerling;school;datum;soort;minuten;hele_dag\n");
+    let (mut d, mut n) = (today, 0);
+    while n < 15 {
+        d = d.pred_opt().unwrap();
+        if d.weekday().number_from_monday() <= 5 {
+            let soort = if n < 5 {
+                "ongeoorloofd;120;nee"
+            } else {
+                "ziek;300;ja"
+            };
+            rijen.push_str(&format!("{leerling};{school};{d};{soort}\n"));
+            n += 1;
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("ziek.csv");
+    std::fs::write(&csv, rijen).unwrap();
+    leerrecht(db, &["import", "verzuim", csv.to_str().unwrap()]);
+    leerrecht(db, &["signals"]);
 }
 
 /// A pupil with a draft melding of their school moves to school `naar` today (through the
@@ -232,6 +270,8 @@ struct Sessie {
     base: String,
     axe: String,
     screenshots: PathBuf,
+    /// The user guide's screenshots taken so far: (name, PNG).
+    handleiding: Vec<(String, Vec<u8>)>,
     geschouwd: Vec<String>,
     _server: Proces,
     _driver: Proces,
@@ -250,6 +290,7 @@ impl Sessie {
             base,
             axe,
             screenshots,
+            handleiding: Vec::new(),
             geschouwd: Vec::new(),
             _server: server,
             _driver: driver,
@@ -358,10 +399,18 @@ impl Sessie {
         self.geschouwd.push(url);
     }
 
-    async fn foto(&self, naam: &str) {
+    async fn foto(&self, naam: &str) -> Vec<u8> {
         let png = self.c.screenshot().await.unwrap();
         let mut f = std::fs::File::create(self.screenshots.join(format!("{naam}.png"))).unwrap();
         f.write_all(&png).unwrap();
+        png
+    }
+
+    /// A screenshot that the user guide shows (`docs/handleiding/img/NAME.png`), kept until
+    /// the scenario has passed.
+    async fn plaatje(&mut self, naam: &str) {
+        let png = self.foto(naam).await;
+        self.handleiding.push((naam.to_string(), png));
     }
 
     async fn inloggen(&mut self, (naam, geheim): &(String, String), wachtwoord: &str) {
@@ -414,6 +463,8 @@ fn scenario(db: String) {
     };
     let _een = EEN_TEGELIJK.lock().unwrap_or_else(|e| e.into_inner());
     let r = opzet(&db);
+    // Recent absence, so that the worklists of the school and the youth doctor have an item.
+    ziek_gemeld(&db, &r.nummer, &r.school_code);
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -428,7 +479,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     // The login page, in Dutch, and in English by the switch.
     s.ga("/").await;
     assert_eq!(s.h1().await, "Inloggen");
-    s.foto("inloggen").await;
+    s.plaatje("inloggen").await;
     s.klik("a[hreflang=en]").await;
     assert_eq!(s.h1().await, "Log in");
     s.klik("a[hreflang=nl]").await;
@@ -451,6 +502,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     // The school finds its pupil by name and birth date and files a melding.
     s.inloggen(&r.school, WACHTWOORD).await;
     assert_eq!(s.h1().await, "Werklijst");
+    s.plaatje("werklijst-school").await;
     s.ga("/zoeken").await;
     s.vul("#naam", &r.achternaam).await;
     s.vul("#geboortedatum", &r.geboren).await;
@@ -462,7 +514,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
         .unwrap()
         .as_str()
         .contains(&r.achternaam));
-    s.foto("zoeken").await;
+    s.plaatje("zoeken").await;
     s.klik(&format!("#resultaten a[href='/jongeren/{}']", r.id))
         .await;
     assert_eq!(s.h1().await, r.naam);
@@ -477,7 +529,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
             .contains("16 uur ongeoorloofd verzuim"),
         "the melding is on the file"
     );
-    s.foto("dossier-school").await;
+    s.plaatje("dossier-school").await;
     s.uitloggen().await;
 
     // The leerplicht officer sees it on the worklist and opens the file.
@@ -488,7 +540,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
         werk.contains(&r.naam),
         "the melding is on the worklist:\n{werk}"
     );
-    s.foto("werklijst").await;
+    s.plaatje("werklijst-leerplicht").await;
     s.klik(&format!("#werklijst a[href='/jongeren/{}']", r.id))
         .await;
     assert_eq!(s.h1().await, r.naam);
@@ -551,7 +603,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
         .tekst(".lr-partners")
         .await
         .contains(&format!("{} (J. de Boer)", r.cjg_naam)));
-    s.foto("dossier-leerplicht").await;
+    s.plaatje("dossier-leerplicht").await;
     // In English too.
     s.klik("a[hreflang=en]").await;
     assert!(s.bron().await.contains("Record an offer"));
@@ -581,7 +633,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
             .is_err(),
         "only leerplicht adds partners"
     );
-    s.foto("dossier-cjg").await;
+    s.plaatje("dossier-cjg").await;
     s.uitloggen().await;
 
     // The officer removes the partner again; from today the CJG no longer sees the file.
@@ -601,7 +653,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     s.ga("/thuiszitters").await;
     let lijst = s.tekst("#thuiszitters").await;
     assert!(lijst.contains(&r.naam), "on the SWV's list:\n{lijst}");
-    s.foto("thuiszitters").await;
+    s.plaatje("thuiszitters").await;
     s.ga("/thuiszitters?categorie=absoluut_verzuim").await;
     assert!(
         !s.tekst("#thuiszitters").await.contains(&r.naam),
@@ -613,10 +665,10 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     s.inloggen(&(r.beleid.0.clone(), String::new()), &beleid_pw)
         .await;
     assert_eq!(s.h1().await, "Rapportages");
-    s.foto("rapportages").await;
+    s.plaatje("rapportages").await;
     let na = s.totaal_vandaag().await;
     assert_ne!(voor, na, "the total of today's peildatum table changed");
-    s.foto("rapport-peildatum").await;
+    s.plaatje("rapport-peildatum").await;
     for soort in [
         "oorzaken",
         "schooljaar",
@@ -638,12 +690,38 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     s.ga("/rapportages").await;
     s.uitloggen().await;
 
+    // The youth doctor's worklist (MAZL referrals), and a referred pupil's file when there
+    // is one.
+    let jeugdarts_pw = r.jeugdarts_pw.clone();
+    s.inloggen(&r.jeugdarts, &jeugdarts_pw).await;
+    s.ga("/werklijst").await;
+    assert_eq!(s.h1().await, "Werklijst");
+    s.plaatje("werklijst-jeugdarts").await;
+    let verwezen =
+        s.c.find_all(Locator::Css("#werklijst a[href^='/jongeren/']"))
+            .await
+            .unwrap();
+    if let Some(a) = verwezen.first() {
+        let pad = a
+            .attr("href")
+            .await
+            .unwrap()
+            .expect("a link has an address");
+        s.ga(&pad).await;
+        assert!(
+            s.bron().await.contains("Medische notities"),
+            "the youth doctor's part of the file"
+        );
+        s.plaatje("dossier-jeugdarts").await;
+    }
+    s.uitloggen().await;
+
     // A user of another school cannot open the file.
     s.inloggen(&r.andere_school, WACHTWOORD).await;
     s.ga(&format!("/jongeren/{}", r.id)).await;
     assert_eq!(s.h1().await, "Geen toegang");
     assert!(!s.bron().await.contains(&r.achternaam));
-    s.foto("geen-toegang").await;
+    s.plaatje("geen-toegang").await;
     // A pupil who came from another school: the file opens, without that school's draft.
     s.ga(&format!("/jongeren/{}", r.verhuisd.0)).await;
     let meldingen = s.tekst("section[aria-labelledby=meldingen-kop]").await;
@@ -665,7 +743,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
         .await;
     assert_eq!(s.h1().await, "Beheer");
     assert!(s.tekst("#gebruikers").await.contains("web.leerplicht"));
-    s.foto("beheer").await;
+    s.plaatje("beheer").await;
     // A lost phone: a new second factor, set up by its owner at the next login (the
     // administrator sees no secret); a colleague who left: disabled.
     s.klik("form[action='/beheer/gebruikers/web.leerplicht2/tweede-factor'] button")
@@ -703,7 +781,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
         .tekst("#totp-uri")
         .await
         .starts_with("otpauth://totp/leerrecht:web.leerplicht2?secret="));
-    s.foto("tweede-factor-instellen").await;
+    s.plaatje("tweede-factor-instellen").await;
     s.inloggen(&(r.leerplicht_weer.0.clone(), geheim), WACHTWOORD)
         .await;
     s.uitloggen().await;
@@ -714,6 +792,10 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
         s.geschouwd
     );
     s.c.clone().close().await.unwrap();
+    // Every assertion held: the user guide may show these pages (one database is enough).
+    if db.starts_with("sqlite://") {
+        support::handleiding_fotos(&s.handleiding);
+    }
 }
 
 #[test]
@@ -923,6 +1005,7 @@ async fn ingangen_in_de_browser(
         .bron()
         .await
         .contains("Noodtoegang: u bekijkt dit dossier"));
+    s.plaatje("noodtoegang-dossier").await;
     // The medical note.
     s.vul("#mn-tekst", "Buikpijnklachten, overleg met huisarts")
         .await;
@@ -1009,6 +1092,10 @@ async fn ingangen_in_de_browser(
     assert!(!s.bron().await.contains("sluiten-form"));
     s.uitloggen().await;
     s.c.clone().close().await.unwrap();
+    // Every assertion held: the user guide may show the break-the-glass form.
+    if db.starts_with("sqlite://") {
+        support::handleiding_fotos(&s.handleiding);
+    }
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! The school calendar (DOMAIN §5): school days, lesweken, holidays and per-school days off.
+//! The school calendar (docs/domain.md §5): school days, lesweken, holidays and per-school days off.
 //! A [`Kalender`] precomputes one table per distinct school calendar, so that the signal engine
 //! can ask "school day?", "which lesweek?" and "which school day number?" in O(1) per row.
 

@@ -1,4 +1,4 @@
-//! Figures and targets (DOMAIN §9) as pure counting over what the store holds: registration
+//! Figures and targets (docs/domain.md §9) as pure counting over what the store holds: registration
 //! periods, enrolments, meldingen, offers and exemptions. Persons are the store's numbers;
 //! no figure names anyone.
 
@@ -51,14 +51,14 @@ impl Inschrijving {
 }
 
 /// A registered person: where they live, and who they are (only shown to roles that may see
-/// them). A figure row that retention kept of a destroyed file (DOMAIN
-/// §9.8) is a person without a `leerling`: it is counted like any other and names no one.
+/// them). A figure row that retention kept of a destroyed file (docs/domain.md §9.8) is a
+/// person without a `leerling`: it is counted like any other and names no one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Persoon {
     pub leerling: Option<LeerlingId>,
     /// Where the person lives (as known at the moment the figures are asked about).
     pub gemeente: String,
-    /// Their moves known at that moment, in order of their day (DOMAIN §9.7).
+    /// Their moves known at that moment, in order of their day (docs/domain.md §9.7).
     pub verhuizingen: Vec<Verhuizing>,
 }
 
@@ -178,7 +178,7 @@ pub struct PersoonsDossier<'a> {
 }
 
 impl PersoonsDossier<'_> {
-    /// The runs in the categories `welke` passes (DOMAIN §8), as registered.
+    /// The runs in the categories `welke` passes (docs/domain.md §8), as registered.
     pub fn runs(
         &self,
         welke: impl Fn(Categorie) -> bool,
@@ -227,7 +227,7 @@ pub fn plus_maanden(d: NaiveDate, m: u32) -> NaiveDate {
         .expect("date within chrono's range")
 }
 
-/// The first day a period counts in the target figures (DOMAIN §8, the VO-MBO transition):
+/// The first day a period counts in the target figures (docs/domain.md §8, the VO-MBO transition):
 /// an `absoluut_verzuim` period that begins after a VO or VSO enrolment which ended on 31 July
 /// or later in the summer holiday (no school day between 31 July and its end), before 1 October
 /// of that year and with no enrolment in between, counts only from 1 October; None when it
@@ -282,7 +282,7 @@ pub fn leeftijd(geboren: NaiveDate, d: NaiveDate) -> u32 {
 }
 
 /// A count as published: below [`PUBLIEK_MINIMUM`] it is hidden as `<5` when the report is
-/// for publication (DOMAIN §9.6).
+/// for publication (docs/domain.md §9.6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Aantal {
     pub n: u64,
@@ -336,7 +336,7 @@ impl Serialize for Aantal {
     }
 }
 
-/// Secondary suppression (DOMAIN §9.8). In a group of cells that add up to a total shown
+/// Secondary suppression (docs/domain.md §9.8). In a group of cells that add up to a total shown
 /// beside them, one hidden cell is the total minus the others. So while some group has exactly
 /// one hidden part under a shown total, the smallest other shown part is hidden too (the total
 /// itself when there is none). Groups may share cells (a table's rows and columns), so this
@@ -386,7 +386,7 @@ impl<K: std::hash::Hash + Eq> Uniek<K> {
     }
 }
 
-/// The school year's figures of one person (DOMAIN §9.2): was a thuiszitter (incl. absoluut
+/// The school year's figures of one person (docs/domain.md §9.2): was a thuiszitter (incl. absoluut
 /// verzuim, without the VO-MBO gap) at some day of `jaar`.
 pub fn thuiszitter_in(
     dossier: &PersoonsDossier<'_>,
@@ -405,7 +405,7 @@ pub fn thuiszitter_in(
     })
 }
 
-/// How one thuiszitter's clock stood for the three-month KPI (DOMAIN §9.4).
+/// How one thuiszitter's clock stood for the three-month KPI (docs/domain.md §9.4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KpiUitkomst {
@@ -491,7 +491,7 @@ pub fn mediaan(mut dagen: Vec<i64>) -> Option<f64> {
     })
 }
 
-/// The Leerplichttelling's figures of one category's runs in a school year (DOMAIN §9.5).
+/// The Leerplichttelling's figures of one category's runs in a school year (docs/domain.md §9.5).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Looptijden {
     /// Persons in the category on some day of the year.
@@ -510,7 +510,7 @@ pub struct Looptijden {
 /// or an earlier day while it runs).
 ///
 /// "More than three months" is measured over the whole run of home-sitting the category's run
-/// belongs to (DOMAIN §8): a `thuiszittend` run that followed `absoluut_verzuim` counts from the
+/// belongs to (docs/domain.md §8): a `thuiszittend` run that followed `absoluut_verzuim` counts from the
 /// start of the absolute absence.
 pub fn looptijden(
     per_persoon: &BTreeMap<i64, PersoonsDossier<'_>>,
@@ -564,7 +564,7 @@ pub enum Duur {
 }
 
 /// For a person registered `thuiszittend` on `op`: how long their run of home-sitting had
-/// lasted, over the whole run (an `absoluut_verzuim` start counts, DOMAIN §8).
+/// lasted, over the whole run (an `absoluut_verzuim` start counts, docs/domain.md §8).
 pub fn duur_op(
     dossier: &PersoonsDossier<'_>,
     op: NaiveDate,

@@ -1,4 +1,4 @@
-//! Dates as they come in files (DOMAIN §12): `YYYY-MM-DD` or `DD-MM-YYYY`, told apart by
+//! Dates as they come in files (docs/domain.md §12): `YYYY-MM-DD` or `DD-MM-YYYY`, told apart by
 //! where the four-digit year stands.
 
 use chrono::NaiveDate;

@@ -1,4 +1,4 @@
-//! Ages and duties (DOMAIN §4): how old someone is on a day, whether they are leerplichtig or
+//! Ages and duties (docs/domain.md §4): how old someone is on a day, whether they are leerplichtig or
 //! kwalificatieplichtig then, and the matching birth-date ranges so a database can count duty
 //! status with a plain range condition on the date of birth.
 
@@ -107,7 +107,7 @@ pub fn duty_status(birth: NaiveDate, on: NaiveDate) -> DutyStatus {
 /// or vwo diploma) with the enrolment that ended on `startkwalificatie`, if any.
 ///
 /// Kwalificatieplicht ends at the end of that enrolment: from the next day on there is no
-/// duty. Leerplicht itself is not shortened by a diploma (DOMAIN §4 ends only
+/// duty. Leerplicht itself is not shortened by a diploma (docs/domain.md §4 ends only
 /// kwalificatieplicht with it): a diploma obtained while leerplichtig means that no
 /// kwalificatieplicht follows. Without a diploma this is [`duty_status`].
 pub fn duty_status_met(

@@ -1,4 +1,4 @@
-//! Identifiers of the field (DOMAIN §3). Each type can only hold a valid value: parse at the
+//! Identifiers of the field (docs/domain.md §3). Each type can only hold a valid value: parse at the
 //! edge, and everything behind it may rely on the check having been done.
 
 use std::fmt;
@@ -42,7 +42,7 @@ fn parse_nine_digits(s: &str) -> Result<u32, IdError> {
     if t.is_empty() || t.len() > 9 || !t.bytes().all(|b| b.is_ascii_digit()) {
         return Err(IdError::NotNineDigits(s.to_string()));
     }
-    // Left-padding with zeros is allowed (DOMAIN §3): "12345678" is "012345678".
+    // Left-padding with zeros is allowed (docs/domain.md §3): "12345678" is "012345678".
     t.parse().map_err(|_| IdError::NotNineDigits(s.to_string()))
 }
 

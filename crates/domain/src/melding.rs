@@ -1,4 +1,4 @@
-//! The school's term for a draft melding (DOMAIN §7): a draft made from a signal is confirmed
+//! The school's term for a draft melding (docs/domain.md §7): a draft made from a signal is confirmed
 //! or withdrawn within a number of school days of the school's own calendar, counted from the
 //! day the signal fired — the day the threshold was reached, from which the Leerplichtwet
 //! (art. 21a) asks the school to report without delay.

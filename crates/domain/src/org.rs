@@ -1,4 +1,4 @@
-//! Organisations of a region (DOMAIN §2): gemeenten, school locations, samenwerkingsverbanden,
+//! Organisations of a region (docs/domain.md §2): gemeenten, school locations, samenwerkingsverbanden,
 //! and the leerplicht bureaus, GGDs and CJGs that serve a list of gemeenten.
 
 use std::fmt;
@@ -135,7 +135,7 @@ pub struct Organisatie {
     pub bedient: Vec<GemeenteCode>,
 }
 
-/// The roles of the users of leerrecht (DOMAIN §1).
+/// The roles of the users of leerrecht (docs/domain.md §1).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum Rol {
@@ -169,7 +169,7 @@ impl Rol {
             Rol::Beheer => "beheer",
         }
     }
-    /// Whether the role ever sees a person (DOMAIN §10).
+    /// Whether the role ever sees a person (docs/domain.md §10).
     pub fn sees_persons(self) -> bool {
         !matches!(self, Rol::Beleid | Rol::Beheer)
     }

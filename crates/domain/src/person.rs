@@ -21,7 +21,7 @@ pub struct Jongere {
     pub gemeente: GemeenteCode,
     /// The day the person came to live in `gemeente`, when the file says (the optional
     /// `verhuisdatum` column): a change of gemeente is dated by it, else by the day it is
-    /// recorded (DOMAIN §9.7).
+    /// recorded (docs/domain.md §9.7).
     pub woont_sinds: Option<NaiveDate>,
 }
 
@@ -63,7 +63,7 @@ impl Jongere {
     }
 }
 
-/// Education sectors (DOMAIN §4).
+/// Education sectors (docs/domain.md §4).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize, PartialOrd, Ord)]
 pub enum Sector {
     #[serde(rename = "PO")]
@@ -118,7 +118,7 @@ pub struct Inschrijving {
     begindatum: NaiveDate,
     einddatum: Option<NaiveDate>,
     /// The enrolment ended with a startkwalificatie (MBO-2, havo or vwo diploma), which ends
-    /// kwalificatieplicht (DOMAIN §4). Only an ended enrolment has one.
+    /// kwalificatieplicht (docs/domain.md §4). Only an ended enrolment has one.
     #[serde(default)]
     startkwalificatie: bool,
 }

@@ -1,9 +1,9 @@
-//! Whether a registration on the thuiszitters list fits the register (DOMAIN §8, last
+//! Whether a registration on the thuiszitters list fits the register (docs/domain.md §8, last
 //! paragraph): `thuiszittend` needs an enrolment and a duty on each of its days;
 //! `absoluut_verzuim` needs a duty, no enrolment and no exemption, and ends when the duty
 //! ends. The other categories are not bound to the register.
 //!
-//! Choices, where DOMAIN leaves room:
+//! Choices, where docs/domain.md leaves room:
 //! - A period with an end is checked on every day from its start to its end. An open period
 //!   is checked from its start; for `thuiszittend` that is its first day (the days after are
 //!   not known yet), for `absoluut_verzuim` every day up to the end of the duty.

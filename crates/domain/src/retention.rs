@@ -1,4 +1,4 @@
-//! Retention (DOMAIN §11, after the VNG selection list): when each part of a young person's
+//! Retention (docs/domain.md §11, after the VNG selection list): when each part of a young person's
 //! file must be destroyed.
 
 use chrono::{Datelike, Months, NaiveDate};
@@ -38,7 +38,7 @@ pub fn meldingen_voor(on: NaiveDate) -> NaiveDate {
 }
 
 /// How far apart two registration periods may lie and still be one stretch of home-sitting
-/// for the figures: more than any run's allowed gap of school days (DOMAIN §8) can span,
+/// for the figures: more than any run's allowed gap of school days (docs/domain.md §8) can span,
 /// a summer holiday included.
 pub const SAMENHANG_DAGEN: u64 = 92;
 

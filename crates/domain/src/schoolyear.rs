@@ -1,4 +1,4 @@
-//! The school year (DOMAIN §4): 1 August up to and including 31 July, named `2018-2019`.
+//! The school year (docs/domain.md §4): 1 August up to and including 31 July, named `2018-2019`.
 //! Reports, holiday imports and the end of leerplicht are all cut along these years.
 
 use std::fmt;

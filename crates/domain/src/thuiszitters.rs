@@ -1,4 +1,4 @@
-//! Thuiszitters (DOMAIN §8): registration periods with a category and a main cause, and the
+//! Thuiszitters (docs/domain.md §8): registration periods with a category and a main cause, and the
 //! three-month clock with its escalation ladder.
 
 use std::fmt;
@@ -197,7 +197,7 @@ pub fn overlap(a: (NaiveDate, Option<NaiveDate>), b: (NaiveDate, Option<NaiveDat
     a.0 <= b.1.unwrap_or(NaiveDate::MAX) && b.0 <= a.1.unwrap_or(NaiveDate::MAX)
 }
 
-/// The escalation ladder (DOMAIN §8).
+/// The escalation ladder (docs/domain.md §8).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Niveau {
@@ -226,9 +226,9 @@ pub struct Escalatieregels {
     pub management_maanden: u32,
     pub bestuurlijk_maanden: u32,
     /// Two thuiszitter periods with no more than this many school days between them are one
-    /// run (DOMAIN §8): a weekend, a holiday or a change of category never restarts the clock.
+    /// run (docs/domain.md §8): a weekend, a holiday or a change of category never restarts the clock.
     pub onderbreking_schooldagen: u32,
-    /// The school's term for a draft melding, in school days (DOMAIN §7): set by
+    /// The school's term for a draft melding, in school days (docs/domain.md §7): set by
     /// `[meldingen] termijn_schooldagen`, not by `[escalatie]`.
     #[serde(skip)]
     pub melding_termijn_schooldagen: u32,
@@ -267,7 +267,7 @@ fn plus_months(d: NaiveDate, m: u32) -> NaiveDate {
         .expect("date within chrono's range")
 }
 
-/// The one meaning of "more than `m` months" (DOMAIN §8): a run that began on `begin` has
+/// The one meaning of "more than `m` months" (docs/domain.md §8): a run that began on `begin` has
 /// lasted more than `m` calendar months on `d` when `d` is after `begin` plus `m` months; on
 /// that very day it is still "up to `m` months". Every report and the clock use this.
 pub fn meer_dan_maanden(begin: NaiveDate, m: u32, d: NaiveDate) -> bool {
@@ -281,7 +281,7 @@ pub fn eerste_dag_na_maanden(begin: NaiveDate, m: u32) -> NaiveDate {
         .expect("date within chrono's range")
 }
 
-/// What joins registration periods into runs (DOMAIN §8): the school days of the region and
+/// What joins registration periods into runs (docs/domain.md §8): the school days of the region and
 /// how many of them may lie between two periods of one run.
 #[derive(Clone, Copy, Debug)]
 pub struct Runregels<'a> {
@@ -303,7 +303,7 @@ impl Runregels<'_> {
 }
 
 /// The runs of the periods (any order) whose category passes `welke`, by start; an open end
-/// is None (DOMAIN §8). Two periods are one run when no more than `regels.max_onderbreking`
+/// is None (docs/domain.md §8). Two periods are one run when no more than `regels.max_onderbreking`
 /// school days lie between them. An offer that starts (`gestart`) ends the run on the day
 /// before; a period that begins on or after that day begins a new run.
 pub fn runs(

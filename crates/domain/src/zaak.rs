@@ -1,4 +1,4 @@
-//! A case (*zaak*, DOMAIN §7–8) as a sequence of events: nothing is overwritten, and the state
+//! A case (*zaak*, docs/domain.md §7–8) as a sequence of events: nothing is overwritten, and the state
 //! on any past moment is the fold of the events recorded up to then.
 
 use chrono::NaiveDate;
@@ -27,7 +27,7 @@ impl ZaakSoort {
     }
 }
 
-/// The kinds of suitable offer (DOMAIN §8).
+/// The kinds of suitable offer (docs/domain.md §8).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AanbodType {
@@ -39,7 +39,7 @@ pub enum AanbodType {
     WerkLeerwerktraject,
 }
 
-/// The exemptions of the Leerplichtwet (DOMAIN §8). Codes say what they are (`art5_sub_a`,
+/// The exemptions of the Leerplichtwet (docs/domain.md §8). Codes say what they are (`art5_sub_a`,
 /// `art5a_reizend`); the codes of before (`5a` for 5 sub a, `5a_reizend` for article 5a…)
 /// are still read, from stored events, files and requests ([`Artikel::from_code`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -118,7 +118,7 @@ impl Artikel {
     }
 }
 
-/// Who wrote the statement a 5-sub-a exemption needs (DOMAIN §8): an independent doctor,
+/// Who wrote the statement a 5-sub-a exemption needs (docs/domain.md §8): an independent doctor,
 /// psychologist or pedagogue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -155,7 +155,7 @@ pub struct Verklaring {
     pub door: Deskundige,
 }
 
-/// How old a 5-sub-a statement may be at the decision, in months (DOMAIN §8).
+/// How old a 5-sub-a statement may be at the decision, in months (docs/domain.md §8).
 pub const VERKLARING_MAANDEN: u32 = 3;
 
 /// Kernteam (Zuid-Kennemerland) or jeugdteam (IJmond).
@@ -166,7 +166,7 @@ pub enum Team {
     Jeugdteam,
 }
 
-/// Why leerplicht closed a case (DOMAIN §8).
+/// Why leerplicht closed a case (docs/domain.md §8).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sluitreden {

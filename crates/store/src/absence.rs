@@ -258,7 +258,7 @@ pub(crate) fn zonder_verzuim(person: i64, school: String) -> Wijziging {
 
 /// The retention of absence: what goes from the stored values of the persons in a purge
 /// plan, and the count of persons with unauthorised absence per school year and gemeente
-/// that the figures keep of it (`verzuimers`, DOMAIN §9.8).
+/// that the figures keep of it (`verzuimers`, docs/domain.md §9.8).
 #[derive(Default)]
 pub(crate) struct Opschoning {
     verzuimers: HashSet<(SchoolYear, String, i64)>,

@@ -176,7 +176,7 @@ pub struct MeldingRij {
     pub gegevens: MeldingGegevens,
 }
 
-/// The rest of a melding (DOMAIN §7); every part may be unknown.
+/// The rest of a melding (docs/domain.md §7); every part may be unknown.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MeldingGegevens {
@@ -285,7 +285,7 @@ pub(crate) fn like_bevat(naam: &str) -> String {
     )
 }
 
-/// Whether a signal of this rule is a draft melding for the school to confirm (DOMAIN §7).
+/// Whether a signal of this rule is a draft melding for the school to confirm (docs/domain.md §7).
 pub fn wordt_concept(regel: &str) -> bool {
     matches!(regel, "16uur" | "luxe" | "te_laat" | "lrv")
 }
@@ -436,7 +436,7 @@ pub trait Store: AccessStore + ApiStore + TaakStore + Send + Sync {
     /// Every registration period covering `on`: its category, main cause and the person's
     /// gemeente (for counts; no person is named).
     fn registraties_op(&self, on: NaiveDate) -> Result<Vec<(Categorie, Oorzaak, String)>>;
-    /// What the figures about thuiszitters count (DOMAIN §9): every registration period, and
+    /// What the figures about thuiszitters count (docs/domain.md §9): every registration period, and
     /// of the persons with a period or a case their enrolments, offers and exemptions; as it
     /// was known at `bekend_op` (the database's moments of recording), or now. The anonymous
     /// figure rows that retention kept of destroyed files are included, each under a negative
@@ -457,7 +457,7 @@ pub trait Store: AccessStore + ApiStore + TaakStore + Send + Sync {
         bekend_op: Option<DateTime<Utc>>,
         f: &mut dyn FnMut(leerrecht_domain::cijfers::Melding<'_>),
     ) -> Result<()>;
-    /// Only the anonymous meldingen that retention kept of destroyed ones (DOMAIN §9.8), as
+    /// Only the anonymous meldingen that retention kept of destroyed ones (docs/domain.md §9.8), as
     /// [`Store::cijfer_meldingen`] gives them beside the others: each person under a negative
     /// number of their own, one per school year.
     fn cijfer_meldingen_anoniem(

@@ -820,7 +820,7 @@ impl AccessStore for PgStore {
                     )?;
                 }
             }
-            // The figures' anonymous rows of everything that goes, first (DOMAIN §9.8).
+            // The figures' anonymous rows of everything that goes, first (docs/domain.md §9.8).
             crate::postgres_cijfers::registraties_grens(c)?;
             crate::postgres_cijfers::kies_meldingen(c, meldingen_voor)?;
             crate::postgres_cijfers::bewaar_anoniem(c)?;

@@ -103,7 +103,7 @@ pub(crate) fn import_registraties(
         let total: i64 = conn
             .query_one("SELECT count(*) FROM stage_w WHERE line = first", &[])?
             .get(0);
-        // Each statement also keeps history (DOMAIN §9.7): the changed periods' old versions
+        // Each statement also keeps history (docs/domain.md §9.7): the changed periods' old versions
         // end now and their new versions hold from now; the count is of new versions.
         counts.gewijzigd = conn.execute(
             &(String::from(
@@ -165,7 +165,7 @@ const VERSIES: &str = ",
      INSERT INTO registratie_versies (jongere_id, van, tot, categorie, oorzaak, vastgelegd)
      SELECT jongere_id, van, tot, categorie, oorzaak, now() FROM changed";
 
-/// Keeps history (DOMAIN §9.7): the version of period (`person`, `van`) that held until now
+/// Keeps history (docs/domain.md §9.7): the version of period (`person`, `van`) that held until now
 /// ends, and `nieuw` (end, category, cause), when given, holds from now on.
 fn versie(
     conn: &mut Client,
@@ -219,7 +219,7 @@ pub(crate) fn registraties(
         .map(Some)
 }
 
-/// What the register knows about a person that a registration must fit (DOMAIN §8): birth
+/// What the register knows about a person that a registration must fit (docs/domain.md §8): birth
 /// date, enrolments with their startkwalificatie, the exemptions recorded in their cases.
 pub(crate) fn registerfeiten(conn: &mut Client, person: i64) -> Result<Registerfeiten> {
     let geboortedatum: NaiveDate = conn

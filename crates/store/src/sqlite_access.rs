@@ -792,7 +792,7 @@ impl AccessStore for SqliteStore {
                 }
             }
             let mv = iso(meldingen_voor);
-            // The figures' anonymous rows of everything that goes, first (DOMAIN §9.8).
+            // The figures' anonymous rows of everything that goes, first (docs/domain.md §9.8).
             crate::sqlite_cijfers::registraties_grens(c)?;
             crate::sqlite_cijfers::kies_meldingen(c, &mv)?;
             crate::sqlite_cijfers::bewaar_anoniem(c)?;

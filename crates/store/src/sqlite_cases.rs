@@ -19,7 +19,7 @@ use crate::{decided, Decide, ImportCounts, ImportOutcome, Result, RowIssue, Rows
 
 type Periode = (NaiveDate, Option<NaiveDate>, String, String);
 
-/// What the register knows about a person that a registration must fit (DOMAIN §8): birth
+/// What the register knows about a person that a registration must fit (docs/domain.md §8): birth
 /// date, enrolments with their startkwalificatie, the exemptions recorded in their cases.
 pub(crate) fn registerfeiten(conn: &Connection, person: i64) -> Result<Registerfeiten> {
     let geboortedatum = conn
@@ -208,7 +208,7 @@ pub(crate) fn import_registraties(
 /// The database's clock, in the store's moment format: when a change became known.
 pub(crate) const NU: &str = "strftime('%Y-%m-%dT%H:%M:%f000Z', 'now')";
 
-/// Keeps history (DOMAIN §9.7): the version of period (`person`, `van`) that held until now
+/// Keeps history (docs/domain.md §9.7): the version of period (`person`, `van`) that held until now
 /// ends, and `nieuw` (end, category, cause), when given, holds from now on.
 fn versie(
     conn: &Connection,

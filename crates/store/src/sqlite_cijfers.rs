@@ -1,4 +1,4 @@
-//! The SQLite store's reads for the figures (DOMAIN §9), now or as known at a past moment.
+//! The SQLite store's reads for the figures (docs/domain.md §9), now or as known at a past moment.
 
 use crate::zaakfeiten::Zaakfeiten;
 use std::collections::HashMap;

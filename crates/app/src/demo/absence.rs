@@ -1,4 +1,4 @@
-//! Absence for the demo region (DOMAIN §6): per pupil and school year a handful of rows in
+//! Absence for the demo region (docs/domain.md §6): per pupil and school year a handful of rows in
 //! the common pattern (short sickness episodes, the odd late arrival, appointments, a
 //! skipped lesson), and for a few pupils a pattern that makes one of the signal rules fire:
 //! frequent lateness, long or frequent sickness, truancy building up to the 8- or 16-hour

@@ -62,7 +62,7 @@ fn next_school_year_start(d: NaiveDate) -> NaiveDate {
     aug1(school_year_of(d) + 1)
 }
 
-/// Leerplichtig on `d` (DOMAIN §4): from the first day of the month after the 5th birthday
+/// Leerplichtig on `d` (docs/domain.md §4): from the first day of the month after the 5th birthday
 /// to the end of the school year in which the 16th birthday falls.
 pub(super) fn leerplichtig(birth: NaiveDate, d: NaiveDate) -> bool {
     let b5 = add_years(birth, 5);

@@ -107,7 +107,7 @@ pub const JONGEREN: &str = "bsn;onderwijsnummer;achternaam;voornamen;geboortedat
 010000008;;Visser;Daan;2003-01-01;GM0453
 ";
 
-/// For the thuiszitters list, whose registrations must fit the register (DOMAIN §8):
+/// For the thuiszitters list, whose registrations must fit the register (docs/domain.md §8):
 /// 123456782 (thuiszittend in 2025) is enrolled again from August 2024; 101222331 (absoluut
 /// verzuim in 2025) left school before Christmas 2024.
 pub const NU_INGESCHREVEN: &str = "leerling;school;sector;begindatum;einddatum

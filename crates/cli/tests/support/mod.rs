@@ -340,8 +340,8 @@ impl Drop for Proces {
     }
 }
 
-/// Starts chromedriver on a free port and a headless Chromium through it (Dutch, 1280×1000),
-/// waiting until it answers. The driver ends when the returned guard is dropped.
+/// Starts chromedriver on a free port and a headless Chromium through it (Dutch, a viewport of
+/// about 1280×800: the window's size includes the browser's bars), waiting until it answers. The driver ends when the returned guard is dropped.
 pub async fn browser(
     chrome: &std::path::Path,
     driver: &std::path::Path,
@@ -361,7 +361,7 @@ pub async fn browser(
             "goog:chromeOptions": {
                 "binary": chrome,
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
-                         "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=nl"]
+                         "--disable-dev-shm-usage", "--window-size=1280,935", "--lang=nl"]
             }
         }))
         .unwrap();
@@ -378,4 +378,20 @@ pub async fn browser(
         }
     }
     panic!("chromedriver answers and starts Chromium");
+}
+
+/// Writes the user guide's screenshots (`docs/handleiding/img/NAME.png`), so that its pictures
+/// show the pages as they are. A browser test calls this at its very end, after every
+/// assertion held: a failing run leaves the guide's pictures as they were. Each file is
+/// written beside its place and then renamed over it, so a reader never meets half a PNG.
+pub fn handleiding_fotos(fotos: &[(String, Vec<u8>)]) {
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/handleiding/img");
+    std::fs::create_dir_all(&dir).expect("create docs/handleiding/img");
+    for (naam, png) in fotos {
+        let doel = dir.join(format!("{naam}.png"));
+        let tijdelijk = dir.join(format!(".{naam}.png.nieuw"));
+        std::fs::write(&tijdelijk, png).expect("write a screenshot");
+        std::fs::rename(&tijdelijk, &doel).expect("put a screenshot in place");
+    }
 }

@@ -1,4 +1,4 @@
-//! The engine that turns the absence rows of one (pupil, school) into the signals of DOMAIN §6
+//! The engine that turns the absence rows of one (pupil, school) into the signals of docs/domain.md §6
 //! (all rules except `av`, which is not about absence rows: see
 //! [`absoluut_verzuim`](super::absoluut_verzuim)).
 //!
@@ -54,7 +54,7 @@ struct Dag {
     cum: u64,
 }
 
-/// Evaluates the rules of DOMAIN §6 for one (pupil, school) at a time, reusing its buffers.
+/// Evaluates the rules of docs/domain.md §6 for one (pupil, school) at a time, reusing its buffers.
 /// Create one per thread and feed it the (pupil, school) groups one after another.
 #[derive(Default, Debug)]
 pub struct Evaluator {
@@ -65,7 +65,7 @@ pub struct Evaluator {
     episodes: Vec<u32>,
 }
 
-/// The rules of DOMAIN §6 (all but `av`) over the absence rows of ONE (pupil, school), in a
+/// The rules of docs/domain.md §6 (all but `av`) over the absence rows of ONE (pupil, school), in a
 /// fresh [`Evaluator`]. For many groups, keep an [`Evaluator`] and call
 /// [`Evaluator::evaluate`].
 pub fn evaluate(rows: &[Verzuim], days: &SchoolDays, regels: &RegelsHistorie) -> Vec<Signaal> {

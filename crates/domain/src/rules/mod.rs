@@ -1,4 +1,4 @@
-//! The rules of DOMAIN §6 that turn absence into signals: dated, explained facts someone must
+//! The rules of docs/domain.md §6 that turn absence into signals: dated, explained facts someone must
 //! act on. Pure functions of the absence rows, the school calendar and the (dated) thresholds,
 //! so re-running them gives the same signals.
 //!
@@ -6,7 +6,7 @@
 //!   `mazl_7dagen`, `mazl_4x12` and `lrv` over the rows of one (pupil, school);
 //! - [`absoluut_verzuim`] / [`absoluut_verzuim_signaal`]: `av` for one young person on a
 //!   reference date;
-//! - [`Regels`] (thresholds, DOMAIN's defaults, a `[regels]` table) and [`RegelsHistorie`]
+//! - [`Regels`] (thresholds, the defaults of docs/domain.md, a `[regels]` table) and [`RegelsHistorie`]
 //!   (which thresholds were in force on which date).
 
 mod engine;
@@ -26,7 +26,7 @@ pub use types::{
     vingerafdruk, Dagtotaal, OnbekendeCode, Regel, Signaal, Uitleg, Verzuim, Verzuimsoort,
 };
 
-/// Absolute absence (`av`, DOMAIN §6.8) on the reference date `on`: someone born on `birth` is
+/// Absolute absence (`av`, docs/domain.md §6.8) on the reference date `on`: someone born on `birth` is
 /// leerplichtig or kwalificatieplichtig on `on` ([`duty_status_met`]: an enrolment that ended
 /// with a startkwalificatie on `startkwalificatie` ends kwalificatieplicht), has no enrolment
 /// covering `on`, and no exemption covering it. Whether the person lives in a served gemeente

@@ -1,4 +1,4 @@
-//! The thresholds of the rules (regional policy, DOMAIN §6) and their history: a change of
+//! The thresholds of the rules (regional policy, docs/domain.md §6) and their history: a change of
 //! rules applies from a date on, and the earlier versions are kept so that past signals stay
 //! explainable and reproducible.
 
@@ -17,7 +17,7 @@ pub enum RegelsError {
     DubbeleDatum(NaiveDate),
 }
 
-/// The thresholds of the rules of DOMAIN §6. [`Default`] gives DOMAIN's defaults.
+/// The thresholds of the rules of docs/domain.md §6. [`Default`] gives the defaults of docs/domain.md.
 ///
 /// Reads from a `[regels]` table in which every field is optional (a missing one keeps its
 /// default) and an unknown one is an error (a misspelt threshold must not be silently
@@ -205,7 +205,7 @@ impl RegelsHistorie {
 }
 
 impl Default for RegelsHistorie {
-    /// DOMAIN §6's defaults for all dates.
+    /// docs/domain.md §6's defaults for all dates.
     fn default() -> Self {
         RegelsHistorie::vast(Regels::default())
     }

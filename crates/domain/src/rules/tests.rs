@@ -1,5 +1,5 @@
 //! The specification of the rules by worked examples at their edges, and properties checked
-//! against a naive reference implementation written straight from DOMAIN §6.
+//! against a naive reference implementation written straight from docs/domain.md §6.
 //!
 //! The calendar is the demo calendar of 2019-2020 and 2020-2021: school starts on Monday
 //! 26 August 2019; the herfstvakantie is the week of Monday 21 October 2019 (Saturday 19 to
@@ -633,7 +633,7 @@ fn signals_come_in_date_then_rule_order_and_an_evaluator_is_reusable() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The reference: DOMAIN §6 read literally, quadratic, by dates rather than indices. With a
+// The reference: docs/domain.md §6 read literally, quadratic, by dates rather than indices. With a
 // history, each date is measured against the rules in force on it; a run (episode, whole
 // days) fires on its first day that reaches the threshold of that day.
 

@@ -20,7 +20,7 @@ pub struct OnbekendeCode {
     pub geldig: &'static str,
 }
 
-/// The kind of an absence row (DOMAIN §6). Codes as in files: `ongeoorloofd`, `luxe`,
+/// The kind of an absence row (docs/domain.md §6). Codes as in files: `ongeoorloofd`, `luxe`,
 /// `te_laat`, `ziek`, `geoorloofd`.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -128,7 +128,7 @@ pub struct Dagtotaal {
     pub hele_dag: bool,
 }
 
-/// A rule of DOMAIN §6. Orders as listed there, which is also the order of signals on one date.
+/// A rule of docs/domain.md §6. Orders as listed there, which is also the order of signals on one date.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
 pub enum Regel {
     /// Mandatory report: 16 hours of unauthorised absence in 4 lesweken.
@@ -169,7 +169,7 @@ impl Regel {
         Regel::Av,
     ];
 
-    /// The code of DOMAIN §6, used in files, reports, the database and `--regel`.
+    /// The code of docs/domain.md §6, used in files, reports, the database and `--regel`.
     pub const fn code(self) -> &'static str {
         match self {
             Regel::Uur16 => "16uur",
@@ -237,7 +237,7 @@ pub struct Uitleg {
 }
 
 /// A dated, explained fact someone must act on, for one (pupil, school): produced by the rules
-/// of DOMAIN §6. The pair (`regel`, `datum`) identifies it: a rule fires at most once per date.
+/// of docs/domain.md §6. The pair (`regel`, `datum`) identifies it: a rule fires at most once per date.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct Signaal {
     pub regel: Regel,

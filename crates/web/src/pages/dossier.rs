@@ -1149,7 +1149,7 @@ async fn melding_status_doen(
     .await?)
 }
 
-/// The words for a withdrawal reason (DOMAIN §7).
+/// The words for a withdrawal reason (docs/domain.md §7).
 fn intrekreden_label(code: &str) -> &'static str {
     match code {
         "achteraf_geoorloofd" => "Achteraf geoorloofd",

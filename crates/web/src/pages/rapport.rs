@@ -1,4 +1,4 @@
-//! The reports of the figures (DOMAIN §9), each a page with its parameters as a plain GET
+//! The reports of the figures (docs/domain.md §9), each a page with its parameters as a plain GET
 //! form, the SVG charts and tables of `leerrecht report`, and downloads as CSV, XLSX, PDF and
 //! a printable HTML page. The figures hold no persons except the KPI's overdue list, which the
 //! app fills only for readers the gate lets see them.

@@ -40,7 +40,7 @@ pub fn afsluitreden(code: &str) -> Option<&'static str> {
     })
 }
 
-/// The words of a rule of the covenant (DOMAIN §6), as a signal names it.
+/// The words of a rule of the covenant (docs/domain.md §6), as a signal names it.
 pub fn regel(code: &str) -> Option<&'static str> {
     Some(match code {
         "16uur" => "16 uur ongeoorloofd verzuim in 4 lesweken",

@@ -1,4 +1,4 @@
-//! Exemptions (DOMAIN §8): recorded in a case of their own kind, read back per person.
+//! Exemptions (docs/domain.md §8): recorded in a case of their own kind, read back per person.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -22,7 +22,7 @@ pub struct Vrijstelling {
     /// `art15`.
     pub artikel: String,
     pub reden: String,
-    /// Given because no suitable offer exists: flagged (DOMAIN §8).
+    /// Given because no suitable offer exists: flagged (docs/domain.md §8).
     pub geen_passend_aanbod: bool,
     pub van: NaiveDate,
     #[serde(skip_serializing_if = "Option::is_none")]
