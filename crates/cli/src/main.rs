@@ -123,7 +123,7 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: TableOrJson,
     },
-    /// Figures without persons (DOMAIN §9).
+    /// Figures without persons (docs/domain.md §9).
     Report {
         #[command(subcommand)]
         what: rapport::ReportWhat,
@@ -151,7 +151,7 @@ enum Command {
         #[command(subcommand)]
         what: AuditWhat,
     },
-    /// Destroy the files whose retention period ended (DOMAIN §11); anonymous counts stay.
+    /// Destroy the files whose retention period ended (docs/domain.md §11); anonymous counts stay.
     Purge {
         /// The date to judge retention on; default today.
         #[arg(long, value_parser = date_arg)]
@@ -315,7 +315,7 @@ enum BenchWhat {
         #[arg(long, default_value_t = 20)]
         rounds: usize,
     },
-    /// Every report of the figures (DOMAIN §9) at the scale of the database --db names,
+    /// Every report of the figures (docs/domain.md §9) at the scale of the database --db names,
     /// after topping a national demo up to 200,000 registrations and 10 million meldingen
     /// (or the numbers given).
     Rapportages {

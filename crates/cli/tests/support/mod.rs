@@ -380,11 +380,17 @@ pub async fn browser(
     panic!("chromedriver answers and starts Chromium");
 }
 
-/// Writes the user guide's screenshots (`docs/handleiding/img/NAME.png`), so that its pictures
-/// show the pages as they are. A browser test calls this at its very end, after every
-/// assertion held: a failing run leaves the guide's pictures as they were. Each file is
-/// written beside its place and then renamed over it, so a reader never meets half a PNG.
+/// Writes the user guide's screenshots (`docs/handleiding/img/NAME.png`) when
+/// `LEERRECHT_DOCS_BIJWERKEN=1` asks for the documents to be brought up to date (as the
+/// command reference is), so that its pictures show the pages as they are; a plain test run
+/// takes the pictures but leaves the checked-out files alone. A browser test calls this at
+/// its very end, after every assertion held: a failing run leaves the guide's pictures as
+/// they were. Each file is written beside its place and then renamed over it, so a reader
+/// never meets half a PNG.
 pub fn handleiding_fotos(fotos: &[(String, Vec<u8>)]) {
+    if !std::env::var("LEERRECHT_DOCS_BIJWERKEN").is_ok_and(|v| v == "1") {
+        return;
+    }
     let dir =
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/handleiding/img");
     std::fs::create_dir_all(&dir).expect("create docs/handleiding/img");
