@@ -17,10 +17,10 @@ use leerrecht_domain::ids::SchoolCode;
 use leerrecht_domain::rules::{Evaluator, RegelsHistorie, Verzuim, Verzuimsoort};
 use leerrecht_domain::schoolyear::SchoolYear;
 
-use crate::access::Actor;
 use crate::config::Config;
 use crate::demo::{DemoOptions, Scale};
-use crate::import::ImportKind;
+use crate::register::import::ImportKind;
+use crate::toegang::Actor;
 use crate::{App, AppError, Result};
 
 /// One measured step.
@@ -389,7 +389,8 @@ pub fn bench_audit(
             .store()
             .persoon_context(*id, today)?
             .ok_or_else(|| AppError::Invalid("a listed person is unknown".into()))?;
-        let _ = crate::access::beslis(&actor, crate::access::Gebruik::PersoonBekijken, &ctx, None);
+        let _ =
+            crate::toegang::beslis(&actor, crate::toegang::Gebruik::PersoonBekijken, &ctx, None);
     }
     report(&Meting {
         wat: "the gate's decision alone (facts of the person, no audit)".into(),

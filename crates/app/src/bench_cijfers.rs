@@ -14,8 +14,8 @@ use leerrecht_store::{MeldingGegevens, MeldingRij};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::access::Actor;
-use crate::rapportages::Opties;
+use crate::cijfers::Opties;
+use crate::toegang::Actor;
 use crate::{App, AppError, Result};
 
 /// What the top-up aims at.

@@ -9,8 +9,8 @@ use leerrecht_domain::rules::Verzuim;
 use leerrecht_domain::schoolyear::SchoolYear;
 use leerrecht_store::{BulkWriter, StoreError};
 
-use crate::access::{authorize, Action, Actor, Scope};
 use crate::demo::{generate_with, DemoOptions, DemoSink, DemoSummary};
+use crate::toegang::{authorize, Action, Actor, Scope};
 use crate::{App, AppError, Result};
 use chrono::NaiveDate;
 use leerrecht_domain::org::{OrgSoort, Rol};
@@ -133,7 +133,7 @@ impl App {
                 )?,
             };
             let gebruikersnaam = format!("demo.{rol}");
-            let wachtwoord = crate::auth::new_token("");
+            let wachtwoord = crate::toegang::auth::new_token("");
             let nieuw = self.user_add(actor, &gebruikersnaam, &org, rol, &wachtwoord)?;
             accounts.push(DemoAccount {
                 gebruikersnaam,
@@ -173,7 +173,7 @@ impl App {
                      geef de demo een nieuwe database met --db"
                 )));
             };
-            let wachtwoord = crate::auth::new_token("");
+            let wachtwoord = crate::toegang::auth::new_token("");
             self.user_set_password(actor, &gebruikersnaam, &wachtwoord)?;
             let totp_geheim = if rol.needs_second_factor() {
                 Some(self.user_reset_2fa(actor, &gebruikersnaam)?)

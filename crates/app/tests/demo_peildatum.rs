@@ -8,9 +8,9 @@
 mod common;
 
 use chrono::NaiveDate;
+use leerrecht_app::cijfers::{Gebied, Opties, Schooljaar};
 use leerrecht_app::config::Config;
 use leerrecht_app::demo::{DemoOptions, Scale};
-use leerrecht_app::rapportages::{Gebied, Opties, Schooljaar};
 use leerrecht_app::{Actor, App};
 use leerrecht_domain::calendar::Kalender;
 use leerrecht_domain::cijfers::PUBLIEK_MINIMUM;
@@ -159,7 +159,7 @@ fn region_demo_on_its_peildatum(db: common::Db) {
             &Opties::default(),
         )
         .unwrap();
-    let som = |f: fn(&leerrecht_app::rapportages::MeldtermijnRij) -> u64| {
+    let som = |f: fn(&leerrecht_app::cijfers::MeldtermijnRij) -> u64| {
         kpi.meldtermijn.iter().map(f).sum::<u64>()
     };
     let (op_tijd, te_laat, ingetrokken, open_te_laat) = (

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use leerrecht_app::import::ImportKind;
+use leerrecht_app::register::import::ImportKind;
 use leerrecht_app::Actor;
 use leerrecht_domain::ids::LeerlingId;
 

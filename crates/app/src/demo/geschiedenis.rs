@@ -27,8 +27,8 @@ use rand_chacha::ChaCha8Rng;
 
 use leerrecht_domain::melding::concept_termijn;
 
-use crate::access::Actor;
-use crate::meldingen::INTREKREDENEN;
+use crate::toegang::Actor;
+use crate::zaken::meldingen::INTREKREDENEN;
 use crate::{App, Result};
 
 /// The first school year with a past (the covenant's baseline).

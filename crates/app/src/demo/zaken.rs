@@ -17,7 +17,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::access::Actor;
+use crate::toegang::Actor;
 use crate::{App, Result};
 
 /// Registrations per sub-region: about 125 for a region of two, as the issue asks for the

@@ -93,7 +93,7 @@ pub async fn inloggen(State(s): State<AppState>, parts: Parts, body: Bytes) -> R
             let cookie = format!(
                 "{COOKIE}={}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={}",
                 sessie.token,
-                leerrecht_app::auth::SESSIE_MAX.num_seconds()
+                leerrecht_app::toegang::auth::SESSIE_MAX.num_seconds()
             );
             let mut r = Redirect::to("/").into_response();
             if let Ok(v) = HeaderValue::from_str(&cookie) {

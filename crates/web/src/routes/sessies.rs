@@ -119,7 +119,7 @@ pub async fn inloggen(
     let cookie = format!(
         "{COOKIE}={}; Path=/api/v1; HttpOnly; Secure; SameSite=Strict; Max-Age={}",
         sessie.token,
-        leerrecht_app::auth::SESSIE_MAX.num_seconds()
+        leerrecht_app::toegang::auth::SESSIE_MAX.num_seconds()
     );
     let body = Sessie {
         gebruiker: Ik::of(&actor),
