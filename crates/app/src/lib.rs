@@ -17,12 +17,8 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
-pub mod bench;
-pub mod bench_cijfers;
 pub mod cijfers;
 pub mod config;
-pub mod demo;
-mod demoload;
 mod herstel;
 pub mod register;
 pub mod signalen;
@@ -32,7 +28,6 @@ pub mod uitvoer;
 pub mod werklijst;
 pub mod zaken;
 
-pub use demoload::{export_demo, DemoAccount, DemoAccounts};
 pub use toegang::accounts::{AccountRegel, Inschrijving, LoginFout, NieuwAccount, Sessie};
 pub use toegang::{Action, Actor};
 

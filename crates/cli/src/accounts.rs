@@ -3,7 +3,8 @@
 use std::io::{self, BufRead, IsTerminal, Write};
 
 use chrono::NaiveDate;
-use leerrecht_app::{Actor, App, DemoAccounts};
+use leerrecht_app::{Actor, App};
+use leerrecht_demo::DemoAccounts;
 
 use crate::{checked, AuditWhat, TokenWhat, UserWhat};
 

@@ -379,7 +379,7 @@ impl App {
 
     /// The region's calendar (the holidays for everyone), which decides how many school days
     /// lie between two registration periods (runs of home-sitting, DOMAIN §8).
-    pub(crate) fn regiokalender(&self) -> Result<Kalender> {
+    pub fn regiokalender(&self) -> Result<Kalender> {
         Ok(Kalender::new(
             self.store().vakanties()?,
             NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date"),
