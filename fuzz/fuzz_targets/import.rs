@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::sync::OnceLock;
 
-use leerrecht_app::import::ImportKind;
+use leerrecht_app::register::import::ImportKind;
 use leerrecht_app::{Actor, App};
 use libfuzzer_sys::fuzz_target;
 
@@ -66,7 +66,7 @@ impl Lab {
         kind: ImportKind,
         bytes: &[u8],
         dry_run: bool,
-    ) -> leerrecht_app::import::ImportReport {
+    ) -> leerrecht_app::register::import::ImportReport {
         let path = self.dir.join("invoer.csv");
         std::fs::File::create(&path)
             .and_then(|mut f| f.write_all(bytes))

@@ -14,8 +14,8 @@ use leerrecht_store::api::{Claim, JongerenFilter, VerzuimRegel};
 use leerrecht_store::{SignaalRij, ZaakEvent, ZaakRij};
 use sha2::{Digest, Sha256};
 
-use crate::access::{Actor, Beslissing, Gebruik};
 use crate::toegang::PersoonKop;
+use crate::toegang::{Actor, Beslissing, Gebruik};
 use crate::{App, AppError, Result};
 
 /// How long an answer to an Idempotency-Key is kept.
@@ -158,7 +158,7 @@ impl App {
     fn kop_van_toegang(&self, t: crate::toegang::Toegang) -> Result<JongereKop> {
         let today = self.now().date_naive();
         let noodtoegang = t.noodtoegang.is_some();
-        let mut kop = crate::lijsten::kop_van(self, t.ctx, today)?;
+        let mut kop = crate::register::lijsten::kop_van(self, t.ctx, today)?;
         kop.noodtoegang = noodtoegang;
         Ok(kop)
     }
@@ -271,7 +271,7 @@ impl App {
                 Beslissing::Noodtoegang(_) | Beslissing::Geweigerd(_) => continue,
             };
             audit.push((self.pseudoniem(*leerling)?, reden));
-            items.push(crate::lijsten::kop_van(self, ctx, today)?);
+            items.push(crate::register::lijsten::kop_van(self, ctx, today)?);
         }
         self.audit_personen(actor, Gebruik::PersoonBekijken.code(), audit, "jongeren")?;
         let meer = vol || kandidaten.last().map(|(i, _)| *i) != laatste;
@@ -353,7 +353,7 @@ impl App {
         self.store()
             .zaken_van(leerling)?
             .into_iter()
-            .filter(|z| crate::access::zaak_zichtbaar(actor, &t.ctx, nood, z.id))
+            .filter(|z| crate::toegang::zaak_zichtbaar(actor, &t.ctx, nood, z.id))
             .map(|rij| {
                 Ok(ZaakMetEvents {
                     events: self.store().zaak_events(rij.id)?,
@@ -409,7 +409,7 @@ impl App {
 
     /// The register of organisations (no persons): for every user and system.
     pub fn organisaties(&self, actor: &Actor) -> Result<Vec<leerrecht_domain::org::Organisatie>> {
-        crate::access::authorize(actor, crate::access::Action::ReadRegister)?;
+        crate::toegang::authorize(actor, crate::toegang::Action::ReadRegister)?;
         Ok(self.store().organisaties()?)
     }
 

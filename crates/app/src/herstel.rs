@@ -1,7 +1,7 @@
 //! What a restart completes: work that a crash interrupted between two transactions of one
 //! command. Every command of the `leerrecht` binary calls [`App::herstellen`] on open.
 
-use crate::access::Actor;
+use crate::toegang::Actor;
 use crate::{App, Result};
 
 /// The settings named with this and a suffix of each import of meldingen mark its meldingen

@@ -1,46 +1,38 @@
-//! The use cases of leerrecht: imports, queries and the demo region. Every use case takes the
-//! acting party ([`Actor`]) and passes through [`access::authorize`], the one place that decides
-//! who may do what; the store below never knows who is asking.
+//! The use cases of leerrecht. Every use case takes the acting party ([`Actor`]) and passes
+//! through [`toegang::authorize`], the one place that decides who may do what; the store below
+//! never knows who is asking.
+//!
+//! The rooms, by capability:
+//! - [`toegang`]: who acts and what they may do (the gate), accounts and login, the audit log,
+//!   retention;
+//! - [`register`]: organisations, young people, enrolments and absence, read in from the
+//!   region's files and asked about on a date;
+//! - [`signalen`]: the signal rules over absence, and the stored signals;
+//! - [`zaken`]: cases, the meldingen that open them, the thuiszitters list and exemptions;
+//! - [`werklijst`]: what needs one organisation now, across all of the above;
+//! - [`cijfers`]: figures without persons; [`uitvoer`] renders them as text, CSV, XLSX, HTML
+//!   or PDF;
+//! - beside them: the HTTP API's own use cases ([`api`]), the settings file ([`config`]), the
+//!   daily jobs ([`taken`]) and what a restart completes.
 #![forbid(unsafe_code)]
 
-pub mod access;
-mod accounts;
 pub mod api;
-pub mod audit;
-pub mod auth;
-pub mod bench;
-pub mod bench_cijfers;
+pub mod cijfers;
 pub mod config;
-pub mod csvin;
-pub mod demo;
-mod demoload;
-
-pub use demoload::{export_demo, DemoAccount, DemoAccounts};
 mod herstel;
-pub mod import;
-pub mod lijsten;
-pub mod meldingen;
-pub mod queries;
-pub mod rapportages;
-mod registraties;
-pub mod retention;
-pub mod signals;
+pub mod register;
+pub mod signalen;
 pub mod taken;
-mod telling_signalen;
 pub mod toegang;
 pub mod uitvoer;
-mod uitvoer_en;
-mod uitvoer_pdf;
-pub mod vrijstellingen;
 pub mod werklijst;
-mod werklijst_register;
 pub mod zaken;
 
-pub use accounts::{AccountRegel, Inschrijving, LoginFout, NieuwAccount, Sessie};
+pub use toegang::accounts::{AccountRegel, Inschrijving, LoginFout, NieuwAccount, Sessie};
+pub use toegang::{Action, Actor};
 
 use leerrecht_store::{Store, StoreError};
-
-pub use access::{Action, Actor};
+use toegang::{audit, auth};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {

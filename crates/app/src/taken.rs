@@ -21,8 +21,8 @@ use chrono::{DateTime, Duration, Local, LocalResult, NaiveDate, NaiveTime, TimeZ
 use leerrecht_store::taken::{TaakClaim, TaakRij};
 use serde::Deserialize;
 
-use crate::access::{authorize, Action};
 use crate::config::Config;
+use crate::toegang::{authorize, Action};
 use crate::{Actor, App, AppError, Result};
 
 /// The jobs, in the order they run when several are due at the same moment.

@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
 use common::{d, Db};
-use leerrecht_app::access::{Actor, Gebruik, Scope};
-use leerrecht_app::auth::{current_totp, ManualClock};
-use leerrecht_app::import::ImportKind;
+use leerrecht_app::register::import::ImportKind;
+use leerrecht_app::toegang::auth::{current_totp, ManualClock};
+use leerrecht_app::toegang::{Actor, Gebruik, Scope};
 use leerrecht_app::{App, AppError, LoginFout};
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::org::Rol;

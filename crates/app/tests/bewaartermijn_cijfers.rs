@@ -13,9 +13,9 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use common::{d, Db};
-use leerrecht_app::access::Actor;
-use leerrecht_app::import::ImportKind;
-use leerrecht_app::rapportages::{Gebied, Opties};
+use leerrecht_app::cijfers::{Gebied, Opties};
+use leerrecht_app::register::import::ImportKind;
+use leerrecht_app::toegang::Actor;
 use leerrecht_domain::cijfers::Aantal;
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::schoolyear::SchoolYear;

@@ -9,9 +9,9 @@ mod common;
 use std::str::FromStr;
 
 use common::{d, Db};
-use leerrecht_app::access::Actor;
-use leerrecht_app::import::ImportKind;
-use leerrecht_app::rapportages::Opties;
+use leerrecht_app::cijfers::Opties;
+use leerrecht_app::register::import::ImportKind;
+use leerrecht_app::toegang::Actor;
 use leerrecht_app::App;
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::schoolyear::SchoolYear;

@@ -9,9 +9,9 @@ use chrono::{Datelike, Duration, NaiveDate};
 use leerrecht_domain::schoolyear::SchoolYear;
 
 use common::{Db, INSCHRIJVINGEN, JONGEREN, ORGS};
-use leerrecht_app::access::Actor;
 use leerrecht_app::config::Config;
-use leerrecht_app::import::ImportKind;
+use leerrecht_app::register::import::ImportKind;
+use leerrecht_app::toegang::Actor;
 use leerrecht_app::AppError;
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};

@@ -11,10 +11,10 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use common::{d, Db};
-use leerrecht_app::access::Actor;
-use leerrecht_app::auth::{current_totp, ManualClock};
-use leerrecht_app::import::ImportKind;
-use leerrecht_app::rapportages::{Gebied, Opties};
+use leerrecht_app::cijfers::{Gebied, Opties};
+use leerrecht_app::register::import::ImportKind;
+use leerrecht_app::toegang::auth::{current_totp, ManualClock};
+use leerrecht_app::toegang::Actor;
 use leerrecht_app::uitvoer::Weergave;
 use leerrecht_app::App;
 use leerrecht_domain::ids::LeerlingId;

@@ -7,10 +7,10 @@ mod common;
 use std::str::FromStr;
 
 use common::{d, Db, INSCHRIJVINGEN, JONGEREN, ORGS};
-use leerrecht_app::access::Actor;
-use leerrecht_app::import::ImportKind;
-use leerrecht_app::rapportages::Opties;
-use leerrecht_app::vrijstellingen::NieuweVrijstelling;
+use leerrecht_app::cijfers::Opties;
+use leerrecht_app::register::import::ImportKind;
+use leerrecht_app::toegang::Actor;
+use leerrecht_app::zaken::vrijstellingen::NieuweVrijstelling;
 use leerrecht_app::AppError;
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::rules::{Regel, RegelsHistorie};

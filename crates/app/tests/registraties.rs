@@ -6,8 +6,8 @@ mod common;
 use std::str::FromStr;
 
 use common::{d, Db, INSCHRIJVINGEN, JONGEREN, NU_INGESCHREVEN, ORGS};
-use leerrecht_app::access::Actor;
-use leerrecht_app::import::ImportKind;
+use leerrecht_app::register::import::ImportKind;
+use leerrecht_app::toegang::Actor;
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Niveau, Oorzaak};
 
@@ -230,7 +230,7 @@ fn figures_per_category_and_cause(db: Db) {
 "
         ),
     );
-    use leerrecht_app::rapportages::Gebied;
+    use leerrecht_app::cijfers::Gebied;
     let op = Actor::local_operator();
     let r = db
         .app

@@ -5,8 +5,8 @@ mod common;
 
 use common::*;
 use leerrecht_app::config::Config;
-use leerrecht_app::import::ImportKind;
-use leerrecht_app::signals::SignaalRegel;
+use leerrecht_app::register::import::ImportKind;
+use leerrecht_app::signalen::SignaalRegel;
 use leerrecht_app::Actor;
 use leerrecht_domain::rules::Regel;
 

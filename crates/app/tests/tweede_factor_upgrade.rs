@@ -2,7 +2,7 @@
 //! second factor loses the sessions opened with a password alone, and sets up a second
 //! factor at the next login: after the password the new secret, then a first code from it.
 
-use leerrecht_app::auth::{current_totp, hash_password};
+use leerrecht_app::toegang::auth::{current_totp, hash_password};
 use leerrecht_app::{App, LoginFout};
 use leerrecht_store::access::{moment, token_hash};
 use leerrecht_store::backup::migrate_to;

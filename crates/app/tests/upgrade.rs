@@ -277,7 +277,7 @@ fn upgrade_from(v: u32, sqlite: bool) {
     let r = app
         .import(
             &op,
-            leerrecht_app::import::ImportKind::Jongeren,
+            leerrecht_app::register::import::ImportKind::Jongeren,
             &f,
             false,
             &mut |_, _| {},

@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
 use common::{d, Db, INSCHRIJVINGEN, JONGEREN, NU_INGESCHREVEN, ORGS};
-use leerrecht_app::access::Actor;
-use leerrecht_app::auth::ManualClock;
-use leerrecht_app::import::ImportKind;
+use leerrecht_app::register::import::ImportKind;
+use leerrecht_app::toegang::auth::ManualClock;
+use leerrecht_app::toegang::Actor;
 use leerrecht_app::{App, AppError};
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Niveau, Oorzaak};

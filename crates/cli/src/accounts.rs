@@ -3,7 +3,8 @@
 use std::io::{self, BufRead, IsTerminal, Write};
 
 use chrono::NaiveDate;
-use leerrecht_app::{Actor, App, DemoAccounts};
+use leerrecht_app::{Actor, App};
+use leerrecht_demo::DemoAccounts;
 
 use crate::{checked, AuditWhat, TokenWhat, UserWhat};
 
@@ -100,7 +101,7 @@ fn print_totp(out: &mut impl Write, username: &str, secret: &str) -> io::Result<
     writeln!(
         out,
         "  {}",
-        leerrecht_app::auth::otpauth_uri(username, secret)
+        leerrecht_app::toegang::auth::otpauth_uri(username, secret)
     )
 }
 
@@ -117,7 +118,7 @@ pub(crate) fn token(app: &App, actor: &Actor, what: TokenWhat) -> anyhow::Result
             writeln!(out, "{token}")?;
         }
         TokenWhat::List => {
-            checked(leerrecht_app::access::authorize(
+            checked(leerrecht_app::toegang::authorize(
                 actor,
                 leerrecht_app::Action::ManageAccounts,
             ))?;

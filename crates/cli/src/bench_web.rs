@@ -42,7 +42,7 @@ fn inloggen(
         app.user_add(&op, naam, org, rol, WACHTWOORD)?.totp_geheim
     };
     let code = geheim
-        .and_then(|g| leerrecht_app::auth::current_totp(&g, chrono::Utc::now()))
+        .and_then(|g| leerrecht_app::toegang::auth::current_totp(&g, chrono::Utc::now()))
         .unwrap_or_default();
     let r = c
         .post(format!("{base}/inloggen"))

@@ -21,9 +21,9 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
-use leerrecht_app::access::Scope;
 use leerrecht_app::config::Config;
-use leerrecht_app::import::ImportKind;
+use leerrecht_app::register::import::ImportKind;
+use leerrecht_app::toegang::Scope;
 use leerrecht_app::{Actor, App, AppError};
 use leerrecht_domain::date::parse_date;
 use leerrecht_domain::ids::{GemeenteCode, LeerlingId};
@@ -322,10 +322,10 @@ enum BenchWhat {
         #[arg(long, value_parser = date_arg)]
         as_of: Option<NaiveDate>,
         /// Registrations to top up to (no top-up when three quarters are there).
-        #[arg(long, default_value_t = leerrecht_app::bench_cijfers::REGISTRATIES)]
+        #[arg(long, default_value_t = leerrecht_demo::bench::cijfers::REGISTRATIES)]
         registraties: usize,
         /// Meldingen the top-up writes, spread over seven school years.
-        #[arg(long, default_value_t = leerrecht_app::bench_cijfers::MELDINGEN)]
+        #[arg(long, default_value_t = leerrecht_demo::bench::cijfers::MELDINGEN)]
         meldingen: usize,
     },
     /// The gate plus audit entry per read of one person, and sustained audit appends, on the
@@ -450,12 +450,12 @@ enum Scale {
     National,
 }
 
-impl From<Scale> for leerrecht_app::demo::Scale {
+impl From<Scale> for leerrecht_demo::Scale {
     fn from(s: Scale) -> Self {
         match s {
-            Scale::Tiny => leerrecht_app::demo::Scale::Tiny,
-            Scale::Region => leerrecht_app::demo::Scale::Region,
-            Scale::National => leerrecht_app::demo::Scale::National,
+            Scale::Tiny => leerrecht_demo::Scale::Tiny,
+            Scale::Region => leerrecht_demo::Scale::Region,
+            Scale::National => leerrecht_demo::Scale::National,
         }
     }
 }
@@ -729,7 +729,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let app = open(&cli.db)?;
             let config = load_config(cli.config.as_deref())?;
             println!("database: {}", database_label(true, &cli.db));
-            leerrecht_app::bench::bench_werklijst(
+            leerrecht_demo::bench::bench_werklijst(
                 &app,
                 as_of.unwrap_or_else(today),
                 &config.escalatie,
@@ -764,12 +764,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let app = open(&cli.db)?;
             println!("database: {}", database_label(true, &cli.db));
-            let doel = leerrecht_app::bench_cijfers::Doel {
+            let doel = leerrecht_demo::bench::cijfers::Doel {
                 registraties,
                 meldingen,
             };
-            leerrecht_app::bench_cijfers::aanvullen(&app, doel, &mut |s| eprintln!("{s}"))?;
-            leerrecht_app::bench_cijfers::meten(&app, as_of.unwrap_or_else(today), &mut |m| {
+            leerrecht_demo::bench::cijfers::aanvullen(&app, doel, &mut |s| eprintln!("{s}"))?;
+            leerrecht_demo::bench::cijfers::meten(&app, as_of.unwrap_or_else(today), &mut |m| {
                 let ms = |d: Duration| d.as_secs_f64() * 1e3;
                 println!(
                     "{:<32} first {:>8.1} ms  second {:>8.1} ms",
@@ -791,7 +791,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let started = Instant::now();
             let database = cli.db_given.then_some(cli.db.as_str());
             println!("database: {}", database_label(cli.db_given, &cli.db));
-            leerrecht_app::bench::bench_audit(
+            leerrecht_demo::bench::bench_audit(
                 scale.into(),
                 &dir,
                 database,
@@ -811,7 +811,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!(
                 "total {:.1} s, peak memory {} MiB",
                 started.elapsed().as_secs_f64(),
-                leerrecht_app::bench::peak_memory_mib().map_or("?".into(), |m| m.to_string())
+                leerrecht_demo::bench::peak_memory_mib().map_or("?".into(), |m| m.to_string())
             );
             Ok(())
         }
@@ -821,19 +821,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let started = Instant::now();
             let database = cli.db_given.then_some(cli.db.as_str());
             println!("database: {}", database_label(cli.db_given, &cli.db));
-            leerrecht_app::bench::bench_signals(scale.into(), &dir, database, today(), &mut |m| {
-                println!(
-                    "{:<88} {:>11} rows {:>8.3} s {:>12.0} rows/s",
-                    m.wat,
-                    m.rijen,
-                    m.duur.as_secs_f64(),
-                    m.per_seconde()
-                );
-            })?;
+            leerrecht_demo::bench::bench_signals(
+                scale.into(),
+                &dir,
+                database,
+                today(),
+                &mut |m| {
+                    println!(
+                        "{:<88} {:>11} rows {:>8.3} s {:>12.0} rows/s",
+                        m.wat,
+                        m.rijen,
+                        m.duur.as_secs_f64(),
+                        m.per_seconde()
+                    );
+                },
+            )?;
             println!(
                 "total {:.1} s, peak memory {} MiB",
                 started.elapsed().as_secs_f64(),
-                leerrecht_app::bench::peak_memory_mib().map_or("?".into(), |m| m.to_string())
+                leerrecht_demo::bench::peak_memory_mib().map_or("?".into(), |m| m.to_string())
             );
             Ok(())
         }
@@ -1050,7 +1056,7 @@ fn demo(
     verzuim: Option<Jaren>,
     keep_existing: bool,
 ) -> anyhow::Result<()> {
-    use leerrecht_app::demo::{DemoOptions, Scale as S, ABSENCE_YEARS};
+    use leerrecht_demo::{DemoOptions, Scale as S, ABSENCE_YEARS};
     let scale: S = scale.into();
     let mut options = DemoOptions::new(scale, seed, peildatum);
     match verzuim {
@@ -1063,7 +1069,7 @@ fn demo(
     if let Some(dir) = csv {
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
-        let summary = leerrecht_app::export_demo(actor, &options, &dir)?;
+        let summary = leerrecht_demo::export_demo(actor, &options, &dir)?;
         println!("{summary}");
         eprintln!(
             "demobestanden geschreven in {} in {} s",
@@ -1075,10 +1081,10 @@ fn demo(
     let app = open(db)?;
     if keep_existing && !app.store().is_empty()? {
         // The demo is there already: new logins for its accounts, and on to serving it.
-        let accounts = checked(app.demo_accounts_opnieuw(actor))?;
+        let accounts = checked(leerrecht_demo::Demo(&app).accounts_opnieuw(actor))?;
         println!("De demoregio staat al in deze database; nieuwe inloggegevens:");
         accounts::print_demo_accounts(
-            &leerrecht_app::DemoAccounts {
+            &leerrecht_demo::DemoAccounts {
                 accounts,
                 token_school: String::new(),
                 token: String::new(),
@@ -1088,7 +1094,7 @@ fn demo(
         )?;
         return Ok(());
     }
-    let summary = match app.load_demo(actor, &options) {
+    let summary = match leerrecht_demo::Demo(&app).load(actor, &options) {
         Err(AppError::Invalid(msg)) => {
             eprintln!("leerrecht: {msg}");
             return Err(InvalidInput.into());
@@ -1102,7 +1108,8 @@ fn demo(
     }
     let afhandelen = options.absence_up_to_peildatum();
     let started = Instant::now();
-    let z = app.demo_zaken(actor, seed, peildatum, &config.escalatie, afhandelen)?;
+    let z =
+        leerrecht_demo::Demo(&app).zaken(actor, seed, peildatum, &config.escalatie, afhandelen)?;
     let g = &z.geschiedenis;
     println!(
         "thuiszitterslijst: {} registraties, {} thuiszitters met een zaak ({} aanbod op tijd, {} te laat), {} escalaties; {} meldingen bevestigd",
@@ -1120,7 +1127,7 @@ fn demo(
         );
     }
     eprintln!("zaken en meldingen gemaakt in {} s", seconden(started));
-    let accounts = app.demo_accounts(actor, peildatum)?;
+    let accounts = leerrecht_demo::Demo(&app).accounts(actor, peildatum)?;
     accounts::print_demo_accounts(&accounts, &totp_opdracht(db), &mut io::stdout().lock())?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use chrono::NaiveDate;
-use leerrecht_app::queries::{JongereOpDatum, Overzicht};
+use leerrecht_app::register::queries::{JongereOpDatum, Overzicht};
 use leerrecht_app::{Actor, App, AppError};
 use leerrecht_domain::ids::GemeenteCode;
 use serde_json::json;

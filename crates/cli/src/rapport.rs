@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Subcommand, ValueEnum};
-use leerrecht_app::rapportages::{Gebied, Opties};
+use leerrecht_app::cijfers::{Gebied, Opties};
 use leerrecht_app::uitvoer::Weergave;
 use leerrecht_app::{Actor, App};
 use leerrecht_domain::schoolyear::SchoolYear;

@@ -48,7 +48,7 @@ struct Login {
 
 fn login(c: &Client, s: &Server, demo: &Demo, rol: &str) -> Login {
     let (user, pass, secret) = demo.account(rol);
-    let code = leerrecht_app::auth::current_totp(secret, chrono::Utc::now()).unwrap();
+    let code = leerrecht_app::toegang::auth::current_totp(secret, chrono::Utc::now()).unwrap();
     let r = c
         .post(s.url("/api/v1/sessies"))
         .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": code}))
@@ -267,7 +267,7 @@ fn password_reset_and_change(demo: Demo) {
     let l = login(&c, &s, &demo, "school");
     let code = herstel(user);
     let next_totp = || {
-        leerrecht_app::auth::current_totp(
+        leerrecht_app::toegang::auth::current_totp(
             secret,
             chrono::Utc::now() + chrono::Duration::seconds(30),
         )

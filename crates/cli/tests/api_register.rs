@@ -95,7 +95,7 @@ fn scenario(db: String, dir: &TempDir) {
     let _server = Killer(child);
     let c = Client::builder().build().unwrap();
     let url = |p: &str| format!("{base}/api/v1{p}");
-    let code = leerrecht_app::auth::current_totp(&account.2, chrono::Utc::now()).unwrap();
+    let code = leerrecht_app::toegang::auth::current_totp(&account.2, chrono::Utc::now()).unwrap();
     let r = c
         .post(url("/sessies"))
         .json(&json!({"gebruikersnaam": account.0, "wachtwoord": account.1, "code": code}))

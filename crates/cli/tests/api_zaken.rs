@@ -91,7 +91,7 @@ impl<'a> Als<'a> {
             .iter()
             .find(|a| a.0 == format!("demo.{rol}"))
             .unwrap_or_else(|| panic!("no demo account for {rol}"));
-        let code = leerrecht_app::auth::current_totp(secret, chrono::Utc::now()).unwrap();
+        let code = leerrecht_app::toegang::auth::current_totp(secret, chrono::Utc::now()).unwrap();
         let r = c
             .post(format!("{}/api/v1/sessies", s.base))
             .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": code}))

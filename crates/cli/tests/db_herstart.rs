@@ -28,7 +28,7 @@ fn inloggen(c: &Client, s: &Server, demo: &Demo) -> String {
     let mut body = json!({"gebruikersnaam": user, "wachtwoord": pass});
     if secret != "-" {
         body["code"] =
-            json!(leerrecht_app::auth::current_totp(secret, chrono::Utc::now()).unwrap());
+            json!(leerrecht_app::toegang::auth::current_totp(secret, chrono::Utc::now()).unwrap());
     }
     let r = c.post(s.url("/api/v1/sessies")).json(&body).send().unwrap();
     assert_eq!(r.status().as_u16(), 201);

@@ -23,7 +23,7 @@ const NAMEN: [(&str, &str); 4] = [
 /// A logged-in session cookie for the demo account of `rol`.
 fn login(c: &Client, s: &Server, demo: &Demo, rol: &str) -> String {
     let (user, pass, secret) = demo.account(rol);
-    let code = leerrecht_app::auth::current_totp(secret, chrono::Utc::now()).unwrap();
+    let code = leerrecht_app::toegang::auth::current_totp(secret, chrono::Utc::now()).unwrap();
     let r = c
         .post(s.url("/api/v1/sessies"))
         .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": code}))

@@ -69,7 +69,7 @@ fn account(app: &App, naam: &str, org: &str, rol: Rol) -> Option<String> {
 fn inloggen(c: &Client, base: &str, naam: &str, geheim: &Option<String>) -> Sessie {
     let code = geheim
         .as_ref()
-        .map(|g| leerrecht_app::auth::current_totp(g, Utc::now()).unwrap());
+        .map(|g| leerrecht_app::toegang::auth::current_totp(g, Utc::now()).unwrap());
     let r = c
         .post(format!("{base}/api/v1/sessies"))
         .json(&json!({"gebruikersnaam": naam, "wachtwoord": WACHTWOORD, "code": code}))

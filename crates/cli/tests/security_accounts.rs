@@ -33,7 +33,7 @@ fn json_of(r: Response) -> (u16, Value) {
 }
 
 fn totp(secret: &str) -> String {
-    leerrecht_app::auth::current_totp(secret, chrono::Utc::now()).unwrap()
+    leerrecht_app::toegang::auth::current_totp(secret, chrono::Utc::now()).unwrap()
 }
 
 /// A logged-in person: the session cookie and its CSRF token.

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::process::Stdio;
 
 use chrono::{Duration, Utc};
-use leerrecht_app::access::Scope;
+use leerrecht_app::toegang::Scope;
 use leerrecht_app::{Actor, App};
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::org::{OrgSoort, Organisatie, Rol};
@@ -319,7 +319,7 @@ struct Sessie {
 fn inloggen(c: &Client, base: &str, naam: &str, geheim: &Option<String>) -> Sessie {
     let code = geheim
         .as_ref()
-        .map(|g| leerrecht_app::auth::current_totp(g, Utc::now()).unwrap());
+        .map(|g| leerrecht_app::toegang::auth::current_totp(g, Utc::now()).unwrap());
     let r = c
         .post(format!("{base}/api/v1/sessies"))
         .json(&json!({"gebruikersnaam": naam, "wachtwoord": WACHTWOORD, "code": code}))

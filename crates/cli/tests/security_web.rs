@@ -50,7 +50,7 @@ fn location(r: &Response) -> String {
 /// A logged-in person (over the API): the cookie and the session's CSRF token.
 fn login(c: &Client, s: &Server, demo: &Demo, rol: &str) -> (String, String) {
     let (user, pass, secret) = demo.account(rol);
-    let code = leerrecht_app::auth::current_totp(secret, chrono::Utc::now()).unwrap();
+    let code = leerrecht_app::toegang::auth::current_totp(secret, chrono::Utc::now()).unwrap();
     let r = c
         .post(s.url("/api/v1/sessies"))
         .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": code}))
@@ -198,7 +198,7 @@ fn login_form_only_from_this_site(demo: Demo) {
     let c = client();
     let form = |rol: &str| {
         let (user, pass, secret) = demo.account(rol);
-        let code = leerrecht_app::auth::current_totp(secret, chrono::Utc::now()).unwrap();
+        let code = leerrecht_app::toegang::auth::current_totp(secret, chrono::Utc::now()).unwrap();
         vec![
             ("gebruikersnaam", user.to_string()),
             ("wachtwoord", pass.to_string()),

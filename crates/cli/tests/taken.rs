@@ -213,7 +213,7 @@ fn two_servers_run_each_job_once_postgres() {
     // The beheer page lists them, in Dutch and in English.
     let c = Client::new();
     let (user, pass, secret) = demo.account("beheer");
-    let code = leerrecht_app::auth::current_totp(secret, chrono::Utc::now()).unwrap();
+    let code = leerrecht_app::toegang::auth::current_totp(secret, chrono::Utc::now()).unwrap();
     let r = c
         .post(format!("{}/api/v1/sessies", a.base))
         .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": code}))

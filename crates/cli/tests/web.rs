@@ -418,7 +418,8 @@ impl Sessie {
         self.vul("#gebruikersnaam", naam).await;
         self.vul("#wachtwoord", wachtwoord).await;
         if !geheim.is_empty() {
-            let code = leerrecht_app::auth::current_totp(geheim, chrono::Utc::now()).unwrap();
+            let code =
+                leerrecht_app::toegang::auth::current_totp(geheim, chrono::Utc::now()).unwrap();
             self.vul("#code", &code).await;
         }
         self.klik("button[type=submit]").await;
@@ -822,7 +823,8 @@ fn forms_need_the_csrf_token_and_pages_run_no_script() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let code = leerrecht_app::auth::current_totp(&r.leerplicht.1, chrono::Utc::now()).unwrap();
+    let code =
+        leerrecht_app::toegang::auth::current_totp(&r.leerplicht.1, chrono::Utc::now()).unwrap();
     let login = c
         .post(format!("{base}/inloggen"))
         .form(&[

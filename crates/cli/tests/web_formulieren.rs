@@ -221,7 +221,7 @@ impl Sessie {
     }
 
     async fn inloggen(&mut self, (naam, geheim): &(String, String)) -> String {
-        let code = leerrecht_app::auth::current_totp(geheim, chrono::Utc::now()).unwrap();
+        let code = leerrecht_app::toegang::auth::current_totp(geheim, chrono::Utc::now()).unwrap();
         self.inloggen_met(naam, &code).await;
         assert!(
             self.c

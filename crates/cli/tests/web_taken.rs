@@ -61,7 +61,7 @@ fn the_beheer_page_shows_the_daily_jobs_in_a_browser_sqlite() {
         .block_on(async move {
             let (_driver, c) = browser(&chrome, &driver).await;
             c.goto(&format!("{base}/inloggen")).await.unwrap();
-            let code = leerrecht_app::auth::current_totp(&geheim, chrono::Utc::now()).unwrap();
+            let code = leerrecht_app::toegang::auth::current_totp(&geheim, chrono::Utc::now()).unwrap();
             for (veld, waarde) in [
                 ("#gebruikersnaam", naam.as_str()),
                 ("#wachtwoord", wachtwoord.as_str()),

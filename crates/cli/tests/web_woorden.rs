@@ -264,7 +264,7 @@ impl Sessie {
     }
 
     async fn inloggen(&mut self, (naam, geheim): &(String, String)) -> String {
-        let code = leerrecht_app::auth::current_totp(geheim, chrono::Utc::now()).unwrap();
+        let code = leerrecht_app::toegang::auth::current_totp(geheim, chrono::Utc::now()).unwrap();
         self.inloggen_met(naam, &code).await;
         assert!(
             self.c
@@ -575,7 +575,7 @@ async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, a
 
     // Beheer: the rules as a table of thresholds, and a search that narrows the tables.
     let (naam, pw, geheim) = &o.beheer;
-    let code = leerrecht_app::auth::current_totp(geheim, chrono::Utc::now()).unwrap();
+    let code = leerrecht_app::toegang::auth::current_totp(geheim, chrono::Utc::now()).unwrap();
     s.inloggen_als(naam, pw, &code).await;
     s.ga("/beheer").await;
     let regels = s.tekst("#regels").await;

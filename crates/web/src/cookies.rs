@@ -33,7 +33,7 @@ pub fn sessie(token: &str, bereik: Bereik) -> Cookie<'static> {
         .secure(true)
         .same_site(SameSite::Strict)
         .max_age(cookie::time::Duration::seconds(
-            leerrecht_app::auth::SESSIE_MAX.num_seconds(),
+            leerrecht_app::toegang::auth::SESSIE_MAX.num_seconds(),
         ))
         .build()
 }

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use leerrecht_app::import::{ImportKind, ImportReport};
+use leerrecht_app::register::import::{ImportKind, ImportReport};
 use leerrecht_app::{Actor, App};
 use leerrecht_testkit::{sqlite_url, PgCluster};
 

@@ -13,8 +13,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Duration, NaiveDate};
-use leerrecht_app::access::{rol_mag, Gebruik};
-use leerrecht_app::vrijstellingen::NieuweVrijstelling;
+use leerrecht_app::toegang::{rol_mag, Gebruik};
+use leerrecht_app::zaken::vrijstellingen::NieuweVrijstelling;
 use leerrecht_app::{App, AppError};
 use leerrecht_domain::ids::{LeerlingId, SchoolCode};
 use leerrecht_domain::schoolyear::SchoolYear;
@@ -91,7 +91,7 @@ pub struct Inzage {
 }
 
 fn inzage_per_wie(
-    rs: &[leerrecht_app::audit::AuditRegel],
+    rs: &[leerrecht_app::toegang::audit::AuditRegel],
     taal: Taal,
     naam: &dyn Fn(&str) -> String,
 ) -> Vec<Inzage> {
@@ -263,7 +263,7 @@ struct Gelezen {
     registraties: Option<Vec<leerrecht_domain::thuiszitters::Registratie>>,
     klok: Option<leerrecht_domain::thuiszitters::Klok>,
     zaken: Option<Vec<leerrecht_app::api::ZaakMetEvents>>,
-    inzage: Option<Vec<leerrecht_app::audit::AuditRegel>>,
+    inzage: Option<Vec<leerrecht_app::toegang::audit::AuditRegel>>,
     organisaties: Vec<leerrecht_domain::org::Organisatie>,
     /// Every organisation's name by its code: schools and gemeenten by name on the page.
     namen: std::collections::HashMap<String, String>,
@@ -636,7 +636,7 @@ fn pagina(
             .map(|a| (a.code(), a.label()))
             .collect(),
         deskundigen: Deskundige::ALL.into_iter().map(Deskundige::code).collect(),
-        intrekredenen: leerrecht_app::meldingen::INTREKREDENEN
+        intrekredenen: leerrecht_app::zaken::meldingen::INTREKREDENEN
             .iter()
             .map(|r| (*r, intrekreden_label(r)))
             .collect(),
@@ -644,7 +644,7 @@ fn pagina(
             .into_iter()
             .map(|c| (c, woorden::woord(taal, woorden::meldingsoort(c), c)))
             .collect(),
-        afsluitredenen: leerrecht_app::meldingen::AFSLUITREDENEN
+        afsluitredenen: leerrecht_app::zaken::meldingen::AFSLUITREDENEN
             .into_iter()
             .map(|c| (c, woorden::woord(taal, woorden::afsluitreden(c), c)))
             .collect(),

@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
-use leerrecht_app::rapportages::{Gebied, Opties};
+use leerrecht_app::cijfers::{Gebied, Opties};
 use leerrecht_app::uitvoer::Weergave;
 use leerrecht_domain::schoolyear::SchoolYear;
 use serde::Deserialize;

@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use leerrecht_app::api::JongereKop;
-use leerrecht_app::lijsten::ThuiszitterFilter;
+use leerrecht_app::register::lijsten::ThuiszitterFilter;
 use leerrecht_app::{Actor, AppError};
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak};
@@ -216,10 +216,10 @@ pub async fn zoeken(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Resu
     };
     // Anything longer than a name, a date or a number is refused before any work is done.
     const _: () = assert!(
-        leerrecht_app::lijsten::MAX_ZOEKNAAM == 200,
+        leerrecht_app::register::lijsten::MAX_ZOEKNAAM == 200,
         "the message says 200"
     );
-    if v.naam.chars().count() > leerrecht_app::lijsten::MAX_ZOEKNAAM
+    if v.naam.chars().count() > leerrecht_app::register::lijsten::MAX_ZOEKNAAM
         || v.geboortedatum.len() > 32
         || v.bsn.len() > 32
     {
@@ -241,7 +241,7 @@ pub async fn zoeken(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Resu
                 return Ok(pagina.into_response());
             }
             Ok(l) => {
-                let een = |personen| leerrecht_app::lijsten::Zoekresultaat {
+                let een = |personen| leerrecht_app::register::lijsten::Zoekresultaat {
                     personen,
                     vanaf: 1,
                     meer: false,
@@ -278,7 +278,7 @@ pub async fn zoeken(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Resu
     };
     let r = r.map(|z| {
         pagina.meer = z.meer;
-        pagina.pagina = ((z.vanaf - 1) / leerrecht_app::lijsten::ZOEK_MAX) as u32;
+        pagina.pagina = ((z.vanaf - 1) / leerrecht_app::register::lijsten::ZOEK_MAX) as u32;
         (z.vanaf, z.personen)
     });
     match r {

@@ -436,9 +436,9 @@ mod tests {
         for c in codes {
             assert!(en(status(c).unwrap()).is_some(), "{c}");
         }
-        for c in leerrecht_app::meldingen::AFSLUITREDENEN
+        for c in leerrecht_app::zaken::meldingen::AFSLUITREDENEN
             .into_iter()
-            .chain(leerrecht_app::meldingen::INTREKREDENEN)
+            .chain(leerrecht_app::zaken::meldingen::INTREKREDENEN)
         {
             assert!(en(afsluitreden(c).expect(c)).is_some(), "{c}");
         }

@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use leerrecht_app::import::{ImportKind, ImportReport};
+use leerrecht_app::register::import::{ImportKind, ImportReport};
 use leerrecht_store::api::Claim;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use leerrecht_app::vrijstellingen::{NieuweVrijstelling, VastgelegdeVrijstelling};
+use leerrecht_app::zaken::vrijstellingen::{NieuweVrijstelling, VastgelegdeVrijstelling};
 use leerrecht_domain::zaak::{Artikel, Deskundige, Verklaring};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use axum::extract::State;
 use chrono::{DateTime, NaiveDate, Utc};
-use leerrecht_app::rapportages::{Gebied, Opties};
+use leerrecht_app::cijfers::{Gebied, Opties};
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::schoolyear::SchoolYear;
 use serde::{Deserialize, Serialize};

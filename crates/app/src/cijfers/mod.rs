@@ -5,6 +5,8 @@
 //! a part of the region, now or as known at a past moment, and for publication with small
 //! counts hidden. [`crate::uitvoer`] turns a report into a table, CSV, XLSX or HTML.
 
+mod telling;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -25,7 +27,7 @@ use leerrecht_store::access::Signaaltelling;
 use leerrecht_store::BasisNodig;
 use leerrecht_store::WelkeInschrijvingen::{self, Geen, Thuiszitters};
 
-use crate::access::{authorize, Action, Actor, Beslissing, Gebruik};
+use crate::toegang::{authorize, Action, Actor, Beslissing, Gebruik};
 use crate::uitvoer::{Cel, Grafiek, GrafiekSoort, Tabel, Weergave};
 use crate::{App, AppError, Result};
 
@@ -1133,7 +1135,7 @@ impl App {
         let (av_signalen, lrv_signalen) = self.telling_signalen(
             jaar,
             vandaag,
-            &crate::telling_signalen::Gebiedstoets {
+            &crate::cijfers::telling::Gebiedstoets {
                 woont_in: &|g| f.woont_in(g),
                 school_telt: &|s| f.school_telt(s),
                 per_school: f.per_school(),

@@ -27,9 +27,10 @@ use rand_chacha::ChaCha8Rng;
 
 use leerrecht_domain::melding::concept_termijn;
 
-use crate::access::Actor;
-use crate::meldingen::INTREKREDENEN;
-use crate::{App, Result};
+use crate::Demo;
+use leerrecht_app::toegang::Actor;
+use leerrecht_app::zaken::meldingen::INTREKREDENEN;
+use leerrecht_app::Result;
 
 /// The first school year with a past (the covenant's baseline).
 pub const EERSTE_JAAR: i32 = 2018;
@@ -75,7 +76,7 @@ fn aug1(y: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, 8, 1).expect("valid date")
 }
 
-/// What [`App::demo_geschiedenis`] made.
+/// What [`Demo::zaken`] made.
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct DemoGeschiedenis {
     /// Thuiszitters (runs) in the past years, with their cases.
@@ -89,10 +90,10 @@ pub struct DemoGeschiedenis {
     pub concepten_wachtend: usize,
 }
 
-impl App {
+impl Demo<'_> {
     /// The thuiszitters of the seed region's past school years, each with a case that ends
     /// in an offer (on time or late, escalated when late), from 2018-2019 up to the day
-    /// before `today`; the runs still going on `today` are left to [`App::demo_zaken`].
+    /// before `today`; the runs still going on `today` are left to [`Demo::zaken`].
     pub(crate) fn demo_thuiszitters_verleden(
         &self,
         actor: &Actor,
@@ -278,7 +279,7 @@ impl App {
         match self.registratie_wijzigen(actor, wie, Some((Categorie::Thuiszittend, oorzaak)), begin)
         {
             Ok(()) => {}
-            Err(crate::AppError::Invalid(_)) => return Ok(false),
+            Err(leerrecht_app::AppError::Invalid(_)) => return Ok(false),
             Err(e) => return Err(e),
         }
         // The run ends when the offer starts: back in school, followed for a while or not.
@@ -289,7 +290,7 @@ impl App {
         };
         if let Err(e) = self.registratie_wijzigen(actor, wie, na, gestart) {
             match e {
-                crate::AppError::Invalid(_) => {
+                leerrecht_app::AppError::Invalid(_) => {
                     self.registratie_wijzigen(actor, wie, None, gestart)?;
                 }
                 e => return Err(e),

@@ -17,8 +17,9 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::access::Actor;
-use crate::{App, Result};
+use crate::Demo;
+use leerrecht_app::toegang::Actor;
+use leerrecht_app::Result;
 
 /// Registrations per sub-region: about 125 for a region of two, as the issue asks for the
 /// demo region.
@@ -63,7 +64,7 @@ fn pick<T: Copy>(rng: &mut ChaCha8Rng, weighted: &[(T, u32)]) -> T {
     weighted[0].0
 }
 
-/// What [`App::demo_zaken`] made.
+/// What [`Demo::zaken`] made.
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct DemoZaken {
     pub registraties: usize,
@@ -77,7 +78,7 @@ pub struct DemoZaken {
     pub geschiedenis: super::geschiedenis::DemoGeschiedenis,
 }
 
-impl App {
+impl Demo<'_> {
     /// Fills the demo region's thuiszitters list and cases on `today`, the same for the same
     /// seed, register and rules (`regels`: the escalation ladder and the drafts' deadline):
     /// the past school years' thuiszitters and cases of the seed region,
@@ -85,7 +86,7 @@ impl App {
     /// settled every draft but those of the last school days (see
     /// [`super::geschiedenis`]); without, the 16-hour drafts of the latest twelve months of
     /// absence are confirmed and the rest wait.
-    pub fn demo_zaken(
+    pub fn zaken(
         &self,
         actor: &Actor,
         seed: u64,
@@ -176,7 +177,7 @@ impl App {
             // refused, and the demo takes the next pupil.
             match self.registratie_wijzigen(actor, wie, Some((categorie, oorzaak)), begin) {
                 Ok(()) => {}
-                Err(crate::AppError::Invalid(_)) => continue,
+                Err(leerrecht_app::AppError::Invalid(_)) => continue,
                 Err(e) => return Err(e),
             }
             made.registraties += 1;
@@ -202,7 +203,7 @@ impl App {
                 begin,
             ) {
                 Ok(()) => {}
-                Err(crate::AppError::Invalid(_)) => continue,
+                Err(leerrecht_app::AppError::Invalid(_)) => continue,
                 Err(e) => return Err(e),
             }
             po += 1;

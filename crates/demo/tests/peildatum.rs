@@ -5,13 +5,14 @@
 //! the current school year only (fast); `region_demo_seed_years` makes all years' absence
 //! and holds the verzuimers to the seed (over a minute: ignored in the normal run).
 
+#[path = "../../app/tests/common/mod.rs"]
 mod common;
 
 use chrono::NaiveDate;
+use leerrecht_app::cijfers::{Gebied, Opties, Schooljaar};
 use leerrecht_app::config::Config;
-use leerrecht_app::demo::{DemoOptions, Scale};
-use leerrecht_app::rapportages::{Gebied, Opties, Schooljaar};
 use leerrecht_app::{Actor, App};
+use leerrecht_demo::{Demo, DemoAccounts, DemoOptions, Scale};
 use leerrecht_domain::calendar::Kalender;
 use leerrecht_domain::cijfers::PUBLIEK_MINIMUM;
 use leerrecht_domain::melding::{concept_termijn, TERMIJN_SCHOOLDAGEN};
@@ -26,20 +27,20 @@ fn peildatum() -> NaiveDate {
 
 /// The region demo on the peildatum, as `leerrecht demo` makes it, with absence in the
 /// school years `jaren` (by starting year).
-fn region_demo(app: &App, jaren: std::ops::RangeInclusive<i32>) -> leerrecht_app::DemoAccounts {
+fn region_demo(app: &App, jaren: std::ops::RangeInclusive<i32>) -> DemoAccounts {
     let op = Actor::local_operator();
     let mut options = DemoOptions::new(Scale::Region, 1, peildatum());
     options.absence_years = jaren;
     assert!(options.absence_up_to_peildatum());
-    app.load_demo(&op, &options).unwrap();
+    Demo(app).load(&op, &options).unwrap();
     let regels = app.regels(&op, &Config::default(), peildatum()).unwrap();
     app.update_signals(&op, &regels, false).unwrap();
-    let z = app
-        .demo_zaken(&op, 1, peildatum(), &Escalatieregels::default(), true)
+    let z = Demo(app)
+        .zaken(&op, 1, peildatum(), &Escalatieregels::default(), true)
         .unwrap();
     assert!(z.geschiedenis.meldingen_bevestigd > 0, "{z:?}");
     assert!(z.geschiedenis.meldingen_ingetrokken > 0, "{z:?}");
-    app.demo_accounts(&op, peildatum()).unwrap()
+    Demo(app).accounts(&op, peildatum()).unwrap()
 }
 
 fn schooljaar(app: &App, jaar: i32, publiek: bool) -> Schooljaar {
@@ -159,7 +160,7 @@ fn region_demo_on_its_peildatum(db: common::Db) {
             &Opties::default(),
         )
         .unwrap();
-    let som = |f: fn(&leerrecht_app::rapportages::MeldtermijnRij) -> u64| {
+    let som = |f: fn(&leerrecht_app::cijfers::MeldtermijnRij) -> u64| {
         kpi.meldtermijn.iter().map(f).sum::<u64>()
     };
     let (op_tijd, te_laat, ingetrokken, open_te_laat) = (

@@ -20,8 +20,8 @@ use leerrecht_domain::person::{Inschrijving, Jongere, Sector};
 use leerrecht_domain::rules::{Verzuim, Verzuimsoort};
 use leerrecht_store::{ImportCounts, ImportOutcome, MeldingRij, RowIssue, VerzuimRij};
 
-use crate::access::{authorize, Action, Actor};
-use crate::csvin::{col, opt, Column, CsvFile, Fields, JsonRows, RowError, RowSource};
+use crate::register::csvin::{col, opt, Column, CsvFile, Fields, JsonRows, RowError, RowSource};
+use crate::toegang::{authorize, Action, Actor};
 use crate::{App, AppError, Result};
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_store::MeldingGegevens;

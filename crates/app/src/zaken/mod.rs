@@ -2,6 +2,10 @@
 //! home gemeente, changed only by adding events (each with who and when), and read as the
 //! fold of their events up to any moment. Every use case passes the need-to-know gate.
 
+pub mod meldingen;
+mod registraties;
+pub mod vrijstellingen;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::calendar::Kalender;
 use leerrecht_domain::ids::{GemeenteCode, LeerlingId};
@@ -12,8 +16,8 @@ use leerrecht_domain::thuiszitters::{
 use leerrecht_domain::zaak::{Gebeurtenis, Sluitreden, ZaakSoort, ZaakStaat};
 use leerrecht_store::{ZaakEvent, ZaakRij};
 
-use crate::access::{authorize, zaak_zichtbaar, Action, Actor, Gebruik, Onderwerp};
-use crate::audit::actor_fields;
+use crate::toegang::audit::actor_fields;
+use crate::toegang::{authorize, zaak_zichtbaar, Action, Actor, Gebruik, Onderwerp};
 use crate::{App, AppError, Result};
 
 /// A case as one reads it: its row, its state, and the events that made it.
@@ -375,7 +379,7 @@ impl App {
 
     /// The region's calendar (the holidays for everyone), which decides how many school days
     /// lie between two registration periods (runs of home-sitting, docs/domain.md §8).
-    pub(crate) fn regiokalender(&self) -> Result<Kalender> {
+    pub fn regiokalender(&self) -> Result<Kalender> {
         Ok(Kalender::new(
             self.store().vakanties()?,
             NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date"),

@@ -1,20 +1,31 @@
-//! A deterministic synthetic region for demos, tests and load tests: the real seed region
-//! (Zuid-Kennemerland and IJmond) with made-up schools and young people, and at national
-//! scale a few hundred made-up gemeenten around it. Everything streams into a [`DemoSink`];
-//! memory does not grow with the number of people.
+//! The demo region and the benchmarks, kept out of the product library: the server links
+//! no synthetic-data code. The `leerrecht` command uses this crate for `leerrecht demo` and
+//! `leerrecht bench`.
+//!
+//! The generator makes a deterministic synthetic region for demos, tests and load tests: the
+//! real seed region (Zuid-Kennemerland and IJmond) with made-up schools and young people, and
+//! at national scale a few hundred made-up gemeenten around it. Everything streams into a
+//! [`DemoSink`]; memory does not grow with the number of people. [`Demo`] loads it into a
+//! store through the application (with the demo's cases, meldingen and accounts), and
+//! [`export_demo`] writes it as the region's import files. [`bench`] measures the product on
+//! it.
 //!
 //! Same scale, seed, date and calendar → the same items in the same order. Absence (see
 //! [`DemoOptions`]) draws from random streams of its own: switching it on or off, or changing
 //! its years, leaves the people and enrolments exactly as they are.
+#![forbid(unsafe_code)]
 
 mod absence;
+pub mod bench;
 mod geschiedenis;
+mod laden;
 mod names;
 mod numbers;
 mod people;
 mod region;
 mod zaken;
 pub use geschiedenis::DemoGeschiedenis;
+pub use laden::{export_demo, DemoAccount, DemoAccounts};
 pub use zaken::DemoZaken;
 #[cfg(test)]
 mod tests;
@@ -31,6 +42,21 @@ use leerrecht_domain::person::{Inschrijving, Jongere, Sector};
 use leerrecht_domain::rules::{Verzuim, Verzuimsoort};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+
+use leerrecht_app::App;
+
+/// The demo's use cases on an application: [`load`](Demo::load) the region into an empty
+/// store, make its cases ([`zaken`](Demo::zaken)) and its accounts
+/// ([`accounts`](Demo::accounts)). Each goes through the application's ordinary use cases, so
+/// the gate and the audit log see the demo as they see real work.
+pub struct Demo<'a>(pub &'a App);
+
+impl std::ops::Deref for Demo<'_> {
+    type Target = App;
+    fn deref(&self) -> &App {
+        self.0
+    }
+}
 
 /// The first school year with enrolment history and a calendar (2016-2017).
 pub const FIRST_SCHOOL_YEAR: i32 = 2016;
@@ -166,7 +192,7 @@ impl DemoOptions {
     }
 
     /// Whether the absence runs up to the day before the peildatum: then the schools have
-    /// settled their drafts but the last days' ([`App::demo_zaken`](crate::App::demo_zaken));
+    /// settled their drafts but the last days' ([`Demo::zaken`]);
     /// a demo of past years' absence only keeps its drafts waiting.
     pub fn absence_up_to_peildatum(&self) -> bool {
         self.absence_years_effective().is_some_and(|y| {

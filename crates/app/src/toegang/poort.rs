@@ -8,8 +8,8 @@ use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::person::Jongere;
 use leerrecht_store::access::{NotitieRij, PersoonContext};
 
-use crate::access::{beslis_over, Actor, Beslissing, Gebruik, Onderwerp};
-use crate::audit::AuditRegel;
+use crate::toegang::audit::AuditRegel;
+use crate::toegang::{beslis_over, Actor, Beslissing, Gebruik, Onderwerp};
 use crate::{App, AppError, Result};
 
 /// The longest a break-the-glass grant may last.

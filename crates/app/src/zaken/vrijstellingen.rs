@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::zaak::{Artikel, Gebeurtenis, Verklaring, ZaakSoort, ZaakStaat};
 
-use crate::access::Actor;
+use crate::toegang::Actor;
 use crate::{App, Result};
 
 /// An exemption to record.

@@ -30,8 +30,8 @@ const TABEL: f32 = 8.5;
 /// The colour of all text: near-black, whatever colour a chart used last.
 const TEKSTKLEUR: (f32, f32, f32) = (0.1, 0.1, 0.1);
 
-static GEWOON: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
-static VET: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
+static GEWOON: &[u8] = include_bytes!("../../fonts/DejaVuSans.ttf");
+static VET: &[u8] = include_bytes!("../../fonts/DejaVuSans-Bold.ttf");
 
 /// One embedded font: its glyphs and widths, and the glyphs the document uses so far.
 struct Letter {

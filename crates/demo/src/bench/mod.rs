@@ -1,8 +1,13 @@
+//! The benchmarks of `leerrecht bench`: they print what they measure and assert nothing.
+//! `bench rapportages` is in [`cijfers`]; the rest are here.
+//!
 //! `leerrecht bench signals`: the signal engine's figures on the demo region's absence —
 //! import with full validation, rule evaluation in memory, full re-evaluation from the store,
 //! and the incremental run after one more school day. It prints what it measures and asserts
 //! nothing; the data goes into an empty database the caller names (SQLite or PostgreSQL), or
 //! else a fresh SQLite database in a folder of the caller's choosing.
+
+pub mod cijfers;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -17,11 +22,11 @@ use leerrecht_domain::ids::SchoolCode;
 use leerrecht_domain::rules::{Evaluator, RegelsHistorie, Verzuim, Verzuimsoort};
 use leerrecht_domain::schoolyear::SchoolYear;
 
-use crate::access::Actor;
-use crate::config::Config;
-use crate::demo::{DemoOptions, Scale};
-use crate::import::ImportKind;
-use crate::{App, AppError, Result};
+use crate::{DemoOptions, Scale};
+use leerrecht_app::config::Config;
+use leerrecht_app::register::import::ImportKind;
+use leerrecht_app::toegang::Actor;
+use leerrecht_app::{App, AppError, Result};
 
 /// One measured step.
 #[derive(Clone, Debug)]
@@ -334,7 +339,7 @@ pub fn bench_audit(
     let mut options = DemoOptions::new(scale, 1, today);
     options.with_absence = false;
     let started = Instant::now();
-    let summary = app.load_demo(&op, &options)?;
+    let summary = crate::Demo(&app).load(&op, &options)?;
     report(&Meting {
         wat: "demo region loaded (people)".into(),
         rijen: summary.jongeren,
@@ -389,7 +394,12 @@ pub fn bench_audit(
             .store()
             .persoon_context(*id, today)?
             .ok_or_else(|| AppError::Invalid("a listed person is unknown".into()))?;
-        let _ = crate::access::beslis(&actor, crate::access::Gebruik::PersoonBekijken, &ctx, None);
+        let _ = leerrecht_app::toegang::beslis(
+            &actor,
+            leerrecht_app::toegang::Gebruik::PersoonBekijken,
+            &ctx,
+            None,
+        );
     }
     report(&Meting {
         wat: "the gate's decision alone (facts of the person, no audit)".into(),

@@ -1,7 +1,17 @@
-//! Who is acting, and the single gate every use case passes (docs/domain.md §10). Two questions are
-//! asked here and nowhere else: may this actor do this kind of thing at all ([`authorize`]),
-//! and may this actor do this to this person ([`beslis`], through `App::toegang`, which also
-//! writes the audit entry).
+//! Access (*toegang*): who is acting, what they may do, and the single gate every use case
+//! passes (docs/domain.md §10). Two questions are asked here and nowhere else: may this actor do this
+//! kind of thing at all ([`authorize`]), and may this actor do this to this person
+//! ([`beslis`], through `App::toegang`, which also writes the audit entry). Beside the gate:
+//! accounts, login and sessions, the authentication building blocks, the audit log and
+//! retention.
+
+pub(crate) mod accounts;
+pub mod audit;
+pub mod auth;
+mod poort;
+pub mod retention;
+
+pub use poort::{PersoonKop, Toegang, GEEN_TOEGANG, NOODTOEGANG_MAX, NOODTOEGANG_REDEN_MIN};
 
 use leerrecht_domain::ids::GemeenteCode;
 use leerrecht_domain::org::Rol;

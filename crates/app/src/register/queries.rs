@@ -8,7 +8,7 @@ use leerrecht_domain::org::OrgSoort;
 use leerrecht_domain::person::Sector;
 use serde::Serialize;
 
-use crate::access::{authorize, Action, Actor};
+use crate::toegang::{authorize, Action, Actor};
 use crate::{App, AppError, Result};
 
 /// One person on a date, as `leerrecht jongeren` lists them.

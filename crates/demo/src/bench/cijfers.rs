@@ -14,9 +14,9 @@ use leerrecht_store::{MeldingGegevens, MeldingRij};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::access::Actor;
-use crate::rapportages::Opties;
-use crate::{App, AppError, Result};
+use leerrecht_app::cijfers::Opties;
+use leerrecht_app::toegang::Actor;
+use leerrecht_app::{App, AppError, Result};
 
 /// What the top-up aims at.
 pub const REGISTRATIES: usize = 200_000;

@@ -6,11 +6,11 @@ use leerrecht_domain::ids::GemeenteCode;
 use leerrecht_domain::org::{OrgSoort, Organisatie, Rol};
 use leerrecht_store::access::{token_hash, ApiTokenRij, GebruikerRij, NieuweGebruiker, SessieRij};
 
-use crate::access::{authorize, Action, Actor, Gebruiker, Scope, Systeem};
-use crate::auth::{
+use crate::toegang::auth::{
     check_password_policy, dummy_hash, hash_password, new_token, new_totp_secret, otpauth_uri,
     verify_password, verify_totp, BLOKKADE, MAX_MISLUKT, SESSIE_INACTIEF, SESSIE_MAX,
 };
+use crate::toegang::{authorize, Action, Actor, Gebruiker, Scope, Systeem};
 use crate::{App, AppError, Result};
 
 /// How long a password reset code stays valid.
@@ -234,7 +234,7 @@ impl App {
         self.audit_operatie(actor, "tweede_factor_code", naam.to_string())?;
         Ok(g.totp_geheim
             .as_deref()
-            .and_then(|s| crate::auth::current_totp(s, self.now())))
+            .and_then(|s| crate::toegang::auth::current_totp(s, self.now())))
     }
 
     /// Sets a new password (policy applies) and ends the user's sessions.
@@ -599,7 +599,7 @@ impl App {
                 (Some(secret), Some(code)) => {
                     match verify_totp(secret, code, now, g.totp_laatste_stap) {
                         Some(s) => stap = Some(s),
-                        None if crate::auth::totp_hergebruikt(
+                        None if crate::toegang::auth::totp_hergebruikt(
                             secret,
                             code,
                             now,

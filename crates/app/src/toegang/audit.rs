@@ -14,7 +14,7 @@ use leerrecht_store::Store;
 use rand::RngCore;
 use sha2::Sha256;
 
-use crate::access::{authorize, Action, Actor};
+use crate::toegang::{authorize, Action, Actor};
 use crate::{App, AppError, Result};
 
 #[derive(Default)]

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 
-use crate::access::{Actor, Gebruik};
+use crate::toegang::{Actor, Gebruik};
 use crate::{App, AppError, Result};
 
 impl App {

@@ -9,7 +9,7 @@ use leerrecht_store::access::{PurgePersoon, PurgeTelling};
 
 use leerrecht_domain::thuiszitters::Escalatieregels;
 
-use crate::access::{authorize, Action, Actor};
+use crate::toegang::{authorize, Action, Actor};
 use crate::{App, Result};
 
 /// One person whose file (or part of it) goes.

@@ -6,9 +6,9 @@ use chrono::NaiveDate;
 use leerrecht_domain::org::Rol;
 use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Klok, Oorzaak};
 
-use crate::access::{Actor, Beslissing, Gebruik};
 use crate::api::JongereKop;
 use crate::toegang::PersoonKop;
+use crate::toegang::{Actor, Beslissing, Gebruik};
 use crate::{App, AppError, Result};
 
 /// The most persons a search shows; a narrower question finds the rest.
@@ -257,7 +257,7 @@ pub(crate) fn kop_van(
 impl App {
     /// The school calendar: the holidays and days off of every school and of each one.
     pub fn kalender(&self, actor: &Actor) -> Result<Vec<leerrecht_domain::calendar::Vakantie>> {
-        crate::access::authorize(actor, crate::access::Action::ReadRegister)?;
+        crate::toegang::authorize(actor, crate::toegang::Action::ReadRegister)?;
         let mut v = self.store().vakanties()?;
         v.sort_by_key(|b| std::cmp::Reverse(b.van));
         Ok(v)
@@ -266,7 +266,7 @@ impl App {
     /// The versions of the region's signal rules, each from its date, newest first: for
     /// `beheer`.
     pub fn regelversies(&self, actor: &Actor) -> Result<Vec<(NaiveDate, String)>> {
-        crate::access::authorize(actor, crate::access::Action::BeheerRegister)?;
+        crate::toegang::authorize(actor, crate::toegang::Action::BeheerRegister)?;
         let mut v = self.store().regelversies()?;
         v.sort_by_key(|b| std::cmp::Reverse(b.0));
         Ok(v)

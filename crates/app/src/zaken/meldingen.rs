@@ -7,7 +7,7 @@ use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 use leerrecht_store::{MeldingRij, MeldingStaat, MeldingZetting};
 
-use crate::access::{authorize, melding_zichtbaar, Action, Actor, Gebruik, Onderwerp};
+use crate::toegang::{authorize, melding_zichtbaar, Action, Actor, Gebruik, Onderwerp};
 use crate::{App, AppError, Result};
 
 /// The statuses a melding can have; `concept` is a draft made from a signal.

@@ -12,8 +12,8 @@ use leerrecht_domain::rules::{
 use leerrecht_store::{Beoordelaar, OpgeslagenSignaal, SignaalRun};
 use serde::Serialize;
 
-use crate::access::{authorize, Action, Actor};
 use crate::config::Config;
+use crate::toegang::{authorize, Action, Actor};
 use crate::{App, AppError, Result};
 
 /// The first version of the rules applies to everything before it too; it is stored as of

@@ -3,6 +3,8 @@
 //! thuiszitters whose offer is due or late, escalations due and exemptions up for renewal;
 //! for an SWV or CJG: their thuiszitters' offers; for a GGD: MAZL referrals.
 
+mod register;
+
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, NaiveDate};
@@ -14,7 +16,7 @@ use leerrecht_domain::zaak::Artikel;
 
 use leerrecht_store::WerkRij;
 
-use crate::access::{authorize, beslis, Action, Actor, Beslissing, Gebruik};
+use crate::toegang::{authorize, beslis, Action, Actor, Beslissing, Gebruik};
 use crate::{App, AppError, Result};
 
 /// Days before a deadline that an item appears.
@@ -60,7 +62,7 @@ impl App {
         match actor {
             Actor::LocalOperator { .. } => {}
             Actor::Gebruiker(g) if g.organisatie == org && g.rol.sees_persons() => {}
-            _ => return Err(crate::access::forbidden(Action::ReadPersons)),
+            _ => return Err(crate::toegang::forbidden(Action::ReadPersons)),
         }
         let orgs = self.store().organisaties()?;
         let o = orgs

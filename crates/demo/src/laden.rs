@@ -9,10 +9,11 @@ use leerrecht_domain::rules::Verzuim;
 use leerrecht_domain::schoolyear::SchoolYear;
 use leerrecht_store::{BulkWriter, StoreError};
 
-use crate::access::{authorize, Action, Actor, Scope};
-use crate::demo::{generate_with, DemoOptions, DemoSink, DemoSummary};
-use crate::{App, AppError, Result};
+use crate::Demo;
+use crate::{generate_with, DemoOptions, DemoSink, DemoSummary};
 use chrono::NaiveDate;
+use leerrecht_app::toegang::{authorize, Action, Actor, Scope};
+use leerrecht_app::{AppError, Result};
 use leerrecht_domain::org::{OrgSoort, Rol};
 use leerrecht_domain::thuiszitters::Escalatieregels;
 
@@ -44,9 +45,9 @@ impl DemoSink for StoreSink<'_> {
     }
 }
 
-impl App {
+impl Demo<'_> {
     /// Fills an empty database with the demo region of `scale`, the same for the same seed.
-    pub fn load_demo(&self, actor: &Actor, options: &DemoOptions) -> Result<DemoSummary> {
+    pub fn load(&self, actor: &Actor, options: &DemoOptions) -> Result<DemoSummary> {
         authorize(actor, Action::LoadDemo)?;
         if !self.store().is_empty()? {
             return Err(AppError::Invalid(
@@ -73,7 +74,7 @@ impl App {
     /// works on persons gets the organisation of its kind with the most work on `today`
     /// (for a school: drafts waiting and signals of the last weeks), so that every demo login
     /// has something to do.
-    pub fn demo_accounts(&self, actor: &Actor, today: NaiveDate) -> Result<DemoAccounts> {
+    pub fn accounts(&self, actor: &Actor, today: NaiveDate) -> Result<DemoAccounts> {
         let orgs = self.store().organisaties()?;
         let first = |soort: OrgSoort| {
             orgs.iter()
@@ -86,7 +87,7 @@ impl App {
             if soort == OrgSoort::School {
                 let voorraad = self.store().werkvoorraad(
                     today,
-                    today - chrono::Duration::days(crate::werklijst::SIGNALEN_DAGEN),
+                    today - chrono::Duration::days(leerrecht_app::werklijst::SIGNALEN_DAGEN),
                     "concept",
                     None,
                 )?;
@@ -133,7 +134,7 @@ impl App {
                 )?,
             };
             let gebruikersnaam = format!("demo.{rol}");
-            let wachtwoord = crate::auth::new_token("");
+            let wachtwoord = leerrecht_app::toegang::auth::new_token("");
             let nieuw = self.user_add(actor, &gebruikersnaam, &org, rol, &wachtwoord)?;
             accounts.push(DemoAccount {
                 gebruikersnaam,
@@ -158,11 +159,11 @@ impl App {
     }
 }
 
-impl App {
+impl Demo<'_> {
     /// For a database that already holds the demo: a fresh password (and TOTP secret, for
     /// roles with a second factor) for each of the demo's accounts, so that `leerrecht demo` can
     /// print the logins again. Refuses a database without the demo's accounts.
-    pub fn demo_accounts_opnieuw(&self, actor: &Actor) -> Result<Vec<DemoAccount>> {
+    pub fn accounts_opnieuw(&self, actor: &Actor) -> Result<Vec<DemoAccount>> {
         let bestaand = self.user_list(actor)?;
         let mut out = Vec::new();
         for rol in Rol::ALL {
@@ -173,7 +174,7 @@ impl App {
                      geef de demo een nieuwe database met --db"
                 )));
             };
-            let wachtwoord = crate::auth::new_token("");
+            let wachtwoord = leerrecht_app::toegang::auth::new_token("");
             self.user_set_password(actor, &gebruikersnaam, &wachtwoord)?;
             let totp_geheim = if rol.needs_second_factor() {
                 Some(self.user_reset_2fa(actor, &gebruikersnaam)?)
