@@ -138,8 +138,13 @@ if not (ids and zaken and meldingen and leerlingen):
 def values(xs):
     return json.dumps(sorted(set(xs)))
 
+# The stateful phase walks the links for 100 scenarios: enough to reach a case's
+# partners, plan and closing from a listing of persons.
 common = f"""[warnings]
 fail-on = ["missing_test_data", "validation_mismatch"]
+
+[phases.stateful.generation]
+max-examples = 100
 
 [dictionaries.leerlingen]
 values = {values(nummer(j) for j in jongeren[:200])}
