@@ -209,6 +209,35 @@ fn samenhang(doc: &mut Doc) {
             ),
         ),
     ];
+    // A melding's new status decides which reason it takes, if any, and whether it may
+    // carry the school's words.
+    let status = serde_json::json!([
+        {
+            "properties": {
+                "status": { "enum": ["geregistreerd", "in_behandeling", "ter_kennisgeving"] },
+                "afsluitreden": false,
+                "toelichting": false
+            }
+        },
+        {
+            "properties": {
+                "status": { "const": "afgesloten" },
+                "afsluitreden": { "enum": AFSLUITREDENEN },
+                "toelichting": false
+            },
+            "required": ["afsluitreden"]
+        },
+        {
+            "properties": {
+                "status": { "const": "ingetrokken" },
+                "afsluitreden": { "enum": INTREKREDENEN }
+            },
+            "required": ["afsluitreden"]
+        }
+    ]);
+    let regels = regels
+        .into_iter()
+        .chain([("MeldingWijziging", "oneOf", status)]);
     for (naam, sleutel, waarde) in regels {
         if let Some(RefOr::T(Schema::Object(o))) = schemas.get_mut(naam) {
             o.extensions
