@@ -16,6 +16,10 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, InvalidParam};
 use crate::extract::{parse, Body, Json, Path, Query};
+use crate::openapi::{
+    AfsluitredenCode, Bestandsdatum, JongereId, Leerlingnummer, MeldingsoortCode,
+    MeldingstatusCode, NieuweMeldingstatus, Schoolcode, VerzuimsoortCode,
+};
 use crate::AppState;
 
 /// A batch of rows; each row has the members of the file format's columns.
@@ -29,8 +33,11 @@ pub struct Batch {
 /// A batch of absence, as the document describes it (the handler reads a [`Batch`] and the
 /// import checks each row against these types).
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct Verzuimbatch {
+    /// The rows, at most the installation's `max_rijen` (100 000 unless configured).
+    #[schema(max_items = 100_000)]
     pub rijen: Vec<Verzuimrij>,
 }
 
@@ -40,24 +47,32 @@ pub struct Verzuimbatch {
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct Verzuimrij {
-    /// BSN or onderwijsnummer.
+    /// BSN or onderwijsnummer of a pupil the school has enrolled on the day.
+    #[schema(value_type = Leerlingnummer)]
     pub leerling: String,
-    /// The school's code (BRIN and location).
+    /// The school's code (BRIN and location): with an API token, the token's own school.
+    #[schema(value_type = Schoolcode)]
     pub school: String,
     /// `YYYY-MM-DD` or `DD-MM-YYYY`.
+    #[schema(value_type = Bestandsdatum)]
     pub datum: String,
     /// `ongeoorloofd`, `luxe`, `te_laat`, `ziek` or `geoorloofd`.
+    #[schema(value_type = VerzuimsoortCode)]
     pub soort: String,
     /// Minutes of lessons missed, 0 to 1440.
     #[schema(minimum = 0, maximum = 1440)]
     pub minuten: Option<u32>,
+    /// Absent the whole day.
     pub hele_dag: Option<bool>,
 }
 
 /// A batch of meldingen, as the document describes it.
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct Meldingenbatch {
+    /// The rows, at most the installation's `max_rijen` (100 000 unless configured).
+    #[schema(max_items = 100_000)]
     pub rijen: Vec<Meldingrij>,
 }
 
@@ -66,31 +81,49 @@ pub struct Meldingenbatch {
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct Meldingrij {
-    /// BSN or onderwijsnummer.
+    /// BSN or onderwijsnummer of a pupil the school has enrolled.
+    #[schema(value_type = Leerlingnummer)]
     pub leerling: String,
+    /// The school's code: with an API token, the token's own school.
+    #[schema(value_type = Schoolcode)]
     pub school: String,
     /// `YYYY-MM-DD` or `DD-MM-YYYY`.
+    #[schema(value_type = Bestandsdatum)]
     pub begindatum: String,
     /// `luxe`, `beginnend`, `signaal`, `16uur` or `langdurig`.
+    #[schema(value_type = MeldingsoortCode)]
     pub verzuimsoort: String,
+    /// Hours of absence.
     #[schema(minimum = 0)]
     pub uren: Option<u32>,
+    /// Days of absence.
     #[schema(minimum = 0)]
     pub dagen: Option<u32>,
+    /// The last day of the absence, `YYYY-MM-DD` or `DD-MM-YYYY`.
+    #[schema(value_type = Option<Bestandsdatum>)]
     pub einddatum: Option<String>,
+    /// Whether whole lessons were missed.
     pub hele_lessen: Option<bool>,
+    /// The reason the school knows of.
     pub reden: Option<String>,
+    /// What the school did about it.
     pub ondernomen: Option<String>,
+    /// Whether the school asks leerplicht to act.
     pub actie_gewenst: Option<bool>,
+    /// Whom leerplicht can reach at the school.
     pub contact: Option<String>,
 }
 
 /// What a batch did: every row was valid and is stored.
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct BatchResultaat {
+    /// Rows in the batch.
     pub rijen: u64,
+    /// Rows stored that were new.
     pub nieuw: u64,
+    /// Rows that changed what was stored.
     pub gewijzigd: u64,
+    /// Rows equal to what was stored.
     pub ongewijzigd: u64,
 }
 
@@ -99,14 +132,22 @@ pub struct BatchResultaat {
 #[allow(dead_code)]
 pub struct IdempotencyKey {
     /// A unique key per batch (a UUID, say): a retry with the same key and body gets the
-    /// first answer and changes nothing. Kept 24 hours.
-    #[param(rename = "Idempotency-Key")]
+    /// first answer and changes nothing. Kept 24 hours. Visible ASCII only.
+    #[param(
+        rename = "Idempotency-Key",
+        pattern = "^[\\x20-\\x7E]*$",
+        min_length = 1,
+        max_length = 255,
+        example = "5f0c6a2e-8d1b-4c3a-9e7f-2b6d4a1c8e90"
+    )]
     pub key: Option<String>,
 }
 
-/// Sends a batch of absence: columns `leerling`, `school`, `datum`, `soort`, `minuten`,
-/// `hele_dag`, as in the `verzuim` file. All or nothing; invalid rows are listed in the
-/// problem's `invalidParams` as `rijen[i].kolom`. Token scope `verzuim:schrijven`.
+/// Sends a batch of absence.
+///
+/// The columns `leerling`, `school`, `datum`, `soort`, `minuten`, `hele_dag`, as in the
+/// `verzuim` file. All or nothing; invalid rows are listed in the problem's `invalidParams`
+/// as `rijen[i].kolom`. Token scope `verzuim:schrijven`.
 #[utoipa::path(post, path = "/verzuim", tag = "verzuim", operation_id = "verzuim_sturen", params(IdempotencyKey),
     request_body = Verzuimbatch,
     responses((status = 200, description = "Alle rijen opgeslagen", body = BatchResultaat)))]
@@ -119,8 +160,11 @@ pub async fn verzuim(
     batch(s, c, ImportKind::Verzuim, headers, body).await
 }
 
-/// Sends a batch of meldingen: the columns of the `meldingen` file. Each joins (or opens) the
-/// pupil's verzuim case. All or nothing. Token scope `meldingen:schrijven`.
+/// Sends a batch of meldingen.
+///
+/// The columns of the `meldingen` file. Each joins (or opens) the pupil's verzuim case. All
+/// or nothing; invalid rows are listed in the problem's `invalidParams`. Token scope
+/// `meldingen:schrijven`.
 #[utoipa::path(post, path = "/meldingen", tag = "meldingen", operation_id = "meldingen_sturen", params(IdempotencyKey),
     request_body = Meldingenbatch,
     responses((status = 200, description = "Alle rijen opgeslagen", body = BatchResultaat)))]
@@ -289,22 +333,31 @@ async fn batch(
 /// A melding with where it stands.
 #[derive(Serialize, ToSchema)]
 pub struct Melding {
+    /// The melding's number: what `PATCH /meldingen/{id}` takes.
+    #[schema(minimum = 1, example = 7)]
     pub id: i64,
+    #[schema(value_type = Schoolcode)]
     pub school: String,
+    /// The first day of the absence.
     pub begindatum: chrono::NaiveDate,
     /// `luxe`, `beginnend`, `signaal`, `16uur` or `langdurig`.
+    #[schema(value_type = MeldingsoortCode)]
     pub verzuimsoort: String,
+    /// Hours of absence.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uren: Option<u32>,
+    /// Days of absence.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dagen: Option<u32>,
     /// `concept`, `geregistreerd`, `in_behandeling`, `afgesloten`, `ingetrokken` or
     /// `ter_kennisgeving`.
+    #[schema(value_type = MeldingstatusCode)]
     pub status: String,
     /// The rest of the melding: einddatum, hele_lessen, reden, ondernomen, actie_gewenst,
     /// contact (each when known).
     #[schema(value_type = Object)]
     pub gegevens: serde_json::Value,
+    /// The signal a draft was made from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signaal: Option<String>,
     /// Why it was closed or withdrawn.
@@ -313,6 +366,7 @@ pub struct Melding {
     /// What the school wrote when it withdrew the melding.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub toelichting: Option<String>,
+    /// The number of the case the melding joined.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zaak: Option<i64>,
 }
@@ -322,10 +376,14 @@ pub struct Melding {
 #[into_params(parameter_in = Query)]
 pub struct VanJongere {
     /// The id of the young person.
+    #[param(value_type = JongereId)]
     pub jongere: String,
 }
 
-/// A young person's meldingen, oldest first.
+/// A young person's meldingen.
+///
+/// Every melding the caller may see (a school its own), oldest first, with where it stands
+/// and the case it joined (logged).
 #[utoipa::path(get, path = "/meldingen", tag = "meldingen", params(VanJongere),
     responses((status = 200, description = "Meldingen", body = Vec<Melding>)))]
 pub async fn meldingen_lezen(
@@ -366,8 +424,11 @@ pub async fn meldingen_lezen(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeldingWijziging {
+    #[schema(value_type = NieuweMeldingstatus)]
     pub status: String,
+    /// Required with `afgesloten` and `ingetrokken`, refused with any other status.
     #[serde(default)]
+    #[schema(value_type = Option<AfsluitredenCode>)]
     pub afsluitreden: Option<String>,
     /// The school's own words on a withdrawal (at most 2000 characters).
     #[serde(default)]
@@ -376,8 +437,13 @@ pub struct MeldingWijziging {
 }
 
 /// Changes a melding's status.
+///
+/// The school confirms a draft (`concept` → `geregistreerd`) or withdraws a melding that is
+/// `concept` or `geregistreerd`; leerplicht answers a registered melding (`in_behandeling`,
+/// `ter_kennisgeving`, `afgesloten`) and closes one in treatment. Any other step is refused
+/// with 422, a melding outside the caller's view with 403.
 #[utoipa::path(patch, path = "/meldingen/{id}", tag = "meldingen",
-    params(("id" = i64, Path, description = "Het nummer van de melding")),
+    params(("id" = i64, Path, description = "Het nummer van de melding", minimum = 1, example = 7)),
     request_body = MeldingWijziging,
     responses((status = 204, description = "Gewijzigd")))]
 pub async fn melding_wijzigen(

@@ -17,26 +17,42 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
+use crate::openapi::{
+    AanbodCode, CategorieCode, Gemeentecode, JongereId, Leerlingnummer, OorzaakCode,
+    Organisatiecode, RegelCode, Schoolcode, SectorCode, VerzuimsoortCode,
+};
 use crate::AppState;
 
 /// A young person: the header of their file.
 #[derive(Serialize, ToSchema)]
 pub struct Jongere {
     /// The opaque id of this person in the API.
+    #[schema(value_type = JongereId)]
     pub id: String,
+    /// The BSN, nine digits (when the person has one).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^[0-9]{9}$", example = "111222333")]
     pub bsn: Option<String>,
+    /// The onderwijsnummer, nine digits starting with 10 (when the person has no BSN).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^10[0-9]{7}$", example = "101222331")]
     pub onderwijsnummer: Option<String>,
+    #[schema(example = "Jansen")]
     pub achternaam: String,
+    #[schema(example = "Sanne Maria")]
     pub voornamen: String,
     pub geboortedatum: NaiveDate,
     /// The gemeente of residence (CBS code).
+    #[schema(value_type = Gemeentecode)]
     pub gemeente: String,
+    /// Age in years, today.
+    #[schema(example = 14)]
     pub leeftijd: u32,
     /// `leerplichtig`, `kwalificatieplichtig` or `geen`, today.
+    #[schema(value_type = String, pattern = "^(leerplichtig|kwalificatieplichtig|geen)$")]
     pub plicht: String,
     /// The school locations the person is enrolled at today.
+    #[schema(value_type = Vec<Schoolcode>)]
     pub scholen: Vec<String>,
     /// Whether this read was made by breaking the glass.
     pub noodtoegang: bool,
@@ -67,6 +83,7 @@ pub struct JongerenPagina {
     pub jongeren: Vec<Jongere>,
     /// Pass as `na` for the next page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<JongereId>)]
     pub volgende: Option<String>,
 }
 
@@ -75,17 +92,26 @@ pub struct JongerenPagina {
 #[into_params(parameter_in = Query)]
 pub struct JongerenFilter {
     /// Only persons living in this gemeente (CBS code).
+    #[param(value_type = Gemeentecode, required = false)]
     pub gemeente: Option<String>,
     /// Only pupils enrolled at this school location today.
+    #[param(value_type = Schoolcode, required = false)]
     pub school: Option<String>,
-    /// The `volgende` of the previous page.
+    /// The `volgende` of the previous page (an id this listing gave; any other is refused
+    /// with 422).
+    #[param(value_type = JongereId, required = false)]
     pub na: Option<String>,
     /// Persons per page, 1 to 500 (default 50).
-    #[param(minimum = 1, maximum = 500)]
+    #[param(minimum = 1, maximum = 500, example = 50)]
     pub limiet: Option<u32>,
 }
 
-/// The young people the caller may see, a page at a time (each one shown is logged).
+/// The young people the caller may see, a page at a time.
+///
+/// Each person shown is written to the audit log. Leerplicht and the youth doctor see the
+/// gemeenten their organisation serves, a school its own pupils, a samenwerkingsverband the
+/// pupils of its schools, a partner the persons of its cases; `beleid`, `beheer` and API
+/// tokens see no persons (403). Each item's `id` is what the per-person operations take.
 #[utoipa::path(get, path = "/jongeren", tag = "jongeren", params(JongerenFilter),
     responses((status = 200, description = "Een pagina jongeren", body = JongerenPagina)))]
 pub async fn lijst(
@@ -119,6 +145,7 @@ pub async fn lijst(
 #[serde(deny_unknown_fields)]
 pub struct Zoekvraag {
     /// A BSN or onderwijsnummer (nine digits).
+    #[schema(value_type = Leerlingnummer)]
     pub leerling: String,
 }
 
@@ -128,7 +155,12 @@ fn leerling(s: &str) -> Result<LeerlingId, ApiError> {
         .map_err(|_| ApiError::field("leerling", "geen geldig BSN of onderwijsnummer (11-proef)"))
 }
 
-/// Finds a person by BSN or onderwijsnummer (logged, as any read of the person).
+/// Finds a person by BSN or onderwijsnummer.
+///
+/// The number travels in the body, never in a URL. A number that fails the 11-proef is
+/// refused (422) without repeating it; a valid number of a person outside the caller's
+/// scope, or of no registered person, gets the same 403. The read is logged, as any read of
+/// the person; the answer's `id` is what the per-person operations take.
 #[utoipa::path(post, path = "/jongeren/_zoek", tag = "jongeren", request_body = Zoekvraag,
     responses((status = 200, description = "De jongere", body = Jongere)))]
 pub async fn zoeken(
@@ -141,9 +173,12 @@ pub async fn zoeken(
     Ok(axum::Json(k.into()))
 }
 
-/// One young person (logged).
+/// One young person.
+///
+/// The header of the person's file: names, birth date, gemeente, age, duty and schools
+/// today. Logged; an id of no one, or of a person outside the caller's scope, gets 403.
 #[utoipa::path(get, path = "/jongeren/{id}", tag = "jongeren",
-    params(("id" = String, Path, description = "Het id van de jongere")),
+    params(("id" = JongereId, Path, description = "Het id van de jongere")),
     responses((status = 200, description = "De jongere", body = Jongere)))]
 pub async fn jongere(
     State(s): State<AppState>,
@@ -159,6 +194,7 @@ pub async fn jongere(
 #[into_params(parameter_in = Query)]
 pub struct VanJongere {
     /// The id of the young person.
+    #[param(value_type = JongereId)]
     pub jongere: String,
 }
 
@@ -180,15 +216,19 @@ where
 /// An enrolment at a school location.
 #[derive(Serialize, ToSchema)]
 pub struct Inschrijving {
+    #[schema(value_type = Schoolcode)]
     pub school: String,
     /// `PO`, `SO`, `VO`, `VSO` or `MBO`.
+    #[schema(value_type = SectorCode)]
     pub sector: String,
     pub begindatum: NaiveDate,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub einddatum: Option<NaiveDate>,
 }
 
-/// A young person's enrolments, by start.
+/// A young person's enrolments.
+///
+/// Every enrolment at a school location, past and present, by start (logged).
 #[utoipa::path(get, path = "/inschrijvingen", tag = "jongeren", params(VanJongere),
     responses((status = 200, description = "Inschrijvingen", body = Vec<Inschrijving>)))]
 pub async fn inschrijvingen(
@@ -214,6 +254,7 @@ pub async fn inschrijvingen(
 #[into_params(parameter_in = Query)]
 pub struct VerzuimFilter {
     /// The id of the young person.
+    #[param(value_type = JongereId)]
     pub jongere: String,
     /// From this date (default: a year before `tot`).
     pub van: Option<NaiveDate>,
@@ -224,9 +265,11 @@ pub struct VerzuimFilter {
 /// One day of absence of one kind at one school.
 #[derive(Serialize, ToSchema)]
 pub struct Verzuimdag {
+    #[schema(value_type = Schoolcode)]
     pub school: String,
     pub datum: NaiveDate,
     /// `ongeoorloofd`, `luxe`, `te_laat`, `ziek` or `geoorloofd`.
+    #[schema(value_type = VerzuimsoortCode)]
     pub soort: String,
     pub minuten: u32,
     /// Rows of the day folded into this one (late arrivals).
@@ -234,7 +277,10 @@ pub struct Verzuimdag {
     pub hele_dag: bool,
 }
 
-/// A young person's absence in a period (a school sees its own).
+/// A young person's absence in a period.
+///
+/// One row per day, kind and school, from `van` to `tot` (by default the year up to
+/// today). A school sees the absence it reported itself (logged).
 #[utoipa::path(get, path = "/verzuim", tag = "verzuim", params(VerzuimFilter),
     responses((status = 200, description = "Verzuim", body = Vec<Verzuimdag>)))]
 pub async fn verzuim(
@@ -265,8 +311,10 @@ pub async fn verzuim(
 /// A signal a rule made of the absence, with its explanation.
 #[derive(Serialize, ToSchema)]
 pub struct Signaal {
+    #[schema(value_type = Schoolcode)]
     pub school: String,
-    /// `16uur`, `signaal`, `te_laat`, `luxe`, `mazl_7dagen`, `mazl_4x12` or `lrv`.
+    /// `16uur`, `signaal`, `te_laat`, `luxe`, `mazl_7dagen`, `mazl_4x12`, `lrv` or `av`.
+    #[schema(value_type = RegelCode)]
     pub regel: String,
     pub datum: NaiveDate,
     /// The rows and window that made the signal.
@@ -274,7 +322,10 @@ pub struct Signaal {
     pub uitleg: serde_json::Value,
 }
 
-/// A young person's signals (a school sees its own; the youth doctor MAZL referrals).
+/// A young person's signals.
+///
+/// What the covenant's rules made of the absence, each with the rows and window that made
+/// it. A school sees its own signals, the youth doctor the MAZL referrals (logged).
 #[utoipa::path(get, path = "/signalen", tag = "verzuim", params(VanJongere),
     responses((status = 200, description = "Signalen", body = Vec<Signaal>)))]
 pub async fn signalen(
@@ -299,14 +350,19 @@ pub async fn signalen(
 /// A period on the thuiszitters list.
 #[derive(Serialize, ToSchema)]
 pub struct Registratie {
+    #[schema(value_type = CategorieCode)]
     pub categorie: String,
+    #[schema(value_type = OorzaakCode)]
     pub oorzaak: String,
     pub van: NaiveDate,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tot: Option<NaiveDate>,
 }
 
-/// A young person's periods on the thuiszitters list, by start.
+/// A young person's periods on the thuiszitters list.
+///
+/// Every period in a category with its main cause, by start; the open period has no `tot`
+/// (logged).
 #[utoipa::path(get, path = "/registraties", tag = "thuiszitters", params(VanJongere),
     responses((status = 200, description = "Registraties", body = Vec<Registratie>)))]
 pub async fn registraties(
@@ -332,15 +388,27 @@ pub async fn registraties(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegistratieWijziging {
+    /// The id of the young person.
+    #[schema(value_type = JongereId)]
     pub jongere: String,
+    /// The new category; together with `oorzaak`, or both left out to end the open period.
     #[serde(default)]
+    #[schema(value_type = CategorieCode, required = false)]
     pub categorie: Option<String>,
+    /// The main cause; together with `categorie`.
     #[serde(default)]
+    #[schema(value_type = OorzaakCode, required = false)]
     pub oorzaak: Option<String>,
+    /// The first day of the new category (or the day after the open period ends).
     pub per: NaiveDate,
 }
 
 /// Registers a young person in a category, or ends their registration.
+///
+/// With `categorie` and `oorzaak` (both or neither) the person is in that category from
+/// `per` on, and an open period ends the day before; without them the open period ends the
+/// day before `per`. The category must fit the register on each day (enrolment, duty,
+/// exemptions), else 422 says why. For leerplicht.
 #[utoipa::path(post, path = "/registraties", tag = "thuiszitters",
     request_body = RegistratieWijziging,
     responses((status = 204, description = "Vastgelegd")))]
@@ -369,10 +437,15 @@ pub async fn registratie_wijzigen(
 /// One recorded event of a case.
 #[derive(Serialize, ToSchema)]
 pub struct ZaakGebeurtenis {
+    /// The event's number in its case, from 1.
     pub volgnummer: u32,
+    /// When it was recorded.
     pub tijd: DateTime<Utc>,
+    /// Who recorded it.
     pub wie: String,
+    /// The organisation of who recorded it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Organisatiecode>)]
     pub organisatie: Option<String>,
     /// What happened: `soort` names the kind (`geopend`, `aanbod`, `escalatie`…).
     #[schema(value_type = Object)]
@@ -382,10 +455,14 @@ pub struct ZaakGebeurtenis {
 /// A case with its events.
 #[derive(Serialize, ToSchema)]
 pub struct Zaak {
+    /// The case's number: what the operations on a case take.
+    #[schema(minimum = 1, example = 12)]
     pub id: i64,
-    /// `verzuim` or `thuiszitter`.
+    /// `verzuim`, `thuiszitter` or `vrijstelling`.
+    #[schema(value_type = String, pattern = "^(verzuim|thuiszitter|vrijstelling)$")]
     pub soort: String,
     /// The leerplicht organisation that holds the case.
+    #[schema(value_type = Organisatiecode)]
     pub organisatie: String,
     pub geopend: NaiveDate,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -413,7 +490,10 @@ fn zaak_of(rij: leerrecht_store::ZaakRij, events: Vec<leerrecht_store::ZaakEvent
     }
 }
 
-/// A young person's cases with their events, oldest first.
+/// A young person's cases with their events.
+///
+/// Every case the caller may see (a partner only its own), oldest first, each with its
+/// events in order (logged). Each `id` is what the operations on a case take.
 #[utoipa::path(get, path = "/zaken", tag = "thuiszitters", params(VanJongere),
     responses((status = 200, description = "Zaken", body = Vec<Zaak>)))]
 pub async fn zaken(
@@ -436,8 +516,11 @@ pub struct ZaakMoment {
 }
 
 /// One case, now or as it stood at a past moment.
+///
+/// With `op`, only the events recorded up to that moment. A case number that names no case
+/// gets 404, a case of a person outside the caller's scope 403 (logged).
 #[utoipa::path(get, path = "/zaken/{id}", tag = "thuiszitters",
-    params(("id" = i64, Path, description = "Het nummer van de zaak"), ZaakMoment),
+    params(("id" = i64, Path, description = "Het nummer van de zaak", minimum = 1, example = 12), ZaakMoment),
     responses((status = 200, description = "De zaak", body = Zaak)))]
 pub async fn zaak(
     State(s): State<AppState>,
@@ -453,9 +536,13 @@ pub async fn zaak(
 /// this case.
 #[derive(Serialize, ToSchema)]
 pub struct Partner {
+    /// The case's number.
+    #[schema(minimum = 1, example = 12)]
     pub zaak: i64,
     /// The organisation's code.
+    #[schema(value_type = Organisatiecode)]
     pub organisatie: String,
+    /// The person at the partner, if named.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
 }
@@ -464,17 +551,20 @@ pub struct Partner {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NieuwePartner {
-    /// The organisation's code.
+    /// The code of an organisation of the region.
+    #[schema(value_type = Organisatiecode)]
     pub organisatie: String,
     /// The person at the partner, if named.
     #[serde(default)]
     pub contact: Option<String>,
 }
 
-/// Adds a partner organisation to a case (leerplicht): from today its users see the person
-/// and this case, and no other case of the person.
+/// Adds a partner organisation to a case.
+///
+/// For leerplicht. From today the partner's users see the person and this case, and no
+/// other case of the person. The organisation must be in the register (422 otherwise).
 #[utoipa::path(post, path = "/zaken/{id}/partners", tag = "thuiszitters",
-    params(("id" = i64, Path, description = "Het nummer van de zaak")),
+    params(("id" = i64, Path, description = "Het nummer van de zaak", minimum = 1, example = 12)),
     request_body = NieuwePartner,
     responses((status = 201, description = "Toegevoegd", body = Partner)))]
 pub async fn partner_toevoegen(
@@ -499,12 +589,14 @@ pub async fn partner_toevoegen(
     ))
 }
 
-/// Removes a partner organisation from a case (leerplicht): from today its users no longer
-/// see the case.
+/// Removes a partner organisation from a case.
+///
+/// For leerplicht. From today the partner's users no longer see the case; an organisation
+/// that is not a partner of the case is refused (422).
 #[utoipa::path(delete, path = "/zaken/{id}/partners/{organisatie}", tag = "thuiszitters",
     params(
-        ("id" = i64, Path, description = "Het nummer van de zaak"),
-        ("organisatie" = String, Path, description = "De code van de partnerorganisatie"),
+        ("id" = i64, Path, description = "Het nummer van de zaak", minimum = 1, example = 12),
+        ("organisatie" = Organisatiecode, Path, description = "De code van de partnerorganisatie"),
     ),
     responses((status = 204, description = "Verwijderd")))]
 pub async fn partner_verwijderen(
@@ -520,18 +612,28 @@ pub async fn partner_verwijderen(
 /// A suitable offer made in a case.
 #[derive(Serialize, ToSchema)]
 pub struct Aanbod {
+    /// The case's number.
+    #[schema(minimum = 1, example = 12)]
     pub zaak: i64,
+    /// The offer's number in its case, from 1.
     pub nummer: u32,
     /// `onderwijs`, `onderwijs_zorgarrangement`, `zorg`, `jeugdhulp`, `dagbesteding` or
     /// `werk_leerwerktraject`.
+    #[schema(value_type = AanbodCode)]
     pub aanbod: String,
+    /// Who offers it.
     pub aanbieder: String,
+    /// The day it was offered.
     pub aangeboden: NaiveDate,
+    /// The day it started, once it did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gestart: Option<NaiveDate>,
 }
 
-/// The offers made to a young person in any of their cases.
+/// The offers made to a young person.
+///
+/// Every suitable offer in any of the person's cases the caller may see, with the day it
+/// started once it did (logged).
 #[utoipa::path(get, path = "/aanbod", tag = "thuiszitters", params(VanJongere),
     responses((status = 200, description = "Aanbod", body = Vec<Aanbod>)))]
 pub async fn aanbod(
@@ -584,17 +686,27 @@ fn code_of<T: Serialize>(v: &T) -> String {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NieuwAanbod {
+    /// The case's number.
+    #[schema(minimum = 1, example = 12)]
     pub zaak: i64,
     /// `onderwijs`, `onderwijs_zorgarrangement`, `zorg`, `jeugdhulp`, `dagbesteding` or
     /// `werk_leerwerktraject`.
+    #[schema(value_type = AanbodCode)]
     pub aanbod: String,
+    /// Who offers it (not blank).
+    #[schema(min_length = 1, pattern = "\\S", example = "Het Praktijkcollege")]
     pub aanbieder: String,
+    /// The day it was offered.
     pub aangeboden: NaiveDate,
+    /// The day it started, if it did.
     #[serde(default)]
     pub gestart: Option<NaiveDate>,
 }
 
-/// Records a suitable offer in a case: it stops the three-month clock.
+/// Records a suitable offer in a case.
+///
+/// For leerplicht. An offer stops the three-month clock of a thuiszitter case. The case
+/// must be open and the offer must fit it (422 says why otherwise).
 #[utoipa::path(post, path = "/aanbod", tag = "thuiszitters", request_body = NieuwAanbod,
     responses((status = 201, description = "Vastgelegd", body = Aanbod)))]
 pub async fn aanbod_doen(
@@ -632,15 +744,22 @@ pub async fn aanbod_doen(
 /// An escalation raised in a case.
 #[derive(Serialize, ToSchema)]
 pub struct Escalatie {
+    /// The case's number.
+    #[schema(minimum = 1, example = 12)]
     pub zaak: i64,
-    /// `management` or `bestuurlijk`.
+    /// `uitvoerend`, `management` or `bestuurlijk`.
+    #[schema(value_type = String, pattern = "^(uitvoerend|management|bestuurlijk)$")]
     pub niveau: String,
     /// The day the level fell due.
     pub datum: NaiveDate,
+    /// Who was informed.
     pub geinformeerd: Vec<String>,
 }
 
 /// The escalations raised in a young person's cases.
+///
+/// Each step of the escalation ladder that fell due in a case the caller may see, with who
+/// was informed (logged).
 #[utoipa::path(get, path = "/escalaties", tag = "thuiszitters", params(VanJongere),
     responses((status = 200, description = "Escalaties", body = Vec<Escalatie>)))]
 pub async fn escalaties(

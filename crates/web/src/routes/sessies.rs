@@ -12,6 +12,7 @@ use crate::auth::{bron, csrf_token, Caller};
 use crate::cookies::{self, Bereik};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
+use crate::openapi::{Gemeentecode, Organisatiecode, OrganisatiesoortCode, RolCode};
 use crate::AppState;
 
 /// Password and, for roles that see persons and `beheer`, the current code of the
@@ -19,10 +20,12 @@ use crate::AppState;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Inloggen {
+    #[schema(example = "demo.leerplicht")]
     pub gebruikersnaam: String,
     pub wachtwoord: String,
     /// The six-digit TOTP code.
     #[serde(default)]
+    #[schema(example = "123456")]
     pub code: Option<String>,
 }
 
@@ -30,12 +33,18 @@ pub struct Inloggen {
 #[derive(Serialize, ToSchema)]
 pub struct Ik {
     /// `gebruiker` or `systeem`.
+    #[schema(value_type = String, pattern = "^(gebruiker|systeem|beheerder)$")]
     pub soort: &'static str,
+    /// A person's user name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gebruikersnaam: Option<String>,
+    /// The caller's organisation.
     pub organisatie: String,
+    /// A person's role.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<RolCode>)]
     pub rol: Option<String>,
+    /// A system's token scopes (`verzuim:schrijven`, `meldingen:schrijven`).
     pub scopes: Vec<String>,
 }
 
@@ -70,6 +79,7 @@ impl Ik {
 /// A new session: the token itself is only in the cookie (HttpOnly).
 #[derive(Serialize, ToSchema)]
 pub struct Sessie {
+    /// Who logged in.
     pub gebruiker: Ik,
     /// The moment the session ends unless used before.
     pub verloopt: DateTime<Utc>,
@@ -77,8 +87,9 @@ pub struct Sessie {
     pub csrf_token: String,
 }
 
-/// Logs in with password and second factor. The answer sets the session cookie (Secure,
-/// HttpOnly, SameSite=Strict). Five failures in a row under one user name from one client
+/// Logs in with password and second factor.
+///
+/// The answer sets the session cookie (Secure, HttpOnly, SameSite=Strict). Five failures in a row under one user name from one client
 /// address block that name from that address for 15 minutes (423), the same for names with
 /// and without an account; attempts per client address are limited. An account whose
 /// administrator asked for a new second factor gets 401 until its owner has set it up on
@@ -133,14 +144,19 @@ pub async fn inloggen(
 #[serde(deny_unknown_fields)]
 pub struct Herstel {
     pub gebruikersnaam: String,
+    /// The reset code the administrator handed over.
     pub herstelcode: String,
+    /// The new password (the password policy applies).
     pub wachtwoord: String,
+    /// The six-digit TOTP code, for an account with a second factor.
     #[serde(default)]
+    #[schema(example = "123456")]
     pub code: Option<String>,
 }
 
-/// Sets a new password with a reset code. Ends every session of the account; log in again
-/// afterwards. Failures count towards the lockout like failed logins, and share their limit
+/// Sets a new password with a reset code.
+///
+/// Ends every session of the account; log in again afterwards. Failures count towards the lockout like failed logins, and share their limit
 /// per client address.
 #[utoipa::path(post, path = "/wachtwoordherstel", tag = "sessies", security(()),
     request_body = Herstel,
@@ -177,11 +193,15 @@ pub async fn wachtwoordherstel(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WachtwoordWijzigen {
+    /// The current password.
     pub huidig: String,
+    /// The new password (the password policy applies).
     pub nieuw: String,
 }
 
-/// Changes the caller's own password. Every session of the account ends, this one too. A
+/// Changes the caller's own password.
+///
+/// Every session of the account ends, this one too. A
 /// wrong current password counts towards the lockout of the name and client address as a
 /// failed login does (423 once blocked).
 #[utoipa::path(put, path = "/gebruikers/ik/wachtwoord", tag = "gebruikers",
@@ -216,6 +236,9 @@ async fn binnen_loginlimiet(s: &AppState, bron: &str) -> ApiResult<()> {
 }
 
 /// Ends the current session and clears the cookie.
+///
+/// Only for a session (cookie or session token); an API token has no session (403) and is
+/// revoked with `leerrecht token revoke`.
 #[utoipa::path(delete, path = "/sessies/huidig", tag = "sessies",
     responses((status = 204, description = "Uitgelogd")))]
 pub async fn uitloggen(State(s): State<AppState>, c: Caller) -> ApiResult<Response> {
@@ -231,6 +254,8 @@ pub async fn uitloggen(State(s): State<AppState>, c: Caller) -> ApiResult<Respon
 }
 
 /// Who is calling.
+///
+/// A person with organisation and role, or a system with its organisation and scopes.
 #[utoipa::path(get, path = "/gebruikers/ik", tag = "gebruikers",
     responses((status = 200, description = "De aanroeper", body = Ik)))]
 pub async fn ik(c: Caller) -> axum::Json<Ik> {
@@ -241,14 +266,21 @@ pub async fn ik(c: Caller) -> axum::Json<Ik> {
 #[derive(Serialize, ToSchema)]
 pub struct Account {
     pub gebruikersnaam: String,
+    #[schema(value_type = Organisatiecode)]
     pub organisatie: String,
+    #[schema(value_type = RolCode)]
     pub rol: String,
+    /// Whether the account may log in.
     pub actief: bool,
+    /// Whether a second factor is set up.
     pub tweede_factor: bool,
+    /// Whether it is blocked after failed attempts.
     pub geblokkeerd: bool,
 }
 
-/// The accounts: for `beheer`.
+/// The accounts.
+///
+/// For `beheer` only: every account with its organisation, role and state, no secrets.
 #[utoipa::path(get, path = "/gebruikers", tag = "gebruikers",
     responses((status = 200, description = "Alle accounts", body = Vec<Account>)))]
 pub async fn gebruikers(
@@ -273,17 +305,27 @@ pub async fn gebruikers(
 /// An organisation of the region.
 #[derive(Serialize, ToSchema)]
 pub struct Organisatie {
+    /// The organisation's code: what `/organisaties/{code}` takes.
+    #[schema(value_type = Organisatiecode)]
     pub code: String,
     /// `gemeente`, `school`, `swv`, `leerplicht`, `ggd` or `cjg`.
+    #[schema(value_type = OrganisatiesoortCode)]
     pub soort: String,
+    #[schema(example = "Gemeente Haarlem")]
     pub naam: String,
+    /// The gemeente a school or gemeente is in.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Gemeentecode>)]
     pub gemeente: Option<String>,
+    /// The sub-region.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub regio: Option<String>,
+    /// A school's samenwerkingsverband.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Organisatiecode>)]
     pub swv: Option<String>,
     /// The gemeenten a leerplicht bureau, GGD or CJG serves.
+    #[schema(value_type = Vec<Gemeentecode>)]
     pub bedient: Vec<String>,
 }
 
@@ -306,12 +348,17 @@ impl From<leerrecht_domain::org::Organisatie> for Organisatie {
 #[into_params(parameter_in = Query)]
 pub struct OrganisatieFilter {
     /// Only organisations of this kind.
+    #[param(value_type = OrganisatiesoortCode, required = false)]
     pub soort: Option<String>,
     /// Only organisations in (or, for a bureau, serving) this gemeente.
+    #[param(value_type = Gemeentecode, required = false)]
     pub gemeente: Option<String>,
 }
 
-/// The organisations of the region, by code.
+/// The organisations of the region.
+///
+/// By code, optionally only of one kind or one gemeente. Each `code` is what
+/// `/organisaties/{code}` and a case's partners take.
 #[utoipa::path(get, path = "/organisaties", tag = "organisaties", params(OrganisatieFilter),
     responses((status = 200, description = "Organisaties", body = Vec<Organisatie>)))]
 pub async fn organisaties(
@@ -334,8 +381,10 @@ pub async fn organisaties(
 }
 
 /// One organisation.
+///
+/// A code not in the register gets 404.
 #[utoipa::path(get, path = "/organisaties/{code}", tag = "organisaties",
-    params(("code" = String, Path, description = "De code van de organisatie")),
+    params(("code" = Organisatiecode, Path, description = "De code van de organisatie")),
     responses((status = 200, description = "De organisatie", body = Organisatie)))]
 pub async fn organisatie(
     State(s): State<AppState>,

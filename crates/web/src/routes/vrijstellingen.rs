@@ -12,25 +12,34 @@ use super::jongeren::{met_jongere, VanJongere};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
+use crate::openapi::{ArtikelCode, ArtikelInvoer, DeskundigeCode, JongereId};
 use crate::AppState;
 
 /// An exemption as recorded.
 #[derive(Serialize, ToSchema)]
 pub struct Vrijstelling {
+    /// The number of the exemption case.
+    #[schema(minimum = 1, example = 12)]
     pub zaak: i64,
     /// `art5_sub_a`, `art5_sub_b`, `art5_sub_c`, `art5a_reizend`, `art3a`, `art3b` or
     /// `art15`.
+    #[schema(value_type = ArtikelCode)]
     pub artikel: String,
+    /// Why, in words.
     pub reden: String,
     /// Given because no suitable offer exists: flagged (docs/domain.md §8).
     pub geen_passend_aanbod: bool,
+    /// The first day exempted.
     pub van: NaiveDate,
+    /// The last day exempted, if it ends.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tot: Option<NaiveDate>,
+    /// The date of the statement (5 sub a).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verklaring_datum: Option<NaiveDate>,
     /// `arts`, `psycholoog` or `pedagoog`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<DeskundigeCode>)]
     pub verklaring_door: Option<String>,
     /// A yearly exemption without an end: the day it is to be renewed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -52,7 +61,10 @@ fn of(v: VastgelegdeVrijstelling) -> Vrijstelling {
     }
 }
 
-/// A young person's exemptions, in all their cases.
+/// A young person's exemptions.
+///
+/// Every exemption in the person's exemption cases, with the day a yearly one is to be
+/// renewed (logged).
 #[utoipa::path(get, path = "/vrijstellingen", tag = "thuiszitters", operation_id = "vrijstellingen_lijst", params(VanJongere),
     responses((status = 200, description = "Vrijstellingen", body = Vec<Vrijstelling>)))]
 pub async fn lijst(
@@ -69,24 +81,37 @@ pub async fn lijst(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NieuweVrijstellingVerzoek {
+    /// The id of the young person.
+    #[schema(value_type = JongereId)]
     pub jongere: String,
+    #[schema(value_type = ArtikelInvoer)]
     pub artikel: String,
+    /// Why, in words.
+    #[schema(example = "Psychisch niet in staat onderwijs te volgen")]
     pub reden: String,
+    /// Given because no suitable offer exists.
     #[serde(default)]
     pub geen_passend_aanbod: bool,
     /// The day of the decision and the first day exempted.
     pub van: NaiveDate,
+    /// The last day exempted, if it ends.
     #[serde(default)]
     pub tot: Option<NaiveDate>,
     /// Required for 5 sub a: the statement's date (at most three months before `van`)…
     #[serde(default)]
+    #[schema(value_type = NaiveDate, required = false)]
     pub verklaring_datum: Option<NaiveDate>,
-    /// …and its author: `arts`, `psycholoog` or `pedagoog`.
+    /// …and its author: `arts`, `psycholoog` or `pedagoog` (both or neither).
     #[serde(default)]
+    #[schema(value_type = DeskundigeCode, required = false)]
     pub verklaring_door: Option<String>,
 }
 
-/// Records an exemption in the person's exemption case (opened when there is none).
+/// Records an exemption.
+///
+/// For leerplicht. In the person's exemption case, opened when there is none. Article 5
+/// sub a needs the statement of a doctor, psychologist or pedagogue, at most three months
+/// old (422 otherwise).
 #[utoipa::path(post, path = "/vrijstellingen", tag = "thuiszitters", operation_id = "vrijstelling_vastleggen",
     request_body = NieuweVrijstellingVerzoek,
     responses((status = 201, description = "Vastgelegd", body = Vrijstelling)))]

@@ -14,6 +14,9 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
+use crate::openapi::{
+    Datumlijst, Gemeentecode, JongereId, Organisatiecode, Schoolcode, Schooljaar,
+};
 use crate::AppState;
 
 #[derive(Deserialize, IntoParams)]
@@ -32,27 +35,39 @@ pub struct WerkItem {
     /// signal: register as thuiszittend with `POST registraties`), `vrijstelling_verlengen`
     /// or `vrijstelling_gemarkeerd`.
     pub soort: String,
-    /// The id of the young person.
+    /// The id of the young person: what the per-person operations take.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<JongereId>)]
     pub jongere: Option<String>,
+    /// The person's name.
     pub naam: String,
+    /// The day it is about, or due.
     pub datum: NaiveDate,
+    /// Whether it is overdue.
     pub te_laat: bool,
+    /// What to do, in words.
     pub wat: String,
 }
 
 /// What needs the caller's organisation now, most urgent first.
 #[derive(Serialize, ToSchema)]
 pub struct Werklijst {
+    #[schema(value_type = Organisatiecode)]
     pub organisatie: String,
+    /// The day the list is for.
     pub peildatum: NaiveDate,
     /// Items per kind.
     #[schema(value_type = Object)]
     pub tellingen: serde_json::Value,
+    /// The things to do, most urgent first.
     pub items: Vec<WerkItem>,
 }
 
-/// The worklist of the caller's own organisation (each person shown is logged).
+/// The worklist of the caller's own organisation.
+///
+/// What needs doing now, most urgent first: drafts to confirm, meldingen to answer,
+/// offers and escalations due, absolute absence, exemptions to renew. For users of an
+/// organisation (an API token gets 403); each person shown is logged.
 #[utoipa::path(get, path = "/werklijst", tag = "werklijst", params(Peildag),
     responses((status = 200, description = "De werklijst", body = Werklijst)))]
 pub async fn werklijst(
@@ -99,35 +114,98 @@ pub async fn werklijst(
     Ok(axum::Json(w))
 }
 
-/// Where and how to count, for every report.
-#[derive(Deserialize, IntoParams)]
+/// Where and how to count, for every report: what the handlers read. Each report documents
+/// the members it uses ([`Gebiedsvraag`] and its own), with the ones it needs as required.
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
 pub struct Rapportvraag {
-    /// `peildatum`: the dates, comma-separated.
     pub datums: Option<String>,
-    /// `oorzaken`, `inspectie`: the date; `kpi`, `leerplichttelling`: read on this date
-    /// (default today).
     pub datum: Option<NaiveDate>,
-    /// `schooljaar`, `doelen`, `kpi`, `leerplichttelling`: the school year, `2023-2024`.
     pub jaar: Option<String>,
-    /// `doelen`: the baseline year (default `2018-2019`).
     pub basisjaar: Option<String>,
-    /// `doelen`: the reduction in percent (default 10).
-    #[param(minimum = 0, maximum = 100)]
     pub reductie: Option<f64>,
-    /// Only persons living in this gemeente.
     pub gemeente: Option<String>,
-    /// Only persons living in the gemeenten of this sub-region.
     pub regio: Option<String>,
-    /// Only pupils of the schools of this samenwerkingsverband.
     pub swv: Option<String>,
-    /// Only pupils of this school location.
+    pub school: Option<String>,
+    pub publiek: Option<bool>,
+    pub bekend_op: Option<DateTime<Utc>>,
+}
+
+/// Where to count and how to publish, for every report.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // the document's view of [`Rapportvraag`]
+pub struct Gebiedsvraag {
+    /// Only persons living in this gemeente (one of the region's; 422 otherwise).
+    #[param(value_type = Gemeentecode, required = false, example = "GM0392")]
+    pub gemeente: Option<String>,
+    /// Only persons living in the gemeenten of this sub-region (one of the region's).
+    #[param(example = "Zuid-Kennemerland")]
+    pub regio: Option<String>,
+    /// Only pupils of the schools of this samenwerkingsverband (one with schools).
+    #[param(value_type = Organisatiecode, required = false, example = "SWV-PO-ZK")]
+    pub swv: Option<String>,
+    /// Only pupils of this school location (one of the region's).
+    #[param(value_type = Schoolcode, required = false, example = "51AY00")]
     pub school: Option<String>,
     /// Counts below 5 as `<5` (always so for `beleid`).
     pub publiek: Option<bool>,
     /// The figures as they were known at this moment (RFC 3339).
     pub bekend_op: Option<DateTime<Utc>>,
+}
+
+/// The dates of the peildatum table.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct Peildatumvraag {
+    /// The dates, comma-separated.
+    #[param(value_type = Datumlijst)]
+    pub datums: String,
+}
+
+/// The day of a report on one day.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct Dagvraag {
+    /// The day.
+    #[param(example = "2025-10-01")]
+    pub datum: NaiveDate,
+}
+
+/// The school year of a report on a year.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct Jaarvraag {
+    /// The school year.
+    #[param(value_type = Schooljaar)]
+    pub jaar: String,
+}
+
+/// The day a report on a year is read on.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct Leesdag {
+    /// Read on this day (default today).
+    #[param(example = "2025-10-01")]
+    pub datum: Option<NaiveDate>,
+}
+
+/// The baseline and reduction of the targets.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct Doelvraag {
+    /// The baseline year (default `2018-2019`).
+    #[param(value_type = Schooljaar, required = false)]
+    pub basisjaar: Option<String>,
+    /// The reduction in percent, 0 to 100 (default 10).
+    #[param(minimum = 0, maximum = 100, example = 10)]
+    pub reductie: Option<f64>,
 }
 
 impl Rapportvraag {
@@ -170,8 +248,12 @@ async fn rapport<T: Serialize + Send + 'static>(
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-/// Registered persons per thuiszitter category on each date, with a total row.
-#[utoipa::path(get, path = "/rapportages/peildatum", tag = "rapportages", params(Rapportvraag),
+/// Registered persons per thuiszitter category on each date.
+///
+/// One column per date, with a total row; no person is named. Its shape is that of
+/// `leerrecht report peildatum --format json`.
+#[utoipa::path(get, path = "/rapportages/peildatum", tag = "rapportages",
+    params(Peildatumvraag, Gebiedsvraag),
     responses((status = 200, description = "De peildatumtabel", body = Object)))]
 pub async fn peildatum(
     State(s): State<AppState>,
@@ -191,8 +273,11 @@ pub async fn peildatum(
     rapport(&s, move |app| app.rapport_peildatum(&c.actor, &dates, &o)).await
 }
 
-/// Registered persons per main cause on a date, with a total row.
-#[utoipa::path(get, path = "/rapportages/oorzaken", tag = "rapportages", params(Rapportvraag),
+/// Registered persons per main cause on a date.
+///
+/// With a total row; no person is named.
+#[utoipa::path(get, path = "/rapportages/oorzaken", tag = "rapportages",
+    params(Dagvraag, Gebiedsvraag),
     responses((status = 200, description = "De oorzaken", body = Object)))]
 pub async fn oorzaken(
     State(s): State<AppState>,
@@ -204,7 +289,10 @@ pub async fn oorzaken(
 }
 
 /// Unique thuiszitters and verzuimers per area in a school year.
-#[utoipa::path(get, path = "/rapportages/schooljaar", tag = "rapportages", params(Rapportvraag),
+///
+/// Each person counted once per area; no person is named.
+#[utoipa::path(get, path = "/rapportages/schooljaar", tag = "rapportages",
+    params(Jaarvraag, Gebiedsvraag),
     responses((status = 200, description = "Het schooljaar", body = Object)))]
 pub async fn schooljaar(
     State(s): State<AppState>,
@@ -215,8 +303,11 @@ pub async fn schooljaar(
     rapport(&s, move |app| app.rapport_schooljaar(&c.actor, j, &o)).await
 }
 
-/// Per area and indicator: baseline, target, actual.
-#[utoipa::path(get, path = "/rapportages/doelen", tag = "rapportages", params(Rapportvraag),
+/// The targets: per area and indicator, baseline, target and actual.
+///
+/// The target is the baseline year's figure less the reduction.
+#[utoipa::path(get, path = "/rapportages/doelen", tag = "rapportages",
+    params(Jaarvraag, Doelvraag, Gebiedsvraag),
     responses((status = 200, description = "De doelen", body = Object)))]
 pub async fn doelen(
     State(s): State<AppState>,
@@ -244,7 +335,11 @@ pub async fn doelen(
 }
 
 /// The three-month KPI of the runs of home-sitting that began in a school year.
-#[utoipa::path(get, path = "/rapportages/kpi", tag = "rapportages", params(Rapportvraag),
+///
+/// Each run judged on the day asked; the list of overdue runs names persons only for
+/// readers the gate lets see them.
+#[utoipa::path(get, path = "/rapportages/kpi", tag = "rapportages",
+    params(Jaarvraag, Leesdag, Gebiedsvraag),
     responses((status = 200, description = "De KPI", body = Object)))]
 pub async fn kpi(
     State(s): State<AppState>,
@@ -260,9 +355,11 @@ pub async fn kpi(
     .await
 }
 
-/// Absoluut verzuim, long-term relative absence and exemptions in a school year.
+/// The Leerplichttelling of a school year.
+///
+/// Absoluut verzuim, long-term relative absence and exemptions, each person once.
 #[utoipa::path(get, path = "/rapportages/leerplichttelling", tag = "rapportages",
-    params(Rapportvraag),
+    params(Jaarvraag, Leesdag, Gebiedsvraag),
     responses((status = 200, description = "De Leerplichttelling", body = Object)))]
 pub async fn leerplichttelling(
     State(s): State<AppState>,
@@ -278,8 +375,12 @@ pub async fn leerplichttelling(
     .await
 }
 
-/// Per samenwerkingsverband: thuiszittend up to and over three months, absoluut verzuim.
-#[utoipa::path(get, path = "/rapportages/inspectie", tag = "rapportages", params(Rapportvraag),
+/// The Inspectie's overview on a day.
+///
+/// Per samenwerkingsverband: thuiszittend up to and over three months, and absoluut
+/// verzuim.
+#[utoipa::path(get, path = "/rapportages/inspectie", tag = "rapportages",
+    params(Dagvraag, Gebiedsvraag),
     responses((status = 200, description = "Het Inspectie-overzicht", body = Object)))]
 pub async fn inspectie(
     State(s): State<AppState>,

@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
+use crate::openapi::{JongereId, Leerlingnummer, Organisatiecode, SluitredenCode};
 use crate::routes::jongeren::VanJongere;
 use crate::AppState;
 
@@ -23,21 +24,34 @@ use crate::AppState;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NieuwPlan {
+    /// The plan holds education.
     #[serde(default)]
+    #[schema(example = true)]
     pub onderwijs: bool,
+    /// The plan holds care.
     #[serde(default)]
     pub zorg: bool,
+    /// The plan holds youth help.
     #[serde(default)]
     pub jeugdhulp: bool,
+    /// The plan in words (not blank).
+    #[schema(
+        min_length = 1,
+        pattern = "\\S",
+        example = "Twee dagen per week onderwijs op de VSO-locatie, daarnaast jeugdhulp thuis"
+    )]
     pub omschrijving: String,
     /// The day the plan was made (default today).
     #[serde(default)]
     pub datum: Option<NaiveDate>,
 }
 
-/// Records the joint plan of a case; it replaces the plan before, which stays in the history.
+/// Records the joint plan of a case.
+///
+/// For leerplicht. It replaces the plan before, which stays in the history. At least one of
+/// `onderwijs`, `zorg` and `jeugdhulp` must be true (422 otherwise).
 #[utoipa::path(post, path = "/zaken/{id}/plannen", tag = "thuiszitters",
-    params(("id" = i64, Path, description = "Het nummer van de zaak")),
+    params(("id" = i64, Path, description = "Het nummer van de zaak", minimum = 1, example = 12)),
     request_body = NieuwPlan,
     responses((status = 204, description = "Vastgelegd")))]
 pub async fn plan(
@@ -67,13 +81,20 @@ pub struct Ouderbetrokkenheid {
     /// The day (default today).
     #[serde(default)]
     pub datum: Option<NaiveDate>,
-    /// How: a talk at home, at the kernteam's meeting, by phone…
+    /// How: a talk at home, at the kernteam's meeting, by phone… (not blank).
+    #[schema(
+        min_length = 1,
+        pattern = "\\S",
+        example = "Gesprek thuis met beide ouders"
+    )]
     pub hoe: String,
 }
 
 /// Records how the parents were involved in a case.
+///
+/// For leerplicht: the day and how, kept in the case's history.
 #[utoipa::path(post, path = "/zaken/{id}/ouderbetrokkenheid", tag = "thuiszitters",
-    params(("id" = i64, Path, description = "Het nummer van de zaak")),
+    params(("id" = i64, Path, description = "Het nummer van de zaak", minimum = 1, example = 12)),
     request_body = Ouderbetrokkenheid,
     responses((status = 204, description = "Vastgelegd")))]
 pub async fn ouders(
@@ -96,6 +117,7 @@ pub async fn ouders(
 pub struct Sluiting {
     /// `aanbod_gestart`, `terug_naar_school`, `verhuisd`, `vrijstelling`, `18_zonder_plicht`
     /// or `overig`.
+    #[schema(value_type = SluitredenCode)]
     pub reden: String,
     /// The day the case closes (default today; not in the future).
     #[serde(default)]
@@ -105,9 +127,12 @@ pub struct Sluiting {
     pub toelichting: String,
 }
 
-/// Closes a case with a reason (leerplicht only). The case keeps its history.
+/// Closes a case with a reason.
+///
+/// For leerplicht only. The case keeps its history; a closed case cannot be closed again
+/// (422), nor can it close on a day in the future.
 #[utoipa::path(post, path = "/zaken/{id}/sluiting", tag = "thuiszitters",
-    params(("id" = i64, Path, description = "Het nummer van de zaak")),
+    params(("id" = i64, Path, description = "Het nummer van de zaak", minimum = 1, example = 12)),
     request_body = Sluiting,
     responses((status = 204, description = "Gesloten")))]
 pub async fn sluiting(
@@ -128,14 +153,20 @@ pub async fn sluiting(
 /// A youth doctor's medical note.
 #[derive(Serialize, ToSchema)]
 pub struct MedischeNotitie {
+    /// The note's number.
     pub id: i64,
+    /// When it was written.
     pub tijd: DateTime<Utc>,
     /// The GGD of the doctor who wrote it.
+    #[schema(value_type = Organisatiecode)]
     pub organisatie: String,
+    /// The note.
     pub tekst: String,
 }
 
-/// A young person's medical notes: for the youth doctor only.
+/// A young person's medical notes.
+///
+/// For the youth doctor only (403 for every other role); logged.
 #[utoipa::path(get, path = "/medische-notities", tag = "jongeren", params(VanJongere),
     responses((status = 200, description = "Medische notities", body = Vec<MedischeNotitie>)))]
 pub async fn notities(
@@ -166,11 +197,20 @@ pub async fn notities(
 #[serde(deny_unknown_fields)]
 pub struct NieuweNotitie {
     /// The id of the young person.
+    #[schema(value_type = JongereId)]
     pub jongere: String,
+    /// The note (not blank).
+    #[schema(
+        min_length = 1,
+        pattern = "\\S",
+        example = "Verzuim besproken; geen medische grond voor afwezigheid"
+    )]
     pub tekst: String,
 }
 
-/// Writes a medical note: for the youth doctor only.
+/// Writes a medical note.
+///
+/// For the youth doctor only, about a person in the doctor's scope; logged.
 #[utoipa::path(post, path = "/medische-notities", tag = "jongeren", request_body = NieuweNotitie,
     responses((status = 201, description = "Vastgelegd", body = MedischeNotitie)))]
 pub async fn notitie_schrijven(
@@ -205,8 +245,15 @@ pub async fn notitie_schrijven(
 #[serde(deny_unknown_fields)]
 pub struct Noodtoegangvraag {
     /// A BSN or onderwijsnummer (nine digits).
+    #[schema(value_type = Leerlingnummer)]
     pub leerling: String,
-    /// Why, in writing (at least 20 characters); flagged in the audit log.
+    /// Why, in writing (at least 20 characters besides surrounding blanks); flagged in the
+    /// audit log.
+    #[schema(
+        min_length = 20,
+        pattern = "\\S[\\s\\S]{18,}\\S",
+        example = "Melding van acute zorgen door de huisarts buiten kantoortijd"
+    )]
     pub reden: String,
     /// For how long, 1 to 1440 minutes.
     #[schema(minimum = 1, maximum = 1440)]
@@ -216,14 +263,17 @@ pub struct Noodtoegangvraag {
 /// A granted emergency access.
 #[derive(Serialize, ToSchema)]
 pub struct Noodtoegang {
-    /// The opaque id of the person.
+    /// The opaque id of the person: what the per-person operations take.
+    #[schema(value_type = JongereId)]
     pub jongere: String,
     /// Until when the access lasts.
     pub tot: DateTime<Utc>,
 }
 
-/// Breaks the glass for one person outside the user's scope: a written reason, at most 24
-/// hours, flagged in the audit log with every access made under it.
+/// Breaks the glass for one person outside the user's scope.
+///
+/// A written reason, at most 24 hours, flagged in the audit log with every access made
+/// under it. For users of a role that sees persons (403 otherwise).
 #[utoipa::path(post, path = "/noodtoegang", tag = "jongeren", request_body = Noodtoegangvraag,
     responses((status = 201, description = "Toegang verleend", body = Noodtoegang)))]
 pub async fn noodtoegang(
