@@ -13,8 +13,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::openapi::{Content, OpenApi as Doc, RefOr};
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
-use leerrecht_app::import::MELDING_SOORTEN;
-use leerrecht_app::meldingen::{AFSLUITREDENEN, INTREKREDENEN, STATUSSEN};
+use leerrecht_app::register::import::MELDING_SOORTEN;
+use leerrecht_app::zaken::meldingen::{AFSLUITREDENEN, INTREKREDENEN, STATUSSEN};
 use leerrecht_domain::org::{OrgSoort, Rol};
 use leerrecht_domain::person::Sector;
 use leerrecht_domain::rules::Regel;
