@@ -360,65 +360,130 @@ impl Weergave {
 
     /// A complete, printable (A4) HTML page with the tables and SVG charts.
     pub fn html(&self) -> String {
-        let mut out = String::new();
-        let _ = write!(
-            out,
-            "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n<h1>{}</h1>\n",
-            if self.engels { "en" } else { "nl" },
-            esc(&self.titel),
-            esc(&self.titel)
-        );
-        for t in &self.toelichting {
-            let _ = writeln!(out, "<p class=\"toelichting\">{}</p>", esc(t));
-        }
-        out.push_str(&self.html_inhoud());
-        out.push_str("</main>\n</body>\n</html>\n");
-        out
+        let pagina = HtmlPagina {
+            taal: if self.engels { "en" } else { "nl" },
+            titel: &self.titel,
+            toelichting: &self.toelichting,
+            css: CSS,
+            inhoud: self.html_inhoud(),
+        };
+        askama::Template::render(&pagina).expect("a report's page renders")
     }
 
     /// The charts (inline SVG) and tables of the report, as an HTML fragment for a page that
     /// has its own title and style.
     pub fn html_inhoud(&self) -> String {
-        let mut out = String::new();
-        for (i, g) in self.grafieken.iter().enumerate() {
-            out.push_str(&svg(g, i, &|x| self.getal(x)));
-        }
-        for t in &self.tabellen {
-            let _ = write!(
-                out,
-                "<table>\n<caption>{}</caption>\n<thead><tr>",
-                esc(&t.titel)
-            );
-            for k in &t.kolommen {
-                let _ = write!(out, "<th scope=\"col\">{}</th>", esc(k));
-            }
-            out.push_str("</tr></thead>\n<tbody>\n");
-            for r in &t.rijen {
-                out.push_str("<tr>");
-                for (i, c) in r.iter().enumerate() {
-                    let (tag, scope) = if i == 0 {
-                        ("th", " scope=\"row\"")
-                    } else {
-                        ("td", "")
-                    };
-                    let class = if c.is_getal() { " class=\"getal\"" } else { "" };
-                    let tekst = match c {
-                        Cel::Aantal(a) => a
-                            .getal()
-                            .map_or_else(|| a.tekst(), |n| self.getal(n as f64)),
-                        Cel::Getal(x) => self.getal(*x),
-                        c => c.tekst(),
-                    };
-                    let _ = write!(out, "<{tag}{scope}{class}>{}</{tag}>", esc(&tekst));
-                }
-                out.push_str("</tr>\n");
-            }
-            out.push_str("</tbody>\n</table>\n");
-        }
-        out
+        let inhoud = HtmlInhoud {
+            grafieken: self
+                .grafieken
+                .iter()
+                .enumerate()
+                .map(|(i, g)| svg(g, i, &|x| self.getal(x)))
+                .collect(),
+            tabellen: self
+                .tabellen
+                .iter()
+                .map(|t| HtmlTabel {
+                    titel: &t.titel,
+                    kolommen: &t.kolommen,
+                    rijen: t
+                        .rijen
+                        .iter()
+                        .map(|r| {
+                            r.iter()
+                                .map(|c| HtmlCel {
+                                    getal: c.is_getal(),
+                                    tekst: match c {
+                                        Cel::Aantal(a) => a
+                                            .getal()
+                                            .map_or_else(|| a.tekst(), |n| self.getal(n as f64)),
+                                        Cel::Getal(x) => self.getal(*x),
+                                        c => c.tekst(),
+                                    },
+                                })
+                                .collect()
+                        })
+                        .collect(),
+                })
+                .collect(),
+        };
+        askama::Template::render(&inhoud).expect("a report's content renders")
     }
+}
+
+/// The printable page of a report (`templates/rapport.html`).
+#[derive(askama::Template)]
+#[template(path = "rapport.html")]
+struct HtmlPagina<'a> {
+    taal: &'a str,
+    titel: &'a str,
+    toelichting: &'a [String],
+    css: &'a str,
+    /// Rendered by [`HtmlInhoud`], escaped there.
+    inhoud: String,
+}
+
+/// The charts and tables of a report (`templates/rapport_inhoud.html`).
+#[derive(askama::Template)]
+#[template(path = "rapport_inhoud.html")]
+struct HtmlInhoud<'a> {
+    grafieken: Vec<SvgGrafiek<'a>>,
+    tabellen: Vec<HtmlTabel<'a>>,
+}
+
+struct HtmlTabel<'a> {
+    titel: &'a str,
+    kolommen: &'a [String],
+    rijen: Vec<Vec<HtmlCel>>,
+}
+
+struct HtmlCel {
+    tekst: String,
+    getal: bool,
+}
+
+/// A chart laid out for SVG: every position worked out, written with one decimal.
+struct SvgGrafiek<'a> {
+    id: String,
+    titel: &'a str,
+    breed: f64,
+    hoog: f64,
+    raster: Vec<Rasterlijn>,
+    labels: Vec<Label<'a>>,
+    staven: Vec<Staaf<'a>>,
+    lijnen: Vec<Lijn>,
+    legenda: Vec<(&'static str, &'a str)>,
+}
+
+struct Rasterlijn {
+    x1: f64,
+    x2: f64,
+    y: String,
+    tekst_x: f64,
+    tekst_y: String,
+    waarde: String,
+}
+
+struct Label<'a> {
+    x: String,
+    y: String,
+    tekst: &'a str,
+}
+
+struct Staaf<'a> {
+    x: String,
+    y: String,
+    breed: String,
+    hoog: String,
+    kleur: &'static str,
+    naam: &'a str,
+    waarde: String,
+}
+
+struct Lijn {
+    punten: String,
+    kleur: &'static str,
+    cirkels: Vec<(String, String)>,
 }
 
 /// The page's own style, after the NL Design System's conventions: its fonts and colours as
@@ -446,15 +511,8 @@ const KLEUREN: [&str; 6] = [
     "#154273", "#e17000", "#39870c", "#a90061", "#007bc7", "#673327",
 ];
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// A chart as inline SVG with a title and legend, readable by screen readers.
-fn svg(g: &Grafiek, nummer: usize, getal: &dyn Fn(f64) -> String) -> String {
+/// A chart laid out for inline SVG, with a title and legend readable by screen readers.
+fn svg<'a>(g: &'a Grafiek, nummer: usize, getal: &dyn Fn(f64) -> String) -> SvgGrafiek<'a> {
     let (w, h) = (640.0_f64, 300.0_f64);
     let (links, rechts, boven, onder) = (48.0, 12.0, 12.0, 90.0);
     let (pw, ph) = (w - links - rechts, h - boven - onder);
@@ -465,41 +523,35 @@ fn svg(g: &Grafiek, nummer: usize, getal: &dyn Fn(f64) -> String) -> String {
         .fold(0.0_f64, |a, b| a.max(*b));
     let schaal = nice_max(max);
     let y = |v: f64| boven + ph - v / schaal * ph;
-    let id = format!("grafiek-{nummer}");
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "<figure>\n<figcaption id=\"{id}\">{}</figcaption>\n\
-         <svg role=\"img\" aria-labelledby=\"{id}\" viewBox=\"0 0 {w} {h}\" width=\"100%\" \
-         xmlns=\"http://www.w3.org/2000/svg\">",
-        esc(&g.titel)
-    );
-    for i in 0..=4 {
-        let v = schaal * i as f64 / 4.0;
-        let yy = y(v);
-        let _ = writeln!(
-            s,
-            "<line x1=\"{links}\" x2=\"{}\" y1=\"{yy:.1}\" y2=\"{yy:.1}\" stroke=\"#ddd\"/>\
-             <text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            w - rechts,
-            links - 6.0,
-            yy + 4.0,
-            getal(v)
-        );
-    }
+    let een = |v: f64| format!("{v:.1}");
+    let raster = (0..=4)
+        .map(|i| {
+            let v = schaal * f64::from(i) / 4.0;
+            Rasterlijn {
+                x1: links,
+                x2: w - rechts,
+                y: een(y(v)),
+                tekst_x: links - 6.0,
+                tekst_y: een(y(v) + 4.0),
+                waarde: getal(v),
+            }
+        })
+        .collect();
     let n = g.labels.len().max(1) as f64;
     let stap = pw / n;
-    for (i, l) in g.labels.iter().enumerate() {
-        let x = links + stap * (i as f64 + 0.5);
-        let _ = writeln!(
-            s,
-            "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"end\" transform=\"rotate(-35 {x:.1} {:.1})\">{}</text>",
-            boven + ph + 14.0,
-            boven + ph + 14.0,
-            esc(l)
-        );
-    }
+    let labels = g
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Label {
+            x: een(links + stap * (i as f64 + 0.5)),
+            y: een(boven + ph + 14.0),
+            tekst: l,
+        })
+        .collect();
     let k = g.reeksen.len().max(1) as f64;
+    let mut staven = Vec::new();
+    let mut lijnen = Vec::new();
     for (r, (naam, waarden)) in g.reeksen.iter().enumerate() {
         let kleur = KLEUREN[r % KLEUREN.len()];
         match g.soort {
@@ -507,52 +559,53 @@ fn svg(g: &Grafiek, nummer: usize, getal: &dyn Fn(f64) -> String) -> String {
                 let bw = stap * 0.8 / k;
                 for (i, v) in waarden.iter().enumerate() {
                     let Some(v) = v else { continue };
-                    let x = links + stap * i as f64 + stap * 0.1 + bw * r as f64;
-                    let _ = writeln!(
-                        s,
-                        "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bw:.1}\" height=\"{:.1}\" fill=\"{kleur}\">\
-                         <title>{}: {}</title></rect>",
-                        y(*v),
-                        boven + ph - y(*v),
-                        esc(naam),
-                        getal(*v)
-                    );
+                    staven.push(Staaf {
+                        x: een(links + stap * i as f64 + stap * 0.1 + bw * r as f64),
+                        y: een(y(*v)),
+                        breed: een(bw),
+                        hoog: een(boven + ph - y(*v)),
+                        kleur,
+                        naam,
+                        waarde: getal(*v),
+                    });
                 }
             }
             GrafiekSoort::Lijn => {
-                let punten: Vec<String> = waarden
+                let cirkels: Vec<(String, String)> = waarden
                     .iter()
                     .enumerate()
                     .filter_map(|(i, v)| {
-                        v.map(|v| format!("{:.1},{:.1}", links + stap * (i as f64 + 0.5), y(v)))
+                        v.map(|v| (een(links + stap * (i as f64 + 0.5)), een(y(v))))
                     })
                     .collect();
-                let _ = writeln!(
-                    s,
-                    "<polyline points=\"{}\" fill=\"none\" stroke=\"{kleur}\" stroke-width=\"2\"/>",
-                    punten.join(" ")
-                );
-                for p in &punten {
-                    let (px, py) = p.split_once(',').expect("a point");
-                    let _ = writeln!(
-                        s,
-                        "<circle cx=\"{px}\" cy=\"{py}\" r=\"3\" fill=\"{kleur}\"/>"
-                    );
-                }
+                lijnen.push(Lijn {
+                    punten: cirkels
+                        .iter()
+                        .map(|(x, y)| format!("{x},{y}"))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    kleur,
+                    cirkels,
+                });
             }
         }
     }
-    s.push_str("</svg>\n<ul class=\"legenda\">");
-    for (r, (naam, _)) in g.reeksen.iter().enumerate() {
-        let _ = write!(
-            s,
-            "<li><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><circle cx=\"6\" cy=\"6\" r=\"6\" fill=\"{}\"/></svg> {}</li>",
-            KLEUREN[r % KLEUREN.len()],
-            esc(naam)
-        );
+    SvgGrafiek {
+        id: format!("grafiek-{nummer}"),
+        titel: &g.titel,
+        breed: w,
+        hoog: h,
+        raster,
+        labels,
+        staven,
+        lijnen,
+        legenda: g
+            .reeksen
+            .iter()
+            .enumerate()
+            .map(|(r, (naam, _))| (KLEUREN[r % KLEUREN.len()], naam.as_str()))
+            .collect(),
     }
-    s.push_str("</ul>\n</figure>\n");
-    s
 }
 
 /// A round upper bound for an axis.
