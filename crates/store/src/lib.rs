@@ -8,23 +8,13 @@ pub mod access;
 pub mod api;
 pub mod backup;
 mod postgres;
-mod postgres_absence;
-mod postgres_access;
-mod postgres_api;
-mod postgres_cases;
-mod postgres_cijfers;
-mod postgres_taken;
-pub mod postgres_tls;
 mod sqlite;
-mod sqlite_absence;
-mod sqlite_access;
-mod sqlite_api;
-mod sqlite_cases;
-mod sqlite_cijfers;
-mod sqlite_taken;
 pub mod taken;
 mod verzuimblok;
 mod zaakfeiten;
+
+/// The TLS side of PostgreSQL connections, under the path other crates know it by.
+pub use crate::postgres::tls as postgres_tls;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::calendar::Vakantie;
@@ -40,7 +30,7 @@ use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 pub use crate::access::AccessStore;
 pub use crate::api::ApiStore;
 pub use crate::postgres::PgStore;
-pub use crate::postgres_tls::PgConnect;
+pub use crate::postgres::tls::PgConnect;
 pub use crate::sqlite::SqliteStore;
 pub use crate::taken::TaakStore;
 

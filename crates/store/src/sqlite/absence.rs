@@ -530,7 +530,7 @@ fn schrijf(conn: &Connection, w: &Wijziging) -> Result<(u64, u64)> {
                                 afsluitreden = 'signaal_vervallen'
                          WHERE jongere_id = ?1 AND school = ?2 AND begindatum = ?4
                            AND signaal = ?3 AND status = 'concept'",
-                        NU = crate::sqlite_cases::NU
+                        NU = crate::sqlite::cases::NU
                     ))?
                     .execute(params![w.person, w.school, regel, datum])? as u64;
             }

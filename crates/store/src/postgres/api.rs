@@ -7,7 +7,7 @@ use postgres::types::ToSql;
 
 use crate::api::{ApiStore, Claim, JongerenFilter, VerzuimRegel};
 use crate::postgres::{invalid, person_id, PgStore};
-use crate::postgres_absence::leerling_of;
+use crate::postgres::absence::leerling_of;
 use crate::{Result, SignaalRij};
 
 impl ApiStore for PgStore {

@@ -327,12 +327,12 @@ const ZAAK_COLS: &str =
 fn zaak_row(r: &::postgres::Row) -> Result<ZaakRij> {
     let bsn: Option<i32> = r.get(1);
     let onr: Option<i32> = r.get(2);
-    let leerling = crate::postgres_absence::leerling_of(bsn, onr)?;
+    let leerling = crate::postgres::absence::leerling_of(bsn, onr)?;
     let soort: String = r.get(3);
     Ok(ZaakRij {
         id: r.get(0),
         leerling,
-        soort: crate::sqlite_cases::parse_soort(&soort)?,
+        soort: crate::sqlite::cases::parse_soort(&soort)?,
         organisatie: r.get(4),
         geopend: r.get(5),
         gesloten: r.get(6),
@@ -483,7 +483,7 @@ const MELDING_COLS: &str = "m.id, j.bsn, j.onderwijsnummer, m.school, m.begindat
 fn melding_row(r: &::postgres::Row) -> Result<MeldingStaat> {
     let bsn: Option<i32> = r.get(1);
     let onr: Option<i32> = r.get(2);
-    let leerling = crate::postgres_absence::leerling_of(bsn, onr)?;
+    let leerling = crate::postgres::absence::leerling_of(bsn, onr)?;
     let school: String = r.get(3);
     Ok(MeldingStaat {
         id: r.get(0),
@@ -616,7 +616,7 @@ pub(crate) fn thuiszitters_op(
         .map(|r| {
             let bsn: Option<i32> = r.get(0);
             let onr: Option<i32> = r.get(1);
-            crate::postgres_absence::leerling_of(bsn, onr)
+            crate::postgres::absence::leerling_of(bsn, onr)
         })
         .collect::<Result<Vec<_>>>()?;
     out.sort_by_key(|l| l.to_string());
@@ -626,7 +626,7 @@ pub(crate) fn thuiszitters_op(
 fn werk_persoon(r: &::postgres::Row, at: usize) -> Result<WerkPersoon> {
     let bsn: Option<i32> = r.get(at);
     let onr: Option<i32> = r.get(at + 1);
-    let leerling = crate::postgres_absence::leerling_of(bsn, onr)?;
+    let leerling = crate::postgres::absence::leerling_of(bsn, onr)?;
     let achternaam: String = r.get(at + 2);
     let voornamen: String = r.get(at + 3);
     Ok(WerkPersoon {

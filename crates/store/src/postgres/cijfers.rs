@@ -9,7 +9,7 @@ use leerrecht_domain::cijfers::{
 };
 
 use crate::postgres::{invalid, Conn};
-use crate::postgres_absence::leerling_of;
+use crate::postgres::absence::leerling_of;
 use crate::{verhuisd, BasisNodig, Result, WelkeInschrijvingen};
 
 /// Reads what `nodig` asks for, in one snapshot.

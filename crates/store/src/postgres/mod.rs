@@ -2,6 +2,14 @@
 //! with COPY and then check and merge them with a few set-based statements, so that a million
 //! rows cost a handful of round trips; all inside one transaction.
 
+pub(crate) mod absence;
+pub(crate) mod access;
+pub(crate) mod api;
+pub(crate) mod cases;
+pub(crate) mod cijfers;
+pub(crate) mod taken;
+pub mod tls;
+
 use std::io::Write;
 
 use ::postgres::fallible_iterator::FallibleIterator;
@@ -15,7 +23,7 @@ use leerrecht_domain::person::{Inschrijving, Jongere};
 use leerrecht_domain::schoolyear::SchoolYear;
 use r2d2_postgres::PostgresConnectionManager;
 
-use crate::postgres_tls::{PgConnect, Tls};
+use crate::postgres::tls::{PgConnect, Tls};
 
 use crate::sqlite::{overlap_reason, parse_school_sector};
 use chrono::{DateTime, Utc};
@@ -114,13 +122,13 @@ pub(crate) const COPY_CHUNK: usize = 4 << 20;
 
 impl PgStore {
     /// Opens the database a `postgres://` URL names, with the URL's TLS settings (see
-    /// [`crate::postgres_tls`]). The first connection is made directly, so that a refused
+    /// [`crate::postgres::tls`]). The first connection is made directly, so that a refused
     /// certificate, login or address is reported at once and as itself.
     pub fn open(url: &str) -> Result<Self> {
         let connect = PgConnect::new(url)?;
         let mut first = connect.connect()?;
         embedded::migrations::runner().run(&mut first)?;
-        crate::postgres_absence::pack_rows_of_v42(&mut first)?;
+        crate::postgres::absence::pack_rows_of_v42(&mut first)?;
         drop(first);
         // While the database is away a request waits at most this long for a connection,
         // then gets a 503; a connection broken by a restart is replaced on its next checkout.
@@ -367,7 +375,7 @@ pub(crate) fn person_id(conn: &mut Client, l: LeerlingId) -> Result<Option<i64>>
 
 impl Store for PgStore {
     fn sessie_feiten(&self, token_hash: &str) -> Result<Option<crate::access::SessieFeiten>> {
-        crate::postgres_access::sessie_feiten(self, token_hash)
+        crate::postgres::access::sessie_feiten(self, token_hash)
     }
 
     fn persoon_context_van_id(
@@ -375,7 +383,7 @@ impl Store for PgStore {
         id: i64,
         on: NaiveDate,
     ) -> Result<Option<crate::access::PersoonContext>> {
-        crate::postgres_access::persoon_context_van_id(self, id, on)
+        crate::postgres::access::persoon_context_van_id(self, id, on)
     }
 
     fn backend(&self) -> Backend {
@@ -738,7 +746,7 @@ impl Store for PgStore {
         rows: Rows<'_, VerzuimRij>,
         decide: Decide<'_>,
     ) -> Result<ImportOutcome> {
-        crate::postgres_absence::import_verzuim(self, rows, decide)
+        crate::postgres::absence::import_verzuim(self, rows, decide)
     }
 
     fn import_meldingen(
@@ -747,7 +755,7 @@ impl Store for PgStore {
         decide: Decide<'_>,
         markering: Option<&str>,
     ) -> Result<ImportOutcome> {
-        crate::postgres_absence::import_meldingen(&mut *self.conn()?, rows, decide, markering)
+        crate::postgres::absence::import_meldingen(&mut *self.conn()?, rows, decide, markering)
     }
 
     fn import_registraties(
@@ -755,7 +763,7 @@ impl Store for PgStore {
         rows: Rows<'_, Registratie>,
         decide: Decide<'_>,
     ) -> Result<ImportOutcome> {
-        crate::postgres_cases::import_registraties(&mut self.conn()?, rows, decide)
+        crate::postgres::cases::import_registraties(&mut self.conn()?, rows, decide)
     }
 
     fn zaak_openen(
@@ -768,7 +776,7 @@ impl Store for PgStore {
         wie: &str,
         wie_organisatie: Option<&str>,
     ) -> Result<std::result::Result<i64, String>> {
-        crate::postgres_cases::zaak_openen(
+        crate::postgres::cases::zaak_openen(
             &mut self.conn()?,
             leerling,
             soort,
@@ -781,19 +789,19 @@ impl Store for PgStore {
     }
 
     fn zaak(&self, id: i64) -> Result<Option<ZaakRij>> {
-        crate::postgres_cases::zaak(&mut self.conn()?, id)
+        crate::postgres::cases::zaak(&mut self.conn()?, id)
     }
 
     fn zaken_van(&self, leerling: LeerlingId) -> Result<Vec<ZaakRij>> {
-        crate::postgres_cases::zaken_van(&mut self.conn()?, leerling)
+        crate::postgres::cases::zaken_van(&mut self.conn()?, leerling)
     }
 
     fn open_zaken(&self, soort: ZaakSoort) -> Result<Vec<ZaakRij>> {
-        crate::postgres_cases::open_zaken(&mut self.conn()?, soort)
+        crate::postgres::cases::open_zaken(&mut self.conn()?, soort)
     }
 
     fn zaak_events(&self, id: i64) -> Result<Vec<ZaakEvent>> {
-        crate::postgres_cases::zaak_events(&mut self.conn()?, id)
+        crate::postgres::cases::zaak_events(&mut self.conn()?, id)
     }
 
     fn zaak_event_toevoegen(
@@ -805,7 +813,7 @@ impl Store for PgStore {
         wie_organisatie: Option<&str>,
         gebeurtenis: &Gebeurtenis,
     ) -> Result<std::result::Result<(), String>> {
-        crate::postgres_cases::zaak_event_toevoegen(
+        crate::postgres::cases::zaak_event_toevoegen(
             &mut self.conn()?,
             id,
             volgnummer,
@@ -817,30 +825,30 @@ impl Store for PgStore {
     }
 
     fn melding(&self, id: i64) -> Result<Option<MeldingStaat>> {
-        crate::postgres_cases::melding(&mut self.conn()?, id)
+        crate::postgres::cases::melding(&mut self.conn()?, id)
     }
 
     fn meldingen_van(&self, leerling: LeerlingId) -> Result<Vec<MeldingStaat>> {
-        crate::postgres_cases::meldingen_van(&mut self.conn()?, leerling)
+        crate::postgres::cases::meldingen_van(&mut self.conn()?, leerling)
     }
 
     fn melding_zetten(&self, id: i64, zetting: crate::MeldingZetting<'_>) -> Result<bool> {
-        crate::postgres_cases::melding_zetten(&mut self.conn()?, id, zetting)
+        crate::postgres::cases::melding_zetten(&mut self.conn()?, id, zetting)
     }
 
     fn meldingen_afgehandeld_op(&self, momenten: &[(i64, DateTime<Utc>)]) -> Result<usize> {
-        crate::postgres_cases::meldingen_afgehandeld_op(&mut self.conn()?, momenten)
+        crate::postgres::cases::meldingen_afgehandeld_op(&mut self.conn()?, momenten)
     }
 
     fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<crate::Concept>> {
-        crate::postgres_cases::concepten(&mut self.conn()?, van, tot)
+        crate::postgres::cases::concepten(&mut self.conn()?, van, tot)
     }
 
     fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {
-        crate::postgres_cases::thuiszitters_op(&mut self.conn()?, on, false)
+        crate::postgres::cases::thuiszitters_op(&mut self.conn()?, on, false)
     }
     fn geregistreerden_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {
-        crate::postgres_cases::thuiszitters_op(&mut self.conn()?, on, true)
+        crate::postgres::cases::thuiszitters_op(&mut self.conn()?, on, true)
     }
 
     fn for_each_werk(
@@ -851,19 +859,19 @@ impl Store for PgStore {
         school: Option<&str>,
         f: &mut dyn FnMut(WerkRij) -> Result<()>,
     ) -> Result<()> {
-        crate::postgres_cases::for_each_werk(&mut self.conn()?, on, sinds, status, school, f)
+        crate::postgres::cases::for_each_werk(&mut self.conn()?, on, sinds, status, school, f)
     }
 
     fn meldingen_zonder_zaak(&self) -> Result<Vec<MeldingStaat>> {
-        crate::postgres_cases::meldingen_zonder_zaak(&mut self.conn()?)
+        crate::postgres::cases::meldingen_zonder_zaak(&mut self.conn()?)
     }
 
     fn registraties_op(&self, on: NaiveDate) -> Result<Vec<(Categorie, Oorzaak, String)>> {
-        crate::postgres_cases::registraties_op(&mut self.conn()?, on)
+        crate::postgres::cases::registraties_op(&mut self.conn()?, on)
     }
 
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {
-        crate::postgres_cases::registraties(&mut self.conn()?, leerling)
+        crate::postgres::cases::registraties(&mut self.conn()?, leerling)
     }
 
     fn cijferbasis(
@@ -871,7 +879,7 @@ impl Store for PgStore {
         bekend_op: Option<DateTime<Utc>>,
         nodig: crate::BasisNodig,
     ) -> Result<leerrecht_domain::cijfers::Basis> {
-        crate::postgres_cijfers::cijferbasis(&mut self.conn()?, bekend_op, nodig)
+        crate::postgres::cijfers::cijferbasis(&mut self.conn()?, bekend_op, nodig)
     }
 
     fn verzuimers_telling(&self, jaar: SchoolYear) -> Result<Vec<(bool, String, u64)>> {
@@ -894,7 +902,7 @@ impl Store for PgStore {
         bekend_op: Option<DateTime<Utc>>,
         f: &mut dyn FnMut(leerrecht_domain::cijfers::Melding<'_>),
     ) -> Result<()> {
-        crate::postgres_cijfers::cijfer_meldingen_anoniem(&mut self.conn()?, van, tot, bekend_op, f)
+        crate::postgres::cijfers::cijfer_meldingen_anoniem(&mut self.conn()?, van, tot, bekend_op, f)
     }
 
     fn cijfer_meldingen(
@@ -904,7 +912,7 @@ impl Store for PgStore {
         bekend_op: Option<DateTime<Utc>>,
         f: &mut dyn FnMut(leerrecht_domain::cijfers::Melding<'_>),
     ) -> Result<()> {
-        crate::postgres_cijfers::cijfer_meldingen(&mut self.conn()?, van, tot, bekend_op, f)
+        crate::postgres::cijfers::cijfer_meldingen(&mut self.conn()?, van, tot, bekend_op, f)
     }
 
     fn registratie_wijzigen(
@@ -913,19 +921,19 @@ impl Store for PgStore {
         nieuw: Option<(Categorie, Oorzaak)>,
         per: NaiveDate,
     ) -> Result<std::result::Result<(), String>> {
-        crate::postgres_cases::registratie_wijzigen(&mut self.conn()?, leerling, nieuw, per)
+        crate::postgres::cases::registratie_wijzigen(&mut self.conn()?, leerling, nieuw, per)
     }
 
     fn regelversies(&self) -> Result<Vec<(NaiveDate, String)>> {
-        crate::postgres_absence::regelversies(&mut *self.conn()?)
+        crate::postgres::absence::regelversies(&mut *self.conn()?)
     }
 
     fn add_regelversie(&self, van: NaiveDate, regels: &str) -> Result<()> {
-        crate::postgres_absence::add_regelversie(&mut *self.conn()?, van, regels)
+        crate::postgres::absence::add_regelversie(&mut *self.conn()?, van, regels)
     }
 
     fn bring_signals_up_to_date(&self, all: bool, maak: Beoordelaars<'_>) -> Result<SignaalRun> {
-        crate::postgres_absence::bring_signals_up_to_date(self, all, maak)
+        crate::postgres::absence::bring_signals_up_to_date(self, all, maak)
     }
 
     fn signalen(
@@ -934,7 +942,7 @@ impl Store for PgStore {
         regel: Option<&str>,
         f: &mut dyn FnMut(SignaalRij) -> Result<()>,
     ) -> Result<()> {
-        crate::postgres_absence::signalen(&mut *self.conn()?, until, regel, f)
+        crate::postgres::absence::signalen(&mut *self.conn()?, until, regel, f)
     }
 
     fn av_kandidaten(
@@ -943,13 +951,13 @@ impl Store for PgStore {
         ranges: BirthRanges,
         f: &mut dyn FnMut(AvKandidaat) -> Result<()>,
     ) -> Result<()> {
-        crate::postgres_absence::av_kandidaten(&mut *self.conn()?, on, ranges, f)
+        crate::postgres::absence::av_kandidaten(&mut *self.conn()?, on, ranges, f)
     }
 
     fn bulk_writer(&self) -> Result<Box<dyn BulkWriter + '_>> {
         let mut conn = self.conn()?;
         conn.batch_execute("BEGIN; LOCK TABLE jongeren IN EXCLUSIVE MODE")?;
-        conn.batch_execute(crate::postgres_absence::BULK_STAGE)?;
+        conn.batch_execute(crate::postgres::absence::BULK_STAGE)?;
         let next: i64 = conn
             .query_one("SELECT coalesce(max(id), 0) + 1 FROM jongeren", &[])?
             .get(0);
@@ -1097,7 +1105,7 @@ impl PgBulk {
         flush_copy(&mut self.conn, COPY_I, &mut self.inschrijvingen)?;
         flush_copy(
             &mut self.conn,
-            crate::postgres_absence::BULK_COPY,
+            crate::postgres::absence::BULK_COPY,
             &mut self.verzuim,
         )
     }
@@ -1168,10 +1176,10 @@ impl BulkWriter for PgBulk {
             Some((l, id)) if l == leerling => id,
             _ => {
                 self.flush()?;
-                crate::postgres_absence::person_for(&mut self.conn, leerling)?
+                crate::postgres::absence::person_for(&mut self.conn, leerling)?
             }
         };
-        crate::postgres_absence::bulk_verzuim(
+        crate::postgres::absence::bulk_verzuim(
             &mut self.verzuim,
             id,
             school,
@@ -1185,7 +1193,7 @@ impl BulkWriter for PgBulk {
     }
     fn commit(mut self: Box<Self>) -> Result<()> {
         self.flush()?;
-        crate::postgres_absence::bulk_commit(&mut self.conn)?;
+        crate::postgres::absence::bulk_commit(&mut self.conn)?;
         self.conn.batch_execute(
             "SELECT setval('jongeren_id_seq', greatest((SELECT max(id) FROM jongeren), 1));
              COMMIT;

@@ -10,7 +10,7 @@ use crate::access::{
     SessieFeiten, SessieRij, GENESIS,
 };
 use crate::postgres::{build_jongere, i32_of, in_tx, invalid, PgStore};
-use crate::sqlite_access::INDEX_EVERY;
+use crate::sqlite::access::INDEX_EVERY;
 use crate::{Result, StoreError};
 
 const GEBRUIKER_COLS: &str = "id, gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim,
@@ -767,7 +767,7 @@ impl AccessStore for PgStore {
             .map(|r| {
                 let bsn: Option<i32> = r.get(1);
                 let onr: Option<i32> = r.get(2);
-                let leerling = crate::postgres_absence::leerling_of(bsn, onr)?;
+                let leerling = crate::postgres::absence::leerling_of(bsn, onr)?;
                 Ok(PurgeKandidaat {
                     id: r.get(0),
                     leerling,
@@ -821,9 +821,9 @@ impl AccessStore for PgStore {
                 }
             }
             // The figures' anonymous rows of everything that goes, first (DOMAIN §9.8).
-            crate::postgres_cijfers::registraties_grens(c)?;
-            crate::postgres_cijfers::kies_meldingen(c, meldingen_voor)?;
-            crate::postgres_cijfers::bewaar_anoniem(c)?;
+            crate::postgres::cijfers::registraties_grens(c)?;
+            crate::postgres::cijfers::kies_meldingen(c, meldingen_voor)?;
+            crate::postgres::cijfers::bewaar_anoniem(c)?;
             // See the SQLite store: unique persons per school year and gemeente are kept.
             let sj = |d: &str| {
                 format!(
@@ -833,7 +833,7 @@ impl AccessStore for PgStore {
             };
             let upsert = "ON CONFLICT (schooljaar, gemeente, indicator)
                           DO UPDATE SET aantal = anonieme_cijfers.aantal + excluded.aantal";
-            let verzuim = crate::postgres_absence::purge_verzuim(c)?;
+            let verzuim = crate::postgres::absence::purge_verzuim(c)?;
             c.execute(
                 &format!(
                     "INSERT INTO anonieme_cijfers (schooljaar, gemeente, indicator, aantal)

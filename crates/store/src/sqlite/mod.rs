@@ -2,6 +2,13 @@
 //! cached prepared statements (in-process calls are cheap), and roll back unless the caller
 //! decides to commit once every row has been checked.
 
+pub(crate) mod absence;
+pub(crate) mod access;
+pub(crate) mod api;
+pub(crate) mod cases;
+pub(crate) mod cijfers;
+pub(crate) mod taken;
+
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -203,7 +210,7 @@ impl SqliteStore {
             })?;
         let mut conn = pool.get()?;
         embedded::migrations::runner().run(&mut *conn)?;
-        crate::sqlite_absence::pack_rows_of_v12(&conn)?;
+        crate::sqlite::absence::pack_rows_of_v12(&conn)?;
         drop(conn);
         Ok(SqliteStore {
             pool,
@@ -949,7 +956,7 @@ impl Store for SqliteStore {
         decide: Decide<'_>,
     ) -> Result<ImportOutcome> {
         let conn = self.conn()?;
-        let outcome = crate::sqlite_absence::import_verzuim(&conn, rows, decide)?;
+        let outcome = crate::sqlite::absence::import_verzuim(&conn, rows, decide)?;
         if outcome.committed {
             // The import pays for copying what it wrote back from the WAL, rather than the
             // next small commit (a signal run, a read's audit entry) that crosses the limit.
@@ -964,7 +971,7 @@ impl Store for SqliteStore {
         decide: Decide<'_>,
         markering: Option<&str>,
     ) -> Result<ImportOutcome> {
-        crate::sqlite_absence::import_meldingen(&self.conn()?, rows, decide, markering)
+        crate::sqlite::absence::import_meldingen(&self.conn()?, rows, decide, markering)
     }
 
     fn import_registraties(
@@ -972,7 +979,7 @@ impl Store for SqliteStore {
         rows: Rows<'_, Registratie>,
         decide: Decide<'_>,
     ) -> Result<ImportOutcome> {
-        crate::sqlite_cases::import_registraties(&self.conn()?, rows, decide)
+        crate::sqlite::cases::import_registraties(&self.conn()?, rows, decide)
     }
 
     fn zaak_openen(
@@ -985,7 +992,7 @@ impl Store for SqliteStore {
         wie: &str,
         wie_organisatie: Option<&str>,
     ) -> Result<std::result::Result<i64, String>> {
-        crate::sqlite_cases::zaak_openen(
+        crate::sqlite::cases::zaak_openen(
             &self.conn()?,
             leerling,
             soort,
@@ -998,19 +1005,19 @@ impl Store for SqliteStore {
     }
 
     fn zaak(&self, id: i64) -> Result<Option<ZaakRij>> {
-        crate::sqlite_cases::zaak(&self.conn()?, id)
+        crate::sqlite::cases::zaak(&self.conn()?, id)
     }
 
     fn zaken_van(&self, leerling: LeerlingId) -> Result<Vec<ZaakRij>> {
-        crate::sqlite_cases::zaken_van(&self.conn()?, leerling)
+        crate::sqlite::cases::zaken_van(&self.conn()?, leerling)
     }
 
     fn open_zaken(&self, soort: ZaakSoort) -> Result<Vec<ZaakRij>> {
-        crate::sqlite_cases::open_zaken(&self.conn()?, soort)
+        crate::sqlite::cases::open_zaken(&self.conn()?, soort)
     }
 
     fn zaak_events(&self, id: i64) -> Result<Vec<ZaakEvent>> {
-        crate::sqlite_cases::zaak_events(&self.conn()?, id)
+        crate::sqlite::cases::zaak_events(&self.conn()?, id)
     }
 
     fn zaak_event_toevoegen(
@@ -1022,7 +1029,7 @@ impl Store for SqliteStore {
         wie_organisatie: Option<&str>,
         gebeurtenis: &Gebeurtenis,
     ) -> Result<std::result::Result<(), String>> {
-        crate::sqlite_cases::zaak_event_toevoegen(
+        crate::sqlite::cases::zaak_event_toevoegen(
             &self.conn()?,
             id,
             volgnummer,
@@ -1034,30 +1041,30 @@ impl Store for SqliteStore {
     }
 
     fn melding(&self, id: i64) -> Result<Option<MeldingStaat>> {
-        crate::sqlite_cases::melding(&self.conn()?, id)
+        crate::sqlite::cases::melding(&self.conn()?, id)
     }
 
     fn meldingen_van(&self, leerling: LeerlingId) -> Result<Vec<MeldingStaat>> {
-        crate::sqlite_cases::meldingen_van(&self.conn()?, leerling)
+        crate::sqlite::cases::meldingen_van(&self.conn()?, leerling)
     }
 
     fn melding_zetten(&self, id: i64, zetting: crate::MeldingZetting<'_>) -> Result<bool> {
-        crate::sqlite_cases::melding_zetten(&self.conn()?, id, zetting)
+        crate::sqlite::cases::melding_zetten(&self.conn()?, id, zetting)
     }
 
     fn meldingen_afgehandeld_op(&self, momenten: &[(i64, DateTime<Utc>)]) -> Result<usize> {
-        crate::sqlite_cases::meldingen_afgehandeld_op(&self.conn()?, momenten)
+        crate::sqlite::cases::meldingen_afgehandeld_op(&self.conn()?, momenten)
     }
 
     fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<crate::Concept>> {
-        crate::sqlite_cases::concepten(&self.conn()?, van, tot)
+        crate::sqlite::cases::concepten(&self.conn()?, van, tot)
     }
 
     fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {
-        crate::sqlite_cases::thuiszitters_op(&self.conn()?, on, false)
+        crate::sqlite::cases::thuiszitters_op(&self.conn()?, on, false)
     }
     fn geregistreerden_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {
-        crate::sqlite_cases::thuiszitters_op(&self.conn()?, on, true)
+        crate::sqlite::cases::thuiszitters_op(&self.conn()?, on, true)
     }
 
     fn for_each_werk(
@@ -1068,19 +1075,19 @@ impl Store for SqliteStore {
         school: Option<&str>,
         f: &mut dyn FnMut(WerkRij) -> Result<()>,
     ) -> Result<()> {
-        crate::sqlite_cases::for_each_werk(&self.conn()?, on, sinds, status, school, f)
+        crate::sqlite::cases::for_each_werk(&self.conn()?, on, sinds, status, school, f)
     }
 
     fn meldingen_zonder_zaak(&self) -> Result<Vec<MeldingStaat>> {
-        crate::sqlite_cases::meldingen_zonder_zaak(&self.conn()?)
+        crate::sqlite::cases::meldingen_zonder_zaak(&self.conn()?)
     }
 
     fn registraties_op(&self, on: NaiveDate) -> Result<Vec<(Categorie, Oorzaak, String)>> {
-        crate::sqlite_cases::registraties_op(&self.conn()?, on)
+        crate::sqlite::cases::registraties_op(&self.conn()?, on)
     }
 
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {
-        crate::sqlite_cases::registraties(&self.conn()?, leerling)
+        crate::sqlite::cases::registraties(&self.conn()?, leerling)
     }
 
     fn cijferbasis(
@@ -1088,7 +1095,7 @@ impl Store for SqliteStore {
         bekend_op: Option<DateTime<Utc>>,
         nodig: crate::BasisNodig,
     ) -> Result<leerrecht_domain::cijfers::Basis> {
-        crate::sqlite_cijfers::cijferbasis(self, bekend_op, nodig)
+        crate::sqlite::cijfers::cijferbasis(self, bekend_op, nodig)
     }
 
     fn verzuimers_telling(&self, jaar: SchoolYear) -> Result<Vec<(bool, String, u64)>> {
@@ -1110,7 +1117,7 @@ impl Store for SqliteStore {
         bekend_op: Option<DateTime<Utc>>,
         f: &mut dyn FnMut(leerrecht_domain::cijfers::Melding<'_>),
     ) -> Result<()> {
-        crate::sqlite_cijfers::cijfer_meldingen_anoniem(&self.conn()?, van, tot, bekend_op, f)
+        crate::sqlite::cijfers::cijfer_meldingen_anoniem(&self.conn()?, van, tot, bekend_op, f)
     }
 
     fn cijfer_meldingen(
@@ -1120,7 +1127,7 @@ impl Store for SqliteStore {
         bekend_op: Option<DateTime<Utc>>,
         f: &mut dyn FnMut(leerrecht_domain::cijfers::Melding<'_>),
     ) -> Result<()> {
-        crate::sqlite_cijfers::cijfer_meldingen(&self.conn()?, van, tot, bekend_op, f)
+        crate::sqlite::cijfers::cijfer_meldingen(&self.conn()?, van, tot, bekend_op, f)
     }
 
     fn registratie_wijzigen(
@@ -1129,19 +1136,19 @@ impl Store for SqliteStore {
         nieuw: Option<(Categorie, Oorzaak)>,
         per: NaiveDate,
     ) -> Result<std::result::Result<(), String>> {
-        crate::sqlite_cases::registratie_wijzigen(&self.conn()?, leerling, nieuw, per)
+        crate::sqlite::cases::registratie_wijzigen(&self.conn()?, leerling, nieuw, per)
     }
 
     fn regelversies(&self) -> Result<Vec<(NaiveDate, String)>> {
-        crate::sqlite_absence::regelversies(&*self.conn()?)
+        crate::sqlite::absence::regelversies(&*self.conn()?)
     }
 
     fn add_regelversie(&self, van: NaiveDate, regels: &str) -> Result<()> {
-        crate::sqlite_absence::add_regelversie(&self.conn()?, van, regels)
+        crate::sqlite::absence::add_regelversie(&self.conn()?, van, regels)
     }
 
     fn bring_signals_up_to_date(&self, all: bool, maak: Beoordelaars<'_>) -> Result<SignaalRun> {
-        crate::sqlite_absence::bring_signals_up_to_date(self, all, maak)
+        crate::sqlite::absence::bring_signals_up_to_date(self, all, maak)
     }
 
     fn signalen(
@@ -1150,7 +1157,7 @@ impl Store for SqliteStore {
         regel: Option<&str>,
         f: &mut dyn FnMut(SignaalRij) -> Result<()>,
     ) -> Result<()> {
-        crate::sqlite_absence::signalen(&*self.conn()?, until, regel, f)
+        crate::sqlite::absence::signalen(&*self.conn()?, until, regel, f)
     }
 
     fn av_kandidaten(
@@ -1159,7 +1166,7 @@ impl Store for SqliteStore {
         ranges: BirthRanges,
         f: &mut dyn FnMut(AvKandidaat) -> Result<()>,
     ) -> Result<()> {
-        crate::sqlite_absence::av_kandidaten(&*self.conn()?, on, ranges, f)
+        crate::sqlite::absence::av_kandidaten(&*self.conn()?, on, ranges, f)
     }
 
     fn bulk_writer(&self) -> Result<Box<dyn BulkWriter + '_>> {
@@ -1349,7 +1356,7 @@ impl BulkWriter for SqliteBulk {
             _ => person_id(&self.conn, leerling)?
                 .ok_or_else(|| StoreError::Invalid("absence of an unknown person".into()))?,
         };
-        crate::sqlite_absence::insert_verzuim(&self.conn, id, school, rows)
+        crate::sqlite::absence::insert_verzuim(&self.conn, id, school, rows)
     }
     fn commit(mut self: Box<Self>) -> Result<()> {
         self.conn.execute_batch("COMMIT")?;

@@ -793,9 +793,9 @@ impl AccessStore for SqliteStore {
             }
             let mv = iso(meldingen_voor);
             // The figures' anonymous rows of everything that goes, first (DOMAIN §9.8).
-            crate::sqlite_cijfers::registraties_grens(c)?;
-            crate::sqlite_cijfers::kies_meldingen(c, &mv)?;
-            crate::sqlite_cijfers::bewaar_anoniem(c)?;
+            crate::sqlite::cijfers::registraties_grens(c)?;
+            crate::sqlite::cijfers::kies_meldingen(c, &mv)?;
+            crate::sqlite::cijfers::bewaar_anoniem(c)?;
             // What is kept: unique persons per school year and gemeente, counted before the
             // rows that name them go. A school year is never split between two purges of one
             // person, because leerplicht ends on the last day of a school year.
@@ -804,7 +804,7 @@ impl AccessStore for SqliteStore {
             let sj = |d: &str| SCHOOLJAAR.replace("{d}", d);
             let upsert = "ON CONFLICT (schooljaar, gemeente, indicator)
                           DO UPDATE SET aantal = aantal + excluded.aantal";
-            let verzuim = crate::sqlite_absence::purge_verzuim(c)?;
+            let verzuim = crate::sqlite::absence::purge_verzuim(c)?;
             c.execute(
                 &format!(
                     "INSERT INTO anonieme_cijfers (schooljaar, gemeente, indicator, aantal)
