@@ -10,6 +10,30 @@ use sha2::{Digest, Sha256};
 
 use crate::Result;
 
+/// The lookup index of persons in the audit log is brought up to date whenever the sequence
+/// passes a multiple of this.
+pub(crate) const INDEX_EVERY: i64 = 1024;
+
+/// The columns of an account, in the order both stores read them.
+pub(crate) const GEBRUIKER_COLS: &str =
+    "id, gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim,
+     totp_laatste_stap, actief, mislukte_pogingen, geblokkeerd_tot, aangemaakt,
+     totp_inschrijven, totp_nieuw";
+
+/// The columns of an audit entry, in the order both stores read them.
+pub(crate) const AUDIT_COLS: &str =
+    "seq, tijd, actor, organisatie, rol, actie, persoon, record, bron, reden,
+     noodtoegang, toegestaan, vorige, hash";
+
+/// Whether a change meant for one record changed exactly one (`n` rows).
+pub(crate) fn one_changed<N: PartialEq + From<u8>>(n: N) -> Result<()> {
+    if n == N::from(1) {
+        Ok(())
+    } else {
+        Err(crate::StoreError::Invalid("no such record".into()))
+    }
+}
+
 /// A new account. The password arrives hashed (Argon2id, PHC string).
 #[derive(Clone, Debug)]
 pub struct NieuweGebruiker {

@@ -7,8 +7,10 @@ mod absence;
 pub mod access;
 pub mod api;
 pub mod backup;
+mod cases;
 mod postgres;
 mod sqlite;
+mod stored;
 pub mod taken;
 mod verzuimblok;
 mod zaakfeiten;
@@ -29,8 +31,8 @@ use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
 pub use crate::access::AccessStore;
 pub use crate::api::ApiStore;
-pub use crate::postgres::PgStore;
 pub use crate::postgres::tls::PgConnect;
+pub use crate::postgres::PgStore;
 pub use crate::sqlite::SqliteStore;
 pub use crate::taken::TaakStore;
 
@@ -88,6 +90,11 @@ pub struct RowIssue {
     pub line: u64,
     pub column: String,
     pub reason: String,
+}
+
+/// The reason of a row that repeats an earlier row of the same file.
+pub(crate) fn twice(what: impl std::fmt::Display, first: impl std::fmt::Display) -> String {
+    format!("{what} appears twice in the file (first on line {first})")
 }
 
 impl RowIssue {

@@ -9,13 +9,9 @@ use crate::access::{
     NieuweGebruiker, NotitieRij, PersoonContext, PurgeKandidaat, PurgePersoon, PurgeTelling,
     SessieFeiten, SessieRij, GENESIS,
 };
-use crate::postgres::{build_jongere, i32_of, in_tx, invalid, PgStore};
-use crate::sqlite::access::INDEX_EVERY;
+use crate::access::{one_changed, AUDIT_COLS, GEBRUIKER_COLS, INDEX_EVERY};
+use crate::postgres::{build_jongere, i32_of, in_tx, PgStore};
 use crate::{Result, StoreError};
-
-const GEBRUIKER_COLS: &str = "id, gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim,
-     totp_laatste_stap, actief, mislukte_pogingen, geblokkeerd_tot, aangemaakt,
-     totp_inschrijven, totp_nieuw";
 
 fn gebruiker_row(r: &Row) -> GebruikerRij {
     gebruiker_row_at(r, 0)
@@ -111,7 +107,7 @@ fn context_row(r: &Row) -> Result<PersoonContext> {
         .into_iter()
         .zip(swvs)
         .map(|(s, swv)| {
-            let s: SchoolCode = s.parse().map_err(|e| invalid("school", e))?;
+            let s: SchoolCode = crate::stored::school(&s)?;
             Ok((s, (!swv.is_empty()).then_some(swv)))
         })
         .collect::<Result<Vec<_>>>()?;
@@ -175,9 +171,6 @@ fn token_row(r: &Row) -> ApiTokenRij {
     }
 }
 
-const AUDIT_COLS: &str = "seq, tijd, actor, organisatie, rol, actie, persoon, record, bron, reden,
-     noodtoegang, toegestaan, vorige, hash";
-
 fn audit_row(r: &Row) -> AuditEntry {
     AuditEntry {
         seq: r.get(0),
@@ -196,14 +189,6 @@ fn audit_row(r: &Row) -> AuditEntry {
         },
         vorige: r.get(12),
         hash: r.get(13),
-    }
-}
-
-fn one_changed(n: u64) -> Result<()> {
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Invalid("no such record".into()))
     }
 }
 

@@ -9,6 +9,10 @@ use leerrecht_domain::register::{toets, Registerfeiten};
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
+use crate::cases::{
+    als_registraties, gebeurtenis, gebeurtenis_json, overlap_reason, wijziging, Afsluiting,
+    Periode, ZAAK_GEWIJZIGD,
+};
 use crate::Concept;
 use crate::{
     MeldingGegevens, MeldingStaat, MeldingZetting, WerkPersoon, WerkRij, ZaakEvent, ZaakRij,
@@ -64,12 +68,7 @@ pub(crate) fn import_registraties(
             conn,
             "SELECT line, first FROM stage_w WHERE line <> first ORDER BY line",
             "van",
-            |r| {
-                format!(
-                    "this registration appears twice in the file (first on line {})",
-                    r.get::<_, i64>(1)
-                )
-            },
+            |r| crate::twice("this registration", r.get::<_, i64>(1)),
         )?);
         // Each period must fit the register on each of its days; an open absoluut_verzuim
         // ends with the duty. The thuiszitters list is small: one look per row.
@@ -140,15 +139,10 @@ pub(crate) fn import_registraties(
             &[],
         )?;
         for r in rows {
-            let van: NaiveDate = r.get(1);
-            let tot: Option<NaiveDate> = r.get(2);
             issues.push(crate::RowIssue::new(
                 r.get::<_, i64>(0) as u64,
                 "van",
-                match tot {
-                    Some(t) => format!("overlaps the registration from {van} to {t}"),
-                    None => format!("overlaps the open registration from {van}"),
-                },
+                overlap_reason(r.get(1), r.get(2)),
             ));
         }
         issues.sort_by_key(|i| i.line);
@@ -188,8 +182,6 @@ fn versie(
     Ok(())
 }
 
-type Periode = (NaiveDate, Option<NaiveDate>, String, String);
-
 fn periods(conn: &mut Client, person: i64) -> Result<Vec<Periode>> {
     Ok(conn
         .query(
@@ -208,15 +200,7 @@ pub(crate) fn registraties(
     let Some(person) = person_id(conn, leerling)? else {
         return Ok(None);
     };
-    periods(conn, person)?
-        .into_iter()
-        .map(|(van, tot, c, o)| {
-            let c: Categorie = c.parse().map_err(|e| invalid("categorie", e))?;
-            let o: Oorzaak = o.parse().map_err(|e| invalid("oorzaak", e))?;
-            Registratie::new(leerling, c, o, van, tot).map_err(|e| invalid("registratie", e))
-        })
-        .collect::<Result<Vec<_>>>()
-        .map(Some)
+    als_registraties(leerling, periods(conn, person)?).map(Some)
 }
 
 /// What the register knows about a person that a registration must fit (DOMAIN §8): birth
@@ -248,9 +232,7 @@ pub(crate) fn registerfeiten(conn: &mut Client, person: i64) -> Result<Registerf
         &[&person],
     )? {
         let json: String = r.get(0);
-        if let Gebeurtenis::Vrijstelling { van, tot, .. } =
-            serde_json::from_str(&json).map_err(|e| invalid("gebeurtenis", e))?
-        {
+        if let Gebeurtenis::Vrijstelling { van, tot, .. } = gebeurtenis(&json)? {
             f.vrijstellingen.push((van, tot));
         }
     }
@@ -273,48 +255,32 @@ pub(crate) fn registratie_wijzigen(
             &[&(person as i32)],
         )?;
         let all = periods(conn, person)?;
-        if let Some(later) = all.iter().find(|p| p.0 > per) {
-            return Ok((
-                Err(format!(
-                    "a registration starts later, on {}: change that one",
-                    later.0
-                )),
-                false,
-            ));
-        }
-        if let Some(open) = all
-            .iter()
-            .find(|p| p.0 <= per && p.1.is_none_or(|t| t >= per))
-        {
-            if open.0 == per {
+        let (sluit, nieuw) = match wijziging(&all, per, nieuw, || registerfeiten(conn, person))? {
+            Ok(w) => w,
+            Err(reden) => return Ok((Err(reden), false)),
+        };
+        match sluit {
+            Afsluiting::Geen => {}
+            Afsluiting::Vervalt => {
                 versie(conn, person, per, None)?;
                 conn.execute(
                     "DELETE FROM registraties WHERE jongere_id = $1 AND van = $2",
                     &[&person, &per],
                 )?;
-            } else {
-                let day_before = per.pred_opt().expect("date within range");
-                versie(
-                    conn,
-                    person,
-                    open.0,
-                    Some((Some(day_before), &open.2, &open.3)),
-                )?;
+            }
+            Afsluiting::Eindigt { open, tot } => {
+                versie(conn, person, open.0, Some((Some(tot), &open.2, &open.3)))?;
                 conn.execute(
                     "UPDATE registraties SET tot = $3 WHERE jongere_id = $1 AND van = $2",
-                    &[&person, &open.0, &day_before],
+                    &[&person, &open.0, &tot],
                 )?;
             }
         }
-        if let Some((c, o)) = nieuw {
-            let tot = match toets(c, per, None, &registerfeiten(conn, person)?) {
-                Ok(tot) => tot,
-                Err(a) => return Ok((Err(a.reden), false)),
-            };
-            versie(conn, person, per, Some((tot, c.code(), o.code())))?;
+        if let Some((tot, c, o)) = nieuw {
+            versie(conn, person, per, Some((tot, c, o)))?;
             conn.execute(
                 "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak) VALUES ($1, $2, $3, $4, $5)",
-                &[&person, &per, &tot, &c.code(), &o.code()],
+                &[&person, &per, &tot, &c, &o],
             )?;
         }
         Ok((Ok(()), true))
@@ -332,7 +298,7 @@ fn zaak_row(r: &::postgres::Row) -> Result<ZaakRij> {
     Ok(ZaakRij {
         id: r.get(0),
         leerling,
-        soort: crate::sqlite::cases::parse_soort(&soort)?,
+        soort: crate::stored::parse_soort(&soort)?,
         organisatie: r.get(4),
         geopend: r.get(5),
         gesloten: r.get(6),
@@ -348,7 +314,7 @@ fn insert_event(
     org: Option<&str>,
     e: &Gebeurtenis,
 ) -> Result<bool> {
-    let json = serde_json::to_string(e).map_err(|e| invalid("gebeurtenis", e))?;
+    let json = gebeurtenis_json(e)?;
     let n = conn.execute(
         "INSERT INTO zaak_gebeurtenissen (zaak_id, volgnummer, tijd, wie, organisatie, gebeurtenis)
          VALUES ($1, $2, $3, $4, $5, $6::text::jsonb) ON CONFLICT DO NOTHING",
@@ -439,7 +405,7 @@ pub(crate) fn zaak_events(conn: &mut Conn, id: i64) -> Result<Vec<ZaakEvent>> {
             tijd: r.get(1),
             wie: r.get(2),
             organisatie: r.get(3),
-            gebeurtenis: serde_json::from_str(&json).map_err(|e| invalid("gebeurtenis", e))?,
+            gebeurtenis: gebeurtenis(&json)?,
         })
     })
     .collect()
@@ -457,10 +423,7 @@ pub(crate) fn zaak_event_toevoegen(
 ) -> Result<std::result::Result<(), String>> {
     in_tx(conn, |conn| {
         if !insert_event(conn, id, volgnummer, tijd, wie, org, e)? {
-            return Ok((
-                Err("the case changed meanwhile: look again".to_string()),
-                false,
-            ));
+            return Ok((Err(ZAAK_GEWIJZIGD.to_string()), false));
         }
         if let Gebeurtenis::Gesloten { datum, .. } = e {
             conn.execute(
@@ -488,7 +451,7 @@ fn melding_row(r: &::postgres::Row) -> Result<MeldingStaat> {
     Ok(MeldingStaat {
         id: r.get(0),
         leerling,
-        school: school.parse().map_err(|e| invalid("school", e))?,
+        school: crate::stored::school(&school)?,
         begindatum: r.get(4),
         verzuimsoort: r.get(5),
         uren: r.get::<_, Option<i32>>(6).map(|n| n as u32),

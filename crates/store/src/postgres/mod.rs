@@ -17,7 +17,7 @@ use ::postgres::Client;
 use chrono::NaiveDate;
 use leerrecht_domain::calendar::Vakantie;
 use leerrecht_domain::duty::BirthRanges;
-use leerrecht_domain::ids::{Bsn, GemeenteCode, LeerlingId, Onderwijsnummer, SchoolCode};
+use leerrecht_domain::ids::{GemeenteCode, LeerlingId, SchoolCode};
 use leerrecht_domain::org::{OrgCode, Organisatie};
 use leerrecht_domain::person::{Inschrijving, Jongere};
 use leerrecht_domain::schoolyear::SchoolYear;
@@ -25,7 +25,8 @@ use r2d2_postgres::PostgresConnectionManager;
 
 use crate::postgres::tls::{PgConnect, Tls};
 
-use crate::sqlite::{overlap_reason, parse_school_sector};
+pub(crate) use crate::stored::invalid;
+use crate::stored::{overlap_reason, parse_school_sector};
 use chrono::{DateTime, Utc};
 use leerrecht_domain::rules::Verzuim;
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
@@ -145,10 +146,6 @@ impl PgStore {
     pub(crate) fn try_conn(&self) -> Option<Conn> {
         self.pool.try_get()
     }
-}
-
-pub(crate) fn invalid(what: &str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(format!("stored {what} is invalid: {e}"))
 }
 
 pub(crate) fn i32_of(n: u32) -> i32 {
@@ -350,16 +347,14 @@ fn upsert_vakantie(conn: &mut Client, v: &Vakantie) -> Result<u64> {
 pub(crate) fn build_jongere(r: &::postgres::Row, at: usize) -> Result<Jongere> {
     let bsn: Option<i32> = r.get(at);
     let onr: Option<i32> = r.get(at + 1);
-    let gemeente: String = r.get(at + 5);
-    Jongere::new(
-        bsn.and_then(|n| Bsn::new(n as u32).ok()),
-        onr.and_then(|n| Onderwijsnummer::new(n as u32).ok()),
+    crate::stored::jongere(
+        bsn.map(i64::from),
+        onr.map(i64::from),
         r.get(at + 2),
         r.get(at + 3),
         r.get(at + 4),
-        gemeente.parse().map_err(|e| invalid("gemeente", e))?,
+        r.get(at + 5),
     )
-    .map_err(|e| invalid("jongere", e))
 }
 
 pub(crate) fn person_id(conn: &mut Client, l: LeerlingId) -> Result<Option<i64>> {
@@ -414,7 +409,7 @@ impl Store for PgStore {
                     school: if school.is_empty() {
                         None
                     } else {
-                        Some(school.parse().map_err(|e| invalid("school", e))?)
+                        Some(crate::stored::school(&school)?)
                     },
                     van: r.get(1),
                     naam: r.get(2),
@@ -441,14 +436,7 @@ impl Store for PgStore {
                 .collect();
             for (line, o) in rows {
                 if let Some(first) = first_line.get(&o.code) {
-                    issues.push(RowIssue::new(
-                        line,
-                        "code",
-                        format!(
-                            "{} appears twice in the file (first on line {first})",
-                            o.code
-                        ),
-                    ));
+                    issues.push(RowIssue::new(line, "code", crate::twice(&o.code, first)));
                     continue;
                 }
                 first_line.insert(o.code.clone(), line);
@@ -480,7 +468,7 @@ impl Store for PgStore {
                     issues.push(RowIssue::new(
                         line,
                         "naam",
-                        format!("this holiday appears twice in the file (first on line {first})"),
+                        crate::twice("this holiday", first),
                     ));
                     continue;
                 }
@@ -570,10 +558,7 @@ impl Store for PgStore {
                     RowIssue::new(
                         r.get::<_, i64>(0) as u64,
                         if r.get(2) { "bsn" } else { "onderwijsnummer" },
-                        format!(
-                            "this person appears twice in the file (first on line {})",
-                            r.get::<_, i64>(1)
-                        ),
+                        crate::twice("this person", r.get::<_, i64>(1)),
                     )
                 })
                 .collect();
@@ -677,12 +662,7 @@ impl Store for PgStore {
                 conn,
                 "SELECT line, first FROM stage_w WHERE line <> first ORDER BY line",
                 "begindatum",
-                |r| {
-                    format!(
-                        "this enrolment appears twice in the file (first on line {})",
-                        r.get::<_, i64>(1)
-                    )
-                },
+                |r| crate::twice("this enrolment", r.get::<_, i64>(1)),
             )?);
             // The rows that passed go on to the overlap check, so that a file's every problem
             // is reported at once, as the SQLite store does.
@@ -727,7 +707,7 @@ impl Store for PgStore {
             )?;
             for r in rows {
                 let school: String = r.get(1);
-                let school: SchoolCode = school.parse().map_err(|e| invalid("school", e))?;
+                let school: SchoolCode = crate::stored::school(&school)?;
                 issues.push(RowIssue::new(
                     r.get::<_, i64>(0) as u64,
                     "begindatum",
@@ -902,7 +882,13 @@ impl Store for PgStore {
         bekend_op: Option<DateTime<Utc>>,
         f: &mut dyn FnMut(leerrecht_domain::cijfers::Melding<'_>),
     ) -> Result<()> {
-        crate::postgres::cijfers::cijfer_meldingen_anoniem(&mut self.conn()?, van, tot, bekend_op, f)
+        crate::postgres::cijfers::cijfer_meldingen_anoniem(
+            &mut self.conn()?,
+            van,
+            tot,
+            bekend_op,
+            f,
+        )
     }
 
     fn cijfer_meldingen(

@@ -30,10 +30,6 @@ fn opt_mom(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
     .transpose()
 }
 
-const GEBRUIKER_COLS: &str = "id, gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim,
-     totp_laatste_stap, actief, mislukte_pogingen, geblokkeerd_tot, aangemaakt,
-     totp_inschrijven, totp_nieuw";
-
 fn gebruiker_row(r: &Row<'_>) -> rusqlite::Result<GebruikerRij> {
     Ok(GebruikerRij {
         id: r.get(0)?,
@@ -97,20 +93,7 @@ fn audit_row(r: &Row<'_>) -> rusqlite::Result<AuditEntry> {
     })
 }
 
-/// The lookup index of persons in the audit log is brought up to date whenever the sequence
-/// passes a multiple of this.
-pub(crate) const INDEX_EVERY: i64 = 1024;
-
-const AUDIT_COLS: &str = "seq, tijd, actor, organisatie, rol, actie, persoon, record, bron, reden,
-     noodtoegang, toegestaan, vorige, hash";
-
-fn one_changed(n: usize) -> Result<()> {
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Invalid("no such record".into()))
-    }
-}
+use crate::access::{one_changed, AUDIT_COLS, GEBRUIKER_COLS, INDEX_EVERY};
 
 impl SqliteStore {
     fn write<T>(&self, body: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
@@ -525,7 +508,7 @@ impl AccessStore for SqliteStore {
                 continue;
             }
             let s: String = r.get(0)?;
-            let school: SchoolCode = s.parse().map_err(|e| invalid("school", e))?;
+            let school: SchoolCode = crate::stored::school(&s)?;
             scholen.push((school, r.get::<_, Option<String>>(1)?));
         }
         drop(rows);

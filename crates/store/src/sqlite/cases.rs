@@ -9,6 +9,11 @@ use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::access::{moment, parse_moment};
+use crate::cases::{
+    als_registraties, gebeurtenis, gebeurtenis_json, overlap_reason, wijziging, Afsluiting,
+    Periode, ZAAK_GEWIJZIGD,
+};
+use crate::stored::parse_soort;
 use crate::Concept;
 use crate::{
     MeldingGegevens, MeldingStaat, MeldingZetting, WerkPersoon, WerkRij, ZaakEvent, ZaakRij,
@@ -16,8 +21,6 @@ use crate::{
 
 use crate::sqlite::{count, date_col, in_tx, invalid, opt_date_col, person_id, Conn};
 use crate::{decided, Decide, ImportCounts, ImportOutcome, Result, RowIssue, Rows, UNKNOWN_PERSON};
-
-type Periode = (NaiveDate, Option<NaiveDate>, String, String);
 
 /// What the register knows about a person that a registration must fit (DOMAIN §8): birth
 /// date, enrolments with their startkwalificatie, the exemptions recorded in their cases.
@@ -49,9 +52,7 @@ pub(crate) fn registerfeiten(conn: &Connection, person: i64) -> Result<Registerf
     let mut rows = stmt.query([person])?;
     while let Some(r) = rows.next()? {
         let json: String = r.get(0)?;
-        if let Gebeurtenis::Vrijstelling { van, tot, .. } =
-            serde_json::from_str(&json).map_err(|e| invalid("gebeurtenis", e))?
-        {
+        if let Gebeurtenis::Vrijstelling { van, tot, .. } = gebeurtenis(&json)? {
             f.vrijstellingen.push((van, tot));
         }
     }
@@ -69,13 +70,6 @@ fn periods(conn: &Connection, person: i64) -> Result<Vec<Periode>> {
         out.push((date_col(r, 0)?, opt_date_col(r, 1)?, r.get(2)?, r.get(3)?));
     }
     Ok(out)
-}
-
-fn reason(van: NaiveDate, tot: Option<NaiveDate>) -> String {
-    match tot {
-        Some(t) => format!("overlaps the registration from {van} to {t}"),
-        None => format!("overlaps the open registration from {van}"),
-    }
 }
 
 pub(crate) fn import_registraties(
@@ -120,7 +114,7 @@ pub(crate) fn import_registraties(
                 issues.push(RowIssue::new(
                     line,
                     "van",
-                    format!("this registration appears twice in the file (first on line {first})"),
+                    crate::twice("this registration", first),
                 ));
                 continue;
             }
@@ -194,7 +188,7 @@ pub(crate) fn import_registraties(
             issues.push(RowIssue::new(
                 line,
                 "van",
-                reason(date_col(x, 1)?, opt_date_col(x, 2)?),
+                overlap_reason(date_col(x, 1)?, opt_date_col(x, 2)?),
             ));
         }
         drop(found);
@@ -235,15 +229,7 @@ pub(crate) fn registraties(conn: &Conn, leerling: LeerlingId) -> Result<Option<V
     let Some(person) = person_id(conn, leerling)? else {
         return Ok(None);
     };
-    periods(conn, person)?
-        .into_iter()
-        .map(|(van, tot, c, o)| {
-            let c: Categorie = c.parse().map_err(|e| invalid("categorie", e))?;
-            let o: Oorzaak = o.parse().map_err(|e| invalid("oorzaak", e))?;
-            Registratie::new(leerling, c, o, van, tot).map_err(|e| invalid("registratie", e))
-        })
-        .collect::<Result<Vec<_>>>()
-        .map(Some)
+    als_registraties(leerling, periods(conn, person)?).map(Some)
 }
 
 pub(crate) fn registratie_wijzigen(
@@ -257,48 +243,32 @@ pub(crate) fn registratie_wijzigen(
             return Ok((Err(UNKNOWN_PERSON.to_string()), false));
         };
         let all = periods(conn, person)?;
-        if let Some(later) = all.iter().find(|p| p.0 > per) {
-            return Ok((
-                Err(format!(
-                    "a registration starts later, on {}: change that one",
-                    later.0
-                )),
-                false,
-            ));
-        }
-        if let Some(open) = all
-            .iter()
-            .find(|p| p.0 <= per && p.1.is_none_or(|t| t >= per))
-        {
-            if open.0 == per {
+        let (sluit, nieuw) = match wijziging(&all, per, nieuw, || registerfeiten(conn, person))? {
+            Ok(w) => w,
+            Err(reden) => return Ok((Err(reden), false)),
+        };
+        match sluit {
+            Afsluiting::Geen => {}
+            Afsluiting::Vervalt => {
                 versie(conn, person, per, None)?;
                 conn.execute(
                     "DELETE FROM registraties WHERE jongere_id = ?1 AND van = ?2",
                     params![person, iso(per)],
                 )?;
-            } else {
-                let day_before = per.pred_opt().expect("date within range");
-                versie(
-                    conn,
-                    person,
-                    open.0,
-                    Some((Some(day_before), &open.2, &open.3)),
-                )?;
+            }
+            Afsluiting::Eindigt { open, tot } => {
+                versie(conn, person, open.0, Some((Some(tot), &open.2, &open.3)))?;
                 conn.execute(
                     "UPDATE registraties SET tot = ?3 WHERE jongere_id = ?1 AND van = ?2",
-                    params![person, iso(open.0), iso(day_before)],
+                    params![person, iso(open.0), iso(tot)],
                 )?;
             }
         }
-        if let Some((c, o)) = nieuw {
-            let tot = match toets(c, per, None, &registerfeiten(conn, person)?) {
-                Ok(tot) => tot,
-                Err(a) => return Ok((Err(a.reden), false)),
-            };
-            versie(conn, person, per, Some((tot, c.code(), o.code())))?;
+        if let Some((tot, c, o)) = nieuw {
+            versie(conn, person, per, Some((tot, c, o)))?;
             conn.execute(
                 "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![person, iso(per), tot.map(iso), c.code(), o.code()],
+                params![person, iso(per), tot.map(iso), c, o],
             )?;
         }
         Ok((Ok(()), true))
@@ -320,15 +290,6 @@ fn zaak_row(conn: &Connection, r: &rusqlite::Row<'_>) -> Result<ZaakRij> {
     })
 }
 
-pub(crate) fn parse_soort(s: &str) -> Result<ZaakSoort> {
-    match s {
-        "verzuim" => Ok(ZaakSoort::Verzuim),
-        "thuiszitter" => Ok(ZaakSoort::Thuiszitter),
-        "vrijstelling" => Ok(ZaakSoort::Vrijstelling),
-        _ => Err(invalid("zaak soort", s)),
-    }
-}
-
 fn leerling_of(conn: &Connection, person: i64) -> Result<LeerlingId> {
     let (bsn, onr): (Option<i64>, Option<i64>) = conn
         .prepare_cached("SELECT bsn, onderwijsnummer FROM jongeren WHERE id = ?1")?
@@ -347,7 +308,7 @@ fn insert_event(
     org: Option<&str>,
     e: &Gebeurtenis,
 ) -> Result<bool> {
-    let json = serde_json::to_string(e).map_err(|e| invalid("gebeurtenis", e))?;
+    let json = gebeurtenis_json(e)?;
     let n = conn
         .prepare_cached(
             "INSERT OR IGNORE INTO zaak_gebeurtenissen (zaak_id, volgnummer, tijd, wie, organisatie, gebeurtenis)
@@ -451,7 +412,7 @@ pub(crate) fn zaak_events(conn: &Conn, id: i64) -> Result<Vec<ZaakEvent>> {
             tijd: parse_moment(&tijd)?,
             wie: r.get(2)?,
             organisatie: r.get(3)?,
-            gebeurtenis: serde_json::from_str(&json).map_err(|e| invalid("gebeurtenis", e))?,
+            gebeurtenis: gebeurtenis(&json)?,
         });
     }
     Ok(out)
@@ -469,10 +430,7 @@ pub(crate) fn zaak_event_toevoegen(
 ) -> Result<std::result::Result<(), String>> {
     let (r, _) = in_tx(conn, |conn| {
         if !insert_event(conn, id, volgnummer, tijd, wie, org, e)? {
-            return Ok((
-                Err("the case changed meanwhile: look again".to_string()),
-                false,
-            ));
+            return Ok((Err(ZAAK_GEWIJZIGD.to_string()), false));
         }
         if let Gebeurtenis::Gesloten { datum, .. } = e {
             conn.execute(
@@ -503,7 +461,7 @@ fn melding_row(r: &rusqlite::Row<'_>) -> Result<MeldingStaat> {
     Ok(MeldingStaat {
         id: r.get(0)?,
         leerling,
-        school: school.parse().map_err(|e| invalid("school", e))?,
+        school: crate::stored::school(&school)?,
         begindatum: date_col(r, 4)?,
         verzuimsoort: r.get(5)?,
         uren: r.get(6)?,

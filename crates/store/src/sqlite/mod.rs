@@ -11,13 +11,15 @@ pub(crate) mod taken;
 
 use std::path::Path;
 
+pub(crate) use crate::stored::{invalid, leerling_of, overlap_reason, parse_school_sector};
+
 use chrono::NaiveDate;
 use leerrecht_domain::calendar::Vakantie;
 use leerrecht_domain::date::{iso, parse_date};
 use leerrecht_domain::duty::BirthRanges;
 use leerrecht_domain::ids::{Bsn, GemeenteCode, LeerlingId, Onderwijsnummer, SchoolCode};
 use leerrecht_domain::org::{OrgCode, OrgSoort, Organisatie};
-use leerrecht_domain::person::{Inschrijving, Jongere, Sector};
+use leerrecht_domain::person::{Inschrijving, Jongere};
 use leerrecht_domain::schoolyear::SchoolYear;
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -272,26 +274,6 @@ pub(crate) fn text(v: rusqlite::types::ValueRef<'_>) -> Result<&str> {
     v.as_str().map_err(|e| invalid("text", e))
 }
 
-/// The identifier of a stored person: the BSN, or the onderwijsnummer when there is none.
-pub(crate) fn leerling_of(bsn: Option<i64>, onr: Option<i64>) -> Result<LeerlingId> {
-    match (bsn_of(bsn), onr_of(onr)) {
-        (Some(b), _) => Ok(LeerlingId::Bsn(b)),
-        (None, Some(o)) => Ok(LeerlingId::Onderwijsnummer(o)),
-        (None, None) => Err(invalid("jongere", "without BSN or onderwijsnummer")),
-    }
-}
-
-pub(crate) fn bsn_of(v: Option<i64>) -> Option<Bsn> {
-    v.and_then(|n| Bsn::new(n as u32).ok())
-}
-pub(crate) fn onr_of(v: Option<i64>) -> Option<Onderwijsnummer> {
-    v.and_then(|n| Onderwijsnummer::new(n as u32).ok())
-}
-
-pub(crate) fn invalid(what: &str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(format!("stored {what} is invalid: {e}"))
-}
-
 pub(crate) struct StoredJongere {
     pub(crate) id: i64,
     pub(crate) jongere: Jongere,
@@ -325,16 +307,8 @@ fn row_to_jongere(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawJongere> {
 
 fn build_jongere(t: RawJongere) -> Result<StoredJongere> {
     let (id, bsn, onr, achternaam, voornamen, geboortedatum, gemeente) = t;
-    let gemeente: GemeenteCode = gemeente.parse().map_err(|e| invalid("gemeente", e))?;
-    let jongere = Jongere::new(
-        bsn_of(bsn),
-        onr_of(onr),
-        achternaam,
-        voornamen,
-        geboortedatum,
-        gemeente,
-    )
-    .map_err(|e| invalid("jongere", e))?;
+    let jongere =
+        crate::stored::jongere(bsn, onr, achternaam, voornamen, geboortedatum, &gemeente)?;
     Ok(StoredJongere { id, jongere })
 }
 
@@ -645,7 +619,7 @@ impl Store for SqliteStore {
             let school = if school.is_empty() {
                 None
             } else {
-                Some(school.parse().map_err(|e| invalid("school", e))?)
+                Some(crate::stored::school(&school)?)
             };
             Ok(Vakantie {
                 naam,
@@ -669,14 +643,7 @@ impl Store for SqliteStore {
             let mut issues = Vec::new();
             for (line, o) in rows {
                 if let Some(first) = seen_before(conn, SeenKey::Text(o.code.as_str()), line)? {
-                    issues.push(RowIssue::new(
-                        line,
-                        "code",
-                        format!(
-                            "{} appears twice in the file (first on line {first})",
-                            o.code
-                        ),
-                    ));
+                    issues.push(RowIssue::new(line, "code", crate::twice(&o.code, first)));
                     continue;
                 }
                 let old = find_org(conn, &o.code)?;
@@ -709,7 +676,7 @@ impl Store for SqliteStore {
                     issues.push(RowIssue::new(
                         line,
                         "naam",
-                        format!("this holiday appears twice in the file (first on line {first})"),
+                        crate::twice("this holiday", first),
                     ));
                     continue;
                 }
@@ -795,7 +762,7 @@ impl Store for SqliteStore {
                         issues.push(RowIssue::new(
                             line,
                             col,
-                            format!("this person appears twice in the file (first on line {first})"),
+                            crate::twice("this person", first),
                         ));
                         continue;
                     }
@@ -885,7 +852,7 @@ impl Store for SqliteStore {
                     issues.push(RowIssue::new(
                         line,
                         "begindatum",
-                        format!("this enrolment appears twice in the file (first on line {first})"),
+                        crate::twice("this enrolment", first),
                     ));
                     continue;
                 }
@@ -1300,23 +1267,6 @@ impl Store for SqliteStore {
         out.sort_by(|a, b| a.gemeente.cmp(&b.gemeente));
         Ok(out)
     }
-}
-
-pub(crate) fn overlap_reason(school: &SchoolCode, b: NaiveDate, e: Option<NaiveDate>) -> String {
-    match e {
-        Some(e) => format!("overlaps the enrolment at {school} from {b} to {e}"),
-        None => format!("overlaps the open enrolment at {school} from {b}"),
-    }
-}
-
-pub(crate) fn parse_school_sector(v: &str) -> Result<(SchoolCode, Sector)> {
-    let (s, sec) = v
-        .split_once('|')
-        .ok_or_else(|| invalid("inschrijving", v))?;
-    Ok((
-        s.parse().map_err(|e| invalid("school", e))?,
-        sec.parse().map_err(|e| invalid("sector", e))?,
-    ))
 }
 
 struct SqliteBulk {
