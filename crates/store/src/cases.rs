@@ -8,8 +8,8 @@ use leerrecht_domain::register::{toets, Registerfeiten};
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::Gebeurtenis;
 
-use crate::stored::invalid;
-use crate::Result;
+use crate::stored::{invalid, leerling_of, school, Rij};
+use crate::{MeldingGegevens, MeldingStaat, Result, WerkPersoon};
 
 /// A stored period: start, end (open when None), category and cause as their codes.
 pub(crate) type Periode = (NaiveDate, Option<NaiveDate>, String, String);
@@ -99,6 +99,59 @@ pub(crate) fn wijziging<'a>(
         Ok(tot) => Ok((sluit, Some((tot, c.code(), o.code())))),
         Err(a) => Err(a.reden),
     })
+}
+
+/// A melding from its columns (`MELDING_COLS` of each store): the driver's error outside, a
+/// stored value that does not decode inside.
+pub(crate) fn melding<R: Rij>(r: &R) -> std::result::Result<Result<MeldingStaat>, R::Fout> {
+    let leerling = match leerling_of(r.opt_nummer(1)?, r.opt_nummer(2)?) {
+        Ok(l) => l,
+        Err(e) => return Ok(Err(e)),
+    };
+    let school = match school(&r.tekst(3)?) {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e)),
+    };
+    let gegevens = match MeldingGegevens::from_json(&r.tekst(12)?) {
+        Ok(g) => g,
+        Err(e) => return Ok(Err(e)),
+    };
+    Ok(Ok(MeldingStaat {
+        id: r.i64(0)?,
+        leerling,
+        school,
+        begindatum: r.datum(4)?,
+        verzuimsoort: r.tekst(5)?,
+        uren: r.opt_u32(6)?,
+        dagen: r.opt_u32(7)?,
+        status: r.tekst(8)?,
+        signaal: r.opt_tekst(9)?,
+        afsluitreden: r.opt_tekst(10)?,
+        zaak_id: r.opt_i64(11)?,
+        gegevens,
+        toelichting: r.opt_tekst(13)?,
+        bevestigd: r.opt_dag(14)?,
+        ingetrokken: r.opt_dag(15)?,
+    }))
+}
+
+/// The person of a row of the work lists, whose columns (bsn, onderwijsnummer, achternaam,
+/// voornamen, gemeente) start at column `at`.
+pub(crate) fn werk_persoon<R: Rij>(
+    r: &R,
+    at: usize,
+) -> std::result::Result<Result<WerkPersoon>, R::Fout> {
+    let leerling = match leerling_of(r.opt_nummer(at)?, r.opt_nummer(at + 1)?) {
+        Ok(l) => l,
+        Err(e) => return Ok(Err(e)),
+    };
+    let achternaam = r.tekst(at + 2)?;
+    let voornamen = r.tekst(at + 3)?;
+    Ok(Ok(WerkPersoon {
+        leerling,
+        naam: format!("{voornamen} {achternaam}"),
+        gemeente: r.tekst(at + 4)?,
+    }))
 }
 
 /// The refusal of a case event whose number another event took first.

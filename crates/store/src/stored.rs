@@ -2,12 +2,33 @@
 //! keep the same columns, so what a stored value means (and when it is invalid) is written
 //! once here, and each store only reads its columns.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::ids::{Bsn, GemeenteCode, LeerlingId, Onderwijsnummer, SchoolCode};
 use leerrecht_domain::person::{Jongere, Sector};
 use leerrecht_domain::zaak::ZaakSoort;
 
 use crate::{Result, StoreError};
+
+/// A stored row, read by column number. Each database says once how its driver yields the
+/// kinds of value the shared row mappings read (and what a failed read is), so that a
+/// mapping into a domain type is written once for both.
+pub(crate) trait Rij {
+    type Fout;
+    fn i64(&self, i: usize) -> std::result::Result<i64, Self::Fout>;
+    fn opt_i64(&self, i: usize) -> std::result::Result<Option<i64>, Self::Fout>;
+    fn u32(&self, i: usize) -> std::result::Result<u32, Self::Fout>;
+    fn tekst(&self, i: usize) -> std::result::Result<String, Self::Fout>;
+    fn opt_tekst(&self, i: usize) -> std::result::Result<Option<String>, Self::Fout>;
+    fn waar(&self, i: usize) -> std::result::Result<bool, Self::Fout>;
+    fn moment(&self, i: usize) -> std::result::Result<DateTime<Utc>, Self::Fout>;
+    fn opt_moment(&self, i: usize) -> std::result::Result<Option<DateTime<Utc>>, Self::Fout>;
+    /// A BSN or onderwijsnummer column.
+    fn opt_nummer(&self, i: usize) -> std::result::Result<Option<i64>, Self::Fout>;
+    fn datum(&self, i: usize) -> std::result::Result<NaiveDate, Self::Fout>;
+    fn opt_u32(&self, i: usize) -> std::result::Result<Option<u32>, Self::Fout>;
+    /// The day of a moment; none for the moments the history does not know.
+    fn opt_dag(&self, i: usize) -> std::result::Result<Option<NaiveDate>, Self::Fout>;
+}
 
 /// The error of a stored value that does not decode.
 pub(crate) fn invalid(what: &str, e: impl std::fmt::Display) -> StoreError {

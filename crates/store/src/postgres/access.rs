@@ -19,21 +19,8 @@ fn gebruiker_row(r: &Row) -> GebruikerRij {
 
 /// The account whose columns ([`GEBRUIKER_COLS`]) start at column `at`.
 fn gebruiker_row_at(r: &Row, at: usize) -> GebruikerRij {
-    GebruikerRij {
-        id: r.get(at),
-        gebruikersnaam: r.get(at + 1),
-        organisatie: r.get(at + 2),
-        rol: r.get(at + 3),
-        wachtwoord_hash: r.get(at + 4),
-        totp_geheim: r.get(at + 5),
-        totp_laatste_stap: r.get(at + 6),
-        actief: r.get(at + 7),
-        mislukte_pogingen: r.get::<_, i32>(at + 8) as u32,
-        geblokkeerd_tot: r.get(at + 9),
-        aangemaakt: r.get(at + 10),
-        totp_inschrijven: r.get(at + 11),
-        totp_nieuw: r.get(at + 12),
-    }
+    let Ok(g) = crate::access::gebruiker(r, at);
+    g
 }
 
 /// `cols` with each column qualified by the table alias `t`.
@@ -145,51 +132,21 @@ const SESSIE_COLS: &str =
     "token_hash, gebruiker_id, aangemaakt, laatst_gebruikt, verloopt, ingetrokken, bron";
 
 fn sessie_row(r: &Row) -> SessieRij {
-    SessieRij {
-        token_hash: r.get(0),
-        gebruiker_id: r.get(1),
-        aangemaakt: r.get(2),
-        laatst_gebruikt: r.get(3),
-        verloopt: r.get(4),
-        ingetrokken: r.get(5),
-        bron: r.get(6),
-    }
+    let Ok(s) = crate::access::sessie(r);
+    s
 }
 
 const TOKEN_COLS: &str =
     "id, token_hash, organisatie, scopes, omschrijving, aangemaakt, ingetrokken";
 
 fn token_row(r: &Row) -> ApiTokenRij {
-    ApiTokenRij {
-        id: r.get(0),
-        token_hash: r.get(1),
-        organisatie: r.get(2),
-        scopes: r.get(3),
-        omschrijving: r.get(4),
-        aangemaakt: r.get(5),
-        ingetrokken: r.get(6),
-    }
+    let Ok(t) = crate::access::token(r);
+    t
 }
 
 fn audit_row(r: &Row) -> AuditEntry {
-    AuditEntry {
-        seq: r.get(0),
-        entry: NieuwAuditEntry {
-            tijd: r.get(1),
-            actor: r.get(2),
-            organisatie: r.get(3),
-            rol: r.get(4),
-            actie: r.get(5),
-            persoon: r.get(6),
-            record: r.get(7),
-            bron: r.get(8),
-            reden: r.get(9),
-            noodtoegang: r.get(10),
-            toegestaan: r.get(11),
-        },
-        vorige: r.get(12),
-        hash: r.get(13),
-    }
+    let Ok(a) = crate::access::audit(r);
+    a
 }
 
 impl PgStore {

@@ -1,4 +1,4 @@
-//! The PostgreSQL store's reads and records for the HTTP API (see `api.rs`).
+//! The PostgreSQL store's reads and records for the HTTP API (see [`crate::api`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::ids::LeerlingId;

@@ -14,9 +14,7 @@ use crate::cases::{
     Periode, ZAAK_GEWIJZIGD,
 };
 use crate::Concept;
-use crate::{
-    MeldingGegevens, MeldingStaat, MeldingZetting, WerkPersoon, WerkRij, ZaakEvent, ZaakRij,
-};
+use crate::{MeldingStaat, MeldingZetting, WerkPersoon, WerkRij, ZaakEvent, ZaakRij};
 
 use crate::postgres::{
     copy_rows, ids, in_tx, invalid, issues_from, person_id, row, with_person, Conn,
@@ -444,33 +442,8 @@ const MELDING_COLS: &str = "m.id, j.bsn, j.onderwijsnummer, m.school, m.begindat
      CASE WHEN isfinite(m.ingetrokken_op) THEN m.ingetrokken_op END";
 
 fn melding_row(r: &::postgres::Row) -> Result<MeldingStaat> {
-    let bsn: Option<i32> = r.get(1);
-    let onr: Option<i32> = r.get(2);
-    let leerling = crate::postgres::absence::leerling_of(bsn, onr)?;
-    let school: String = r.get(3);
-    Ok(MeldingStaat {
-        id: r.get(0),
-        leerling,
-        school: crate::stored::school(&school)?,
-        begindatum: r.get(4),
-        verzuimsoort: r.get(5),
-        uren: r.get::<_, Option<i32>>(6).map(|n| n as u32),
-        dagen: r.get::<_, Option<i32>>(7).map(|n| n as u32),
-        status: r.get(8),
-        signaal: r.get(9),
-        afsluitreden: r.get(10),
-        zaak_id: r.get(11),
-        gegevens: MeldingGegevens::from_json(r.get(12))?,
-        toelichting: r.get(13),
-        bevestigd: dag_van(r.get(14)),
-        ingetrokken: dag_van(r.get(15)),
-    })
-}
-
-/// The day of a moment (the moments the history does not know, kept as -infinity, are read
-/// as NULL).
-fn dag_van(moment: Option<DateTime<Utc>>) -> Option<NaiveDate> {
-    moment.map(|m| m.date_naive())
+    let Ok(m) = crate::cases::melding(r);
+    m
 }
 
 pub(crate) fn melding(conn: &mut Conn, id: i64) -> Result<Option<MeldingStaat>> {
@@ -587,16 +560,8 @@ pub(crate) fn thuiszitters_op(
 }
 
 fn werk_persoon(r: &::postgres::Row, at: usize) -> Result<WerkPersoon> {
-    let bsn: Option<i32> = r.get(at);
-    let onr: Option<i32> = r.get(at + 1);
-    let leerling = crate::postgres::absence::leerling_of(bsn, onr)?;
-    let achternaam: String = r.get(at + 2);
-    let voornamen: String = r.get(at + 3);
-    Ok(WerkPersoon {
-        leerling,
-        naam: format!("{voornamen} {achternaam}"),
-        gemeente: r.get(at + 4),
-    })
+    let Ok(p) = crate::cases::werk_persoon(r, at);
+    p
 }
 
 pub(crate) fn for_each_werk(

@@ -148,6 +148,53 @@ impl PgStore {
     }
 }
 
+/// The driver's reads panic on a type that does not match the column, as everywhere in this
+/// store: the columns are the store's own.
+impl crate::stored::Rij for ::postgres::Row {
+    type Fout = std::convert::Infallible;
+    fn i64(&self, i: usize) -> std::result::Result<i64, Self::Fout> {
+        Ok(self.get(i))
+    }
+    fn opt_i64(&self, i: usize) -> std::result::Result<Option<i64>, Self::Fout> {
+        Ok(self.get(i))
+    }
+    /// Counts are stored as INTEGER.
+    fn u32(&self, i: usize) -> std::result::Result<u32, Self::Fout> {
+        Ok(self.get::<_, i32>(i) as u32)
+    }
+    fn tekst(&self, i: usize) -> std::result::Result<String, Self::Fout> {
+        Ok(self.get(i))
+    }
+    fn opt_tekst(&self, i: usize) -> std::result::Result<Option<String>, Self::Fout> {
+        Ok(self.get(i))
+    }
+    fn waar(&self, i: usize) -> std::result::Result<bool, Self::Fout> {
+        Ok(self.get(i))
+    }
+    fn moment(&self, i: usize) -> std::result::Result<DateTime<Utc>, Self::Fout> {
+        Ok(self.get(i))
+    }
+    fn opt_moment(&self, i: usize) -> std::result::Result<Option<DateTime<Utc>>, Self::Fout> {
+        Ok(self.get(i))
+    }
+    /// Nine digits fit an INTEGER.
+    fn opt_nummer(&self, i: usize) -> std::result::Result<Option<i64>, Self::Fout> {
+        Ok(self.get::<_, Option<i32>>(i).map(i64::from))
+    }
+    fn datum(&self, i: usize) -> std::result::Result<NaiveDate, Self::Fout> {
+        Ok(self.get(i))
+    }
+    fn opt_u32(&self, i: usize) -> std::result::Result<Option<u32>, Self::Fout> {
+        Ok(self.get::<_, Option<i32>>(i).map(|n| n as u32))
+    }
+    /// The moments the history does not know, kept as -infinity, are selected as NULL.
+    fn opt_dag(&self, i: usize) -> std::result::Result<Option<NaiveDate>, Self::Fout> {
+        Ok(self
+            .get::<_, Option<DateTime<Utc>>>(i)
+            .map(|m| m.date_naive()))
+    }
+}
+
 pub(crate) fn i32_of(n: u32) -> i32 {
     // Nine digits always fit: 999,999,999 < 2^31.
     n as i32

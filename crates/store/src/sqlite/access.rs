@@ -6,91 +6,35 @@ use leerrecht_domain::ids::{LeerlingId, SchoolCode};
 use rusqlite::{params, OptionalExtension, Row};
 
 use crate::access::{
-    chain_hash, moment, parse_moment, AccessStore, ApiTokenRij, AuditEntry, GebruikerRij,
-    NieuwAuditEntry, NieuweGebruiker, NotitieRij, PersoonContext, PurgeKandidaat, PurgePersoon,
-    PurgeTelling, SessieRij, GENESIS,
+    chain_hash, moment, AccessStore, ApiTokenRij, AuditEntry, GebruikerRij, NieuwAuditEntry,
+    NieuweGebruiker, NotitieRij, PersoonContext, PurgeKandidaat, PurgePersoon, PurgeTelling,
+    SessieRij, GENESIS,
 };
 use crate::sqlite::{date_col, find_jongere, in_tx, invalid, Conn, SqliteStore};
 use crate::{Result, StoreError};
 
 fn mom(r: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
-    let s: String = r.get(i)?;
-    parse_moment(&s).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
-    })
+    crate::stored::Rij::moment(r, i)
 }
 
 fn opt_mom(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    let s: Option<String> = r.get(i)?;
-    s.map(|s| {
-        parse_moment(&s).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
-        })
-    })
-    .transpose()
+    crate::stored::Rij::opt_moment(r, i)
 }
 
 fn gebruiker_row(r: &Row<'_>) -> rusqlite::Result<GebruikerRij> {
-    Ok(GebruikerRij {
-        id: r.get(0)?,
-        gebruikersnaam: r.get(1)?,
-        organisatie: r.get(2)?,
-        rol: r.get(3)?,
-        wachtwoord_hash: r.get(4)?,
-        totp_geheim: r.get(5)?,
-        totp_laatste_stap: r.get(6)?,
-        actief: r.get(7)?,
-        mislukte_pogingen: r.get(8)?,
-        geblokkeerd_tot: opt_mom(r, 9)?,
-        aangemaakt: mom(r, 10)?,
-        totp_inschrijven: r.get(11)?,
-        totp_nieuw: r.get(12)?,
-    })
+    crate::access::gebruiker(r, 0)
 }
 
 fn sessie_row(r: &Row<'_>) -> rusqlite::Result<SessieRij> {
-    Ok(SessieRij {
-        token_hash: r.get(0)?,
-        gebruiker_id: r.get(1)?,
-        aangemaakt: mom(r, 2)?,
-        laatst_gebruikt: mom(r, 3)?,
-        verloopt: mom(r, 4)?,
-        ingetrokken: opt_mom(r, 5)?,
-        bron: r.get(6)?,
-    })
+    crate::access::sessie(r)
 }
 
 fn token_row(r: &Row<'_>) -> rusqlite::Result<ApiTokenRij> {
-    Ok(ApiTokenRij {
-        id: r.get(0)?,
-        token_hash: r.get(1)?,
-        organisatie: r.get(2)?,
-        scopes: r.get(3)?,
-        omschrijving: r.get(4)?,
-        aangemaakt: mom(r, 5)?,
-        ingetrokken: opt_mom(r, 6)?,
-    })
+    crate::access::token(r)
 }
 
 fn audit_row(r: &Row<'_>) -> rusqlite::Result<AuditEntry> {
-    Ok(AuditEntry {
-        seq: r.get(0)?,
-        entry: NieuwAuditEntry {
-            tijd: r.get(1)?,
-            actor: r.get(2)?,
-            organisatie: r.get(3)?,
-            rol: r.get(4)?,
-            actie: r.get(5)?,
-            persoon: r.get(6)?,
-            record: r.get(7)?,
-            bron: r.get(8)?,
-            reden: r.get(9)?,
-            noodtoegang: r.get(10)?,
-            toegestaan: r.get(11)?,
-        },
-        vorige: r.get(12)?,
-        hash: r.get(13)?,
-    })
+    crate::access::audit(r)
 }
 
 use crate::access::{one_changed, AUDIT_COLS, GEBRUIKER_COLS, INDEX_EVERY};

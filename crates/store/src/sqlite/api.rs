@@ -1,4 +1,4 @@
-//! The SQLite store's reads and records for the HTTP API (see `api.rs`).
+//! The SQLite store's reads and records for the HTTP API (see [`crate::api`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::date::iso;

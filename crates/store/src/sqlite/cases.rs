@@ -14,10 +14,9 @@ use crate::cases::{
     Periode, ZAAK_GEWIJZIGD,
 };
 use crate::stored::parse_soort;
+use crate::stored::Rij;
 use crate::Concept;
-use crate::{
-    MeldingGegevens, MeldingStaat, MeldingZetting, WerkPersoon, WerkRij, ZaakEvent, ZaakRij,
-};
+use crate::{MeldingStaat, MeldingZetting, WerkPersoon, WerkRij, ZaakEvent, ZaakRij};
 
 use crate::sqlite::{count, date_col, in_tx, invalid, opt_date_col, person_id, Conn};
 use crate::{decided, Decide, ImportCounts, ImportOutcome, Result, RowIssue, Rows, UNKNOWN_PERSON};
@@ -450,31 +449,8 @@ const MELDING_COLS: &str = "m.id, j.bsn, j.onderwijsnummer, m.school, m.begindat
      m.uren, m.dagen, m.status, m.signaal, m.afsluitreden, m.zaak_id, m.gegevens, m.toelichting,
      m.vastgelegd, m.ingetrokken_op";
 
-/// The day of a moment written by [`NU`] (empty for moments the history does not know).
-fn dag_van(moment: Option<String>) -> Option<NaiveDate> {
-    moment.and_then(|m| m.get(..10).and_then(|d| d.parse().ok()))
-}
-
 fn melding_row(r: &rusqlite::Row<'_>) -> Result<MeldingStaat> {
-    let leerling = crate::sqlite::leerling_of(r.get(1)?, r.get(2)?)?;
-    let school: String = r.get(3)?;
-    Ok(MeldingStaat {
-        id: r.get(0)?,
-        leerling,
-        school: crate::stored::school(&school)?,
-        begindatum: date_col(r, 4)?,
-        verzuimsoort: r.get(5)?,
-        uren: r.get(6)?,
-        dagen: r.get(7)?,
-        status: r.get(8)?,
-        signaal: r.get(9)?,
-        afsluitreden: r.get(10)?,
-        zaak_id: r.get(11)?,
-        gegevens: MeldingGegevens::from_json(&r.get::<_, String>(12)?)?,
-        toelichting: r.get(13)?,
-        bevestigd: dag_van(r.get(14)?),
-        ingetrokken: dag_van(r.get(15)?),
-    })
+    crate::cases::melding(r)?
 }
 
 pub(crate) fn melding(conn: &Conn, id: i64) -> Result<Option<MeldingStaat>> {
@@ -552,8 +528,8 @@ pub(crate) fn concepten(conn: &Conn, van: NaiveDate, tot: NaiveDate) -> Result<V
         out.push(Concept {
             school: r.get(0)?,
             begindatum: date_col(r, 1)?,
-            bevestigd: dag_van(r.get(2)?),
-            ingetrokken: dag_van(r.get(3)?),
+            bevestigd: r.opt_dag(2)?,
+            ingetrokken: r.opt_dag(3)?,
             vervallen: r.get::<_, Option<bool>>(4)?.unwrap_or(false),
         });
     }
@@ -585,14 +561,7 @@ pub(crate) fn thuiszitters_op(conn: &Conn, on: NaiveDate, alle: bool) -> Result<
 }
 
 fn werk_persoon(r: &rusqlite::Row<'_>, at: usize) -> Result<WerkPersoon> {
-    let leerling = crate::sqlite::leerling_of(r.get(at)?, r.get(at + 1)?)?;
-    let achternaam: String = r.get(at + 2)?;
-    let voornamen: String = r.get(at + 3)?;
-    Ok(WerkPersoon {
-        leerling,
-        naam: format!("{voornamen} {achternaam}"),
-        gemeente: r.get(at + 4)?,
-    })
+    crate::cases::werk_persoon(r, at)?
 }
 
 pub(crate) fn for_each_werk(

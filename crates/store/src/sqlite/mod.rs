@@ -270,6 +270,58 @@ pub(crate) fn opt_date_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<
 /// Per gemeente its people, and each person with a duty as (id, gemeente index, leerplichtig).
 type PeopleScan = (Vec<(String, u64)>, Vec<(u32, u32, bool)>);
 
+impl crate::stored::Rij for rusqlite::Row<'_> {
+    type Fout = rusqlite::Error;
+    fn i64(&self, i: usize) -> rusqlite::Result<i64> {
+        self.get(i)
+    }
+    fn opt_i64(&self, i: usize) -> rusqlite::Result<Option<i64>> {
+        self.get(i)
+    }
+    fn u32(&self, i: usize) -> rusqlite::Result<u32> {
+        self.get(i)
+    }
+    fn tekst(&self, i: usize) -> rusqlite::Result<String> {
+        self.get(i)
+    }
+    fn opt_tekst(&self, i: usize) -> rusqlite::Result<Option<String>> {
+        self.get(i)
+    }
+    fn waar(&self, i: usize) -> rusqlite::Result<bool> {
+        self.get(i)
+    }
+    /// Moments are stored as fixed-format UTC text.
+    fn moment(&self, i: usize) -> rusqlite::Result<DateTime<Utc>> {
+        let s: String = self.get(i)?;
+        moment_van(i, &s)
+    }
+    fn opt_moment(&self, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+        let s: Option<String> = self.get(i)?;
+        s.map(|s| moment_van(i, &s)).transpose()
+    }
+    fn opt_nummer(&self, i: usize) -> rusqlite::Result<Option<i64>> {
+        self.get(i)
+    }
+    fn datum(&self, i: usize) -> rusqlite::Result<NaiveDate> {
+        date_col(self, i)
+    }
+    fn opt_u32(&self, i: usize) -> rusqlite::Result<Option<u32>> {
+        self.get(i)
+    }
+    /// Of a moment written by [`cases::NU`] (empty for moments the history does not know).
+    fn opt_dag(&self, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+        let m: Option<String> = self.get(i)?;
+        Ok(m.and_then(|m| m.get(..10).and_then(|d| d.parse().ok())))
+    }
+}
+
+/// The moment stored as text in column `i`.
+fn moment_van(i: usize, s: &str) -> rusqlite::Result<DateTime<Utc>> {
+    crate::access::parse_moment(s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+    })
+}
+
 pub(crate) fn text(v: rusqlite::types::ValueRef<'_>) -> Result<&str> {
     v.as_str().map_err(|e| invalid("text", e))
 }
