@@ -154,6 +154,29 @@ pub(crate) fn werk_persoon<R: Rij>(
     }))
 }
 
+/// Adds a stored enrolment (start, end, whether it ended with a startkwalificatie) to what
+/// the register knows of its person: the earliest such end is the startkwalificatie's day.
+pub(crate) fn feit_inschrijving(
+    f: &mut Registerfeiten,
+    van: NaiveDate,
+    tot: Option<NaiveDate>,
+    startkwalificatie: bool,
+) {
+    f.inschrijvingen.push((van, tot));
+    if let (true, Some(t)) = (startkwalificatie, tot) {
+        f.startkwalificatie = Some(f.startkwalificatie.map_or(t, |s| s.min(t)));
+    }
+}
+
+/// Adds what a stored case event (its JSON) says to what the register knows of its person:
+/// an exemption; other events add nothing.
+pub(crate) fn feit_gebeurtenis(f: &mut Registerfeiten, json: &str) -> Result<()> {
+    if let Gebeurtenis::Vrijstelling { van, tot, .. } = gebeurtenis(json)? {
+        f.vrijstellingen.push((van, tot));
+    }
+    Ok(())
+}
+
 /// The refusal of a case event whose number another event took first.
 pub(crate) const ZAAK_GEWIJZIGD: &str = "the case changed meanwhile: look again";
 

@@ -10,8 +10,8 @@ use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
 use crate::cases::{
-    als_registraties, gebeurtenis, gebeurtenis_json, overlap_reason, wijziging, Afsluiting,
-    Periode, ZAAK_GEWIJZIGD,
+    als_registraties, feit_gebeurtenis, feit_inschrijving, gebeurtenis, gebeurtenis_json,
+    overlap_reason, wijziging, Afsluiting, Periode, ZAAK_GEWIJZIGD,
 };
 use crate::Concept;
 use crate::{MeldingStaat, MeldingZetting, WerkPersoon, WerkRij, ZaakEvent, ZaakRij};
@@ -218,21 +218,14 @@ pub(crate) fn registerfeiten(conn: &mut Client, person: i64) -> Result<Registerf
         "SELECT begindatum, einddatum, startkwalificatie FROM inschrijvingen WHERE jongere_id = $1",
         &[&person],
     )? {
-        let (van, tot, sk): (NaiveDate, Option<NaiveDate>, bool) = (r.get(0), r.get(1), r.get(2));
-        f.inschrijvingen.push((van, tot));
-        if let (true, Some(t)) = (sk, tot) {
-            f.startkwalificatie = Some(f.startkwalificatie.map_or(t, |s| s.min(t)));
-        }
+        feit_inschrijving(&mut f, r.get(0), r.get(1), r.get(2));
     }
     for r in conn.query(
         "SELECT e.gebeurtenis::text FROM zaken z JOIN zaak_gebeurtenissen e ON e.zaak_id = z.id
          WHERE z.jongere_id = $1 AND e.gebeurtenis->>'soort' = 'vrijstelling'",
         &[&person],
     )? {
-        let json: String = r.get(0);
-        if let Gebeurtenis::Vrijstelling { van, tot, .. } = gebeurtenis(&json)? {
-            f.vrijstellingen.push((van, tot));
-        }
+        feit_gebeurtenis(&mut f, r.get(0))?;
     }
     Ok(f)
 }

@@ -10,8 +10,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::access::{moment, parse_moment};
 use crate::cases::{
-    als_registraties, gebeurtenis, gebeurtenis_json, overlap_reason, wijziging, Afsluiting,
-    Periode, ZAAK_GEWIJZIGD,
+    als_registraties, feit_gebeurtenis, feit_inschrijving, gebeurtenis, gebeurtenis_json,
+    overlap_reason, wijziging, Afsluiting, Periode, ZAAK_GEWIJZIGD,
 };
 use crate::stored::parse_soort;
 use crate::stored::Rij;
@@ -36,12 +36,7 @@ pub(crate) fn registerfeiten(conn: &Connection, person: i64) -> Result<Registerf
     )?;
     let mut rows = stmt.query([person])?;
     while let Some(r) = rows.next()? {
-        let (van, tot, sk): (NaiveDate, Option<NaiveDate>, bool) =
-            (date_col(r, 0)?, opt_date_col(r, 1)?, r.get(2)?);
-        f.inschrijvingen.push((van, tot));
-        if let (true, Some(t)) = (sk, tot) {
-            f.startkwalificatie = Some(f.startkwalificatie.map_or(t, |s| s.min(t)));
-        }
+        feit_inschrijving(&mut f, date_col(r, 0)?, opt_date_col(r, 1)?, r.get(2)?);
     }
     drop(rows);
     let mut stmt = conn.prepare_cached(
@@ -50,10 +45,7 @@ pub(crate) fn registerfeiten(conn: &Connection, person: i64) -> Result<Registerf
     )?;
     let mut rows = stmt.query([person])?;
     while let Some(r) = rows.next()? {
-        let json: String = r.get(0)?;
-        if let Gebeurtenis::Vrijstelling { van, tot, .. } = gebeurtenis(&json)? {
-            f.vrijstellingen.push((van, tot));
-        }
+        feit_gebeurtenis(&mut f, &r.get::<_, String>(0)?)?;
     }
     Ok(f)
 }
