@@ -10,6 +10,7 @@ use leerrecht_domain::ids::{LeerlingId, SchoolCode};
 use leerrecht_domain::rules::Dagtotaal;
 use leerrecht_domain::schoolyear::SchoolYear;
 
+use crate::stored::invalid;
 use crate::verzuimblok::{self, Dagrij};
 use crate::{
     Beoordelaar, OpgeslagenSignaal, Result, RowIssue, Rows, SignaalRun, VerzuimRij, UNKNOWN_PERSON,
@@ -201,6 +202,14 @@ pub(crate) fn verzamel(
     Ok((groepen, g.issues))
 }
 
+/// The reason of a melding for a day on which its pupil was not enrolled at the school.
+pub(crate) fn melding_not_enrolled(m: &crate::MeldingRij) -> String {
+    format!(
+        "{} is not enrolled at {} on {}",
+        m.leerling, m.school, m.begindatum
+    )
+}
+
 fn not_enrolled(r: &VerzuimRij) -> String {
     format!(
         "{} is not enrolled at {} on {}",
@@ -254,6 +263,75 @@ pub(crate) fn zonder_verzuim(person: i64, school: String) -> Wijziging {
         vingerafdruk: None,
         signalen: Vec::new(),
     }
+}
+
+/// Adds what readers of a signal run read (pairs, rows, signals) to `run`.
+pub(crate) fn tel_gelezen(run: &mut SignaalRun, gelezen: &SignaalRun) {
+    run.leerlingen += gelezen.leerlingen;
+    run.rijen += gelezen.rijen;
+    run.signalen += gelezen.signalen;
+}
+
+/// Reads the parts of a signal run's `werk` on one connection, all before anything is
+/// written: the run's way when no readers of their own are free. Returns what was read and
+/// the changes, in order.
+pub(crate) fn na_elkaar<W>(
+    werk: &[W],
+    mut lees: impl FnMut(&W, &mut dyn FnMut(Wijziging) -> Result<()>) -> Result<SignaalRun>,
+) -> Result<(SignaalRun, Vec<Wijziging>)> {
+    let mut gelezen = SignaalRun::default();
+    let mut wijzigingen = Vec::new();
+    for w in werk {
+        let r = lees(w, &mut |x| {
+            wijzigingen.push(x);
+            Ok(())
+        })?;
+        tel_gelezen(&mut gelezen, &r);
+    }
+    Ok((gelezen, wijzigingen))
+}
+
+/// Reads the parts of a signal run's `werk` in parallel, each on a reader of its own on a
+/// thread of its own, and hands each change to `schrijf` on this thread as it comes. After a
+/// failed write the changes still drain (so the readers end), and the error is returned once
+/// they have. Returns what the readers read.
+pub(crate) fn naast_elkaar<L: Send, W: Sync>(
+    werk: &[W],
+    lezers: Vec<L>,
+    lees: impl Fn(&mut L, &W, &mut dyn FnMut(Wijziging) -> Result<()>) -> Result<SignaalRun> + Sync,
+    mut schrijf: impl FnMut(Wijziging) -> Result<()>,
+) -> Result<SignaalRun> {
+    let lees = &lees;
+    let mut gelezen = SignaalRun::default();
+    std::thread::scope(|scope| -> Result<()> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Wijziging>(4096);
+        let handles: Vec<_> = werk
+            .iter()
+            .zip(lezers)
+            .map(|(w, mut lezer)| {
+                let tx = tx.clone();
+                scope.spawn(move || {
+                    lees(&mut lezer, w, &mut |x| {
+                        tx.send(x)
+                            .map_err(|_| invalid("signalen", "the writer stopped"))
+                    })
+                })
+            })
+            .collect();
+        drop(tx);
+        let mut fout = None;
+        for w in rx {
+            if fout.is_none() {
+                fout = schrijf(w).err();
+            }
+        }
+        for h in handles {
+            let r = h.join().expect("a signal reader does not panic")?;
+            tel_gelezen(&mut gelezen, &r);
+        }
+        fout.map_or(Ok(()), Err)
+    })?;
+    Ok(gelezen)
 }
 
 /// The retention of absence: what goes from the stored values of the persons in a purge

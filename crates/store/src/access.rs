@@ -8,7 +8,101 @@ use leerrecht_domain::person::Jongere;
 use leerrecht_domain::schoolyear::SchoolYear;
 use sha2::{Digest, Sha256};
 
+use crate::stored::Rij;
 use crate::Result;
+
+/// The lookup index of persons in the audit log is brought up to date whenever the sequence
+/// passes a multiple of this.
+pub(crate) const INDEX_EVERY: i64 = 1024;
+
+/// The columns of an account, in the order both stores read them.
+pub(crate) const GEBRUIKER_COLS: &str =
+    "id, gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim,
+     totp_laatste_stap, actief, mislukte_pogingen, geblokkeerd_tot, aangemaakt,
+     totp_inschrijven, totp_nieuw";
+
+/// The columns of an audit entry, in the order both stores read them.
+pub(crate) const AUDIT_COLS: &str =
+    "seq, tijd, actor, organisatie, rol, actie, persoon, record, bron, reden,
+     noodtoegang, toegestaan, vorige, hash";
+
+/// The account whose columns ([`GEBRUIKER_COLS`]) start at column `at`.
+pub(crate) fn gebruiker<R: Rij>(r: &R, at: usize) -> std::result::Result<GebruikerRij, R::Fout> {
+    Ok(GebruikerRij {
+        id: r.i64(at)?,
+        gebruikersnaam: r.tekst(at + 1)?,
+        organisatie: r.tekst(at + 2)?,
+        rol: r.tekst(at + 3)?,
+        wachtwoord_hash: r.tekst(at + 4)?,
+        totp_geheim: r.opt_tekst(at + 5)?,
+        totp_laatste_stap: r.opt_i64(at + 6)?,
+        actief: r.waar(at + 7)?,
+        mislukte_pogingen: r.u32(at + 8)?,
+        geblokkeerd_tot: r.opt_moment(at + 9)?,
+        aangemaakt: r.moment(at + 10)?,
+        totp_inschrijven: r.waar(at + 11)?,
+        totp_nieuw: r.opt_tekst(at + 12)?,
+    })
+}
+
+/// A session from its columns: token_hash, gebruiker_id, aangemaakt, laatst_gebruikt,
+/// verloopt, ingetrokken, bron.
+pub(crate) fn sessie<R: Rij>(r: &R) -> std::result::Result<SessieRij, R::Fout> {
+    Ok(SessieRij {
+        token_hash: r.tekst(0)?,
+        gebruiker_id: r.i64(1)?,
+        aangemaakt: r.moment(2)?,
+        laatst_gebruikt: r.moment(3)?,
+        verloopt: r.moment(4)?,
+        ingetrokken: r.opt_moment(5)?,
+        bron: r.tekst(6)?,
+    })
+}
+
+/// An API token from its columns: id, token_hash, organisatie, scopes, omschrijving,
+/// aangemaakt, ingetrokken.
+pub(crate) fn token<R: Rij>(r: &R) -> std::result::Result<ApiTokenRij, R::Fout> {
+    Ok(ApiTokenRij {
+        id: r.i64(0)?,
+        token_hash: r.tekst(1)?,
+        organisatie: r.tekst(2)?,
+        scopes: r.tekst(3)?,
+        omschrijving: r.tekst(4)?,
+        aangemaakt: r.moment(5)?,
+        ingetrokken: r.opt_moment(6)?,
+    })
+}
+
+/// An audit entry from its columns ([`AUDIT_COLS`]).
+pub(crate) fn audit<R: Rij>(r: &R) -> std::result::Result<AuditEntry, R::Fout> {
+    Ok(AuditEntry {
+        seq: r.i64(0)?,
+        entry: NieuwAuditEntry {
+            tijd: r.tekst(1)?,
+            actor: r.tekst(2)?,
+            organisatie: r.opt_tekst(3)?,
+            rol: r.opt_tekst(4)?,
+            actie: r.tekst(5)?,
+            persoon: r.opt_tekst(6)?,
+            record: r.opt_tekst(7)?,
+            bron: r.tekst(8)?,
+            reden: r.opt_tekst(9)?,
+            noodtoegang: r.waar(10)?,
+            toegestaan: r.waar(11)?,
+        },
+        vorige: r.tekst(12)?,
+        hash: r.tekst(13)?,
+    })
+}
+
+/// Whether a change meant for one record changed exactly one (`n` rows).
+pub(crate) fn one_changed<N: PartialEq + From<u8>>(n: N) -> Result<()> {
+    if n == N::from(1) {
+        Ok(())
+    } else {
+        Err(crate::StoreError::Invalid("no such record".into()))
+    }
+}
 
 /// A new account. The password arrives hashed (Argon2id, PHC string).
 #[derive(Clone, Debug)]

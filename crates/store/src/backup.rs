@@ -224,7 +224,7 @@ pub fn migrate_to(url: &str, version: u32) -> Result<()> {
                 .run(&mut c)?;
         }
         Target::Postgres(url) => {
-            let mut c = crate::postgres_tls::connect(url)?;
+            let mut c = crate::postgres::tls::connect(url)?;
             crate::postgres::embedded::migrations::runner()
                 .set_target(target)
                 .run(&mut c)?;
@@ -513,7 +513,7 @@ impl<W: Write> Write for Hashing<W> {
 }
 
 fn pg_backup(url: &str, tmp: &Path) -> Result<BackupInfo> {
-    let mut c = crate::postgres_tls::connect(url)?;
+    let mut c = crate::postgres::tls::connect(url)?;
     // One snapshot for every table; a read-only transaction takes no lock that writers wait on.
     c.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
     let schema = pg_schema(&mut c)?
@@ -798,7 +798,7 @@ fn pg_restore(url: &str, file: &Path, force: bool) -> Result<BackupInfo> {
             file.display()
         )));
     }
-    let mut c = crate::postgres_tls::connect(url)?;
+    let mut c = crate::postgres::tls::connect(url)?;
     {
         let full = pg_non_empty(&mut c)?;
         if !full.is_empty() && !force {
@@ -913,7 +913,7 @@ fn pg_drop_all(c: &mut Client) -> Result<()> {
 }
 
 fn pg_dump(url: &str) -> Result<Dump> {
-    let mut c = crate::postgres_tls::connect(url)?;
+    let mut c = crate::postgres::tls::connect(url)?;
     c.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
     let mut out = Dump::new();
     for t in pg_tables(&mut c)? {

@@ -7,24 +7,16 @@ mod absence;
 pub mod access;
 pub mod api;
 pub mod backup;
+mod cases;
 mod postgres;
-mod postgres_absence;
-mod postgres_access;
-mod postgres_api;
-mod postgres_cases;
-mod postgres_cijfers;
-mod postgres_taken;
-pub mod postgres_tls;
 mod sqlite;
-mod sqlite_absence;
-mod sqlite_access;
-mod sqlite_api;
-mod sqlite_cases;
-mod sqlite_cijfers;
-mod sqlite_taken;
+mod stored;
 pub mod taken;
 mod verzuimblok;
 mod zaakfeiten;
+
+/// The TLS side of PostgreSQL connections, under the path other crates know it by.
+pub use crate::postgres::tls as postgres_tls;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::calendar::Vakantie;
@@ -39,8 +31,8 @@ use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
 pub use crate::access::AccessStore;
 pub use crate::api::ApiStore;
+pub use crate::postgres::tls::PgConnect;
 pub use crate::postgres::PgStore;
-pub use crate::postgres_tls::PgConnect;
 pub use crate::sqlite::SqliteStore;
 pub use crate::taken::TaakStore;
 
@@ -98,6 +90,11 @@ pub struct RowIssue {
     pub line: u64,
     pub column: String,
     pub reason: String,
+}
+
+/// The reason of a row that repeats an earlier row of the same file.
+pub(crate) fn twice(what: impl std::fmt::Display, first: impl std::fmt::Display) -> String {
+    format!("{what} appears twice in the file (first on line {first})")
 }
 
 impl RowIssue {

@@ -1,6 +1,6 @@
 //! The job table of `leerrecht serve`'s daily jobs (migration `V42__taken`): one row per job
 //! and scheduled slot, claimed under a lease so that a slot runs at most once among the
-//! servers of one database. Implemented by `sqlite_taken.rs` and `postgres_taken.rs`.
+//! servers of one database. Implemented by `sqlite/taken.rs` and `postgres/taken.rs`.
 
 use chrono::{DateTime, Utc};
 
@@ -41,7 +41,7 @@ pub enum TaakClaim {
 /// table is a log of the jobs' recent runs, not an archive (the audit log is that).
 pub const BEWAAR_DAGEN: i64 = 400;
 
-/// The job table, as each database keeps it (`sqlite_taken.rs`, `postgres_taken.rs`).
+/// The job table, as each database keeps it (`sqlite/taken.rs`, `postgres/taken.rs`).
 pub trait TaakStore {
     /// Claims the slot `gepland_op` of job `naam` for `houder` until `lease_tot`, in one
     /// transaction: a slot without a row is taken, a finished one never again, and one whose

@@ -1,17 +1,18 @@
 //! The SQLite store's reads for the figures (docs/domain.md §9), now or as known at a past moment.
 
+use crate::stored::{cijfer_periode, cijfer_vrijstelling};
 use crate::zaakfeiten::Zaakfeiten;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::cijfers::{
-    leeftijd, Basis, Inschrijving, Melding, Periode, Persoon, Verhuizing, Vrijstelling,
+    leeftijd, Basis, Inschrijving, Melding, Periode, Persoon, Verhuizing,
 };
 use leerrecht_domain::date::iso;
 use rusqlite::params;
 
 use crate::access::moment;
-use crate::sqlite::{date_col, invalid, leerling_of, opt_date_col, text, Conn, SqliteStore};
+use crate::sqlite::{date_col, leerling_of, opt_date_col, text, Conn, SqliteStore};
 use crate::{verhuisd, BasisNodig, Result, WelkeInschrijvingen};
 
 /// The versions of registration periods that stood at the moment `?1`.
@@ -31,15 +32,14 @@ fn perioden(conn: &Conn, bekend_op: Option<&str>) -> Result<Vec<Periode>> {
     };
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        let c: String = r.get(1)?;
-        let o: String = r.get(2)?;
-        out.push(Periode {
-            persoon: r.get(0)?,
-            categorie: c.parse().map_err(|e| invalid("categorie", e))?,
-            oorzaak: o.parse().map_err(|e| invalid("oorzaak", e))?,
-            van: date_col(r, 3)?,
-            tot: opt_date_col(r, 4)?,
-        });
+        let (c, o): (String, String) = (r.get(1)?, r.get(2)?);
+        out.push(cijfer_periode(
+            r.get(0)?,
+            &c,
+            &o,
+            date_col(r, 3)?,
+            opt_date_col(r, 4)?,
+        )?);
     }
     Ok(out)
 }
@@ -201,15 +201,14 @@ fn anoniem(conn: &Conn, t: Option<&str>, nodig: BasisNodig, basis: &mut Basis) -
     )?;
     let mut rows = stmt.query(params![t])?;
     while let Some(r) = rows.next()? {
-        let c: String = r.get(1)?;
-        let o: String = r.get(2)?;
-        basis.registraties.push(Periode {
-            persoon: -r.get::<_, i64>(0)?,
-            categorie: c.parse().map_err(|e| invalid("categorie", e))?,
-            oorzaak: o.parse().map_err(|e| invalid("oorzaak", e))?,
-            van: date_col(r, 3)?,
-            tot: opt_date_col(r, 4)?,
-        });
+        let (c, o): (String, String) = (r.get(1)?, r.get(2)?);
+        basis.registraties.push(cijfer_periode(
+            -r.get::<_, i64>(0)?,
+            &c,
+            &o,
+            date_col(r, 3)?,
+            opt_date_col(r, 4)?,
+        )?);
     }
     if nodig.personen {
         let mut stmt = conn.prepare("SELECT id, gemeente FROM anoniem_personen")?;
@@ -270,14 +269,12 @@ fn anoniem(conn: &Conn, t: Option<&str>, nodig: BasisNodig, basis: &mut Basis) -
         )?;
         let mut rows = stmt.query(params![t])?;
         while let Some(r) = rows.next()? {
-            let artikel: String = r.get(1)?;
-            basis.vrijstellingen.push(Vrijstelling {
-                persoon: -r.get::<_, i64>(0)?,
-                artikel: serde_json::from_value(serde_json::Value::String(artikel))
-                    .map_err(|e| invalid("artikel", e))?,
-                geen_passend_aanbod: r.get(2)?,
-                van: date_col(r, 3)?,
-            });
+            basis.vrijstellingen.push(cijfer_vrijstelling(
+                -r.get::<_, i64>(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                date_col(r, 3)?,
+            )?);
         }
     }
     Ok(())

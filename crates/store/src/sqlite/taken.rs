@@ -1,4 +1,4 @@
-//! The job table on SQLite (see `taken.rs`). `BEGIN IMMEDIATE` makes each claim the only
+//! The job table on SQLite (see [`crate::taken`]). `BEGIN IMMEDIATE` makes each claim the only
 //! writer of its moment, so two processes on one file never both take a slot.
 
 use chrono::{DateTime, Duration, Utc};

@@ -284,10 +284,7 @@ pub(crate) fn import_meldingen(
                 issues.push(RowIssue::new(
                     line,
                     "begindatum",
-                    format!(
-                        "{} is not enrolled at {} on {}",
-                        m.leerling, m.school, m.begindatum
-                    ),
+                    absence::melding_not_enrolled(&m),
                 ));
                 continue;
             }
@@ -296,7 +293,7 @@ pub(crate) fn import_meldingen(
                 issues.push(RowIssue::new(
                     line,
                     "begindatum",
-                    format!("this melding appears twice in the file (first on line {first})"),
+                    crate::twice("this melding", first),
                 ));
                 continue;
             }
@@ -683,53 +680,23 @@ pub(crate) fn bring_signals_up_to_date(
         // The readers see what is committed, which the locks above keep as it is.
         let lezers: Vec<crate::postgres::Conn> =
             (0..werk.len()).filter_map(|_| store.try_conn()).collect();
-        let mut gelezen = Vec::new();
-        if lezers.len() < werk.len() {
+        let gelezen = if lezers.len() < werk.len() {
             // No connections to spare: read everything on this one first, then write.
-            let mut wijzigingen = Vec::new();
-            for w in &werk {
-                gelezen.push(beoordeel(conn, w, maak, &mut |x| {
-                    wijzigingen.push(x);
-                    Ok(())
-                })?);
-            }
+            let (gelezen, wijzigingen) =
+                absence::na_elkaar(&werk, |w, uit| beoordeel(conn, w, maak, uit))?;
             for w in wijzigingen {
                 tel(conn, w)?;
             }
+            gelezen
         } else {
-            std::thread::scope(|scope| -> Result<()> {
-                let (tx, rx) = std::sync::mpsc::sync_channel::<absence::Wijziging>(4096);
-                let handles: Vec<_> = werk
-                    .iter()
-                    .zip(lezers)
-                    .map(|(w, mut lezer)| {
-                        let tx = tx.clone();
-                        scope.spawn(move || {
-                            beoordeel(&mut lezer, w, maak, &mut |x| {
-                                tx.send(x)
-                                    .map_err(|_| invalid("signalen", "the writer stopped"))
-                            })
-                        })
-                    })
-                    .collect();
-                drop(tx);
-                let mut fout = None;
-                for w in rx {
-                    if fout.is_none() {
-                        fout = tel(conn, w).err();
-                    }
-                }
-                for h in handles {
-                    gelezen.push(h.join().expect("a signal reader does not panic")?);
-                }
-                fout.map_or(Ok(()), Err)
-            })?;
-        }
-        for r in gelezen {
-            run.leerlingen += r.leerlingen;
-            run.rijen += r.rijen;
-            run.signalen += r.signalen;
-        }
+            absence::naast_elkaar(
+                &werk,
+                lezers,
+                |lezer: &mut crate::postgres::Conn, w, uit| beoordeel(lezer, w, maak, uit),
+                |w| tel(conn, w),
+            )?
+        };
+        absence::tel_gelezen(&mut run, &gelezen);
         if run.gewijzigd > 0 {
             flush_copy(conn, COPY_PAREN, &mut paren)?;
             flush_copy(conn, COPY_NIEUW, &mut nieuw)?;
@@ -801,12 +768,7 @@ fn schrijf(conn: &mut Client) -> Result<(u64, u64)> {
 
 /// The identifier of a stored person: the BSN, or the onderwijsnummer when there is none.
 pub(crate) fn leerling_of(bsn: Option<i32>, onr: Option<i32>) -> Result<LeerlingId> {
-    bsn.and_then(|n| Bsn::new(n as u32).ok())
-        .map(LeerlingId::Bsn)
-        .or(onr
-            .and_then(|n| Onderwijsnummer::new(n as u32).ok())
-            .map(LeerlingId::Onderwijsnummer))
-        .ok_or_else(|| invalid("jongere", "without BSN or onderwijsnummer"))
+    crate::stored::leerling_of(bsn.map(i64::from), onr.map(i64::from))
 }
 
 pub(crate) fn signalen(
@@ -828,7 +790,7 @@ pub(crate) fn signalen(
         let school: String = r.get(2);
         f(SignaalRij {
             leerling: leerling_of(r.get(0), r.get(1))?,
-            school: school.parse().map_err(|e| invalid("school", e))?,
+            school: crate::stored::school(&school)?,
             regel: r.get(3),
             datum: r.get(4),
             uitleg: r.get(5),

@@ -1,4 +1,4 @@
-//! The job table on PostgreSQL (see `taken.rs`). Several servers claim at once: the insert
+//! The job table on PostgreSQL (see [`crate::taken`]). Several servers claim at once: the insert
 //! of a new slot's row is ordered by its primary key (the loser's `ON CONFLICT DO NOTHING`
 //! waits for the winner's commit and then finds the row), and a slot's row is read `FOR
 //! UPDATE` before a takeover, so two servers never both take one slot.

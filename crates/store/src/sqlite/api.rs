@@ -1,4 +1,4 @@
-//! The SQLite store's reads and records for the HTTP API (see `api.rs`).
+//! The SQLite store's reads and records for the HTTP API (see [`crate::api`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::date::iso;
@@ -154,14 +154,7 @@ impl ApiStore for SqliteStore {
         })?;
         rows.map(|r| {
             let (school, sector, b, e) = r?;
-            Inschrijving::new(
-                leerling,
-                school.parse().map_err(|e| invalid("school", e))?,
-                sector.parse().map_err(|e| invalid("sector", e))?,
-                b,
-                e,
-            )
-            .map_err(|e| invalid("inschrijving", e))
+            crate::stored::inschrijving(leerling, &school, &sector, b, e)
         })
         .collect()
     }
@@ -211,7 +204,7 @@ impl ApiStore for SqliteStore {
             let (school, regel, datum, uitleg) = r?;
             Ok(SignaalRij {
                 leerling,
-                school: school.parse().map_err(|e| invalid("school", e))?,
+                school: crate::stored::school(&school)?,
                 regel,
                 datum,
                 uitleg,

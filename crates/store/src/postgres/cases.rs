@@ -9,10 +9,12 @@ use leerrecht_domain::register::{toets, Registerfeiten};
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
-use crate::Concept;
-use crate::{
-    MeldingGegevens, MeldingStaat, MeldingZetting, WerkPersoon, WerkRij, ZaakEvent, ZaakRij,
+use crate::cases::{
+    als_registraties, feit_gebeurtenis, feit_inschrijving, gebeurtenis, gebeurtenis_json,
+    overlap_reason, wijziging, Afsluiting, Periode, ZAAK_GEWIJZIGD,
 };
+use crate::Concept;
+use crate::{MeldingStaat, MeldingZetting, WerkPersoon, WerkRij, ZaakEvent, ZaakRij};
 
 use crate::postgres::{
     copy_rows, ids, in_tx, invalid, issues_from, person_id, row, with_person, Conn,
@@ -64,12 +66,7 @@ pub(crate) fn import_registraties(
             conn,
             "SELECT line, first FROM stage_w WHERE line <> first ORDER BY line",
             "van",
-            |r| {
-                format!(
-                    "this registration appears twice in the file (first on line {})",
-                    r.get::<_, i64>(1)
-                )
-            },
+            |r| crate::twice("this registration", r.get::<_, i64>(1)),
         )?);
         // Each period must fit the register on each of its days; an open absoluut_verzuim
         // ends with the duty. The thuiszitters list is small: one look per row.
@@ -140,15 +137,10 @@ pub(crate) fn import_registraties(
             &[],
         )?;
         for r in rows {
-            let van: NaiveDate = r.get(1);
-            let tot: Option<NaiveDate> = r.get(2);
             issues.push(crate::RowIssue::new(
                 r.get::<_, i64>(0) as u64,
                 "van",
-                match tot {
-                    Some(t) => format!("overlaps the registration from {van} to {t}"),
-                    None => format!("overlaps the open registration from {van}"),
-                },
+                overlap_reason(r.get(1), r.get(2)),
             ));
         }
         issues.sort_by_key(|i| i.line);
@@ -188,8 +180,6 @@ fn versie(
     Ok(())
 }
 
-type Periode = (NaiveDate, Option<NaiveDate>, String, String);
-
 fn periods(conn: &mut Client, person: i64) -> Result<Vec<Periode>> {
     Ok(conn
         .query(
@@ -208,15 +198,7 @@ pub(crate) fn registraties(
     let Some(person) = person_id(conn, leerling)? else {
         return Ok(None);
     };
-    periods(conn, person)?
-        .into_iter()
-        .map(|(van, tot, c, o)| {
-            let c: Categorie = c.parse().map_err(|e| invalid("categorie", e))?;
-            let o: Oorzaak = o.parse().map_err(|e| invalid("oorzaak", e))?;
-            Registratie::new(leerling, c, o, van, tot).map_err(|e| invalid("registratie", e))
-        })
-        .collect::<Result<Vec<_>>>()
-        .map(Some)
+    als_registraties(leerling, periods(conn, person)?).map(Some)
 }
 
 /// What the register knows about a person that a registration must fit (docs/domain.md §8): birth
@@ -236,23 +218,14 @@ pub(crate) fn registerfeiten(conn: &mut Client, person: i64) -> Result<Registerf
         "SELECT begindatum, einddatum, startkwalificatie FROM inschrijvingen WHERE jongere_id = $1",
         &[&person],
     )? {
-        let (van, tot, sk): (NaiveDate, Option<NaiveDate>, bool) = (r.get(0), r.get(1), r.get(2));
-        f.inschrijvingen.push((van, tot));
-        if let (true, Some(t)) = (sk, tot) {
-            f.startkwalificatie = Some(f.startkwalificatie.map_or(t, |s| s.min(t)));
-        }
+        feit_inschrijving(&mut f, r.get(0), r.get(1), r.get(2));
     }
     for r in conn.query(
         "SELECT e.gebeurtenis::text FROM zaken z JOIN zaak_gebeurtenissen e ON e.zaak_id = z.id
          WHERE z.jongere_id = $1 AND e.gebeurtenis->>'soort' = 'vrijstelling'",
         &[&person],
     )? {
-        let json: String = r.get(0);
-        if let Gebeurtenis::Vrijstelling { van, tot, .. } =
-            serde_json::from_str(&json).map_err(|e| invalid("gebeurtenis", e))?
-        {
-            f.vrijstellingen.push((van, tot));
-        }
+        feit_gebeurtenis(&mut f, r.get(0))?;
     }
     Ok(f)
 }
@@ -273,48 +246,32 @@ pub(crate) fn registratie_wijzigen(
             &[&(person as i32)],
         )?;
         let all = periods(conn, person)?;
-        if let Some(later) = all.iter().find(|p| p.0 > per) {
-            return Ok((
-                Err(format!(
-                    "a registration starts later, on {}: change that one",
-                    later.0
-                )),
-                false,
-            ));
-        }
-        if let Some(open) = all
-            .iter()
-            .find(|p| p.0 <= per && p.1.is_none_or(|t| t >= per))
-        {
-            if open.0 == per {
+        let (sluit, nieuw) = match wijziging(&all, per, nieuw, || registerfeiten(conn, person))? {
+            Ok(w) => w,
+            Err(reden) => return Ok((Err(reden), false)),
+        };
+        match sluit {
+            Afsluiting::Geen => {}
+            Afsluiting::Vervalt => {
                 versie(conn, person, per, None)?;
                 conn.execute(
                     "DELETE FROM registraties WHERE jongere_id = $1 AND van = $2",
                     &[&person, &per],
                 )?;
-            } else {
-                let day_before = per.pred_opt().expect("date within range");
-                versie(
-                    conn,
-                    person,
-                    open.0,
-                    Some((Some(day_before), &open.2, &open.3)),
-                )?;
+            }
+            Afsluiting::Eindigt { open, tot } => {
+                versie(conn, person, open.0, Some((Some(tot), &open.2, &open.3)))?;
                 conn.execute(
                     "UPDATE registraties SET tot = $3 WHERE jongere_id = $1 AND van = $2",
-                    &[&person, &open.0, &day_before],
+                    &[&person, &open.0, &tot],
                 )?;
             }
         }
-        if let Some((c, o)) = nieuw {
-            let tot = match toets(c, per, None, &registerfeiten(conn, person)?) {
-                Ok(tot) => tot,
-                Err(a) => return Ok((Err(a.reden), false)),
-            };
-            versie(conn, person, per, Some((tot, c.code(), o.code())))?;
+        if let Some((tot, c, o)) = nieuw {
+            versie(conn, person, per, Some((tot, c, o)))?;
             conn.execute(
                 "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak) VALUES ($1, $2, $3, $4, $5)",
-                &[&person, &per, &tot, &c.code(), &o.code()],
+                &[&person, &per, &tot, &c, &o],
             )?;
         }
         Ok((Ok(()), true))
@@ -327,12 +284,12 @@ const ZAAK_COLS: &str =
 fn zaak_row(r: &::postgres::Row) -> Result<ZaakRij> {
     let bsn: Option<i32> = r.get(1);
     let onr: Option<i32> = r.get(2);
-    let leerling = crate::postgres_absence::leerling_of(bsn, onr)?;
+    let leerling = crate::postgres::absence::leerling_of(bsn, onr)?;
     let soort: String = r.get(3);
     Ok(ZaakRij {
         id: r.get(0),
         leerling,
-        soort: crate::sqlite_cases::parse_soort(&soort)?,
+        soort: crate::stored::parse_soort(&soort)?,
         organisatie: r.get(4),
         geopend: r.get(5),
         gesloten: r.get(6),
@@ -348,7 +305,7 @@ fn insert_event(
     org: Option<&str>,
     e: &Gebeurtenis,
 ) -> Result<bool> {
-    let json = serde_json::to_string(e).map_err(|e| invalid("gebeurtenis", e))?;
+    let json = gebeurtenis_json(e)?;
     let n = conn.execute(
         "INSERT INTO zaak_gebeurtenissen (zaak_id, volgnummer, tijd, wie, organisatie, gebeurtenis)
          VALUES ($1, $2, $3, $4, $5, $6::text::jsonb) ON CONFLICT DO NOTHING",
@@ -439,7 +396,7 @@ pub(crate) fn zaak_events(conn: &mut Conn, id: i64) -> Result<Vec<ZaakEvent>> {
             tijd: r.get(1),
             wie: r.get(2),
             organisatie: r.get(3),
-            gebeurtenis: serde_json::from_str(&json).map_err(|e| invalid("gebeurtenis", e))?,
+            gebeurtenis: gebeurtenis(&json)?,
         })
     })
     .collect()
@@ -457,10 +414,7 @@ pub(crate) fn zaak_event_toevoegen(
 ) -> Result<std::result::Result<(), String>> {
     in_tx(conn, |conn| {
         if !insert_event(conn, id, volgnummer, tijd, wie, org, e)? {
-            return Ok((
-                Err("the case changed meanwhile: look again".to_string()),
-                false,
-            ));
+            return Ok((Err(ZAAK_GEWIJZIGD.to_string()), false));
         }
         if let Gebeurtenis::Gesloten { datum, .. } = e {
             conn.execute(
@@ -481,33 +435,8 @@ const MELDING_COLS: &str = "m.id, j.bsn, j.onderwijsnummer, m.school, m.begindat
      CASE WHEN isfinite(m.ingetrokken_op) THEN m.ingetrokken_op END";
 
 fn melding_row(r: &::postgres::Row) -> Result<MeldingStaat> {
-    let bsn: Option<i32> = r.get(1);
-    let onr: Option<i32> = r.get(2);
-    let leerling = crate::postgres_absence::leerling_of(bsn, onr)?;
-    let school: String = r.get(3);
-    Ok(MeldingStaat {
-        id: r.get(0),
-        leerling,
-        school: school.parse().map_err(|e| invalid("school", e))?,
-        begindatum: r.get(4),
-        verzuimsoort: r.get(5),
-        uren: r.get::<_, Option<i32>>(6).map(|n| n as u32),
-        dagen: r.get::<_, Option<i32>>(7).map(|n| n as u32),
-        status: r.get(8),
-        signaal: r.get(9),
-        afsluitreden: r.get(10),
-        zaak_id: r.get(11),
-        gegevens: MeldingGegevens::from_json(r.get(12))?,
-        toelichting: r.get(13),
-        bevestigd: dag_van(r.get(14)),
-        ingetrokken: dag_van(r.get(15)),
-    })
-}
-
-/// The day of a moment (the moments the history does not know, kept as -infinity, are read
-/// as NULL).
-fn dag_van(moment: Option<DateTime<Utc>>) -> Option<NaiveDate> {
-    moment.map(|m| m.date_naive())
+    let Ok(m) = crate::cases::melding(r);
+    m
 }
 
 pub(crate) fn melding(conn: &mut Conn, id: i64) -> Result<Option<MeldingStaat>> {
@@ -616,7 +545,7 @@ pub(crate) fn thuiszitters_op(
         .map(|r| {
             let bsn: Option<i32> = r.get(0);
             let onr: Option<i32> = r.get(1);
-            crate::postgres_absence::leerling_of(bsn, onr)
+            crate::postgres::absence::leerling_of(bsn, onr)
         })
         .collect::<Result<Vec<_>>>()?;
     out.sort_by_key(|l| l.to_string());
@@ -624,16 +553,8 @@ pub(crate) fn thuiszitters_op(
 }
 
 fn werk_persoon(r: &::postgres::Row, at: usize) -> Result<WerkPersoon> {
-    let bsn: Option<i32> = r.get(at);
-    let onr: Option<i32> = r.get(at + 1);
-    let leerling = crate::postgres_absence::leerling_of(bsn, onr)?;
-    let achternaam: String = r.get(at + 2);
-    let voornamen: String = r.get(at + 3);
-    Ok(WerkPersoon {
-        leerling,
-        naam: format!("{voornamen} {achternaam}"),
-        gemeente: r.get(at + 4),
-    })
+    let Ok(p) = crate::cases::werk_persoon(r, at);
+    p
 }
 
 pub(crate) fn for_each_werk(

@@ -9,13 +9,9 @@ use crate::access::{
     NieuweGebruiker, NotitieRij, PersoonContext, PurgeKandidaat, PurgePersoon, PurgeTelling,
     SessieFeiten, SessieRij, GENESIS,
 };
-use crate::postgres::{build_jongere, i32_of, in_tx, invalid, PgStore};
-use crate::sqlite_access::INDEX_EVERY;
+use crate::access::{one_changed, AUDIT_COLS, GEBRUIKER_COLS, INDEX_EVERY};
+use crate::postgres::{build_jongere, i32_of, in_tx, PgStore};
 use crate::{Result, StoreError};
-
-const GEBRUIKER_COLS: &str = "id, gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim,
-     totp_laatste_stap, actief, mislukte_pogingen, geblokkeerd_tot, aangemaakt,
-     totp_inschrijven, totp_nieuw";
 
 fn gebruiker_row(r: &Row) -> GebruikerRij {
     gebruiker_row_at(r, 0)
@@ -23,21 +19,8 @@ fn gebruiker_row(r: &Row) -> GebruikerRij {
 
 /// The account whose columns ([`GEBRUIKER_COLS`]) start at column `at`.
 fn gebruiker_row_at(r: &Row, at: usize) -> GebruikerRij {
-    GebruikerRij {
-        id: r.get(at),
-        gebruikersnaam: r.get(at + 1),
-        organisatie: r.get(at + 2),
-        rol: r.get(at + 3),
-        wachtwoord_hash: r.get(at + 4),
-        totp_geheim: r.get(at + 5),
-        totp_laatste_stap: r.get(at + 6),
-        actief: r.get(at + 7),
-        mislukte_pogingen: r.get::<_, i32>(at + 8) as u32,
-        geblokkeerd_tot: r.get(at + 9),
-        aangemaakt: r.get(at + 10),
-        totp_inschrijven: r.get(at + 11),
-        totp_nieuw: r.get(at + 12),
-    }
+    let Ok(g) = crate::access::gebruiker(r, at);
+    g
 }
 
 /// `cols` with each column qualified by the table alias `t`.
@@ -111,7 +94,7 @@ fn context_row(r: &Row) -> Result<PersoonContext> {
         .into_iter()
         .zip(swvs)
         .map(|(s, swv)| {
-            let s: SchoolCode = s.parse().map_err(|e| invalid("school", e))?;
+            let s: SchoolCode = crate::stored::school(&s)?;
             Ok((s, (!swv.is_empty()).then_some(swv)))
         })
         .collect::<Result<Vec<_>>>()?;
@@ -149,62 +132,21 @@ const SESSIE_COLS: &str =
     "token_hash, gebruiker_id, aangemaakt, laatst_gebruikt, verloopt, ingetrokken, bron";
 
 fn sessie_row(r: &Row) -> SessieRij {
-    SessieRij {
-        token_hash: r.get(0),
-        gebruiker_id: r.get(1),
-        aangemaakt: r.get(2),
-        laatst_gebruikt: r.get(3),
-        verloopt: r.get(4),
-        ingetrokken: r.get(5),
-        bron: r.get(6),
-    }
+    let Ok(s) = crate::access::sessie(r);
+    s
 }
 
 const TOKEN_COLS: &str =
     "id, token_hash, organisatie, scopes, omschrijving, aangemaakt, ingetrokken";
 
 fn token_row(r: &Row) -> ApiTokenRij {
-    ApiTokenRij {
-        id: r.get(0),
-        token_hash: r.get(1),
-        organisatie: r.get(2),
-        scopes: r.get(3),
-        omschrijving: r.get(4),
-        aangemaakt: r.get(5),
-        ingetrokken: r.get(6),
-    }
+    let Ok(t) = crate::access::token(r);
+    t
 }
-
-const AUDIT_COLS: &str = "seq, tijd, actor, organisatie, rol, actie, persoon, record, bron, reden,
-     noodtoegang, toegestaan, vorige, hash";
 
 fn audit_row(r: &Row) -> AuditEntry {
-    AuditEntry {
-        seq: r.get(0),
-        entry: NieuwAuditEntry {
-            tijd: r.get(1),
-            actor: r.get(2),
-            organisatie: r.get(3),
-            rol: r.get(4),
-            actie: r.get(5),
-            persoon: r.get(6),
-            record: r.get(7),
-            bron: r.get(8),
-            reden: r.get(9),
-            noodtoegang: r.get(10),
-            toegestaan: r.get(11),
-        },
-        vorige: r.get(12),
-        hash: r.get(13),
-    }
-}
-
-fn one_changed(n: u64) -> Result<()> {
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Invalid("no such record".into()))
-    }
+    let Ok(a) = crate::access::audit(r);
+    a
 }
 
 impl PgStore {
@@ -767,7 +709,7 @@ impl AccessStore for PgStore {
             .map(|r| {
                 let bsn: Option<i32> = r.get(1);
                 let onr: Option<i32> = r.get(2);
-                let leerling = crate::postgres_absence::leerling_of(bsn, onr)?;
+                let leerling = crate::postgres::absence::leerling_of(bsn, onr)?;
                 Ok(PurgeKandidaat {
                     id: r.get(0),
                     leerling,
@@ -821,9 +763,9 @@ impl AccessStore for PgStore {
                 }
             }
             // The figures' anonymous rows of everything that goes, first (docs/domain.md §9.8).
-            crate::postgres_cijfers::registraties_grens(c)?;
-            crate::postgres_cijfers::kies_meldingen(c, meldingen_voor)?;
-            crate::postgres_cijfers::bewaar_anoniem(c)?;
+            crate::postgres::cijfers::registraties_grens(c)?;
+            crate::postgres::cijfers::kies_meldingen(c, meldingen_voor)?;
+            crate::postgres::cijfers::bewaar_anoniem(c)?;
             // See the SQLite store: unique persons per school year and gemeente are kept.
             let sj = |d: &str| {
                 format!(
@@ -833,7 +775,7 @@ impl AccessStore for PgStore {
             };
             let upsert = "ON CONFLICT (schooljaar, gemeente, indicator)
                           DO UPDATE SET aantal = anonieme_cijfers.aantal + excluded.aantal";
-            let verzuim = crate::postgres_absence::purge_verzuim(c)?;
+            let verzuim = crate::postgres::absence::purge_verzuim(c)?;
             c.execute(
                 &format!(
                     "INSERT INTO anonieme_cijfers (schooljaar, gemeente, indicator, aantal)

@@ -2,6 +2,14 @@
 //! with COPY and then check and merge them with a few set-based statements, so that a million
 //! rows cost a handful of round trips; all inside one transaction.
 
+pub(crate) mod absence;
+pub(crate) mod access;
+pub(crate) mod api;
+pub(crate) mod cases;
+pub(crate) mod cijfers;
+pub(crate) mod taken;
+pub mod tls;
+
 use std::io::Write;
 
 use ::postgres::fallible_iterator::FallibleIterator;
@@ -9,15 +17,16 @@ use ::postgres::Client;
 use chrono::NaiveDate;
 use leerrecht_domain::calendar::Vakantie;
 use leerrecht_domain::duty::BirthRanges;
-use leerrecht_domain::ids::{Bsn, GemeenteCode, LeerlingId, Onderwijsnummer, SchoolCode};
+use leerrecht_domain::ids::{GemeenteCode, LeerlingId, SchoolCode};
 use leerrecht_domain::org::{OrgCode, Organisatie};
 use leerrecht_domain::person::{Inschrijving, Jongere};
 use leerrecht_domain::schoolyear::SchoolYear;
 use r2d2_postgres::PostgresConnectionManager;
 
-use crate::postgres_tls::{PgConnect, Tls};
+use crate::postgres::tls::{PgConnect, Tls};
 
-use crate::sqlite::{overlap_reason, parse_school_sector};
+pub(crate) use crate::stored::invalid;
+use crate::stored::{overlap_reason, parse_school_sector};
 use chrono::{DateTime, Utc};
 use leerrecht_domain::rules::Verzuim;
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
@@ -114,13 +123,13 @@ pub(crate) const COPY_CHUNK: usize = 4 << 20;
 
 impl PgStore {
     /// Opens the database a `postgres://` URL names, with the URL's TLS settings (see
-    /// [`crate::postgres_tls`]). The first connection is made directly, so that a refused
+    /// [`crate::postgres::tls`]). The first connection is made directly, so that a refused
     /// certificate, login or address is reported at once and as itself.
     pub fn open(url: &str) -> Result<Self> {
         let connect = PgConnect::new(url)?;
         let mut first = connect.connect()?;
         embedded::migrations::runner().run(&mut first)?;
-        crate::postgres_absence::pack_rows_of_v42(&mut first)?;
+        crate::postgres::absence::pack_rows_of_v42(&mut first)?;
         drop(first);
         // While the database is away a request waits at most this long for a connection,
         // then gets a 503; a connection broken by a restart is replaced on its next checkout.
@@ -139,8 +148,51 @@ impl PgStore {
     }
 }
 
-pub(crate) fn invalid(what: &str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(format!("stored {what} is invalid: {e}"))
+/// The driver's reads panic on a type that does not match the column, as everywhere in this
+/// store: the columns are the store's own.
+impl crate::stored::Rij for ::postgres::Row {
+    type Fout = std::convert::Infallible;
+    fn i64(&self, i: usize) -> std::result::Result<i64, Self::Fout> {
+        Ok(self.get(i))
+    }
+    fn opt_i64(&self, i: usize) -> std::result::Result<Option<i64>, Self::Fout> {
+        Ok(self.get(i))
+    }
+    /// Counts are stored as INTEGER.
+    fn u32(&self, i: usize) -> std::result::Result<u32, Self::Fout> {
+        Ok(self.get::<_, i32>(i) as u32)
+    }
+    fn tekst(&self, i: usize) -> std::result::Result<String, Self::Fout> {
+        Ok(self.get(i))
+    }
+    fn opt_tekst(&self, i: usize) -> std::result::Result<Option<String>, Self::Fout> {
+        Ok(self.get(i))
+    }
+    fn waar(&self, i: usize) -> std::result::Result<bool, Self::Fout> {
+        Ok(self.get(i))
+    }
+    fn moment(&self, i: usize) -> std::result::Result<DateTime<Utc>, Self::Fout> {
+        Ok(self.get(i))
+    }
+    fn opt_moment(&self, i: usize) -> std::result::Result<Option<DateTime<Utc>>, Self::Fout> {
+        Ok(self.get(i))
+    }
+    /// Nine digits fit an INTEGER.
+    fn opt_nummer(&self, i: usize) -> std::result::Result<Option<i64>, Self::Fout> {
+        Ok(self.get::<_, Option<i32>>(i).map(i64::from))
+    }
+    fn datum(&self, i: usize) -> std::result::Result<NaiveDate, Self::Fout> {
+        Ok(self.get(i))
+    }
+    fn opt_u32(&self, i: usize) -> std::result::Result<Option<u32>, Self::Fout> {
+        Ok(self.get::<_, Option<i32>>(i).map(|n| n as u32))
+    }
+    /// The moments the history does not know, kept as -infinity, are selected as NULL.
+    fn opt_dag(&self, i: usize) -> std::result::Result<Option<NaiveDate>, Self::Fout> {
+        Ok(self
+            .get::<_, Option<DateTime<Utc>>>(i)
+            .map(|m| m.date_naive()))
+    }
 }
 
 pub(crate) fn i32_of(n: u32) -> i32 {
@@ -342,16 +394,14 @@ fn upsert_vakantie(conn: &mut Client, v: &Vakantie) -> Result<u64> {
 pub(crate) fn build_jongere(r: &::postgres::Row, at: usize) -> Result<Jongere> {
     let bsn: Option<i32> = r.get(at);
     let onr: Option<i32> = r.get(at + 1);
-    let gemeente: String = r.get(at + 5);
-    Jongere::new(
-        bsn.and_then(|n| Bsn::new(n as u32).ok()),
-        onr.and_then(|n| Onderwijsnummer::new(n as u32).ok()),
+    crate::stored::jongere(
+        bsn.map(i64::from),
+        onr.map(i64::from),
         r.get(at + 2),
         r.get(at + 3),
         r.get(at + 4),
-        gemeente.parse().map_err(|e| invalid("gemeente", e))?,
+        r.get(at + 5),
     )
-    .map_err(|e| invalid("jongere", e))
 }
 
 pub(crate) fn person_id(conn: &mut Client, l: LeerlingId) -> Result<Option<i64>> {
@@ -367,7 +417,7 @@ pub(crate) fn person_id(conn: &mut Client, l: LeerlingId) -> Result<Option<i64>>
 
 impl Store for PgStore {
     fn sessie_feiten(&self, token_hash: &str) -> Result<Option<crate::access::SessieFeiten>> {
-        crate::postgres_access::sessie_feiten(self, token_hash)
+        crate::postgres::access::sessie_feiten(self, token_hash)
     }
 
     fn persoon_context_van_id(
@@ -375,7 +425,7 @@ impl Store for PgStore {
         id: i64,
         on: NaiveDate,
     ) -> Result<Option<crate::access::PersoonContext>> {
-        crate::postgres_access::persoon_context_van_id(self, id, on)
+        crate::postgres::access::persoon_context_van_id(self, id, on)
     }
 
     fn backend(&self) -> Backend {
@@ -406,7 +456,7 @@ impl Store for PgStore {
                     school: if school.is_empty() {
                         None
                     } else {
-                        Some(school.parse().map_err(|e| invalid("school", e))?)
+                        Some(crate::stored::school(&school)?)
                     },
                     van: r.get(1),
                     naam: r.get(2),
@@ -433,14 +483,7 @@ impl Store for PgStore {
                 .collect();
             for (line, o) in rows {
                 if let Some(first) = first_line.get(&o.code) {
-                    issues.push(RowIssue::new(
-                        line,
-                        "code",
-                        format!(
-                            "{} appears twice in the file (first on line {first})",
-                            o.code
-                        ),
-                    ));
+                    issues.push(RowIssue::new(line, "code", crate::twice(&o.code, first)));
                     continue;
                 }
                 first_line.insert(o.code.clone(), line);
@@ -472,7 +515,7 @@ impl Store for PgStore {
                     issues.push(RowIssue::new(
                         line,
                         "naam",
-                        format!("this holiday appears twice in the file (first on line {first})"),
+                        crate::twice("this holiday", first),
                     ));
                     continue;
                 }
@@ -562,10 +605,7 @@ impl Store for PgStore {
                     RowIssue::new(
                         r.get::<_, i64>(0) as u64,
                         if r.get(2) { "bsn" } else { "onderwijsnummer" },
-                        format!(
-                            "this person appears twice in the file (first on line {})",
-                            r.get::<_, i64>(1)
-                        ),
+                        crate::twice("this person", r.get::<_, i64>(1)),
                     )
                 })
                 .collect();
@@ -669,12 +709,7 @@ impl Store for PgStore {
                 conn,
                 "SELECT line, first FROM stage_w WHERE line <> first ORDER BY line",
                 "begindatum",
-                |r| {
-                    format!(
-                        "this enrolment appears twice in the file (first on line {})",
-                        r.get::<_, i64>(1)
-                    )
-                },
+                |r| crate::twice("this enrolment", r.get::<_, i64>(1)),
             )?);
             // The rows that passed go on to the overlap check, so that a file's every problem
             // is reported at once, as the SQLite store does.
@@ -719,7 +754,7 @@ impl Store for PgStore {
             )?;
             for r in rows {
                 let school: String = r.get(1);
-                let school: SchoolCode = school.parse().map_err(|e| invalid("school", e))?;
+                let school: SchoolCode = crate::stored::school(&school)?;
                 issues.push(RowIssue::new(
                     r.get::<_, i64>(0) as u64,
                     "begindatum",
@@ -738,7 +773,7 @@ impl Store for PgStore {
         rows: Rows<'_, VerzuimRij>,
         decide: Decide<'_>,
     ) -> Result<ImportOutcome> {
-        crate::postgres_absence::import_verzuim(self, rows, decide)
+        crate::postgres::absence::import_verzuim(self, rows, decide)
     }
 
     fn import_meldingen(
@@ -747,7 +782,7 @@ impl Store for PgStore {
         decide: Decide<'_>,
         markering: Option<&str>,
     ) -> Result<ImportOutcome> {
-        crate::postgres_absence::import_meldingen(&mut *self.conn()?, rows, decide, markering)
+        crate::postgres::absence::import_meldingen(&mut *self.conn()?, rows, decide, markering)
     }
 
     fn import_registraties(
@@ -755,7 +790,7 @@ impl Store for PgStore {
         rows: Rows<'_, Registratie>,
         decide: Decide<'_>,
     ) -> Result<ImportOutcome> {
-        crate::postgres_cases::import_registraties(&mut self.conn()?, rows, decide)
+        crate::postgres::cases::import_registraties(&mut self.conn()?, rows, decide)
     }
 
     fn zaak_openen(
@@ -768,7 +803,7 @@ impl Store for PgStore {
         wie: &str,
         wie_organisatie: Option<&str>,
     ) -> Result<std::result::Result<i64, String>> {
-        crate::postgres_cases::zaak_openen(
+        crate::postgres::cases::zaak_openen(
             &mut self.conn()?,
             leerling,
             soort,
@@ -781,19 +816,19 @@ impl Store for PgStore {
     }
 
     fn zaak(&self, id: i64) -> Result<Option<ZaakRij>> {
-        crate::postgres_cases::zaak(&mut self.conn()?, id)
+        crate::postgres::cases::zaak(&mut self.conn()?, id)
     }
 
     fn zaken_van(&self, leerling: LeerlingId) -> Result<Vec<ZaakRij>> {
-        crate::postgres_cases::zaken_van(&mut self.conn()?, leerling)
+        crate::postgres::cases::zaken_van(&mut self.conn()?, leerling)
     }
 
     fn open_zaken(&self, soort: ZaakSoort) -> Result<Vec<ZaakRij>> {
-        crate::postgres_cases::open_zaken(&mut self.conn()?, soort)
+        crate::postgres::cases::open_zaken(&mut self.conn()?, soort)
     }
 
     fn zaak_events(&self, id: i64) -> Result<Vec<ZaakEvent>> {
-        crate::postgres_cases::zaak_events(&mut self.conn()?, id)
+        crate::postgres::cases::zaak_events(&mut self.conn()?, id)
     }
 
     fn zaak_event_toevoegen(
@@ -805,7 +840,7 @@ impl Store for PgStore {
         wie_organisatie: Option<&str>,
         gebeurtenis: &Gebeurtenis,
     ) -> Result<std::result::Result<(), String>> {
-        crate::postgres_cases::zaak_event_toevoegen(
+        crate::postgres::cases::zaak_event_toevoegen(
             &mut self.conn()?,
             id,
             volgnummer,
@@ -817,30 +852,30 @@ impl Store for PgStore {
     }
 
     fn melding(&self, id: i64) -> Result<Option<MeldingStaat>> {
-        crate::postgres_cases::melding(&mut self.conn()?, id)
+        crate::postgres::cases::melding(&mut self.conn()?, id)
     }
 
     fn meldingen_van(&self, leerling: LeerlingId) -> Result<Vec<MeldingStaat>> {
-        crate::postgres_cases::meldingen_van(&mut self.conn()?, leerling)
+        crate::postgres::cases::meldingen_van(&mut self.conn()?, leerling)
     }
 
     fn melding_zetten(&self, id: i64, zetting: crate::MeldingZetting<'_>) -> Result<bool> {
-        crate::postgres_cases::melding_zetten(&mut self.conn()?, id, zetting)
+        crate::postgres::cases::melding_zetten(&mut self.conn()?, id, zetting)
     }
 
     fn meldingen_afgehandeld_op(&self, momenten: &[(i64, DateTime<Utc>)]) -> Result<usize> {
-        crate::postgres_cases::meldingen_afgehandeld_op(&mut self.conn()?, momenten)
+        crate::postgres::cases::meldingen_afgehandeld_op(&mut self.conn()?, momenten)
     }
 
     fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<crate::Concept>> {
-        crate::postgres_cases::concepten(&mut self.conn()?, van, tot)
+        crate::postgres::cases::concepten(&mut self.conn()?, van, tot)
     }
 
     fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {
-        crate::postgres_cases::thuiszitters_op(&mut self.conn()?, on, false)
+        crate::postgres::cases::thuiszitters_op(&mut self.conn()?, on, false)
     }
     fn geregistreerden_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {
-        crate::postgres_cases::thuiszitters_op(&mut self.conn()?, on, true)
+        crate::postgres::cases::thuiszitters_op(&mut self.conn()?, on, true)
     }
 
     fn for_each_werk(
@@ -851,19 +886,19 @@ impl Store for PgStore {
         school: Option<&str>,
         f: &mut dyn FnMut(WerkRij) -> Result<()>,
     ) -> Result<()> {
-        crate::postgres_cases::for_each_werk(&mut self.conn()?, on, sinds, status, school, f)
+        crate::postgres::cases::for_each_werk(&mut self.conn()?, on, sinds, status, school, f)
     }
 
     fn meldingen_zonder_zaak(&self) -> Result<Vec<MeldingStaat>> {
-        crate::postgres_cases::meldingen_zonder_zaak(&mut self.conn()?)
+        crate::postgres::cases::meldingen_zonder_zaak(&mut self.conn()?)
     }
 
     fn registraties_op(&self, on: NaiveDate) -> Result<Vec<(Categorie, Oorzaak, String)>> {
-        crate::postgres_cases::registraties_op(&mut self.conn()?, on)
+        crate::postgres::cases::registraties_op(&mut self.conn()?, on)
     }
 
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {
-        crate::postgres_cases::registraties(&mut self.conn()?, leerling)
+        crate::postgres::cases::registraties(&mut self.conn()?, leerling)
     }
 
     fn cijferbasis(
@@ -871,7 +906,7 @@ impl Store for PgStore {
         bekend_op: Option<DateTime<Utc>>,
         nodig: crate::BasisNodig,
     ) -> Result<leerrecht_domain::cijfers::Basis> {
-        crate::postgres_cijfers::cijferbasis(&mut self.conn()?, bekend_op, nodig)
+        crate::postgres::cijfers::cijferbasis(&mut self.conn()?, bekend_op, nodig)
     }
 
     fn verzuimers_telling(&self, jaar: SchoolYear) -> Result<Vec<(bool, String, u64)>> {
@@ -894,7 +929,13 @@ impl Store for PgStore {
         bekend_op: Option<DateTime<Utc>>,
         f: &mut dyn FnMut(leerrecht_domain::cijfers::Melding<'_>),
     ) -> Result<()> {
-        crate::postgres_cijfers::cijfer_meldingen_anoniem(&mut self.conn()?, van, tot, bekend_op, f)
+        crate::postgres::cijfers::cijfer_meldingen_anoniem(
+            &mut self.conn()?,
+            van,
+            tot,
+            bekend_op,
+            f,
+        )
     }
 
     fn cijfer_meldingen(
@@ -904,7 +945,7 @@ impl Store for PgStore {
         bekend_op: Option<DateTime<Utc>>,
         f: &mut dyn FnMut(leerrecht_domain::cijfers::Melding<'_>),
     ) -> Result<()> {
-        crate::postgres_cijfers::cijfer_meldingen(&mut self.conn()?, van, tot, bekend_op, f)
+        crate::postgres::cijfers::cijfer_meldingen(&mut self.conn()?, van, tot, bekend_op, f)
     }
 
     fn registratie_wijzigen(
@@ -913,19 +954,19 @@ impl Store for PgStore {
         nieuw: Option<(Categorie, Oorzaak)>,
         per: NaiveDate,
     ) -> Result<std::result::Result<(), String>> {
-        crate::postgres_cases::registratie_wijzigen(&mut self.conn()?, leerling, nieuw, per)
+        crate::postgres::cases::registratie_wijzigen(&mut self.conn()?, leerling, nieuw, per)
     }
 
     fn regelversies(&self) -> Result<Vec<(NaiveDate, String)>> {
-        crate::postgres_absence::regelversies(&mut *self.conn()?)
+        crate::postgres::absence::regelversies(&mut *self.conn()?)
     }
 
     fn add_regelversie(&self, van: NaiveDate, regels: &str) -> Result<()> {
-        crate::postgres_absence::add_regelversie(&mut *self.conn()?, van, regels)
+        crate::postgres::absence::add_regelversie(&mut *self.conn()?, van, regels)
     }
 
     fn bring_signals_up_to_date(&self, all: bool, maak: Beoordelaars<'_>) -> Result<SignaalRun> {
-        crate::postgres_absence::bring_signals_up_to_date(self, all, maak)
+        crate::postgres::absence::bring_signals_up_to_date(self, all, maak)
     }
 
     fn signalen(
@@ -934,7 +975,7 @@ impl Store for PgStore {
         regel: Option<&str>,
         f: &mut dyn FnMut(SignaalRij) -> Result<()>,
     ) -> Result<()> {
-        crate::postgres_absence::signalen(&mut *self.conn()?, until, regel, f)
+        crate::postgres::absence::signalen(&mut *self.conn()?, until, regel, f)
     }
 
     fn av_kandidaten(
@@ -943,13 +984,13 @@ impl Store for PgStore {
         ranges: BirthRanges,
         f: &mut dyn FnMut(AvKandidaat) -> Result<()>,
     ) -> Result<()> {
-        crate::postgres_absence::av_kandidaten(&mut *self.conn()?, on, ranges, f)
+        crate::postgres::absence::av_kandidaten(&mut *self.conn()?, on, ranges, f)
     }
 
     fn bulk_writer(&self) -> Result<Box<dyn BulkWriter + '_>> {
         let mut conn = self.conn()?;
         conn.batch_execute("BEGIN; LOCK TABLE jongeren IN EXCLUSIVE MODE")?;
-        conn.batch_execute(crate::postgres_absence::BULK_STAGE)?;
+        conn.batch_execute(crate::postgres::absence::BULK_STAGE)?;
         let next: i64 = conn
             .query_one("SELECT coalesce(max(id), 0) + 1 FROM jongeren", &[])?
             .get(0);
@@ -1097,7 +1138,7 @@ impl PgBulk {
         flush_copy(&mut self.conn, COPY_I, &mut self.inschrijvingen)?;
         flush_copy(
             &mut self.conn,
-            crate::postgres_absence::BULK_COPY,
+            crate::postgres::absence::BULK_COPY,
             &mut self.verzuim,
         )
     }
@@ -1168,10 +1209,10 @@ impl BulkWriter for PgBulk {
             Some((l, id)) if l == leerling => id,
             _ => {
                 self.flush()?;
-                crate::postgres_absence::person_for(&mut self.conn, leerling)?
+                crate::postgres::absence::person_for(&mut self.conn, leerling)?
             }
         };
-        crate::postgres_absence::bulk_verzuim(
+        crate::postgres::absence::bulk_verzuim(
             &mut self.verzuim,
             id,
             school,
@@ -1185,7 +1226,7 @@ impl BulkWriter for PgBulk {
     }
     fn commit(mut self: Box<Self>) -> Result<()> {
         self.flush()?;
-        crate::postgres_absence::bulk_commit(&mut self.conn)?;
+        crate::postgres::absence::bulk_commit(&mut self.conn)?;
         self.conn.batch_execute(
             "SELECT setval('jongeren_id_seq', greatest((SELECT max(id) FROM jongeren), 1));
              COMMIT;

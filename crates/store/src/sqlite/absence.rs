@@ -5,7 +5,6 @@
 //! signals whose fingerprint changed.
 
 use std::collections::HashMap;
-use std::sync::mpsc;
 
 use chrono::NaiveDate;
 use leerrecht_domain::date::iso;
@@ -16,9 +15,10 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::absence::{self, Wijziging};
 use crate::sqlite::{
-    bsn_of, count, date_col, in_tx, invalid, onr_of, opt_date_col, person_id, reset_seen,
-    seen_before, text, Conn, SeenKey, SqliteStore,
+    count, date_col, in_tx, invalid, opt_date_col, person_id, reset_seen, seen_before, text, Conn,
+    SeenKey, SqliteStore,
 };
+use crate::stored::leerling_of;
 use crate::verzuimblok::{self, Dagrij};
 use crate::{
     decided, AvKandidaat, Beoordelaars, Decide, ImportCounts, ImportOutcome, MeldingRij, Result,
@@ -186,10 +186,7 @@ pub(crate) fn import_meldingen(
                 issues.push(RowIssue::new(
                     line,
                     "begindatum",
-                    format!(
-                        "{} is not enrolled at {} on {}",
-                        m.leerling, m.school, m.begindatum
-                    ),
+                    absence::melding_not_enrolled(&m),
                 ));
                 continue;
             }
@@ -198,7 +195,7 @@ pub(crate) fn import_meldingen(
                 issues.push(RowIssue::new(
                     line,
                     "begindatum",
-                    format!("this melding appears twice in the file (first on line {first})"),
+                    crate::twice("this melding", first),
                 ));
                 continue;
             }
@@ -530,7 +527,7 @@ fn schrijf(conn: &Connection, w: &Wijziging) -> Result<(u64, u64)> {
                                 afsluitreden = 'signaal_vervallen'
                          WHERE jongere_id = ?1 AND school = ?2 AND begindatum = ?4
                            AND signaal = ?3 AND status = 'concept'",
-                        NU = crate::sqlite_cases::NU
+                        NU = crate::sqlite::cases::NU
                     ))?
                     .execute(params![w.person, w.school, regel, datum])? as u64;
             }
@@ -589,53 +586,23 @@ pub(crate) fn bring_signals_up_to_date(
             run.gewijzigd += 1;
             Ok(())
         };
-        if lezers.len() < werk.len() {
+        let gelezen = if lezers.len() < werk.len() {
             // One connection (an in-memory database): read everything first, then write.
-            let mut wijzigingen = Vec::new();
-            for w in &werk {
-                let r = beoordeel(conn, w, maak, &mut |x| {
-                    wijzigingen.push(x);
-                    Ok(())
-                })?;
-                run.leerlingen += r.leerlingen;
-                run.rijen += r.rijen;
-                run.signalen += r.signalen;
-            }
+            let (gelezen, wijzigingen) =
+                absence::na_elkaar(&werk, |w, uit| beoordeel(conn, w, maak, uit))?;
             for w in &wijzigingen {
                 tel(&mut run, w)?;
             }
+            gelezen
         } else {
-            std::thread::scope(|scope| -> Result<()> {
-                let (tx, rx) = mpsc::sync_channel::<Wijziging>(4096);
-                let handles: Vec<_> = werk
-                    .iter()
-                    .zip(lezers)
-                    .map(|(w, lezer)| {
-                        let tx = tx.clone();
-                        scope.spawn(move || {
-                            beoordeel(&lezer, w, maak, &mut |x| {
-                                tx.send(x)
-                                    .map_err(|_| invalid("signalen", "the writer stopped"))
-                            })
-                        })
-                    })
-                    .collect();
-                drop(tx);
-                let mut fout = None;
-                for w in rx {
-                    if fout.is_none() {
-                        fout = tel(&mut run, &w).err();
-                    }
-                }
-                for h in handles {
-                    let r = h.join().expect("a signal reader does not panic")?;
-                    run.leerlingen += r.leerlingen;
-                    run.rijen += r.rijen;
-                    run.signalen += r.signalen;
-                }
-                fout.map_or(Ok(()), Err)
-            })?;
-        }
+            absence::naast_elkaar(
+                &werk,
+                lezers,
+                |lezer: &mut Conn, w, uit| beoordeel(lezer, w, maak, uit),
+                |w| tel(&mut run, &w),
+            )?
+        };
+        absence::tel_gelezen(&mut run, &gelezen);
         conn.execute_batch("DELETE FROM verzuim_gewijzigd")?;
         Ok((run, true))
     })?
@@ -673,13 +640,6 @@ pub(crate) fn signalen(
         })?;
     }
     Ok(())
-}
-
-fn leerling_of(bsn: Option<i64>, onr: Option<i64>) -> Result<LeerlingId> {
-    bsn_of(bsn)
-        .map(LeerlingId::Bsn)
-        .or(onr_of(onr).map(LeerlingId::Onderwijsnummer))
-        .ok_or_else(|| invalid("jongere", "without BSN or onderwijsnummer"))
 }
 
 pub(crate) fn av_kandidaten(

@@ -2,7 +2,16 @@
 //! cached prepared statements (in-process calls are cheap), and roll back unless the caller
 //! decides to commit once every row has been checked.
 
+pub(crate) mod absence;
+pub(crate) mod access;
+pub(crate) mod api;
+pub(crate) mod cases;
+pub(crate) mod cijfers;
+pub(crate) mod taken;
+
 use std::path::Path;
+
+pub(crate) use crate::stored::{invalid, leerling_of, overlap_reason, parse_school_sector};
 
 use chrono::NaiveDate;
 use leerrecht_domain::calendar::Vakantie;
@@ -10,7 +19,7 @@ use leerrecht_domain::date::{iso, parse_date};
 use leerrecht_domain::duty::BirthRanges;
 use leerrecht_domain::ids::{Bsn, GemeenteCode, LeerlingId, Onderwijsnummer, SchoolCode};
 use leerrecht_domain::org::{OrgCode, OrgSoort, Organisatie};
-use leerrecht_domain::person::{Inschrijving, Jongere, Sector};
+use leerrecht_domain::person::{Inschrijving, Jongere};
 use leerrecht_domain::schoolyear::SchoolYear;
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -203,7 +212,7 @@ impl SqliteStore {
             })?;
         let mut conn = pool.get()?;
         embedded::migrations::runner().run(&mut *conn)?;
-        crate::sqlite_absence::pack_rows_of_v12(&conn)?;
+        crate::sqlite::absence::pack_rows_of_v12(&conn)?;
         drop(conn);
         Ok(SqliteStore {
             pool,
@@ -261,28 +270,60 @@ pub(crate) fn opt_date_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<
 /// Per gemeente its people, and each person with a duty as (id, gemeente index, leerplichtig).
 type PeopleScan = (Vec<(String, u64)>, Vec<(u32, u32, bool)>);
 
-pub(crate) fn text(v: rusqlite::types::ValueRef<'_>) -> Result<&str> {
-    v.as_str().map_err(|e| invalid("text", e))
-}
-
-/// The identifier of a stored person: the BSN, or the onderwijsnummer when there is none.
-pub(crate) fn leerling_of(bsn: Option<i64>, onr: Option<i64>) -> Result<LeerlingId> {
-    match (bsn_of(bsn), onr_of(onr)) {
-        (Some(b), _) => Ok(LeerlingId::Bsn(b)),
-        (None, Some(o)) => Ok(LeerlingId::Onderwijsnummer(o)),
-        (None, None) => Err(invalid("jongere", "without BSN or onderwijsnummer")),
+impl crate::stored::Rij for rusqlite::Row<'_> {
+    type Fout = rusqlite::Error;
+    fn i64(&self, i: usize) -> rusqlite::Result<i64> {
+        self.get(i)
+    }
+    fn opt_i64(&self, i: usize) -> rusqlite::Result<Option<i64>> {
+        self.get(i)
+    }
+    fn u32(&self, i: usize) -> rusqlite::Result<u32> {
+        self.get(i)
+    }
+    fn tekst(&self, i: usize) -> rusqlite::Result<String> {
+        self.get(i)
+    }
+    fn opt_tekst(&self, i: usize) -> rusqlite::Result<Option<String>> {
+        self.get(i)
+    }
+    fn waar(&self, i: usize) -> rusqlite::Result<bool> {
+        self.get(i)
+    }
+    /// Moments are stored as fixed-format UTC text.
+    fn moment(&self, i: usize) -> rusqlite::Result<DateTime<Utc>> {
+        let s: String = self.get(i)?;
+        moment_van(i, &s)
+    }
+    fn opt_moment(&self, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+        let s: Option<String> = self.get(i)?;
+        s.map(|s| moment_van(i, &s)).transpose()
+    }
+    fn opt_nummer(&self, i: usize) -> rusqlite::Result<Option<i64>> {
+        self.get(i)
+    }
+    fn datum(&self, i: usize) -> rusqlite::Result<NaiveDate> {
+        date_col(self, i)
+    }
+    fn opt_u32(&self, i: usize) -> rusqlite::Result<Option<u32>> {
+        self.get(i)
+    }
+    /// Of a moment written by [`cases::NU`] (empty for moments the history does not know).
+    fn opt_dag(&self, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+        let m: Option<String> = self.get(i)?;
+        Ok(m.and_then(|m| m.get(..10).and_then(|d| d.parse().ok())))
     }
 }
 
-pub(crate) fn bsn_of(v: Option<i64>) -> Option<Bsn> {
-    v.and_then(|n| Bsn::new(n as u32).ok())
-}
-pub(crate) fn onr_of(v: Option<i64>) -> Option<Onderwijsnummer> {
-    v.and_then(|n| Onderwijsnummer::new(n as u32).ok())
+/// The moment stored as text in column `i`.
+fn moment_van(i: usize, s: &str) -> rusqlite::Result<DateTime<Utc>> {
+    crate::access::parse_moment(s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+    })
 }
 
-pub(crate) fn invalid(what: &str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(format!("stored {what} is invalid: {e}"))
+pub(crate) fn text(v: rusqlite::types::ValueRef<'_>) -> Result<&str> {
+    v.as_str().map_err(|e| invalid("text", e))
 }
 
 pub(crate) struct StoredJongere {
@@ -318,16 +359,8 @@ fn row_to_jongere(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawJongere> {
 
 fn build_jongere(t: RawJongere) -> Result<StoredJongere> {
     let (id, bsn, onr, achternaam, voornamen, geboortedatum, gemeente) = t;
-    let gemeente: GemeenteCode = gemeente.parse().map_err(|e| invalid("gemeente", e))?;
-    let jongere = Jongere::new(
-        bsn_of(bsn),
-        onr_of(onr),
-        achternaam,
-        voornamen,
-        geboortedatum,
-        gemeente,
-    )
-    .map_err(|e| invalid("jongere", e))?;
+    let jongere =
+        crate::stored::jongere(bsn, onr, achternaam, voornamen, geboortedatum, &gemeente)?;
     Ok(StoredJongere { id, jongere })
 }
 
@@ -638,7 +671,7 @@ impl Store for SqliteStore {
             let school = if school.is_empty() {
                 None
             } else {
-                Some(school.parse().map_err(|e| invalid("school", e))?)
+                Some(crate::stored::school(&school)?)
             };
             Ok(Vakantie {
                 naam,
@@ -662,14 +695,7 @@ impl Store for SqliteStore {
             let mut issues = Vec::new();
             for (line, o) in rows {
                 if let Some(first) = seen_before(conn, SeenKey::Text(o.code.as_str()), line)? {
-                    issues.push(RowIssue::new(
-                        line,
-                        "code",
-                        format!(
-                            "{} appears twice in the file (first on line {first})",
-                            o.code
-                        ),
-                    ));
+                    issues.push(RowIssue::new(line, "code", crate::twice(&o.code, first)));
                     continue;
                 }
                 let old = find_org(conn, &o.code)?;
@@ -702,7 +728,7 @@ impl Store for SqliteStore {
                     issues.push(RowIssue::new(
                         line,
                         "naam",
-                        format!("this holiday appears twice in the file (first on line {first})"),
+                        crate::twice("this holiday", first),
                     ));
                     continue;
                 }
@@ -788,7 +814,7 @@ impl Store for SqliteStore {
                         issues.push(RowIssue::new(
                             line,
                             col,
-                            format!("this person appears twice in the file (first on line {first})"),
+                            crate::twice("this person", first),
                         ));
                         continue;
                     }
@@ -878,7 +904,7 @@ impl Store for SqliteStore {
                     issues.push(RowIssue::new(
                         line,
                         "begindatum",
-                        format!("this enrolment appears twice in the file (first on line {first})"),
+                        crate::twice("this enrolment", first),
                     ));
                     continue;
                 }
@@ -949,7 +975,7 @@ impl Store for SqliteStore {
         decide: Decide<'_>,
     ) -> Result<ImportOutcome> {
         let conn = self.conn()?;
-        let outcome = crate::sqlite_absence::import_verzuim(&conn, rows, decide)?;
+        let outcome = crate::sqlite::absence::import_verzuim(&conn, rows, decide)?;
         if outcome.committed {
             // The import pays for copying what it wrote back from the WAL, rather than the
             // next small commit (a signal run, a read's audit entry) that crosses the limit.
@@ -964,7 +990,7 @@ impl Store for SqliteStore {
         decide: Decide<'_>,
         markering: Option<&str>,
     ) -> Result<ImportOutcome> {
-        crate::sqlite_absence::import_meldingen(&self.conn()?, rows, decide, markering)
+        crate::sqlite::absence::import_meldingen(&self.conn()?, rows, decide, markering)
     }
 
     fn import_registraties(
@@ -972,7 +998,7 @@ impl Store for SqliteStore {
         rows: Rows<'_, Registratie>,
         decide: Decide<'_>,
     ) -> Result<ImportOutcome> {
-        crate::sqlite_cases::import_registraties(&self.conn()?, rows, decide)
+        crate::sqlite::cases::import_registraties(&self.conn()?, rows, decide)
     }
 
     fn zaak_openen(
@@ -985,7 +1011,7 @@ impl Store for SqliteStore {
         wie: &str,
         wie_organisatie: Option<&str>,
     ) -> Result<std::result::Result<i64, String>> {
-        crate::sqlite_cases::zaak_openen(
+        crate::sqlite::cases::zaak_openen(
             &self.conn()?,
             leerling,
             soort,
@@ -998,19 +1024,19 @@ impl Store for SqliteStore {
     }
 
     fn zaak(&self, id: i64) -> Result<Option<ZaakRij>> {
-        crate::sqlite_cases::zaak(&self.conn()?, id)
+        crate::sqlite::cases::zaak(&self.conn()?, id)
     }
 
     fn zaken_van(&self, leerling: LeerlingId) -> Result<Vec<ZaakRij>> {
-        crate::sqlite_cases::zaken_van(&self.conn()?, leerling)
+        crate::sqlite::cases::zaken_van(&self.conn()?, leerling)
     }
 
     fn open_zaken(&self, soort: ZaakSoort) -> Result<Vec<ZaakRij>> {
-        crate::sqlite_cases::open_zaken(&self.conn()?, soort)
+        crate::sqlite::cases::open_zaken(&self.conn()?, soort)
     }
 
     fn zaak_events(&self, id: i64) -> Result<Vec<ZaakEvent>> {
-        crate::sqlite_cases::zaak_events(&self.conn()?, id)
+        crate::sqlite::cases::zaak_events(&self.conn()?, id)
     }
 
     fn zaak_event_toevoegen(
@@ -1022,7 +1048,7 @@ impl Store for SqliteStore {
         wie_organisatie: Option<&str>,
         gebeurtenis: &Gebeurtenis,
     ) -> Result<std::result::Result<(), String>> {
-        crate::sqlite_cases::zaak_event_toevoegen(
+        crate::sqlite::cases::zaak_event_toevoegen(
             &self.conn()?,
             id,
             volgnummer,
@@ -1034,30 +1060,30 @@ impl Store for SqliteStore {
     }
 
     fn melding(&self, id: i64) -> Result<Option<MeldingStaat>> {
-        crate::sqlite_cases::melding(&self.conn()?, id)
+        crate::sqlite::cases::melding(&self.conn()?, id)
     }
 
     fn meldingen_van(&self, leerling: LeerlingId) -> Result<Vec<MeldingStaat>> {
-        crate::sqlite_cases::meldingen_van(&self.conn()?, leerling)
+        crate::sqlite::cases::meldingen_van(&self.conn()?, leerling)
     }
 
     fn melding_zetten(&self, id: i64, zetting: crate::MeldingZetting<'_>) -> Result<bool> {
-        crate::sqlite_cases::melding_zetten(&self.conn()?, id, zetting)
+        crate::sqlite::cases::melding_zetten(&self.conn()?, id, zetting)
     }
 
     fn meldingen_afgehandeld_op(&self, momenten: &[(i64, DateTime<Utc>)]) -> Result<usize> {
-        crate::sqlite_cases::meldingen_afgehandeld_op(&self.conn()?, momenten)
+        crate::sqlite::cases::meldingen_afgehandeld_op(&self.conn()?, momenten)
     }
 
     fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<crate::Concept>> {
-        crate::sqlite_cases::concepten(&self.conn()?, van, tot)
+        crate::sqlite::cases::concepten(&self.conn()?, van, tot)
     }
 
     fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {
-        crate::sqlite_cases::thuiszitters_op(&self.conn()?, on, false)
+        crate::sqlite::cases::thuiszitters_op(&self.conn()?, on, false)
     }
     fn geregistreerden_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {
-        crate::sqlite_cases::thuiszitters_op(&self.conn()?, on, true)
+        crate::sqlite::cases::thuiszitters_op(&self.conn()?, on, true)
     }
 
     fn for_each_werk(
@@ -1068,19 +1094,19 @@ impl Store for SqliteStore {
         school: Option<&str>,
         f: &mut dyn FnMut(WerkRij) -> Result<()>,
     ) -> Result<()> {
-        crate::sqlite_cases::for_each_werk(&self.conn()?, on, sinds, status, school, f)
+        crate::sqlite::cases::for_each_werk(&self.conn()?, on, sinds, status, school, f)
     }
 
     fn meldingen_zonder_zaak(&self) -> Result<Vec<MeldingStaat>> {
-        crate::sqlite_cases::meldingen_zonder_zaak(&self.conn()?)
+        crate::sqlite::cases::meldingen_zonder_zaak(&self.conn()?)
     }
 
     fn registraties_op(&self, on: NaiveDate) -> Result<Vec<(Categorie, Oorzaak, String)>> {
-        crate::sqlite_cases::registraties_op(&self.conn()?, on)
+        crate::sqlite::cases::registraties_op(&self.conn()?, on)
     }
 
     fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {
-        crate::sqlite_cases::registraties(&self.conn()?, leerling)
+        crate::sqlite::cases::registraties(&self.conn()?, leerling)
     }
 
     fn cijferbasis(
@@ -1088,7 +1114,7 @@ impl Store for SqliteStore {
         bekend_op: Option<DateTime<Utc>>,
         nodig: crate::BasisNodig,
     ) -> Result<leerrecht_domain::cijfers::Basis> {
-        crate::sqlite_cijfers::cijferbasis(self, bekend_op, nodig)
+        crate::sqlite::cijfers::cijferbasis(self, bekend_op, nodig)
     }
 
     fn verzuimers_telling(&self, jaar: SchoolYear) -> Result<Vec<(bool, String, u64)>> {
@@ -1110,7 +1136,7 @@ impl Store for SqliteStore {
         bekend_op: Option<DateTime<Utc>>,
         f: &mut dyn FnMut(leerrecht_domain::cijfers::Melding<'_>),
     ) -> Result<()> {
-        crate::sqlite_cijfers::cijfer_meldingen_anoniem(&self.conn()?, van, tot, bekend_op, f)
+        crate::sqlite::cijfers::cijfer_meldingen_anoniem(&self.conn()?, van, tot, bekend_op, f)
     }
 
     fn cijfer_meldingen(
@@ -1120,7 +1146,7 @@ impl Store for SqliteStore {
         bekend_op: Option<DateTime<Utc>>,
         f: &mut dyn FnMut(leerrecht_domain::cijfers::Melding<'_>),
     ) -> Result<()> {
-        crate::sqlite_cijfers::cijfer_meldingen(&self.conn()?, van, tot, bekend_op, f)
+        crate::sqlite::cijfers::cijfer_meldingen(&self.conn()?, van, tot, bekend_op, f)
     }
 
     fn registratie_wijzigen(
@@ -1129,19 +1155,19 @@ impl Store for SqliteStore {
         nieuw: Option<(Categorie, Oorzaak)>,
         per: NaiveDate,
     ) -> Result<std::result::Result<(), String>> {
-        crate::sqlite_cases::registratie_wijzigen(&self.conn()?, leerling, nieuw, per)
+        crate::sqlite::cases::registratie_wijzigen(&self.conn()?, leerling, nieuw, per)
     }
 
     fn regelversies(&self) -> Result<Vec<(NaiveDate, String)>> {
-        crate::sqlite_absence::regelversies(&*self.conn()?)
+        crate::sqlite::absence::regelversies(&*self.conn()?)
     }
 
     fn add_regelversie(&self, van: NaiveDate, regels: &str) -> Result<()> {
-        crate::sqlite_absence::add_regelversie(&self.conn()?, van, regels)
+        crate::sqlite::absence::add_regelversie(&self.conn()?, van, regels)
     }
 
     fn bring_signals_up_to_date(&self, all: bool, maak: Beoordelaars<'_>) -> Result<SignaalRun> {
-        crate::sqlite_absence::bring_signals_up_to_date(self, all, maak)
+        crate::sqlite::absence::bring_signals_up_to_date(self, all, maak)
     }
 
     fn signalen(
@@ -1150,7 +1176,7 @@ impl Store for SqliteStore {
         regel: Option<&str>,
         f: &mut dyn FnMut(SignaalRij) -> Result<()>,
     ) -> Result<()> {
-        crate::sqlite_absence::signalen(&*self.conn()?, until, regel, f)
+        crate::sqlite::absence::signalen(&*self.conn()?, until, regel, f)
     }
 
     fn av_kandidaten(
@@ -1159,7 +1185,7 @@ impl Store for SqliteStore {
         ranges: BirthRanges,
         f: &mut dyn FnMut(AvKandidaat) -> Result<()>,
     ) -> Result<()> {
-        crate::sqlite_absence::av_kandidaten(&*self.conn()?, on, ranges, f)
+        crate::sqlite::absence::av_kandidaten(&*self.conn()?, on, ranges, f)
     }
 
     fn bulk_writer(&self) -> Result<Box<dyn BulkWriter + '_>> {
@@ -1295,23 +1321,6 @@ impl Store for SqliteStore {
     }
 }
 
-pub(crate) fn overlap_reason(school: &SchoolCode, b: NaiveDate, e: Option<NaiveDate>) -> String {
-    match e {
-        Some(e) => format!("overlaps the enrolment at {school} from {b} to {e}"),
-        None => format!("overlaps the open enrolment at {school} from {b}"),
-    }
-}
-
-pub(crate) fn parse_school_sector(v: &str) -> Result<(SchoolCode, Sector)> {
-    let (s, sec) = v
-        .split_once('|')
-        .ok_or_else(|| invalid("inschrijving", v))?;
-    Ok((
-        s.parse().map_err(|e| invalid("school", e))?,
-        sec.parse().map_err(|e| invalid("sector", e))?,
-    ))
-}
-
 struct SqliteBulk {
     conn: Conn,
     last: Option<(LeerlingId, i64)>,
@@ -1349,7 +1358,7 @@ impl BulkWriter for SqliteBulk {
             _ => person_id(&self.conn, leerling)?
                 .ok_or_else(|| StoreError::Invalid("absence of an unknown person".into()))?,
         };
-        crate::sqlite_absence::insert_verzuim(&self.conn, id, school, rows)
+        crate::sqlite::absence::insert_verzuim(&self.conn, id, school, rows)
     }
     fn commit(mut self: Box<Self>) -> Result<()> {
         self.conn.execute_batch("COMMIT")?;

@@ -1,4 +1,4 @@
-//! The PostgreSQL store's reads and records for the HTTP API (see `api.rs`).
+//! The PostgreSQL store's reads and records for the HTTP API (see [`crate::api`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::ids::LeerlingId;
@@ -6,8 +6,8 @@ use leerrecht_domain::person::Inschrijving;
 use postgres::types::ToSql;
 
 use crate::api::{ApiStore, Claim, JongerenFilter, VerzuimRegel};
-use crate::postgres::{invalid, person_id, PgStore};
-use crate::postgres_absence::leerling_of;
+use crate::postgres::absence::leerling_of;
+use crate::postgres::{person_id, PgStore};
 use crate::{Result, SignaalRij};
 
 impl ApiStore for PgStore {
@@ -111,14 +111,7 @@ impl ApiStore for PgStore {
             .map(|r| {
                 let school: String = r.get(0);
                 let sector: String = r.get(1);
-                Inschrijving::new(
-                    leerling,
-                    school.parse().map_err(|e| invalid("school", e))?,
-                    sector.parse().map_err(|e| invalid("sector", e))?,
-                    r.get(2),
-                    r.get(3),
-                )
-                .map_err(|e| invalid("inschrijving", e))
+                crate::stored::inschrijving(leerling, &school, &sector, r.get(2), r.get(3))
             })
             .collect()
     }
@@ -160,7 +153,7 @@ impl ApiStore for PgStore {
                 let school: String = r.get(0);
                 Ok(SignaalRij {
                     leerling,
-                    school: school.parse().map_err(|e| invalid("school", e))?,
+                    school: crate::stored::school(&school)?,
                     regel: r.get(1),
                     datum: r.get(2),
                     uitleg: r.get(3),

@@ -6,111 +6,38 @@ use leerrecht_domain::ids::{LeerlingId, SchoolCode};
 use rusqlite::{params, OptionalExtension, Row};
 
 use crate::access::{
-    chain_hash, moment, parse_moment, AccessStore, ApiTokenRij, AuditEntry, GebruikerRij,
-    NieuwAuditEntry, NieuweGebruiker, NotitieRij, PersoonContext, PurgeKandidaat, PurgePersoon,
-    PurgeTelling, SessieRij, GENESIS,
+    chain_hash, moment, AccessStore, ApiTokenRij, AuditEntry, GebruikerRij, NieuwAuditEntry,
+    NieuweGebruiker, NotitieRij, PersoonContext, PurgeKandidaat, PurgePersoon, PurgeTelling,
+    SessieRij, GENESIS,
 };
 use crate::sqlite::{date_col, find_jongere, in_tx, invalid, Conn, SqliteStore};
 use crate::{Result, StoreError};
 
 fn mom(r: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
-    let s: String = r.get(i)?;
-    parse_moment(&s).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
-    })
+    crate::stored::Rij::moment(r, i)
 }
 
 fn opt_mom(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    let s: Option<String> = r.get(i)?;
-    s.map(|s| {
-        parse_moment(&s).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
-        })
-    })
-    .transpose()
+    crate::stored::Rij::opt_moment(r, i)
 }
 
-const GEBRUIKER_COLS: &str = "id, gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim,
-     totp_laatste_stap, actief, mislukte_pogingen, geblokkeerd_tot, aangemaakt,
-     totp_inschrijven, totp_nieuw";
-
 fn gebruiker_row(r: &Row<'_>) -> rusqlite::Result<GebruikerRij> {
-    Ok(GebruikerRij {
-        id: r.get(0)?,
-        gebruikersnaam: r.get(1)?,
-        organisatie: r.get(2)?,
-        rol: r.get(3)?,
-        wachtwoord_hash: r.get(4)?,
-        totp_geheim: r.get(5)?,
-        totp_laatste_stap: r.get(6)?,
-        actief: r.get(7)?,
-        mislukte_pogingen: r.get(8)?,
-        geblokkeerd_tot: opt_mom(r, 9)?,
-        aangemaakt: mom(r, 10)?,
-        totp_inschrijven: r.get(11)?,
-        totp_nieuw: r.get(12)?,
-    })
+    crate::access::gebruiker(r, 0)
 }
 
 fn sessie_row(r: &Row<'_>) -> rusqlite::Result<SessieRij> {
-    Ok(SessieRij {
-        token_hash: r.get(0)?,
-        gebruiker_id: r.get(1)?,
-        aangemaakt: mom(r, 2)?,
-        laatst_gebruikt: mom(r, 3)?,
-        verloopt: mom(r, 4)?,
-        ingetrokken: opt_mom(r, 5)?,
-        bron: r.get(6)?,
-    })
+    crate::access::sessie(r)
 }
 
 fn token_row(r: &Row<'_>) -> rusqlite::Result<ApiTokenRij> {
-    Ok(ApiTokenRij {
-        id: r.get(0)?,
-        token_hash: r.get(1)?,
-        organisatie: r.get(2)?,
-        scopes: r.get(3)?,
-        omschrijving: r.get(4)?,
-        aangemaakt: mom(r, 5)?,
-        ingetrokken: opt_mom(r, 6)?,
-    })
+    crate::access::token(r)
 }
 
 fn audit_row(r: &Row<'_>) -> rusqlite::Result<AuditEntry> {
-    Ok(AuditEntry {
-        seq: r.get(0)?,
-        entry: NieuwAuditEntry {
-            tijd: r.get(1)?,
-            actor: r.get(2)?,
-            organisatie: r.get(3)?,
-            rol: r.get(4)?,
-            actie: r.get(5)?,
-            persoon: r.get(6)?,
-            record: r.get(7)?,
-            bron: r.get(8)?,
-            reden: r.get(9)?,
-            noodtoegang: r.get(10)?,
-            toegestaan: r.get(11)?,
-        },
-        vorige: r.get(12)?,
-        hash: r.get(13)?,
-    })
+    crate::access::audit(r)
 }
 
-/// The lookup index of persons in the audit log is brought up to date whenever the sequence
-/// passes a multiple of this.
-pub(crate) const INDEX_EVERY: i64 = 1024;
-
-const AUDIT_COLS: &str = "seq, tijd, actor, organisatie, rol, actie, persoon, record, bron, reden,
-     noodtoegang, toegestaan, vorige, hash";
-
-fn one_changed(n: usize) -> Result<()> {
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Invalid("no such record".into()))
-    }
-}
+use crate::access::{one_changed, AUDIT_COLS, GEBRUIKER_COLS, INDEX_EVERY};
 
 impl SqliteStore {
     fn write<T>(&self, body: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
@@ -525,7 +452,7 @@ impl AccessStore for SqliteStore {
                 continue;
             }
             let s: String = r.get(0)?;
-            let school: SchoolCode = s.parse().map_err(|e| invalid("school", e))?;
+            let school: SchoolCode = crate::stored::school(&s)?;
             scholen.push((school, r.get::<_, Option<String>>(1)?));
         }
         drop(rows);
@@ -793,9 +720,9 @@ impl AccessStore for SqliteStore {
             }
             let mv = iso(meldingen_voor);
             // The figures' anonymous rows of everything that goes, first (docs/domain.md §9.8).
-            crate::sqlite_cijfers::registraties_grens(c)?;
-            crate::sqlite_cijfers::kies_meldingen(c, &mv)?;
-            crate::sqlite_cijfers::bewaar_anoniem(c)?;
+            crate::sqlite::cijfers::registraties_grens(c)?;
+            crate::sqlite::cijfers::kies_meldingen(c, &mv)?;
+            crate::sqlite::cijfers::bewaar_anoniem(c)?;
             // What is kept: unique persons per school year and gemeente, counted before the
             // rows that name them go. A school year is never split between two purges of one
             // person, because leerplicht ends on the last day of a school year.
@@ -804,7 +731,7 @@ impl AccessStore for SqliteStore {
             let sj = |d: &str| SCHOOLJAAR.replace("{d}", d);
             let upsert = "ON CONFLICT (schooljaar, gemeente, indicator)
                           DO UPDATE SET aantal = aantal + excluded.aantal";
-            let verzuim = crate::sqlite_absence::purge_verzuim(c)?;
+            let verzuim = crate::sqlite::absence::purge_verzuim(c)?;
             c.execute(
                 &format!(
                     "INSERT INTO anonieme_cijfers (schooljaar, gemeente, indicator, aantal)

@@ -1,15 +1,14 @@
 //! The PostgreSQL store's reads for the figures (docs/domain.md §9), now or as known at a past moment.
 
+use crate::stored::{cijfer_periode, cijfer_vrijstelling};
 use crate::zaakfeiten::Zaakfeiten;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use leerrecht_domain::cijfers::{
-    leeftijd, Basis, Inschrijving, Melding, Periode, Persoon, Verhuizing, Vrijstelling,
-};
+use leerrecht_domain::cijfers::{leeftijd, Basis, Inschrijving, Melding, Persoon, Verhuizing};
 
-use crate::postgres::{invalid, Conn};
-use crate::postgres_absence::leerling_of;
+use crate::postgres::absence::leerling_of;
+use crate::postgres::Conn;
 use crate::{verhuisd, BasisNodig, Result, WelkeInschrijvingen};
 
 /// Reads what `nodig` asks for, in one snapshot.
@@ -43,15 +42,8 @@ pub(crate) fn cijferbasis(
     )?;
     let mut registraties = Vec::new();
     for r in tx.query("SELECT * FROM cijfer_perioden", &[])? {
-        let c: String = r.get(1);
-        let o: String = r.get(2);
-        registraties.push(Periode {
-            persoon: r.get(0),
-            categorie: c.parse().map_err(|e| invalid("categorie", e))?,
-            oorzaak: o.parse().map_err(|e| invalid("oorzaak", e))?,
-            van: r.get(3),
-            tot: r.get(4),
-        });
+        let (c, o): (&str, &str) = (r.get(1), r.get(2));
+        registraties.push(cijfer_periode(r.get(0), c, o, r.get(3), r.get(4))?);
     }
     let mut personen = HashMap::new();
     let personen_sql = "SELECT j.id, j.bsn, j.onderwijsnummer, j.gemeente
@@ -347,15 +339,14 @@ fn anoniem(
                ELSE versie = 1 AND vastgelegd <= $1 AND (vervallen IS NULL OR vervallen > $1) END",
         &[&t],
     )? {
-        let c: String = r.get(1);
-        let o: String = r.get(2);
-        basis.registraties.push(Periode {
-            persoon: -r.get::<_, i64>(0),
-            categorie: c.parse().map_err(|e| invalid("categorie", e))?,
-            oorzaak: o.parse().map_err(|e| invalid("oorzaak", e))?,
-            van: r.get(3),
-            tot: r.get(4),
-        });
+        let (c, o): (&str, &str) = (r.get(1), r.get(2));
+        basis.registraties.push(cijfer_periode(
+            -r.get::<_, i64>(0),
+            c,
+            o,
+            r.get(3),
+            r.get(4),
+        )?);
     }
     if nodig.personen {
         for r in tx.query("SELECT id, gemeente FROM anoniem_personen", &[])? {
@@ -407,14 +398,12 @@ fn anoniem(
              WHERE $1::timestamptz IS NULL OR tijd <= $1",
             &[&t],
         )? {
-            let artikel: String = r.get(1);
-            basis.vrijstellingen.push(Vrijstelling {
-                persoon: -r.get::<_, i64>(0),
-                artikel: serde_json::from_value(serde_json::Value::String(artikel))
-                    .map_err(|e| invalid("artikel", e))?,
-                geen_passend_aanbod: r.get(2),
-                van: r.get(3),
-            });
+            basis.vrijstellingen.push(cijfer_vrijstelling(
+                -r.get::<_, i64>(0),
+                r.get(1),
+                r.get(2),
+                r.get(3),
+            )?);
         }
     }
     Ok(())

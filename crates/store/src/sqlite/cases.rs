@@ -9,15 +9,17 @@ use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::access::{moment, parse_moment};
-use crate::Concept;
-use crate::{
-    MeldingGegevens, MeldingStaat, MeldingZetting, WerkPersoon, WerkRij, ZaakEvent, ZaakRij,
+use crate::cases::{
+    als_registraties, feit_gebeurtenis, feit_inschrijving, gebeurtenis, gebeurtenis_json,
+    overlap_reason, wijziging, Afsluiting, Periode, ZAAK_GEWIJZIGD,
 };
+use crate::stored::parse_soort;
+use crate::stored::Rij;
+use crate::Concept;
+use crate::{MeldingStaat, MeldingZetting, WerkPersoon, WerkRij, ZaakEvent, ZaakRij};
 
 use crate::sqlite::{count, date_col, in_tx, invalid, opt_date_col, person_id, Conn};
 use crate::{decided, Decide, ImportCounts, ImportOutcome, Result, RowIssue, Rows, UNKNOWN_PERSON};
-
-type Periode = (NaiveDate, Option<NaiveDate>, String, String);
 
 /// What the register knows about a person that a registration must fit (docs/domain.md §8): birth
 /// date, enrolments with their startkwalificatie, the exemptions recorded in their cases.
@@ -34,12 +36,7 @@ pub(crate) fn registerfeiten(conn: &Connection, person: i64) -> Result<Registerf
     )?;
     let mut rows = stmt.query([person])?;
     while let Some(r) = rows.next()? {
-        let (van, tot, sk): (NaiveDate, Option<NaiveDate>, bool) =
-            (date_col(r, 0)?, opt_date_col(r, 1)?, r.get(2)?);
-        f.inschrijvingen.push((van, tot));
-        if let (true, Some(t)) = (sk, tot) {
-            f.startkwalificatie = Some(f.startkwalificatie.map_or(t, |s| s.min(t)));
-        }
+        feit_inschrijving(&mut f, date_col(r, 0)?, opt_date_col(r, 1)?, r.get(2)?);
     }
     drop(rows);
     let mut stmt = conn.prepare_cached(
@@ -48,12 +45,7 @@ pub(crate) fn registerfeiten(conn: &Connection, person: i64) -> Result<Registerf
     )?;
     let mut rows = stmt.query([person])?;
     while let Some(r) = rows.next()? {
-        let json: String = r.get(0)?;
-        if let Gebeurtenis::Vrijstelling { van, tot, .. } =
-            serde_json::from_str(&json).map_err(|e| invalid("gebeurtenis", e))?
-        {
-            f.vrijstellingen.push((van, tot));
-        }
+        feit_gebeurtenis(&mut f, &r.get::<_, String>(0)?)?;
     }
     Ok(f)
 }
@@ -69,13 +61,6 @@ fn periods(conn: &Connection, person: i64) -> Result<Vec<Periode>> {
         out.push((date_col(r, 0)?, opt_date_col(r, 1)?, r.get(2)?, r.get(3)?));
     }
     Ok(out)
-}
-
-fn reason(van: NaiveDate, tot: Option<NaiveDate>) -> String {
-    match tot {
-        Some(t) => format!("overlaps the registration from {van} to {t}"),
-        None => format!("overlaps the open registration from {van}"),
-    }
 }
 
 pub(crate) fn import_registraties(
@@ -120,7 +105,7 @@ pub(crate) fn import_registraties(
                 issues.push(RowIssue::new(
                     line,
                     "van",
-                    format!("this registration appears twice in the file (first on line {first})"),
+                    crate::twice("this registration", first),
                 ));
                 continue;
             }
@@ -194,7 +179,7 @@ pub(crate) fn import_registraties(
             issues.push(RowIssue::new(
                 line,
                 "van",
-                reason(date_col(x, 1)?, opt_date_col(x, 2)?),
+                overlap_reason(date_col(x, 1)?, opt_date_col(x, 2)?),
             ));
         }
         drop(found);
@@ -235,15 +220,7 @@ pub(crate) fn registraties(conn: &Conn, leerling: LeerlingId) -> Result<Option<V
     let Some(person) = person_id(conn, leerling)? else {
         return Ok(None);
     };
-    periods(conn, person)?
-        .into_iter()
-        .map(|(van, tot, c, o)| {
-            let c: Categorie = c.parse().map_err(|e| invalid("categorie", e))?;
-            let o: Oorzaak = o.parse().map_err(|e| invalid("oorzaak", e))?;
-            Registratie::new(leerling, c, o, van, tot).map_err(|e| invalid("registratie", e))
-        })
-        .collect::<Result<Vec<_>>>()
-        .map(Some)
+    als_registraties(leerling, periods(conn, person)?).map(Some)
 }
 
 pub(crate) fn registratie_wijzigen(
@@ -257,48 +234,32 @@ pub(crate) fn registratie_wijzigen(
             return Ok((Err(UNKNOWN_PERSON.to_string()), false));
         };
         let all = periods(conn, person)?;
-        if let Some(later) = all.iter().find(|p| p.0 > per) {
-            return Ok((
-                Err(format!(
-                    "a registration starts later, on {}: change that one",
-                    later.0
-                )),
-                false,
-            ));
-        }
-        if let Some(open) = all
-            .iter()
-            .find(|p| p.0 <= per && p.1.is_none_or(|t| t >= per))
-        {
-            if open.0 == per {
+        let (sluit, nieuw) = match wijziging(&all, per, nieuw, || registerfeiten(conn, person))? {
+            Ok(w) => w,
+            Err(reden) => return Ok((Err(reden), false)),
+        };
+        match sluit {
+            Afsluiting::Geen => {}
+            Afsluiting::Vervalt => {
                 versie(conn, person, per, None)?;
                 conn.execute(
                     "DELETE FROM registraties WHERE jongere_id = ?1 AND van = ?2",
                     params![person, iso(per)],
                 )?;
-            } else {
-                let day_before = per.pred_opt().expect("date within range");
-                versie(
-                    conn,
-                    person,
-                    open.0,
-                    Some((Some(day_before), &open.2, &open.3)),
-                )?;
+            }
+            Afsluiting::Eindigt { open, tot } => {
+                versie(conn, person, open.0, Some((Some(tot), &open.2, &open.3)))?;
                 conn.execute(
                     "UPDATE registraties SET tot = ?3 WHERE jongere_id = ?1 AND van = ?2",
-                    params![person, iso(open.0), iso(day_before)],
+                    params![person, iso(open.0), iso(tot)],
                 )?;
             }
         }
-        if let Some((c, o)) = nieuw {
-            let tot = match toets(c, per, None, &registerfeiten(conn, person)?) {
-                Ok(tot) => tot,
-                Err(a) => return Ok((Err(a.reden), false)),
-            };
-            versie(conn, person, per, Some((tot, c.code(), o.code())))?;
+        if let Some((tot, c, o)) = nieuw {
+            versie(conn, person, per, Some((tot, c, o)))?;
             conn.execute(
                 "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![person, iso(per), tot.map(iso), c.code(), o.code()],
+                params![person, iso(per), tot.map(iso), c, o],
             )?;
         }
         Ok((Ok(()), true))
@@ -320,15 +281,6 @@ fn zaak_row(conn: &Connection, r: &rusqlite::Row<'_>) -> Result<ZaakRij> {
     })
 }
 
-pub(crate) fn parse_soort(s: &str) -> Result<ZaakSoort> {
-    match s {
-        "verzuim" => Ok(ZaakSoort::Verzuim),
-        "thuiszitter" => Ok(ZaakSoort::Thuiszitter),
-        "vrijstelling" => Ok(ZaakSoort::Vrijstelling),
-        _ => Err(invalid("zaak soort", s)),
-    }
-}
-
 fn leerling_of(conn: &Connection, person: i64) -> Result<LeerlingId> {
     let (bsn, onr): (Option<i64>, Option<i64>) = conn
         .prepare_cached("SELECT bsn, onderwijsnummer FROM jongeren WHERE id = ?1")?
@@ -347,7 +299,7 @@ fn insert_event(
     org: Option<&str>,
     e: &Gebeurtenis,
 ) -> Result<bool> {
-    let json = serde_json::to_string(e).map_err(|e| invalid("gebeurtenis", e))?;
+    let json = gebeurtenis_json(e)?;
     let n = conn
         .prepare_cached(
             "INSERT OR IGNORE INTO zaak_gebeurtenissen (zaak_id, volgnummer, tijd, wie, organisatie, gebeurtenis)
@@ -451,7 +403,7 @@ pub(crate) fn zaak_events(conn: &Conn, id: i64) -> Result<Vec<ZaakEvent>> {
             tijd: parse_moment(&tijd)?,
             wie: r.get(2)?,
             organisatie: r.get(3)?,
-            gebeurtenis: serde_json::from_str(&json).map_err(|e| invalid("gebeurtenis", e))?,
+            gebeurtenis: gebeurtenis(&json)?,
         });
     }
     Ok(out)
@@ -469,10 +421,7 @@ pub(crate) fn zaak_event_toevoegen(
 ) -> Result<std::result::Result<(), String>> {
     let (r, _) = in_tx(conn, |conn| {
         if !insert_event(conn, id, volgnummer, tijd, wie, org, e)? {
-            return Ok((
-                Err("the case changed meanwhile: look again".to_string()),
-                false,
-            ));
+            return Ok((Err(ZAAK_GEWIJZIGD.to_string()), false));
         }
         if let Gebeurtenis::Gesloten { datum, .. } = e {
             conn.execute(
@@ -492,31 +441,8 @@ const MELDING_COLS: &str = "m.id, j.bsn, j.onderwijsnummer, m.school, m.begindat
      m.uren, m.dagen, m.status, m.signaal, m.afsluitreden, m.zaak_id, m.gegevens, m.toelichting,
      m.vastgelegd, m.ingetrokken_op";
 
-/// The day of a moment written by [`NU`] (empty for moments the history does not know).
-fn dag_van(moment: Option<String>) -> Option<NaiveDate> {
-    moment.and_then(|m| m.get(..10).and_then(|d| d.parse().ok()))
-}
-
 fn melding_row(r: &rusqlite::Row<'_>) -> Result<MeldingStaat> {
-    let leerling = crate::sqlite::leerling_of(r.get(1)?, r.get(2)?)?;
-    let school: String = r.get(3)?;
-    Ok(MeldingStaat {
-        id: r.get(0)?,
-        leerling,
-        school: school.parse().map_err(|e| invalid("school", e))?,
-        begindatum: date_col(r, 4)?,
-        verzuimsoort: r.get(5)?,
-        uren: r.get(6)?,
-        dagen: r.get(7)?,
-        status: r.get(8)?,
-        signaal: r.get(9)?,
-        afsluitreden: r.get(10)?,
-        zaak_id: r.get(11)?,
-        gegevens: MeldingGegevens::from_json(&r.get::<_, String>(12)?)?,
-        toelichting: r.get(13)?,
-        bevestigd: dag_van(r.get(14)?),
-        ingetrokken: dag_van(r.get(15)?),
-    })
+    crate::cases::melding(r)?
 }
 
 pub(crate) fn melding(conn: &Conn, id: i64) -> Result<Option<MeldingStaat>> {
@@ -594,8 +520,8 @@ pub(crate) fn concepten(conn: &Conn, van: NaiveDate, tot: NaiveDate) -> Result<V
         out.push(Concept {
             school: r.get(0)?,
             begindatum: date_col(r, 1)?,
-            bevestigd: dag_van(r.get(2)?),
-            ingetrokken: dag_van(r.get(3)?),
+            bevestigd: r.opt_dag(2)?,
+            ingetrokken: r.opt_dag(3)?,
             vervallen: r.get::<_, Option<bool>>(4)?.unwrap_or(false),
         });
     }
@@ -627,14 +553,7 @@ pub(crate) fn thuiszitters_op(conn: &Conn, on: NaiveDate, alle: bool) -> Result<
 }
 
 fn werk_persoon(r: &rusqlite::Row<'_>, at: usize) -> Result<WerkPersoon> {
-    let leerling = crate::sqlite::leerling_of(r.get(at)?, r.get(at + 1)?)?;
-    let achternaam: String = r.get(at + 2)?;
-    let voornamen: String = r.get(at + 3)?;
-    Ok(WerkPersoon {
-        leerling,
-        naam: format!("{voornamen} {achternaam}"),
-        gemeente: r.get(at + 4)?,
-    })
+    crate::cases::werk_persoon(r, at)?
 }
 
 pub(crate) fn for_each_werk(

@@ -1,0 +1,224 @@
+//! Registrations and cases as both stores keep them. What a change of a person's
+//! registrations does to the periods already stored, and what a stored case event means,
+//! is decided here once; each store only reads and writes its rows.
+
+use chrono::NaiveDate;
+use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::register::{toets, Registerfeiten};
+use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
+use leerrecht_domain::zaak::Gebeurtenis;
+
+use crate::stored::{invalid, leerling_of, school, Rij};
+use crate::{MeldingGegevens, MeldingStaat, Result, WerkPersoon};
+
+/// A stored period: start, end (open when None), category and cause as their codes.
+pub(crate) type Periode = (NaiveDate, Option<NaiveDate>, String, String);
+
+/// A person's stored periods as registrations.
+pub(crate) fn als_registraties(
+    leerling: LeerlingId,
+    periods: Vec<Periode>,
+) -> Result<Vec<Registratie>> {
+    periods
+        .into_iter()
+        .map(|(van, tot, c, o)| {
+            let c: Categorie = c.parse().map_err(|e| invalid("categorie", e))?;
+            let o: Oorzaak = o.parse().map_err(|e| invalid("oorzaak", e))?;
+            Registratie::new(leerling, c, o, van, tot).map_err(|e| invalid("registratie", e))
+        })
+        .collect()
+}
+
+/// Why a registration cannot be stored next to the period `van`–`tot` that is.
+pub(crate) fn overlap_reason(van: NaiveDate, tot: Option<NaiveDate>) -> String {
+    match tot {
+        Some(t) => format!("overlaps the registration from {van} to {t}"),
+        None => format!("overlaps the open registration from {van}"),
+    }
+}
+
+/// What a change per `per` does to the period that holds on that day.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Afsluiting<'a> {
+    /// No period holds on `per`: nothing to close.
+    Geen,
+    /// The period starts on `per` itself: it goes.
+    Vervalt,
+    /// The period `open` ends the day before `per`.
+    Eindigt { open: &'a Periode, tot: NaiveDate },
+}
+
+/// Decides what a change per `per` does to the stored periods `all` (by start): a period
+/// that starts later must be changed first (the reason is the error).
+pub(crate) fn afsluiting(
+    all: &[Periode],
+    per: NaiveDate,
+) -> std::result::Result<Afsluiting<'_>, String> {
+    if let Some(later) = all.iter().find(|p| p.0 > per) {
+        return Err(format!(
+            "a registration starts later, on {}: change that one",
+            later.0
+        ));
+    }
+    Ok(
+        match all
+            .iter()
+            .find(|p| p.0 <= per && p.1.is_none_or(|t| t >= per))
+        {
+            None => Afsluiting::Geen,
+            Some(open) if open.0 == per => Afsluiting::Vervalt,
+            Some(open) => Afsluiting::Eindigt {
+                open,
+                tot: per.pred_opt().expect("date within range"),
+            },
+        },
+    )
+}
+
+/// A period that starts with a change: its end (open when None), category and cause.
+pub(crate) type Nieuw = (Option<NaiveDate>, &'static str, &'static str);
+
+/// Decides a change of a person's registrations per `per`: what it does to the stored
+/// periods `all`, and the period `nieuw` starts, checked against what the register knows of
+/// the person (`feiten`, read only when there is a new period). The error is the reason the
+/// change cannot be made.
+pub(crate) fn wijziging<'a>(
+    all: &'a [Periode],
+    per: NaiveDate,
+    nieuw: Option<(Categorie, Oorzaak)>,
+    feiten: impl FnOnce() -> Result<Registerfeiten>,
+) -> Result<std::result::Result<(Afsluiting<'a>, Option<Nieuw>), String>> {
+    let sluit = match afsluiting(all, per) {
+        Ok(a) => a,
+        Err(reden) => return Ok(Err(reden)),
+    };
+    let Some((c, o)) = nieuw else {
+        return Ok(Ok((sluit, None)));
+    };
+    Ok(match toets(c, per, None, &feiten()?) {
+        Ok(tot) => Ok((sluit, Some((tot, c.code(), o.code())))),
+        Err(a) => Err(a.reden),
+    })
+}
+
+/// A melding from its columns (`MELDING_COLS` of each store): the driver's error outside, a
+/// stored value that does not decode inside.
+pub(crate) fn melding<R: Rij>(r: &R) -> std::result::Result<Result<MeldingStaat>, R::Fout> {
+    let leerling = match leerling_of(r.opt_nummer(1)?, r.opt_nummer(2)?) {
+        Ok(l) => l,
+        Err(e) => return Ok(Err(e)),
+    };
+    let school = match school(&r.tekst(3)?) {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e)),
+    };
+    let gegevens = match MeldingGegevens::from_json(&r.tekst(12)?) {
+        Ok(g) => g,
+        Err(e) => return Ok(Err(e)),
+    };
+    Ok(Ok(MeldingStaat {
+        id: r.i64(0)?,
+        leerling,
+        school,
+        begindatum: r.datum(4)?,
+        verzuimsoort: r.tekst(5)?,
+        uren: r.opt_u32(6)?,
+        dagen: r.opt_u32(7)?,
+        status: r.tekst(8)?,
+        signaal: r.opt_tekst(9)?,
+        afsluitreden: r.opt_tekst(10)?,
+        zaak_id: r.opt_i64(11)?,
+        gegevens,
+        toelichting: r.opt_tekst(13)?,
+        bevestigd: r.opt_dag(14)?,
+        ingetrokken: r.opt_dag(15)?,
+    }))
+}
+
+/// The person of a row of the work lists, whose columns (bsn, onderwijsnummer, achternaam,
+/// voornamen, gemeente) start at column `at`.
+pub(crate) fn werk_persoon<R: Rij>(
+    r: &R,
+    at: usize,
+) -> std::result::Result<Result<WerkPersoon>, R::Fout> {
+    let leerling = match leerling_of(r.opt_nummer(at)?, r.opt_nummer(at + 1)?) {
+        Ok(l) => l,
+        Err(e) => return Ok(Err(e)),
+    };
+    let achternaam = r.tekst(at + 2)?;
+    let voornamen = r.tekst(at + 3)?;
+    Ok(Ok(WerkPersoon {
+        leerling,
+        naam: format!("{voornamen} {achternaam}"),
+        gemeente: r.tekst(at + 4)?,
+    }))
+}
+
+/// Adds a stored enrolment (start, end, whether it ended with a startkwalificatie) to what
+/// the register knows of its person: the earliest such end is the startkwalificatie's day.
+pub(crate) fn feit_inschrijving(
+    f: &mut Registerfeiten,
+    van: NaiveDate,
+    tot: Option<NaiveDate>,
+    startkwalificatie: bool,
+) {
+    f.inschrijvingen.push((van, tot));
+    if let (true, Some(t)) = (startkwalificatie, tot) {
+        f.startkwalificatie = Some(f.startkwalificatie.map_or(t, |s| s.min(t)));
+    }
+}
+
+/// Adds what a stored case event (its JSON) says to what the register knows of its person:
+/// an exemption; other events add nothing.
+pub(crate) fn feit_gebeurtenis(f: &mut Registerfeiten, json: &str) -> Result<()> {
+    if let Gebeurtenis::Vrijstelling { van, tot, .. } = gebeurtenis(json)? {
+        f.vrijstellingen.push((van, tot));
+    }
+    Ok(())
+}
+
+/// The refusal of a case event whose number another event took first.
+pub(crate) const ZAAK_GEWIJZIGD: &str = "the case changed meanwhile: look again";
+
+/// A stored case event, from its JSON.
+pub(crate) fn gebeurtenis(json: &str) -> Result<Gebeurtenis> {
+    serde_json::from_str(json).map_err(|e| invalid("gebeurtenis", e))
+}
+
+/// A case event as it is stored: JSON.
+pub(crate) fn gebeurtenis_json(e: &Gebeurtenis) -> Result<String> {
+    serde_json::to_string(e).map_err(|e| invalid("gebeurtenis", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_change_closes_the_period_that_holds() {
+        let all: Vec<Periode> = vec![(d("2026-01-05"), None, "a".into(), "b".into())];
+        assert_eq!(
+            afsluiting(&all, d("2026-01-04")),
+            Err("a registration starts later, on 2026-01-05: change that one".to_string())
+        );
+        assert_eq!(afsluiting(&all, d("2026-01-05")), Ok(Afsluiting::Vervalt));
+        assert_eq!(
+            afsluiting(&all, d("2026-02-01")),
+            Ok(Afsluiting::Eindigt {
+                open: &all[0],
+                tot: d("2026-01-31")
+            })
+        );
+        let closed: Vec<Periode> = vec![(
+            d("2026-01-05"),
+            Some(d("2026-01-10")),
+            "a".into(),
+            "b".into(),
+        )];
+        assert_eq!(afsluiting(&closed, d("2026-01-11")), Ok(Afsluiting::Geen));
+    }
+}
