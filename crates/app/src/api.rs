@@ -474,7 +474,7 @@ impl App {
 }
 
 fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    data_encoding::HEXLOWER.encode(b)
 }
 
 #[cfg(test)]

@@ -498,7 +498,14 @@ fn batches_have_strict_json_types(demo: Demo) {
         .json()
         .unwrap();
     let rij = &doc["components"]["schemas"]["Verzuimrij"]["properties"];
-    let soort = |p: &Value| p["type"].clone();
+    // A member's type, through the named schema it refers to when it does.
+    let soort = |p: &Value| match p["$ref"].as_str() {
+        Some(r) => {
+            let naam = r.rsplit('/').next().unwrap();
+            doc["components"]["schemas"][naam]["type"].clone()
+        }
+        None => p["type"].clone(),
+    };
     assert!(
         soort(&rij["minuten"]).to_string().contains("integer"),
         "{rij}"

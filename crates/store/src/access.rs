@@ -260,13 +260,7 @@ pub fn token_hash(token: &str) -> String {
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
-    }
-    s
+    data_encoding::HEXLOWER.encode(bytes)
 }
 
 /// A moment as fixed-format UTC text with microseconds: sorts and compares as the moment.

@@ -189,7 +189,7 @@ pub fn fingerprint(dump: &Dump) -> String {
         }
         h.update([2]);
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::access::hex(&h.finalize())
 }
 
 /// The schema versions (migrations) this build knows, per backend, oldest first.
@@ -396,13 +396,7 @@ fn sqlite_value(v: rusqlite::types::ValueRef<'_>) -> String {
         ValueRef::Real(f) => format!("{f:?}"),
         ValueRef::Text(t) => format!("{:?}", String::from_utf8_lossy(t)),
         ValueRef::Blob(b) => {
-            let mut s = String::with_capacity(2 + 2 * b.len());
-            s.push_str("x'");
-            for byte in b {
-                s.push_str(&format!("{byte:02x}"));
-            }
-            s.push('\'');
-            s
+            format!("x'{}'", crate::access::hex(b))
         }
     }
 }
@@ -566,13 +560,7 @@ fn pg_backup(url: &str, tmp: &Path) -> Result<BackupInfo> {
         writeln!(w, "sequence {s} {last} {called}").map_err(werr)?;
     }
     c.batch_execute("COMMIT")?;
-    let hash: String = w
-        .hash
-        .clone()
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hash = crate::access::hex(&w.hash.clone().finalize());
     let mut inner = w.inner;
     writeln!(inner, "end {hash}").map_err(werr)?;
     inner.flush().map_err(werr)?;
@@ -711,13 +699,7 @@ impl PgReader {
             .end
             .clone()
             .ok_or_else(|| self.bad("no closing line"))?;
-        let got: String = self
-            .hash
-            .clone()
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let got = crate::access::hex(&self.hash.clone().finalize());
         if want != got {
             return Err(self.bad("its checksum does not match"));
         }

@@ -143,11 +143,10 @@ impl App {
         }
         let mut fresh = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut fresh);
-        let hex: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = data_encoding::HEXLOWER.encode(&fresh);
         let stored = self.store().instelling_of("audit_sleutel", &hex)?;
-        let key = (0..stored.len() / 2)
-            .map(|i| u8::from_str_radix(&stored[2 * i..2 * i + 2], 16))
-            .collect::<std::result::Result<Vec<u8>, _>>()
+        let key = data_encoding::HEXLOWER_PERMISSIVE
+            .decode(stored.as_bytes())
             .map_err(|e| AppError::Audit(format!("stored audit key is invalid: {e}")))?;
         Ok(self.audit_key.get_or_init(|| key))
     }
@@ -163,7 +162,7 @@ impl App {
         };
         mac.update(format!("{kind}:{n:09}").as_bytes());
         let out = mac.finalize().into_bytes();
-        Ok(out[..16].iter().map(|b| format!("{b:02x}")).collect())
+        Ok(data_encoding::HEXLOWER.encode(&out[..16]))
     }
 
     /// Writes one audit entry and returns once it is committed.

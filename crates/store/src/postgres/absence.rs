@@ -120,13 +120,10 @@ fn opgeslagen(conn: &mut Client, paren: &[absence::Groep]) -> Result<Vec<Option<
 
 /// A stored value as `bytea`'s hex input.
 pub(crate) fn hex(blob: &[u8], out: &mut String) {
-    use std::fmt::Write;
     out.clear();
     out.reserve(2 + 2 * blob.len());
     out.push_str("\\x");
-    for b in blob {
-        let _ = write!(out, "{b:02x}");
-    }
+    data_encoding::HEXLOWER.encode_append(blob, out);
 }
 
 /// Writes the staged values of `stage_blok` and marks their pairs for the next signal run.
