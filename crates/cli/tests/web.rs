@@ -107,6 +107,11 @@ fn opzet(db: &str) -> Rolverdeling {
         if j.plicht == leerrecht_domain::duty::DutyStatus::Geen {
             return Ok(());
         }
+        // Not on the thuiszitters list yet: the demo's cases run up to its day, today, so
+        // who is on it changes with the date.
+        if !app.registraties(&op, j.leerling).unwrap().is_empty() {
+            return Ok(());
+        }
         let s = orgs.iter().find(|o| o.code.as_str() == school.as_str());
         let Some(swv) = s.and_then(|s| s.swv.clone()) else {
             return Ok(());
@@ -131,10 +136,6 @@ fn opzet(db: &str) -> Rolverdeling {
     .unwrap();
     let (leerling, school, swv, bureau, achternaam, voornamen, geboren) =
         kandidaat.expect("the demo has a pupil of a school with an SWV");
-    assert!(
-        app.registraties(&op, leerling).unwrap().is_empty(),
-        "the first pupil of the tiny demo is not on the thuiszitters list yet"
-    );
     let andere = orgs
         .iter()
         .find(|o| o.soort == OrgSoort::School && o.code.as_str() != school)

@@ -58,6 +58,11 @@ fn opzet(db: &str) -> Opzet {
         if kandidaat.is_some() || j.plicht == leerrecht_domain::duty::DutyStatus::Geen {
             return Ok(());
         }
+        // Not on the thuiszitters list yet: the demo's cases run up to its day, today, so
+        // who is on it changes with the date.
+        if !app.registraties(&op, j.leerling).unwrap().is_empty() {
+            return Ok(());
+        }
         let Some(school) = &j.school else {
             return Ok(());
         };
@@ -82,7 +87,6 @@ fn opzet(db: &str) -> Opzet {
     .unwrap();
     let (leerling, school, bureau) =
         kandidaat.expect("the tiny demo has a pupil of duty age with a bureau");
-    assert!(app.registraties(&op, leerling).unwrap().is_empty());
     let mut ander = None;
     app.jongeren(&op, today, None, &mut |j| {
         if ander.is_none() && j.school.as_ref().is_some_and(|s| s.as_str() != school) {

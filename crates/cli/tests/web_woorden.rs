@@ -73,6 +73,11 @@ fn opzet(db: &str) -> Opzet {
         if kandidaat.is_some() || j.plicht == leerrecht_domain::duty::DutyStatus::Geen {
             return Ok(());
         }
+        // Not on the thuiszitters list yet: the demo's cases run up to its day, today, so
+        // who is on it changes with the date.
+        if !app.registraties(&op, j.leerling).unwrap().is_empty() {
+            return Ok(());
+        }
         let Some(school) = &j.school else {
             return Ok(());
         };
@@ -101,7 +106,6 @@ fn opzet(db: &str) -> Opzet {
     .unwrap();
     let (leerling, school, bureau, gemeente, naam, achternaam, geboren) =
         kandidaat.expect("the tiny demo has a pupil of duty age with a bureau");
-    assert!(app.registraties(&op, leerling).unwrap().is_empty());
     let naam_van = |c: &str| {
         orgs.iter()
             .find(|o| o.code.as_str() == c)
