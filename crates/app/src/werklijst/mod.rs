@@ -231,6 +231,8 @@ impl App {
             let mut kept = Vec::with_capacity(items.len());
             let mut decided: HashMap<(String, Gebruik), bool> = HashMap::new();
             let mut gelogd: std::collections::HashSet<String> = Default::default();
+            // Every person shown, logged in one commit before the list is handed out.
+            let mut personen = Vec::new();
             for item in items {
                 let gebruik = gebruik_van(item.soort);
                 let ok = match decided.get(&(item.leerling.clone(), gebruik)) {
@@ -248,14 +250,7 @@ impl App {
                             None => false,
                         };
                         if ok && gelogd.insert(item.leerling.clone()) {
-                            self.audit(
-                                actor,
-                                "werklijst",
-                                Some(self.pseudoniem(l)?),
-                                Some(format!("werklijst {org}")),
-                                None,
-                                true,
-                            )?;
+                            personen.push((self.pseudoniem(l)?, None));
                         }
                         decided.insert((item.leerling.clone(), gebruik), ok);
                         ok
@@ -265,6 +260,7 @@ impl App {
                     kept.push(item);
                 }
             }
+            self.audit_personen(actor, "werklijst", personen, &format!("werklijst {org}"))?;
             items = kept;
         } else {
             authorize(actor, Action::ReadPersons)?;
