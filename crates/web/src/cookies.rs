@@ -27,11 +27,7 @@ impl Bereik {
 
 /// The session cookie: HttpOnly, Secure, SameSite=Strict, alive as long as a session may be.
 pub fn sessie(token: &str, bereik: Bereik) -> Cookie<'static> {
-    Cookie::build((COOKIE, token.to_string()))
-        .path(bereik.pad())
-        .http_only(true)
-        .secure(true)
-        .same_site(SameSite::Strict)
+    beschermd(token.to_string(), bereik)
         .max_age(cookie::time::Duration::seconds(
             leerrecht_app::toegang::auth::SESSIE_MAX.num_seconds(),
         ))
@@ -40,13 +36,17 @@ pub fn sessie(token: &str, bereik: Bereik) -> Cookie<'static> {
 
 /// The cookie that removes the session cookie from the browser.
 pub fn sessie_weg(bereik: Bereik) -> Cookie<'static> {
-    Cookie::build((COOKIE, ""))
+    beschermd(String::new(), bereik).removal().build()
+}
+
+/// The session cookie's name, scope and protections, which setting and removing share: a
+/// browser removes a cookie only when its name and path match the one it holds.
+fn beschermd(waarde: String, bereik: Bereik) -> cookie::CookieBuilder<'static> {
+    Cookie::build((COOKIE, waarde))
         .path(bereik.pad())
         .http_only(true)
         .secure(true)
         .same_site(SameSite::Strict)
-        .removal()
-        .build()
 }
 
 /// The language of the pages, kept for a year.
