@@ -900,6 +900,34 @@ fn a_users_worklist_is_their_own(db: Db) {
     assert_eq!(logged, 1, "one entry per person shown");
 }
 
+/// The gate's facts of many persons read at once (a worklist's) are the facts read one by
+/// one, whichever identifier names the person, and an unknown person is left out.
+fn the_gates_facts_of_many_are_those_of_each(db: Db) {
+    let w = world(db);
+    let store = w.app.store();
+    let onbekend = id("999999990");
+    let gevraagd = [id(IN), id(OUT), id(LEFT), onbekend];
+    for on in [d("2025-11-20"), d("2025-06-01"), d("2026-02-01")] {
+        let samen = store.persoon_contexten(&gevraagd, on).unwrap();
+        assert_eq!(samen.len(), 3, "three known persons on {on}");
+        for l in gevraagd {
+            assert_eq!(
+                samen.get(&l),
+                store.persoon_context(l, on).unwrap().as_ref(),
+                "{on}"
+            );
+        }
+    }
+    // The case's partner and the MAZL referral come with the batch as with the single read.
+    let ctx = &store.persoon_contexten(&[id(IN)], d("2025-11-20")).unwrap()[&id(IN)];
+    assert_eq!(ctx.partners, ["CJG-HLM"]);
+    assert!(ctx.mazl_verwezen);
+    assert!(store
+        .persoon_contexten(&[], d("2025-11-20"))
+        .unwrap()
+        .is_empty());
+}
+
 const OUDEREN: &str = "bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente
 010000008;;Visser;Daan;2003-01-01;GM0392
 020000005;;Smit;Eva;2006-03-10;GM0392
@@ -1010,5 +1038,6 @@ on_both!(
     export_lists_who_saw_one_person,
     export_finds_entries_before_and_after_the_index_line,
     a_users_worklist_is_their_own,
+    the_gates_facts_of_many_are_those_of_each,
     purge_destroys_on_time_and_keeps_counts,
 );

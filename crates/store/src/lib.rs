@@ -341,6 +341,23 @@ pub trait Store: AccessStore + ApiStore + TaakStore + Send + Sync {
         }
     }
 
+    /// [`AccessStore::persoon_context`] of many persons on one date, keyed by the identifiers
+    /// asked for; an unknown person is left out. One read where the store can batch (a
+    /// worklist judges thousands of persons, each a round trip to a database server).
+    fn persoon_contexten(
+        &self,
+        leerlingen: &[LeerlingId],
+        on: NaiveDate,
+    ) -> Result<std::collections::HashMap<LeerlingId, access::PersoonContext>> {
+        let mut uit = std::collections::HashMap::with_capacity(leerlingen.len());
+        for l in leerlingen {
+            if let Some(ctx) = self.persoon_context(*l, on)? {
+                uit.insert(*l, ctx);
+            }
+        }
+        Ok(uit)
+    }
+
     /// True when the register holds no organisations and no people.
     fn is_empty(&self) -> Result<bool>;
 

@@ -201,8 +201,10 @@ impl App {
             o.soort,
             OrgSoort::Leerplicht | OrgSoort::Swv | OrgSoort::Cjg
         ) {
-            for leerling in self.store().thuiszitters_op(on)? {
-                let Some(ctx) = self.store().persoon_context(leerling, on)? else {
+            let thuiszitters = self.store().thuiszitters_op(on)?;
+            let mut contexten = self.store().persoon_contexten(&thuiszitters, on)?;
+            for leerling in thuiszitters {
+                let Some(ctx) = contexten.remove(&leerling) else {
                     continue;
                 };
                 let mine = match o.soort {
@@ -230,6 +232,17 @@ impl App {
         if let Actor::Gebruiker(_) = actor {
             let mut kept = Vec::with_capacity(items.len());
             let mut decided: HashMap<(String, Gebruik), bool> = HashMap::new();
+            // The gate's facts of everyone on the list, read at once.
+            let leerlingen = items
+                .iter()
+                .map(|i| {
+                    i.leerling
+                        .parse::<LeerlingId>()
+                        .map_err(|_| AppError::Invalid("a listed identifier is invalid".into()))
+                })
+                .collect::<Result<std::collections::HashSet<_>>>()?;
+            let leerlingen: Vec<LeerlingId> = leerlingen.into_iter().collect();
+            let contexten = self.store().persoon_contexten(&leerlingen, on)?;
             let mut gelogd: std::collections::HashSet<String> = Default::default();
             // Every person shown, logged in one commit before the list is handed out.
             let mut personen = Vec::new();
@@ -241,11 +254,11 @@ impl App {
                         let l: LeerlingId = item.leerling.parse().map_err(|_| {
                             AppError::Invalid("a listed identifier is invalid".into())
                         })?;
-                        let ok = match self.store().persoon_context(l, on)? {
+                        let ok = match contexten.get(&l) {
                             Some(ctx) => {
-                                beslis(actor, Gebruik::PersoonBekijken, &ctx, None)
+                                beslis(actor, Gebruik::PersoonBekijken, ctx, None)
                                     == Beslissing::Toegestaan
-                                    && beslis(actor, gebruik, &ctx, None) == Beslissing::Toegestaan
+                                    && beslis(actor, gebruik, ctx, None) == Beslissing::Toegestaan
                             }
                             None => false,
                         };

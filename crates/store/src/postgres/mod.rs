@@ -428,6 +428,14 @@ impl Store for PgStore {
         crate::postgres::access::persoon_context_van_id(self, id, on)
     }
 
+    fn persoon_contexten(
+        &self,
+        leerlingen: &[LeerlingId],
+        on: NaiveDate,
+    ) -> Result<std::collections::HashMap<LeerlingId, crate::access::PersoonContext>> {
+        crate::postgres::access::persoon_contexten(self, leerlingen, on)
+    }
+
     fn backend(&self) -> Backend {
         Backend::Postgres
     }
