@@ -99,6 +99,18 @@ fn absolute_absence_respects_diplomas_and_exemptions(db: Db) {
     db.ok(ImportKind::Inschrijvingen, &met.replace(";ja\n", ";nee\n"));
     assert!(av(&db, "2025-10-01").contains(&"101222331".to_string()));
     assert!(werk(&db, "RBL-ZKIJ", "2025-10-01").contains(&("av".into(), "101222331".into())));
+    // The item names the person, as the officer reads the list.
+    let lijst = db
+        .app
+        .werklijst(
+            &Actor::local_operator(),
+            "RBL-ZKIJ",
+            d("2025-10-01"),
+            &Escalatieregels::default(),
+        )
+        .unwrap();
+    let item = lijst.items.iter().find(|i| i.soort == "av").unwrap();
+    assert_eq!(item.naam, "Lotte Bakker");
     // Their school sees no such item: only leerplicht's worklist lists absolute absence.
     assert!(!werk(&db, "07NU01", "2025-10-01")
         .iter()

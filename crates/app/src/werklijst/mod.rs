@@ -194,7 +194,9 @@ impl App {
             school,
             &mut rijen,
         )?;
-        self.register_items(&mut items, o, on, &lrv)?;
+        // The gate's facts of the persons on the list, read in batches and kept.
+        let mut contexten = HashMap::new();
+        self.register_items(&mut items, o, on, &lrv, &mut contexten)?;
         // The clock of a thuiszitter is read from registrations and cases, which a school may
         // not read (docs/domain.md §10): a school's worklist has no thuiszitter items.
         if matches!(
@@ -202,9 +204,14 @@ impl App {
             OrgSoort::Leerplicht | OrgSoort::Swv | OrgSoort::Cjg
         ) {
             let thuiszitters = self.store().thuiszitters_op(on)?;
-            let mut contexten = self.store().persoon_contexten(&thuiszitters, on)?;
+            let nieuw: Vec<LeerlingId> = thuiszitters
+                .iter()
+                .filter(|l| !contexten.contains_key(*l))
+                .copied()
+                .collect();
+            contexten.extend(self.store().persoon_contexten(&nieuw, on)?);
             for leerling in thuiszitters {
-                let Some(ctx) = contexten.remove(&leerling) else {
+                let Some(ctx) = contexten.get(&leerling) else {
                     continue;
                 };
                 let mine = match o.soort {
@@ -241,8 +248,11 @@ impl App {
                         .map_err(|_| AppError::Invalid("a listed identifier is invalid".into()))
                 })
                 .collect::<Result<std::collections::HashSet<_>>>()?;
-            let leerlingen: Vec<LeerlingId> = leerlingen.into_iter().collect();
-            let contexten = self.store().persoon_contexten(&leerlingen, on)?;
+            let leerlingen: Vec<LeerlingId> = leerlingen
+                .into_iter()
+                .filter(|l| !contexten.contains_key(l))
+                .collect();
+            contexten.extend(self.store().persoon_contexten(&leerlingen, on)?);
             let mut gelogd: std::collections::HashSet<String> = Default::default();
             // Every person shown, logged in one commit before the list is handed out.
             let mut personen = Vec::new();

@@ -3,13 +3,15 @@
 //! exemptions that need leerplicht's attention (docs/domain.md §6.8, §8). A school gets none of
 //! these: they are about persons it may not (yet) read, or about leerplicht's own decisions.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use leerrecht_domain::duty::{birth_ranges, duty_status_met};
+use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::org::{OrgSoort, Organisatie};
 use leerrecht_domain::rules::absoluut_verzuim;
 use leerrecht_domain::zaak::{ZaakSoort, ZaakStaat};
+use leerrecht_store::access::PersoonContext;
 use leerrecht_store::WerkPersoon;
 
 use crate::werklijst::{WerkItem, VOORUIT_DAGEN};
@@ -18,13 +20,15 @@ use crate::{App, Result};
 impl App {
     /// Adds the register's items for organisation `o` on `on` to `items`; `lrv` holds the
     /// recent `lrv` signals of the people it serves (leerplicht: by gemeente; an SWV: by
-    /// school), person, school and date, in date order.
+    /// school), person, school and date, in date order. The gate's facts of the persons it
+    /// reads are added to `contexten`.
     pub(crate) fn register_items(
         &self,
         items: &mut Vec<WerkItem>,
         o: &Organisatie,
         on: NaiveDate,
         lrv: &[(WerkPersoon, String, NaiveDate)],
+        contexten: &mut HashMap<LeerlingId, PersoonContext>,
     ) -> Result<()> {
         if !matches!(o.soort, OrgSoort::Leerplicht | OrgSoort::Swv) {
             return Ok(());
@@ -76,11 +80,14 @@ impl App {
             }
             Ok(())
         })?;
+        // Their names come with the gate's facts, read for all of them at once and kept for
+        // the gate's look at every item.
+        let ids: Vec<LeerlingId> = av.iter().map(|k| k.leerling).collect();
+        contexten.extend(self.store().persoon_contexten(&ids, on)?);
         for k in av {
-            let naam = self
-                .store()
-                .jongere(k.leerling)?
-                .map(|j| format!("{} {}", j.voornamen, j.achternaam))
+            let naam = contexten
+                .get(&k.leerling)
+                .map(|c| format!("{} {}", c.jongere.voornamen, c.jongere.achternaam))
                 .unwrap_or_default();
             items.push(WerkItem {
                 soort: "av",
