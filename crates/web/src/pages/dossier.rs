@@ -943,6 +943,41 @@ where
     bewaar(s, b, id, formulier, velden, body, r).await
 }
 
+/// A route of one of the file's forms: its name (with the number in its address, if any), the
+/// form's id on the page, the fields a refusal may name, and the reader that checks the form
+/// and makes its write.
+macro_rules! formulier_route {
+    ($(#[$m:meta])* $naam:ident, $formulier:expr, [$($veld:literal),* $(,)?] => $lees:path) => {
+        $(#[$m])*
+        pub async fn $naam(
+            State(s): State<AppState>,
+            b: Bezoeker,
+            Path(id): Path<String>,
+            body: Bytes,
+        ) -> Result<Response, Fout> {
+            verwerk(&s, &b, id, &body, $formulier, &[$($veld),*], $lees).await
+        }
+    };
+    (
+        $(#[$m:meta])* $naam:ident($nr:ident), $formulier:expr,
+        [$($veld:literal),* $(,)?] => $lees:path
+    ) => {
+        $(#[$m])*
+        pub async fn $naam(
+            State(s): State<AppState>,
+            b: Bezoeker,
+            Path((id, $nr)): Path<(String, i64)>,
+            body: Bytes,
+        ) -> Result<Response, Fout> {
+            let formulier = $formulier;
+            verwerk(&s, &b, id, &body, &formulier, &[$($veld),*], move |f, b| {
+                $lees(f, b, $nr)
+            })
+            .await
+        }
+    };
+}
+
 /// A form refused for its input shows the file again, with the reason above it.
 async fn herstel(
     s: &AppState,
@@ -1045,13 +1080,9 @@ fn tekst(s: &str) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-pub async fn melding_indienen(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let velden = [
+formulier_route! {
+    melding_indienen, "melding-form",
+    [
         "verzuimsoort",
         "begindatum",
         "uren",
@@ -1059,17 +1090,7 @@ pub async fn melding_indienen(
         "reden",
         "ondernomen",
         "contact",
-    ];
-    verwerk(
-        &s,
-        &b,
-        id,
-        &body,
-        "melding-form",
-        &velden,
-        melding_indienen_lezen,
-    )
-    .await
+    ] => melding_indienen_lezen
 }
 
 fn melding_indienen_lezen(f: MeldingForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
@@ -1135,23 +1156,9 @@ pub struct StatusForm {
     afsluitreden: String,
 }
 
-pub async fn melding_status(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path((id, melding)): Path<(String, i64)>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let formulier = statusformulier(melding);
-    verwerk(
-        &s,
-        &b,
-        id,
-        &body,
-        &formulier,
-        &["status", "afsluitreden"],
-        move |f, b| melding_status_lezen(f, b, melding),
-    )
-    .await
+formulier_route! {
+    melding_status(melding), statusformulier(melding),
+    ["status", "afsluitreden"] => melding_status_lezen
 }
 
 /// The form that gives one melding a new status.
@@ -1201,25 +1208,11 @@ pub struct IntrekForm {
     toelichting: String,
 }
 
-/// The school withdraws a melding it has not seen handled, with a reason from the list and
-/// its own words; audited like every change.
-pub async fn melding_intrekken(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path((id, melding)): Path<(String, i64)>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let formulier = intrekformulier(melding);
-    verwerk(
-        &s,
-        &b,
-        id,
-        &body,
-        &formulier,
-        &["reden", "toelichting"],
-        move |f, b| melding_intrekken_lezen(f, b, melding),
-    )
-    .await
+formulier_route! {
+    /// The school withdraws a melding it has not seen handled, with a reason from the list and
+    /// its own words; audited like every change.
+    melding_intrekken(melding), intrekformulier(melding),
+    ["reden", "toelichting"] => melding_intrekken_lezen
 }
 
 /// The form that withdraws one melding.
@@ -1340,14 +1333,9 @@ pub struct AanbodForm {
     gestart: String,
 }
 
-pub async fn aanbod(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let velden = ["aanbod", "aanbieder", "aangeboden", "gestart"];
-    verwerk(&s, &b, id, &body, "aanbod-form", &velden, aanbod_lezen).await
+formulier_route! {
+    aanbod, "aanbod-form",
+    ["aanbod", "aanbieder", "aangeboden", "gestart"] => aanbod_lezen
 }
 
 fn aanbod_lezen(f: AanbodForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
@@ -1375,14 +1363,9 @@ pub struct OverlegForm {
     vervolg: String,
 }
 
-pub async fn overleg(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let velden = ["team", "datum", "besluiten", "vervolg"];
-    verwerk(&s, &b, id, &body, "overleg-form", &velden, overleg_lezen).await
+formulier_route! {
+    overleg, "overleg-form",
+    ["team", "datum", "besluiten", "vervolg"] => overleg_lezen
 }
 
 fn overleg_lezen(f: OverlegForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
@@ -1426,30 +1409,9 @@ pub struct VrijstellingForm {
     verklaring_door: String,
 }
 
-pub async fn vrijstelling(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let velden = [
-        "artikel",
-        "reden",
-        "van",
-        "tot",
-        "verklaring_datum",
-        "verklaring_door",
-    ];
-    verwerk(
-        &s,
-        &b,
-        id,
-        &body,
-        "vrijstelling-form",
-        &velden,
-        vrijstelling_lezen,
-    )
-    .await
+formulier_route! {
+    vrijstelling, "vrijstelling-form",
+    ["artikel", "reden", "van", "tot", "verklaring_datum", "verklaring_door"] => vrijstelling_lezen
 }
 
 fn vrijstelling_lezen(f: VrijstellingForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
@@ -1506,23 +1468,9 @@ pub struct EscalatieForm {
     geinformeerd: String,
 }
 
-pub async fn escalatie(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let velden = ["niveau", "datum", "geinformeerd"];
-    verwerk(
-        &s,
-        &b,
-        id,
-        &body,
-        "escalatie-form",
-        &velden,
-        escalatie_lezen,
-    )
-    .await
+formulier_route! {
+    escalatie, "escalatie-form",
+    ["niveau", "datum", "geinformeerd"] => escalatie_lezen
 }
 
 fn escalatie_lezen(f: EscalatieForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
@@ -1591,14 +1539,9 @@ pub struct PlanForm {
     datum: String,
 }
 
-pub async fn plan(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let velden = ["zaak", "omschrijving", "datum"];
-    verwerk(&s, &b, id, &body, "plan-form", &velden, plan_lezen).await
+formulier_route! {
+    plan, "plan-form",
+    ["zaak", "omschrijving", "datum"] => plan_lezen
 }
 
 fn plan_lezen(f: PlanForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
@@ -1630,22 +1573,9 @@ pub struct OudersForm {
     hoe: String,
 }
 
-pub async fn ouders(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    verwerk(
-        &s,
-        &b,
-        id,
-        &body,
-        "ouders-form",
-        &["zaak", "datum", "hoe"],
-        ouders_lezen,
-    )
-    .await
+formulier_route! {
+    ouders, "ouders-form",
+    ["zaak", "datum", "hoe"] => ouders_lezen
 }
 
 fn ouders_lezen(f: OudersForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
@@ -1667,14 +1597,9 @@ pub struct SluitForm {
     toelichting: String,
 }
 
-pub async fn sluiten(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let velden = ["zaak", "reden", "datum", "toelichting"];
-    verwerk(&s, &b, id, &body, "sluiten-form", &velden, sluiten_lezen).await
+formulier_route! {
+    sluiten, "sluiten-form",
+    ["zaak", "reden", "datum", "toelichting"] => sluiten_lezen
 }
 
 fn sluiten_lezen(f: SluitForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
@@ -1698,13 +1623,9 @@ pub struct NotitieForm {
     tekst: String,
 }
 
-pub async fn notitie(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    verwerk(&s, &b, id, &body, "notitie-form", &["tekst"], notitie_lezen).await
+formulier_route! {
+    notitie, "notitie-form",
+    ["tekst"] => notitie_lezen
 }
 
 fn notitie_lezen(f: NotitieForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
@@ -1719,24 +1640,10 @@ pub struct PartnerForm {
     contact: String,
 }
 
-/// Leerplicht adds a partner to one of the person's cases.
-pub async fn partner_toevoegen(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path((id, zaak)): Path<(String, i64)>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let formulier = partnerformulier(zaak);
-    verwerk(
-        &s,
-        &b,
-        id,
-        &body,
-        &formulier,
-        &["organisatie", "contact"],
-        move |f, b| partner_toevoegen_lezen(f, b, zaak),
-    )
-    .await
+formulier_route! {
+    /// Leerplicht adds a partner to one of the person's cases.
+    partner_toevoegen(zaak), partnerformulier(zaak),
+    ["organisatie", "contact"] => partner_toevoegen_lezen
 }
 
 /// The form that adds a partner to one case.
