@@ -642,12 +642,7 @@ schema!(
     /// The kind of a suitable offer.
     AanbodCode => codes(
         "Het soort passend aanbod.",
-        AANBOD.iter().map(|a| {
-            serde_json::to_value(a)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
-        }),
+        AanbodType::ALL.iter().map(|a| a.code()),
     )
 );
 schema!(
@@ -707,16 +702,6 @@ schema!(
     /// A user's role.
     RolCode => codes("De rol van een gebruiker.", Rol::ALL.iter().map(|r| r.code()))
 );
-
-/// The kinds of offer; their codes are the rules' own (serde).
-const AANBOD: [AanbodType; 6] = [
-    AanbodType::Onderwijs,
-    AanbodType::OnderwijsZorgarrangement,
-    AanbodType::Zorg,
-    AanbodType::Jeugdhulp,
-    AanbodType::Dagbesteding,
-    AanbodType::WerkLeerwerktraject,
-];
 
 /// The document as JSON (built once).
 pub fn openapi_json() -> String {

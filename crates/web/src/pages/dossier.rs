@@ -228,26 +228,6 @@ const PARTNERSOORTEN: [leerrecht_domain::org::OrgSoort; 3] = [
 
 const SOORTEN: [&str; 5] = ["ongeoorloofd", "luxe", "te_laat", "ziek", "geoorloofd"];
 
-fn aanbod_code(a: AanbodType) -> &'static str {
-    match a {
-        AanbodType::Onderwijs => "onderwijs",
-        AanbodType::OnderwijsZorgarrangement => "onderwijs_zorgarrangement",
-        AanbodType::Zorg => "zorg",
-        AanbodType::Jeugdhulp => "jeugdhulp",
-        AanbodType::Dagbesteding => "dagbesteding",
-        AanbodType::WerkLeerwerktraject => "werk_leerwerktraject",
-    }
-}
-
-const AANBODSOORTEN: [AanbodType; 6] = [
-    AanbodType::Onderwijs,
-    AanbodType::OnderwijsZorgarrangement,
-    AanbodType::Zorg,
-    AanbodType::Jeugdhulp,
-    AanbodType::Dagbesteding,
-    AanbodType::WerkLeerwerktraject,
-];
-
 #[derive(Deserialize, Default)]
 pub struct Jaarvraag {
     jaar: Option<String>,
@@ -406,7 +386,7 @@ fn pagina(
                     let st = ZaakStaat::fold(z.events.iter().map(|e| &e.gebeurtenis));
                     aanbod.extend(st.aanbod.iter().map(|a| {
                         (
-                            taal.s(aanbod_code(a.aanbod)).to_string(),
+                            taal.s(a.aanbod.code()).to_string(),
                             a.aanbieder.clone(),
                             taal.datum_kort(&a.aangeboden),
                             a.gestart.map(|d| taal.datum_kort(&d)).unwrap_or_default(),
@@ -628,9 +608,9 @@ fn pagina(
             .into_iter()
             .map(|o| (o.code(), taal.s(o.label())))
             .collect(),
-        aanbodsoorten: AANBODSOORTEN
+        aanbodsoorten: AanbodType::ALL
             .into_iter()
-            .map(|a| (aanbod_code(a), taal.s(aanbod_code(a))))
+            .map(|a| (a.code(), taal.s(a.code())))
             .collect(),
         artikelen: Artikel::ALL
             .into_iter()
@@ -1340,9 +1320,9 @@ formulier_route! {
 
 fn aanbod_lezen(f: AanbodForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
     let taal = b.taal;
-    let soort = AANBODSOORTEN
+    let soort = AanbodType::ALL
         .into_iter()
-        .find(|a| aanbod_code(*a) == f.aanbod)
+        .find(|a| a.code() == f.aanbod)
         .ok_or_else(|| Afwijzing::bij("aanbod", taal.s("kies een soort aanbod")))?;
     let aanbieder = invoer::verplicht(taal, "aanbieder", &f.aanbieder)?;
     let aangeboden = invoer::datum(taal, "aangeboden", &f.aangeboden)?;
