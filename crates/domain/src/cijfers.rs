@@ -623,21 +623,15 @@ mod tests {
     }
     use super::*;
 
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
+    use crate::testsupport::d;
 
     /// Summer holidays 2023 (15 July – 27 August) and 2024 (20 July – 1 September).
     fn kalender() -> crate::calendar::Kalender {
-        use crate::calendar::{Kalender, Vakantie};
-        Kalender::new(
-            vec![
-                Vakantie::new("zomer", d("2023-07-15"), d("2023-08-27"), None).unwrap(),
-                Vakantie::new("zomer", d("2024-07-20"), d("2024-09-01"), None).unwrap(),
-            ],
-            d("2015-01-01"),
-            d("2030-12-31"),
-        )
+        let zomers = [
+            ("zomer", "2023-07-15", "2023-08-27"),
+            ("zomer", "2024-07-20", "2024-09-01"),
+        ];
+        crate::testsupport::kalender(&zomers, "2015-01-01", "2030-12-31")
     }
 
     fn rr(k: &crate::calendar::Kalender) -> Runregels<'_> {
@@ -827,17 +821,13 @@ mod tests {
         };
         let per = basis.per_persoon();
         let k = kalender();
-        let g = kpi_gevallen(
-            &per,
-            d("2024-08-01"),
-            d("2025-07-31"),
-            d("2025-06-15"),
-            3,
-            &rr(&k),
-        );
-        let uit: Vec<(i64, KpiUitkomst)> = g.iter().map(|g| (g.persoon, g.uitkomst)).collect();
+        // Each person's outcome for the school year 2024-2025, asked on a day.
+        let uitkomsten = |op: &str| -> Vec<(i64, KpiUitkomst)> {
+            let g = kpi_gevallen(&per, d("2024-08-01"), d("2025-07-31"), d(op), 3, &rr(&k));
+            g.iter().map(|g| (g.persoon, g.uitkomst)).collect()
+        };
         assert_eq!(
-            uit,
+            uitkomsten("2025-06-15"),
             [
                 (1, KpiUitkomst::BinnenTermijn),
                 (2, KpiUitkomst::TeLaat),
@@ -848,17 +838,8 @@ mod tests {
         );
         // Asked before person 3's deadline (2025-01-01), that run was still "lopend", and
         // person 4's had not begun; person 5 was already two weeks overdue.
-        let g = kpi_gevallen(
-            &per,
-            d("2024-08-01"),
-            d("2025-07-31"),
-            d("2024-12-15"),
-            3,
-            &rr(&k),
-        );
-        let uit: Vec<(i64, KpiUitkomst)> = g.iter().map(|g| (g.persoon, g.uitkomst)).collect();
         assert_eq!(
-            uit,
+            uitkomsten("2024-12-15"),
             [
                 (1, KpiUitkomst::BinnenTermijn),
                 (2, KpiUitkomst::TeLaat),

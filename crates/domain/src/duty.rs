@@ -2,8 +2,6 @@
 //! kwalificatieplichtig then, and the matching birth-date ranges so a database can count duty
 //! status with a plain range condition on the date of birth.
 
-use std::fmt;
-
 use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -29,11 +27,7 @@ impl DutyStatus {
     }
 }
 
-impl fmt::Display for DutyStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.code())
-    }
-}
+code_soort!(DutyStatus);
 
 /// The day someone born on `birth` has their birthday in `year`.
 ///
@@ -209,6 +203,20 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
+    /// The duty of a person born on `b`, on each of the days.
+    fn plicht_op(b: NaiveDate, dagen: &[(NaiveDate, DutyStatus)]) {
+        for &(op, s) in dagen {
+            assert_eq!(duty_status(b, op), s, "born {b}, on {op}");
+        }
+    }
+
+    /// The age of a person born on `b`, on each of the days.
+    fn leeftijd_op(b: NaiveDate, dagen: &[(NaiveDate, u32)]) {
+        for &(op, n) in dagen {
+            assert_eq!(age_on(b, op), n, "born {b}, on {op}");
+        }
+    }
+
     #[test]
     fn codes() {
         assert_eq!(Leerplichtig.code(), "leerplichtig");
@@ -219,19 +227,29 @@ mod tests {
     #[test]
     fn ages() {
         let b = d(2005, 6, 15);
-        assert_eq!(age_on(b, d(2005, 6, 14)), 0);
-        assert_eq!(age_on(b, d(2004, 1, 1)), 0);
-        assert_eq!(age_on(b, b), 0);
-        assert_eq!(age_on(b, d(2023, 6, 14)), 17);
-        assert_eq!(age_on(b, d(2023, 6, 15)), 18);
+        leeftijd_op(
+            b,
+            &[
+                (d(2005, 6, 14), 0),
+                (d(2004, 1, 1), 0),
+                (b, 0),
+                (d(2023, 6, 14), 17),
+                (d(2023, 6, 15), 18),
+            ],
+        );
         // 29 February: birthday on 28 February in non-leap years, on 29 February in leap years.
         let leap = d(2004, 2, 29);
-        assert_eq!(age_on(leap, d(2005, 2, 27)), 0);
-        assert_eq!(age_on(leap, d(2005, 2, 28)), 1);
-        assert_eq!(age_on(leap, d(2008, 2, 28)), 3);
-        assert_eq!(age_on(leap, d(2008, 2, 29)), 4);
-        assert_eq!(age_on(leap, d(2022, 2, 27)), 17);
-        assert_eq!(age_on(leap, d(2022, 2, 28)), 18);
+        leeftijd_op(
+            leap,
+            &[
+                (d(2005, 2, 27), 0),
+                (d(2005, 2, 28), 1),
+                (d(2008, 2, 28), 3),
+                (d(2008, 2, 29), 4),
+                (d(2022, 2, 27), 17),
+                (d(2022, 2, 28), 18),
+            ],
+        );
     }
 
     #[test]
@@ -239,14 +257,18 @@ mod tests {
         // Born on the 1st: 5 on 1 March, leerplichtig only from 1 April.
         let b = d(2015, 3, 1);
         assert_eq!(leerplicht_start(b), d(2020, 4, 1));
-        assert_eq!(duty_status(b, d(2020, 3, 1)), Geen);
-        assert_eq!(duty_status(b, d(2020, 3, 31)), Geen);
-        assert_eq!(duty_status(b, d(2020, 4, 1)), Leerplichtig);
+        plicht_op(
+            b,
+            &[
+                (d(2020, 3, 1), Geen),
+                (d(2020, 3, 31), Geen),
+                (d(2020, 4, 1), Leerplichtig),
+            ],
+        );
         // Born on the last day of a month, December: into the next calendar year.
         let b = d(2015, 12, 31);
         assert_eq!(leerplicht_start(b), d(2021, 1, 1));
-        assert_eq!(duty_status(b, d(2020, 12, 31)), Geen);
-        assert_eq!(duty_status(b, d(2021, 1, 1)), Leerplichtig);
+        plicht_op(b, &[(d(2020, 12, 31), Geen), (d(2021, 1, 1), Leerplichtig)]);
     }
 
     #[test]
@@ -254,25 +276,45 @@ mod tests {
         // Turns 16 on 31 July: that school year ends the same day.
         let b = d(2004, 7, 31);
         assert_eq!(leerplicht_end(b), d(2020, 7, 31));
-        assert_eq!(duty_status(b, d(2020, 7, 31)), Leerplichtig);
-        assert_eq!(duty_status(b, d(2020, 8, 1)), Kwalificatieplichtig);
+        plicht_op(
+            b,
+            &[
+                (d(2020, 7, 31), Leerplichtig),
+                (d(2020, 8, 1), Kwalificatieplichtig),
+            ],
+        );
         // Turns 16 on 1 August: a whole school year more.
         let b = d(2004, 8, 1);
         assert_eq!(leerplicht_end(b), d(2021, 7, 31));
-        assert_eq!(duty_status(b, d(2020, 8, 1)), Leerplichtig);
-        assert_eq!(duty_status(b, d(2021, 7, 31)), Leerplichtig);
-        assert_eq!(duty_status(b, d(2021, 8, 1)), Kwalificatieplichtig);
+        plicht_op(
+            b,
+            &[
+                (d(2020, 8, 1), Leerplichtig),
+                (d(2021, 7, 31), Leerplichtig),
+                (d(2021, 8, 1), Kwalificatieplichtig),
+            ],
+        );
     }
 
     #[test]
     fn kwalificatieplicht_ends_on_the_eighteenth_birthday() {
         let b = d(2004, 8, 1);
-        assert_eq!(duty_status(b, d(2022, 7, 31)), Kwalificatieplichtig);
-        assert_eq!(duty_status(b, d(2022, 8, 1)), Geen);
+        plicht_op(
+            b,
+            &[
+                (d(2022, 7, 31), Kwalificatieplichtig),
+                (d(2022, 8, 1), Geen),
+            ],
+        );
         let b = d(2004, 2, 29);
         assert_eq!(kwalificatieplicht_end(b), d(2022, 2, 27));
-        assert_eq!(duty_status(b, d(2022, 2, 27)), Kwalificatieplichtig);
-        assert_eq!(duty_status(b, d(2022, 2, 28)), Geen);
+        plicht_op(
+            b,
+            &[
+                (d(2022, 2, 27), Kwalificatieplichtig),
+                (d(2022, 2, 28), Geen),
+            ],
+        );
         // 29 February births start leerplicht on 1 March and end it like anyone born in February.
         assert_eq!(leerplicht_start(b), d(2009, 3, 1));
         assert_eq!(leerplicht_end(b), d(2020, 7, 31));

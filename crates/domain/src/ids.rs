@@ -83,6 +83,18 @@ impl Onderwijsnummer {
     }
 }
 
+/// Reading an identifier from an owned string is parsing it (serde's `try_from`).
+macro_rules! try_from_string {
+    ($t:ident) => {
+        impl TryFrom<String> for $t {
+            type Error = IdError;
+            fn try_from(s: String) -> Result<Self, IdError> {
+                s.parse()
+            }
+        }
+    };
+}
+
 macro_rules! nine_digit_id {
     ($t:ident) => {
         impl FromStr for $t {
@@ -102,12 +114,7 @@ macro_rules! nine_digit_id {
                 write!(f, concat!(stringify!($t), "(…{:03})"), self.0 % 1000)
             }
         }
-        impl TryFrom<String> for $t {
-            type Error = IdError;
-            fn try_from(s: String) -> Result<Self, IdError> {
-                s.parse()
-            }
-        }
+        try_from_string!($t);
         impl From<$t> for String {
             fn from(v: $t) -> String {
                 v.to_string()
@@ -183,12 +190,7 @@ macro_rules! code_type {
                 &self.0
             }
         }
-        impl TryFrom<String> for $t {
-            type Error = IdError;
-            fn try_from(s: String) -> Result<Self, IdError> {
-                s.parse()
-            }
-        }
+        try_from_string!($t);
         impl From<$t> for String {
             fn from(v: $t) -> String {
                 v.0

@@ -33,24 +33,14 @@ pub fn schooldagen_over(dagen: &SchoolDays, termijn: NaiveDate, op: NaiveDate) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::{Kalender, Vakantie};
+    use crate::calendar::Kalender;
 
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
+    use crate::testsupport::d;
 
     fn kalender() -> Kalender {
         // The autumn holiday of 2025 in the middle region: 18 to 26 October.
-        Kalender::new(
-            vec![Vakantie {
-                naam: "herfstvakantie".into(),
-                van: d("2025-10-18"),
-                tot: d("2025-10-26"),
-                school: None,
-            }],
-            d("2025-08-01"),
-            d("2026-07-31"),
-        )
+        let herfst = ("herfstvakantie", "2025-10-18", "2025-10-26");
+        crate::testsupport::kalender(&[herfst], "2025-08-01", "2026-07-31")
     }
 
     #[test]

@@ -2,7 +2,6 @@
 //! and the leerplicht bureaus, GGDs and CJGs that serve a list of gemeenten.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -44,24 +43,11 @@ impl OrgSoort {
     }
 }
 
-impl FromStr for OrgSoort {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let t = s.trim().to_ascii_lowercase();
-        OrgSoort::ALL
-            .into_iter()
-            .find(|k| k.code() == t)
-            .ok_or_else(|| {
-                format!("unknown soort {s:?}: use gemeente, school, swv, leerplicht, ggd or cjg")
-            })
-    }
-}
-
-impl fmt::Display for OrgSoort {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.code())
-    }
-}
+code_soort!(
+    OrgSoort,
+    to_ascii_lowercase,
+    "unknown soort {:?}: use gemeente, school, swv, leerplicht, ggd or cjg"
+);
 
 /// The code of an organisation. Its form follows the kind: a CBS code for a gemeente, a
 /// location code for a school, and a free code (letters, digits, `-`, `_`, `.`) otherwise.
@@ -191,20 +177,8 @@ impl Rol {
     }
 }
 
-impl FromStr for Rol {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let t = s.trim().to_ascii_lowercase();
-        Rol::ALL.into_iter().find(|r| r.code() == t).ok_or_else(|| {
-            format!(
-                "unknown role {s:?}: use leerplicht, school, swv, jeugdarts, cjg, beleid or beheer"
-            )
-        })
-    }
-}
-
-impl fmt::Display for Rol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.code())
-    }
-}
+code_soort!(
+    Rol,
+    to_ascii_lowercase,
+    "unknown role {:?}: use leerplicht, school, swv, jeugdarts, cjg, beleid or beheer"
+);

@@ -1,8 +1,5 @@
 //! Young people and their enrolments: who someone is, where they live, where they are enrolled.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -91,22 +88,11 @@ impl Sector {
     }
 }
 
-impl FromStr for Sector {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let t = s.trim().to_ascii_uppercase();
-        Sector::ALL
-            .into_iter()
-            .find(|k| k.code() == t)
-            .ok_or_else(|| format!("unknown sector {s:?}: use PO, SO, VO, VSO or MBO"))
-    }
-}
-
-impl fmt::Display for Sector {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.code())
-    }
-}
+code_soort!(
+    Sector,
+    to_ascii_uppercase,
+    "unknown sector {:?}: use PO, SO, VO, VSO or MBO"
+);
 
 /// An enrolment of a pupil at a school location, from `begindatum` up to and including
 /// `einddatum` (open when still enrolled). The constructor refuses an end before the start.

@@ -201,9 +201,7 @@ mod tests {
     use chrono::Datelike;
     use proptest::prelude::*;
 
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
+    use crate::testsupport::d;
 
     fn afw(kolom: &'static str, reden: &str) -> Afwijking {
         Afwijking {

@@ -93,9 +93,7 @@ fn add_years(d: NaiveDate, years: i32) -> NaiveDate {
 mod tests {
     use super::*;
 
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
+    use crate::testsupport::d;
 
     #[test]
     fn periods_follow_the_selection_list() {

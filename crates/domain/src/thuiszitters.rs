@@ -1,9 +1,6 @@
 //! Thuiszitters (docs/domain.md §8): registration periods with a category and a main cause, and the
 //! three-month clock with its escalation ladder.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -58,24 +55,7 @@ impl Categorie {
     }
 }
 
-impl FromStr for Categorie {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let t = s.trim().to_ascii_lowercase();
-        Categorie::ALL
-            .into_iter()
-            .find(|c| c.code() == t)
-            .ok_or_else(|| {
-                format!("unknown categorie {s:?}: use thuiszittend, absoluut_verzuim, dreigend_thuiszittend, langdurig_ziek or nazorg")
-            })
-    }
-}
-
-impl fmt::Display for Categorie {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.code())
-    }
-}
+code_soort!(Categorie, to_ascii_lowercase, "unknown categorie {:?}: use thuiszittend, absoluut_verzuim, dreigend_thuiszittend, langdurig_ziek or nazorg");
 
 /// The main cause (*hoofdoorzaak*) of a registration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -132,21 +112,7 @@ impl Oorzaak {
     }
 }
 
-impl FromStr for Oorzaak {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let t = s.trim().to_ascii_lowercase();
-        Oorzaak::ALL.into_iter().find(|c| c.code() == t).ok_or_else(|| {
-            format!("unknown oorzaak {s:?}: use psychisch, psychisch_thuis, fysiek_ziek, thuissituatie, complex, langdurig_ziek, gedrag, overig or onbekend")
-        })
-    }
-}
-
-impl fmt::Display for Oorzaak {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.code())
-    }
-}
+code_soort!(Oorzaak, to_ascii_lowercase, "unknown oorzaak {:?}: use psychisch, psychisch_thuis, fysiek_ziek, thuissituatie, complex, langdurig_ziek, gedrag, overig or onbekend");
 
 /// One registration period: a person in one category, with a main cause, from `van` up to and
 /// including `tot` (open while `tot` is None).
@@ -395,23 +361,16 @@ pub fn klok(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::{Kalender, Vakantie};
+    use crate::calendar::Kalender;
     use Categorie::*;
 
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
+    use crate::testsupport::d;
 
     /// A calendar with the autumn holiday of 2025 (20–24 October) and Christmas 2025.
     fn kalender() -> Kalender {
-        Kalender::new(
-            vec![
-                Vakantie::new("herfst", d("2025-10-20"), d("2025-10-24"), None).unwrap(),
-                Vakantie::new("kerst", d("2025-12-22"), d("2026-01-02"), None).unwrap(),
-            ],
-            d("2020-01-01"),
-            d("2030-12-31"),
-        )
+        let herfst = ("herfst", "2025-10-20", "2025-10-24");
+        let kerst = ("kerst", "2025-12-22", "2026-01-02");
+        crate::testsupport::kalender(&[herfst, kerst], "2020-01-01", "2030-12-31")
     }
 
     fn rr(k: &Kalender) -> Runregels<'_> {

@@ -39,6 +39,28 @@ pub enum AanbodType {
     WerkLeerwerktraject,
 }
 
+impl AanbodType {
+    pub const ALL: [AanbodType; 6] = [
+        AanbodType::Onderwijs,
+        AanbodType::OnderwijsZorgarrangement,
+        AanbodType::Zorg,
+        AanbodType::Jeugdhulp,
+        AanbodType::Dagbesteding,
+        AanbodType::WerkLeerwerktraject,
+    ];
+    /// The code as stored, in files and in the API (its serde name).
+    pub fn code(self) -> &'static str {
+        match self {
+            AanbodType::Onderwijs => "onderwijs",
+            AanbodType::OnderwijsZorgarrangement => "onderwijs_zorgarrangement",
+            AanbodType::Zorg => "zorg",
+            AanbodType::Jeugdhulp => "jeugdhulp",
+            AanbodType::Dagbesteding => "dagbesteding",
+            AanbodType::WerkLeerwerktraject => "werk_leerwerktraject",
+        }
+    }
+}
+
 /// The exemptions of the Leerplichtwet (docs/domain.md §8). Codes say what they are (`art5_sub_a`,
 /// `art5a_reizend`); the codes of before (`5a` for 5 sub a, `5a_reizend` for article 5a…)
 /// are still read, from stored events, files and requests ([`Artikel::from_code`]).
@@ -709,9 +731,7 @@ impl ZaakStaat {
 mod tests {
     use super::*;
 
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
+    use crate::testsupport::d;
 
     fn story() -> Vec<Gebeurtenis> {
         vec![
@@ -839,6 +859,13 @@ mod tests {
             // Stored events of before read as the same article; new ones are written anew.
             let oud: Artikel = serde_json::from_value(serde_json::json!(a.oude_code())).unwrap();
             assert_eq!(oud, a);
+            assert_eq!(
+                serde_json::to_value(a).unwrap(),
+                serde_json::json!(a.code())
+            );
+        }
+        // An offer's code is its serde name, for every kind.
+        for a in AanbodType::ALL {
             assert_eq!(
                 serde_json::to_value(a).unwrap(),
                 serde_json::json!(a.code())

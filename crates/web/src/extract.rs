@@ -64,16 +64,22 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             .next()
             .unwrap_or(&reason)
             .to_string();
-        let name = if path == "." {
-            "body".to_string()
-        } else {
-            path
-        };
-        ApiError::BadRequest(
-            format!("{name}: {reason}"),
-            vec![InvalidParam { name, reason }],
-        )
+        geweigerd(path, "body", reason)
     })
+}
+
+/// A refused body or query: the problem names the member (`geheel` when serde's path is the
+/// whole) and why.
+fn geweigerd(path: String, geheel: &str, reason: String) -> ApiError {
+    let name = if path == "." {
+        geheel.to_string()
+    } else {
+        path
+    };
+    ApiError::BadRequest(
+        format!("{name}: {reason}"),
+        vec![InvalidParam { name, reason }],
+    )
 }
 
 /// Query parameters; unknown ones are refused (the types deny them).
@@ -87,19 +93,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(q.as_bytes()));
         serde_path_to_error::deserialize(de)
             .map(Query)
-            .map_err(|e| {
-                let name = e.path().to_string();
-                let reason = e.inner().to_string();
-                let name = if name == "." {
-                    "query".to_string()
-                } else {
-                    name
-                };
-                ApiError::BadRequest(
-                    format!("{name}: {reason}"),
-                    vec![InvalidParam { name, reason }],
-                )
-            })
+            .map_err(|e| geweigerd(e.path().to_string(), "query", e.inner().to_string()))
     }
 }
 

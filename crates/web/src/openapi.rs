@@ -258,6 +258,15 @@ struct Bron {
     pointer: &'static str,
 }
 
+/// A source, as a row of its table: operation, status, pointer.
+const fn bron(operatie: &'static str, status: &'static str, pointer: &'static str) -> Bron {
+    Bron {
+        operatie,
+        status,
+        pointer,
+    }
+}
+
 /// Where a value goes: a parameter (`path.id`, `query.jongere`) or a member of the body.
 enum Doel {
     Parameter(&'static str, &'static str),
@@ -274,31 +283,11 @@ impl Doel {
 
 /// The responses that name a young person, and the operations that take one.
 const JONGERE_BRONNEN: [Bron; 5] = [
-    Bron {
-        operatie: "lijst",
-        status: "200",
-        pointer: "/jongeren/0/id",
-    },
-    Bron {
-        operatie: "zoeken",
-        status: "200",
-        pointer: "/id",
-    },
-    Bron {
-        operatie: "jongere",
-        status: "200",
-        pointer: "/id",
-    },
-    Bron {
-        operatie: "werklijst",
-        status: "200",
-        pointer: "/items/0/jongere",
-    },
-    Bron {
-        operatie: "noodtoegang",
-        status: "201",
-        pointer: "/jongere",
-    },
+    bron("lijst", "200", "/jongeren/0/id"),
+    bron("zoeken", "200", "/id"),
+    bron("jongere", "200", "/id"),
+    bron("werklijst", "200", "/items/0/jongere"),
+    bron("noodtoegang", "201", "/jongere"),
 ];
 const JONGERE_DOELEN: [Doel; 14] = [
     Doel::Parameter("jongere", "path.id"),
@@ -319,51 +308,15 @@ const JONGERE_DOELEN: [Doel; 14] = [
 
 /// The responses that name a case, and the operations on one.
 const ZAAK_BRONNEN: [Bron; 9] = [
-    Bron {
-        operatie: "zaken",
-        status: "200",
-        pointer: "/0/id",
-    },
-    Bron {
-        operatie: "zaak",
-        status: "200",
-        pointer: "/id",
-    },
-    Bron {
-        operatie: "meldingen_lezen",
-        status: "200",
-        pointer: "/0/zaak",
-    },
-    Bron {
-        operatie: "aanbod",
-        status: "200",
-        pointer: "/0/zaak",
-    },
-    Bron {
-        operatie: "aanbod_doen",
-        status: "201",
-        pointer: "/zaak",
-    },
-    Bron {
-        operatie: "escalaties",
-        status: "200",
-        pointer: "/0/zaak",
-    },
-    Bron {
-        operatie: "vrijstellingen_lijst",
-        status: "200",
-        pointer: "/0/zaak",
-    },
-    Bron {
-        operatie: "vrijstelling_vastleggen",
-        status: "201",
-        pointer: "/zaak",
-    },
-    Bron {
-        operatie: "partner_toevoegen",
-        status: "201",
-        pointer: "/zaak",
-    },
+    bron("zaken", "200", "/0/id"),
+    bron("zaak", "200", "/id"),
+    bron("meldingen_lezen", "200", "/0/zaak"),
+    bron("aanbod", "200", "/0/zaak"),
+    bron("aanbod_doen", "201", "/zaak"),
+    bron("escalaties", "200", "/0/zaak"),
+    bron("vrijstellingen_lijst", "200", "/0/zaak"),
+    bron("vrijstelling_vastleggen", "201", "/zaak"),
+    bron("partner_toevoegen", "201", "/zaak"),
 ];
 const ZAAK_DOELEN: [Doel; 6] = [
     Doel::Parameter("zaak", "path.id"),
@@ -376,16 +329,8 @@ const ZAAK_DOELEN: [Doel; 6] = [
 
 /// The responses that name an organisation, and the operations that take one.
 const ORGANISATIE_BRONNEN: [Bron; 2] = [
-    Bron {
-        operatie: "organisaties",
-        status: "200",
-        pointer: "/0/code",
-    },
-    Bron {
-        operatie: "organisatie",
-        status: "200",
-        pointer: "/code",
-    },
+    bron("organisaties", "200", "/0/code"),
+    bron("organisatie", "200", "/code"),
 ];
 const ORGANISATIE_DOELEN: [Doel; 2] = [
     Doel::Parameter("organisatie", "path.code"),
@@ -424,11 +369,7 @@ fn koppelen(doc: &mut Doc) {
         }
     }
     // The partner just added, to remove again.
-    let partner = Bron {
-        operatie: "partner_toevoegen",
-        status: "201",
-        pointer: "/zaak",
-    };
+    let partner = bron("partner_toevoegen", "201", "/zaak");
     links.push((
         &partner,
         "partner_verwijderen".into(),
@@ -442,11 +383,7 @@ fn koppelen(doc: &mut Doc) {
             .build(),
     ));
     // The melding's number, for a change of its status.
-    let melding = Bron {
-        operatie: "meldingen_lezen",
-        status: "200",
-        pointer: "/0/id",
-    };
+    let melding = bron("meldingen_lezen", "200", "/0/id");
     links.push((
         &melding,
         "melding_wijzigen".into(),
@@ -642,12 +579,7 @@ schema!(
     /// The kind of a suitable offer.
     AanbodCode => codes(
         "Het soort passend aanbod.",
-        AANBOD.iter().map(|a| {
-            serde_json::to_value(a)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
-        }),
+        AanbodType::ALL.iter().map(|a| a.code()),
     )
 );
 schema!(
@@ -707,16 +639,6 @@ schema!(
     /// A user's role.
     RolCode => codes("De rol van een gebruiker.", Rol::ALL.iter().map(|r| r.code()))
 );
-
-/// The kinds of offer; their codes are the rules' own (serde).
-const AANBOD: [AanbodType; 6] = [
-    AanbodType::Onderwijs,
-    AanbodType::OnderwijsZorgarrangement,
-    AanbodType::Zorg,
-    AanbodType::Jeugdhulp,
-    AanbodType::Dagbesteding,
-    AanbodType::WerkLeerwerktraject,
-];
 
 /// The document as JSON (built once).
 pub fn openapi_json() -> String {

@@ -1,9 +1,6 @@
 //! The vocabulary of the signal engine: kinds of absence, one absence row, the rules and the
 //! signals they produce with their explanation.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -64,28 +61,7 @@ impl Verzuimsoort {
     }
 }
 
-impl fmt::Display for Verzuimsoort {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.code())
-    }
-}
-
-impl FromStr for Verzuimsoort {
-    type Err = OnbekendeCode;
-
-    /// The code, ignoring surrounding blanks and ASCII case.
-    fn from_str(s: &str) -> Result<Self, OnbekendeCode> {
-        let t = s.trim();
-        Verzuimsoort::ALL
-            .into_iter()
-            .find(|k| k.code().eq_ignore_ascii_case(t))
-            .ok_or_else(|| OnbekendeCode {
-                wat: "verzuimsoort",
-                code: s.to_string(),
-                geldig: "ongeoorloofd, luxe, te_laat, ziek, geoorloofd",
-            })
-    }
-}
+code_soort!(Verzuimsoort, onbekend "verzuimsoort", geldig "ongeoorloofd, luxe, te_laat, ziek, geoorloofd");
 
 /// One absence row of one pupil at one school: a day, a kind, the lesson minutes missed and
 /// whether all lessons of the day were missed. 8 bytes, so tens of millions fit in memory.
@@ -184,28 +160,7 @@ impl Regel {
     }
 }
 
-impl fmt::Display for Regel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.code())
-    }
-}
-
-impl FromStr for Regel {
-    type Err = OnbekendeCode;
-
-    /// The code, ignoring surrounding blanks and ASCII case.
-    fn from_str(s: &str) -> Result<Self, OnbekendeCode> {
-        let t = s.trim();
-        Regel::ALL
-            .into_iter()
-            .find(|k| k.code().eq_ignore_ascii_case(t))
-            .ok_or_else(|| OnbekendeCode {
-                wat: "regel",
-                code: s.to_string(),
-                geldig: "16uur, signaal, te_laat, luxe, mazl_7dagen, mazl_4x12, lrv, av",
-            })
-    }
-}
+code_soort!(Regel, onbekend "regel", geldig "16uur, signaal, te_laat, luxe, mazl_7dagen, mazl_4x12, lrv, av");
 
 /// Why a signal fired: the window the rule looked at, the dates of the absence rows that made
 /// it, and the figures compared with the threshold.

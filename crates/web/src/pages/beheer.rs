@@ -7,6 +7,7 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use leerrecht_app::App;
 
 use super::{doe, html, terug_naar, Bezoeker, Fout, Kader};
 use crate::AppState;
@@ -270,6 +271,25 @@ fn taak_rij(t: &leerrecht_app::taken::TaakStand, taal: super::tekst::Taal) -> [S
     ]
 }
 
+/// A button on one account: the form's token is checked, the use case runs for the account
+/// named in the address, and the page comes back saying `ok`.
+async fn op_account<F>(
+    s: &AppState,
+    b: &Bezoeker,
+    body: &[u8],
+    naam: String,
+    ok: &str,
+    f: F,
+) -> Result<Response, Fout>
+where
+    F: FnOnce(&App, &leerrecht_app::Actor, &str) -> leerrecht_app::Result<()> + Send + 'static,
+{
+    b.formulier::<serde::de::IgnoredAny>(body)?;
+    let actor = b.actor.clone();
+    doe(s, b.taal, move |app| f(app, &actor, &naam)).await?;
+    Ok(terug_naar(&format!("/beheer?ok={ok}")))
+}
+
 /// Disables an account and ends its sessions.
 pub async fn uitschakelen(
     State(s): State<AppState>,
@@ -277,10 +297,7 @@ pub async fn uitschakelen(
     Path(naam): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    b.formulier::<serde::de::IgnoredAny>(&body)?;
-    let actor = b.actor.clone();
-    doe(&s, b.taal, move |app| app.user_disable(&actor, &naam)).await?;
-    Ok(terug_naar("/beheer?ok=1"))
+    op_account(&s, &b, &body, naam, "1", App::user_disable).await
 }
 
 /// Asks for a new second factor for an account: its owner sets it up at the next login, and
@@ -291,10 +308,7 @@ pub async fn tweede_factor(
     Path(naam): Path<String>,
     body: Bytes,
 ) -> Result<Response, Fout> {
-    b.formulier::<serde::de::IgnoredAny>(&body)?;
-    let actor = b.actor.clone();
-    doe(&s, b.taal, move |app| app.user_vraag_2fa(&actor, &naam)).await?;
-    Ok(terug_naar("/beheer?ok=tweede-factor"))
+    op_account(&s, &b, &body, naam, "tweede-factor", App::user_vraag_2fa).await
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ use leerrecht_domain::zaak::{
 };
 use leerrecht_store::api::VerzuimRegel;
 use leerrecht_store::{MeldingGegevens, MeldingRij};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::invoer::{self, Afwijzing, Invoer};
@@ -227,26 +228,6 @@ const PARTNERSOORTEN: [leerrecht_domain::org::OrgSoort; 3] = [
 
 const SOORTEN: [&str; 5] = ["ongeoorloofd", "luxe", "te_laat", "ziek", "geoorloofd"];
 
-fn aanbod_code(a: AanbodType) -> &'static str {
-    match a {
-        AanbodType::Onderwijs => "onderwijs",
-        AanbodType::OnderwijsZorgarrangement => "onderwijs_zorgarrangement",
-        AanbodType::Zorg => "zorg",
-        AanbodType::Jeugdhulp => "jeugdhulp",
-        AanbodType::Dagbesteding => "dagbesteding",
-        AanbodType::WerkLeerwerktraject => "werk_leerwerktraject",
-    }
-}
-
-const AANBODSOORTEN: [AanbodType; 6] = [
-    AanbodType::Onderwijs,
-    AanbodType::OnderwijsZorgarrangement,
-    AanbodType::Zorg,
-    AanbodType::Jeugdhulp,
-    AanbodType::Dagbesteding,
-    AanbodType::WerkLeerwerktraject,
-];
-
 #[derive(Deserialize, Default)]
 pub struct Jaarvraag {
     jaar: Option<String>,
@@ -405,7 +386,7 @@ fn pagina(
                     let st = ZaakStaat::fold(z.events.iter().map(|e| &e.gebeurtenis));
                     aanbod.extend(st.aanbod.iter().map(|a| {
                         (
-                            taal.s(aanbod_code(a.aanbod)).to_string(),
+                            taal.s(a.aanbod.code()).to_string(),
                             a.aanbieder.clone(),
                             taal.datum_kort(&a.aangeboden),
                             a.gestart.map(|d| taal.datum_kort(&d)).unwrap_or_default(),
@@ -627,9 +608,9 @@ fn pagina(
             .into_iter()
             .map(|o| (o.code(), taal.s(o.label())))
             .collect(),
-        aanbodsoorten: AANBODSOORTEN
+        aanbodsoorten: AanbodType::ALL
             .into_iter()
-            .map(|a| (aanbod_code(a), taal.s(aanbod_code(a))))
+            .map(|a| (a.code(), taal.s(a.code())))
             .collect(),
         artikelen: Artikel::ALL
             .into_iter()
@@ -903,6 +884,80 @@ where
     Ok(terug_naar(&format!("/jongeren/{id}?ok=1")))
 }
 
+/// A write to the person's file, made from a form that has been read.
+type Schrijving =
+    Box<dyn FnOnce(&App, &leerrecht_app::Actor, LeerlingId) -> leerrecht_app::Result<()> + Send>;
+
+/// Boxes a write; the bound gives the closure its signature.
+fn schrijving<F>(f: F) -> Result<Schrijving, Weigering>
+where
+    F: FnOnce(&App, &leerrecht_app::Actor, LeerlingId) -> leerrecht_app::Result<()>
+        + Send
+        + 'static,
+{
+    Ok(Box::new(f))
+}
+
+/// One of the file's forms, the same steps for each: the form `formulier` is read from the
+/// body (with its session's token), `lees` checks it and makes the write, the write runs for
+/// the person, and a refusal shows the file again (see `bewaar`).
+async fn verwerk<T, L>(
+    s: &AppState,
+    b: &Bezoeker,
+    id: String,
+    body: &[u8],
+    formulier: &str,
+    velden: &[&str],
+    lees: L,
+) -> Result<Response, Fout>
+where
+    T: DeserializeOwned,
+    L: FnOnce(T, &Bezoeker) -> Result<Schrijving, Weigering>,
+{
+    let r = async {
+        let f: T = b.formulier(body)?;
+        let w = lees(f, b)?;
+        Ok(schrijven(s, b, id.clone(), w).await?)
+    }
+    .await;
+    bewaar(s, b, id, formulier, velden, body, r).await
+}
+
+/// A route of one of the file's forms: its name (with the number in its address, if any), the
+/// form's id on the page, the fields a refusal may name, and the reader that checks the form
+/// and makes its write.
+macro_rules! formulier_route {
+    ($(#[$m:meta])* $naam:ident, $formulier:expr, [$($veld:literal),* $(,)?] => $lees:path) => {
+        $(#[$m])*
+        pub async fn $naam(
+            State(s): State<AppState>,
+            b: Bezoeker,
+            Path(id): Path<String>,
+            body: Bytes,
+        ) -> Result<Response, Fout> {
+            verwerk(&s, &b, id, &body, $formulier, &[$($veld),*], $lees).await
+        }
+    };
+    (
+        $(#[$m:meta])* $naam:ident($nr:ident), $formulier:expr,
+        [$($veld:literal),* $(,)?] => $lees:path
+    ) => {
+        $(#[$m])*
+        pub async fn $naam(
+            State(s): State<AppState>,
+            b: Bezoeker,
+            Path((id, $nr)): Path<(String, i64)>,
+            body: Bytes,
+        ) -> Result<Response, Fout> {
+            let formulier = $formulier;
+            verwerk(&s, &b, id, &body, &formulier, &[$($veld),*], move |f, b| {
+                $lees(f, b, $nr)
+            })
+            .await
+        }
+    };
+}
+
 /// A form refused for its input shows the file again, with the reason above it.
 async fn herstel(
     s: &AppState,
@@ -1005,14 +1060,9 @@ fn tekst(s: &str) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-pub async fn melding_indienen(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let r = melding_indienen_doen(&s, &b, id.clone(), &body).await;
-    let velden = [
+formulier_route! {
+    melding_indienen, "melding-form",
+    [
         "verzuimsoort",
         "begindatum",
         "uren",
@@ -1020,17 +1070,10 @@ pub async fn melding_indienen(
         "reden",
         "ondernomen",
         "contact",
-    ];
-    bewaar(&s, &b, id, "melding-form", &velden, &body, r).await
+    ] => melding_indienen_lezen
 }
 
-async fn melding_indienen_doen(
-    s: &AppState,
-    b: &Bezoeker,
-    id: String,
-    body: &[u8],
-) -> Result<Response, Weigering> {
-    let f: MeldingForm = b.formulier(body)?;
+fn melding_indienen_lezen(f: MeldingForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
     let taal = b.taal;
     let school = match &b.actor {
         leerrecht_app::Actor::Gebruiker(g) => g.organisatie.clone(),
@@ -1056,7 +1099,7 @@ async fn melding_indienen_doen(
         actie_gewenst: Some(f.actie_gewenst.is_some()),
         contact: tekst(&contact),
     };
-    Ok(schrijven(s, b, id, move |app, a, l| {
+    schrijving(move |app, a, l| {
         app.melding_indienen(
             a,
             MeldingRij {
@@ -1071,7 +1114,6 @@ async fn melding_indienen_doen(
         )
         .map(|_| ())
     })
-    .await?)
 }
 
 pub async fn melding_bevestigen(
@@ -1094,24 +1136,9 @@ pub struct StatusForm {
     afsluitreden: String,
 }
 
-pub async fn melding_status(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path((id, melding)): Path<(String, i64)>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let r = melding_status_doen(&s, &b, id.clone(), melding, &body).await;
-    let formulier = statusformulier(melding);
-    bewaar(
-        &s,
-        &b,
-        id,
-        &formulier,
-        &["status", "afsluitreden"],
-        &body,
-        r,
-    )
-    .await
+formulier_route! {
+    melding_status(melding), statusformulier(melding),
+    ["status", "afsluitreden"] => melding_status_lezen
 }
 
 /// The form that gives one melding a new status.
@@ -1119,14 +1146,11 @@ fn statusformulier(melding: i64) -> String {
     format!("status-form-{melding}")
 }
 
-async fn melding_status_doen(
-    s: &AppState,
+fn melding_status_lezen(
+    f: StatusForm,
     b: &Bezoeker,
-    id: String,
     melding: i64,
-    body: &[u8],
-) -> Result<Response, Weigering> {
-    let f: StatusForm = b.formulier(body)?;
+) -> Result<Schrijving, Weigering> {
     let taal = b.taal;
     let reden = tekst(&f.afsluitreden);
     // Closing asks a reason, and only closing takes one: answered at the reason's field.
@@ -1143,10 +1167,7 @@ async fn melding_status_doen(
         }
         _ => {}
     }
-    Ok(schrijven(s, b, id, move |app, a, _| {
-        app.melding_status(a, melding, &f.status, reden.as_deref())
-    })
-    .await?)
+    schrijving(move |app, a, _| app.melding_status(a, melding, &f.status, reden.as_deref()))
 }
 
 /// The words for a withdrawal reason (docs/domain.md §7).
@@ -1167,17 +1188,11 @@ pub struct IntrekForm {
     toelichting: String,
 }
 
-/// The school withdraws a melding it has not seen handled, with a reason from the list and
-/// its own words; audited like every change.
-pub async fn melding_intrekken(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path((id, melding)): Path<(String, i64)>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let r = melding_intrekken_doen(&s, &b, id.clone(), melding, &body).await;
-    let formulier = intrekformulier(melding);
-    bewaar(&s, &b, id, &formulier, &["reden", "toelichting"], &body, r).await
+formulier_route! {
+    /// The school withdraws a melding it has not seen handled, with a reason from the list and
+    /// its own words; audited like every change.
+    melding_intrekken(melding), intrekformulier(melding),
+    ["reden", "toelichting"] => melding_intrekken_lezen
 }
 
 /// The form that withdraws one melding.
@@ -1185,19 +1200,16 @@ fn intrekformulier(melding: i64) -> String {
     format!("intrek-form-{melding}")
 }
 
-async fn melding_intrekken_doen(
-    s: &AppState,
+fn melding_intrekken_lezen(
+    f: IntrekForm,
     b: &Bezoeker,
-    id: String,
     melding: i64,
-    body: &[u8],
-) -> Result<Response, Weigering> {
-    let f: IntrekForm = b.formulier(body)?;
+) -> Result<Schrijving, Weigering> {
     let taal = b.taal;
     // Which reasons there are is the use case's to say; an empty choice is answered here.
     let reden = tekst(&f.reden).ok_or_else(|| Afwijzing::bij("reden", taal.s("kies een reden")))?;
     let toelichting = tekst(&invoer::vrij(taal, "toelichting", &f.toelichting)?);
-    Ok(schrijven(s, b, id, move |app, a, _| {
+    schrijving(move |app, a, _| {
         app.melding_status_met(
             a,
             melding,
@@ -1206,7 +1218,6 @@ async fn melding_intrekken_doen(
             toelichting.as_deref(),
         )
     })
-    .await?)
 }
 
 #[derive(Deserialize)]
@@ -1239,26 +1250,19 @@ pub async fn registratie(
     } else {
         "registratie-form"
     };
-    let r = registratie_doen(&s, &b, id.clone(), &body).await;
-    bewaar(
+    verwerk(
         &s,
         &b,
         id,
+        &body,
         formulier,
         &["categorie", "oorzaak", "per"],
-        &body,
-        r,
+        registratie_lezen,
     )
     .await
 }
 
-async fn registratie_doen(
-    s: &AppState,
-    b: &Bezoeker,
-    id: String,
-    body: &[u8],
-) -> Result<Response, Weigering> {
-    let f: RegistratieForm = b.formulier(body)?;
+fn registratie_lezen(f: RegistratieForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
     let taal = b.taal;
     let per = invoer::datum(taal, "per", &f.per)?;
     let nieuw = match f.categorie.trim() {
@@ -1279,10 +1283,7 @@ async fn registratie_doen(
                 .map_err(|_| Afwijzing::bij("oorzaak", taal.s("kies een oorzaak")))?,
         )),
     };
-    Ok(schrijven(s, b, id, move |app, a, l| {
-        app.registratie_wijzigen(a, l, nieuw, per)
-    })
-    .await?)
+    schrijving(move |app, a, l| app.registratie_wijzigen(a, l, nieuw, per))
 }
 
 /// The person's open case of this kind, opened (through the gate) when there is none.
@@ -1312,38 +1313,25 @@ pub struct AanbodForm {
     gestart: String,
 }
 
-pub async fn aanbod(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let r = aanbod_doen(&s, &b, id.clone(), &body).await;
-    let velden = ["aanbod", "aanbieder", "aangeboden", "gestart"];
-    bewaar(&s, &b, id, "aanbod-form", &velden, &body, r).await
+formulier_route! {
+    aanbod, "aanbod-form",
+    ["aanbod", "aanbieder", "aangeboden", "gestart"] => aanbod_lezen
 }
 
-async fn aanbod_doen(
-    s: &AppState,
-    b: &Bezoeker,
-    id: String,
-    body: &[u8],
-) -> Result<Response, Weigering> {
-    let f: AanbodForm = b.formulier(body)?;
+fn aanbod_lezen(f: AanbodForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
     let taal = b.taal;
-    let soort = AANBODSOORTEN
+    let soort = AanbodType::ALL
         .into_iter()
-        .find(|a| aanbod_code(*a) == f.aanbod)
+        .find(|a| a.code() == f.aanbod)
         .ok_or_else(|| Afwijzing::bij("aanbod", taal.s("kies een soort aanbod")))?;
     let aanbieder = invoer::verplicht(taal, "aanbieder", &f.aanbieder)?;
     let aangeboden = invoer::datum(taal, "aangeboden", &f.aangeboden)?;
     let gestart = invoer::opt_datum(taal, "gestart", &f.gestart)?;
-    Ok(schrijven(s, b, id, move |app, a, l| {
+    schrijving(move |app, a, l| {
         let zaak = open_zaak(app, a, l, ZaakSoort::Thuiszitter)?;
         app.aanbod_vastleggen(a, zaak, soort, &aanbieder, aangeboden, gestart)
             .map(|_| ())
     })
-    .await?)
 }
 
 #[derive(Deserialize)]
@@ -1355,24 +1343,12 @@ pub struct OverlegForm {
     vervolg: String,
 }
 
-pub async fn overleg(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let r = overleg_doen(&s, &b, id.clone(), &body).await;
-    let velden = ["team", "datum", "besluiten", "vervolg"];
-    bewaar(&s, &b, id, "overleg-form", &velden, &body, r).await
+formulier_route! {
+    overleg, "overleg-form",
+    ["team", "datum", "besluiten", "vervolg"] => overleg_lezen
 }
 
-async fn overleg_doen(
-    s: &AppState,
-    b: &Bezoeker,
-    id: String,
-    body: &[u8],
-) -> Result<Response, Weigering> {
-    let f: OverlegForm = b.formulier(body)?;
+fn overleg_lezen(f: OverlegForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
     let taal = b.taal;
     let team = match f.team.as_str() {
         "kernteam" => Team::Kernteam,
@@ -1382,7 +1358,7 @@ async fn overleg_doen(
     let d = invoer::datum(taal, "datum", &f.datum)?;
     let besluiten = invoer::verplicht(taal, "besluiten", &f.besluiten)?;
     let vervolg = invoer::vrij(taal, "vervolg", &f.vervolg)?;
-    Ok(schrijven(s, b, id, move |app, a, l| {
+    schrijving(move |app, a, l| {
         let zaak = open_zaak(app, a, l, ZaakSoort::Thuiszitter)?;
         app.zaak_vastleggen(
             a,
@@ -1395,7 +1371,6 @@ async fn overleg_doen(
             },
         )
     })
-    .await?)
 }
 
 #[derive(Deserialize)]
@@ -1414,31 +1389,12 @@ pub struct VrijstellingForm {
     verklaring_door: String,
 }
 
-pub async fn vrijstelling(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let r = vrijstelling_doen(&s, &b, id.clone(), &body).await;
-    let velden = [
-        "artikel",
-        "reden",
-        "van",
-        "tot",
-        "verklaring_datum",
-        "verklaring_door",
-    ];
-    bewaar(&s, &b, id, "vrijstelling-form", &velden, &body, r).await
+formulier_route! {
+    vrijstelling, "vrijstelling-form",
+    ["artikel", "reden", "van", "tot", "verklaring_datum", "verklaring_door"] => vrijstelling_lezen
 }
 
-async fn vrijstelling_doen(
-    s: &AppState,
-    b: &Bezoeker,
-    id: String,
-    body: &[u8],
-) -> Result<Response, Weigering> {
-    let f: VrijstellingForm = b.formulier(body)?;
+fn vrijstelling_lezen(f: VrijstellingForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
     let taal = b.taal;
     let artikel = Artikel::from_code(&f.artikel)
         .ok_or_else(|| Afwijzing::bij("artikel", taal.s("kies een artikel")))?;
@@ -1467,7 +1423,7 @@ async fn vrijstelling_doen(
             return Err(Afwijzing::bij("verklaring_datum", m).into());
         }
     };
-    Ok(schrijven(s, b, id, move |app, a, l| {
+    schrijving(move |app, a, l| {
         app.vrijstelling_vastleggen(
             a,
             l,
@@ -1482,7 +1438,6 @@ async fn vrijstelling_doen(
         )
         .map(|_| ())
     })
-    .await?)
 }
 
 #[derive(Deserialize)]
@@ -1493,24 +1448,12 @@ pub struct EscalatieForm {
     geinformeerd: String,
 }
 
-pub async fn escalatie(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let r = escalatie_doen(&s, &b, id.clone(), &body).await;
-    let velden = ["niveau", "datum", "geinformeerd"];
-    bewaar(&s, &b, id, "escalatie-form", &velden, &body, r).await
+formulier_route! {
+    escalatie, "escalatie-form",
+    ["niveau", "datum", "geinformeerd"] => escalatie_lezen
 }
 
-async fn escalatie_doen(
-    s: &AppState,
-    b: &Bezoeker,
-    id: String,
-    body: &[u8],
-) -> Result<Response, Weigering> {
-    let f: EscalatieForm = b.formulier(body)?;
+fn escalatie_lezen(f: EscalatieForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
     let taal = b.taal;
     let niveau = match f.niveau.as_str() {
         "management" => Niveau::Management,
@@ -1524,7 +1467,7 @@ async fn escalatie_doen(
         .filter(|l| !l.is_empty())
         .map(str::to_string)
         .collect();
-    Ok(schrijven(s, b, id, move |app, a, l| {
+    schrijving(move |app, a, l| {
         let zaak = open_zaak(app, a, l, ZaakSoort::Thuiszitter)?;
         app.zaak_vastleggen(
             a,
@@ -1536,7 +1479,6 @@ async fn escalatie_doen(
             },
         )
     })
-    .await?)
 }
 
 /// The case a form names: one of the person's own open cases, or (empty) the open
@@ -1577,24 +1519,12 @@ pub struct PlanForm {
     datum: String,
 }
 
-pub async fn plan(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let r = plan_doen(&s, &b, id.clone(), &body).await;
-    let velden = ["zaak", "omschrijving", "datum"];
-    bewaar(&s, &b, id, "plan-form", &velden, &body, r).await
+formulier_route! {
+    plan, "plan-form",
+    ["zaak", "omschrijving", "datum"] => plan_lezen
 }
 
-async fn plan_doen(
-    s: &AppState,
-    b: &Bezoeker,
-    id: String,
-    body: &[u8],
-) -> Result<Response, Weigering> {
-    let f: PlanForm = b.formulier(body)?;
+fn plan_lezen(f: PlanForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
     let taal = b.taal;
     let delen = (
         f.onderwijs.is_some(),
@@ -1608,11 +1538,10 @@ async fn plan_doen(
     }
     let omschrijving = invoer::verplicht(taal, "omschrijving", &f.omschrijving)?;
     let d = invoer::datum(taal, "datum", &f.datum)?;
-    Ok(schrijven(s, b, id, move |app, a, l| {
+    schrijving(move |app, a, l| {
         let zaak = gekozen_zaak(app, a, l, &f.zaak)?;
         app.plan_vastleggen(a, zaak, delen, &omschrijving, d)
     })
-    .await?)
 }
 
 #[derive(Deserialize)]
@@ -1624,40 +1553,19 @@ pub struct OudersForm {
     hoe: String,
 }
 
-pub async fn ouders(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let r = ouders_doen(&s, &b, id.clone(), &body).await;
-    bewaar(
-        &s,
-        &b,
-        id,
-        "ouders-form",
-        &["zaak", "datum", "hoe"],
-        &body,
-        r,
-    )
-    .await
+formulier_route! {
+    ouders, "ouders-form",
+    ["zaak", "datum", "hoe"] => ouders_lezen
 }
 
-async fn ouders_doen(
-    s: &AppState,
-    b: &Bezoeker,
-    id: String,
-    body: &[u8],
-) -> Result<Response, Weigering> {
-    let f: OudersForm = b.formulier(body)?;
+fn ouders_lezen(f: OudersForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
     let taal = b.taal;
     let d = invoer::datum(taal, "datum", &f.datum)?;
     let hoe = invoer::verplicht(taal, "hoe", &f.hoe)?;
-    Ok(schrijven(s, b, id, move |app, a, l| {
+    schrijving(move |app, a, l| {
         let zaak = gekozen_zaak(app, a, l, &f.zaak)?;
         app.ouders_vastleggen(a, zaak, d, &hoe)
     })
-    .await?)
 }
 
 #[derive(Deserialize)]
@@ -1669,24 +1577,12 @@ pub struct SluitForm {
     toelichting: String,
 }
 
-pub async fn sluiten(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let r = sluiten_doen(&s, &b, id.clone(), &body).await;
-    let velden = ["zaak", "reden", "datum", "toelichting"];
-    bewaar(&s, &b, id, "sluiten-form", &velden, &body, r).await
+formulier_route! {
+    sluiten, "sluiten-form",
+    ["zaak", "reden", "datum", "toelichting"] => sluiten_lezen
 }
 
-async fn sluiten_doen(
-    s: &AppState,
-    b: &Bezoeker,
-    id: String,
-    body: &[u8],
-) -> Result<Response, Weigering> {
-    let f: SluitForm = b.formulier(body)?;
+fn sluiten_lezen(f: SluitForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
     let taal = b.taal;
     if f.zaak.trim().is_empty() {
         return Err(Afwijzing::bij("zaak", taal.s("kies een open zaak")).into());
@@ -1695,11 +1591,10 @@ async fn sluiten_doen(
         .map_err(|_| Afwijzing::bij("reden", taal.s("kies een reden")))?;
     let d = invoer::datum(taal, "datum", &f.datum)?;
     let toelichting = invoer::vrij(taal, "toelichting", &f.toelichting)?;
-    Ok(schrijven(s, b, id, move |app, a, l| {
+    schrijving(move |app, a, l| {
         let zaak = gekozen_zaak(app, a, l, &f.zaak)?;
         app.zaak_sluiten(a, zaak, reden, d, &toelichting)
     })
-    .await?)
 }
 
 #[derive(Deserialize)]
@@ -1708,28 +1603,14 @@ pub struct NotitieForm {
     tekst: String,
 }
 
-pub async fn notitie(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let r = notitie_doen(&s, &b, id.clone(), &body).await;
-    bewaar(&s, &b, id, "notitie-form", &["tekst"], &body, r).await
+formulier_route! {
+    notitie, "notitie-form",
+    ["tekst"] => notitie_lezen
 }
 
-async fn notitie_doen(
-    s: &AppState,
-    b: &Bezoeker,
-    id: String,
-    body: &[u8],
-) -> Result<Response, Weigering> {
-    let f: NotitieForm = b.formulier(body)?;
+fn notitie_lezen(f: NotitieForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
     let tekst = invoer::verplicht(b.taal, "tekst", &f.tekst)?;
-    Ok(schrijven(s, b, id, move |app, a, l| {
-        app.notitie_schrijven(a, l, &tekst).map(|_| ())
-    })
-    .await?)
+    schrijving(move |app, a, l| app.notitie_schrijven(a, l, &tekst).map(|_| ()))
 }
 
 #[derive(Deserialize)]
@@ -1739,25 +1620,10 @@ pub struct PartnerForm {
     contact: String,
 }
 
-/// Leerplicht adds a partner to one of the person's cases.
-pub async fn partner_toevoegen(
-    State(s): State<AppState>,
-    b: Bezoeker,
-    Path((id, zaak)): Path<(String, i64)>,
-    body: Bytes,
-) -> Result<Response, Fout> {
-    let r = partner_toevoegen_doen(&s, &b, id.clone(), zaak, &body).await;
-    let formulier = partnerformulier(zaak);
-    bewaar(
-        &s,
-        &b,
-        id,
-        &formulier,
-        &["organisatie", "contact"],
-        &body,
-        r,
-    )
-    .await
+formulier_route! {
+    /// Leerplicht adds a partner to one of the person's cases.
+    partner_toevoegen(zaak), partnerformulier(zaak),
+    ["organisatie", "contact"] => partner_toevoegen_lezen
 }
 
 /// The form that adds a partner to one case.
@@ -1765,23 +1631,17 @@ fn partnerformulier(zaak: i64) -> String {
     format!("partner-form-{zaak}")
 }
 
-async fn partner_toevoegen_doen(
-    s: &AppState,
+fn partner_toevoegen_lezen(
+    f: PartnerForm,
     b: &Bezoeker,
-    id: String,
     zaak: i64,
-    body: &[u8],
-) -> Result<Response, Weigering> {
-    let f: PartnerForm = b.formulier(body)?;
+) -> Result<Schrijving, Weigering> {
     let taal = b.taal;
     if f.organisatie.trim().is_empty() {
         return Err(Afwijzing::bij("organisatie", taal.s("kies een organisatie")).into());
     }
     let contact = tekst(&invoer::vrij(taal, "contact", &f.contact)?);
-    Ok(schrijven(s, b, id, move |app, a, _| {
-        app.partner_toevoegen(a, zaak, &f.organisatie, contact.as_deref())
-    })
-    .await?)
+    schrijving(move |app, a, _| app.partner_toevoegen(a, zaak, &f.organisatie, contact.as_deref()))
 }
 
 #[derive(Deserialize)]

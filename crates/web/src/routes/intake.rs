@@ -17,9 +17,10 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, InvalidParam};
 use crate::extract::{parse, Body, Json, Path, Query};
 use crate::openapi::{
-    AfsluitredenCode, Bestandsdatum, JongereId, Leerlingnummer, MeldingsoortCode,
-    MeldingstatusCode, NieuweMeldingstatus, Schoolcode, VerzuimsoortCode,
+    AfsluitredenCode, Bestandsdatum, Leerlingnummer, MeldingsoortCode, MeldingstatusCode,
+    NieuweMeldingstatus, Schoolcode, VerzuimsoortCode,
 };
+use crate::routes::jongeren::{met_jongere, VanJongere};
 use crate::AppState;
 
 /// A batch of rows; each row has the members of the file format's columns.
@@ -371,15 +372,6 @@ pub struct Melding {
     pub zaak: Option<i64>,
 }
 
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct VanJongere {
-    /// The id of the young person.
-    #[param(value_type = JongereId)]
-    pub jongere: String,
-}
-
 /// A young person's meldingen.
 ///
 /// Every melding the caller may see (a school its own), oldest first, with where it stands
@@ -391,12 +383,7 @@ pub async fn meldingen_lezen(
     c: Caller,
     Query(q): Query<VanJongere>,
 ) -> ApiResult<axum::Json<Vec<Melding>>> {
-    let rows = s
-        .run(move |app| {
-            let l = app.leerling_van_id(&c.actor, &q.jongere)?;
-            app.meldingen(&c.actor, l)
-        })
-        .await?;
+    let rows = met_jongere(&s, c, q.jongere, |app, a, l| app.meldingen(a, l)).await?;
     Ok(axum::Json(
         rows.into_iter()
             .map(|m| Melding {

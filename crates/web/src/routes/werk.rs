@@ -6,8 +6,10 @@ use std::str::FromStr;
 use axum::extract::State;
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_app::cijfers::{Gebied, Opties};
+use leerrecht_app::{Actor, App};
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::schoolyear::SchoolYear;
+use leerrecht_domain::thuiszitters::Escalatieregels;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -248,6 +250,36 @@ async fn rapport<T: Serialize + Send + 'static>(
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
+/// A report on a school year as read on a day (default today), with the escalation rules of
+/// the settings.
+async fn jaar_op_leesdag<T, F>(
+    s: &AppState,
+    c: Caller,
+    q: &Rapportvraag,
+    f: F,
+) -> ApiResult<axum::Json<serde_json::Value>>
+where
+    T: Serialize + Send + 'static,
+    F: FnOnce(
+            &App,
+            &Actor,
+            SchoolYear,
+            NaiveDate,
+            &Escalatieregels,
+            &Opties,
+        ) -> leerrecht_app::Result<T>
+        + Send
+        + 'static,
+{
+    let (j, o, regels) = (q.jaar()?, q.opties(), s.cfg().escalatie);
+    let d = q.datum;
+    rapport(s, move |app| {
+        let d = d.unwrap_or_else(|| app.now().date_naive());
+        f(app, &c.actor, j, d, &regels, &o)
+    })
+    .await
+}
+
 /// Registered persons per thuiszitter category on each date.
 ///
 /// One column per date, with a total row; no person is named. Its shape is that of
@@ -346,13 +378,7 @@ pub async fn kpi(
     c: Caller,
     Query(q): Query<Rapportvraag>,
 ) -> ApiResult<axum::Json<serde_json::Value>> {
-    let (j, o, regels) = (q.jaar()?, q.opties(), s.cfg().escalatie);
-    let d = q.datum;
-    rapport(&s, move |app| {
-        let d = d.unwrap_or_else(|| app.now().date_naive());
-        app.rapport_kpi(&c.actor, j, d, &regels, &o)
-    })
-    .await
+    jaar_op_leesdag(&s, c, &q, App::rapport_kpi).await
 }
 
 /// The Leerplichttelling of a school year.
@@ -366,13 +392,7 @@ pub async fn leerplichttelling(
     c: Caller,
     Query(q): Query<Rapportvraag>,
 ) -> ApiResult<axum::Json<serde_json::Value>> {
-    let (j, o, regels) = (q.jaar()?, q.opties(), s.cfg().escalatie);
-    let d = q.datum;
-    rapport(&s, move |app| {
-        let d = d.unwrap_or_else(|| app.now().date_naive());
-        app.rapport_leerplichttelling(&c.actor, j, d, &regels, &o)
-    })
-    .await
+    jaar_op_leesdag(&s, c, &q, App::rapport_leerplichttelling).await
 }
 
 /// The Inspectie's overview on a day.

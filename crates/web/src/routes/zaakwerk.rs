@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::zaak::Sluitreden;
+use leerrecht_store::access::NotitieRij;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -17,7 +18,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::openapi::{JongereId, Leerlingnummer, Organisatiecode, SluitredenCode};
-use crate::routes::jongeren::VanJongere;
+use crate::routes::jongeren::{met_jongere, VanJongere};
 use crate::AppState;
 
 /// The joint plan of a case: education, care and/or youth help (at least one), in words.
@@ -164,6 +165,17 @@ pub struct MedischeNotitie {
     pub tekst: String,
 }
 
+impl From<NotitieRij> for MedischeNotitie {
+    fn from(n: NotitieRij) -> Self {
+        MedischeNotitie {
+            id: n.id,
+            tijd: n.tijd,
+            organisatie: n.organisatie,
+            tekst: n.tekst,
+        }
+    }
+}
+
 /// A young person's medical notes.
 ///
 /// For the youth doctor only (403 for every other role); logged.
@@ -174,21 +186,9 @@ pub async fn notities(
     c: Caller,
     Query(q): Query<VanJongere>,
 ) -> ApiResult<axum::Json<Vec<MedischeNotitie>>> {
-    let rows = s
-        .run(move |app| {
-            let l = app.leerling_van_id(&c.actor, &q.jongere)?;
-            app.notities(&c.actor, l)
-        })
-        .await?;
+    let rows = met_jongere(&s, c, q.jongere, |app, a, l| app.notities(a, l)).await?;
     Ok(axum::Json(
-        rows.into_iter()
-            .map(|n| MedischeNotitie {
-                id: n.id,
-                tijd: n.tijd,
-                organisatie: n.organisatie,
-                tekst: n.tekst,
-            })
-            .collect(),
+        rows.into_iter().map(MedischeNotitie::from).collect(),
     ))
 }
 
@@ -218,25 +218,16 @@ pub async fn notitie_schrijven(
     c: Caller,
     Json(n): Json<NieuweNotitie>,
 ) -> ApiResult<(StatusCode, axum::Json<MedischeNotitie>)> {
-    let notitie = s
-        .run(move |app| {
-            let l = app.leerling_van_id(&c.actor, &n.jongere)?;
-            let id = app.notitie_schrijven(&c.actor, l, &n.tekst)?;
-            app.notities(&c.actor, l)?
-                .into_iter()
-                .find(|x| x.id == id)
-                .ok_or_else(|| leerrecht_app::AppError::Invalid("tekst: niet vastgelegd".into()))
-        })
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(MedischeNotitie {
-            id: notitie.id,
-            tijd: notitie.tijd,
-            organisatie: notitie.organisatie,
-            tekst: notitie.tekst,
-        }),
-    ))
+    let NieuweNotitie { jongere, tekst } = n;
+    let notitie = met_jongere(&s, c, jongere, move |app, a, l| {
+        let id = app.notitie_schrijven(a, l, &tekst)?;
+        app.notities(a, l)?
+            .into_iter()
+            .find(|x| x.id == id)
+            .ok_or_else(|| leerrecht_app::AppError::Invalid("tekst: niet vastgelegd".into()))
+    })
+    .await?;
+    Ok((StatusCode::CREATED, axum::Json(notitie.into())))
 }
 
 /// Break the glass: emergency access to one person outside one's scope, found by BSN or
