@@ -24,12 +24,7 @@ fn client() -> Client {
 fn json_of(r: Response) -> (u16, HeaderMap, Value) {
     let status = r.status().as_u16();
     let headers = r.headers().clone();
-    let text = r.text().unwrap();
-    let v = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-    };
+    let (_, v) = support::json_of(r);
     (status, headers, v)
 }
 
@@ -47,13 +42,7 @@ struct Login {
 }
 
 fn login(c: &Client, s: &Server, demo: &Demo, rol: &str) -> Login {
-    let (user, pass, secret) = demo.account(rol);
-    let code = leerrecht_app::toegang::auth::current_totp(secret, chrono::Utc::now()).unwrap();
-    let r = c
-        .post(s.url("/api/v1/sessies"))
-        .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": code}))
-        .send()
-        .unwrap();
+    let r = demo.api_login(c, &s.base, rol);
     let set_cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
     let (status, _, v) = json_of(r);
     assert_eq!(status, 201, "{v}");

@@ -18,46 +18,18 @@ use reqwest::redirect::Policy;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use support::{leerrecht, serve};
+use support::{leerrecht, serve, tiny_demo_app, ApiSessie, Proces};
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Scope";
 
-struct Server(std::process::Child, String);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("kill")
-            .arg("-TERM")
-            .arg(self.0.id().to_string())
-            .status();
-        let _ = self.0.wait();
-    }
-}
-
-fn start(db: &str) -> Server {
+fn start(db: &str) -> (Proces, String) {
     let (child, base) = serve(db, &[], Stdio::null());
-    Server(child, base)
+    (Proces(child), base)
 }
 
-fn demo(db: &str) -> App {
-    leerrecht(
-        db,
-        &[
-            "demo",
-            "--no-serve",
-            "--scale",
-            "tiny",
-            "--verzuim",
-            "2024-2025",
-        ],
-    );
-    App::new(leerrecht_store::open(db).expect("open the demo"))
-}
-
-/// A logged-in account: cookie and CSRF token.
-struct Sessie {
-    cookie: String,
-    csrf: String,
+/// Logs in with the test's password, which must succeed.
+fn inloggen(c: &Client, base: &str, naam: &str, geheim: &Option<String>) -> ApiSessie {
+    ApiSessie::login(c, base, naam, WACHTWOORD, geheim.as_deref())
 }
 
 fn account(app: &App, naam: &str, org: &str, rol: Rol) -> Option<String> {
@@ -66,38 +38,11 @@ fn account(app: &App, naam: &str, org: &str, rol: Rol) -> Option<String> {
         .totp_geheim
 }
 
-fn inloggen(c: &Client, base: &str, naam: &str, geheim: &Option<String>) -> Sessie {
-    let code = geheim
-        .as_ref()
-        .map(|g| leerrecht_app::toegang::auth::current_totp(g, Utc::now()).unwrap());
-    let r = c
-        .post(format!("{base}/api/v1/sessies"))
-        .json(&json!({"gebruikersnaam": naam, "wachtwoord": WACHTWOORD, "code": code}))
-        .send()
-        .unwrap();
-    let st = r.status().as_u16();
-    if st != 201 {
-        panic!("login of {naam}: {st} {}", r.text().unwrap());
-    }
-    let cookie = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let v: Value = r.json().unwrap();
-    Sessie {
-        cookie,
-        csrf: v["csrf_token"].as_str().unwrap().to_string(),
-    }
-}
-
 fn client() -> Client {
     Client::builder().redirect(Policy::none()).build().unwrap()
 }
 
-fn get(c: &Client, base: &str, s: &Sessie, path: &str) -> (u16, Value) {
+fn get(c: &Client, base: &str, s: &ApiSessie, path: &str) -> (u16, Value) {
     let r = c
         .get(format!("{base}{path}"))
         .header("cookie", &s.cookie)
@@ -111,7 +56,7 @@ fn get(c: &Client, base: &str, s: &Sessie, path: &str) -> (u16, Value) {
 fn send(
     c: &Client,
     base: &str,
-    s: &Sessie,
+    s: &ApiSessie,
     method: &str,
     path: &str,
     body: Option<Value>,
@@ -130,7 +75,7 @@ fn send(
 }
 
 /// A page form, posted as the browser does: urlencoded, with the session's CSRF token.
-fn formulier(c: &Client, base: &str, s: &Sessie, path: &str, velden: &[(&str, &str)]) -> u16 {
+fn formulier(c: &Client, base: &str, s: &ApiSessie, path: &str, velden: &[(&str, &str)]) -> u16 {
     let mut velden: Vec<(&str, &str)> = velden.to_vec();
     velden.push(("csrf", &s.csrf));
     c.post(format!("{base}{path}"))
@@ -173,7 +118,7 @@ fn met_concept(app: &App, overslaan: Option<LeerlingId>) -> (LeerlingId, String,
 /// C neither lists nor confirms school A's draft, through the API or the page; school A
 /// confirms its own drafts.
 fn another_schools_draft(db: &str) {
-    let app = demo(db);
+    let app = tiny_demo_app(db);
     let op = Actor::local_operator();
     let today = Utc::now().date_naive();
     let (pupil, school_a, draft) = met_concept(&app, None);
@@ -214,8 +159,8 @@ fn another_schools_draft(db: &str) {
     let id = app.id_van(pupil).unwrap().unwrap();
     let ander_id = app.id_van(ander).unwrap().unwrap();
 
-    let server = start(db);
-    let (c, base) = (client(), server.1.clone());
+    let (_server, base) = start(db);
+    let c = client();
     let sc = inloggen(&c, &base, "scope.school.c", &geheim_c);
     // School C sees its pupil, but not school A's meldingen.
     let (st, _) = get(&c, &base, &sc, &format!("/api/v1/jongeren/{id}"));
@@ -375,7 +320,7 @@ fn another_schools_draft_postgres() {
 /// and removes it again; the partner sees the person and that case only, and neither after
 /// the removal; no other role adds or removes partners. The page's forms do the same.
 fn case_partners(db: &str) {
-    let app = demo(db);
+    let app = tiny_demo_app(db);
     let op = Actor::local_operator();
     let today = Utc::now().date_naive();
     let orgs = app.organisaties(&op).unwrap();
@@ -449,15 +394,15 @@ fn case_partners(db: &str) {
     let g_school = account(&app, "scope.school", &school, Rol::School);
     let id = app.id_van(pupil).unwrap().unwrap();
 
-    let server = start(db);
-    let (c, base) = (client(), server.1.clone());
+    let (_server, base) = start(db);
+    let c = client();
     let lp = inloggen(&c, &base, "scope.lp", &g_lp);
     let cj = inloggen(&c, &base, "scope.cjg", &g_cjg);
     // Before: the CJG sees nobody.
     let (st, _) = get(&c, &base, &cj, &format!("/api/v1/jongeren/{id}"));
     assert_eq!(st, 403);
     // Only leerplicht of the person's bureau adds a partner.
-    let anderen: Vec<(&str, Sessie)> = [
+    let anderen: Vec<(&str, ApiSessie)> = [
         ("scope.lp.ander", &g_lp2),
         ("scope.swv", &g_swv),
         ("scope.school", &g_school),
@@ -465,7 +410,7 @@ fn case_partners(db: &str) {
     .into_iter()
     .map(|(naam, geheim)| (naam, inloggen(&c, &base, naam, geheim)))
     .collect();
-    let mut alle: Vec<(&str, &Sessie)> = anderen.iter().map(|(n, s)| (*n, s)).collect();
+    let mut alle: Vec<(&str, &ApiSessie)> = anderen.iter().map(|(n, s)| (*n, s)).collect();
     alle.push(("scope.cjg", &cj));
     for (naam, s) in alle {
         let (st, v) = send(

@@ -7,10 +7,10 @@
 mod support;
 
 use leerrecht_app::{Actor, App};
-use reqwest::blocking::{Client, Response};
+use reqwest::blocking::Client;
 use serde_json::{json, Value};
 
-use support::{bsn, leerrecht, Demo, Server};
+use support::{api_login, bsn, json_of, leerrecht, Demo, Server};
 
 /// A client whose requests come from `addr` (any address of the loopback network).
 fn client_from(addr: &str) -> Client {
@@ -19,17 +19,6 @@ fn client_from(addr: &str) -> Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
-}
-
-fn json_of(r: Response) -> (u16, Value) {
-    let status = r.status().as_u16();
-    let text = r.text().unwrap();
-    let v = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-    };
-    (status, v)
 }
 
 fn totp(secret: &str) -> String {
@@ -43,12 +32,7 @@ struct Login {
 }
 
 fn login(c: &Client, s: &Server, demo: &Demo, rol: &str) -> Login {
-    let (user, pass, secret) = demo.account(rol);
-    let mut body = json!({"gebruikersnaam": user, "wachtwoord": pass});
-    if secret != "-" {
-        body["code"] = json!(totp(secret));
-    }
-    let r = c.post(s.url("/api/v1/sessies")).json(&body).send().unwrap();
+    let r = demo.api_login(c, &s.base, rol);
     let cookie = r
         .headers()
         .get("set-cookie")
@@ -377,10 +361,7 @@ fn lockout_tells_no_names(demo: Demo) {
     }
     // The right password from the blocked address is still refused ...
     let inloggen = |c: &Client| {
-        c.post(s.url("/api/v1/sessies"))
-            .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": totp(secret)}))
-            .send()
-            .unwrap()
+        api_login(c, &s.base, user, pass, Some(secret))
             .status()
             .as_u16()
     };
@@ -438,12 +419,7 @@ fn password_change_is_no_guessing_endpoint(demo: Demo) {
         st, 423,
         "while blocked the current password is not checked: {v}"
     );
-    let (st, _) = json_of(
-        c.post(s.url("/api/v1/sessies"))
-            .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": totp(secret)}))
-            .send()
-            .unwrap(),
-    );
+    let (st, _) = json_of(api_login(&c, &s.base, user, pass, Some(secret)));
     assert_eq!(st, 423, "the guesses count towards the login's lockout");
 }
 
@@ -490,12 +466,7 @@ fn beheer_second_factor_and_enrolment(demo: Demo) {
     assert!(rij.totp_inschrijven && rij.totp_geheim.is_none() && rij.totp_nieuw.is_none());
 
     // The old second factor is gone; the API sends the owner to the login page.
-    let (st, v) = json_of(
-        c.post(s.url("/api/v1/sessies"))
-            .json(&json!({"gebruikersnaam": slachtoffer, "wachtwoord": pw, "code": totp(oud)}))
-            .send()
-            .unwrap(),
-    );
+    let (st, v) = json_of(api_login(&c, &s.base, slachtoffer, pw, Some(oud)));
     assert_eq!(st, 401, "{v}");
     assert!(v["detail"].as_str().unwrap().contains("/inloggen"), "{v}");
     assert!(!v.to_string().contains("otpauth"));
@@ -564,13 +535,7 @@ fn beheer_second_factor_and_enrolment(demo: Demo) {
         .lines()
         .find_map(|l| l.trim().strip_prefix("geheim: "))
         .unwrap_or_else(|| panic!("the secret for the operator: {out}"));
-    let (st, v) = json_of(
-        c.post(s.url("/api/v1/sessies"))
-            .json(&json!({"gebruikersnaam": slachtoffer, "wachtwoord": pw,
-                "code": totp(geheim)}))
-            .send()
-            .unwrap(),
-    );
+    let (st, v) = json_of(api_login(&c, &s.base, slachtoffer, pw, Some(geheim)));
     assert_eq!(st, 201, "{v}");
     leerrecht(&demo.db, &["audit", "verify"]);
 }

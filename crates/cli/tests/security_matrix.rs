@@ -27,7 +27,7 @@ use reqwest::blocking::Client;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use support::{leerrecht, serve};
+use support::{leerrecht, serve, tiny_demo_app, ApiSessie};
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Matrix";
 
@@ -171,18 +171,7 @@ fn tweede_diensten(db: &str, app: &App) {
 /// an SWV, living in a gemeente served by a bureau and a GGD, referred to the youth doctor
 /// (a MAZL signal).
 fn opzet(db: &str) -> Opzet {
-    leerrecht(
-        db,
-        &[
-            "demo",
-            "--no-serve",
-            "--scale",
-            "tiny",
-            "--verzuim",
-            "2024-2025",
-        ],
-    );
-    let app = App::new(leerrecht_store::open(db).expect("open the demo"));
+    let app = tiny_demo_app(db);
     tweede_diensten(db, &app);
     let op = Actor::local_operator();
     let today = Utc::now().date_naive();
@@ -310,37 +299,9 @@ fn opzet(db: &str) -> Opzet {
     }
 }
 
-/// A session: its cookie and CSRF token.
-struct Sessie {
-    cookie: String,
-    csrf: String,
-}
-
-fn inloggen(c: &Client, base: &str, naam: &str, geheim: &Option<String>) -> Sessie {
-    let code = geheim
-        .as_ref()
-        .map(|g| leerrecht_app::toegang::auth::current_totp(g, Utc::now()).unwrap());
-    let r = c
-        .post(format!("{base}/api/v1/sessies"))
-        .json(&json!({"gebruikersnaam": naam, "wachtwoord": WACHTWOORD, "code": code}))
-        .send()
-        .unwrap();
-    let st = r.status().as_u16();
-    if st != 201 {
-        panic!("login of {naam}: {st} {}", r.text().unwrap());
-    }
-    let cookie = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let v: Value = r.json().unwrap();
-    Sessie {
-        cookie,
-        csrf: v["csrf_token"].as_str().unwrap().to_string(),
-    }
+/// Logs in with the test's password, which must succeed.
+fn inloggen(c: &Client, base: &str, naam: &str, geheim: &Option<String>) -> ApiSessie {
+    ApiSessie::login(c, base, naam, WACHTWOORD, geheim.as_deref())
 }
 
 /// The request body of a write, on the person (case, melding) of `k`.
@@ -498,7 +459,7 @@ fn walk(db: &str) {
     volgorde.sort_by_key(|o| (o.as_str() == "DELETE /sessies/huidig", o.to_string()));
     // Every account logs in first: the walk's own logins and reset codes with wrong
     // credentials use up the login limit of this client address.
-    let mut sessies: BTreeMap<(Rol, usize), Sessie> = o
+    let mut sessies: BTreeMap<(Rol, usize), ApiSessie> = o
         .accounts
         .iter()
         .map(|(k, (naam, geheim))| (*k, inloggen(&c, &base, naam, geheim)))

@@ -14,7 +14,7 @@ use reqwest::redirect::Policy;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use support::{bsn, leerrecht, Demo, Server};
+use support::{bsn, leerrecht, ApiSessie, Demo, Server};
 
 /// The log line of the request with id `id`, waiting a little for it to be written.
 fn log_line(s: &Server, id: &str) -> String {
@@ -49,23 +49,8 @@ fn location(r: &Response) -> String {
 
 /// A logged-in person (over the API): the cookie and the session's CSRF token.
 fn login(c: &Client, s: &Server, demo: &Demo, rol: &str) -> (String, String) {
-    let (user, pass, secret) = demo.account(rol);
-    let code = leerrecht_app::toegang::auth::current_totp(secret, chrono::Utc::now()).unwrap();
-    let r = c
-        .post(s.url("/api/v1/sessies"))
-        .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": code}))
-        .send()
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let cookie = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let v: Value = r.json().unwrap();
-    (cookie, v["csrf_token"].as_str().unwrap().to_string())
+    let sessie = ApiSessie::of(demo.api_login(c, &s.base, rol), rol);
+    (sessie.cookie, sessie.csrf)
 }
 
 // --- Finding 2: open redirect ---------------------------------------------------------------

@@ -13,8 +13,7 @@ use std::time::{Duration, Instant};
 use chrono::Local;
 use leerrecht_store::taken::TaakRij;
 use reqwest::blocking::Client;
-use serde_json::json;
-use support::Demo;
+use support::{session_cookie, Demo};
 
 const METRICS_TOKEN: &str = "taken-test-metrics-token-0123456789abcdef";
 
@@ -212,21 +211,9 @@ fn two_servers_run_each_job_once_postgres() {
     }
     // The beheer page lists them, in Dutch and in English.
     let c = Client::new();
-    let (user, pass, secret) = demo.account("beheer");
-    let code = leerrecht_app::toegang::auth::current_totp(secret, chrono::Utc::now()).unwrap();
-    let r = c
-        .post(format!("{}/api/v1/sessies", a.base))
-        .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": code}))
-        .send()
-        .unwrap();
+    let r = demo.api_login(&c, &a.base, "beheer");
     assert_eq!(r.status(), 201);
-    let cookie = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = session_cookie(&r);
     let page = |taal: &str| {
         let r = c
             .get(format!("{}/beheer", b.base))
