@@ -12,7 +12,7 @@ use reqwest::header::HeaderMap;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use support::{leerrecht, Demo, Server, BIN};
+use support::{leerrecht, on_both_demos, Demo, Server, BIN};
 
 /// The bearer token `/metrics` asks for (given to the server in its environment).
 const METRICS_TOKEN: &str = "api-test-metrics-token-0123456789abcdef";
@@ -52,34 +52,6 @@ fn login(c: &Client, s: &Server, demo: &Demo, rol: &str) -> Login {
         csrf: v["csrf_token"].as_str().unwrap().to_string(),
         set_cookie,
     }
-}
-
-/// A pupil enrolled today at the demo token's school, as (BSN or onderwijsnummer, school).
-fn pupil_of_token_school(demo: &Demo) -> (String, String) {
-    let ik = leerrecht(&demo.db, &["token", "list"]);
-    let school = ik
-        .lines()
-        .find_map(|l| {
-            l.split_whitespace()
-                .find(|w| w.len() == 6 && w[..2].chars().all(|c| c.is_ascii_digit()))
-        })
-        .expect("a token of a school")
-        .to_string();
-    // Enrolled there on every day the tests send absence for.
-    let enrolled = |on: &str| -> Vec<String> {
-        leerrecht(&demo.db, &["jongeren", "--as-of", on, "--format", "csv"])
-            .lines()
-            .skip(1)
-            .filter(|l| l.split(';').nth(7) == Some(school.as_str()))
-            .map(|l| l.split(';').next().unwrap().to_string())
-            .collect()
-    };
-    let later = enrolled("2025-03-06");
-    let row = enrolled("2025-02-03")
-        .into_iter()
-        .find(|l| later.contains(l))
-        .expect("a pupil of the token's school");
-    (row, school)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -507,7 +479,7 @@ fn persons_by_opaque_id(demo: Demo) {
 fn bulk_intake(demo: Demo) {
     let s = Server::start(&demo.db, &[("LEERRECHT_METRICS_TOKEN", METRICS_TOKEN)]);
     let c = client();
-    let (leerling, school) = pupil_of_token_school(&demo);
+    let (leerling, school) = demo.pupil_of_token_school(&["2025-02-03", "2025-03-06"]);
     let post = |path: &str, key: Option<&str>, body: &Value| {
         let mut rq = c.post(s.url(path)).bearer_auth(&demo.token).json(body);
         if let Some(k) = key {
@@ -713,47 +685,6 @@ fn bulk_intake(demo: Demo) {
     assert_eq!(st, 403, "{v}");
 }
 
-#[test]
-fn service_basics_sqlite() {
-    service_basics(Demo::sqlite());
-}
-#[test]
-fn service_basics_postgres() {
-    service_basics(Demo::postgres());
-}
-#[test]
-fn login_cookie_csrf_and_logout_sqlite() {
-    login_cookie_csrf_and_logout(Demo::sqlite());
-}
-#[test]
-fn login_cookie_csrf_and_logout_postgres() {
-    login_cookie_csrf_and_logout(Demo::postgres());
-}
-#[test]
-fn password_reset_and_change_sqlite() {
-    password_reset_and_change(Demo::sqlite());
-}
-#[test]
-fn password_reset_and_change_postgres() {
-    password_reset_and_change(Demo::postgres());
-}
-#[test]
-fn persons_by_opaque_id_sqlite() {
-    persons_by_opaque_id(Demo::sqlite());
-}
-#[test]
-fn persons_by_opaque_id_postgres() {
-    persons_by_opaque_id(Demo::postgres());
-}
-#[test]
-fn bulk_intake_sqlite() {
-    bulk_intake(Demo::sqlite());
-}
-#[test]
-fn bulk_intake_postgres() {
-    bulk_intake(Demo::postgres());
-}
-
 /// Two server processes on one PostgreSQL database: a session made on one is good on the
 /// other, a logout on one ends it on both, and an Idempotency-Key answered by one is
 /// answered alike by the other.
@@ -775,7 +706,7 @@ fn two_servers_share_sessions_and_keys_on_postgres() {
             .as_u16()
     };
     assert_eq!((ik(&a), ik(&b)), (200, 200));
-    let (leerling, school) = pupil_of_token_school(&demo);
+    let (leerling, school) = demo.pupil_of_token_school(&["2025-02-03", "2025-03-06"]);
     let batch = json!({"rijen": [{"leerling": leerling, "school": school, "datum": "2025-02-03", "soort": "ziek", "hele_dag": true}]});
     let send = |s: &Server| {
         c.post(s.url("/api/v1/verzuim"))
@@ -800,4 +731,13 @@ fn two_servers_share_sessions_and_keys_on_postgres() {
         .status();
     assert_eq!(st, 204);
     assert_eq!((ik(&a), ik(&b)), (401, 401));
+}
+
+// Each scenario on both databases.
+on_both_demos! {
+    service_basics: service_basics_sqlite, service_basics_postgres;
+    login_cookie_csrf_and_logout: login_cookie_csrf_and_logout_sqlite, login_cookie_csrf_and_logout_postgres;
+    password_reset_and_change: password_reset_and_change_sqlite, password_reset_and_change_postgres;
+    persons_by_opaque_id: persons_by_opaque_id_sqlite, persons_by_opaque_id_postgres;
+    bulk_intake: bulk_intake_sqlite, bulk_intake_postgres;
 }

@@ -10,7 +10,7 @@ use data_encoding::BASE64;
 use reqwest::blocking::Client;
 use sha2::{Digest, Sha256};
 
-use support::{ok, session_cookie, Demo, Server};
+use support::{ok, on_both_demos, session_cookie, Demo, Server};
 
 const NAMEN: [(&str, &str); 4] = [
     ("GM0392", "Súdwest-Fryslân"),
@@ -122,12 +122,7 @@ fn report_downloads(demo: Demo) {
         .contains("style-src 'self'"));
 }
 
-#[test]
-fn report_downloads_sqlite() {
-    report_downloads(Demo::sqlite());
-}
-
-#[test]
-fn report_downloads_postgres() {
-    report_downloads(Demo::postgres());
+// Each scenario on both databases.
+on_both_demos! {
+    report_downloads: report_downloads_sqlite, report_downloads_postgres;
 }

@@ -12,13 +12,12 @@ use leerrecht_app::{Actor, App};
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::org::{OrgSoort, Rol};
 use leerrecht_domain::zaak::ZaakSoort;
-use leerrecht_testkit::PgCluster;
 use reqwest::blocking::Client;
 use reqwest::redirect::Policy;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use support::{leerrecht, serve, tiny_demo_app, ApiSessie, Proces};
+use support::{leerrecht, on_both_databases, serve, tiny_demo_app, ApiSessie, Proces};
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Scope";
 
@@ -305,16 +304,11 @@ fn another_schools_draft(db: &str) {
     );
 }
 
-#[test]
-fn another_schools_draft_sqlite() {
-    let dir = TempDir::new().unwrap();
-    another_schools_draft(&format!("sqlite://{}", dir.path().join("a.db").display()));
-}
-
-#[test]
-fn another_schools_draft_postgres() {
-    another_schools_draft(&PgCluster::shared().fresh_database());
-}
+on_both_databases!(
+    |db: String| another_schools_draft(&db),
+    another_schools_draft_sqlite("a.db"),
+    another_schools_draft_postgres
+);
 
 /// Issue 16 item 4 and finding 10: leerplicht adds a partner to one case through the API
 /// and removes it again; the partner sees the person and that case only, and neither after
@@ -599,13 +593,8 @@ fn case_partners(db: &str) {
     assert_eq!(telling("scope.lp.ander", "partner_toevoegen", false), 1);
 }
 
-#[test]
-fn case_partners_sqlite() {
-    let dir = TempDir::new().unwrap();
-    case_partners(&format!("sqlite://{}", dir.path().join("p.db").display()));
-}
-
-#[test]
-fn case_partners_postgres() {
-    case_partners(&PgCluster::shared().fresh_database());
-}
+on_both_databases!(
+    |db: String| case_partners(&db),
+    case_partners_sqlite("p.db"),
+    case_partners_postgres
+);

@@ -10,7 +10,7 @@ use leerrecht_app::{Actor, App};
 use reqwest::blocking::Client;
 use serde_json::{json, Value};
 
-use support::{api_login, bsn, json_of, leerrecht, Demo, Server};
+use support::{api_login, bsn, json_of, leerrecht, on_both_demos, token_school, Demo, Server};
 
 /// A client whose requests come from `addr` (any address of the loopback network).
 fn client_from(addr: &str) -> Client {
@@ -292,14 +292,7 @@ fn existence_oracles(demo: Demo) {
 
     // A token's batch: a pupil the register does not hold gets the row error of a pupil not
     // enrolled at the token's school.
-    let token_school = leerrecht(&demo.db, &["token", "list"])
-        .lines()
-        .find_map(|l| {
-            l.split_whitespace()
-                .find(|w| w.len() == 6 && w[..2].chars().all(|c| c.is_ascii_digit()))
-                .map(str::to_string)
-        })
-        .expect("a token of a school");
+    let token_school = token_school(&leerrecht(&demo.db, &["token", "list"]));
     let toen = register(&demo, "2025-03-03");
     let elders = toen
         .iter()
@@ -442,13 +435,16 @@ fn beheer_second_factor_and_enrolment(demo: Demo) {
     let b = login(&c, &s, &demo, "beheer");
 
     let (slachtoffer, pw, oud) = demo.account("school");
-    let r = c
-        .post(s.url(&format!("/beheer/gebruikers/{slachtoffer}/tweede-factor")))
-        .header("cookie", &b.cookie)
-        .header("origin", &s.base)
-        .form(&[("csrf", b.csrf.as_str())])
-        .send()
-        .unwrap();
+    // The administrator asks for a new second factor for the account.
+    let nieuwe_factor = || {
+        c.post(s.url(&format!("/beheer/gebruikers/{slachtoffer}/tweede-factor")))
+            .header("cookie", &b.cookie)
+            .header("origin", &s.base)
+            .form(&[("csrf", b.csrf.as_str())])
+            .send()
+            .unwrap()
+    };
+    let r = nieuwe_factor();
     assert_eq!(r.status().as_u16(), 303);
     let pagina = c
         .get(s.url(r.headers()["location"].to_str().unwrap()))
@@ -522,13 +518,7 @@ fn beheer_second_factor_and_enrolment(demo: Demo) {
 
     // The operator on the server still gets a secret to hand over, which replaces a set-up
     // the administrator asked for.
-    let r = c
-        .post(s.url(&format!("/beheer/gebruikers/{slachtoffer}/tweede-factor")))
-        .header("cookie", &b.cookie)
-        .header("origin", &s.base)
-        .form(&[("csrf", b.csrf.as_str())])
-        .send()
-        .unwrap();
+    let r = nieuwe_factor();
     assert_eq!(r.status().as_u16(), 303);
     let out = leerrecht(&demo.db, &["user", "reset-2fa", slachtoffer]);
     let geheim = out
@@ -540,42 +530,10 @@ fn beheer_second_factor_and_enrolment(demo: Demo) {
     leerrecht(&demo.db, &["audit", "verify"]);
 }
 
-#[test]
-fn existence_oracles_sqlite() {
-    existence_oracles(Demo::sqlite());
-}
-
-#[test]
-fn existence_oracles_postgres() {
-    existence_oracles(Demo::postgres());
-}
-
-#[test]
-fn lockout_tells_no_names_sqlite() {
-    lockout_tells_no_names(Demo::sqlite());
-}
-
-#[test]
-fn lockout_tells_no_names_postgres() {
-    lockout_tells_no_names(Demo::postgres());
-}
-
-#[test]
-fn password_change_is_no_guessing_endpoint_sqlite() {
-    password_change_is_no_guessing_endpoint(Demo::sqlite());
-}
-
-#[test]
-fn password_change_is_no_guessing_endpoint_postgres() {
-    password_change_is_no_guessing_endpoint(Demo::postgres());
-}
-
-#[test]
-fn beheer_second_factor_and_enrolment_sqlite() {
-    beheer_second_factor_and_enrolment(Demo::sqlite());
-}
-
-#[test]
-fn beheer_second_factor_and_enrolment_postgres() {
-    beheer_second_factor_and_enrolment(Demo::postgres());
+// Each scenario on both databases.
+on_both_demos! {
+    existence_oracles: existence_oracles_sqlite, existence_oracles_postgres;
+    lockout_tells_no_names: lockout_tells_no_names_sqlite, lockout_tells_no_names_postgres;
+    password_change_is_no_guessing_endpoint: password_change_is_no_guessing_endpoint_sqlite, password_change_is_no_guessing_endpoint_postgres;
+    beheer_second_factor_and_enrolment: beheer_second_factor_and_enrolment_sqlite, beheer_second_factor_and_enrolment_postgres;
 }

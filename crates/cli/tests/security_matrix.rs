@@ -22,12 +22,11 @@ use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::org::{OrgSoort, Organisatie, Rol};
 use leerrecht_domain::zaak::ZaakSoort;
 use leerrecht_store::{MeldingGegevens, MeldingRij};
-use leerrecht_testkit::PgCluster;
 use reqwest::blocking::Client;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use support::{leerrecht, serve, tiny_demo_app, ApiSessie};
+use support::{leerrecht, on_both_databases, serve, tiny_demo_app, ApiSessie};
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Matrix";
 
@@ -563,16 +562,8 @@ fn walk(db: &str) {
     );
 }
 
-#[test]
-fn security_matrix_sqlite() {
-    let dir = TempDir::new().unwrap();
-    walk(&format!(
-        "sqlite://{}",
-        dir.path().join("matrix.db").display()
-    ));
-}
-
-#[test]
-fn security_matrix_postgres() {
-    walk(&PgCluster::shared().fresh_database());
-}
+on_both_databases!(
+    |db: String| walk(&db),
+    security_matrix_sqlite("matrix.db"),
+    security_matrix_postgres
+);

@@ -255,13 +255,7 @@ impl Browser {
 
     /// Logs in, with the current code when the account has a TOTP secret.
     async fn inloggen(&mut self, (naam, geheim): &(String, String), wachtwoord: &str) {
-        let code = if geheim.is_empty() {
-            String::new()
-        } else {
-            leerrecht_app::toegang::auth::current_totp(geheim, chrono::Utc::now()).unwrap()
-        };
-        self.inloggen_als(naam, wachtwoord, &code).await;
-        self.is_ingelogd(naam).await;
+        self.inloggen_totp(naam, wachtwoord, geheim).await;
     }
 
     /// Logs out, back on the (Dutch) login page.

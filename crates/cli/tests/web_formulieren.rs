@@ -18,7 +18,9 @@ use leerrecht_domain::org::{OrgSoort, Rol};
 use leerrecht_domain::zaak::Artikel;
 use serde_json::json;
 
-use support::{een_tegelijk, in_runtime, on_both_databases, tiny_demo_app, tools, Browser};
+use support::{
+    een_tegelijk, in_runtime, leerling_met_bureau, on_both_databases, tiny_demo_app, tools, Browser,
+};
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Niet";
 
@@ -39,40 +41,9 @@ fn opzet(db: &str) -> Opzet {
     let op = Actor::local_operator();
     let today = chrono::Utc::now().date_naive();
     let orgs = app.organisaties(&op).unwrap();
-    let mut kandidaat = None;
-    app.jongeren(&op, today, None, &mut |j| {
-        if kandidaat.is_some() || j.plicht == leerrecht_domain::duty::DutyStatus::Geen {
-            return Ok(());
-        }
-        // Not on the thuiszitters list yet: the demo's cases run up to its day, today, so
-        // who is on it changes with the date.
-        if !app.registraties(&op, j.leerling).unwrap().is_empty() {
-            return Ok(());
-        }
-        let Some(school) = &j.school else {
-            return Ok(());
-        };
-        // Enrolled for more than four months, so a registration may begin four months ago.
-        let lang = app
-            .store()
-            .inschrijvingen_van(j.leerling)?
-            .iter()
-            .any(|i| i.school == *school && (today - i.begindatum()).num_days() > 150);
-        let bureau = orgs
-            .iter()
-            .find(|o| o.soort == OrgSoort::Leerplicht && o.bedient.contains(&j.gemeente));
-        if let (true, Some(bureau)) = (lang, bureau) {
-            kandidaat = Some((
-                j.leerling,
-                school.as_str().to_string(),
-                bureau.code.as_str().to_string(),
-            ));
-        }
-        Ok(())
-    })
-    .unwrap();
-    let (leerling, school, bureau) =
-        kandidaat.expect("the tiny demo has a pupil of duty age with a bureau");
+    let (j, bureau) = leerling_met_bureau(&app);
+    let (leerling, bureau) = (j.leerling, bureau.code.as_str().to_string());
+    let school = j.school.expect("enrolled").as_str().to_string();
     let mut ander = None;
     app.jongeren(&op, today, None, &mut |j| {
         if ander.is_none() && j.school.as_ref().is_some_and(|s| s.as_str() != school) {
@@ -106,10 +77,7 @@ fn opzet(db: &str) -> Opzet {
 impl Browser {
     /// Logs in with the test's password and the current code; returns the code.
     async fn inloggen(&mut self, (naam, geheim): &(String, String)) -> String {
-        let code = leerrecht_app::toegang::auth::current_totp(geheim, chrono::Utc::now()).unwrap();
-        self.inloggen_als(naam, WACHTWOORD, &code).await;
-        self.is_ingelogd(naam).await;
-        code
+        self.inloggen_totp(naam, WACHTWOORD, geheim).await
     }
 }
 

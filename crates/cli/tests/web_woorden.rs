@@ -17,10 +17,12 @@ use std::path::PathBuf;
 use chrono::{Datelike, NaiveDate};
 use fantoccini::Locator;
 use leerrecht_app::{Actor, App};
-use leerrecht_domain::org::{OrgSoort, Rol};
+use leerrecht_domain::org::Rol;
 use serde_json::json;
 
-use support::{een_tegelijk, in_runtime, on_both_databases, tools, Browser, Demo};
+use support::{
+    een_tegelijk, in_runtime, leerling_met_bureau, on_both_databases, tools, Browser, Demo,
+};
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Niet";
 
@@ -47,46 +49,15 @@ fn opzet(db: &str) -> Opzet {
     let beheer = Demo::new(db.to_string(), None).account_owned("beheer");
     let app = App::new(leerrecht_store::open(db).expect("open the demo"));
     let op = Actor::local_operator();
-    let today = chrono::Utc::now().date_naive();
     let orgs = app.organisaties(&op).unwrap();
-    let mut kandidaat = None;
-    app.jongeren(&op, today, None, &mut |j| {
-        if kandidaat.is_some() || j.plicht == leerrecht_domain::duty::DutyStatus::Geen {
-            return Ok(());
-        }
-        // Not on the thuiszitters list yet: the demo's cases run up to its day, today, so
-        // who is on it changes with the date.
-        if !app.registraties(&op, j.leerling).unwrap().is_empty() {
-            return Ok(());
-        }
-        let Some(school) = &j.school else {
-            return Ok(());
-        };
-        // Enrolled for more than four months, so a registration may begin four months ago.
-        let lang = app
-            .store()
-            .inschrijvingen_van(j.leerling)?
-            .iter()
-            .any(|i| i.school == *school && (today - i.begindatum()).num_days() > 150);
-        let bureau = orgs
-            .iter()
-            .find(|o| o.soort == OrgSoort::Leerplicht && o.bedient.contains(&j.gemeente));
-        if let (true, Some(bureau)) = (lang, bureau) {
-            kandidaat = Some((
-                j.leerling,
-                school.as_str().to_string(),
-                bureau.code.as_str().to_string(),
-                j.gemeente.as_str().to_string(),
-                format!("{} {}", j.voornamen, j.achternaam),
-                j.achternaam.clone(),
-                j.geboortedatum.format("%d-%m-%Y").to_string(),
-            ));
-        }
-        Ok(())
-    })
-    .unwrap();
-    let (leerling, school, bureau, gemeente, naam, achternaam, geboren) =
-        kandidaat.expect("the tiny demo has a pupil of duty age with a bureau");
+    let (j, bureau) = leerling_met_bureau(&app);
+    let leerling = j.leerling;
+    let school = j.school.as_ref().expect("enrolled").as_str().to_string();
+    let bureau = bureau.code.as_str().to_string();
+    let gemeente = j.gemeente.as_str().to_string();
+    let naam = format!("{} {}", j.voornamen, j.achternaam);
+    let achternaam = j.achternaam.clone();
+    let geboren = j.geboortedatum.format("%d-%m-%Y").to_string();
     let naam_van = |c: &str| {
         orgs.iter()
             .find(|o| o.code.as_str() == c)
@@ -117,10 +88,7 @@ fn opzet(db: &str) -> Opzet {
 impl Browser {
     /// Logs in with the test's password and the current code; returns the code.
     async fn inloggen(&mut self, (naam, geheim): &(String, String)) -> String {
-        let code = leerrecht_app::toegang::auth::current_totp(geheim, chrono::Utc::now()).unwrap();
-        self.inloggen_met(naam, &code).await;
-        self.is_ingelogd(naam).await;
-        code
+        self.inloggen_totp(naam, WACHTWOORD, geheim).await
     }
 
     async fn inloggen_met(&mut self, naam: &str, code: &str) {

@@ -84,6 +84,21 @@ pub fn ok(db: &str, dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
+/// The crash tests' number of rounds (`LEERRECHT_CRASH_RONDES`, 2 by default) and their random
+/// seed (`LEERRECHT_CRASH_SEED`, else from the clock; always odd), so that a failing run can
+/// be repeated.
+pub fn crash_rounds_and_seed() -> (u64, u64) {
+    let env_u64 = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
+    let rounds = env_u64("LEERRECHT_CRASH_RONDES").unwrap_or(2);
+    let seed = env_u64("LEERRECHT_CRASH_SEED").unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as u64
+    }) | 1;
+    (rounds, seed)
+}
+
 /// The `n`th valid BSN from `from` on (11-proef).
 pub fn bsn(from: u32, n: usize) -> u32 {
     (from..)
@@ -247,10 +262,94 @@ impl Demo {
         api_login(c, base, user, pass, Some(secret).filter(|s| *s != "-"))
     }
 
+    /// A pupil enrolled at the school of the demo's token on each of `days` (the days a test
+    /// sends absence for), and that school.
+    pub fn pupil_of_token_school(&self, days: &[&str]) -> (String, String) {
+        let school = token_school(&leerrecht(&self.db, &["token", "list"]));
+        let enrolled = |on: &str| {
+            let csv = leerrecht(&self.db, &["jongeren", "--as-of", on, "--format", "csv"]);
+            enrolled_at(&csv, &school)
+        };
+        let (first, rest) = days.split_first().expect("a day");
+        let later: Vec<Vec<String>> = rest.iter().map(|d| enrolled(d)).collect();
+        let pupil = enrolled(first)
+            .into_iter()
+            .find(|p| later.iter().all(|l| l.contains(p)))
+            .expect("a pupil of the token's school");
+        (pupil, school)
+    }
+
     /// The app on the demo's database, as the local operator's commands use it.
     pub fn app(&self) -> leerrecht_app::App {
         leerrecht_app::App::new(leerrecht_store::open(&self.db).expect("open the database"))
     }
+}
+
+/// The school of an API token in what `leerrecht token list` printed: its first word of six
+/// characters that begins with two digits.
+pub fn token_school(token_list: &str) -> String {
+    token_list
+        .lines()
+        .find_map(|l| {
+            l.split_whitespace()
+                .find(|w| w.len() == 6 && w[..2].chars().all(|c| c.is_ascii_digit()))
+        })
+        .expect("a token of a school")
+        .to_string()
+}
+
+/// The pupils (BSN or onderwijsnummer) enrolled at `school` in what
+/// `leerrecht jongeren --format csv` printed.
+pub fn enrolled_at(jongeren_csv: &str, school: &str) -> Vec<String> {
+    jongeren_csv
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(';').nth(7) == Some(school))
+        .map(|l| l.split(';').next().unwrap().to_string())
+        .collect()
+}
+
+/// The pupil of a browser scenario on a person's file, and the leerplicht bureau of their
+/// gemeente: the first of the demo of duty age (a registration needs a duty), not on the
+/// thuiszitters list yet (the demo's cases run up to today, so who is on it changes with the
+/// date), enrolled at their school for more than 150 days (a registration may begin four
+/// months ago) and living in a gemeente that a bureau serves.
+pub fn leerling_met_bureau(
+    app: &leerrecht_app::App,
+) -> (
+    leerrecht_app::register::queries::JongereOpDatum,
+    leerrecht_domain::org::Organisatie,
+) {
+    use leerrecht_domain::org::OrgSoort;
+    let op = leerrecht_app::Actor::local_operator();
+    let today = chrono::Utc::now().date_naive();
+    let orgs = app.organisaties(&op).unwrap();
+    let mut kandidaat = None;
+    app.jongeren(&op, today, None, &mut |j| {
+        if kandidaat.is_some() || j.plicht == leerrecht_domain::duty::DutyStatus::Geen {
+            return Ok(());
+        }
+        if !app.registraties(&op, j.leerling).unwrap().is_empty() {
+            return Ok(());
+        }
+        let Some(school) = &j.school else {
+            return Ok(());
+        };
+        let lang = app
+            .store()
+            .inschrijvingen_van(j.leerling)?
+            .iter()
+            .any(|i| i.school == *school && (today - i.begindatum()).num_days() > 150);
+        let bureau = orgs
+            .iter()
+            .find(|o| o.soort == OrgSoort::Leerplicht && o.bedient.contains(&j.gemeente));
+        if let (true, Some(bureau)) = (lang, bureau) {
+            kandidaat = Some((j, bureau.clone()));
+        }
+        Ok(())
+    })
+    .unwrap();
+    kandidaat.expect("the tiny demo has a pupil of duty age with a bureau")
 }
 
 /// A running `leerrecht serve` (logging at `info`) with its log, stopped (SIGTERM, then
@@ -367,25 +466,47 @@ impl ApiSessie {
     }
 }
 
-/// Two tests of one scenario `$scenario(db: String)`: `$sqlite` on a SQLite file `$file` in a
-/// temporary directory, `$postgres` on a fresh database of the shared PostgreSQL cluster.
+/// Two tests of one scenario `$scenario(db: String)` (a function or a closure): `$sqlite` on a
+/// SQLite file `$file` in a temporary directory, `$postgres` on a fresh database of the shared
+/// PostgreSQL cluster.
 #[allow(unused_macros)]
 macro_rules! on_both_databases {
-    ($scenario:path, $sqlite:ident($file:literal), $postgres:ident) => {
+    ($scenario:expr, $sqlite:ident($file:literal), $postgres:ident) => {
         #[test]
         fn $sqlite() {
             let dir = tempfile::tempdir().unwrap();
-            $scenario(format!("sqlite://{}", dir.path().join($file).display()));
+            ($scenario)(format!("sqlite://{}", dir.path().join($file).display()));
         }
 
         #[test]
         fn $postgres() {
-            $scenario(leerrecht_testkit::PgCluster::shared().fresh_database());
+            ($scenario)(leerrecht_testkit::PgCluster::shared().fresh_database());
         }
     };
 }
 #[allow(unused_imports)]
 pub(crate) use on_both_databases;
+
+/// Two tests of each scenario `$scenario(demo: Demo)`: `$sqlite` on the tiny demo in SQLite,
+/// `$postgres` on the tiny demo in PostgreSQL.
+#[allow(unused_macros)]
+macro_rules! on_both_demos {
+    ($($scenario:path: $sqlite:ident, $postgres:ident;)+) => {
+        $(
+            #[test]
+            fn $sqlite() {
+                $scenario($crate::support::Demo::sqlite());
+            }
+
+            #[test]
+            fn $postgres() {
+                $scenario($crate::support::Demo::postgres());
+            }
+        )+
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use on_both_demos;
 
 // The browser tests' tools (`web*.rs`).
 
@@ -726,6 +847,19 @@ impl Browser {
             self.vul("#code", code).await;
         }
         self.klik("button[type=submit]").await;
+    }
+
+    /// Logs in with a password and, when the account has a TOTP secret `geheim`, its current
+    /// code; `naam` must then be logged in. Returns the code (empty without a secret).
+    pub async fn inloggen_totp(&mut self, naam: &str, wachtwoord: &str, geheim: &str) -> String {
+        let code = if geheim.is_empty() {
+            String::new()
+        } else {
+            leerrecht_app::toegang::auth::current_totp(geheim, chrono::Utc::now()).unwrap()
+        };
+        self.inloggen_als(naam, wachtwoord, &code).await;
+        self.is_ingelogd(naam).await;
+        code
     }
 
     /// Asserts that `naam` is logged in: the page offers to log out.
