@@ -12,7 +12,7 @@ use reqwest::header::HeaderMap;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use support::{leerrecht, on_both_demos, Demo, Server, BIN};
+use support::{leerrecht, on_both_demos, velden, write_file, Demo, Server, BIN};
 
 /// The bearer token `/metrics` asks for (given to the server in its environment).
 const METRICS_TOKEN: &str = "api-test-metrics-token-0123456789abcdef";
@@ -39,6 +39,30 @@ struct Login {
     cookie: String,
     csrf: String,
     set_cookie: String,
+}
+
+impl Login {
+    /// `GET path` in this session.
+    fn get(&self, c: &Client, s: &Server, path: &str) -> (u16, HeaderMap, Value) {
+        json_of(
+            c.get(s.url(path))
+                .header("cookie", &self.cookie)
+                .send()
+                .unwrap(),
+        )
+    }
+
+    /// `POST path` of a JSON body in this session, with its CSRF token.
+    fn post(&self, c: &Client, s: &Server, path: &str, body: &Value) -> (u16, HeaderMap, Value) {
+        json_of(
+            c.post(s.url(path))
+                .header("cookie", &self.cookie)
+                .header("x-csrf-token", &self.csrf)
+                .json(body)
+                .send()
+                .unwrap(),
+        )
+    }
 }
 
 fn login(c: &Client, s: &Server, demo: &Demo, rol: &str) -> Login {
@@ -139,24 +163,13 @@ fn login_cookie_csrf_and_logout(demo: Demo) {
     for flag in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/api/v1"] {
         assert!(l.set_cookie.contains(flag), "{flag} in {}", l.set_cookie);
     }
-    let (st, _, ik) = json_of(
-        c.get(s.url("/api/v1/gebruikers/ik"))
-            .header("cookie", &l.cookie)
-            .send()
-            .unwrap(),
-    );
+    let (st, _, ik) = l.get(&c, &s, "/api/v1/gebruikers/ik");
     assert_eq!(st, 200);
     assert_eq!(ik["rol"], "leerplicht");
     assert_eq!(ik["gebruikersnaam"], user);
 
     // A write with the cookie needs the CSRF token of that session.
-    let page = json_of(
-        c.get(s.url("/api/v1/jongeren?limiet=1"))
-            .header("cookie", &l.cookie)
-            .send()
-            .unwrap(),
-    )
-    .2;
+    let page = l.get(&c, &s, "/api/v1/jongeren?limiet=1").2;
     let id = page["jongeren"][0]["id"].as_str().unwrap().to_string();
     let body = json!({"jongere": id, "categorie": "dreigend_thuiszittend", "oorzaak": "onbekend", "per": "2026-01-05"});
     for csrf in [None, Some("0".repeat(64))] {
@@ -172,14 +185,7 @@ fn login_cookie_csrf_and_logout(demo: Demo) {
         assert_problem(&h, &v, 403);
         assert!(v["detail"].as_str().unwrap().contains("X-CSRF-Token"));
     }
-    let (st, _, v) = json_of(
-        c.post(s.url("/api/v1/registraties"))
-            .header("cookie", &l.cookie)
-            .header("x-csrf-token", &l.csrf)
-            .json(&body)
-            .send()
-            .unwrap(),
-    );
+    let (st, _, v) = l.post(&c, &s, "/api/v1/registraties", &body);
     assert!(st == 204 || st == 422, "{st} {v}");
 
     // Logging out ends the session for every later request.
@@ -191,12 +197,7 @@ fn login_cookie_csrf_and_logout(demo: Demo) {
             .unwrap(),
     );
     assert_eq!(st, 204);
-    let (st, _, _) = json_of(
-        c.get(s.url("/api/v1/gebruikers/ik"))
-            .header("cookie", &l.cookie)
-            .send()
-            .unwrap(),
-    );
+    let (st, _, _) = l.get(&c, &s, "/api/v1/gebruikers/ik");
     assert_eq!(st, 401);
 }
 
@@ -340,32 +341,18 @@ fn persons_by_opaque_id(demo: Demo) {
     let s = Server::start(&demo.db, &[("LEERRECHT_METRICS_TOKEN", METRICS_TOKEN)]);
     let c = client();
     let l = login(&c, &s, &demo, "leerplicht");
-    let get = |path: &str| {
-        json_of(
-            c.get(s.url(path))
-                .header("cookie", &l.cookie)
-                .send()
-                .unwrap(),
-        )
-    };
+    let get = |path: &str| l.get(&c, &s, path);
     // Pages follow each other without overlap.
     let (st, _, p1) = get("/api/v1/jongeren?limiet=3");
     assert_eq!(st, 200, "{p1}");
-    let first: Vec<String> = p1["jongeren"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|j| j["id"].as_str().unwrap().to_string())
+    let first: Vec<String> = velden(&p1["jongeren"], "id")
+        .into_iter()
+        .map(String::from)
         .collect();
     assert_eq!(first.len(), 3);
     let next = p1["volgende"].as_str().unwrap();
     let (_, _, p2) = get(&format!("/api/v1/jongeren?limiet=3&na={next}"));
-    let second: Vec<&str> = p2["jongeren"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|j| j["id"].as_str().unwrap())
-        .collect();
+    let second = velden(&p2["jongeren"], "id");
     assert_eq!(second.len(), 3);
     assert!(second.iter().all(|id| !first.iter().any(|f| f == id)));
 
@@ -381,13 +368,11 @@ fn persons_by_opaque_id(demo: Demo) {
         .to_string();
     assert!(!id.contains(&nummer));
     // Search by BSN in a POST body finds the same id.
-    let (st, _, found) = json_of(
-        c.post(s.url("/api/v1/jongeren/_zoek"))
-            .header("cookie", &l.cookie)
-            .header("x-csrf-token", &l.csrf)
-            .json(&json!({"leerling": nummer}))
-            .send()
-            .unwrap(),
+    let (st, _, found) = l.post(
+        &c,
+        &s,
+        "/api/v1/jongeren/_zoek",
+        &json!({"leerling": nummer}),
     );
     assert_eq!(st, 200, "{found}");
     assert_eq!(found["id"], id.as_str());
@@ -396,13 +381,11 @@ fn persons_by_opaque_id(demo: Demo) {
     let (st, h, v) = get(&format!("/api/v1/jongeren/{}", "0".repeat(32)));
     assert_eq!(st, 403);
     assert_problem(&h, &v, 403);
-    let (st, h, v) = json_of(
-        c.post(s.url("/api/v1/jongeren/_zoek"))
-            .header("cookie", &l.cookie)
-            .header("x-csrf-token", &l.csrf)
-            .json(&json!({"leerling": "123456789"}))
-            .send()
-            .unwrap(),
+    let (st, h, v) = l.post(
+        &c,
+        &s,
+        "/api/v1/jongeren/_zoek",
+        &json!({"leerling": "123456789"}),
     );
     assert_eq!(st, 422);
     assert_problem(&h, &v, 422);
@@ -500,12 +483,7 @@ fn bulk_intake(demo: Demo) {
     let (st, h, v) = post("/api/v1/verzuim", None, &bad);
     assert_eq!(st, 422, "{v}");
     assert_problem(&h, &v, 422);
-    let names: Vec<&str> = v["invalidParams"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
+    let names = velden(&v["invalidParams"], "name");
     assert_eq!(names, ["rijen[1].soort", "rijen[2].kleur"], "{v}");
     assert_eq!(
         v["detail"],
@@ -514,12 +492,11 @@ fn bulk_intake(demo: Demo) {
 
     // The same checks as the file: a row the CSV import refuses is refused alike.
     let dir = TempDir::new().unwrap();
-    let file = dir.path().join("verzuim.csv");
-    std::fs::write(
-        &file,
-        format!("leerling;school;datum;soort\n{leerling};{school};2025-03-06;spijbelen\n"),
-    )
-    .unwrap();
+    let file = write_file(
+        dir.path(),
+        "verzuim.csv",
+        &format!("leerling;school;datum;soort\n{leerling};{school};2025-03-06;spijbelen\n"),
+    );
     let out = Command::new(BIN)
         .arg("--db")
         .arg(&demo.db)
@@ -597,25 +574,16 @@ fn bulk_intake(demo: Demo) {
 
     // A leerplicht officer sees what the school sent.
     let l = login(&c, &s, &demo, "leerplicht");
-    let found = json_of(
-        c.post(s.url("/api/v1/jongeren/_zoek"))
-            .header("cookie", &l.cookie)
-            .header("x-csrf-token", &l.csrf)
-            .json(&json!({"leerling": leerling}))
-            .send()
-            .unwrap(),
-    )
-    .2;
-    let id = found["id"].as_str().expect("found by number");
-    let get = |path: String| {
-        json_of(
-            c.get(s.url(&path))
-                .header("cookie", &l.cookie)
-                .send()
-                .unwrap(),
+    let found = l
+        .post(
+            &c,
+            &s,
+            "/api/v1/jongeren/_zoek",
+            &json!({"leerling": leerling}),
         )
-        .2
-    };
+        .2;
+    let id = found["id"].as_str().expect("found by number");
+    let get = |path: String| l.get(&c, &s, &path).2;
     let v = get(format!(
         "/api/v1/verzuim?jongere={id}&van=2025-03-01&tot=2025-03-31"
     ));

@@ -14,7 +14,7 @@ use reqwest::blocking::Client;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use support::{json_of, leerrecht, serve, session_cookie, Demo, BIN};
+use support::{json_of, leerrecht, serve, session_cookie, write_file, Demo, BIN};
 
 /// Two valid BSNs far from the demo's, for people the test adds.
 fn bsns() -> (String, String) {
@@ -28,25 +28,23 @@ fn scenario(db: String, dir: &TempDir) {
     let demo = Demo::new(db.clone(), None);
     // A 22-year-old and a 13-year-old in Haarlem, enrolled nowhere.
     let (oud, jong) = bsns();
-    let jongeren = dir.path().join("jongeren.csv");
-    std::fs::write(
-        &jongeren,
-        format!(
+    let jongeren = write_file(
+        dir.path(),
+        "jongeren.csv",
+        &format!(
             "bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente\n\
              {oud};;Proef;Oud;2003-01-10;GM0392\n{jong};;Proef;Jong;2012-05-01;GM0392\n"
         ),
-    )
-    .unwrap();
+    );
     leerrecht(&db, &["import", "jongeren", jongeren.to_str().unwrap()]);
 
     // The command refuses a registration that does not fit the register: line, column,
     // reason, exit code 2, nothing written.
-    let registraties = dir.path().join("registraties.csv");
-    std::fs::write(
-        &registraties,
-        format!("leerling;categorie;oorzaak;van;tot\n{oud};thuiszittend;psychisch;2025-03-03;\n"),
-    )
-    .unwrap();
+    let registraties = write_file(
+        dir.path(),
+        "registraties.csv",
+        &format!("leerling;categorie;oorzaak;van;tot\n{oud};thuiszittend;psychisch;2025-03-03;\n"),
+    );
     let r = Command::new(BIN)
         .args(["--db", &db, "import", "registraties"])
         .arg(&registraties)

@@ -625,23 +625,30 @@ on_both!(invalid_jongeren_writes_nothing: invalid_jongeren_writes_nothing_sqlite
 // ---------------------------------------------------------------------------------------------
 // 4. Invalid inschrijvingen: every bad row reported, nothing written
 
+/// Enrolments that overlap: Dirk twice at 05KO00 with open enrolments (the second is the bad
+/// one), Anna at 05KO00 while enrolled there since 2019-08-01 with no end, and Gijs's valid one.
+const OVERLAPPEND: &str = "\
+010000008;05KO00;PO;2025-10-01;
+010000008;05KO00;PO;2026-01-01;
+111222333;05KO00;PO;2024-08-01;2025-07-31
+200000020;07NU00;VO;2025-08-01;
+";
+
 fn invalid_inschrijvingen_writes_nothing(db: &str) {
     // Gijs's valid enrolment (line 9) and Dirk's first one (line 6) are not kept either.
     Work::new().import_refused_writes_nothing(
         db,
         "inschrijvingen",
         "fout.csv",
-        "\
+        &format!(
+            "\
 leerling;school;sector;begindatum;einddatum
 200000032;05KO00;PO;2020-08-01;
 111222333;99XX00;PO;2020-08-01;
 111222333;05KO00;XO;2020-08-01;
 123456782;05KO00;PO;2020-08-01;2019-07-31
-010000008;05KO00;PO;2025-10-01;
-010000008;05KO00;PO;2026-01-01;
-111222333;05KO00;PO;2024-08-01;2025-07-31
-200000020;07NU00;VO;2025-08-01;
-",
+{OVERLAPPEND}"
+        ),
         "import of an invalid inschrijvingen file",
         &[
             // Nobody has this BSN.
@@ -666,14 +673,12 @@ fn overlapping_inschrijvingen_are_reported(db: &str) {
         db,
         "inschrijvingen",
         "overlap.csv",
-        "\
+        &format!(
+            "\
 leerling;school;sector;begindatum;einddatum
-010000008;05KO00;PO;2025-10-01;
-010000008;05KO00;PO;2026-01-01;
-111222333;05KO00;PO;2024-08-01;2025-07-31
-200000020;07NU00;VO;2025-08-01;
-111222333;05KO00;XO;2020-08-01;
-",
+{OVERLAPPEND}111222333;05KO00;XO;2020-08-01;
+"
+        ),
         "import of overlapping enrolments",
         &[
             (3, "begindatum", "overlap"),
@@ -1784,12 +1789,7 @@ fn registraties_import(db: &str) {
     .expect("JSON");
     assert_eq!(story["klok"]["niveau"], json!("bestuurlijk"));
     assert_eq!(story["klok"]["termijn"], json!("2025-05-03"));
-    let soorten: Vec<&str> = story["regels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["soort"].as_str().unwrap())
-        .collect();
+    let soorten = support::velden(&story["regels"], "soort");
     assert_eq!(soorten, ["registratie", "zaak", "zaak", "zaak"], "{story}");
 }
 

@@ -17,7 +17,7 @@ use reqwest::redirect::Policy;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use support::{leerrecht, on_both_databases, serve, tiny_demo_app, ApiSessie, Proces};
+use support::{leerrecht, on_both_databases, serve, tiny_demo_app, write_file, ApiSessie, Proces};
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Scope";
 
@@ -138,18 +138,17 @@ fn another_schools_draft(db: &str) {
         .find(|i| i.school.as_str() == school_a && i.einddatum().is_none())
         .expect("an open enrolment at A");
     let dir = TempDir::new().unwrap();
-    let csv = dir.path().join("verhuisd.csv");
-    std::fs::write(
-        &csv,
-        format!(
+    let csv = write_file(
+        dir.path(),
+        "verhuisd.csv",
+        &format!(
             "leerling;school;sector;begindatum;einddatum\n{pupil};{school_a};{s};{b};{e}\n{pupil};{school_c};{s};{t};\n",
             s = oud.sector.code(),
             b = oud.begindatum(),
             e = today - Duration::days(1),
             t = today,
         ),
-    )
-    .unwrap();
+    );
     leerrecht(db, &["import", "inschrijvingen", csv.to_str().unwrap()]);
     let geheim_c = account(&app, "scope.school.c", &school_c, Rol::School);
     // A control: another pupil's draft at their own school A'.
@@ -367,12 +366,11 @@ fn case_partners(db: &str) {
         .as_str()
         .to_string();
     let dir = TempDir::new().unwrap();
-    let f = dir.path().join("bureau.csv");
-    std::fs::write(
-        &f,
-        format!("code;soort;naam;gemeente;regio;swv;bedient\nRBL-ELDERS;leerplicht;Bureau elders;{elders};;;{elders}\n"),
-    )
-    .unwrap();
+    let f = write_file(
+        dir.path(),
+        "bureau.csv",
+        &format!("code;soort;naam;gemeente;regio;swv;bedient\nRBL-ELDERS;leerplicht;Bureau elders;{elders};;;{elders}\n"),
+    );
     leerrecht(db, &["import", "organisaties", f.to_str().unwrap()]);
     let ander_bureau = "RBL-ELDERS".to_string();
     let thuis = app

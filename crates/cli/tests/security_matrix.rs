@@ -26,7 +26,7 @@ use reqwest::blocking::Client;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use support::{leerrecht, on_both_databases, serve, tiny_demo_app, ApiSessie};
+use support::{leerrecht, on_both_databases, serve, tiny_demo_app, write_file, ApiSessie};
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Matrix";
 
@@ -161,8 +161,7 @@ fn tweede_diensten(db: &str, app: &App) {
         );
     }
     let dir = TempDir::new().unwrap();
-    let f = dir.path().join("organisaties.csv");
-    std::fs::write(&f, csv).unwrap();
+    let f = write_file(dir.path(), "organisaties.csv", &csv);
     leerrecht(db, &["import", "organisaties", f.to_str().unwrap()]);
 }
 

@@ -17,7 +17,6 @@ mod support;
 
 use std::io::Write;
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::process::Stdio;
 
 use fantoccini::Locator;
@@ -25,7 +24,8 @@ use leerrecht_app::{Actor, App};
 use leerrecht_domain::org::{OrgSoort, Rol};
 
 use support::{
-    een_tegelijk, in_runtime, leerrecht, on_both_databases, serve, tools, Browser, Demo, Proces,
+    account_toevoegen, browser_scenario, een_tegelijk, in_runtime, leerrecht, on_both_databases,
+    serve, tools, Browser, Demo, Proces,
 };
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Niet";
@@ -123,10 +123,7 @@ fn opzet(db: &str) -> Rolverdeling {
         .iter()
         .find(|o| o.soort == OrgSoort::School && o.code.as_str() != school)
         .expect("the demo has two schools");
-    let add = |naam: &str, org: &str, rol: Rol| {
-        let n = app.user_add(&op, naam, org, rol, WACHTWOORD).unwrap();
-        (naam.to_string(), n.totp_geheim.unwrap_or_default())
-    };
+    let add = |naam: &str, org: &str, rol: Rol| account_toevoegen(&app, naam, org, rol, WACHTWOORD);
     let gemeente = app
         .store()
         .persoon_context(leerling, today)
@@ -282,19 +279,18 @@ impl Browser {
 /// The scenario on one database: the set-up (synchronous stores) here, the browser on a
 /// runtime of its own.
 fn scenario(db: String) {
-    let Some((chrome, driver, axe)) = tools() else {
-        return;
+    let sqlite = db.starts_with("sqlite://");
+    let opzet = |db: &str| {
+        let r = opzet(db);
+        // Recent absence, so that the worklists of the school and the youth doctor have an item.
+        ziek_gemeld(db, &r.nummer, &r.school_code);
+        r
     };
-    let _een = een_tegelijk();
-    let r = opzet(&db);
-    // Recent absence, so that the worklists of the school and the youth doctor have an item.
-    ziek_gemeld(&db, &r.nummer, &r.school_code);
-    in_runtime(in_de_browser(db, r, chrome, driver, axe));
+    browser_scenario(db, opzet, move |s, r| in_de_browser(s, r, sqlite));
 }
 
-async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: PathBuf, axe: String) {
-    let mut s = Browser::start(&db, chrome, driver, axe).await;
-
+/// The scenario; the user guide's screenshots are written after it passed on SQLite.
+async fn in_de_browser(mut s: Browser, r: Rolverdeling, sqlite: bool) {
     // The login page, in Dutch, and in English by the switch.
     s.ga("/").await;
     assert_eq!(s.h1().await, "Inloggen");
@@ -612,7 +608,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     );
     s.c.clone().close().await.unwrap();
     // Every assertion held: the user guide may show these pages (one database is enough).
-    if db.starts_with("sqlite://") {
+    if sqlite {
         support::handleiding_fotos(&s.handleiding);
     }
 }
@@ -745,12 +741,16 @@ fn forms_need_the_csrf_token_and_pages_run_no_script() {
 /// were involved, does not see the medical notes, and closes the case with a reason. Every
 /// page is scanned by axe-core.
 fn ingangen(db: String) {
-    let Some((chrome, driver, axe)) = tools() else {
-        return;
-    };
-    let _een = een_tegelijk();
-    let r = opzet(&db);
-    let app = App::new(leerrecht_store::open(&db).expect("open the demo"));
+    let sqlite = db.starts_with("sqlite://");
+    browser_scenario(db, ingangen_opzet, move |s, (r, jeugdarts)| {
+        ingangen_in_de_browser(s, r, jeugdarts, sqlite)
+    });
+}
+
+/// The parts, and a youth doctor (username, TOTP secret) of the demo's GGD.
+fn ingangen_opzet(db: &str) -> (Rolverdeling, (String, String)) {
+    let r = opzet(db);
+    let app = App::new(leerrecht_store::open(db).expect("open the demo"));
     let op = Actor::local_operator();
     let ggd = app
         .organisaties(&op)
@@ -771,21 +771,15 @@ fn ingangen(db: String) {
         "web.jeugdarts".to_string(),
         n.totp_geheim.unwrap_or_default(),
     );
-    drop(app);
-    in_runtime(ingangen_in_de_browser(
-        db, r, jeugdarts, chrome, driver, axe,
-    ));
+    (r, jeugdarts)
 }
 
 async fn ingangen_in_de_browser(
-    db: String,
+    mut s: Browser,
     r: Rolverdeling,
     jeugdarts: (String, String),
-    chrome: PathBuf,
-    driver: PathBuf,
-    axe: String,
+    sqlite: bool,
 ) {
-    let mut s = Browser::start(&db, chrome, driver, axe).await;
     let reden = "Acute zorg: de school meldt ernstige klachten, ouders onbereikbaar";
 
     // The youth doctor cannot open the file of a pupil without a referral.
@@ -903,7 +897,7 @@ async fn ingangen_in_de_browser(
     s.afmelden().await;
     s.c.clone().close().await.unwrap();
     // Every assertion held: the user guide may show the break-the-glass form.
-    if db.starts_with("sqlite://") {
+    if sqlite {
         support::handleiding_fotos(&s.handleiding);
     }
 }

@@ -10,8 +10,6 @@
 
 mod support;
 
-use std::path::PathBuf;
-
 use fantoccini::Locator;
 use leerrecht_app::Actor;
 use leerrecht_domain::org::{OrgSoort, Rol};
@@ -19,7 +17,8 @@ use leerrecht_domain::zaak::Artikel;
 use serde_json::json;
 
 use support::{
-    een_tegelijk, in_runtime, leerling_met_bureau, on_both_databases, tiny_demo_app, tools, Browser,
+    account_toevoegen, browser_scenario, leerling_met_bureau, on_both_databases, tiny_demo_app,
+    Browser,
 };
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Niet";
@@ -52,10 +51,7 @@ fn opzet(db: &str) -> Opzet {
         Ok(())
     })
     .unwrap();
-    let add = |naam: &str, org: &str, rol: Rol| {
-        let n = app.user_add(&op, naam, org, rol, WACHTWOORD).unwrap();
-        (naam.to_string(), n.totp_geheim.unwrap_or_default())
-    };
+    let add = |naam: &str, org: &str, rol: Rol| account_toevoegen(&app, naam, org, rol, WACHTWOORD);
     Opzet {
         school: add("formulieren.school", &school, Rol::School),
         leerplicht: add("formulieren.lp", &bureau, Rol::Leerplicht),
@@ -202,16 +198,10 @@ impl Browser {
 }
 
 fn scenario(db: String) {
-    let Some((chrome, driver, axe)) = tools() else {
-        return;
-    };
-    let _een = een_tegelijk();
-    let o = opzet(&db);
-    in_runtime(in_de_browser(db, o, chrome, driver, axe));
+    browser_scenario(db, opzet, in_de_browser);
 }
 
-async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, axe: String) {
-    let mut s = Browser::start(&db, chrome, driver, axe).await;
+async fn in_de_browser(mut s: Browser, o: Opzet) {
     let vandaag = chrono::Utc::now().date_naive();
     let dag = |d: chrono::NaiveDate| d.format("%d-%m-%Y").to_string();
     let gisteren = dag(vandaag - chrono::Duration::days(1));

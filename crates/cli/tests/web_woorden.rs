@@ -12,8 +12,6 @@
 
 mod support;
 
-use std::path::PathBuf;
-
 use chrono::{Datelike, NaiveDate};
 use fantoccini::Locator;
 use leerrecht_app::{Actor, App};
@@ -21,7 +19,7 @@ use leerrecht_domain::org::Rol;
 use serde_json::json;
 
 use support::{
-    een_tegelijk, in_runtime, leerling_met_bureau, on_both_databases, tools, Browser, Demo,
+    account_toevoegen, browser_scenario, leerling_met_bureau, on_both_databases, Browser, Demo,
 };
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Niet";
@@ -64,10 +62,7 @@ fn opzet(db: &str) -> Opzet {
             .map(|o| o.naam.clone())
             .expect("a known organisation")
     };
-    let add = |naam: &str, org: &str, rol: Rol| {
-        let n = app.user_add(&op, naam, org, rol, WACHTWOORD).unwrap();
-        (naam.to_string(), n.totp_geheim.unwrap_or_default())
-    };
+    let add = |naam: &str, org: &str, rol: Rol| account_toevoegen(&app, naam, org, rol, WACHTWOORD);
     Opzet {
         school: add("woorden.school", &school, Rol::School),
         leerplicht: add("woorden.lp", &bureau, Rol::Leerplicht),
@@ -129,16 +124,10 @@ fn iso_dates_are_found_and_school_years_are_not() {
 }
 
 fn scenario(db: String) {
-    let Some((chrome, driver, axe)) = tools() else {
-        return;
-    };
-    let _een = een_tegelijk();
-    let o = opzet(&db);
-    in_runtime(in_de_browser(db, o, chrome, driver, axe));
+    browser_scenario(db, opzet, in_de_browser);
 }
 
-async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, axe: String) {
-    let mut s = Browser::start(&db, chrome, driver, axe).await;
+async fn in_de_browser(mut s: Browser, o: Opzet) {
     s.tekstcontrole = Some(geen_iso_datum);
     let vandaag = chrono::Utc::now().date_naive();
     let dossier = format!("/jongeren/{}", o.id);

@@ -65,6 +65,13 @@ pub fn leerrecht(db: &str, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("UTF-8")
 }
 
+/// Writes `contents` to the file `name` in `dir`; returns its path.
+pub fn write_file(dir: &Path, name: &str, contents: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write a test file");
+    path
+}
+
 /// Runs the command and returns its output, whatever its exit code.
 pub fn run(db: &str, dir: &Path, args: &[&str]) -> Output {
     cmd(db, dir, args)
@@ -283,6 +290,37 @@ impl Demo {
     pub fn app(&self) -> leerrecht_app::App {
         leerrecht_app::App::new(leerrecht_store::open(&self.db).expect("open the database"))
     }
+}
+
+/// Adds the account `naam` of `rol` at the organisation `org` with `wachtwoord`, as the local
+/// operator; returns its name and TOTP secret (empty for a role without a second factor).
+pub fn account_toevoegen(
+    app: &leerrecht_app::App,
+    naam: &str,
+    org: &str,
+    rol: leerrecht_domain::org::Rol,
+    wachtwoord: &str,
+) -> (String, String) {
+    let n = app
+        .user_add(
+            &leerrecht_app::Actor::local_operator(),
+            naam,
+            org,
+            rol,
+            wachtwoord,
+        )
+        .unwrap();
+    (naam.to_string(), n.totp_geheim.unwrap_or_default())
+}
+
+/// The string `veld` of every item of the JSON array `lijst`.
+pub fn velden<'a>(lijst: &'a Value, veld: &str) -> Vec<&'a str> {
+    lijst
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v[veld].as_str().unwrap())
+        .collect()
 }
 
 /// The school of an API token in what `leerrecht token list` printed: its first word of six
@@ -877,6 +915,25 @@ impl Browser {
     pub async fn uitloggen(&mut self) {
         self.klik("form[action='/uitloggen'] button").await;
     }
+}
+
+/// A browser scenario on `db`: the set-up `opzet` first (on the synchronous stores), then
+/// `scenario` with a browser on the served database, on a runtime of its own; one browser
+/// scenario at a time. Nothing when the run asks to skip the browser tests.
+pub fn browser_scenario<O, F: std::future::Future<Output = ()>>(
+    db: String,
+    opzet: impl FnOnce(&str) -> O,
+    scenario: impl FnOnce(Browser, O) -> F,
+) {
+    let Some((chrome, driver, axe)) = tools() else {
+        return;
+    };
+    let _een = een_tegelijk();
+    let o = opzet(&db);
+    in_runtime(async move {
+        let s = Browser::start(&db, chrome, driver, axe).await;
+        scenario(s, o).await
+    });
 }
 
 /// One browser scenario at a time: each starts a server and a browser on two cores. Held
