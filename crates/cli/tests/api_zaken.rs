@@ -151,33 +151,33 @@ fn case_work_medical_notes_and_break_the_glass(db: String) {
     assert_eq!(st, 200, "{voor}");
     let events_voor = voor["gebeurtenissen"].as_array().unwrap().len();
 
+    // A write to the case as leerplicht: its plan, the parents' involvement, its closing.
+    let zaak_post = |wat: &str, body: Value| leerplicht.post(&format!("/zaken/{zaak}/{wat}"), body);
+
     // The joint plan: at least one of education, care and youth help, and words.
-    let (st, v) = leerplicht.post(
-        &format!("/zaken/{zaak}/plannen"),
+    let (st, v) = zaak_post(
+        "plannen",
         json!({"omschrijving": "Dagbesteding en terug naar school"}),
     );
     assert_eq!((st, veld(&v)), (422, "plan"), "{v}");
-    let (st, v) = leerplicht.post(
-        &format!("/zaken/{zaak}/plannen"),
+    let (st, v) = zaak_post(
+        "plannen",
         json!({"onderwijs": true, "jeugdhulp": true, "omschrijving": "Halve dagen VSO De Brug, \
                jeugdhulp thuis", "datum": vandaag}),
     );
     assert_eq!(st, 204, "{v}");
     // A field that does not exist is refused.
-    let (st, v) = leerplicht.post(
-        &format!("/zaken/{zaak}/plannen"),
+    let (st, v) = zaak_post(
+        "plannen",
         json!({"onderwijs": true, "omschrijving": "x", "kleur": "rood"}),
     );
     assert_eq!(st, 400, "{v}");
 
     // How the parents were involved.
-    let (st, v) = leerplicht.post(
-        &format!("/zaken/{zaak}/ouderbetrokkenheid"),
-        json!({"hoe": "  "}),
-    );
+    let (st, v) = zaak_post("ouderbetrokkenheid", json!({"hoe": "  "}));
     assert_eq!((st, veld(&v)), (422, "hoe"), "{v}");
-    let (st, v) = leerplicht.post(
-        &format!("/zaken/{zaak}/ouderbetrokkenheid"),
+    let (st, v) = zaak_post(
+        "ouderbetrokkenheid",
         json!({"hoe": "Gesprek thuis met moeder en vader"}),
     );
     assert_eq!(st, 204, "{v}");
@@ -201,8 +201,8 @@ fn case_work_medical_notes_and_break_the_glass(db: String) {
         let (st, v) = leerplicht.post(&format!("/zaken/{zaak}/sluiting"), body);
         assert_eq!((st, veld(&v)), (422, field), "{v}");
     }
-    let (st, v) = leerplicht.post(
-        &format!("/zaken/{zaak}/sluiting"),
+    let (st, v) = zaak_post(
+        "sluiting",
         json!({"reden": "terug_naar_school", "toelichting": "Weer naar De Brug"}),
     );
     assert_eq!(st, 204, "{v}");
@@ -235,16 +235,10 @@ fn case_work_medical_notes_and_break_the_glass(db: String) {
     assert_eq!(gesloten["reden"], "terug_naar_school");
     assert_eq!(gesloten["uitkomst"], "Weer naar De Brug");
     assert_eq!(events[events_voor + 2]["wie"], "demo.leerplicht");
-    let (st, v) = leerplicht.post(
-        &format!("/zaken/{zaak}/ouderbetrokkenheid"),
-        json!({"hoe": "Nog een gesprek"}),
-    );
+    let (st, v) = zaak_post("ouderbetrokkenheid", json!({"hoe": "Nog een gesprek"}));
     assert_eq!(st, 422, "{v}");
     assert!(v["detail"].as_str().unwrap().contains("not open"), "{v}");
-    let (st, v) = leerplicht.post(
-        &format!("/zaken/{zaak}/sluiting"),
-        json!({"reden": "verhuisd"}),
-    );
+    let (st, v) = zaak_post("sluiting", json!({"reden": "verhuisd"}));
     assert_eq!(st, 422, "a closed case does not close again: {v}");
 
     // Medical notes are the youth doctor's alone: leerplicht may neither read nor write.

@@ -17,7 +17,10 @@ use reqwest::redirect::Policy;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use support::{leerrecht, on_both_databases, serve, tiny_demo_app, write_file, ApiSessie, Proces};
+use support::{
+    dienst_van, eerste_jongere, leerrecht, on_both_databases, serve, swv_van, tiny_demo_app,
+    write_file, ApiSessie, Proces,
+};
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Scope";
 
@@ -74,6 +77,12 @@ fn send(
 }
 
 /// A page form, posted as the browser does: urlencoded, with the session's CSRF token.
+/// `PATCH` of the melding `id` (its status) in the session `s`.
+fn melding_wijzigen(c: &Client, base: &str, s: &ApiSessie, id: i64, body: Value) -> (u16, Value) {
+    let pad = format!("/api/v1/meldingen/{id}");
+    send(c, base, s, "PATCH", &pad, Some(body))
+}
+
 fn formulier(c: &Client, base: &str, s: &ApiSessie, path: &str, velden: &[(&str, &str)]) -> u16 {
     let mut velden: Vec<(&str, &str)> = velden.to_vec();
     velden.push(("csrf", &s.csrf));
@@ -174,42 +183,26 @@ fn another_schools_draft(db: &str) {
         "school C lists another school's meldingen: {lijst}"
     );
     // Nor confirms its draft: through the API…
-    let (st, v) = send(
-        &c,
-        &base,
-        &sc,
-        "PATCH",
-        &format!("/api/v1/meldingen/{draft}"),
-        Some(json!({"status": "geregistreerd"})),
-    );
+    let (st, v) = melding_wijzigen(&c, &base, &sc, draft, json!({"status": "geregistreerd"}));
     assert_eq!(st, 403, "{v}");
     // …or withdraws it…
-    let (st, _) = send(
+    let (st, _) = melding_wijzigen(
         &c,
         &base,
         &sc,
-        "PATCH",
-        &format!("/api/v1/meldingen/{draft}"),
-        Some(json!({"status": "ingetrokken", "afsluitreden": "administratieve_fout"})),
+        draft,
+        json!({"status": "ingetrokken", "afsluitreden": "administratieve_fout"}),
     );
     assert_eq!(st, 403);
     // …or through the page's forms.
-    let st = formulier(
-        &c,
-        &base,
-        &sc,
-        &format!("/jongeren/{id}/melding/{draft}/intrekken"),
-        &[("reden", "administratieve_fout")],
-    );
-    assert_eq!(st, 403);
-    let st = formulier(
-        &c,
-        &base,
-        &sc,
-        &format!("/jongeren/{id}/melding/{draft}/bevestigen"),
-        &[],
-    );
-    assert_eq!(st, 403);
+    let formulieren: [(&str, &[(&str, &str)]); 2] = [
+        ("intrekken", &[("reden", "administratieve_fout")]),
+        ("bevestigen", &[]),
+    ];
+    for (actie, velden) in formulieren {
+        let pad = format!("/jongeren/{id}/melding/{draft}/{actie}");
+        assert_eq!(formulier(&c, &base, &sc, &pad, velden), 403, "{actie}");
+    }
     // The draft is still a draft of school A, and no case was opened for it.
     let m = app
         .store()
@@ -251,13 +244,12 @@ fn another_schools_draft(db: &str) {
         .unwrap()
         .iter()
         .any(|m| m["id"] == eigen_concept));
-    let (st, v) = send(
+    let (st, v) = melding_wijzigen(
         &c,
         &base,
         &se,
-        "PATCH",
-        &format!("/api/v1/meldingen/{eigen_concept}"),
-        Some(json!({"status": "geregistreerd"})),
+        eigen_concept,
+        json!({"status": "geregistreerd"}),
     );
     assert_eq!(st, 204, "{v}");
     // …and withdraws it again through the page's form: not without a reason from the list,
@@ -318,37 +310,17 @@ fn case_partners(db: &str) {
     let today = Utc::now().date_naive();
     let orgs = app.organisaties(&op).unwrap();
     // A pupil at a school with an SWV, in a gemeente a bureau and a CJG serve.
-    let mut gekozen = None;
-    app.jongeren(&op, today, None, &mut |j| {
-        if gekozen.is_some() {
-            return Ok(());
-        }
-        let Some(school) = &j.school else {
-            return Ok(());
-        };
-        let swv = orgs
-            .iter()
-            .find(|o| o.code.as_str() == school.as_str())
-            .and_then(|o| o.swv.clone());
-        let dienst = |s: OrgSoort| {
-            orgs.iter()
-                .find(|o| o.soort == s && o.bedient.contains(&j.gemeente))
-                .map(|o| o.code.as_str().to_string())
-        };
-        if let (Some(swv), Some(bureau), Some(cjg)) =
-            (swv, dienst(OrgSoort::Leerplicht), dienst(OrgSoort::Cjg))
-        {
-            gekozen = Some((
-                j.leerling,
-                school.as_str().to_string(),
-                swv.as_str().to_string(),
-                bureau,
-                cjg,
-            ));
-        }
-        Ok(())
-    })
-    .unwrap();
+    let gekozen = eerste_jongere(&app, |j| {
+        let school = j.school.as_ref()?;
+        let dienst = |s: OrgSoort| dienst_van(&orgs, s, &j.gemeente);
+        Some((
+            j.leerling,
+            school.as_str().to_string(),
+            swv_van(&orgs, school.as_str())?,
+            dienst(OrgSoort::Leerplicht)?,
+            dienst(OrgSoort::Cjg)?,
+        ))
+    });
     let (pupil, school, swv, bureau, cjg) = gekozen.expect("a pupil of the demo");
     // A second bureau, serving a gemeente other than the pupil's.
     let gemeente = app
@@ -471,23 +443,23 @@ fn case_partners(db: &str) {
         .iter()
         .any(|j| j["id"] == id.as_str()));
     // Removing: only leerplicht; then the CJG sees neither the case nor the person.
-    let (st, _) = send(
-        &c,
-        &base,
-        &cj,
-        "DELETE",
-        &format!("/api/v1/zaken/{thuis}/partners/{cjg}"),
-        None,
-    );
+    let partner_weg = |wie: &ApiSessie| {
+        let pad = format!("/api/v1/zaken/{thuis}/partners/{cjg}");
+        send(&c, &base, wie, "DELETE", &pad, None)
+    };
+    let partner_weg_formulier = |wie: &ApiSessie| {
+        let pad = format!("/jongeren/{id}/zaak/{verzuim}/partner/verwijderen");
+        formulier(&c, &base, wie, &pad, &[("organisatie", &cjg)])
+    };
+    let dossier = |wie: &ApiSessie| {
+        c.get(format!("{base}/jongeren/{id}"))
+            .header("cookie", &wie.cookie)
+            .send()
+            .unwrap()
+    };
+    let (st, _) = partner_weg(&cj);
     assert_eq!(st, 403);
-    let (st, v) = send(
-        &c,
-        &base,
-        &lp,
-        "DELETE",
-        &format!("/api/v1/zaken/{thuis}/partners/{cjg}"),
-        None,
-    );
+    let (st, v) = partner_weg(&lp);
     assert_eq!(st, 204, "{v}");
     assert_eq!(
         get(&c, &base, &cj, &format!("/api/v1/zaken/{thuis}")).0,
@@ -498,14 +470,7 @@ fn case_partners(db: &str) {
         403
     );
     // Removing again: not a partner any more.
-    let (st, _) = send(
-        &c,
-        &base,
-        &lp,
-        "DELETE",
-        &format!("/api/v1/zaken/{thuis}/partners/{cjg}"),
-        None,
-    );
+    let (st, _) = partner_weg(&lp);
     assert_eq!(st, 422);
     // The case tells the story.
     let (_, zaak) = get(&c, &base, &lp, &format!("/api/v1/zaken/{thuis}"));
@@ -531,37 +496,17 @@ fn case_partners(db: &str) {
         get(&c, &base, &cj, &format!("/api/v1/zaken/{verzuim}")).0,
         200
     );
-    let pagina = c
-        .get(format!("{base}/jongeren/{id}"))
-        .header("cookie", &cj.cookie)
-        .send()
-        .unwrap();
+    let pagina = dossier(&cj);
     assert_eq!(pagina.status().as_u16(), 200);
     let html = pagina.text().unwrap();
     assert!(html.contains(&format!("id=\"partners-{verzuim}\"")));
     assert!(!html.contains(&format!("id=\"partners-{thuis}\"")));
     // A CJG posting the form is refused.
-    let st = formulier(
-        &c,
-        &base,
-        &cj,
-        &format!("/jongeren/{id}/zaak/{verzuim}/partner/verwijderen"),
-        &[("organisatie", &cjg)],
-    );
+    let st = partner_weg_formulier(&cj);
     assert_eq!(st, 403);
-    let st = formulier(
-        &c,
-        &base,
-        &lp,
-        &format!("/jongeren/{id}/zaak/{verzuim}/partner/verwijderen"),
-        &[("organisatie", &cjg)],
-    );
+    let st = partner_weg_formulier(&lp);
     assert_eq!(st, 303);
-    let pagina = c
-        .get(format!("{base}/jongeren/{id}"))
-        .header("cookie", &cj.cookie)
-        .send()
-        .unwrap();
+    let pagina = dossier(&cj);
     assert_eq!(pagina.status().as_u16(), 403);
 
     // Each addition and removal is in the audit log, allowed or refused.

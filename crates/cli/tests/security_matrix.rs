@@ -26,7 +26,9 @@ use reqwest::blocking::Client;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use support::{leerrecht, on_both_databases, serve, tiny_demo_app, write_file, ApiSessie};
+use support::{
+    dienst_van, leerrecht, on_both_databases, serve, swv_van, tiny_demo_app, write_file, ApiSessie,
+};
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Matrix";
 
@@ -174,32 +176,24 @@ fn opzet(db: &str) -> Opzet {
     let op = Actor::local_operator();
     let today = Utc::now().date_naive();
     let orgs = app.organisaties(&op).unwrap();
-    let dienst = |soort: OrgSoort, g: &leerrecht_domain::ids::GemeenteCode| -> Option<String> {
-        orgs.iter()
-            .find(|o| o.soort == soort && o.bedient.contains(g))
-            .map(|o| o.code.as_str().to_string())
-    };
     // Candidates: (leerling, school, swv, bureau, ggd, cjg, gemeente).
     let mut kandidaten: Vec<(LeerlingId, [String; 6])> = Vec::new();
     app.jongeren(&op, today, None, &mut |j| {
         let Some(school) = &j.school else {
             return Ok(());
         };
-        let swv = orgs
-            .iter()
-            .find(|o| o.code.as_str() == school.as_str())
-            .and_then(|o| o.swv.clone());
+        let dienst = |s: OrgSoort| dienst_van(&orgs, s, &j.gemeente);
         if let (Some(swv), Some(bureau), Some(ggd), Some(cjg)) = (
-            swv,
-            dienst(OrgSoort::Leerplicht, &j.gemeente),
-            dienst(OrgSoort::Ggd, &j.gemeente),
-            dienst(OrgSoort::Cjg, &j.gemeente),
+            swv_van(&orgs, school.as_str()),
+            dienst(OrgSoort::Leerplicht),
+            dienst(OrgSoort::Ggd),
+            dienst(OrgSoort::Cjg),
         ) {
             kandidaten.push((
                 j.leerling,
                 [
                     school.as_str().to_string(),
-                    swv.as_str().to_string(),
+                    swv,
                     bureau,
                     ggd,
                     cjg,

@@ -24,8 +24,8 @@ use leerrecht_app::{Actor, App};
 use leerrecht_domain::org::{OrgSoort, Rol};
 
 use support::{
-    account_toevoegen, browser_scenario, een_tegelijk, in_runtime, leerrecht, on_both_databases,
-    serve, tools, Browser, Demo, Proces,
+    account_toevoegen, browser_scenario, dienst_van, een_tegelijk, eerste_jongere, in_runtime,
+    leerrecht, on_both_databases, serve, swv_van, tools, Browser, Demo, Proces,
 };
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Niet";
@@ -78,45 +78,27 @@ fn opzet(db: &str) -> Rolverdeling {
     let op = Actor::local_operator();
     let today = chrono::Utc::now().date_naive();
     let orgs = app.organisaties(&op).unwrap();
-    let mut kandidaat = None;
-    app.jongeren(&op, today, None, &mut |j| {
-        if kandidaat.is_some() {
-            return Ok(());
-        }
-        let Some(school) = &j.school else {
-            return Ok(());
-        };
+    let kandidaat = eerste_jongere(&app, |j| {
+        let school = j.school.as_ref()?;
         // Of duty age: the pupil is registered as thuiszittend below, which needs a duty.
         if j.plicht == leerrecht_domain::duty::DutyStatus::Geen {
-            return Ok(());
+            return None;
         }
         // Not on the thuiszitters list yet: the demo's cases run up to its day, today, so
         // who is on it changes with the date.
         if !app.registraties(&op, j.leerling).unwrap().is_empty() {
-            return Ok(());
+            return None;
         }
-        let s = orgs.iter().find(|o| o.code.as_str() == school.as_str());
-        let Some(swv) = s.and_then(|s| s.swv.clone()) else {
-            return Ok(());
-        };
-        let Some(bureau) = orgs
-            .iter()
-            .find(|o| o.soort == OrgSoort::Leerplicht && o.bedient.contains(&j.gemeente))
-        else {
-            return Ok(());
-        };
-        kandidaat = Some((
+        Some((
             j.leerling,
             school.as_str().to_string(),
-            swv.as_str().to_string(),
-            bureau.code.as_str().to_string(),
+            swv_van(&orgs, school.as_str())?,
+            dienst_van(&orgs, OrgSoort::Leerplicht, &j.gemeente)?,
             j.achternaam.clone(),
             j.voornamen.clone(),
             j.geboortedatum,
-        ));
-        Ok(())
-    })
-    .unwrap();
+        ))
+    });
     let (leerling, school, swv, bureau, achternaam, voornamen, geboren) =
         kandidaat.expect("the demo has a pupil of a school with an SWV");
     let andere = orgs

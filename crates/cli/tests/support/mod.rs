@@ -313,6 +313,25 @@ pub fn account_toevoegen(
     (naam.to_string(), n.totp_geheim.unwrap_or_default())
 }
 
+/// The code of the samenwerkingsverband of the school `school` among `orgs`.
+pub fn swv_van(orgs: &[leerrecht_domain::org::Organisatie], school: &str) -> Option<String> {
+    orgs.iter()
+        .find(|o| o.code.as_str() == school)
+        .and_then(|o| o.swv.as_ref())
+        .map(|swv| swv.as_str().to_string())
+}
+
+/// The code of the organisation of `soort` among `orgs` that serves the gemeente `g`.
+pub fn dienst_van(
+    orgs: &[leerrecht_domain::org::Organisatie],
+    soort: leerrecht_domain::org::OrgSoort,
+    g: &leerrecht_domain::ids::GemeenteCode,
+) -> Option<String> {
+    orgs.iter()
+        .find(|o| o.soort == soort && o.bedient.contains(g))
+        .map(|o| o.code.as_str().to_string())
+}
+
 /// The string `veld` of every item of the JSON array `lijst`.
 pub fn velden<'a>(lijst: &'a Value, veld: &str) -> Vec<&'a str> {
     lijst
@@ -362,32 +381,42 @@ pub fn leerling_met_bureau(
     let op = leerrecht_app::Actor::local_operator();
     let today = chrono::Utc::now().date_naive();
     let orgs = app.organisaties(&op).unwrap();
-    let mut kandidaat = None;
-    app.jongeren(&op, today, None, &mut |j| {
-        if kandidaat.is_some() || j.plicht == leerrecht_domain::duty::DutyStatus::Geen {
-            return Ok(());
+    eerste_jongere(app, |j| {
+        if j.plicht == leerrecht_domain::duty::DutyStatus::Geen
+            || !app.registraties(&op, j.leerling).unwrap().is_empty()
+        {
+            return None;
         }
-        if !app.registraties(&op, j.leerling).unwrap().is_empty() {
-            return Ok(());
-        }
-        let Some(school) = &j.school else {
-            return Ok(());
-        };
+        let school = j.school.as_ref()?;
         let lang = app
             .store()
-            .inschrijvingen_van(j.leerling)?
+            .inschrijvingen_van(j.leerling)
+            .unwrap()
             .iter()
             .any(|i| i.school == *school && (today - i.begindatum()).num_days() > 150);
         let bureau = orgs
             .iter()
-            .find(|o| o.soort == OrgSoort::Leerplicht && o.bedient.contains(&j.gemeente));
-        if let (true, Some(bureau)) = (lang, bureau) {
-            kandidaat = Some((j, bureau.clone()));
+            .find(|o| o.soort == OrgSoort::Leerplicht && o.bedient.contains(&j.gemeente))?;
+        lang.then(|| (j.clone(), bureau.clone()))
+    })
+    .expect("the tiny demo has a pupil of duty age with a bureau")
+}
+
+/// The first person of the register today for whom `kies` gives a value, and that value.
+pub fn eerste_jongere<T>(
+    app: &leerrecht_app::App,
+    mut kies: impl FnMut(&leerrecht_app::register::queries::JongereOpDatum) -> Option<T>,
+) -> Option<T> {
+    let op = leerrecht_app::Actor::local_operator();
+    let mut gekozen = None;
+    app.jongeren(&op, chrono::Utc::now().date_naive(), None, &mut |j| {
+        if gekozen.is_none() {
+            gekozen = kies(&j);
         }
         Ok(())
     })
     .unwrap();
-    kandidaat.expect("the tiny demo has a pupil of duty age with a bureau")
+    gekozen
 }
 
 /// A running `leerrecht serve` (logging at `info`) with its log, stopped (SIGTERM, then
