@@ -24,6 +24,34 @@ fn describe(i: &BackupInfo) -> String {
     )
 }
 
+/// Logs the operator's `actie` on `file` in the audit log, then says on standard output what
+/// it held and how long it took: `wat: FILE (…) in N s` and `na`.
+#[allow(clippy::too_many_arguments)]
+fn gedaan(
+    app: &App,
+    actor: &Actor,
+    actie: &str,
+    file: &Path,
+    info: &BackupInfo,
+    started: Instant,
+    wat: &str,
+    na: &str,
+) -> anyhow::Result<()> {
+    app.audit_operatie(
+        actor,
+        actie,
+        format!("{}: {} rijen", file.display(), info.rijen),
+    )?;
+    writeln!(
+        io::stdout().lock(),
+        "{wat}: {} ({}) in {:.1} s{na}",
+        file.display(),
+        describe(info),
+        started.elapsed().as_secs_f64()
+    )?;
+    Ok(())
+}
+
 pub(crate) fn backup(db: &str, actor: &Actor, file: &Path) -> anyhow::Result<()> {
     // Opening migrates, as every command does: the copy is of the newest schema.
     let app = crate::open(db)?;
@@ -31,19 +59,16 @@ pub(crate) fn backup(db: &str, actor: &Actor, file: &Path) -> anyhow::Result<()>
     let info =
         backup::backup(db, file).with_context(|| format!("backup of {} failed", redact_url(db)))?;
     // A backup holds everyone's data: the operator's copy is logged like any bulk read.
-    app.audit_operatie(
+    gedaan(
+        &app,
         actor,
         "backup",
-        format!("{}: {} rijen", file.display(), info.rijen),
-    )?;
-    writeln!(
-        io::stdout().lock(),
-        "backup geschreven: {} ({}) in {:.1} s",
-        file.display(),
-        describe(&info),
-        started.elapsed().as_secs_f64()
-    )?;
-    Ok(())
+        file,
+        &info,
+        started,
+        "backup geschreven",
+        "",
+    )
 }
 
 pub(crate) fn restore(db: &str, actor: &Actor, file: &Path, force: bool) -> anyhow::Result<()> {
@@ -56,17 +81,14 @@ pub(crate) fn restore(db: &str, actor: &Actor, file: &Path, force: bool) -> anyh
         r => r.with_context(|| format!("restore into {} failed", redact_url(db)))?,
     };
     let app: App = crate::open(db)?;
-    app.audit_operatie(
+    gedaan(
+        &app,
         actor,
         "restore",
-        format!("{}: {} rijen", file.display(), info.rijen),
-    )?;
-    writeln!(
-        io::stdout().lock(),
-        "teruggezet: {} ({}) in {:.1} s; controleer met 'leerrecht audit verify'",
-        file.display(),
-        describe(&info),
-        started.elapsed().as_secs_f64()
-    )?;
-    Ok(())
+        file,
+        &info,
+        started,
+        "teruggezet",
+        "; controleer met 'leerrecht audit verify'",
+    )
 }

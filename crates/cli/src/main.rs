@@ -787,10 +787,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     dir,
                     threads,
                 },
-        } => {
-            let started = Instant::now();
-            let database = cli.db_given.then_some(cli.db.as_str());
-            println!("database: {}", database_label(cli.db_given, &cli.db));
+        } => bench_timed(cli.db_given, &cli.db, |database| {
             leerrecht_demo::bench::bench_audit(
                 scale.into(),
                 &dir,
@@ -808,19 +805,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                 },
             )?;
-            println!(
-                "total {:.1} s, peak memory {} MiB",
-                started.elapsed().as_secs_f64(),
-                leerrecht_demo::bench::peak_memory_mib().map_or("?".into(), |m| m.to_string())
-            );
             Ok(())
-        }
+        }),
         Command::Bench {
             what: BenchWhat::Signals { scale, dir },
-        } => {
-            let started = Instant::now();
-            let database = cli.db_given.then_some(cli.db.as_str());
-            println!("database: {}", database_label(cli.db_given, &cli.db));
+        } => bench_timed(cli.db_given, &cli.db, |database| {
             leerrecht_demo::bench::bench_signals(
                 scale.into(),
                 &dir,
@@ -836,13 +825,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                 },
             )?;
-            println!(
-                "total {:.1} s, peak memory {} MiB",
-                started.elapsed().as_secs_f64(),
-                leerrecht_demo::bench::peak_memory_mib().map_or("?".into(), |m| m.to_string())
-            );
             Ok(())
-        }
+        }),
         Command::Bench {
             what:
                 BenchWhat::Soak {
@@ -925,6 +909,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// The database a benchmark runs on, as its figures are headed: the kind and the URL (without
 /// a password), or the fresh SQLite database in the benchmark's folder.
+/// Runs a benchmark on the database given with `--db` (else on one of its own), between a line
+/// that names the database and a line with the total time and the peak memory.
+fn bench_timed(
+    db_given: bool,
+    db: &str,
+    run: impl FnOnce(Option<&str>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let started = Instant::now();
+    println!("database: {}", database_label(db_given, db));
+    run(db_given.then_some(db))?;
+    println!(
+        "total {:.1} s, peak memory {} MiB",
+        started.elapsed().as_secs_f64(),
+        leerrecht_demo::bench::peak_memory_mib().map_or("?".into(), |m| m.to_string())
+    );
+    Ok(())
+}
+
 fn database_label(given: bool, url: &str) -> String {
     let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
     match (given, postgres) {

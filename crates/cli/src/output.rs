@@ -53,11 +53,7 @@ pub fn jongeren(
             ])
             .map_err(|e| io_err(e.into()))
         });
-        klaar(result)?;
-        w.flush()?;
-        drop(w);
-        out.flush()?;
-        return Ok(());
+        return csv_klaar(result, w);
     }
     let mut first = true;
     if json {
@@ -136,6 +132,13 @@ fn klaar(result: leerrecht_app::Result<()>) -> anyhow::Result<()> {
         Err(AppError::Io { source, .. }) => Err(source.into()),
         r => Ok(r?),
     }
+}
+
+/// Ends a streamed CSV: the listing's outcome, then every row written out.
+fn csv_klaar<W: Write>(result: leerrecht_app::Result<()>, w: csv::Writer<W>) -> anyhow::Result<()> {
+    klaar(result)?;
+    w.into_inner().map_err(|e| e.into_error())?.flush()?;
+    Ok(())
 }
 
 /// A `;` CSV writer with the import files' conventions (quoted only when a field must be).
@@ -231,11 +234,7 @@ pub fn signalen(
             ])
             .map_err(|e| io_err(e.into()))
         });
-        klaar(result)?;
-        w.flush()?;
-        drop(w);
-        out.flush()?;
-        return Ok(());
+        return csv_klaar(result, w);
     }
     let mut first = true;
     write!(out, "[")?;

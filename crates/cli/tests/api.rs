@@ -12,7 +12,7 @@ use reqwest::header::HeaderMap;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use support::{leerrecht, Demo, Server, BIN};
+use support::{leerrecht, on_both_demos, velden, write_file, Demo, Server, BIN};
 
 /// The bearer token `/metrics` asks for (given to the server in its environment).
 const METRICS_TOKEN: &str = "api-test-metrics-token-0123456789abcdef";
@@ -24,12 +24,7 @@ fn client() -> Client {
 fn json_of(r: Response) -> (u16, HeaderMap, Value) {
     let status = r.status().as_u16();
     let headers = r.headers().clone();
-    let text = r.text().unwrap();
-    let v = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-    };
+    let (_, v) = support::json_of(r);
     (status, headers, v)
 }
 
@@ -46,14 +41,32 @@ struct Login {
     set_cookie: String,
 }
 
+impl Login {
+    /// `GET path` in this session.
+    fn get(&self, c: &Client, s: &Server, path: &str) -> (u16, HeaderMap, Value) {
+        json_of(
+            c.get(s.url(path))
+                .header("cookie", &self.cookie)
+                .send()
+                .unwrap(),
+        )
+    }
+
+    /// `POST path` of a JSON body in this session, with its CSRF token.
+    fn post(&self, c: &Client, s: &Server, path: &str, body: &Value) -> (u16, HeaderMap, Value) {
+        json_of(
+            c.post(s.url(path))
+                .header("cookie", &self.cookie)
+                .header("x-csrf-token", &self.csrf)
+                .json(body)
+                .send()
+                .unwrap(),
+        )
+    }
+}
+
 fn login(c: &Client, s: &Server, demo: &Demo, rol: &str) -> Login {
-    let (user, pass, secret) = demo.account(rol);
-    let code = leerrecht_app::toegang::auth::current_totp(secret, chrono::Utc::now()).unwrap();
-    let r = c
-        .post(s.url("/api/v1/sessies"))
-        .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": code}))
-        .send()
-        .unwrap();
+    let r = demo.api_login(c, &s.base, rol);
     let set_cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
     let (status, _, v) = json_of(r);
     assert_eq!(status, 201, "{v}");
@@ -63,34 +76,6 @@ fn login(c: &Client, s: &Server, demo: &Demo, rol: &str) -> Login {
         csrf: v["csrf_token"].as_str().unwrap().to_string(),
         set_cookie,
     }
-}
-
-/// A pupil enrolled today at the demo token's school, as (BSN or onderwijsnummer, school).
-fn pupil_of_token_school(demo: &Demo) -> (String, String) {
-    let ik = leerrecht(&demo.db, &["token", "list"]);
-    let school = ik
-        .lines()
-        .find_map(|l| {
-            l.split_whitespace()
-                .find(|w| w.len() == 6 && w[..2].chars().all(|c| c.is_ascii_digit()))
-        })
-        .expect("a token of a school")
-        .to_string();
-    // Enrolled there on every day the tests send absence for.
-    let enrolled = |on: &str| -> Vec<String> {
-        leerrecht(&demo.db, &["jongeren", "--as-of", on, "--format", "csv"])
-            .lines()
-            .skip(1)
-            .filter(|l| l.split(';').nth(7) == Some(school.as_str()))
-            .map(|l| l.split(';').next().unwrap().to_string())
-            .collect()
-    };
-    let later = enrolled("2025-03-06");
-    let row = enrolled("2025-02-03")
-        .into_iter()
-        .find(|l| later.contains(l))
-        .expect("a pupil of the token's school");
-    (row, school)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -178,24 +163,13 @@ fn login_cookie_csrf_and_logout(demo: Demo) {
     for flag in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/api/v1"] {
         assert!(l.set_cookie.contains(flag), "{flag} in {}", l.set_cookie);
     }
-    let (st, _, ik) = json_of(
-        c.get(s.url("/api/v1/gebruikers/ik"))
-            .header("cookie", &l.cookie)
-            .send()
-            .unwrap(),
-    );
+    let (st, _, ik) = l.get(&c, &s, "/api/v1/gebruikers/ik");
     assert_eq!(st, 200);
     assert_eq!(ik["rol"], "leerplicht");
     assert_eq!(ik["gebruikersnaam"], user);
 
     // A write with the cookie needs the CSRF token of that session.
-    let page = json_of(
-        c.get(s.url("/api/v1/jongeren?limiet=1"))
-            .header("cookie", &l.cookie)
-            .send()
-            .unwrap(),
-    )
-    .2;
+    let page = l.get(&c, &s, "/api/v1/jongeren?limiet=1").2;
     let id = page["jongeren"][0]["id"].as_str().unwrap().to_string();
     let body = json!({"jongere": id, "categorie": "dreigend_thuiszittend", "oorzaak": "onbekend", "per": "2026-01-05"});
     for csrf in [None, Some("0".repeat(64))] {
@@ -211,14 +185,7 @@ fn login_cookie_csrf_and_logout(demo: Demo) {
         assert_problem(&h, &v, 403);
         assert!(v["detail"].as_str().unwrap().contains("X-CSRF-Token"));
     }
-    let (st, _, v) = json_of(
-        c.post(s.url("/api/v1/registraties"))
-            .header("cookie", &l.cookie)
-            .header("x-csrf-token", &l.csrf)
-            .json(&body)
-            .send()
-            .unwrap(),
-    );
+    let (st, _, v) = l.post(&c, &s, "/api/v1/registraties", &body);
     assert!(st == 204 || st == 422, "{st} {v}");
 
     // Logging out ends the session for every later request.
@@ -230,12 +197,7 @@ fn login_cookie_csrf_and_logout(demo: Demo) {
             .unwrap(),
     );
     assert_eq!(st, 204);
-    let (st, _, _) = json_of(
-        c.get(s.url("/api/v1/gebruikers/ik"))
-            .header("cookie", &l.cookie)
-            .send()
-            .unwrap(),
-    );
+    let (st, _, _) = l.get(&c, &s, "/api/v1/gebruikers/ik");
     assert_eq!(st, 401);
 }
 
@@ -379,32 +341,18 @@ fn persons_by_opaque_id(demo: Demo) {
     let s = Server::start(&demo.db, &[("LEERRECHT_METRICS_TOKEN", METRICS_TOKEN)]);
     let c = client();
     let l = login(&c, &s, &demo, "leerplicht");
-    let get = |path: &str| {
-        json_of(
-            c.get(s.url(path))
-                .header("cookie", &l.cookie)
-                .send()
-                .unwrap(),
-        )
-    };
+    let get = |path: &str| l.get(&c, &s, path);
     // Pages follow each other without overlap.
     let (st, _, p1) = get("/api/v1/jongeren?limiet=3");
     assert_eq!(st, 200, "{p1}");
-    let first: Vec<String> = p1["jongeren"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|j| j["id"].as_str().unwrap().to_string())
+    let first: Vec<String> = velden(&p1["jongeren"], "id")
+        .into_iter()
+        .map(String::from)
         .collect();
     assert_eq!(first.len(), 3);
     let next = p1["volgende"].as_str().unwrap();
     let (_, _, p2) = get(&format!("/api/v1/jongeren?limiet=3&na={next}"));
-    let second: Vec<&str> = p2["jongeren"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|j| j["id"].as_str().unwrap())
-        .collect();
+    let second = velden(&p2["jongeren"], "id");
     assert_eq!(second.len(), 3);
     assert!(second.iter().all(|id| !first.iter().any(|f| f == id)));
 
@@ -420,13 +368,11 @@ fn persons_by_opaque_id(demo: Demo) {
         .to_string();
     assert!(!id.contains(&nummer));
     // Search by BSN in a POST body finds the same id.
-    let (st, _, found) = json_of(
-        c.post(s.url("/api/v1/jongeren/_zoek"))
-            .header("cookie", &l.cookie)
-            .header("x-csrf-token", &l.csrf)
-            .json(&json!({"leerling": nummer}))
-            .send()
-            .unwrap(),
+    let (st, _, found) = l.post(
+        &c,
+        &s,
+        "/api/v1/jongeren/_zoek",
+        &json!({"leerling": nummer}),
     );
     assert_eq!(st, 200, "{found}");
     assert_eq!(found["id"], id.as_str());
@@ -435,13 +381,11 @@ fn persons_by_opaque_id(demo: Demo) {
     let (st, h, v) = get(&format!("/api/v1/jongeren/{}", "0".repeat(32)));
     assert_eq!(st, 403);
     assert_problem(&h, &v, 403);
-    let (st, h, v) = json_of(
-        c.post(s.url("/api/v1/jongeren/_zoek"))
-            .header("cookie", &l.cookie)
-            .header("x-csrf-token", &l.csrf)
-            .json(&json!({"leerling": "123456789"}))
-            .send()
-            .unwrap(),
+    let (st, h, v) = l.post(
+        &c,
+        &s,
+        "/api/v1/jongeren/_zoek",
+        &json!({"leerling": "123456789"}),
     );
     assert_eq!(st, 422);
     assert_problem(&h, &v, 422);
@@ -518,7 +462,7 @@ fn persons_by_opaque_id(demo: Demo) {
 fn bulk_intake(demo: Demo) {
     let s = Server::start(&demo.db, &[("LEERRECHT_METRICS_TOKEN", METRICS_TOKEN)]);
     let c = client();
-    let (leerling, school) = pupil_of_token_school(&demo);
+    let (leerling, school) = demo.pupil_of_token_school(&["2025-02-03", "2025-03-06"]);
     let post = |path: &str, key: Option<&str>, body: &Value| {
         let mut rq = c.post(s.url(path)).bearer_auth(&demo.token).json(body);
         if let Some(k) = key {
@@ -539,12 +483,7 @@ fn bulk_intake(demo: Demo) {
     let (st, h, v) = post("/api/v1/verzuim", None, &bad);
     assert_eq!(st, 422, "{v}");
     assert_problem(&h, &v, 422);
-    let names: Vec<&str> = v["invalidParams"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
+    let names = velden(&v["invalidParams"], "name");
     assert_eq!(names, ["rijen[1].soort", "rijen[2].kleur"], "{v}");
     assert_eq!(
         v["detail"],
@@ -553,12 +492,11 @@ fn bulk_intake(demo: Demo) {
 
     // The same checks as the file: a row the CSV import refuses is refused alike.
     let dir = TempDir::new().unwrap();
-    let file = dir.path().join("verzuim.csv");
-    std::fs::write(
-        &file,
-        format!("leerling;school;datum;soort\n{leerling};{school};2025-03-06;spijbelen\n"),
-    )
-    .unwrap();
+    let file = write_file(
+        dir.path(),
+        "verzuim.csv",
+        &format!("leerling;school;datum;soort\n{leerling};{school};2025-03-06;spijbelen\n"),
+    );
     let out = Command::new(BIN)
         .arg("--db")
         .arg(&demo.db)
@@ -636,25 +574,16 @@ fn bulk_intake(demo: Demo) {
 
     // A leerplicht officer sees what the school sent.
     let l = login(&c, &s, &demo, "leerplicht");
-    let found = json_of(
-        c.post(s.url("/api/v1/jongeren/_zoek"))
-            .header("cookie", &l.cookie)
-            .header("x-csrf-token", &l.csrf)
-            .json(&json!({"leerling": leerling}))
-            .send()
-            .unwrap(),
-    )
-    .2;
-    let id = found["id"].as_str().expect("found by number");
-    let get = |path: String| {
-        json_of(
-            c.get(s.url(&path))
-                .header("cookie", &l.cookie)
-                .send()
-                .unwrap(),
+    let found = l
+        .post(
+            &c,
+            &s,
+            "/api/v1/jongeren/_zoek",
+            &json!({"leerling": leerling}),
         )
-        .2
-    };
+        .2;
+    let id = found["id"].as_str().expect("found by number");
+    let get = |path: String| l.get(&c, &s, &path).2;
     let v = get(format!(
         "/api/v1/verzuim?jongere={id}&van=2025-03-01&tot=2025-03-31"
     ));
@@ -724,47 +653,6 @@ fn bulk_intake(demo: Demo) {
     assert_eq!(st, 403, "{v}");
 }
 
-#[test]
-fn service_basics_sqlite() {
-    service_basics(Demo::sqlite());
-}
-#[test]
-fn service_basics_postgres() {
-    service_basics(Demo::postgres());
-}
-#[test]
-fn login_cookie_csrf_and_logout_sqlite() {
-    login_cookie_csrf_and_logout(Demo::sqlite());
-}
-#[test]
-fn login_cookie_csrf_and_logout_postgres() {
-    login_cookie_csrf_and_logout(Demo::postgres());
-}
-#[test]
-fn password_reset_and_change_sqlite() {
-    password_reset_and_change(Demo::sqlite());
-}
-#[test]
-fn password_reset_and_change_postgres() {
-    password_reset_and_change(Demo::postgres());
-}
-#[test]
-fn persons_by_opaque_id_sqlite() {
-    persons_by_opaque_id(Demo::sqlite());
-}
-#[test]
-fn persons_by_opaque_id_postgres() {
-    persons_by_opaque_id(Demo::postgres());
-}
-#[test]
-fn bulk_intake_sqlite() {
-    bulk_intake(Demo::sqlite());
-}
-#[test]
-fn bulk_intake_postgres() {
-    bulk_intake(Demo::postgres());
-}
-
 /// Two server processes on one PostgreSQL database: a session made on one is good on the
 /// other, a logout on one ends it on both, and an Idempotency-Key answered by one is
 /// answered alike by the other.
@@ -786,7 +674,7 @@ fn two_servers_share_sessions_and_keys_on_postgres() {
             .as_u16()
     };
     assert_eq!((ik(&a), ik(&b)), (200, 200));
-    let (leerling, school) = pupil_of_token_school(&demo);
+    let (leerling, school) = demo.pupil_of_token_school(&["2025-02-03", "2025-03-06"]);
     let batch = json!({"rijen": [{"leerling": leerling, "school": school, "datum": "2025-02-03", "soort": "ziek", "hele_dag": true}]});
     let send = |s: &Server| {
         c.post(s.url("/api/v1/verzuim"))
@@ -811,4 +699,13 @@ fn two_servers_share_sessions_and_keys_on_postgres() {
         .status();
     assert_eq!(st, 204);
     assert_eq!((ik(&a), ik(&b)), (401, 401));
+}
+
+// Each scenario on both databases.
+on_both_demos! {
+    service_basics: service_basics_sqlite, service_basics_postgres;
+    login_cookie_csrf_and_logout: login_cookie_csrf_and_logout_sqlite, login_cookie_csrf_and_logout_postgres;
+    password_reset_and_change: password_reset_and_change_sqlite, password_reset_and_change_postgres;
+    persons_by_opaque_id: persons_by_opaque_id_sqlite, persons_by_opaque_id_postgres;
+    bulk_intake: bulk_intake_sqlite, bulk_intake_postgres;
 }

@@ -10,11 +10,11 @@ use std::str::FromStr;
 
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_testkit::PgCluster;
-use reqwest::blocking::{Client, Response};
+use reqwest::blocking::Client;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use support::{leerrecht, serve, BIN};
+use support::{json_of, leerrecht, serve, session_cookie, write_file, Demo, BIN};
 
 /// Two valid BSNs far from the demo's, for people the test adds.
 fn bsns() -> (String, String) {
@@ -24,56 +24,27 @@ fn bsns() -> (String, String) {
     (it.next().unwrap(), it.next().unwrap())
 }
 
-fn json_of(r: Response) -> (u16, Value) {
-    let status = r.status().as_u16();
-    let text = r.text().unwrap();
-    let v = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-    };
-    (status, v)
-}
-
 fn scenario(db: String, dir: &TempDir) {
-    let out = leerrecht(
-        &db,
-        &[
-            "demo",
-            "--no-serve",
-            "--scale",
-            "tiny",
-            "--verzuim",
-            "2024-2025",
-        ],
-    );
-    let account = out
-        .lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>())
-        .find(|f| f.len() == 5 && f[0] == "demo.leerplicht")
-        .map(|f| (f[0].to_string(), f[3].to_string(), f[4].to_string()))
-        .expect("the demo prints the leerplicht account");
+    let demo = Demo::new(db.clone(), None);
     // A 22-year-old and a 13-year-old in Haarlem, enrolled nowhere.
     let (oud, jong) = bsns();
-    let jongeren = dir.path().join("jongeren.csv");
-    std::fs::write(
-        &jongeren,
-        format!(
+    let jongeren = write_file(
+        dir.path(),
+        "jongeren.csv",
+        &format!(
             "bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente\n\
              {oud};;Proef;Oud;2003-01-10;GM0392\n{jong};;Proef;Jong;2012-05-01;GM0392\n"
         ),
-    )
-    .unwrap();
+    );
     leerrecht(&db, &["import", "jongeren", jongeren.to_str().unwrap()]);
 
     // The command refuses a registration that does not fit the register: line, column,
     // reason, exit code 2, nothing written.
-    let registraties = dir.path().join("registraties.csv");
-    std::fs::write(
-        &registraties,
-        format!("leerling;categorie;oorzaak;van;tot\n{oud};thuiszittend;psychisch;2025-03-03;\n"),
-    )
-    .unwrap();
+    let registraties = write_file(
+        dir.path(),
+        "registraties.csv",
+        &format!("leerling;categorie;oorzaak;van;tot\n{oud};thuiszittend;psychisch;2025-03-03;\n"),
+    );
     let r = Command::new(BIN)
         .args(["--db", &db, "import", "registraties"])
         .arg(&registraties)
@@ -95,19 +66,8 @@ fn scenario(db: String, dir: &TempDir) {
     let _server = Killer(child);
     let c = Client::builder().build().unwrap();
     let url = |p: &str| format!("{base}/api/v1{p}");
-    let code = leerrecht_app::toegang::auth::current_totp(&account.2, chrono::Utc::now()).unwrap();
-    let r = c
-        .post(url("/sessies"))
-        .json(&json!({"gebruikersnaam": account.0, "wachtwoord": account.1, "code": code}))
-        .send()
-        .unwrap();
-    let cookie = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let r = demo.api_login(&c, &base, "leerplicht");
+    let cookie = session_cookie(&r);
     let (st, v) = json_of(r);
     assert_eq!(st, 201, "{v}");
     let csrf = v["csrf_token"].as_str().unwrap().to_string();

@@ -6,76 +6,12 @@
 
 mod support;
 
-use std::process::{Child, Command, Stdio};
-
 use leerrecht_app::{Actor, App};
 use leerrecht_domain::zaak::ZaakSoort;
-use leerrecht_testkit::PgCluster;
 use reqwest::blocking::{Client, RequestBuilder};
 use serde_json::{json, Value};
-use tempfile::TempDir;
 
-use support::{leerrecht, serve};
-
-/// (username, password, TOTP secret) of each demo account.
-type Accounts = Vec<(String, String, String)>;
-
-fn demo(db: &str) -> Accounts {
-    let out = leerrecht(
-        db,
-        &[
-            "demo",
-            "--no-serve",
-            "--scale",
-            "tiny",
-            "--verzuim",
-            "2024-2025",
-        ],
-    );
-    out.lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>())
-        .filter(|f| f.len() == 5 && f[0].starts_with("demo."))
-        .map(|f| (f[0].to_string(), f[3].to_string(), f[4].to_string()))
-        .collect()
-}
-
-/// A running server, stopped (SIGTERM, then waited for) when dropped; its log collected.
-struct Server {
-    child: Child,
-    base: String,
-    log: std::sync::Arc<std::sync::Mutex<String>>,
-}
-
-impl Server {
-    fn start(db: &str) -> Server {
-        let (mut child, base) = serve(db, &[("LEERRECHT_LOG", "info")], Stdio::piped());
-        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-        let (mut err, into) = (child.stderr.take().unwrap(), log.clone());
-        std::thread::spawn(move || {
-            use std::io::Read;
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = err.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                into.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        Server { child, base, log }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
-    }
-}
+use support::{json_of, leerrecht, on_both_databases, session_cookie, Demo, Server};
 
 /// A logged-in user of the API: the session cookie and its CSRF token.
 struct Als<'a> {
@@ -86,24 +22,9 @@ struct Als<'a> {
 }
 
 impl<'a> Als<'a> {
-    fn login(c: &'a Client, s: &'a Server, accounts: &Accounts, rol: &str) -> Als<'a> {
-        let (user, pass, secret) = accounts
-            .iter()
-            .find(|a| a.0 == format!("demo.{rol}"))
-            .unwrap_or_else(|| panic!("no demo account for {rol}"));
-        let code = leerrecht_app::toegang::auth::current_totp(secret, chrono::Utc::now()).unwrap();
-        let r = c
-            .post(format!("{}/api/v1/sessies", s.base))
-            .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": code}))
-            .send()
-            .unwrap();
-        let cookie = r.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
+    fn login(c: &'a Client, s: &'a Server, demo: &Demo, rol: &str) -> Als<'a> {
+        let r = demo.api_login(c, &s.base, rol);
+        let cookie = session_cookie(&r);
         let (st, v) = antwoord(r);
         assert_eq!(st, 201, "{rol} logs in: {v}");
         Als {
@@ -113,6 +34,7 @@ impl<'a> Als<'a> {
             csrf: v["csrf_token"].as_str().unwrap().to_string(),
         }
     }
+
     fn get(&self, path: &str) -> (u16, Value) {
         antwoord(
             self.c
@@ -139,12 +61,7 @@ fn antwoord(r: reqwest::blocking::Response) -> (u16, Value) {
         .headers()
         .get("content-type")
         .is_some_and(|c| c == "application/problem+json");
-    let text = r.text().unwrap();
-    let v = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-    };
+    let (_, v) = json_of(r);
     if st >= 400 {
         assert!(problem, "an error is a problem: {st} {v}");
     }
@@ -169,11 +86,11 @@ fn audit(db: &str, nummer: &str) -> Vec<Value> {
 }
 
 fn case_work_medical_notes_and_break_the_glass(db: String) {
-    let accounts = demo(&db);
-    let s = Server::start(&db);
+    let demo = Demo::new(db.clone(), None);
+    let s = Server::start(&db, &[]);
     let c = Client::new();
-    let leerplicht = Als::login(&c, &s, &accounts, "leerplicht");
-    let jeugdarts = Als::login(&c, &s, &accounts, "jeugdarts");
+    let leerplicht = Als::login(&c, &s, &demo, "leerplicht");
+    let jeugdarts = Als::login(&c, &s, &demo, "jeugdarts");
 
     // The operations are in the OpenAPI document.
     let (st, doc) = leerplicht.get("/openapi.json");
@@ -234,39 +151,39 @@ fn case_work_medical_notes_and_break_the_glass(db: String) {
     assert_eq!(st, 200, "{voor}");
     let events_voor = voor["gebeurtenissen"].as_array().unwrap().len();
 
+    // A write to the case as leerplicht: its plan, the parents' involvement, its closing.
+    let zaak_post = |wat: &str, body: Value| leerplicht.post(&format!("/zaken/{zaak}/{wat}"), body);
+
     // The joint plan: at least one of education, care and youth help, and words.
-    let (st, v) = leerplicht.post(
-        &format!("/zaken/{zaak}/plannen"),
+    let (st, v) = zaak_post(
+        "plannen",
         json!({"omschrijving": "Dagbesteding en terug naar school"}),
     );
     assert_eq!((st, veld(&v)), (422, "plan"), "{v}");
-    let (st, v) = leerplicht.post(
-        &format!("/zaken/{zaak}/plannen"),
+    let (st, v) = zaak_post(
+        "plannen",
         json!({"onderwijs": true, "jeugdhulp": true, "omschrijving": "Halve dagen VSO De Brug, \
                jeugdhulp thuis", "datum": vandaag}),
     );
     assert_eq!(st, 204, "{v}");
     // A field that does not exist is refused.
-    let (st, v) = leerplicht.post(
-        &format!("/zaken/{zaak}/plannen"),
+    let (st, v) = zaak_post(
+        "plannen",
         json!({"onderwijs": true, "omschrijving": "x", "kleur": "rood"}),
     );
     assert_eq!(st, 400, "{v}");
 
     // How the parents were involved.
-    let (st, v) = leerplicht.post(
-        &format!("/zaken/{zaak}/ouderbetrokkenheid"),
-        json!({"hoe": "  "}),
-    );
+    let (st, v) = zaak_post("ouderbetrokkenheid", json!({"hoe": "  "}));
     assert_eq!((st, veld(&v)), (422, "hoe"), "{v}");
-    let (st, v) = leerplicht.post(
-        &format!("/zaken/{zaak}/ouderbetrokkenheid"),
+    let (st, v) = zaak_post(
+        "ouderbetrokkenheid",
         json!({"hoe": "Gesprek thuis met moeder en vader"}),
     );
     assert_eq!(st, 204, "{v}");
 
     // Only leerplicht closes; the SWV may not, and its attempt is logged as refused.
-    let swv = Als::login(&c, &s, &accounts, "swv");
+    let swv = Als::login(&c, &s, &demo, "swv");
     let (st, v) = swv.post(
         &format!("/zaken/{zaak}/sluiting"),
         json!({"reden": "terug_naar_school"}),
@@ -284,8 +201,8 @@ fn case_work_medical_notes_and_break_the_glass(db: String) {
         let (st, v) = leerplicht.post(&format!("/zaken/{zaak}/sluiting"), body);
         assert_eq!((st, veld(&v)), (422, field), "{v}");
     }
-    let (st, v) = leerplicht.post(
-        &format!("/zaken/{zaak}/sluiting"),
+    let (st, v) = zaak_post(
+        "sluiting",
         json!({"reden": "terug_naar_school", "toelichting": "Weer naar De Brug"}),
     );
     assert_eq!(st, 204, "{v}");
@@ -318,16 +235,10 @@ fn case_work_medical_notes_and_break_the_glass(db: String) {
     assert_eq!(gesloten["reden"], "terug_naar_school");
     assert_eq!(gesloten["uitkomst"], "Weer naar De Brug");
     assert_eq!(events[events_voor + 2]["wie"], "demo.leerplicht");
-    let (st, v) = leerplicht.post(
-        &format!("/zaken/{zaak}/ouderbetrokkenheid"),
-        json!({"hoe": "Nog een gesprek"}),
-    );
+    let (st, v) = zaak_post("ouderbetrokkenheid", json!({"hoe": "Nog een gesprek"}));
     assert_eq!(st, 422, "{v}");
     assert!(v["detail"].as_str().unwrap().contains("not open"), "{v}");
-    let (st, v) = leerplicht.post(
-        &format!("/zaken/{zaak}/sluiting"),
-        json!({"reden": "verhuisd"}),
-    );
+    let (st, v) = zaak_post("sluiting", json!({"reden": "verhuisd"}));
     assert_eq!(st, 422, "a closed case does not close again: {v}");
 
     // Medical notes are the youth doctor's alone: leerplicht may neither read nor write.
@@ -363,29 +274,7 @@ fn case_work_medical_notes_and_break_the_glass(db: String) {
         assert_eq!((st, veld(&v)), (422, field), "{v}");
         assert!(!v.to_string().contains("123456789") && !v.to_string().contains(&nummer));
     }
-    let beleid = {
-        let (user, pass, _) = accounts.iter().find(|a| a.0 == "demo.beleid").unwrap();
-        let r = c
-            .post(format!("{}/api/v1/sessies", s.base))
-            .json(&json!({"gebruikersnaam": user, "wachtwoord": pass}))
-            .send()
-            .unwrap();
-        let cookie = r.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
-        let (st, v) = antwoord(r);
-        assert_eq!(st, 201, "{v}");
-        Als {
-            c: &c,
-            base: &s.base,
-            cookie,
-            csrf: v["csrf_token"].as_str().unwrap().to_string(),
-        }
-    };
+    let beleid = Als::login(&c, &s, &demo, "beleid");
     let (st, v) = beleid.post(
         "/noodtoegang",
         json!({"leerling": nummer, "reden": reden, "minuten": 60}),
@@ -459,7 +348,7 @@ fn case_work_medical_notes_and_break_the_glass(db: String) {
         );
     }
     // The number never reached the server's log.
-    let serverlog = s.log.lock().unwrap().clone();
+    let serverlog = s.log();
     assert!(
         serverlog.contains("route=/api/v1/noodtoegang"),
         "{serverlog}"
@@ -470,16 +359,8 @@ fn case_work_medical_notes_and_break_the_glass(db: String) {
     );
 }
 
-#[test]
-fn case_work_medical_notes_and_break_the_glass_sqlite() {
-    let dir = TempDir::new().unwrap();
-    case_work_medical_notes_and_break_the_glass(format!(
-        "sqlite://{}",
-        dir.path().join("zaken.db").display()
-    ));
-}
-
-#[test]
-fn case_work_medical_notes_and_break_the_glass_postgres() {
-    case_work_medical_notes_and_break_the_glass(PgCluster::shared().fresh_database());
-}
+on_both_databases!(
+    case_work_medical_notes_and_break_the_glass,
+    case_work_medical_notes_and_break_the_glass_sqlite("zaken.db"),
+    case_work_medical_notes_and_break_the_glass_postgres
+);

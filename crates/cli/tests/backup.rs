@@ -99,16 +99,6 @@ fn restore_gives_back_everything(kind: &str) {
     assert_eq!(twice.status.code(), Some(1));
 }
 
-#[test]
-fn restore_gives_back_everything_sqlite() {
-    restore_gives_back_everything("sqlite");
-}
-
-#[test]
-fn restore_gives_back_everything_postgres() {
-    restore_gives_back_everything("postgres");
-}
-
 /// A file that is not a backup, one cut short, and a backup of the other kind of database
 /// are refused before anything is written.
 fn damaged_and_foreign_backups_are_refused(kind: &str) {
@@ -143,16 +133,6 @@ fn damaged_and_foreign_backups_are_refused(kind: &str) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-#[test]
-fn damaged_and_foreign_backups_are_refused_sqlite() {
-    damaged_and_foreign_backups_are_refused("sqlite");
-}
-
-#[test]
-fn damaged_and_foreign_backups_are_refused_postgres() {
-    damaged_and_foreign_backups_are_refused("postgres");
 }
 
 /// Backups taken while another process keeps importing (one new person per import) are each
@@ -248,12 +228,25 @@ fn backup_while_another_process_writes(kind: &str) {
     assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
 }
 
-#[test]
-fn backup_while_another_process_writes_sqlite() {
-    backup_while_another_process_writes("sqlite");
+/// The tests of each scenario (`fn(kind: &str)`): on SQLite and on PostgreSQL.
+macro_rules! on_both_kinds {
+    ($($scenario:ident: $sqlite:ident, $postgres:ident;)+) => {
+        $(
+            #[test]
+            fn $sqlite() {
+                $scenario("sqlite");
+            }
+
+            #[test]
+            fn $postgres() {
+                $scenario("postgres");
+            }
+        )+
+    };
 }
 
-#[test]
-fn backup_while_another_process_writes_postgres() {
-    backup_while_another_process_writes("postgres");
+on_both_kinds! {
+    restore_gives_back_everything: restore_gives_back_everything_sqlite, restore_gives_back_everything_postgres;
+    damaged_and_foreign_backups_are_refused: damaged_and_foreign_backups_are_refused_sqlite, damaged_and_foreign_backups_are_refused_postgres;
+    backup_while_another_process_writes: backup_while_another_process_writes_sqlite, backup_while_another_process_writes_postgres;
 }

@@ -18,6 +18,8 @@
 //! (enrolled); GM0473 Zandvoort: 3 jongeren, 2 leerplichtig (1 enrolled), none
 //! kwalificatieplichtig.
 
+mod support;
+
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
@@ -141,6 +143,43 @@ impl Work {
         self
     }
 
+    /// Imports `contents` as the file `name` of `kind`, which must be refused (exit code 2,
+    /// `what` failing otherwise) with the row errors `expected`; returns what was printed.
+    fn import_refused(
+        &self,
+        db: &str,
+        kind: &str,
+        name: &str,
+        contents: &str,
+        what: &str,
+        expected: &[(u64, &str, &str)],
+    ) -> Out {
+        self.file(name, contents);
+        let out = self.run(db, &["import", kind, name]).expect(2, what);
+        assert_row_errors(&out.stderr, name, expected);
+        out
+    }
+
+    /// With the small region imported, an import that [`Work::import_refused`] refuses writes
+    /// nothing: the register and the overview stay as they were. Returns what was printed.
+    fn import_refused_writes_nothing(
+        &self,
+        db: &str,
+        kind: &str,
+        name: &str,
+        contents: &str,
+        what: &str,
+        expected: &[(u64, &str, &str)],
+    ) -> Out {
+        self.import_region(db);
+        let before = self.jongeren_csv(db);
+        let overzicht = self.overzicht_json(db);
+        let out = self.import_refused(db, kind, name, contents, what, expected);
+        assert_eq!(self.jongeren_csv(db), before);
+        assert_eq!(self.overzicht_json(db), overzicht);
+        out
+    }
+
     /// The command with a clean environment for its settings, stdin closed, output piped.
     fn command(&self) -> Command {
         let mut c = Command::new(BIN);
@@ -245,6 +284,21 @@ fn on_postgres(scenario: fn(&str)) {
     scenario(&postgres_db());
 }
 
+/// The two tests of a scenario (`fn(&str)`): on SQLite and on PostgreSQL.
+macro_rules! on_both {
+    ($scenario:ident: $sqlite:ident, $postgres:ident) => {
+        #[test]
+        fn $sqlite() {
+            on_sqlite($scenario);
+        }
+
+        #[test]
+        fn $postgres() {
+            on_postgres($scenario);
+        }
+    };
+}
+
 /// The counts of an import summary: "… N nieuw, M gewijzigd, K ongewijzigd".
 fn counts(summary: &str) -> (u64, u64, u64) {
     let number_before = |word: &str| -> u64 {
@@ -311,21 +365,6 @@ fn gemeente<'a>(overzicht: &'a Value, code: &str) -> &'a Value {
         .iter()
         .find(|g| g["gemeente"] == code)
         .unwrap_or_else(|| panic!("{code} missing from {overzicht:#}"))
-}
-
-/// A valid BSN (11-proef: weights 9..2, −1) at or after `from`.
-fn next_bsn(from: u32) -> u32 {
-    (from..)
-        .find(|&n| {
-            let digits = format!("{n:09}");
-            let sum: i64 = digits
-                .bytes()
-                .zip([9, 8, 7, 6, 5, 4, 3, 2, -1])
-                .map(|(d, w)| i64::from(d - b'0') * w)
-                .sum();
-            sum.rem_euclid(11) == 0
-        })
-        .expect("a valid BSN exists")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -497,15 +536,7 @@ fn import_small_region(db: &str) {
     }
 }
 
-#[test]
-fn import_small_region_sqlite() {
-    on_sqlite(import_small_region);
-}
-
-#[test]
-fn import_small_region_postgres() {
-    on_postgres(import_small_region);
-}
+on_both!(import_small_region: import_small_region_sqlite, import_small_region_postgres);
 
 // ---------------------------------------------------------------------------------------------
 // 2. Importing the same files again changes nothing
@@ -549,26 +580,16 @@ fn reimport_changes_nothing(db: &str) {
     assert_eq!(gemeente(&after, "GM0473")["jongeren"], 4);
 }
 
-#[test]
-fn reimport_changes_nothing_sqlite() {
-    on_sqlite(reimport_changes_nothing);
-}
-
-#[test]
-fn reimport_changes_nothing_postgres() {
-    on_postgres(reimport_changes_nothing);
-}
+on_both!(reimport_changes_nothing: reimport_changes_nothing_sqlite, reimport_changes_nothing_postgres);
 
 // ---------------------------------------------------------------------------------------------
 // 3. An invalid jongeren file: every bad row reported, nothing written
 
 fn invalid_jongeren_writes_nothing(db: &str) {
     let w = Work::new();
-    w.import_region(db);
-    let before = w.jongeren_csv(db);
-    let overzicht = w.overzicht_json(db);
-
-    w.file(
+    let out = w.import_refused_writes_nothing(
+        db,
+        "jongeren",
         "fout.csv",
         "\
 bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente
@@ -581,13 +602,7 @@ bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente
 111222333;;Jansen;Anna;2015-03-10;GM0473
 200000081;;Ingrid;Geldig;2012-12-12;GM0473
 ",
-    );
-    let out = w
-        .run(db, &["import", "jongeren", "fout.csv"])
-        .expect(2, "import of an invalid jongeren file");
-    assert_row_errors(
-        &out.stderr,
-        "fout.csv",
+        "import of an invalid jongeren file",
         &[
             (3, "bsn", "123456789"),
             (4, "gemeente", "GM9999"),
@@ -600,52 +615,41 @@ bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente
 
     // Neither the valid new people nor the change of Anna's gemeente were kept.
     let after = w.jongeren_csv(db);
-    assert_eq!(after, before);
     for bsn in ["200000032", "200000081"] {
         assert!(!after.contains(bsn), "{bsn} was not imported:\n{after}");
     }
-    assert_eq!(w.overzicht_json(db), overzicht);
 }
 
-#[test]
-fn invalid_jongeren_writes_nothing_sqlite() {
-    on_sqlite(invalid_jongeren_writes_nothing);
-}
-
-#[test]
-fn invalid_jongeren_writes_nothing_postgres() {
-    on_postgres(invalid_jongeren_writes_nothing);
-}
+on_both!(invalid_jongeren_writes_nothing: invalid_jongeren_writes_nothing_sqlite, invalid_jongeren_writes_nothing_postgres);
 
 // ---------------------------------------------------------------------------------------------
 // 4. Invalid inschrijvingen: every bad row reported, nothing written
 
-fn invalid_inschrijvingen_writes_nothing(db: &str) {
-    let w = Work::new();
-    w.import_region(db);
-    let before = w.jongeren_csv(db);
-    let overzicht = w.overzicht_json(db);
+/// Enrolments that overlap: Dirk twice at 05KO00 with open enrolments (the second is the bad
+/// one), Anna at 05KO00 while enrolled there since 2019-08-01 with no end, and Gijs's valid one.
+const OVERLAPPEND: &str = "\
+010000008;05KO00;PO;2025-10-01;
+010000008;05KO00;PO;2026-01-01;
+111222333;05KO00;PO;2024-08-01;2025-07-31
+200000020;07NU00;VO;2025-08-01;
+";
 
-    w.file(
+fn invalid_inschrijvingen_writes_nothing(db: &str) {
+    // Gijs's valid enrolment (line 9) and Dirk's first one (line 6) are not kept either.
+    Work::new().import_refused_writes_nothing(
+        db,
+        "inschrijvingen",
         "fout.csv",
-        "\
+        &format!(
+            "\
 leerling;school;sector;begindatum;einddatum
 200000032;05KO00;PO;2020-08-01;
 111222333;99XX00;PO;2020-08-01;
 111222333;05KO00;XO;2020-08-01;
 123456782;05KO00;PO;2020-08-01;2019-07-31
-010000008;05KO00;PO;2025-10-01;
-010000008;05KO00;PO;2026-01-01;
-111222333;05KO00;PO;2024-08-01;2025-07-31
-200000020;07NU00;VO;2025-08-01;
-",
-    );
-    let out = w
-        .run(db, &["import", "inschrijvingen", "fout.csv"])
-        .expect(2, "import of an invalid inschrijvingen file");
-    assert_row_errors(
-        &out.stderr,
-        "fout.csv",
+{OVERLAPPEND}"
+        ),
+        "import of an invalid inschrijvingen file",
         &[
             // Nobody has this BSN.
             (2, "leerling", "unknown"),
@@ -658,64 +662,33 @@ leerling;school;sector;begindatum;einddatum
             (8, "begindatum", "2019-08-01"),
         ],
     );
-
-    // Gijs's valid enrolment (line 9) and Dirk's first one (line 6) were not kept either.
-    assert_eq!(w.jongeren_csv(db), before);
-    assert_eq!(w.overzicht_json(db), overzicht);
 }
 
-#[test]
-fn invalid_inschrijvingen_writes_nothing_sqlite() {
-    on_sqlite(invalid_inschrijvingen_writes_nothing);
-}
-
-#[test]
-fn invalid_inschrijvingen_writes_nothing_postgres() {
-    on_postgres(invalid_inschrijvingen_writes_nothing);
-}
+on_both!(invalid_inschrijvingen_writes_nothing: invalid_inschrijvingen_writes_nothing_sqlite, invalid_inschrijvingen_writes_nothing_postgres);
 
 /// Overlaps, in the file and with a stored enrolment, beside a row that does not parse and
 /// without any unknown leerling: all reported, nothing written.
 fn overlapping_inschrijvingen_are_reported(db: &str) {
-    let w = Work::new();
-    w.import_region(db);
-    let before = w.jongeren_csv(db);
-
-    w.file(
+    Work::new().import_refused_writes_nothing(
+        db,
+        "inschrijvingen",
         "overlap.csv",
-        "\
+        &format!(
+            "\
 leerling;school;sector;begindatum;einddatum
-010000008;05KO00;PO;2025-10-01;
-010000008;05KO00;PO;2026-01-01;
-111222333;05KO00;PO;2024-08-01;2025-07-31
-200000020;07NU00;VO;2025-08-01;
-111222333;05KO00;XO;2020-08-01;
-",
-    );
-    let out = w
-        .run(db, &["import", "inschrijvingen", "overlap.csv"])
-        .expect(2, "import of overlapping enrolments");
-    assert_row_errors(
-        &out.stderr,
-        "overlap.csv",
+{OVERLAPPEND}111222333;05KO00;XO;2020-08-01;
+"
+        ),
+        "import of overlapping enrolments",
         &[
             (3, "begindatum", "overlap"),
             (4, "begindatum", "2019-08-01"),
             (6, "sector", "XO"),
         ],
     );
-    assert_eq!(w.jongeren_csv(db), before);
 }
 
-#[test]
-fn overlapping_inschrijvingen_are_reported_sqlite() {
-    on_sqlite(overlapping_inschrijvingen_are_reported);
-}
-
-#[test]
-fn overlapping_inschrijvingen_are_reported_postgres() {
-    on_postgres(overlapping_inschrijvingen_are_reported);
-}
+on_both!(overlapping_inschrijvingen_are_reported: overlapping_inschrijvingen_are_reported_sqlite, overlapping_inschrijvingen_are_reported_postgres);
 
 // ---------------------------------------------------------------------------------------------
 // 5. --dry-run counts and writes nothing
@@ -761,15 +734,7 @@ fn dry_run_writes_nothing(db: &str) {
     assert_eq!(w.jongeren_csv(db), JONGEREN_CSV);
 }
 
-#[test]
-fn dry_run_writes_nothing_sqlite() {
-    on_sqlite(dry_run_writes_nothing);
-}
-
-#[test]
-fn dry_run_writes_nothing_postgres() {
-    on_postgres(dry_run_writes_nothing);
-}
+on_both!(dry_run_writes_nothing: dry_run_writes_nothing_sqlite, dry_run_writes_nothing_postgres);
 
 // ---------------------------------------------------------------------------------------------
 // 6. Where the database comes from: --db before or after the subcommand, LEERRECHT_DB
@@ -852,15 +817,7 @@ fn db_option_and_environment(db: &str) {
     assert!(w.path("leerrecht.db").exists(), "sqlite://leerrecht.db");
 }
 
-#[test]
-fn db_option_and_environment_sqlite() {
-    on_sqlite(db_option_and_environment);
-}
-
-#[test]
-fn db_option_and_environment_postgres() {
-    on_postgres(db_option_and_environment);
-}
+on_both!(db_option_and_environment: db_option_and_environment_sqlite, db_option_and_environment_postgres);
 
 // ---------------------------------------------------------------------------------------------
 // 7. The demo region
@@ -959,7 +916,7 @@ fn piped_output_is_plain(db: &str) {
     let mut big = String::from("bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente\n");
     let mut bsn = 300_000_000;
     for i in 0..2000 {
-        bsn = next_bsn(bsn + 1);
+        bsn = support::bsn(bsn + 1, 0);
         let gem = if i % 2 == 0 { "GM0392" } else { "GM0473" };
         let day = 1 + i % 28;
         big.push_str(&format!(
@@ -1009,15 +966,7 @@ fn piped_output_is_plain(db: &str) {
     assert_eq!(listing.lines().count(), 2001);
 }
 
-#[test]
-fn piped_output_is_plain_sqlite() {
-    on_sqlite(piped_output_is_plain);
-}
-
-#[test]
-fn piped_output_is_plain_postgres() {
-    on_postgres(piped_output_is_plain);
-}
+on_both!(piped_output_is_plain: piped_output_is_plain_sqlite, piped_output_is_plain_postgres);
 
 // ---------------------------------------------------------------------------------------------
 // 9. Absence becomes signals
@@ -1235,15 +1184,7 @@ fn absence_becomes_signals(db: &str) {
     );
 }
 
-#[test]
-fn absence_becomes_signals_sqlite() {
-    on_sqlite(absence_becomes_signals);
-}
-
-#[test]
-fn absence_becomes_signals_postgres() {
-    on_postgres(absence_becomes_signals);
-}
+on_both!(absence_becomes_signals: absence_becomes_signals_sqlite, absence_becomes_signals_postgres);
 
 // ---------------------------------------------------------------------------------------------
 // 10. The region's rules from leerrecht.toml, --config or LEERRECHT_CONFIG
@@ -1359,15 +1300,7 @@ fn settings_change_the_rules(db: &str) {
     );
 }
 
-#[test]
-fn settings_change_the_rules_sqlite() {
-    on_sqlite(settings_change_the_rules);
-}
-
-#[test]
-fn settings_change_the_rules_postgres() {
-    on_postgres(settings_change_the_rules);
-}
+on_both!(settings_change_the_rules: settings_change_the_rules_sqlite, settings_change_the_rules_postgres);
 
 // ---------------------------------------------------------------------------------------------
 // 11. Absence and meldingen imports: all or nothing, and again changes nothing
@@ -1384,7 +1317,9 @@ leerling;school;datum;soort;minuten;hele_dag
 111222333;05KO00;2025-09-10;ongeoorloofd;240;nee
 111222333;05KO00;2025-09-11;ongeoorloofd;240;nee
 ";
-    w.file(
+    let out = w.import_refused(
+        db,
+        "verzuim",
         "verzuim-fout.csv",
         &format!(
             "{good}\
@@ -1392,14 +1327,7 @@ leerling;school;datum;soort;minuten;hele_dag
 010000008;05KO00;2025-10-01;ziek;0;ja
 "
         ),
-    );
-    let out = w
-        .run(db, &["import", "verzuim", "verzuim-fout.csv"])
-        .expect(2, "import of verzuim of pupils not enrolled");
-    assert!(out.stdout.is_empty(), "{:?}", out.stdout);
-    assert_row_errors(
-        &out.stderr,
-        "verzuim-fout.csv",
+        "import of verzuim of pupils not enrolled",
         &[
             (
                 6,
@@ -1413,6 +1341,7 @@ leerling;school;datum;soort;minuten;hele_dag
             ),
         ],
     );
+    assert!(out.stdout.is_empty(), "{:?}", out.stdout);
 
     // Nothing of the file was kept: no signals from Anna's absence…
     let (listing, run) = w.signals(db, &[]);
@@ -1424,15 +1353,7 @@ leerling;school;datum;soort;minuten;hele_dag
     assert_eq!(counts(&summary), (4, 0, 0), "{summary}");
 }
 
-#[test]
-fn invalid_verzuim_writes_nothing_sqlite() {
-    on_sqlite(invalid_verzuim_writes_nothing);
-}
-
-#[test]
-fn invalid_verzuim_writes_nothing_postgres() {
-    on_postgres(invalid_verzuim_writes_nothing);
-}
+on_both!(invalid_verzuim_writes_nothing: invalid_verzuim_writes_nothing_sqlite, invalid_verzuim_writes_nothing_postgres);
 
 fn meldingen_import_and_again(db: &str) {
     let w = Work::new();
@@ -1452,15 +1373,7 @@ leerling;school;begindatum;verzuimsoort;uren;dagen
     assert_eq!(counts(&summary), (0, 0, 2), "{summary}");
 }
 
-#[test]
-fn meldingen_import_and_again_sqlite() {
-    on_sqlite(meldingen_import_and_again);
-}
-
-#[test]
-fn meldingen_import_and_again_postgres() {
-    on_postgres(meldingen_import_and_again);
-}
+on_both!(meldingen_import_and_again: meldingen_import_and_again_sqlite, meldingen_import_and_again_postgres);
 
 // ---------------------------------------------------------------------------------------------
 // Product bugs found while writing these tests (see the reasons); backend-independent, so
@@ -1733,15 +1646,7 @@ fn accounts_tokens_and_audit(db: &str) {
     );
 }
 
-#[test]
-fn accounts_tokens_and_audit_sqlite() {
-    on_sqlite(accounts_tokens_and_audit);
-}
-
-#[test]
-fn accounts_tokens_and_audit_postgres() {
-    on_postgres(accounts_tokens_and_audit);
-}
+on_both!(accounts_tokens_and_audit: accounts_tokens_and_audit_sqlite, accounts_tokens_and_audit_postgres);
 
 fn purge_dry_run_then_purge(db: &str) {
     let w = Work::new();
@@ -1769,15 +1674,7 @@ fn purge_dry_run_then_purge(db: &str) {
     assert!(!after.contains("200000007"));
 }
 
-#[test]
-fn purge_dry_run_then_purge_sqlite() {
-    on_sqlite(purge_dry_run_then_purge);
-}
-
-#[test]
-fn purge_dry_run_then_purge_postgres() {
-    on_postgres(purge_dry_run_then_purge);
-}
+on_both!(purge_dry_run_then_purge: purge_dry_run_then_purge_sqlite, purge_dry_run_then_purge_postgres);
 
 /// The demo makes one account per role, each printed once with its secrets, and a token.
 #[test]
@@ -1892,24 +1789,11 @@ fn registraties_import(db: &str) {
     .expect("JSON");
     assert_eq!(story["klok"]["niveau"], json!("bestuurlijk"));
     assert_eq!(story["klok"]["termijn"], json!("2025-05-03"));
-    let soorten: Vec<&str> = story["regels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["soort"].as_str().unwrap())
-        .collect();
+    let soorten = support::velden(&story["regels"], "soort");
     assert_eq!(soorten, ["registratie", "zaak", "zaak", "zaak"], "{story}");
 }
 
-#[test]
-fn registraties_import_sqlite() {
-    on_sqlite(registraties_import);
-}
-
-#[test]
-fn registraties_import_postgres() {
-    on_postgres(registraties_import);
-}
+on_both!(registraties_import: registraties_import_sqlite, registraties_import_postgres);
 
 /// `report` writes each figure as a table, CSV, JSON, XLSX (numbers as numbers, `<5` as
 /// text) and a printable HTML page with its chart; filters and publication apply to all.
@@ -2089,12 +1973,4 @@ fn report_formats(db: &str) {
     assert!(bad.stderr.contains("SWV-XX"), "{}", bad.stderr);
 }
 
-#[test]
-fn report_formats_sqlite() {
-    on_sqlite(report_formats);
-}
-
-#[test]
-fn report_formats_postgres() {
-    on_postgres(report_formats);
-}
+on_both!(report_formats: report_formats_sqlite, report_formats_postgres);

@@ -38,10 +38,6 @@ impl Rng {
     }
 }
 
-fn env_u64(name: &str) -> Option<u64> {
-    std::env::var(name).ok().and_then(|v| v.parse().ok())
-}
-
 /// Where the databases live: SQLite files, or databases of the shared test cluster.
 enum Kind {
     Sqlite,
@@ -265,13 +261,7 @@ fn counts(d: &Dump) -> BTreeMap<String, usize> {
 }
 
 fn crash_safety(sqlite: bool) {
-    let rounds = env_u64("LEERRECHT_CRASH_RONDES").unwrap_or(2);
-    let seed = env_u64("LEERRECHT_CRASH_SEED").unwrap_or_else(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos() as u64
-    }) | 1;
+    let (rounds, seed) = crash_rounds_and_seed();
     let backend = if sqlite { "sqlite" } else { "postgres" };
     eprintln!(
         "crash test on {backend}: {rounds} rounds per operation, LEERRECHT_CRASH_SEED={seed}"

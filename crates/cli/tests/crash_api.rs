@@ -33,10 +33,6 @@ const DAYS: [&str; 5] = [
     "2025-02-07",
 ];
 
-fn env_u64(name: &str) -> Option<u64> {
-    std::env::var(name).ok().and_then(|v| v.parse().ok())
-}
-
 /// The token the demo printed, and the pupils of its school enrolled on every day sent.
 fn token_and_pupils(
     db: &str,
@@ -48,21 +44,10 @@ fn token_and_pupils(
         .find(|w| w.starts_with("lrt_"))
         .expect("the demo prints a token")
         .to_string();
-    let school = ok(db, dir, &["token", "list"])
-        .lines()
-        .find_map(|l| {
-            l.split_whitespace()
-                .find(|w| w.len() == 6 && w[..2].chars().all(|c| c.is_ascii_digit()))
-                .map(str::to_string)
-        })
-        .expect("a token of a school");
+    let school = token_school(&ok(db, dir, &["token", "list"]));
     let enrolled = |on: &str| -> BTreeSet<String> {
-        ok(db, dir, &["jongeren", "--as-of", on, "--format", "csv"])
-            .lines()
-            .skip(1)
-            .filter(|l| l.split(';').nth(7) == Some(school.as_str()))
-            .map(|l| l.split(';').next().unwrap().to_string())
-            .collect()
+        let csv = ok(db, dir, &["jongeren", "--as-of", on, "--format", "csv"]);
+        enrolled_at(&csv, &school).into_iter().collect()
     };
     let pupils: Vec<String> = enrolled(DAYS[0])
         .intersection(&enrolled(DAYS[4]))
@@ -93,13 +78,8 @@ fn stored_minutes(db: &str, pupils: &[String]) -> BTreeSet<Option<u32>> {
 }
 
 fn intake_survives_kills(sqlite: bool) {
-    let rounds = env_u64("LEERRECHT_CRASH_RONDES").unwrap_or(2).max(1);
-    let seed = env_u64("LEERRECHT_CRASH_SEED").unwrap_or_else(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos() as u64
-    }) | 1;
+    let (rounds, seed) = crash_rounds_and_seed();
+    let rounds = rounds.max(1);
     eprintln!("API crash test: {rounds} rounds, LEERRECHT_CRASH_SEED={seed}");
     let mut rng = seed;
     let mut below = |n: u64| {

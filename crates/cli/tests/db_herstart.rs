@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use leerrecht_testkit::PgCluster;
 use reqwest::blocking::Client;
 use serde_json::{json, Value};
-use support::{Demo, Server};
+use support::{session_cookie, Demo, Server};
 
 fn client() -> Client {
     Client::builder()
@@ -24,21 +24,9 @@ fn client() -> Client {
 
 /// Logs in as the demo's policy officer (no second factor) and returns the session cookie.
 fn inloggen(c: &Client, s: &Server, demo: &Demo) -> String {
-    let (user, pass, secret) = demo.account("beleid");
-    let mut body = json!({"gebruikersnaam": user, "wachtwoord": pass});
-    if secret != "-" {
-        body["code"] =
-            json!(leerrecht_app::toegang::auth::current_totp(secret, chrono::Utc::now()).unwrap());
-    }
-    let r = c.post(s.url("/api/v1/sessies")).json(&body).send().unwrap();
+    let r = demo.api_login(c, &s.base, "beleid");
     assert_eq!(r.status().as_u16(), 201);
-    r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
+    session_cookie(&r)
 }
 
 #[test]

@@ -8,10 +8,9 @@ mod support;
 
 use data_encoding::BASE64;
 use reqwest::blocking::Client;
-use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use support::{ok, Demo, Server};
+use support::{ok, on_both_demos, session_cookie, Demo, Server};
 
 const NAMEN: [(&str, &str); 4] = [
     ("GM0392", "Súdwest-Fryslân"),
@@ -22,21 +21,9 @@ const NAMEN: [(&str, &str); 4] = [
 
 /// A logged-in session cookie for the demo account of `rol`.
 fn login(c: &Client, s: &Server, demo: &Demo, rol: &str) -> String {
-    let (user, pass, secret) = demo.account(rol);
-    let code = leerrecht_app::toegang::auth::current_totp(secret, chrono::Utc::now()).unwrap();
-    let r = c
-        .post(s.url("/api/v1/sessies"))
-        .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": code}))
-        .send()
-        .unwrap();
+    let r = demo.api_login(c, &s.base, rol);
     assert_eq!(r.status(), 201);
-    r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
+    session_cookie(&r)
 }
 
 fn report_downloads(demo: Demo) {
@@ -135,12 +122,7 @@ fn report_downloads(demo: Demo) {
         .contains("style-src 'self'"));
 }
 
-#[test]
-fn report_downloads_sqlite() {
-    report_downloads(Demo::sqlite());
-}
-
-#[test]
-fn report_downloads_postgres() {
-    report_downloads(Demo::postgres());
+// Each scenario on both databases.
+on_both_demos! {
+    report_downloads: report_downloads_sqlite, report_downloads_postgres;
 }

@@ -12,52 +12,26 @@ use leerrecht_app::{Actor, App};
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::org::{OrgSoort, Rol};
 use leerrecht_domain::zaak::ZaakSoort;
-use leerrecht_testkit::PgCluster;
 use reqwest::blocking::Client;
 use reqwest::redirect::Policy;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use support::{leerrecht, serve};
+use support::{
+    dienst_van, eerste_jongere, leerrecht, on_both_databases, serve, swv_van, tiny_demo_app,
+    write_file, ApiSessie, Proces,
+};
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Scope";
 
-struct Server(std::process::Child, String);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("kill")
-            .arg("-TERM")
-            .arg(self.0.id().to_string())
-            .status();
-        let _ = self.0.wait();
-    }
-}
-
-fn start(db: &str) -> Server {
+fn start(db: &str) -> (Proces, String) {
     let (child, base) = serve(db, &[], Stdio::null());
-    Server(child, base)
+    (Proces(child), base)
 }
 
-fn demo(db: &str) -> App {
-    leerrecht(
-        db,
-        &[
-            "demo",
-            "--no-serve",
-            "--scale",
-            "tiny",
-            "--verzuim",
-            "2024-2025",
-        ],
-    );
-    App::new(leerrecht_store::open(db).expect("open the demo"))
-}
-
-/// A logged-in account: cookie and CSRF token.
-struct Sessie {
-    cookie: String,
-    csrf: String,
+/// Logs in with the test's password, which must succeed.
+fn inloggen(c: &Client, base: &str, naam: &str, geheim: &Option<String>) -> ApiSessie {
+    ApiSessie::login(c, base, naam, WACHTWOORD, geheim.as_deref())
 }
 
 fn account(app: &App, naam: &str, org: &str, rol: Rol) -> Option<String> {
@@ -66,38 +40,11 @@ fn account(app: &App, naam: &str, org: &str, rol: Rol) -> Option<String> {
         .totp_geheim
 }
 
-fn inloggen(c: &Client, base: &str, naam: &str, geheim: &Option<String>) -> Sessie {
-    let code = geheim
-        .as_ref()
-        .map(|g| leerrecht_app::toegang::auth::current_totp(g, Utc::now()).unwrap());
-    let r = c
-        .post(format!("{base}/api/v1/sessies"))
-        .json(&json!({"gebruikersnaam": naam, "wachtwoord": WACHTWOORD, "code": code}))
-        .send()
-        .unwrap();
-    let st = r.status().as_u16();
-    if st != 201 {
-        panic!("login of {naam}: {st} {}", r.text().unwrap());
-    }
-    let cookie = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let v: Value = r.json().unwrap();
-    Sessie {
-        cookie,
-        csrf: v["csrf_token"].as_str().unwrap().to_string(),
-    }
-}
-
 fn client() -> Client {
     Client::builder().redirect(Policy::none()).build().unwrap()
 }
 
-fn get(c: &Client, base: &str, s: &Sessie, path: &str) -> (u16, Value) {
+fn get(c: &Client, base: &str, s: &ApiSessie, path: &str) -> (u16, Value) {
     let r = c
         .get(format!("{base}{path}"))
         .header("cookie", &s.cookie)
@@ -111,7 +58,7 @@ fn get(c: &Client, base: &str, s: &Sessie, path: &str) -> (u16, Value) {
 fn send(
     c: &Client,
     base: &str,
-    s: &Sessie,
+    s: &ApiSessie,
     method: &str,
     path: &str,
     body: Option<Value>,
@@ -130,7 +77,13 @@ fn send(
 }
 
 /// A page form, posted as the browser does: urlencoded, with the session's CSRF token.
-fn formulier(c: &Client, base: &str, s: &Sessie, path: &str, velden: &[(&str, &str)]) -> u16 {
+/// `PATCH` of the melding `id` (its status) in the session `s`.
+fn melding_wijzigen(c: &Client, base: &str, s: &ApiSessie, id: i64, body: Value) -> (u16, Value) {
+    let pad = format!("/api/v1/meldingen/{id}");
+    send(c, base, s, "PATCH", &pad, Some(body))
+}
+
+fn formulier(c: &Client, base: &str, s: &ApiSessie, path: &str, velden: &[(&str, &str)]) -> u16 {
     let mut velden: Vec<(&str, &str)> = velden.to_vec();
     velden.push(("csrf", &s.csrf));
     c.post(format!("{base}{path}"))
@@ -173,7 +126,7 @@ fn met_concept(app: &App, overslaan: Option<LeerlingId>) -> (LeerlingId, String,
 /// C neither lists nor confirms school A's draft, through the API or the page; school A
 /// confirms its own drafts.
 fn another_schools_draft(db: &str) {
-    let app = demo(db);
+    let app = tiny_demo_app(db);
     let op = Actor::local_operator();
     let today = Utc::now().date_naive();
     let (pupil, school_a, draft) = met_concept(&app, None);
@@ -194,18 +147,17 @@ fn another_schools_draft(db: &str) {
         .find(|i| i.school.as_str() == school_a && i.einddatum().is_none())
         .expect("an open enrolment at A");
     let dir = TempDir::new().unwrap();
-    let csv = dir.path().join("verhuisd.csv");
-    std::fs::write(
-        &csv,
-        format!(
+    let csv = write_file(
+        dir.path(),
+        "verhuisd.csv",
+        &format!(
             "leerling;school;sector;begindatum;einddatum\n{pupil};{school_a};{s};{b};{e}\n{pupil};{school_c};{s};{t};\n",
             s = oud.sector.code(),
             b = oud.begindatum(),
             e = today - Duration::days(1),
             t = today,
         ),
-    )
-    .unwrap();
+    );
     leerrecht(db, &["import", "inschrijvingen", csv.to_str().unwrap()]);
     let geheim_c = account(&app, "scope.school.c", &school_c, Rol::School);
     // A control: another pupil's draft at their own school A'.
@@ -214,8 +166,8 @@ fn another_schools_draft(db: &str) {
     let id = app.id_van(pupil).unwrap().unwrap();
     let ander_id = app.id_van(ander).unwrap().unwrap();
 
-    let server = start(db);
-    let (c, base) = (client(), server.1.clone());
+    let (_server, base) = start(db);
+    let c = client();
     let sc = inloggen(&c, &base, "scope.school.c", &geheim_c);
     // School C sees its pupil, but not school A's meldingen.
     let (st, _) = get(&c, &base, &sc, &format!("/api/v1/jongeren/{id}"));
@@ -231,42 +183,26 @@ fn another_schools_draft(db: &str) {
         "school C lists another school's meldingen: {lijst}"
     );
     // Nor confirms its draft: through the API…
-    let (st, v) = send(
-        &c,
-        &base,
-        &sc,
-        "PATCH",
-        &format!("/api/v1/meldingen/{draft}"),
-        Some(json!({"status": "geregistreerd"})),
-    );
+    let (st, v) = melding_wijzigen(&c, &base, &sc, draft, json!({"status": "geregistreerd"}));
     assert_eq!(st, 403, "{v}");
     // …or withdraws it…
-    let (st, _) = send(
+    let (st, _) = melding_wijzigen(
         &c,
         &base,
         &sc,
-        "PATCH",
-        &format!("/api/v1/meldingen/{draft}"),
-        Some(json!({"status": "ingetrokken", "afsluitreden": "administratieve_fout"})),
+        draft,
+        json!({"status": "ingetrokken", "afsluitreden": "administratieve_fout"}),
     );
     assert_eq!(st, 403);
     // …or through the page's forms.
-    let st = formulier(
-        &c,
-        &base,
-        &sc,
-        &format!("/jongeren/{id}/melding/{draft}/intrekken"),
-        &[("reden", "administratieve_fout")],
-    );
-    assert_eq!(st, 403);
-    let st = formulier(
-        &c,
-        &base,
-        &sc,
-        &format!("/jongeren/{id}/melding/{draft}/bevestigen"),
-        &[],
-    );
-    assert_eq!(st, 403);
+    let formulieren: [(&str, &[(&str, &str)]); 2] = [
+        ("intrekken", &[("reden", "administratieve_fout")]),
+        ("bevestigen", &[]),
+    ];
+    for (actie, velden) in formulieren {
+        let pad = format!("/jongeren/{id}/melding/{draft}/{actie}");
+        assert_eq!(formulier(&c, &base, &sc, &pad, velden), 403, "{actie}");
+    }
     // The draft is still a draft of school A, and no case was opened for it.
     let m = app
         .store()
@@ -308,13 +244,12 @@ fn another_schools_draft(db: &str) {
         .unwrap()
         .iter()
         .any(|m| m["id"] == eigen_concept));
-    let (st, v) = send(
+    let (st, v) = melding_wijzigen(
         &c,
         &base,
         &se,
-        "PATCH",
-        &format!("/api/v1/meldingen/{eigen_concept}"),
-        Some(json!({"status": "geregistreerd"})),
+        eigen_concept,
+        json!({"status": "geregistreerd"}),
     );
     assert_eq!(st, 204, "{v}");
     // …and withdraws it again through the page's form: not without a reason from the list,
@@ -360,57 +295,32 @@ fn another_schools_draft(db: &str) {
     );
 }
 
-#[test]
-fn another_schools_draft_sqlite() {
-    let dir = TempDir::new().unwrap();
-    another_schools_draft(&format!("sqlite://{}", dir.path().join("a.db").display()));
-}
-
-#[test]
-fn another_schools_draft_postgres() {
-    another_schools_draft(&PgCluster::shared().fresh_database());
-}
+on_both_databases!(
+    |db: String| another_schools_draft(&db),
+    another_schools_draft_sqlite("a.db"),
+    another_schools_draft_postgres
+);
 
 /// Issue 16 item 4 and finding 10: leerplicht adds a partner to one case through the API
 /// and removes it again; the partner sees the person and that case only, and neither after
 /// the removal; no other role adds or removes partners. The page's forms do the same.
 fn case_partners(db: &str) {
-    let app = demo(db);
+    let app = tiny_demo_app(db);
     let op = Actor::local_operator();
     let today = Utc::now().date_naive();
     let orgs = app.organisaties(&op).unwrap();
     // A pupil at a school with an SWV, in a gemeente a bureau and a CJG serve.
-    let mut gekozen = None;
-    app.jongeren(&op, today, None, &mut |j| {
-        if gekozen.is_some() {
-            return Ok(());
-        }
-        let Some(school) = &j.school else {
-            return Ok(());
-        };
-        let swv = orgs
-            .iter()
-            .find(|o| o.code.as_str() == school.as_str())
-            .and_then(|o| o.swv.clone());
-        let dienst = |s: OrgSoort| {
-            orgs.iter()
-                .find(|o| o.soort == s && o.bedient.contains(&j.gemeente))
-                .map(|o| o.code.as_str().to_string())
-        };
-        if let (Some(swv), Some(bureau), Some(cjg)) =
-            (swv, dienst(OrgSoort::Leerplicht), dienst(OrgSoort::Cjg))
-        {
-            gekozen = Some((
-                j.leerling,
-                school.as_str().to_string(),
-                swv.as_str().to_string(),
-                bureau,
-                cjg,
-            ));
-        }
-        Ok(())
-    })
-    .unwrap();
+    let gekozen = eerste_jongere(&app, |j| {
+        let school = j.school.as_ref()?;
+        let dienst = |s: OrgSoort| dienst_van(&orgs, s, &j.gemeente);
+        Some((
+            j.leerling,
+            school.as_str().to_string(),
+            swv_van(&orgs, school.as_str())?,
+            dienst(OrgSoort::Leerplicht)?,
+            dienst(OrgSoort::Cjg)?,
+        ))
+    });
     let (pupil, school, swv, bureau, cjg) = gekozen.expect("a pupil of the demo");
     // A second bureau, serving a gemeente other than the pupil's.
     let gemeente = app
@@ -428,12 +338,11 @@ fn case_partners(db: &str) {
         .as_str()
         .to_string();
     let dir = TempDir::new().unwrap();
-    let f = dir.path().join("bureau.csv");
-    std::fs::write(
-        &f,
-        format!("code;soort;naam;gemeente;regio;swv;bedient\nRBL-ELDERS;leerplicht;Bureau elders;{elders};;;{elders}\n"),
-    )
-    .unwrap();
+    let f = write_file(
+        dir.path(),
+        "bureau.csv",
+        &format!("code;soort;naam;gemeente;regio;swv;bedient\nRBL-ELDERS;leerplicht;Bureau elders;{elders};;;{elders}\n"),
+    );
     leerrecht(db, &["import", "organisaties", f.to_str().unwrap()]);
     let ander_bureau = "RBL-ELDERS".to_string();
     let thuis = app
@@ -449,15 +358,15 @@ fn case_partners(db: &str) {
     let g_school = account(&app, "scope.school", &school, Rol::School);
     let id = app.id_van(pupil).unwrap().unwrap();
 
-    let server = start(db);
-    let (c, base) = (client(), server.1.clone());
+    let (_server, base) = start(db);
+    let c = client();
     let lp = inloggen(&c, &base, "scope.lp", &g_lp);
     let cj = inloggen(&c, &base, "scope.cjg", &g_cjg);
     // Before: the CJG sees nobody.
     let (st, _) = get(&c, &base, &cj, &format!("/api/v1/jongeren/{id}"));
     assert_eq!(st, 403);
     // Only leerplicht of the person's bureau adds a partner.
-    let anderen: Vec<(&str, Sessie)> = [
+    let anderen: Vec<(&str, ApiSessie)> = [
         ("scope.lp.ander", &g_lp2),
         ("scope.swv", &g_swv),
         ("scope.school", &g_school),
@@ -465,7 +374,7 @@ fn case_partners(db: &str) {
     .into_iter()
     .map(|(naam, geheim)| (naam, inloggen(&c, &base, naam, geheim)))
     .collect();
-    let mut alle: Vec<(&str, &Sessie)> = anderen.iter().map(|(n, s)| (*n, s)).collect();
+    let mut alle: Vec<(&str, &ApiSessie)> = anderen.iter().map(|(n, s)| (*n, s)).collect();
     alle.push(("scope.cjg", &cj));
     for (naam, s) in alle {
         let (st, v) = send(
@@ -534,23 +443,23 @@ fn case_partners(db: &str) {
         .iter()
         .any(|j| j["id"] == id.as_str()));
     // Removing: only leerplicht; then the CJG sees neither the case nor the person.
-    let (st, _) = send(
-        &c,
-        &base,
-        &cj,
-        "DELETE",
-        &format!("/api/v1/zaken/{thuis}/partners/{cjg}"),
-        None,
-    );
+    let partner_weg = |wie: &ApiSessie| {
+        let pad = format!("/api/v1/zaken/{thuis}/partners/{cjg}");
+        send(&c, &base, wie, "DELETE", &pad, None)
+    };
+    let partner_weg_formulier = |wie: &ApiSessie| {
+        let pad = format!("/jongeren/{id}/zaak/{verzuim}/partner/verwijderen");
+        formulier(&c, &base, wie, &pad, &[("organisatie", &cjg)])
+    };
+    let dossier = |wie: &ApiSessie| {
+        c.get(format!("{base}/jongeren/{id}"))
+            .header("cookie", &wie.cookie)
+            .send()
+            .unwrap()
+    };
+    let (st, _) = partner_weg(&cj);
     assert_eq!(st, 403);
-    let (st, v) = send(
-        &c,
-        &base,
-        &lp,
-        "DELETE",
-        &format!("/api/v1/zaken/{thuis}/partners/{cjg}"),
-        None,
-    );
+    let (st, v) = partner_weg(&lp);
     assert_eq!(st, 204, "{v}");
     assert_eq!(
         get(&c, &base, &cj, &format!("/api/v1/zaken/{thuis}")).0,
@@ -561,14 +470,7 @@ fn case_partners(db: &str) {
         403
     );
     // Removing again: not a partner any more.
-    let (st, _) = send(
-        &c,
-        &base,
-        &lp,
-        "DELETE",
-        &format!("/api/v1/zaken/{thuis}/partners/{cjg}"),
-        None,
-    );
+    let (st, _) = partner_weg(&lp);
     assert_eq!(st, 422);
     // The case tells the story.
     let (_, zaak) = get(&c, &base, &lp, &format!("/api/v1/zaken/{thuis}"));
@@ -594,37 +496,17 @@ fn case_partners(db: &str) {
         get(&c, &base, &cj, &format!("/api/v1/zaken/{verzuim}")).0,
         200
     );
-    let pagina = c
-        .get(format!("{base}/jongeren/{id}"))
-        .header("cookie", &cj.cookie)
-        .send()
-        .unwrap();
+    let pagina = dossier(&cj);
     assert_eq!(pagina.status().as_u16(), 200);
     let html = pagina.text().unwrap();
     assert!(html.contains(&format!("id=\"partners-{verzuim}\"")));
     assert!(!html.contains(&format!("id=\"partners-{thuis}\"")));
     // A CJG posting the form is refused.
-    let st = formulier(
-        &c,
-        &base,
-        &cj,
-        &format!("/jongeren/{id}/zaak/{verzuim}/partner/verwijderen"),
-        &[("organisatie", &cjg)],
-    );
+    let st = partner_weg_formulier(&cj);
     assert_eq!(st, 403);
-    let st = formulier(
-        &c,
-        &base,
-        &lp,
-        &format!("/jongeren/{id}/zaak/{verzuim}/partner/verwijderen"),
-        &[("organisatie", &cjg)],
-    );
+    let st = partner_weg_formulier(&lp);
     assert_eq!(st, 303);
-    let pagina = c
-        .get(format!("{base}/jongeren/{id}"))
-        .header("cookie", &cj.cookie)
-        .send()
-        .unwrap();
+    let pagina = dossier(&cj);
     assert_eq!(pagina.status().as_u16(), 403);
 
     // Each addition and removal is in the audit log, allowed or refused.
@@ -654,13 +536,8 @@ fn case_partners(db: &str) {
     assert_eq!(telling("scope.lp.ander", "partner_toevoegen", false), 1);
 }
 
-#[test]
-fn case_partners_sqlite() {
-    let dir = TempDir::new().unwrap();
-    case_partners(&format!("sqlite://{}", dir.path().join("p.db").display()));
-}
-
-#[test]
-fn case_partners_postgres() {
-    case_partners(&PgCluster::shared().fresh_database());
-}
+on_both_databases!(
+    |db: String| case_partners(&db),
+    case_partners_sqlite("p.db"),
+    case_partners_postgres
+);

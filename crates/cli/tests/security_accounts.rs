@@ -7,10 +7,10 @@
 mod support;
 
 use leerrecht_app::{Actor, App};
-use reqwest::blocking::{Client, Response};
+use reqwest::blocking::Client;
 use serde_json::{json, Value};
 
-use support::{bsn, leerrecht, Demo, Server};
+use support::{api_login, bsn, json_of, leerrecht, on_both_demos, token_school, Demo, Server};
 
 /// A client whose requests come from `addr` (any address of the loopback network).
 fn client_from(addr: &str) -> Client {
@@ -19,17 +19,6 @@ fn client_from(addr: &str) -> Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
-}
-
-fn json_of(r: Response) -> (u16, Value) {
-    let status = r.status().as_u16();
-    let text = r.text().unwrap();
-    let v = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-    };
-    (status, v)
 }
 
 fn totp(secret: &str) -> String {
@@ -43,12 +32,7 @@ struct Login {
 }
 
 fn login(c: &Client, s: &Server, demo: &Demo, rol: &str) -> Login {
-    let (user, pass, secret) = demo.account(rol);
-    let mut body = json!({"gebruikersnaam": user, "wachtwoord": pass});
-    if secret != "-" {
-        body["code"] = json!(totp(secret));
-    }
-    let r = c.post(s.url("/api/v1/sessies")).json(&body).send().unwrap();
+    let r = demo.api_login(c, &s.base, rol);
     let cookie = r
         .headers()
         .get("set-cookie")
@@ -308,14 +292,7 @@ fn existence_oracles(demo: Demo) {
 
     // A token's batch: a pupil the register does not hold gets the row error of a pupil not
     // enrolled at the token's school.
-    let token_school = leerrecht(&demo.db, &["token", "list"])
-        .lines()
-        .find_map(|l| {
-            l.split_whitespace()
-                .find(|w| w.len() == 6 && w[..2].chars().all(|c| c.is_ascii_digit()))
-                .map(str::to_string)
-        })
-        .expect("a token of a school");
+    let token_school = token_school(&leerrecht(&demo.db, &["token", "list"]));
     let toen = register(&demo, "2025-03-03");
     let elders = toen
         .iter()
@@ -377,10 +354,7 @@ fn lockout_tells_no_names(demo: Demo) {
     }
     // The right password from the blocked address is still refused ...
     let inloggen = |c: &Client| {
-        c.post(s.url("/api/v1/sessies"))
-            .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": totp(secret)}))
-            .send()
-            .unwrap()
+        api_login(c, &s.base, user, pass, Some(secret))
             .status()
             .as_u16()
     };
@@ -438,12 +412,7 @@ fn password_change_is_no_guessing_endpoint(demo: Demo) {
         st, 423,
         "while blocked the current password is not checked: {v}"
     );
-    let (st, _) = json_of(
-        c.post(s.url("/api/v1/sessies"))
-            .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": totp(secret)}))
-            .send()
-            .unwrap(),
-    );
+    let (st, _) = json_of(api_login(&c, &s.base, user, pass, Some(secret)));
     assert_eq!(st, 423, "the guesses count towards the login's lockout");
 }
 
@@ -466,13 +435,16 @@ fn beheer_second_factor_and_enrolment(demo: Demo) {
     let b = login(&c, &s, &demo, "beheer");
 
     let (slachtoffer, pw, oud) = demo.account("school");
-    let r = c
-        .post(s.url(&format!("/beheer/gebruikers/{slachtoffer}/tweede-factor")))
-        .header("cookie", &b.cookie)
-        .header("origin", &s.base)
-        .form(&[("csrf", b.csrf.as_str())])
-        .send()
-        .unwrap();
+    // The administrator asks for a new second factor for the account.
+    let nieuwe_factor = || {
+        c.post(s.url(&format!("/beheer/gebruikers/{slachtoffer}/tweede-factor")))
+            .header("cookie", &b.cookie)
+            .header("origin", &s.base)
+            .form(&[("csrf", b.csrf.as_str())])
+            .send()
+            .unwrap()
+    };
+    let r = nieuwe_factor();
     assert_eq!(r.status().as_u16(), 303);
     let pagina = c
         .get(s.url(r.headers()["location"].to_str().unwrap()))
@@ -490,12 +462,7 @@ fn beheer_second_factor_and_enrolment(demo: Demo) {
     assert!(rij.totp_inschrijven && rij.totp_geheim.is_none() && rij.totp_nieuw.is_none());
 
     // The old second factor is gone; the API sends the owner to the login page.
-    let (st, v) = json_of(
-        c.post(s.url("/api/v1/sessies"))
-            .json(&json!({"gebruikersnaam": slachtoffer, "wachtwoord": pw, "code": totp(oud)}))
-            .send()
-            .unwrap(),
-    );
+    let (st, v) = json_of(api_login(&c, &s.base, slachtoffer, pw, Some(oud)));
     assert_eq!(st, 401, "{v}");
     assert!(v["detail"].as_str().unwrap().contains("/inloggen"), "{v}");
     assert!(!v.to_string().contains("otpauth"));
@@ -551,66 +518,22 @@ fn beheer_second_factor_and_enrolment(demo: Demo) {
 
     // The operator on the server still gets a secret to hand over, which replaces a set-up
     // the administrator asked for.
-    let r = c
-        .post(s.url(&format!("/beheer/gebruikers/{slachtoffer}/tweede-factor")))
-        .header("cookie", &b.cookie)
-        .header("origin", &s.base)
-        .form(&[("csrf", b.csrf.as_str())])
-        .send()
-        .unwrap();
+    let r = nieuwe_factor();
     assert_eq!(r.status().as_u16(), 303);
     let out = leerrecht(&demo.db, &["user", "reset-2fa", slachtoffer]);
     let geheim = out
         .lines()
         .find_map(|l| l.trim().strip_prefix("geheim: "))
         .unwrap_or_else(|| panic!("the secret for the operator: {out}"));
-    let (st, v) = json_of(
-        c.post(s.url("/api/v1/sessies"))
-            .json(&json!({"gebruikersnaam": slachtoffer, "wachtwoord": pw,
-                "code": totp(geheim)}))
-            .send()
-            .unwrap(),
-    );
+    let (st, v) = json_of(api_login(&c, &s.base, slachtoffer, pw, Some(geheim)));
     assert_eq!(st, 201, "{v}");
     leerrecht(&demo.db, &["audit", "verify"]);
 }
 
-#[test]
-fn existence_oracles_sqlite() {
-    existence_oracles(Demo::sqlite());
-}
-
-#[test]
-fn existence_oracles_postgres() {
-    existence_oracles(Demo::postgres());
-}
-
-#[test]
-fn lockout_tells_no_names_sqlite() {
-    lockout_tells_no_names(Demo::sqlite());
-}
-
-#[test]
-fn lockout_tells_no_names_postgres() {
-    lockout_tells_no_names(Demo::postgres());
-}
-
-#[test]
-fn password_change_is_no_guessing_endpoint_sqlite() {
-    password_change_is_no_guessing_endpoint(Demo::sqlite());
-}
-
-#[test]
-fn password_change_is_no_guessing_endpoint_postgres() {
-    password_change_is_no_guessing_endpoint(Demo::postgres());
-}
-
-#[test]
-fn beheer_second_factor_and_enrolment_sqlite() {
-    beheer_second_factor_and_enrolment(Demo::sqlite());
-}
-
-#[test]
-fn beheer_second_factor_and_enrolment_postgres() {
-    beheer_second_factor_and_enrolment(Demo::postgres());
+// Each scenario on both databases.
+on_both_demos! {
+    existence_oracles: existence_oracles_sqlite, existence_oracles_postgres;
+    lockout_tells_no_names: lockout_tells_no_names_sqlite, lockout_tells_no_names_postgres;
+    password_change_is_no_guessing_endpoint: password_change_is_no_guessing_endpoint_sqlite, password_change_is_no_guessing_endpoint_postgres;
+    beheer_second_factor_and_enrolment: beheer_second_factor_and_enrolment_sqlite, beheer_second_factor_and_enrolment_postgres;
 }

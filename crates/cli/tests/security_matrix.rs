@@ -22,12 +22,13 @@ use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::org::{OrgSoort, Organisatie, Rol};
 use leerrecht_domain::zaak::ZaakSoort;
 use leerrecht_store::{MeldingGegevens, MeldingRij};
-use leerrecht_testkit::PgCluster;
 use reqwest::blocking::Client;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use support::{leerrecht, serve};
+use support::{
+    dienst_van, leerrecht, on_both_databases, serve, swv_van, tiny_demo_app, write_file, ApiSessie,
+};
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Matrix";
 
@@ -162,8 +163,7 @@ fn tweede_diensten(db: &str, app: &App) {
         );
     }
     let dir = TempDir::new().unwrap();
-    let f = dir.path().join("organisaties.csv");
-    std::fs::write(&f, csv).unwrap();
+    let f = write_file(dir.path(), "organisaties.csv", &csv);
     leerrecht(db, &["import", "organisaties", f.to_str().unwrap()]);
 }
 
@@ -171,48 +171,29 @@ fn tweede_diensten(db: &str, app: &App) {
 /// an SWV, living in a gemeente served by a bureau and a GGD, referred to the youth doctor
 /// (a MAZL signal).
 fn opzet(db: &str) -> Opzet {
-    leerrecht(
-        db,
-        &[
-            "demo",
-            "--no-serve",
-            "--scale",
-            "tiny",
-            "--verzuim",
-            "2024-2025",
-        ],
-    );
-    let app = App::new(leerrecht_store::open(db).expect("open the demo"));
+    let app = tiny_demo_app(db);
     tweede_diensten(db, &app);
     let op = Actor::local_operator();
     let today = Utc::now().date_naive();
     let orgs = app.organisaties(&op).unwrap();
-    let dienst = |soort: OrgSoort, g: &leerrecht_domain::ids::GemeenteCode| -> Option<String> {
-        orgs.iter()
-            .find(|o| o.soort == soort && o.bedient.contains(g))
-            .map(|o| o.code.as_str().to_string())
-    };
     // Candidates: (leerling, school, swv, bureau, ggd, cjg, gemeente).
     let mut kandidaten: Vec<(LeerlingId, [String; 6])> = Vec::new();
     app.jongeren(&op, today, None, &mut |j| {
         let Some(school) = &j.school else {
             return Ok(());
         };
-        let swv = orgs
-            .iter()
-            .find(|o| o.code.as_str() == school.as_str())
-            .and_then(|o| o.swv.clone());
+        let dienst = |s: OrgSoort| dienst_van(&orgs, s, &j.gemeente);
         if let (Some(swv), Some(bureau), Some(ggd), Some(cjg)) = (
-            swv,
-            dienst(OrgSoort::Leerplicht, &j.gemeente),
-            dienst(OrgSoort::Ggd, &j.gemeente),
-            dienst(OrgSoort::Cjg, &j.gemeente),
+            swv_van(&orgs, school.as_str()),
+            dienst(OrgSoort::Leerplicht),
+            dienst(OrgSoort::Ggd),
+            dienst(OrgSoort::Cjg),
         ) {
             kandidaten.push((
                 j.leerling,
                 [
                     school.as_str().to_string(),
-                    swv.as_str().to_string(),
+                    swv,
                     bureau,
                     ggd,
                     cjg,
@@ -310,37 +291,9 @@ fn opzet(db: &str) -> Opzet {
     }
 }
 
-/// A session: its cookie and CSRF token.
-struct Sessie {
-    cookie: String,
-    csrf: String,
-}
-
-fn inloggen(c: &Client, base: &str, naam: &str, geheim: &Option<String>) -> Sessie {
-    let code = geheim
-        .as_ref()
-        .map(|g| leerrecht_app::toegang::auth::current_totp(g, Utc::now()).unwrap());
-    let r = c
-        .post(format!("{base}/api/v1/sessies"))
-        .json(&json!({"gebruikersnaam": naam, "wachtwoord": WACHTWOORD, "code": code}))
-        .send()
-        .unwrap();
-    let st = r.status().as_u16();
-    if st != 201 {
-        panic!("login of {naam}: {st} {}", r.text().unwrap());
-    }
-    let cookie = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let v: Value = r.json().unwrap();
-    Sessie {
-        cookie,
-        csrf: v["csrf_token"].as_str().unwrap().to_string(),
-    }
+/// Logs in with the test's password, which must succeed.
+fn inloggen(c: &Client, base: &str, naam: &str, geheim: &Option<String>) -> ApiSessie {
+    ApiSessie::login(c, base, naam, WACHTWOORD, geheim.as_deref())
 }
 
 /// The request body of a write, on the person (case, melding) of `k`.
@@ -498,7 +451,7 @@ fn walk(db: &str) {
     volgorde.sort_by_key(|o| (o.as_str() == "DELETE /sessies/huidig", o.to_string()));
     // Every account logs in first: the walk's own logins and reset codes with wrong
     // credentials use up the login limit of this client address.
-    let mut sessies: BTreeMap<(Rol, usize), Sessie> = o
+    let mut sessies: BTreeMap<(Rol, usize), ApiSessie> = o
         .accounts
         .iter()
         .map(|(k, (naam, geheim))| (*k, inloggen(&c, &base, naam, geheim)))
@@ -602,16 +555,8 @@ fn walk(db: &str) {
     );
 }
 
-#[test]
-fn security_matrix_sqlite() {
-    let dir = TempDir::new().unwrap();
-    walk(&format!(
-        "sqlite://{}",
-        dir.path().join("matrix.db").display()
-    ));
-}
-
-#[test]
-fn security_matrix_postgres() {
-    walk(&PgCluster::shared().fresh_database());
-}
+on_both_databases!(
+    |db: String| walk(&db),
+    security_matrix_sqlite("matrix.db"),
+    security_matrix_postgres
+);

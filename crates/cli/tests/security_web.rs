@@ -14,7 +14,7 @@ use reqwest::redirect::Policy;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use support::{bsn, leerrecht, Demo, Server};
+use support::{bsn, on_both_demos, ApiSessie, Demo, Server};
 
 /// The log line of the request with id `id`, waiting a little for it to be written.
 fn log_line(s: &Server, id: &str) -> String {
@@ -49,23 +49,8 @@ fn location(r: &Response) -> String {
 
 /// A logged-in person (over the API): the cookie and the session's CSRF token.
 fn login(c: &Client, s: &Server, demo: &Demo, rol: &str) -> (String, String) {
-    let (user, pass, secret) = demo.account(rol);
-    let code = leerrecht_app::toegang::auth::current_totp(secret, chrono::Utc::now()).unwrap();
-    let r = c
-        .post(s.url("/api/v1/sessies"))
-        .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": code}))
-        .send()
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let cookie = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let v: Value = r.json().unwrap();
-    (cookie, v["csrf_token"].as_str().unwrap().to_string())
+    let sessie = ApiSessie::of(demo.api_login(c, &s.base, rol), rol);
+    (sessie.cookie, sessie.csrf)
 }
 
 // --- Finding 2: open redirect ---------------------------------------------------------------
@@ -109,16 +94,6 @@ fn redirects_stay_on_the_site(demo: Demo) {
         location(&r),
         "/rapportages/peildatum?datums=01-10-2025&formaat=html"
     );
-}
-
-#[test]
-fn redirects_stay_on_the_site_sqlite() {
-    redirects_stay_on_the_site(Demo::sqlite());
-}
-
-#[test]
-fn redirects_stay_on_the_site_postgres() {
-    redirects_stay_on_the_site(Demo::postgres());
 }
 
 // --- Finding 7: log forging through X-Request-Id ----------------------------------------------
@@ -179,16 +154,6 @@ fn request_ids_are_safe_in_the_log(demo: Demo) {
         assert_eq!(r.headers()["x-request-id"], sent);
         assert!(log_line(&s, sent).contains("route=/healthz"));
     }
-}
-
-#[test]
-fn request_ids_are_safe_in_the_log_sqlite() {
-    request_ids_are_safe_in_the_log(Demo::sqlite());
-}
-
-#[test]
-fn request_ids_are_safe_in_the_log_postgres() {
-    request_ids_are_safe_in_the_log(Demo::postgres());
 }
 
 // --- Finding 8: login CSRF --------------------------------------------------------------------
@@ -253,16 +218,6 @@ fn login_form_only_from_this_site(demo: Demo) {
     assert!(r.headers().contains_key("set-cookie"));
 }
 
-#[test]
-fn login_form_only_from_this_site_sqlite() {
-    login_form_only_from_this_site(Demo::sqlite());
-}
-
-#[test]
-fn login_form_only_from_this_site_postgres() {
-    login_form_only_from_this_site(Demo::postgres());
-}
-
 // --- Finding 9: 500 on bad input --------------------------------------------------------------
 
 fn long_or_malformed_input_is_a_4xx(demo: Demo) {
@@ -270,25 +225,22 @@ fn long_or_malformed_input_is_a_4xx(demo: Demo) {
     let c = client();
     let (cookie, csrf) = login(&c, &s, &demo, "leerplicht");
     // The finding: a 200,000-character name.
+    let zoek = |naam: &str| {
+        c.post(s.url("/zoeken"))
+            .header("cookie", &cookie)
+            .form(&[("csrf", csrf.as_str()), ("naam", naam)])
+            .send()
+            .unwrap()
+    };
     let naam = "a".repeat(200_000);
-    let r = c
-        .post(s.url("/zoeken"))
-        .header("cookie", &cookie)
-        .form(&[("csrf", csrf.as_str()), ("naam", naam.as_str())])
-        .send()
-        .unwrap();
+    let r = zoek(&naam);
     assert_eq!(r.status(), 422);
     let body = r.text().unwrap();
     assert!(body.contains("Zoekvraag te lang"), "{body:.2000}");
     assert!(!body.contains(&naam[..1000]), "the name is not echoed");
     // Just over the limit, and with LIKE's own wildcards: still a 422, not a 500.
     for naam in ["%".repeat(201), "_".repeat(50_001), "b".repeat(201)] {
-        let r = c
-            .post(s.url("/zoeken"))
-            .header("cookie", &cookie)
-            .form(&[("csrf", csrf.as_str()), ("naam", naam.as_str())])
-            .send()
-            .unwrap();
+        let r = zoek(&naam);
         assert_eq!(r.status(), 422, "{:.10}… ({})", naam, naam.len());
     }
     // A search within the limit is answered as before.
@@ -313,16 +265,6 @@ fn long_or_malformed_input_is_a_4xx(demo: Demo) {
         "no server error:\n{}",
         s.log()
     );
-}
-
-#[test]
-fn long_or_malformed_input_is_a_4xx_sqlite() {
-    long_or_malformed_input_is_a_4xx(Demo::sqlite());
-}
-
-#[test]
-fn long_or_malformed_input_is_a_4xx_postgres() {
-    long_or_malformed_input_is_a_4xx(Demo::postgres());
 }
 
 // --- Finding 11: /metrics, HSTS, strict JSON types ----------------------------------------------
@@ -384,47 +326,10 @@ fn metrics_and_hsts_follow_the_configuration(demo: Demo) {
     );
 }
 
-#[test]
-fn metrics_and_hsts_follow_the_configuration_sqlite() {
-    metrics_and_hsts_follow_the_configuration(Demo::sqlite());
-}
-
-#[test]
-fn metrics_and_hsts_follow_the_configuration_postgres() {
-    metrics_and_hsts_follow_the_configuration(Demo::postgres());
-}
-
-/// A pupil enrolled at the demo token's school on 3 to 6 March 2025, and that school.
-fn pupil_of_token_school(demo: &Demo) -> (String, String) {
-    let tokens = leerrecht(&demo.db, &["token", "list"]);
-    let school = tokens
-        .lines()
-        .find_map(|l| {
-            l.split_whitespace()
-                .find(|w| w.len() == 6 && w[..2].chars().all(|c| c.is_ascii_digit()))
-        })
-        .expect("a token of a school")
-        .to_string();
-    let enrolled = |on: &str| -> Vec<String> {
-        leerrecht(&demo.db, &["jongeren", "--as-of", on, "--format", "csv"])
-            .lines()
-            .skip(1)
-            .filter(|l| l.split(';').nth(7) == Some(school.as_str()))
-            .map(|l| l.split(';').next().unwrap().to_string())
-            .collect()
-    };
-    let later = enrolled("2025-03-06");
-    let leerling = enrolled("2025-03-03")
-        .into_iter()
-        .find(|l| later.contains(l))
-        .expect("a pupil of the token's school");
-    (leerling, school)
-}
-
 fn batches_have_strict_json_types(demo: Demo) {
     let s = Server::start(&demo.db, &[]);
     let c = client();
-    let (leerling, school) = pupil_of_token_school(&demo);
+    let (leerling, school) = demo.pupil_of_token_school(&["2025-03-03", "2025-03-06"]);
     let send = |path: &str, rijen: Value| {
         let r = c
             .post(s.url(path))
@@ -517,12 +422,12 @@ fn batches_have_strict_json_types(demo: Demo) {
     assert_eq!(soort(&rij["leerling"]), "string", "{rij}");
 }
 
-#[test]
-fn batches_have_strict_json_types_sqlite() {
-    batches_have_strict_json_types(Demo::sqlite());
-}
-
-#[test]
-fn batches_have_strict_json_types_postgres() {
-    batches_have_strict_json_types(Demo::postgres());
+// Each scenario on both databases.
+on_both_demos! {
+    redirects_stay_on_the_site: redirects_stay_on_the_site_sqlite, redirects_stay_on_the_site_postgres;
+    request_ids_are_safe_in_the_log: request_ids_are_safe_in_the_log_sqlite, request_ids_are_safe_in_the_log_postgres;
+    login_form_only_from_this_site: login_form_only_from_this_site_sqlite, login_form_only_from_this_site_postgres;
+    long_or_malformed_input_is_a_4xx: long_or_malformed_input_is_a_4xx_sqlite, long_or_malformed_input_is_a_4xx_postgres;
+    metrics_and_hsts_follow_the_configuration: metrics_and_hsts_follow_the_configuration_sqlite, metrics_and_hsts_follow_the_configuration_postgres;
+    batches_have_strict_json_types: batches_have_strict_json_types_sqlite, batches_have_strict_json_types_postgres;
 }

@@ -13,8 +13,7 @@ use std::time::{Duration, Instant};
 use chrono::Local;
 use leerrecht_store::taken::TaakRij;
 use reqwest::blocking::Client;
-use serde_json::json;
-use support::Demo;
+use support::{session_cookie, Demo};
 
 const METRICS_TOKEN: &str = "taken-test-metrics-token-0123456789abcdef";
 
@@ -72,6 +71,30 @@ fn over(secs: i64) -> String {
         .to_string()
 }
 
+/// A directory with a settings file `leerrecht.toml` whose `[taken]` has the jobs `jobs` due
+/// `secs` seconds from now, the backups (when `backup` is one of them) in the directory's
+/// `backups`, and the further settings `meer`. Returns the directory, the file and `backups`.
+fn taken_opzet(
+    jobs: &[&str],
+    secs: i64,
+    meer: &str,
+) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::TempDir::new().unwrap();
+    let backups = dir.path().join("backups");
+    let config = dir.path().join("leerrecht.toml");
+    let t = over(secs);
+    let mut toml = String::from("[taken]\n");
+    for job in jobs {
+        toml.push_str(&format!("{job} = \"{t}\"\n"));
+    }
+    if jobs.contains(&"backup") {
+        toml.push_str(&format!("backup_map = \"{}\"\n", backups.display()));
+    }
+    toml.push_str(meer);
+    std::fs::write(&config, toml).unwrap();
+    (dir, config, backups)
+}
+
 fn taken(db: &str) -> Vec<TaakRij> {
     leerrecht_store::open(db).unwrap().taken().unwrap()
 }
@@ -122,20 +145,9 @@ const JOBS: [&str; 4] = ["signalen", "escaleren", "bewaartermijn", "backup"];
 #[test]
 fn two_servers_run_each_job_once_postgres() {
     let demo = Demo::postgres();
-    let dir = tempfile::TempDir::new().unwrap();
-    let backups = dir.path().join("backups");
-    let config = dir.path().join("leerrecht.toml");
     // Due a few seconds after the servers start; a slower start still runs them (catch-up).
-    let t = over(4);
-    std::fs::write(
-        &config,
-        format!(
-            "[taken]\nsignalen = \"{t}\"\nescaleren = \"{t}\"\nbewaartermijn = \"{t}\"\n\
-             backup = \"{t}\"\nbackup_map = \"{}\"\ninterval_seconden = 1\nlease_seconden = 10\n",
-            backups.display()
-        ),
-    )
-    .unwrap();
+    let (dir, config, backups) =
+        taken_opzet(&JOBS, 4, "interval_seconden = 1\nlease_seconden = 10\n");
     let a = Serve::start(&demo.db, &config, dir.path().join("a.log"));
     let b = Serve::start(&demo.db, &config, dir.path().join("b.log"));
     let rijen = wacht(
@@ -212,21 +224,9 @@ fn two_servers_run_each_job_once_postgres() {
     }
     // The beheer page lists them, in Dutch and in English.
     let c = Client::new();
-    let (user, pass, secret) = demo.account("beheer");
-    let code = leerrecht_app::toegang::auth::current_totp(secret, chrono::Utc::now()).unwrap();
-    let r = c
-        .post(format!("{}/api/v1/sessies", a.base))
-        .json(&json!({"gebruikersnaam": user, "wachtwoord": pass, "code": code}))
-        .send()
-        .unwrap();
+    let r = demo.api_login(&c, &a.base, "beheer");
     assert_eq!(r.status(), 201);
-    let cookie = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = session_cookie(&r);
     let page = |taal: &str| {
         let r = c
             .get(format!("{}/beheer", b.base))
@@ -259,16 +259,11 @@ fn a_killed_holder_is_taken_over_once_its_lease_ran_out_postgres() {
     let db = leerrecht_testkit::PgCluster::shared().fresh_database();
     // Migrate, and put one rule version in place, before the lock below.
     support::leerrecht(&db, &["signals"]);
-    let dir = tempfile::TempDir::new().unwrap();
-    let config = dir.path().join("leerrecht.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[taken]\nsignalen = \"{}\"\ninterval_seconden = 1\nlease_seconden = 6\n",
-            over(3)
-        ),
-    )
-    .unwrap();
+    let (dir, config, _) = taken_opzet(
+        &["signalen"],
+        3,
+        "interval_seconden = 1\nlease_seconden = 6\n",
+    );
     // The calendar is locked, so that the signal run, which reads it first, waits: the
     // server that claims the slot holds it as long as the test wants.
     let mut slot = leerrecht_store::postgres_tls::connect(&db).unwrap();
@@ -333,19 +328,7 @@ fn a_killed_holder_is_taken_over_once_its_lease_ran_out_postgres() {
 #[test]
 fn one_server_holds_the_jobs_sqlite() {
     let demo = Demo::sqlite();
-    let dir = tempfile::TempDir::new().unwrap();
-    let backups = dir.path().join("backups");
-    let config = dir.path().join("leerrecht.toml");
-    let t = over(2);
-    std::fs::write(
-        &config,
-        format!(
-            "[taken]\nsignalen = \"{t}\"\nbackup = \"{t}\"\nbackup_map = \"{}\"\n\
-             interval_seconden = 1\n",
-            backups.display()
-        ),
-    )
-    .unwrap();
+    let (dir, config, backups) = taken_opzet(&["signalen", "backup"], 2, "interval_seconden = 1\n");
     let s = Serve::start(&demo.db, &config, dir.path().join("s.log"));
     let rijen = wacht(
         &demo.db,

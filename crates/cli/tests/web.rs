@@ -17,17 +17,16 @@ mod support;
 
 use std::io::Write;
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::process::Stdio;
-use std::time::Duration;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use leerrecht_app::{Actor, App};
 use leerrecht_domain::org::{OrgSoort, Rol};
-use leerrecht_testkit::PgCluster;
-use serde_json::{json, Value};
 
-use support::{browser, leerrecht, serve, tools, Proces};
+use support::{
+    account_toevoegen, browser_scenario, dienst_van, een_tegelijk, eerste_jongere, in_runtime,
+    leerrecht, on_both_databases, serve, swv_van, tools, Browser, Demo, Proces,
+};
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Niet";
 
@@ -72,78 +71,41 @@ struct Rolverdeling {
 /// The tiny demo, and accounts for a pupil's school, SWV and leerplicht bureau, another
 /// school, and the demo's beleid and beheer accounts.
 fn opzet(db: &str) -> Rolverdeling {
-    let out = leerrecht(
-        db,
-        &[
-            "demo",
-            "--no-serve",
-            "--scale",
-            "tiny",
-            "--verzuim",
-            "2024-2025",
-        ],
-    );
-    let demo_field = |rol: &str, i: usize| {
-        out.lines()
-            .map(|l| l.split_whitespace().collect::<Vec<_>>())
-            .find(|f| f.len() == 5 && f[0] == format!("demo.{rol}"))
-            .map(|f| f[i].to_string())
-            .unwrap_or_else(|| panic!("the demo prints demo.{rol}"))
-    };
-    let demo_pw = |rol: &str| demo_field(rol, 3);
+    let demo = Demo::new(db.to_string(), None);
+    let demo_pw = |rol: &str| demo.account(rol).1.to_string();
+    let demo_totp = |rol: &str| demo.account(rol).2.to_string();
     let app = App::new(leerrecht_store::open(db).expect("open the demo"));
     let op = Actor::local_operator();
     let today = chrono::Utc::now().date_naive();
     let orgs = app.organisaties(&op).unwrap();
-    let mut kandidaat = None;
-    app.jongeren(&op, today, None, &mut |j| {
-        if kandidaat.is_some() {
-            return Ok(());
-        }
-        let Some(school) = &j.school else {
-            return Ok(());
-        };
+    let kandidaat = eerste_jongere(&app, |j| {
+        let school = j.school.as_ref()?;
         // Of duty age: the pupil is registered as thuiszittend below, which needs a duty.
         if j.plicht == leerrecht_domain::duty::DutyStatus::Geen {
-            return Ok(());
+            return None;
         }
         // Not on the thuiszitters list yet: the demo's cases run up to its day, today, so
         // who is on it changes with the date.
         if !app.registraties(&op, j.leerling).unwrap().is_empty() {
-            return Ok(());
+            return None;
         }
-        let s = orgs.iter().find(|o| o.code.as_str() == school.as_str());
-        let Some(swv) = s.and_then(|s| s.swv.clone()) else {
-            return Ok(());
-        };
-        let Some(bureau) = orgs
-            .iter()
-            .find(|o| o.soort == OrgSoort::Leerplicht && o.bedient.contains(&j.gemeente))
-        else {
-            return Ok(());
-        };
-        kandidaat = Some((
+        Some((
             j.leerling,
             school.as_str().to_string(),
-            swv.as_str().to_string(),
-            bureau.code.as_str().to_string(),
+            swv_van(&orgs, school.as_str())?,
+            dienst_van(&orgs, OrgSoort::Leerplicht, &j.gemeente)?,
             j.achternaam.clone(),
             j.voornamen.clone(),
             j.geboortedatum,
-        ));
-        Ok(())
-    })
-    .unwrap();
+        ))
+    });
     let (leerling, school, swv, bureau, achternaam, voornamen, geboren) =
         kandidaat.expect("the demo has a pupil of a school with an SWV");
     let andere = orgs
         .iter()
         .find(|o| o.soort == OrgSoort::School && o.code.as_str() != school)
         .expect("the demo has two schools");
-    let add = |naam: &str, org: &str, rol: Rol| {
-        let n = app.user_add(&op, naam, org, rol, WACHTWOORD).unwrap();
-        (naam.to_string(), n.totp_geheim.unwrap_or_default())
-    };
+    let add = |naam: &str, org: &str, rol: Rol| account_toevoegen(&app, naam, org, rol, WACHTWOORD);
     let gemeente = app
         .store()
         .persoon_context(leerling, today)
@@ -179,8 +141,8 @@ fn opzet(db: &str) -> Rolverdeling {
         swv: add("web.swv", &swv, Rol::Swv),
         beleid: ("demo.beleid".into(), demo_pw("beleid")),
         beheer: ("demo.beheer".into(), demo_pw("beheer")),
-        beheer_totp: demo_field("beheer", 4),
-        jeugdarts: ("demo.jeugdarts".into(), demo_field("jeugdarts", 4)),
+        beheer_totp: demo_totp("beheer"),
+        jeugdarts: ("demo.jeugdarts".into(), demo_totp("jeugdarts")),
         jeugdarts_pw: demo_pw("jeugdarts"),
         id: app.id_van(leerling).unwrap().expect("the pupil has an id"),
         nummer: leerling.to_string(),
@@ -265,177 +227,19 @@ fn verhuizen(db: &str, app: &App, naar: &str) -> (String, String) {
     (app.id_van(leerling).unwrap().unwrap(), van)
 }
 
-/// The browser, the server and the way to them.
-struct Sessie {
-    c: Client,
-    base: String,
-    axe: String,
-    screenshots: PathBuf,
-    /// The user guide's screenshots taken so far: (name, PNG).
-    handleiding: Vec<(String, Vec<u8>)>,
-    geschouwd: Vec<String>,
-    _server: Proces,
-    _driver: Proces,
-}
-
-impl Sessie {
-    async fn start(db: &str, chrome: PathBuf, driver: PathBuf, axe: String) -> Sessie {
-        let (server, base) = serve(db, &[], Stdio::null());
-        let server = Proces(server);
-        let (driver, c) = browser(&chrome, &driver).await;
-        let screenshots =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
-        std::fs::create_dir_all(&screenshots).unwrap();
-        Sessie {
-            c,
-            base,
-            axe,
-            screenshots,
-            handleiding: Vec::new(),
-            geschouwd: Vec::new(),
-            _server: server,
-            _driver: driver,
-        }
-    }
-
-    async fn ga(&mut self, pad: &str) {
-        self.c.goto(&format!("{}{pad}", self.base)).await.unwrap();
-        self.schouw().await;
-    }
-
-    async fn bron(&self) -> String {
-        self.c.source().await.unwrap()
-    }
-
-    async fn tekst(&self, css: &str) -> String {
-        self.c
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
-            .text()
-            .await
-            .unwrap()
-    }
-
+impl Browser {
     async fn h1(&self) -> String {
         self.tekst("h1").await
     }
 
-    async fn vul(&self, css: &str, waarde: &str) {
-        let e = self.c.find(Locator::Css(css)).await.unwrap();
-        e.clear().await.unwrap();
-        e.send_keys(waarde).await.unwrap();
-    }
-
-    async fn kies(&self, css: &str, waarde: &str) {
-        self.c
-            .find(Locator::Css(css))
-            .await
-            .unwrap()
-            .select_by_value(waarde)
-            .await
-            .unwrap();
-    }
-
-    async fn klik(&mut self, css: &str) {
-        let e = match self.c.find(Locator::Css(css)).await {
-            Ok(e) => e,
-            Err(e) => panic!(
-                "no {css} on {}: {e}\n{}",
-                self.c.current_url().await.unwrap(),
-                self.bron().await
-            ),
-        };
-        self.c
-            .execute("window.__vorige_pagina = true;", vec![])
-            .await
-            .unwrap();
-        e.click().await.unwrap();
-        // Every click here follows a link or sends a form: wait for the next page.
-        for _ in 0..200 {
-            let nieuw = self
-                .c
-                .execute(
-                    "return window.__vorige_pagina === undefined && document.readyState === 'complete';",
-                    vec![],
-                )
-                .await;
-            if matches!(nieuw, Ok(Value::Bool(true))) {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        self.schouw().await;
-    }
-
-    /// Opens a `<details>` by its summary's text.
-    async fn open(&self, summary: &str) {
-        self.c
-            .find(Locator::XPath(&format!(
-                "//summary[contains(., '{summary}')]"
-            )))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-    }
-
-    /// axe-core on the page in the browser: no WCAG 2.1 A or AA violation.
-    async fn schouw(&mut self) {
-        let url = self.c.current_url().await.unwrap().to_string();
-        // axe and its run in one script, so that both meet the same document.
-        let script = format!(
-            "{}\n;return axe.run(document, {{runOnly: {{type: 'tag', values: \
-             ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}}}).then(r => r.violations.map(v => \
-             ({{id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.html)}})));",
-            self.axe
-        );
-        let v = self.c.execute(&script, vec![]).await.unwrap();
-        assert_eq!(
-            v,
-            json!([]),
-            "axe-core finds accessibility violations on {url}"
-        );
-        self.geschouwd.push(url);
-    }
-
-    async fn foto(&self, naam: &str) -> Vec<u8> {
-        let png = self.c.screenshot().await.unwrap();
-        let mut f = std::fs::File::create(self.screenshots.join(format!("{naam}.png"))).unwrap();
-        f.write_all(&png).unwrap();
-        png
-    }
-
-    /// A screenshot that the user guide shows (`docs/handleiding/img/NAME.png`), kept until
-    /// the scenario has passed.
-    async fn plaatje(&mut self, naam: &str) {
-        let png = self.foto(naam).await;
-        self.handleiding.push((naam.to_string(), png));
-    }
-
+    /// Logs in, with the current code when the account has a TOTP secret.
     async fn inloggen(&mut self, (naam, geheim): &(String, String), wachtwoord: &str) {
-        self.ga("/inloggen").await;
-        self.vul("#gebruikersnaam", naam).await;
-        self.vul("#wachtwoord", wachtwoord).await;
-        if !geheim.is_empty() {
-            let code =
-                leerrecht_app::toegang::auth::current_totp(geheim, chrono::Utc::now()).unwrap();
-            self.vul("#code", &code).await;
-        }
-        self.klik("button[type=submit]").await;
-        assert!(
-            self.c
-                .find(Locator::Css("form[action='/uitloggen']"))
-                .await
-                .is_ok(),
-            "{naam} is logged in: {}",
-            self.bron().await
-        );
+        self.inloggen_totp(naam, wachtwoord, geheim).await;
     }
 
-    async fn uitloggen(&mut self) {
-        self.klik("form[action='/uitloggen'] button").await;
+    /// Logs out, back on the (Dutch) login page.
+    async fn afmelden(&mut self) {
+        self.uitloggen().await;
         assert_eq!(self.h1().await, "Inloggen");
     }
 
@@ -454,30 +258,21 @@ impl Sessie {
     }
 }
 
-/// One browser scenario at a time: each starts a server and a browser on two cores.
-static EEN_TEGELIJK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 /// The scenario on one database: the set-up (synchronous stores) here, the browser on a
 /// runtime of its own.
 fn scenario(db: String) {
-    let Some((chrome, driver, axe)) = tools() else {
-        return;
+    let sqlite = db.starts_with("sqlite://");
+    let opzet = |db: &str| {
+        let r = opzet(db);
+        // Recent absence, so that the worklists of the school and the youth doctor have an item.
+        ziek_gemeld(db, &r.nummer, &r.school_code);
+        r
     };
-    let _een = EEN_TEGELIJK.lock().unwrap_or_else(|e| e.into_inner());
-    let r = opzet(&db);
-    // Recent absence, so that the worklists of the school and the youth doctor have an item.
-    ziek_gemeld(&db, &r.nummer, &r.school_code);
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(in_de_browser(db, r, chrome, driver, axe));
+    browser_scenario(db, opzet, move |s, r| in_de_browser(s, r, sqlite));
 }
 
-async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: PathBuf, axe: String) {
-    let mut s = Sessie::start(&db, chrome, driver, axe).await;
-
+/// The scenario; the user guide's screenshots are written after it passed on SQLite.
+async fn in_de_browser(mut s: Browser, r: Rolverdeling, sqlite: bool) {
     // The login page, in Dutch, and in English by the switch.
     s.ga("/").await;
     assert_eq!(s.h1().await, "Inloggen");
@@ -499,7 +294,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     s.inloggen(&(r.beleid.0.clone(), String::new()), &beleid_pw)
         .await;
     let voor = s.totaal_vandaag().await;
-    s.uitloggen().await;
+    s.afmelden().await;
 
     // The school finds its pupil by name and birth date and files a melding.
     s.inloggen(&r.school, WACHTWOORD).await;
@@ -532,7 +327,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
         "the melding is on the file"
     );
     s.plaatje("dossier-school").await;
-    s.uitloggen().await;
+    s.afmelden().await;
 
     // The leerplicht officer sees it on the worklist and opens the file.
     s.inloggen(&r.leerplicht, WACHTWOORD).await;
@@ -611,7 +406,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     assert!(s.bron().await.contains("Record an offer"));
     s.foto("dossier-leerplicht-en").await;
     s.klik("a[hreflang=nl]").await;
-    s.uitloggen().await;
+    s.afmelden().await;
 
     // Found by number too: the number goes in the form's body, never in an address.
     s.inloggen(&r.leerplicht_weer, WACHTWOORD).await;
@@ -622,7 +417,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     for u in &s.geschouwd {
         assert!(!u.contains(&r.nummer), "no number in an address: {u}");
     }
-    s.uitloggen().await;
+    s.afmelden().await;
 
     // The CJG, a partner of the case now, opens the file and sees the case.
     s.inloggen(&r.cjg, WACHTWOORD).await;
@@ -636,7 +431,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
         "only leerplicht adds partners"
     );
     s.plaatje("dossier-cjg").await;
-    s.uitloggen().await;
+    s.afmelden().await;
 
     // The officer removes the partner again; from today the CJG no longer sees the file.
     s.inloggen(&r.leerplicht_derde, WACHTWOORD).await;
@@ -644,11 +439,11 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     s.klik("form[action$='/partner/verwijderen'] button[type=submit]")
         .await;
     assert!(s.tekst(".lr-partners").await.contains("Geen partners."));
-    s.uitloggen().await;
+    s.afmelden().await;
     s.inloggen(&r.cjg_weer, WACHTWOORD).await;
     s.ga(&format!("/jongeren/{}", r.id)).await;
     assert_eq!(s.h1().await, "Geen toegang");
-    s.uitloggen().await;
+    s.afmelden().await;
 
     // The SWV consulent sees the person on the thuiszitters list.
     s.inloggen(&r.swv, WACHTWOORD).await;
@@ -661,7 +456,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
         !s.tekst("#thuiszitters").await.contains(&r.naam),
         "the filter works"
     );
-    s.uitloggen().await;
+    s.afmelden().await;
 
     // The policy adviser sees the figures change, and no person.
     s.inloggen(&(r.beleid.0.clone(), String::new()), &beleid_pw)
@@ -690,7 +485,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     s.ga(&format!("/jongeren/{}", r.id)).await;
     assert_eq!(s.h1().await, "Geen toegang");
     s.ga("/rapportages").await;
-    s.uitloggen().await;
+    s.afmelden().await;
 
     // The youth doctor's worklist (MAZL referrals), and a referred pupil's file when there
     // is one.
@@ -716,7 +511,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
         );
         s.plaatje("dossier-jeugdarts").await;
     }
-    s.uitloggen().await;
+    s.afmelden().await;
 
     // A user of another school cannot open the file.
     s.inloggen(&r.andere_school, WACHTWOORD).await;
@@ -737,7 +532,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
         .await
         .is_err());
     // The refusal is no dead end: the header with the menu and logout is there.
-    s.uitloggen().await;
+    s.afmelden().await;
 
     // Administration.
     let beheer_pw = r.beheer.1.clone();
@@ -768,7 +563,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     s.ga("/bestaat-niet").await;
     assert_eq!(s.h1().await, "Niet gevonden");
     s.ga("/beheer").await;
-    s.uitloggen().await;
+    s.afmelden().await;
 
     // The owner of the new second factor: after the password the login page shows the new
     // secret (and its otpauth address as text); the first code from it logs in.
@@ -786,7 +581,7 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     s.plaatje("tweede-factor-instellen").await;
     s.inloggen(&(r.leerplicht_weer.0.clone(), geheim), WACHTWOORD)
         .await;
-    s.uitloggen().await;
+    s.afmelden().await;
 
     assert!(
         s.geschouwd.len() > 20,
@@ -795,21 +590,16 @@ async fn in_de_browser(db: String, r: Rolverdeling, chrome: PathBuf, driver: Pat
     );
     s.c.clone().close().await.unwrap();
     // Every assertion held: the user guide may show these pages (one database is enough).
-    if db.starts_with("sqlite://") {
+    if sqlite {
         support::handleiding_fotos(&s.handleiding);
     }
 }
 
-#[test]
-fn the_web_application_in_a_browser_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    scenario(format!("sqlite://{}", dir.path().join("web.db").display()));
-}
-
-#[test]
-fn the_web_application_in_a_browser_postgres() {
-    scenario(PgCluster::shared().fresh_database());
-}
+on_both_databases!(
+    scenario,
+    the_web_application_in_a_browser_sqlite("web.db"),
+    the_web_application_in_a_browser_postgres
+);
 
 /// Without a browser: the session cookie's flags, the pages' security headers, and a form
 /// without the session's CSRF token refused.
@@ -933,12 +723,16 @@ fn forms_need_the_csrf_token_and_pages_run_no_script() {
 /// were involved, does not see the medical notes, and closes the case with a reason. Every
 /// page is scanned by axe-core.
 fn ingangen(db: String) {
-    let Some((chrome, driver, axe)) = tools() else {
-        return;
-    };
-    let _een = EEN_TEGELIJK.lock().unwrap_or_else(|e| e.into_inner());
-    let r = opzet(&db);
-    let app = App::new(leerrecht_store::open(&db).expect("open the demo"));
+    let sqlite = db.starts_with("sqlite://");
+    browser_scenario(db, ingangen_opzet, move |s, (r, jeugdarts)| {
+        ingangen_in_de_browser(s, r, jeugdarts, sqlite)
+    });
+}
+
+/// The parts, and a youth doctor (username, TOTP secret) of the demo's GGD.
+fn ingangen_opzet(db: &str) -> (Rolverdeling, (String, String)) {
+    let r = opzet(db);
+    let app = App::new(leerrecht_store::open(db).expect("open the demo"));
     let op = Actor::local_operator();
     let ggd = app
         .organisaties(&op)
@@ -959,26 +753,15 @@ fn ingangen(db: String) {
         "web.jeugdarts".to_string(),
         n.totp_geheim.unwrap_or_default(),
     );
-    drop(app);
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(ingangen_in_de_browser(
-            db, r, jeugdarts, chrome, driver, axe,
-        ));
+    (r, jeugdarts)
 }
 
 async fn ingangen_in_de_browser(
-    db: String,
+    mut s: Browser,
     r: Rolverdeling,
     jeugdarts: (String, String),
-    chrome: PathBuf,
-    driver: PathBuf,
-    axe: String,
+    sqlite: bool,
 ) {
-    let mut s = Sessie::start(&db, chrome, driver, axe).await;
     let reden = "Acute zorg: de school meldt ernstige klachten, ouders onbereikbaar";
 
     // The youth doctor cannot open the file of a pupil without a referral.
@@ -1019,7 +802,7 @@ async fn ingangen_in_de_browser(
     for u in &s.geschouwd {
         assert!(!u.contains(&r.nummer), "no number in an address: {u}");
     }
-    s.uitloggen().await;
+    s.afmelden().await;
 
     // The leerplicht officer: no medical notes; the joint plan, the parents, the closing.
     s.inloggen(&r.leerplicht, WACHTWOORD).await;
@@ -1087,33 +870,25 @@ async fn ingangen_in_de_browser(
     s.klik("a[hreflang=en]").await;
     assert!(s.bron().await.contains("Closed cases"));
     s.klik("a[hreflang=nl]").await;
-    s.uitloggen().await;
+    s.afmelden().await;
 
     // The SWV consulent may not close a case: no form.
     s.inloggen(&r.swv, WACHTWOORD).await;
     s.ga(&format!("/jongeren/{}", r.id)).await;
     assert!(!s.bron().await.contains("sluiten-form"));
-    s.uitloggen().await;
+    s.afmelden().await;
     s.c.clone().close().await.unwrap();
     // Every assertion held: the user guide may show the break-the-glass form.
-    if db.starts_with("sqlite://") {
+    if sqlite {
         support::handleiding_fotos(&s.handleiding);
     }
 }
 
-#[test]
-fn entry_points_in_a_browser_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    ingangen(format!(
-        "sqlite://{}",
-        dir.path().join("ingangen.db").display()
-    ));
-}
-
-#[test]
-fn entry_points_in_a_browser_postgres() {
-    ingangen(PgCluster::shared().fresh_database());
-}
+on_both_databases!(
+    ingangen,
+    entry_points_in_a_browser_sqlite("ingangen.db"),
+    entry_points_in_a_browser_postgres
+);
 
 /// The open redirect of the penetration test, in the browser that followed it: the language
 /// switch's way back with a tab after the slash (`/\t/host:port/…`, which a browser reads as
@@ -1122,7 +897,7 @@ fn the_language_switch_stays_on_the_site(db: String) {
     let Some((chrome, driver, axe)) = tools() else {
         return;
     };
-    let _een = EEN_TEGELIJK.lock().unwrap_or_else(|e| e.into_inner());
+    let _een = een_tegelijk();
     // The other site: counts the connections it gets.
     let elders = TcpListener::bind("127.0.0.1:0").unwrap();
     let poort = elders.local_addr().unwrap().port();
@@ -1137,37 +912,32 @@ fn the_language_switch_stays_on_the_site(db: String) {
             );
         }
     });
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(async move {
-            let s = Sessie::start(&db, chrome, driver, axe).await;
-            let site = s.base.clone();
-            s.c.goto(&format!(
-                "{site}/taal/en?terug=/%09/127.0.0.1:{poort}/index.html"
-            ))
-            .await
-            .unwrap();
-            let url = s.c.current_url().await.unwrap();
-            assert_eq!(
-                url.as_str(),
-                format!("{site}/inloggen"),
-                "back to the site's start page (the login page)"
-            );
-            assert_eq!(
-                s.c.find(Locator::Css("html"))
-                    .await
-                    .unwrap()
-                    .attr("lang")
-                    .await
-                    .unwrap()
-                    .as_deref(),
-                Some("en")
-            );
-            s.c.clone().close().await.unwrap();
-        });
+    in_runtime(async move {
+        let s = Browser::start(&db, chrome, driver, axe).await;
+        let site = s.base.clone();
+        s.c.goto(&format!(
+            "{site}/taal/en?terug=/%09/127.0.0.1:{poort}/index.html"
+        ))
+        .await
+        .unwrap();
+        let url = s.c.current_url().await.unwrap();
+        assert_eq!(
+            url.as_str(),
+            format!("{site}/inloggen"),
+            "back to the site's start page (the login page)"
+        );
+        assert_eq!(
+            s.c.find(Locator::Css("html"))
+                .await
+                .unwrap()
+                .attr("lang")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("en")
+        );
+        s.c.clone().close().await.unwrap();
+    });
     assert_eq!(
         bezocht.load(std::sync::atomic::Ordering::SeqCst),
         0,
@@ -1175,16 +945,8 @@ fn the_language_switch_stays_on_the_site(db: String) {
     );
 }
 
-#[test]
-fn the_language_switch_stays_on_the_site_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    the_language_switch_stays_on_the_site(format!(
-        "sqlite://{}",
-        dir.path().join("terug.db").display()
-    ));
-}
-
-#[test]
-fn the_language_switch_stays_on_the_site_postgres() {
-    the_language_switch_stays_on_the_site(PgCluster::shared().fresh_database());
-}
+on_both_databases!(
+    the_language_switch_stays_on_the_site,
+    the_language_switch_stays_on_the_site_sqlite("terug.db"),
+    the_language_switch_stays_on_the_site_postgres
+);

@@ -10,18 +10,16 @@
 
 mod support;
 
-use std::path::PathBuf;
-use std::process::Stdio;
-use std::time::Duration;
-
-use fantoccini::{Client, Locator};
-use leerrecht_app::{Actor, App};
+use fantoccini::Locator;
+use leerrecht_app::Actor;
 use leerrecht_domain::org::{OrgSoort, Rol};
 use leerrecht_domain::zaak::Artikel;
-use leerrecht_testkit::PgCluster;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use support::{browser, leerrecht, serve, tools, Proces};
+use support::{
+    account_toevoegen, browser_scenario, leerling_met_bureau, on_both_databases, tiny_demo_app,
+    Browser,
+};
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Niet";
 
@@ -38,55 +36,13 @@ struct Opzet {
 }
 
 fn opzet(db: &str) -> Opzet {
-    leerrecht(
-        db,
-        &[
-            "demo",
-            "--no-serve",
-            "--scale",
-            "tiny",
-            "--verzuim",
-            "2024-2025",
-        ],
-    );
-    let app = App::new(leerrecht_store::open(db).expect("open the demo"));
+    let app = tiny_demo_app(db);
     let op = Actor::local_operator();
     let today = chrono::Utc::now().date_naive();
     let orgs = app.organisaties(&op).unwrap();
-    let mut kandidaat = None;
-    app.jongeren(&op, today, None, &mut |j| {
-        if kandidaat.is_some() || j.plicht == leerrecht_domain::duty::DutyStatus::Geen {
-            return Ok(());
-        }
-        // Not on the thuiszitters list yet: the demo's cases run up to its day, today, so
-        // who is on it changes with the date.
-        if !app.registraties(&op, j.leerling).unwrap().is_empty() {
-            return Ok(());
-        }
-        let Some(school) = &j.school else {
-            return Ok(());
-        };
-        // Enrolled for more than four months, so a registration may begin four months ago.
-        let lang = app
-            .store()
-            .inschrijvingen_van(j.leerling)?
-            .iter()
-            .any(|i| i.school == *school && (today - i.begindatum()).num_days() > 150);
-        let bureau = orgs
-            .iter()
-            .find(|o| o.soort == OrgSoort::Leerplicht && o.bedient.contains(&j.gemeente));
-        if let (true, Some(bureau)) = (lang, bureau) {
-            kandidaat = Some((
-                j.leerling,
-                school.as_str().to_string(),
-                bureau.code.as_str().to_string(),
-            ));
-        }
-        Ok(())
-    })
-    .unwrap();
-    let (leerling, school, bureau) =
-        kandidaat.expect("the tiny demo has a pupil of duty age with a bureau");
+    let (j, bureau) = leerling_met_bureau(&app);
+    let (leerling, bureau) = (j.leerling, bureau.code.as_str().to_string());
+    let school = j.school.expect("enrolled").as_str().to_string();
     let mut ander = None;
     app.jongeren(&op, today, None, &mut |j| {
         if ander.is_none() && j.school.as_ref().is_some_and(|s| s.as_str() != school) {
@@ -95,10 +51,7 @@ fn opzet(db: &str) -> Opzet {
         Ok(())
     })
     .unwrap();
-    let add = |naam: &str, org: &str, rol: Rol| {
-        let n = app.user_add(&op, naam, org, rol, WACHTWOORD).unwrap();
-        (naam.to_string(), n.totp_geheim.unwrap_or_default())
-    };
+    let add = |naam: &str, org: &str, rol: Rol| account_toevoegen(&app, naam, org, rol, WACHTWOORD);
     Opzet {
         school: add("formulieren.school", &school, Rol::School),
         leerplicht: add("formulieren.lp", &bureau, Rol::Leerplicht),
@@ -117,145 +70,14 @@ fn opzet(db: &str) -> Opzet {
     }
 }
 
-struct Sessie {
-    c: Client,
-    base: String,
-    axe: String,
-    _server: Proces,
-    _driver: Proces,
-}
-
-impl Sessie {
-    async fn start(db: &str, chrome: PathBuf, driver: PathBuf, axe: String) -> Sessie {
-        let (server, base) = serve(db, &[], Stdio::null());
-        let server = Proces(server);
-        let (driver, c) = browser(&chrome, &driver).await;
-        Sessie {
-            c,
-            base,
-            axe,
-            _server: server,
-            _driver: driver,
-        }
-    }
-
-    async fn ga(&mut self, pad: &str) {
-        self.c.goto(&format!("{}{pad}", self.base)).await.unwrap();
-        self.na_laden().await;
-    }
-
-    async fn bron(&self) -> String {
-        self.c.source().await.unwrap()
-    }
-
-    async fn tekst(&self, css: &str) -> String {
-        self.c
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
-            .text()
-            .await
-            .unwrap()
-    }
-
-    async fn waarde(&self, css: &str) -> String {
-        self.c
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
-            .prop("value")
-            .await
-            .unwrap()
-            .unwrap_or_default()
-    }
-
-    async fn vul(&self, css: &str, waarde: &str) {
-        let e = self.c.find(Locator::Css(css)).await.unwrap();
-        e.clear().await.unwrap();
-        e.send_keys(waarde).await.unwrap();
-    }
-
-    async fn kies(&self, css: &str, waarde: &str) {
-        self.c
-            .find(Locator::Css(css))
-            .await
-            .unwrap()
-            .select_by_value(waarde)
-            .await
-            .unwrap();
-    }
-
-    async fn klik(&mut self, css: &str) {
-        let e = match self.c.find(Locator::Css(css)).await {
-            Ok(e) => e,
-            Err(e) => panic!("no {css}: {e}\n{}", self.bron().await),
-        };
-        self.c
-            .execute("window.__vorige_pagina = true;", vec![])
-            .await
-            .unwrap();
-        e.click().await.unwrap();
-        for _ in 0..200 {
-            let nieuw = self
-                .c
-                .execute(
-                    "return window.__vorige_pagina === undefined && document.readyState === 'complete';",
-                    vec![],
-                )
-                .await;
-            if matches!(nieuw, Ok(Value::Bool(true))) {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        self.na_laden().await;
-    }
-
-    /// Every page: axe finds no WCAG 2.1 A/AA violation.
-    async fn na_laden(&mut self) {
-        let url = self.c.current_url().await.unwrap().to_string();
-        let script = format!(
-            "{}\n;return axe.run(document, {{runOnly: {{type: 'tag', values: \
-             ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}}}).then(r => r.violations.map(v => \
-             ({{id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.html)}})));",
-            self.axe
-        );
-        let v = self.c.execute(&script, vec![]).await.unwrap();
-        assert_eq!(v, json!([]), "axe-core finds violations on {url}");
-    }
-
+impl Browser {
+    /// Logs in with the test's password and the current code; returns the code.
     async fn inloggen(&mut self, (naam, geheim): &(String, String)) -> String {
-        let code = leerrecht_app::toegang::auth::current_totp(geheim, chrono::Utc::now()).unwrap();
-        self.inloggen_met(naam, &code).await;
-        assert!(
-            self.c
-                .find(Locator::Css("form[action='/uitloggen']"))
-                .await
-                .is_ok(),
-            "{naam} is logged in: {}",
-            self.bron().await
-        );
-        code
-    }
-
-    async fn inloggen_met(&mut self, naam: &str, code: &str) {
-        self.inloggen_als(naam, WACHTWOORD, code).await;
-    }
-
-    async fn inloggen_als(&mut self, naam: &str, wachtwoord: &str, code: &str) {
-        self.ga("/inloggen").await;
-        self.vul("#gebruikersnaam", naam).await;
-        self.vul("#wachtwoord", wachtwoord).await;
-        self.vul("#code", code).await;
-        self.klik("button[type=submit]").await;
-    }
-
-    async fn uitloggen(&mut self) {
-        self.klik("form[action='/uitloggen'] button").await;
+        self.inloggen_totp(naam, WACHTWOORD, geheim).await
     }
 }
 
-impl Sessie {
+impl Browser {
     /// Opens the `<details>` a form sits in, whatever its summary says in the page's language.
     async fn toon(&self, formulier: &str) {
         self.c
@@ -375,24 +197,11 @@ impl Sessie {
     }
 }
 
-static EEN_TEGELIJK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 fn scenario(db: String) {
-    let Some((chrome, driver, axe)) = tools() else {
-        return;
-    };
-    let _een = EEN_TEGELIJK.lock().unwrap_or_else(|e| e.into_inner());
-    let o = opzet(&db);
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(in_de_browser(db, o, chrome, driver, axe));
+    browser_scenario(db, opzet, in_de_browser);
 }
 
-async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, axe: String) {
-    let mut s = Sessie::start(&db, chrome, driver, axe).await;
+async fn in_de_browser(mut s: Browser, o: Opzet) {
     let vandaag = chrono::Utc::now().date_naive();
     let dag = |d: chrono::NaiveDate| d.format("%d-%m-%Y").to_string();
     let gisteren = dag(vandaag - chrono::Duration::days(1));
@@ -703,16 +512,8 @@ async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, a
     s.c.clone().close().await.unwrap();
 }
 
-#[test]
-fn forms_keep_what_was_typed_in_a_browser_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    scenario(format!(
-        "sqlite://{}",
-        dir.path().join("formulieren.db").display()
-    ));
-}
-
-#[test]
-fn forms_keep_what_was_typed_in_a_browser_postgres() {
-    scenario(PgCluster::shared().fresh_database());
-}
+on_both_databases!(
+    scenario,
+    forms_keep_what_was_typed_in_a_browser_sqlite("formulieren.db"),
+    forms_keep_what_was_typed_in_a_browser_postgres
+);

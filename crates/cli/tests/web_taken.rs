@@ -10,9 +10,7 @@ mod support;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use fantoccini::Locator;
-use serde_json::json;
-use support::{browser, tools, Demo, Proces};
+use support::{in_runtime, tools, Browser, Demo, Proces};
 
 #[test]
 fn the_beheer_page_shows_the_daily_jobs_in_a_browser_sqlite() {
@@ -42,7 +40,7 @@ fn the_beheer_page_shows_the_daily_jobs_in_a_browser_sqlite() {
         &[("LEERRECHT_CONFIG", config.to_str().unwrap())],
         Stdio::null(),
     );
-    let _server = Proces(server);
+    let server = Proces(server);
     let begin = Instant::now();
     while !{
         let r = leerrecht_store::open(&demo.db).unwrap().taken().unwrap();
@@ -51,74 +49,34 @@ fn the_beheer_page_shows_the_daily_jobs_in_a_browser_sqlite() {
         assert!(begin.elapsed() < Duration::from_secs(60), "the jobs ran");
         std::thread::sleep(Duration::from_millis(200));
     }
-    let (naam, wachtwoord, geheim) = demo.account("beheer");
-    let (naam, wachtwoord, geheim) = (naam.to_string(), wachtwoord.to_string(), geheim.to_string());
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(async move {
-            let (_driver, c) = browser(&chrome, &driver).await;
-            c.goto(&format!("{base}/inloggen")).await.unwrap();
-            let code = leerrecht_app::toegang::auth::current_totp(&geheim, chrono::Utc::now()).unwrap();
-            for (veld, waarde) in [
-                ("#gebruikersnaam", naam.as_str()),
-                ("#wachtwoord", wachtwoord.as_str()),
-                ("#code", code.as_str()),
-            ] {
-                c.find(Locator::Css(veld))
-                    .await
-                    .unwrap()
-                    .send_keys(waarde)
-                    .await
-                    .unwrap();
-            }
-            c.find(Locator::Css("button[type=submit]"))
-                .await
-                .unwrap()
-                .click()
-                .await
-                .unwrap();
-            c.wait()
-                .for_element(Locator::Css("form[action='/uitloggen']"))
-                .await
-                .unwrap();
-            c.goto(&format!("{base}/beheer")).await.unwrap();
-            let tabel = c
-                .find(Locator::Css("#taken"))
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            assert!(tabel.contains("Dagelijkse taken"), "{tabel}");
-            let rij = |woord: &str| {
-                tabel
-                    .lines()
-                    .find(|l| l.starts_with(woord))
-                    .unwrap_or_else(|| panic!("no row {woord}: {tabel}"))
-                    .to_string()
-            };
-            let vandaag = chrono::Local::now().format("%d-%m-%Y").to_string();
-            let signalen = rij("Signalen bijwerken");
-            assert!(
-                signalen.contains("gelukt") && signalen.contains(&vandaag),
-                "{signalen}"
-            );
-            let backup = rij("Backup");
-            assert!(
-                backup.contains("mislukt") && backup.contains("geen-map"),
-                "{backup}"
-            );
-            let script = format!(
-                "{}\n;return axe.run(document, {{runOnly: {{type: 'tag', values: \
-                 ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}}}).then(r => r.violations.map(v => \
-                 ({{id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.html)}})));",
-                axe
-            );
-            let v = c.execute(&script, vec![]).await.unwrap();
-            assert_eq!(v, json!([]), "axe-core finds violations on /beheer");
-            c.close().await.unwrap();
-        });
+    let (naam, wachtwoord, geheim) = demo.account_owned("beheer");
+    in_runtime(async move {
+        let mut s = Browser::bij(server, base, chrome, driver, axe).await;
+        let code = leerrecht_app::toegang::auth::current_totp(&geheim, chrono::Utc::now()).unwrap();
+        s.inloggen_als(&naam, &wachtwoord, &code).await;
+        s.is_ingelogd(&naam).await;
+        // axe-core checks the page.
+        s.ga("/beheer").await;
+        let tabel = s.tekst("#taken").await;
+        assert!(tabel.contains("Dagelijkse taken"), "{tabel}");
+        let rij = |woord: &str| {
+            tabel
+                .lines()
+                .find(|l| l.starts_with(woord))
+                .unwrap_or_else(|| panic!("no row {woord}: {tabel}"))
+                .to_string()
+        };
+        let vandaag = chrono::Local::now().format("%d-%m-%Y").to_string();
+        let signalen = rij("Signalen bijwerken");
+        assert!(
+            signalen.contains("gelukt") && signalen.contains(&vandaag),
+            "{signalen}"
+        );
+        let backup = rij("Backup");
+        assert!(
+            backup.contains("mislukt") && backup.contains("geen-map"),
+            "{backup}"
+        );
+        s.c.clone().close().await.unwrap();
+    });
 }

@@ -12,18 +12,15 @@
 
 mod support;
 
-use std::path::PathBuf;
-use std::process::Stdio;
-use std::time::Duration;
-
 use chrono::{Datelike, NaiveDate};
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use leerrecht_app::{Actor, App};
-use leerrecht_domain::org::{OrgSoort, Rol};
-use leerrecht_testkit::PgCluster;
-use serde_json::{json, Value};
+use leerrecht_domain::org::Rol;
+use serde_json::json;
 
-use support::{browser, leerrecht, serve, tools, Proces};
+use support::{
+    account_toevoegen, browser_scenario, leerling_met_bureau, on_both_databases, Browser, Demo,
+};
 
 const WACHTWOORD: &str = "Correct-Paard-Batterij-Niet";
 
@@ -47,75 +44,25 @@ struct Opzet {
 }
 
 fn opzet(db: &str) -> Opzet {
-    let uit = leerrecht(
-        db,
-        &[
-            "demo",
-            "--no-serve",
-            "--scale",
-            "tiny",
-            "--verzuim",
-            "2024-2025",
-        ],
-    );
-    let beheer = uit
-        .lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>())
-        .find(|f| f.len() == 5 && f[0] == "demo.beheer")
-        .map(|f| (f[0].to_string(), f[3].to_string(), f[4].to_string()))
-        .expect("the demo prints demo.beheer");
+    let beheer = Demo::new(db.to_string(), None).account_owned("beheer");
     let app = App::new(leerrecht_store::open(db).expect("open the demo"));
     let op = Actor::local_operator();
-    let today = chrono::Utc::now().date_naive();
     let orgs = app.organisaties(&op).unwrap();
-    let mut kandidaat = None;
-    app.jongeren(&op, today, None, &mut |j| {
-        if kandidaat.is_some() || j.plicht == leerrecht_domain::duty::DutyStatus::Geen {
-            return Ok(());
-        }
-        // Not on the thuiszitters list yet: the demo's cases run up to its day, today, so
-        // who is on it changes with the date.
-        if !app.registraties(&op, j.leerling).unwrap().is_empty() {
-            return Ok(());
-        }
-        let Some(school) = &j.school else {
-            return Ok(());
-        };
-        // Enrolled for more than four months, so a registration may begin four months ago.
-        let lang = app
-            .store()
-            .inschrijvingen_van(j.leerling)?
-            .iter()
-            .any(|i| i.school == *school && (today - i.begindatum()).num_days() > 150);
-        let bureau = orgs
-            .iter()
-            .find(|o| o.soort == OrgSoort::Leerplicht && o.bedient.contains(&j.gemeente));
-        if let (true, Some(bureau)) = (lang, bureau) {
-            kandidaat = Some((
-                j.leerling,
-                school.as_str().to_string(),
-                bureau.code.as_str().to_string(),
-                j.gemeente.as_str().to_string(),
-                format!("{} {}", j.voornamen, j.achternaam),
-                j.achternaam.clone(),
-                j.geboortedatum.format("%d-%m-%Y").to_string(),
-            ));
-        }
-        Ok(())
-    })
-    .unwrap();
-    let (leerling, school, bureau, gemeente, naam, achternaam, geboren) =
-        kandidaat.expect("the tiny demo has a pupil of duty age with a bureau");
+    let (j, bureau) = leerling_met_bureau(&app);
+    let leerling = j.leerling;
+    let school = j.school.as_ref().expect("enrolled").as_str().to_string();
+    let bureau = bureau.code.as_str().to_string();
+    let gemeente = j.gemeente.as_str().to_string();
+    let naam = format!("{} {}", j.voornamen, j.achternaam);
+    let achternaam = j.achternaam.clone();
+    let geboren = j.geboortedatum.format("%d-%m-%Y").to_string();
     let naam_van = |c: &str| {
         orgs.iter()
             .find(|o| o.code.as_str() == c)
             .map(|o| o.naam.clone())
             .expect("a known organisation")
     };
-    let add = |naam: &str, org: &str, rol: Rol| {
-        let n = app.user_add(&op, naam, org, rol, WACHTWOORD).unwrap();
-        (naam.to_string(), n.totp_geheim.unwrap_or_default())
-    };
+    let add = |naam: &str, org: &str, rol: Rol| account_toevoegen(&app, naam, org, rol, WACHTWOORD);
     Opzet {
         school: add("woorden.school", &school, Rol::School),
         leerplicht: add("woorden.lp", &bureau, Rol::Leerplicht),
@@ -133,168 +80,22 @@ fn opzet(db: &str) -> Opzet {
     }
 }
 
-struct Sessie {
-    c: Client,
-    base: String,
-    axe: String,
-    _server: Proces,
-    _driver: Proces,
-}
-
-impl Sessie {
-    async fn start(db: &str, chrome: PathBuf, driver: PathBuf, axe: String) -> Sessie {
-        let (server, base) = serve(db, &[], Stdio::null());
-        let server = Proces(server);
-        let (driver, c) = browser(&chrome, &driver).await;
-        Sessie {
-            c,
-            base,
-            axe,
-            _server: server,
-            _driver: driver,
-        }
-    }
-
-    async fn ga(&mut self, pad: &str) {
-        self.c.goto(&format!("{}{pad}", self.base)).await.unwrap();
-        self.na_laden().await;
-    }
-
-    async fn bron(&self) -> String {
-        self.c.source().await.unwrap()
-    }
-
-    async fn tekst(&self, css: &str) -> String {
-        self.c
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
-            .text()
-            .await
-            .unwrap()
-    }
-
-    async fn waarde(&self, css: &str) -> String {
-        self.c
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
-            .prop("value")
-            .await
-            .unwrap()
-            .unwrap_or_default()
-    }
-
-    async fn vul(&self, css: &str, waarde: &str) {
-        let e = self.c.find(Locator::Css(css)).await.unwrap();
-        e.clear().await.unwrap();
-        e.send_keys(waarde).await.unwrap();
-    }
-
-    async fn kies(&self, css: &str, waarde: &str) {
-        self.c
-            .find(Locator::Css(css))
-            .await
-            .unwrap()
-            .select_by_value(waarde)
-            .await
-            .unwrap();
-    }
-
-    async fn klik(&mut self, css: &str) {
-        self.klik_op(Locator::Css(css)).await
-    }
-
-    /// Clicks what `l` finds and waits for the page that follows.
-    async fn klik_op(&mut self, l: Locator<'_>) {
-        let e = match self.c.find(l).await {
-            Ok(e) => e,
-            Err(e) => panic!("no {l:?}: {e}\n{}", self.bron().await),
-        };
-        self.c
-            .execute("window.__vorige_pagina = true;", vec![])
-            .await
-            .unwrap();
-        e.click().await.unwrap();
-        for _ in 0..200 {
-            let nieuw = self
-                .c
-                .execute(
-                    "return window.__vorige_pagina === undefined && document.readyState === 'complete';",
-                    vec![],
-                )
-                .await;
-            if matches!(nieuw, Ok(Value::Bool(true))) {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        self.na_laden().await;
-    }
-
-    async fn open(&self, summary: &str) {
-        self.c
-            .find(Locator::XPath(&format!(
-                "//summary[contains(., '{summary}')]"
-            )))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-    }
-
-    /// Every page: axe finds no WCAG 2.1 A/AA violation, and no ISO date is where a person
-    /// reads (the text of the page, its form values aside).
-    async fn na_laden(&mut self) {
-        let url = self.c.current_url().await.unwrap().to_string();
-        let script = format!(
-            "{}\n;return axe.run(document, {{runOnly: {{type: 'tag', values: \
-             ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}}}).then(r => r.violations.map(v => \
-             ({{id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.html)}})));",
-            self.axe
-        );
-        let v = self.c.execute(&script, vec![]).await.unwrap();
-        assert_eq!(v, json!([]), "axe-core finds violations on {url}");
-        let tekst = self
-            .c
-            .execute("return document.body.textContent;", vec![])
-            .await
-            .unwrap();
-        let tekst = tekst.as_str().unwrap_or_default();
-        if let Some(iso) = iso_datum(tekst) {
-            panic!("an ISO date {iso:?} on {url}:\n{tekst}");
-        }
-    }
-
+impl Browser {
+    /// Logs in with the test's password and the current code; returns the code.
     async fn inloggen(&mut self, (naam, geheim): &(String, String)) -> String {
-        let code = leerrecht_app::toegang::auth::current_totp(geheim, chrono::Utc::now()).unwrap();
-        self.inloggen_met(naam, &code).await;
-        assert!(
-            self.c
-                .find(Locator::Css("form[action='/uitloggen']"))
-                .await
-                .is_ok(),
-            "{naam} is logged in: {}",
-            self.bron().await
-        );
-        code
+        self.inloggen_totp(naam, WACHTWOORD, geheim).await
     }
 
     async fn inloggen_met(&mut self, naam: &str, code: &str) {
         self.inloggen_als(naam, WACHTWOORD, code).await;
     }
+}
 
-    async fn inloggen_als(&mut self, naam: &str, wachtwoord: &str, code: &str) {
-        self.ga("/inloggen").await;
-        self.vul("#gebruikersnaam", naam).await;
-        self.vul("#wachtwoord", wachtwoord).await;
-        self.vul("#code", code).await;
-        self.klik("button[type=submit]").await;
-    }
-
-    async fn uitloggen(&mut self) {
-        self.klik("form[action='/uitloggen'] button").await;
+/// Every page: no ISO date where a person reads (the text of the page, its form values
+/// aside).
+fn geen_iso_datum(url: &str, tekst: &str) {
+    if let Some(iso) = iso_datum(tekst) {
+        panic!("an ISO date {iso:?} on {url}:\n{tekst}");
     }
 }
 
@@ -322,24 +123,12 @@ fn iso_dates_are_found_and_school_years_are_not() {
     assert_eq!(iso_datum("schooljaar 2025-2026, 20-07-2026"), None);
 }
 
-static EEN_TEGELIJK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 fn scenario(db: String) {
-    let Some((chrome, driver, axe)) = tools() else {
-        return;
-    };
-    let _een = EEN_TEGELIJK.lock().unwrap_or_else(|e| e.into_inner());
-    let o = opzet(&db);
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(in_de_browser(db, o, chrome, driver, axe));
+    browser_scenario(db, opzet, in_de_browser);
 }
 
-async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, axe: String) {
-    let mut s = Sessie::start(&db, chrome, driver, axe).await;
+async fn in_de_browser(mut s: Browser, o: Opzet) {
+    s.tekstcontrole = Some(geen_iso_datum);
     let vandaag = chrono::Utc::now().date_naive();
     let dossier = format!("/jongeren/{}", o.id);
 
@@ -647,16 +436,8 @@ async fn in_de_browser(db: String, o: Opzet, chrome: PathBuf, driver: PathBuf, a
     s.c.clone().close().await.unwrap();
 }
 
-#[test]
-fn pages_in_words_in_a_browser_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    scenario(format!(
-        "sqlite://{}",
-        dir.path().join("woorden.db").display()
-    ));
-}
-
-#[test]
-fn pages_in_words_in_a_browser_postgres() {
-    scenario(PgCluster::shared().fresh_database());
-}
+on_both_databases!(
+    scenario,
+    pages_in_words_in_a_browser_sqlite("woorden.db"),
+    pages_in_words_in_a_browser_postgres
+);
