@@ -37,6 +37,61 @@ pub(crate) fn overlap_reason(van: NaiveDate, tot: Option<NaiveDate>) -> String {
     }
 }
 
+/// What a stored period holds besides its start: end (open when None), category and cause as
+/// their codes.
+pub(crate) type Inhoud<'a> = (Option<NaiveDate>, &'a str, &'a str);
+
+/// The reads and writes of a change of one person's registrations, each in its database's
+/// SQL; what the change does with them is decided once, in [`registratie_wijzigen`].
+pub(crate) trait RegistratieOpslag {
+    /// The person's stored periods, by start.
+    fn periods(&mut self, person: i64) -> Result<Vec<Periode>>;
+    /// What the register knows about the person that a registration must fit.
+    fn registerfeiten(&mut self, person: i64) -> Result<Registerfeiten>;
+    /// Keeps history (docs/domain.md §9.7): the version of period (`person`, `van`) that held
+    /// until now ends, and `nieuw` (end, category, cause), when given, holds from now on.
+    fn versie(&mut self, person: i64, van: NaiveDate, nieuw: Option<Inhoud<'_>>) -> Result<()>;
+    /// Removes the period (`person`, `van`).
+    fn verwijder(&mut self, person: i64, van: NaiveDate) -> Result<()>;
+    /// Ends the period (`person`, `van`) on `tot`.
+    fn beeindig(&mut self, person: i64, van: NaiveDate, tot: NaiveDate) -> Result<()>;
+    /// Adds the period (`person`, `van`) with `inhoud`.
+    fn voeg_toe(&mut self, person: i64, van: NaiveDate, inhoud: Inhoud<'_>) -> Result<()>;
+}
+
+/// Changes the registrations of `person` per `per` to `nieuw` (none: no registration from
+/// then on), inside the caller's transaction: the period holding on `per` is closed and the
+/// new one added, each change recorded in the history. `Err(reason)` when the change does not
+/// fit; nothing is written then.
+pub(crate) fn registratie_wijzigen(
+    db: &mut impl RegistratieOpslag,
+    person: i64,
+    nieuw: Option<(Categorie, Oorzaak)>,
+    per: NaiveDate,
+) -> Result<std::result::Result<(), String>> {
+    let all = db.periods(person)?;
+    let (sluit, nieuw) = match wijziging(&all, per, nieuw, || db.registerfeiten(person))? {
+        Ok(w) => w,
+        Err(reden) => return Ok(Err(reden)),
+    };
+    match sluit {
+        Afsluiting::Geen => {}
+        Afsluiting::Vervalt => {
+            db.versie(person, per, None)?;
+            db.verwijder(person, per)?;
+        }
+        Afsluiting::Eindigt { open, tot } => {
+            db.versie(person, open.0, Some((Some(tot), &open.2, &open.3)))?;
+            db.beeindig(person, open.0, tot)?;
+        }
+    }
+    if let Some((tot, c, o)) = nieuw {
+        db.versie(person, per, Some((tot, c, o)))?;
+        db.voeg_toe(person, per, (tot, c, o))?;
+    }
+    Ok(Ok(()))
+}
+
 /// What a change per `per` does to the period that holds on that day.
 #[derive(Debug, PartialEq)]
 pub(crate) enum Afsluiting<'a> {
