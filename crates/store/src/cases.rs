@@ -9,7 +9,7 @@ use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::Gebeurtenis;
 
 use crate::stored::{invalid, leerling_of, school, Rij};
-use crate::{MeldingGegevens, MeldingStaat, Result, WerkPersoon};
+use crate::{MeldingGegevens, MeldingStaat, Result, WerkPersoon, WerkRij};
 
 /// A stored period: start, end (open when None), category and cause as their codes.
 pub(crate) type Periode = (NaiveDate, Option<NaiveDate>, String, String);
@@ -22,11 +22,18 @@ pub(crate) fn als_registraties(
     periods
         .into_iter()
         .map(|(van, tot, c, o)| {
-            let c: Categorie = c.parse().map_err(|e| invalid("categorie", e))?;
-            let o: Oorzaak = o.parse().map_err(|e| invalid("oorzaak", e))?;
+            let (c, o) = categorie_oorzaak(&c, &o)?;
             Registratie::new(leerling, c, o, van, tot).map_err(|e| invalid("registratie", e))
         })
         .collect()
+}
+
+/// A stored period's category and cause, from their codes.
+pub(crate) fn categorie_oorzaak(c: &str, o: &str) -> Result<(Categorie, Oorzaak)> {
+    Ok((
+        c.parse().map_err(|e| invalid("categorie", e))?,
+        o.parse().map_err(|e| invalid("oorzaak", e))?,
+    ))
 }
 
 /// Why a registration cannot be stored next to the period `van`–`tot` that is.
@@ -187,6 +194,31 @@ pub(crate) fn melding<R: Rij>(r: &R) -> std::result::Result<Result<MeldingStaat>
         toelichting: r.opt_tekst(13)?,
         bevestigd: r.opt_dag(14)?,
         ingetrokken: r.opt_dag(15)?,
+    }))
+}
+
+/// How many columns [`melding`] reads (each store's `MELDING_COLS`): what a query selects
+/// after them starts here.
+pub(crate) const MELDING_NCOLS: usize = 16;
+
+/// A melding of the work list from its columns: those of [`melding`], then the person's (see
+/// [`werk_persoon`]).
+pub(crate) fn werk_melding<R: Rij>(r: &R) -> std::result::Result<Result<WerkRij>, R::Fout> {
+    let m = melding(r)?;
+    let p = werk_persoon(r, MELDING_NCOLS)?;
+    Ok(m.and_then(|m| Ok(WerkRij::Melding(Box::new(m), p?))))
+}
+
+/// A signal of the work list from its columns: the person's (see [`werk_persoon`]), then
+/// school, rule and day.
+pub(crate) fn werk_signaal<R: Rij>(r: &R) -> std::result::Result<Result<WerkRij>, R::Fout> {
+    let persoon = werk_persoon(r, 0)?;
+    let (school, regel, datum) = (r.tekst(5)?, r.tekst(6)?, r.datum(7)?);
+    Ok(persoon.map(|persoon| WerkRij::Signaal {
+        persoon,
+        school,
+        regel,
+        datum,
     }))
 }
 

@@ -264,7 +264,7 @@ pub(crate) fn import_meldingen(
     in_tx(conn, |conn| {
         let mut counts = ImportCounts::default();
         let mut issues = Vec::new();
-        let mut first_line = std::collections::HashMap::new();
+        let mut eerste = crate::postgres::EersteRegel::new();
         for (line, m) in rows {
             let Some(person) = person_id(conn, m.leerling)? else {
                 issues.push(RowIssue::new(line, "leerling", UNKNOWN_PERSON));
@@ -286,15 +286,10 @@ pub(crate) fn import_meldingen(
                 continue;
             }
             let key = (person, m.school.clone(), m.begindatum, m.verzuimsoort);
-            if let Some(first) = first_line.get(&key) {
-                issues.push(RowIssue::new(
-                    line,
-                    "begindatum",
-                    crate::twice("this melding", first),
-                ));
+            if let Some(issue) = eerste.dubbel(key, line, "begindatum", "this melding") {
+                issues.push(issue);
                 continue;
             }
-            first_line.insert(key, line);
             let uren = m.uren.map(|u| u as i32);
             let dagen = m.dagen.map(|d| d as i32);
             let gegevens = m.gegevens.json();

@@ -14,7 +14,7 @@ use crate::cases::{
     overlap_reason, Inhoud, Periode, RegistratieOpslag, ZAAK_GEWIJZIGD,
 };
 use crate::Concept;
-use crate::{MeldingStaat, MeldingZetting, WerkPersoon, WerkRij, ZaakEvent, ZaakRij};
+use crate::{MeldingStaat, MeldingZetting, WerkRij, ZaakEvent, ZaakRij};
 
 use crate::postgres::{copy_rows, ids, in_tx, invalid, person_id, row, stage_per_person, Conn};
 use crate::{decided, Decide, ImportCounts, ImportOutcome, Result, Rows, UNKNOWN_PERSON};
@@ -395,9 +395,7 @@ pub(crate) fn zaak_event_toevoegen(
     })
 }
 
-/// How many columns [`MELDING_COLS`] has: what a query selects after them starts here.
-const MELDING_NCOLS: usize = 16;
-
+/// The columns [`crate::cases::melding`] reads, [`crate::cases::MELDING_NCOLS`] of them.
 const MELDING_COLS: &str = "m.id, j.bsn, j.onderwijsnummer, m.school, m.begindatum, m.verzuimsoort,
      m.uren, m.dagen, m.status, m.signaal, m.afsluitreden, m.zaak_id, m.gegevens, m.toelichting,
      CASE WHEN isfinite(m.vastgelegd) THEN m.vastgelegd END,
@@ -521,11 +519,6 @@ pub(crate) fn thuiszitters_op(
     Ok(out)
 }
 
-fn werk_persoon(r: &::postgres::Row, at: usize) -> Result<WerkPersoon> {
-    let Ok(p) = crate::cases::werk_persoon(r, at);
-    p
-}
-
 pub(crate) fn for_each_werk(
     conn: &mut Conn,
     on: NaiveDate,
@@ -543,10 +536,8 @@ pub(crate) fn for_each_werk(
     let params: [&(dyn ::postgres::types::ToSql + Sync); 2] = [&status, &school];
     let mut it = conn.query_raw(&sql, params)?;
     while let Some(r) = it.next()? {
-        f(WerkRij::Melding(
-            Box::new(melding_row(&r)?),
-            werk_persoon(&r, MELDING_NCOLS)?,
-        ))?;
+        let Ok(rij) = crate::cases::werk_melding(&r);
+        f(rij?)?;
     }
     drop(it);
     let params: [&(dyn ::postgres::types::ToSql + Sync); 2] = [&sinds, &on];
@@ -558,12 +549,8 @@ pub(crate) fn for_each_werk(
         params,
     )?;
     while let Some(r) = it.next()? {
-        f(WerkRij::Signaal {
-            persoon: werk_persoon(&r, 0)?,
-            school: r.get(5),
-            regel: r.get(6),
-            datum: r.get(7),
-        })?;
+        let Ok(rij) = crate::cases::werk_signaal(&r);
+        f(rij?)?;
     }
     Ok(())
 }
@@ -589,13 +576,8 @@ pub(crate) fn registraties_op(
     )?
     .iter()
     .map(|r| {
-        let c: String = r.get(0);
-        let o: String = r.get(1);
-        Ok((
-            c.parse().map_err(|e| invalid("categorie", e))?,
-            o.parse().map_err(|e| invalid("oorzaak", e))?,
-            r.get(2),
-        ))
+        let (c, o) = crate::cases::categorie_oorzaak(r.get(0), r.get(1))?;
+        Ok((c, o, r.get(2)))
     })
     .collect()
 }

@@ -328,6 +328,35 @@ pub(crate) fn stage_per_person(
     Ok(issues)
 }
 
+/// The line each key of a file was first seen on, for the files checked row by row.
+pub(crate) struct EersteRegel<K>(std::collections::HashMap<K, u64>);
+
+impl<K: std::hash::Hash + Eq> EersteRegel<K> {
+    pub(crate) fn new() -> Self {
+        Self(std::collections::HashMap::new())
+    }
+
+    /// None when `key` is new (it is remembered as of `line`); else the issue of `line`, in
+    /// column `kolom`, that `wat` appears twice.
+    pub(crate) fn dubbel(
+        &mut self,
+        key: K,
+        line: u64,
+        kolom: &str,
+        wat: impl std::fmt::Display,
+    ) -> Option<RowIssue> {
+        match self.0.entry(key) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                Some(RowIssue::new(line, kolom, crate::twice(wat, first.get())))
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(line);
+                None
+            }
+        }
+    }
+}
+
 pub(crate) fn ids(l: LeerlingId) -> (Option<String>, Option<String>) {
     match l {
         LeerlingId::Bsn(b) => (Some(b.value().to_string()), None),
@@ -494,18 +523,17 @@ impl Store for PgStore {
         in_tx(&mut conn, |conn| {
             let mut counts = ImportCounts::default();
             let mut issues = Vec::new();
-            let mut first_line = std::collections::HashMap::new();
+            let mut eerste = EersteRegel::new();
             // The register of organisations is small: one read, then compare in memory.
             let mut existing: std::collections::HashMap<OrgCode, Organisatie> = load_org(conn)?
                 .into_iter()
                 .map(|o| (o.code.clone(), o))
                 .collect();
             for (line, o) in rows {
-                if let Some(first) = first_line.get(&o.code) {
-                    issues.push(RowIssue::new(line, "code", crate::twice(&o.code, first)));
+                if let Some(issue) = eerste.dubbel(o.code.clone(), line, "code", &o.code) {
+                    issues.push(issue);
                     continue;
                 }
-                first_line.insert(o.code.clone(), line);
                 let old = existing.remove(&o.code);
                 let changed = old.as_ref() != Some(&o);
                 if changed {
@@ -526,19 +554,14 @@ impl Store for PgStore {
         in_tx(&mut conn, |conn| {
             let mut counts = ImportCounts::default();
             let mut issues = Vec::new();
-            let mut first_line = std::collections::HashMap::new();
+            let mut eerste = EersteRegel::new();
             let mut gewijzigd: Vec<Option<SchoolCode>> = Vec::new();
             for (line, v) in rows {
                 let key = (v.school.clone(), v.van, v.naam.clone());
-                if let Some(first) = first_line.get(&key) {
-                    issues.push(RowIssue::new(
-                        line,
-                        "naam",
-                        crate::twice("this holiday", first),
-                    ));
+                if let Some(issue) = eerste.dubbel(key, line, "naam", "this holiday") {
+                    issues.push(issue);
                     continue;
                 }
-                first_line.insert(key, line);
                 let existed = conn
                     .query_opt(
                         "SELECT 1 FROM vakanties WHERE school = $1 AND van = $2 AND naam = $3",

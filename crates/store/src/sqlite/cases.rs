@@ -16,7 +16,7 @@ use crate::cases::{
 use crate::stored::parse_soort;
 use crate::stored::Rij;
 use crate::Concept;
-use crate::{MeldingStaat, MeldingZetting, WerkPersoon, WerkRij, ZaakEvent, ZaakRij};
+use crate::{MeldingStaat, MeldingZetting, WerkRij, ZaakEvent, ZaakRij};
 
 use crate::sqlite::{
     count, date_col, in_tx, invalid, opt_date_col, person_id, Conn, LaatstePersoon,
@@ -421,9 +421,7 @@ pub(crate) fn zaak_event_toevoegen(
     Ok(r)
 }
 
-/// How many columns [`MELDING_COLS`] has: what a query selects after them starts here.
-const MELDING_NCOLS: usize = 16;
-
+/// The columns [`crate::cases::melding`] reads, [`crate::cases::MELDING_NCOLS`] of them.
 const MELDING_COLS: &str = "m.id, j.bsn, j.onderwijsnummer, m.school, m.begindatum, m.verzuimsoort,
      m.uren, m.dagen, m.status, m.signaal, m.afsluitreden, m.zaak_id, m.gegevens, m.toelichting,
      m.vastgelegd, m.ingetrokken_op";
@@ -539,10 +537,6 @@ pub(crate) fn thuiszitters_op(conn: &Conn, on: NaiveDate, alle: bool) -> Result<
     Ok(out)
 }
 
-fn werk_persoon(r: &rusqlite::Row<'_>, at: usize) -> Result<WerkPersoon> {
-    crate::cases::werk_persoon(r, at)?
-}
-
 pub(crate) fn for_each_werk(
     conn: &Conn,
     on: NaiveDate,
@@ -570,10 +564,7 @@ pub(crate) fn for_each_werk(
         None => stmt.query(params![status])?,
     };
     while let Some(r) = rows.next()? {
-        f(WerkRij::Melding(
-            Box::new(melding_row(r)?),
-            werk_persoon(r, MELDING_NCOLS)?,
-        ))?;
+        f(crate::cases::werk_melding(r)??)?;
     }
     drop(rows);
     let mut stmt = conn.prepare(
@@ -586,12 +577,7 @@ pub(crate) fn for_each_werk(
     )?;
     let mut rows = stmt.query(params![iso(sinds), iso(on)])?;
     while let Some(r) = rows.next()? {
-        f(WerkRij::Signaal {
-            persoon: werk_persoon(r, 0)?,
-            school: r.get(5)?,
-            regel: r.get(6)?,
-            datum: date_col(r, 7)?,
-        })?;
+        f(crate::cases::werk_signaal(r)??)?;
     }
     Ok(())
 }
@@ -626,13 +612,9 @@ pub(crate) fn registraties_op(
         if van > on || tot.is_some_and(|t| t < on) {
             continue;
         }
-        let c: String = r.get(0)?;
-        let o: String = r.get(1)?;
-        out.push((
-            c.parse().map_err(|e| invalid("categorie", e))?,
-            o.parse().map_err(|e| invalid("oorzaak", e))?,
-            r.get(2)?,
-        ));
+        let (c, o): (String, String) = (r.get(0)?, r.get(1)?);
+        let (c, o) = crate::cases::categorie_oorzaak(&c, &o)?;
+        out.push((c, o, r.get(2)?));
     }
     Ok(out)
 }
