@@ -638,13 +638,10 @@ pub(crate) fn bring_signals_up_to_date(
                 "SELECT min(jongere_id), max(jongere_id) FROM verzuim_blokken",
                 &[],
             )?;
-            match (r.get::<_, Option<i64>>(0), r.get::<_, Option<i64>>(1)) {
-                (Some(lo), Some(hi)) => {
-                    let mid = lo + (hi - lo) / 2 + 1;
-                    vec![Werk::Alles(lo, mid), Werk::Alles(mid, hi + 1)]
-                }
-                _ => Vec::new(),
-            }
+            absence::helften(r.get(0), r.get(1))
+                .into_iter()
+                .map(|(van, tot)| Werk::Alles(van, tot))
+                .collect()
         } else {
             vec![Werk::Gewijzigd(0), Werk::Gewijzigd(1)]
         };
