@@ -265,6 +265,19 @@ pub(crate) fn zonder_verzuim(person: i64, school: String) -> Wijziging {
     }
 }
 
+/// The two halves, each from its first id up to (not including) its end, in which the
+/// readers of a run over everyone take the person ids from `lo` to `hi` (None: no absence
+/// stored, nothing to read).
+pub(crate) fn helften(lo: Option<i64>, hi: Option<i64>) -> Vec<(i64, i64)> {
+    match (lo, hi) {
+        (Some(lo), Some(hi)) => {
+            let mid = lo + (hi - lo) / 2 + 1;
+            vec![(lo, mid), (mid, hi + 1)]
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// Adds what readers of a signal run read (pairs, rows, signals) to `run`.
 pub(crate) fn tel_gelezen(run: &mut SignaalRun, gelezen: &SignaalRun) {
     run.leerlingen += gelezen.leerlingen;

@@ -20,6 +20,13 @@ pub struct JongerenFilter {
     pub op: Option<NaiveDate>,
 }
 
+impl JongerenFilter {
+    /// The day the enrolments are looked at: `op`, or today.
+    pub(crate) fn peildatum(&self) -> NaiveDate {
+        self.op.unwrap_or_else(|| Utc::now().date_naive())
+    }
+}
+
 /// One stored day of absence of one kind at one school.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerzuimRegel {
@@ -45,6 +52,26 @@ pub enum Claim {
         status: u16,
         antwoord: String,
     },
+}
+
+/// What a stored key means to a request that arrives with it: answered before, or being
+/// handled by a request that started at or after the moment before which an unfinished one
+/// counts as given up (`nog_bezig`); None when this request may take the key over.
+pub(crate) fn bestaande_claim(
+    verzoek: String,
+    status: Option<u16>,
+    antwoord: Option<String>,
+    nog_bezig: bool,
+) -> Option<Claim> {
+    match (status, antwoord) {
+        (Some(status), Some(antwoord)) => Some(Claim::Klaar {
+            verzoek,
+            status,
+            antwoord,
+        }),
+        _ if nog_bezig => Some(Claim::Bezig { verzoek }),
+        _ => None,
+    }
 }
 
 pub trait ApiStore {

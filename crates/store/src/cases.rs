@@ -9,7 +9,7 @@ use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::Gebeurtenis;
 
 use crate::stored::{invalid, leerling_of, school, Rij};
-use crate::{MeldingGegevens, MeldingStaat, Result, WerkPersoon};
+use crate::{MeldingGegevens, MeldingStaat, Result, WerkPersoon, WerkRij};
 
 /// A stored period: start, end (open when None), category and cause as their codes.
 pub(crate) type Periode = (NaiveDate, Option<NaiveDate>, String, String);
@@ -22,11 +22,18 @@ pub(crate) fn als_registraties(
     periods
         .into_iter()
         .map(|(van, tot, c, o)| {
-            let c: Categorie = c.parse().map_err(|e| invalid("categorie", e))?;
-            let o: Oorzaak = o.parse().map_err(|e| invalid("oorzaak", e))?;
+            let (c, o) = categorie_oorzaak(&c, &o)?;
             Registratie::new(leerling, c, o, van, tot).map_err(|e| invalid("registratie", e))
         })
         .collect()
+}
+
+/// A stored period's category and cause, from their codes.
+pub(crate) fn categorie_oorzaak(c: &str, o: &str) -> Result<(Categorie, Oorzaak)> {
+    Ok((
+        c.parse().map_err(|e| invalid("categorie", e))?,
+        o.parse().map_err(|e| invalid("oorzaak", e))?,
+    ))
 }
 
 /// Why a registration cannot be stored next to the period `van`–`tot` that is.
@@ -35,6 +42,61 @@ pub(crate) fn overlap_reason(van: NaiveDate, tot: Option<NaiveDate>) -> String {
         Some(t) => format!("overlaps the registration from {van} to {t}"),
         None => format!("overlaps the open registration from {van}"),
     }
+}
+
+/// What a stored period holds besides its start: end (open when None), category and cause as
+/// their codes.
+pub(crate) type Inhoud<'a> = (Option<NaiveDate>, &'a str, &'a str);
+
+/// The reads and writes of a change of one person's registrations, each in its database's
+/// SQL; what the change does with them is decided once, in [`registratie_wijzigen`].
+pub(crate) trait RegistratieOpslag {
+    /// The person's stored periods, by start.
+    fn periods(&mut self, person: i64) -> Result<Vec<Periode>>;
+    /// What the register knows about the person that a registration must fit.
+    fn registerfeiten(&mut self, person: i64) -> Result<Registerfeiten>;
+    /// Keeps history (docs/domain.md §9.7): the version of period (`person`, `van`) that held
+    /// until now ends, and `nieuw` (end, category, cause), when given, holds from now on.
+    fn versie(&mut self, person: i64, van: NaiveDate, nieuw: Option<Inhoud<'_>>) -> Result<()>;
+    /// Removes the period (`person`, `van`).
+    fn verwijder(&mut self, person: i64, van: NaiveDate) -> Result<()>;
+    /// Ends the period (`person`, `van`) on `tot`.
+    fn beeindig(&mut self, person: i64, van: NaiveDate, tot: NaiveDate) -> Result<()>;
+    /// Adds the period (`person`, `van`) with `inhoud`.
+    fn voeg_toe(&mut self, person: i64, van: NaiveDate, inhoud: Inhoud<'_>) -> Result<()>;
+}
+
+/// Changes the registrations of `person` per `per` to `nieuw` (none: no registration from
+/// then on), inside the caller's transaction: the period holding on `per` is closed and the
+/// new one added, each change recorded in the history. `Err(reason)` when the change does not
+/// fit; nothing is written then.
+pub(crate) fn registratie_wijzigen(
+    db: &mut impl RegistratieOpslag,
+    person: i64,
+    nieuw: Option<(Categorie, Oorzaak)>,
+    per: NaiveDate,
+) -> Result<std::result::Result<(), String>> {
+    let all = db.periods(person)?;
+    let (sluit, nieuw) = match wijziging(&all, per, nieuw, || db.registerfeiten(person))? {
+        Ok(w) => w,
+        Err(reden) => return Ok(Err(reden)),
+    };
+    match sluit {
+        Afsluiting::Geen => {}
+        Afsluiting::Vervalt => {
+            db.versie(person, per, None)?;
+            db.verwijder(person, per)?;
+        }
+        Afsluiting::Eindigt { open, tot } => {
+            db.versie(person, open.0, Some((Some(tot), &open.2, &open.3)))?;
+            db.beeindig(person, open.0, tot)?;
+        }
+    }
+    if let Some((tot, c, o)) = nieuw {
+        db.versie(person, per, Some((tot, c, o)))?;
+        db.voeg_toe(person, per, (tot, c, o))?;
+    }
+    Ok(Ok(()))
 }
 
 /// What a change per `per` does to the period that holds on that day.
@@ -132,6 +194,31 @@ pub(crate) fn melding<R: Rij>(r: &R) -> std::result::Result<Result<MeldingStaat>
         toelichting: r.opt_tekst(13)?,
         bevestigd: r.opt_dag(14)?,
         ingetrokken: r.opt_dag(15)?,
+    }))
+}
+
+/// How many columns [`melding`] reads (each store's `MELDING_COLS`): what a query selects
+/// after them starts here.
+pub(crate) const MELDING_NCOLS: usize = 16;
+
+/// A melding of the work list from its columns: those of [`melding`], then the person's (see
+/// [`werk_persoon`]).
+pub(crate) fn werk_melding<R: Rij>(r: &R) -> std::result::Result<Result<WerkRij>, R::Fout> {
+    let m = melding(r)?;
+    let p = werk_persoon(r, MELDING_NCOLS)?;
+    Ok(m.and_then(|m| Ok(WerkRij::Melding(Box::new(m), p?))))
+}
+
+/// A signal of the work list from its columns: the person's (see [`werk_persoon`]), then
+/// school, rule and day.
+pub(crate) fn werk_signaal<R: Rij>(r: &R) -> std::result::Result<Result<WerkRij>, R::Fout> {
+    let persoon = werk_persoon(r, 0)?;
+    let (school, regel, datum) = (r.tekst(5)?, r.tekst(6)?, r.datum(7)?);
+    Ok(persoon.map(|persoon| WerkRij::Signaal {
+        persoon,
+        school,
+        regel,
+        datum,
     }))
 }
 

@@ -8,6 +8,7 @@ pub mod access;
 pub mod api;
 pub mod backup;
 mod cases;
+mod forward;
 mod postgres;
 mod sqlite;
 mod stored;

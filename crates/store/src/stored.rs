@@ -3,7 +3,9 @@
 //! once here, and each store only reads its columns.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use leerrecht_domain::calendar::Vakantie;
 use leerrecht_domain::ids::{Bsn, GemeenteCode, LeerlingId, Onderwijsnummer, SchoolCode};
+use leerrecht_domain::org::{OrgCode, Organisatie};
 use leerrecht_domain::person::{Jongere, Sector};
 use leerrecht_domain::zaak::ZaakSoort;
 
@@ -26,6 +28,7 @@ pub(crate) trait Rij {
     fn opt_nummer(&self, i: usize) -> std::result::Result<Option<i64>, Self::Fout>;
     fn datum(&self, i: usize) -> std::result::Result<NaiveDate, Self::Fout>;
     fn opt_u32(&self, i: usize) -> std::result::Result<Option<u32>, Self::Fout>;
+    fn opt_datum(&self, i: usize) -> std::result::Result<Option<NaiveDate>, Self::Fout>;
     /// The day of a moment; none for the moments the history does not know.
     fn opt_dag(&self, i: usize) -> std::result::Result<Option<NaiveDate>, Self::Fout>;
 }
@@ -155,5 +158,81 @@ pub(crate) fn cijfer_vrijstelling(
             .map_err(|e| invalid("artikel", e))?,
         geen_passend_aanbod,
         van,
+    })
+}
+
+/// A row of [`crate::Store::for_each_jongere`] from its columns: the person's columns of
+/// `jongeren` (bsn, onderwijsnummer, achternaam, voornamen, geboortedatum, gemeente) from
+/// column `at`, then the enrolment on the day as `school|sector`, then the end of the first
+/// enrolment with a startkwalificatie. The driver's error outside, a stored value that does
+/// not decode inside.
+pub(crate) fn jongere_rij<R: Rij>(
+    r: &R,
+    at: usize,
+) -> std::result::Result<Result<crate::JongereRij>, R::Fout> {
+    let jongere = jongere(
+        r.opt_nummer(at)?,
+        r.opt_nummer(at + 1)?,
+        r.tekst(at + 2)?,
+        r.tekst(at + 3)?,
+        r.datum(at + 4)?,
+        &r.tekst(at + 5)?,
+    );
+    let inschrijving = r.opt_tekst(at + 6)?;
+    let startkwalificatie = r.opt_datum(at + 7)?;
+    Ok(jongere.and_then(|jongere| {
+        Ok(crate::JongereRij {
+            jongere,
+            inschrijving: inschrijving.map(|v| parse_school_sector(&v)).transpose()?,
+            startkwalificatie,
+        })
+    }))
+}
+
+/// A gemeente an organisation serves, as stored.
+pub(crate) fn bedient(g: &str) -> Result<GemeenteCode> {
+    g.parse().map_err(|e| invalid("bedient", e))
+}
+
+/// A stored organisation from the columns of `organisaties` and the gemeenten it serves.
+pub(crate) fn organisatie(
+    code: OrgCode,
+    soort: &str,
+    naam: String,
+    gemeente: Option<String>,
+    regio: Option<String>,
+    swv: Option<String>,
+    bedient: Vec<GemeenteCode>,
+) -> Result<Organisatie> {
+    Ok(Organisatie {
+        code,
+        soort: soort.parse().map_err(|e| invalid("soort", e))?,
+        naam,
+        gemeente: gemeente
+            .map(|g| g.parse())
+            .transpose()
+            .map_err(|e| invalid("gemeente", e))?,
+        regio,
+        swv: swv.map(OrgCode::from_stored),
+        bedient,
+    })
+}
+
+/// A stored holiday; an empty school is a holiday of every school.
+pub(crate) fn vakantie(
+    school: &str,
+    van: NaiveDate,
+    naam: String,
+    tot: NaiveDate,
+) -> Result<Vakantie> {
+    Ok(Vakantie {
+        naam,
+        van,
+        tot,
+        school: if school.is_empty() {
+            None
+        } else {
+            Some(self::school(school)?)
+        },
     })
 }

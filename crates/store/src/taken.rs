@@ -77,3 +77,19 @@ pub trait TaakStore {
     /// Every slot in the table, by job and slot.
     fn taken(&self) -> Result<Vec<TaakRij>>;
 }
+
+/// A slot from its columns (naam, gepland_op, houder, lease_tot, gestart, pogingen, klaar,
+/// uitkomst, duur_ms): the driver's error when one does not read.
+pub(crate) fn taak<R: crate::stored::Rij>(r: &R) -> std::result::Result<TaakRij, R::Fout> {
+    Ok(TaakRij {
+        naam: r.tekst(0)?,
+        gepland_op: r.moment(1)?,
+        houder: r.tekst(2)?,
+        lease_tot: r.moment(3)?,
+        gestart: r.moment(4)?,
+        pogingen: r.u32(5)? as i32,
+        klaar: r.opt_moment(6)?,
+        uitkomst: r.opt_tekst(7)?,
+        duur_ms: r.opt_i64(8)?,
+    })
+}

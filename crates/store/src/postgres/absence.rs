@@ -264,7 +264,7 @@ pub(crate) fn import_meldingen(
     in_tx(conn, |conn| {
         let mut counts = ImportCounts::default();
         let mut issues = Vec::new();
-        let mut first_line = std::collections::HashMap::new();
+        let mut eerste = crate::postgres::EersteRegel::new();
         for (line, m) in rows {
             let Some(person) = person_id(conn, m.leerling)? else {
                 issues.push(RowIssue::new(line, "leerling", UNKNOWN_PERSON));
@@ -286,15 +286,10 @@ pub(crate) fn import_meldingen(
                 continue;
             }
             let key = (person, m.school.clone(), m.begindatum, m.verzuimsoort);
-            if let Some(first) = first_line.get(&key) {
-                issues.push(RowIssue::new(
-                    line,
-                    "begindatum",
-                    crate::twice("this melding", first),
-                ));
+            if let Some(issue) = eerste.dubbel(key, line, "begindatum", "this melding") {
+                issues.push(issue);
                 continue;
             }
-            first_line.insert(key, line);
             let uren = m.uren.map(|u| u as i32);
             let dagen = m.dagen.map(|d| d as i32);
             let gegevens = m.gegevens.json();
@@ -643,13 +638,10 @@ pub(crate) fn bring_signals_up_to_date(
                 "SELECT min(jongere_id), max(jongere_id) FROM verzuim_blokken",
                 &[],
             )?;
-            match (r.get::<_, Option<i64>>(0), r.get::<_, Option<i64>>(1)) {
-                (Some(lo), Some(hi)) => {
-                    let mid = lo + (hi - lo) / 2 + 1;
-                    vec![Werk::Alles(lo, mid), Werk::Alles(mid, hi + 1)]
-                }
-                _ => Vec::new(),
-            }
+            absence::helften(r.get(0), r.get(1))
+                .into_iter()
+                .map(|(van, tot)| Werk::Alles(van, tot))
+                .collect()
         } else {
             vec![Werk::Gewijzigd(0), Werk::Gewijzigd(1)]
         };

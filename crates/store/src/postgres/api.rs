@@ -41,7 +41,7 @@ impl ApiStore for PgStore {
         na: i64,
         aantal: u32,
     ) -> Result<Vec<(i64, LeerlingId)>> {
-        let op = filter.op.unwrap_or_else(|| Utc::now().date_naive());
+        let op = filter.peildatum();
         let partner = filter.partner.clone().unwrap_or_default();
         let limit = i64::from(aantal);
         // One statement for every combination of criteria: an empty one is switched off.
@@ -191,18 +191,17 @@ impl ApiStore for PgStore {
                  WHERE sleutel = $1 FOR UPDATE",
                 &[&sleutel],
             )?;
-            let v: String = r.get(0);
             let status: Option<i32> = r.get(1);
-            let antwoord: Option<String> = r.get(2);
             let sinds: DateTime<Utc> = r.get(3);
-            match (status, antwoord) {
-                (Some(s), Some(a)) => Claim::Klaar {
-                    verzoek: v,
-                    status: s as u16,
-                    antwoord: a,
-                },
-                _ if sinds >= opgegeven_voor => Claim::Bezig { verzoek: v },
-                _ => {
+            let bestaand = crate::api::bestaande_claim(
+                r.get(0),
+                status.map(|s| s as u16),
+                r.get(2),
+                sinds >= opgegeven_voor,
+            );
+            match bestaand {
+                Some(claim) => claim,
+                None => {
                     tx.execute(
                         "UPDATE idempotentie SET verzoek = $2, aangemaakt = $3 WHERE sleutel = $1",
                         &[&sleutel, &verzoek, &nu],

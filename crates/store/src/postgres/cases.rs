@@ -11,14 +11,12 @@ use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
 use crate::cases::{
     als_registraties, feit_gebeurtenis, feit_inschrijving, gebeurtenis, gebeurtenis_json,
-    overlap_reason, wijziging, Afsluiting, Periode, ZAAK_GEWIJZIGD,
+    overlap_reason, Inhoud, Periode, RegistratieOpslag, ZAAK_GEWIJZIGD,
 };
 use crate::Concept;
-use crate::{MeldingStaat, MeldingZetting, WerkPersoon, WerkRij, ZaakEvent, ZaakRij};
+use crate::{MeldingStaat, MeldingZetting, WerkRij, ZaakEvent, ZaakRij};
 
-use crate::postgres::{
-    copy_rows, ids, in_tx, invalid, issues_from, person_id, row, with_person, Conn,
-};
+use crate::postgres::{copy_rows, ids, in_tx, invalid, person_id, row, stage_per_person, Conn};
 use crate::{decided, Decide, ImportCounts, ImportOutcome, Result, Rows, UNKNOWN_PERSON};
 
 pub(crate) fn import_registraties(
@@ -49,25 +47,7 @@ pub(crate) fn import_registraties(
                 ],
             );
         })?;
-        conn.batch_execute(
-            &(with_person("stage_raw", "stage_i")
-                + "CREATE TEMP TABLE stage_w ON COMMIT DROP AS
-                   SELECT *, min(line) OVER (PARTITION BY person, van) AS first
-                   FROM stage_i WHERE person IS NOT NULL;
-                 ANALYZE stage_w;"),
-        )?;
-        let mut issues = issues_from(
-            conn,
-            "SELECT line FROM stage_i WHERE person IS NULL ORDER BY line",
-            "leerling",
-            |_| UNKNOWN_PERSON.into(),
-        )?;
-        issues.extend(issues_from(
-            conn,
-            "SELECT line, first FROM stage_w WHERE line <> first ORDER BY line",
-            "van",
-            |r| crate::twice("this registration", r.get::<_, i64>(1)),
-        )?);
+        let mut issues = stage_per_person(conn, "van", "van", "this registration")?;
         // Each period must fit the register on each of its days; an open absoluut_verzuim
         // ends with the duty. The thuiszitters list is small: one look per row.
         let te_toetsen = conn.query(
@@ -81,7 +61,7 @@ pub(crate) fn import_registraties(
             let categorie: String = t.get(2);
             let categorie: Categorie = categorie.parse().map_err(|e| invalid("categorie", e))?;
             let (van, tot): (NaiveDate, Option<NaiveDate>) = (t.get(3), t.get(4));
-            match toets(categorie, van, tot, &registerfeiten(conn, person)?) {
+            match toets(categorie, van, tot, &conn.registerfeiten(person)?) {
                 Err(a) => {
                     // Reported once, as the SQLite store does: not also as an overlap.
                     conn.execute("DELETE FROM stage_w WHERE line = $1", &[&line])?;
@@ -157,40 +137,6 @@ const VERSIES: &str = ",
      INSERT INTO registratie_versies (jongere_id, van, tot, categorie, oorzaak, vastgelegd)
      SELECT jongere_id, van, tot, categorie, oorzaak, now() FROM changed";
 
-/// Keeps history (docs/domain.md §9.7): the version of period (`person`, `van`) that held until now
-/// ends, and `nieuw` (end, category, cause), when given, holds from now on.
-fn versie(
-    conn: &mut Client,
-    person: i64,
-    van: NaiveDate,
-    nieuw: Option<(Option<NaiveDate>, &str, &str)>,
-) -> Result<()> {
-    conn.execute(
-        "UPDATE registratie_versies SET vervallen = now()
-         WHERE jongere_id = $1 AND van = $2 AND vervallen IS NULL",
-        &[&person, &van],
-    )?;
-    if let Some((tot, c, o)) = nieuw {
-        conn.execute(
-            "INSERT INTO registratie_versies (jongere_id, van, tot, categorie, oorzaak, vastgelegd)
-             VALUES ($1, $2, $3, $4, $5, now())",
-            &[&person, &van, &tot, &c, &o],
-        )?;
-    }
-    Ok(())
-}
-
-fn periods(conn: &mut Client, person: i64) -> Result<Vec<Periode>> {
-    Ok(conn
-        .query(
-            "SELECT van, tot, categorie, oorzaak FROM registraties WHERE jongere_id = $1 ORDER BY van",
-            &[&person],
-        )?
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
-        .collect())
-}
-
 pub(crate) fn registraties(
     conn: &mut Conn,
     leerling: LeerlingId,
@@ -198,36 +144,7 @@ pub(crate) fn registraties(
     let Some(person) = person_id(conn, leerling)? else {
         return Ok(None);
     };
-    als_registraties(leerling, periods(conn, person)?).map(Some)
-}
-
-/// What the register knows about a person that a registration must fit (docs/domain.md §8): birth
-/// date, enrolments with their startkwalificatie, the exemptions recorded in their cases.
-pub(crate) fn registerfeiten(conn: &mut Client, person: i64) -> Result<Registerfeiten> {
-    let geboortedatum: NaiveDate = conn
-        .query_one(
-            "SELECT geboortedatum FROM jongeren WHERE id = $1",
-            &[&person],
-        )?
-        .get(0);
-    let mut f = Registerfeiten {
-        geboortedatum,
-        ..Registerfeiten::default()
-    };
-    for r in conn.query(
-        "SELECT begindatum, einddatum, startkwalificatie FROM inschrijvingen WHERE jongere_id = $1",
-        &[&person],
-    )? {
-        feit_inschrijving(&mut f, r.get(0), r.get(1), r.get(2));
-    }
-    for r in conn.query(
-        "SELECT e.gebeurtenis::text FROM zaken z JOIN zaak_gebeurtenissen e ON e.zaak_id = z.id
-         WHERE z.jongere_id = $1 AND e.gebeurtenis->>'soort' = 'vrijstelling'",
-        &[&person],
-    )? {
-        feit_gebeurtenis(&mut f, r.get(0))?;
-    }
-    Ok(f)
+    als_registraties(leerling, conn.periods(person)?).map(Some)
 }
 
 pub(crate) fn registratie_wijzigen(
@@ -245,37 +162,89 @@ pub(crate) fn registratie_wijzigen(
             "SELECT pg_advisory_xact_lock(hashtext('registraties'), $1::int)",
             &[&(person as i32)],
         )?;
-        let all = periods(conn, person)?;
-        let (sluit, nieuw) = match wijziging(&all, per, nieuw, || registerfeiten(conn, person))? {
-            Ok(w) => w,
-            Err(reden) => return Ok((Err(reden), false)),
+        let r = crate::cases::registratie_wijzigen(conn, person, nieuw, per)?;
+        let commit = r.is_ok();
+        Ok((r, commit))
+    })
+}
+
+impl RegistratieOpslag for Client {
+    fn periods(&mut self, person: i64) -> Result<Vec<Periode>> {
+        let conn = self;
+        Ok(conn
+            .query(
+                "SELECT van, tot, categorie, oorzaak FROM registraties WHERE jongere_id = $1 ORDER BY van",
+                &[&person],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+            .collect())
+    }
+    fn registerfeiten(&mut self, person: i64) -> Result<Registerfeiten> {
+        let conn = self;
+        let geboortedatum: NaiveDate = conn
+            .query_one(
+                "SELECT geboortedatum FROM jongeren WHERE id = $1",
+                &[&person],
+            )?
+            .get(0);
+        let mut f = Registerfeiten {
+            geboortedatum,
+            ..Registerfeiten::default()
         };
-        match sluit {
-            Afsluiting::Geen => {}
-            Afsluiting::Vervalt => {
-                versie(conn, person, per, None)?;
-                conn.execute(
-                    "DELETE FROM registraties WHERE jongere_id = $1 AND van = $2",
-                    &[&person, &per],
-                )?;
-            }
-            Afsluiting::Eindigt { open, tot } => {
-                versie(conn, person, open.0, Some((Some(tot), &open.2, &open.3)))?;
-                conn.execute(
-                    "UPDATE registraties SET tot = $3 WHERE jongere_id = $1 AND van = $2",
-                    &[&person, &open.0, &tot],
-                )?;
-            }
+        for r in conn.query(
+            "SELECT begindatum, einddatum, startkwalificatie FROM inschrijvingen WHERE jongere_id = $1",
+            &[&person],
+        )? {
+            feit_inschrijving(&mut f, r.get(0), r.get(1), r.get(2));
         }
+        for r in conn.query(
+            "SELECT e.gebeurtenis::text FROM zaken z JOIN zaak_gebeurtenissen e ON e.zaak_id = z.id
+             WHERE z.jongere_id = $1 AND e.gebeurtenis->>'soort' = 'vrijstelling'",
+            &[&person],
+        )? {
+            feit_gebeurtenis(&mut f, r.get(0))?;
+        }
+        Ok(f)
+    }
+    fn versie(&mut self, person: i64, van: NaiveDate, nieuw: Option<Inhoud<'_>>) -> Result<()> {
+        let conn = self;
+        conn.execute(
+            "UPDATE registratie_versies SET vervallen = now()
+             WHERE jongere_id = $1 AND van = $2 AND vervallen IS NULL",
+            &[&person, &van],
+        )?;
         if let Some((tot, c, o)) = nieuw {
-            versie(conn, person, per, Some((tot, c, o)))?;
             conn.execute(
-                "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak) VALUES ($1, $2, $3, $4, $5)",
-                &[&person, &per, &tot, &c, &o],
+                "INSERT INTO registratie_versies (jongere_id, van, tot, categorie, oorzaak, vastgelegd)
+                 VALUES ($1, $2, $3, $4, $5, now())",
+                &[&person, &van, &tot, &c, &o],
             )?;
         }
-        Ok((Ok(()), true))
-    })
+        Ok(())
+    }
+    fn verwijder(&mut self, person: i64, van: NaiveDate) -> Result<()> {
+        self.execute(
+            "DELETE FROM registraties WHERE jongere_id = $1 AND van = $2",
+            &[&person, &van],
+        )?;
+        Ok(())
+    }
+    fn beeindig(&mut self, person: i64, van: NaiveDate, tot: NaiveDate) -> Result<()> {
+        self.execute(
+            "UPDATE registraties SET tot = $3 WHERE jongere_id = $1 AND van = $2",
+            &[&person, &van, &tot],
+        )?;
+        Ok(())
+    }
+    fn voeg_toe(&mut self, person: i64, van: NaiveDate, inhoud: Inhoud<'_>) -> Result<()> {
+        let (tot, c, o) = inhoud;
+        self.execute(
+            "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak) VALUES ($1, $2, $3, $4, $5)",
+            &[&person, &van, &tot, &c, &o],
+        )?;
+        Ok(())
+    }
 }
 
 const ZAAK_COLS: &str =
@@ -426,9 +395,7 @@ pub(crate) fn zaak_event_toevoegen(
     })
 }
 
-/// How many columns [`MELDING_COLS`] has: what a query selects after them starts here.
-const MELDING_NCOLS: usize = 16;
-
+/// The columns [`crate::cases::melding`] reads, [`crate::cases::MELDING_NCOLS`] of them.
 const MELDING_COLS: &str = "m.id, j.bsn, j.onderwijsnummer, m.school, m.begindatum, m.verzuimsoort,
      m.uren, m.dagen, m.status, m.signaal, m.afsluitreden, m.zaak_id, m.gegevens, m.toelichting,
      CASE WHEN isfinite(m.vastgelegd) THEN m.vastgelegd END,
@@ -552,11 +519,6 @@ pub(crate) fn thuiszitters_op(
     Ok(out)
 }
 
-fn werk_persoon(r: &::postgres::Row, at: usize) -> Result<WerkPersoon> {
-    let Ok(p) = crate::cases::werk_persoon(r, at);
-    p
-}
-
 pub(crate) fn for_each_werk(
     conn: &mut Conn,
     on: NaiveDate,
@@ -574,10 +536,8 @@ pub(crate) fn for_each_werk(
     let params: [&(dyn ::postgres::types::ToSql + Sync); 2] = [&status, &school];
     let mut it = conn.query_raw(&sql, params)?;
     while let Some(r) = it.next()? {
-        f(WerkRij::Melding(
-            Box::new(melding_row(&r)?),
-            werk_persoon(&r, MELDING_NCOLS)?,
-        ))?;
+        let Ok(rij) = crate::cases::werk_melding(&r);
+        f(rij?)?;
     }
     drop(it);
     let params: [&(dyn ::postgres::types::ToSql + Sync); 2] = [&sinds, &on];
@@ -589,12 +549,8 @@ pub(crate) fn for_each_werk(
         params,
     )?;
     while let Some(r) = it.next()? {
-        f(WerkRij::Signaal {
-            persoon: werk_persoon(&r, 0)?,
-            school: r.get(5),
-            regel: r.get(6),
-            datum: r.get(7),
-        })?;
+        let Ok(rij) = crate::cases::werk_signaal(&r);
+        f(rij?)?;
     }
     Ok(())
 }
@@ -620,13 +576,8 @@ pub(crate) fn registraties_op(
     )?
     .iter()
     .map(|r| {
-        let c: String = r.get(0);
-        let o: String = r.get(1);
-        Ok((
-            c.parse().map_err(|e| invalid("categorie", e))?,
-            o.parse().map_err(|e| invalid("oorzaak", e))?,
-            r.get(2),
-        ))
+        let (c, o) = crate::cases::categorie_oorzaak(r.get(0), r.get(1))?;
+        Ok((c, o, r.get(2)))
     })
     .collect()
 }

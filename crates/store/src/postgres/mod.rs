@@ -26,7 +26,7 @@ use r2d2_postgres::PostgresConnectionManager;
 use crate::postgres::tls::{PgConnect, Tls};
 
 pub(crate) use crate::stored::invalid;
-use crate::stored::{overlap_reason, parse_school_sector};
+use crate::stored::overlap_reason;
 use chrono::{DateTime, Utc};
 use leerrecht_domain::rules::Verzuim;
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
@@ -187,6 +187,9 @@ impl crate::stored::Rij for ::postgres::Row {
     fn opt_u32(&self, i: usize) -> std::result::Result<Option<u32>, Self::Fout> {
         Ok(self.get::<_, Option<i32>>(i).map(|n| n as u32))
     }
+    fn opt_datum(&self, i: usize) -> std::result::Result<Option<NaiveDate>, Self::Fout> {
+        Ok(self.get(i))
+    }
     /// The moments the history does not know, kept as -infinity, are selected as NULL.
     fn opt_dag(&self, i: usize) -> std::result::Result<Option<NaiveDate>, Self::Fout> {
         Ok(self
@@ -293,6 +296,67 @@ pub(crate) fn with_person(raw: &str, into: &str) -> String {
     )
 }
 
+/// Gives each row staged in `stage_raw` its person (table `stage_i`), and each row of a known
+/// person the first line of its key, the person and the columns `sleutel` (table `stage_w`).
+/// The issues: rows of unknown persons, and rows (`kolom`) whose key an earlier line had,
+/// each of them `wat`.
+pub(crate) fn stage_per_person(
+    conn: &mut Client,
+    sleutel: &str,
+    kolom: &str,
+    wat: &str,
+) -> Result<Vec<RowIssue>> {
+    conn.batch_execute(&format!(
+        "{}CREATE TEMP TABLE stage_w ON COMMIT DROP AS
+           SELECT *, min(line) OVER (PARTITION BY person, {sleutel}) AS first
+           FROM stage_i WHERE person IS NOT NULL;
+         ANALYZE stage_w;",
+        with_person("stage_raw", "stage_i")
+    ))?;
+    let mut issues = issues_from(
+        conn,
+        "SELECT line FROM stage_i WHERE person IS NULL ORDER BY line",
+        "leerling",
+        |_| UNKNOWN_PERSON.into(),
+    )?;
+    issues.extend(issues_from(
+        conn,
+        "SELECT line, first FROM stage_w WHERE line <> first ORDER BY line",
+        kolom,
+        |r| crate::twice(wat, r.get::<_, i64>(1)),
+    )?);
+    Ok(issues)
+}
+
+/// The line each key of a file was first seen on, for the files checked row by row.
+pub(crate) struct EersteRegel<K>(std::collections::HashMap<K, u64>);
+
+impl<K: std::hash::Hash + Eq> EersteRegel<K> {
+    pub(crate) fn new() -> Self {
+        Self(std::collections::HashMap::new())
+    }
+
+    /// None when `key` is new (it is remembered as of `line`); else the issue of `line`, in
+    /// column `kolom`, that `wat` appears twice.
+    pub(crate) fn dubbel(
+        &mut self,
+        key: K,
+        line: u64,
+        kolom: &str,
+        wat: impl std::fmt::Display,
+    ) -> Option<RowIssue> {
+        match self.0.entry(key) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                Some(RowIssue::new(line, kolom, crate::twice(wat, first.get())))
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(line);
+                None
+            }
+        }
+    }
+}
+
 pub(crate) fn ids(l: LeerlingId) -> (Option<String>, Option<String>) {
     match l {
         LeerlingId::Bsn(b) => (Some(b.value().to_string()), None),
@@ -324,27 +388,20 @@ fn load_org(conn: &mut Client) -> Result<Vec<Organisatie>> {
     )?;
     rows.iter()
         .map(|r| {
-            let gemeente: Option<String> = r.get(3);
-            let swv: Option<String> = r.get(5);
+            let soort: String = r.get(1);
             let bedient: Vec<String> = r.get(6);
-            Ok(Organisatie {
-                code: OrgCode::from_stored(r.get(0)),
-                soort: r
-                    .get::<_, String>(1)
-                    .parse()
-                    .map_err(|e| invalid("soort", e))?,
-                naam: r.get(2),
-                gemeente: gemeente
-                    .map(|g| g.parse())
-                    .transpose()
-                    .map_err(|e| invalid("gemeente", e))?,
-                regio: r.get(4),
-                swv: swv.map(OrgCode::from_stored),
-                bedient: bedient
+            crate::stored::organisatie(
+                OrgCode::from_stored(r.get(0)),
+                &soort,
+                r.get(2),
+                r.get(3),
+                r.get(4),
+                r.get(5),
+                bedient
                     .iter()
-                    .map(|g| g.parse().map_err(|e| invalid("bedient", e)))
+                    .map(|g| crate::stored::bedient(g))
                     .collect::<Result<_>>()?,
-            })
+            )
         })
         .collect()
 }
@@ -460,16 +517,7 @@ impl Store for PgStore {
         rows.iter()
             .map(|r| {
                 let school: String = r.get(0);
-                Ok(Vakantie {
-                    school: if school.is_empty() {
-                        None
-                    } else {
-                        Some(crate::stored::school(&school)?)
-                    },
-                    van: r.get(1),
-                    naam: r.get(2),
-                    tot: r.get(3),
-                })
+                crate::stored::vakantie(&school, r.get(1), r.get(2), r.get(3))
             })
             .collect()
     }
@@ -483,18 +531,17 @@ impl Store for PgStore {
         in_tx(&mut conn, |conn| {
             let mut counts = ImportCounts::default();
             let mut issues = Vec::new();
-            let mut first_line = std::collections::HashMap::new();
+            let mut eerste = EersteRegel::new();
             // The register of organisations is small: one read, then compare in memory.
             let mut existing: std::collections::HashMap<OrgCode, Organisatie> = load_org(conn)?
                 .into_iter()
                 .map(|o| (o.code.clone(), o))
                 .collect();
             for (line, o) in rows {
-                if let Some(first) = first_line.get(&o.code) {
-                    issues.push(RowIssue::new(line, "code", crate::twice(&o.code, first)));
+                if let Some(issue) = eerste.dubbel(o.code.clone(), line, "code", &o.code) {
+                    issues.push(issue);
                     continue;
                 }
-                first_line.insert(o.code.clone(), line);
                 let old = existing.remove(&o.code);
                 let changed = old.as_ref() != Some(&o);
                 if changed {
@@ -515,19 +562,14 @@ impl Store for PgStore {
         in_tx(&mut conn, |conn| {
             let mut counts = ImportCounts::default();
             let mut issues = Vec::new();
-            let mut first_line = std::collections::HashMap::new();
+            let mut eerste = EersteRegel::new();
             let mut gewijzigd: Vec<Option<SchoolCode>> = Vec::new();
             for (line, v) in rows {
                 let key = (v.school.clone(), v.van, v.naam.clone());
-                if let Some(first) = first_line.get(&key) {
-                    issues.push(RowIssue::new(
-                        line,
-                        "naam",
-                        crate::twice("this holiday", first),
-                    ));
+                if let Some(issue) = eerste.dubbel(key, line, "naam", "this holiday") {
+                    issues.push(issue);
                     continue;
                 }
-                first_line.insert(key, line);
                 let existed = conn
                     .query_opt(
                         "SELECT 1 FROM vakanties WHERE school = $1 AND van = $2 AND naam = $3",
@@ -700,25 +742,8 @@ impl Store for PgStore {
             })?;
             // New tables rather than updates in place: a staged row is written once. Each row
             // gets its person and the first line of its key (person, school, begindatum).
-            conn.batch_execute(
-                &(with_person("stage_raw", "stage_i")
-                    + "CREATE TEMP TABLE stage_w ON COMMIT DROP AS
-                   SELECT *, min(line) OVER (PARTITION BY person, school, begindatum) AS first
-                   FROM stage_i WHERE person IS NOT NULL;
-                 ANALYZE stage_w;"),
-            )?;
-            let mut issues = issues_from(
-                conn,
-                "SELECT line FROM stage_i WHERE person IS NULL ORDER BY line",
-                "leerling",
-                |_| UNKNOWN_PERSON.into(),
-            )?;
-            issues.extend(issues_from(
-                conn,
-                "SELECT line, first FROM stage_w WHERE line <> first ORDER BY line",
-                "begindatum",
-                |r| crate::twice("this enrolment", r.get::<_, i64>(1)),
-            )?);
+            let mut issues =
+                stage_per_person(conn, "school, begindatum", "begindatum", "this enrolment")?;
             // The rows that passed go on to the overlap check, so that a file's every problem
             // is reported at once, as the SQLite store does.
             let mut counts = ImportCounts::default();
@@ -784,130 +809,7 @@ impl Store for PgStore {
         crate::postgres::absence::import_verzuim(self, rows, decide)
     }
 
-    fn import_meldingen(
-        &self,
-        rows: Rows<'_, MeldingRij>,
-        decide: Decide<'_>,
-        markering: Option<&str>,
-    ) -> Result<ImportOutcome> {
-        crate::postgres::absence::import_meldingen(&mut *self.conn()?, rows, decide, markering)
-    }
-
-    fn import_registraties(
-        &self,
-        rows: Rows<'_, Registratie>,
-        decide: Decide<'_>,
-    ) -> Result<ImportOutcome> {
-        crate::postgres::cases::import_registraties(&mut self.conn()?, rows, decide)
-    }
-
-    fn zaak_openen(
-        &self,
-        leerling: LeerlingId,
-        soort: ZaakSoort,
-        organisatie: &str,
-        datum: NaiveDate,
-        tijd: DateTime<Utc>,
-        wie: &str,
-        wie_organisatie: Option<&str>,
-    ) -> Result<std::result::Result<i64, String>> {
-        crate::postgres::cases::zaak_openen(
-            &mut self.conn()?,
-            leerling,
-            soort,
-            organisatie,
-            datum,
-            tijd,
-            wie,
-            wie_organisatie,
-        )
-    }
-
-    fn zaak(&self, id: i64) -> Result<Option<ZaakRij>> {
-        crate::postgres::cases::zaak(&mut self.conn()?, id)
-    }
-
-    fn zaken_van(&self, leerling: LeerlingId) -> Result<Vec<ZaakRij>> {
-        crate::postgres::cases::zaken_van(&mut self.conn()?, leerling)
-    }
-
-    fn open_zaken(&self, soort: ZaakSoort) -> Result<Vec<ZaakRij>> {
-        crate::postgres::cases::open_zaken(&mut self.conn()?, soort)
-    }
-
-    fn zaak_events(&self, id: i64) -> Result<Vec<ZaakEvent>> {
-        crate::postgres::cases::zaak_events(&mut self.conn()?, id)
-    }
-
-    fn zaak_event_toevoegen(
-        &self,
-        id: i64,
-        volgnummer: u32,
-        tijd: DateTime<Utc>,
-        wie: &str,
-        wie_organisatie: Option<&str>,
-        gebeurtenis: &Gebeurtenis,
-    ) -> Result<std::result::Result<(), String>> {
-        crate::postgres::cases::zaak_event_toevoegen(
-            &mut self.conn()?,
-            id,
-            volgnummer,
-            tijd,
-            wie,
-            wie_organisatie,
-            gebeurtenis,
-        )
-    }
-
-    fn melding(&self, id: i64) -> Result<Option<MeldingStaat>> {
-        crate::postgres::cases::melding(&mut self.conn()?, id)
-    }
-
-    fn meldingen_van(&self, leerling: LeerlingId) -> Result<Vec<MeldingStaat>> {
-        crate::postgres::cases::meldingen_van(&mut self.conn()?, leerling)
-    }
-
-    fn melding_zetten(&self, id: i64, zetting: crate::MeldingZetting<'_>) -> Result<bool> {
-        crate::postgres::cases::melding_zetten(&mut self.conn()?, id, zetting)
-    }
-
-    fn meldingen_afgehandeld_op(&self, momenten: &[(i64, DateTime<Utc>)]) -> Result<usize> {
-        crate::postgres::cases::meldingen_afgehandeld_op(&mut self.conn()?, momenten)
-    }
-
-    fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<crate::Concept>> {
-        crate::postgres::cases::concepten(&mut self.conn()?, van, tot)
-    }
-
-    fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {
-        crate::postgres::cases::thuiszitters_op(&mut self.conn()?, on, false)
-    }
-    fn geregistreerden_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {
-        crate::postgres::cases::thuiszitters_op(&mut self.conn()?, on, true)
-    }
-
-    fn for_each_werk(
-        &self,
-        on: NaiveDate,
-        sinds: NaiveDate,
-        status: &str,
-        school: Option<&str>,
-        f: &mut dyn FnMut(WerkRij) -> Result<()>,
-    ) -> Result<()> {
-        crate::postgres::cases::for_each_werk(&mut self.conn()?, on, sinds, status, school, f)
-    }
-
-    fn meldingen_zonder_zaak(&self) -> Result<Vec<MeldingStaat>> {
-        crate::postgres::cases::meldingen_zonder_zaak(&mut self.conn()?)
-    }
-
-    fn registraties_op(&self, on: NaiveDate) -> Result<Vec<(Categorie, Oorzaak, String)>> {
-        crate::postgres::cases::registraties_op(&mut self.conn()?, on)
-    }
-
-    fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {
-        crate::postgres::cases::registraties(&mut self.conn()?, leerling)
-    }
+    crate::forward::forwarded_store_methods!(postgres);
 
     fn cijferbasis(
         &self,
@@ -928,71 +830,6 @@ impl Store for PgStore {
             .iter()
             .map(|r| (r.get(0), r.get(1), r.get::<_, i64>(2) as u64))
             .collect())
-    }
-
-    fn cijfer_meldingen_anoniem(
-        &self,
-        van: NaiveDate,
-        tot: NaiveDate,
-        bekend_op: Option<DateTime<Utc>>,
-        f: &mut dyn FnMut(leerrecht_domain::cijfers::Melding<'_>),
-    ) -> Result<()> {
-        crate::postgres::cijfers::cijfer_meldingen_anoniem(
-            &mut self.conn()?,
-            van,
-            tot,
-            bekend_op,
-            f,
-        )
-    }
-
-    fn cijfer_meldingen(
-        &self,
-        van: NaiveDate,
-        tot: NaiveDate,
-        bekend_op: Option<DateTime<Utc>>,
-        f: &mut dyn FnMut(leerrecht_domain::cijfers::Melding<'_>),
-    ) -> Result<()> {
-        crate::postgres::cijfers::cijfer_meldingen(&mut self.conn()?, van, tot, bekend_op, f)
-    }
-
-    fn registratie_wijzigen(
-        &self,
-        leerling: LeerlingId,
-        nieuw: Option<(Categorie, Oorzaak)>,
-        per: NaiveDate,
-    ) -> Result<std::result::Result<(), String>> {
-        crate::postgres::cases::registratie_wijzigen(&mut self.conn()?, leerling, nieuw, per)
-    }
-
-    fn regelversies(&self) -> Result<Vec<(NaiveDate, String)>> {
-        crate::postgres::absence::regelversies(&mut *self.conn()?)
-    }
-
-    fn add_regelversie(&self, van: NaiveDate, regels: &str) -> Result<()> {
-        crate::postgres::absence::add_regelversie(&mut *self.conn()?, van, regels)
-    }
-
-    fn bring_signals_up_to_date(&self, all: bool, maak: Beoordelaars<'_>) -> Result<SignaalRun> {
-        crate::postgres::absence::bring_signals_up_to_date(self, all, maak)
-    }
-
-    fn signalen(
-        &self,
-        until: NaiveDate,
-        regel: Option<&str>,
-        f: &mut dyn FnMut(SignaalRij) -> Result<()>,
-    ) -> Result<()> {
-        crate::postgres::absence::signalen(&mut *self.conn()?, until, regel, f)
-    }
-
-    fn av_kandidaten(
-        &self,
-        on: NaiveDate,
-        ranges: BirthRanges,
-        f: &mut dyn FnMut(AvKandidaat) -> Result<()>,
-    ) -> Result<()> {
-        crate::postgres::absence::av_kandidaten(&mut *self.conn()?, on, ranges, f)
     }
 
     fn bulk_writer(&self) -> Result<Box<dyn BulkWriter + '_>> {
@@ -1037,12 +874,8 @@ impl Store for PgStore {
             params,
         )?;
         while let Some(r) = it.next()? {
-            let ins: Option<String> = r.get(6);
-            f(JongereRij {
-                jongere: build_jongere(&r, 0)?,
-                inschrijving: ins.map(|v| parse_school_sector(&v)).transpose()?,
-                startkwalificatie: r.get(7),
-            })?;
+            let Ok(rij) = crate::stored::jongere_rij(&r, 0);
+            f(rij?)?;
         }
         Ok(())
     }

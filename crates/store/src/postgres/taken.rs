@@ -105,16 +105,9 @@ impl TaakStore for PgStore {
                 &[],
             )?
             .iter()
-            .map(|r| TaakRij {
-                naam: r.get(0),
-                gepland_op: r.get(1),
-                houder: r.get(2),
-                lease_tot: r.get(3),
-                gestart: r.get(4),
-                pogingen: r.get(5),
-                klaar: r.get(6),
-                uitkomst: r.get(7),
-                duur_ms: r.get(8),
+            .map(|r| {
+                let Ok(t) = crate::taken::taak(r);
+                t
             })
             .collect())
     }

@@ -561,13 +561,10 @@ pub(crate) fn bring_signals_up_to_date(
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
-            match (lo, hi) {
-                (Some(lo), Some(hi)) => {
-                    let mid = lo + (hi - lo) / 2 + 1;
-                    vec![Werk::Alles(lo, mid), Werk::Alles(mid, hi + 1)]
-                }
-                _ => Vec::new(),
-            }
+            absence::helften(lo, hi)
+                .into_iter()
+                .map(|(van, tot)| Werk::Alles(van, tot))
+                .collect()
         } else {
             let mut stmt = conn.prepare("SELECT jongere_id, school FROM verzuim_gewijzigd")?;
             let paren: Vec<(i64, String)> = stmt

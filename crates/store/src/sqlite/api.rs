@@ -57,7 +57,7 @@ impl ApiStore for SqliteStore {
             args.extend(filter.gemeenten.iter().cloned().map(Value::Text));
         }
         if !filter.scholen.is_empty() {
-            let op = iso(filter.op.unwrap_or_else(|| Utc::now().date_naive()));
+            let op = iso(filter.peildatum());
             sql += &format!(
                 " AND EXISTS (SELECT 1 FROM inschrijvingen i WHERE i.jongere_id = j.id
                    AND i.school IN ({}) AND i.begindatum <= ? AND (i.einddatum IS NULL OR i.einddatum >= ?))",
@@ -232,16 +232,13 @@ impl ApiStore for SqliteStore {
                 )?
                 .query_row([sleutel], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                 .optional()?;
-            match row {
-                Some((v, Some(status), Some(antwoord), _)) => Ok(Claim::Klaar {
-                    verzoek: v,
-                    status,
-                    antwoord,
-                }),
-                Some((v, _, _, sinds)) if sinds >= moment(opgegeven_voor) => {
-                    Ok(Claim::Bezig { verzoek: v })
-                }
-                _ => {
+            // Moments are stored as fixed-format text, which orders as they do.
+            let bestaand = row.and_then(|(v, status, antwoord, sinds)| {
+                crate::api::bestaande_claim(v, status, antwoord, sinds >= moment(opgegeven_voor))
+            });
+            match bestaand {
+                Some(claim) => Ok(claim),
+                None => {
                     conn.prepare_cached(
                         "INSERT INTO idempotentie (sleutel, verzoek, status, antwoord, aangemaakt)
                          VALUES (?1, ?2, NULL, NULL, ?3)

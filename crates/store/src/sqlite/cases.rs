@@ -11,57 +11,17 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::access::{moment, parse_moment};
 use crate::cases::{
     als_registraties, feit_gebeurtenis, feit_inschrijving, gebeurtenis, gebeurtenis_json,
-    overlap_reason, wijziging, Afsluiting, Periode, ZAAK_GEWIJZIGD,
+    overlap_reason, Inhoud, Periode, RegistratieOpslag, ZAAK_GEWIJZIGD,
 };
 use crate::stored::parse_soort;
 use crate::stored::Rij;
 use crate::Concept;
-use crate::{MeldingStaat, MeldingZetting, WerkPersoon, WerkRij, ZaakEvent, ZaakRij};
+use crate::{MeldingStaat, MeldingZetting, WerkRij, ZaakEvent, ZaakRij};
 
-use crate::sqlite::{count, date_col, in_tx, invalid, opt_date_col, person_id, Conn};
+use crate::sqlite::{
+    count, date_col, in_tx, invalid, opt_date_col, person_id, Conn, LaatstePersoon,
+};
 use crate::{decided, Decide, ImportCounts, ImportOutcome, Result, RowIssue, Rows, UNKNOWN_PERSON};
-
-/// What the register knows about a person that a registration must fit (docs/domain.md §8): birth
-/// date, enrolments with their startkwalificatie, the exemptions recorded in their cases.
-pub(crate) fn registerfeiten(conn: &Connection, person: i64) -> Result<Registerfeiten> {
-    let geboortedatum = conn
-        .prepare_cached("SELECT geboortedatum FROM jongeren WHERE id = ?1")?
-        .query_row([person], |r| date_col(r, 0))?;
-    let mut f = Registerfeiten {
-        geboortedatum,
-        ..Registerfeiten::default()
-    };
-    let mut stmt = conn.prepare_cached(
-        "SELECT begindatum, einddatum, startkwalificatie FROM inschrijvingen WHERE jongere_id = ?1",
-    )?;
-    let mut rows = stmt.query([person])?;
-    while let Some(r) = rows.next()? {
-        feit_inschrijving(&mut f, date_col(r, 0)?, opt_date_col(r, 1)?, r.get(2)?);
-    }
-    drop(rows);
-    let mut stmt = conn.prepare_cached(
-        "SELECT e.gebeurtenis FROM zaken z JOIN zaak_gebeurtenissen e ON e.zaak_id = z.id
-         WHERE z.jongere_id = ?1 AND json_extract(e.gebeurtenis, '$.soort') = 'vrijstelling'",
-    )?;
-    let mut rows = stmt.query([person])?;
-    while let Some(r) = rows.next()? {
-        feit_gebeurtenis(&mut f, &r.get::<_, String>(0)?)?;
-    }
-    Ok(f)
-}
-
-/// A person's periods: start, end, category and cause, by start.
-fn periods(conn: &Connection, person: i64) -> Result<Vec<Periode>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT van, tot, categorie, oorzaak FROM registraties WHERE jongere_id = ?1 ORDER BY van",
-    )?;
-    let mut rows = stmt.query([person])?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        out.push((date_col(r, 0)?, opt_date_col(r, 1)?, r.get(2)?, r.get(3)?));
-    }
-    Ok(out)
-}
 
 pub(crate) fn import_registraties(
     conn: &Conn,
@@ -77,17 +37,9 @@ pub(crate) fn import_registraties(
         )?;
         let mut counts = ImportCounts::default();
         let mut issues = Vec::new();
-        let mut last: Option<(LeerlingId, Option<i64>)> = None;
+        let mut persoon = LaatstePersoon::default();
         for (line, r) in rows {
-            let person = match last {
-                Some((l, p)) if l == r.leerling => p,
-                _ => {
-                    let p = person_id(conn, r.leerling)?;
-                    last = Some((r.leerling, p));
-                    p
-                }
-            };
-            let Some(person) = person else {
+            let Some(person) = persoon.van(conn, r.leerling)? else {
                 issues.push(RowIssue::new(line, "leerling", UNKNOWN_PERSON));
                 continue;
             };
@@ -111,7 +63,7 @@ pub(crate) fn import_registraties(
             }
             // The period must fit the register on each of its days; an open absoluut_verzuim
             // ends with the duty. A row that does not fit is not checked for overlaps.
-            let feiten = registerfeiten(conn, person)?;
+            let feiten = Registraties(conn).registerfeiten(person)?;
             let r = match toets(r.categorie, r.van(), r.tot(), &feiten) {
                 Err(a) => {
                     conn.prepare_cached(
@@ -131,13 +83,15 @@ pub(crate) fn import_registraties(
                         .map_err(|e| invalid("registratie", e))?
                 }
             };
-            let old = periods(conn, person)?.into_iter().find(|p| p.0 == r.van());
+            let old = Registraties(conn)
+                .periods(person)?
+                .into_iter()
+                .find(|p| p.0 == r.van());
             let changed = old.as_ref().is_none_or(|(_, tot, c, o)| {
                 *tot != r.tot() || c != r.categorie.code() || o != r.oorzaak.code()
             });
             if changed {
-                versie(
-                    conn,
+                Registraties(conn).versie(
                     person,
                     r.van(),
                     Some((r.tot(), r.categorie.code(), r.oorzaak.code())),
@@ -193,34 +147,11 @@ pub(crate) fn import_registraties(
 /// The database's clock, in the store's moment format: when a change became known.
 pub(crate) const NU: &str = "strftime('%Y-%m-%dT%H:%M:%f000Z', 'now')";
 
-/// Keeps history (docs/domain.md §9.7): the version of period (`person`, `van`) that held until now
-/// ends, and `nieuw` (end, category, cause), when given, holds from now on.
-fn versie(
-    conn: &Connection,
-    person: i64,
-    van: NaiveDate,
-    nieuw: Option<(Option<NaiveDate>, &str, &str)>,
-) -> Result<()> {
-    conn.prepare_cached(&format!(
-        "UPDATE registratie_versies SET vervallen = {NU}
-         WHERE jongere_id = ?1 AND van = ?2 AND vervallen IS NULL"
-    ))?
-    .execute(params![person, iso(van)])?;
-    if let Some((tot, c, o)) = nieuw {
-        conn.prepare_cached(&format!(
-            "INSERT INTO registratie_versies (jongere_id, van, tot, categorie, oorzaak, vastgelegd)
-             VALUES (?1, ?2, ?3, ?4, ?5, {NU})"
-        ))?
-        .execute(params![person, iso(van), tot.map(iso), c, o])?;
-    }
-    Ok(())
-}
-
 pub(crate) fn registraties(conn: &Conn, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {
     let Some(person) = person_id(conn, leerling)? else {
         return Ok(None);
     };
-    als_registraties(leerling, periods(conn, person)?).map(Some)
+    als_registraties(leerling, Registraties(conn).periods(person)?).map(Some)
 }
 
 pub(crate) fn registratie_wijzigen(
@@ -233,38 +164,94 @@ pub(crate) fn registratie_wijzigen(
         let Some(person) = person_id(conn, leerling)? else {
             return Ok((Err(UNKNOWN_PERSON.to_string()), false));
         };
-        let all = periods(conn, person)?;
-        let (sluit, nieuw) = match wijziging(&all, per, nieuw, || registerfeiten(conn, person))? {
-            Ok(w) => w,
-            Err(reden) => return Ok((Err(reden), false)),
-        };
-        match sluit {
-            Afsluiting::Geen => {}
-            Afsluiting::Vervalt => {
-                versie(conn, person, per, None)?;
-                conn.execute(
-                    "DELETE FROM registraties WHERE jongere_id = ?1 AND van = ?2",
-                    params![person, iso(per)],
-                )?;
-            }
-            Afsluiting::Eindigt { open, tot } => {
-                versie(conn, person, open.0, Some((Some(tot), &open.2, &open.3)))?;
-                conn.execute(
-                    "UPDATE registraties SET tot = ?3 WHERE jongere_id = ?1 AND van = ?2",
-                    params![person, iso(open.0), iso(tot)],
-                )?;
-            }
-        }
-        if let Some((tot, c, o)) = nieuw {
-            versie(conn, person, per, Some((tot, c, o)))?;
-            conn.execute(
-                "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![person, iso(per), tot.map(iso), c, o],
-            )?;
-        }
-        Ok((Ok(()), true))
+        let r = crate::cases::registratie_wijzigen(&mut Registraties(conn), person, nieuw, per)?;
+        let commit = r.is_ok();
+        Ok((r, commit))
     })?;
     Ok(r)
+}
+
+/// A connection as the store of one change of registrations.
+struct Registraties<'c>(&'c Connection);
+
+impl RegistratieOpslag for Registraties<'_> {
+    fn periods(&mut self, person: i64) -> Result<Vec<Periode>> {
+        let conn = self.0;
+        let mut stmt = conn.prepare_cached(
+            "SELECT van, tot, categorie, oorzaak FROM registraties WHERE jongere_id = ?1 ORDER BY van",
+        )?;
+        let mut rows = stmt.query([person])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push((date_col(r, 0)?, opt_date_col(r, 1)?, r.get(2)?, r.get(3)?));
+        }
+        Ok(out)
+    }
+    fn registerfeiten(&mut self, person: i64) -> Result<Registerfeiten> {
+        let conn = self.0;
+        let geboortedatum = conn
+            .prepare_cached("SELECT geboortedatum FROM jongeren WHERE id = ?1")?
+            .query_row([person], |r| date_col(r, 0))?;
+        let mut f = Registerfeiten {
+            geboortedatum,
+            ..Registerfeiten::default()
+        };
+        let mut stmt = conn.prepare_cached(
+            "SELECT begindatum, einddatum, startkwalificatie FROM inschrijvingen WHERE jongere_id = ?1",
+        )?;
+        let mut rows = stmt.query([person])?;
+        while let Some(r) = rows.next()? {
+            feit_inschrijving(&mut f, date_col(r, 0)?, opt_date_col(r, 1)?, r.get(2)?);
+        }
+        drop(rows);
+        let mut stmt = conn.prepare_cached(
+            "SELECT e.gebeurtenis FROM zaken z JOIN zaak_gebeurtenissen e ON e.zaak_id = z.id
+             WHERE z.jongere_id = ?1 AND json_extract(e.gebeurtenis, '$.soort') = 'vrijstelling'",
+        )?;
+        let mut rows = stmt.query([person])?;
+        while let Some(r) = rows.next()? {
+            feit_gebeurtenis(&mut f, &r.get::<_, String>(0)?)?;
+        }
+        Ok(f)
+    }
+    fn versie(&mut self, person: i64, van: NaiveDate, nieuw: Option<Inhoud<'_>>) -> Result<()> {
+        let conn = self.0;
+        conn.prepare_cached(&format!(
+            "UPDATE registratie_versies SET vervallen = {NU}
+             WHERE jongere_id = ?1 AND van = ?2 AND vervallen IS NULL"
+        ))?
+        .execute(params![person, iso(van)])?;
+        if let Some((tot, c, o)) = nieuw {
+            conn.prepare_cached(&format!(
+                "INSERT INTO registratie_versies (jongere_id, van, tot, categorie, oorzaak, vastgelegd)
+                 VALUES (?1, ?2, ?3, ?4, ?5, {NU})"
+            ))?
+            .execute(params![person, iso(van), tot.map(iso), c, o])?;
+        }
+        Ok(())
+    }
+    fn verwijder(&mut self, person: i64, van: NaiveDate) -> Result<()> {
+        self.0.execute(
+            "DELETE FROM registraties WHERE jongere_id = ?1 AND van = ?2",
+            params![person, iso(van)],
+        )?;
+        Ok(())
+    }
+    fn beeindig(&mut self, person: i64, van: NaiveDate, tot: NaiveDate) -> Result<()> {
+        self.0.execute(
+            "UPDATE registraties SET tot = ?3 WHERE jongere_id = ?1 AND van = ?2",
+            params![person, iso(van), iso(tot)],
+        )?;
+        Ok(())
+    }
+    fn voeg_toe(&mut self, person: i64, van: NaiveDate, inhoud: Inhoud<'_>) -> Result<()> {
+        let (tot, c, o) = inhoud;
+        self.0.execute(
+            "INSERT INTO registraties (jongere_id, van, tot, categorie, oorzaak) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![person, iso(van), tot.map(iso), c, o],
+        )?;
+        Ok(())
+    }
 }
 
 fn zaak_row(conn: &Connection, r: &rusqlite::Row<'_>) -> Result<ZaakRij> {
@@ -434,9 +421,7 @@ pub(crate) fn zaak_event_toevoegen(
     Ok(r)
 }
 
-/// How many columns [`MELDING_COLS`] has: what a query selects after them starts here.
-const MELDING_NCOLS: usize = 16;
-
+/// The columns [`crate::cases::melding`] reads, [`crate::cases::MELDING_NCOLS`] of them.
 const MELDING_COLS: &str = "m.id, j.bsn, j.onderwijsnummer, m.school, m.begindatum, m.verzuimsoort,
      m.uren, m.dagen, m.status, m.signaal, m.afsluitreden, m.zaak_id, m.gegevens, m.toelichting,
      m.vastgelegd, m.ingetrokken_op";
@@ -552,10 +537,6 @@ pub(crate) fn thuiszitters_op(conn: &Conn, on: NaiveDate, alle: bool) -> Result<
     Ok(out)
 }
 
-fn werk_persoon(r: &rusqlite::Row<'_>, at: usize) -> Result<WerkPersoon> {
-    crate::cases::werk_persoon(r, at)?
-}
-
 pub(crate) fn for_each_werk(
     conn: &Conn,
     on: NaiveDate,
@@ -583,10 +564,7 @@ pub(crate) fn for_each_werk(
         None => stmt.query(params![status])?,
     };
     while let Some(r) = rows.next()? {
-        f(WerkRij::Melding(
-            Box::new(melding_row(r)?),
-            werk_persoon(r, MELDING_NCOLS)?,
-        ))?;
+        f(crate::cases::werk_melding(r)??)?;
     }
     drop(rows);
     let mut stmt = conn.prepare(
@@ -599,12 +577,7 @@ pub(crate) fn for_each_werk(
     )?;
     let mut rows = stmt.query(params![iso(sinds), iso(on)])?;
     while let Some(r) = rows.next()? {
-        f(WerkRij::Signaal {
-            persoon: werk_persoon(r, 0)?,
-            school: r.get(5)?,
-            regel: r.get(6)?,
-            datum: date_col(r, 7)?,
-        })?;
+        f(crate::cases::werk_signaal(r)??)?;
     }
     Ok(())
 }
@@ -639,13 +612,9 @@ pub(crate) fn registraties_op(
         if van > on || tot.is_some_and(|t| t < on) {
             continue;
         }
-        let c: String = r.get(0)?;
-        let o: String = r.get(1)?;
-        out.push((
-            c.parse().map_err(|e| invalid("categorie", e))?,
-            o.parse().map_err(|e| invalid("oorzaak", e))?,
-            r.get(2)?,
-        ));
+        let (c, o): (String, String) = (r.get(0)?, r.get(1)?);
+        let (c, o) = crate::cases::categorie_oorzaak(&c, &o)?;
+        out.push((c, o, r.get(2)?));
     }
     Ok(out)
 }

@@ -11,14 +11,14 @@ pub(crate) mod taken;
 
 use std::path::Path;
 
-pub(crate) use crate::stored::{invalid, leerling_of, overlap_reason, parse_school_sector};
+pub(crate) use crate::stored::{invalid, leerling_of, overlap_reason};
 
 use chrono::NaiveDate;
 use leerrecht_domain::calendar::Vakantie;
 use leerrecht_domain::date::{iso, parse_date};
 use leerrecht_domain::duty::BirthRanges;
 use leerrecht_domain::ids::{Bsn, GemeenteCode, LeerlingId, Onderwijsnummer, SchoolCode};
-use leerrecht_domain::org::{OrgCode, OrgSoort, Organisatie};
+use leerrecht_domain::org::{OrgCode, Organisatie};
 use leerrecht_domain::person::{Inschrijving, Jongere};
 use leerrecht_domain::schoolyear::SchoolYear;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -308,6 +308,9 @@ impl crate::stored::Rij for rusqlite::Row<'_> {
     fn opt_u32(&self, i: usize) -> rusqlite::Result<Option<u32>> {
         self.get(i)
     }
+    fn opt_datum(&self, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+        opt_date_col(self, i)
+    }
     /// Of a moment written by [`cases::NU`] (empty for moments the history does not know).
     fn opt_dag(&self, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
         let m: Option<String> = self.get(i)?;
@@ -389,6 +392,42 @@ pub(crate) fn person_id(conn: &Connection, id: LeerlingId) -> Result<Option<i64>
         .prepare_cached(sql)?
         .query_row([n], |r| r.get(0))
         .optional()?)
+}
+
+/// Runs an import in one transaction, with the rows seen before in this file forgotten
+/// first: `body` adds up its rows' counts and issues, then `decide` says whether it commits.
+fn import_in_tx(
+    conn: &Conn,
+    decide: Decide<'_>,
+    body: impl FnOnce(&Conn, &mut ImportCounts, &mut Vec<RowIssue>) -> Result<()>,
+) -> Result<ImportOutcome> {
+    let (outcome, _) = in_tx(conn, |conn| {
+        reset_seen(conn)?;
+        let mut counts = ImportCounts::default();
+        let mut issues = Vec::new();
+        body(conn, &mut counts, &mut issues)?;
+        decided(counts, issues, decide)
+    })?;
+    Ok(outcome)
+}
+
+/// The person of a file's rows, by the identifier each row gives. Files list a pupil's rows
+/// together, so the last look-up is remembered.
+#[derive(Default)]
+pub(crate) struct LaatstePersoon(Option<(LeerlingId, Option<i64>)>);
+
+impl LaatstePersoon {
+    /// The person's id; None for an unknown person.
+    pub(crate) fn van(&mut self, conn: &Connection, leerling: LeerlingId) -> Result<Option<i64>> {
+        match self.0 {
+            Some((l, p)) if l == leerling => Ok(p),
+            _ => {
+                let p = person_id(conn, leerling)?;
+                self.0 = Some((leerling, p));
+                Ok(p)
+            }
+        }
+    }
 }
 
 fn opt_u32<T: Copy>(v: Option<T>, f: impl Fn(T) -> u32) -> Option<u32> {
@@ -499,7 +538,7 @@ fn load_organisaties(conn: &Connection) -> Result<Vec<Organisatie>> {
         bedient
             .entry(org)
             .or_default()
-            .push(g.parse().map_err(|e| invalid("bedient", e))?);
+            .push(crate::stored::bedient(&g)?);
     }
     let mut stmt = conn.prepare(
         "SELECT code, soort, naam, gemeente, regio, swv FROM organisaties ORDER BY code",
@@ -511,18 +550,16 @@ fn load_organisaties(conn: &Connection) -> Result<Vec<Organisatie>> {
         let soort: String = r.get(1)?;
         let gemeente: Option<String> = r.get(3)?;
         let swv: Option<String> = r.get(5)?;
-        out.push(Organisatie {
-            bedient: bedient.remove(&code).unwrap_or_default(),
-            code: OrgCode::from_stored(code),
-            soort: soort.parse::<OrgSoort>().map_err(|e| invalid("soort", e))?,
-            naam: r.get(2)?,
-            gemeente: gemeente
-                .map(|g| g.parse())
-                .transpose()
-                .map_err(|e| invalid("gemeente", e))?,
-            regio: r.get(4)?,
-            swv: swv.map(OrgCode::from_stored),
-        });
+        let served = bedient.remove(&code).unwrap_or_default();
+        out.push(crate::stored::organisatie(
+            OrgCode::from_stored(code),
+            &soort,
+            r.get(2)?,
+            gemeente,
+            r.get(4)?,
+            swv,
+            served,
+        )?);
     }
     Ok(out)
 }
@@ -552,20 +589,9 @@ fn find_org(conn: &Connection, code: &OrgCode) -> Result<Option<Organisatie>> {
     )?;
     let bedient = stmt
         .query_map([code.as_str()], |r| r.get::<_, String>(0))?
-        .map(|g| g?.parse().map_err(|e| invalid("bedient", e)))
+        .map(|g| crate::stored::bedient(&g?))
         .collect::<Result<Vec<GemeenteCode>>>()?;
-    Ok(Some(Organisatie {
-        code: code.clone(),
-        soort: soort.parse().map_err(|e| invalid("soort", e))?,
-        naam,
-        gemeente: gemeente
-            .map(|g| g.parse())
-            .transpose()
-            .map_err(|e| invalid("gemeente", e))?,
-        regio,
-        swv: swv.map(OrgCode::from_stored),
-        bedient,
-    }))
+    crate::stored::organisatie(code.clone(), &soort, naam, gemeente, regio, swv, bedient).map(Some)
 }
 
 /// The key of a row within one import, for finding a file's duplicates. Integer keys go into
@@ -668,17 +694,7 @@ impl Store for SqliteStore {
         })?;
         rows.map(|r| {
             let (school, van, naam, tot) = r?;
-            let school = if school.is_empty() {
-                None
-            } else {
-                Some(crate::stored::school(&school)?)
-            };
-            Ok(Vakantie {
-                naam,
-                van,
-                tot,
-                school,
-            })
+            crate::stored::vakantie(&school, van, naam, tot)
         })
         .collect()
     }
@@ -688,11 +704,7 @@ impl Store for SqliteStore {
         rows: Rows<'_, Organisatie>,
         decide: Decide<'_>,
     ) -> Result<ImportOutcome> {
-        let conn = self.conn()?;
-        Ok(in_tx(&conn, |conn| {
-            reset_seen(conn)?;
-            let mut counts = ImportCounts::default();
-            let mut issues = Vec::new();
+        import_in_tx(&self.conn()?, decide, |conn, counts, issues| {
             for (line, o) in rows {
                 if let Some(first) = seen_before(conn, SeenKey::Text(o.code.as_str()), line)? {
                     issues.push(RowIssue::new(line, "code", crate::twice(&o.code, first)));
@@ -703,11 +715,10 @@ impl Store for SqliteStore {
                 if changed {
                     insert_org(conn, &o)?;
                 }
-                count(&mut counts, old.is_some(), changed);
+                count(counts, old.is_some(), changed);
             }
-            decided(counts, issues, decide)
-        })?
-        .0)
+            Ok(())
+        })
     }
 
     fn import_vakanties(
@@ -715,11 +726,7 @@ impl Store for SqliteStore {
         rows: Rows<'_, Vakantie>,
         decide: Decide<'_>,
     ) -> Result<ImportOutcome> {
-        let conn = self.conn()?;
-        Ok(in_tx(&conn, |conn| {
-            reset_seen(conn)?;
-            let mut counts = ImportCounts::default();
-            let mut issues = Vec::new();
+        import_in_tx(&self.conn()?, decide, |conn, counts, issues| {
             let mut gewijzigd: Vec<Option<SchoolCode>> = Vec::new();
             for (line, v) in rows {
                 let school = v.school.as_ref().map(SchoolCode::as_str).unwrap_or("");
@@ -743,7 +750,7 @@ impl Store for SqliteStore {
                     insert_vakantie(conn, &v)?;
                     gewijzigd.push(v.school.clone());
                 }
-                count(&mut counts, old.is_some(), changed);
+                count(counts, old.is_some(), changed);
             }
             // A changed holiday changes which days are school days: every pupil of the
             // schools it concerns (all, for a holiday of everyone) is re-evaluated.
@@ -763,9 +770,8 @@ impl Store for SqliteStore {
                     .execute(params![school.as_str()])?;
                 }
             }
-            decided(counts, issues, decide)
-        })?
-        .0)
+            Ok(())
+        })
     }
 
     fn import_jongeren(
@@ -773,20 +779,20 @@ impl Store for SqliteStore {
         rows: Rows<'_, Jongere>,
         decide: Decide<'_>,
     ) -> Result<ImportOutcome> {
-        let conn = self.conn()?;
-        Ok(in_tx(&conn, |conn| {
-            reset_seen(conn)?;
-            let mut counts = ImportCounts::default();
-            let mut issues = Vec::new();
+        import_in_tx(&self.conn()?, decide, |conn, counts, issues| {
             for (line, j) in rows {
-                let col = if j.bsn().is_some() { "bsn" } else { "onderwijsnummer" };
+                let col = if j.bsn().is_some() {
+                    "bsn"
+                } else {
+                    "onderwijsnummer"
+                };
                 // Most rows of a large file are new people: try the insert first; any
                 // uniqueness conflict sends the row down the careful path below. Rows are
                 // remembered by person id, which grows with each insert, so the table of
                 // rows seen in this file is appended to rather than searched.
                 if try_insert_jongere(conn, &j)? {
                     seen_before(conn, SeenKey::Int(conn.last_insert_rowid()), line)?;
-                    count(&mut counts, false, true);
+                    count(counts, false, true);
                     continue;
                 }
                 // Match by BSN; a person known only by onderwijsnummer who now has a BSN is
@@ -811,11 +817,7 @@ impl Store for SqliteStore {
                 }
                 if let Some(p) = &old {
                     if let Some(first) = seen_before(conn, SeenKey::Int(p.id), line)? {
-                        issues.push(RowIssue::new(
-                            line,
-                            col,
-                            crate::twice("this person", first),
-                        ));
+                        issues.push(RowIssue::new(line, col, crate::twice("this person", first)));
                         continue;
                     }
                 }
@@ -823,7 +825,7 @@ impl Store for SqliteStore {
                     None => {
                         let id = insert_jongere(conn, &j)?;
                         seen_before(conn, SeenKey::Int(id), line)?;
-                        count(&mut counts, false, true);
+                        count(counts, false, true);
                     }
                     Some(s) => {
                         // A known BSN or onderwijsnummer is never dropped by a file without it.
@@ -857,13 +859,12 @@ impl Store for SqliteStore {
                                 j.woont_sinds.map(iso)
                             ])?;
                         }
-                        count(&mut counts, true, changed);
+                        count(counts, true, changed);
                     }
                 }
             }
-            decided(counts, issues, decide)
-        })?
-        .0)
+            Ok(())
+        })
     }
 
     fn import_inschrijvingen(
@@ -871,24 +872,11 @@ impl Store for SqliteStore {
         rows: Rows<'_, Inschrijving>,
         decide: Decide<'_>,
     ) -> Result<ImportOutcome> {
-        let conn = self.conn()?;
-        let result = in_tx(&conn, |conn| {
-            reset_seen(conn)?;
-            let mut counts = ImportCounts::default();
-            let mut issues = Vec::new();
+        import_in_tx(&self.conn()?, decide, |conn, counts, issues| {
             let mut schools = std::collections::HashMap::new();
-            // Files list a pupil's enrolments together: remember the last person looked up.
-            let mut last: Option<(LeerlingId, Option<i64>)> = None;
+            let mut persoon = LaatstePersoon::default();
             for (line, i) in rows {
-                let person = match last {
-                    Some((l, p)) if l == i.leerling => p,
-                    _ => {
-                        let p = person_id(conn, i.leerling)?;
-                        last = Some((i.leerling, p));
-                        p
-                    }
-                };
-                let Some(person) = person else {
+                let Some(person) = persoon.van(conn, i.leerling)? else {
                     issues.push(RowIssue::new(line, "leerling", UNKNOWN_PERSON));
                     continue;
                 };
@@ -962,11 +950,10 @@ impl Store for SqliteStore {
                         i.startkwalificatie()
                     ])?;
                 }
-                count(&mut counts, old.is_some(), changed);
+                count(counts, old.is_some(), changed);
             }
-            decided(counts, issues, decide)
-        });
-        Ok(result?.0)
+            Ok(())
+        })
     }
 
     fn import_verzuim(
@@ -984,130 +971,7 @@ impl Store for SqliteStore {
         Ok(outcome)
     }
 
-    fn import_meldingen(
-        &self,
-        rows: Rows<'_, MeldingRij>,
-        decide: Decide<'_>,
-        markering: Option<&str>,
-    ) -> Result<ImportOutcome> {
-        crate::sqlite::absence::import_meldingen(&self.conn()?, rows, decide, markering)
-    }
-
-    fn import_registraties(
-        &self,
-        rows: Rows<'_, Registratie>,
-        decide: Decide<'_>,
-    ) -> Result<ImportOutcome> {
-        crate::sqlite::cases::import_registraties(&self.conn()?, rows, decide)
-    }
-
-    fn zaak_openen(
-        &self,
-        leerling: LeerlingId,
-        soort: ZaakSoort,
-        organisatie: &str,
-        datum: NaiveDate,
-        tijd: DateTime<Utc>,
-        wie: &str,
-        wie_organisatie: Option<&str>,
-    ) -> Result<std::result::Result<i64, String>> {
-        crate::sqlite::cases::zaak_openen(
-            &self.conn()?,
-            leerling,
-            soort,
-            organisatie,
-            datum,
-            tijd,
-            wie,
-            wie_organisatie,
-        )
-    }
-
-    fn zaak(&self, id: i64) -> Result<Option<ZaakRij>> {
-        crate::sqlite::cases::zaak(&self.conn()?, id)
-    }
-
-    fn zaken_van(&self, leerling: LeerlingId) -> Result<Vec<ZaakRij>> {
-        crate::sqlite::cases::zaken_van(&self.conn()?, leerling)
-    }
-
-    fn open_zaken(&self, soort: ZaakSoort) -> Result<Vec<ZaakRij>> {
-        crate::sqlite::cases::open_zaken(&self.conn()?, soort)
-    }
-
-    fn zaak_events(&self, id: i64) -> Result<Vec<ZaakEvent>> {
-        crate::sqlite::cases::zaak_events(&self.conn()?, id)
-    }
-
-    fn zaak_event_toevoegen(
-        &self,
-        id: i64,
-        volgnummer: u32,
-        tijd: DateTime<Utc>,
-        wie: &str,
-        wie_organisatie: Option<&str>,
-        gebeurtenis: &Gebeurtenis,
-    ) -> Result<std::result::Result<(), String>> {
-        crate::sqlite::cases::zaak_event_toevoegen(
-            &self.conn()?,
-            id,
-            volgnummer,
-            tijd,
-            wie,
-            wie_organisatie,
-            gebeurtenis,
-        )
-    }
-
-    fn melding(&self, id: i64) -> Result<Option<MeldingStaat>> {
-        crate::sqlite::cases::melding(&self.conn()?, id)
-    }
-
-    fn meldingen_van(&self, leerling: LeerlingId) -> Result<Vec<MeldingStaat>> {
-        crate::sqlite::cases::meldingen_van(&self.conn()?, leerling)
-    }
-
-    fn melding_zetten(&self, id: i64, zetting: crate::MeldingZetting<'_>) -> Result<bool> {
-        crate::sqlite::cases::melding_zetten(&self.conn()?, id, zetting)
-    }
-
-    fn meldingen_afgehandeld_op(&self, momenten: &[(i64, DateTime<Utc>)]) -> Result<usize> {
-        crate::sqlite::cases::meldingen_afgehandeld_op(&self.conn()?, momenten)
-    }
-
-    fn concepten(&self, van: NaiveDate, tot: NaiveDate) -> Result<Vec<crate::Concept>> {
-        crate::sqlite::cases::concepten(&self.conn()?, van, tot)
-    }
-
-    fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {
-        crate::sqlite::cases::thuiszitters_op(&self.conn()?, on, false)
-    }
-    fn geregistreerden_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>> {
-        crate::sqlite::cases::thuiszitters_op(&self.conn()?, on, true)
-    }
-
-    fn for_each_werk(
-        &self,
-        on: NaiveDate,
-        sinds: NaiveDate,
-        status: &str,
-        school: Option<&str>,
-        f: &mut dyn FnMut(WerkRij) -> Result<()>,
-    ) -> Result<()> {
-        crate::sqlite::cases::for_each_werk(&self.conn()?, on, sinds, status, school, f)
-    }
-
-    fn meldingen_zonder_zaak(&self) -> Result<Vec<MeldingStaat>> {
-        crate::sqlite::cases::meldingen_zonder_zaak(&self.conn()?)
-    }
-
-    fn registraties_op(&self, on: NaiveDate) -> Result<Vec<(Categorie, Oorzaak, String)>> {
-        crate::sqlite::cases::registraties_op(&self.conn()?, on)
-    }
-
-    fn registraties(&self, leerling: LeerlingId) -> Result<Option<Vec<Registratie>>> {
-        crate::sqlite::cases::registraties(&self.conn()?, leerling)
-    }
+    crate::forward::forwarded_store_methods!(sqlite);
 
     fn cijferbasis(
         &self,
@@ -1127,65 +991,6 @@ impl Store for SqliteStore {
             Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    fn cijfer_meldingen_anoniem(
-        &self,
-        van: NaiveDate,
-        tot: NaiveDate,
-        bekend_op: Option<DateTime<Utc>>,
-        f: &mut dyn FnMut(leerrecht_domain::cijfers::Melding<'_>),
-    ) -> Result<()> {
-        crate::sqlite::cijfers::cijfer_meldingen_anoniem(&self.conn()?, van, tot, bekend_op, f)
-    }
-
-    fn cijfer_meldingen(
-        &self,
-        van: NaiveDate,
-        tot: NaiveDate,
-        bekend_op: Option<DateTime<Utc>>,
-        f: &mut dyn FnMut(leerrecht_domain::cijfers::Melding<'_>),
-    ) -> Result<()> {
-        crate::sqlite::cijfers::cijfer_meldingen(&self.conn()?, van, tot, bekend_op, f)
-    }
-
-    fn registratie_wijzigen(
-        &self,
-        leerling: LeerlingId,
-        nieuw: Option<(Categorie, Oorzaak)>,
-        per: NaiveDate,
-    ) -> Result<std::result::Result<(), String>> {
-        crate::sqlite::cases::registratie_wijzigen(&self.conn()?, leerling, nieuw, per)
-    }
-
-    fn regelversies(&self) -> Result<Vec<(NaiveDate, String)>> {
-        crate::sqlite::absence::regelversies(&*self.conn()?)
-    }
-
-    fn add_regelversie(&self, van: NaiveDate, regels: &str) -> Result<()> {
-        crate::sqlite::absence::add_regelversie(&self.conn()?, van, regels)
-    }
-
-    fn bring_signals_up_to_date(&self, all: bool, maak: Beoordelaars<'_>) -> Result<SignaalRun> {
-        crate::sqlite::absence::bring_signals_up_to_date(self, all, maak)
-    }
-
-    fn signalen(
-        &self,
-        until: NaiveDate,
-        regel: Option<&str>,
-        f: &mut dyn FnMut(SignaalRij) -> Result<()>,
-    ) -> Result<()> {
-        crate::sqlite::absence::signalen(&*self.conn()?, until, regel, f)
-    }
-
-    fn av_kandidaten(
-        &self,
-        on: NaiveDate,
-        ranges: BirthRanges,
-        f: &mut dyn FnMut(AvKandidaat) -> Result<()>,
-    ) -> Result<()> {
-        crate::sqlite::absence::av_kandidaten(&*self.conn()?, on, ranges, f)
     }
 
     fn bulk_writer(&self) -> Result<Box<dyn BulkWriter + '_>> {
@@ -1220,13 +1025,8 @@ impl Store for SqliteStore {
         let mut stmt = conn.prepare(&sql)?;
         let mut rows = stmt.query(params![iso(on), gemeente.map(GemeenteCode::as_str)])?;
         while let Some(r) = rows.next()? {
-            let s = build_jongere(row_to_jongere(r)?)?;
-            let ins: Option<String> = r.get(7)?;
-            f(JongereRij {
-                jongere: s.jongere,
-                inschrijving: ins.map(|v| parse_school_sector(&v)).transpose()?,
-                startkwalificatie: opt_date_col(r, 8)?,
-            })?;
+            // The person's id comes first.
+            f(crate::stored::jongere_rij(r, 1)??)?;
         }
         Ok(())
     }

@@ -113,46 +113,7 @@ impl TaakStore for SqliteStore {
             "SELECT naam, gepland_op, houder, lease_tot, gestart, pogingen, klaar, uitkomst, duur_ms
              FROM taken ORDER BY naam, gepland_op",
         )?;
-        type Ruw = (
-            String,
-            String,
-            String,
-            String,
-            String,
-            i32,
-            Option<String>,
-            Option<String>,
-            Option<i64>,
-        );
-        let rows: Vec<Ruw> = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                    r.get(8)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        rows.into_iter()
-            .map(|(naam, g, houder, l, s, pogingen, k, uitkomst, duur_ms)| {
-                Ok(TaakRij {
-                    naam,
-                    gepland_op: mom(&g)?,
-                    houder,
-                    lease_tot: mom(&l)?,
-                    gestart: mom(&s)?,
-                    pogingen,
-                    klaar: k.as_deref().map(mom).transpose()?,
-                    uitkomst,
-                    duur_ms,
-                })
-            })
-            .collect()
+        let rows = stmt.query_map([], |r| crate::taken::taak(r))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
