@@ -279,20 +279,18 @@ fn partners_see_only_their_own_cases(db: Db) {
         w.app.persoon(&cjg, id(IN)),
         Err(AppError::Forbidden(_))
     ));
-    let ctx = w
-        .app
-        .store()
-        .persoon_context(id(IN), d("2025-11-20"))
-        .unwrap()
-        .unwrap();
+    // The gate's facts about IN on a day.
+    let feiten = |dag: &str| {
+        w.app
+            .store()
+            .persoon_context(id(IN), d(dag))
+            .unwrap()
+            .unwrap()
+    };
+    let ctx = feiten("2025-11-20");
     assert!(ctx.partners.is_empty() && ctx.partner_zaken.is_empty());
     // The day before the removal it was still a partner of both (dates are kept).
-    let gisteren = w
-        .app
-        .store()
-        .persoon_context(id(IN), d("2025-11-19"))
-        .unwrap()
-        .unwrap();
+    let gisteren = feiten("2025-11-19");
     assert_eq!(
         gisteren.partner_zaken,
         [
