@@ -221,25 +221,12 @@ impl App {
                 ))
             }
         }
-        if let Some(gm) = gemeente {
-            if filter.gemeenten.is_empty() || filter.gemeenten.iter().any(|g| g == gm) {
-                filter.gemeenten = vec![gm.to_string()];
-            } else {
-                return Ok(Pagina {
-                    items: Vec::new(),
-                    volgende: None,
-                });
-            }
-        }
-        if let Some(s) = school {
-            if filter.scholen.is_empty() || filter.scholen.iter().any(|x| x == s) {
-                filter.scholen = vec![s.to_string()];
-            } else {
-                return Ok(Pagina {
-                    items: Vec::new(),
-                    volgende: None,
-                });
-            }
+        // Asking for a gemeente or school outside what the reader may see gives nothing.
+        if !vernauw(&mut filter.gemeenten, gemeente) || !vernauw(&mut filter.scholen, school) {
+            return Ok(Pagina {
+                items: Vec::new(),
+                volgende: None,
+            });
         }
         let na = match na {
             None => 0,
@@ -475,6 +462,19 @@ impl App {
 
 fn hex(b: &[u8]) -> String {
     data_encoding::HEXLOWER.encode(b)
+}
+
+/// Narrows a list of what may be seen (empty: everything) to the one asked for, if any;
+/// false when that lies outside the list.
+fn vernauw(lijst: &mut Vec<String>, gevraagd: Option<&str>) -> bool {
+    match gevraagd {
+        Some(g) if lijst.is_empty() || lijst.iter().any(|x| x == g) => {
+            *lijst = vec![g.to_string()];
+            true
+        }
+        Some(_) => false,
+        None => true,
+    }
 }
 
 #[cfg(test)]

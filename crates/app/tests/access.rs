@@ -3,16 +3,14 @@
 
 mod common;
 
-use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
-use common::{d, Db};
+use common::{d, error_places, leerling as id, Db};
 use leerrecht_app::register::import::ImportKind;
 use leerrecht_app::toegang::auth::{current_totp, ManualClock};
 use leerrecht_app::toegang::{Actor, Gebruik, Scope};
 use leerrecht_app::{App, AppError, LoginFout};
-use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::org::Rol;
 use leerrecht_domain::zaak::ZaakSoort;
 
@@ -71,15 +69,7 @@ fn world(db: Db) -> World {
     db.ok(ImportKind::Inschrijvingen, INSCHRIJVINGEN);
     db.ok(ImportKind::Verzuim, &ziek());
     let op = Actor::local_operator();
-    let regels = db
-        .app
-        .regels(
-            &op,
-            &leerrecht_app::config::Config::default(),
-            d("2025-01-01"),
-        )
-        .unwrap();
-    db.app.update_signals(&op, &regels, false).unwrap();
+    db.update_signals("2025-01-01");
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2025, 11, 20, 9, 0, 0).unwrap(),
     ));
@@ -97,10 +87,6 @@ fn world(db: Db) -> World {
         clock,
         zaak,
     }
-}
-
-fn id(s: &str) -> LeerlingId {
-    LeerlingId::from_str(s).unwrap()
 }
 
 fn org_of(rol: Rol) -> &'static str {
@@ -140,6 +126,11 @@ impl World {
             .session_actor(&sessie.token, "192.0.2.10")
             .unwrap()
             .unwrap()
+    }
+    /// The existing account `naam` as it acts now, from the same address.
+    fn actor_now(&self, naam: &str) -> Actor {
+        let g = self.app.store().gebruiker(naam).unwrap().unwrap();
+        self.app.gebruiker_actor(&g, "192.0.2.10").unwrap()
     }
 }
 
@@ -288,20 +279,18 @@ fn partners_see_only_their_own_cases(db: Db) {
         w.app.persoon(&cjg, id(IN)),
         Err(AppError::Forbidden(_))
     ));
-    let ctx = w
-        .app
-        .store()
-        .persoon_context(id(IN), d("2025-11-20"))
-        .unwrap()
-        .unwrap();
+    // The gate's facts about IN on a day.
+    let feiten = |dag: &str| {
+        w.app
+            .store()
+            .persoon_context(id(IN), d(dag))
+            .unwrap()
+            .unwrap()
+    };
+    let ctx = feiten("2025-11-20");
     assert!(ctx.partners.is_empty() && ctx.partner_zaken.is_empty());
     // The day before the removal it was still a partner of both (dates are kept).
-    let gisteren = w
-        .app
-        .store()
-        .persoon_context(id(IN), d("2025-11-19"))
-        .unwrap()
-        .unwrap();
+    let gisteren = feiten("2025-11-19");
     assert_eq!(
         gisteren.partner_zaken,
         [
@@ -356,13 +345,7 @@ fn school_scope_follows_enrolment_dates(db: Db) {
     w.clock.advance(Duration::days(50)); // 2026-01-09: LEFT left on 2025-12-31.
                                          // A fresh session: the old one expired in the meantime.
     assert!(w.app.session_actor("lrs_onbekend", "x").unwrap().is_none());
-    let school = w
-        .app
-        .gebruiker_actor(
-            &w.app.store().gebruiker("mentor").unwrap().unwrap(),
-            "192.0.2.10",
-        )
-        .unwrap();
+    let school = w.actor_now("mentor");
     assert!(matches!(
         w.app.persoon(&school, id(LEFT)),
         Err(AppError::Forbidden(_))
@@ -409,13 +392,7 @@ fn break_the_glass(db: Db) {
     assert!(w.app.persoon(&lp2, id(OUT)).is_err());
     // The grant ends on time.
     w.clock.advance(Duration::minutes(61));
-    let lp = w
-        .app
-        .gebruiker_actor(
-            &w.app.store().gebruiker("officier").unwrap().unwrap(),
-            "192.0.2.10",
-        )
-        .unwrap();
+    let lp = w.actor_now("officier");
     assert!(w.app.persoon(&lp, id(OUT)).is_err());
     // Roles that never see persons cannot break the glass.
     let beleid = w.user("adviseur", Rol::Beleid);
@@ -467,72 +444,45 @@ fn login_lockout_and_sessions(db: Db) {
         .unwrap();
     let secret = acc.totp_geheim.unwrap();
     let code = || current_totp(&secret, w.app.now()).unwrap();
+    let login = |naam: &str, wachtwoord: &str, code: Option<&str>| {
+        w.app.login(naam, wachtwoord, code, "ip").unwrap()
+    };
+    // Anna with the right password and the current code.
+    let anna = || login("anna", WACHTWOORD, Some(&code()));
     // A role that sees persons needs the second factor.
     assert_eq!(
-        w.app
-            .login("anna", WACHTWOORD, None, "ip")
-            .unwrap()
-            .unwrap_err(),
+        login("anna", WACHTWOORD, None).unwrap_err(),
         LoginFout::CodeNodig
     );
     // Unknown name and wrong password get the same answer.
     assert_eq!(
-        w.app
-            .login("niemand", WACHTWOORD, Some(&code()), "ip")
-            .unwrap()
-            .unwrap_err(),
+        login("niemand", WACHTWOORD, Some(&code())).unwrap_err(),
         LoginFout::Onjuist
     );
     for _ in 0..4 {
         assert_eq!(
-            w.app
-                .login("anna", "fout-wachtwoord-1234", Some(&code()), "ip")
-                .unwrap()
-                .unwrap_err(),
+            login("anna", "fout-wachtwoord-1234", Some(&code())).unwrap_err(),
             LoginFout::Onjuist
         );
     }
     assert_eq!(
-        w.app
-            .login("anna", "fout-wachtwoord-1234", Some(&code()), "ip")
-            .unwrap()
-            .unwrap_err(),
+        login("anna", "fout-wachtwoord-1234", Some(&code())).unwrap_err(),
         LoginFout::Geblokkeerd
     );
     // Locked: even the right password and code do not get in…
-    assert_eq!(
-        w.app
-            .login("anna", WACHTWOORD, Some(&code()), "ip")
-            .unwrap()
-            .unwrap_err(),
-        LoginFout::Geblokkeerd
-    );
+    assert_eq!(anna().unwrap_err(), LoginFout::Geblokkeerd);
     // …until the lockout has passed.
     w.clock.advance(Duration::minutes(16));
-    let s = w
-        .app
-        .login("anna", WACHTWOORD, Some(&code()), "ip")
-        .unwrap()
-        .unwrap();
+    let s = anna().unwrap();
     // The same code does not work twice, and after the right password the answer says so.
-    assert_eq!(
-        w.app
-            .login("anna", WACHTWOORD, Some(&code()), "ip")
-            .unwrap()
-            .unwrap_err(),
-        LoginFout::CodeGebruikt
-    );
+    assert_eq!(anna().unwrap_err(), LoginFout::CodeGebruikt);
     assert!(w.app.session_actor(&s.token, "ip").unwrap().is_some());
     // Idle for longer than 30 minutes ends the session.
     w.clock.advance(Duration::minutes(31));
     assert!(w.app.session_actor(&s.token, "ip").unwrap().is_none());
     // Kept alive, a session still ends 12 hours after login.
     w.clock.advance(Duration::seconds(31));
-    let s = w
-        .app
-        .login("anna", WACHTWOORD, Some(&code()), "ip")
-        .unwrap()
-        .unwrap();
+    let s = anna().unwrap();
     for _ in 0..35 {
         w.clock.advance(Duration::minutes(20));
         assert!(w.app.session_actor(&s.token, "ip").unwrap().is_some());
@@ -541,29 +491,15 @@ fn login_lockout_and_sessions(db: Db) {
     assert!(w.app.session_actor(&s.token, "ip").unwrap().is_none());
     // Logging out and disabling end sessions.
     w.clock.advance(Duration::seconds(31));
-    let s = w
-        .app
-        .login("anna", WACHTWOORD, Some(&code()), "ip")
-        .unwrap()
-        .unwrap();
+    let s = anna().unwrap();
     assert!(w.app.logout(&s.token).unwrap());
     assert!(w.app.session_actor(&s.token, "ip").unwrap().is_none());
     w.clock.advance(Duration::seconds(31));
-    let s = w
-        .app
-        .login("anna", WACHTWOORD, Some(&code()), "ip")
-        .unwrap()
-        .unwrap();
+    let s = anna().unwrap();
     w.app.user_disable(&op, "anna").unwrap();
     assert!(w.app.session_actor(&s.token, "ip").unwrap().is_none());
     w.clock.advance(Duration::seconds(31));
-    assert_eq!(
-        w.app
-            .login("anna", WACHTWOORD, Some(&code()), "ip")
-            .unwrap()
-            .unwrap_err(),
-        LoginFout::Onjuist
-    );
+    assert_eq!(anna().unwrap_err(), LoginFout::Onjuist);
     // Every attempt is in the audit log.
     let mut attempts = 0;
     w.app
@@ -582,33 +518,26 @@ fn login_lockout_and_sessions(db: Db) {
 fn accounts_are_checked_at_the_edge(db: Db) {
     let w = world(db);
     let op = Actor::local_operator();
-    let err = |r: leerrecht_app::Result<leerrecht_app::NieuwAccount>| match r {
-        Err(AppError::Invalid(m)) => m,
-        other => panic!("{other:?}"),
+    // A refused account: what the refusal says.
+    let refused = |naam: &str, org: &str, wachtwoord: &str| -> String {
+        match w.app.user_add(&op, naam, org, Rol::Leerplicht, wachtwoord) {
+            Err(AppError::Invalid(m)) => m,
+            other => panic!("{other:?}"),
+        }
     };
-    assert!(err(w
-        .app
-        .user_add(&op, "anouk", "RBL-ZK", Rol::Leerplicht, "kort"))
-    .contains("12"));
-    assert!(err(w
-        .app
-        .user_add(&op, "anouk", "ONBEKEND", Rol::Leerplicht, WACHTWOORD))
-    .contains("ONBEKEND"));
-    assert!(err(w
-        .app
-        .user_add(&op, "anouk", "05KO00", Rol::Leerplicht, WACHTWOORD))
-    .contains("leerplicht"));
-    assert!(err(w
-        .app
-        .user_add(&op, "met spatie", "RBL-ZK", Rol::Leerplicht, WACHTWOORD))
-    .contains("username"));
+    for (naam, org, wachtwoord, says) in [
+        ("anouk", "RBL-ZK", "kort", "12"),
+        ("anouk", "ONBEKEND", WACHTWOORD, "ONBEKEND"),
+        ("anouk", "05KO00", WACHTWOORD, "leerplicht"),
+        ("met spatie", "RBL-ZK", WACHTWOORD, "username"),
+    ] {
+        let m = refused(naam, org, wachtwoord);
+        assert!(m.contains(says), "{m}");
+    }
     w.app
         .user_add(&op, "anouk", "RBL-ZK", Rol::Leerplicht, WACHTWOORD)
         .unwrap();
-    assert!(err(w
-        .app
-        .user_add(&op, "anouk", "RBL-ZK", Rol::Leerplicht, WACHTWOORD))
-    .contains("bestaat al"));
+    assert!(refused("anouk", "RBL-ZK", WACHTWOORD).contains("bestaat al"));
     // Passwords are stored as Argon2id hashes only.
     let g = w.app.store().gebruiker("anouk").unwrap().unwrap();
     assert!(g.wachtwoord_hash.starts_with("$argon2id$"));
@@ -661,28 +590,22 @@ fn tokens_send_for_their_own_school_only(db: Db) {
     assert_ne!(stored[0].token_hash, token, "stored as a hash");
     let system = w.app.token_actor(&token, "198.51.100.7").unwrap().unwrap();
     assert!(w.app.token_actor("lrt_verzonnen", "x").unwrap().is_none());
-    let p = w.db.file(
-        "v.csv",
-        &format!("leerling;school;datum;soort;minuten\n{IN};05KO00;2025-11-12;ongeoorloofd;60\n{OUT};07NU01;2025-11-12;ongeoorloofd;60\n"),
-    );
-    let r = w
-        .app
-        .import(&system, ImportKind::Verzuim, &p, false, &mut |_, _| {})
-        .unwrap();
+    // The system sends an absence file.
+    let verzuim = |rijen: &str| {
+        let p = w.db.file(
+            "v.csv",
+            &format!("leerling;school;datum;soort;minuten\n{rijen}"),
+        );
+        w.app
+            .import(&system, ImportKind::Verzuim, &p, false, &mut |_, _| {})
+            .unwrap()
+    };
+    let r = verzuim(&format!(
+        "{IN};05KO00;2025-11-12;ongeoorloofd;60\n{OUT};07NU01;2025-11-12;ongeoorloofd;60\n"
+    ));
     assert!(!r.committed);
-    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
-    assert_eq!(
-        (r.errors[0].line, r.errors[0].column.as_str()),
-        (3, "school")
-    );
-    let p = w.db.file(
-        "v.csv",
-        &format!("leerling;school;datum;soort;minuten\n{IN};05KO00;2025-11-12;ongeoorloofd;60\n"),
-    );
-    let r = w
-        .app
-        .import(&system, ImportKind::Verzuim, &p, false, &mut |_, _| {})
-        .unwrap();
+    assert_eq!(error_places(&r), [(3, "school")], "{:?}", r.errors);
+    let r = verzuim(&format!("{IN};05KO00;2025-11-12;ongeoorloofd;60\n"));
     assert!(r.committed, "{:?}", r.errors);
     // A token cannot touch the register, and is refused once revoked.
     let p = w.db.file("j.csv", JONGEREN);

@@ -6,17 +6,14 @@
 
 mod common;
 
-use std::str::FromStr;
-
-use common::{d, Db};
+use common::{bsns_from, d, leerling, record_offer, Db};
 use leerrecht_app::cijfers::Opties;
 use leerrecht_app::register::import::ImportKind;
 use leerrecht_app::toegang::Actor;
 use leerrecht_app::App;
-use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::schoolyear::SchoolYear;
 use leerrecht_domain::thuiszitters::Escalatieregels;
-use leerrecht_domain::zaak::{AanbodType, Gebeurtenis, ZaakSoort};
+use leerrecht_domain::zaak::ZaakSoort;
 
 const ORGS: &str = "code;soort;naam;gemeente;regio;swv;bedient
 GM0392;gemeente;Haarlem;;Zuid-Kennemerland;;
@@ -25,18 +22,10 @@ SWV-ZK;swv;SWV VO Zuid-Kennemerland;;Zuid-Kennemerland;;
 RBL;leerplicht;Regionaal Bureau Leerplicht;GM0392;;;GM0392
 ";
 
-fn bsns(n: usize) -> Vec<String> {
-    (200_000_000u32..)
-        .map(|x| format!("{x:09}"))
-        .filter(|s| LeerlingId::from_str(s).is_ok())
-        .take(n)
-        .collect()
-}
-
 fn a_year_asked_after_it_ended(db: Db) {
     // Both at home from 2 June 2025 (school year 2024-2025): the term ends on 2 September.
     // a gets no offer; b an offer on 25 August, after the year but within the term.
-    let p = bsns(2);
+    let p = bsns_from(200_000_000, 2);
     db.ok(ImportKind::Organisaties, ORGS);
     db.ok(
         ImportKind::Jongeren,
@@ -64,22 +53,15 @@ fn a_year_asked_after_it_ended(db: Db) {
     );
     let app = App::new(leerrecht_store::open(&db.url).unwrap());
     let op = Actor::local_operator();
-    let b = LeerlingId::from_str(&p[1]).unwrap();
     let zaak = app
-        .zaak_openen(&op, b, ZaakSoort::Thuiszitter, d("2025-06-02"))
+        .zaak_openen(
+            &op,
+            leerling(&p[1]),
+            ZaakSoort::Thuiszitter,
+            d("2025-06-02"),
+        )
         .unwrap();
-    app.zaak_vastleggen(
-        &op,
-        zaak,
-        Gebeurtenis::Aanbod {
-            nummer: 1,
-            aanbod: AanbodType::Onderwijs,
-            aanbieder: "Haarlem College".into(),
-            aangeboden: d("2025-08-25"),
-            gestart: None,
-        },
-    )
-    .unwrap();
+    record_offer(&app, &op, zaak, 1, "Haarlem College", d("2025-08-25"));
     let opties = Opties::default();
     let regels = Escalatieregels::default();
     let jaar = SchoolYear::new(2024);

@@ -8,13 +8,14 @@ use std::str::FromStr;
 use chrono::{Datelike, Duration, NaiveDate};
 use leerrecht_domain::schoolyear::SchoolYear;
 
-use common::{Db, INSCHRIJVINGEN, JONGEREN, ORGS};
+use common::Db;
 use leerrecht_app::config::Config;
 use leerrecht_app::register::import::ImportKind;
 use leerrecht_app::toegang::Actor;
 use leerrecht_app::AppError;
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
+use leerrecht_store::MeldingStaat;
 
 /// Sem (111222333, at 05KO00) misses 16 hours in a week of September 2025: a 16uur signal.
 fn absence() -> String {
@@ -25,10 +26,18 @@ fn absence() -> String {
     s
 }
 
+/// One of a person's meldingen, as the operator reads it.
+fn melding(db: &Db, leerling: LeerlingId, id: i64) -> MeldingStaat {
+    db.app
+        .meldingen(&Actor::local_operator(), leerling)
+        .unwrap()
+        .into_iter()
+        .find(|m| m.id == id)
+        .unwrap()
+}
+
 fn drafts_confirmation_and_answer(db: Db) {
-    db.ok(ImportKind::Organisaties, ORGS);
-    db.ok(ImportKind::Jongeren, JONGEREN);
-    db.ok(ImportKind::Inschrijvingen, INSCHRIJVINGEN);
+    db.region();
     db.ok(ImportKind::Verzuim, &absence());
     let op = Actor::local_operator();
     let regels = db
@@ -103,13 +112,7 @@ fn drafts_confirmation_and_answer(db: Db) {
     db.app
         .melding_status(&op, draft.id, "afgesloten", Some("terug_naar_school"))
         .unwrap();
-    let m = db
-        .app
-        .meldingen(&op, sem)
-        .unwrap()
-        .into_iter()
-        .find(|m| m.id == draft.id)
-        .unwrap();
+    let m = melding(&db, sem, draft.id);
     assert_eq!(
         (m.status.as_str(), m.afsluitreden.as_deref(), m.zaak_id),
         ("afgesloten", Some("terug_naar_school"), Some(zaak))
@@ -129,9 +132,7 @@ fn drafts_confirmation_and_answer(db: Db) {
 /// A melding from a file or filed by a school carries the rest of docs/domain.md §7 and joins the
 /// pupil's verzuim case.
 fn filed_meldingen_join_a_case(db: Db) {
-    db.ok(ImportKind::Organisaties, ORGS);
-    db.ok(ImportKind::Jongeren, JONGEREN);
-    db.ok(ImportKind::Inschrijvingen, INSCHRIJVINGEN);
+    db.region();
     let header = "leerling;school;begindatum;verzuimsoort;uren;dagen;einddatum;hele_lessen;reden;ondernomen;actie_gewenst;contact\n";
     let bad = db.import(
         ImportKind::Meldingen,
@@ -209,9 +210,7 @@ fn filed_meldingen_join_a_case(db: Db) {
 /// the second's mark. Stepped through by hand: the store's import and the app's linking are
 /// the two transactions of an import.
 fn an_interrupted_import_is_completed_on_the_next_open(db: Db) {
-    db.ok(ImportKind::Organisaties, ORGS);
-    db.ok(ImportKind::Jongeren, JONGEREN);
-    db.ok(ImportKind::Inschrijvingen, INSCHRIJVINGEN);
+    db.region();
     let op = Actor::local_operator();
     let sem = LeerlingId::from_str("111222333").unwrap();
     let melding = |begindatum: &str, verzuimsoort: &'static str| leerrecht_store::MeldingRij {
@@ -290,9 +289,7 @@ fn weekdays_from(start: NaiveDate, n: usize) -> Vec<NaiveDate> {
 /// what was confirmed on time, late, or withdrawn. Confirmation happens now, so the absence
 /// lies in the recent past.
 fn a_drafts_term_withdrawal_and_figures(db: Db) {
-    db.ok(ImportKind::Organisaties, ORGS);
-    db.ok(ImportKind::Jongeren, JONGEREN);
-    db.ok(ImportKind::Inschrijvingen, INSCHRIJVINGEN);
+    db.region();
     let today = chrono::Utc::now().date_naive();
     // Three runs of 16 hours in four days, five weeks and more apart: three drafts.
     let blocks = [
@@ -305,12 +302,8 @@ fn a_drafts_term_withdrawal_and_figures(db: Db) {
         csv += &format!("111222333;05KO00;{d};ongeoorloofd;240\n");
     }
     db.ok(ImportKind::Verzuim, &csv);
+    db.update_signals("2025-01-01");
     let op = Actor::local_operator();
-    let regels = db
-        .app
-        .regels(&op, &Config::default(), common::d("2025-01-01"))
-        .unwrap();
-    db.app.update_signals(&op, &regels, false).unwrap();
     let sem = LeerlingId::from_str("111222333").unwrap();
     let drafts: Vec<_> = db
         .app
@@ -373,13 +366,7 @@ fn a_drafts_term_withdrawal_and_figures(db: Db) {
             Some("Moeder belde op vrijdag: griep."),
         )
         .unwrap();
-    let m = db
-        .app
-        .meldingen(&op, sem)
-        .unwrap()
-        .into_iter()
-        .find(|m| m.id == midden.id)
-        .unwrap();
+    let m = melding(&db, sem, midden.id);
     assert_eq!(
         (
             m.status.as_str(),

@@ -10,8 +10,10 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use common::{d, Db};
-use leerrecht_app::cijfers::{Gebied, Opties};
+use common::{
+    bsns_from, counts_per_category, d, gebied, leerling, record_offer, Db, TWEE_REGIOS as ORGS,
+};
+use leerrecht_app::cijfers::Opties;
 use leerrecht_app::register::import::ImportKind;
 use leerrecht_app::toegang::auth::{current_totp, ManualClock};
 use leerrecht_app::toegang::Actor;
@@ -21,29 +23,7 @@ use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::org::Rol;
 use leerrecht_domain::schoolyear::SchoolYear;
 use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Oorzaak};
-use leerrecht_domain::zaak::{AanbodType, Gebeurtenis, ZaakSoort};
-
-/// Two sub-regions: Zuid-Kennemerland (Haarlem, Heemstede) and IJmond (Velsen); a VO school
-/// in each with its SWV, and the bureau serving all three.
-const ORGS: &str = "code;soort;naam;gemeente;regio;swv;bedient
-GM0392;gemeente;Haarlem;;Zuid-Kennemerland;;
-GM0397;gemeente;Heemstede;;Zuid-Kennemerland;;
-GM0453;gemeente;Velsen;;IJmond;;
-SWV-ZK;swv;SWV VO Zuid-Kennemerland;;Zuid-Kennemerland;;
-SWV-IJM;swv;SWV VO IJmond;;IJmond;;
-02AA00;school;Haarlem College;GM0392;;SWV-ZK;
-07NU01;school;Velsen College;GM0453;;SWV-IJM;
-RBL;leerplicht;Regionaal Bureau Leerplicht;GM0392;;;GM0392|GM0397|GM0453
-";
-
-/// The first `n` valid BSNs from 200000000 on.
-fn bsns(n: usize) -> Vec<String> {
-    (200_000_000u32..)
-        .map(|x| format!("{x:09}"))
-        .filter(|s| LeerlingId::from_str(s).is_ok())
-        .take(n)
-        .collect()
-}
+use leerrecht_domain::zaak::ZaakSoort;
 
 /// People with data to import: each gets a line in jongeren, an enrolment and whatever rows
 /// the scenario adds.
@@ -65,7 +45,7 @@ impl Set {
             registraties: "leerling;categorie;oorzaak;van;tot\n".into(),
             meldingen: "leerling;school;begindatum;verzuimsoort;uren;dagen\n".into(),
             next: 0,
-            pool: bsns(n),
+            pool: bsns_from(200_000_000, n),
         }
     }
     /// A new person living in `gemeente`, born on `geboren`, enrolled at `school` from
@@ -82,12 +62,11 @@ impl Set {
         bsn
     }
     fn periode(&mut self, bsn: &str, c: Categorie, o: Oorzaak, van: &str, tot: &str) {
-        let _ = writeln!(
-            self.registraties,
-            "{bsn};{};{};{van};{tot}",
-            c.code(),
-            o.code()
-        );
+        self.registratie(bsn, &format!("{};{};{van};{tot}", c.code(), o.code()));
+    }
+    /// A registration of `bsn` as in the file: `categorie;oorzaak;van;tot`.
+    fn registratie(&mut self, bsn: &str, rij: &str) {
+        let _ = writeln!(self.registraties, "{bsn};{rij}");
     }
     fn melding(&mut self, bsn: &str, school: &str, begin: &str) {
         let _ = writeln!(self.meldingen, "{bsn};{school};{begin};16uur;16;");
@@ -200,11 +179,7 @@ fn the_noord_kennemerland_table(db: Db) {
         .app
         .rapport_peildatum(&op, &dates.map(d), &alles())
         .unwrap();
-    let rijen: Vec<(&str, Vec<u64>)> = r
-        .rijen
-        .iter()
-        .map(|r| (r.categorie, r.aantallen.iter().map(|a| a.n).collect()))
-        .collect();
+    let rijen = counts_per_category(&r);
     assert_eq!(
         rijen,
         [
@@ -305,24 +280,12 @@ fn the_zuid_kennemerland_targets(db: Db) {
     // and MBO does not, when the period ends before 1 October.
     for _ in 0..3 {
         let p = set.persoon("GM0392", "2001-03-01", "02AA00", "2018-07-31");
-        set.periode(
-            &p,
-            Categorie::AbsoluutVerzuim,
-            Oorzaak::Onbekend,
-            "2018-08-20",
-            "2018-09-30",
-        );
+        set.registratie(&p, "absoluut_verzuim;onbekend;2018-08-20;2018-09-30");
     }
     // Not thuiszitters: dreigend, and periods that end before the year.
     for _ in 0..4 {
         let p = set.persoon("GM0392", "2005-03-01", "02AA00", "");
-        set.periode(
-            &p,
-            Categorie::DreigendThuiszittend,
-            Oorzaak::Gedrag,
-            "2018-10-01",
-            "",
-        );
+        set.registratie(&p, "dreigend_thuiszittend;gedrag;2018-10-01;");
     }
     tz(&mut set, "GM0392", 2, "2017-09-01", "2018-07-31");
     // Velsen is in IJmond.
@@ -415,20 +378,14 @@ fn the_zuid_kennemerland_targets(db: Db) {
 
     // Filters: one SWV, one school, one sub-region.
     let swv = Opties {
-        gebied: Gebied {
-            swv: Some("SWV-IJM".into()),
-            ..Gebied::default()
-        },
+        gebied: gebied("swv", "SWV-IJM"),
         ..alles()
     };
     let s = db.app.rapport_schooljaar(&op, jaar, &swv).unwrap();
     assert_eq!(s.rijen[0].thuiszitters.n, 11);
     assert_eq!(s.rijen[0].verzuimers_onder_18.n, 1);
     let school = Opties {
-        gebied: Gebied {
-            school: Some("02AA00".into()),
-            ..Gebied::default()
-        },
+        gebied: gebied("school", "02AA00"),
         ..alles()
     };
     let s = db.app.rapport_schooljaar(&op, jaar, &school).unwrap();
@@ -437,10 +394,7 @@ fn the_zuid_kennemerland_targets(db: Db) {
         (106, 884)
     );
     let regio = Opties {
-        gebied: Gebied {
-            regio: Some("IJmond".into()),
-            ..Gebied::default()
-        },
+        gebied: gebied("regio", "IJmond"),
         ..alles()
     };
     let s = db.app.rapport_schooljaar(&op, jaar, &regio).unwrap();
@@ -462,16 +416,7 @@ fn the_zuid_kennemerland_targets(db: Db) {
         (r.verzuimers_onder_18.n, r.verzuimers_18_plus.n)
     };
     assert_eq!((rij("GM0392"), rij("GM0453")), ((633, 6), (1, 1)));
-    for onbekend in [
-        Gebied {
-            swv: Some("SWV-XX".into()),
-            ..Gebied::default()
-        },
-        Gebied {
-            gemeente: Some("GM9999".into()),
-            ..Gebied::default()
-        },
-    ] {
+    for onbekend in [gebied("swv", "SWV-XX"), gebied("gemeente", "GM9999")] {
         assert!(db
             .app
             .rapport_schooljaar(&op, jaar, &onbekend.into())
@@ -509,41 +454,11 @@ fn the_kpi_and_the_yearly_overviews(db: Db) {
     // c: in Velsen from 7 October, no offer: overdue on 15 March. e: absoluut verzuim since
     // leaving school in June (not the summer gap: it began in the autumn), no offer.
     // f: from 3 March, still within its term.
-    set.periode(
-        &a,
-        Categorie::Thuiszittend,
-        Oorzaak::Psychisch,
-        "2024-09-02",
-        "",
-    );
-    set.periode(
-        &b,
-        Categorie::Thuiszittend,
-        Oorzaak::Complex,
-        "2024-09-02",
-        "",
-    );
-    set.periode(
-        &c,
-        Categorie::Thuiszittend,
-        Oorzaak::Gedrag,
-        "2024-10-07",
-        "",
-    );
-    set.periode(
-        &e,
-        Categorie::AbsoluutVerzuim,
-        Oorzaak::Onbekend,
-        "2024-11-04",
-        "",
-    );
-    set.periode(
-        &f,
-        Categorie::Thuiszittend,
-        Oorzaak::Overig,
-        "2025-03-03",
-        "",
-    );
+    set.registratie(&a, "thuiszittend;psychisch;2024-09-02;");
+    set.registratie(&b, "thuiszittend;complex;2024-09-02;");
+    set.registratie(&c, "thuiszittend;gedrag;2024-10-07;");
+    set.registratie(&e, "absoluut_verzuim;onbekend;2024-11-04;");
+    set.registratie(&f, "thuiszittend;overig;2025-03-03;");
     set.load(&db);
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2025, 3, 15, 9, 0, 0).unwrap(),
@@ -555,22 +470,10 @@ fn the_kpi_and_the_yearly_overviews(db: Db) {
     let op = Actor::local_operator();
     let regels = Escalatieregels::default();
     for (wie, datum) in [(&a, "2024-11-20"), (&b, "2024-12-20")] {
-        let l = LeerlingId::from_str(wie).unwrap();
         let zaak = app
-            .zaak_openen(&op, l, ZaakSoort::Thuiszitter, d("2024-09-02"))
+            .zaak_openen(&op, leerling(wie), ZaakSoort::Thuiszitter, d("2024-09-02"))
             .unwrap();
-        app.zaak_vastleggen(
-            &op,
-            zaak,
-            Gebeurtenis::Aanbod {
-                nummer: 1,
-                aanbod: AanbodType::Onderwijs,
-                aanbieder: "Haarlem College".into(),
-                aangeboden: d(datum),
-                gestart: None,
-            },
-        )
-        .unwrap();
+        record_offer(&app, &op, zaak, 1, "Haarlem College", d(datum));
     }
     let jaar = SchoolYear::new(2024);
     let k = app
@@ -716,33 +619,17 @@ fn figures_as_known_at_a_past_moment(db: Db) {
     let mut set = Set::new(10);
     let a = set.persoon("GM0392", "2008-05-01", "02AA00", "");
     let b = set.persoon("GM0392", "2008-05-01", "02AA00", "");
-    set.periode(
-        &a,
-        Categorie::Thuiszittend,
-        Oorzaak::Psychisch,
-        "2024-09-02",
-        "",
-    );
-    set.periode(
-        &b,
-        Categorie::DreigendThuiszittend,
-        Oorzaak::Complex,
-        "2024-09-02",
-        "",
-    );
+    set.registratie(&a, "thuiszittend;psychisch;2024-09-02;");
+    set.registratie(&b, "dreigend_thuiszittend;complex;2024-09-02;");
     set.melding(&a, "02AA00", "2024-10-01");
     set.melding(&b, "02AA00", "2024-10-01");
     set.load(&db);
     let op = Actor::local_operator();
     let peil = [d("2024-10-15"), d("2025-01-15")];
     let totalen = |opties: &Opties| -> Vec<(&'static str, Vec<u64>)> {
-        db.app
-            .rapport_peildatum(&op, &peil, opties)
-            .unwrap()
-            .rijen
-            .iter()
-            .filter(|r| r.aantallen.iter().any(|a| a.n > 0))
-            .map(|r| (r.categorie, r.aantallen.iter().map(|a| a.n).collect()))
+        counts_per_category(&db.app.rapport_peildatum(&op, &peil, opties).unwrap())
+            .into_iter()
+            .filter(|(_, n)| n.iter().any(|&n| n > 0))
             .collect()
     };
     let voor = totalen(&alles());
@@ -819,20 +706,8 @@ fn figures_as_known_at_a_past_moment(db: Db) {
 fn the_run_gap_of_the_settings_counts_in_every_report(db: Db) {
     let mut set = Set::new(3);
     let a = set.persoon("GM0392", "2010-05-01", "02AA00", "");
-    set.periode(
-        &a,
-        Categorie::Thuiszittend,
-        Oorzaak::Psychisch,
-        "2024-09-02",
-        "2024-11-29",
-    );
-    set.periode(
-        &a,
-        Categorie::Thuiszittend,
-        Oorzaak::Complex,
-        "2024-12-03",
-        "",
-    );
+    set.registratie(&a, "thuiszittend;psychisch;2024-09-02;2024-11-29");
+    set.registratie(&a, "thuiszittend;complex;2024-12-03;");
     set.load(&db);
     let op = Actor::local_operator();
     let peil = d("2025-01-15");
@@ -869,20 +744,8 @@ fn figures_follow_the_address_on_the_date(db: Db) {
     let mut set = Set::new(10);
     let a = set.persoon("GM0392", "2010-05-01", "02AA00", "");
     let b = set.persoon("GM0392", "2010-05-01", "02AA00", "");
-    set.periode(
-        &a,
-        Categorie::Thuiszittend,
-        Oorzaak::Psychisch,
-        "2024-10-01",
-        "",
-    );
-    set.periode(
-        &b,
-        Categorie::Thuiszittend,
-        Oorzaak::Complex,
-        "2024-09-02",
-        "",
-    );
+    set.registratie(&a, "thuiszittend;psychisch;2024-10-01;");
+    set.registratie(&b, "thuiszittend;complex;2024-09-02;");
     set.load(&db);
     let op = Actor::local_operator();
     std::thread::sleep(std::time::Duration::from_millis(20));
@@ -939,10 +802,7 @@ fn figures_follow_the_address_on_the_date(db: Db) {
     // On reference dates: where a lived on each day.
     let in_gemeente = |g: &str, dagen: &[NaiveDate]| -> Vec<u64> {
         let o = Opties {
-            gebied: Gebied {
-                gemeente: Some(g.into()),
-                ..Default::default()
-            },
+            gebied: gebied("gemeente", g),
             ..alles()
         };
         let r = db.app.rapport_peildatum(&op, dagen, &o).unwrap();

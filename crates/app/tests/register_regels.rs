@@ -4,29 +4,14 @@
 
 mod common;
 
-use std::str::FromStr;
-
-use common::{d, Db, INSCHRIJVINGEN, JONGEREN, ORGS};
-use leerrecht_app::cijfers::Opties;
+use common::{assert_error_says, d, error_places, leerling as id, Db};
 use leerrecht_app::register::import::ImportKind;
 use leerrecht_app::toegang::Actor;
 use leerrecht_app::zaken::vrijstellingen::NieuweVrijstelling;
 use leerrecht_app::AppError;
-use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::rules::{Regel, RegelsHistorie};
-use leerrecht_domain::schoolyear::SchoolYear;
 use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Oorzaak};
 use leerrecht_domain::zaak::{Artikel, Deskundige, Verklaring, ZaakSoort};
-
-fn id(s: &str) -> LeerlingId {
-    LeerlingId::from_str(s).unwrap()
-}
-
-fn region(db: &Db) {
-    db.ok(ImportKind::Organisaties, ORGS);
-    db.ok(ImportKind::Jongeren, JONGEREN);
-    db.ok(ImportKind::Inschrijvingen, INSCHRIJVINGEN);
-}
 
 /// The `av` signals of `on`: who.
 fn av(db: &Db, on: &str) -> Vec<String> {
@@ -71,7 +56,7 @@ fn vrijstelling(artikel: Artikel, van: &str, verklaring: Option<&str>) -> Nieuwe
 }
 
 fn absolute_absence_respects_diplomas_and_exemptions(db: Db) {
-    region(&db);
+    db.region();
     let op = Actor::local_operator();
     // 101222331 (born 2008-05-05, kwalificatieplichtig until 2026-05-04) left school on 11
     // July 2025 with a havo diploma: no duty, no absolute absence.
@@ -121,13 +106,7 @@ fn absolute_absence_respects_diplomas_and_exemptions(db: Db) {
         "leerling;school;sector;begindatum;einddatum;startkwalificatie\n111222333;05KO00;PO;2019-08-20;;ja\n",
     );
     assert!(!r.committed);
-    assert_eq!(
-        r.errors
-            .iter()
-            .map(|e| (e.line, e.column.as_str()))
-            .collect::<Vec<_>>(),
-        [(2, "startkwalificatie")]
-    );
+    assert_eq!(error_places(&r), [(2, "startkwalificatie")]);
 
     // 123456782 (leerplichtig, enrolled nowhere since 2024-07-31) is an absolute absentee
     // until an exemption covers the reference date.
@@ -153,7 +132,7 @@ fn absolute_absence_respects_diplomas_and_exemptions(db: Db) {
 }
 
 fn registrations_must_fit_the_register(db: Db) {
-    region(&db);
+    db.region();
     let op = Actor::local_operator();
     let header = "leerling;categorie;oorzaak;van;tot\n";
     let bad = format!(
@@ -166,11 +145,7 @@ fn registrations_must_fit_the_register(db: Db) {
     );
     let r = db.import(ImportKind::Registraties, &bad);
     assert!(!r.committed);
-    let got: Vec<(u64, &str)> = r
-        .errors
-        .iter()
-        .map(|e| (e.line, e.column.as_str()))
-        .collect();
+    let got = error_places(&r);
     assert_eq!(
         got,
         [
@@ -183,16 +158,8 @@ fn registrations_must_fit_the_register(db: Db) {
         "{:#?}",
         r.errors
     );
-    assert!(
-        r.errors[0].reason.contains("enrolled on 2025-03-03"),
-        "{}",
-        r.errors[0].reason
-    );
-    assert!(
-        r.errors[2].reason.contains("2027-08-31"),
-        "{}",
-        r.errors[2].reason
-    );
+    assert_error_says(&r, 0, "enrolled on 2025-03-03");
+    assert_error_says(&r, 2, "2027-08-31");
     assert!(
         db.app
             .registraties(&op, id("123456782"))
@@ -210,26 +177,26 @@ fn registrations_must_fit_the_register(db: Db) {
     );
     assert_eq!(db.ok(ImportKind::Registraties, &good).counts.ongewijzigd, 1);
     // The form and the API check the same.
-    let refused = db.app.registratie_wijzigen(
-        &op,
-        id("101222331"),
-        Some((Categorie::AbsoluutVerzuim, Oorzaak::Complex)),
-        d("2025-03-03"),
-    );
-    assert!(
-        matches!(&refused, Err(AppError::Invalid(m)) if m.contains("needs no enrolment")),
-        "{refused:?}"
-    );
-    let refused = db.app.registratie_wijzigen(
-        &op,
-        id("010000008"),
-        Some((Categorie::Thuiszittend, Oorzaak::Psychisch)),
-        d("2025-03-03"),
-    );
-    assert!(
-        matches!(&refused, Err(AppError::Invalid(m)) if m.contains("needs a duty")),
-        "{refused:?}"
-    );
+    for (wie, registratie, waarom) in [
+        (
+            "101222331",
+            (Categorie::AbsoluutVerzuim, Oorzaak::Complex),
+            "needs no enrolment",
+        ),
+        (
+            "010000008",
+            (Categorie::Thuiszittend, Oorzaak::Psychisch),
+            "needs a duty",
+        ),
+    ] {
+        let refused = db
+            .app
+            .registratie_wijzigen(&op, id(wie), Some(registratie), d("2025-03-03"));
+        assert!(
+            matches!(&refused, Err(AppError::Invalid(m)) if m.contains(waarom)),
+            "{refused:?}"
+        );
+    }
     assert!(db
         .app
         .registraties(&op, id("010000008"))
@@ -238,9 +205,10 @@ fn registrations_must_fit_the_register(db: Db) {
 }
 
 fn exemptions_are_cases_of_their_own(db: Db) {
-    region(&db);
+    db.region();
     let op = Actor::local_operator();
     let who = id("123456782");
+    let vastleggen = |v| db.app.vrijstelling_vastleggen(&op, who, v).unwrap();
     // 5 sub a needs a statement, not older than three months at the decision.
     for v in [
         vrijstelling(Artikel::Art5SubA, "2024-09-02", None),
@@ -249,14 +217,11 @@ fn exemptions_are_cases_of_their_own(db: Db) {
         let r = db.app.vrijstelling_vastleggen(&op, who, v);
         assert!(matches!(r, Err(AppError::Invalid(_))), "{r:?}");
     }
-    let zaak = db
-        .app
-        .vrijstelling_vastleggen(
-            &op,
-            who,
-            vrijstelling(Artikel::Art5SubA, "2024-09-02", Some("2024-08-20")),
-        )
-        .unwrap();
+    let zaak = vastleggen(vrijstelling(
+        Artikel::Art5SubA,
+        "2024-09-02",
+        Some("2024-08-20"),
+    ));
     assert_eq!(
         db.app.zaak(&op, zaak, None).unwrap().rij.soort,
         ZaakSoort::Vrijstelling
@@ -268,14 +233,11 @@ fn exemptions_are_cases_of_their_own(db: Db) {
     assert!(werk(&db, "RBL-ZKIJ", "2025-08-25")
         .contains(&("vrijstelling_verlengen".into(), "123456782".into())));
     // Renewed (recorded again on a fresh statement): due a year later.
-    let again = db
-        .app
-        .vrijstelling_vastleggen(
-            &op,
-            who,
-            vrijstelling(Artikel::Art5SubA, "2025-08-28", Some("2025-08-01")),
-        )
-        .unwrap();
+    let again = vastleggen(vrijstelling(
+        Artikel::Art5SubA,
+        "2025-08-28",
+        Some("2025-08-01"),
+    ));
     assert_eq!(again, zaak, "the same open case");
     assert!(!werk(&db, "RBL-ZKIJ", "2025-09-10")
         .iter()
@@ -286,7 +248,7 @@ fn exemptions_are_cases_of_their_own(db: Db) {
     // Given because no suitable offer exists: flagged.
     let mut geen = vrijstelling(Artikel::Art15, "2025-09-01", None);
     geen.geen_passend_aanbod = true;
-    db.app.vrijstelling_vastleggen(&op, who, geen).unwrap();
+    vastleggen(geen);
     assert!(werk(&db, "RBL-ZKIJ", "2025-09-10")
         .contains(&("vrijstelling_gemarkeerd".into(), "123456782".into())));
     assert!(db
@@ -298,7 +260,7 @@ fn exemptions_are_cases_of_their_own(db: Db) {
 }
 
 fn long_absence_proposes_a_thuiszitter_registration(db: Db) {
-    region(&db);
+    db.region();
     let op = Actor::local_operator();
     // 111222333 at 05KO00 (SWV-PO-ZK): 21 school days in a row absent without leave.
     let mut rows = String::from("leerling;school;datum;soort;minuten;hele_dag\n");
@@ -318,16 +280,7 @@ fn long_absence_proposes_a_thuiszitter_registration(db: Db) {
     // The Leerplichttelling counts the signals: the lrv signal as new long-term relative
     // absence, 123456782 (enrolled nowhere) as absolute absence.
     let telling = || {
-        let t = db
-            .app
-            .rapport_leerplichttelling(
-                &op,
-                SchoolYear::new(2024),
-                d("2025-07-31"),
-                &Default::default(),
-                &Opties::default(),
-            )
-            .unwrap();
+        let t = db.leerplichttelling(2024, "2025-07-31");
         (
             t.absoluut_verzuim.totaal.n,
             t.langdurig_relatief_verzuim.totaal.n,

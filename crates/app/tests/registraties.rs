@@ -3,25 +3,19 @@
 
 mod common;
 
-use std::str::FromStr;
-
-use common::{d, Db, INSCHRIJVINGEN, JONGEREN, NU_INGESCHREVEN, ORGS};
+use common::{
+    assert_error_says, clock_on, counts_per_category, d, end_registration, error_places, gebied,
+    leerling as id, register_as, Db, NU_INGESCHREVEN,
+};
 use leerrecht_app::register::import::ImportKind;
 use leerrecht_app::toegang::Actor;
-use leerrecht_domain::ids::LeerlingId;
-use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Niveau, Oorzaak};
+use leerrecht_domain::thuiszitters::{Categorie, Niveau, Oorzaak};
 
 const HEADER: &str = "leerling;categorie;oorzaak;van;tot\n";
 
 fn region(db: &Db) {
-    db.ok(ImportKind::Organisaties, ORGS);
-    db.ok(ImportKind::Jongeren, JONGEREN);
-    db.ok(ImportKind::Inschrijvingen, INSCHRIJVINGEN);
+    db.region();
     db.ok(ImportKind::Inschrijvingen, NU_INGESCHREVEN);
-}
-
-fn id(s: &str) -> LeerlingId {
-    LeerlingId::from_str(s).unwrap()
 }
 
 /// Each stored period as `categorie oorzaak van..tot`.
@@ -111,11 +105,7 @@ fn invalid_rows_write_nothing(db: Db) {
     );
     let r = db.import(ImportKind::Registraties, &bad);
     assert!(!r.committed);
-    let got: Vec<(u64, &str)> = r
-        .errors
-        .iter()
-        .map(|e| (e.line, e.column.as_str()))
-        .collect();
+    let got = error_places(&r);
     assert_eq!(
         got,
         [
@@ -131,11 +121,7 @@ fn invalid_rows_write_nothing(db: Db) {
         "{:#?}",
         r.errors
     );
-    assert!(
-        r.errors[1].reason.contains("2025-02-03"),
-        "{}",
-        r.errors[1].reason
-    );
+    assert_error_says(&r, 1, "2025-02-03");
     assert_eq!(
         periods(&db, "101222331"),
         Vec::<String>::new(),
@@ -151,31 +137,22 @@ fn a_change_of_category_closes_one_period_and_opens_the_next(db: Db) {
     region(&db);
     let op = Actor::local_operator();
     let who = id("123456782");
-    db.app
-        .registratie_wijzigen(
-            &op,
-            who,
-            Some((Categorie::DreigendThuiszittend, Oorzaak::Onbekend)),
-            d("2025-01-06"),
-        )
-        .unwrap();
-    db.app
-        .registratie_wijzigen(
-            &op,
-            who,
-            Some((Categorie::Thuiszittend, Oorzaak::Psychisch)),
-            d("2025-02-03"),
-        )
-        .unwrap();
+    register_as(
+        &db.app,
+        who,
+        "dreigend_thuiszittend",
+        "onbekend",
+        "2025-01-06",
+    );
+    register_as(&db.app, who, "thuiszittend", "psychisch", "2025-02-03");
     // A correction on the same day replaces that period rather than adding one.
-    db.app
-        .registratie_wijzigen(
-            &op,
-            who,
-            Some((Categorie::Thuiszittend, Oorzaak::PsychischThuis)),
-            d("2025-02-03"),
-        )
-        .unwrap();
+    register_as(
+        &db.app,
+        who,
+        "thuiszittend",
+        "psychisch_thuis",
+        "2025-02-03",
+    );
     assert_eq!(
         periods(&db, "123456782"),
         [
@@ -195,27 +172,17 @@ fn a_change_of_category_closes_one_period_and_opens_the_next(db: Db) {
         .is_err());
     // The clock runs from the start of home-sitting; no offer is known yet. The deadline is
     // three months to the day: the run has lasted "more than three months" from the day after.
-    let regels = Escalatieregels::default();
-    let k = db
-        .app
-        .klok(&op, who, d("2025-06-10"), &regels)
-        .unwrap()
-        .unwrap();
+    let k = clock_on(&db.app, who, "2025-06-10").unwrap();
     assert_eq!(
         (k.begin, k.termijn, k.niveau),
         (d("2025-02-03"), d("2025-05-03"), Niveau::Bestuurlijk)
     );
-    db.app
-        .registratie_wijzigen(&op, who, None, d("2025-06-11"))
-        .unwrap();
+    end_registration(&db.app, who, "2025-06-11");
     assert_eq!(
         periods(&db, "123456782")[1],
         "thuiszittend psychisch_thuis 2025-02-03..2025-06-10"
     );
-    assert_eq!(
-        db.app.klok(&op, who, d("2025-06-11"), &regels).unwrap(),
-        None
-    );
+    assert_eq!(clock_on(&db.app, who, "2025-06-11"), None);
 }
 
 fn figures_per_category_and_cause(db: Db) {
@@ -240,11 +207,7 @@ fn figures_per_category_and_cause(db: Db) {
             &Gebied::default().into(),
         )
         .unwrap();
-    let rows: Vec<(&str, Vec<u64>)> = r
-        .rijen
-        .iter()
-        .map(|r| (r.categorie, r.aantallen.iter().map(|a| a.n).collect()))
-        .collect();
+    let rows = counts_per_category(&r);
     assert_eq!(
         rows,
         [
@@ -257,10 +220,7 @@ fn figures_per_category_and_cause(db: Db) {
         ]
     );
     // One gemeente: 101222331 lives in GM0453, the others in GM0392.
-    let velsen = Gebied {
-        gemeente: Some("GM0453".into()),
-        ..Gebied::default()
-    };
+    let velsen = gebied("gemeente", "GM0453");
     let r = db
         .app
         .rapport_peildatum(&op, &[d("2025-03-15")], &velsen.into())
@@ -282,15 +242,7 @@ fn figures_per_category_and_cause(db: Db) {
     );
     assert!(db
         .app
-        .rapport_oorzaken(
-            &op,
-            d("2025-03-15"),
-            &Gebied {
-                gemeente: Some("GM9999".into()),
-                ..Gebied::default()
-            }
-            .into()
-        )
+        .rapport_oorzaken(&op, d("2025-03-15"), &gebied("gemeente", "GM9999").into())
         .is_err());
 }
 

@@ -6,7 +6,6 @@ mod common;
 use common::*;
 use leerrecht_app::config::Config;
 use leerrecht_app::register::import::ImportKind;
-use leerrecht_app::signalen::SignaalRegel;
 use leerrecht_app::Actor;
 use leerrecht_domain::rules::Regel;
 
@@ -23,10 +22,8 @@ on_both!(
 const KALENDER: &str = "naam;van;tot;school\nHerfstvakantie;2025-10-18;2025-10-26;\n";
 
 fn region(db: &Db) {
-    db.ok(ImportKind::Organisaties, ORGS);
+    db.region();
     db.ok(ImportKind::Kalender, KALENDER);
-    db.ok(ImportKind::Jongeren, JONGEREN);
-    db.ok(ImportKind::Inschrijvingen, INSCHRIJVINGEN);
 }
 
 /// Runs the signals as the command does and lists them up to `on`.
@@ -38,25 +35,13 @@ fn signals(db: &Db, config: &Config, on: &str) -> (leerrecht_store::SignaalRun, 
 }
 
 fn list(db: &Db, on: &str, regel: Option<Regel>) -> Vec<String> {
-    let mut out = Vec::new();
-    db.app
-        .list_signals(
-            &Actor::local_operator(),
-            d(on),
-            regel,
-            &mut |s: SignaalRegel| {
-                out.push(format!(
-                    "{} {} {} {}",
-                    s.leerling,
-                    s.school.unwrap_or_default(),
-                    s.regel,
-                    s.datum
-                ));
-                Ok(())
-            },
-        )
-        .unwrap();
-    out
+    db.signals(on, regel)
+        .into_iter()
+        .map(|s| {
+            let school = s.school.unwrap_or_default();
+            format!("{} {school} {} {}", s.leerling, s.regel, s.datum)
+        })
+        .collect()
 }
 
 // Sem truants four mornings in a row (8, 9, 10, 11 September 2025): the preventive signal at
@@ -142,10 +127,7 @@ fn absence_import_checks_enrolment_and_folds_a_day(db: Db) {
 ",
     );
     assert_eq!(
-        r.errors
-            .iter()
-            .map(|e| (e.line, e.column.as_str()))
-            .collect::<Vec<_>>(),
+        error_places(&r),
         [
             (2, "datum"),
             (3, "leerling"),
@@ -250,13 +232,10 @@ fn meldingen_are_imported_all_or_nothing(db: Db) {
 ",
     );
     assert_eq!(
-        r.errors
-            .iter()
-            .map(|e| (e.line, e.column.as_str()))
-            .collect::<Vec<_>>(),
+        error_places(&r),
         [(3, "begindatum"), (4, "verzuimsoort"), (5, "begindatum")]
     );
-    assert!(r.errors[2].reason.contains("first on line 2"));
+    assert_error_says(&r, 2, "first on line 2");
     // Nothing of the bad file was kept: the first file's hours stand.
     let r = db.ok(ImportKind::Meldingen, good);
     assert_eq!(r.counts.ongewijzigd, 2);

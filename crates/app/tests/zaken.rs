@@ -3,22 +3,20 @@
 
 mod common;
 
-use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
-use common::{d, Db, INSCHRIJVINGEN, JONGEREN, NU_INGESCHREVEN, ORGS};
+use common::{
+    clock_on, d, end_registration, leerling as id, record_offer, register_as, Db, INSCHRIJVINGEN,
+    JONGEREN, NU_INGESCHREVEN, ORGS,
+};
 use leerrecht_app::register::import::ImportKind;
 use leerrecht_app::toegang::auth::ManualClock;
 use leerrecht_app::toegang::Actor;
+use leerrecht_app::zaken::Escalatie;
 use leerrecht_app::{App, AppError};
-use leerrecht_domain::ids::LeerlingId;
-use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Niveau, Oorzaak};
+use leerrecht_domain::thuiszitters::{Escalatieregels, Niveau};
 use leerrecht_domain::zaak::{AanbodType, Artikel, Deskundige, Gebeurtenis, Verklaring, ZaakSoort};
-
-fn id(s: &str) -> LeerlingId {
-    LeerlingId::from_str(s).unwrap()
-}
 
 fn setup(db: &Db) -> (App, Arc<ManualClock>) {
     db.ok(ImportKind::Organisaties, ORGS);
@@ -39,13 +37,7 @@ fn a_case_is_its_events(db: Db) {
     let (app, clock) = setup(&db);
     let op = Actor::local_operator();
     let who = id("123456782");
-    app.registratie_wijzigen(
-        &op,
-        who,
-        Some((Categorie::Thuiszittend, Oorzaak::Psychisch)),
-        d("2025-02-03"),
-    )
-    .unwrap();
+    register_as(&app, who, "thuiszittend", "psychisch", "2025-02-03");
     let zaak = app
         .zaak_openen(&op, who, ZaakSoort::Thuiszitter, d("2025-02-03"))
         .unwrap();
@@ -146,16 +138,12 @@ fn a_case_is_its_events(db: Db) {
     assert!(now.events.windows(2).all(|w| w[0].tijd <= w[1].tijd));
 
     // The offer made stops the three-month clock; the offer that started ended the run.
-    let regels = Escalatieregels::default();
-    let k = app
-        .klok(&op, who, d("2025-04-10"), &regels)
-        .unwrap()
-        .unwrap();
+    let k = clock_on(&app, who, "2025-04-10").unwrap();
     assert_eq!(
         (k.niveau, k.aanbod),
         (Niveau::Uitvoerend, Some(d("2025-04-01")))
     );
-    assert_eq!(app.klok(&op, who, d("2025-06-10"), &regels).unwrap(), None);
+    assert_eq!(clock_on(&app, who, "2025-06-10"), None);
 
     // Escalation is recorded once per level, with who was informed.
     app.zaak_vastleggen(
@@ -208,25 +196,22 @@ fn a_case_is_its_events(db: Db) {
     assert_eq!(app.zaken(&op, who).unwrap().len(), 2);
 }
 
+/// The escalations raised on `op`, under the default rules.
+fn escaleren(app: &App, op: &str) -> Vec<Escalatie> {
+    app.escaleren(&Actor::local_operator(), d(op), &Escalatieregels::default())
+        .unwrap()
+}
+
 fn escalation_is_raised_when_due_and_once(db: Db) {
     let (app, _clock) = setup(&db);
     let op = Actor::local_operator();
     let who = id("101222331");
-    app.registratie_wijzigen(
-        &op,
-        who,
-        Some((Categorie::AbsoluutVerzuim, Oorzaak::Complex)),
-        d("2025-02-03"),
-    )
-    .unwrap();
-    let regels = Escalatieregels::default();
+    register_as(&app, who, "absoluut_verzuim", "complex", "2025-02-03");
     assert!(
-        app.escaleren(&op, d("2025-05-03"), &regels)
-            .unwrap()
-            .is_empty(),
+        escaleren(&app, "2025-05-03").is_empty(),
         "not yet due: on three months to the day the run has lasted up to three months"
     );
-    let raised = app.escaleren(&op, d("2025-05-10"), &regels).unwrap();
+    let raised = escaleren(&app, "2025-05-10");
     assert_eq!(raised.len(), 1);
     let e = &raised[0];
     assert_eq!(
@@ -244,13 +229,8 @@ fn escalation_is_raised_when_due_and_once(db: Db) {
         (zaak.rij.soort, zaak.rij.geopend),
         (ZaakSoort::Thuiszitter, d("2025-02-03"))
     );
-    assert!(
-        app.escaleren(&op, d("2025-05-10"), &regels)
-            .unwrap()
-            .is_empty(),
-        "once"
-    );
-    let raised = app.escaleren(&op, d("2025-06-10"), &regels).unwrap();
+    assert!(escaleren(&app, "2025-05-10").is_empty(), "once");
+    let raised = escaleren(&app, "2025-06-10");
     assert_eq!(
         raised.iter().map(|e| e.niveau).collect::<Vec<_>>(),
         [Niveau::Bestuurlijk]
@@ -265,32 +245,12 @@ fn escalation_is_raised_when_due_and_once(db: Db) {
     );
     // Someone with an offer in time is not escalated.
     let other = id("123456782");
-    app.registratie_wijzigen(
-        &op,
-        other,
-        Some((Categorie::Thuiszittend, Oorzaak::Gedrag)),
-        d("2025-02-03"),
-    )
-    .unwrap();
+    register_as(&app, other, "thuiszittend", "gedrag", "2025-02-03");
     let z = app
         .zaak_openen(&op, other, ZaakSoort::Thuiszitter, d("2025-02-03"))
         .unwrap();
-    app.zaak_vastleggen(
-        &op,
-        z,
-        Gebeurtenis::Aanbod {
-            nummer: 1,
-            aanbod: AanbodType::Onderwijs,
-            aanbieder: "Het Lyceum".into(),
-            aangeboden: d("2025-04-20"),
-            gestart: None,
-        },
-    )
-    .unwrap();
-    assert!(app
-        .escaleren(&op, d("2025-07-01"), &regels)
-        .unwrap()
-        .is_empty());
+    record_offer(&app, &op, z, 1, "Het Lyceum", d("2025-04-20"));
+    assert!(escaleren(&app, "2025-07-01").is_empty());
 }
 
 /// docs/domain.md §8: a later run of home-sitting is a new run with a new clock and a new ladder,
@@ -300,44 +260,20 @@ fn a_second_run_escalates_again_and_a_weekend_does_not_restart(db: Db) {
     let op = Actor::local_operator();
     let regels = Escalatieregels::default();
     let who = id("111222333");
-    app.registratie_wijzigen(
-        &op,
-        who,
-        Some((Categorie::Thuiszittend, Oorzaak::Psychisch)),
-        d("2024-09-02"),
-    )
-    .unwrap();
-    let first = app.escaleren(&op, d("2025-03-01"), &regels).unwrap();
+    register_as(&app, who, "thuiszittend", "psychisch", "2024-09-02");
+    let first = escaleren(&app, "2025-03-01");
     assert_eq!(
         first.iter().map(|e| e.niveau).collect::<Vec<_>>(),
         [Niveau::Management, Niveau::Bestuurlijk]
     );
     let zaak1 = first[0].zaak;
-    app.registratie_wijzigen(
-        &op,
-        who,
-        Some((Categorie::Nazorg, Oorzaak::Psychisch)),
-        d("2025-04-01"),
-    )
-    .unwrap();
-    app.registratie_wijzigen(
-        &op,
-        who,
-        Some((Categorie::Thuiszittend, Oorzaak::Complex)),
-        d("2025-06-02"),
-    )
-    .unwrap();
+    register_as(&app, who, "nazorg", "psychisch", "2025-04-01");
+    register_as(&app, who, "thuiszittend", "complex", "2025-06-02");
     // The new run is at its own first level until three months have passed.
-    let k = app
-        .klok(&op, who, d("2025-07-01"), &regels)
-        .unwrap()
-        .unwrap();
+    let k = clock_on(&app, who, "2025-07-01").unwrap();
     assert_eq!((k.begin, k.niveau), (d("2025-06-02"), Niveau::Uitvoerend));
-    assert!(app
-        .escaleren(&op, d("2025-07-01"), &regels)
-        .unwrap()
-        .is_empty());
-    let second = app.escaleren(&op, d("2025-12-01"), &regels).unwrap();
+    assert!(escaleren(&app, "2025-07-01").is_empty());
+    let second = escaleren(&app, "2025-12-01");
     assert_eq!(
         second
             .iter()
@@ -373,26 +309,10 @@ fn a_second_run_escalates_again_and_a_weekend_does_not_restart(db: Db) {
 
     // A weekend between two periods (a new cause from Monday) keeps one run and one clock.
     let other = id("123456782");
-    app.registratie_wijzigen(
-        &op,
-        other,
-        Some((Categorie::Thuiszittend, Oorzaak::Gedrag)),
-        d("2025-09-01"),
-    )
-    .unwrap();
-    app.registratie_wijzigen(&op, other, None, d("2025-11-01"))
-        .unwrap();
-    app.registratie_wijzigen(
-        &op,
-        other,
-        Some((Categorie::Thuiszittend, Oorzaak::Thuissituatie)),
-        d("2025-11-03"),
-    )
-    .unwrap();
-    let k = app
-        .klok(&op, other, d("2025-12-10"), &regels)
-        .unwrap()
-        .unwrap();
+    register_as(&app, other, "thuiszittend", "gedrag", "2025-09-01");
+    end_registration(&app, other, "2025-11-01");
+    register_as(&app, other, "thuiszittend", "thuissituatie", "2025-11-03");
+    let k = clock_on(&app, other, "2025-12-10").unwrap();
     assert_eq!((k.begin, k.niveau), (d("2025-09-01"), Niveau::Management));
 }
 
@@ -405,20 +325,20 @@ fn the_worklist_shows_what_needs_each_organisation(db: Db) {
         ImportKind::Inschrijvingen,
         "leerling;school;sector;begindatum;einddatum\n101222331;07NU01;VO;2020-08-24;\n",
     );
-    app.registratie_wijzigen(
-        &op,
+    register_as(
+        &app,
         id("111222333"),
-        Some((Categorie::Thuiszittend, Oorzaak::Gedrag)),
-        d("2025-03-01"),
-    )
-    .unwrap();
-    app.registratie_wijzigen(
-        &op,
+        "thuiszittend",
+        "gedrag",
+        "2025-03-01",
+    );
+    register_as(
+        &app,
         id("101222331"),
-        Some((Categorie::Thuiszittend, Oorzaak::Complex)),
-        d("2025-01-06"),
-    )
-    .unwrap();
+        "thuiszittend",
+        "complex",
+        "2025-01-06",
+    );
     let regels = Escalatieregels::default();
     let w = app
         .werklijst(&op, "RBL-ZKIJ", d("2025-05-25"), &regels)
@@ -439,7 +359,7 @@ fn the_worklist_shows_what_needs_each_organisation(db: Db) {
     );
     assert_eq!(w.tellingen.get("aanbod"), Some(&1));
     // Once escalated, the escalation is no longer due; a school sees its own pupil's offer.
-    app.escaleren(&op, d("2025-05-25"), &regels).unwrap();
+    escaleren(&app, "2025-05-25");
     let w = app
         .werklijst(&op, "RBL-ZKIJ", d("2025-05-25"), &regels)
         .unwrap();

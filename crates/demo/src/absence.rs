@@ -128,6 +128,13 @@ impl Mix {
         r.draw(self)
     }
 
+    /// A length of 1 to 5 from a draw in `0..100`: 1 below the first of the rising `grenzen`,
+    /// 2 below the second, and so on.
+    fn lengte(&mut self, grenzen: [u64; 4]) -> usize {
+        let r = self.below(100);
+        1 + grenzen.iter().filter(|&&g| r >= g).count()
+    }
+
     fn pick<T: Copy>(&mut self, items: &[T]) -> T {
         items[self.below(items.len() as u64) as usize]
     }
@@ -470,13 +477,7 @@ impl Jaar<'_> {
         // they do not bunch up into the frequent-sickness pattern by chance.
         let episodes = poisson(rng, [3.0, 2.6, 2.4][g] * vatbaar * f).min(5) as usize;
         for e in 0..episodes {
-            let len = match rng.gen_range(0..100) {
-                0..=39 => 1,
-                40..=67 => 2,
-                68..=84 => 3,
-                85..=93 => 4,
-                _ => 5,
-            };
+            let len = rng.lengte([40, 68, 85, 94]);
             let (a, b) = (self.n * e / episodes, self.n * (e + 1) / episodes);
             self.ziekte(rng, a, b, len);
         }
@@ -644,13 +645,7 @@ impl Jaar<'_> {
         else {
             return;
         };
-        let k = match rng.gen_range(0..100) {
-            0..=24 => 1,
-            25..=59 => 2,
-            60..=79 => 3,
-            80..=89 => 4,
-            _ => 5,
-        };
+        let k = rng.lengte([25, 60, 80, 90]);
         let before = b == n || (b > 0 && rng.coin());
         let (s, e) = if before {
             (b.saturating_sub(k), b)

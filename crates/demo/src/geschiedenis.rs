@@ -20,7 +20,7 @@ use leerrecht_domain::ids::{GemeenteCode, LeerlingId};
 use leerrecht_domain::org::OrgSoort;
 use leerrecht_domain::person::Sector;
 use leerrecht_domain::thuiszitters::{Categorie, Niveau};
-use leerrecht_domain::zaak::{AanbodType, Gebeurtenis, Sluitreden, Team, ZaakSoort};
+use leerrecht_domain::zaak::{Gebeurtenis, Sluitreden, ZaakSoort};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -103,15 +103,7 @@ impl Demo<'_> {
     ) -> Result<()> {
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6765_7363_6869_6564);
         let orgs = self.store().organisaties()?;
-        let cjg_van: HashMap<String, String> = orgs
-            .iter()
-            .filter(|o| o.soort == OrgSoort::Cjg)
-            .flat_map(|o| {
-                o.bedient
-                    .iter()
-                    .map(|g| (g.as_str().to_string(), o.code.as_str().to_string()))
-            })
-            .collect();
+        let cjg_van = super::zaken::cjg_per_gemeente(&orgs);
         let bureau = orgs
             .iter()
             .find(|o| o.soort == OrgSoort::Leerplicht)
@@ -314,20 +306,7 @@ impl Demo<'_> {
                 },
             )?;
         }
-        self.zaak_vastleggen(
-            actor,
-            zaak,
-            Gebeurtenis::Overleg {
-                team: if rng.gen_bool(0.5) {
-                    Team::Kernteam
-                } else {
-                    Team::Jeugdteam
-                },
-                datum: begin + Duration::days(14),
-                besluiten: "consulent SWV zoekt passend onderwijsaanbod; CJG sluit aan".into(),
-                vervolg: "over zes weken opnieuw bespreken".into(),
-            },
-        )?;
+        self.demo_overleg(actor, zaak, rng, begin + Duration::days(14))?;
         if late {
             made.aanbod_te_laat += 1;
             let mut niveaus = vec![(Niveau::Management, begin + Months::new(3))];
@@ -347,24 +326,7 @@ impl Demo<'_> {
                 made.escalaties += 1;
             }
         }
-        let aanbod = [
-            AanbodType::Onderwijs,
-            AanbodType::OnderwijsZorgarrangement,
-            AanbodType::Zorg,
-            AanbodType::Jeugdhulp,
-            AanbodType::Dagbesteding,
-        ][rng.gen_range(0..5)];
-        self.zaak_vastleggen(
-            actor,
-            zaak,
-            Gebeurtenis::Aanbod {
-                nummer: 1,
-                aanbod,
-                aanbieder: "aanbieder in de regio".into(),
-                aangeboden,
-                gestart: Some(gestart),
-            },
-        )?;
+        self.demo_aanbod(actor, zaak, rng, aangeboden, Some(gestart))?;
         let dicht = gestart + Duration::days(rng.gen_range(0..=30));
         if dicht < today {
             self.zaak_vastleggen(

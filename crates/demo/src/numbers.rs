@@ -60,52 +60,42 @@ fn gcd(a: u64, b: u64) -> u64 {
     }
 }
 
-/// Hands out distinct valid BSNs (first digit 1–9) in a seed-dependent order.
-pub(super) struct BsnGen {
+/// Hands out distinct valid numbers in a seed-dependent order: each is the valid completion
+/// (`complete`) of a prefix `10_000_000 + perm(i)`, prefixes without one skipped.
+pub(super) struct NummerGen {
     perm: Permutation,
     next: u64,
+    complete: fn(u32) -> Option<u32>,
 }
 
-impl BsnGen {
+impl NummerGen {
     const FIRST: u64 = 10_000_000;
-    pub(super) fn new(seed: u64) -> Self {
+
+    /// Valid BSNs (first digit 1–9).
+    pub(super) fn bsn(seed: u64) -> Self {
         // Prefixes 10_000_000..99_999_999: 9·10⁷ = 2⁷·3²·5⁷ values; 7_368_787 shares no factor.
-        BsnGen {
+        NummerGen {
             perm: Permutation::new(7_368_787, seed.wrapping_mul(0x9E37_79B9), 90_000_000),
             next: 0,
+            complete: bsn_with_prefix,
         }
     }
-    pub(super) fn next_bsn(&mut self) -> u32 {
-        loop {
-            let prefix = Self::FIRST + self.perm.at(self.next);
-            self.next += 1;
-            if let Some(n) = bsn_with_prefix(prefix as u32) {
-                return n;
-            }
-        }
-    }
-}
 
-/// Hands out distinct valid onderwijsnummers (`10` followed by seven digits).
-pub(super) struct OnderwijsnummerGen {
-    perm: Permutation,
-    next: u64,
-}
-
-impl OnderwijsnummerGen {
-    const FIRST: u64 = 10_000_000;
-    pub(super) fn new(seed: u64) -> Self {
+    /// Valid onderwijsnummers (`10` followed by seven digits).
+    pub(super) fn onderwijsnummer(seed: u64) -> Self {
         // Prefixes 10_000_000..10_999_999: 10⁶ values; 737_891 is odd and not a multiple of 5.
-        OnderwijsnummerGen {
+        NummerGen {
             perm: Permutation::new(737_891, seed.wrapping_mul(0x85EB_CA6B), 1_000_000),
             next: 0,
+            complete: onderwijsnummer_with_prefix,
         }
     }
-    pub(super) fn next_onderwijsnummer(&mut self) -> u32 {
+
+    pub(super) fn next_nummer(&mut self) -> u32 {
         loop {
             let prefix = Self::FIRST + self.perm.at(self.next);
             self.next += 1;
-            if let Some(n) = onderwijsnummer_with_prefix(prefix as u32) {
+            if let Some(n) = (self.complete)(prefix as u32) {
                 return n;
             }
         }
@@ -188,21 +178,18 @@ mod tests {
 
     #[test]
     fn generators_do_not_repeat() {
-        let mut g = BsnGen::new(42);
-        let mut seen = HashSet::new();
-        for _ in 0..50_000 {
-            assert!(seen.insert(g.next_bsn()));
+        fn distinct<T: std::hash::Hash + Eq>(n: u64, mut next: impl FnMut() -> T) {
+            let mut seen = HashSet::new();
+            for _ in 0..n {
+                assert!(seen.insert(next()));
+            }
         }
-        let mut g = OnderwijsnummerGen::new(42);
-        let mut seen = HashSet::new();
-        for _ in 0..20_000 {
-            assert!(seen.insert(g.next_onderwijsnummer()));
-        }
+        let mut g = NummerGen::bsn(42);
+        distinct(50_000, || g.next_nummer());
+        let mut g = NummerGen::onderwijsnummer(42);
+        distinct(20_000, || g.next_nummer());
         let mut g = BrinGen::new(42);
-        let mut seen = HashSet::new();
-        for _ in 0..67_600 {
-            assert!(seen.insert(g.next_brin()));
-        }
+        distinct(67_600, || g.next_brin());
         let mut g = GemeenteCodeGen::new(42);
         let mut seen = HashSet::new();
         for _ in 0..GemeenteCodeGen::CAPACITY {

@@ -10,7 +10,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::absence::Absence;
 use super::names;
-use super::numbers::{BsnGen, OnderwijsnummerGen};
+use super::numbers::NummerGen;
 use super::region::{sector_index, Geo};
 use super::{DemoSink, DemoSummary, FIRST_SCHOOL_YEAR};
 
@@ -97,8 +97,8 @@ pub(super) struct People<'g> {
     geo: &'g Geo,
     today: NaiveDate,
     history_start: NaiveDate,
-    bsn: BsnGen,
-    onderwijsnummer: OnderwijsnummerGen,
+    bsn: NummerGen,
+    onderwijsnummer: NummerGen,
     segments: Vec<Segment>,
     /// Makes each person's absence after their enrolments, when absence is asked for. It
     /// draws from streams of its own, so the people are the same with or without it.
@@ -114,8 +114,8 @@ impl<'g> People<'g> {
             geo,
             today,
             history_start: aug1(FIRST_SCHOOL_YEAR),
-            bsn: BsnGen::new(seed),
-            onderwijsnummer: OnderwijsnummerGen::new(seed),
+            bsn: NummerGen::bsn(seed),
+            onderwijsnummer: NummerGen::onderwijsnummer(seed),
             segments: Vec::with_capacity(8),
             absence,
             achternaam: String::with_capacity(32),
@@ -154,13 +154,13 @@ impl<'g> People<'g> {
             let (bsn, onderwijsnummer) = if rng
                 .gen_ratio(ONDERWIJSNUMMER_ONLY.0, ONDERWIJSNUMMER_ONLY.1)
             {
-                let o = self.onderwijsnummer.next_onderwijsnummer();
+                let o = self.onderwijsnummer.next_nummer();
                 (
                     None,
                     Some(Onderwijsnummer::new(o).expect("generated onderwijsnummers are valid")),
                 )
             } else {
-                let b = self.bsn.next_bsn();
+                let b = self.bsn.next_nummer();
                 (Some(Bsn::new(b).expect("generated BSNs are valid")), None)
             };
             self.name(rng);

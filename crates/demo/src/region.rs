@@ -478,51 +478,39 @@ pub(super) fn build(scale: Scale, seed: u64, rng: &mut ChaCha8Rng) -> Geo {
                 .map(|g| g.code.clone())
         })
         .collect();
-    diensten.push((
-        OrgSoort::Leerplicht,
-        "RBL-ZKIJ".to_string(),
-        "Regionaal Bureau Leerplicht Zuid-Kennemerland en IJmond".to_string(),
-        gemeenten[0].code.clone(),
-        None,
-        seed_gemeenten.clone(),
-    ));
-    for r in &regios[seed_count..] {
-        diensten.push((
+    for (soort, seed_code, seed_naam, prefix, naam) in [
+        (
             OrgSoort::Leerplicht,
-            format!("RBL-{}", r.afkorting),
-            format!("Regionaal Bureau Leerplicht {}", r.naam),
-            gemeenten[largest(&gemeenten, r.gemeenten.clone())]
-                .code
-                .clone(),
-            Some(r.naam.clone()),
-            gemeenten[r.gemeenten.clone()]
-                .iter()
-                .map(|g| g.code.clone())
-                .collect(),
-        ));
-    }
-    diensten.push((
-        OrgSoort::Ggd,
-        "GGD-KEN".to_string(),
-        "GGD Kennemerland".to_string(),
-        gemeenten[0].code.clone(),
-        None,
-        seed_gemeenten,
-    ));
-    for r in &regios[seed_count..] {
+            "RBL-ZKIJ",
+            "Regionaal Bureau Leerplicht Zuid-Kennemerland en IJmond",
+            "RBL",
+            "Regionaal Bureau Leerplicht",
+        ),
+        (OrgSoort::Ggd, "GGD-KEN", "GGD Kennemerland", "GGD", "GGD"),
+    ] {
         diensten.push((
-            OrgSoort::Ggd,
-            format!("GGD-{}", r.afkorting),
-            format!("GGD {}", r.naam),
-            gemeenten[largest(&gemeenten, r.gemeenten.clone())]
-                .code
-                .clone(),
-            Some(r.naam.clone()),
-            gemeenten[r.gemeenten.clone()]
-                .iter()
-                .map(|g| g.code.clone())
-                .collect(),
+            soort,
+            seed_code.to_string(),
+            seed_naam.to_string(),
+            gemeenten[0].code.clone(),
+            None,
+            seed_gemeenten.clone(),
         ));
+        for r in &regios[seed_count..] {
+            diensten.push((
+                soort,
+                format!("{prefix}-{}", r.afkorting),
+                format!("{naam} {}", r.naam),
+                gemeenten[largest(&gemeenten, r.gemeenten.clone())]
+                    .code
+                    .clone(),
+                Some(r.naam.clone()),
+                gemeenten[r.gemeenten.clone()]
+                    .iter()
+                    .map(|g| g.code.clone())
+                    .collect(),
+            ));
+        }
     }
     // A CJG (in IJmond: jeugdteam) per gemeente.
     for g in &gemeenten {

@@ -6,10 +6,12 @@
 //! and the schools' drafts settled (see [`super::geschiedenis`], which also makes the past
 //! school years' thuiszitters).
 
+use std::collections::HashMap;
+
 use chrono::{Duration, NaiveDate};
 use leerrecht_domain::duty::DutyStatus;
 use leerrecht_domain::ids::LeerlingId;
-use leerrecht_domain::org::OrgSoort;
+use leerrecht_domain::org::{OrgSoort, Organisatie};
 use leerrecht_domain::person::Sector;
 use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Oorzaak};
 use leerrecht_domain::zaak::{AanbodType, Gebeurtenis, Team, ZaakSoort};
@@ -46,6 +48,18 @@ const OORZAKEN: [(Oorzaak, u32); 9] = [
     (Oorzaak::Overig, 9),
     (Oorzaak::Onbekend, 5),
 ];
+
+/// The CJG serving each gemeente: gemeente code to the CJG's code.
+pub(super) fn cjg_per_gemeente(orgs: &[Organisatie]) -> HashMap<String, String> {
+    orgs.iter()
+        .filter(|o| o.soort == OrgSoort::Cjg)
+        .flat_map(|o| {
+            o.bedient
+                .iter()
+                .map(|g| (g.as_str().to_string(), o.code.as_str().to_string()))
+        })
+        .collect()
+}
 
 /// A main cause in the proportions of the seed count.
 pub(super) fn pick_oorzaak(rng: &mut ChaCha8Rng) -> Oorzaak {
@@ -140,17 +154,7 @@ impl Demo<'_> {
         let mut extra = ChaCha8Rng::seed_from_u64(seed ^ 0x706f_636a_6700);
         primair.shuffle(&mut extra);
         // A CJG takes part in three cases in five: the one serving the pupil's gemeente.
-        let cjg_van: std::collections::HashMap<String, String> = self
-            .store()
-            .organisaties()?
-            .iter()
-            .filter(|o| o.soort == OrgSoort::Cjg)
-            .flat_map(|o| {
-                o.bedient
-                    .iter()
-                    .map(|g| (g.as_str().to_string(), o.code.as_str().to_string()))
-            })
-            .collect();
+        let cjg_van = cjg_per_gemeente(&self.store().organisaties()?);
         let mut made = DemoZaken::default();
         let mut next_niet = niet.into_iter();
         for leerling in ingeschreven {
@@ -268,20 +272,7 @@ impl Demo<'_> {
     ) -> Result<i64> {
         let zaak = self.zaak_openen(actor, wie, ZaakSoort::Thuiszitter, begin)?;
         made.zaken += 1;
-        self.zaak_vastleggen(
-            actor,
-            zaak,
-            Gebeurtenis::Overleg {
-                team: if rng.gen_bool(0.5) {
-                    Team::Kernteam
-                } else {
-                    Team::Jeugdteam
-                },
-                datum: (begin + Duration::days(14)).min(today),
-                besluiten: "consulent SWV zoekt passend onderwijsaanbod; CJG sluit aan".into(),
-                vervolg: "over zes weken opnieuw bespreken".into(),
-            },
-        )?;
+        self.demo_overleg(actor, zaak, rng, (begin + Duration::days(14)).min(today))?;
         let days = (today - begin).num_days();
         let roll = rng.gen_range(0..10);
         let offered = match roll {
@@ -298,26 +289,63 @@ impl Demo<'_> {
             } else {
                 made.aanbod_op_tijd += 1;
             }
-            let aanbod = [
-                AanbodType::Onderwijs,
-                AanbodType::OnderwijsZorgarrangement,
-                AanbodType::Zorg,
-                AanbodType::Jeugdhulp,
-                AanbodType::Dagbesteding,
-            ][rng.gen_range(0..5)];
-            self.zaak_vastleggen(
-                actor,
-                zaak,
-                Gebeurtenis::Aanbod {
-                    nummer: 1,
-                    aanbod,
-                    aanbieder: "aanbieder in de regio".into(),
-                    aangeboden: op,
-                    gestart: (op + Duration::days(14) <= today).then_some(op + Duration::days(14)),
-                },
-            )?;
+            let gestart = op + Duration::days(14);
+            self.demo_aanbod(actor, zaak, rng, op, (gestart <= today).then_some(gestart))?;
         }
         Ok(zaak)
+    }
+
+    /// The first meeting on a case, of the core team or the youth team.
+    pub(super) fn demo_overleg(
+        &self,
+        actor: &Actor,
+        zaak: i64,
+        rng: &mut ChaCha8Rng,
+        datum: NaiveDate,
+    ) -> Result<()> {
+        self.zaak_vastleggen(
+            actor,
+            zaak,
+            Gebeurtenis::Overleg {
+                team: if rng.gen_bool(0.5) {
+                    Team::Kernteam
+                } else {
+                    Team::Jeugdteam
+                },
+                datum,
+                besluiten: "consulent SWV zoekt passend onderwijsaanbod; CJG sluit aan".into(),
+                vervolg: "over zes weken opnieuw bespreken".into(),
+            },
+        )
+    }
+
+    /// A case's first offer, of a kind drawn at random, by a provider in the region.
+    pub(super) fn demo_aanbod(
+        &self,
+        actor: &Actor,
+        zaak: i64,
+        rng: &mut ChaCha8Rng,
+        aangeboden: NaiveDate,
+        gestart: Option<NaiveDate>,
+    ) -> Result<()> {
+        let aanbod = [
+            AanbodType::Onderwijs,
+            AanbodType::OnderwijsZorgarrangement,
+            AanbodType::Zorg,
+            AanbodType::Jeugdhulp,
+            AanbodType::Dagbesteding,
+        ][rng.gen_range(0..5)];
+        self.zaak_vastleggen(
+            actor,
+            zaak,
+            Gebeurtenis::Aanbod {
+                nummer: 1,
+                aanbod,
+                aanbieder: "aanbieder in de regio".into(),
+                aangeboden,
+                gestart,
+            },
+        )
     }
 
     /// The CJG of the pupil's gemeente joins a case a week after it began, three times in five.

@@ -199,22 +199,20 @@ mod tests {
 
     #[test]
     fn labels_with_a_value_keep_the_value() {
-        assert_eq!(
-            engels("Hoofdoorzaken op 2025-10-01").as_deref(),
-            Some("Main causes on 2025-10-01")
-        );
-        assert_eq!(
-            engels("Doelen: 2025-2026 ten opzichte van basisjaar 2022-2023 (−30%)").as_deref(),
-            Some("Targets: 2025-2026 against baseline year 2022-2023 (−30%)")
-        );
-        assert_eq!(
-            engels("Thuiszitters (incl. absoluut verzuim): voortgang naar het doel").as_deref(),
-            Some("Out of school (incl. absoluut verzuim): progress towards the target")
-        );
-        assert_eq!(
-            engels("Stand op 2026-03-15.").as_deref(),
-            Some("As of 2026-03-15.")
-        );
+        for (nl, en) in [
+            ("Hoofdoorzaken op 2025-10-01", "Main causes on 2025-10-01"),
+            (
+                "Doelen: 2025-2026 ten opzichte van basisjaar 2022-2023 (−30%)",
+                "Targets: 2025-2026 against baseline year 2022-2023 (−30%)",
+            ),
+            (
+                "Thuiszitters (incl. absoluut verzuim): voortgang naar het doel",
+                "Out of school (incl. absoluut verzuim): progress towards the target",
+            ),
+            ("Stand op 2026-03-15.", "As of 2026-03-15."),
+        ] {
+            assert_eq!(engels(nl).as_deref(), Some(en), "{nl}");
+        }
         // Names and codes are not labels.
         assert_eq!(engels("Haarlem"), None);
         assert_eq!(engels("GM0392"), None);

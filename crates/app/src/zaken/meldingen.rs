@@ -3,11 +3,11 @@
 //! that serves their home gemeente; the municipality answers with a status and, on closing,
 //! a reason. Every use case passes the need-to-know gate.
 
-use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::ids::{LeerlingId, SchoolCode};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 use leerrecht_store::{MeldingRij, MeldingStaat, MeldingZetting};
 
-use crate::toegang::{authorize, melding_zichtbaar, Action, Actor, Gebruik, Onderwerp};
+use crate::toegang::{authorize, melding_zichtbaar, Action, Actor, Gebruik, Onderwerp, Toegang};
 use crate::{App, AppError, Result};
 
 /// The statuses a melding can have; `concept` is a draft made from a signal.
@@ -158,13 +158,11 @@ impl App {
     /// melding and the case.
     pub fn melding_indienen(&self, actor: &Actor, m: MeldingRij) -> Result<(i64, i64)> {
         // A school files for itself only: the gate refuses a melding of another school.
-        self.toegang_over(
+        self.toegang_melding(
             actor,
             Gebruik::MeldingIndienen,
             m.leerling,
-            &Onderwerp::Melding {
-                school: m.school.as_str().to_string(),
-            },
+            &m.school,
             &format!("melding {} indienen", m.verzuimsoort),
         )?;
         let (leerling, school, begindatum, soort) =
@@ -193,6 +191,22 @@ impl App {
         Ok((id, zaak))
     }
 
+    /// The gate for `gebruik` of a melding of `school` about `leerling`: a school reaches its
+    /// own meldingen only.
+    fn toegang_melding(
+        &self,
+        actor: &Actor,
+        gebruik: Gebruik,
+        leerling: LeerlingId,
+        school: &SchoolCode,
+        record: &str,
+    ) -> Result<Toegang> {
+        let onderwerp = Onderwerp::Melding {
+            school: school.as_str().to_string(),
+        };
+        self.toegang_over(actor, gebruik, leerling, &onderwerp, record)
+    }
+
     /// A melding asked for by number, on behalf of `actor`: a number that names no melding
     /// is refused as someone else's melding would be (audited, the same answer).
     fn melding_met(&self, actor: &Actor, gebruik: Gebruik, id: i64) -> Result<MeldingStaat> {
@@ -216,13 +230,11 @@ impl App {
     pub fn melding_bevestigen(&self, actor: &Actor, id: i64) -> Result<i64> {
         let m = self.melding_met(actor, Gebruik::MeldingIndienen, id)?;
         // Only the school whose draft it is confirms it (the gate refuses another school's).
-        self.toegang_over(
+        self.toegang_melding(
             actor,
             Gebruik::MeldingIndienen,
             m.leerling,
-            &Onderwerp::Melding {
-                school: m.school.as_str().to_string(),
-            },
+            &m.school,
             &format!("melding {id} bevestigen"),
         )?;
         if m.status != "concept" {
@@ -266,13 +278,11 @@ impl App {
             Gebruik::MeldingBehandelen
         };
         let m = self.melding_met(actor, gebruik, id)?;
-        self.toegang_over(
+        self.toegang_melding(
             actor,
             gebruik,
             m.leerling,
-            &Onderwerp::Melding {
-                school: m.school.as_str().to_string(),
-            },
+            &m.school,
             &match (naar, afsluitreden) {
                 // Only a reason of the list reaches the audit log, never free input.
                 ("ingetrokken", Some(r)) if INTREKREDENEN.contains(&r) => {

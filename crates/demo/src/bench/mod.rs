@@ -177,7 +177,8 @@ pub fn bench_signals(
     let mut options = DemoOptions::new(scale, 1, today);
     options.absence_years = year.start_year()..=year.start_year();
     let mut metingen = Vec::new();
-    let mut meet = |wat: &str, rijen: u64, started: Instant, metingen: &mut Vec<Meting>| {
+    // Reports the step begun at `started` and keeps it.
+    let mut meet = |wat: &str, rijen: u64, started: Instant| {
         let m = Meting {
             wat: wat.to_string(),
             rijen,
@@ -193,7 +194,6 @@ pub fn bench_signals(
         &format!("demo files, school year {year}"),
         summary.verzuim,
         started,
-        &mut metingen,
     );
     let all = dir.join("verzuim.csv");
     let (base, day) = (dir.join("verzuim-basis.csv"), dir.join("verzuim-dag.csv"));
@@ -226,7 +226,6 @@ pub fn bench_signals(
         &format!("import verzuim with validation ({soort})"),
         rows,
         started,
-        &mut metingen,
     );
 
     let (groups, rows) = load_groups(&base)?;
@@ -251,7 +250,6 @@ pub fn bench_signals(
         &format!("rule evaluation in memory, one core ({signalen} signals)"),
         rows,
         started,
-        &mut metingen,
     );
     drop(groups);
 
@@ -266,7 +264,6 @@ pub fn bench_signals(
         ),
         run.rijen,
         started,
-        &mut metingen,
     );
     let started = Instant::now();
     let run = app.update_signals(&actor, &regels, true)?;
@@ -277,7 +274,6 @@ pub fn bench_signals(
         ),
         run.rijen,
         started,
-        &mut metingen,
     );
 
     // The daily cycle: the day's absence in, the signals up to date, the escalations due.
@@ -288,7 +284,6 @@ pub fn bench_signals(
         &format!("import of one more school day ({last})"),
         rows,
         started,
-        &mut metingen,
     );
     let started = Instant::now();
     let run = app.update_signals(&actor, &regels, false)?;
@@ -299,7 +294,6 @@ pub fn bench_signals(
         ),
         run.rijen,
         started,
-        &mut metingen,
     );
     let started = Instant::now();
     let raised = app.escaleren(&actor, today, &config.escalatie)?;
@@ -307,13 +301,11 @@ pub fn bench_signals(
         &format!("escalations due on {today}: {} raised", raised.len()),
         raised.len() as u64,
         started,
-        &mut metingen,
     );
     meet(
         "daily cycle: the day's import, the signals and the escalations",
         rows,
         cycle,
-        &mut metingen,
     );
     Ok(metingen)
 }
@@ -378,111 +370,91 @@ pub fn bench_audit(
     })?;
     let n = ids.len() as u64;
 
-    let started = Instant::now();
-    for id in &ids {
-        app.store().jongere(*id)?;
-    }
-    report(&Meting {
-        wat: "read a person's record, no gate (baseline)".into(),
-        rijen: n,
-        duur: started.elapsed(),
-    });
-
-    let started = Instant::now();
-    for id in &ids {
-        let ctx = app
-            .store()
-            .persoon_context(*id, today)?
-            .ok_or_else(|| AppError::Invalid("a listed person is unknown".into()))?;
-        let _ = leerrecht_app::toegang::beslis(
-            &actor,
-            leerrecht_app::toegang::Gebruik::PersoonBekijken,
-            &ctx,
-            None,
-        );
-    }
-    report(&Meting {
-        wat: "the gate's decision alone (facts of the person, no audit)".into(),
-        rijen: n,
-        duur: started.elapsed(),
-    });
-
-    let started = Instant::now();
-    for i in 0..n {
-        app.audit_operatie(&op, "bench", format!("entry {i}"))?;
-    }
-    report(&Meting {
-        wat: "audit appends, 1 writer, each its own commit".into(),
-        rijen: n,
-        duur: started.elapsed(),
-    });
-
-    let started = Instant::now();
-    for id in &ids {
-        app.persoon(&actor, *id)?;
-    }
-    report(&Meting {
-        wat: "read through the gate with an audit entry, 1 thread".into(),
-        rijen: n,
-        duur: started.elapsed(),
-    });
-
-    let before = app.audit_verify(&op)?.entries;
-    let started = Instant::now();
-    let chunk = ids.len().div_ceil(threads.max(1)).max(1);
-    std::thread::scope(|s| -> Result<()> {
-        let handles: Vec<_> = ids
-            .chunks(chunk)
-            .map(|part| {
-                let (app, actor) = (&app, &actor);
-                s.spawn(move || -> Result<()> {
-                    for id in part {
-                        app.persoon(actor, *id)?;
-                    }
-                    Ok(())
-                })
-            })
-            .collect();
-        for h in handles {
-            h.join().expect("bench thread")?;
+    gemeten(
+        report,
+        "read a person's record, no gate (baseline)",
+        n,
+        || {
+            for id in &ids {
+                app.store().jongere(*id)?;
+            }
+            Ok(())
+        },
+    )?;
+    gemeten(
+        report,
+        "the gate's decision alone (facts of the person, no audit)",
+        n,
+        || {
+            for id in &ids {
+                let ctx = app
+                    .store()
+                    .persoon_context(*id, today)?
+                    .ok_or_else(|| AppError::Invalid("a listed person is unknown".into()))?;
+                let _ = leerrecht_app::toegang::beslis(
+                    &actor,
+                    leerrecht_app::toegang::Gebruik::PersoonBekijken,
+                    &ctx,
+                    None,
+                );
+            }
+            Ok(())
+        },
+    )?;
+    gemeten(
+        report,
+        "audit appends, 1 writer, each its own commit",
+        n,
+        || {
+            for i in 0..n {
+                app.audit_operatie(&op, "bench", format!("entry {i}"))?;
+            }
+            Ok(())
+        },
+    )?;
+    let read_all = |part: &[LeerlingId]| -> Result<()> {
+        for id in part {
+            app.persoon(&actor, *id)?;
         }
         Ok(())
-    })?;
-    report(&Meting {
-        wat: format!("read through the gate with an audit entry, {threads} threads"),
-        rijen: n,
-        duur: started.elapsed(),
-    });
+    };
+    gemeten(
+        report,
+        "read through the gate with an audit entry, 1 thread",
+        n,
+        || read_all(&ids),
+    )?;
+
+    let before = app.audit_verify(&op)?.entries;
+    gemeten(
+        report,
+        format!("read through the gate with an audit entry, {threads} threads"),
+        n,
+        || {
+            let chunk = ids.len().div_ceil(threads.max(1)).max(1);
+            in_threads(ids.chunks(chunk).collect(), read_all)
+        },
+    )?;
 
     let per_thread = 25_000u64;
     let writers = threads.max(1) * 4;
-    let started = Instant::now();
-    std::thread::scope(|s| -> Result<()> {
-        let handles: Vec<_> = (0..writers)
-            .map(|t| {
-                let app = &app;
-                s.spawn(move || -> Result<()> {
-                    let actor = Actor::LocalOperator {
-                        os_user: format!("bench{t}"),
-                    };
-                    for i in 0..per_thread {
-                        app.audit_operatie(&actor, "bench", format!("entry {i}"))?;
-                    }
-                    Ok(())
-                })
-            })
-            .collect();
-        for h in handles {
-            h.join().expect("bench thread")?;
-        }
-        Ok(())
-    })?;
     let appended = per_thread * writers as u64;
-    report(&Meting {
-        wat: format!("audit appends, {writers} writers, each waiting for its commit"),
-        rijen: appended,
-        duur: started.elapsed(),
-    });
+    gemeten(
+        report,
+        format!("audit appends, {writers} writers, each waiting for its commit"),
+        appended,
+        || {
+            in_threads((0..writers).collect(), |t| {
+                let actor = Actor::LocalOperator {
+                    os_user: format!("bench{t}"),
+                };
+                for i in 0..per_thread {
+                    app.audit_operatie(&actor, "bench", format!("entry {i}"))?;
+                }
+                Ok(())
+            })
+        },
+    )?;
 
     let started = Instant::now();
     let check = app.audit_verify(&op)?;
@@ -502,6 +474,38 @@ pub fn bench_audit(
 }
 
 /// The peak resident memory of this process so far, in MiB (Linux; None elsewhere).
+/// Runs `work` and reports how long it took for `rijen` rows.
+fn gemeten(
+    report: &mut dyn FnMut(&Meting),
+    wat: impl Into<String>,
+    rijen: u64,
+    work: impl FnOnce() -> Result<()>,
+) -> Result<()> {
+    let started = Instant::now();
+    work()?;
+    report(&Meting {
+        wat: wat.into(),
+        rijen,
+        duur: started.elapsed(),
+    });
+    Ok(())
+}
+
+/// Runs `work` on each of `parts` in a thread of its own, all at once; the first error.
+fn in_threads<T: Send>(parts: Vec<T>, work: impl Fn(T) -> Result<()> + Sync) -> Result<()> {
+    std::thread::scope(|s| {
+        let work = &work;
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| s.spawn(move || work(part)))
+            .collect();
+        for h in handles {
+            h.join().expect("bench thread")?;
+        }
+        Ok(())
+    })
+}
+
 pub fn peak_memory_mib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
