@@ -283,9 +283,12 @@ pub(crate) fn like_bevat(naam: &str) -> String {
     )
 }
 
-/// Whether a signal of this rule is a draft melding for the school to confirm (docs/domain.md §7).
+/// Whether a signal of this rule is a draft melding for the school to confirm (docs/domain.md
+/// §7; the domain's [`Regel::conceptmelding`](leerrecht_domain::rules::Regel::conceptmelding)).
 pub fn wordt_concept(regel: &str) -> bool {
-    matches!(regel, "16uur" | "luxe" | "te_laat" | "lrv")
+    regel
+        .parse::<leerrecht_domain::rules::Regel>()
+        .is_ok_and(|r| r.conceptmelding().is_some())
 }
 
 /// Trusted, already valid rows written in one transaction, as fast as the database allows.
@@ -660,9 +663,34 @@ pub(crate) fn verhuisd(
     }
 }
 
-/// The signal rules whose signals become draft meldingen, and the melding kind of each.
-pub const CONCEPT_REGELS: &str = "CASE s.regel WHEN '16uur' THEN '16uur' WHEN 'luxe' THEN 'luxe'
-     WHEN 'te_laat' THEN 'beginnend' ELSE 'langdurig' END";
+/// The SQL of the domain's rule of which signals become draft meldingen
+/// ([`Regel::conceptmelding`](leerrecht_domain::rules::Regel::conceptmelding)), for a
+/// statement over the signal rule in `kolom`: `soort` is the melding kind of a rule whose
+/// signals do (NULL for the others), and `wordt_concept` the condition that it does.
+pub(crate) struct ConceptSql {
+    pub soort: String,
+    pub wordt_concept: String,
+}
+
+pub(crate) fn concept_sql(kolom: &str) -> ConceptSql {
+    let regels: Vec<(&str, &str)> = leerrecht_domain::rules::Regel::ALL
+        .iter()
+        .filter_map(|r| Some((r.code(), r.conceptmelding()?)))
+        .collect();
+    let soort = regels
+        .iter()
+        .map(|(r, m)| format!(" WHEN '{r}' THEN '{m}'"))
+        .collect::<String>();
+    let lijst = regels
+        .iter()
+        .map(|(r, _)| format!("'{r}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    ConceptSql {
+        soort: format!("CASE {kolom}{soort} END"),
+        wordt_concept: format!("{kolom} IN ({lijst})"),
+    }
+}
 
 /// What a figure needs of the [`Basis`](leerrecht_domain::cijfers::Basis) besides the
 /// registration periods: at national scale each part is a read of hundreds of thousands of

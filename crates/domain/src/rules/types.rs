@@ -158,6 +158,20 @@ impl Regel {
             Regel::Av => "av",
         }
     }
+
+    /// The kind of melding (its `verzuimsoort`) that a signal of this rule becomes as a draft
+    /// for the school to confirm, or None when its signals stay signals (docs/domain.md §7):
+    /// the mandatory 16 hours, luxury absence, frequent lateness as beginning absence, and
+    /// long relative absence.
+    pub const fn conceptmelding(self) -> Option<&'static str> {
+        match self {
+            Regel::Uur16 => Some("16uur"),
+            Regel::Luxe => Some("luxe"),
+            Regel::TeLaat => Some("beginnend"),
+            Regel::Lrv => Some("langdurig"),
+            Regel::Signaal | Regel::Mazl7Dagen | Regel::Mazl4x12 | Regel::Av => None,
+        }
+    }
 }
 
 code_soort!(Regel, onbekend "regel", geldig "16uur, signaal, te_laat, luxe, mazl_7dagen, mazl_4x12, lrv, av");
@@ -234,6 +248,23 @@ pub fn vingerafdruk(signalen: &[Signaal]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn which_signals_become_draft_meldingen_and_of_which_kind() {
+        let drafts: Vec<(&str, &str)> = Regel::ALL
+            .iter()
+            .filter_map(|r| Some((r.code(), r.conceptmelding()?)))
+            .collect();
+        assert_eq!(
+            drafts,
+            [
+                ("16uur", "16uur"),
+                ("te_laat", "beginnend"),
+                ("luxe", "luxe"),
+                ("lrv", "langdurig")
+            ]
+        );
+    }
 
     #[test]
     fn fingerprints_tell_signals_apart() {

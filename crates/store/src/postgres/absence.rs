@@ -16,7 +16,7 @@ use crate::postgres::{flush_copy, i32_of, in_tx, invalid, person_id, row, tally,
 use crate::verzuimblok::{self, Dagrij};
 use crate::{
     decided, AvKandidaat, Beoordelaars, Decide, ImportCounts, ImportOutcome, MeldingRij, Result,
-    RowIssue, Rows, SignaalRij, SignaalRun, StoreError, VerzuimRij, CONCEPT_REGELS, UNKNOWN_PERSON,
+    RowIssue, Rows, SignaalRij, SignaalRun, StoreError, VerzuimRij, UNKNOWN_PERSON,
 };
 
 /// What the register knows of a batch of a file's keys, in two round trips: the persons by
@@ -728,19 +728,21 @@ fn schrijf(conn: &mut Client) -> Result<(u64, u64)> {
          UPDATE verzuim_blokken b SET signalen = p.vingerafdruk FROM sig_paren p
            WHERE b.jongere_id = p.jongere_id AND b.school = p.school;",
     )?;
+    let concept = crate::concept_sql("s.regel");
     let concepten = conn.execute(
         &format!(
             "INSERT INTO meldingen (jongere_id, school, begindatum, verzuimsoort, status, signaal,
                                     gemeente, geboortedatum)
-             SELECT s.jongere_id, s.school, s.datum, {CONCEPT_REGELS}, 'concept', s.regel,
+             SELECT s.jongere_id, s.school, s.datum, {}, 'concept', s.regel,
                     j.gemeente, j.geboortedatum
              FROM sig_erbij s JOIN jongeren j ON j.id = s.jongere_id
-             WHERE s.regel IN ('16uur','luxe','te_laat','lrv')
+             WHERE {}
              ORDER BY s.jongere_id, s.school, s.datum
              ON CONFLICT (jongere_id, school, begindatum, verzuimsoort) DO UPDATE
              SET status = 'concept', ingetrokken_op = NULL, afsluitreden = NULL
              WHERE meldingen.status = 'ingetrokken'
-               AND meldingen.afsluitreden = 'signaal_vervallen'"
+               AND meldingen.afsluitreden = 'signaal_vervallen'",
+            concept.soort, concept.wordt_concept
         ),
         &[],
     )?;

@@ -22,7 +22,7 @@ use crate::stored::leerling_of;
 use crate::verzuimblok::{self, Dagrij};
 use crate::{
     decided, AvKandidaat, Beoordelaars, Decide, ImportCounts, ImportOutcome, MeldingRij, Result,
-    RowIssue, Rows, SignaalRij, SignaalRun, VerzuimRij, CONCEPT_REGELS, UNKNOWN_PERSON,
+    RowIssue, Rows, SignaalRij, SignaalRun, VerzuimRij, UNKNOWN_PERSON,
 };
 
 /// The enrolments of one pupil at one school, looked up once for a run of rows.
@@ -494,8 +494,9 @@ fn schrijf(conn: &Connection, w: &Wijziging) -> Result<(u64, u64)> {
                     // The person's facts by a subquery on the bound id, not a join: SQLite
                     // propagates a bound pupil into a join's other side and then recompiles
                     // the statement whenever the binding changes.
-                    concepten += conn
-                        .prepare_cached(&format!(
+                    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+                    let sql = SQL.get_or_init(|| {
+                        format!(
                             "INSERT INTO meldingen (jongere_id, school, begindatum, verzuimsoort,
                                                     status, signaal, gemeente, geboortedatum)
                              SELECT ?1, ?2, ?3, {}, 'concept', ?4, j.gemeente, j.geboortedatum
@@ -504,8 +505,11 @@ fn schrijf(conn: &Connection, w: &Wijziging) -> Result<(u64, u64)> {
                              SET status = 'concept', ingetrokken_op = NULL, afsluitreden = NULL
                              WHERE meldingen.status = 'ingetrokken'
                                AND meldingen.afsluitreden = 'signaal_vervallen'",
-                            CONCEPT_REGELS.replace("s.regel", "?4")
-                        ))?
+                            crate::concept_sql("?4").soort
+                        )
+                    });
+                    concepten += conn
+                        .prepare_cached(sql)?
                         .execute(params![w.person, w.school, datum, s.regel])?
                         as u64;
                 }
