@@ -286,9 +286,9 @@ pub(crate) fn like_bevat(naam: &str) -> String {
 /// Whether a signal of this rule is a draft melding for the school to confirm (docs/domain.md
 /// §7; the domain's [`Regel::conceptmelding`](leerrecht_domain::rules::Regel::conceptmelding)).
 pub fn wordt_concept(regel: &str) -> bool {
-    regel
-        .parse::<leerrecht_domain::rules::Regel>()
-        .is_ok_and(|r| r.conceptmelding().is_some())
+    leerrecht_domain::rules::Regel::ALL
+        .iter()
+        .any(|r| r.code() == regel && r.conceptmelding().is_some())
 }
 
 /// Trusted, already valid rows written in one transaction, as fast as the database allows.

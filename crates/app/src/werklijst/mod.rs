@@ -204,12 +204,7 @@ impl App {
             OrgSoort::Leerplicht | OrgSoort::Swv | OrgSoort::Cjg
         ) {
             let thuiszitters = self.store().thuiszitters_op(on)?;
-            let nieuw: Vec<LeerlingId> = thuiszitters
-                .iter()
-                .filter(|l| !contexten.contains_key(*l))
-                .copied()
-                .collect();
-            contexten.extend(self.store().persoon_contexten(&nieuw, on)?);
+            self.contexten_aanvullen(&mut contexten, thuiszitters.iter().copied(), on)?;
             for leerling in thuiszitters {
                 let Some(ctx) = contexten.get(&leerling) else {
                     continue;
@@ -247,23 +242,16 @@ impl App {
                         .parse::<LeerlingId>()
                         .map_err(|_| AppError::Invalid("a listed identifier is invalid".into()))
                 })
-                .collect::<Result<std::collections::HashSet<_>>>()?;
-            let leerlingen: Vec<LeerlingId> = leerlingen
-                .into_iter()
-                .filter(|l| !contexten.contains_key(l))
-                .collect();
-            contexten.extend(self.store().persoon_contexten(&leerlingen, on)?);
+                .collect::<Result<Vec<_>>>()?;
+            self.contexten_aanvullen(&mut contexten, leerlingen.iter().copied(), on)?;
             let mut gelogd: std::collections::HashSet<String> = Default::default();
             // Every person shown, logged in one commit before the list is handed out.
             let mut personen = Vec::new();
-            for item in items {
+            for (item, l) in items.into_iter().zip(leerlingen) {
                 let gebruik = gebruik_van(item.soort);
                 let ok = match decided.get(&(item.leerling.clone(), gebruik)) {
                     Some(ok) => *ok,
                     None => {
-                        let l: LeerlingId = item.leerling.parse().map_err(|_| {
-                            AppError::Invalid("a listed identifier is invalid".into())
-                        })?;
                         let ok = match contexten.get(&l) {
                             Some(ctx) => {
                                 beslis(actor, Gebruik::PersoonBekijken, ctx, None)
@@ -309,6 +297,23 @@ impl App {
             tellingen,
             items,
         })
+    }
+
+    /// Adds to `contexten` the gate's facts of those of `leerlingen` it does not hold yet, in
+    /// one read of the store.
+    pub(crate) fn contexten_aanvullen(
+        &self,
+        contexten: &mut HashMap<LeerlingId, leerrecht_store::access::PersoonContext>,
+        leerlingen: impl IntoIterator<Item = LeerlingId>,
+        on: NaiveDate,
+    ) -> Result<()> {
+        let nieuw: std::collections::HashSet<LeerlingId> = leerlingen
+            .into_iter()
+            .filter(|l| !contexten.contains_key(l))
+            .collect();
+        let nieuw: Vec<LeerlingId> = nieuw.into_iter().collect();
+        contexten.extend(self.store().persoon_contexten(&nieuw, on)?);
+        Ok(())
     }
 
     fn thuiszitter_items(

@@ -82,8 +82,7 @@ impl App {
         })?;
         // Their names come with the gate's facts, read for all of them at once and kept for
         // the gate's look at every item.
-        let ids: Vec<LeerlingId> = av.iter().map(|k| k.leerling).collect();
-        contexten.extend(self.store().persoon_contexten(&ids, on)?);
+        self.contexten_aanvullen(contexten, av.iter().map(|k| k.leerling), on)?;
         for k in av {
             let naam = contexten
                 .get(&k.leerling)
