@@ -195,18 +195,15 @@ phases.coverage.enabled = false
 
 # Whether a melding may change status, a partner leave, a registration change or a case
 # close depends on where it stands: they are tested by following the links from the reads
-# of meldingen, cases and persons and from adding a partner (stateful), and the case closing
-# also with real case numbers.
+# of meldingen, cases and persons and from adding a partner (stateful). A case closes once,
+# on a day between its opening and today: random dates and a case closed by an earlier
+# example are refused (422), so how many generated closings the server accepts depends on
+# the demo's dates and the order of the examples, not on the schema.
 [[operations]]
-include-operation-id-regex = "^(melding_wijzigen|partner_verwijderen|registratie_wijzigen)$"
+include-operation-id-regex = "^(melding_wijzigen|partner_verwijderen|registratie_wijzigen|sluiting)$"
 phases.examples.enabled = false
 phases.coverage.enabled = false
 phases.fuzzing.enabled = false
-
-[[operations]]
-include-operation-id = "sluiting"
-phases.examples.enabled = false
-phases.coverage.enabled = false
 
 [[operations]]
 include-path = "/jongeren/{id}"
