@@ -15,7 +15,7 @@ use leerrecht_store::{SignaalRij, ZaakEvent, ZaakRij};
 use sha2::{Digest, Sha256};
 
 use crate::toegang::PersoonKop;
-use crate::toegang::{Actor, Beslissing, Gebruik};
+use crate::toegang::{Actor, Gebruik};
 use crate::{App, AppError, Result};
 
 /// How long an answer to an Idempotency-Key is kept.
@@ -252,11 +252,14 @@ impl App {
             let Some(ctx) = self.store().persoon_context(*leerling, today)? else {
                 continue;
             };
-            let reden = match self.beslissing(actor, Gebruik::PersoonBekijken, &ctx, now)? {
-                Beslissing::Toegestaan => None,
-                // A listing does not use break-the-glass grants: those are for one person.
-                Beslissing::Noodtoegang(_) | Beslissing::Geweigerd(_) => continue,
-            };
+            // A listing does not use break-the-glass grants: those are for one person.
+            if !self
+                .beslissing(actor, Gebruik::PersoonBekijken, &ctx, now)?
+                .eigen()
+            {
+                continue;
+            }
+            let reden = None;
             audit.push((self.pseudoniem(*leerling)?, reden));
             items.push(crate::register::lijsten::kop_van(self, ctx, today)?);
         }
@@ -275,7 +278,9 @@ impl App {
         Ok(self.store().inschrijvingen_van(leerling)?)
     }
 
-    /// A person's stored absence from `van` to `tot`; a school sees only its own rows.
+    /// A person's stored absence from `van` to `tot`, the rows the reader may see
+    /// ([`crate::toegang::zicht::verzuim_zichtbaar`]): a school its own; leerplicht on a
+    /// ground only, within its windows and without sick days; the youth doctor sick days.
     pub fn verzuim(
         &self,
         actor: &Actor,
@@ -288,38 +293,23 @@ impl App {
                 "tot: {tot} lies before van {van}"
             )));
         }
-        self.toegang(
+        let t = self.toegang(
             actor,
             Gebruik::VerzuimLezen,
             leerling,
             &format!("verzuim {van} tot {tot}"),
         )?;
         let mut rows = self.store().verzuim_van(leerling, van, tot)?;
-        if let Actor::Gebruiker(g) = actor {
-            if g.rol == Rol::School {
-                rows.retain(|r| r.school == g.organisatie);
-            }
-        }
+        rows.retain(|r| crate::toegang::zicht::verzuim_zichtbaar(actor, &t, r));
         Ok(rows)
     }
 
     /// A person's signals. A school sees its own; the youth doctor only MAZL referrals.
     pub fn signalen(&self, actor: &Actor, leerling: LeerlingId) -> Result<Vec<SignaalRij>> {
-        let jeugdarts = actor.rol() == Some(Rol::Jeugdarts);
-        let gebruik = if jeugdarts {
-            Gebruik::VerwijzingenLezen
-        } else {
-            Gebruik::SignalenLezen
-        };
+        let gebruik = crate::toegang::zicht::signalen_gebruik(actor);
         self.toegang(actor, gebruik, leerling, "signalen")?;
         let mut rows = self.store().signalen_van(leerling)?;
-        if let Actor::Gebruiker(g) = actor {
-            match g.rol {
-                Rol::School => rows.retain(|r| r.school.as_str() == g.organisatie),
-                Rol::Jeugdarts => rows.retain(|r| r.regel.starts_with("mazl")),
-                _ => {}
-            }
-        }
+        rows.retain(|r| crate::toegang::zicht::signaal_zichtbaar(actor, r));
         Ok(rows)
     }
 

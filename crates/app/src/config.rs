@@ -16,6 +16,9 @@
 //! [meldingen]
 //! termijn_schooldagen = 5     # a school confirms or withdraws a draft within this many school days
 //!
+//! [doelbinding]               # purpose limitation (docs/domain.md §10)
+//! terugkijk_weken = 12        # leerplicht sees absence this far before a melding, case or registration
+//!
 //! [server]                    # `leerrecht serve`
 //! achter_tls_proxy = true     # behind a proxy that terminates TLS: send HSTS
 //! origin = "https://leerrecht.example.nl"  # the site's origin, when the proxy changes Host
@@ -58,6 +61,24 @@ pub struct Config {
     pub metrics: MetricsConfig,
     /// The daily jobs of `leerrecht serve`.
     pub taken: crate::taken::TakenConfig,
+    /// `[doelbinding]`: purpose limitation.
+    pub doelbinding: Doelbinding,
+}
+
+/// `[doelbinding]`: how far before the period of a melding, case or registration its reader
+/// sees a young person's absence (docs/domain.md §10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Doelbinding {
+    pub terugkijk_weken: u32,
+}
+
+impl Default for Doelbinding {
+    fn default() -> Self {
+        Doelbinding {
+            terugkijk_weken: leerrecht_domain::doelbinding::TERUGKIJK_WEKEN,
+        }
+    }
 }
 
 /// `[server]`: how `leerrecht serve` is reached.
@@ -136,6 +157,7 @@ struct File {
     server: Option<ServerConfig>,
     metrics: Option<MetricsConfig>,
     taken: Option<crate::taken::TakenBestand>,
+    doelbinding: Option<Doelbinding>,
 }
 
 impl Config {
@@ -178,6 +200,13 @@ impl Config {
             Some(t) => crate::taken::TakenConfig::uit(t)?,
             None => crate::taken::TakenConfig::default(),
         };
+        let doelbinding = file.doelbinding.unwrap_or_default();
+        let max = leerrecht_domain::doelbinding::TERUGKIJK_WEKEN_MAX;
+        if doelbinding.terugkijk_weken > max {
+            return Err(format!(
+                "[doelbinding] terugkijk_weken: from 0 to {max} weeks"
+            ));
+        }
         if let Some(o) = &server.origin {
             let ok = o.split_once("://").is_some_and(|(scheme, host)| {
                 matches!(scheme, "http" | "https")
@@ -204,6 +233,7 @@ impl Config {
                 server,
                 metrics,
                 taken,
+                doelbinding,
                 ..Config::default()
             });
         };
@@ -232,6 +262,7 @@ impl Config {
             server,
             metrics,
             taken,
+            doelbinding,
         })
     }
 }
@@ -258,6 +289,9 @@ mod tests {
             .contains("signal_minuten"));
         assert!(Config::parse("[regels]\nuur16_minuten = 0\n").is_err());
         assert!(Config::parse("[regel]\n").is_err());
+        assert!(Config::parse("[doelbinding]\nterugkijk_weken = 79\n")
+            .unwrap_err()
+            .contains("terugkijk_weken"));
         assert!(Config::parse("[escalatie]\nmanagement_maanden = 5\n").is_err());
         assert_eq!(
             Config::parse("[escalatie]\nbestuurlijk_maanden = 6\n")

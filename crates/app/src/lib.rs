@@ -68,6 +68,9 @@ pub struct App {
     clock: Box<dyn auth::Clock>,
     auditor: audit::Auditor,
     audit_key: std::sync::OnceLock<Vec<u8>>,
+    /// `[doelbinding] terugkijk_weken`: how far before a ground's period its reader sees
+    /// absence (docs/domain.md §10).
+    terugkijk_weken: u32,
 }
 
 impl App {
@@ -81,7 +84,17 @@ impl App {
             clock,
             auditor: audit::Auditor::new(),
             audit_key: std::sync::OnceLock::new(),
+            terugkijk_weken: leerrecht_domain::doelbinding::TERUGKIJK_WEKEN,
         }
+    }
+    /// The app with the region's purpose limitation (`[doelbinding]` of the settings).
+    pub fn met_doelbinding(mut self, d: config::Doelbinding) -> Self {
+        self.terugkijk_weken = d.terugkijk_weken;
+        self
+    }
+    /// How many weeks before a ground's period its reader sees absence.
+    pub fn terugkijk_weken(&self) -> u32 {
+        self.terugkijk_weken
     }
     pub fn store(&self) -> &dyn Store {
         &*self.store

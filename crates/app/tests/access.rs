@@ -138,10 +138,10 @@ impl World {
 fn expected(rol: Rol) -> &'static [Gebruik] {
     use Gebruik::*;
     match rol {
+        // Absence on a ground only (IN has an open case); signals stay at the school.
         Rol::Leerplicht => &[
             PersoonBekijken,
             VerzuimLezen,
-            SignalenLezen,
             VerwijzingenLezen,
             MeldingenLezen,
             MeldingBehandelen,
@@ -169,8 +169,10 @@ fn expected(rol: Rol) -> &'static [Gebruik] {
             RegistratiesWijzigen,
             ZaakLezen,
         ],
+        // The sick days of a referred pupil.
         Rol::Jeugdarts => &[
             PersoonBekijken,
+            VerzuimLezen,
             VerwijzingenLezen,
             MedischLezen,
             MedischSchrijven,
@@ -415,6 +417,176 @@ fn break_the_glass(db: Db) {
         flagged,
         [("noodtoegang", Some(reden)), ("verzuim_lezen", Some(reden))]
     );
+}
+
+/// Purpose limitation (docs/domain.md §10): leerplicht reads absence on a ground only, within
+/// its window and without sick days; the school reads its own rows; the youth doctor the sick
+/// days of a referred pupil; each read is logged with its purpose.
+fn absence_is_read_on_a_purpose_only(db: Db) {
+    let w = world(db);
+    // IN: one day before the case's look-back, one within it, one after the case opened
+    // (2025-11-01, look-back 12 weeks: from 2025-08-09). LEFT: no melding, case or registration.
+    w.db.ok(
+        ImportKind::Verzuim,
+        &format!(
+            "leerling;school;datum;soort;minuten;hele_dag
+{IN};05KO00;2025-06-02;ongeoorloofd;300;ja
+{IN};05KO00;2025-09-01;ongeoorloofd;300;ja
+{IN};05KO00;2025-11-12;ongeoorloofd;300;ja
+{LEFT};05KO00;2025-11-12;ongeoorloofd;300;ja
+"
+        ),
+    );
+    let lp = w.user("officier", Rol::Leerplicht);
+    let dagen = |app: &App, a: &Actor, who: &str| -> Vec<(String, String)> {
+        app.verzuim(a, id(who), d("2025-01-01"), d("2025-11-20"))
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.datum.to_string(), r.soort))
+            .collect()
+    };
+    let doelen = |who: &str| -> Vec<(String, bool, Option<String>)> {
+        w.app
+            .audit_export(&Actor::local_operator(), id(who))
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.entry.actie == "verzuim_lezen")
+            .map(|e| {
+                (
+                    e.entry.rol.unwrap_or_default(),
+                    e.entry.toegestaan,
+                    e.entry.doel,
+                )
+            })
+            .collect()
+    };
+    // No ground: refused with the reason, and the refusal is logged.
+    match w
+        .app
+        .verzuim(&lp, id(LEFT), d("2025-01-01"), d("2025-11-20"))
+    {
+        Err(AppError::Forbidden(why)) => {
+            assert_eq!(why, leerrecht_app::toegang::GEEN_DOEL);
+            assert!(why.contains("doelbinding"), "{why}");
+        }
+        other => panic!("leerplicht read LEFT's absence without a ground: {other:?}"),
+    }
+    assert_eq!(doelen(LEFT), [("leerplicht".to_string(), false, None)]);
+    // The register facts stay leerplicht's.
+    assert!(w.app.persoon(&lp, id(LEFT)).is_ok());
+    // The open case: its window, no sick days (IN was ill 3 to 11 November).
+    assert_eq!(
+        dagen(&w.app, &lp, IN),
+        [
+            ("2025-09-01".to_string(), "ongeoorloofd".to_string()),
+            ("2025-11-12".to_string(), "ongeoorloofd".to_string()),
+        ]
+    );
+    assert_eq!(
+        doelen(IN),
+        [("leerplicht".to_string(), true, Some("zaak".to_string()))]
+    );
+    // The school reads its own rows, sick days and all.
+    let school = w.user("mentor", Rol::School);
+    let alles = dagen(&w.app, &school, IN);
+    assert_eq!(alles.len(), 3 + 7, "{alles:?}");
+    assert!(alles.contains(&("2025-06-02".to_string(), "ongeoorloofd".to_string())));
+    // The youth doctor: the referred pupil's sick days only.
+    let arts = w.user("jeugdarts", Rol::Jeugdarts);
+    let ziek = dagen(&w.app, &arts, IN);
+    assert_eq!(ziek.len(), 7, "{ziek:?}");
+    assert!(ziek.iter().all(|(_, soort)| soort == "ziek"), "{ziek:?}");
+    assert_eq!(
+        doelen(IN)
+            .last()
+            .map(|(r, _, d)| (r.as_str(), d.as_deref())),
+        Some(("jeugdarts", Some("mazl")))
+    );
+    // A region that sets no look-back: the case's own period only.
+    let streng = App::with_clock(
+        leerrecht_store::open(&w.db.url).unwrap(),
+        Box::new(w.clock.clone()),
+    )
+    .met_doelbinding(leerrecht_app::config::Doelbinding { terugkijk_weken: 0 });
+    assert_eq!(
+        dagen(&streng, &lp, IN),
+        [("2025-11-12".to_string(), "ongeoorloofd".to_string())]
+    );
+    // A melding the school files gives a ground for the period it concerns.
+    let m = leerrecht_store::MeldingRij {
+        leerling: id(LEFT),
+        school: "05KO00".parse().unwrap(),
+        begindatum: d("2025-11-12"),
+        verzuimsoort: "beginnend",
+        uren: Some(5),
+        dagen: Some(1),
+        gegevens: Default::default(),
+    };
+    w.app.melding_indienen(&school, m).unwrap();
+    assert_eq!(
+        dagen(&w.app, &lp, LEFT),
+        [("2025-11-12".to_string(), "ongeoorloofd".to_string())]
+    );
+    assert_eq!(
+        doelen(LEFT).last().map(|(_, ok, d)| (*ok, d.as_deref())),
+        Some((true, Some("zaak")))
+    );
+}
+
+/// Break-the-glass lifts the lack of a ground, without a window, and is logged as such.
+fn break_the_glass_lifts_the_lack_of_a_ground(db: Db) {
+    let w = world(db);
+    w.db.ok(
+        ImportKind::Verzuim,
+        &format!("leerling;school;datum;soort;minuten;hele_dag\n{LEFT};05KO00;2025-02-03;ongeoorloofd;300;ja\n"),
+    );
+    let lp = w.user("officier", Rol::Leerplicht);
+    assert!(w
+        .app
+        .verzuim(&lp, id(LEFT), d("2025-01-01"), d("2025-11-20"))
+        .is_err());
+    let reden = "politie meldt dat de jongere al weken niet thuis is";
+    w.app
+        .noodtoegang(&lp, id(LEFT), reden, Duration::hours(1))
+        .unwrap();
+    let rows = w
+        .app
+        .verzuim(&lp, id(LEFT), d("2025-01-01"), d("2025-11-20"))
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    let laatste = w
+        .app
+        .audit_export(&Actor::local_operator(), id(LEFT))
+        .unwrap()
+        .into_iter()
+        .rfind(|e| e.entry.actie == "verzuim_lezen")
+        .unwrap();
+    assert_eq!(laatste.entry.doel.as_deref(), Some("noodtoegang"));
+    assert_eq!(laatste.entry.reden.as_deref(), Some(reden));
+}
+
+/// Drafts and signals stay at the school: leerplicht neither lists nor reads them.
+fn drafts_and_signals_stay_at_the_school(db: Db) {
+    let w = world(db);
+    let mut rows = String::from("leerling;school;datum;soort;minuten;hele_dag\n");
+    for day in ["17", "18", "19"] {
+        rows += &format!("{LEFT};05KO00;2025-11-{day};ongeoorloofd;360;ja\n");
+    }
+    w.db.ok(ImportKind::Verzuim, &rows);
+    w.db.update_signals("2025-01-01");
+    let school = w.user("mentor", Rol::School);
+    let lp = w.user("officier", Rol::Leerplicht);
+    let bij_school = w.app.meldingen(&school, id(LEFT)).unwrap();
+    assert!(
+        bij_school.iter().any(|m| m.status == "concept"),
+        "the 16-hour rule drafts a melding: {bij_school:?}"
+    );
+    assert!(!w.app.signalen(&school, id(LEFT)).unwrap().is_empty());
+    assert!(w.app.meldingen(&lp, id(LEFT)).unwrap().is_empty());
+    assert!(matches!(
+        w.app.signalen(&lp, id(LEFT)),
+        Err(AppError::Forbidden(_))
+    ));
 }
 
 fn medical_notes_are_the_youth_doctors_alone(db: Db) {
@@ -952,6 +1124,9 @@ on_both!(
     the_whole_matrix,
     school_scope_follows_enrolment_dates,
     break_the_glass,
+    absence_is_read_on_a_purpose_only,
+    break_the_glass_lifts_the_lack_of_a_ground,
+    drafts_and_signals_stay_at_the_school,
     medical_notes_are_the_youth_doctors_alone,
     login_lockout_and_sessions,
     accounts_are_checked_at_the_edge,

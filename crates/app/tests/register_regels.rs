@@ -290,9 +290,25 @@ fn long_absence_proposes_a_thuiszitter_registration(db: Db) {
     };
     assert_eq!(telling(), (1, 1, 1, 0));
     let voorstel = ("thuiszitter_voorstel".to_string(), "111222333".to_string());
+    // The signal is the school's draft: until the school confirms it, the proposal reaches no
+    // one else (unconfirmed signals stay at the school, docs/domain.md §10).
+    let school = werk(&db, "05KO00", "2025-04-10");
+    assert!(!school.contains(&voorstel), "{school:?}");
+    let concept = ("conceptmelding".to_string(), "111222333".to_string());
+    assert!(school.contains(&concept), "{school:?}");
+    assert!(!werk(&db, "RBL-ZKIJ", "2025-04-10").contains(&voorstel));
+    assert!(!werk(&db, "SWV-PO-ZK", "2025-04-10").contains(&voorstel));
+    // The school confirms its draft: leerplicht and the school's SWV get the proposal.
+    let draft = db
+        .app
+        .meldingen(&op, id("111222333"))
+        .unwrap()
+        .into_iter()
+        .find(|m| m.status == "concept" && m.signaal.as_deref() == Some("lrv"))
+        .expect("the lrv signal's draft");
+    db.app.melding_bevestigen(&op, draft.id).unwrap();
     assert!(werk(&db, "RBL-ZKIJ", "2025-04-10").contains(&voorstel));
     assert!(werk(&db, "SWV-PO-ZK", "2025-04-10").contains(&voorstel));
-    // The school confirms its draft; the proposal is not its item.
     let school = werk(&db, "05KO00", "2025-04-10");
     assert!(!school.contains(&voorstel), "{school:?}");
     // Once registered as thuiszittend, nothing is proposed any more.

@@ -82,6 +82,7 @@ fn rows_of_version(v: u32, sqlite: bool) -> String {
                 reden: None,
                 noodtoegang: false,
                 toegestaan: true,
+                doel: None,
             };
             let hash = chain_hash(&vorige, seq, &e);
             sql.push_str(&format!(

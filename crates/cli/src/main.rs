@@ -151,6 +151,12 @@ enum Command {
         #[command(subcommand)]
         what: AuditWhat,
     },
+    /// Privacy: who sees what on which purpose, as the gate decides, and the register of
+    /// processing activities (docs/dpia.md).
+    Privacy {
+        #[command(subcommand)]
+        what: PrivacyWhat,
+    },
     /// Destroy the files whose retention period ended (docs/domain.md §11); anonymous counts stay.
     Purge {
         /// The date to judge retention on; default today.
@@ -270,6 +276,32 @@ enum TokenWhat {
     List,
     /// Revoke a token by its number.
     Revoke { id: i64 },
+}
+
+#[derive(Subcommand)]
+enum PrivacyWhat {
+    /// For every reader, kind of data and state of the file, whether the gate lets the reader
+    /// see it and on which purpose: computed by asking the gate (docs/privacy-matrix.md).
+    Matrix {
+        #[arg(long, value_enum, default_value = "table")]
+        format: MatrixFormat,
+    },
+    /// The register of processing activities (GDPR art. 30) as CSV.
+    Register {
+        /// The controller named in each entry.
+        #[arg(
+            long,
+            default_value = "het college van burgemeester en wethouders van de gemeente"
+        )]
+        verantwoordelijke: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum MatrixFormat {
+    Table,
+    Json,
+    Md,
 }
 
 #[derive(Subcommand)]
@@ -709,6 +741,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User { what } => accounts::user(&open(&cli.db)?, &actor, what),
         Command::Token { what } => accounts::token(&open(&cli.db)?, &actor, what),
         Command::Audit { what } => accounts::audit(&open(&cli.db)?, &actor, what),
+        Command::Privacy { what } => privacy(what),
         Command::Purge {
             as_of,
             dry_run,
@@ -1157,4 +1190,24 @@ fn totp_opdracht(db: &str) -> String {
         "{exe} --db {} totp GEBRUIKER",
         leerrecht_store::redact_url(db)
     )
+}
+
+/// `leerrecht privacy`: needs no database, only the gate's rules.
+fn privacy(what: PrivacyWhat) -> anyhow::Result<()> {
+    use leerrecht_app::toegang::{matrix, verwerkingsregister};
+    let mut out = io::stdout().lock();
+    match what {
+        PrivacyWhat::Matrix { format } => match format {
+            MatrixFormat::Table => out.write_all(matrix::tabel().as_bytes())?,
+            MatrixFormat::Md => out.write_all(matrix::markdown().as_bytes())?,
+            MatrixFormat::Json => {
+                serde_json::to_writer_pretty(&mut out, &matrix::matrix())?;
+                writeln!(out)?;
+            }
+        },
+        PrivacyWhat::Register { verantwoordelijke } => {
+            out.write_all(&verwerkingsregister::csv(&verantwoordelijke)?)?
+        }
+    }
+    Ok(())
 }

@@ -66,9 +66,11 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /jongeren/_zoek",                           "E  E  E  E  E  -  -  -  -"),
     ("GET /jongeren/{id}",                             "E  E  E  E  E  -  -  -  -"),
     ("GET /inschrijvingen",                            "E  E  E  E  E  -  -  -  -"),
-    ("GET /verzuim",                                   "E  E  -  -  -  -  -  -  -"),
+    // Leerplicht on a purpose (the walk's person has a case); the youth doctor the sick days.
+    ("GET /verzuim",                                   "E  E  -  E  -  -  -  -  -"),
     ("POST /verzuim",                                  "-  -  -  -  -  -  -  A  -"),
-    ("GET /signalen",                                  "E  E  -  E  -  -  -  -  -"),
+    // Signals are the school's; the youth doctor reads the referrals.
+    ("GET /signalen",                                  "-  E  -  E  -  -  -  -  -"),
     ("GET /meldingen",                                 "E  E  -  -  -  -  -  -  -"),
     ("POST /meldingen",                                "-  -  -  -  -  -  -  A  -"),
     ("PATCH /meldingen/{id}",                          "E  -  -  -  -  -  -  -  -"),

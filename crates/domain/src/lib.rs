@@ -53,6 +53,7 @@ macro_rules! code_soort {
 pub mod calendar;
 pub mod cijfers;
 pub mod date;
+pub mod doelbinding;
 pub mod duty;
 pub mod ids;
 pub mod melding;

@@ -24,7 +24,7 @@ pub(crate) const GEBRUIKER_COLS: &str =
 /// The columns of an audit entry, in the order both stores read them.
 pub(crate) const AUDIT_COLS: &str =
     "seq, tijd, actor, organisatie, rol, actie, persoon, record, bron, reden,
-     noodtoegang, toegestaan, vorige, hash";
+     noodtoegang, toegestaan, vorige, hash, doel";
 
 /// The account whose columns ([`GEBRUIKER_COLS`]) start at column `at`.
 pub(crate) fn gebruiker<R: Rij>(r: &R, at: usize) -> std::result::Result<GebruikerRij, R::Fout> {
@@ -89,6 +89,7 @@ pub(crate) fn audit<R: Rij>(r: &R) -> std::result::Result<AuditEntry, R::Fout> {
             reden: r.opt_tekst(9)?,
             noodtoegang: r.waar(10)?,
             toegestaan: r.waar(11)?,
+            doel: r.opt_tekst(14)?,
         },
         vorige: r.tekst(12)?,
         hash: r.tekst(13)?,
@@ -183,6 +184,10 @@ pub struct PersoonContext {
     pub partner_zaken: Vec<(String, i64)>,
     /// Whether a MAZL signal (a referral to the youth doctor) exists for the person.
     pub mazl_verwezen: bool,
+    /// The grounds of the person's file that give a purpose to read their absence
+    /// (docs/domain.md §10). The store's reads leave this empty: the app fills it for the uses
+    /// that need it, and the gate refuses such a use on an empty list.
+    pub gronden: Vec<leerrecht_domain::doelbinding::Doelgrond>,
 }
 
 /// A youth doctor's note.
@@ -213,6 +218,10 @@ pub struct NieuwAuditEntry {
     pub reden: Option<String>,
     pub noodtoegang: bool,
     pub toegestaan: bool,
+    /// The purpose the read or change was allowed on (a code of the gate's purposes); None
+    /// for entries of acts on no person's file, and for entries written before purposes
+    /// were recorded.
+    pub doel: Option<String>,
 }
 
 /// A chained audit entry as stored.
@@ -251,6 +260,11 @@ pub fn chain_hash(vorige: &str, seq: i64, e: &NieuwAuditEntry) -> String {
     field(e.reden.as_deref());
     field(Some(if e.noodtoegang { "1" } else { "0" }));
     field(Some(if e.toegestaan { "1" } else { "0" }));
+    // Entries written before the purpose was recorded have no such field: their links stay
+    // as they were made.
+    if let Some(doel) = e.doel.as_deref() {
+        field(Some(doel));
+    }
     hex(&h.finalize())
 }
 

@@ -904,9 +904,9 @@ impl App {
             };
             let reden = match &ctx {
                 Some(ctx) => match self.beslissing(actor, Gebruik::RegistratiesLezen, ctx, now)? {
-                    Beslissing::Toegestaan => Some(None),
+                    Beslissing::Toegestaan(_) => Some(None),
                     Beslissing::Noodtoegang(r) => Some(Some(r)),
-                    Beslissing::Geweigerd(_) => None,
+                    Beslissing::Geweigerd(_) | Beslissing::ZonderDoel => None,
                 },
                 None => None,
             };

@@ -8,7 +8,7 @@ use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Klok, Oorzaak};
 
 use crate::api::JongereKop;
 use crate::toegang::PersoonKop;
-use crate::toegang::{Actor, Beslissing, Gebruik};
+use crate::toegang::{Actor, Gebruik};
 use crate::{App, AppError, Result};
 
 /// The most persons a search shows; a narrower question finds the rest.
@@ -142,8 +142,9 @@ impl App {
                 continue;
             };
             // A search does not use break-the-glass grants: those are for one person.
-            if self.beslissing(actor, Gebruik::PersoonBekijken, &ctx, now)?
-                != Beslissing::Toegestaan
+            if !self
+                .beslissing(actor, Gebruik::PersoonBekijken, &ctx, now)?
+                .eigen()
             {
                 continue;
             }
@@ -195,8 +196,9 @@ impl App {
                     continue;
                 }
             }
-            if self.beslissing(actor, Gebruik::RegistratiesLezen, &ctx, now)?
-                != Beslissing::Toegestaan
+            if !self
+                .beslissing(actor, Gebruik::RegistratiesLezen, &ctx, now)?
+                .eigen()
             {
                 continue;
             }

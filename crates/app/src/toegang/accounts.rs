@@ -448,6 +448,7 @@ impl App {
                 reden: None,
                 noodtoegang: false,
                 toegestaan: ok,
+                doel: None,
             },
         )
     }

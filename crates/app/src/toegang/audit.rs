@@ -14,7 +14,7 @@ use leerrecht_store::Store;
 use rand::RngCore;
 use sha2::Sha256;
 
-use crate::toegang::{authorize, Action, Actor};
+use crate::toegang::{actor_doel, authorize, Action, Actor, Doel};
 use crate::{App, AppError, Result};
 
 #[derive(Default)]
@@ -175,6 +175,21 @@ impl App {
         reden: Option<String>,
         toegestaan: bool,
     ) -> Result<()> {
+        self.audit_met_doel(actor, actie, persoon, record, reden, toegestaan, None)
+    }
+
+    /// [`App::audit`] of a use the gate allowed on `doel`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn audit_met_doel(
+        &self,
+        actor: &Actor,
+        actie: &str,
+        persoon: Option<String>,
+        record: Option<String>,
+        reden: Option<String>,
+        toegestaan: bool,
+        doel: Option<Doel>,
+    ) -> Result<()> {
         let (who, org, rol, bron) = actor_fields(actor);
         let noodtoegang = reden.is_some();
         self.auditor.record(
@@ -191,12 +206,15 @@ impl App {
                 reden,
                 noodtoegang,
                 toegestaan,
+                doel: doel.map(|d| d.code().to_string()),
             },
         )
     }
 
     /// Writes one entry per person read (allowed) in one commit, and returns once it is
-    /// committed: for listings that show many persons at once.
+    /// committed: for listings that show many persons at once. Each is logged on the
+    /// purpose the actor sees the persons of a listing on ([`actor_doel`]), or on a
+    /// break-the-glass grant when it names one.
     pub(crate) fn audit_personen(
         &self,
         actor: &Actor,
@@ -221,6 +239,10 @@ impl App {
                 record: Some(record.to_string()),
                 bron: bron.clone(),
                 noodtoegang: reden.is_some(),
+                doel: match reden {
+                    Some(_) => Some(Doel::Noodtoegang.code().to_string()),
+                    None => actor_doel(actor).map(|d| d.code().to_string()),
+                },
                 reden,
                 toegestaan: true,
             })

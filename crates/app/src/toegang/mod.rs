@@ -8,11 +8,17 @@
 pub(crate) mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod matrix;
 mod poort;
 pub mod retention;
+pub mod verwerkingsregister;
+pub mod zicht;
+
+pub use zicht::{melding_zichtbaar, zaak_zichtbaar};
 
 pub use poort::{PersoonKop, Toegang, GEEN_TOEGANG, NOODTOEGANG_MAX, NOODTOEGANG_REDEN_MIN};
 
+use leerrecht_domain::doelbinding::Grond;
 use leerrecht_domain::ids::GemeenteCode;
 use leerrecht_domain::org::Rol;
 use leerrecht_store::access::PersoonContext;
@@ -255,12 +261,15 @@ impl Gebruik {
 }
 
 /// Which use cases a role has at all, for the persons in its scope (docs/domain.md §10).
+/// Signals are the school's early warnings, unconfirmed: leerplicht has none of them. Absence
+/// is read by leerplicht on a ground only, and by the youth doctor as sick days only (see
+/// [`zicht`]).
 pub fn rol_mag(rol: Rol, g: Gebruik) -> bool {
     use Gebruik::*;
     match rol {
         Rol::Leerplicht => !matches!(
             g,
-            VerzuimRegistreren | MeldingIndienen | MedischLezen | MedischSchrijven
+            VerzuimRegistreren | SignalenLezen | MeldingIndienen | MedischLezen | MedischSchrijven
         ),
         Rol::School => matches!(
             g,
@@ -278,7 +287,7 @@ pub fn rol_mag(rol: Rol, g: Gebruik) -> bool {
         ),
         Rol::Jeugdarts => matches!(
             g,
-            PersoonBekijken | VerwijzingenLezen | MedischLezen | MedischSchrijven
+            PersoonBekijken | VerzuimLezen | VerwijzingenLezen | MedischLezen | MedischSchrijven
         ),
         Rol::Cjg => matches!(g, PersoonBekijken | ZaakLezen | RegistratiesLezen),
         Rol::Beleid | Rol::Beheer => false,
@@ -301,13 +310,100 @@ pub fn in_scope(g: &Gebruiker, ctx: &PersoonContext) -> bool {
     }
 }
 
+/// The purpose (*doel*) a read or change of one person's data is allowed on, as the audit
+/// log records it (docs/domain.md §10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Doel {
+    /// The school's (or its SWV's) own pupil, enrolled there.
+    Inschrijving,
+    /// The register of leerplichtigen the gemeente keeps (Leerplichtwet art. 18): register
+    /// facts, meldingen, registrations and cases of who lives in a gemeente it serves.
+    Leerplichtregister,
+    /// A melding the school confirmed.
+    Melding,
+    /// An open case; for a partner, a case it was added to.
+    Zaak,
+    /// A period on the thuiszitters list.
+    Registratie,
+    /// A MAZL referral to the youth doctor.
+    Mazl,
+    /// Break-the-glass: a written reason, for a limited time.
+    Noodtoegang,
+    /// The installation's operator, on the server's command line.
+    Beheer,
+}
+
+impl Doel {
+    pub const ALL: [Doel; 8] = [
+        Doel::Inschrijving,
+        Doel::Leerplichtregister,
+        Doel::Melding,
+        Doel::Zaak,
+        Doel::Registratie,
+        Doel::Mazl,
+        Doel::Noodtoegang,
+        Doel::Beheer,
+    ];
+    /// The code in the audit log.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Doel::Inschrijving => "inschrijving",
+            Doel::Leerplichtregister => "leerplichtregister",
+            Doel::Melding => "melding",
+            Doel::Zaak => "zaak",
+            Doel::Registratie => "registratie",
+            Doel::Mazl => "mazl",
+            Doel::Noodtoegang => "noodtoegang",
+            Doel::Beheer => "beheer",
+        }
+    }
+    /// The purpose a ground gives.
+    pub const fn van_grond(g: Grond) -> Doel {
+        match g {
+            Grond::Zaak => Doel::Zaak,
+            Grond::Registratie => Doel::Registratie,
+            Grond::Melding => Doel::Melding,
+            Grond::Mazl => Doel::Mazl,
+        }
+    }
+}
+
+/// Why leerplicht may not read a person's absence although the person is theirs: said to the
+/// reader (the person is in their register, so the answer tells nothing new).
+pub const GEEN_DOEL: &str = "geen doel voor verzuimgegevens: die zijn alleen in te zien bij een \
+bevestigde melding, een open zaak of een registratie op de thuiszitterslijst (doelbinding); \
+in een noodgeval kunt u noodtoegang vragen";
+
 /// The gate's answer for one person.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Beslissing {
-    Toegestaan,
+    /// Allowed, on this purpose.
+    Toegestaan(Doel),
     /// Allowed outside the user's scope on a live break-the-glass grant with this reason.
     Noodtoegang(String),
+    /// The person is the reader's, but this part of the file needs a ground the file does not
+    /// have ([`GEEN_DOEL`]).
+    ZonderDoel,
     Geweigerd(&'static str),
+}
+
+impl Beslissing {
+    /// Whether the gate lets the reader through, on whatever purpose.
+    pub fn toegestaan(&self) -> bool {
+        matches!(self, Beslissing::Toegestaan(_) | Beslissing::Noodtoegang(_))
+    }
+    /// Whether the gate lets the reader through on their own scope (not by breaking the glass).
+    pub fn eigen(&self) -> bool {
+        matches!(self, Beslissing::Toegestaan(_))
+    }
+    /// The purpose the read is allowed on.
+    pub fn doel(&self) -> Option<Doel> {
+        match self {
+            Beslissing::Toegestaan(d) => Some(*d),
+            Beslissing::Noodtoegang(_) => Some(Doel::Noodtoegang),
+            _ => None,
+        }
+    }
 }
 
 /// What a question about one person is about beyond the person: one of their cases, or a
@@ -321,29 +417,6 @@ pub enum Onderwerp {
     Zaak(i64),
     /// A melding filed by (or drafted for) this school location.
     Melding { school: String },
-}
-
-/// Whether the actor may see this case of the person of `ctx`, once the gate let them in on
-/// the person (for listing a person's cases). A partner sees the cases it is a partner of on
-/// the date of `ctx`; with a break-the-glass grant (`noodtoegang`) the role's whole use.
-pub fn zaak_zichtbaar(actor: &Actor, ctx: &PersoonContext, noodtoegang: bool, zaak: i64) -> bool {
-    match actor {
-        Actor::Gebruiker(g) if g.rol == Rol::Cjg && !noodtoegang => ctx
-            .partner_zaken
-            .iter()
-            .any(|(o, z)| *o == g.organisatie && *z == zaak),
-        _ => true,
-    }
-}
-
-/// Whether the actor may see or change a melding of `school`: a school (user or system)
-/// only its own; every other role as its use cases allow.
-pub fn melding_zichtbaar(actor: &Actor, school: &str) -> bool {
-    match actor {
-        Actor::Gebruiker(g) if g.rol == Rol::School => g.organisatie == school,
-        Actor::Systeem(s) => s.organisatie == school,
-        _ => true,
-    }
 }
 
 /// The one place that decides whether `actor` may use `gebruik` on the person of `ctx`.
@@ -373,7 +446,9 @@ pub fn beslis_over(
     }
     let beslissing = beslis_persoon(actor, gebruik, ctx, noodtoegang);
     match (onderwerp, &beslissing) {
-        (Onderwerp::Zaak(z), Beslissing::Toegestaan) if !zaak_zichtbaar(actor, ctx, false, *z) => {
+        (Onderwerp::Zaak(z), Beslissing::Toegestaan(_))
+            if !zaak_zichtbaar(actor, ctx, false, *z) =>
+        {
             match noodtoegang {
                 Some(reden) => Beslissing::Noodtoegang(reden.to_string()),
                 None => Beslissing::Geweigerd("geen partner in deze zaak"),
@@ -397,7 +472,7 @@ fn beslis_persoon(
             if matches!(gebruik, Gebruik::MedischLezen | Gebruik::MedischSchrijven) {
                 Beslissing::Geweigerd("medische notities alleen voor de jeugdarts")
             } else {
-                Beslissing::Toegestaan
+                Beslissing::Toegestaan(Doel::Beheer)
             }
         }
         Actor::Systeem(s) => {
@@ -409,7 +484,7 @@ fn beslis_persoon(
             if !s.scopes.contains(&scope) {
                 Beslissing::Geweigerd("token zonder deze scope")
             } else if ctx.scholen.iter().any(|(c, _)| c.as_str() == s.organisatie) {
-                Beslissing::Toegestaan
+                Beslissing::Toegestaan(Doel::Inschrijving)
             } else {
                 Beslissing::Geweigerd("leerling niet ingeschreven bij deze school")
             }
@@ -418,7 +493,13 @@ fn beslis_persoon(
             if !rol_mag(g.rol, gebruik) {
                 Beslissing::Geweigerd("niet voor deze rol")
             } else if in_scope(g, ctx) {
-                Beslissing::Toegestaan
+                match doel_van(g.rol, gebruik, ctx) {
+                    Some(doel) => Beslissing::Toegestaan(doel),
+                    None => match noodtoegang {
+                        Some(reden) => Beslissing::Noodtoegang(reden.to_string()),
+                        None => Beslissing::ZonderDoel,
+                    },
+                }
             } else if let Some(reden) = noodtoegang {
                 Beslissing::Noodtoegang(reden.to_string())
             } else {
@@ -426,4 +507,50 @@ fn beslis_persoon(
             }
         }
     }
+}
+
+/// The purpose on which a user of `rol` may use `gebruik` on the person of `ctx` in their
+/// scope; None when the use needs a ground the file does not have. Leerplicht reads absence
+/// on the strongest ground of the file (an open case, then a registration, then a confirmed
+/// melding); everything else of the person on its register.
+fn doel_van(rol: Rol, gebruik: Gebruik, ctx: &PersoonContext) -> Option<Doel> {
+    match rol {
+        Rol::Leerplicht if gebruik == Gebruik::VerzuimLezen => ctx
+            .gronden
+            .iter()
+            .map(|g| g.grond)
+            .filter(|g| *g != Grond::Mazl)
+            .min()
+            .map(Doel::van_grond),
+        _ => rol_doel(rol),
+    }
+}
+
+/// The purpose a user of `rol` sees the persons in their scope on, for everything but a
+/// read that needs a ground: what a listing of persons is logged with.
+pub fn rol_doel(rol: Rol) -> Option<Doel> {
+    match rol {
+        Rol::School | Rol::Swv => Some(Doel::Inschrijving),
+        Rol::Leerplicht => Some(Doel::Leerplichtregister),
+        Rol::Jeugdarts => Some(Doel::Mazl),
+        Rol::Cjg => Some(Doel::Zaak),
+        Rol::Beleid | Rol::Beheer => None,
+    }
+}
+
+/// [`rol_doel`] for any actor: the operator's work is [`Doel::Beheer`], a school's system
+/// acts for its own pupils.
+pub fn actor_doel(actor: &Actor) -> Option<Doel> {
+    match actor {
+        Actor::LocalOperator { .. } => Some(Doel::Beheer),
+        Actor::Systeem(_) => Some(Doel::Inschrijving),
+        Actor::Gebruiker(g) => rol_doel(g.rol),
+    }
+}
+
+/// Whether the gate needs the grounds of the person's file ([`PersoonContext::gronden`]) to
+/// decide on `gebruik` for `actor`.
+pub fn vraagt_gronden(actor: &Actor, gebruik: Gebruik) -> bool {
+    gebruik == Gebruik::VerzuimLezen
+        && matches!(actor.rol(), Some(Rol::Leerplicht | Rol::Jeugdarts))
 }

@@ -2,14 +2,17 @@
 //! a live break-the-glass grant when the person is outside the user's scope, and writes the
 //! audit entry (allowed or refused) before any data is handed out.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use leerrecht_domain::doelbinding::{melding_geeft_grond, vensters, Doelgrond, Grond};
 use leerrecht_domain::duty::{age_on, duty_status, DutyStatus};
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::person::Jongere;
 use leerrecht_store::access::{NotitieRij, PersoonContext};
 
 use crate::toegang::audit::AuditRegel;
-use crate::toegang::{beslis_over, Actor, Beslissing, Gebruik, Onderwerp};
+use crate::toegang::{
+    beslis_over, vraagt_gronden, Actor, Beslissing, Doel, Gebruik, Onderwerp, GEEN_DOEL,
+};
 use crate::{App, AppError, Result};
 
 /// The longest a break-the-glass grant may last.
@@ -28,6 +31,11 @@ pub struct Toegang {
     pub ctx: PersoonContext,
     /// Set when access was granted by breaking the glass.
     pub noodtoegang: Option<String>,
+    /// The purpose the gate allowed the use on (recorded in the audit entry).
+    pub doel: Doel,
+    /// The days the grounds of the file cover (docs/domain.md §10), in date order: what of
+    /// the absence a reader on a ground sees ([`crate::toegang::zicht`]).
+    pub vensters: Vec<(NaiveDate, NaiveDate)>,
 }
 
 /// The header of a person's file.
@@ -80,10 +88,11 @@ impl App {
         record: &str,
     ) -> Result<Toegang> {
         let now = self.now();
-        let Some(ctx) = self.store().persoon_context(leerling, now.date_naive())? else {
+        let Some(mut ctx) = self.store().persoon_context(leerling, now.date_naive())? else {
             let persoon = self.pseudoniem(leerling)?;
             return Err(self.onbekend_geweigerd(actor, gebruik, Some(persoon), record)?);
         };
+        self.gronden_aanvullen(actor, gebruik, &mut ctx)?;
         let beslissing = self.beslissing_over(actor, gebruik, &ctx, onderwerp, now)?;
         self.besloten(actor, gebruik, leerling, record, ctx, beslissing)
     }
@@ -99,12 +108,13 @@ impl App {
         record: &str,
     ) -> Result<Option<Toegang>> {
         let now = self.now();
-        let Some(ctx) = self
+        let Some(mut ctx) = self
             .store()
             .persoon_context_van_id(intern, now.date_naive())?
         else {
             return Ok(None);
         };
+        self.gronden_aanvullen(actor, gebruik, &mut ctx)?;
         let leerling = ctx.jongere.leerling_id();
         let beslissing = self.beslissing_over(actor, gebruik, &ctx, &Onderwerp::Persoon, now)?;
         self.besloten(actor, gebruik, leerling, record, ctx, beslissing)
@@ -148,34 +158,53 @@ impl App {
         beslissing: Beslissing,
     ) -> Result<Toegang> {
         let persoon = self.pseudoniem(leerling)?;
+        let vandaag = self.now().date_naive();
         match beslissing {
-            Beslissing::Toegestaan => {
-                self.audit(
+            Beslissing::Toegestaan(doel) => {
+                self.audit_met_doel(
                     actor,
                     gebruik.code(),
                     Some(persoon),
                     Some(record.to_string()),
                     None,
                     true,
+                    Some(doel),
                 )?;
+                let vensters = vensters(&ctx.gronden, self.terugkijk_weken(), vandaag);
                 Ok(Toegang {
                     ctx,
                     noodtoegang: None,
+                    doel,
+                    vensters,
                 })
             }
             Beslissing::Noodtoegang(reden) => {
-                self.audit(
+                self.audit_met_doel(
                     actor,
                     gebruik.code(),
                     Some(persoon),
                     Some(record.to_string()),
                     Some(reden.clone()),
                     true,
+                    Some(Doel::Noodtoegang),
                 )?;
                 Ok(Toegang {
                     ctx,
                     noodtoegang: Some(reden),
+                    doel: Doel::Noodtoegang,
+                    vensters: Vec::new(),
                 })
+            }
+            Beslissing::ZonderDoel => {
+                self.audit(
+                    actor,
+                    gebruik.code(),
+                    Some(persoon),
+                    Some(format!("{record} (geweigerd: geen doel)")),
+                    None,
+                    false,
+                )?;
+                Err(AppError::Forbidden(GEEN_DOEL.into()))
             }
             Beslissing::Geweigerd(why) => {
                 self.audit(
@@ -211,12 +240,79 @@ impl App {
         now: DateTime<Utc>,
     ) -> Result<Beslissing> {
         let mut beslissing = beslis_over(actor, gebruik, ctx, onderwerp, None);
-        if let (Beslissing::Geweigerd(_), Actor::Gebruiker(g)) = (&beslissing, actor) {
+        if let (Beslissing::Geweigerd(_) | Beslissing::ZonderDoel, Actor::Gebruiker(g)) =
+            (&beslissing, actor)
+        {
             if let Some(reden) = self.store().noodtoegang(g.id, ctx.id, now)? {
                 beslissing = beslis_over(actor, gebruik, ctx, onderwerp, Some(&reden));
             }
         }
         Ok(beslissing)
+    }
+
+    /// Reads the grounds of the person's file into `ctx` when the gate needs them for
+    /// `gebruik` ([`vraagt_gronden`]): for leerplicht a confirmed melding, an open case, a
+    /// period on the thuiszitters list; for the youth doctor a MAZL referral.
+    fn gronden_aanvullen(
+        &self,
+        actor: &Actor,
+        gebruik: Gebruik,
+        ctx: &mut PersoonContext,
+    ) -> Result<()> {
+        if !vraagt_gronden(actor, gebruik) {
+            return Ok(());
+        }
+        let leerling = ctx.jongere.leerling_id();
+        let mut gronden = Vec::new();
+        if actor.rol() == Some(leerrecht_domain::org::Rol::Jeugdarts) {
+            gronden.extend(
+                self.store()
+                    .signalen_van(leerling)?
+                    .into_iter()
+                    .filter(|s| s.regel.starts_with("mazl"))
+                    .map(|s| Doelgrond {
+                        grond: Grond::Mazl,
+                        van: s.datum,
+                        tot: None,
+                    }),
+            );
+        } else {
+            gronden.extend(
+                self.store()
+                    .meldingen_van(leerling)?
+                    .into_iter()
+                    .filter(|m| melding_geeft_grond(&m.status))
+                    .map(|m| Doelgrond {
+                        grond: Grond::Melding,
+                        van: m.begindatum,
+                        tot: m.gegevens.einddatum,
+                    }),
+            );
+            gronden.extend(
+                self.store()
+                    .zaken_van(leerling)?
+                    .into_iter()
+                    .filter(|z| z.gesloten.is_none())
+                    .map(|z| Doelgrond {
+                        grond: Grond::Zaak,
+                        van: z.geopend,
+                        tot: None,
+                    }),
+            );
+            gronden.extend(
+                self.store()
+                    .registraties(leerling)?
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|r| Doelgrond {
+                        grond: Grond::Registratie,
+                        van: r.van(),
+                        tot: r.tot(),
+                    }),
+            );
+        }
+        ctx.gronden = gronden;
+        Ok(())
     }
 
     /// For lists that show only whom the reader may see (the overdue list of the KPI): the
@@ -230,11 +326,12 @@ impl App {
         record: &str,
     ) -> Result<Option<Toegang>> {
         let now = self.now();
-        let Some(ctx) = self.store().persoon_context(leerling, now.date_naive())? else {
+        let Some(mut ctx) = self.store().persoon_context(leerling, now.date_naive())? else {
             return Ok(None);
         };
+        self.gronden_aanvullen(actor, gebruik, &mut ctx)?;
         match self.beslissing(actor, gebruik, &ctx, now)? {
-            Beslissing::Geweigerd(_) => Ok(None),
+            Beslissing::Geweigerd(_) | Beslissing::ZonderDoel => Ok(None),
             b => self
                 .besloten(actor, gebruik, leerling, record, ctx, b)
                 .map(Some),

@@ -16,7 +16,7 @@ use leerrecht_domain::zaak::Artikel;
 
 use leerrecht_store::WerkRij;
 
-use crate::toegang::{authorize, beslis, Action, Actor, Beslissing, Gebruik};
+use crate::toegang::{authorize, beslis, Action, Actor, Gebruik};
 use crate::{App, AppError, Result};
 
 /// Days before a deadline that an item appears.
@@ -254,9 +254,8 @@ impl App {
                     None => {
                         let ok = match contexten.get(&l) {
                             Some(ctx) => {
-                                beslis(actor, Gebruik::PersoonBekijken, ctx, None)
-                                    == Beslissing::Toegestaan
-                                    && beslis(actor, gebruik, ctx, None) == Beslissing::Toegestaan
+                                beslis(actor, Gebruik::PersoonBekijken, ctx, None).eigen()
+                                    && beslis(actor, gebruik, ctx, None).eigen()
                             }
                             None => false,
                         };

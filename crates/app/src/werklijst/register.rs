@@ -6,6 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
+use leerrecht_domain::doelbinding::melding_geeft_grond;
 use leerrecht_domain::duty::{birth_ranges, duty_status_met};
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::org::{OrgSoort, Organisatie};
@@ -42,13 +43,24 @@ impl App {
             .into_iter()
             .map(|l| l.to_string())
             .collect();
-        // `lrv`: a thuiszitter candidate, proposed to leerplicht and to the school's SWV.
+        // `lrv`: a thuiszitter candidate, proposed to leerplicht and to the school's SWV once
+        // the school confirmed a melding of the pupil: until then the signal is the school's
+        // draft, and unconfirmed signals stay at the school (docs/domain.md §10).
         let mut voorgesteld = HashSet::new();
         for (p, school, datum) in lrv {
             let leerling = p.leerling.to_string();
-            if geregistreerd.contains(&leerling) || !voorgesteld.insert(leerling.clone()) {
+            if geregistreerd.contains(&leerling) || voorgesteld.contains(&leerling) {
                 continue;
             }
+            let bevestigd = self
+                .store()
+                .meldingen_van(p.leerling)?
+                .iter()
+                .any(|m| m.school.as_str() == school && melding_geeft_grond(&m.status));
+            if !bevestigd {
+                continue;
+            }
+            voorgesteld.insert(leerling.clone());
             items.push(WerkItem {
                 soort: "thuiszitter_voorstel",
                 leerling,

@@ -7,7 +7,7 @@ use leerrecht_domain::ids::{LeerlingId, SchoolCode};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 use leerrecht_store::{MeldingRij, MeldingStaat, MeldingZetting};
 
-use crate::toegang::{authorize, melding_zichtbaar, Action, Actor, Gebruik, Onderwerp, Toegang};
+use crate::toegang::{authorize, Action, Actor, Gebruik, Onderwerp, Toegang};
 use crate::{App, AppError, Result};
 
 /// The statuses a melding can have; `concept` is a draft made from a signal.
@@ -217,11 +217,11 @@ impl App {
     }
 
     /// A person's meldingen with their status: a school sees its own only (docs/domain.md §10),
-    /// also of a pupil that was enrolled at another school before.
+    /// also of a pupil that was enrolled at another school before; a draft stays at its school.
     pub fn meldingen(&self, actor: &Actor, leerling: LeerlingId) -> Result<Vec<MeldingStaat>> {
         self.toegang(actor, Gebruik::MeldingenLezen, leerling, "meldingen")?;
         let mut rows = self.store().meldingen_van(leerling)?;
-        rows.retain(|m| melding_zichtbaar(actor, m.school.as_str()));
+        rows.retain(|m| crate::toegang::zicht::melding_rij_zichtbaar(actor, m));
         Ok(rows)
     }
 

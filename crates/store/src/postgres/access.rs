@@ -110,6 +110,7 @@ fn context_row(r: &Row) -> Result<PersoonContext> {
         partners,
         partner_zaken,
         mazl_verwezen: r.get(10),
+        gronden: Vec::new(),
     })
 }
 
@@ -648,10 +649,11 @@ impl AccessStore for PgStore {
         let laatste = conn.prepared("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?;
         let stmt = conn.prepared(
                 "INSERT INTO audit_log (seq, tijd, actor, organisatie, rol, actie, persoon, record, bron,
-                                        reden, noodtoegang, toegestaan, vorige, hash)
+                                        reden, noodtoegang, toegestaan, vorige, hash, doel)
                  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
                                       $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-                                      $11::bool[], $12::bool[], $13::text[], $14::text[])",
+                                      $11::bool[], $12::bool[], $13::text[], $14::text[],
+                                      $15::text[])",
             )?;
         in_tx(&mut conn, |c| {
             // Serialises appenders of every process; readers carry on.
@@ -691,6 +693,7 @@ impl AccessStore for PgStore {
                     &flag(|e| e.toegestaan),
                     &vorigen,
                     &hashes,
+                    &opt(|e| e.doel.as_deref()),
                 ],
             )?;
             let last = *seqs.last().expect("entries is not empty");

@@ -472,6 +472,7 @@ impl AccessStore for SqliteStore {
             partners,
             partner_zaken,
             mazl_verwezen,
+            gronden: Vec::new(),
         }))
     }
 
@@ -577,8 +578,8 @@ impl AccessStore for SqliteStore {
                 .unwrap_or((0, GENESIS.to_string()));
             let mut stmt = c.prepare_cached(
                 "INSERT INTO audit_log (seq, tijd, actor, organisatie, rol, actie, persoon, record, bron,
-                                        reden, noodtoegang, toegestaan, vorige, hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                        reden, noodtoegang, toegestaan, vorige, hash, doel)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )?;
             let mut seqs = Vec::with_capacity(entries.len());
             for e in entries {
@@ -598,7 +599,8 @@ impl AccessStore for SqliteStore {
                     e.noodtoegang,
                     e.toegestaan,
                     vorige,
-                    hash
+                    hash,
+                    e.doel
                 ])?;
                 vorige = hash;
                 seqs.push(seq);

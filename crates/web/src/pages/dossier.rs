@@ -159,6 +159,9 @@ struct Dossierpagina {
     vorig: Option<String>,
     volgend: Option<String>,
     verzuim: Option<(String, Vec<Maandrij>)>,
+    /// The reader may see the person but not their absence: no melding, case or registration
+    /// gives a purpose (docs/domain.md §10).
+    verzuim_zonder_doel: bool,
     soorten: Vec<&'static str>,
     signalen: Option<Vec<(String, String, String)>>,
     meldingen: Option<Vec<Melding>>,
@@ -239,6 +242,7 @@ struct Gelezen {
     kop: leerrecht_app::api::JongereKop,
     inschrijvingen: Vec<leerrecht_domain::person::Inschrijving>,
     verzuim: Option<Vec<VerzuimRegel>>,
+    verzuim_zonder_doel: bool,
     signalen: Option<Vec<leerrecht_store::SignaalRij>>,
     meldingen: Option<Vec<leerrecht_store::MeldingStaat>>,
     registraties: Option<Vec<leerrecht_domain::thuiszitters::Registratie>>,
@@ -272,7 +276,12 @@ async fn lees(s: &AppState, b: &Bezoeker, id: String) -> Result<Gelezen, Fout> {
         let inschrijvingen = app.inschrijvingen(&actor, l)?;
         // Seven school years back: enough for the heat map of any year the demo holds.
         let van = SchoolYear::containing(vandaag).first_day() - Duration::days(7 * 366);
-        let verzuim = deel(app.verzuim(&actor, l, van, vandaag))?;
+        let verzuim = app.verzuim(&actor, l, van, vandaag);
+        let verzuim_zonder_doel = matches!(
+            &verzuim,
+            Err(AppError::Forbidden(w)) if w == leerrecht_app::toegang::GEEN_DOEL
+        );
+        let verzuim = deel(verzuim)?;
         let signalen = deel(app.signalen(&actor, l))?;
         let meldingen = deel(app.meldingen(&actor, l))?;
         let registraties = deel(app.registraties(&actor, l))?;
@@ -310,6 +319,7 @@ async fn lees(s: &AppState, b: &Bezoeker, id: String) -> Result<Gelezen, Fout> {
             kop,
             inschrijvingen,
             verzuim,
+            verzuim_zonder_doel,
             signalen,
             meldingen,
             registraties,
@@ -510,6 +520,7 @@ fn pagina(
         vorig,
         volgend,
         verzuim,
+        verzuim_zonder_doel: g.verzuim_zonder_doel,
         soorten: SOORTEN.iter().map(|s| taal.s(s)).collect(),
         signalen: g.signalen.as_ref().map(|ss| {
             ss.iter()

@@ -280,7 +280,10 @@ pub struct Verzuimdag {
 /// A young person's absence in a period.
 ///
 /// One row per day, kind and school, from `van` to `tot` (by default the year up to
-/// today). A school sees the absence it reported itself (logged).
+/// today). A school sees the absence it reported itself; leerplicht only with a confirmed
+/// melding, an open case or a registration, the days of that period and the look-back before
+/// it, without sick days (otherwise 403 with the reason); the youth doctor the sick days of a
+/// referred pupil. Logged with the purpose it was allowed on.
 #[utoipa::path(get, path = "/verzuim", tag = "verzuim", params(VerzuimFilter),
     responses((status = 200, description = "Verzuim", body = Vec<Verzuimdag>)))]
 pub async fn verzuim(
@@ -325,7 +328,8 @@ pub struct Signaal {
 /// A young person's signals.
 ///
 /// What the covenant's rules made of the absence, each with the rows and window that made
-/// it. A school sees its own signals, the youth doctor the MAZL referrals (logged).
+/// it. A school sees its own signals, the youth doctor the MAZL referrals (logged); signals
+/// are unconfirmed, so no other role sees them.
 #[utoipa::path(get, path = "/signalen", tag = "verzuim", params(VanJongere),
     responses((status = 200, description = "Signalen", body = Vec<Signaal>)))]
 pub async fn signalen(
