@@ -8,12 +8,13 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use hmac::{Hmac, KeyInit, Mac};
 use leerrecht_domain::ids::LeerlingId;
-use leerrecht_domain::org::{OrgSoort, Rol};
+
 use leerrecht_domain::person::Inschrijving;
-use leerrecht_store::api::{Claim, JongerenFilter, VerzuimRegel};
+use leerrecht_store::api::{Claim, VerzuimRegel};
 use leerrecht_store::{SignaalRij, ZaakEvent, ZaakRij};
 use sha2::{Digest, Sha256};
 
+use crate::toegang::zicht::{bereik, vernauw};
 use crate::toegang::PersoonKop;
 use crate::toegang::{Actor, Gebruik};
 use crate::{App, AppError, Result};
@@ -89,7 +90,7 @@ impl App {
         Ok(format!("{a:016x}{b:016x}"))
     }
 
-    fn intern_id(&self, publiek: &str) -> Result<Option<i64>> {
+    pub(crate) fn intern_id(&self, publiek: &str) -> Result<Option<i64>> {
         if publiek.len() != 32 || !publiek.bytes().all(|c| c.is_ascii_hexdigit()) {
             return Ok(None);
         }
@@ -178,55 +179,16 @@ impl App {
         na: Option<&str>,
         aantal: u32,
     ) -> Result<Pagina<JongereKop>> {
-        let mut filter = JongerenFilter {
-            op: Some(self.now().date_naive()),
-            ..JongerenFilter::default()
+        let leeg = Pagina {
+            items: Vec::new(),
+            volgende: None,
         };
-        match actor {
-            Actor::LocalOperator { .. } => {}
-            Actor::Gebruiker(g) => match g.rol {
-                Rol::Leerplicht | Rol::Jeugdarts => {
-                    filter.gemeenten = g.bedient.iter().map(|c| c.as_str().to_string()).collect()
-                }
-                Rol::School => filter.scholen = vec![g.organisatie.clone()],
-                Rol::Swv => {
-                    filter.scholen = self
-                        .store()
-                        .organisaties()?
-                        .into_iter()
-                        .filter(|o| {
-                            o.soort == OrgSoort::School
-                                && o.swv.as_ref().is_some_and(|s| s.as_str() == g.organisatie)
-                        })
-                        .map(|o| o.code.as_str().to_string())
-                        .collect();
-                    if filter.scholen.is_empty() {
-                        return Ok(Pagina {
-                            items: Vec::new(),
-                            volgende: None,
-                        });
-                    }
-                }
-                Rol::Cjg => filter.partner = Some(g.organisatie.clone()),
-                Rol::Beleid | Rol::Beheer => {
-                    return Err(AppError::Forbidden(format!(
-                        "de rol {} ziet geen personen",
-                        g.rol
-                    )))
-                }
-            },
-            Actor::Systeem(_) => {
-                return Err(AppError::Forbidden(
-                    "niet met een API-token: een token stuurt verzuim en meldingen".into(),
-                ))
-            }
-        }
+        let Some(mut filter) = bereik(self, actor, self.now().date_naive())? else {
+            return Ok(leeg);
+        };
         // Asking for a gemeente or school outside what the reader may see gives nothing.
         if !vernauw(&mut filter.gemeenten, gemeente) || !vernauw(&mut filter.scholen, school) {
-            return Ok(Pagina {
-                items: Vec::new(),
-                volgende: None,
-            });
+            return Ok(leeg);
         }
         let na = match na {
             None => 0,
@@ -452,19 +414,6 @@ impl App {
 
 fn hex(b: &[u8]) -> String {
     data_encoding::HEXLOWER.encode(b)
-}
-
-/// Narrows a list of what may be seen (empty: everything) to the one asked for, if any;
-/// false when that lies outside the list.
-fn vernauw(lijst: &mut Vec<String>, gevraagd: Option<&str>) -> bool {
-    match gevraagd {
-        Some(g) if lijst.is_empty() || lijst.iter().any(|x| x == g) => {
-            *lijst = vec![g.to_string()];
-            true
-        }
-        Some(_) => false,
-        None => true,
-    }
 }
 
 #[cfg(test)]

@@ -99,6 +99,11 @@ impl App {
     pub fn store(&self) -> &dyn Store {
         &*self.store
     }
+    /// Whether the database holds no register yet (no person is read: a readiness probe
+    /// and the demo's check before it fills the database).
+    pub fn is_leeg(&self) -> Result<bool> {
+        Ok(self.store.is_empty()?)
+    }
     /// The current moment, to the microsecond.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()

@@ -533,6 +533,86 @@ fn absence_is_read_on_a_purpose_only(db: Db) {
     );
 }
 
+/// The file page is one gated read: the gate decides each part on one read of the person's
+/// facts, and one audit entry names what was read and on which purpose.
+fn the_file_is_one_gated_read(db: Db) {
+    let w = world(db);
+    let regels = Default::default();
+    let lp = w.user("officier", Rol::Leerplicht);
+    let entries = |who: &str| {
+        w.app
+            .audit_export(&Actor::local_operator(), id(who))
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.entry.actor.contains("officier") || e.entry.actor.contains("arts"))
+            .map(|e| (e.entry.actie, e.entry.toegestaan, e.entry.doel))
+            .collect::<Vec<_>>()
+    };
+    let pid = |who: &str| w.app.id_van(id(who)).unwrap().unwrap();
+    // IN has an open case: absence (without the sick days), meldingen, cases, who saw it.
+    let f = w
+        .app
+        .dossier(&lp, &pid(IN), d("2025-01-01"), &regels)
+        .unwrap();
+    let verzuim = f.verzuim.expect("absence on the case's ground");
+    assert!(verzuim.iter().all(|r| r.soort != "ziek"), "{verzuim:?}");
+    assert!(!f.verzuim_zonder_doel);
+    assert!(f.signalen.is_none(), "signals stay at the school");
+    assert!(f.meldingen.is_some() && f.registraties.is_some() && f.inzage.is_some());
+    assert_eq!(f.zaken.map(|z| z.len()), Some(1));
+    assert!(f.notities.is_none());
+    assert_eq!(
+        entries(IN),
+        [(
+            "dossier_bekijken".to_string(),
+            true,
+            Some("zaak".to_string())
+        )]
+    );
+    // LEFT: the register's facts, no absence, and the page says why.
+    let f = w
+        .app
+        .dossier(&lp, &pid(LEFT), d("2025-01-01"), &regels)
+        .unwrap();
+    assert!(f.verzuim.is_none() && f.verzuim_zonder_doel);
+    assert_eq!(f.kop.kop.jongere.achternaam, "Bakker");
+    assert_eq!(
+        entries(LEFT),
+        [(
+            "dossier_bekijken".to_string(),
+            true,
+            Some("leerplichtregister".to_string())
+        )]
+    );
+    // The youth doctor: the referred pupil's sick days and the notes.
+    let arts = w.user("jeugdarts", Rol::Jeugdarts);
+    let f = w
+        .app
+        .dossier(&arts, &pid(IN), d("2025-01-01"), &regels)
+        .unwrap();
+    let ziek = f.verzuim.expect("sick days after the referral");
+    assert_eq!(ziek.len(), 7);
+    assert!(ziek.iter().all(|r| r.soort == "ziek"));
+    assert!(f.notities.is_some() && f.zaken.is_none() && f.meldingen.is_none());
+    assert_eq!(
+        entries(IN).last().cloned(),
+        Some((
+            "dossier_bekijken".to_string(),
+            true,
+            Some("mazl".to_string())
+        ))
+    );
+    // Someone outside the scope: refused as an unknown id is, one refusal logged.
+    assert!(matches!(
+        w.app.dossier(&lp, &pid(OUT), d("2025-01-01"), &regels),
+        Err(AppError::Forbidden(why)) if why == leerrecht_app::toegang::GEEN_TOEGANG
+    ));
+    assert_eq!(
+        entries(OUT),
+        [("persoon_bekijken".to_string(), false, None)]
+    );
+}
+
 /// Break-the-glass lifts the lack of a ground, without a window, and is logged as such.
 fn break_the_glass_lifts_the_lack_of_a_ground(db: Db) {
     let w = world(db);
@@ -1119,12 +1199,79 @@ fn purge_destroys_on_time_and_keeps_counts(db: Db) {
     assert_eq!(purges, 4);
 }
 
+/// The API's list of persons and the name search narrow to the reader's scope alike: for
+/// every role that sees persons both find the same persons, a care partner those of its
+/// cases, and no one from the day it left its last case.
+fn listings_narrow_to_the_reader_alike(db: Db) {
+    let w = world(db);
+    let lp = w.user("u.lp", Rol::Leerplicht);
+    let ids = |ks: Vec<leerrecht_app::api::JongereKop>| {
+        let mut v: Vec<String> = ks
+            .into_iter()
+            .map(|k| k.kop.jongere.leerling_id().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let lijst = |a: &Actor| {
+        ids(w
+            .app
+            .jongeren_pagina(a, None, None, None, 500)
+            .unwrap()
+            .items)
+    };
+    let gezocht = |a: &Actor| {
+        let mut alle = Vec::new();
+        for naam in ["Jansen", "De Vries", "Bakker"] {
+            alle.extend(
+                w.app
+                    .jongeren_zoeken_op_naam(a, naam, None, 0)
+                    .unwrap()
+                    .personen,
+            );
+        }
+        ids(alle)
+    };
+    for (naam, rol, verwacht) in [
+        ("u.l", Rol::Leerplicht, vec![IN, LEFT]),
+        ("u.s", Rol::School, vec![IN, LEFT]),
+        ("u.w", Rol::Swv, vec![IN, LEFT]),
+        // The youth doctor sees those with a MAZL referral.
+        ("u.j", Rol::Jeugdarts, vec![IN]),
+        ("u.c", Rol::Cjg, vec![IN]),
+    ] {
+        let a = w.user(naam, rol);
+        let mut verwacht: Vec<String> = verwacht.into_iter().map(String::from).collect();
+        verwacht.sort();
+        assert_eq!(lijst(&a), verwacht, "{rol}: list");
+        assert_eq!(gezocht(&a), verwacht, "{rol}: search");
+    }
+    for rol in [Rol::Beleid, Rol::Beheer] {
+        let a = w.user(&format!("u.{rol}"), rol);
+        assert!(matches!(
+            w.app.jongeren_pagina(&a, None, None, None, 500),
+            Err(AppError::Forbidden(_))
+        ));
+        assert!(matches!(
+            w.app.jongeren_zoeken_op_naam(&a, "Jansen", None, 0),
+            Err(AppError::Forbidden(_))
+        ));
+    }
+    // The partner leaves its case: both listings lose the person that day.
+    let cjg = w.user("u.cjg", Rol::Cjg);
+    w.app.partner_verwijderen(&lp, w.zaak, "CJG-HLM").unwrap();
+    assert!(lijst(&cjg).is_empty());
+    assert!(gezocht(&cjg).is_empty());
+}
+
 on_both!(
     partners_see_only_their_own_cases,
     the_whole_matrix,
     school_scope_follows_enrolment_dates,
     break_the_glass,
     absence_is_read_on_a_purpose_only,
+    the_file_is_one_gated_read,
+    listings_narrow_to_the_reader_alike,
     break_the_glass_lifts_the_lack_of_a_ground,
     drafts_and_signals_stay_at_the_school,
     medical_notes_are_the_youth_doctors_alone,

@@ -118,16 +118,13 @@ pub(crate) fn token(app: &App, actor: &Actor, what: TokenWhat) -> anyhow::Result
             writeln!(out, "{token}")?;
         }
         TokenWhat::List => {
-            checked(leerrecht_app::toegang::authorize(
-                actor,
-                leerrecht_app::Action::ManageAccounts,
-            ))?;
+            let tokens = checked(app.tokens(actor))?;
             writeln!(
                 out,
                 "{:<6} {:<10} {:<40} {:<11} omschrijving",
                 "nr", "org", "scopes", "status"
             )?;
-            for t in app.store().api_tokens()? {
+            for t in tokens {
                 writeln!(
                     out,
                     "{:<6} {:<10} {:<40} {:<11} {}",

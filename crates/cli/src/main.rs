@@ -1114,7 +1114,7 @@ fn demo(
         return Ok(());
     }
     let app = open(db)?;
-    if keep_existing && !app.store().is_empty()? {
+    if keep_existing && !app.is_leeg()? {
         // The demo is there already: new logins for its accounts, and on to serving it.
         let accounts = checked(leerrecht_demo::Demo(&app).accounts_opnieuw(actor))?;
         println!("De demoregio staat al in deze database; nieuwe inloggegevens:");

@@ -10,8 +10,9 @@ use leerrecht_domain::person::Inschrijving;
 use crate::{Result, SignaalRij};
 
 /// Which persons a listing may consider (the gate still decides per person): living in one
-/// of `gemeenten`, enrolled on `op` at one of `scholen`, or with `partner` in their case. An
-/// empty criterion does not restrict; all criteria given must hold.
+/// of `gemeenten`, enrolled on `op` at one of `scholen`, or with `partner` in their case on
+/// `op` (a partner removed on or before `op` is no longer one). An empty criterion does not
+/// restrict; all criteria given must hold.
 #[derive(Clone, Debug, Default)]
 pub struct JongerenFilter {
     pub gemeenten: Vec<String>,
@@ -89,18 +90,15 @@ pub trait ApiStore {
         na: i64,
         aantal: u32,
     ) -> Result<Vec<(i64, LeerlingId)>>;
-    /// Up to `aantal` persons whose surname, first names or both together contain `naam`
-    /// (ignoring case; empty: any name), born on `geboren` when given, living in one of
-    /// `gemeenten` and enrolled on `op` at one of `scholen` when those are not empty; by
+    /// Up to `aantal` persons matching `filter` whose surname, first names or both together
+    /// contain `naam` (ignoring case; empty: any name), born on `geboren` when given; by
     /// surname, first names, birth date (and the record's number, so that pages follow each
     /// other). Only identifiers: the caller asks the gate before it reads more.
     fn jongeren_op_naam(
         &self,
         naam: &str,
         geboren: Option<NaiveDate>,
-        gemeenten: &[String],
-        scholen: &[String],
-        op: NaiveDate,
+        filter: &JongerenFilter,
         aantal: u32,
     ) -> Result<Vec<LeerlingId>>;
     /// A person's enrolments, by start.

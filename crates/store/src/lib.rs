@@ -681,15 +681,23 @@ pub(crate) fn concept_sql(kolom: &str) -> ConceptSql {
         .iter()
         .map(|(r, m)| format!(" WHEN '{r}' THEN '{m}'"))
         .collect::<String>();
-    let lijst = regels
-        .iter()
-        .map(|(r, _)| format!("'{r}'"))
-        .collect::<Vec<_>>()
-        .join(", ");
     ConceptSql {
         soort: format!("CASE {kolom}{soort} END"),
-        wordt_concept: format!("{kolom} IN ({lijst})"),
+        wordt_concept: regels_sql(kolom, |r| r.conceptmelding().is_some()),
     }
+}
+
+/// The SQL condition that the signal rule in `kolom` is one of the domain's rules for which
+/// `welke` holds, so that a statement states a rule of the field as the domain does:
+/// `kolom IN ('…', …)`.
+pub(crate) fn regels_sql(kolom: &str, welke: fn(leerrecht_domain::rules::Regel) -> bool) -> String {
+    let lijst = leerrecht_domain::rules::Regel::ALL
+        .iter()
+        .filter(|r| welke(**r))
+        .map(|r| format!("'{}'", r.code()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("{kolom} IN ({lijst})")
 }
 
 /// What a figure needs of the [`Basis`](leerrecht_domain::cijfers::Basis) besides the

@@ -3,10 +3,10 @@
 //! reader see, and every person shown is in the audit log before the list is handed out.
 
 use chrono::NaiveDate;
-use leerrecht_domain::org::Rol;
 use leerrecht_domain::thuiszitters::{Categorie, Escalatieregels, Klok, Oorzaak};
 
 use crate::api::JongereKop;
+use crate::toegang::zicht::{bereik, ziet_personen};
 use crate::toegang::PersoonKop;
 use crate::toegang::{Actor, Gebruik};
 use crate::{App, AppError, Result};
@@ -51,19 +51,6 @@ pub struct ThuiszitterFilter {
     pub te_laat: bool,
 }
 
-fn roles_that_see(actor: &Actor) -> Result<()> {
-    match actor {
-        Actor::Gebruiker(g) if !g.rol.sees_persons() => Err(AppError::Forbidden(format!(
-            "de rol {} ziet geen personen",
-            g.rol
-        ))),
-        Actor::Systeem(_) => Err(AppError::Forbidden(
-            "niet met een API-token: een token stuurt verzuim en meldingen".into(),
-        )),
-        _ => Ok(()),
-    }
-}
-
 impl App {
     /// The persons the reader may see whose surname or first names contain `naam` (ignoring
     /// case) and, when given, who were born on `geboortedatum`, by surname, first names and
@@ -76,7 +63,7 @@ impl App {
         geboortedatum: Option<NaiveDate>,
         pagina: u32,
     ) -> Result<Zoekresultaat> {
-        roles_that_see(actor)?;
+        ziet_personen(actor)?;
         let naam = naam.trim();
         if naam.chars().count() > MAX_ZOEKNAAM {
             return Err(AppError::Invalid(format!(
@@ -90,48 +77,24 @@ impl App {
         }
         let now = self.now();
         let today = now.date_naive();
-        // Narrowed in the store to where the reader may look: a bureau's or GGD's gemeenten,
-        // a school's pupils, an SWV's schools' pupils. The gate still decides each person.
-        let (mut gemeenten, mut scholen) = (Vec::new(), Vec::new());
-        if let Actor::Gebruiker(g) = actor {
-            match g.rol {
-                Rol::Leerplicht | Rol::Jeugdarts => {
-                    gemeenten = g.bedient.iter().map(|c| c.as_str().to_string()).collect()
-                }
-                Rol::School => scholen = vec![g.organisatie.clone()],
-                Rol::Swv => {
-                    scholen = self
-                        .store()
-                        .organisaties()?
-                        .into_iter()
-                        .filter(|o| o.swv.as_ref().is_some_and(|s| s.as_str() == g.organisatie))
-                        .map(|o| o.code.as_str().to_string())
-                        .collect();
-                    if scholen.is_empty() {
-                        return Ok(Zoekresultaat {
-                            personen: Vec::new(),
-                            vanaf: 1,
-                            meer: false,
-                        });
-                    }
-                }
-                _ => {}
-            }
-        }
+        // Narrowed in the store to where the reader may look; the gate still decides each
+        // person.
+        let Some(filter) = bereik(self, actor, today)? else {
+            return Ok(Zoekresultaat {
+                personen: Vec::new(),
+                vanaf: 1,
+                meer: false,
+            });
+        };
         // Candidates first (identifiers only, nothing handed out), then the gate for each:
         // four times as many as are shown, since the reader may see only some of them (a
         // birth date narrows a common name).
         let pagina = pagina.min(ZOEK_PAGINAS - 1) as usize;
         let overslaan = pagina * ZOEK_MAX;
         let vraag = (overslaan + ZOEK_MAX) * 4;
-        let kandidaten = self.store().jongeren_op_naam(
-            naam,
-            geboortedatum,
-            &gemeenten,
-            &scholen,
-            today,
-            vraag as u32,
-        )?;
+        let kandidaten =
+            self.store()
+                .jongeren_op_naam(naam, geboortedatum, &filter, vraag as u32)?;
         let alle_kandidaten = kandidaten.len() < vraag;
         let mut out = Vec::new();
         let mut audit = Vec::new();
@@ -183,7 +146,7 @@ impl App {
         filter: &ThuiszitterFilter,
         regels: &Escalatieregels,
     ) -> Result<Vec<ThuiszitterRegel>> {
-        roles_that_see(actor)?;
+        ziet_personen(actor)?;
         let now = self.now();
         let mut out = Vec::new();
         let mut audit = Vec::new();

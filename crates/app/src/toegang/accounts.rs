@@ -497,6 +497,12 @@ impl App {
         Ok((id, token))
     }
 
+    /// Every API token (without its secret, which is kept as a hash only): for beheer.
+    pub fn tokens(&self, actor: &Actor) -> Result<Vec<ApiTokenRij>> {
+        authorize(actor, Action::ManageAccounts)?;
+        Ok(self.store().api_tokens()?)
+    }
+
     pub fn token_revoke(&self, actor: &Actor, id: i64) -> Result<bool> {
         authorize(actor, Action::ManageAccounts)?;
         let done = self.store().revoke_api_token(id, self.now())?;

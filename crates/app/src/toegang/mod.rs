@@ -8,6 +8,7 @@
 pub(crate) mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod dossier;
 pub mod matrix;
 mod poort;
 pub mod retention;

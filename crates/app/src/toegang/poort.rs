@@ -3,13 +3,14 @@
 //! audit entry (allowed or refused) before any data is handed out.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use leerrecht_domain::doelbinding::{melding_geeft_grond, vensters, Doelgrond, Grond};
+use leerrecht_domain::doelbinding::vensters;
 use leerrecht_domain::duty::{age_on, duty_status, DutyStatus};
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::person::Jongere;
 use leerrecht_store::access::{NotitieRij, PersoonContext};
 
 use crate::toegang::audit::AuditRegel;
+use crate::toegang::dossier::{leerplicht_gronden, mazl_gronden};
 use crate::toegang::{
     beslis_over, vraagt_gronden, Actor, Beslissing, Doel, Gebruik, Onderwerp, GEEN_DOEL,
 };
@@ -148,7 +149,7 @@ impl App {
 
     /// Logs the gate's decision on a person whose facts `ctx` holds, and hands them out when
     /// it allows.
-    fn besloten(
+    pub(crate) fn besloten(
         &self,
         actor: &Actor,
         gebruik: Gebruik,
@@ -263,54 +264,15 @@ impl App {
             return Ok(());
         }
         let leerling = ctx.jongere.leerling_id();
-        let mut gronden = Vec::new();
-        if actor.rol() == Some(leerrecht_domain::org::Rol::Jeugdarts) {
-            gronden.extend(
-                self.store()
-                    .signalen_van(leerling)?
-                    .into_iter()
-                    .filter(|s| s.regel.starts_with("mazl"))
-                    .map(|s| Doelgrond {
-                        grond: Grond::Mazl,
-                        van: s.datum,
-                        tot: None,
-                    }),
-            );
+        let gronden = if actor.rol() == Some(leerrecht_domain::org::Rol::Jeugdarts) {
+            mazl_gronden(&self.store().signalen_van(leerling)?)
         } else {
-            gronden.extend(
-                self.store()
-                    .meldingen_van(leerling)?
-                    .into_iter()
-                    .filter(|m| melding_geeft_grond(&m.status))
-                    .map(|m| Doelgrond {
-                        grond: Grond::Melding,
-                        van: m.begindatum,
-                        tot: m.gegevens.einddatum,
-                    }),
-            );
-            gronden.extend(
-                self.store()
-                    .zaken_van(leerling)?
-                    .into_iter()
-                    .filter(|z| z.gesloten.is_none())
-                    .map(|z| Doelgrond {
-                        grond: Grond::Zaak,
-                        van: z.geopend,
-                        tot: None,
-                    }),
-            );
-            gronden.extend(
-                self.store()
-                    .registraties(leerling)?
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|r| Doelgrond {
-                        grond: Grond::Registratie,
-                        van: r.van(),
-                        tot: r.tot(),
-                    }),
-            );
-        }
+            leerplicht_gronden(
+                &self.store().meldingen_van(leerling)?,
+                &self.store().zaken_van(leerling)?,
+                &self.store().registraties(leerling)?.unwrap_or_default(),
+            )
+        };
         ctx.gronden = gronden;
         Ok(())
     }

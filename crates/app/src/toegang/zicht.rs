@@ -7,16 +7,88 @@
 //!   referral; on a break-the-glass grant the role's rows without a window;
 //! - signals: the school its own, the youth doctor the MAZL referrals, no one else;
 //! - meldingen: a school its own; drafts stay at the school that drafts them;
-//! - cases: a partner the cases it was added to.
+//! - cases: a partner the cases it was added to;
+//! - listings of persons: where the reader's scope lets a listing look ([`bereik`]).
 
 use chrono::NaiveDate;
-use leerrecht_domain::org::Rol;
+use leerrecht_domain::org::{OrgSoort, Rol};
+use leerrecht_domain::rules::Regel;
 use leerrecht_domain::rules::Verzuimsoort;
 use leerrecht_store::access::PersoonContext;
-use leerrecht_store::api::VerzuimRegel;
+use leerrecht_store::api::{JongerenFilter, VerzuimRegel};
 use leerrecht_store::{MeldingStaat, SignaalRij};
 
 use super::{Actor, Doel, Gebruik, Toegang};
+use crate::{App, AppError, Result};
+
+/// Refuses a role or a token that sees no persons at all, before any listing is read.
+pub(crate) fn ziet_personen(actor: &Actor) -> Result<()> {
+    match actor {
+        Actor::Gebruiker(g) if !g.rol.sees_persons() => Err(AppError::Forbidden(format!(
+            "de rol {} ziet geen personen",
+            g.rol
+        ))),
+        Actor::Systeem(_) => Err(AppError::Forbidden(
+            "niet met een API-token: een token stuurt verzuim en meldingen".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Where a listing of persons may look for `actor` on `op`, narrowed in the store to the
+/// reader's scope: a bureau's or GGD's gemeenten, a school's pupils, an SWV's schools'
+/// pupils, a care partner's cases. Every listing of persons (the API's list, the name
+/// search) narrows through this one function; the gate still decides each person found.
+/// `None` when the scope holds no one (an SWV without schools); refused as
+/// [`ziet_personen`] refuses.
+pub(crate) fn bereik(app: &App, actor: &Actor, op: NaiveDate) -> Result<Option<JongerenFilter>> {
+    ziet_personen(actor)?;
+    let mut filter = JongerenFilter {
+        op: Some(op),
+        ..JongerenFilter::default()
+    };
+    let Actor::Gebruiker(g) = actor else {
+        return Ok(Some(filter));
+    };
+    match g.rol {
+        Rol::Leerplicht | Rol::Jeugdarts => {
+            filter.gemeenten = g.bedient.iter().map(|c| c.as_str().to_string()).collect()
+        }
+        Rol::School => filter.scholen = vec![g.organisatie.clone()],
+        Rol::Swv => {
+            filter.scholen = app
+                .store()
+                .organisaties()?
+                .into_iter()
+                .filter(|o| {
+                    o.soort == OrgSoort::School
+                        && o.swv.as_ref().is_some_and(|s| s.as_str() == g.organisatie)
+                })
+                .map(|o| o.code.as_str().to_string())
+                .collect();
+            if filter.scholen.is_empty() {
+                return Ok(None);
+            }
+        }
+        Rol::Cjg => filter.partner = Some(g.organisatie.clone()),
+        // Refused by `ziet_personen`.
+        Rol::Beleid | Rol::Beheer => return Ok(None),
+    }
+    Ok(Some(filter))
+}
+
+/// Narrows a listing's criterion `lijst` to the one value `gevraagd` the reader asked for;
+/// false when that value lies outside what the reader may see (the listing is then empty).
+pub(crate) fn vernauw(lijst: &mut Vec<String>, gevraagd: Option<&str>) -> bool {
+    match gevraagd {
+        Some(g) if lijst.is_empty() || lijst.iter().any(|x| x == g) => {
+            *lijst = vec![g.to_string()];
+            true
+        }
+        Some(_) => false,
+        None => true,
+    }
+}
 
 /// Whether the reader the gate let in as `t` sees the absence row `r`.
 pub fn verzuim_zichtbaar(actor: &Actor, t: &Toegang, r: &VerzuimRegel) -> bool {
@@ -57,7 +129,7 @@ pub fn signaal_zichtbaar(actor: &Actor, r: &SignaalRij) -> bool {
         Actor::Systeem(s) => r.school.as_str() == s.organisatie,
         Actor::Gebruiker(g) => match g.rol {
             Rol::School => r.school.as_str() == g.organisatie,
-            Rol::Jeugdarts => r.regel.starts_with("mazl"),
+            Rol::Jeugdarts => Regel::code_is(&r.regel, Regel::mazl),
             _ => false,
         },
     }

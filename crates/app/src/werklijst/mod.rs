@@ -5,6 +5,7 @@
 
 mod register;
 
+use leerrecht_domain::rules::Regel;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, NaiveDate};
@@ -156,7 +157,7 @@ impl App {
                     regel,
                     datum,
                 } => {
-                    let mazl = regel.starts_with("mazl");
+                    let mazl = Regel::code_is(&regel, Regel::mazl);
                     let mine = match o.soort {
                         // An `lrv` signal reaches the school as its draft melding.
                         OrgSoort::School => !mazl && regel != "lrv" && school == org,

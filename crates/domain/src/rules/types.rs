@@ -172,6 +172,28 @@ impl Regel {
             Regel::Signaal | Regel::Mazl7Dagen | Regel::Mazl4x12 | Regel::Av => None,
         }
     }
+
+    /// Whether a signal of this rule is a MAZL referral: the youth doctor's, who may read the
+    /// sick days behind it (docs/domain.md §10).
+    pub const fn mazl(self) -> bool {
+        matches!(self, Regel::Mazl7Dagen | Regel::Mazl4x12)
+    }
+
+    /// Whether a recent signal of this rule is an item on a worklist as a signal (the others
+    /// reach the worklists as draft meldingen, or not at all): the school's `signaal`, the
+    /// GGD's MAZL referrals, and `lrv` as a thuiszitter proposal for leerplicht and the SWV.
+    pub const fn op_werklijst(self) -> bool {
+        matches!(
+            self,
+            Regel::Signaal | Regel::Mazl7Dagen | Regel::Mazl4x12 | Regel::Lrv
+        )
+    }
+
+    /// Whether the rule with code `code` is one for which `welke` holds; false for a code that
+    /// names no rule.
+    pub fn code_is(code: &str, welke: fn(Regel) -> bool) -> bool {
+        code.parse::<Regel>().is_ok_and(welke)
+    }
 }
 
 code_soort!(Regel, onbekend "regel", geldig "16uur, signaal, te_laat, luxe, mazl_7dagen, mazl_4x12, lrv, av");

@@ -3,6 +3,7 @@
 use ::postgres::{Client, Row};
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::ids::{LeerlingId, SchoolCode};
+use leerrecht_domain::rules::Regel;
 
 use crate::access::{
     chain_hash, AccessStore, ApiTokenRij, AuditEntry, GebruikerRij, NieuwAuditEntry,
@@ -79,10 +80,11 @@ fn context_sql(waar: &str) -> String {
                       ORDER BY i.school),
                 ARRAY(SELECT organisatie FROM zaak_partners b WHERE b.jongere_id = j.id
                         AND (b.tot IS NULL OR b.tot > $2) ORDER BY organisatie, zaak_id),
-                EXISTS (SELECT 1 FROM signalen s WHERE s.jongere_id = j.id AND s.regel IN ('mazl_7dagen','mazl_4x12')),
+                EXISTS (SELECT 1 FROM signalen s WHERE s.jongere_id = j.id AND {mazl}),
                 ARRAY(SELECT zaak_id FROM zaak_partners b WHERE b.jongere_id = j.id
                         AND (b.tot IS NULL OR b.tot > $2) ORDER BY organisatie, zaak_id)
-         FROM jongeren j WHERE {waar}"
+         FROM jongeren j WHERE {waar}",
+        mazl = crate::regels_sql("s.regel", Regel::mazl)
     )
 }
 

@@ -41,29 +41,25 @@ impl ApiStore for PgStore {
         na: i64,
         aantal: u32,
     ) -> Result<Vec<(i64, LeerlingId)>> {
-        let op = filter.peildatum();
-        let partner = filter.partner.clone().unwrap_or_default();
         let limit = i64::from(aantal);
-        // One statement for every combination of criteria: an empty one is switched off.
-        let sql = "SELECT j.id, j.bsn, j.onderwijsnummer FROM jongeren j
-             WHERE j.id > $1
-               AND (cardinality($2::text[]) = 0 OR j.gemeente = ANY($2))
-               AND (cardinality($3::text[]) = 0 OR EXISTS (SELECT 1 FROM inschrijvingen i
-                     WHERE i.jongere_id = j.id AND i.school = ANY($3) AND i.begindatum <= $4
-                       AND (i.einddatum IS NULL OR i.einddatum >= $4)))
-               AND ($5::text = '' OR EXISTS (SELECT 1 FROM zaak_partners b
-                     WHERE b.jongere_id = j.id AND b.organisatie = $5
-                       AND (b.tot IS NULL OR b.tot > $4)))
-             ORDER BY j.id LIMIT $6";
+        let sql = format!(
+            "SELECT j.id, j.bsn, j.onderwijsnummer FROM jongeren j
+             WHERE j.id > $5 AND {FILTER_SQL}
+             ORDER BY j.id LIMIT $6"
+        );
+        let (op, partner) = (
+            filter.peildatum(),
+            filter.partner.clone().unwrap_or_default(),
+        );
         let params: [&(dyn ToSql + Sync); 6] = [
-            &na,
             &filter.gemeenten,
             &filter.scholen,
             &op,
             &partner,
+            &na,
             &limit,
         ];
-        let rows = self.conn()?.query(sql, &params)?;
+        let rows = self.conn()?.query(&sql, &params)?;
         rows.iter()
             .map(|r| Ok((r.get(0), leerling_of(r.get(1), r.get(2))?)))
             .collect()
@@ -73,25 +69,31 @@ impl ApiStore for PgStore {
         &self,
         naam: &str,
         geboren: Option<NaiveDate>,
-        gemeenten: &[String],
-        scholen: &[String],
-        op: NaiveDate,
+        filter: &JongerenFilter,
         aantal: u32,
     ) -> Result<Vec<LeerlingId>> {
         let patroon = crate::like_bevat(naam);
         let limit = i64::from(aantal);
-        let (gemeenten, scholen) = (gemeenten.to_vec(), scholen.to_vec());
-        let sql = "SELECT j.bsn, j.onderwijsnummer FROM jongeren j
-             WHERE (j.voornamen || ' ' || j.achternaam) ILIKE $1
-               AND ($2::date IS NULL OR j.geboortedatum = $2)
-               AND (cardinality($3::text[]) = 0 OR j.gemeente = ANY($3))
-               AND (cardinality($5::text[]) = 0 OR EXISTS (SELECT 1 FROM inschrijvingen i
-                     WHERE i.jongere_id = j.id AND i.school = ANY($5) AND i.begindatum <= $6
-                       AND (i.einddatum IS NULL OR i.einddatum >= $6)))
-             ORDER BY j.achternaam, j.voornamen, j.geboortedatum, j.id LIMIT $4";
-        let params: [&(dyn ToSql + Sync); 6] =
-            [&patroon, &geboren, &gemeenten, &limit, &scholen, &op];
-        let rows = self.conn()?.query(sql, &params)?;
+        let sql = format!(
+            "SELECT j.bsn, j.onderwijsnummer FROM jongeren j
+             WHERE (j.voornamen || ' ' || j.achternaam) ILIKE $5
+               AND ($6::date IS NULL OR j.geboortedatum = $6) AND {FILTER_SQL}
+             ORDER BY j.achternaam, j.voornamen, j.geboortedatum, j.id LIMIT $7"
+        );
+        let (op, partner) = (
+            filter.peildatum(),
+            filter.partner.clone().unwrap_or_default(),
+        );
+        let params: [&(dyn ToSql + Sync); 7] = [
+            &filter.gemeenten,
+            &filter.scholen,
+            &op,
+            &partner,
+            &patroon,
+            &geboren,
+            &limit,
+        ];
+        let rows = self.conn()?.query(&sql, &params)?;
         rows.iter()
             .map(|r| leerling_of(r.get(0), r.get(1)))
             .collect()
@@ -244,3 +246,14 @@ impl ApiStore for PgStore {
         Ok(r.get::<_, i64>(0) as u64)
     }
 }
+
+/// The conditions of a listing's filter on the person `j`, over the parameters $1 (its
+/// gemeenten), $2 (its schools), $3 (the day) and $4 (its partner, empty for none): one
+/// statement for every combination of criteria, an empty one switched off.
+const FILTER_SQL: &str = "(cardinality($1::text[]) = 0 OR j.gemeente = ANY($1))
+               AND (cardinality($2::text[]) = 0 OR EXISTS (SELECT 1 FROM inschrijvingen i
+                     WHERE i.jongere_id = j.id AND i.school = ANY($2) AND i.begindatum <= $3
+                       AND (i.einddatum IS NULL OR i.einddatum >= $3)))
+               AND ($4::text = '' OR EXISTS (SELECT 1 FROM zaak_partners b
+                     WHERE b.jongere_id = j.id AND b.organisatie = $4
+                       AND (b.tot IS NULL OR b.tot > $3)))";

@@ -6,6 +6,7 @@ use ::postgres::Client;
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::register::{toets, Registerfeiten};
+use leerrecht_domain::rules::Regel;
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
@@ -542,10 +543,13 @@ pub(crate) fn for_each_werk(
     drop(it);
     let params: [&(dyn ::postgres::types::ToSql + Sync); 2] = [&sinds, &on];
     let mut it = conn.query_raw(
-        "SELECT j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.gemeente, s.school, s.regel, s.datum
-         FROM signalen s JOIN jongeren j ON j.id = s.jongere_id
-         WHERE s.datum BETWEEN $1 AND $2 AND s.regel IN ('signaal','mazl_7dagen','mazl_4x12','lrv')
-         ORDER BY s.datum",
+        &format!(
+            "SELECT j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.gemeente, s.school, s.regel, s.datum
+             FROM signalen s JOIN jongeren j ON j.id = s.jongere_id
+             WHERE s.datum BETWEEN $1 AND $2 AND {}
+             ORDER BY s.datum",
+            crate::regels_sql("s.regel", Regel::op_werklijst)
+        ),
         params,
     )?;
     while let Some(r) = it.next()? {

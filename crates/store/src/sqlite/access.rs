@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::date::iso;
 use leerrecht_domain::ids::{LeerlingId, SchoolCode};
+use leerrecht_domain::rules::Regel;
 use rusqlite::{params, OptionalExtension, Row};
 
 use crate::access::{
@@ -413,8 +414,10 @@ impl AccessStore for SqliteStore {
         const PARTNERS: &str = "(SELECT group_concat(b.organisatie || char(31) || b.zaak_id
                                    || char(31) || coalesce(b.tot, ''), char(30))
                                  FROM zaak_partners b WHERE b.jongere_id = ?1)";
-        const MAZL: &str = "EXISTS (SELECT 1 FROM signalen s WHERE s.jongere_id = ?1
-                                     AND (s.regel = 'mazl_7dagen' OR s.regel = 'mazl_4x12'))";
+        let mazl = format!(
+            "EXISTS (SELECT 1 FROM signalen s WHERE s.jongere_id = ?1 AND {})",
+            crate::regels_sql("s.regel", Regel::mazl)
+        );
         let vandaag = iso(on);
         let mut read_extra = |r: &rusqlite::Row<'_>, at: usize| -> Result<()> {
             if let Some(list) = r.get::<_, Option<String>>(at)? {
@@ -437,7 +440,7 @@ impl AccessStore for SqliteStore {
         };
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT i.school, (SELECT swv FROM organisaties o WHERE o.code = i.school),
-                    i.begindatum, i.einddatum, {PARTNERS}, {MAZL}
+                    i.begindatum, i.einddatum, {PARTNERS}, {mazl}
              FROM inschrijvingen i WHERE i.jongere_id = ?1"
         ))?;
         let mut rows = stmt.query(params![p.id])?;
@@ -457,7 +460,7 @@ impl AccessStore for SqliteStore {
         }
         drop(rows);
         if !any {
-            let mut stmt = conn.prepare_cached(&format!("SELECT {PARTNERS}, {MAZL}"))?;
+            let mut stmt = conn.prepare_cached(&format!("SELECT {PARTNERS}, {mazl}"))?;
             let mut rows = stmt.query(params![p.id])?;
             if let Some(r) = rows.next()? {
                 read_extra(r, 0)?;

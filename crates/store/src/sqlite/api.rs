@@ -51,27 +51,7 @@ impl ApiStore for SqliteStore {
         let mut sql =
             String::from("SELECT j.id, j.bsn, j.onderwijsnummer FROM jongeren j WHERE j.id > ?");
         let mut args: Vec<Value> = vec![Value::Integer(na)];
-        let list = |n: usize| vec!["?"; n].join(", ");
-        if !filter.gemeenten.is_empty() {
-            sql += &format!(" AND j.gemeente IN ({})", list(filter.gemeenten.len()));
-            args.extend(filter.gemeenten.iter().cloned().map(Value::Text));
-        }
-        if !filter.scholen.is_empty() {
-            let op = iso(filter.peildatum());
-            sql += &format!(
-                " AND EXISTS (SELECT 1 FROM inschrijvingen i WHERE i.jongere_id = j.id
-                   AND i.school IN ({}) AND i.begindatum <= ? AND (i.einddatum IS NULL OR i.einddatum >= ?))",
-                list(filter.scholen.len())
-            );
-            args.extend(filter.scholen.iter().cloned().map(Value::Text));
-            args.push(Value::Text(op.clone()));
-            args.push(Value::Text(op));
-        }
-        if let Some(p) = &filter.partner {
-            // Removed partners drop out in the gate, which reads their end dates.
-            sql += " AND EXISTS (SELECT 1 FROM zaak_partners b WHERE b.jongere_id = j.id AND b.organisatie = ?)";
-            args.push(Value::Text(p.clone()));
-        }
+        filter_sql(filter, &mut sql, &mut args);
         sql += " ORDER BY j.id LIMIT ?";
         args.push(Value::Integer(aantal.into()));
         let conn = self.conn()?;
@@ -90,39 +70,19 @@ impl ApiStore for SqliteStore {
         &self,
         naam: &str,
         geboren: Option<NaiveDate>,
-        gemeenten: &[String],
-        scholen: &[String],
-        op: NaiveDate,
+        filter: &JongerenFilter,
         aantal: u32,
     ) -> Result<Vec<LeerlingId>> {
         // LIKE ignores the case of ASCII letters; the pattern's own wildcards are escaped.
         let patroon = crate::like_bevat(naam);
         let mut sql = String::from(
             "SELECT j.bsn, j.onderwijsnummer FROM jongeren j
-             WHERE (j.voornamen || ' ' || j.achternaam) LIKE ?1 ESCAPE '\\'
-               AND (?2 IS NULL OR j.geboortedatum = ?2)",
+             WHERE (j.voornamen || ' ' || j.achternaam) LIKE ? ESCAPE '\\'
+               AND (? IS NULL OR j.geboortedatum = ?)",
         );
-        let mut args: Vec<Value> = vec![
-            Value::Text(patroon),
-            geboren.map_or(Value::Null, |d| Value::Text(iso(d))),
-        ];
-        if !gemeenten.is_empty() {
-            sql += &format!(
-                " AND j.gemeente IN ({})",
-                vec!["?"; gemeenten.len()].join(", ")
-            );
-            args.extend(gemeenten.iter().cloned().map(Value::Text));
-        }
-        if !scholen.is_empty() {
-            sql += &format!(
-                " AND EXISTS (SELECT 1 FROM inschrijvingen i WHERE i.jongere_id = j.id
-                   AND i.school IN ({}) AND i.begindatum <= ? AND (i.einddatum IS NULL OR i.einddatum >= ?))",
-                vec!["?"; scholen.len()].join(", ")
-            );
-            args.extend(scholen.iter().cloned().map(Value::Text));
-            args.push(Value::Text(iso(op)));
-            args.push(Value::Text(iso(op)));
-        }
+        let geboren = geboren.map_or(Value::Null, |d| Value::Text(iso(d)));
+        let mut args: Vec<Value> = vec![Value::Text(patroon), geboren.clone(), geboren];
+        filter_sql(filter, &mut sql, &mut args);
         sql += " ORDER BY j.achternaam, j.voornamen, j.geboortedatum, j.id LIMIT ?";
         args.push(Value::Integer(aantal.into()));
         let conn = self.conn()?;
@@ -292,5 +252,32 @@ impl ApiStore for SqliteStore {
             )?
             .query_row(params![sleutel, venster], |r| r.get(0))?;
         Ok(n as u64)
+    }
+}
+
+/// The conditions of a listing's `filter` on the person `j`, appended to `sql` with their
+/// arguments: only the criteria given, each as positional parameters.
+fn filter_sql(filter: &JongerenFilter, sql: &mut String, args: &mut Vec<Value>) {
+    let list = |n: usize| vec!["?"; n].join(", ");
+    let op = iso(filter.peildatum());
+    if !filter.gemeenten.is_empty() {
+        *sql += &format!(" AND j.gemeente IN ({})", list(filter.gemeenten.len()));
+        args.extend(filter.gemeenten.iter().cloned().map(Value::Text));
+    }
+    if !filter.scholen.is_empty() {
+        *sql += &format!(
+            " AND EXISTS (SELECT 1 FROM inschrijvingen i WHERE i.jongere_id = j.id
+               AND i.school IN ({}) AND i.begindatum <= ? AND (i.einddatum IS NULL OR i.einddatum >= ?))",
+            list(filter.scholen.len())
+        );
+        args.extend(filter.scholen.iter().cloned().map(Value::Text));
+        args.push(Value::Text(op.clone()));
+        args.push(Value::Text(op.clone()));
+    }
+    if let Some(p) = &filter.partner {
+        *sql += " AND EXISTS (SELECT 1 FROM zaak_partners b WHERE b.jongere_id = j.id
+                   AND b.organisatie = ? AND (b.tot IS NULL OR b.tot > ?))";
+        args.push(Value::Text(p.clone()));
+        args.push(Value::Text(op));
     }
 }

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::date::iso;
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::register::{toets, Registerfeiten};
+use leerrecht_domain::rules::Regel;
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -567,14 +568,13 @@ pub(crate) fn for_each_werk(
         f(crate::cases::werk_melding(r)??)?;
     }
     drop(rows);
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare(&format!(
         "SELECT j.bsn, j.onderwijsnummer, j.achternaam, j.voornamen, j.gemeente, s.school, s.regel, s.datum
          FROM signalen s INDEXED BY signalen_datum JOIN jongeren j ON j.id = s.jongere_id
-         WHERE s.datum >= ?1 AND s.datum <= ?2
-           AND (s.regel = 'signaal' OR s.regel = 'mazl_7dagen' OR s.regel = 'mazl_4x12'
-                OR s.regel = 'lrv')
+         WHERE s.datum >= ?1 AND s.datum <= ?2 AND {}
          ORDER BY s.datum",
-    )?;
+        crate::regels_sql("s.regel", Regel::op_werklijst)
+    ))?;
     let mut rows = stmt.query(params![iso(sinds), iso(on)])?;
     while let Some(r) = rows.next()? {
         f(crate::cases::werk_signaal(r)??)?;

@@ -37,15 +37,6 @@ use crate::AppState;
 /// The day an offer was made, and the days after the deadline it came (0: in time).
 type AanbodOp = (String, i64);
 
-/// A part of the file the reader's role may not see is left out (None).
-fn deel<T>(r: leerrecht_app::Result<T>) -> leerrecht_app::Result<Option<T>> {
-    match r {
-        Ok(v) => Ok(Some(v)),
-        Err(AppError::Forbidden(_)) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
 pub struct Melding {
     pub id: i64,
     pub soort: String,
@@ -87,6 +78,8 @@ pub struct Inzage {
     pub wie: String,
     pub organisatie: String,
     pub actie: String,
+    /// The purposes the reads were allowed on, in words.
+    pub doel: String,
     pub aantal: usize,
     pub toegestaan: bool,
 }
@@ -101,6 +94,11 @@ fn inzage_per_wie(
     for a in rs.iter().rev() {
         let e = &a.entry;
         let org = e.organisatie.clone().unwrap_or_default();
+        let doel = e
+            .doel
+            .as_deref()
+            .map(|d| woorden::woord(taal, woorden::doel(d), d))
+            .unwrap_or_default();
         match out.iter_mut().find(|i| {
             i.wie == woorden::auteur(taal, &e.actor)
                 && i.organisatie == naam(&org)
@@ -111,6 +109,13 @@ fn inzage_per_wie(
                 let actie = woorden::woord(taal, woorden::actie(&e.actie), &e.actie);
                 if !i.actie.split(", ").any(|x| x == actie) && i.actie.len() < 120 {
                     i.actie = format!("{}, {}", i.actie, actie);
+                }
+                if !doel.is_empty() && !i.doel.split(", ").any(|x| x == doel) {
+                    i.doel = if i.doel.is_empty() {
+                        doel
+                    } else {
+                        format!("{}, {doel}", i.doel)
+                    };
                 }
             }
             None => out.push(Inzage {
@@ -125,6 +130,7 @@ fn inzage_per_wie(
                 wie: woorden::auteur(taal, &e.actor),
                 organisatie: naam(&org),
                 actie: woorden::woord(taal, woorden::actie(&e.actie), &e.actie),
+                doel,
                 aantal: 1,
                 toegestaan: e.toegestaan,
             }),
@@ -266,41 +272,19 @@ pub async fn dossier(
     Ok(html(pagina(&b, id, g, q, None)))
 }
 
-/// Reads the whole file, each part through its own use case.
+/// Reads the whole file in one gated read (one audit entry for the page).
 async fn lees(s: &AppState, b: &Bezoeker, id: String) -> Result<Gelezen, Fout> {
     let (actor, regels) = (b.actor.clone(), s.cfg().escalatie);
     doe(s, b.taal, move |app| {
-        let kop = app.jongere(&actor, &id)?;
-        let l = app.leerling_van_id(&actor, &id)?;
         let vandaag = app.now().date_naive();
-        let inschrijvingen = app.inschrijvingen(&actor, l)?;
         // Seven school years back: enough for the heat map of any year the demo holds.
         let van = SchoolYear::containing(vandaag).first_day() - Duration::days(7 * 366);
-        let verzuim = app.verzuim(&actor, l, van, vandaag);
-        let verzuim_zonder_doel = matches!(
-            &verzuim,
-            Err(AppError::Forbidden(w)) if w == leerrecht_app::toegang::GEEN_DOEL
-        );
-        let verzuim = deel(verzuim)?;
-        let signalen = deel(app.signalen(&actor, l))?;
-        let meldingen = deel(app.meldingen(&actor, l))?;
-        let registraties = deel(app.registraties(&actor, l))?;
-        let klok = match registraties {
-            Some(_) => deel(app.klok(&actor, l, vandaag, &regels))?.flatten(),
-            None => None,
-        };
-        let zaken = deel(app.zaken_met_events(&actor, l))?;
-        let inzage = if actor.rol() == Some(leerrecht_domain::org::Rol::Leerplicht) {
-            deel(app.inzage(&actor, l))?
-        } else {
-            None
-        };
-        // Medical notes are the youth doctor's alone: others do not even ask.
-        let notities = if actor.rol() == Some(leerrecht_domain::org::Rol::Jeugdarts) {
-            deel(app.notities(&actor, l))?
-        } else {
-            None
-        };
+        let d = app.dossier(&actor, &id, van, &regels)?;
+        let (kop, inschrijvingen, verzuim, verzuim_zonder_doel) =
+            (d.kop, d.inschrijvingen, d.verzuim, d.verzuim_zonder_doel);
+        let (signalen, meldingen, registraties, klok) =
+            (d.signalen, d.meldingen, d.registraties, d.klok);
+        let (zaken, inzage, notities) = (d.zaken, d.inzage, d.notities);
         // The partners one may add to a case, for the reader who adds them.
         let organisaties = match actor.rol() {
             Some(r) if rol_mag(r, Gebruik::PartnerToevoegen) && zaken.is_some() => {

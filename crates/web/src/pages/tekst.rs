@@ -280,6 +280,7 @@ fn en(nl: &'static str) -> &'static str {
         "Tijd" => "Time",
         "Organisatie" => "Organisation",
         "Actie" => "Action",
+        "Doel" => "Purpose",
         "Toegestaan" => "Allowed",
         "ja" => "yes",
         "nee" => "no",

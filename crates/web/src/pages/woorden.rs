@@ -82,6 +82,7 @@ pub fn niveau(code: &str) -> Option<&'static str> {
 pub fn actie(code: &str) -> Option<&'static str> {
     Some(match code {
         "persoon_bekijken" => "persoon bekeken",
+        "dossier_bekijken" => "dossier bekeken",
         "verzuim_lezen" => "verzuim gelezen",
         "verzuim_registreren" => "verzuim geregistreerd",
         "signalen_lezen" => "signalen gelezen",
@@ -101,6 +102,21 @@ pub fn actie(code: &str) -> Option<&'static str> {
         "inzage_lezen" => "inzage gelezen",
         "werklijst" => "op de werklijst",
         "zoeken" => "gezocht",
+        _ => return None,
+    })
+}
+
+/// The purpose an audit entry names (`toegang::Doel`), in words.
+pub fn doel(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "inschrijving" => "op inschrijving",
+        "leerplichtregister" => "op het leerplichtregister",
+        "melding" => "op een melding",
+        "zaak" => "op een zaak",
+        "registratie" => "op een registratie",
+        "mazl" => "op een MAZL-verwijzing",
+        "noodtoegang" => "met noodtoegang",
+        "beheer" => "voor beheer",
         _ => return None,
     })
 }
@@ -256,6 +272,15 @@ pub fn en(nl: &str) -> Option<&'static str> {
         "managementniveau" => "management level",
         "bestuurlijk niveau" => "administrative level",
         "persoon bekeken" => "person viewed",
+        "dossier bekeken" => "file viewed",
+        "op inschrijving" => "on enrolment",
+        "op het leerplichtregister" => "on the leerplicht register",
+        "op een melding" => "on a melding",
+        "op een zaak" => "on a case",
+        "op een registratie" => "on a registration",
+        "op een MAZL-verwijzing" => "on a MAZL referral",
+        "met noodtoegang" => "with emergency access",
+        "voor beheer" => "for administration",
         "verzuim gelezen" => "absence read",
         "verzuim geregistreerd" => "absence recorded",
         "signalen gelezen" => "signals read",

@@ -108,7 +108,7 @@ async fn healthz() -> axum::Json<Gezondheid> {
 }
 
 async fn readyz(State(s): State<AppState>) -> ApiResult<axum::Json<Gezondheid>> {
-    s.run(|app| Ok(app.store().is_empty()?))
+    s.run(|app| app.is_leeg())
         .await
         .map_err(|e| crate::error::ApiError::Unavailable(format!("database not ready: {e:?}")))?;
     Ok(axum::Json(Gezondheid { status: "ok" }))
