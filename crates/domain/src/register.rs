@@ -31,6 +31,19 @@ pub struct Registerfeiten {
 }
 
 impl Registerfeiten {
+    /// Adds an enrolment (first day, last day, whether it ended with a startkwalificatie):
+    /// the earliest such last day is the startkwalificatie's day.
+    pub fn inschrijving(
+        &mut self,
+        van: NaiveDate,
+        tot: Option<NaiveDate>,
+        startkwalificatie: bool,
+    ) {
+        self.inschrijvingen.push((van, tot));
+        if let (true, Some(t)) = (startkwalificatie, tot) {
+            self.startkwalificatie = Some(self.startkwalificatie.map_or(t, |s| s.min(t)));
+        }
+    }
     /// The duty on `d`, a startkwalificatie taken into account.
     pub fn plicht_op(&self, d: NaiveDate) -> DutyStatus {
         duty_status_met(self.geboortedatum, d, self.startkwalificatie)

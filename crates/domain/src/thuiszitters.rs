@@ -163,6 +163,42 @@ pub fn overlap(a: (NaiveDate, Option<NaiveDate>), b: (NaiveDate, Option<NaiveDat
     a.0 <= b.1.unwrap_or(NaiveDate::MAX) && b.0 <= a.1.unwrap_or(NaiveDate::MAX)
 }
 
+/// What a change of a person's registrations per `per` does to the period that holds on
+/// that day (docs/domain.md §9.7): periods are changed from the latest, and history is kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Afsluiting {
+    /// No period holds on `per`: nothing to close.
+    Geen,
+    /// The period at this index starts on `per` itself: it goes.
+    Vervalt(usize),
+    /// The period at this index ends on `tot`, the day before `per`.
+    Eindigt(usize, NaiveDate),
+}
+
+/// Decides what a change per `per` does to a person's periods (first and last day, by
+/// start): a period that starts later must be changed first (the reason is the error).
+pub fn afsluiting(
+    perioden: &[(NaiveDate, Option<NaiveDate>)],
+    per: NaiveDate,
+) -> Result<Afsluiting, String> {
+    if let Some(later) = perioden.iter().find(|p| p.0 > per) {
+        return Err(format!(
+            "a registration starts later, on {}: change that one",
+            later.0
+        ));
+    }
+    Ok(
+        match perioden
+            .iter()
+            .position(|p| p.0 <= per && p.1.is_none_or(|t| t >= per))
+        {
+            None => Afsluiting::Geen,
+            Some(i) if perioden[i].0 == per => Afsluiting::Vervalt(i),
+            Some(i) => Afsluiting::Eindigt(i, per.pred_opt().expect("date within range")),
+        },
+    )
+}
+
 /// The escalation ladder (docs/domain.md §8).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -567,5 +603,50 @@ mod tests {
             (d("2025-01-01"), None),
             (d("2030-01-01"), Some(d("2030-01-02")))
         ));
+    }
+}
+
+#[cfg(test)]
+mod afsluiting_tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_change_closes_the_period_that_holds() {
+        let open = [(d("2026-01-05"), None)];
+        assert_eq!(
+            afsluiting(&open, d("2026-01-04")),
+            Err("a registration starts later, on 2026-01-05: change that one".to_string())
+        );
+        assert_eq!(
+            afsluiting(&open, d("2026-01-05")),
+            Ok(Afsluiting::Vervalt(0))
+        );
+        assert_eq!(
+            afsluiting(&open, d("2026-02-01")),
+            Ok(Afsluiting::Eindigt(0, d("2026-01-31")))
+        );
+        let closed = [
+            (d("2025-09-01"), Some(d("2025-12-01"))),
+            (d("2026-01-05"), Some(d("2026-01-10"))),
+        ];
+        assert_eq!(afsluiting(&closed, d("2026-01-11")), Ok(Afsluiting::Geen));
+        assert_eq!(
+            afsluiting(&closed, d("2026-01-06")),
+            Ok(Afsluiting::Eindigt(1, d("2026-01-05")))
+        );
+    }
+
+    #[test]
+    fn the_startkwalificatie_is_the_earliest_end_with_one() {
+        let mut f = crate::register::Registerfeiten::default();
+        f.inschrijving(d("2020-08-01"), Some(d("2024-07-31")), true);
+        f.inschrijving(d("2024-08-01"), Some(d("2023-07-31")), true);
+        f.inschrijving(d("2024-08-01"), Some(d("2022-07-31")), false);
+        assert_eq!(f.startkwalificatie, Some(d("2023-07-31")));
+        assert_eq!(f.inschrijvingen.len(), 3);
     }
 }

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::register::{toets, Registerfeiten};
-use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
+use leerrecht_domain::thuiszitters::{afsluiting, Afsluiting, Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::Gebeurtenis;
 
 use crate::stored::{invalid, leerling_of, school, Rij};
@@ -83,11 +83,12 @@ pub(crate) fn registratie_wijzigen(
     };
     match sluit {
         Afsluiting::Geen => {}
-        Afsluiting::Vervalt => {
+        Afsluiting::Vervalt(_) => {
             db.versie(person, per, None)?;
             db.verwijder(person, per)?;
         }
-        Afsluiting::Eindigt { open, tot } => {
+        Afsluiting::Eindigt(i, tot) => {
+            let open = &all[i];
             db.versie(person, open.0, Some((Some(tot), &open.2, &open.3)))?;
             db.beeindig(person, open.0, tot)?;
         }
@@ -99,44 +100,6 @@ pub(crate) fn registratie_wijzigen(
     Ok(Ok(()))
 }
 
-/// What a change per `per` does to the period that holds on that day.
-#[derive(Debug, PartialEq)]
-pub(crate) enum Afsluiting<'a> {
-    /// No period holds on `per`: nothing to close.
-    Geen,
-    /// The period starts on `per` itself: it goes.
-    Vervalt,
-    /// The period `open` ends the day before `per`.
-    Eindigt { open: &'a Periode, tot: NaiveDate },
-}
-
-/// Decides what a change per `per` does to the stored periods `all` (by start): a period
-/// that starts later must be changed first (the reason is the error).
-pub(crate) fn afsluiting(
-    all: &[Periode],
-    per: NaiveDate,
-) -> std::result::Result<Afsluiting<'_>, String> {
-    if let Some(later) = all.iter().find(|p| p.0 > per) {
-        return Err(format!(
-            "a registration starts later, on {}: change that one",
-            later.0
-        ));
-    }
-    Ok(
-        match all
-            .iter()
-            .find(|p| p.0 <= per && p.1.is_none_or(|t| t >= per))
-        {
-            None => Afsluiting::Geen,
-            Some(open) if open.0 == per => Afsluiting::Vervalt,
-            Some(open) => Afsluiting::Eindigt {
-                open,
-                tot: per.pred_opt().expect("date within range"),
-            },
-        },
-    )
-}
-
 /// A period that starts with a change: its end (open when None), category and cause.
 pub(crate) type Nieuw = (Option<NaiveDate>, &'static str, &'static str);
 
@@ -144,13 +107,14 @@ pub(crate) type Nieuw = (Option<NaiveDate>, &'static str, &'static str);
 /// periods `all`, and the period `nieuw` starts, checked against what the register knows of
 /// the person (`feiten`, read only when there is a new period). The error is the reason the
 /// change cannot be made.
-pub(crate) fn wijziging<'a>(
-    all: &'a [Periode],
+pub(crate) fn wijziging(
+    all: &[Periode],
     per: NaiveDate,
     nieuw: Option<(Categorie, Oorzaak)>,
     feiten: impl FnOnce() -> Result<Registerfeiten>,
-) -> Result<std::result::Result<(Afsluiting<'a>, Option<Nieuw>), String>> {
-    let sluit = match afsluiting(all, per) {
+) -> Result<std::result::Result<(Afsluiting, Option<Nieuw>), String>> {
+    let perioden: Vec<_> = all.iter().map(|p| (p.0, p.1)).collect();
+    let sluit = match afsluiting(&perioden, per) {
         Ok(a) => a,
         Err(reden) => return Ok(Err(reden)),
     };
@@ -241,20 +205,6 @@ pub(crate) fn werk_persoon<R: Rij>(
     }))
 }
 
-/// Adds a stored enrolment (start, end, whether it ended with a startkwalificatie) to what
-/// the register knows of its person: the earliest such end is the startkwalificatie's day.
-pub(crate) fn feit_inschrijving(
-    f: &mut Registerfeiten,
-    van: NaiveDate,
-    tot: Option<NaiveDate>,
-    startkwalificatie: bool,
-) {
-    f.inschrijvingen.push((van, tot));
-    if let (true, Some(t)) = (startkwalificatie, tot) {
-        f.startkwalificatie = Some(f.startkwalificatie.map_or(t, |s| s.min(t)));
-    }
-}
-
 /// Adds what a stored case event (its JSON) says to what the register knows of its person:
 /// an exemption; other events add nothing.
 pub(crate) fn feit_gebeurtenis(f: &mut Registerfeiten, json: &str) -> Result<()> {
@@ -275,37 +225,4 @@ pub(crate) fn gebeurtenis(json: &str) -> Result<Gebeurtenis> {
 /// A case event as it is stored: JSON.
 pub(crate) fn gebeurtenis_json(e: &Gebeurtenis) -> Result<String> {
     serde_json::to_string(e).map_err(|e| invalid("gebeurtenis", e))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    #[test]
-    fn a_change_closes_the_period_that_holds() {
-        let all: Vec<Periode> = vec![(d("2026-01-05"), None, "a".into(), "b".into())];
-        assert_eq!(
-            afsluiting(&all, d("2026-01-04")),
-            Err("a registration starts later, on 2026-01-05: change that one".to_string())
-        );
-        assert_eq!(afsluiting(&all, d("2026-01-05")), Ok(Afsluiting::Vervalt));
-        assert_eq!(
-            afsluiting(&all, d("2026-02-01")),
-            Ok(Afsluiting::Eindigt {
-                open: &all[0],
-                tot: d("2026-01-31")
-            })
-        );
-        let closed: Vec<Periode> = vec![(
-            d("2026-01-05"),
-            Some(d("2026-01-10")),
-            "a".into(),
-            "b".into(),
-        )];
-        assert_eq!(afsluiting(&closed, d("2026-01-11")), Ok(Afsluiting::Geen));
-    }
 }

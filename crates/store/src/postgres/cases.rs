@@ -11,8 +11,8 @@ use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
 
 use crate::cases::{
-    als_registraties, feit_gebeurtenis, feit_inschrijving, gebeurtenis, gebeurtenis_json,
-    overlap_reason, Inhoud, Periode, RegistratieOpslag, ZAAK_GEWIJZIGD,
+    als_registraties, feit_gebeurtenis, gebeurtenis, gebeurtenis_json, overlap_reason, Inhoud,
+    Periode, RegistratieOpslag, ZAAK_GEWIJZIGD,
 };
 use crate::Concept;
 use crate::{MeldingStaat, MeldingZetting, WerkRij, ZaakEvent, ZaakRij};
@@ -197,7 +197,7 @@ impl RegistratieOpslag for Client {
             "SELECT begindatum, einddatum, startkwalificatie FROM inschrijvingen WHERE jongere_id = $1",
             &[&person],
         )? {
-            feit_inschrijving(&mut f, r.get(0), r.get(1), r.get(2));
+            f.inschrijving(r.get(0), r.get(1), r.get(2));
         }
         for r in conn.query(
             "SELECT e.gebeurtenis::text FROM zaken z JOIN zaak_gebeurtenissen e ON e.zaak_id = z.id

@@ -11,8 +11,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::access::{moment, parse_moment};
 use crate::cases::{
-    als_registraties, feit_gebeurtenis, feit_inschrijving, gebeurtenis, gebeurtenis_json,
-    overlap_reason, Inhoud, Periode, RegistratieOpslag, ZAAK_GEWIJZIGD,
+    als_registraties, feit_gebeurtenis, gebeurtenis, gebeurtenis_json, overlap_reason, Inhoud,
+    Periode, RegistratieOpslag, ZAAK_GEWIJZIGD,
 };
 use crate::stored::parse_soort;
 use crate::stored::Rij;
@@ -202,7 +202,7 @@ impl RegistratieOpslag for Registraties<'_> {
         )?;
         let mut rows = stmt.query([person])?;
         while let Some(r) = rows.next()? {
-            feit_inschrijving(&mut f, date_col(r, 0)?, opt_date_col(r, 1)?, r.get(2)?);
+            f.inschrijving(date_col(r, 0)?, opt_date_col(r, 1)?, r.get(2)?);
         }
         drop(rows);
         let mut stmt = conn.prepare_cached(
