@@ -236,8 +236,8 @@ impl App {
 
     /// A person's enrolments (part of their header).
     pub fn inschrijvingen(&self, actor: &Actor, leerling: LeerlingId) -> Result<Vec<Inschrijving>> {
-        self.toegang(actor, Gebruik::PersoonBekijken, leerling, "inschrijvingen")?;
-        Ok(self.store().inschrijvingen_van(leerling)?)
+        let t = self.toegang(actor, Gebruik::PersoonBekijken, leerling, "inschrijvingen")?;
+        self.lees_inschrijvingen(&t)
     }
 
     /// A person's stored absence from `van` to `tot`, the rows the reader may see
@@ -261,18 +261,14 @@ impl App {
             leerling,
             &format!("verzuim {van} tot {tot}"),
         )?;
-        let mut rows = self.store().verzuim_van(leerling, van, tot)?;
-        rows.retain(|r| crate::toegang::zicht::verzuim_zichtbaar(actor, &t, r));
-        Ok(rows)
+        self.lees_verzuim(actor, &t, van, tot)
     }
 
     /// A person's signals. A school sees its own; the youth doctor only MAZL referrals.
     pub fn signalen(&self, actor: &Actor, leerling: LeerlingId) -> Result<Vec<SignaalRij>> {
         let gebruik = crate::toegang::zicht::signalen_gebruik(actor);
-        self.toegang(actor, gebruik, leerling, "signalen")?;
-        let mut rows = self.store().signalen_van(leerling)?;
-        rows.retain(|r| crate::toegang::zicht::signaal_zichtbaar(actor, r));
-        Ok(rows)
+        let t = self.toegang(actor, gebruik, leerling, "signalen")?;
+        self.lees_signalen(actor, &t)
     }
 
     /// A person's cases with all their events (offers, escalations…), oldest first: those
@@ -288,11 +284,8 @@ impl App {
             leerling,
             "zaken met gebeurtenissen",
         )?;
-        let nood = t.noodtoegang.is_some();
-        self.store()
-            .zaken_van(leerling)?
+        self.lees_zaken(actor, &t)?
             .into_iter()
-            .filter(|z| crate::toegang::zaak_zichtbaar(actor, &t.ctx, nood, z.id))
             .map(|rij| {
                 Ok(ZaakMetEvents {
                     events: self.store().zaak_events(rij.id)?,

@@ -96,8 +96,21 @@ impl App {
     pub fn terugkijk_weken(&self) -> u32 {
         self.terugkijk_weken
     }
-    pub fn store(&self) -> &dyn Store {
+    /// The store, for the use cases of this library: every read of personal data passes the
+    /// gate first (invariant 3), so the store is not handed to the server's crates.
+    pub(crate) fn store(&self) -> &dyn Store {
         &*self.store
+    }
+    /// The store itself, past the gate, for the local operator's own tools (the demo
+    /// generator, the benchmarks, tests): refused for every other actor, so that no page,
+    /// request or token reaches it.
+    pub fn opslag(&self, actor: &Actor) -> Result<&dyn Store> {
+        match actor {
+            Actor::LocalOperator { .. } => Ok(&*self.store),
+            _ => Err(AppError::Forbidden(
+                "alleen de beheerder op de server zelf leest de database rechtstreeks".into(),
+            )),
+        }
     }
     /// Whether the database holds no register yet (no person is read: a readiness probe
     /// and the demo's check before it fills the database).

@@ -129,7 +129,13 @@ impl World {
     }
     /// The existing account `naam` as it acts now, from the same address.
     fn actor_now(&self, naam: &str) -> Actor {
-        let g = self.app.store().gebruiker(naam).unwrap().unwrap();
+        let g = self
+            .app
+            .opslag(&leerrecht_app::Actor::local_operator())
+            .unwrap()
+            .gebruiker(naam)
+            .unwrap()
+            .unwrap();
         self.app.gebruiker_actor(&g, "192.0.2.10").unwrap()
     }
 }
@@ -207,7 +213,8 @@ fn the_whole_matrix(db: Db) {
     // One audit entry per cell, allowed or refused, naming neither BSN.
     let mut logged = Vec::new();
     w.app
-        .store()
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
         .for_each_audit(&mut |e| {
             if e.entry
                 .record
@@ -284,7 +291,8 @@ fn partners_see_only_their_own_cases(db: Db) {
     // The gate's facts about IN on a day.
     let feiten = |dag: &str| {
         w.app
-            .store()
+            .opslag(&leerrecht_app::Actor::local_operator())
+            .unwrap()
             .persoon_context(id(IN), d(dag))
             .unwrap()
             .unwrap()
@@ -318,7 +326,8 @@ fn partners_see_only_their_own_cases(db: Db) {
     // inputs too: the gate let them through before the input was judged).
     let mut acties = Vec::new();
     w.app
-        .store()
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
         .for_each_audit(&mut |e| {
             if e.entry.actie.starts_with("partner_") && e.entry.toegestaan {
                 acties.push(e.entry.actie.clone());
@@ -755,7 +764,8 @@ fn login_lockout_and_sessions(db: Db) {
     // Every attempt is in the audit log.
     let mut attempts = 0;
     w.app
-        .store()
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
         .for_each_audit(&mut |e| {
             attempts += e.entry.actie.starts_with("inloggen") as usize;
             Ok(())
@@ -791,7 +801,13 @@ fn accounts_are_checked_at_the_edge(db: Db) {
         .unwrap();
     assert!(refused("anouk", "RBL-ZK", WACHTWOORD).contains("bestaat al"));
     // Passwords are stored as Argon2id hashes only.
-    let g = w.app.store().gebruiker("anouk").unwrap().unwrap();
+    let g = w
+        .app
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
+        .gebruiker("anouk")
+        .unwrap()
+        .unwrap();
     assert!(g.wachtwoord_hash.starts_with("$argon2id$"));
     assert!(!g.wachtwoord_hash.contains(WACHTWOORD));
     // Only the operator and beheer manage accounts.
@@ -837,7 +853,12 @@ fn tokens_send_for_their_own_school_only(db: Db) {
         )
         .unwrap();
     assert!(token.starts_with("lrt_") && token.len() > 40);
-    let stored = w.app.store().api_tokens().unwrap();
+    let stored = w
+        .app
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
+        .api_tokens()
+        .unwrap();
     assert_eq!(stored.len(), 1);
     assert_ne!(stored[0].token_hash, token, "stored as a hash");
     let system = w.app.token_actor(&token, "198.51.100.7").unwrap().unwrap();
@@ -1064,7 +1085,8 @@ fn a_users_worklist_is_their_own(db: Db) {
         .is_err());
     let mut logged = 0;
     w.app
-        .store()
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
         .for_each_audit(&mut |e| {
             logged += (e.entry.actie == "werklijst"
                 && e.entry.actor == "lp"
@@ -1079,7 +1101,10 @@ fn a_users_worklist_is_their_own(db: Db) {
 /// one, whichever identifier names the person, and an unknown person is left out.
 fn the_gates_facts_of_many_are_those_of_each(db: Db) {
     let w = world(db);
-    let store = w.app.store();
+    let store = w
+        .app
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap();
     let onbekend = id("999999990");
     let gevraagd = [id(IN), id(OUT), id(LEFT), onbekend];
     for on in [d("2025-11-20"), d("2025-06-01"), d("2026-02-01")] {
@@ -1154,7 +1179,12 @@ fn purge_destroys_on_time_and_keeps_counts(db: Db) {
     // Meldingen five years after they started: the 2019 one.
     assert_eq!(t.meldingen, 1);
     assert_eq!(db.people("2025-06-01").len(), 1);
-    let kept = db.app.store().anonieme_cijfers().unwrap();
+    let kept = db
+        .app
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
+        .anonieme_cijfers()
+        .unwrap();
     assert!(
         kept.contains(&("2017-2018".into(), "GM0392".into(), "verzuimers".into(), 1)),
         "{kept:?}"
@@ -1190,7 +1220,8 @@ fn purge_destroys_on_time_and_keeps_counts(db: Db) {
     // Each purge is in the audit log, and users may not purge.
     let mut purges = 0;
     db.app
-        .store()
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
         .for_each_audit(&mut |e| {
             purges += (e.entry.actie == "purge") as usize;
             Ok(())

@@ -222,7 +222,10 @@ fn an_interrupted_import_is_completed_on_the_next_open(db: Db) {
         dagen: None,
         gegevens: Default::default(),
     };
-    let store = db.app.store();
+    let store = db
+        .app
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap();
     let prefix = "meldingen_koppelen_open";
     let (a, b) = (format!("{prefix}.a"), format!("{prefix}.b"));
     // The first import commits and reads what it has to link; then the second commits.

@@ -31,12 +31,22 @@ fn imports_round_trip_and_are_idempotent(db: Db) {
     let r = db.ok(ImportKind::Kalender, KALENDER);
     assert_eq!(r.counts.nieuw, 2);
 
-    let orgs = db.app.store().organisaties().unwrap();
+    let orgs = db
+        .app
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
+        .organisaties()
+        .unwrap();
     let rbl = orgs.iter().find(|o| o.code.as_str() == "RBL-ZKIJ").unwrap();
     assert_eq!(rbl.bedient.len(), 2);
     let school = orgs.iter().find(|o| o.code.as_str() == "05KO00").unwrap();
     assert_eq!(school.swv.as_ref().unwrap().as_str(), "SWV-PO-ZK");
-    let vak = db.app.store().vakanties().unwrap();
+    let vak = db
+        .app
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
+        .vakanties()
+        .unwrap();
     assert_eq!(vak.len(), 2);
     assert_eq!(vak[1].school.as_ref().unwrap().as_str(), "05KO00");
 
@@ -152,7 +162,13 @@ fn invalid_rows_are_all_reported_and_nothing_is_written(db: Db) {
         "naam;van;tot\nKerst;2025-12-20;2025-12-01\nX;31-02-2025;2025-03-01\n",
     );
     assert_eq!(error_places(&r), [(2, "tot"), (3, "van")]);
-    assert!(db.app.store().vakanties().unwrap().is_empty());
+    assert!(db
+        .app
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
+        .vakanties()
+        .unwrap()
+        .is_empty());
 
     let r = db.import(
         ImportKind::Organisaties,
@@ -220,7 +236,8 @@ fn onderwijsnummer_rules(db: Db) {
     assert_eq!((r.counts.nieuw, r.counts.gewijzigd), (0, 1));
     let by_bsn = db
         .app
-        .store()
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
         .jongere("100000009".parse::<LeerlingId>().unwrap())
         .unwrap()
         .unwrap();

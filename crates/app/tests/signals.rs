@@ -182,12 +182,25 @@ fn a_change_of_rules_applies_from_its_date(db: Db) {
             "111222333 05KO00 signaal 2025-09-11"
         ]
     );
-    let stored = db.app.store().regelversies().unwrap();
+    let stored = db
+        .app
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
+        .regelversies()
+        .unwrap();
     assert_eq!(stored.len(), 2);
     assert_eq!(stored[1].0, d("2025-08-01"));
     // The same settings again add no version; an earlier date than the latest is refused.
     signals(&db, &config, "2025-12-31");
-    assert_eq!(db.app.store().regelversies().unwrap().len(), 2);
+    assert_eq!(
+        db.app
+            .opslag(&leerrecht_app::Actor::local_operator())
+            .unwrap()
+            .regelversies()
+            .unwrap()
+            .len(),
+        2
+    );
     let earlier =
         Config::parse("[regels]\nuur16_minuten = 900\ngeldig_vanaf = 2025-01-01\n").unwrap();
     assert!(db

@@ -22,7 +22,10 @@ fn s(n: i64) -> Duration {
 }
 
 fn claims_and_leases(db: Db) {
-    let st = db.app.store();
+    let st = db
+        .app
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap();
     let slot = t0();
     let genomen = TaakClaim::Genomen {
         overgenomen_van: None,
@@ -131,7 +134,10 @@ fn claims_and_leases(db: Db) {
 /// Sixteen servers claim one new slot at the same moment, and then one expired slot: one
 /// wins each time.
 fn one_claim_wins_a_race(db: Db) {
-    let st = db.app.store();
+    let st = db
+        .app
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap();
     for (slot, nu) in [(t0(), t0()), (t0(), t0() + s(100))] {
         let claims: Vec<TaakClaim> = std::thread::scope(|sc| {
             let hs: Vec<_> = (0..16)
@@ -176,7 +182,8 @@ fn config(backup_map: &std::path::Path) -> Config {
 
 fn audit_actions(app: &App) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
-    app.store()
+    app.opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
         .for_each_audit(&mut |e| {
             out.push((
                 e.entry.actor,
@@ -223,7 +230,11 @@ fn each_due_job_runs_once(db: Db) {
     let files: Vec<_> = std::fs::read_dir(&map).unwrap().collect();
     assert_eq!(files.len(), 1, "one backup file");
     // The table, the status and the audit log tell the same.
-    let rijen = app.store().taken().unwrap();
+    let rijen = app
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
+        .taken()
+        .unwrap();
     assert_eq!(rijen.len(), 4);
     assert!(rijen
         .iter()

@@ -38,7 +38,7 @@ fn upgrade(url: &str, sqlite: bool) {
             .unwrap();
     }
     let app = App::new(leerrecht_store::open(url).unwrap());
-    let store = app.store();
+    let store = app.opslag(&leerrecht_app::Actor::local_operator()).unwrap();
     let sessie = |naam: &str| {
         let h = format!("{}{naam}", &token_hash("lrs_voor")[..40]);
         store.sessie(&h).unwrap().unwrap().ingetrokken.is_some()

@@ -219,7 +219,7 @@ fn upgrade_from(v: u32, sqlite: bool) {
         "V{v}: {signals:?}"
     );
 
-    let store = app.store();
+    let store = app.opslag(&leerrecht_app::Actor::local_operator()).unwrap();
     if v >= 2 {
         // The stored one, beside the draft the signal run made of the 16uur signal.
         let m: Vec<_> = store

@@ -66,7 +66,8 @@ fn a_case_is_its_events(db: Db) {
     .unwrap();
     // A partner added to the case comes into the person's scope facts (for a CJG: its scope).
     let ctx = app
-        .store()
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
         .persoon_context(who, d("2025-02-10"))
         .unwrap()
         .unwrap();

@@ -109,7 +109,8 @@ fn met_concept(app: &App, overslaan: Option<LeerlingId>) -> (LeerlingId, String,
             return Ok(());
         };
         if let Some(m) = app
-            .store()
+            .opslag(&leerrecht_app::Actor::local_operator())
+            .unwrap()
             .meldingen_van(j.leerling)?
             .into_iter()
             .find(|m| m.status == "concept" && m.school == *school)
@@ -140,7 +141,8 @@ fn another_schools_draft(db: &str) {
         .to_string();
     // The move: the enrolment at A ends yesterday, the one at C starts today.
     let oud = app
-        .store()
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
         .inschrijvingen_van(pupil)
         .unwrap()
         .into_iter()
@@ -205,7 +207,8 @@ fn another_schools_draft(db: &str) {
     }
     // The draft is still a draft of school A, and no case was opened for it.
     let m = app
-        .store()
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
         .meldingen_van(pupil)
         .unwrap()
         .into_iter()
@@ -214,7 +217,8 @@ fn another_schools_draft(db: &str) {
     assert_eq!((m.status.as_str(), m.zaak_id), ("concept", None));
     // The refusals are in the audit log.
     let mut geweigerd = 0;
-    app.store()
+    app.opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
         .for_each_audit(&mut |e| {
             if e.entry.actor == "scope.school.c"
                 && !e.entry.toegestaan
@@ -324,7 +328,8 @@ fn case_partners(db: &str) {
     let (pupil, school, swv, bureau, cjg) = gekozen.expect("a pupil of the demo");
     // A second bureau, serving a gemeente other than the pupil's.
     let gemeente = app
-        .store()
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
         .persoon_context(pupil, today)
         .unwrap()
         .unwrap()
@@ -511,7 +516,8 @@ fn case_partners(db: &str) {
 
     // Each addition and removal is in the audit log, allowed or refused.
     let mut acties = Vec::new();
-    app.store()
+    app.opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
         .for_each_audit(&mut |e| {
             if e.entry.actie.starts_with("partner_") {
                 acties.push((

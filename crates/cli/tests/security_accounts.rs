@@ -68,7 +68,8 @@ fn unregistered(known: &[(String, String)]) -> String {
 /// The last audit entry: (action, record, allowed).
 fn last_audit(app: &App) -> (String, String, bool) {
     let mut last = None;
-    app.store()
+    app.opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
         .for_each_audit(&mut |e| {
             last = Some((
                 e.entry.actie,
@@ -267,7 +268,13 @@ fn existence_oracles(demo: Demo) {
     assert!(record.contains(&voorbij.to_string()), "{record}");
 
     let meldingen: Vec<i64> = (1..)
-        .take_while(|&id| app.store().melding(id).unwrap().is_some())
+        .take_while(|&id| {
+            app.opslag(&leerrecht_app::Actor::local_operator())
+                .unwrap()
+                .melding(id)
+                .unwrap()
+                .is_some()
+        })
         .collect();
     // An unknown status: the gate answers before the change is checked, and nothing changes.
     let melding = |wie: &Login, id: i64| {
@@ -458,7 +465,12 @@ fn beheer_second_factor_and_enrolment(demo: Demo) {
         !pagina.contains("otpauth"),
         "no secret for the administrator"
     );
-    let rij = app.store().gebruiker(slachtoffer).unwrap().unwrap();
+    let rij = app
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
+        .gebruiker(slachtoffer)
+        .unwrap()
+        .unwrap();
     assert!(rij.totp_inschrijven && rij.totp_geheim.is_none() && rij.totp_nieuw.is_none());
 
     // The old second factor is gone; the API sends the owner to the login page.
@@ -512,7 +524,12 @@ fn beheer_second_factor_and_enrolment(demo: Demo) {
         .to_str()
         .unwrap()
         .starts_with("leerrecht_sessie="));
-    let rij = app.store().gebruiker(slachtoffer).unwrap().unwrap();
+    let rij = app
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
+        .gebruiker(slachtoffer)
+        .unwrap()
+        .unwrap();
     assert_eq!(rij.totp_geheim.as_deref(), Some(geheim.as_str()));
     assert!(!rij.totp_inschrijven && rij.totp_nieuw.is_none());
 

@@ -207,7 +207,8 @@ fn opzet(db: &str) -> Opzet {
     })
     .unwrap();
     let mazl = |l: LeerlingId| {
-        app.store()
+        app.opslag(&leerrecht_app::Actor::local_operator())
+            .unwrap()
             .persoon_context(l, today)
             .unwrap()
             .is_some_and(|c| c.mazl_verwezen)

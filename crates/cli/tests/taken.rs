@@ -119,7 +119,8 @@ fn wacht(db: &str, max: Duration, wat: &str, ok: impl Fn(&[TaakRij]) -> bool) ->
 fn audit(db: &str) -> Vec<(String, String, String)> {
     let app = leerrecht_app::App::new(leerrecht_store::open(db).unwrap());
     let mut out = Vec::new();
-    app.store()
+    app.opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
         .for_each_audit(&mut |e| {
             out.push((
                 e.entry.actor,

@@ -107,7 +107,8 @@ fn opzet(db: &str) -> Rolverdeling {
         .expect("the demo has two schools");
     let add = |naam: &str, org: &str, rol: Rol| account_toevoegen(&app, naam, org, rol, WACHTWOORD);
     let gemeente = app
-        .store()
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
         .persoon_context(leerling, today)
         .unwrap()
         .unwrap()
@@ -193,7 +194,8 @@ fn verhuizen(db: &str, app: &App, naar: &str) -> (String, String) {
         if gevonden.is_none()
             && s.as_str() != naar
             && app
-                .store()
+                .opslag(&leerrecht_app::Actor::local_operator())
+                .unwrap()
                 .meldingen_van(j.leerling)?
                 .iter()
                 .any(|m| m.status == "concept" && m.school == *s)
@@ -205,7 +207,8 @@ fn verhuizen(db: &str, app: &App, naar: &str) -> (String, String) {
     .unwrap();
     let (leerling, van) = gevonden.expect("the tiny demo has draft meldingen");
     let oud = app
-        .store()
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
         .inschrijvingen_van(leerling)
         .unwrap()
         .into_iter()

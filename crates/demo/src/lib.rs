@@ -58,6 +58,21 @@ impl std::ops::Deref for Demo<'_> {
     }
 }
 
+impl Demo<'_> {
+    /// The store, as the local operator the demo runs as reaches it: the demo writes a
+    /// whole region in bulk.
+    pub(crate) fn store(&self) -> &dyn leerrecht_store::Store {
+        opslag(self.0)
+    }
+}
+
+/// The store of `app` as the local operator reaches it (the demo and the benchmarks run as
+/// the local operator on the server itself).
+pub(crate) fn opslag(app: &App) -> &dyn leerrecht_store::Store {
+    app.opslag(&leerrecht_app::Actor::local_operator())
+        .expect("the local operator reaches the store")
+}
+
 /// The first school year with enrolment history and a calendar (2016-2017).
 pub const FIRST_SCHOOL_YEAR: i32 = 2016;
 /// The last school year the calendar is asked for (2026-2027), or the peildatum's school year

@@ -95,7 +95,11 @@ fn region_demo_on_its_peildatum(db: common::Db) {
         }
     }
     // Both kinds of SWV have thuiszitters to work on, and a CJG takes part in cases.
-    let orgs = app.store().organisaties().unwrap();
+    let orgs = app
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
+        .organisaties()
+        .unwrap();
     let met_werk = |soort: OrgSoort, code_has: &str| {
         orgs.iter()
             .filter(|o| o.soort == soort && o.code.as_str().contains(code_has))
@@ -115,12 +119,16 @@ fn region_demo_on_its_peildatum(db: common::Db) {
     // No draft waits past its deadline (5 school days of its school's calendar after the
     // signal): schools settled the others, and no school's worklist has a late draft.
     let kalender = Kalender::new(
-        app.store().vakanties().unwrap(),
+        app.opslag(&leerrecht_app::Actor::local_operator())
+            .unwrap()
+            .vakanties()
+            .unwrap(),
         NaiveDate::from_ymd_opt(2016, 8, 1).unwrap(),
         NaiveDate::from_ymd_opt(2027, 7, 31).unwrap(),
     );
     let concepten = app
-        .store()
+        .opslag(&leerrecht_app::Actor::local_operator())
+        .unwrap()
         .werkvoorraad(peildatum(), peildatum(), "concept", None)
         .unwrap()
         .meldingen;

@@ -248,6 +248,7 @@ impl App {
             noodtoegang: nood.then(|| noodtoegang.clone().unwrap_or_default()),
             doel,
             ctx: ctx.clone(),
+            _zegel: super::Zegel(()),
         };
         let verzuim = match &verzuim_b {
             Some(b) => {

@@ -272,6 +272,7 @@ fn cel(lezer: Lezer, gegeven: Gegeven, situatie: Situatie) -> Cel {
                 noodtoegang: (doel == Doel::Noodtoegang).then(|| "reden".to_string()),
                 doel,
                 ctx: ctx.clone(),
+                _zegel: super::Zegel(()),
             };
             rij_zichtbaar(&actor, &t, gegeven)
         }

@@ -9,6 +9,7 @@ pub(crate) mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod dossier;
+mod lezen;
 pub mod matrix;
 mod poort;
 pub mod retention;
@@ -25,6 +26,11 @@ use leerrecht_domain::org::Rol;
 use leerrecht_store::access::PersoonContext;
 
 use crate::{AppError, Result};
+
+/// The seal of a [`Toegang`]: its field is private to this module, so only the gate makes
+/// one.
+#[derive(Clone, Debug)]
+pub struct Zegel(());
 
 /// The party on whose behalf a use case runs.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -37,6 +37,15 @@ pub struct Toegang {
     /// The days the grounds of the file cover (docs/domain.md §10), in date order: what of
     /// the absence a reader on a ground sees ([`crate::toegang::zicht`]).
     pub vensters: Vec<(NaiveDate, NaiveDate)>,
+    /// Only the gate makes a `Toegang`: the reads of [`super::lezen`] take one.
+    pub(super) _zegel: super::Zegel,
+}
+
+impl Toegang {
+    /// The person the gate let the reader in on.
+    pub fn leerling(&self) -> leerrecht_domain::ids::LeerlingId {
+        self.ctx.jongere.leerling_id()
+    }
 }
 
 /// The header of a person's file.
@@ -177,6 +186,7 @@ impl App {
                     noodtoegang: None,
                     doel,
                     vensters,
+                    _zegel: super::Zegel(()),
                 })
             }
             Beslissing::Noodtoegang(reden) => {
@@ -194,6 +204,7 @@ impl App {
                     noodtoegang: Some(reden),
                     doel: Doel::Noodtoegang,
                     vensters: Vec::new(),
+                    _zegel: super::Zegel(()),
                 })
             }
             Beslissing::ZonderDoel => {

@@ -219,10 +219,8 @@ impl App {
     /// A person's meldingen with their status: a school sees its own only (docs/domain.md §10),
     /// also of a pupil that was enrolled at another school before; a draft stays at its school.
     pub fn meldingen(&self, actor: &Actor, leerling: LeerlingId) -> Result<Vec<MeldingStaat>> {
-        self.toegang(actor, Gebruik::MeldingenLezen, leerling, "meldingen")?;
-        let mut rows = self.store().meldingen_van(leerling)?;
-        rows.retain(|m| crate::toegang::zicht::melding_rij_zichtbaar(actor, m));
-        Ok(rows)
+        let t = self.toegang(actor, Gebruik::MeldingenLezen, leerling, "meldingen")?;
+        self.lees_meldingen(actor, &t)
     }
 
     /// The school confirms a draft: it becomes `geregistreerd` and opens (or joins) the

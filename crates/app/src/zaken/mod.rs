@@ -17,7 +17,7 @@ use leerrecht_domain::zaak::{Gebeurtenis, Sluitreden, ZaakSoort, ZaakStaat};
 use leerrecht_store::{ZaakEvent, ZaakRij};
 
 use crate::toegang::audit::actor_fields;
-use crate::toegang::{authorize, zaak_zichtbaar, Action, Actor, Gebruik, Onderwerp};
+use crate::toegang::{authorize, Action, Actor, Gebruik, Onderwerp};
 use crate::{App, AppError, Result};
 
 /// A case as one reads it: its row, its state, and the events that made it.
@@ -349,10 +349,7 @@ impl App {
     /// A person's cases, oldest first: those the reader may see (a partner, its own).
     pub fn zaken(&self, actor: &Actor, leerling: LeerlingId) -> Result<Vec<ZaakRij>> {
         let t = self.toegang(actor, Gebruik::ZaakLezen, leerling, "zaken")?;
-        let nood = t.noodtoegang.is_some();
-        let mut zaken = self.store().zaken_van(leerling)?;
-        zaken.retain(|z| zaak_zichtbaar(actor, &t.ctx, nood, z.id));
-        Ok(zaken)
+        self.lees_zaken(actor, &t)
     }
 
     /// The three-month clock of a thuiszitter on `on`, from the registrations and the offers

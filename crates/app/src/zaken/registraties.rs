@@ -12,8 +12,8 @@ use crate::{App, AppError, Result};
 impl App {
     /// A person's registration periods, by start.
     pub fn registraties(&self, actor: &Actor, leerling: LeerlingId) -> Result<Vec<Registratie>> {
-        self.toegang(actor, Gebruik::RegistratiesLezen, leerling, "registraties")?;
-        Ok(self.store().registraties(leerling)?.unwrap_or_default())
+        let t = self.toegang(actor, Gebruik::RegistratiesLezen, leerling, "registraties")?;
+        self.lees_registraties(&t)
     }
 
     /// Registers a person in a category from `per` on (closing the period open then), or with

@@ -389,7 +389,8 @@ pub fn leerling_met_bureau(
         }
         let school = j.school.as_ref()?;
         let lang = app
-            .store()
+            .opslag(&leerrecht_app::Actor::local_operator())
+            .unwrap()
             .inschrijvingen_van(j.leerling)
             .unwrap()
             .iter()

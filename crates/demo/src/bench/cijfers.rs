@@ -50,7 +50,7 @@ impl Default for Doel {
 /// Tops the database up to `doel` when it holds fewer than three quarters of its
 /// registrations; says what it wrote through `say`.
 pub fn aanvullen(app: &App, doel: Doel, say: &mut dyn FnMut(String)) -> Result<()> {
-    let store = app.store();
+    let store = crate::opslag(app);
     let basis = store.cijferbasis(
         None,
         leerrecht_store::BasisNodig {

@@ -128,7 +128,7 @@ fn load_groups(path: &Path) -> Result<(Groups, u64)> {
 
 /// The name of the app's database, as the figures print it.
 pub fn database_soort(app: &App) -> &'static str {
-    match app.store().backend() {
+    match crate::opslag(app).backend() {
         leerrecht_store::Backend::Sqlite => "SQLite",
         leerrecht_store::Backend::Postgres => "PostgreSQL",
     }
@@ -149,7 +149,7 @@ fn bench_database(url: Option<&str>, dir: &Path, file: &str) -> Result<(App, &'s
         }
     };
     let app = App::new(leerrecht_store::open(&url)?);
-    if !app.store().is_empty()? {
+    if !crate::opslag(&app).is_empty()? {
         return Err(AppError::Invalid(format!(
             "the benchmark loads its own data and needs an empty database; {} is not empty",
             leerrecht_store::redact_url(&url)
@@ -337,8 +337,7 @@ pub fn bench_audit(
         rijen: summary.jongeren,
         duur: started.elapsed(),
     });
-    let org = app
-        .store()
+    let org = crate::opslag(&app)
         .organisaties()?
         .into_iter()
         .find(|o| o.soort == OrgSoort::Leerplicht)
@@ -350,8 +349,7 @@ pub fn bench_audit(
         Rol::Leerplicht,
         "bench-wachtwoord-lang",
     )?;
-    let user = app
-        .store()
+    let user = crate::opslag(&app)
         .gebruiker("bench.leerplicht")?
         .expect("just added");
     let actor = app.gebruiker_actor(&user, "127.0.0.1")?;
@@ -376,7 +374,7 @@ pub fn bench_audit(
         n,
         || {
             for id in &ids {
-                app.store().jongere(*id)?;
+                crate::opslag(&app).jongere(*id)?;
             }
             Ok(())
         },
@@ -387,8 +385,7 @@ pub fn bench_audit(
         n,
         || {
             for id in &ids {
-                let ctx = app
-                    .store()
+                let ctx = crate::opslag(&app)
                     .persoon_context(*id, today)?
                     .ok_or_else(|| AppError::Invalid("a listed person is unknown".into()))?;
                 let _ = leerrecht_app::toegang::beslis(
@@ -536,8 +533,7 @@ pub fn bench_werklijst(
 ) -> Result<()> {
     use leerrecht_domain::org::OrgSoort;
     let op = Actor::local_operator();
-    let orgs: Vec<String> = app
-        .store()
+    let orgs: Vec<String> = crate::opslag(app)
         .organisaties()?
         .into_iter()
         .filter(|o| o.soort != OrgSoort::Gemeente)
@@ -569,12 +565,12 @@ pub fn bench_werklijst(
     // Cases on a past moment: the events recorded up to the middle of each case's life.
     let mut times = Vec::new();
     let mut leerlingen = Vec::new();
-    for l in app.store().thuiszitters_op(on)? {
+    for l in crate::opslag(app).thuiszitters_op(on)? {
         leerlingen.push(l);
     }
     for l in leerlingen {
-        for z in app.store().zaken_van(l)? {
-            let events = app.store().zaak_events(z.id)?;
+        for z in crate::opslag(app).zaken_van(l)? {
+            let events = crate::opslag(app).zaak_events(z.id)?;
             let Some(mid) = events.get(events.len() / 2).map(|e| e.tijd) else {
                 continue;
             };
