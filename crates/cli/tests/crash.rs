@@ -1,12 +1,16 @@
 //! Crash safety: the real `leerrecht` process is killed (SIGKILL) at random moments during
-//! large imports of every kind, a signal run, an escalation run and a purge, on both
+//! large imports of every kind, a signal run, an escalation run, a purge and changes of an
+//! account's credentials (disabling it, a new second factor, a reset code), on both
 //! databases. After each kill the next process (`audit verify`, as after a restart) finds the
 //! audit chain intact and the data exactly as before the operation or exactly as after it:
 //!
 //! * *before*: every table but the audit log equal to the dump taken before;
 //! * *after*: every table holding as many rows as after an uninterrupted run, and running the
 //!   same command again changes nothing (a half-done import, run or purge would be completed
-//!   by it, and so differ);
+//!   by it, and so differ); for a change of credentials, which a second run makes anew (a
+//!   new secret, a new code), the same tables changed as in an uninterrupted run (a new
+//!   second factor beside live old sessions would show as `gebruikers` changed without
+//!   `sessies`);
 //!
 //! and the audit log keeps every entry it had, unchanged, with the operation's own entry
 //! when the operation took effect.
@@ -201,6 +205,38 @@ struct Operation {
     /// and its events), so a kill leaves some raised and the next run raises the rest, each
     /// once; for it the test asserts exactly that.
     atomic: bool,
+    /// Running it again on its own result changes nothing. Not so for a change of
+    /// credentials, which makes a new secret or code each time.
+    opnieuw_gelijk: bool,
+}
+
+/// The accounts whose credentials the last operations change, each with a live session.
+const ACCOUNTS: [&str; 3] = ["crash.uit", "crash.2fa", "crash.herstel"];
+
+/// Adds the [`ACCOUNTS`] (beleid, of the first gemeente) to the database `db` and logs each
+/// in once, through the application as the server does: each has a live session.
+fn accounts_with_sessions(db: &str) {
+    use leerrecht_app::{Actor, App};
+    use leerrecht_domain::org::{OrgSoort, Rol};
+    let app = App::new(leerrecht_store::open(db).unwrap());
+    let op = Actor::local_operator();
+    let gemeente = app
+        .opslag(&op)
+        .unwrap()
+        .organisaties()
+        .unwrap()
+        .into_iter()
+        .find(|o| o.soort == OrgSoort::Gemeente)
+        .expect("a gemeente")
+        .code;
+    let wachtwoord = "lange-zin-van-vier-woorden";
+    for naam in ACCOUNTS {
+        app.user_add(&op, naam, gemeente.as_str(), Rol::Beleid, wachtwoord)
+            .unwrap();
+        app.login(naam, wachtwoord, None, "127.0.0.1")
+            .unwrap()
+            .expect("a login");
+    }
 }
 
 const PEIL: &str = "2025-10-01";
@@ -210,6 +246,7 @@ fn operations() -> Vec<Operation> {
         name: kind,
         base,
         args: vec!["import", kind, file],
+        opnieuw_gelijk: true,
         actie: match kind {
             "organisaties" => "import_organisaties",
             "kalender" => "import_kalender",
@@ -235,6 +272,7 @@ fn operations() -> Vec<Operation> {
             args: vec!["signals", "--as-of", PEIL],
             actie: "signalen_bijwerken",
             atomic: true,
+            opnieuw_gelijk: true,
         },
         Operation {
             name: "escalaties",
@@ -242,6 +280,7 @@ fn operations() -> Vec<Operation> {
             args: vec!["escalaties", "--as-of", PEIL],
             actie: "escaleren",
             atomic: false,
+            opnieuw_gelijk: true,
         },
         Operation {
             name: "purge",
@@ -249,6 +288,31 @@ fn operations() -> Vec<Operation> {
             args: vec!["purge", "--as-of", "2031-09-01"],
             actie: "purge",
             atomic: true,
+            opnieuw_gelijk: true,
+        },
+        Operation {
+            name: "user disable",
+            base: "s10",
+            args: vec!["user", "disable", ACCOUNTS[0]],
+            actie: "gebruiker_uitschakelen",
+            atomic: true,
+            opnieuw_gelijk: true,
+        },
+        Operation {
+            name: "user reset-2fa",
+            base: "s11",
+            args: vec!["user", "reset-2fa", ACCOUNTS[1]],
+            actie: "tweede_factor_opnieuw",
+            atomic: true,
+            opnieuw_gelijk: false,
+        },
+        Operation {
+            name: "user reset-password",
+            base: "s12",
+            args: vec!["user", "reset-password", ACCOUNTS[2]],
+            actie: "wachtwoordherstel_uitgegeven",
+            atomic: true,
+            opnieuw_gelijk: false,
         },
     ]
 }
@@ -276,6 +340,9 @@ fn crash_safety(sqlite: bool) {
     lab.ok(&["audit", "verify"]);
     let ops = operations();
     for (i, op) in ops.iter().enumerate() {
+        if op.name == "user disable" {
+            accounts_with_sessions(&lab.work);
+        }
         if op.name == "verzuim" {
             // The region's rules are stored before absence arrives (the first signal run
             // stores them), so that the signal run under test only evaluates.
@@ -295,9 +362,9 @@ fn crash_safety(sqlite: bool) {
         lab.ok(&op.args);
         let full = started.elapsed();
         let after = dump(&lab.work).unwrap();
-        assert_ne!(
-            counts(&before),
-            counts(&after),
+        let changed = differing_tables(&before, &after);
+        assert!(
+            !changed.is_empty(),
             "{}: the operation changes something",
             op.name
         );
@@ -350,6 +417,17 @@ fn crash_safety(sqlite: bool) {
                     "{at}: a third run changed these tables"
                 );
                 "part"
+            } else if !op.opnieuw_gelijk {
+                assert_eq!(
+                    differing_tables(&before, &now),
+                    changed,
+                    "{at}: neither before nor after (other tables changed than in a whole run)"
+                );
+                assert!(
+                    logged,
+                    "{at}: the operation took effect without its audit entry ({added:?})"
+                );
+                "after"
             } else {
                 assert_eq!(
                     counts(&now),

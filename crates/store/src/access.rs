@@ -366,6 +366,35 @@ pub struct PurgeTelling {
     pub noodtoegang: u64,
 }
 
+/// One step of a change of an account's credentials ([`AccessStore::inlog_wijzigen`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Inlogstap {
+    /// A new password hash.
+    Wachtwoord(String),
+    /// A new TOTP secret (or none); a set-up its owner was to do is off.
+    TotpGeheim(Option<String>),
+    /// A new second factor, set up by the owner at the next login: the secret it had and any
+    /// offered before are gone.
+    TotpVragen,
+    /// Enabled or disabled.
+    Actief(bool),
+    /// A reset code's hash and expiry, replacing any before it.
+    Herstelcode(String, DateTime<Utc>),
+    /// The open reset code is used or withdrawn.
+    HerstelcodeWissen,
+    /// The outcome of a login: failures in a row, blocked until, the last TOTP step used
+    /// (kept when None).
+    LoginState {
+        mislukt: u32,
+        geblokkeerd_tot: Option<DateTime<Utc>>,
+        stap: Option<i64>,
+    },
+    /// The failed logins under this name, from every address, are forgotten.
+    InlogpogingenWissen(String),
+    /// Every live session of the account ends at this moment.
+    SessiesBeeindigen(DateTime<Utc>),
+}
+
 /// Storage for accounts, access facts, the audit log and retention.
 pub trait AccessStore {
     /// The value of an installation setting; when absent, stores `nieuw` first. Concurrent
@@ -383,6 +412,15 @@ pub trait AccessStore {
     fn gebruiker(&self, gebruikersnaam: &str) -> Result<Option<GebruikerRij>>;
     fn gebruiker_by_id(&self, id: i64) -> Result<Option<GebruikerRij>>;
     fn gebruikers(&self) -> Result<Vec<GebruikerRij>>;
+    /// Changes one account's credentials in one transaction: the steps in order, then the
+    /// audit entries `audit` appended to the chain, all committed together or not at all (a
+    /// new password never leaves the old sessions alive, nor a change unlogged).
+    fn inlog_wijzigen(
+        &self,
+        gebruiker_id: i64,
+        stappen: &[Inlogstap],
+        audit: &[NieuwAuditEntry],
+    ) -> Result<()>;
     /// Records the outcome of a login attempt.
     fn set_login_state(
         &self,
@@ -390,24 +428,26 @@ pub trait AccessStore {
         mislukte_pogingen: u32,
         geblokkeerd_tot: Option<DateTime<Utc>>,
         totp_laatste_stap: Option<i64>,
-    ) -> Result<()>;
-    fn set_actief(&self, id: i64, actief: bool) -> Result<()>;
-    /// Sets (or removes) an account's TOTP secret; a set-up its owner was to do is off.
-    fn set_totp_geheim(&self, id: i64, geheim: Option<&str>) -> Result<()>;
-    fn set_wachtwoord(&self, id: i64, hash: &str) -> Result<()>;
+    ) -> Result<()> {
+        let stap = Inlogstap::LoginState {
+            mislukt: mislukte_pogingen,
+            geblokkeerd_tot,
+            stap: totp_laatste_stap,
+        };
+        self.inlog_wijzigen(id, &[stap], &[])
+    }
     /// Stores (replacing any before it) a password reset code's hash for an account.
     fn set_herstelcode(
         &self,
         gebruiker_id: i64,
         code_hash: &str,
         verloopt: DateTime<Utc>,
-    ) -> Result<()>;
+    ) -> Result<()> {
+        let stap = Inlogstap::Herstelcode(code_hash.to_string(), verloopt);
+        self.inlog_wijzigen(gebruiker_id, &[stap], &[])
+    }
     /// An account's open reset code: its hash and expiry.
     fn herstelcode(&self, gebruiker_id: i64) -> Result<Option<(String, DateTime<Utc>)>>;
-    fn clear_herstelcode(&self, gebruiker_id: i64) -> Result<()>;
-    /// Marks an account for a new second factor set up by its owner: the secret it had and
-    /// any offered before are gone.
-    fn totp_inschrijving_vragen(&self, gebruiker_id: i64) -> Result<()>;
     /// The secret offered for the set-up: `nieuw` when none was offered yet, else the one
     /// offered before (so concurrent logins agree).
     fn totp_aanbieden(&self, gebruiker_id: i64, nieuw: &str) -> Result<String>;
@@ -430,8 +470,8 @@ pub trait AccessStore {
         nu: DateTime<Utc>,
         vergeten: DateTime<Utc>,
     ) -> Result<()>;
-    /// Forgets the failures under a name: from one address, or from all with None.
-    fn clear_inlogpogingen(&self, naam: &str, bron: Option<&str>) -> Result<()>;
+    /// Forgets the failures under a name from one address.
+    fn clear_inlogpogingen(&self, naam: &str, bron: &str) -> Result<()>;
 
     fn add_sessie(&self, s: &SessieRij) -> Result<()>;
     fn sessie(&self, token_hash: &str) -> Result<Option<SessieRij>>;
@@ -443,8 +483,6 @@ pub trait AccessStore {
     ) -> Result<()>;
     /// Revokes one session; false when there was no such live session.
     fn revoke_sessie(&self, token_hash: &str, at: DateTime<Utc>) -> Result<bool>;
-    /// Revokes every live session of a user; returns how many.
-    fn revoke_sessies(&self, gebruiker_id: i64, at: DateTime<Utc>) -> Result<u64>;
 
     fn add_api_token(&self, t: &ApiTokenRij) -> Result<i64>;
     fn api_token(&self, token_hash: &str) -> Result<Option<ApiTokenRij>>;

@@ -1,5 +1,6 @@
 //! Accounts, API tokens, login with a second factor, lockout and sessions.
 
+use leerrecht_store::access::Inlogstap;
 use std::str::FromStr;
 
 use leerrecht_domain::ids::GemeenteCode;
@@ -185,9 +186,14 @@ impl App {
     pub fn user_disable(&self, actor: &Actor, naam: &str) -> Result<()> {
         authorize(actor, Action::ManageAccounts)?;
         let g = self.account(naam)?;
-        self.store().set_actief(g.id, false)?;
-        self.store().revoke_sessies(g.id, self.now())?;
-        self.audit_operatie(actor, "gebruiker_uitschakelen", naam.to_string())
+        self.inlog_wijzigen(
+            g.id,
+            &[
+                Inlogstap::Actief(false),
+                Inlogstap::SessiesBeeindigen(self.now()),
+            ],
+            self.operatie_entry(actor, "gebruiker_uitschakelen", naam.to_string()),
+        )
     }
 
     /// A new TOTP secret for a user who lost their device; ends their sessions. Returns the
@@ -203,9 +209,14 @@ impl App {
         }
         let g = self.account(naam)?;
         let secret = new_totp_secret();
-        self.store().set_totp_geheim(g.id, Some(&secret))?;
-        self.store().revoke_sessies(g.id, self.now())?;
-        self.audit_operatie(actor, "tweede_factor_opnieuw", naam.to_string())?;
+        self.inlog_wijzigen(
+            g.id,
+            &[
+                Inlogstap::TotpGeheim(Some(secret.clone())),
+                Inlogstap::SessiesBeeindigen(self.now()),
+            ],
+            self.operatie_entry(actor, "tweede_factor_opnieuw", naam.to_string()),
+        )?;
         Ok(secret)
     }
 
@@ -216,9 +227,14 @@ impl App {
     pub fn user_vraag_2fa(&self, actor: &Actor, naam: &str) -> Result<()> {
         authorize(actor, Action::ManageAccounts)?;
         let g = self.account(naam)?;
-        self.store().totp_inschrijving_vragen(g.id)?;
-        self.store().revoke_sessies(g.id, self.now())?;
-        self.audit_operatie(actor, "tweede_factor_gevraagd", naam.to_string())
+        self.inlog_wijzigen(
+            g.id,
+            &[
+                Inlogstap::TotpVragen,
+                Inlogstap::SessiesBeeindigen(self.now()),
+            ],
+            self.operatie_entry(actor, "tweede_factor_gevraagd", naam.to_string()),
+        )
     }
 
     /// The code an authenticator app would show now for a user's second factor, if they have
@@ -243,12 +259,20 @@ impl App {
         let g = self.account(naam)?;
         check_password_policy(wachtwoord, naam)
             .map_err(|e| AppError::Invalid(format!("password: {e}")))?;
-        self.store()
-            .set_wachtwoord(g.id, &hash_password(wachtwoord))?;
-        self.store().set_login_state(g.id, 0, None, None)?;
-        self.store().clear_inlogpogingen(&pogingnaam(naam), None)?;
-        self.store().revoke_sessies(g.id, self.now())?;
-        self.audit_operatie(actor, "wachtwoord_opnieuw", naam.to_string())
+        self.inlog_wijzigen(
+            g.id,
+            &[
+                Inlogstap::Wachtwoord(hash_password(wachtwoord)),
+                Inlogstap::LoginState {
+                    mislukt: 0,
+                    geblokkeerd_tot: None,
+                    stap: None,
+                },
+                Inlogstap::InlogpogingenWissen(pogingnaam(naam)),
+                Inlogstap::SessiesBeeindigen(self.now()),
+            ],
+            self.operatie_entry(actor, "wachtwoord_opnieuw", naam.to_string()),
+        )
     }
 
     /// A one-time code with which the user sets a new password themself (`POST
@@ -264,9 +288,11 @@ impl App {
         let g = self.account(naam)?;
         let code = new_token("lrh_");
         let verloopt = self.now() + HERSTEL_GELDIG;
-        self.store()
-            .set_herstelcode(g.id, &token_hash(&code), verloopt)?;
-        self.audit_operatie(actor, "wachtwoordherstel_uitgegeven", naam.to_string())?;
+        self.inlog_wijzigen(
+            g.id,
+            &[Inlogstap::Herstelcode(token_hash(&code), verloopt)],
+            self.operatie_entry(actor, "wachtwoordherstel_uitgegeven", naam.to_string()),
+        )?;
         Ok((code, verloopt))
     }
 
@@ -327,12 +353,21 @@ impl App {
         }
         check_password_policy(nieuw, naam)
             .map_err(|e| AppError::Invalid(format!("wachtwoord: {e}")))?;
-        self.store().set_wachtwoord(g.id, &hash_password(nieuw))?;
-        self.store().clear_herstelcode(g.id)?;
-        self.store().set_login_state(g.id, 0, None, stap)?;
-        self.store().clear_inlogpogingen(&pogingnaam(naam), None)?;
-        self.store().revoke_sessies(g.id, now)?;
-        self.audit_login(naam, Some(&g), "wachtwoord_hersteld", true, bron)?;
+        self.inlog_wijzigen(
+            g.id,
+            &[
+                Inlogstap::Wachtwoord(hash_password(nieuw)),
+                Inlogstap::HerstelcodeWissen,
+                Inlogstap::LoginState {
+                    mislukt: 0,
+                    geblokkeerd_tot: None,
+                    stap,
+                },
+                Inlogstap::InlogpogingenWissen(pogingnaam(naam)),
+                Inlogstap::SessiesBeeindigen(now),
+            ],
+            self.login_entry(naam, Some(&g), "wachtwoord_hersteld", true, bron),
+        )?;
         Ok(Ok(()))
     }
 
@@ -376,9 +411,14 @@ impl App {
         }
         check_password_policy(nieuw, &g.gebruikersnaam)
             .map_err(|e| AppError::Invalid(format!("nieuw: {e}")))?;
-        self.store().set_wachtwoord(g.id, &hash_password(nieuw))?;
-        self.store().revoke_sessies(g.id, self.now())?;
-        self.audit_operatie(actor, "wachtwoord_gewijzigd", g.gebruikersnaam.clone())
+        self.inlog_wijzigen(
+            g.id,
+            &[
+                Inlogstap::Wachtwoord(hash_password(nieuw)),
+                Inlogstap::SessiesBeeindigen(self.now()),
+            ],
+            self.operatie_entry(actor, "wachtwoord_gewijzigd", g.gebruikersnaam.clone()),
+        )
     }
 
     /// Whether attempts under `naam` from `bron` are blocked now.
@@ -434,23 +474,47 @@ impl App {
         ok: bool,
         bron: &str,
     ) -> Result<()> {
-        self.auditor.record(
-            self.store(),
-            leerrecht_store::access::NieuwAuditEntry {
-                tijd: leerrecht_store::access::moment(self.now()),
-                actor: naam.chars().take(64).collect(),
-                organisatie: g.map(|g| g.organisatie.clone()),
-                rol: None,
-                actie: actie.to_string(),
-                persoon: None,
-                record: None,
-                bron: bron.to_string(),
-                reden: None,
-                noodtoegang: false,
-                toegestaan: ok,
-                doel: None,
-            },
-        )
+        self.auditor
+            .record(self.store(), self.login_entry(naam, g, actie, ok, bron))
+    }
+
+    /// The entry of a login (or a step like it) under the name typed, before any actor is
+    /// known.
+    fn login_entry(
+        &self,
+        naam: &str,
+        g: Option<&GebruikerRij>,
+        actie: &str,
+        ok: bool,
+        bron: &str,
+    ) -> leerrecht_store::access::NieuwAuditEntry {
+        leerrecht_store::access::NieuwAuditEntry {
+            tijd: leerrecht_store::access::moment(self.now()),
+            actor: naam.chars().take(64).collect(),
+            organisatie: g.map(|g| g.organisatie.clone()),
+            rol: None,
+            actie: actie.to_string(),
+            persoon: None,
+            record: None,
+            bron: bron.to_string(),
+            reden: None,
+            noodtoegang: false,
+            toegestaan: ok,
+            doel: None,
+        }
+    }
+
+    /// Changes the credentials of account `id` as one unit of work: the steps, the end of
+    /// its sessions among them, and the audit entry `entry` naming the change are committed
+    /// together or not at all, so a crash never leaves a new password beside live old
+    /// sessions, nor a change the log does not name.
+    fn inlog_wijzigen(
+        &self,
+        id: i64,
+        stappen: &[Inlogstap],
+        entry: leerrecht_store::access::NieuwAuditEntry,
+    ) -> Result<()> {
+        Ok(self.store().inlog_wijzigen(id, stappen, &[entry])?)
     }
 
     /// An API token for a system of an organisation; the token is returned once and stored
@@ -627,8 +691,7 @@ impl App {
             }
         }
         self.store().set_login_state(g.id, 0, None, stap)?;
-        self.store()
-            .clear_inlogpogingen(&pogingnaam(naam), Some(bron))?;
+        self.store().clear_inlogpogingen(&pogingnaam(naam), bron)?;
         let token = new_token("lrs_");
         let verloopt = now + SESSIE_INACTIEF;
         self.store().add_sessie(&SessieRij {

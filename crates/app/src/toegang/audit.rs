@@ -211,6 +211,31 @@ impl App {
         )
     }
 
+    /// The entry [`App::audit_operatie`] writes, to be committed with the change it names
+    /// (a change of credentials, [`App::inlog_wijzigen`]).
+    pub(crate) fn operatie_entry(
+        &self,
+        actor: &Actor,
+        actie: &str,
+        record: String,
+    ) -> NieuwAuditEntry {
+        let (who, org, rol, bron) = actor_fields(actor);
+        NieuwAuditEntry {
+            tijd: moment(self.now()),
+            actor: who,
+            organisatie: org,
+            rol,
+            actie: actie.to_string(),
+            persoon: None,
+            record: Some(record),
+            bron,
+            reden: None,
+            noodtoegang: false,
+            toegestaan: true,
+            doel: None,
+        }
+    }
+
     /// Writes one entry per person read (allowed) in one commit, and returns once it is
     /// committed: for listings that show many persons at once. Each is logged on the
     /// purpose the actor sees the persons of a listing on ([`actor_doel`]), or on a

@@ -6,7 +6,7 @@ use leerrecht_domain::ids::{LeerlingId, SchoolCode};
 use leerrecht_domain::rules::Regel;
 
 use crate::access::{
-    chain_hash, AccessStore, ApiTokenRij, AuditEntry, GebruikerRij, NieuwAuditEntry,
+    chain_hash, AccessStore, ApiTokenRij, AuditEntry, GebruikerRij, Inlogstap, NieuwAuditEntry,
     NieuweGebruiker, NotitieRij, PersoonContext, PurgeKandidaat, PurgePersoon, PurgeTelling,
     SessieFeiten, SessieRij, GENESIS,
 };
@@ -294,56 +294,6 @@ impl AccessStore for PgStore {
             .collect())
     }
 
-    fn set_login_state(
-        &self,
-        id: i64,
-        mislukte: u32,
-        geblokkeerd_tot: Option<DateTime<Utc>>,
-        stap: Option<i64>,
-    ) -> Result<()> {
-        let n = self.conn()?.execute(
-            "UPDATE gebruikers SET mislukte_pogingen = $2, geblokkeerd_tot = $3,
-                 totp_laatste_stap = coalesce($4, totp_laatste_stap) WHERE id = $1",
-            &[&id, &(mislukte as i32), &geblokkeerd_tot, &stap],
-        )?;
-        one_changed(n)
-    }
-
-    fn set_actief(&self, id: i64, actief: bool) -> Result<()> {
-        let n = self.conn()?.execute(
-            "UPDATE gebruikers SET actief = $2 WHERE id = $1",
-            &[&id, &actief],
-        )?;
-        one_changed(n)
-    }
-
-    fn set_totp_geheim(&self, id: i64, geheim: Option<&str>) -> Result<()> {
-        let n = self.conn()?.execute(
-            "UPDATE gebruikers SET totp_geheim = $2, totp_laatste_stap = NULL, totp_inschrijven = false,
-                 totp_nieuw = NULL WHERE id = $1",
-            &[&id, &geheim],
-        )?;
-        one_changed(n)
-    }
-
-    fn set_wachtwoord(&self, id: i64, hash: &str) -> Result<()> {
-        let n = self.conn()?.execute(
-            "UPDATE gebruikers SET wachtwoord = $2 WHERE id = $1",
-            &[&id, &hash],
-        )?;
-        one_changed(n)
-    }
-
-    fn set_herstelcode(&self, id: i64, code_hash: &str, verloopt: DateTime<Utc>) -> Result<()> {
-        self.conn()?.execute(
-            "INSERT INTO wachtwoordherstel (gebruiker_id, code_hash, verloopt) VALUES ($1, $2, $3)
-             ON CONFLICT (gebruiker_id) DO UPDATE SET code_hash = excluded.code_hash,
-                                                      verloopt = excluded.verloopt",
-            &[&id, &code_hash, &verloopt],
-        )?;
-        Ok(())
-    }
-
     fn herstelcode(&self, id: i64) -> Result<Option<(String, DateTime<Utc>)>> {
         Ok(self
             .conn()?
@@ -352,23 +302,6 @@ impl AccessStore for PgStore {
                 &[&id],
             )?
             .map(|r| (r.get(0), r.get(1))))
-    }
-
-    fn clear_herstelcode(&self, id: i64) -> Result<()> {
-        self.conn()?.execute(
-            "DELETE FROM wachtwoordherstel WHERE gebruiker_id = $1",
-            &[&id],
-        )?;
-        Ok(())
-    }
-
-    fn totp_inschrijving_vragen(&self, id: i64) -> Result<()> {
-        let n = self.conn()?.execute(
-            "UPDATE gebruikers SET totp_inschrijven = true, totp_nieuw = NULL, totp_geheim = NULL,
-                 totp_laatste_stap = NULL WHERE id = $1",
-            &[&id],
-        )?;
-        one_changed(n)
     }
 
     fn totp_aanbieden(&self, id: i64, nieuw: &str) -> Result<String> {
@@ -438,12 +371,29 @@ impl AccessStore for PgStore {
         })
     }
 
-    fn clear_inlogpogingen(&self, naam: &str, bron: Option<&str>) -> Result<()> {
+    fn clear_inlogpogingen(&self, naam: &str, bron: &str) -> Result<()> {
         self.conn()?.execute(
-            "DELETE FROM inlogpogingen WHERE naam = $1 AND ($2::text IS NULL OR bron = $2)",
+            "DELETE FROM inlogpogingen WHERE naam = $1 AND bron = $2",
             &[&naam, &bron],
         )?;
         Ok(())
+    }
+
+    fn inlog_wijzigen(
+        &self,
+        id: i64,
+        stappen: &[Inlogstap],
+        audit: &[NieuwAuditEntry],
+    ) -> Result<()> {
+        let mut conn = self.conn()?;
+        let (laatste, invoegen) = audit_statements(&mut conn)?;
+        in_tx(&mut conn, |c| {
+            for s in stappen {
+                inlogstap(c, id, s)?;
+            }
+            append_audit_in(c, &laatste, &invoegen, audit)?;
+            Ok(((), true))
+        })
     }
 
     fn add_sessie(&self, s: &SessieRij) -> Result<()> {
@@ -481,13 +431,6 @@ impl AccessStore for PgStore {
             "UPDATE sessies SET ingetrokken = $2 WHERE token_hash = $1 AND ingetrokken IS NULL",
             &[&h, &at],
         )? == 1)
-    }
-
-    fn revoke_sessies(&self, gebruiker_id: i64, at: DateTime<Utc>) -> Result<u64> {
-        Ok(self.conn()?.execute(
-            "UPDATE sessies SET ingetrokken = $2 WHERE gebruiker_id = $1 AND ingetrokken IS NULL",
-            &[&gebruiker_id, &at],
-        )?)
     }
 
     fn add_api_token(&self, t: &ApiTokenRij) -> Result<i64> {
@@ -647,68 +590,9 @@ impl AccessStore for PgStore {
             return Ok(Vec::new());
         }
         let mut conn = self.conn()?;
-        // The statements are prepared once per connection: every read of a person writes here.
-        let laatste = conn.prepared("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?;
-        let stmt = conn.prepared(
-                "INSERT INTO audit_log (seq, tijd, actor, organisatie, rol, actie, persoon, record, bron,
-                                        reden, noodtoegang, toegestaan, vorige, hash, doel)
-                 SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
-                                      $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-                                      $11::bool[], $12::bool[], $13::text[], $14::text[],
-                                      $15::text[])",
-            )?;
+        let (laatste, invoegen) = audit_statements(&mut conn)?;
         in_tx(&mut conn, |c| {
-            // Serialises appenders of every process; readers carry on.
-            c.batch_execute("LOCK TABLE audit_log IN EXCLUSIVE MODE")?;
-            let (mut seq, mut vorige): (i64, String) = c
-                .query_opt(&laatste, &[])?
-                .map(|r| (r.get(0), r.get(1)))
-                .unwrap_or((0, GENESIS.to_string()));
-            let mut seqs = Vec::with_capacity(entries.len());
-            let mut links: Vec<(String, String)> = Vec::with_capacity(entries.len());
-            for e in entries {
-                seq += 1;
-                let hash = chain_hash(&vorige, seq, e);
-                seqs.push(seq);
-                links.push((std::mem::replace(&mut vorige, hash.clone()), hash));
-            }
-            let text = |f: fn(&NieuwAuditEntry) -> &str| entries.iter().map(f).collect::<Vec<_>>();
-            let opt =
-                |f: fn(&NieuwAuditEntry) -> Option<&str>| entries.iter().map(f).collect::<Vec<_>>();
-            let flag = |f: fn(&NieuwAuditEntry) -> bool| entries.iter().map(f).collect::<Vec<_>>();
-            let vorigen: Vec<&str> = links.iter().map(|(v, _)| v.as_str()).collect();
-            let hashes: Vec<&str> = links.iter().map(|(_, h)| h.as_str()).collect();
-            c.execute(
-                &stmt,
-                &[
-                    &seqs,
-                    &text(|e| &e.tijd),
-                    &text(|e| &e.actor),
-                    &opt(|e| e.organisatie.as_deref()),
-                    &opt(|e| e.rol.as_deref()),
-                    &text(|e| &e.actie),
-                    &opt(|e| e.persoon.as_deref()),
-                    &opt(|e| e.record.as_deref()),
-                    &text(|e| &e.bron),
-                    &opt(|e| e.reden.as_deref()),
-                    &flag(|e| e.noodtoegang),
-                    &flag(|e| e.toegestaan),
-                    &vorigen,
-                    &hashes,
-                    &opt(|e| e.doel.as_deref()),
-                ],
-            )?;
-            let last = *seqs.last().expect("entries is not empty");
-            if last / INDEX_EVERY > (last - seqs.len() as i64) / INDEX_EVERY {
-                c.batch_execute(&format!(
-                    "INSERT INTO audit_persoon (persoon, seq)
-                     SELECT persoon, seq FROM audit_log
-                     WHERE seq > (SELECT tot FROM audit_geindexeerd) AND persoon IS NOT NULL
-                     ORDER BY persoon, seq;
-                     UPDATE audit_geindexeerd SET tot = {last};"
-                ))?;
-            }
-            Ok((seqs, true))
+            Ok((append_audit_in(c, &laatste, &invoegen, entries)?, true))
         })
     }
 
@@ -943,4 +827,145 @@ impl AccessStore for PgStore {
             .map(|r| (r.get(0), r.get(1), r.get(2), r.get::<_, i64>(3) as u64))
             .collect())
     }
+}
+
+/// The statements of an append to the audit chain, prepared once per connection (every read
+/// of a person writes here): the last link, and the insert of a batch.
+fn audit_statements(
+    conn: &mut crate::postgres::Conn,
+) -> Result<(::postgres::Statement, ::postgres::Statement)> {
+    let laatste = conn.prepared("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?;
+    let invoegen = conn.prepared(
+        "INSERT INTO audit_log (seq, tijd, actor, organisatie, rol, actie, persoon, record, bron,
+                                reden, noodtoegang, toegestaan, vorige, hash, doel)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
+                              $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+                              $11::bool[], $12::bool[], $13::text[], $14::text[],
+                              $15::text[])",
+    )?;
+    Ok((laatste, invoegen))
+}
+
+/// Appends `entries` to the audit chain inside the caller's transaction, which it first
+/// serialises with the appenders of every process (readers carry on).
+fn append_audit_in(
+    c: &mut Client,
+    laatste: &::postgres::Statement,
+    invoegen: &::postgres::Statement,
+    entries: &[NieuwAuditEntry],
+) -> Result<Vec<i64>> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Serialises appenders of every process; readers carry on.
+    c.batch_execute("LOCK TABLE audit_log IN EXCLUSIVE MODE")?;
+    let (mut seq, mut vorige): (i64, String) = c
+        .query_opt(laatste, &[])?
+        .map(|r| (r.get(0), r.get(1)))
+        .unwrap_or((0, GENESIS.to_string()));
+    let mut seqs = Vec::with_capacity(entries.len());
+    let mut links: Vec<(String, String)> = Vec::with_capacity(entries.len());
+    for e in entries {
+        seq += 1;
+        let hash = chain_hash(&vorige, seq, e);
+        seqs.push(seq);
+        links.push((std::mem::replace(&mut vorige, hash.clone()), hash));
+    }
+    let text = |f: fn(&NieuwAuditEntry) -> &str| entries.iter().map(f).collect::<Vec<_>>();
+    let opt = |f: fn(&NieuwAuditEntry) -> Option<&str>| entries.iter().map(f).collect::<Vec<_>>();
+    let flag = |f: fn(&NieuwAuditEntry) -> bool| entries.iter().map(f).collect::<Vec<_>>();
+    let vorigen: Vec<&str> = links.iter().map(|(v, _)| v.as_str()).collect();
+    let hashes: Vec<&str> = links.iter().map(|(_, h)| h.as_str()).collect();
+    c.execute(
+        invoegen,
+        &[
+            &seqs,
+            &text(|e| &e.tijd),
+            &text(|e| &e.actor),
+            &opt(|e| e.organisatie.as_deref()),
+            &opt(|e| e.rol.as_deref()),
+            &text(|e| &e.actie),
+            &opt(|e| e.persoon.as_deref()),
+            &opt(|e| e.record.as_deref()),
+            &text(|e| &e.bron),
+            &opt(|e| e.reden.as_deref()),
+            &flag(|e| e.noodtoegang),
+            &flag(|e| e.toegestaan),
+            &vorigen,
+            &hashes,
+            &opt(|e| e.doel.as_deref()),
+        ],
+    )?;
+    let last = *seqs.last().expect("entries is not empty");
+    if last / INDEX_EVERY > (last - seqs.len() as i64) / INDEX_EVERY {
+        c.batch_execute(&format!(
+            "INSERT INTO audit_persoon (persoon, seq)
+             SELECT persoon, seq FROM audit_log
+             WHERE seq > (SELECT tot FROM audit_geindexeerd) AND persoon IS NOT NULL
+             ORDER BY persoon, seq;
+             UPDATE audit_geindexeerd SET tot = {last};"
+        ))?;
+    }
+    Ok(seqs)
+}
+
+/// One step of a change of credentials of account `id`, inside the caller's transaction.
+fn inlogstap(c: &mut Client, id: i64, s: &Inlogstap) -> Result<()> {
+    let n = match s {
+        Inlogstap::Wachtwoord(hash) => c.execute(
+            "UPDATE gebruikers SET wachtwoord = $2 WHERE id = $1",
+            &[&id, hash],
+        )?,
+        Inlogstap::TotpGeheim(geheim) => c.execute(
+            "UPDATE gebruikers SET totp_geheim = $2, totp_laatste_stap = NULL, totp_inschrijven = false,
+                 totp_nieuw = NULL WHERE id = $1",
+            &[&id, geheim],
+        )?,
+        Inlogstap::TotpVragen => c.execute(
+            "UPDATE gebruikers SET totp_inschrijven = true, totp_nieuw = NULL, totp_geheim = NULL,
+                 totp_laatste_stap = NULL WHERE id = $1",
+            &[&id],
+        )?,
+        Inlogstap::Actief(actief) => c.execute(
+            "UPDATE gebruikers SET actief = $2 WHERE id = $1",
+            &[&id, actief],
+        )?,
+        Inlogstap::LoginState {
+            mislukt,
+            geblokkeerd_tot,
+            stap,
+        } => c.execute(
+            "UPDATE gebruikers SET mislukte_pogingen = $2, geblokkeerd_tot = $3,
+                 totp_laatste_stap = coalesce($4, totp_laatste_stap) WHERE id = $1",
+            &[&id, &(*mislukt as i32), geblokkeerd_tot, stap],
+        )?,
+        Inlogstap::Herstelcode(code_hash, verloopt) => {
+            c.execute(
+                "INSERT INTO wachtwoordherstel (gebruiker_id, code_hash, verloopt) VALUES ($1, $2, $3)
+                 ON CONFLICT (gebruiker_id) DO UPDATE SET code_hash = excluded.code_hash,
+                                                          verloopt = excluded.verloopt",
+                &[&id, code_hash, verloopt],
+            )?;
+            return Ok(());
+        }
+        Inlogstap::HerstelcodeWissen => {
+            c.execute(
+                "DELETE FROM wachtwoordherstel WHERE gebruiker_id = $1",
+                &[&id],
+            )?;
+            return Ok(());
+        }
+        Inlogstap::InlogpogingenWissen(naam) => {
+            c.execute("DELETE FROM inlogpogingen WHERE naam = $1", &[naam])?;
+            return Ok(());
+        }
+        Inlogstap::SessiesBeeindigen(at) => {
+            c.execute(
+                "UPDATE sessies SET ingetrokken = $2 WHERE gebruiker_id = $1 AND ingetrokken IS NULL",
+                &[&id, at],
+            )?;
+            return Ok(());
+        }
+    };
+    one_changed(n)
 }

@@ -7,9 +7,9 @@ use leerrecht_domain::rules::Regel;
 use rusqlite::{params, OptionalExtension, Row};
 
 use crate::access::{
-    chain_hash, moment, AccessStore, ApiTokenRij, AuditEntry, GebruikerRij, NieuwAuditEntry,
-    NieuweGebruiker, NotitieRij, PersoonContext, PurgeKandidaat, PurgePersoon, PurgeTelling,
-    SessieRij, GENESIS,
+    chain_hash, moment, AccessStore, ApiTokenRij, AuditEntry, GebruikerRij, Inlogstap,
+    NieuwAuditEntry, NieuweGebruiker, NotitieRij, PersoonContext, PurgeKandidaat, PurgePersoon,
+    PurgeTelling, SessieRij, GENESIS,
 };
 use crate::sqlite::{date_col, find_jongere, in_tx, invalid, Conn, SqliteStore};
 use crate::{Result, StoreError};
@@ -151,56 +151,6 @@ impl AccessStore for SqliteStore {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    fn set_login_state(
-        &self,
-        id: i64,
-        mislukte: u32,
-        geblokkeerd_tot: Option<DateTime<Utc>>,
-        stap: Option<i64>,
-    ) -> Result<()> {
-        let n = self.conn()?.execute(
-            "UPDATE gebruikers SET mislukte_pogingen = ?2, geblokkeerd_tot = ?3,
-                 totp_laatste_stap = coalesce(?4, totp_laatste_stap) WHERE id = ?1",
-            params![id, mislukte, geblokkeerd_tot.map(moment), stap],
-        )?;
-        one_changed(n)
-    }
-
-    fn set_actief(&self, id: i64, actief: bool) -> Result<()> {
-        let n = self.conn()?.execute(
-            "UPDATE gebruikers SET actief = ?2 WHERE id = ?1",
-            params![id, actief],
-        )?;
-        one_changed(n)
-    }
-
-    fn set_totp_geheim(&self, id: i64, geheim: Option<&str>) -> Result<()> {
-        let n = self.conn()?.execute(
-            "UPDATE gebruikers SET totp_geheim = ?2, totp_laatste_stap = NULL, totp_inschrijven = 0,
-                 totp_nieuw = NULL WHERE id = ?1",
-            params![id, geheim],
-        )?;
-        one_changed(n)
-    }
-
-    fn set_wachtwoord(&self, id: i64, hash: &str) -> Result<()> {
-        let n = self.conn()?.execute(
-            "UPDATE gebruikers SET wachtwoord = ?2 WHERE id = ?1",
-            params![id, hash],
-        )?;
-        one_changed(n)
-    }
-
-    fn set_herstelcode(&self, id: i64, code_hash: &str, verloopt: DateTime<Utc>) -> Result<()> {
-        self.conn()?.execute(
-            "INSERT INTO wachtwoordherstel (gebruiker_id, code_hash, verloopt) VALUES (?1, ?2, ?3)
-             ON CONFLICT (gebruiker_id) DO UPDATE SET code_hash = excluded.code_hash,
-                                                      verloopt = excluded.verloopt",
-            params![id, code_hash, moment(verloopt)],
-        )?;
-        Ok(())
-    }
-
     fn herstelcode(&self, id: i64) -> Result<Option<(String, DateTime<Utc>)>> {
         Ok(self
             .conn()?
@@ -209,23 +159,6 @@ impl AccessStore for SqliteStore {
             )?
             .query_row([id], |r| Ok((r.get(0)?, mom(r, 1)?)))
             .optional()?)
-    }
-
-    fn clear_herstelcode(&self, id: i64) -> Result<()> {
-        self.conn()?.execute(
-            "DELETE FROM wachtwoordherstel WHERE gebruiker_id = ?1",
-            [id],
-        )?;
-        Ok(())
-    }
-
-    fn totp_inschrijving_vragen(&self, id: i64) -> Result<()> {
-        let n = self.conn()?.execute(
-            "UPDATE gebruikers SET totp_inschrijven = 1, totp_nieuw = NULL, totp_geheim = NULL,
-                 totp_laatste_stap = NULL WHERE id = ?1",
-            [id],
-        )?;
-        one_changed(n)
     }
 
     fn totp_aanbieden(&self, id: i64, nieuw: &str) -> Result<String> {
@@ -290,12 +223,27 @@ impl AccessStore for SqliteStore {
         })
     }
 
-    fn clear_inlogpogingen(&self, naam: &str, bron: Option<&str>) -> Result<()> {
+    fn clear_inlogpogingen(&self, naam: &str, bron: &str) -> Result<()> {
         self.conn()?.execute(
-            "DELETE FROM inlogpogingen WHERE naam = ?1 AND (?2 IS NULL OR bron = ?2)",
+            "DELETE FROM inlogpogingen WHERE naam = ?1 AND bron = ?2",
             params![naam, bron],
         )?;
         Ok(())
+    }
+
+    fn inlog_wijzigen(
+        &self,
+        id: i64,
+        stappen: &[Inlogstap],
+        audit: &[NieuwAuditEntry],
+    ) -> Result<()> {
+        self.write(|c| {
+            for s in stappen {
+                inlogstap(c, id, s)?;
+            }
+            append_audit_in(c, audit)?;
+            Ok(())
+        })
     }
 
     fn add_sessie(&self, s: &SessieRij) -> Result<()> {
@@ -339,13 +287,6 @@ impl AccessStore for SqliteStore {
             "UPDATE sessies SET ingetrokken = ?2 WHERE token_hash = ?1 AND ingetrokken IS NULL",
             params![h, moment(at)],
         )? == 1)
-    }
-
-    fn revoke_sessies(&self, gebruiker_id: i64, at: DateTime<Utc>) -> Result<u64> {
-        Ok(self.conn()?.execute(
-            "UPDATE sessies SET ingetrokken = ?2 WHERE gebruiker_id = ?1 AND ingetrokken IS NULL",
-            params![gebruiker_id, moment(at)],
-        )? as u64)
     }
 
     fn add_api_token(&self, t: &ApiTokenRij) -> Result<i64> {
@@ -573,55 +514,7 @@ impl AccessStore for SqliteStore {
         }
         // BEGIN IMMEDIATE takes the write lock first, so the last link read here is the one
         // this batch chains to, whichever process writes next.
-        self.write(|c| {
-            let (mut seq, mut vorige): (i64, String) = c
-                .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
-                .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?
-                .unwrap_or((0, GENESIS.to_string()));
-            let mut stmt = c.prepare_cached(
-                "INSERT INTO audit_log (seq, tijd, actor, organisatie, rol, actie, persoon, record, bron,
-                                        reden, noodtoegang, toegestaan, vorige, hash, doel)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            )?;
-            let mut seqs = Vec::with_capacity(entries.len());
-            for e in entries {
-                seq += 1;
-                let hash = chain_hash(&vorige, seq, e);
-                stmt.execute(params![
-                    seq,
-                    e.tijd,
-                    e.actor,
-                    e.organisatie,
-                    e.rol,
-                    e.actie,
-                    e.persoon,
-                    e.record,
-                    e.bron,
-                    e.reden,
-                    e.noodtoegang,
-                    e.toegestaan,
-                    vorige,
-                    hash,
-                    e.doel
-                ])?;
-                vorige = hash;
-                seqs.push(seq);
-            }
-            let last = *seqs.last().expect("entries is not empty");
-            if last / INDEX_EVERY > (last - seqs.len() as i64) / INDEX_EVERY {
-                c.prepare_cached(
-                    "INSERT INTO audit_persoon (persoon, seq)
-                     SELECT persoon, seq FROM audit_log
-                     WHERE seq > (SELECT tot FROM audit_geindexeerd) AND persoon IS NOT NULL
-                     ORDER BY persoon, seq",
-                )?
-                .execute([])?;
-                c.prepare_cached("UPDATE audit_geindexeerd SET tot = ?1")?
-                    .execute([last])?;
-            }
-            Ok(seqs)
-        })
+        self.write(|c| append_audit_in(c, entries))
     }
 
     fn for_each_audit(&self, f: &mut dyn FnMut(AuditEntry) -> Result<()>) -> Result<()> {
@@ -855,4 +748,117 @@ impl AccessStore for SqliteStore {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// Appends `entries` to the audit chain inside the caller's write transaction (which holds
+/// the write lock, so the last link read here is the one they chain to).
+fn append_audit_in(c: &Conn, entries: &[NieuwAuditEntry]) -> Result<Vec<i64>> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (mut seq, mut vorige): (i64, String) = c
+        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((0, GENESIS.to_string()));
+    let mut stmt = c.prepare_cached(
+        "INSERT INTO audit_log (seq, tijd, actor, organisatie, rol, actie, persoon, record, bron,
+                                reden, noodtoegang, toegestaan, vorige, hash, doel)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?;
+    let mut seqs = Vec::with_capacity(entries.len());
+    for e in entries {
+        seq += 1;
+        let hash = chain_hash(&vorige, seq, e);
+        stmt.execute(params![
+            seq,
+            e.tijd,
+            e.actor,
+            e.organisatie,
+            e.rol,
+            e.actie,
+            e.persoon,
+            e.record,
+            e.bron,
+            e.reden,
+            e.noodtoegang,
+            e.toegestaan,
+            vorige,
+            hash,
+            e.doel
+        ])?;
+        vorige = hash;
+        seqs.push(seq);
+    }
+    let last = *seqs.last().expect("entries is not empty");
+    if last / INDEX_EVERY > (last - seqs.len() as i64) / INDEX_EVERY {
+        c.prepare_cached(
+            "INSERT INTO audit_persoon (persoon, seq)
+             SELECT persoon, seq FROM audit_log
+             WHERE seq > (SELECT tot FROM audit_geindexeerd) AND persoon IS NOT NULL
+             ORDER BY persoon, seq",
+        )?
+        .execute([])?;
+        c.prepare_cached("UPDATE audit_geindexeerd SET tot = ?1")?
+            .execute([last])?;
+    }
+    Ok(seqs)
+}
+
+/// One step of a change of credentials of account `id`, inside the caller's transaction.
+fn inlogstap(c: &Conn, id: i64, s: &Inlogstap) -> Result<()> {
+    let n = match s {
+        Inlogstap::Wachtwoord(hash) => c.execute(
+            "UPDATE gebruikers SET wachtwoord = ?2 WHERE id = ?1",
+            params![id, hash],
+        )?,
+        Inlogstap::TotpGeheim(geheim) => c.execute(
+            "UPDATE gebruikers SET totp_geheim = ?2, totp_laatste_stap = NULL, totp_inschrijven = 0,
+                 totp_nieuw = NULL WHERE id = ?1",
+            params![id, geheim],
+        )?,
+        Inlogstap::TotpVragen => c.execute(
+            "UPDATE gebruikers SET totp_inschrijven = 1, totp_nieuw = NULL, totp_geheim = NULL,
+                 totp_laatste_stap = NULL WHERE id = ?1",
+            [id],
+        )?,
+        Inlogstap::Actief(actief) => c.execute(
+            "UPDATE gebruikers SET actief = ?2 WHERE id = ?1",
+            params![id, actief],
+        )?,
+        Inlogstap::LoginState {
+            mislukt,
+            geblokkeerd_tot,
+            stap,
+        } => c.execute(
+            "UPDATE gebruikers SET mislukte_pogingen = ?2, geblokkeerd_tot = ?3,
+                 totp_laatste_stap = coalesce(?4, totp_laatste_stap) WHERE id = ?1",
+            params![id, mislukt, geblokkeerd_tot.map(moment), stap],
+        )?,
+        Inlogstap::Herstelcode(code_hash, verloopt) => {
+            c.execute(
+                "INSERT INTO wachtwoordherstel (gebruiker_id, code_hash, verloopt) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (gebruiker_id) DO UPDATE SET code_hash = excluded.code_hash,
+                                                          verloopt = excluded.verloopt",
+                params![id, code_hash, moment(*verloopt)],
+            )?;
+            return Ok(());
+        }
+        Inlogstap::HerstelcodeWissen => {
+            c.execute("DELETE FROM wachtwoordherstel WHERE gebruiker_id = ?1", [id])?;
+            return Ok(());
+        }
+        Inlogstap::InlogpogingenWissen(naam) => {
+            c.execute("DELETE FROM inlogpogingen WHERE naam = ?1", [naam])?;
+            return Ok(());
+        }
+        Inlogstap::SessiesBeeindigen(at) => {
+            c.execute(
+                "UPDATE sessies SET ingetrokken = ?2 WHERE gebruiker_id = ?1 AND ingetrokken IS NULL",
+                params![id, moment(*at)],
+            )?;
+            return Ok(());
+        }
+    };
+    one_changed(n)
 }
