@@ -190,25 +190,8 @@ impl App {
         toegestaan: bool,
         doel: Option<Doel>,
     ) -> Result<()> {
-        let (who, org, rol, bron) = actor_fields(actor);
-        let noodtoegang = reden.is_some();
-        self.auditor.record(
-            self.store(),
-            NieuwAuditEntry {
-                tijd: moment(self.now()),
-                actor: who,
-                organisatie: org,
-                rol,
-                actie: actie.to_string(),
-                persoon,
-                record,
-                bron,
-                reden,
-                noodtoegang,
-                toegestaan,
-                doel: doel.map(|d| d.code().to_string()),
-            },
-        )
+        let entry = self.entry(actor, actie, persoon, record, reden, toegestaan, doel);
+        self.auditor.record(self.store(), entry)
     }
 
     /// The entry [`App::audit_operatie`] writes, to be committed with the change it names
@@ -219,6 +202,21 @@ impl App {
         actie: &str,
         record: String,
     ) -> NieuwAuditEntry {
+        self.entry(actor, actie, None, Some(record), None, true, None)
+    }
+
+    /// An entry of `actor`, now.
+    #[allow(clippy::too_many_arguments)]
+    fn entry(
+        &self,
+        actor: &Actor,
+        actie: &str,
+        persoon: Option<String>,
+        record: Option<String>,
+        reden: Option<String>,
+        toegestaan: bool,
+        doel: Option<Doel>,
+    ) -> NieuwAuditEntry {
         let (who, org, rol, bron) = actor_fields(actor);
         NieuwAuditEntry {
             tijd: moment(self.now()),
@@ -226,13 +224,13 @@ impl App {
             organisatie: org,
             rol,
             actie: actie.to_string(),
-            persoon: None,
-            record: Some(record),
+            persoon,
+            record,
             bron,
-            reden: None,
-            noodtoegang: false,
-            toegestaan: true,
-            doel: None,
+            noodtoegang: reden.is_some(),
+            reden,
+            toegestaan,
+            doel: doel.map(|d| d.code().to_string()),
         }
     }
 
