@@ -107,7 +107,7 @@ impl World {
         let op = Actor::local_operator();
         let acc = self
             .app
-            .user_add(&op, naam, org_of(rol), rol, WACHTWOORD)
+            .user_add_blijvend(&op, naam, org_of(rol), rol, WACHTWOORD)
             .unwrap();
         assert_eq!(
             acc.totp_geheim.is_some(),
@@ -701,7 +701,7 @@ fn login_lockout_and_sessions(db: Db) {
     let op = Actor::local_operator();
     let acc = w
         .app
-        .user_add(&op, "anna", "RBL-ZK", Rol::Leerplicht, WACHTWOORD)
+        .user_add_blijvend(&op, "anna", "RBL-ZK", Rol::Leerplicht, WACHTWOORD)
         .unwrap();
     let secret = acc.totp_geheim.unwrap();
     let code = || current_totp(&secret, w.app.now()).unwrap();
@@ -782,7 +782,10 @@ fn accounts_are_checked_at_the_edge(db: Db) {
     let op = Actor::local_operator();
     // A refused account: what the refusal says.
     let refused = |naam: &str, org: &str, wachtwoord: &str| -> String {
-        match w.app.user_add(&op, naam, org, Rol::Leerplicht, wachtwoord) {
+        match w
+            .app
+            .user_add_blijvend(&op, naam, org, Rol::Leerplicht, wachtwoord)
+        {
             Err(AppError::Invalid(m)) => m,
             other => panic!("{other:?}"),
         }
@@ -797,7 +800,7 @@ fn accounts_are_checked_at_the_edge(db: Db) {
         assert!(m.contains(says), "{m}");
     }
     w.app
-        .user_add(&op, "anouk", "RBL-ZK", Rol::Leerplicht, WACHTWOORD)
+        .user_add_blijvend(&op, "anouk", "RBL-ZK", Rol::Leerplicht, WACHTWOORD)
         .unwrap();
     assert!(refused("anouk", "RBL-ZK", WACHTWOORD).contains("bestaat al"));
     // Passwords are stored as Argon2id hashes only.
@@ -1295,6 +1298,93 @@ fn listings_narrow_to_the_reader_alike(db: Db) {
     assert!(gezocht(&cjg).is_empty());
 }
 
+/// A password that someone else set is its owner's only after they chose their own: the
+/// first login, with the right password and code, asks for a new one (ASVS 2.3.1), refuses
+/// one against the policy or equal to the one set, and logs in with the new one in the same
+/// attempt; the old one no longer works. A password beheer sets anew is temporary again.
+/// Only the local operator makes an account whose password stays (the demo's).
+fn a_password_set_by_someone_else_is_chosen_anew(db: Db) {
+    use leerrecht_app::LoginFout;
+    let w = world(db);
+    let op = Actor::local_operator();
+    let acc = w
+        .app
+        .user_add(&op, "u.nieuw", "RBL-ZK", Rol::Leerplicht, WACHTWOORD)
+        .unwrap();
+    let geheim = acc.totp_geheim.unwrap();
+    let code = || current_totp(&geheim, w.app.now()).unwrap();
+    let bron = "192.0.2.20";
+    let login = |ww: &str, nieuw: Option<&str>| {
+        w.app
+            .login_met("u.nieuw", ww, Some(&code()), nieuw, bron)
+            .unwrap()
+    };
+    assert!(matches!(
+        login(WACHTWOORD, None),
+        Err(LoginFout::WachtwoordKiezen(None))
+    ));
+    // A wrong password is not asked for a new one.
+    assert!(matches!(
+        login("niet-het-goede-wachtwoord", Some("een-eigen-lange-zin-nu")),
+        Err(LoginFout::Onjuist)
+    ));
+    for slecht in [WACHTWOORD, "kort"] {
+        assert!(
+            matches!(
+                login(WACHTWOORD, Some(slecht)),
+                Err(LoginFout::WachtwoordKiezen(Some(_)))
+            ),
+            "{slecht}"
+        );
+    }
+    let eigen = "een-eigen-lange-zin-nu";
+    let sessie = login(WACHTWOORD, Some(eigen)).expect("logged in with the new password");
+    assert!(w.app.session_actor(&sessie.token, bron).unwrap().is_some());
+    w.clock.advance(Duration::seconds(31));
+    assert!(matches!(login(WACHTWOORD, None), Err(LoginFout::Onjuist)));
+    w.clock.advance(Duration::seconds(31));
+    assert!(
+        login(eigen, None).is_ok(),
+        "the own password needs nothing more"
+    );
+    // Set anew by the administrator: temporary again, and the sessions end.
+    w.app
+        .user_set_password(&op, "u.nieuw", "nog-een-ingestelde-zin")
+        .unwrap();
+    assert!(w.app.session_actor(&sessie.token, bron).unwrap().is_none());
+    w.clock.advance(Duration::seconds(31));
+    assert!(matches!(
+        login("nog-een-ingestelde-zin", None),
+        Err(LoginFout::WachtwoordKiezen(None))
+    ));
+    let beheer = w.user("u.beheer", Rol::Beheer);
+    assert!(matches!(
+        w.app
+            .user_add_blijvend(&beheer, "u.blijf", "RBL-ZK", Rol::Leerplicht, WACHTWOORD),
+        Err(AppError::Forbidden(_))
+    ));
+    let mut acties = Vec::new();
+    w.app
+        .opslag(&op)
+        .unwrap()
+        .for_each_audit(&mut |e| {
+            if e.entry.actor == "u.nieuw" {
+                acties.push(e.entry.actie.clone());
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert!(
+        acties.contains(&"wachtwoord_kiezen_gevraagd".to_string()),
+        "{acties:?}"
+    );
+    assert_eq!(
+        acties.iter().filter(|a| *a == "wachtwoord_gekozen").count(),
+        1,
+        "{acties:?}"
+    );
+}
+
 on_both!(
     partners_see_only_their_own_cases,
     the_whole_matrix,
@@ -1303,6 +1393,7 @@ on_both!(
     absence_is_read_on_a_purpose_only,
     the_file_is_one_gated_read,
     listings_narrow_to_the_reader_alike,
+    a_password_set_by_someone_else_is_chosen_anew,
     break_the_glass_lifts_the_lack_of_a_ground,
     drafts_and_signals_stay_at_the_school,
     medical_notes_are_the_youth_doctors_alone,

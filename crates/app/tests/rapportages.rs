@@ -429,7 +429,9 @@ const WACHTWOORD: &str = "een lang en goed wachtwoord 42";
 /// Logs in a new account of `rol` at `org`, as a user would.
 fn user(app: &App, naam: &str, rol: Rol, org: &str) -> Actor {
     let op = Actor::local_operator();
-    let acc = app.user_add(&op, naam, org, rol, WACHTWOORD).unwrap();
+    let acc = app
+        .user_add_blijvend(&op, naam, org, rol, WACHTWOORD)
+        .unwrap();
     let code = acc
         .totp_geheim
         .map(|s| current_totp(&s, app.now()).unwrap());

@@ -32,6 +32,10 @@ pub(crate) fn user(app: &App, actor: &Actor, what: UserWhat) -> anyhow::Result<(
             let password = read_password()?;
             let nieuw = checked(app.user_add(actor, &username, &org, role, &password))?;
             writeln!(out, "gebruiker {username} toegevoegd ({role}, {org})")?;
+            writeln!(
+                out,
+                "het wachtwoord is tijdelijk: de gebruiker kiest bij de eerste inlog een eigen wachtwoord"
+            )?;
             if let Some(secret) = nieuw.totp_geheim {
                 print_totp(&mut out, &username, &secret)?;
             }

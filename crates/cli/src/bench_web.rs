@@ -39,7 +39,8 @@ fn inloggen(
             None
         }
     } else {
-        app.user_add(&op, naam, org, rol, WACHTWOORD)?.totp_geheim
+        app.user_add_blijvend(&op, naam, org, rol, WACHTWOORD)?
+            .totp_geheim
     };
     let code = geheim
         .and_then(|g| leerrecht_app::toegang::auth::current_totp(&g, chrono::Utc::now()))

@@ -229,7 +229,8 @@ enum Command {
 
 #[derive(Subcommand)]
 enum UserWhat {
-    /// Add an account; the password is read from standard input, never from an argument.
+    /// Add an account; the password is read from standard input, never from an argument. It
+    /// is temporary: the user chooses their own at the first login.
     Add {
         #[arg(long)]
         username: String,
@@ -250,7 +251,8 @@ enum UserWhat {
     /// Give an account a new TOTP secret (lost device) and end its sessions.
     #[command(name = "reset-2fa")]
     Reset2fa { username: String },
-    /// Set a new password, read from standard input; ends the account's sessions.
+    /// Set a new password, read from standard input; ends the account's sessions. It is
+    /// temporary: the user chooses their own at the next login.
     Password { username: String },
     /// Issue a one-time reset code (valid 24 hours) with which the user sets a new password
     /// themself (POST /api/v1/wachtwoordherstel, with their TOTP code).

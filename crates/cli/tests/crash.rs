@@ -231,7 +231,7 @@ fn accounts_with_sessions(db: &str) {
         .code;
     let wachtwoord = "lange-zin-van-vier-woorden";
     for naam in ACCOUNTS {
-        app.user_add(&op, naam, gemeente.as_str(), Rol::Beleid, wachtwoord)
+        app.user_add_blijvend(&op, naam, gemeente.as_str(), Rol::Beleid, wachtwoord)
             .unwrap();
         app.login(naam, wachtwoord, None, "127.0.0.1")
             .unwrap()

@@ -35,7 +35,7 @@ fn inloggen(c: &Client, base: &str, naam: &str, geheim: &Option<String>) -> ApiS
 }
 
 fn account(app: &App, naam: &str, org: &str, rol: Rol) -> Option<String> {
-    app.user_add(&Actor::local_operator(), naam, org, rol, WACHTWOORD)
+    app.user_add_blijvend(&Actor::local_operator(), naam, org, rol, WACHTWOORD)
         .unwrap()
         .totp_geheim
 }

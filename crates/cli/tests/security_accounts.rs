@@ -548,9 +548,56 @@ fn beheer_second_factor_and_enrolment(demo: Demo) {
 }
 
 // Each scenario on both databases.
+/// ASVS 2.3.1 over HTTP: a password set by the administrator (`leerrecht user add`) logs in
+/// only with the owner's own new one, sent with it as `nieuw_wachtwoord`; after that the
+/// set one is gone.
+fn first_login_chooses_an_own_password(demo: Demo) {
+    let s = Server::start(&demo.db, &[]);
+    let c = client_from("127.0.0.1");
+    let app = demo.app();
+    let op = leerrecht_app::Actor::local_operator();
+    let gemeente = app
+        .organisaties(&op)
+        .unwrap()
+        .into_iter()
+        .find(|o| o.soort == leerrecht_domain::org::OrgSoort::Gemeente)
+        .expect("the demo has a gemeente");
+    let ingesteld = "door-de-beheerder-ingesteld";
+    app.user_add(
+        &op,
+        "http.beleid",
+        gemeente.code.as_str(),
+        leerrecht_domain::org::Rol::Beleid,
+        ingesteld,
+    )
+    .unwrap();
+    let inloggen = |wachtwoord: &str, nieuw: Option<&str>| {
+        let mut body = json!({"gebruikersnaam": "http.beleid", "wachtwoord": wachtwoord});
+        if let Some(n) = nieuw {
+            body["nieuw_wachtwoord"] = json!(n);
+        }
+        json_of(c.post(s.url("/api/v1/sessies")).json(&body).send().unwrap())
+    };
+    let (st, v) = inloggen(ingesteld, None);
+    assert_eq!(st, 401, "{v}");
+    assert!(
+        v["detail"].as_str().unwrap().contains("nieuw wachtwoord"),
+        "{v}"
+    );
+    let (st, v) = inloggen(ingesteld, Some("kort"));
+    assert_eq!(st, 401, "{v}");
+    assert!(v["detail"].as_str().unwrap().contains("te kort"), "{v}");
+    let eigen = "mijn-eigen-beleidszin-2026";
+    let (st, v) = inloggen(ingesteld, Some(eigen));
+    assert_eq!(st, 201, "{v}");
+    assert_eq!(inloggen(ingesteld, None).0, 401);
+    assert_eq!(inloggen(eigen, None).0, 201);
+}
+
 on_both_demos! {
     existence_oracles: existence_oracles_sqlite, existence_oracles_postgres;
     lockout_tells_no_names: lockout_tells_no_names_sqlite, lockout_tells_no_names_postgres;
     password_change_is_no_guessing_endpoint: password_change_is_no_guessing_endpoint_sqlite, password_change_is_no_guessing_endpoint_postgres;
     beheer_second_factor_and_enrolment: beheer_second_factor_and_enrolment_sqlite, beheer_second_factor_and_enrolment_postgres;
+    first_login_chooses_an_own_password: first_login_chooses_an_own_password_sqlite, first_login_chooses_an_own_password_postgres;
 }

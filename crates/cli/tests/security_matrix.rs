@@ -247,7 +247,9 @@ fn opzet(db: &str) -> Opzet {
         .collect();
         for (rol, code) in &org {
             let naam = format!("matrix.{rol}.{i}");
-            let n = app.user_add(&op, &naam, code, *rol, WACHTWOORD).unwrap();
+            let n = app
+                .user_add_blijvend(&op, &naam, code, *rol, WACHTWOORD)
+                .unwrap();
             accounts.insert((*rol, i), (naam, n.totp_geheim));
         }
         // A case with this side's CJG as its partner, and a melding of its school.

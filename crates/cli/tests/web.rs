@@ -743,6 +743,7 @@ fn ingangen_opzet(db: &str) -> (Rolverdeling, (String, String)) {
         .into_iter()
         .find(|o| o.soort == OrgSoort::Ggd)
         .expect("the demo has a GGD");
+    // An account as `leerrecht user add` makes it: the password is temporary.
     let n = app
         .user_add(
             &op,
@@ -767,8 +768,25 @@ async fn ingangen_in_de_browser(
 ) {
     let reden = "Acute zorg: de school meldt ernstige klachten, ouders onbereikbaar";
 
+    // The youth doctor's first login: the password the administrator set is replaced by one
+    // of their own, in the same login (a short one is refused first).
+    let code =
+        || leerrecht_app::toegang::auth::current_totp(&jeugdarts.1, chrono::Utc::now()).unwrap();
+    s.inloggen_als(&jeugdarts.0, WACHTWOORD, &code()).await;
+    assert_eq!(s.h1().await, "Nieuw wachtwoord kiezen");
+    s.vul("#wachtwoord", WACHTWOORD).await;
+    s.vul("#code", &code()).await;
+    s.vul("#nieuw_wachtwoord", "kort").await;
+    s.klik("button[type=submit]").await;
+    assert!(s.tekst("#inlog-fout").await.contains("te kort"));
+    let eigen = "mijn-eigen-lange-zin-als-jeugdarts";
+    s.vul("#wachtwoord", WACHTWOORD).await;
+    s.vul("#code", &code()).await;
+    s.vul("#nieuw_wachtwoord", eigen).await;
+    s.klik("button[type=submit]").await;
+    s.is_ingelogd(&jeugdarts.0).await;
+
     // The youth doctor cannot open the file of a pupil without a referral.
-    s.inloggen(&jeugdarts, WACHTWOORD).await;
     s.ga(&format!("/jongeren/{}", r.id)).await;
     assert_eq!(s.h1().await, "Geen toegang");
     // Break the glass from the search page: too short a reason is refused, the number not

@@ -135,7 +135,7 @@ impl Demo<'_> {
             };
             let gebruikersnaam = format!("demo.{rol}");
             let wachtwoord = leerrecht_app::toegang::auth::new_token("");
-            let nieuw = self.user_add(actor, &gebruikersnaam, &org, rol, &wachtwoord)?;
+            let nieuw = self.user_add_blijvend(actor, &gebruikersnaam, &org, rol, &wachtwoord)?;
             accounts.push(DemoAccount {
                 gebruikersnaam,
                 rol,

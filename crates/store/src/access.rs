@@ -19,7 +19,7 @@ pub(crate) const INDEX_EVERY: i64 = 1024;
 pub(crate) const GEBRUIKER_COLS: &str =
     "id, gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim,
      totp_laatste_stap, actief, mislukte_pogingen, geblokkeerd_tot, aangemaakt,
-     totp_inschrijven, totp_nieuw";
+     totp_inschrijven, totp_nieuw, wachtwoord_tijdelijk";
 
 /// The columns of an audit entry, in the order both stores read them.
 pub(crate) const AUDIT_COLS: &str =
@@ -42,6 +42,7 @@ pub(crate) fn gebruiker<R: Rij>(r: &R, at: usize) -> std::result::Result<Gebruik
         aangemaakt: r.moment(at + 10)?,
         totp_inschrijven: r.waar(at + 11)?,
         totp_nieuw: r.opt_tekst(at + 12)?,
+        wachtwoord_tijdelijk: r.waar(at + 13)?,
     })
 }
 
@@ -114,6 +115,8 @@ pub struct NieuweGebruiker {
     pub wachtwoord_hash: String,
     pub totp_geheim: Option<String>,
     pub aangemaakt: DateTime<Utc>,
+    /// Set by someone else: its owner chooses a new one at the first login.
+    pub wachtwoord_tijdelijk: bool,
 }
 
 /// An account as stored, with its login state.
@@ -134,6 +137,8 @@ pub struct GebruikerRij {
     pub totp_inschrijven: bool,
     /// The secret offered to the owner during that set-up, until a first code confirms it.
     pub totp_nieuw: Option<String>,
+    /// The password was set by someone else: its owner chooses a new one at the next login.
+    pub wachtwoord_tijdelijk: bool,
 }
 
 /// A login session, known by the SHA-256 of its token.
@@ -369,8 +374,11 @@ pub struct PurgeTelling {
 /// One step of a change of an account's credentials ([`AccessStore::inlog_wijzigen`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Inlogstap {
-    /// A new password hash.
+    /// A new password hash, chosen by the account's owner.
     Wachtwoord(String),
+    /// A new password hash set by someone else: its owner chooses a new one at the next
+    /// login.
+    TijdelijkWachtwoord(String),
     /// A new TOTP secret (or none); a set-up its owner was to do is off.
     TotpGeheim(Option<String>),
     /// A new second factor, set up by the owner at the next login: the secret it had and any

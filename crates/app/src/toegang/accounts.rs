@@ -65,6 +65,11 @@ pub enum LoginFout {
     /// is for its owner, who confirms it with a first code at the next attempt.
     #[error("stel eerst uw tweede factor in: log in op de webpagina /inloggen")]
     Inschrijven(Inschrijving),
+    /// The password and code were right, but the password was set by someone else: its
+    /// owner chooses a new one, sent with the next attempt. Holds why a new one sent was
+    /// refused (the password policy), if one was sent.
+    #[error("kies eerst een nieuw wachtwoord: dit wachtwoord is door de beheerder ingesteld")]
+    WachtwoordKiezen(Option<String>),
 }
 
 /// A new second factor for its owner to add to an authenticator app.
@@ -106,6 +111,36 @@ impl App {
         rol: Rol,
         wachtwoord: &str,
     ) -> Result<NieuwAccount> {
+        self.account_toevoegen(actor, gebruikersnaam, org, rol, wachtwoord, true)
+    }
+
+    /// [`App::user_add`] with a password its owner keeps: for the local operator's demo and
+    /// test installations only, whose accounts are logged in with the password printed.
+    pub fn user_add_blijvend(
+        &self,
+        actor: &Actor,
+        gebruikersnaam: &str,
+        org: &str,
+        rol: Rol,
+        wachtwoord: &str,
+    ) -> Result<NieuwAccount> {
+        if !matches!(actor, Actor::LocalOperator { .. }) {
+            return Err(AppError::Forbidden(
+                "alleen de beheerder van de installatie, op de server".into(),
+            ));
+        }
+        self.account_toevoegen(actor, gebruikersnaam, org, rol, wachtwoord, false)
+    }
+
+    fn account_toevoegen(
+        &self,
+        actor: &Actor,
+        gebruikersnaam: &str,
+        org: &str,
+        rol: Rol,
+        wachtwoord: &str,
+        tijdelijk: bool,
+    ) -> Result<NieuwAccount> {
         authorize(actor, Action::ManageAccounts)?;
         let naam = gebruikersnaam.trim();
         if naam.is_empty()
@@ -140,6 +175,7 @@ impl App {
                 wachtwoord_hash: hash_password(wachtwoord),
                 totp_geheim: totp.clone(),
                 aangemaakt: self.now(),
+                wachtwoord_tijdelijk: tijdelijk,
             })
             .map_err(|e| match e {
                 leerrecht_store::StoreError::Invalid(m) => {
@@ -262,7 +298,7 @@ impl App {
         self.inlog_wijzigen(
             g.id,
             &[
-                Inlogstap::Wachtwoord(hash_password(wachtwoord)),
+                Inlogstap::TijdelijkWachtwoord(hash_password(wachtwoord)),
                 Inlogstap::LoginState {
                     mislukt: 0,
                     geblokkeerd_tot: None,
@@ -609,6 +645,22 @@ impl App {
         code: Option<&str>,
         bron: &str,
     ) -> Result<std::result::Result<Sessie, LoginFout>> {
+        self.login_met(naam, wachtwoord, code, None, bron)
+    }
+
+    /// [`App::login`] with the new password `nieuw` its owner chose, for an account whose
+    /// password someone else set ([`LoginFout::WachtwoordKiezen`]): after the right password
+    /// and code, the new one (the policy applies, and it differs from the one given) replaces
+    /// it in one transaction with the end of any other session and its audit entry, and the
+    /// login goes on.
+    pub fn login_met(
+        &self,
+        naam: &str,
+        wachtwoord: &str,
+        code: Option<&str>,
+        nieuw: Option<&str>,
+        bron: &str,
+    ) -> Result<std::result::Result<Sessie, LoginFout>> {
         let now = self.now();
         let log = |actie: &str, ok: bool, g: Option<&GebruikerRij>| {
             self.audit_login(naam, g, actie, ok, bron)
@@ -689,6 +741,32 @@ impl App {
                 }
                 (None, _) => {}
             }
+        }
+        if g.wachtwoord_tijdelijk {
+            // A password someone else set is not the owner's: they choose one now. The code
+            // stays unspent until they do (no session was made with it).
+            let Some(nieuw) = nieuw.filter(|n| !n.is_empty()) else {
+                log("wachtwoord_kiezen_gevraagd", true, Some(&g))?;
+                return Ok(Err(LoginFout::WachtwoordKiezen(None)));
+            };
+            let geweigerd = if nieuw == wachtwoord {
+                Some("kies een ander wachtwoord dan het ingestelde".to_string())
+            } else {
+                check_password_policy(nieuw, naam)
+                    .err()
+                    .map(|e| e.to_string())
+            };
+            if let Some(reden) = geweigerd {
+                return Ok(Err(LoginFout::WachtwoordKiezen(Some(reden))));
+            }
+            self.inlog_wijzigen(
+                g.id,
+                &[
+                    Inlogstap::Wachtwoord(hash_password(nieuw)),
+                    Inlogstap::SessiesBeeindigen(now),
+                ],
+                self.login_entry(naam, Some(&g), "wachtwoord_gekozen", true, bron),
+            )?;
         }
         self.store().set_login_state(g.id, 0, None, stap)?;
         self.store().clear_inlogpogingen(&pogingnaam(naam), bron)?;

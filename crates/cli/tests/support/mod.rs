@@ -302,7 +302,7 @@ pub fn account_toevoegen(
     wachtwoord: &str,
 ) -> (String, String) {
     let n = app
-        .user_add(
+        .user_add_blijvend(
             &leerrecht_app::Actor::local_operator(),
             naam,
             org,

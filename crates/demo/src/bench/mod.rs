@@ -342,7 +342,7 @@ pub fn bench_audit(
         .into_iter()
         .find(|o| o.soort == OrgSoort::Leerplicht)
         .ok_or_else(|| AppError::Invalid("the demo region has no leerplicht bureau".into()))?;
-    app.user_add(
+    app.user_add_blijvend(
         &op,
         "bench.leerplicht",
         org.code.as_str(),

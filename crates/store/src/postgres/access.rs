@@ -49,7 +49,7 @@ pub(crate) fn sessie_feiten(store: &PgStore, h: &str) -> Result<Option<SessieFei
         )
     });
     const N_SESSIE: usize = 7;
-    const N_GEBRUIKER: usize = 13;
+    const N_GEBRUIKER: usize = 14;
     let mut c = store.conn()?;
     let stmt = c.prepared(sql)?;
     Ok(c.query_opt(&stmt, &[&h])?.map(|r| {
@@ -248,8 +248,9 @@ impl AccessStore for PgStore {
 
     fn add_gebruiker(&self, g: &NieuweGebruiker) -> Result<i64> {
         let row = self.conn()?.query_opt(
-            "INSERT INTO gebruikers (gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim, aangemaakt)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (gebruikersnaam) DO NOTHING RETURNING id",
+            "INSERT INTO gebruikers (gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim, aangemaakt,
+                                     wachtwoord_tijdelijk)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (gebruikersnaam) DO NOTHING RETURNING id",
             &[
                 &g.gebruikersnaam,
                 &g.organisatie,
@@ -257,6 +258,7 @@ impl AccessStore for PgStore {
                 &g.wachtwoord_hash,
                 &g.totp_geheim,
                 &g.aangemaakt,
+                &g.wachtwoord_tijdelijk,
             ],
         )?;
         match row {
@@ -912,9 +914,9 @@ fn append_audit_in(
 /// One step of a change of credentials of account `id`, inside the caller's transaction.
 fn inlogstap(c: &mut Client, id: i64, s: &Inlogstap) -> Result<()> {
     let n = match s {
-        Inlogstap::Wachtwoord(hash) => c.execute(
-            "UPDATE gebruikers SET wachtwoord = $2 WHERE id = $1",
-            &[&id, hash],
+        Inlogstap::Wachtwoord(hash) | Inlogstap::TijdelijkWachtwoord(hash) => c.execute(
+            "UPDATE gebruikers SET wachtwoord = $2, wachtwoord_tijdelijk = $3 WHERE id = $1",
+            &[&id, hash, &matches!(s, Inlogstap::TijdelijkWachtwoord(_))],
         )?,
         Inlogstap::TotpGeheim(geheim) => c.execute(
             "UPDATE gebruikers SET totp_geheim = $2, totp_laatste_stap = NULL, totp_inschrijven = false,

@@ -110,15 +110,17 @@ impl AccessStore for SqliteStore {
                 )));
             }
             c.execute(
-                "INSERT INTO gebruikers (gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim, aangemaakt)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO gebruikers (gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim, aangemaakt,
+                                         wachtwoord_tijdelijk)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![
                     g.gebruikersnaam,
                     g.organisatie,
                     g.rol,
                     g.wachtwoord_hash,
                     g.totp_geheim,
-                    moment(g.aangemaakt)
+                    moment(g.aangemaakt),
+                    g.wachtwoord_tijdelijk
                 ],
             )?;
             Ok(c.last_insert_rowid())
@@ -808,9 +810,9 @@ fn append_audit_in(c: &Conn, entries: &[NieuwAuditEntry]) -> Result<Vec<i64>> {
 /// One step of a change of credentials of account `id`, inside the caller's transaction.
 fn inlogstap(c: &Conn, id: i64, s: &Inlogstap) -> Result<()> {
     let n = match s {
-        Inlogstap::Wachtwoord(hash) => c.execute(
-            "UPDATE gebruikers SET wachtwoord = ?2 WHERE id = ?1",
-            params![id, hash],
+        Inlogstap::Wachtwoord(hash) | Inlogstap::TijdelijkWachtwoord(hash) => c.execute(
+            "UPDATE gebruikers SET wachtwoord = ?2, wachtwoord_tijdelijk = ?3 WHERE id = ?1",
+            params![id, hash, matches!(s, Inlogstap::TijdelijkWachtwoord(_))],
         )?,
         Inlogstap::TotpGeheim(geheim) => c.execute(
             "UPDATE gebruikers SET totp_geheim = ?2, totp_laatste_stap = NULL, totp_inschrijven = 0,

@@ -24,6 +24,8 @@ struct Inlogpagina {
     gebruikersnaam: String,
     /// A new second factor for the owner to set up: the secret and its otpauth URI.
     inschrijving: Option<(String, String)>,
+    /// The password was set by an administrator: its owner chooses a new one.
+    wachtwoord_kiezen: bool,
 }
 
 fn pagina(taal: Taal, fout: Option<String>, gebruikersnaam: String) -> Inlogpagina {
@@ -32,6 +34,7 @@ fn pagina(taal: Taal, fout: Option<String>, gebruikersnaam: String) -> Inlogpagi
         fout,
         gebruikersnaam,
         inschrijving: None,
+        wachtwoord_kiezen: false,
     }
 }
 
@@ -45,6 +48,8 @@ struct Inlog {
     wachtwoord: String,
     #[serde(default)]
     code: String,
+    #[serde(default)]
+    nieuw_wachtwoord: String,
 }
 
 pub async fn inloggen(State(s): State<AppState>, parts: Parts, body: Bytes) -> Response {
@@ -86,7 +91,8 @@ pub async fn inloggen(State(s): State<AppState>, parts: Parts, body: Bytes) -> R
     let met_code = !f.code.trim().is_empty();
     let r = doe(&s, taal, move |app| {
         let code = Some(f.code.trim()).filter(|c| !c.is_empty());
-        app.login(&f.gebruikersnaam, &f.wachtwoord, code, &bron)
+        let nieuw = Some(f.nieuw_wachtwoord.as_str()).filter(|n| !n.is_empty());
+        app.login_met(&f.gebruikersnaam, &f.wachtwoord, code, nieuw, &bron)
     })
     .await;
     match r {
@@ -112,6 +118,19 @@ pub async fn inloggen(State(s): State<AppState>, parts: Parts, body: Bytes) -> R
             p.inschrijving = Some((i.geheim, i.uri));
             (status, html(p)).into_response()
         }
+        Ok(Err(LoginFout::WachtwoordKiezen(reden))) => {
+            // The right password and code of an account whose password an administrator
+            // set: its owner chooses a new one and logs in with it.
+            let status = if reden.is_some() {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::OK
+            };
+            let mut p = pagina(taal, reden, naam);
+            p.k.titel = taal.s("Nieuw wachtwoord kiezen").into();
+            p.wachtwoord_kiezen = true;
+            (status, html(p)).into_response()
+        }
         Ok(Err(fout)) => {
             let t = match fout {
                 LoginFout::Onjuist => "onjuiste gebruikersnaam, wachtwoord of code",
@@ -123,6 +142,9 @@ pub async fn inloggen(State(s): State<AppState>, parts: Parts, body: Bytes) -> R
                 }
                 LoginFout::CodeNodig | LoginFout::Inschrijven(_) => {
                     "tweede factor nodig: voer de code uit uw authenticator-app in"
+                }
+                LoginFout::WachtwoordKiezen(_) => {
+                    "kies eerst een nieuw wachtwoord: dit wachtwoord is door de beheerder ingesteld"
                 }
             };
             (

@@ -147,6 +147,18 @@ fn en(nl: &'static str) -> &'static str {
             "Six digits; needed for roles that see persons and for administrators."
         }
         "Inloggen is niet gelukt" => "Logging in did not succeed",
+        "Nieuw wachtwoord kiezen" => "Choose a new password",
+        "Nieuw wachtwoord" => "New password",
+        "Uw eigen wachtwoord" => "Your own password",
+        "Uw wachtwoord is door de beheerder ingesteld. Kies een eigen wachtwoord dat alleen u kent, en log in met het wachtwoord van de beheerder, een nieuwe code uit uw authenticator-app en uw nieuwe wachtwoord." => {
+            "Your password was set by the administrator. Choose a password of your own that only you know, and log in with the administrator's password, a new code from your authenticator app and your new password."
+        }
+        "Minstens 12 tekens, niet uw gebruikersnaam; een zin van een paar woorden werkt goed." => {
+            "At least 12 characters, not your username; a sentence of a few words works well."
+        }
+        "kies eerst een nieuw wachtwoord: dit wachtwoord is door de beheerder ingesteld" => {
+            "choose a new password first: this password was set by the administrator"
+        }
         "onjuiste gebruikersnaam, wachtwoord of code" => "wrong username, password or code",
         "tweede factor nodig: voer de code uit uw authenticator-app in" => {
             "second factor needed: enter the code from your authenticator app"

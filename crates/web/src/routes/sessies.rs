@@ -27,6 +27,10 @@ pub struct Inloggen {
     #[serde(default)]
     #[schema(example = "123456")]
     pub code: Option<String>,
+    /// For an account whose password an administrator set: the new password its owner
+    /// chooses (the password policy applies), sent with the right password and code.
+    #[serde(default)]
+    pub nieuw_wachtwoord: Option<String>,
 }
 
 /// Who is calling: a person (with role) or a system (with scopes).
@@ -93,7 +97,9 @@ pub struct Sessie {
 /// address block that name from that address for 15 minutes (423), the same for names with
 /// and without an account; attempts per client address are limited. An account whose
 /// administrator asked for a new second factor gets 401 until its owner has set it up on
-/// the login page (`/inloggen`), which shows the new secret after the password.
+/// the login page (`/inloggen`), which shows the new secret after the password. An account
+/// whose password an administrator set gets 401 until the login brings `nieuw_wachtwoord`,
+/// which replaces it.
 #[utoipa::path(post, path = "/sessies", tag = "sessies", security(()),
     request_body = Inloggen,
     responses((status = 201, description = "Ingelogd", body = Sessie),
@@ -108,10 +114,11 @@ pub async fn inloggen(
     binnen_loginlimiet(&s, &bron).await?;
     let (sessie, actor) = s
         .run(move |app| {
-            let r = app.login(
+            let r = app.login_met(
                 &body.gebruikersnaam,
                 &body.wachtwoord,
                 body.code.as_deref(),
+                body.nieuw_wachtwoord.as_deref(),
                 &bron,
             )?;
             Ok(match r {
@@ -125,6 +132,12 @@ pub async fn inloggen(
         .await?
         .map_err(|f| match f {
             LoginFout::Geblokkeerd => ApiError::Locked(f.to_string()),
+            LoginFout::WachtwoordKiezen(Some(ref reden)) => {
+                ApiError::Unauthenticated(format!("{f}; nieuw_wachtwoord: {reden}"))
+            }
+            LoginFout::WachtwoordKiezen(None) => {
+                ApiError::Unauthenticated(format!("{f}; stuur het mee als nieuw_wachtwoord"))
+            }
             f => ApiError::Unauthenticated(f.to_string()),
         })?;
     let actor = actor.ok_or_else(|| ApiError::Internal("a new session was not found".into()))?;
