@@ -78,10 +78,7 @@ fn decrypt(key: &[u8], [mut a, mut b]: [u64; 2]) -> Option<u64> {
 
 impl App {
     fn id_sleutel(&self) -> Result<Vec<u8>> {
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(self.audit_key()?)
-            .expect("HMAC takes any key");
-        mac.update(b"leerrecht publieke id");
-        Ok(mac.finalize().into_bytes().to_vec())
+        Ok(id_sleutel_van(self.audit_key()?))
     }
 
     /// The opaque id of the person with this internal id: 32 hexadecimal digits.
@@ -99,7 +96,12 @@ impl App {
         let (Some(a), Some(b)) = (a, b) else {
             return Ok(None);
         };
-        Ok(decrypt(&self.id_sleutel()?, [a, b]).and_then(|n| i64::try_from(n).ok()))
+        // An id made with an earlier key (before a rotation) still names its person.
+        Ok(self
+            .alle_sleutels()?
+            .into_iter()
+            .find_map(|k| decrypt(&id_sleutel_van(k), [a, b]))
+            .and_then(|n| i64::try_from(n).ok()))
     }
 
     /// The person an opaque id names. An id that names no one is refused as the gate
@@ -403,6 +405,13 @@ impl App {
         let k = hex(&Sha256::digest(format!("{soort}\n{wie}")));
         Ok(self.store().teller_ophogen(&k, w)? <= max)
     }
+}
+
+/// The key of the opaque ids, derived from an installation key.
+fn id_sleutel_van(key: &[u8]) -> Vec<u8> {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key");
+    mac.update(b"leerrecht publieke id");
+    mac.finalize().into_bytes().to_vec()
 }
 
 fn hex(b: &[u8]) -> String {

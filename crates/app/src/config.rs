@@ -19,6 +19,10 @@
 //! [doelbinding]               # purpose limitation (docs/domain.md §10)
 //! terugkijk_weken = 12        # leerplicht sees absence this far before a melding, case or registration
 //!
+//! [sleutels]                  # the installation's secret keys, outside the database
+//! bestand = "/etc/leerrecht/sleutels"  # one key a line, the current first (`leerrecht sleutel roteer`)
+//! # omgeving = "LEERRECHT_SLEUTELS"    # or: an environment variable holding them
+//!
 //! [server]                    # `leerrecht serve`
 //! achter_tls_proxy = true     # behind a proxy that terminates TLS: send HSTS
 //! origin = "https://leerrecht.example.nl"  # the site's origin, when the proxy changes Host
@@ -63,6 +67,8 @@ pub struct Config {
     pub taken: crate::taken::TakenConfig,
     /// `[doelbinding]`: purpose limitation.
     pub doelbinding: Doelbinding,
+    /// `[sleutels]`: where the installation's secret keys are kept, outside the database.
+    pub sleutels: crate::toegang::sleutels::SleutelBron,
 }
 
 /// `[doelbinding]`: how far before the period of a melding, case or registration its reader
@@ -158,6 +164,7 @@ struct File {
     metrics: Option<MetricsConfig>,
     taken: Option<crate::taken::TakenBestand>,
     doelbinding: Option<Doelbinding>,
+    sleutels: Option<crate::toegang::sleutels::SleutelBron>,
 }
 
 impl Config {
@@ -201,6 +208,10 @@ impl Config {
             None => crate::taken::TakenConfig::default(),
         };
         let doelbinding = file.doelbinding.unwrap_or_default();
+        let sleutels = file.sleutels.unwrap_or_default();
+        if sleutels.bestand.is_some() && sleutels.omgeving.is_some() {
+            return Err("[sleutels]: bestand or omgeving, not both".into());
+        }
         let max = leerrecht_domain::doelbinding::TERUGKIJK_WEKEN_MAX;
         if doelbinding.terugkijk_weken > max {
             return Err(format!(
@@ -234,6 +245,7 @@ impl Config {
                 metrics,
                 taken,
                 doelbinding,
+                sleutels,
                 ..Config::default()
             });
         };
@@ -263,6 +275,7 @@ impl Config {
             metrics,
             taken,
             doelbinding,
+            sleutels,
         })
     }
 }

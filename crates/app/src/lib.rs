@@ -68,6 +68,8 @@ pub struct App {
     clock: Box<dyn auth::Clock>,
     auditor: audit::Auditor,
     audit_key: std::sync::OnceLock<Vec<u8>>,
+    /// `[sleutels]`: the configured keys, the current first (else the database's key).
+    sleutels: Option<Vec<Vec<u8>>>,
     /// `[doelbinding] terugkijk_weken`: how far before a ground's period its reader sees
     /// absence (docs/domain.md §10).
     terugkijk_weken: u32,
@@ -84,6 +86,7 @@ impl App {
             clock,
             auditor: audit::Auditor::new(),
             audit_key: std::sync::OnceLock::new(),
+            sleutels: None,
             terugkijk_weken: leerrecht_domain::doelbinding::TERUGKIJK_WEKEN,
         }
     }

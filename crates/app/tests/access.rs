@@ -1385,6 +1385,86 @@ fn a_password_set_by_someone_else_is_chosen_anew(db: Db) {
     );
 }
 
+/// The installation's key out of the database (ASVS 6.4.1): the first rotation moves the key
+/// the database kept into the key file (readable by its owner alone) and out of the
+/// database; with the file's keys an opaque id made before still names its person, a new id
+/// is made with the new key, and the audit log still finds a person's entries from before.
+fn keys_rotate_without_breaking_links(db: Db) {
+    use leerrecht_app::toegang::sleutels::{sleutels_uit, SleutelBron};
+    let w = world(db);
+    let op = Actor::local_operator();
+    let lp = w.user("u.lp", Rol::Leerplicht);
+    let oud = w.app.id_van(id(IN)).unwrap().unwrap();
+    w.app.jongere(&lp, &oud).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let bron = SleutelBron {
+        bestand: Some(dir.path().join("sleutels")),
+        omgeving: None,
+    };
+    // Keys in the database, none in a file yet: reading the file is refused, rotating makes it.
+    assert!(matches!(bron.lees(), Err(AppError::Invalid(_))));
+    let r = w.app.sleutel_roteren(&op, &bron).unwrap();
+    assert_eq!((r.sleutels, r.uit_database), (2, true));
+    let winkel = w.app.opslag(&op).unwrap();
+    assert_eq!(winkel.instelling("audit_sleutel").unwrap(), None);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(bron.bestand.as_ref().unwrap())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // The app as the next start makes it: with the file's keys.
+    let keys = bron.lees().unwrap().unwrap();
+    assert_eq!(keys.len(), 2);
+    let app = App::with_clock(
+        leerrecht_store::open(&w.db.url).unwrap(),
+        Box::new(w.clock.clone()),
+    )
+    .met_sleutels(keys);
+    let kop = app.jongere(&op, &oud).unwrap();
+    assert_eq!(
+        kop.kop.jongere.leerling_id(),
+        id(IN),
+        "the old link still works"
+    );
+    let nieuw = app.id_van(id(IN)).unwrap().unwrap();
+    assert_ne!(nieuw, oud, "new ids come from the new key");
+    assert_eq!(
+        app.jongere(&op, &nieuw).unwrap().kop.jongere.leerling_id(),
+        id(IN)
+    );
+    // The officer's read before the rotation is still in the person's log.
+    let log = app.audit_export(&op, id(IN)).unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.entry.actor == "u.lp" && e.entry.actie == "persoon_bekijken"),
+        "{log:?}"
+    );
+    // A second rotation keeps both earlier keys; the database still keeps none.
+    let r = app.sleutel_roteren(&op, &bron).unwrap();
+    assert_eq!((r.sleutels, r.uit_database), (3, false));
+    assert_eq!(winkel.instelling("audit_sleutel").unwrap(), None);
+    // Only the local operator rotates; a key file readable by others, or a malformed key,
+    // is refused.
+    let beheer = w.user("u.beheer", Rol::Beheer);
+    assert!(matches!(
+        app.sleutel_roteren(&beheer, &bron),
+        Err(AppError::Forbidden(_))
+    ));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let p = bron.bestand.as_ref().unwrap();
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(matches!(bron.lees(), Err(AppError::Invalid(_))));
+    }
+    let fout = sleutels_uit("00ff\n", "test").unwrap_err().to_string();
+    assert!(fout.contains("line 1"), "{fout}");
+}
+
 on_both!(
     partners_see_only_their_own_cases,
     the_whole_matrix,
@@ -1394,6 +1474,7 @@ on_both!(
     the_file_is_one_gated_read,
     listings_narrow_to_the_reader_alike,
     a_password_set_by_someone_else_is_chosen_anew,
+    keys_rotate_without_breaking_links,
     break_the_glass_lifts_the_lack_of_a_ground,
     drafts_and_signals_stay_at_the_school,
     medical_notes_are_the_youth_doctors_alone,

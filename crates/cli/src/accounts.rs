@@ -89,7 +89,7 @@ pub(crate) fn user(app: &App, actor: &Actor, what: UserWhat) -> anyhow::Result<(
             checked(app.user_set_password(actor, &username, &password))?;
             writeln!(
                 out,
-                "wachtwoord van {username} gewijzigd; sessies beëindigd"
+                "wachtwoord van {username} gewijzigd; sessies beëindigd; het is tijdelijk: de gebruiker kiest bij de volgende inlog een eigen wachtwoord"
             )?;
         }
     }

@@ -157,6 +157,12 @@ enum Command {
         #[command(subcommand)]
         what: PrivacyWhat,
     },
+    /// The installation's secret keys (the opaque ids and the audit log's pseudonyms), kept
+    /// outside the database in the file of `[sleutels] bestand`.
+    Sleutel {
+        #[command(subcommand)]
+        what: SleutelWhat,
+    },
     /// Destroy the files whose retention period ended (docs/domain.md §11); anonymous counts stay.
     Purge {
         /// The date to judge retention on; default today.
@@ -278,6 +284,14 @@ enum TokenWhat {
     List,
     /// Revoke a token by its number.
     Revoke { id: i64 },
+}
+
+#[derive(Subcommand)]
+enum SleutelWhat {
+    /// Put a new key in use: it goes first in the key file, the earlier ones stay after it so
+    /// that existing links and audit lookups keep working; the first time, the key the
+    /// database kept moves into the file and out of the database.
+    Roteer,
 }
 
 #[derive(Subcommand)]
@@ -567,7 +581,23 @@ fn main() -> ExitCode {
     }
 }
 
+/// Where this run's installation keys are (`[sleutels]` of the settings), set once at the
+/// start of [`run`]: every command that opens the database uses them.
+static SLEUTELBRON: std::sync::OnceLock<leerrecht_app::toegang::sleutels::SleutelBron> =
+    std::sync::OnceLock::new();
+
 pub(crate) fn open(db: &str) -> anyhow::Result<App> {
+    let mut app = open_zonder_sleutels(db)?;
+    if let Some(bron) = SLEUTELBRON.get() {
+        if let Some(keys) = checked(bron.lees())? {
+            app = app.met_sleutels(keys);
+        }
+    }
+    Ok(app)
+}
+
+/// The database without the configured keys: for `sleutel roteer`, which makes them.
+fn open_zonder_sleutels(db: &str) -> anyhow::Result<App> {
     let store = leerrecht_store::open(db)
         .with_context(|| format!("cannot open {}", leerrecht_store::redact_url(db)))?;
     let app = App::new(store);
@@ -580,6 +610,7 @@ pub(crate) fn open(db: &str) -> anyhow::Result<App> {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     let actor = Actor::local_operator();
+    let _ = SLEUTELBRON.set(load_config(cli.config.as_deref())?.sleutels);
     match cli.command {
         Command::Import {
             kind,
@@ -744,6 +775,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token { what } => accounts::token(&open(&cli.db)?, &actor, what),
         Command::Audit { what } => accounts::audit(&open(&cli.db)?, &actor, what),
         Command::Privacy { what } => privacy(what),
+        Command::Sleutel { what } => match what {
+            SleutelWhat::Roteer => {
+                let bron = load_config(cli.config.as_deref())?.sleutels;
+                let app = open_zonder_sleutels(&cli.db)?;
+                let r = checked(app.sleutel_roteren(&actor, &bron))?;
+                println!(
+                    "nieuwe sleutel in gebruik; {} sleutels in het bestand (de eerdere blijven gelden voor bestaande links){}",
+                    r.sleutels,
+                    if r.uit_database {
+                        "; de sleutel uit de database staat nu in het bestand en niet meer in de database"
+                    } else {
+                        ""
+                    }
+                );
+                Ok(())
+            }
+        },
         Command::Purge {
             as_of,
             dry_run,

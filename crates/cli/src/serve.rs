@@ -13,7 +13,10 @@ use leerrecht_app::taken::Planner;
 use leerrecht_app::App;
 
 pub(crate) fn serve(app: App, config: &Config, db: &str, addr: &str) -> anyhow::Result<()> {
-    let app = app.met_doelbinding(config.doelbinding);
+    let mut app = app.met_doelbinding(config.doelbinding);
+    if let Some(keys) = config.sleutels.lees()? {
+        app = app.met_sleutels(keys);
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         // The store's connection pool has 8 connections; more threads than a few times that

@@ -1648,6 +1648,57 @@ fn accounts_tokens_and_audit(db: &str) {
 
 on_both!(accounts_tokens_and_audit: accounts_tokens_and_audit_sqlite, accounts_tokens_and_audit_postgres);
 
+/// `[sleutels]`: the installation's key lives in a file named in leerrecht.toml, not in the
+/// database. Until the file exists every command says how to make it; `sleutel roteer` makes
+/// it (readable by its owner only) with the database's key after the new one, and each
+/// rotation adds one; a key file others may read, or a missing environment variable, stops
+/// every command with the reason.
+fn keys_live_outside_the_database(db: &str) {
+    let w = Work::new();
+    w.import_region(db);
+    // A person's log is looked up by pseudonym: the database makes its key.
+    w.run(db, &["audit", "export", "--person", "111222333"])
+        .ok("a person's log");
+    w.file("leerrecht.toml", "[sleutels]\nbestand = \"sleutels\"\n");
+    let out = w.run(db, &["audit", "verify"]).expect(2, "no key file yet");
+    assert!(out.stderr.contains("sleutel roteer"), "{}", out.stderr);
+    let out = w.run(db, &["sleutel", "roteer"]).ok("the first rotation");
+    assert!(out.stdout.contains("2 sleutels"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("niet meer in de database"),
+        "{}",
+        out.stdout
+    );
+    w.run(db, &["audit", "verify"])
+        .ok("opens with the file's keys");
+    let out = w.run(db, &["sleutel", "roteer"]).ok("the second rotation");
+    assert!(out.stdout.contains("3 sleutels"), "{}", out.stdout);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let p = w.path("sleutels");
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let out = w
+            .run(db, &["audit", "verify"])
+            .expect(2, "a key file others may read");
+        assert!(out.stderr.contains("600"), "{}", out.stderr);
+    }
+    w.file(
+        "leerrecht.toml",
+        "[sleutels]\nomgeving = \"LEERRECHT_SLEUTELS_ONBEKEND\"\n",
+    );
+    let out = w
+        .run(db, &["audit", "verify"])
+        .expect(2, "keys in an unset variable");
+    assert!(out.stderr.contains("is not set"), "{}", out.stderr);
+}
+
+on_both!(keys_live_outside_the_database: keys_live_outside_the_database_sqlite, keys_live_outside_the_database_postgres);
+
 fn purge_dry_run_then_purge(db: &str) {
     let w = Work::new();
     w.import_region(db);

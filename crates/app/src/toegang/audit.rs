@@ -138,13 +138,18 @@ pub type AuditRegel = AuditEntry;
 
 impl App {
     pub(crate) fn audit_key(&self) -> Result<&[u8]> {
+        if let Some(keys) = &self.sleutels {
+            return Ok(&keys[0]);
+        }
         if let Some(k) = self.audit_key.get() {
             return Ok(k);
         }
         let mut fresh = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut fresh);
         let hex = data_encoding::HEXLOWER.encode(&fresh);
-        let stored = self.store().instelling_of("audit_sleutel", &hex)?;
+        let stored = self
+            .store()
+            .instelling_of(crate::toegang::sleutels::IN_DATABASE, &hex)?;
         let key = data_encoding::HEXLOWER_PERMISSIVE
             .decode(stored.as_bytes())
             .map_err(|e| AppError::Audit(format!("stored audit key is invalid: {e}")))?;
@@ -154,17 +159,33 @@ impl App {
     /// The keyed pseudonym that names a person in the audit log: stable, not reversible
     /// without the installation's key, and never the BSN itself.
     pub fn pseudoniem(&self, l: LeerlingId) -> Result<String> {
-        let key = self.audit_key()?;
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key");
-        let (kind, n) = match l {
-            LeerlingId::Bsn(b) => ("bsn", b.value()),
-            LeerlingId::Onderwijsnummer(o) => ("onr", o.value()),
-        };
-        mac.update(format!("{kind}:{n:09}").as_bytes());
-        let out = mac.finalize().into_bytes();
-        Ok(data_encoding::HEXLOWER.encode(&out[..16]))
+        Ok(pseudoniem_met(self.audit_key()?, l))
     }
 
+    /// The pseudonyms a person may be logged under: one per key, the current first (a
+    /// lookup in the log finds the entries made before a rotation too).
+    pub(crate) fn pseudoniemen(&self, l: LeerlingId) -> Result<Vec<String>> {
+        Ok(self
+            .alle_sleutels()?
+            .into_iter()
+            .map(|k| pseudoniem_met(k, l))
+            .collect())
+    }
+}
+
+/// The pseudonym of `l` under `key`.
+fn pseudoniem_met(key: &[u8], l: LeerlingId) -> String {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key");
+    let (kind, n) = match l {
+        LeerlingId::Bsn(b) => ("bsn", b.value()),
+        LeerlingId::Onderwijsnummer(o) => ("onr", o.value()),
+    };
+    mac.update(format!("{kind}:{n:09}").as_bytes());
+    let out = mac.finalize().into_bytes();
+    data_encoding::HEXLOWER.encode(&out[..16])
+}
+
+impl App {
     /// Writes one audit entry and returns once it is committed.
     pub(crate) fn audit(
         &self,
@@ -325,8 +346,9 @@ impl App {
     /// The export itself is recorded.
     pub fn audit_export(&self, actor: &Actor, leerling: LeerlingId) -> Result<Vec<AuditRegel>> {
         authorize(actor, Action::ExportAudit)?;
-        let mut namen = vec![self.pseudoniem(leerling)?];
-        // A person known by both numbers may have been logged under either.
+        let mut namen = self.pseudoniemen(leerling)?;
+        // A person known by both numbers may have been logged under either, and under
+        // every key the installation had.
         if let Some(j) = self.store().jongere(leerling)? {
             for id in [
                 j.bsn().map(LeerlingId::Bsn),
@@ -335,9 +357,10 @@ impl App {
             .into_iter()
             .flatten()
             {
-                let p = self.pseudoniem(id)?;
-                if !namen.contains(&p) {
-                    namen.push(p);
+                for p in self.pseudoniemen(id)? {
+                    if !namen.contains(&p) {
+                        namen.push(p);
+                    }
                 }
             }
         }

@@ -282,7 +282,7 @@ impl App {
             None
         };
         let inzage = if inzage_ok {
-            Some(self.store().audit_van(&[pseudoniem])?)
+            Some(self.store().audit_van(&self.pseudoniemen(leerling)?)?)
         } else {
             None
         };

@@ -13,6 +13,7 @@ mod lezen;
 pub mod matrix;
 mod poort;
 pub mod retention;
+pub mod sleutels;
 pub mod verwerkingsregister;
 pub mod zicht;
 

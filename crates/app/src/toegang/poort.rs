@@ -411,10 +411,11 @@ impl App {
     /// Who viewed or changed the person's file: for leerplicht, on the person's page.
     pub fn inzage(&self, actor: &Actor, leerling: LeerlingId) -> Result<Vec<AuditRegel>> {
         let t = self.toegang(actor, Gebruik::InzageLezen, leerling, "inzage")?;
-        let mut namen = vec![self.pseudoniem(t.ctx.jongere.leerling_id())?];
-        let p = self.pseudoniem(leerling)?;
-        if !namen.contains(&p) {
-            namen.push(p);
+        let mut namen = self.pseudoniemen(t.ctx.jongere.leerling_id())?;
+        for p in self.pseudoniemen(leerling)? {
+            if !namen.contains(&p) {
+                namen.push(p);
+            }
         }
         Ok(self.store().audit_van(&namen)?)
     }
