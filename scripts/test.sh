@@ -3,7 +3,8 @@
 #
 # Installs the PostgreSQL server binaries if they are missing (the tests start
 # throwaway clusters from them, see crates/testkit), Chromium, chromedriver and axe-core
-# for the browser tests (crates/cli/tests/web.rs), then checks formatting,
+# for the browser tests (crates/cli/tests/web.rs), aiosmtpd for the mail tests
+# (crates/cli/tests/mail.rs), then checks formatting,
 # runs clippy, checks the dependencies (cargo deny), runs the whole workspace's
 # tests and a short run of every fuzz target, and checks the HTTP API's conformance
 # (scripts/api-conformance.sh).
@@ -90,6 +91,22 @@ fi
 export AXE_CORE_JS="$axe_dir/package/axe.min.js"
 echo "found: $(command -v chromium) $(command -v chromedriver) $AXE_CORE_JS"
 # --- end of the browser tests' block ---
+
+# The mail tests (crates/cli/tests/mail.rs) send to a real SMTP server: Python's aiosmtpd,
+# from PyPI, in a venv under target/.
+step "aiosmtpd for the mail tests"
+smtp_venv=target/smtp-venv
+if ! "$smtp_venv/bin/python" -c "import aiosmtpd" 2>/dev/null; then
+    if ! python3 -m venv "$smtp_venv" 2>/dev/null; then
+        export DEBIAN_FRONTEND=noninteractive
+        as_root apt-get update
+        as_root apt-get install -y --no-install-recommends python3-venv
+        python3 -m venv "$smtp_venv"
+    fi
+    "$smtp_venv/bin/pip" install --quiet "aiosmtpd==1.4.6"
+fi
+export LEERRECHT_SMTP_PYTHON="$PWD/$smtp_venv/bin/python"
+echo "found: $LEERRECHT_SMTP_PYTHON with aiosmtpd"
 
 # cargo test rather than nextest: each test binary is one process, so its tests share one
 # throwaway PostgreSQL cluster instead of starting one per test.

@@ -23,6 +23,14 @@
 //! bestand = "/etc/leerrecht/sleutels"  # one key a line, the current first (`leerrecht sleutel roteer`)
 //! # omgeving = "LEERRECHT_SLEUTELS"    # or: an environment variable holding them
 //!
+//! [smtp]                      # e-mail: notices after a credential change, the daily digest
+//! host = "smtp.example.nl"
+//! port = 587
+//! starttls = true             # false only for a server on this machine
+//! van = "leerrecht <noreply@example.nl>"
+//! gebruiker_file = "/etc/leerrecht/smtp.user"   # optional, with wachtwoord_file
+//! wachtwoord_file = "/etc/leerrecht/smtp.pass"
+//!
 //! [server]                    # `leerrecht serve`
 //! achter_tls_proxy = true     # behind a proxy that terminates TLS: send HSTS
 //! origin = "https://leerrecht.example.nl"  # the site's origin, when the proxy changes Host
@@ -69,6 +77,8 @@ pub struct Config {
     pub doelbinding: Doelbinding,
     /// `[sleutels]`: where the installation's secret keys are kept, outside the database.
     pub sleutels: crate::toegang::sleutels::SleutelBron,
+    /// `[smtp]`: the mail server of notices and digests; None: no mail is sent.
+    pub smtp: Option<crate::mail::SmtpConfig>,
 }
 
 /// `[doelbinding]`: how far before the period of a melding, case or registration its reader
@@ -165,6 +175,7 @@ struct File {
     taken: Option<crate::taken::TakenBestand>,
     doelbinding: Option<Doelbinding>,
     sleutels: Option<crate::toegang::sleutels::SleutelBron>,
+    smtp: Option<crate::mail::SmtpConfig>,
 }
 
 impl Config {
@@ -209,6 +220,12 @@ impl Config {
         };
         let doelbinding = file.doelbinding.unwrap_or_default();
         let sleutels = file.sleutels.unwrap_or_default();
+        let smtp = file.smtp;
+        if let Some(m) = &smtp {
+            m.van
+                .parse::<lettre::message::Mailbox>()
+                .map_err(|e| format!("[smtp] van: {:?}: {e}", m.van))?;
+        }
         if sleutels.bestand.is_some() && sleutels.omgeving.is_some() {
             return Err("[sleutels]: bestand or omgeving, not both".into());
         }
@@ -246,6 +263,7 @@ impl Config {
                 taken,
                 doelbinding,
                 sleutels,
+                smtp,
                 ..Config::default()
             });
         };
@@ -276,6 +294,7 @@ impl Config {
             taken,
             doelbinding,
             sleutels,
+            smtp,
         })
     }
 }

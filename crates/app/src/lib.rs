@@ -20,6 +20,7 @@ pub mod api;
 pub mod cijfers;
 pub mod config;
 mod herstel;
+pub mod mail;
 pub mod register;
 pub mod signalen;
 pub mod taken;

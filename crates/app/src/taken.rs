@@ -32,12 +32,15 @@ pub enum Taak {
     Bewaartermijn,
     Signalen,
     Escaleren,
+    /// The daily digest by e-mail (`[smtp]`).
+    Notificaties,
 }
 
 impl Taak {
-    pub const ALLE: [Taak; 4] = [
+    pub const ALLE: [Taak; 5] = [
         Taak::Signalen,
         Taak::Escaleren,
+        Taak::Notificaties,
         Taak::Bewaartermijn,
         Taak::Backup,
     ];
@@ -49,6 +52,7 @@ impl Taak {
             Taak::Escaleren => "escaleren",
             Taak::Bewaartermijn => "bewaartermijn",
             Taak::Backup => "backup",
+            Taak::Notificaties => "notificaties",
         }
     }
 }
@@ -61,6 +65,7 @@ pub(crate) struct TakenBestand {
     escaleren: Option<String>,
     bewaartermijn: Option<String>,
     backup: Option<String>,
+    notificaties: Option<String>,
     backup_map: Option<PathBuf>,
     inhalen_uren: Option<u32>,
     interval_seconden: Option<u64>,
@@ -111,6 +116,7 @@ impl TakenConfig {
             (Taak::Escaleren, &b.escaleren),
             (Taak::Bewaartermijn, &b.bewaartermijn),
             (Taak::Backup, &b.backup),
+            (Taak::Notificaties, &b.notificaties),
         ] {
             if let Some(t) = t {
                 c.tijden.push((taak, tijd(taak.naam(), t)?));
@@ -450,6 +456,18 @@ impl Planner {
             Taak::Escaleren => {
                 let e = app.escaleren(actor, dag, &self.config.escalatie)?;
                 Ok(format!("{} escalaties op {dag}", e.len()))
+            }
+            Taak::Notificaties => {
+                let lijst = app.notificaties(
+                    actor,
+                    dag,
+                    &self.config.escalatie,
+                    self.config.server.origin.as_deref(),
+                    false,
+                )?;
+                let nieuw = lijst.iter().filter(|o| o.in_wachtrij).count();
+                // Sent by the server's mail sender, which drains the outbox.
+                Ok(format!("{nieuw} overzichten in de wachtrij op {dag}"))
             }
             Taak::Bewaartermijn => {
                 let r = app.purge_met(actor, dag, false, &self.config.escalatie)?;

@@ -1465,6 +1465,135 @@ fn keys_rotate_without_breaking_links(db: Db) {
     assert!(fout.contains("line 1"), "{fout}");
 }
 
+/// E-mail: a notice to the account's address is queued with every change of its
+/// credentials, in the same transaction; the daily digest counts the work waiting per kind
+/// and names no young person (no name, number, date of birth or school), one per account and
+/// day; a mail server that cannot be reached leaves the mail queued, tried again after a wait
+/// that grows, and the failure shows in the outbox's state.
+fn mail_names_no_young_person_and_is_retried(db: Db) {
+    use leerrecht_app::mail::SmtpConfig;
+    let w = world(db);
+    let op = Actor::local_operator();
+    let _lp = w.user("u.lp", Rol::Leerplicht);
+    let _ja = w.user("u.ja", Rol::Jeugdarts);
+    let _zonder = w.user("u.zonder", Rol::Leerplicht);
+    w.app
+        .user_email(&op, "u.lp", Some("lp@example.nl"))
+        .unwrap();
+    w.app
+        .user_email(&op, "u.ja", Some("ja@example.nl"))
+        .unwrap();
+    assert!(matches!(
+        w.app.user_email(&op, "u.lp", Some("geen adres")),
+        Err(AppError::Invalid(_))
+    ));
+    let regels = leerrecht_domain::thuiszitters::Escalatieregels::default();
+    let dag = d("2025-11-20");
+    let lijst = w
+        .app
+        .notificaties(
+            &op,
+            dag,
+            &regels,
+            Some("https://leerrecht.example.nl"),
+            false,
+        )
+        .unwrap();
+    let namen: Vec<&str> = lijst.iter().map(|o| o.gebruikersnaam.as_str()).collect();
+    assert!(
+        namen.contains(&"u.ja"),
+        "the youth doctor has MAZL referrals: {namen:?}"
+    );
+    assert!(!namen.contains(&"u.zonder"), "no address, no digest");
+    assert!(lijst
+        .iter()
+        .all(|o| o.in_wachtrij && o.tellingen.values().sum::<usize>() > 0));
+    // A second run the same day queues nothing.
+    let weer = w
+        .app
+        .notificaties(
+            &op,
+            dag,
+            &regels,
+            Some("https://leerrecht.example.nl"),
+            false,
+        )
+        .unwrap();
+    assert!(weer.iter().all(|o| !o.in_wachtrij), "{weer:?}");
+    // A notice with a credential change.
+    w.app
+        .user_set_password(&op, "u.lp", "een-nieuwe-ingestelde-zin")
+        .unwrap();
+    let winkel = w.app.opslag(&op).unwrap();
+    let wachtend = winkel.mail_te_verzenden(w.app.now(), 100).unwrap();
+    assert_eq!(wachtend.len(), lijst.len() + 1, "{wachtend:?}");
+    assert!(wachtend
+        .iter()
+        .any(|m| m.aan == "lp@example.nl" && m.tekst.contains("wachtwoord is gewijzigd")));
+    for m in &wachtend {
+        let alles = format!("{} {}", m.onderwerp, m.tekst);
+        for verboden in [
+            IN,
+            OUT,
+            LEFT,
+            "Jansen",
+            "Sem",
+            "De Vries",
+            "Bakker",
+            "Lotte",
+            "10-03-2012",
+            "2012-03-10",
+            "05KO00",
+            "De Klimop",
+            "Velsen College",
+            "lange-zin",
+        ] {
+            assert!(!alles.contains(verboden), "{verboden} in {alles}");
+        }
+    }
+    assert!(wachtend
+        .iter()
+        .any(|m| m.tekst.contains("https://leerrecht.example.nl/werklijst")));
+    // A server that refuses: the mail waits, tried again after a growing wait.
+    let poort = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mailer = SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: poort,
+        starttls: false,
+        van: "leerrecht <noreply@example.nl>".into(),
+        gebruiker_file: None,
+        wachtwoord_file: None,
+    }
+    .mailer()
+    .unwrap();
+    let r = w.app.mail_verzenden(&op, &mailer).unwrap();
+    assert_eq!((r.verzonden, r.mislukt), (0, wachtend.len() as u64));
+    let stand = w.app.mail_stand(&op).unwrap();
+    assert_eq!(
+        (stand.wachtend, stand.mislukt, stand.verzonden),
+        (wachtend.len() as u64, wachtend.len() as u64, 0)
+    );
+    assert!(stand.laatste_fout.is_some());
+    // Not again before the wait is over; after it, once more.
+    assert_eq!(w.app.mail_verzenden(&op, &mailer).unwrap().mislukt, 0);
+    w.clock.advance(Duration::seconds(61));
+    assert_eq!(
+        w.app.mail_verzenden(&op, &mailer).unwrap().mislukt,
+        wachtend.len() as u64
+    );
+    assert_eq!(w.app.mail_verzenden(&op, &mailer).unwrap().mislukt, 0);
+    w.clock.advance(Duration::seconds(61));
+    assert_eq!(
+        w.app.mail_verzenden(&op, &mailer).unwrap().mislukt,
+        0,
+        "the second wait is five minutes"
+    );
+}
+
 on_both!(
     partners_see_only_their_own_cases,
     the_whole_matrix,
@@ -1475,6 +1604,7 @@ on_both!(
     listings_narrow_to_the_reader_alike,
     a_password_set_by_someone_else_is_chosen_anew,
     keys_rotate_without_breaking_links,
+    mail_names_no_young_person_and_is_retried,
     break_the_glass_lifts_the_lack_of_a_ground,
     drafts_and_signals_stay_at_the_school,
     medical_notes_are_the_youth_doctors_alone,

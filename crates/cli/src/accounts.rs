@@ -28,9 +28,16 @@ pub(crate) fn user(app: &App, actor: &Actor, what: UserWhat) -> anyhow::Result<(
             username,
             org,
             role,
+            email,
         } => {
+            if let Some(e) = &email {
+                checked(leerrecht_app::mail::adres_geldig(e))?;
+            }
             let password = read_password()?;
             let nieuw = checked(app.user_add(actor, &username, &org, role, &password))?;
+            if let Some(e) = &email {
+                checked(app.user_email(actor, &username, Some(e)))?;
+            }
             writeln!(out, "gebruiker {username} toegevoegd ({role}, {org})")?;
             writeln!(
                 out,
@@ -83,6 +90,17 @@ pub(crate) fn user(app: &App, actor: &Actor, what: UserWhat) -> anyhow::Result<(
                 "geldig tot {}; geef de code via een ander kanaal dan de gebruikersnaam",
                 verloopt.format("%Y-%m-%d %H:%M UTC")
             )?;
+        }
+        UserWhat::Email {
+            username,
+            email,
+            geen: _,
+        } => {
+            checked(app.user_email(actor, &username, email.as_deref()))?;
+            match email {
+                Some(e) => writeln!(out, "e-mailadres van {username}: {e}")?,
+                None => writeln!(out, "{username} heeft geen e-mailadres meer")?,
+            }
         }
         UserWhat::Password { username } => {
             let password = read_password()?;

@@ -163,6 +163,17 @@ enum Command {
         #[command(subcommand)]
         what: SleutelWhat,
     },
+    /// Queue the day's digest for every account with an e-mail address and work waiting
+    /// (counts per worklist kind and a link, never a young person's data; one per account
+    /// and day), then send the mail that is due when `[smtp]` is set.
+    Notificaties {
+        /// The day of the worklists; default today.
+        #[arg(long = "as-of", value_parser = date_arg)]
+        as_of: Option<NaiveDate>,
+        /// Show who would get a digest and what it counts; queue and send nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Destroy the files whose retention period ended (docs/domain.md §11); anonymous counts stay.
     Purge {
         /// The date to judge retention on; default today.
@@ -246,6 +257,19 @@ enum UserWhat {
         /// leerplicht, school, swv, jeugdarts, cjg, beleid or beheer.
         #[arg(long, value_parser = rol_arg)]
         role: Rol,
+        /// Where notices after a credential change and the daily digest go.
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// Set or remove an account's e-mail address (the old address hears of the change).
+    Email {
+        username: String,
+        /// The new address.
+        #[arg(long, required_unless_present = "geen", conflicts_with = "geen")]
+        email: Option<String>,
+        /// No address: no notices or digests.
+        #[arg(long)]
+        geen: bool,
     },
     /// List the accounts (no secrets).
     List {
@@ -775,6 +799,44 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token { what } => accounts::token(&open(&cli.db)?, &actor, what),
         Command::Audit { what } => accounts::audit(&open(&cli.db)?, &actor, what),
         Command::Privacy { what } => privacy(what),
+        Command::Notificaties { as_of, dry_run } => {
+            let config = load_config(cli.config.as_deref())?;
+            let app = open(&cli.db)?;
+            let on = as_of.unwrap_or_else(today);
+            let lijst = checked(app.notificaties(
+                &actor,
+                on,
+                &config.escalatie,
+                config.server.origin.as_deref(),
+                dry_run,
+            ))?;
+            for o in &lijst {
+                let n: usize = o.tellingen.values().sum();
+                println!(
+                    "{}: {n} punten{}",
+                    o.gebruikersnaam,
+                    if dry_run {
+                        " (proefdraai)"
+                    } else if o.in_wachtrij {
+                        ""
+                    } else {
+                        " (vandaag al verstuurd)"
+                    }
+                );
+            }
+            if dry_run {
+                return Ok(());
+            }
+            match &config.smtp {
+                Some(smtp) => {
+                    let mailer = checked(smtp.mailer())?;
+                    let r = checked(app.mail_verzenden(&actor, &mailer))?;
+                    println!("mail: {} verzonden, {} mislukt", r.verzonden, r.mislukt);
+                }
+                None => println!("mail: [smtp] is niet ingesteld; de berichten wachten"),
+            }
+            Ok(())
+        }
         Command::Sleutel { what } => match what {
             SleutelWhat::Roteer => {
                 let bron = load_config(cli.config.as_deref())?.sleutels;

@@ -43,6 +43,28 @@ pub(crate) fn serve(app: App, config: &Config, db: &str, addr: &str) -> anyhow::
     let app = Arc::new(app);
     let state = leerrecht_web::AppState::new(app.clone(), cfg);
     let stop = Arc::new(AtomicBool::new(false));
+    if let Some(smtp) = &config.smtp {
+        // The outbox, drained every half minute: a request never waits for a mail server.
+        let mailer = smtp.mailer().context("[smtp]")?;
+        let (app, stop) = (app.clone(), stop.clone());
+        std::thread::Builder::new()
+            .name("mail".into())
+            .spawn(move || {
+                let op = leerrecht_app::Actor::local_operator();
+                while !stop.load(Ordering::Relaxed) {
+                    if let Err(e) = app.mail_verzenden(&op, &mailer) {
+                        tracing::warn!("sending mail failed: {e}");
+                    }
+                    for _ in 0..30 {
+                        if stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        std::thread::sleep(std::time::Duration::from_secs(1));
+                    }
+                }
+            })
+            .context("cannot start the mail sender")?;
+    }
     let planner = Planner::new(app, config.clone(), db);
     if planner.heeft_taken() {
         let stop = stop.clone();

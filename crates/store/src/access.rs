@@ -19,7 +19,7 @@ pub(crate) const INDEX_EVERY: i64 = 1024;
 pub(crate) const GEBRUIKER_COLS: &str =
     "id, gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim,
      totp_laatste_stap, actief, mislukte_pogingen, geblokkeerd_tot, aangemaakt,
-     totp_inschrijven, totp_nieuw, wachtwoord_tijdelijk";
+     totp_inschrijven, totp_nieuw, wachtwoord_tijdelijk, email";
 
 /// The columns of an audit entry, in the order both stores read them.
 pub(crate) const AUDIT_COLS: &str =
@@ -43,6 +43,7 @@ pub(crate) fn gebruiker<R: Rij>(r: &R, at: usize) -> std::result::Result<Gebruik
         totp_inschrijven: r.waar(at + 11)?,
         totp_nieuw: r.opt_tekst(at + 12)?,
         wachtwoord_tijdelijk: r.waar(at + 13)?,
+        email: r.opt_tekst(at + 14)?,
     })
 }
 
@@ -139,6 +140,8 @@ pub struct GebruikerRij {
     pub totp_nieuw: Option<String>,
     /// The password was set by someone else: its owner chooses a new one at the next login.
     pub wachtwoord_tijdelijk: bool,
+    /// Where notices and the daily digest go, if anywhere.
+    pub email: Option<String>,
 }
 
 /// A login session, known by the SHA-256 of its token.
@@ -401,6 +404,45 @@ pub enum Inlogstap {
     InlogpogingenWissen(String),
     /// Every live session of the account ends at this moment.
     SessiesBeeindigen(DateTime<Utc>),
+    /// The account's e-mail address (or none).
+    Email(Option<String>),
+    /// A mail queued with the change (a notice to the account's address).
+    Mail(NieuweMail),
+}
+
+/// A mail to queue in the outbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NieuweMail {
+    /// One mail per key: a second with the same key is not queued.
+    pub sleutel: String,
+    pub aan: String,
+    pub onderwerp: String,
+    pub tekst: String,
+    pub gemaakt: DateTime<Utc>,
+}
+
+/// A mail in the outbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MailRij {
+    pub id: i64,
+    pub sleutel: String,
+    pub aan: String,
+    pub onderwerp: String,
+    pub tekst: String,
+    pub pogingen: u32,
+}
+
+/// The outbox at a glance, for the beheer page and `/metrics`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MailStand {
+    /// Queued and not sent yet (retries included).
+    pub wachtend: u64,
+    /// Of those, how many failed at least once.
+    pub mislukt: u64,
+    /// The last failure and when it happened.
+    pub laatste_fout: Option<(String, DateTime<Utc>)>,
+    /// Sent in all.
+    pub verzonden: u64,
 }
 
 /// Storage for accounts, access facts, the audit log and retention.
@@ -480,6 +522,22 @@ pub trait AccessStore {
     ) -> Result<()>;
     /// Forgets the failures under a name from one address.
     fn clear_inlogpogingen(&self, naam: &str, bron: &str) -> Result<()>;
+
+    /// Queues `m` unless a mail with its key was queued before; whether it was queued.
+    fn mail_toevoegen(&self, m: &NieuweMail) -> Result<bool>;
+    /// Up to `max` queued mails due at `nu`, oldest first.
+    fn mail_te_verzenden(&self, nu: DateTime<Utc>, max: u32) -> Result<Vec<MailRij>>;
+    /// Records an attempt to send mail `id` at `at`: sent (`fout` None), or failed with
+    /// `fout` and not tried again before `volgende`.
+    fn mail_poging(
+        &self,
+        id: i64,
+        at: DateTime<Utc>,
+        fout: Option<&str>,
+        volgende: DateTime<Utc>,
+    ) -> Result<()>;
+    /// The outbox at a glance.
+    fn mail_stand(&self) -> Result<MailStand>;
 
     fn add_sessie(&self, s: &SessieRij) -> Result<()>;
     fn sessie(&self, token_hash: &str) -> Result<Option<SessieRij>>;

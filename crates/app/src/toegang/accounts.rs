@@ -212,7 +212,7 @@ impl App {
             .collect())
     }
 
-    fn account(&self, naam: &str) -> Result<GebruikerRij> {
+    pub(crate) fn account(&self, naam: &str) -> Result<GebruikerRij> {
         self.store()
             .gebruiker(naam)?
             .ok_or_else(|| AppError::Invalid(format!("username: onbekend: {naam}")))
@@ -223,7 +223,8 @@ impl App {
         authorize(actor, Action::ManageAccounts)?;
         let g = self.account(naam)?;
         self.inlog_wijzigen(
-            g.id,
+            &g,
+            "het account is uitgeschakeld",
             &[
                 Inlogstap::Actief(false),
                 Inlogstap::SessiesBeeindigen(self.now()),
@@ -246,7 +247,8 @@ impl App {
         let g = self.account(naam)?;
         let secret = new_totp_secret();
         self.inlog_wijzigen(
-            g.id,
+            &g,
+            "er is een nieuwe tweede factor",
             &[
                 Inlogstap::TotpGeheim(Some(secret.clone())),
                 Inlogstap::SessiesBeeindigen(self.now()),
@@ -264,7 +266,8 @@ impl App {
         authorize(actor, Action::ManageAccounts)?;
         let g = self.account(naam)?;
         self.inlog_wijzigen(
-            g.id,
+            &g,
+            "er is een nieuwe tweede factor",
             &[
                 Inlogstap::TotpVragen,
                 Inlogstap::SessiesBeeindigen(self.now()),
@@ -296,7 +299,8 @@ impl App {
         check_password_policy(wachtwoord, naam)
             .map_err(|e| AppError::Invalid(format!("password: {e}")))?;
         self.inlog_wijzigen(
-            g.id,
+            &g,
+            "het wachtwoord is gewijzigd",
             &[
                 Inlogstap::TijdelijkWachtwoord(hash_password(wachtwoord)),
                 Inlogstap::LoginState {
@@ -325,7 +329,8 @@ impl App {
         let code = new_token("lrh_");
         let verloopt = self.now() + HERSTEL_GELDIG;
         self.inlog_wijzigen(
-            g.id,
+            &g,
+            "er is een herstelcode voor het wachtwoord uitgegeven",
             &[Inlogstap::Herstelcode(token_hash(&code), verloopt)],
             self.operatie_entry(actor, "wachtwoordherstel_uitgegeven", naam.to_string()),
         )?;
@@ -390,7 +395,8 @@ impl App {
         check_password_policy(nieuw, naam)
             .map_err(|e| AppError::Invalid(format!("wachtwoord: {e}")))?;
         self.inlog_wijzigen(
-            g.id,
+            &g,
+            "het wachtwoord is gewijzigd",
             &[
                 Inlogstap::Wachtwoord(hash_password(nieuw)),
                 Inlogstap::HerstelcodeWissen,
@@ -448,7 +454,8 @@ impl App {
         check_password_policy(nieuw, &g.gebruikersnaam)
             .map_err(|e| AppError::Invalid(format!("nieuw: {e}")))?;
         self.inlog_wijzigen(
-            g.id,
+            &g,
+            "het wachtwoord is gewijzigd",
             &[
                 Inlogstap::Wachtwoord(hash_password(nieuw)),
                 Inlogstap::SessiesBeeindigen(self.now()),
@@ -540,17 +547,22 @@ impl App {
         }
     }
 
-    /// Changes the credentials of account `id` as one unit of work: the steps, the end of
+    /// Changes the credentials of account `g` as one unit of work: the steps, the end of
     /// its sessions among them, and the audit entry `entry` naming the change are committed
     /// together or not at all, so a crash never leaves a new password beside live old
     /// sessions, nor a change the log does not name.
-    fn inlog_wijzigen(
+    /// The notice `wat` changed goes to the account's address with the change, queued in the
+    /// same transaction ([`crate::mail`]).
+    pub(crate) fn inlog_wijzigen(
         &self,
-        id: i64,
+        g: &GebruikerRij,
+        wat: &str,
         stappen: &[Inlogstap],
         entry: leerrecht_store::access::NieuwAuditEntry,
     ) -> Result<()> {
-        Ok(self.store().inlog_wijzigen(id, stappen, &[entry])?)
+        let mut alle = stappen.to_vec();
+        alle.extend(self.melding_inlog(g, wat));
+        Ok(self.store().inlog_wijzigen(g.id, &alle, &[entry])?)
     }
 
     /// An API token for a system of an organisation; the token is returned once and stored
@@ -760,7 +772,8 @@ impl App {
                 return Ok(Err(LoginFout::WachtwoordKiezen(Some(reden))));
             }
             self.inlog_wijzigen(
-                g.id,
+                &g,
+                "het wachtwoord is gewijzigd",
                 &[
                     Inlogstap::Wachtwoord(hash_password(nieuw)),
                     Inlogstap::SessiesBeeindigen(now),

@@ -6,9 +6,9 @@ use leerrecht_domain::ids::{LeerlingId, SchoolCode};
 use leerrecht_domain::rules::Regel;
 
 use crate::access::{
-    chain_hash, AccessStore, ApiTokenRij, AuditEntry, GebruikerRij, Inlogstap, NieuwAuditEntry,
-    NieuweGebruiker, NotitieRij, PersoonContext, PurgeKandidaat, PurgePersoon, PurgeTelling,
-    SessieFeiten, SessieRij, GENESIS,
+    chain_hash, AccessStore, ApiTokenRij, AuditEntry, GebruikerRij, Inlogstap, MailRij, MailStand,
+    NieuwAuditEntry, NieuweGebruiker, NieuweMail, NotitieRij, PersoonContext, PurgeKandidaat,
+    PurgePersoon, PurgeTelling, SessieFeiten, SessieRij, GENESIS,
 };
 use crate::access::{one_changed, AUDIT_COLS, GEBRUIKER_COLS, INDEX_EVERY};
 use crate::postgres::{build_jongere, i32_of, in_tx, PgStore};
@@ -49,7 +49,7 @@ pub(crate) fn sessie_feiten(store: &PgStore, h: &str) -> Result<Option<SessieFei
         )
     });
     const N_SESSIE: usize = 7;
-    const N_GEBRUIKER: usize = 14;
+    const N_GEBRUIKER: usize = 15;
     let mut c = store.conn()?;
     let stmt = c.prepared(sql)?;
     Ok(c.query_opt(&stmt, &[&h])?.map(|r| {
@@ -379,6 +379,73 @@ impl AccessStore for PgStore {
             &[&naam, &bron],
         )?;
         Ok(())
+    }
+
+    fn mail_toevoegen(&self, m: &NieuweMail) -> Result<bool> {
+        let mut conn = self.conn()?;
+        mail_in(&mut conn, m)
+    }
+
+    fn mail_te_verzenden(&self, nu: DateTime<Utc>, max: u32) -> Result<Vec<MailRij>> {
+        Ok(self
+            .conn()?
+            .query(
+                "SELECT id, sleutel, aan, onderwerp, tekst, pogingen FROM mail_uit
+                 WHERE verzonden IS NULL AND volgende <= $1 ORDER BY volgende, id LIMIT $2",
+                &[&nu, &i64::from(max)],
+            )?
+            .iter()
+            .map(|r| MailRij {
+                id: r.get(0),
+                sleutel: r.get(1),
+                aan: r.get(2),
+                onderwerp: r.get(3),
+                tekst: r.get(4),
+                pogingen: r.get::<_, i32>(5) as u32,
+            })
+            .collect())
+    }
+
+    fn mail_poging(
+        &self,
+        id: i64,
+        at: DateTime<Utc>,
+        fout: Option<&str>,
+        volgende: DateTime<Utc>,
+    ) -> Result<()> {
+        let n = self.conn()?.execute(
+            "UPDATE mail_uit SET pogingen = pogingen + 1, fout = $3::text,
+                 laatste_poging = $2::timestamptz,
+                 verzonden = CASE WHEN $3::text IS NULL THEN $2::timestamptz END, volgende = $4
+             WHERE id = $1 AND verzonden IS NULL",
+            &[&id, &at, &fout, &volgende],
+        )?;
+        one_changed(n)
+    }
+
+    fn mail_stand(&self) -> Result<MailStand> {
+        let mut c = self.conn()?;
+        let r = c.query_one(
+            "SELECT count(*) FILTER (WHERE verzonden IS NULL),
+                    count(*) FILTER (WHERE verzonden IS NULL AND pogingen > 0),
+                    count(*) FILTER (WHERE verzonden IS NOT NULL)
+             FROM mail_uit",
+            &[],
+        )?;
+        let (wachtend, mislukt, verzonden): (i64, i64, i64) = (r.get(0), r.get(1), r.get(2));
+        let laatste_fout = c
+            .query_opt(
+                "SELECT fout, laatste_poging FROM mail_uit WHERE fout IS NOT NULL AND verzonden IS NULL
+                 ORDER BY laatste_poging DESC LIMIT 1",
+                &[],
+            )?
+            .map(|r| (r.get(0), r.get(1)));
+        Ok(MailStand {
+            wachtend: wachtend as u64,
+            mislukt: mislukt as u64,
+            laatste_fout,
+            verzonden: verzonden as u64,
+        })
     }
 
     fn inlog_wijzigen(
@@ -968,6 +1035,23 @@ fn inlogstap(c: &mut Client, id: i64, s: &Inlogstap) -> Result<()> {
             )?;
             return Ok(());
         }
+        Inlogstap::Email(email) => c.execute(
+            "UPDATE gebruikers SET email = $2 WHERE id = $1",
+            &[&id, email],
+        )?,
+        Inlogstap::Mail(m) => {
+            mail_in(c, m)?;
+            return Ok(());
+        }
     };
     one_changed(n)
+}
+
+/// Queues `m` in the caller's transaction unless its key was queued before.
+fn mail_in(c: &mut Client, m: &NieuweMail) -> Result<bool> {
+    Ok(c.execute(
+        "INSERT INTO mail_uit (sleutel, aan, onderwerp, tekst, gemaakt, volgende)
+         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (sleutel) DO NOTHING",
+        &[&m.sleutel, &m.aan, &m.onderwerp, &m.tekst, &m.gemaakt],
+    )? == 1)
 }

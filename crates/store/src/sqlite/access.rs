@@ -7,9 +7,9 @@ use leerrecht_domain::rules::Regel;
 use rusqlite::{params, OptionalExtension, Row};
 
 use crate::access::{
-    chain_hash, moment, AccessStore, ApiTokenRij, AuditEntry, GebruikerRij, Inlogstap,
-    NieuwAuditEntry, NieuweGebruiker, NotitieRij, PersoonContext, PurgeKandidaat, PurgePersoon,
-    PurgeTelling, SessieRij, GENESIS,
+    chain_hash, moment, AccessStore, ApiTokenRij, AuditEntry, GebruikerRij, Inlogstap, MailRij,
+    MailStand, NieuwAuditEntry, NieuweGebruiker, NieuweMail, NotitieRij, PersoonContext,
+    PurgeKandidaat, PurgePersoon, PurgeTelling, SessieRij, GENESIS,
 };
 use crate::sqlite::{date_col, find_jongere, in_tx, invalid, Conn, SqliteStore};
 use crate::{Result, StoreError};
@@ -231,6 +231,71 @@ impl AccessStore for SqliteStore {
             params![naam, bron],
         )?;
         Ok(())
+    }
+
+    fn mail_toevoegen(&self, m: &NieuweMail) -> Result<bool> {
+        self.write(|c| mail_in(c, m))
+    }
+
+    fn mail_te_verzenden(&self, nu: DateTime<Utc>, max: u32) -> Result<Vec<MailRij>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, sleutel, aan, onderwerp, tekst, pogingen FROM mail_uit
+             WHERE verzonden IS NULL AND volgende <= ?1 ORDER BY volgende, id LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![moment(nu), max], |r| {
+            Ok(MailRij {
+                id: r.get(0)?,
+                sleutel: r.get(1)?,
+                aan: r.get(2)?,
+                onderwerp: r.get(3)?,
+                tekst: r.get(4)?,
+                pogingen: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn mail_poging(
+        &self,
+        id: i64,
+        at: DateTime<Utc>,
+        fout: Option<&str>,
+        volgende: DateTime<Utc>,
+    ) -> Result<()> {
+        let n = self.conn()?.execute(
+            "UPDATE mail_uit SET pogingen = pogingen + 1, fout = ?3, laatste_poging = ?2,
+                 verzonden = CASE WHEN ?3 IS NULL THEN ?2 END, volgende = ?4
+             WHERE id = ?1 AND verzonden IS NULL",
+            params![id, moment(at), fout, moment(volgende)],
+        )?;
+        one_changed(n)
+    }
+
+    fn mail_stand(&self) -> Result<MailStand> {
+        let conn = self.conn()?;
+        let (wachtend, mislukt, verzonden): (i64, i64, i64) = conn.query_row(
+            "SELECT coalesce(sum(verzonden IS NULL), 0),
+                    coalesce(sum(verzonden IS NULL AND pogingen > 0), 0),
+                    coalesce(sum(verzonden IS NOT NULL), 0)
+             FROM mail_uit",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let laatste_fout = conn
+            .query_row(
+                "SELECT fout, laatste_poging FROM mail_uit WHERE fout IS NOT NULL AND verzonden IS NULL
+                 ORDER BY laatste_poging DESC LIMIT 1",
+                [],
+                |r| Ok((r.get::<_, String>(0)?, mom(r, 1)?)),
+            )
+            .optional()?;
+        Ok(MailStand {
+            wachtend: wachtend as u64,
+            mislukt: mislukt as u64,
+            laatste_fout,
+            verzonden: verzonden as u64,
+        })
     }
 
     fn inlog_wijzigen(
@@ -861,6 +926,25 @@ fn inlogstap(c: &Conn, id: i64, s: &Inlogstap) -> Result<()> {
             )?;
             return Ok(());
         }
+        Inlogstap::Email(email) => c.execute(
+            "UPDATE gebruikers SET email = ?2 WHERE id = ?1",
+            params![id, email],
+        )?,
+        Inlogstap::Mail(m) => {
+            mail_in(c, m)?;
+            return Ok(());
+        }
     };
     one_changed(n)
+}
+
+/// Queues `m` in the caller's transaction unless its key was queued before.
+fn mail_in(c: &Conn, m: &NieuweMail) -> Result<bool> {
+    let t = moment(m.gemaakt);
+    Ok(c.prepare_cached(
+        "INSERT INTO mail_uit (sleutel, aan, onderwerp, tekst, gemaakt, volgende)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT (sleutel) DO NOTHING",
+    )?
+    .execute(params![m.sleutel, m.aan, m.onderwerp, m.tekst, t])?
+        == 1)
 }

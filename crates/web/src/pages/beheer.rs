@@ -24,6 +24,8 @@ struct Beheerpagina {
     regels: Vec<(String, String, String)>,
     /// The daily jobs: job, time of day, latest start, duration, outcome.
     taken: Vec<[String; 5]>,
+    /// The e-mail outbox: waiting, of which failed, sent; and the last failure with when.
+    mail: ([String; 3], Option<(String, String)>),
 }
 
 /// Rows of a table shown a page at a time.
@@ -107,13 +109,14 @@ async fn pagina(s: &AppState, b: &Bezoeker, q: Ok) -> Result<Response, Fout> {
     }
     let actor = b.actor.clone();
     let taken_config = s.cfg().taken.clone();
-    let (orgs, users, kal, regels, taken) = doe(s, taal, move |app| {
+    let (orgs, users, kal, regels, taken, mail) = doe(s, taal, move |app| {
         Ok((
             app.organisaties(&actor)?,
             app.user_list(&actor)?,
             app.kalender(&actor)?,
             app.regelversies(&actor)?,
             app.taken_stand(&actor, &taken_config)?,
+            app.mail_stand(&actor)?,
         ))
     })
     .await?;
@@ -150,6 +153,21 @@ async fn pagina(s: &AppState, b: &Bezoeker, q: Ok) -> Result<Response, Fout> {
         k,
         zoek: q.zoek.clone(),
         taken: taken.iter().map(|t| taak_rij(t, taal)).collect(),
+        mail: (
+            [
+                taal.getal(mail.wachtend as i64),
+                taal.getal(mail.mislukt as i64),
+                taal.getal(mail.verzonden as i64),
+            ],
+            mail.laatste_fout.map(|(fout, t)| {
+                (
+                    fout,
+                    t.with_timezone(&chrono::Local)
+                        .format("%d-%m-%Y %H:%M")
+                        .to_string(),
+                )
+            }),
+        ),
         regels: regels
             .into_iter()
             .flat_map(|(d, r)| {
@@ -237,6 +255,7 @@ fn taak_rij(t: &leerrecht_app::taken::TaakStand, taal: super::tekst::Taal) -> [S
         Taak::Escaleren => "Escalaties",
         Taak::Bewaartermijn => "Bewaartermijn",
         Taak::Backup => "Backup",
+        Taak::Notificaties => "Overzichten per e-mail",
     });
     let (start, duur, uitkomst) = match &t.laatste {
         None => (taal.s("nog niet").to_string(), String::new(), String::new()),
