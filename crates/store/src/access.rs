@@ -61,6 +61,21 @@ pub(crate) fn sessie<R: Rij>(r: &R) -> std::result::Result<SessieRij, R::Fout> {
     })
 }
 
+/// A mail of the outbox from its columns: id, sleutel, aan, onderwerp, tekst, pogingen.
+pub(crate) fn mail<R: Rij>(r: &R) -> std::result::Result<MailRij, R::Fout> {
+    Ok(MailRij {
+        id: r.i64(0)?,
+        sleutel: r.tekst(1)?,
+        aan: r.tekst(2)?,
+        onderwerp: r.tekst(3)?,
+        tekst: r.tekst(4)?,
+        pogingen: r.u32(5)?,
+    })
+}
+
+/// The columns [`mail`] reads.
+pub(crate) const MAIL_COLS: &str = "id, sleutel, aan, onderwerp, tekst, pogingen";
+
 /// An API token from its columns: id, token_hash, organisatie, scopes, omschrijving,
 /// aangemaakt, ingetrokken.
 pub(crate) fn token<R: Rij>(r: &R) -> std::result::Result<ApiTokenRij, R::Fout> {
@@ -443,6 +458,21 @@ pub struct MailStand {
     pub laatste_fout: Option<(String, DateTime<Utc>)>,
     /// Sent in all.
     pub verzonden: u64,
+}
+
+impl MailStand {
+    /// From the counts as a database gives them: waiting, of which failed, sent.
+    pub(crate) fn uit(
+        (wachtend, mislukt, verzonden): (i64, i64, i64),
+        laatste_fout: Option<(String, DateTime<Utc>)>,
+    ) -> MailStand {
+        MailStand {
+            wachtend: wachtend as u64,
+            mislukt: mislukt as u64,
+            laatste_fout,
+            verzonden: verzonden as u64,
+        }
+    }
 }
 
 /// Storage for accounts, access facts, the audit log and retention.

@@ -1,11 +1,12 @@
 //! Accounts, API tokens, login with a second factor, lockout and sessions.
 
-use leerrecht_store::access::Inlogstap;
 use std::str::FromStr;
 
 use leerrecht_domain::ids::GemeenteCode;
 use leerrecht_domain::org::{OrgSoort, Organisatie, Rol};
-use leerrecht_store::access::{token_hash, ApiTokenRij, GebruikerRij, NieuweGebruiker, SessieRij};
+use leerrecht_store::access::{
+    token_hash, ApiTokenRij, GebruikerRij, Inlogstap, NieuweGebruiker, SessieRij,
+};
 
 use crate::toegang::auth::{
     check_password_policy, dummy_hash, hash_password, new_token, new_totp_secret, otpauth_uri,

@@ -5,13 +5,13 @@
 
 mod register;
 
-use leerrecht_domain::rules::Regel;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, NaiveDate};
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::melding::{concept_termijn, schooldagen_over};
 use leerrecht_domain::org::OrgSoort;
+use leerrecht_domain::rules::Regel;
 use leerrecht_domain::thuiszitters::{Escalatieregels, Niveau};
 use leerrecht_domain::zaak::Artikel;
 

@@ -10,7 +10,7 @@ use crate::access::{
     NieuwAuditEntry, NieuweGebruiker, NieuweMail, NotitieRij, PersoonContext, PurgeKandidaat,
     PurgePersoon, PurgeTelling, SessieFeiten, SessieRij, GENESIS,
 };
-use crate::access::{one_changed, AUDIT_COLS, GEBRUIKER_COLS, INDEX_EVERY};
+use crate::access::{one_changed, AUDIT_COLS, GEBRUIKER_COLS, INDEX_EVERY, MAIL_COLS};
 use crate::postgres::{build_jongere, i32_of, in_tx, PgStore};
 use crate::{Result, StoreError};
 
@@ -387,21 +387,17 @@ impl AccessStore for PgStore {
     }
 
     fn mail_te_verzenden(&self, nu: DateTime<Utc>, max: u32) -> Result<Vec<MailRij>> {
+        let sql = format!(
+            "SELECT {MAIL_COLS} FROM mail_uit
+             WHERE verzonden IS NULL AND volgende <= $1 ORDER BY volgende, id LIMIT $2"
+        );
         Ok(self
             .conn()?
-            .query(
-                "SELECT id, sleutel, aan, onderwerp, tekst, pogingen FROM mail_uit
-                 WHERE verzonden IS NULL AND volgende <= $1 ORDER BY volgende, id LIMIT $2",
-                &[&nu, &i64::from(max)],
-            )?
+            .query(&sql, &[&nu, &i64::from(max)])?
             .iter()
-            .map(|r| MailRij {
-                id: r.get(0),
-                sleutel: r.get(1),
-                aan: r.get(2),
-                onderwerp: r.get(3),
-                tekst: r.get(4),
-                pogingen: r.get::<_, i32>(5) as u32,
+            .map(|r| {
+                let Ok(m) = crate::access::mail(r);
+                m
             })
             .collect())
     }
@@ -440,12 +436,7 @@ impl AccessStore for PgStore {
                 &[],
             )?
             .map(|r| (r.get(0), r.get(1)));
-        Ok(MailStand {
-            wachtend: wachtend as u64,
-            mislukt: mislukt as u64,
-            laatste_fout,
-            verzonden: verzonden as u64,
-        })
+        Ok(MailStand::uit((wachtend, mislukt, verzonden), laatste_fout))
     }
 
     fn inlog_wijzigen(

@@ -38,7 +38,7 @@ fn audit_row(r: &Row<'_>) -> rusqlite::Result<AuditEntry> {
     crate::access::audit(r)
 }
 
-use crate::access::{one_changed, AUDIT_COLS, GEBRUIKER_COLS, INDEX_EVERY};
+use crate::access::{one_changed, AUDIT_COLS, GEBRUIKER_COLS, INDEX_EVERY, MAIL_COLS};
 
 impl SqliteStore {
     fn write<T>(&self, body: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
@@ -239,20 +239,11 @@ impl AccessStore for SqliteStore {
 
     fn mail_te_verzenden(&self, nu: DateTime<Utc>, max: u32) -> Result<Vec<MailRij>> {
         let conn = self.conn()?;
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, sleutel, aan, onderwerp, tekst, pogingen FROM mail_uit
-             WHERE verzonden IS NULL AND volgende <= ?1 ORDER BY volgende, id LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![moment(nu), max], |r| {
-            Ok(MailRij {
-                id: r.get(0)?,
-                sleutel: r.get(1)?,
-                aan: r.get(2)?,
-                onderwerp: r.get(3)?,
-                tekst: r.get(4)?,
-                pogingen: r.get(5)?,
-            })
-        })?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {MAIL_COLS} FROM mail_uit
+             WHERE verzonden IS NULL AND volgende <= ?1 ORDER BY volgende, id LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![moment(nu), max], |r| crate::access::mail(r))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -290,12 +281,7 @@ impl AccessStore for SqliteStore {
                 |r| Ok((r.get::<_, String>(0)?, mom(r, 1)?)),
             )
             .optional()?;
-        Ok(MailStand {
-            wachtend: wachtend as u64,
-            mislukt: mislukt as u64,
-            laatste_fout,
-            verzonden: verzonden as u64,
-        })
+        Ok(MailStand::uit((wachtend, mislukt, verzonden), laatste_fout))
     }
 
     fn inlog_wijzigen(
