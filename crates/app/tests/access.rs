@@ -1594,6 +1594,50 @@ fn mail_names_no_young_person_and_is_retried(db: Db) {
     );
 }
 
+/// The purge forgets staff's sessions (with their client address) and the mail that was sent
+/// or given up once they are 90 days old; a mail still waiting stays, and a second run finds
+/// nothing more.
+fn staff_sessions_and_mail_are_forgotten_after_90_days(db: Db) {
+    let w = world(db);
+    let op = Actor::local_operator();
+    let _lp = w.user("u.lp", Rol::Leerplicht);
+    let _ja = w.user("u.ja", Rol::Jeugdarts);
+    w.app
+        .user_email(&op, "u.lp", Some("lp@example.nl"))
+        .unwrap();
+    w.app
+        .user_email(&op, "u.ja", Some("ja@example.nl"))
+        .unwrap();
+    w.app
+        .user_set_password(&op, "u.lp", "een-nieuwe-ingestelde-zin")
+        .unwrap();
+    let winkel = w.app.opslag(&op).unwrap();
+    let verzonden = winkel.mail_te_verzenden(w.app.now(), 10).unwrap();
+    assert_eq!(verzonden.len(), 1);
+    let nu = w.app.now();
+    winkel.mail_poging(verzonden[0].id, nu, None, nu).unwrap();
+    // One still waiting.
+    w.app
+        .user_set_password(&op, "u.ja", "nog-een-ingestelde-zin")
+        .unwrap();
+    let telling = |dag: &str, proef: bool| {
+        let r = w.app.purge(&op, d(dag), proef).unwrap();
+        (r.sessies, r.mails)
+    };
+    // The sessions and mail of 20 November are 90 days old on 18 February only at its end.
+    assert_eq!(telling("2026-02-18", true), (0, 0));
+    let (sessies, mails) = telling("2026-02-19", true);
+    assert!(sessies >= 2, "{sessies}");
+    assert_eq!(mails, 1, "the sent one, not the one waiting");
+    assert_eq!(telling("2026-02-19", false), (sessies, mails));
+    assert_eq!(telling("2026-02-19", false), (0, 0));
+    assert_eq!(
+        winkel.mail_te_verzenden(w.app.now(), 10).unwrap().len(),
+        1,
+        "the mail still waiting stays"
+    );
+}
+
 on_both!(
     partners_see_only_their_own_cases,
     the_whole_matrix,
@@ -1605,6 +1649,7 @@ on_both!(
     a_password_set_by_someone_else_is_chosen_anew,
     keys_rotate_without_breaking_links,
     mail_names_no_young_person_and_is_retried,
+    staff_sessions_and_mail_are_forgotten_after_90_days,
     break_the_glass_lifts_the_lack_of_a_ground,
     drafts_and_signals_stay_at_the_school,
     medical_notes_are_the_youth_doctors_alone,

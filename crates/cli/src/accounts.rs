@@ -291,6 +291,7 @@ pub(crate) fn purge(
                     "personen": t.personen, "inschrijvingen": t.inschrijvingen, "verzuim": t.verzuim,
                     "signalen": t.signalen, "registraties": t.registraties, "meldingen": t.meldingen, "notities": t.notities,
                     "partners": t.partners, "noodtoegang": t.noodtoegang,
+                    "sessies": r.sessies, "mails": r.mails,
                 },
             }),
         )?;
@@ -312,8 +313,9 @@ pub(crate) fn purge(
     }
     writeln!(
         out,
-        "personen {}, inschrijvingen {}, verzuimregels {}, signalen {}, registraties {}, meldingen (begonnen voor {}) {}, medische notities {}, partners {}, noodtoegang {}",
-        t.personen, t.inschrijvingen, t.verzuim, t.signalen, t.registraties, r.meldingen_voor, t.meldingen, t.notities, t.partners, t.noodtoegang
+        "personen {}, inschrijvingen {}, verzuimregels {}, signalen {}, registraties {}, meldingen (begonnen voor {}) {}, medische notities {}, partners {}, noodtoegang {}; sessies {} en e-mails {} ouder dan {} dagen",
+        t.personen, t.inschrijvingen, t.verzuim, t.signalen, t.registraties, r.meldingen_voor, t.meldingen, t.notities, t.partners, t.noodtoegang,
+        r.sessies, r.mails, leerrecht_app::toegang::retention::VERGETEN_NA_DAGEN
     )?;
     Ok(())
 }

@@ -568,6 +568,11 @@ pub trait AccessStore {
     ) -> Result<()>;
     /// The outbox at a glance.
     fn mail_stand(&self) -> Result<MailStand>;
+    /// Forgets the sessions started before `voor` (long ended: a session lives hours) and the
+    /// mail made before it that was sent or given up after `max_pogingen` attempts; with
+    /// `dry_run` only counts them. Returns (sessions, mails).
+    fn vergeten(&self, voor: DateTime<Utc>, max_pogingen: u32, dry_run: bool)
+        -> Result<(u64, u64)>;
 
     fn add_sessie(&self, s: &SessieRij) -> Result<()>;
     fn sessie(&self, token_hash: &str) -> Result<Option<SessieRij>>;

@@ -439,6 +439,34 @@ impl AccessStore for PgStore {
         Ok(MailStand::uit((wachtend, mislukt, verzonden), laatste_fout))
     }
 
+    fn vergeten(
+        &self,
+        voor: DateTime<Utc>,
+        max_pogingen: u32,
+        dry_run: bool,
+    ) -> Result<(u64, u64)> {
+        let max = max_pogingen as i32;
+        let (sessies, mails) = (
+            "FROM sessies WHERE aangemaakt < $1",
+            "FROM mail_uit WHERE gemaakt < $1 AND (verzonden IS NOT NULL OR pogingen >= $2)",
+        );
+        let mut conn = self.conn()?;
+        if dry_run {
+            let s: i64 = conn
+                .query_one(&format!("SELECT count(*) {sessies}"), &[&voor])?
+                .get(0);
+            let m: i64 = conn
+                .query_one(&format!("SELECT count(*) {mails}"), &[&voor, &max])?
+                .get(0);
+            return Ok((s as u64, m as u64));
+        }
+        in_tx(&mut conn, |c| {
+            let s = c.execute(&format!("DELETE {sessies}"), &[&voor])?;
+            let m = c.execute(&format!("DELETE {mails}"), &[&voor, &max])?;
+            Ok(((s, m), true))
+        })
+    }
+
     fn inlog_wijzigen(
         &self,
         id: i64,

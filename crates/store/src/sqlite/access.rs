@@ -284,6 +284,37 @@ impl AccessStore for SqliteStore {
         Ok(MailStand::uit((wachtend, mislukt, verzonden), laatste_fout))
     }
 
+    fn vergeten(
+        &self,
+        voor: DateTime<Utc>,
+        max_pogingen: u32,
+        dry_run: bool,
+    ) -> Result<(u64, u64)> {
+        let voor = moment(voor);
+        let (sessies, mails) = (
+            "FROM sessies WHERE aangemaakt < ?1",
+            "FROM mail_uit WHERE gemaakt < ?1 AND (verzonden IS NOT NULL OR pogingen >= ?2)",
+        );
+        if dry_run {
+            let conn = self.conn()?;
+            let tel = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<u64> {
+                Ok(
+                    conn.query_row(&format!("SELECT count(*) {sql}"), p, |r| r.get::<_, i64>(0))?
+                        as u64,
+                )
+            };
+            return Ok((
+                tel(sessies, &[&voor])?,
+                tel(mails, &[&voor, &max_pogingen])?,
+            ));
+        }
+        self.write(|c| {
+            let s = c.execute(&format!("DELETE {sessies}"), params![voor])? as u64;
+            let m = c.execute(&format!("DELETE {mails}"), params![voor, max_pogingen])? as u64;
+            Ok((s, m))
+        })
+    }
+
     fn inlog_wijzigen(
         &self,
         id: i64,
