@@ -516,16 +516,6 @@ pub trait AccessStore {
         };
         self.inlog_wijzigen(id, &[stap], &[])
     }
-    /// Stores (replacing any before it) a password reset code's hash for an account.
-    fn set_herstelcode(
-        &self,
-        gebruiker_id: i64,
-        code_hash: &str,
-        verloopt: DateTime<Utc>,
-    ) -> Result<()> {
-        let stap = Inlogstap::Herstelcode(code_hash.to_string(), verloopt);
-        self.inlog_wijzigen(gebruiker_id, &[stap], &[])
-    }
     /// An account's open reset code: its hash and expiry.
     fn herstelcode(&self, gebruiker_id: i64) -> Result<Option<(String, DateTime<Utc>)>>;
     /// The secret offered for the set-up: `nieuw` when none was offered yet, else the one
