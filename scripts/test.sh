@@ -4,7 +4,8 @@
 # Installs the PostgreSQL server binaries if they are missing (the tests start
 # throwaway clusters from them, see crates/testkit), Chromium, chromedriver and axe-core
 # for the browser tests (crates/cli/tests/web.rs), aiosmtpd for the mail tests
-# (crates/cli/tests/mail.rs), then checks formatting,
+# (crates/cli/tests/mail.rs), npm's oidc-provider for the single sign-on test
+# (crates/cli/tests/sso.rs), then checks formatting,
 # runs clippy, checks the dependencies (cargo deny), runs the whole workspace's
 # tests and a short run of every fuzz target, and checks the HTTP API's conformance
 # (scripts/api-conformance.sh).
@@ -107,6 +108,20 @@ if ! "$smtp_venv/bin/python" -c "import aiosmtpd" 2>/dev/null; then
 fi
 export LEERRECHT_SMTP_PYTHON="$PWD/$smtp_venv/bin/python"
 echo "found: $LEERRECHT_SMTP_PYTHON with aiosmtpd"
+
+# The single sign-on test (crates/cli/tests/sso.rs) logs in through a real OpenID provider:
+# npm's oidc-provider, installed from the lock file into target/oidc-provider.
+step "oidc-provider for the single sign-on test"
+oidc_dir=target/oidc-provider
+mkdir -p "$oidc_dir"
+cp crates/cli/tests/oidc/package.json crates/cli/tests/oidc/package-lock.json \
+    crates/cli/tests/oidc/provider.mjs "$oidc_dir"/
+if ! cmp -s crates/cli/tests/oidc/package-lock.json "$oidc_dir/node_modules/.package-lock.json.geinstalleerd" 2>/dev/null; then
+    (cd "$oidc_dir" && npm ci --silent --no-audit --no-fund)
+    cp crates/cli/tests/oidc/package-lock.json "$oidc_dir/node_modules/.package-lock.json.geinstalleerd"
+fi
+export LEERRECHT_OIDC_PROVIDER="$PWD/$oidc_dir/provider.mjs"
+echo "found: $LEERRECHT_OIDC_PROVIDER with oidc-provider"
 
 # cargo test rather than nextest: each test binary is one process, so its tests share one
 # throwaway PostgreSQL cluster instead of starting one per test.

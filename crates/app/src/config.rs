@@ -31,6 +31,16 @@
 //! gebruiker_file = "/etc/leerrecht/smtp.user"   # optional, with wachtwoord_file
 //! wachtwoord_file = "/etc/leerrecht/smtp.pass"
 //!
+//! [[oidc]]                    # single sign-on, one table per identity provider
+//! naam = "Gemeente Haarlem"   # the login page's button
+//! organisaties = ["RBL-ZKIJ", "GM0392"]
+//! issuer = "https://login.example.nl/realms/haarlem"
+//! client_id = "leerrecht"
+//! client_secret_file = "/etc/leerrecht/oidc-haarlem.secret"
+//! koppel_claim = "email"      # email | preferred_username | sub
+//! sterke_acr = []             # acr values of a strong second factor at the provider
+//! sterke_amr = ["mfa", "otp", "hwk", "sc"]  # amr values of one (the default)
+//!
 //! [server]                    # `leerrecht serve`
 //! achter_tls_proxy = true     # behind a proxy that terminates TLS: send HSTS
 //! origin = "https://leerrecht.example.nl"  # the site's origin, when the proxy changes Host
@@ -79,6 +89,8 @@ pub struct Config {
     pub sleutels: crate::toegang::sleutels::SleutelBron,
     /// `[smtp]`: the mail server of notices and digests; None: no mail is sent.
     pub smtp: Option<crate::mail::SmtpConfig>,
+    /// `[[oidc]]`: the identity providers of single sign-on (none: passwords only).
+    pub oidc: Vec<crate::toegang::sso::OidcConfig>,
 }
 
 /// `[doelbinding]`: how far before the period of a melding, case or registration its reader
@@ -176,9 +188,31 @@ struct File {
     doelbinding: Option<Doelbinding>,
     sleutels: Option<crate::toegang::sleutels::SleutelBron>,
     smtp: Option<crate::mail::SmtpConfig>,
+    #[serde(default)]
+    oidc: Vec<crate::toegang::sso::OidcConfig>,
 }
 
 impl Config {
+    /// Single sign-on as configured: each provider with its client secret read, and the
+    /// site's origin the providers send the browser back to.
+    pub fn sso(&self) -> Result<crate::toegang::sso::Sso> {
+        let aanbieders = self
+            .oidc
+            .iter()
+            .map(|o| o.laden())
+            .collect::<Result<Vec<_>>>()?;
+        Ok(crate::toegang::sso::Sso {
+            aanbieders,
+            origin: self
+                .server
+                .origin
+                .as_deref()
+                .unwrap_or("")
+                .trim_end_matches('/')
+                .to_string(),
+        })
+    }
+
     /// Reads `path`, or `leerrecht.toml` in the working directory when no path is given and
     /// that file exists; otherwise the defaults.
     pub fn load(path: Option<&Path>) -> Result<Self> {
@@ -221,6 +255,19 @@ impl Config {
         let doelbinding = file.doelbinding.unwrap_or_default();
         let sleutels = file.sleutels.unwrap_or_default();
         let smtp = file.smtp;
+        let oidc = file.oidc;
+        for (n, o) in oidc.iter().enumerate() {
+            o.check(n)?;
+            if oidc[..n].iter().any(|p| p.issuer == o.issuer) {
+                return Err(format!("[[oidc]] {}: issuer {:?} twice", n + 1, o.issuer));
+            }
+        }
+        if !oidc.is_empty() && server.origin.is_none() {
+            return Err(
+                "[[oidc]] needs [server] origin: the address the identity provider sends the browser back to"
+                    .into(),
+            );
+        }
         if let Some(m) = &smtp {
             m.van
                 .parse::<lettre::message::Mailbox>()
@@ -264,6 +311,7 @@ impl Config {
                 doelbinding,
                 sleutels,
                 smtp,
+                oidc,
                 ..Config::default()
             });
         };
@@ -295,6 +343,7 @@ impl Config {
             doelbinding,
             sleutels,
             smtp,
+            oidc,
         })
     }
 }
@@ -302,6 +351,25 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn single_sign_on_needs_the_origin_the_provider_sends_back_to() {
+        let oidc = "[[oidc]]\nnaam = \"Gemeente Haarlem\"\norganisaties = [\"GM0392\"]\n\
+                    issuer = \"https://login.example.nl/realms/haarlem\"\n\
+                    client_id = \"leerrecht\"\nclient_secret_file = \"/etc/leerrecht/oidc\"\n";
+        let e = Config::parse(oidc).unwrap_err();
+        assert!(e.contains("[server] origin"), "{e}");
+        let c = Config::parse(&format!(
+            "[server]\norigin = \"https://leerrecht.example.nl\"\n{oidc}"
+        ))
+        .unwrap();
+        assert_eq!(c.oidc.len(), 1);
+        assert_eq!(c.oidc[0].koppel_claim, "email");
+        assert!(c.oidc[0].sterke_amr.contains(&"mfa".to_string()));
+        let twee = format!("[server]\norigin = \"https://leerrecht.example.nl\"\n{oidc}{oidc}");
+        let e = Config::parse(&twee).unwrap_err();
+        assert!(e.contains("twice"), "{e}");
+    }
 
     #[test]
     fn rules_keep_their_defaults_where_the_file_is_silent() {

@@ -74,6 +74,8 @@ pub struct App {
     /// `[doelbinding] terugkijk_weken`: how far before a ground's period its reader sees
     /// absence (docs/domain.md §10).
     terugkijk_weken: u32,
+    /// `[[oidc]]`: the identity providers of single sign-on.
+    sso: toegang::sso::Sso,
 }
 
 impl App {
@@ -89,11 +91,17 @@ impl App {
             audit_key: std::sync::OnceLock::new(),
             sleutels: None,
             terugkijk_weken: leerrecht_domain::doelbinding::TERUGKIJK_WEKEN,
+            sso: toegang::sso::Sso::default(),
         }
     }
     /// The app with the region's purpose limitation (`[doelbinding]` of the settings).
     pub fn met_doelbinding(mut self, d: config::Doelbinding) -> Self {
         self.terugkijk_weken = d.terugkijk_weken;
+        self
+    }
+    /// The app with single sign-on through `sso`'s providers (`[[oidc]]` of the settings).
+    pub fn met_sso(mut self, sso: toegang::sso::Sso) -> Self {
+        self.sso = sso;
         self
     }
     /// How many weeks before a ground's period its reader sees absence.

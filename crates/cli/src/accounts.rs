@@ -77,6 +77,19 @@ pub(crate) fn user(app: &App, actor: &Actor, what: UserWhat) -> anyhow::Result<(
             checked(app.user_disable(actor, &username))?;
             writeln!(out, "gebruiker {username} uitgeschakeld; sessies beëindigd")?;
         }
+        UserWhat::SsoOntkoppelen { username } => {
+            if checked(app.user_sso_ontkoppelen(actor, &username))? {
+                writeln!(
+                    out,
+                    "koppeling van {username} aan inloggen via de organisatie opgeheven; sessies beëindigd"
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "{username} was niet gekoppeld aan inloggen via de organisatie"
+                )?;
+            }
+        }
         UserWhat::Reset2fa { username } => {
             let secret = checked(app.user_reset_2fa(actor, &username))?;
             print_totp(&mut out, &username, &secret)?;

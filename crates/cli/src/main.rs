@@ -278,6 +278,10 @@ enum UserWhat {
     },
     /// Disable an account and end its sessions.
     Disable { username: String },
+    /// Undo an account's link to its identity at the identity provider (single sign-on), and
+    /// end its sessions: its next login through the provider links it again.
+    #[command(name = "sso-ontkoppelen")]
+    SsoOntkoppelen { username: String },
     /// Give an account a new TOTP secret (lost device) and end its sessions.
     #[command(name = "reset-2fa")]
     Reset2fa { username: String },

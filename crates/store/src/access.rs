@@ -19,7 +19,7 @@ pub(crate) const INDEX_EVERY: i64 = 1024;
 pub(crate) const GEBRUIKER_COLS: &str =
     "id, gebruikersnaam, organisatie, rol, wachtwoord, totp_geheim,
      totp_laatste_stap, actief, mislukte_pogingen, geblokkeerd_tot, aangemaakt,
-     totp_inschrijven, totp_nieuw, wachtwoord_tijdelijk, email";
+     totp_inschrijven, totp_nieuw, wachtwoord_tijdelijk, email, sso_koppeling";
 
 /// The columns of an audit entry, in the order both stores read them.
 pub(crate) const AUDIT_COLS: &str =
@@ -44,6 +44,24 @@ pub(crate) fn gebruiker<R: Rij>(r: &R, at: usize) -> std::result::Result<Gebruik
         totp_nieuw: r.opt_tekst(at + 12)?,
         wachtwoord_tijdelijk: r.waar(at + 13)?,
         email: r.opt_tekst(at + 14)?,
+        sso_koppeling: r.opt_tekst(at + 15)?,
+    })
+}
+
+/// The columns of a single sign-on login under way, in the order both stores read them.
+pub(crate) const OIDC_COLS: &str =
+    "sleutel, binding, issuer, nonce, verifier, gebruiker_id, aangemaakt";
+
+/// A single sign-on login under way from its columns ([`OIDC_COLS`]).
+pub(crate) fn oidc_aanvraag<R: Rij>(r: &R) -> std::result::Result<OidcAanvraagRij, R::Fout> {
+    Ok(OidcAanvraagRij {
+        sleutel: r.tekst(0)?,
+        binding: r.tekst(1)?,
+        issuer: r.tekst(2)?,
+        nonce: r.tekst(3)?,
+        verifier: r.tekst(4)?,
+        gebruiker_id: r.opt_i64(5)?,
+        aangemaakt: r.moment(6)?,
     })
 }
 
@@ -157,6 +175,25 @@ pub struct GebruikerRij {
     pub wachtwoord_tijdelijk: bool,
     /// Where notices and the daily digest go, if anywhere.
     pub email: Option<String>,
+    /// The identity at an identity provider this account logs in as by single sign-on
+    /// ("issuer subject"), once it has done so.
+    pub sso_koppeling: Option<String>,
+}
+
+/// A single sign-on login under way ([`AccessStore::oidc_aanvraag_bewaren`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OidcAanvraagRij {
+    /// The hash of the flow's `state`, or of the one-time token of the wait for a code.
+    pub sleutel: String,
+    /// The hash of the cookie of the browser that started it.
+    pub binding: String,
+    pub issuer: String,
+    pub nonce: String,
+    /// The PKCE code verifier.
+    pub verifier: String,
+    /// Set while the provider's login is done and leerrecht's second factor is awaited.
+    pub gebruiker_id: Option<i64>,
+    pub aangemaakt: DateTime<Utc>,
 }
 
 /// A login session, known by the SHA-256 of its token.
@@ -421,6 +458,9 @@ pub enum Inlogstap {
     SessiesBeeindigen(DateTime<Utc>),
     /// The account's e-mail address (or none).
     Email(Option<String>),
+    /// The identity at an identity provider the account logs in as (or none: the link is
+    /// undone, and the next single sign-on login makes a new one).
+    SsoKoppeling(Option<String>),
     /// A mail queued with the change (a notice to the account's address).
     Mail(NieuweMail),
 }
@@ -489,6 +529,10 @@ pub trait AccessStore {
 
     /// Adds an account; a taken username is `StoreError::Invalid`.
     fn add_gebruiker(&self, g: &NieuweGebruiker) -> Result<i64>;
+    /// Keeps a single sign-on login under way, and forgets those made before `vergeten`.
+    fn oidc_aanvraag_bewaren(&self, a: &OidcAanvraagRij, vergeten: DateTime<Utc>) -> Result<()>;
+    /// Takes out the login under way with this key: it can be used once.
+    fn oidc_aanvraag_nemen(&self, sleutel: &str) -> Result<Option<OidcAanvraagRij>>;
     fn gebruiker(&self, gebruikersnaam: &str) -> Result<Option<GebruikerRij>>;
     fn gebruiker_by_id(&self, id: i64) -> Result<Option<GebruikerRij>>;
     fn gebruikers(&self) -> Result<Vec<GebruikerRij>>;

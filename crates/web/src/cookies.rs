@@ -49,6 +49,53 @@ fn beschermd(waarde: String, bereik: Bereik) -> cookie::CookieBuilder<'static> {
         .same_site(SameSite::Strict)
 }
 
+/// The cookie that binds a single sign-on login under way to this browser: sent back with
+/// the provider's redirect (SameSite=Lax, a top-level GET from the provider's site), only to
+/// the paths of that login, for as long as the login may take.
+pub fn sso_binding(naam: &'static str, waarde: &str) -> Cookie<'static> {
+    Cookie::build((naam, waarde.to_string()))
+        .path("/inloggen/oidc")
+        .http_only(true)
+        .secure(true)
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::seconds(
+            leerrecht_app::toegang::sso::AANVRAAG_GELDIG.num_seconds(),
+        ))
+        .build()
+}
+
+/// The cookie that removes [`sso_binding`]'s cookie `naam`.
+pub fn sso_binding_weg(naam: &'static str) -> Cookie<'static> {
+    Cookie::build((naam, ""))
+        .path("/inloggen/oidc")
+        .http_only(true)
+        .secure(true)
+        .same_site(SameSite::Lax)
+        .removal()
+        .build()
+}
+
+/// Which identity provider the session's login came through, so that logging out ends the
+/// provider's session too. It only decides where the browser goes after logging out.
+pub fn sso_aanbieder(n: Option<usize>) -> Cookie<'static> {
+    let b = Cookie::build((SSO_AANBIEDER, n.map(|n| n.to_string()).unwrap_or_default()))
+        .path("/")
+        .http_only(true)
+        .secure(true)
+        .same_site(SameSite::Strict);
+    match n {
+        Some(_) => b
+            .max_age(cookie::time::Duration::seconds(
+                leerrecht_app::toegang::auth::SESSIE_MAX.num_seconds(),
+            ))
+            .build(),
+        None => b.removal().build(),
+    }
+}
+
+/// The name of [`sso_aanbieder`]'s cookie.
+pub const SSO_AANBIEDER: &str = "leerrecht_sso";
+
 /// The language of the pages, kept for a year.
 pub fn taal(naam: &'static str, code: &str) -> Cookie<'static> {
     Cookie::build((naam, code.to_string()))

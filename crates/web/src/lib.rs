@@ -108,6 +108,11 @@ impl AppState {
         }))
     }
 
+    /// The app, for what needs no blocking thread (the names of the identity providers).
+    pub(crate) fn app(&self) -> &App {
+        &self.0.app
+    }
+
     pub(crate) fn cfg(&self) -> &Instellingen {
         &self.0.cfg
     }

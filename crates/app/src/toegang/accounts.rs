@@ -481,7 +481,7 @@ impl App {
     /// Counts a failed attempt under a name from an address, whether an account of that name
     /// exists or not; five in a row block that name from that address for [`BLOKKADE`]. True
     /// when blocked now. The account's own state shows the latest block to administrators.
-    fn count_failure(
+    pub(crate) fn count_failure(
         &self,
         naam: &str,
         g: Option<&GebruikerRij>,
@@ -510,7 +510,7 @@ impl App {
     }
 
     /// An attempt to log in or to reset a password, in the audit log (there is no actor yet).
-    fn audit_login(
+    pub(crate) fn audit_login(
         &self,
         naam: &str,
         g: Option<&GebruikerRij>,
@@ -524,7 +524,7 @@ impl App {
 
     /// The entry of a login (or a step like it) under the name typed, before any actor is
     /// known.
-    fn login_entry(
+    pub(crate) fn login_entry(
         &self,
         naam: &str,
         g: Option<&GebruikerRij>,
@@ -732,21 +732,10 @@ impl App {
             }
         } else {
             match (&g.totp_geheim, code) {
-                (Some(secret), Some(code)) => {
-                    match verify_totp(secret, code, now, g.totp_laatste_stap) {
-                        Some(s) => stap = Some(s),
-                        None if crate::toegang::auth::totp_hergebruikt(
-                            secret,
-                            code,
-                            now,
-                            g.totp_laatste_stap,
-                        ) =>
-                        {
-                            return fail(LoginFout::CodeGebruikt)
-                        }
-                        None => return fail(LoginFout::Onjuist),
-                    }
-                }
+                (Some(secret), Some(code)) => match totp_stap(&g, secret, code, now) {
+                    Ok(s) => stap = Some(s),
+                    Err(fout) => return fail(fout),
+                },
                 (Some(_), None) => return Ok(Err(LoginFout::CodeNodig)),
                 (None, _) if rol.needs_second_factor() => {
                     // A role with a second factor that has none set up cannot log in.
@@ -782,8 +771,22 @@ impl App {
                 self.login_entry(naam, Some(&g), "wachtwoord_gekozen", true, bron),
             )?;
         }
-        self.store().set_login_state(g.id, 0, None, stap)?;
         self.store().clear_inlogpogingen(&pogingnaam(naam), bron)?;
+        let sessie = self.sessie_openen(&g, stap, bron)?;
+        log("inloggen", true, Some(&g))?;
+        Ok(Ok(sessie))
+    }
+
+    /// A new session of account `g`, whose login succeeded with TOTP step `stap` (if any):
+    /// its failures in a row are forgotten.
+    pub(crate) fn sessie_openen(
+        &self,
+        g: &GebruikerRij,
+        stap: Option<i64>,
+        bron: &str,
+    ) -> Result<Sessie> {
+        let now = self.now();
+        self.store().set_login_state(g.id, 0, None, stap)?;
         let token = new_token("lrs_");
         let verloopt = now + SESSIE_INACTIEF;
         self.store().add_sessie(&SessieRij {
@@ -795,8 +798,7 @@ impl App {
             ingetrokken: None,
             bron: bron.to_string(),
         })?;
-        log("inloggen", true, Some(&g))?;
-        Ok(Ok(Sessie { token, verloopt }))
+        Ok(Sessie { token, verloopt })
     }
 
     /// The user of a live session, which is extended by this use; None when the session is
@@ -836,6 +838,23 @@ impl App {
     /// The actor for an account, with what the gate needs of its organisation.
     pub fn gebruiker_actor(&self, g: &GebruikerRij, bron: &str) -> Result<Actor> {
         actor_van(g, self.store().bedient_van(&g.organisatie)?, bron)
+    }
+}
+
+/// The TOTP step of `code` for account `g` with `secret`, unless the code is wrong or was
+/// spent before ([`LoginFout::CodeGebruikt`]).
+pub(crate) fn totp_stap(
+    g: &GebruikerRij,
+    secret: &str,
+    code: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> std::result::Result<i64, LoginFout> {
+    match verify_totp(secret, code, now, g.totp_laatste_stap) {
+        Some(s) => Ok(s),
+        None if crate::toegang::auth::totp_hergebruikt(secret, code, now, g.totp_laatste_stap) => {
+            Err(LoginFout::CodeGebruikt)
+        }
+        None => Err(LoginFout::Onjuist),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod matrix;
 mod poort;
 pub mod retention;
 pub mod sleutels;
+pub mod sso;
 pub mod verwerkingsregister;
 pub mod zicht;
 

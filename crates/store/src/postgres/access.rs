@@ -10,7 +10,9 @@ use crate::access::{
     NieuwAuditEntry, NieuweGebruiker, NieuweMail, NotitieRij, PersoonContext, PurgeKandidaat,
     PurgePersoon, PurgeTelling, SessieFeiten, SessieRij, GENESIS,
 };
-use crate::access::{one_changed, AUDIT_COLS, GEBRUIKER_COLS, INDEX_EVERY, MAIL_COLS};
+use crate::access::{
+    one_changed, OidcAanvraagRij, AUDIT_COLS, GEBRUIKER_COLS, INDEX_EVERY, MAIL_COLS, OIDC_COLS,
+};
 use crate::postgres::{build_jongere, i32_of, in_tx, PgStore};
 use crate::{Result, StoreError};
 
@@ -49,18 +51,18 @@ pub(crate) fn sessie_feiten(store: &PgStore, h: &str) -> Result<Option<SessieFei
         )
     });
     const N_SESSIE: usize = 7;
-    const N_GEBRUIKER: usize = 15;
+    let n_gebruiker = GEBRUIKER_COLS.split(',').count();
     let mut c = store.conn()?;
     let stmt = c.prepared(sql)?;
     Ok(c.query_opt(&stmt, &[&h])?.map(|r| {
         let gebruiker = r
             .get::<_, Option<i64>>(N_SESSIE)
             .map(|_| gebruiker_row_at(&r, N_SESSIE));
-        let org_bekend: bool = r.get(N_SESSIE + N_GEBRUIKER);
+        let org_bekend: bool = r.get(N_SESSIE + n_gebruiker);
         SessieFeiten {
             sessie: sessie_row(&r),
             gebruiker,
-            bedient: org_bekend.then(|| r.get(N_SESSIE + N_GEBRUIKER + 1)),
+            bedient: org_bekend.then(|| r.get(N_SESSIE + n_gebruiker + 1)),
         }
     }))
 }
@@ -268,6 +270,39 @@ impl AccessStore for PgStore {
                 g.gebruikersnaam
             ))),
         }
+    }
+
+    fn oidc_aanvraag_bewaren(&self, a: &OidcAanvraagRij, vergeten: DateTime<Utc>) -> Result<()> {
+        in_tx(&mut *self.conn()?, |c| {
+            c.execute(
+                "DELETE FROM oidc_aanvragen WHERE aangemaakt < $1",
+                &[&vergeten],
+            )?;
+            c.execute(
+                &format!(
+                    "INSERT INTO oidc_aanvragen ({OIDC_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                ),
+                &[
+                    &a.sleutel,
+                    &a.binding,
+                    &a.issuer,
+                    &a.nonce,
+                    &a.verifier,
+                    &a.gebruiker_id,
+                    &a.aangemaakt,
+                ],
+            )?;
+            Ok(((), true))
+        })
+    }
+
+    fn oidc_aanvraag_nemen(&self, sleutel: &str) -> Result<Option<OidcAanvraagRij>> {
+        let sql = format!("DELETE FROM oidc_aanvragen WHERE sleutel = $1 RETURNING {OIDC_COLS}");
+        let row = self.conn()?.query_opt(&sql, &[&sleutel])?;
+        Ok(row.map(|r| {
+            let Ok(a) = crate::access::oidc_aanvraag(&r);
+            a
+        }))
     }
 
     fn gebruiker(&self, naam: &str) -> Result<Option<GebruikerRij>> {
@@ -1057,6 +1092,10 @@ fn inlogstap(c: &mut Client, id: i64, s: &Inlogstap) -> Result<()> {
         Inlogstap::Email(email) => c.execute(
             "UPDATE gebruikers SET email = $2 WHERE id = $1",
             &[&id, email],
+        )?,
+        Inlogstap::SsoKoppeling(k) => c.execute(
+            "UPDATE gebruikers SET sso_koppeling = $2 WHERE id = $1",
+            &[&id, k],
         )?,
         Inlogstap::Mail(m) => {
             mail_in(c, m)?;

@@ -8,8 +8,8 @@ use rusqlite::{params, OptionalExtension, Row};
 
 use crate::access::{
     chain_hash, moment, AccessStore, ApiTokenRij, AuditEntry, GebruikerRij, Inlogstap, MailRij,
-    MailStand, NieuwAuditEntry, NieuweGebruiker, NieuweMail, NotitieRij, PersoonContext,
-    PurgeKandidaat, PurgePersoon, PurgeTelling, SessieRij, GENESIS,
+    MailStand, NieuwAuditEntry, NieuweGebruiker, NieuweMail, NotitieRij, OidcAanvraagRij,
+    PersoonContext, PurgeKandidaat, PurgePersoon, PurgeTelling, SessieRij, GENESIS, OIDC_COLS,
 };
 use crate::sqlite::{date_col, find_jongere, in_tx, invalid, Conn, SqliteStore};
 use crate::{Result, StoreError};
@@ -124,6 +124,41 @@ impl AccessStore for SqliteStore {
                 ],
             )?;
             Ok(c.last_insert_rowid())
+        })
+    }
+
+    fn oidc_aanvraag_bewaren(&self, a: &OidcAanvraagRij, vergeten: DateTime<Utc>) -> Result<()> {
+        self.write(|c| {
+            c.execute(
+                "DELETE FROM oidc_aanvragen WHERE aangemaakt < ?1",
+                [moment(vergeten)],
+            )?;
+            c.execute(
+                &format!(
+                    "INSERT INTO oidc_aanvragen ({OIDC_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                ),
+                params![
+                    a.sleutel,
+                    a.binding,
+                    a.issuer,
+                    a.nonce,
+                    a.verifier,
+                    a.gebruiker_id,
+                    moment(a.aangemaakt)
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn oidc_aanvraag_nemen(&self, sleutel: &str) -> Result<Option<OidcAanvraagRij>> {
+        self.write(|c| {
+            Ok(c.query_row(
+                &format!("DELETE FROM oidc_aanvragen WHERE sleutel = ?1 RETURNING {OIDC_COLS}"),
+                [sleutel],
+                |r| crate::access::oidc_aanvraag(r),
+            )
+            .optional()?)
         })
     }
 
@@ -946,6 +981,10 @@ fn inlogstap(c: &Conn, id: i64, s: &Inlogstap) -> Result<()> {
         Inlogstap::Email(email) => c.execute(
             "UPDATE gebruikers SET email = ?2 WHERE id = ?1",
             params![id, email],
+        )?,
+        Inlogstap::SsoKoppeling(k) => c.execute(
+            "UPDATE gebruikers SET sso_koppeling = ?2 WHERE id = ?1",
+            params![id, k],
         )?,
         Inlogstap::Mail(m) => {
             mail_in(c, m)?;

@@ -18,7 +18,7 @@ use crate::AppState;
 
 #[derive(Template)]
 #[template(path = "inloggen.html")]
-struct Inlogpagina {
+pub(super) struct Inlogpagina {
     k: Kader,
     fout: Option<String>,
     gebruikersnaam: String,
@@ -26,20 +26,29 @@ struct Inlogpagina {
     inschrijving: Option<(String, String)>,
     /// The password was set by an administrator: its owner chooses a new one.
     wachtwoord_kiezen: bool,
+    /// The identity providers of single sign-on: one button each.
+    sso: Vec<(usize, String)>,
 }
 
-fn pagina(taal: Taal, fout: Option<String>, gebruikersnaam: String) -> Inlogpagina {
+/// The login page, with a button per identity provider.
+pub(super) fn inlogpagina(
+    s: &AppState,
+    taal: Taal,
+    fout: Option<String>,
+    gebruikersnaam: String,
+) -> Inlogpagina {
     Inlogpagina {
         k: Kader::new(taal, taal.s("Inloggen"), None, ""),
         fout,
         gebruikersnaam,
         inschrijving: None,
         wachtwoord_kiezen: false,
+        sso: s.app().sso_namen().into_iter().enumerate().collect(),
     }
 }
 
-pub async fn tonen(parts: Parts) -> Response {
-    html(pagina(taal_van(&parts), None, String::new()))
+pub async fn tonen(State(s): State<AppState>, parts: Parts) -> Response {
+    html(inlogpagina(&s, taal_van(&parts), None, String::new()))
 }
 
 #[derive(Deserialize)]
@@ -59,7 +68,7 @@ pub async fn inloggen(State(s): State<AppState>, parts: Parts, body: Bytes) -> R
         let t = "Inloggen geweigerd: het formulier kwam niet van deze site. Open de inlogpagina opnieuw.";
         return (
             StatusCode::FORBIDDEN,
-            html(pagina(taal, Some(taal.s(t).into()), String::new())),
+            html(inlogpagina(&s, taal, Some(taal.s(t).into()), String::new())),
         )
             .into_response();
     }
@@ -81,7 +90,7 @@ pub async fn inloggen(State(s): State<AppState>, parts: Parts, body: Bytes) -> R
                 .s("te veel inlogpogingen vanaf dit adres; probeer het over een minuut opnieuw");
             return (
                 StatusCode::TOO_MANY_REQUESTS,
-                html(pagina(taal, Some(t.into()), f.gebruikersnaam)),
+                html(inlogpagina(&s, taal, Some(t.into()), f.gebruikersnaam)),
             )
                 .into_response();
         }
@@ -113,7 +122,7 @@ pub async fn inloggen(State(s): State<AppState>, parts: Parts, body: Bytes) -> R
             } else {
                 StatusCode::OK
             };
-            let mut p = pagina(taal, fout, naam);
+            let mut p = inlogpagina(&s, taal, fout, naam);
             p.k.titel = taal.s("Tweede factor instellen").into();
             p.inschrijving = Some((i.geheim, i.uri));
             (status, html(p)).into_response()
@@ -126,7 +135,7 @@ pub async fn inloggen(State(s): State<AppState>, parts: Parts, body: Bytes) -> R
             } else {
                 StatusCode::OK
             };
-            let mut p = pagina(taal, reden, naam);
+            let mut p = inlogpagina(&s, taal, reden, naam);
             p.k.titel = taal.s("Nieuw wachtwoord kiezen").into();
             p.wachtwoord_kiezen = true;
             (status, html(p)).into_response()
@@ -149,7 +158,7 @@ pub async fn inloggen(State(s): State<AppState>, parts: Parts, body: Bytes) -> R
             };
             (
                 StatusCode::UNAUTHORIZED,
-                html(pagina(taal, Some(taal.s(t).into()), naam)),
+                html(inlogpagina(&s, taal, Some(taal.s(t).into()), naam)),
             )
                 .into_response()
         }
@@ -157,7 +166,14 @@ pub async fn inloggen(State(s): State<AppState>, parts: Parts, body: Bytes) -> R
     }
 }
 
-pub async fn uitloggen(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> Response {
+/// Ends the session; after a login through an identity provider that offers it, the browser
+/// goes on to log out there too (and comes back to the login page).
+pub async fn uitloggen(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    parts: Parts,
+    body: Bytes,
+) -> Response {
     let r: Result<(), Fout> = async {
         b.formulier::<serde::de::IgnoredAny>(&body)?;
         let token = b.sessie.clone();
@@ -168,7 +184,25 @@ pub async fn uitloggen(State(s): State<AppState>, b: Bezoeker, body: Bytes) -> R
     if let Err(e) = r {
         return e.into_response();
     }
-    let mut r = Redirect::to("/inloggen").into_response();
+    let aanbieder =
+        crate::auth::cookie(&parts, cookies::SSO_AANBIEDER).and_then(|n| n.parse::<usize>().ok());
+    let naar = match aanbieder {
+        Some(n) => match s.run(move |app| app.sso_uitlog_url(n)).await {
+            Ok(url) => url,
+            Err(e) => {
+                tracing::warn!(error = ?e, "logging out at the identity provider failed");
+                None
+            }
+        },
+        None => None,
+    };
+    let mut r = match naar {
+        Some(url) => super::sso::uitgelogd(b.taal, url),
+        None => Redirect::to("/inloggen").into_response(),
+    };
     cookies::zet(&mut r, &cookies::sessie_weg(Bereik::Site));
+    if aanbieder.is_some() {
+        cookies::zet(&mut r, &cookies::sso_aanbieder(None));
+    }
     r
 }

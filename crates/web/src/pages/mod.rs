@@ -11,6 +11,7 @@ mod inloggen;
 pub mod invoer;
 mod noodtoegang;
 mod rapport;
+mod sso;
 pub mod tekst;
 mod werk;
 pub mod woorden;
@@ -41,6 +42,9 @@ pub fn routes() -> Router<AppState> {
         .route("/taal/{code}", get(taal))
         .route("/inloggen", get(inloggen::tonen).post(inloggen::inloggen))
         .route("/uitloggen", post(inloggen::uitloggen))
+        .route("/inloggen/oidc/terug", get(sso::terug))
+        .route("/inloggen/oidc/code", get(sso::code_tonen).post(sso::code))
+        .route("/inloggen/oidc/{n}", get(sso::begin))
         .route("/werklijst", get(werk::werklijst))
         .route("/zoeken", get(werk::zoeken_formulier).post(werk::zoeken))
         .route("/thuiszitters", get(werk::thuiszitters))

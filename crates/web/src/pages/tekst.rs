@@ -147,6 +147,38 @@ fn en(nl: &'static str) -> &'static str {
             "Six digits; needed for roles that see persons and for administrators."
         }
         "Inloggen is niet gelukt" => "Logging in did not succeed",
+        "Inloggen via uw organisatie" => "Log in through your organisation",
+        "U bent aangemeld bij uw organisatie. Uw rol vraagt ook de code uit uw authenticator-app." => {
+            "You are signed in at your organisation. Your role also asks for the code from your authenticator app."
+        }
+        "U bent ingelogd" => "You are logged in",
+        "Verder naar leerrecht" => "On to leerrecht",
+        "U bent uitgelogd" => "You are logged out",
+        "Ook uitloggen bij uw organisatie" => "Log out at your organisation too",
+        "deze code is al gebruikt; wacht op de volgende code uit uw authenticator-app" => {
+            "this code was used before; wait for the next code from your authenticator app"
+        }
+        "de identiteitsaanbieder is nu niet bereikbaar; probeer het later opnieuw" => {
+            "the identity provider cannot be reached now; try again later"
+        }
+        "de identiteitsaanbieder heeft de aanmelding niet gegeven; probeer het opnieuw" => {
+            "the identity provider did not sign you in; try again"
+        }
+        "deze inlogpoging is verlopen, al gebruikt of in een andere browser begonnen; begin opnieuw" => {
+            "this login has expired, was used before or was started in another browser; start again"
+        }
+        "de identiteitsaanbieder gaf geen geldige aanmelding; begin opnieuw of neem contact op met uw beheerder" => {
+            "the identity provider gave no valid sign-in; start again or contact your administrator"
+        }
+        "er is geen actief account voor deze aanmelding; neem contact op met uw beheerder" => {
+            "there is no active account for this sign-in; contact your administrator"
+        }
+        "dit account is gekoppeld aan een andere aanmelding bij de identiteitsaanbieder; neem contact op met uw beheerder" => {
+            "this account is linked to another sign-in at the identity provider; contact your administrator"
+        }
+        "uw rol vraagt een tweede factor, en uw account heeft er geen; neem contact op met uw beheerder" => {
+            "your role asks for a second factor, and your account has none; contact your administrator"
+        }
         "Nieuw wachtwoord kiezen" => "Choose a new password",
         "Nieuw wachtwoord" => "New password",
         "Uw eigen wachtwoord" => "Your own password",
