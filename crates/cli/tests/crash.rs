@@ -211,7 +211,7 @@ struct Operation {
 }
 
 /// The accounts whose credentials the last operations change, each with a live session.
-const ACCOUNTS: [&str; 3] = ["crash.uit", "crash.2fa", "crash.herstel"];
+const ACCOUNTS: [&str; 4] = ["crash.uit", "crash.2fa", "crash.herstel", "crash.sso"];
 
 /// Adds the [`ACCOUNTS`] (beleid, of the first gemeente) to the database `db` and logs each
 /// in once, through the application as the server does: each has a live session.
@@ -237,6 +237,19 @@ fn accounts_with_sessions(db: &str) {
             .unwrap()
             .expect("a login");
     }
+    // The last one logs in through an identity provider as well: its link to the
+    // provider's subject, as its first login through the provider would leave it.
+    let store = app.opslag(&op).unwrap();
+    let sso = store.gebruiker(ACCOUNTS[3]).unwrap().expect("the account");
+    store
+        .inlog_wijzigen(
+            sso.id,
+            &[leerrecht_store::access::Inlogstap::SsoKoppeling(Some(
+                "https://login.example.nl/realms/test crash-sso".into(),
+            ))],
+            &[],
+        )
+        .unwrap();
 }
 
 const PEIL: &str = "2025-10-01";
@@ -313,6 +326,14 @@ fn operations() -> Vec<Operation> {
             actie: "wachtwoordherstel_uitgegeven",
             atomic: true,
             opnieuw_gelijk: false,
+        },
+        Operation {
+            name: "user sso-ontkoppelen",
+            base: "s13",
+            args: vec!["user", "sso-ontkoppelen", ACCOUNTS[3]],
+            actie: "sso_ontkoppeld",
+            atomic: true,
+            opnieuw_gelijk: true,
         },
     ]
 }

@@ -3,7 +3,7 @@
 //! - `docs/commands.md` holds, between its generated markers, the long help of every
 //!   (sub)command exactly as the built `leerrecht` prints it. Run with
 //!   `LEERRECHT_DOCS_BIJWERKEN=1` to rewrite that part instead of comparing it.
-//! - `docs/operations.md` names, in its table of every key, each table and key that
+//! - `docs/operations.md` names, in its table of every key, each table (or array of tables) and key that
 //!   `leerrecht.toml` accepts, and no key the program refuses. What the program accepts is
 //!   asked of the program itself: an unknown key makes it name the keys it expected.
 //! - `README.md` stays within 8,000 characters and links every document in `docs/` (of the
@@ -134,18 +134,26 @@ fn the_command_reference_is_the_help_of_the_program() {
 /// "unknown field `x`, expected one of `a`, `b`" (or "expected `a`").
 fn accepted(dir: &Path, table: Option<&str>) -> BTreeSet<String> {
     let file = dir.join("leerrecht.toml");
-    let text = match table {
+    let refusal = |text: String| {
+        std::fs::write(&file, text).unwrap();
+        let db = format!("sqlite://{}", dir.join("leeg.db").display());
+        leerrecht()
+            .args(["--db", &db, "--config"])
+            .arg(&file)
+            .arg("signals")
+            .output()
+            .expect("the leerrecht command runs")
+    };
+    let mut out = refusal(match table {
         Some(t) => format!("[{t}]\nzz_onbekend = 1\n"),
         None => "zz_onbekend = 1\n".to_string(),
-    };
-    std::fs::write(&file, text).unwrap();
-    let db = format!("sqlite://{}", dir.join("leeg.db").display());
-    let out = leerrecht()
-        .args(["--db", &db, "--config"])
-        .arg(&file)
-        .arg("signals")
-        .output()
-        .expect("the leerrecht command runs");
+    });
+    if let Some(t) = table {
+        if String::from_utf8_lossy(&out.stderr).contains("expected a sequence") {
+            // An array of tables, like [[oidc]].
+            out = refusal(format!("[[{t}]]\nzz_onbekend = 1\n"));
+        }
+    }
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
         out.status.code(),
@@ -172,7 +180,9 @@ fn the_operator_guide_names_every_setting() {
         .lines()
         .filter_map(|l| {
             let mut cells = l.split('|').map(str::trim).skip(1);
+            // `[table]`, or `[[table]]` for an array of tables.
             let table = cells.next()?.strip_prefix("`[")?.strip_suffix("]`")?;
+            let table = table.trim_start_matches('[').trim_end_matches(']');
             let key = cells.next()?.strip_prefix('`')?.strip_suffix('`')?;
             Some((table.to_string(), key.to_string()))
         })

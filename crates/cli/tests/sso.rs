@@ -246,12 +246,13 @@ fn sso_end_to_end(demo: Demo) {
     let (_aanbieder, issuer) = aanbieder(free_port(), &base, "een-geheim-van-de-client");
     let server = leerrecht(&demo.db, dir.path(), poort, &issuer, &org);
 
-    in_runtime(async {
+    let foto = in_runtime(async {
         let mut b = Browser::bij(server, base.clone(), chrome, driver, axe).await;
 
         // The login page has a button per provider.
         b.ga("/inloggen").await;
         assert_eq!(b.tekst("#sso-0").await, "Testgemeente");
+        let foto = b.foto("inloggen-organisatie").await;
 
         // The button's address answers 302 to the provider, with state, nonce and an S256
         // PKCE challenge, and a cookie that binds the flow to the browser.
@@ -366,6 +367,7 @@ fn sso_end_to_end(demo: Demo) {
         let t = weigering(&b).await;
         assert!(t.contains("geen actief account"), "{t}");
         niet_ingelogd(&mut b).await;
+        foto
     });
 
     // The first login linked the account to the provider's subject, once; the owner heard
@@ -415,6 +417,7 @@ fn sso_end_to_end(demo: Demo) {
         })
         .count();
     assert_eq!(melding, 1, "the owner hears of the new link once");
+    support::handleiding_fotos(&[("inloggen-organisatie".to_string(), foto)]);
 }
 
 on_both_demos! {

@@ -159,7 +159,8 @@ pub const VERWERKINGEN: &[Verwerking] = &[
         rechtsgrond: "AVG art. 6 lid 1 sub e en art. 32",
         betrokkenen: "medewerkers van gemeenten, scholen, samenwerkingsverbanden, GGD en CJG",
         persoonsgegevens: "gebruikersnaam, organisatie, rol, wachtwoordhash, TOTP-geheim, \
-                           sessies, mislukte inlogpogingen",
+                           e-mailadres, koppeling aan de identiteit bij de identiteitsaanbieder \
+                           van de organisatie (single sign-on), sessies, mislukte inlogpogingen",
         bijzondere_gegevens: "geen",
         ontvangers: "de beheerder",
         doelen: &[Doel::Beheer],
