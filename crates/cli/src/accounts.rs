@@ -55,8 +55,8 @@ pub(crate) fn user(app: &App, actor: &Actor, what: UserWhat) -> anyhow::Result<(
             } else {
                 writeln!(
                     out,
-                    "{:<24} {:<12} {:<14} {:<7} {:<13} geblokkeerd",
-                    "gebruiker", "rol", "organisatie", "actief", "tweede factor"
+                    "{:<24} {:<12} {:<14} {:<7} {:<13} {:<15} geblokkeerd",
+                    "gebruiker", "rol", "organisatie", "actief", "tweede factor", "via organisatie"
                 )?;
                 for g in list {
                     let ja = |b: bool| if b { "ja" } else { "nee" };
@@ -68,6 +68,7 @@ pub(crate) fn user(app: &App, actor: &Actor, what: UserWhat) -> anyhow::Result<(
                         g.organisatie,
                         ja(g.actief),
                         ja(g.tweede_factor),
+                        ja(g.sso),
                         ja(g.geblokkeerd)
                     )?;
                 }

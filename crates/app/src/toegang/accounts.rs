@@ -46,6 +46,8 @@ pub struct AccountRegel {
     pub actief: bool,
     pub tweede_factor: bool,
     pub geblokkeerd: bool,
+    /// Linked to an identity at an identity provider (single sign-on).
+    pub sso: bool,
 }
 
 /// Why a login failed. Deliberately vague towards the user: a wrong name, password or code
@@ -205,6 +207,7 @@ impl App {
             .map(|g| AccountRegel {
                 geblokkeerd: g.geblokkeerd_tot.is_some_and(|t| t > now),
                 tweede_factor: g.totp_geheim.is_some(),
+                sso: g.sso_koppeling.is_some(),
                 gebruikersnaam: g.gebruikersnaam,
                 organisatie: g.organisatie,
                 rol: g.rol,

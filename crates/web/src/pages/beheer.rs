@@ -18,7 +18,7 @@ struct Beheerpagina {
     k: Kader,
     zoek: String,
     organisaties: Blad<6>,
-    gebruikers: Blad<6>,
+    gebruikers: Blad<7>,
     kalender: Blad<4>,
     /// Each rule version's thresholds: valid from, threshold, value.
     regels: Vec<(String, String, String)>,
@@ -216,6 +216,7 @@ async fn pagina(s: &AppState, b: &Bezoeker, q: Ok) -> Result<Response, Fout> {
                         u.organisatie,
                         ja(u.actief),
                         ja(u.tweede_factor),
+                        ja(u.sso),
                         ja(u.geblokkeerd),
                     ]
                 })

@@ -148,6 +148,15 @@ fn en(nl: &'static str) -> &'static str {
         }
         "Inloggen is niet gelukt" => "Logging in did not succeed",
         "Inloggen via uw organisatie" => "Log in through your organisation",
+        "Ouders en verzorgers" => "Parents and guardians",
+        "Relatie" => "Relation",
+        "Adres" => "Address",
+        "Telefoon" => "Telephone",
+        "ouder" => "parent",
+        "voogd" => "guardian",
+        "verzorger" => "carer",
+        "pleegouder" => "foster parent",
+        "Via organisatie" => "Through organisation",
         "U bent aangemeld bij uw organisatie. Uw rol vraagt ook de code uit uw authenticator-app." => {
             "You are signed in at your organisation. Your role also asks for the code from your authenticator app."
         }

@@ -289,6 +289,9 @@ pub struct Account {
     pub tweede_factor: bool,
     /// Whether it is blocked after failed attempts.
     pub geblokkeerd: bool,
+    /// Whether it is linked to an identity at its organisation's identity provider (single
+    /// sign-on).
+    pub sso: bool,
 }
 
 /// The accounts.
@@ -310,6 +313,7 @@ pub async fn gebruikers(
                 actief: a.actief,
                 tweede_factor: a.tweede_factor,
                 geblokkeerd: a.geblokkeerd,
+                sso: a.sso,
             })
             .collect(),
     ))
