@@ -62,7 +62,7 @@ pub(crate) fn user(app: &App, actor: &Actor, what: UserWhat) -> anyhow::Result<(
                     let ja = |b: bool| if b { "ja" } else { "nee" };
                     writeln!(
                         out,
-                        "{:<24} {:<12} {:<14} {:<7} {:<13} {}",
+                        "{:<24} {:<12} {:<14} {:<7} {:<13} {:<15} {}",
                         g.gebruikersnaam,
                         g.rol,
                         g.organisatie,
@@ -304,7 +304,7 @@ pub(crate) fn purge(
                 "verwijderd": {
                     "personen": t.personen, "inschrijvingen": t.inschrijvingen, "verzuim": t.verzuim,
                     "signalen": t.signalen, "registraties": t.registraties, "meldingen": t.meldingen, "notities": t.notities,
-                    "partners": t.partners, "noodtoegang": t.noodtoegang,
+                    "partners": t.partners, "noodtoegang": t.noodtoegang, "verzorgers": t.verzorgers,
                     "sessies": r.sessies, "mails": r.mails,
                 },
             }),
@@ -327,8 +327,8 @@ pub(crate) fn purge(
     }
     writeln!(
         out,
-        "personen {}, inschrijvingen {}, verzuimregels {}, signalen {}, registraties {}, meldingen (begonnen voor {}) {}, medische notities {}, partners {}, noodtoegang {}; sessies {} en e-mails {} ouder dan {} dagen",
-        t.personen, t.inschrijvingen, t.verzuim, t.signalen, t.registraties, r.meldingen_voor, t.meldingen, t.notities, t.partners, t.noodtoegang,
+        "personen {}, inschrijvingen {}, verzuimregels {}, signalen {}, registraties {}, meldingen (begonnen voor {}) {}, medische notities {}, partners {}, noodtoegang {}, verzorgers {}; sessies {} en e-mails {} ouder dan {} dagen",
+        t.personen, t.inschrijvingen, t.verzuim, t.signalen, t.registraties, r.meldingen_voor, t.meldingen, t.notities, t.partners, t.noodtoegang, t.verzorgers,
         r.sessies, r.mails, leerrecht_app::toegang::retention::VERGETEN_NA_DAGEN
     )?;
     Ok(())

@@ -474,6 +474,7 @@ enum Kind {
     Verzuim,
     Meldingen,
     Registraties,
+    Verzorgers,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -1135,6 +1136,7 @@ fn import(
         Kind::Verzuim => ImportKind::Verzuim,
         Kind::Meldingen => ImportKind::Meldingen,
         Kind::Registraties => ImportKind::Registraties,
+        Kind::Verzorgers => ImportKind::Verzorgers,
     };
     let started = Instant::now();
     let done = Arc::new(AtomicBool::new(false));

@@ -127,6 +127,17 @@ fn opzet(db: &str) -> Rolverdeling {
         .map(|o| o.naam.clone())
         .unwrap();
     let verhuisd = verhuizen(db, &app, andere.code.as_str());
+    // The pupil's parents, from the gemeente's file: on the page of every reader of the file.
+    let dir = tempfile::TempDir::new().unwrap();
+    let verzorgers = support::write_file(
+        dir.path(),
+        "verzorgers.csv",
+        &format!(
+            "leerling;naam;relatie;straat;huisnummer;postcode;woonplaats;telefoon;email\n\
+             {leerling};Ria Verzorger;ouder;Kerkstraat;12;2011 AB;Haarlem;023-5551234;ria@example.nl\n"
+        ),
+    );
+    leerrecht(db, &["import", "verzorgers", verzorgers.to_str().unwrap()]);
     Rolverdeling {
         cjg_naam,
         leerplicht_derde: add("web.leerplicht3", &bureau, Rol::Leerplicht),
@@ -344,6 +355,12 @@ async fn in_de_browser(mut s: Browser, r: Rolverdeling, sqlite: bool) {
     s.klik(&format!("#werklijst a[href='/jongeren/{}']", r.id))
         .await;
     assert_eq!(s.h1().await, r.naam);
+    let verzorgers = s.tekst("#verzorgers").await;
+    assert!(
+        verzorgers.contains("Ria Verzorger")
+            && verzorgers.contains("Kerkstraat 12, 2011 AB Haarlem"),
+        "the parents are on the file:\n{verzorgers}"
+    );
     // The officer takes the melding on.
     s.kies(
         "form[action$='/status'] select[name=status]",
@@ -407,6 +424,7 @@ async fn in_de_browser(mut s: Browser, r: Rolverdeling, sqlite: bool) {
     // In English too.
     s.klik("a[hreflang=en]").await;
     assert!(s.bron().await.contains("Record an offer"));
+    assert!(s.tekst("#verzorgers").await.contains("parent"));
     s.foto("dossier-leerplicht-en").await;
     s.klik("a[hreflang=nl]").await;
     s.afmelden().await;

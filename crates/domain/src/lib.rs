@@ -66,6 +66,7 @@ pub mod schoolyear;
 #[cfg(test)]
 mod testsupport;
 pub mod thuiszitters;
+pub mod verzorger;
 pub mod zaak;
 
 pub use chrono::NaiveDate;

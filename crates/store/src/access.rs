@@ -424,6 +424,8 @@ pub struct PurgeTelling {
     pub notities: u64,
     pub partners: u64,
     pub noodtoegang: u64,
+    /// Parents and guardians, who go with the file.
+    pub verzorgers: u64,
 }
 
 /// One step of a change of an account's credentials ([`AccessStore::inlog_wijzigen`]).

@@ -28,6 +28,23 @@ macro_rules! forwarded_store_methods {
             crate::$db::cases::import_registraties(&mut conn, rows, decide)
         }
 
+        fn import_verzorgers(
+            &self,
+            rows: Rows<'_, leerrecht_domain::verzorger::Verzorger>,
+            decide: Decide<'_>,
+        ) -> Result<ImportOutcome> {
+            let mut conn = self.conn()?;
+            crate::$db::verzorgers::import_verzorgers(&mut conn, rows, decide)
+        }
+
+        fn verzorgers_van(
+            &self,
+            leerling: LeerlingId,
+        ) -> Result<Vec<leerrecht_domain::verzorger::Verzorger>> {
+            let mut conn = self.conn()?;
+            crate::$db::verzorgers::verzorgers_van(&mut conn, leerling)
+        }
+
         fn zaak_openen(
             &self,
             leerling: LeerlingId,

@@ -13,6 +13,7 @@ mod postgres;
 mod sqlite;
 mod stored;
 pub mod taken;
+mod verzorgers;
 mod verzuimblok;
 mod zaakfeiten;
 
@@ -411,6 +412,18 @@ pub trait Store: AccessStore + ApiStore + TaakStore + Send + Sync {
         rows: Rows<'_, Registratie>,
         decide: Decide<'_>,
     ) -> Result<ImportOutcome>;
+    /// Gives each young person the rows name exactly the verzorgers of their rows, in their
+    /// order (a verzorger left out is removed); all or nothing.
+    fn import_verzorgers(
+        &self,
+        rows: Rows<'_, leerrecht_domain::verzorger::Verzorger>,
+        decide: Decide<'_>,
+    ) -> Result<ImportOutcome>;
+    /// A young person's parents and guardians, in their order.
+    fn verzorgers_van(
+        &self,
+        leerling: LeerlingId,
+    ) -> Result<Vec<leerrecht_domain::verzorger::Verzorger>>;
     /// The people registered in a thuiszitter category (`thuiszittend`, `absoluut_verzuim`)
     /// on `on`.
     fn thuiszitters_op(&self, on: NaiveDate) -> Result<Vec<LeerlingId>>;

@@ -24,6 +24,7 @@ use crate::register::csvin::{col, opt, Column, CsvFile, Fields, JsonRows, RowErr
 use crate::toegang::{authorize, Action, Actor};
 use crate::{App, AppError, Result};
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
+use leerrecht_domain::verzorger::{Adres, Postcode, Relatie, Verzorger};
 use leerrecht_store::MeldingGegevens;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +36,7 @@ pub enum ImportKind {
     Verzuim,
     Meldingen,
     Registraties,
+    Verzorgers,
 }
 
 impl FromStr for ImportKind {
@@ -48,6 +50,7 @@ impl FromStr for ImportKind {
             "verzuim" => ImportKind::Verzuim,
             "meldingen" => ImportKind::Meldingen,
             "registraties" => ImportKind::Registraties,
+            "verzorgers" => ImportKind::Verzorgers,
             _ => return Err(format!("unknown import {s:?}")),
         })
     }
@@ -63,6 +66,7 @@ impl fmt::Display for ImportKind {
             ImportKind::Verzuim => "verzuim",
             ImportKind::Meldingen => "meldingen",
             ImportKind::Registraties => "registraties",
+            ImportKind::Verzorgers => "verzorgers",
         })
     }
 }
@@ -120,6 +124,17 @@ const REGISTRATIES: [Column; 5] = [
     col("van"),
     opt("tot"),
 ];
+const VERZORGERS: [Column; 9] = [
+    col("leerling"),
+    col("naam"),
+    col("relatie"),
+    col("straat"),
+    col("huisnummer"),
+    col("postcode"),
+    col("woonplaats"),
+    opt("telefoon"),
+    opt("email"),
+];
 const MELDINGEN: [Column; 12] = [
     col("leerling"),
     col("school"),
@@ -145,6 +160,7 @@ fn columns_of(kind: ImportKind) -> &'static [Column] {
         ImportKind::Verzuim => &VERZUIM,
         ImportKind::Meldingen => &MELDINGEN,
         ImportKind::Registraties => &REGISTRATIES,
+        ImportKind::Verzorgers => &VERZORGERS,
     }
 }
 
@@ -315,9 +331,10 @@ impl App {
             actor,
             match kind {
                 ImportKind::Organisaties | ImportKind::Kalender => Action::BeheerRegister,
-                ImportKind::Jongeren | ImportKind::Inschrijvingen | ImportKind::Registraties => {
-                    Action::WritePersons
-                }
+                ImportKind::Jongeren
+                | ImportKind::Inschrijvingen
+                | ImportKind::Registraties
+                | ImportKind::Verzorgers => Action::WritePersons,
                 ImportKind::Verzuim | ImportKind::Meldingen => Action::WriteAbsence,
             },
         )?;
@@ -503,6 +520,7 @@ impl App {
                 |r: &mut Row| parse_registratie(r, today),
                 import_registraties
             ),
+            ImportKind::Verzorgers => run!(parse_verzorger, import_verzorgers),
             ImportKind::Organisaties => {
                 return Err(AppError::Invalid(
                     "organisaties are imported from a file only".into(),
@@ -773,6 +791,48 @@ fn parse_registratie(r: &mut Row<'_, '_>, today: NaiveDate) -> Option<Registrati
         }
     }
     Registratie::new(leerling?, categorie?, oorzaak?, van?, tot?).ok()
+}
+
+fn parse_verzorger(r: &mut Row<'_, '_>) -> Option<Verzorger> {
+    let leerling = r.req(0, LeerlingId::from_str);
+    let naam = r.text(1, true);
+    let relatie = r.req(2, Relatie::from_str);
+    let straat = r.text(3, true);
+    let huisnummer = r.text(4, true);
+    let postcode = r.req(5, Postcode::from_str);
+    let woonplaats = r.text(6, true);
+    let telefoon = r.text(7, false);
+    if let Some(t) = telefoon.as_deref().filter(|t| !t.is_empty()) {
+        let cijfers = t.chars().filter(char::is_ascii_digit).count();
+        if !(10..=15).contains(&cijfers)
+            || t.chars()
+                .any(|c| !(c.is_ascii_digit() || " +-()".contains(c)))
+        {
+            r.err(7, format!("{t:?} is not a telephone number"));
+        }
+    }
+    let email = r.text(8, false);
+    if let Some(e) = email.as_deref().filter(|e| !e.is_empty()) {
+        let ok = e.split_once('@').is_some_and(|(a, d)| {
+            !a.is_empty() && d.contains('.') && !e.contains(char::is_whitespace)
+        });
+        if !ok {
+            r.err(8, format!("{e:?} is not an e-mail address"));
+        }
+    }
+    Some(Verzorger {
+        leerling: leerling?,
+        naam: naam?,
+        relatie: relatie?,
+        adres: Adres {
+            straat: straat?,
+            huisnummer: huisnummer?,
+            postcode: postcode?,
+            woonplaats: woonplaats?,
+        },
+        telefoon: Some(telefoon?).filter(|t| !t.is_empty()),
+        email: Some(email?).filter(|e| !e.is_empty()),
+    })
 }
 
 fn parse_vakantie(r: &mut Row<'_, '_>, register: &Register) -> Option<Vakantie> {

@@ -41,6 +41,8 @@ pub struct Dossier {
     pub inzage: Option<Vec<AuditRegel>>,
     /// The youth doctor's notes: theirs alone.
     pub notities: Option<Vec<NotitieRij>>,
+    /// Parents and guardians: part of the person, for every reader who may see the person.
+    pub verzorgers: Vec<leerrecht_domain::verzorger::Verzorger>,
 }
 
 /// The grounds that let leerplicht read absence, from the file's meldingen, cases and
@@ -208,6 +210,12 @@ impl App {
             doelen: Vec::new(),
         };
         d.mag(Gebruik::PersoonBekijken, "persoon")?;
+        // Parents and guardians are part of the person (docs/domain.md §13): read with it,
+        // and named in the entry when there are any.
+        let verzorgers = self.store().verzorgers_van(leerling)?;
+        if !verzorgers.is_empty() {
+            d.mag(Gebruik::PersoonBekijken, "verzorgers")?;
+        }
         let verzuim_b = d.mag(Gebruik::VerzuimLezen, &format!("verzuim {van} tot {today}"))?;
         let verzuim_zonder_doel = verzuim_b.is_none()
             && beslis_over(
@@ -315,6 +323,7 @@ impl App {
             zaken,
             inzage,
             notities,
+            verzorgers,
         })
     }
 }

@@ -121,7 +121,7 @@ impl App {
             actor,
             if dry_run { "purge_proef" } else { "purge" },
             format!(
-                "peildatum {as_of}: personen {}, inschrijvingen {}, verzuim {}, signalen {}, registraties {}, meldingen {}, notities {}, partners {}, noodtoegang {}, sessies {sessies}, mails {mails}",
+                "peildatum {as_of}: personen {}, inschrijvingen {}, verzuim {}, signalen {}, registraties {}, meldingen {}, notities {}, partners {}, noodtoegang {}, verzorgers {}, sessies {sessies}, mails {mails}",
                 telling.personen,
                 telling.inschrijvingen,
                 telling.verzuim,
@@ -130,7 +130,8 @@ impl App {
                 telling.meldingen,
                 telling.notities,
                 telling.partners,
-                telling.noodtoegang
+                telling.noodtoegang,
+                telling.verzorgers
             ),
         )?;
         Ok(PurgeRapport {

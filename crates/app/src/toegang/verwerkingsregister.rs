@@ -42,7 +42,8 @@ pub const VERWERKINGEN: &[Verwerking] = &[
         betrokkenen: "jongeren van 5 tot 23 jaar die in een gemeente van de regio wonen",
         persoonsgegevens: "BSN of onderwijsnummer, naam, geboortedatum, gemeente en \
                            verhuisdatum, inschrijvingen (school, vestiging, periode), \
-                           vrijstellingen",
+                           vrijstellingen; ouders en verzorgers (naam, relatie, adres, \
+                           telefoon, e-mailadres)",
         bijzondere_gegevens: "BSN (Wet algemene bepalingen burgerservicenummer)",
         ontvangers: "leerplicht van de woongemeente; de school voor haar eigen leerlingen; \
                      het samenwerkingsverband voor leerlingen van zijn scholen",

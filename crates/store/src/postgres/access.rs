@@ -910,6 +910,7 @@ impl AccessStore for PgStore {
             t.partners = c.execute(&whole("zaak_partners", "dossier"), &[])?;
             t.zaken = c.execute(&whole("zaken", "dossier"), &[])?;
             t.notities = c.execute(&whole("medische_notities", "dossier"), &[])?;
+            t.verzorgers = c.execute(&whole("verzorgers", "dossier"), &[])?;
             t.noodtoegang = c.execute(&whole("noodtoegang", "dossier"), &[])?;
             // No foreign key guards absence either (migration V43).
             c.execute(&whole("verzuim_blokken", "persoon"), &[])?;

@@ -9,6 +9,7 @@ pub(crate) mod cases;
 pub(crate) mod cijfers;
 pub(crate) mod taken;
 pub mod tls;
+pub(crate) mod verzorgers;
 
 use std::io::Write;
 

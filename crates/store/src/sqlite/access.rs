@@ -830,6 +830,7 @@ impl AccessStore for SqliteStore {
             t.partners = c.execute(&whole("zaak_partners", "dossier"), [])? as u64;
             t.zaken = c.execute(&whole("zaken", "dossier"), [])? as u64;
             t.notities = c.execute(&whole("medische_notities", "dossier"), [])? as u64;
+            t.verzorgers = c.execute(&whole("verzorgers", "dossier"), [])? as u64;
             t.noodtoegang = c.execute(&whole("noodtoegang", "dossier"), [])? as u64;
             c.execute(&whole("verzuim_gewijzigd", "persoon"), [])?;
             c.execute(&whole("verhuizingen", "persoon"), [])?;

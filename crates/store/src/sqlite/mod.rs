@@ -8,6 +8,7 @@ pub(crate) mod api;
 pub(crate) mod cases;
 pub(crate) mod cijfers;
 pub(crate) mod taken;
+pub(crate) mod verzorgers;
 
 use std::path::Path;
 

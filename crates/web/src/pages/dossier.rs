@@ -161,6 +161,8 @@ struct Dossierpagina {
     scholen: String,
     noodtoegang: bool,
     inschrijvingen: Vec<(String, String, String, String)>,
+    /// Parents and guardians: name, relation, address, telephone, e-mail.
+    verzorgers: Vec<[String; 5]>,
     jaar: String,
     vorig: Option<String>,
     volgend: Option<String>,
@@ -259,6 +261,7 @@ struct Gelezen {
     /// Every organisation's name by its code: schools and gemeenten by name on the page.
     namen: std::collections::HashMap<String, String>,
     notities: Option<Vec<leerrecht_store::access::NotitieRij>>,
+    verzorgers: Vec<leerrecht_domain::verzorger::Verzorger>,
     vandaag: NaiveDate,
 }
 
@@ -284,7 +287,7 @@ async fn lees(s: &AppState, b: &Bezoeker, id: String) -> Result<Gelezen, Fout> {
             (d.kop, d.inschrijvingen, d.verzuim, d.verzuim_zonder_doel);
         let (signalen, meldingen, registraties, klok) =
             (d.signalen, d.meldingen, d.registraties, d.klok);
-        let (zaken, inzage, notities) = (d.zaken, d.inzage, d.notities);
+        let (zaken, inzage, notities, verzorgers) = (d.zaken, d.inzage, d.notities, d.verzorgers);
         // The partners one may add to a case, for the reader who adds them.
         let organisaties = match actor.rol() {
             Some(r) if rol_mag(r, Gebruik::PartnerToevoegen) && zaken.is_some() => {
@@ -300,6 +303,7 @@ async fn lees(s: &AppState, b: &Bezoeker, id: String) -> Result<Gelezen, Fout> {
         Ok(Gelezen {
             namen,
             notities,
+            verzorgers,
             kop,
             inschrijvingen,
             verzuim,
@@ -486,6 +490,19 @@ fn pagina(
             .collect::<Vec<_>>()
             .join(", "),
         noodtoegang: g.kop.noodtoegang,
+        verzorgers: g
+            .verzorgers
+            .iter()
+            .map(|v| {
+                [
+                    v.naam.clone(),
+                    taal.s(relatie_woord(v.relatie)).to_string(),
+                    v.adres.to_string(),
+                    v.telefoon.clone().unwrap_or_default(),
+                    v.email.clone().unwrap_or_default(),
+                ]
+            })
+            .collect(),
         inschrijvingen: g
             .inschrijvingen
             .iter()
@@ -1656,4 +1673,15 @@ pub async fn partner_verwijderen(
         app.partner_verwijderen(a, zaak, &f.organisatie)
     })
     .await
+}
+
+/// The word for a verzorger's relation to the young person.
+fn relatie_woord(r: leerrecht_domain::verzorger::Relatie) -> &'static str {
+    use leerrecht_domain::verzorger::Relatie;
+    match r {
+        Relatie::Ouder => "ouder",
+        Relatie::Voogd => "voogd",
+        Relatie::Verzorger => "verzorger",
+        Relatie::Pleegouder => "pleegouder",
+    }
 }

@@ -1,0 +1,179 @@
+//! Parents and guardians (`import verzorgers`, docs/domain.md §13) on both databases: an
+//! import is all or nothing and names every bad row; each young person it names gets exactly
+//! the verzorgers of their rows, so a second run changes nothing; they are part of the file
+//! the leerplicht officer reads (and named in its audit entry), and go with it at the
+//! retention purge.
+
+mod common;
+
+use common::{d, error_places, leerling, Db};
+use leerrecht_app::register::import::ImportKind;
+use leerrecht_app::toegang::auth::current_totp;
+use leerrecht_app::Actor;
+use leerrecht_domain::org::Rol;
+use leerrecht_domain::verzorger::{adressen, Relatie};
+
+const HEADER: &str = "leerling;naam;relatie;straat;huisnummer;postcode;woonplaats;telefoon;email\n";
+
+/// Sem Jansen's parents at one address and Noor de Vries's guardian.
+fn goed() -> String {
+    format!(
+        "{HEADER}111222333;Anna Jansen;ouder;Kerkstraat;12a;2011ab;Haarlem;023-5551234;anna@example.nl\n\
+         111222333;Bram Jansen;ouder;Kerkstraat;12a;2011 AB;Haarlem;;\n\
+         123456782;Carla de Vries;voogd;Dorpsweg;3;1971 CD;IJmuiden;+31 6 12345678;\n"
+    )
+}
+
+fn verzorgers(db: &Db, wie: &str) -> Vec<leerrecht_domain::verzorger::Verzorger> {
+    db.app
+        .opslag(&Actor::local_operator())
+        .unwrap()
+        .verzorgers_van(leerling(wie))
+        .unwrap()
+}
+
+fn a_bad_file_writes_nothing_and_names_every_bad_row(db: Db) {
+    db.region();
+    let fout = format!(
+        "{HEADER}111222333;Anna Jansen;ouder;Kerkstraat;12a;2011 AB;Haarlem;;\n\
+         111222333;Anna Jansen;moeder;Kerkstraat;12a;2011 AB;Haarlem;;\n\
+         111222333;Bram Jansen;ouder;Kerkstraat;12a;123;Haarlem;12;bram@\n\
+         999999990;Dirk Onbekend;ouder;Laan;1;2011 AB;Haarlem;;\n\
+         123456782;;voogd;Dorpsweg;3;1971 CD;IJmuiden;;\n"
+    );
+    let r = db.import(ImportKind::Verzorgers, &fout);
+    assert!(!r.committed);
+    assert_eq!(
+        error_places(&r),
+        [
+            (3, "relatie"),
+            (4, "postcode"),
+            (4, "telefoon"),
+            (4, "email"),
+            (5, "leerling"),
+            (6, "naam"),
+        ],
+        "{:?}",
+        r.errors
+    );
+    // A name given twice for one young person is the store's finding, beside the others.
+    let tweede = format!(
+        "{HEADER}111222333;Anna Jansen;ouder;Kerkstraat;12a;2011 AB;Haarlem;;\n\
+         111222333;Anna Jansen;voogd;Kerkstraat;12a;2011 AB;Haarlem;;\n\
+         999999990;Dirk Onbekend;ouder;Laan;1;2011 AB;Haarlem;;\n"
+    );
+    let r = db.import(ImportKind::Verzorgers, &tweede);
+    assert!(!r.committed);
+    assert_eq!(
+        error_places(&r),
+        [(3, "naam"), (4, "leerling")],
+        "{:?}",
+        r.errors
+    );
+    assert!(r.errors[0].reason.contains("twice"), "{:?}", r.errors);
+    assert!(
+        verzorgers(&db, "111222333").is_empty(),
+        "nothing was written"
+    );
+}
+
+fn each_named_young_person_gets_exactly_their_rows(db: Db) {
+    db.region();
+    let r = db.ok(ImportKind::Verzorgers, &goed());
+    assert_eq!((r.counts.nieuw, r.counts.ongewijzigd), (3, 0));
+    let sem = verzorgers(&db, "111222333");
+    assert_eq!(sem.len(), 2);
+    assert_eq!(
+        sem[0].adres.postcode.as_str(),
+        "2011 AB",
+        "one way of writing"
+    );
+    assert_eq!(sem[0].relatie, Relatie::Ouder);
+    assert_eq!(adressen(&sem).len(), 1, "one letter for both parents");
+    // A second run of the same file changes nothing.
+    let r = db.ok(ImportKind::Verzorgers, &goed());
+    assert_eq!(
+        (r.counts.nieuw, r.counts.gewijzigd, r.counts.ongewijzigd),
+        (0, 0, 3)
+    );
+    // A file with Sem alone: a new address for one parent, the other left out; Noor's
+    // guardian, not named, stays.
+    let r = db.ok(
+        ImportKind::Verzorgers,
+        &format!("{HEADER}111222333;Anna Jansen;ouder;Molenweg;1;2012 EF;Haarlem;;\n"),
+    );
+    assert_eq!((r.counts.nieuw, r.counts.gewijzigd), (0, 1));
+    let sem = verzorgers(&db, "111222333");
+    assert_eq!(sem.len(), 1);
+    assert_eq!(sem[0].adres.straat, "Molenweg");
+    assert_eq!(verzorgers(&db, "123456782").len(), 1);
+}
+
+fn the_file_shows_them_and_the_purge_takes_them(db: Db) {
+    db.region();
+    db.ok(ImportKind::Verzorgers, &goed());
+    let op = Actor::local_operator();
+    let acc = db
+        .app
+        .user_add_blijvend(
+            &op,
+            "officier",
+            "RBL-ZKIJ",
+            Rol::Leerplicht,
+            "een lange zin als wachtwoord",
+        )
+        .unwrap();
+    let code = current_totp(acc.totp_geheim.as_deref().unwrap(), db.app.now()).unwrap();
+    let sessie = db
+        .app
+        .login(
+            "officier",
+            "een lange zin als wachtwoord",
+            Some(&code),
+            "192.0.2.10",
+        )
+        .unwrap()
+        .unwrap();
+    let lp = db
+        .app
+        .session_actor(&sessie.token, "192.0.2.10")
+        .unwrap()
+        .unwrap();
+    let sem = leerling("111222333");
+    let id = db.app.id_van(sem).unwrap().unwrap();
+    let f = db
+        .app
+        .dossier(&lp, &id, d("2025-01-01"), &Default::default())
+        .unwrap();
+    let namen: Vec<&str> = f.verzorgers.iter().map(|v| v.naam.as_str()).collect();
+    assert_eq!(namen, ["Anna Jansen", "Bram Jansen"]);
+    let gelezen = db
+        .app
+        .audit_export(&op, sem)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.entry.actie == "dossier_bekijken")
+        .filter_map(|e| e.entry.record)
+        .collect::<Vec<_>>();
+    assert!(
+        gelezen.iter().any(|r| r.contains("verzorgers")),
+        "the file's audit entry names the verzorgers read: {gelezen:?}"
+    );
+    // The purge of 2031 keeps Sem's file (born 2015) and destroys Noor's (born 2009) and
+    // Daan's (born 2003): their verzorgers go with them.
+    db.ok(
+        ImportKind::Verzorgers,
+        &format!("{HEADER}010000008;Els Visser;ouder;Zeeweg;9;1971 GH;IJmuiden;;\n"),
+    );
+    let r = db.app.purge(&op, d("2031-01-01"), false).unwrap();
+    assert_eq!(r.telling.verzorgers, 2, "{:?}", r.telling);
+    assert!(verzorgers(&db, "010000008").is_empty());
+    assert!(verzorgers(&db, "123456782").is_empty());
+    assert_eq!(verzorgers(&db, "111222333").len(), 2);
+}
+
+on_both!(
+    a_bad_file_writes_nothing_and_names_every_bad_row,
+    each_named_young_person_gets_exactly_their_rows,
+    the_file_shows_them_and_the_purge_takes_them,
+);
