@@ -1,15 +1,16 @@
 //! Parents and guardians (`import verzorgers`, docs/domain.md §13) on both databases: an
 //! import is all or nothing and names every bad row; each young person it names gets exactly
 //! the verzorgers of their rows, so a second run changes nothing; they are part of the file
-//! the leerplicht officer reads (and named in its audit entry), and go with it at the
-//! retention purge.
+//! the leerplicht officer reads (and named in its audit entry), changed one at a time by the
+//! officer and by no one else, and go with it at the retention purge.
 
 mod common;
 
 use common::{d, error_places, leerling, Db};
 use leerrecht_app::register::import::ImportKind;
+use leerrecht_app::register::verzorgers::VerzorgerWijziging;
 use leerrecht_app::toegang::auth::current_totp;
-use leerrecht_app::Actor;
+use leerrecht_app::{Actor, AppError};
 use leerrecht_domain::org::Rol;
 use leerrecht_domain::verzorger::{adressen, Relatie};
 
@@ -29,6 +30,27 @@ fn verzorgers(db: &Db, wie: &str) -> Vec<leerrecht_domain::verzorger::Verzorger>
         .opslag(&Actor::local_operator())
         .unwrap()
         .verzorgers_van(leerling(wie))
+        .unwrap()
+}
+
+/// A new account of `rol` at `org`, logged in.
+fn ingelogd(db: &Db, naam: &str, org: &str, rol: Rol) -> Actor {
+    const WACHTWOORD: &str = "een lange zin als wachtwoord";
+    let acc = db
+        .app
+        .user_add_blijvend(&Actor::local_operator(), naam, org, rol, WACHTWOORD)
+        .unwrap();
+    let code = acc
+        .totp_geheim
+        .map(|g| current_totp(&g, db.app.now()).unwrap());
+    let sessie = db
+        .app
+        .login(naam, WACHTWOORD, code.as_deref(), "192.0.2.10")
+        .unwrap()
+        .unwrap();
+    db.app
+        .session_actor(&sessie.token, "192.0.2.10")
+        .unwrap()
         .unwrap()
 }
 
@@ -113,32 +135,7 @@ fn the_file_shows_them_and_the_purge_takes_them(db: Db) {
     db.region();
     db.ok(ImportKind::Verzorgers, &goed());
     let op = Actor::local_operator();
-    let acc = db
-        .app
-        .user_add_blijvend(
-            &op,
-            "officier",
-            "RBL-ZKIJ",
-            Rol::Leerplicht,
-            "een lange zin als wachtwoord",
-        )
-        .unwrap();
-    let code = current_totp(acc.totp_geheim.as_deref().unwrap(), db.app.now()).unwrap();
-    let sessie = db
-        .app
-        .login(
-            "officier",
-            "een lange zin als wachtwoord",
-            Some(&code),
-            "192.0.2.10",
-        )
-        .unwrap()
-        .unwrap();
-    let lp = db
-        .app
-        .session_actor(&sessie.token, "192.0.2.10")
-        .unwrap()
-        .unwrap();
+    let lp = ingelogd(&db, "officier", "RBL-ZKIJ", Rol::Leerplicht);
     let sem = leerling("111222333");
     let id = db.app.id_van(sem).unwrap().unwrap();
     let f = db
@@ -159,6 +156,32 @@ fn the_file_shows_them_and_the_purge_takes_them(db: Db) {
         gelezen.iter().any(|r| r.contains("verzorgers")),
         "the file's audit entry names the verzorgers read: {gelezen:?}"
     );
+    // The officer changes them one at a time, through the gate; a school may not.
+    let anna = f.verzorgers[0].clone();
+    let dubbel = db
+        .app
+        .verzorger_wijzigen(&lp, sem, VerzorgerWijziging::Toevoegen(anna))
+        .unwrap_err();
+    assert!(dubbel.to_string().contains("naam:"), "{dubbel}");
+    db.app
+        .verzorger_wijzigen(
+            &lp,
+            sem,
+            VerzorgerWijziging::Verwijderen("Bram Jansen".into()),
+        )
+        .unwrap();
+    assert_eq!(verzorgers(&db, "111222333").len(), 1);
+    let school = ingelogd(&db, "juf", "05KO00", Rol::School);
+    let geweigerd = db
+        .app
+        .verzorger_wijzigen(
+            &school,
+            sem,
+            VerzorgerWijziging::Verwijderen("Anna Jansen".into()),
+        )
+        .unwrap_err();
+    assert!(matches!(geweigerd, AppError::Forbidden(_)), "{geweigerd}");
+    assert_eq!(verzorgers(&db, "111222333").len(), 1);
     // The purge of 2031 keeps Sem's file (born 2015) and destroys Noor's (born 2009) and
     // Daan's (born 2003): their verzorgers go with them.
     db.ok(
@@ -169,7 +192,7 @@ fn the_file_shows_them_and_the_purge_takes_them(db: Db) {
     assert_eq!(r.telling.verzorgers, 2, "{:?}", r.telling);
     assert!(verzorgers(&db, "010000008").is_empty());
     assert!(verzorgers(&db, "123456782").is_empty());
-    assert_eq!(verzorgers(&db, "111222333").len(), 2);
+    assert_eq!(verzorgers(&db, "111222333").len(), 1);
 }
 
 on_both!(

@@ -361,6 +361,28 @@ async fn in_de_browser(mut s: Browser, r: Rolverdeling, sqlite: bool) {
             && verzorgers.contains("Kerkstraat 12, 2011 AB Haarlem"),
         "the parents are on the file:\n{verzorgers}"
     );
+    // The officer adds a guardian: a postcode that is none is refused next to its field,
+    // what was typed stays; put right, the guardian is on the file. Then the parent goes.
+    s.open("Ouder of verzorger toevoegen").await;
+    s.vul("#vz-naam", "Gerrit Voogd").await;
+    s.kies("#vz-relatie", "voogd").await;
+    s.vul("#vz-straat", "Dorpsweg").await;
+    s.vul("#vz-huisnummer", "3").await;
+    s.vul("#vz-postcode", "123").await;
+    s.vul("#vz-woonplaats", "Velsen").await;
+    s.klik("#verzorger-form button[type=submit]").await;
+    assert!(s.tekst("#vz-postcode-fout").await.contains("geen postcode"));
+    assert_eq!(s.waarde("#vz-naam").await, "Gerrit Voogd");
+    s.vul("#vz-postcode", "1971cd").await;
+    s.klik("#verzorger-form button[type=submit]").await;
+    let verzorgers = s.tekst("#verzorgers").await;
+    assert!(
+        verzorgers.contains("Gerrit Voogd") && verzorgers.contains("Dorpsweg 3, 1971 CD Velsen"),
+        "the guardian is on the file:\n{verzorgers}"
+    );
+    s.klik("#verzorgers form:first-of-type button[type=submit]")
+        .await;
+    assert!(!s.tekst("#verzorgers").await.contains("Ria Verzorger"));
     // The officer takes the melding on.
     s.kies(
         "form[action$='/status'] select[name=status]",
@@ -424,7 +446,7 @@ async fn in_de_browser(mut s: Browser, r: Rolverdeling, sqlite: bool) {
     // In English too.
     s.klik("a[hreflang=en]").await;
     assert!(s.bron().await.contains("Record an offer"));
-    assert!(s.tekst("#verzorgers").await.contains("parent"));
+    assert!(s.tekst("#verzorgers").await.contains("guardian"));
     s.foto("dossier-leerplicht-en").await;
     s.klik("a[hreflang=nl]").await;
     s.afmelden().await;

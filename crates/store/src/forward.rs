@@ -37,6 +37,15 @@ macro_rules! forwarded_store_methods {
             crate::$db::verzorgers::import_verzorgers(&mut conn, rows, decide)
         }
 
+        fn verzorgers_wijzigen(
+            &self,
+            leerling: LeerlingId,
+            wijzig: crate::VerzorgerWijziger<'_>,
+        ) -> Result<std::result::Result<(), String>> {
+            let mut conn = self.conn()?;
+            crate::$db::verzorgers::verzorgers_wijzigen(&mut conn, leerling, wijzig)
+        }
+
         fn verzorgers_van(
             &self,
             leerling: LeerlingId,

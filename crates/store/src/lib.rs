@@ -133,6 +133,14 @@ pub type Rows<'a, T> = &'a mut dyn Iterator<Item = (u64, T)>;
 /// false rolls everything back (an invalid row elsewhere, or a dry run).
 pub type Decide<'a> = &'a mut dyn FnMut(&[RowIssue]) -> bool;
 
+/// A change of a young person's verzorgers ([`Store::verzorgers_wijzigen`]): the stored ones
+/// in, the new list (or why not) out.
+pub type VerzorgerWijziger<'a> =
+    &'a mut dyn FnMut(
+        Vec<leerrecht_domain::verzorger::Verzorger>,
+    )
+        -> std::result::Result<Vec<leerrecht_domain::verzorger::Verzorger>, String>;
+
 /// One person as listed by [`Store::for_each_jongere`], with the enrolment covering the date.
 #[derive(Clone, Debug)]
 pub struct JongereRij {
@@ -419,6 +427,13 @@ pub trait Store: AccessStore + ApiStore + TaakStore + Send + Sync {
         rows: Rows<'_, leerrecht_domain::verzorger::Verzorger>,
         decide: Decide<'_>,
     ) -> Result<ImportOutcome>;
+    /// Changes a young person's verzorgers in one transaction: `wijzig` gets the stored ones
+    /// and gives the new list, or why not (then nothing changes).
+    fn verzorgers_wijzigen(
+        &self,
+        leerling: LeerlingId,
+        wijzig: VerzorgerWijziger<'_>,
+    ) -> Result<std::result::Result<(), String>>;
     /// A young person's parents and guardians, in their order.
     fn verzorgers_van(
         &self,

@@ -69,6 +69,26 @@ pub(crate) trait VerzorgerSql {
     fn vervangen(&mut self, persoon: i64, nieuw: &[Verzorger]) -> Result<()>;
 }
 
+/// A change of one young person's verzorgers in the caller's transaction. Returns whether it
+/// was made (or why not) and whether to commit.
+pub(crate) fn wijzigen(
+    db: &mut dyn VerzorgerSql,
+    leerling: LeerlingId,
+    wijzig: crate::VerzorgerWijziger<'_>,
+) -> Result<(std::result::Result<(), String>, bool)> {
+    let Some(persoon) = db.persoon(leerling)? else {
+        return Ok((Err(crate::UNKNOWN_PERSON.to_string()), false));
+    };
+    let oud = db.bestaande(persoon, leerling)?;
+    match wijzig(oud) {
+        Ok(nieuw) => {
+            db.vervangen(persoon, &nieuw)?;
+            Ok((Ok(()), true))
+        }
+        Err(e) => Ok((Err(e), false)),
+    }
+}
+
 /// An import of verzorgers in the caller's transaction: every young person named gets exactly
 /// the verzorgers of their rows. A name twice for one young person, or a young person the
 /// register does not know, is an issue of its row. Returns the outcome and whether to commit.

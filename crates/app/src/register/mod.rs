@@ -7,3 +7,4 @@ pub mod csvin;
 pub mod import;
 pub mod lijsten;
 pub mod queries;
+pub mod verzorgers;

@@ -206,10 +206,12 @@ pub enum Gebruik {
     MedischSchrijven,
     /// Who viewed or changed the person's file.
     InzageLezen,
+    /// Add or remove a parent or guardian: leerplicht's (docs/domain.md §13).
+    VerzorgersWijzigen,
 }
 
 impl Gebruik {
-    pub const ALL: [Gebruik; 18] = [
+    pub const ALL: [Gebruik; 19] = [
         Gebruik::PersoonBekijken,
         Gebruik::VerzuimLezen,
         Gebruik::VerzuimRegistreren,
@@ -228,6 +230,7 @@ impl Gebruik {
         Gebruik::MedischLezen,
         Gebruik::MedischSchrijven,
         Gebruik::InzageLezen,
+        Gebruik::VerzorgersWijzigen,
     ];
     /// The code in the audit log.
     pub fn code(self) -> &'static str {
@@ -250,6 +253,7 @@ impl Gebruik {
             Gebruik::MedischLezen => "medisch_lezen",
             Gebruik::MedischSchrijven => "medisch_schrijven",
             Gebruik::InzageLezen => "inzage_lezen",
+            Gebruik::VerzorgersWijzigen => "verzorgers_wijzigen",
         }
     }
     /// Whether the use case changes data (as opposed to reading it).
@@ -265,6 +269,7 @@ impl Gebruik {
                 | Gebruik::PartnerToevoegen
                 | Gebruik::PartnerVerwijderen
                 | Gebruik::MedischSchrijven
+                | Gebruik::VerzorgersWijzigen
         )
     }
 }

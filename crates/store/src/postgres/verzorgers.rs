@@ -5,7 +5,7 @@ use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::verzorger::Verzorger;
 
 use crate::postgres::{in_tx, person_id, Conn};
-use crate::verzorgers::{importeren, opgeslagen, VerzorgerSql, COLS};
+use crate::verzorgers::{importeren, opgeslagen, wijzigen, VerzorgerSql, COLS};
 use crate::{Decide, ImportOutcome, Result, Rows};
 
 struct Sql<'c>(&'c mut Client);
@@ -64,6 +64,14 @@ pub(crate) fn import_verzorgers(
     decide: Decide<'_>,
 ) -> Result<ImportOutcome> {
     in_tx(conn, |c| importeren(&mut Sql(c), rows, decide))
+}
+
+pub(crate) fn verzorgers_wijzigen(
+    conn: &mut Conn,
+    leerling: LeerlingId,
+    wijzig: crate::VerzorgerWijziger<'_>,
+) -> Result<std::result::Result<(), String>> {
+    in_tx(conn, |c| wijzigen(&mut Sql(c), leerling, wijzig))
 }
 
 pub(crate) fn verzorgers_van(conn: &mut Conn, leerling: LeerlingId) -> Result<Vec<Verzorger>> {

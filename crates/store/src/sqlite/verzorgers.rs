@@ -5,7 +5,7 @@ use leerrecht_domain::verzorger::Verzorger;
 use rusqlite::{params, Connection};
 
 use crate::sqlite::{in_tx, person_id, Conn};
-use crate::verzorgers::{importeren, opgeslagen, VerzorgerSql, COLS};
+use crate::verzorgers::{importeren, opgeslagen, wijzigen, VerzorgerSql, COLS};
 use crate::{Decide, ImportOutcome, Result, Rows};
 
 struct Sql<'c>(&'c Connection);
@@ -60,6 +60,15 @@ pub(crate) fn import_verzorgers(
 ) -> Result<ImportOutcome> {
     let (outcome, _) = in_tx(conn, |c| importeren(&mut Sql(c), rows, decide))?;
     Ok(outcome)
+}
+
+pub(crate) fn verzorgers_wijzigen(
+    conn: &mut Conn,
+    leerling: LeerlingId,
+    wijzig: crate::VerzorgerWijziger<'_>,
+) -> Result<std::result::Result<(), String>> {
+    let (r, _) = in_tx(conn, |c| wijzigen(&mut Sql(c), leerling, wijzig))?;
+    Ok(r)
 }
 
 pub(crate) fn verzorgers_van(conn: &mut Conn, leerling: LeerlingId) -> Result<Vec<Verzorger>> {

@@ -4,6 +4,7 @@
 //! its own use case, so each is decided by the gate and audited; a part the reader's role
 //! may not see is left out rather than refused.
 
+use leerrecht_app::register::verzorgers::VerzorgerWijziging;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::str::FromStr;
@@ -191,6 +192,8 @@ struct Dossierpagina {
     mag_zaak: bool,
     /// Whether the reader adds and removes case partners (leerplicht).
     mag_partner: bool,
+    /// Whether the reader adds and removes parents and guardians (leerplicht).
+    mag_verzorgers: bool,
     /// The organisations that can be a case's partner: (code, name).
     partnerorganisaties: Vec<(String, String)>,
     vandaag: String,
@@ -199,6 +202,9 @@ struct Dossierpagina {
     aanbodsoorten: Vec<(&'static str, &'static str)>,
     artikelen: Vec<(&'static str, &'static str)>,
     deskundigen: Vec<&'static str>,
+    /// The fields of the form that adds a verzorger: (name, label, short box).
+    verzorgervelden: [(&'static str, &'static str, bool); 8],
+    relaties: Vec<&'static str>,
     /// The choices of a form: (code, words).
     verzuimsoorten: Vec<(&'static str, String)>,
     afsluitredenen: Vec<(&'static str, String)>,
@@ -605,6 +611,7 @@ fn pagina(
         mag_registreren: mag(Gebruik::RegistratiesWijzigen),
         mag_zaak: mag(Gebruik::ZaakWijzigen),
         mag_partner: mag(Gebruik::PartnerToevoegen),
+        mag_verzorgers: mag(Gebruik::VerzorgersWijzigen),
         partnerorganisaties: g
             .organisaties
             .iter()
@@ -629,6 +636,20 @@ fn pagina(
             .map(|a| (a.code(), a.label()))
             .collect(),
         deskundigen: Deskundige::ALL.into_iter().map(Deskundige::code).collect(),
+        verzorgervelden: [
+            ("naam", "Naam", false),
+            ("relatie", "Relatie", false),
+            ("straat", "Straat", false),
+            ("huisnummer", "Huisnummer", true),
+            ("postcode", "Postcode", true),
+            ("woonplaats", "Woonplaats", false),
+            ("telefoon", "Telefoon", false),
+            ("email", "E-mail", false),
+        ],
+        relaties: leerrecht_domain::verzorger::Relatie::ALL
+            .into_iter()
+            .map(|r| r.code())
+            .collect(),
         intrekredenen: leerrecht_app::zaken::meldingen::INTREKREDENEN
             .iter()
             .map(|r| (*r, intrekreden_label(r)))
@@ -1671,6 +1692,89 @@ pub async fn partner_verwijderen(
     let f: PartnerWegForm = b.formulier(&body)?;
     schrijf(&s, &b, id, move |app, a, _| {
         app.partner_verwijderen(a, zaak, &f.organisatie)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct VerzorgerForm {
+    naam: String,
+    relatie: String,
+    straat: String,
+    huisnummer: String,
+    postcode: String,
+    woonplaats: String,
+    #[serde(default)]
+    telefoon: String,
+    #[serde(default)]
+    email: String,
+}
+
+formulier_route! {
+    /// Leerplicht adds a parent or guardian to the file.
+    verzorger_toevoegen, "verzorger-form",
+    ["naam", "relatie", "straat", "huisnummer", "postcode", "woonplaats", "telefoon", "email"]
+        => verzorger_lezen
+}
+
+fn verzorger_lezen(f: VerzorgerForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
+    use leerrecht_domain::verzorger::{Adres, Postcode, Relatie, Verzorger};
+    let taal = b.taal;
+    let naam = invoer::verplicht(taal, "naam", &f.naam)?;
+    let relatie: Relatie = f
+        .relatie
+        .parse()
+        .map_err(|_| Afwijzing::bij("relatie", taal.s("kies een relatie")))?;
+    let straat = invoer::verplicht(taal, "straat", &f.straat)?;
+    let huisnummer = invoer::verplicht(taal, "huisnummer", &f.huisnummer)?;
+    let postcode: Postcode = f.postcode.parse().map_err(|_| {
+        Afwijzing::bij(
+            "postcode",
+            taal.s("geen postcode: schrijf vier cijfers en twee letters, zoals 2011 AB"),
+        )
+    })?;
+    let woonplaats = invoer::verplicht(taal, "woonplaats", &f.woonplaats)?;
+    let telefoon = Some(invoer::vrij(taal, "telefoon", &f.telefoon)?).filter(|t| !t.is_empty());
+    let email = Some(invoer::vrij(taal, "email", &f.email)?).filter(|e| !e.is_empty());
+    if email.as_deref().is_some_and(|e| {
+        !e.split_once('@')
+            .is_some_and(|(a, d)| !a.is_empty() && d.contains('.'))
+    }) {
+        return Err(Afwijzing::bij("email", taal.s("geen e-mailadres")).into());
+    }
+    schrijving(move |app, a, l| {
+        let v = Verzorger {
+            leerling: l,
+            naam,
+            relatie,
+            adres: Adres {
+                straat,
+                huisnummer,
+                postcode,
+                woonplaats,
+            },
+            telefoon,
+            email,
+        };
+        app.verzorger_wijzigen(a, l, VerzorgerWijziging::Toevoegen(v))
+    })
+}
+
+#[derive(Deserialize)]
+pub struct VerzorgerWegForm {
+    naam: String,
+}
+
+/// Leerplicht removes a parent or guardian from the file.
+pub async fn verzorger_verwijderen(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Fout> {
+    let f: VerzorgerWegForm = b.formulier(&body)?;
+    schrijf(&s, &b, id, move |app, a, l| {
+        app.verzorger_wijzigen(a, l, VerzorgerWijziging::Verwijderen(f.naam))
     })
     .await
 }

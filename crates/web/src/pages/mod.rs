@@ -59,6 +59,14 @@ pub fn routes() -> Router<AppState> {
             post(dossier::melding_status),
         )
         .route(
+            "/jongeren/{id}/verzorgers",
+            post(dossier::verzorger_toevoegen),
+        )
+        .route(
+            "/jongeren/{id}/verzorgers/verwijderen",
+            post(dossier::verzorger_verwijderen),
+        )
+        .route(
             "/jongeren/{id}/melding/{melding}/intrekken",
             post(dossier::melding_intrekken),
         )

@@ -149,6 +149,18 @@ fn en(nl: &'static str) -> &'static str {
         "Inloggen is niet gelukt" => "Logging in did not succeed",
         "Inloggen via uw organisatie" => "Log in through your organisation",
         "Ouders en verzorgers" => "Parents and guardians",
+        "Er zijn geen ouders of verzorgers bekend." => "No parents or guardians are known.",
+        "Verwijderen" => "Remove",
+        "Ouder of verzorger toevoegen" => "Add a parent or guardian",
+        "Straat" => "Street",
+        "Huisnummer" => "House number",
+        "Postcode" => "Postcode",
+        "Woonplaats" => "Town",
+        "kies een relatie" => "choose a relation",
+        "geen postcode: schrijf vier cijfers en twee letters, zoals 2011 AB" => {
+            "not a postcode: write four digits and two letters, like 2011 AB"
+        }
+        "geen e-mailadres" => "not an e-mail address",
         "Relatie" => "Relation",
         "Adres" => "Address",
         "Telefoon" => "Telephone",

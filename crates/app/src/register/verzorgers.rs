@@ -1,0 +1,64 @@
+//! Parents and guardians (docs/domain.md §13) changed one at a time by the leerplicht officer,
+//! through the gate: the file's import gives a young person all of theirs at once
+//! ([`super::import`]).
+
+use leerrecht_domain::ids::LeerlingId;
+use leerrecht_domain::verzorger::Verzorger;
+
+use crate::toegang::{Actor, Gebruik};
+use crate::{App, AppError, Result};
+
+/// One change of a young person's verzorgers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VerzorgerWijziging {
+    /// A new one, after those there are; its name is new for this young person.
+    Toevoegen(Verzorger),
+    /// The one of this name goes.
+    Verwijderen(String),
+}
+
+impl App {
+    /// Adds or removes one of `leerling`'s verzorgers, as `actor` (leerplicht), audited. A
+    /// name already there, or one that is not, is refused with the field it is about.
+    pub fn verzorger_wijzigen(
+        &self,
+        actor: &Actor,
+        leerling: LeerlingId,
+        w: VerzorgerWijziging,
+    ) -> Result<()> {
+        let wat = match &w {
+            VerzorgerWijziging::Toevoegen(v) => format!("verzorger toegevoegd: {}", v.relatie),
+            VerzorgerWijziging::Verwijderen(_) => "verzorger verwijderd".to_string(),
+        };
+        self.toegang(actor, Gebruik::VerzorgersWijzigen, leerling, &wat)?;
+        let r = self
+            .store()
+            .verzorgers_wijzigen(leerling, &mut |mut lijst| {
+                match &w {
+                    VerzorgerWijziging::Toevoegen(v) => {
+                        if lijst.iter().any(|o| o.naam == v.naam) {
+                            return Err(format!(
+                                "naam: {:?} staat al bij de ouders en verzorgers",
+                                v.naam
+                            ));
+                        }
+                        lijst.push(Verzorger {
+                            leerling,
+                            ..v.clone()
+                        });
+                    }
+                    VerzorgerWijziging::Verwijderen(naam) => {
+                        let voor = lijst.len();
+                        lijst.retain(|o| o.naam != *naam);
+                        if lijst.len() == voor {
+                            return Err(format!(
+                                "naam: {naam:?} staat niet bij de ouders en verzorgers"
+                            ));
+                        }
+                    }
+                }
+                Ok(lijst)
+            })?;
+        r.map_err(AppError::Invalid)
+    }
+}
