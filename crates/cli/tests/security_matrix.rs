@@ -66,6 +66,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /jongeren/_zoek",                           "E  E  E  E  E  -  -  -  -"),
     ("GET /jongeren/{id}",                             "E  E  E  E  E  -  -  -  -"),
     ("GET /inschrijvingen",                            "E  E  E  E  E  -  -  -  -"),
+    ("GET /verzorgers",                                "E  E  E  E  E  -  -  -  -"),
     // Leerplicht on a purpose (the walk's person has a case); the youth doctor the sick days.
     ("GET /verzuim",                                   "E  E  -  E  -  -  -  -  -"),
     ("POST /verzuim",                                  "-  -  -  -  -  -  -  A  -"),

@@ -47,7 +47,7 @@ use crate::routes::{intake, jongeren, sessies, vrijstellingen, werk, zaakwerk};
         sessies::inloggen, sessies::uitloggen, sessies::ik, sessies::gebruikers,
         sessies::wachtwoordherstel, sessies::wachtwoord_wijzigen,
         sessies::organisaties, sessies::organisatie,
-        jongeren::lijst, jongeren::zoeken, jongeren::jongere, jongeren::inschrijvingen,
+        jongeren::lijst, jongeren::zoeken, jongeren::jongere, jongeren::inschrijvingen, jongeren::verzorgers,
         jongeren::verzuim, intake::verzuim, jongeren::signalen,
         intake::meldingen_lezen, intake::meldingen, intake::melding_wijzigen,
         jongeren::registraties, jongeren::registratie_wijzigen,
@@ -289,9 +289,10 @@ const JONGERE_BRONNEN: [Bron; 5] = [
     bron("werklijst", "200", "/items/0/jongere"),
     bron("noodtoegang", "201", "/jongere"),
 ];
-const JONGERE_DOELEN: [Doel; 14] = [
+const JONGERE_DOELEN: [Doel; 15] = [
     Doel::Parameter("jongere", "path.id"),
     Doel::Parameter("inschrijvingen", "query.jongere"),
+    Doel::Parameter("verzorgers", "query.jongere"),
     Doel::Parameter("verzuim", "query.jongere"),
     Doel::Parameter("signalen", "query.jongere"),
     Doel::Parameter("meldingen_lezen", "query.jongere"),

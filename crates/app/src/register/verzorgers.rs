@@ -18,6 +18,13 @@ pub enum VerzorgerWijziging {
 }
 
 impl App {
+    /// A young person's parents and guardians, for every reader who may see the person
+    /// (audited as every read of a person is).
+    pub fn verzorgers(&self, actor: &Actor, leerling: LeerlingId) -> Result<Vec<Verzorger>> {
+        let t = self.toegang(actor, Gebruik::PersoonBekijken, leerling, "verzorgers")?;
+        self.lees_verzorgers(&t)
+    }
+
     /// Adds or removes one of `leerling`'s verzorgers, as `actor` (leerplicht), audited. A
     /// name already there, or one that is not, is refused with the field it is about.
     pub fn verzorger_wijzigen(

@@ -47,6 +47,14 @@ impl App {
         Ok(rows)
     }
 
+    /// The person's parents and guardians, in their order.
+    pub(crate) fn lees_verzorgers(
+        &self,
+        t: &Toegang,
+    ) -> Result<Vec<leerrecht_domain::verzorger::Verzorger>> {
+        Ok(self.store().verzorgers_van(t.leerling())?)
+    }
+
     /// The person's registration periods, by start.
     pub(crate) fn lees_registraties(&self, t: &Toegang) -> Result<Vec<Registratie>> {
         Ok(self.store().registraties(t.leerling())?.unwrap_or_default())

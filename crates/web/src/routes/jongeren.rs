@@ -249,6 +249,52 @@ pub async fn inschrijvingen(
     ))
 }
 
+/// A parent or guardian of a young person (docs/domain.md §13).
+#[derive(Serialize, ToSchema)]
+pub struct Verzorger {
+    pub naam: String,
+    /// `ouder`, `voogd`, `verzorger` or `pleegouder`.
+    #[schema(example = "ouder")]
+    pub relatie: String,
+    pub straat: String,
+    pub huisnummer: String,
+    /// Written `1234 AB`.
+    #[schema(example = "2011 AB")]
+    pub postcode: String,
+    pub woonplaats: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub telefoon: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// A young person's parents and guardians.
+///
+/// For every reader who may see the young person, in their order (logged).
+#[utoipa::path(get, path = "/verzorgers", tag = "jongeren", params(VanJongere),
+    responses((status = 200, description = "Ouders en verzorgers", body = Vec<Verzorger>)))]
+pub async fn verzorgers(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<VanJongere>,
+) -> ApiResult<axum::Json<Vec<Verzorger>>> {
+    let rows = met_jongere(&s, c, q.jongere, |app, a, l| app.verzorgers(a, l)).await?;
+    Ok(axum::Json(
+        rows.into_iter()
+            .map(|v| Verzorger {
+                naam: v.naam,
+                relatie: v.relatie.code().to_string(),
+                straat: v.adres.straat,
+                huisnummer: v.adres.huisnummer,
+                postcode: v.adres.postcode.as_str().to_string(),
+                woonplaats: v.adres.woonplaats,
+                telefoon: v.telefoon,
+                email: v.email,
+            })
+            .collect(),
+    ))
+}
+
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]

@@ -37,6 +37,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/jongeren/_zoek", post(jongeren::zoeken))
         .route("/jongeren/{id}", get(jongeren::jongere))
         .route("/inschrijvingen", get(jongeren::inschrijvingen))
+        .route("/verzorgers", get(jongeren::verzorgers))
         .route("/verzuim", get(jongeren::verzuim).post(intake::verzuim))
         .route("/signalen", get(jongeren::signalen))
         .route(
