@@ -1280,6 +1280,8 @@ fn demo(
         );
     }
     eprintln!("zaken en meldingen gemaakt in {} s", seconden(started));
+    let verzorgers = leerrecht_demo::Demo(&app).verzorgers(actor, seed)?;
+    println!("ouders en verzorgers: {verzorgers} bij de jongeren met een zaak");
     let accounts = leerrecht_demo::Demo(&app).accounts(actor, peildatum)?;
     accounts::print_demo_accounts(&accounts, &totp_opdracht(db), &mut io::stdout().lock())?;
     Ok(())

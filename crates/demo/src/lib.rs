@@ -23,6 +23,7 @@ mod names;
 mod numbers;
 mod people;
 mod region;
+mod verzorgers;
 mod zaken;
 pub use geschiedenis::DemoGeschiedenis;
 pub use laden::{export_demo, DemoAccount, DemoAccounts};
