@@ -291,7 +291,6 @@ impl App {
             },
             now - AANVRAAG_GELDIG,
         )?;
-        drop(http);
         Ok(SsoStart {
             url: url.to_string(),
             binding,
