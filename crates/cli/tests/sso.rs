@@ -12,7 +12,6 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -21,7 +20,7 @@ use fantoccini::{Client, Locator};
 use leerrecht_app::Actor;
 use leerrecht_domain::org::Rol;
 use support::{account_toevoegen, free_port, in_runtime, on_both_demos, tools, Browser, Demo};
-use support::{Proces, BIN};
+use support::{eerste_regel, serve_op, Proces};
 
 /// The provider's script: `LEERRECHT_OIDC_PROVIDER`, or where test.sh installs it.
 fn script() -> PathBuf {
@@ -59,10 +58,7 @@ fn aanbieder(port: u16, leerrecht: &str, geheim: &str) -> (Proces, String) {
         .stderr(Stdio::null())
         .spawn()
         .expect("start node with the OpenID provider");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("piped"))
-        .read_line(&mut line)
-        .expect("the provider's first line");
+    let line = eerste_regel(&mut child, "the provider");
     let issuer = line
         .trim()
         .strip_prefix("LISTENING ")
@@ -88,18 +84,12 @@ fn leerrecht(db: &str, dir: &Path, port: u16, issuer: &str, org: &str) -> Proces
         ),
     )
     .unwrap();
-    let mut child = Command::new(BIN)
-        .args(["--db", db, "serve", "--addr", &format!("127.0.0.1:{port}")])
-        .env("LEERRECHT_CONFIG", &config)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start leerrecht serve");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("piped"))
-        .read_line(&mut line)
-        .expect("the server's first line");
-    assert!(line.starts_with("leerrecht: API on "), "{line}");
+    let (child, _) = serve_op(
+        db,
+        &format!("127.0.0.1:{port}"),
+        &[("LEERRECHT_CONFIG", config.to_str().unwrap())],
+        Stdio::null(),
+    );
     Proces(child)
 }
 

@@ -27,19 +27,21 @@ pub fn cmd(db: &str, dir: &Path, args: &[&str]) -> Command {
 /// its standard error to `stderr`. Returns the process and the server's origin
 /// (`http://127.0.0.1:PORT`), read from the first line it prints.
 pub fn serve(db: &str, env: &[(&str, &str)], stderr: Stdio) -> (Child, String) {
+    serve_op(db, "127.0.0.1:0", env, stderr)
+}
+
+/// [`serve`] at the address `addr` (for a server whose origin its settings must name).
+pub fn serve_op(db: &str, addr: &str, env: &[(&str, &str)], stderr: Stdio) -> (Child, String) {
     let mut child = Command::new(BIN)
         .arg("--db")
         .arg(db)
-        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(["serve", "--addr", addr])
         .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(stderr)
         .spawn()
         .expect("start leerrecht serve");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("piped"))
-        .read_line(&mut line)
-        .expect("the server's first line");
+    let line = eerste_regel(&mut child, "the server");
     let origin = line
         .trim()
         .strip_prefix("leerrecht: API on ")
@@ -47,6 +49,15 @@ pub fn serve(db: &str, env: &[(&str, &str)], stderr: Stdio) -> (Child, String) {
         .trim_end_matches("/api/v1")
         .to_string();
     (child, origin)
+}
+
+/// The first line a child process prints on its piped standard output: that it is ready.
+pub fn eerste_regel(child: &mut Child, wie: &str) -> String {
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("piped"))
+        .read_line(&mut line)
+        .unwrap_or_else(|e| panic!("{wie}'s first line: {e}"));
+    line
 }
 
 /// Runs `leerrecht --db DB ARGS…`, which must succeed; returns its standard output.
