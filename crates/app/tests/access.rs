@@ -159,6 +159,7 @@ fn expected(rol: Rol) -> &'static [Gebruik] {
             PartnerToevoegen,
             PartnerVerwijderen,
             InzageLezen,
+            VerzorgersWijzigen,
         ],
         Rol::School => &[
             PersoonBekijken,
