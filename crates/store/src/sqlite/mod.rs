@@ -200,17 +200,23 @@ impl SqliteStore {
             }
             create_private(Path::new(path))?;
         }
-        let pool = r2d2::Pool::builder()
+        let mut builder = r2d2::Pool::builder()
             // An in-memory database lives in its one connection.
             .max_size(if memory { 1 } else { 8 })
             // A SQLite connection does not break behind our back; a test query on every
             // checkout would cost more than many of the calls it precedes.
-            .test_on_check_out(false)
-            .build(Manager {
-                path: path.to_string(),
-                cache_kib,
-                autocheckpoint,
-            })?;
+            .test_on_check_out(false);
+        if !memory {
+            // A file's connections open when first asked for, not all at once: otherwise they
+            // set up (WAL) while the migrations below hold the write lock, and the pool logs
+            // "database is locked" for each one it retries. Once open they stay open.
+            builder = builder.min_idle(Some(0)).idle_timeout(None);
+        }
+        let pool = builder.build(Manager {
+            path: path.to_string(),
+            cache_kib,
+            autocheckpoint,
+        })?;
         let mut conn = pool.get()?;
         embedded::migrations::runner().run(&mut *conn)?;
         crate::sqlite::absence::pack_rows_of_v12(&conn)?;
