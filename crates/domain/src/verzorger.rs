@@ -120,6 +120,18 @@ pub struct Verzorger {
     pub email: Option<String>,
 }
 
+/// Whether `t` is a telephone number: 10 to 15 digits, with spaces, `+`, `-` and brackets.
+pub fn telefoon_geldig(t: &str) -> bool {
+    let cijfers = t.chars().filter(char::is_ascii_digit).count();
+    (10..=15).contains(&cijfers) && t.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
+}
+
+/// Whether `e` looks like an e-mail address: something, `@`, a domain with a dot, no spaces.
+pub fn email_geldig(e: &str) -> bool {
+    e.split_once('@')
+        .is_some_and(|(a, d)| !a.is_empty() && d.contains('.') && !e.contains(char::is_whitespace))
+}
+
 /// The addresses of `verzorgers`, each once, in their first order: one letter goes to each.
 pub fn adressen(verzorgers: &[Verzorger]) -> Vec<(&Adres, Vec<&Verzorger>)> {
     let mut out: Vec<(&Adres, Vec<&Verzorger>)> = Vec::new();

@@ -24,7 +24,9 @@ use crate::register::csvin::{col, opt, Column, CsvFile, Fields, JsonRows, RowErr
 use crate::toegang::{authorize, Action, Actor};
 use crate::{App, AppError, Result};
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
-use leerrecht_domain::verzorger::{Adres, Postcode, Relatie, Verzorger};
+use leerrecht_domain::verzorger::{
+    email_geldig, telefoon_geldig, Adres, Postcode, Relatie, Verzorger,
+};
 use leerrecht_store::MeldingGegevens;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -803,20 +805,13 @@ fn parse_verzorger(r: &mut Row<'_, '_>) -> Option<Verzorger> {
     let woonplaats = r.text(6, true);
     let telefoon = r.text(7, false);
     if let Some(t) = telefoon.as_deref().filter(|t| !t.is_empty()) {
-        let cijfers = t.chars().filter(char::is_ascii_digit).count();
-        if !(10..=15).contains(&cijfers)
-            || t.chars()
-                .any(|c| !(c.is_ascii_digit() || " +-()".contains(c)))
-        {
+        if !telefoon_geldig(t) {
             r.err(7, format!("{t:?} is not a telephone number"));
         }
     }
     let email = r.text(8, false);
     if let Some(e) = email.as_deref().filter(|e| !e.is_empty()) {
-        let ok = e.split_once('@').is_some_and(|(a, d)| {
-            !a.is_empty() && d.contains('.') && !e.contains(char::is_whitespace)
-        });
-        if !ok {
+        if !email_geldig(e) {
             r.err(8, format!("{e:?} is not an e-mail address"));
         }
     }

@@ -172,23 +172,56 @@ pub enum SsoUitkomst {
     CodeNodig(String),
 }
 
-/// Why a login through a provider was refused. The user sees the text; the audit log keeps
-/// the detail.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why a login through a provider was refused. The user sees [`SsoFout::tekst`]; the audit
+/// log keeps the detail.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SsoFout {
-    #[error("deze inlogpoging is verlopen, al gebruikt of in een andere browser begonnen; begin opnieuw")]
     Verlopen,
-    #[error("de identiteitsaanbieder gaf geen geldige aanmelding; begin opnieuw of neem contact op met uw beheerder")]
     Aanbieder,
-    #[error("er is geen actief account voor deze aanmelding; neem contact op met uw beheerder")]
     GeenAccount,
-    #[error("dit account is gekoppeld aan een andere aanmelding bij de identiteitsaanbieder; neem contact op met uw beheerder")]
     AndereKoppeling,
-    #[error("uw rol vraagt een tweede factor, en uw account heeft er geen; neem contact op met uw beheerder")]
     GeenTweedeFactor,
-    #[error("{0}")]
     Login(LoginFout),
 }
+
+impl SsoFout {
+    /// What the user is told, in Dutch (the pages translate it).
+    pub fn tekst(&self) -> &'static str {
+        match self {
+            SsoFout::Verlopen => {
+                "deze inlogpoging is verlopen, al gebruikt of in een andere browser begonnen; begin opnieuw"
+            }
+            SsoFout::Aanbieder => {
+                "de identiteitsaanbieder gaf geen geldige aanmelding; begin opnieuw of neem contact op met uw beheerder"
+            }
+            SsoFout::GeenAccount => {
+                "er is geen actief account voor deze aanmelding; neem contact op met uw beheerder"
+            }
+            SsoFout::AndereKoppeling => {
+                "dit account is gekoppeld aan een andere aanmelding bij de identiteitsaanbieder; neem contact op met uw beheerder"
+            }
+            SsoFout::GeenTweedeFactor => {
+                "uw rol vraagt een tweede factor, en uw account heeft er geen; neem contact op met uw beheerder"
+            }
+            SsoFout::Login(LoginFout::Geblokkeerd) => {
+                "account tijdelijk geblokkeerd na te veel mislukte pogingen; probeer het later"
+            }
+            SsoFout::Login(LoginFout::CodeGebruikt) => {
+                "deze code is al gebruikt; wacht op de volgende code uit uw authenticator-app"
+            }
+            SsoFout::Login(LoginFout::Onjuist) => "de code klopt niet; probeer de volgende code",
+            SsoFout::Login(_) => "onjuiste gebruikersnaam, wachtwoord of code",
+        }
+    }
+}
+
+impl std::fmt::Display for SsoFout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.tekst())
+    }
+}
+
+impl std::error::Error for SsoFout {}
 
 /// The claims of a verified ID token that the login needs.
 struct Aanmelding {

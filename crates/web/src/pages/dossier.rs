@@ -1718,7 +1718,7 @@ formulier_route! {
 }
 
 fn verzorger_lezen(f: VerzorgerForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
-    use leerrecht_domain::verzorger::{Adres, Postcode, Relatie, Verzorger};
+    use leerrecht_domain::verzorger::{email_geldig, Adres, Postcode, Relatie, Verzorger};
     let taal = b.taal;
     let naam = invoer::verplicht(taal, "naam", &f.naam)?;
     let relatie: Relatie = f
@@ -1736,10 +1736,7 @@ fn verzorger_lezen(f: VerzorgerForm, b: &Bezoeker) -> Result<Schrijving, Weigeri
     let woonplaats = invoer::verplicht(taal, "woonplaats", &f.woonplaats)?;
     let telefoon = Some(invoer::vrij(taal, "telefoon", &f.telefoon)?).filter(|t| !t.is_empty());
     let email = Some(invoer::vrij(taal, "email", &f.email)?).filter(|e| !e.is_empty());
-    if email.as_deref().is_some_and(|e| {
-        !e.split_once('@')
-            .is_some_and(|(a, d)| !a.is_empty() && d.contains('.'))
-    }) {
+    if email.as_deref().is_some_and(|e| !email_geldig(e)) {
         return Err(Afwijzing::bij("email", taal.s("geen e-mailadres")).into());
     }
     schrijving(move |app, a, l| {

@@ -132,16 +132,10 @@ pub async fn code(State(s): State<AppState>, parts: Parts, body: Bytes) -> Respo
             zet_sessie(&mut r, &sessie.token, n);
             r
         }
-        Ok(Err(SsoFout::Login(f @ (LoginFout::Onjuist | LoginFout::CodeGebruikt)))) => {
-            let t = match f {
-                LoginFout::CodeGebruikt => {
-                    "deze code is al gebruikt; wacht op de volgende code uit uw authenticator-app"
-                }
-                _ => "de code klopt niet; probeer de volgende code",
-            };
+        Ok(Err(fout @ SsoFout::Login(LoginFout::Onjuist | LoginFout::CodeGebruikt))) => {
             let p = Codepagina {
                 k: Kader::new(taal, taal.s("Code uit uw authenticator-app"), None, ""),
-                fout: Some(taal.s(t).into()),
+                fout: Some(taal.s(fout.tekst()).into()),
             };
             (StatusCode::UNAUTHORIZED, html(p)).into_response()
         }
@@ -209,27 +203,7 @@ pub(super) fn uitgelogd(taal: Taal, url: String) -> Response {
 
 /// A refused login: the login page with the reason.
 fn geweigerd(s: &AppState, taal: Taal, fout: &SsoFout) -> Response {
-    let t = match fout {
-        SsoFout::Verlopen => {
-            "deze inlogpoging is verlopen, al gebruikt of in een andere browser begonnen; begin opnieuw"
-        }
-        SsoFout::Aanbieder => {
-            "de identiteitsaanbieder gaf geen geldige aanmelding; begin opnieuw of neem contact op met uw beheerder"
-        }
-        SsoFout::GeenAccount => {
-            "er is geen actief account voor deze aanmelding; neem contact op met uw beheerder"
-        }
-        SsoFout::AndereKoppeling => {
-            "dit account is gekoppeld aan een andere aanmelding bij de identiteitsaanbieder; neem contact op met uw beheerder"
-        }
-        SsoFout::GeenTweedeFactor => {
-            "uw rol vraagt een tweede factor, en uw account heeft er geen; neem contact op met uw beheerder"
-        }
-        SsoFout::Login(LoginFout::Geblokkeerd) => {
-            "account tijdelijk geblokkeerd na te veel mislukte pogingen; probeer het later"
-        }
-        SsoFout::Login(_) => "onjuiste gebruikersnaam, wachtwoord of code",
-    };
+    let t = fout.tekst();
     let mut r = (StatusCode::UNAUTHORIZED, fout_pagina(s, taal, t)).into_response();
     cookies::zet(&mut r, &cookies::sso_binding_weg(BINDING));
     cookies::zet(&mut r, &cookies::sso_binding_weg(WACHT));
