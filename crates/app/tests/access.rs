@@ -10,9 +10,10 @@ use common::{d, error_places, leerling as id, Db};
 use leerrecht_app::register::import::ImportKind;
 use leerrecht_app::toegang::auth::{current_totp, ManualClock};
 use leerrecht_app::toegang::{Actor, Gebruik, Scope};
+use leerrecht_app::zaken::notities::NieuweNotitie;
 use leerrecht_app::{App, AppError, LoginFout};
 use leerrecht_domain::org::Rol;
-use leerrecht_domain::zaak::ZaakSoort;
+use leerrecht_domain::zaak::{NotitieSoort, Vertrouwelijkheid, ZaakSoort};
 
 const ORGS: &str = "code;soort;naam;gemeente;regio;swv;bedient
 GM0392;gemeente;Haarlem;;Zuid-Kennemerland;;
@@ -160,6 +161,7 @@ fn expected(rol: Rol) -> &'static [Gebruik] {
             PartnerVerwijderen,
             InzageLezen,
             VerzorgersWijzigen,
+            VertrouwelijkLezen,
         ],
         Rol::School => &[
             PersoonBekijken,
@@ -1137,6 +1139,126 @@ const OUDEREN: &str = "bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;ge
 020000005;;Smit;Eva;2006-03-10;GM0392
 ";
 
+/// Reports of talks and notes on a case (docs/domain.md §13): leerplicht writes them; each
+/// reader of the case sees the notes of their level, a note for leerplicht only leaves no
+/// trace for the others, and the notes go with the file at the purge.
+fn case_notes_are_read_at_their_level(db: Db) {
+    let w = world(db);
+    let regels = Default::default();
+    let lp = w.user("officier", Rol::Leerplicht);
+    let nieuw = |niveau, soort, datum: &str, tekst: &str| NieuweNotitie {
+        niveau,
+        soort,
+        datum: d(datum),
+        tekst: tekst.into(),
+    };
+    let gesprek = nieuw(
+        Vertrouwelijkheid::Zaak,
+        NotitieSoort::Gesprek,
+        "2025-11-18",
+        "Gesprek met moeder en Sem: vanaf maandag weer twee dagen naar school.",
+    );
+    let n = w.app.zaaknotitie_schrijven(&lp, w.zaak, gesprek).unwrap();
+    assert_eq!((n.zaak, n.wie.as_str()), (w.zaak, "officier"));
+    w.app
+        .zaaknotitie_schrijven(
+            &lp,
+            w.zaak,
+            nieuw(
+                Vertrouwelijkheid::Leerplicht,
+                NotitieSoort::Notitie,
+                "2025-11-19",
+                "Vader belde: spanningen thuis, niet delen met de school.",
+            ),
+        )
+        .unwrap();
+    // The input is checked: no text, a day after today or before the case opened.
+    for (datum, tekst, veld) in [
+        ("2025-11-19", "  ", "tekst:"),
+        ("2025-11-21", "Morgen", "datum:"),
+        ("2025-10-31", "Voor de zaak", "datum:"),
+    ] {
+        let fout = w
+            .app
+            .zaaknotitie_schrijven(
+                &lp,
+                w.zaak,
+                nieuw(Vertrouwelijkheid::Zaak, NotitieSoort::Notitie, datum, tekst),
+            )
+            .unwrap_err();
+        assert!(
+            matches!(&fout, AppError::Invalid(m) if m.starts_with(veld)),
+            "{datum} {tekst:?}: {fout}"
+        );
+    }
+    let teksten = |actor: &Actor| -> Vec<String> {
+        w.app
+            .zaaknotities(actor, w.zaak)
+            .unwrap()
+            .into_iter()
+            .map(|n| n.tekst)
+            .collect()
+    };
+    assert_eq!(teksten(&lp).len(), 2, "leerplicht reads both");
+    // The partner in the case and the SWV see the note for everyone, and nothing of the other.
+    let cjg = w.user("cjg", Rol::Cjg);
+    let swv = w.user("swv", Rol::Swv);
+    for lezer in [&cjg, &swv] {
+        let t = teksten(lezer);
+        assert_eq!(t.len(), 1);
+        assert!(t[0].starts_with("Gesprek met moeder"), "{t:?}");
+    }
+    // The school and the youth doctor do not see the case at all; only leerplicht writes.
+    let school = w.user("juf", Rol::School);
+    let arts = w.user("arts", Rol::Jeugdarts);
+    for lezer in [&school, &arts] {
+        assert!(matches!(
+            w.app.zaaknotities(lezer, w.zaak),
+            Err(AppError::Forbidden(_))
+        ));
+    }
+    for schrijver in [&cjg, &swv, &school] {
+        let r = w.app.zaaknotitie_schrijven(
+            schrijver,
+            w.zaak,
+            nieuw(
+                Vertrouwelijkheid::Zaak,
+                NotitieSoort::Notitie,
+                "2025-11-19",
+                "Ook",
+            ),
+        );
+        assert!(matches!(r, Err(AppError::Forbidden(_))), "{r:?}");
+    }
+    assert_eq!(teksten(&lp).len(), 2);
+    // The file page: the same levels, and the audit entry names the confidential notes only
+    // for the reader who got them.
+    let pid = w.app.id_van(id(IN)).unwrap().unwrap();
+    let f = w.app.dossier(&lp, &pid, d("2025-01-01"), &regels).unwrap();
+    assert_eq!(f.zaaknotities.len(), 2);
+    let f = w.app.dossier(&cjg, &pid, d("2025-01-01"), &regels).unwrap();
+    assert_eq!(f.zaaknotities.len(), 1);
+    assert_eq!(f.zaaknotities[0].niveau, Vertrouwelijkheid::Zaak);
+    let gelezen = |wie: &str| -> Vec<String> {
+        w.app
+            .audit_export(&Actor::local_operator(), id(IN))
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.entry.actor == wie && e.entry.actie == "dossier_bekijken")
+            .filter_map(|e| e.entry.record)
+            .collect()
+    };
+    assert!(gelezen("officier")[0].contains("vertrouwelijke notities"));
+    assert!(gelezen("cjg")[0].contains("zaaknotities"));
+    assert!(!gelezen("cjg")[0].contains("vertrouwelijk"));
+    // The notes go with the file.
+    let r = w
+        .app
+        .purge(&Actor::local_operator(), d("2040-01-01"), false)
+        .unwrap();
+    assert_eq!(r.telling.zaaknotities, 2, "{:?}", r.telling);
+}
+
 fn purge_destroys_on_time_and_keeps_counts(db: Db) {
     db.ok(ImportKind::Organisaties, ORGS);
     db.ok(ImportKind::Jongeren, OUDEREN);
@@ -1664,4 +1786,5 @@ on_both!(
     a_users_worklist_is_their_own,
     the_gates_facts_of_many_are_those_of_each,
     purge_destroys_on_time_and_keeps_counts,
+    case_notes_are_read_at_their_level,
 );

@@ -99,6 +99,8 @@ fn case_work_medical_notes_and_break_the_glass(db: String) {
         ("/zaken/{id}/plannen", "post"),
         ("/zaken/{id}/ouderbetrokkenheid", "post"),
         ("/zaken/{id}/sluiting", "post"),
+        ("/zaken/{id}/notities", "get"),
+        ("/zaken/{id}/notities", "post"),
         ("/medische-notities", "get"),
         ("/medische-notities", "post"),
         ("/noodtoegang", "post"),
@@ -238,6 +240,71 @@ fn case_work_medical_notes_and_break_the_glass(db: String) {
     let (st, v) = zaak_post("ouderbetrokkenheid", json!({"hoe": "Nog een gesprek"}));
     assert_eq!(st, 422, "{v}");
     assert!(v["detail"].as_str().unwrap().contains("not open"), "{v}");
+
+    // Reports of talks and notes, also on a closed case, each with who may read it.
+    for (body, field) in [
+        (json!({"niveau": "iedereen", "tekst": "x"}), "niveau"),
+        (
+            json!({"niveau": "zaak", "soort": "brief", "tekst": "x"}),
+            "soort",
+        ),
+        (json!({"niveau": "zaak", "tekst": "  "}), "tekst"),
+        (
+            json!({"niveau": "zaak", "tekst": "x", "datum": vandaag + chrono::Duration::days(1)}),
+            "datum",
+        ),
+    ] {
+        let (st, v) = zaak_post("notities", body);
+        assert_eq!((st, veld(&v)), (422, field), "{v}");
+    }
+    let (st, n) = zaak_post(
+        "notities",
+        json!({"niveau": "zaak", "tekst": "Afsluitend gesprek met moeder: het gaat goed op De Brug."}),
+    );
+    assert_eq!(st, 201, "{n}");
+    assert_eq!(
+        (
+            n["zaak"].clone(),
+            n["soort"].clone(),
+            n["datum"].clone(),
+            n["door"].clone()
+        ),
+        (
+            json!(zaak),
+            json!("gesprek"),
+            json!(vandaag),
+            json!("demo.leerplicht")
+        ),
+        "{n}"
+    );
+    let (st, n) = zaak_post(
+        "notities",
+        json!({"niveau": "leerplicht", "soort": "notitie", "tekst": "Zorgen over de thuissituatie."}),
+    );
+    assert_eq!(st, 201, "{n}");
+    let (st, ns) = leerplicht.get(&format!("/zaken/{zaak}/notities"));
+    assert_eq!(st, 200, "{ns}");
+    let niveaus: Vec<&str> = ns
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["niveau"].as_str().unwrap())
+        .collect();
+    assert_eq!(niveaus, ["zaak", "leerplicht"], "{ns}");
+    // Another reader of the case never meets the note for leerplicht only.
+    let (st, ns) = swv.get(&format!("/zaken/{zaak}/notities"));
+    match st {
+        200 => assert!(
+            ns.as_array().unwrap().iter().all(|n| n["niveau"] == "zaak"),
+            "{ns}"
+        ),
+        _ => assert_eq!(st, 403, "{ns}"),
+    }
+    let (st, v) = swv.post(
+        &format!("/zaken/{zaak}/notities"),
+        json!({"niveau": "zaak", "tekst": "Van het SWV"}),
+    );
+    assert_eq!(st, 403, "{v}");
     let (st, v) = zaak_post("sluiting", json!({"reden": "verhuisd"}));
     assert_eq!(st, 422, "a closed case does not close again: {v}");
 

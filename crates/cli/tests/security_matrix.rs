@@ -84,6 +84,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /zaken/{id}/plannen",                       "E  -  -  -  -  -  -  -  -"),
     ("POST /zaken/{id}/ouderbetrokkenheid",            "E  -  -  -  -  -  -  -  -"),
     ("POST /zaken/{id}/sluiting",                      "E  -  -  -  -  -  -  -  -"),
+    ("GET /zaken/{id}/notities",                       "E  -  E  -  E  -  -  -  -"),
+    ("POST /zaken/{id}/notities",                      "E  -  -  -  -  -  -  -  -"),
     ("GET /medische-notities",                         "-  -  -  E  -  -  -  -  -"),
     ("POST /medische-notities",                        "-  -  -  E  -  -  -  -  -"),
     ("POST /noodtoegang",                              "A  A  A  A  A  -  -  -  -"),
@@ -331,6 +333,7 @@ fn body(op: &str, k: &Kant) -> Value {
         "POST /zaken/{id}/ouderbetrokkenheid" => json!({"hoe": " "}),
         "POST /zaken/{id}/sluiting" => json!({"reden": "overig", "toelichting": " "}),
         "POST /medische-notities" => json!({"jongere": k.id, "tekst": " "}),
+        "POST /zaken/{id}/notities" => json!({"niveau": "zaak", "tekst": " "}),
         "POST /noodtoegang" => {
             json!({"leerling": k.leerling.to_string(), "reden": "Matrix", "minuten": 0})
         }

@@ -442,6 +442,48 @@ async fn in_de_browser(mut s: Browser, r: Rolverdeling, sqlite: bool) {
         .tekst(".lr-partners")
         .await
         .contains(&format!("{} (J. de Boer)", r.cjg_naam)));
+    // On that case, the report of a talk for everyone on it, and a note for leerplicht
+    // only. A day after today is refused next to its field, with what was typed kept.
+    let actie =
+        s.c.find(Locator::Css("form[action$='/partner']"))
+            .await
+            .unwrap()
+            .attr("action")
+            .await
+            .unwrap()
+            .unwrap();
+    let zaak = actie.split('/').nth(4).unwrap().to_string();
+    s.open("Gespreksverslag of notitie schrijven").await;
+    s.kies("#zn-zaak", &zaak).await;
+    s.vul("#zn-datum", "01-01-2099").await;
+    s.vul(
+        "#zn-tekst",
+        "Gesprek met moeder: weer twee dagen naar school.",
+    )
+    .await;
+    s.klik("#zaaknotitie-form button[type=submit]").await;
+    assert!(s.tekst("#zn-datum-fout").await.contains("na vandaag"));
+    assert!(s
+        .waarde("#zn-tekst")
+        .await
+        .starts_with("Gesprek met moeder"));
+    s.vul("#zn-datum", &vandaag.to_string()).await;
+    s.klik("#zaaknotitie-form button[type=submit]").await;
+    assert!(s
+        .tekst("#zaaknotities")
+        .await
+        .contains("Gesprek met moeder"));
+    s.open("Gespreksverslag of notitie schrijven").await;
+    s.kies("#zn-zaak", &zaak).await;
+    s.kies("#zn-soort", "notitie").await;
+    s.klik("#zn-niveau-leerplicht").await;
+    s.vul("#zn-tekst", "Zorgen over de thuissituatie.").await;
+    s.klik("#zaaknotitie-form button[type=submit]").await;
+    let notities = s.tekst("#zaaknotities").await;
+    assert!(
+        notities.contains("Zorgen over de thuissituatie") && notities.contains("Alleen leerplicht"),
+        "{notities}"
+    );
     s.plaatje("dossier-leerplicht").await;
     // In English too.
     s.klik("a[hreflang=en]").await;
@@ -467,6 +509,11 @@ async fn in_de_browser(mut s: Browser, r: Rolverdeling, sqlite: bool) {
     s.ga(&format!("/jongeren/{}", r.id)).await;
     assert_eq!(s.h1().await, r.naam);
     assert!(s.tekst(".lr-partners").await.contains(&r.cjg_naam));
+    // The report of the talk, and not a trace of the note for leerplicht only.
+    let notities = s.tekst("#zaaknotities").await;
+    assert!(notities.contains("Gesprek met moeder"), "{notities}");
+    assert!(!s.bron().await.contains("thuissituatie"));
+    assert!(!notities.contains("Alleen leerplicht"), "{notities}");
     assert!(
         s.c.find(Locator::Css("form[action$='/partner']"))
             .await

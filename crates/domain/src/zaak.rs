@@ -254,6 +254,85 @@ impl std::str::FromStr for Sluitreden {
     }
 }
 
+/// Who may read a note on a case (docs/domain.md §13). The third level of the field, medical
+/// data (art. 9 GDPR), is the youth doctor's medical notes on the person's file: the youth
+/// doctor does not see cases, and no one else reads medical notes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Vertrouwelijkheid {
+    /// Everyone who may see the case: leerplicht, the partners in it, the SWV.
+    Zaak,
+    /// The leerplicht officers only.
+    Leerplicht,
+}
+
+impl Vertrouwelijkheid {
+    pub const ALL: [Vertrouwelijkheid; 2] =
+        [Vertrouwelijkheid::Zaak, Vertrouwelijkheid::Leerplicht];
+    /// The code as stored and in the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            Vertrouwelijkheid::Zaak => "zaak",
+            Vertrouwelijkheid::Leerplicht => "leerplicht",
+        }
+    }
+    /// The level in Dutch, as the officer reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Vertrouwelijkheid::Zaak => "Iedereen die de zaak ziet",
+            Vertrouwelijkheid::Leerplicht => "Alleen leerplicht",
+        }
+    }
+}
+
+impl std::str::FromStr for Vertrouwelijkheid {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Vertrouwelijkheid::ALL
+            .into_iter()
+            .find(|v| v.code() == s.trim())
+            .ok_or_else(|| "use zaak or leerplicht".to_string())
+    }
+}
+
+/// What a note on a case records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotitieSoort {
+    /// The report of a talk (*gespreksverslag*), with the day it took place.
+    Gesprek,
+    /// Any other note.
+    Notitie,
+}
+
+impl NotitieSoort {
+    pub const ALL: [NotitieSoort; 2] = [NotitieSoort::Gesprek, NotitieSoort::Notitie];
+    /// The code as stored and in the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            NotitieSoort::Gesprek => "gesprek",
+            NotitieSoort::Notitie => "notitie",
+        }
+    }
+    /// The kind in Dutch.
+    pub fn label(self) -> &'static str {
+        match self {
+            NotitieSoort::Gesprek => "Gespreksverslag",
+            NotitieSoort::Notitie => "Notitie",
+        }
+    }
+}
+
+impl std::str::FromStr for NotitieSoort {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        NotitieSoort::ALL
+            .into_iter()
+            .find(|v| v.code() == s.trim())
+            .ok_or_else(|| "use gesprek or notitie".to_string())
+    }
+}
+
 /// One change to a case. Dates are the days things happened; the moment of recording is kept
 /// beside the event by the store.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -426,6 +426,8 @@ pub struct PurgeTelling {
     pub noodtoegang: u64,
     /// Parents and guardians, who go with the file.
     pub verzorgers: u64,
+    /// Reports of talks and notes on the file's cases.
+    pub zaaknotities: u64,
 }
 
 /// One step of a change of an account's credentials ([`AccessStore::inlog_wijzigen`]).

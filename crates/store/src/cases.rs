@@ -9,7 +9,7 @@ use leerrecht_domain::thuiszitters::{afsluiting, Afsluiting, Categorie, Oorzaak,
 use leerrecht_domain::zaak::Gebeurtenis;
 
 use crate::stored::{invalid, leerling_of, school, Rij};
-use crate::{MeldingGegevens, MeldingStaat, Result, WerkPersoon, WerkRij};
+use crate::{MeldingGegevens, MeldingStaat, Result, WerkPersoon, WerkRij, Zaaknotitie};
 
 /// A stored period: start, end (open when None), category and cause as their codes.
 pub(crate) type Periode = (NaiveDate, Option<NaiveDate>, String, String);
@@ -225,4 +225,29 @@ pub(crate) fn gebeurtenis(json: &str) -> Result<Gebeurtenis> {
 /// A case event as it is stored: JSON.
 pub(crate) fn gebeurtenis_json(e: &Gebeurtenis) -> Result<String> {
     serde_json::to_string(e).map_err(|e| invalid("gebeurtenis", e))
+}
+
+/// The columns of a stored note on a case, in the order both stores read them.
+pub(crate) const NOTITIE_COLS: &str =
+    "id, zaak_id, niveau, soort, datum, tekst, wie, organisatie, tijd";
+
+/// A stored note's columns ([`NOTITIE_COLS`]) as a [`Zaaknotitie`]; the outer error is the
+/// driver's, the inner one a stored level or kind that does not decode.
+pub(crate) fn zaaknotitie<R: Rij>(r: &R) -> std::result::Result<Result<Zaaknotitie>, R::Fout> {
+    let (niveau, soort) = (r.tekst(2)?, r.tekst(3)?);
+    let (id, zaak, datum, tekst) = (r.i64(0)?, r.i64(1)?, r.datum(4)?, r.tekst(5)?);
+    let (wie, organisatie, tijd) = (r.tekst(6)?, r.opt_tekst(7)?, r.moment(8)?);
+    Ok((|| {
+        Ok(Zaaknotitie {
+            niveau: niveau.parse().map_err(|e| invalid("zaaknotitie", e))?,
+            soort: soort.parse().map_err(|e| invalid("zaaknotitie", e))?,
+            id,
+            zaak,
+            datum,
+            tekst,
+            wie,
+            organisatie,
+            tijd,
+        })
+    })())
 }

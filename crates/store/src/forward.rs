@@ -97,6 +97,16 @@ macro_rules! forwarded_store_methods {
             crate::$db::cases::zaak_events(&mut conn, id)
         }
 
+        fn zaaknotitie_toevoegen(&self, n: &crate::Zaaknotitie) -> Result<i64> {
+            let mut conn = self.conn()?;
+            crate::$db::cases::zaaknotitie_toevoegen(&mut conn, n)
+        }
+
+        fn zaaknotities(&self, zaak: i64) -> Result<Vec<crate::Zaaknotitie>> {
+            let mut conn = self.conn()?;
+            crate::$db::cases::zaaknotities(&mut conn, zaak)
+        }
+
         fn zaak_event_toevoegen(
             &self,
             id: i64,

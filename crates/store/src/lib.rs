@@ -540,6 +540,10 @@ pub trait Store: AccessStore + ApiStore + TaakStore + Send + Sync {
     fn open_zaken(&self, soort: ZaakSoort) -> Result<Vec<ZaakRij>>;
     /// A case's events in the order they were recorded.
     fn zaak_events(&self, id: i64) -> Result<Vec<ZaakEvent>>;
+    /// Adds a note to its case (`n.zaak`; `n.id` is not read); the new note's id.
+    fn zaaknotitie_toevoegen(&self, n: &Zaaknotitie) -> Result<i64>;
+    /// A case's notes in the order they were written.
+    fn zaaknotities(&self, zaak: i64) -> Result<Vec<Zaaknotitie>>;
     /// Adds an event as number `volgnummer` (one more than the last the caller saw);
     /// `Ok(Err(reason))` when someone else added one meanwhile.
     #[allow(clippy::too_many_arguments)]
@@ -803,6 +807,23 @@ pub struct ZaakEvent {
     pub wie: String,
     pub organisatie: Option<String>,
     pub gebeurtenis: Gebeurtenis,
+}
+
+/// A report of a talk or a note on a case (docs/domain.md §13), with who may read it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Zaaknotitie {
+    pub id: i64,
+    pub zaak: i64,
+    pub niveau: leerrecht_domain::zaak::Vertrouwelijkheid,
+    pub soort: leerrecht_domain::zaak::NotitieSoort,
+    /// The day of the talk (or of the note).
+    pub datum: NaiveDate,
+    pub tekst: String,
+    /// Who wrote it, as the audit log names them, and their organisation.
+    pub wie: String,
+    pub organisatie: Option<String>,
+    /// When it was written.
+    pub tijd: DateTime<Utc>,
 }
 
 /// The reason given for a row that names a person the register does not know.

@@ -57,13 +57,14 @@ use crate::routes::{intake, jongeren, sessies, vrijstellingen, werk, zaakwerk};
         werk::peildatum, werk::oorzaken, werk::schooljaar, werk::doelen, werk::kpi,
         werk::leerplichttelling, werk::inspectie,
         zaakwerk::plan, zaakwerk::ouders, zaakwerk::sluiting,
+        zaakwerk::zaaknotities, zaakwerk::zaaknotitie_schrijven,
         zaakwerk::notities, zaakwerk::notitie_schrijven, zaakwerk::noodtoegang,
     ),
     components(schemas(
         crate::error::Problem,
         JongereId, Leerlingnummer, Schoolcode, Gemeentecode, Organisatiecode, Schooljaar,
         Bestandsdatum, Datumlijst, CategorieCode, OorzaakCode, SluitredenCode, ArtikelCode,
-        ArtikelInvoer, DeskundigeCode, AanbodCode, MeldingstatusCode, NieuweMeldingstatus,
+        NotitieniveauCode, NotitiesoortCode, ArtikelInvoer, DeskundigeCode, AanbodCode, MeldingstatusCode, NieuweMeldingstatus,
         AfsluitredenCode, VerzuimsoortCode, MeldingsoortCode, OrganisatiesoortCode, SectorCode,
         RegelCode, RolCode,
     )),
@@ -308,7 +309,7 @@ const JONGERE_DOELEN: [Doel; 15] = [
 ];
 
 /// The responses that name a case, and the operations on one.
-const ZAAK_BRONNEN: [Bron; 9] = [
+const ZAAK_BRONNEN: [Bron; 10] = [
     bron("zaken", "200", "/0/id"),
     bron("zaak", "200", "/id"),
     bron("meldingen_lezen", "200", "/0/zaak"),
@@ -318,8 +319,11 @@ const ZAAK_BRONNEN: [Bron; 9] = [
     bron("vrijstellingen_lijst", "200", "/0/zaak"),
     bron("vrijstelling_vastleggen", "201", "/zaak"),
     bron("partner_toevoegen", "201", "/zaak"),
+    bron("zaaknotitie_schrijven", "201", "/zaak"),
 ];
-const ZAAK_DOELEN: [Doel; 6] = [
+const ZAAK_DOELEN: [Doel; 8] = [
+    Doel::Parameter("zaaknotities", "path.id"),
+    Doel::Parameter("zaaknotitie_schrijven", "path.id"),
     Doel::Parameter("zaak", "path.id"),
     Doel::Parameter("partner_toevoegen", "path.id"),
     Doel::Parameter("plan", "path.id"),
@@ -549,6 +553,20 @@ schema!(
     SluitredenCode => codes(
         "Waarom leerplicht een zaak sluit; bij overig is een toelichting nodig.",
         Sluitreden::ALL.iter().map(|r| r.code()),
+    )
+);
+schema!(
+    /// Who may read a note on a case.
+    NotitieniveauCode => codes(
+        "Wie een notitie bij een zaak mag lezen: zaak (iedereen die de zaak ziet) of leerplicht (alleen leerplicht).",
+        leerrecht_domain::zaak::Vertrouwelijkheid::ALL.iter().map(|v| v.code()),
+    )
+);
+schema!(
+    /// What a note on a case records.
+    NotitiesoortCode => codes(
+        "Gesprek (een gespreksverslag) of notitie.",
+        leerrecht_domain::zaak::NotitieSoort::ALL.iter().map(|s| s.code()),
     )
 );
 schema!(

@@ -11,11 +11,12 @@ use leerrecht_domain::rules::Regel;
 use leerrecht_domain::thuiszitters::{Escalatieregels, Klok, Registratie};
 use leerrecht_store::access::{NotitieRij, PersoonContext};
 use leerrecht_store::api::VerzuimRegel;
-use leerrecht_store::{MeldingStaat, SignaalRij, ZaakRij};
+use leerrecht_store::{MeldingStaat, SignaalRij, ZaakRij, Zaaknotitie};
 
 use super::audit::AuditRegel;
 use super::zicht::{
     melding_rij_zichtbaar, signaal_zichtbaar, signalen_gebruik, verzuim_zichtbaar, zaak_zichtbaar,
+    zaaknotitie_zichtbaar,
 };
 use super::{beslis_over, vraagt_gronden, Actor, Beslissing, Doel, Gebruik, Onderwerp, Toegang};
 use crate::api::{JongereKop, ZaakMetEvents};
@@ -43,6 +44,8 @@ pub struct Dossier {
     pub notities: Option<Vec<NotitieRij>>,
     /// Parents and guardians: part of the person, for every reader who may see the person.
     pub verzorgers: Vec<leerrecht_domain::verzorger::Verzorger>,
+    /// The notes on the cases in `zaken` that the reader may see, by case, oldest first.
+    pub zaaknotities: Vec<Zaaknotitie>,
 }
 
 /// The grounds that let leerplicht read absence, from the file's meldingen, cases and
@@ -229,6 +232,29 @@ impl App {
         let meldingen_ok = d.mag(Gebruik::MeldingenLezen, "meldingen")?.is_some();
         let registraties_ok = d.mag(Gebruik::RegistratiesLezen, "registraties")?.is_some();
         let zaken_b = d.mag(Gebruik::ZaakLezen, "zaken")?;
+        // The notes of the cases the reader sees: those for leerplicht only are a part of
+        // their own at the gate, asked for only when there are any.
+        let zaken_nood = zaken_b
+            .as_ref()
+            .map(|b| b.doel() == Some(Doel::Noodtoegang));
+        let mut zaaknotities = Vec::new();
+        if let Some(nood) = zaken_nood {
+            for rij in zaken
+                .iter()
+                .filter(|z| zaak_zichtbaar(actor, &ctx, nood, z.id))
+            {
+                zaaknotities.extend(self.store().zaaknotities(rij.id)?);
+            }
+        }
+        let vertrouwelijk = zaaknotities
+            .iter()
+            .any(|n| n.niveau == leerrecht_domain::zaak::Vertrouwelijkheid::Leerplicht)
+            && d.mag(Gebruik::VertrouwelijkLezen, "vertrouwelijke notities")?
+                .is_some();
+        zaaknotities.retain(|n| zaaknotitie_zichtbaar(vertrouwelijk, n));
+        if !zaaknotities.is_empty() {
+            d.gelezen.push("zaaknotities".into());
+        }
         let inzage_ok = actor.rol() == Some(Rol::Leerplicht)
             && d.mag(Gebruik::InzageLezen, "inzage")?.is_some();
         let notities_ok = actor.rol() == Some(Rol::Jeugdarts)
@@ -324,6 +350,7 @@ impl App {
             inzage,
             notities,
             verzorgers,
+            zaaknotities,
         })
     }
 }

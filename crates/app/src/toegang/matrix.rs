@@ -62,8 +62,11 @@ pub enum Gegeven {
     Meldingen,
     /// Periods on the thuiszitters list.
     Registraties,
-    /// Cases with their events: plans, offers, meetings, escalations, exemptions.
+    /// Cases with their events: plans, offers, meetings, escalations, exemptions; and the
+    /// notes on them for everyone on the case.
     Zaken,
+    /// The notes on a case for leerplicht only.
+    VertrouwelijkeNotities,
     /// The youth doctor's notes.
     MedischeNotities,
     /// Who read or changed the file (the audit log of the person).
@@ -71,7 +74,7 @@ pub enum Gegeven {
 }
 
 impl Gegeven {
-    pub const ALL: [Gegeven; 11] = [
+    pub const ALL: [Gegeven; 12] = [
         Gegeven::Register,
         Gegeven::Verzuim,
         Gegeven::Ziekteverzuim,
@@ -81,6 +84,7 @@ impl Gegeven {
         Gegeven::Meldingen,
         Gegeven::Registraties,
         Gegeven::Zaken,
+        Gegeven::VertrouwelijkeNotities,
         Gegeven::MedischeNotities,
         Gegeven::Inzage,
     ];
@@ -95,6 +99,7 @@ impl Gegeven {
             Gegeven::Meldingen => "meldingen",
             Gegeven::Registraties => "registraties",
             Gegeven::Zaken => "zaken",
+            Gegeven::VertrouwelijkeNotities => "vertrouwelijke_zaaknotities",
             Gegeven::MedischeNotities => "medische_notities",
             Gegeven::Inzage => "inzage",
         }
@@ -250,6 +255,7 @@ fn cel(lezer: Lezer, gegeven: Gegeven, situatie: Situatie) -> Cel {
         Gegeven::Conceptmeldingen | Gegeven::Meldingen => Gebruik::MeldingenLezen,
         Gegeven::Registraties => Gebruik::RegistratiesLezen,
         Gegeven::Zaken => Gebruik::ZaakLezen,
+        Gegeven::VertrouwelijkeNotities => Gebruik::VertrouwelijkLezen,
         Gegeven::MedischeNotities => Gebruik::MedischLezen,
         Gegeven::Inzage => Gebruik::InzageLezen,
     };
@@ -339,7 +345,9 @@ fn rij_zichtbaar(actor: &Actor, t: &Toegang, gegeven: Gegeven) -> bool {
         Gegeven::Verwijzingen => signaal_zichtbaar(actor, &signaal("mazl_7dagen")),
         Gegeven::Conceptmeldingen => melding_rij_zichtbaar(actor, &melding("concept")),
         Gegeven::Meldingen => melding_rij_zichtbaar(actor, &melding("geregistreerd")),
-        Gegeven::Zaken => zaak_zichtbaar(actor, &t.ctx, t.noodtoegang.is_some(), 1),
+        Gegeven::Zaken | Gegeven::VertrouwelijkeNotities => {
+            zaak_zichtbaar(actor, &t.ctx, t.noodtoegang.is_some(), 1)
+        }
         Gegeven::Register | Gegeven::Registraties | Gegeven::MedischeNotities | Gegeven::Inzage => {
             true
         }

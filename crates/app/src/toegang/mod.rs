@@ -208,10 +208,12 @@ pub enum Gebruik {
     InzageLezen,
     /// Add or remove a parent or guardian: leerplicht's (docs/domain.md §13).
     VerzorgersWijzigen,
+    /// Read the notes of a case kept for leerplicht only (docs/domain.md §13).
+    VertrouwelijkLezen,
 }
 
 impl Gebruik {
-    pub const ALL: [Gebruik; 19] = [
+    pub const ALL: [Gebruik; 20] = [
         Gebruik::PersoonBekijken,
         Gebruik::VerzuimLezen,
         Gebruik::VerzuimRegistreren,
@@ -231,6 +233,7 @@ impl Gebruik {
         Gebruik::MedischSchrijven,
         Gebruik::InzageLezen,
         Gebruik::VerzorgersWijzigen,
+        Gebruik::VertrouwelijkLezen,
     ];
     /// The code in the audit log.
     pub fn code(self) -> &'static str {
@@ -254,6 +257,7 @@ impl Gebruik {
             Gebruik::MedischSchrijven => "medisch_schrijven",
             Gebruik::InzageLezen => "inzage_lezen",
             Gebruik::VerzorgersWijzigen => "verzorgers_wijzigen",
+            Gebruik::VertrouwelijkLezen => "vertrouwelijk_lezen",
         }
     }
     /// Whether the use case changes data (as opposed to reading it).

@@ -121,7 +121,7 @@ impl App {
             actor,
             if dry_run { "purge_proef" } else { "purge" },
             format!(
-                "peildatum {as_of}: personen {}, inschrijvingen {}, verzuim {}, signalen {}, registraties {}, meldingen {}, notities {}, partners {}, noodtoegang {}, verzorgers {}, sessies {sessies}, mails {mails}",
+                "peildatum {as_of}: personen {}, inschrijvingen {}, verzuim {}, signalen {}, registraties {}, meldingen {}, notities {}, partners {}, noodtoegang {}, verzorgers {}, zaaknotities {}, sessies {sessies}, mails {mails}",
                 telling.personen,
                 telling.inschrijvingen,
                 telling.verzuim,
@@ -131,7 +131,8 @@ impl App {
                 telling.notities,
                 telling.partners,
                 telling.noodtoegang,
-                telling.verzorgers
+                telling.verzorgers,
+                telling.zaaknotities
             ),
         )?;
         Ok(PurgeRapport {

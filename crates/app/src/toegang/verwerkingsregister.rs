@@ -115,10 +115,12 @@ pub const VERWERKINGEN: &[Verwerking] = &[
                       onderwijs 2020 (samenwerkingsverband); regionaal convenant",
         betrokkenen: "jongeren die thuiszitten of dreigen thuis te zitten",
         persoonsgegevens: "categorie, hoofdoorzaak, periode, plan, aanbod, overleggen, \
-                           escalaties, vrijstellingen, ouderbetrokkenheid",
+                           escalaties, vrijstellingen, ouderbetrokkenheid, \
+                           gespreksverslagen en notities",
         bijzondere_gegevens: "gegevens over gezondheid wanneer de oorzaak ziekte is",
         ontvangers: "leerplicht en het samenwerkingsverband; het CJG alleen in de zaken \
-                     waaraan het is toegevoegd",
+                     waaraan het is toegevoegd; een notitie 'alleen leerplicht' alleen \
+                     leerplicht",
         doelen: &[Doel::Leerplichtregister, Doel::Inschrijving, Doel::Zaak],
         bewaartermijn: "als het leerplicht- of kwalificatieplichtdossier; anonieme \
                         cijfers blijven",

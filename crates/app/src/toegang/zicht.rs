@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use leerrecht_domain::org::{OrgSoort, Rol};
 use leerrecht_domain::rules::Regel;
 use leerrecht_domain::rules::Verzuimsoort;
+use leerrecht_domain::zaak::Vertrouwelijkheid;
 use leerrecht_store::access::PersoonContext;
 use leerrecht_store::api::{JongerenFilter, VerzuimRegel};
 use leerrecht_store::{MeldingStaat, SignaalRij};
@@ -169,5 +170,15 @@ pub fn zaak_zichtbaar(actor: &Actor, ctx: &PersoonContext, noodtoegang: bool, za
             .iter()
             .any(|(o, z)| *o == g.organisatie && *z == zaak),
         _ => true,
+    }
+}
+
+/// Whether a reader sees the note `n` of a case they may see: a note for everyone on the case,
+/// or one for leerplicht only when the gate allowed [`super::Gebruik::VertrouwelijkLezen`]
+/// (`vertrouwelijk`). A note the reader may not see is left out without a trace.
+pub fn zaaknotitie_zichtbaar(vertrouwelijk: bool, n: &leerrecht_store::Zaaknotitie) -> bool {
+    match n.niveau {
+        Vertrouwelijkheid::Zaak => true,
+        Vertrouwelijkheid::Leerplicht => vertrouwelijk,
     }
 }

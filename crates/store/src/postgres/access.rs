@@ -907,6 +907,7 @@ impl AccessStore for PgStore {
                  WHERE g.zaak_id = z.id AND z.jongere_id = p.jongere_id AND p.dossier",
                 &[],
             )?;
+            t.zaaknotities = c.execute(&whole("zaaknotities", "dossier"), &[])?;
             t.partners = c.execute(&whole("zaak_partners", "dossier"), &[])?;
             t.zaken = c.execute(&whole("zaken", "dossier"), &[])?;
             t.notities = c.execute(&whole("medische_notities", "dossier"), &[])?;

@@ -372,6 +372,39 @@ pub(crate) fn zaak_events(conn: &mut Conn, id: i64) -> Result<Vec<ZaakEvent>> {
     .collect()
 }
 
+pub(crate) fn zaaknotitie_toevoegen(conn: &mut Conn, n: &crate::Zaaknotitie) -> Result<i64> {
+    let row = conn.query_one(
+        "INSERT INTO zaaknotities (zaak_id, jongere_id, niveau, soort, datum, tekst, wie, organisatie, tijd)
+         SELECT id, jongere_id, $2, $3, $4, $5, $6, $7, $8 FROM zaken WHERE id = $1
+         RETURNING id",
+        &[
+            &n.zaak,
+            &n.niveau.code(),
+            &n.soort.code(),
+            &n.datum,
+            &n.tekst,
+            &n.wie,
+            &n.organisatie,
+            &n.tijd,
+        ],
+    )?;
+    Ok(row.get(0))
+}
+
+pub(crate) fn zaaknotities(conn: &mut Conn, zaak: i64) -> Result<Vec<crate::Zaaknotitie>> {
+    let sql = format!(
+        "SELECT {} FROM zaaknotities WHERE zaak_id = $1 ORDER BY id",
+        crate::cases::NOTITIE_COLS
+    );
+    conn.query(&sql, &[&zaak])?
+        .iter()
+        .map(|r| {
+            let Ok(n) = crate::cases::zaaknotitie(r);
+            n
+        })
+        .collect()
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn zaak_event_toevoegen(
     conn: &mut Conn,

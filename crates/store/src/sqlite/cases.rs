@@ -397,6 +397,33 @@ pub(crate) fn zaak_events(conn: &Conn, id: i64) -> Result<Vec<ZaakEvent>> {
     Ok(out)
 }
 
+pub(crate) fn zaaknotitie_toevoegen(conn: &Conn, n: &crate::Zaaknotitie) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO zaaknotities (zaak_id, jongere_id, niveau, soort, datum, tekst, wie, organisatie, tijd)
+         SELECT id, jongere_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM zaken WHERE id = ?1",
+    )?
+    .execute(params![
+        n.zaak,
+        n.niveau.code(),
+        n.soort.code(),
+        iso(n.datum),
+        n.tekst,
+        n.wie,
+        n.organisatie,
+        moment(n.tijd)
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub(crate) fn zaaknotities(conn: &Conn, zaak: i64) -> Result<Vec<crate::Zaaknotitie>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {} FROM zaaknotities WHERE zaak_id = ?1 ORDER BY id",
+        crate::cases::NOTITIE_COLS
+    ))?;
+    let rows = stmt.query_map([zaak], |r| crate::cases::zaaknotitie(r))?;
+    rows.map(|r| r?).collect()
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn zaak_event_toevoegen(
     conn: &Conn,

@@ -21,8 +21,8 @@ use leerrecht_domain::ids::{LeerlingId, SchoolCode};
 use leerrecht_domain::schoolyear::SchoolYear;
 use leerrecht_domain::thuiszitters::{Categorie, Niveau, Oorzaak};
 use leerrecht_domain::zaak::{
-    AanbodType, Artikel, Deskundige, Gebeurtenis, Sluitreden, Team, Verklaring, ZaakSoort,
-    ZaakStaat,
+    AanbodType, Artikel, Deskundige, Gebeurtenis, NotitieSoort, Sluitreden, Team, Verklaring,
+    Vertrouwelijkheid, ZaakSoort, ZaakStaat,
 };
 use leerrecht_store::api::VerzuimRegel;
 use leerrecht_store::{MeldingGegevens, MeldingRij};
@@ -234,6 +234,23 @@ pub struct Zaakwerk {
     /// The medical notes (the youth doctor only): moment, organisation, text.
     notities: Option<Vec<(String, String, String)>>,
     mag_notitie: bool,
+    /// The reports of talks and notes on the cases the reader sees, newest first.
+    zaaknotities: Vec<Zaaknotitieregel>,
+    /// Every case the reader sees, to write a note on: id and label.
+    alle_zaken: Vec<(i64, String)>,
+    notitiesoorten: Vec<(&'static str, &'static str)>,
+    niveaus: Vec<(&'static str, &'static str)>,
+}
+
+/// A report of a talk or a note as the page shows it.
+pub struct Zaaknotitieregel {
+    pub zaak: i64,
+    pub datum: String,
+    pub soort: &'static str,
+    /// Set for a note for leerplicht only.
+    pub vertrouwelijk: bool,
+    pub tekst: String,
+    pub wie: String,
 }
 
 /// The kinds of organisation offered as a case's partner on the page.
@@ -268,6 +285,7 @@ struct Gelezen {
     namen: std::collections::HashMap<String, String>,
     notities: Option<Vec<leerrecht_store::access::NotitieRij>>,
     verzorgers: Vec<leerrecht_domain::verzorger::Verzorger>,
+    zaaknotities: Vec<leerrecht_store::Zaaknotitie>,
     vandaag: NaiveDate,
 }
 
@@ -294,6 +312,7 @@ async fn lees(s: &AppState, b: &Bezoeker, id: String) -> Result<Gelezen, Fout> {
         let (signalen, meldingen, registraties, klok) =
             (d.signalen, d.meldingen, d.registraties, d.klok);
         let (zaken, inzage, notities, verzorgers) = (d.zaken, d.inzage, d.notities, d.verzorgers);
+        let zaaknotities = d.zaaknotities;
         // The partners one may add to a case, for the reader who adds them.
         let organisaties = match actor.rol() {
             Some(r) if rol_mag(r, Gebruik::PartnerToevoegen) && zaken.is_some() => {
@@ -309,6 +328,7 @@ async fn lees(s: &AppState, b: &Bezoeker, id: String) -> Result<Gelezen, Fout> {
         Ok(Gelezen {
             namen,
             notities,
+            zaaknotities,
             verzorgers,
             kop,
             inschrijvingen,
@@ -722,7 +742,46 @@ fn zaakwerk(g: &Gelezen, taal: Taal, mag_sluiten: bool, mag_notitie: bool) -> Za
                 .collect()
         }),
         mag_notitie,
+        zaaknotities: g
+            .zaaknotities
+            .iter()
+            .rev()
+            .map(|n| Zaaknotitieregel {
+                zaak: n.zaak,
+                datum: taal.datum_kort(&n.datum),
+                soort: taal.s(n.soort.label()),
+                vertrouwelijk: n.niveau == Vertrouwelijkheid::Leerplicht,
+                tekst: n.tekst.clone(),
+                wie: woorden::auteur(taal, &n.wie),
+            })
+            .collect(),
+        alle_zaken: Vec::new(),
+        notitiesoorten: NotitieSoort::ALL
+            .into_iter()
+            .map(|s| (s.code(), taal.s(s.label())))
+            .collect(),
+        niveaus: Vertrouwelijkheid::ALL
+            .into_iter()
+            .map(|v| (v.code(), taal.s(v.label())))
+            .collect(),
     };
+    // The open cases first: a note is mostly on the case at hand.
+    let mut alle: Vec<_> = g.zaken.iter().flatten().map(|z| &z.rij).collect();
+    alle.sort_by_key(|r| (r.gesloten.is_some(), std::cmp::Reverse(r.id)));
+    zw.alle_zaken = alle
+        .into_iter()
+        .map(|r| {
+            let label = format!(
+                "{} {}: {}, {} {}",
+                taal.s("Zaak"),
+                r.id,
+                taal.s(r.soort.code()),
+                taal.s("geopend"),
+                taal.datum_kort(&r.geopend)
+            );
+            (r.id, label)
+        })
+        .collect();
     for z in g.zaken.iter().flatten() {
         let st = ZaakStaat::fold(z.events.iter().map(|e| &e.gebeurtenis));
         let id = z.rij.id;
@@ -1644,6 +1703,48 @@ formulier_route! {
 fn notitie_lezen(f: NotitieForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
     let tekst = invoer::verplicht(b.taal, "tekst", &f.tekst)?;
     schrijving(move |app, a, l| app.notitie_schrijven(a, l, &tekst).map(|_| ()))
+}
+
+#[derive(Deserialize)]
+pub struct ZaaknotitieForm {
+    #[serde(default)]
+    zaak: String,
+    #[serde(default)]
+    soort: String,
+    #[serde(default)]
+    niveau: String,
+    datum: String,
+    #[serde(default)]
+    tekst: String,
+}
+
+formulier_route! {
+    /// Leerplicht writes a report of a talk or a note on one of the person's cases.
+    zaaknotitie, "zaaknotitie-form",
+    ["zaak", "soort", "niveau", "datum", "tekst"] => zaaknotitie_lezen
+}
+
+fn zaaknotitie_lezen(f: ZaaknotitieForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
+    let taal = b.taal;
+    if f.zaak.trim().is_empty() {
+        return Err(Afwijzing::bij("zaak", taal.s("kies een zaak")).into());
+    }
+    let soort = NotitieSoort::from_str(&f.soort)
+        .map_err(|_| Afwijzing::bij("soort", taal.s("kies een soort")))?;
+    let niveau = Vertrouwelijkheid::from_str(&f.niveau)
+        .map_err(|_| Afwijzing::bij("niveau", taal.s("kies wie de notitie mag lezen")))?;
+    let datum = invoer::datum(taal, "datum", &f.datum)?;
+    let tekst = invoer::verplicht(taal, "tekst", &f.tekst)?;
+    schrijving(move |app, a, l| {
+        let zaak = gekozen_zaak(app, a, l, &f.zaak)?;
+        let nieuw = leerrecht_app::zaken::notities::NieuweNotitie {
+            niveau,
+            soort,
+            datum,
+            tekst,
+        };
+        app.zaaknotitie_schrijven(a, zaak, nieuw).map(|_| ())
+    })
 }
 
 #[derive(Deserialize)]

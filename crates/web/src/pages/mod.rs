@@ -87,6 +87,7 @@ pub fn routes() -> Router<AppState> {
         .route("/jongeren/{id}/ouders", post(dossier::ouders))
         .route("/jongeren/{id}/sluiten", post(dossier::sluiten))
         .route("/jongeren/{id}/notitie", post(dossier::notitie))
+        .route("/jongeren/{id}/zaaknotitie", post(dossier::zaaknotitie))
         .route(
             "/noodtoegang",
             get(noodtoegang::formulier).post(noodtoegang::aanvragen),

@@ -424,6 +424,17 @@ fn en(nl: &'static str) -> &'static str {
         "Alleen zichtbaar voor de jeugdarts." => "Visible to the youth doctor only.",
         "Notitie" => "Note",
         "Medische notitie schrijven" => "Write a medical note",
+        "Gespreksverslagen en notities" => "Reports of talks and notes",
+        "Gespreksverslag of notitie schrijven" => "Write a report of a talk or a note",
+        "Gespreksverslag" => "Report of a talk",
+        "Wie mag lezen" => "Who may read",
+        "Iedereen die de zaak ziet" => "Everyone who sees the case",
+        "Alleen leerplicht" => "Leerplicht only",
+        "Datum van het gesprek" => "Date of the talk",
+        "Verslag of notitie" => "Report or note",
+        "Medische gegevens horen niet in een zaak: die legt de jeugdarts vast in de medische notities." => {
+            "Medical data do not belong in a case: the youth doctor records them in the medical notes."
+        }
         "Noodtoegang" => "Emergency access",
         "Alleen in een noodgeval: u krijgt toegang tot een jongere buiten uw doelgroep. Uw reden en alles wat u daarna inziet of wijzigt, komen gemarkeerd in het logboek." => {
             "Only in an emergency: you get access to a young person outside your group. Your \

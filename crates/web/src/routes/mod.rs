@@ -62,6 +62,10 @@ pub fn routes(state: AppState) -> Router {
         .route("/zaken/{id}/ouderbetrokkenheid", post(zaakwerk::ouders))
         .route("/zaken/{id}/sluiting", post(zaakwerk::sluiting))
         .route(
+            "/zaken/{id}/notities",
+            get(zaakwerk::zaaknotities).post(zaakwerk::zaaknotitie_schrijven),
+        )
+        .route(
             "/medische-notities",
             get(zaakwerk::notities).post(zaakwerk::notitie_schrijven),
         )

@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::ids::LeerlingId;
-use leerrecht_domain::zaak::Sluitreden;
+use leerrecht_domain::zaak::{NotitieSoort, Sluitreden, Vertrouwelijkheid};
 use leerrecht_store::access::NotitieRij;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -17,7 +17,9 @@ use utoipa::ToSchema;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
-use crate::openapi::{JongereId, Leerlingnummer, Organisatiecode, SluitredenCode};
+use crate::openapi::{
+    JongereId, Leerlingnummer, NotitieniveauCode, NotitiesoortCode, Organisatiecode, SluitredenCode,
+};
 use crate::routes::jongeren::{met_jongere, VanJongere};
 use crate::AppState;
 
@@ -149,6 +151,126 @@ pub async fn sluiting(
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A report of a talk or a note on a case.
+#[derive(Serialize, ToSchema)]
+pub struct Zaaknotitie {
+    /// The note's number.
+    pub id: i64,
+    /// The case's number.
+    #[schema(minimum = 1, example = 12)]
+    pub zaak: i64,
+    /// Who may read it: `zaak` (everyone who may see the case) or `leerplicht` (leerplicht
+    /// only).
+    #[schema(value_type = NotitieniveauCode)]
+    pub niveau: String,
+    /// `gesprek` (the report of a talk) or `notitie`.
+    #[schema(value_type = NotitiesoortCode)]
+    pub soort: String,
+    /// The day of the talk (or of the note).
+    pub datum: NaiveDate,
+    /// The text.
+    pub tekst: String,
+    /// Who wrote it: the user name.
+    pub door: String,
+    /// The writer's organisation.
+    #[schema(value_type = Option<Organisatiecode>)]
+    pub organisatie: Option<String>,
+    /// When it was written.
+    pub tijd: DateTime<Utc>,
+}
+
+impl From<leerrecht_store::Zaaknotitie> for Zaaknotitie {
+    fn from(n: leerrecht_store::Zaaknotitie) -> Self {
+        Zaaknotitie {
+            id: n.id,
+            zaak: n.zaak,
+            niveau: n.niveau.code().into(),
+            soort: n.soort.code().into(),
+            datum: n.datum,
+            tekst: n.tekst,
+            door: n.wie,
+            organisatie: n.organisatie,
+            tijd: n.tijd,
+        }
+    }
+}
+
+/// The reports of talks and notes on a case.
+///
+/// For everyone who may see the case (leerplicht, the SWV, a partner in the case), oldest
+/// first. A note for leerplicht only is in the list for leerplicht alone: for others it is
+/// left out, and nothing in the answer shows that it exists. Logged.
+#[utoipa::path(get, path = "/zaken/{id}/notities", tag = "thuiszitters",
+    params(("id" = i64, Path, description = "Het nummer van de zaak", minimum = 1, example = 12)),
+    responses((status = 200, description = "Gespreksverslagen en notities", body = Vec<Zaaknotitie>)))]
+pub async fn zaaknotities(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<axum::Json<Vec<Zaaknotitie>>> {
+    let rows = s.run(move |app| app.zaaknotities(&c.actor, id)).await?;
+    Ok(axum::Json(
+        rows.into_iter().map(Zaaknotitie::from).collect(),
+    ))
+}
+
+/// A new report of a talk or note on a case.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NieuweZaaknotitie {
+    /// Who may read it: `zaak` or `leerplicht`.
+    #[schema(value_type = NotitieniveauCode)]
+    pub niveau: String,
+    /// `gesprek` (default) or `notitie`.
+    #[serde(default)]
+    #[schema(value_type = Option<NotitiesoortCode>)]
+    pub soort: Option<String>,
+    /// The day of the talk (default today; not in the future, not before the case opened).
+    #[serde(default)]
+    pub datum: Option<NaiveDate>,
+    /// The text (not blank, at most 20,000 characters).
+    #[schema(
+        min_length = 1,
+        max_length = 20000,
+        pattern = "\\S",
+        example = "Gesprek met moeder en Sanne op het gemeentehuis. Afspraak: vanaf maandag weer naar school, mentor belt vrijdag."
+    )]
+    pub tekst: String,
+}
+
+/// Writes a report of a talk or a note on a case.
+///
+/// For leerplicht only; also on a closed case (a report written after the talk). Logged.
+#[utoipa::path(post, path = "/zaken/{id}/notities", tag = "thuiszitters",
+    params(("id" = i64, Path, description = "Het nummer van de zaak", minimum = 1, example = 12)),
+    request_body = NieuweZaaknotitie,
+    responses((status = 201, description = "Vastgelegd", body = Zaaknotitie)))]
+pub async fn zaaknotitie_schrijven(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    Json(n): Json<NieuweZaaknotitie>,
+) -> ApiResult<(StatusCode, axum::Json<Zaaknotitie>)> {
+    let niveau =
+        Vertrouwelijkheid::from_str(&n.niveau).map_err(|e| ApiError::field("niveau", e))?;
+    let soort = match &n.soort {
+        Some(s) => NotitieSoort::from_str(s).map_err(|e| ApiError::field("soort", e))?,
+        None => NotitieSoort::Gesprek,
+    };
+    let notitie = s
+        .run(move |app| {
+            let nieuw = leerrecht_app::zaken::notities::NieuweNotitie {
+                niveau,
+                soort,
+                datum: n.datum.unwrap_or_else(|| app.now().date_naive()),
+                tekst: n.tekst,
+            };
+            app.zaaknotitie_schrijven(&c.actor, id, nieuw)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(notitie.into())))
 }
 
 /// A youth doctor's medical note.
