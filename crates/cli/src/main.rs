@@ -1282,6 +1282,8 @@ fn demo(
     eprintln!("zaken en meldingen gemaakt in {} s", seconden(started));
     let verzorgers = leerrecht_demo::Demo(&app).verzorgers(actor, seed)?;
     println!("ouders en verzorgers: {verzorgers} bij de jongeren met een zaak");
+    let notities = leerrecht_demo::Demo(&app).zaaknotities(actor, seed, peildatum)?;
+    println!("gespreksverslagen en notities: {notities} bij de open zaken");
     let accounts = leerrecht_demo::Demo(&app).accounts(actor, peildatum)?;
     accounts::print_demo_accounts(&accounts, &totp_opdracht(db), &mut io::stdout().lock())?;
     Ok(())

@@ -305,6 +305,53 @@ fn case_work_medical_notes_and_break_the_glass(db: String) {
         json!({"niveau": "zaak", "tekst": "Van het SWV"}),
     );
     assert_eq!(st, 403, "{v}");
+
+    // Leerplicht adds and removes a parent; the checks of the import hold here too.
+    let ouder = |telefoon: &str| {
+        json!({"jongere": id, "naam": "Ria Testouder", "relatie": "ouder", "straat": "Kerkstraat",
+               "huisnummer": "12", "postcode": "2011ab", "woonplaats": "Haarlem",
+               "telefoon": telefoon})
+    };
+    for (body, field) in [
+        (ouder("12"), "telefoon"),
+        (
+            json!({"jongere": id, "naam": "X", "relatie": "moeder", "straat": "a",
+                "huisnummer": "1", "postcode": "2011 AB", "woonplaats": "b"}),
+            "relatie",
+        ),
+        (
+            json!({"jongere": id, "naam": "X", "relatie": "ouder", "straat": "a",
+                "huisnummer": "1", "postcode": "123", "woonplaats": "b"}),
+            "postcode",
+        ),
+    ] {
+        let (st, v) = leerplicht.post("/verzorgers", body);
+        assert_eq!((st, veld(&v)), (422, field), "{v}");
+    }
+    let (st, lijst) = leerplicht.post("/verzorgers", ouder("023-5551234"));
+    assert_eq!(st, 201, "{lijst}");
+    let ria = lijst
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["naam"] == "Ria Testouder")
+        .expect("the new parent is in the answer");
+    assert_eq!(ria["postcode"], "2011 AB", "{ria}");
+    let (st, v) = leerplicht.post("/verzorgers", ouder("023-5551234"));
+    assert_eq!((st, veld(&v)), (422, "naam"), "{v}");
+    let (st, v) = swv.post(
+        "/verzorgers/_verwijder",
+        json!({"jongere": id, "naam": "Ria Testouder"}),
+    );
+    assert_eq!(st, 403, "{v}");
+    let weg = json!({"jongere": id, "naam": "Ria Testouder"});
+    let (st, v) = leerplicht.post("/verzorgers/_verwijder", weg.clone());
+    assert_eq!(st, 204, "{v}");
+    let (st, v) = leerplicht.post("/verzorgers/_verwijder", weg);
+    assert_eq!((st, veld(&v)), (422, "naam"), "{v}");
+    let (st, lijst) = leerplicht.get(&format!("/verzorgers?jongere={id}"));
+    assert_eq!(st, 200, "{lijst}");
+    assert!(!lijst.to_string().contains("Ria Testouder"), "{lijst}");
     let (st, v) = zaak_post("sluiting", json!({"reden": "verhuisd"}));
     assert_eq!(st, 422, "a closed case does not close again: {v}");
 

@@ -67,6 +67,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /jongeren/{id}",                             "E  E  E  E  E  -  -  -  -"),
     ("GET /inschrijvingen",                            "E  E  E  E  E  -  -  -  -"),
     ("GET /verzorgers",                                "E  E  E  E  E  -  -  -  -"),
+    ("POST /verzorgers",                               "E  -  -  -  -  -  -  -  -"),
+    ("POST /verzorgers/_verwijder",                    "E  -  -  -  -  -  -  -  -"),
     // Leerplicht on a purpose (the walk's person has a case); the youth doctor the sick days.
     ("GET /verzuim",                                   "E  E  -  E  -  -  -  -  -"),
     ("POST /verzuim",                                  "-  -  -  -  -  -  -  A  -"),
@@ -334,6 +336,10 @@ fn body(op: &str, k: &Kant) -> Value {
         "POST /zaken/{id}/sluiting" => json!({"reden": "overig", "toelichting": " "}),
         "POST /medische-notities" => json!({"jongere": k.id, "tekst": " "}),
         "POST /zaken/{id}/notities" => json!({"niveau": "zaak", "tekst": " "}),
+        // A parent without a name, and one who is not on the file: refused past the gate.
+        "POST /verzorgers" => json!({"jongere": k.id, "naam": " ", "relatie": "ouder",
+            "straat": "Kerkstraat", "huisnummer": "1", "postcode": "2011 AB", "woonplaats": "Haarlem"}),
+        "POST /verzorgers/_verwijder" => json!({"jongere": k.id, "naam": "Niemand Hier"}),
         "POST /noodtoegang" => {
             json!({"leerling": k.leerling.to_string(), "reden": "Matrix", "minuten": 0})
         }

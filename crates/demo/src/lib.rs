@@ -20,6 +20,7 @@ pub mod bench;
 mod geschiedenis;
 mod laden;
 mod names;
+mod notities;
 mod numbers;
 mod people;
 mod region;

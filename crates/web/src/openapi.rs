@@ -48,6 +48,7 @@ use crate::routes::{intake, jongeren, sessies, vrijstellingen, werk, zaakwerk};
         sessies::wachtwoordherstel, sessies::wachtwoord_wijzigen,
         sessies::organisaties, sessies::organisatie,
         jongeren::lijst, jongeren::zoeken, jongeren::jongere, jongeren::inschrijvingen, jongeren::verzorgers,
+        jongeren::verzorger_toevoegen, jongeren::verzorger_verwijderen,
         jongeren::verzuim, intake::verzuim, jongeren::signalen,
         intake::meldingen_lezen, intake::meldingen, intake::melding_wijzigen,
         jongeren::registraties, jongeren::registratie_wijzigen,
@@ -290,7 +291,7 @@ const JONGERE_BRONNEN: [Bron; 5] = [
     bron("werklijst", "200", "/items/0/jongere"),
     bron("noodtoegang", "201", "/jongere"),
 ];
-const JONGERE_DOELEN: [Doel; 15] = [
+const JONGERE_DOELEN: [Doel; 17] = [
     Doel::Parameter("jongere", "path.id"),
     Doel::Parameter("inschrijvingen", "query.jongere"),
     Doel::Parameter("verzorgers", "query.jongere"),
@@ -305,6 +306,8 @@ const JONGERE_DOELEN: [Doel; 15] = [
     Doel::Parameter("notities", "query.jongere"),
     Doel::Body("registratie_wijzigen", "jongere"),
     Doel::Body("notitie_schrijven", "jongere"),
+    Doel::Body("verzorger_toevoegen", "jongere"),
+    Doel::Body("verzorger_verwijderen", "jongere"),
     Doel::Body("vrijstelling_vastleggen", "jongere"),
 ];
 

@@ -3,7 +3,7 @@
 //! ([`super::import`]).
 
 use leerrecht_domain::ids::LeerlingId;
-use leerrecht_domain::verzorger::Verzorger;
+use leerrecht_domain::verzorger::{email_geldig, telefoon_geldig, Verzorger};
 
 use crate::toegang::{Actor, Gebruik};
 use crate::{App, AppError, Result};
@@ -38,6 +38,10 @@ impl App {
             VerzorgerWijziging::Verwijderen(_) => "verzorger verwijderd".to_string(),
         };
         self.toegang(actor, Gebruik::VerzorgersWijzigen, leerling, &wat)?;
+        // The input is judged after the gate, so that a refused request tells nothing.
+        if let VerzorgerWijziging::Toevoegen(v) = &w {
+            invoer(v)?;
+        }
         let r = self
             .store()
             .verzorgers_wijzigen(leerling, &mut |mut lijst| {
@@ -68,4 +72,30 @@ impl App {
             })?;
         r.map_err(AppError::Invalid)
     }
+}
+
+/// What the import checks of a row, for one verzorger added by hand: a name and an address,
+/// and a telephone number and e-mail address that are one when given.
+fn invoer(v: &Verzorger) -> Result<()> {
+    for (veld, waarde) in [
+        ("naam", &v.naam),
+        ("straat", &v.adres.straat),
+        ("huisnummer", &v.adres.huisnummer),
+        ("woonplaats", &v.adres.woonplaats),
+    ] {
+        if waarde.trim().is_empty() {
+            return Err(AppError::Invalid(format!("{veld}: leeg")));
+        }
+    }
+    if let Some(t) = v.telefoon.as_deref().filter(|t| !telefoon_geldig(t)) {
+        return Err(AppError::Invalid(format!(
+            "telefoon: {t:?} is geen telefoonnummer (10 tot 15 cijfers)"
+        )));
+    }
+    if let Some(e) = v.email.as_deref().filter(|e| !email_geldig(e)) {
+        return Err(AppError::Invalid(format!(
+            "email: {e:?} is geen e-mailadres"
+        )));
+    }
+    Ok(())
 }

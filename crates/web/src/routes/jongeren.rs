@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_app::api::JongereKop;
+use leerrecht_app::register::verzorgers::VerzorgerWijziging;
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak};
 use leerrecht_domain::zaak::{AanbodType, Gebeurtenis};
@@ -85,6 +86,108 @@ pub struct JongerenPagina {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<JongereId>)]
     pub volgende: Option<String>,
+}
+
+/// A parent or guardian to add to a young person.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NieuweVerzorger {
+    /// The id of the young person.
+    #[schema(value_type = JongereId)]
+    pub jongere: String,
+    /// New for this young person.
+    #[schema(min_length = 1, example = "Anna Jansen")]
+    pub naam: String,
+    /// `ouder`, `voogd`, `verzorger` or `pleegouder`.
+    #[schema(example = "ouder")]
+    pub relatie: String,
+    #[schema(min_length = 1, example = "Kerkstraat")]
+    pub straat: String,
+    #[schema(min_length = 1, example = "12a")]
+    pub huisnummer: String,
+    /// Four digits and two letters, `2011 AB` or `2011ab`.
+    #[schema(example = "2011 AB")]
+    pub postcode: String,
+    #[schema(min_length = 1, example = "Haarlem")]
+    pub woonplaats: String,
+    /// 10 to 15 digits, with spaces, `+`, `-` and brackets.
+    #[serde(default)]
+    #[schema(example = "023-5551234")]
+    pub telefoon: Option<String>,
+    #[serde(default)]
+    #[schema(example = "anna@example.nl")]
+    pub email: Option<String>,
+}
+
+/// Adds a parent or guardian.
+///
+/// For leerplicht only, after those the young person has; a name already there is refused
+/// (422). Logged.
+#[utoipa::path(post, path = "/verzorgers", tag = "jongeren", request_body = NieuweVerzorger,
+    responses((status = 201, description = "Toegevoegd: de ouders en verzorgers nu", body = Vec<Verzorger>)))]
+pub async fn verzorger_toevoegen(
+    State(s): State<AppState>,
+    c: Caller,
+    Json(n): Json<NieuweVerzorger>,
+) -> ApiResult<(StatusCode, axum::Json<Vec<Verzorger>>)> {
+    use leerrecht_domain::verzorger::{Adres, Relatie};
+    let relatie = Relatie::from_str(&n.relatie).map_err(|e| ApiError::field("relatie", e))?;
+    let postcode = n
+        .postcode
+        .parse()
+        .map_err(|e| ApiError::field("postcode", e))?;
+    let leeg = |t: Option<String>| t.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+    let rows = met_jongere(&s, c, n.jongere, move |app, a, l| {
+        let v = leerrecht_domain::verzorger::Verzorger {
+            leerling: l,
+            naam: n.naam.trim().to_string(),
+            relatie,
+            adres: Adres {
+                straat: n.straat.trim().to_string(),
+                huisnummer: n.huisnummer.trim().to_string(),
+                postcode,
+                woonplaats: n.woonplaats.trim().to_string(),
+            },
+            telefoon: leeg(n.telefoon),
+            email: leeg(n.email),
+        };
+        app.verzorger_wijzigen(a, l, VerzorgerWijziging::Toevoegen(v))?;
+        app.verzorgers(a, l)
+    })
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(rows.into_iter().map(verzorger_van).collect()),
+    ))
+}
+
+/// A parent or guardian to remove, by name: in the body, as every name.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerzorgerWeg {
+    /// The id of the young person.
+    #[schema(value_type = JongereId)]
+    pub jongere: String,
+    /// The name as it is on the file.
+    #[schema(min_length = 1, example = "Anna Jansen")]
+    pub naam: String,
+}
+
+/// Removes a parent or guardian.
+///
+/// For leerplicht only; a name that is not on the file is refused (422). Logged.
+#[utoipa::path(post, path = "/verzorgers/_verwijder", tag = "jongeren", request_body = VerzorgerWeg,
+    responses((status = 204, description = "Verwijderd")))]
+pub async fn verzorger_verwijderen(
+    State(s): State<AppState>,
+    c: Caller,
+    Json(w): Json<VerzorgerWeg>,
+) -> ApiResult<StatusCode> {
+    met_jongere(&s, c, w.jongere, move |app, a, l| {
+        app.verzorger_wijzigen(a, l, VerzorgerWijziging::Verwijderen(w.naam))
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -279,20 +382,20 @@ pub async fn verzorgers(
     Query(q): Query<VanJongere>,
 ) -> ApiResult<axum::Json<Vec<Verzorger>>> {
     let rows = met_jongere(&s, c, q.jongere, |app, a, l| app.verzorgers(a, l)).await?;
-    Ok(axum::Json(
-        rows.into_iter()
-            .map(|v| Verzorger {
-                naam: v.naam,
-                relatie: v.relatie.code().to_string(),
-                straat: v.adres.straat,
-                huisnummer: v.adres.huisnummer,
-                postcode: v.adres.postcode.as_str().to_string(),
-                woonplaats: v.adres.woonplaats,
-                telefoon: v.telefoon,
-                email: v.email,
-            })
-            .collect(),
-    ))
+    Ok(axum::Json(rows.into_iter().map(verzorger_van).collect()))
+}
+
+fn verzorger_van(v: leerrecht_domain::verzorger::Verzorger) -> Verzorger {
+    Verzorger {
+        naam: v.naam,
+        relatie: v.relatie.code().to_string(),
+        straat: v.adres.straat,
+        huisnummer: v.adres.huisnummer,
+        postcode: v.adres.postcode.as_str().to_string(),
+        woonplaats: v.adres.woonplaats,
+        telefoon: v.telefoon,
+        email: v.email,
+    }
 }
 
 #[derive(Deserialize, IntoParams)]

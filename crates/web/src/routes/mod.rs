@@ -37,7 +37,14 @@ pub fn routes(state: AppState) -> Router {
         .route("/jongeren/_zoek", post(jongeren::zoeken))
         .route("/jongeren/{id}", get(jongeren::jongere))
         .route("/inschrijvingen", get(jongeren::inschrijvingen))
-        .route("/verzorgers", get(jongeren::verzorgers))
+        .route(
+            "/verzorgers",
+            get(jongeren::verzorgers).post(jongeren::verzorger_toevoegen),
+        )
+        .route(
+            "/verzorgers/_verwijder",
+            post(jongeren::verzorger_verwijderen),
+        )
         .route("/verzuim", get(jongeren::verzuim).post(intake::verzuim))
         .route("/signalen", get(jongeren::signalen))
         .route(

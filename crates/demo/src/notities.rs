@@ -1,0 +1,89 @@
+//! The demo's reports of talks and notes (docs/domain.md §13): on every open absence or
+//! thuiszitter case, the officer's report of a talk with the family for everyone on the case,
+//! and now and then a note for leerplicht only; the same for the same seed.
+
+use chrono::{Duration, NaiveDate};
+use leerrecht_domain::zaak::{NotitieSoort, Vertrouwelijkheid, ZaakSoort};
+use leerrecht_store::Zaaknotitie;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::Demo;
+use leerrecht_app::toegang::{authorize, Action, Actor};
+use leerrecht_app::Result;
+
+/// Reports of a talk, with `{naam}` for the young person's first name.
+const GESPREKKEN: &[&str] = &[
+    "Verzuimgesprek met moeder en {naam} op het gemeentehuis. {naam} vindt de overstap naar de \
+     nieuwe klas zwaar. Afspraak: vanaf maandag weer elke dag naar school; de mentor belt \
+     vrijdag met moeder.",
+    "Huisbezoek. Vader en {naam} waren thuis. {naam} slaapt slecht en komt daardoor te laat. \
+     Afgesproken: hulp via het CJG, over drie weken een nieuw gesprek.",
+    "Gesprek met {naam}, de mentor en de zorgcoördinator op school. Het verzuim is minder \
+     geworden; de school houdt de aanwezigheid wekelijks bij.",
+    "Telefonisch contact met de ouders. Ze herkennen het verzuim en willen meewerken. \
+     Uitnodiging voor een gesprek met {naam} verstuurd.",
+];
+
+/// Notes for leerplicht only: what the officer keeps from the partners.
+const VERTROUWELIJK: &[&str] = &[
+    "Moeder vertelde over spanningen thuis na de scheiding; zij wil niet dat de school dit weet.",
+    "Eerdere melding bij Veilig Thuis (2023) volgens vader afgesloten. Niet delen.",
+    "Oudere broer heeft eerder een proces-verbaal gehad voor verzuim; ouders zijn daar boos over.",
+];
+
+impl Demo<'_> {
+    /// Writes the talks and notes on every open absence or thuiszitter case, dated between
+    /// the case's opening and `peildatum`, as its bureau's officer. Returns how many.
+    pub fn zaaknotities(&self, actor: &Actor, seed: u64, peildatum: NaiveDate) -> Result<u64> {
+        authorize(actor, Action::LoadDemo)?;
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6e6f_7469_7469_6573);
+        let mut n = 0;
+        for soort in [ZaakSoort::Verzuim, ZaakSoort::Thuiszitter] {
+            for z in self.store().open_zaken(soort)? {
+                if z.geopend > peildatum {
+                    continue;
+                }
+                let Some(j) = self.store().jongere(z.leerling)? else {
+                    continue;
+                };
+                let naam = j.voornamen.split(' ').next().unwrap_or("").to_string();
+                let dagen = (peildatum - z.geopend).num_days();
+                let dag =
+                    |rng: &mut ChaCha8Rng| z.geopend + Duration::days(rng.gen_range(0..=dagen));
+                let mut notities = vec![(
+                    Vertrouwelijkheid::Zaak,
+                    NotitieSoort::Gesprek,
+                    GESPREKKEN
+                        .choose(&mut rng)
+                        .expect("talks")
+                        .replace("{naam}", &naam),
+                )];
+                if rng.gen_bool(0.3) {
+                    notities.push((
+                        Vertrouwelijkheid::Leerplicht,
+                        NotitieSoort::Notitie,
+                        VERTROUWELIJK.choose(&mut rng).expect("notes").to_string(),
+                    ));
+                }
+                for (niveau, soort, tekst) in notities {
+                    self.store().zaaknotitie_toevoegen(&Zaaknotitie {
+                        id: 0,
+                        zaak: z.id,
+                        niveau,
+                        soort,
+                        datum: dag(&mut rng),
+                        tekst,
+                        wie: "demo.leerplicht".into(),
+                        organisatie: Some(z.organisatie.clone()),
+                        tijd: self.now(),
+                    })?;
+                    n += 1;
+                }
+            }
+        }
+        self.audit_operatie(actor, "demo_zaaknotities", format!("{n} notities"))?;
+        Ok(n)
+    }
+}
