@@ -31,6 +31,9 @@
 //! gebruiker_file = "/etc/leerrecht/smtp.user"   # optional, with wachtwoord_file
 //! wachtwoord_file = "/etc/leerrecht/smtp.pass"
 //!
+//! [brieven]                   # the officer's letters (docs/domain.md §13)
+//! map = "brieven"             # their templates and logos; relative to this file's folder
+//!
 //! [[oidc]]                    # single sign-on, one table per identity provider
 //! naam = "Gemeente Haarlem"   # the login page's button
 //! organisaties = ["RBL-ZKIJ", "GM0392"]
@@ -91,6 +94,15 @@ pub struct Config {
     pub smtp: Option<crate::mail::SmtpConfig>,
     /// `[[oidc]]`: the identity providers of single sign-on (none: passwords only).
     pub oidc: Vec<crate::toegang::sso::OidcConfig>,
+    /// `[brieven] map`: the folder of the letters' templates and logos, as written.
+    pub brieven: Option<PathBuf>,
+}
+
+/// `[brieven]`: where the letters' templates and logos are kept.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Brieven {
+    map: PathBuf,
 }
 
 /// `[doelbinding]`: how far before the period of a melding, case or registration its reader
@@ -190,9 +202,27 @@ struct File {
     smtp: Option<crate::mail::SmtpConfig>,
     #[serde(default)]
     oidc: Vec<crate::toegang::sso::OidcConfig>,
+    brieven: Option<Brieven>,
 }
 
 impl Config {
+    /// The folder of the letters' templates and logos: `[brieven] map`, relative to the
+    /// settings file's folder, or `brieven` beside the settings file (in the working
+    /// directory without one).
+    pub fn briefmap(&self) -> PathBuf {
+        let basis = self
+            .bron
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        match &self.brieven {
+            Some(m) if m.is_absolute() => m.clone(),
+            Some(m) => basis.join(m),
+            None => basis.join("brieven"),
+        }
+    }
+
     /// Single sign-on as configured: each provider with its client secret read, and the
     /// site's origin the providers send the browser back to.
     pub fn sso(&self) -> Result<crate::toegang::sso::Sso> {
@@ -256,6 +286,7 @@ impl Config {
         let sleutels = file.sleutels.unwrap_or_default();
         let smtp = file.smtp;
         let oidc = file.oidc;
+        let brieven = file.brieven.map(|b| b.map);
         for (n, o) in oidc.iter().enumerate() {
             o.check(n)?;
             if oidc[..n].iter().any(|p| p.issuer == o.issuer) {
@@ -312,6 +343,7 @@ impl Config {
                 sleutels,
                 smtp,
                 oidc,
+                brieven,
                 ..Config::default()
             });
         };
@@ -344,6 +376,7 @@ impl Config {
             sleutels,
             smtp,
             oidc,
+            brieven,
         })
     }
 }

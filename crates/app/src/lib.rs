@@ -76,6 +76,8 @@ pub struct App {
     terugkijk_weken: u32,
     /// `[[oidc]]`: the identity providers of single sign-on.
     sso: toegang::sso::Sso,
+    /// `[brieven] map`: the letters' templates and logos.
+    briefmap: std::path::PathBuf,
 }
 
 impl App {
@@ -92,6 +94,7 @@ impl App {
             sleutels: None,
             terugkijk_weken: leerrecht_domain::doelbinding::TERUGKIJK_WEKEN,
             sso: toegang::sso::Sso::default(),
+            briefmap: std::path::PathBuf::from("brieven"),
         }
     }
     /// The app with the region's purpose limitation (`[doelbinding]` of the settings).

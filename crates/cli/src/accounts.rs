@@ -305,7 +305,7 @@ pub(crate) fn purge(
                     "personen": t.personen, "inschrijvingen": t.inschrijvingen, "verzuim": t.verzuim,
                     "signalen": t.signalen, "registraties": t.registraties, "meldingen": t.meldingen, "notities": t.notities,
                     "partners": t.partners, "noodtoegang": t.noodtoegang, "verzorgers": t.verzorgers,
-                    "zaaknotities": t.zaaknotities, "sessies": r.sessies, "mails": r.mails,
+                    "zaaknotities": t.zaaknotities, "brieven": t.brieven, "sessies": r.sessies, "mails": r.mails,
                 },
             }),
         )?;
@@ -327,9 +327,9 @@ pub(crate) fn purge(
     }
     writeln!(
         out,
-        "personen {}, inschrijvingen {}, verzuimregels {}, signalen {}, registraties {}, meldingen (begonnen voor {}) {}, medische notities {}, partners {}, noodtoegang {}, verzorgers {}, zaaknotities {}; sessies {} en e-mails {} ouder dan {} dagen",
+        "personen {}, inschrijvingen {}, verzuimregels {}, signalen {}, registraties {}, meldingen (begonnen voor {}) {}, medische notities {}, partners {}, noodtoegang {}, verzorgers {}, zaaknotities {}, brieven {}; sessies {} en e-mails {} ouder dan {} dagen",
         t.personen, t.inschrijvingen, t.verzuim, t.signalen, t.registraties, r.meldingen_voor, t.meldingen, t.notities, t.partners, t.noodtoegang, t.verzorgers,
-        t.zaaknotities, r.sessies, r.mails, leerrecht_app::toegang::retention::VERGETEN_NA_DAGEN
+        t.zaaknotities, t.brieven, r.sessies, r.mails, leerrecht_app::toegang::retention::VERGETEN_NA_DAGEN
     )?;
     Ok(())
 }

@@ -112,6 +112,23 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: TableOrJson,
     },
+    /// Make a letter on a case from its template (docs/domain.md §13): one per address of the
+    /// parents and guardians (to the school for bevestiging_melding), as one PDF, kept on the
+    /// case.
+    Brief {
+        /// uitnodiging, waarschuwing, oproep, bevestiging_melding or besluit_vrijstelling.
+        #[arg(long, value_parser = sjabloon_arg)]
+        sjabloon: leerrecht_domain::brief::Sjabloon,
+        /// BSN or onderwijsnummer.
+        #[arg(long, value_parser = leerling_arg)]
+        jongere: LeerlingId,
+        /// The case; default the young person's one open case.
+        #[arg(long)]
+        zaak: Option<i64>,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// What needs one organisation now: drafts and meldingen, offers due and late,
     /// escalations due, MAZL referrals, exemptions up for renewal.
     Werklijst {
@@ -696,6 +713,49 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 out,
             )
         }
+        Command::Brief {
+            sjabloon,
+            jongere,
+            zaak,
+            out,
+        } => {
+            let config = load_config(cli.config.as_deref())?;
+            let app = open(&cli.db)?.met_briefmap(config.briefmap());
+            let zaak = match zaak {
+                Some(z) => z,
+                None => {
+                    let open: Vec<i64> = checked(app.zaken(&actor, jongere))?
+                        .into_iter()
+                        .filter(|z| z.gesloten.is_none())
+                        .map(|z| z.id)
+                        .collect();
+                    match open[..] {
+                        [z] => z,
+                        [] => {
+                            eprintln!("leerrecht: the young person has no open case: give --zaak");
+                            return Err(InvalidInput.into());
+                        }
+                        _ => {
+                            eprintln!(
+                                "leerrecht: the young person has open cases {open:?}: choose one with --zaak"
+                            );
+                            return Err(InvalidInput.into());
+                        }
+                    }
+                }
+            };
+            let (brief, pdf) = checked(app.brief_maken(&actor, zaak, sjabloon))?;
+            std::fs::write(&out, pdf).with_context(|| format!("cannot write {}", out.display()))?;
+            println!(
+                "brief {} ({}) op zaak {zaak}: {} adres(sen), aan {}; geschreven naar {}",
+                brief.id,
+                brief.sjabloon,
+                brief.adressen,
+                brief.aan,
+                out.display()
+            );
+            Ok(())
+        }
         Command::Zaak {
             person,
             as_of,
@@ -1084,6 +1144,10 @@ fn database_label(given: bool, url: &str) -> String {
         (true, true) => format!("PostgreSQL ({})", leerrecht_store::redact_url(url)),
         (true, false) => format!("SQLite ({})", leerrecht_store::redact_url(url)),
     }
+}
+
+fn sjabloon_arg(s: &str) -> Result<leerrecht_domain::brief::Sjabloon, String> {
+    s.parse()
 }
 
 fn load_config(path: Option<&std::path::Path>) -> anyhow::Result<Config> {

@@ -15,6 +15,7 @@ use leerrecht_app::App;
 pub(crate) fn serve(app: App, config: &Config, db: &str, addr: &str) -> anyhow::Result<()> {
     let mut app = app
         .met_doelbinding(config.doelbinding)
+        .met_briefmap(config.briefmap())
         .met_sso(config.sso().context("[[oidc]]")?);
     if let Some(keys) = config.sleutels.lees()? {
         app = app.met_sleutels(keys);

@@ -50,6 +50,7 @@ macro_rules! code_soort {
     };
 }
 
+pub mod brief;
 pub mod calendar;
 pub mod cijfers;
 pub mod date;

@@ -428,6 +428,8 @@ pub struct PurgeTelling {
     pub verzorgers: u64,
     /// Reports of talks and notes on the file's cases.
     pub zaaknotities: u64,
+    /// Letters kept on the file's cases.
+    pub brieven: u64,
 }
 
 /// One step of a change of an account's credentials ([`AccessStore::inlog_wijzigen`]).

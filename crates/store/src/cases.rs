@@ -251,3 +251,20 @@ pub(crate) fn zaaknotitie<R: Rij>(r: &R) -> std::result::Result<Result<Zaaknotit
         })
     })())
 }
+
+/// The columns of a stored letter but its PDF, in the order both stores read them.
+pub(crate) const BRIEF_COLS: &str = "id, zaak_id, sjabloon, aan, adressen, wie, organisatie, tijd";
+
+/// A stored letter's columns ([`BRIEF_COLS`]).
+pub(crate) fn brief<R: Rij>(r: &R) -> std::result::Result<crate::Brief, R::Fout> {
+    Ok(crate::Brief {
+        id: r.i64(0)?,
+        zaak: r.i64(1)?,
+        sjabloon: r.tekst(2)?,
+        aan: r.tekst(3)?,
+        adressen: r.u32(4)?,
+        wie: r.tekst(5)?,
+        organisatie: r.opt_tekst(6)?,
+        tijd: r.moment(7)?,
+    })
+}

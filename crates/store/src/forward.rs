@@ -102,6 +102,21 @@ macro_rules! forwarded_store_methods {
             crate::$db::cases::zaaknotitie_toevoegen(&mut conn, n)
         }
 
+        fn brief_toevoegen(&self, b: &crate::Brief, pdf: &[u8]) -> Result<i64> {
+            let mut conn = self.conn()?;
+            crate::$db::cases::brief_toevoegen(&mut conn, b, pdf)
+        }
+
+        fn brieven(&self, zaak: i64) -> Result<Vec<crate::Brief>> {
+            let mut conn = self.conn()?;
+            crate::$db::cases::brieven(&mut conn, zaak)
+        }
+
+        fn brief(&self, id: i64) -> Result<Option<(crate::Brief, Vec<u8>)>> {
+            let mut conn = self.conn()?;
+            crate::$db::cases::brief(&mut conn, id)
+        }
+
         fn zaaknotities(&self, zaak: i64) -> Result<Vec<crate::Zaaknotitie>> {
             let mut conn = self.conn()?;
             crate::$db::cases::zaaknotities(&mut conn, zaak)

@@ -544,6 +544,12 @@ pub trait Store: AccessStore + ApiStore + TaakStore + Send + Sync {
     fn zaaknotitie_toevoegen(&self, n: &Zaaknotitie) -> Result<i64>;
     /// A case's notes in the order they were written.
     fn zaaknotities(&self, zaak: i64) -> Result<Vec<Zaaknotitie>>;
+    /// Keeps a letter on its case (`b.zaak`; `b.id` is not read); the new letter's id.
+    fn brief_toevoegen(&self, b: &Brief, pdf: &[u8]) -> Result<i64>;
+    /// A case's letters, oldest first, without their PDF.
+    fn brieven(&self, zaak: i64) -> Result<Vec<Brief>>;
+    /// One letter with its PDF.
+    fn brief(&self, id: i64) -> Result<Option<(Brief, Vec<u8>)>>;
     /// Adds an event as number `volgnummer` (one more than the last the caller saw);
     /// `Ok(Err(reason))` when someone else added one meanwhile.
     #[allow(clippy::too_many_arguments)]
@@ -807,6 +813,23 @@ pub struct ZaakEvent {
     pub wie: String,
     pub organisatie: Option<String>,
     pub gebeurtenis: Gebeurtenis,
+}
+
+/// A letter kept on a case (docs/domain.md §13), without its PDF.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Brief {
+    pub id: i64,
+    pub zaak: i64,
+    /// The template's name ([`leerrecht_domain::brief::Sjabloon::code`]).
+    pub sjabloon: String,
+    /// To whom, in words: the names at each address, or the school.
+    pub aan: String,
+    /// How many letters (addresses) the PDF holds.
+    pub adressen: u32,
+    /// Who made it, as the audit log names them, and their organisation.
+    pub wie: String,
+    pub organisatie: Option<String>,
+    pub tijd: DateTime<Utc>,
 }
 
 /// A report of a talk or a note on a case (docs/domain.md §13), with who may read it.

@@ -142,6 +142,8 @@ pub enum Action {
     ExportAudit,
     /// Destroy files whose retention period ended.
     Purge,
+    /// Change the texts of the letters' templates.
+    BeheerBrieven,
 }
 
 /// The one place that decides whether `actor` may perform `action` (person-free actions;
@@ -152,7 +154,7 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<()> {
         Actor::LocalOperator { .. } => true,
         Actor::Gebruiker(g) => match action {
             ReadFigures | ReadRegister => true,
-            BeheerRegister | ManageAccounts | VerifyAudit => g.rol == Rol::Beheer,
+            BeheerRegister | ManageAccounts | VerifyAudit | BeheerBrieven => g.rol == Rol::Beheer,
             WritePersons | ReadPersons | WriteAbsence | SendVerzuim | SendMeldingen | LoadDemo
             | ExportAudit | Purge => false,
         },

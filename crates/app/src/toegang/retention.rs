@@ -121,7 +121,7 @@ impl App {
             actor,
             if dry_run { "purge_proef" } else { "purge" },
             format!(
-                "peildatum {as_of}: personen {}, inschrijvingen {}, verzuim {}, signalen {}, registraties {}, meldingen {}, notities {}, partners {}, noodtoegang {}, verzorgers {}, zaaknotities {}, sessies {sessies}, mails {mails}",
+                "peildatum {as_of}: personen {}, inschrijvingen {}, verzuim {}, signalen {}, registraties {}, meldingen {}, notities {}, partners {}, noodtoegang {}, verzorgers {}, zaaknotities {}, brieven {}, sessies {sessies}, mails {mails}",
                 telling.personen,
                 telling.inschrijvingen,
                 telling.verzuim,
@@ -132,7 +132,8 @@ impl App {
                 telling.partners,
                 telling.noodtoegang,
                 telling.verzorgers,
-                telling.zaaknotities
+                telling.zaaknotities,
+                telling.brieven
             ),
         )?;
         Ok(PurgeRapport {

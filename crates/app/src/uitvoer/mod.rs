@@ -4,6 +4,7 @@
 //! [`in_het_engels`](Weergave::in_het_engels) has English labels and English numbers.
 
 mod en;
+pub mod brief;
 mod pdf;
 
 use std::fmt::Write as _;

@@ -15,9 +15,9 @@ use ttf_parser::Face;
 
 use crate::uitvoer::{Cel, Grafiek, Weergave};
 
-const BREED: f32 = 595.0;
-const HOOG: f32 = 842.0;
-const MARGE: f32 = 50.0;
+pub(crate) const BREED: f32 = 595.0;
+pub(crate) const HOOG: f32 = 842.0;
+pub(crate) const MARGE: f32 = 50.0;
 const KLEUREN: [(f32, f32, f32); 5] = [
     (0.082, 0.259, 0.451),
     (0.878, 0.431, 0.0),
@@ -230,20 +230,20 @@ fn passend(l: &Letter, s: &str, grootte: f32, ruimte: f32) -> String {
     t
 }
 
-struct Pagina {
-    inhoud: Content,
-    y: f32,
+pub(crate) struct Pagina {
+    pub(crate) inhoud: Content,
+    pub(crate) y: f32,
 }
 
-struct Schrijver {
+pub(crate) struct Schrijver {
     paginas: Vec<Content>,
-    huidig: Pagina,
+    pub(crate) huidig: Pagina,
     gewoon: Letter,
     vet: Letter,
 }
 
 impl Schrijver {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Schrijver {
             paginas: Vec::new(),
             huidig: Pagina {
@@ -263,7 +263,7 @@ impl Schrijver {
         }
     }
 
-    fn breedte(&self, s: &str, grootte: f32, vet: bool) -> f32 {
+    pub(crate) fn breedte(&self, s: &str, grootte: f32, vet: bool) -> f32 {
         self.letter(vet).breedte(s, grootte)
     }
 
@@ -278,7 +278,7 @@ impl Schrijver {
         }
     }
 
-    fn nieuwe_pagina(&mut self) {
+    pub(crate) fn nieuwe_pagina(&mut self) {
         let oud = std::mem::replace(
             &mut self.huidig,
             Pagina {
@@ -289,7 +289,7 @@ impl Schrijver {
         self.paginas.push(oud.inhoud);
     }
 
-    fn tekst(&mut self, x: f32, y: f32, grootte: f32, vet: bool, s: &str) {
+    pub(crate) fn tekst(&mut self, x: f32, y: f32, grootte: f32, vet: bool, s: &str) {
         let bytes = if vet {
             self.vet.codeer(s)
         } else {
@@ -306,7 +306,7 @@ impl Schrijver {
     }
 
     /// A paragraph over the full width, wrapped, on as many lines as it needs.
-    fn regel(&mut self, grootte: f32, vet: bool, s: &str) {
+    pub(crate) fn regel(&mut self, grootte: f32, vet: bool, s: &str) {
         for r in self.afbreken(s, grootte, vet, BREED - 2.0 * MARGE) {
             self.ruimte(grootte * 1.5);
             self.huidig.y -= grootte * 1.4;
@@ -585,20 +585,38 @@ impl Weergave {
         for t in &self.tabellen {
             s.tabel(t, &getal);
         }
+        s.afmaken(&self.titel, None)
+    }
+}
+
+/// A picture to place on the pages (a letter's logo): its pixels as RGB, with an alpha
+/// channel when it has one.
+#[derive(Clone, Debug)]
+pub struct Plaatje {
+    pub breed: u32,
+    pub hoog: u32,
+    pub rgb: Vec<u8>,
+    pub alfa: Option<Vec<u8>>,
+}
+
+impl Schrijver {
+    /// The document: every page, the fonts' subsets and, when given, the picture every page
+    /// may show as `/Im1`.
+    pub(crate) fn afmaken(self, titel: &str, plaatje: Option<&Plaatje>) -> Vec<u8> {
         let Schrijver {
             mut paginas,
             huidig,
             gewoon,
             vet,
-        } = s;
+        } = self;
         paginas.push(huidig.inhoud);
 
         let mut pdf = Pdf::new();
         let mut volgende = Ref::new(1);
         let (catalogus, boom, info) = (volgende.bump(), volgende.bump(), volgende.bump());
-        let (f1, f2) = (volgende.bump(), volgende.bump());
+        let (f1, f2, im1) = (volgende.bump(), volgende.bump(), volgende.bump());
         pdf.catalog(catalogus).pages(boom);
-        pdf.document_info(info).title(TextStr(&self.titel));
+        pdf.document_info(info).title(TextStr(titel));
         let ids: Vec<(Ref, Ref)> = (0..paginas.len())
             .map(|_| (volgende.bump(), volgende.bump()))
             .collect();
@@ -615,10 +633,36 @@ impl Weergave {
             fonts.pair(Name(b"F1"), f1);
             fonts.pair(Name(b"F2"), f2);
             fonts.finish();
+            if plaatje.is_some() {
+                bronnen.x_objects().pair(Name(b"Im1"), im1);
+            }
             bronnen.finish();
             p.finish();
             pdf.stream(*inhoud, &inpakken(&c.finish()))
                 .filter(Filter::FlateDecode);
+        }
+        if let Some(pl) = plaatje {
+            let masker = pl.alfa.as_ref().map(|_| volgende.bump());
+            let rgb = inpakken(&pl.rgb);
+            let mut img = pdf.image_xobject(im1, &rgb);
+            img.filter(Filter::FlateDecode);
+            img.width(pl.breed as i32);
+            img.height(pl.hoog as i32);
+            img.color_space().device_rgb();
+            img.bits_per_component(8);
+            if let Some(m) = masker {
+                img.s_mask(m);
+            }
+            img.finish();
+            if let (Some(m), Some(alfa)) = (masker, &pl.alfa) {
+                let alfa = inpakken(alfa);
+                let mut s = pdf.image_xobject(m, &alfa);
+                s.filter(Filter::FlateDecode);
+                s.width(pl.breed as i32);
+                s.height(pl.hoog as i32);
+                s.color_space().device_gray();
+                s.bits_per_component(8);
+            }
         }
         gewoon.schrijf(&mut pdf, f1, &mut volgende);
         vet.schrijf(&mut pdf, f2, &mut volgende);

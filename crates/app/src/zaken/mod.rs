@@ -2,6 +2,7 @@
 //! home gemeente, changed only by adding events (each with who and when), and read as the
 //! fold of their events up to any moment. Every use case passes the need-to-know gate.
 
+pub mod brieven;
 pub mod meldingen;
 pub mod notities;
 mod registraties;

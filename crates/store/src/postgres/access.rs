@@ -908,6 +908,7 @@ impl AccessStore for PgStore {
                 &[],
             )?;
             t.zaaknotities = c.execute(&whole("zaaknotities", "dossier"), &[])?;
+            t.brieven = c.execute(&whole("brieven", "dossier"), &[])?;
             t.partners = c.execute(&whole("zaak_partners", "dossier"), &[])?;
             t.zaken = c.execute(&whole("zaken", "dossier"), &[])?;
             t.notities = c.execute(&whole("medische_notities", "dossier"), &[])?;

@@ -391,6 +391,51 @@ pub(crate) fn zaaknotitie_toevoegen(conn: &mut Conn, n: &crate::Zaaknotitie) -> 
     Ok(row.get(0))
 }
 
+pub(crate) fn brief_toevoegen(conn: &mut Conn, b: &crate::Brief, pdf: &[u8]) -> Result<i64> {
+    let row = conn.query_one(
+        "INSERT INTO brieven (zaak_id, jongere_id, sjabloon, aan, adressen, wie, organisatie, tijd, pdf)
+         SELECT id, jongere_id, $2, $3, $4, $5, $6, $7, $8 FROM zaken WHERE id = $1
+         RETURNING id",
+        &[
+            &b.zaak,
+            &b.sjabloon,
+            &b.aan,
+            &(b.adressen as i32),
+            &b.wie,
+            &b.organisatie,
+            &b.tijd,
+            &pdf,
+        ],
+    )?;
+    Ok(row.get(0))
+}
+
+pub(crate) fn brieven(conn: &mut Conn, zaak: i64) -> Result<Vec<crate::Brief>> {
+    let sql = format!(
+        "SELECT {} FROM brieven WHERE zaak_id = $1 ORDER BY id",
+        crate::cases::BRIEF_COLS
+    );
+    Ok(conn
+        .query(&sql, &[&zaak])?
+        .iter()
+        .map(|r| {
+            let Ok(b) = crate::cases::brief(r);
+            b
+        })
+        .collect())
+}
+
+pub(crate) fn brief(conn: &mut Conn, id: i64) -> Result<Option<(crate::Brief, Vec<u8>)>> {
+    let sql = format!(
+        "SELECT {}, pdf FROM brieven WHERE id = $1",
+        crate::cases::BRIEF_COLS
+    );
+    Ok(conn.query_opt(&sql, &[&id])?.map(|r| {
+        let Ok(b) = crate::cases::brief(&r);
+        (b, r.get(8))
+    }))
+}
+
 pub(crate) fn zaaknotities(conn: &mut Conn, zaak: i64) -> Result<Vec<crate::Zaaknotitie>> {
     let sql = format!(
         "SELECT {} FROM zaaknotities WHERE zaak_id = $1 ORDER BY id",

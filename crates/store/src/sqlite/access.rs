@@ -823,6 +823,7 @@ impl AccessStore for SqliteStore {
                 [],
             )?;
             t.zaaknotities = c.execute(&whole("zaaknotities", "dossier"), [])? as u64;
+            t.brieven = c.execute(&whole("brieven", "dossier"), [])? as u64;
             c.execute(
                 "DELETE FROM zaak_gebeurtenissen WHERE zaak_id IN (SELECT id FROM zaken
                    WHERE jongere_id IN (SELECT jongere_id FROM purge_plan WHERE dossier = 1))",

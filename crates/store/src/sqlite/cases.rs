@@ -415,6 +415,43 @@ pub(crate) fn zaaknotitie_toevoegen(conn: &Conn, n: &crate::Zaaknotitie) -> Resu
     Ok(conn.last_insert_rowid())
 }
 
+pub(crate) fn brief_toevoegen(conn: &Conn, b: &crate::Brief, pdf: &[u8]) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO brieven (zaak_id, jongere_id, sjabloon, aan, adressen, wie, organisatie, tijd, pdf)
+         SELECT id, jongere_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM zaken WHERE id = ?1",
+    )?
+    .execute(params![
+        b.zaak,
+        b.sjabloon,
+        b.aan,
+        b.adressen,
+        b.wie,
+        b.organisatie,
+        moment(b.tijd),
+        pdf
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub(crate) fn brieven(conn: &Conn, zaak: i64) -> Result<Vec<crate::Brief>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {} FROM brieven WHERE zaak_id = ?1 ORDER BY id",
+        crate::cases::BRIEF_COLS
+    ))?;
+    let rows = stmt.query_map([zaak], |r| crate::cases::brief(r))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(crate) fn brief(conn: &Conn, id: i64) -> Result<Option<(crate::Brief, Vec<u8>)>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {}, pdf FROM brieven WHERE id = ?1",
+            crate::cases::BRIEF_COLS
+        ))?
+        .query_row([id], |r| Ok((crate::cases::brief(r)?, r.get(8)?)))
+        .optional()?)
+}
+
 pub(crate) fn zaaknotities(conn: &Conn, zaak: i64) -> Result<Vec<crate::Zaaknotitie>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {} FROM zaaknotities WHERE zaak_id = ?1 ORDER BY id",
