@@ -11,8 +11,11 @@ use leerrecht_app::register::import::ImportKind;
 use leerrecht_app::register::verzorgers::VerzorgerWijziging;
 use leerrecht_app::toegang::auth::current_totp;
 use leerrecht_app::{Actor, AppError};
+use leerrecht_domain::brief::Sjabloon;
+use leerrecht_domain::ids::GemeenteCode;
 use leerrecht_domain::org::Rol;
 use leerrecht_domain::verzorger::{adressen, Relatie};
+use leerrecht_domain::zaak::ZaakSoort;
 
 const HEADER: &str = "leerling;naam;relatie;straat;huisnummer;postcode;woonplaats;telefoon;email\n";
 
@@ -195,8 +198,112 @@ fn the_file_shows_them_and_the_purge_takes_them(db: Db) {
     assert_eq!(verzorgers(&db, "111222333").len(), 1);
 }
 
+/// Letters (docs/domain.md §13): one per address, from the gemeente's own template where it
+/// has one, made by leerplicht alone, kept on the case and destroyed with the file; beheer
+/// changes the templates, and a template with a field that does not exist is refused.
+fn letters_go_to_each_address_from_the_gemeentes_template(db: Db) {
+    db.region();
+    db.ok(ImportKind::Verzorgers, &goed());
+    let map = db.dir.path().join("brieven");
+    let app =
+        leerrecht_app::App::new(leerrecht_store::open(&db.url).unwrap()).met_briefmap(map.clone());
+    let op = Actor::local_operator();
+    let lp = ingelogd(&db, "officier", "RBL-ZKIJ", Rol::Leerplicht);
+    let beheer = ingelogd(&db, "beheerder", "RBL-ZKIJ", Rol::Beheer);
+    let sem = leerling("111222333");
+    let zaak = app
+        .zaak_openen(&lp, sem, ZaakSoort::Verzuim, d("2025-11-03"))
+        .unwrap();
+    // Bram moves out: two addresses, two letters.
+    app.verzorger_wijzigen(
+        &lp,
+        sem,
+        VerzorgerWijziging::Verwijderen("Bram Jansen".into()),
+    )
+    .unwrap();
+    let mut bram = verzorgers(&db, "123456782")[0].clone();
+    bram.naam = "Bram Jansen".into();
+    app.verzorger_wijzigen(&lp, sem, VerzorgerWijziging::Toevoegen(bram))
+        .unwrap();
+    // Haarlem's own invitation; a text with a field that does not exist is refused, and
+    // only beheer writes them.
+    let haarlem: GemeenteCode = "GM0392".parse().unwrap();
+    let eigen = "Betreft: uitnodiging\n\nBeste {{aanhef}},\n\nKom met {{voornaam}} praten.";
+    let fout = app
+        .sjabloon_opslaan(
+            &beheer,
+            Some(&haarlem),
+            Sjabloon::Uitnodiging,
+            "{{bsn}} {{voornaam}}",
+        )
+        .unwrap_err();
+    assert!(fout.to_string().contains("bsn"), "{fout}");
+    assert!(matches!(
+        app.sjabloon_opslaan(&lp, Some(&haarlem), Sjabloon::Uitnodiging, eigen),
+        Err(AppError::Forbidden(_))
+    ));
+    app.sjabloon_opslaan(&beheer, Some(&haarlem), Sjabloon::Uitnodiging, eigen)
+        .unwrap();
+    assert!(map.join("GM0392/uitnodiging.txt").exists());
+    let (brief, pdf) = app.brief_maken(&lp, zaak, Sjabloon::Uitnodiging).unwrap();
+    assert_eq!(brief.adressen, 2, "{brief:?}");
+    assert_eq!(brief.aan, "Anna Jansen; Bram Jansen");
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    assert_eq!(doc.get_pages().len(), 2);
+    let tweede = doc.extract_text(&[2]).unwrap();
+    assert!(
+        tweede.contains("Beste Bram Jansen") && tweede.contains("Kom met Sem praten"),
+        "{tweede}"
+    );
+    // Who may make and read them: leerplicht makes them, the school does not see the case.
+    let school = ingelogd(&db, "juf", "05KO00", Rol::School);
+    assert!(matches!(
+        app.brief_maken(&school, zaak, Sjabloon::Waarschuwing),
+        Err(AppError::Forbidden(_))
+    ));
+    assert!(matches!(
+        app.brief(&school, brief.id),
+        Err(AppError::Forbidden(_))
+    ));
+    assert_eq!(
+        app.brief(&lp, brief.id).unwrap().1,
+        pdf,
+        "kept as it was made"
+    );
+    // No melding on the case: nothing to confirm to a school; no parents: no letter.
+    let r = app.brief_maken(&lp, zaak, Sjabloon::BevestigingMelding);
+    assert!(
+        matches!(&r, Err(AppError::Invalid(m)) if m.starts_with("sjabloon:")),
+        "{r:?}"
+    );
+    let noor = leerling("123456782");
+    db.ok(
+        ImportKind::Verzorgers,
+        &format!("{HEADER}111222333;Anna Jansen;ouder;Kerkstraat;12a;2011 AB;Haarlem;;\n"),
+    );
+    let tweede_zaak = app
+        .zaak_openen(&lp, noor, ZaakSoort::Verzuim, d("2025-11-03"))
+        .unwrap();
+    app.verzorger_wijzigen(
+        &lp,
+        noor,
+        VerzorgerWijziging::Verwijderen("Carla de Vries".into()),
+    )
+    .unwrap();
+    let r = app.brief_maken(&lp, tweede_zaak, Sjabloon::Waarschuwing);
+    assert!(
+        matches!(&r, Err(AppError::Invalid(m)) if m.starts_with("verzorgers:")),
+        "{r:?}"
+    );
+    assert_eq!(app.brieven(&lp, zaak).unwrap().len(), 1);
+    // The letters go with the file.
+    let r = app.purge(&op, d("2040-01-01"), false).unwrap();
+    assert_eq!(r.telling.brieven, 1, "{:?}", r.telling);
+}
+
 on_both!(
     a_bad_file_writes_nothing_and_names_every_bad_row,
     each_named_young_person_gets_exactly_their_rows,
     the_file_shows_them_and_the_purge_takes_them,
+    letters_go_to_each_address_from_the_gemeentes_template,
 );

@@ -1295,7 +1295,7 @@ fn demo(
         );
         return Ok(());
     }
-    let app = open(db)?;
+    let app = open(db)?.met_briefmap(config.briefmap());
     if keep_existing && !app.is_leeg()? {
         // The demo is there already: new logins for its accounts, and on to serving it.
         let accounts = checked(leerrecht_demo::Demo(&app).accounts_opnieuw(actor))?;
@@ -1348,6 +1348,8 @@ fn demo(
     println!("ouders en verzorgers: {verzorgers} bij de jongeren met een zaak");
     let notities = leerrecht_demo::Demo(&app).zaaknotities(actor, seed, peildatum)?;
     println!("gespreksverslagen en notities: {notities} bij de open zaken");
+    let brieven = leerrecht_demo::Demo(&app).brieven(actor, seed)?;
+    println!("brieven: {brieven} uitnodigingen aan ouders");
     let accounts = leerrecht_demo::Demo(&app).accounts(actor, peildatum)?;
     accounts::print_demo_accounts(&accounts, &totp_opdracht(db), &mut io::stdout().lock())?;
     Ok(())

@@ -339,6 +339,35 @@ fn case_work_medical_notes_and_break_the_glass(db: String) {
     assert_eq!(ria["postcode"], "2011 AB", "{ria}");
     let (st, v) = leerplicht.post("/verzorgers", ouder("023-5551234"));
     assert_eq!((st, veld(&v)), (422, "naam"), "{v}");
+
+    // A letter to the parents, kept on the (closed) case; its PDF for those who see the case.
+    let (st, v) = zaak_post("brieven", json!({"sjabloon": "aanmaning"}));
+    assert_eq!((st, veld(&v)), (422, "sjabloon"), "{v}");
+    let (st, b) = zaak_post("brieven", json!({"sjabloon": "waarschuwing"}));
+    assert_eq!(st, 201, "{b}");
+    assert!(b["aan"].as_str().unwrap().contains("Ria Testouder"), "{b}");
+    assert!(b["adressen"].as_u64().unwrap() >= 1, "{b}");
+    let (st, lijst) = leerplicht.get(&format!("/zaken/{zaak}/brieven"));
+    assert_eq!(st, 200, "{lijst}");
+    assert_eq!(lijst.as_array().unwrap().last().unwrap()["id"], b["id"]);
+    let pdf = c
+        .get(format!("{}/api/v1/brieven/{}", leerplicht.base, b["id"]))
+        .header("cookie", &leerplicht.cookie)
+        .send()
+        .unwrap();
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let pdf = pdf.bytes().unwrap();
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let tekst: String = doc
+        .get_pages()
+        .keys()
+        .map(|p| doc.extract_text(&[*p]).unwrap())
+        .collect();
+    assert!(
+        tekst.contains("Ria Testouder") && tekst.contains("waarschuwing"),
+        "{tekst}"
+    );
     let (st, v) = swv.post(
         "/verzorgers/_verwijder",
         json!({"jongere": id, "naam": "Ria Testouder"}),

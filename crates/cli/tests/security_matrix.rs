@@ -16,10 +16,13 @@ use std::collections::BTreeMap;
 use std::process::Stdio;
 
 use chrono::{Duration, Utc};
+use leerrecht_app::register::verzorgers::VerzorgerWijziging;
 use leerrecht_app::toegang::Scope;
 use leerrecht_app::{Actor, App};
+use leerrecht_domain::brief::Sjabloon;
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::org::{OrgSoort, Organisatie, Rol};
+use leerrecht_domain::verzorger::{Adres, Relatie, Verzorger};
 use leerrecht_domain::zaak::ZaakSoort;
 use leerrecht_store::{MeldingGegevens, MeldingRij};
 use reqwest::blocking::Client;
@@ -87,6 +90,9 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /zaken/{id}/ouderbetrokkenheid",            "E  -  -  -  -  -  -  -  -"),
     ("POST /zaken/{id}/sluiting",                      "E  -  -  -  -  -  -  -  -"),
     ("GET /zaken/{id}/notities",                       "E  -  E  -  E  -  -  -  -"),
+    ("GET /zaken/{id}/brieven",                        "E  -  E  -  E  -  -  -  -"),
+    ("POST /zaken/{id}/brieven",                       "E  -  -  -  -  -  -  -  -"),
+    ("GET /brieven/{id}",                              "E  -  E  -  E  -  -  -  -"),
     ("POST /zaken/{id}/notities",                      "E  -  -  -  -  -  -  -  -"),
     ("GET /medische-notities",                         "-  -  -  E  -  -  -  -  -"),
     ("POST /medische-notities",                        "-  -  -  E  -  -  -  -  -"),
@@ -115,6 +121,8 @@ struct Kant {
     id: String,
     zaak: i64,
     melding: i64,
+    /// A letter on the case.
+    brief: i64,
 }
 
 struct Opzet {
@@ -285,12 +293,33 @@ fn opzet(db: &str) -> Opzet {
             )
             .unwrap();
         tokens.push(token);
+        // A parent, and an invitation to them kept on the case.
+        app.verzorger_wijzigen(
+            &op,
+            leerling,
+            VerzorgerWijziging::Toevoegen(Verzorger {
+                leerling,
+                naam: "Matrix Ouder".into(),
+                relatie: Relatie::Ouder,
+                adres: Adres {
+                    straat: "Kerkstraat".into(),
+                    huisnummer: "1".into(),
+                    postcode: "2011 AB".parse().unwrap(),
+                    woonplaats: "Haarlem".into(),
+                },
+                telefoon: None,
+                email: None,
+            }),
+        )
+        .unwrap();
+        let (brief, _) = app.brief_maken(&op, zaak, Sjabloon::Uitnodiging).unwrap();
         kanten.push(Kant {
             org,
             id: app.id_van(leerling).unwrap().unwrap(),
             leerling,
             zaak,
             melding,
+            brief: brief.id,
         });
     }
     let [a, b]: [Kant; 2] = kanten.try_into().ok().unwrap();
@@ -336,6 +365,8 @@ fn body(op: &str, k: &Kant) -> Value {
         "POST /zaken/{id}/sluiting" => json!({"reden": "overig", "toelichting": " "}),
         "POST /medische-notities" => json!({"jongere": k.id, "tekst": " "}),
         "POST /zaken/{id}/notities" => json!({"niveau": "zaak", "tekst": " "}),
+        // The side's parent gets another invitation.
+        "POST /zaken/{id}/brieven" => json!({"sjabloon": "uitnodiging"}),
         // A parent without a name, and one who is not on the file: refused past the gate.
         "POST /verzorgers" => json!({"jongere": k.id, "naam": " ", "relatie": "ouder",
             "straat": "Kerkstraat", "huisnummer": "1", "postcode": "2011 AB", "woonplaats": "Haarlem"}),
@@ -359,6 +390,7 @@ fn parameter(naam: &str, op: &str, k: &Kant) -> String {
     match (naam, op) {
         ("id", o) if o.contains("/jongeren/") => k.id.clone(),
         ("id", o) if o.contains("/zaken/") => k.zaak.to_string(),
+        ("id", o) if o.contains("/brieven/") => k.brief.to_string(),
         ("id", o) if o.contains("/meldingen/") => k.melding.to_string(),
         ("jongere", _) => k.id.clone(),
         ("code", _) => k.org[&Rol::School].clone(),

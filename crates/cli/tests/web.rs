@@ -66,6 +66,8 @@ struct Rolverdeling {
     achternaam: String,
     geboren: String,
     naam: String,
+    /// The pupil's gemeente (its code).
+    gemeente: String,
 }
 
 /// The tiny demo, and accounts for a pupil's school, SWV and leerplicht bureau, another
@@ -161,6 +163,7 @@ fn opzet(db: &str) -> Rolverdeling {
         geboren: geboren.format("%d-%m-%Y").to_string(),
         naam: format!("{voornamen} {achternaam}"),
         achternaam,
+        gemeente: gemeente.as_str().to_string(),
     }
 }
 
@@ -484,6 +487,51 @@ async fn in_de_browser(mut s: Browser, r: Rolverdeling, sqlite: bool) {
         notities.contains("Zorgen over de thuissituatie") && notities.contains("Alleen leerplicht"),
         "{notities}"
     );
+    // An invitation to the parents, kept on the case: a PDF of real text, one letter for
+    // the guardian's address.
+    s.open("Brief maken").await;
+    s.kies("#br-zaak", &zaak).await;
+    s.kies("#br-sjabloon", "uitnodiging").await;
+    s.klik("#brief-form button[type=submit]").await;
+    let brieven = s.tekst("#brieven").await;
+    assert!(
+        brieven.contains("Uitnodiging verzuimgesprek") && brieven.contains("Gerrit Voogd"),
+        "{brieven}"
+    );
+    let href =
+        s.c.find(Locator::Css("#brieven a"))
+            .await
+            .unwrap()
+            .attr("href")
+            .await
+            .unwrap()
+            .unwrap();
+    let koekjes =
+        s.c.get_all_cookies()
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| format!("{}={}", c.name(), c.value()))
+            .collect::<Vec<_>>()
+            .join("; ");
+    let antwoord = reqwest::Client::new()
+        .get(format!("{}{href}", s.base))
+        .header("cookie", koekjes)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(antwoord.status(), 200);
+    assert_eq!(antwoord.headers()["content-type"], "application/pdf");
+    let pdf = antwoord.bytes().await.unwrap();
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    assert_eq!(doc.get_pages().len(), 1, "one letter: one address");
+    let tekst = doc.extract_text(&[1]).unwrap();
+    assert!(
+        tekst.contains("Gerrit Voogd")
+            && tekst.contains("Dorpsweg 3")
+            && tekst.contains(&r.achternaam),
+        "{tekst}"
+    );
     s.plaatje("dossier-leerplicht").await;
     // In English too.
     s.klik("a[hreflang=en]").await;
@@ -650,6 +698,41 @@ async fn in_de_browser(mut s: Browser, r: Rolverdeling, sqlite: bool) {
         .await
         .unwrap();
     assert_eq!(andere, "nee", "the account is no longer active");
+    // The letters' texts: a field that does not exist is refused with the text kept; put
+    // right, the gemeente's own invitation is saved in the letters' folder.
+    s.klik("#naar-brieven").await;
+    assert_eq!(s.h1().await, "Brieven");
+    s.kies("#br-gemeente", &r.gemeente).await;
+    s.klik("form[action='/beheer/brieven'][method=get] button")
+        .await;
+    s.vul(
+        "#sj-uitnodiging-tekst",
+        "Beste {{aanhef}}, uw BSN is {{bsn}}.",
+    )
+    .await;
+    s.klik("#sj-uitnodiging button[type=submit]").await;
+    assert!(s.tekst("#sj-uitnodiging-fout").await.contains("bsn"));
+    assert!(s.waarde("#sj-uitnodiging-tekst").await.contains("{{bsn}}"));
+    s.vul(
+        "#sj-uitnodiging-tekst",
+        "Betreft: gesprek\n\nBeste {{aanhef}},\n\nKom met {{voornaam}} langs.",
+    )
+    .await;
+    s.klik("#sj-uitnodiging button[type=submit]").await;
+    assert!(s.bron().await.contains("Vastgelegd."));
+    assert!(s.bron().await.contains("eigen tekst van deze gemeente"));
+    s.plaatje("beheer-brieven").await;
+    let eigen = s
+        .instellingen
+        .as_ref()
+        .unwrap()
+        .path()
+        .join("brieven")
+        .join(&r.gemeente)
+        .join("uitnodiging.txt");
+    assert!(std::fs::read_to_string(eigen)
+        .unwrap()
+        .contains("Kom met {{voornaam}}"));
     s.ga("/bestaat-niet").await;
     assert_eq!(s.h1().await, "Niet gevonden");
     s.ga("/beheer").await;

@@ -3,6 +3,7 @@
 //! and now and then a note for leerplicht only; the same for the same seed.
 
 use chrono::{Duration, NaiveDate};
+use leerrecht_domain::brief::Sjabloon;
 use leerrecht_domain::zaak::{NotitieSoort, Vertrouwelijkheid, ZaakSoort};
 use leerrecht_store::Zaaknotitie;
 use rand::seq::SliceRandom;
@@ -86,4 +87,27 @@ impl Demo<'_> {
         self.audit_operatie(actor, "demo_zaaknotities", format!("{n} notities"))?;
         Ok(n)
     }
+
+    /// Makes an invitation to the parents on about one open absence case in ten whose young
+    /// person has parents on file, at most [`BRIEVEN_MAX`], through the use case a leerplicht
+    /// officer uses. Returns how many.
+    pub fn brieven(&self, actor: &Actor, seed: u64) -> Result<u64> {
+        authorize(actor, Action::LoadDemo)?;
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6272_6965_7665_6e00);
+        let mut n = 0;
+        for z in self.store().open_zaken(ZaakSoort::Verzuim)? {
+            if n >= BRIEVEN_MAX {
+                break;
+            }
+            if !rng.gen_bool(0.1) || self.store().verzorgers_van(z.leerling)?.is_empty() {
+                continue;
+            }
+            self.brief_maken(actor, z.id, Sjabloon::Uitnodiging)?;
+            n += 1;
+        }
+        Ok(n)
+    }
 }
+
+/// The most letters the demo makes: each is a PDF of some 30 kB.
+pub const BRIEVEN_MAX: u64 = 100;

@@ -92,9 +92,15 @@ impl fmt::Display for Sjabloon {
 
 /// The merge fields every template may use, with what they hold.
 pub const VELDEN: [(&str, &str); 16] = [
-    ("aanhef", "de namen van de ouders of verzorgers op dit adres (bij de school: de school)"),
+    (
+        "aanhef",
+        "de namen van de ouders of verzorgers op dit adres (bij de school: de school)",
+    ),
     ("adres", "straat en huisnummer van de geadresseerde"),
-    ("postcode_woonplaats", "postcode en woonplaats van de geadresseerde"),
+    (
+        "postcode_woonplaats",
+        "postcode en woonplaats van de geadresseerde",
+    ),
     ("jongere", "voornamen en achternaam van de jongere"),
     ("voornaam", "de eerste voornaam van de jongere"),
     ("geboortedatum", "de geboortedatum van de jongere"),
@@ -105,9 +111,18 @@ pub const VELDEN: [(&str, &str); 16] = [
     ("organisatie", "de afdeling leerplicht die de zaak heeft"),
     ("zaak", "het nummer van de zaak"),
     ("zaak_geopend", "de dag waarop de zaak begon"),
-    ("melding_datum", "de begindatum van de melding van de school (leeg zonder melding)"),
-    ("vrijstelling", "het artikel van de vrijstelling (leeg zonder vrijstelling)"),
-    ("vrijstelling_van", "de eerste dag van de vrijstelling (leeg zonder vrijstelling)"),
+    (
+        "melding_datum",
+        "de begindatum van de melding van de school (leeg zonder melding)",
+    ),
+    (
+        "vrijstelling",
+        "het artikel van de vrijstelling (leeg zonder vrijstelling)",
+    ),
+    (
+        "vrijstelling_van",
+        "de eerste dag van de vrijstelling (leeg zonder vrijstelling)",
+    ),
 ];
 
 /// The fields `tekst` uses that are not merge fields: a template with any is refused.

@@ -59,13 +59,14 @@ use crate::routes::{intake, jongeren, sessies, vrijstellingen, werk, zaakwerk};
         werk::leerplichttelling, werk::inspectie,
         zaakwerk::plan, zaakwerk::ouders, zaakwerk::sluiting,
         zaakwerk::zaaknotities, zaakwerk::zaaknotitie_schrijven,
+        zaakwerk::brieven, zaakwerk::brief_maken, zaakwerk::brief_pdf,
         zaakwerk::notities, zaakwerk::notitie_schrijven, zaakwerk::noodtoegang,
     ),
     components(schemas(
         crate::error::Problem,
         JongereId, Leerlingnummer, Schoolcode, Gemeentecode, Organisatiecode, Schooljaar,
         Bestandsdatum, Datumlijst, CategorieCode, OorzaakCode, SluitredenCode, ArtikelCode,
-        NotitieniveauCode, NotitiesoortCode, ArtikelInvoer, DeskundigeCode, AanbodCode, MeldingstatusCode, NieuweMeldingstatus,
+        NotitieniveauCode, NotitiesoortCode, SjabloonCode, ArtikelInvoer, DeskundigeCode, AanbodCode, MeldingstatusCode, NieuweMeldingstatus,
         AfsluitredenCode, VerzuimsoortCode, MeldingsoortCode, OrganisatiesoortCode, SectorCode,
         RegelCode, RolCode,
     )),
@@ -312,7 +313,7 @@ const JONGERE_DOELEN: [Doel; 17] = [
 ];
 
 /// The responses that name a case, and the operations on one.
-const ZAAK_BRONNEN: [Bron; 10] = [
+const ZAAK_BRONNEN: [Bron; 11] = [
     bron("zaken", "200", "/0/id"),
     bron("zaak", "200", "/id"),
     bron("meldingen_lezen", "200", "/0/zaak"),
@@ -323,8 +324,11 @@ const ZAAK_BRONNEN: [Bron; 10] = [
     bron("vrijstelling_vastleggen", "201", "/zaak"),
     bron("partner_toevoegen", "201", "/zaak"),
     bron("zaaknotitie_schrijven", "201", "/zaak"),
+    bron("brief_maken", "201", "/zaak"),
 ];
-const ZAAK_DOELEN: [Doel; 8] = [
+const ZAAK_DOELEN: [Doel; 10] = [
+    Doel::Parameter("brieven", "path.id"),
+    Doel::Parameter("brief_maken", "path.id"),
     Doel::Parameter("zaaknotities", "path.id"),
     Doel::Parameter("zaaknotitie_schrijven", "path.id"),
     Doel::Parameter("zaak", "path.id"),
@@ -563,6 +567,13 @@ schema!(
     NotitieniveauCode => codes(
         "Wie een notitie bij een zaak mag lezen: zaak (iedereen die de zaak ziet) of leerplicht (alleen leerplicht).",
         leerrecht_domain::zaak::Vertrouwelijkheid::ALL.iter().map(|v| v.code()),
+    )
+);
+schema!(
+    /// The template of a letter.
+    SjabloonCode => codes(
+        "De brief: uitnodiging, waarschuwing, oproep, bevestiging_melding (aan de school) of besluit_vrijstelling.",
+        leerrecht_domain::brief::Sjabloon::ALL.iter().map(|s| s.code()),
     )
 );
 schema!(

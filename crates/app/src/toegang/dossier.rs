@@ -46,6 +46,8 @@ pub struct Dossier {
     pub verzorgers: Vec<leerrecht_domain::verzorger::Verzorger>,
     /// The notes on the cases in `zaken` that the reader may see, by case, oldest first.
     pub zaaknotities: Vec<Zaaknotitie>,
+    /// The letters kept on the cases in `zaken`, by case, oldest first.
+    pub brieven: Vec<leerrecht_store::Brief>,
 }
 
 /// The grounds that let leerplicht read absence, from the file's meldingen, cases and
@@ -237,14 +239,18 @@ impl App {
         let zaken_nood = zaken_b
             .as_ref()
             .map(|b| b.doel() == Some(Doel::Noodtoegang));
-        let mut zaaknotities = Vec::new();
+        let (mut zaaknotities, mut brieven) = (Vec::new(), Vec::new());
         if let Some(nood) = zaken_nood {
             for rij in zaken
                 .iter()
                 .filter(|z| zaak_zichtbaar(actor, &ctx, nood, z.id))
             {
                 zaaknotities.extend(self.store().zaaknotities(rij.id)?);
+                brieven.extend(self.store().brieven(rij.id)?);
             }
+        }
+        if !brieven.is_empty() {
+            d.gelezen.push("brieven".into());
         }
         let vertrouwelijk = zaaknotities
             .iter()
@@ -351,6 +357,7 @@ impl App {
             notities,
             verzorgers,
             zaaknotities,
+            brieven,
         })
     }
 }

@@ -116,7 +116,8 @@ pub const VERWERKINGEN: &[Verwerking] = &[
         betrokkenen: "jongeren die thuiszitten of dreigen thuis te zitten",
         persoonsgegevens: "categorie, hoofdoorzaak, periode, plan, aanbod, overleggen, \
                            escalaties, vrijstellingen, ouderbetrokkenheid, \
-                           gespreksverslagen en notities",
+                           gespreksverslagen en notities, brieven aan ouders en \
+                           verzorgers (naam en adres) en aan de school",
         bijzondere_gegevens: "gegevens over gezondheid wanneer de oorzaak ziekte is",
         ontvangers: "leerplicht en het samenwerkingsverband; het CJG alleen in de zaken \
                      waaraan het is toegevoegd; een notitie 'alleen leerplicht' alleen \

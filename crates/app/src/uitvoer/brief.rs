@@ -137,7 +137,9 @@ mod tests {
         assert_eq!((l.breed, l.hoog, l.rgb.len()), (3, 2, 18));
         assert_eq!(l.alfa.map(|a| a.len()), Some(6));
         assert!(logo_lezen(b"GIF89a").unwrap_err().starts_with("geen PNG"));
-        assert!(logo_lezen(&png_van(4001, 1)).unwrap_err().starts_with("te groot"));
+        assert!(logo_lezen(&png_van(4001, 1))
+            .unwrap_err()
+            .starts_with("te groot"));
     }
 
     #[test]
@@ -145,7 +147,11 @@ mod tests {
         let logo = logo_lezen(&png_van(40, 20)).unwrap();
         let brieven = [
             Briefpagina {
-                adres: vec!["A. Öztürk".into(), "Kerkstraat 1".into(), "2011 AB Haarlem".into()],
+                adres: vec![
+                    "A. Öztürk".into(),
+                    "Kerkstraat 1".into(),
+                    "2011 AB Haarlem".into(),
+                ],
                 tekst: "Betreft: uitnodiging\n\nBeste mevrouw Öztürk,\n\nTot ziens.".into(),
             },
             Briefpagina {

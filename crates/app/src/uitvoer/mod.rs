@@ -3,8 +3,8 @@
 //! Labels are Dutch, and numbers in HTML and PDF are written the Dutch way; a report
 //! [`in_het_engels`](Weergave::in_het_engels) has English labels and English numbers.
 
-mod en;
 pub mod brief;
+mod en;
 mod pdf;
 
 use std::fmt::Write as _;

@@ -34,7 +34,12 @@ pub struct Sjabloontekst {
 
 /// `20 juli 2026`.
 fn lang(d: NaiveDate) -> String {
-    format!("{} {} {}", d.day(), MAANDEN_NL[d.month0() as usize], d.year())
+    format!(
+        "{} {} {}",
+        d.day(),
+        MAANDEN_NL[d.month0() as usize],
+        d.year()
+    )
 }
 
 impl App {
@@ -54,7 +59,11 @@ impl App {
 
     /// The text of template `s` for `gemeente` (None: for all gemeenten): its own file,
     /// else the one for all, else the built-in text.
-    fn sjabloon_lezen(&self, gemeente: Option<&GemeenteCode>, s: Sjabloon) -> Result<Sjabloontekst> {
+    fn sjabloon_lezen(
+        &self,
+        gemeente: Option<&GemeenteCode>,
+        s: Sjabloon,
+    ) -> Result<Sjabloontekst> {
         let naam = format!("{}.txt", s.code());
         let mut plekken = Vec::new();
         if gemeente.is_some() {

@@ -756,6 +756,8 @@ pub struct Browser {
     pub handleiding: Vec<(String, Vec<u8>)>,
     _server: Proces,
     _driver: Proces,
+    /// The server's settings folder, where the letters' templates go.
+    pub instellingen: Option<tempfile::TempDir>,
 }
 
 impl Browser {
@@ -766,8 +768,15 @@ impl Browser {
         driver: std::path::PathBuf,
         axe: String,
     ) -> Browser {
-        let (server, base) = serve(db, &[], Stdio::null());
-        Browser::bij(Proces(server), base, chrome, driver, axe).await
+        // Settings of its own, so that beheer's templates land in a folder of the test's.
+        let map = tempfile::tempdir().unwrap();
+        let config = map.path().join("leerrecht.toml");
+        std::fs::write(&config, "[brieven]\nmap = \"brieven\"\n").unwrap();
+        let env = [("LEERRECHT_CONFIG", config.to_str().unwrap())];
+        let (server, base) = serve(db, &env, Stdio::null());
+        let mut b = Browser::bij(Proces(server), base, chrome, driver, axe).await;
+        b.instellingen = Some(map);
+        b
     }
 
     /// Starts the browser on the running server `server` at `base`.
@@ -788,6 +797,7 @@ impl Browser {
             handleiding: Vec::new(),
             _server: server,
             _driver: driver,
+            instellingen: None,
         }
     }
 

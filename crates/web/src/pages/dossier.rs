@@ -17,6 +17,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use leerrecht_app::toegang::{rol_mag, Gebruik};
 use leerrecht_app::zaken::vrijstellingen::NieuweVrijstelling;
 use leerrecht_app::{App, AppError};
+use leerrecht_domain::brief::Sjabloon;
 use leerrecht_domain::ids::{LeerlingId, SchoolCode};
 use leerrecht_domain::schoolyear::SchoolYear;
 use leerrecht_domain::thuiszitters::{Categorie, Niveau, Oorzaak};
@@ -240,6 +241,19 @@ pub struct Zaakwerk {
     alle_zaken: Vec<(i64, String)>,
     notitiesoorten: Vec<(&'static str, &'static str)>,
     niveaus: Vec<(&'static str, &'static str)>,
+    /// The letters on the cases the reader sees, newest first.
+    brieven: Vec<Briefregel>,
+    sjablonen: Vec<(&'static str, &'static str)>,
+}
+
+/// A letter kept on a case, as the page lists it.
+pub struct Briefregel {
+    pub id: i64,
+    pub zaak: i64,
+    pub tijd: String,
+    pub soort: String,
+    pub aan: String,
+    pub wie: String,
 }
 
 /// A report of a talk or a note as the page shows it.
@@ -286,6 +300,7 @@ struct Gelezen {
     notities: Option<Vec<leerrecht_store::access::NotitieRij>>,
     verzorgers: Vec<leerrecht_domain::verzorger::Verzorger>,
     zaaknotities: Vec<leerrecht_store::Zaaknotitie>,
+    brieven: Vec<leerrecht_store::Brief>,
     vandaag: NaiveDate,
 }
 
@@ -312,7 +327,7 @@ async fn lees(s: &AppState, b: &Bezoeker, id: String) -> Result<Gelezen, Fout> {
         let (signalen, meldingen, registraties, klok) =
             (d.signalen, d.meldingen, d.registraties, d.klok);
         let (zaken, inzage, notities, verzorgers) = (d.zaken, d.inzage, d.notities, d.verzorgers);
-        let zaaknotities = d.zaaknotities;
+        let (zaaknotities, brieven) = (d.zaaknotities, d.brieven);
         // The partners one may add to a case, for the reader who adds them.
         let organisaties = match actor.rol() {
             Some(r) if rol_mag(r, Gebruik::PartnerToevoegen) && zaken.is_some() => {
@@ -329,6 +344,7 @@ async fn lees(s: &AppState, b: &Bezoeker, id: String) -> Result<Gelezen, Fout> {
             namen,
             notities,
             zaaknotities,
+            brieven,
             verzorgers,
             kop,
             inschrijvingen,
@@ -763,6 +779,30 @@ fn zaakwerk(g: &Gelezen, taal: Taal, mag_sluiten: bool, mag_notitie: bool) -> Za
         niveaus: Vertrouwelijkheid::ALL
             .into_iter()
             .map(|v| (v.code(), taal.s(v.label())))
+            .collect(),
+        brieven: g
+            .brieven
+            .iter()
+            .rev()
+            .map(|b| Briefregel {
+                id: b.id,
+                zaak: b.zaak,
+                tijd: b
+                    .tijd
+                    .with_timezone(&chrono::Local)
+                    .format("%d-%m-%Y %H:%M")
+                    .to_string(),
+                soort: b
+                    .sjabloon
+                    .parse::<Sjabloon>()
+                    .map_or_else(|_| b.sjabloon.clone(), |s| taal.s(s.label()).to_string()),
+                aan: b.aan.clone(),
+                wie: woorden::auteur(taal, &b.wie),
+            })
+            .collect(),
+        sjablonen: Sjabloon::ALL
+            .into_iter()
+            .map(|s| (s.code(), taal.s(s.label())))
             .collect(),
     };
     // The open cases first: a note is mostly on the case at hand.
@@ -1745,6 +1785,64 @@ fn zaaknotitie_lezen(f: ZaaknotitieForm, b: &Bezoeker) -> Result<Schrijving, Wei
         };
         app.zaaknotitie_schrijven(a, zaak, nieuw).map(|_| ())
     })
+}
+
+#[derive(Deserialize)]
+pub struct BriefForm {
+    #[serde(default)]
+    zaak: String,
+    #[serde(default)]
+    sjabloon: String,
+}
+
+formulier_route! {
+    /// Leerplicht makes a letter on one of the person's cases; it is kept on the case and
+    /// listed on the page, to download.
+    brief_maken, "brief-form",
+    ["zaak", "sjabloon"] => brief_lezen
+}
+
+fn brief_lezen(f: BriefForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
+    let taal = b.taal;
+    if f.zaak.trim().is_empty() {
+        return Err(Afwijzing::bij("zaak", taal.s("kies een zaak")).into());
+    }
+    let sjabloon = Sjabloon::from_str(&f.sjabloon)
+        .map_err(|_| Afwijzing::bij("sjabloon", taal.s("kies een brief")))?;
+    schrijving(move |app, a, l| {
+        let zaak = gekozen_zaak(app, a, l, &f.zaak)?;
+        app.brief_maken(a, zaak, sjabloon).map(|_| ())
+    })
+}
+
+/// A letter kept on one of the person's cases, as its PDF: read through the gate (audited),
+/// and only when it belongs to the file it is asked for under.
+pub async fn brief(
+    State(s): State<AppState>,
+    b: Bezoeker,
+    Path((id, nr)): Path<(String, i64)>,
+) -> Result<Response, Fout> {
+    let actor = b.actor.clone();
+    let (brief, pdf) = doe(&s, b.taal, move |app| {
+        let l = app.leerling_van_id(&actor, &id)?;
+        let (brief, pdf) = app.brief(&actor, nr)?;
+        // A letter of another person's case is refused as an unknown one.
+        if !app.zaken(&actor, l)?.iter().any(|z| z.id == brief.zaak) {
+            return Err(AppError::Forbidden(
+                leerrecht_app::toegang::GEEN_TOEGANG.into(),
+            ));
+        }
+        Ok((brief, pdf))
+    })
+    .await?;
+    Ok(super::rapport::download(
+        pdf,
+        "application/pdf",
+        &format!(
+            "attachment; filename=\"brief-{}-{}.pdf\"",
+            brief.id, brief.sjabloon
+        ),
+    ))
 }
 
 #[derive(Deserialize)]

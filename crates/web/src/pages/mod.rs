@@ -6,6 +6,7 @@
 //! body, and persons are named in URLs by their opaque id.
 
 mod beheer;
+mod brieven;
 mod dossier;
 mod inloggen;
 pub mod invoer;
@@ -88,6 +89,8 @@ pub fn routes() -> Router<AppState> {
         .route("/jongeren/{id}/sluiten", post(dossier::sluiten))
         .route("/jongeren/{id}/notitie", post(dossier::notitie))
         .route("/jongeren/{id}/zaaknotitie", post(dossier::zaaknotitie))
+        .route("/jongeren/{id}/brief", post(dossier::brief_maken))
+        .route("/jongeren/{id}/brief/{nr}", get(dossier::brief))
         .route(
             "/noodtoegang",
             get(noodtoegang::formulier).post(noodtoegang::aanvragen),
@@ -95,6 +98,10 @@ pub fn routes() -> Router<AppState> {
         .route("/rapportages", get(rapport::overzicht))
         .route("/rapportages/{soort}", get(rapport::rapport))
         .route("/beheer", get(beheer::beheer))
+        .route(
+            "/beheer/brieven",
+            get(brieven::tonen).post(brieven::opslaan),
+        )
         .route(
             "/beheer/gebruikers/{naam}/uitschakelen",
             post(beheer::uitschakelen),

@@ -371,7 +371,7 @@ fn printbaar(pagina: String, bestand: &str) -> Response {
     r
 }
 
-fn download(body: Vec<u8>, soort: &'static str, bestand: &str) -> Response {
+pub(crate) fn download(body: Vec<u8>, soort: &'static str, bestand: &str) -> Response {
     let mut r = body.into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(soort));

@@ -425,6 +425,33 @@ fn en(nl: &'static str) -> &'static str {
         "Notitie" => "Note",
         "Medische notitie schrijven" => "Write a medical note",
         "Gespreksverslagen en notities" => "Reports of talks and notes",
+        "Brieven" => "Letters",
+        "De teksten van de brieven" => "The texts of the letters",
+        "De teksten van de brieven die leerplicht bij een zaak maakt. Een gemeente kan een eigen tekst hebben; anders geldt de tekst voor alle gemeenten, en anders de standaardtekst. Velden tussen dubbele accolades vult leerrecht in." => {
+            "The texts of the letters leerplicht makes on a case. A gemeente may have a text of its own; else the text for all gemeenten holds, and else the built-in text. leerrecht fills in the fields between double braces."
+        }
+        "Alle gemeenten" => "All gemeenten",
+        "Tonen" => "Show",
+        "Tekst" => "Text",
+        "Opslaan" => "Save",
+        "Velden" => "Fields",
+        "Veld" => "Field",
+        "Wat erin komt" => "What it holds",
+        "standaardtekst van leerrecht" => "leerrecht's built-in text",
+        "eigen tekst van deze gemeente" => "this gemeente's own text",
+        "tekst voor alle gemeenten" => "the text for all gemeenten",
+        "Brief" => "Letter",
+        "Brief maken" => "Make a letter",
+        "Gemaakt" => "Made",
+        "Aan" => "To",
+        "Er komt één brief per adres van de ouders en verzorgers; de bevestiging van een melding gaat naar de school." => {
+            "One letter is made per address of the parents and guardians; the confirmation of a melding goes to the school."
+        }
+        "Uitnodiging verzuimgesprek" => "Invitation to a talk about absence",
+        "Waarschuwing" => "Warning",
+        "Oproep" => "Summons",
+        "Bevestiging melding (aan de school)" => "Confirmation of a melding (to the school)",
+        "Besluit vrijstelling" => "Decision on an exemption",
         "Gespreksverslag of notitie schrijven" => "Write a report of a talk or a note",
         "Gespreksverslag" => "Report of a talk",
         "Wie mag lezen" => "Who may read",

@@ -69,6 +69,11 @@ pub fn routes(state: AppState) -> Router {
         .route("/zaken/{id}/ouderbetrokkenheid", post(zaakwerk::ouders))
         .route("/zaken/{id}/sluiting", post(zaakwerk::sluiting))
         .route(
+            "/zaken/{id}/brieven",
+            get(zaakwerk::brieven).post(zaakwerk::brief_maken),
+        )
+        .route("/brieven/{id}", get(zaakwerk::brief_pdf))
+        .route(
             "/zaken/{id}/notities",
             get(zaakwerk::zaaknotities).post(zaakwerk::zaaknotitie_schrijven),
         )

@@ -18,7 +18,8 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::openapi::{
-    JongereId, Leerlingnummer, NotitieniveauCode, NotitiesoortCode, Organisatiecode, SluitredenCode,
+    JongereId, Leerlingnummer, NotitieniveauCode, NotitiesoortCode, Organisatiecode, SjabloonCode,
+    SluitredenCode,
 };
 use crate::routes::jongeren::{met_jongere, VanJongere};
 use crate::AppState;
@@ -271,6 +272,116 @@ pub async fn zaaknotitie_schrijven(
         })
         .await?;
     Ok((StatusCode::CREATED, axum::Json(notitie.into())))
+}
+
+/// A letter kept on a case (its PDF at `/brieven/{id}`).
+#[derive(Serialize, ToSchema)]
+pub struct Brief {
+    /// The letter's number.
+    pub id: i64,
+    /// The case's number.
+    #[schema(minimum = 1, example = 12)]
+    pub zaak: i64,
+    /// The template it was made from.
+    #[schema(value_type = SjabloonCode)]
+    pub sjabloon: String,
+    /// To whom: the names at each address, or the school.
+    pub aan: String,
+    /// How many letters (one per address) the PDF holds.
+    pub adressen: u32,
+    /// Who made it: the user name.
+    pub door: String,
+    /// When it was made.
+    pub tijd: DateTime<Utc>,
+}
+
+impl From<leerrecht_store::Brief> for Brief {
+    fn from(b: leerrecht_store::Brief) -> Self {
+        Brief {
+            id: b.id,
+            zaak: b.zaak,
+            sjabloon: b.sjabloon,
+            aan: b.aan,
+            adressen: b.adressen,
+            door: b.wie,
+            tijd: b.tijd,
+        }
+    }
+}
+
+/// The letters kept on a case.
+///
+/// For everyone who may see the case, oldest first. Logged.
+#[utoipa::path(get, path = "/zaken/{id}/brieven", tag = "thuiszitters",
+    params(("id" = i64, Path, description = "Het nummer van de zaak", minimum = 1, example = 12)),
+    responses((status = 200, description = "Brieven", body = Vec<Brief>)))]
+pub async fn brieven(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<axum::Json<Vec<Brief>>> {
+    let rows = s.run(move |app| app.brieven(&c.actor, id)).await?;
+    Ok(axum::Json(rows.into_iter().map(Brief::from).collect()))
+}
+
+/// A letter to make.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NieuweBrief {
+    /// The template.
+    #[schema(value_type = SjabloonCode)]
+    pub sjabloon: String,
+}
+
+/// Makes a letter on a case from its template.
+///
+/// For leerplicht only. One letter per address of the young person's parents and guardians
+/// (to the school of the case's melding for `bevestiging_melding`), as one PDF kept on the
+/// case; 422 when there is no one to send it to. Logged.
+#[utoipa::path(post, path = "/zaken/{id}/brieven", tag = "thuiszitters",
+    params(("id" = i64, Path, description = "Het nummer van de zaak", minimum = 1, example = 12)),
+    request_body = NieuweBrief,
+    responses((status = 201, description = "Gemaakt", body = Brief)))]
+pub async fn brief_maken(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    Json(n): Json<NieuweBrief>,
+) -> ApiResult<(StatusCode, axum::Json<Brief>)> {
+    let sjabloon = leerrecht_domain::brief::Sjabloon::from_str(&n.sjabloon)
+        .map_err(|e| ApiError::field("sjabloon", e))?;
+    let (b, _) = s
+        .run(move |app| app.brief_maken(&c.actor, id, sjabloon))
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(b.into())))
+}
+
+/// A letter's PDF.
+///
+/// For everyone who may see its case. Logged.
+#[utoipa::path(get, path = "/brieven/{id}", tag = "thuiszitters",
+    params(("id" = i64, Path, description = "Het nummer van de brief", minimum = 1, example = 3)),
+    responses((status = 200, description = "De brief als PDF", content_type = "application/pdf", body = Vec<u8>)))]
+pub async fn brief_pdf(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let (b, pdf) = s.run(move |app| app.brief(&c.actor, id)).await?;
+    let mut r = pdf.into_response();
+    let h = r.headers_mut();
+    h.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/pdf"),
+    );
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!(
+        "attachment; filename=\"brief-{}-{}.pdf\"",
+        b.id, b.sjabloon
+    )) {
+        h.insert(axum::http::header::CONTENT_DISPOSITION, v);
+    }
+    Ok(r)
 }
 
 /// A youth doctor's medical note.
