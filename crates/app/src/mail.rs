@@ -158,6 +158,7 @@ fn soort_woorden(soort: &str) -> &str {
         "av" => "signalen van absoluut verzuim",
         "thuiszitter_voorstel" => "voorstellen om als thuiszitter te registreren",
         "overdracht" => "overgedragen zaken",
+        "handhaving" => "HALT-verwijzingen en processen-verbaal zonder uitkomst",
         s => s,
     }
 }

@@ -6,6 +6,7 @@
 
 mod common;
 
+use chrono::Datelike;
 use common::{d, error_places, leerling, Db};
 use leerrecht_app::register::import::ImportKind;
 use leerrecht_app::register::verzorgers::VerzorgerWijziging;
@@ -15,7 +16,7 @@ use leerrecht_domain::brief::Sjabloon;
 use leerrecht_domain::ids::GemeenteCode;
 use leerrecht_domain::org::Rol;
 use leerrecht_domain::verzorger::{adressen, Relatie};
-use leerrecht_domain::zaak::ZaakSoort;
+use leerrecht_domain::zaak::{Gebeurtenis, OmBeslissing, PvArtikel, ZaakSoort};
 
 const HEADER: &str = "leerling;naam;relatie;straat;huisnummer;postcode;woonplaats;telefoon;email\n";
 
@@ -301,9 +302,121 @@ fn letters_go_to_each_address_from_the_gemeentes_template(db: Db) {
     assert_eq!(r.telling.brieven, 1, "{:?}", r.telling);
 }
 
+/// Enforcement on an absence case (docs/domain.md §13): HALT from 12, one referral at a time
+/// and its outcome after it; the worklist reminds of an outcome eight weeks in coming; the
+/// Leerplichttelling counts referrals and official reports, also after the file is gone.
+fn enforcement_is_reminded_and_counted(db: Db) {
+    db.region();
+    let lp = ingelogd(&db, "officier", "RBL-ZKIJ", Rol::Leerplicht);
+    let (sem, noor) = (leerling("111222333"), leerling("123456782"));
+    let vandaag = db.app.now().date_naive();
+    let weken = |n| vandaag - chrono::Duration::weeks(n);
+    let zaak = |wie| {
+        db.app
+            .zaak_openen(&lp, wie, ZaakSoort::Verzuim, weken(20))
+            .unwrap()
+    };
+    let (zs, zn) = (zaak(sem), zaak(noor));
+    let ongeldig = |r: leerrecht_app::Result<()>, veld: &str| {
+        assert!(
+            matches!(&r, Err(AppError::Invalid(m)) if m.starts_with(veld)),
+            "{veld}: {r:?}"
+        )
+    };
+    // Sem (born 2015) is too young for HALT.
+    ongeldig(
+        db.app
+            .handhaving_vastleggen(&lp, zs, Gebeurtenis::Halt { datum: weken(10) }),
+        "datum:",
+    );
+    // Noor: referred ten weeks ago, one referral at a time, no outcome before it.
+    db.app
+        .handhaving_vastleggen(&lp, zn, Gebeurtenis::Halt { datum: weken(10) })
+        .unwrap();
+    ongeldig(
+        db.app
+            .handhaving_vastleggen(&lp, zn, Gebeurtenis::Halt { datum: weken(9) }),
+        "halt:",
+    );
+    let uitkomst = |datum| Gebeurtenis::HaltUitkomst {
+        datum,
+        afgerond: false,
+    };
+    ongeldig(
+        db.app.handhaving_vastleggen(&lp, zn, uitkomst(weken(11))),
+        "halt_uitkomst:",
+    );
+    let herinneringen = || {
+        db.app
+            .werklijst(&lp, "RBL-ZKIJ", vandaag, &Default::default())
+            .unwrap()
+            .items
+            .into_iter()
+            .filter(|i| i.soort == "handhaving")
+            .map(|i| i.leerling)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        herinneringen(),
+        [noor.to_string()],
+        "eight weeks without an outcome"
+    );
+    // Not completed: an official report to the parents, a week ago; then the decision.
+    db.app
+        .handhaving_vastleggen(&lp, zn, uitkomst(weken(2)))
+        .unwrap();
+    db.app
+        .handhaving_vastleggen(
+            &lp,
+            zn,
+            Gebeurtenis::ProcesVerbaal {
+                datum: weken(1),
+                artikel: PvArtikel::Art2,
+            },
+        )
+        .unwrap();
+    assert!(herinneringen().is_empty(), "the report is a week old");
+    let school = ingelogd(&db, "juf", "05KO00", Rol::School);
+    let om = |datum| Gebeurtenis::OmUitspraak {
+        datum,
+        beslissing: OmBeslissing::Strafbeschikking,
+        sanctie: "geldboete € 150".into(),
+    };
+    assert!(matches!(
+        db.app.handhaving_vastleggen(&school, zn, om(vandaag)),
+        Err(AppError::Forbidden(_))
+    ));
+    ongeldig(
+        db.app
+            .handhaving_vastleggen(&lp, zn, om(vandaag + chrono::Duration::days(1))),
+        "datum:",
+    );
+    db.app.handhaving_vastleggen(&lp, zn, om(vandaag)).unwrap();
+    // The count of the school year of the referral, now and after the file is destroyed.
+    let jaar = leerrecht_domain::schoolyear::SchoolYear::containing(weken(10));
+    let telling = |op: &str| {
+        db.leerplichttelling(jaar.first_day().year(), op)
+            .handhaving
+            .iter()
+            .map(|h| (h.soort, h.aantal.getal()))
+            .collect::<Vec<_>>()
+    };
+    let verwacht = [("halt", Some(1)), ("art2", Some(1)), ("art4", Some(0))];
+    assert_eq!(telling(&vandaag.to_string()), verwacht);
+    db.app
+        .purge(&Actor::local_operator(), d("2040-01-01"), false)
+        .unwrap();
+    assert_eq!(
+        telling("2040-01-01"),
+        verwacht,
+        "the figures outlive the file"
+    );
+}
+
 on_both!(
     a_bad_file_writes_nothing_and_names_every_bad_row,
     each_named_young_person_gets_exactly_their_rows,
     the_file_shows_them_and_the_purge_takes_them,
     letters_go_to_each_address_from_the_gemeentes_template,
+    enforcement_is_reminded_and_counted,
 );

@@ -1350,6 +1350,8 @@ fn demo(
     println!("gespreksverslagen en notities: {notities} bij de open zaken");
     let brieven = leerrecht_demo::Demo(&app).brieven(actor, seed)?;
     println!("brieven: {brieven} uitnodigingen aan ouders");
+    let handhaving = leerrecht_demo::Demo(&app).handhaving(actor, seed, peildatum)?;
+    println!("handhaving: {handhaving} stappen (HALT, processen-verbaal, beslissingen van het OM)");
     let accounts = leerrecht_demo::Demo(&app).accounts(actor, peildatum)?;
     accounts::print_demo_accounts(&accounts, &totp_opdracht(db), &mut io::stdout().lock())?;
     Ok(())

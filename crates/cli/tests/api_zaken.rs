@@ -100,6 +100,7 @@ fn case_work_medical_notes_and_break_the_glass(db: String) {
         ("/zaken/{id}/ouderbetrokkenheid", "post"),
         ("/zaken/{id}/sluiting", "post"),
         ("/zaken/{id}/notities", "get"),
+        ("/zaken/{id}/handhaving", "post"),
         ("/zaken/{id}/notities", "post"),
         ("/medische-notities", "get"),
         ("/medische-notities", "post"),
@@ -240,6 +241,18 @@ fn case_work_medical_notes_and_break_the_glass(db: String) {
     let (st, v) = zaak_post("ouderbetrokkenheid", json!({"hoe": "Nog een gesprek"}));
     assert_eq!(st, 422, "{v}");
     assert!(v["detail"].as_str().unwrap().contains("not open"), "{v}");
+
+    // Enforcement: a step that does not exist, and any step on a closed case, are refused.
+    let (st, v) = zaak_post("handhaving", json!({"stap": "ontslag"}));
+    assert_eq!((st, veld(&v)), (422, "stap"), "{v}");
+    let (st, v) = zaak_post("handhaving", json!({"stap": "halt"}));
+    assert_eq!(st, 422, "{v}");
+    assert!(v["detail"].as_str().unwrap().contains("not open"), "{v}");
+    let (st, v) = swv.post(
+        &format!("/zaken/{zaak}/handhaving"),
+        json!({"stap": "halt"}),
+    );
+    assert_eq!(st, 403, "{v}");
 
     // Reports of talks and notes, also on a closed case, each with who may read it.
     for (body, field) in [

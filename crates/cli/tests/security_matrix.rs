@@ -93,6 +93,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /zaken/{id}/brieven",                        "E  -  E  -  E  -  -  -  -"),
     ("POST /zaken/{id}/brieven",                       "E  -  -  -  -  -  -  -  -"),
     ("GET /brieven/{id}",                              "E  -  E  -  E  -  -  -  -"),
+    ("POST /zaken/{id}/handhaving",                    "E  -  -  -  -  -  -  -  -"),
     ("POST /zaken/{id}/notities",                      "E  -  -  -  -  -  -  -  -"),
     ("GET /medische-notities",                         "-  -  -  E  -  -  -  -  -"),
     ("POST /medische-notities",                        "-  -  -  E  -  -  -  -  -"),
@@ -365,6 +366,8 @@ fn body(op: &str, k: &Kant) -> Value {
         "POST /zaken/{id}/sluiting" => json!({"reden": "overig", "toelichting": " "}),
         "POST /medische-notities" => json!({"jongere": k.id, "tekst": " "}),
         "POST /zaken/{id}/notities" => json!({"niveau": "zaak", "tekst": " "}),
+        // An outcome with no HALT referral pending: past the gate, refused as input.
+        "POST /zaken/{id}/handhaving" => json!({"stap": "halt_afgerond"}),
         // The side's parent gets another invitation.
         "POST /zaken/{id}/brieven" => json!({"sjabloon": "uitnodiging"}),
         // A parent without a name, and one who is not on the file: refused past the gate.

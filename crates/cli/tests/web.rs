@@ -487,6 +487,15 @@ async fn in_de_browser(mut s: Browser, r: Rolverdeling, sqlite: bool) {
         notities.contains("Zorgen over de thuissituatie") && notities.contains("Alleen leerplicht"),
         "{notities}"
     );
+    // The pupil is too young for HALT: refused next to the day, and nothing recorded.
+    s.open("Handhaving vastleggen").await;
+    s.kies("#hh-stap", "halt").await;
+    s.klik("#handhaving-form button[type=submit]").await;
+    assert!(
+        s.tekst("#hh-datum-fout").await.contains("vanaf 12 jaar"),
+        "HALT is from 12"
+    );
+    assert!(s.tekst("#handhaving-deel").await.contains("Geen."));
     // An invitation to the parents, kept on the case: a PDF of real text, one letter for
     // the guardian's address.
     s.open("Brief maken").await;

@@ -1,10 +1,13 @@
-//! The demo's reports of talks and notes (docs/domain.md §13): on every open absence or
-//! thuiszitter case, the officer's report of a talk with the family for everyone on the case,
-//! and now and then a note for leerplicht only; the same for the same seed.
+//! The demo's file work (docs/domain.md §13): on every open absence or thuiszitter case, the
+//! officer's report of a talk with the family for everyone on the case, and now and then a
+//! note for leerplicht only; invitations to parents; HALT referrals and official reports. The
+//! same for the same seed.
 
 use chrono::{Duration, NaiveDate};
 use leerrecht_domain::brief::Sjabloon;
-use leerrecht_domain::zaak::{NotitieSoort, Vertrouwelijkheid, ZaakSoort};
+use leerrecht_domain::zaak::{
+    Gebeurtenis, NotitieSoort, OmBeslissing, PvArtikel, Vertrouwelijkheid, ZaakSoort,
+};
 use leerrecht_store::Zaaknotitie;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -104,6 +107,63 @@ impl Demo<'_> {
             }
             self.brief_maken(actor, z.id, Sjabloon::Uitnodiging)?;
             n += 1;
+        }
+        Ok(n)
+    }
+}
+
+impl Demo<'_> {
+    /// Enforcement on about one open absence case in twenty of a young person of 12 or older:
+    /// a HALT referral a month after the case opened, its outcome six weeks later when that
+    /// lies before `peildatum` (now and then not completed, and then an official report to
+    /// the parents, and the prosecutor's decision when it lies before `peildatum`). Some
+    /// referrals are still waiting: the worklist reminds of them. Returns how many steps.
+    pub fn handhaving(&self, actor: &Actor, seed: u64, peildatum: NaiveDate) -> Result<u64> {
+        authorize(actor, Action::LoadDemo)?;
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6861_6e64_6861_7669);
+        let mut n = 0;
+        for z in self.store().open_zaken(ZaakSoort::Verzuim)? {
+            if !rng.gen_bool(0.05) {
+                continue;
+            }
+            let Some(j) = self.store().jongere(z.leerling)? else {
+                continue;
+            };
+            let halt = z.geopend + Duration::days(30);
+            if halt > peildatum
+                || leerrecht_domain::duty::age_on(j.geboortedatum, halt)
+                    < leerrecht_domain::zaak::HALT_VANAF_JAAR
+            {
+                continue;
+            }
+            let mut stappen = vec![Gebeurtenis::Halt { datum: halt }];
+            let uitkomst = halt + Duration::weeks(6);
+            if uitkomst <= peildatum {
+                let afgerond = rng.gen_bool(0.7);
+                stappen.push(Gebeurtenis::HaltUitkomst {
+                    datum: uitkomst,
+                    afgerond,
+                });
+                let pv = uitkomst + Duration::days(14);
+                if !afgerond && pv <= peildatum {
+                    stappen.push(Gebeurtenis::ProcesVerbaal {
+                        datum: pv,
+                        artikel: PvArtikel::Art2,
+                    });
+                    let om = pv + Duration::weeks(10);
+                    if om <= peildatum {
+                        stappen.push(Gebeurtenis::OmUitspraak {
+                            datum: om,
+                            beslissing: OmBeslissing::Strafbeschikking,
+                            sanctie: "geldboete € 150".into(),
+                        });
+                    }
+                }
+            }
+            for e in stappen {
+                self.handhaving_vastleggen(actor, z.id, e)?;
+                n += 1;
+            }
         }
         Ok(n)
     }

@@ -117,6 +117,34 @@ pub struct Vrijstelling {
     pub van: NaiveDate,
 }
 
+/// An enforcement step recorded in a case: a HALT referral or an official report under one
+/// of the two articles (`None`: HALT).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Handhaving {
+    pub persoon: i64,
+    pub proces_verbaal: Option<crate::zaak::PvArtikel>,
+    pub datum: NaiveDate,
+}
+
+impl Handhaving {
+    /// The code kept in the anonymous table: `halt`, `art2` or `art4`.
+    pub fn code(&self) -> &'static str {
+        self.proces_verbaal.map_or("halt", |a| a.code())
+    }
+    /// The step of a code of [`Handhaving::code`].
+    pub fn van_code(persoon: i64, code: &str, datum: NaiveDate) -> Result<Self, String> {
+        let proces_verbaal = match code {
+            "halt" => None,
+            a => Some(a.parse()?),
+        };
+        Ok(Handhaving {
+            persoon,
+            proces_verbaal,
+            datum,
+        })
+    }
+}
+
 /// One melding as the figures see it: whose, where they lived when it was filed, whether
 /// they were 18 or older on its start date, from which school, from when. Borrowed: the
 /// figures stream millions of them.
@@ -140,6 +168,8 @@ pub struct Basis {
     /// Offers that started: (person, date started). A start ends a run of home-sitting.
     pub gestart: Vec<(i64, NaiveDate)>,
     pub vrijstellingen: Vec<Vrijstelling>,
+    /// HALT referrals and official reports.
+    pub handhaving: Vec<Handhaving>,
 }
 
 impl Basis {

@@ -333,6 +333,93 @@ impl std::str::FromStr for NotitieSoort {
     }
 }
 
+/// The article of the Leerplichtwet 1969 an official report (*proces-verbaal*) is drawn up
+/// under (docs/domain.md §13).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PvArtikel {
+    /// Art. 2: the parents, who must see to it that their child attends school.
+    Art2,
+    /// Art. 4: the young person from 12, who must attend school.
+    Art4,
+}
+
+impl PvArtikel {
+    pub const ALL: [PvArtikel; 2] = [PvArtikel::Art2, PvArtikel::Art4];
+    pub fn code(self) -> &'static str {
+        match self {
+            PvArtikel::Art2 => "art2",
+            PvArtikel::Art4 => "art4",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            PvArtikel::Art2 => "art. 2 Leerplichtwet (de ouders)",
+            PvArtikel::Art4 => "art. 4 Leerplichtwet (de jongere)",
+        }
+    }
+}
+
+impl std::str::FromStr for PvArtikel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        PvArtikel::ALL
+            .into_iter()
+            .find(|a| a.code() == s.trim())
+            .ok_or_else(|| "use art2 (the parents) or art4 (the young person)".into())
+    }
+}
+
+/// The Public Prosecutor's decision on an official report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OmBeslissing {
+    /// Dismissed (*sepot*).
+    Sepot,
+    /// A punishment order of the prosecutor (*OM-strafbeschikking*).
+    Strafbeschikking,
+    /// Brought before the court (*dagvaarding*); the sanction is the court's.
+    Dagvaarding,
+}
+
+impl OmBeslissing {
+    pub const ALL: [OmBeslissing; 3] = [
+        OmBeslissing::Sepot,
+        OmBeslissing::Strafbeschikking,
+        OmBeslissing::Dagvaarding,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            OmBeslissing::Sepot => "sepot",
+            OmBeslissing::Strafbeschikking => "strafbeschikking",
+            OmBeslissing::Dagvaarding => "dagvaarding",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            OmBeslissing::Sepot => "Sepot",
+            OmBeslissing::Strafbeschikking => "Strafbeschikking",
+            OmBeslissing::Dagvaarding => "Dagvaarding",
+        }
+    }
+}
+
+impl std::str::FromStr for OmBeslissing {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        OmBeslissing::ALL
+            .into_iter()
+            .find(|a| a.code() == s.trim())
+            .ok_or_else(|| "use sepot, strafbeschikking or dagvaarding".into())
+    }
+}
+
+/// The youngest age for a HALT referral (docs/domain.md §13).
+pub const HALT_VANAF_JAAR: u32 = 12;
+/// Weeks after a HALT referral or an official report that the worklist reminds of its pending
+/// outcome.
+pub const UITKOMST_WEKEN: i64 = 8;
+
 /// One change to a case. Dates are the days things happened; the moment of recording is kept
 /// beside the event by the store.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -405,6 +492,27 @@ pub enum Gebeurtenis {
         datum: NaiveDate,
         geinformeerd: Vec<String>,
     },
+    /// A referral to HALT (for a young person from 12), on an absence case.
+    Halt {
+        datum: NaiveDate,
+    },
+    /// The outcome of the pending HALT referral: completed or not.
+    HaltUitkomst {
+        datum: NaiveDate,
+        afgerond: bool,
+    },
+    /// An official report to the Public Prosecutor, on an absence case.
+    ProcesVerbaal {
+        datum: NaiveDate,
+        artikel: PvArtikel,
+    },
+    /// The Public Prosecutor's decision on the pending report, with the sanction in words.
+    OmUitspraak {
+        datum: NaiveDate,
+        beslissing: OmBeslissing,
+        #[serde(default)]
+        sanctie: String,
+    },
     Gesloten {
         datum: NaiveDate,
         /// Why the case closed; events stored before reasons were kept have none (their
@@ -429,6 +537,10 @@ impl Gebeurtenis {
             | Gebeurtenis::Overleg { datum, .. }
             | Gebeurtenis::Ouders { datum, .. }
             | Gebeurtenis::Escalatie { datum, .. }
+            | Gebeurtenis::Halt { datum }
+            | Gebeurtenis::HaltUitkomst { datum, .. }
+            | Gebeurtenis::ProcesVerbaal { datum, .. }
+            | Gebeurtenis::OmUitspraak { datum, .. }
             | Gebeurtenis::Gesloten { datum, .. } => *datum,
             Gebeurtenis::Aanbod { aangeboden, .. } => *aangeboden,
             Gebeurtenis::AanbodGestart { gestart, .. } => *gestart,
@@ -514,6 +626,25 @@ impl Gebeurtenis {
             } => {
                 format!("escalatie {}: {}", niveau.code(), geinformeerd.join(", "))
             }
+            Gebeurtenis::Halt { .. } => "verwezen naar HALT".into(),
+            Gebeurtenis::HaltUitkomst { afgerond, .. } => {
+                if *afgerond {
+                    "HALT-afdoening afgerond".into()
+                } else {
+                    "HALT-afdoening niet afgerond".into()
+                }
+            }
+            Gebeurtenis::ProcesVerbaal { artikel, .. } => {
+                format!("proces-verbaal ({})", artikel.label())
+            }
+            Gebeurtenis::OmUitspraak {
+                beslissing,
+                sanctie,
+                ..
+            } => match sanctie.trim() {
+                "" => format!("beslissing OM: {}", beslissing.label()),
+                s => format!("beslissing OM: {} ({s})", beslissing.label()),
+            },
             Gebeurtenis::Gesloten {
                 reden, uitkomst, ..
             } => match (reden, uitkomst.trim()) {
@@ -597,6 +728,36 @@ pub struct ZaakStaat {
     /// Why the case closed: the event's reason, or for an event stored before reasons were
     /// kept, its outcome when that is a reason's code.
     pub sluitreden: Option<Sluitreden>,
+    /// HALT referrals: the day, and the outcome (its day, completed) once known.
+    pub halt: Vec<(NaiveDate, Option<(NaiveDate, bool)>)>,
+    /// Official reports: the day, the article, and the prosecutor's decision once known.
+    pub processen_verbaal: Vec<Proces>,
+}
+
+/// An official report as the case knows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Proces {
+    pub datum: NaiveDate,
+    pub artikel: PvArtikel,
+    /// The decision: its day, what, and the sanction in words.
+    pub uitspraak: Option<(NaiveDate, OmBeslissing, String)>,
+}
+
+impl ZaakStaat {
+    /// The enforcement steps still waiting for their outcome: what, and since when.
+    pub fn uitkomst_open(&self) -> Vec<(&'static str, NaiveDate)> {
+        let halt = self
+            .halt
+            .iter()
+            .filter(|(_, u)| u.is_none())
+            .map(|(d, _)| ("HALT-verwijzing", *d));
+        let pv = self
+            .processen_verbaal
+            .iter()
+            .filter(|p| p.uitspraak.is_none())
+            .map(|p| ("proces-verbaal", p.datum));
+        halt.chain(pv).collect()
+    }
 }
 
 impl ZaakStaat {
@@ -688,6 +849,31 @@ impl ZaakStaat {
                 self.escalaties
                     .push((*niveau, *datum, geinformeerd.clone()));
             }
+            Gebeurtenis::Halt { datum } => self.halt.push((*datum, None)),
+            Gebeurtenis::HaltUitkomst { datum, afgerond } => {
+                if let Some(h) = self.halt.iter_mut().rev().find(|(_, u)| u.is_none()) {
+                    h.1 = Some((*datum, *afgerond));
+                }
+            }
+            Gebeurtenis::ProcesVerbaal { datum, artikel } => self.processen_verbaal.push(Proces {
+                datum: *datum,
+                artikel: *artikel,
+                uitspraak: None,
+            }),
+            Gebeurtenis::OmUitspraak {
+                datum,
+                beslissing,
+                sanctie,
+            } => {
+                if let Some(p) = self
+                    .processen_verbaal
+                    .iter_mut()
+                    .rev()
+                    .find(|p| p.uitspraak.is_none())
+                {
+                    p.uitspraak = Some((*datum, *beslissing, sanctie.clone()));
+                }
+            }
             Gebeurtenis::Gesloten {
                 datum,
                 reden,
@@ -774,6 +960,36 @@ impl ZaakStaat {
                     v.datum
                 ))
             }
+            Gebeurtenis::Halt { .. } | Gebeurtenis::ProcesVerbaal { .. }
+                if self.soort != Some(ZaakSoort::Verzuim) =>
+            {
+                Err("enforcement is recorded on an absence case".into())
+            }
+            Gebeurtenis::Halt { .. } if self.halt.iter().any(|(_, u)| u.is_none()) => {
+                Err("a HALT referral is waiting for its outcome".into())
+            }
+            Gebeurtenis::HaltUitkomst { datum, .. } => {
+                match self.halt.iter().rev().find(|(_, u)| u.is_none()) {
+                    None => Err("there is no HALT referral waiting for its outcome".into()),
+                    Some((d, _)) if datum < d => {
+                        Err(format!("the outcome comes on or after the referral ({d})"))
+                    }
+                    Some(_) => Ok(()),
+                }
+            }
+            Gebeurtenis::OmUitspraak { datum, .. } => match self
+                .processen_verbaal
+                .iter()
+                .rev()
+                .find(|p| p.uitspraak.is_none())
+            {
+                None => Err("there is no official report waiting for a decision".into()),
+                Some(p) if *datum < p.datum => Err(format!(
+                    "the decision comes on or after the report ({})",
+                    p.datum
+                )),
+                Some(_) => Ok(()),
+            },
             Gebeurtenis::Escalatie { niveau, .. } if self.niveau.is_some_and(|n| n >= *niveau) => {
                 Err(format!("the case is already at {}", niveau.code()))
             }
@@ -811,6 +1027,53 @@ mod tests {
     use super::*;
 
     use crate::testsupport::d;
+
+    /// Enforcement on an absence case: one HALT referral at a time, an outcome only for a
+    /// pending one and not before it, the prosecutor's decision likewise; never on another
+    /// kind of case.
+    #[test]
+    fn enforcement_waits_for_its_outcomes() {
+        let geopend = |zaak| Gebeurtenis::Geopend {
+            zaak,
+            organisatie: "RBL".into(),
+            datum: d("2025-09-01"),
+        };
+        let thuis = ZaakStaat::fold(&[geopend(ZaakSoort::Thuiszitter)]);
+        let halt = Gebeurtenis::Halt {
+            datum: d("2025-10-01"),
+        };
+        assert!(thuis.check(&halt).is_err(), "only on an absence case");
+        let mut s = ZaakStaat::fold(&[geopend(ZaakSoort::Verzuim)]);
+        let uitkomst = |datum: &str| Gebeurtenis::HaltUitkomst {
+            datum: d(datum),
+            afgerond: false,
+        };
+        assert!(s.check(&uitkomst("2025-10-02")).is_err(), "nothing pending");
+        s.check(&halt).unwrap();
+        s.apply(&halt);
+        assert!(s.check(&halt).is_err(), "one referral at a time");
+        assert!(s.check(&uitkomst("2025-09-30")).is_err(), "not before it");
+        assert_eq!(s.uitkomst_open(), [("HALT-verwijzing", d("2025-10-01"))]);
+        s.apply(&uitkomst("2025-11-20"));
+        assert_eq!(s.halt, [(d("2025-10-01"), Some((d("2025-11-20"), false)))]);
+        let pv = Gebeurtenis::ProcesVerbaal {
+            datum: d("2025-12-01"),
+            artikel: PvArtikel::Art2,
+        };
+        s.check(&pv).unwrap();
+        s.apply(&pv);
+        let om = Gebeurtenis::OmUitspraak {
+            datum: d("2026-02-01"),
+            beslissing: OmBeslissing::Strafbeschikking,
+            sanctie: "boete € 150".into(),
+        };
+        s.check(&om).unwrap();
+        s.apply(&om);
+        assert!(s.uitkomst_open().is_empty());
+        assert!(s.check(&om).is_err(), "no report waits any more");
+        let json = serde_json::to_string(&om).unwrap();
+        assert!(json.contains("\"soort\":\"om_uitspraak\""), "{json}");
+    }
 
     fn story() -> Vec<Gebeurtenis> {
         vec![

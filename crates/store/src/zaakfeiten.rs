@@ -1,8 +1,8 @@
 //! What the figures read from case events, decoded once for both databases: offers made,
-//! offers started (which end a run of home-sitting) and exemptions.
+//! offers started (which end a run of home-sitting), exemptions and enforcement.
 
 use chrono::NaiveDate;
-use leerrecht_domain::cijfers::Vrijstelling;
+use leerrecht_domain::cijfers::{Handhaving, Vrijstelling};
 use leerrecht_domain::zaak::Gebeurtenis;
 
 use crate::{Result, StoreError};
@@ -13,6 +13,7 @@ pub(crate) struct Zaakfeiten {
     pub aanbiedingen: Vec<(i64, NaiveDate)>,
     pub gestart: Vec<(i64, NaiveDate)>,
     pub vrijstellingen: Vec<Vrijstelling>,
+    pub handhaving: Vec<Handhaving>,
 }
 
 impl Zaakfeiten {
@@ -40,6 +41,16 @@ impl Zaakfeiten {
                 artikel,
                 geen_passend_aanbod,
                 van,
+            }),
+            Gebeurtenis::Halt { datum } => self.handhaving.push(Handhaving {
+                persoon,
+                proces_verbaal: None,
+                datum,
+            }),
+            Gebeurtenis::ProcesVerbaal { datum, artikel } => self.handhaving.push(Handhaving {
+                persoon,
+                proces_verbaal: Some(artikel),
+                datum,
             }),
             _ => {}
         }

@@ -59,14 +59,14 @@ use crate::routes::{intake, jongeren, sessies, vrijstellingen, werk, zaakwerk};
         werk::leerplichttelling, werk::inspectie,
         zaakwerk::plan, zaakwerk::ouders, zaakwerk::sluiting,
         zaakwerk::zaaknotities, zaakwerk::zaaknotitie_schrijven,
-        zaakwerk::brieven, zaakwerk::brief_maken, zaakwerk::brief_pdf,
+        zaakwerk::brieven, zaakwerk::brief_maken, zaakwerk::brief_pdf, zaakwerk::handhaving,
         zaakwerk::notities, zaakwerk::notitie_schrijven, zaakwerk::noodtoegang,
     ),
     components(schemas(
         crate::error::Problem,
         JongereId, Leerlingnummer, Schoolcode, Gemeentecode, Organisatiecode, Schooljaar,
         Bestandsdatum, Datumlijst, CategorieCode, OorzaakCode, SluitredenCode, ArtikelCode,
-        NotitieniveauCode, NotitiesoortCode, SjabloonCode, ArtikelInvoer, DeskundigeCode, AanbodCode, MeldingstatusCode, NieuweMeldingstatus,
+        NotitieniveauCode, NotitiesoortCode, SjabloonCode, HandhavingCode, ArtikelInvoer, DeskundigeCode, AanbodCode, MeldingstatusCode, NieuweMeldingstatus,
         AfsluitredenCode, VerzuimsoortCode, MeldingsoortCode, OrganisatiesoortCode, SectorCode,
         RegelCode, RolCode,
     )),
@@ -326,7 +326,8 @@ const ZAAK_BRONNEN: [Bron; 11] = [
     bron("zaaknotitie_schrijven", "201", "/zaak"),
     bron("brief_maken", "201", "/zaak"),
 ];
-const ZAAK_DOELEN: [Doel; 10] = [
+const ZAAK_DOELEN: [Doel; 11] = [
+    Doel::Parameter("handhaving", "path.id"),
     Doel::Parameter("brieven", "path.id"),
     Doel::Parameter("brief_maken", "path.id"),
     Doel::Parameter("zaaknotities", "path.id"),
@@ -567,6 +568,13 @@ schema!(
     NotitieniveauCode => codes(
         "Wie een notitie bij een zaak mag lezen: zaak (iedereen die de zaak ziet) of leerplicht (alleen leerplicht).",
         leerrecht_domain::zaak::Vertrouwelijkheid::ALL.iter().map(|v| v.code()),
+    )
+);
+schema!(
+    /// A step of enforcement.
+    HandhavingCode => codes(
+        "Een stap van handhaving: een HALT-verwijzing en de uitkomst, een proces-verbaal en de beslissing van het OM.",
+        leerrecht_app::zaken::handhaving::STAPPEN.iter().map(|(c, _)| *c),
     )
 );
 schema!(

@@ -216,6 +216,15 @@ pub struct VrijstellingRij {
     pub geen_passend_aanbod: Aantal,
 }
 
+/// Enforcement of one kind in the year: HALT referrals, or official reports under one article.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HandhavingRij {
+    /// `halt`, `art2` or `art4`.
+    pub soort: &'static str,
+    pub label: &'static str,
+    pub aantal: Aantal,
+}
+
 /// The yearly Leerplichttelling (docs/domain.md §9.5).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Leerplichttelling {
@@ -223,6 +232,8 @@ pub struct Leerplichttelling {
     pub absoluut_verzuim: Telling,
     pub langdurig_relatief_verzuim: Telling,
     pub vrijstellingen: Vec<VrijstellingRij>,
+    /// HALT referrals and official reports dated in the year (docs/domain.md §13).
+    pub handhaving: Vec<HandhavingRij>,
 }
 
 /// One samenwerkingsverband in the Inspectie's overview.
@@ -1216,11 +1227,42 @@ impl App {
                 r
             })
             .collect();
+        // Enforcement dated in the year, of persons in the area on its day.
+        let soorten: [(&'static str, &'static str); 3] = [
+            ("halt", "HALT-verwijzingen"),
+            ("art2", "Processen-verbaal art. 2 (ouders)"),
+            ("art4", "Processen-verbaal art. 4 (jongere)"),
+        ];
+        let handhaving = soorten
+            .into_iter()
+            .map(|(soort, label)| {
+                let n = basis
+                    .handhaving
+                    .iter()
+                    .filter(|h| {
+                        h.code() == soort
+                            && jaar.contains(h.datum)
+                            && h.datum <= vandaag
+                            && in_gebied(&h.persoon, h.datum)
+                    })
+                    .count();
+                let mut aantal: Aantal = (n as u64).into();
+                if publiek {
+                    aantal.publiek();
+                }
+                HandhavingRij {
+                    soort,
+                    label,
+                    aantal,
+                }
+            })
+            .collect();
         Ok(Leerplichttelling {
             jaar: jaar.to_string(),
             absoluut_verzuim: telling(Categorie::AbsoluutVerzuim),
             langdurig_relatief_verzuim: telling(Categorie::Thuiszittend),
             vrijstellingen,
+            handhaving,
         })
     }
 
@@ -1716,6 +1758,15 @@ impl Leerplichttelling {
                                 aantal(&v.geen_passend_aanbod),
                             ]
                         })
+                        .collect(),
+                },
+                Tabel {
+                    titel: "Handhaving".into(),
+                    kolommen: vec!["Kengetal".into(), "Aantal".into()],
+                    rijen: self
+                        .handhaving
+                        .iter()
+                        .map(|h| vec![Cel::Tekst(h.label.into()), aantal(&h.aantal)])
                         .collect(),
                 },
             ],

@@ -117,8 +117,11 @@ pub const VERWERKINGEN: &[Verwerking] = &[
         persoonsgegevens: "categorie, hoofdoorzaak, periode, plan, aanbod, overleggen, \
                            escalaties, vrijstellingen, ouderbetrokkenheid, \
                            gespreksverslagen en notities, brieven aan ouders en \
-                           verzorgers (naam en adres) en aan de school",
-        bijzondere_gegevens: "gegevens over gezondheid wanneer de oorzaak ziekte is",
+                           verzorgers (naam en adres) en aan de school, handhaving (HALT, \
+                           proces-verbaal)",
+        bijzondere_gegevens: "gegevens over gezondheid wanneer de oorzaak ziekte is; \
+                              strafrechtelijke gegevens (art. 10 AVG): HALT-verwijzingen en \
+                              processen-verbaal met de beslissing van het OM",
         ontvangers: "leerplicht en het samenwerkingsverband; het CJG alleen in de zaken \
                      waaraan het is toegevoegd; een notitie 'alleen leerplicht' alleen \
                      leerplicht",

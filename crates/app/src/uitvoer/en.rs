@@ -79,6 +79,16 @@ const LABELS: &[(&str, &str)] = &[
     ),
     ("Absoluut verzuim", "Absoluut verzuim (not enrolled)"),
     ("Langdurig relatief verzuim", "Long-term relatief verzuim"),
+    ("Handhaving", "Enforcement"),
+    ("HALT-verwijzingen", "HALT referrals"),
+    (
+        "Processen-verbaal art. 2 (ouders)",
+        "Official reports art. 2 (the parents)",
+    ),
+    (
+        "Processen-verbaal art. 4 (jongere)",
+        "Official reports art. 4 (the young person)",
+    ),
     // Row labels.
     ("Aanbod binnen termijn", "Offer within the term"),
     ("Aanbod na de termijn", "Offer after the term"),

@@ -31,7 +31,9 @@ pub struct WerkItem {
     /// `conceptmelding`, `melding`, `signaal`, `mazl`, `aanbod`, `aanbod_te_laat`,
     /// `escalatie`, `vrijstelling`, `av` (absolute absence), `thuiszitter_voorstel` (an `lrv`
     /// signal: register as thuiszittend), `vrijstelling_verlengen` (a yearly exemption due
-    /// for renewal) or `vrijstelling_gemarkeerd` (given because no suitable offer exists).
+    /// for renewal), `vrijstelling_gemarkeerd` (given because no suitable offer exists) or
+    /// `handhaving` (a HALT referral or official report without an outcome after
+    /// [`leerrecht_domain::zaak::UITKOMST_WEKEN`] weeks).
     pub soort: &'static str,
     pub leerling: String,
     pub naam: String,

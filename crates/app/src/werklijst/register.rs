@@ -5,13 +5,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
 use leerrecht_domain::doelbinding::melding_geeft_grond;
 use leerrecht_domain::duty::{birth_ranges, duty_status_met};
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::org::{OrgSoort, Organisatie};
 use leerrecht_domain::rules::absoluut_verzuim;
-use leerrecht_domain::zaak::{ZaakSoort, ZaakStaat};
+use leerrecht_domain::zaak::{ZaakSoort, ZaakStaat, UITKOMST_WEKEN};
 use leerrecht_store::access::PersoonContext;
 use leerrecht_store::WerkPersoon;
 
@@ -156,6 +156,29 @@ impl App {
                             v.artikel.code()
                         ),
                     ));
+                }
+            }
+        }
+        // Enforcement on this bureau's absence cases whose outcome is long in coming.
+        for z in self.store().zaken_met_handhaving(org)? {
+            let events = self.store().zaak_events(z.id)?;
+            let staat = ZaakStaat::fold(events.iter().map(|e| &e.gebeurtenis));
+            let Some(j) = self.store().jongere(z.leerling)? else {
+                continue;
+            };
+            for (wat, sinds) in staat.uitkomst_open() {
+                let termijn = sinds + Duration::weeks(UITKOMST_WEKEN);
+                if termijn <= on {
+                    items.push(WerkItem {
+                        soort: "handhaving",
+                        leerling: z.leerling.to_string(),
+                        naam: format!("{} {}", j.voornamen, j.achternaam),
+                        datum: termijn,
+                        te_laat: true,
+                        wat: format!(
+                            "{wat} van {sinds}: nog geen uitkomst na {UITKOMST_WEKEN} weken"
+                        ),
+                    });
                 }
             }
         }

@@ -3,6 +3,7 @@
 //! fold of their events up to any moment. Every use case passes the need-to-know gate.
 
 pub mod brieven;
+pub mod handhaving;
 pub mod meldingen;
 pub mod notities;
 mod registraties;

@@ -352,6 +352,20 @@ pub(crate) fn open_zaken(conn: &mut Conn, soort: ZaakSoort) -> Result<Vec<ZaakRi
         .collect()
 }
 
+pub(crate) fn zaken_met_handhaving(conn: &mut Conn, organisatie: &str) -> Result<Vec<ZaakRij>> {
+    let sql = format!(
+        "SELECT {ZAAK_COLS} FROM zaken z JOIN jongeren j ON j.id = z.jongere_id
+         WHERE z.soort = 'verzuim' AND z.gesloten IS NULL AND z.organisatie = $1
+           AND EXISTS (SELECT 1 FROM zaak_gebeurtenissen e WHERE e.zaak_id = z.id
+                 AND e.gebeurtenis->>'soort' IN ('halt', 'proces_verbaal'))
+         ORDER BY z.id"
+    );
+    conn.query(&sql, &[&organisatie])?
+        .iter()
+        .map(zaak_row)
+        .collect()
+}
+
 pub(crate) fn zaak_events(conn: &mut Conn, id: i64) -> Result<Vec<ZaakEvent>> {
     conn.query(
         "SELECT volgnummer, tijd, wie, organisatie, gebeurtenis::text FROM zaak_gebeurtenissen

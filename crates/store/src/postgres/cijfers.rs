@@ -5,7 +5,9 @@ use crate::zaakfeiten::Zaakfeiten;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use leerrecht_domain::cijfers::{leeftijd, Basis, Inschrijving, Melding, Persoon, Verhuizing};
+use leerrecht_domain::cijfers::{
+    leeftijd, Basis, Handhaving, Inschrijving, Melding, Persoon, Verhuizing,
+};
 
 use crate::postgres::absence::leerling_of;
 use crate::postgres::Conn;
@@ -97,7 +99,7 @@ pub(crate) fn cijferbasis(
     .collect();
     let mut feiten = Zaakfeiten::default();
     let zaken_sql = "SELECT z.jongere_id, e.gebeurtenis::text FROM zaak_gebeurtenissen e JOIN zaken z ON z.id = e.zaak_id
-         WHERE e.gebeurtenis->>'soort' IN ('aanbod', 'aanbod_gestart', 'vrijstelling')
+         WHERE e.gebeurtenis->>'soort' IN ('aanbod', 'aanbod_gestart', 'vrijstelling', 'halt', 'proces_verbaal')
            AND ($1::timestamptz IS NULL OR e.tijd <= $1)";
     for r in if nodig.zaken {
         tx.query(zaken_sql, &[&bekend_op])?
@@ -115,6 +117,7 @@ pub(crate) fn cijferbasis(
         aanbiedingen: feiten.aanbiedingen,
         gestart: feiten.gestart,
         vrijstellingen: feiten.vrijstellingen,
+        handhaving: feiten.handhaving,
     };
     anoniem(&mut tx, bekend_op, nodig, &mut basis)?;
     tx.commit()?;
@@ -261,6 +264,13 @@ pub(crate) fn bewaar_anoniem(c: &mut ::postgres::Client) -> Result<()> {
          FROM purge_anoniem a JOIN purge_plan p ON p.jongere_id = a.jongere_id
          JOIN zaken z ON z.jongere_id = a.jongere_id JOIN zaak_gebeurtenissen e ON e.zaak_id = z.id
          WHERE p.dossier AND e.gebeurtenis->>'soort' = 'vrijstelling';
+         INSERT INTO anoniem_handhaving (persoon, soort, datum, tijd)
+         SELECT a.rij, CASE e.gebeurtenis->>'soort' WHEN 'halt' THEN 'halt'
+                       ELSE e.gebeurtenis->>'artikel' END,
+                (e.gebeurtenis->>'datum')::date, e.tijd
+         FROM purge_anoniem a JOIN purge_plan p ON p.jongere_id = a.jongere_id
+         JOIN zaken z ON z.jongere_id = a.jongere_id JOIN zaak_gebeurtenissen e ON e.zaak_id = z.id
+         WHERE p.dossier AND e.gebeurtenis->>'soort' IN ('halt', 'proces_verbaal');
 
          CREATE TEMP TABLE purge_melders ON COMMIT DROP AS
          SELECT jongere_id, schooljaar, (SELECT coalesce(max(persoon), 0) FROM anoniem_meldingen)
@@ -404,6 +414,17 @@ fn anoniem(
                 r.get(2),
                 r.get(3),
             )?);
+        }
+        for r in tx.query(
+            "SELECT persoon, soort, datum FROM anoniem_handhaving
+             WHERE $1::timestamptz IS NULL OR tijd <= $1",
+            &[&t],
+        )? {
+            let soort: String = r.get(1);
+            basis.handhaving.push(
+                Handhaving::van_code(-r.get::<_, i64>(0), &soort, r.get(2))
+                    .map_err(|e| crate::stored::invalid("anoniem_handhaving", e))?,
+            );
         }
     }
     Ok(())

@@ -376,6 +376,23 @@ pub(crate) fn open_zaken(conn: &Conn, soort: ZaakSoort) -> Result<Vec<ZaakRij>> 
     Ok(out)
 }
 
+pub(crate) fn zaken_met_handhaving(conn: &Conn, organisatie: &str) -> Result<Vec<ZaakRij>> {
+    let sql = format!(
+        "SELECT {ZAAK_COLS} FROM zaken z
+         WHERE z.soort = 'verzuim' AND z.gesloten IS NULL AND z.organisatie = ?1
+           AND EXISTS (SELECT 1 FROM zaak_gebeurtenissen e WHERE e.zaak_id = z.id
+                 AND json_extract(e.gebeurtenis, '$.soort') IN ('halt', 'proces_verbaal'))
+         ORDER BY z.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([organisatie])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(zaak_row(conn, r)?);
+    }
+    Ok(out)
+}
+
 pub(crate) fn zaak_events(conn: &Conn, id: i64) -> Result<Vec<ZaakEvent>> {
     let mut stmt = conn.prepare_cached(
         "SELECT volgnummer, tijd, wie, organisatie, gebeurtenis FROM zaak_gebeurtenissen

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leerrecht_domain::cijfers::{
-    leeftijd, Basis, Inschrijving, Melding, Periode, Persoon, Verhuizing,
+    leeftijd, Basis, Handhaving, Inschrijving, Melding, Periode, Persoon, Verhuizing,
 };
 use leerrecht_domain::date::iso;
 use rusqlite::params;
@@ -172,6 +172,7 @@ pub(crate) fn cijferbasis(
             aanbiedingen: zaakfeiten.aanbiedingen,
             gestart: zaakfeiten.gestart,
             vrijstellingen: zaakfeiten.vrijstellingen,
+            handhaving: zaakfeiten.handhaving,
         };
         anoniem(&conn, t, nodig, &mut basis)?;
         Ok(basis)
@@ -276,6 +277,17 @@ fn anoniem(conn: &Conn, t: Option<&str>, nodig: BasisNodig, basis: &mut Basis) -
                 date_col(r, 3)?,
             )?);
         }
+        let mut stmt = conn.prepare(
+            "SELECT persoon, soort, datum FROM anoniem_handhaving WHERE ?1 IS NULL OR tijd <= ?1",
+        )?;
+        let mut rows = stmt.query(params![t])?;
+        while let Some(r) = rows.next()? {
+            let soort: String = r.get(1)?;
+            basis.handhaving.push(
+                Handhaving::van_code(-r.get::<_, i64>(0)?, &soort, date_col(r, 2)?)
+                    .map_err(|e| crate::stored::invalid("anoniem_handhaving", e))?,
+            );
+        }
     }
     Ok(())
 }
@@ -285,7 +297,8 @@ fn zaken(conn: &Conn, t: Option<&str>) -> Result<Zaakfeiten> {
     let mut feiten = Zaakfeiten::default();
     let mut stmt = conn.prepare(
         "SELECT z.jongere_id, e.gebeurtenis FROM zaak_gebeurtenissen e JOIN zaken z ON z.id = e.zaak_id
-         WHERE (e.gebeurtenis LIKE '%\"soort\":\"aanbod%' OR e.gebeurtenis LIKE '%\"soort\":\"vrijstelling\"%')
+         WHERE (e.gebeurtenis LIKE '%\"soort\":\"aanbod%' OR e.gebeurtenis LIKE '%\"soort\":\"vrijstelling\"%'
+                OR e.gebeurtenis LIKE '%\"soort\":\"halt\"%' OR e.gebeurtenis LIKE '%\"soort\":\"proces_verbaal\"%')
            AND (?1 IS NULL OR e.tijd <= ?1)",
     )?;
     let mut rows = stmt.query(params![t])?;
@@ -477,6 +490,13 @@ pub(crate) fn bewaar_anoniem(c: &Conn) -> Result<()> {
          FROM temp.purge_anoniem a JOIN purge_plan p ON p.jongere_id = a.jongere_id
          JOIN zaken z ON z.jongere_id = a.jongere_id JOIN zaak_gebeurtenissen e ON e.zaak_id = z.id
          WHERE p.dossier = 1 AND json_extract(e.gebeurtenis, '$.soort') = 'vrijstelling';
+         INSERT INTO anoniem_handhaving (persoon, soort, datum, tijd)
+         SELECT a.rij, CASE json_extract(e.gebeurtenis, '$.soort') WHEN 'halt' THEN 'halt'
+                       ELSE json_extract(e.gebeurtenis, '$.artikel') END,
+                json_extract(e.gebeurtenis, '$.datum'), e.tijd
+         FROM temp.purge_anoniem a JOIN purge_plan p ON p.jongere_id = a.jongere_id
+         JOIN zaken z ON z.jongere_id = a.jongere_id JOIN zaak_gebeurtenissen e ON e.zaak_id = z.id
+         WHERE p.dossier = 1 AND json_extract(e.gebeurtenis, '$.soort') IN ('halt', 'proces_verbaal');
          DELETE FROM temp.purge_anoniem;
 
          CREATE TEMP TABLE IF NOT EXISTS purge_melders (

@@ -244,6 +244,11 @@ pub struct Zaakwerk {
     /// The letters on the cases the reader sees, newest first.
     brieven: Vec<Briefregel>,
     sjablonen: Vec<(&'static str, &'static str)>,
+    /// Enforcement: case, step, day, outcome (empty while waiting).
+    handhaving: Vec<(i64, String, String, String)>,
+    /// The open absence cases, to record enforcement on: id and label.
+    verzuimzaken: Vec<(i64, String)>,
+    stappen: Vec<(&'static str, &'static str)>,
 }
 
 /// A letter kept on a case, as the page lists it.
@@ -804,6 +809,12 @@ fn zaakwerk(g: &Gelezen, taal: Taal, mag_sluiten: bool, mag_notitie: bool) -> Za
             .into_iter()
             .map(|s| (s.code(), taal.s(s.label())))
             .collect(),
+        handhaving: Vec::new(),
+        verzuimzaken: Vec::new(),
+        stappen: leerrecht_app::zaken::handhaving::STAPPEN
+            .into_iter()
+            .map(|(c, l)| (c, taal.s(l)))
+            .collect(),
     };
     // The open cases first: a note is mostly on the case at hand.
     let mut alle: Vec<_> = g.zaken.iter().flatten().map(|z| &z.rij).collect();
@@ -825,6 +836,53 @@ fn zaakwerk(g: &Gelezen, taal: Taal, mag_sluiten: bool, mag_notitie: bool) -> Za
     for z in g.zaken.iter().flatten() {
         let st = ZaakStaat::fold(z.events.iter().map(|e| &e.gebeurtenis));
         let id = z.rij.id;
+        if z.rij.soort == ZaakSoort::Verzuim && st.gesloten.is_none() {
+            zw.verzuimzaken.push((
+                id,
+                format!(
+                    "{} {id}: {}, {} {}",
+                    taal.s("Zaak"),
+                    taal.s(z.rij.soort.code()),
+                    taal.s("geopend"),
+                    taal.datum_kort(&z.rij.geopend)
+                ),
+            ));
+        }
+        for (d, uitkomst) in &st.halt {
+            zw.handhaving.push((
+                id,
+                taal.s("Verwezen naar HALT").to_string(),
+                taal.datum_kort(d),
+                match uitkomst {
+                    Some((u, true)) => format!("{} {}", taal.s("afgerond op"), taal.datum_kort(u)),
+                    Some((u, false)) => {
+                        format!("{} {}", taal.s("niet afgerond op"), taal.datum_kort(u))
+                    }
+                    None => String::new(),
+                },
+            ));
+        }
+        for p in &st.processen_verbaal {
+            zw.handhaving.push((
+                id,
+                format!(
+                    "{}, {}",
+                    taal.s("Proces-verbaal"),
+                    taal.s(p.artikel.label())
+                ),
+                taal.datum_kort(&p.datum),
+                match &p.uitspraak {
+                    Some((u, b, sanctie)) => {
+                        let s = format!("{} ({})", taal.s(b.label()), taal.datum_kort(u));
+                        match sanctie.trim() {
+                            "" => s,
+                            t => format!("{s}: {t}"),
+                        }
+                    }
+                    None => String::new(),
+                },
+            ));
+        }
         if let Some((onderwijs, zorg, jeugdhulp, omschrijving)) = &st.plan {
             let delen: Vec<&str> = [
                 (*onderwijs, "onderwijs"),
@@ -1784,6 +1842,38 @@ fn zaaknotitie_lezen(f: ZaaknotitieForm, b: &Bezoeker) -> Result<Schrijving, Wei
             tekst,
         };
         app.zaaknotitie_schrijven(a, zaak, nieuw).map(|_| ())
+    })
+}
+
+#[derive(Deserialize)]
+pub struct HandhavingForm {
+    #[serde(default)]
+    zaak: String,
+    #[serde(default)]
+    stap: String,
+    datum: String,
+    #[serde(default)]
+    sanctie: String,
+}
+
+formulier_route! {
+    /// Leerplicht records a step of enforcement on one of the person's absence cases.
+    handhaving, "handhaving-form",
+    ["zaak", "stap", "datum", "sanctie"] => handhaving_lezen
+}
+
+fn handhaving_lezen(f: HandhavingForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
+    let taal = b.taal;
+    if f.zaak.trim().is_empty() {
+        return Err(Afwijzing::bij("zaak", taal.s("kies een open verzuimzaak")).into());
+    }
+    let datum = invoer::datum(taal, "datum", &f.datum)?;
+    let sanctie = invoer::vrij(taal, "sanctie", &f.sanctie)?;
+    let e = leerrecht_app::zaken::handhaving::stap(&f.stap, datum, &sanctie)
+        .map_err(|_| Afwijzing::bij("stap", taal.s("kies wat er gebeurde")))?;
+    schrijving(move |app, a, l| {
+        let zaak = gekozen_zaak(app, a, l, &f.zaak)?;
+        app.handhaving_vastleggen(a, zaak, e)
     })
 }
 

@@ -195,6 +195,8 @@ pub fn en(nl: &str) -> Option<&'static str> {
         "geen heel getal" => "not a whole number",
         "kies een soort melding" => "choose a kind of melding",
         "kies een zaak" => "choose a case",
+        "kies een open verzuimzaak" => "choose an open absence case",
+        "kies wat er gebeurde" => "choose what happened",
         "kies een brief" => "choose a letter",
         "kies een soort" => "choose a kind",
         "kies wie de notitie mag lezen" => "choose who may read the note",

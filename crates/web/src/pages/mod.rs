@@ -90,6 +90,7 @@ pub fn routes() -> Router<AppState> {
         .route("/jongeren/{id}/notitie", post(dossier::notitie))
         .route("/jongeren/{id}/zaaknotitie", post(dossier::zaaknotitie))
         .route("/jongeren/{id}/brief", post(dossier::brief_maken))
+        .route("/jongeren/{id}/handhaving", post(dossier::handhaving))
         .route("/jongeren/{id}/brief/{nr}", get(dossier::brief))
         .route(
             "/noodtoegang",

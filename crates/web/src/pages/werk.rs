@@ -35,6 +35,7 @@ fn soort_label(code: &str) -> &'static str {
         "thuiszitter_voorstel" => "Registratie thuiszittend voorgesteld",
         "vrijstelling_verlengen" => "Vrijstelling jaarlijks verlengen",
         "vrijstelling_gemarkeerd" => "Vrijstelling zonder passend aanbod",
+        "handhaving" => "Uitkomst HALT of proces-verbaal",
         _ => "Overig",
     }
 }

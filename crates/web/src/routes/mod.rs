@@ -73,6 +73,7 @@ pub fn routes(state: AppState) -> Router {
             get(zaakwerk::brieven).post(zaakwerk::brief_maken),
         )
         .route("/brieven/{id}", get(zaakwerk::brief_pdf))
+        .route("/zaken/{id}/handhaving", post(zaakwerk::handhaving))
         .route(
             "/zaken/{id}/notities",
             get(zaakwerk::zaaknotities).post(zaakwerk::zaaknotitie_schrijven),

@@ -34,8 +34,9 @@ pub struct Peildag {
 pub struct WerkItem {
     /// `conceptmelding`, `melding`, `signaal`, `mazl`, `aanbod`, `aanbod_te_laat`,
     /// `escalatie`, `vrijstelling`, `av` (absolute absence), `thuiszitter_voorstel` (an `lrv`
-    /// signal: register as thuiszittend with `POST registraties`), `vrijstelling_verlengen`
-    /// or `vrijstelling_gemarkeerd`.
+    /// signal: register as thuiszittend with `POST registraties`), `vrijstelling_verlengen`,
+    /// `vrijstelling_gemarkeerd` or `handhaving` (a HALT referral or official report without
+    /// an outcome after eight weeks).
     pub soort: String,
     /// The id of the young person: what the per-person operations take.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -18,8 +18,8 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::openapi::{
-    JongereId, Leerlingnummer, NotitieniveauCode, NotitiesoortCode, Organisatiecode, SjabloonCode,
-    SluitredenCode,
+    HandhavingCode, JongereId, Leerlingnummer, NotitieniveauCode, NotitiesoortCode,
+    Organisatiecode, SjabloonCode, SluitredenCode,
 };
 use crate::routes::jongeren::{met_jongere, VanJongere};
 use crate::AppState;
@@ -272,6 +272,51 @@ pub async fn zaaknotitie_schrijven(
         })
         .await?;
     Ok((StatusCode::CREATED, axum::Json(notitie.into())))
+}
+
+/// A step of enforcement on an absence case.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Handhavingstap {
+    /// `halt`, `halt_afgerond`, `halt_niet_afgerond`, `proces_verbaal_art2`,
+    /// `proces_verbaal_art4`, `om_sepot`, `om_strafbeschikking` or `om_dagvaarding`.
+    #[schema(value_type = HandhavingCode)]
+    pub stap: String,
+    /// The day it happened (default today; not in the future, not before the case opened).
+    #[serde(default)]
+    pub datum: Option<NaiveDate>,
+    /// With a decision of the prosecutor: the sanction in words.
+    #[serde(default)]
+    #[schema(max_length = 500, example = "geldboete € 150")]
+    pub sanctie: String,
+}
+
+/// Records a step of enforcement on an absence case.
+///
+/// For leerplicht only. A HALT referral for a young person of 12 or older, one at a time; an
+/// outcome (`halt_afgerond`, `halt_niet_afgerond`) for the pending referral, a decision of
+/// the prosecutor (`om_…`) for the pending official report, each on or after it (422
+/// otherwise). The worklist reminds of an outcome that is eight weeks in coming. Logged.
+#[utoipa::path(post, path = "/zaken/{id}/handhaving", tag = "thuiszitters",
+    params(("id" = i64, Path, description = "Het nummer van de zaak", minimum = 1, example = 12)),
+    request_body = Handhavingstap,
+    responses((status = 204, description = "Vastgelegd")))]
+pub async fn handhaving(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    Json(h): Json<Handhavingstap>,
+) -> ApiResult<StatusCode> {
+    use leerrecht_app::zaken::handhaving::stap;
+    // The step is one of a list, checked at the edge as every code is.
+    stap(&h.stap, NaiveDate::MIN, "").map_err(|e| ApiError::field("stap", e))?;
+    s.run(move |app| {
+        let datum = h.datum.unwrap_or_else(|| app.now().date_naive());
+        let e = stap(&h.stap, datum, &h.sanctie).map_err(leerrecht_app::AppError::Invalid)?;
+        app.handhaving_vastleggen(&c.actor, id, e)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A letter kept on a case (its PDF at `/brieven/{id}`).
