@@ -114,10 +114,11 @@ impl Demo<'_> {
 
 impl Demo<'_> {
     /// Enforcement on about one open absence case in twenty of a young person of 12 or older:
-    /// a HALT referral a month after the case opened, its outcome six weeks later when that
-    /// lies before `peildatum` (now and then not completed, and then an official report to
-    /// the parents, and the prosecutor's decision when it lies before `peildatum`). Some
-    /// referrals are still waiting: the worklist reminds of them. Returns how many steps.
+    /// a HALT referral a month after the case opened (or on `peildatum` for a case younger
+    /// than that), its outcome six weeks later when that lies before `peildatum` (now and then
+    /// not completed, and then an official report to the parents, and the prosecutor's
+    /// decision when it lies before `peildatum`). Referrals still waiting show on the file;
+    /// after eight weeks the worklist reminds of them. Returns how many steps.
     pub fn handhaving(&self, actor: &Actor, seed: u64, peildatum: NaiveDate) -> Result<u64> {
         authorize(actor, Action::LoadDemo)?;
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6861_6e64_6861_7669);
@@ -129,8 +130,8 @@ impl Demo<'_> {
             let Some(j) = self.store().jongere(z.leerling)? else {
                 continue;
             };
-            let halt = z.geopend + Duration::days(30);
-            if halt > peildatum
+            let halt = (z.geopend + Duration::days(30)).min(peildatum);
+            if halt < z.geopend
                 || leerrecht_domain::duty::age_on(j.geboortedatum, halt)
                     < leerrecht_domain::zaak::HALT_VANAF_JAAR
             {
