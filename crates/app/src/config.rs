@@ -31,6 +31,9 @@
 //! gebruiker_file = "/etc/leerrecht/smtp.user"   # optional, with wachtwoord_file
 //! wachtwoord_file = "/etc/leerrecht/smtp.pass"
 //!
+//! [overdracht]                # a move to a gemeente of another bureau (docs/domain.md §13)
+//! dagen = 30                  # the old bureau reads a case it handed over this many days
+//!
 //! [brieven]                   # the officer's letters (docs/domain.md §13)
 //! map = "brieven"             # their templates and logos; relative to this file's folder
 //!
@@ -96,6 +99,16 @@ pub struct Config {
     pub oidc: Vec<crate::toegang::sso::OidcConfig>,
     /// `[brieven] map`: the folder of the letters' templates and logos, as written.
     pub brieven: Option<PathBuf>,
+    /// `[overdracht] dagen`: how long a bureau reads a case it handed over after a move
+    /// (None: [`crate::zaken::overdracht::OVERDRACHT_DAGEN`]).
+    pub overdracht_dagen: Option<u32>,
+}
+
+/// `[overdracht]`: a case handed over after a move.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Overdracht {
+    dagen: u32,
 }
 
 /// `[brieven]`: where the letters' templates and logos are kept.
@@ -203,9 +216,16 @@ struct File {
     #[serde(default)]
     oidc: Vec<crate::toegang::sso::OidcConfig>,
     brieven: Option<Brieven>,
+    overdracht: Option<Overdracht>,
 }
 
 impl Config {
+    /// How long a bureau reads a case it handed over after a move: `[overdracht] dagen`.
+    pub fn overdracht_dagen(&self) -> u32 {
+        self.overdracht_dagen
+            .unwrap_or(crate::zaken::overdracht::OVERDRACHT_DAGEN)
+    }
+
     /// The folder of the letters' templates and logos: `[brieven] map`, relative to the
     /// settings file's folder, or `brieven` beside the settings file (in the working
     /// directory without one).
@@ -287,6 +307,12 @@ impl Config {
         let smtp = file.smtp;
         let oidc = file.oidc;
         let brieven = file.brieven.map(|b| b.map);
+        let overdracht_dagen = match file.overdracht {
+            Some(o) if !(1..=365).contains(&o.dagen) => {
+                return Err("[overdracht] dagen: from 1 to 365 days".into())
+            }
+            o => o.map(|o| o.dagen),
+        };
         for (n, o) in oidc.iter().enumerate() {
             o.check(n)?;
             if oidc[..n].iter().any(|p| p.issuer == o.issuer) {
@@ -344,6 +370,7 @@ impl Config {
                 smtp,
                 oidc,
                 brieven,
+                overdracht_dagen,
                 ..Config::default()
             });
         };
@@ -377,6 +404,7 @@ impl Config {
             smtp,
             oidc,
             brieven,
+            overdracht_dagen,
         })
     }
 }

@@ -78,6 +78,8 @@ pub struct App {
     sso: toegang::sso::Sso,
     /// `[brieven] map`: the letters' templates and logos.
     briefmap: std::path::PathBuf,
+    /// `[overdracht] dagen`: how long the old bureau reads a case it handed over.
+    overdracht_dagen: u32,
 }
 
 impl App {
@@ -95,6 +97,7 @@ impl App {
             terugkijk_weken: leerrecht_domain::doelbinding::TERUGKIJK_WEKEN,
             sso: toegang::sso::Sso::default(),
             briefmap: std::path::PathBuf::from("brieven"),
+            overdracht_dagen: zaken::overdracht::OVERDRACHT_DAGEN,
         }
     }
     /// The app with the region's purpose limitation (`[doelbinding]` of the settings).

@@ -23,6 +23,7 @@ SWV-B;swv;SWV B;;;;
 05KO00;school;De Klimop;GM0392;;SWV-A;
 07NU01;school;Velsen College;GM0453;;SWV-B;
 RBL-ZK;leerplicht;Leerplicht Zuid-Kennemerland;;;;GM0392
+RBL-IJ;leerplicht;Leerplicht IJmond;;;;GM0453
 GGD-ZK;ggd;GGD Zuid-Kennemerland;;;;GM0392
 CJG-HLM;cjg;CJG Haarlem;;;;GM0392
 ";
@@ -105,10 +106,15 @@ fn org_of(rol: Rol) -> &'static str {
 impl World {
     /// Adds an account of `rol` and logs it in as a user would: password, then the code.
     fn user(&self, naam: &str, rol: Rol) -> Actor {
+        self.user_bij(naam, org_of(rol), rol)
+    }
+
+    /// [`World::user`] at organisation `org`.
+    fn user_bij(&self, naam: &str, org: &str, rol: Rol) -> Actor {
         let op = Actor::local_operator();
         let acc = self
             .app
-            .user_add_blijvend(&op, naam, org_of(rol), rol, WACHTWOORD)
+            .user_add_blijvend(&op, naam, org, rol, WACHTWOORD)
             .unwrap();
         assert_eq!(
             acc.totp_geheim.is_some(),
@@ -1259,6 +1265,88 @@ fn case_notes_are_read_at_their_level(db: Db) {
     assert_eq!(r.telling.zaaknotities, 2, "{:?}", r.telling);
 }
 
+/// A move to a gemeente of another bureau (docs/domain.md §13): the import of the new
+/// address hands the open case over with its history; the old bureau reads it, and changes
+/// nothing, for 30 days; the new one finds it on its worklist; a second run moves nothing.
+fn a_move_hands_the_open_case_over(db: Db) {
+    let w = world(db);
+    let op = Actor::local_operator();
+    let oud = w.user("oud.bureau", Rol::Leerplicht);
+    let nieuw = w.user_bij("nieuw.bureau", "RBL-IJ", Rol::Leerplicht);
+    let voor = w.app.zaak(&op, w.zaak, None).unwrap();
+    assert_eq!(voor.rij.organisatie, "RBL-ZK");
+    assert!(
+        w.app.zaak(&nieuw, w.zaak, None).is_err(),
+        "not yet the new bureau's"
+    );
+    // IN moves to Velsen, served by the IJmond bureau.
+    let verhuisd = JONGEREN.replace(
+        "111222333;;Jansen;Sem;2012-03-10;GM0392",
+        "111222333;;Jansen;Sem;2012-03-10;GM0453",
+    );
+    let pad = w.db.file("verhuisd.csv", &verhuisd);
+    let importeer = || {
+        let r = w
+            .app
+            .import(&op, ImportKind::Jongeren, &pad, false, &mut |_, _| {})
+            .unwrap();
+        assert!(r.committed, "{:?}", r.errors);
+    };
+    importeer();
+    let na = w.app.zaak(&op, w.zaak, None).unwrap();
+    assert_eq!(na.rij.organisatie, "RBL-IJ");
+    assert_eq!(
+        na.events.len(),
+        voor.events.len() + 1,
+        "the history goes with it"
+    );
+    assert_eq!(na.rij.geopend, voor.rij.geopend, "the clock goes on");
+    assert_eq!(na.staat.niveau, voor.staat.niveau, "so does the level");
+    // The new bureau works the case and finds it on its worklist.
+    w.app
+        .ouders_vastleggen(&nieuw, w.zaak, d("2025-11-20"), "Huisbezoek in Velsen")
+        .unwrap();
+    let werk = w
+        .app
+        .werklijst(&nieuw, "RBL-IJ", d("2025-11-20"), &Default::default())
+        .unwrap();
+    assert!(
+        werk.items
+            .iter()
+            .any(|i| i.soort == "overdracht" && i.leerling == IN),
+        "{:?}",
+        werk.items
+    );
+    // The old bureau reads, and changes nothing.
+    assert!(w.app.zaak(&oud, w.zaak, None).is_ok());
+    assert!(matches!(
+        w.app
+            .ouders_vastleggen(&oud, w.zaak, d("2025-11-20"), "Nog een gesprek"),
+        Err(AppError::Forbidden(_))
+    ));
+    // A second run of the file moves nothing.
+    importeer();
+    assert_eq!(
+        w.app.zaak(&op, w.zaak, None).unwrap().events.len(),
+        na.events.len() + 1
+    );
+    // After 30 days the old bureau no longer sees the young person.
+    w.clock.advance(Duration::days(31));
+    let oud = w.user("oud.bureau2", Rol::Leerplicht);
+    assert!(matches!(
+        w.app.zaak(&oud, w.zaak, None),
+        Err(AppError::Forbidden(_))
+    ));
+    let gelogd = w
+        .app
+        .audit_export(&op, id(IN))
+        .unwrap()
+        .into_iter()
+        .filter_map(|e| e.entry.record)
+        .any(|r| r.contains("overgedragen van RBL-ZK aan RBL-IJ"));
+    assert!(gelogd, "the handover is in the audit log");
+}
+
 fn purge_destroys_on_time_and_keeps_counts(db: Db) {
     db.ok(ImportKind::Organisaties, ORGS);
     db.ok(ImportKind::Jongeren, OUDEREN);
@@ -1787,4 +1875,5 @@ on_both!(
     the_gates_facts_of_many_are_those_of_each,
     purge_destroys_on_time_and_keeps_counts,
     case_notes_are_read_at_their_level,
+    a_move_hands_the_open_case_over,
 );

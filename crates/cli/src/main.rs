@@ -662,7 +662,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             kind,
             file,
             dry_run,
-        } => import(&open(&cli.db)?, &actor, kind, &file, dry_run),
+        } => {
+            let config = load_config(cli.config.as_deref())?;
+            let app = open(&cli.db)?.met_overdracht_dagen(config.overdracht_dagen());
+            import(&app, &actor, kind, &file, dry_run)
+        }
         Command::Jongeren {
             as_of,
             gemeente,

@@ -16,6 +16,7 @@ pub(crate) fn serve(app: App, config: &Config, db: &str, addr: &str) -> anyhow::
     let mut app = app
         .met_doelbinding(config.doelbinding)
         .met_briefmap(config.briefmap())
+        .met_overdracht_dagen(config.overdracht_dagen())
         .met_sso(config.sso().context("[[oidc]]")?);
     if let Some(keys) = config.sleutels.lees()? {
         app = app.met_sleutels(keys);

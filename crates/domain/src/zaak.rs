@@ -492,6 +492,15 @@ pub enum Gebeurtenis {
         datum: NaiveDate,
         geinformeerd: Vec<String>,
     },
+    /// The case moves to the leerplicht organisation of the young person's new gemeente
+    /// (docs/domain.md §13): its history, clock and level go with it; `van` reads it until
+    /// `lezen_tot`.
+    Overgedragen {
+        van: String,
+        naar: String,
+        datum: NaiveDate,
+        lezen_tot: NaiveDate,
+    },
     /// A referral to HALT (for a young person from 12), on an absence case.
     Halt {
         datum: NaiveDate,
@@ -537,6 +546,7 @@ impl Gebeurtenis {
             | Gebeurtenis::Overleg { datum, .. }
             | Gebeurtenis::Ouders { datum, .. }
             | Gebeurtenis::Escalatie { datum, .. }
+            | Gebeurtenis::Overgedragen { datum, .. }
             | Gebeurtenis::Halt { datum }
             | Gebeurtenis::HaltUitkomst { datum, .. }
             | Gebeurtenis::ProcesVerbaal { datum, .. }
@@ -625,6 +635,9 @@ impl Gebeurtenis {
                 ..
             } => {
                 format!("escalatie {}: {}", niveau.code(), geinformeerd.join(", "))
+            }
+            Gebeurtenis::Overgedragen { van, naar, .. } => {
+                format!("overgedragen van {van} aan {naar}")
             }
             Gebeurtenis::Halt { .. } => "verwezen naar HALT".into(),
             Gebeurtenis::HaltUitkomst { afgerond, .. } => {
@@ -849,6 +862,7 @@ impl ZaakStaat {
                 self.escalaties
                     .push((*niveau, *datum, geinformeerd.clone()));
             }
+            Gebeurtenis::Overgedragen { naar, .. } => self.organisatie = Some(naar.clone()),
             Gebeurtenis::Halt { datum } => self.halt.push((*datum, None)),
             Gebeurtenis::HaltUitkomst { datum, afgerond } => {
                 if let Some(h) = self.halt.iter_mut().rev().find(|(_, u)| u.is_none()) {
@@ -959,6 +973,11 @@ impl ZaakStaat {
                     "the statement ({}) is older than {VERKLARING_MAANDEN} months at the decision ({van})",
                     v.datum
                 ))
+            }
+            Gebeurtenis::Overgedragen { van, naar, .. }
+                if self.organisatie.as_deref() != Some(van.as_str()) || van == naar =>
+            {
+                Err(format!("the case is not {van}'s to hand over to {naar}"))
             }
             Gebeurtenis::Halt { .. } | Gebeurtenis::ProcesVerbaal { .. }
                 if self.soort != Some(ZaakSoort::Verzuim) =>

@@ -107,6 +107,11 @@ macro_rules! forwarded_store_methods {
             crate::$db::cases::zaken_met_handhaving(&mut conn, organisatie)
         }
 
+        fn zaken_overgedragen(&self, organisatie: &str) -> Result<Vec<ZaakRij>> {
+            let mut conn = self.conn()?;
+            crate::$db::cases::zaken_overgedragen(&mut conn, organisatie)
+        }
+
         fn brief_toevoegen(&self, b: &crate::Brief, pdf: &[u8]) -> Result<i64> {
             let mut conn = self.conn()?;
             crate::$db::cases::brief_toevoegen(&mut conn, b, pdf)

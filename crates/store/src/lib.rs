@@ -543,6 +543,8 @@ pub trait Store: AccessStore + ApiStore + TaakStore + Send + Sync {
     /// The open absence cases held by `organisatie` with a HALT referral or an official
     /// report among their events (the worklist's reminders of a pending outcome), by number.
     fn zaken_met_handhaving(&self, organisatie: &str) -> Result<Vec<ZaakRij>>;
+    /// The open cases held by `organisatie` that another bureau handed over to it, by number.
+    fn zaken_overgedragen(&self, organisatie: &str) -> Result<Vec<ZaakRij>>;
     /// Adds a note to its case (`n.zaak`; `n.id` is not read); the new note's id.
     fn zaaknotitie_toevoegen(&self, n: &Zaaknotitie) -> Result<i64>;
     /// A case's notes in the order they were written.

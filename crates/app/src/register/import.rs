@@ -532,6 +532,13 @@ impl App {
         let errors = merge(errors.into_inner(), &outcome.issues);
         if outcome.committed {
             self.audit_import(actor, kind, bron, &outcome.counts)?;
+            if kind == ImportKind::Jongeren {
+                // A move may take a young person out of their bureau's gemeenten: their open
+                // cases go to the bureau of the new one (docs/domain.md §13). After every
+                // import, so that a run of the same file completes what a crash between the
+                // commit and here left.
+                self.overdragen(actor, self.now().date_naive())?;
+            }
             if kind == ImportKind::Meldingen {
                 // A melding from a file is registered: it joins (or opens) a verzuim case.
                 self.meldingen_koppelen(actor)?;

@@ -318,7 +318,7 @@ pub fn rol_mag(rol: Rol, g: Gebruik) -> bool {
 /// today (enrolments that cover today).
 pub fn in_scope(g: &Gebruiker, ctx: &PersoonContext) -> bool {
     match g.rol {
-        Rol::Leerplicht => g.bedient.contains(&ctx.jongere.gemeente),
+        Rol::Leerplicht => g.bedient.contains(&ctx.jongere.gemeente) || overgedragen_door(g, ctx),
         Rol::School => ctx.scholen.iter().any(|(s, _)| s.as_str() == g.organisatie),
         Rol::Swv => ctx
             .scholen
@@ -328,6 +328,15 @@ pub fn in_scope(g: &Gebruiker, ctx: &PersoonContext) -> bool {
         Rol::Cjg => ctx.partners.contains(&g.organisatie),
         Rol::Beleid | Rol::Beheer => false,
     }
+}
+
+/// Whether the user's bureau handed a case of the person over to another bureau and reads it
+/// still, for the transition period (docs/domain.md §13): it is the case's partner until
+/// then, without serving the person's gemeente. It reads only.
+pub fn overgedragen_door(g: &Gebruiker, ctx: &PersoonContext) -> bool {
+    g.rol == Rol::Leerplicht
+        && !g.bedient.contains(&ctx.jongere.gemeente)
+        && ctx.partners.contains(&g.organisatie)
 }
 
 /// The purpose (*doel*) a read or change of one person's data is allowed on, as the audit
@@ -512,6 +521,8 @@ fn beslis_persoon(
         Actor::Gebruiker(g) => {
             if !rol_mag(g.rol, gebruik) {
                 Beslissing::Geweigerd("niet voor deze rol")
+            } else if gebruik.wijzigt() && overgedragen_door(g, ctx) {
+                Beslissing::Geweigerd("overgedragen: alleen lezen")
             } else if in_scope(g, ctx) {
                 match doel_van(g.rol, gebruik, ctx) {
                     Some(doel) => Beslissing::Toegestaan(doel),

@@ -33,7 +33,8 @@ pub struct WerkItem {
     /// signal: register as thuiszittend), `vrijstelling_verlengen` (a yearly exemption due
     /// for renewal), `vrijstelling_gemarkeerd` (given because no suitable offer exists) or
     /// `handhaving` (a HALT referral or official report without an outcome after
-    /// [`leerrecht_domain::zaak::UITKOMST_WEKEN`] weeks).
+    /// [`leerrecht_domain::zaak::UITKOMST_WEKEN`] weeks) or `overdracht` (a case handed over
+    /// to this bureau after a move, during the transition period).
     pub soort: &'static str,
     pub leerling: String,
     pub naam: String,

@@ -11,7 +11,7 @@ use leerrecht_domain::duty::{birth_ranges, duty_status_met};
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::org::{OrgSoort, Organisatie};
 use leerrecht_domain::rules::absoluut_verzuim;
-use leerrecht_domain::zaak::{ZaakSoort, ZaakStaat, UITKOMST_WEKEN};
+use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort, ZaakStaat, UITKOMST_WEKEN};
 use leerrecht_store::access::PersoonContext;
 use leerrecht_store::WerkPersoon;
 
@@ -156,6 +156,38 @@ impl App {
                             v.artikel.code()
                         ),
                     ));
+                }
+            }
+        }
+        // Cases handed over to this bureau after a move, during the transition period.
+        for z in self.store().zaken_overgedragen(org)? {
+            let events = self.store().zaak_events(z.id)?;
+            let Some(j) = self.store().jongere(z.leerling)? else {
+                continue;
+            };
+            let laatste = events.iter().rev().find_map(|e| match &e.gebeurtenis {
+                Gebeurtenis::Overgedragen {
+                    van,
+                    naar,
+                    datum,
+                    lezen_tot,
+                } if naar == org => Some((van.clone(), *datum, *lezen_tot)),
+                _ => None,
+            });
+            if let Some((van, datum, tot)) = laatste {
+                if datum <= on && on < tot {
+                    items.push(WerkItem {
+                        soort: "overdracht",
+                        leerling: z.leerling.to_string(),
+                        naam: format!("{} {}", j.voornamen, j.achternaam),
+                        datum,
+                        te_laat: false,
+                        wat: format!(
+                            "zaak {} ({}) overgedragen door {van} na een verhuizing",
+                            z.id,
+                            z.soort.code()
+                        ),
+                    });
                 }
             }
         }

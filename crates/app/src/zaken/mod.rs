@@ -6,6 +6,7 @@ pub mod brieven;
 pub mod handhaving;
 pub mod meldingen;
 pub mod notities;
+pub mod overdracht;
 mod registraties;
 pub mod vrijstellingen;
 

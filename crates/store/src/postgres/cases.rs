@@ -366,6 +366,20 @@ pub(crate) fn zaken_met_handhaving(conn: &mut Conn, organisatie: &str) -> Result
         .collect()
 }
 
+pub(crate) fn zaken_overgedragen(conn: &mut Conn, organisatie: &str) -> Result<Vec<ZaakRij>> {
+    let sql = format!(
+        "SELECT {ZAAK_COLS} FROM zaken z JOIN jongeren j ON j.id = z.jongere_id
+         WHERE z.gesloten IS NULL AND z.organisatie = $1
+           AND EXISTS (SELECT 1 FROM zaak_gebeurtenissen e WHERE e.zaak_id = z.id
+                 AND e.gebeurtenis->>'soort' = 'overgedragen')
+         ORDER BY z.id"
+    );
+    conn.query(&sql, &[&organisatie])?
+        .iter()
+        .map(zaak_row)
+        .collect()
+}
+
 pub(crate) fn zaak_events(conn: &mut Conn, id: i64) -> Result<Vec<ZaakEvent>> {
     conn.query(
         "SELECT volgnummer, tijd, wie, organisatie, gebeurtenis::text FROM zaak_gebeurtenissen
@@ -482,6 +496,26 @@ pub(crate) fn zaak_event_toevoegen(
             conn.execute(
                 "UPDATE zaken SET gesloten = $2 WHERE id = $1",
                 &[&id, datum],
+            )?;
+        }
+        if let Gebeurtenis::Overgedragen {
+            van,
+            naar,
+            datum,
+            lezen_tot,
+        } = e
+        {
+            // The case is the new bureau's; the old one reads it as a partner until
+            // `lezen_tot`.
+            conn.execute(
+                "UPDATE zaken SET organisatie = $2 WHERE id = $1",
+                &[&id, naar],
+            )?;
+            conn.execute(
+                "INSERT INTO zaak_partners (zaak_id, jongere_id, organisatie, sinds, tot)
+                 SELECT id, jongere_id, $2, $3, $4 FROM zaken WHERE id = $1
+                 ON CONFLICT (zaak_id, organisatie) DO UPDATE SET tot = excluded.tot",
+                &[&id, van, datum, lezen_tot],
             )?;
         }
         Ok((Ok(()), true))

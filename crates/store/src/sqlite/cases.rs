@@ -393,6 +393,23 @@ pub(crate) fn zaken_met_handhaving(conn: &Conn, organisatie: &str) -> Result<Vec
     Ok(out)
 }
 
+pub(crate) fn zaken_overgedragen(conn: &Conn, organisatie: &str) -> Result<Vec<ZaakRij>> {
+    let sql = format!(
+        "SELECT {ZAAK_COLS} FROM zaken z
+         WHERE z.gesloten IS NULL AND z.organisatie = ?1
+           AND EXISTS (SELECT 1 FROM zaak_gebeurtenissen e WHERE e.zaak_id = z.id
+                 AND json_extract(e.gebeurtenis, '$.soort') = 'overgedragen')
+         ORDER BY z.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([organisatie])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(zaak_row(conn, r)?);
+    }
+    Ok(out)
+}
+
 pub(crate) fn zaak_events(conn: &Conn, id: i64) -> Result<Vec<ZaakEvent>> {
     let mut stmt = conn.prepare_cached(
         "SELECT volgnummer, tijd, wie, organisatie, gebeurtenis FROM zaak_gebeurtenissen
@@ -496,6 +513,26 @@ pub(crate) fn zaak_event_toevoegen(
             conn.execute(
                 "UPDATE zaken SET gesloten = ?2 WHERE id = ?1",
                 params![id, iso(*datum)],
+            )?;
+        }
+        if let Gebeurtenis::Overgedragen {
+            van,
+            naar,
+            datum,
+            lezen_tot,
+        } = e
+        {
+            // The case is the new bureau's; the old one reads it as a partner until
+            // `lezen_tot`.
+            conn.execute(
+                "UPDATE zaken SET organisatie = ?2 WHERE id = ?1",
+                params![id, naar],
+            )?;
+            conn.execute(
+                "INSERT INTO zaak_partners (zaak_id, jongere_id, organisatie, sinds, tot)
+                 SELECT id, jongere_id, ?2, ?3, ?4 FROM zaken WHERE id = ?1
+                 ON CONFLICT (zaak_id, organisatie) DO UPDATE SET tot = excluded.tot",
+                params![id, van, iso(*datum), iso(*lezen_tot)],
             )?;
         }
         Ok((Ok(()), true))

@@ -426,6 +426,7 @@ fn en(nl: &'static str) -> &'static str {
         "Medische notitie schrijven" => "Write a medical note",
         "Gespreksverslagen en notities" => "Reports of talks and notes",
         "Uitkomst HALT of proces-verbaal" => "Outcome of HALT or an official report",
+        "Zaak overgedragen na verhuizing" => "Case handed over after a move",
         "Handhaving" => "Enforcement",
         "HALT en proces-verbaal" => "HALT and official reports",
         "wacht op uitkomst" => "waiting for its outcome",

@@ -36,6 +36,7 @@ fn soort_label(code: &str) -> &'static str {
         "vrijstelling_verlengen" => "Vrijstelling jaarlijks verlengen",
         "vrijstelling_gemarkeerd" => "Vrijstelling zonder passend aanbod",
         "handhaving" => "Uitkomst HALT of proces-verbaal",
+        "overdracht" => "Zaak overgedragen na verhuizing",
         _ => "Overig",
     }
 }

@@ -35,8 +35,8 @@ pub struct WerkItem {
     /// `conceptmelding`, `melding`, `signaal`, `mazl`, `aanbod`, `aanbod_te_laat`,
     /// `escalatie`, `vrijstelling`, `av` (absolute absence), `thuiszitter_voorstel` (an `lrv`
     /// signal: register as thuiszittend with `POST registraties`), `vrijstelling_verlengen`,
-    /// `vrijstelling_gemarkeerd` or `handhaving` (a HALT referral or official report without
-    /// an outcome after eight weeks).
+    /// `vrijstelling_gemarkeerd`, `handhaving` (a HALT referral or official report without
+    /// an outcome after eight weeks) or `overdracht` (a case handed over after a move).
     pub soort: String,
     /// The id of the young person: what the per-person operations take.
     #[serde(skip_serializing_if = "Option::is_none")]
