@@ -364,16 +364,21 @@ pub(crate) fn zaken_van(conn: &Conn, leerling: LeerlingId) -> Result<Vec<ZaakRij
     Ok(out)
 }
 
-pub(crate) fn open_zaken(conn: &Conn, soort: ZaakSoort) -> Result<Vec<ZaakRij>> {
-    let sql =
-        format!("SELECT {ZAAK_COLS} FROM zaken WHERE soort = ?1 AND gesloten IS NULL ORDER BY id");
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query([soort.code()])?;
+/// The cases `sql` selects ([`ZAAK_COLS`], one parameter `p`), in its order.
+fn zaak_rijen(conn: &Conn, sql: &str, p: &str) -> Result<Vec<ZaakRij>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query([p])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         out.push(zaak_row(conn, r)?);
     }
     Ok(out)
+}
+
+pub(crate) fn open_zaken(conn: &Conn, soort: ZaakSoort) -> Result<Vec<ZaakRij>> {
+    let sql =
+        format!("SELECT {ZAAK_COLS} FROM zaken WHERE soort = ?1 AND gesloten IS NULL ORDER BY id");
+    zaak_rijen(conn, &sql, soort.code())
 }
 
 pub(crate) fn zaken_met_handhaving(conn: &Conn, organisatie: &str) -> Result<Vec<ZaakRij>> {
@@ -384,13 +389,7 @@ pub(crate) fn zaken_met_handhaving(conn: &Conn, organisatie: &str) -> Result<Vec
                  AND json_extract(e.gebeurtenis, '$.soort') IN ('halt', 'proces_verbaal'))
          ORDER BY z.id"
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query([organisatie])?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        out.push(zaak_row(conn, r)?);
-    }
-    Ok(out)
+    zaak_rijen(conn, &sql, organisatie)
 }
 
 pub(crate) fn zaken_overgedragen(conn: &Conn, organisatie: &str) -> Result<Vec<ZaakRij>> {
@@ -401,13 +400,7 @@ pub(crate) fn zaken_overgedragen(conn: &Conn, organisatie: &str) -> Result<Vec<Z
                  AND json_extract(e.gebeurtenis, '$.soort') = 'overgedragen')
          ORDER BY z.id"
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query([organisatie])?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        out.push(zaak_row(conn, r)?);
-    }
-    Ok(out)
+    zaak_rijen(conn, &sql, organisatie)
 }
 
 pub(crate) fn zaak_events(conn: &Conn, id: i64) -> Result<Vec<ZaakEvent>> {
