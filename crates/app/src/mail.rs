@@ -159,6 +159,7 @@ fn soort_woorden(soort: &str) -> &str {
         "thuiszitter_voorstel" => "voorstellen om als thuiszitter te registreren",
         "overdracht" => "overgedragen zaken",
         "handhaving" => "HALT-verwijzingen en processen-verbaal zonder uitkomst",
+        "rmc" => "RMC-zaken die binnenkort een uitkomst nodig hebben",
         s => s,
     }
 }

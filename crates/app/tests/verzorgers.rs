@@ -7,10 +7,9 @@
 mod common;
 
 use chrono::Datelike;
-use common::{d, error_places, leerling, Db};
+use common::{d, error_places, ingelogd, leerling, Db};
 use leerrecht_app::register::import::ImportKind;
 use leerrecht_app::register::verzorgers::VerzorgerWijziging;
-use leerrecht_app::toegang::auth::current_totp;
 use leerrecht_app::{Actor, AppError};
 use leerrecht_domain::brief::Sjabloon;
 use leerrecht_domain::ids::GemeenteCode;
@@ -34,27 +33,6 @@ fn verzorgers(db: &Db, wie: &str) -> Vec<leerrecht_domain::verzorger::Verzorger>
         .opslag(&Actor::local_operator())
         .unwrap()
         .verzorgers_van(leerling(wie))
-        .unwrap()
-}
-
-/// A new account of `rol` at `org`, logged in.
-fn ingelogd(db: &Db, naam: &str, org: &str, rol: Rol) -> Actor {
-    const WACHTWOORD: &str = "een lange zin als wachtwoord";
-    let acc = db
-        .app
-        .user_add_blijvend(&Actor::local_operator(), naam, org, rol, WACHTWOORD)
-        .unwrap();
-    let code = acc
-        .totp_geheim
-        .map(|g| current_totp(&g, db.app.now()).unwrap());
-    let sessie = db
-        .app
-        .login(naam, WACHTWOORD, code.as_deref(), "192.0.2.10")
-        .unwrap()
-        .unwrap();
-    db.app
-        .session_actor(&sessie.token, "192.0.2.10")
-        .unwrap()
         .unwrap()
 }
 

@@ -35,7 +35,7 @@ code_soort!(DutyStatus);
 /// so they turn 18 (and lose kwalificatieplicht) on 28 February, not on 1 March. This keeps
 /// every birthday inside the birth month, which the leerplicht start ("the month after the
 /// 5th birthday") relies on.
-fn birthday_in(birth: NaiveDate, year: i32) -> NaiveDate {
+pub(crate) fn birthday_in(birth: NaiveDate, year: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, birth.month(), birth.day())
         .or_else(|| NaiveDate::from_ymd_opt(year, 2, 28))
         .expect("birthday within chrono's date range")

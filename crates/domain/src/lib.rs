@@ -62,6 +62,7 @@ pub mod org;
 pub mod person;
 pub mod register;
 pub mod retention;
+pub mod rmc;
 pub mod rules;
 pub mod schoolyear;
 #[cfg(test)]

@@ -6,15 +6,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::thuiszitters::Niveau;
 
-/// What kind of case: absence (opened by a melding), a thuiszitter's, or an exemption's
-/// (opened when an exemption is recorded, so that recording one does not make anyone a
-/// thuiszitter).
+/// What kind of case: absence (opened by a melding), a thuiszitter's, an exemption's (opened
+/// when an exemption is recorded, so that recording one does not make anyone a thuiszitter),
+/// or the RMC's (an early school leaver of 18 to 23, docs/domain.md §13).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ZaakSoort {
     Verzuim,
     Thuiszitter,
     Vrijstelling,
+    Rmc,
 }
 
 impl ZaakSoort {
@@ -23,7 +24,20 @@ impl ZaakSoort {
             ZaakSoort::Verzuim => "verzuim",
             ZaakSoort::Thuiszitter => "thuiszitter",
             ZaakSoort::Vrijstelling => "vrijstelling",
+            ZaakSoort::Rmc => "rmc",
         }
+    }
+
+    /// The reasons a case of this kind closes with: an RMC case ends in one of the RMC's
+    /// outcomes (back in education, work, care, not reachable), the others as before.
+    pub fn sluitredenen(self) -> Vec<Sluitreden> {
+        Sluitreden::ALL
+            .into_iter()
+            .filter(|r| match self {
+                ZaakSoort::Rmc => r.rmc(),
+                _ => !r.alleen_rmc(),
+            })
+            .collect()
     }
 }
 
@@ -203,19 +217,44 @@ pub enum Sluitreden {
     /// Turned 18 without a duty left.
     #[serde(rename = "18_zonder_plicht")]
     AchttienZonderPlicht,
+    /// RMC: at work.
+    Werk,
+    /// RMC: in care (or youth help) that keeps them from education and work.
+    Zorg,
+    /// RMC: not reachable after the contact attempts recorded.
+    NietBereikbaar,
     /// Another reason, written in the case's explanation.
     Overig,
 }
 
 impl Sluitreden {
-    pub const ALL: [Sluitreden; 6] = [
+    pub const ALL: [Sluitreden; 9] = [
         Sluitreden::AanbodGestart,
         Sluitreden::TerugNaarSchool,
         Sluitreden::Verhuisd,
         Sluitreden::Vrijstelling,
         Sluitreden::AchttienZonderPlicht,
+        Sluitreden::Werk,
+        Sluitreden::Zorg,
+        Sluitreden::NietBereikbaar,
         Sluitreden::Overig,
     ];
+    /// An outcome of the RMC only.
+    pub fn alleen_rmc(self) -> bool {
+        matches!(
+            self,
+            Sluitreden::Werk | Sluitreden::Zorg | Sluitreden::NietBereikbaar
+        )
+    }
+    /// A reason an RMC case may close with: back in education, work, care, not reachable,
+    /// moved away, or another reason explained.
+    pub fn rmc(self) -> bool {
+        self.alleen_rmc()
+            || matches!(
+                self,
+                Sluitreden::TerugNaarSchool | Sluitreden::Verhuisd | Sluitreden::Overig
+            )
+    }
     /// The code as stored and in the API.
     pub fn code(self) -> &'static str {
         match self {
@@ -224,6 +263,9 @@ impl Sluitreden {
             Sluitreden::Verhuisd => "verhuisd",
             Sluitreden::Vrijstelling => "vrijstelling",
             Sluitreden::AchttienZonderPlicht => "18_zonder_plicht",
+            Sluitreden::Werk => "werk",
+            Sluitreden::Zorg => "zorg",
+            Sluitreden::NietBereikbaar => "niet_bereikbaar",
             Sluitreden::Overig => "overig",
         }
     }
@@ -235,6 +277,9 @@ impl Sluitreden {
             Sluitreden::Verhuisd => "Verhuisd",
             Sluitreden::Vrijstelling => "Vrijstelling",
             Sluitreden::AchttienZonderPlicht => "18 jaar zonder plicht",
+            Sluitreden::Werk => "Aan het werk",
+            Sluitreden::Zorg => "In zorg",
+            Sluitreden::NietBereikbaar => "Niet bereikbaar",
             Sluitreden::Overig => "Overig",
         }
     }
@@ -248,7 +293,7 @@ impl std::str::FromStr for Sluitreden {
             .find(|r| r.code() == s.trim())
             .ok_or_else(|| {
                 "use aanbod_gestart, terug_naar_school, verhuisd, vrijstelling, \
-                 18_zonder_plicht or overig"
+                 18_zonder_plicht, werk, zorg, niet_bereikbaar or overig"
                     .to_string()
             })
     }
@@ -414,6 +459,55 @@ impl std::str::FromStr for OmBeslissing {
     }
 }
 
+/// How the RMC tried to reach a young person (docs/domain.md §13).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Contactwijze {
+    Brief,
+    Telefoon,
+    Email,
+    Huisbezoek,
+    Gesprek,
+}
+
+impl Contactwijze {
+    pub const ALL: [Contactwijze; 5] = [
+        Contactwijze::Brief,
+        Contactwijze::Telefoon,
+        Contactwijze::Email,
+        Contactwijze::Huisbezoek,
+        Contactwijze::Gesprek,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Contactwijze::Brief => "brief",
+            Contactwijze::Telefoon => "telefoon",
+            Contactwijze::Email => "email",
+            Contactwijze::Huisbezoek => "huisbezoek",
+            Contactwijze::Gesprek => "gesprek",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Contactwijze::Brief => "Brief",
+            Contactwijze::Telefoon => "Telefoon",
+            Contactwijze::Email => "E-mail",
+            Contactwijze::Huisbezoek => "Huisbezoek",
+            Contactwijze::Gesprek => "Gesprek",
+        }
+    }
+}
+
+impl std::str::FromStr for Contactwijze {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Contactwijze::ALL
+            .into_iter()
+            .find(|a| a.code() == s.trim())
+            .ok_or_else(|| "use brief, telefoon, email, huisbezoek or gesprek".into())
+    }
+}
+
 /// The youngest age for a HALT referral (docs/domain.md §13).
 pub const HALT_VANAF_JAAR: u32 = 12;
 /// Weeks after a HALT referral or an official report that the worklist reminds of its pending
@@ -515,6 +609,12 @@ pub enum Gebeurtenis {
         datum: NaiveDate,
         artikel: PvArtikel,
     },
+    /// An attempt to reach the young person of an RMC case, and whether it reached them.
+    Contactpoging {
+        datum: NaiveDate,
+        wijze: Contactwijze,
+        bereikt: bool,
+    },
     /// The Public Prosecutor's decision on the pending report, with the sanction in words.
     OmUitspraak {
         datum: NaiveDate,
@@ -551,6 +651,7 @@ impl Gebeurtenis {
             | Gebeurtenis::HaltUitkomst { datum, .. }
             | Gebeurtenis::ProcesVerbaal { datum, .. }
             | Gebeurtenis::OmUitspraak { datum, .. }
+            | Gebeurtenis::Contactpoging { datum, .. }
             | Gebeurtenis::Gesloten { datum, .. } => *datum,
             Gebeurtenis::Aanbod { aangeboden, .. } => *aangeboden,
             Gebeurtenis::AanbodGestart { gestart, .. } => *gestart,
@@ -658,6 +759,11 @@ impl Gebeurtenis {
                 "" => format!("beslissing OM: {}", beslissing.label()),
                 s => format!("beslissing OM: {} ({s})", beslissing.label()),
             },
+            Gebeurtenis::Contactpoging { wijze, bereikt, .. } => format!(
+                "contactpoging ({}): {}",
+                wijze.label().to_lowercase(),
+                if *bereikt { "bereikt" } else { "niet bereikt" }
+            ),
             Gebeurtenis::Gesloten {
                 reden, uitkomst, ..
             } => match (reden, uitkomst.trim()) {
@@ -745,6 +851,8 @@ pub struct ZaakStaat {
     pub halt: Vec<(NaiveDate, Option<(NaiveDate, bool)>)>,
     /// Official reports: the day, the article, and the prosecutor's decision once known.
     pub processen_verbaal: Vec<Proces>,
+    /// The RMC's attempts to reach the young person: day, how, reached.
+    pub contactpogingen: Vec<(NaiveDate, Contactwijze, bool)>,
 }
 
 /// An official report as the case knows it.
@@ -888,6 +996,11 @@ impl ZaakStaat {
                     p.uitspraak = Some((*datum, *beslissing, sanctie.clone()));
                 }
             }
+            Gebeurtenis::Contactpoging {
+                datum,
+                wijze,
+                bereikt,
+            } => self.contactpogingen.push((*datum, *wijze, *bereikt)),
             Gebeurtenis::Gesloten {
                 datum,
                 reden,
@@ -1009,6 +1122,18 @@ impl ZaakStaat {
                 )),
                 Some(_) => Ok(()),
             },
+            Gebeurtenis::Contactpoging { .. } if self.soort != Some(ZaakSoort::Rmc) => {
+                Err("contact attempts are recorded on an RMC case".into())
+            }
+            Gebeurtenis::Contactpoging { datum, .. } if self.geopend.is_some_and(|g| *datum < g) => {
+                Err(format!(
+                    "a contact attempt comes on or after the day the case was opened ({})",
+                    self.geopend.expect("checked")
+                ))
+            }
+            Gebeurtenis::Escalatie { .. } if self.soort == Some(ZaakSoort::Rmc) => {
+                Err("an RMC case has no escalation ladder".into())
+            }
             Gebeurtenis::Escalatie { niveau, .. } if self.niveau.is_some_and(|n| n >= *niveau) => {
                 Err(format!("the case is already at {}", niveau.code()))
             }
@@ -1020,6 +1145,19 @@ impl ZaakStaat {
                 uitkomst,
                 ..
             } if uitkomst.trim().is_empty() => Err("the reason overig needs an explanation".into()),
+            Gebeurtenis::Gesloten {
+                reden: Some(r), ..
+            } if self.soort.is_some_and(|s| !s.sluitredenen().contains(r)) => Err(format!(
+                "a case of kind {} does not close with {}",
+                self.soort.expect("checked").code(),
+                r.code()
+            )),
+            Gebeurtenis::Gesloten {
+                reden: Some(Sluitreden::NietBereikbaar),
+                ..
+            } if self.contactpogingen.is_empty() => Err(
+                "not reachable is an outcome after contact attempts: record them first".into(),
+            ),
             Gebeurtenis::Gesloten { datum, .. } if self.geopend.is_some_and(|g| *datum < g) => {
                 Err(format!(
                     "a case closes on or after the day it was opened ({})",
@@ -1420,5 +1558,48 @@ mod tests {
                 "{json}"
             );
         }
+    }
+
+    #[test]
+    fn an_rmc_case_records_contact_attempts_and_closes_with_an_rmc_outcome() {
+        let open = |zaak| Gebeurtenis::Geopend {
+            zaak,
+            organisatie: "RBL".into(),
+            datum: d("2025-01-06"),
+        };
+        let poging = Gebeurtenis::Contactpoging {
+            datum: d("2025-01-08"),
+            wijze: Contactwijze::Telefoon,
+            bereikt: false,
+        };
+        let sluit = |r| Gebeurtenis::Gesloten {
+            datum: d("2025-02-01"),
+            reden: Some(r),
+            uitkomst: String::new(),
+        };
+        let verzuim = ZaakStaat::fold(&[open(ZaakSoort::Verzuim)]);
+        assert!(verzuim.check(&poging).is_err());
+        assert!(verzuim.check(&sluit(Sluitreden::Werk)).is_err());
+        let mut rmc = ZaakStaat::fold(&[open(ZaakSoort::Rmc)]);
+        assert!(rmc.check(&sluit(Sluitreden::AanbodGestart)).is_err());
+        // Not reachable only after an attempt.
+        assert!(rmc.check(&sluit(Sluitreden::NietBereikbaar)).is_err());
+        let te_vroeg = Gebeurtenis::Contactpoging {
+            datum: d("2025-01-05"),
+            wijze: Contactwijze::Brief,
+            bereikt: true,
+        };
+        assert!(rmc.check(&te_vroeg).is_err());
+        rmc.check(&poging).unwrap();
+        rmc.apply(&poging);
+        assert_eq!(rmc.contactpogingen.len(), 1);
+        rmc.check(&sluit(Sluitreden::NietBereikbaar)).unwrap();
+        rmc.check(&sluit(Sluitreden::Werk)).unwrap();
+        assert!(ZaakSoort::Rmc
+            .sluitredenen()
+            .contains(&Sluitreden::TerugNaarSchool));
+        assert!(!ZaakSoort::Thuiszitter
+            .sluitredenen()
+            .contains(&Sluitreden::Zorg));
     }
 }

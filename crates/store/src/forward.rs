@@ -92,6 +92,20 @@ macro_rules! forwarded_store_methods {
             crate::$db::cases::open_zaken(&mut conn, soort)
         }
 
+        fn zaken_soort(&self, soort: ZaakSoort) -> Result<Vec<ZaakRij>> {
+            let mut conn = self.conn()?;
+            crate::$db::cases::zaken_soort(&mut conn, soort)
+        }
+
+        fn rmc_kandidaten(
+            &self,
+            geboren_van: NaiveDate,
+            geboren_tot: NaiveDate,
+        ) -> Result<Vec<crate::RmcKandidaat>> {
+            let mut conn = self.conn()?;
+            crate::$db::cases::rmc_kandidaten(&mut conn, geboren_van, geboren_tot)
+        }
+
         fn zaak_events(&self, id: i64) -> Result<Vec<ZaakEvent>> {
             let mut conn = self.conn()?;
             crate::$db::cases::zaak_events(&mut conn, id)

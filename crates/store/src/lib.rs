@@ -538,6 +538,16 @@ pub trait Store: AccessStore + ApiStore + TaakStore + Send + Sync {
     fn zaken_van(&self, leerling: LeerlingId) -> Result<Vec<ZaakRij>>;
     /// Every open case of one kind (the worklist's exemptions up for renewal), by number.
     fn open_zaken(&self, soort: ZaakSoort) -> Result<Vec<ZaakRij>>;
+    /// Every case of one kind, open or closed (the RMC's figures), by number.
+    fn zaken_soort(&self, soort: ZaakSoort) -> Result<Vec<ZaakRij>>;
+    /// The persons born from `geboren_van` up to and including `geboren_tot` who have an
+    /// enrolment on record, each with all their enrolments (the RMC's list and figures), by
+    /// the store's number.
+    fn rmc_kandidaten(
+        &self,
+        geboren_van: NaiveDate,
+        geboren_tot: NaiveDate,
+    ) -> Result<Vec<RmcKandidaat>>;
     /// A case's events in the order they were recorded.
     fn zaak_events(&self, id: i64) -> Result<Vec<ZaakEvent>>;
     /// The open absence cases held by `organisatie` with a HALT referral or an official
@@ -797,6 +807,47 @@ pub struct Werkvoorraad {
     /// Recent `signaal`, `mazl_7dagen`, `mazl_4x12` and `lrv` signals: person, school, rule,
     /// date.
     pub signalen: Vec<(WerkPersoon, String, String, NaiveDate)>,
+}
+
+/// A person the RMC may follow: who, born when, living where, and every enrolment on record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RmcKandidaat {
+    pub leerling: LeerlingId,
+    pub geboortedatum: NaiveDate,
+    pub gemeente: String,
+    pub opleidingen: Vec<leerrecht_domain::rmc::Opleiding>,
+}
+
+/// One row of the RMC candidates' read: the store's number of the person, the person, and
+/// one enrolment. Rows of one person come together.
+pub(crate) type RmcRij = (
+    i64,
+    LeerlingId,
+    NaiveDate,
+    String,
+    leerrecht_domain::rmc::Opleiding,
+);
+
+/// The rows of [`Store::rmc_kandidaten`], one person per run of rows.
+pub(crate) fn rmc_groepeer(
+    rijen: impl IntoIterator<Item = Result<RmcRij>>,
+) -> Result<Vec<RmcKandidaat>> {
+    let mut out: Vec<RmcKandidaat> = Vec::new();
+    let mut vorige = None;
+    for r in rijen {
+        let (id, leerling, geboortedatum, gemeente, o) = r?;
+        match out.last_mut() {
+            Some(k) if vorige == Some(id) => k.opleidingen.push(o),
+            _ => out.push(RmcKandidaat {
+                leerling,
+                geboortedatum,
+                gemeente,
+                opleidingen: vec![o],
+            }),
+        }
+        vorige = Some(id);
+    }
+    Ok(out)
 }
 
 /// A case as listed.

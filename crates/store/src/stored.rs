@@ -82,6 +82,7 @@ pub(crate) fn parse_soort(s: &str) -> Result<ZaakSoort> {
         "verzuim" => Ok(ZaakSoort::Verzuim),
         "thuiszitter" => Ok(ZaakSoort::Thuiszitter),
         "vrijstelling" => Ok(ZaakSoort::Vrijstelling),
+        "rmc" => Ok(ZaakSoort::Rmc),
         _ => Err(invalid("zaak soort", s)),
     }
 }
@@ -106,6 +107,7 @@ pub(crate) fn inschrijving(
     sector: &str,
     van: NaiveDate,
     tot: Option<NaiveDate>,
+    startkwalificatie: bool,
 ) -> Result<leerrecht_domain::person::Inschrijving> {
     leerrecht_domain::person::Inschrijving::new(
         leerling,
@@ -114,6 +116,7 @@ pub(crate) fn inschrijving(
         van,
         tot,
     )
+    .and_then(|i| i.met_startkwalificatie(startkwalificatie))
     .map_err(|e| invalid("inschrijving", e))
 }
 

@@ -5,7 +5,10 @@
 //! a part of the region, now or as known at a past moment, and for publication with small
 //! counts hidden. [`crate::uitvoer`] turns a report into a table, CSV, XLSX or HTML.
 
+mod rmc;
 mod telling;
+
+pub use rmc::{Rmc, RmcCijferRij};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

@@ -80,6 +80,19 @@ const LABELS: &[(&str, &str)] = &[
     ("Absoluut verzuim", "Absoluut verzuim (not enrolled)"),
     ("Langdurig relatief verzuim", "Long-term relatief verzuim"),
     ("Handhaving", "Enforcement"),
+    (
+        "Voortijdig schoolverlaters van 18 tot 23 jaar, per gemeente",
+        "Early school leavers of 18 to 23, per gemeente",
+    ),
+    (
+        "Nieuwe voortijdig schoolverlaters",
+        "New early school leavers",
+    ),
+    ("Bereikt", "Reached"),
+    ("Terug naar onderwijs", "Back in education"),
+    ("Aan het werk", "At work"),
+    ("In zorg", "In care"),
+    ("Niet bereikbaar", "Not reachable"),
     ("HALT-verwijzingen", "HALT referrals"),
     (
         "Processen-verbaal art. 2 (ouders)",
@@ -147,6 +160,7 @@ const MET_WAARDE: &[(&str, &str, &str, &str)] = &[
         "Young people out of school, for the Inspectie, ",
         "",
     ),
+    ("RMC-cijfers ", "", "RMC figures ", ""),
     ("Basis ", "", "Baseline ", ""),
     ("Actueel ", "", "Actual ", ""),
     ("Doel (", ")", "Target (", ")"),

@@ -191,6 +191,38 @@ impl App {
                 }
             }
         }
+        // RMC cases of this bureau without an outcome, from two weeks before their three
+        // months are up (docs/domain.md §13).
+        for z in self.store().open_zaken(ZaakSoort::Rmc)? {
+            if z.organisatie != org || z.geopend > on {
+                continue;
+            }
+            let termijn = crate::zaken::rmc::rmc_termijn(z.geopend);
+            if (termijn - on).num_days() > VOORUIT_DAGEN {
+                continue;
+            }
+            let Some(j) = self.store().jongere(z.leerling)? else {
+                continue;
+            };
+            let events = self.store().zaak_events(z.id)?;
+            let staat = ZaakStaat::fold(events.iter().map(|e| &e.gebeurtenis));
+            let pogingen = staat.contactpogingen.len();
+            let bereikt = staat.contactpogingen.iter().any(|(_, _, b)| *b);
+            items.push(WerkItem {
+                soort: "rmc",
+                leerling: z.leerling.to_string(),
+                naam: format!("{} {}", j.voornamen, j.achternaam),
+                datum: termijn,
+                te_laat: termijn < on,
+                wat: format!(
+                    "RMC-zaak {} van {}: uitkomst uiterlijk {termijn} ({pogingen} contactpoging{}, {})",
+                    z.id,
+                    z.geopend,
+                    if pogingen == 1 { "" } else { "en" },
+                    if bereikt { "bereikt" } else { "nog niet bereikt" }
+                ),
+            });
+        }
         // Enforcement on this bureau's absence cases whose outcome is long in coming.
         for z in self.store().zaken_met_handhaving(org)? {
             let events = self.store().zaak_events(z.id)?;

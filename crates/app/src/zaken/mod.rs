@@ -8,6 +8,7 @@ pub mod meldingen;
 pub mod notities;
 pub mod overdracht;
 mod registraties;
+pub mod rmc;
 pub mod vrijstellingen;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -289,6 +290,9 @@ impl App {
             }
             Gebeurtenis::Ouders { hoe, .. } if hoe.trim().is_empty() => {
                 return Err(AppError::Invalid("hoe: leeg".into()));
+            }
+            Gebeurtenis::Contactpoging { datum, .. } if *datum > self.now().date_naive() => {
+                return Err(AppError::Invalid("datum: ligt in de toekomst".into()));
             }
             Gebeurtenis::Gesloten {
                 datum,

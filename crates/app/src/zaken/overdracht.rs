@@ -37,6 +37,7 @@ impl App {
             ZaakSoort::Verzuim,
             ZaakSoort::Thuiszitter,
             ZaakSoort::Vrijstelling,
+            ZaakSoort::Rmc,
         ] {
             for z in self.store().open_zaken(soort)? {
                 let Some(j) = self.store().jongere(z.leerling)? else {

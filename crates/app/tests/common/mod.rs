@@ -273,3 +273,24 @@ pub const INSCHRIJVINGEN: &str = "leerling;school;sector;begindatum;einddatum
 123456782;07NU01;VO;2021-08-23;2024-07-31
 101222331;07NU01;VO;2020-08-24;
 ";
+
+/// A new account of `rol` at `org`, logged in.
+pub fn ingelogd(db: &Db, naam: &str, org: &str, rol: leerrecht_domain::org::Rol) -> Actor {
+    const WACHTWOORD: &str = "een lange zin als wachtwoord";
+    let acc = db
+        .app
+        .user_add_blijvend(&Actor::local_operator(), naam, org, rol, WACHTWOORD)
+        .unwrap();
+    let code = acc
+        .totp_geheim
+        .map(|g| leerrecht_app::toegang::auth::current_totp(&g, db.app.now()).unwrap());
+    let sessie = db
+        .app
+        .login(naam, WACHTWOORD, code.as_deref(), "192.0.2.10")
+        .unwrap()
+        .unwrap();
+    db.app
+        .session_actor(&sessie.token, "192.0.2.10")
+        .unwrap()
+        .unwrap()
+}

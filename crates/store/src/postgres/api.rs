@@ -105,7 +105,7 @@ impl ApiStore for PgStore {
             return Ok(Vec::new());
         };
         let rows = conn.query(
-            "SELECT school, sector, begindatum, einddatum FROM inschrijvingen
+            "SELECT school, sector, begindatum, einddatum, startkwalificatie FROM inschrijvingen
              WHERE jongere_id = $1 ORDER BY begindatum, school",
             &[&id],
         )?;
@@ -113,7 +113,8 @@ impl ApiStore for PgStore {
             .map(|r| {
                 let school: String = r.get(0);
                 let sector: String = r.get(1);
-                crate::stored::inschrijving(leerling, &school, &sector, r.get(2), r.get(3))
+                let (b, e, skw) = (r.get(2), r.get(3), r.get(4));
+                crate::stored::inschrijving(leerling, &school, &sector, b, e, skw)
             })
             .collect()
     }

@@ -352,6 +352,45 @@ pub(crate) fn open_zaken(conn: &mut Conn, soort: ZaakSoort) -> Result<Vec<ZaakRi
         .collect()
 }
 
+pub(crate) fn zaken_soort(conn: &mut Conn, soort: ZaakSoort) -> Result<Vec<ZaakRij>> {
+    let sql = format!(
+        "SELECT {ZAAK_COLS} FROM zaken z JOIN jongeren j ON j.id = z.jongere_id
+         WHERE z.soort = $1 ORDER BY z.id"
+    );
+    conn.query(&sql, &[&soort.code()])?
+        .iter()
+        .map(zaak_row)
+        .collect()
+}
+
+pub(crate) fn rmc_kandidaten(
+    conn: &mut Conn,
+    geboren_van: NaiveDate,
+    geboren_tot: NaiveDate,
+) -> Result<Vec<crate::RmcKandidaat>> {
+    let rows = conn.query(
+        "SELECT j.id, j.bsn, j.onderwijsnummer, j.geboortedatum, j.gemeente,
+                i.begindatum, i.einddatum, i.startkwalificatie
+         FROM jongeren j JOIN inschrijvingen i ON i.jongere_id = j.id
+         WHERE j.geboortedatum BETWEEN $1 AND $2
+         ORDER BY j.id",
+        &[&geboren_van, &geboren_tot],
+    )?;
+    crate::rmc_groepeer(rows.iter().map(|r| -> Result<crate::RmcRij> {
+        Ok((
+            r.get(0),
+            crate::postgres::absence::leerling_of(r.get(1), r.get(2))?,
+            r.get(3),
+            r.get(4),
+            leerrecht_domain::rmc::Opleiding {
+                begin: r.get(5),
+                eind: r.get(6),
+                startkwalificatie: r.get(7),
+            },
+        ))
+    }))
+}
+
 pub(crate) fn zaken_met_handhaving(conn: &mut Conn, organisatie: &str) -> Result<Vec<ZaakRij>> {
     let sql = format!(
         "SELECT {ZAAK_COLS} FROM zaken z JOIN jongeren j ON j.id = z.jongere_id

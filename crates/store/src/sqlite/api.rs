@@ -101,7 +101,7 @@ impl ApiStore for SqliteStore {
             return Ok(Vec::new());
         };
         let mut stmt = conn.prepare_cached(
-            "SELECT school, sector, begindatum, einddatum FROM inschrijvingen
+            "SELECT school, sector, begindatum, einddatum, startkwalificatie FROM inschrijvingen
              WHERE jongere_id = ?1 ORDER BY begindatum, school",
         )?;
         let rows = stmt.query_map([p.id], |r| {
@@ -110,11 +110,12 @@ impl ApiStore for SqliteStore {
                 r.get::<_, String>(1)?,
                 date_col(r, 2)?,
                 opt_date_col(r, 3)?,
+                r.get::<_, i64>(4)? == 1,
             ))
         })?;
         rows.map(|r| {
-            let (school, sector, b, e) = r?;
-            crate::stored::inschrijving(leerling, &school, &sector, b, e)
+            let (school, sector, b, e, skw) = r?;
+            crate::stored::inschrijving(leerling, &school, &sector, b, e, skw)
         })
         .collect()
     }

@@ -381,6 +381,43 @@ pub(crate) fn open_zaken(conn: &Conn, soort: ZaakSoort) -> Result<Vec<ZaakRij>> 
     zaak_rijen(conn, &sql, soort.code())
 }
 
+pub(crate) fn zaken_soort(conn: &Conn, soort: ZaakSoort) -> Result<Vec<ZaakRij>> {
+    let sql = format!("SELECT {ZAAK_COLS} FROM zaken WHERE soort = ?1 ORDER BY id");
+    zaak_rijen(conn, &sql, soort.code())
+}
+
+pub(crate) fn rmc_kandidaten(
+    conn: &Conn,
+    geboren_van: NaiveDate,
+    geboren_tot: NaiveDate,
+) -> Result<Vec<crate::RmcKandidaat>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT j.id, j.bsn, j.onderwijsnummer, j.geboortedatum, j.gemeente,
+                i.begindatum, i.einddatum, i.startkwalificatie
+         FROM jongeren j JOIN inschrijvingen i ON i.jongere_id = j.id
+         WHERE j.geboortedatum >= ?1 AND j.geboortedatum <= ?2
+         ORDER BY j.id",
+    )?;
+    let mut rows = stmt.query([iso(geboren_van), iso(geboren_tot)])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push((|| -> Result<crate::RmcRij> {
+            Ok((
+                r.get(0)?,
+                crate::stored::leerling_of(r.get(1)?, r.get(2)?)?,
+                date_col(r, 3)?,
+                r.get(4)?,
+                leerrecht_domain::rmc::Opleiding {
+                    begin: date_col(r, 5)?,
+                    eind: opt_date_col(r, 6)?,
+                    startkwalificatie: r.get::<_, i64>(7)? == 1,
+                },
+            ))
+        })());
+    }
+    crate::rmc_groepeer(out)
+}
+
 pub(crate) fn zaken_met_handhaving(conn: &Conn, organisatie: &str) -> Result<Vec<ZaakRij>> {
     let sql = format!(
         "SELECT {ZAAK_COLS} FROM zaken z
