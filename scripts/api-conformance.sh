@@ -200,10 +200,11 @@ phases.coverage.enabled = false
 # example are refused (422), so how many generated closings the server accepts depends on
 # the demo's dates and the order of the examples, not on the schema. The same holds for a
 # note or an enforcement step (a day between the case's opening and today; an outcome only
-# for a step that waits for one) and for a parent (a name new to the young person, or one on
-# the file).
+# for a step that waits for one), for a parent (a name new to the young person, or one on
+# the file), for a contact attempt (on an open RMC case) and for an RMC case (a young person of
+# 18 to 23 on the RMC list, without one open).
 [[operations]]
-include-operation-id-regex = "^(melding_wijzigen|partner_verwijderen|registratie_wijzigen|sluiting|zaaknotitie_schrijven|handhaving|verzorger_toevoegen|verzorger_verwijderen)$"
+include-operation-id-regex = "^(melding_wijzigen|partner_verwijderen|registratie_wijzigen|sluiting|zaaknotitie_schrijven|handhaving|verzorger_toevoegen|verzorger_verwijderen|contactpoging|rmc_zaak_openen)$"
 phases.examples.enabled = false
 phases.coverage.enabled = false
 phases.fuzzing.enabled = false

@@ -140,6 +140,15 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: TableOrJson,
     },
+    /// The RMC list: young people of 18 to 23 who left education without a
+    /// startkwalificatie and are enrolled nowhere, longest on the list first, with their
+    /// open RMC case.
+    Rmc {
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: TableOrJson,
+    },
     /// Figures without persons (docs/domain.md §9).
     Report {
         #[command(subcommand)]
@@ -795,6 +804,55 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Rmc { as_of, format } => {
+            let app = open(&cli.db)?;
+            let on = as_of.unwrap_or_else(today);
+            let lijst = checked(app.rmclijst(&actor, on))?;
+            let mut out = io::stdout().lock();
+            if format == TableOrJson::Json {
+                let rijen: Vec<_> = lijst
+                    .iter()
+                    .map(|r| {
+                        serde_json::json!({
+                            "leerling": r.kop.kop.jongere.leerling_id().to_string(),
+                            "naam": format!("{} {}", r.kop.kop.jongere.voornamen, r.kop.kop.jongere.achternaam),
+                            "geboortedatum": r.kop.kop.jongere.geboortedatum,
+                            "gemeente": r.kop.kop.jongere.gemeente.as_str(),
+                            "sinds": r.sinds,
+                            "laatste_school": r.laatste_school,
+                            "zaak": r.zaak,
+                            "contactpogingen": r.pogingen,
+                            "bereikt": r.bereikt,
+                        })
+                    })
+                    .collect();
+                serde_json::to_writer_pretty(&mut out, &rijen)?;
+                writeln!(out)?;
+            } else {
+                writeln!(out, "RMC-lijst op {on}: {} jongeren", lijst.len())?;
+                for r in &lijst {
+                    let j = &r.kop.kop.jongere;
+                    writeln!(
+                        out,
+                        "{} {:<10} {:<28} {:<8} {:<8} {}",
+                        r.sinds,
+                        j.leerling_id(),
+                        format!("{} {}", j.voornamen, j.achternaam),
+                        j.gemeente.as_str(),
+                        r.laatste_school.as_deref().unwrap_or("-"),
+                        match r.zaak {
+                            Some(z) => format!(
+                                "zaak {z}, {} contactpogingen{}",
+                                r.pogingen,
+                                if r.bereikt { ", bereikt" } else { "" }
+                            ),
+                            None => "geen zaak".into(),
+                        }
+                    )?;
+                }
+            }
+            Ok(())
+        }
         Command::Werklijst { org, as_of, format } => {
             let app = open(&cli.db)?;
             let config = load_config(cli.config.as_deref())?;
@@ -1356,6 +1414,8 @@ fn demo(
     println!("brieven: {brieven} uitnodigingen aan ouders");
     let handhaving = leerrecht_demo::Demo(&app).handhaving(actor, seed, peildatum)?;
     println!("handhaving: {handhaving} stappen (HALT, processen-verbaal, beslissingen van het OM)");
+    let rmc = leerrecht_demo::Demo(&app).rmc(actor, seed, peildatum)?;
+    println!("RMC: {rmc} zaken van voortijdig schoolverlaters van 18 tot 23, met contactpogingen");
     let accounts = leerrecht_demo::Demo(&app).accounts(actor, peildatum)?;
     accounts::print_demo_accounts(&accounts, &totp_opdracht(db), &mut io::stdout().lock())?;
     Ok(())

@@ -74,6 +74,17 @@ pub(crate) enum ReportWhat {
         #[command(flatten)]
         uit: RapportArgs,
     },
+    /// The RMC figures per gemeente: new early school leavers of 18 to 23 in the school
+    /// year, those reached, those back in education, at work, in care or not reachable.
+    Rmc {
+        #[arg(long, value_parser = year_arg)]
+        year: SchoolYear,
+        /// Count up to this day when the year is still running (default today).
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        uit: RapportArgs,
+    },
     /// The overview for the Inspectie on a date: thuiszitters per SWV by duration, and
     /// absoluut verzuim.
     Inspectie {
@@ -269,6 +280,11 @@ pub(crate) fn run(
                 &config.escalatie,
                 &uit.opties(),
             ))?;
+            uit.write(&r, r.weergave())
+        }
+        ReportWhat::Rmc { year, as_of, uit } => {
+            let r =
+                checked(app.rapport_rmc(actor, year, as_of.unwrap_or_else(today), &uit.opties()))?;
             uit.write(&r, r.weergave())
         }
         ReportWhat::Inspectie { date, uit } => {

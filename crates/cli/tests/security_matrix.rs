@@ -95,6 +95,10 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /brieven/{id}",                              "E  -  E  -  E  -  -  -  -"),
     ("POST /zaken/{id}/handhaving",                    "E  -  -  -  -  -  -  -  -"),
     ("POST /zaken/{id}/notities",                      "E  -  -  -  -  -  -  -  -"),
+    ("POST /zaken/{id}/contactpogingen",               "E  -  -  -  -  -  -  -  -"),
+    // The RMC list is leerplicht's (the region's RMC function).
+    ("GET /rmc",                                       "A  -  -  -  -  -  -  -  -"),
+    ("POST /rmc/zaken",                                "E  -  -  -  -  -  -  -  -"),
     ("GET /medische-notities",                         "-  -  -  E  -  -  -  -  -"),
     ("POST /medische-notities",                        "-  -  -  E  -  -  -  -  -"),
     ("POST /noodtoegang",                              "A  A  A  A  A  -  -  -  -"),
@@ -111,6 +115,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /rapportages/kpi",                           "A  A  A  A  A  A  A  -  -"),
     ("GET /rapportages/leerplichttelling",             "A  A  A  A  A  A  A  -  -"),
     ("GET /rapportages/inspectie",                     "A  A  A  A  A  A  A  -  -"),
+    ("GET /rapportages/rmc",                           "A  A  A  A  A  A  A  -  -"),
 ];
 
 /// One organisation's part: its accounts' organisations, and a person, a case and a
@@ -368,6 +373,10 @@ fn body(op: &str, k: &Kant) -> Value {
         "POST /zaken/{id}/notities" => json!({"niveau": "zaak", "tekst": " "}),
         // An outcome with no HALT referral pending: past the gate, refused as input.
         "POST /zaken/{id}/handhaving" => json!({"stap": "halt_afgerond"}),
+        // A contact attempt on a case that is not an RMC case, and an RMC case for a
+        // young person who is not of 18 to 23: past the gate, refused as input.
+        "POST /zaken/{id}/contactpogingen" => json!({"wijze": "brief", "bereikt": false}),
+        "POST /rmc/zaken" => json!({"jongere": k.id}),
         // The side's parent gets another invitation.
         "POST /zaken/{id}/brieven" => json!({"sjabloon": "uitnodiging"}),
         // A parent without a name, and one who is not on the file: refused past the gate.

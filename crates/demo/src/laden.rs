@@ -257,7 +257,14 @@ impl CsvSink {
             )?,
             inschrijvingen: open(
                 "inschrijvingen.csv",
-                &["leerling", "school", "sector", "begindatum", "einddatum"],
+                &[
+                    "leerling",
+                    "school",
+                    "sector",
+                    "begindatum",
+                    "einddatum",
+                    "startkwalificatie",
+                ],
             )?,
             verzuim: open(
                 "verzuim.csv",
@@ -319,6 +326,7 @@ impl DemoSink for CsvSink {
             i.sector.code(),
             &i.begindatum().to_string(),
             &opt_str(i.einddatum()),
+            if i.startkwalificatie() { "ja" } else { "nee" },
         ])
     }
     fn verzuim(

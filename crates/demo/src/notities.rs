@@ -172,3 +172,87 @@ impl Demo<'_> {
 
 /// The most letters the demo makes: each is a PDF of some 30 kB.
 pub const BRIEVEN_MAX: u64 = 100;
+
+/// The most RMC cases the demo opens.
+pub const RMC_MAX: usize = 400;
+
+impl Demo<'_> {
+    /// The RMC's work (docs/domain.md §13): for about two in three of the young people on the
+    /// RMC list on `peildatum` (at most [`RMC_MAX`]), an RMC case opened some weeks after they
+    /// came on it, one to three contact attempts, and for a case older than three months an
+    /// outcome: back in education, work or care when they were reached, not reachable when
+    /// not. Through the use cases the officer uses. Returns how many cases.
+    pub fn rmc(&self, actor: &Actor, seed: u64, peildatum: NaiveDate) -> Result<u64> {
+        use chrono::Datelike;
+        use leerrecht_domain::zaak::{Contactwijze, Sluitreden};
+        authorize(actor, Action::LoadDemo)?;
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x726d_6300_0000_0000);
+        let van = peildatum
+            .with_year(peildatum.year() - 23)
+            .unwrap_or(peildatum - Duration::days(23 * 365));
+        let tot = peildatum
+            .with_year(peildatum.year() - 18)
+            .unwrap_or(peildatum - Duration::days(18 * 365));
+        let mut lijst: Vec<_> = self
+            .store()
+            .rmc_kandidaten(van, tot)?
+            .into_iter()
+            .filter(|k| leerrecht_domain::duty::is_rmc_age(k.geboortedatum, peildatum))
+            .filter_map(|k| {
+                let sinds =
+                    leerrecht_domain::rmc::op_lijst(k.geboortedatum, &k.opleidingen, peildatum)?;
+                Some((k.leerling, sinds))
+            })
+            .collect();
+        lijst.shuffle(&mut rng);
+        let mut n = 0;
+        for (leerling, sinds) in lijst {
+            if n as usize >= RMC_MAX {
+                break;
+            }
+            if !rng.gen_bool(0.65) {
+                continue;
+            }
+            let geopend = sinds + Duration::days(rng.gen_range(7..=42));
+            if geopend > peildatum {
+                continue;
+            }
+            let zaak = self.rmc_zaak_openen(actor, leerling, geopend)?;
+            n += 1;
+            let wijzen = [
+                Contactwijze::Brief,
+                Contactwijze::Telefoon,
+                Contactwijze::Huisbezoek,
+                Contactwijze::Gesprek,
+            ];
+            let pogingen = rng.gen_range(1..=3);
+            let bereikt_ooit = rng.gen_bool(0.6);
+            let mut dag = geopend;
+            let mut laatste = None;
+            for i in 0..pogingen {
+                dag += Duration::days(rng.gen_range(3..=20));
+                if dag > peildatum {
+                    break;
+                }
+                let bereikt = bereikt_ooit && i == pogingen - 1;
+                self.contactpoging_vastleggen(actor, zaak, dag, wijzen[i.min(3)], bereikt)?;
+                laatste = Some((dag, bereikt));
+            }
+            let Some((dag, bereikt)) = laatste else {
+                continue;
+            };
+            let sluit = dag + Duration::days(rng.gen_range(7..=30));
+            if geopend + Duration::days(90) > peildatum || sluit > peildatum || !rng.gen_bool(0.7) {
+                continue;
+            }
+            let reden = match (bereikt, rng.gen_range(0..10)) {
+                (false, _) => Sluitreden::NietBereikbaar,
+                (true, 0..=2) => Sluitreden::TerugNaarSchool,
+                (true, 3..=6) => Sluitreden::Werk,
+                (true, _) => Sluitreden::Zorg,
+            };
+            self.zaak_sluiten(actor, zaak, reden, sluit, "")?;
+        }
+        Ok(n)
+    }
+}

@@ -91,6 +91,9 @@ pub(super) struct Segment {
     pub(super) school: u32,
     pub(super) begin: NaiveDate,
     pub(super) end: NaiveDate,
+    /// Ended with a startkwalificatie: a havo or vwo diploma, or an mbo diploma (the demo's
+    /// mbo courses are all of level 2 or higher). A vmbo diploma is none.
+    pub(super) diploma: bool,
 }
 
 pub(super) struct People<'g> {
@@ -203,7 +206,10 @@ impl<'g> People<'g> {
             if let Some(stop) = stop {
                 self.segments.retain(|s| s.begin <= stop);
                 if let Some(last) = self.segments.last_mut() {
-                    last.end = last.end.min(stop);
+                    if stop < last.end {
+                        last.end = stop;
+                        last.diploma = false;
+                    }
                 }
             }
             let enrolled = self.emit(leerling, sink, summary)?;
@@ -292,7 +298,15 @@ impl<'g> People<'g> {
             school,
             begin,
             end,
+            diploma: false,
         });
+    }
+
+    /// The last enrolment planned ends with a startkwalificatie.
+    fn diploma(&mut self) {
+        if let Some(last) = self.segments.last_mut() {
+            last.diploma = true;
+        }
     }
 
     /// An enrolment at `from` that continues at `to` from `moved` on; one enrolment when
@@ -409,6 +423,9 @@ impl<'g> People<'g> {
                 }
                 _ => self.push(Sector::Vo, vo, vo_start, end),
             }
+            if mbo < 500 {
+                self.diploma(); // havo or vwo
+            }
             (end, mbo)
         };
 
@@ -432,9 +449,11 @@ impl<'g> People<'g> {
                     let other = self.school(rng, gi, Sector::Mbo, 60, Some(mbo));
                     let end = jul31(again.year() + rng.gen_range(2..=3));
                     self.push(Sector::Mbo, other, again, end);
+                    self.diploma();
                 }
             } else {
                 self.push(Sector::Mbo, mbo, start, planned_end);
+                self.diploma();
             }
         }
     }
@@ -458,6 +477,7 @@ impl<'g> People<'g> {
             let school = &self.geo.schools[s.school as usize];
             debug_assert_eq!(school.sector, s.sector);
             let i = Inschrijving::new(leerling, school.code.clone(), s.sector, s.begin, einde)
+                .and_then(|i| i.met_startkwalificatie(s.diploma && einde.is_some()))
                 .expect("planned segments end after they begin");
             sink.inschrijving(&i)?;
             summary.inschrijvingen += 1;

@@ -23,7 +23,7 @@ use leerrecht_domain::thuiszitters::{Categorie, Oorzaak};
 use leerrecht_domain::zaak::{AanbodType, Artikel, Deskundige, Sluitreden};
 
 use crate::middleware::api_version::API_VERSION;
-use crate::routes::{intake, jongeren, sessies, vrijstellingen, werk, zaakwerk};
+use crate::routes::{intake, jongeren, rmc, sessies, vrijstellingen, werk, zaakwerk};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -56,7 +56,8 @@ use crate::routes::{intake, jongeren, sessies, vrijstellingen, werk, zaakwerk};
         jongeren::partner_toevoegen, jongeren::partner_verwijderen,
         jongeren::escalaties, vrijstellingen::lijst, vrijstellingen::vastleggen, werk::werklijst,
         werk::peildatum, werk::oorzaken, werk::schooljaar, werk::doelen, werk::kpi,
-        werk::leerplichttelling, werk::inspectie,
+        werk::leerplichttelling, werk::inspectie, werk::rmc_cijfers,
+        rmc::lijst, rmc::openen, zaakwerk::contactpoging,
         zaakwerk::plan, zaakwerk::ouders, zaakwerk::sluiting,
         zaakwerk::zaaknotities, zaakwerk::zaaknotitie_schrijven,
         zaakwerk::brieven, zaakwerk::brief_maken, zaakwerk::brief_pdf, zaakwerk::handhaving,
@@ -66,7 +67,7 @@ use crate::routes::{intake, jongeren, sessies, vrijstellingen, werk, zaakwerk};
         crate::error::Problem,
         JongereId, Leerlingnummer, Schoolcode, Gemeentecode, Organisatiecode, Schooljaar,
         Bestandsdatum, Datumlijst, CategorieCode, OorzaakCode, SluitredenCode, ArtikelCode,
-        NotitieniveauCode, NotitiesoortCode, SjabloonCode, HandhavingCode, ArtikelInvoer, DeskundigeCode, AanbodCode, MeldingstatusCode, NieuweMeldingstatus,
+        NotitieniveauCode, NotitiesoortCode, SjabloonCode, HandhavingCode, ContactwijzeCode, ArtikelInvoer, DeskundigeCode, AanbodCode, MeldingstatusCode, NieuweMeldingstatus,
         AfsluitredenCode, VerzuimsoortCode, MeldingsoortCode, OrganisatiesoortCode, SectorCode,
         RegelCode, RolCode,
     )),
@@ -285,14 +286,16 @@ impl Doel {
 }
 
 /// The responses that name a young person, and the operations that take one.
-const JONGERE_BRONNEN: [Bron; 5] = [
+const JONGERE_BRONNEN: [Bron; 6] = [
     bron("lijst", "200", "/jongeren/0/id"),
+    bron("rmc_lijst", "200", "/0/jongere/id"),
     bron("zoeken", "200", "/id"),
     bron("jongere", "200", "/id"),
     bron("werklijst", "200", "/items/0/jongere"),
     bron("noodtoegang", "201", "/jongere"),
 ];
-const JONGERE_DOELEN: [Doel; 17] = [
+const JONGERE_DOELEN: [Doel; 18] = [
+    Doel::Body("rmc_zaak_openen", "jongere"),
     Doel::Parameter("jongere", "path.id"),
     Doel::Parameter("inschrijvingen", "query.jongere"),
     Doel::Parameter("verzorgers", "query.jongere"),
@@ -313,7 +316,9 @@ const JONGERE_DOELEN: [Doel; 17] = [
 ];
 
 /// The responses that name a case, and the operations on one.
-const ZAAK_BRONNEN: [Bron; 11] = [
+const ZAAK_BRONNEN: [Bron; 13] = [
+    bron("rmc_zaak_openen", "201", "/zaak"),
+    bron("rmc_lijst", "200", "/0/zaak"),
     bron("zaken", "200", "/0/id"),
     bron("zaak", "200", "/id"),
     bron("meldingen_lezen", "200", "/0/zaak"),
@@ -326,7 +331,8 @@ const ZAAK_BRONNEN: [Bron; 11] = [
     bron("zaaknotitie_schrijven", "201", "/zaak"),
     bron("brief_maken", "201", "/zaak"),
 ];
-const ZAAK_DOELEN: [Doel; 11] = [
+const ZAAK_DOELEN: [Doel; 12] = [
+    Doel::Parameter("contactpoging", "path.id"),
     Doel::Parameter("handhaving", "path.id"),
     Doel::Parameter("brieven", "path.id"),
     Doel::Parameter("brief_maken", "path.id"),
@@ -575,6 +581,13 @@ schema!(
     HandhavingCode => codes(
         "Een stap van handhaving: een HALT-verwijzing en de uitkomst, een proces-verbaal en de beslissing van het OM.",
         leerrecht_app::zaken::handhaving::STAPPEN.iter().map(|(c, _)| *c),
+    )
+);
+schema!(
+    /// How the RMC tried to reach a young person.
+    ContactwijzeCode => codes(
+        "Hoe het RMC contact zocht: brief, telefoon, email, huisbezoek of gesprek.",
+        leerrecht_domain::zaak::Contactwijze::ALL.iter().map(|w| w.code()),
     )
 );
 schema!(

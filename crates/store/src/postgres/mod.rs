@@ -971,7 +971,7 @@ struct PgBulk {
 const COPY_J: &str =
     "COPY jongeren (id, bsn, onderwijsnummer, achternaam, voornamen, geboortedatum, gemeente) FROM STDIN";
 const COPY_I: &str =
-    "COPY inschrijvingen (jongere_id, school, begindatum, einddatum, sector) FROM STDIN";
+    "COPY inschrijvingen (jongere_id, school, begindatum, einddatum, sector, startkwalificatie) FROM STDIN";
 
 impl PgBulk {
     fn flush(&mut self) -> Result<()> {
@@ -1034,6 +1034,7 @@ impl BulkWriter for PgBulk {
                 Some(&i.begindatum().to_string()),
                 eind.as_deref(),
                 Some(i.sector.code()),
+                Some(if i.startkwalificatie() { "t" } else { "f" }),
             ],
         );
         if self.inschrijvingen.len() >= COPY_CHUNK {

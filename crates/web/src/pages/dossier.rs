@@ -22,8 +22,8 @@ use leerrecht_domain::ids::{LeerlingId, SchoolCode};
 use leerrecht_domain::schoolyear::SchoolYear;
 use leerrecht_domain::thuiszitters::{Categorie, Niveau, Oorzaak};
 use leerrecht_domain::zaak::{
-    AanbodType, Artikel, Deskundige, Gebeurtenis, NotitieSoort, Sluitreden, Team, Verklaring,
-    Vertrouwelijkheid, ZaakSoort, ZaakStaat,
+    AanbodType, Artikel, Contactwijze, Deskundige, Gebeurtenis, NotitieSoort, Sluitreden, Team,
+    Verklaring, Vertrouwelijkheid, ZaakSoort, ZaakStaat,
 };
 use leerrecht_store::api::VerzuimRegel;
 use leerrecht_store::{MeldingGegevens, MeldingRij};
@@ -249,6 +249,13 @@ pub struct Zaakwerk {
     /// The open absence cases, to record enforcement on: id and label.
     verzuimzaken: Vec<(i64, String)>,
     stappen: Vec<(&'static str, &'static str)>,
+    /// The RMC's contact attempts: case, day, how, reached or not.
+    contactpogingen: Vec<(i64, String, String, String)>,
+    /// The open RMC cases, to record a contact attempt on: id and label.
+    rmczaken: Vec<(i64, String)>,
+    wijzen: Vec<(&'static str, &'static str)>,
+    /// Of RMC age (18 to 23) without an open RMC case: the form to open one is offered.
+    rmc_openen: bool,
 }
 
 /// A letter kept on a case, as the page lists it.
@@ -815,7 +822,20 @@ fn zaakwerk(g: &Gelezen, taal: Taal, mag_sluiten: bool, mag_notitie: bool) -> Za
             .into_iter()
             .map(|(c, l)| (c, taal.s(l)))
             .collect(),
+        contactpogingen: Vec::new(),
+        rmczaken: Vec::new(),
+        rmc_openen: false,
+        wijzen: Contactwijze::ALL
+            .into_iter()
+            .map(|w| (w.code(), taal.s(w.label())))
+            .collect(),
     };
+    zw.rmc_openen = (18..=22).contains(&g.kop.kop.leeftijd)
+        && !g
+            .zaken
+            .iter()
+            .flatten()
+            .any(|z| z.rij.soort == ZaakSoort::Rmc && z.rij.gesloten.is_none());
     // The open cases first: a note is mostly on the case at hand.
     let mut alle: Vec<_> = g.zaken.iter().flatten().map(|z| &z.rij).collect();
     alle.sort_by_key(|r| (r.gesloten.is_some(), std::cmp::Reverse(r.id)));
@@ -846,6 +866,27 @@ fn zaakwerk(g: &Gelezen, taal: Taal, mag_sluiten: bool, mag_notitie: bool) -> Za
                     taal.s("geopend"),
                     taal.datum_kort(&z.rij.geopend)
                 ),
+            ));
+        }
+        if z.rij.soort == ZaakSoort::Rmc && st.gesloten.is_none() {
+            zw.rmczaken.push((
+                id,
+                format!(
+                    "{} {id}: {}, {} {}",
+                    taal.s("Zaak"),
+                    taal.s(z.rij.soort.code()),
+                    taal.s("geopend"),
+                    taal.datum_kort(&z.rij.geopend)
+                ),
+            ));
+        }
+        for (d, wijze, bereikt) in &st.contactpogingen {
+            zw.contactpogingen.push((
+                id,
+                taal.datum_kort(d),
+                taal.s(wijze.label()).to_string(),
+                taal.s(if *bereikt { "bereikt" } else { "niet bereikt" })
+                    .to_string(),
             ));
         }
         for (d, uitkomst) in &st.halt {
@@ -1874,6 +1915,54 @@ fn handhaving_lezen(f: HandhavingForm, b: &Bezoeker) -> Result<Schrijving, Weige
     schrijving(move |app, a, l| {
         let zaak = gekozen_zaak(app, a, l, &f.zaak)?;
         app.handhaving_vastleggen(a, zaak, e)
+    })
+}
+
+#[derive(Deserialize)]
+pub struct RmcForm {
+    datum: String,
+}
+
+formulier_route! {
+    /// Leerplicht, as the RMC, opens an RMC case for an early school leaver of 18 to 23.
+    rmc_openen, "rmc-form",
+    ["datum"] => rmc_lezen
+}
+
+fn rmc_lezen(f: RmcForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
+    let datum = invoer::datum(b.taal, "datum", &f.datum)?;
+    schrijving(move |app, a, l| app.rmc_zaak_openen(a, l, datum).map(|_| ()))
+}
+
+#[derive(Deserialize)]
+pub struct ContactpogingForm {
+    #[serde(default)]
+    zaak: String,
+    datum: String,
+    #[serde(default)]
+    wijze: String,
+    #[serde(default)]
+    bereikt: Option<String>,
+}
+
+formulier_route! {
+    /// Leerplicht, as the RMC, records an attempt to reach the young person of an RMC case.
+    contactpoging, "contactpoging-form",
+    ["zaak", "datum", "wijze", "bereikt"] => contactpoging_lezen
+}
+
+fn contactpoging_lezen(f: ContactpogingForm, b: &Bezoeker) -> Result<Schrijving, Weigering> {
+    let taal = b.taal;
+    if f.zaak.trim().is_empty() {
+        return Err(Afwijzing::bij("zaak", taal.s("kies een open RMC-zaak")).into());
+    }
+    let datum = invoer::datum(taal, "datum", &f.datum)?;
+    let wijze = Contactwijze::from_str(&f.wijze)
+        .map_err(|_| Afwijzing::bij("wijze", taal.s("kies hoe er contact is gezocht")))?;
+    let bereikt = f.bereikt.is_some();
+    schrijving(move |app, a, l| {
+        let zaak = gekozen_zaak(app, a, l, &f.zaak)?;
+        app.contactpoging_vastleggen(a, zaak, datum, wijze, bereikt)
     })
 }
 

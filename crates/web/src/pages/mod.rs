@@ -49,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/werklijst", get(werk::werklijst))
         .route("/zoeken", get(werk::zoeken_formulier).post(werk::zoeken))
         .route("/thuiszitters", get(werk::thuiszitters))
+        .route("/rmc", get(werk::rmc))
         .route("/jongeren/{id}", get(dossier::dossier))
         .route("/jongeren/{id}/melding", post(dossier::melding_indienen))
         .route(
@@ -91,6 +92,8 @@ pub fn routes() -> Router<AppState> {
         .route("/jongeren/{id}/zaaknotitie", post(dossier::zaaknotitie))
         .route("/jongeren/{id}/brief", post(dossier::brief_maken))
         .route("/jongeren/{id}/handhaving", post(dossier::handhaving))
+        .route("/jongeren/{id}/contactpoging", post(dossier::contactpoging))
+        .route("/jongeren/{id}/rmc", post(dossier::rmc_openen))
         .route("/jongeren/{id}/brief/{nr}", get(dossier::brief))
         .route(
             "/noodtoegang",
@@ -231,6 +234,9 @@ impl Kader {
             }
             if matches!(rol, Some(Rol::Swv | Rol::Leerplicht | Rol::Cjg)) {
                 add("/thuiszitters", "Thuiszitters");
+            }
+            if rol == Some(Rol::Leerplicht) {
+                add("/rmc", "RMC");
             }
             add("/rapportages", "Rapportages");
             if rol == Some(Rol::Beheer) {

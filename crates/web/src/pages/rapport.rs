@@ -18,7 +18,7 @@ use super::{doe, html, Bezoeker, Fout, Kader};
 use crate::AppState;
 
 /// The reports: path, title, what it shows, and which parameters it takes.
-pub const RAPPORTEN: [(&str, &str, &str); 7] = [
+pub const RAPPORTEN: [(&str, &str, &str); 8] = [
     (
         "peildatum",
         "Peildatumtabel",
@@ -53,6 +53,11 @@ pub const RAPPORTEN: [(&str, &str, &str); 7] = [
         "inspectie",
         "Inspectie-overzicht",
         "Thuiszitters per samenwerkingsverband.",
+    ),
+    (
+        "rmc",
+        "RMC-cijfers",
+        "Nieuwe voortijdig schoolverlaters van 18 tot 23 jaar per gemeente, bereikt en teruggeleid.",
     ),
 ];
 
@@ -228,16 +233,16 @@ pub async fn rapport(
             })
             .await?
         }
-        "kpi" | "leerplichttelling" => {
+        "kpi" | "leerplichttelling" | "rmc" => {
             let j = jaar(&q.jaar, "jaar").map_err(ongeldig)?;
             let d = datum(&q.datum, "datum").map_err(ongeldig)?;
-            let kpi = soort == "kpi";
             doe(&s, taal, move |app| {
-                Ok(if kpi {
-                    app.rapport_kpi(&actor, j, d, &regels, &opties)?.weergave()
-                } else {
-                    app.rapport_leerplichttelling(&actor, j, d, &regels, &opties)?
-                        .weergave()
+                Ok(match soort {
+                    "kpi" => app.rapport_kpi(&actor, j, d, &regels, &opties)?.weergave(),
+                    "rmc" => app.rapport_rmc(&actor, j, d, &opties)?.weergave(),
+                    _ => app
+                        .rapport_leerplichttelling(&actor, j, d, &regels, &opties)?
+                        .weergave(),
                 })
             })
             .await?
@@ -296,9 +301,12 @@ pub async fn rapport(
         met_datums: soort == "peildatum",
         met_datum: matches!(
             soort,
-            "oorzaken" | "inspectie" | "kpi" | "leerplichttelling"
+            "oorzaken" | "inspectie" | "kpi" | "leerplichttelling" | "rmc"
         ),
-        met_jaar: matches!(soort, "schooljaar" | "doelen" | "kpi" | "leerplichttelling"),
+        met_jaar: matches!(
+            soort,
+            "schooljaar" | "doelen" | "kpi" | "leerplichttelling" | "rmc"
+        ),
         met_doel: soort == "doelen",
         downloads: ["csv", "xlsx", "pdf", "html"]
             .into_iter()

@@ -607,6 +607,42 @@ fn en(nl: &'static str) -> &'static str {
         "gesloten" => "closed",
         "verzuim" => "absence",
         "thuiszitter" => "out of school",
+        "vrijstelling" => "exemption",
+        "rmc" => "RMC (early school leaver)",
+        "RMC" => "RMC",
+        "RMC-lijst" => "RMC list",
+        "Jongeren van 18 tot 23 jaar zonder startkwalificatie die nergens zijn ingeschreven, in de gemeenten van uw bureau. Open het dossier om een RMC-zaak te openen of een contactpoging vast te leggen." => {
+            "Young people of 18 to 23 without a startkwalificatie (basic qualification) who are enrolled nowhere, in your bureau's gemeenten. Open the file to open an RMC case or record a contact attempt."
+        }
+        "Voortijdig schoolverlaters" => "Early school leavers",
+        "Op de lijst sinds" => "On the list since",
+        "Laatste school" => "Last school",
+        "RMC-zaak" => "RMC case",
+        "contactpogingen" => "contact attempts",
+        "bereikt" => "reached",
+        "niet bereikt" => "not reached",
+        "geen zaak" => "no case",
+        "RMC: contact met de jongere" => "RMC: contact with the young person",
+        "Nog geen contactpogingen." => "No contact attempts yet.",
+        "Contactpogingen" => "Contact attempts",
+        "Contactpoging vastleggen" => "Record a contact attempt",
+        "De jongere is bereikt" => "The young person was reached",
+        "RMC-zaak openen" => "Open an RMC case",
+        "Voor een jongere van 18 tot 23 jaar zonder startkwalificatie die nergens is ingeschreven." => {
+            "For a young person of 18 to 23 without a startkwalificatie who is enrolled nowhere."
+        }
+        "kies een open RMC-zaak" => "choose an open RMC case",
+        "kies hoe er contact is gezocht" => "choose how contact was sought",
+        "Huisbezoek" => "Home visit",
+        "Gesprek" => "Talk",
+        "Aan het werk" => "At work",
+        "In zorg" => "In care",
+        "Niet bereikbaar" => "Not reachable",
+        "RMC-cijfers" => "RMC figures",
+        "Nieuwe voortijdig schoolverlaters van 18 tot 23 jaar per gemeente, bereikt en teruggeleid." => {
+            "New early school leavers of 18 to 23 per gemeente, reached and back in education."
+        }
+        "RMC-zaak: uitkomst nodig" => "RMC case: outcome needed",
         "Inschrijvingen" => "Enrolments",
         "Sector" => "Sector",
         "Dit zijn de cijfers; personen ziet uw rol niet." => {

@@ -396,6 +396,58 @@ pub async fn thuiszitters(
     Ok(html(p))
 }
 
+/// One row of the RMC list, ready to show.
+pub struct RmcRij {
+    pub p: Persoon,
+    pub sinds: String,
+    pub school: String,
+    pub zaak: Option<i64>,
+    pub pogingen: usize,
+    pub bereikt: bool,
+}
+
+#[derive(Template)]
+#[template(path = "rmc.html")]
+struct Rmcpagina {
+    k: Kader,
+    peildatum: String,
+    rijen: Vec<RmcRij>,
+    aantal: String,
+}
+
+/// The RMC list of the user's bureau on today (docs/domain.md §13): leerplicht's only.
+pub async fn rmc(State(s): State<AppState>, b: Bezoeker) -> Result<Response, Fout> {
+    let (taal, actor) = (b.taal, b.actor.clone());
+    let (on, lijst) = doe(&s, taal, move |app| {
+        let on: NaiveDate = app.now().date_naive();
+        Ok((on, app.rmclijst(&actor, on)?))
+    })
+    .await?;
+    let namen = orgnamen(&s, &b).await?;
+    let rijen: Vec<RmcRij> = lijst
+        .iter()
+        .map(|r| RmcRij {
+            p: persoon(&r.kop, taal, &namen),
+            sinds: taal.datum_kort(&r.sinds),
+            school: r
+                .laatste_school
+                .as_ref()
+                .map(|c| namen.get(c).cloned().unwrap_or_else(|| c.clone()))
+                .unwrap_or_default(),
+            zaak: r.zaak,
+            pogingen: r.pogingen,
+            bereikt: r.bereikt,
+        })
+        .collect();
+    let p = Rmcpagina {
+        k: b.kader(taal.s("RMC-lijst"), "/rmc"),
+        peildatum: taal.datum(&on),
+        aantal: taal.getal(rijen.len() as i64),
+        rijen,
+    };
+    Ok(html(p))
+}
+
 impl IntoResponse for Zoekpagina {
     /// A search the page refuses (its reason above the form) is a 422.
     fn into_response(self) -> Response {

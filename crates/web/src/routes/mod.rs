@@ -14,6 +14,7 @@ use crate::AppState;
 
 pub mod intake;
 pub mod jongeren;
+pub mod rmc;
 pub mod sessies;
 pub mod vrijstellingen;
 pub mod werk;
@@ -74,6 +75,9 @@ pub fn routes(state: AppState) -> Router {
         )
         .route("/brieven/{id}", get(zaakwerk::brief_pdf))
         .route("/zaken/{id}/handhaving", post(zaakwerk::handhaving))
+        .route("/zaken/{id}/contactpogingen", post(zaakwerk::contactpoging))
+        .route("/rmc", get(rmc::lijst))
+        .route("/rmc/zaken", post(rmc::openen))
         .route(
             "/zaken/{id}/notities",
             get(zaakwerk::zaaknotities).post(zaakwerk::zaaknotitie_schrijven),
@@ -97,7 +101,8 @@ pub fn routes(state: AppState) -> Router {
             "/rapportages/leerplichttelling",
             get(werk::leerplichttelling),
         )
-        .route("/rapportages/inspectie", get(werk::inspectie));
+        .route("/rapportages/inspectie", get(werk::inspectie))
+        .route("/rapportages/rmc", get(werk::rmc_cijfers));
     Router::new()
         .merge(crate::pages::routes())
         .route("/healthz", get(healthz))

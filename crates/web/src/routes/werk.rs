@@ -396,6 +396,25 @@ pub async fn leerplichttelling(
     jaar_op_leesdag(&s, c, &q, App::rapport_leerplichttelling).await
 }
 
+/// The RMC figures of a school year per gemeente.
+///
+/// New early school leavers of 18 to 23 (left education without a startkwalificatie), those
+/// the RMC reached, those back in education, at work, in care or not reachable; no person is
+/// named.
+#[utoipa::path(get, path = "/rapportages/rmc", tag = "rapportages",
+    params(Jaarvraag, Leesdag, Gebiedsvraag),
+    responses((status = 200, description = "De RMC-cijfers", body = Object)))]
+pub async fn rmc_cijfers(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<Rapportvraag>,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    jaar_op_leesdag(&s, c, &q, |app, actor, j, d, _, o| {
+        app.rapport_rmc(actor, j, d, o)
+    })
+    .await
+}
+
 /// The Inspectie's overview on a day.
 ///
 /// Per samenwerkingsverband: thuiszittend up to and over three months, and absoluut

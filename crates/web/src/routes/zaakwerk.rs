@@ -18,8 +18,8 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::openapi::{
-    HandhavingCode, JongereId, Leerlingnummer, NotitieniveauCode, NotitiesoortCode,
-    Organisatiecode, SjabloonCode, SluitredenCode,
+    ContactwijzeCode, HandhavingCode, JongereId, Leerlingnummer, NotitieniveauCode,
+    NotitiesoortCode, Organisatiecode, SjabloonCode, SluitredenCode,
 };
 use crate::routes::jongeren::{met_jongere, VanJongere};
 use crate::AppState;
@@ -314,6 +314,48 @@ pub async fn handhaving(
         let datum = h.datum.unwrap_or_else(|| app.now().date_naive());
         let e = stap(&h.stap, datum, &h.sanctie).map_err(leerrecht_app::AppError::Invalid)?;
         app.handhaving_vastleggen(&c.actor, id, e)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// An attempt of the RMC to reach the young person of an RMC case.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contactpoging {
+    /// The day of the attempt (default today; not in the future, not before the case opened).
+    #[serde(default)]
+    pub datum: Option<NaiveDate>,
+    /// How: `brief`, `telefoon`, `email`, `huisbezoek` or `gesprek`.
+    #[schema(value_type = ContactwijzeCode)]
+    pub wijze: String,
+    /// Whether it reached the young person.
+    pub bereikt: bool,
+}
+
+/// Records an attempt to reach the young person of an RMC case.
+///
+/// For leerplicht (the region's RMC function) only, on an open case of kind `rmc` (422
+/// otherwise). The case closes with an RMC outcome (`terug_naar_school`, `werk`, `zorg`,
+/// `niet_bereikbaar` after an attempt, `verhuisd`, `overig`) at `/zaken/{id}/sluiting`.
+/// Logged.
+#[utoipa::path(post, path = "/zaken/{id}/contactpogingen", tag = "thuiszitters",
+    params(("id" = i64, Path, description = "Het nummer van de zaak", minimum = 1, example = 12)),
+    request_body = Contactpoging,
+    responses((status = 204, description = "Vastgelegd")))]
+pub async fn contactpoging(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    Json(p): Json<Contactpoging>,
+) -> ApiResult<StatusCode> {
+    let wijze: leerrecht_domain::zaak::Contactwijze = p
+        .wijze
+        .parse()
+        .map_err(|e: String| ApiError::field("wijze", e))?;
+    s.run(move |app| {
+        let datum = p.datum.unwrap_or_else(|| app.now().date_naive());
+        app.contactpoging_vastleggen(&c.actor, id, datum, wijze, p.bereikt)
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)
