@@ -515,6 +515,100 @@ fn case_work_medical_notes_and_break_the_glass(db: String) {
     );
 }
 
+/// The RMC over HTTP: leerplicht's list of early school leavers, an RMC case opened from it,
+/// its contact attempts and outcome, and the RMC figures without persons; the list is refused
+/// to a school and the number never reaches the server's log.
+fn the_rmc_list_a_case_its_contact_attempts_and_the_figures(db: String) {
+    let demo = Demo::new(db.clone(), None);
+    let s = Server::start(&db, &[]);
+    let c = Client::new();
+    let leerplicht = Als::login(&c, &s, &demo, "leerplicht");
+    let school = Als::login(&c, &s, &demo, "school");
+    let beleid = Als::login(&c, &s, &demo, "beleid");
+
+    let (st, lijst) = leerplicht.get("/rmc");
+    assert_eq!(st, 200, "{lijst}");
+    let rijen = lijst.as_array().unwrap();
+    assert!(!rijen.is_empty(), "the demo has early school leavers");
+    let vrij = rijen
+        .iter()
+        .find(|r| r["zaak"].is_null())
+        .expect("someone on the list without an RMC case");
+    let id = vrij["jongere"]["id"].as_str().unwrap().to_string();
+    let nummer = vrij["jongere"]["bsn"]
+        .as_str()
+        .or(vrij["jongere"]["onderwijsnummer"].as_str())
+        .unwrap()
+        .to_string();
+    assert_eq!(school.get("/rmc").0, 403, "the list is leerplicht's");
+
+    // A case for them, once.
+    let (st, v) = leerplicht.post("/rmc/zaken", json!({"jongere": id}));
+    assert_eq!(st, 201, "{v}");
+    let zaak = v["zaak"].as_i64().unwrap();
+    let (st, v) = leerplicht.post("/rmc/zaken", json!({"jongere": id}));
+    assert_eq!(st, 422, "one open RMC case: {v}");
+    assert_eq!(
+        school.post("/rmc/zaken", json!({"jongere": id})).0,
+        403,
+        "a school opens no RMC case"
+    );
+
+    // Contact attempts: a way of contact from the list, on the day given or today.
+    let pad = format!("/zaken/{zaak}/contactpogingen");
+    let (st, v) = leerplicht.post(&pad, json!({"wijze": "fax", "bereikt": false}));
+    assert_eq!((st, veld(&v)), (422, "wijze"), "{v}");
+    let (st, v) = leerplicht.post(&pad, json!({"wijze": "telefoon", "bereikt": false}));
+    assert_eq!(st, 204, "{v}");
+    let (st, v) = leerplicht.post(&pad, json!({"wijze": "huisbezoek", "bereikt": true}));
+    assert_eq!(st, 204, "{v}");
+    // An outcome of the RMC closes it; a thuiszitter's reason does not.
+    let sluiting = format!("/zaken/{zaak}/sluiting");
+    let (st, v) = leerplicht.post(&sluiting, json!({"reden": "aanbod_gestart"}));
+    assert_eq!(st, 422, "{v}");
+    let (st, v) = leerplicht.post(&sluiting, json!({"reden": "werk"}));
+    assert_eq!(st, 204, "{v}");
+    let (st, v) = leerplicht.get(&format!("/zaken/{zaak}"));
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(v["soort"], "rmc");
+    let soorten: Vec<&str> = v["gebeurtenissen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["gebeurtenis"]["soort"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        soorten,
+        ["geopend", "contactpoging", "contactpoging", "gesloten"]
+    );
+    let (_, lijst) = leerplicht.get("/rmc");
+    assert!(
+        lijst
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["jongere"]["id"] == id.as_str() && r["zaak"].is_null()),
+        "closed, the case is off the list's row; the person stays on it while not enrolled"
+    );
+
+    // The figures name no one and hide small counts for the policy officer.
+    let jaar =
+        leerrecht_domain::schoolyear::SchoolYear::containing(chrono::Utc::now().date_naive());
+    let (st, v) = beleid.get(&format!("/rapportages/rmc?jaar={jaar}"));
+    assert_eq!(st, 200, "{v}");
+    let rijen = v["rijen"].as_array().unwrap();
+    assert!(!rijen.is_empty());
+    assert!(!v.to_string().contains(&nummer));
+
+    assert!(!s.log().contains(&nummer), "the number in the server's log");
+}
+
+on_both_databases!(
+    the_rmc_list_a_case_its_contact_attempts_and_the_figures,
+    the_rmc_list_a_case_its_contact_attempts_and_the_figures_sqlite("rmc.db"),
+    the_rmc_list_a_case_its_contact_attempts_and_the_figures_postgres
+);
+
 on_both_databases!(
     case_work_medical_notes_and_break_the_glass,
     case_work_medical_notes_and_break_the_glass_sqlite("zaken.db"),

@@ -763,6 +763,38 @@ async fn in_de_browser(mut s: Browser, r: Rolverdeling, sqlite: bool) {
     s.plaatje("tweede-factor-instellen").await;
     s.inloggen(&(r.leerplicht_weer.0.clone(), geheim), WACHTWOORD)
         .await;
+    // The RMC: the list of early school leavers, an RMC case opened on the file of one of
+    // them, and a contact attempt that reached them.
+    s.ga("/rmc").await;
+    assert_eq!(s.h1().await, "RMC-lijst");
+    s.plaatje("rmc-lijst").await;
+    let mut href = None;
+    for rij in s.c.find_all(Locator::Css("#rmc tbody tr")).await.unwrap() {
+        if rij.text().await.unwrap().contains("geen zaak") {
+            let a = rij.find(Locator::Css("a")).await.unwrap();
+            href = a.attr("href").await.unwrap();
+            break;
+        }
+    }
+    let href = href.expect("someone on the demo's RMC list without a case");
+    s.ga(&href).await;
+    s.open("RMC-zaak openen").await;
+    s.klik("#rmc-form button[type=submit]").await;
+    s.open("Contactpoging vastleggen").await;
+    s.kies("#cp-wijze", "huisbezoek").await;
+    s.klik("#cp-bereikt").await;
+    s.klik("#contactpoging-form button[type=submit]").await;
+    let pogingen = s.tekst("#contactpogingen").await;
+    assert!(
+        pogingen.contains("Huisbezoek") && pogingen.contains("bereikt"),
+        "{pogingen}"
+    );
+    s.plaatje("rmc-zaak").await;
+    s.ga("/rmc").await;
+    assert!(
+        s.bron().await.contains(&href),
+        "still on the list, now with a case"
+    );
     s.afmelden().await;
 
     assert!(

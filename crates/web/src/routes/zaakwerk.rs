@@ -120,7 +120,8 @@ pub async fn ouders(
 #[serde(deny_unknown_fields)]
 pub struct Sluiting {
     /// `aanbod_gestart`, `terug_naar_school`, `verhuisd`, `vrijstelling`, `18_zonder_plicht`
-    /// or `overig`.
+    /// or `overig`; an RMC case `terug_naar_school`, `werk`, `zorg`, `niet_bereikbaar` (after
+    /// a contact attempt), `verhuisd` or `overig`.
     #[schema(value_type = SluitredenCode)]
     pub reden: String,
     /// The day the case closes (default today; not in the future).
