@@ -1350,11 +1350,12 @@ fn a_move_hands_the_open_case_over(db: Db) {
 fn purge_destroys_on_time_and_keeps_counts(db: Db) {
     db.ok(ImportKind::Organisaties, ORGS);
     db.ok(ImportKind::Jongeren, OUDEREN);
-    // Daan (2003) turned 20 long ago: everything goes. Eva (2006) is 19 on 2025-03-10, and
-    // her kwalificatieplicht file stays until 2026-03-10.
+    // Daan (2003) turned 20 long ago and left school with a diploma: everything goes
+    // (without one, the RMC would keep his file until he is 23). Eva (2006) is 19 on
+    // 2025-03-10, and her kwalificatieplicht file stays until 2026-03-10.
     db.ok(
         ImportKind::Inschrijvingen,
-        "leerling;school;sector;begindatum;einddatum\n010000008;05KO00;VO;2015-08-17;2021-07-31\n020000005;05KO00;VO;2018-08-20;\n",
+        "leerling;school;sector;begindatum;einddatum;startkwalificatie\n010000008;05KO00;VO;2015-08-17;2021-07-31;ja\n020000005;05KO00;VO;2018-08-20;;\n",
     );
     db.ok(
         ImportKind::Verzuim,

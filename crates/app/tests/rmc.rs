@@ -278,7 +278,48 @@ fn the_worklist_keeps_the_three_months_and_the_figures_count_per_gemeente(db: Db
     assert!(vorig.rijen.iter().all(|r| r.nieuw.getal() == Some(0)));
 }
 
+/// The retention purge keeps the file of an early school leaver until their 23rd birthday,
+/// for the RMC, where the file of one with a startkwalificatie goes two years after
+/// kwalificatieplicht; then the RMC case goes with it.
+fn the_purge_keeps_an_early_school_leavers_file_until_23(db: Db) {
+    let p = regio(&db);
+    let lp = ingelogd(&db, "rmc", "RBL-ZKIJ", Rol::Leerplicht);
+    db.app
+        .rmc_zaak_openen(&lp, leerling(&p.links), d("2025-03-03"))
+        .unwrap();
+    let op = Actor::local_operator();
+    let weg = |op_dag: &str| {
+        let r = db.app.purge(&op, d(op_dag), false).unwrap();
+        let mut wie: Vec<_> = r
+            .personen
+            .iter()
+            .filter(|x| x.wat == "dossier")
+            .map(|x| x.leerling.to_string())
+            .collect();
+        wie.sort();
+        (wie, r.telling)
+    };
+    // Born 2005-06-01: kwalificatieplicht ended on the 18th birthday, so two years later the
+    // file with the diploma goes, and the one without stays, with its RMC case.
+    let (wie, _) = weg("2027-07-01");
+    assert!(wie.contains(&p.diploma), "{wie:?}");
+    assert!(!wie.contains(&p.links), "{wie:?}");
+    let op_lijst = |op_dag: &str| {
+        db.app
+            .rmclijst(&lp, d(op_dag))
+            .unwrap()
+            .iter()
+            .any(|r| r.kop.kop.jongere.leerling_id().to_string() == p.links)
+    };
+    assert!(op_lijst("2027-07-01"), "still followed by the RMC");
+    // On the 23rd birthday it goes too.
+    let (wie, _) = weg("2028-06-01");
+    assert!(wie.contains(&p.links), "{wie:?}");
+    assert!(!op_lijst("2028-05-31"));
+}
+
 on_both!(
+    the_purge_keeps_an_early_school_leavers_file_until_23,
     the_list_holds_those_of_18_to_23_who_left_without_a_diploma,
     an_rmc_case_tries_to_reach_them_and_ends_with_an_outcome,
     the_worklist_keeps_the_three_months_and_the_figures_count_per_gemeente,

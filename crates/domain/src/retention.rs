@@ -15,6 +15,22 @@ pub struct Bewaartermijnen {
     /// The kwalificatieplicht file (records after leerplicht ended, and with it the person's
     /// record) is destroyed on this day: two years after kwalificatieplicht ended.
     pub kwalificatie_dossier_weg: NaiveDate,
+    /// For a young person who left education without a startkwalificatie, the RMC follows
+    /// them up to their 23rd birthday (docs/domain.md §13): their file stays until then when
+    /// that is later.
+    pub rmc_dossier_weg: NaiveDate,
+}
+
+impl Bewaartermijnen {
+    /// The day the whole file goes: for an early school leaver (`rmc`) not before the end of
+    /// RMC age.
+    pub fn dossier_weg(&self, rmc: bool) -> NaiveDate {
+        if rmc {
+            self.kwalificatie_dossier_weg.max(self.rmc_dossier_weg)
+        } else {
+            self.kwalificatie_dossier_weg
+        }
+    }
 }
 
 pub fn bewaartermijnen(birth: NaiveDate) -> Bewaartermijnen {
@@ -26,6 +42,7 @@ pub fn bewaartermijnen(birth: NaiveDate) -> Bewaartermijnen {
         kwalificatie_dossier_weg: add_years(kp_end, 2)
             .succ_opt()
             .expect("date within chrono's range"),
+        rmc_dossier_weg: add_years(birth, 23),
     }
 }
 

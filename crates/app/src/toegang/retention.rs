@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::retention::{bewaartermijnen, meldingen_voor, oudste_geboortedatum_in_beeld};
+use leerrecht_domain::rmc::op_lijst;
 use leerrecht_store::access::{PurgePersoon, PurgeTelling};
 
 use leerrecht_domain::thuiszitters::Escalatieregels;
@@ -59,12 +60,30 @@ impl App {
         authorize(actor, Action::Purge)?;
         let mut plan = Vec::new();
         let mut personen = Vec::new();
-        for k in self
+        // Early school leavers (on the RMC list on the day, or with an open RMC case): the
+        // RMC follows them, so their file stays until the 23rd birthday.
+        let oudste = oudste_geboortedatum_in_beeld(as_of);
+        let mut rmc: std::collections::HashSet<LeerlingId> = self
             .store()
-            .purge_kandidaten(oudste_geboortedatum_in_beeld(as_of))?
-        {
+            .rmc_kandidaten(
+                as_of
+                    .checked_sub_months(chrono::Months::new(23 * 12))
+                    .unwrap_or(NaiveDate::MIN),
+                oudste,
+            )?
+            .into_iter()
+            .filter(|k| op_lijst(k.geboortedatum, &k.opleidingen, as_of).is_some())
+            .map(|k| k.leerling)
+            .collect();
+        rmc.extend(
+            self.store()
+                .open_zaken(leerrecht_domain::zaak::ZaakSoort::Rmc)?
+                .into_iter()
+                .map(|z| z.leerling),
+        );
+        for k in self.store().purge_kandidaten(oudste)? {
             let t = bewaartermijnen(k.geboortedatum);
-            let (dossier, voor, wat) = if t.kwalificatie_dossier_weg <= as_of {
+            let (dossier, voor, wat) = if t.dossier_weg(rmc.contains(&k.leerling)) <= as_of {
                 (
                     true,
                     NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date"),
