@@ -130,6 +130,29 @@ pub const VERWERKINGEN: &[Verwerking] = &[
                         cijfers blijven",
     },
     Verwerking {
+        code: "rmc",
+        naam: "Voortijdig schoolverlaters van 18 tot 23 jaar (RMC): de lijst en de RMC-zaken",
+        doel: "jongeren zonder startkwalificatie die geen onderwijs volgen in beeld houden, \
+               benaderen en terugleiden naar onderwijs, werk of zorg; de RMC-cijfers per \
+               gemeente",
+        rechtsgrond: "AVG art. 6 lid 1 sub c en e; Leerplichtwet 1969 art. 18 (gegevens van \
+                      jongeren tot 23 jaar) en de regionale meld- en coördinatiefunctie \
+                      voortijdig schoolverlaten",
+        betrokkenen: "jongeren van 18 tot 23 jaar zonder startkwalificatie die nergens staan \
+                      ingeschreven",
+        persoonsgegevens: "naam, geboortedatum, gemeente, laatste school, sinds wanneer op de \
+                           lijst, contactpogingen (datum, hoe, bereikt), uitkomst (terug \
+                           naar onderwijs, werk, zorg, niet bereikbaar), gespreksverslagen en \
+                           brieven bij de zaak",
+        bijzondere_gegevens: "BSN; zorg als uitkomst zegt iets over de gezondheid",
+        ontvangers: "leerplicht van de woongemeente, als RMC-functie van de regio; \
+                     beleid alleen de gemaskeerde cijfers",
+        doelen: &[Doel::Leerplichtregister, Doel::Zaak],
+        bewaartermijn: "tot de 23e verjaardag voor wie op de RMC-lijst staat of een open \
+                        RMC-zaak heeft, anders als het kwalificatieplichtdossier; anonieme \
+                        cijfers blijven niet (de RMC-cijfers tellen alleen het register)",
+    },
+    Verwerking {
         code: "jeugdgezondheidszorg",
         naam: "Medische begeleiding bij ziekteverzuim (MAZL) en medische notities",
         doel: "de jeugdarts begeleidt een leerling met veel ziekteverzuim",
