@@ -789,6 +789,12 @@ async fn in_de_browser(mut s: Browser, r: Rolverdeling, sqlite: bool) {
         pogingen.contains("Huisbezoek") && pogingen.contains("bereikt"),
         "{pogingen}"
     );
+    s.c.execute(
+        "document.getElementById('rmc-deel').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
     s.plaatje("rmc-zaak").await;
     s.ga("/rmc").await;
     assert!(

@@ -619,6 +619,7 @@ fn en(nl: &'static str) -> &'static str {
         "Laatste school" => "Last school",
         "RMC-zaak" => "RMC case",
         "contactpogingen" => "contact attempts",
+        "contactpoging" => "contact attempt",
         "bereikt" => "reached",
         "niet bereikt" => "not reached",
         "geen zaak" => "no case",
