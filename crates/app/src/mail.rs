@@ -158,6 +158,7 @@ fn soort_woorden(soort: &str) -> &str {
         "av" => "signalen van absoluut verzuim",
         "thuiszitter_voorstel" => "voorstellen om als thuiszitter te registreren",
         "overdracht" => "overgedragen zaken",
+        "overdracht_weg" => "zaken die na een verhuizing naar een ander bureau gingen",
         "handhaving" => "HALT-verwijzingen en processen-verbaal zonder uitkomst",
         "rmc" => "RMC-zaken die binnenkort een uitkomst nodig hebben",
         s => s,

@@ -1317,8 +1317,17 @@ fn a_move_hands_the_open_case_over(db: Db) {
         "{:?}",
         werk.items
     );
-    // The old bureau reads, and changes nothing.
+    // The old bureau reads, and changes nothing; its worklist says where the case went.
     assert!(w.app.zaak(&oud, w.zaak, None).is_ok());
+    let weg = |wie: &Actor, op: &str| {
+        w.app
+            .werklijst(wie, "RBL-ZK", d(op), &Default::default())
+            .unwrap()
+            .items
+            .into_iter()
+            .any(|i| i.soort == "overdracht_weg" && i.leerling == IN && i.wat.contains("RBL-IJ"))
+    };
+    assert!(weg(&oud, "2025-11-20"));
     assert!(matches!(
         w.app
             .ouders_vastleggen(&oud, w.zaak, d("2025-11-20"), "Nog een gesprek"),
@@ -1330,9 +1339,10 @@ fn a_move_hands_the_open_case_over(db: Db) {
         w.app.zaak(&op, w.zaak, None).unwrap().events.len(),
         na.events.len() + 1
     );
-    // After 30 days the old bureau no longer sees the young person.
+    // After 30 days the old bureau no longer sees the young person, nor the item.
     w.clock.advance(Duration::days(31));
     let oud = w.user("oud.bureau2", Rol::Leerplicht);
+    assert!(!weg(&oud, &(w.app.now().date_naive()).to_string()));
     assert!(matches!(
         w.app.zaak(&oud, w.zaak, None),
         Err(AppError::Forbidden(_))

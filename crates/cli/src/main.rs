@@ -1414,6 +1414,10 @@ fn demo(
     println!("brieven: {brieven} uitnodigingen aan ouders");
     let handhaving = leerrecht_demo::Demo(&app).handhaving(actor, seed, peildatum)?;
     println!("handhaving: {handhaving} stappen (HALT, processen-verbaal, beslissingen van het OM)");
+    let (weg, terug) = leerrecht_demo::Demo(&app).verhuizingen(actor, seed)?;
+    if weg + terug > 0 {
+        println!("verhuizingen: {weg} jongeren met een open zaak verhuisd naar Zaanstad (zaken overgedragen aan RBL-ZW), {terug} terug uit Zaanstad (zaak overgedragen aan het bureau van de regio)");
+    }
     let rmc = leerrecht_demo::Demo(&app).rmc(actor, seed, peildatum)?;
     println!("RMC: {rmc} zaken van voortijdig schoolverlaters van 18 tot 23, met contactpogingen");
     let accounts = leerrecht_demo::Demo(&app).accounts(actor, peildatum)?;

@@ -24,6 +24,7 @@ mod notities;
 mod numbers;
 mod people;
 mod region;
+mod verhuizingen;
 mod verzorgers;
 mod zaken;
 pub use geschiedenis::DemoGeschiedenis;

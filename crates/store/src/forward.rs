@@ -92,6 +92,11 @@ macro_rules! forwarded_store_methods {
             crate::$db::cases::open_zaken(&mut conn, soort)
         }
 
+        fn open_zaken_met_gemeente(&self) -> Result<Vec<(ZaakRij, String)>> {
+            let mut conn = self.conn()?;
+            crate::$db::cases::open_zaken_met_gemeente(&mut conn)
+        }
+
         fn zaken_soort(&self, soort: ZaakSoort) -> Result<Vec<ZaakRij>> {
             let mut conn = self.conn()?;
             crate::$db::cases::zaken_soort(&mut conn, soort)
@@ -124,6 +129,11 @@ macro_rules! forwarded_store_methods {
         fn zaken_overgedragen(&self, organisatie: &str) -> Result<Vec<ZaakRij>> {
             let mut conn = self.conn()?;
             crate::$db::cases::zaken_overgedragen(&mut conn, organisatie)
+        }
+
+        fn zaken_overgedragen_door(&self, organisatie: &str) -> Result<Vec<ZaakRij>> {
+            let mut conn = self.conn()?;
+            crate::$db::cases::zaken_overgedragen_door(&mut conn, organisatie)
         }
 
         fn brief_toevoegen(&self, b: &crate::Brief, pdf: &[u8]) -> Result<i64> {

@@ -538,6 +538,9 @@ pub trait Store: AccessStore + ApiStore + TaakStore + Send + Sync {
     fn zaken_van(&self, leerling: LeerlingId) -> Result<Vec<ZaakRij>>;
     /// Every open case of one kind (the worklist's exemptions up for renewal), by number.
     fn open_zaken(&self, soort: ZaakSoort) -> Result<Vec<ZaakRij>>;
+    /// Every open case with the gemeente its young person lives in now (the handover after a
+    /// move), by number: one read.
+    fn open_zaken_met_gemeente(&self) -> Result<Vec<(ZaakRij, String)>>;
     /// Every case of one kind, open or closed (the RMC's figures), by number.
     fn zaken_soort(&self, soort: ZaakSoort) -> Result<Vec<ZaakRij>>;
     /// The persons born from `geboren_van` up to and including `geboren_tot` who have an
@@ -555,6 +558,8 @@ pub trait Store: AccessStore + ApiStore + TaakStore + Send + Sync {
     fn zaken_met_handhaving(&self, organisatie: &str) -> Result<Vec<ZaakRij>>;
     /// The open cases held by `organisatie` that another bureau handed over to it, by number.
     fn zaken_overgedragen(&self, organisatie: &str) -> Result<Vec<ZaakRij>>;
+    /// The open cases `organisatie` handed over to another bureau, by number.
+    fn zaken_overgedragen_door(&self, organisatie: &str) -> Result<Vec<ZaakRij>>;
     /// Adds a note to its case (`n.zaak`; `n.id` is not read); the new note's id.
     fn zaaknotitie_toevoegen(&self, n: &Zaaknotitie) -> Result<i64>;
     /// A case's notes in the order they were written.

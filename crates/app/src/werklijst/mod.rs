@@ -34,7 +34,8 @@ pub struct WerkItem {
     /// for renewal), `vrijstelling_gemarkeerd` (given because no suitable offer exists) or
     /// `handhaving` (a HALT referral or official report without an outcome after
     /// [`leerrecht_domain::zaak::UITKOMST_WEKEN`] weeks) or `overdracht` (a case handed over
-    /// to this bureau after a move, during the transition period) or `rmc` (an RMC case
+    /// to this bureau after a move, during the transition period), `overdracht_weg` (a case
+    /// this bureau handed over, while it still reads it) or `rmc` (an RMC case
     /// without an outcome, from two weeks before its three months are up).
     pub soort: &'static str,
     pub leerling: String,

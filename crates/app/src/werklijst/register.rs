@@ -223,6 +223,39 @@ impl App {
                 ),
             });
         }
+        // Cases this bureau handed over after a move, while it still reads them: where the
+        // young person went, and until when the file stays open to it.
+        for z in self.store().zaken_overgedragen_door(org)? {
+            let events = self.store().zaak_events(z.id)?;
+            let Some(j) = self.store().jongere(z.leerling)? else {
+                continue;
+            };
+            let laatste = events.iter().rev().find_map(|e| match &e.gebeurtenis {
+                Gebeurtenis::Overgedragen {
+                    van,
+                    naar,
+                    datum,
+                    lezen_tot,
+                } if van == org => Some((naar.clone(), *datum, *lezen_tot)),
+                _ => None,
+            });
+            if let Some((naar, datum, tot)) = laatste {
+                if datum <= on && on < tot {
+                    items.push(WerkItem {
+                        soort: "overdracht_weg",
+                        leerling: z.leerling.to_string(),
+                        naam: format!("{} {}", j.voornamen, j.achternaam),
+                        datum,
+                        te_laat: false,
+                        wat: format!(
+                            "zaak {} ({}) na een verhuizing overgedragen aan {naar}; u leest mee tot {tot}",
+                            z.id,
+                            z.soort.code()
+                        ),
+                    });
+                }
+            }
+        }
         // Enforcement on this bureau's absence cases whose outcome is long in coming.
         for z in self.store().zaken_met_handhaving(org)? {
             let events = self.store().zaak_events(z.id)?;

@@ -6,7 +6,7 @@
 
 use chrono::{Duration, NaiveDate};
 use leerrecht_domain::org::OrgSoort;
-use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort};
+use leerrecht_domain::zaak::Gebeurtenis;
 
 use crate::toegang::{Actor, Gebruik, Onderwerp};
 use crate::{App, Result};
@@ -33,50 +33,43 @@ impl App {
             .filter(|o| o.soort == OrgSoort::Leerplicht)
             .collect();
         let mut n = 0;
-        for soort in [
-            ZaakSoort::Verzuim,
-            ZaakSoort::Thuiszitter,
-            ZaakSoort::Vrijstelling,
-            ZaakSoort::Rmc,
-        ] {
-            for z in self.store().open_zaken(soort)? {
-                let Some(j) = self.store().jongere(z.leerling)? else {
-                    continue;
-                };
-                let houder_bedient = bureaus
-                    .iter()
-                    .any(|b| b.code.as_str() == z.organisatie && b.bedient.contains(&j.gemeente));
-                if houder_bedient {
-                    continue;
-                }
-                let nieuw: Vec<_> = bureaus
-                    .iter()
-                    .filter(|b| b.bedient.contains(&j.gemeente))
-                    .collect();
-                let [naar] = nieuw[..] else {
-                    continue;
-                };
-                let e = Gebeurtenis::Overgedragen {
-                    van: z.organisatie.clone(),
-                    naar: naar.code.as_str().to_string(),
-                    datum: on,
-                    lezen_tot: on + Duration::days(i64::from(self.overdracht_dagen)),
-                };
-                self.toegang_over(
-                    actor,
-                    Gebruik::ZaakWijzigen,
-                    z.leerling,
-                    &Onderwerp::Zaak(z.id),
-                    &format!(
-                        "zaak {}: overgedragen van {} aan {}",
-                        z.id,
-                        z.organisatie,
-                        naar.code.as_str()
-                    ),
-                )?;
-                self.zaak_event(actor, z.id, &e)?;
-                n += 1;
+        for (z, gemeente) in self.store().open_zaken_met_gemeente()? {
+            let Ok(gemeente) = gemeente.parse::<leerrecht_domain::ids::GemeenteCode>() else {
+                continue;
+            };
+            let houder_bedient = bureaus
+                .iter()
+                .any(|b| b.code.as_str() == z.organisatie && b.bedient.contains(&gemeente));
+            if houder_bedient {
+                continue;
             }
+            let nieuw: Vec<_> = bureaus
+                .iter()
+                .filter(|b| b.bedient.contains(&gemeente))
+                .collect();
+            let [naar] = nieuw[..] else {
+                continue;
+            };
+            let e = Gebeurtenis::Overgedragen {
+                van: z.organisatie.clone(),
+                naar: naar.code.as_str().to_string(),
+                datum: on,
+                lezen_tot: on + Duration::days(i64::from(self.overdracht_dagen)),
+            };
+            self.toegang_over(
+                actor,
+                Gebruik::ZaakWijzigen,
+                z.leerling,
+                &Onderwerp::Zaak(z.id),
+                &format!(
+                    "zaak {}: overgedragen van {} aan {}",
+                    z.id,
+                    z.organisatie,
+                    naar.code.as_str()
+                ),
+            )?;
+            self.zaak_event(actor, z.id, &e)?;
+            n += 1;
         }
         Ok(n)
     }

@@ -352,6 +352,17 @@ pub(crate) fn open_zaken(conn: &mut Conn, soort: ZaakSoort) -> Result<Vec<ZaakRi
         .collect()
 }
 
+pub(crate) fn open_zaken_met_gemeente(conn: &mut Conn) -> Result<Vec<(ZaakRij, String)>> {
+    let sql = format!(
+        "SELECT {ZAAK_COLS}, j.gemeente FROM zaken z JOIN jongeren j ON j.id = z.jongere_id
+         WHERE z.gesloten IS NULL ORDER BY z.id"
+    );
+    conn.query(&sql, &[])?
+        .iter()
+        .map(|r| Ok((zaak_row(r)?, r.get(7))))
+        .collect()
+}
+
 pub(crate) fn zaken_soort(conn: &mut Conn, soort: ZaakSoort) -> Result<Vec<ZaakRij>> {
     let sql = format!(
         "SELECT {ZAAK_COLS} FROM zaken z JOIN jongeren j ON j.id = z.jongere_id
@@ -397,6 +408,21 @@ pub(crate) fn zaken_met_handhaving(conn: &mut Conn, organisatie: &str) -> Result
          WHERE z.soort = 'verzuim' AND z.gesloten IS NULL AND z.organisatie = $1
            AND EXISTS (SELECT 1 FROM zaak_gebeurtenissen e WHERE e.zaak_id = z.id
                  AND e.gebeurtenis->>'soort' IN ('halt', 'proces_verbaal'))
+         ORDER BY z.id"
+    );
+    conn.query(&sql, &[&organisatie])?
+        .iter()
+        .map(zaak_row)
+        .collect()
+}
+
+pub(crate) fn zaken_overgedragen_door(conn: &mut Conn, organisatie: &str) -> Result<Vec<ZaakRij>> {
+    let sql = format!(
+        "SELECT {ZAAK_COLS} FROM zaken z JOIN jongeren j ON j.id = z.jongere_id
+         WHERE z.gesloten IS NULL AND z.organisatie <> $1
+           AND EXISTS (SELECT 1 FROM zaak_gebeurtenissen e WHERE e.zaak_id = z.id
+                 AND e.gebeurtenis->>'soort' = 'overgedragen'
+                 AND e.gebeurtenis->>'van' = $1)
          ORDER BY z.id"
     );
     conn.query(&sql, &[&organisatie])?

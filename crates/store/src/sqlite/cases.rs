@@ -381,6 +381,31 @@ pub(crate) fn open_zaken(conn: &Conn, soort: ZaakSoort) -> Result<Vec<ZaakRij>> 
     zaak_rijen(conn, &sql, soort.code())
 }
 
+pub(crate) fn open_zaken_met_gemeente(conn: &Conn) -> Result<Vec<(ZaakRij, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT z.id, j.bsn, j.onderwijsnummer, z.soort, z.organisatie, z.geopend, j.gemeente
+         FROM zaken z JOIN jongeren j ON j.id = z.jongere_id
+         WHERE z.gesloten IS NULL ORDER BY z.id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let soort: String = r.get(3)?;
+        out.push((
+            ZaakRij {
+                id: r.get(0)?,
+                leerling: crate::stored::leerling_of(r.get(1)?, r.get(2)?)?,
+                soort: parse_soort(&soort)?,
+                organisatie: r.get(4)?,
+                geopend: date_col(r, 5)?,
+                gesloten: None,
+            },
+            r.get(6)?,
+        ));
+    }
+    Ok(out)
+}
+
 pub(crate) fn zaken_soort(conn: &Conn, soort: ZaakSoort) -> Result<Vec<ZaakRij>> {
     let sql = format!("SELECT {ZAAK_COLS} FROM zaken WHERE soort = ?1 ORDER BY id");
     zaak_rijen(conn, &sql, soort.code())
@@ -424,6 +449,18 @@ pub(crate) fn zaken_met_handhaving(conn: &Conn, organisatie: &str) -> Result<Vec
          WHERE z.soort = 'verzuim' AND z.gesloten IS NULL AND z.organisatie = ?1
            AND EXISTS (SELECT 1 FROM zaak_gebeurtenissen e WHERE e.zaak_id = z.id
                  AND json_extract(e.gebeurtenis, '$.soort') IN ('halt', 'proces_verbaal'))
+         ORDER BY z.id"
+    );
+    zaak_rijen(conn, &sql, organisatie)
+}
+
+pub(crate) fn zaken_overgedragen_door(conn: &Conn, organisatie: &str) -> Result<Vec<ZaakRij>> {
+    let sql = format!(
+        "SELECT {ZAAK_COLS} FROM zaken z
+         WHERE z.gesloten IS NULL AND z.organisatie <> ?1
+           AND EXISTS (SELECT 1 FROM zaak_gebeurtenissen e WHERE e.zaak_id = z.id
+                 AND json_extract(e.gebeurtenis, '$.soort') = 'overgedragen'
+                 AND json_extract(e.gebeurtenis, '$.van') = ?1)
          ORDER BY z.id"
     );
     zaak_rijen(conn, &sql, organisatie)

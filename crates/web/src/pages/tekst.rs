@@ -644,6 +644,7 @@ fn en(nl: &'static str) -> &'static str {
             "New early school leavers of 18 to 23 per gemeente, reached and back in education."
         }
         "RMC-zaak: uitkomst nodig" => "RMC case: outcome needed",
+        "Zaak overgedragen aan een ander bureau" => "Case handed over to another bureau",
         "Inschrijvingen" => "Enrolments",
         "Sector" => "Sector",
         "Dit zijn de cijfers; personen ziet uw rol niet." => {

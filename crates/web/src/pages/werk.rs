@@ -37,6 +37,7 @@ fn soort_label(code: &str) -> &'static str {
         "vrijstelling_gemarkeerd" => "Vrijstelling zonder passend aanbod",
         "handhaving" => "Uitkomst HALT of proces-verbaal",
         "overdracht" => "Zaak overgedragen na verhuizing",
+        "overdracht_weg" => "Zaak overgedragen aan een ander bureau",
         "rmc" => "RMC-zaak: uitkomst nodig",
         _ => "Overig",
     }
