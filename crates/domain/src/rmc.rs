@@ -72,8 +72,7 @@ pub fn op_lijst(
     }
     let sinds = instroomdagen(geboorte, opleidingen)
         .into_iter()
-        .filter(|d| *d <= on)
-        .next_back()?;
+        .rfind(|d| *d <= on)?;
     let weer_ingeschreven = opleidingen
         .iter()
         .any(|o| o.begin <= on && o.eind.is_none_or(|e| e >= sinds));
