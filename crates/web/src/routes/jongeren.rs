@@ -612,7 +612,7 @@ pub struct Zaak {
     #[schema(minimum = 1, example = 12)]
     pub id: i64,
     /// `verzuim`, `thuiszitter` or `vrijstelling`.
-    #[schema(value_type = String, pattern = "^(verzuim|thuiszitter|vrijstelling)$")]
+    #[schema(value_type = String, pattern = "^(verzuim|thuiszitter|vrijstelling|rmc)$")]
     pub soort: String,
     /// The leerplicht organisation that holds the case.
     #[schema(value_type = Organisatiecode)]
