@@ -64,10 +64,14 @@ enum Command {
     Import {
         #[arg(value_enum)]
         kind: Kind,
+        /// A CSV file (UTF-8 or Windows-1252, told apart by content) or a spreadsheet (.xlsx).
         file: PathBuf,
         /// Check and count everything, keep nothing.
         #[arg(long)]
         dry_run: bool,
+        /// The sheet of a spreadsheet to read (default: the first).
+        #[arg(long)]
+        blad: Option<String>,
     },
     /// List young people with age, duty status and enrolment on a date.
     Jongeren {
@@ -671,10 +675,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             kind,
             file,
             dry_run,
+            blad,
         } => {
             let config = load_config(cli.config.as_deref())?;
             let app = open(&cli.db)?.met_overdracht_dagen(config.overdracht_dagen());
-            import(&app, &actor, kind, &file, dry_run)
+            import(&app, &actor, kind, (&file, blad.as_deref()), dry_run)
         }
         Command::Jongeren {
             as_of,
@@ -1251,7 +1256,7 @@ fn import(
     app: &App,
     actor: &Actor,
     kind: Kind,
-    file: &std::path::Path,
+    (file, blad): (&std::path::Path, Option<&str>),
     dry_run: bool,
 ) -> anyhow::Result<()> {
     let kind = match kind {
@@ -1267,7 +1272,7 @@ fn import(
     let started = Instant::now();
     let done = Arc::new(AtomicBool::new(false));
     let mut ticker = None;
-    let report = app.import(actor, kind, file, dry_run, &mut |size, read| {
+    let report = app.import_met(actor, kind, file, blad, dry_run, &mut |size, read| {
         // A progress bar on a terminal; indicatif draws nothing when stderr is piped.
         let bar = indicatif::ProgressBar::new(size);
         bar.set_style(
@@ -1312,9 +1317,10 @@ fn import(
     let c = report.counts;
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
-        "{name}: {} {} rows in {secs:.1} s ({:.0} rows/s): {} nieuw, {} gewijzigd, {} ongewijzigd{}",
+        "{name}: {} {} rows ({}) in {secs:.1} s ({:.0} rows/s): {} nieuw, {} gewijzigd, {} ongewijzigd{}",
         if dry_run { "checked" } else { "imported" },
         report.rows,
+        report.gelezen.as_deref().unwrap_or("-"),
         report.rows as f64 / secs.max(1e-9),
         c.nieuw,
         c.gewijzigd,

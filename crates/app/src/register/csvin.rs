@@ -1,6 +1,9 @@
 //! Reading the region's CSV files (docs/domain.md §12): UTF-8 with or without a byte-order mark,
-//! `;` or `,` detected from the header line, header names case-insensitive. Rows are read one
-//! at a time into a reused record, so memory stays constant however large the file.
+//! or Windows-1252 as Excel in a Dutch office saves "CSV (puntkomma-gescheiden)", told apart by
+//! content (a file that is valid UTF-8 is UTF-8; otherwise `chardetng` must recognise
+//! Windows-1252); `;` or `,` detected from the header line, header names case-insensitive.
+//! Rows are read one at a time into a reused record, so memory stays constant however large
+//! the file.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -31,9 +34,126 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
+/// The character encoding a CSV file was read in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Codering {
+    Utf8,
+    Windows1252,
+}
+
+impl Codering {
+    /// The encoding's name, as the import's summary says it.
+    pub fn naam(self) -> &'static str {
+        match self {
+            Codering::Utf8 => "UTF-8",
+            Codering::Windows1252 => "Windows-1252",
+        }
+    }
+}
+
+/// The encoding of the file at `path`, from its content: UTF-8 when the whole file is valid
+/// UTF-8 (a byte-order mark included), else Windows-1252 when `chardetng` (the detector of
+/// Firefox, told the file is Dutch) finds that; anything else is refused with a reason for
+/// the header line.
+fn codering_van(path: &Path) -> std::io::Result<std::result::Result<Codering, RowError>> {
+    let mut file = File::open(path)?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut rest: Vec<u8> = Vec::new();
+    let mut utf8 = true;
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        rest.extend_from_slice(&buf[..n]);
+        match std::str::from_utf8(&rest) {
+            Ok(_) => rest.clear(),
+            // A character cut at the end of the chunk: its first bytes go with the next.
+            Err(e) if e.error_len().is_none() => {
+                rest.drain(..e.valid_up_to());
+            }
+            Err(_) => {
+                utf8 = false;
+                break;
+            }
+        }
+    }
+    if utf8 && rest.is_empty() {
+        return Ok(Ok(Codering::Utf8));
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    let mut file = File::open(path)?;
+    loop {
+        let n = file.read(&mut buf)?;
+        detector.feed(&buf[..n], n == 0);
+        if n == 0 {
+            break;
+        }
+    }
+    let gok = detector.guess(Some(b"nl"), chardetng::Utf8Detection::Deny);
+    if gok == encoding_rs::WINDOWS_1252 {
+        Ok(Ok(Codering::Windows1252))
+    } else {
+        Ok(Err(RowError {
+            line: 1,
+            column: "-".into(),
+            reason: format!(
+                "neither UTF-8 nor Windows-1252 (it looks like {}): save the file as UTF-8",
+                gok.name()
+            ),
+        }))
+    }
+}
+
+/// The columns of a header, checked against a format's `columns`: for each expected column its
+/// position (None when absent and optional), or every problem as a row error on line `line`.
+pub(crate) fn kolommen(
+    names: &[String],
+    columns: &[Column],
+    line: u64,
+) -> std::result::Result<Vec<Option<usize>>, Vec<RowError>> {
+    let mut errors = Vec::new();
+    let expected: Vec<&str> = columns.iter().map(|c| c.name).collect();
+    for (i, n) in names.iter().enumerate() {
+        if !expected.contains(&n.as_str()) {
+            errors.push(RowError {
+                line,
+                column: n.clone(),
+                reason: format!("unknown column (expected {})", expected.join(";")),
+            });
+        } else if names[..i].contains(n) {
+            errors.push(RowError {
+                line,
+                column: n.clone(),
+                reason: "column appears twice".into(),
+            });
+        }
+    }
+    let positions: Vec<Option<usize>> = columns
+        .iter()
+        .map(|c| names.iter().position(|n| n == c.name))
+        .collect();
+    for (c, p) in columns.iter().zip(&positions) {
+        if c.required && p.is_none() {
+            errors.push(RowError {
+                line,
+                column: c.name.into(),
+                reason: format!("missing column (expected {})", expected.join(";")),
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(positions)
+    } else {
+        Err(errors)
+    }
+}
+
 /// A CSV file opened for one of the import formats, with its columns mapped.
 pub struct CsvFile {
-    reader: csv::Reader<Counting<BufReader<File>>>,
+    reader: csv::Reader<Box<dyn Read + Send>>,
+    /// The encoding it is read in.
+    pub codering: Codering,
     /// For each expected column, its position in the file (None when absent and optional).
     positions: Vec<Option<usize>>,
     record: csv::StringRecord,
@@ -104,6 +224,10 @@ impl CsvFile {
             path: path.display().to_string(),
             source,
         };
+        let codering = match codering_van(path).map_err(io)? {
+            Ok(c) => c,
+            Err(e) => return Ok(Err(vec![e])),
+        };
         let file = File::open(path).map_err(io)?;
         let size = file.metadata().map_err(io)?.len();
         let mut buf = BufReader::with_capacity(1 << 16, file);
@@ -117,14 +241,23 @@ impl CsvFile {
             buf.consume(3);
         }
         let bytes_read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let gelezen = Counting {
+            inner: buf,
+            read: bytes_read.clone(),
+        };
+        let bron: Box<dyn Read + Send> = match codering {
+            Codering::Utf8 => Box::new(gelezen),
+            Codering::Windows1252 => Box::new(
+                encoding_rs_io::DecodeReaderBytesBuilder::new()
+                    .encoding(Some(encoding_rs::WINDOWS_1252))
+                    .build(gelezen),
+            ),
+        };
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(true)
             .flexible(true)
-            .from_reader(Counting {
-                inner: buf,
-                read: bytes_read.clone(),
-            });
+            .from_reader(bron);
         let headers = match reader.headers() {
             Ok(h) => h.clone(),
             Err(e) => {
@@ -139,41 +272,13 @@ impl CsvFile {
             .iter()
             .map(|h| h.trim().to_ascii_lowercase())
             .collect();
-        let mut errors = Vec::new();
-        let expected: Vec<&str> = columns.iter().map(|c| c.name).collect();
-        for (i, n) in names.iter().enumerate() {
-            if !expected.contains(&n.as_str()) {
-                errors.push(RowError {
-                    line: 1,
-                    column: n.clone(),
-                    reason: format!("unknown column (expected {})", expected.join(";")),
-                });
-            } else if names[..i].contains(n) {
-                errors.push(RowError {
-                    line: 1,
-                    column: n.clone(),
-                    reason: "column appears twice".into(),
-                });
-            }
-        }
-        let positions: Vec<Option<usize>> = columns
-            .iter()
-            .map(|c| names.iter().position(|n| n == c.name))
-            .collect();
-        for (c, p) in columns.iter().zip(&positions) {
-            if c.required && p.is_none() {
-                errors.push(RowError {
-                    line: 1,
-                    column: c.name.into(),
-                    reason: format!("missing column (expected {})", expected.join(";")),
-                });
-            }
-        }
-        if !errors.is_empty() {
-            return Ok(Err(errors));
-        }
+        let positions = match kolommen(&names, columns, 1) {
+            Ok(p) => p,
+            Err(errors) => return Ok(Err(errors)),
+        };
         Ok(Ok(CsvFile {
             reader,
+            codering,
             positions,
             record: csv::StringRecord::new(),
             header_len: names.len(),
@@ -233,9 +338,16 @@ impl CsvFile {
 pub trait RowSource {
     /// The next row, as [`CsvFile::next_row`].
     fn next_row(&mut self) -> Option<std::result::Result<(u64, Fields<'_>), RowError>>;
+    /// How the rows were read, for the import's summary (a file's encoding or sheet).
+    fn gelezen(&self) -> Option<String> {
+        None
+    }
 }
 
 impl RowSource for CsvFile {
+    fn gelezen(&self) -> Option<String> {
+        Some(self.codering.naam().to_string())
+    }
     fn next_row(&mut self) -> Option<std::result::Result<(u64, Fields<'_>), RowError>> {
         CsvFile::next_row(self)
     }
@@ -438,11 +550,21 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_is_a_row_error() {
-        let f = file(b"code;naam\nGM0392;Haarl\xFFm\n");
+    fn windows_1252_is_read_and_other_encodings_are_refused() {
+        let f = file(b"code;naam\nGM0392;Haarl\xEBm\n");
         let mut csv = CsvFile::open(f.path(), &COLS).unwrap().unwrap();
-        let e = csv.next_row().unwrap().err().unwrap();
-        assert_eq!(e.line, 2);
-        assert!(e.reason.contains("UTF-8"));
+        assert_eq!(csv.codering, Codering::Windows1252);
+        let (_, velden) = csv.next_row().unwrap().unwrap();
+        assert_eq!(velden.get(1), "Haarlëm");
+        // Cyrillic in Windows-1251 is no Dutch office's file.
+        let (cyrillisch, _, _) = encoding_rs::WINDOWS_1251
+            .encode("code;naam\nGM0392;Москва Санкт-Петербург Новосибирск Екатеринбург\n");
+        let f = file(&cyrillisch);
+        let e = CsvFile::open(f.path(), &COLS).unwrap().err().unwrap();
+        assert_eq!(e[0].line, 1);
+        assert!(
+            e[0].reason.contains("neither UTF-8 nor Windows-1252"),
+            "{e:?}"
+        );
     }
 }

@@ -21,6 +21,7 @@ use leerrecht_domain::rules::{Verzuim, Verzuimsoort};
 use leerrecht_store::{ImportCounts, ImportOutcome, MeldingRij, RowIssue, VerzuimRij};
 
 use crate::register::csvin::{col, opt, Column, CsvFile, Fields, JsonRows, RowError, RowSource};
+use crate::register::xlsxin::XlsxBlad;
 use crate::toegang::{authorize, Action, Actor};
 use crate::{App, AppError, Result};
 use leerrecht_domain::thuiszitters::{Categorie, Oorzaak, Registratie};
@@ -82,6 +83,9 @@ pub struct ImportReport {
     pub errors: Vec<RowError>,
     pub committed: bool,
     pub dry_run: bool,
+    /// How a file was read: its encoding (`UTF-8`, `Windows-1252`) or the spreadsheet's
+    /// sheet (`xlsx, blad NAAM`); None for a batch sent to the API.
+    pub gelezen: Option<String>,
 }
 
 const ORGANISATIES: [Column; 7] = [
@@ -329,6 +333,20 @@ impl App {
         dry_run: bool,
         on_open: &mut dyn FnMut(u64, Arc<AtomicU64>),
     ) -> Result<ImportReport> {
+        self.import_met(actor, kind, path, None, dry_run, on_open)
+    }
+
+    /// [`App::import`] of a CSV file (UTF-8 or Windows-1252) or, for a name ending in
+    /// `.xlsx`, a spreadsheet: its sheet `blad`, or the first.
+    pub fn import_met(
+        &self,
+        actor: &Actor,
+        kind: ImportKind,
+        path: &Path,
+        blad: Option<&str>,
+        dry_run: bool,
+        on_open: &mut dyn FnMut(u64, Arc<AtomicU64>),
+    ) -> Result<ImportReport> {
         authorize(
             actor,
             match kind {
@@ -340,32 +358,52 @@ impl App {
                 ImportKind::Verzuim | ImportKind::Meldingen => Action::WriteAbsence,
             },
         )?;
-        let report = |rows, counts, errors, committed| ImportReport {
+        let report = |errors| ImportReport {
             kind,
-            rows,
-            counts,
+            rows: 0,
+            counts: ImportCounts::default(),
             errors,
-            committed,
+            committed: false,
             dry_run,
+            gelezen: None,
         };
-        let mut csv = match CsvFile::open(path, columns_of(kind))? {
-            Ok(csv) => csv,
-            Err(errors) => return Ok(report(0, ImportCounts::default(), errors, false)),
+        let xlsx = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+        let mut bron: Box<dyn RowSource> = if xlsx {
+            match XlsxBlad::open(path, columns_of(kind), blad)? {
+                Ok(b) => {
+                    on_open(b.size, b.progress());
+                    Box::new(b)
+                }
+                Err(errors) => return Ok(report(errors)),
+            }
+        } else {
+            match CsvFile::open(path, columns_of(kind))? {
+                Ok(csv) => {
+                    on_open(csv.size, csv.progress());
+                    Box::new(csv)
+                }
+                Err(errors) => return Ok(report(errors)),
+            }
         };
-        on_open(csv.size, csv.progress());
+        let gelezen = bron.gelezen();
         let file = file_name(path);
         if !dry_run {
             self.audit_begin(actor, &format!("import_{kind}"), file.clone())?;
         }
-        if kind == ImportKind::Organisaties {
+        let mut r = if kind == ImportKind::Organisaties {
             let register = Register::load(self, actor)?;
-            let r = self.import_organisaties(csv, register, dry_run, kind)?;
+            let r = self.import_organisaties(&mut *bron, register, dry_run, kind)?;
             if r.committed {
                 self.audit_import(actor, kind, &file, &r.counts)?;
             }
-            return Ok(r);
-        }
-        self.import_rows(actor, kind, &mut csv, &file, dry_run)
+            r
+        } else {
+            self.import_rows(actor, kind, &mut *bron, &file, dry_run)?
+        };
+        r.gelezen = gelezen;
+        Ok(r)
     }
 
     /// Imports a batch of absence or meldingen sent to the API: the same checks, row by row,
@@ -474,6 +512,7 @@ impl App {
             errors,
             committed,
             dry_run,
+            gelezen: None,
         };
         let register = Register::load(self, actor)?;
         let errors = RefCell::new(Vec::new());
@@ -578,7 +617,7 @@ impl App {
     /// organisation register of even a whole country is small.
     fn import_organisaties(
         &self,
-        mut csv: CsvFile,
+        csv: &mut dyn RowSource,
         register: Register,
         dry_run: bool,
         kind: ImportKind,
@@ -649,6 +688,7 @@ impl App {
             errors: merge(errors, &outcome.issues),
             committed: outcome.committed,
             dry_run,
+            gelezen: None,
         })
     }
 }

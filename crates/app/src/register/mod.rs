@@ -8,3 +8,4 @@ pub mod import;
 pub mod lijsten;
 pub mod queries;
 pub mod verzorgers;
+pub mod xlsxin;
