@@ -92,6 +92,8 @@ struct Inner {
     werkers: tokio::sync::Semaphore,
     cfg: Instellingen,
     metrics: Arc<metrics::Metrics>,
+    /// The files read in from the browser, by their id (`pages::inlezen`).
+    invoer: std::sync::Mutex<std::collections::HashMap<String, Arc<pages::inlezen::Invoertaak>>>,
 }
 
 /// What every handler gets: the app, the settings and the metrics.
@@ -105,6 +107,7 @@ impl AppState {
             werkers: tokio::sync::Semaphore::new(WERKERS),
             cfg,
             metrics: Arc::default(),
+            invoer: Default::default(),
         }))
     }
 
@@ -115,6 +118,14 @@ impl AppState {
 
     pub(crate) fn cfg(&self) -> &Instellingen {
         &self.0.cfg
+    }
+
+    /// The files being read in from the browser.
+    pub(crate) fn invoer(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Arc<pages::inlezen::Invoertaak>>>
+    {
+        self.0.invoer.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Runs a use case on the blocking pool.

@@ -347,17 +347,7 @@ impl App {
         dry_run: bool,
         on_open: &mut dyn FnMut(u64, Arc<AtomicU64>),
     ) -> Result<ImportReport> {
-        authorize(
-            actor,
-            match kind {
-                ImportKind::Organisaties | ImportKind::Kalender => Action::BeheerRegister,
-                ImportKind::Jongeren
-                | ImportKind::Inschrijvingen
-                | ImportKind::Registraties
-                | ImportKind::Verzorgers => Action::WritePersons,
-                ImportKind::Verzuim | ImportKind::Meldingen => Action::WriteAbsence,
-            },
-        )?;
+        authorize(actor, inlezen_actie(kind))?;
         let report = |errors| ImportReport {
             kind,
             rows: 0,
@@ -388,6 +378,26 @@ impl App {
             }
         };
         let gelezen = bron.gelezen();
+        // A bureau's officer reads in rows of the young people of its own gemeenten only.
+        if let Actor::Gebruiker(g) = actor {
+            if g.rol == leerrecht_domain::org::Rol::Leerplicht {
+                let kolom = columns_of(kind)
+                    .iter()
+                    .position(|c| c.name == "leerling")
+                    .unwrap_or(0);
+                let vandaag = self.now().date_naive();
+                bron = Box::new(EigenGemeenten {
+                    bron,
+                    kolom,
+                    binnen: Box::new(move |l: LeerlingId| {
+                        Ok(self
+                            .store()
+                            .persoon_context(l, vandaag)?
+                            .is_none_or(|ctx| g.bedient.contains(&ctx.jongere.gemeente)))
+                    }),
+                });
+            }
+        }
         let file = file_name(path);
         if !dry_run {
             self.audit_begin(actor, &format!("import_{kind}"), file.clone())?;
@@ -690,6 +700,53 @@ impl App {
             dry_run,
             gelezen: None,
         })
+    }
+}
+
+/// What reading in a file of `kind` asks of the gate: the organisations and the calendar are
+/// beheer's; the register of people beheer's from the browser (the operator's on the server);
+/// the thuiszitters list and the parents the bureau's; absence and meldingen the schools'.
+pub fn inlezen_actie(kind: ImportKind) -> Action {
+    match kind {
+        ImportKind::Organisaties | ImportKind::Kalender => Action::BeheerRegister,
+        ImportKind::Jongeren | ImportKind::Inschrijvingen => Action::InlezenRegister,
+        ImportKind::Registraties | ImportKind::Verzorgers => Action::InlezenDossier,
+        ImportKind::Verzuim | ImportKind::Meldingen => Action::WriteAbsence,
+    }
+}
+
+/// The rows of a file, each of a young person the reader may have in it: a row of someone
+/// outside is an error of the row (the person the file names is not in the bureau's
+/// gemeenten), so the file as a whole is refused and nothing is written.
+struct EigenGemeenten<'a> {
+    bron: Box<dyn RowSource + 'a>,
+    kolom: usize,
+    binnen: Box<dyn Fn(LeerlingId) -> Result<bool> + 'a>,
+}
+
+impl RowSource for EigenGemeenten<'_> {
+    fn gelezen(&self) -> Option<String> {
+        self.bron.gelezen()
+    }
+    fn next_row(&mut self) -> Option<std::result::Result<(u64, Fields<'_>), RowError>> {
+        let (line, velden) = match self.bron.next_row()? {
+            Ok(r) => r,
+            Err(e) => return Some(Err(e)),
+        };
+        let binnen = match LeerlingId::from_str(velden.get(self.kolom)) {
+            // An unreadable number or an unknown person: the import names it as such.
+            Err(_) => true,
+            Ok(l) => (self.binnen)(l).unwrap_or(false),
+        };
+        if binnen {
+            Some(Ok((line, velden)))
+        } else {
+            Some(Err(RowError {
+                line,
+                column: "leerling".into(),
+                reason: "not a young person of the gemeenten your bureau serves".into(),
+            }))
+        }
     }
 }
 

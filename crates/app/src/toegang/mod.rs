@@ -144,6 +144,12 @@ pub enum Action {
     Purge,
     /// Change the texts of the letters' templates.
     BeheerBrieven,
+    /// Read in a file of the register of people (`jongeren`, `inschrijvingen`) from the
+    /// browser: beheer, as the operator does on the server.
+    InlezenRegister,
+    /// Read in a file of the bureau's own files (`registraties`, `verzorgers`) from the
+    /// browser: leerplicht, each row of a young person of the bureau's gemeenten.
+    InlezenDossier,
 }
 
 /// The one place that decides whether `actor` may perform `action` (person-free actions;
@@ -154,7 +160,10 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<()> {
         Actor::LocalOperator { .. } => true,
         Actor::Gebruiker(g) => match action {
             ReadFigures | ReadRegister => true,
-            BeheerRegister | ManageAccounts | VerifyAudit | BeheerBrieven => g.rol == Rol::Beheer,
+            BeheerRegister | ManageAccounts | VerifyAudit | BeheerBrieven | InlezenRegister => {
+                g.rol == Rol::Beheer
+            }
+            InlezenDossier => g.rol == Rol::Leerplicht,
             WritePersons | ReadPersons | WriteAbsence | SendVerzuim | SendMeldingen | LoadDemo
             | ExportAudit | Purge => false,
         },

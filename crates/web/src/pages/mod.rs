@@ -8,6 +8,7 @@
 mod beheer;
 mod brieven;
 mod dossier;
+pub(crate) mod inlezen;
 mod inloggen;
 pub mod invoer;
 mod noodtoegang;
@@ -50,6 +51,13 @@ pub fn routes() -> Router<AppState> {
         .route("/zoeken", get(werk::zoeken_formulier).post(werk::zoeken))
         .route("/thuiszitters", get(werk::thuiszitters))
         .route("/rmc", get(werk::rmc))
+        .route(
+            "/inlezen",
+            get(inlezen::formulier)
+                .post(inlezen::versturen)
+                .layer(axum::extract::DefaultBodyLimit::max(inlezen::MAX_BESTAND)),
+        )
+        .route("/inlezen/{id}", get(inlezen::stand).post(inlezen::doorgaan))
         .route("/jongeren/{id}", get(dossier::dossier))
         .route("/jongeren/{id}/melding", post(dossier::melding_indienen))
         .route(
@@ -239,6 +247,9 @@ impl Kader {
                 add("/rmc", "RMC");
             }
             add("/rapportages", "Rapportages");
+            if matches!(rol, Some(Rol::Beheer | Rol::Leerplicht)) {
+                add("/inlezen", "Inlezen");
+            }
             if rol == Some(Rol::Beheer) {
                 add("/beheer", "Beheer");
             }

@@ -646,6 +646,44 @@ fn en(nl: &'static str) -> &'static str {
         "RMC-zaak: uitkomst nodig" => "RMC case: outcome needed",
         "Zaak overgedragen aan een ander bureau" => "Case handed over to another bureau",
         "Inschrijvingen" => "Enrolments",
+        "Inlezen" => "Read in",
+        "Bestand inlezen" => "Read in a file",
+        "Jongeren" => "Young people",
+        "Registraties (thuiszitterslijst)" => "Registrations (out-of-school list)",
+        "Voortgang" => "Progress",
+        "Controle" => "Check",
+        "Nieuw" => "New",
+        "Gewijzigd" => "Changed",
+        "Ongewijzigd" => "Unchanged",
+        "Gelezen als" => "Read as",
+        "Fouten" => "Errors",
+        "Kolom" => "Column",
+        "Nu inlezen" => "Read it in now",
+        "Nog een bestand inlezen" => "Read in another file",
+        "Bestand" => "File",
+        "Controleren" => "Check",
+        "Soort bestand" => "Kind of file",
+        "Ingelezen" => "Read in",
+        "Ingelezen." => "Read in.",
+        "Niet gelukt:" => "Failed:",
+        "Niet ingelezen: er is niets geschreven." => "Not read in: nothing was written.",
+        "Het bestand wordt gecontroleerd; er wordt nog niets ingelezen." => {
+            "The file is being checked; nothing is read in yet."
+        }
+        "Het bestand wordt ingelezen." => "The file is being read in.",
+        "Gecontroleerd: er is niets fout. Er is nog niets ingelezen." => {
+            "Checked: nothing is wrong. Nothing has been read in yet."
+        }
+        "Gecontroleerd: er zijn fouten, dus er wordt niets ingelezen. Verbeter het bestand en lees het opnieuw in." => {
+            "Checked: there are errors, so nothing is read in. Correct the file and read it in again."
+        }
+        "Kies wat voor bestand het is en het bestand zelf: CSV (UTF-8 of zoals Excel het opslaat) of een Excel-werkmap (.xlsx, het eerste blad). leerrecht controleert eerst het hele bestand en laat zien wat het zou inlezen en wat er fout is; pas daarna leest u het in. Een import is alles of niets." => {
+            "Choose the kind of file and the file itself: CSV (UTF-8 or as Excel saves it) or an Excel workbook (.xlsx, its first sheet). leerrecht first checks the whole file and shows what it would read in and what is wrong; only then do you read it in. An import is all or nothing."
+        }
+        "het bestand kwam niet goed aan" => "the file did not arrive whole",
+        "kies een bestand" => "choose a file",
+        "kies wat voor bestand het is" => "choose the kind of file",
+        "dit bestand kan nu niet worden ingelezen" => "this file cannot be read in now",
         "Sector" => "Sector",
         "Dit zijn de cijfers; personen ziet uw rol niet." => {
             "These are the figures; your role sees no persons."
