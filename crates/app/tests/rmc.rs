@@ -119,7 +119,7 @@ fn the_list_holds_those_of_18_to_23_who_left_without_a_diploma(db: Db) {
     ongeldig(open(&p.terug, "2025-03-03"), "jongere:");
     let zaak = open(&p.links, "2025-03-03").unwrap();
     assert!(open(&p.links, "2025-03-04").is_err(), "one open RMC case");
-    assert_eq!(lijst("2025-03-03")[1].3, true, "the list shows the case");
+    assert!(lijst("2025-03-03")[1].3, "the list shows the case");
     let rij = db.app.zaak(&lp, zaak, None).unwrap().rij;
     assert_eq!(
         (rij.soort, rij.organisatie.as_str()),
