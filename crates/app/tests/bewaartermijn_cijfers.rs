@@ -291,8 +291,10 @@ fn figures_are_the_same_before_and_after_a_purge(db: Db) {
         assert!(weg.contains(x), "{x} is due");
     }
     assert!(!weg.contains(&g) && !weg.contains(&h));
-    // A, B, C, D, F and I are gone; E keeps the kwalificatieplicht part of the file.
-    assert_eq!(r.telling.personen, 6);
+    // A, B, C, D and F are gone; E keeps the kwalificatieplicht part of the file, and I (who
+    // left school at 14 without a startkwalificatie, and is 20) the part after leerplicht:
+    // she is on the RMC list, so her file stays until her 23rd birthday (docs/domain.md §11).
+    assert_eq!(r.telling.personen, 5);
     // H's meldingen of 2020-2021 stay together until the last is due; her 2019 one goes, as
     // do the drafts the signal run made of A's absence in 2019.
     let concepten_a = db.app.meldingen(&op, l(&a)).map(|m| m.len()).unwrap_or(0);
@@ -323,11 +325,20 @@ fn figures_are_the_same_before_and_after_a_purge(db: Db) {
     for (x, y) in voor.iter().zip(&na) {
         assert_eq!(x, y, "the same report before and after the purge");
     }
-    // A second purge, later, of the rest: still the same.
+    // A second purge, later, of the rest, and a third on I's 23rd birthday: still the same.
     db.app.purge(&op, d("2026-11-01"), false).unwrap();
     let later = alle_rapporten(&db, moment);
     for (x, y) in voor.iter().zip(&later) {
         assert_eq!(x, y, "the same report after a second purge");
+    }
+    let r = db.app.purge(&op, d("2028-03-01"), false).unwrap();
+    assert!(r
+        .personen
+        .iter()
+        .any(|p| p.leerling.to_string() == i && p.wat == "dossier"));
+    let laatst = alle_rapporten(&db, moment);
+    for (x, y) in voor.iter().zip(&laatst) {
+        assert_eq!(x, y, "the same report after the RMC's file went");
     }
     // The anonymous rows are in the database's dump (and so in every backup), and name no one.
     let dump = leerrecht_store::backup::dump(&db.url).unwrap();

@@ -822,7 +822,8 @@ on_both!(db_option_and_environment: db_option_and_environment_sqlite, db_option_
 // ---------------------------------------------------------------------------------------------
 // 7. The demo region
 
-const DEMO_GEMEENTEN: [(&str, &str); 7] = [
+/// The seed region's gemeenten, and the neighbouring one the demo's young people move to.
+const DEMO_GEMEENTEN: [(&str, &str); 8] = [
     ("GM0375", "Beverwijk"),
     ("GM0377", "Bloemendaal"),
     ("GM0392", "Haarlem"),
@@ -830,6 +831,7 @@ const DEMO_GEMEENTEN: [(&str, &str); 7] = [
     ("GM0397", "Heemstede"),
     ("GM0453", "Velsen"),
     ("GM0473", "Zandvoort"),
+    ("GM0479", "Zaanstad"),
 ];
 
 /// `db` and `other` are two fresh databases of the same backend.

@@ -153,7 +153,14 @@ fn tweede_diensten(db: &str, app: &App) {
         (OrgSoort::Leerplicht, "leerplicht", "RBL-TWEE"),
         (OrgSoort::Ggd, "ggd", "GGD-TWEE"),
     ] {
-        if orgs.iter().filter(|o| o.soort == soort).count() >= 2 {
+        // Two that each serve a part of the region (the demo's neighbouring bureau serves
+        // only the gemeente its few movers went to).
+        if orgs
+            .iter()
+            .filter(|o| o.soort == soort && o.bedient.len() >= 2)
+            .count()
+            >= 2
+        {
             continue;
         }
         let o = orgs

@@ -54,8 +54,16 @@ impl App {
         let now = self.now();
         let mut out = Vec::new();
         let mut audit = Vec::new();
+        // A bureau's list holds the young people of the gemeenten it serves: the others are
+        // passed over before their file is read.
+        let bedient = match actor {
+            Actor::Gebruiker(g) => Some(&g.bedient),
+            _ => None,
+        };
         for k in self.store().rmc_kandidaten(geboren_van, geboren_tot)? {
-            if !is_rmc_age(k.geboortedatum, on) {
+            if !is_rmc_age(k.geboortedatum, on)
+                || bedient.is_some_and(|b| !b.iter().any(|g| g.as_str() == k.gemeente))
+            {
                 continue;
             }
             let Some(sinds) = op_lijst(k.geboortedatum, &k.opleidingen, on) else {
