@@ -51,6 +51,9 @@ impl Codering {
     }
 }
 
+/// How much of a file that is not UTF-8 the encoding detector reads.
+const DETECTIE_BYTES: u64 = 8 << 20;
+
 /// The encoding of the file at `path`, from its content: UTF-8 when the whole file is valid
 /// UTF-8 (a byte-order mark included), else Windows-1252 when `chardetng` (the detector of
 /// Firefox, told the file is Dutch) finds that; anything else is refused with a reason for
@@ -81,8 +84,10 @@ fn codering_van(path: &Path) -> std::io::Result<std::result::Result<Codering, Ro
     if utf8 && rest.is_empty() {
         return Ok(Ok(Codering::Utf8));
     }
+    // The detector reads the first part of the file: a few megabytes of names and places
+    // tell it, and reading a national file whole would cost more than the import's own checks.
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    let mut file = File::open(path)?;
+    let mut file = File::open(path)?.take(DETECTIE_BYTES);
     loop {
         let n = file.read(&mut buf)?;
         detector.feed(&buf[..n], n == 0);
