@@ -159,34 +159,58 @@ impl App {
                 }
             }
         }
-        // Cases handed over to this bureau after a move, during the transition period.
-        for z in self.store().zaken_overgedragen(org)? {
-            let events = self.store().zaak_events(z.id)?;
-            let Some(j) = self.store().jongere(z.leerling)? else {
-                continue;
-            };
-            let laatste = events.iter().rev().find_map(|e| match &e.gebeurtenis {
-                Gebeurtenis::Overgedragen {
-                    van,
-                    naar,
-                    datum,
-                    lezen_tot,
-                } if naar == org => Some((van.clone(), *datum, *lezen_tot)),
-                _ => None,
-            });
-            if let Some((van, datum, tot)) = laatste {
+        // Handovers after a move, during the transition period: the cases handed over to this
+        // bureau, and those it handed over and still reads (where the young person went, and
+        // until when the file stays open to it).
+        let inkomend = self.store().zaken_overgedragen(org)?;
+        let uitgaand = self.store().zaken_overgedragen_door(org)?;
+        for (zaken, naar_ons) in [(inkomend, true), (uitgaand, false)] {
+            for z in zaken {
+                let events = self.store().zaak_events(z.id)?;
+                let Some(j) = self.store().jongere(z.leerling)? else {
+                    continue;
+                };
+                let laatste = events.iter().rev().find_map(|e| match &e.gebeurtenis {
+                    Gebeurtenis::Overgedragen {
+                        van,
+                        naar,
+                        datum,
+                        lezen_tot,
+                    } if (if naar_ons { naar } else { van }) == org => {
+                        Some((if naar_ons { van } else { naar }, *datum, *lezen_tot))
+                    }
+                    _ => None,
+                });
+                let Some((ander, datum, tot)) = laatste else {
+                    continue;
+                };
                 if datum <= on && on < tot {
+                    let (soort, wat) = if naar_ons {
+                        (
+                            "overdracht",
+                            format!(
+                                "zaak {} ({}) overgedragen door {ander} na een verhuizing",
+                                z.id,
+                                z.soort.code()
+                            ),
+                        )
+                    } else {
+                        (
+                            "overdracht_weg",
+                            format!(
+                                "zaak {} ({}) na een verhuizing overgedragen aan {ander}; u leest mee tot {tot}",
+                                z.id,
+                                z.soort.code()
+                            ),
+                        )
+                    };
                     items.push(WerkItem {
-                        soort: "overdracht",
+                        soort,
                         leerling: z.leerling.to_string(),
                         naam: format!("{} {}", j.voornamen, j.achternaam),
                         datum,
                         te_laat: false,
-                        wat: format!(
-                            "zaak {} ({}) overgedragen door {van} na een verhuizing",
-                            z.id,
-                            z.soort.code()
-                        ),
+                        wat,
                     });
                 }
             }
@@ -222,39 +246,6 @@ impl App {
                     if bereikt { "bereikt" } else { "nog niet bereikt" }
                 ),
             });
-        }
-        // Cases this bureau handed over after a move, while it still reads them: where the
-        // young person went, and until when the file stays open to it.
-        for z in self.store().zaken_overgedragen_door(org)? {
-            let events = self.store().zaak_events(z.id)?;
-            let Some(j) = self.store().jongere(z.leerling)? else {
-                continue;
-            };
-            let laatste = events.iter().rev().find_map(|e| match &e.gebeurtenis {
-                Gebeurtenis::Overgedragen {
-                    van,
-                    naar,
-                    datum,
-                    lezen_tot,
-                } if van == org => Some((naar.clone(), *datum, *lezen_tot)),
-                _ => None,
-            });
-            if let Some((naar, datum, tot)) = laatste {
-                if datum <= on && on < tot {
-                    items.push(WerkItem {
-                        soort: "overdracht_weg",
-                        leerling: z.leerling.to_string(),
-                        naam: format!("{} {}", j.voornamen, j.achternaam),
-                        datum,
-                        te_laat: false,
-                        wat: format!(
-                            "zaak {} ({}) na een verhuizing overgedragen aan {naar}; u leest mee tot {tot}",
-                            z.id,
-                            z.soort.code()
-                        ),
-                    });
-                }
-            }
         }
         // Enforcement on this bureau's absence cases whose outcome is long in coming.
         for z in self.store().zaken_met_handhaving(org)? {
