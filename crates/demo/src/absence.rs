@@ -10,7 +10,9 @@
 //! is generated. A year is planned on school day numbers relative to its first school day:
 //! a bit set of the days taken (at most one absence a day) and a reused table of what was
 //! planned on them, so the days come out in order without sorting and nothing is allocated
-//! per pupil. Rows on days the pupil is not enrolled are dropped when they are sent.
+//! per pupil. Rows on days the pupil is not enrolled, and from the peildatum on, are dropped
+//! when they are sent: a running year is planned as a whole one, so its absence so far is the
+//! same whatever the peildatum, and as dense as a past year's.
 
 use std::ops::{Range, RangeInclusive};
 
@@ -281,14 +283,18 @@ impl Absence {
         for y in self.years.clone() {
             let first = aug1(y).max(from_age).max(self.history_start);
             // The school registers a day's absence by the end of it: up to the day before.
-            let last = jul31(y + 1).min(self.today - chrono::Duration::days(1));
-            if last < first {
+            // The year is planned whole and cut there when sent, so that a running year has
+            // the density of a whole one (not a whole year's patterns squeezed into its first
+            // months) and a later peildatum only adds days.
+            let tot = self.today - chrono::Duration::days(1);
+            let last = jul31(y + 1);
+            if tot < first {
                 continue;
             }
             self.delen.clear();
             let mut sector = None;
             for s in segments {
-                if s.end < self.history_start || s.begin > self.today {
+                if s.end < self.history_start {
                     continue;
                 }
                 if s.begin <= last && s.end >= first {
@@ -345,6 +351,8 @@ impl Absence {
         sink: &mut S,
         summary: &mut DemoSummary,
     ) -> Result<(), S::Error> {
+        // The school registers a day's absence by the end of it: up to the day before.
+        let tot = self.today - chrono::Duration::days(1);
         let Absence {
             kalender,
             slots,
@@ -377,6 +385,9 @@ impl Absence {
                 let Some(datum) = common.school_day(lo + rel as u32) else {
                     continue;
                 };
+                if datum > tot {
+                    break 'days;
+                }
                 while k < delen.len() && delen[k].end < datum {
                     k += 1;
                 }

@@ -188,37 +188,43 @@ impl Demo<'_> {
                 doorlopend.insert(gemeente, 0);
                 let mut gemaakt = 0;
                 let dagen = (eind_starts - begin_jaar).num_days().max(1);
-                for half in [0, 1] {
-                    let Some(pool) = pools.get_mut(&(gemeente, half)) else {
+                // Runs begin on any day of the year (as many in its second half as in its
+                // first), each with a pupil of that half's pool; a half whose pool is used
+                // up leaves its days to the other.
+                let mut leeg = [false; 2];
+                while gemaakt < nieuw && !(leeg[0] && leeg[1]) {
+                    let mut dag = rng.gen_range(0..dagen);
+                    let mut half = usize::from(dag >= 180);
+                    if leeg[half] {
+                        half = 1 - half;
+                        dag = if half == 0 {
+                            rng.gen_range(0..dagen.min(180))
+                        } else if dagen > 180 {
+                            rng.gen_range(180..dagen)
+                        } else {
+                            break;
+                        };
+                    }
+                    let Some(wie) = pools.get_mut(&(gemeente, half)).and_then(Vec::pop) else {
+                        leeg[half] = true;
                         continue;
                     };
-                    while gemaakt < nieuw {
-                        let Some(wie) = pool.pop() else { break };
-                        if !gebruikt.insert(wie) {
-                            continue;
-                        }
-                        let (van, tot) = if half == 0 {
-                            (0, dagen.min(180))
-                        } else {
-                            (dagen.min(180), dagen)
-                        };
-                        if van >= tot {
-                            break;
-                        }
-                        let begin = begin_jaar + Duration::days(rng.gen_range(van..tot));
-                        if self.demo_run_verleden(
-                            actor,
-                            wie,
-                            begin,
-                            today,
-                            bureau.as_deref(),
-                            cjg_van.get(gemeente).map(String::as_str),
-                            &mut rng,
-                            made,
-                        )? {
-                            gemaakt += 1;
-                            made.thuiszitters += 1;
-                        }
+                    if !gebruikt.insert(wie) {
+                        continue;
+                    }
+                    let begin = begin_jaar + Duration::days(dag);
+                    if self.demo_run_verleden(
+                        actor,
+                        wie,
+                        begin,
+                        today,
+                        bureau.as_deref(),
+                        cjg_van.get(gemeente).map(String::as_str),
+                        &mut rng,
+                        made,
+                    )? {
+                        gemaakt += 1;
+                        made.thuiszitters += 1;
                     }
                 }
             }
