@@ -69,7 +69,7 @@ fn alle_rapporten(db: &Db, moment: DateTime<Utc>) -> Vec<String> {
                 out.push(json(&db.app.rapport_schooljaar(&op, j, &o).unwrap()));
                 out.push(json(
                     &db.app
-                        .rapport_doelen(&op, SchoolYear::new(2018), 10.0, j, &o)
+                        .rapport_doelen(&op, SchoolYear::new(2018), 10.0, j, vandaag, &o)
                         .unwrap(),
                 ));
                 let mut k = db.app.rapport_kpi(&op, j, vandaag, &regels, &o).unwrap();

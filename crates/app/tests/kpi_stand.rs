@@ -125,7 +125,14 @@ fn a_year_asked_after_it_ended(db: Db) {
         o.grafieken[0].labels
     );
     let doelen = app
-        .rapport_doelen(&op, SchoolYear::new(2023), 10.0, jaar, &opties)
+        .rapport_doelen(
+            &op,
+            SchoolYear::new(2023),
+            10.0,
+            jaar,
+            jaar.last_day(),
+            &opties,
+        )
         .unwrap()
         .weergave()
         .tekst();

@@ -347,7 +347,14 @@ fn the_zuid_kennemerland_targets(db: Db) {
 
     let doelen = db
         .app
-        .rapport_doelen(&op, jaar, 10.0, SchoolYear::new(2023), &alles())
+        .rapport_doelen(
+            &op,
+            jaar,
+            10.0,
+            SchoolYear::new(2023),
+            SchoolYear::new(2023).last_day(),
+            &alles(),
+        )
         .unwrap();
     in_het_engels(doelen.weergave());
     let doel = |g: &str, i: &str| {
@@ -928,6 +935,178 @@ fn absentees_counted_by_the_database_as_by_reading_every_melding(db: Db) {
     assert!(totaal > 20, "the data set counts something: {totaal}");
 }
 
+/// The forecast of the targets (docs/domain.md §9.9): three earlier years that each counted
+/// half their persons by 1 February, and a year judged on that day. The count so far leaves
+/// out what came after the day; the forecast follows the earlier years' season; once the
+/// year has ended there is no forecast; the backtest sets each year's forecast beside its
+/// outcome.
+fn the_forecast_of_the_targets(db: Db) {
+    let mut set = Set::new(400);
+    // Each run ends within its year.
+    let tz = |set: &mut Set, n: usize, van: &str, tot: &str| {
+        for _ in 0..n {
+            let p = set.persoon("GM0392", "2012-03-01", "02AA00", "");
+            set.periode(&p, Categorie::Thuiszittend, Oorzaak::Complex, van, tot);
+        }
+    };
+    let verzuim = |set: &mut Set, n: usize, begin: &str| {
+        for _ in 0..n {
+            let p = set.persoon("GM0392", "2010-03-01", "02AA00", "");
+            set.melding(&p, "02AA00", begin);
+        }
+    };
+    // 2021-2022 to 2023-2024: half of each year's persons before 1 February, half after.
+    for y in 2021..=2023 {
+        verzuim(&mut set, 20, &format!("{y}-10-04"));
+        verzuim(&mut set, 20, &format!("{}-04-04", y + 1));
+        tz(&mut set, 10, &format!("{y}-09-06"), &format!("{y}-12-17"));
+        tz(
+            &mut set,
+            10,
+            &format!("{}-03-07", y + 1),
+            &format!("{}-06-24", y + 1),
+        );
+    }
+    // 2024-2025, judged on 1 February: 30 and 12 by then, 10 and 5 after.
+    verzuim(&mut set, 30, "2024-10-07");
+    verzuim(&mut set, 10, "2025-03-03");
+    tz(&mut set, 12, "2024-09-09", "2024-12-20");
+    tz(&mut set, 5, "2025-03-03", "2025-06-20");
+    set.load(&db);
+
+    let op = Actor::local_operator();
+    let (basisjaar, jaar) = (SchoolYear::new(2021), SchoolYear::new(2024));
+    let dag = d("2025-02-01");
+    let doelen = db
+        .app
+        .rapport_doelen(&op, basisjaar, 10.0, jaar, dag, &alles())
+        .unwrap();
+    in_het_engels(doelen.weergave());
+    let rij = |doelen: &leerrecht_app::cijfers::Doelen, g: &str, i: &str| {
+        doelen
+            .rijen
+            .iter()
+            .find(|r| r.gebied == g && r.indicator == i)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        doelen.prognose_jaren,
+        ["2021-2022", "2022-2023", "2023-2024"],
+        "the years without anyone give no season"
+    );
+    let v = rij(&doelen, "totaal", "verzuimers_onder_18");
+    assert_eq!((v.basis.n, v.doel.n, v.actueel.n), (40, 36, 30));
+    let p = v.prognose.unwrap();
+    let (prognose, laag, hoog) = (
+        p.prognose.unwrap(),
+        p.prognose_laag.unwrap(),
+        p.prognose_hoog.unwrap(),
+    );
+    // Half counted by the day: about twice the count so far.
+    assert!((55..=66).contains(&prognose), "{p:?}");
+    assert!(laag < prognose && prognose < hoog && laag >= 30, "{p:?}");
+    assert!(p.kans_gehaald.unwrap() < 0.05, "36 is far below: {p:?}");
+    let t = rij(&doelen, "totaal", "thuiszitters");
+    assert_eq!((t.basis.n, t.doel.n, t.actueel.n), (20, 18, 12));
+    let pt = t.prognose.unwrap();
+    assert!((20..=28).contains(&pt.prognose.unwrap()), "{pt:?}");
+    let kans = pt.kans_gehaald.unwrap();
+    assert!(kans > 0.0 && kans < 0.5, "{pt:?}");
+    // Heemstede counts no one: a forecast of (nearly) none, and a good chance.
+    let h = rij(&doelen, "GM0397", "thuiszitters").prognose.unwrap();
+    assert!(h.prognose.unwrap() <= 1, "{h:?}");
+
+    // The course: counted up to the day, forecast after it, ending on the row's forecast.
+    let verloop = &doelen.verloop[1];
+    assert_eq!(verloop.indicator, "verzuimers_onder_18");
+    let punten = &verloop.punten;
+    assert_eq!(punten.len(), 13, "six month ends, the day, six month ends");
+    assert_eq!(punten[5].datum, d("2025-01-31"));
+    assert_eq!(punten[2].actueel.unwrap().n, 30, "the meldingen of October");
+    assert_eq!(punten[1].actueel.unwrap().n, 0);
+    assert_eq!((punten[6].datum, punten[6].prognose), (dag, Some(30)));
+    assert!(punten[7..].iter().all(|p| p.actueel.is_none()));
+    assert_eq!(punten[12].prognose, Some(prognose));
+    // April holds the earlier years' second half: the forecast steps up there.
+    assert!(punten[8].prognose.unwrap() < 33 && punten[9].prognose.unwrap() > 50);
+    let html = doelen.weergave().html();
+    assert!(html.contains("<polygon"), "the band is drawn");
+    let json = serde_json::to_value(&doelen).unwrap();
+    assert!(json["rijen"][0]["kans_gehaald"].is_number(), "{json}");
+
+    // Published, the forecast of a hidden count hides with it.
+    let publiek = Opties {
+        publiek: true,
+        ..alles()
+    };
+    let doelen = db
+        .app
+        .rapport_doelen(&op, basisjaar, 10.0, jaar, dag, &publiek)
+        .unwrap();
+    let h = rij(&doelen, "GM0397", "verzuimers_onder_18");
+    assert!(h.actueel.verborgen);
+    assert_eq!(h.prognose.unwrap().prognose, None);
+    assert!(rij(&doelen, "totaal", "verzuimers_onder_18")
+        .prognose
+        .unwrap()
+        .prognose
+        .is_some());
+
+    // Once the year has ended: the whole year, and no forecast.
+    let eind = db
+        .app
+        .rapport_doelen(&op, basisjaar, 10.0, jaar, jaar.last_day(), &alles())
+        .unwrap();
+    let v = rij(&eind, "totaal", "verzuimers_onder_18");
+    assert_eq!((v.actueel.n, v.prognose), (40, None));
+    assert_eq!(rij(&eind, "totaal", "thuiszitters").actueel.n, 17);
+    let json = serde_json::to_value(&eind).unwrap();
+    assert!(json["rijen"][0].get("prognose").is_none(), "{json}");
+    assert!(json.get("verloop").is_none(), "{json}");
+
+    // The backtest: 2022-2023 learns from one year, 2023-2024 from two, 2024-2025 from three.
+    let toets = db
+        .app
+        .prognose_toets(
+            &op,
+            SchoolYear::new(2022)..=jaar,
+            (2, 1),
+            basisjaar,
+            10.0,
+            &alles(),
+        )
+        .unwrap();
+    let r = toets
+        .rijen
+        .iter()
+        .find(|r| {
+            r.jaar == "2024-2025" && r.gebied == "totaal" && r.indicator == "verzuimers_onder_18"
+        })
+        .unwrap();
+    assert_eq!(
+        (r.tot_peildatum, r.prognose, r.uitkomst),
+        (30, prognose, 40)
+    );
+    assert!(
+        !r.binnen_interval && r.fout_procent.unwrap() > 30.0,
+        "{r:?}"
+    );
+    let r = toets
+        .rijen
+        .iter()
+        .find(|r| {
+            r.jaar == "2023-2024" && r.gebied == "totaal" && r.indicator == "verzuimers_onder_18"
+        })
+        .unwrap();
+    assert_eq!((r.tot_peildatum, r.uitkomst), (20, 40));
+    assert!(r.binnen_interval, "{r:?}");
+    let alle = toets.samenvatting.last().unwrap();
+    assert_eq!(alle.indicator, "alle");
+    assert!(alle.voorspellingen >= 6 && alle.mape.is_some(), "{alle:?}");
+    in_het_engels(toets.weergave());
+}
+
 on_both!(
     the_run_gap_of_the_settings_counts_in_every_report,
     figures_follow_the_address_on_the_date,
@@ -936,4 +1115,5 @@ on_both!(
     the_kpi_and_the_yearly_overviews,
     figures_as_known_at_a_past_moment,
     absentees_counted_by_the_database_as_by_reading_every_melding,
+    the_forecast_of_the_targets,
 );

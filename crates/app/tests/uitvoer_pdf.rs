@@ -188,6 +188,7 @@ fn all_categories_of_a_chart_are_in_its_legend_and_the_table_text_is_in_the_text
                 .enumerate()
                 .map(|(i, c)| (c.to_string(), vec![Some(10.0 + i as f64); datums.len()]))
                 .collect(),
+            band: None,
         }],
         engels: false,
     };

@@ -50,6 +50,32 @@ pub(crate) enum ReportWhat {
         /// The school year to judge.
         #[arg(long, value_parser = year_arg)]
         year: SchoolYear,
+        /// Count up to this day (default today); while the year runs on it, each row has
+        /// the forecast of the year's end against the target.
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        uit: RapportArgs,
+    },
+    /// The backtest of the targets' forecast: in each school year from --van to --tot, the
+    /// forecast made on --dag against what the year came to, with the mean absolute
+    /// percentage error and how often the 80% interval held the outcome.
+    PrognoseToets {
+        /// The first school year forecast.
+        #[arg(long, value_parser = year_arg, default_value = "2019-2020")]
+        van: SchoolYear,
+        /// The last school year forecast (it must have ended).
+        #[arg(long, value_parser = year_arg, default_value = "2024-2025")]
+        tot: SchoolYear,
+        /// The day of each year the forecast is made on (DD-MM).
+        #[arg(long, value_parser = dag_arg, default_value = "01-02")]
+        dag: (u32, u32),
+        /// The baseline school year of the targets.
+        #[arg(long, value_parser = year_arg, default_value = "2018-2019")]
+        basisjaar: SchoolYear,
+        /// The reduction aimed at, in percent.
+        #[arg(long, default_value_t = 10.0)]
+        reductie: f64,
         #[command(flatten)]
         uit: RapportArgs,
     },
@@ -147,6 +173,18 @@ pub(crate) struct RapportArgs {
 fn year_arg(s: &str) -> Result<SchoolYear, String> {
     s.parse()
         .map_err(|e: leerrecht_domain::schoolyear::SchoolYearError| e.to_string())
+}
+
+/// A day of the year as DD-MM (`01-02` is 1 February), as (month, day).
+fn dag_arg(s: &str) -> Result<(u32, u32), String> {
+    let fout = || format!("{s:?} is not a day of the year such as 01-02 (DD-MM)");
+    let (d, m) = s.trim().split_once('-').ok_or_else(fout)?;
+    let (d, m): (u32, u32) = (
+        d.parse().map_err(|_| fout())?,
+        m.parse().map_err(|_| fout())?,
+    );
+    NaiveDate::from_ymd_opt(2024, m, d).ok_or_else(fout)?;
+    Ok((m, d))
 }
 
 fn moment_arg(s: &str) -> Result<DateTime<Utc>, String> {
@@ -257,9 +295,35 @@ pub(crate) fn run(
             basisjaar,
             reductie,
             year,
+            as_of,
             uit,
         } => {
-            let r = checked(app.rapport_doelen(actor, basisjaar, reductie, year, &uit.opties()))?;
+            let r = checked(app.rapport_doelen(
+                actor,
+                basisjaar,
+                reductie,
+                year,
+                as_of.unwrap_or_else(today),
+                &uit.opties(),
+            ))?;
+            uit.write(&r, r.weergave())
+        }
+        ReportWhat::PrognoseToets {
+            van,
+            tot,
+            dag,
+            basisjaar,
+            reductie,
+            uit,
+        } => {
+            let r = checked(app.prognose_toets(
+                actor,
+                van..=tot,
+                dag,
+                basisjaar,
+                reductie,
+                &uit.opties(),
+            ))?;
             uit.write(&r, r.weergave())
         }
         ReportWhat::Kpi { year, as_of, uit } => {

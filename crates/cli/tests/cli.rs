@@ -1986,6 +1986,68 @@ fn report_formats(db: &str) {
     ] {
         w.run(db, &r).ok(&r.join(" "));
     }
+    // The targets while the year runs carry the forecast of its end; once ended, not.
+    let doelen = |as_of: &str| -> Value {
+        serde_json::from_str(
+            &w.run(
+                db,
+                &[
+                    "report",
+                    "doelen",
+                    "--year",
+                    "2024-2025",
+                    "--as-of",
+                    as_of,
+                    "--format",
+                    "json",
+                ],
+            )
+            .ok("doelen")
+            .stdout,
+        )
+        .expect("JSON")
+    };
+    let loopt = doelen("2025-03-15");
+    assert_eq!(loopt["peildatum"], json!("2025-03-15"), "{loopt}");
+    for veld in ["prognose", "prognose_laag", "prognose_hoog", "kans_gehaald"] {
+        assert!(loopt["rijen"][0].get(veld).is_some(), "{veld}: {loopt}");
+    }
+    let af = doelen("2025-07-31");
+    assert!(af["rijen"][0].get("prognose").is_none(), "{af}");
+    let toets: Value = serde_json::from_str(
+        &w.run(
+            db,
+            &[
+                "report",
+                "prognose-toets",
+                "--van",
+                "2023-2024",
+                "--tot",
+                "2024-2025",
+                "--dag",
+                "01-03",
+                "--format",
+                "json",
+            ],
+        )
+        .ok("prognose-toets")
+        .stdout,
+    )
+    .expect("JSON");
+    assert_eq!(toets["dag"], json!("01-03"), "{toets}");
+    assert_eq!(
+        toets["samenvatting"][2]["indicator"],
+        json!("alle"),
+        "{toets}"
+    );
+    let fout = w
+        .run(db, &["report", "prognose-toets", "--dag", "31-02"])
+        .expect(2, "a day that is not");
+    assert!(
+        fout.stderr.contains("not a day of the year"),
+        "{}",
+        fout.stderr
+    );
     let kpi: Value = serde_json::from_str(
         &w.run(
             db,

@@ -236,6 +236,7 @@ fn region_demo_seed_years() {
             SchoolYear::new(2018),
             10.0,
             SchoolYear::new(2023),
+            SchoolYear::new(2023).last_day(),
             &Opties::default(),
         )
         .unwrap();

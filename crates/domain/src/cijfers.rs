@@ -423,14 +423,25 @@ pub fn thuiszitter_in(
     jaar: SchoolYear,
     schooldagen: &SchoolDays,
 ) -> bool {
+    thuiszitter_tussen(dossier, jaar.first_day(), jaar.last_day(), schooldagen)
+}
+
+/// Whether the person counts as a thuiszitter on some day from `van` to `tot` (both
+/// included): the part of a school year up to a day, for the count so far.
+pub fn thuiszitter_tussen(
+    dossier: &PersoonsDossier<'_>,
+    van: NaiveDate,
+    tot: NaiveDate,
+    schooldagen: &SchoolDays,
+) -> bool {
     dossier.perioden.iter().any(|p| {
         p.categorie.is_thuiszitter()
-            && telt_vanaf(p, &dossier.inschrijvingen, schooldagen).is_some_and(|van| {
+            && telt_vanaf(p, &dossier.inschrijvingen, schooldagen).is_some_and(|telt| {
                 Periode {
-                    van,
+                    van: telt,
                     ..(*p).clone()
                 }
-                .overlapt(jaar.first_day(), jaar.last_day())
+                .overlapt(van, tot)
             })
     })
 }

@@ -60,6 +60,7 @@ pub mod ids;
 pub mod melding;
 pub mod org;
 pub mod person;
+pub mod prognose;
 pub mod register;
 pub mod retention;
 pub mod rmc;

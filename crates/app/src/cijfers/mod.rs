@@ -5,9 +5,11 @@
 //! a part of the region, now or as known at a past moment, and for publication with small
 //! counts hidden. [`crate::uitvoer`] turns a report into a table, CSV, XLSX or HTML.
 
+mod doelen;
 mod rmc;
 mod telling;
 
+pub use doelen::{DoelPrognose, DoelRij, Doelen, PrognoseToets, ToetsRij, Verloop, VerloopPunt};
 pub use rmc::{Rmc, RmcCijferRij};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -15,8 +17,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use leerrecht_domain::calendar::Kalender;
 use leerrecht_domain::cijfers::{
-    self, duur_op, kpi_gevallen, looptijden, mediaan, secundair_verbergen, thuiszitter_in, Aantal,
-    Basis, Duur, KpiUitkomst, PersoonsDossier,
+    self, duur_op, kpi_gevallen, looptijden, mediaan, secundair_verbergen, thuiszitter_tussen,
+    Aantal, Basis, Duur, KpiUitkomst, PersoonsDossier,
 };
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::melding::{concept_termijn, schooldagen_over};
@@ -114,29 +116,6 @@ pub struct SchooljaarRij {
 pub struct Schooljaar {
     pub jaar: String,
     pub rijen: Vec<SchooljaarRij>,
-}
-
-/// One area and indicator against its target.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct DoelRij {
-    pub gebied: String,
-    pub naam: String,
-    pub indicator: &'static str,
-    pub basis: Aantal,
-    pub doel: Aantal,
-    pub actueel: Aantal,
-    /// Actual minus target: zero or less means the target is met.
-    pub verschil: Option<i64>,
-    pub behaald: Option<bool>,
-}
-
-/// The baseline year, the reduction aimed at, and each area's progress (docs/domain.md §9.3).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Doelen {
-    pub basisjaar: String,
-    pub jaar: String,
-    pub reductie: f64,
-    pub rijen: Vec<DoelRij>,
 }
 
 /// One overdue thuiszitter, for roles that may see the person.
@@ -594,23 +573,44 @@ impl App {
         })
     }
 
-    /// Unique thuiszitters and absentees per area in each of `jaren`, as plain counts. The
-    /// registrations are read once for all years, and each year's meldingen are counted on a
-    /// thread of their own meanwhile: at national scale these are the reads that take time.
+    /// Unique thuiszitters and absentees per area in each of `jaren`, as plain counts.
     fn schooljaar_tellingen(
         &self,
         jaren: &[SchoolYear],
         opties: &Opties,
         kaart: &Kaart,
     ) -> Result<Vec<Vec<Gebiedstelling>>> {
+        let sneden: Vec<(SchoolYear, Vec<NaiveDate>)> =
+            jaren.iter().map(|j| (*j, vec![j.last_day()])).collect();
+        Ok(self
+            .tellingen_tot(&sneden, opties, kaart)?
+            .into_iter()
+            .map(|mut t| t.remove(0))
+            .collect())
+    }
+
+    /// Unique thuiszitters and absentees per area in each school year of `sneden`, counted
+    /// from its first day up to each of its days (a day past the year's end counts the whole
+    /// year; one before its start, nothing). The registrations are read once for all years,
+    /// and each year's meldingen are counted on a thread of their own meanwhile: at national
+    /// scale these are the reads that take time.
+    fn tellingen_tot(
+        &self,
+        sneden: &[(SchoolYear, Vec<NaiveDate>)],
+        opties: &Opties,
+        kaart: &Kaart,
+    ) -> Result<Vec<Vec<Vec<Gebiedstelling>>>> {
         let f = Filter {
             gebied: &opties.gebied,
             kaart,
         };
         let (basis, verzuimers) = std::thread::scope(|scope| {
-            let verzuimers: Vec<_> = jaren
+            let verzuimers: Vec<_> = sneden
                 .iter()
-                .map(|jaar| scope.spawn(|| self.verzuimers_per_gemeente(*jaar, opties, &f)))
+                .map(|(jaar, tot)| {
+                    let f = &f;
+                    scope.spawn(move || self.verzuimers_per_gemeente(*jaar, tot, opties, f))
+                })
                 .collect();
             let basis = self
                 .store()
@@ -624,41 +624,54 @@ impl App {
         let basis = basis?;
         let dossiers = basis.per_persoon();
         let kalender = self.regiokalender()?;
-        jaren
+        sneden
             .iter()
             .zip(verzuimers)
-            .map(|(jaar, verzuimers)| {
-                let (s, e) = (jaar.first_day(), jaar.last_day());
-                let mut per_gemeente = verzuimers?;
-                for (persoon, d) in &dossiers {
-                    if thuiszitter_in(d, *jaar, kalender.common()) && f.persoon(&basis, d, s, e) {
-                        let dag = woondag(d.perioden.iter().copied(), s, e);
-                        let g = kaart.gemeente_key(basis.personen[persoon].gemeente_op(dag));
-                        per_gemeente.entry(g).or_default()[0] += 1;
-                    }
-                }
-                Ok(per_gebied(kaart, &f, &per_gemeente))
+            .map(|((jaar, tot), verzuimers)| {
+                tot.iter()
+                    .zip(verzuimers?)
+                    .map(|(tot, mut per_gemeente)| {
+                        let (s, e) = (jaar.first_day(), (*tot).min(jaar.last_day()));
+                        if s <= e {
+                            for (persoon, d) in &dossiers {
+                                if thuiszitter_tussen(d, s, e, kalender.common())
+                                    && f.persoon(&basis, d, s, e)
+                                {
+                                    let dag = woondag(d.perioden.iter().copied(), s, e);
+                                    let g = kaart
+                                        .gemeente_key(basis.personen[persoon].gemeente_op(dag));
+                                    per_gemeente.entry(g).or_default()[0] += 1;
+                                }
+                            }
+                        }
+                        Ok(per_gebied(kaart, &f, &per_gemeente))
+                    })
+                    .collect()
             })
             .collect()
     }
 
-    /// Per gemeente, the unique persons with a melding in `jaar` under 18 and 18 or older on
-    /// its start date (in places 1 and 2; place 0 is for the thuiszitters). A person counts in
-    /// the gemeente they lived in at their latest melding of the year.
+    /// Per gemeente and for each day of `tot`, the unique persons with a melding in `jaar` up
+    /// to that day, under 18 and 18 or older on its start date (in places 1 and 2; place 0 is
+    /// for the thuiszitters). A person counts in the gemeente they lived in at their latest
+    /// melding of the year up to the day.
     ///
-    /// Without a school filter and for now, the database's own count answers
+    /// For whole years without a school filter and for now, the database's own count answers
     /// ([`Store::verzuimers_telling`](leerrecht_store::Store::verzuimers_telling)). Otherwise
-    /// the meldingen themselves are read: a national year has well over a million, gathered
-    /// as small rows and sorted by person, which costs less than a hash map of persons looked
-    /// up at random.
+    /// the meldingen themselves are read once: a national year has well over a million,
+    /// gathered as small rows and sorted by person, which costs less than a hash map of
+    /// persons looked up at random.
     fn verzuimers_per_gemeente<'k>(
         &self,
         jaar: SchoolYear,
+        tot: &[NaiveDate],
         opties: &Opties,
         f: &Filter<'k>,
-    ) -> Result<HashMap<&'k str, [u64; 3]>> {
+    ) -> Result<Vec<HashMap<&'k str, [u64; 3]>>> {
         let mut per_gemeente: HashMap<&'k str, [u64; 3]> = HashMap::new();
-        let snel = opties.bekend_op.is_none() && !f.per_school();
+        let snel = opties.bekend_op.is_none()
+            && !f.per_school()
+            && tot.iter().all(|t| *t >= jaar.last_day());
         if snel {
             for (volwassen, g, n) in self.store().verzuimers_telling(jaar)? {
                 if f.woont_in(&g) {
@@ -683,6 +696,12 @@ impl App {
             let g = index.get(m.gemeente).copied().unwrap_or(0);
             rijen.push((m.persoon, m.meerderjarig, m.begindatum, g));
         };
+        let laatste = tot
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(jaar.first_day())
+            .min(jaar.last_day());
         // The database's count holds the live meldingen only: the anonymous ones that
         // retention kept (other persons, by construction) are counted here beside it.
         if snel {
@@ -692,22 +711,24 @@ impl App {
                 None,
                 &mut tel,
             )?;
-        } else {
-            self.store().cijfer_meldingen(
-                jaar.first_day(),
-                jaar.last_day(),
-                opties.bekend_op,
-                &mut tel,
-            )?;
+        } else if laatste >= jaar.first_day() {
+            self.store()
+                .cijfer_meldingen(jaar.first_day(), laatste, opties.bekend_op, &mut tel)?;
         }
         rijen.sort_unstable();
-        // The last row of each (person, age class) is their latest melding of the year.
-        for (i, r) in rijen.iter().enumerate() {
-            if rijen.get(i + 1).is_none_or(|n| (n.0, n.1) != (r.0, r.1)) {
-                per_gemeente.entry(codes[usize::from(r.3)]).or_default()[1 + usize::from(r.1)] += 1;
+        let mut uit = vec![per_gemeente; tot.len()];
+        // Per (person, age class), their meldingen by date: the last one up to a day is their
+        // latest melding of the year by then.
+        for groep in rijen.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            for (dag, per_gemeente) in tot.iter().zip(uit.iter_mut()) {
+                let n = groep.partition_point(|r| r.2 <= *dag);
+                if let Some(r) = n.checked_sub(1).map(|i| groep[i]) {
+                    per_gemeente.entry(codes[usize::from(r.3)]).or_default()
+                        [1 + usize::from(r.1)] += 1;
+                }
             }
         }
-        Ok(per_gemeente)
+        Ok(uit)
     }
 
     /// Unique persons per area in school year `jaar` (docs/domain.md §9.2).
@@ -762,87 +783,6 @@ impl App {
         }
         Ok(Schooljaar {
             jaar: jaar.to_string(),
-            rijen,
-        })
-    }
-
-    /// Each area's baseline, target and actual figure (docs/domain.md §9.3).
-    pub fn rapport_doelen(
-        &self,
-        actor: &Actor,
-        basisjaar: SchoolYear,
-        reductie: f64,
-        jaar: SchoolYear,
-        opties: &Opties,
-    ) -> Result<Doelen> {
-        authorize(actor, Action::ReadFigures)?;
-        if !(0.0..=100.0).contains(&reductie) {
-            return Err(AppError::Invalid(
-                "reductie: a percentage from 0 to 100".into(),
-            ));
-        }
-        let kaart = self.kaart(&opties.gebied)?;
-        let publiek = self.publiek(actor, opties);
-        let mut tellingen = self.schooljaar_tellingen(&[basisjaar, jaar], opties, &kaart)?;
-        let actueel = tellingen.pop().expect("two years counted");
-        let basis = tellingen.pop().expect("two years counted");
-        let mut rijen = Vec::new();
-        for (b, a) in basis.iter().zip(&actueel) {
-            for (i, (indicator, _)) in INDICATOREN.iter().enumerate() {
-                let doel = cijfers::doel(b.3[i], reductie);
-                let r = DoelRij {
-                    gebied: b.0.clone(),
-                    naam: b.1.clone(),
-                    indicator,
-                    basis: b.3[i].into(),
-                    doel: doel.into(),
-                    actueel: a.3[i].into(),
-                    verschil: Some(a.3[i] as i64 - doel as i64),
-                    behaald: Some(a.3[i] <= doel),
-                };
-                rijen.push(r);
-            }
-        }
-        if publiek {
-            // Per indicator, the areas add up as in the school-year figures; a target gives
-            // its baseline away, so it hides with it.
-            let n = INDICATOREN.len();
-            let gebieden: Vec<(&str, &'static str)> =
-                basis.iter().map(|b| (b.0.as_str(), b.2)).collect();
-            let groepen = gebied_groepen(&gebieden, &kaart);
-            for i in 0..n {
-                publiceer(
-                    rijen
-                        .iter_mut()
-                        .skip(i)
-                        .step_by(n)
-                        .map(|r| &mut r.basis)
-                        .collect(),
-                    &groepen,
-                );
-                publiceer(
-                    rijen
-                        .iter_mut()
-                        .skip(i)
-                        .step_by(n)
-                        .map(|r| &mut r.actueel)
-                        .collect(),
-                    &groepen,
-                );
-            }
-            for r in &mut rijen {
-                r.doel.publiek();
-                r.doel.verborgen |= r.basis.verborgen;
-                if r.basis.verborgen || r.actueel.verborgen || r.doel.verborgen {
-                    r.verschil = None;
-                    r.behaald = None;
-                }
-            }
-        }
-        Ok(Doelen {
-            basisjaar: basisjaar.to_string(),
-            jaar: jaar.to_string(),
-            reductie,
             rijen,
         })
     }
@@ -1421,6 +1361,7 @@ impl Peildatum {
                         )
                     })
                     .collect(),
+                band: None,
             }],
             ..Weergave::default()
         }
@@ -1457,6 +1398,7 @@ impl Oorzaken {
                         .map(|r| r.aantal.getal().map(|n| n as f64))
                         .collect(),
                 )],
+                band: None,
             }],
             ..Weergave::default()
         }
@@ -1490,81 +1432,6 @@ impl Schooljaar {
                     })
                     .collect(),
             }],
-            ..Weergave::default()
-        }
-    }
-}
-
-impl Doelen {
-    pub fn weergave(&self) -> Weergave {
-        let rijen = self
-            .rijen
-            .iter()
-            .map(|r| {
-                vec![
-                    Cel::Tekst(r.gebied.clone()),
-                    Cel::Tekst(r.naam.clone()),
-                    Cel::Tekst(
-                        INDICATOREN
-                            .iter()
-                            .find(|(c, _)| *c == r.indicator)
-                            .map_or(r.indicator, |(_, l)| l)
-                            .into(),
-                    ),
-                    aantal(&r.basis),
-                    aantal(&r.doel),
-                    aantal(&r.actueel),
-                    r.verschil.map_or(Cel::Leeg, |v| Cel::Getal(v as f64)),
-                    Cel::Tekst(match r.behaald {
-                        Some(true) => "ja".into(),
-                        Some(false) => "nee".into(),
-                        None => String::new(),
-                    }),
-                ]
-            })
-            .collect();
-        let grafieken = INDICATOREN
-            .iter()
-            .map(|(code, label)| {
-                let rs: Vec<&DoelRij> =
-                    self.rijen.iter().filter(|r| r.indicator == *code).collect();
-                let reeks = |f: &dyn Fn(&DoelRij) -> Aantal| -> Vec<Option<f64>> {
-                    rs.iter().map(|r| f(r).getal().map(|n| n as f64)).collect()
-                };
-                Grafiek {
-                    titel: format!("{label}: voortgang naar het doel"),
-                    soort: GrafiekSoort::Staven,
-                    labels: rs.iter().map(|r| r.naam.clone()).collect(),
-                    reeksen: vec![
-                        (format!("Basis {}", self.basisjaar), reeks(&|r| r.basis)),
-                        (format!("Doel (−{}%)", self.reductie), reeks(&|r| r.doel)),
-                        (format!("Actueel {}", self.jaar), reeks(&|r| r.actueel)),
-                    ],
-                }
-            })
-            .collect();
-        Weergave {
-            titel: format!(
-                "Doelen: {} ten opzichte van basisjaar {} (−{}%)",
-                self.jaar, self.basisjaar, self.reductie
-            ),
-            tabellen: vec![Tabel {
-                titel: "Doelen per gebied".into(),
-                kolommen: [
-                    "Gebied",
-                    "Naam",
-                    "Indicator",
-                    "Basis",
-                    "Doel",
-                    "Actueel",
-                    "Verschil met doel",
-                    "Behaald",
-                ]
-                .map(String::from)
-                .to_vec(),
-                rijen,
-            }],
-            grafieken,
             ..Weergave::default()
         }
     }
@@ -1708,6 +1575,7 @@ impl Kpi {
                         })
                         .collect(),
                 )],
+                band: None,
             }],
             engels: false,
         }

@@ -119,6 +119,41 @@ const LABELS: &[(&str, &str)] = &[
     ("nee", "no"),
     ("Totaal", "Total"),
     ("totaal", "total"),
+    // The forecast of the targets and its backtest.
+    ("Prognose", "Forecast"),
+    ("Prognose laag (80%)", "Forecast low (80%)"),
+    ("Prognose hoog (80%)", "Forecast high (80%)"),
+    ("Kans doel gehaald (%)", "Chance of meeting the target (%)"),
+    ("Samenvatting", "Summary"),
+    ("Prognoses", "Forecasts"),
+    ("Gemiddelde absolute fout (%)", "Mean absolute percentage error (%)"),
+    (
+        "Uitkomst binnen 80%-interval (%)",
+        "Outcome within the 80% interval (%)",
+    ),
+    ("Alle", "All"),
+    ("Schooljaar", "School year"),
+    ("Peildatum", "Reference date"),
+    ("Tot peildatum", "Up to the reference date"),
+    ("Uitkomst", "Outcome"),
+    ("Fout (%)", "Error (%)"),
+    ("Binnen interval", "Within the interval"),
+    (
+        "Per schooljaar de prognose zoals die op de dag gemaakt was, naast de uitkomst van het jaar.",
+        "Per school year the forecast as it was made on the day, beside the year's outcome.",
+    ),
+    (
+        "Prognose: het aantal tot nu toe, gedeeld door het deel van hun eindtotaal dat de eerdere schooljaren op dezelfde datum hadden bereikt (het seizoenspatroon van het hele gebied).",
+        "Forecast: the count so far, divided by the share of their year-end totals that the earlier school years had reached on the same date (the seasonal pattern of the whole area).",
+    ),
+    (
+        "De band is het 80%-interval: in acht van de tien jaren valt de uitkomst erbinnen. Hij houdt rekening met toeval in de aantallen en met de verschillen tussen de eerdere jaren. De kans op het doel is de kans dat het jaar eindigt op of onder het doel.",
+        "The band is the 80% interval: in eight years out of ten the outcome falls within it. It allows for chance in the counts and for the differences between the earlier years. The chance of the target is the chance that the year ends at or below the target.",
+    ),
+    (
+        "Hoe goed dit in eerdere jaren uitkwam, toont leerrecht report prognose-toets.",
+        "How well this came out in earlier years is shown by leerrecht report prognose-toets.",
+    ),
     // Lines under the title.
     (
         "Voor publicatie: aantallen onder 5 zijn weergegeven als <5.",
@@ -167,6 +202,13 @@ const MET_WAARDE: &[(&str, &str, &str, &str)] = &[
     ("Zoals bekend op ", ".", "As known at ", "."),
     ("Gebied: ", ".", "Area: ", "."),
     ("Doelen: ", "", "Targets: ", ""),
+    ("Seizoenspatroon uit ", ".", "Seasonal pattern from ", "."),
+    (
+        "Toets van de prognose: ",
+        "",
+        "Backtest of the forecast: ",
+        "",
+    ),
 ];
 
 /// The English of a Dutch label of a report, when it is one.
@@ -177,10 +219,15 @@ pub fn engels(nl: &str) -> Option<String> {
     if let Some(label) = nl.strip_suffix(": voortgang naar het doel") {
         return Some(format!("{}: progress towards the target", vertaal(label)));
     }
+    if let Some(label) = nl.strip_suffix(": verloop en prognose") {
+        return Some(format!("{}: course and forecast", vertaal(label)));
+    }
     MET_WAARDE.iter().find_map(|(voor, na, en_voor, en_na)| {
         let waarde = nl.strip_prefix(voor)?.strip_suffix(na)?;
         let waarde = waarde
             .replace(" ten opzichte van basisjaar ", " against baseline year ")
+            .replace(" tot en met ", " to ")
+            .replace(", prognose op ", ", forecast on ")
             .replace("sub-regio ", "sub-region ");
         Some(format!("{en_voor}{waarde}{en_na}"))
     })

@@ -165,6 +165,8 @@ pub struct Grafiek {
     pub soort: GrafiekSoort,
     pub labels: Vec<String>,
     pub reeksen: Vec<(String, Vec<Option<f64>>)>,
+    /// Two series (by index) whose values bound a shaded band, such as a forecast's interval.
+    pub band: Option<(usize, usize)>,
 }
 
 /// A report ready to be written in any format.
@@ -452,6 +454,8 @@ struct SvgGrafiek<'a> {
     raster: Vec<Rasterlijn>,
     labels: Vec<Label<'a>>,
     staven: Vec<Staaf<'a>>,
+    /// The shaded band between two series (its outline's points), with its colour.
+    band: Option<(String, &'static str)>,
     lijnen: Vec<Lijn>,
     legenda: Vec<(&'static str, &'a str)>,
 }
@@ -591,6 +595,30 @@ fn svg<'a>(g: &'a Grafiek, nummer: usize, getal: &dyn Fn(f64) -> String) -> SvgG
             }
         }
     }
+    // The band: along the upper series and back along the lower, where both have values.
+    let band = g.band.and_then(|(a, b)| {
+        let x = |i: usize| een(links + stap * (i as f64 + 0.5));
+        let paren: Vec<(usize, f64, f64)> = g.reeksen[a]
+            .1
+            .iter()
+            .zip(&g.reeksen[b].1)
+            .enumerate()
+            .filter_map(|(i, (l, h))| Some((i, (*l)?, (*h)?)))
+            .collect();
+        (paren.len() > 1).then(|| {
+            let heen = paren
+                .iter()
+                .map(|(i, _, h)| format!("{},{}", x(*i), een(y(*h))));
+            let terug = paren
+                .iter()
+                .rev()
+                .map(|(i, l, _)| format!("{},{}", x(*i), een(y(*l))));
+            (
+                heen.chain(terug).collect::<Vec<_>>().join(" "),
+                KLEUREN[a % KLEUREN.len()],
+            )
+        })
+    });
     SvgGrafiek {
         id: format!("grafiek-{nummer}"),
         titel: &g.titel,
@@ -599,6 +627,7 @@ fn svg<'a>(g: &'a Grafiek, nummer: usize, getal: &dyn Fn(f64) -> String) -> SvgG
         raster,
         labels,
         staven,
+        band,
         lijnen,
         legenda: g
             .reeksen
@@ -702,6 +731,7 @@ mod tests {
                 soort: GrafiekSoort::Staven,
                 labels: vec!["a".into(), "b".into()],
                 reeksen: vec![("x".into(), vec![Some(2.0), None])],
+                band: None,
             }],
             engels: false,
         }

@@ -13,7 +13,7 @@ use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use subsetter::GlyphRemapper;
 use ttf_parser::Face;
 
-use crate::uitvoer::{Cel, Grafiek, Weergave};
+use crate::uitvoer::{Cel, Grafiek, GrafiekSoort, Weergave};
 
 pub(crate) const BREED: f32 = 595.0;
 pub(crate) const HOOG: f32 = 842.0;
@@ -367,9 +367,62 @@ impl Schrijver {
         let groep = breed / n;
         let reeksen = g.reeksen.len().max(1) as f32;
         let staaf = (groep * 0.8 / reeksen).max(0.5);
+        let punt = |i: usize, w: f64| {
+            (
+                links + groep * (i as f32 + 0.5),
+                onder + (w as f32 / max) * hoogte,
+            )
+        };
+        if g.soort == GrafiekSoort::Lijn {
+            // The band first, in a light tint of its colour, under the lines.
+            if let Some((a, b)) = g.band {
+                let paren: Vec<(usize, f64, f64)> = g.reeksen[a]
+                    .1
+                    .iter()
+                    .zip(&g.reeksen[b].1)
+                    .enumerate()
+                    .filter_map(|(i, (l, h))| Some((i, (*l)?, (*h)?)))
+                    .collect();
+                if paren.len() > 1 {
+                    let (cr, cg, cb) = KLEUREN[a % KLEUREN.len()];
+                    let licht = |x: f32| x + (1.0 - x) * 0.8;
+                    let c = &mut self.huidig.inhoud;
+                    c.set_fill_rgb(licht(cr), licht(cg), licht(cb));
+                    let mut omtrek = paren
+                        .iter()
+                        .map(|(i, _, h)| punt(*i, *h))
+                        .chain(paren.iter().rev().map(|(i, l, _)| punt(*i, *l)));
+                    if let Some((x, y)) = omtrek.next() {
+                        c.move_to(x, y);
+                    }
+                    for (x, y) in omtrek {
+                        c.line_to(x, y);
+                    }
+                    c.close_path();
+                    c.fill_nonzero();
+                }
+            }
+        }
         for (r, (_, waarden)) in g.reeksen.iter().enumerate() {
             let (cr, cg, cb) = KLEUREN[r % KLEUREN.len()];
             let c = &mut self.huidig.inhoud;
+            if g.soort == GrafiekSoort::Lijn {
+                c.set_stroke_rgb(cr, cg, cb);
+                c.set_line_width(1.5);
+                let mut eerste = true;
+                for (i, w) in waarden.iter().enumerate() {
+                    let Some(w) = w else { continue };
+                    let (x, y) = punt(i, *w);
+                    if eerste {
+                        c.move_to(x, y);
+                        eerste = false;
+                    } else {
+                        c.line_to(x, y);
+                    }
+                }
+                c.stroke();
+                continue;
+            }
             c.set_fill_rgb(cr, cg, cb);
             for (i, w) in waarden.iter().enumerate() {
                 if let Some(w) = w {

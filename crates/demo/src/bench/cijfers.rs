@@ -219,7 +219,7 @@ pub fn meten(app: &App, vandaag: NaiveDate, report: &mut dyn FnMut(&Meting)) -> 
             "doelen 2018-2019 → 2023-2024",
             Box::new(|| {
                 Ok(app
-                    .rapport_doelen(&op, SchoolYear::new(2018), 10.0, jaar, &o)?
+                    .rapport_doelen(&op, SchoolYear::new(2018), 10.0, jaar, jaar.last_day(), &o)?
                     .rijen
                     .len())
             }),

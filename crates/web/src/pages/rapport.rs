@@ -228,8 +228,11 @@ pub async fn rapport(
                 .ok()
                 .filter(|r| (0.0..=100.0).contains(r))
                 .ok_or_else(|| ongeldig("reductie: 0 tot en met 100".into()))?;
+            let d = datum(&q.datum, "datum").map_err(ongeldig)?;
             doe(&s, taal, move |app| {
-                Ok(app.rapport_doelen(&actor, basis, r, j, &opties)?.weergave())
+                Ok(app
+                    .rapport_doelen(&actor, basis, r, j, d, &opties)?
+                    .weergave())
             })
             .await?
         }
@@ -301,7 +304,7 @@ pub async fn rapport(
         met_datums: soort == "peildatum",
         met_datum: matches!(
             soort,
-            "oorzaken" | "inspectie" | "kpi" | "leerplichttelling" | "rmc"
+            "oorzaken" | "inspectie" | "doelen" | "kpi" | "leerplichttelling" | "rmc"
         ),
         met_jaar: matches!(
             soort,

@@ -340,7 +340,7 @@ pub async fn schooljaar(
 ///
 /// The target is the baseline year's figure less the reduction.
 #[utoipa::path(get, path = "/rapportages/doelen", tag = "rapportages",
-    params(Jaarvraag, Doelvraag, Gebiedsvraag),
+    params(Jaarvraag, Doelvraag, Leesdag, Gebiedsvraag),
     responses((status = 200, description = "De doelen", body = Object)))]
 pub async fn doelen(
     State(s): State<AppState>,
@@ -360,9 +360,10 @@ pub async fn doelen(
     if !(0.0..=100.0).contains(&reductie) {
         return Err(ApiError::param("reductie", "0 tot en met 100"));
     }
-    let o = q.opties();
+    let (o, d) = (q.opties(), q.datum);
     rapport(&s, move |app| {
-        app.rapport_doelen(&c.actor, basis, reductie, j, &o)
+        let d = d.unwrap_or_else(|| app.now().date_naive());
+        app.rapport_doelen(&c.actor, basis, reductie, j, d, &o)
     })
     .await
 }
