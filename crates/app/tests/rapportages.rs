@@ -1032,6 +1032,22 @@ fn the_forecast_of_the_targets(db: Db) {
     assert!(punten[8].prognose.unwrap() < 33 && punten[9].prognose.unwrap() > 50);
     let html = doelen.weergave().html();
     assert!(html.contains("<polygon"), "the band is drawn");
+    // The PDF draws the course as lines over a band, and the XLSX has the forecast's columns.
+    assert!(doelen.weergave().pdf().starts_with(b"%PDF"));
+    let xlsx = doelen.weergave().xlsx().unwrap();
+    let mut boek: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    let blad = calamine::Reader::worksheet_range_at(&mut boek, 0)
+        .unwrap()
+        .unwrap();
+    let kop: Vec<String> = blad
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert!(kop.iter().any(|k| k == "Kans doel gehaald (%)"), "{kop:?}");
     let json = serde_json::to_value(&doelen).unwrap();
     assert!(json["rijen"][0]["kans_gehaald"].is_number(), "{json}");
 

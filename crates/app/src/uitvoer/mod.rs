@@ -169,6 +169,28 @@ pub struct Grafiek {
     pub band: Option<(usize, usize)>,
 }
 
+impl Grafiek {
+    /// The band's points where both its series have a value: (label index, low, high); none
+    /// without a band of at least two such points.
+    pub(crate) fn band_punten(&self) -> Vec<(usize, f64, f64)> {
+        let Some((a, b)) = self.band else {
+            return Vec::new();
+        };
+        let punten: Vec<(usize, f64, f64)> = self.reeksen[a]
+            .1
+            .iter()
+            .zip(&self.reeksen[b].1)
+            .enumerate()
+            .filter_map(|(i, (l, h))| Some((i, (*l)?, (*h)?)))
+            .collect();
+        if punten.len() > 1 {
+            punten
+        } else {
+            Vec::new()
+        }
+    }
+}
+
 /// A report ready to be written in any format.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Weergave {
@@ -596,28 +618,20 @@ fn svg<'a>(g: &'a Grafiek, nummer: usize, getal: &dyn Fn(f64) -> String) -> SvgG
         }
     }
     // The band: along the upper series and back along the lower, where both have values.
-    let band = g.band.and_then(|(a, b)| {
+    let paren = g.band_punten();
+    let band = g.band.filter(|_| !paren.is_empty()).map(|(a, _)| {
         let x = |i: usize| een(links + stap * (i as f64 + 0.5));
-        let paren: Vec<(usize, f64, f64)> = g.reeksen[a]
-            .1
+        let heen = paren
             .iter()
-            .zip(&g.reeksen[b].1)
-            .enumerate()
-            .filter_map(|(i, (l, h))| Some((i, (*l)?, (*h)?)))
-            .collect();
-        (paren.len() > 1).then(|| {
-            let heen = paren
-                .iter()
-                .map(|(i, _, h)| format!("{},{}", x(*i), een(y(*h))));
-            let terug = paren
-                .iter()
-                .rev()
-                .map(|(i, l, _)| format!("{},{}", x(*i), een(y(*l))));
-            (
-                heen.chain(terug).collect::<Vec<_>>().join(" "),
-                KLEUREN[a % KLEUREN.len()],
-            )
-        })
+            .map(|(i, _, h)| format!("{},{}", x(*i), een(y(*h))));
+        let terug = paren
+            .iter()
+            .rev()
+            .map(|(i, l, _)| format!("{},{}", x(*i), een(y(*l))));
+        (
+            heen.chain(terug).collect::<Vec<_>>().join(" "),
+            KLEUREN[a % KLEUREN.len()],
+        )
     });
     SvgGrafiek {
         id: format!("grafiek-{nummer}"),

@@ -375,32 +375,24 @@ impl Schrijver {
         };
         if g.soort == GrafiekSoort::Lijn {
             // The band first, in a light tint of its colour, under the lines.
-            if let Some((a, b)) = g.band {
-                let paren: Vec<(usize, f64, f64)> = g.reeksen[a]
-                    .1
+            let paren = g.band_punten();
+            if let Some((a, _)) = g.band.filter(|_| !paren.is_empty()) {
+                let (cr, cg, cb) = KLEUREN[a % KLEUREN.len()];
+                let licht = |x: f32| x + (1.0 - x) * 0.8;
+                let c = &mut self.huidig.inhoud;
+                c.set_fill_rgb(licht(cr), licht(cg), licht(cb));
+                let mut omtrek = paren
                     .iter()
-                    .zip(&g.reeksen[b].1)
-                    .enumerate()
-                    .filter_map(|(i, (l, h))| Some((i, (*l)?, (*h)?)))
-                    .collect();
-                if paren.len() > 1 {
-                    let (cr, cg, cb) = KLEUREN[a % KLEUREN.len()];
-                    let licht = |x: f32| x + (1.0 - x) * 0.8;
-                    let c = &mut self.huidig.inhoud;
-                    c.set_fill_rgb(licht(cr), licht(cg), licht(cb));
-                    let mut omtrek = paren
-                        .iter()
-                        .map(|(i, _, h)| punt(*i, *h))
-                        .chain(paren.iter().rev().map(|(i, l, _)| punt(*i, *l)));
-                    if let Some((x, y)) = omtrek.next() {
-                        c.move_to(x, y);
-                    }
-                    for (x, y) in omtrek {
-                        c.line_to(x, y);
-                    }
-                    c.close_path();
-                    c.fill_nonzero();
+                    .map(|(i, _, h)| punt(*i, *h))
+                    .chain(paren.iter().rev().map(|(i, l, _)| punt(*i, *l)));
+                if let Some((x, y)) = omtrek.next() {
+                    c.move_to(x, y);
                 }
+                for (x, y) in omtrek {
+                    c.line_to(x, y);
+                }
+                c.close_path();
+                c.fill_nonzero();
             }
         }
         for (r, (_, waarden)) in g.reeksen.iter().enumerate() {
