@@ -821,6 +821,8 @@ pub struct RmcKandidaat {
     pub geboortedatum: NaiveDate,
     pub gemeente: String,
     pub opleidingen: Vec<leerrecht_domain::rmc::Opleiding>,
+    /// The school of each enrolment, in the order of `opleidingen`.
+    pub scholen: Vec<String>,
 }
 
 /// One row of the RMC candidates' read: the store's number of the person, the person, and
@@ -831,6 +833,7 @@ pub(crate) type RmcRij = (
     NaiveDate,
     String,
     leerrecht_domain::rmc::Opleiding,
+    String,
 );
 
 /// The rows of [`Store::rmc_kandidaten`], one person per run of rows.
@@ -840,14 +843,18 @@ pub(crate) fn rmc_groepeer(
     let mut out: Vec<RmcKandidaat> = Vec::new();
     let mut vorige = None;
     for r in rijen {
-        let (id, leerling, geboortedatum, gemeente, o) = r?;
+        let (id, leerling, geboortedatum, gemeente, o, school) = r?;
         match out.last_mut() {
-            Some(k) if vorige == Some(id) => k.opleidingen.push(o),
+            Some(k) if vorige == Some(id) => {
+                k.opleidingen.push(o);
+                k.scholen.push(school);
+            }
             _ => out.push(RmcKandidaat {
                 leerling,
                 geboortedatum,
                 gemeente,
                 opleidingen: vec![o],
+                scholen: vec![school],
             }),
         }
         vorige = Some(id);

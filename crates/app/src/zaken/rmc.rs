@@ -3,8 +3,11 @@
 //! of them, with its attempts to reach them and its outcome; and the three-month clock of that
 //! case on the worklist.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, Duration, NaiveDate};
 use leerrecht_domain::duty::is_rmc_age;
+use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::org::Rol;
 use leerrecht_domain::rmc::op_lijst;
 use leerrecht_domain::zaak::{Contactwijze, Gebeurtenis, ZaakSoort, ZaakStaat};
@@ -60,16 +63,30 @@ impl App {
             Actor::Gebruiker(g) => Some(&g.bedient),
             _ => None,
         };
+        let mut op_de_lijst = Vec::new();
         for k in self.store().rmc_kandidaten(geboren_van, geboren_tot)? {
             if !is_rmc_age(k.geboortedatum, on)
                 || bedient.is_some_and(|b| !b.iter().any(|g| g.as_str() == k.gemeente))
             {
                 continue;
             }
-            let Some(sinds) = op_lijst(k.geboortedatum, &k.opleidingen, on) else {
-                continue;
-            };
-            let Some(ctx) = self.store().persoon_context(k.leerling, on)? else {
+            if let Some(sinds) = op_lijst(k.geboortedatum, &k.opleidingen, on) {
+                op_de_lijst.push((k, sinds));
+            }
+        }
+        // The gate's facts of everyone on the list, and the open RMC cases, each in one read
+        // (not a round trip per person).
+        let leerlingen: Vec<LeerlingId> = op_de_lijst.iter().map(|(k, _)| k.leerling).collect();
+        let mut contexten = self.store().persoon_contexten(&leerlingen, on)?;
+        let open: HashMap<LeerlingId, i64> = self
+            .store()
+            .zaken_soort(ZaakSoort::Rmc)?
+            .into_iter()
+            .filter(|z| z.gesloten.is_none())
+            .map(|z| (z.leerling, z.id))
+            .collect();
+        for (k, sinds) in op_de_lijst {
+            let Some(ctx) = contexten.remove(&k.leerling) else {
                 continue;
             };
             if !self
@@ -78,24 +95,19 @@ impl App {
             {
                 continue;
             }
-            let laatste_school = self
-                .store()
-                .inschrijvingen_van(k.leerling)?
-                .into_iter()
-                .filter(|i| i.einddatum().is_some_and(|e| e < sinds))
-                .max_by_key(|i| i.einddatum())
-                .map(|i| i.school.as_str().to_string());
-            let open = self
-                .store()
-                .zaken_van(k.leerling)?
-                .into_iter()
-                .find(|z| z.soort == ZaakSoort::Rmc && z.gesloten.is_none());
-            let (zaak, pogingen, bereikt) = match open {
-                Some(z) => {
-                    let events = self.store().zaak_events(z.id)?;
+            let laatste_school = k
+                .opleidingen
+                .iter()
+                .zip(&k.scholen)
+                .filter(|(o, _)| o.eind.is_some_and(|e| e < sinds))
+                .max_by_key(|(o, _)| o.eind)
+                .map(|(_, school)| school.clone());
+            let (zaak, pogingen, bereikt) = match open.get(&k.leerling) {
+                Some(&id) => {
+                    let events = self.store().zaak_events(id)?;
                     let s = ZaakStaat::fold(events.iter().map(|e| &e.gebeurtenis));
                     let bereikt = s.contactpogingen.iter().any(|(_, _, b)| *b);
-                    (Some(z.id), s.contactpogingen.len(), bereikt)
+                    (Some(id), s.contactpogingen.len(), bereikt)
                 }
                 None => (None, 0, false),
             };

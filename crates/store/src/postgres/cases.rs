@@ -381,7 +381,7 @@ pub(crate) fn rmc_kandidaten(
 ) -> Result<Vec<crate::RmcKandidaat>> {
     let rows = conn.query(
         "SELECT j.id, j.bsn, j.onderwijsnummer, j.geboortedatum, j.gemeente,
-                i.begindatum, i.einddatum, i.startkwalificatie
+                i.begindatum, i.einddatum, i.startkwalificatie, i.school
          FROM jongeren j JOIN inschrijvingen i ON i.jongere_id = j.id
          WHERE j.geboortedatum BETWEEN $1 AND $2
          ORDER BY j.id",
@@ -398,6 +398,7 @@ pub(crate) fn rmc_kandidaten(
                 eind: r.get(6),
                 startkwalificatie: r.get(7),
             },
+            r.get(8),
         ))
     }))
 }

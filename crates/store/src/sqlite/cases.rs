@@ -418,7 +418,7 @@ pub(crate) fn rmc_kandidaten(
 ) -> Result<Vec<crate::RmcKandidaat>> {
     let mut stmt = conn.prepare_cached(
         "SELECT j.id, j.bsn, j.onderwijsnummer, j.geboortedatum, j.gemeente,
-                i.begindatum, i.einddatum, i.startkwalificatie
+                i.begindatum, i.einddatum, i.startkwalificatie, i.school
          FROM jongeren j JOIN inschrijvingen i ON i.jongere_id = j.id
          WHERE j.geboortedatum >= ?1 AND j.geboortedatum <= ?2
          ORDER BY j.id",
@@ -437,6 +437,7 @@ pub(crate) fn rmc_kandidaten(
                     eind: opt_date_col(r, 6)?,
                     startkwalificatie: r.get::<_, i64>(7)? == 1,
                 },
+                r.get(8)?,
             ))
         })());
     }
