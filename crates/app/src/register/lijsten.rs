@@ -150,8 +150,11 @@ impl App {
         let now = self.now();
         let mut out = Vec::new();
         let mut audit = Vec::new();
-        for leerling in self.store().geregistreerden_op(on)? {
-            let Some(ctx) = self.store().persoon_context(leerling, on)? else {
+        let geregistreerd = self.store().geregistreerden_op(on)?;
+        // The gate's facts of everyone registered in one read, not a round trip each.
+        let mut contexten = self.store().persoon_contexten(&geregistreerd, on)?;
+        for leerling in geregistreerd {
+            let Some(ctx) = contexten.remove(&leerling) else {
                 continue;
             };
             if let Some(s) = &filter.school {
