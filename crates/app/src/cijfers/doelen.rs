@@ -167,37 +167,45 @@ impl App {
             .collect();
 
         // Per indicator, the earlier years that counted anyone (the others have no season).
-        let met_patroon = |i: usize| -> Vec<&(SchoolYear, Totalen)> {
-            verleden
+        let heeft = |t: &Totalen, i: usize| t.last().is_some_and(|e| e[i] > 0);
+        let patronen: Vec<Vec<&Totalen>> = (0..INDICATOREN.len())
+            .map(|i| {
+                verleden
+                    .iter()
+                    .map(|(_, t)| t)
+                    .filter(|t| heeft(t, i))
+                    .collect()
+            })
+            .collect();
+        let mut jaren_gebruikt: Vec<SchoolYear> = verleden
+            .iter()
+            .filter(|(_, t)| (0..INDICATOREN.len()).any(|i| heeft(t, i)))
+            .map(|(j, _)| *j)
+            .collect();
+        jaren_gebruikt.sort();
+        // Per indicator, each earlier year's share on the peildatum of its count by the later
+        // day `k` (0: the peildatum itself; 1 to 12: the month ends).
+        let aandelen = |i: usize, k: usize| -> Vec<f64> {
+            patronen[i]
                 .iter()
-                .filter(|(_, t)| t.last().is_some_and(|e| e[i] > 0))
+                .map(|t| {
+                    if t[k][i] == 0 {
+                        0.0
+                    } else {
+                        t[0][i] as f64 / t[k][i] as f64
+                    }
+                })
                 .collect()
         };
-        // An earlier year's share on the peildatum of its count by the later day `k` (0: the
-        // peildatum itself; 1 to 12: the month ends).
-        let aandeel = |t: &Totalen, i: usize, k: usize| -> f64 {
-            if t[k][i] == 0 {
-                0.0
-            } else {
-                t[0][i] as f64 / t[k][i] as f64
-            }
-        };
-        let mut jaren_gebruikt: Vec<SchoolYear> = Vec::new();
+        let begonnen = loopt && peildatum >= jaar.first_day();
+        let jaareinde: Vec<Vec<f64>> = (0..INDICATOREN.len()).map(|i| aandelen(i, 12)).collect();
         let mut rijen = Vec::new();
         for (b, a) in basis.iter().zip(&actueel) {
             for (i, (indicator, _)) in INDICATOREN.iter().enumerate() {
                 let doel = cijfers::doel(b.3[i], reductie);
                 let prognose = loopt.then(|| {
-                    let patroon = met_patroon(i);
-                    let aandelen: Vec<f64> =
-                        patroon.iter().map(|(_, t)| aandeel(t, i, 12)).collect();
-                    for (j, _) in &patroon {
-                        if !jaren_gebruikt.contains(j) {
-                            jaren_gebruikt.push(*j);
-                        }
-                    }
-                    Verdeling::new(a.3[i], &aandelen)
-                        .filter(|_| peildatum >= jaar.first_day())
+                    Verdeling::new(a.3[i], &jaareinde[i])
+                        .filter(|_| begonnen)
                         .map_or(DoelPrognose::default(), |v| {
                             let p = v.prognose();
                             DoelPrognose {
@@ -223,15 +231,12 @@ impl App {
                 });
             }
         }
-        jaren_gebruikt.sort();
 
         // The whole area's course: counted up to the peildatum, forecast after it.
         let mut verloop = Vec::new();
-        if loopt && peildatum >= jaar.first_day() {
+        if begonnen {
             for (i, (indicator, _)) in INDICATOREN.iter().enumerate() {
-                let eerste = &rijen[i];
                 let x = actueel[0].3[i];
-                let patroon = met_patroon(i);
                 let mut punten: Vec<VerloopPunt> = dagen
                     .iter()
                     .zip(loop_jaar.iter().map(|g| g[0].3[i]).chain([x]))
@@ -250,9 +255,7 @@ impl App {
                     if d <= peildatum {
                         continue;
                     }
-                    let aandelen: Vec<f64> =
-                        patroon.iter().map(|(_, t)| aandeel(t, i, k + 1)).collect();
-                    let p = Verdeling::new(x, &aandelen).map(|v| v.prognose());
+                    let p = Verdeling::new(x, &aandelen(i, k + 1)).map(|v| v.prognose());
                     punten.push(VerloopPunt {
                         datum: d,
                         actueel: None,
@@ -263,7 +266,7 @@ impl App {
                 }
                 verloop.push(Verloop {
                     indicator,
-                    doel: eerste.doel,
+                    doel: rijen[i].doel,
                     punten,
                 });
             }
@@ -544,8 +547,9 @@ impl Doelen {
                 }
             })
             .collect();
+        // The course is the whole area's: the first row's.
+        let naam = self.rijen.first().map_or("", |r| r.naam.as_str());
         for v in &self.verloop {
-            let naam = self.rijen.first().map_or(String::new(), |r| r.naam.clone());
             let reeks = |f: &dyn Fn(&VerloopPunt) -> Option<f64>| -> Vec<Option<f64>> {
                 v.punten.iter().map(f).collect()
             };
