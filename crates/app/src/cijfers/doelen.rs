@@ -8,7 +8,7 @@ use leerrecht_domain::prognose::Verdeling;
 use leerrecht_domain::schoolyear::SchoolYear;
 use serde::Serialize;
 
-use super::{aantal, gebied_groepen, publiceer, Opties, INDICATOREN};
+use super::{aantal, gebied_groepen, naam_en_code, publiceer, Opties, INDICATOREN};
 use crate::toegang::{authorize, Action, Actor};
 use crate::uitvoer::{Cel, Grafiek, GrafiekSoort, Tabel, Weergave};
 use crate::{App, AppError, Result};
@@ -126,7 +126,7 @@ impl App {
                 "reductie: a percentage from 0 to 100".into(),
             ));
         }
-        let kaart = self.kaart(&opties.gebied)?;
+        let f = self.filter(opties)?;
         let publiek = self.publiek(actor, opties);
         let loopt = peildatum < jaar.last_day();
         // The year judged: its month ends up to the peildatum, and the peildatum itself.
@@ -156,7 +156,7 @@ impl App {
             d.extend(maandeinden(*j));
             sneden.push((*j, d));
         }
-        let mut tellingen = self.tellingen_tot(&sneden, opties, &kaart)?.into_iter();
+        let mut tellingen = self.tellingen_tot(&sneden, opties, &f)?.into_iter();
         let basis = tellingen.next().expect("the baseline counted").remove(0);
         let mut loop_jaar = tellingen.next().expect("the year counted");
         let actueel = loop_jaar.pop().expect("the peildatum counted");
@@ -278,7 +278,7 @@ impl App {
             let n = INDICATOREN.len();
             let gebieden: Vec<(&str, &'static str)> =
                 basis.iter().map(|b| (b.0.as_str(), b.2)).collect();
-            let groepen = gebied_groepen(&gebieden, &kaart);
+            let groepen = gebied_groepen(&gebieden, &f.kaart);
             for i in 0..n {
                 publiceer(
                     rijen
@@ -634,36 +634,31 @@ impl PrognoseToets {
                 "Per schooljaar de prognose zoals die op de dag gemaakt was, naast de uitkomst van het jaar.".into(),
             ],
             tabellen: vec![
-                Tabel {
-                    titel: "Samenvatting".into(),
-                    kolommen: [
+                Tabel::per(
+                    "Samenvatting",
+                    &[
                         "Indicator",
                         "Prognoses",
                         "Gemiddelde absolute fout (%)",
                         "Uitkomst binnen 80%-interval (%)",
-                    ]
-                    .map(String::from)
-                    .to_vec(),
-                    rijen: self
-                        .samenvatting
-                        .iter()
-                        .map(|s| {
-                            vec![
-                                Cel::Tekst(if s.indicator == "alle" {
-                                    "Alle".into()
-                                } else {
-                                    indicator_label(s.indicator).into()
-                                }),
-                                Cel::Getal(s.voorspellingen as f64),
-                                getal(s.mape),
-                                getal(s.binnen_interval_procent),
-                            ]
-                        })
-                        .collect(),
-                },
-                Tabel {
-                    titel: "Prognoses".into(),
-                    kolommen: [
+                    ],
+                    &self.samenvatting,
+                    |s| {
+                        vec![
+                            Cel::Tekst(if s.indicator == "alle" {
+                                "Alle".into()
+                            } else {
+                                indicator_label(s.indicator).into()
+                            }),
+                            Cel::Getal(s.voorspellingen as f64),
+                            getal(s.mape),
+                            getal(s.binnen_interval_procent),
+                        ]
+                    },
+                ),
+                Tabel::per(
+                    "Prognoses",
+                    &[
                         "Schooljaar",
                         "Peildatum",
                         "Gebied",
@@ -676,30 +671,30 @@ impl PrognoseToets {
                         "Uitkomst",
                         "Fout (%)",
                         "Binnen interval",
-                    ]
-                    .map(String::from)
-                    .to_vec(),
-                    rijen: self
-                        .rijen
-                        .iter()
-                        .map(|r| {
-                            vec![
-                                Cel::Tekst(r.jaar.clone()),
-                                Cel::Tekst(r.peildatum.to_string()),
-                                Cel::Tekst(r.gebied.clone()),
-                                Cel::Tekst(r.naam.clone()),
-                                Cel::Tekst(indicator_label(r.indicator).into()),
-                                Cel::Getal(r.tot_peildatum as f64),
-                                Cel::Getal(r.prognose as f64),
-                                Cel::Getal(r.prognose_laag as f64),
-                                Cel::Getal(r.prognose_hoog as f64),
-                                Cel::Getal(r.uitkomst as f64),
-                                getal(r.fout_procent),
-                                Cel::Tekst(if r.binnen_interval { "ja" } else { "nee" }.into()),
+                    ],
+                    &self.rijen,
+                    |r| {
+                        let mut rij = vec![
+                            Cel::Tekst(r.jaar.clone()),
+                            Cel::Tekst(r.peildatum.to_string()),
+                        ];
+                        rij.extend(naam_en_code(&r.gebied, &r.naam));
+                        rij.push(Cel::Tekst(indicator_label(r.indicator).into()));
+                        rij.extend(
+                            [
+                                r.tot_peildatum,
+                                r.prognose,
+                                r.prognose_laag,
+                                r.prognose_hoog,
+                                r.uitkomst,
                             ]
-                        })
-                        .collect(),
-                },
+                            .map(|n| Cel::Getal(n as f64)),
+                        );
+                        rij.push(getal(r.fout_procent));
+                        rij.push(Cel::Tekst(if r.binnen_interval { "ja" } else { "nee" }.into()));
+                        rij
+                    },
+                ),
             ],
             ..Weergave::default()
         }

@@ -357,7 +357,7 @@ fn per_gebied(
 /// Who counts, by the filters of a [`Gebied`].
 struct Filter<'a> {
     gebied: &'a Gebied,
-    kaart: &'a Kaart,
+    kaart: Kaart,
 }
 
 impl Filter<'_> {
@@ -434,6 +434,14 @@ impl App {
         opties.publiek || actor.rol() == Some(Rol::Beleid)
     }
 
+    /// The area asked for, with the map of the region it is checked against.
+    fn filter<'o>(&self, opties: &'o Opties) -> Result<Filter<'o>> {
+        Ok(Filter {
+            gebied: &opties.gebied,
+            kaart: self.kaart(&opties.gebied)?,
+        })
+    }
+
     fn kaart(&self, gebied: &Gebied) -> Result<Kaart> {
         let kaart = Kaart::new(&self.store().organisaties()?);
         if let Some(g) = &gebied.gemeente {
@@ -471,11 +479,7 @@ impl App {
         dates: &[NaiveDate],
         opties: &Opties,
     ) -> Result<Vec<Vec<(Categorie, Oorzaak)>>> {
-        let kaart = self.kaart(&opties.gebied)?;
-        let f = Filter {
-            gebied: &opties.gebied,
-            kaart: &kaart,
-        };
+        let f = self.filter(opties)?;
         let basis = self
             .store()
             .cijferbasis(opties.bekend_op, f.nodig(false, Geen, false))?;
@@ -578,12 +582,12 @@ impl App {
         &self,
         jaren: &[SchoolYear],
         opties: &Opties,
-        kaart: &Kaart,
+        f: &Filter,
     ) -> Result<Vec<Vec<Gebiedstelling>>> {
         let sneden: Vec<(SchoolYear, Vec<NaiveDate>)> =
             jaren.iter().map(|j| (*j, vec![j.last_day()])).collect();
         Ok(self
-            .tellingen_tot(&sneden, opties, kaart)?
+            .tellingen_tot(&sneden, opties, f)?
             .into_iter()
             .map(|mut t| t.remove(0))
             .collect())
@@ -598,17 +602,13 @@ impl App {
         &self,
         sneden: &[(SchoolYear, Vec<NaiveDate>)],
         opties: &Opties,
-        kaart: &Kaart,
+        f: &Filter,
     ) -> Result<Vec<Vec<Vec<Gebiedstelling>>>> {
-        let f = Filter {
-            gebied: &opties.gebied,
-            kaart,
-        };
+        let kaart = &f.kaart;
         let (basis, verzuimers) = std::thread::scope(|scope| {
             let verzuimers: Vec<_> = sneden
                 .iter()
                 .map(|(jaar, tot)| {
-                    let f = &f;
                     scope.spawn(move || self.verzuimers_per_gemeente(*jaar, tot, opties, f))
                 })
                 .collect();
@@ -644,7 +644,7 @@ impl App {
                                 }
                             }
                         }
-                        Ok(per_gebied(kaart, &f, &per_gemeente))
+                        Ok(per_gebied(kaart, f, &per_gemeente))
                     })
                     .collect()
             })
@@ -666,7 +666,7 @@ impl App {
         jaar: SchoolYear,
         tot: &[NaiveDate],
         opties: &Opties,
-        f: &Filter<'k>,
+        f: &'k Filter<'_>,
     ) -> Result<Vec<HashMap<&'k str, [u64; 3]>>> {
         let mut per_gemeente: HashMap<&'k str, [u64; 3]> = HashMap::new();
         let snel = opties.bekend_op.is_none()
@@ -739,10 +739,10 @@ impl App {
         opties: &Opties,
     ) -> Result<Schooljaar> {
         authorize(actor, Action::ReadFigures)?;
-        let kaart = self.kaart(&opties.gebied)?;
+        let f = self.filter(opties)?;
         let publiek = self.publiek(actor, opties);
         let mut rijen: Vec<SchooljaarRij> = self
-            .schooljaar_tellingen(&[jaar], opties, &kaart)?
+            .schooljaar_tellingen(&[jaar], opties, &f)?
             .remove(0)
             .into_iter()
             .map(|(gebied, naam, niveau, [t, o, p])| SchooljaarRij {
@@ -760,7 +760,7 @@ impl App {
                     .iter()
                     .map(|r| (r.gebied.as_str(), r.niveau))
                     .collect::<Vec<_>>(),
-                &kaart,
+                &f.kaart,
             );
             publiceer(
                 rijen.iter_mut().map(|r| &mut r.thuiszitters).collect(),
@@ -799,11 +799,7 @@ impl App {
         opties: &Opties,
     ) -> Result<Kpi> {
         authorize(actor, Action::ReadFigures)?;
-        let kaart = self.kaart(&opties.gebied)?;
-        let f = Filter {
-            gebied: &opties.gebied,
-            kaart: &kaart,
-        };
+        let f = self.filter(opties)?;
         let (s, e) = (jaar.first_day(), jaar.last_day());
         // The cases that began in the year, each judged on the day asked: a year that has
         // ended is judged on that day too, so a case whose deadline passed after 31 July
@@ -1058,11 +1054,7 @@ impl App {
         opties: &Opties,
     ) -> Result<Leerplichttelling> {
         authorize(actor, Action::ReadFigures)?;
-        let kaart = self.kaart(&opties.gebied)?;
-        let f = Filter {
-            gebied: &opties.gebied,
-            kaart: &kaart,
-        };
+        let f = self.filter(opties)?;
         let (s, e) = (jaar.first_day(), jaar.last_day());
         let basis = self
             .store()
@@ -1220,11 +1212,7 @@ impl App {
         opties: &Opties,
     ) -> Result<Inspectie> {
         authorize(actor, Action::ReadFigures)?;
-        let kaart = self.kaart(&opties.gebied)?;
-        let f = Filter {
-            gebied: &opties.gebied,
-            kaart: &kaart,
-        };
+        let f = self.filter(opties)?;
         let basis = self
             .store()
             .cijferbasis(opties.bekend_op, f.nodig(false, Thuiszitters, false))?;
@@ -1257,7 +1245,7 @@ impl App {
                 .max_by_key(|i| (i.telt_op(on), i.tot.unwrap_or(NaiveDate::MAX), i.van))
                 .map(|i| i.school.as_str());
             let swv = school
-                .and_then(|s| kaart.swv_van_school.get(s))
+                .and_then(|s| f.kaart.swv_van_school.get(s))
                 .cloned()
                 .unwrap_or_else(|| "geen".into());
             per_swv.entry(swv).or_default()[kolom] += 1;
@@ -1273,7 +1261,7 @@ impl App {
                     naam: if swv == "geen" {
                         "Niet ingeschreven bij een samenwerkingsverband".into()
                     } else {
-                        kaart.naam(&swv)
+                        f.kaart.naam(&swv)
                     },
                     swv,
                     thuiszittend_4_weken_3_maanden: n[0].into(),
@@ -1321,6 +1309,16 @@ impl App {
 
 fn aantal(a: &Aantal) -> Cel {
     Cel::Aantal(*a)
+}
+
+/// The first two cells of a row about an area or organisation: its code and its name.
+pub(crate) fn naam_en_code(code: &str, naam: &str) -> Vec<Cel> {
+    vec![Cel::Tekst(code.into()), Cel::Tekst(naam.into())]
+}
+
+/// A row of a table of key figures: the figure's label and its value.
+fn kengetal((label, waarde): &(&str, Cel)) -> Vec<Cel> {
+    vec![Cel::Tekst(label.to_string()), waarde.clone()]
 }
 
 impl Peildatum {
@@ -1372,15 +1370,12 @@ impl Oorzaken {
     pub fn weergave(&self) -> Weergave {
         Weergave {
             titel: format!("Hoofdoorzaken op {}", self.peildatum),
-            tabellen: vec![Tabel {
-                titel: "Per hoofdoorzaak".into(),
-                kolommen: vec!["Hoofdoorzaak".into(), "Aantal".into()],
-                rijen: self
-                    .rijen
-                    .iter()
-                    .map(|r| vec![Cel::Tekst(r.label.into()), aantal(&r.aantal)])
-                    .collect(),
-            }],
+            tabellen: vec![Tabel::per(
+                "Per hoofdoorzaak",
+                &["Hoofdoorzaak", "Aantal"],
+                &self.rijen,
+                |r| vec![Cel::Tekst(r.label.into()), aantal(&r.aantal)],
+            )],
             grafieken: vec![Grafiek {
                 titel: "Hoofdoorzaken".into(),
                 soort: GrafiekSoort::Staven,
@@ -1409,29 +1404,29 @@ impl Schooljaar {
     pub fn weergave(&self) -> Weergave {
         Weergave {
             titel: format!("Thuiszitters en verzuimers in schooljaar {}", self.jaar),
-            tabellen: vec![Tabel {
-                titel: "Unieke personen".into(),
-                kolommen: vec![
-                    "Gebied".into(),
-                    "Naam".into(),
-                    "Thuiszitters (incl. absoluut verzuim)".into(),
-                    "Verzuimers tot 18 jaar".into(),
-                    "Verzuimers 18 jaar en ouder".into(),
+            tabellen: vec![Tabel::per(
+                "Unieke personen",
+                &[
+                    "Gebied",
+                    "Naam",
+                    "Thuiszitters (incl. absoluut verzuim)",
+                    "Verzuimers tot 18 jaar",
+                    "Verzuimers 18 jaar en ouder",
                 ],
-                rijen: self
-                    .rijen
-                    .iter()
-                    .map(|r| {
-                        vec![
-                            Cel::Tekst(r.gebied.clone()),
-                            Cel::Tekst(r.naam.clone()),
-                            aantal(&r.thuiszitters),
-                            aantal(&r.verzuimers_onder_18),
-                            aantal(&r.verzuimers_18_plus),
+                &self.rijen,
+                |r| {
+                    let mut rij = naam_en_code(&r.gebied, &r.naam);
+                    rij.extend(
+                        [
+                            &r.thuiszitters,
+                            &r.verzuimers_onder_18,
+                            &r.verzuimers_18_plus,
                         ]
-                    })
-                    .collect(),
-            }],
+                        .map(aantal),
+                    );
+                    rij
+                },
+            )],
             ..Weergave::default()
         }
     }
@@ -1441,87 +1436,71 @@ impl Kpi {
     pub fn weergave(&self) -> Weergave {
         let getal = |x: Option<f64>| x.map_or(Cel::Leeg, Cel::Getal);
         let mut tabellen = vec![
-            Tabel {
-                titel: "Aanbod binnen drie maanden".into(),
-                kolommen: vec!["Kengetal".into(), "Waarde".into()],
-                rijen: vec![
-                    vec![Cel::Tekst("Gestart".into()), aantal(&self.gestart)],
-                    vec![
-                        Cel::Tekst("Aanbod binnen termijn".into()),
-                        aantal(&self.binnen_termijn),
-                    ],
-                    vec![
-                        Cel::Tekst("Aanbod na de termijn".into()),
-                        aantal(&self.te_laat),
-                    ],
-                    vec![
-                        Cel::Tekst("Achterstallig (geen aanbod)".into()),
-                        aantal(&self.achterstallig),
-                    ],
-                    vec![
-                        Cel::Tekst("Beëindigd zonder aanbod".into()),
+            Tabel::per(
+                "Aanbod binnen drie maanden",
+                &["Kengetal", "Waarde"],
+                &[
+                    ("Gestart", aantal(&self.gestart)),
+                    ("Aanbod binnen termijn", aantal(&self.binnen_termijn)),
+                    ("Aanbod na de termijn", aantal(&self.te_laat)),
+                    ("Achterstallig (geen aanbod)", aantal(&self.achterstallig)),
+                    (
+                        "Beëindigd zonder aanbod",
                         aantal(&self.beeindigd_zonder_aanbod),
-                    ],
-                    vec![Cel::Tekst("Termijn loopt nog".into()), aantal(&self.lopend)],
-                    vec![
-                        Cel::Tekst("Aandeel binnen termijn (%)".into()),
+                    ),
+                    ("Termijn loopt nog", aantal(&self.lopend)),
+                    (
+                        "Aandeel binnen termijn (%)",
                         getal(self.aandeel_binnen_termijn),
-                    ],
-                    vec![
-                        Cel::Tekst("Mediaan dagen tot aanbod".into()),
+                    ),
+                    (
+                        "Mediaan dagen tot aanbod",
                         getal(self.mediaan_dagen_tot_aanbod),
-                    ],
+                    ),
                 ],
-            },
-            Tabel {
-                titel: "Per maand van start".into(),
-                kolommen: vec!["Maand".into(), "Gestart".into(), "Binnen termijn".into()],
-                rijen: self
-                    .per_maand
-                    .iter()
-                    .map(|m| {
-                        vec![
-                            Cel::Tekst(m.maand.clone()),
-                            aantal(&m.gestart),
-                            aantal(&m.binnen_termijn),
-                        ]
-                    })
-                    .collect(),
-            },
+                kengetal,
+            ),
+            Tabel::per(
+                "Per maand van start",
+                &["Maand", "Gestart", "Binnen termijn"],
+                &self.per_maand,
+                |m| {
+                    vec![
+                        Cel::Tekst(m.maand.clone()),
+                        aantal(&m.gestart),
+                        aantal(&m.binnen_termijn),
+                    ]
+                },
+            ),
         ];
         if !self.te_laat_lijst.is_empty() {
-            tabellen.push(Tabel {
-                titel: "Achterstallig".into(),
-                kolommen: [
+            tabellen.push(Tabel::per(
+                "Achterstallig",
+                &[
                     "Leerling",
                     "Naam",
                     "Gemeente",
                     "Begin",
                     "Termijn",
                     "Dagen te laat",
-                ]
-                .map(String::from)
-                .to_vec(),
-                rijen: self
-                    .te_laat_lijst
-                    .iter()
-                    .map(|t| {
-                        vec![
-                            Cel::Tekst(t.leerling.clone()),
-                            Cel::Tekst(t.naam.clone()),
-                            Cel::Tekst(t.gemeente.clone()),
-                            Cel::Tekst(t.begin.to_string()),
-                            Cel::Tekst(t.termijn.to_string()),
-                            Cel::Getal(t.dagen_te_laat as f64),
-                        ]
-                    })
-                    .collect(),
-            });
+                ],
+                &self.te_laat_lijst,
+                |t| {
+                    vec![
+                        Cel::Tekst(t.leerling.clone()),
+                        Cel::Tekst(t.naam.clone()),
+                        Cel::Tekst(t.gemeente.clone()),
+                        Cel::Tekst(t.begin.to_string()),
+                        Cel::Tekst(t.termijn.to_string()),
+                        Cel::Getal(t.dagen_te_laat as f64),
+                    ]
+                },
+            ));
         }
         if !self.meldtermijn.is_empty() {
-            tabellen.push(Tabel {
-                titel: "Conceptmeldingen binnen de termijn, per school".into(),
-                kolommen: [
+            tabellen.push(Tabel::per(
+                "Conceptmeldingen binnen de termijn, per school",
+                &[
                     "School",
                     "Naam",
                     "Concepten",
@@ -1530,26 +1509,24 @@ impl Kpi {
                     "Ingetrokken",
                     "Open",
                     "Open, te laat",
-                ]
-                .map(String::from)
-                .to_vec(),
-                rijen: self
-                    .meldtermijn
-                    .iter()
-                    .map(|r| {
-                        vec![
-                            Cel::Tekst(r.school.clone()),
-                            Cel::Tekst(r.naam.clone()),
-                            aantal(&r.concepten),
-                            aantal(&r.op_tijd),
-                            aantal(&r.te_laat),
-                            aantal(&r.ingetrokken),
-                            aantal(&r.open),
-                            aantal(&r.open_te_laat),
+                ],
+                &self.meldtermijn,
+                |r| {
+                    let mut rij = naam_en_code(&r.school, &r.naam);
+                    rij.extend(
+                        [
+                            &r.concepten,
+                            &r.op_tijd,
+                            &r.te_laat,
+                            &r.ingetrokken,
+                            &r.open,
+                            &r.open_te_laat,
                         ]
-                    })
-                    .collect(),
-            });
+                        .map(aantal),
+                    );
+                    rij
+                },
+            ));
         }
         Weergave {
             titel: format!("Aanbod binnen drie maanden, schooljaar {}", self.jaar),
@@ -1584,25 +1561,19 @@ impl Kpi {
 
 impl Leerplichttelling {
     pub fn weergave(&self) -> Weergave {
-        let telling = |titel: &str, t: &Telling| Tabel {
-            titel: titel.into(),
-            kolommen: vec!["Kengetal".into(), "Aantal".into()],
-            rijen: vec![
-                vec![
-                    Cel::Tekst("Totaal in het schooljaar".into()),
-                    aantal(&t.totaal),
+        let telling = |titel: &str, t: &Telling| {
+            Tabel::per(
+                titel,
+                &["Kengetal", "Aantal"],
+                &[
+                    ("Totaal in het schooljaar", aantal(&t.totaal)),
+                    ("Bij begin schooljaar", aantal(&t.bij_begin)),
+                    ("Nieuw", aantal(&t.nieuw)),
+                    ("Langer dan 3 maanden", aantal(&t.langer_dan_3_maanden)),
+                    ("Opgelost", aantal(&t.opgelost)),
                 ],
-                vec![
-                    Cel::Tekst("Bij begin schooljaar".into()),
-                    aantal(&t.bij_begin),
-                ],
-                vec![Cel::Tekst("Nieuw".into()), aantal(&t.nieuw)],
-                vec![
-                    Cel::Tekst("Langer dan 3 maanden".into()),
-                    aantal(&t.langer_dan_3_maanden),
-                ],
-                vec![Cel::Tekst("Opgelost".into()), aantal(&t.opgelost)],
-            ],
+                kengetal,
+            )
         };
         Weergave {
             titel: format!("Leerplichttelling {}", self.jaar),
@@ -1612,34 +1583,24 @@ impl Leerplichttelling {
                     "Langdurig relatief verzuim",
                     &self.langdurig_relatief_verzuim,
                 ),
-                Tabel {
-                    titel: "Vrijstellingen".into(),
-                    kolommen: vec![
-                        "Artikel".into(),
-                        "Aantal".into(),
-                        "Waarvan wegens geen passend aanbod".into(),
-                    ],
-                    rijen: self
-                        .vrijstellingen
-                        .iter()
-                        .map(|v| {
-                            vec![
-                                Cel::Tekst(v.label.into()),
-                                aantal(&v.aantal),
-                                aantal(&v.geen_passend_aanbod),
-                            ]
-                        })
-                        .collect(),
-                },
-                Tabel {
-                    titel: "Handhaving".into(),
-                    kolommen: vec!["Kengetal".into(), "Aantal".into()],
-                    rijen: self
-                        .handhaving
-                        .iter()
-                        .map(|h| vec![Cel::Tekst(h.label.into()), aantal(&h.aantal)])
-                        .collect(),
-                },
+                Tabel::per(
+                    "Vrijstellingen",
+                    &["Artikel", "Aantal", "Waarvan wegens geen passend aanbod"],
+                    &self.vrijstellingen,
+                    |v| {
+                        vec![
+                            Cel::Tekst(v.label.into()),
+                            aantal(&v.aantal),
+                            aantal(&v.geen_passend_aanbod),
+                        ]
+                    },
+                ),
+                Tabel::per(
+                    "Handhaving",
+                    &["Kengetal", "Aantal"],
+                    &self.handhaving,
+                    |h| vec![Cel::Tekst(h.label.into()), aantal(&h.aantal)],
+                ),
             ],
             ..Weergave::default()
         }
@@ -1653,31 +1614,29 @@ impl Inspectie {
                 "Overzicht thuiszitters voor de Inspectie, {}",
                 self.peildatum
             ),
-            tabellen: vec![Tabel {
-                titel: "Per samenwerkingsverband".into(),
-                kolommen: [
+            tabellen: vec![Tabel::per(
+                "Per samenwerkingsverband",
+                &[
                     "SWV",
                     "Naam",
                     "Thuiszittend 4 weken – 3 maanden",
                     "Thuiszittend langer dan 3 maanden",
                     "Absoluut verzuim",
-                ]
-                .map(String::from)
-                .to_vec(),
-                rijen: self
-                    .rijen
-                    .iter()
-                    .map(|r| {
-                        vec![
-                            Cel::Tekst(r.swv.clone()),
-                            Cel::Tekst(r.naam.clone()),
-                            aantal(&r.thuiszittend_4_weken_3_maanden),
-                            aantal(&r.thuiszittend_langer_dan_3_maanden),
-                            aantal(&r.absoluut_verzuim),
+                ],
+                &self.rijen,
+                |r| {
+                    let mut rij = naam_en_code(&r.swv, &r.naam);
+                    rij.extend(
+                        [
+                            &r.thuiszittend_4_weken_3_maanden,
+                            &r.thuiszittend_langer_dan_3_maanden,
+                            &r.absoluut_verzuim,
                         ]
-                    })
-                    .collect(),
-            }],
+                        .map(aantal),
+                    );
+                    rij
+                },
+            )],
             ..Weergave::default()
         }
     }

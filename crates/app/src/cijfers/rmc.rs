@@ -12,9 +12,9 @@ use leerrecht_domain::schoolyear::SchoolYear;
 use leerrecht_domain::zaak::{Sluitreden, ZaakSoort, ZaakStaat};
 use serde::Serialize;
 
-use super::{aantal, Filter, Opties};
+use super::{aantal, naam_en_code, Opties};
 use crate::toegang::{authorize, Action, Actor};
-use crate::uitvoer::{Cel, Tabel, Weergave};
+use crate::uitvoer::{Tabel, Weergave};
 use crate::{App, Result};
 
 /// One gemeente's RMC figures for a school year.
@@ -55,11 +55,7 @@ impl App {
         opties: &Opties,
     ) -> Result<Rmc> {
         authorize(actor, Action::ReadFigures)?;
-        let kaart = self.kaart(&opties.gebied)?;
-        let f = Filter {
-            gebied: &opties.gebied,
-            kaart: &kaart,
-        };
+        let f = self.filter(opties)?;
         let tot = jaar.last_day().min(vandaag);
         let publiek = self.publiek(actor, opties);
         // Everyone of RMC age on some day of the year: born up to 23 years before its first
@@ -90,7 +86,8 @@ impl App {
             zorg: u64,
             niet_bereikbaar: u64,
         }
-        let mut per: HashMap<String, Teller> = kaart
+        let mut per: HashMap<String, Teller> = f
+            .kaart
             .gemeenten
             .keys()
             .filter(|g| f.woont_in(g))
@@ -143,7 +140,8 @@ impl App {
         let mut rijen: Vec<RmcCijferRij> = per
             .into_iter()
             .map(|(g, t)| RmcCijferRij {
-                naam: kaart
+                naam: f
+                    .kaart
                     .gemeenten
                     .get(&g)
                     .map(|(n, _)| n.clone())
@@ -171,9 +169,9 @@ impl Rmc {
         Weergave {
             titel: format!("RMC-cijfers {}", self.jaar),
             toelichting: vec![format!("Stand op {}.", self.peildatum)],
-            tabellen: vec![Tabel {
-                titel: "Voortijdig schoolverlaters van 18 tot 23 jaar, per gemeente".into(),
-                kolommen: [
+            tabellen: vec![Tabel::per(
+                "Voortijdig schoolverlaters van 18 tot 23 jaar, per gemeente",
+                &[
                     "Gemeente",
                     "Naam",
                     "Nieuwe voortijdig schoolverlaters",
@@ -182,26 +180,24 @@ impl Rmc {
                     "Aan het werk",
                     "In zorg",
                     "Niet bereikbaar",
-                ]
-                .map(String::from)
-                .to_vec(),
-                rijen: self
-                    .rijen
-                    .iter()
-                    .map(|r| {
-                        vec![
-                            Cel::Tekst(r.gemeente.clone()),
-                            Cel::Tekst(r.naam.clone()),
-                            aantal(&r.nieuw),
-                            aantal(&r.bereikt),
-                            aantal(&r.terug),
-                            aantal(&r.werk),
-                            aantal(&r.zorg),
-                            aantal(&r.niet_bereikbaar),
+                ],
+                &self.rijen,
+                |r| {
+                    let mut rij = naam_en_code(&r.gemeente, &r.naam);
+                    rij.extend(
+                        [
+                            &r.nieuw,
+                            &r.bereikt,
+                            &r.terug,
+                            &r.werk,
+                            &r.zorg,
+                            &r.niet_bereikbaar,
                         ]
-                    })
-                    .collect(),
-            }],
+                        .map(aantal),
+                    );
+                    rij
+                },
+            )],
             ..Weergave::default()
         }
     }

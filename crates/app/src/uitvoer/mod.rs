@@ -150,6 +150,22 @@ pub struct Tabel {
     pub rijen: Vec<Vec<Cel>>,
 }
 
+impl Tabel {
+    /// A table with one row per item, made by `rij`.
+    pub fn per<T>(
+        titel: &str,
+        kolommen: &[&str],
+        items: &[T],
+        rij: impl FnMut(&T) -> Vec<Cel>,
+    ) -> Tabel {
+        Tabel {
+            titel: titel.into(),
+            kolommen: kolommen.iter().map(|k| k.to_string()).collect(),
+            rijen: items.iter().map(rij).collect(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GrafiekSoort {
     /// Grouped bars: one group per label, one bar per series.
