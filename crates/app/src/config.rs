@@ -359,20 +359,21 @@ impl Config {
                     .into(),
             );
         }
+        let zonder_regels = Config {
+            escalatie,
+            server,
+            metrics,
+            taken,
+            doelbinding,
+            sleutels,
+            smtp,
+            oidc,
+            brieven,
+            overdracht_dagen,
+            ..Config::default()
+        };
         let Some(mut table) = file.regels else {
-            return Ok(Config {
-                escalatie,
-                server,
-                metrics,
-                taken,
-                doelbinding,
-                sleutels,
-                smtp,
-                oidc,
-                brieven,
-                overdracht_dagen,
-                ..Config::default()
-            });
+            return Ok(zonder_regels);
         };
         let geldig_vanaf = match table.remove("geldig_vanaf") {
             None => None,
@@ -394,17 +395,7 @@ impl Config {
         Ok(Config {
             regels: Some(regels),
             regels_geldig_vanaf: geldig_vanaf,
-            escalatie,
-            bron: None,
-            server,
-            metrics,
-            taken,
-            doelbinding,
-            sleutels,
-            smtp,
-            oidc,
-            brieven,
-            overdracht_dagen,
+            ..zonder_regels
         })
     }
 }

@@ -62,8 +62,8 @@ struct Cli {
 enum Command {
     /// Import a CSV file of the region (all or nothing).
     Import {
-        #[arg(value_enum)]
-        kind: Kind,
+        #[arg(value_parser = import_kind())]
+        kind: ImportKind,
         /// A CSV file (UTF-8 or Windows-1252, told apart by content) or a spreadsheet (.xlsx).
         file: PathBuf,
         /// Check and count everything, keep nothing.
@@ -495,16 +495,11 @@ enum BenchWhat {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum Kind {
-    Organisaties,
-    Jongeren,
-    Inschrijvingen,
-    Kalender,
-    Verzuim,
-    Meldingen,
-    Registraties,
-    Verzorgers,
+/// The kinds of import, by the names the app gives them.
+fn import_kind() -> impl clap::builder::TypedValueParser<Value = ImportKind> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(ImportKind::ALLE.map(|(_, naam)| naam))
+        .map(|naam| naam.parse::<ImportKind>().expect("one of the listed names"))
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -1255,20 +1250,10 @@ fn update_signals(app: &App, actor: &Actor, config: &Config, all: bool) -> anyho
 fn import(
     app: &App,
     actor: &Actor,
-    kind: Kind,
+    kind: ImportKind,
     (file, blad): (&std::path::Path, Option<&str>),
     dry_run: bool,
 ) -> anyhow::Result<()> {
-    let kind = match kind {
-        Kind::Organisaties => ImportKind::Organisaties,
-        Kind::Jongeren => ImportKind::Jongeren,
-        Kind::Inschrijvingen => ImportKind::Inschrijvingen,
-        Kind::Kalender => ImportKind::Kalender,
-        Kind::Verzuim => ImportKind::Verzuim,
-        Kind::Meldingen => ImportKind::Meldingen,
-        Kind::Registraties => ImportKind::Registraties,
-        Kind::Verzorgers => ImportKind::Verzorgers,
-    };
     let started = Instant::now();
     let done = Arc::new(AtomicBool::new(false));
     let mut ticker = None;

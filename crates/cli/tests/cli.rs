@@ -1742,15 +1742,7 @@ fn demo_makes_an_account_per_role_sqlite() {
         )
         .ok("demo")
         .stdout;
-    for rol in [
-        "leerplicht",
-        "school",
-        "swv",
-        "jeugdarts",
-        "cjg",
-        "beleid",
-        "beheer",
-    ] {
+    for rol in leerrecht_domain::org::Rol::ALL.map(|r| r.code()) {
         let line = out
             .lines()
             .find(|l| l.starts_with(&format!("demo.{rol} ")))

@@ -465,12 +465,15 @@ fn beheer_second_factor_and_enrolment(demo: Demo) {
         !pagina.contains("otpauth"),
         "no secret for the administrator"
     );
-    let rij = app
-        .opslag(&leerrecht_app::Actor::local_operator())
-        .unwrap()
-        .gebruiker(slachtoffer)
-        .unwrap()
-        .unwrap();
+    // The victim's account as stored.
+    let opgeslagen = || {
+        app.opslag(&leerrecht_app::Actor::local_operator())
+            .unwrap()
+            .gebruiker(slachtoffer)
+            .unwrap()
+            .unwrap()
+    };
+    let rij = opgeslagen();
     assert!(rij.totp_inschrijven && rij.totp_geheim.is_none() && rij.totp_nieuw.is_none());
 
     // The old second factor is gone; the API sends the owner to the login page.
@@ -524,12 +527,7 @@ fn beheer_second_factor_and_enrolment(demo: Demo) {
         .to_str()
         .unwrap()
         .starts_with("leerrecht_sessie="));
-    let rij = app
-        .opslag(&leerrecht_app::Actor::local_operator())
-        .unwrap()
-        .gebruiker(slachtoffer)
-        .unwrap()
-        .unwrap();
+    let rij = opgeslagen();
     assert_eq!(rij.totp_geheim.as_deref(), Some(geheim.as_str()));
     assert!(!rij.totp_inschrijven && rij.totp_nieuw.is_none());
 

@@ -42,20 +42,28 @@ pub enum ImportKind {
     Verzorgers,
 }
 
+impl ImportKind {
+    /// Every kind with the name a command or form gives it.
+    pub const ALLE: [(ImportKind, &'static str); 8] = [
+        (ImportKind::Organisaties, "organisaties"),
+        (ImportKind::Jongeren, "jongeren"),
+        (ImportKind::Inschrijvingen, "inschrijvingen"),
+        (ImportKind::Kalender, "kalender"),
+        (ImportKind::Verzuim, "verzuim"),
+        (ImportKind::Meldingen, "meldingen"),
+        (ImportKind::Registraties, "registraties"),
+        (ImportKind::Verzorgers, "verzorgers"),
+    ];
+}
+
 impl FromStr for ImportKind {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        Ok(match s {
-            "organisaties" => ImportKind::Organisaties,
-            "jongeren" => ImportKind::Jongeren,
-            "inschrijvingen" => ImportKind::Inschrijvingen,
-            "kalender" => ImportKind::Kalender,
-            "verzuim" => ImportKind::Verzuim,
-            "meldingen" => ImportKind::Meldingen,
-            "registraties" => ImportKind::Registraties,
-            "verzorgers" => ImportKind::Verzorgers,
-            _ => return Err(format!("unknown import {s:?}")),
-        })
+        ImportKind::ALLE
+            .iter()
+            .find(|(_, naam)| *naam == s)
+            .map(|(k, _)| *k)
+            .ok_or_else(|| format!("unknown import {s:?}"))
     }
 }
 

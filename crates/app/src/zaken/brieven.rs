@@ -187,12 +187,10 @@ impl App {
     /// parents and guardians (to the school of the case's melding for `bevestiging_melding`),
     /// kept on the case. The letter as kept, and its PDF.
     pub fn brief_maken(&self, actor: &Actor, zaak: i64, s: Sjabloon) -> Result<(Brief, Vec<u8>)> {
-        let rij = self.zaak_voor(actor, Gebruik::ZaakWijzigen, zaak)?;
-        let t = self.toegang_over(
+        let (rij, t) = self.zaak_met_toegang(
             actor,
             Gebruik::ZaakWijzigen,
-            rij.leerling,
-            &Onderwerp::Zaak(zaak),
+            zaak,
             &format!("zaak {zaak}: brief {}", s.code()),
         )?;
         let j = &t.ctx.jongere;
@@ -328,12 +326,10 @@ impl App {
 
     /// The letters kept on case `zaak`, for everyone who may see the case.
     pub fn brieven(&self, actor: &Actor, zaak: i64) -> Result<Vec<Brief>> {
-        let rij = self.zaak_voor(actor, Gebruik::ZaakLezen, zaak)?;
-        self.toegang_over(
+        self.zaak_met_toegang(
             actor,
             Gebruik::ZaakLezen,
-            rij.leerling,
-            &Onderwerp::Zaak(zaak),
+            zaak,
             &format!("zaak {zaak}: brieven"),
         )?;
         Ok(self.store().brieven(zaak)?)

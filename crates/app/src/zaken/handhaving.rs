@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use leerrecht_domain::duty::age_on;
 use leerrecht_domain::zaak::{Gebeurtenis, OmBeslissing, PvArtikel, HALT_VANAF_JAAR};
 
-use crate::toegang::{Actor, Gebruik, Onderwerp};
+use crate::toegang::{Actor, Gebruik};
 use crate::{App, AppError, Result};
 
 /// The longest sanction text accepted, in characters.
@@ -77,12 +77,10 @@ impl App {
                 ))
             }
         };
-        let rij = self.zaak_voor(actor, Gebruik::ZaakWijzigen, zaak)?;
-        let t = self.toegang_over(
+        let (rij, t) = self.zaak_met_toegang(
             actor,
             Gebruik::ZaakWijzigen,
-            rij.leerling,
-            &Onderwerp::Zaak(zaak),
+            zaak,
             &format!("zaak {zaak}: {soort}"),
         )?;
         // The input is judged after the gate, so that a refused request tells nothing.

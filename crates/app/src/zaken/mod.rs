@@ -22,7 +22,7 @@ use leerrecht_domain::zaak::{Gebeurtenis, Sluitreden, ZaakSoort, ZaakStaat};
 use leerrecht_store::{ZaakEvent, ZaakRij};
 
 use crate::toegang::audit::actor_fields;
-use crate::toegang::{authorize, Action, Actor, Gebruik, Onderwerp};
+use crate::toegang::{authorize, Action, Actor, Gebruik, Onderwerp, Toegang};
 use crate::{App, AppError, Result};
 
 /// A case as one reads it: its row, its state, and the events that made it.
@@ -101,6 +101,20 @@ impl App {
         }
     }
 
+    /// Case `id` and the gate's answer to `gebruik` of it (refused when either is missing),
+    /// with `record` as what the audit log says was asked.
+    pub(crate) fn zaak_met_toegang(
+        &self,
+        actor: &Actor,
+        gebruik: Gebruik,
+        id: i64,
+        record: &str,
+    ) -> Result<(ZaakRij, Toegang)> {
+        let rij = self.zaak_voor(actor, gebruik, id)?;
+        let t = self.toegang_over(actor, gebruik, rij.leerling, &Onderwerp::Zaak(id), record)?;
+        Ok((rij, t))
+    }
+
     /// Records one event on a case, after checking that it fits the case's current state.
     /// Adding or removing a partner is a use case of its own at the gate, and changes who
     /// sees the case: a partner sees it from the event's date, and no longer from the date
@@ -118,7 +132,6 @@ impl App {
             Gebeurtenis::Gesloten { .. } => Gebruik::ZaakSluiten,
             _ => Gebruik::ZaakWijzigen,
         };
-        let rij = self.zaak_voor(actor, gebruik, id)?;
         let wat = match &e {
             Gebeurtenis::Partner { organisatie, .. }
             | Gebeurtenis::PartnerVerwijderd { organisatie, .. } => {
@@ -126,7 +139,7 @@ impl App {
             }
             _ => format!("zaak {id}: {}", soort_van(&e)),
         };
-        self.toegang_over(actor, gebruik, rij.leerling, &Onderwerp::Zaak(id), &wat)?;
+        self.zaak_met_toegang(actor, gebruik, id, &wat)?;
         // The input is judged after the gate, so that a refused request tells nothing.
         if invoer {
             self.invoer(&e)?;
@@ -335,14 +348,8 @@ impl App {
 
     /// A case as it stood at `op` (the events recorded up to that moment), or now.
     pub fn zaak(&self, actor: &Actor, id: i64, op: Option<DateTime<Utc>>) -> Result<Zaak> {
-        let rij = self.zaak_voor(actor, Gebruik::ZaakLezen, id)?;
-        self.toegang_over(
-            actor,
-            Gebruik::ZaakLezen,
-            rij.leerling,
-            &Onderwerp::Zaak(id),
-            &format!("zaak {id}"),
-        )?;
+        let (rij, _) =
+            self.zaak_met_toegang(actor, Gebruik::ZaakLezen, id, &format!("zaak {id}"))?;
         let mut events = self.store().zaak_events(id)?;
         if let Some(op) = op {
             events.retain(|e| e.tijd <= op);
