@@ -627,20 +627,23 @@ pub(crate) fn signalen(
             "AND ?2 IS NULL"
         }
     );
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query(params![iso(until), regel])?;
-    while let Some(r) = rows.next()? {
-        f(SignaalRij {
-            leerling: leerling_of(r.get(0)?, r.get(1)?)?,
-            school: text(r.get_ref(2)?)?
-                .parse()
-                .map_err(|e| invalid("school", e))?,
-            regel: r.get(3)?,
-            datum: date_col(r, 4)?,
-            uitleg: r.get(5)?,
-        })?;
-    }
-    Ok(())
+    // Each signal's person is looked up at random in the register.
+    super::zonder_mmap(conn, || {
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query(params![iso(until), regel])?;
+        while let Some(r) = rows.next()? {
+            f(SignaalRij {
+                leerling: leerling_of(r.get(0)?, r.get(1)?)?,
+                school: text(r.get_ref(2)?)?
+                    .parse()
+                    .map_err(|e| invalid("school", e))?,
+                regel: r.get(3)?,
+                datum: date_col(r, 4)?,
+                uitleg: r.get(5)?,
+            })?;
+        }
+        Ok(())
+    })
 }
 
 pub(crate) fn av_kandidaten(
@@ -667,25 +670,28 @@ pub(crate) fn av_kandidaten(
                            AND i.begindatum <= ?1 AND (i.einddatum IS NULL OR i.einddatum >= ?1))
          ORDER BY j.gemeente, coalesce(j.bsn, j.onderwijsnummer)",
     )?;
-    let mut rows = stmt.query(params![
-        iso(on),
-        iso(r.leerplichtig.0),
-        iso(r.leerplichtig.1),
-        iso(r.kwalificatieplichtig.0),
-        iso(r.kwalificatieplichtig.1)
-    ])?;
-    while let Some(row) = rows.next()? {
-        f(AvKandidaat {
-            leerling: leerling_of(row.get(0)?, row.get(1)?)?,
-            geboortedatum: date_col(row, 2)?,
-            gemeente: text(row.get_ref(3)?)?
-                .parse()
-                .map_err(|e| invalid("gemeente", e))?,
-            startkwalificatie: opt_date_col(row, 4)?,
-            vrijgesteld: row.get(5)?,
-        })?;
-    }
-    Ok(())
+    // The scan passes over the whole register.
+    super::zonder_mmap(conn, || {
+        let mut rows = stmt.query(params![
+            iso(on),
+            iso(r.leerplichtig.0),
+            iso(r.leerplichtig.1),
+            iso(r.kwalificatieplichtig.0),
+            iso(r.kwalificatieplichtig.1)
+        ])?;
+        while let Some(row) = rows.next()? {
+            f(AvKandidaat {
+                leerling: leerling_of(row.get(0)?, row.get(1)?)?,
+                geboortedatum: date_col(row, 2)?,
+                gemeente: text(row.get_ref(3)?)?
+                    .parse()
+                    .map_err(|e| invalid("gemeente", e))?,
+                startkwalificatie: opt_date_col(row, 4)?,
+                vrijgesteld: row.get(5)?,
+            })?;
+        }
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -40,6 +40,20 @@ pub(crate) mod embedded {
     refinery::embed_migrations!("migrations/sqlite");
 }
 
+/// The memory map's ceiling (1 TiB, as `.cargo/config.toml` sets for the bundled SQLite).
+const MMAP_MAX: u64 = 1 << 40;
+
+/// Runs `f` with reads through the connection's bounded page cache instead of the memory map.
+/// For a listing that visits rows at random all over a large table: every mapped page it
+/// touches stays in the process's resident memory until it ends, while the page cache keeps
+/// at most its size. Random look-ups cost a system call each instead.
+pub(crate) fn zonder_mmap<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    conn.execute_batch("PRAGMA mmap_size = 0")?;
+    let out = f();
+    conn.execute_batch(&format!("PRAGMA mmap_size = {MMAP_MAX}"))?;
+    out
+}
+
 pub(crate) struct Manager {
     path: String,
     /// The page cache of each connection, in KiB.
@@ -59,16 +73,16 @@ impl r2d2::ManageConnection for Manager {
         // Reads go through a memory map (up to 1 TiB, the ceiling `.cargo/config.toml` sets
         // for the bundled SQLite): random look-ups over a national register then cost no
         // system call and no copy into the page cache.
-        conn.execute_batch(
+        conn.execute_batch(&format!(
             "PRAGMA busy_timeout = 10000;
-             PRAGMA mmap_size = 1099511627776;
+             PRAGMA mmap_size = {MMAP_MAX};
              PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
              PRAGMA wal_autocheckpoint = 10000;
              PRAGMA temp_store = FILE;
-             PRAGMA temp.cache_size = -32768;",
-        )?;
+             PRAGMA temp.cache_size = -32768;"
+        ))?;
         conn.execute_batch(&format!("PRAGMA cache_size = -{};", self.cache_kib))?;
         if !self.autocheckpoint {
             // The WAL file is cut back to 64 MiB whenever it starts over.
