@@ -32,7 +32,8 @@ fn inloggen(
         .into_iter()
         .any(|a| a.gebruikersnaam == naam);
     let geheim = if bestaand {
-        app.user_set_password(&op, naam, WACHTWOORD)?;
+        // The account of an earlier run: its password kept, not one to change at login.
+        app.user_set_password_blijvend(&op, naam, WACHTWOORD)?;
         if rol.needs_second_factor() {
             Some(app.user_reset_2fa(&op, naam)?)
         } else {

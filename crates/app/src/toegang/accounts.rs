@@ -296,17 +296,49 @@ impl App {
             .and_then(|s| crate::toegang::auth::current_totp(s, self.now())))
     }
 
-    /// Sets a new password (policy applies) and ends the user's sessions.
+    /// Sets a new password (policy applies) and ends the user's sessions. The password is
+    /// temporary: its owner chooses their own at the next login.
     pub fn user_set_password(&self, actor: &Actor, naam: &str, wachtwoord: &str) -> Result<()> {
+        self.wachtwoord_zetten(actor, naam, wachtwoord, true)
+    }
+
+    /// [`App::user_set_password`] with a password its owner keeps, as
+    /// [`App::user_add_blijvend`]: for the local operator's demo and test installations only.
+    pub fn user_set_password_blijvend(
+        &self,
+        actor: &Actor,
+        naam: &str,
+        wachtwoord: &str,
+    ) -> Result<()> {
+        if !matches!(actor, Actor::LocalOperator { .. }) {
+            return Err(AppError::Forbidden(
+                "alleen de beheerder van de installatie, op de server".into(),
+            ));
+        }
+        self.wachtwoord_zetten(actor, naam, wachtwoord, false)
+    }
+
+    fn wachtwoord_zetten(
+        &self,
+        actor: &Actor,
+        naam: &str,
+        wachtwoord: &str,
+        tijdelijk: bool,
+    ) -> Result<()> {
         authorize(actor, Action::ManageAccounts)?;
         let g = self.account(naam)?;
         check_password_policy(wachtwoord, naam)
             .map_err(|e| AppError::Invalid(format!("password: {e}")))?;
+        let hash = hash_password(wachtwoord);
         self.inlog_wijzigen(
             &g,
             "het wachtwoord is gewijzigd",
             &[
-                Inlogstap::TijdelijkWachtwoord(hash_password(wachtwoord)),
+                if tijdelijk {
+                    Inlogstap::TijdelijkWachtwoord(hash)
+                } else {
+                    Inlogstap::Wachtwoord(hash)
+                },
                 Inlogstap::LoginState {
                     mislukt: 0,
                     geblokkeerd_tot: None,

@@ -796,7 +796,16 @@ pub(crate) fn av_kandidaten(
     r: BirthRanges,
     f: &mut dyn FnMut(AvKandidaat) -> Result<()>,
 ) -> Result<()> {
-    let rows = conn.query(
+    use ::postgres::fallible_iterator::FallibleIterator;
+    let params: [&(dyn ::postgres::types::ToSql + Sync); 5] = [
+        &on,
+        &r.leerplichtig.0,
+        &r.leerplichtig.1,
+        &r.kwalificatieplichtig.0,
+        &r.kwalificatieplichtig.1,
+    ];
+    // Streamed, as the signals are: the candidates of a national register are many.
+    let mut rows = conn.query_raw(
         "SELECT j.bsn, j.onderwijsnummer, j.geboortedatum, j.gemeente,
                 (SELECT min(i.einddatum) FROM inschrijvingen i
                  WHERE i.jongere_id = j.id AND i.startkwalificatie),
@@ -812,15 +821,9 @@ pub(crate) fn av_kandidaten(
            AND NOT EXISTS (SELECT 1 FROM inschrijvingen i WHERE i.jongere_id = j.id
                            AND i.begindatum <= $1 AND (i.einddatum IS NULL OR i.einddatum >= $1))
          ORDER BY j.gemeente, coalesce(j.bsn, j.onderwijsnummer)",
-        &[
-            &on,
-            &r.leerplichtig.0,
-            &r.leerplichtig.1,
-            &r.kwalificatieplichtig.0,
-            &r.kwalificatieplichtig.1,
-        ],
+        params,
     )?;
-    for row in rows {
+    while let Some(row) = rows.next()? {
         let gemeente: String = row.get(3);
         f(AvKandidaat {
             leerling: leerling_of(row.get(0), row.get(1))?,
