@@ -12,6 +12,8 @@
 #   pids     every server's pid          bases    every server's base URL
 #   session  the officer's session token token    the demo school's API token
 #   label    the database as the figures name it (SQLite or PostgreSQL)
+# and, in $out, ids.txt (5,000 person ids), gronden.txt (persons the officer has a ground to
+# read the absence of) and pupils.txt (the token school's pupils).
 # The servers (and the cluster) are stopped when the caller exits.
 command -v wrk >/dev/null || { apt-get update && apt-get install -y --no-install-recommends wrk; }
 cargo build --release -p leerrecht >/dev/null
@@ -93,6 +95,19 @@ while len(ids) < 5000:
         break
 open(path, "w").write("\n".join(ids) + "\n")
 print(f"{len(ids)} ids")
+PY
+
+# The persons on the officer's worklist with a confirmed melding, a registration or a case:
+# those whose absence the officer has a ground to read.
+python3 - "$base" "$session" "$out/gronden.txt" <<'PY'
+import json, sys, urllib.request
+base, session, path = sys.argv[1:]
+req = urllib.request.Request(f"{base}/werklijst", headers={"Authorization": f"Bearer {session}"})
+items = json.load(urllib.request.urlopen(req))["items"]
+soorten = {"melding", "aanbod", "aanbod_te_laat", "escalatie"}
+ids = sorted({i["jongere"] for i in items if i["soort"] in soorten and i.get("jongere")})
+open(path, "w").write("\n".join(ids) + "\n")
+print(f"{len(ids)} persons with a ground on the worklist")
 PY
 
 # Pupils of the token's school enrolled through October 2024, for the batches.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The load and soak run: a mixed workload (dossiers, a person's absence, signals and cases,
+# The load and soak run: a mixed workload (dossiers, a person's absence, meldingen and cases,
 # searches, worklists, every report, bulk absence intake) against `leerrecht serve` on the
 # region demo, for MINUTES minutes (default 10) with CLIENTS concurrent clients (default 16).
 # Prints the latency (p50, p99, slowest) per kind of request, every error, and each server's
@@ -40,7 +40,7 @@ for p in "${pids[@]}"; do urls+=(--pid "$p"); done
 status=0
 LEERRECHT_SOAK_SESSIE=$session LEERRECHT_SOAK_TOKEN=$token "$bin" bench soak \
     "${urls[@]}" --minutes "$minutes" --clients "$clients" --school "$school" \
-    --ids "$out/ids.txt" --leerlingen "$out/leerlingen.txt" --pupils "$out/pupils.txt" \
+    --ids "$out/ids.txt" --gronden "$out/gronden.txt" --leerlingen "$out/leerlingen.txt" --pupils "$out/pupils.txt" \
     | tee "$out/soak-$backend-$servers.txt" || status=$?
 if [ "$backend" = postgres ]; then
     echo "PostgreSQL cluster: $(pg_memory) MiB resident (all its processes)" | tee -a "$out/soak-$backend-$servers.txt"

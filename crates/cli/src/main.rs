@@ -471,6 +471,10 @@ enum BenchWhat {
         /// File of opaque person ids, one per line.
         #[arg(long)]
         ids: PathBuf,
+        /// File of opaque ids of persons with a ground for the officer to read their absence
+        /// (a confirmed melding, a registration or a case), one per line.
+        #[arg(long)]
+        gronden: PathBuf,
         /// File of pupil numbers to search for, one per line.
         #[arg(long)]
         leerlingen: PathBuf,
@@ -1109,6 +1113,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     token_env,
                     school,
                     ids,
+                    gronden,
                     leerlingen,
                     pupils,
                     pid,
@@ -1124,6 +1129,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 token: secret(&token_env)?,
                 school,
                 ids,
+                gronden,
                 leerlingen,
                 pupils,
                 pids: pid,

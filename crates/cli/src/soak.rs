@@ -1,5 +1,5 @@
 //! `leerrecht bench soak`: a mixed workload against a running server for a number of
-//! minutes — dossiers, a person's absence, signals and cases, searches, worklists, reports
+//! minutes — dossiers, a person's absence, meldingen and cases, searches, worklists, reports
 //! and bulk absence intake — with the latency of each kind of request, every error, and the
 //! server's resident memory sampled as it goes. It prints figures and a verdict; the
 //! verdict fails (exit 1) on any error or on memory that keeps growing.
@@ -27,6 +27,9 @@ pub struct SoakArgs {
     pub school: String,
     /// Opaque person ids, one per line.
     pub ids: PathBuf,
+    /// Opaque ids of persons the officer has a ground to read the absence of (a confirmed
+    /// melding, a registration or a case: docs/domain.md §10), one per line.
+    pub gronden: PathBuf,
     /// Pupil numbers (BSN or onderwijsnummer) to search for, one per line.
     pub leerlingen: PathBuf,
     /// Pupils of the token's school enrolled through October 2024, one per line.
@@ -39,7 +42,7 @@ pub struct SoakArgs {
 const MIX: [(&str, u32); 8] = [
     ("dossier", 25),
     ("verzuim", 10),
-    ("signalen", 10),
+    ("meldingen", 10),
     ("zaken", 5),
     ("zoeken", 15),
     ("werklijst", 15),
@@ -96,6 +99,7 @@ pub fn run(args: SoakArgs) -> anyhow::Result<bool> {
     };
     let data = Arc::new(Data {
         ids: read(&args.ids)?,
+        gronden: read(&args.gronden)?,
         leerlingen: read(&args.leerlingen)?,
         pupils: read(&args.pupils)?,
     });
@@ -108,6 +112,7 @@ pub fn run(args: SoakArgs) -> anyhow::Result<bool> {
 
 struct Data {
     ids: Vec<String>,
+    gronden: Vec<String>,
     leerlingen: Vec<String>,
     pupils: Vec<String>,
 }
@@ -254,9 +259,12 @@ fn build(
 ) -> reqwest::RequestBuilder {
     let id = &data.ids[r % data.ids.len()];
     let officer = |b: reqwest::RequestBuilder| b.bearer_auth(&args.session);
+    // The officer reads a person's absence and meldingen on a ground of the file only; the
+    // signals are the school's, and no request of the officer's asks for them.
+    let met_grond = &data.gronden[r % data.gronden.len()];
     match kind {
-        "verzuim" => officer(client.get(format!("{url}/verzuim?jongere={id}"))),
-        "signalen" => officer(client.get(format!("{url}/signalen?jongere={id}"))),
+        "verzuim" => officer(client.get(format!("{url}/verzuim?jongere={met_grond}"))),
+        "meldingen" => officer(client.get(format!("{url}/meldingen?jongere={met_grond}"))),
         "zaken" => officer(client.get(format!("{url}/zaken?jongere={id}"))),
         "zoeken" => {
             officer(client.post(format!("{url}/jongeren/_zoek")).json(
