@@ -244,9 +244,21 @@ impl SqliteStore {
     pub(crate) fn conn(&self) -> Result<Conn> {
         Ok(self.pool.get()?)
     }
-    /// A second connection when one is free at once (an in-memory database has only one).
+    /// A second connection when one is free at once (an in-memory database has only one):
+    /// an idle one, or a new one while the pool has room. The pool opens connections only
+    /// when asked, so in a fresh process there is rarely an idle one; without opening one
+    /// here, a command's signal run and reports read on one connection, on one core.
     pub(crate) fn try_conn(&self) -> Option<Conn> {
-        self.pool.try_get()
+        if let Some(c) = self.pool.try_get() {
+            return Some(c);
+        }
+        if self.pool.state().connections < self.pool.max_size() {
+            self.pool
+                .get_timeout(std::time::Duration::from_secs(1))
+                .ok()
+        } else {
+            None
+        }
     }
 }
 
@@ -1197,5 +1209,26 @@ impl Drop for SqliteBulk {
         if !self.done {
             let _ = self.conn.execute_batch("ROLLBACK");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// In a fresh process the pool holds one connection, taken by the writer of a signal run;
+    /// its readers still get connections of their own, so the run works on both cores. An
+    /// in-memory database has only the one.
+    #[test]
+    fn a_second_and_third_connection_open_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pool.db");
+        let store = SqliteStore::open_with(path.to_str().unwrap(), 1024, true).unwrap();
+        let _schrijver = store.conn().unwrap();
+        let lezers: Vec<Conn> = (0..2).filter_map(|_| store.try_conn()).collect();
+        assert_eq!(lezers.len(), 2);
+        let geheugen = SqliteStore::open_with(":memory:", 1024, true).unwrap();
+        let _enige = geheugen.conn().unwrap();
+        assert!(geheugen.try_conn().is_none());
     }
 }
