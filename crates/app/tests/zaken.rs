@@ -365,6 +365,43 @@ fn the_worklist_shows_what_needs_each_organisation(db: Db) {
         .werklijst(&op, "RBL-ZKIJ", d("2025-05-25"), &regels)
         .unwrap();
     assert!(!w.items.iter().any(|i| i.soort == "escalatie"), "{w:#?}");
+    // What the worklist's clocks are worked out from, read for several persons at once: each
+    // under the identifier asked by (an onderwijsnummer too), with their registrations and
+    // their cases' events in order; a known person without any has an empty file, and an
+    // unknown person is left out.
+    let onbekend = id(&common::bsns_from(900_000_000, 1)[0]);
+    let dossiers = app
+        .opslag(&op)
+        .unwrap()
+        .zaakdossiers(&[id("101222331"), id("111222333"), id("123456782"), onbekend])
+        .unwrap();
+    assert_eq!(dossiers.len(), 3, "{dossiers:#?}");
+    let lotte = &dossiers[&id("101222331")];
+    assert_eq!(
+        lotte
+            .registraties
+            .iter()
+            .map(|r| r.van())
+            .collect::<Vec<_>>(),
+        [d("2025-01-06")]
+    );
+    let [(zaak, events)] = &lotte.zaken[..] else {
+        panic!("one case: {lotte:#?}");
+    };
+    assert_eq!(zaak.soort, ZaakSoort::Thuiszitter);
+    let niveaus: Vec<Niveau> = events
+        .iter()
+        .filter_map(|e| match &e.gebeurtenis {
+            Gebeurtenis::Escalatie { niveau, .. } => Some(*niveau),
+            _ => None,
+        })
+        .collect();
+    assert!(matches!(events[0].gebeurtenis, Gebeurtenis::Geopend { .. }));
+    assert_eq!(niveaus, [Niveau::Management, Niveau::Bestuurlijk]);
+    let sem = &dossiers[&id("111222333")];
+    assert_eq!(sem.registraties[0].van(), d("2025-03-01"));
+    assert!(sem.zaken.is_empty(), "not escalated yet: {sem:#?}");
+    assert_eq!(dossiers[&id("123456782")], Default::default());
     // A school may not read its pupils' registrations and cases: its worklist shows no
     // thuiszitter clock (docs/domain.md §10).
     for school in ["05KO00", "07NU01"] {

@@ -553,6 +553,34 @@ pub trait Store: AccessStore + ApiStore + TaakStore + Send + Sync {
     ) -> Result<Vec<RmcKandidaat>>;
     /// A case's events in the order they were recorded.
     fn zaak_events(&self, id: i64) -> Result<Vec<ZaakEvent>>;
+    /// The registration periods and the cases with their events of each of `leerlingen`:
+    /// what a thuiszitter's clock and ladder are worked out from, for a worklist's or the
+    /// escalations' many at once. An unknown person is left out. One person at a time
+    /// unless a store reads them together.
+    fn zaakdossiers(
+        &self,
+        leerlingen: &[LeerlingId],
+    ) -> Result<std::collections::HashMap<LeerlingId, Zaakdossier>> {
+        let mut uit = std::collections::HashMap::with_capacity(leerlingen.len());
+        for l in leerlingen {
+            let Some(registraties) = self.registraties(*l)? else {
+                continue;
+            };
+            let mut zaken = Vec::new();
+            for z in self.zaken_van(*l)? {
+                let events = self.zaak_events(z.id)?;
+                zaken.push((z, events));
+            }
+            uit.insert(
+                *l,
+                Zaakdossier {
+                    registraties,
+                    zaken,
+                },
+            );
+        }
+        Ok(uit)
+    }
     /// The open absence cases held by `organisatie` with a HALT referral or an official
     /// report among their events (the worklist's reminders of a pending outcome), by number.
     fn zaken_met_handhaving(&self, organisatie: &str) -> Result<Vec<ZaakRij>>;
@@ -871,6 +899,14 @@ pub struct ZaakRij {
     pub organisatie: String,
     pub geopend: NaiveDate,
     pub gesloten: Option<NaiveDate>,
+}
+
+/// A person's registration periods (by start) and cases (oldest first) with their events
+/// (in the order recorded): [`Store::zaakdossiers`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Zaakdossier {
+    pub registraties: Vec<Registratie>,
+    pub zaken: Vec<(ZaakRij, Vec<ZaakEvent>)>,
 }
 
 /// One recorded event of a case: what happened, and who recorded it when.

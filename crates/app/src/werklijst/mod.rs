@@ -211,28 +211,31 @@ impl App {
         ) {
             let thuiszitters = self.store().thuiszitters_op(on)?;
             self.contexten_aanvullen(&mut contexten, thuiszitters.iter().copied(), on)?;
-            for leerling in thuiszitters {
-                let Some(ctx) = contexten.get(&leerling) else {
-                    continue;
-                };
-                let mine = match o.soort {
-                    OrgSoort::Leerplicht => serves(ctx.jongere.gemeente.as_str()),
-                    OrgSoort::Swv => ctx.scholen.iter().any(|(s, swv)| {
-                        swv.as_deref().or(swv_van.get(s.as_str()).copied()) == Some(org)
-                    }),
-                    OrgSoort::Cjg => ctx.partners.iter().any(|p| p == org),
-                    _ => false,
-                };
-                if mine {
-                    self.thuiszitter_items(
-                        &mut items,
-                        leerling,
-                        &ctx.jongere,
-                        o.soort,
-                        on,
-                        self.stand_met(leerling, on, regels, &kalender)?,
-                    )?;
-                }
+            let mine: Vec<LeerlingId> = thuiszitters
+                .into_iter()
+                .filter(|l| {
+                    contexten.get(l).is_some_and(|ctx| match o.soort {
+                        OrgSoort::Leerplicht => serves(ctx.jongere.gemeente.as_str()),
+                        OrgSoort::Swv => ctx.scholen.iter().any(|(s, swv)| {
+                            swv.as_deref().or(swv_van.get(s.as_str()).copied()) == Some(org)
+                        }),
+                        OrgSoort::Cjg => ctx.partners.iter().any(|p| p == org),
+                        _ => false,
+                    })
+                })
+                .collect();
+            // Their registrations and cases, read at once.
+            let mut dossiers = self.store().zaakdossiers(&mine)?;
+            for leerling in mine {
+                let dossier = dossiers.remove(&leerling).unwrap_or_default();
+                self.thuiszitter_items(
+                    &mut items,
+                    leerling,
+                    &contexten[&leerling].jongere,
+                    o.soort,
+                    on,
+                    crate::zaken::stand_uit(&dossier, on, regels, &kalender),
+                )?;
             }
         }
         // A user sees only who the gate lets them see, each item only when the gate lets them

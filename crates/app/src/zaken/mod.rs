@@ -19,7 +19,7 @@ use leerrecht_domain::thuiszitters::{
     eerste_dag_na_maanden, klok, runs, Categorie, Escalatieregels, Klok, Niveau, Runregels,
 };
 use leerrecht_domain::zaak::{Gebeurtenis, Sluitreden, ZaakSoort, ZaakStaat};
-use leerrecht_store::{ZaakEvent, ZaakRij};
+use leerrecht_store::{ZaakEvent, ZaakRij, Zaakdossier};
 
 use crate::toegang::audit::actor_fields;
 use crate::toegang::{authorize, Action, Actor, Gebruik, Onderwerp, Toegang};
@@ -420,57 +420,12 @@ impl App {
         regels: &Escalatieregels,
         kalender: &Kalender,
     ) -> Result<Stand> {
-        let perioden: Vec<_> = self
+        let dossier = self
             .store()
-            .registraties(leerling)?
-            .unwrap_or_default()
-            .iter()
-            .map(|r| (r.categorie, r.van(), r.tot()))
-            .collect();
-        let mut aanbiedingen = Vec::new();
-        let mut gestart = Vec::new();
-        let mut open = None;
-        for z in self.store().zaken_van(leerling)? {
-            let events = self.store().zaak_events(z.id)?;
-            for e in &events {
-                match e.gebeurtenis {
-                    Gebeurtenis::Aanbod {
-                        aangeboden,
-                        gestart: g,
-                        ..
-                    } => {
-                        aanbiedingen.push(aangeboden);
-                        gestart.extend(g);
-                    }
-                    Gebeurtenis::AanbodGestart { gestart: g, .. } => gestart.push(g),
-                    _ => {}
-                }
-            }
-            if z.gesloten.is_none() && z.soort == ZaakSoort::Thuiszitter {
-                open = Some((z, ZaakStaat::fold(events.iter().map(|e| &e.gebeurtenis))));
-            }
-        }
-        let rr = Runregels {
-            schooldagen: kalender.common(),
-            max_onderbreking: regels.onderbreking_schooldagen,
-        };
-        let klok = klok(&perioden, &aanbiedingen, &gestart, on, regels, &rr);
-        // The open case belongs to an earlier run when a run that ended before this one
-        // began was ongoing on or after the day the case was opened.
-        let open_eerder = match (&klok, &open) {
-            (Some(k), Some((_, staat))) => {
-                let geopend = staat.geopend.unwrap_or(NaiveDate::MIN);
-                runs(&perioden, &gestart, Categorie::is_thuiszitter, &rr)
-                    .iter()
-                    .any(|(b, e)| *b < k.begin && e.is_some_and(|e| e < k.begin && e >= geopend))
-            }
-            _ => false,
-        };
-        Ok(Stand {
-            klok,
-            open,
-            open_eerder,
-        })
+            .zaakdossiers(&[leerling])?
+            .remove(&leerling)
+            .unwrap_or_default();
+        Ok(stand_uit(&dossier, on, regels, kalender))
     }
 
     /// Raises every escalation that is due on `on` and not yet recorded: for each thuiszitter
@@ -488,8 +443,11 @@ impl App {
         let kalender = self.regiokalender()?;
         let orgs = self.store().organisaties()?;
         let mut raised = Vec::new();
-        for leerling in self.store().thuiszitters_op(on)? {
-            let stand = self.stand_met(leerling, on, regels, &kalender)?;
+        let thuiszitters = self.store().thuiszitters_op(on)?;
+        let mut dossiers = self.store().zaakdossiers(&thuiszitters)?;
+        for leerling in thuiszitters {
+            let dossier = dossiers.remove(&leerling).unwrap_or_default();
+            let stand = stand_uit(&dossier, on, regels, &kalender);
             let Some(k) = stand.klok else {
                 continue;
             };
@@ -643,6 +601,66 @@ pub(crate) struct Stand {
     pub open: Option<(ZaakRij, ZaakStaat)>,
     /// The open case belongs to an earlier run of home-sitting.
     pub open_eerder: bool,
+}
+
+/// [`App::stand`] worked out from the person's registrations and cases.
+pub(crate) fn stand_uit(
+    dossier: &Zaakdossier,
+    on: NaiveDate,
+    regels: &Escalatieregels,
+    kalender: &Kalender,
+) -> Stand {
+    let perioden: Vec<_> = dossier
+        .registraties
+        .iter()
+        .map(|r| (r.categorie, r.van(), r.tot()))
+        .collect();
+    let mut aanbiedingen = Vec::new();
+    let mut gestart = Vec::new();
+    let mut open = None;
+    for (z, events) in &dossier.zaken {
+        for e in events {
+            match e.gebeurtenis {
+                Gebeurtenis::Aanbod {
+                    aangeboden,
+                    gestart: g,
+                    ..
+                } => {
+                    aanbiedingen.push(aangeboden);
+                    gestart.extend(g);
+                }
+                Gebeurtenis::AanbodGestart { gestart: g, .. } => gestart.push(g),
+                _ => {}
+            }
+        }
+        if z.gesloten.is_none() && z.soort == ZaakSoort::Thuiszitter {
+            open = Some((
+                z.clone(),
+                ZaakStaat::fold(events.iter().map(|e| &e.gebeurtenis)),
+            ));
+        }
+    }
+    let rr = Runregels {
+        schooldagen: kalender.common(),
+        max_onderbreking: regels.onderbreking_schooldagen,
+    };
+    let klok = klok(&perioden, &aanbiedingen, &gestart, on, regels, &rr);
+    // The open case belongs to an earlier run when a run that ended before this one
+    // began was ongoing on or after the day the case was opened.
+    let open_eerder = match (&klok, &open) {
+        (Some(k), Some((_, staat))) => {
+            let geopend = staat.geopend.unwrap_or(NaiveDate::MIN);
+            runs(&perioden, &gestart, Categorie::is_thuiszitter, &rr)
+                .iter()
+                .any(|(b, e)| *b < k.begin && e.is_some_and(|e| e < k.begin && e >= geopend))
+        }
+        _ => false,
+    };
+    Stand {
+        klok,
+        open,
+        open_eerder,
+    }
 }
 
 /// An escalation raised by [`App::escaleren`].

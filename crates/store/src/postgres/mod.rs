@@ -494,6 +494,13 @@ impl Store for PgStore {
         crate::postgres::access::persoon_contexten(self, leerlingen, on)
     }
 
+    fn zaakdossiers(
+        &self,
+        leerlingen: &[LeerlingId],
+    ) -> Result<std::collections::HashMap<LeerlingId, crate::Zaakdossier>> {
+        crate::postgres::cases::zaakdossiers(&mut self.conn()?, leerlingen)
+    }
+
     fn backend(&self) -> Backend {
         Backend::Postgres
     }
