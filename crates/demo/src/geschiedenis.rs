@@ -375,10 +375,17 @@ impl Demo<'_> {
                     termijn,
                 )
         };
-        let concepten = self
+        // In the order of what they say, not of their ids: a signal run stores the drafts of
+        // its two readers as they come, so the ids of one seed differ between two runs.
+        let mut concepten = self
             .store()
             .werkvoorraad(today, today, "concept", None)?
             .meldingen;
+        concepten.sort_by(|(a, pa), (b, pb)| {
+            (a.begindatum, a.school.as_str(), &a.verzuimsoort)
+                .cmp(&(b.begindatum, b.school.as_str(), &b.verzuimsoort))
+                .then_with(|| pa.leerling.to_string().cmp(&pb.leerling.to_string()))
+        });
         if concepten.is_empty() {
             return Ok(());
         }
