@@ -22,7 +22,19 @@ use crate::{
 /// What the register knows of a batch of a file's keys, in two round trips: the persons by
 /// BSN or onderwijsnummer, then their enrolments. Both are index scans over an array of
 /// keys, a few microseconds a key; a join would read the whole register for every batch.
+/// A batch of a day's file holds tens of thousands of pupils, for which the planner would
+/// read the whole register instead (twice the time at national scale): the look-up keeps to
+/// the indexes, and the setting is reset whatever the answer.
 fn zoek(conn: &mut Client, keys: &[absence::Sleutel]) -> Result<Vec<absence::Bekend>> {
+    conn.batch_execute("SET enable_seqscan = off")?;
+    let r = zoek_in(conn, keys);
+    let reset = conn.batch_execute("RESET enable_seqscan");
+    let r = r?;
+    reset?;
+    Ok(r)
+}
+
+fn zoek_in(conn: &mut Client, keys: &[absence::Sleutel]) -> Result<Vec<absence::Bekend>> {
     use std::collections::HashMap;
     let (mut bsns, mut onrs): (Vec<i32>, Vec<i32>) = (Vec::new(), Vec::new());
     for (l, _) in keys {
@@ -78,27 +90,43 @@ fn zoek(conn: &mut Client, keys: &[absence::Sleutel]) -> Result<Vec<absence::Bek
         .collect())
 }
 
-/// The look-ups of an import on a thread of their own.
+/// The look-ups of an import on threads of their own, each with its connection: batches go
+/// to the readers in turn and their answers are taken in the same turn, so they come back in
+/// the order asked while two batches are looked up at once.
 struct Kanaal {
-    vraag: std::sync::mpsc::Sender<Vec<absence::Sleutel>>,
-    antwoorden: std::sync::mpsc::Receiver<Result<Vec<absence::Bekend>>>,
+    lezers: Vec<(
+        std::sync::mpsc::Sender<Vec<absence::Sleutel>>,
+        std::sync::mpsc::Receiver<Result<Vec<absence::Bekend>>>,
+    )>,
+    gevraagd: usize,
+    beantwoord: usize,
 }
 
 impl absence::Zoeker for Kanaal {
     fn vraag(&mut self, keys: Vec<absence::Sleutel>) -> Result<()> {
-        self.vraag
+        let i = self.gevraagd % self.lezers.len();
+        self.gevraagd += 1;
+        self.lezers[i]
+            .0
             .send(keys)
             .map_err(|_| invalid("leerlingen", "the look-up stopped"))
     }
     fn antwoord(&mut self) -> Result<Vec<absence::Bekend>> {
-        self.antwoorden
+        let i = self.beantwoord % self.lezers.len();
+        self.beantwoord += 1;
+        self.lezers[i]
+            .1
             .recv()
             .map_err(|_| invalid("leerlingen", "the look-up stopped"))?
     }
 }
 
-/// Stored values are read for this many pairs at a time.
+/// Stored values are read for this many pairs at a time. A debug build (every test) reads a
+/// few at a time, so that a small file already crosses batches.
+#[cfg(not(debug_assertions))]
 const PAREN_PER_KEER: usize = 20_000;
+#[cfg(debug_assertions)]
+const PAREN_PER_KEER: usize = 3;
 
 /// The stored values of `paren`, by their index.
 fn opgeslagen(conn: &mut Client, paren: &[absence::Groep]) -> Result<Vec<Option<Vec<u8>>>> {
@@ -170,32 +198,42 @@ pub(crate) fn import_verzuim(
             "LOCK TABLE jongeren IN SHARE MODE;
              LOCK TABLE verzuim_blokken IN SHARE ROW EXCLUSIVE MODE;",
         )?;
-        let (groepen, issues) = match store.try_conn() {
-            // The look-ups on a connection of their own, on a thread of their own, while the
-            // next rows are read; they see what is committed, which the SHARE lock keeps.
-            Some(mut lezer) => std::thread::scope(|scope| {
-                let (vraag, vragen) = std::sync::mpsc::channel::<Vec<absence::Sleutel>>();
-                let (antwoord, antwoorden) =
-                    std::sync::mpsc::channel::<Result<Vec<absence::Bekend>>>();
-                scope.spawn(move || {
-                    for keys in vragen {
-                        let r = if keys.is_empty() {
-                            Ok(Vec::new())
-                        } else {
-                            zoek(&mut lezer, &keys)
-                        };
-                        if antwoord.send(r).is_err() {
-                            break;
-                        }
-                    }
-                });
-                let mut z = Kanaal { vraag, antwoorden };
-                absence::verzamel(rows, &mut z)
-            })?,
-            None => absence::verzamel(
+        // The look-ups on connections of their own, on threads of their own, while the next
+        // rows are read; they see what is committed, which the SHARE lock keeps.
+        let lezers: Vec<crate::postgres::Conn> =
+            std::iter::from_fn(|| store.try_conn()).take(2).collect();
+        let (groepen, issues) = if lezers.is_empty() {
+            absence::verzamel(
                 rows,
                 &mut absence::Direct::new(|keys: &[absence::Sleutel]| zoek(conn, keys)),
-            )?,
+            )?
+        } else {
+            std::thread::scope(|scope| {
+                let mut z = Kanaal {
+                    lezers: Vec::new(),
+                    gevraagd: 0,
+                    beantwoord: 0,
+                };
+                for mut lezer in lezers {
+                    let (vraag, vragen) = std::sync::mpsc::channel::<Vec<absence::Sleutel>>();
+                    let (antwoord, antwoorden) =
+                        std::sync::mpsc::channel::<Result<Vec<absence::Bekend>>>();
+                    scope.spawn(move || {
+                        for keys in vragen {
+                            let r = if keys.is_empty() {
+                                Ok(Vec::new())
+                            } else {
+                                zoek(&mut lezer, &keys)
+                            };
+                            if antwoord.send(r).is_err() {
+                                break;
+                            }
+                        }
+                    });
+                    z.lezers.push((vraag, antwoorden));
+                }
+                absence::verzamel(rows, &mut z)
+            })?
         };
         conn.batch_execute(STAGE_BLOK)?;
         let mut counts = ImportCounts::default();
@@ -205,36 +243,64 @@ pub(crate) fn import_verzuim(
         let mut nieuw = Vec::with_capacity(COPY_CHUNK + 4096);
         let mut bestaand = Vec::new();
         let (mut personen, mut scholen): (Vec<i64>, Vec<&str>) = (Vec::new(), Vec::new());
-        for paren in groepen.chunks(PAREN_PER_KEER) {
-            let blobs = opgeslagen(conn, paren)?;
-            for (g, blob) in paren.iter().zip(blobs) {
-                match &blob {
-                    Some(b) => verzuimblok::decode(b, &mut stored)?,
-                    None => stored.clear(),
+        let delen: Vec<&[absence::Groep]> = groepen.chunks(PAREN_PER_KEER).collect();
+        std::thread::scope(|scope| -> Result<()> {
+            // The stored values of the next pairs are read on a connection of their own while
+            // those before are merged and sent (they see what is committed, which the lock keeps:
+            // a pair's value is read before this import writes it).
+            let mut lees: Box<
+                dyn FnMut(&mut Client, &[absence::Groep]) -> Result<Vec<Option<Vec<u8>>>>,
+            > = match store.try_conn() {
+                Some(mut lezer) => {
+                    let (stuur, ontvang) = std::sync::mpsc::sync_channel(2);
+                    let delen = &delen;
+                    scope.spawn(move || {
+                        for paren in delen {
+                            if stuur.send(opgeslagen(&mut lezer, paren)).is_err() {
+                                break;
+                            }
+                        }
+                    });
+                    Box::new(move |_, _| {
+                        ontvang
+                            .recv()
+                            .map_err(|_| invalid("verzuim", "the read of stored values stopped"))?
+                    })
                 }
-                let c = verzuimblok::merge(&stored, &g.rows, &mut merged);
-                counts.nieuw += c.nieuw;
-                counts.gewijzigd += c.gewijzigd;
-                counts.ongewijzigd += c.ongewijzigd;
-                // A file with a bad row is never committed: leave the writing.
-                if (c.nieuw > 0 || c.gewijzigd > 0) && issues.is_empty() {
-                    let buf = if blob.is_some() {
-                        &mut bestaand
-                    } else {
-                        &mut nieuw
-                    };
-                    stage_row(buf, g.person, g.school.as_str(), &merged, &mut scratch);
-                    personen.push(g.person);
-                    scholen.push(g.school.as_str());
+                None => Box::new(|conn, paren| opgeslagen(conn, paren)),
+            };
+            for paren in delen.iter().copied() {
+                let blobs = lees(conn, paren)?;
+                for (g, blob) in paren.iter().zip(blobs) {
+                    match &blob {
+                        Some(b) => verzuimblok::decode(b, &mut stored)?,
+                        None => stored.clear(),
+                    }
+                    let c = verzuimblok::merge(&stored, &g.rows, &mut merged);
+                    counts.nieuw += c.nieuw;
+                    counts.gewijzigd += c.gewijzigd;
+                    counts.ongewijzigd += c.ongewijzigd;
+                    // A file with a bad row is never committed: leave the writing.
+                    if (c.nieuw > 0 || c.gewijzigd > 0) && issues.is_empty() {
+                        let buf = if blob.is_some() {
+                            &mut bestaand
+                        } else {
+                            &mut nieuw
+                        };
+                        stage_row(buf, g.person, g.school.as_str(), &merged, &mut scratch);
+                        personen.push(g.person);
+                        scholen.push(g.school.as_str());
+                    }
+                }
+                if nieuw.len() >= COPY_CHUNK {
+                    flush_copy(conn, COPY_NIEUW_BLOK, &mut nieuw)?;
+                }
+                if bestaand.len() >= COPY_CHUNK {
+                    flush_copy(conn, COPY_BLOK, &mut bestaand)?;
                 }
             }
-            if nieuw.len() >= COPY_CHUNK {
-                flush_copy(conn, COPY_NIEUW_BLOK, &mut nieuw)?;
-            }
-            if bestaand.len() >= COPY_CHUNK {
-                flush_copy(conn, COPY_BLOK, &mut bestaand)?;
-            }
-        }
+            Ok(())
+        })?;
         flush_copy(conn, COPY_NIEUW_BLOK, &mut nieuw)?;
         flush_copy(conn, COPY_BLOK, &mut bestaand)?;
         if !personen.is_empty() {
