@@ -13,7 +13,7 @@ use leerrecht_domain::org::{OrgSoort, Organisatie};
 use leerrecht_domain::rules::absoluut_verzuim;
 use leerrecht_domain::zaak::{Gebeurtenis, ZaakSoort, ZaakStaat, UITKOMST_WEKEN};
 use leerrecht_store::access::PersoonContext;
-use leerrecht_store::WerkPersoon;
+use leerrecht_store::{WerkPersoon, ZaakEvent, ZaakRij};
 
 use crate::werklijst::{WerkItem, VOORUIT_DAGEN};
 use crate::{App, Result};
@@ -112,21 +112,63 @@ impl App {
                 ),
             });
         }
+        // The cases of this bureau the list may name: its exemptions, the handovers after a
+        // move, its RMC cases near their term and its absence cases with enforcement. Their
+        // events and their persons are read for all of them at once.
+        let vrijstellingen: Vec<ZaakRij> = self
+            .store()
+            .open_zaken(ZaakSoort::Vrijstelling)?
+            .into_iter()
+            .filter(|z| z.organisatie == org)
+            .collect();
+        let inkomend = self.store().zaken_overgedragen(org)?;
+        let uitgaand = self.store().zaken_overgedragen_door(org)?;
+        let rmc: Vec<ZaakRij> = self
+            .store()
+            .open_zaken(ZaakSoort::Rmc)?
+            .into_iter()
+            .filter(|z| {
+                z.organisatie == org
+                    && z.geopend <= on
+                    && (crate::zaken::rmc::rmc_termijn(z.geopend) - on).num_days() <= VOORUIT_DAGEN
+            })
+            .collect();
+        let handhaving = self.store().zaken_met_handhaving(org)?;
+        let personen: Vec<LeerlingId> = [&vrijstellingen, &inkomend, &uitgaand, &rmc, &handhaving]
+            .into_iter()
+            .flatten()
+            .map(|z| z.leerling)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        self.contexten_aanvullen(contexten, personen.iter().copied(), on)?;
+        let events: HashMap<i64, Vec<ZaakEvent>> = self
+            .store()
+            .zaakdossiers(&personen)?
+            .into_values()
+            .flat_map(|d| d.zaken)
+            .map(|(z, e)| (z.id, e))
+            .collect();
+        // A case's events and its person's name (a case can be on two of the lists); none
+        // when the person is gone.
+        let van = |z: &ZaakRij| -> Option<(&[ZaakEvent], String)> {
+            let j = &contexten.get(&z.leerling)?.jongere;
+            Some((
+                events.get(&z.id).map_or(&[][..], Vec::as_slice),
+                format!("{} {}", j.voornamen, j.achternaam),
+            ))
+        };
         // Exemptions held by this bureau: a yearly one due for renewal, one given because no
         // suitable offer exists.
-        for z in self.store().open_zaken(ZaakSoort::Vrijstelling)? {
-            if z.organisatie != org {
-                continue;
-            }
-            let events = self.store().zaak_events(z.id)?;
-            let staat = ZaakStaat::fold(events.iter().map(|e| &e.gebeurtenis));
-            let Some(j) = self.store().jongere(z.leerling)? else {
+        for z in &vrijstellingen {
+            let Some((events, naam)) = van(z) else {
                 continue;
             };
+            let staat = ZaakStaat::fold(events.iter().map(|e| &e.gebeurtenis));
             let item = |soort, datum, te_laat, wat| WerkItem {
                 soort,
                 leerling: z.leerling.to_string(),
-                naam: format!("{} {}", j.voornamen, j.achternaam),
+                naam: naam.clone(),
                 datum,
                 te_laat,
                 wat,
@@ -162,12 +204,9 @@ impl App {
         // Handovers after a move, during the transition period: the cases handed over to this
         // bureau, and those it handed over and still reads (where the young person went, and
         // until when the file stays open to it).
-        let inkomend = self.store().zaken_overgedragen(org)?;
-        let uitgaand = self.store().zaken_overgedragen_door(org)?;
-        for (zaken, naar_ons) in [(inkomend, true), (uitgaand, false)] {
+        for (zaken, naar_ons) in [(&inkomend, true), (&uitgaand, false)] {
             for z in zaken {
-                let events = self.store().zaak_events(z.id)?;
-                let Some(j) = self.store().jongere(z.leerling)? else {
+                let Some((events, naam)) = van(z) else {
                     continue;
                 };
                 let laatste = events.iter().rev().find_map(|e| match &e.gebeurtenis {
@@ -207,7 +246,7 @@ impl App {
                     items.push(WerkItem {
                         soort,
                         leerling: z.leerling.to_string(),
-                        naam: format!("{} {}", j.voornamen, j.achternaam),
+                        naam,
                         datum,
                         te_laat: false,
                         wat,
@@ -217,25 +256,18 @@ impl App {
         }
         // RMC cases of this bureau without an outcome, from two weeks before their three
         // months are up (docs/domain.md §13).
-        for z in self.store().open_zaken(ZaakSoort::Rmc)? {
-            if z.organisatie != org || z.geopend > on {
-                continue;
-            }
+        for z in &rmc {
             let termijn = crate::zaken::rmc::rmc_termijn(z.geopend);
-            if (termijn - on).num_days() > VOORUIT_DAGEN {
-                continue;
-            }
-            let Some(j) = self.store().jongere(z.leerling)? else {
+            let Some((events, naam)) = van(z) else {
                 continue;
             };
-            let events = self.store().zaak_events(z.id)?;
             let staat = ZaakStaat::fold(events.iter().map(|e| &e.gebeurtenis));
             let pogingen = staat.contactpogingen.len();
             let bereikt = staat.contactpogingen.iter().any(|(_, _, b)| *b);
             items.push(WerkItem {
                 soort: "rmc",
                 leerling: z.leerling.to_string(),
-                naam: format!("{} {}", j.voornamen, j.achternaam),
+                naam,
                 datum: termijn,
                 te_laat: termijn < on,
                 wat: format!(
@@ -248,19 +280,18 @@ impl App {
             });
         }
         // Enforcement on this bureau's absence cases whose outcome is long in coming.
-        for z in self.store().zaken_met_handhaving(org)? {
-            let events = self.store().zaak_events(z.id)?;
-            let staat = ZaakStaat::fold(events.iter().map(|e| &e.gebeurtenis));
-            let Some(j) = self.store().jongere(z.leerling)? else {
+        for z in &handhaving {
+            let Some((events, naam)) = van(z) else {
                 continue;
             };
+            let staat = ZaakStaat::fold(events.iter().map(|e| &e.gebeurtenis));
             for (wat, sinds) in staat.uitkomst_open() {
                 let termijn = sinds + Duration::weeks(UITKOMST_WEKEN);
                 if termijn <= on {
                     items.push(WerkItem {
                         soort: "handhaving",
                         leerling: z.leerling.to_string(),
-                        naam: format!("{} {}", j.voornamen, j.achternaam),
+                        naam: naam.clone(),
                         datum: termijn,
                         te_laat: true,
                         wat: format!(
