@@ -90,14 +90,20 @@ fn zoek_in(conn: &mut Client, keys: &[absence::Sleutel]) -> Result<Vec<absence::
         .collect())
 }
 
+/// A look-up thread's questions and answers.
+type Lezer = (
+    std::sync::mpsc::Sender<Vec<absence::Sleutel>>,
+    std::sync::mpsc::Receiver<Result<Vec<absence::Bekend>>>,
+);
+
+/// Reads the stored values of a batch of pairs, by their index (see [`opgeslagen`]).
+type Lees<'a> = Box<dyn FnMut(&mut Client, &[absence::Groep]) -> Result<Vec<Option<Vec<u8>>>> + 'a>;
+
 /// The look-ups of an import on threads of their own, each with its connection: batches go
 /// to the readers in turn and their answers are taken in the same turn, so they come back in
 /// the order asked while two batches are looked up at once.
 struct Kanaal {
-    lezers: Vec<(
-        std::sync::mpsc::Sender<Vec<absence::Sleutel>>,
-        std::sync::mpsc::Receiver<Result<Vec<absence::Bekend>>>,
-    )>,
+    lezers: Vec<Lezer>,
     gevraagd: usize,
     beantwoord: usize,
 }
@@ -248,9 +254,7 @@ pub(crate) fn import_verzuim(
             // The stored values of the next pairs are read on a connection of their own while
             // those before are merged and sent (they see what is committed, which the lock keeps:
             // a pair's value is read before this import writes it).
-            let mut lees: Box<
-                dyn FnMut(&mut Client, &[absence::Groep]) -> Result<Vec<Option<Vec<u8>>>>,
-            > = match store.try_conn() {
+            let mut lees: Lees<'_> = match store.try_conn() {
                 Some(mut lezer) => {
                     let (stuur, ontvang) = std::sync::mpsc::sync_channel(2);
                     let delen = &delen;
@@ -267,7 +271,7 @@ pub(crate) fn import_verzuim(
                             .map_err(|_| invalid("verzuim", "the read of stored values stopped"))?
                     })
                 }
-                None => Box::new(|conn, paren| opgeslagen(conn, paren)),
+                None => Box::new(opgeslagen),
             };
             for paren in delen.iter().copied() {
                 let blobs = lees(conn, paren)?;
