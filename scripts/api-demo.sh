@@ -3,7 +3,9 @@
 # cluster, see scripts/pg-throwaway.sh), starts `leerrecht serve` on a free port (several
 # servers on the one PostgreSQL database when asked) and logs in as the demo's leerplicht
 # officer. The caller sets these first:
-#   out      the folder for files        backend  sqlite or postgres
+#   out      the folder for files
+#   backend  sqlite, postgres, or the URL of a PostgreSQL database to use as it is (the demo
+#            is made in it on the first run, when it must be empty, and reused afterwards)
 #   scale    tiny, region or national (default region)
 #   servers  how many servers (default 1; more only on PostgreSQL)
 # Afterwards these are set:
@@ -23,30 +25,46 @@ scale=${scale:-region}
 servers=${servers:-1}
 source scripts/pg-throwaway.sh
 
+# The demo is a bulk load of synthetic data: on PostgreSQL its many small commits (each draft
+# melding the school confirms or withdraws) skip the wait for the disk. The servers below use
+# the database as it is, every commit durable.
+make_pg_demo() {
+    local sep='?'
+    case "$db" in *\?*) sep='&' ;; esac
+    echo "making the $scale demo ($label)…"
+    /usr/bin/time -f "demo: %e s" "$bin" --db "$db${sep}options=-c%20synchronous_commit%3Doff" \
+        demo --no-serve --scale "$scale" >"$demo_out"
+}
+
 case "$backend" in
 sqlite)
     label=SQLite
     [ "$servers" -eq 1 ] || { echo "several servers share one PostgreSQL database, not SQLite" >&2; exit 2; }
     db="sqlite://$out/$scale.db"
-    if [ ! -s "$out/demo-$backend-$scale.out" ] || [ ! -s "$out/$scale.db" ]; then
+    demo_out=$out/demo-$backend-$scale.out
+    if [ ! -s "$demo_out" ] || [ ! -s "$out/$scale.db" ]; then
         rm -f "$out/$scale.db"*
         echo "making the $scale demo ($label)…"
-        /usr/bin/time -f "demo: %e s" "$bin" --db "$db" demo --no-serve --scale "$scale" >"$out/demo-$backend-$scale.out"
+        /usr/bin/time -f "demo: %e s" "$bin" --db "$db" demo --no-serve --scale "$scale" >"$demo_out"
     fi
     ;;
 postgres)
     label=PostgreSQL
     pg_start
     db=$(pg_createdb leerrecht)
-    echo "making the $scale demo ($label)…"
-    # The demo is a bulk load of synthetic data: its many small commits (each draft melding
-    # the school confirms or withdraws) skip the wait for the disk. The servers below use the
-    # database as it is, every commit durable.
-    /usr/bin/time -f "demo: %e s" "$bin" --db "$db?options=-c%20synchronous_commit%3Doff" \
-        demo --no-serve --scale "$scale" >"$out/demo-$backend-$scale.out"
+    demo_out=$out/demo-$backend-$scale.out
+    make_pg_demo
+    ;;
+postgres://* | postgresql://*)
+    label=PostgreSQL
+    db=$backend
+    backend=postgres
+    # One demo output per database (its passwords and token), kept beside the figures.
+    demo_out=$out/demo-$(printf %s "$db" | sha1sum | cut -c1-12)-$scale.out
+    [ -s "$demo_out" ] || make_pg_demo
     ;;
 *)
-    echo "unknown database $backend: sqlite or postgres" >&2
+    echo "unknown database $backend: sqlite, postgres or a postgres:// URL" >&2
     exit 2
     ;;
 esac
@@ -65,8 +83,8 @@ done
 server=${pids[0]}
 base=${bases[0]}
 
-token=$(grep -o 'lrt_[A-Za-z0-9_-]*' "$out/demo-$backend-$scale.out" | head -1)
-read -r user password secret <<<"$(awk '$1 == "demo.leerplicht" { print $1, $4, $5 }' "$out/demo-$backend-$scale.out")"
+token=$(grep -o 'lrt_[A-Za-z0-9_-]*' "$demo_out" | head -1)
+read -r user password secret <<<"$(awk '$1 == "demo.leerplicht" { print $1, $4, $5 }' "$demo_out")"
 code=$(python3 - "$secret" <<'PY'
 import base64, hashlib, hmac, struct, sys, time
 key = base64.b32decode(sys.argv[1] + "=" * (-len(sys.argv[1]) % 8))

@@ -5,9 +5,13 @@
 #   2. bulk absence intake: POST /api/v1/verzuim with the demo school's token, batches of
 #      about 5,000 rows whose minutes change with every batch (so every row is written);
 #   3. the server's resident memory (now and peak) after both.
+# On PostgreSQL the reads are followed by their peer: PostgreSQL's own pgbench on the same
+# database with the same clients, reading a session and a person (the least such a read needs).
 # On SQLite (the demo database is made once in bench-out/api and reused), or on PostgreSQL:
 # a throwaway cluster from the system's server binaries, the demo made anew each run.
-# Usage: bash scripts/bench-api.sh [sqlite|postgres] [SECONDS] [tiny|region|national]
+# Or on a PostgreSQL database given by URL, used as it is: the demo is made in it on the first
+# run (it must be empty then) and reused afterwards.
+# Usage: bash scripts/bench-api.sh [sqlite|postgres|postgres://…] [SECONDS] [tiny|region|national]
 #        (default: sqlite, 30 s, region). Prints figures headed with the database; asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +37,24 @@ IDS=$out/ids.txt wrk -t2 -c100 -d"${secs}s" --latency -H "Authorization: Bearer 
     -s "$out/get.lua" "${base%/api/v1}" | tee "$out/get-$backend.txt"
 grep -q "Non-2xx" "$out/get-$backend.txt" && echo "WARNING: some answers were not 200"
 echo "server memory after the reads: $(grep VmRSS "/proc/$server/status")"
+
+if [ "$backend" = postgres ]; then
+    # The peer: PostgreSQL's own pgbench on the same database, the same 100 clients and
+    # seconds, doing the least any audited read of a person needs before the audit entry: find
+    # the session by its token's hash and read the person by primary key (2 reads, no writes).
+    pg_tools=$(dirname "$(ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -n 1)")
+    peer_sql() { "$pg_tools/psql" "$db" -qAt -c "$1"; }
+    cat >"$out/peer.sql" <<SQL
+\\set id random(1, $(peer_sql "SELECT max(id) FROM jongeren"))
+SELECT * FROM sessies s JOIN gebruikers g ON g.id = s.gebruiker_id
+ WHERE s.token_hash = '$(peer_sql "SELECT token_hash FROM sessies ORDER BY aangemaakt DESC LIMIT 1")';
+SELECT * FROM jongeren WHERE id = :id;
+SQL
+    echo
+    echo "=== PostgreSQL's pgbench, the same database: a session and a person read, 100 clients, $secs s"
+    "$pg_tools/pgbench" -n -M prepared -c 100 -j 2 -T "$secs" -f "$out/peer.sql" "$db" 2>&1 |
+        grep -E "^(tps|latency average)" | tee "$out/peer-$backend.txt"
+fi
 
 cat >"$out/post.lua" <<LUA
 local pupils = {}
@@ -73,6 +95,6 @@ wrk -t1 -c4 -d"${secs}s" --timeout 30s -s "$out/post.lua" "${base%/api/v1}" | te
 echo
 echo "=== $label: server memory"
 grep -E "VmRSS|VmHWM" "/proc/$server/status" | tee "$out/memory-$backend.txt"
-if [ "$backend" = postgres ]; then
+if [ -n "${pg_dir:-}" ]; then
     echo "PostgreSQL cluster: $(pg_memory) MiB resident (all its processes)" | tee -a "$out/memory-$backend.txt"
 fi

@@ -7,8 +7,10 @@
 # after the first minute (judged on runs of at least two and a half minutes).
 # On SQLite by default; --postgres runs on a throwaway PostgreSQL cluster from the system's
 # server binaries, and --servers N starts N servers on that one database (the clients take
-# turns between them). --scale picks the demo (tiny, region or national; default region).
-# Usage: bash scripts/soak.sh [--postgres] [--servers N] [--scale S] [MINUTES] [CLIENTS]
+# turns between them). --db URL runs on that PostgreSQL database as it is (the demo is made in
+# it on the first run, when it must be empty, and reused afterwards). --scale picks the demo
+# (tiny, region or national; default region).
+# Usage: bash scripts/soak.sh [--postgres | --db URL] [--servers N] [--scale S] [MINUTES] [CLIENTS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=sqlite
@@ -17,6 +19,7 @@ scale=region
 while [ $# -gt 0 ]; do
     case "$1" in
     --postgres) backend=postgres ;;
+    --db) backend=$2; shift ;;
     --servers) servers=$2; shift ;;
     --scale) scale=$2; shift ;;
     --*) echo "unknown option $1" >&2; exit 2 ;;
@@ -42,7 +45,7 @@ LEERRECHT_SOAK_SESSIE=$session LEERRECHT_SOAK_TOKEN=$token "$bin" bench soak \
     "${urls[@]}" --minutes "$minutes" --clients "$clients" --school "$school" \
     --ids "$out/ids.txt" --gronden "$out/gronden.txt" --leerlingen "$out/leerlingen.txt" --pupils "$out/pupils.txt" \
     | tee "$out/soak-$backend-$servers.txt" || status=$?
-if [ "$backend" = postgres ]; then
+if [ -n "${pg_dir:-}" ]; then
     echo "PostgreSQL cluster: $(pg_memory) MiB resident (all its processes)" | tee -a "$out/soak-$backend-$servers.txt"
 fi
 exit "$status"

@@ -509,12 +509,15 @@ impl AccessStore for PgStore {
         audit: &[NieuwAuditEntry],
     ) -> Result<()> {
         let mut conn = self.conn()?;
-        let (laatste, invoegen) = audit_statements(&mut conn)?;
+        let invoegen = audit_invoegen(&mut conn)?;
         in_tx(&mut conn, |c| {
             for s in stappen {
                 inlogstap(c, id, s)?;
             }
-            append_audit_in(c, &laatste, &invoegen, audit)?;
+            if !audit.is_empty() {
+                let staart = audit_staart(c, false)?;
+                append_audit_in(c, &invoegen, staart, audit)?;
+            }
             Ok(((), true))
         })
     }
@@ -713,10 +716,20 @@ impl AccessStore for PgStore {
             return Ok(Vec::new());
         }
         let mut conn = self.conn()?;
-        let (laatste, invoegen) = audit_statements(&mut conn)?;
-        in_tx(&mut conn, |c| {
-            Ok((append_audit_in(c, &laatste, &invoegen, entries)?, true))
-        })
+        let invoegen = audit_invoegen(&mut conn)?;
+        // BEGIN travels with the lock and the read of the last link.
+        let geschreven = audit_staart(&mut conn, true)
+            .and_then(|staart| append_audit_in(&mut conn, &invoegen, staart, entries));
+        match geschreven {
+            Ok(seqs) => {
+                conn.batch_execute("COMMIT")?;
+                Ok(seqs)
+            }
+            Err(e) => {
+                let _ = conn.batch_execute("ROLLBACK");
+                Err(e)
+            }
+        }
     }
 
     fn for_each_audit(&self, f: &mut dyn FnMut(AuditEntry) -> Result<()>) -> Result<()> {
@@ -955,40 +968,57 @@ impl AccessStore for PgStore {
     }
 }
 
-/// The statements of an append to the audit chain, prepared once per connection (every read
-/// of a person writes here): the last link, and the insert of a batch.
-fn audit_statements(
-    conn: &mut crate::postgres::Conn,
-) -> Result<(::postgres::Statement, ::postgres::Statement)> {
-    let laatste = conn.prepared("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?;
-    let invoegen = conn.prepared(
+/// The insert of a batch of audit entries, prepared once per connection (every read of a
+/// person writes here).
+fn audit_invoegen(conn: &mut crate::postgres::Conn) -> Result<::postgres::Statement> {
+    conn.prepared(
         "INSERT INTO audit_log (seq, tijd, actor, organisatie, rol, actie, persoon, record, bron,
                                 reden, noodtoegang, toegestaan, vorige, hash, doel)
          SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
                               $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
                               $11::bool[], $12::bool[], $13::text[], $14::text[],
                               $15::text[])",
-    )?;
-    Ok((laatste, invoegen))
+    )
 }
 
-/// Appends `entries` to the audit chain inside the caller's transaction, which it first
-/// serialises with the appenders of every process (readers carry on).
+/// Opens the transaction of an append (with `begin`; otherwise the caller's transaction is
+/// open), serialises it with the appenders of every process (readers carry on) and reads the
+/// chain's last link: one round trip, since every read of a person appends.
+fn audit_staart(c: &mut Client, begin: bool) -> Result<(i64, String)> {
+    const STAART: &str = "LOCK TABLE audit_log IN EXCLUSIVE MODE;
+                          SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
+    let berichten = if begin {
+        c.simple_query(&format!("BEGIN; {STAART}"))
+    } else {
+        c.simple_query(STAART)
+    }?;
+    for b in berichten {
+        if let ::postgres::SimpleQueryMessage::Row(r) = b {
+            let seq = r.get(0).and_then(|v| v.parse().ok());
+            let hash = r.get(1);
+            return match (seq, hash) {
+                (Some(seq), Some(hash)) => Ok((seq, hash.to_string())),
+                _ => Err(StoreError::Invalid(
+                    "audit_log: unreadable last link".into(),
+                )),
+            };
+        }
+    }
+    Ok((0, GENESIS.to_string()))
+}
+
+/// Appends `entries` after the chain's last link `staart` ([`audit_staart`]) inside the
+/// caller's transaction.
 fn append_audit_in(
     c: &mut Client,
-    laatste: &::postgres::Statement,
     invoegen: &::postgres::Statement,
+    staart: (i64, String),
     entries: &[NieuwAuditEntry],
 ) -> Result<Vec<i64>> {
     if entries.is_empty() {
         return Ok(Vec::new());
     }
-    // Serialises appenders of every process; readers carry on.
-    c.batch_execute("LOCK TABLE audit_log IN EXCLUSIVE MODE")?;
-    let (mut seq, mut vorige): (i64, String) = c
-        .query_opt(laatste, &[])?
-        .map(|r| (r.get(0), r.get(1)))
-        .unwrap_or((0, GENESIS.to_string()));
+    let (mut seq, mut vorige) = staart;
     let mut seqs = Vec::with_capacity(entries.len());
     let mut links: Vec<(String, String)> = Vec::with_capacity(entries.len());
     for e in entries {
