@@ -28,6 +28,13 @@ use leerrecht_app::{Actor, App, AppError};
 use leerrecht_domain::date::parse_date;
 use leerrecht_domain::ids::{GemeenteCode, LeerlingId};
 use leerrecht_domain::org::Rol;
+
+/// mimalloc instead of the C library's allocator: glibc keeps the large blocks a server frees
+/// (the PostgreSQL driver's buffers of megabytes, a report's rows) inside the process, so a
+/// long-running server's memory climbed with every larger message; mimalloc hands freed
+/// memory back to the system.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use leerrecht_domain::rules::Regel;
 
 #[derive(Parser)]

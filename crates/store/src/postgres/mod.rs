@@ -86,6 +86,13 @@ impl std::ops::DerefMut for PgConn {
 /// moment fails its request with a 503 and is not returned to the pool.
 const CHECK_AFTER_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// How long a connection serves before the pool replaces it. The driver keeps each
+/// connection's read and write buffers at the size of the largest message it carried (a
+/// report's rows, a batch's arrays: megabytes), so a server's memory would climb step by step
+/// as its connections meet larger messages; a connection that is replaced takes its buffers
+/// with it. A new connection costs a login and the statements' preparation, once in a while.
+const CONNECTION_LIFETIME: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
 /// The pool's connection manager: connects as `r2d2_postgres` does, and keeps each
 /// connection's prepared statements and last use.
 pub(crate) struct Manager(PostgresConnectionManager<Tls>);
@@ -136,6 +143,7 @@ impl PgStore {
         // then gets a 503; a connection broken by a restart is replaced on its next checkout.
         let pool = r2d2::Pool::builder()
             .max_size(8)
+            .max_lifetime(Some(CONNECTION_LIFETIME))
             .connection_timeout(std::time::Duration::from_secs(5))
             .build(Manager(connect.manager()))?;
         Ok(PgStore { pool })
