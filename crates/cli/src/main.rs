@@ -28,6 +28,7 @@ use leerrecht_app::{Actor, App, AppError};
 use leerrecht_domain::date::parse_date;
 use leerrecht_domain::ids::{GemeenteCode, LeerlingId};
 use leerrecht_domain::org::Rol;
+use leerrecht_domain::rules::Regel;
 
 /// mimalloc instead of the C library's allocator: glibc keeps the large blocks a server frees
 /// (the PostgreSQL driver's buffers of megabytes, a report's rows) inside the process, so a
@@ -35,7 +36,6 @@ use leerrecht_domain::org::Rol;
 /// memory back to the system.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use leerrecht_domain::rules::Regel;
 
 #[derive(Parser)]
 #[command(
