@@ -15,6 +15,7 @@ on_both!(
     a_change_of_rules_applies_from_its_date,
     absoluut_verzuim_lists_the_unenrolled,
     meldingen_are_imported_all_or_nothing,
+    a_long_meldingen_file_is_checked_as_one,
     absence_split_over_files_makes_the_same_signals,
     a_new_study_day_re_evaluates_the_school_and_withdraws_a_draft,
 );
@@ -252,6 +253,45 @@ fn meldingen_are_imported_all_or_nothing(db: Db) {
     // Nothing of the bad file was kept: the first file's hours stand.
     let r = db.ok(ImportKind::Meldingen, good);
     assert_eq!(r.counts.ongewijzigd, 2);
+}
+
+/// A file longer than the stores check at once: a key repeated thousands of rows later is
+/// still named with its first line, each bad row is named, and a changed melding counts as
+/// changed.
+fn a_long_meldingen_file_is_checked_as_one(db: Db) {
+    region(&db);
+    let header = "leerling;school;begindatum;verzuimsoort;uren;dagen\n";
+    let first = "111222333;05KO00;2025-09-08;16uur;16;4\n";
+    let mut file = format!("{header}{first}");
+    for i in 0..6_000 {
+        if i % 2 == 0 {
+            file.push_str("999999904;05KO00;2025-09-08;luxe;;1\n"); // not in the register
+        } else {
+            file.push_str("123456782;05KO00;2025-09-08;luxe;;1\n"); // not enrolled there
+        }
+    }
+    file.push_str(first);
+    let r = db.import(ImportKind::Meldingen, &file);
+    assert_eq!(r.errors.len(), 6_001, "{:?}", &r.errors[..3]);
+    assert_eq!(error_places(&r)[..2], [(3, "leerling"), (4, "begindatum")]);
+    assert_eq!(error_places(&r)[6_000], (6_003, "begindatum"));
+    assert_error_says(&r, 6_000, "first on line 2");
+    // The good rows alone go in; their hours changed, they count as changed.
+    let r = db.ok(
+        ImportKind::Meldingen,
+        &format!("{header}{first}101222331;07NU01;2025-10-17;luxe;;1\n"),
+    );
+    assert_eq!((r.counts.nieuw, r.counts.gewijzigd), (2, 0));
+    let r = db.ok(
+        ImportKind::Meldingen,
+        &format!(
+            "{header}111222333;05KO00;2025-09-08;16uur;17;4\n101222331;07NU01;2025-10-17;luxe;;1\n"
+        ),
+    );
+    assert_eq!(
+        (r.counts.nieuw, r.counts.gewijzigd, r.counts.ongewijzigd),
+        (0, 1, 1)
+    );
 }
 
 /// However a school's absence is split over files, and in whatever order they come, with a

@@ -19,6 +19,13 @@ use crate::{
 /// An enrolment: first day, and last day when it ended.
 pub(crate) type Periode = (NaiveDate, Option<NaiveDate>);
 
+/// Whether one of the enrolment periods holds on `d`.
+pub(crate) fn covers(periods: &[Periode], d: NaiveDate) -> bool {
+    periods
+        .iter()
+        .any(|&(b, e)| b <= d && e.is_none_or(|e| d <= e))
+}
+
 /// What the store knows of a pupil at a school: the person (None: not in the register) and
 /// their enrolments at that school.
 pub(crate) struct Bekend {
@@ -123,11 +130,7 @@ impl Groepen {
             laatste = Some((r.leerling, g));
             let groep = &mut self.groepen[g];
             let d = r.verzuim.datum;
-            if !groep
-                .periods
-                .iter()
-                .any(|&(b, e)| b <= d && e.is_none_or(|e| d <= e))
-            {
+            if !covers(&groep.periods, d) {
                 self.issues
                     .push(RowIssue::new(line, "datum", not_enrolled(&r)));
                 continue;

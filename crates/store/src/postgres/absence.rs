@@ -325,6 +325,10 @@ pub(crate) fn import_verzuim(
     })
 }
 
+/// Meldingen are checked as on SQLite, row by row in the file's order, but a batch of
+/// [`MELDING_BATCH`] rows at a time: the batch's pupils and enrolments are looked up at once
+/// ([`zoek`]), the stored values of its meldingen read with one query and the changed ones
+/// written with one upsert. Six round trips a batch where one a row's four were.
 pub(crate) fn import_meldingen(
     conn: &mut Client,
     rows: Rows<'_, MeldingRij>,
@@ -332,68 +336,20 @@ pub(crate) fn import_meldingen(
     markering: Option<&str>,
 ) -> Result<ImportOutcome> {
     in_tx(conn, |conn| {
-        let mut counts = ImportCounts::default();
-        let mut issues = Vec::new();
-        let mut eerste = crate::postgres::EersteRegel::new();
+        let mut batch = MeldingBatch {
+            counts: ImportCounts::default(),
+            issues: Vec::new(),
+            eerste: crate::postgres::EersteRegel::new(),
+            rows: Vec::with_capacity(MELDING_BATCH),
+        };
         for (line, m) in rows {
-            let Some(person) = person_id(conn, m.leerling)? else {
-                issues.push(RowIssue::new(line, "leerling", UNKNOWN_PERSON));
-                continue;
-            };
-            let enrolled = conn
-                .query_opt(
-                    "SELECT 1 FROM inschrijvingen WHERE jongere_id = $1 AND school = $2
-                       AND begindatum <= $3 AND (einddatum IS NULL OR einddatum >= $3)",
-                    &[&person, &m.school.as_str(), &m.begindatum],
-                )?
-                .is_some();
-            if !enrolled {
-                issues.push(RowIssue::new(
-                    line,
-                    "begindatum",
-                    absence::melding_not_enrolled(&m),
-                ));
-                continue;
+            batch.rows.push((line, m));
+            if batch.rows.len() >= MELDING_BATCH {
+                batch.flush(conn)?;
             }
-            let key = (person, m.school.clone(), m.begindatum, m.verzuimsoort);
-            if let Some(issue) = eerste.dubbel(key, line, "begindatum", "this melding") {
-                issues.push(issue);
-                continue;
-            }
-            let uren = m.uren.map(|u| u as i32);
-            let dagen = m.dagen.map(|d| d as i32);
-            let gegevens = m.gegevens.json();
-            let old = conn.query_opt(
-                "SELECT uren, dagen, gegevens FROM meldingen WHERE jongere_id = $1 AND school = $2
-                   AND begindatum = $3 AND verzuimsoort = $4",
-                &[&person, &m.school.as_str(), &m.begindatum, &m.verzuimsoort],
-            )?;
-            let old: Option<(Option<i32>, Option<i32>, String)> =
-                old.map(|r| (r.get(0), r.get(1), r.get(2)));
-            let changed = old.as_ref() != Some(&(uren, dagen, gegevens.clone()));
-            if changed {
-                conn.execute(
-                    "INSERT INTO meldingen (jongere_id, school, begindatum, verzuimsoort, uren, dagen, gegevens, vastgelegd,
-                                            gemeente, geboortedatum)
-                     SELECT $1, $2, $3, $4, $5, $6, $7, now(), j.gemeente, j.geboortedatum
-                     FROM jongeren j WHERE j.id = $1
-                     ON CONFLICT (jongere_id, school, begindatum, verzuimsoort)
-                     DO UPDATE SET uren = excluded.uren, dagen = excluded.dagen,
-                                   gegevens = excluded.gegevens",
-                    &[
-                        &person,
-                        &m.school.as_str(),
-                        &m.begindatum,
-                        &m.verzuimsoort,
-                        &uren,
-                        &dagen,
-                        &gegevens,
-                    ],
-                )?;
-            }
-            tally(&mut counts, old.is_some(), changed);
         }
-        let besluit = decided(counts, issues, decide)?;
+        batch.flush(conn)?;
+        let besluit = decided(batch.counts, batch.issues, decide)?;
         if let (Some(naam), true) = (markering, besluit.1) {
             conn.execute(
                 "INSERT INTO instellingen (naam, waarde) VALUES ($1, '1') ON CONFLICT DO NOTHING",
@@ -402,6 +358,142 @@ pub(crate) fn import_meldingen(
         }
         Ok(besluit)
     })
+}
+
+/// Rows of a meldingen file checked and written together.
+const MELDING_BATCH: usize = 5_000;
+
+/// A melding's key: the person, school, begindatum and verzuimsoort.
+type MeldingSleutel = (i64, SchoolCode, NaiveDate, &'static str);
+
+/// What a melding holds besides its key: uren, dagen and the rest as JSON.
+type MeldingWaarden = (Option<i32>, Option<i32>, String);
+
+struct MeldingBatch {
+    counts: ImportCounts,
+    issues: Vec<RowIssue>,
+    /// The line each key of the file was first seen on, over all batches.
+    eerste: crate::postgres::EersteRegel<MeldingSleutel>,
+    rows: Vec<(u64, MeldingRij)>,
+}
+
+impl MeldingBatch {
+    fn flush(&mut self, conn: &mut Client) -> Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let keys: Vec<absence::Sleutel> = self
+            .rows
+            .iter()
+            .map(|(_, m)| (m.leerling, m.school.clone()))
+            .collect();
+        let bekend = zoek(conn, &keys)?;
+        let mut goed: Vec<(MeldingSleutel, MeldingWaarden)> = Vec::new();
+        for ((line, m), b) in self.rows.drain(..).zip(bekend) {
+            let Some(person) = b.person else {
+                self.issues
+                    .push(RowIssue::new(line, "leerling", UNKNOWN_PERSON));
+                continue;
+            };
+            if !absence::covers(&b.periods, m.begindatum) {
+                self.issues.push(RowIssue::new(
+                    line,
+                    "begindatum",
+                    absence::melding_not_enrolled(&m),
+                ));
+                continue;
+            }
+            let key = (person, m.school.clone(), m.begindatum, m.verzuimsoort);
+            if let Some(issue) = self
+                .eerste
+                .dubbel(key.clone(), line, "begindatum", "this melding")
+            {
+                self.issues.push(issue);
+                continue;
+            }
+            let waarden = (
+                m.uren.map(|u| u as i32),
+                m.dagen.map(|d| d as i32),
+                m.gegevens.json(),
+            );
+            goed.push((key, waarden));
+        }
+        if goed.is_empty() {
+            return Ok(());
+        }
+        let personen: Vec<i64> = goed.iter().map(|((p, ..), _)| *p).collect();
+        let scholen: Vec<&str> = goed.iter().map(|((_, s, ..), _)| s.as_str()).collect();
+        let data: Vec<NaiveDate> = goed.iter().map(|((_, _, d, _), _)| *d).collect();
+        let soorten: Vec<&str> = goed.iter().map(|((.., v), _)| *v).collect();
+        // The stored values, by the index of their key in `goed`.
+        let mut opgeslagen: Vec<Option<MeldingWaarden>> = vec![None; goed.len()];
+        for r in conn.query(
+            "SELECT k.i, m.uren, m.dagen, m.gegevens
+             FROM unnest($1::bigint[], $2::text[], $3::date[], $4::text[])
+                  WITH ORDINALITY AS k(p, s, d, v, i)
+             JOIN meldingen m ON m.jongere_id = k.p AND m.school = k.s AND m.begindatum = k.d
+               AND m.verzuimsoort = k.v",
+            &[&personen, &scholen, &data, &soorten],
+        )? {
+            let i = r.get::<_, i64>(0) as usize - 1;
+            opgeslagen[i] = Some((r.get(1), r.get(2), r.get(3)));
+        }
+        let mut nieuw = MeldingKolommen::default();
+        for ((key, waarden), old) in goed.into_iter().zip(opgeslagen) {
+            let changed = old.as_ref() != Some(&waarden);
+            tally(&mut self.counts, old.is_some(), changed);
+            if changed {
+                nieuw.push(key, waarden);
+            }
+        }
+        if !nieuw.personen.is_empty() {
+            conn.execute(
+                "INSERT INTO meldingen (jongere_id, school, begindatum, verzuimsoort, uren, dagen, gegevens, vastgelegd,
+                                        gemeente, geboortedatum)
+                 SELECT k.p, k.s, k.d, k.v, k.u, k.g, k.j, now(), j.gemeente, j.geboortedatum
+                 FROM unnest($1::bigint[], $2::text[], $3::date[], $4::text[], $5::int[], $6::int[], $7::text[])
+                      AS k(p, s, d, v, u, g, j)
+                 JOIN jongeren j ON j.id = k.p
+                 ON CONFLICT (jongere_id, school, begindatum, verzuimsoort)
+                 DO UPDATE SET uren = excluded.uren, dagen = excluded.dagen,
+                               gegevens = excluded.gegevens",
+                &[
+                    &nieuw.personen,
+                    &nieuw.scholen,
+                    &nieuw.data,
+                    &nieuw.soorten,
+                    &nieuw.uren,
+                    &nieuw.dagen,
+                    &nieuw.gegevens,
+                ],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The columns of the meldingen a batch writes, as the arrays of one upsert.
+#[derive(Default)]
+struct MeldingKolommen {
+    personen: Vec<i64>,
+    scholen: Vec<String>,
+    data: Vec<NaiveDate>,
+    soorten: Vec<&'static str>,
+    uren: Vec<Option<i32>>,
+    dagen: Vec<Option<i32>>,
+    gegevens: Vec<String>,
+}
+
+impl MeldingKolommen {
+    fn push(&mut self, (p, s, d, v): MeldingSleutel, (u, g, j): MeldingWaarden) {
+        self.personen.push(p);
+        self.scholen.push(s.as_str().to_string());
+        self.data.push(d);
+        self.soorten.push(v);
+        self.uren.push(u);
+        self.dagen.push(g);
+        self.gegevens.push(j);
+    }
 }
 
 /// The demo's trusted rows of one pupil at one school, staged as one value for

@@ -57,9 +57,7 @@ impl Enrolled {
         Ok(())
     }
     fn covers(&self, d: NaiveDate) -> bool {
-        self.periods
-            .iter()
-            .any(|&(b, e)| b <= d && e.is_none_or(|e| d <= e))
+        absence::covers(&self.periods, d)
     }
 }
 
