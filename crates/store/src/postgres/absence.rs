@@ -12,7 +12,9 @@ use leerrecht_domain::ids::{Bsn, LeerlingId, Onderwijsnummer, SchoolCode};
 use leerrecht_domain::rules::{Dagtotaal, Verzuim};
 
 use crate::absence;
-use crate::postgres::{flush_copy, i32_of, in_tx, invalid, person_id, row, tally, COPY_CHUNK};
+use crate::postgres::{
+    flush_copy, i32_of, in_tx, invalid, met_indexen, person_id, row, tally, COPY_CHUNK,
+};
 use crate::verzuimblok::{self, Dagrij};
 use crate::{
     decided, AvKandidaat, Beoordelaars, Decide, ImportCounts, ImportOutcome, MeldingRij, Result,
@@ -26,12 +28,7 @@ use crate::{
 /// read the whole register instead (twice the time at national scale): the look-up keeps to
 /// the indexes, and the setting is reset whatever the answer.
 fn zoek(conn: &mut Client, keys: &[absence::Sleutel]) -> Result<Vec<absence::Bekend>> {
-    conn.batch_execute("SET enable_seqscan = off")?;
-    let r = zoek_in(conn, keys);
-    let reset = conn.batch_execute("RESET enable_seqscan");
-    let r = r?;
-    reset?;
-    Ok(r)
+    met_indexen(conn, |conn| zoek_in(conn, keys))
 }
 
 fn zoek_in(conn: &mut Client, keys: &[absence::Sleutel]) -> Result<Vec<absence::Bekend>> {
@@ -424,12 +421,7 @@ impl MeldingBatch {
         // Planned for the batch's size, the look-up and the upsert would read the whole of
         // `meldingen` and `jongeren` (a hash join: 0.6 s for a region's half a million
         // meldingen, growing with the table); index probes cost 10 µs a row.
-        conn.batch_execute("SET enable_seqscan = off")?;
-        let r = self.schrijf(conn, goed);
-        let reset = conn.batch_execute("RESET enable_seqscan");
-        r?;
-        reset?;
-        Ok(())
+        met_indexen(conn, |conn| self.schrijf(conn, goed))
     }
 
     /// Counts the checked rows of a batch against what is stored, and writes those that

@@ -18,7 +18,9 @@ use crate::Concept;
 use crate::{MeldingStaat, MeldingZetting, WerkRij, ZaakEvent, ZaakRij, Zaakdossier};
 use std::collections::{HashMap, HashSet};
 
-use crate::postgres::{copy_rows, ids, in_tx, invalid, person_id, row, stage_per_person, Conn};
+use crate::postgres::{
+    copy_rows, ids, in_tx, invalid, met_indexen, person_id, row, stage_per_person, Conn,
+};
 use crate::{decided, Decide, ImportCounts, ImportOutcome, Result, Rows, UNKNOWN_PERSON};
 
 pub(crate) fn import_registraties(
@@ -51,32 +53,46 @@ pub(crate) fn import_registraties(
         })?;
         let mut issues = stage_per_person(conn, "van", "van", "this registration")?;
         // Each period must fit the register on each of its days; an open absoluut_verzuim
-        // ends with the duty. The thuiszitters list is small: one look per row.
+        // ends with the duty. The register's facts of the rows' persons are read at once.
         let te_toetsen = conn.query(
             "SELECT line, person, categorie, van, tot FROM stage_w
              WHERE line = first AND categorie IN ('thuiszittend', 'absoluut_verzuim')
              ORDER BY line",
             &[],
         )?;
+        let personen: Vec<i64> = te_toetsen.iter().map(|t| t.get(1)).collect();
+        let feiten = met_indexen(conn, |conn| registerfeiten_van(conn, &personen))?;
+        let (mut weg, mut eind_regels, mut einden) = (Vec::new(), Vec::new(), Vec::new());
         for t in te_toetsen {
             let (line, person): (i64, i64) = (t.get(0), t.get(1));
             let categorie: String = t.get(2);
             let categorie: Categorie = categorie.parse().map_err(|e| invalid("categorie", e))?;
             let (van, tot): (NaiveDate, Option<NaiveDate>) = (t.get(3), t.get(4));
-            match toets(categorie, van, tot, &conn.registerfeiten(person)?) {
+            let feiten = feiten
+                .get(&person)
+                .ok_or_else(|| invalid("leerling", UNKNOWN_PERSON))?;
+            match toets(categorie, van, tot, feiten) {
                 Err(a) => {
                     // Reported once, as the SQLite store does: not also as an overlap.
-                    conn.execute("DELETE FROM stage_w WHERE line = $1", &[&line])?;
+                    weg.push(line);
                     issues.push(crate::RowIssue::new(line as u64, a.kolom, a.reden));
                 }
                 Ok(eind) if eind != tot => {
-                    conn.execute(
-                        "UPDATE stage_w SET tot = $2 WHERE line = $1",
-                        &[&line, &eind],
-                    )?;
+                    eind_regels.push(line);
+                    einden.push(eind);
                 }
                 Ok(_) => {}
             }
+        }
+        if !weg.is_empty() {
+            conn.execute("DELETE FROM stage_w WHERE line = ANY($1)", &[&weg])?;
+        }
+        if !eind_regels.is_empty() {
+            conn.execute(
+                "UPDATE stage_w s SET tot = u.tot
+                 FROM unnest($1::bigint[], $2::date[]) AS u(line, tot) WHERE s.line = u.line",
+                &[&eind_regels, &einden],
+            )?;
         }
         let mut counts = ImportCounts::default();
         let total: i64 = conn
@@ -128,6 +144,42 @@ pub(crate) fn import_registraties(
         issues.sort_by_key(|i| i.line);
         decided(counts, issues, decide)
     })
+}
+
+/// The register's facts of several persons ([`RegistratieOpslag::registerfeiten`] of each),
+/// in three round trips.
+fn registerfeiten_van(conn: &mut Client, personen: &[i64]) -> Result<HashMap<i64, Registerfeiten>> {
+    let mut feiten: HashMap<i64, Registerfeiten> = HashMap::new();
+    for r in conn.query(
+        "SELECT id, geboortedatum FROM jongeren WHERE id = ANY($1)",
+        &[&personen],
+    )? {
+        let f = Registerfeiten {
+            geboortedatum: r.get(1),
+            ..Registerfeiten::default()
+        };
+        feiten.insert(r.get(0), f);
+    }
+    for r in conn.query(
+        "SELECT jongere_id, begindatum, einddatum, startkwalificatie FROM inschrijvingen
+         WHERE jongere_id = ANY($1)",
+        &[&personen],
+    )? {
+        if let Some(f) = feiten.get_mut(&r.get::<_, i64>(0)) {
+            f.inschrijving(r.get(1), r.get(2), r.get(3));
+        }
+    }
+    for r in conn.query(
+        "SELECT z.jongere_id, e.gebeurtenis::text FROM zaken z
+         JOIN zaak_gebeurtenissen e ON e.zaak_id = z.id
+         WHERE z.jongere_id = ANY($1) AND e.gebeurtenis->>'soort' = 'vrijstelling'",
+        &[&personen],
+    )? {
+        if let Some(f) = feiten.get_mut(&r.get::<_, i64>(0)) {
+            feit_gebeurtenis(f, r.get(1))?;
+        }
+    }
+    Ok(feiten)
 }
 
 /// The tail of a statement whose `changed` CTE returns periods as they now are: their

@@ -305,6 +305,21 @@ pub(crate) fn with_person(raw: &str, into: &str) -> String {
     )
 }
 
+/// Runs `f` with the planner kept to index scans, and resets that whatever `f` answers. For
+/// look-ups of a batch of keys given as arrays: planned for the batch's size, the planner
+/// would read whole tables with a hash join, where the keys' index probes take microseconds.
+pub(crate) fn met_indexen<T>(
+    conn: &mut Client,
+    f: impl FnOnce(&mut Client) -> Result<T>,
+) -> Result<T> {
+    conn.batch_execute("SET enable_seqscan = off")?;
+    let r = f(conn);
+    let reset = conn.batch_execute("RESET enable_seqscan");
+    let r = r?;
+    reset?;
+    Ok(r)
+}
+
 /// Gives each row staged in `stage_raw` its person (table `stage_i`), and each row of a known
 /// person the first line of its key, the person and the columns `sleutel` (table `stage_w`).
 /// The issues: rows of unknown persons, and rows (`kolom`) whose key an earlier line had,
