@@ -325,7 +325,7 @@ pub(crate) fn import_verzuim(
 /// Meldingen are checked as on SQLite, row by row in the file's order, but a batch of
 /// [`MELDING_BATCH`] rows at a time: the batch's pupils and enrolments are looked up at once
 /// ([`zoek`]), the stored values of its meldingen read with one query and the changed ones
-/// written with one upsert. Six round trips a batch where one a row's four were.
+/// written with one upsert: six round trips a batch, where each row took four.
 pub(crate) fn import_meldingen(
     conn: &mut Client,
     rows: Rows<'_, MeldingRij>,
