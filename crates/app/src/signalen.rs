@@ -30,6 +30,7 @@ pub struct SignaalRegel {
     pub school: Option<String>,
     pub regel: String,
     pub datum: NaiveDate,
+    /// Why the rule fired; `null` when the listing was asked without explanations.
     pub uitleg: serde_json::Value,
 }
 
@@ -136,12 +137,14 @@ impl App {
     }
 
     /// Lists the stored signals up to `on`, and the absoluut-verzuim signals of that date, of
-    /// one rule or all.
+    /// one rule or all; with each signal's explanation when `met_uitleg` (a listing without
+    /// them reads and sorts a fraction of the bytes).
     pub fn list_signals(
         &self,
         actor: &Actor,
         on: NaiveDate,
         regel: Option<Regel>,
+        met_uitleg: bool,
         f: &mut dyn FnMut(SignaalRegel) -> Result<()>,
     ) -> Result<()> {
         authorize(actor, Action::ReadPersons)?;
@@ -153,8 +156,12 @@ impl App {
         let mut failure = None;
         if regel != Some(Regel::Av) {
             self.store()
-                .signalen(on, regel.map(Regel::code), &mut |s| {
-                    let uitleg = serde_json::from_str(&s.uitleg).unwrap_or(serde_json::Value::Null);
+                .signalen(on, regel.map(Regel::code), met_uitleg, &mut |s| {
+                    let uitleg = if met_uitleg {
+                        serde_json::from_str(&s.uitleg).unwrap_or(serde_json::Value::Null)
+                    } else {
+                        serde_json::Value::Null
+                    };
                     f(SignaalRegel {
                         leerling: s.leerling.to_string(),
                         school: Some(s.school.to_string()),
@@ -189,12 +196,16 @@ impl App {
                         school: None,
                         regel: Regel::Av.code().to_string(),
                         datum: on,
-                        uitleg: serde_json::json!({
-                            "geboortedatum": k.geboortedatum,
-                            "gemeente": k.gemeente,
-                            "plicht": duty_status_met(k.geboortedatum, on, k.startkwalificatie),
-                            "ingeschreven": false,
-                        }),
+                        uitleg: if met_uitleg {
+                            serde_json::json!({
+                                "geboortedatum": k.geboortedatum,
+                                "gemeente": k.gemeente,
+                                "plicht": duty_status_met(k.geboortedatum, on, k.startkwalificatie),
+                                "ingeschreven": false,
+                            })
+                        } else {
+                            serde_json::Value::Null
+                        },
                     })
                     .map_err(|e| {
                         let msg = e.to_string();

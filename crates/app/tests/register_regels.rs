@@ -17,10 +17,16 @@ use leerrecht_domain::zaak::{Artikel, Deskundige, Verklaring, ZaakSoort};
 fn av(db: &Db, on: &str) -> Vec<String> {
     let mut out = Vec::new();
     db.app
-        .list_signals(&Actor::local_operator(), d(on), Some(Regel::Av), &mut |s| {
-            out.push(s.leerling);
-            Ok(())
-        })
+        .list_signals(
+            &Actor::local_operator(),
+            d(on),
+            Some(Regel::Av),
+            false,
+            &mut |s| {
+                out.push(s.leerling);
+                Ok(())
+            },
+        )
         .unwrap();
     out
 }

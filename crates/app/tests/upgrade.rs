@@ -205,7 +205,7 @@ fn upgrade_from(v: u32, sqlite: bool) {
     let _: &RegelsHistorie = &regels;
     app.update_signals(&op, &regels, false).unwrap();
     let mut signals = Vec::new();
-    app.list_signals(&op, d("2025-10-01"), None, &mut |s| {
+    app.list_signals(&op, d("2025-10-01"), None, true, &mut |s| {
         signals.push(format!("{:?}", s));
         Ok(())
     })

@@ -225,7 +225,8 @@ pub fn signalen(
     if !json {
         let mut w = csv_schrijver(&mut out);
         w.write_record(["leerling", "school", "regel", "datum"])?;
-        let result = app.list_signals(actor, on, regel, &mut |s| {
+        // The CSV has no column for the explanation: it is not read.
+        let result = app.list_signals(actor, on, regel, false, &mut |s| {
             w.write_record([
                 s.leerling.to_string().as_str(),
                 s.school.as_deref().unwrap_or(""),
@@ -238,7 +239,7 @@ pub fn signalen(
     }
     let mut first = true;
     write!(out, "[")?;
-    let result = app.list_signals(actor, on, regel, &mut |s| {
+    let result = app.list_signals(actor, on, regel, true, &mut |s| {
         let sep = if first { "\n" } else { ",\n" };
         first = false;
         write!(

@@ -386,6 +386,7 @@ impl Demo<'_> {
             actor,
             today,
             Some(leerrecht_domain::rules::Regel::Uur16),
+            false,
             &mut |s| {
                 latest = latest.max(Some(s.datum));
                 if let Ok(l) = s.leerling.parse::<LeerlingId>() {

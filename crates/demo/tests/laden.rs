@@ -55,7 +55,7 @@ fn sqlite_and_postgres_agree_on_the_demo_region() {
         let run = db.app.update_signals(&actor, &regels, false).unwrap();
         let mut out = Vec::new();
         db.app
-            .list_signals(&actor, today, None, &mut |s| {
+            .list_signals(&actor, today, None, true, &mut |s| {
                 out.push(format!(
                     "{} {:?} {} {} {}",
                     s.leerling, s.school, s.regel, s.datum, s.uitleg

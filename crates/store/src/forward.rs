@@ -293,10 +293,11 @@ macro_rules! forwarded_store_methods {
             &self,
             until: NaiveDate,
             regel: Option<&str>,
+            met_uitleg: bool,
             f: &mut dyn FnMut(SignaalRij) -> Result<()>,
         ) -> Result<()> {
             let mut conn = self.conn()?;
-            crate::$db::absence::signalen(&mut conn, until, regel, f)
+            crate::$db::absence::signalen(&mut conn, until, regel, met_uitleg, f)
         }
 
         fn av_kandidaten(

@@ -654,11 +654,13 @@ pub trait Store: AccessStore + ApiStore + TaakStore + Send + Sync {
     fn bring_signals_up_to_date(&self, all: bool, maak: Beoordelaars<'_>) -> Result<SignaalRun>;
     /// Streams the stored signals with a date up to `until` (of rule `regel` only, when
     /// given), by date. The rule is chosen in the database, so a listing of one rule sorts
-    /// and reads only that rule's signals.
+    /// and reads only that rule's signals. Each signal's explanation is read only `met_uitleg`
+    /// (else it is empty): it is most of a row's bytes, and the database sorts what it reads.
     fn signalen(
         &self,
         until: NaiveDate,
         regel: Option<&str>,
+        met_uitleg: bool,
         f: &mut dyn FnMut(SignaalRij) -> Result<()>,
     ) -> Result<()>;
     /// Streams the candidates for absoluut verzuim on `on` (see [`AvKandidaat`]).

@@ -103,7 +103,7 @@ impl App {
             return Ok(Vec::new());
         }
         let mut lrv: HashMap<LeerlingId, (Vec<String>, NaiveDate)> = HashMap::new();
-        self.store().signalen(peil, Some("lrv"), &mut |s| {
+        self.store().signalen(peil, Some("lrv"), false, &mut |s| {
             if jaar.contains(s.datum) && !geteld_lrv.contains(&s.leerling) {
                 let e = lrv.entry(s.leerling).or_insert((Vec::new(), s.datum));
                 if !e.0.iter().any(|x| x == s.school.as_str()) {

@@ -104,7 +104,7 @@ impl Db {
     pub fn signals(&self, on: &str, regel: Option<Regel>) -> Vec<SignaalRegel> {
         let mut out = Vec::new();
         self.app
-            .list_signals(&Actor::local_operator(), d(on), regel, &mut |s| {
+            .list_signals(&Actor::local_operator(), d(on), regel, true, &mut |s| {
                 out.push(s);
                 Ok(())
             })

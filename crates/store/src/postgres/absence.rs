@@ -938,17 +938,19 @@ pub(crate) fn signalen(
     conn: &mut Client,
     until: NaiveDate,
     regel: Option<&str>,
+    met_uitleg: bool,
     f: &mut dyn FnMut(SignaalRij) -> Result<()>,
 ) -> Result<()> {
     use ::postgres::fallible_iterator::FallibleIterator;
     let params: [&(dyn ::postgres::types::ToSql + Sync); 2] = [&until, &regel];
-    let mut it = conn.query_raw(
-        "SELECT j.bsn, j.onderwijsnummer, s.school, s.regel, s.datum, s.uitleg
+    let sql = format!(
+        "SELECT j.bsn, j.onderwijsnummer, s.school, s.regel, s.datum, {}
          FROM signalen s JOIN jongeren j ON j.id = s.jongere_id
          WHERE s.datum <= $1 AND ($2::text IS NULL OR s.regel = $2)
          ORDER BY s.datum, s.school, coalesce(j.bsn, j.onderwijsnummer), s.regel",
-        params,
-    )?;
+        if met_uitleg { "s.uitleg" } else { "''" }
+    );
+    let mut it = conn.query_raw(&sql, params)?;
     while let Some(r) = it.next()? {
         let school: String = r.get(2);
         f(SignaalRij {

@@ -612,13 +612,15 @@ pub(crate) fn signalen(
     conn: &Connection,
     until: NaiveDate,
     regel: Option<&str>,
+    met_uitleg: bool,
     f: &mut dyn FnMut(SignaalRij) -> Result<()>,
 ) -> Result<()> {
     let sql = format!(
-        "SELECT j.bsn, j.onderwijsnummer, s.school, s.regel, s.datum, s.uitleg
+        "SELECT j.bsn, j.onderwijsnummer, s.school, s.regel, s.datum, {}
          FROM signalen s JOIN jongeren j ON j.id = s.jongere_id
          WHERE s.datum <= ?1 {}
          ORDER BY s.datum, s.school, coalesce(j.bsn, j.onderwijsnummer), s.regel",
+        if met_uitleg { "s.uitleg" } else { "''" },
         if regel.is_some() {
             "AND s.regel = ?2"
         } else {
