@@ -805,9 +805,11 @@ impl App {
         // ended is judged on that day too, so a case whose deadline passed after 31 July
         // without an offer counts as overdue rather than as still running.
         let op = vandaag;
+        // Who the overdue are is read for them alone, below: the register of everyone ever
+        // registered is only needed where people live counts.
         let basis = self
             .store()
-            .cijferbasis(opties.bekend_op, f.nodig(true, Thuiszitters, true))?;
+            .cijferbasis(opties.bekend_op, f.nodig(false, Thuiszitters, true))?;
         let per: BTreeMap<i64, PersoonsDossier<'_>> = basis
             .per_persoon()
             .into_iter()
@@ -846,12 +848,15 @@ impl App {
             .iter()
             .filter(|g| g.uitkomst == KpiUitkomst::Achterstallig)
         {
-            // A figure row kept by retention names no one: counted, never shown.
-            let leerling = basis.personen.get(&g.persoon).and_then(|p| p.leerling);
-            let ctx = match leerling {
-                Some(l) if ziet_personen => self.store().persoon_context(l, now.date_naive())?,
+            // A figure row kept by retention names no one (its number is negative): counted,
+            // never shown.
+            let ctx = match g.persoon {
+                p if ziet_personen && p > 0 => {
+                    self.store().persoon_context_van_id(p, now.date_naive())?
+                }
                 _ => None,
             };
+            let leerling = ctx.as_ref().map(|c| c.jongere.leerling_id());
             let reden = match &ctx {
                 Some(ctx) => match self.beslissing(actor, Gebruik::RegistratiesLezen, ctx, now)? {
                     Beslissing::Toegestaan(_) => Some(None),
@@ -1056,9 +1061,21 @@ impl App {
         authorize(actor, Action::ReadFigures)?;
         let f = self.filter(opties)?;
         let (s, e) = (jaar.first_day(), jaar.last_day());
-        let basis = self
-            .store()
-            .cijferbasis(opties.bekend_op, f.nodig(true, Thuiszitters, true))?;
+        // The candidates for absolute absence are read beside the basis: at national scale
+        // both take most of a second, the first from the whole register of duty age.
+        let (basis, kandidaten) = std::thread::scope(|scope| {
+            let kandidaten = (!f.per_school()).then(|| {
+                scope.spawn(|| self.av_kandidaten_op(jaar, vandaag))
+            });
+            let basis = self
+                .store()
+                .cijferbasis(opties.bekend_op, f.nodig(true, Thuiszitters, true));
+            let kandidaten = kandidaten
+                .map(|t| t.join().expect("a reading thread does not panic"))
+                .transpose();
+            (basis, kandidaten)
+        });
+        let (basis, kandidaten) = (basis?, kandidaten?);
         let per: BTreeMap<i64, PersoonsDossier<'_>> = basis
             .per_persoon()
             .into_iter()
@@ -1088,6 +1105,7 @@ impl App {
             },
             &geteld(Categorie::AbsoluutVerzuim),
             &geteld(Categorie::Thuiszittend),
+            kandidaten,
         )?;
         let telling = |c: Categorie| {
             let l = looptijden(&per, c, jaar, vandaag, &rr);
@@ -1697,7 +1715,8 @@ impl App {
                 geteld(Categorie::AbsoluutVerzuim),
                 geteld(Categorie::Thuiszittend),
             );
-            for p in self.signaalpersonen(jaar, vandaag, &av, &lrv, true)? {
+            let kandidaten = self.av_kandidaten_op(jaar, vandaag)?;
+            for p in self.signaalpersonen(jaar, vandaag, &av, &lrv, Some(kandidaten))? {
                 let Some(v) = voor.get(&p.leerling) else {
                     continue;
                 };

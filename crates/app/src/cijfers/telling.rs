@@ -20,6 +20,7 @@ use leerrecht_domain::duty::birth_ranges;
 use leerrecht_domain::ids::LeerlingId;
 use leerrecht_domain::rules::absoluut_verzuim;
 use leerrecht_domain::schoolyear::SchoolYear;
+use leerrecht_store::AvKandidaat;
 
 use crate::{App, Result};
 
@@ -63,7 +64,9 @@ impl Gebiedstoets<'_> {
 impl App {
     /// The persons only the signals bring into the year's count: (absolute absence,
     /// long-term relative absence), leaving out those already counted from the list; with
-    /// those that retention kept of destroyed files (docs/domain.md §9.8).
+    /// those that retention kept of destroyed files (docs/domain.md §9.8). `kandidaten` are
+    /// the candidates for absolute absence ([`App::av_kandidaten_op`]), read by the caller
+    /// (a count for a school or an SWV has none).
     pub(crate) fn telling_signalen(
         &self,
         jaar: SchoolYear,
@@ -71,9 +74,11 @@ impl App {
         gebied: &Gebiedstoets<'_>,
         geteld_av: &HashSet<LeerlingId>,
         geteld_lrv: &HashSet<LeerlingId>,
+        kandidaten: Option<Vec<AvKandidaat>>,
     ) -> Result<(u64, u64)> {
         let (mut av, mut lrv) = (0, 0);
-        for p in self.signaalpersonen(jaar, vandaag, geteld_av, geteld_lrv, !gebied.per_school)? {
+        let kandidaten = kandidaten.filter(|_| !gebied.per_school);
+        for p in self.signaalpersonen(jaar, vandaag, geteld_av, geteld_lrv, kandidaten)? {
             if gebied.telt(p.av, &p.gemeente, p.scholen.iter().map(String::as_str)) {
                 *(if p.av { &mut av } else { &mut lrv }) += 1;
             }
@@ -88,15 +93,36 @@ impl App {
         Ok((av, lrv))
     }
 
+    /// The candidates for absolute absence on the count's date of `jaar` (its last day, or
+    /// `vandaag` if earlier; none before the year). At national scale this read visits every
+    /// young person of duty age, so the Leerplichttelling makes it beside its other reads.
+    pub(crate) fn av_kandidaten_op(
+        &self,
+        jaar: SchoolYear,
+        vandaag: NaiveDate,
+    ) -> Result<Vec<AvKandidaat>> {
+        let peil = jaar.last_day().min(vandaag);
+        let mut out = Vec::new();
+        if peil >= jaar.first_day() {
+            self.store()
+                .av_kandidaten(peil, birth_ranges(peil), &mut |k| {
+                    out.push(k);
+                    Ok(())
+                })?;
+        }
+        Ok(out)
+    }
+
     /// Every person the signals bring into the count of `jaar` on its last day or `vandaag`
-    /// if earlier, not counted from the list (`geteld_*`); absolute absence only with `met_av`.
+    /// if earlier, not counted from the list (`geteld_*`); absolute absence only when given
+    /// its candidates ([`App::av_kandidaten_op`]).
     pub(crate) fn signaalpersonen(
         &self,
         jaar: SchoolYear,
         vandaag: NaiveDate,
         geteld_av: &HashSet<LeerlingId>,
         geteld_lrv: &HashSet<LeerlingId>,
-        met_av: bool,
+        kandidaten: Option<Vec<AvKandidaat>>,
     ) -> Result<Vec<Signaalpersoon>> {
         let peil = jaar.last_day().min(vandaag);
         if peil < jaar.first_day() {
@@ -125,28 +151,24 @@ impl App {
                 });
             }
         }
-        if met_av {
-            self.store()
-                .av_kandidaten(peil, birth_ranges(peil), &mut |k| {
-                    if !geteld_av.contains(&k.leerling)
-                        && absoluut_verzuim(
-                            k.geboortedatum,
-                            peil,
-                            false,
-                            k.vrijgesteld,
-                            k.startkwalificatie,
-                        )
-                    {
-                        out.push(Signaalpersoon {
-                            leerling: k.leerling,
-                            av: true,
-                            gemeente: k.gemeente.as_str().to_string(),
-                            scholen: Vec::new(),
-                            laatste: peil,
-                        });
-                    }
-                    Ok(())
-                })?;
+        for k in kandidaten.into_iter().flatten() {
+            if !geteld_av.contains(&k.leerling)
+                && absoluut_verzuim(
+                    k.geboortedatum,
+                    peil,
+                    false,
+                    k.vrijgesteld,
+                    k.startkwalificatie,
+                )
+            {
+                out.push(Signaalpersoon {
+                    leerling: k.leerling,
+                    av: true,
+                    gemeente: k.gemeente.as_str().to_string(),
+                    scholen: Vec::new(),
+                    laatste: peil,
+                });
+            }
         }
         Ok(out)
     }
