@@ -950,18 +950,22 @@ pub(crate) fn signalen(
          ORDER BY s.datum, s.school, coalesce(j.bsn, j.onderwijsnummer), s.regel",
         if met_uitleg { "s.uitleg" } else { "''" }
     );
-    let mut it = conn.query_raw(&sql, params)?;
-    while let Some(r) = it.next()? {
-        let school: String = r.get(2);
-        f(SignaalRij {
-            leerling: leerling_of(r.get(0), r.get(1))?,
-            school: crate::stored::school(&school)?,
-            regel: r.get(3),
-            datum: r.get(4),
-            uitleg: r.get(5),
-        })?;
-    }
-    Ok(())
+    // Each signal's person by the register's index: the hash join the planner would choose
+    // hashes the whole register first (0.67 s of 1.1 s for the country's 386,000 signals).
+    crate::postgres::met_indexen(conn, |conn| {
+        let mut it = conn.query_raw(&sql, params)?;
+        while let Some(r) = it.next()? {
+            let school: String = r.get(2);
+            f(SignaalRij {
+                leerling: leerling_of(r.get(0), r.get(1))?,
+                school: crate::stored::school(&school)?,
+                regel: r.get(3),
+                datum: r.get(4),
+                uitleg: r.get(5),
+            })?;
+        }
+        Ok(())
+    })
 }
 
 pub(crate) fn av_kandidaten(
