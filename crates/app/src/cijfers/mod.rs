@@ -1064,9 +1064,8 @@ impl App {
         // The candidates for absolute absence are read beside the basis: at national scale
         // both take most of a second, the first from the whole register of duty age.
         let (basis, kandidaten) = std::thread::scope(|scope| {
-            let kandidaten = (!f.per_school()).then(|| {
-                scope.spawn(|| self.av_kandidaten_op(jaar, vandaag))
-            });
+            let kandidaten =
+                (!f.per_school()).then(|| scope.spawn(|| self.av_kandidaten_op(jaar, vandaag)));
             let basis = self
                 .store()
                 .cijferbasis(opties.bekend_op, f.nodig(true, Thuiszitters, true));
