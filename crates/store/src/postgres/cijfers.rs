@@ -87,17 +87,14 @@ pub(crate) fn cijferbasis(
         WelkeInschrijvingen::Alle => Some(&wie),
     };
     let inschrijvingen = match inschrijvingen_van {
-        Some(ids) => {
-            // A few of every hundred people: their index probes, not the whole table.
-            tx.batch_execute("SET LOCAL enable_seqscan = off")?;
-            let rows = tx.query(
+        // A few of every hundred people: their index probes, not the whole table.
+        Some(ids) => crate::postgres::met_indexen(&mut tx, |tx| {
+            Ok(tx.query(
                 "SELECT i.jongere_id, i.school, i.sector, i.begindatum, i.einddatum
                  FROM inschrijvingen i WHERE i.jongere_id = ANY($1)",
                 &[ids],
-            )?;
-            tx.batch_execute("RESET enable_seqscan")?;
-            rows
-        }
+            )?)
+        })?,
         None => Vec::new(),
     }
     .iter()

@@ -308,9 +308,10 @@ pub(crate) fn with_person(raw: &str, into: &str) -> String {
 /// Runs `f` with the planner kept to index scans, and resets that whatever `f` answers. For
 /// look-ups of a batch of keys given as arrays: planned for the batch's size, the planner
 /// would read whole tables with a hash join, where the keys' index probes take microseconds.
-pub(crate) fn met_indexen<T>(
-    conn: &mut Client,
-    f: impl FnOnce(&mut Client) -> Result<T>,
+/// On a connection or within a transaction.
+pub(crate) fn met_indexen<C: ::postgres::GenericClient, T>(
+    conn: &mut C,
+    f: impl FnOnce(&mut C) -> Result<T>,
 ) -> Result<T> {
     conn.batch_execute("SET enable_seqscan = off")?;
     let r = f(conn);
