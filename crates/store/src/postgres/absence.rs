@@ -982,8 +982,13 @@ pub(crate) fn av_kandidaten(
         &r.kwalificatieplichtig.0,
         &r.kwalificatieplichtig.1,
     ];
-    // Streamed, as the signals are: the candidates of a national register are many.
-    let mut rows = conn.query_raw(
+    // Streamed, as the signals are: the candidates of a national register are many. Every
+    // person of duty age is checked for an enrolment on the day: probing the enrolments'
+    // index once a person (the plan the planner prefers) took 1.15 s for the country's 1.6
+    // million in `psql`, hashing the enrolments of the day once 0.90 s, without JIT.
+    let mut tx = conn.transaction()?;
+    tx.batch_execute("SET LOCAL jit = off; SET LOCAL enable_nestloop = off")?;
+    let mut rows = tx.query_raw(
         "SELECT j.bsn, j.onderwijsnummer, j.geboortedatum, j.gemeente,
                 (SELECT min(i.einddatum) FROM inschrijvingen i
                  WHERE i.jongere_id = j.id AND i.startkwalificatie),
@@ -1011,6 +1016,8 @@ pub(crate) fn av_kandidaten(
             vrijgesteld: row.get(5),
         })?;
     }
+    drop(rows);
+    tx.commit()?;
     Ok(())
 }
 
