@@ -339,7 +339,173 @@ fn long_absence_proposes_a_thuiszitter_registration(db: Db) {
     assert_eq!(telling(), (1, 1, 1, 1));
 }
 
+/// A young person of the generated register below: birth date, and enrolments as (school,
+/// begindatum, einddatum).
+struct Gemaakt {
+    bsn: String,
+    geboren: chrono::NaiveDate,
+    gemeente: &'static str,
+    inschrijvingen: Vec<(&'static str, chrono::NaiveDate, Option<chrono::NaiveDate>)>,
+}
+
+impl Gemaakt {
+    fn persoon(&self) -> String {
+        format!(
+            "{};;Test;Kim;{};{}\n",
+            self.bsn, self.geboren, self.gemeente
+        )
+    }
+    fn inschrijving(&self, i: usize) -> String {
+        let (school, van, tot) = self.inschrijvingen[i];
+        let sector = if school == "05KO00" { "PO" } else { "VO" };
+        let tot = tot.map(|t| t.to_string()).unwrap_or_default();
+        format!("{};{school};{sector};{van};{tot}\n", self.bsn)
+    }
+    /// Absolute absence on `on`, by the rule itself (docs/domain.md §6.8).
+    fn av_op(&self, on: chrono::NaiveDate) -> bool {
+        let ingeschreven = self
+            .inschrijvingen
+            .iter()
+            .any(|&(_, van, tot)| van <= on && tot.is_none_or(|t| t >= on));
+        leerrecht_domain::rules::absoluut_verzuim(self.geboren, on, ingeschreven, false, None)
+    }
+}
+
+/// The `av` candidates on every date asked follow each change of the register: new people,
+/// enrolments that end, start or change, a corrected birth date, on top of what was there.
+/// Checked against the rule itself for a generated register of a hundred young people with
+/// gaps between their schools of zero to sixty days.
+fn absolute_absence_follows_every_change_of_the_register(db: Db) {
+    db.region();
+    let mut seed: u64 = 0x5eed;
+    let mut r = |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let dag = |d: chrono::NaiveDate, n: u64| d + chrono::Days::new(n);
+    let mut mensen: Vec<Gemaakt> = common::bsns_from(300_000_000, 100)
+        .into_iter()
+        .map(|bsn| {
+            let geboren = dag(d("2002-01-01"), r(20 * 365));
+            let mut inschrijvingen = Vec::new();
+            let mut van = dag(geboren, 4 * 365 + r(500));
+            for k in 0..r(4) {
+                let school = if k % 2 == 0 { "05KO00" } else { "07NU01" };
+                let tot = (r(4) > 0).then(|| dag(van, 100 + r(1500)));
+                inschrijvingen.push((school, van, tot));
+                match tot {
+                    Some(t) => van = dag(t, 1 + r(3) * r(30)),
+                    None => break,
+                }
+            }
+            Gemaakt {
+                bsn,
+                geboren,
+                gemeente: if r(2) == 0 { "GM0392" } else { "GM0453" },
+                inschrijvingen,
+            }
+        })
+        .collect();
+    let kop = "bsn;onderwijsnummer;achternaam;voornamen;geboortedatum;gemeente\n";
+    let ikop = "leerling;school;sector;begindatum;einddatum\n";
+    let personen = |mensen: &[Gemaakt]| {
+        let rijen: String = mensen.iter().map(Gemaakt::persoon).collect();
+        db.ok(ImportKind::Jongeren, &format!("{kop}{rijen}"));
+    };
+    let inschrijvingen = |mensen: &[Gemaakt]| {
+        let rijen: String = mensen
+            .iter()
+            .flat_map(|m| (0..m.inschrijvingen.len()).map(move |i| m.inschrijving(i)))
+            .collect();
+        db.ok(ImportKind::Inschrijvingen, &format!("{ikop}{rijen}"));
+    };
+    let toets = |mensen: &[Gemaakt], ronde: &str| {
+        let bsns: std::collections::HashSet<&str> = mensen.iter().map(|m| m.bsn.as_str()).collect();
+        let mut dagen: Vec<chrono::NaiveDate> =
+            (0..40).map(|k| dag(d("2008-01-01"), k * 151)).collect();
+        // The days around each enrolment's start and end.
+        for m in mensen.iter().step_by(7) {
+            for &(_, van, tot) in &m.inschrijvingen {
+                dagen.extend([van, dag(van, 1), van.pred_opt().unwrap()]);
+                if let Some(t) = tot {
+                    dagen.extend([t, t.succ_opt().unwrap()]);
+                }
+            }
+        }
+        let mut ooit = 0;
+        for on in dagen {
+            let mut gezien: Vec<String> = av(&db, &on.to_string())
+                .into_iter()
+                .filter(|b| bsns.contains(b.as_str()))
+                .collect();
+            gezien.sort();
+            let mut verwacht: Vec<String> = mensen
+                .iter()
+                .filter(|m| m.av_op(on))
+                .map(|m| m.bsn.clone())
+                .collect();
+            verwacht.sort();
+            assert_eq!(gezien, verwacht, "{ronde}: absoluut verzuim on {on}");
+            ooit += verwacht.len();
+        }
+        assert!(
+            ooit > 20,
+            "{ronde}: the dates reach absolute absence ({ooit})"
+        );
+    };
+    personen(&mensen);
+    inschrijvingen(&mensen);
+    toets(&mensen, "first import");
+
+    // Birth dates corrected, and new people with no enrolment yet: the people alone.
+    for (k, m) in mensen.iter_mut().enumerate() {
+        if k % 4 == 2 {
+            m.geboren = dag(d("2000-01-01"), r(22 * 365));
+        }
+    }
+    mensen.extend(
+        common::bsns_from(310_000_000, 10)
+            .into_iter()
+            .map(|bsn| Gemaakt {
+                bsn,
+                geboren: dag(d("2008-01-01"), r(12 * 365)),
+                gemeente: "GM0392",
+                inschrijvingen: Vec::new(),
+            }),
+    );
+    personen(&mensen);
+    toets(&mensen, "after the people's import");
+
+    // Enrolments end earlier, later or not at all; a new school after a gap: the
+    // enrolments alone.
+    for (k, m) in mensen.iter_mut().enumerate() {
+        if let Some(last) = m.inschrijvingen.last_mut() {
+            if k % 3 == 0 {
+                last.2 = match last.2 {
+                    Some(_) => None,
+                    None => Some(dag(last.1, 30 + r(400))),
+                };
+            }
+            if k % 5 == 1 {
+                if let (school, _, Some(t)) = *last {
+                    let ander = if school == "05KO00" {
+                        "07NU01"
+                    } else {
+                        "05KO00"
+                    };
+                    m.inschrijvingen.push((ander, dag(t, 2 + r(40)), None));
+                }
+            }
+        }
+    }
+    inschrijvingen(&mensen);
+    toets(&mensen, "after the enrolments' import");
+}
+
 on_both!(
+    absolute_absence_follows_every_change_of_the_register,
     absolute_absence_respects_diplomas_and_exemptions,
     registrations_must_fit_the_register,
     exemptions_are_cases_of_their_own,

@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use leerrecht_app::{Actor, App};
 use leerrecht_domain::ids::LeerlingId;
-use leerrecht_domain::rules::RegelsHistorie;
+use leerrecht_domain::rules::{Regel, RegelsHistorie};
 use leerrecht_store::access::{chain_hash, NieuwAuditEntry, GENESIS};
 use leerrecht_store::backup::{migrate_to, schema_versions};
 use leerrecht_store::Backend;
@@ -218,6 +218,21 @@ fn upgrade_from(v: u32, sqlite: bool) {
         with_absence,
         "V{v}: {signals:?}"
     );
+
+    // The periods without an enrolment (V54) of the people there were: both absolute
+    // absentees before their school took them in, in the summer of 2019.
+    let av = |on: &str| {
+        let mut out = Vec::new();
+        app.list_signals(&op, d(on), Some(Regel::Av), false, &mut |s| {
+            out.push(s.leerling);
+            Ok(())
+        })
+        .unwrap();
+        out.sort();
+        out
+    };
+    assert_eq!(av("2019-06-03"), ["101222331", "111222333"], "V{v}");
+    assert_eq!(av("2019-09-02"), Vec::<String>::new(), "V{v}");
 
     let store = app.opslag(&leerrecht_app::Actor::local_operator()).unwrap();
     if v >= 2 {

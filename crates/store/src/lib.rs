@@ -95,6 +95,15 @@ pub struct RowIssue {
 }
 
 /// The reason of a row that repeats an earlier row of the same file.
+/// Whether migration V54 (the periods without an enrolment) was among those just applied:
+/// it marks everyone, and the store that applied it brings them up to date on opening. Later
+/// marks are brought up to date by the enrolment imports and the bulk load; a person import
+/// leaves its new people marked for the enrolments that follow it, and the reads check the
+/// marked people one by one meanwhile.
+pub(crate) fn onderwijsloos_nieuw(applied: &[refinery::Migration]) -> bool {
+    applied.iter().any(|m| m.version() == 54)
+}
+
 pub(crate) fn twice(what: impl std::fmt::Display, first: impl std::fmt::Display) -> String {
     format!("{what} appears twice in the file (first on line {first})")
 }

@@ -932,6 +932,8 @@ impl AccessStore for PgStore {
             c.execute(&whole("verzuim_gewijzigd", "persoon"), &[])?;
             c.execute(&whole("verhuizingen", "persoon"), &[])?;
             t.inschrijvingen = c.execute(&whole("inschrijvingen", "persoon"), &[])?;
+            c.execute(&whole("onderwijsloos", "persoon"), &[])?;
+            c.execute(&whole("onderwijsloos_vuil", "persoon"), &[])?;
             t.personen = c.execute(
                 "DELETE FROM jongeren j USING purge_plan p WHERE p.jongere_id = j.id AND p.persoon",
                 &[],

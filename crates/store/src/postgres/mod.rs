@@ -7,6 +7,7 @@ pub(crate) mod access;
 pub(crate) mod api;
 pub(crate) mod cases;
 pub(crate) mod cijfers;
+pub(crate) mod onderwijsloos;
 pub(crate) mod taken;
 pub mod tls;
 pub(crate) mod verzorgers;
@@ -136,8 +137,14 @@ impl PgStore {
     pub fn open(url: &str) -> Result<Self> {
         let connect = PgConnect::new(url)?;
         let mut first = connect.connect()?;
-        embedded::migrations::runner().run(&mut first)?;
+        let report = embedded::migrations::runner().run(&mut first)?;
         crate::postgres::absence::pack_rows_of_v42(&mut first)?;
+        if crate::onderwijsloos_nieuw(report.applied_migrations()) {
+            // Migration V54 marked everyone: their periods without an enrolment, once.
+            let mut tx = first.transaction()?;
+            crate::postgres::onderwijsloos::bijwerken(&mut tx)?;
+            tx.commit()?;
+        }
         drop(first);
         // While the database is away a request waits at most this long for a connection,
         // then gets a 503; a connection broken by a restart is replaced on its next checkout.
@@ -827,6 +834,7 @@ impl Store for PgStore {
                 ));
             }
             issues.sort_by_key(|i| i.line);
+            crate::postgres::onderwijsloos::bijwerken(conn)?;
             decided(counts, issues, decide)
         })?;
         analyze_after(&mut conn, "inschrijvingen", &outcome)?;
@@ -1101,6 +1109,7 @@ impl BulkWriter for PgBulk {
     fn commit(mut self: Box<Self>) -> Result<()> {
         self.flush()?;
         crate::postgres::absence::bulk_commit(&mut self.conn)?;
+        crate::postgres::onderwijsloos::bijwerken::<Client>(&mut self.conn)?;
         self.conn.batch_execute(
             "SELECT setval('jongeren_id_seq', greatest((SELECT max(id) FROM jongeren), 1));
              COMMIT;

@@ -662,7 +662,9 @@ pub(crate) fn av_kandidaten(
                           AND json_extract(e.gebeurtenis, '$.van') <= ?1
                           AND coalesce(json_extract(e.gebeurtenis, '$.tot'), '9999-12-31') >= ?1)
          FROM jongeren j
-         WHERE (j.geboortedatum BETWEEN ?2 AND ?3 OR j.geboortedatum BETWEEN ?4 AND ?5)
+         WHERE j.id IN (SELECT o.jongere_id FROM onderwijsloos o WHERE o.tot >= ?1 AND o.van <= ?1
+                        UNION ALL SELECT v.jongere_id FROM onderwijsloos_vuil v)
+           AND (j.geboortedatum BETWEEN ?2 AND ?3 OR j.geboortedatum BETWEEN ?4 AND ?5)
            AND j.gemeente IN (SELECT b.gemeente FROM organisatie_bedient b
                               JOIN organisaties o ON o.code = b.organisatie
                               WHERE o.soort = 'leerplicht')
@@ -670,7 +672,8 @@ pub(crate) fn av_kandidaten(
                            AND i.begindatum <= ?1 AND (i.einddatum IS NULL OR i.einddatum >= ?1))
          ORDER BY j.gemeente, coalesce(j.bsn, j.onderwijsnummer)",
     )?;
-    // The scan passes over the whole register.
+    // The people without an enrolment on the day are found among whom the periods without
+    // one (V54) or a mark of a change name, rather than among every person of duty age.
     super::zonder_mmap(conn, || {
         let mut rows = stmt.query(params![
             iso(on),

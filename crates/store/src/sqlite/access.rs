@@ -837,6 +837,8 @@ impl AccessStore for SqliteStore {
             c.execute(&whole("verzuim_gewijzigd", "persoon"), [])?;
             c.execute(&whole("verhuizingen", "persoon"), [])?;
             t.inschrijvingen = c.execute(&whole("inschrijvingen", "persoon"), [])? as u64;
+            c.execute(&whole("onderwijsloos", "persoon"), [])?;
+            c.execute(&whole("onderwijsloos_vuil", "persoon"), [])?;
             t.personen = c.execute(
                 "DELETE FROM jongeren WHERE id IN (SELECT jongere_id FROM purge_plan WHERE persoon = 1)",
                 [],

@@ -7,6 +7,7 @@ pub(crate) mod access;
 pub(crate) mod api;
 pub(crate) mod cases;
 pub(crate) mod cijfers;
+pub(crate) mod onderwijsloos;
 pub(crate) mod taken;
 pub(crate) mod verzorgers;
 
@@ -232,8 +233,19 @@ impl SqliteStore {
             autocheckpoint,
         })?;
         let mut conn = pool.get()?;
-        embedded::migrations::runner().run(&mut *conn)?;
+        let report = embedded::migrations::runner().run(&mut *conn)?;
         crate::sqlite::absence::pack_rows_of_v12(&conn)?;
+        if crate::onderwijsloos_nieuw(report.applied_migrations()) {
+            // Migration V54 marked everyone: their periods without an enrolment, once.
+            conn.execute_batch("BEGIN IMMEDIATE")?;
+            let bijgewerkt = crate::sqlite::onderwijsloos::bijwerken(&conn);
+            conn.execute_batch(if bijgewerkt.is_ok() {
+                "COMMIT"
+            } else {
+                "ROLLBACK"
+            })?;
+            bijgewerkt?;
+        }
         drop(conn);
         Ok(SqliteStore {
             pool,
@@ -985,6 +997,7 @@ impl Store for SqliteStore {
                 }
                 count(counts, old.is_some(), changed);
             }
+            crate::sqlite::onderwijsloos::bijwerken(conn)?;
             Ok(())
         })
     }
@@ -1194,6 +1207,7 @@ impl BulkWriter for SqliteBulk {
         crate::sqlite::absence::insert_verzuim(&self.conn, id, school, rows)
     }
     fn commit(mut self: Box<Self>) -> Result<()> {
+        crate::sqlite::onderwijsloos::bijwerken(&self.conn)?;
         self.conn.execute_batch("COMMIT")?;
         self.done = true;
         // A bulk load leaves a WAL of gigabytes; every later read and commit would first
