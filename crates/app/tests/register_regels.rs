@@ -377,13 +377,7 @@ impl Gemaakt {
 /// gaps between their schools of zero to sixty days.
 fn absolute_absence_follows_every_change_of_the_register(db: Db) {
     db.region();
-    let mut seed: u64 = 0x5eed;
-    let mut r = |n: u64| {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (seed >> 33) % n
-    };
+    let mut r = common::getallen(0x5eed);
     let dag = |d: chrono::NaiveDate, n: u64| d + chrono::Days::new(n);
     let mut mensen: Vec<Gemaakt> = common::bsns_from(300_000_000, 100)
         .into_iter()

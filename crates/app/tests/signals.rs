@@ -307,13 +307,7 @@ fn absence_split_over_files_makes_the_same_signals(db: Db) {
             common::postgres()
         }
     };
-    let mut x: u64 = 42;
-    let mut next = |n: u64| {
-        x = x
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (x >> 33) % n
-    };
+    let mut next = common::getallen(42);
     let kinds = ["ongeoorloofd", "luxe", "te_laat", "ziek", "geoorloofd"];
     let mut rows = Vec::new();
     for (pupil, school) in [("111222333", "05KO00"), ("101222331", "07NU01")] {

@@ -139,6 +139,16 @@ pub fn leerling(s: &str) -> LeerlingId {
 }
 
 /// The first `n` valid BSNs from `start` on.
+/// Numbers below `n`, the same each run from `seed` (a linear congruential generator).
+pub fn getallen(mut seed: u64) -> impl FnMut(u64) -> u64 {
+    move |n| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    }
+}
+
 pub fn bsns_from(start: u32, n: usize) -> Vec<String> {
     (start..)
         .map(|x| format!("{x:09}"))
