@@ -94,7 +94,6 @@ pub struct RowIssue {
     pub reason: String,
 }
 
-/// The reason of a row that repeats an earlier row of the same file.
 /// Whether migration V54 (the periods without an enrolment) was among those just applied:
 /// it marks everyone, and the store that applied it brings them up to date on opening. Later
 /// marks are brought up to date by the enrolment imports and the bulk load; a person import
@@ -104,6 +103,7 @@ pub(crate) fn onderwijsloos_nieuw(applied: &[refinery::Migration]) -> bool {
     applied.iter().any(|m| m.version() == 54)
 }
 
+/// The reason of a row that repeats an earlier row of the same file.
 pub(crate) fn twice(what: impl std::fmt::Display, first: impl std::fmt::Display) -> String {
     format!("{what} appears twice in the file (first on line {first})")
 }
