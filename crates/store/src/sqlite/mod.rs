@@ -237,14 +237,10 @@ impl SqliteStore {
         crate::sqlite::absence::pack_rows_of_v12(&conn)?;
         if crate::onderwijsloos_nieuw(report.applied_migrations()) {
             // Migration V54 marked everyone: their periods without an enrolment, once.
-            conn.execute_batch("BEGIN IMMEDIATE")?;
-            let bijgewerkt = crate::sqlite::onderwijsloos::bijwerken(&conn);
-            conn.execute_batch(if bijgewerkt.is_ok() {
-                "COMMIT"
-            } else {
-                "ROLLBACK"
+            in_tx(&conn, |c| {
+                crate::sqlite::onderwijsloos::bijwerken(c)?;
+                Ok(((), true))
             })?;
-            bijgewerkt?;
         }
         drop(conn);
         Ok(SqliteStore {

@@ -6,13 +6,15 @@ use rusqlite::Connection;
 use crate::Result;
 
 /// Recomputes the periods of every marked person and clears the marks; within the caller's
-/// transaction. The number of people brought up to date.
-pub(crate) fn bijwerken(conn: &Connection) -> Result<usize> {
-    let n = conn.query_row("SELECT count(*) FROM onderwijsloos_vuil", [], |r| {
-        r.get::<_, i64>(0)
-    })? as usize;
-    if n == 0 {
-        return Ok(0);
+/// transaction.
+pub(crate) fn bijwerken(conn: &Connection) -> Result<()> {
+    let gemarkeerd: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM onderwijsloos_vuil)",
+        [],
+        |r| r.get(0),
+    )?;
+    if !gemarkeerd {
+        return Ok(());
     }
     conn.execute_batch(
         "DELETE FROM onderwijsloos WHERE jongere_id IN (SELECT jongere_id FROM onderwijsloos_vuil);
@@ -41,5 +43,5 @@ pub(crate) fn bijwerken(conn: &Connection) -> Result<usize> {
          WHERE max(g.van, p.lo) <= min(g.tot, p.hi);
          DELETE FROM onderwijsloos_vuil;",
     )?;
-    Ok(n)
+    Ok(())
 }
