@@ -138,7 +138,6 @@ pub fn leerling(s: &str) -> LeerlingId {
     LeerlingId::from_str(s).unwrap()
 }
 
-/// The first `n` valid BSNs from `start` on.
 /// Numbers below `n`, the same each run from `seed` (a linear congruential generator).
 pub fn getallen(mut seed: u64) -> impl FnMut(u64) -> u64 {
     move |n| {
@@ -149,6 +148,7 @@ pub fn getallen(mut seed: u64) -> impl FnMut(u64) -> u64 {
     }
 }
 
+/// The first `n` valid BSNs from `start` on.
 pub fn bsns_from(start: u32, n: usize) -> Vec<String> {
     (start..)
         .map(|x| format!("{x:09}"))
