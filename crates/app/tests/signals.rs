@@ -18,6 +18,7 @@ on_both!(
     a_long_meldingen_file_is_checked_as_one,
     absence_split_over_files_makes_the_same_signals,
     a_new_study_day_re_evaluates_the_school_and_withdraws_a_draft,
+    signals_of_one_day_and_school_list_by_pupil_then_rule,
 );
 
 const KALENDER: &str = "naam;van;tot;school\nHerfstvakantie;2025-10-18;2025-10-26;\n";
@@ -473,4 +474,58 @@ fn a_new_study_day_re_evaluates_the_school_and_withdraws_a_draft(db: Db) {
     );
     let (run, _) = signals(&db, &config, "2025-12-31");
     assert_eq!(run.leerlingen, 2);
+}
+
+// Noor (BSN 123456782) and Lotte (onderwijsnummer 101222331) at one school, late on the same
+// nine mornings; Lotte also truant on the last two. The file names Noor first.
+const ZELFDE_DAG: &str = "leerling;school;datum;soort;minuten;hele_dag
+123456782;07NU01;2025-09-01;te_laat;10;
+123456782;07NU01;2025-09-02;te_laat;10;
+123456782;07NU01;2025-09-03;te_laat;10;
+123456782;07NU01;2025-09-04;te_laat;10;
+123456782;07NU01;2025-09-05;te_laat;10;
+123456782;07NU01;2025-09-08;te_laat;10;
+123456782;07NU01;2025-09-09;te_laat;10;
+123456782;07NU01;2025-09-10;te_laat;10;
+123456782;07NU01;2025-09-11;te_laat;10;
+101222331;07NU01;2025-09-01;te_laat;10;
+101222331;07NU01;2025-09-02;te_laat;10;
+101222331;07NU01;2025-09-03;te_laat;10;
+101222331;07NU01;2025-09-04;te_laat;10;
+101222331;07NU01;2025-09-05;te_laat;10;
+101222331;07NU01;2025-09-08;te_laat;10;
+101222331;07NU01;2025-09-09;te_laat;10;
+101222331;07NU01;2025-09-10;te_laat;10;
+101222331;07NU01;2025-09-11;te_laat;10;
+101222331;07NU01;2025-09-10;ongeoorloofd;240;nee
+101222331;07NU01;2025-09-11;ongeoorloofd;240;nee
+";
+
+/// The officer's listing reads the same whatever the order the signals were found or stored
+/// in: by date, school, the pupil's number, then the rule.
+fn signals_of_one_day_and_school_list_by_pupil_then_rule(db: Db) {
+    region(&db);
+    db.ok(
+        ImportKind::Inschrijvingen,
+        "leerling;school;sector;begindatum;einddatum\n123456782;07NU01;VO;2025-08-25;\n",
+    );
+    db.ok(ImportKind::Verzuim, ZELFDE_DAG);
+    let (_, listed) = signals(&db, &Config::default(), "2025-12-31");
+    let got: Vec<_> = listed.into_iter().filter(|s| !s.contains(" av ")).collect();
+    assert_eq!(
+        got,
+        [
+            "101222331 07NU01 signaal 2025-09-11",
+            "101222331 07NU01 te_laat 2025-09-11",
+            "123456782 07NU01 te_laat 2025-09-11",
+        ]
+    );
+    // One rule alone, in the same order.
+    assert_eq!(
+        list(&db, "2025-12-31", Some(Regel::TeLaat)),
+        [
+            "101222331 07NU01 te_laat 2025-09-11",
+            "123456782 07NU01 te_laat 2025-09-11",
+        ]
+    );
 }

@@ -615,35 +615,137 @@ pub(crate) fn signalen(
     met_uitleg: bool,
     f: &mut dyn FnMut(SignaalRij) -> Result<()>,
 ) -> Result<()> {
-    let sql = format!(
-        "SELECT j.bsn, j.onderwijsnummer, s.school, s.regel, s.datum, {}
-         FROM signalen s JOIN jongeren j ON j.id = s.jongere_id
-         WHERE s.datum <= ?1 {}
-         ORDER BY s.datum, s.school, coalesce(j.bsn, j.onderwijsnummer), s.regel",
-        if met_uitleg { "s.uitleg" } else { "''" },
-        if regel.is_some() {
-            "AND s.regel = ?2"
-        } else {
-            "AND ?2 IS NULL"
-        }
-    );
-    // Each signal's person is looked up at random in the register.
+    /// A signal as held for sorting: its school and rule as numbers in their own order, its
+    /// person as the place in the list of people.
+    struct Rij {
+        datum: NaiveDate,
+        school: u32,
+        persoon: i64,
+        regel: u32,
+        uitleg: String,
+    }
+    let filter = if regel.is_some() {
+        "s.regel = ?2"
+    } else {
+        "?2 IS NULL"
+    };
+    let uitleg = if met_uitleg { "s.uitleg" } else { "''" };
     super::zonder_mmap(conn, || {
-        let mut stmt = conn.prepare(&sql)?;
-        let mut rows = stmt.query(params![iso(until), regel])?;
-        while let Some(r) = rows.next()? {
+        // Both reads in one snapshot.
+        let tx = conn.unchecked_transaction()?;
+        // Sized once: growing a list of hundreds of thousands step by step copied it each time.
+        let n: i64 = tx.query_row(
+            &format!("SELECT count(*) FROM signalen s WHERE s.datum <= ?1 AND {filter}"),
+            params![iso(until), regel],
+            |r| r.get(0),
+        )?;
+        let mut lijst = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
+        let mut scholen: HashMap<String, u32> = HashMap::new();
+        let mut regels: HashMap<String, u32> = HashMap::new();
+        {
+            let mut stmt = tx.prepare(&format!(
+                "SELECT s.jongere_id, s.school, s.regel, s.datum, {uitleg}
+                 FROM signalen s WHERE s.datum <= ?1 AND {filter}"
+            ))?;
+            let mut rows = stmt.query(params![iso(until), regel])?;
+            while let Some(r) = rows.next()? {
+                lijst.push(Rij {
+                    datum: date_col(r, 3)?,
+                    school: volgnummer(&mut scholen, text(r.get_ref(1)?)?),
+                    persoon: r.get(0)?,
+                    regel: volgnummer(&mut regels, text(r.get_ref(2)?)?),
+                    uitleg: r.get(4)?,
+                });
+            }
+        }
+        // The signals' people, each once and in the register's order: looking each signal's
+        // person up in the listing's order took as long as the signal run itself at national
+        // scale (a person at random among millions, most of them twice).
+        let mut ids: Vec<i64> = lijst.iter().map(|r| r.persoon).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut personen: Vec<Option<(i64, LeerlingId)>> = vec![None; ids.len()];
+        {
+            let mut stmt = tx.prepare(
+                "SELECT j.id, j.bsn, j.onderwijsnummer
+                 FROM rarray(?1) a CROSS JOIN jongeren j ON j.id = a.value",
+            )?;
+            let lijst_ids = std::rc::Rc::new(
+                ids.iter()
+                    .map(|&id| rusqlite::types::Value::Integer(id))
+                    .collect::<Vec<_>>(),
+            );
+            let mut rows = stmt.query([lijst_ids])?;
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                let (bsn, onr): (Option<i64>, Option<i64>) = (r.get(1)?, r.get(2)?);
+                if let Ok(plaats) = ids.binary_search(&id) {
+                    personen[plaats] =
+                        Some((bsn.or(onr).unwrap_or_default(), leerling_of(bsn, onr)?));
+                }
+            }
+        }
+        tx.commit()?;
+        let personen = personen
+            .into_iter()
+            .zip(&ids)
+            .map(|(p, id)| p.ok_or_else(|| invalid("signal", format!("of unknown person {id}"))))
+            .collect::<Result<Vec<_>>>()?;
+        for r in &mut lijst {
+            r.persoon = ids.binary_search(&r.persoon).unwrap_or_default() as i64;
+        }
+        drop(ids);
+        let (scholen, school_plaats) = op_volgorde(scholen);
+        let (regels, regel_plaats) = op_volgorde(regels);
+        let scholen = scholen
+            .into_iter()
+            .map(|s| s.parse::<SchoolCode>().map_err(|e| invalid("school", e)))
+            .collect::<Result<Vec<_>>>()?;
+        // The listing's order: date, school, the person's BSN (or onderwijsnummer), rule.
+        lijst.sort_unstable_by_key(|r| {
+            (
+                r.datum,
+                school_plaats[r.school as usize],
+                personen[r.persoon as usize].0,
+                regel_plaats[r.regel as usize],
+            )
+        });
+        for r in lijst {
             f(SignaalRij {
-                leerling: leerling_of(r.get(0)?, r.get(1)?)?,
-                school: text(r.get_ref(2)?)?
-                    .parse()
-                    .map_err(|e| invalid("school", e))?,
-                regel: r.get(3)?,
-                datum: date_col(r, 4)?,
-                uitleg: r.get(5)?,
+                leerling: personen[r.persoon as usize].1,
+                school: scholen[r.school as usize].clone(),
+                regel: regels[r.regel as usize].clone(),
+                datum: r.datum,
+                uitleg: r.uitleg,
             })?;
         }
         Ok(())
     })
+}
+
+/// The number of `s` among the distinct values met so far, numbered as they come.
+fn volgnummer(gezien: &mut HashMap<String, u32>, s: &str) -> u32 {
+    if let Some(&n) = gezien.get(s) {
+        return n;
+    }
+    let n = gezien.len() as u32;
+    gezien.insert(s.to_string(), n);
+    n
+}
+
+/// The values numbered by [`volgnummer`], by number, and each number's place in their sorted order.
+fn op_volgorde(gezien: HashMap<String, u32>) -> (Vec<String>, Vec<u32>) {
+    let mut waarden = vec![String::new(); gezien.len()];
+    for (s, n) in gezien {
+        waarden[n as usize] = s;
+    }
+    let mut volgorde: Vec<u32> = (0..waarden.len() as u32).collect();
+    volgorde.sort_unstable_by(|a, b| waarden[*a as usize].cmp(&waarden[*b as usize]));
+    let mut plaats = vec![0; waarden.len()];
+    for (p, n) in volgorde.into_iter().enumerate() {
+        plaats[n as usize] = p as u32;
+    }
+    (waarden, plaats)
 }
 
 pub(crate) fn av_kandidaten(

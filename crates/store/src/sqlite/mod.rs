@@ -44,14 +44,18 @@ pub(crate) mod embedded {
 /// The memory map's ceiling (1 TiB, as `.cargo/config.toml` sets for the bundled SQLite).
 const MMAP_MAX: u64 = 1 << 40;
 
-/// Runs `f` with reads through the connection's bounded page cache instead of the memory map.
-/// For a listing that visits rows at random all over a large table: every mapped page it
-/// touches stays in the process's resident memory until it ends, while the page cache keeps
-/// at most its size. Random look-ups cost a system call each instead.
+/// Runs `f` with reads through a small page cache (8 MiB) instead of the memory map. For a
+/// listing that visits rows at random all over a large table: every mapped page it touches
+/// stays in the process's resident memory until it ends, and a large page cache fills with
+/// pages read once (each new one zeroed by the system first), while the small cache reuses
+/// its pages. Random look-ups cost a system call each instead, from the system's file cache.
 pub(crate) fn zonder_mmap<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    conn.execute_batch("PRAGMA mmap_size = 0")?;
+    let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    conn.execute_batch("PRAGMA mmap_size = 0; PRAGMA cache_size = -8192")?;
     let out = f();
-    conn.execute_batch(&format!("PRAGMA mmap_size = {MMAP_MAX}"))?;
+    conn.execute_batch(&format!(
+        "PRAGMA mmap_size = {MMAP_MAX}; PRAGMA cache_size = {cache}"
+    ))?;
     out
 }
 
@@ -92,6 +96,8 @@ impl r2d2::ManageConnection for Manager {
             )?;
         }
         conn.set_prepared_statement_cache_capacity(64);
+        // `rarray(?)`: a list of ids bound as one parameter (the listings' look-ups).
+        rusqlite::vtab::array::load_module(&conn)?;
         Ok(conn)
     }
     fn is_valid(&self, conn: &mut Connection) -> Result<(), rusqlite::Error> {
