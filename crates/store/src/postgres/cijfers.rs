@@ -12,22 +12,8 @@ use leerrecht_domain::cijfers::{
 };
 
 use crate::postgres::absence::leerling_of;
-use crate::postgres::Conn;
+use crate::postgres::{planner_zonder, Conn};
 use crate::{verhuisd, BasisNodig, Result, WelkeInschrijvingen};
-
-/// Runs `f` with the planner's hash and merge joins off: for a join that looks up a part of a
-/// large table by its key, which the planner would rather read whole.
-fn zonder_hashjoin<T>(
-    tx: &mut ::postgres::Transaction<'_>,
-    f: impl FnOnce(&mut ::postgres::Transaction<'_>) -> Result<T>,
-) -> Result<T> {
-    tx.batch_execute("SET enable_hashjoin = off; SET enable_mergejoin = off")?;
-    let r = f(tx);
-    let reset = tx.batch_execute("RESET enable_hashjoin; RESET enable_mergejoin");
-    let r = r?;
-    reset?;
-    Ok(r)
-}
 
 /// Reads what `nodig` asks for, in one snapshot.
 pub(crate) fn cijferbasis(
@@ -40,8 +26,7 @@ pub(crate) fn cijferbasis(
     // anew for each report: compiling them (PostgreSQL's JIT) cost more than it saved.
     tx.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET LOCAL jit = off")?;
     // The registrations, with their people when the basis needs them: one pass, each person
-    // found by the register's key (at national scale 152,000 of three million). The planner
-    // would rather hash the whole register, three times slower.
+    // found by the register's key (at national scale 152,000 of three million).
     let (mensen, bij) = if nodig.personen {
         (
             ", j.bsn, j.onderwijsnummer, j.gemeente",
@@ -101,7 +86,8 @@ pub(crate) fn cijferbasis(
     if nodig.personen {
         // With their people the rows are worked on as they arrive (`query_raw`), while the
         // server still looks up the rest; the registrations alone come faster collected.
-        zonder_hashjoin(&mut tx, |tx| {
+        // The planner would rather hash the whole register of three million: three times slower.
+        planner_zonder(&mut tx, &["enable_hashjoin", "enable_mergejoin"], |tx| {
             let mut rows = tx.query_raw(&registraties_sql, t)?;
             while let Some(r) = rows.next()? {
                 rij(&r)?;

@@ -320,9 +320,24 @@ pub(crate) fn met_indexen<C: ::postgres::GenericClient, T>(
     conn: &mut C,
     f: impl FnOnce(&mut C) -> Result<T>,
 ) -> Result<T> {
-    conn.batch_execute("SET enable_seqscan = off")?;
+    planner_zonder(conn, &["enable_seqscan"], f)
+}
+
+/// Runs `f` with the planner's settings `uit` (e.g. `enable_hashjoin`) off, and resets them
+/// whatever `f` answers.
+pub(crate) fn planner_zonder<C: ::postgres::GenericClient, T>(
+    conn: &mut C,
+    uit: &[&str],
+    f: impl FnOnce(&mut C) -> Result<T>,
+) -> Result<T> {
+    let zet = |w: &str| {
+        uit.iter()
+            .map(|u| format!("{w} {u}{}; ", if w == "SET" { " = off" } else { "" }))
+            .collect::<String>()
+    };
+    conn.batch_execute(&zet("SET"))?;
     let r = f(conn);
-    let reset = conn.batch_execute("RESET enable_seqscan");
+    let reset = conn.batch_execute(&zet("RESET"));
     let r = r?;
     reset?;
     Ok(r)
