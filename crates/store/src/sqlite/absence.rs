@@ -616,7 +616,7 @@ pub(crate) fn signalen(
     f: &mut dyn FnMut(SignaalRij) -> Result<()>,
 ) -> Result<()> {
     /// A signal as held for sorting: its school and rule as numbers in their own order, its
-    /// person as the place in the list of people.
+    /// person by id and then by place in the list of people.
     struct Rij {
         datum: NaiveDate,
         school: u32,
