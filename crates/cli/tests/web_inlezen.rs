@@ -95,16 +95,21 @@ async fn versturen(s: &mut Browser, soort: &str, pad: &std::path::Path) -> Strin
     wacht(s).await
 }
 
-/// Waits until the file's page shows an outcome, and returns its text.
+/// Waits until the file's page shows an outcome, asking for the progress as the user does
+/// while the work runs, and returns its text.
 async fn wacht(s: &mut Browser) -> String {
     for _ in 0..200 {
         let bron = s.bron().await;
-        if bron.contains("id=\"inlezen-stand\"") && !bron.contains("http-equiv=\"refresh\"") {
+        if bron.contains("id=\"inlezen-stand\"") && !bron.contains("id=\"voortgang\"") {
             let url = s.c.current_url().await.unwrap();
             s.ga(url.path()).await;
             return s.tekst("main").await;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        if bron.contains("id=\"inlezen-bijwerken\"") {
+            s.klik("#inlezen-bijwerken").await;
+        } else {
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
     }
     panic!("the file's page shows no outcome: {}", s.bron().await);
 }

@@ -70,6 +70,10 @@ impl Invoertaak {
     fn stand(&self) -> std::sync::MutexGuard<'_, Stand> {
         self.stand.lock().unwrap_or_else(|e| e.into_inner())
     }
+    /// Still checking or reading in.
+    fn bezig(&self) -> bool {
+        matches!(*self.stand(), Stand::Proef | Stand::Inlezen)
+    }
 }
 
 fn eigenaar(b: &Bezoeker) -> Result<String, Fout> {
@@ -92,7 +96,7 @@ struct Taakweergave {
     id: String,
     soort: &'static str,
     bestand: String,
-    /// Still working: the page looks again in a second.
+    /// Still working: the page offers to look again.
     bezig: bool,
     /// Bytes read of the whole, while working.
     voortgang: (u64, u64),
@@ -258,6 +262,12 @@ pub async fn stand(
     Path(id): Path<String>,
 ) -> Result<Response, Fout> {
     let taak = taak_van(&s, &b, &id)?;
+    // A page that refreshed itself would take the reader's place away (WCAG 2.2.1): the page
+    // waits up to two seconds for the work to end, and while it runs offers to look again.
+    let tot = Instant::now() + std::time::Duration::from_secs(2);
+    while taak.bezig() && Instant::now() < tot {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let t = b.taal;
     let soort = SOORTEN
         .iter()

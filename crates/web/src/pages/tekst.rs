@@ -651,6 +651,7 @@ fn en(nl: &'static str) -> &'static str {
         "Jongeren" => "Young people",
         "Registraties (thuiszitterslijst)" => "Registrations (out-of-school list)",
         "Voortgang" => "Progress",
+        "Stand bijwerken" => "Update the progress",
         "Controle" => "Check",
         "Nieuw" => "New",
         "Gewijzigd" => "Changed",
