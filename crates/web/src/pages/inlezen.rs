@@ -264,9 +264,9 @@ pub async fn stand(
     let taak = taak_van(&s, &b, &id)?;
     // A page that refreshed itself would take the reader's place away (WCAG 2.2.1): the page
     // waits up to two seconds for the work to end, and while it runs offers to look again.
-    let tot = Instant::now() + std::time::Duration::from_secs(2);
+    let tot = Instant::now() + Duration::from_secs(2);
     while taak.bezig() && Instant::now() < tot {
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let t = b.taal;
     let soort = SOORTEN
@@ -380,4 +380,49 @@ pub async fn doorgaan(
     *taak.gelezen.lock().unwrap_or_else(|e| e.into_inner()) = None;
     starten(&s, b.actor.clone(), taak, false);
     Ok(Redirect::to(&format!("/inlezen/{id}")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pages::tekst::Taal;
+
+    /// While a file is checked, its page shows how far it is and a link to look again; it
+    /// never reloads itself (a screen reader would lose its place).
+    #[test]
+    fn a_running_file_offers_to_look_again_and_does_not_refresh_itself() {
+        let pagina = |bezig: bool| {
+            Inlezenpagina {
+                k: Kader::new(Taal::Nl, "Bestand inlezen", None, "/inlezen"),
+                soorten: Vec::new(),
+                taak: Some(Taakweergave {
+                    id: "abc".into(),
+                    soort: "jongeren",
+                    bestand: "jongeren.csv".into(),
+                    bezig,
+                    voortgang: (30, 120),
+                    procent: 25,
+                    wat: "Het bestand wordt gecontroleerd.".into(),
+                    uitkomst: None,
+                    fouten: Vec::new(),
+                    klaar_voor_inlezen: false,
+                    ingelezen: false,
+                }),
+            }
+            .render()
+            .unwrap()
+        };
+        let bezig = pagina(true);
+        assert!(!bezig.contains("http-equiv"), "{bezig}");
+        assert!(
+            bezig.contains(r#"id="inlezen-bijwerken" href="/inlezen/abc""#),
+            "{bezig}"
+        );
+        assert!(
+            bezig.contains(r#"value="30""#) && bezig.contains("25%"),
+            "{bezig}"
+        );
+        let klaar = pagina(false);
+        assert!(!klaar.contains("inlezen-bijwerken") && !klaar.contains("http-equiv"));
+    }
 }
