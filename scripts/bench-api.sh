@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures the HTTP API on the region demo (about 100,000 young people) with wrk:
 #   1. GET /api/v1/jongeren/{id} as a logged-in leerplicht officer (through the gate, each
-#      read audited before it is answered), 100 connections, random persons of the region;
+#      read audited before it is answered), 100 connections, random persons of the region,
+#      with the processor time per request of the server (and of a throwaway cluster);
 #   2. bulk absence intake: POST /api/v1/verzuim with the demo school's token, batches of
 #      about 5,000 rows whose minutes change with every batch (so every row is written);
 #   3. the server's resident memory (now and peak) after both.
@@ -33,9 +34,20 @@ end
 LUA
 echo
 echo "=== $label, $scale demo: GET /api/v1/jongeren/{id}: 100 connections, $secs s"
+# The processor time the server (and a throwaway cluster) spend on the reads, per request: on a
+# machine whose cores wrk, the server and the database share, their sum bounds the rate.
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+server_cpu=$(ticks "$server")
+[ -n "${pg_dir:-}" ] && pg_cpu_before=$(pg_cpu)
 IDS=$out/ids.txt wrk -t2 -c100 -d"${secs}s" --latency -H "Authorization: Bearer $session" \
     -s "$out/get.lua" "${base%/api/v1}" | tee "$out/get-$backend.txt"
 grep -q "Non-2xx" "$out/get-$backend.txt" && echo "WARNING: some answers were not 200"
+requests=$(awk '/requests in/ { print $1 }' "$out/get-$backend.txt")
+per_request() { awk -v t="$1" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", t / hz / n * 1e6 }'; }
+cpu_line="processor time per request: leerrecht $(per_request $(($(ticks "$server") - server_cpu))) µs"
+[ -n "${pg_dir:-}" ] &&
+    cpu_line+=", PostgreSQL (all its processes) $(per_request $(($(pg_cpu) - pg_cpu_before))) µs"
+echo "$cpu_line" | tee -a "$out/get-$backend.txt"
 echo "server memory after the reads: $(grep VmRSS "/proc/$server/status")"
 
 if [ "$backend" = postgres ]; then

@@ -7,6 +7,8 @@
 #   pg_createdb NAME    makes a database and prints its URL for `leerrecht --db`
 #   pg_psql ARGS…       psql as the cluster's superuser
 #   pg_memory           the resident memory of all the cluster's processes, in MiB
+#   pg_cpu              the processor time all the cluster's processes have used so far, in
+#                       clock ticks (getconf CLK_TCK a second); for a difference over a run
 
 _on_exit=()
 on_exit() { _on_exit=("$*" "${_on_exit[@]}"); }
@@ -48,4 +50,14 @@ pg_memory() {
     # The postmaster and its children (backends share the buffer pool: this counts it once
     # per process that touched it, an upper bound).
     ps -o rss= --pid "$pid" --ppid "$pid" | awk '{ s += $1 } END { printf "%.0f", s / 1024 }'
+}
+
+pg_cpu() {
+    local pid
+    pid=$(head -n 1 "$pg_dir/data/postmaster.pid")
+    # User and system time of the postmaster and its children (the backends, the WAL and
+    # background writers, autovacuum): a backend that ends during the run takes its time along.
+    for p in "$pid" $(pgrep -P "$pid"); do
+        awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || true
+    done | awk '{ s += $1 } END { print s + 0 }'
 }
