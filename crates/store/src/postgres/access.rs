@@ -577,8 +577,13 @@ impl AccessStore for PgStore {
     }
 
     fn api_token(&self, h: &str) -> Result<Option<ApiTokenRij>> {
-        let sql = format!("SELECT {TOKEN_COLS} FROM api_tokens WHERE token_hash = $1");
-        Ok(self.conn()?.query_opt(&sql, &[&h])?.map(|r| token_row(&r)))
+        // Prepared once per connection: every request of a system with a token reads it.
+        static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let sql = SQL
+            .get_or_init(|| format!("SELECT {TOKEN_COLS} FROM api_tokens WHERE token_hash = $1"));
+        let mut c = self.conn()?;
+        let stmt = c.prepared(sql)?;
+        Ok(c.query_opt(&stmt, &[&h])?.map(|r| token_row(&r)))
     }
 
     fn api_tokens(&self) -> Result<Vec<ApiTokenRij>> {
@@ -643,13 +648,13 @@ impl AccessStore for PgStore {
         jongere_id: i64,
         now: DateTime<Utc>,
     ) -> Result<Option<String>> {
-        Ok(self
-            .conn()?
-            .query_opt(
-                "SELECT reden FROM noodtoegang WHERE gebruiker_id = $1 AND jongere_id = $2
-                   AND van <= $3 AND tot > $3 ORDER BY tot DESC LIMIT 1",
-                &[&gebruiker_id, &jongere_id, &now],
-            )?
+        // Prepared once per connection: every read the gate refuses at first asks for a grant.
+        let mut c = self.conn()?;
+        let stmt = c.prepared(
+            "SELECT reden FROM noodtoegang WHERE gebruiker_id = $1 AND jongere_id = $2
+               AND van <= $3 AND tot > $3 ORDER BY tot DESC LIMIT 1",
+        )?;
+        Ok(c.query_opt(&stmt, &[&gebruiker_id, &jongere_id, &now])?
             .map(|r| r.get(0)))
     }
 

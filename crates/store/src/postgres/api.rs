@@ -23,11 +23,10 @@ impl ApiStore for PgStore {
     }
 
     fn leerling_van(&self, id: i64) -> Result<Option<LeerlingId>> {
+        // Prepared once per connection: every request about a person by id reads it.
         let mut conn = self.conn()?;
-        let row = conn.query_opt(
-            "SELECT bsn, onderwijsnummer FROM jongeren WHERE id = $1",
-            &[&id],
-        )?;
+        let stmt = conn.prepared("SELECT bsn, onderwijsnummer FROM jongeren WHERE id = $1")?;
+        let row = conn.query_opt(&stmt, &[&id])?;
         row.map(|r| leerling_of(r.get(0), r.get(1))).transpose()
     }
 
