@@ -100,10 +100,10 @@ impl ApiStore for PgStore {
 
     fn inschrijvingen_van(&self, leerling: LeerlingId) -> Result<Vec<Inschrijving>> {
         let mut conn = self.conn()?;
-        let Some(id) = person_id(&mut conn, leerling)? else {
+        let Some(id) = conn.person_id(leerling)? else {
             return Ok(Vec::new());
         };
-        let rows = conn.query(
+        let rows = conn.lees(
             "SELECT school, sector, begindatum, einddatum, startkwalificatie FROM inschrijvingen
              WHERE jongere_id = $1 ORDER BY begindatum, school",
             &[&id],
@@ -125,10 +125,10 @@ impl ApiStore for PgStore {
         tot: NaiveDate,
     ) -> Result<Vec<VerzuimRegel>> {
         let mut conn = self.conn()?;
-        let Some(id) = person_id(&mut conn, leerling)? else {
+        let Some(id) = conn.person_id(leerling)? else {
             return Ok(Vec::new());
         };
-        let rows = conn.query(
+        let rows = conn.lees(
             "SELECT school, rijen FROM verzuim_blokken WHERE jongere_id = $1",
             &[&id],
         )?;
@@ -142,10 +142,10 @@ impl ApiStore for PgStore {
 
     fn signalen_van(&self, leerling: LeerlingId) -> Result<Vec<SignaalRij>> {
         let mut conn = self.conn()?;
-        let Some(id) = person_id(&mut conn, leerling)? else {
+        let Some(id) = conn.person_id(leerling)? else {
             return Ok(Vec::new());
         };
-        let rows = conn.query(
+        let rows = conn.lees(
             "SELECT school, regel, datum, uitleg FROM signalen WHERE jongere_id = $1
              ORDER BY datum, school, regel",
             &[&id],

@@ -195,10 +195,10 @@ pub(crate) fn registraties(
     conn: &mut Conn,
     leerling: LeerlingId,
 ) -> Result<Option<Vec<Registratie>>> {
-    let Some(person) = person_id(conn, leerling)? else {
+    let Some(person) = conn.person_id(leerling)? else {
         return Ok(None);
     };
-    als_registraties(leerling, conn.periods(person)?).map(Some)
+    als_registraties(leerling, perioden(&conn.lees(PERIODEN, &[&person])?)).map(Some)
 }
 
 pub(crate) fn registratie_wijzigen(
@@ -222,17 +222,19 @@ pub(crate) fn registratie_wijzigen(
     })
 }
 
+/// A person's registration periods, by start ([`perioden`]).
+const PERIODEN: &str =
+    "SELECT van, tot, categorie, oorzaak FROM registraties WHERE jongere_id = $1 ORDER BY van";
+
+fn perioden(rows: &[::postgres::Row]) -> Vec<Periode> {
+    rows.iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect()
+}
+
 impl RegistratieOpslag for Client {
     fn periods(&mut self, person: i64) -> Result<Vec<Periode>> {
-        let conn = self;
-        Ok(conn
-            .query(
-                "SELECT van, tot, categorie, oorzaak FROM registraties WHERE jongere_id = $1 ORDER BY van",
-                &[&person],
-            )?
-            .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
-            .collect())
+        Ok(perioden(&self.query(PERIODEN, &[&person])?))
     }
     fn registerfeiten(&mut self, person: i64) -> Result<Registerfeiten> {
         let conn = self;
@@ -384,14 +386,14 @@ pub(crate) fn zaak(conn: &mut Conn, id: i64) -> Result<Option<ZaakRij>> {
 }
 
 pub(crate) fn zaken_van(conn: &mut Conn, leerling: LeerlingId) -> Result<Vec<ZaakRij>> {
-    let Some(person) = person_id(conn, leerling)? else {
+    let Some(person) = conn.person_id(leerling)? else {
         return Ok(Vec::new());
     };
     let sql = format!(
         "SELECT {ZAAK_COLS} FROM zaken z JOIN jongeren j ON j.id = z.jongere_id
          WHERE z.jongere_id = $1 ORDER BY z.id"
     );
-    conn.query(&sql, &[&person])?.iter().map(zaak_row).collect()
+    conn.lees(&sql, &[&person])?.iter().map(zaak_row).collect()
 }
 
 pub(crate) fn open_zaken(conn: &mut Conn, soort: ZaakSoort) -> Result<Vec<ZaakRij>> {
@@ -747,14 +749,14 @@ pub(crate) fn melding(conn: &mut Conn, id: i64) -> Result<Option<MeldingStaat>> 
 }
 
 pub(crate) fn meldingen_van(conn: &mut Conn, leerling: LeerlingId) -> Result<Vec<MeldingStaat>> {
-    let Some(person) = person_id(conn, leerling)? else {
+    let Some(person) = conn.person_id(leerling)? else {
         return Ok(Vec::new());
     };
     let sql = format!(
         "SELECT {MELDING_COLS} FROM meldingen m JOIN jongeren j ON j.id = m.jongere_id
          WHERE m.jongere_id = $1 ORDER BY m.begindatum, m.id"
     );
-    conn.query(&sql, &[&person])?
+    conn.lees(&sql, &[&person])?
         .iter()
         .map(melding_row)
         .collect()

@@ -67,6 +67,33 @@ impl PgConn {
         self.statements.insert(sql.to_string(), s.clone());
         Ok(s)
     }
+
+    /// The rows of `sql` (a text that is the same on every call), prepared once on this
+    /// connection: for the reads about one person that requests make.
+    pub(crate) fn lees(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ::postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<::postgres::Row>> {
+        let s = self.prepared(sql)?;
+        Ok(self.client.query(&s, params)?)
+    }
+
+    /// [`PgConn::lees`] of at most one row.
+    pub(crate) fn lees_opt(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ::postgres::types::ToSql + Sync)],
+    ) -> Result<Option<::postgres::Row>> {
+        let s = self.prepared(sql)?;
+        Ok(self.client.query_opt(&s, params)?)
+    }
+
+    /// [`person_id`] with its statement prepared once on this connection.
+    pub(crate) fn person_id(&mut self, l: LeerlingId) -> Result<Option<i64>> {
+        let (sql, n) = person_id_sql(l);
+        Ok(self.lees_opt(sql, &[&i32_of(n)])?.map(|r| r.get(0)))
+    }
 }
 
 impl std::ops::Deref for PgConn {
@@ -509,14 +536,19 @@ pub(crate) fn build_jongere(r: &::postgres::Row, at: usize) -> Result<Jongere> {
 }
 
 pub(crate) fn person_id(conn: &mut Client, l: LeerlingId) -> Result<Option<i64>> {
-    let (sql, n) = match l {
+    let (sql, n) = person_id_sql(l);
+    Ok(conn.query_opt(sql, &[&i32_of(n)])?.map(|r| r.get(0)))
+}
+
+/// The read of a person's id by identifier, and the identifier's number.
+fn person_id_sql(l: LeerlingId) -> (&'static str, u32) {
+    match l {
         LeerlingId::Bsn(b) => ("SELECT id FROM jongeren WHERE bsn = $1", b.value()),
         LeerlingId::Onderwijsnummer(o) => (
             "SELECT id FROM jongeren WHERE onderwijsnummer = $1",
             o.value(),
         ),
-    };
-    Ok(conn.query_opt(sql, &[&i32_of(n)])?.map(|r| r.get(0)))
+    }
 }
 
 impl Store for PgStore {
