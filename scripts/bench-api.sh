@@ -2,7 +2,9 @@
 # Measures the HTTP API on the region demo (about 100,000 young people) with wrk:
 #   1. GET /api/v1/jongeren/{id} as a logged-in leerplicht officer (through the gate, each
 #      read audited before it is answered), 100 connections, random persons of the region,
-#      with the processor time per request of the server (and of a throwaway cluster);
+#      then GET /api/v1/verzuim?jongere={id} of the persons the officer has a ground to read
+#      the absence of; each with the processor time per request of the server (and of a
+#      throwaway cluster);
 #   2. bulk absence intake: POST /api/v1/verzuim with the demo school's token, batches of
 #      about 5,000 rows whose minutes change with every batch (so every row is written);
 #   3. the server's resident memory (now and peak) after both.
@@ -24,30 +26,44 @@ servers=1
 out=$PWD/bench-out/api
 mkdir -p "$out"
 source scripts/api-demo.sh
-cat >"$out/get.lua" <<'LUA'
+# A wrk script that reads PATH followed by a random line of the file $IDS.
+read_lua() {
+    cat <<LUA
 local ids = {}
 for line in io.lines(os.getenv("IDS")) do ids[#ids + 1] = line end
 math.randomseed(os.time())
 request = function()
-  return wrk.format("GET", "/api/v1/jongeren/" .. ids[math.random(#ids)])
+  return wrk.format("GET", "$1" .. ids[math.random(#ids)])
 end
 LUA
-echo
-echo "=== $label, $scale demo: GET /api/v1/jongeren/{id}: 100 connections, $secs s"
+}
+read_lua /api/v1/jongeren/ >"$out/get.lua"
+read_lua "/api/v1/verzuim?jongere=" >"$out/verzuim.lua"
+
 # The processor time the server (and a throwaway cluster) spend on the reads, per request: on a
 # machine whose cores wrk, the server and the database share, their sum bounds the rate.
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-server_cpu=$(ticks "$server")
-[ -n "${pg_dir:-}" ] && pg_cpu_before=$(pg_cpu)
-IDS=$out/ids.txt wrk -t2 -c100 -d"${secs}s" --latency -H "Authorization: Bearer $session" \
-    -s "$out/get.lua" "${base%/api/v1}" | tee "$out/get-$backend.txt"
-grep -q "Non-2xx" "$out/get-$backend.txt" && echo "WARNING: some answers were not 200"
-requests=$(awk '/requests in/ { print $1 }' "$out/get-$backend.txt")
-per_request() { awk -v t="$1" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", t / hz / n * 1e6 }'; }
-cpu_line="processor time per request: leerrecht $(per_request $(($(ticks "$server") - server_cpu))) µs"
-[ -n "${pg_dir:-}" ] &&
-    cpu_line+=", PostgreSQL (all its processes) $(per_request $(($(pg_cpu) - pg_cpu_before))) µs"
-echo "$cpu_line" | tee -a "$out/get-$backend.txt"
+# reads NAME IDS: 100 connections of the officer reading with $out/NAME.lua, for $secs seconds.
+reads() {
+    local server_cpu pg_cpu_before requests cpu_line
+    server_cpu=$(ticks "$server")
+    [ -n "${pg_dir:-}" ] && pg_cpu_before=$(pg_cpu)
+    IDS=$2 wrk -t2 -c100 -d"${secs}s" --latency -H "Authorization: Bearer $session" \
+        -s "$out/$1.lua" "${base%/api/v1}" | tee "$out/$1-$backend.txt"
+    grep -q "Non-2xx" "$out/$1-$backend.txt" && echo "WARNING: some answers were not 200"
+    requests=$(awk '/requests in/ { print $1 }' "$out/$1-$backend.txt")
+    per_request() { awk -v t="$1" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", t / hz / n * 1e6 }'; }
+    cpu_line="processor time per request: leerrecht $(per_request $(($(ticks "$server") - server_cpu))) µs"
+    [ -n "${pg_dir:-}" ] &&
+        cpu_line+=", PostgreSQL (all its processes) $(per_request $(($(pg_cpu) - pg_cpu_before))) µs"
+    echo "$cpu_line" | tee -a "$out/$1-$backend.txt"
+}
+echo
+echo "=== $label, $scale demo: GET /api/v1/jongeren/{id}: 100 connections, $secs s"
+reads get "$out/ids.txt"
+echo
+echo "=== $label, $scale demo: GET /api/v1/verzuim?jongere={id} of the persons with a ground: 100 connections, $secs s"
+reads verzuim "$out/gronden.txt"
 echo "server memory after the reads: $(grep VmRSS "/proc/$server/status")"
 
 if [ "$backend" = postgres ]; then
