@@ -992,6 +992,56 @@ fn concurrent_entries_are_all_kept_in_one_chain(db: Db) {
     assert_eq!(after.entries - before, 400);
 }
 
+/// Two servers on one database append to the log at once: each keeps the link it wrote last
+/// and follows it without a lock while the other has not appended since.
+fn entries_of_two_servers_at_once_are_all_kept_in_one_chain(db: Db) {
+    let w = world(db);
+    let lp = w.user("lp", Rol::Leerplicht);
+    let tweede = App::with_clock(
+        leerrecht_store::open(&w.db.url).unwrap(),
+        Box::new(w.clock.clone()),
+    );
+    let before = w
+        .app
+        .audit_verify(&Actor::local_operator())
+        .unwrap()
+        .entries;
+    std::thread::scope(|s| {
+        for app in [&w.app, &tweede, &w.app, &tweede, &w.app, &tweede] {
+            let lp = &lp;
+            s.spawn(move || {
+                for _ in 0..40 {
+                    app.toegang(lp, Gebruik::VerzuimLezen, id(IN), "twee servers")
+                        .unwrap();
+                }
+            });
+        }
+    });
+    let after = w.app.audit_verify(&Actor::local_operator()).unwrap();
+    assert_eq!(after.eerste_breuk, None);
+    assert_eq!(after.entries - before, 240);
+}
+
+/// A log that lost its newest entries (a database restored from an older copy while a server
+/// ran) is appended to after its own last link, not after the one the server wrote last.
+fn an_append_after_the_log_lost_its_newest_entries_follows_the_log(db: Db) {
+    let w = world(db);
+    let op = Actor::local_operator();
+    let lp = w.user("lp", Rol::Leerplicht);
+    for _ in 0..3 {
+        w.app.persoon(&lp, id(IN)).unwrap();
+    }
+    let (head, _) = w.app.audit_verify(&op).unwrap().kop.unwrap();
+    tamper_without_guard(
+        &w.db,
+        &format!("DELETE FROM audit_log WHERE seq > {}", head - 2),
+    );
+    w.app.persoon(&lp, id(IN)).unwrap();
+    let after = w.app.audit_verify(&op).unwrap();
+    assert_eq!(after.eerste_breuk, None);
+    assert_eq!(after.kop.map(|k| k.0), Some(head - 1));
+}
+
 fn export_lists_who_saw_one_person(db: Db) {
     let w = world(db);
     let lp = w.user("lp", Rol::Leerplicht);
@@ -1892,6 +1942,8 @@ on_both!(
     tokens_send_for_their_own_school_only,
     the_audit_log_detects_change_and_removal,
     concurrent_entries_are_all_kept_in_one_chain,
+    entries_of_two_servers_at_once_are_all_kept_in_one_chain,
+    an_append_after_the_log_lost_its_newest_entries_follows_the_log,
     export_lists_who_saw_one_person,
     export_finds_entries_before_and_after_the_index_line,
     a_users_worklist_is_their_own,

@@ -77,6 +77,17 @@ impl StoreError {
             _ => false,
         }
     }
+
+    /// Whether PostgreSQL refused a row because the unique `constraint` holds its key already.
+    pub(crate) fn is_unique_violation(&self, constraint: &str) -> bool {
+        match self {
+            StoreError::Postgres(e) => e.as_db_error().is_some_and(|d| {
+                *d.code() == ::postgres::error::SqlState::UNIQUE_VIOLATION
+                    && d.constraint() == Some(constraint)
+            }),
+            _ => false,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

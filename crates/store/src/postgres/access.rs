@@ -722,13 +722,36 @@ impl AccessStore for PgStore {
         }
         let mut conn = self.conn()?;
         let invoegen = audit_invoegen(&mut conn)?;
+        // After this process's own last append, in one statement that commits by itself (one
+        // round trip instead of three): unless another process appended since, or the log no
+        // longer holds that link, or the index by person must catch up.
+        let bekend = self
+            .audit_kop
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some(kop) = bekend {
+            let s = Schakels::na(kop, entries);
+            if !s.kruist_index() {
+                match s.invoegen(&mut conn, &invoegen, entries) {
+                    Ok(n) if n == entries.len() as u64 => {
+                        *self.audit_kop.lock().unwrap_or_else(|e| e.into_inner()) = Some(s.kop());
+                        return Ok(s.seqs);
+                    }
+                    Ok(_) => {}
+                    Err(e) if e.is_unique_violation("audit_log_pkey") => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
         // BEGIN travels with the lock and the read of the last link.
         let geschreven = audit_staart(&mut conn, true)
             .and_then(|staart| append_audit_in(&mut conn, &invoegen, staart, entries));
         match geschreven {
-            Ok(seqs) => {
+            Ok(s) => {
                 conn.batch_execute("COMMIT")?;
-                Ok(seqs)
+                *self.audit_kop.lock().unwrap_or_else(|e| e.into_inner()) = Some(s.kop());
+                Ok(s.seqs)
             }
             Err(e) => {
                 let _ = conn.batch_execute("ROLLBACK");
@@ -976,7 +999,11 @@ impl AccessStore for PgStore {
 }
 
 /// The insert of a batch of audit entries, prepared once per connection (every read of a
-/// person writes here).
+/// person writes here). It writes nothing unless the link the batch follows (`$16`, `$17`) is
+/// the log's last, or the log is empty (`$16` is 0): a batch made after a link that another
+/// process has appended to since, or after a link the log does not hold (a log restored to an
+/// older state), writes no row; one that meets another process's batch under way fails on
+/// the key of its first entry. Either way no link is written twice.
 fn audit_invoegen(conn: &mut crate::postgres::Conn) -> Result<::postgres::Statement> {
     conn.prepared(
         "INSERT INTO audit_log (seq, tijd, actor, organisatie, rol, actie, persoon, record, bron,
@@ -984,7 +1011,10 @@ fn audit_invoegen(conn: &mut crate::postgres::Conn) -> Result<::postgres::Statem
          SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
                               $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
                               $11::bool[], $12::bool[], $13::text[], $14::text[],
-                              $15::text[])",
+                              $15::text[])
+         WHERE ($16::bigint = 0
+                OR EXISTS (SELECT 1 FROM audit_log WHERE seq = $16::bigint AND hash = $17::text))
+           AND NOT EXISTS (SELECT 1 FROM audit_log WHERE seq = $16::bigint + 1)",
     )
 }
 
@@ -1015,52 +1045,24 @@ fn audit_staart(c: &mut Client, begin: bool) -> Result<(i64, String)> {
 }
 
 /// Appends `entries` after the chain's last link `staart` ([`audit_staart`]) inside the
-/// caller's transaction.
+/// caller's transaction, and returns the new last link.
 fn append_audit_in(
     c: &mut Client,
     invoegen: &::postgres::Statement,
     staart: (i64, String),
     entries: &[NieuwAuditEntry],
-) -> Result<Vec<i64>> {
+) -> Result<Schakels> {
+    let s = Schakels::na(staart, entries);
     if entries.is_empty() {
-        return Ok(Vec::new());
+        return Ok(s);
     }
-    let (mut seq, mut vorige) = staart;
-    let mut seqs = Vec::with_capacity(entries.len());
-    let mut links: Vec<(String, String)> = Vec::with_capacity(entries.len());
-    for e in entries {
-        seq += 1;
-        let hash = chain_hash(&vorige, seq, e);
-        seqs.push(seq);
-        links.push((std::mem::replace(&mut vorige, hash.clone()), hash));
+    if s.invoegen(c, invoegen, entries)? != entries.len() as u64 {
+        return Err(StoreError::Invalid(
+            "audit_log: the last link changed while the log was locked".into(),
+        ));
     }
-    let text = |f: fn(&NieuwAuditEntry) -> &str| entries.iter().map(f).collect::<Vec<_>>();
-    let opt = |f: fn(&NieuwAuditEntry) -> Option<&str>| entries.iter().map(f).collect::<Vec<_>>();
-    let flag = |f: fn(&NieuwAuditEntry) -> bool| entries.iter().map(f).collect::<Vec<_>>();
-    let vorigen: Vec<&str> = links.iter().map(|(v, _)| v.as_str()).collect();
-    let hashes: Vec<&str> = links.iter().map(|(_, h)| h.as_str()).collect();
-    c.execute(
-        invoegen,
-        &[
-            &seqs,
-            &text(|e| &e.tijd),
-            &text(|e| &e.actor),
-            &opt(|e| e.organisatie.as_deref()),
-            &opt(|e| e.rol.as_deref()),
-            &text(|e| &e.actie),
-            &opt(|e| e.persoon.as_deref()),
-            &opt(|e| e.record.as_deref()),
-            &text(|e| &e.bron),
-            &opt(|e| e.reden.as_deref()),
-            &flag(|e| e.noodtoegang),
-            &flag(|e| e.toegestaan),
-            &vorigen,
-            &hashes,
-            &opt(|e| e.doel.as_deref()),
-        ],
-    )?;
-    let last = *seqs.last().expect("entries is not empty");
-    if last / INDEX_EVERY > (last - seqs.len() as i64) / INDEX_EVERY {
+    if s.kruist_index() {
+        let last = s.kop().0;
         c.batch_execute(&format!(
             "INSERT INTO audit_persoon (persoon, seq)
              SELECT persoon, seq FROM audit_log
@@ -1069,7 +1071,87 @@ fn append_audit_in(
              UPDATE audit_geindexeerd SET tot = {last};"
         ))?;
     }
-    Ok(seqs)
+    Ok(s)
+}
+
+/// The links of a batch of audit entries after the link `na`: each entry's number, the hash
+/// it follows and its own.
+pub(crate) struct Schakels {
+    na: (i64, String),
+    seqs: Vec<i64>,
+    vorigen: Vec<String>,
+    hashes: Vec<String>,
+}
+
+impl Schakels {
+    fn na(na: (i64, String), entries: &[NieuwAuditEntry]) -> Self {
+        let (mut seq, mut vorige) = na.clone();
+        let mut s = Schakels {
+            na,
+            seqs: Vec::with_capacity(entries.len()),
+            vorigen: Vec::with_capacity(entries.len()),
+            hashes: Vec::with_capacity(entries.len()),
+        };
+        for e in entries {
+            seq += 1;
+            let hash = chain_hash(&vorige, seq, e);
+            s.seqs.push(seq);
+            s.vorigen.push(std::mem::replace(&mut vorige, hash.clone()));
+            s.hashes.push(hash);
+        }
+        s
+    }
+
+    /// The last link after the batch.
+    fn kop(&self) -> (i64, String) {
+        match (self.seqs.last(), self.hashes.last()) {
+            (Some(seq), Some(hash)) => (*seq, hash.clone()),
+            _ => self.na.clone(),
+        }
+    }
+
+    /// Whether the batch passes a multiple of [`INDEX_EVERY`], when the index by person
+    /// catches up.
+    fn kruist_index(&self) -> bool {
+        let last = self.kop().0;
+        last / INDEX_EVERY > (last - self.seqs.len() as i64) / INDEX_EVERY
+    }
+
+    /// Inserts the entries with their links; the number of rows written (none when the link
+    /// they follow is not in the log, see [`audit_invoegen`]).
+    fn invoegen(
+        &self,
+        c: &mut Client,
+        invoegen: &::postgres::Statement,
+        entries: &[NieuwAuditEntry],
+    ) -> Result<u64> {
+        let text = |f: fn(&NieuwAuditEntry) -> &str| entries.iter().map(f).collect::<Vec<_>>();
+        let opt =
+            |f: fn(&NieuwAuditEntry) -> Option<&str>| entries.iter().map(f).collect::<Vec<_>>();
+        let flag = |f: fn(&NieuwAuditEntry) -> bool| entries.iter().map(f).collect::<Vec<_>>();
+        Ok(c.execute(
+            invoegen,
+            &[
+                &self.seqs,
+                &text(|e| &e.tijd),
+                &text(|e| &e.actor),
+                &opt(|e| e.organisatie.as_deref()),
+                &opt(|e| e.rol.as_deref()),
+                &text(|e| &e.actie),
+                &opt(|e| e.persoon.as_deref()),
+                &opt(|e| e.record.as_deref()),
+                &text(|e| &e.bron),
+                &opt(|e| e.reden.as_deref()),
+                &flag(|e| e.noodtoegang),
+                &flag(|e| e.toegestaan),
+                &self.vorigen,
+                &self.hashes,
+                &opt(|e| e.doel.as_deref()),
+                &self.na.0,
+                &self.na.1,
+            ],
+        )?)
+    }
 }
 
 /// One step of a change of credentials of account `id`, inside the caller's transaction.

@@ -152,6 +152,9 @@ impl r2d2::ManageConnection for Manager {
 
 pub struct PgStore {
     pool: Pool,
+    /// The audit log's last link as this process last wrote it: the next batch of entries
+    /// follows it in one statement while no other process appended since.
+    audit_kop: std::sync::Mutex<Option<(i64, String)>>,
 }
 
 /// Rows are sent to the server in COPY chunks of about this many bytes.
@@ -180,7 +183,10 @@ impl PgStore {
             .max_lifetime(Some(CONNECTION_LIFETIME))
             .connection_timeout(std::time::Duration::from_secs(5))
             .build(Manager(connect.manager()))?;
-        Ok(PgStore { pool })
+        Ok(PgStore {
+            pool,
+            audit_kop: std::sync::Mutex::new(None),
+        })
     }
     pub(crate) fn conn(&self) -> Result<Conn> {
         Ok(self.pool.get()?)
