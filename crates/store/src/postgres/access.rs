@@ -700,7 +700,7 @@ impl AccessStore for PgStore {
     fn notities(&self, jongere_id: i64) -> Result<Vec<NotitieRij>> {
         Ok(self
             .conn()?
-            .query(
+            .lees(
                 "SELECT id, organisatie, gebruiker_id, tijd, tekst FROM medische_notities
                  WHERE jongere_id = $1 ORDER BY tijd, id",
                 &[&jongere_id],

@@ -380,7 +380,7 @@ pub(crate) fn zaak(conn: &mut Conn, id: i64) -> Result<Option<ZaakRij>> {
     let sql = format!(
         "SELECT {ZAAK_COLS} FROM zaken z JOIN jongeren j ON j.id = z.jongere_id WHERE z.id = $1"
     );
-    conn.query_opt(&sql, &[&id])?
+    conn.lees_opt(&sql, &[&id])?
         .map(|r| zaak_row(&r))
         .transpose()
 }
@@ -502,7 +502,7 @@ pub(crate) fn zaken_overgedragen(conn: &mut Conn, organisatie: &str) -> Result<V
 }
 
 pub(crate) fn zaak_events(conn: &mut Conn, id: i64) -> Result<Vec<ZaakEvent>> {
-    conn.query(
+    conn.lees(
         "SELECT volgnummer, tijd, wie, organisatie, gebeurtenis::text FROM zaak_gebeurtenissen
          WHERE zaak_id = $1 ORDER BY volgnummer",
         &[&id],
@@ -652,7 +652,7 @@ pub(crate) fn brieven(conn: &mut Conn, zaak: i64) -> Result<Vec<crate::Brief>> {
         crate::cases::BRIEF_COLS
     );
     Ok(conn
-        .query(&sql, &[&zaak])?
+        .lees(&sql, &[&zaak])?
         .iter()
         .map(|r| {
             let Ok(b) = crate::cases::brief(r);
@@ -677,7 +677,7 @@ pub(crate) fn zaaknotities(conn: &mut Conn, zaak: i64) -> Result<Vec<crate::Zaak
         "SELECT {} FROM zaaknotities WHERE zaak_id = $1 ORDER BY id",
         crate::cases::NOTITIE_COLS
     );
-    conn.query(&sql, &[&zaak])?
+    conn.lees(&sql, &[&zaak])?
         .iter()
         .map(|r| {
             let Ok(n) = crate::cases::zaaknotitie(r);
